@@ -1,0 +1,50 @@
+# Quick start: `make run` then `make test`. Both install what they need.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SAMPLES ?= samples/corpus
+OUT ?= out
+export OMP_THREAD_LIMIT := 1
+
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai poppler-utils
+
+.PHONY: run test test-all lint system venv eval bench samples clean
+
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: system venv
+	$(VENV)/bin/dtpc batch $(SAMPLES) -o $(OUT)
+	$(VENV)/bin/dtpc eval --truth $(SAMPLES) --pred $(OUT)
+
+test: system venv
+	$(PY) -m pytest -q -n 2
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy models pipeline dtpc samples bench
+
+eval: venv
+	$(VENV)/bin/dtpc eval --truth $(SAMPLES) --pred $(OUT)
+
+bench: system venv
+	$(PY) -m bench.pages
+
+samples: venv
+	$(VENV)/bin/dtpc samples --count 12 --seed 2026 -o $(SAMPLES)
+
+clean:
+	rm -rf $(OUT) .cache

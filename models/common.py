@@ -1,0 +1,76 @@
+"""Pieces shared by every record: boxes, provenance, checks, seals, the source."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# [x0, top, x1, bottom] in PDF points from the top-left of the page as displayed
+# after rotation correction.
+BBox = Annotated[list[float], Field(min_length=4, max_length=4)]
+
+Severity = Literal["error", "warning", "info"]
+PageKind = Literal["scan", "text", "mixed"]
+PageRole = Literal[
+    "cover", "basic_info", "plan", "attachments_list", "commitment",
+    "appendix2_table1", "appendix2_table2", "appendix2_table3",
+    "appendix3_table1", "appendix3_table2", "appendix3_table3",
+    "recommendation_letter", "recommendation_table", "other", "blank",
+]
+PAGE_ROLES: tuple[str, ...] = PageRole.__args__  # type: ignore[attr-defined]
+ValueSource = Literal["text", "ocr", "pixels", "derived"]
+
+
+class Record(BaseModel):
+    """Base for every record: unknown keys are refused so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(Record):
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+
+
+class Check(Record):
+    code: str
+    severity: Severity
+    where: str = ""
+    message: str = ""
+    expected: float | int | str | bool | None = None
+    found: float | int | str | bool | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Provenance(Record):
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    source: ValueSource = "ocr"
+
+
+class SourcePage(Record):
+    page: int = Field(ge=1)
+    kind: PageKind
+    rotation: Literal[0, 90, 180, 270] = 0
+    skew_deg: float = 0.0
+    role: PageRole | None = None
+
+
+class Source(Record):
+    file: str
+    sha256: str
+    page_count: int = Field(ge=0)
+    pages: list[SourcePage] = Field(default_factory=list)
+
+
+class Seal(Record):
+    page: int = Field(ge=1)
+    bbox: BBox
+    shape: Literal["round", "oval", "square", "unknown"] = "round"
+    text: str | None = None
+    slot: str | None = None
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    # Path of the evidence crop, relative to the JSON file.
+    crop: str | None = None
