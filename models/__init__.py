@@ -25,7 +25,19 @@ from models.application import (
     Signatures,
     TrainingRow,
 )
-from models.common import PAGE_ROLES, BBox, Check, Evidence, PageKind, PageRole, Provenance, Seal, Severity, Source, SourcePage
+from models.common import (
+    PAGE_ROLES,
+    BBox,
+    Check,
+    Evidence,
+    PageKind,
+    PageRole,
+    Provenance,
+    Seal,
+    Severity,
+    Source,
+    SourcePage,
+)
 from models.recommendation import Recommendation, RecommendationRecord, RecommendationSealSlots, Recommended
 from models.record import (
     AnyRecord,

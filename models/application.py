@@ -84,7 +84,7 @@ class ResourceYear(Record):
 
 
 def _one_per_year(rows: list[Record]) -> None:
-    years = tuple(getattr(row, "year") for row in rows)
+    years = tuple(row.year for row in rows)
     if years != YEARS:
         raise ValueError(f"expected one entry per year {YEARS}, got {years}")
 

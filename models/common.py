@@ -31,6 +31,8 @@ class Record(BaseModel):
 class Evidence(Record):
     page: int = Field(ge=1)
     bbox: BBox | None = None
+    # Path of a crop showing the place, relative to the JSON file (for the reviewer report).
+    image: str | None = None
 
 
 class Check(Record):

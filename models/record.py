@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
 
@@ -24,7 +24,7 @@ class UnreadableRecord(Record):
 
 
 AnyRecord = Annotated[
-    Union[ApplicationRecord, RecommendationRecord, UnreadableRecord],
+    ApplicationRecord | RecommendationRecord | UnreadableRecord,
     Field(discriminator="doc_type"),
 ]
 RECORD_ADAPTER: TypeAdapter[ApplicationRecord | RecommendationRecord | UnreadableRecord] = TypeAdapter(AnyRecord)
@@ -51,7 +51,7 @@ class RecommendationTruth(RecommendationRecord, _Truth):
     pass
 
 
-AnyTruth = Annotated[Union[ApplicationTruth, RecommendationTruth], Field(discriminator="doc_type")]
+AnyTruth = Annotated[ApplicationTruth | RecommendationTruth, Field(discriminator="doc_type")]
 TRUTH_ADAPTER: TypeAdapter[ApplicationTruth | RecommendationTruth] = TypeAdapter(AnyTruth)
 
 

@@ -1,0 +1,78 @@
+"""FIELD_MISSING and LOW_CONFIDENCE: gaps and doubtful readings in required fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from models import ApplicationRecord, Check
+from pipeline.checks.registry import CheckContext, finding, register
+
+COVER_FIELDS = ("applicant", "recommender", "contact", "phone", "fill_date")
+LEAD_UNIT_FIELDS = (
+    "name", "credit_code", "established", "is_legal_person", "registered_capital",
+    "registered_address", "main_industries", "unit_type",
+)
+HEAD_FIELDS = ("name", "title", "mobile", "email")
+YEAR_TABLE_FIELDS = {
+    "finance": ("revenue", "net_margin", "debt_ratio"),
+    "service": ("enterprises", "contract_amount", "trainees"),
+    "resources": ("investors", "financing", "universities", "providers"),
+}
+FIELD_LABELS = {
+    "applicant": "申报单位", "recommender": "推荐单位", "contact": "联系人", "phone": "联系电话",
+    "fill_date": "填报日期", "name": "名称/姓名", "credit_code": "统一社会信用代码", "established": "成立时间",
+    "is_legal_person": "是否注册法人", "registered_capital": "注册资本", "registered_address": "注册地",
+    "main_industries": "服务的主要行业", "unit_type": "牵头单位类型", "unit_type_other": "其它类型说明",
+    "title": "职务", "mobile": "手机", "email": "电子邮箱",
+    "revenue": "主营业务收入", "net_margin": "主营业务净利润率", "debt_ratio": "资产负债率",
+    "enterprises": "服务企业数量", "contract_amount": "合同金额", "trainees": "人才培养人次",
+    "investors": "投融资机构数量", "financing": "对接融资金额", "universities": "高校、科研院所数量",
+    "providers": "服务商数量",
+}
+
+
+def required_values(record: ApplicationRecord) -> Iterator[tuple[str, object]]:
+    """(field path, value) for every field CHECKS.md requires, in form order."""
+    for name in COVER_FIELDS:
+        yield f"cover.{name}", getattr(record.cover, name)
+    lead = record.basic_info.lead_unit
+    for name in LEAD_UNIT_FIELDS:
+        yield f"basic_info.lead_unit.{name}", getattr(lead, name)
+    if lead.unit_type == "其它":
+        yield "basic_info.lead_unit.unit_type_other", lead.unit_type_other
+    for name in HEAD_FIELDS:
+        yield f"basic_info.head.{name}", getattr(record.basic_info.head, name)
+    for table, names in YEAR_TABLE_FIELDS.items():
+        for index, row in enumerate(getattr(record.basic_info, table)):
+            for name in names:
+                yield f"basic_info.{table}[{index}].{name}", getattr(row, name)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _label(path: str) -> str:
+    leaf = path.rsplit(".", 1)[-1]
+    return FIELD_LABELS.get(leaf, leaf)
+
+
+@register("FIELD_MISSING", "error", "application")
+def field_missing(ctx: CheckContext) -> Iterator[Check]:
+    assert isinstance(ctx.record, ApplicationRecord)
+    for path, value in required_values(ctx.record):
+        if _is_blank(value):
+            yield finding("FIELD_MISSING", path, f"必填项“{_label(path)}”未填写或无法识别（{path}）")
+
+
+@register("LOW_CONFIDENCE", "info", "application", "recommendation")
+def low_confidence(ctx: CheckContext) -> Iterator[Check]:
+    threshold = ctx.settings.low_confidence
+    for path, origin in ctx.record.provenance.items():
+        if origin.confidence is not None and origin.confidence < threshold:
+            yield finding(
+                "LOW_CONFIDENCE", path,
+                f"“{path}”识别置信度 {origin.confidence:.2f} 低于阈值 {threshold:.2f}，请人工核对",
+                found=round(origin.confidence, 3), expected=threshold,
+                evidence=ctx.evidence(path),
+            )

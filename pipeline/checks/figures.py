@@ -1,0 +1,222 @@
+"""The basic-info figures against the appendix tables that should prove them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Check
+from pipeline.checks.registry import CheckContext, finding, register
+
+AMOUNT_TOLERANCE = 0.01  # 万元
+PERIOD_START = dt.date(2024, 1, 1)
+PERIOD_END = dt.date(2025, 12, 31)
+CUMULATIVE_FIELDS = {"investors": "汇聚投融资机构数量", "financing": "对接成功的企业融资金额",
+                     "universities": "汇聚高校、科研院所数量", "providers": "汇聚服务商数量"}
+
+
+def _application(ctx: CheckContext) -> ApplicationRecord:
+    assert isinstance(ctx.record, ApplicationRecord)
+    return ctx.record
+
+
+def _table_present(ctx: CheckContext, table: str) -> bool:
+    """A table whose page is absent is ATTACHMENT_MISSING; its comparisons are not made."""
+    return APPENDIX_TABLE_ROLES[table] in ctx.roles
+
+
+def _unreadable_cells(table: str, rows: Sequence[object], fields: Sequence[str]) -> list[Check]:
+    """FIELD_MISSING for each cell a comparison needs but could not be read."""
+    return [
+        finding("FIELD_MISSING", f"appendix.{table}[{index}].{name}",
+                f"附表 {table} 第 {index + 1} 行“{name}”无法识别，相关核对未进行")
+        for index, row in enumerate(rows)
+        for name in fields
+        if getattr(row, name) is None
+    ]
+
+
+def _differs(found: float, expected: float, tolerance: float) -> bool:
+    return abs(found - expected) > tolerance
+
+
+def _year_path(table: str, year: int) -> str:
+    return f"basic_info.{table}[{YEARS.index(year)}]"
+
+
+@register("CONTRACT_TOTAL_MISMATCH", "error")
+def contract_totals(ctx: CheckContext) -> Iterator[Check]:
+    record = _application(ctx)
+    if not _table_present(ctx, "contracts"):
+        return
+    contracts = record.appendix.contracts
+    gaps = _unreadable_cells("contracts", contracts, ("date", "amount"))
+    yield from gaps
+    if gaps:
+        return
+    for year in YEARS:
+        declared = record.basic_info.service[YEARS.index(year)].contract_amount
+        if declared is None:
+            continue
+        total = round(sum(row.amount or 0.0 for row in contracts if row.date and row.date.year == year), 4)
+        if _differs(total, declared, AMOUNT_TOLERANCE):
+            yield finding(
+                "CONTRACT_TOTAL_MISMATCH", str(year),
+                f"附2表2 {year}年合同金额合计 {total:,.2f} 万元，基本情况表填报 {declared:,.2f} 万元",
+                expected=declared, found=total,
+                evidence=ctx.evidence(f"{_year_path('service', year)}.contract_amount",
+                                      roles=["appendix2_table2"]),
+            )
+
+
+@register("ENTERPRISE_COUNT_MISMATCH", "error")
+def enterprise_counts(ctx: CheckContext) -> Iterator[Check]:
+    record = _application(ctx)
+    if not _table_present(ctx, "contracts"):
+        return
+    contracts = record.appendix.contracts
+    if any(row.date is None or row.enterprise is None for row in contracts):
+        yield from _unreadable_cells("contracts", contracts, ("date", "enterprise"))
+        return
+    for year in YEARS:
+        declared = record.basic_info.service[YEARS.index(year)].enterprises
+        if declared is None:
+            continue
+        distinct = len({row.enterprise for row in contracts if row.date and row.date.year == year})
+        if distinct != declared:
+            yield finding(
+                "ENTERPRISE_COUNT_MISMATCH", str(year),
+                f"附2表2 {year}年服务企业 {distinct} 家（去重），基本情况表填报 {declared} 家",
+                expected=declared, found=distinct,
+                evidence=ctx.evidence(f"{_year_path('service', year)}.enterprises", roles=["appendix2_table2"]),
+            )
+
+
+@register("TRAINEE_TOTAL_MISMATCH", "error")
+def trainee_totals(ctx: CheckContext) -> Iterator[Check]:
+    record = _application(ctx)
+    if not _table_present(ctx, "trainings"):
+        return
+    trainings = record.appendix.trainings
+    gaps = _unreadable_cells("trainings", trainings, ("date", "participants"))
+    yield from gaps
+    if gaps:
+        return
+    for year in YEARS:
+        declared = record.basic_info.service[YEARS.index(year)].trainees
+        if declared is None:
+            continue
+        total = sum(row.participants or 0 for row in trainings if row.date and row.date.year == year)
+        if total != declared:
+            yield finding(
+                "TRAINEE_TOTAL_MISMATCH", str(year),
+                f"附2表3 {year}年参训人数合计 {total} 人次，基本情况表填报 {declared} 人次",
+                expected=declared, found=total,
+                evidence=ctx.evidence(f"{_year_path('service', year)}.trainees", roles=["appendix2_table3"]),
+            )
+
+
+def _count_check(ctx: CheckContext, code: str, field: str, found: int, table: str, what: str) -> Iterator[Check]:
+    declared = getattr(_application(ctx).basic_info.resources[1], field)
+    if declared is not None and found != declared:
+        yield finding(
+            code, "", f"{what}清单 {found} 条，基本情况表 2025 年（累计）填报 {declared}",
+            expected=declared, found=found,
+            evidence=ctx.evidence(f"basic_info.resources[1].{field}", roles=[APPENDIX_TABLE_ROLES[table]]),
+        )
+
+
+def _institution_counts(ctx: CheckContext) -> Counter[str]:
+    return Counter(row.category or "" for row in _application(ctx).appendix.institutions)
+
+
+@register("INVESTOR_COUNT_MISMATCH", "error")
+def investor_count(ctx: CheckContext) -> Iterator[Check]:
+    if _table_present(ctx, "institutions"):
+        found = _institution_counts(ctx)["投融资机构"]
+        yield from _count_check(ctx, "INVESTOR_COUNT_MISMATCH", "investors", found, "institutions", "附3表1 投融资机构")
+
+
+@register("UNIVERSITY_COUNT_MISMATCH", "error")
+def university_count(ctx: CheckContext) -> Iterator[Check]:
+    if _table_present(ctx, "institutions"):
+        found = _institution_counts(ctx)["高校科研院所"]
+        yield from _count_check(ctx, "UNIVERSITY_COUNT_MISMATCH", "universities", found, "institutions",
+                                "附3表1 高校科研院所")
+
+
+@register("PROVIDER_COUNT_MISMATCH", "error")
+def provider_count(ctx: CheckContext) -> Iterator[Check]:
+    if _table_present(ctx, "providers"):
+        found = len(_application(ctx).appendix.providers)
+        yield from _count_check(ctx, "PROVIDER_COUNT_MISMATCH", "providers", found, "providers", "附3表2 服务商")
+
+
+@register("FINANCING_TOTAL_MISMATCH", "error")
+def financing_total(ctx: CheckContext) -> Iterator[Check]:
+    record = _application(ctx)
+    if not _table_present(ctx, "financings"):
+        return
+    rows = record.appendix.financings
+    gaps = _unreadable_cells("financings", rows, ("amount",))
+    yield from gaps
+    declared = record.basic_info.resources[1].financing
+    if gaps or declared is None:
+        return
+    total = round(sum(row.amount or 0.0 for row in rows), 4)
+    if _differs(total, declared, AMOUNT_TOLERANCE):
+        yield finding(
+            "FINANCING_TOTAL_MISMATCH", "", f"附3表3 投融资金额合计 {total:,.2f} 万元，基本情况表 2025 年（累计）填报 {declared:,.2f} 万元",
+            expected=declared, found=total,
+            evidence=ctx.evidence("basic_info.resources[1].financing", roles=["appendix3_table3"]),
+        )
+
+
+@register("CUMULATIVE_DECREASE", "error")
+def cumulative_decrease(ctx: CheckContext) -> Iterator[Check]:
+    first, second = _application(ctx).basic_info.resources
+    for field, label in CUMULATIVE_FIELDS.items():
+        before, after = getattr(first, field), getattr(second, field)
+        if before is not None and after is not None and after < before:
+            yield finding(
+                "CUMULATIVE_DECREASE", field, f"“{label}”为累计数，2025 年 {after} 低于 2024 年 {before}",
+                expected=before, found=after,
+                evidence=ctx.evidence(f"basic_info.resources[0].{field}", f"basic_info.resources[1].{field}"),
+            )
+
+
+@register("CONTRACT_DATE_OUT_OF_RANGE", "warning")
+def contract_dates(ctx: CheckContext) -> Iterator[Check]:
+    for index, row in enumerate(_application(ctx).appendix.contracts):
+        if row.date is not None and not PERIOD_START <= row.date <= PERIOD_END:
+            yield finding(
+                "CONTRACT_DATE_OUT_OF_RANGE", row.contract_no or str(index + 1),
+                f"合同 {row.contract_no or index + 1} 日期 {row.date.isoformat()} 不在 2024—2025 年内",
+                found=row.date.isoformat(), evidence=ctx.evidence(f"appendix.contracts[{index}].date"),
+            )
+
+
+@register("TRAINING_DATE_OUT_OF_RANGE", "warning")
+def training_dates(ctx: CheckContext) -> Iterator[Check]:
+    for index, row in enumerate(_application(ctx).appendix.trainings):
+        if row.date is not None and not PERIOD_START <= row.date <= PERIOD_END:
+            yield finding(
+                "TRAINING_DATE_OUT_OF_RANGE", str(index + 1),
+                f"附2表3 第 {index + 1} 行培训日期 {row.date.isoformat()} 不在 2024—2025 年内",
+                found=row.date.isoformat(), evidence=ctx.evidence(f"appendix.trainings[{index}].date"),
+            )
+
+
+@register("DUPLICATE_CONTRACT_NO", "error")
+def duplicate_contract_numbers(ctx: CheckContext) -> Iterator[Check]:
+    contracts = _application(ctx).appendix.contracts
+    counts = Counter(row.contract_no for row in contracts if row.contract_no)
+    for number, count in counts.items():
+        if count > 1:
+            indexes = [i for i, row in enumerate(contracts) if row.contract_no == number]
+            yield finding(
+                "DUPLICATE_CONTRACT_NO", number, f"合同编号 {number} 在附2表2 中出现 {count} 次",
+                found=count, expected=1,
+                evidence=ctx.evidence(*(f"appendix.contracts[{i}].contract_no" for i in indexes)),
+            )

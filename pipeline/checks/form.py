@@ -1,0 +1,122 @@
+"""Rules the notice sets on the basic-info form and cover."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from models import ApplicationRecord, Check
+from models.codes import CANONICAL_INDUSTRIES, is_valid_credit_code
+from pipeline.checks.registry import CheckContext, finding, register
+
+APPLICATION_OPENS = dt.date(2026, 5, 27)
+APPLICATION_CLOSES = dt.date(2026, 6, 20)
+# "两年以上服务经验": founded at least two years before the window opens.
+EXPERIENCE_CUTOFF = dt.date(2024, 5, 27)
+MAX_INDUSTRIES = 3
+MAX_MEMBERS = 6
+
+MOBILE = re.compile(r"1\d{10}")
+LANDLINE = re.compile(r"0\d{2,3}\d{7,8}(?:转\d{1,6})?")
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+
+
+def _application(ctx: CheckContext) -> ApplicationRecord:
+    assert isinstance(ctx.record, ApplicationRecord)
+    return ctx.record
+
+
+def _digits_only(phone: str) -> str:
+    """Drop what people put between digits (spaces, dashes, brackets) and a +86 prefix."""
+    compact = re.sub(r"[\s\-()（）—－]", "", phone)
+    return compact.removeprefix("+86").removeprefix("86") if len(compact) > 11 else compact
+
+
+def is_mobile(phone: str) -> bool:
+    return MOBILE.fullmatch(_digits_only(phone)) is not None
+
+
+def is_phone(phone: str) -> bool:
+    digits = _digits_only(phone)
+    return MOBILE.fullmatch(digits) is not None or LANDLINE.fullmatch(digits) is not None
+
+
+@register("INVALID_CREDIT_CODE", "error")
+def invalid_credit_code(ctx: CheckContext) -> Iterator[Check]:
+    code = _application(ctx).basic_info.lead_unit.credit_code
+    if code is not None and not is_valid_credit_code(code):
+        yield finding("INVALID_CREDIT_CODE", "", f"统一社会信用代码“{code}”不符合 GB 32100-2015（长度、字符或校验位错误）",
+                      found=code, evidence=ctx.evidence("basic_info.lead_unit.credit_code"))
+
+
+@register("NOT_LEGAL_PERSON", "error")
+def not_legal_person(ctx: CheckContext) -> Iterator[Check]:
+    if _application(ctx).basic_info.lead_unit.is_legal_person is False:
+        yield finding("NOT_LEGAL_PERSON", "", "“是否注册法人”勾选为“否”，申报对象应为独立法人单位",
+                      evidence=ctx.evidence("basic_info.lead_unit.is_legal_person"))
+
+
+@register("TOO_MANY_INDUSTRIES", "error")
+def too_many_industries(ctx: CheckContext) -> Iterator[Check]:
+    industries = _application(ctx).basic_info.lead_unit.main_industries
+    if len(industries) > MAX_INDUSTRIES:
+        yield finding("TOO_MANY_INDUSTRIES", "", f"服务的主要行业填报 {len(industries)} 个，原则上不超过 3 个",
+                      expected=MAX_INDUSTRIES, found=len(industries),
+                      evidence=ctx.evidence("basic_info.lead_unit.main_industries"))
+
+
+@register("UNKNOWN_INDUSTRY", "warning")
+def unknown_industry(ctx: CheckContext) -> Iterator[Check]:
+    for name in _application(ctx).basic_info.lead_unit.main_industries:
+        if name not in CANONICAL_INDUSTRIES:
+            yield finding("UNKNOWN_INDUSTRY", name, f"服务行业“{name}”不在通知列出的 14 个行业范围内",
+                          found=name, evidence=ctx.evidence("basic_info.lead_unit.main_industries"))
+
+
+@register("TOO_MANY_MEMBERS", "error")
+def too_many_members(ctx: CheckContext) -> Iterator[Check]:
+    members = _application(ctx).basic_info.members
+    if len(members) > MAX_MEMBERS:
+        yield finding("TOO_MANY_MEMBERS", "", f"联合体成员单位 {len(members)} 家，超过 6 家上限",
+                      expected=MAX_MEMBERS, found=len(members))
+
+
+@register("INSUFFICIENT_EXPERIENCE", "warning")
+def insufficient_experience(ctx: CheckContext) -> Iterator[Check]:
+    established = _application(ctx).basic_info.lead_unit.established
+    if established is not None and established > EXPERIENCE_CUTOFF:
+        yield finding("INSUFFICIENT_EXPERIENCE", "",
+                      f"成立时间 {established.isoformat()} 距 2026-05-27 不足两年，不满足两年以上服务经验要求",
+                      expected=EXPERIENCE_CUTOFF.isoformat(), found=established.isoformat(),
+                      evidence=ctx.evidence("basic_info.lead_unit.established"))
+
+
+@register("INVALID_PHONE", "warning")
+def invalid_phone(ctx: CheckContext) -> Iterator[Check]:
+    record = _application(ctx)
+    mobile = record.basic_info.head.mobile
+    if mobile is not None and not is_mobile(mobile):
+        yield finding("INVALID_PHONE", "basic_info.head.mobile", f"单位负责人手机号“{mobile}”不是以1开头的11位号码",
+                      found=mobile, evidence=ctx.evidence("basic_info.head.mobile"))
+    phone = record.cover.phone
+    if phone is not None and not is_phone(phone):
+        yield finding("INVALID_PHONE", "cover.phone", f"封面联系电话“{phone}”既不是手机号也不是固定电话",
+                      found=phone, evidence=ctx.evidence("cover.phone"))
+
+
+@register("INVALID_EMAIL", "warning")
+def invalid_email(ctx: CheckContext) -> Iterator[Check]:
+    email = _application(ctx).basic_info.head.email
+    if email is not None and EMAIL.fullmatch(email.strip()) is None:
+        yield finding("INVALID_EMAIL", "", f"电子邮箱“{email}”格式不正确", found=email,
+                      evidence=ctx.evidence("basic_info.head.email"))
+
+
+@register("FILL_DATE_OUT_OF_WINDOW", "warning")
+def fill_date_out_of_window(ctx: CheckContext) -> Iterator[Check]:
+    fill_date = _application(ctx).cover.fill_date
+    if fill_date is not None and fill_date > APPLICATION_CLOSES:
+        yield finding("FILL_DATE_OUT_OF_WINDOW", "", f"填报日期 {fill_date.isoformat()} 晚于申报截止日 2026-06-20",
+                      expected=APPLICATION_CLOSES.isoformat(), found=fill_date.isoformat(),
+                      evidence=ctx.evidence("cover.fill_date"))

@@ -1,0 +1,169 @@
+"""The run, in order: read pages → classify → extract → seals → checks → evidence.
+
+`build_record` turns one read `Document` into its record; `process_file` does one
+file in this process; `pipeline.batch` isolates files from each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from models import (
+    Appendix,
+    ApplicationRecord,
+    ApplicationSealSlots,
+    BasicInfo,
+    Check,
+    Cover,
+    Plan,
+    Recommendation,
+    RecommendationRecord,
+    RecommendationSealSlots,
+    Signatures,
+    Source,
+    SourcePage,
+    UnreadableRecord,
+)
+from models.page import Document
+from pipeline import fields, layout, seals, tables, text
+from pipeline.checks import CheckContext, run_checks
+from pipeline.config import Settings
+from pipeline.pages import read_document
+from pipeline.report import save_evidence
+from pipeline.result import Extracted
+
+log = logging.getLogger(__name__)
+AnyOutput = ApplicationRecord | RecommendationRecord | UnreadableRecord
+T = TypeVar("T")
+
+RECOMMENDATION_ROLES = frozenset({"recommendation_letter", "recommendation_table"})
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def unreadable(path: Path, message: str, sha256: str | None = None) -> UnreadableRecord:
+    """The record for a file that could not be read: its source and INPUT_UNREADABLE, nothing guessed."""
+    if sha256 is None:
+        try:
+            sha256 = file_sha256(path)
+        except OSError:
+            sha256 = ""
+    return UnreadableRecord(
+        source=Source(file=path.name, sha256=sha256, page_count=0),
+        checks=[Check(code="INPUT_UNREADABLE", severity="error", where="", message=f"文件无法读取：{message}")],
+    )
+
+
+def _source(doc: Document) -> Source:
+    pages = [
+        SourcePage(page=page.number, kind=page.kind, rotation=page.rotation,
+                   skew_deg=round(page.skew_deg, 2), role=page.role)  # type: ignore[arg-type]
+        for page in doc.pages
+    ]
+    return Source(file=doc.path.name, sha256=doc.sha256, page_count=len(doc.pages), pages=pages)
+
+
+def _page_checks(doc: Document) -> list[Check]:
+    return [
+        Check(code="PAGE_UNREADABLE", severity="warning", where=str(page.number),
+              message=f"第 {page.number} 页无法读取：{page.error}")
+        for page in doc.pages if page.error
+    ]
+
+
+def _stage(name: str, run: Callable[[], Extracted[T]], fallback: T, failures: list[Check]) -> Extracted[T]:
+    """Run one stage; a bug in it costs that stage's values (null + a check), not the record."""
+    try:
+        return run()
+    except Exception as error:
+        log.error("stage %s failed: %s\n%s", name, error, traceback.format_exc())
+        failures.append(Check(code="STAGE_FAILED", severity="error", where=name,
+                              message=f"处理阶段 {name} 出错（{type(error).__name__}: {error}），相关字段置空"))
+        return Extracted(fallback)
+
+
+def doc_type_of(doc: Document) -> str:
+    roles = {page.role for page in doc.pages}
+    application_roles = roles - RECOMMENDATION_ROLES - {"other", "blank", None}
+    return "recommendation" if roles & RECOMMENDATION_ROLES and not application_roles else "application"
+
+
+def _application(doc: Document, settings: Settings, crops: Path) -> ApplicationRecord:
+    failures: list[Check] = []
+    pages = doc.pages
+    cover = _stage("fields.cover", lambda: fields.extract_cover(pages, settings), Cover(), failures)
+    basic = _stage("fields.basic_info", lambda: fields.extract_basic_info(pages, settings), BasicInfo(), failures)
+    appendix = _stage("tables", lambda: tables.extract_appendix(pages, settings), Appendix(), failures)
+    plan = _stage("text", lambda: text.extract_plan(pages), Plan(), failures)
+    units = seals.SealUnits.for_application(cover.value, basic.value)
+    found = _stage("seals", lambda: seals.find_seals(pages, units, "application", crops, settings),
+                   seals.SealFindings.empty("application"), failures)
+    record = ApplicationRecord(
+        source=_source(doc), cover=cover.value, basic_info=basic.value, plan=plan.value, appendix=appendix.value,
+        seals=found.value.seals, seal_slots=ApplicationSealSlots(**found.value.slots),
+        signatures=Signatures(commitment_legal_rep=bool(found.value.signature),
+                              commitment_legal_rep_crop=found.value.signature_crop),
+        provenance={**cover.provenance, **basic.provenance, **appendix.provenance, **plan.provenance},
+    )
+    stage_checks = [*_page_checks(doc), *failures]
+    for part in (cover, basic, appendix, plan, found):
+        stage_checks.extend(part.checks)
+    context = CheckContext(record=record, settings=settings,
+                           has_consortium_agreement=layout.has_consortium_agreement(pages))
+    record.checks = run_checks(context, stage_checks)
+    return record
+
+
+def _recommendation(doc: Document, settings: Settings, crops: Path) -> RecommendationRecord:
+    failures: list[Check] = []
+    pages = doc.pages
+    body = _stage("fields.recommendation", lambda: fields.extract_recommendation(pages, settings),
+                  Recommendation(), failures)
+    units = seals.SealUnits.for_recommendation(body.value)
+    found = _stage("seals", lambda: seals.find_seals(pages, units, "recommendation", crops, settings),
+                   seals.SealFindings.empty("recommendation"), failures)
+    record = RecommendationRecord(
+        source=_source(doc), recommendation=body.value, seals=found.value.seals,
+        seal_slots=RecommendationSealSlots(**found.value.slots), provenance=dict(body.provenance),
+    )
+    stage_checks = [*_page_checks(doc), *failures, *body.checks, *found.checks]
+    record.checks = run_checks(CheckContext(record=record, settings=settings), stage_checks)
+    return record
+
+
+def build_record(doc: Document, settings: Settings, out_dir: Path) -> AnyOutput:
+    """The record for one read document; evidence crops go to `out_dir/<file>.evidence/`."""
+    if doc.error is not None:
+        return unreadable(doc.path, doc.error, doc.sha256)
+    crops = out_dir / f"{doc.path.name}.evidence"
+    if doc_type_of(doc) == "recommendation":
+        record: ApplicationRecord | RecommendationRecord = _recommendation(doc, settings, crops)
+    else:
+        record = _application(doc, settings, crops)
+    if settings.save_crops:
+        save_evidence(record, doc, crops)
+    return record
+
+
+def process_file(path: Path, out_dir: Path, settings: Settings) -> AnyOutput:
+    """Read and check one file in this process. Never raises for bad input."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="dtpc-") as work:
+        try:
+            doc = read_document(path, settings, Path(work))
+        except Exception as error:
+            log.exception("reading %s failed", path)
+            return unreadable(path, f"{type(error).__name__}: {error}")
+        return build_record(doc, settings, out_dir)
