@@ -23,7 +23,6 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, computed_field
 
 from models import (
-    YEARS,
     ApplicationRecord,
     Check,
     ContractRow,
@@ -331,9 +330,10 @@ def _application_leaves(truth: ApplicationRecord, pred: ApplicationRecord | None
     leaves += _list_leaves("basic_info.members", ("name", "type"), t.members, p.members if p else None)
     leaves += _model_leaves("basic_info.head", t.head, p.head if p else None)
     for table in ("finance", "service", "resources"):
-        for year in YEARS:
-            p_row = p.year(table, year) if p else None
-            leaves += _model_leaves(f"basic_info.{table}[{year}]", t.year(table, year), p_row, skip=("year",))
+        # Both sides hold one row per year, 2024 then 2025 (the model enforces it).
+        for index, t_row in enumerate(getattr(t, table)):
+            p_row = getattr(p, table)[index] if p else None
+            leaves += _model_leaves(f"basic_info.{table}[{index}]", t_row, p_row, skip=("year",))
     return leaves
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from models.codes import UNIT_TYPES, canonical_industry, normalise_credit_code
+from models.codes import canonical_industry, normalise_credit_code
 from models.common import Check, Provenance, Record, Seal, Source
 
 YEARS = (2024, 2025)
@@ -83,7 +83,7 @@ class ResourceYear(Record):
     providers: int | None = None
 
 
-def _one_per_year(rows: list[Record]) -> None:
+def _one_per_year(rows: list[FinanceYear] | list[ServiceYear] | list[ResourceYear]) -> None:
     years = tuple(row.year for row in rows)
     if years != YEARS:
         raise ValueError(f"expected one entry per year {YEARS}, got {years}")
@@ -100,11 +100,8 @@ class BasicInfo(Record):
     @model_validator(mode="after")
     def _years_in_order(self) -> BasicInfo:
         for rows in (self.finance, self.service, self.resources):
-            _one_per_year(list(rows))
+            _one_per_year(rows)
         return self
-
-    def year(self, table: Literal["finance", "service", "resources"], year: int) -> Record:
-        return next(row for row in getattr(self, table) if row.year == year)
 
 
 SectionKey = Literal["foundation", "goals", "content", "guarantee"]
@@ -121,12 +118,26 @@ class PlanSection(Record):
     text: str = ""
 
 
+class PlanMention(Record):
+    """Something the plan's text names, for the reviewer report: an organisation, amount, date,
+    a content-area phrase that counted, or a target year; `offset` is its position in the section's text."""
+
+    section: SectionKey
+    kind: Literal["organisation", "amount", "date", "content_area", "goal_year"]
+    text: str
+    # organisation: the name; amount: 万元; date: ISO to the precision written; content_area: the area; goal_year: the year.
+    value: str | float | int | None = None
+    offset: int = Field(default=0, ge=0)
+
+
 class Plan(Record):
     sections: list[PlanSection] = Field(default_factory=list)
     content_areas: list[str] = Field(default_factory=list)
     goal_years: list[int] = Field(default_factory=list)
     # Which of 服务成效/经济效益/社会效益 targets the 建设目标 section states.
     goal_kinds: list[str] = Field(default_factory=list)
+    # What the sections' text names (optional, for the reviewer report; not compared by eval).
+    mentions: list[PlanMention] = Field(default_factory=list)
 
     @field_validator("content_areas")
     @classmethod
@@ -228,5 +239,3 @@ class ApplicationRecord(Record):
     checks: list[Check] = Field(default_factory=list)
     provenance: dict[str, Provenance] = Field(default_factory=dict)
 
-
-assert set(UNIT_TYPES) == {"制造业企业", "服务商", "其它"}

@@ -50,6 +50,8 @@ class Provenance(Record):
     bbox: BBox | None = None
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     source: ValueSource = "ocr"
+    # The text as read, when one OCR confusion in it was repaired (a credit code whose check then held).
+    repaired_from: str | None = None
 
 
 class SourcePage(Record):

@@ -187,3 +187,11 @@ def test_batch_checks_mark_every_record_involved() -> None:
     assert ("DUPLICATE_APPLICANT", "91350100M000100Y43") in {(c.code, c.where) for c in resubmitted.checks}
     assert ("SHARED_CONTRACT", "HT-1") in {(c.code, c.where) for c in second.checks}
     assert ("CONSORTIUM_QUOTA_EXCEEDED", "浙江省") in {(c.code, c.where) for c in letter.checks}
+
+
+def test_provider_rules_by_seq() -> None:
+    record = clean_application()
+    record.basic_info.resources[1].providers = 2
+    record.appendix.providers.append(models.ProviderRow(seq=2, name="某服务商二", industries=["机械", "汽车", "钢铁", "纺织"],
+                                                        capability="工业互联网平台建设" * 6))
+    assert codes(record) == {("PROVIDER_TOO_MANY_INDUSTRIES", "2"), ("PROVIDER_CAPABILITY_TOO_LONG", "2")}

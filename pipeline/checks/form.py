@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from models import ApplicationRecord, Check
 from models.codes import CANONICAL_INDUSTRIES, is_valid_credit_code
 from pipeline.checks.registry import CheckContext, finding, register
+from pipeline.text.chars import count_chars
 
 APPLICATION_OPENS = dt.date(2026, 5, 27)
 APPLICATION_CLOSES = dt.date(2026, 6, 20)
@@ -120,3 +121,32 @@ def fill_date_out_of_window(ctx: CheckContext) -> Iterator[Check]:
         yield finding("FILL_DATE_OUT_OF_WINDOW", "", f"填报日期 {fill_date.isoformat()} 晚于申报截止日 2026-06-20",
                       expected=APPLICATION_CLOSES.isoformat(), found=fill_date.isoformat(),
                       evidence=ctx.evidence("cover.fill_date"))
+
+
+MAX_PROVIDER_INDUSTRIES = 3
+MAX_CAPABILITY_CHARS = 50
+
+
+def _provider_where(seq: int | None, index: int) -> str:
+    return str(seq if seq is not None else index + 1)
+
+
+@register("PROVIDER_TOO_MANY_INDUSTRIES", "warning")
+def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
+    for index, row in enumerate(_application(ctx).appendix.providers):
+        if len(row.industries) > MAX_PROVIDER_INDUSTRIES:
+            yield finding("PROVIDER_TOO_MANY_INDUSTRIES", _provider_where(row.seq, index),
+                          f"附3表2 服务商“{row.name or index + 1}”主要服务行业 {len(row.industries)} 个，超过 3 个",
+                          expected=MAX_PROVIDER_INDUSTRIES, found=len(row.industries),
+                          evidence=ctx.evidence(f"appendix.providers[{index}].industries"))
+
+
+@register("PROVIDER_CAPABILITY_TOO_LONG", "warning")
+def provider_capability_too_long(ctx: CheckContext) -> Iterator[Check]:
+    for index, row in enumerate(_application(ctx).appendix.providers):
+        length = count_chars(row.capability) if row.capability else 0
+        if length > MAX_CAPABILITY_CHARS:
+            yield finding("PROVIDER_CAPABILITY_TOO_LONG", _provider_where(row.seq, index),
+                          f"附3表2 服务商“{row.name or index + 1}”核心能力 {length} 字，超过 50 字",
+                          expected=MAX_CAPABILITY_CHARS, found=length,
+                          evidence=ctx.evidence(f"appendix.providers[{index}].capability"))
