@@ -21,7 +21,13 @@ def _present(plan: Plan) -> set[str]:
     return {section.key for section in plan.sections}
 
 
-def _plan_evidence(ctx: CheckContext) -> list[Evidence]:
+def _plan_evidence(ctx: CheckContext, key: str | None = None) -> list[Evidence]:
+    """The section's heading where the text stage recorded it, else the first plan page."""
+    for index, section in enumerate(_plan(ctx).sections):
+        if section.key == key:
+            found = ctx.evidence(f"plan.sections[{index}].text")
+            if found:
+                return found
     return ctx.evidence(roles=["plan"])
 
 
@@ -39,7 +45,7 @@ def word_limit_exceeded(ctx: CheckContext) -> Iterator[Check]:
         if section.chars > section.limit:
             yield finding("WORD_LIMIT_EXCEEDED", section.key,
                           f"“{section.title}”共 {section.chars} 字，超过 {section.limit} 字限制",
-                          expected=section.limit, found=section.chars, evidence=_plan_evidence(ctx))
+                          expected=section.limit, found=section.chars, evidence=_plan_evidence(ctx, section.key))
 
 
 @register("TOO_FEW_CONTENT_AREAS", "error")
@@ -49,7 +55,7 @@ def too_few_content_areas(ctx: CheckContext) -> Iterator[Check]:
         covered = "、".join(plan.content_areas) or "无"
         yield finding("TOO_FEW_CONTENT_AREAS", "",
                       f"建设内容仅涉及 {len(plan.content_areas)} 项（{covered}），应至少覆盖八方面中的三项",
-                      expected=MIN_CONTENT_AREAS, found=len(plan.content_areas), evidence=_plan_evidence(ctx))
+                      expected=MIN_CONTENT_AREAS, found=len(plan.content_areas), evidence=_plan_evidence(ctx, "content"))
 
 
 @register("GOALS_NOT_BY_YEAR", "warning")
@@ -60,4 +66,4 @@ def goals_not_by_year(ctx: CheckContext) -> Iterator[Check]:
         years = "、".join(str(year) for year in missing)
         yield finding("GOALS_NOT_BY_YEAR", "", f"建设目标未按年度分解到 {years} 年",
                       expected="2026、2027、2028", found="、".join(map(str, plan.goal_years)) or "无",
-                      evidence=_plan_evidence(ctx))
+                      evidence=_plan_evidence(ctx, "goals"))

@@ -1,0 +1,436 @@
+"""The language pass over the plan's text: content areas, target years, goal kinds and mentions.
+
+spaCy runs offline: a blank `zh` pipeline whose jieba segmenter is a private
+`jieba.Tokenizer` that knows the domain's phrases (so "诊断评估" or "设备联网" is one
+token in patterns and text alike, and the global jieba is left untouched), an
+EntityRuler for the eight content areas and their synonyms, and a component
+that marks organisations, amounts and dates for the reviewer report.
+
+A content area counts when the 建设内容 section treats it, not when it names it
+in passing: the area's own name or a direct synonym scores 2, an activity that
+belongs to it ("设备联网", "培训") or a clause describing it in other words
+("研发轻量化产品") scores 1, a word also common elsewhere ("解决方案") 0.5, anything
+in a sub-heading scores double, and the area is covered at 2 (see `AreaLexicon`).
+Mentions in a negated clause ("暂不开展设施联通"), in a clause that quotes the
+template's list of all eight, or in the template's own guidance paragraph left in
+by the applicant do not count.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import jieba
+import spacy
+from rapidfuzz import fuzz
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from models.application import CONTENT_AREAS
+from pipeline.text.chars import compact, is_cjk
+
+
+@dataclass(frozen=True)
+class AreaLexicon:
+    """How applicants write about one content area.
+
+    `names`: the area's name and direct synonyms (weight 2: one mention covers it);
+    `activities`: work that belongs to it ("设备联网", "培训") (weight 1);
+    `hints`: words also common outside it ("解决方案", "对接") (weight 0.5);
+    `pairs`: two word families that, met in one clause, describe the area in other
+    words ("研发…产品", "数据…打通") (weight 1 per clause).
+    """
+
+    names: tuple[str, ...]
+    activities: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+AREAS: dict[str, AreaLexicon] = {
+    "评估咨询": AreaLexicon(
+        ("评估咨询", "咨询评估", "诊断评估", "评估诊断", "咨询诊断", "诊断咨询", "评估与咨询", "咨询与评估",
+         "诊断与评估", "评估和咨询", "诊断和评估", "数字化诊断", "转型诊断", "诊断服务", "评估服务", "咨询服务",
+         "成熟度评估", "免费诊断", "入企诊断", "上门诊断", "规划咨询", "转型咨询"),
+        ("诊断报告", "评估报告", "诊断师", "诊断团队", "自评估", "一企一策", "把脉"),
+        ("评测", "测评"),
+        (("诊断", "评估", "体检", "评测", "测评"), ("咨询", "报告", "建议", "成熟度", "水平", "现状", "路径", "规划")),
+    ),
+    "方案开发": AreaLexicon(
+        ("方案开发", "解决方案开发", "方案设计", "解决方案设计", "方案研发", "解决方案研发", "开发解决方案",
+         "研发解决方案", "设计解决方案", "定制解决方案", "方案定制", "定制化方案", "定制化解决方案",
+         "方案开发与设计", "方案设计与开发"),
+        ("产品研发", "产品开发", "方案验证", "方案库", "小快轻准", "模块化产品"),
+        ("解决方案",),
+        (("开发", "研发", "设计", "定制", "打造", "推出"), ("方案", "产品", "应用", "工具", "软件", "SaaS", "APP", "模型")),
+    ),
+    "项目实施": AreaLexicon(
+        ("项目实施", "项目落地", "落地实施", "实施落地", "改造实施", "实施改造", "工程实施", "实施交付",
+         "交付实施", "数字化改造项目", "改造项目", "项目建设实施", "实施服务"),
+        ("系统集成", "总集成", "总承包", "数字化车间", "轻量化改造"),
+        ("数字化改造", "智能化改造", "改造升级"),
+        # Not "实施…项目/工程": every area's own projects are "实施…工程".
+        (("实施", "交付"), ("改造", "产线", "车间")),
+    ),
+    "供需对接": AreaLexicon(
+        ("供需对接", "供需匹配", "供需撮合", "产需对接", "产融对接", "撮合对接", "对接撮合", "对接活动",
+         "对接会", "精准对接", "需求对接", "供需见面会", "撮合服务", "资源对接"),
+        ("撮合", "路演", "推荐目录", "融资对接"),
+        ("对接", "签约"),
+        (("供需", "供给", "需求", "服务商", "供应商"), ("对接", "匹配", "撮合", "洽谈", "见面会")),
+    ),
+    "设施联通": AreaLexicon(
+        ("设施联通", "设施连通", "设施互联", "设施互通", "网络联通", "网络连通", "设施互联互通"),
+        ("设备联网", "设备互联", "设备联通", "设备连通", "联网上云", "设备上云", "上云用云", "网络互联",
+         "网络改造", "内网改造", "5G专网", "5G全连接", "标识解析", "共享算力", "算力共享"),
+        ("互联互通",),
+        (("设备", "设施", "网络", "内网", "外网", "5G", "产线", "机床"), ("联网", "互联", "联通", "连通", "接入", "上云")),
+    ),
+    "数据共享": AreaLexicon(
+        ("数据共享", "数据流通", "数据互通", "数据共用", "数据开放共享", "数据资源共享", "数据交换共享",
+         "共享数据", "数据互联互通", "数据要素流通"),
+        ("数据空间", "数据交换", "数据打通", "数据贯通", "数据资源目录"),
+        ("数据要素", "数据开放"),
+        (("数据", "信息"), ("共享", "流通", "互通", "开放", "交换", "打通", "贯通", "孤岛")),
+    ),
+    "人才培养": AreaLexicon(
+        ("人才培养", "人才培训", "人才培育", "人才实训", "技能培训", "数字化培训", "培训体系", "人才队伍培养"),
+        ("培训", "实训", "研修", "培训班", "讲师库", "首席数据官", "技能提升", "实训基地"),
+        ("课程",),
+        (("人才", "员工", "骨干", "高管", "技能", "工程师", "学员"), ("培养", "培育", "实训", "研修", "课程", "认证")),
+    ),
+    "政策宣贯": AreaLexicon(
+        ("政策宣贯", "政策宣传", "政策宣讲", "政策解读", "政策培训", "政策推送", "政策辅导", "政策推广", "宣贯"),
+        ("宣讲", "解读会", "政策申报", "申报辅导", "惠企政策", "政策咨询", "扶持政策", "政策落实"),
+        (),
+        (("政策", "文件"), ("宣传", "宣讲", "解读", "推送", "辅导", "汇编", "普及", "申报")),
+    ),
+}
+WEIGHTS = {"AREA": 2.0, "AREA_CUE": 1.0, "AREA_HINT": 0.5}
+COVERED = 2.0
+# Words that contain a pair word without meaning it: a development zone, a design institute.
+_PAIR_FALSE_FRIENDS = ("开发区", "设计院", "研发中心", "需求侧")
+
+# Phrases the segmenter must keep whole, besides the area terms.
+_DOMAIN_WORDS = ("工业和信息化", "经济和信息化", "经济和信息化委员会", "数促中心", "人力资源和社会保障")
+
+# A negated clause: "暂不开展…", "不涉及…", "未纳入…", "…不在本中心服务范围".
+_NEGATION = re.compile(
+    r"(?:暂不|暂未|尚未|并未|并不|未|不|无需|毋需|没有|并非|无)(?:再|予)?"
+    r"(?:开展|涉及|包括|包含|纳入|提供|进行|从事|安排|考虑|列入|覆盖|布局|建设|实施|作为|属于|承担|设置)"
+    r"|不在.{0,12}范围|暂缓"
+)
+_SENTENCE_END = "。；！？\n"
+_CLAUSE_END = "，,：:" + _SENTENCE_END
+
+# The template's guidance paragraphs (notice.txt), which an applicant may leave in place.
+GUIDANCE: dict[str, str] = {
+    "foundation": "简述申报对象服务设施、服务场地、人才结构等基本情况，近两年面向重点行业开展评估咨询、方案开发、"
+                  "项目实施、供需对接、设施联通、数据共享、人才培养、政策宣贯等数字化转型服务情况以及对制造业中小微"
+                  "企业提供优惠服务情况",
+    "goals": "提出数促中心的发展定位和主要目标。其中，发展定位应明确服务的主要行业，主要目标应包括服务成效目标、"
+             "经济效益目标、社会效益目标三方面，并按年度分解到2028年。",
+    "content": "结合实际，围绕《制造业数字化转型促进中心建设指引》提出的评估咨询、方案开发、项目实施、供需对接、"
+               "设施联通、数据共享、人才培养、政策宣贯等八方面建设内容中的至少三项，提出数促中心的建设重点和建设任务。",
+    "guarantee": "一是数促中心自身的管理机制、资金管理机制、收益分配机制、任务考核机制、人才团队建设等。二是数促中心"
+                 "所在地省(市)级工业和信息化主管部门给予数促中心的资金、政策、场所等支持情况。",
+}
+
+GOAL_KINDS: dict[str, re.Pattern[str]] = {
+    "服务成效": re.compile(r"服务成效|服务效果目标|服务目标[:：]"),
+    "经济效益": re.compile(r"经济效益|经济目标[:：]"),
+    "社会效益": re.compile(r"社会效益|社会目标[:：]"),
+}
+GOAL_YEAR_RANGE = (2026, 2030)
+
+_YEAR = r"20[2-3]\d"
+# A year, or a list or range of years, closed by 年: "2026年", "2026—2028年", "2026、2027年", "2026年至2028年".
+# 年 may come back from OCR as 午.
+_YEARS = re.compile(rf"{_YEAR}(?:\s*[年午]?\s*(?:[-－—–~～]+|至|到|、|和|及|与|，|,)\s*{_YEAR})*\s*[年午]")
+_RANGE_OP = re.compile(r"[年午]?\s*(?:[-－—–~～]+|至|到)\s*$")
+# Document titles and a plan's period are not targets: 《…（2026—2030年）》, 规划（2026-2030年）, “十五五”（2026—2030年）.
+_TITLES = re.compile(
+    r"《[^》]{0,60}》(?:[（(][^）)]{0,20}[）)])?"
+    r"|(?:规划|纲要|计划)[（(][^）)]{0,20}[）)]"
+    r"|[“\"]?十[四五六]五[”\"]?(?:时期|期间)?[（(][^）)]{0,20}[）)]"
+)
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+_ORG_SUFFIX = re.compile(
+    r"(?:股份有限公司|有限责任公司|有限公司|集团|研究院|研究所|设计院|科学院|大学|学院|协会|学会|联盟|商会|"
+    r"工业和信息化厅|工业和信息化局|经济和信息化厅|经济和信息化局|经济和信息化委员会|工信厅|工信局|经信厅|经信局|"
+    r"科技厅|科技局|人民政府|管理委员会|银行)"
+)
+# Words that end an organisation name on its left ("依托浙江大学", "与…有限公司合作").
+_ORG_STOP = frozenset((
+    "与", "和", "及", "同", "联合", "依托", "携手", "由", "是", "为", "向", "在", "对", "等", "从", "被", "把", "将", "通过", "引进", "引入",
+    "合作", "牵头", "包括", "如", "以及", "其中", "了", "的", "协同", "面向", "邀请", "会同", "成立", "发起", "获得", "入选", "荣获", "签约",
+    "签订", "共建", "支持", "推动", "并", "还", "已", "均", "各", "该", "本", "我", "其", "作为", "担任", "指导", "给予", "积极", "争取", "获评",
+    "建立", "聘请", "汇聚", "依靠", "联手", "对接", "覆盖", "包含", "涵盖", "分别", "主要", "重点", "相关"
+))
+_ORG_GENERIC = frozenset((
+    "行业", "相关", "各类", "重点", "龙头", "优质", "地方", "省级", "国家级", "合作", "服务", "金融", "投资", "科技", "高新技术", "上述", "多家", "知名",
+    "有关", "软件", "科技型", "高等", "职业", "产业", "行业龙头", "本地", "当地", "区域", "骨干", "合作银行", "商业"
+))
+_MONEY = re.compile(r"(\d+(?:[,，]\d{3})*(?:\.\d+)?)\s*(亿元|万元|元)")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?|[-/.](\d{1,2})[-/.](\d{1,2}))")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Something the reviewer report lists: where (section, offset), what kind, as written, and its value."""
+
+    section: str
+    kind: str  # organisation, amount, date, content_area, goal_year
+    text: str
+    value: str | float | int | None
+    offset: int
+
+
+@Language.component("dtpc_plan_mentions")
+def _mark_mentions(doc: Doc) -> Doc:
+    """Mark organisations, amounts and dates as spans in doc.spans["mentions"] (overlaps allowed)."""
+    spans: list[Span] = []
+    for start, end, label in [*_org_spans(doc), *_regex_spans(doc.text, _MONEY, "MONEY"),
+                              *_regex_spans(doc.text, _DATE, "DATE")]:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans["mentions"] = spans
+    return doc
+
+
+def _regex_spans(text: str, pattern: re.Pattern[str], label: str) -> Iterable[tuple[int, int, str]]:
+    return ((m.start(), m.end(), label) for m in pattern.finditer(text))
+
+
+def _org_spans(doc: Doc) -> Iterable[tuple[int, int, str]]:
+    """Organisation names: a known suffix, extended left over name-like tokens up to a stop word or mark."""
+    seen: set[int] = set()
+    for match in _ORG_SUFFIX.finditer(doc.text):
+        last = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if last is None or last.end in seen:
+            continue
+        first = last.start
+        while first > 0:
+            token = doc[first - 1].text
+            if token in _ORG_STOP or not all(is_cjk(c) or c in "（）()" for c in token):
+                break
+            if doc[last.end - 1].idx + len(doc[last.end - 1].text) - doc[first - 1].idx > 30:
+                break
+            first -= 1
+        start, end = doc[first].idx, match.end()
+        core = doc.text[start:match.start()].strip("（）()")
+        if sum(map(is_cjk, core)) < 2 or core in _ORG_GENERIC:
+            continue
+        seen.add(last.end)
+        yield start, end, "ORG"
+
+
+@functools.lru_cache(maxsize=1)
+def language() -> Language:
+    """The blank zh pipeline with the domain segmenter, the area EntityRuler and the mention marker."""
+    jieba.setLogLevel(logging.WARNING)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    # A private segmenter seeded from the global one's dictionary (loading it again costs
+    # a second or two); the domain words go into the copy only.
+    jieba.dt.check_initialized()
+    segmenter = jieba.Tokenizer()
+    segmenter.FREQ, segmenter.total, segmenter.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
+    words = {term for lexicon in AREAS.values() for term in (*lexicon.names, *lexicon.activities, *lexicon.hints)}
+    words |= set(_DOMAIN_WORDS)
+    # Longer phrases first and heavier, so "政策培训" stays whole and never yields a bare "培训".
+    for word in sorted(words, key=len, reverse=True):
+        segmenter.add_word(word, freq=20000 * len(word))
+    nlp.tokenizer.jieba_seg = segmenter  # type: ignore[union-attr]
+    ruler = nlp.add_pipe("entity_ruler")
+    patterns = [
+        {"label": label, "pattern": term, "id": area}
+        for area, lexicon in AREAS.items()
+        for label, terms in (("AREA", lexicon.names), ("AREA_CUE", lexicon.activities), ("AREA_HINT", lexicon.hints))
+        for term in terms
+    ]
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.add_pipe("dtpc_plan_mentions")
+    return nlp
+
+
+def _bounds(text: str, index: int, marks: str) -> tuple[int, int]:
+    """The span of the sentence (or clause) around `index`, delimited by any of `marks`."""
+    start = max((text.rfind(mark, 0, index) for mark in marks), default=-1) + 1
+    ends = [pos for mark in marks if (pos := text.find(mark, index)) >= 0]
+    return start, min(ends) if ends else len(text)
+
+
+def _negated(text: str, start: int, end: int, has_area: set[tuple[int, int]]) -> bool:
+    """True when the clause holding text[start:end] says the area is not done.
+
+    The negation sits in the mention's own clause ("暂不开展设施联通"), or in the next
+    clause of the sentence when that clause names no area itself ("设施联通，本中心暂不涉及").
+    """
+    clause = _bounds(text, start, _CLAUSE_END)
+    if _NEGATION.search(text, clause[0], clause[1]):
+        return True
+    sentence_end = _bounds(text, start, _SENTENCE_END)[1]
+    if clause[1] < sentence_end:
+        following = _bounds(text, clause[1] + 1, _CLAUSE_END)
+        if following[1] <= sentence_end and following not in has_area:
+            return bool(_NEGATION.search(text, *following))
+    return False
+
+
+def guidance_spans(text: str, key: str) -> list[tuple[int, int]]:
+    """Paragraphs of `text` that are the template's guidance for section `key`, left in by the applicant."""
+    guide = GUIDANCE.get(key)
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        body = compact(paragraph)
+        if guide and len(body) >= 30 and fuzz.partial_ratio(compact(guide), body) >= 85:
+            spans.append((offset, offset + len(paragraph)))
+        offset += len(paragraph) + 1
+    return spans
+
+
+def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= pos < end for start, end in spans)
+
+
+def _is_subheading(text: str, pos: int) -> bool:
+    """A short line of its own ("（一）开展诊断评估服务", "1.数据共享"): the area is what the part is about."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start:end if end >= 0 else len(text)]
+    return len(line) <= 30 and not any(mark in line for mark in "。；")
+
+
+def _clauses(text: str) -> Iterable[tuple[int, int]]:
+    start = 0
+    for match in re.finditer(f"[{re.escape(_CLAUSE_END)}]", text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
+def _pair_hits(text: str, start: int, end: int) -> Iterable[tuple[str, str]]:
+    """Areas a clause describes in other words: a word of each of the area's two families in it."""
+    clause = text[start:end]
+    for false_friend in _PAIR_FALSE_FRIENDS:
+        clause = clause.replace(false_friend, " " * len(false_friend))
+    for area, lexicon in AREAS.items():
+        first = next((word for word in lexicon.pairs[0] if word in clause), None)
+        second = next((word for word in lexicon.pairs[1] if word in clause), None)
+        if first and second:
+            yield area, f"{first}…{second}"
+
+
+def content_areas(text: str, section: str = "content") -> tuple[list[str], list[Mention]]:
+    """The areas the 建设内容 text covers (in the notice's order) and the mentions that count."""
+    doc = language()(text)
+    skip = guidance_spans(text, "content")
+    mentions = [ent for ent in doc.ents if ent.label_ in WEIGHTS and not _inside(ent.start_char, skip)]
+    # A clause listing (nearly) all eight areas quotes the template's list, not the plan.
+    quoted: list[tuple[int, int]] = []
+    for ent in mentions:
+        clause = _bounds(text, ent.start_char, _CLAUSE_END)
+        names = {m.ent_id_ for m in mentions if m.label_ == "AREA" and clause[0] <= m.start_char < clause[1]}
+        if len(names) >= 7:
+            quoted.append(clause)
+    skip = [*skip, *quoted]
+    has_area = {_bounds(text, ent.start_char, _CLAUSE_END) for ent in mentions}
+    scores = dict.fromkeys(CONTENT_AREAS, 0.0)
+    counted: list[Mention] = []
+
+    def count(area: str, weight: float, written: str, start: int, end: int) -> None:
+        if _inside(start, skip) or _negated(text, start, end, has_area):
+            return
+        scores[area] += weight * (2.0 if _is_subheading(text, start) else 1.0)
+        counted.append(Mention(section, "content_area", written, area, start))
+
+    for ent in mentions:
+        count(ent.ent_id_, WEIGHTS[ent.label_], ent.text, ent.start_char, ent.end_char)
+    for start, end in _clauses(text):
+        named = {ent.ent_id_ for ent in mentions if start <= ent.start_char < end and WEIGHTS[ent.label_] >= 1}
+        for area, written in _pair_hits(text, start, end):
+            # Other words for the area only: a clause that names it (a hint aside) has been counted already.
+            if area not in named:
+                count(area, 1.0, written, start, end)
+    return [area for area in CONTENT_AREAS if scores[area] >= COVERED], counted
+
+
+def _years_of(run: str) -> list[int]:
+    """The years a run like "2026—2028年" or "2026、2027年" names, a range expanded."""
+    years: list[int] = []
+    pieces = re.split(rf"({_YEAR})", run)
+    for i in range(1, len(pieces), 2):
+        year = int(pieces[i])
+        if years and _RANGE_OP.search(pieces[i - 1]) and years[-1] < year <= years[-1] + 10:
+            years.extend(range(years[-1] + 1, year + 1))
+        else:
+            years.append(year)
+    return years
+
+
+def goal_years(text: str, section: str = "goals") -> tuple[list[int], list[Mention]]:
+    """The years 2026–2030 the 建设目标 text sets targets for, with where each is named."""
+    skip = guidance_spans(text, "goals")
+    # Years written in Chinese numerals ("二〇二六年") read as digits; lengths are kept so offsets hold.
+    readable = re.sub(r"[二][〇○零][一二三][〇○零一二三四五六七八九]年",
+                      lambda m: m.group(0).translate(_CN_DIGITS), text)
+    readable = _TITLES.sub(lambda m: " " * len(m.group(0)), readable)
+    found: set[int] = set()
+    mentions: list[Mention] = []
+    for match in _YEARS.finditer(readable):
+        if _inside(match.start(), skip):
+            continue
+        for year in _years_of(match.group(0)):
+            if GOAL_YEAR_RANGE[0] <= year <= GOAL_YEAR_RANGE[1]:
+                found.add(year)
+                mentions.append(Mention(section, "goal_year", text[match.start():match.end()], year, match.start()))
+    return sorted(found), mentions
+
+
+def goal_kinds(text: str) -> list[str]:
+    """Which of 服务成效/经济效益/社会效益 targets the 建设目标 text states (the template's guidance aside)."""
+    skip = guidance_spans(text, "goals")
+    return [kind for kind, pattern in GOAL_KINDS.items()
+            if any(not _inside(m.start(), skip) for m in pattern.finditer(text))]
+
+
+def _amount(number: str, unit: str) -> float:
+    value = float(number.replace(",", "").replace("，", ""))
+    return round(value * {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}[unit], 6)
+
+
+def _date(match: re.Match[str]) -> str | None:
+    year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
+    if not month or not 1 <= int(month) <= 12 or (day and not 1 <= int(day) <= 31):
+        return None
+    return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
+
+
+def mentions(text: str, section: str) -> list[Mention]:
+    """Organisations, amounts (in 万元) and dates (ISO, to the precision written) named in a section."""
+    doc = language()(text)
+    found: list[Mention] = []
+    seen: set[tuple[str, str]] = set()
+    for span in doc.spans["mentions"]:
+        written = text[span.start_char:span.end_char]
+        value: str | float | None = None
+        if span.label_ == "ORG":
+            kind, value = "organisation", written
+        elif span.label_ == "MONEY" and (match := _MONEY.search(written)):
+            kind, value = "amount", _amount(match.group(1), match.group(2))
+        elif span.label_ == "DATE" and (match := _DATE.search(written)):
+            kind, value = "date", _date(match)
+        else:
+            continue
+        if value is None or (kind, written) in seen:
+            continue
+        seen.add((kind, written))
+        found.append(Mention(section, kind, written, value, span.start_char))
+    return found

@@ -1,0 +1,510 @@
+"""pipeline.text: 字 counting, section finding across pages, and the language pass (fast, synthetic pages)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from models import ApplicationRecord, Check, Plan, PlanSection, Source
+from models.page import Page, Word
+from pipeline.checks import CheckContext
+from pipeline.checks import plan as plan_checks
+from pipeline.text import count_chars, extract_plan
+from pipeline.text.chars import repair_ocr
+from pipeline.text.language import content_areas, goal_kinds, goal_years, mentions
+from pipeline.text.lines import page_number_of
+from pipeline.text.sections import heading_score
+
+# ---------------------------------------------------------------- synthetic pages
+
+WIDTH, HEIGHT = 595.0, 842.0
+LEFT, RIGHT, TOP, BOTTOM = 90.0, 505.0, 80.0, 770.0
+SIZE, PITCH = 10.5, 20.0
+PER_LINE = int((RIGHT - LEFT) // SIZE)  # 39 ideographs
+
+
+@dataclass
+class Para:
+    """A body paragraph: wrapped at the margin, first line indented two characters."""
+
+    text: str
+
+
+@dataclass
+class Line:
+    """A line set on its own at the left margin (a heading)."""
+
+    text: str
+
+
+def _advance(char: str) -> float:
+    return SIZE / 2 if char.isascii() else SIZE
+
+
+def _words(text: str, x: float, top: float, ocr: bool) -> list[Word]:
+    """One word per line from a text layer; from "OCR" one word per character, spaced as chi_sim does."""
+    if not ocr:
+        width = sum(map(_advance, text))
+        return [Word(text, (x, top, x + width, top + SIZE), 1.0, "text")]
+    words = []
+    for char in text:
+        if char != " ":
+            words.append(Word(char, (x, top, x + _advance(char) * 0.9, top + SIZE), 0.9, "ocr"))
+        x += _advance(char)
+    return words
+
+
+def _wrap(text: str, first_indent: float) -> list[tuple[float, str]]:
+    """Break into lines as Word does: anywhere between ideographs, never inside a Latin run."""
+    rows: list[tuple[float, str]] = []
+    x0, row, used = LEFT + first_indent, "", first_indent
+    for token in re.findall(r"[A-Za-z0-9.,%-]+|.", text):
+        width = sum(map(_advance, token))
+        if used + width > RIGHT - LEFT and row:
+            rows.append((x0, row.rstrip()))
+            x0, row, used = LEFT, "", 0.0
+            if token == " ":
+                continue
+        row += token
+        used += width
+    if row:
+        rows.append((x0, row))
+    return rows
+
+
+def make_pages(blocks: list[Para | Line], *, ocr: bool = False, header: str = "", footer: str = "dash",
+               start: int = 1, roles: dict[int, str] | None = None) -> list[Page]:
+    """Lay blocks out on A4 pages as Word would, with an optional running header and page numbers."""
+    rows: list[tuple[float, str]] = []
+    for block in blocks:
+        rows.extend(_wrap(block.text, 2 * SIZE) if isinstance(block, Para) else [(LEFT, block.text)])
+    per_page = int((BOTTOM - TOP) // PITCH)
+    pages = []
+    for index in range(0, len(rows), per_page):
+        number = start + index // per_page
+        words: list[Word] = []
+        if header:
+            words += _words(header, LEFT, 40.0, ocr)
+        for row, (x, text) in enumerate(rows[index:index + per_page]):
+            words += _words(text, x, TOP + row * PITCH, ocr)
+        label = {"dash": f"- {number} -", "of": f"第 {number} 页 共 9 页", "plain": str(number)}.get(footer)
+        if label:
+            words += _words(label, WIDTH / 2 - 15, 800.0, ocr)
+        role = (roles or {}).get(number, "plan")
+        pages.append(Page(number=number, width=WIDTH, height=HEIGHT, kind="scan" if ocr else "text",
+                          words=words, role=role))
+    return pages
+
+
+FOUNDATION = [
+    "公司成立于2016年，注册资本5000万元，位于杭州市滨江区，是杭州市重点培育的机械、汽车领域数字化转型服务机构。现有办公"
+    "及服务场地3,200平方米，建有数字化转型体验中心和4个行业应用实验室，通过了ISO 9001质量管理体系认证。",
+    "近两年累计服务企业120家，签订数字化改造实施服务合同金额3,560.5万元，组织人才培训900人次；产品不良品率下降12.5%，"
+    "单位产值能耗降低8%。" * 6,
+]
+GOALS = [
+    "发展定位：立足杭州、辐射浙江省，聚焦机械、汽车行业，打造区域性数字化转型公共服务平台。",
+    "服务成效目标：2026年服务企业100家；2027年累计服务企业200家；到2028年累计服务企业350家。",
+    "经济效益目标：2026年实现服务收入1200万元，2027年达到2500万元，2028年突破5000万元。",
+]
+CONTENT = [
+    "围绕机械、汽车行业中小企业数字化转型需求，数促中心将聚焦以下重点任务。",
+    "（一）开展诊断评估服务",
+    "面向中小企业开展免费诊断评估，每年完成诊断企业不少于100家，形成“一企一策”转型路径图。" * 2,
+    "（二）推进行业解决方案开发",
+    "围绕行业共性痛点开发解决方案，每年新增解决方案不少于5套，形成产品目录并动态更新。" * 2,
+    "（三）加强数字化人才培训",
+    "联合高校共建实训基地，开发课程30门，每年培训人才不少于800人次。设施联通方面本中心暂不开展。" * 2,
+]
+GUARANTEE = [
+    "一是健全管理机制。成立数促中心建设领导小组，实行主任负责制。二是规范资金管理，设立专项账户，专款专用。",
+    "三是争取地方支持。浙江省经济和信息化厅将数促中心纳入全省数字化转型服务体系。",
+]
+
+
+def package(*, ocr: bool = False, header: str = "制造业数字化转型促进中心建设方案", split_heading: bool = False,
+            drop: str | None = None) -> list[Page]:
+    """Basic-info tail, the four sections, then 三、有关说明; headings as the template prints them."""
+    blocks: list[Para | Line] = [Line("资源条件 汇聚投融资机构数量（累计） 12个 15个"), Line("二、建设方案")]
+    sections = {"foundation": ("（一）基础条件（1000字）", FOUNDATION), "goals": ("（二）建设目标（500字）", GOALS),
+                "content": ("（三）建设内容（2500字）", CONTENT), "guarantee": ("（四）组织保障（500字）", GUARANTEE)}
+    for key, (title, paragraphs) in sections.items():
+        if key == drop:
+            continue
+        if key == "content" and split_heading:
+            # The heading broken over a page break: pad so "（三）建设" is the last line of a page.
+            blocks.append(Line("（三）建设"))
+            blocks.append(Line("内容（2500字）"))
+        else:
+            blocks.append(Line(title))
+        blocks.extend(Para(p) if not p.startswith("（") else Line(p) for p in paragraphs)
+    blocks += [Line("三、有关说明或证明材料"), Para("1.申报对象法人证书或营业执照副本，2024年和2025年财务报表。")]
+    return make_pages(blocks, ocr=ocr, header=header)
+
+
+def _expected(paragraphs: list[str]) -> int:
+    return sum(count_chars(p) for p in paragraphs)
+
+
+# ---------------------------------------------------------------- counting 字
+
+
+def test_worked_example() -> None:
+    assert count_chars("2025年服务企业120家，合同额3,560.5万元。") == 16
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0),
+    ("ISO 9001认证", 4),  # two Latin runs split by a real space, then two ideographs
+    ("ISO9001", 1),
+    ("产品不良品率下降12.5%。", 10),
+    ("2026-2028年", 2),  # "-" inside a number joins it
+    ("2026—2028年", 4),  # the full-width dash is a mark of its own
+    ("“小快轻准”", 6),
+    ("（一）基础条件", 7),
+    ("5G专网", 3),
+    ("ＡＢ①", 3),  # full-width letters and other symbols count one each, as in Word
+    ("a (b)", 2),  # stray half-width punctuation counts nothing
+    ("第一行\n第二行", 6),
+])
+def test_count_mixed_text(text: str, expected: int) -> None:
+    assert count_chars(text) == expected
+
+
+@pytest.mark.parametrize("noisy", [
+    "2025 年 服 务 企 业 120 家 ， 合 同 额 3, 560.5 万 元 。",  # chi_sim spacing, number split after its comma
+    "2025年服务企业120家，合同额3 ,560.5万元。",
+    "2025年服务企业\n120家，合同\n额3,560.5万元。",  # broken lines
+])
+def test_ocr_spacing_does_not_change_the_count(noisy: str) -> None:
+    assert count_chars(noisy) == 16
+
+
+def test_a_real_space_still_separates_two_numbers() -> None:
+    assert count_chars("2024 2025") == 2
+
+
+def test_repair_ocr_restores_full_width_marks_and_digits() -> None:
+    repaired = repair_ocr("2O25 年 服 务 企 业 120 家 , 合 同 额 3, 560.5 万 元 .")
+    assert repaired == "2025年服务企业120家，合同额3,560.5万元。"
+    assert count_chars(repaired) == 16
+    # Half-width punctuation between Latin text stays as it is.
+    assert repair_ocr("ISO 9001:2015") == "ISO 9001:2015"
+    assert repair_ocr("服务成效目标: 2026年") == "服务成效目标：2026年"
+    assert repair_ocr("(1）开展诊断评估服务") == "（1）开展诊断评估服务"
+    assert repair_ocr("(2) 推进 行业 方案 设计") == "（2）推进行业方案设计"
+    assert repair_ocr("see (a) and (b)") == "see (a) and (b)"
+
+
+# ---------------------------------------------------------------- headings
+
+
+@pytest.mark.parametrize(("line", "name", "numeral", "limit"), [
+    ("（二）建设目标（500字）", "建设目标", "二", 500),
+    ("(二)建设目标(500字)", "建设目标", "二", 500),
+    ("(二)建没目标(5OO字)", "建设目标", "二", 500),  # one wrong character, O for 0
+    ("二)建设目标(500字)", "建设目标", "二", 500),  # a bracket lost
+    ("=)建设目标", "建设目标", "二", 500),  # the numeral misread
+    ("建设目标", "建设目标", "二", 500),  # bare heading
+    ("（四）组织保障（500字）", "组织保障", "四", 500),
+    ("（二）建设目标（500字以内）", "建设目标", "二", 500),
+    ("（二）建设目标（限500字）", "建设目标", "二", 500),
+    ("二、建设目标（不超过500字）", "建设目标", "二", 500),
+    ("第二部分 建设目标", "建设目标", "二", 500),
+    ("〈二）建设目标（500字）", "建设目标", "二", 500),
+    ("乙二）建设目标（500字）", "建设目标", "二", 500),  # a stray stroke read as a character
+    ("（二）建设目标，500字，", "建设目标", "二", 500),  # brackets read as commas
+    ("（二）建设目标《500字）", "建设目标", "二", 500),
+    ("4（工）建设目标4500字，", "建设目标", "二", 500),  # numeral and a bracket misread
+    ("（二，建设目标！300宇，", "建设目标", "二", 500),
+])
+def test_heading_variants_are_read(line: str, name: str, numeral: str, limit: int) -> None:
+    assert heading_score(line.replace("（", "(").replace("）", ")"), name, numeral, limit) is not None
+
+
+@pytest.mark.parametrize("line", [
+    "建设目标是到2028年服务企业350家",  # body text starting with the heading's words
+    "(二)建设数据共享服务体系",  # a sub-heading inside 建设内容
+    "(二)推进行业解决方案开发",
+])
+def test_body_lines_are_not_headings(line: str) -> None:
+    assert all(heading_score(line, name, "二", 500) is None for name in ("建设目标", "基础条件", "建设内容"))
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("- 3 -", 3), ("—3—", 3), ("一 3 一", 3), ("第 3 页", 3), ("第3页共17页", 3), ("3/17", 3), ("3", 3), ("Page 3 of 17", 3),
+    ("建设方案", None), ("2025年", None),
+])
+def test_page_number_patterns(text: str, number: int | None) -> None:
+    assert page_number_of(text) == number
+
+
+# ---------------------------------------------------------------- sections from pages
+
+
+def _sections(plan: Plan) -> dict[str, PlanSection]:
+    return {section.key: section for section in plan.sections}
+
+
+def test_sections_from_a_text_layer_package_are_exact() -> None:
+    pages = package()
+    assert len(pages) >= 2
+    plan = extract_plan(pages).value
+    found = _sections(plan)
+    assert list(found) == ["foundation", "goals", "content", "guarantee"]
+    assert found["foundation"].chars == _expected(FOUNDATION)
+    assert found["goals"].text == "\n".join(GOALS)
+    assert found["content"].text == "\n".join(CONTENT)
+    assert found["guarantee"].text == "\n".join(GUARANTEE)  # stops at 三、有关说明
+    assert found["goals"].title == "（二）建设目标" and found["goals"].limit == 500
+
+
+def test_running_header_and_page_numbers_are_not_text() -> None:
+    pages = package(header="杭州某某科技有限公司数促中心建设方案")
+    found = _sections(extract_plan(pages).value)
+    # The foundation section runs over a page break; neither header nor "- 2 -" gets into it.
+    assert all("杭州某某科技有限公司数促中心建设方案" in page.text for page in pages)
+    assert "数促中心建设方案" not in found["foundation"].text
+    assert "- 2 -" not in found["foundation"].text and "-2-" not in found["foundation"].text
+    assert found["foundation"].text == "\n".join(FOUNDATION)
+
+
+def test_heading_split_across_a_page_break() -> None:
+    pages = package(split_heading=True)
+    plan = extract_plan(pages).value
+    found = _sections(plan)
+    assert found["content"].text == "\n".join(CONTENT)
+    assert found["goals"].text == "\n".join(GOALS)
+
+
+def test_heading_split_over_the_page_break_itself() -> None:
+    # Pad the goals so that "（三）建设" is the last line of page 1 and "内容（2500字）" the first of page 2.
+    rows_per_page = int((BOTTOM - TOP) // PITCH)
+    blocks: list[Para | Line] = [Line("（二）建设目标（500字）")]
+    blocks += [Line(f"{year}年，服务企业{year - 1900}家。") for year in range(2026, 2026 + rows_per_page - 2)]
+    blocks += [Line("（三）建设"), Line("内容（2500字）"), Para(CONTENT[2])]
+    pages = make_pages(blocks, header="建设方案")
+    assert pages[0].text.endswith("（三）建设- 1 -") and "内容（2500字）" in pages[1].text
+    found = _sections(extract_plan(pages).value)
+    assert found["content"].text == CONTENT[2]
+    assert not found["goals"].text.endswith("建设")
+
+
+def test_ocr_package_counts_like_the_text_layer() -> None:
+    clean = _sections(extract_plan(package()).value)
+    noisy = _sections(extract_plan(package(ocr=True)).value)
+    for key, section in clean.items():
+        assert noisy[key].chars == section.chars, key
+        assert noisy[key].text == section.text, key
+
+
+def test_missing_section_is_absent_and_checked_once() -> None:
+    plan = extract_plan(package(drop="goals")).value
+    assert [s.key for s in plan.sections] == ["foundation", "content", "guarantee"]
+    assert plan.goal_years == []
+    codes = [(c.code, c.where) for c in section_checks(plan)]
+    assert codes == [("SECTION_MISSING", "goals")]  # no GOALS_NOT_BY_YEAR cascade
+
+
+def test_interleaved_licence_scan_is_skipped() -> None:
+    pages = package()
+    licence = Page(number=99, width=WIDTH, height=HEIGHT, kind="scan", role="other", words=[
+        Word("营业执照", (250, 100, 330, 120)), Word("统一社会信用代码 91330100MA2XXXXXXX", (100, 200, 400, 212)),
+        Word("名称 杭州某某科技有限公司", (100, 240, 300, 252)), Word("法定代表人 张三", (100, 280, 250, 292)),
+    ])
+    pages.insert(1, licence)
+    found = _sections(extract_plan(pages).value)
+    assert "营业执照" not in found["foundation"].text
+    assert found["foundation"].text == "\n".join(FOUNDATION)
+
+
+def test_a_page_scanned_twice_is_read_once() -> None:
+    pages = package()
+    pages.insert(2, Page(number=50, width=WIDTH, height=HEIGHT, kind="text", words=list(pages[1].words), role="plan"))
+    clean = _sections(extract_plan(package()).value)
+    twice = _sections(extract_plan(pages).value)
+    assert {k: s.chars for k, s in twice.items()} == {k: s.chars for k, s in clean.items()}
+
+
+def test_plan_ends_at_the_next_part_without_attachments_list() -> None:
+    blocks: list[Para | Line] = [Line("（四）组织保障（500字）"), *map(Para, GUARANTEE)]
+    pages = make_pages(blocks)
+    pages += make_pages([Line("附1"), Line("真实性承诺（模板）"),
+                         Para("本单位自愿申报第二批制造业数字化转型促进中心，提交的所有申报材料均真实、准确、完整。")],
+                        start=len(pages) + 1, roles={len(pages) + 1: "commitment"})
+    found = _sections(extract_plan(pages).value)
+    assert found["guarantee"].text == "\n".join(GUARANTEE)
+
+
+def test_provenance_points_at_the_heading() -> None:
+    result = extract_plan(package())
+    where = result.provenance["plan.sections[1].text"]
+    assert where.source == "text" and where.page >= 1 and where.bbox is not None
+
+
+# ---------------------------------------------------------------- content areas
+
+
+@pytest.mark.parametrize(("area", "phrases"), [
+    ("评估咨询", ["评估咨询", "诊断评估", "咨询诊断", "数字化诊断"]),
+    ("方案开发", ["方案开发", "解决方案开发", "方案设计", "定制化解决方案"]),
+    ("项目实施", ["项目实施", "项目落地", "改造实施", "数字化改造项目"]),
+    ("供需对接", ["供需对接", "供需匹配", "供需撮合", "产需对接"]),
+    ("设施联通", ["设施联通", "设施互联", "网络联通"]),
+    ("数据共享", ["数据共享", "数据互通", "数据流通"]),
+    ("人才培养", ["人才培养", "人才培训", "人才培育", "技能培训"]),
+    ("政策宣贯", ["政策宣贯", "政策宣传", "政策宣讲", "政策解读"]),
+])
+def test_each_synonym_family(area: str, phrases: list[str]) -> None:
+    for phrase in phrases:
+        areas, _ = content_areas(f"数促中心将重点开展{phrase}工作，每年服务企业不少于100家。")
+        assert areas == [area], phrase
+
+
+def test_activities_count_only_when_the_area_is_treated() -> None:
+    # One passing "设备联网" in a product list is not the 设施联通 area ...
+    assert content_areas("重点打造设备联网、质量追溯、能耗管理等模块化产品。")[0] == []
+    # ... but an activity under its own sub-heading, or named twice, is.
+    assert content_areas("（四）推进设备联网\n建设5G专网，推动设备上云。")[0] == ["设施联通"]
+    assert content_areas("开展数字化技能培训。每年培训500人次。")[0] == ["人才培养"]
+
+
+def test_areas_described_in_other_words() -> None:
+    text = ("1.开展企业数字化水平评估。对照国家标准为企业开展“体检式”诊断，出具诊断报告和咨询建议。\n"
+            "2.研发轻量化SaaS产品和行业解决方案，面向模具行业定制开发MES、质量追溯等应用。\n"
+            "3.推动上下游企业数据互通，打破信息孤岛。")
+    assert content_areas(text)[0] == ["评估咨询", "方案开发", "数据共享"]
+
+
+def test_words_common_outside_an_area_need_more_than_a_mention() -> None:
+    text = "推广成熟的行业解决方案，提供整体解决方案。对接成功的企业给予奖励。"
+    assert content_areas(text)[0] == []
+
+
+def test_negated_areas_do_not_count() -> None:
+    text = "重点开展评估咨询和方案开发，暂不开展设施联通。数据共享、政策宣贯两方面，本中心不涉及。本中心不断推进人才培养。"
+    assert content_areas(text)[0] == ["评估咨询", "方案开发", "人才培养"]
+
+
+def test_the_templates_list_of_eight_is_not_coverage() -> None:
+    guidance = ("结合实际，围绕《制造业数字化转型促进中心建设指引》提出的评估咨询、方案开发、项目实施、供需对接、设施联通、"
+                "数据共享、人才培养、政策宣贯等八方面建设内容中的至少三项，提出数促中心的建设重点和建设任务。")
+    assert content_areas(guidance)[0] == []
+    assert content_areas(guidance + "\n本中心重点开展供需对接和数据共享。")[0] == ["供需对接", "数据共享"]
+    quoted = "对照评估咨询、方案开发、项目实施、供需对接、设施联通、数据共享、人才培养、政策宣贯等八方面，重点开展人才培训。"
+    assert content_areas(quoted)[0] == ["人才培养"]
+
+
+# ---------------------------------------------------------------- goals
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("2026年，服务企业100家；2027年，服务企业200家；到2028年，服务企业350家。", [2026, 2027, 2028]),
+    ("到2028年，累计服务企业350家。", [2028]),
+    ("2026—2028年，每年培训人才不少于500人次。", [2026, 2027, 2028]),
+    ("2026-2028年每年新增解决方案5套。", [2026, 2027, 2028]),
+    ("2026年至2028年，年均服务企业100家。", [2026, 2027, 2028]),
+    ("2026、2027、2028年分别服务企业100、200、300家。", [2026, 2027, 2028]),
+    ("2026 年服务企业100家，2028年底前建成平台。", [2026, 2028]),
+    ("二〇二七年服务企业200家。", [2027]),
+    ("展望2030年，建成全国有影响力的服务高地。", [2030]),
+    ("近期服务企业100家，中期200家，远期300家。", []),
+    ("落实《浙江省数字经济发展规划（2026—2030年）》，2025年已服务企业90家。", []),
+    ("“十五五”时期（2026—2030年）是关键期，到2028午累计服务企业350家。", [2028]),  # 年 read as 午
+])
+def test_goal_year_patterns(text: str, years: list[int]) -> None:
+    assert goal_years(text)[0] == years
+
+
+def test_template_guidance_sets_no_years_or_kinds() -> None:
+    guidance = ("提出数促中心的发展定位和主要目标。其中，发展定位应明确服务的主要行业，主要目标应包括服务成效目标、"
+                "经济效益目标、社会效益目标三方面，并按年度分解到2028年。")
+    assert goal_years(guidance)[0] == []
+    assert goal_kinds(guidance) == []
+    assert goal_kinds(guidance + "\n服务成效目标：2026年服务企业100家。社会效益目标：培训800人次。") == ["服务成效", "社会效益"]
+
+
+def test_plan_from_pages_has_areas_years_kinds_and_mentions() -> None:
+    plan = extract_plan(package()).value
+    assert plan.content_areas == ["评估咨询", "方案开发", "人才培养"]
+    assert plan.goal_years == [2026, 2027, 2028]
+    assert plan.goal_kinds == ["服务成效", "经济效益"]
+    kinds = {(m.kind, m.value) for m in plan.mentions}
+    assert ("amount", 3560.5) in kinds and ("organisation", "浙江省经济和信息化厅") in kinds
+
+
+def test_mentions() -> None:
+    text = "依托浙江大学，联合杭州海康威视数字技术股份有限公司，于2025年3月5日签订合同，金额3,560.5万元，总投资1.2亿元，与行业协会合作。"
+    found = {(m.kind, m.value) for m in mentions(text, "content")}
+    assert found == {
+        ("organisation", "浙江大学"), ("organisation", "杭州海康威视数字技术股份有限公司"),
+        ("date", "2025-03-05"), ("amount", 3560.5), ("amount", 12000.0),
+    }
+
+
+# ---------------------------------------------------------------- checks
+
+
+def section_checks(plan: Plan) -> list[Check]:
+    """The plan's registered checks (pipeline/checks/plan.py) on a record holding only `plan`."""
+    record = ApplicationRecord(source=Source(file="plan.pdf", sha256="", page_count=0), plan=plan)
+    context = CheckContext(record=record)
+    rules = (plan_checks.section_missing, plan_checks.word_limit_exceeded,
+             plan_checks.too_few_content_areas, plan_checks.goals_not_by_year)
+    return [check for rule in rules for check in rule(context)]
+
+
+def _plan(chars: dict[str, int], areas: list[str], years: list[int]) -> Plan:
+    limits = {"foundation": 1000, "goals": 500, "content": 2500, "guarantee": 500}
+    return Plan(sections=[PlanSection(key=k, title=k, limit=limits[k], chars=n) for k, n in chars.items()],  # type: ignore[arg-type]
+                content_areas=areas, goal_years=years)
+
+
+def test_section_checks() -> None:
+    plan = _plan({"foundation": 1001, "goals": 500, "content": 900}, ["评估咨询", "方案开发"], [2026, 2028])
+    checks = {(c.code, c.where): c for c in section_checks(plan)}
+    assert set(checks) == {("WORD_LIMIT_EXCEEDED", "foundation"), ("SECTION_MISSING", "guarantee"),
+                           ("TOO_FEW_CONTENT_AREAS", ""), ("GOALS_NOT_BY_YEAR", "")}
+    assert checks[("WORD_LIMIT_EXCEEDED", "foundation")].severity == "warning"
+    assert checks[("WORD_LIMIT_EXCEEDED", "foundation")].found == 1001
+    assert checks[("SECTION_MISSING", "guarantee")].severity == "error"
+    assert checks[("TOO_FEW_CONTENT_AREAS", "")].found == 2
+    assert "2027" in checks[("GOALS_NOT_BY_YEAR", "")].message
+
+
+def test_section_checks_clean_plan() -> None:
+    plan = _plan({"foundation": 1000, "goals": 500, "content": 2500, "guarantee": 500},
+                 ["评估咨询", "方案开发", "数据共享"], [2026, 2027, 2028, 2030])
+    assert section_checks(plan) == []
+
+
+def test_pages_out_of_order_are_read_in_printed_order() -> None:
+    body = [Para(f"第{i}段：" + CONTENT[2]) for i in range(24)]
+    pages = make_pages([Line("（三）建设内容（2500字）"), *body, Line("（四）组织保障（500字）"), Para(GUARANTEE[0])])
+    assert len(pages) >= 3
+    in_order = _sections(extract_plan(pages).value)
+    shuffled = [pages[0], pages[2], pages[1], *pages[3:]]
+    found = _sections(extract_plan(shuffled).value)
+    assert found["content"].text == in_order["content"].text
+    assert found["guarantee"].text == GUARANTEE[0]
+
+
+def test_inline_heading_runs_into_its_body() -> None:
+    pages = make_pages([Line("（二）建设目标（500字）"), Para(GOALS[1]),
+                        Para("（三）建设内容：" + CONTENT[2]), Para(CONTENT[4]), Line("（四）组织保障"), Para(GUARANTEE[0])])
+    found = _sections(extract_plan(pages).value)
+    assert found["content"].text == CONTENT[2] + "\n" + CONTENT[4]
+    assert found["goals"].text == GOALS[1]
+
+
+def test_a_heading_with_nothing_under_it_is_no_section() -> None:
+    pages = make_pages([Line("（三）建设内容（2500字）"), Line("（四）组织保障（500字）"), Para(GUARANTEE[0])])
+    assert [s.key for s in extract_plan(pages).value.sections] == ["guarantee"]
+
+
+def test_no_readable_pages_give_no_sections() -> None:
+    unreadable = Page(number=1, width=0.0, height=0.0, kind="scan", error="page unreadable")
+    assert extract_plan([]).value.sections == []
+    assert extract_plan([unreadable]).value == Plan()
