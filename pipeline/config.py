@@ -22,8 +22,10 @@ class Settings(BaseModel):
     file_timeout_s: float = Field(default=600.0, description="a file taking longer is INPUT_UNREADABLE")
     page_timeout_s: float = Field(default=120.0)
     max_megapixels: float = 100.0
-    tesseract_lang: str = Field(default="chi_sim", description="Tesseract languages; chi_sim+eng measured slower, no more accurate (docs/reading.md)")
+    tesseract_lang: str = Field(
+        default="chi_sim", description="Tesseract languages; chi_sim+eng measured slower, no more accurate (docs/reading.md)"
+    )
     orientation: Literal["own", "osd"] = Field(
-        default="own", description="page orientation detector: ours (line shapes + PP-OCR direction model) or Tesseract OSD"
+        default="own", description="orientation detector: ours (line shapes + PP-OCR direction model) or Tesseract OSD"
     )
     save_crops: bool = True

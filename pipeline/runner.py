@@ -6,7 +6,6 @@ file in this process; `pipeline.batch` isolates files from each other.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import tempfile
 import traceback
@@ -34,7 +33,7 @@ from models.page import Document
 from pipeline import fields, layout, seals, tables, text
 from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
-from pipeline.pages import read_document
+from pipeline.pages import file_sha256, read_document
 from pipeline.report import save_evidence
 from pipeline.result import Extracted
 
@@ -43,14 +42,6 @@ AnyOutput = ApplicationRecord | RecommendationRecord | UnreadableRecord
 T = TypeVar("T")
 
 RECOMMENDATION_ROLES = frozenset({"recommendation_letter", "recommendation_table"})
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def unreadable(path: Path, message: str, sha256: str | None = None) -> UnreadableRecord:
@@ -121,7 +112,7 @@ def _application(doc: Document, settings: Settings, crops: Path) -> ApplicationR
     for part in (cover, basic, appendix, plan, found):
         stage_checks.extend(part.checks)
     context = CheckContext(record=record, settings=settings,
-                           has_consortium_agreement=layout.has_consortium_agreement(pages))
+                           has_consortium_agreement=any(layout.is_consortium_agreement(page) for page in pages))
     record.checks = run_checks(context, stage_checks)
     return record
 

@@ -1,0 +1,164 @@
+"""Accuracy measurements on the sample corpus (the figures in docs/reading.md).
+
+    python -m bench.evaluate orientation [--limit N]   ours vs Tesseract OSD: accuracy, s/page
+    python -m bench.evaluate engines [--limit N]       CER and s/page per engine, language, dpi
+    python -m bench.evaluate roles                     page roles, rotation and skew vs truth
+
+Scanned pages come from `samples/corpus` (`*.truth.json` beside each file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+
+from bench.corpus import (
+    CORPUS,
+    bag_error,
+    cer,
+    document_for,
+    median,
+    page_source,
+    scanned_pages,
+    truth_files,
+    truth_pages,
+)
+from pipeline.config import Settings
+from pipeline.ingest import load_pixels
+from pipeline.ocr.orient import detect_orientation, osd_orientation, shrink
+from pipeline.pages import PageJob, process_page, read_document
+from pipeline.preprocess import flatten, to_grey
+
+
+def orientation(limit: int | None, corpus: Path) -> None:
+    pages = [p for p in truth_pages(corpus) if p.kind == "scan" and p.role != "blank"]
+    if limit and len(pages) > limit:
+        # Every turned page, and upright ones spread over the corpus to fill the limit.
+        turned = [p for p in pages if p.rotation]
+        upright = [p for p in pages if not p.rotation]
+        step = len(upright) / max(1, limit - len(turned))
+        pages = turned + [upright[int(i * step)] for i in range(max(0, limit - len(turned)))]
+    right = {"own": 0, "osd": 0}
+    seconds: dict[str, list[float]] = {"own": [], "osd": []}
+    for page in pages:
+        grey = to_grey(load_pixels(page_source(page, 200)))
+        started = time.perf_counter()
+        own = detect_orientation(flatten(shrink(grey, 1400)[0]))
+        seconds["own"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        osd = osd_orientation(grey)
+        seconds["osd"].append(time.perf_counter() - started)
+        right["own"] += own.rotation == page.rotation
+        right["osd"] += osd.rotation == page.rotation
+        if own.rotation != page.rotation or osd.rotation != page.rotation:
+            print(f"  {page.file.name} p{page.number}: truth {page.rotation}, own {own.rotation}, osd {osd.rotation}")
+    rotated = sum(p.rotation != 0 for p in pages)
+    print(f"orientation on {len(pages)} scanned pages ({rotated} turned):")
+    for name in ("own", "osd"):
+        print(f"  {name:4s} right {right[name]}/{len(pages)}  median {median(seconds[name]):.3f} s/page")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    engine: str
+    lang: str
+    dpi: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.engine}{'/' + self.lang if self.engine == 'tesseract' else ''} @{self.dpi}"
+
+
+CONFIGS = (
+    EngineConfig("tesseract", "chi_sim", 200),
+    EngineConfig("tesseract", "chi_sim+eng", 200),
+    EngineConfig("rapidocr", "", 200),
+    EngineConfig("tesseract", "chi_sim", 150),
+    EngineConfig("tesseract", "chi_sim", 300),
+    EngineConfig("rapidocr", "", 150),
+)
+
+
+def _one_page(args: tuple[EngineConfig, Path, int, str, str]) -> tuple[float, float, float]:
+    config, file, number, text, workdir = args
+    settings = Settings(engine=config.engine, tesseract_lang=config.lang or "chi_sim", dpi=config.dpi, cache_dir=None)
+    from bench.corpus import TruthPage  # imported here: this runs in a pool worker
+
+    page = TruthPage(file, number, "scan", "", 0, 0.0, text)
+    job = PageJob(number, page_source(page, config.dpi), Path(workdir), settings)
+    result = process_page(job)
+    read = "".join(w.text for w in result.words)
+    return cer(read, text), bag_error(read, text), result.seconds
+
+
+def engines(limit: int | None, corpus: Path, configs: tuple[EngineConfig, ...] = CONFIGS) -> None:
+    pages = scanned_pages(corpus, limit)
+    print(f"engines on {len(pages)} scanned pages, 2 processes, OMP_THREAD_LIMIT=1; s/page includes clean-up")
+    print("| engine | dpi | CER median | CER mean | order-free error mean | s/page median |")
+    print("|---|---|---|---|---|---|")
+    context = multiprocessing.get_context("forkserver")
+    with tempfile.TemporaryDirectory(prefix="dtpc-eval-") as workdir, context.Pool(2) as pool:
+        for config in configs:
+            jobs = [(config, p.file, p.number, p.text, workdir) for p in pages]
+            rows = pool.map(_one_page, jobs)
+            errors = [r[0] for r in rows]
+            bags = [r[1] for r in rows]
+            seconds = [r[2] for r in rows]
+            mean, bag = sum(errors) / len(errors), sum(bags) / len(bags)
+            print(f"| {config.label} | {config.dpi} | {median(errors):.3f} | {mean:.3f} | {bag:.3f} | {median(seconds):.2f} |",
+                  flush=True)
+
+
+def roles(corpus: Path, settings: Settings) -> None:
+    total = right = rot_right = scanned = 0
+    skew_errors: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="dtpc-roles-") as workdir:
+        for truth_path in truth_files(corpus):
+            path = document_for(truth_path)
+            started = time.perf_counter()
+            document = read_document(path, settings, Path(workdir) / path.stem)
+            elapsed = time.perf_counter() - started
+            truth = [p for p in truth_pages(corpus) if p.file == path]
+            wrong = []
+            for page, expected in zip(document.pages, truth, strict=False):
+                total += 1
+                right += page.role == expected.role
+                if page.role != expected.role:
+                    wrong.append(f"p{page.number} {expected.role}->{page.role}")
+                if expected.kind == "scan":
+                    scanned += 1
+                    rot_right += page.rotation == expected.rotation
+                    if expected.role != "blank":
+                        skew_errors.append(abs(page.skew_deg - expected.skew_deg))
+            error = f" ERROR {document.error}" if document.error else ""
+            print(f"  {path.name}: {len(document.pages)} pages in {elapsed:.1f} s{error} {' '.join(wrong)}", flush=True)
+    print(f"roles right {right}/{total} ({right / max(1, total):.1%}); rotation right {rot_right}/{scanned} scanned pages")
+    if skew_errors:
+        print(f"skew |error| median {median(skew_errors):.2f} deg, max {max(skew_errors):.2f} deg")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=("orientation", "engines", "roles"))
+    parser.add_argument("--limit", type=int, default=None, help="at most this many scanned pages")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--engine", default=None, help="roles: OCR engine to use")
+    args = parser.parse_args()
+    cv2.setNumThreads(1)
+    if args.what == "orientation":
+        orientation(args.limit, args.corpus)
+    elif args.what == "engines":
+        engines(args.limit, args.corpus)
+    else:
+        settings = Settings(workers=2) if args.engine is None else Settings(workers=2, engine=args.engine)
+        roles(args.corpus, settings)
+
+
+if __name__ == "__main__":
+    main()

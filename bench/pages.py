@@ -1,0 +1,138 @@
+"""Page-reading speed against bare Tesseract, in one process tree and one run.
+
+    python -m bench.pages [--pages N] [--runs 3] [--corpus DIR]
+
+On the corpus's scanned pages (rendered once to PNG at `Settings.dpi`, not timed):
+  (a) baseline: `tesseract IMG - -l chi_sim` with OMP_THREAD_LIMIT=1, two at a time;
+  (b) dtpc: the page stage (decode, orientation, deskew, flattening, red-ink split, rule
+      removal, OCR, page images written) on the same PNGs, two worker processes, OCR cache cold.
+Each run times a, b, b, a (drifting load from other work cancels) and averages each side.
+Prints pages/s for both and the time ratio (b)/(a) (below 1.0: dtpc is faster) as the
+median of the runs, the peak RSS of a dtpc worker (and of a bare Tesseract), and the
+text-layer pages/s of `read_document` on the corpus's digital PDFs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.corpus import CORPUS, median, truth_pages, write_page_image
+from pipeline.config import Settings
+from pipeline.ingest import PageSource, sniff
+from pipeline.pages import PageJob, PagePool, PageResult, process_page, read_document
+
+WORKERS = 2
+
+
+def _failed(job: PageJob, reason: str) -> PageResult:
+    return PageResult(number=job.number, error=reason)
+
+
+def baseline(images: list[Path]) -> float:
+    """Seconds for bare Tesseract over all images, two processes at a time."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(image: Path) -> None:
+        subprocess.run(["tesseract", str(image), "-", "-l", "chi_sim"], capture_output=True, env=env, check=False)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(one, images))
+    return time.perf_counter() - started
+
+
+def dtpc(images: list[Path], settings: Settings, pool: PagePool, workdir: Path) -> tuple[float, list[PageResult]]:
+    """Seconds for the page stage over the same images, and its results."""
+    jobs = [PageJob(i + 1, PageSource(image, "image", 0, float(settings.dpi)), workdir, settings) for i, image in enumerate(images)]
+    started = time.perf_counter()
+    results = pool.run(jobs, process_page, settings.page_timeout_s, settings.file_timeout_s, _failed)
+    return time.perf_counter() - started, list(results.values())
+
+
+def text_layer_rate(corpus: Path, runs: int) -> tuple[float, int]:
+    """Pages/s of read_document on PDFs whose pages all have a text layer (median of runs)."""
+    files = sorted({p.file for p in truth_pages(corpus) if p.kind == "text"})
+    files = [f for f in files if all(p.kind == "text" for p in truth_pages(corpus) if p.file == f)]
+    if not files:
+        return float("nan"), 0
+    rates = []
+    settings = Settings(cache_dir=None, workers=WORKERS)
+    with tempfile.TemporaryDirectory(prefix="dtpc-bench-text-") as workdir:
+        for _ in range(runs):
+            started = time.perf_counter()
+            count = sum(len(read_document(f, settings, Path(workdir) / f.stem).pages) for f in files)
+            rates.append(count / (time.perf_counter() - started))
+    return median(rates), count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=12, help="scanned pages to use (spread over the corpus)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--dpi", type=int, default=None, help="rendering dpi (default: Settings.dpi)")
+    parser.add_argument("--engine", choices=("tesseract", "rapidocr"), default=None, help="default: Settings.engine")
+    args = parser.parse_args()
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    changes: dict[str, object] = {"workers": WORKERS}
+    if args.dpi is not None:
+        changes["dpi"] = args.dpi
+    if args.engine is not None:
+        changes["engine"] = args.engine
+    base_settings = Settings(**changes)
+
+    scanned = [p for p in truth_pages(args.corpus) if p.kind == "scan" and sniff(p.file) in ("pdf", "image")]
+    if args.pages and len(scanned) > args.pages:
+        step = len(scanned) / args.pages
+        scanned = [scanned[int(i * step)] for i in range(args.pages)]
+    if not scanned:
+        raise SystemExit(f"no scanned pages with truth under {args.corpus}")
+
+    with tempfile.TemporaryDirectory(prefix="dtpc-bench-") as tmp:
+        root = Path(tmp)
+        images = [write_page_image(p, base_settings.dpi, root) for p in scanned]
+        pool = PagePool(WORKERS)
+        pool.run([], process_page, 60, 60, _failed)
+        blank = sum(p.role == "blank" for p in scanned)
+        print(f"{len(images)} scanned pages ({blank} blank) at {base_settings.dpi} dpi, {WORKERS} processes, "
+              f"engine {base_settings.engine}/{base_settings.tesseract_lang}")
+        ratios, rate_a, rate_b, rss = [], [], [], []
+        try:
+            for run in range(args.runs):
+                # A B B A: other load on the machine drifts; this order cancels a linear drift.
+                seconds_a = baseline(images)
+                seconds_b, results = 0.0, []
+                for half in (0, 1):
+                    settings = base_settings.model_copy(update={"cache_dir": root / f"cache-{run}-{half}"})  # cold
+                    workdir = root / f"work-{run}-{half}"
+                    workdir.mkdir()
+                    seconds, part = dtpc(images, settings, pool, workdir)
+                    seconds_b, results = seconds_b + seconds / 2, results + part
+                seconds_a = (seconds_a + baseline(images)) / 2
+                errors = [r.error for r in results if r.error]
+                ratios.append(seconds_b / seconds_a)
+                rate_a.append(len(images) / seconds_a)
+                rate_b.append(len(images) / seconds_b)
+                rss.append(max(r.peak_rss_mb for r in results))
+                print(f"  run {run + 1}: bare {len(images) / seconds_a:.3f} pages/s, dtpc {len(images) / seconds_b:.3f}"
+                      f" pages/s, ratio {seconds_b / seconds_a:.2f}{'  errors: ' + str(errors) if errors else ''}",
+                      flush=True)
+        finally:
+            pool.close()
+    bare_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"scanned: bare {median(rate_a):.3f} pages/s, dtpc {median(rate_b):.3f} pages/s, "
+          f"time ratio dtpc/bare {median(ratios):.2f} (median of {args.runs})")
+    print(f"peak RSS: dtpc worker (incl. its OCR child) {max(rss):.0f} MB; bare tesseract {bare_rss:.0f} MB")
+    rate, count = text_layer_rate(args.corpus, args.runs)
+    print(f"text layer: {rate:.1f} pages/s ({count} pages, read_document incl. roles, median of {args.runs})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Page roles: which part of the package each page is, from its words and layout.
+
+Each role has title cues (looked for near the top of the page) and body cues (column
+headers and fixed phrases of the notice's templates), matched fuzzily so OCR noise
+("真实性承讲", "合同编亏") still counts.  A page without a clear match continues the
+page before it: a ruled page after a table is more of that table, a prose page after the
+plan is more plan.  Everything else is `other` (licences, financial statements, the
+consortium agreement, contract scans) or `blank`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from models.page import Page, Word
+
+TITLE_WEIGHT = 2.0
+MIN_SCORE = 0.7  # below this a page is a continuation, `other` or `blank`
+FUZZY_CUTOFF = 80.0  # rapidfuzz partial_ratio needed for a cue of EXACT_BELOW+ characters
+EXACT_BELOW = 8  # shorter cues must occur exactly: one wrong character in "二、建设方案" is "建设方案"
+HEAD_SHARE = 0.4  # title cues count in the top 40% of the page ...
+HEAD_CHARS = 220  # ... and within its first characters in reading order
+
+
+@dataclass(frozen=True)
+class Cues:
+    titles: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    body_needed: int = 4  # body cues matched for a full body score
+    needs_title: bool = False  # body cues alone may not decide (their words recur elsewhere)
+
+
+ROLE_CUES: dict[str, Cues] = {
+    # The cover's title is also many packages' running header, so the cover rests on its fields.
+    # Body cues that recur in other parts (plan prose names 数据集/模型库, the basic-info form
+    # names 投融资机构) only count together with the title: untitled pages are continuations.
+    "cover": Cues(body=("申报单位", "推荐单位", "联系人及联系电话", "填报日期", "加盖单位公章", "省级工业和信息化主管部门盖章"),
+                  body_needed=3),
+    "basic_info": Cues(
+        titles=("一、基本情况", "根据牵头单位情况填写"),
+        body=("牵头单位名称", "统一社会信用代码", "是否注册法人", "注册地（具体到区县）", "牵头单位类型", "联合体其他成员单位",
+              "单位负责人", "近两年财务经营情况", "主营业务收入", "资产负债率", "服务数字化转型改造实施企业数量",
+              "组织人才培养人次", "汇聚投融资机构数量", "对接成功的企业融资金额", "汇聚高校、科研院所数量"),
+    ),
+    # Any of the four numbered section headings makes a plan page; untitled prose continues it.
+    "plan": Cues(titles=("二、建设方案",), body=("（一）基础条件", "（二）建设目标", "（三）建设内容", "（四）组织保障"), body_needed=1),
+    "attachments_list": Cues(
+        titles=("三、有关说明或证明材料",),
+        body=("法人证书或营业执照副本", "联合体合作协议", "服务能力证明材料", "资源条件证明材料", "其他说明或证明材料"),
+        needs_title=True,
+    ),
+    "commitment": Cues(
+        titles=("真实性承诺",),
+        body=("本单位自愿申报", "均真实、准确、完整", "以上如有不实", "愿意承担由此产生的一切后果", "法定代表人（签名"),
+        body_needed=3,
+    ),
+    "appendix2_table1": Cues(titles=("契合行业的产品、解决方案、数据集等清单", "服务能力证明材料"),
+                             body=("数字化产品", "数据集", "模型库", "小快轻准"), body_needed=3, needs_title=True),
+    "appendix2_table2": Cues(titles=("已开展数字化改造实施服务的企业及项目清单",),
+                             body=("合同编号", "服务企业名称", "合同金额", "可附主要合同扫描件"), body_needed=3),
+    "appendix2_table3": Cues(titles=("组织开展的人才培训活动清单",), body=("培训或活动名称", "参训人数"), body_needed=2),
+    "appendix3_table1": Cues(titles=("汇聚的投融资机构、高校科研院所清单", "资源条件证明材料"),
+                             body=("投融资机构", "高校科研院所"), body_needed=2, needs_title=True),
+    "appendix3_table2": Cues(titles=("汇聚的数字化转型服务商清单",),
+                             body=("服务商名称", "主要服务行业", "核心能力"), body_needed=2),
+    "appendix3_table3": Cues(titles=("对接成功投融资清单及金额",),
+                             body=("投资机构名称", "被投企业名称", "投融资金额"), body_needed=2),
+    "recommendation_letter": Cues(
+        titles=("推荐意见",),
+        body=("工业和信息化部规划司", "现推荐", "详细情况见附表", "推荐单位盖章", "近三年无失信情况"),
+        body_needed=3,
+    ),
+    "recommendation_table": Cues(titles=("促进中心推荐表",),
+                                 body=("申报对象名称", "所服务的", "省市两级给予建设主体的相关政策", "推荐表请按优先顺序排序"),
+                                 body_needed=2),
+    "other": Cues(
+        titles=("营业执照", "资产负债表", "利润表", "现金流量表", "联合体合作协议", "联合体协议", "合作协议书"),
+        body=("经营范围", "登记机关", "资产总计", "负债合计", "所有者权益", "营业收入", "甲方", "乙方", "本协议"),
+        body_needed=3,
+        needs_title=True,
+    ),
+}
+TABLE_ROLES = frozenset(
+    {"basic_info", "recommendation_table"} | {f"appendix{a}_table{t}" for a in (2, 3) for t in (1, 2, 3)}
+)
+# One-page parts whose end (the table's notes, members' seals) may spill onto an untitled page.
+SPILLING_ROLES = frozenset({"commitment", "recommendation_letter", "recommendation_table"})
+AGREEMENT_TITLES = ("联合体合作协议", "联合体协议", "联合申报协议", "合作协议书")
+AGREEMENT_BODY = ("甲方", "乙方", "各方", "联合体", "牵头单位", "成员单位", "本协议", "权利", "义务", "签订")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and brackets to one form) without any whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def cue_score(cue: str, text: str, exact_below: int = EXACT_BELOW) -> float:
+    """0..1: how well `cue` occurs in `text`; cues shorter than `exact_below` must occur exactly."""
+    cue = normalise(cue)
+    if not text:
+        return 0.0
+    if cue in text:
+        return 1.0
+    if len(cue) < exact_below:
+        return 0.0
+    ratio = fuzz.partial_ratio(cue, text)
+    return ratio / 100.0 if ratio >= FUZZY_CUTOFF else 0.0
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What classification needs of a page: its whole text, its top text, its shape."""
+
+    text: str
+    head: str
+    verticals: int
+    has_marks: bool
+
+    @classmethod
+    def of(cls, page: Page) -> PageView:
+        return cls(
+            text=normalise(page.text),
+            head=normalise(head_text(page.words, page.height)),
+            verticals=len({round(line.x0 / 6) for line in page.lines if line.x0 == line.x1}),
+            has_marks=bool(page.images or page.seal_path),
+        )
+
+
+def head_text(words: Sequence[Word], page_height: float) -> str:
+    """Text of the words in the top part of the page, in reading order, cut to HEAD_CHARS."""
+    if not words:
+        return ""
+    top = min(w.bbox[1] for w in words)
+    bottom = max(w.bbox[3] for w in words)
+    limit = top + HEAD_SHARE * max(bottom - top, 0.25 * page_height)
+    return "".join(w.text for w in words if w.bbox[1] <= limit)[:HEAD_CHARS]
+
+
+def role_scores(view: PageView) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for role, cues in ROLE_CUES.items():
+        title = max((cue_score(t, view.head) for t in cues.titles), default=0.0)
+        body = min(1.0, sum(cue_score(b, view.text) for b in cues.body) / cues.body_needed) if cues.body else 0.0
+        if cues.needs_title and title == 0.0:
+            body = 0.0
+        scores[role] = TITLE_WEIGHT * title + body
+    return scores
+
+
+def classify(page: Page) -> tuple[str | None, float]:
+    """The page's own role and score, or (None, best score) when it must be read in context."""
+    view = PageView.of(page)
+    if len(view.text) < 3:
+        return ("blank", 1.0) if not view.has_marks else ("other", 0.5)
+    scores = role_scores(view)
+    role, score = max(scores.items(), key=lambda item: item[1])
+    return (role, score) if score >= MIN_SCORE else (None, score)
+
+
+def continuation(page: Page, previous: str | None) -> str:
+    """Role of a page without a title of its own, from the page before it."""
+    view = PageView.of(page)
+    if previous in TABLE_ROLES and view.verticals >= 2:
+        return previous
+    if previous == "plan" and view.verticals < 2:
+        return "plan"
+    if previous in SPILLING_ROLES:
+        return previous
+    return "other"
+
+
+def assign_roles(pages: Sequence[Page]) -> None:
+    """Set `role` on every page, in file order (continuations need the page before)."""
+    previous: str | None = None
+    for page in pages:
+        if page.error and not page.words:
+            page.role = "other"
+            continue
+        role, _ = classify(page)
+        page.role = role or continuation(page, previous)
+        if page.role != "blank":
+            previous = page.role
+
+
+def is_consortium_agreement(page: Page) -> bool:
+    """True when the page reads as a 联合体 agreement: its title near the top and agreement wording."""
+    view = PageView.of(page)
+    # Lenient on the title (one wrong character allowed): the agreement wording must agree too.
+    titled = max(cue_score(t, view.head, exact_below=5) for t in AGREEMENT_TITLES) > 0
+    wording = sum(cue_score(cue, view.text) > 0 for cue in AGREEMENT_BODY)
+    return titled and wording >= 3

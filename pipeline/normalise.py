@@ -1,0 +1,479 @@
+"""Pure normalisers: the text of one cell or blank in, one typed value (or None) out.
+
+Every function here is total: any string gives a value or None, never an exception,
+and None means "could not be read", never "guessed".  OCR confusions (O for 0, l for
+1 …) are repaired only inside something that is otherwise clearly a number, so a word
+is never turned into digits.  Amounts come back in 万元, percentages in percent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from models.codes import (
+    CANONICAL_INDUSTRIES,
+    CREDIT_CODE_ALPHABET,
+    canonical_industry,
+    is_valid_credit_code,
+    normalise_credit_code,
+)
+
+# Full-width punctuation that names keep as printed (NFKC would make it ASCII).
+CJK_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》【】〔〕「」『』—…·～")
+# Characters OCR reads in place of a digit; applied only inside numbers.
+DIGIT_LOOKALIKES = {
+    "O": "0", "o": "0", "D": "0", "Q": "0", "〇": "0",
+    "l": "1", "I": "1", "|": "1", "i": "1", "!": "1",
+    "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "b": "6", "g": "9",
+}
+# The lookalikes common enough to join a number on their own ("1 O" is 10).
+_STRONG_LOOKALIKES = frozenset("OolI|")
+_LOOKALIKE_CLASS = re.escape("".join(DIGIT_LOOKALIKES))
+# Blank-line fillers of the template ("____万元") and stray marks around a value.
+_FILLERS = re.compile(r"[_＿‗﹍﹎﹏]+")
+_DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "－": "-"})
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
+        or char in CJK_PUNCTUATION or char == "〇"
+    )
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def nfkc_keep_cjk_punctuation(text: str) -> str:
+    """NFKC for every character except full-width Chinese punctuation."""
+    return "".join(char if char in CJK_PUNCTUATION else nfkc(char) for char in text)
+
+
+def collapse_spaces(text: str) -> str:
+    """Remove spaces next to a Chinese character (OCR spacing); single spaces elsewhere."""
+    text = re.sub(r"\s+", " ", text).strip()
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if char == " ":
+            before, after = text[index - 1], text[index + 1]
+            if _is_cjk(before) or _is_cjk(after):
+                continue
+        out.append(char)
+    return "".join(out)
+
+
+def clean_name(text: str | None) -> str | None:
+    """A name or free text as printed: NFKC but Chinese punctuation, OCR spaces removed, stripped."""
+    if text is None:
+        return None
+    cleaned = collapse_spaces(nfkc_keep_cjk_punctuation(_FILLERS.sub(" ", text)))
+    return cleaned or None
+
+
+# --- numbers -------------------------------------------------------------------------
+
+_NUMBER_TOKEN = re.compile(rf"[0-9{_LOOKALIKE_CLASS},.·。]+")
+
+
+def _decimal_from_run(run: str) -> float | None:
+    """'1,250.5' / '1250,5' (a comma OCR read for a point) → float; None if not one number."""
+    body = run.replace("·", ".").replace("。", ".").strip(".,")
+    if not body:
+        return None
+    if "." not in body and body.count(",") == 1 and not re.fullmatch(r"\d{1,3},\d{3}", body):
+        body = body.replace(",", ".")  # "1250,5": a decimal comma, not thousands
+    body = body.replace(",", "")
+    groups = body.split(".")
+    if len(groups) > 2 and all(len(g) == 3 for g in groups[1:-1]) and 1 <= len(groups[0]) <= 3:
+        body = "".join(groups[:-1]) + "." + groups[-1]  # "2.879.1": OCR read the thousands commas as points
+    if not re.fullmatch(r"\d+(?:\.\d+)?", body):
+        return None
+    return float(body)
+
+
+def first_number(text: str | None) -> float | None:
+    """The first number written in `text` (ASCII or full-width digits, OCR lookalikes inside).
+
+    A token counts only if it holds a real digit, so a word is never read as a number;
+    tokens separated by nothing but spaces are one number split by OCR ("1 250.5").
+    """
+    if not text:
+        return None
+    prepared = _FILLERS.sub(" ", nfkc(text).translate(_DASHES))
+    for start, run in _number_groups(prepared):
+        value = _decimal_from_run("".join(DIGIT_LOOKALIKES.get(char, char) for char in run))
+        if value is not None:
+            return -value if prepared[:start].rstrip().endswith("-") else value
+    return None
+
+
+def _number_groups(text: str) -> list[tuple[int, str]]:
+    """(start, run) of each number: tokens joined across spaces, each holding a digit or a strong lookalike."""
+    groups: list[tuple[int, int, str]] = []  # start, end, run
+    for token in _NUMBER_TOKEN.finditer(text):
+        piece = token.group(0)
+        if not (any(char.isdigit() for char in piece) or set(piece) <= _STRONG_LOOKALIKES):
+            continue
+        if groups and not text[groups[-1][1]:token.start()].strip():
+            start, _, run = groups[-1]
+            groups[-1] = (start, token.end(), run + piece)
+        else:
+            groups.append((token.start(), token.end(), piece))
+    return [(start, run) for start, _, run in groups if any(char.isdigit() for char in run)]
+
+
+
+def _round(value: float) -> float:
+    # Float noise from unit conversion (÷10000) must not show in the record.
+    return round(value, 6) + 0.0
+
+
+def amount_unit_factor(text: str | None) -> float | None:
+    """万元 per unit written in `text` (a value or a column header): 元 → 1e-4, 万元 → 1, 亿元 → 1e4."""
+    if not text:
+        return None
+    squeezed = re.sub(r"\s+", "", nfkc(text))
+    if "亿" in squeezed:
+        return 1e4
+    if "万" in squeezed:
+        return 1.0
+    if "元" in squeezed or "圆" in squeezed:
+        return 1e-4
+    return None
+
+
+_DAXIE_DIGITS = {
+    "零": 0, "〇": 0, "○": 0, "壹": 1, "一": 1, "贰": 2, "貳": 2, "二": 2, "两": 2, "叁": 3, "參": 3, "三": 3,
+    "肆": 4, "四": 4, "伍": 5, "五": 5, "陆": 6, "陸": 6, "六": 6, "柒": 7, "七": 7, "捌": 8, "八": 8,
+    "玖": 9, "九": 9,
+}
+_DAXIE_UNITS = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
+_DAXIE_CHARS = set(_DAXIE_DIGITS) | set(_DAXIE_UNITS) | set("万亿萬億元圆圓角分整正人民币幣")
+
+
+def chinese_integer(text: str) -> int | None:
+    """二十八 / 壹佰贰拾万 / 一千零五 → int; None when `text` is not such a numeral."""
+    if not text or any(char not in _DAXIE_DIGITS and char not in _DAXIE_UNITS and char not in "万亿萬億"
+                       for char in text):
+        return None
+    if text[0] in "万亿萬億":
+        return None
+    total, section, number = 0, 0, 0
+    for char in text:
+        if char in _DAXIE_DIGITS:
+            number = _DAXIE_DIGITS[char]
+        elif char in _DAXIE_UNITS:
+            section += (number or 1) * _DAXIE_UNITS[char]
+            number = 0
+        elif char in "万萬":
+            total += (section + number) * 10_000
+            section = number = 0
+        else:  # 亿
+            total = (total + section + number) * 100_000_000
+            section = number = 0
+    return total + section + number
+
+
+def parse_daxie_amount(text: str | None, header_unit: str | None = "万元") -> float | None:
+    """A Chinese capital amount (壹佰贰拾万元整, 贰拾万伍仟元) → 万元.
+
+    With 元/角/分 written the numeral is in 元; without, it is in the header's unit.
+    """
+    if not text:
+        return None
+    squeezed = re.sub(r"[\s:：]+", "", text).removeprefix("人民币").removeprefix("人民幣").rstrip("整正")
+    if not squeezed or any(char not in _DAXIE_CHARS for char in squeezed):
+        return None
+    match = re.fullmatch(r"(?P<int>[^元圆圓角分]*)(?P<yuan>[元圆圓])?(?:(?P<jiao>[^角分])角)?(?:(?P<fen>[^角分])分)?",
+                         squeezed)
+    if match is None:
+        return None
+    integer = chinese_integer(match.group("int")) if match.group("int") else 0
+    if integer is None or squeezed in "元圆圓":
+        return None
+    cents = 0
+    for key, weight in (("jiao", 10), ("fen", 1)):
+        digit = match.group(key)
+        if digit is not None:
+            if digit not in _DAXIE_DIGITS:
+                return None
+            cents += _DAXIE_DIGITS[digit] * weight
+    if match.group("yuan") or cents:
+        return _round((integer + cents / 100) / 10_000)
+    return _round(integer * (amount_unit_factor(header_unit) or 1.0))
+
+
+def parse_amount(text: str | None, header_unit: str | None = "万元") -> float | None:
+    """An amount → 万元.  The unit written in the value wins over the column header's."""
+    if not text:
+        return None
+    number = first_number(text)
+    if number is None:
+        return parse_daxie_amount(text, header_unit)
+    factor = amount_unit_factor(text) or amount_unit_factor(header_unit) or 1.0
+    return _round(number * factor)
+
+
+def parse_percent(text: str | None) -> float | None:
+    """'12.5%' / '12.5 ％' / '12.5' → 12.5 (percent)."""
+    number = first_number(text)
+    return None if number is None else _round(number)
+
+
+def parse_int(text: str | None) -> int | None:
+    """A count ('1,200人次', '12O') → int; a fraction is not a count, so None."""
+    number = first_number(text)
+    if number is None:
+        return chinese_integer(re.sub(r"\s+", "", text).rstrip("家个人次名项")) if text else None
+    if not math.isfinite(number) or number != int(number):
+        return None
+    return int(number)
+
+
+# --- dates ---------------------------------------------------------------------------
+
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})[年/.\-](\d{1,2})[月/.\-](\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"),
+)
+_CN_DIGITS = "〇○零一二三四五六七八九"
+_CN_DATE = re.compile(rf"([{_CN_DIGITS}]{{4}})年([一二三四五六七八九十]{{1,3}})月([一二三四五六七八九十]{{1,3}})[日号]")
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """2024/3/5, 2024.03.05, 2024年3月5日, 2024-03-05, 20240305, 二〇二四年三月五日 → date."""
+    if not text:
+        return None
+    squeezed = re.sub(r"\s+", "", _FILLERS.sub("", nfkc(text).translate(_DASHES)))
+    squeezed = squeezed.replace("。", ".").replace("·", ".").replace(",", ".")
+    fixed = re.sub(rf"[{_LOOKALIKE_CLASS}](?=[\d年月日/.\-])|(?<=[\d年月/.\-])[{_LOOKALIKE_CLASS}]",
+                   lambda m: DIGIT_LOOKALIKES[m.group(0)], squeezed)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(fixed)
+        if match:
+            return _safe_date(*(int(group) for group in match.groups()))
+    match = _CN_DATE.search(squeezed)
+    if match:
+        year = int("".join(str(_DAXIE_DIGITS[char]) for char in match.group(1)))
+        month, day = chinese_integer(match.group(2)), chinese_integer(match.group(3))
+        if month is not None and day is not None:
+            return _safe_date(year, month, day)
+    return None
+
+
+# --- codes, phones, e-mail -------------------------------------------------------------
+
+# What OCR reads for a credit-code character that cannot stand where it stands.
+_CODE_LOOKALIKES = {"O": "0DQ", "I": "1L", "Z": "2", "S": "5", "V": "UY"}
+_CODE_DIGIT_LOOKALIKES = {"D": "0", "Q": "0", "L": "1", "T": "7", "B": "8", "G": "6", "A": "4"}
+# Characters 3–8 of a credit code are the administrative division code: digits only.
+_CODE_DIGIT_POSITIONS = range(2, 8)
+
+
+@dataclass(frozen=True)
+class CreditCodeReading:
+    """A credit code as stored, whether it validates, and the text it was repaired from (if it was)."""
+
+    value: str
+    valid: bool
+    repaired_from: str | None = None
+
+
+def _code_alternatives(code: str, position: int) -> str:
+    char = code[position]
+    if char not in CREDIT_CODE_ALPHABET:
+        return _CODE_LOOKALIKES.get(char, "")
+    if position in _CODE_DIGIT_POSITIONS and not char.isdigit():
+        return _CODE_DIGIT_LOOKALIKES.get(char, "")
+    return ""
+
+
+def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeReading | None:
+    """NFKC/upper/no separators; one impossible character is repaired only if the check then validates.
+
+    "Impossible" means outside the GB 32100 alphabet (I O Z S V) or a letter among the
+    six digits of the division code.  A wrong but possible code is kept as read: it may
+    really be wrong, and INVALID_CREDIT_CODE must then reach the reviewer.
+    """
+    if not text:
+        return None
+    code = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(text))
+    if not code:
+        return None
+    if is_valid_credit_code(code) or not repair or len(code) != 18:
+        return CreditCodeReading(code, is_valid_credit_code(code))
+    suspects = [index for index in range(18) if _code_alternatives(code, index)]
+    if len(suspects) != 1:
+        return CreditCodeReading(code, False)
+    index = suspects[0]
+    repaired = (code[:index] + alt + code[index + 1:] for alt in _code_alternatives(code, index))
+    candidates = [candidate for candidate in repaired if is_valid_credit_code(candidate)]
+    if len(candidates) == 1:
+        return CreditCodeReading(candidates[0], True, repaired_from=code)
+    return CreditCodeReading(code, False)
+
+
+_PHONE_RUN = re.compile(rf"[+(（]?[\d{_LOOKALIKE_CLASS}][\d{_LOOKALIKE_CLASS}()（）\- ]*")
+_MOBILE = re.compile(r"1\d{10}")
+
+
+def _phone_candidate(run: str) -> str | None:
+    """A phone run → mobile (11 digits) or landline (area-number); otherwise digits and '-' as read."""
+    if not any(char.isdigit() for char in run):
+        return None
+    fixed = "".join(DIGIT_LOOKALIKES.get(char, char) for char in run)
+    digits = re.sub(r"\D", "", fixed)
+    if len(digits) < 5:
+        return None
+    if digits.startswith("86") and _MOBILE.fullmatch(digits[2:]) and not _MOBILE.fullmatch(digits):
+        digits = digits[2:]
+    if _MOBILE.fullmatch(digits):
+        return digits
+    if digits.startswith("0") and 10 <= len(digits) <= 12:
+        # Beijing, Tianjin, Shanghai, Chongqing and the 02x cities have 3-digit area codes.
+        area_length = 3 if digits[1] in "12" else 4
+        number = digits[area_length:]
+        if len(number) in (7, 8):
+            return f"{digits[:area_length]}-{number}"
+    return re.sub(r"[^\d-]", "", fixed).strip("-") or None
+
+
+def find_phone(text: str | None) -> tuple[str, int, int] | None:
+    """The first phone number in `text`: (normalised number, start, end) of its span."""
+    if not text:
+        return None
+    prepared = nfkc(text).translate(_DASHES)
+    for match in _PHONE_RUN.finditer(prepared):
+        candidate = _phone_candidate(match.group(0))
+        if candidate is not None:
+            run = match.group(0).rstrip(" -")
+            return candidate, match.start(), match.start() + len(run)
+    return None
+
+
+def parse_phone(text: str | None) -> str | None:
+    """Mobile → 11 digits; landline → 0571-88886666; anything else with digits as read (digits and -)."""
+    found = find_phone(text)
+    return None if found is None else found[0]
+
+
+def is_mobile(phone: str | None) -> bool:
+    return phone is not None and _MOBILE.fullmatch(phone) is not None
+
+
+def parse_email(text: str | None) -> str | None:
+    """NFKC, no spaces, OCR's '。' / '，' in the domain read as '.'; the domain in lower case."""
+    if not text:
+        return None
+    squeezed = re.sub(r"\s+", "", nfkc(_FILLERS.sub("", text)).replace("。", ".").replace("，", "."))
+    squeezed = squeezed.strip(".,;:")
+    if not squeezed:
+        return None
+    local, at, domain = squeezed.partition("@")
+    return f"{local}{at}{domain.lower()}" if at else squeezed
+
+
+# --- industries ----------------------------------------------------------------------
+
+_INDUSTRY_SEPARATORS = re.compile(r"[、，,/／;；]+")
+_INDUSTRY_CONJUNCTIONS = re.compile(r"[和及与]")
+
+
+def _known_industry(name: str) -> bool:
+    return canonical_industry(name) in CANONICAL_INDUSTRIES
+
+
+def _segment(run: str) -> list[str] | None:
+    """Known names written without separators (机械汽车, 装备制造建材行业船舱) split out; None if there are none.
+
+    The split covers as much of the run with known names as it can; what is left
+    between them stays as written (an unknown name, or one OCR misread).
+    """
+    # best[i]: (characters covered by known names, pieces) for run[:i]
+    start_state: tuple[int, list[str]] = (0, [])
+    unreached: tuple[int, list[str]] = (-1, [])
+    best = [start_state] + [unreached] * len(run)
+    for end in range(1, len(run) + 1):
+        for start in range(max(0, end - 8), end):
+            covered, pieces = best[start]
+            piece = run[start:end]
+            if _known_industry(piece):
+                candidate = (covered + len(piece), [*pieces, piece])
+            elif pieces and not _known_industry(pieces[-1]):
+                candidate = (covered, [*pieces[:-1], pieces[-1] + piece])
+            else:
+                candidate = (covered, [*pieces, piece])
+            if candidate[0] > best[end][0] or (candidate[0] == best[end][0] and len(candidate[1]) < len(best[end][1])):
+                best[end] = candidate
+    covered, pieces = best[len(run)]
+    return pieces if covered and len(pieces) > 1 else None
+
+
+def _split_on_spaces(chunk: str) -> list[str]:
+    """Spaces separate industries only where the pieces are known names; OCR spaces are joined back."""
+    tokens = chunk.split()
+    names: list[str] = []
+    unknown: list[str] = []
+    index = 0
+    while index < len(tokens):
+        for end in range(len(tokens), index, -1):
+            candidate = "".join(tokens[index:end])
+            if _known_industry(candidate):
+                if unknown:
+                    names.append(collapse_spaces(" ".join(unknown)))
+                    unknown = []
+                names.append(candidate)
+                index = end
+                break
+        else:
+            unknown.append(tokens[index])
+            index += 1
+    if unknown:
+        names.append(collapse_spaces(" ".join(unknown)))
+    return [part for name in names for part in (_segment(name) or [name])]
+
+
+def _strip_industry(name: str) -> str:
+    name = name.strip(" 。.:：等")
+    name = re.sub(r"等(?:行业|领域)?$", "", name)
+    return name.strip()
+
+
+def parse_industries(text: str | None) -> list[str]:
+    """'机械、汽车 / 电子信息' → canonical names in order, duplicates dropped, unknown kept as written.
+
+    A line break is not a separator: a cell wraps 电子信息\n制造 in the middle of a name.
+    """
+    if not text:
+        return []
+    names: list[str] = []
+    joined = re.sub(r"(?<=[\u4e00-\u9fff])\s*\n\s*(?=[\u4e00-\u9fff])", "", text).replace("\n", " ")
+    for chunk in _INDUSTRY_SEPARATORS.split(nfkc_keep_cjk_punctuation(_FILLERS.sub(" ", joined))):
+        chunk = _strip_industry(chunk)
+        if not chunk:
+            continue
+        parts = _INDUSTRY_CONJUNCTIONS.split(chunk)
+        if len(parts) > 1 and all(_known_industry(_strip_industry(part.replace(" ", ""))) for part in parts):
+            pieces = [_strip_industry(part.replace(" ", "")) for part in parts]
+        else:
+            pieces = _split_on_spaces(chunk)
+        for piece in pieces:
+            piece = _strip_industry(piece)
+            if piece:
+                canonical = canonical_industry(piece)
+                if canonical not in names:
+                    names.append(canonical)
+    return names

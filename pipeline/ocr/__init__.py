@@ -1,0 +1,40 @@
+"""OCR engines behind one interface (`OcrEngine.read_region`), plus the on-disk result cache."""
+
+from __future__ import annotations
+
+from pipeline.config import Settings
+from pipeline.ocr.base import BoxPx, OcrEngine, OcrError
+from pipeline.ocr.cache import CachedEngine
+from pipeline.ocr.join import Glyph, join_line, join_lines, sort_words
+from pipeline.ocr.rapid import RapidOcrEngine
+from pipeline.ocr.tesseract import TesseractEngine
+
+__all__ = [
+    "BoxPx",
+    "CachedEngine",
+    "Glyph",
+    "OcrEngine",
+    "OcrError",
+    "RapidOcrEngine",
+    "TesseractEngine",
+    "get_engine",
+    "join_line",
+    "join_lines",
+    "sort_words",
+]
+
+
+def get_engine(settings: Settings, name: str | None = None, cached: bool = True) -> OcrEngine:
+    """The engine named by `settings.engine` (or `name`), wrapped in the disk cache when one is set."""
+    chosen = name or settings.engine
+    engine: OcrEngine
+    if chosen == "tesseract":
+        # Below the page limit, so a slow page ends as a clean OCR error before its worker is killed.
+        engine = TesseractEngine(lang=settings.tesseract_lang, timeout_s=0.8 * settings.page_timeout_s)
+    elif chosen == "rapidocr":
+        engine = RapidOcrEngine()
+    else:
+        raise ValueError(f"unknown OCR engine {chosen!r}")
+    if cached and settings.cache_dir is not None:
+        return CachedEngine(engine, settings.cache_dir)
+    return engine

@@ -1,0 +1,93 @@
+"""OCR results cached on disk, keyed by image content + engine + parameters + region.
+
+A second run over the same files does no OCR.  The key hashes the pixels actually sent
+to the engine (after clean-up), so a change in preprocessing naturally misses the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from models.page import Line, Word
+from pipeline.ocr.base import BoxPx, Mode, OcrEngine
+from pipeline.ocr.join import Glyph
+
+CACHE_VERSION = 1
+
+
+def image_digest(image: np.ndarray) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr((image.shape, str(image.dtype))).encode())
+    digest.update(np.ascontiguousarray(image).data)
+    return digest.hexdigest()
+
+
+class CachedEngine(OcrEngine):
+    """Wraps an engine; `calls` counts the reads that reached the real engine."""
+
+    def __init__(self, engine: OcrEngine, cache_dir: Path) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.directory = cache_dir / "ocr"
+        self.calls = 0
+
+    def params(self) -> dict[str, object]:
+        return self.engine.params()
+
+    def recognise(self, image: np.ndarray, mode: Mode, dpi: float) -> list[list[Glyph]]:
+        self.calls += 1
+        return self.engine.recognise(image, mode, dpi)
+
+    def key(
+        self, image: np.ndarray, box_px: BoxPx | None, dpi: float, separators: Sequence[Line], mode: Mode | None
+    ) -> str:
+        recipe = json.dumps(
+            [CACHE_VERSION, self.name, self.params(), box_px, dpi, mode, [list(vars(s).values()) for s in separators]],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.blake2b((image_digest(image) + recipe).encode(), digest_size=20).hexdigest()
+
+    def read_region(
+        self,
+        image: np.ndarray,
+        box_px: BoxPx | None = None,
+        *,
+        dpi: float = 72.0,
+        separators: Sequence[Line] = (),
+        mode: Mode | None = None,
+    ) -> list[Word]:
+        key = self.key(image, box_px, dpi, separators, mode)
+        path = self.directory / key[:2] / f"{key}.json"
+        cached = _load(path)
+        if cached is not None:
+            return cached
+        words = super().read_region(image, box_px, dpi=dpi, separators=separators, mode=mode)
+        _store(path, words)
+        return words
+
+
+def _load(path: Path) -> list[Word] | None:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return [Word(r["text"], tuple(r["bbox"]), r["confidence"], r["source"]) for r in rows]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # absent or damaged entry: read again
+
+
+def _store(path: Path, words: list[Word]) -> None:
+    """Write atomically (temp file + rename) so parallel workers never see half a file."""
+    rows = [{"text": w.text, "bbox": list(w.bbox), "confidence": w.confidence, "source": w.source} for w in words]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        temp.replace(path)
+    except OSError:
+        pass  # a read-only or full cache directory must not fail the page

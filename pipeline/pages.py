@@ -1,0 +1,400 @@
+"""Read a file into a `Document`: the entry point every later stage starts from.
+
+    ingest (this process)  ->  per scanned page, in worker processes:
+                               pixels -> clean-up -> OCR (cached)  ->  small PageResult
+                           ->  merge results, classify page roles
+
+Workers get a `PageJob` (paths and numbers, never pixels) and return a `PageResult`;
+images go to `workdir` under predictable names.  Each worker runs one page at a time
+with OMP_THREAD_LIMIT=1, so `settings.workers` processes use that many cores.  A page
+over its time limit has its worker killed and replaced; a crashed worker costs only its
+page.  `read_document` never raises for bad input: it sets `Document.error` or `Page.error`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import resource
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import ClassVar
+
+import cv2
+import numpy as np
+
+from models.page import Document, Line, Page, Word
+from pipeline.config import Settings
+from pipeline.ingest import Ingested, InputError, PageSource, ingest, load_pixels
+from pipeline.layout import assign_roles
+from pipeline.ocr import OcrEngine, OcrError, get_engine
+from pipeline.ocr.cache import CachedEngine
+from pipeline.ocr.orient import osd_orientation
+from pipeline.preprocess import Cleaned, clean_page
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+CONTENT_MARGIN_PX = 12  # OCR sees the inked area plus this margin, not the empty paper around it
+
+
+@dataclass(frozen=True)
+class PageJob:
+    number: int
+    source: PageSource
+    workdir: Path
+    settings: Settings
+    straighten: bool = True  # False for mixed pages: OCR words must share the text layer's frame
+
+
+@dataclass
+class PageResult:
+    number: int
+    words: list[Word] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    rotation: int = 0
+    skew_deg: float = 0.0
+    dpi: float = 0.0
+    width: float = 0.0
+    height: float = 0.0
+    image_path: Path | None = None
+    print_path: Path | None = None
+    seal_path: Path | None = None
+    is_colour: bool = False
+    blank: bool = False
+    error: str | None = None
+    seconds: float = 0.0
+    ocr_calls: int = 0
+    peak_rss_mb: float = 0.0
+
+
+# --- worker side ---------------------------------------------------------------------
+
+_ENGINES: dict[tuple[str, str], OcrEngine] = {}
+
+
+def _engine_for(settings: Settings) -> OcrEngine:
+    """One engine per worker process and settings, so models load once per process."""
+    key = (settings.engine, settings.model_dump_json())
+    if key not in _ENGINES:
+        _ENGINES[key] = get_engine(settings)
+    return _ENGINES[key]
+
+
+def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
+    """Pixels -> clean-up -> OCR for one page.  Errors are returned, never raised."""
+    started = time.perf_counter()
+    result = PageResult(number=job.number, dpi=job.source.dpi)
+    try:
+        pixels = load_pixels(job.source)
+        forced = None
+        if job.settings.orientation == "osd" and job.straighten:
+            forced = osd_orientation(pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY))
+        cleaned = clean_page(pixels, job.source.dpi, forced, straighten=job.straighten)
+        del pixels
+        _store_images(job, cleaned, result)
+        result.lines = [_to_points(line, job.source.dpi) for line in cleaned.rules_px]
+        if not cleaned.is_blank:
+            chosen = engine or _engine_for(job.settings)
+            before = _calls(chosen)
+            result.words = read_words(chosen, cleaned, job.source.dpi, result.lines)
+            result.ocr_calls = _calls(chosen) - before
+    except OcrError as error:
+        result.error = f"OCR failed: {error}"
+    except (OSError, ValueError, MemoryError, cv2.error) as error:
+        result.error = f"page unreadable: {type(error).__name__}: {error}"
+    except Exception as error:  # a worker must hand back a result for any page, whatever broke
+        result.error = f"page failed: {type(error).__name__}: {error}"
+        traceback.print_exc()
+    result.seconds = round(time.perf_counter() - started, 3)
+    result.peak_rss_mb = _peak_rss_mb()
+    return result
+
+
+def read_words(engine: OcrEngine, cleaned: Cleaned, dpi: float, lines: list[Line]) -> list[Word]:
+    """OCR of the inked part of the print layer (page mode), words kept apart at vertical rules."""
+    box = cleaned.content_box_px
+    if box is not None:
+        height, width = cleaned.print_layer.shape[:2]
+        box = (
+            max(0, box[0] - CONTENT_MARGIN_PX),
+            max(0, box[1] - CONTENT_MARGIN_PX),
+            min(width, box[2] + CONTENT_MARGIN_PX),
+            min(height, box[3] + CONTENT_MARGIN_PX),
+        )
+    verticals = [line for line in lines if line.x0 == line.x1]
+    image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
+    return engine.read_region(image, box, dpi=dpi, separators=verticals, mode="page")
+
+
+def _store_images(job: PageJob, cleaned: Cleaned, result: PageResult) -> None:
+    stem = job.workdir / f"page-{job.number:03d}"
+    fast_png = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+    colour = cleaned.colour if cleaned.colour.ndim == 2 else cv2.cvtColor(cleaned.colour, cv2.COLOR_RGB2BGR)
+    # The colour page is for looking at (scans arrive as JPEG anyway): JPEG is ten times
+    # quicker to write than PNG.  The layers later stages measure stay lossless PNG.
+    result.image_path = _write(stem.with_name(stem.name + ".jpg"), colour, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    result.print_path = _write(stem.with_name(stem.name + "-print.png"), cleaned.print_layer, fast_png)
+    if cleaned.seal_mask is not None:
+        result.seal_path = _write(stem.with_name(stem.name + "-seal.png"), cleaned.seal_mask, fast_png)
+    result.rotation, result.skew_deg = cleaned.rotation, cleaned.skew_deg
+    result.is_colour, result.blank = cleaned.is_colour, cleaned.is_blank
+    height, width = cleaned.print_layer.shape[:2]
+    result.width, result.height = round(width * 72.0 / job.source.dpi, 2), round(height * 72.0 / job.source.dpi, 2)
+
+
+def _write(path: Path, image: np.ndarray, params: list[int]) -> Path:
+    if not cv2.imwrite(str(path), image, params):
+        raise OSError(f"cannot write {path}")
+    return path
+
+
+def _to_points(line: Line, dpi: float) -> Line:
+    k = 72.0 / dpi
+    return Line(round(line.x0 * k, 2), round(line.top * k, 2), round(line.x1 * k, 2), round(line.bottom * k, 2))
+
+
+def _calls(engine: OcrEngine) -> int:
+    return engine.calls if isinstance(engine, CachedEngine) else getattr(engine, "calls", 0)
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this worker or of its largest OCR child process (Linux: KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, child) / 1024.0, 1)
+
+
+# --- main side -----------------------------------------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_document(path: Path, settings: Settings, workdir: Path, engine: OcrEngine | None = None) -> Document:
+    """Every page of `path` read into a `Document`; never raises for bad input.
+
+    `engine` (tests, tools) runs OCR in this process with that engine instead of the
+    worker pool; it is wrapped in the disk cache when `settings.cache_dir` is set.
+    """
+    path, workdir = Path(path), Path(workdir)
+    document = Document(path=path, sha256="", workdir=workdir)
+    try:
+        document.sha256 = file_sha256(path)
+        workdir.mkdir(parents=True, exist_ok=True)
+        ingested = ingest(path, settings.dpi, settings.max_megapixels, workdir)
+    except InputError as error:
+        document.error = str(error)
+        return document
+    except OSError as error:
+        document.error = f"cannot read file: {error.strerror or error}"
+        return document
+    jobs = [
+        PageJob(item.page.number, item.source, workdir, settings, straighten=item.page.kind == "scan")
+        for item in ingested
+        if item.needs_ocr and item.source
+    ]
+    results = run_jobs(jobs, settings, engine)
+    document.pages = [merge_result(item, results.get(item.page.number)) for item in ingested]
+    assign_roles(document.pages)
+    return document
+
+
+def run_jobs(jobs: list[PageJob], settings: Settings, engine: OcrEngine | None = None) -> dict[int, PageResult]:
+    """Results by page number, from the pool (or in this process when an engine is injected)."""
+    if not jobs:
+        return {}
+    if engine is not None:
+        wrapped = CachedEngine(engine, settings.cache_dir) if settings.cache_dir is not None else engine
+        return {job.number: process_page(job, wrapped) for job in jobs}
+    pool = PagePool.shared(max(1, settings.workers))
+    return pool.run(jobs, process_page, settings.page_timeout_s, settings.file_timeout_s, _failed)
+
+
+def _failed(job: PageJob, reason: str) -> PageResult:
+    return PageResult(number=job.number, dpi=job.source.dpi, error=reason)
+
+
+def merge_result(item: Ingested, result: PageResult | None) -> Page:
+    """The ingested page completed with its worker's result (text words win on mixed pages)."""
+    page = item.page
+    if result is None:
+        if item.needs_ocr and page.error is None:
+            page.error = "page was not processed"
+        return page
+    page.rotation = result.rotation if result.rotation in (0, 90, 180, 270) else 0  # type: ignore[assignment]
+    page.skew_deg, page.dpi, page.is_colour = result.skew_deg, result.dpi, result.is_colour
+    page.image_path, page.print_path, page.seal_path = result.image_path, result.print_path, result.seal_path
+    if result.width and result.height:
+        page.width, page.height = result.width, result.height
+    page.error = result.error or page.error
+    if page.kind == "mixed":
+        page.words = page.words + [w for w in result.words if not _covered(w, page.words)]
+        page.lines = page.lines or result.lines
+    else:
+        page.words, page.lines = result.words, result.lines
+    return page
+
+
+def _covered(word: Word, others: list[Word]) -> bool:
+    """True when more than half of `word`'s box lies under one text-layer word."""
+    x0, y0, x1, y1 = word.bbox
+    area = max(1e-6, (x1 - x0) * (y1 - y0))
+    for other in others:
+        ox0, oy0, ox1, oy1 = other.bbox
+        overlap = max(0.0, min(x1, ox1) - max(x0, ox0)) * max(0.0, min(y1, oy1) - max(y0, oy0))
+        if overlap > 0.5 * area:
+            return True
+    return False
+
+
+# --- the worker pool -----------------------------------------------------------------
+
+
+def _serve(conn: Connection, work: Callable[[PageJob], PageResult]) -> None:
+    """Worker loop: one job in, one result out, until told to stop (None) or the pipe closes."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)  # one core per worker: OpenCV's own thread pool would fight the other workers
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        conn.send(work(job))
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    job: PageJob | None = None
+    started: float = 0.0
+
+
+class PagePool:
+    """Long-lived worker processes that each run one page at a time, with a hard time limit.
+
+    Not concurrent.futures: a hung page must be killed on its own (its worker is replaced)
+    without losing the other pages, which needs to know which worker runs which page since when.
+    """
+
+    _shared: ClassVar[PagePool | None] = None
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(["pipeline.pages"])
+        self.workers: list[_Worker] = []
+
+    @classmethod
+    def shared(cls, size: int) -> PagePool:
+        """One pool per process, reused across files so models stay loaded."""
+        if cls._shared is None or cls._shared.size != size:
+            if cls._shared is not None:
+                cls._shared.close()
+            cls._shared = cls(size)
+            atexit.register(cls._shared.close)
+        return cls._shared
+
+    def _start(self, work: Callable[[PageJob], PageResult]) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(child, work), daemon=True)
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self.workers.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def run(
+        self,
+        jobs: list[PageJob],
+        work: Callable[[PageJob], PageResult],
+        page_timeout_s: float,
+        file_timeout_s: float,
+        failed: Callable[[PageJob, str], PageResult],
+    ) -> dict[int, PageResult]:
+        pending = deque(jobs)
+        results: dict[int, PageResult] = {}
+        file_deadline = time.monotonic() + file_timeout_s
+        while pending or any(w.job for w in self.workers):
+            self._dispatch(pending, work)
+            busy = [w for w in self.workers if w.job is not None]
+            now = time.monotonic()
+            next_deadline = min([w.started + page_timeout_s for w in busy] + [file_deadline])
+            for conn in wait([w.conn for w in busy], timeout=max(0.0, next_deadline - now)):
+                worker = next(w for w in busy if w.conn is conn)
+                self._collect(worker, results, failed)
+            now = time.monotonic()
+            for worker in [w for w in self.workers if w.job is not None and now - w.started > page_timeout_s]:
+                assert worker.job is not None
+                results[worker.job.number] = failed(worker.job, f"page took longer than {page_timeout_s:g} s")
+                self._retire(worker)
+            if now > file_deadline:
+                for worker in [w for w in self.workers if w.job is not None]:
+                    assert worker.job is not None
+                    results[worker.job.number] = failed(worker.job, f"file took longer than {file_timeout_s:g} s")
+                    self._retire(worker)
+                while pending:
+                    job = pending.popleft()
+                    results[job.number] = failed(job, f"file took longer than {file_timeout_s:g} s")
+        return results
+
+    def _dispatch(self, pending: deque[PageJob], work: Callable[[PageJob], PageResult]) -> None:
+        while pending:
+            idle = next((w for w in self.workers if w.job is None and w.process.is_alive()), None)
+            if idle is None and len(self.workers) < self.size:
+                idle = self._start(work)
+            if idle is None:
+                return
+            job = pending.popleft()
+            try:
+                idle.conn.send(job)
+            except (OSError, ValueError):
+                pending.appendleft(job)
+                self._retire(idle)
+                continue
+            idle.job, idle.started = job, time.monotonic()
+
+    def _collect(
+        self, worker: _Worker, results: dict[int, PageResult], failed: Callable[[PageJob, str], PageResult]
+    ) -> None:
+        job = worker.job
+        assert job is not None
+        try:
+            results[job.number] = worker.conn.recv()
+            worker.job = None
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            code = worker.process.exitcode
+            results[job.number] = failed(job, f"page worker died (exit code {code})")
+            self._retire(worker)
+
+    def close(self) -> None:
+        """Ask idle workers to stop, give them a moment, then kill whatever is left."""
+        for worker in self.workers:
+            if worker.job is None:
+                with contextlib.suppress(OSError, ValueError):
+                    worker.conn.send(None)
+        for worker in list(self.workers):
+            worker.process.join(timeout=2)
+            self._retire(worker)

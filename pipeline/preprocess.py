@@ -1,0 +1,240 @@
+"""Clean-up of a scanned page: upright, deskewed, flattened, red seal ink split off.
+
+Input is the page as stored (RGB or grey pixels).  Output `Cleaned` holds
+- `colour`: upright and deskewed, otherwise untouched (what a person would look at);
+- `print_layer`: grey, shadows and grey paper flattened, red ink removed (what OCR reads);
+- `seal_mask`: red ink (255) for the seal stage, or None for a grey scan;
+- the measured `rotation` (clockwise, as stored) and `skew_deg` (counter-clockwise positive).
+All later boxes are in the frame of these corrected images.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from models.page import Line
+from pipeline.ocr.orient import Orientation, char_size, detect_orientation, ink_mask, shrink
+
+MAX_SKEW = 5.0
+BLANK_INK = 0.0015  # a page with less ink than this fraction (after speck removal) is blank
+
+
+@dataclass
+class Cleaned:
+    colour: np.ndarray
+    print_layer: np.ndarray
+    seal_mask: np.ndarray | None
+    rotation: int
+    skew_deg: float
+    is_colour: bool
+    is_blank: bool
+    orientation_confidence: float = 0.0
+    rules_px: list[Line] = field(default_factory=list)
+    ocr_layer: np.ndarray | None = None  # print layer without its ruling lines: what OCR reads
+    content_box_px: tuple[int, int, int, int] | None = None
+
+
+def to_grey(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+
+
+def red_ink(rgb: np.ndarray) -> np.ndarray:
+    """Mask (255) of red or pink seal ink: red well above both green and blue, not too dark.
+
+    Black text under a seal stays out of the mask because all its channels are low.
+    """
+    r, g, b = (rgb[..., i].astype(np.int16) for i in range(3))
+    redness = r - np.maximum(g, b)
+    mask = ((redness > 45) & (r > 110)).astype(np.uint8) * 255
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+
+
+def is_colour_page(rgb: np.ndarray) -> bool:
+    """True when a noticeable number of pixels are clearly coloured (a grey scan saved as RGB is not)."""
+    sample = rgb[::4, ::4]  # a sparse sample is enough to see colour; no resize needed
+    spread = sample.max(axis=2).astype(np.int16) - sample.min(axis=2)
+    return float((spread > 60).mean()) > 0.0005
+
+
+def rotate_upright(image: np.ndarray, rotation: int) -> np.ndarray:
+    """Undo a clockwise storage turn of `rotation` degrees."""
+    turns = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
+    return cv2.rotate(image, turns[rotation]) if rotation in turns else image
+
+
+def estimate_skew(grey: np.ndarray) -> float:
+    """Residual skew in degrees (counter-clockwise positive) of an upright page, within ±5°.
+
+    Maximises the sharpness of the row profile of the ink over candidate angles: text lines
+    give the sharpest profile when level.  The ink pixels' coordinates are projected rather
+    than the image turned, which makes a candidate angle cost one bincount.  Coarse 0.5°
+    steps, then 0.05° around the best.
+    """
+    small, _ = shrink(grey, 1000)
+    ys, xs = np.nonzero(ink_mask(small))
+    if len(ys) < 200 or len(ys) > 0.4 * small.size:
+        return 0.0
+    step = max(1, len(ys) // 60000)
+    xs = xs[::step].astype(np.float64) - small.shape[1] / 2
+    ys = ys[::step].astype(np.float64) - small.shape[0] / 2
+    span = int(np.hypot(*small.shape)) + 2
+
+    def sharpness(angle: float) -> float:
+        # Row of each ink pixel once the page is turned counter-clockwise by `angle`.
+        theta = np.deg2rad(angle)
+        rows = np.round(ys * np.cos(theta) - xs * np.sin(theta)).astype(np.int64) + span // 2
+        profile = np.bincount(rows, minlength=span).astype(np.float64)
+        return float(np.square(np.diff(profile)).sum())
+
+    coarse = np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5)
+    best = max(coarse, key=sharpness)
+    fine = np.arange(best - 0.5, best + 0.501, 0.05)
+    best = max(fine, key=sharpness)
+    # Turning by `best` levels the lines, so the page itself is skewed by the opposite angle.
+    return round(-float(best), 2)
+
+
+def deskew(image: np.ndarray, skew_deg: float) -> np.ndarray:
+    """Turn the page clockwise by `skew_deg` (its counter-clockwise skew)."""
+    if abs(skew_deg) < 0.05:
+        return image
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -skew_deg, 1.0)
+    # Replicated borders, not white: a white wedge on grey paper would read as a shadow edge.
+    return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def flatten(grey: np.ndarray) -> np.ndarray:
+    """Divide by the estimated paper brightness: removes fold shadows and grey paper.
+
+    The background is the page with its ink closed away (a grey closing wider than a
+    character, which keeps wider valleys such as a fold shadow), estimated on a small
+    copy because shadows vary slowly.  Levels are then stretched so paper is white and
+    the darkest ink black; all of it in uint8 (division, then one lookup table).
+    """
+    small, _ = shrink(grey, 600)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    background = cv2.medianBlur(background, 5)
+    background = cv2.resize(background, grey.shape[::-1], interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(grey, np.maximum(background, 1), scale=255)  # paper ~255, saturating
+    # The darkest 0.5% is ink on a written page; on a blank page it is noise or a shadow's
+    # remains, which must not be stretched into black: nothing above 45% of paper is ink.
+    ink_level = min(float(np.percentile(flat[::3, ::3], 0.5)) / 255.0, 0.45)
+    levels = (np.arange(256, dtype=np.float32) / 255.0 - ink_level) / max(1e-3, 0.92 - ink_level)
+    return cv2.LUT(flat, np.clip(levels * 255.0, 0, 255).astype(np.uint8))
+
+
+def print_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None) -> np.ndarray:
+    """Grey page for OCR with red ink lifted out.
+
+    Under the (slightly grown) seal mask the red channel replaces grey: red ink is bright
+    in red, black print is dark in every channel, so print under a seal survives.
+    """
+    base = grey
+    if rgb is not None and seal is not None and seal.any():
+        grown = cv2.dilate(seal, np.ones((3, 3), np.uint8)) > 0
+        base = grey.copy()
+        base[grown] = rgb[..., 0][grown]
+    return flatten(base)
+
+
+def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None]:
+    """Ink fraction after removing specks, and the bounding box of the remaining ink."""
+    binary = (flat < 128).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    min_area = max(4, round(flat.shape[0] * flat.shape[1] * 2e-6))
+    keep = [s for s in stats[1:count] if s[4] >= min_area]
+    if not keep:
+        return 0.0, None
+    area = sum(int(s[4]) for s in keep)
+    x0 = min(int(s[0]) for s in keep)
+    y0 = min(int(s[1]) for s in keep)
+    x1 = max(int(s[0] + s[2]) for s in keep)
+    y1 = max(int(s[1] + s[3]) for s in keep)
+    return area / binary.size, (x0, y0, x1, y1)
+
+
+def find_rules(flat: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Line]]:
+    """Rule pixels (255) and rules (px) longer than ~0.5 inch, by morphological opening.
+
+    Horizontal and vertical rules are opened separately, so a table grid gives one line
+    per stretch of border rather than one blob.
+    """
+    binary = (flat < 160).astype(np.uint8) * 255
+    length = max(10, round(0.5 * dpi))
+    mask = np.zeros_like(binary)
+    found: list[Line] = []
+    for horizontal in (True, False):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+        opened = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+        mask |= opened
+        count, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+        for x, y, w, h, _ in stats[1:count]:
+            if horizontal:
+                found.append(Line(float(x), float(y + h / 2), float(x + w), float(y + h / 2)))
+            else:
+                found.append(Line(float(x + w / 2), float(y), float(x + w / 2), float(y + h)))
+    return mask, found
+
+
+def min_pool(image: np.ndarray) -> np.ndarray:
+    """Half-size copy keeping the darkest of each 2x2 block: thin rules and specks survive."""
+    return cv2.erode(image, np.ones((2, 2), np.uint8))[::2, ::2]
+
+
+def _scaled(line: Line, k: float) -> Line:
+    return Line(line.x0 * k, line.top * k, line.x1 * k, line.bottom * k)
+
+
+def clean_page(
+    image: np.ndarray, dpi: float, orientation: Orientation | None = None, straighten: bool = True
+) -> Cleaned:
+    """The whole clean-up for one stored page.
+
+    `orientation` overrides our detector when given.  `straighten=False` keeps the page's
+    own frame (no turn, no deskew): a page whose text layer is read too must keep the
+    frame of that layer's coordinates.  Decisions (orientation, skew, blank, rules) are
+    taken on reduced copies; only the final images are made at full resolution.
+    """
+    rgb = image if image.ndim == 3 else None
+    colour = rgb is not None and is_colour_page(rgb)
+    small = flatten(shrink(to_grey(image), 1100)[0])
+    found = Orientation(0, 0.0) if not straighten else orientation or detect_orientation(small)
+    skew = estimate_skew(rotate_upright(small, found.rotation)) if straighten else 0.0
+    straight = deskew(rotate_upright(image, found.rotation), skew)
+    seal = red_ink(straight) if colour and straight.ndim == 3 else None
+    layer = print_layer(straight if colour else None, to_grey(straight), seal)
+    half = min_pool(layer)
+    ink, half_box = ink_stats(half)
+    box = (2 * half_box[0], 2 * half_box[1], 2 * half_box[2], 2 * half_box[3]) if half_box else None
+    blank = ink < BLANK_INK and (seal is None or not seal.any())
+    rules: list[Line] = []
+    ocr_layer = layer
+    if not blank:
+        half_mask, half_rules = find_rules(half, dpi / 2)
+        rules = [_scaled(line, 2.0) for line in half_rules]
+        # Rules are lifted out of what OCR reads: Tesseract reads them as "|" and lets them
+        # split or merge its text blocks; the print layer keeps them for the table stage.
+        mask = cv2.resize(half_mask, layer.shape[::-1], interpolation=cv2.INTER_NEAREST)
+        ocr_layer = layer.copy()
+        ocr_layer[cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0] = 255
+    return Cleaned(
+        colour=straight,
+        print_layer=layer,
+        seal_mask=seal if seal is not None and seal.any() else None,
+        rotation=found.rotation,
+        skew_deg=skew,
+        is_colour=colour,
+        is_blank=blank,
+        orientation_confidence=found.confidence,
+        rules_px=rules,
+        content_box_px=box,
+        ocr_layer=ocr_layer,
+    )
+
+
+__all__ = ["Cleaned", "char_size", "clean_page", "deskew", "estimate_skew", "flatten", "red_ink", "rotate_upright"]

@@ -1,0 +1,441 @@
+"""Finding seals on a page: red ink in colour scans, rings in grey scans, images on text pages.
+
+Each detector returns `Candidate`s in page pixels with a shape and a
+confidence; `merge` then keeps one candidate per physical seal whatever found it.
+
+Sizes are in millimetres so one rule holds at 150, 200 or 300 dpi. Official
+seals are 38–45 mm round or 40–45 x 30 mm oval (GB/T and the Ministry of Public
+Security's seal rules), name seals and institution square seals 15–40 mm;
+electronic seal images are printed at about the same size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from pipeline.seals.geometry import (
+    Outline,
+    Shape,
+    band_fill,
+    coverage,
+    fit_outline,
+    interior_density,
+    radial_profile,
+    ransac_ellipse,
+    ring_contrast,
+)
+from pipeline.seals.ink import paper_level, red_mask
+
+MM_PER_INCH = 25.4
+MIN_SEAL_MM = 14.0
+MAX_SEAL_MM = 75.0
+# Detections work at this resolution: enough for a 1 mm ring, cheap for Hough.
+WORK_PX_PER_MM = 4.0
+# Ring coverage a border needs: round seals are drawn as one stroke, faded ones
+# lose patches; a square frame is straight and survives better, and a looser
+# square rule would accept blocks of red text.
+MIN_RING_COVERAGE = 0.5
+MIN_SQUARE_COVERAGE = 0.7
+# Ring coverage minus coverage just outside it: paper must surround the border.
+MIN_CONTRAST = 0.3
+MIN_INTERIOR = 0.012
+MIN_BAND_RATIO = 1.8
+CLEAR_CONTRAST = 0.7
+MAX_INTERIOR = 0.55
+# Share of inked pixels up to which a mask counts as sparse (see `_hough_mask`).
+SPARSE_MASK = 0.015
+# Grey scans: the ring must stand out from what is around it (text does not form rings).
+MIN_GREY_RING = 0.72
+MIN_GREY_CONTRAST = 0.5
+
+Source = Literal["red", "grey", "image"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One seal found on a page, in that page's pixels."""
+
+    outline: Outline
+    confidence: float
+    source: Source
+    # How completely ink follows the outline (0..1): compares rival explanations of one ink group.
+    coverage: float = 1.0
+    # Coverage on the outline minus just outside it: how clearly paper surrounds the border.
+    contrast: float = 1.0
+
+    @property
+    def shape(self) -> Shape:
+        return self.outline.shape
+
+    def moved(self, dx: float, dy: float) -> Candidate:
+        return Candidate(self.outline.scaled(1.0, dx, dy), self.confidence, self.source, self.coverage,
+                         self.contrast)
+
+
+def detect_red(bgr: np.ndarray, dpi: float) -> list[Candidate]:
+    """Seals in a colour image: red ink grouped into regions, each fitted with a seal outline."""
+    px_per_mm = dpi / MM_PER_INCH
+    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
+    small = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else bgr
+    mask = red_mask(small)
+    found = detect_in_mask(mask, px_per_mm * factor)
+    return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "red", c.coverage) for c in found]
+
+
+def detect_in_mask(mask: np.ndarray, px_per_mm: float, min_contrast: float = MIN_CONTRAST) -> list[Candidate]:
+    """Seal candidates in a 0/255 ink mask, found three ways that fail differently; `suppress` keeps one each.
+
+    - a connected piece of seal size, fitted alone: usually a whole ring, which
+      then fits cleanly even when print or a signature touches the seal;
+    - a group of ink within ~3 mm, fitted as a whole: rings broken into arcs;
+    - circles over the whole mask (Hough): rings too broken to group, and
+      touching seals.
+    """
+    clean = drop_specks(mask, max(3, round(0.2 * px_per_mm**2)))
+    found = _from_components(clean, px_per_mm) + _from_groups(clean, px_per_mm)
+    found.extend(find_rings(clean, clean, px_per_mm, min_coverage=MIN_RING_COVERAGE))
+    return suppress([c for c in found if c.contrast >= min_contrast])
+
+
+def _seal_sized(w: int, h: int, px_per_mm: float) -> bool:
+    return max(w, h) >= MIN_SEAL_MM * px_per_mm * 0.8 and min(w, h) >= MIN_SEAL_MM * px_per_mm * 0.5
+
+
+def _from_components(clean: np.ndarray, px_per_mm: float) -> list[Candidate]:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(clean, connectivity=8)
+    found: list[Candidate] = []
+    pad = 2
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if not _seal_sized(w, h, px_per_mm):
+            continue
+        x0, y0 = max(0, x - pad), max(0, y - pad)
+        x1, y1 = min(clean.shape[1], x + w + pad), min(clean.shape[0], y + h + pad)
+        piece = (labels[y0:y1, x0:x1] == i).astype(np.uint8) * 255
+        found.extend(c.moved(x0, y0) for c in classify_region(piece, clean[y0:y1, x0:x1], px_per_mm))
+    return found
+
+
+def _from_groups(clean: np.ndarray, px_per_mm: float) -> list[Candidate]:
+    # Ink within ~3 mm belongs together: a seal's text sits that close to its ring.
+    reach = max(3, round(3.0 * px_per_mm)) | 1
+    grouped = cv2.dilate(clean, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
+    contours, _ = cv2.findContours(grouped, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    found: list[Candidate] = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if not _seal_sized(w, h, px_per_mm):
+            continue
+        region = np.zeros((h, w), np.uint8)
+        cv2.drawContours(region, [contour - [x, y]], -1, 255, cv2.FILLED)
+        ink = clean[y : y + h, x : x + w] & region
+        found.extend(c.moved(x, y) for c in classify_region(ink, ink, px_per_mm))
+    return found
+
+
+def drop_specks(mask: np.ndarray, min_area: int) -> np.ndarray:
+    """The mask without connected specks smaller than `min_area` (scanner noise, JPEG colour bleed).
+
+    Unlike a morphological opening this keeps thin strokes, which faded seal ink is made of.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = np.zeros(count, np.uint8)
+    keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= min_area).astype(np.uint8) * 255
+    return keep[labels]
+
+
+def classify_region(ink: np.ndarray, measure: np.ndarray, px_per_mm: float) -> list[Candidate]:
+    """Decide what some ink is: seals (round, oval or square, one or several touching) or no seal.
+
+    The outline is fitted to `ink`; how well ink follows it is measured on
+    `measure` (the same, or all the ink around it). Seals are peeled off one
+    at a time: the best-fitting seal's ink is removed and the rest looked at
+    again, so two overlapping seals (a consortium, a cover) come out as two.
+    Red headings and underlines fail on shape (long and thin, no border);
+    blocks of red text fail on ring coverage.
+    """
+    found: list[Candidate] = []
+    remaining = ink.copy()
+    for _ in range(4):
+        seal = _single_seal(remaining, measure, px_per_mm)
+        if seal is None:
+            break
+        found.append(seal)
+        cv2.fillPoly(remaining, [seal.outline.points(1.08, 96).round().astype(np.int32)], 0)
+        left = cv2.findNonZero(remaining)
+        if left is None:
+            break
+        _, _, w, h = cv2.boundingRect(left)
+        if not _seal_sized(w, h, px_per_mm):
+            break
+    # Circles too broken to fit here are found by `find_rings` over the whole mask.
+    return found
+
+
+def _single_seal(ink: np.ndarray, measure: np.ndarray, px_per_mm: float) -> Candidate | None:
+    """The best single seal in `ink`, if its border is well inked and of seal size and shape."""
+    points = cv2.findNonZero(ink)
+    if points is None:
+        return None
+    fits = fit_outline(points.reshape(-1, 2))
+    if fits is None:
+        return None
+    ellipse, square, fill = fits
+    if min(square.a, square.b) * 2 / px_per_mm < MIN_SEAL_MM:
+        return None
+    aspect = max(square.a, square.b) / max(min(square.a, square.b), 1e-6)
+    # A square seal's hull fills its bounding rectangle; a round one fills pi/4 of it.
+    if fill >= 0.88 and aspect <= 1.6 and max(square.a, square.b) * 2 / px_per_mm <= MAX_SEAL_MM:
+        ring = coverage(measure, square, 0.88, 1.02)
+        inside = interior_density(measure, square, 0.8)
+        if ring >= MIN_SQUARE_COVERAGE and MIN_INTERIOR <= inside <= MAX_INTERIOR:
+            size_ok = _size_score(2 * max(square.a, square.b) / px_per_mm)
+            return Candidate(square, _confidence(ring, MIN_SQUARE_COVERAGE) * size_ok, "red", ring)
+        return None
+    axes = (MIN_SEAL_MM / 2 * px_per_mm, MAX_SEAL_MM / 2 * px_per_mm)
+    ellipse, _ = ransac_ellipse(ink, measure, ellipse, axes)
+    outline = _named_shape(ellipse)
+    ring, contrast = ring_contrast(measure, outline)
+    if ring < MIN_RING_COVERAGE or contrast < MIN_CONTRAST or not _inked_like_a_seal(measure, outline, contrast):
+        return None
+    size_ok = _size_score(outline.diameter / px_per_mm)
+    return Candidate(outline, _confidence(ring, MIN_RING_COVERAGE) * size_ok, "red", ring, contrast)
+
+
+def _inked_like_a_seal(ink: np.ndarray, outline: Outline, contrast: float) -> bool:
+    """Some ink inside (text, star), and a border that is clearly a ring.
+
+    An outline laid over a block of text finds about as much ink just outside
+    it as on it (low contrast) and a band about as dense as the interior; a
+    seal's ring is a solid line with paper outside, around sparse lettering.
+    A clear contrast alone suffices: a second seal overlapping this one makes
+    the interior dense without making the ring any less a ring.
+    """
+    inside = interior_density(ink, outline, 0.75)
+    if not MIN_INTERIOR <= inside <= MAX_INTERIOR:
+        return False
+    return contrast >= CLEAR_CONTRAST or band_fill(ink, outline, 0.9, 1.03) >= MIN_BAND_RATIO * inside
+
+
+def _named_shape(ellipse: Outline) -> Outline:
+    """Round when the axes differ by under 12% (stamping and scanning distort a circle that much)."""
+    if ellipse.a / max(ellipse.b, 1e-6) <= 1.12:
+        r = (ellipse.a + ellipse.b) / 2
+        return Outline("round", ellipse.cx, ellipse.cy, r, r, 0.0)
+    return Outline("oval", ellipse.cx, ellipse.cy, ellipse.a, ellipse.b, ellipse.angle)
+
+
+def find_rings(ink: np.ndarray, measure: np.ndarray, px_per_mm: float, min_coverage: float) -> list[Candidate]:
+    """Circles of seal size in an ink mask (Hough), each kept only if ink (in `measure`) really follows it."""
+    r_min = max(4, round(MIN_SEAL_MM / 2 * px_per_mm))
+    r_max = round(MAX_SEAL_MM / 2 * px_per_mm)
+    blurred = cv2.GaussianBlur(ink, (0, 0), 1.5)
+    circles = _hough_mask(blurred, r_min, r_max)
+    if circles is None:
+        return []
+    found = []
+    for cx, cy, r in circles[0][:40]:
+        outline = _refine_circle(measure, Outline("round", float(cx), float(cy), float(r), float(r)))
+        ring, contrast = ring_contrast(measure, outline)
+        if ring >= min_coverage and contrast >= MIN_CONTRAST and _inked_like_a_seal(measure, outline, contrast):
+            size_ok = _size_score(outline.diameter / px_per_mm)
+            found.append(Candidate(outline, _confidence(ring, min_coverage) * size_ok, "red", ring, contrast))
+    return suppress(found)
+
+
+def _hough(image: np.ndarray, r_min: int, r_max: int) -> np.ndarray | None:
+    """Circle candidates on a grey page, permissive: every one is checked against the ink afterwards.
+
+    The ALT variant scores circles by how complete their edge is rather than by
+    raw votes, so dense print does not flood it with false circles (and it is
+    several times faster on a full page).
+    """
+    return cv2.HoughCircles(image, cv2.HOUGH_GRADIENT_ALT, dp=1.5, minDist=r_min, param1=120, param2=0.4,
+                            minRadius=r_min, maxRadius=r_max)
+
+
+def _hough_mask(mask: np.ndarray, r_min: int, r_max: int) -> np.ndarray | None:
+    """Circle candidates in an ink mask.
+
+    In a sparse mask (seal ink only, as red ink is) classic vote counting still
+    finds a ring that fading has broken into dashes, where the ALT variant
+    wants continuous edges, and it is fast. In a dense one (grey print edges
+    in a grey scan's seal-tone mask) it would take seconds and return hundreds
+    of circles, so ALT is used there.
+    """
+    if np.count_nonzero(mask > 64) <= SPARSE_MASK * mask.size:
+        return cv2.HoughCircles(mask, cv2.HOUGH_GRADIENT, dp=2, minDist=r_min, param1=100, param2=20,
+                                minRadius=r_min, maxRadius=r_max)
+    return _hough(mask, r_min, r_max)
+
+
+def _refine_circle(ink: np.ndarray, circle: Outline) -> Outline:
+    """Snap a Hough circle to the outer edge of its ring (Hough centres and radii are a few px off)."""
+    best, best_score = circle, -1.0
+    for dx in (-2, 0, 2):
+        for dy in (-2, 0, 2):
+            moved = Outline("round", circle.cx + dx, circle.cy + dy, circle.a, circle.b)
+            profile = radial_profile(ink, moved, np.linspace(0.9, 1.1, 11))
+            index = int(np.argmax(profile))
+            if profile[index] > best_score:
+                scale = float(np.linspace(0.9, 1.1, 11)[index]) + 0.03
+                best_score = float(profile[index])
+                best = Outline("round", moved.cx, moved.cy, circle.a * scale, circle.b * scale)
+    return best
+
+
+def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
+    """Seals in a greyscale scan, by the seal's own grey tone and by dark rings.
+
+    Red ink scans mid-grey or light grey, print near black. Pixels between
+    the paper and the print form a "seal-tone" mask, in which seals are found
+    as in colour (any shape, broken rings too). A seal as dark as print is not
+    in that mask; it is found as a circle whose ring is inked all round and
+    stands out from what is around it (text does not form rings).
+    """
+    px_per_mm = dpi / MM_PER_INCH
+    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
+    small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else grey
+    scale_mm = px_per_mm * factor
+    small = flatten(small, scale_mm)
+    paper = paper_level(small)
+    tone_mask, print_level = seal_tone_mask(small, paper)
+    # Grey print shares the seal's tone on poor scans: demand a clearer ring than in colour.
+    found = [Candidate(c.outline, c.confidence * 0.95, "grey", c.coverage, c.contrast)
+             for c in detect_in_mask(tone_mask, scale_mm, MIN_GREY_CONTRAST)]
+    found += _dark_rings(small, paper, print_level, scale_mm)
+    return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in suppress(found)]
+
+
+def flatten(grey: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """The page with its background brought to one white: a shadow at the fold or uneven scanner
+    light would otherwise read as seal-grey ink.
+
+    Such shading runs along whole rows or columns, so each row's (then each
+    column's) paper level — a high percentile, smoothed over ~4 mm so a ruled
+    line or a line of text does not count — is divided out.
+    """
+    flat = grey.astype(np.float32)
+    window = max(3, round(4 * px_per_mm)) | 1
+    for axis in (1, 0):
+        raw = np.percentile(flat, 80, axis=axis).clip(0, 255).astype(np.uint8).reshape(-1, 1)
+        level = cv2.medianBlur(raw, window).astype(np.float32).ravel()
+        paper = float(np.percentile(level, 90))
+        gain = (paper / np.maximum(level, 1.0)).astype(np.float32)
+        flat = (flat * (gain[:, None] if axis == 1 else gain[None, :])).astype(np.float32)
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def seal_tone_mask(grey: np.ndarray, paper: int) -> tuple[np.ndarray, float]:
+    """Pixels lighter than print but clearly darker than paper (0/255), and the print's level.
+
+    The paper's own noise sets how faint an ink still counts; print strokes'
+    anti-aliased edges share the seal's tone but are a pixel thin, so an
+    opening removes them while a seal's ring (1 mm, 4 px here) survives.
+    """
+    light = grey[grey >= paper - 30]
+    noise = float(np.median(np.abs(light.astype(np.float32) - paper))) * 1.5 if light.size else 4.0
+    inked = grey < paper - max(14.0, 4.0 * noise)
+    print_level = float(np.percentile(grey[inked], 5)) if np.count_nonzero(inked) > 50 else 0.0
+    print_limit = print_level + 0.35 * (paper - print_level)
+    mask = (inked & (grey > print_limit)).astype(np.uint8) * 255
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)), print_level
+
+
+def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: float) -> list[Candidate]:
+    """Round seals inked as dark as print: complete rings that stand out from their surroundings."""
+    ink = (small < paper - 40).astype(np.uint8) * 255
+    r_min = max(4, round(MIN_SEAL_MM / 2 * scale_mm))
+    r_max = round(MAX_SEAL_MM / 2 * scale_mm)
+    circles = _hough(cv2.GaussianBlur(small, (0, 0), 1.2), r_min, r_max)
+    if circles is None:
+        return []
+    found = []
+    for cx, cy, r in circles[0][:60]:
+        outline = _refine_circle(ink, Outline("round", float(cx), float(cy), float(r), float(r)))
+        ring = coverage(ink, outline, 0.93, 1.0, 4)
+        outside = coverage(ink, outline, 1.08, 1.16, 4)
+        inside = interior_density(ink, outline, 0.75)
+        if ring < MIN_GREY_RING or ring - outside < MIN_GREY_CONTRAST or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
+            continue
+        tone = ring_tone(small, ink, outline)
+        # Seal ink lighter than print by 40+ grey levels is the red showing through.
+        lighter = min(1.0, max(0.0, (tone - print_level) / 40.0))
+        confidence = _confidence(ring - outside, MIN_GREY_CONTRAST) * (0.7 + 0.3 * lighter)
+        confidence *= _size_score(outline.diameter / scale_mm)
+        found.append(Candidate(outline, confidence, "grey", ring))
+    return found
+
+
+def ring_tone(grey: np.ndarray, ink: np.ndarray, outline: Outline) -> float:
+    """Median grey level of the inked pixels on the ring."""
+    values = []
+    for scale in np.linspace(0.93, 1.0, 4):
+        pts = outline.points(float(scale)).round().astype(int)
+        ok = (pts[:, 0] >= 0) & (pts[:, 0] < grey.shape[1]) & (pts[:, 1] >= 0) & (pts[:, 1] < grey.shape[0])
+        pts = pts[ok]
+        hit = ink[pts[:, 1], pts[:, 0]] > 0
+        values.append(grey[pts[hit, 1], pts[hit, 0]])
+    joined = np.concatenate(values) if values else np.array([])
+    return float(np.median(joined)) if joined.size else 0.0
+
+
+def _size_score(diameter_mm: float) -> float:
+    """1 for a seal of usual size, falling off for unusually small or large ones."""
+    if 30.0 <= diameter_mm <= 60.0:
+        return 1.0
+    if diameter_mm < 30.0:
+        return max(0.6, 1.0 - (30.0 - diameter_mm) / 40.0)
+    return max(0.6, 1.0 - (diameter_mm - 60.0) / 40.0)
+
+
+def _confidence(score: float, threshold: float) -> float:
+    """Map a score from its acceptance threshold (0.55) to a clean seal (1.0)."""
+    span = max(1e-6, 1.0 - threshold)
+    return round(min(1.0, 0.55 + 0.45 * (score - threshold) / span / 0.7), 3)
+
+
+def suppress(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per seal: drop any whose centre lies inside a better (or larger) kept one."""
+    kept: list[Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (c.confidence, c.outline.diameter), reverse=True):
+        if any(_same_seal(cand.outline, other.outline) for other in kept):
+            continue
+        kept.append(cand)
+    return kept
+
+
+def _same_seal(a: Outline, b: Outline) -> bool:
+    """Two outlines are one seal when either centre is well inside the other."""
+    return b.contains(a.cx, a.cy, 0.7) or a.contains(b.cx, b.cy, 0.7)
+
+
+def detect_image(pixels: np.ndarray, width_pt: float, height_pt: float) -> Candidate | None:
+    """An electronic seal: an embedded picture that is mostly red ink and shaped like a seal.
+
+    `pixels` is the picture (BGR, transparency flattened onto white) and
+    width/height its size as placed on the page, which gives its scale in mm.
+    """
+    if width_pt <= 0 or height_pt <= 0 or pixels.size == 0:
+        return None
+    red = red_mask(pixels)
+    grey = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
+    inked = np.count_nonzero((grey < paper_level(grey) - 30) | (red > 0))
+    if inked == 0 or np.count_nonzero(red) < 0.5 * inked:
+        return None  # a signature, a logo, a photo: not mostly red
+    px_per_mm = pixels.shape[1] / (width_pt / 72.0 * MM_PER_INCH)
+    found = detect_red(pixels, px_per_mm * MM_PER_INCH)
+    if found:
+        best = max(found, key=lambda c: c.confidence)
+        return Candidate(best.outline, best.confidence, "image", best.coverage)
+    # A red picture of seal size and proportions whose border we could not trace
+    # (an odd design, a low-resolution copy): a seal, with less confidence.
+    w_mm, h_mm = width_pt / 72.0 * MM_PER_INCH, height_pt / 72.0 * MM_PER_INCH
+    if min(w_mm, h_mm) >= MIN_SEAL_MM and max(w_mm, h_mm) <= MAX_SEAL_MM and max(w_mm, h_mm) / min(w_mm, h_mm) <= 1.6:
+        h, w = pixels.shape[:2]
+        return Candidate(Outline("unknown", w / 2, h / 2, w / 2, h / 2), 0.6, "image", 0.0)
+    return None

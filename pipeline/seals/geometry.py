@@ -1,0 +1,248 @@
+"""Seal outlines (circle, ellipse, rotated square) and how well ink follows them.
+
+Every official seal has a border: a thin ring (or frame) of ink at a constant
+distance from its centre. "Ring coverage" — the share of directions in which
+ink sits on the fitted outline — is the one measurement that separates a seal
+from a block of red text, a red rule or a blob, and it degrades gracefully for
+faded ink and for print crossing the ring.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+Shape = Literal["round", "oval", "square", "unknown"]
+ANGLES = 240
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A seal's outer border in some image's pixels.
+
+    Round and oval: centre, semi-axes `a` >= `b` and the major axis angle in
+    degrees. Square: centre, half sides and the rectangle's rotation.
+    """
+
+    shape: Shape
+    cx: float
+    cy: float
+    a: float
+    b: float
+    angle: float = 0.0
+
+    def scaled(self, factor: float, dx: float = 0.0, dy: float = 0.0) -> Outline:
+        """The same outline in another frame: scaled by `factor`, then shifted."""
+        return Outline(self.shape, self.cx * factor + dx, self.cy * factor + dy, self.a * factor, self.b * factor,
+                       self.angle)
+
+    def points(self, scale: float = 1.0, count: int = ANGLES) -> np.ndarray:
+        """`count` points (x, y) on the outline shrunk or grown by `scale`, evenly spaced by angle."""
+        return np.array([self.cx, self.cy]) + scale * self.offsets(count)
+
+    def offsets(self, count: int = ANGLES) -> np.ndarray:
+        """Vectors (count x 2) from the centre to the outline, evenly spaced by angle."""
+        t = np.linspace(0.0, 2.0 * math.pi, count, endpoint=False)
+        c, s = np.cos(t), np.sin(t)
+        if self.shape == "square":
+            # Rectangle by angle: the ray from the centre at t meets the border at max(|cos|/a, |sin|/b).
+            reach = 1.0 / np.maximum(np.abs(c) / self.a, np.abs(s) / self.b)
+            x, y = reach * c, reach * s
+        else:
+            x, y = self.a * c, self.b * s
+        rot = math.radians(self.angle)
+        return np.stack([x * math.cos(rot) - y * math.sin(rot), x * math.sin(rot) + y * math.cos(rot)], axis=1)
+
+    def box(self) -> tuple[float, float, float, float]:
+        """Axis-aligned bounding box (x0, y0, x1, y1)."""
+        pts = self.points(1.0, 96)
+        return float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max())
+
+    def contains(self, x: float, y: float, scale: float = 1.0) -> bool:
+        """Whether (x, y) lies inside the outline grown by `scale`."""
+        rot = math.radians(-self.angle)
+        dx, dy = x - self.cx, y - self.cy
+        u = dx * math.cos(rot) - dy * math.sin(rot)
+        v = dx * math.sin(rot) + dy * math.cos(rot)
+        a, b = self.a * scale, self.b * scale
+        if self.shape == "square":
+            return abs(u) <= a and abs(v) <= b
+        return (u / a) ** 2 + (v / b) ** 2 <= 1.0
+
+    @property
+    def diameter(self) -> float:
+        return self.a + self.b
+
+
+def coverage(ink: np.ndarray, outline: Outline, lo: float = 0.9, hi: float = 1.03, steps: int = 7,
+             count: int = ANGLES) -> float:
+    """Share of `count` directions in which `ink` (bool/0-255) has a pixel on the outline between scales lo..hi."""
+    hit = _hits(ink, outline, np.linspace(lo, hi, steps), count)
+    return float(hit.any(axis=0).mean())
+
+
+def ring_contrast(ink: np.ndarray, outline: Outline, count: int = ANGLES) -> tuple[float, float]:
+    """Ring coverage and how much it exceeds the coverage just outside the ring.
+
+    A seal's border has paper outside it; an outline laid through a block of
+    text or a tangle of strokes finds about as much ink just outside as on it.
+    """
+    ring = coverage(ink, outline, count=count)
+    outside = coverage(ink, outline, 1.1, 1.2, 4, count)
+    return ring, ring - outside
+
+
+def radial_profile(ink: np.ndarray, outline: Outline, scales: np.ndarray) -> np.ndarray:
+    """Coverage at each single scale: where along the radius the ink forms a continuous ring."""
+    return _hits(ink, outline, scales).mean(axis=1)
+
+
+def _hits(ink: np.ndarray, outline: Outline, scales: np.ndarray, count: int = ANGLES) -> np.ndarray:
+    """Whether ink lies at each (scale, angle) sample of the outline: a (len(scales), count) bool array."""
+    h, w = ink.shape[:2]
+    pts = np.array([outline.cx, outline.cy]) + scales[:, None, None] * outline.offsets(count)[None]
+    pts = pts.round().astype(np.intp)
+    x, y = pts[..., 0], pts[..., 1]
+    inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+    hit = np.zeros(x.shape, bool)
+    hit[inside] = ink[y[inside], x[inside]] > 0
+    return hit
+
+
+def interior_density(ink: np.ndarray, outline: Outline, scale: float = 0.8) -> float:
+    """Share of inked pixels inside the outline shrunk by `scale` (a seal has text and a star there)."""
+    mask = np.zeros(ink.shape[:2], np.uint8)
+    _fill(mask, outline, scale)
+    area = int(np.count_nonzero(mask))
+    return float(np.count_nonzero((ink > 0) & (mask > 0))) / area if area else 0.0
+
+
+def _fill(mask: np.ndarray, outline: Outline, scale: float) -> None:
+    pts = outline.points(scale, 96).round().astype(np.int32)
+    cv2.fillPoly(mask, [pts], 255)
+
+
+def fit_outline(points: np.ndarray) -> tuple[Outline, Outline, float] | None:
+    """Ellipse and rotated-rectangle fits to the convex hull of ink `points` (N x 2), and the hull's fill.
+
+    `fill` is hull area over rectangle area: pi/4 for a round or oval seal,
+    close to 1 for a square one.
+    """
+    if len(points) < 5:
+        return None
+    hull = cv2.convexHull(points.astype(np.float32).reshape(-1, 1, 2))
+    (rcx, rcy), (rw, rh), rangle = cv2.minAreaRect(hull)
+    if rw < 2 or rh < 2:
+        return None
+    dense = _densify(hull.reshape(-1, 2))
+    if len(dense) < 5:
+        return None
+    (ecx, ecy), (ew, eh), eangle = cv2.fitEllipse(dense.astype(np.float32))
+    # fitEllipse's angle is that of the first axis: make `a` the major semi-axis.
+    a, b, angle = (ew / 2, eh / 2, eangle) if ew >= eh else (eh / 2, ew / 2, eangle + 90.0)
+    ellipse = Outline("oval", ecx, ecy, a, b, angle % 180.0)
+    square = Outline("square", rcx, rcy, rw / 2, rh / 2, rangle)
+    fill = float(cv2.contourArea(hull)) / (rw * rh)
+    return ellipse, square, fill
+
+
+def _densify(polygon: np.ndarray, step: float = 2.0) -> np.ndarray:
+    """Points every `step` pixels along a closed polygon, so a fit weights the outline by length."""
+    out = []
+    for start, end in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
+        n = max(1, int(np.hypot(*(end - start)) / step))
+        t = np.linspace(0.0, 1.0, n, endpoint=False)[:, None]
+        out.append(start + t * (end - start))
+    return np.concatenate(out) if out else polygon
+
+
+def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: tuple[float, float],
+                   tries: int = 120) -> tuple[Outline, float]:
+    """The ellipse that ink follows best, and its score (ring coverage plus contrast) on `measure`.
+
+    The hull fit (`guess`) is pulled by anything touching the seal: print
+    edges, a signature, a second seal. Candidate ellipses are fitted to random
+    6-point samples of the group's border (the outermost ink in each direction
+    from the centre) and scored by ring coverage and contrast, which is what
+    makes a seal a seal; two passes let the centre move onto the seal. `axes` bounds the
+    semi-axes (px). Seeded, so a page always gives the same answer.
+    """
+    ys, xs = np.nonzero(ink)
+    best, best_score = guess, sum(ring_contrast(measure, guess)) if _axes_ok(guess, axes) else -1.0
+    if len(xs) < 20:
+        return best, best_score
+    rng = np.random.default_rng(20260527)
+    for _ in range(2):
+        border = _outermost(xs, ys, best)
+        if len(border) < 12:
+            break
+        n = len(border)
+        for k in range(tries):
+            # Half the samples from anywhere on the border, half from one arc of it:
+            # where two seals overlap, an arc is far likelier to belong to one seal.
+            if k % 2:
+                start, span = int(rng.integers(n)), max(6, int(n * rng.uniform(0.35, 0.7)))
+                picks = (start + rng.choice(span, 6, replace=False)) % n
+            else:
+                picks = rng.choice(n, 6, replace=False)
+            sample = border[picks].astype(np.float32)
+            try:
+                (cx, cy), (w, h), angle = cv2.fitEllipse(sample)
+            except cv2.error:
+                continue
+            a, b, angle = (w / 2, h / 2, angle) if w >= h else (h / 2, w / 2, angle + 90.0)
+            cand = Outline("oval", cx, cy, a, b, angle % 180.0)
+            if not _axes_ok(cand, axes):
+                continue
+            score = sum(ring_contrast(measure, cand, 96))  # coarse while searching
+            if score > best_score:
+                best, best_score = cand, score
+    return best, best_score
+
+
+def _axes_ok(outline: Outline, axes: tuple[float, float]) -> bool:
+    a, b = max(outline.a, outline.b), min(outline.a, outline.b)
+    return bool(np.isfinite(a) and np.isfinite(b)) and axes[0] <= b and a <= axes[1] and a <= 1.9 * b
+
+
+def _outermost(xs: np.ndarray, ys: np.ndarray, around: Outline, bins: int = 180) -> np.ndarray:
+    """Per direction from the outline's centre, the farthest ink point within 1.25x the outline."""
+    dx, dy = xs - around.cx, ys - around.cy
+    theta = np.arctan2(dy, dx)
+    reach = np.hypot(dx, dy)
+    limit = 1.25 * max(around.a, around.b)
+    ok = reach <= limit
+    index = ((theta[ok] + math.pi) / (2 * math.pi) * bins).astype(int) % bins
+    far = np.full(bins, -1.0)
+    np.maximum.at(far, index, reach[ok])
+    best = np.full(bins, -1, dtype=int)
+    order = np.flatnonzero(ok)
+    hit = reach[ok] == far[index]
+    best[index[hit]] = order[hit]
+    chosen = best[best >= 0]
+    return np.stack([xs[chosen], ys[chosen]], axis=1)
+
+
+def _radial_residual(points: np.ndarray, outline: Outline) -> np.ndarray:
+    """Relative radial distance of each point from the ellipse (0 on it, +0.1 = 10% outside)."""
+    rot = math.radians(-outline.angle)
+    dx, dy = points[:, 0] - outline.cx, points[:, 1] - outline.cy
+    u = dx * math.cos(rot) - dy * math.sin(rot)
+    v = dx * math.sin(rot) + dy * math.cos(rot)
+    return np.sqrt((u / max(outline.a, 1e-6)) ** 2 + (v / max(outline.b, 1e-6)) ** 2) - 1.0
+
+
+def band_fill(ink: np.ndarray, outline: Outline, lo: float, hi: float) -> float:
+    """Share of the pixels between scales lo and hi of the outline that are inked."""
+    mask = np.zeros(ink.shape[:2], np.uint8)
+    _fill(mask, outline, hi)
+    if lo > 0:
+        inner = np.zeros_like(mask)
+        _fill(inner, outline, lo)
+        mask[inner > 0] = 0
+    area = int(np.count_nonzero(mask))
+    return float(np.count_nonzero((ink > 0) & (mask > 0))) / area if area else 0.0

@@ -1,0 +1,117 @@
+"""Ink separation: which pixels are seal red, which are pen ink, and what the paper is.
+
+Thresholds are in terms of chroma (how far red stands above the other two
+channels) and hue rather than raw RGB, so the same rule holds for bright,
+faded-pink and dark-red ink and for scanners with different white points.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+# Hue (OpenCV 0..180) of seal ink: magenta-pink through red to vermilion.
+# 0..16 is 0..32 degrees (vermilion 朱红 seal paste, orange when faded), 160..180 is
+# 320..360 degrees (crimson, pink). Yellowed paper and brown shadows have a similar
+# hue but too little chroma.
+RED_HUE_LOW = 16
+RED_HUE_HIGH = 160
+# Chroma R - max(G, B) a seal pixel needs: low enough for faded pink ink, high
+# enough that scanner colour fringes round black print and a warm paper tint
+# (both well under 20) stay out.
+MIN_RED_CHROMA = 26
+MIN_RED_SATURATION = 0.1
+# Blue pen: hue 100..135 degrees*2 in OpenCV terms, with some saturation.
+BLUE_HUE = (95, 135)
+
+
+def load_colour(path: Path) -> np.ndarray | None:
+    """The page as BGR uint8 (grey pages come back with three equal channels), None if unreadable."""
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        return None
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return _flatten_alpha(image)
+    return image
+
+
+def _flatten_alpha(bgra: np.ndarray) -> np.ndarray:
+    """Composite an image with transparency onto white paper (electronic seals are PNGs with alpha)."""
+    alpha = bgra[..., 3:4].astype(np.float32) / 255.0
+    bgr = bgra[..., :3].astype(np.float32)
+    return (bgr * alpha + 255.0 * (1.0 - alpha)).round().astype(np.uint8)
+
+
+def is_grey(bgr: np.ndarray) -> bool:
+    """True when the image carries no usable colour (a greyscale scan saved as RGB)."""
+    small = cv2.resize(bgr, (max(1, bgr.shape[1] // 4), max(1, bgr.shape[0] // 4)), interpolation=cv2.INTER_AREA)
+    spread = small.max(axis=2).astype(np.int16) - small.min(axis=2).astype(np.int16)
+    # A colour scan has at least some strongly coloured pixels (seal, logo, pen);
+    # a grey one only noise-level channel differences.
+    return float(np.percentile(spread, 99.9)) < 18.0
+
+
+def red_mask(bgr: np.ndarray) -> np.ndarray:
+    """Seal-red pixels as a 0/255 mask: red hue, some saturation and a clear red chroma."""
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    hue, sat = hsv[..., 0], hsv[..., 1]
+    b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
+    chroma = r - np.maximum(g, b)
+    red_hue = (hue <= RED_HUE_LOW) | (hue >= RED_HUE_HIGH)
+    mask = red_hue & (chroma >= MIN_RED_CHROMA) & (sat >= MIN_RED_SATURATION * 255)
+    return mask.astype(np.uint8) * 255
+
+
+def red_strength(bgr: np.ndarray) -> np.ndarray:
+    """How strongly each pixel shows seal red, 0..255 (continuous, for reading the seal's text).
+
+    A binary mask loses the thin, anti-aliased strokes of seal characters; the
+    red chroma keeps them, and black print crossing the seal has no chroma, so
+    it drops out. Scaled so the seal's strong ink (its 90th percentile) is 255.
+    """
+    b, g, r = (bgr[..., i].astype(np.float32) for i in range(3))
+    chroma = np.clip(r - np.maximum(g, b), 0.0, None)
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    chroma[(hsv[..., 0] > RED_HUE_LOW + 5) & (hsv[..., 0] < RED_HUE_HIGH - 5)] = 0.0  # orange, green, blue
+    strong = chroma[chroma >= MIN_RED_CHROMA]
+    top = float(np.percentile(strong, 90)) if strong.size else 255.0
+    return np.clip(chroma * (255.0 / max(top, MIN_RED_CHROMA)), 0, 255).astype(np.uint8)
+
+
+def pen_mask(bgr: np.ndarray, red: np.ndarray | None = None) -> np.ndarray:
+    """Pen-ink pixels (dark or blue, not seal red) as a 0/255 mask.
+
+    Black print is included too: telling a signature from print is the
+    caller's job (by where the pixels are and how the strokes look).
+    """
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    paper = paper_level(grey)
+    dark = grey < paper - max(60, (paper - 40) // 2)
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
+    blue = (hsv[..., 0] >= BLUE_HUE[0]) & (hsv[..., 0] <= BLUE_HUE[1]) & (b - np.maximum(r, g) >= 25)
+    mask = (dark | blue).astype(np.uint8) * 255
+    if red is not None:
+        # Seal ink over a signature stays out; the black pen under it shows as dark anyway.
+        mask[cv2.dilate(red, np.ones((3, 3), np.uint8)) > 0] = 0
+    return mask
+
+
+def blue_fraction(bgr: np.ndarray, mask: np.ndarray) -> float:
+    """Share of the masked pixels whose colour is pen blue (print is never blue on this form)."""
+    count = int(np.count_nonzero(mask))
+    if count == 0:
+        return 0.0
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
+    blue = (hsv[..., 0] >= BLUE_HUE[0]) & (hsv[..., 0] <= BLUE_HUE[1]) & (b - np.maximum(r, g) >= 20)
+    return float(np.count_nonzero(blue & (mask > 0))) / count
+
+
+def paper_level(grey: np.ndarray) -> int:
+    """The paper's grey level: a high percentile, robust to print density and to dark margins."""
+    return int(np.percentile(grey[:: 4, :: 4], 90))

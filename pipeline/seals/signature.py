@@ -1,0 +1,282 @@
+"""Is the legal representative's signature there, beside 法定代表人（签名：） on the commitment page?
+
+What is in the signing space once the printed label, ruled lines and seal ink
+are taken out is the handwriting, if any. Handwriting is then told from print
+left behind (a label the OCR missed, a sliver of a glyph) by how it looks: pen
+blue, characters much larger than the print, strokes running above or below
+the printed line. On a text-layer page a pasted signature image counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from models.page import Box, EmbeddedImage, Page
+from pipeline.seals.anchors import Anchor, char_box, find_anchors
+from pipeline.seals.geometry import Outline
+from pipeline.seals.ink import blue_fraction, is_grey, load_colour, pen_mask, red_mask
+
+LABELS = ("法定代表人", "法人代表")
+# Not 签字: the form's note (联合体涉及所有单位均需盖章并签字) has it on a line of its own.
+FALLBACK_LABELS = ("代表人", "签名")
+# Characters of the printed form around the signing space; OCR words made of
+# them are print and are blanked before looking for handwriting.
+PRINT_CHARS = frozenset("法定代表人签名字章（）()：:盖单位申报日期年月负责人0123456789—_-.、，。 ")
+MM = 72.0 / 25.4
+# The signing space: from the end of 法定代表人 this far right, this many label heights up and down.
+SPACE_WIDTH_PT = 80 * MM
+SPACE_HALF_HEIGHT = 2.2
+# Handwriting evidence thresholds, in label heights (h) and h².
+MIN_INK = 0.2
+MIN_BLUE_INK = 0.08
+BIG_BLOB = 1.35
+OUTSIDE_LINE = 0.25
+
+
+@dataclass(frozen=True)
+class SignatureFinding:
+    present: bool
+    page: int
+    box: Box  # points: the signing space looked at (or the pasted image)
+    confidence: float
+    image: np.ndarray | None = None  # colour crop of `box` for the evidence file
+
+
+def find_signature(pages: Sequence[Page], seals: dict[int, list[Outline]],
+                   load: Callable[[Page], np.ndarray | None] = lambda p: None) -> SignatureFinding | None:
+    """The signature verdict from the commitment page(s); None when there is no commitment page.
+
+    `seals` are the seal outlines found per page (page pixels), so seal ink over
+    the signing space is not mistaken for pen ink on grey scans; `load` gives a
+    page's image (BGR), shared with the seal detection.
+    """
+    findings = [_on_page(page, seals.get(page.number, []), load) for page in pages if page.role == "commitment"]
+    if not findings:
+        return None
+    signed = [f for f in findings if f.present]
+    return max(signed or findings, key=lambda f: f.confidence)
+
+
+def signing_space(page: Page) -> tuple[Box, Anchor | None]:
+    """The box (points) where the lead's legal representative signs, and the label it hangs off.
+
+    With a consortium several units sign; the lead's label is the first in
+    reading order. A signature written over the label often garbles its OCR;
+    then the label is the line under 申报单位（加盖公章）, which the form
+    always puts right above it.
+    """
+    anchor = _label(page)
+    if anchor is None:
+        # Label unreadable and nothing to place it by: the signing lines are in the lower half.
+        return (0.08 * page.width, 0.5 * page.height, 0.92 * page.width, 0.92 * page.height), None
+    h = min(max(anchor.height, 8.0), 24.0)
+    cy = anchor.centre[1]
+    x0 = anchor.box[2]
+    x1 = min(page.width - 18.0, x0 + SPACE_WIDTH_PT)
+    return (x0, cy - SPACE_HALF_HEIGHT * h, x1, cy + SPACE_HALF_HEIGHT * h), anchor
+
+
+def _label(page: Page) -> Anchor | None:
+    anchors = find_anchors(page.words, LABELS) or find_anchors(page.words, FALLBACK_LABELS)
+    if anchors:
+        return anchors[0]
+    # 申报单位（加盖公章）: the seal often hides its tail, so any short line starting with 申报单位 will do,
+    # preferring one whose 盖章 survived; body text mentioning 申报单位 runs the full line width.
+    lines = [a for a in find_anchors(page.words, ("申报单位",))
+             if "成员" not in a.word.text and len("".join(a.word.text.split())) <= 24]
+    if not lines:
+        return None
+    above = next((a for a in lines if "章" in a.word.text), lines[-1])
+    # Boxes of words with a seal or signature over them are inflated; the body text's height is not.
+    h = float(np.median([w.bbox[3] - w.bbox[1] for w in page.words]))
+    below = sorted((w for w in page.words
+                    if above.box[3] + 0.3 * h < w.bbox[1] < above.box[3] + 5 * h
+                    and abs(w.bbox[0] - above.box[0]) < 4 * h),
+                   key=lambda w: w.bbox[1])
+    if below:
+        # The garbled word starts where 法定代表人 does: the label is five characters from there.
+        word = below[0]
+        top = min((word.bbox[1] + word.bbox[3]) / 2 - h / 2, word.bbox[1] + 0.2 * h)
+        return Anchor("法定代表人", (word.bbox[0], top, word.bbox[0] + 5 * h, top + h), word)
+    # Nothing read on the next line at all: place the label one line below, where the form has it.
+    top = above.box[3] + 1.5 * h
+    return Anchor("法定代表人", (above.box[0], top, above.box[0] + 5 * h, top + h), above.word)
+
+
+def _on_page(page: Page, seals: list[Outline], load: Callable[[Page], np.ndarray | None]) -> SignatureFinding:
+    space, anchor = signing_space(page)
+    pasted = _pasted_image(page, space)
+    if pasted is not None:
+        return pasted
+    if page.image_path is None or page.scale <= 0:
+        # A text-layer page with no picture in the signing space: nothing was signed there.
+        return SignatureFinding(False, page.number, space, 0.8 if page.kind == "text" else 0.3)
+    bgr = load(page)
+    if bgr is None:
+        return SignatureFinding(False, page.number, space, 0.0)
+    x0, y0, x1, y1 = (round(v * page.scale) for v in space)
+    x0, y0 = max(0, x0), max(0, y0)
+    x1, y1 = min(bgr.shape[1], x1), min(bgr.shape[0], y1)
+    crop = bgr[y0:y1, x0:x1]
+    if crop.size == 0:
+        return SignatureFinding(False, page.number, space, 0.0)
+    h_px = (anchor.height if anchor else 12.0) * page.scale
+    ink = _handwriting_candidates(page, bgr, (x0, y0, x1, y1), seals)
+    present, confidence = judge(crop, ink, h_px, anchor_cy_px=(anchor.centre[1] * page.scale - y0) if anchor else None)
+    if anchor is None:
+        confidence *= 0.6
+    return SignatureFinding(present, page.number, space, confidence, crop.copy())
+
+
+def _pasted_image(page: Page, space: Box) -> SignatureFinding | None:
+    """A non-red image overlapping the signing space (an electronic signature)."""
+    for image in page.images:
+        if _overlap(image.bbox, space) <= 0.2 * _area(image.bbox):
+            continue
+        pixels = _image_pixels(image)
+        if pixels is None:
+            # Unreadable picture in the signing space: most likely the signature, but say so.
+            return SignatureFinding(True, page.number, image.bbox, 0.5)
+        ink = pen_mask(pixels, red_mask(pixels))
+        if np.count_nonzero(ink) > 0.005 * ink.size:
+            return SignatureFinding(True, page.number, image.bbox, 0.9, pixels)
+    return None
+
+
+def _image_pixels(image: EmbeddedImage) -> np.ndarray | None:
+    return load_colour(image.path) if image.path is not None and Path(image.path).exists() else None
+
+
+def _handwriting_candidates(page: Page, bgr: np.ndarray, box: tuple[int, int, int, int],
+                            seals: list[Outline]) -> np.ndarray:
+    """Pen-ink mask of the signing space with print, rules and seal ink removed."""
+    x0, y0, x1, y1 = box
+    crop = bgr[y0:y1, x0:x1]
+    grey_page = is_grey(crop)
+    ink = pen_mask(crop, None if grey_page else red_mask(crop))
+    if grey_page:
+        _drop_grey_seal_ink(crop, ink, [s.scaled(1.0, -x0, -y0) for s in seals])
+    _blank_print(page, ink, (x0, y0))
+    return _drop_rules(ink)
+
+
+def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline]) -> None:
+    """In a grey scan red seal ink is mid-grey: inside a seal keep only ink clearly darker than the seal's.
+
+    The seal's tone is the median ink level inside its outline (mostly seal
+    ink); pen and print are near black. Where the two cannot be told apart
+    (a very dark seal) the seal's area is dropped whole: a missed signature
+    under a seal is better than a seal taken for a signature.
+    """
+    if not seals:
+        return
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    for seal in seals:
+        inside = np.zeros(ink.shape, np.uint8)
+        cv2.fillPoly(inside, [seal.points(1.06, 96).round().astype(np.int32)], 255)
+        region = (inside > 0) & (ink > 0)
+        if not region.any():
+            continue
+        levels = grey[region]
+        tone, black = float(np.median(levels)), float(np.percentile(grey[ink > 0], 3))
+        limit = (tone + black) / 2 if tone - black >= 30 else -1.0
+        ink[(inside > 0) & (grey > limit)] = 0
+
+
+def _blank_print(page: Page, ink: np.ndarray, offset: tuple[int, int]) -> None:
+    """Blank printed characters: every character of a text-layer word; of OCR words, the form's own
+    characters and long confident words (a signature OCRs, if at all, as a short doubtful name)."""
+    grow = 0.12
+    for word in page.words:
+        text = "".join(word.text.split())
+        if not text:
+            continue
+        printed_word = word.source == "text" or (word.confidence >= 0.9 and len(text) >= 4)
+        for i, char in enumerate(text):
+            if not (printed_word or char in PRINT_CHARS):
+                continue
+            bx0, by0, bx1, by1 = char_box(word, i, i + 1)
+            pad = grow * (by1 - by0)
+            left = round((bx0 - pad) * page.scale) - offset[0]
+            top = round((by0 - pad) * page.scale) - offset[1]
+            right = round((bx1 + pad) * page.scale) - offset[0]
+            bottom = round((by1 + pad) * page.scale) - offset[1]
+            if right <= 0 or bottom <= 0 or left >= ink.shape[1] or top >= ink.shape[0]:
+                continue
+            ink[max(0, top) : max(0, bottom), max(0, left) : max(0, right)] = 0
+
+
+def _drop_rules(ink: np.ndarray) -> np.ndarray:
+    """Remove ruled lines (the signing line, table rules): long straight runs of ink."""
+    h, w = ink.shape
+    out = ink.copy()
+    for size in ((1, max(15, w // 6)), (max(15, h // 2), 1)):
+        if size[0] > h or size[1] > w:
+            continue
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size[1], size[0]))
+        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+        out[cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0] = 0
+    return out
+
+
+def judge(crop: np.ndarray, ink: np.ndarray, h_px: float, anchor_cy_px: float | None) -> tuple[bool, float]:
+    """Whether the remaining ink is handwriting, with a confidence.
+
+    Print left behind is small glyphs on the label's line; a signature is
+    either pen blue, or written larger than the print, or runs off the line.
+    """
+    h_px = max(h_px, 6.0)
+    # Specks and glyph slivers smaller than a stroke's worth are not evidence.
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(count, bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= max(6, (0.08 * h_px) ** 2 * 4)
+    clean = (keep[labels]).astype(np.uint8) * 255
+    area = np.count_nonzero(clean) / h_px**2
+    if area < MIN_BLUE_INK:
+        return False, _certainty(MIN_BLUE_INK - area, MIN_BLUE_INK)
+    blue = blue_fraction(crop, clean) if crop.ndim == 3 else 0.0
+    # Characters, not strokes: join strokes closer than a stroke gap, then size the blobs.
+    reach = max(3, round(0.18 * h_px)) | 1
+    blobs = cv2.dilate(clean, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
+    n, _, blob_stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    largest = max((max(blob_stats[i, cv2.CC_STAT_WIDTH], blob_stats[i, cv2.CC_STAT_HEIGHT]) - reach
+                   for i in range(1, n)), default=0) / h_px
+    off_line = _off_line_share(clean, anchor_cy_px, h_px)
+    evidence = [
+        blue >= 0.3 and area >= MIN_BLUE_INK,
+        area >= MIN_INK and largest >= BIG_BLOB,
+        area >= MIN_INK and off_line >= OUTSIDE_LINE,
+    ]
+    if any(evidence):
+        strength = max(blue, min(1.0, largest / (2 * BIG_BLOB)), off_line, min(1.0, area / (4 * MIN_INK)))
+        return True, round(0.6 + 0.4 * strength, 3)
+    return False, round(0.55 + 0.4 * (1.0 - min(1.0, area / MIN_INK)) * 0.8, 3)
+
+
+def _off_line_share(ink: np.ndarray, cy: float | None, h_px: float) -> float:
+    """Share of the ink outside the printed line's band (handwriting rises above and drops below it)."""
+    total = np.count_nonzero(ink)
+    if cy is None or total == 0:
+        return 0.0
+    top, bottom = max(0, round(cy - 0.65 * h_px)), max(0, round(cy + 0.65 * h_px))
+    return 1.0 - np.count_nonzero(ink[top:bottom]) / total
+
+
+def _certainty(margin: float, scale: float) -> float:
+    return round(0.6 + 0.4 * min(1.0, margin / max(scale, 1e-6)), 3)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _area(box: Box) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+__all__ = ["SignatureFinding", "find_signature", "judge", "signing_space"]

@@ -1,0 +1,255 @@
+"""Which seal fills which place the notice asks for a seal (`seal_slots`), and whose seal it is.
+
+A page's role says which slot its seals fill; the cover has two slots, told
+apart by the seal's text when it was read (the province's department or the
+applicant) and otherwise by which label (申报单位 / 推荐单位) the seal is
+nearer to. A slot whose page is absent stays false.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from models import ApplicationSealSlots, Check, Evidence, RecommendationSealSlots
+from models.page import Box, Page
+from pipeline.seals.anchors import Anchor, find_anchors
+from pipeline.seals.text import MIN_NAME_CHARS, Match, Owner, Reading, cjk, core_similarity, readable_name
+
+APPLICATION_SLOTS: tuple[str, ...] = tuple(ApplicationSealSlots.model_fields)
+RECOMMENDATION_SLOTS: tuple[str, ...] = tuple(RecommendationSealSlots.model_fields)
+TABLE_ROLES: tuple[str, ...] = tuple(s for s in APPLICATION_SLOTS if s.startswith("appendix"))
+
+# Whose seal each slot wants.
+EXPECTED_OWNER: dict[str, Owner] = {
+    "cover_applicant": "lead", "cover_recommender": "recommender", "commitment": "lead",
+    **{slot: "lead" for slot in TABLE_ROLES},
+    "recommendation_letter": "recommender", "recommendation_table": "recommender",
+}
+SLOT_LABELS: dict[str, str] = {
+    "cover_applicant": "封面申报单位", "cover_recommender": "封面推荐单位", "commitment": "真实性承诺",
+    "appendix2_table1": "附2表1", "appendix2_table2": "附2表2", "appendix2_table3": "附2表3",
+    "appendix3_table1": "附3表1", "appendix3_table2": "附3表2", "appendix3_table3": "附3表3",
+    "recommendation_letter": "推荐函", "recommendation_table": "推荐表",
+}
+# A confidently read seal (FOREIGN_CONFIDENCE) is someone else's when under FOREIGN_BELOW of the expected
+# unit's distinctive name is in the reading and at least FOREIGN_CONTRADICTED of it was read as other characters.
+FOREIGN_BELOW = 0.5
+FOREIGN_CONFIDENCE = 0.75
+FOREIGN_CONTRADICTED = 0.34
+
+
+@dataclass
+class PageSeal:
+    """A seal found on a page, with what was read from it; `slot` is filled in here."""
+
+    page: int
+    bbox: Box  # points
+    shape: str
+    confidence: float
+    reading: Reading | None = None
+    match: Match | None = None
+    slot: str | None = None
+    crop: str | None = None
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.bbox[0] + self.bbox[2]) / 2, (self.bbox[1] + self.bbox[3]) / 2
+
+    @property
+    def owner(self) -> Owner | None:
+        return self.match.owner if self.match else None
+
+    @property
+    def text(self) -> str | None:
+        if self.match is not None:
+            return self.match.name
+        return readable_name(self.reading) if self.reading is not None else None
+
+
+def slot_names(doc_type: str) -> tuple[str, ...]:
+    return APPLICATION_SLOTS if doc_type == "application" else RECOMMENDATION_SLOTS
+
+
+def assign_slots(seals: Sequence[PageSeal], pages: Iterable[Page], doc_type: str) -> None:
+    """Set each seal's `slot` from its page's role (and, on the cover, from its text or position)."""
+    names = slot_names(doc_type)
+    pages = list(pages)
+    by_page: dict[int, list[PageSeal]] = {}
+    for seal in seals:
+        by_page.setdefault(seal.page, []).append(seal)
+    covers = _cover_pages(pages) if "cover_applicant" in names else set()
+    for page in pages:
+        items = by_page.get(page.number, [])
+        if not items:
+            continue
+        if page.number in covers:
+            _assign_cover(page, items)
+        elif page.role == "commitment" and "commitment" in names:
+            _assign_commitment(page, items)
+        elif page.role in names:
+            for seal in items:
+                seal.slot = page.role
+
+
+COVER_MARKERS = ("申报单位", "推荐单位", "建设方案", "联系人及联系电话", "填报日期")
+
+
+def _cover_pages(pages: list[Page]) -> set[int]:
+    """Pages whose seals fill the cover slots: the cover by role, or else — when no page was
+    classed as the cover — the first unclassed page reading like one (three of the cover's
+    labels; seals over them garble some, but not all)."""
+    by_role = {p.number for p in pages if p.role == "cover"}
+    if by_role:
+        return by_role
+    for page in pages:
+        if page.role in (None, "other", "plan", "basic_info", "attachments_list"):
+            text = "".join(page.text.split())
+            if sum(marker in text for marker in COVER_MARKERS) >= 3:
+                return {page.number}
+    return set()
+
+
+def slot_values(seals: Iterable[PageSeal], doc_type: str) -> dict[str, bool]:
+    """Each slot of the doc type: true when a seal fills it."""
+    values = dict.fromkeys(slot_names(doc_type), False)
+    for seal in seals:
+        if seal.slot in values:
+            values[seal.slot] = True
+    return values
+
+
+def _assign_commitment(page: Page, items: list[PageSeal]) -> None:
+    """The commitment slot is the seal at 申报单位（加盖公章）; consortium members stamp the same page
+    under their own label (联合体成员单位（加盖公章）) and fill no slot.
+
+    Position decides, not the seal's text: a member's seal stamped where the
+    applicant's belongs fills the slot and is flagged SEAL_NAME_MISMATCH.
+    """
+    members_label = find_anchors(page.words, ("联合体成员", "成员单位"))
+    if members_label:
+        boundary = members_label[0].centre[1]
+        for seal in items:
+            seal.slot = "commitment" if seal.centre[1] < boundary else None
+        return
+    # No members' label read: the seal read as the lead's, else the one nearest the applicant's
+    # label, else the topmost, is the applicant's; any others are members'.
+    lead_label = find_anchors(page.words, ("申报单位",))
+
+    def rank(seal: PageSeal) -> tuple[bool, float]:
+        return seal.owner != "lead", _line_distance(seal, lead_label) if lead_label else seal.centre[1]
+
+    chosen = min(items, key=rank)
+    for seal in items:
+        seal.slot = "commitment" if seal is chosen else None
+
+
+def _assign_cover(page: Page, items: list[PageSeal]) -> None:
+    applicant = find_anchors(page.words, ("申报单位",))
+    recommender = find_anchors(page.words, ("推荐单位",))
+    unread = []
+    for seal in items:
+        if seal.owner == "recommender":
+            seal.slot = "cover_recommender"
+        elif seal.owner in ("lead", "member"):
+            seal.slot = "cover_applicant"
+        else:
+            unread.append(seal)
+    if not unread:
+        return
+    if applicant or recommender:
+        for seal in unread:
+            seal.slot = _nearer(seal, applicant, recommender)
+        _spread_pair(unread, applicant, recommender, items)
+    else:
+        # No label found (OCR failed on the cover): the applicant's line comes first on the form.
+        taken = {s.slot for s in items if s.slot}
+        for seal in sorted(unread, key=lambda s: s.centre[1]):
+            seal.slot = "cover_applicant" if "cover_applicant" not in taken else "cover_recommender"
+            taken.add(seal.slot)
+
+
+def _line_distance(seal: PageSeal, anchors: list[Anchor]) -> float:
+    """Vertical distance from the seal's centre to the nearest label line (the name runs along it)."""
+    if not anchors:
+        return float("inf")
+    cy = seal.centre[1]
+    return min(abs(cy - a.centre[1]) for a in anchors)
+
+
+def _nearer(seal: PageSeal, applicant: list[Anchor], recommender: list[Anchor]) -> str:
+    return ("cover_applicant" if _line_distance(seal, applicant) <= _line_distance(seal, recommender)
+            else "cover_recommender")
+
+
+def _spread_pair(unread: list[PageSeal], applicant: list[Anchor], recommender: list[Anchor],
+                 items: list[PageSeal]) -> None:
+    """Two unread seals drawn to one label while the other slot is empty: one stamp per line is
+    far likelier than two on one line, so the one nearer the other label takes that slot."""
+    taken = {s.slot for s in items}
+    for slot, other, anchors in (("cover_applicant", "cover_recommender", recommender),
+                                 ("cover_recommender", "cover_applicant", applicant)):
+        group = [s for s in unread if s.slot == slot]
+        if len(group) >= 2 and other not in taken and anchors:
+            closest = min(group, key=lambda s: _line_distance(s, anchors))
+            closest.slot = other
+            taken.add(other)
+
+
+def mismatch_checks(seals: Sequence[PageSeal], expected: dict[Owner, list[str]]) -> list[Check]:
+    """SEAL_NAME_MISMATCH for each slot whose seals clearly belong to someone else.
+
+    "Clearly": the seal was matched to another known unit, or read with high
+    confidence as a name unlike the expected unit's. A slot with any seal of
+    the right unit, or any seal that could not be read, is not flagged.
+    """
+    checks = []
+    order = list(SLOT_LABELS)
+    slots = sorted({s.slot for s in seals if s.slot}, key=lambda s: order.index(s) if s in order else len(order))
+    for slot in slots:
+        owner = EXPECTED_OWNER.get(slot)
+        if owner is None:
+            continue
+        names = [n for n in expected.get(owner, []) if n]
+        group = [s for s in seals if s.slot == slot]
+        verdicts = [_verdict(s, owner, names) for s in group]
+        if not names or not all(verdicts):
+            continue
+        foreign = group[0]
+        found = foreign.text or (cjk(foreign.reading.text) if foreign.reading else "") or "（无法识读）"
+        checks.append(Check(
+            code="SEAL_NAME_MISMATCH", severity="warning", where=slot,
+            message=f"{SLOT_LABELS.get(slot, slot)}处印章为“{found}”，应为“{names[0]}”的印章",
+            expected=names[0], found=found,
+            evidence=[Evidence(page=foreign.page, bbox=[round(v, 1) for v in foreign.bbox])],
+        ))
+    return checks
+
+
+def _verdict(seal: PageSeal, owner: Owner, names: list[str]) -> bool | None:
+    """True when the seal is clearly someone else's, False when it is the right unit's, None when unsure."""
+    if seal.match is not None:
+        return seal.match.owner != owner
+    if seal.reading is None or not names:
+        return None
+    return _foreign_reading(seal.reading, names)
+
+
+def _foreign_reading(reading: Reading, names: list[str]) -> bool | None:
+    """A clear reading of a name unlike every name the slot expects (a unit outside the package).
+
+    Clear: a confident recogniser, a name's worth of characters, little of the
+    expected unit's distinctive name in the reading, and — where the
+    recogniser's posteriors allow — at least half of that distinctive name
+    confidently read as other characters (a grey or faded seal of the right
+    unit reads badly, but unsurely, and is not flagged).
+    """
+    text = cjk(reading.text)
+    if reading.confidence < FOREIGN_CONFIDENCE or len(text) < MIN_NAME_CHARS:
+        return None
+    if max(core_similarity(name, text) for name in names) >= FOREIGN_BELOW:
+        return None  # much of the expected name is there: a misreading, or a sister company; not clear
+    shares = [reading.contradiction(name) for name in names]
+    if any(share is not None and share < FOREIGN_CONTRADICTED for share in shares):
+        return None
+    return True

@@ -1,0 +1,118 @@
+"""Keyword spotting: how well a known name explains a recogniser's per-frame character probabilities.
+
+Reading a seal and then fuzzy-matching the reading throws away what the
+recogniser almost saw: a stroke-broken 都 read as 夷 still gave 都 a fair
+probability. Since the units that may have stamped are known, each name is
+scored directly against the frame posteriors of the CTC recogniser: the best
+alignment of the name (blanks and repeats as CTC allows) to some stretch of
+the strip, frames outside the stretch being free (ring fragments, a bottom
+line, a code). The score is the mean, per character of the name, of how far
+below the unconstrained best path that alignment falls, returned as a
+probability ratio: 1.0 = the name is exactly what the recogniser read.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Floor for probabilities, so one unseen character cannot veto a name.
+FLOOR = 1e-6
+
+
+def spot(posteriors: np.ndarray, labels: list[int]) -> float:
+    """Per-character probability ratio (0..1] of the best free-standing CTC alignment of `labels`.
+
+    `posteriors` is (frames, classes) with class 0 the CTC blank; `labels` the
+    name's class indices (characters missing from the recogniser's alphabet
+    already dropped).
+    """
+    return align(posteriors, labels)[0]
+
+
+def contradicted(posteriors: np.ndarray, labels: list[int], sure: float = 0.7, unlikely: float = 0.05) -> float:
+    """Share of the name's characters that the recogniser confidently read as another character.
+
+    Each character of the name, at the frames the best alignment gives it,
+    is contradicted when its own probability stays under `unlikely` there
+    while some other character is read with at least `sure`. A badly printed
+    seal of the right unit gives unsure frames, not contradictions; another
+    unit's seal read clearly contradicts the characters the names do not share.
+    """
+    score, frames = align(posteriors, labels)
+    if not labels or score <= 0.0:
+        return 0.0
+    hits = 0
+    for k, label in enumerate(labels):
+        mine = frames == k
+        if not mine.any():
+            continue
+        own = float(posteriors[mine, label].max())
+        rows = posteriors[mine]
+        others = rows.copy()
+        others[:, [0, label]] = 0.0
+        hits += own < unlikely and float(others.max()) >= sure
+    return hits / len(labels)
+
+
+def align(posteriors: np.ndarray, labels: list[int]) -> tuple[float, np.ndarray]:
+    """The spotting score and, per frame, which character of the name the best alignment puts
+    there (-1 outside the name or on a blank)."""
+    frames_n = posteriors.shape[0] if posteriors.ndim == 2 else 0
+    none = np.full(frames_n, -1)
+    if not labels or frames_n < 1:
+        return 0.0, none
+    logp = np.log(np.maximum(posteriors, FLOOR))
+    # Deficit of each class against the frame's best class: 0 for the best, negative otherwise.
+    emit = (logp - logp.max(axis=1, keepdims=True))[:, _extended(labels)]  # (frames, states)
+    n_states = emit.shape[1]
+    states = _extended(labels)
+    # A state may be entered from itself, its predecessor, or (for a label that
+    # differs from the one two back) skip the blank between them.
+    skip = np.zeros(n_states, bool)
+    for j in range(2, n_states):
+        skip[j] = states[j] != 0 and states[j] != states[j - 2]
+    neg = -np.inf
+    back = np.zeros((frames_n, n_states), np.int8)  # 0 stay, 1 step, 2 skip, 3 fresh start
+    prev = np.full(n_states, neg)
+    best_end, end_at = neg, (0, 0)
+    for t in range(frames_n):
+        cand = np.stack([prev, np.r_[neg, prev[:-1]], np.where(skip, np.r_[neg, neg, prev[:-2]], neg),
+                         np.r_[0.0, 0.0, np.full(n_states - 2, neg)]])  # free prefix: start here
+        back[t] = cand.argmax(axis=0)
+        cur = cand.max(axis=0) + emit[t]
+        for j in (n_states - 1, n_states - 2):  # free suffix: the name may end at any frame
+            if cur[j] > best_end:
+                best_end, end_at = float(cur[j]), (t, j)
+        prev = cur
+    frames = none.copy()
+    t, j = end_at
+    while t >= 0:
+        if j % 2 == 1:
+            frames[t] = j // 2
+        move = int(back[t, j])
+        if move == 3:
+            break
+        j -= (0, 1, 2)[move]
+        t -= 1
+    return float(np.exp(best_end / len(labels))), frames
+
+
+def _extended(labels: list[int]) -> np.ndarray:
+    """CTC's label sequence with blanks around and between: [0, l1, 0, l2, ..., ln, 0]."""
+    states = np.zeros(2 * len(labels) + 1, dtype=np.int64)
+    states[1::2] = labels
+    return states
+
+
+def greedy_decode(posteriors: np.ndarray, alphabet: list[str]) -> tuple[str, float]:
+    """CTC best-path text and its mean character probability."""
+    best = posteriors.argmax(axis=1)
+    prob = posteriors.max(axis=1)
+    chars, probs = [], []
+    previous = -1
+    for index, p in zip(best.tolist(), prob.tolist(), strict=True):
+        if index != previous and index != 0 and index < len(alphabet):
+            chars.append(alphabet[index])
+            probs.append(p)
+        previous = index
+    return "".join(chars), float(np.mean(probs)) if probs else 0.0

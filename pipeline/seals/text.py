@@ -1,0 +1,270 @@
+"""Reading a seal's name and deciding whose seal it is.
+
+The unwrapped strip is one line of text, so it goes straight to a line
+recogniser: RapidOCR's PP-OCR recognition model (shipped in its wheel) without
+its detector, which would upsample a thin strip to 736 px and take seconds.
+The recogniser's per-frame character probabilities are kept, so each unit
+that may have stamped is scored against them directly (`spotting`); where
+they are not available (Tesseract, the fallback where RapidOCR cannot load)
+the read text is matched instead: the share of a unit's characters found in
+order in it decides.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from rapidfuzz.distance import LCSseq
+
+from pipeline.seals.spotting import contradicted, greedy_decode, spot
+
+log = logging.getLogger(__name__)
+
+Owner = Literal["lead", "member", "recommender"]
+# A reading matches a unit when this share of the unit's (core) characters
+# appear in order, and clearly better than the runner-up.
+MIN_MATCH = 0.6
+MIN_MARGIN = 0.15
+# Spotting: per-character probability ratio a name needs, and its lead over the next name.
+MIN_SPOT = 0.02
+# ...and how many times better than the best other name (a ratio: spotting scores are per-character
+# probability ratios, so a wrong name lands orders of magnitude lower).
+MIN_SPOT_RATIO = 5.0
+# Reading accepted as the seal's text on its own (no unit matched) only when
+# the recogniser is this sure and it reads as a name.
+MIN_READ_CONFIDENCE = 0.9
+MIN_NAME_CHARS = 5
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Legal-form words every company shares; matching on them alone says nothing about whose seal it is.
+_GENERIC = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
+_DEPARTMENT = re.compile(r"(省|市|自治区).{0,8}(工业和信息化|经济和信息化|经济信息化|工信|经信).{0,4}(厅|局|委员会|委)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the recogniser made of a strip: its text and, when available, how it could be read."""
+
+    text: str
+    confidence: float
+    # Per-frame class probabilities (frames x classes, class 0 = CTC blank) and the classes' characters.
+    posteriors: np.ndarray | None = field(default=None, repr=False, compare=False)
+    alphabet: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
+    def spot(self, name: str) -> float | None:
+        """How well `name` explains the strip (0..1), or None without posteriors."""
+        if self.posteriors is None or self.alphabet is None:
+            return None
+        labels = [self.alphabet[c] for c in cjk(name) if c in self.alphabet]
+        return spot(self.posteriors, labels) if labels else 0.0
+
+    def contradiction(self, name: str) -> float | None:
+        """Share of the name's distinctive characters the recogniser clearly read as others (None
+        without posteriors)."""
+        if self.posteriors is None or self.alphabet is None:
+            return None
+        labels = [self.alphabet[c] for c in core(name) if c in self.alphabet]
+        return contradicted(self.posteriors, labels) if labels else None
+
+
+@dataclass(frozen=True)
+class Match:
+    """The unit a seal reading belongs to, with the similarity that decided it."""
+
+    name: str
+    owner: Owner
+    score: float
+
+
+def cjk(text: str) -> str:
+    return "".join(_CJK.findall(text))
+
+
+def core(name: str) -> str:
+    """A unit name without its legal-form suffix: the part that tells two companies apart."""
+    stripped = cjk(name)
+    for suffix in _GENERIC:
+        if stripped.endswith(suffix) and len(stripped) > len(suffix) + 1:
+            return stripped[: -len(suffix)]
+    return stripped
+
+
+def similarity(name: str, reading: str) -> float:
+    """Share of the name's characters found, in order, in the reading (0..1), core weighted double.
+
+    In-order recall tolerates what seal OCR adds (ring fragments, a bottom line
+    such as 合同专用章, a code) and what it drops (characters under print).
+    """
+    read = cjk(reading)
+    full, distinctive = cjk(name), core(name)
+    if not read or not full:
+        return 0.0
+    recall_full = LCSseq.similarity(full, read) / len(full)
+    recall_core = LCSseq.similarity(distinctive, read) / len(distinctive) if distinctive else recall_full
+    return (recall_full + 2 * recall_core) / 3
+
+
+def core_similarity(name: str, reading: str) -> float:
+    """Share of the name's distinctive part (without 有限公司 etc.) found, in order, in the reading."""
+    distinctive, read = core(name), cjk(reading)
+    return LCSseq.similarity(distinctive, read) / len(distinctive) if distinctive and read else 0.0
+
+
+def match_unit(reading: Reading | str, candidates: list[tuple[str, Owner]]) -> Match | None:
+    """The candidate unit the reading names, or None when none matches clearly.
+
+    With the recogniser's posteriors, names are spotted in them; otherwise the
+    read text is compared. Either way the best name must be good enough on its
+    own and clearly better than the best different name.
+    """
+    if isinstance(reading, str):
+        reading = Reading(reading, 1.0)
+    names = [(name, owner) for name, owner in candidates if cjk(name)]
+    spotted = [(reading.spot(name), name, owner) for name, owner in names]
+    by_spotting = bool(spotted) and all(score is not None for score, _, _ in spotted)
+    if by_spotting:
+        scored = sorted(((float(score or 0.0), name, owner) for score, name, owner in spotted), reverse=True)
+    else:
+        scored = sorted(((similarity(name, reading.text), name, owner) for name, owner in names), reverse=True)
+    if not scored or scored[0][0] < (MIN_SPOT if by_spotting else MIN_MATCH):
+        return None
+    best, name, owner = scored[0]
+    # Candidates naming one unit (the cover's applicant = the lead; a department found with and
+    # without a stray leading character) are not rivals.
+    rival = max((score for score, other, _ in scored[1:] if not _same_unit(name, other)), default=0.0)
+    clear = best >= MIN_SPOT_RATIO * rival if by_spotting else best - rival >= MIN_MARGIN
+    return Match(name, owner, round(best, 3)) if clear else None
+
+
+_DEPARTMENT_SUFFIX = re.compile(r"(工业和信息化|经济和信息化|经济信息化)(厅|局|委员会)")
+
+
+def department_names(texts: list[str], limit: int = 12) -> list[str]:
+    """Provincial or city industry departments named in the document, in each plausible length.
+
+    "…推荐单位：浙江省经济和信息化厅…" gives 浙江省经济和信息化厅; where the
+    place name's start is unclear (现推荐宁波市…) every prefix ending in 省, 市
+    or 区 is kept, and spotting picks the variant the seal actually carries.
+    """
+    found: list[str] = []
+    for text in texts:
+        line = cjk(text)
+        for hit in _DEPARTMENT_SUFFIX.finditer(line):
+            for k in range(3, 9):  # 宁波市 … 新疆维吾尔自治区
+                start = hit.start() - k
+                prefix = line[max(0, start) : hit.start()]
+                if start >= 0 and prefix[-1] in "省市区" and prefix + hit.group() not in found:
+                    found.append(prefix + hit.group())
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def _same_unit(a: str, b: str) -> bool:
+    a, b = cjk(a), cjk(b)
+    return a == b or (min(len(a), len(b)) >= 6 and (a.endswith(b) or b.endswith(a)))
+
+
+def looks_like_department(reading: str) -> bool:
+    """A provincial industry department's name (the recommender's seal), whatever the province."""
+    return _DEPARTMENT.search(cjk(reading)) is not None
+
+
+def readable_name(reading: Reading) -> str | None:
+    """The reading itself when it is confident and long enough to stand as a seal's text."""
+    text = cjk(reading.text)
+    if reading.confidence >= MIN_READ_CONFIDENCE and len(text) >= MIN_NAME_CHARS:
+        return text
+    return None
+
+
+class LineReader:
+    """Recognises one line of text in a strip; one model per process, loaded on first use."""
+
+    _lock = threading.Lock()
+    _model: Any = None
+    _failed = False
+
+    def read(self, strip: np.ndarray, text_share: float = 1.0) -> Reading:
+        """Read `strip`; the text is decoded from its first `text_share` (the rest is a wrapped repeat),
+        the posteriors cover it all."""
+        model = self._load()
+        if model is not None:
+            try:
+                return self._rapid(model, strip, text_share)
+            except Exception as error:  # onnxruntime raises its own types; fall back rather than fail
+                log.warning("seal strip recognition failed: %s", error)
+        return self._tesseract(strip)
+
+    @classmethod
+    def _load(cls) -> Any:
+        with cls._lock:
+            if cls._model is None and not cls._failed:
+                try:
+                    from rapidocr_onnxruntime import RapidOCR  # heavy; only processes that read seals
+
+                    cls._model = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
+                except Exception as error:
+                    log.warning("RapidOCR unavailable for seal text, using Tesseract: %s", error)
+                    cls._failed = True
+            return cls._model
+
+    @staticmethod
+    def _rapid(model: Any, strip: np.ndarray, text_share: float) -> Reading:
+        import cv2
+
+        bgr = cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR) if strip.ndim == 2 else strip
+        try:
+            return _posterior_reading(model, bgr, text_share)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+            # Another rapidocr version laid out differently: plain recognition still works.
+            log.debug("no recogniser posteriors (%s); reading text only", error)
+        result, _ = model(bgr, use_det=False, use_cls=False, use_rec=True)
+        if not result:
+            return Reading("", 0.0)
+        return Reading(str(result[0][0]), float(result[0][1]))
+
+    @staticmethod
+    def _tesseract(strip: np.ndarray) -> Reading:
+        import pytesseract
+
+        try:
+            data = pytesseract.image_to_data(strip, lang="chi_sim", config="--psm 7",
+                                             output_type=pytesseract.Output.DICT, timeout=20)
+        except (RuntimeError, pytesseract.TesseractError) as error:
+            log.warning("tesseract failed on a seal strip: %s", error)
+            return Reading("", 0.0)
+        words = [(t, float(c)) for t, c in zip(data["text"], data["conf"], strict=True) if str(t).strip()]
+        if not words:
+            return Reading("", 0.0)
+        confidence = sum(c for _, c in words) / len(words) / 100.0
+        return Reading("".join(t for t, _ in words), max(0.0, confidence))
+
+
+def _posterior_reading(model: Any, bgr: np.ndarray, text_share: float = 1.0) -> Reading:
+    """Run RapidOCR's recogniser as its own pipeline does, keeping the frame posteriors."""
+    rec = model.text_rec
+    _, height, width = rec.rec_image_shape
+    ratio = max(bgr.shape[1] / bgr.shape[0], width / height)
+    batch = rec.resize_norm_img(bgr, ratio)[np.newaxis].astype(np.float32)
+    posteriors = np.asarray(rec.session(batch)[0][0], dtype=np.float32)
+    characters = rec.postprocess_op.character
+    if posteriors.ndim != 2 or posteriors.shape[1] != len(characters):
+        raise ValueError(f"posteriors {posteriors.shape} do not fit {len(characters)} classes")
+    text, confidence = greedy_decode(posteriors[: max(1, round(len(posteriors) * text_share))], characters)
+    return Reading(text, confidence, posteriors, _alphabet(rec.postprocess_op))
+
+
+_ALPHABETS: dict[int, dict[str, int]] = {}
+
+
+def _alphabet(decoder: Any) -> dict[str, int]:
+    """Character -> class index (blank is 0), built once per recogniser."""
+    if id(decoder) not in _ALPHABETS:
+        _ALPHABETS[id(decoder)] = {c: i for i, c in enumerate(decoder.character) if i > 0 and len(c) == 1}
+    return _ALPHABETS[id(decoder)]

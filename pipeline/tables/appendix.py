@@ -1,0 +1,237 @@
+"""附2/附3 → `Appendix`: each table recognised, followed across pages, its rows typed with provenance.
+
+A table with a header starts (or repeats) its spec.  A table without one continues the
+table before it when it is the first table on its page and its columns line up with
+that table's header (same column count, or header x-ranges over its columns); failing
+that, its title or (as weakest evidence) the page role names the spec and columns are
+taken by position.  Merged cells give their value to every row they span, and an
+empty 类别 continues the one above (a merged cell cut by a page break).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from models import Appendix, Check, Provenance
+from models.page import Page
+from pipeline.config import Settings
+from pipeline.result import Extracted
+from pipeline.tables.cells import CellText, Table
+from pipeline.tables.finder import find_tables, text_table
+from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
+from pipeline.tables.values import FieldValue, read_value
+
+log = logging.getLogger(__name__)
+
+APPENDIX_ROLES = frozenset(SPEC_BY_ROLE)
+SKIP_ROLES = frozenset({"blank", "cover", "commitment", "recommendation_letter"})
+# Pages that hold other tables: a headerless table there never continues an appendix table.
+FORM_ROLES = frozenset({"basic_info", "plan", "attachments_list", "recommendation_table"})
+# Page OCR misreads table cells often enough that every cell is worth its own reading (batched, see reread.py).
+APPENDIX_REREAD_BELOW = 0.97
+ALIGN_TOLERANCE = 6.0  # points: column edges of a continuation on an unlabelled page
+_PLACEHOLDERS = frozenset({"", "...", "…", "……", "-", "—", "/", "／"})
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a spec's fields sit: grid columns of the table that set it, and their x-ranges on the page."""
+
+    spec: TableSpec
+    xs: tuple[float, ...]
+    columns: dict[str, tuple[int, ...]]
+    spans: dict[str, tuple[float, float]]
+    units: dict[str, str] = field(default_factory=dict)  # field → header text (for 万元 / 元)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    @staticmethod
+    def of(table: Table, header: Header) -> Layout:
+        spans = {}
+        for name, cols in header.columns.items():
+            spans[name] = (table.grid.xs[cols[0]], table.grid.xs[cols[-1] + 1])
+        return Layout(header.spec, tuple(table.grid.xs), header.columns, spans,
+                      {name: cell.text for name, cell in header.cells.items()})
+
+    def aligned(self, table: Table) -> bool:
+        """The table's column edges are this layout's (a continuation printed from the same template)."""
+        xs = table.grid.xs
+        return len(xs) == len(self.xs) and all(abs(a - b) <= ALIGN_TOLERANCE for a, b in zip(xs, self.xs, strict=True))
+
+    def fit(self, table: Table) -> Layout | None:
+        """This layout applied to a headerless table: by column index if the grids match, else by x-range."""
+        if table.grid.n_cols == self.n_cols:
+            return Layout(self.spec, tuple(table.grid.xs), self.columns, self.spans, self.units)
+        columns: dict[str, tuple[int, ...]] = {}
+        for name, (x0, x1) in self.spans.items():
+            hits = tuple(c for c in range(table.grid.n_cols)
+                         if x0 - 2 <= (table.grid.xs[c] + table.grid.xs[c + 1]) / 2 <= x1 + 2)
+            if hits:
+                columns[name] = hits
+        if len(columns) < max(2, round(0.75 * len(self.spec.columns))):
+            return None
+        return Layout(self.spec, tuple(table.grid.xs), columns, self.spans, self.units)
+
+    @staticmethod
+    def by_position(table: Table, spec: TableSpec) -> Layout | None:
+        if table.grid.n_cols != len(spec.columns):
+            return None
+        columns: dict[str, tuple[int, ...]] = {column.field: (index,) for index, column in enumerate(spec.columns)}
+        spans = {name: (table.grid.xs[cols[0]], table.grid.xs[cols[0] + 1]) for name, cols in columns.items()}
+        return Layout(spec, tuple(table.grid.xs), columns, spans)
+
+
+@dataclass
+class Collector:
+    """Rows gathered per spec, with provenance and checks, in document order."""
+
+    settings: Settings
+    rows: dict[str, list[dict[str, FieldValue]]] = field(default_factory=lambda: {s.key: [] for s in SPECS})
+    last_category: dict[str, FieldValue] = field(default_factory=dict)
+
+    def add_row(self, spec: TableSpec, values: dict[str, FieldValue]) -> None:
+        if "category" in values or any(c.field == "category" for c in spec.columns):
+            category = values.get("category")
+            if category is None or category.value is None:
+                if spec.key in self.last_category:
+                    values["category"] = self.last_category[spec.key]
+            else:
+                self.last_category[spec.key] = category
+        self.rows[spec.key].append(values)
+
+    def result(self) -> Extracted[Appendix]:
+        provenance: dict[str, Provenance] = {}
+        checks: list[Check] = []
+        tables: dict[str, list[dict[str, object]]] = {}
+        for key, rows in self.rows.items():
+            tables[key] = []
+            for index, row in enumerate(rows):
+                tables[key].append({name: value.value for name, value in row.items()})
+                for name, value in row.items():
+                    path = f"appendix.{key}[{index}].{name}"
+                    provenance[path] = value.provenance
+                    check = value.check(path, self.settings.low_confidence)
+                    if check is not None:
+                        checks.append(check)
+        return Extracted(Appendix.model_validate(tables), provenance, checks)
+
+
+def _is_note(cells: Sequence[CellText]) -> bool:
+    text = "".join(c.flat for c in cells).strip()
+    return text.startswith(("注", "备注")) or ("加盖公章" in text and "申报单位" in text)
+
+
+def _is_total(cells: Sequence[CellText]) -> bool:
+    first = next((c.flat.replace(" ", "") for c in cells if c.text), "")
+    return first in ("合计", "总计", "小计", "合 计")
+
+
+def iter_rows(table: Table, layout: Layout, start: int) -> Iterator[dict[str, FieldValue]]:
+    """Data rows (field → value) from grid row `start` on, until a note row ends the table."""
+    spec = layout.spec
+    for index in range(start, table.grid.n_rows):
+        cells = table.row(index)
+        if _is_note(cells):
+            break
+        if _is_total(cells) or is_header_row(cells, spec):
+            continue
+        values: dict[str, FieldValue] = {}
+        for column in spec.columns:
+            cols = layout.columns.get(column.field)
+            if cols is None:
+                continue
+            hits = [c for c in cells if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
+            if hits:
+                values[column.field] = read_value(hits, column, table.page, layout.units.get(column.field), spec)
+        content = [v for name, v in values.items() if name not in ("category", "seq")]
+        if all(v.raw.strip() in _PLACEHOLDERS for v in content):
+            continue  # a blank template row (its 序号 or 类别 may be printed)
+        yield values
+
+
+@dataclass
+class Walker:
+    """Walks tables in document order, remembering the table in progress."""
+
+    collector: Collector
+    current: Layout | None = None
+    learned: dict[str, Layout] = field(default_factory=dict)
+
+    def table(self, table: Table, page: Page, first_on_page: bool) -> None:
+        # A table built from text alone starts with the page's title lines: look further down for its header.
+        header = find_header(table, page.role, search_rows=3 if table.ruled else 8)
+        if header is not None:
+            layout = Layout.of(table, header)
+            self.learned[layout.spec.key] = layout
+            self.current = layout
+            self._read(table, layout, header.row + 1)
+            return
+        continued = self._headerless(table, page, first_on_page)
+        if continued is not None:
+            self.current = continued
+            self._read(table, continued, 0)
+
+    def _read(self, table: Table, layout: Layout, start: int) -> None:
+        for values in iter_rows(table, layout, start):
+            self.collector.add_row(layout.spec, values)
+
+    def _headerless(self, table: Table, page: Page, first_on_page: bool) -> Layout | None:
+        titled = spec_from_title(table.title)
+        if titled is not None:
+            known = self.learned.get(titled.key)
+            return (known.fit(table) if known else None) or Layout.by_position(table, titled)
+        role_spec = SPEC_BY_ROLE.get(page.role or "")
+        if first_on_page and self.current is not None and page.role not in FORM_ROLES:
+            if role_spec == self.current.spec:
+                fitted = self.current.fit(table)
+                if fitted is not None:
+                    return fitted
+            elif role_spec is None and self.current.aligned(table):
+                # An unlabelled page: only a table printed on the very same columns continues.
+                return self.current.fit(table)
+        if role_spec is not None:
+            known = self.learned.get(role_spec.key)
+            return (known.fit(table) if known else None) or Layout.by_position(table, role_spec)
+        return None
+
+
+def ocr_engine(pages: Sequence[Page], settings: Settings) -> object | None:
+    """The OCR engine for re-reading weak cells, when any page is a scan (None without one)."""
+    if not any(page.kind != "text" and page.image_path is not None for page in pages):
+        return None
+    try:
+        from pipeline.ocr import get_engine
+
+        return get_engine(settings)
+    except Exception as error:  # any engine set-up failure: cells keep their first reading
+        log.warning("no OCR engine for cell re-reads: %s", error)
+        return None
+
+
+def page_tables(page: Page, engine: object | None, settings: Settings) -> list[Table]:
+    """The page's tables; on an appendix page with no rules at all, a table made from text alone."""
+    tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW).tables
+    if not tables and page.role in APPENDIX_ROLES:
+        fallback = text_table(page)
+        if fallback is not None:
+            tables = [fallback]
+    return tables
+
+
+def extract_appendix(pages: list[Page], settings: Settings) -> Extracted[Appendix]:
+    """The six appendix tables of an application, rows in document order, every cell with provenance."""
+    engine = ocr_engine(pages, settings)
+    walker = Walker(Collector(settings))
+    for page in pages:
+        if page.error or page.role in SKIP_ROLES:
+            continue
+        for index, table in enumerate(page_tables(page, engine, settings)):
+            walker.table(table, page, first_on_page=index == 0)
+    return walker.collector.result()
+
+
+__all__ = ["Layout", "extract_appendix", "iter_rows", "ocr_engine"]

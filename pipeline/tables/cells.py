@@ -1,0 +1,188 @@
+"""Text second: words into grid cells by their boxes, the cell's text, and re-reading weak cells.
+
+A word is placed by its centre.  A word that runs across a cell edge (an OCR line
+that ignored a faint rule) is cut at the edge in proportion to its characters, since
+CJK characters are about equally wide.  Lines inside a cell are kept apart with
+"\\n" so a multi-line cell stays one cell and callers decide how to join.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from models.page import Box, Word
+from pipeline.tables.geometry import Cell, Frame, Grid
+
+
+@dataclass(frozen=True)
+class CellText:
+    """A cell with its words (page frame), text and confidence; `bbox` is in the page frame."""
+
+    cell: Cell
+    bbox: Box
+    words: tuple[Word, ...] = ()
+    text: str = ""
+    confidence: float = 1.0
+    reread: bool = False
+
+    @property
+    def source(self) -> str:
+        return "ocr" if any(word.source == "ocr" for word in self.words) else "text"
+
+    @property
+    def flat(self) -> str:
+        """The text on one line (line breaks dropped): what most fields want."""
+        return self.text.replace("\n", "")
+
+
+@dataclass
+class Table:
+    """One table on one page: its grid (table frame), the frame, and the text of every cell."""
+
+    page: int
+    grid: Grid
+    frame: Frame
+    cells: list[CellText] = field(default_factory=list)
+    title: str = ""
+    ruled: bool = True  # False when columns came from text gaps
+
+    @property
+    def bbox(self) -> Box:
+        return self.frame.box_to_page(self.grid.bbox)
+
+    def row(self, index: int) -> list[CellText]:
+        """The cells covering grid row `index`, left to right (a spanning cell appears in each row it spans)."""
+        found = [c for c in self.cells if c.cell.row <= index < c.cell.row + c.cell.row_span]
+        return sorted(found, key=lambda c: c.cell.col)
+
+    def rows(self) -> list[list[CellText]]:
+        return [self.row(index) for index in range(self.grid.n_rows)]
+
+    def texts(self) -> list[list[str]]:
+        """Row-major text, one entry per column (a spanning cell's text under its first column only)."""
+        out = []
+        for index in range(self.grid.n_rows):
+            line = [""] * self.grid.n_cols
+            for cell in self.row(index):
+                if cell.cell.row == index:
+                    line[cell.cell.col] = cell.text
+            out.append(line)
+        return out
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def split_word(word: Word, cuts: Sequence[float]) -> list[Word]:
+    """Cut a word (table-frame box) at x positions inside it, in proportion to its characters."""
+    text = word.text
+    x0, top, x1, bottom = word.bbox
+    if len(text) < 2 or x1 <= x0:
+        return [word]
+    step = (x1 - x0) / len(text)
+    pieces: list[Word] = []
+    start = 0
+    for cut in sorted(cuts):
+        index = round((cut - x0) / step)
+        if start < index < len(text):
+            pieces.append(replace(word, text=text[start:index], bbox=(x0 + start * step, top, x0 + index * step, bottom)))
+            start = index
+    pieces.append(replace(word, text=text[start:], bbox=(x0 + start * step, top, x1, bottom)))
+    return [piece for piece in pieces if piece.text.strip()]
+
+
+def _cuts(word_box: Box, grid: Grid, row: int) -> list[float]:
+    """Column edges inside the word's box, where the row's cells really have an edge."""
+    edges = [cell.bbox[2] for cell in grid.cells if cell.row <= row < cell.row + cell.row_span]
+    margin = 0.25 * (word_box[3] - word_box[1])  # a quarter character either side is OCR box slack
+    return [x for x in edges if word_box[0] + margin < x < word_box[2] - margin]
+
+
+def _row_of(grid: Grid, y: float) -> int | None:
+    for index in range(grid.n_rows):
+        if grid.ys[index] <= y < grid.ys[index + 1]:
+            return index
+    return None
+
+
+def assign_words(words: Sequence[Word], grid: Grid, frame: Frame) -> dict[tuple[int, int], list[Word]]:
+    """Words (page frame) grouped by the (row, col) of the cell holding their centre; boxes stay in the page frame."""
+    placed: dict[tuple[int, int], list[Word]] = {}
+    for word in words:
+        turned = replace(word, bbox=frame.box_to_table(word.bbox))
+        cx, cy = _centre(turned.bbox)
+        row = _row_of(grid, cy)
+        if row is None or not grid.xs[0] <= cx <= grid.xs[-1]:
+            continue
+        for piece in split_word(turned, _cuts(turned.bbox, grid, row)):
+            px, _ = _centre(piece.bbox)
+            col = next((c for c in range(grid.n_cols) if grid.xs[c] <= px <= grid.xs[c + 1]), None)
+            cell = grid.cell_at(row, col) if col is not None else None
+            if cell is not None:
+                placed.setdefault((cell.row, cell.col), []).append(replace(piece, bbox=frame.box_to_page(piece.bbox)))
+    return placed
+
+
+def lines_of(words: Sequence[Word]) -> list[list[Word]]:
+    """Words grouped into text lines (vertical centres within half a height), each sorted by x."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: _centre(w.bbox)[1]):
+        height = word.bbox[3] - word.bbox[1]
+        if lines:
+            last = lines[-1]
+            last_centre = statistics.fmean(_centre(w.bbox)[1] for w in last)
+            last_height = statistics.fmean(w.bbox[3] - w.bbox[1] for w in last)
+            if abs(_centre(word.bbox)[1] - last_centre) < 0.5 * min(height, last_height):
+                last.append(word)
+                continue
+        lines.append([word])
+    return [sorted(line, key=lambda w: w.bbox[0]) for line in lines]
+
+
+def join_line(line: Sequence[Word]) -> str:
+    """Words of one line joined; a visible gap becomes a space (normalisers drop it next to Chinese)."""
+    text = ""
+    for index, word in enumerate(line):
+        if index:
+            previous = line[index - 1]
+            gap = word.bbox[0] - previous.bbox[2]
+            height = max(word.bbox[3] - word.bbox[1], previous.bbox[3] - previous.bbox[1])
+            if gap > 0.25 * height:
+                text += " "
+        text += word.text
+    return text
+
+
+def confidence_of(words: Sequence[Word]) -> float:
+    """Character-weighted mean confidence (an empty cell is certain: there is nothing to misread)."""
+    weights = [max(1, len(w.text.strip())) for w in words]
+    if not words:
+        return 1.0
+    return sum(w.confidence * n for w, n in zip(words, weights, strict=True)) / sum(weights)
+
+
+def cell_text(cell: Cell, frame: Frame, words: Sequence[Word]) -> CellText:
+    text = "\n".join(join_line(line) for line in lines_of(words))
+    return CellText(cell=cell, bbox=frame.box_to_page(cell.bbox), words=tuple(words), text=text.strip(),
+                    confidence=round(confidence_of(words), 4))
+
+
+def fill_cells(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[CellText]:
+    placed = assign_words(words, grid, frame)
+    return [cell_text(cell, frame, placed.get((cell.row, cell.col), [])) for cell in grid.cells]
+
+
+def char_boxes(word: Word) -> list[Box]:
+    """Each character's box, the word's width shared equally (CJK characters are about equally wide)."""
+    x0, top, x1, bottom = word.bbox
+    step = (x1 - x0) / max(1, len(word.text))
+    return [(x0 + i * step, top, x0 + (i + 1) * step, bottom) for i in range(len(word.text))]
+
+
+def chars_of(words: Sequence[Word]) -> list[tuple[str, Box, Word]]:
+    """Characters in reading order with their boxes and words: to map a text position back to the page."""
+    return [(char, box, word) for line in lines_of(words) for word in line
+            for char, box in zip(word.text, char_boxes(word), strict=True)]

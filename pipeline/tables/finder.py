@@ -1,0 +1,233 @@
+"""Find the tables of one page: rules (PDF paths or pixels) → grids → cells with their text.
+
+`find_tables` keeps every intermediate in a `TableFinding` (rule pieces, merged rules,
+groups, masks) so a wrong table can be looked at with `debug.draw_finding`.
+
+Where a page has no vertical rules inside a table (tables ruled only between rows),
+columns come from vertical gaps in the text; where it has no rule above the header,
+the header line just above the first rule is taken into the table.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from models.page import Box, Page, Word
+from pipeline.tables import pixels
+from pipeline.tables.cells import Table, fill_cells, lines_of
+from pipeline.tables.geometry import (
+    Frame,
+    Rule,
+    Tolerances,
+    bridge_gaps,
+    build_grid,
+    extent,
+    group_rules,
+    merge_rules,
+)
+from pipeline.tables.reread import CellReader
+
+MIN_COLUMN_GAP = 7.0  # points of clear space between two text columns (about half a character)
+TITLE_REACH = 70.0  # points above a table searched for its title
+REREAD_BELOW = 0.92  # cells the page OCR read less surely than this are read again on their own crops
+
+
+@dataclass
+class TableFinding:
+    """Everything `find_tables` saw on a page, for inspection and drawing."""
+
+    page: int
+    frame: Frame = field(default_factory=Frame)
+    pieces: list[Rule] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    groups: list[list[Rule]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    masks: pixels.RuleMasks | None = None
+
+
+def rules_from_lines(page: Page) -> list[Rule]:
+    """The PDF's own ruling lines (text-layer pages) as rules; thick boxes are not rules."""
+    rules = []
+    for line in page.lines:
+        width, height = line.x1 - line.x0, line.bottom - line.top
+        if height <= 2.0 and width > height:
+            rules.append(Rule("h", (line.top + line.bottom) / 2, line.x0, line.x1))
+        elif width <= 2.0 and height > width:
+            rules.append(Rule("v", (line.x0 + line.x1) / 2, line.top, line.bottom))
+    return rules
+
+
+def _page_rules(page: Page, finding: TableFinding) -> None:
+    """Fill the finding's pieces, frame and merged rules from the page's best source of rules."""
+    grey = None
+    if page.kind != "text" or not page.lines:
+        path = page.print_path or page.image_path
+        grey = pixels.load_grey(path) if path is not None and page.dpi else None
+    if grey is None:
+        finding.pieces = rules_from_lines(page)
+        finding.rules = merge_rules(finding.pieces)
+        return
+    finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi)
+    finding.frame = finding.masks.frame
+    seal = pixels.load_grey(page.seal_path) if page.seal_path is not None else None
+    hidden = pixels.sealed_gap_test(seal, finding.frame, finding.masks.scale)
+    finding.rules = bridge_gaps(merge_rules(finding.pieces), hidden)
+
+
+def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame) -> list[Rule]:
+    """Rules that run through the middle of words are character strokes joined up, not rules.
+
+    Closing small gaps (for broken rules) also joins the horizontal strokes of adjacent
+    characters; a real rule never passes through the middle of a line of text.
+    """
+    boxes = [w.bbox for w in _turned(words, frame)]
+    kept = []
+    for rule in rules:
+        inside = 0.0
+        for x0, top, x1, bottom in boxes:
+            (low, high), (start, end) = ((top, bottom), (x0, x1)) if rule.orient == "h" else ((x0, x1), (top, bottom))
+            margin = 0.2 * (high - low)
+            if low + margin < rule.pos < high - margin:
+                inside += max(0.0, min(rule.end, end) - max(rule.start, start))
+        if inside < 0.5 * rule.length:
+            kept.append(rule)
+    return kept
+
+
+def _turned(words: Sequence[Word], frame: Frame) -> list[Word]:
+    return [Word(w.text, frame.box_to_table(w.bbox), w.confidence, w.source) for w in words]
+
+
+def _inside(box: Box, region: Box, slack: float = 2.0) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] - slack <= cx <= region[2] + slack and region[1] - slack <= cy <= region[3] + slack
+
+
+def text_columns(words: Sequence[Word], region: Box, min_gap: float = MIN_COLUMN_GAP) -> list[float]:
+    """Column boundaries (x) at clear vertical gaps in the words of a region (table frame).
+
+    Words wider than half the region (a note or a title run) are left out: they would
+    close every gap they pass over.
+    """
+    width = region[2] - region[0]
+    spans = sorted((w.bbox[0], w.bbox[2]) for w in words
+                   if _inside(w.bbox, region) and w.bbox[2] - w.bbox[0] < 0.5 * width)
+    cuts: list[float] = []
+    reach = None
+    for start, end in spans:
+        if reach is not None and start - reach >= min_gap:
+            cuts.append((reach + start) / 2)
+        reach = end if reach is None else max(reach, end)
+    return cuts
+
+
+def _has_inner_verticals(group: Sequence[Rule]) -> bool:
+    box = extent(group)
+    return any(r.orient == "v" and box[0] + 3 < r.pos < box[2] - 3 for r in group)
+
+
+def _header_above(group: Sequence[Rule], words: Sequence[Word]) -> float | None:
+    """Top of a header line sitting just above a table that has no rule over it, or None."""
+    box = extent(group)
+    ys = sorted({round(r.pos, 1) for r in group if r.orient == "h"})
+    row_height = statistics.median([b - a for a, b in itertools.pairwise(ys)]) if len(ys) > 1 else 20.0
+    above = [w for w in words if box[0] - 2 <= (w.bbox[0] + w.bbox[2]) / 2 <= box[2] + 2
+             and box[1] - 1.2 * row_height <= w.bbox[1] and w.bbox[3] <= box[1] + 1]
+    lines = lines_of(above)
+    # A lone line that fills the width is a title, not a header of separate cells.
+    if len(lines) == 1 and len(lines[0]) >= 2:
+        return min(w.bbox[1] for w in lines[0]) - 2.0
+    return None
+
+
+def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
+                     tol: Tolerances | None = None) -> Table | None:
+    """The table one group of rules describes, with text-derived columns where rules are missing."""
+    turned = _turned(words, frame)
+    extra_xs: list[float] = []
+    extra_ys: list[float] = []
+    ruled = _has_inner_verticals(group)
+    if not ruled and not any(r.orient == "v" and r.length > 0.5 * (extent(group)[3] - extent(group)[1])
+                             for r in group):
+        header_top = _header_above(group, turned)
+        if header_top is not None:
+            extra_ys.append(header_top)
+    box = extent(group)
+    if extra_ys:
+        box = (box[0], min(extra_ys), box[2], box[3])
+    if not ruled:
+        extra_xs = text_columns(turned, box)
+    grid = build_grid(list(group), tol or Tolerances(), extra_xs=extra_xs, extra_ys=extra_ys)
+    if grid is None or grid.n_rows < 1 or grid.n_cols < 1:
+        return None
+    cells = fill_cells(grid, frame, words)
+    return Table(page=page.number, grid=grid, frame=frame, cells=cells, ruled=ruled)
+
+
+def title_above(table: Table, words: Sequence[Word], reach: float = TITLE_REACH) -> str:
+    """Text lines just above a table (its title, such as 表2：…), nearest last."""
+    x0, top, x1, _ = table.bbox
+    above = [w for w in words if w.bbox[3] <= top + 2 and w.bbox[1] >= top - reach
+             and w.bbox[2] >= x0 - 40 and w.bbox[0] <= x1 + 40]
+    return "\n".join("".join(w.text for w in line) for line in lines_of(above))
+
+
+def cell_reader(page: Page, engine: object | None) -> CellReader | None:
+    """A re-reader of this page's cells with `engine`, or None (text layer, no image, no engine)."""
+    if engine is None or page.kind == "text" or not page.dpi:
+        return None
+    path = page.print_path or page.image_path
+    image = pixels.load_grey(path) if path is not None else None
+    return None if image is None else CellReader(image, page.scale, page.dpi, engine)
+
+
+def find_tables(page: Page, engine: object | None = None, low_confidence: float = 0.0,
+                reread_below: float = REREAD_BELOW) -> TableFinding:
+    """All tables on a page, top to bottom, with cell text.
+
+    With an `engine`, cells read below `reread_below` (and empty cells holding ink) are
+    read again on their own crops; a cell the page read as empty takes the new reading
+    only at `low_confidence` or better.
+    """
+    finding = TableFinding(page=page.number)
+    if page.error or (not page.words and not page.lines and page.image_path is None):
+        return finding
+    _page_rules(page, finding)
+    finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
+    reader = cell_reader(page, engine)
+    for group in finding.groups:
+        table = table_from_group(page, group, finding.frame, page.words)
+        if table is None:
+            continue
+        if reader is not None:
+            table.cells = reader.reread(table.cells, finding.frame, reread_below, low_confidence)
+        table.title = title_above(table, page.words)
+        finding.tables.append(table)
+    finding.tables.sort(key=lambda t: t.bbox[1])
+    return finding
+
+
+def text_table(page: Page, region: Box | None = None) -> Table | None:
+    """A table with no rules at all: rows are text lines, columns the text's vertical gaps.
+
+    The last resort for a page that should hold a table but shows no rules (too faint
+    to find, or printed without): better a rough grid than nothing.
+    """
+    words = [w for w in page.words if region is None or _inside(w.bbox, region)]
+    lines = lines_of(words)
+    if len(lines) < 2:
+        return None
+    box = (min(w.bbox[0] for w in words) - 1, min(w.bbox[1] for w in words) - 1,
+           max(w.bbox[2] for w in words) + 1, max(w.bbox[3] for w in words) + 1)
+    ys = [box[1]] + [(max(w.bbox[3] for w in a) + min(w.bbox[1] for w in b)) / 2
+                     for a, b in itertools.pairwise(lines)] + [box[3]]
+    xs = [box[0], *text_columns(words, box), box[2]]
+    rules = [Rule("h", y, box[0], box[2]) for y in ys] + [Rule("v", x, box[1], box[3]) for x in xs]
+    grid = build_grid(rules)
+    if grid is None or grid.n_cols < 2:
+        return None
+    return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words), ruled=False)
+

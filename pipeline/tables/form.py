@@ -1,0 +1,158 @@
+"""Reading a ruled form by its row labels: the form's rows across pages, label cells, values beside them.
+
+The basic-info form is one table often split over two pages, so its rows are read as
+one sequence (`FormRow`s in page order).  A cell is a label cell when a known label
+fills most of it or starts it; a value is whatever stands to the right of its label
+(in the label's own cell after the label, then in following cells) up to the next
+label cell.  Where no rules were found, each text line becomes a row and each word a
+cell, and the same reading applies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from models.page import Page
+from pipeline.tables.cells import CellText, lines_of
+from pipeline.tables.finder import find_tables
+from pipeline.tables.geometry import Cell
+from pipeline.tables.labels import label_end, label_score, squeeze
+
+# A value cell may hold a label as part of its text (杭州某某手机有限公司 holds 手机):
+# it is a label cell only when the label starts it or covers this share of it.
+LABEL_SHARE = 0.5
+# A form has few cells and each misread label costs a field: read nearly all of them again.
+FORM_REREAD_BELOW = 0.97
+_FILLER_CHARS = " ：:_＿\n"
+# What may be left of a label's own text after it ("注册地（具体到区县）" read as far as 县).
+_LABEL_TAIL = _FILLER_CHARS + "）)】]、，,.。"
+# The end of a wrapped label ("县）" of 注册地（具体到区县）) that OCR ran into the value cell.
+_LABEL_SPILL = re.compile(r"^[^\s（(]{0,4}[)）]\s*")
+
+
+@dataclass(frozen=True)
+class FormRow:
+    page: int
+    cells: tuple[CellText, ...]  # left to right, spanning cells included
+
+    @property
+    def text(self) -> str:
+        return "".join(c.flat for c in self.cells)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Field keys and the labels printed for them (first label is the template's)."""
+
+    by_key: dict[str, tuple[str, ...]]
+
+    def match(self, text: str) -> tuple[str | None, float]:
+        """The key whose label this cell is, with its score; (None, 0) for a value cell."""
+        best: tuple[str | None, float, int] = (None, 0.0, 0)
+        hay = squeeze(text)
+        if not hay:
+            return None, 0.0
+        for key, labels in self.by_key.items():
+            for label in labels:
+                score = label_score(text, label)
+                needle = squeeze(label)
+                if score < 0.78:
+                    continue
+                starts = hay.startswith(needle[: max(2, len(needle) // 2)])
+                if not starts and len(needle) < LABEL_SHARE * len(hay):
+                    continue
+                if (score, len(needle)) > (best[1], best[2]):
+                    best = (key, score, len(needle))
+        return best[0], best[1]
+
+
+def word_rows(page: Page) -> list[FormRow]:
+    """Rows of a page without rules: each text line a row, each word a cell."""
+    rows = []
+    for index, line in enumerate(lines_of(page.words)):
+        cells = tuple(CellText(cell=Cell(index, col, 1, 1, w.bbox), bbox=w.bbox, words=(w,), text=w.text,
+                               confidence=w.confidence) for col, w in enumerate(line))
+        rows.append(FormRow(page.number, cells))
+    return rows
+
+
+def form_rows(pages: Sequence[Page], engine: object | None = None, low_confidence: float = 0.0) -> list[FormRow]:
+    """The rows of the form on these pages, in order; text lines where a page has no table."""
+    rows: list[FormRow] = []
+    for page in pages:
+        tables = find_tables(page, engine, low_confidence, reread_below=FORM_REREAD_BELOW).tables
+        if not tables:
+            rows.extend(word_rows(page))
+            continue
+        for table in tables:
+            for cells in table.rows():
+                rows.append(FormRow(page.number, tuple(cells)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Found:
+    """A label cell: where it is and which key it names."""
+
+    row: int
+    col: int  # index into FormRow.cells
+    key: str
+
+
+def find_labels(rows: Sequence[FormRow], labels: Labels) -> list[Found]:
+    """Every label cell, in reading order (a spanning label cell is reported once, on its first row)."""
+    found: list[Found] = []
+    seen: set[tuple[int, int, int, int]] = set()
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row.cells):
+            ident = (row.page, cell.cell.row, cell.cell.col, round(cell.bbox[1]))
+            if ident in seen:
+                continue
+            key, _ = labels.match(cell.text)
+            if key is not None:
+                seen.add(ident)
+                found.append(Found(r, c, key))
+    return found
+
+
+@dataclass(frozen=True)
+class Value:
+    """The text right of a label and the cells it came from."""
+
+    text: str
+    cells: tuple[CellText, ...]
+    page: int
+
+
+def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_text: str) -> Value:
+    """The label cell's own text after the label, then following cells of its row up to the next label cell."""
+    row = rows[at.row]
+    own = row.cells[at.col]
+    parts: list[str] = []
+    cells: list[CellText] = []
+    end = label_end(own.flat, label_text)
+    rest = own.flat[end:] if end is not None else ""
+    rest = _strip_label_tail(rest)
+    if rest.strip(_FILLER_CHARS):
+        parts.append(rest)
+        cells.append(own)
+    for cell in row.cells[at.col + 1:]:
+        if labels.match(cell.text)[0] is not None:
+            break
+        if cell.text:
+            parts.append(cell.text)
+            cells.append(cell)
+    text = _LABEL_SPILL.sub("", " ".join(parts).strip(_FILLER_CHARS))
+    return Value(text, tuple(cells), row.page)
+
+
+def _strip_label_tail(text: str) -> str:
+    """Drop a bracketed note that belongs to the label ((具体到区县), (请标明)) from the start of a value."""
+    stripped = text.lstrip(_LABEL_TAIL)
+    if stripped[:1] in "（(":
+        close = max(stripped.find("）"), stripped.find(")"))
+        if 0 < close <= 10:
+            return stripped[close + 1:]
+    return stripped

@@ -1,0 +1,398 @@
+"""Table geometry as a chain of pure steps: rules → merged rules → groups → grid → cells.
+
+Everything here works in points in a *table frame*: the page frame turned by the small
+residual skew the rules show (see `Frame`), so rules are axis-aligned.  No step looks
+at pixels or text; `pixels.py` finds rules in images and `finder.py` adds the words.
+
+The grid is the product of every distinct rule position; a cell is a union of grid
+units whose shared edge has no rule under it, so merged cells (row and column spans)
+fall out of the same rule.  Outer rules that are missing are replaced by virtual ones
+at the extent of the other rules, so open-sided tables still parse.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from models.page import Box
+
+Orientation = Literal["h", "v"]
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """Named tolerances in points (pdfplumber keeps its tolerances the same way)."""
+
+    snap: float = 3.0  # rules this close in position are one rule
+    join: float = 4.0  # collinear pieces with a gap up to this are one rule (breaks, faint dots)
+    touch: float = 4.5  # a rule end this close to another rule touches it
+    coverage: float = 0.45  # an edge with at least this fraction under a rule has that rule
+    min_rule: float = 12.0  # shorter pieces are text strokes or noise
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An axis-aligned ruling segment: `pos` is y for horizontal, x for vertical; start < end."""
+
+    orient: Orientation
+    pos: float
+    start: float
+    end: float
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The table frame: the page frame turned by `angle_deg` (counter-clockwise) about (cx, cy)."""
+
+    angle_deg: float = 0.0
+    cx: float = 0.0
+    cy: float = 0.0
+
+    def _turn(self, x: float, y: float, sign: float) -> tuple[float, float]:
+        if not self.angle_deg:
+            return x, y
+        theta = math.radians(self.angle_deg) * sign
+        dx, dy = x - self.cx, y - self.cy
+        # y grows downwards, so a counter-clockwise turn on screen is clockwise in maths.
+        return (self.cx + dx * math.cos(theta) + dy * math.sin(theta),
+                self.cy - dx * math.sin(theta) + dy * math.cos(theta))
+
+    def to_table(self, x: float, y: float) -> tuple[float, float]:
+        return self._turn(x, y, 1.0)
+
+    def box_to_table(self, box: Box) -> Box:
+        return self._envelope(box, 1.0)
+
+    def box_to_page(self, box: Box) -> Box:
+        return self._envelope(box, -1.0)
+
+    def _envelope(self, box: Box, sign: float) -> Box:
+        if not self.angle_deg:
+            return box
+        corners = [self._turn(x, y, sign) for x in (box[0], box[2]) for y in (box[1], box[3])]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A grid cell: its first row/column, its spans and its box (table frame)."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    bbox: Box
+
+    def covers(self, row: int, col: int) -> bool:
+        return self.row <= row < self.row + self.row_span and self.col <= col < self.col + self.col_span
+
+
+@dataclass
+class Grid:
+    """Row boundaries `ys`, column boundaries `xs`, the cells, and what they were made from."""
+
+    xs: list[float]
+    ys: list[float]
+    cells: list[Cell]
+    rules: list[Rule] = field(default_factory=list)
+    virtual: list[Rule] = field(default_factory=list)  # outer rules the page lacked
+
+    @property
+    def bbox(self) -> Box:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    def cell_at(self, row: int, col: int) -> Cell | None:
+        return next((cell for cell in self.cells if cell.covers(row, col)), None)
+
+    def intersections(self) -> list[tuple[float, float]]:
+        """Points where a horizontal and a vertical rule cross (for inspection and drawing)."""
+        return edges_to_intersections(self.rules + self.virtual)
+
+
+# --- step 1: merge pieces into rules ------------------------------------------------------
+
+
+def _cluster(values: Sequence[float], tol: float) -> list[list[float]]:
+    groups: list[list[float]] = []
+    for value in sorted(values):
+        if groups and value - groups[-1][-1] <= tol:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return groups
+
+
+def _bands(rules: Iterable[Rule], orient: Orientation, snap: float) -> list[list[Rule]]:
+    """Rules of one orientation grouped by position (each band is one line of the page)."""
+    bands: list[list[Rule]] = []
+    for rule in sorted((r for r in rules if r.orient == orient), key=lambda r: r.pos):
+        if bands and rule.pos - bands[-1][-1].pos <= snap:
+            bands[-1].append(rule)
+        else:
+            bands.append([rule])
+    return bands
+
+
+def merge_rules(pieces: Iterable[Rule], tol: Tolerances = Tolerances()) -> list[Rule]:
+    """Snap pieces of one orientation at nearby positions together, then join collinear overlaps/small gaps."""
+    pieces = list(pieces)
+    return [rule for orient in ("h", "v") for band in _bands(pieces, orient, tol.snap)
+            for rule in _join_band(band, orient, tol)]
+
+
+def _join_band(band: list[Rule], orient: Orientation, tol: Tolerances) -> list[Rule]:
+    runs: list[list[Rule]] = []
+    for piece in sorted(band, key=lambda p: p.start):
+        if runs and piece.start - max(p.end for p in runs[-1]) <= tol.join:
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    out = []
+    for run in runs:
+        weight = sum(max(p.length, 0.1) for p in run)
+        pos = sum(p.pos * max(p.length, 0.1) for p in run) / weight
+        out.append(Rule(orient, pos, min(p.start for p in run), max(p.end for p in run)))
+    return out
+
+
+# Does the gap (start, end) along `rule`'s line hide a rule (under a seal, say)?
+GapTest = Callable[["Rule", float, float], bool]
+
+
+def bridge_gaps(rules: Sequence[Rule], hidden: GapTest, tol: Tolerances = Tolerances()) -> list[Rule]:
+    """Join collinear rules across gaps that `hidden` explains; other gaps stay (they may be merged cells)."""
+    out: list[Rule] = []
+    for orient in ("h", "v"):
+        for band in _bands(rules, orient, tol.snap):
+            joined: list[Rule] = []
+            for rule in sorted(band, key=lambda r: r.start):
+                last = joined[-1] if joined else None
+                if last is not None and rule.start > last.end and hidden(last, last.end, rule.start):
+                    joined[-1] = Rule(orient, last.pos, last.start, max(last.end, rule.end))
+                else:
+                    joined.append(rule)
+            out.extend(joined)
+    return out
+
+
+def edges_to_intersections(rules: Sequence[Rule], tol: float = Tolerances.touch) -> list[tuple[float, float]]:
+    horizontals = [r for r in rules if r.orient == "h"]
+    verticals = [r for r in rules if r.orient == "v"]
+    return [
+        (v.pos, h.pos)
+        for h in horizontals for v in verticals
+        if h.start - tol <= v.pos <= h.end + tol and v.start - tol <= h.pos <= v.end + tol
+    ]
+
+
+# --- step 2: group rules into tables ----------------------------------------------------
+
+
+def _touches(h: Rule, v: Rule, tol: float) -> bool:
+    return h.start - tol <= v.pos <= h.end + tol and v.start - tol <= h.pos <= v.end + tol
+
+
+def group_rules(rules: Sequence[Rule], tol: Tolerances = Tolerances()) -> list[list[Rule]]:
+    """Rules that touch (directly or through others) form one table; isolated short rules are dropped.
+
+    Horizontal rules with no vertical partner (tables ruled only between rows) join a
+    group when they overlap it by most of their length and lie within a few rows of it.
+    """
+    rules = [r for r in rules if r.length >= tol.min_rule]
+    parent = list(range(len(rules)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(rules):
+        for j in range(i + 1, len(rules)):
+            b = rules[j]
+            if a.orient != b.orient:
+                h, v = (a, b) if a.orient == "h" else (b, a)
+                if _touches(h, v, tol.touch):
+                    parent[find(i)] = find(j)
+    groups: dict[int, list[Rule]] = {}
+    for index, rule in enumerate(rules):
+        groups.setdefault(find(index), []).append(rule)
+    tables = [g for g in groups.values() if _is_ruled_table(g)]
+    loose = sorted((g[0] for g in groups.values() if len(g) == 1 and g[0].orient == "h"), key=lambda r: r.pos)
+    return _attach_loose_rows(tables, loose)
+
+
+def _is_ruled_table(group: list[Rule]) -> bool:
+    h = sum(1 for r in group if r.orient == "h")
+    v = sum(1 for r in group if r.orient == "v")
+    return (h >= 2 and v >= 2) or (h >= 1 and v >= 3) or (h >= 3 and v >= 1)
+
+
+def extent(rules: Sequence[Rule]) -> Box:
+    """The box the rules span."""
+    horizontals = [r for r in rules if r.orient == "h"]
+    verticals = [r for r in rules if r.orient == "v"]
+    return (min([r.start for r in horizontals] + [r.pos for r in verticals]),
+            min([r.pos for r in horizontals] + [r.start for r in verticals]),
+            max([r.end for r in horizontals] + [r.pos for r in verticals]),
+            max([r.pos for r in horizontals] + [r.end for r in verticals]))
+
+
+def _lines_up(rule: Rule, box: Box, max_gap: float) -> bool:
+    overlap = max(0.0, min(rule.end, box[2]) - max(rule.start, box[0]))
+    return overlap >= 0.8 * min(rule.length, box[2] - box[0]) and box[1] - max_gap <= rule.pos <= box[3] + max_gap
+
+
+def _attach_loose_rows(tables: list[list[Rule]], loose: list[Rule], max_gap: float = 60.0,
+                       min_length: float = 60.0) -> list[list[Rule]]:
+    """Long horizontal rules touching no vertical: extend a table they line up with, or chain into one.
+
+    Shorter loose rules are underline blanks (____万元), not row separators.
+    """
+    chains: list[list[Rule]] = []
+    for rule in loose:
+        if rule.length < min_length:
+            continue
+        host = next((table for table in tables if _lines_up(rule, extent(table), max_gap)), None)
+        if host is not None:
+            host.append(rule)
+        elif chains and _lines_up(rule, extent(chains[-1]), max_gap):
+            chains[-1].append(rule)
+        else:
+            chains.append([rule])
+    return tables + [chain for chain in chains if len(chain) >= 2]
+
+
+# --- step 3: grid and cells ---------------------------------------------------------------
+
+
+def _boundaries(rules: Sequence[Rule], orient: Orientation, tol: Tolerances) -> list[float]:
+    positions = [r.pos for r in rules if r.orient == orient]
+    return [sum(group) / len(group) for group in _cluster(positions, tol.snap)]
+
+
+def _significant(rules: list[Rule], tol: Tolerances) -> list[Rule]:
+    """Drop stubs: a rule must touch two rules across it, or run most of the table's extent."""
+    horizontals = [r for r in rules if r.orient == "h"]
+    verticals = [r for r in rules if r.orient == "v"]
+    width = max((r.end for r in horizontals), default=0) - min((r.start for r in horizontals), default=0)
+    height = max((r.end for r in verticals), default=0) - min((r.start for r in verticals), default=0)
+    kept = []
+    for rule in rules:
+        across = verticals if rule.orient == "h" else horizontals
+        extent = width if rule.orient == "h" else height
+        hits = sum(1 for other in across if _touches(*((rule, other) if rule.orient == "h" else (other, rule)),
+                                                       tol.touch))
+        if hits >= 2 or (extent and rule.length >= 0.5 * extent) or not across:
+            kept.append(rule)
+    return kept
+
+
+def _virtual_outer(rules: list[Rule], tol: Tolerances) -> list[Rule]:
+    """Outer rules the table lacks, at the extent of the rules it has."""
+    left, top, right, bottom = extent(rules)
+    virtual = []
+    for x in (left, right):
+        if not any(v.orient == "v" and abs(v.pos - x) <= tol.snap and v.length >= 0.5 * (bottom - top) for v in rules):
+            virtual.append(Rule("v", x, top, bottom))
+    for y in (top, bottom):
+        if not any(h.orient == "h" and abs(h.pos - y) <= tol.snap and h.length >= 0.5 * (right - left) for h in rules):
+            virtual.append(Rule("h", y, left, right))
+    return virtual
+
+
+def _covered(rules: Sequence[Rule], orient: Orientation, pos: float, a: float, b: float, tol: Tolerances) -> float:
+    """Fraction of the edge [a, b] at `pos` that lies under rules of that orientation."""
+    pieces = sorted((max(a, r.start), min(b, r.end)) for r in rules
+                    if r.orient == orient and abs(r.pos - pos) <= tol.snap and r.end > a and r.start < b)
+    covered, reach = 0.0, a
+    for start, end in pieces:
+        if end > reach:
+            covered += end - max(start, reach)
+            reach = end
+    return covered / (b - a) if b > a else 1.0
+
+
+def build_grid(rules: Sequence[Rule], tol: Tolerances = Tolerances(),
+               extra_xs: Sequence[float] = (), extra_ys: Sequence[float] = ()) -> Grid | None:
+    """The grid of one table's rules; `extra_xs`/`extra_ys` are boundaries found from text instead.
+
+    Extra boundaries count as present on every edge: they come from columns (or rows)
+    of text where the page has no rule at all, so they cannot express spans.
+    """
+    real = _significant(list(rules), tol)
+    if not real:
+        return None
+    virtual = _virtual_outer(real, tol)
+    every = real + virtual
+    xs = sorted(_boundaries(every, "v", tol) + [x for x in extra_xs])
+    ys = sorted(_boundaries(every, "h", tol) + [y for y in extra_ys])
+    xs = [sum(g) / len(g) for g in _cluster(xs, tol.snap)]
+    ys = [sum(g) / len(g) for g in _cluster(ys, tol.snap)]
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    present_v = every + [Rule("v", x, ys[0], ys[-1]) for x in extra_xs]
+    present_h = every + [Rule("h", y, xs[0], xs[-1]) for y in extra_ys]
+    cells = units_to_cells(xs, ys, present_h, present_v, tol)
+    return Grid(xs=xs, ys=ys, cells=cells, rules=real, virtual=virtual)
+
+
+def units_to_cells(xs: Sequence[float], ys: Sequence[float], horizontals: Sequence[Rule],
+                   verticals: Sequence[Rule], tol: Tolerances = Tolerances()) -> list[Cell]:
+    """Union grid units across edges without a rule; each union's bounding rectangle is a cell."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and _covered(verticals, "v", xs[c + 1], ys[r], ys[r + 1], tol) < tol.coverage:
+                parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
+            if r + 1 < n_rows and _covered(horizontals, "h", ys[r + 1], xs[c], xs[c + 1], tol) < tol.coverage:
+                parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
+    spans: dict[int, list[int]] = {}
+    for index in range(n_rows * n_cols):
+        root = find(index)
+        r, c = divmod(index, n_cols)
+        box = spans.setdefault(root, [r, c, r, c])
+        box[0], box[1], box[2], box[3] = min(box[0], r), min(box[1], c), max(box[2], r), max(box[3], c)
+    cells = [
+        Cell(row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1, bbox=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+        for r0, c0, r1, c1 in spans.values()
+    ]
+    return _resolve_overlaps(sorted(cells, key=lambda cell: (cell.row, cell.col)))
+
+
+def _resolve_overlaps(cells: list[Cell]) -> list[Cell]:
+    """A non-rectangular union (a rule missing in an L shape) becomes a rectangle; later overlaps are dropped."""
+    kept: list[Cell] = []
+    for cell in cells:
+        if not any(_cells_overlap(cell, other) for other in kept):
+            kept.append(cell)
+    return kept
+
+
+def _cells_overlap(a: Cell, b: Cell) -> bool:
+    return (a.row < b.row + b.row_span and b.row < a.row + a.row_span
+            and a.col < b.col + b.col_span and b.col < a.col + a.col_span)

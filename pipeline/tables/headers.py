@@ -1,0 +1,172 @@
+"""What each appendix table looks like (title words, columns, categories) and how to recognise its header.
+
+The six tables are told apart first by their header row; 附2表1 and 附3表1 share the
+header 类别 · 序号 · 名称, so the title above the table, the page role and the
+categories in the rows break that tie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.tables.cells import CellText, Table
+from pipeline.tables.labels import MIN_SCORE, closest_label, label_score, squeeze
+
+ValueKind = Literal["text", "code", "seq", "int", "amount", "date", "industries", "category"]
+MIN_HEADER = 0.6  # share of a spec's columns a header row must name
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    labels: tuple[str, ...]
+    kind: ValueKind = "text"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str  # the Appendix attribute
+    role: str  # the page role of its pages
+    titles: tuple[str, ...]  # words of its title
+    columns: tuple[Column, ...]
+    categories: tuple[str, ...] = ()
+
+
+CATEGORY = Column("category", ("类别",), "category")
+SEQ = Column("seq", ("序号",), "seq")
+SPECS: tuple[TableSpec, ...] = (
+    TableSpec("products", "appendix2_table1", ("契合行业的产品", "解决方案、数据集", "数据集等清单", "服务能力"),
+              (CATEGORY, SEQ, Column("name", ("名称",))),
+              ("数字化产品", "解决方案", "数据集", "模型库", "面向中小企业的“小快轻准”解决方案")),
+    TableSpec("contracts", "appendix2_table2", ("数字化改造实施服务的企业", "企业及项目清单"),
+              (Column("date", ("日期",), "date"), Column("contract_no", ("合同编号",), "code"),
+               Column("enterprise", ("服务企业名称", "企业名称"), "text"),
+               Column("amount", ("合同金额", "金额"), "amount"))),
+    TableSpec("trainings", "appendix2_table3", ("人才培训活动", "培训活动清单"),
+              (Column("date", ("日期",), "date"), Column("name", ("培训或活动名称", "活动名称", "培训名称")),
+               Column("participants", ("参训人数", "人数"), "int"))),
+    TableSpec("institutions", "appendix3_table1", ("投融资机构、高校", "高校科研院所清单", "资源条件"),
+              (CATEGORY, SEQ, Column("name", ("名称",))), ("投融资机构", "高校科研院所")),
+    TableSpec("providers", "appendix3_table2", ("数字化转型服务商清单", "服务商清单"),
+              (SEQ, Column("name", ("服务商名称",)), Column("industries", ("主要服务行业", "服务行业"), "industries"),
+               Column("capability", ("核心能力",)))),
+    TableSpec("financings", "appendix3_table3", ("对接成功投融资", "投融资清单及金额"),
+              (SEQ, Column("investor", ("投资机构名称", "投资机构")), Column("investee", ("被投企业名称", "被投企业")),
+               Column("amount", ("投融资金额", "金额"), "amount"))),
+)
+SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
+SPEC_BY_ROLE = {spec.role: spec for spec in SPECS}
+
+
+@dataclass(frozen=True)
+class Header:
+    """A recognised header: which grid columns hold which field, and the header cells (for units, x-ranges)."""
+
+    spec: TableSpec
+    row: int  # last grid row of the header
+    columns: dict[str, tuple[int, ...]]  # field → grid columns
+    cells: dict[str, CellText]
+    score: float
+
+
+def _column_score(text: str, column: Column) -> float:
+    return max(label_score(text, label) for label in column.labels)
+
+
+def assign_columns(cells: Sequence[CellText], spec: TableSpec) -> dict[str, CellText]:
+    """Each column of `spec` to the header cell naming it best (each cell used once, best pairs first)."""
+    pairs = sorted(((_column_score(cell.text, column), -len(squeeze(cell.text)), i, column.field)
+                    for i, cell in enumerate(cells) if cell.text for column in spec.columns), reverse=True)
+    taken: dict[str, CellText] = {}
+    used: set[int] = set()
+    for score, _, index, field in pairs:
+        if score >= MIN_SCORE and field not in taken and index not in used:
+            taken[field] = cells[index]
+            used.add(index)
+    return taken
+
+
+def header_score(cells: Sequence[CellText], spec: TableSpec) -> tuple[float, dict[str, CellText]]:
+    """Share of the spec's columns named, over the larger of its columns and the row's filled cells."""
+    filled = [cell for cell in cells if cell.text]
+    taken = assign_columns(filled, spec)
+    share = len(taken) / max(len(spec.columns), len(filled), 1)
+    missing = [c.field for c in spec.columns if c.field not in taken]
+    spare = [cell for cell in filled if all(cell is not other for other in taken.values())]
+    if share >= MIN_HEADER and len(missing) == 1 and len(spare) == 1:
+        # One header cell OCR garbled (类别 read as RH): it is the one column left over.
+        taken[missing[0]] = spare[0]
+    return share, taken
+
+
+def _evidence(spec: TableSpec, title: str, role: str | None, categories: Sequence[str]) -> float:
+    """Title, page role and category values that agree with `spec` (to break ties between look-alikes)."""
+    score = 0.0
+    if any(label_score(title, words) >= 0.9 for words in spec.titles):
+        score += 1.0
+    if role == spec.role:
+        score += 0.5
+    if spec.categories and categories:
+        hits = sum(1 for text in categories if closest_label(text, spec.categories) >= 0)
+        score += hits / len(categories)
+    return score
+
+
+def _category_texts(table: Table, after_row: int) -> list[str]:
+    return [cells[0].text for index in range(after_row + 1, table.grid.n_rows)
+            if (cells := table.row(index)) and cells[0].text]
+
+
+def find_header(table: Table, role: str | None, specs: Sequence[TableSpec] = SPECS,
+                search_rows: int = 3) -> Header | None:
+    """The best header among the first rows of a table, or None if no row names enough columns."""
+    best: tuple[float, Header] | None = None
+    for index in range(min(search_rows, table.grid.n_rows)):
+        cells = [c for c in table.row(index) if c.cell.row + c.cell.row_span - 1 == index or c.cell.row == index]
+        for spec in specs:
+            share, taken = header_score(cells, spec)
+            if share < MIN_HEADER:
+                continue
+            evidence = _evidence(spec, table.title, role, _category_texts(table, index))
+            columns = {f: tuple(range(c.cell.col, c.cell.col + c.cell.col_span)) for f, c in taken.items()}
+            _fill_last_column(columns, spec, table.grid.n_cols)
+            header = Header(spec=spec, row=index, score=share, columns=columns, cells=taken)
+            total = 3 * share + evidence
+            if best is None or total > best[0]:
+                best = (total, header)
+    if best is None:
+        return None
+    return _extend_two_line_header(table, best[1])
+
+
+def _fill_last_column(columns: dict[str, tuple[int, ...]], spec: TableSpec, n_cols: int) -> None:
+    """One field without a header cell and one grid column without a field: they belong together."""
+    missing = [c.field for c in spec.columns if c.field not in columns]
+    free = sorted(set(range(n_cols)) - {col for cols in columns.values() for col in cols})
+    if len(missing) == 1 and len(free) == 1:
+        columns[missing[0]] = (free[0],)
+
+
+def _extend_two_line_header(table: Table, header: Header) -> Header:
+    """A header printed over two grid rows (所服务的 / 主要行业) ends at its last row naming a column."""
+    row = header.row
+    while row + 1 < table.grid.n_rows:
+        cells = [c for c in table.row(row + 1) if c.text and c.cell.row == row + 1]
+        if not cells or not all(any(_column_score(c.text, col) >= MIN_SCORE or label_score(c.text, "序号") >= 1
+                                    for col in header.spec.columns) for c in cells):
+            break
+        row += 1
+    return Header(header.spec, row, header.columns, header.cells, header.score)
+
+
+def is_header_row(cells: Sequence[CellText], spec: TableSpec) -> bool:
+    """A repeated header (on a continuation page, or printed again mid-table)."""
+    return header_score(cells, spec)[0] >= MIN_HEADER
+
+
+def spec_from_title(title: str) -> TableSpec | None:
+    """The spec a title names (表2：已开展数字化改造…), when exactly one matches well."""
+    matches = [spec for spec in SPECS if any(label_score(title, words) >= 0.9 for words in spec.titles)]
+    return matches[0] if len(matches) == 1 else None

@@ -1,0 +1,94 @@
+"""Fuzzy matching of printed labels and column headers, tolerant to OCR errors.
+
+Labels are compared after `squeeze` (NFKC, no spaces or punctuation), so "注册地（具体
+到区县）" and "注册地(具体到区县)" are the same.  A label of three or more characters
+may match with OCR errors (a partial alignment scoring at least `MIN_SCORE`); a label
+of one or two characters must appear exactly, since one wrong character in two is
+no longer evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+MIN_SCORE = 0.78
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def squeeze(text: str) -> str:
+    """NFKC, lower case, without spaces, punctuation and template fillers."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def label_score(text: str, label: str) -> float:
+    """How well `label` appears inside `text` (0..1); 1.0 for an exact occurrence."""
+    hay, needle = squeeze(text), squeeze(label)
+    if not hay or not needle:
+        return 0.0
+    if needle in hay:
+        return 1.0
+    if len(needle) <= 2:
+        return 0.0
+    if len(hay) <= len(needle) + 2:
+        # About the label's length: compare whole strings (a dropped or extra character costs little,
+        # and a short text inside a long label, 名称 in 服务商名称, scores low).
+        return fuzz.ratio(needle, hay) / 100.0
+    alignment = fuzz.partial_ratio_alignment(needle, hay)
+    return 0.0 if alignment is None else alignment.score / 100.0
+
+
+def best_label(text: str, labels: Sequence[str]) -> tuple[int, float]:
+    """Index of the best-matching label and its score; (-1, 0.0) when none reaches MIN_SCORE.
+
+    Ties go to the longer label: 解决方案 is inside 面向中小企业的“小快轻准”解决方案, and the
+    text that matches both is the longer one.
+    """
+    best, key = -1, (0.0, 0)
+    for index, label in enumerate(labels):
+        candidate = (label_score(text, label), len(squeeze(label)))
+        if candidate > key:
+            best, key = index, candidate
+    return (best, key[0]) if key[0] >= MIN_SCORE else (-1, 0.0)
+
+
+def label_end(text: str, label: str) -> int | None:
+    """Index in `text` just after the occurrence of `label` (fuzzy), or None.
+
+    Used to read a value written in the same cell or line as its label
+    ("成立时间：2016年3月18日").  Positions are mapped back through `squeeze`.
+    """
+    origin = [i for i, ch in enumerate(text) for _ in squeeze(ch)]  # hay index → text index
+    hay = "".join(squeeze(ch) for ch in text)
+    needle = squeeze(label)
+    if not needle or not hay:
+        return None
+    start = hay.find(needle)
+    if start >= 0:
+        end = start + len(needle)
+    elif len(needle) > 2:
+        alignment = fuzz.partial_ratio_alignment(needle, hay)
+        if alignment is None or alignment.score / 100.0 < MIN_SCORE:
+            return None
+        # OCR errors in CJK are mostly substitutions: the label keeps its length.
+        end = max(alignment.dest_end, min(len(hay), alignment.dest_start + len(needle)))
+    else:
+        return None
+    return origin[min(end, len(origin)) - 1] + 1 if end > 0 else 0
+
+
+def closest_label(text: str, labels: Sequence[str], min_score: float = 0.6) -> int:
+    """Index of the label most like the whole of `text` (a category cell), or -1.
+
+    Unlike `best_label` this compares whole strings, so 面向中小企业的“小快轻准”解决方案 is not
+    taken for 解决方案 just because it contains it.
+    """
+    hay = squeeze(text)
+    if not hay:
+        return -1
+    scores = [fuzz.ratio(hay, squeeze(label)) / 100.0 for label in labels]
+    best = max(range(len(labels)), key=lambda i: scores[i])
+    return best if scores[best] >= min_score else -1

@@ -1,0 +1,142 @@
+"""Ruling lines from pixels: binarise, open with long thin kernels, fit the pieces.
+
+Only geometry comes out of here (rules in points, in the table frame of `Frame`); the
+steps stay separate so each can be looked at (`RuleMasks`) and tested on drawn images.
+
+Faint rules survive because binarisation is local (a rule only has to be darker than
+its neighbourhood); broken rules because a short closing along the rule bridges
+pixel gaps and `geometry.merge_rules` bridges the rest; residual skew because it is
+measured on the long rules and undone before the rules are read off.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from pipeline.tables.geometry import Frame, GapTest, Rule
+
+MIN_RULE_INCH = 0.3  # kernel length: longer than any stroke of 10-14 pt text
+GAP_INCH = 0.035  # pixel gaps in a rule closed before opening (scanner dropouts, dotted rules)
+SKEW_MIN_DEG = 0.08  # below this the drift over a page is under a pixel or two: not worth a rotation
+SEALED_GAP_INK = 0.25  # a gap whose strip holds this much seal ink is a rule hidden by the seal
+
+
+@dataclass
+class RuleMasks:
+    """The intermediates: ink, horizontal and vertical rule masks (in the table frame) and the frame."""
+
+    ink: np.ndarray
+    horizontal: np.ndarray
+    vertical: np.ndarray
+    frame: Frame
+    scale: float  # pixels per point
+
+
+def load_grey(path: Path) -> np.ndarray | None:
+    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    return image if image is not None and image.size else None
+
+
+def binarise(grey: np.ndarray) -> np.ndarray:
+    """Ink = 255: darker than the local mean by a margin (faint rules on white paper still count)."""
+    block = max(15, (min(grey.shape[:2]) // 50) | 1)
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+
+
+def line_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rule masks by closing small gaps then opening with long kernels."""
+    length = max(15, round(MIN_RULE_INCH * dpi))
+    gap = max(3, round(GAP_INCH * dpi))
+    masks = []
+    for size_close, size_open in (((gap, 1), (length, 1)), ((1, gap), (1, length))):
+        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
+        masks.append(cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size_open)))
+    return masks[0], masks[1]
+
+
+def measure_skew(horizontal: np.ndarray) -> float:
+    """Counter-clockwise skew (degrees) of the long horizontal rules, length-weighted median; 0 if none."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    min_width = horizontal.shape[1] * 0.2
+    angles: list[tuple[float, float]] = []
+    for index in range(1, count):
+        x, y, w, h, _ = stats[index]
+        if w < min_width:
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == index)
+        vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        if vx < 0:  # fitLine may point either way along the line
+            vx, vy = -vx, -vy
+        angles.append((-math.degrees(math.atan2(float(vy), float(vx))), float(w)))
+    if not angles:
+        return 0.0
+    angles.sort()
+    half, acc = sum(w for _, w in angles) / 2, 0.0
+    for angle, weight in angles:
+        acc += weight
+        if acc >= half:
+            return angle
+    return angles[-1][0]
+
+
+def rotate(image: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
+    """`image` turned into the table frame (nearest neighbour: masks stay binary)."""
+    if not frame.angle_deg:
+        return image
+    matrix = cv2.getRotationMatrix2D((frame.cx * scale, frame.cy * scale), frame.angle_deg, 1.0)
+    return cv2.warpAffine(image, matrix, image.shape[1::-1], flags=cv2.INTER_NEAREST, borderValue=0)
+
+
+def rule_masks(grey: np.ndarray, dpi: float) -> RuleMasks:
+    """Binarise, find rule masks, and if the rules are skewed redo it in the deskewed frame."""
+    scale = dpi / 72.0
+    ink = binarise(grey)
+    horizontal, vertical = line_masks(ink, dpi)
+    skew = measure_skew(horizontal)
+    frame = Frame()
+    if abs(skew) >= SKEW_MIN_DEG:
+        height, width = grey.shape[:2]
+        frame = Frame(angle_deg=-skew, cx=width / 2 / scale, cy=height / 2 / scale)
+        ink = rotate(ink, frame, scale)
+        horizontal, vertical = line_masks(ink, dpi)
+    return RuleMasks(ink=ink, horizontal=horizontal, vertical=vertical, frame=frame, scale=scale)
+
+
+def mask_rules(mask: np.ndarray, orient: str, scale: float) -> list[Rule]:
+    """Each connected piece of a rule mask as a Rule in points (its centre line)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    rules = []
+    for x, y, w, h, _ in stats[1:count]:
+        if orient == "h":
+            rules.append(Rule("h", (y + h / 2) / scale, x / scale, (x + w) / scale))
+        else:
+            rules.append(Rule("v", (x + w / 2) / scale, y / scale, (y + h) / scale))
+    return rules
+
+
+def rules_from_image(grey: np.ndarray, dpi: float) -> tuple[list[Rule], RuleMasks]:
+    """All rule pieces of a page image (points, table frame) and the masks they came from."""
+    masks = rule_masks(grey, dpi)
+    pieces = mask_rules(masks.horizontal, "h", masks.scale) + mask_rules(masks.vertical, "v", masks.scale)
+    return pieces, masks
+
+
+def sealed_gap_test(seal_mask: np.ndarray | None, frame: Frame, scale: float) -> GapTest:
+    """A predicate telling whether a gap in a rule lies under seal ink (so the rule is hidden, not absent)."""
+    if seal_mask is None:
+        return lambda rule, start, end: False
+    turned = rotate((seal_mask > 0).astype(np.uint8) * 255, frame, scale)
+    # Grown a little: the seal's ring is thin and the rule may cross it between strokes.
+    turned = cv2.dilate(turned, np.ones((5, 5), np.uint8))
+
+    def hidden(rule: Rule, start: float, end: float) -> bool:
+        pos, a, b = round(rule.pos * scale), round(start * scale), round(end * scale)
+        strip = turned[max(0, pos - 2):pos + 3, a:b] if rule.orient == "h" else turned[a:b, max(0, pos - 2):pos + 3]
+        return strip.size > 0 and float((strip > 0).mean()) >= SEALED_GAP_INK
+
+    return hidden

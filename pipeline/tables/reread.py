@@ -1,0 +1,143 @@
+"""Re-reading table cells on their own crops, many cells in one OCR call.
+
+Page-level OCR stumbles on tables: layout analysis merges cells, rules become "|" or
+"一", a seal's remains become letters.  A cell read alone reads far better.  One
+engine call per cell costs a process start each, so the crops are stacked into one
+image, each on its own band with white space around it, read once, and every word is
+mapped back to its cell by the band its centre falls in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from models.page import Box, Word
+from pipeline.tables.cells import CellText, cell_text
+from pipeline.tables.geometry import Frame
+
+INSET_PT = 2.0  # keep the cell's own rules out of its crop
+PAD_PX = 24  # white around each crop: tesseract needs a margin to see a line
+INK_LEVEL = 128  # print-layer pixels darker than this are ink
+EMPTY_INK = 0.004  # an empty cell with more ink than this share has text the page OCR missed
+STACK_MAX_PX = 12000  # tallest stacked image per call; more cells go in another call
+
+
+
+@dataclass(frozen=True)
+class Band:
+    cell: CellText
+    crop: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
+    top: int  # y of the crop in the stacked image
+
+
+def _crop_box(box: Box, scale: float, shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
+    x0, y0 = max(0, round((box[0] + INSET_PT) * scale)), max(0, round((box[1] + INSET_PT) * scale))
+    x1, y1 = min(shape[1], round((box[2] - INSET_PT) * scale)), min(shape[0], round((box[3] - INSET_PT) * scale))
+    return (x0, y0, x1, y1) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
+
+
+def ink_share(image: np.ndarray, crop: tuple[int, int, int, int]) -> float:
+    x0, y0, x1, y1 = crop
+    region = image[y0:y1, x0:x1]
+    return float((region < INK_LEVEL).mean()) if region.size else 0.0
+
+
+def stack(image: np.ndarray, bands: Sequence[tuple[CellText, tuple[int, int, int, int]]]) -> tuple[np.ndarray, list[Band]]:
+    """The crops one under another on white, each with PAD_PX around it."""
+    width = max(c[2] - c[0] for _, c in bands) + 2 * PAD_PX
+    height = sum(c[3] - c[1] + PAD_PX for _, c in bands) + PAD_PX
+    canvas = np.full((height, width), 255, np.uint8)
+    placed = []
+    top = PAD_PX
+    for cell, (x0, y0, x1, y1) in bands:
+        canvas[top:top + y1 - y0, PAD_PX:PAD_PX + x1 - x0] = image[y0:y1, x0:x1]
+        placed.append(Band(cell, (x0, y0, x1, y1), top))
+        top += y1 - y0 + PAD_PX
+    return canvas, placed
+
+
+def _back_to_page(word: Word, band: Band, scale: float) -> Word:
+    """A word of the stacked image (points of that image) moved to its place on the page (points)."""
+    dx = band.crop[0] - PAD_PX
+    dy = band.crop[1] - band.top
+    x0, y0, x1, y1 = (v * scale for v in word.bbox)
+    return replace(word, bbox=((x0 + dx) / scale, (y0 + dy) / scale, (x1 + dx) / scale, (y1 + dy) / scale))
+
+
+def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
+    """The crop's reading wins unless less sure by more than `slack`; for a cell the page read as empty,
+    at `floor` or above."""
+    if not new.text:
+        return False
+    if not old.text:
+        return new.confidence >= floor
+    return new.confidence >= old.confidence - slack
+
+
+@dataclass
+class CellReader:
+    """Re-reads cells of one page: the page's print layer, its scale and an OCR engine."""
+
+    image: np.ndarray
+    scale: float
+    dpi: float
+    engine: object
+
+    def wanted(self, cell: CellText, threshold: float) -> tuple[int, int, int, int] | None:
+        crop = _crop_box(cell.bbox, self.scale, self.image.shape)
+        if crop is None:
+            return None
+        if cell.text:
+            return crop if cell.confidence < threshold else None
+        return crop if ink_share(self.image, crop) > EMPTY_INK else None
+
+    def reread(self, cells: Sequence[CellText], frame: Frame, threshold: float, floor: float,
+               slack: float = 0.05) -> list[CellText]:
+        """Cells read below `threshold` (and empty cells holding ink) read again on their crops.
+
+        A cell read alone is usually read better than on the page, so by default the crop's
+        reading wins even when a little less sure (`slack`).
+        """
+        chosen = [(i, cell, crop) for i, cell in enumerate(cells) if (crop := self.wanted(cell, threshold))]
+        out = list(cells)
+        for batch in _batches(chosen):
+            canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
+            words = self._read(canvas)
+            by_band: dict[int, list[Word]] = {}
+            for word in words:
+                centre = (word.bbox[1] + word.bbox[3]) / 2 * self.scale
+                index = next((k for k, band in enumerate(bands)
+                              if band.top - PAD_PX / 2 <= centre < band.top + band.crop[3] - band.crop[1] + PAD_PX / 2),
+                             None)
+                if index is not None:
+                    by_band.setdefault(index, []).append(_back_to_page(word, bands[index], self.scale))
+            for k, (position, cell, _) in enumerate(batch):
+                new = cell_text(cell.cell, frame, by_band.get(k, []))
+                if _better(cell, new, floor, slack):
+                    out[position] = replace(new, reread=True)
+        return out
+
+    def _read(self, canvas: np.ndarray) -> list[Word]:
+        try:
+            # The whole canvas as one block (psm 6): each band a few lines of it, no page layout analysis.
+            box = (0, 0, canvas.shape[1], canvas.shape[0])
+            return list(self.engine.read_region(canvas, box, dpi=self.dpi))  # type: ignore[attr-defined]
+        except Exception:  # any engine failure: the cells keep their first reading
+            return []
+
+
+def _batches(chosen: list[tuple[int, CellText, tuple[int, int, int, int]]]) -> list[list]:
+    batches: list[list] = []
+    height = 0
+    for item in chosen:
+        crop = item[2]
+        size = crop[3] - crop[1] + PAD_PX
+        if not batches or height + size > STACK_MAX_PX:
+            batches.append([])
+            height = 0
+        batches[-1].append(item)
+        height += size
+    return batches

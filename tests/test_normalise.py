@@ -1,0 +1,277 @@
+"""Property tests for the normalisers: what is written in any accepted form reads back as the value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import unicodedata
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from models.codes import CANONICAL_INDUSTRIES, CREDIT_CODE_ALPHABET, credit_code_check_char, is_valid_credit_code
+from pipeline.normalise import (
+    clean_name,
+    find_phone,
+    parse_amount,
+    parse_credit_code,
+    parse_date,
+    parse_daxie_amount,
+    parse_email,
+    parse_industries,
+    parse_int,
+    parse_percent,
+    parse_phone,
+)
+
+FULL_WIDTH = str.maketrans("0123456789.,%", "０１２３４５６７８９．，％")
+any_text = st.text(max_size=40)
+
+
+def thousands(integer: int) -> str:
+    return f"{integer:,}"
+
+
+def ocr_spaces(text: str, rng: random.Random) -> str:
+    """Insert a space at one random place: OCR splits numbers and dates like that."""
+    if len(text) < 2:
+        return text
+    cut = rng.randrange(1, len(text))
+    return text[:cut] + " " + text[cut:]
+
+
+@st.composite
+def written_amounts(draw: st.DrawFn) -> tuple[str, float]:
+    """(text as an applicant or OCR might give it, value in 万元)."""
+    cents = draw(st.integers(min_value=0, max_value=10**10))
+    value = cents / 100
+    integer, fraction = divmod(cents, 100)
+    body = thousands(integer) if draw(st.booleans()) else str(integer)
+    if fraction:
+        body += f".{fraction:02d}".rstrip("0") if draw(st.booleans()) else f".{fraction:02d}"
+    if draw(st.booleans()):
+        body = body.translate(FULL_WIDTH)
+    unit = draw(st.sampled_from(["", "万元", " 万元", "万"]))
+    filler = draw(st.sampled_from(["", "____", "＿＿"]))
+    return f"{filler}{body}{filler}{unit}", value
+
+
+@given(written_amounts())
+def test_amount_round_trip(case: tuple[str, float]) -> None:
+    text, value = case
+    assert parse_amount(text) == pytest.approx(value)
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["元", "", "(元)"]))
+def test_amount_in_yuan_becomes_wan(yuan: int, header: str) -> None:
+    text = str(yuan) + ("元" if header == "" else "")
+    assert parse_amount(text, header_unit=header or "万元") == pytest.approx(yuan / 10_000)
+
+
+@given(st.integers(min_value=0, max_value=10**7), st.randoms(use_true_random=False))
+def test_amount_survives_ocr(integer: int, rng: random.Random) -> None:
+    text = ocr_spaces(str(integer), rng)
+    # O for 0 and l for 1 are the classic confusions; only repaired inside a number.
+    text = text.replace("0", "O", 1) if rng.random() < 0.5 else text.replace("1", "l", 1)
+    assume(any(char.isdigit() for char in text))
+    assert parse_amount(text + "万元") == pytest.approx(integer)
+
+
+@given(any_text)
+def test_numbers_are_total(text: str) -> None:
+    for parse in (parse_amount, parse_percent, parse_int, parse_date, parse_phone, parse_email, clean_name):
+        parse(text)  # never raises
+    parse_industries(text)
+    parse_credit_code(text)
+
+
+def test_words_are_not_numbers() -> None:
+    assert parse_amount("暂无") is None
+    assert parse_int("is") is None
+    assert parse_amount("____万元") is None
+    assert parse_int("12.5家") is None
+
+
+@given(st.integers(min_value=-9999, max_value=99999), st.sampled_from(["%", "％", " %", ""]))
+def test_percent_round_trip(tenths: int, sign: str) -> None:
+    value = tenths / 10
+    assert parse_percent(f"{value}{sign}") == pytest.approx(value)
+
+
+@given(st.integers(min_value=0, max_value=10**8), st.sampled_from(["", "家", "人次", "个", " 人"]),
+       st.booleans(), st.booleans())
+def test_int_round_trip(count: int, unit: str, separators: bool, wide: bool) -> None:
+    text = thousands(count) if separators else str(count)
+    text = text.translate(FULL_WIDTH) if wide else text
+    assert parse_int(text + unit) == count
+
+
+DATE_FORMATS = (
+    "{y}/{m}/{d}", "{y}.{m:02d}.{d:02d}", "{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}", "{y}年{m:02d}月{d:02d}日",
+    "{y}.{m}.{d}", "{y}{m:02d}{d:02d}",
+)
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31)), st.sampled_from(DATE_FORMATS),
+       st.randoms(use_true_random=False))
+def test_date_round_trip(date: dt.date, form: str, rng: random.Random) -> None:
+    text = form.format(y=date.year, m=date.month, d=date.day)
+    if "{y}{m" not in form:
+        text = ocr_spaces(text, rng)
+    assert parse_date(text) == date
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_chinese_numeral_date(date: dt.date) -> None:
+    digits = "〇一二三四五六七八九"
+
+    def small(n: int) -> str:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")) + (digits[ones] if ones else "")
+
+    text = "".join(digits[int(c)] for c in str(date.year)) + f"年{small(date.month)}月{small(date.day)}日"
+    assert parse_date(text) == date
+
+
+def test_impossible_dates_are_none() -> None:
+    assert parse_date("2024年2月30日") is None
+    assert parse_date("2024年3月") is None
+
+
+@st.composite
+def credit_codes(draw: st.DrawFn) -> str:
+    first17 = "".join(draw(st.lists(st.sampled_from(CREDIT_CODE_ALPHABET), min_size=17, max_size=17)))
+    # The division code (characters 3-8) is digits in every real code.
+    first17 = first17[:2] + "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=6, max_size=6))) + first17[8:]
+    check = credit_code_check_char(first17)
+    assert check is not None
+    return first17 + check
+
+
+@given(credit_codes(), st.sampled_from(["", " ", "-"]))
+def test_valid_code_kept(code: str, separator: str) -> None:
+    written = code[:6] + separator + code[6:].lower()
+    reading = parse_credit_code(unicodedata.normalize("NFKC", written))
+    assert reading is not None and reading.value == code and reading.valid and reading.repaired_from is None
+
+
+@given(credit_codes(), st.data())
+def test_single_impossible_confusion_repaired(code: str, data: st.DataObject) -> None:
+    swaps = {"0": "O", "1": "I", "2": "Z", "5": "S"}
+    positions = [i for i, char in enumerate(code) if char in swaps]
+    assume(positions)
+    position = data.draw(st.sampled_from(positions))
+    damaged = code[:position] + swaps[code[position]] + code[position + 1:]
+    reading = parse_credit_code(damaged)
+    assert reading is not None
+    # Repaired to the original, or (if another lookalike also validates) left as read: never a wrong code.
+    assert reading.value in (code, damaged)
+    if reading.value == code:
+        assert reading.repaired_from == damaged and reading.valid
+
+
+@given(st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=18, max_size=18))
+def test_possible_code_never_changed(code: str) -> None:
+    """A code made of possible characters outside the division digits is kept as read, valid or not."""
+    code = code[:2] + "330100" + code[8:]
+    reading = parse_credit_code(code)
+    assert reading is not None and reading.value == code and reading.valid == is_valid_credit_code(code)
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10), st.sampled_from(["", " ", "-"]), st.booleans())
+def test_mobile_round_trip(rest: str, separator: str, prefix: bool) -> None:
+    mobile = "1" + rest
+    written = ("+86 " if prefix else "") + mobile[:3] + separator + mobile[3:7] + separator + mobile[7:]
+    assert parse_phone(written) == mobile
+    found = find_phone("联系人：张三 " + written)
+    assert found is not None and found[0] == mobile
+
+
+@given(st.sampled_from(["010", "021", "0571", "0755"]), st.text(alphabet="123456789", min_size=8, max_size=8),
+       st.sampled_from(["{a}-{n}", "({a}){n}", "{a} {n}", "（{a}）{n}"]))
+def test_landline_round_trip(area: str, number: str, form: str) -> None:
+    assert parse_phone(form.format(a=area, n=number)) == f"{area}-{number}"
+
+
+def test_email_forms() -> None:
+    assert parse_email(" zhang.san@ABC.com.cn ") == "zhang.san@abc.com.cn"
+    assert parse_email("zhang ＠ abc。com") == "zhang@abc.com"
+    assert parse_email("") is None
+
+
+DAXIE = "零壹贰叁肆伍陆柒捌玖"
+
+
+def to_daxie(yuan: int) -> str:
+    """A reference writer of capital amounts (independent of the parser)."""
+    def section(value: int) -> str:
+        out, pending_zero = "", False
+        for power, unit in ((1000, "仟"), (100, "佰"), (10, "拾"), (1, "")):
+            digit = value // power % 10
+            if digit == 0:
+                pending_zero = bool(out)
+                continue
+            out += ("零" if pending_zero else "") + DAXIE[digit] + unit
+            pending_zero = False
+        return out
+
+    if yuan == 0:
+        return "零元整"
+    yi, rest = divmod(yuan, 10**8)
+    wan, ones = divmod(rest, 10**4)
+    text = (section(yi) + "亿") if yi else ""
+    if wan:
+        text += ("零" if text and wan < 1000 else "") + section(wan) + "万"
+    if ones:
+        text += ("零" if text and ones < 1000 else "") + section(ones)
+    return "人民币" + text + "元整"
+
+
+@given(st.integers(min_value=1, max_value=10**12 - 1))
+def test_daxie_round_trip(yuan: int) -> None:
+    assert parse_daxie_amount(to_daxie(yuan)) == pytest.approx(yuan / 10_000)
+    assert parse_amount(to_daxie(yuan)) == pytest.approx(yuan / 10_000)
+
+
+def test_daxie_examples() -> None:
+    assert parse_amount("壹佰贰拾万元") == 120.0
+    assert parse_amount("贰拾万伍仟元") == 20.5
+
+
+SEPARATORS = ["、", "，", ",", "/", " / ", "；", " "]
+
+
+@given(st.lists(st.sampled_from(CANONICAL_INDUSTRIES), min_size=1, max_size=4, unique=True),
+       st.sampled_from(SEPARATORS))
+def test_industries_round_trip(names: list[str], separator: str) -> None:
+    assert parse_industries(separator.join(names)) == names
+
+
+def test_industry_aliases_and_unknown() -> None:
+    assert parse_industries("装备制造、电子 信息制造，新能源等") == ["机械", "电子信息制造", "新能源"]
+    assert parse_industries("机械和汽车行业") == ["机械", "汽车"]
+    assert parse_industries("") == []
+
+
+cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
+
+
+@given(st.lists(st.one_of(cjk, st.sampled_from(" （）ABC12"), cjk), min_size=1, max_size=30).map("".join))
+def test_clean_name_properties(text: str) -> None:
+    cleaned = clean_name(text)
+    if cleaned is None:
+        assert not text.strip()
+        return
+    assert cleaned == cleaned.strip() and cleaned == clean_name(cleaned)
+    for index, char in enumerate(cleaned):
+        if char == " ":
+            assert not ("\u4e00" <= cleaned[index - 1] <= "\u9fff" or "\u4e00" <= cleaned[index + 1] <= "\u9fff")
+    assert "（" not in text or "（" in cleaned  # Chinese punctuation is kept
+
+
+@settings(max_examples=50)
+@given(st.text(alphabet="０１２３ＡＢＣ　杭州", max_size=12))
+def test_clean_name_nfkc(text: str) -> None:
+    cleaned = clean_name(text) or ""
+    assert not any("\uff10" <= char <= "\uff5a" for char in cleaned)

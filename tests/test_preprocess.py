@@ -1,0 +1,124 @@
+"""Clean-up on synthetic scans: orientation, skew, shadows, red seal ink, blank pages, rules."""
+
+from __future__ import annotations
+
+import shutil
+from functools import cache
+
+import cv2
+import numpy as np
+import pytest
+
+from bench.synth import BASIC_INFO_TABLE, SynthPage, draw_page, scan
+from pipeline.ocr import TesseractEngine
+from pipeline.ocr.orient import detect_orientation
+from pipeline.preprocess import clean_page, deskew, estimate_skew, flatten, red_ink, to_grey
+
+DPI = 150  # enough for layout work and quick to draw
+
+
+@cache
+def upright() -> SynthPage:
+    return draw_page(DPI, table=BASIC_INFO_TABLE)
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_orientation_is_recovered(rotation: int) -> None:
+    page = scan(upright(), rotation=rotation, skew_deg=1.5, noise=4, seed=rotation)
+    found = detect_orientation(to_grey(np.asarray(page.image)))
+    assert found.rotation == rotation
+    assert found.confidence > 0.3
+
+
+@pytest.mark.parametrize("skew", [-4.2, -1.0, 0.6, 3.0])
+def test_skew_is_measured_counter_clockwise_positive(skew: float) -> None:
+    page = scan(upright(), skew_deg=skew, seed=7)
+    assert estimate_skew(to_grey(np.asarray(page.image))) == pytest.approx(skew, abs=0.15)
+
+
+def test_clean_page_turns_and_straightens_and_reports_both() -> None:
+    page = scan(upright(), rotation=90, skew_deg=-2.0, grey_paper=True, fold_shadow=True, noise=5, seed=3)
+    cleaned = clean_page(np.asarray(page.image), DPI)
+    assert (cleaned.rotation, cleaned.skew_deg) == (90, pytest.approx(-2.0, abs=0.15))
+    height, width = cleaned.print_layer.shape
+    assert height > width, "an upright A4 page is taller than wide"
+    assert cleaned.colour.shape[:2] == (height, width)
+    # Straightened: the table's top rule is level again (one row of the rule mask, not a slope).
+    horizontals = [line for line in cleaned.rules_px if line.top == line.bottom and line.x1 - line.x0 > width / 3]
+    assert horizontals, "table rules are found on the straightened page"
+
+
+def test_deskew_is_the_inverse_of_the_scanner_skew() -> None:
+    page = scan(upright(), skew_deg=2.5, seed=1)
+    grey = to_grey(np.asarray(page.image))
+    straight = deskew(grey, 2.5)
+    assert abs(estimate_skew(straight)) <= 0.1
+
+
+def test_flatten_removes_fold_shadow_and_grey_paper() -> None:
+    page = scan(draw_page(DPI, seal=False), grey_paper=True, fold_shadow=True, seed=2)
+    grey = to_grey(np.asarray(page.image))
+    flat = flatten(grey)
+    height, width = grey.shape
+    band = (slice(int(height * 0.85), int(height * 0.95)), slice(int(width * 0.4), int(width * 0.6)))  # empty paper
+    assert grey[band].min() < 150, "the synthetic shadow is dark"
+    assert flat[band].min() > 235 and flat[band].mean() > 250
+    ink = flat < 128
+    assert 0.001 < ink.mean() < 0.2, "text survives flattening"
+
+
+def test_red_ink_mask_finds_the_seal_and_not_black_text() -> None:
+    page = upright()
+    rgb = np.asarray(page.image)
+    mask = red_ink(rgb) > 0
+    assert page.seal_box_px is not None
+    x0, y0, x1, y1 = page.seal_box_px
+    inside = mask[y0:y1, x0:x1].mean()
+    outside = np.delete(mask, np.s_[y0:y1], axis=0).mean()
+    assert inside > 0.03 and outside < 0.0005
+
+
+def test_print_layer_keeps_black_text_under_the_seal() -> None:
+    page = upright()
+    cleaned = clean_page(np.asarray(page.image), DPI)
+    assert cleaned.is_colour and cleaned.seal_mask is not None
+    x0, y0, x1, y1 = page.seal_box_px or (0, 0, 0, 0)
+    under = cleaned.print_layer[y0:y1, x0:x1]
+    seal_only = (cleaned.seal_mask[y0:y1, x0:x1] > 0) & (under > 200)
+    assert seal_only.sum() > 0.8 * (cleaned.seal_mask[y0:y1, x0:x1] > 0).sum() * 0.5, "red ink is lifted to paper"
+    assert (under < 100).mean() > 0.02, "black print under the seal is still black"
+
+
+def test_blank_page_is_recognised_even_when_grey_and_noisy() -> None:
+    blank = SynthPage(image=draw_page(DPI, title="", body="", seal=False).image)
+    page = scan(blank, grey_paper=True, fold_shadow=True, noise=6, seed=4)
+    cleaned = clean_page(np.asarray(page.image), DPI)
+    assert cleaned.is_blank and not cleaned.rules_px
+
+
+def test_grey_scan_has_no_seal_layer() -> None:
+    page = scan(upright(), seed=5)
+    cleaned = clean_page(to_grey(np.asarray(page.image)), DPI)
+    assert not cleaned.is_colour and cleaned.seal_mask is None
+    assert cleaned.print_layer.ndim == 2
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract")
+def test_text_under_a_seal_reads_after_red_ink_removal() -> None:
+    """The line the synthetic seal covers is read right from the print layer, not from the raw scan."""
+    page = draw_page(200)
+    cleaned = clean_page(np.asarray(page.image), 200)
+    x0, _, x1, _ = page.seal_box_px or (0, 0, 0, 0)
+    # The body line that runs through the middle of the seal, right half (under the seal).
+    line_top = 72 * 200 // 72 + int(40 * 200 / 72) + 3 * int(22 * 200 / 72)
+    box = (x0 - 40, line_top - 8, x1, line_top + int(20 * 200 / 72))
+    engine = TesseractEngine(lang="chi_sim")
+    words = engine.read_region(cleaned.print_layer, box, dpi=200)
+    text = "".join(w.text for w in words)
+    expected = page.lines[4][-9:]  # the characters of that line under and beside the seal
+    hits = sum(char in text for char in expected)
+    assert hits >= len(expected) - 1, f"read {text!r}, expected most of {expected!r}"
+    raw = cv2.cvtColor(np.asarray(page.image), cv2.COLOR_RGB2GRAY)
+    raw_text = "".join(w.text for w in engine.read_region(raw, box, dpi=200))
+    assert hits >= sum(char in raw_text for char in expected)

@@ -1,0 +1,410 @@
+"""Seal detection, reading, slots and signatures on synthetic pages (no sample corpus needed).
+
+Pages are drawn with `tests.fixtures.seals.synth`; seal ink is multiplied onto the
+print as real ink is. OCR is replaced by a stub except in the `slow` tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from models.page import EmbeddedImage, Page, Word
+from pipeline.config import Settings
+from pipeline.seals import SealFindings, SealUnits, find_seals
+from pipeline.seals import find as find_module
+from pipeline.seals.detect import detect_grey, detect_red
+from pipeline.seals.geometry import Outline
+from pipeline.seals.slots import PageSeal, assign_slots, mismatch_checks, slot_values
+from pipeline.seals.text import Match, Owner, Reading, match_unit, similarity
+from pipeline.seals.unwrap import unwrap
+from tests.fixtures.seals.synth import (
+    DPI,
+    SynthPage,
+    fade,
+    mm,
+    round_seal,
+    signature,
+)
+
+LEAD = "杭州智造数字科技有限公司"
+MEMBER = "浙江大学"
+DEPARTMENT = "浙江省经济和信息化厅"
+UNITS = SealUnits(lead=LEAD, members=(MEMBER,), recommender=DEPARTMENT, applicant=LEAD)
+PARAGRAPH = "本单位郑重承诺，所提交的申报材料内容真实、准确、完整，不存在虚假记载、误导性陈述。"
+
+
+class StubReader:
+    """Stands in for the OCR line reader: reads nothing, so slots rest on position alone."""
+
+    def read(self, strip: np.ndarray, text_share: float = 1.0) -> Reading:
+        return Reading("", 0.0)
+
+
+@pytest.fixture
+def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(find_module, "LineReader", StubReader)
+
+
+def settings() -> Settings:
+    return Settings(cache_dir=None, workers=1)
+
+
+def body_text(page: SynthPage, top_mm: float, lines: int) -> None:
+    for i in range(lines):
+        page.text(PARAGRAPH, 25, top_mm + i * 8.5, 12)
+
+
+def circle_box(cx_mm: float, cy_mm: float, diameter_mm: float) -> tuple[float, float, float, float]:
+    """Box in points of a round seal drawn centred at (cx, cy) (a rotated tile's box is larger)."""
+    k = 72.0 / 25.4
+    r = diameter_mm / 2
+    return ((cx_mm - r) * k, (cy_mm - r) * k, (cx_mm + r) * k, (cy_mm + r) * k)
+
+
+def box_iou(a: tuple[float, ...] | list[float], b: tuple[float, ...] | list[float]) -> float:
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    inter = max(0.0, x1 - x0) * max(0.0, y1 - y0)
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def commitment_page(members: bool = False,
+                    signed: str | None = "blue") -> tuple[SynthPage, list[tuple[float, float, float, float]]]:
+    page = SynthPage()
+    page.text("附1", 25, 25, 14)
+    page.text("真实性承诺", 85, 40, 20)
+    body_text(page, 60, 6)
+    page.text("申报单位（加盖公章）：", 70, 130, 12)
+    boxes = [page.stamp(round_seal(LEAD), 135, 128)]
+    page.text("法定代表人（签名：              ）", 70, 150, 12)
+    if signed:
+        colour = (30, 40, 140) if signed == "blue" else (25, 25, 25)
+        page.stamp(signature("王建国", colour=colour), 130, 151)
+    if members:
+        page.text("联合体成员单位（加盖公章）：", 25, 185, 12)
+        boxes.append(page.stamp(round_seal(MEMBER), 60, 215))
+    return page, boxes
+
+
+# --- detection ------------------------------------------------------------------------
+
+
+def test_seal_over_printed_text_is_one_round_seal(tmp_path: Path) -> None:
+    page = SynthPage()
+    body_text(page, 40, 20)
+    page.stamp(round_seal(LEAD, rotation=17), 120, 100)
+    truth = circle_box(120, 100, 42)
+    found = detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI)
+    assert len(found) == 1
+    assert found[0].shape == "round"
+    box = tuple(v / page.scale for v in found[0].outline.box())
+    assert box_iou(box, truth) > 0.8
+
+
+def test_faded_pink_seal_is_found(tmp_path: Path) -> None:
+    page = SynthPage()
+    body_text(page, 40, 12)
+    truth = page.stamp(fade(round_seal(LEAD, colour=(236, 110, 150)), 0.55), 100, 90)
+    found = detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI)
+    assert len(found) == 1
+    assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.75
+
+
+def test_dark_red_oval_seal_is_oval() -> None:
+    page = SynthPage()
+    truth = page.stamp(round_seal(LEAD, 40, stretch=1.45, colour=(140, 20, 30), bottom="合同专用章"), 100, 100)
+    found = detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI)
+    assert [c.shape for c in found] == ["oval"]
+    assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.8
+
+
+def test_red_heading_rule_and_red_text_are_not_seals() -> None:
+    page = SynthPage()
+    red = (215, 25, 30)
+    page.text("浙江省经济和信息化厅文件", 22, 20, 34, colour=red)
+    page.rule(15, 45, 195, width_px=6, colour=red)
+    page.text("（特急）", 150, 60, 16, colour=red)
+    page.text("推荐", 30, 60, 40, colour=red)  # two big red characters: compact, but no border
+    body_text(page, 80, 10)
+    page.rule(25, 170, 120, width_px=3, colour=red)  # a red underline
+    assert detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI) == []
+
+
+def test_two_overlapping_consortium_seals_are_two() -> None:
+    page = SynthPage()
+    body_text(page, 40, 8)
+    a = page.stamp(round_seal(LEAD), 80, 120)
+    b = page.stamp(round_seal(MEMBER, 40), 112, 124)
+    found = detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI)
+    assert len(found) == 2
+    boxes = sorted(tuple(v / page.scale for v in c.outline.box()) for c in found)
+    assert box_iou(boxes[0], a) > 0.75 and box_iou(boxes[1], b) > 0.75
+
+
+def test_grey_scan_seal_found_and_plain_grey_page_has_none() -> None:
+    page = SynthPage()
+    body_text(page, 30, 25)
+    for y in range(240, 280, 8):  # a ruled table: long lines, rectangles, no rings
+        page.rule(20, y, 190, width_px=2)
+    plain = np.asarray(page.image.convert("L"))
+    assert detect_grey(plain, DPI) == []
+    truth = page.stamp(fade(round_seal(LEAD), 0.25), 110, 80)
+    grey = np.asarray(page.image.convert("L"))
+    noisy = np.clip(grey + np.random.default_rng(1).normal(0, 6, grey.shape), 0, 255).astype(np.uint8)
+    found = detect_grey(noisy, DPI)
+    assert len(found) == 1
+    assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.75
+
+
+# --- the stage end to end (no OCR) ----------------------------------------------------
+
+
+def cover_page(tmp_path: Path, grey: bool = False) -> Page:
+    page = SynthPage()
+    page.text("制造业数字化转型促进中心", 45, 70, 24)
+    page.text(f"申报单位：{LEAD}（加盖单位公章）", 30, 170, 14)
+    page.text(f"推荐单位：{DEPARTMENT}（省级工业和信息化主管部门盖章）", 30, 192, 14)
+    page.stamp(round_seal(LEAD), 115, 168)
+    page.stamp(round_seal(DEPARTMENT, 44), 100, 200)  # overlaps the applicant's seal
+    return page.save(tmp_path / f"cover{int(grey)}.png", role="cover", grey=grey, number=1)
+
+
+@pytest.mark.parametrize("grey", [False, True])
+def test_cover_slots_follow_the_labels(tmp_path: Path, no_ocr: None, grey: bool) -> None:
+    result = find_seals([cover_page(tmp_path, grey)], UNITS, "application", tmp_path / "a.evidence", settings())
+    slots = sorted(s.slot or "" for s in result.value.seals)
+    assert slots == ["cover_applicant", "cover_recommender"]
+    assert result.value.slots["cover_applicant"] and result.value.slots["cover_recommender"]
+    # Pages absent from the package: their slots are false, not guessed.
+    assert not any(result.value.slots[k] for k in ("commitment", "appendix2_table1", "appendix3_table3"))
+    assert result.value.signature is None  # no commitment page
+
+
+def test_consortium_commitment_lead_fills_slot_member_does_not(tmp_path: Path, no_ocr: None) -> None:
+    synth, boxes = commitment_page(members=True)
+    page = synth.save(tmp_path / "c.png", role="commitment", number=3)
+    result = find_seals([page], UNITS, "application", tmp_path / "a.evidence", settings())
+    seals = sorted(result.value.seals, key=lambda s: s.bbox[1])
+    assert len(seals) == 2
+    assert box_iou(seals[0].bbox, boxes[0]) > 0.75 and seals[0].slot == "commitment"
+    assert box_iou(seals[1].bbox, boxes[1]) > 0.75 and seals[1].slot is None
+    assert result.value.slots["commitment"]
+    assert result.value.signature is True
+
+
+@pytest.mark.parametrize(("signed", "grey"), [("blue", False), ("black", True), (None, False), (None, True)])
+def test_signature_present_or_missing(tmp_path: Path, no_ocr: None, signed: str | None, grey: bool) -> None:
+    synth, _ = commitment_page(signed=signed)
+    page = synth.save(tmp_path / "c.png", role="commitment", number=2, grey=grey, noise=3.0)
+    result = find_seals([page], UNITS, "application", tmp_path / "a.evidence", settings())
+    assert result.value.signature is (signed is not None)
+    assert result.value.slots["commitment"]
+    crop = result.value.signature_crop
+    assert crop is not None and (tmp_path / crop).exists()
+    assert "signatures.commitment_legal_rep" in result.provenance
+
+
+def test_electronic_seal_image_counts_once(tmp_path: Path, no_ocr: None) -> None:
+    """A text-layer page with a seal picture, whose rendered image shows the same seal: one seal."""
+    synth = SynthPage()
+    table_note = synth.text("注：申报单位须在本页加盖公章。", 25, 200, 11)
+    box = synth.stamp(round_seal(LEAD), 150, 205)
+    x0, y0, x1, y1 = (round(v * synth.scale) for v in box)
+    picture = tmp_path / "seal.png"
+    synth.image.crop((x0, y0, x1, y1)).save(picture)  # rendered as shown, text under it included
+    page = synth.save(tmp_path / "t.png", role="appendix2_table3", number=7, kind="mixed",
+                      images=[EmbeddedImage(bbox=box, path=picture)])
+    page.words = [Word(table_note.text, table_note.bbox, 1.0, "text")]
+    result = find_seals([page], UNITS, "application", tmp_path / "a.evidence", settings())
+    assert len(result.value.seals) == 1
+    seal = result.value.seals[0]
+    assert seal.slot == "appendix2_table3" and seal.shape == "round"
+    assert box_iou(seal.bbox, box) > 0.8
+    assert result.value.slots["appendix2_table3"]
+
+
+def test_text_page_seal_and_pasted_signature_images(tmp_path: Path, no_ocr: None) -> None:
+    """A Word export: no page image at all, only the text layer and the pasted pictures."""
+    seal_png, sign_png = tmp_path / "seal.png", tmp_path / "sign.png"
+    flat = Image.new("RGB", round_seal(LEAD).size, "white")
+    flat.paste(round_seal(LEAD), mask=round_seal(LEAD))
+    flat.save(seal_png)
+    sig = signature("王建国")
+    paper = Image.new("RGB", sig.size, "white")
+    paper.paste(sig, mask=sig)
+    paper.save(sign_png)
+    words = [Word("申报单位（加盖公章）：", (200.0, 400.0, 330.0, 412.0), 1.0, "text"),
+             Word("法定代表人（签名：）", (200.0, 460.0, 320.0, 472.0), 1.0, "text")]
+    seal_box = (330.0, 350.0, 450.0, 470.0)
+    sign_box = (300.0, 440.0, 380.0, 478.0)
+
+    def page(with_signature: bool) -> Page:
+        images = [EmbeddedImage(seal_box, seal_png)] + ([EmbeddedImage(sign_box, sign_png)] if with_signature else [])
+        return Page(number=9, width=595.3, height=841.9, kind="text", words=words, images=images, role="commitment")
+
+    signed = find_seals([page(True)], UNITS, "application", tmp_path / "a.evidence", settings()).value
+    assert [s.slot for s in signed.seals] == ["commitment"]
+    assert signed.signature is True and signed.signature_crop is not None
+    unsigned = find_seals([page(False)], UNITS, "application", tmp_path / "b.evidence", settings()).value
+    assert unsigned.signature is False
+    assert unsigned.slots["commitment"]
+
+
+def test_crops_are_saved_relative_to_the_json_folder(tmp_path: Path, no_ocr: None) -> None:
+    crops = tmp_path / "out" / "doc.pdf.evidence"
+    result = find_seals([cover_page(tmp_path)], UNITS, "application", crops, settings())
+    for seal in result.value.seals:
+        assert seal.crop is not None and seal.crop.startswith("doc.pdf.evidence/")
+        image = cv2.imread(str(tmp_path / "out" / seal.crop))
+        assert image is not None and image.shape[0] > 100
+    no_crops = Settings(cache_dir=None, save_crops=False)
+    assert all(s.crop is None for s in find_seals([cover_page(tmp_path)], UNITS, "application", crops,
+                                                  no_crops).value.seals)
+
+
+def test_recommendation_slots_and_empty_findings(tmp_path: Path, no_ocr: None) -> None:
+    synth = SynthPage()
+    synth.text("关于推荐制造业数字化转型促进中心的函", 30, 40, 16)
+    body_text(synth, 60, 5)
+    synth.stamp(round_seal(DEPARTMENT, 44), 140, 140)
+    letter = synth.save(tmp_path / "l.png", role="recommendation_letter", number=1)
+    value = find_seals([letter], SealUnits(province="浙江省"), "recommendation", tmp_path / "e", settings()).value
+    assert value.slots == {"recommendation_letter": True, "recommendation_table": False}
+    assert value.signature is None
+    assert SealFindings.empty("recommendation").slots == {"recommendation_letter": False,
+                                                          "recommendation_table": False}
+
+
+# --- unwrap, reading, matching, slots -------------------------------------------------
+
+
+def ticks_seal(rotation: float) -> tuple[np.ndarray, Outline]:
+    """A ring with 8 radial bars along the top arc, growing longer in reading (clockwise) order."""
+    size, r = 400, 180.0
+    image = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(image)
+    c = size / 2
+    draw.ellipse((c - r, c - r, c + r, c + r), outline=255, width=6)
+    for i in range(8):
+        # Reading order runs clockwise on screen from lower left over the top: math angle 210 -> -30.
+        phi = np.radians(210 - 240 * (i + 0.5) / 8 - rotation)
+        outer, inner = r - 14, r - 14 - (10 + 8 * i)
+        draw.line([(c + outer * np.cos(phi), c - outer * np.sin(phi)),
+                   (c + inner * np.cos(phi), c - inner * np.sin(phi))], fill=255, width=9)
+    return np.asarray(image), Outline("round", c, c, r + 3, r + 3)
+
+
+@pytest.mark.parametrize("rotation", [0.0, 75.0, 180.0])
+def test_polar_unwrap_puts_the_arc_in_reading_order(rotation: float) -> None:
+    ink, outline = ticks_seal(rotation)
+    strip = unwrap(ink, outline) < 128  # dark text on white
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(strip.astype(np.uint8), connectivity=8)
+    bars = sorted((centroids[i][0], stats[i, cv2.CC_STAT_HEIGHT]) for i in range(1, count)
+                  if stats[i, cv2.CC_STAT_AREA] > 20)
+    assert len(bars) == 8
+    heights = [h for _, h in bars]
+    assert heights == sorted(heights)  # left to right = clockwise = longer bars
+    # Upright: bars hang from the rim, which is the top of the strip.
+    tops = [stats[i, cv2.CC_STAT_TOP] for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] > 20]
+    assert max(tops) - min(tops) <= 6
+
+
+def test_match_unit_tolerates_seal_ocr_noise() -> None:
+    candidates: list[tuple[str, Owner]] = [(LEAD, "lead"), (MEMBER, "member"), (DEPARTMENT, "recommender"),
+                                           ("杭州智造数据服务有限公司", "member")]
+    match = match_unit("，杭州智造数字科技有限公司司", candidates)
+    assert match is not None and (match.name, match.owner) == (LEAD, "lead")
+    assert match_unit("浙汇省纬和信息代厅", candidates).owner == "recommender"  # type: ignore[union-attr]
+    assert match_unit("杭州智造", candidates) is None  # fits two companies equally: not clear
+    assert match_unit("合同专用章", candidates) is None
+    assert similarity(LEAD, "棱州智赣煞学村技有有限公司") > similarity("杭州智造数据服务有限公司", "棱州智赣煞学村技有有限公司")
+
+
+def test_name_mismatch_only_when_clearly_someone_else() -> None:
+    def seal(slot: str, match: Match | None, reading: Reading | None = None) -> PageSeal:
+        return PageSeal(12, (300.0, 500.0, 420.0, 620.0), "round", 0.9, reading, match, slot)
+
+    expected = UNITS.expected()
+    wrong = seal("appendix2_table2", Match(DEPARTMENT, "recommender", 0.9))
+    checks = mismatch_checks([wrong], expected)
+    assert [(c.code, c.severity, c.where) for c in checks] == [("SEAL_NAME_MISMATCH", "warning", "appendix2_table2")]
+    assert checks[0].expected == LEAD and checks[0].found == DEPARTMENT
+    stranger = seal("appendix3_table1", None, Reading("宁波港城机电设备有限公司", 0.97))
+    assert [c.where for c in mismatch_checks([stranger], expected)] == ["appendix3_table1"]
+    unreadable = seal("appendix3_table1", None, Reading("宁波港城机", 0.4))
+    right = seal("commitment", Match(LEAD, "lead", 0.95))
+    member_beside = seal("commitment", Match(MEMBER, "member", 0.9))
+    assert mismatch_checks([unreadable, right, member_beside], expected) == []
+
+
+def test_cover_without_labels_falls_back_to_text_then_order() -> None:
+    cover = Page(number=1, width=595.3, height=841.9, kind="scan", role="cover")
+    top = PageSeal(1, (300.0, 400.0, 420.0, 520.0), "round", 0.9, None, Match(DEPARTMENT, "recommender", 0.9))
+    low = PageSeal(1, (280.0, 480.0, 400.0, 600.0), "round", 0.9)
+    assign_slots([top, low], [cover], "application")
+    assert (top.slot, low.slot) == ("cover_recommender", "cover_applicant")
+    first = PageSeal(1, (300.0, 400.0, 420.0, 520.0), "round", 0.9)
+    second = PageSeal(1, (280.0, 480.0, 400.0, 600.0), "round", 0.9)
+    assign_slots([second, first], [cover], "application")
+    assert (first.slot, second.slot) == ("cover_applicant", "cover_recommender")
+    assert slot_values([first], "application")["cover_applicant"]
+
+
+# --- real OCR ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_seal_text_is_read_and_matched(tmp_path: Path) -> None:
+    synth = SynthPage()
+    body_text(synth, 150, 6)
+    synth.text("注：申报单位须在本页加盖公章。", 25, 210, 11)
+    synth.stamp(round_seal(LEAD, rotation=-25), 150, 205)
+    synth.stamp(round_seal(MEMBER, 40), 60, 160)
+    page = synth.save(tmp_path / "p.png", role="appendix3_table2", number=4)
+    sister = SynthPage()
+    sister.text("注：申报单位须在本页加盖公章。", 25, 210, 11)
+    sister.stamp(round_seal("杭州恒远自动化设备有限公司", rotation=40), 150, 205)
+    other = sister.save(tmp_path / "q.png", role="appendix3_table3", number=5)
+    result = find_seals([page, other], UNITS, "application", tmp_path / "e", settings())
+    assert sorted(s.text or "" for s in result.value.seals if s.page == 4) == sorted([LEAD, MEMBER])
+    # The member's seal beside the lead's on the lead's table is not a wrong seal there;
+    # a sister company's seal alone on a table is.
+    assert [(c.code, c.where) for c in result.checks] == [("SEAL_NAME_MISMATCH", "appendix3_table3")]
+    assert result.value.slots["appendix3_table3"]
+
+
+@pytest.mark.slow
+def test_unwrapped_strip_reads_as_the_name() -> None:
+    from pipeline.seals.ink import red_mask
+    from pipeline.seals.text import LineReader
+
+    seal = round_seal(DEPARTMENT, 44, rotation=140)
+    paper = Image.new("RGB", seal.size, "white")
+    paper.paste(seal, mask=seal)
+    bgr = np.asarray(paper)[..., ::-1].copy()
+    found = detect_red(bgr, DPI)
+    assert len(found) == 1
+    reading = LineReader().read(unwrap(red_mask(bgr), found[0].outline))
+    assert similarity(DEPARTMENT, reading.text) >= 0.8, reading
+    assert mm(44) > 0
+
+
+def test_spotting_scores_a_name_in_ctc_posteriors() -> None:
+    """Frames for "x 甲乙 y" (blank-separated): 甲乙 spots at 1.0 inside the extra text, 甲丙 does not,
+    and a frame clearly read as 乙 contradicts 丙."""
+    from pipeline.seals.spotting import contradicted, greedy_decode, spot
+
+    alphabet = ["blank", "x", "甲", "乙", "丙", "y"]
+    path = [1, 0, 2, 2, 0, 3, 0, 5]
+    posteriors = np.full((len(path), len(alphabet)), 0.02, np.float32)
+    for t, k in enumerate(path):
+        posteriors[t, k] = 0.9
+    assert greedy_decode(posteriors, alphabet)[0] == "x甲乙y"
+    assert spot(posteriors, [2, 3]) == pytest.approx(1.0)
+    assert spot(posteriors, [2, 4]) < 0.2
+    assert contradicted(posteriors, [2, 4]) == pytest.approx(0.5)
+    assert contradicted(posteriors, [2, 3]) == 0.0

@@ -1,0 +1,275 @@
+"""Ruled-table geometry, words into cells, and the appendix tables across pages (drawn pages, no OCR)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.page import Word
+from pipeline.config import Settings
+from pipeline.tables import extract_appendix, find_tables
+from pipeline.tables.cells import split_word
+from pipeline.tables.debug import draw_finding
+from pipeline.tables.finder import text_table
+from pipeline.tables.geometry import Rule, bridge_gaps, build_grid, merge_rules
+from tests.fixtures.tables.synth import Defects, SCell, Sheet, STable, render
+from tests.fixtures.tables.textpdf import make_pdf, page_from_pdf
+
+SETTINGS = Settings(cache_dir=None)
+
+
+@pytest.fixture(autouse=True)
+def no_ocr_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drawn pages come with exact words; tests that re-read cells pass their own engine."""
+    monkeypatch.setattr("pipeline.tables.appendix.ocr_engine", lambda pages, settings: None)
+
+
+def product_table(y: float = 120.0) -> STable:
+    """附2表1 with 类别 merged over its rows and a two-line name."""
+    table = STable(60, y, [90, 50, 300], [26, 26, 40, 26, 26, 26], [
+        SCell(0, 0, "类别"), SCell(0, 1, "序号"), SCell(0, 2, "名称"),
+        SCell(1, 0, "数字化产品", row_span=3), SCell(1, 1, "1"), SCell(1, 2, "工业互联网平台"),
+        SCell(2, 1, "2"), SCell(2, 2, "设备管理系统\n（二期）"), SCell(3, 1, "3"), SCell(3, 2, "MES系统"),
+        SCell(4, 0, "解决方案", row_span=2), SCell(4, 1, "1"), SCell(4, 2, "智能工厂方案"),
+        SCell(5, 1, "2"), SCell(5, 2, "质量追溯"),
+    ])
+    return table
+
+
+EXPECTED_PRODUCT_TEXT = [
+    ["类别", "序号", "名称"], ["数字化产品", "1", "工业互联网平台"], ["", "2", "设备管理系统\n（二期）"],
+    ["", "3", "MES系统"], ["解决方案", "1", "智能工厂方案"], ["", "2", "质量追溯"],
+]
+
+
+def only_table(page):
+    finding = find_tables(page)
+    assert len(finding.tables) == 1, finding.groups
+    return finding.tables[0]
+
+
+# --- pure geometry ------------------------------------------------------------------------
+
+
+def test_merge_joins_collinear_pieces_and_snaps_positions() -> None:
+    pieces = [Rule("h", 100.0, 10, 60), Rule("h", 101.2, 62, 120), Rule("h", 100.4, 200, 250), Rule("v", 10, 90, 140)]
+    merged = merge_rules(pieces)
+    horizontals = sorted((r for r in merged if r.orient == "h"), key=lambda r: r.start)
+    assert [(r.start, r.end) for r in horizontals] == [(10, 120), (200, 250)]
+    assert 100.0 <= horizontals[0].pos <= 101.2
+
+
+def test_gap_bridged_only_where_hidden() -> None:
+    rules = [Rule("h", 50, 0, 100), Rule("h", 50, 160, 300), Rule("h", 80, 0, 100), Rule("h", 80, 160, 300)]
+    bridged = bridge_gaps(rules, lambda rule, start, end: rule.pos == 50)
+    assert sorted((r.pos, r.start, r.end) for r in bridged) == [(50, 0, 300), (80, 0, 100), (80, 160, 300)]
+
+
+def test_spans_from_missing_rules() -> None:
+    # 3x3 grid; the rule between rows 1 and 2 is missing in column 0 (a merged 类别 cell).
+    rules = [Rule("v", x, 0, 90) for x in (0, 50, 100, 150)]
+    rules += [Rule("h", 0, 0, 150), Rule("h", 30, 0, 150), Rule("h", 60, 50, 150), Rule("h", 90, 0, 150)]
+    grid = build_grid(rules)
+    assert grid is not None and (grid.n_rows, grid.n_cols) == (3, 3)
+    merged = grid.cell_at(2, 0)
+    assert merged is not None and (merged.row, merged.row_span, merged.col_span) == (1, 2, 1)
+    assert grid.cell_at(1, 1) is not grid.cell_at(2, 1)
+
+
+def test_missing_outer_rules_are_virtual() -> None:
+    rules = [Rule("h", y, 0, 300) for y in (20, 50, 80)] + [Rule("v", x, 20, 80) for x in (100, 200)]
+    grid = build_grid(rules)
+    assert grid is not None and grid.n_cols == 3 and grid.xs[0] == 0 and grid.xs[-1] == 300
+    assert {r.orient for r in grid.virtual} == {"v"}
+
+
+def test_word_across_a_cell_edge_is_cut() -> None:
+    word = Word("甲乙丙丁", (0.0, 0.0, 40.0, 10.0))
+    pieces = split_word(word, [20.0])
+    assert [p.text for p in pieces] == ["甲乙", "丙丁"]
+    assert pieces[0].bbox[2] == pytest.approx(20.0)
+
+
+# --- drawn scans --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_merged_cells_and_multiline_cell(tmp_path: Path, dpi: int) -> None:
+    page = render(Sheet(tables=[product_table()]), tmp_path, dpi=dpi)
+    table = only_table(page)
+    assert table.texts() == EXPECTED_PRODUCT_TEXT
+    category = table.grid.cell_at(2, 0)
+    assert category is not None and category.row_span == 3
+    assert draw_finding(page, find_tables(page)).shape[:2] == (round(842 * dpi / 72), round(595 * dpi / 72))
+
+
+def test_rule_broken_by_a_seal(tmp_path: Path) -> None:
+    """The print layer lost the rule under the seal's ink: the seal mask says the gap is hidden, not absent."""
+    page = render(Sheet(tables=[product_table()]), tmp_path, defects=Defects(seal_at=(200, 175), seal_erases_rules=True))
+    assert page.seal_path is not None
+    assert only_table(page).texts() == EXPECTED_PRODUCT_TEXT
+
+
+def test_faint_broken_rules(tmp_path: Path) -> None:
+    page = render(Sheet(tables=[product_table()]), tmp_path, dpi=200, defects=Defects(faint=True, dashed=True))
+    assert only_table(page).texts() == EXPECTED_PRODUCT_TEXT
+
+
+def test_skew_residue(tmp_path: Path) -> None:
+    page = render(Sheet(tables=[product_table()]), tmp_path, defects=Defects(skew_deg=0.7))
+    finding = find_tables(page)
+    assert finding.frame.angle_deg == pytest.approx(-0.7, abs=0.15)
+    assert finding.tables[0].texts() == EXPECTED_PRODUCT_TEXT
+
+
+PROVIDER_ROWS = [["序号", "服务商名称", "主要服务行业（3个以内）", "核心能力（50字以内）"],
+                 ["1", "杭州数智科技有限公司", "机械、汽车", "工业软件"],
+                 ["2", "宁波云联信息技术有限公司", "纺织", "数据治理与分析服务"]]
+
+
+@pytest.mark.parametrize("style", ["no_outer", "rows_only"])
+def test_open_tables(tmp_path: Path, style: str) -> None:
+    table = STable.simple(50, 150, [40, 170, 130, 150], PROVIDER_ROWS, rules=style)  # type: ignore[arg-type]
+    page = render(Sheet(tables=[table]), tmp_path, dpi=200)
+    assert only_table(page).texts() == PROVIDER_ROWS
+
+
+def test_rules_only_between_rows_without_top_rule(tmp_path: Path) -> None:
+    """Header above the first rule, columns from the text's gaps."""
+    rows = [*PROVIDER_ROWS, ["3", "温州精工", "电子信息制造", "设备联网"]]
+    table = STable.simple(50, 150, [40, 170, 130, 150], rows, rules="between_rows")
+    page = render(Sheet(tables=[table]), tmp_path, dpi=200)
+    texts = only_table(page).texts()
+    assert texts[0] == PROVIDER_ROWS[0] and texts[1:3] == PROVIDER_ROWS[1:]
+
+
+def test_table_from_text_alone(tmp_path: Path) -> None:
+    page = render(Sheet(tables=[STable.simple(50, 150, [40, 170, 130, 150], PROVIDER_ROWS, rules="none")]), tmp_path)
+    table = text_table(page)
+    assert table is not None and table.texts() == PROVIDER_ROWS
+
+
+# --- appendix tables across pages ----------------------------------------------------------
+
+CONTRACT_HEADER = ["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额(万元)"]
+CONTRACTS = [[f"2024/{m}/{m + 2}", f"HT-2024-{m:03d}", f"浙江某某{m}号机械有限公司", f"{m * 10.5:,.1f}"]
+             for m in range(1, 13)]
+TITLE = "表2：已开展数字化改造实施服务的企业及项目清单（2024年、2025年）"
+
+
+def contract_pages(tmp_path: Path, repeat_header: bool, kind: str = "scan") -> list:
+    chunks = [CONTRACTS[:5], [["", "", "", ""], *CONTRACTS[5:9]], CONTRACTS[9:]]
+    pages = []
+    sheets = []
+    for index, chunk in enumerate(chunks):
+        rows = ([CONTRACT_HEADER] if index == 0 or repeat_header else []) + chunk
+        if index == 2:
+            rows = [*rows, ["注：1.申报单位（联合体牵头单位及涉及单位）加盖公章。", "", "", ""]]
+        texts = [(50, 110, TITLE, 12)] if index == 0 else []
+        sheets.append(Sheet(tables=[STable.simple(50, 150, [100, 120, 170, 100], rows)], texts=texts))
+    if kind == "scan":
+        for index, sheet in enumerate(sheets):
+            page = render(sheet, tmp_path, name=f"p{index}", number=index + 1)
+            page.role = "appendix2_table2" if index == 0 else None
+            pages.append(page)
+        return pages
+
+    def drawer(sheet: Sheet):
+        def draw(canvas) -> None:
+            for table in sheet.tables:
+                canvas.table(table)
+            for x, y, text, size in sheet.texts:
+                canvas.text(x, y, text, size)
+        return draw
+
+    path = make_pdf(tmp_path / "contracts.pdf", [drawer(s) for s in sheets])
+    return [page_from_pdf(path, n, "appendix2_table2") for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("repeat_header", [False, True])
+@pytest.mark.parametrize("kind", ["scan", "text"])
+def test_table_over_three_pages(tmp_path: Path, repeat_header: bool, kind: str) -> None:
+    pages = contract_pages(tmp_path, repeat_header, kind)
+    result = extract_appendix(pages, SETTINGS)
+    contracts = result.value.contracts
+    assert [c.contract_no for c in contracts] == [row[1] for row in CONTRACTS]
+    assert contracts[3].amount == pytest.approx(42.0) and contracts[11].amount == pytest.approx(126.0)
+    assert str(contracts[0].date) == "2024-01-03"
+    prov = result.provenance["appendix.contracts[6].enterprise"]
+    assert prov.page == 2 and prov.bbox is not None and 150 < prov.bbox[1] < 300
+    assert prov.source == ("text" if kind == "text" else "ocr")
+    assert not result.value.products and not result.value.trainings
+
+
+def test_category_carried_across_a_page_break(tmp_path: Path) -> None:
+    first = product_table()
+    second = STable(60, 120, [90, 50, 300], [26, 26], [SCell(0, 0, "", row_span=2), SCell(0, 1, "3"),
+                                                       SCell(0, 2, "质量大模型"), SCell(1, 1, "4"), SCell(1, 2, "")])
+    pages = [render(Sheet(tables=[first], texts=[(60, 90, "表1：契合行业的产品、解决方案、数据集等清单", 12)]), tmp_path,
+                    name="a", number=1),
+             render(Sheet(tables=[second]), tmp_path, name="b", number=2)]
+    for page in pages:
+        page.role = "appendix2_table1"
+    products = extract_appendix(pages, SETTINGS).value.products
+    assert [(p.category, p.seq, p.name) for p in products] == [
+        ("数字化产品", 1, "工业互联网平台"), ("数字化产品", 2, "设备管理系统（二期）"), ("数字化产品", 3, "MES系统"),
+        ("解决方案", 1, "智能工厂方案"), ("解决方案", 2, "质量追溯"), ("解决方案", 3, "质量大模型"),
+    ]
+
+
+def test_lookalike_tables_told_apart_by_content(tmp_path: Path) -> None:
+    """附3表1 has 附2表1's header; its categories (and title) say which it is, whatever the role says."""
+    rows = [["类别", "序号", "名称"], ["投融资机构", "1", "浙江某创投基金"], ["高校科研院所", "1", "某某大学"],
+            ["", "2", ""]]
+    table = STable.simple(60, 150, [90, 50, 300], rows)
+    page = render(Sheet(tables=[table], texts=[(60, 120, "表1：汇聚的投融资机构、高校科研院所清单", 12)]), tmp_path)
+    page.role = "appendix2_table1"
+    appendix = extract_appendix([page], SETTINGS).value
+    assert not appendix.products
+    assert [(r.category, r.seq, r.name) for r in appendix.institutions] == [
+        ("投融资机构", 1, "浙江某创投基金"), ("高校科研院所", 1, "某某大学")]
+
+
+class FakeEngine:
+    """An OCR engine that reads each band of ink in the image it gets as one word: a clean crop's reading."""
+
+    def __init__(self, text: str, confidence: float) -> None:
+        self.text, self.confidence, self.calls = text, confidence, 0
+
+    def read_region(self, image, box_px=None, *, dpi: float = 72.0, separators=()) -> list[Word]:
+        self.calls += 1
+        rows = np.flatnonzero((image < 128).any(axis=1))
+        bands = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if rows.size else []
+        scale = 72.0 / dpi
+        return [Word(self.text, (30 * scale, band[0] * scale, 60 * scale, (band[-1] + 1) * scale), self.confidence)
+                for band in bands]
+
+
+def test_low_confidence_cells_are_flagged(tmp_path: Path) -> None:
+    table = STable.simple(50, 150, [100, 120, 170, 100], [CONTRACT_HEADER, CONTRACTS[0]])
+    page = render(Sheet(tables=[table]), tmp_path, defects=Defects(confidence=0.4))
+    result = extract_appendix([page], SETTINGS)
+    wheres = {c.where for c in result.checks if c.code == "LOW_CONFIDENCE"}
+    assert "appendix.contracts[0].amount" in wheres and all(c.severity == "info" for c in result.checks)
+    assert result.provenance["appendix.contracts[0].amount"].confidence == pytest.approx(0.4)
+
+
+def test_weak_cells_are_reread_on_their_crops_in_one_call(tmp_path: Path) -> None:
+    table = STable.simple(50, 150, [100, 120, 170, 100], [CONTRACT_HEADER, CONTRACTS[0]])
+    page = render(Sheet(tables=[table]), tmp_path, defects=Defects(confidence=0.4))
+    engine = FakeEngine("88.5", 0.93)
+    found = find_tables(page, engine, low_confidence=0.6).tables[0]
+    assert engine.calls == 1  # every cell had text read at 0.4: all of them in one stacked image
+    assert all(cell.reread and cell.confidence == pytest.approx(0.93) for cell in found.cells)
+    assert found.texts()[1][3] == "88.5"
+    assert all(cell.cell.bbox[0] <= word.bbox[0] <= cell.cell.bbox[2] for cell in found.cells for word in cell.words)
+
+
+def test_sure_cells_are_not_reread(tmp_path: Path) -> None:
+    table = STable.simple(50, 150, [100, 120, 170, 100], [CONTRACT_HEADER, CONTRACTS[0], ["", "", "", ""]])
+    page = render(Sheet(tables=[table]), tmp_path, defects=Defects(confidence=0.99))
+    engine = FakeEngine("x", 0.99)
+    find_tables(page, engine, low_confidence=0.6)
+    assert engine.calls == 0  # sure readings, and the empty cells hold no ink
