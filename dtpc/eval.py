@@ -406,10 +406,15 @@ def set_prf(truth: Iterable[Any], pred: Iterable[Any] | None) -> PRF:
     return PRF(tp=len(t & p), fp=len(p - t), fn=len(t - p))
 
 
+# Findings about the reading, not the document: a reviewer's prompt to look, which no
+# ground truth can list, so they are neither rewarded nor punished here.
+READING_QUALITY_CODES = frozenset({"LOW_CONFIDENCE"})
+
+
 def check_prf(truth: Sequence[ExpectedCheck], pred: Sequence[Check] | None) -> dict[str, PRF]:
-    """Per-code counts on the multiset of (code, where) pairs."""
-    t = Counter((c.code.strip(), norm_text(c.where)) for c in truth)
-    p = Counter((c.code.strip(), norm_text(c.where)) for c in pred or ())
+    """Per-code counts on the multiset of (code, where) pairs (reading-quality codes left out)."""
+    t = Counter((c.code.strip(), norm_text(c.where)) for c in truth if c.code not in READING_QUALITY_CODES)
+    p = Counter((c.code.strip(), norm_text(c.where)) for c in pred or () if c.code not in READING_QUALITY_CODES)
     both = t & p
     by_code: dict[str, PRF] = defaultdict(PRF)
     for key in t | p:

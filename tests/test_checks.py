@@ -195,3 +195,11 @@ def test_provider_rules_by_seq() -> None:
     record.appendix.providers.append(models.ProviderRow(seq=2, name="某服务商二", industries=["机械", "汽车", "钢铁", "纺织"],
                                                         capability="工业互联网平台建设" * 6))
     assert codes(record) == {("PROVIDER_TOO_MANY_INDUSTRIES", "2"), ("PROVIDER_CAPABILITY_TOO_LONG", "2")}
+
+
+def test_distinct_enterprises_forgive_one_ocr_slip_in_a_long_name() -> None:
+    from pipeline.checks.figures import distinct_names
+
+    assert distinct_names(["杭州甲乙科技有限公司", "杭州甲已科技有限公司", "杭州 甲乙科技有限公司"]) == 1
+    assert distinct_names(["杭州甲乙科技有限公司", "宁波丙丁科技有限公司"]) == 2
+    assert distinct_names(["甲公司", "乙公司"]) == 2  # short names: one character is the whole difference

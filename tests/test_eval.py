@@ -289,3 +289,13 @@ def test_no_truth_gives_na(tmp_path: Path) -> None:
     assert format_report(report).splitlines()[-1] == (
         "overall fields=n/a tables_f1=n/a seals=n/a checks_f1=n/a chars_within2pct=n/a docs=0")
     assert main(tmp_path, tmp_path / "pred") == 2
+
+
+def test_low_confidence_findings_do_not_count_against_checks() -> None:
+    from dtpc.eval import check_prf
+    from models import Check, ExpectedCheck
+
+    scores = check_prf([ExpectedCheck(code="SEAL_MISSING", where="commitment")],
+                       [Check(code="SEAL_MISSING", severity="error", where="commitment"),
+                        Check(code="LOW_CONFIDENCE", severity="info", where="cover.phone")])
+    assert set(scores) == {"SEAL_MISSING"} and scores["SEAL_MISSING"].fp == 0

@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Check
 from pipeline.checks.registry import CheckContext, finding, register
 
@@ -35,6 +37,23 @@ def _unreadable_cells(table: str, rows: Sequence[object], fields: Sequence[str])
         for name in fields
         if getattr(row, name) is None
     ]
+
+
+# Names this long that differ in one character are one enterprise read twice by OCR,
+# not two enterprises: counting them apart would raise a false mismatch.
+SAME_NAME_MIN_LENGTH = 8
+SAME_NAME_MAX_EDITS = 1
+
+
+def distinct_names(names: Sequence[str]) -> int:
+    """How many different names, treating a one-character OCR slip in a long name as the same name."""
+    kept: list[str] = []
+    for name in ("".join(n.split()) for n in names):
+        if not any(name == other or (min(len(name), len(other)) >= SAME_NAME_MIN_LENGTH
+                                     and Levenshtein.distance(name, other) <= SAME_NAME_MAX_EDITS)
+                   for other in kept):
+            kept.append(name)
+    return len(kept)
 
 
 def _differs(found: float, expected: float, tolerance: float) -> bool:
@@ -83,7 +102,8 @@ def enterprise_counts(ctx: CheckContext) -> Iterator[Check]:
         declared = record.basic_info.service[YEARS.index(year)].enterprises
         if declared is None:
             continue
-        distinct = len({row.enterprise for row in contracts if row.date and row.date.year == year})
+        distinct = distinct_names([row.enterprise for row in contracts if row.enterprise and row.date
+                                   and row.date.year == year])
         if distinct != declared:
             yield finding(
                 "ENTERPRISE_COUNT_MISMATCH", str(year),
