@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -60,81 +62,60 @@ def _differs(found: float, expected: float, tolerance: float) -> bool:
     return abs(found - expected) > tolerance
 
 
-def _year_path(table: str, year: int) -> str:
-    return f"basic_info.{table}[{YEARS.index(year)}]"
+@dataclass(frozen=True)
+class YearlyRule:
+    """A 当期 figure of `service` against a measure of that year's rows of an appendix table."""
+
+    code: str
+    table: str
+    needed: tuple[str, ...]
+    declared: str
+    measure: Callable[[list[Any]], float]
+    tolerance: float
+    describe: Callable[[int, float, float], str]
 
 
-@register("CONTRACT_TOTAL_MISMATCH", "error")
-def contract_totals(ctx: CheckContext) -> Iterator[Check]:
+YEARLY_RULES = (
+    YearlyRule("CONTRACT_TOTAL_MISMATCH", "contracts", ("date", "amount"), "contract_amount",
+               lambda rows: round(sum(row.amount for row in rows), 4), AMOUNT_TOLERANCE,
+               lambda year, found, declared: f"附2表2 {year}年合同金额合计 {found:,.2f} 万元，基本情况表填报 {declared:,.2f} 万元"),
+    YearlyRule("ENTERPRISE_COUNT_MISMATCH", "contracts", ("date", "enterprise"), "enterprises",
+               lambda rows: distinct_names([row.enterprise for row in rows]), 0,
+               lambda year, found, declared: f"附2表2 {year}年服务企业 {found:g} 家（去重），基本情况表填报 {declared:g} 家"),
+    YearlyRule("TRAINEE_TOTAL_MISMATCH", "trainings", ("date", "participants"), "trainees",
+               lambda rows: sum(row.participants for row in rows), 0,
+               lambda year, found, declared: f"附2表3 {year}年参训人数合计 {found:g} 人次，基本情况表填报 {declared:g} 人次"),
+)
+
+
+def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
     record = _application(ctx)
-    if not _table_present(ctx, "contracts"):
+    if not _table_present(ctx, rule.table):
         return
-    contracts = record.appendix.contracts
-    gaps = _unreadable_cells("contracts", contracts, ("date", "amount"))
+    rows = getattr(record.appendix, rule.table)
+    gaps = _unreadable_cells(rule.table, rows, rule.needed)
     yield from gaps
     if gaps:
         return
-    for year in YEARS:
-        declared = record.basic_info.service[YEARS.index(year)].contract_amount
+    for index, year in enumerate(YEARS):
+        declared = getattr(record.basic_info.service[index], rule.declared)
         if declared is None:
             continue
-        total = round(sum(row.amount or 0.0 for row in contracts if row.date and row.date.year == year), 4)
-        if _differs(total, declared, AMOUNT_TOLERANCE):
+        found = rule.measure([row for row in rows if row.date.year == year])
+        if _differs(found, declared, rule.tolerance):
             yield finding(
-                "CONTRACT_TOTAL_MISMATCH", str(year),
-                f"附2表2 {year}年合同金额合计 {total:,.2f} 万元，基本情况表填报 {declared:,.2f} 万元",
-                expected=declared, found=total,
-                evidence=ctx.evidence(f"{_year_path('service', year)}.contract_amount",
-                                      roles=["appendix2_table2"]),
+                rule.code, str(year), rule.describe(year, found, declared), expected=declared, found=found,
+                evidence=ctx.evidence(f"basic_info.service[{index}].{rule.declared}",
+                                      roles=[APPENDIX_TABLE_ROLES[rule.table]]),
             )
 
 
-@register("ENTERPRISE_COUNT_MISMATCH", "error")
-def enterprise_counts(ctx: CheckContext) -> Iterator[Check]:
-    record = _application(ctx)
-    if not _table_present(ctx, "contracts"):
-        return
-    contracts = record.appendix.contracts
-    if any(row.date is None or row.enterprise is None for row in contracts):
-        yield from _unreadable_cells("contracts", contracts, ("date", "enterprise"))
-        return
-    for year in YEARS:
-        declared = record.basic_info.service[YEARS.index(year)].enterprises
-        if declared is None:
-            continue
-        distinct = distinct_names([row.enterprise for row in contracts if row.enterprise and row.date
-                                   and row.date.year == year])
-        if distinct != declared:
-            yield finding(
-                "ENTERPRISE_COUNT_MISMATCH", str(year),
-                f"附2表2 {year}年服务企业 {distinct} 家（去重），基本情况表填报 {declared} 家",
-                expected=declared, found=distinct,
-                evidence=ctx.evidence(f"{_year_path('service', year)}.enterprises", roles=["appendix2_table2"]),
-            )
+def _register_yearly(rule: YearlyRule) -> None:
+    register(rule.code, "error")(lambda ctx: _yearly(ctx, rule))
 
 
-@register("TRAINEE_TOTAL_MISMATCH", "error")
-def trainee_totals(ctx: CheckContext) -> Iterator[Check]:
-    record = _application(ctx)
-    if not _table_present(ctx, "trainings"):
-        return
-    trainings = record.appendix.trainings
-    gaps = _unreadable_cells("trainings", trainings, ("date", "participants"))
-    yield from gaps
-    if gaps:
-        return
-    for year in YEARS:
-        declared = record.basic_info.service[YEARS.index(year)].trainees
-        if declared is None:
-            continue
-        total = sum(row.participants or 0 for row in trainings if row.date and row.date.year == year)
-        if total != declared:
-            yield finding(
-                "TRAINEE_TOTAL_MISMATCH", str(year),
-                f"附2表3 {year}年参训人数合计 {total} 人次，基本情况表填报 {declared} 人次",
-                expected=declared, found=total,
-                evidence=ctx.evidence(f"{_year_path('service', year)}.trainees", roles=["appendix2_table3"]),
-            )
+for _rule in YEARLY_RULES:
+    _register_yearly(_rule)
 
 
 def _count_check(ctx: CheckContext, code: str, field: str, found: int, table: str, what: str) -> Iterator[Check]:
