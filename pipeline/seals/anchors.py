@@ -31,12 +31,31 @@ class Anchor:
         return self.box[3] - self.box[1]
 
 
-def char_box(word: Word, start: int, end: int) -> Box:
-    """The box of characters [start, end) of a word, assuming equal character widths."""
+def char_box(word: Word, start: int, end: int, max_width: float | None = None) -> Box:
+    """The box of characters [start, end) of a word, assuming equal character widths.
+
+    An OCR word may run a printed label into handwriting or a seal's strokes
+    read as characters; its box is then wider than its characters. `max_width`
+    (about the page's character pitch) caps the width.
+    """
     n = max(1, len(_compact(word.text)))
     x0, top, x1, bottom = word.bbox
     step = (x1 - x0) / n
+    if max_width is not None and word.source != "text":
+        step = min(step, max_width)
     return x0 + start * step, top, x0 + end * step, bottom
+
+
+def char_pitch(words: Iterable[Word]) -> float | None:
+    """The page's typical character width, or None without words to tell.
+
+    The median of width / characters over words of three or more characters:
+    OCR word boxes are often taller than the print (line padding, strokes
+    running into them) but their pitch along the line is the font's.
+    """
+    pitches = sorted((w.bbox[2] - w.bbox[0]) / n for w in words
+                     if (n := len(_compact(w.text))) >= 3 and w.bbox[2] > w.bbox[0])
+    return pitches[len(pitches) // 2] if pitches else None
 
 
 def _fuzzy_find(text: str, label: str) -> int:
@@ -52,13 +71,16 @@ def _fuzzy_find(text: str, label: str) -> int:
 
 def find_anchors(words: Iterable[Word], labels: Sequence[str]) -> list[Anchor]:
     """Every occurrence of any of `labels` (first label that fits per word), top to bottom."""
+    words = list(words)
+    pitch = char_pitch(words)
+    cap = 1.15 * pitch if pitch else None
     found = []
     for word in words:
         text = _compact(word.text)
         for label in labels:
             index = _fuzzy_find(text, label)
             if index >= 0:
-                found.append(Anchor(label, char_box(word, index, index + len(label)), word))
+                found.append(Anchor(label, char_box(word, index, index + len(label), cap), word))
                 break
     return sorted(found, key=lambda a: (round(a.box[1] / 6), a.box[0]))
 

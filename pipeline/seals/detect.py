@@ -1,7 +1,8 @@
 """Finding seals on a page: red ink in colour scans, rings in grey scans, images on text pages.
 
 Each detector returns `Candidate`s in page pixels with a shape and a
-confidence; `merge` then keeps one candidate per physical seal whatever found it.
+confidence; `suppress` keeps one candidate per physical seal whatever found it
+(the stage also drops a raster detection where an embedded seal picture is).
 
 Sizes are in millimetres so one rule holds at 150, 200 or 300 dpi. Official
 seals are 38–45 mm round or 40–45 x 30 mm oval (GB/T and the Ministry of Public
@@ -27,6 +28,7 @@ from pipeline.seals.geometry import (
     radial_profile,
     ransac_ellipse,
     ring_contrast,
+    ring_sharpness,
 )
 from pipeline.seals.ink import paper_level, red_mask
 
@@ -42,10 +44,12 @@ MIN_RING_COVERAGE = 0.5
 MIN_SQUARE_COVERAGE = 0.7
 # Ring coverage minus coverage just outside it: paper must surround the border.
 MIN_CONTRAST = 0.3
+# Ink inside the ring (text, star): some, but not a solid blob or a block of text.
 MIN_INTERIOR = 0.012
+MAX_INTERIOR = 0.55
+# Unless the contrast is clear, the ring band must be this much denser than the interior.
 MIN_BAND_RATIO = 1.8
 CLEAR_CONTRAST = 0.7
-MAX_INTERIOR = 0.55
 # Share of inked pixels up to which a mask counts as sparse (see `_hough_mask`).
 SPARSE_MASK = 0.015
 # Grey scans: the ring must stand out from what is around it (text does not form rings).
@@ -347,7 +351,12 @@ def seal_tone_mask(grey: np.ndarray, paper: int) -> tuple[np.ndarray, float]:
 
 
 def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: float) -> list[Candidate]:
-    """Round seals inked as dark as print: complete rings that stand out from their surroundings."""
+    """Round seals inked as dark as print (or a black-and-white scan): complete rings that stand out.
+
+    Print is in this mask too, and a seal is usually stamped over it, so the
+    test is the ring's sharpness: one radius inked all round, against the
+    scattered hits of text at any single radius just outside it.
+    """
     ink = (small < paper - 40).astype(np.uint8) * 255
     r_min = max(4, round(MIN_SEAL_MM / 2 * scale_mm))
     r_max = round(MAX_SEAL_MM / 2 * scale_mm)
@@ -358,14 +367,14 @@ def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: flo
     for cx, cy, r in circles[0][:60]:
         outline = _refine_circle(ink, Outline("round", float(cx), float(cy), float(r), float(r)))
         ring = coverage(ink, outline, 0.93, 1.0, 4)
-        outside = coverage(ink, outline, 1.08, 1.16, 4)
+        sharp = ring_sharpness(ink, outline)
         inside = interior_density(ink, outline, 0.75)
-        if ring < MIN_GREY_RING or ring - outside < MIN_GREY_CONTRAST or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
+        if ring < MIN_GREY_RING or sharp < MIN_GREY_CONTRAST or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
             continue
         tone = ring_tone(small, ink, outline)
         # Seal ink lighter than print by 40+ grey levels is the red showing through.
         lighter = min(1.0, max(0.0, (tone - print_level) / 40.0))
-        confidence = _confidence(ring - outside, MIN_GREY_CONTRAST) * (0.7 + 0.3 * lighter)
+        confidence = _confidence(sharp, MIN_GREY_CONTRAST) * (0.7 + 0.3 * lighter)
         confidence *= _size_score(outline.diameter / scale_mm)
         found.append(Candidate(outline, confidence, "grey", ring))
     return found

@@ -43,6 +43,8 @@ DocType = Literal["application", "recommendation"]
 CROP_MARGIN = 0.08  # of the seal's size, around its box in the evidence crop
 # The unrolled ring runs on this share past a full turn, so a name is whole in it wherever it starts.
 WRAP = 0.7
+# A department's seal named by its reading alone (no department named anywhere in the document).
+DEPARTMENT_READ_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class _Found:
     outline_px: Outline | None  # in page pixels (None for a picture on a page with no image)
     pixels: np.ndarray | None  # the image the outline below refers to, for reading and cropping
     outline: Outline  # in `pixels`
+    picture: Box | None = None  # the embedded picture's box (points), for seals that are pictures
 
 
 def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir: Path,
@@ -150,13 +153,14 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
         for f in found:
             if f.outline_px is not None:
                 outlines.setdefault(f.seal.page, []).append(f.outline_px)
-        signature = find_signature(pages, outlines, images.load)
+        pictures = frozenset((f.seal.page, f.picture) for f in found if f.picture is not None)
+        signature = find_signature(pages, outlines, images.load, pictures)
     if settings.save_crops:
         for index, item in enumerate(found):
             item.seal.crop = _save_seal_crop(item, index, crops_dir)
     findings = SealFindings(
         seals=[_to_model(f.seal) for f in found],
-        slots=slot_values(page_seals, doc_type),
+        slots=slot_values(page_seals, doc_type, pages),
         signature=None if signature is None else signature.present,
         signature_crop=_save_signature_crop(signature, crops_dir) if settings.save_crops else None,
     )
@@ -218,7 +222,7 @@ def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: Line
     if page.scale > 0:
         factor = page.scale * (sx + sy) / 2
         outline_px = cand.outline.scaled(factor, x0 * page.scale, top * page.scale)
-    return _Found(seal, outline_px, pixels, cand.outline)
+    return _Found(seal, outline_px, pixels, cand.outline, image.bbox)
 
 
 def _colour_seal_ink(bgr: np.ndarray, outline: Outline) -> np.ndarray:
@@ -287,8 +291,8 @@ def _identify(reading: Reading | None, units: SealUnits) -> Match | None:
     if reading is None or not reading.text:
         return None
     match = match_unit(reading, units.candidates())
-    if match is None and units.recommender is None and looks_like_department(reading.text) \
-            and (units.province is None or units.province[:2] in reading.text):
+    if match is None and units.recommender is None and reading.confidence >= DEPARTMENT_READ_CONFIDENCE \
+            and looks_like_department(reading.text) and (units.province is None or units.province[:2] in reading.text):
         match = Match(cjk(reading.text), "recommender", round(reading.confidence, 3))
     return match
 

@@ -96,6 +96,19 @@ def ring_contrast(ink: np.ndarray, outline: Outline, count: int = ANGLES) -> tup
     return ring, ring - outside
 
 
+def ring_sharpness(ink: np.ndarray, outline: Outline) -> float:
+    """Best single-radius coverage on the ring minus the mean single-radius coverage just outside it.
+
+    A ring is one curve at one radius; text crossed by a circle hits it at
+    any radius about equally, so this stays high for a seal stamped over a
+    paragraph, where banded coverage (`ring_contrast`) does not.
+    """
+    grown = cv2.dilate((ink > 0).astype(np.uint8), np.ones((3, 3), np.uint8))
+    on = radial_profile(grown, outline, np.linspace(0.92, 1.03, 12)).max()
+    off = radial_profile(grown, outline, np.linspace(1.08, 1.2, 5)).mean()
+    return float(on - off)
+
+
 def radial_profile(ink: np.ndarray, outline: Outline, scales: np.ndarray) -> np.ndarray:
     """Coverage at each single scale: where along the radius the ink forms a continuous ring."""
     return _hits(ink, outline, scales).mean(axis=1)
@@ -225,15 +238,6 @@ def _outermost(xs: np.ndarray, ys: np.ndarray, around: Outline, bins: int = 180)
     best[index[hit]] = order[hit]
     chosen = best[best >= 0]
     return np.stack([xs[chosen], ys[chosen]], axis=1)
-
-
-def _radial_residual(points: np.ndarray, outline: Outline) -> np.ndarray:
-    """Relative radial distance of each point from the ellipse (0 on it, +0.1 = 10% outside)."""
-    rot = math.radians(-outline.angle)
-    dx, dy = points[:, 0] - outline.cx, points[:, 1] - outline.cy
-    u = dx * math.cos(rot) - dy * math.sin(rot)
-    v = dx * math.sin(rot) + dy * math.cos(rot)
-    return np.sqrt((u / max(outline.a, 1e-6)) ** 2 + (v / max(outline.b, 1e-6)) ** 2) - 1.0
 
 
 def band_fill(ink: np.ndarray, outline: Outline, lo: float, hi: float) -> float:

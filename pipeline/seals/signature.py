@@ -17,16 +17,16 @@ import cv2
 import numpy as np
 
 from models.page import Box, EmbeddedImage, Page
-from pipeline.seals.anchors import Anchor, char_box, find_anchors
+from pipeline.seals.anchors import Anchor, char_box, char_pitch, find_anchors
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import blue_fraction, is_grey, load_colour, pen_mask, red_mask
 
 LABELS = ("法定代表人", "法人代表")
 # Not 签字: the form's note (联合体涉及所有单位均需盖章并签字) has it on a line of its own.
 FALLBACK_LABELS = ("代表人", "签名")
-# Characters of the printed form around the signing space; OCR words made of
-# them are print and are blanked before looking for handwriting.
-PRINT_CHARS = frozenset("法定代表人签名字章（）()：:盖单位申报日期年月负责人0123456789—_-.、，。 ")
+# Characters of the printed form around the signing space: blanked (in OCR
+# words) before looking for handwriting. No digits: OCR reads signatures as them.
+PRINT_CHARS = frozenset("法定代表人签名字章（）()：:盖单位申报日期年月负责人—_-.、，。 ")
 MM = 72.0 / 25.4
 # The signing space: from the end of 法定代表人 this far right, this many label heights up and down.
 SPACE_WIDTH_PT = 80 * MM
@@ -48,14 +48,19 @@ class SignatureFinding:
 
 
 def find_signature(pages: Sequence[Page], seals: dict[int, list[Outline]],
-                   load: Callable[[Page], np.ndarray | None] = lambda p: None) -> SignatureFinding | None:
+                   load: Callable[[Page], np.ndarray | None] = lambda p: None,
+                   seal_pictures: frozenset[tuple[int, Box]] = frozenset()) -> SignatureFinding | None:
     """The signature verdict from the commitment page(s); None when there is no commitment page.
 
     `seals` are the seal outlines found per page (page pixels), so seal ink over
     the signing space is not mistaken for pen ink on grey scans; `load` gives a
-    page's image (BGR), shared with the seal detection.
+    page's image (BGR), shared with the seal detection; `seal_pictures` the
+    (page, box) of embedded pictures already found to be seals, which are
+    never taken for a pasted signature (rendered as shown, they carry the
+    print under them).
     """
-    findings = [_on_page(page, seals.get(page.number, []), load) for page in pages if page.role == "commitment"]
+    findings = [_on_page(page, seals.get(page.number, []), load, seal_pictures)
+                for page in pages if page.role == "commitment"]
     if not findings:
         return None
     signed = [f for f in findings if f.present]
@@ -74,7 +79,8 @@ def signing_space(page: Page) -> tuple[Box, Anchor | None]:
     if anchor is None:
         # Label unreadable and nothing to place it by: the signing lines are in the lower half.
         return (0.08 * page.width, 0.5 * page.height, 0.92 * page.width, 0.92 * page.height), None
-    h = min(max(anchor.height, 8.0), 24.0)
+    # The print's size, not the label's box: OCR boxes swell with the handwriting run into them.
+    h = min(max(char_pitch(page.words) or anchor.height, 8.0), 24.0)
     cy = anchor.centre[1]
     x0 = anchor.box[2]
     x1 = min(page.width - 18.0, x0 + SPACE_WIDTH_PT)
@@ -92,8 +98,8 @@ def _label(page: Page) -> Anchor | None:
     if not lines:
         return None
     above = next((a for a in lines if "章" in a.word.text), lines[-1])
-    # Boxes of words with a seal or signature over them are inflated; the body text's height is not.
-    h = float(np.median([w.bbox[3] - w.bbox[1] for w in page.words]))
+    # Boxes of words with a seal or signature over them are inflated; the print's pitch is not.
+    h = char_pitch(page.words) or above.height
     below = sorted((w for w in page.words
                     if above.box[3] + 0.3 * h < w.bbox[1] < above.box[3] + 5 * h
                     and abs(w.bbox[0] - above.box[0]) < 4 * h),
@@ -108,9 +114,11 @@ def _label(page: Page) -> Anchor | None:
     return Anchor("法定代表人", (above.box[0], top, above.box[0] + 5 * h, top + h), above.word)
 
 
-def _on_page(page: Page, seals: list[Outline], load: Callable[[Page], np.ndarray | None]) -> SignatureFinding:
+def _on_page(page: Page, seals: list[Outline], load: Callable[[Page], np.ndarray | None],
+             seal_pictures: frozenset[tuple[int, Box]]) -> SignatureFinding:
     space, anchor = signing_space(page)
-    pasted = _pasted_image(page, space)
+    pictures = [image for image in page.images if (page.number, image.bbox) not in seal_pictures]
+    pasted = _pasted_image(page.number, pictures, space)
     if pasted is not None:
         return pasted
     if page.image_path is None or page.scale <= 0:
@@ -125,7 +133,7 @@ def _on_page(page: Page, seals: list[Outline], load: Callable[[Page], np.ndarray
     crop = bgr[y0:y1, x0:x1]
     if crop.size == 0:
         return SignatureFinding(False, page.number, space, 0.0)
-    h_px = (anchor.height if anchor else 12.0) * page.scale
+    h_px = (char_pitch(page.words) or (anchor.height if anchor else 12.0)) * page.scale
     ink = _handwriting_candidates(page, bgr, (x0, y0, x1, y1), seals)
     present, confidence = judge(crop, ink, h_px, anchor_cy_px=(anchor.centre[1] * page.scale - y0) if anchor else None)
     if anchor is None:
@@ -133,18 +141,18 @@ def _on_page(page: Page, seals: list[Outline], load: Callable[[Page], np.ndarray
     return SignatureFinding(present, page.number, space, confidence, crop.copy())
 
 
-def _pasted_image(page: Page, space: Box) -> SignatureFinding | None:
-    """A non-red image overlapping the signing space (an electronic signature)."""
-    for image in page.images:
+def _pasted_image(number: int, pictures: list[EmbeddedImage], space: Box) -> SignatureFinding | None:
+    """A non-red picture overlapping the signing space (an electronic signature)."""
+    for image in pictures:
         if _overlap(image.bbox, space) <= 0.2 * _area(image.bbox):
             continue
         pixels = _image_pixels(image)
         if pixels is None:
             # Unreadable picture in the signing space: most likely the signature, but say so.
-            return SignatureFinding(True, page.number, image.bbox, 0.5)
+            return SignatureFinding(True, number, image.bbox, 0.5)
         ink = pen_mask(pixels, red_mask(pixels))
         if np.count_nonzero(ink) > 0.005 * ink.size:
-            return SignatureFinding(True, page.number, image.bbox, 0.9, pixels)
+            return SignatureFinding(True, number, image.bbox, 0.9, pixels)
     return None
 
 
@@ -189,18 +197,18 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline])
 
 
 def _blank_print(page: Page, ink: np.ndarray, offset: tuple[int, int]) -> None:
-    """Blank printed characters: every character of a text-layer word; of OCR words, the form's own
-    characters and long confident words (a signature OCRs, if at all, as a short doubtful name)."""
+    """Blank printed characters: every character of a text-layer word; of OCR words only the form's
+    own characters, because OCR runs a label into the signature beside it (法定代表人(签名：张伟)),
+    and the signature, read as characters or not, must stay."""
     grow = 0.12
+    pitch = char_pitch(page.words)
+    cap = 1.15 * pitch if pitch else None
     for word in page.words:
         text = "".join(word.text.split())
-        if not text:
-            continue
-        printed_word = word.source == "text" or (word.confidence >= 0.9 and len(text) >= 4)
         for i, char in enumerate(text):
-            if not (printed_word or char in PRINT_CHARS):
+            if word.source != "text" and char not in PRINT_CHARS:
                 continue
-            bx0, by0, bx1, by1 = char_box(word, i, i + 1)
+            bx0, by0, bx1, by1 = char_box(word, i, i + 1, cap)
             pad = grow * (by1 - by0)
             left = round((bx0 - pad) * page.scale) - offset[0]
             top = round((by0 - pad) * page.scale) - offset[1]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from models import ApplicationSealSlots, Check, Evidence, RecommendationSealSlots
 from models.page import Box, Page
 from pipeline.seals.anchors import Anchor, find_anchors
-from pipeline.seals.text import MIN_NAME_CHARS, Match, Owner, Reading, cjk, core_similarity, readable_name
+from pipeline.seals.text import Match, Owner, Reading, cjk, core_similarity, looks_like_name, readable_name
 
 APPLICATION_SLOTS: tuple[str, ...] = tuple(ApplicationSealSlots.model_fields)
 RECOMMENDATION_SLOTS: tuple[str, ...] = tuple(RecommendationSealSlots.model_fields)
@@ -32,11 +32,10 @@ SLOT_LABELS: dict[str, str] = {
     "appendix3_table1": "附3表1", "appendix3_table2": "附3表2", "appendix3_table3": "附3表3",
     "recommendation_letter": "推荐函", "recommendation_table": "推荐表",
 }
-# A confidently read seal (FOREIGN_CONFIDENCE) is someone else's when under FOREIGN_BELOW of the expected
-# unit's distinctive name is in the reading and at least FOREIGN_CONTRADICTED of it was read as other characters.
+# A confidently read (FOREIGN_CONFIDENCE) organisation's name is someone else's seal when under
+# FOREIGN_BELOW of the expected unit's distinctive name is in it.
 FOREIGN_BELOW = 0.5
-FOREIGN_CONFIDENCE = 0.75
-FOREIGN_CONTRADICTED = 0.34
+FOREIGN_CONFIDENCE = 0.85
 
 
 @dataclass
@@ -110,12 +109,22 @@ def _cover_pages(pages: list[Page]) -> set[int]:
     return set()
 
 
-def slot_values(seals: Iterable[PageSeal], doc_type: str) -> dict[str, bool]:
-    """Each slot of the doc type: true when a seal fills it."""
+def slot_values(seals: Iterable[PageSeal], doc_type: str, pages: Iterable[Page] = ()) -> dict[str, bool]:
+    """Each slot of the doc type: true when a seal fills it.
+
+    A recommendation short enough to carry its 推荐表 on the letter's page has
+    one seal for both: the letter's seal then fills the table's slot too.
+    """
     values = dict.fromkeys(slot_names(doc_type), False)
     for seal in seals:
         if seal.slot in values:
             values[seal.slot] = True
+    pages = list(pages)
+    if doc_type == "recommendation" and not any(p.role == "recommendation_table" for p in pages):
+        # The table itself, not a mention of it: its title and its 申报对象名称 column.
+        letters = {p.number for p in pages if p.role == "recommendation_letter"
+                   and "推荐表" in (text := "".join(p.text.split())) and "申报对象" in text}
+        values["recommendation_table"] = any(s.page in letters and s.slot == "recommendation_letter" for s in seals)
     return values
 
 
@@ -238,18 +247,13 @@ def _verdict(seal: PageSeal, owner: Owner, names: list[str]) -> bool | None:
 def _foreign_reading(reading: Reading, names: list[str]) -> bool | None:
     """A clear reading of a name unlike every name the slot expects (a unit outside the package).
 
-    Clear: a confident recogniser, a name's worth of characters, little of the
-    expected unit's distinctive name in the reading, and — where the
-    recogniser's posteriors allow — at least half of that distinctive name
-    confidently read as other characters (a grey or faded seal of the right
-    unit reads badly, but unsurely, and is not flagged).
+    Clear: the recogniser sure of it, and it reads as a whole organisation's
+    name (ending in 公司, 研究院, 大学 …) with little of the expected unit's
+    distinctive name in it. A badly printed seal of the right unit reads
+    unsurely or as fragments, and is not flagged.
     """
-    text = cjk(reading.text)
-    if reading.confidence < FOREIGN_CONFIDENCE or len(text) < MIN_NAME_CHARS:
+    if reading.confidence < FOREIGN_CONFIDENCE or not looks_like_name(reading.text):
         return None
-    if max(core_similarity(name, text) for name in names) >= FOREIGN_BELOW:
+    if max(core_similarity(name, reading.text) for name in names) >= FOREIGN_BELOW:
         return None  # much of the expected name is there: a misreading, or a sister company; not clear
-    shares = [reading.contradiction(name) for name in names]
-    if any(share is not None and share < FOREIGN_CONTRADICTED for share in shares):
-        return None
     return True

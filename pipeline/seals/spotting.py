@@ -29,31 +29,6 @@ def spot(posteriors: np.ndarray, labels: list[int]) -> float:
     return align(posteriors, labels)[0]
 
 
-def contradicted(posteriors: np.ndarray, labels: list[int], sure: float = 0.7, unlikely: float = 0.05) -> float:
-    """Share of the name's characters that the recogniser confidently read as another character.
-
-    Each character of the name, at the frames the best alignment gives it,
-    is contradicted when its own probability stays under `unlikely` there
-    while some other character is read with at least `sure`. A badly printed
-    seal of the right unit gives unsure frames, not contradictions; another
-    unit's seal read clearly contradicts the characters the names do not share.
-    """
-    score, frames = align(posteriors, labels)
-    if not labels or score <= 0.0:
-        return 0.0
-    hits = 0
-    for k, label in enumerate(labels):
-        mine = frames == k
-        if not mine.any():
-            continue
-        own = float(posteriors[mine, label].max())
-        rows = posteriors[mine]
-        others = rows.copy()
-        others[:, [0, label]] = 0.0
-        hits += own < unlikely and float(others.max()) >= sure
-    return hits / len(labels)
-
-
 def align(posteriors: np.ndarray, labels: list[int]) -> tuple[float, np.ndarray]:
     """The spotting score and, per frame, which character of the name the best alignment puts
     there (-1 outside the name or on a blank)."""

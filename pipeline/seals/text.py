@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
-from pipeline.seals.spotting import contradicted, greedy_decode, spot
+from pipeline.seals.spotting import greedy_decode, spot
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +63,6 @@ class Reading:
         labels = [self.alphabet[c] for c in cjk(name) if c in self.alphabet]
         return spot(self.posteriors, labels) if labels else 0.0
 
-    def contradiction(self, name: str) -> float | None:
-        """Share of the name's distinctive characters the recogniser clearly read as others (None
-        without posteriors)."""
-        if self.posteriors is None or self.alphabet is None:
-            return None
-        labels = [self.alphabet[c] for c in core(name) if c in self.alphabet]
-        return contradicted(self.posteriors, labels) if labels else None
 
 
 @dataclass(frozen=True)
@@ -168,6 +161,16 @@ def department_names(texts: list[str], limit: int = 12) -> list[str]:
 def _same_unit(a: str, b: str) -> bool:
     a, b = cjk(a), cjk(b)
     return a == b or (min(len(a), len(b)) >= 6 and (a.endswith(b) or b.endswith(a)))
+
+
+_ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|大学|学院|协会|联合会|商会|中心|厅|局|委员会|办公室|所|院|社|厂)$")
+
+
+def looks_like_name(reading: str) -> bool:
+    """A whole organisation's name: enough characters, ending the way such names end."""
+    text = cjk(reading)
+    # A seal's strip may run on into its bottom line or a stray fragment: allow one character after.
+    return len(text) >= MIN_NAME_CHARS and any(_ORGANISATION.search(text[: len(text) - k]) for k in (0, 1))
 
 
 def looks_like_department(reading: str) -> bool:
