@@ -69,25 +69,34 @@ class EngineConfig:
     engine: str
     lang: str
     dpi: int
+    reread: bool = False
 
     @property
     def label(self) -> str:
-        return f"{self.engine}{'/' + self.lang if self.engine == 'tesseract' else ''} @{self.dpi}"
+        name = f"{self.engine}/{self.lang}" if self.engine == "tesseract" else self.engine
+        return name + (" + rapidocr re-read < 0.9" if self.reread else "")
 
 
 CONFIGS = (
     EngineConfig("tesseract", "chi_sim", 200),
+    EngineConfig("tesseract", "chi_sim", 200, reread=True),
     EngineConfig("tesseract", "chi_sim+eng", 200),
-    EngineConfig("rapidocr", "", 200),
     EngineConfig("tesseract", "chi_sim", 150),
     EngineConfig("tesseract", "chi_sim", 300),
     EngineConfig("rapidocr", "", 150),
+    EngineConfig("rapidocr", "", 200),
 )
 
 
 def _one_page(args: tuple[EngineConfig, Path, int, str, str]) -> tuple[float, float, float]:
     config, file, number, text, workdir = args
-    settings = Settings(engine=config.engine, tesseract_lang=config.lang or "chi_sim", dpi=config.dpi, cache_dir=None)
+    settings = Settings(
+        engine=config.engine,
+        tesseract_lang=config.lang or "chi_sim",
+        dpi=config.dpi,
+        cache_dir=None,
+        reread_engine="rapidocr" if config.reread else "none",
+    )
     from bench.corpus import TruthPage  # imported here: this runs in a pool worker
 
     page = TruthPage(file, number, "scan", "", 0, 0.0, text)

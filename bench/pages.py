@@ -108,7 +108,7 @@ def main() -> None:
             for run in range(args.runs):
                 # A B B A: other load on the machine drifts; this order cancels a linear drift.
                 seconds_a = baseline(images)
-                seconds_b, results = 0.0, []
+                seconds_b, results = 0.0, list[PageResult]()
                 for half in (0, 1):
                     settings = base_settings.model_copy(update={"cache_dir": root / f"cache-{run}-{half}"})  # cold
                     workdir = root / f"work-{run}-{half}"

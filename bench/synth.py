@@ -79,7 +79,7 @@ def draw_seal(size_px: int, text: str = "数字科技有限公司") -> Image.Ima
         y = centre + radius * math.sin(angle)
         glyph = Image.new("RGBA", (size_px // 6, size_px // 6), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((0, 0), char, font=font, fill=red)
-        glyph = glyph.rotate(-math.degrees(angle) - 90, resample=Image.BICUBIC, expand=True)
+        glyph = glyph.rotate(-math.degrees(angle) - 90, resample=Image.Resampling.BICUBIC, expand=True)
         seal.alpha_composite(glyph, (int(x - glyph.width / 2), int(y - glyph.height / 2)))
     return seal
 
@@ -147,7 +147,7 @@ def scan(
 ) -> SynthPage:
     """Degrade an upright page as a scanner would; the result carries its own truth."""
     rng = random.Random(seed)
-    image = page.image.rotate(skew_deg, resample=Image.BICUBIC, expand=False, fillcolor="white")
+    image = page.image.rotate(skew_deg, resample=Image.Resampling.BICUBIC, expand=False, fillcolor="white")
     array = np.asarray(image, dtype=np.float32)
     if grey_paper:
         array = 70 + array * 0.62  # washed-out contrast: paper ~228, ink ~70
@@ -158,7 +158,7 @@ def scan(
         array = array * shadow[None, :, None]
     if noise:
         np_rng = np.random.default_rng(rng.randrange(1 << 30))
-        array = array + np_rng.normal(0, noise, array.shape)
+        array = array + np_rng.normal(0, noise, array.shape).astype(np.float32)
     image = Image.fromarray(np.clip(array, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.4))
     if rotation:
         image = image.rotate(-rotation, expand=True)  # PIL turns counter-clockwise; stored = upright turned clockwise

@@ -27,19 +27,20 @@ from models import (
     ResourceYear,
     ServiceYear,
 )
+from models.codes import is_valid_credit_code
 from models.page import Page, Word
 from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
 from pipeline.result import Extracted
-from pipeline.tables.appendix import Layout, iter_rows, ocr_engine
+from pipeline.tables.appendix import Layout, iter_rows, ocr_engine, second_reader
 from pipeline.tables.cells import CellText, chars_of, confidence_of, lines_of
 from pipeline.tables.finder import REREAD_BELOW, cell_reader, find_tables
 from pipeline.tables.form import FormRow, Found, Labels, Value, find_labels, form_rows, value_right_of
 from pipeline.tables.geometry import Cell, Frame
 from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
 from pipeline.tables.labels import label_end, label_score
-from pipeline.tables.values import FieldValue, provenance_of, round_box
+from pipeline.tables.values import FieldValue, provenance_of, round_box, second_opinion
 
 # --- the basic-info form ----------------------------------------------------------------
 
@@ -127,6 +128,14 @@ class FormReader:
         self.rows = form_rows(pages, ocr_engine(pages, settings), settings.low_confidence)
         self.found = find_labels(self.rows, FORM)
         self.sink = Sink(settings)
+        self.second = second_reader(settings)
+
+    def field(self, value: Value, kind: str) -> FieldValue | None:
+        """The value typed; on a scan, a number or date that does not validate is read again by the second engine."""
+        field = _field(value, kind)
+        page = self.pages.get(value.page)
+        read = self.second(page) if field is not None and page is not None else None
+        return field if read is None or field is None else second_opinion(field, kind, "万元", read)
 
     def first(self, key: str) -> Found | None:
         return next((f for f in self.found if f.key == key), None)
@@ -144,7 +153,7 @@ class FormReader:
                  "registered_address": "text", "main_industries": "industries"}
         for name, kind in kinds.items():
             value = self.value(name)
-            field = _field(value, kind) if value else None
+            field = self.field(value, kind) if value else None
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
         self._credit_code(lead)
@@ -158,10 +167,24 @@ class FormReader:
             return
         provenance = provenance_of(value.cells, value.page)
         reading = normalise.parse_credit_code(value.text, repair=provenance.source == "ocr")
+        if provenance.source == "ocr" and (reading is None or not is_valid_credit_code(reading.value)):
+            reading = self._credit_code_second_reading(value.page, provenance.bbox) or reading
         if reading is not None and reading.repaired_from is not None:
             provenance = provenance.model_copy(update={"repaired_from": reading.repaired_from})
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
                                          FieldValue(reading.value if reading else None, value.text, provenance))
+
+    def _credit_code_second_reading(self, page_number: int, bbox: Sequence[float] | None) -> Any:
+        """A code whose check character fails is read again by the second engine; kept only if that one validates."""
+        page = self.pages.get(page_number)
+        read = self.second(page) if page is not None and bbox is not None else None
+        if read is None or bbox is None:
+            return None
+        for text, _confidence in read(tuple(bbox)):  # type: ignore[arg-type]
+            other = normalise.parse_credit_code(text, repair=True)
+            if other is not None and is_valid_credit_code(other.value):
+                return other
+        return None
 
     def _checkbox(self, key: str, options: Sequence[str]) -> tuple[CheckboxReading, Value] | None:
         value = self.value(key)
@@ -262,7 +285,7 @@ class FormReader:
                 continue
             table, name = at.key.split(".")
             for index, value in enumerate(self._year_values(row, at, columns)):
-                field = _field(value, YEAR_KINDS[name]) if value is not None else None
+                field = self.field(value, YEAR_KINDS[name]) if value is not None else None
                 if field is not None:
                     tables[table][index][name] = self.sink.put(f"basic_info.{table}[{index}].{name}", field)
         return ([FinanceYear(**v) for v in tables["finance"]],  # type: ignore[arg-type]
@@ -514,9 +537,10 @@ def extract_recommendation(pages: list[Page], settings: Settings) -> Extracted[R
     sink = Sink(settings)
     readable = [p for p in pages if not p.error]
     letters = [p for p in readable if p.role == "recommendation_letter" or "现推荐" in p.text]
-    tables = [p for p in readable if p.role == "recommendation_table" or ("推荐表" in p.text and p not in letters)]
+    # A one-page scan holds the letter and the 推荐表 under it: a letter page is searched for the table too.
+    tables = [p for p in readable if p.role == "recommendation_table" or "推荐表" in p.text]
     recommendation = Recommendation()
-    for page in [*tables, *letters]:
+    for page in [*tables, *(p for p in letters if p not in tables)]:
         province = province_of(_page_text(page))
         if province:
             recommendation.province = province

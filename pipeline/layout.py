@@ -25,6 +25,7 @@ FUZZY_CUTOFF = 80.0  # rapidfuzz partial_ratio needed for a cue of EXACT_BELOW+ 
 EXACT_BELOW = 8  # shorter cues must occur exactly: one wrong character in "二、建设方案" is "建设方案"
 HEAD_SHARE = 0.4  # title cues count in the top 40% of the page ...
 HEAD_CHARS = 220  # ... and within its first characters in reading order
+PROSE_RUN = 15  # a word (run on one line) this long is a line of a paragraph, not a table cell
 
 
 @dataclass(frozen=True)
@@ -120,14 +121,18 @@ class PageView:
     head: str
     verticals: int
     has_marks: bool
+    prose_share: float  # share of the text in long runs (paragraph lines, not table cells)
 
     @classmethod
     def of(cls, page: Page) -> PageView:
+        lengths = [len(normalise(w.text)) for w in page.words]
+        total = sum(lengths)
         return cls(
             text=normalise(page.text),
             head=normalise(head_text(page.words, page.height)),
             verticals=len({round(line.x0 / 6) for line in page.lines if line.x0 == line.x1}),
             has_marks=bool(page.images or page.seal_path),
+            prose_share=sum(n for n in lengths if n >= PROSE_RUN) / total if total else 0.0,
         )
 
 
@@ -165,10 +170,10 @@ def classify(page: Page) -> tuple[str | None, float]:
 def continuation(page: Page, previous: str | None) -> str:
     """Role of a page without a title of its own, from the page before it."""
     view = PageView.of(page)
+    if previous == "plan" and view.prose_share >= 0.6:
+        return "plan"
     if previous in TABLE_ROLES and view.verticals >= 2:
         return previous
-    if previous == "plan" and view.verticals < 2:
-        return "plan"
     if previous in SPILLING_ROLES:
         return previous
     return "other"

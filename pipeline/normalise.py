@@ -209,6 +209,10 @@ def parse_daxie_amount(text: str | None, header_unit: str | None = "万元") -> 
     return _round(integer * (amount_unit_factor(header_unit) or 1.0))
 
 
+# A number, then one CJK character that is no unit, then 元: OCR's reading of 万元 or 亿元.
+_GARBLED_UNIT = re.compile(r"\d\s*[\u4e00-\u9fff](?<![万亿千百仟佰拾])\s*[元圆]")
+
+
 def parse_amount(text: str | None, header_unit: str | None = "万元") -> float | None:
     """An amount → 万元.  The unit written in the value wins over the column header's."""
     if not text:
@@ -216,6 +220,8 @@ def parse_amount(text: str | None, header_unit: str | None = "万元") -> float 
     number = first_number(text)
     if number is None:
         return parse_daxie_amount(text, header_unit)
+    if _GARBLED_UNIT.search(nfkc(text)):
+        return None  # "2.553方元": the unit (万? 亿?) is misread, and with it the value's scale
     factor = amount_unit_factor(text) or amount_unit_factor(header_unit) or 1.0
     return _round(number * factor)
 
@@ -388,7 +394,7 @@ def parse_email(text: str | None) -> str | None:
 
 # --- industries ----------------------------------------------------------------------
 
-_INDUSTRY_SEPARATORS = re.compile(r"[、，,/／;；]+")
+_INDUSTRY_SEPARATORS = re.compile(r"[、丶，,/／;；]+")  # 丶 is how OCR often reads 、
 _INDUSTRY_CONJUNCTIONS = re.compile(r"[和及与]")
 
 
@@ -472,6 +478,8 @@ def parse_industries(text: str | None) -> list[str]:
             pieces = _split_on_spaces(chunk)
         for piece in pieces:
             piece = _strip_industry(piece)
+            if len(piece) == 1 and not _known_industry(piece):
+                continue  # no industry is one character: a stray from the next cell or a misread mark
             if piece:
                 canonical = canonical_industry(piece)
                 if canonical not in names:

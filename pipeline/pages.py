@@ -1,7 +1,8 @@
 """Read a file into a `Document`: the entry point every later stage starts from.
 
     ingest (this process)  ->  per scanned page, in worker processes:
-                               pixels -> clean-up -> OCR (cached)  ->  small PageResult
+                               pixels -> clean-up -> OCR (cached) -> re-read of uncertain
+                               words by a second engine (Tesseract pages only) -> PageResult
                            ->  merge results, classify page roles
 
 Workers get a `PageJob` (paths and numbers, never pixels) and return a `PageResult`;
@@ -38,6 +39,7 @@ from pipeline.layout import assign_roles
 from pipeline.ocr import OcrEngine, OcrError, get_engine
 from pipeline.ocr.cache import CachedEngine
 from pipeline.ocr.orient import osd_orientation
+from pipeline.ocr.reread import reread
 from pipeline.preprocess import Cleaned, clean_page
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -79,12 +81,20 @@ class PageResult:
 _ENGINES: dict[tuple[str, str], OcrEngine] = {}
 
 
-def _engine_for(settings: Settings) -> OcrEngine:
-    """One engine per worker process and settings, so models load once per process."""
-    key = (settings.engine, settings.model_dump_json())
+def _engine_for(settings: Settings, name: str | None = None) -> OcrEngine:
+    """One engine per worker process, name and settings, so models load once per process."""
+    key = (name or settings.engine, settings.model_dump_json())
     if key not in _ENGINES:
-        _ENGINES[key] = get_engine(settings)
+        _ENGINES[key] = get_engine(settings, name)
     return _ENGINES[key]
+
+
+def _second_engine(settings: Settings, first: OcrEngine) -> OcrEngine | None:
+    """The engine that re-reads uncertain words, unless off or the same as the page engine."""
+    name = settings.reread_engine
+    if name == "none" or settings.reread_below <= 0 or name == first.name:
+        return None
+    return _engine_for(settings, name)
 
 
 def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
@@ -105,6 +115,10 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
             before = _calls(chosen)
             result.words = read_words(chosen, cleaned, job.source.dpi, result.lines)
             result.ocr_calls = _calls(chosen) - before
+            second = None if engine is not None else _second_engine(job.settings, chosen)
+            if second is not None:
+                image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
+                result.words = reread(result.words, image, job.source.dpi, second, job.settings.reread_below)
     except OcrError as error:
         result.error = f"OCR failed: {error}"
     except (OSError, ValueError, MemoryError, cv2.error) as error:

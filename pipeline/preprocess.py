@@ -45,17 +45,20 @@ def red_ink(rgb: np.ndarray) -> np.ndarray:
     """Mask (255) of red or pink seal ink: red well above both green and blue, not too dark.
 
     Black text under a seal stays out of the mask because all its channels are low.
+    (Saturating uint8 OpenCV arithmetic: several times quicker than numpy int16 here.)
     """
-    r, g, b = (rgb[..., i].astype(np.int16) for i in range(3))
-    redness = r - np.maximum(g, b)
-    mask = ((redness > 45) & (r > 110)).astype(np.uint8) * 255
+    red, green, blue = cv2.split(rgb)
+    redness = cv2.subtract(red, cv2.max(green, blue))
+    mask = cv2.bitwise_and(
+        cv2.threshold(redness, 45, 255, cv2.THRESH_BINARY)[1], cv2.threshold(red, 110, 255, cv2.THRESH_BINARY)[1]
+    )
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
 def is_colour_page(rgb: np.ndarray) -> bool:
     """True when a noticeable number of pixels are clearly coloured (a grey scan saved as RGB is not)."""
-    sample = rgb[::4, ::4]  # a sparse sample is enough to see colour; no resize needed
-    spread = sample.max(axis=2).astype(np.int16) - sample.min(axis=2)
+    sample = cv2.resize(rgb, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_NEAREST)  # a sparse sample will do
+    spread = cv2.subtract(sample.max(axis=2), sample.min(axis=2))
     return float((spread > 60).mean()) > 0.0005
 
 
@@ -136,9 +139,9 @@ def print_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | Non
     """
     base = grey
     if rgb is not None and seal is not None and seal.any():
-        grown = cv2.dilate(seal, np.ones((3, 3), np.uint8)) > 0
+        grown = cv2.dilate(seal, np.ones((3, 3), np.uint8))
         base = grey.copy()
-        base[grown] = rgb[..., 0][grown]
+        cv2.copyTo(np.ascontiguousarray(rgb[..., 0]), grown, base)
     return flatten(base)
 
 
@@ -159,19 +162,20 @@ def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None
 
 
 def find_rules(flat: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Line]]:
-    """Rule pixels (255) and rules (px) longer than ~0.5 inch, by morphological opening.
+    """Rule pixels (255) and rules (px) longer than half an inch, by morphological opening.
 
     Horizontal and vertical rules are opened separately, so a table grid gives one line
-    per stretch of border rather than one blob.
+    per stretch of border rather than one blob.  Shorter limits catch the borders of
+    single-line rows but also the long strokes of 24 pt titles (measured: worse OCR).
     """
-    binary = (flat < 160).astype(np.uint8) * 255
-    length = max(10, round(0.5 * dpi))
+    binary = cv2.threshold(flat, 159, 255, cv2.THRESH_BINARY_INV)[1]
     mask = np.zeros_like(binary)
     found: list[Line] = []
+    length = max(8, round(0.5 * dpi))
     for horizontal in (True, False):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
         opened = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
-        mask |= opened
+        mask = cv2.bitwise_or(mask, opened)
         count, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
         for x, y, w, h, _ in stats[1:count]:
             if horizontal:

@@ -252,6 +252,9 @@ def test_industry_aliases_and_unknown() -> None:
     assert parse_industries("装备制造、电子 信息制造，新能源等") == ["机械", "电子信息制造", "新能源"]
     assert parse_industries("机械和汽车行业") == ["机械", "汽车"]
     assert parse_industries("") == []
+    # OCR's 丶 for 、, and a lone character strayed in from the next cell
+    assert parse_industries("钢铁丶电力装备") == ["钢铁", "电力装备"]
+    assert parse_industries("纺织、有色\n司") == ["纺织", "有色"]
 
 
 cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
@@ -275,3 +278,8 @@ def test_clean_name_properties(text: str) -> None:
 def test_clean_name_nfkc(text: str) -> None:
     cleaned = clean_name(text) or ""
     assert not any("\uff10" <= char <= "\uff5a" for char in cleaned)
+
+
+def test_amount_with_a_misread_unit_is_not_guessed() -> None:
+    assert parse_amount("2.553方元") is None
+    assert parse_amount("1,282.7 万元") == 1282.7 and parse_amount("500元") == 0.05

@@ -187,3 +187,36 @@ def test_rapidocr_reads_a_line() -> None:
 
     words = RapidOcrEngine().read_region(_line_image("服务企业名称"), dpi=200)
     assert "".join(w.text for w in words) == "服务企业名称"
+
+
+class SecondOpinion(CountingEngine):
+    """Reads every crop as one confident line, and remembers the crops' sizes."""
+
+    name = "second"
+
+    def __init__(self, text: str, confidence: float) -> None:
+        super().__init__()
+        self.text, self.confidence, self.shapes = text, confidence, []
+
+    def recognise(self, image: np.ndarray, mode: Mode, dpi: float) -> list[list[Glyph]]:
+        self.calls += 1
+        self.shapes.append(image.shape)
+        assert mode == "line"
+        return [[Glyph(self.text, (0, 0, image.shape[1], image.shape[0]), self.confidence)]]
+
+
+def test_uncertain_words_are_reread_and_replaced_when_the_second_reading_is_surer() -> None:
+    from models.page import Word
+    from pipeline.ocr.reread import reread
+
+    image = np.full((400, 600), 255, np.uint8)
+    words = [Word("合同编亏", (36, 36, 108, 54), 0.42), Word("杭州数智科技", (36, 72, 144, 90), 0.97)]
+    second = SecondOpinion("合同编号", 0.98)
+    out = reread(words, image, 144, second, below=0.9)
+    assert [w.text for w in out] == ["合同编号", "杭州数智科技"]
+    assert out[0].bbox == words[0].bbox and out[0].confidence == 0.98
+    assert second.calls == 1
+    height, width = second.shapes[0]
+    assert height > 36 and width > 144, "the crop has a margin around the word (72..216 x 72..108 px)"
+    unsure = SecondOpinion("合同", 0.3)
+    assert reread(words, image, 144, unsure, below=0.9)[0].text == "合同编亏", "a less sure reading is not taken"

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from models import Provenance
 from models.page import Word
 from pipeline.config import Settings
 from pipeline.tables import extract_appendix, find_tables
@@ -14,6 +15,7 @@ from pipeline.tables.cells import split_word
 from pipeline.tables.debug import draw_finding
 from pipeline.tables.finder import text_table
 from pipeline.tables.geometry import Rule, bridge_gaps, build_grid, merge_rules
+from pipeline.tables.values import FieldValue, second_opinion, typed, well_formed
 from tests.fixtures.tables.synth import Defects, SCell, Sheet, STable, render
 from tests.fixtures.tables.textpdf import make_pdf, page_from_pdf
 
@@ -24,6 +26,7 @@ SETTINGS = Settings(cache_dir=None)
 def no_ocr_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     """Drawn pages come with exact words; tests that re-read cells pass their own engine."""
     monkeypatch.setattr("pipeline.tables.appendix.ocr_engine", lambda pages, settings: None)
+    monkeypatch.setattr("pipeline.tables.appendix.second_reader", lambda settings: lambda page: None)
 
 
 def product_table(y: float = 120.0) -> STable:
@@ -90,6 +93,19 @@ def test_word_across_a_cell_edge_is_cut() -> None:
     pieces = split_word(word, [20.0])
     assert [p.text for p in pieces] == ["甲乙", "丙丁"]
     assert pieces[0].bbox[2] == pytest.approx(20.0)
+
+
+def test_digit_and_cjk_across_a_cell_edge_are_cut_by_width() -> None:
+    """A 序号 digit read together with its name: the digit is half as wide as a CJK character."""
+    # "3" is ~5.5 pt wide, each CJK character 10 pt: the column edge sits after the digit.
+    word = Word("3台州锐星", (0.0, 0.0, 45.5, 10.0))
+    assert [p.text for p in split_word(word, [7.0])] == ["3", "台州锐星"]
+
+
+def test_a_word_box_overshooting_an_edge_by_under_a_character_is_not_cut() -> None:
+    """OCR pads a line's box: a name's first character must not be cut off into the column before."""
+    word = Word("绿色低碳数字化", (248.5, 0.0, 329.5, 18.0))  # ~11.6 pt a character
+    assert [p.text for p in split_word(word, [257.6])] == ["绿色低碳数字化"]
 
 
 # --- drawn scans --------------------------------------------------------------------------
@@ -273,3 +289,37 @@ def test_sure_cells_are_not_reread(tmp_path: Path) -> None:
     engine = FakeEngine("x", 0.99)
     find_tables(page, engine, low_confidence=0.6)
     assert engine.calls == 0  # sure readings, and the empty cells hold no ink
+
+
+# --- a second engine for values that do not validate ----------------------------------------
+
+
+def _value(raw: str, kind: str, confidence: float = 0.95) -> FieldValue:
+    provenance = Provenance(page=1, bbox=[0.0, 0.0, 50.0, 20.0], confidence=confidence, source="ocr")
+    return FieldValue(value=typed(raw, kind, "万元"), raw=raw, provenance=provenance)
+
+
+def test_second_engine_fills_an_empty_or_garbled_number() -> None:
+    def read(box: object) -> list[tuple[str, float]]:
+        return [("1.282.7发元", 0.80), ("1.282.7万元", 0.86)]
+
+    fixed = second_opinion(_value("122.元", "amount", 0.65), "amount", "万元", read)
+    assert fixed.value == pytest.approx(1282.7) and fixed.provenance.confidence == pytest.approx(0.86)
+    # A count the page missed, read with dust around it.
+    filled = second_opinion(_value("", "int", 1.0), "int", None, lambda box: [(".96.", 0.9)])
+    assert filled.value == 96
+
+
+def test_second_engine_never_replaces_with_what_does_not_validate() -> None:
+    weak = [("2.33", 0.4), ("计中坦单位", 0.9)]
+    assert second_opinion(_value("", "int", 1.0), "int", None, lambda box: weak).value is None
+    sure = _value("242", "int", 0.99)
+    assert second_opinion(sure, "int", None, lambda box: [("243", 0.999)]) is sure  # not doubtful: not read again
+    assert well_formed("2024年3月5日", "date") and not well_formed("2024年12月24日2", "date")
+
+
+def test_amount_read_with_a_point_for_a_comma_is_read_again() -> None:
+    ambiguous = _value("2.680万元", "amount", 0.99)
+    assert second_opinion(ambiguous, "amount", "万元", lambda box: [("2,680万元", 0.97)]).value == 2680.0
+    assert second_opinion(_value("141,61", "amount", 0.99), "amount", "万元",
+                          lambda box: [("1471.63万元", 0.99)]).value == pytest.approx(1471.63)

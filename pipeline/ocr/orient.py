@@ -88,9 +88,10 @@ def _is_sideways(binary: np.ndarray, size: float) -> tuple[bool, float, list[tup
 
 @functools.cache
 def _direction_model() -> Any:
+    import rapidocr_onnxruntime
     from rapidocr_onnxruntime.ch_ppocr_cls import TextClassifier
 
-    package = Path(__import__("rapidocr_onnxruntime").__file__).parent
+    package = Path(str(rapidocr_onnxruntime.__file__)).parent
     return TextClassifier(
         {
             "intra_op_num_threads": 1,

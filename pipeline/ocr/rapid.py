@@ -67,7 +67,7 @@ def result_to_lines(result: Sequence[Sequence[Any]] | None) -> list[list[Glyph]]
 
 
 class RapidOcrEngine(OcrEngine):
-    """Detection + recognition per page; a one-line strip is recognised without detection."""
+    """Detection + recognition for a page or block; a one-line strip is recognised without detection."""
 
     name = "rapidocr"
 
@@ -83,16 +83,16 @@ class RapidOcrEngine(OcrEngine):
         bgr = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
         model = _model(self.det_side)
         try:
-            result, _ = model(bgr, return_word_box=True)
-            if not result and mode == "line":
+            if mode == "line":
                 return self._recognise_strip(model, bgr)
+            result, _ = model(bgr, return_word_box=True)
         except Exception as error:  # onnxruntime raises its own types; any failure is this image's
             raise OcrError(f"rapidocr failed: {error}") from error
         return result_to_lines(result)
 
     @staticmethod
     def _recognise_strip(model: Any, bgr: np.ndarray) -> list[list[Glyph]]:
-        """Detection finds nothing in very tight crops; recognise the strip as one line."""
+        """A strip holding one line: recognition alone (detection adds time and misses tight crops)."""
         result, _ = model(bgr, use_det=False, use_cls=False)
         if not result:
             return []

@@ -53,7 +53,8 @@ def parse_tsv(tsv: str) -> list[TsvRow]:
             continue
         text = fields[11] if len(fields) > 11 else ""
         # level, page_num (dropped: one image is one page), block, par, line, word, left, top, width, height
-        rows.append(TsvRow(numbers[0], *numbers[2:6], *numbers[6:10], conf, text))
+        level, _, block, par, line, word, left, top, width, height = numbers
+        rows.append(TsvRow(level, block, par, line, word, left, top, width, height, conf, text))
     return rows
 
 

@@ -11,17 +11,19 @@ empty 类别 continues the one above (a merged cell cut by a page break).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from models import Appendix, Check, Provenance
-from models.page import Page
+from models.page import Box, Page
 from pipeline.config import Settings
 from pipeline.result import Extracted
+from pipeline.tables import pixels
 from pipeline.tables.cells import CellText, Table
 from pipeline.tables.finder import find_tables, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
-from pipeline.tables.values import FieldValue, read_value
+from pipeline.tables.reread import SecondReader
+from pipeline.tables.values import FieldValue, read_value, second_opinion
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +132,12 @@ def _is_total(cells: Sequence[CellText]) -> bool:
     return first in ("合计", "总计", "小计", "合 计")
 
 
-def iter_rows(table: Table, layout: Layout, start: int) -> Iterator[dict[str, FieldValue]]:
-    """Data rows (field → value) from grid row `start` on, until a note row ends the table."""
+def iter_rows(table: Table, layout: Layout, start: int,
+              read: Callable[[Box], Sequence[tuple[str, float]]] | None = None) -> Iterator[dict[str, FieldValue]]:
+    """Data rows (field → value) from grid row `start` on, until a note row ends the table.
+
+    With `read` (a second engine on the page), a number or date that does not validate is read again.
+    """
     spec = layout.spec
     for index in range(start, table.grid.n_rows):
         cells = table.row(index)
@@ -146,7 +152,11 @@ def iter_rows(table: Table, layout: Layout, start: int) -> Iterator[dict[str, Fi
                 continue
             hits = [c for c in cells if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
             if hits:
-                values[column.field] = read_value(hits, column, table.page, layout.units.get(column.field), spec)
+                unit = layout.units.get(column.field)
+                value = read_value(hits, column, table.page, unit, spec)
+                if read is not None:
+                    value = second_opinion(value, column.kind, unit, read)
+                values[column.field] = value
         content = [v for name, v in values.items() if name not in ("category", "seq")]
         if all(v.raw.strip() in _PLACEHOLDERS for v in content):
             continue  # a blank template row (its 序号 or 类别 may be printed)
@@ -158,6 +168,7 @@ class Walker:
     """Walks tables in document order, remembering the table in progress."""
 
     collector: Collector
+    second: Callable[[Page], Callable[[Box], Sequence[tuple[str, float]]] | None] = lambda page: None
     current: Layout | None = None
     learned: dict[str, Layout] = field(default_factory=dict)
 
@@ -168,15 +179,15 @@ class Walker:
             layout = Layout.of(table, header)
             self.learned[layout.spec.key] = layout
             self.current = layout
-            self._read(table, layout, header.row + 1)
+            self._read(table, page, layout, header.row + 1)
             return
         continued = self._headerless(table, page, first_on_page)
         if continued is not None:
             self.current = continued
-            self._read(table, continued, 0)
+            self._read(table, page, continued, 0)
 
-    def _read(self, table: Table, layout: Layout, start: int) -> None:
-        for values in iter_rows(table, layout, start):
+    def _read(self, table: Table, page: Page, layout: Layout, start: int) -> None:
+        for values in iter_rows(table, layout, start, self.second(page)):
             self.collector.add_row(layout.spec, values)
 
     def _headerless(self, table: Table, page: Page, first_on_page: bool) -> Layout | None:
@@ -212,6 +223,33 @@ def ocr_engine(pages: Sequence[Page], settings: Settings) -> object | None:
         return None
 
 
+def second_reader(settings: Settings) -> Callable[[Page], Callable[[Box], Sequence[tuple[str, float]]] | None]:
+    """Per page, a reader of single cells with the second engine (RapidOCR), for scanned pages only."""
+    engine: object | None = None
+    readers: dict[int, SecondReader | None] = {}
+
+    def for_page(page: Page) -> Callable[[Box], Sequence[tuple[str, float]]] | None:
+        nonlocal engine
+        if page.kind == "text" or not page.dpi or settings.reread_engine == "none":
+            return None
+        if page.number not in readers:
+            path = page.print_path or page.image_path
+            image = pixels.load_grey(path) if path is not None else None
+            if engine is None and image is not None:
+                try:
+                    from pipeline.ocr import get_engine
+
+                    engine = get_engine(settings, name=settings.reread_engine)
+                except Exception as error:  # no second engine: values keep their first reading
+                    log.warning("no second OCR engine for cells: %s", error)
+                    engine = False
+            readers[page.number] = SecondReader(image, page.scale, page.dpi, engine) if image is not None and engine else None
+        reader = readers[page.number]
+        return None if reader is None else reader.read
+
+    return for_page
+
+
 def page_tables(page: Page, engine: object | None, settings: Settings) -> list[Table]:
     """The page's tables; on an appendix page with no rules at all, a table made from text alone."""
     tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW).tables
@@ -225,7 +263,7 @@ def page_tables(page: Page, engine: object | None, settings: Settings) -> list[T
 def extract_appendix(pages: list[Page], settings: Settings) -> Extracted[Appendix]:
     """The six appendix tables of an application, rows in document order, every cell with provenance."""
     engine = ocr_engine(pages, settings)
-    walker = Walker(Collector(settings))
+    walker = Walker(Collector(settings), second_reader(settings))
     for page in pages:
         if page.error or page.role in SKIP_ROLES:
             continue

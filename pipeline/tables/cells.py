@@ -76,21 +76,44 @@ def _centre(box: Box) -> tuple[float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
 
 
+def char_width(char: str) -> float:
+    """A character's width relative to a CJK character: Latin letters, digits and ASCII marks are about half."""
+    if char.isspace():
+        return 0.3
+    return 0.55 if ord(char) < 0x2E80 else 1.0
+
+
 def split_word(word: Word, cuts: Sequence[float]) -> list[Word]:
-    """Cut a word (table-frame box) at x positions inside it, in proportion to its characters."""
+    """Cut a word (table-frame box) at x positions inside it, in proportion to its characters' widths."""
     text = word.text
     x0, top, x1, bottom = word.bbox
     if len(text) < 2 or x1 <= x0:
         return [word]
-    step = (x1 - x0) / len(text)
+    widths = [char_width(char) for char in text]
+    unit = (x1 - x0) / sum(widths)
+    edges = [x0]  # left edge of each character, then the word's right edge
+    for width in widths:
+        edges.append(edges[-1] + width * unit)
+    # Where Latin/digits meet CJK near the cut, cut there: OCR joins a 序号 and its name into one word
+    # with the blank between them inside its box, which throws a proportional cut off by a character.
+    boundaries = [i for i in range(1, len(text)) if (widths[i - 1] == 1.0) != (widths[i] == 1.0)
+                  and not text[i - 1].isspace() and not text[i].isspace()]
+    boundaries += [i for i in range(1, len(text)) if text[i - 1].isspace() != text[i].isspace()]
     pieces: list[Word] = []
     start = 0
     for cut in sorted(cuts):
-        index = round((cut - x0) / step)
+        index = min(range(len(edges)), key=lambda i: abs(edges[i] - cut))
+        near = [i for i in boundaries if abs(edges[i] - cut) <= 1.5 * unit]
+        if near:
+            index = min(near, key=lambda i: abs(edges[i] - cut))
+        elif (index - start == 1 and widths[start] == 1.0) or (len(text) - index == 1 and widths[-1] == 1.0):
+            # One CJK character cut off the end of a word: the word's box overshoots its ink (OCR pads
+            # line boxes), so a name's first or last character would land in the next column.
+            continue
         if start < index < len(text):
-            pieces.append(replace(word, text=text[start:index], bbox=(x0 + start * step, top, x0 + index * step, bottom)))
+            pieces.append(replace(word, text=text[start:index], bbox=(edges[start], top, edges[index], bottom)))
             start = index
-    pieces.append(replace(word, text=text[start:], bbox=(x0 + start * step, top, x1, bottom)))
+    pieces.append(replace(word, text=text[start:], bbox=(edges[start], top, x1, bottom)))
     return [piece for piece in pieces if piece.text.strip()]
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from models.page import Box, Word
-from pipeline.tables.cells import CellText, cell_text
+from pipeline.tables.cells import CellText, cell_text, lines_of
 from pipeline.tables.geometry import Frame
 
 INSET_PT = 2.0  # keep the cell's own rules out of its crop
@@ -141,3 +141,63 @@ def _batches(chosen: list[tuple[int, CellText, tuple[int, int, int, int]]]) -> l
         batches[-1].append(item)
         height += size
     return batches
+
+
+# --- a second engine for cells whose reading does not validate -----------------------------
+
+RULE_SHARE = 0.5  # a crop row/column inked more than this is a leftover rule, not text
+SECOND_PAD_PX = 8
+
+
+def ink_box(image: np.ndarray, crop: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """The inked part of a crop (page pixels), leftover rules along its edges ignored; None when blank."""
+    x0, y0, x1, y1 = crop
+    ink = image[y0:y1, x0:x1] < INK_LEVEL
+    if not ink.size:
+        return None
+    ink = ink.copy()
+    ink[ink.mean(axis=1) > RULE_SHARE, :] = False
+    ink[:, ink.mean(axis=0) > RULE_SHARE] = False
+    rows, cols = np.flatnonzero(ink.sum(axis=1) > 0), np.flatnonzero(ink.sum(axis=0) > 0)
+    if rows.size == 0 or ink.sum() < 12:  # a few specks are noise, not a character
+        return None
+    return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
+
+
+@dataclass
+class SecondReader:
+    """Reads single cells of one page with a second engine (on the inked part of the cell, on white)."""
+
+    image: np.ndarray
+    scale: float
+    dpi: float
+    engine: object
+
+    def read(self, box: Box) -> tuple[str, float] | None:
+        """The cell's text and confidence (lines joined with "\\n"), or None when blank or unreadable."""
+        crop = _crop_box(box, self.scale, self.image.shape)
+        inked = ink_box(self.image, crop) if crop is not None else None
+        if inked is None:
+            return []
+        x0, y0, x1, y1 = inked
+        region = self.image[y0:y1, x0:x1]
+        # As scanned, then ink only on white (the grey remains of a seal or of the background read as
+        # strokes, but binarising adds specks): the caller keeps the reading that validates.
+        binary = np.where(region < INK_LEVEL, 0, 255).astype(np.uint8)
+        return [r for r in (self._read(region), self._read(binary)) if r is not None]
+
+    def _read(self, region: np.ndarray) -> tuple[str, float] | None:
+        pad = SECOND_PAD_PX
+        canvas = np.full((region.shape[0] + 2 * pad, region.shape[1] + 2 * pad), 255, np.uint8)
+        canvas[pad:pad + region.shape[0], pad:pad + region.shape[1]] = region
+        try:
+            words = list(self.engine.read_region(canvas, (0, 0, canvas.shape[1], canvas.shape[0]),  # type: ignore[attr-defined]
+                                                 dpi=self.dpi))
+        except Exception:  # any engine failure: no second opinion
+            return None
+        words = [w for w in words if w.text.strip()]
+        if not words:
+            return None
+        text = "\n".join("".join(w.text for w in line) for line in lines_of(words))
+        return text, min(w.confidence for w in words)
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from models import Check, Provenance
@@ -73,10 +73,13 @@ def typed(raw: str, kind: str, unit: str | None = None, categories: Sequence[str
         return normalise.parse_amount(flat, header_unit=unit or "万元")
     if kind in ("int", "seq"):
         return normalise.parse_int(flat)
+    if kind == "percent":
+        return normalise.parse_percent(flat)
     if kind == "industries":
         return normalise.parse_industries(raw)
     if kind == "code":
-        return re.sub(r"\s+", "", normalise.nfkc(flat)) or None
+        # A rule's remains ("|") or dust ("。") at either end is not part of a number.
+        return re.sub(r"\s+", "", normalise.nfkc(flat)).strip(_SPECKS + "|") or None
     if kind == "category":
         name = normalise.clean_name(raw.replace("\n", ""))
         if name and categories:
@@ -92,3 +95,79 @@ def read_value(cells: Sequence[CellText], column: Column, page: int, unit: str |
     raw = _text(cells)
     value = typed(raw, column.kind, unit, spec.categories)
     return FieldValue(value=value, raw=raw, provenance=provenance_of(cells, page))
+
+
+# --- validation, and a second engine's reading where the first does not validate -----------
+
+_WELL_FORMED = {
+    # Thousands commas (or points OCR read for them) in threes, or none; "2.680" (a comma read as a point) is ambiguous, see _ambiguous.
+    "amount": re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d+)(?:\.\d+)?(?:万元|元|万)?"),
+    "int": re.compile(r"\d+(?:人次|人|家|个|名|项|次)?"),
+    "seq": re.compile(r"\d+"),
+    "percent": re.compile(r"\d+(?:\.\d+)?%?"),
+    "date": re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日?|([/.\-])\d{1,2}\1\d{1,2})"),
+}
+SECOND_BELOW = 0.95  # a well-formed reading less sure than this is still read again
+SECOND_FLOOR = 0.6  # a second reading less sure than this is not taken
+_SPECKS = ".,;:'\"`·。，、；：‘’“”"  # dust read as punctuation at either end of a short value
+
+
+def _squeezed(raw: str, kind: str) -> str:
+    flat = re.sub(r"\s+", "", normalise.nfkc(raw))
+    # A leading point is dust (no amount is written ".5"); a trailing one is dust for every kind.
+    return flat.strip(_SPECKS) if kind != "amount" else flat.lstrip(_SPECKS).rstrip(_SPECKS)
+
+
+def well_formed(raw: str, kind: str) -> bool:
+    """The text is exactly what a value of `kind` looks like (no stray or misread characters)."""
+    pattern = _WELL_FORMED.get(kind)
+    return pattern is not None and bool(pattern.fullmatch(_squeezed(raw, kind)))
+
+
+def doubtful(value: FieldValue, kind: str, unit: str | None = None) -> bool:
+    """A value of a checkable kind that did not parse, is oddly written, or was read unsurely."""
+    if kind not in _WELL_FORMED:
+        return False
+    confidence = value.provenance.confidence
+    return (value.value is None or not well_formed(value.raw, kind)
+            or (confidence is not None and confidence < SECOND_BELOW)
+            or (kind == "amount" and (_unit_conflict(value.raw, unit) or _ambiguous(value.raw))))
+
+
+def _ambiguous(raw: str) -> bool:
+    """'2.680': one point before exactly three digits reads as well as 2,680 (OCR confuses , and .)."""
+    return bool(re.fullmatch(r"\d{1,3}\.\d{3}\D*", _squeezed(raw, "amount")))
+
+
+def _unit_conflict(raw: str, unit: str | None) -> bool:
+    """An amount written in 元 under a 万元 header: most often a 万 the OCR lost."""
+    written, header = normalise.amount_unit_factor(raw), normalise.amount_unit_factor(unit)
+    return written is not None and header is not None and written != header
+
+
+def second_opinion(value: FieldValue, kind: str, unit: str | None,
+                   read: Callable[[Box], Sequence[tuple[str, float]]]) -> FieldValue:
+    """A doubtful cell read again by `read` (another engine).  Its most confident well-formed reading
+    wins when the first reading is not well-formed, or is but less sure.  Nothing that does not
+    validate replaces a value, and a value that cannot be read stays None."""
+    if not doubtful(value, kind, unit) or value.provenance.bbox is None:
+        return value
+    box = value.provenance.bbox
+    candidates = []
+    for text, confidence in read((box[0], box[1], box[2], box[3])):
+        if confidence < SECOND_FLOOR or not well_formed(text, kind):
+            continue
+        parsed = typed(_squeezed(text, kind), kind, unit)
+        if parsed is not None:
+            odd = kind == "amount" and (_unit_conflict(text, unit) or _ambiguous(text))
+            candidates.append((odd, confidence, text, parsed))
+    if not candidates:
+        return value
+    _, confidence, text, parsed = min(candidates, key=lambda c: (c[0], -c[1]))
+    first_ok = (value.value is not None and well_formed(value.raw, kind)
+                and not (kind == "amount" and (_unit_conflict(value.raw, unit) or _ambiguous(value.raw))))
+    if first_ok and confidence < (value.provenance.confidence or 0.0):
+        return value
+    provenance = value.provenance.model_copy(update={"confidence": round(min(1.0, max(0.0, confidence)), 4),
+                                                     "source": "ocr"})
+    return FieldValue(value=parsed, raw=text, provenance=provenance)
