@@ -173,8 +173,8 @@ class SecondReader:
     dpi: float
     engine: object
 
-    def read(self, box: Box) -> tuple[str, float] | None:
-        """The cell's text and confidence (lines joined with "\\n"), or None when blank or unreadable."""
+    def read(self, box: Box) -> list[tuple[str, float]]:
+        """Readings of the cell, each its text and confidence (lines joined with "\\n"); none when blank or unreadable."""
         crop = _crop_box(box, self.scale, self.image.shape)
         inked = ink_box(self.image, crop) if crop is not None else None
         if inked is None:
