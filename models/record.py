@@ -23,6 +23,10 @@ class UnreadableRecord(Record):
     provenance: dict[str, Provenance] = Field(default_factory=dict)
 
 
+# What dtpc writes for one file; and the two kinds of record the checks read.
+OutputRecord = ApplicationRecord | RecommendationRecord | UnreadableRecord
+CheckedRecord = ApplicationRecord | RecommendationRecord
+
 AnyRecord = Annotated[
     ApplicationRecord | RecommendationRecord | UnreadableRecord,
     Field(discriminator="doc_type"),

@@ -15,9 +15,9 @@ import signal
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from models import parse_record, record_json
+from models import OutputRecord, parse_record, record_json
 from pipeline.config import Settings
-from pipeline.runner import AnyOutput, process_file, unreadable
+from pipeline.runner import process_file, unreadable
 
 log = logging.getLogger(__name__)
 INPUT_SUFFIXES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"})
@@ -48,7 +48,7 @@ def _end_group(process: mp.process.BaseProcess) -> None:
     process.join(5)
 
 
-def process_isolated(path: Path, out_dir: Path, settings: Settings) -> AnyOutput:
+def process_isolated(path: Path, out_dir: Path, settings: Settings) -> OutputRecord:
     """Run one file in a child process under `settings.file_timeout_s`; write and return its record."""
     out_dir.mkdir(parents=True, exist_ok=True)
     target = output_path(path, out_dir)
@@ -58,7 +58,7 @@ def process_isolated(path: Path, out_dir: Path, settings: Settings) -> AnyOutput
     process.join(settings.file_timeout_s)
     if process.is_alive():
         _end_group(process)
-        record: AnyOutput = unreadable(path, f"处理超时（超过 {settings.file_timeout_s:.0f} 秒）")
+        record: OutputRecord = unreadable(path, f"处理超时（超过 {settings.file_timeout_s:.0f} 秒）")
     elif target.exists():
         try:
             return parse_record(target.read_text(encoding="utf-8"))
@@ -70,12 +70,12 @@ def process_isolated(path: Path, out_dir: Path, settings: Settings) -> AnyOutput
     return record
 
 
-def process_many(paths: Iterable[Path], out_dir: Path, settings: Settings) -> Iterator[tuple[Path, AnyOutput]]:
+def process_many(paths: Iterable[Path], out_dir: Path, settings: Settings) -> Iterator[tuple[Path, OutputRecord]]:
     for path in paths:
         yield path, process_isolated(path, out_dir, settings)
 
 
-def rewrite(records: Iterable[tuple[Path, AnyOutput]], out_dir: Path) -> None:
+def rewrite(records: Iterable[tuple[Path, OutputRecord]], out_dir: Path) -> None:
     """Write records again after batch checks added findings to them."""
     for path, record in records:
         output_path(path, out_dir).write_text(record_json(record), encoding="utf-8")

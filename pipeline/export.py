@@ -12,10 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from models import ApplicationRecord, RecommendationRecord, record_json
-from models.record import UnreadableRecord
+from models import ApplicationRecord, OutputRecord, RecommendationRecord, record_json
 
-AnyOutput = ApplicationRecord | RecommendationRecord | UnreadableRecord
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
 
@@ -36,7 +34,7 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def _document_row(record: AnyOutput) -> Row:
+def _document_row(record: OutputRecord) -> Row:
     severities = [check.severity for check in record.checks]
     return {"file": record.source.file, "sha256": record.source.sha256, "doc_type": record.doc_type,
             "page_count": record.source.page_count, "errors": severities.count("error"),
@@ -64,7 +62,7 @@ def _rows(file: str, items: Sequence[Any], **extra: Any) -> list[Row]:
              **{k: _scalar(v) for k, v in item.model_dump().items()}} for index, item in enumerate(items)]
 
 
-def flatten(records: Iterable[AnyOutput]) -> Tables:
+def flatten(records: Iterable[OutputRecord]) -> Tables:
     """The records as named tables of flat rows, keyed by file."""
     tables: Tables = {name: [] for name in ("documents", "applications", "members", "plan_sections", "seals",
                                             "checks", "provenance", "recommendations", "recommended",
@@ -96,7 +94,7 @@ def flatten(records: Iterable[AnyOutput]) -> Tables:
 
 
 class Sink(Protocol):
-    def write(self, records: Sequence[AnyOutput]) -> str:
+    def write(self, records: Sequence[OutputRecord]) -> str:
         """Store the records; return where they went."""
         ...
 
@@ -123,7 +121,7 @@ class JsonSink:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
 
-    def write(self, records: Sequence[AnyOutput]) -> str:
+    def write(self, records: Sequence[OutputRecord]) -> str:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         for record in records:
             (self.out_dir / f"{record.source.file}.json").write_text(record_json(record), encoding="utf-8")
@@ -136,7 +134,7 @@ class SqliteSink:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def write(self, records: Sequence[AnyOutput]) -> str:
+    def write(self, records: Sequence[OutputRecord]) -> str:
         tables = flatten(records)
         files = [(record.source.file,) for record in records]
         with sqlite3.connect(self.path) as db:
@@ -166,7 +164,7 @@ class PostgresSink:
     def __init__(self, dsn: str) -> None:
         self.dsn = dsn
 
-    def write(self, records: Sequence[AnyOutput]) -> str:
+    def write(self, records: Sequence[OutputRecord]) -> str:
         import psycopg  # optional dependency, imported only when this sink is chosen
 
         tables = flatten(records)
@@ -193,7 +191,7 @@ class ParquetSink:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def write(self, records: Sequence[AnyOutput]) -> str:
+    def write(self, records: Sequence[OutputRecord]) -> str:
         import pandas as pd
 
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -14,12 +14,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from models import ApplicationRecord, Check, Evidence, RecommendationRecord
+from models import ApplicationRecord, Check, CheckedRecord, Evidence, OutputRecord, RecommendationRecord
 from models.page import Document, Page
-from models.record import UnreadableRecord
 
 log = logging.getLogger(__name__)
-AnyOutput = ApplicationRecord | RecommendationRecord | UnreadableRecord
 EVIDENCE_DPI = 100
 CROP_MARGIN_PT = 36.0
 THUMBNAIL_WIDTH_PX = 420
@@ -51,7 +49,7 @@ def _crop(image: np.ndarray, page: Page, bbox: Sequence[float] | None) -> np.nda
     return crop
 
 
-def save_evidence(record: ApplicationRecord | RecommendationRecord, doc: Document, folder: Path) -> None:
+def save_evidence(record: CheckedRecord, doc: Document, folder: Path) -> None:
     """Write a PNG for each check's evidence and point `evidence.image` at it (relative to the JSON)."""
     pages = {page.number: page for page in doc.pages}
     images: dict[int, np.ndarray | None] = {}
@@ -100,7 +98,7 @@ def _check_row(check: Check) -> str:
             f"<td>{_evidence_html(check.evidence)}</td></tr>")
 
 
-def _title(record: AnyOutput) -> str:
+def _title(record: OutputRecord) -> str:
     if isinstance(record, ApplicationRecord):
         return record.basic_info.lead_unit.name or record.cover.applicant or "（未识别申报单位）"
     if isinstance(record, RecommendationRecord):
@@ -108,7 +106,7 @@ def _title(record: AnyOutput) -> str:
     return "无法读取的文件"
 
 
-def _seal_html(record: AnyOutput) -> str:
+def _seal_html(record: OutputRecord) -> str:
     rows = [f"<tr><td>第{seal.page}页</td><td>{html.escape(seal.slot or '—')}</td>"
             f"<td>{html.escape(seal.text or '（未识别）')}</td><td>{seal.confidence:.2f}</td>"
             f"<td>{f'<img src={chr(34)}{html.escape(seal.crop)}{chr(34)}>' if seal.crop else ''}</td></tr>"
@@ -118,7 +116,7 @@ def _seal_html(record: AnyOutput) -> str:
     return "<table><tr><th>页</th><th>位置</th><th>印章文字</th><th>置信度</th><th>截图</th></tr>" + "".join(rows) + "</table>"
 
 
-def _document_html(record: AnyOutput) -> str:
+def _document_html(record: OutputRecord) -> str:
     source = record.source
     checks = sorted(record.checks, key=lambda c: ("error", "warning", "info").index(c.severity))
     body = "".join(_check_row(check) for check in checks) or '<tr><td colspan="5">无问题</td></tr>'
@@ -128,7 +126,7 @@ def _document_html(record: AnyOutput) -> str:
             f"{body}</table><h3>印章</h3>{_seal_html(record)}</section>")
 
 
-def write_report(records: Sequence[AnyOutput], batch_checks: Sequence[Check], out_dir: Path) -> Path:
+def write_report(records: Sequence[OutputRecord], batch_checks: Sequence[Check], out_dir: Path) -> Path:
     """`out_dir/report.html`: a summary line per file, then each file's flags with their evidence."""
     summary = "".join(
         f'<tr><td><a href="#{html.escape(r.source.file)}">{html.escape(r.source.file)}</a></td>'

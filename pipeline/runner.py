@@ -20,6 +20,7 @@ from models import (
     BasicInfo,
     Check,
     Cover,
+    OutputRecord,
     Plan,
     Recommendation,
     RecommendationRecord,
@@ -38,7 +39,6 @@ from pipeline.report import save_evidence
 from pipeline.result import Extracted
 
 log = logging.getLogger(__name__)
-AnyOutput = ApplicationRecord | RecommendationRecord | UnreadableRecord
 T = TypeVar("T")
 
 RECOMMENDATION_ROLES = frozenset({"recommendation_letter", "recommendation_table"})
@@ -134,7 +134,7 @@ def _recommendation(doc: Document, settings: Settings, crops: Path) -> Recommend
     return record
 
 
-def build_record(doc: Document, settings: Settings, out_dir: Path) -> AnyOutput:
+def build_record(doc: Document, settings: Settings, out_dir: Path) -> OutputRecord:
     """The record for one read document; evidence crops go to `out_dir/<file>.evidence/`."""
     if doc.error is not None:
         return unreadable(doc.path, doc.error, doc.sha256)
@@ -148,7 +148,7 @@ def build_record(doc: Document, settings: Settings, out_dir: Path) -> AnyOutput:
     return record
 
 
-def process_file(path: Path, out_dir: Path, settings: Settings) -> AnyOutput:
+def process_file(path: Path, out_dir: Path, settings: Settings) -> OutputRecord:
     """Read and check one file in this process. Never raises for bad input."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dtpc-") as work:

@@ -12,11 +12,10 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from models import ApplicationRecord, Check, RecommendationRecord
+from models import ApplicationRecord, Check, CheckedRecord, RecommendationRecord
 
 NAME_MATCH_THRESHOLD = 90.0
 MAX_CONSORTIA_PER_PROVINCE = 1
-AnyRecord = ApplicationRecord | RecommendationRecord
 
 
 def _name_key(name: str) -> str:
@@ -38,7 +37,7 @@ def match_application(name: str, applications: Sequence[ApplicationRecord]) -> A
     return best[1] if best[0] >= NAME_MATCH_THRESHOLD else None
 
 
-def _add(check: Check, records: Sequence[AnyRecord], summary: list[Check]) -> None:
+def _add(check: Check, records: Sequence[CheckedRecord], summary: list[Check]) -> None:
     summary.append(check)
     for record in records:
         if all((c.code, c.where) != (check.code, check.where) for c in record.checks):

@@ -6,18 +6,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from models import ApplicationRecord, Check, Evidence, RecommendationRecord, Severity
+from models import Check, CheckedRecord, Evidence, Severity
 from pipeline.config import Settings
 
 DocType = Literal["application", "recommendation"]
-AnyChecked = ApplicationRecord | RecommendationRecord
 
 
 @dataclass(frozen=True)
 class CheckContext:
     """The record being checked and the facts about its pages that the record itself does not hold."""
 
-    record: AnyChecked
+    record: CheckedRecord
     settings: Settings = field(default_factory=Settings)
     # None when the reader could not tell (then the check is not made).
     has_consortium_agreement: bool | None = None
