@@ -32,7 +32,7 @@ from models import (
 )
 from models.page import Document
 from pipeline import fields, layout, seals, tables, text
-from pipeline.checks import CheckContext, run_checks
+from pipeline.checks import CheckContext, apply_severity, run_checks
 from pipeline.config import Settings
 from pipeline.pages import file_sha256, read_document
 from pipeline.report import save_evidence
@@ -44,17 +44,20 @@ T = TypeVar("T")
 RECOMMENDATION_ROLES = frozenset({"recommendation_letter", "recommendation_table"})
 
 
-def unreadable(path: Path, message: str, sha256: str | None = None) -> UnreadableRecord:
-    """The record for a file that could not be read: its source and INPUT_UNREADABLE, nothing guessed."""
+def unreadable(path: Path, message: str, sha256: str | None = None,
+               settings: Settings | None = None) -> UnreadableRecord:
+    """The record for a file that could not be read: its source and INPUT_UNREADABLE, nothing guessed.
+
+    With `settings`, the configured severity for INPUT_UNREADABLE applies (it never passes `run_checks`).
+    """
     if sha256 is None:
         try:
             sha256 = file_sha256(path)
         except OSError:
             sha256 = ""
-    return UnreadableRecord(
-        source=Source(file=path.name, sha256=sha256, page_count=0),
-        checks=[Check(code="INPUT_UNREADABLE", severity="error", where="", message=f"文件无法读取：{message}")],
-    )
+    checks = [Check(code="INPUT_UNREADABLE", severity="error", where="", message=f"文件无法读取：{message}")]
+    return UnreadableRecord(source=Source(file=path.name, sha256=sha256, page_count=0),
+                            checks=apply_severity(checks, settings) if settings else checks)
 
 
 def _source(doc: Document) -> Source:
@@ -137,7 +140,7 @@ def _recommendation(doc: Document, settings: Settings, crops: Path) -> Recommend
 def build_record(doc: Document, settings: Settings, out_dir: Path) -> OutputRecord:
     """The record for one read document; evidence crops go to `out_dir/<file>.evidence/`."""
     if doc.error is not None:
-        return unreadable(doc.path, doc.error, doc.sha256)
+        return unreadable(doc.path, doc.error, doc.sha256, settings)
     crops = out_dir / f"{doc.path.name}.evidence"
     if doc_type_of(doc) == "recommendation":
         record: ApplicationRecord | RecommendationRecord = _recommendation(doc, settings, crops)
@@ -156,5 +159,5 @@ def process_file(path: Path, out_dir: Path, settings: Settings) -> OutputRecord:
             doc = read_document(path, settings, Path(work))
         except Exception as error:
             log.exception("reading %s failed", path)
-            return unreadable(path, f"{type(error).__name__}: {error}")
+            return unreadable(path, f"{type(error).__name__}: {error}", settings=settings)
         return build_record(doc, settings, out_dir)

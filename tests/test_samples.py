@@ -134,3 +134,36 @@ def test_defect_rule_fires() -> None:
     defects.inject(random.Random(5), app, ["cumulative_decrease"])
     assert {code for code, _ in codes(app) - before} == {
         "INVALID_EMAIL", "NOT_LEGAL_PERSON", "FILL_DATE_OUT_OF_WINDOW", "CUMULATIVE_DECREASE"}
+
+
+def check_scores(truths: list[ApplicationTruth | RecommendationTruth]) -> tuple[int, int, int, list[str]]:
+    """Run every check and the batch checks on the truth records themselves (a perfect reading) and
+    compare with their `expected_checks` on (code, where), LOW_CONFIDENCE aside as dtpc.eval does:
+    (true positives, false positives, false negatives, the differences)."""
+    from dtpc.eval import READING_QUALITY_CODES
+    from pipeline.checks import CheckContext, run_batch_checks, run_checks
+
+    predictions = []
+    for truth in truths:
+        record = truth.model_copy(deep=True)
+        # A truth record holds no pages to read: the generator says whether it drew an agreement page.
+        agreement = truth.generator.get("agreement_page") if isinstance(truth, ApplicationTruth) else None
+        record.checks = run_checks(CheckContext(record=record, has_consortium_agreement=agreement))
+        predictions.append(record)
+    run_batch_checks(predictions)
+    tp = fp = fn = 0
+    differences = []
+    for truth, record in zip(truths, predictions, strict=True):
+        expected = {(c.code, c.where) for c in truth.expected_checks if c.code not in READING_QUALITY_CODES}
+        found = {(c.code, c.where) for c in record.checks if c.code not in READING_QUALITY_CODES}
+        tp, fp, fn = tp + len(expected & found), fp + len(found - expected), fn + len(expected - found)
+        if expected != found:
+            differences.append(f"{truth.source.file}: extra {sorted(found - expected)}, missed {sorted(expected - found)}")
+    return tp, fp, fn, differences
+
+
+def test_checks_on_truth_records_have_precision_and_recall_one() -> None:
+    """The target: on a perfect reading every injected defect is found and nothing else is flagged."""
+    tp, fp, fn, differences = check_scores([parse_truth(p.read_text(encoding="utf-8")) for p in TRUTHS])
+    assert not differences, "\n".join(differences)
+    assert tp >= 40 and fp == fn == 0

@@ -1,72 +1,124 @@
 """Checks across a batch: quotas and duplicates that no single record can show.
 
-Each finding goes on every record involved and into the batch summary.
+`run_batch_checks` returns the batch-level findings (for the batch summary) and adds each
+one to every record involved, with that record's own evidence; `batch_summary` is the dict a
+batch command writes as its summary file.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from rapidfuzz import fuzz
-
-from models import ApplicationRecord, Check, CheckedRecord, RecommendationRecord
-
-NAME_MATCH_THRESHOLD = 90.0
-MAX_CONSORTIA_PER_PROVINCE = 1
-
-
-def _name_key(name: str) -> str:
-    return re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", name))
+from models import ApplicationRecord, Check, CheckedRecord, Evidence, RecommendationRecord
+from pipeline.checks.catalogue import BATCH_CODES
+from pipeline.checks.names import name_key, name_score
+from pipeline.checks.recommendation import recommended_names
+from pipeline.checks.registry import apply_severity, finding, role_of
+from pipeline.config import Settings
 
 
 def _applicant_names(record: ApplicationRecord) -> list[str]:
-    return [name for name in (record.basic_info.lead_unit.name, record.cover.applicant) if name]
+    return list(dict.fromkeys(name for name in (record.basic_info.lead_unit.name, record.cover.applicant) if name))
 
 
-def match_application(name: str, applications: Sequence[ApplicationRecord]) -> ApplicationRecord | None:
+def _label(record: ApplicationRecord) -> str:
+    names = _applicant_names(record)
+    return f"{names[0]}（{record.source.file}）" if names else record.source.file
+
+
+def match_application(name: str, applications: Sequence[ApplicationRecord],
+                      threshold: float = 85.0) -> ApplicationRecord | None:
     """The application whose lead unit (or cover applicant) best matches `name`, if close enough."""
     best: tuple[float, ApplicationRecord | None] = (0.0, None)
     for record in applications:
         for candidate in _applicant_names(record):
-            score = fuzz.ratio(_name_key(name), _name_key(candidate))
+            score = name_score(name, candidate)
             if score > best[0]:
                 best = (score, record)
-    return best[1] if best[0] >= NAME_MATCH_THRESHOLD else None
+    return best[1] if best[0] >= threshold else None
 
 
-def _add(check: Check, records: Sequence[CheckedRecord], summary: list[Check]) -> None:
-    summary.append(check)
-    for record in records:
-        if all((c.code, c.where) != (check.code, check.where) for c in record.checks):
-            record.checks.append(check)
+def match_names(names: Sequence[str], applications: Sequence[ApplicationRecord],
+                threshold: float) -> dict[int, ApplicationRecord]:
+    """Each recommended name (by position) to an application, one application per name, best pairs first.
+
+    Tolerant to OCR slips and to 有限公司/有限责任公司, but one application is never claimed by two
+    names: a second name close to an already matched application is not found.
+    """
+    pairs = sorted(((name_score(name, candidate), i, j) for i, name in enumerate(names)
+                    for j, record in enumerate(applications) for candidate in _applicant_names(record)),
+                   reverse=True)
+    matched: dict[int, ApplicationRecord] = {}
+    taken: set[int] = set()
+    for score, i, j in pairs:
+        if score < threshold:
+            break
+        if i not in matched and j not in taken:
+            matched[i] = applications[j]
+            taken.add(j)
+    return matched
 
 
-def _recommendation_checks(recommendations: Sequence[RecommendationRecord],
-                           applications: Sequence[ApplicationRecord], summary: list[Check]) -> None:
+@dataclass
+class _Batch:
+    settings: Settings
+    summary: list[Check] = field(default_factory=list)
+
+    def add(self, check: Check, records: Sequence[tuple[CheckedRecord, list[Evidence]]]) -> None:
+        """`check` into the summary, and onto each record with that record's evidence."""
+        [check] = apply_severity([check], self.settings)
+        self.summary.append(check)
+        for record, evidence in records:
+            if all((c.code, c.where) != (check.code, check.where) for c in record.checks):
+                record.checks.append(check.model_copy(update={"evidence": evidence}))
+
+
+def _evidence(record: CheckedRecord, *paths: str) -> list[Evidence]:
+    """Where `paths` were read on this record; else the first page of the part they belong to."""
+    found = [Evidence(page=origin.page, bbox=origin.bbox) for path in paths
+             if (origin := record.provenance.get(path)) is not None]
+    if found or not paths:
+        return found
+    role = role_of(paths[0])
+    return [Evidence(page=page.page) for page in record.source.pages if page.role == role][:1]
+
+
+def _recommendation_checks(batch: _Batch, recommendations: Sequence[RecommendationRecord],
+                           applications: Sequence[ApplicationRecord]) -> None:
+    rules = batch.settings.checks
+    by_province: dict[str, list[tuple[RecommendationRecord, ApplicationRecord]]] = defaultdict(list)
     for recommendation in recommendations:
-        province = recommendation.recommendation.province or ""
-        consortia: list[ApplicationRecord] = []
-        for entry in recommendation.recommendation.recommended:
-            if not entry.name:
-                continue
-            match = match_application(entry.name, applications)
-            if match is None:
-                _add(Check(code="RECOMMENDED_NOT_FOUND", severity="warning", where=entry.name,
-                           message=f"推荐对象“{entry.name}”在本批申报材料中未找到"), [recommendation], summary)
-            elif match.basic_info.members:
-                consortia.append(match)
-        if len(consortia) > MAX_CONSORTIA_PER_PROVINCE:
-            names = "、".join(_applicant_names(record)[0] for record in consortia)
-            _add(Check(code="CONSORTIUM_QUOTA_EXCEEDED", severity="error", where=province,
-                       message=f"{province}推荐联合体 {len(consortia)} 家（{names}），超过 1 家上限",
-                       expected=MAX_CONSORTIA_PER_PROVINCE, found=len(consortia)),
-                 [recommendation, *consortia], summary)
+        names = recommended_names(recommendation)
+        from_table = bool(recommendation.recommendation.recommended)
+        matched = match_names(names, applications, rules.name_match_threshold)
+        for index, name in enumerate(names):
+            path = f"recommendation.recommended[{index}].name" if from_table else "recommendation.province"
+            if index not in matched:
+                batch.add(finding("RECOMMENDED_NOT_FOUND", name,
+                                  f"{recommendation.recommendation.province or '推荐单位'}推荐的“{name}”"
+                                  f"与本批 {len(applications)} 份申报材料的申报单位均不匹配，请核对名称或补充申报材料",
+                                  found=name), [(recommendation, _evidence(recommendation, path))])
+            elif matched[index].basic_info.members:
+                by_province[recommendation.recommendation.province or ""].append((recommendation, matched[index]))
+    for province, pairs in by_province.items():
+        consortia = list({id(app): app for _, app in pairs}.values())
+        if len(consortia) <= rules.max_consortia_per_province:
+            continue
+        listed = "、".join(_label(app) for app in consortia)
+        letters = list({id(rec): rec for rec, _ in pairs}.values())
+        batch.add(finding("CONSORTIUM_QUOTA_EXCEEDED", province,
+                          f"{province or '同一推荐单位'}推荐了 {len(consortia)} 个联合体（{listed}），"
+                          f"超过每省 {rules.max_consortia_per_province} 个的上限",
+                          expected=rules.max_consortia_per_province, found=len(consortia)),
+                  [*((rec, _evidence(rec, "recommendation.province")) for rec in letters),
+                   *((app, _evidence(app, *(f"basic_info.members[{i}]" for i in range(len(app.basic_info.members)))))
+                     for app in consortia)])
 
 
-def _duplicate_applicants(applications: Sequence[ApplicationRecord], summary: list[Check]) -> None:
+def _duplicate_applicants(batch: _Batch, applications: Sequence[ApplicationRecord]) -> None:
     by_code: dict[str, list[ApplicationRecord]] = defaultdict(list)
     for record in applications:
         code = record.basic_info.lead_unit.credit_code
@@ -74,35 +126,84 @@ def _duplicate_applicants(applications: Sequence[ApplicationRecord], summary: li
             by_code[code].append(record)
     for code, records in by_code.items():
         if len(records) > 1:
-            files = "、".join(record.source.file for record in records)
-            _add(Check(code="DUPLICATE_APPLICANT", severity="error", where=code,
-                       message=f"统一社会信用代码 {code} 在 {len(records)} 份申报中重复出现（{files}）"), records, summary)
+            names = "、".join(_label(record) for record in records)
+            batch.add(finding("DUPLICATE_APPLICANT", code,
+                              f"统一社会信用代码 {code} 在本批 {len(records)} 份申报材料中重复出现：{names}；同一单位只应申报一次",
+                              found=len(records), expected=1),
+                      [(record, _evidence(record, "basic_info.lead_unit.credit_code")) for record in records])
 
 
-def _shared_contracts(applications: Sequence[ApplicationRecord], summary: list[Check]) -> None:
-    claims: dict[tuple[str, str], list[ApplicationRecord]] = defaultdict(list)
+def _shared_contracts(batch: _Batch, applications: Sequence[ApplicationRecord]) -> None:
+    """The same contract number and (fuzzily) the same enterprise in two applicants' 附2表2."""
+    threshold = batch.settings.checks.name_match_threshold
+    by_number: dict[str, list[tuple[ApplicationRecord, int, str]]] = defaultdict(list)
     for record in applications:
-        seen: set[tuple[str, str]] = set()
-        for row in record.appendix.contracts:
+        for index, row in enumerate(record.appendix.contracts):
             if row.contract_no and row.enterprise:
-                key = (row.contract_no, _name_key(row.enterprise))
-                if key not in seen:
-                    seen.add(key)
-                    claims[key].append(record)
-    for (number, _), records in claims.items():
-        applicants = {record.basic_info.lead_unit.credit_code or record.source.file for record in records}
-        if len(applicants) > 1:
-            files = "、".join(record.source.file for record in records)
-            _add(Check(code="SHARED_CONTRACT", severity="warning", where=number,
-                       message=f"合同 {number} 被多个申报单位同时填报（{files}）"), records, summary)
+                by_number[name_key(row.contract_no).upper()].append((record, index, row.enterprise))
+    for claims in by_number.values():
+        # Claims of one enterprise (names alike), each cluster judged on its own.
+        clusters: list[list[tuple[ApplicationRecord, int, str]]] = []
+        for claim in claims:
+            home = next((c for c in clusters if name_score(c[0][2], claim[2]) >= threshold), None)
+            if home is None:
+                clusters.append([claim])
+            else:
+                home.append(claim)
+        for cluster in clusters:
+            applicants = {record.basic_info.lead_unit.credit_code or record.source.file for record, _, _ in cluster}
+            if len(applicants) < 2:
+                continue  # one applicant's own rows: DUPLICATE_CONTRACT_NO or DUPLICATE_APPLICANT says it
+            record, index, enterprise = cluster[0]
+            number = record.appendix.contracts[index].contract_no or ""
+            rows: dict[int, tuple[ApplicationRecord, list[int]]] = {}
+            for claimant, position, _ in cluster:
+                rows.setdefault(id(claimant), (claimant, []))[1].append(position)
+            names = "、".join(_label(claimant) for claimant, _ in rows.values())
+            batch.add(finding("SHARED_CONTRACT", number,
+                              f"合同 {number}（服务企业“{enterprise}”）被 {len(applicants)} 个申报单位同时填报：{names}，请核实合同归属",
+                              found=len(applicants), expected=1),
+                      [(claimant, _evidence(claimant, *(f"appendix.contracts[{i}].contract_no" for i in indexes)))
+                       for claimant, indexes in rows.values()])
 
 
-def run_batch_checks(records: Sequence[object]) -> list[Check]:
-    """Add batch findings to the records involved; return them all for the batch summary."""
+def run_batch_checks(records: Sequence[object], settings: Settings | None = None) -> list[Check]:
+    """Add batch findings to the records involved (replacing any from an earlier run); return them all
+    for the batch summary. Severities follow `settings.checks.severity`."""
+    batch = _Batch(settings or Settings())
+    for record in records:
+        # Batch findings are this function's alone: a record checked in an earlier batch run loses them first.
+        if isinstance(record, (ApplicationRecord, RecommendationRecord)):
+            record.checks = [check for check in record.checks if check.code not in BATCH_CODES]
     applications = [record for record in records if isinstance(record, ApplicationRecord)]
     recommendations = [record for record in records if isinstance(record, RecommendationRecord)]
-    summary: list[Check] = []
-    _recommendation_checks(recommendations, applications, summary)
-    _duplicate_applicants(applications, summary)
-    _shared_contracts(applications, summary)
-    return summary
+    _recommendation_checks(batch, recommendations, applications)
+    _duplicate_applicants(batch, applications)
+    _shared_contracts(batch, applications)
+    return batch.summary
+
+
+def _involved(check: Check, records: Sequence[Any]) -> list[str]:
+    return [record.source.file for record in records
+            if any((c.code, c.where) == (check.code, check.where) for c in getattr(record, "checks", []))]
+
+
+def batch_summary(records: Sequence[Any], batch_checks: Sequence[Check]) -> dict[str, Any]:
+    """The batch summary as a JSON-ready dict: each batch finding with the files involved, and per file
+    its type and counts of findings by severity (batch findings included, as they are on the records)."""
+    severities = ("error", "warning", "info")
+    documents: list[dict[str, Any]] = []
+    totals: Counter[str] = Counter()
+    for record in records:
+        counts = Counter(check.severity for check in record.checks)
+        totals.update(counts)
+        documents.append({"file": record.source.file, "doc_type": record.doc_type,
+                          **{severity: counts.get(severity, 0) for severity in severities},
+                          "codes": sorted({check.code for check in record.checks})})
+    return {
+        "files": len(records),
+        "batch_checks": [{**check.model_dump(mode="json", exclude={"evidence"}), "files": _involved(check, records)}
+                         for check in batch_checks],
+        "documents": documents,
+        "totals": {severity: totals.get(severity, 0) for severity in severities},
+    }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check
+from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence
+from pipeline.checks.names import name_score
 from pipeline.checks.registry import CheckContext, finding, register
 
 REQUIRED_ROLES: dict[str, str] = {
@@ -19,33 +20,41 @@ REQUIRED_ROLES: dict[str, str] = {
 assert set(APPENDIX_TABLE_ROLES.values()) <= set(REQUIRED_ROLES)
 
 SLOT_PLACES: dict[str, str] = {
-    "cover_applicant": "封面申报单位处", "cover_recommender": "封面推荐单位处",
-    "commitment": "真实性承诺申报单位处", "recommendation_letter": "推荐意见落款处",
-    "recommendation_table": "推荐表", **{role: label for role, label in REQUIRED_ROLES.items() if role != "commitment"},
+    "cover_applicant": "封面“申报单位（盖章）”处", "cover_recommender": "封面“推荐单位（盖章）”处",
+    "commitment": "真实性承诺“申报单位（加盖公章）”处", "recommendation_letter": "推荐函落款处",
+    "recommendation_table": "推荐表落款处",
+    **{role: f"{label}“申报单位（盖章）”处" for role, label in REQUIRED_ROLES.items() if role != "commitment"},
 }
+SLOT_PAGE_ROLE: dict[str, str] = {"cover_applicant": "cover", "cover_recommender": "cover"}
+# Two names this similar (rapidfuzz ratio) are one unit's name, read or written slightly differently.
+SAME_UNIT_SCORE = 90.0
 
 
 @register("ATTACHMENT_MISSING", "error")
 def attachment_missing(ctx: CheckContext) -> Iterator[Check]:
     for role, label in REQUIRED_ROLES.items():
         if role not in ctx.roles:
-            yield finding("ATTACHMENT_MISSING", role, f"未找到“{label}”页面")
+            yield finding("ATTACHMENT_MISSING", role,
+                          f"申报材料中未找到“{label}”页面（共 {ctx.record.source.page_count} 页），请补充",
+                          expected=role)
 
 
 @register("SEAL_MISSING", "error", "application", "recommendation")
 def seal_missing(ctx: CheckContext) -> Iterator[Check]:
     for slot, stamped in ctx.record.seal_slots.model_dump().items():
         if not stamped:
-            page_role = slot if slot in REQUIRED_ROLES or slot.startswith("recommendation") else "cover"
-            yield finding("SEAL_MISSING", slot, f"{SLOT_PLACES.get(slot, slot)}未见公章",
-                          evidence=ctx.evidence(roles=[page_role]))
+            role = SLOT_PAGE_ROLE.get(slot, slot)
+            absent = "（该页未找到）" if role not in ctx.roles else ""
+            yield finding("SEAL_MISSING", slot, f"{SLOT_PLACES.get(slot, slot)}未见公章{absent}",
+                          evidence=ctx.evidence(roles=[role]))
 
 
 @register("SIGNATURE_MISSING", "error")
 def signature_missing(ctx: CheckContext) -> Iterator[Check]:
     assert isinstance(ctx.record, ApplicationRecord)
     if not ctx.record.signatures.commitment_legal_rep:
-        reason = "未见法定代表人签名" if "commitment" in ctx.roles else "缺少真实性承诺页，无法核对法定代表人签名"
+        reason = ("真实性承诺“法定代表人（签名：）”处未见签名" if "commitment" in ctx.roles
+                  else "缺少真实性承诺页，无法核对法定代表人签名")
         yield finding("SIGNATURE_MISSING", "commitment_legal_rep", reason, evidence=ctx.evidence(roles=["commitment"]))
 
 
@@ -54,5 +63,31 @@ def consortium_agreement_missing(ctx: CheckContext) -> Iterator[Check]:
     assert isinstance(ctx.record, ApplicationRecord)
     members = ctx.record.basic_info.members
     if members and ctx.has_consortium_agreement is False:
+        names = "、".join(member.name for member in members)
         yield finding("CONSORTIUM_AGREEMENT_MISSING", "",
-                      f"填报联合体成员 {len(members)} 家，但未找到联合体合作协议页面", found=len(members))
+                      f"基本情况表填报联合体成员 {len(members)} 家（{names}），但材料中未找到联合体合作协议页面",
+                      found=len(members), evidence=ctx.evidence(roles=["basic_info"]))
+
+
+def _same_unit(a: str, b: str) -> bool:
+    return name_score(a, b) >= SAME_UNIT_SCORE
+
+
+@register("SEAL_NAME_MISMATCH", "warning")
+def seal_name_mismatch(ctx: CheckContext) -> Iterator[Check]:
+    """A slot whose every seal was read as another unit's name (the seals stage flags from pixels too)."""
+    record = ctx.record
+    assert isinstance(record, ApplicationRecord)
+    lead = [name for name in (record.cover.applicant, record.basic_info.lead_unit.name) if name]
+    owners = {"cover_recommender": [record.cover.recommender] if record.cover.recommender else []}
+    for slot in record.seal_slots.model_dump():
+        names = owners.get(slot, lead)
+        group = [seal for seal in record.seals if seal.slot == slot]
+        if not names or not group or any(not seal.text for seal in group):
+            continue
+        if all(not any(_same_unit(seal.text or "", name) for name in names) for seal in group):
+            found = group[0].text or ""
+            yield finding("SEAL_NAME_MISMATCH", slot,
+                          f"{SLOT_PLACES.get(slot, slot)}印章为“{found}”，应为“{names[0]}”的印章",
+                          expected=names[0], found=found,
+                          evidence=[Evidence(page=seal.page, bbox=seal.bbox) for seal in group])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models import ApplicationRecord, Check
+from models import YEARS, ApplicationRecord, Check
 from pipeline.checks.registry import CheckContext, finding, register
 
 COVER_FIELDS = ("applicant", "recommender", "contact", "phone", "fill_date")
@@ -52,6 +52,17 @@ def _is_blank(value: object) -> bool:
     return value is None or value == "" or value == []
 
 
+def _place(path: str) -> str:
+    """Where on the form the field is: 封面, or 基本情况表 and the year of a yearly figure."""
+    if path.startswith("cover."):
+        return "封面"
+    for table, name in (("finance", "经营情况"), ("service", "服务情况"), ("resources", "资源情况")):
+        for index, year in enumerate(YEARS):
+            if path.startswith(f"basic_info.{table}[{index}]"):
+                return f"基本情况表{name} {year} 年"
+    return "基本情况表"
+
+
 def _label(path: str) -> str:
     leaf = path.rsplit(".", 1)[-1]
     return FIELD_LABELS.get(leaf, leaf)
@@ -62,7 +73,8 @@ def field_missing(ctx: CheckContext) -> Iterator[Check]:
     assert isinstance(ctx.record, ApplicationRecord)
     for path, value in required_values(ctx.record):
         if _is_blank(value):
-            yield finding("FIELD_MISSING", path, f"必填项“{_label(path)}”未填写或无法识别（{path}）")
+            yield finding("FIELD_MISSING", path, f"{_place(path)}必填项“{_label(path)}”未填写或无法识别（{path}），请补充",
+                          evidence=ctx.evidence(path))
 
 
 @register("LOW_CONFIDENCE", "info", "application", "recommendation")

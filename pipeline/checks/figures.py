@@ -1,4 +1,10 @@
-"""The basic-info figures against the appendix tables that should prove them."""
+"""The basic-info figures against the appendix tables that should prove them.
+
+A comparison is made only when both sides can be read: a table whose page is absent is
+ATTACHMENT_MISSING (comparisons needing it are not made), a declared figure that is blank is
+FIELD_MISSING (from `fields`), and a table cell the comparison needs but could not be read is
+LOW_CONFIDENCE for that cell (a reviewer should look) with that year's comparison not made.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +16,21 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Check
+from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Check, Evidence
 from pipeline.checks.registry import CheckContext, finding, register
 
-AMOUNT_TOLERANCE = 0.01  # 万元
-PERIOD_START = dt.date(2024, 1, 1)
-PERIOD_END = dt.date(2025, 12, 31)
+TABLE_LABELS = {"products": "附2表1", "contracts": "附2表2", "trainings": "附2表3",
+                "institutions": "附3表1", "providers": "附3表2", "financings": "附3表3"}
+CELL_LABELS = {"date": "日期", "amount": "金额", "enterprise": "服务企业名称", "participants": "参加人数",
+               "category": "类别", "contract_no": "合同编号", "capability": "核心能力"}
 CUMULATIVE_FIELDS = {"investors": "汇聚投融资机构数量", "financing": "对接成功的企业融资金额",
                      "universities": "汇聚高校、科研院所数量", "providers": "汇聚服务商数量"}
+CUMULATIVE_UNITS = {"investors": "家", "financing": "万元", "universities": "家", "providers": "家"}
+
+
+def wan(amount: float) -> str:
+    """An amount in 万元 as a reviewer writes it: thousands separated, no trailing zeros (3,410.5)."""
+    return f"{amount:,.2f}".rstrip("0").rstrip(".")
 
 
 def _application(ctx: CheckContext) -> ApplicationRecord:
@@ -25,41 +38,54 @@ def _application(ctx: CheckContext) -> ApplicationRecord:
     return ctx.record
 
 
-def _table_present(ctx: CheckContext, table: str) -> bool:
+def table_present(ctx: CheckContext, table: str) -> bool:
     """A table whose page is absent is ATTACHMENT_MISSING; its comparisons are not made."""
     return APPENDIX_TABLE_ROLES[table] in ctx.roles
 
 
-def _unreadable_cells(table: str, rows: Sequence[object], fields: Sequence[str]) -> list[Check]:
-    """FIELD_MISSING for each cell a comparison needs but could not be read."""
-    return [
-        finding("FIELD_MISSING", f"appendix.{table}[{index}].{name}",
-                f"附表 {table} 第 {index + 1} 行“{name}”无法识别，相关核对未进行")
-        for index, row in enumerate(rows)
-        for name in fields
-        if getattr(row, name) is None
-    ]
+def unreadable_cell(ctx: CheckContext, table: str, index: int, name: str, what: str) -> Check:
+    """LOW_CONFIDENCE for a table cell a check needs but that holds no readable value."""
+    path = f"appendix.{table}[{index}].{name}"
+    return finding("LOW_CONFIDENCE", path,
+                   f"{TABLE_LABELS[table]} 第 {index + 1} 行“{CELL_LABELS.get(name, name)}”为空或无法识别，"
+                   f"{what}未核对，请人工核对", evidence=ctx.evidence(path, roles=[APPENDIX_TABLE_ROLES[table]]))
 
 
-# Names this long that differ in one character are one enterprise read twice by OCR,
-# not two enterprises: counting them apart would raise a false mismatch.
-SAME_NAME_MIN_LENGTH = 8
-SAME_NAME_MAX_EDITS = 1
+# The cells that say which contract, training or financing a row is.
+IDENTITY_CELLS = {"contracts": ("contract_no", "enterprise"), "trainings": ("name",),
+                  "financings": ("seq", "investor", "investee")}
 
 
-def distinct_names(names: Sequence[str]) -> int:
-    """How many different names, treating a one-character OCR slip in a long name as the same name."""
+def stray(table: str, row: object, measured: str) -> bool:
+    """A line read as a row that names nothing and holds no value (a seal's text, a note under the
+    table): it cannot change a total, so it does not stop the comparison (its cell is still flagged)."""
+    return getattr(row, measured) is None and all(getattr(row, cell) in (None, "") for cell in IDENTITY_CELLS[table])
+
+
+def stray_row(ctx: CheckContext, table: str, index: int, cell: str) -> Check:
+    path = f"appendix.{table}[{index}].{cell}"
+    return finding("LOW_CONFIDENCE", path,
+                   f"{TABLE_LABELS[table]} 第 {index + 1} 行未识别到任何内容（可能是印章或备注文字），未计入合计，请人工核对",
+                   evidence=ctx.evidence(path, roles=[APPENDIX_TABLE_ROLES[table]]))
+
+
+def distinct_names(names: Sequence[str], min_length: int = 8, max_edits: int = 1) -> int:
+    """How many different names, treating a small OCR slip in a long name as the same name.
+
+    Names at least `min_length` long that differ in at most `max_edits` characters are one
+    enterprise read twice, not two enterprises: counting them apart would raise a false mismatch.
+    """
     kept: list[str] = []
     for name in ("".join(n.split()) for n in names):
-        if not any(name == other or (min(len(name), len(other)) >= SAME_NAME_MIN_LENGTH
-                                     and Levenshtein.distance(name, other) <= SAME_NAME_MAX_EDITS)
+        if not any(name == other or (max_edits > 0 and min(len(name), len(other)) >= min_length
+                                     and Levenshtein.distance(name, other) <= max_edits)
                    for other in kept):
             kept.append(name)
     return len(kept)
 
 
 def _differs(found: float, expected: float, tolerance: float) -> bool:
-    return abs(found - expected) > tolerance
+    return abs(found - expected) > tolerance + 1e-9
 
 
 @dataclass(frozen=True)
@@ -68,45 +94,62 @@ class YearlyRule:
 
     code: str
     table: str
-    needed: tuple[str, ...]
+    cell: str  # the cell measured (besides the date)
     declared: str
-    measure: Callable[[list[Any]], float]
-    tolerance: float
-    describe: Callable[[int, float, float], str]
+    what: str  # what is compared, for messages
+    unit: str
+    amount: bool  # compared within the amount tolerance, else counts must be equal
+    measure: Callable[[CheckContext, list[Any]], float]
+
+    def show(self, value: float) -> str:
+        return wan(value) if self.amount else f"{value:g}"
 
 
 YEARLY_RULES = (
-    YearlyRule("CONTRACT_TOTAL_MISMATCH", "contracts", ("date", "amount"), "contract_amount",
-               lambda rows: round(sum(row.amount for row in rows), 4), AMOUNT_TOLERANCE,
-               lambda year, found, declared: f"附2表2 {year}年合同金额合计 {found:,.2f} 万元，基本情况表填报 {declared:,.2f} 万元"),
-    YearlyRule("ENTERPRISE_COUNT_MISMATCH", "contracts", ("date", "enterprise"), "enterprises",
-               lambda rows: distinct_names([row.enterprise for row in rows]), 0,
-               lambda year, found, declared: f"附2表2 {year}年服务企业 {found:g} 家（去重），基本情况表填报 {declared:g} 家"),
-    YearlyRule("TRAINEE_TOTAL_MISMATCH", "trainings", ("date", "participants"), "trainees",
-               lambda rows: sum(row.participants for row in rows), 0,
-               lambda year, found, declared: f"附2表3 {year}年参训人数合计 {found:g} 人次，基本情况表填报 {declared:g} 人次"),
+    YearlyRule("CONTRACT_TOTAL_MISMATCH", "contracts", "amount", "contract_amount", "合同金额合计", "万元", True,
+               lambda ctx, rows: round(sum(row.amount for row in rows), 4)),
+    YearlyRule("ENTERPRISE_COUNT_MISMATCH", "contracts", "enterprise", "enterprises", "服务企业数量（去重）", "家", False,
+               lambda ctx, rows: distinct_names([row.enterprise for row in rows], ctx.rules.same_name_min_length,
+                                                ctx.rules.same_name_max_edits)),
+    YearlyRule("TRAINEE_TOTAL_MISMATCH", "trainings", "participants", "trainees", "参加培训人数合计", "人次", False,
+               lambda ctx, rows: sum(row.participants for row in rows)),
 )
 
 
 def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
     record = _application(ctx)
-    if not _table_present(ctx, rule.table):
+    if not table_present(ctx, rule.table):
         return
     rows = getattr(record.appendix, rule.table)
-    gaps = _unreadable_cells(rule.table, rows, rule.needed)
-    yield from gaps
-    if gaps:
-        return
-    for index, year in enumerate(YEARS):
-        declared = getattr(record.basic_info.service[index], rule.declared)
-        if declared is None:
-            continue
-        found = rule.measure([row for row in rows if row.date.year == year])
-        if _differs(found, declared, rule.tolerance):
+    label = TABLE_LABELS[rule.table]
+    for index, row in enumerate(rows):
+        if stray(rule.table, row, rule.cell):
+            yield stray_row(ctx, rule.table, index, rule.cell)
+    indexed = [(index, row) for index, row in enumerate(getattr(record.appendix, rule.table))
+               if not stray(rule.table, row, rule.cell)]
+    undated = [index for index, row in indexed if row.date is None]
+    for index in undated:
+        yield unreadable_cell(ctx, rule.table, index, "date", f"该行所属年度无法确定，{rule.what}")
+    for position, year in enumerate(YEARS):
+        declared = getattr(record.basic_info.service[position], rule.declared)
+        in_year = [(index, row) for index, row in indexed if row.date is not None and row.date.year == year]
+        gaps = [index for index, row in in_year if getattr(row, rule.cell) in (None, "")]
+        for index in gaps:
+            yield unreadable_cell(ctx, rule.table, index, rule.cell, f"{year}年{rule.what}")
+        if declared is None or gaps or undated:
+            continue  # blank declared figure: FIELD_MISSING; unreadable rows: LOW_CONFIDENCE above
+        found = rule.measure(ctx, [row for _, row in in_year])
+        tolerance = ctx.rules.amount_tolerance if rule.amount else 0
+        if _differs(found, declared, tolerance):
+            declared_path = f"basic_info.service[{position}].{rule.declared}"
             yield finding(
-                rule.code, str(year), rule.describe(year, found, declared), expected=declared, found=found,
-                evidence=ctx.evidence(f"basic_info.service[{index}].{rule.declared}",
-                                      roles=[APPENDIX_TABLE_ROLES[rule.table]]),
+                rule.code, str(year),
+                f"{label} {year}年{rule.what} {rule.show(found)} {rule.unit}（{len(in_year)} 行），"
+                f"与基本情况表填报的 {rule.show(declared)} {rule.unit}不符",
+                expected=declared, found=found,
+                evidence=[*_declared_evidence(ctx, declared_path),
+                          *ctx.rows_evidence((f"appendix.{rule.table}[{index}].{rule.cell}" for index, _ in in_year),
+                                             APPENDIX_TABLE_ROLES[rule.table])],
             )
 
 
@@ -118,59 +161,78 @@ for _rule in YEARLY_RULES:
     _register_yearly(_rule)
 
 
-def _count_check(ctx: CheckContext, code: str, field: str, found: int, table: str, what: str) -> Iterator[Check]:
+def _declared_evidence(ctx: CheckContext, path: str) -> list[Evidence]:
+    return ctx.evidence(path) or ctx.evidence(roles=["basic_info"])
+
+
+def _count_check(ctx: CheckContext, code: str, field: str, table: str, indexes: list[int], what: str) -> Iterator[Check]:
     declared = getattr(_application(ctx).basic_info.resources[1], field)
+    found = len(indexes)
     if declared is not None and found != declared:
         yield finding(
-            code, "", f"{what}清单 {found} 条，基本情况表 2025 年（累计）填报 {declared}",
+            code, "", f"{TABLE_LABELS[table]} {what}共 {found} 家，与基本情况表 2025 年（累计）填报的 {declared} 家不符",
             expected=declared, found=found,
-            evidence=ctx.evidence(f"basic_info.resources[1].{field}", roles=[APPENDIX_TABLE_ROLES[table]]),
+            evidence=[*_declared_evidence(ctx, f"basic_info.resources[1].{field}"),
+                      *ctx.rows_evidence((f"appendix.{table}[{i}].name" for i in indexes), APPENDIX_TABLE_ROLES[table])],
         )
 
 
-def _institution_counts(ctx: CheckContext) -> Counter[str]:
-    return Counter(row.category or "" for row in _application(ctx).appendix.institutions)
+def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> Iterator[Check]:
+    if not table_present(ctx, "institutions"):
+        return
+    rows = _application(ctx).appendix.institutions
+    unknown = [index for index, row in enumerate(rows) if not row.category]
+    for index in unknown:
+        yield unreadable_cell(ctx, "institutions", index, "category", "机构类别计数")
+    if not unknown:
+        indexes = [index for index, row in enumerate(rows) if row.category == category]
+        yield from _count_check(ctx, code, field, "institutions", indexes, category)
 
 
 @register("INVESTOR_COUNT_MISMATCH", "error")
 def investor_count(ctx: CheckContext) -> Iterator[Check]:
-    if _table_present(ctx, "institutions"):
-        found = _institution_counts(ctx)["投融资机构"]
-        yield from _count_check(ctx, "INVESTOR_COUNT_MISMATCH", "investors", found, "institutions", "附3表1 投融资机构")
+    yield from _institutions(ctx, "投融资机构", "investors", "INVESTOR_COUNT_MISMATCH")
 
 
 @register("UNIVERSITY_COUNT_MISMATCH", "error")
 def university_count(ctx: CheckContext) -> Iterator[Check]:
-    if _table_present(ctx, "institutions"):
-        found = _institution_counts(ctx)["高校科研院所"]
-        yield from _count_check(ctx, "UNIVERSITY_COUNT_MISMATCH", "universities", found, "institutions",
-                                "附3表1 高校科研院所")
+    yield from _institutions(ctx, "高校科研院所", "universities", "UNIVERSITY_COUNT_MISMATCH")
 
 
 @register("PROVIDER_COUNT_MISMATCH", "error")
 def provider_count(ctx: CheckContext) -> Iterator[Check]:
-    if _table_present(ctx, "providers"):
-        found = len(_application(ctx).appendix.providers)
-        yield from _count_check(ctx, "PROVIDER_COUNT_MISMATCH", "providers", found, "providers", "附3表2 服务商")
+    if table_present(ctx, "providers"):
+        indexes = list(range(len(_application(ctx).appendix.providers)))
+        yield from _count_check(ctx, "PROVIDER_COUNT_MISMATCH", "providers", "providers", indexes, "数字化转型服务商")
 
 
 @register("FINANCING_TOTAL_MISMATCH", "error")
 def financing_total(ctx: CheckContext) -> Iterator[Check]:
     record = _application(ctx)
-    if not _table_present(ctx, "financings"):
+    if not table_present(ctx, "financings"):
         return
-    rows = record.appendix.financings
-    gaps = _unreadable_cells("financings", rows, ("amount",))
-    yield from gaps
+    indexed = list(enumerate(record.appendix.financings))
+    for index, row in indexed:
+        if stray("financings", row, "amount"):
+            yield stray_row(ctx, "financings", index, "amount")
+    indexed = [(index, row) for index, row in indexed if not stray("financings", row, "amount")]
+    rows = [row for _, row in indexed]
+    gaps = [index for index, row in indexed if row.amount is None]
+    for index in gaps:
+        yield unreadable_cell(ctx, "financings", index, "amount", "融资金额合计")
     declared = record.basic_info.resources[1].financing
     if gaps or declared is None:
         return
     total = round(sum(row.amount or 0.0 for row in rows), 4)
-    if _differs(total, declared, AMOUNT_TOLERANCE):
+    if _differs(total, declared, ctx.rules.amount_tolerance):
         yield finding(
-            "FINANCING_TOTAL_MISMATCH", "", f"附3表3 投融资金额合计 {total:,.2f} 万元，基本情况表 2025 年（累计）填报 {declared:,.2f} 万元",
+            "FINANCING_TOTAL_MISMATCH", "",
+            f"附3表3 对接成功融资金额合计 {wan(total)} 万元（{len(rows)} 行），"
+            f"与基本情况表 2025 年（累计）填报的 {wan(declared)} 万元不符",
             expected=declared, found=total,
-            evidence=ctx.evidence("basic_info.resources[1].financing", roles=["appendix3_table3"]),
+            evidence=[*_declared_evidence(ctx, "basic_info.resources[1].financing"),
+                      *ctx.rows_evidence((f"appendix.financings[{i}].amount" for i, _ in indexed),
+                                         "appendix3_table3")],
         )
 
 
@@ -180,44 +242,71 @@ def cumulative_decrease(ctx: CheckContext) -> Iterator[Check]:
     for field, label in CUMULATIVE_FIELDS.items():
         before, after = getattr(first, field), getattr(second, field)
         if before is not None and after is not None and after < before:
+            unit = CUMULATIVE_UNITS[field]
+            show = wan if unit == "万元" else str
             yield finding(
-                "CUMULATIVE_DECREASE", field, f"“{label}”为累计数，2025 年 {after} 低于 2024 年 {before}",
+                "CUMULATIVE_DECREASE", field,
+                f"“{label}”为累计数，2025 年填报 {show(after)} {unit}，低于 2024 年的 {show(before)} {unit}",
                 expected=before, found=after,
-                evidence=ctx.evidence(f"basic_info.resources[0].{field}", f"basic_info.resources[1].{field}"),
+                evidence=ctx.evidence(f"basic_info.resources[0].{field}", f"basic_info.resources[1].{field}")
+                or ctx.evidence(roles=["basic_info"]),
             )
+
+
+def _in_period(ctx: CheckContext, date: dt.date) -> bool:
+    return ctx.rules.period_start <= date <= ctx.rules.period_end
+
+
+def _period(ctx: CheckContext) -> str:
+    return f"{ctx.rules.period_start.isoformat()}—{ctx.rules.period_end.isoformat()}"
 
 
 @register("CONTRACT_DATE_OUT_OF_RANGE", "warning")
 def contract_dates(ctx: CheckContext) -> Iterator[Check]:
+    if not table_present(ctx, "contracts"):
+        return
     for index, row in enumerate(_application(ctx).appendix.contracts):
-        if row.date is not None and not PERIOD_START <= row.date <= PERIOD_END:
+        if row.date is not None and not _in_period(ctx, row.date):
+            number = row.contract_no or str(index + 1)
             yield finding(
-                "CONTRACT_DATE_OUT_OF_RANGE", row.contract_no or str(index + 1),
-                f"合同 {row.contract_no or index + 1} 日期 {row.date.isoformat()} 不在 2024—2025 年内",
-                found=row.date.isoformat(), evidence=ctx.evidence(f"appendix.contracts[{index}].date"),
+                "CONTRACT_DATE_OUT_OF_RANGE", number,
+                f"附2表2 合同 {number} 签订日期 {row.date.isoformat()}，不在 {_period(ctx)} 期间内",
+                expected=_period(ctx), found=row.date.isoformat(),
+                evidence=ctx.evidence(f"appendix.contracts[{index}].date", f"appendix.contracts[{index}].contract_no")
+                or ctx.evidence(roles=["appendix2_table2"]),
             )
 
 
 @register("TRAINING_DATE_OUT_OF_RANGE", "warning")
 def training_dates(ctx: CheckContext) -> Iterator[Check]:
+    if not table_present(ctx, "trainings"):
+        return
     for index, row in enumerate(_application(ctx).appendix.trainings):
-        if row.date is not None and not PERIOD_START <= row.date <= PERIOD_END:
+        if row.date is not None and not _in_period(ctx, row.date):
             yield finding(
                 "TRAINING_DATE_OUT_OF_RANGE", str(index + 1),
-                f"附2表3 第 {index + 1} 行培训日期 {row.date.isoformat()} 不在 2024—2025 年内",
-                found=row.date.isoformat(), evidence=ctx.evidence(f"appendix.trainings[{index}].date"),
+                f"附2表3 第 {index + 1} 行培训日期 {row.date.isoformat()}，不在 {_period(ctx)} 期间内",
+                expected=_period(ctx), found=row.date.isoformat(),
+                evidence=ctx.evidence(f"appendix.trainings[{index}].date") or ctx.evidence(roles=["appendix2_table3"]),
             )
 
 
 @register("DUPLICATE_CONTRACT_NO", "error")
 def duplicate_contract_numbers(ctx: CheckContext) -> Iterator[Check]:
+    if not table_present(ctx, "contracts"):
+        return
     contracts = _application(ctx).appendix.contracts
+    for index, row in enumerate(contracts):
+        if not row.contract_no:
+            yield unreadable_cell(ctx, "contracts", index, "contract_no", "合同编号重复")
     counts = Counter(row.contract_no for row in contracts if row.contract_no)
     for number, count in counts.items():
         if count > 1:
             indexes = [i for i, row in enumerate(contracts) if row.contract_no == number]
+            rows = "、".join(f"第 {i + 1} 行" for i in indexes)
             yield finding(
-                "DUPLICATE_CONTRACT_NO", number, f"合同编号 {number} 在附2表2 中出现 {count} 次",
+                "DUPLICATE_CONTRACT_NO", number, f"附2表2 合同编号 {number} 出现 {count} 次（{rows}），应各不相同",
                 found=count, expected=1,
-                evidence=ctx.evidence(*(f"appendix.contracts[{i}].contract_no" for i in indexes)),
+                evidence=ctx.evidence(*(f"appendix.contracts[{i}].contract_no" for i in indexes))
+                or ctx.evidence(roles=["appendix2_table2"]),
             )

@@ -7,16 +7,10 @@ import re
 from collections.abc import Iterator
 
 from models import ApplicationRecord, Check
-from models.codes import CANONICAL_INDUSTRIES, is_valid_credit_code
+from models.codes import CREDIT_CODE_ALPHABET, credit_code_check_char, is_valid_credit_code
+from pipeline.checks.figures import table_present, unreadable_cell
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.text.chars import count_chars
-
-APPLICATION_OPENS = dt.date(2026, 5, 27)
-APPLICATION_CLOSES = dt.date(2026, 6, 20)
-# "两年以上服务经验": founded at least two years before the window opens.
-EXPERIENCE_CUTOFF = dt.date(2024, 5, 27)
-MAX_INDUSTRIES = 3
-MAX_MEMBERS = 6
 
 MOBILE = re.compile(r"1\d{10}")
 LANDLINE = re.compile(r"0\d{2,3}\d{7,8}(?:转\d{1,6})?")
@@ -26,6 +20,14 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-
 def _application(ctx: CheckContext) -> ApplicationRecord:
     assert isinstance(ctx.record, ApplicationRecord)
     return ctx.record
+
+
+def experience_cutoff(reference: dt.date, years: int) -> dt.date:
+    """"两年以上服务经验": the latest founding date `years` before `reference` (29 Feb → 28 Feb)."""
+    try:
+        return reference.replace(year=reference.year - years)
+    except ValueError:
+        return reference.replace(year=reference.year - years, day=28)
 
 
 def _digits_only(phone: str) -> str:
@@ -47,8 +49,18 @@ def is_phone(phone: str) -> bool:
 def invalid_credit_code(ctx: CheckContext) -> Iterator[Check]:
     code = _application(ctx).basic_info.lead_unit.credit_code
     if code is not None and not is_valid_credit_code(code):
-        yield finding("INVALID_CREDIT_CODE", "", f"统一社会信用代码“{code}”不符合 GB 32100-2015（长度、字符或校验位错误）",
+        yield finding("INVALID_CREDIT_CODE", "", f"统一社会信用代码“{code}”不符合 GB 32100-2015：{credit_code_problem(code)}",
                       found=code, evidence=ctx.evidence("basic_info.lead_unit.credit_code"))
+
+
+def credit_code_problem(code: str) -> str:
+    """What is wrong with a credit code, in words a reviewer can check against the licence."""
+    if len(code) != 18:
+        return f"应为 18 位，实为 {len(code)} 位"
+    bad = [char for char in code if char not in CREDIT_CODE_ALPHABET]
+    if bad:
+        return f"含有不允许的字符“{''.join(dict.fromkeys(bad))}”（不使用 I、O、Z、S、V）"
+    return f"校验位应为“{credit_code_check_char(code[:17])}”，实为“{code[17]}”"
 
 
 @register("NOT_LEGAL_PERSON", "error")
@@ -61,35 +73,45 @@ def not_legal_person(ctx: CheckContext) -> Iterator[Check]:
 @register("TOO_MANY_INDUSTRIES", "error")
 def too_many_industries(ctx: CheckContext) -> Iterator[Check]:
     industries = _application(ctx).basic_info.lead_unit.main_industries
-    if len(industries) > MAX_INDUSTRIES:
-        yield finding("TOO_MANY_INDUSTRIES", "", f"服务的主要行业填报 {len(industries)} 个，原则上不超过 3 个",
-                      expected=MAX_INDUSTRIES, found=len(industries),
+    limit = ctx.rules.max_industries
+    if len(industries) > limit:
+        yield finding("TOO_MANY_INDUSTRIES", "",
+                      f"服务的主要行业填报 {len(industries)} 个（{'、'.join(industries)}），超过 {limit} 个上限",
+                      expected=limit, found=len(industries),
                       evidence=ctx.evidence("basic_info.lead_unit.main_industries"))
 
 
 @register("UNKNOWN_INDUSTRY", "warning")
 def unknown_industry(ctx: CheckContext) -> Iterator[Check]:
+    known = ctx.rules.industries
     for name in _application(ctx).basic_info.lead_unit.main_industries:
-        if name not in CANONICAL_INDUSTRIES:
-            yield finding("UNKNOWN_INDUSTRY", name, f"服务行业“{name}”不在通知列出的 14 个行业范围内",
+        if name not in known:
+            yield finding("UNKNOWN_INDUSTRY", name,
+                          f"服务的主要行业“{name}”不在通知列出的 {len(known)} 个行业（{'、'.join(known)}）之内",
                           found=name, evidence=ctx.evidence("basic_info.lead_unit.main_industries"))
 
 
 @register("TOO_MANY_MEMBERS", "error")
 def too_many_members(ctx: CheckContext) -> Iterator[Check]:
     members = _application(ctx).basic_info.members
-    if len(members) > MAX_MEMBERS:
-        yield finding("TOO_MANY_MEMBERS", "", f"联合体成员单位 {len(members)} 家，超过 6 家上限",
-                      expected=MAX_MEMBERS, found=len(members))
+    limit = ctx.rules.max_members
+    if len(members) > limit:
+        yield finding("TOO_MANY_MEMBERS", "", f"联合体成员单位填报 {len(members)} 家，超过 {limit} 家上限",
+                      expected=limit, found=len(members),
+                      evidence=ctx.evidence(*(f"basic_info.members[{i}]" for i in range(len(members))))
+                      or ctx.evidence(roles=["basic_info"]))
 
 
 @register("INSUFFICIENT_EXPERIENCE", "warning")
 def insufficient_experience(ctx: CheckContext) -> Iterator[Check]:
     established = _application(ctx).basic_info.lead_unit.established
-    if established is not None and established > EXPERIENCE_CUTOFF:
+    reference, years = ctx.rules.experience_reference, ctx.rules.experience_years
+    cutoff = experience_cutoff(reference, years)
+    if established is not None and established > cutoff:
         yield finding("INSUFFICIENT_EXPERIENCE", "",
-                      f"成立时间 {established.isoformat()} 距 2026-05-27 不足两年，不满足两年以上服务经验要求",
-                      expected=EXPERIENCE_CUTOFF.isoformat(), found=established.isoformat(),
+                      f"牵头单位成立时间 {established.isoformat()}，距 {reference.isoformat()} 不足 {years} 年"
+                      f"（应不晚于 {cutoff.isoformat()}），不满足{years}年以上服务经验要求",
+                      expected=cutoff.isoformat(), found=established.isoformat(),
                       evidence=ctx.evidence("basic_info.lead_unit.established"))
 
 
@@ -117,14 +139,11 @@ def invalid_email(ctx: CheckContext) -> Iterator[Check]:
 @register("FILL_DATE_OUT_OF_WINDOW", "warning")
 def fill_date_out_of_window(ctx: CheckContext) -> Iterator[Check]:
     fill_date = _application(ctx).cover.fill_date
-    if fill_date is not None and fill_date > APPLICATION_CLOSES:
-        yield finding("FILL_DATE_OUT_OF_WINDOW", "", f"填报日期 {fill_date.isoformat()} 晚于申报截止日 2026-06-20",
-                      expected=APPLICATION_CLOSES.isoformat(), found=fill_date.isoformat(),
+    deadline = ctx.rules.fill_date_deadline
+    if fill_date is not None and fill_date > deadline:
+        yield finding("FILL_DATE_OUT_OF_WINDOW", "", f"封面填报日期 {fill_date.isoformat()} 晚于申报截止日 {deadline.isoformat()}",
+                      expected=deadline.isoformat(), found=fill_date.isoformat(),
                       evidence=ctx.evidence("cover.fill_date"))
-
-
-MAX_PROVIDER_INDUSTRIES = 3
-MAX_CAPABILITY_CHARS = 50
 
 
 def _provider_where(seq: int | None, index: int) -> str:
@@ -133,20 +152,31 @@ def _provider_where(seq: int | None, index: int) -> str:
 
 @register("PROVIDER_TOO_MANY_INDUSTRIES", "warning")
 def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
+    if not table_present(ctx, "providers"):
+        return
+    limit = ctx.rules.max_provider_industries
     for index, row in enumerate(_application(ctx).appendix.providers):
-        if len(row.industries) > MAX_PROVIDER_INDUSTRIES:
+        if len(row.industries) > limit:
             yield finding("PROVIDER_TOO_MANY_INDUSTRIES", _provider_where(row.seq, index),
-                          f"附3表2 服务商“{row.name or index + 1}”主要服务行业 {len(row.industries)} 个，超过 3 个",
-                          expected=MAX_PROVIDER_INDUSTRIES, found=len(row.industries),
+                          f"附3表2 序号 {_provider_where(row.seq, index)} 服务商“{row.name or '（名称未识别）'}”"
+                          f"主要服务行业 {len(row.industries)} 个（{'、'.join(row.industries)}），超过 {limit} 个",
+                          expected=limit, found=len(row.industries),
                           evidence=ctx.evidence(f"appendix.providers[{index}].industries"))
 
 
 @register("PROVIDER_CAPABILITY_TOO_LONG", "warning")
 def provider_capability_too_long(ctx: CheckContext) -> Iterator[Check]:
+    if not table_present(ctx, "providers"):
+        return
+    limit = ctx.rules.max_capability_chars
     for index, row in enumerate(_application(ctx).appendix.providers):
-        length = count_chars(row.capability) if row.capability else 0
-        if length > MAX_CAPABILITY_CHARS:
+        if not row.capability:
+            yield unreadable_cell(ctx, "providers", index, "capability", "核心能力字数")
+            continue
+        length = count_chars(row.capability)
+        if length > limit:
             yield finding("PROVIDER_CAPABILITY_TOO_LONG", _provider_where(row.seq, index),
-                          f"附3表2 服务商“{row.name or index + 1}”核心能力 {length} 字，超过 50 字",
-                          expected=MAX_CAPABILITY_CHARS, found=length,
+                          f"附3表2 序号 {_provider_where(row.seq, index)} 服务商“{row.name or '（名称未识别）'}”"
+                          f"核心能力 {length} 字，超过 {limit} 字",
+                          expected=limit, found=length,
                           evidence=ctx.evidence(f"appendix.providers[{index}].capability"))

@@ -6,26 +6,30 @@ from collections.abc import Iterator
 
 from models import Check, RecommendationRecord
 from pipeline.checks.registry import CheckContext, finding, register
-
-# 2025年度工业增加值排名前10的工业大省 may recommend 3; every other province 2.
-LARGE_PROVINCES = ("江苏", "广东", "山东", "浙江", "福建", "河南", "四川", "湖北", "湖南", "河北")
-DEFAULT_QUOTA, LARGE_QUOTA = 2, 3
-# 计划单列市 may not recommend on their own.
-SEPARATELY_PLANNED_CITIES = ("大连", "青岛", "宁波", "厦门", "深圳")
+from pipeline.config import CheckSettings
 
 
-def quota_for(province: str) -> int:
-    return LARGE_QUOTA if any(province.startswith(name) for name in LARGE_PROVINCES) else DEFAULT_QUOTA
+def quota_for(province: str, rules: CheckSettings | None = None) -> int:
+    """3 for the ten provinces of the notice (2025年度工业增加值排名前10), 2 for every other."""
+    rules = rules or CheckSettings()
+    large = any(province.startswith(name) for name in rules.large_provinces)
+    return rules.large_quota if large else rules.default_quota
 
 
-def separately_planned_city(recommender: str) -> str | None:
+def separately_planned_city(recommender: str, rules: CheckSettings | None = None) -> str | None:
     """The city as printed (e.g. 宁波市) when the recommender is a 计划单列市."""
-    for city in SEPARATELY_PLANNED_CITIES:
+    for city in (rules or CheckSettings()).separately_planned_cities:
         index = recommender.find(city)
         if index >= 0:
             with_suffix = recommender[index : index + len(city) + 1]
             return with_suffix if with_suffix.endswith("市") else city
     return None
+
+
+def recommended_names(record: RecommendationRecord) -> list[str]:
+    """The names recommended: the 推荐表's rows in rank order, else the letter's 现推荐 names."""
+    rows = [entry.name for entry in sorted(record.recommendation.recommended, key=lambda e: e.rank) if entry.name]
+    return rows or list(record.recommendation.letter_names)
 
 
 def _recommendation(ctx: CheckContext) -> RecommendationRecord:
@@ -35,30 +39,37 @@ def _recommendation(ctx: CheckContext) -> RecommendationRecord:
 
 @register("RECOMMENDATION_QUOTA_EXCEEDED", "error", "recommendation")
 def quota_exceeded(ctx: CheckContext) -> Iterator[Check]:
-    recommendation = _recommendation(ctx).recommendation
-    if recommendation.province is None:
+    body = _recommendation(ctx).recommendation
+    if body.province is None:
         return
-    quota = quota_for(recommendation.province)
-    count = len(recommendation.recommended)
+    quota = quota_for(body.province, ctx.rules)
+    # The table and the letter each list the names; either listing too many is over the quota.
+    count = max(len(body.recommended), len(body.letter_names))
     if count > quota:
-        yield finding("RECOMMENDATION_QUOTA_EXCEEDED", recommendation.province,
-                      f"{recommendation.province}推荐 {count} 家，超过限额 {quota} 家", expected=quota, found=count,
-                      evidence=ctx.evidence(roles=["recommendation_table"]))
+        names = "、".join(recommended_names(_recommendation(ctx)))
+        yield finding("RECOMMENDATION_QUOTA_EXCEEDED", body.province,
+                      f"{body.province}推荐 {count} 家（{names}），超过该地区 {quota} 家的推荐限额",
+                      expected=quota, found=count,
+                      evidence=ctx.evidence(*(f"recommendation.recommended[{i}].name" for i in range(len(body.recommended))),
+                                            roles=["recommendation_table", "recommendation_letter"]))
 
 
 @register("RECOMMENDER_NOT_ELIGIBLE", "error", "recommendation")
 def recommender_not_eligible(ctx: CheckContext) -> Iterator[Check]:
     province = _recommendation(ctx).recommendation.province
-    city = separately_planned_city(province) if province else None
+    city = separately_planned_city(province, ctx.rules) if province else None
     if city is not None:
-        yield finding("RECOMMENDER_NOT_ELIGIBLE", city, f"{city}为计划单列市，不再单独推荐", found=city,
-                      evidence=ctx.evidence("recommendation.province", roles=["recommendation_letter"]))
+        yield finding("RECOMMENDER_NOT_ELIGIBLE", city,
+                      f"推荐单位“{province}”为计划单列市，通知规定计划单列市不单独推荐，应由所在省推荐",
+                      found=province, evidence=ctx.evidence("recommendation.province", roles=["recommendation_letter"]))
 
 
 @register("FIELD_MISSING", "error", "recommendation")
 def recommendation_fields_missing(ctx: CheckContext) -> Iterator[Check]:
-    recommendation = _recommendation(ctx).recommendation
-    if recommendation.province is None:
-        yield finding("FIELD_MISSING", "recommendation.province", "未能识别推荐省份（推荐表标题）")
-    if not recommendation.recommended:
-        yield finding("FIELD_MISSING", "recommendation.recommended", "推荐表中未识别到任何推荐对象")
+    body = _recommendation(ctx).recommendation
+    if body.province is None:
+        yield finding("FIELD_MISSING", "recommendation.province", "未能识别推荐省份（推荐函或推荐表标题），推荐限额未核对",
+                      evidence=ctx.evidence(roles=["recommendation_table", "recommendation_letter"]))
+    if not body.recommended and not body.letter_names:
+        yield finding("FIELD_MISSING", "recommendation.recommended", "推荐表和推荐函中均未识别到推荐对象，推荐限额未核对",
+                      evidence=ctx.evidence(roles=["recommendation_table", "recommendation_letter"]))

@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from models import Check, CheckedRecord, Evidence, Severity
-from pipeline.config import Settings
+from models import APPENDIX_TABLE_ROLES, Check, CheckedRecord, Evidence, Severity
+from pipeline.checks.catalogue import CODES
+from pipeline.config import CheckSettings, Settings
 
 DocType = Literal["application", "recommendation"]
 
@@ -22,6 +23,11 @@ class CheckContext:
     has_consortium_agreement: bool | None = None
 
     @property
+    def rules(self) -> CheckSettings:
+        """The checks' thresholds and lists (`Settings.checks`)."""
+        return self.settings.checks
+
+    @property
     def roles(self) -> frozenset[str]:
         return frozenset(page.role for page in self.record.source.pages if page.role)
 
@@ -29,15 +35,57 @@ class CheckContext:
         return [page.page for page in self.record.source.pages if page.role == role]
 
     def evidence(self, *paths: str, roles: Iterable[str] = ()) -> list[Evidence]:
-        """Where the values at `paths` were read, plus the first page of each of `roles`."""
+        """Where the values at `paths` were read, plus the first page of each of `roles`.
+
+        A path without provenance (a hand-made or truth record, a value never read) points at
+        the first page of the part it belongs to instead, so a finding still shows its page.
+        """
         found: list[Evidence] = []
+        fallback: list[str] = []
         for path in paths:
             origin = self.record.provenance.get(path)
             if origin is not None:
                 found.append(Evidence(page=origin.page, bbox=origin.bbox))
-        for role in roles:
-            found.extend(Evidence(page=page) for page in self.pages_with_role(role)[:1])
+            elif (role := role_of(path)) is not None:
+                fallback.append(role)
+        for role in dict.fromkeys([*roles, *fallback]):
+            for page in self.pages_with_role(role)[:1]:
+                if all(item.page != page or item.bbox is not None for item in found):
+                    found.append(Evidence(page=page))
         return found
+
+    def rows_evidence(self, paths: Iterable[str], role: str | None = None) -> list[Evidence]:
+        """The cells at `paths` as one box per page (the union of their boxes), in page order.
+
+        The many rows behind a total are one piece of evidence per page, not one per row. When
+        no cell has provenance (a hand-made or truth record), the first page of `role` instead.
+        """
+        boxes: dict[int, list[float] | None] = {}
+        for path in paths:
+            origin = self.record.provenance.get(path)
+            if origin is None:
+                continue
+            if origin.page not in boxes:
+                boxes[origin.page] = list(origin.bbox) if origin.bbox else None
+            elif origin.bbox is not None:
+                box = boxes[origin.page]
+                boxes[origin.page] = list(origin.bbox) if box is None else [
+                    min(box[0], origin.bbox[0]), min(box[1], origin.bbox[1]),
+                    max(box[2], origin.bbox[2]), max(box[3], origin.bbox[3])]
+        if not boxes:
+            return self.evidence(roles=[role]) if role else []
+        return [Evidence(page=page, bbox=box) for page, box in sorted(boxes.items())]
+
+
+def role_of(path: str) -> str | None:
+    """The page role a field path is read from (`appendix.contracts[3].amount` → appendix2_table2)."""
+    head = path.split(".", 1)[0]
+    if head == "appendix":
+        table = path.split(".", 2)[1].split("[", 1)[0]
+        return APPENDIX_TABLE_ROLES.get(table)
+    if head == "recommendation":
+        return "recommendation_table" if ".recommended" in path else "recommendation_letter"
+    return head if head in ("cover", "basic_info", "plan") else None
 
 
 CheckFn = Callable[[CheckContext], Iterable[Check]]
@@ -59,8 +107,9 @@ _SEVERITY: dict[str, Severity] = {}
 def register(code: str, severity: Severity, *doc_types: DocType) -> Callable[[CheckFn], CheckFn]:
     """Register `fn` as the check that emits `code` for the given document types (default: application)."""
     types: tuple[DocType, ...] = doc_types or ("application",)
-    if _SEVERITY.setdefault(code, severity) != severity:
-        raise ValueError(f"check {code} registered with two severities")
+    if code not in CODES or CODES[code].severity != severity:
+        raise ValueError(f"check {code} is not in the catalogue with severity {severity}")
+    _SEVERITY.setdefault(code, severity)
 
     def decorate(fn: CheckFn) -> CheckFn:
         for doc_type in types:
@@ -76,9 +125,25 @@ def registered_codes() -> dict[str, Severity]:
     return dict(_SEVERITY)
 
 
+def registered_for(doc_type: DocType) -> set[str]:
+    return {code for code, registered_type in _REGISTRY if registered_type == doc_type}
+
+
 def finding(code: str, where: str = "", message: str = "", **extra: object) -> Check:
-    """A Check with the severity its code was registered with."""
-    return Check(code=code, severity=_SEVERITY[code], where=where, message=message, **extra)  # type: ignore[arg-type]
+    """A Check with its code's default severity (CHECKS.md); `run_checks` applies the configured one."""
+    return Check(code=code, severity=CODES[code].severity, where=where, message=message, **extra)  # type: ignore[arg-type]
+
+
+def apply_severity(checks: Iterable[Check], settings: Settings) -> list[Check]:
+    """The checks with the severity `settings.checks.severity` sets for their code, where it sets one.
+
+    `run_checks` and `run_batch_checks` apply it; a caller building checks elsewhere (the runner's
+    INPUT_UNREADABLE record) can too.
+    """
+    overrides = settings.checks.severity
+    return [check.model_copy(update={"severity": overrides[check.code]})
+            if check.code in overrides and overrides[check.code] != check.severity else check
+            for check in checks]
 
 
 def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Check]:
@@ -87,7 +152,7 @@ def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Ch
     for (_, doc_type), registered in _REGISTRY.items():
         if doc_type == ctx.record.doc_type:
             results.extend(registered.run(ctx))
-    return deduplicate(results)
+    return apply_severity(deduplicate(results), ctx.settings)
 
 
 def deduplicate(checks: Iterable[Check]) -> list[Check]:
