@@ -6,9 +6,9 @@ SAMPLES ?= samples/corpus
 OUT ?= out
 export OMP_THREAD_LIMIT := 1
 
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai poppler-utils
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai poppler-utils chromium chromium-driver
 
-.PHONY: run test test-all lint system venv eval bench samples clean
+.PHONY: run test lint system venv eval bench samples clean
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -26,9 +26,10 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# The eval runs even when a file failed (batch exits 1 then); `make run` still reports that failure.
 run: system venv
-	$(VENV)/bin/dtpc batch $(SAMPLES) -o $(OUT)
-	$(VENV)/bin/dtpc eval --truth $(SAMPLES) --pred $(OUT)
+	@status=0; $(VENV)/bin/dtpc batch $(SAMPLES) -o $(OUT) || status=$$?; \
+	$(VENV)/bin/dtpc eval --truth $(SAMPLES) --pred $(OUT) && exit $$status
 
 test: system venv
 	$(PY) -m pytest -q -n 2
@@ -42,6 +43,7 @@ eval: venv
 
 bench: system venv
 	$(PY) -m bench.pages
+	$(PY) -m bench.batch
 
 samples: venv
 	$(VENV)/bin/dtpc samples --count 12 --seed 2026 -o $(SAMPLES)

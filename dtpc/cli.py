@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from models import OutputRecord
+    from pipeline.config import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Read 制造业数字化转型促进中心 application packages into checked, structured data.")
@@ -17,22 +21,27 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 OutDir = Annotated[Path, typer.Option("-o", "--out", help="output folder")]
 Engine = Annotated[str | None, typer.Option(help="OCR engine: tesseract or rapidocr (default: the measured best)")]
 Dpi = Annotated[int | None, typer.Option(help="rendering dpi for scanned pages")]
-Workers = Annotated[int | None, typer.Option(help="page worker processes (default: number of cores)")]
+Workers = Annotated[int | None, typer.Option(help="page worker processes per file (default: cores / files at once)")]
+Files = Annotated[int | None, typer.Option("--files", help="files processed at once (default: cores / page workers)")]
 Timeout = Annotated[float | None, typer.Option(help="seconds a file may take before it is given up")]
+MaxMemory = Annotated[int | None, typer.Option("--max-memory", help="MB of resident memory one file's processes may use")]
 
 
-class SinkKind(StrEnum):
-    sqlite = "sqlite"
-    postgres = "postgres"
-    parquet = "parquet"
-    none = "none"
+class Executor(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
-def _settings(engine: str | None, dpi: int | None, workers: int | None, timeout: float | None):  # type: ignore[no-untyped-def]
+def _settings(engine: str | None, dpi: int | None, workers: int | None, timeout: float | None,
+              files: int | None = None, max_memory: int | None = None) -> Settings:
+    """Settings from the options; files at once × page workers stays within the cores unless both are given."""
+    from pipeline.batch import available_cores, plan_workers
     from pipeline.config import Settings
 
-    overrides = {"engine": engine, "dpi": dpi, "workers": workers, "file_timeout_s": timeout}
-    return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    files, workers = plan_workers(available_cores(), files, workers)
+    overrides = {"engine": engine, "dpi": dpi, "workers": workers, "file_workers": files, "file_timeout_s": timeout,
+                 "max_worker_memory_mb": max_memory}
+    return Settings.load(**{key: value for key, value in overrides.items() if value is not None})
 
 
 @app.callback()
@@ -42,49 +51,68 @@ def _logging(verbose: Annotated[bool, typer.Option("-v", "--verbose")] = False) 
 
 @app.command()
 def extract(files: Annotated[list[Path], typer.Argument(help="PDF or image files")], out: OutDir = Path("out"),
-            engine: Engine = None, dpi: Dpi = None, workers: Workers = None, timeout: Timeout = None) -> None:
-    """One `<input name>.json` per file in OUT."""
-    from pipeline.batch import output_path, process_isolated
+            engine: Engine = None, dpi: Dpi = None, workers: Workers = None, timeout: Timeout = None,
+            parallel: Files = None, max_memory: MaxMemory = None) -> None:
+    """One `<input name>.json` per file in OUT (files from several folders keep those folders); exit 1 if any failed."""
+    from pipeline.batch import run_files
 
-    settings = _settings(engine, dpi, workers, timeout)
-    for path in files:
-        record = process_isolated(path, out, settings)
-        errors = sum(check.severity == "error" for check in record.checks)
-        typer.echo(f"{output_path(path, out)}  {record.doc_type}  {errors} errors")
+    result = run_files(files, out, _settings(engine, dpi, workers, timeout, parallel, max_memory))
+    for row in result.rows:
+        if row.record is not None:
+            errors = sum(check.severity == "error" for check in row.record.checks)
+            typer.echo(f"{row.job.target}  {row.record.doc_type}  {errors} errors")
+    raise typer.Exit(result.exit_code)
+
+
+def _store(records: Sequence[OutputRecord], db: str | None, out: Path) -> bool:
+    """Fill the database (default OUT/dtpc.sqlite; "none" skips it); False when that failed."""
+    if db is not None and db.lower() == "none":
+        return True
+    try:
+        from pipeline.export import DatabaseSink
+    except ImportError as error:
+        typer.echo(f"database: not written, pipeline.export.DatabaseSink unavailable ({error})", err=True)
+        return False
+    try:
+        typer.echo(f"database: {DatabaseSink(db or out / 'dtpc.sqlite').write(records)}")
+    except Exception as error:  # the JSON outputs are complete; say why the database is not
+        typer.echo(f"database: not written ({type(error).__name__}: {error})", err=True)
+        return False
+    return True
 
 
 @app.command()
 def batch(folder: Annotated[Path, typer.Argument(help="folder with PDF/JPG/PNG/TIFF files")], out: OutDir = Path("out"),
-          sink: Annotated[SinkKind, typer.Option(help="database to fill")] = SinkKind.sqlite,
-          dsn: Annotated[str | None, typer.Option(help="PostgreSQL connection string (sink postgres)")] = None,
-          engine: Engine = None, dpi: Dpi = None, workers: Workers = None, timeout: Timeout = None) -> None:
-    """Every file under FOLDER: JSON per file, batch checks, a database and the reviewer report in OUT."""
-    from pipeline.batch import find_inputs, process_many, rewrite, write_summary
-    from pipeline.checks import run_batch_checks
-    from pipeline.export import ParquetSink, PostgresSink, SqliteSink
+          db: Annotated[str | None, typer.Option(help="database URL (default sqlite:///OUT/dtpc.sqlite; none: skip)")] = None,
+          executor: Annotated[Executor, typer.Option(help="local processes, or a Dask cluster")] = Executor.local,
+          scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://HOST:8786)")] = None,
+          force: Annotated[bool, typer.Option("--force", help="redo files whose output is already there")] = False,
+          progress: Annotated[bool, typer.Option(help="show the progress bar")] = True,
+          engine: Engine = None, dpi: Dpi = None, workers: Workers = None, files: Files = None,
+          timeout: Timeout = None, max_memory: MaxMemory = None) -> None:
+    """Every file under FOLDER: JSON per file, batch checks, OUT/batch.json, a database and the reviewer report.
+
+    A re-run skips files already done (same sha256 and pipeline version); --force redoes them.
+
+    Exit status: 0 when every file was read (flags are not failures), 1 when any file failed, 130 when interrupted.
+    """
+    from pipeline.batch import BatchOptions, find_inputs, run_batch
     from pipeline.report import write_report
 
-    settings = _settings(engine, dpi, workers, timeout)
-    paths = find_inputs(folder)
-    if not paths:
+    if executor is Executor.dask and not scheduler:
+        raise typer.BadParameter("--scheduler tcp://HOST:8786 is required with --executor dask")
+    if not find_inputs(folder, exclude=out):
         typer.echo(f"no PDF/JPG/PNG/TIFF files under {folder}", err=True)
         raise typer.Exit(1)
-    results = list(tqdm(process_many(paths, out, settings), total=len(paths), unit="file", desc="dtpc"))
-    records = [record for _, record in results]
-    batch_checks = run_batch_checks(records)
-    rewrite(results, out)
-    write_summary(out, {"files": len(records), "batch_checks": [c.model_dump(mode="json") for c in batch_checks],
-                        "documents": [{"file": r.source.file, "doc_type": r.doc_type,
-                                       "errors": sum(c.severity == "error" for c in r.checks)} for r in records]})
-    if sink is SinkKind.sqlite:
-        typer.echo(f"database: {SqliteSink(out / 'dtpc.sqlite').write(records)}")
-    elif sink is SinkKind.postgres:
-        if not dsn:
-            raise typer.BadParameter("--dsn is required for the postgres sink")
-        typer.echo(f"database: {PostgresSink(dsn).write(records)}")
-    elif sink is SinkKind.parquet:
-        typer.echo(f"parquet: {ParquetSink(out / 'parquet').write(records)}")
-    typer.echo(f"report: {write_report(records, batch_checks, out)}")
+    settings = _settings(engine, dpi, workers, timeout, files, max_memory)
+    options = BatchOptions(executor=executor.value, scheduler=scheduler, force=force, progress=progress)
+    result = run_batch(folder, out, settings, options)
+    code = result.exit_code
+    if not result.interrupted:
+        code = max(code, int(not _store(result.records, db, out)))
+        typer.echo(f"report: {write_report(result.written, result.batch_checks, out)}")
+    typer.echo(result.describe())
+    raise typer.Exit(code)
 
 
 @app.command("eval")
@@ -112,6 +140,41 @@ def samples(out: OutDir = Path("samples/corpus"), count: Annotated[int, typer.Op
     from samples.generate import generate_corpus
 
     for path in generate_corpus(out, count, seed):
+        typer.echo(str(path))
+
+
+@app.command()
+def report(out_dir: Annotated[Path, typer.Argument(help="a batch's output folder (record JSON files)")]) -> None:
+    """Write the reviewer site OUT_DIR/report/ from the records in OUT_DIR; prints the index page's path."""
+    from pipeline.report import build_site
+
+    if not out_dir.is_dir():
+        typer.echo(f"no such folder: {out_dir}", err=True)
+        raise typer.Exit(1)
+    typer.echo(str(build_site(out_dir)))
+
+
+class TableFormatOption(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command("export")
+def export_command(out_dir: Annotated[Path, typer.Argument(help="folder of dtpc output JSON (searched recursively)")],
+                   fmt: Annotated[TableFormatOption, typer.Option("--format", "-f", help="parquet, csv or xlsx")],
+                   target: Annotated[Path | None, typer.Option(
+                       "-o", "--out", help="folder (parquet, csv; default OUT_DIR/tables) or workbook "
+                                           "(xlsx; default OUT_DIR/dtpc.xlsx)")] = None) -> None:
+    """The records in OUT_DIR as analysts' tables: one file per entity, or one workbook with a flags sheet."""
+    from pipeline.export import export_tables
+
+    try:
+        written = export_tables(out_dir, fmt.value, target)
+    except FileNotFoundError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from error
+    for path in written:
         typer.echo(str(path))
 
 

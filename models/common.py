@@ -67,6 +67,9 @@ class Source(Record):
     sha256: str
     page_count: int = Field(ge=0)
     pages: list[SourcePage] = Field(default_factory=list)
+    # The dtpc version that wrote the record: a batch re-run skips a file whose output has the
+    # same sha256 and pipeline version.
+    pipeline_version: str | None = None
 
 
 class Seal(Record):

@@ -635,7 +635,7 @@ def test_batch_checks_mark_every_record_involved() -> None:
     assert all(c.evidence for r in (first, second, resubmitted) for c in r.checks)  # the page, without provenance
 
     report = batch_summary([first, second, resubmitted, letter], summary)
-    by_code = {item["code"]: item for item in report["batch_checks"]}
+    by_code = {item["code"]: item for item in report["batch_findings"]}
     assert by_code["SHARED_CONTRACT"]["files"] == ["a.pdf", "b.pdf"]
     assert by_code["CONSORTIUM_QUOTA_EXCEEDED"]["files"] == ["a.pdf", "b.pdf", "浙江省.pdf"]
     assert report["files"] == 4 and report["totals"]["error"] == 5

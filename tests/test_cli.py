@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -31,19 +30,50 @@ def test_batch_survives_bad_files_and_fills_every_output(tmp_path: Path) -> None
     (inputs / "notes.pdf").write_bytes(b"this is not a pdf at all")
     (inputs / "empty.png").write_bytes(b"")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["batch", str(inputs), "-o", str(out), "--workers", "1"])
-    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["batch", str(inputs), "-o", str(out), "--workers", "1", "--no-progress"])
+    assert result.exit_code == 1, result.output  # two files could not be read: the batch says so
     records = {path.name: parse_record(path.read_text(encoding="utf-8")) for path in out.glob("*.json")
-               if path.name != "batch_summary.json"}
+               if path.name != "batch.json"}
     assert set(records) == {"r11-digital.pdf.json", "notes.pdf.json", "empty.png.json"}
     assert records["r11-digital.pdf.json"].doc_type == "recommendation"
     for name in ("notes.pdf.json", "empty.png.json"):
         assert [c.code for c in records[name].checks] == ["INPUT_UNREADABLE"]
-    with sqlite3.connect(out / "dtpc.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM documents").fetchone() == (3,)
-    report = (out / "report.html").read_text(encoding="utf-8")
-    assert "INPUT_UNREADABLE" in report and "r11-digital.pdf" in report
-    assert json.loads((out / "batch_summary.json").read_text(encoding="utf-8"))["files"] == 3
+    assert (out / "dtpc.sqlite").is_file()
+    [report] = [line.removeprefix("report: ") for line in result.output.splitlines() if line.startswith("report: ")]
+    assert Path(report).is_file()
+    summary = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    assert summary["files"] == 3 and summary["failed"] == 2 and summary["interrupted"] is False
+    assert "3 files: 3 processed" in result.output and "notes.pdf" in result.output
+
+
+def test_a_batch_with_every_file_read_exits_0_and_a_rerun_skips_it(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copy(CORPUS / "r11-digital.pdf", inputs / "r11-digital.pdf")
+    command = ["batch", str(inputs), "-o", str(out), "--db", "none", "--no-progress"]
+    first = runner.invoke(app, command)
+    assert first.exit_code == 0, first.output  # flags (seals, …) are not failures
+    assert not (out / "dtpc.sqlite").exists()
+    again = runner.invoke(app, command)
+    assert again.exit_code == 0 and "0 processed, 1 skipped" in again.output
+    forced = runner.invoke(app, [*command, "--force"])
+    assert forced.exit_code == 0 and "1 processed, 0 skipped" in forced.output
+
+
+def test_dask_needs_a_scheduler(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["batch", str(tmp_path), "--executor", "dask"])
+    assert result.exit_code == 2
+
+
+def test_extract_keeps_same_named_files_apart(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "x.pdf").write_bytes(b"not a pdf " + folder.encode())
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(tmp_path / "in" / "a" / "x.pdf"), str(tmp_path / "in" / "b" / "x.pdf"),
+                                 "-o", str(out)])
+    assert result.exit_code == 1  # neither is readable
+    assert (out / "a" / "x.pdf.json").is_file() and (out / "b" / "x.pdf.json").is_file()
 
 
 def test_a_file_over_its_time_limit_is_given_up(tmp_path: Path) -> None:

@@ -189,21 +189,13 @@ def _involved(check: Check, records: Sequence[Any]) -> list[str]:
 
 
 def batch_summary(records: Sequence[Any], batch_checks: Sequence[Check]) -> dict[str, Any]:
-    """The batch summary as a JSON-ready dict: each batch finding with the files involved, and per file
-    its type and counts of findings by severity (batch findings included, as they are on the records)."""
+    """For OUT/batch.json: each batch finding with the files it is on, and counts of every record's findings
+    by severity (batch findings included, as they are on the records)."""
     severities = ("error", "warning", "info")
-    documents: list[dict[str, Any]] = []
-    totals: Counter[str] = Counter()
-    for record in records:
-        counts = Counter(check.severity for check in record.checks)
-        totals.update(counts)
-        documents.append({"file": record.source.file, "doc_type": record.doc_type,
-                          **{severity: counts.get(severity, 0) for severity in severities},
-                          "codes": sorted({check.code for check in record.checks})})
+    totals = Counter(check.severity for record in records for check in record.checks)
     return {
         "files": len(records),
-        "batch_checks": [{**check.model_dump(mode="json", exclude={"evidence"}), "files": _involved(check, records)}
-                         for check in batch_checks],
-        "documents": documents,
+        "batch_findings": [{**check.model_dump(mode="json", exclude={"evidence"}), "files": _involved(check, records)}
+                           for check in batch_checks],
         "totals": {severity: totals.get(severity, 0) for severity in severities},
     }

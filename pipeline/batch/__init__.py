@@ -1,0 +1,44 @@
+"""Many files at once, each in its own watched process; a batch that survives anything.
+
+- `names`: safe output names (`OUT/<relative input path>.json`) and finding inputs.
+- `atomic`: temp file + rename writes.
+- `isolate`: one file in a child process group with a time limit and a memory cap (`process_isolated`).
+- `local` / `dask_executor`: N files at once on this machine, or on a Dask cluster.
+- `run`: `run_batch` — resume, interruption, batch checks, OUT/batch.json.
+"""
+
+from pipeline.batch.atomic import atomic_write_text
+from pipeline.batch.isolate import PIPELINE_VERSION, TEST_HOOK_ENV, FileJob, process_isolated, run_job
+from pipeline.batch.names import INPUT_SUFFIXES, common_root, find_inputs, output_path, safe_part
+from pipeline.batch.run import (
+    SUMMARY_NAME,
+    BatchOptions,
+    BatchResult,
+    available_cores,
+    plan_jobs,
+    plan_workers,
+    run_batch,
+    run_files,
+)
+
+__all__ = [
+    "INPUT_SUFFIXES",
+    "PIPELINE_VERSION",
+    "SUMMARY_NAME",
+    "TEST_HOOK_ENV",
+    "BatchOptions",
+    "BatchResult",
+    "FileJob",
+    "atomic_write_text",
+    "available_cores",
+    "common_root",
+    "find_inputs",
+    "output_path",
+    "plan_jobs",
+    "plan_workers",
+    "process_isolated",
+    "run_batch",
+    "run_files",
+    "run_job",
+    "safe_part",
+]

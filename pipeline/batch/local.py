@@ -1,0 +1,46 @@
+"""The local executor: up to N files at once, each in its own watched child process."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from threading import Event
+
+from models import OutputRecord
+from pipeline.batch.isolate import POLL_S, FileJob, FileRun
+from pipeline.config import Settings
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A file's outcome as an executor reports it."""
+
+    job: FileJob
+    record: OutputRecord
+    seconds: float
+
+
+def run_local(jobs: Sequence[FileJob], settings: Settings, slots: int, stop: Event) -> Generator[Finished]:
+    """Each job's record as it finishes; stops starting files once `stop` is set and kills the running ones."""
+    pending = deque(jobs)
+    running: list[FileRun] = []
+    try:
+        while (pending or running) and not stop.is_set():
+            while pending and len(running) < max(1, slots):
+                run = FileRun(pending.popleft(), settings)
+                run.start()
+                running.append(run)
+            wait([run.sentinel for run in running], timeout=POLL_S)
+            for run in list(running):
+                if stop.is_set():
+                    break
+                record = run.poll()
+                if record is not None:
+                    running.remove(run)
+                    yield Finished(run.job, record, run.seconds)
+    finally:
+        for run in running:
+            run.abandon()
+

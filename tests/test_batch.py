@@ -1,0 +1,297 @@
+"""The batch survives anything: killed, hanging and memory-hungry files, interruption, hostile names.
+
+Inputs are tiny (a one-page text PDF, a file that is not a PDF) so each test takes seconds.
+Misbehaving files use the test-only hook `DTPC_TEST_CHILD` (pipeline/batch/isolate.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from reportlab.pdfgen import canvas
+
+from models import parse_record
+from pipeline.batch import (
+    PIPELINE_VERSION,
+    SUMMARY_NAME,
+    TEST_HOOK_ENV,
+    BatchOptions,
+    BatchResult,
+    atomic_write_text,
+    output_path,
+    plan_workers,
+    run_batch,
+    safe_part,
+)
+from pipeline.batch.atomic import TEMP_SUFFIX, remove_temps_below
+from pipeline.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+QUIET = BatchOptions(progress=False)
+
+
+def text_pdf(path: Path, text: str = "dtpc batch test") -> Path:
+    """A one-page PDF with a text layer."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page = canvas.Canvas(str(path), invariant=True)  # same text, same bytes
+    page.drawString(72, 720, text)
+    page.save()
+    return path
+
+
+def junk(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not a pdf at all")
+    return path
+
+
+def settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {"workers": 1, "file_workers": 2, "file_timeout_s": 60.0, "cache_dir": None}
+    return Settings(**{**values, **overrides})
+
+
+def codes(path: Path) -> list[str]:
+    return [check.code for check in parse_record(path.read_text(encoding="utf-8")).checks]
+
+
+def reason(result: BatchResult, name: str) -> str:
+    [row] = [row for row in result.rows if row.job.name == name]
+    assert row.record is not None
+    return next(check.message for check in row.record.checks if check.code == "INPUT_UNREADABLE")
+
+
+def leftovers(out: Path) -> list[Path]:
+    return [path for path in out.rglob("*") if path.name.endswith(TEMP_SUFFIX)]
+
+
+def wait_for(path: Path, seconds: float = 120.0) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.is_file():
+            return path.read_text()
+        time.sleep(0.1)
+    raise AssertionError(f"{path} never appeared")
+
+
+def alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+# --- names -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["a\nb.pdf", "-rf.pdf", ".hidden.pdf", "..", "申" * 85 + ".pdf",
+                                  "x" * 250 + ".pdf", "tab\there.pdf", "bell\x07.pdf", "rtl\u202eabc.pdf"])
+def test_a_hostile_name_becomes_a_safe_distinct_part(name: str) -> None:
+    part = safe_part(name)
+    assert part not in {name, ".", ".."} and not part.startswith(("-", "."))
+    assert "/" not in part and all(char.isprintable() for char in part)
+    assert len(f"{part}.evidence".encode()) < 255
+    assert part != safe_part(name + "x")
+
+
+@pytest.mark.parametrize("name", ["a07-digital.pdf", "中文申报书.pdf", "报告 2025 (终稿).pdf"])
+def test_an_ordinary_name_is_kept(name: str) -> None:
+    assert safe_part(name) == name
+
+
+def test_sanitised_names_never_collide_with_clean_ones(tmp_path: Path) -> None:
+    names = ["a_b.pdf", "a\nb.pdf", "a\rb.pdf", "_rf.pdf", "-rf.pdf", "y" * 300 + ".pdf", "y" * 301 + ".pdf"]
+    assert len({safe_part(name) for name in names}) == len(names)
+    out = tmp_path / "out"
+    root = tmp_path / "in"
+    targets = [output_path(root / "..x" / "report" / name, out, root) for name in names]
+    assert len(set(targets)) == len(targets)
+    for target in targets:
+        assert target.resolve().is_relative_to(out.resolve())
+    assert output_path(root / "x.pdf", out, root) == out / "x.pdf.json"  # eval finds top-level outputs by name
+    assert output_path(Path("/elsewhere/../../etc/x.pdf"), out, root) == out / "x.pdf.json"
+
+
+def test_workers_are_planned_within_the_cores() -> None:
+    assert plan_workers(2, None, None) == (2, 1)
+    assert plan_workers(2, 1, None) == (1, 2)  # one file at a time with page parallelism
+    assert plan_workers(4, None, 2) == (2, 2)
+    assert plan_workers(2, 3, 3) == (3, 3)  # both given: as asked
+
+
+# --- atomic writes ---------------------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = atomic_write_text(tmp_path / "x.pdf.json", "old")
+
+    def crash(*_args: object) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        atomic_write_text(target, "new")
+    assert target.read_text() == "old"
+    assert leftovers(tmp_path) == []
+
+
+def test_temps_left_by_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    stale = tmp_path / "sub" / f".x.pdf.json.k3j2{TEMP_SUFFIX}"
+    stale.write_text('{"half": ')
+    assert remove_temps_below(tmp_path) == 1 and not stale.exists()
+
+
+# --- one batch -------------------------------------------------------------------------------
+
+
+def test_hostile_file_names_each_get_their_own_output(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    names = ["-rf.pdf", "a\nb.pdf", "中文申报书.pdf", "申" * 80 + ".pdf", "x; rm -rf ~.pdf"]
+    for name in names:
+        junk(inputs / name)
+    text_pdf(inputs / "..." / "ok.pdf")
+    result = run_batch(inputs, out, settings(), QUIET)
+    targets = [row.job.target for row in result.rows]
+    assert len(set(targets)) == len(names) + 1
+    for target in targets:
+        assert target.resolve().is_relative_to(out.resolve()) and target.is_file()
+        assert not target.name.startswith(("-", "."))
+        assert len(target.name.encode()) <= 255
+    files = {parse_record(t.read_text(encoding="utf-8")).source.file for t in targets}
+    assert files == {*names, "ok.pdf"}  # the record names the input as it is called
+    assert (out / "中文申报书.pdf.json").is_file()
+    summary = json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))
+    assert {row["input"] for row in summary["documents"]} == {*names, ".../ok.pdf"}
+    assert leftovers(out) == []
+
+
+def test_the_same_file_in_two_folders_does_not_collide(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    for folder in ("", "a", "b"):
+        text_pdf(inputs / folder / "x.pdf")
+    result = run_batch(inputs, out, settings(), QUIET)
+    assert result.exit_code == 0, result.describe()
+    for target in (out / "x.pdf.json", out / "a" / "x.pdf.json", out / "b" / "x.pdf.json"):
+        assert parse_record(target.read_text(encoding="utf-8")).doc_type != "unknown"
+    assert len({row.record.source.sha256 for row in result.rows if row.record}) == 1
+
+
+def test_a_worker_killed_mid_file_costs_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    text_pdf(inputs / "victim.pdf")
+    text_pdf(inputs / "fine.pdf")
+    pidfile = tmp_path / "victim.pid"
+    monkeypatch.setenv(TEST_HOOK_ENV, json.dumps({"victim.pdf": f"pidfile:{pidfile}"}))
+    results: list[BatchResult] = []
+    thread = threading.Thread(target=lambda: results.append(run_batch(inputs, out, settings(), QUIET)))
+    thread.start()
+    os.kill(int(wait_for(pidfile)), signal.SIGKILL)
+    thread.join(120)
+    [result] = results
+    assert result.exit_code == 1
+    assert "SIGKILL" in reason(result, "victim.pdf")
+    assert codes(out / "victim.pdf.json") == ["INPUT_UNREADABLE"]
+    assert "INPUT_UNREADABLE" not in codes(out / "fine.pdf.json")
+    assert leftovers(out) == []
+
+
+def test_a_file_that_hangs_is_given_up_and_the_batch_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    text_pdf(inputs / "hang.pdf")
+    text_pdf(inputs / "fine.pdf")
+    monkeypatch.setenv(TEST_HOOK_ENV, json.dumps({"hang.pdf": "hang"}))
+    result = run_batch(inputs, out, settings(file_timeout_s=4.0), QUIET)
+    assert "超时" in reason(result, "hang.pdf")
+    assert [row.status for row in result.rows] == ["done", "failed"]  # sorted: fine.pdf, hang.pdf
+    assert result.exit_code == 1
+
+
+def test_a_crash_and_a_memory_hog_are_failures_not_batch_failures(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    for name in ("crash.pdf", "fat.pdf", "fine.pdf"):
+        text_pdf(inputs / name)
+    monkeypatch.setenv(TEST_HOOK_ENV, json.dumps({"crash.pdf": "crash", "fat.pdf": "hog:1200"}))
+    result = run_batch(inputs, out, settings(max_worker_memory_mb=900, file_workers=1), QUIET)
+    assert "退出码 3" in reason(result, "crash.pdf")
+    assert "内存超限" in reason(result, "fat.pdf")
+    assert {row.job.name: row.status for row in result.rows}["fine.pdf"] == "done"
+    summary = json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))
+    assert summary["failed"] == 2 and {f["input"] for f in summary["failures"]} == {"crash.pdf", "fat.pdf"}
+
+
+def test_a_rerun_skips_what_is_done_and_force_redoes_it(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    text_pdf(inputs / "a.pdf")
+    text_pdf(inputs / "b.pdf")
+    first = run_batch(inputs, out, settings(), QUIET)
+    assert first.count("done") == 2
+    assert parse_record((out / "a.pdf.json").read_bytes()).source.pipeline_version == PIPELINE_VERSION
+    written = (out / "a.pdf.json").stat().st_mtime_ns
+    text_pdf(inputs / "b.pdf", "changed content")  # new sha256: done again
+    second = run_batch(inputs, out, settings(), QUIET)
+    assert {row.job.name: row.status for row in second.rows} == {"a.pdf": "skipped", "b.pdf": "done"}
+    assert (out / "a.pdf.json").stat().st_mtime_ns == written
+    record = json.loads((out / "a.pdf.json").read_text(encoding="utf-8"))
+    record["source"]["pipeline_version"] = "0.0.1"  # another pipeline version: done again
+    (out / "a.pdf.json").write_text(json.dumps(record), encoding="utf-8")
+    third = run_batch(inputs, out, settings(), QUIET)
+    assert {row.job.name: row.status for row in third.rows} == {"a.pdf": "done", "b.pdf": "skipped"}
+    forced = run_batch(inputs, out, settings(), BatchOptions(progress=False, force=True))
+    assert forced.count("done") == 2 and forced.exit_code == 0
+
+
+def test_an_interrupted_batch_stops_cleanly_and_a_rerun_does_the_rest(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        text_pdf(inputs / name)
+    pidfile = tmp_path / "b.pid"
+    env = {**os.environ, TEST_HOOK_ENV: json.dumps({"b.pdf": f"pidfile:{pidfile}"})}
+    command = [sys.executable, "-m", "dtpc.cli", "batch", str(inputs), "-o", str(out), "--files", "1",
+               "--workers", "1", "--db", "none", "--no-progress"]
+    batch = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    child = int(wait_for(pidfile))  # a.pdf is done, b.pdf is running
+    batch.send_signal(signal.SIGINT)
+    output, _ = batch.communicate(timeout=60)
+    assert batch.returncode == 130, output
+    assert "Interrupted" in output
+    assert not alive(child)
+    assert (out / "a.pdf.json").is_file() and not (out / "b.pdf.json").exists() and not (out / "c.pdf.json").exists()
+    summary = json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))
+    assert summary["interrupted"] is True and summary["not_started"] == 2
+    assert leftovers(out) == []
+
+    rerun = run_batch(inputs, out, settings(), QUIET)
+    assert {row.job.name: row.status for row in rerun.rows} == {"a.pdf": "skipped", "b.pdf": "done", "c.pdf": "done"}
+    assert rerun.exit_code == 0 and not rerun.interrupted
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        assert "INPUT_UNREADABLE" not in codes(out / f"{name}.json")
+    assert json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))["interrupted"] is False
+
+
+# --- Dask ------------------------------------------------------------------------------------
+
+
+def test_the_dask_executor_runs_the_same_function_on_a_local_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    text_pdf(inputs / "good.pdf")
+    junk(inputs / "sub" / "notes.pdf")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        options = BatchOptions(executor="dask", scheduler=cluster.scheduler_address, progress=False)
+        result = run_batch(inputs, out, settings(), options)
+    assert {row.job.name: row.status for row in result.rows} == {"good.pdf": "done", "sub/notes.pdf": "failed"}
+    assert codes(out / "sub" / "notes.pdf.json") == ["INPUT_UNREADABLE"]
+    assert parse_record((out / "good.pdf.json").read_bytes()).source.file == "good.pdf"
+    assert json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))["executor"] == "dask"
+    assert result.exit_code == 1
