@@ -6,6 +6,13 @@ the glyph (OCR reads ☐ as 口, ☑ as 团 or nothing): the box is found as a s
 of short horizontal and vertical strokes just left of the option's text, and it is
 ticked when its inside holds ink (filled ■, ☑, ✓, ✗, a hand-drawn tick or cross).
 A mark drawn instead of a box (√是) counts as ticked when no box is there but ink is.
+
+A box is located as the square whose four sides are drawn and whose surroundings are
+not (so a tick through it, a label tight against it or a thick outline do not move it),
+and its fill is measured strictly inside: the outline's own thickness plus a pixel of
+blur is eroded away, so a small box's blurred border is not read as a mark.  The
+options are then compared with each other: a pen tick that runs out of its box leaves
+a stroke's tip in the neighbouring box, far less ink than in the box it ticks.
 """
 
 from __future__ import annotations
@@ -22,8 +29,10 @@ from pipeline.tables.cells import chars_of
 
 TICKED_GLYPHS = frozenset("☑☒■▣◼◾●◉✓✔✗✘√×\uf0fe\uf0fd\uf0fc\uf052\uf053\uf06e")
 EMPTY_GLYPHS = frozenset("☐□▢◻◽○\uf0a8\uf06f\uf071\uf0a3\uf072")
-FILL_TICKED = 0.10  # ink share inside a box above which it is ticked
-FILL_EMPTY = 0.035  # below this it is empty; in between, only a clear winner among the options counts
+DARK = 190  # grey below which a pixel is mark ink (paper is flattened to 255)
+LIGHT = 225  # grey below which a pixel may be a box outline: thin outlines print light and break up under blur
+FILL_TICKED = 0.12  # ink share inside a box's interior (outline eroded away) above which it is ticked
+FILL_EMPTY = 0.01  # mark ink below this is empty (an empty box holds none); in between, a faint mark
 OVERSHOOT_TICKED = 0.03  # ink share around a box (left, above, below) that only a pen tick leaves
 MARK_INK = 0.03  # ink share of the space before an option with no box: a mark written instead of a box
 
@@ -39,6 +48,7 @@ class OptionMark:
     box: Box | None = None
     fill: float = 0.0
     source: Literal["text", "pixels"] = "pixels"
+    boxed: bool = True  # `box` is a printed box (its fill measured inside the outline), not just where ink was
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,11 @@ class CheckboxReading:
     def chosen(self) -> str | None:
         """The one ticked option; None when none or several are ticked."""
         return self.ticked[0] if len(self.ticked) == 1 else None
+
+    @property
+    def clear(self) -> bool:
+        """Every option read without doubt: a clearly inked box or an empty one (no faint mark)."""
+        return all(m.fill >= FILL_TICKED if m.state == "ticked" else m.fill <= FILL_EMPTY for m in self.marks)
 
     @property
     def problem(self) -> str | None:
@@ -118,9 +133,13 @@ def read_glyphs(words: Sequence[Word], options: Sequence[str]) -> CheckboxReadin
 # --- pixels -------------------------------------------------------------------------------
 
 
-def _ink(grey: np.ndarray) -> np.ndarray:
-    # The print layer is flattened (paper at 255): thin box outlines print light, so the cut is high.
-    return (grey < 190).astype(np.uint8)
+def _levels(grey: np.ndarray) -> np.ndarray:
+    """0 paper, 1 light ink (a thin box outline), 2 dark ink (print, pen)."""
+    return (grey < LIGHT).astype(np.uint8) + (grey < DARK).astype(np.uint8)
+
+
+def _dark(levels: np.ndarray) -> np.ndarray:
+    return (levels >= 2).astype(np.uint8)
 
 
 def _sides_drawn(strokes: np.ndarray, box: tuple[int, int, int, int], share: float = 0.7) -> bool:
@@ -132,45 +151,131 @@ def _sides_drawn(strokes: np.ndarray, box: tuple[int, int, int, int], share: flo
     return all(side.mean() >= share for side in sides)
 
 
-def find_boxes(ink: np.ndarray, side: float) -> list[tuple[int, int, int, int]]:
-    """Boxes (x0, y0, x1, y1 px) from about a quarter to 1.6 character heights `side`, in reading order.
+SIDE_DRAWN = 0.8  # share of each side of a square that must be ink (within a pixel) for it to be a box
+GAP = 2  # pixels: the lines this far outside a box's sides are paper, bar a crossing stroke or a close label
+OUTSIDE_INKED = 0.4  # mean ink share of those outside lines above which the square is part of something bigger
 
-    A short opening along each axis keeps straight strokes and drops a tick's diagonal
-    ones, so a box with a tick through it is still a box; `_sides_drawn` then tells a
-    box from a character.
+
+def _square_scores(loose: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every top-left corner: the least-drawn side's ink share, and the ink share just outside the sides.
+
+    Sides are looked for within a pixel of their line (a blurred or slightly skewed
+    outline); the outside lines are `GAP` pixels off, on the exact mask, padded with paper.
     """
-    strokes = _strokes(ink, side)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
-    boxes = []
-    for x, y, w, h, _ in stats[1:count]:
-        # A box printed tight against its label joins the label's strokes: trim to the drawn sides first.
-        box = _refine(strokes, (int(x), int(y), int(x + w), int(y + h)))
-        w, h = box[2] - box[0], box[3] - box[1]
-        if (0.22 * side <= w <= 1.6 * side and 0.22 * side <= h <= 1.6 * side and 0.7 <= w / h <= 1.45
-                and _sides_drawn(strokes, box)):
+    pad = GAP + 1
+    mask = np.pad(loose.astype(bool), pad)
+    near_h = mask.copy()
+    near_h[1:] |= mask[:-1]
+    near_h[:-1] |= mask[1:]
+    near_v = mask.copy()
+    near_v[:, 1:] |= mask[:, :-1]
+    near_v[:, :-1] |= mask[:, 1:]
+    rows_near = np.pad(np.cumsum(near_h, axis=1, dtype=np.int32), ((0, 0), (1, 0)))
+    cols_near = np.pad(np.cumsum(near_v, axis=0, dtype=np.int32), ((1, 0), (0, 0)))
+    rows_raw = np.pad(np.cumsum(mask, axis=1, dtype=np.int32), ((0, 0), (1, 0)))
+    cols_raw = np.pad(np.cumsum(mask, axis=0, dtype=np.int32), ((1, 0), (0, 0)))
+    height, width = loose.shape
+    ny, nx = height - size + 1, width - size + 1
+    ys = np.arange(ny)[:, None] + pad
+    xs = np.arange(nx)[None, :] + pad
+
+    def row_share(table: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return (table[y, x + size] - table[y, x]) / size
+
+    def col_share(table: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return (table[y + size, x] - table[y, x]) / size
+
+    sides = np.minimum(
+        np.minimum(row_share(rows_near, ys, xs), row_share(rows_near, ys + size - 1, xs)),
+        np.minimum(col_share(cols_near, ys, xs), col_share(cols_near, ys, xs + size - 1)),
+    )
+    outside = (row_share(rows_raw, ys - GAP, xs) + row_share(rows_raw, ys + size - 1 + GAP, xs)
+               + col_share(cols_raw, ys, xs - GAP) + col_share(cols_raw, ys, xs + size - 1 + GAP)) / 4
+    return sides, outside
+
+
+def find_boxes(levels: np.ndarray, side: float) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1 px) from about a third to 1.5 character heights `side`, in reading order.
+
+    Every square size is tried at every place: a box is a square whose four sides are
+    drawn (light ink counts: thin outlines print light) while the lines just outside
+    them are mostly paper.  That tells the box from a square inside a ■ or a
+    character's strokes, and a tick's diagonal strokes across it neither hide it nor
+    move it.  Overlapping candidates keep the best-scoring one.
+    """
+    loose = levels >= 1
+    height, width = loose.shape
+    smallest, largest = max(5, round(0.3 * side)), min(height, width, round(1.5 * side))
+    candidates: list[tuple[float, int, int, int]] = []
+    for size in range(smallest, largest + 1):
+        sides, outside = _square_scores(loose, size)
+        score = sides - outside
+        ok = (sides >= SIDE_DRAWN) & (outside <= OUTSIDE_INKED)
+        for y, x in zip(*np.nonzero(ok), strict=True):
+            candidates.append((float(score[y, x]) + 0.002 * size, int(x), int(y), size))
+    boxes: list[tuple[int, int, int, int]] = []
+    for _, x, y, size in sorted(candidates, reverse=True):
+        box = (x, y, x + size, y + size)
+        if not any(_overlaps(box, other) for other in boxes):
             boxes.append(box)
     return sorted(boxes, key=lambda b: (round(b[1] / max(1.0, side)), b[0]))
 
 
-def find_box(ink: np.ndarray, side: float) -> tuple[int, int, int, int] | None:
-    """The box in a window closest to the expected size, or None."""
-    boxes = find_boxes(ink, side)
-    return min(boxes, key=lambda b: abs(b[2] - b[0] - side) + abs(b[3] - b[1] - side)) if boxes else None
+def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def inner_fill(ink: np.ndarray, box: tuple[int, int, int, int]) -> float:
-    """Ink share inside a box, its border (and a margin for a thick pen) left out."""
+def find_box(levels: np.ndarray, side: float) -> tuple[int, int, int, int] | None:
+    """The box in a window nearest its right end (the option's text follows it), or None."""
+    boxes = find_boxes(levels, side)
+    return max(boxes, key=lambda b: b[2]) if boxes else None
+
+
+def border_width(loose: np.ndarray, box: tuple[int, int, int, int]) -> int:
+    """The outline's thickness in pixels: the median run of ink inward from each side (a stroke across it is outvoted)."""
     x0, y0, x1, y1 = box
-    margin_x, margin_y = max(2, round(0.18 * (x1 - x0))), max(2, round(0.18 * (y1 - y0)))
-    inside = ink[y0 + margin_y:y1 - margin_y, x0 + margin_x:x1 - margin_x]
+    part = loose[y0:y1, x0:x1].astype(bool)
+    size = min(x1 - x0, y1 - y0)
+    cap = max(1, size // 4)
+    if size < 4:
+        return 1
+    inner = slice(1, -1)
+    runs = []
+    for line in (part[:, inner].T, part[:, inner][::-1].T, part[inner, :], part[inner, ::-1]):
+        # `line` holds, per position along one side, the pixels from that side inward.
+        for pixels in line:
+            gaps = np.flatnonzero(~pixels[:cap + 1])
+            runs.append(int(gaps[0]) if gaps.size else cap + 1)
+    return max(1, min(cap, int(np.median(runs))))
+
+
+def interior(levels: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The part of a box strictly inside its outline: the outline's width and a pixel of blur eroded away."""
+    x0, y0, x1, y1 = box
+    inset = border_width(levels >= 1, box) + 1
+    if x1 - x0 <= 2 * inset or y1 - y0 <= 2 * inset:
+        cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+        return cx, cy, cx + 1, cy + 1
+    return x0 + inset, y0 + inset, x1 - inset, y1 - inset
+
+
+def inner_fill(levels: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """Dark ink share strictly inside a box.
+
+    Only dark ink counts: a small box's blurred outline and the residue a lifted red
+    seal leaves on the print layer are light.
+    """
+    x0, y0, x1, y1 = interior(levels, box)
+    inside = levels[y0:y1, x0:x1] >= 2
     return float(inside.mean()) if inside.size else 0.0
 
 
-def overshoot(ink: np.ndarray, box: tuple[int, int, int, int]) -> float:
-    """Ink share just left of, above and below a box: a pen tick crosses the box and runs out of it.
+def overshoot(levels: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """Dark ink share just left of, above and below a box: a pen tick crosses the box and runs out of it.
 
     The right side is left out: the option's label starts there.
     """
+    ink = _dark(levels)
     x0, y0, x1, y1 = box
     reach = max(2, round(0.4 * (y1 - y0)))
     around = ink[max(0, y0 - reach):y1 + reach, max(0, x0 - reach):x1].astype(bool).copy()
@@ -179,11 +284,18 @@ def overshoot(ink: np.ndarray, box: tuple[int, int, int, int]) -> float:
     return float(around.mean()) if around.size else 0.0
 
 
-def _box_state(ink: np.ndarray, box: tuple[int, int, int, int]) -> tuple[State, float]:
-    fill = inner_fill(ink, box)
-    if fill >= FILL_TICKED or overshoot(ink, box) >= OVERSHOOT_TICKED:
-        return "ticked", max(fill, FILL_TICKED)
-    return ("empty" if fill <= FILL_EMPTY else "unknown"), fill
+def _box_state(levels: np.ndarray, box: tuple[int, int, int, int]) -> tuple[State, float]:
+    """A box's state on its own, and how much mark ink it holds (inside, plus what a pen left around it).
+
+    An empty box holds none at all (its outline is eroded away, its label is to its
+    right), so any clear amount is a mark: a tick's strokes cross the interior, or, on
+    a small box, pass over its outline and run out of it (the overshoot).
+    """
+    fill, around = inner_fill(levels, box), overshoot(levels, box)
+    score = fill + around
+    if fill >= FILL_TICKED or around >= OVERSHOOT_TICKED:
+        return "ticked", score
+    return ("empty" if score <= FILL_EMPTY else "unknown"), score
 
 
 def _window(located: Located, scale: float, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
@@ -197,28 +309,29 @@ def _window(located: Located, scale: float, shape: tuple[int, ...]) -> tuple[int
             min(shape[1], round(wx1 * scale)), min(shape[0], round(wy1 * scale)))
 
 
-def mark_at(ink: np.ndarray, located: Located, scale: float) -> OptionMark:
+def mark_at(levels: np.ndarray, located: Located, scale: float) -> OptionMark:
     """The option's mark judged from the pixels before its text."""
-    wx0, wy0, wx1, wy1 = _window(located, scale, ink.shape)
-    window = ink[wy0:wy1, wx0:wx1]
+    wx0, wy0, wx1, wy1 = _window(located, scale, levels.shape)
+    window = levels[wy0:wy1, wx0:wx1]
     side = (located.box[3] - located.box[1]) * scale
     if window.size == 0:
         return OptionMark(located.option, "unknown")
     box = find_box(window, side)
     if box is None:
-        return _mark_without_box(ink, located, scale)
+        return _mark_without_box(levels, located, scale)
     state, fill = _box_state(window, box)
     page_box = (box[0] + wx0, box[1] + wy0, box[2] + wx0, box[3] + wy0)
     return OptionMark(located.option, state, _to_points(page_box, scale), fill)
 
 
-def _mark_without_box(ink: np.ndarray, located: Located, scale: float) -> OptionMark:
+def _mark_without_box(levels: np.ndarray, located: Located, scale: float) -> OptionMark:
     """No box before the option: a mark written in its place (√是) is ticked, a box we failed to see is not.
 
     Only the space of about one character before the option is looked at, so the
     previous option's text stays out.  The ink's own bounding box must have ink inside
     it: a box outline that escaped `find_box` is empty inside.
     """
+    ink = _dark(levels)
     x0, top, _, bottom = located.box
     height = bottom - top
     cy = (top + bottom) / 2
@@ -229,10 +342,10 @@ def _mark_without_box(ink: np.ndarray, located: Located, scale: float) -> Option
         return OptionMark(located.option, "unknown", None, 0.0)
     ys, xs = np.nonzero(window)
     own = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
-    fill = inner_fill(window, own)
+    fill = inner_fill(levels[area[1]:area[3], area[0]:area[2]], own)
     state: State = "ticked" if fill > FILL_EMPTY else "empty"
     page_box = (own[0] + area[0], own[1] + area[1], own[2] + area[0], own[3] + area[1])
-    return OptionMark(located.option, state, _to_points(page_box, scale), fill)
+    return OptionMark(located.option, state, _to_points(page_box, scale), fill, boxed=False)
 
 
 def _to_points(box: tuple[int, int, int, int], scale: float) -> Box:
@@ -240,16 +353,77 @@ def _to_points(box: tuple[int, int, int, int], scale: float) -> Box:
 
 
 def _settle(marks: list[OptionMark]) -> list[OptionMark]:
-    """Undecided boxes: ticked only if clearly fuller than every other option, else empty."""
+    """Faint marks (undecided boxes) compared with the other options.
+
+    A faint mark next to a clearly ticked box is a smudge; the faint marks alone are
+    ticked when one is clearly the most inked (three times any other) or when several
+    are alike (then no choice is made).
+    """
+    ticked = any(m.state == "ticked" for m in marks)
+    faint = [m for m in marks if m.state == "unknown"]
     decided = []
     for mark in marks:
         if mark.state == "unknown":
             others = [m.fill for m in marks if m is not mark]
-            clear = mark.fill >= 0.06 and all(mark.fill >= 2.5 * max(o, 0.01) for o in others)
-            state: State = "ticked" if clear else "empty"
-            mark = OptionMark(mark.option, state, mark.box, mark.fill, mark.source)
+            winner = all(mark.fill >= 3 * max(o, 0.005) for o in others)
+            alike = len(faint) > 1 and all(m.fill * 2 >= mark.fill for m in faint)
+            state: State = "ticked" if not ticked and (winner or alike) else "empty"
+            mark = OptionMark(mark.option, state, mark.box, mark.fill, mark.source, mark.boxed)
         decided.append(mark)
     return decided
+
+
+def _mark_components(part: np.ndarray, labels: np.ndarray, box: tuple[int, int, int, int], boxed: bool) -> set[int]:
+    """The dark-ink components of a box's marks (inside its outline, and left of, above and below it).
+
+    Components lying wholly on the box (its own outline, a mark of its own inside it)
+    are left out: they are this box's, shared with no other.
+    """
+    x0, y0, x1, y1 = box
+    if not boxed:
+        return set(np.unique(labels[y0:y1, x0:x1]).tolist()) - {0}
+    outside = labels.copy()
+    outside[max(0, y0 - 2):y1 + 2, max(0, x0 - 2):x1 + 2] = 0
+    beyond = set(np.unique(outside).tolist())
+    reach = max(2, round(0.4 * (y1 - y0)))
+    area = np.zeros(labels.shape, dtype=bool)
+    area[max(0, y0 - reach):y1 + reach, max(0, x0 - reach):x1] = True
+    area[max(0, y0 - 1):y1 + 1, max(0, x0 - 1):x1 + 1] = False  # the box and its outline
+    ix0, iy0, ix1, iy1 = interior(part, box)
+    area[iy0:iy1, ix0:ix1] = True
+    return (set(np.unique(labels[area]).tolist()) & beyond) - {0}
+
+
+def _drop_strays(levels: np.ndarray, scale: float, marks: list[OptionMark]) -> list[OptionMark]:
+    """A ticked box whose ink all belongs to the strokes of a fuller ticked box holds a stray, not a tick.
+
+    A hand tick often runs out of its own box into the neighbouring one (or over the
+    label towards it).  Its ink there is connected to the ink in the box it ticks,
+    while two real marks (two ticks, a ■ and a tick) are separate strokes: those stay
+    ticked, and the reading has no choice.
+    """
+    ticked = [m for m in marks if m.state == "ticked" and m.box is not None]
+    if len(ticked) < 2:
+        return marks
+    pixel_boxes = {m.option: tuple(round(v * scale) for v in m.box) for m in ticked if m.box is not None}
+    margin = max(b[3] - b[1] for b in pixel_boxes.values())  # the strokes joining them may pass outside the boxes
+    x0 = max(0, min(b[0] for b in pixel_boxes.values()) - margin)
+    y0 = max(0, min(b[1] for b in pixel_boxes.values()) - margin)
+    x1 = max(b[2] for b in pixel_boxes.values()) + margin
+    y1 = max(b[3] for b in pixel_boxes.values()) + margin
+    part = levels[y0:y1, x0:x1]
+    _, labels = cv2.connectedComponents(_dark(part), connectivity=8)
+    inks: dict[str, set[int]] = {}
+    for mark in ticked:
+        bx0, by0, bx1, by1 = pixel_boxes[mark.option]
+        local = (bx0 - x0, by0 - y0, bx1 - x0, by1 - y0)
+        inks[mark.option] = _mark_components(part, labels, local, mark.boxed)  # type: ignore[arg-type]
+    strays = {
+        b.option for b in ticked
+        if inks[b.option] and any(a.fill > b.fill and inks[b.option] <= inks[a.option] for a in ticked if a is not b)
+    }
+    return [OptionMark(m.option, "empty", m.box, m.fill, m.source, m.boxed) if m.option in strays else m
+            for m in marks]
 
 
 def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: Sequence[str],
@@ -260,24 +434,12 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
     order (OCR of the labels is not needed); otherwise each box is looked for just
     before its option's text.
     """
-    ink = _ink(grey)
-    by_order = _marks_in_order(ink, scale, region, words, options) if region is not None else None
-    if by_order is not None:
-        return CheckboxReading(tuple(_settle(by_order)))
-    located = locate_options(words, options)
-    marks = [mark_at(ink, located[o], scale) if o in located else OptionMark(o, "unknown") for o in options]
-    return CheckboxReading(tuple(_settle(marks)))
-
-
-def _refine(strokes: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    """Trim a box to its drawn sides (a neighbouring character's stroke may have joined it)."""
-    x0, y0, x1, y1 = box
-    part = strokes[y0:y1, x0:x1] > 0
-    cols = np.flatnonzero(part.mean(axis=0) >= 0.7)
-    rows = np.flatnonzero(part.mean(axis=1) >= 0.7)
-    if cols.size >= 2 and rows.size >= 2 and cols[-1] - cols[0] >= 3 and rows[-1] - rows[0] >= 3:
-        return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
-    return box
+    levels = _levels(grey)
+    marks = _marks_in_order(levels, scale, region, words, options) if region is not None else None
+    if marks is None:
+        located = locate_options(words, options)
+        marks = [mark_at(levels, located[o], scale) if o in located else OptionMark(o, "unknown") for o in options]
+    return CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
 
 
 def option_groups(ink: np.ndarray, side: float, count: int) -> list[tuple[int, int]]:
@@ -312,20 +474,12 @@ def _head_mark(window: np.ndarray, span: tuple[int, int], side: float, option: s
     # The box opens the option: a square further in is part of its label (the 日 of 是).
     boxes = [b for b in find_boxes(head, side) if b[0] <= 0.6 * side]
     if boxes:
-        strokes = head  # fill is measured on the raw ink inside the trimmed box
-        box = boxes[0]
-        state, fill = _box_state(strokes, box)
+        box = min(boxes, key=lambda b: b[0])
+        state, fill = _box_state(head, box)
         return OptionMark(option, state, (box[0] + span[0], box[1], box[2] + span[0], box[3]), fill)
-    share = float(head[:, :max(1, round(side))].mean()) if head.size else 0.0
-    return OptionMark(option, "unknown", (span[0], 0, span[0] + round(side), window.shape[0]), share)
-
-
-def _strokes(ink: np.ndarray, side: float) -> np.ndarray:
-    length = max(4, round(0.12 * side))
-    strokes = np.zeros_like(ink)
-    for size in ((length, 1), (1, length)):
-        strokes |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
-    return strokes
+    dark = _dark(head)
+    share = float(dark[:, :max(1, round(side))].mean()) if head.size else 0.0
+    return OptionMark(option, "unknown", (span[0], 0, span[0] + round(side), window.shape[0]), share, boxed=False)
 
 
 def _odd_one_out(marks: list[OptionMark]) -> list[OptionMark]:
@@ -338,27 +492,29 @@ def _odd_one_out(marks: list[OptionMark]) -> list[OptionMark]:
     out = []
     for mark in marks:
         if mark.state == "unknown" and len(boxed) == len(marks) - 1 and mark.fill >= MARK_INK:
-            mark = OptionMark(mark.option, "ticked", mark.box, mark.fill, mark.source)
+            mark = OptionMark(mark.option, "ticked", mark.box, max(mark.fill, FILL_TICKED), mark.source, mark.boxed)
         out.append(mark)
     return out
 
 
-def _marks_in_order(ink: np.ndarray, scale: float, region: Box, words: Sequence[Word],
+def _marks_in_order(levels: np.ndarray, scale: float, region: Box, words: Sequence[Word],
                     options: Sequence[str]) -> list[OptionMark] | None:
     """The options of a row told apart by the white space between them, each judged at its head."""
     heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
     side = min(heights[len(heights) // 2] if heights else 10.5, 14.0) * scale
     inset = 2.0  # points: the cell's own rules are not boxes
     x0, y0 = max(0, round((region[0] + inset) * scale)), max(0, round((region[1] + inset) * scale))
-    x1, y1 = min(ink.shape[1], round((region[2] - inset) * scale)), min(ink.shape[0], round((region[3] - inset) * scale))
-    window = ink[y0:y1, x0:x1]
+    x1, y1 = (min(levels.shape[1], round((region[2] - inset) * scale)),
+              min(levels.shape[0], round((region[3] - inset) * scale)))
+    window = levels[y0:y1, x0:x1]
     if window.size == 0:
         return None
-    spans = option_groups(window, side, len(options))
+    spans = option_groups(_dark(window), side, len(options))
     if len(spans) != len(options):
         return None
     marks = _odd_one_out([_head_mark(window, span, side, option) for span, option in zip(spans, options, strict=True)])
-    return [OptionMark(m.option, m.state, _shift(m.box, x0, y0, scale) if m.box else None, m.fill) for m in marks]
+    return [OptionMark(m.option, m.state, _shift(m.box, x0, y0, scale) if m.box else None, m.fill, boxed=m.boxed)
+            for m in marks]
 
 
 def _shift(box: Box, dx: int, dy: int, scale: float) -> Box:

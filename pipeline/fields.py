@@ -113,6 +113,15 @@ def _field(value: Value, kind: str) -> FieldValue | None:
     return FieldValue(_typed(value.text, kind), value.text, provenance_of(value.cells, value.page))
 
 
+def _email_field(value: Value, field: FieldValue) -> FieldValue:
+    """An address whose '@' (or a letter of a known mail domain) OCR misread, repaired when only one repair fits."""
+    reading = normalise.repair_email(value.text.replace("\n", "")) if field.provenance.source == "ocr" else None
+    if reading is None or reading.repaired_from is None:
+        return field
+    provenance = field.provenance.model_copy(update={"repaired_from": reading.repaired_from})
+    return FieldValue(reading.value, value.text, provenance)
+
+
 def is_form_page(page: Page) -> bool:
     if page.role == "basic_info":
         return True
@@ -198,7 +207,7 @@ class FormReader:
     def _record_checkbox(self, path: str, label: str, reading: CheckboxReading, value: Value,
                          chosen: object) -> Any:
         source = "text" if all(m.source == "text" for m in reading.marks) else "pixels"
-        clear = all(m.fill >= 0.10 or m.fill <= 0.035 for m in reading.marks) or source == "text"
+        clear = reading.clear or source == "text"
         box = round_box(reading.box) if reading.box else provenance_of(value.cells, value.page).bbox
         provenance = Provenance(page=value.page, bbox=box, confidence=0.95 if clear else 0.5, source=source)
         if reading.problem:
@@ -269,6 +278,8 @@ class FormReader:
         for name, kind in (("name", "text"), ("mobile", "phone"), ("title", "text"), ("email", "email")):
             value = self.value(f"head.{name}")
             field = _field(value, kind) if value else None
+            if field is not None and kind == "email" and value is not None:
+                field = _email_field(value, field)
             if field is not None:
                 setattr(head, name, self.sink.put(f"basic_info.head.{name}", field))
         return head

@@ -134,6 +134,11 @@ def _round(value: float) -> float:
     return round(value, 6) + 0.0
 
 
+def round_value(value: float) -> float:
+    """A computed amount without float noise."""
+    return _round(value)
+
+
 def amount_unit_factor(text: str | None) -> float | None:
     """万元 per unit written in `text` (a value or a column header): 元 → 1e-4, 万元 → 1, 亿元 → 1e4."""
     if not text:
@@ -390,6 +395,95 @@ def parse_email(text: str | None) -> str | None:
         return None
     local, at, domain = squeezed.partition("@")
     return f"{local}{at}{domain.lower()}" if at else squeezed
+
+
+# The address form the INVALID_EMAIL check accepts.
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# Public mail services: a domain one OCR confusion away from one of these is that one.
+KNOWN_MAIL_DOMAINS = frozenset({
+    "163.com", "126.com", "yeah.net", "qq.com", "vip.qq.com", "foxmail.com", "sina.com", "sina.cn", "vip.sina.com",
+    "sohu.com", "aliyun.com", "139.com", "189.cn", "wo.cn", "21cn.com", "tom.com", "gmail.com", "outlook.com",
+    "hotmail.com", "live.com", "msn.com", "yahoo.com", "icloud.com",
+})
+# What OCR makes of '@': symbols nothing else in an address is read as (any valid result will do) ...
+_AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@")
+# ... and letters, which an address is full of (only a known mail domain after it will do).
+_AT_LETTERS = "aoeQ"
+_DOMAIN_LOOKALIKES = {"1": ("l", "i"), "l": ("1", "i"), "i": ("l", "1"), "0": ("o",), "o": ("0",), "5": ("s",),
+                      "rn": ("m",), "vv": ("w",)}
+
+
+@dataclass(frozen=True)
+class EmailReading:
+    """An address as stored and the text it was repaired from (if it was)."""
+
+    value: str
+    repaired_from: str | None = None
+
+
+def _known_domain(domain: str) -> str | None:
+    """`domain` if it is a known mail domain, or the one known domain a single OCR lookalike away from it."""
+    if domain in KNOWN_MAIL_DOMAINS:
+        return domain
+    fixes = {
+        domain[:index] + good + domain[index + len(bad):]
+        for bad, goods in _DOMAIN_LOOKALIKES.items()
+        for index in range(len(domain)) if domain.startswith(bad, index)
+        for good in goods
+    } & KNOWN_MAIL_DOMAINS
+    return fixes.pop() if len(fixes) == 1 else None
+
+
+def _with_known_domain(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    known = _known_domain(domain)
+    return f"{local}@{known}" if known else address
+
+
+def repair_email(text: str | None) -> EmailReading | None:
+    """`parse_email`, then one OCR misreading repaired when exactly one repair makes a valid address.
+
+    - '@' read as a symbol ('©', '®', '(a)', a space between the user and the domain):
+      each place is tried; kept when exactly one place gives a valid address.
+    - '@' read as a letter ('o', 'a', 'e', 'Q'): only right after a digit and when the
+      domain after it is a known mail service, as an address holds many letters.
+    - a known mail domain with one lookalike in it ('foxmai1.com'): that domain.
+
+    A missing '@' (nothing in its place) or one written as something else ('#', ' at ')
+    is not guessed: the address stays as read, and INVALID_EMAIL tells the reviewer.
+    """
+    value = parse_email(text)
+    if value is None or text is None:
+        return None
+    if EMAIL.fullmatch(value):
+        fixed = _with_known_domain(value)
+        return EmailReading(fixed, value if fixed != value else None)
+    if "@" in value:
+        return EmailReading(value)
+    flat = nfkc(_FILLERS.sub("", text)).strip()
+    if re.search(r"(?i)(?<![a-z])at(?![a-z])|[\[(（]at[\])）]", flat):
+        return EmailReading(value)  # "name at host": written out on purpose, not misread
+    candidates: set[str] = set()
+    spaced = re.sub(r"\s+", " ", flat.replace("。", ".").replace("，", "."))
+    for symbol in (*_AT_SYMBOLS, " "):
+        source = spaced if symbol == " " else value
+        start = source.find(symbol)
+        while start >= 0:
+            repaired = parse_email(source[:start] + "@" + source[start + len(symbol):])
+            if repaired is not None and EMAIL.fullmatch(repaired):
+                candidates.add(_with_known_domain(repaired))
+            start = source.find(symbol, start + 1)
+    for index, char in enumerate(value):
+        # A letter between a digit and a known domain ("pf1036osina.com"): a name-like user
+        # ending in that letter with the '@' left out ("lihuaqq.com") is not touched.
+        if char in _AT_LETTERS and index > 0 and value[index - 1].isdigit():
+            repaired = value[:index] + "@" + value[index + 1:].lower()
+            known = _known_domain(repaired[index + 1:])
+            if known is not None and EMAIL.fullmatch(repaired):
+                candidates.add(f"{repaired[:index]}@{known}")
+    if len(candidates) == 1:
+        return EmailReading(candidates.pop(), value)
+    return EmailReading(value)
 
 
 # --- industries ----------------------------------------------------------------------

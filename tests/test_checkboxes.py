@@ -109,3 +109,141 @@ def test_boxes_read_without_ocr_of_the_labels(tmp_path: Path, style: str) -> Non
     region = (40.0, 90.0, 400.0, 125.0)
     reading = read_checkboxes(page, OPTIONS, region, words=garbage)
     assert reading.chosen == "服务商", reading.marks
+
+
+# --- drawn rows: every mark style at several scales, blurs and skews ------------------------------
+#
+# Drawn like the forms: a box glyph from a font (small □ of a CJK font, or a full-size ☐),
+# the label after it, and pen marks over the box as a hand fills them in: a tick that
+# starts left of the box and overshoots up into the label, a cross, a faint pencil tick,
+# a tick drawn over the glyph rather than inside it, and a tick whose long arm runs
+# into the neighbouring option's box.
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+
+from pipeline.checkboxes import read_pixels  # noqa: E402
+from tests.fixtures.tables.synth import FONT_PATH, SYMBOL_FONT_PATH  # noqa: E402
+
+PEN_STYLES = ("hand_tick", "hand_cross", "faint_tick", "tick_over_glyph", "tick_into_next")
+GLYPHS = {"empty": "□", "filled": "■", "check_glyph": "☑", "cross_glyph": "☒", "tick_only": "√"}
+BOX_FONTS = {"small": (FONT_PATH, "□"), "large": (SYMBOL_FONT_PATH, "☐")}
+
+
+def _pen(draw: ImageDraw.ImageDraw, style: str, box: tuple[int, int, int, int], next_box: tuple[int, int, int, int] | None,
+         px: float) -> None:
+    """A pen mark over the box glyph `box` (pixels), drawn as a hand would."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    width = max(2, round(1.3 * px))
+    if style in ("hand_tick", "faint_tick"):
+        colour = 140 if style == "faint_tick" else 25
+        width = max(2, round(0.9 * px)) if style == "faint_tick" else width
+        draw.line([(x0 - 0.2 * w, y0 + 0.45 * h), (x0 + 0.35 * w, y1 + 0.1 * h), (x1 + 0.9 * w, y0 - 0.5 * h)],
+                  fill=colour, width=width, joint="curve")
+    elif style == "tick_over_glyph":  # big, mostly over and left of the box, barely inside it
+        draw.line([(x0 - 0.9 * w, y0 + 0.3 * h), (x0 - 0.1 * w, y1 + 0.3 * h), (x1 + 0.4 * w, y0 - 0.6 * h)],
+                  fill=25, width=width + 1, joint="curve")
+    elif style == "hand_cross":
+        draw.line([(x0 - 0.1 * w, y0 - 0.1 * h), (x1 + 0.2 * w, y1 + 0.15 * h)], fill=25, width=width)
+        draw.line([(x1 + 0.15 * w, y0 - 0.15 * h), (x0 - 0.1 * w, y1 + 0.1 * h)], fill=25, width=width)
+    elif style == "tick_into_next" and next_box is not None:
+        # A wide, flat tick: its long arm runs over the label and its tip into the next option's box.
+        nw, nh = next_box[2] - next_box[0], next_box[3] - next_box[1]
+        draw.line([(x0 - 0.1 * w, y0 + 0.35 * h), (x0 + 0.4 * w, y1 + 0.15 * h),
+                   (next_box[0] + 0.2 * nw, next_box[1] + 0.35 * nh)], fill=25, width=width, joint="curve")
+
+
+def draw_options(styles: list[str], labels: list[str], *, dpi: float = 150, box_font: str = "large",
+                 blur: float = 0.0, skew: float = 0.0) -> tuple[np.ndarray, float, list[Word], tuple]:
+    """A grey print layer of one option row, the scale, the label words (points) and the row's region."""
+    scale = dpi / 72
+    size = 10.5
+    image = Image.new("L", (round(480 * scale), round(40 * scale)), 255)
+    draw = ImageDraw.Draw(image)
+    label_font = ImageFont.truetype(FONT_PATH, round(size * scale))
+    font_path, empty_glyph = BOX_FONTS[box_font]
+    box_font_obj = ImageFont.truetype(font_path, round(size * scale * 1.1))
+    cursor, top = 20 * scale, 12 * scale
+    glyph_boxes, words = [], []
+    for style, label in zip(styles, labels, strict=True):
+        glyph = GLYPHS.get(style, empty_glyph)
+        if glyph == "□" and box_font == "large":
+            glyph = "☐"
+        if style == "filled" and box_font == "large":
+            glyph = "■"
+        draw.text((cursor, top), glyph, fill=0, font=box_font_obj)
+        gbox = draw.textbbox((cursor, top), glyph, font=box_font_obj)
+        glyph_boxes.append(gbox)
+        cursor = gbox[2] + 1.5 * scale
+        draw.text((cursor, top), label, fill=0, font=label_font)
+        lbox = draw.textbbox((cursor, top), label, font=label_font)
+        # OCR's word box is a little taller than the ink.
+        words.append(Word(label, (lbox[0] / scale, lbox[1] / scale - 1.5, lbox[2] / scale, lbox[3] / scale + 1.5),
+                          0.9, "ocr"))
+        cursor = lbox[2] + 2.2 * size * scale
+    for index, style in enumerate(styles):
+        if style in PEN_STYLES:
+            following = glyph_boxes[index + 1] if index + 1 < len(glyph_boxes) else None
+            _pen(draw, style, glyph_boxes[index], following, scale)
+    grey = np.asarray(image)
+    if skew:
+        grey = np.asarray(image.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=255))
+    if blur:
+        grey = cv2.GaussianBlur(grey, (0, 0), blur * scale / 2.08)
+    region = (5.0, 2.0, 475.0, 38.0)
+    return grey.copy(), scale, words, region
+
+
+ONE_TICKED = ["filled", "check_glyph", "cross_glyph", "tick_only", *PEN_STYLES[:-1]]
+SCANS = [(150, 0.0, 0.0), (150, 0.8, 0.4), (200, 0.6, -0.3), (300, 1.0, 0.25)]
+
+
+@pytest.mark.parametrize("box_font", ["small", "large"])
+@pytest.mark.parametrize("dpi,blur,skew", SCANS)
+@pytest.mark.parametrize("style", ONE_TICKED)
+def test_drawn_styles(style: str, dpi: int, blur: float, skew: float, box_font: str) -> None:
+    target = 1
+    styles = ["empty"] * 3
+    styles[target] = style
+    grey, scale, words, region = draw_options(styles, ["制造业企业", "服务商", "其它（请标明）"], dpi=dpi,
+                                              box_font=box_font, blur=blur, skew=skew)
+    reading = read_pixels(grey, scale, words, OPTIONS, region)
+    assert reading.chosen == OPTIONS[target], reading.marks
+
+
+@pytest.mark.parametrize("box_font", ["small", "large"])
+@pytest.mark.parametrize("dpi,blur,skew", SCANS)
+@pytest.mark.parametrize("first,second", [("hand_tick", "hand_tick"), ("hand_tick", "filled"),
+                                          ("check_glyph", "filled"), ("hand_cross", "tick_over_glyph")])
+def test_drawn_both_ticked_is_no_choice(first: str, second: str, dpi: int, blur: float, skew: float,
+                                        box_font: str) -> None:
+    grey, scale, words, region = draw_options([first, second], ["是", "否"], dpi=dpi, box_font=box_font,
+                                              blur=blur, skew=skew)
+    reading = read_pixels(grey, scale, words, ("是", "否"), region)
+    assert reading.chosen is None and reading.ticked == ["是", "否"], reading.marks
+
+
+@pytest.mark.parametrize("box_font", ["small", "large"])
+@pytest.mark.parametrize("dpi,blur,skew", SCANS)
+def test_drawn_none_ticked_is_no_choice(dpi: int, blur: float, skew: float, box_font: str) -> None:
+    grey, scale, words, region = draw_options(["empty"] * 3, ["制造业企业", "服务商", "其它（请标明）"], dpi=dpi,
+                                              box_font=box_font, blur=blur, skew=skew)
+    reading = read_pixels(grey, scale, words, OPTIONS, region)
+    assert reading.ticked == [] and reading.problem == "均未勾选", reading.marks
+
+
+@pytest.mark.parametrize("box_font", ["small"])
+@pytest.mark.parametrize("dpi,blur,skew", SCANS)
+def test_drawn_legal_person_tick_overflowing_towards_no(dpi: int, blur: float, skew: float, box_font: str) -> None:
+    """是否注册法人: a hand tick on 是 whose arm runs over 是 into 否's box still chooses 是.
+
+    (With a full-size ☐ the arm's tip can put more ink inside 否's box than the tick
+    leaves in 是's, and a stroke bridging the two options hides the gap between them:
+    not handled, the reading then has no choice rather than a wrong one, at best.)
+    """
+    grey, scale, words, region = draw_options(["tick_into_next", "empty"], ["是", "否"], dpi=dpi, box_font=box_font,
+                                              blur=blur, skew=skew)
+    reading = read_pixels(grey, scale, words, ("是", "否"), region)
+    assert reading.chosen == "是", reading.marks

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from models.codes import CANONICAL_INDUSTRIES, CREDIT_CODE_ALPHABET, credit_code_check_char, is_valid_credit_code
 from pipeline.normalise import (
+    KNOWN_MAIL_DOMAINS,
     clean_name,
     find_phone,
     parse_amount,
@@ -23,6 +24,7 @@ from pipeline.normalise import (
     parse_int,
     parse_percent,
     parse_phone,
+    repair_email,
 )
 
 FULL_WIDTH = str.maketrans("0123456789.,%", "０１２３４５６７８９．，％")
@@ -283,3 +285,58 @@ def test_clean_name_nfkc(text: str) -> None:
 def test_amount_with_a_misread_unit_is_not_guessed() -> None:
     assert parse_amount("2.553方元") is None
     assert parse_amount("1,282.7 万元") == 1282.7 and parse_amount("500元") == 0.05
+
+
+# --- e-mail repair: '@' misread, one repair only --------------------------------------------
+
+users = st.from_regex(r"[a-z]{2,5}[0-9]{1,4}", fullmatch=True)
+known_domains = st.sampled_from(sorted(KNOWN_MAIL_DOMAINS))
+
+
+@given(users, known_domains, st.sampled_from(["©", "®", "(a)", "＠", " "]))
+def test_at_read_as_a_symbol_is_repaired(user: str, domain: str, misread: str) -> None:
+    reading = repair_email(f"{user}{misread}{domain}")
+    assert reading is not None and reading.value == f"{user}@{domain}"
+    assert reading.repaired_from is not None or misread == "＠"  # NFKC already makes ＠ an @
+
+
+@given(users, known_domains, st.sampled_from("oaeQ"))
+def test_at_read_as_a_letter_after_digits_is_repaired(user: str, domain: str, letter: str) -> None:
+    reading = repair_email(f"{user}{letter}{domain}")
+    assert reading is not None and reading.value == f"{user}@{domain}" and reading.repaired_from
+
+
+@given(users, known_domains, st.sampled_from(["", "#", " at ", "[at]"]))
+def test_at_left_out_or_written_otherwise_is_kept(user: str, domain: str, written: str) -> None:
+    """The form's own mistakes ('@' missing, '#', ' at ') stay as written: INVALID_EMAIL must reach the reviewer."""
+    text = f"{user}{written}{domain}"
+    reading = repair_email(text)
+    assert reading is not None and reading.repaired_from is None and "@" not in reading.value
+
+
+@given(st.from_regex(r"[a-z]{2,6}", fullmatch=True), known_domains, st.sampled_from("oae"))
+def test_name_like_user_without_at_is_not_guessed(name: str, domain: str, letter: str) -> None:
+    """'lihuaqq.com': the '@' left out after a name ending in a lookalike letter is not put back."""
+    reading = repair_email(f"{name}{letter}{domain}")
+    assert reading is not None and "@" not in reading.value
+
+
+@given(users, st.sampled_from(["foxmai1.com", "l63.com", "l26.com", "gmai1.com", "s1na.com", "hotrnail.com"]))
+def test_known_domain_with_one_lookalike(user: str, domain: str) -> None:
+    reading = repair_email(f"{user}@{domain}")
+    assert reading is not None and reading.repaired_from == f"{user}@{domain}"
+    assert reading.value.split("@")[1] in KNOWN_MAIL_DOMAINS
+
+
+@given(users, st.from_regex(r"[a-z]{3,8}\.(com|cn|com\.cn|net)", fullmatch=True))
+def test_valid_address_is_kept(user: str, domain: str) -> None:
+    assume(domain not in KNOWN_MAIL_DOMAINS)
+    reading = repair_email(f"{user}@{domain}")
+    assert reading is not None
+    assert reading.value == f"{user}@{domain}" or reading.value.split("@")[1] in KNOWN_MAIL_DOMAINS  # 'grnail.com'
+
+
+
+def test_two_possible_repairs_keep_the_reading() -> None:
+    reading = repair_email("ab12©cd©qq.com")
+    assert reading is not None and reading.repaired_from is None

@@ -323,3 +323,44 @@ def test_amount_read_with_a_point_for_a_comma_is_read_again() -> None:
     assert second_opinion(ambiguous, "amount", "万元", lambda box: [("2,680万元", 0.97)]).value == 2680.0
     assert second_opinion(_value("141,61", "amount", 0.99), "amount", "万元",
                           lambda box: [("1471.63万元", 0.99)]).value == pytest.approx(1471.63)
+
+
+# --- an amount column read as a whole: '1.743' under a column of '2,892.99' ------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.tables.values import thousands_in_column  # noqa: E402
+
+
+def _amount(raw: str) -> FieldValue:
+    value = typed(raw, "amount", "投融资金额（万元）")
+    return FieldValue(value, raw, Provenance(page=1, bbox=[0, 0, 10, 10], confidence=0.99, source="ocr"))
+
+
+@given(st.integers(min_value=1000, max_value=999_999), st.lists(st.integers(min_value=1000, max_value=999_999),
+                                                                min_size=1, max_size=5))
+def test_point_for_comma_repaired_where_the_column_writes_commas(thousands: int, others: list[int]) -> None:
+    misread = f"{thousands:,}".replace(",", ".", 1)
+    if misread.count(".") != 1 or "," in misread:
+        return  # only 4–6 digit amounts have a single separator
+    column = [_amount(f"{value:,}万元") for value in others] + [_amount(misread + "万元")]
+    repaired = thousands_in_column(column)
+    assert repaired[-1].value == thousands and repaired[-1].provenance.repaired_from == misread + "万元"
+    assert [v.value for v in repaired[:-1]] == others
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999),
+       st.lists(st.sampled_from(["1013.00", "2553", "185.4", "12.50万元"]), max_size=4))
+def test_real_three_decimal_amount_kept_without_comma_evidence(whole: int, fraction: int, others: list[str]) -> None:
+    """No other amount in the column is written with a thousands comma: '2.553' stays 2.553 万元."""
+    raw = f"{whole}.{fraction:03d}"
+    column = [_amount(text) for text in others] + [_amount(raw)]
+    repaired = thousands_in_column(column)
+    assert repaired[-1].value == pytest.approx(float(raw)) and repaired[-1].provenance.repaired_from is None
+
+
+def test_point_for_comma_under_seal_dust() -> None:
+    """A seal character read in front of the amount ('业1.743万元') does not hide the misread comma."""
+    column = [_amount("1,369万元"), _amount("2,8 92.99万元"), _amount("业1.743万元"), _amount("185.4万元")]
+    assert [v.value for v in thousands_in_column(column)] == [1369.0, 2892.99, 1743.0, 185.4]

@@ -23,7 +23,7 @@ from pipeline.tables.cells import CellText, Table
 from pipeline.tables.finder import find_tables, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.reread import SecondReader
-from pipeline.tables.values import FieldValue, read_value, second_opinion
+from pipeline.tables.values import FieldValue, read_value, second_opinion, thousands_in_column
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +105,21 @@ class Collector:
                 self.last_category[spec.key] = category
         self.rows[spec.key].append(values)
 
+    def _amount_columns(self) -> None:
+        """Each amount column read as a whole: a '1.743' where the column writes '2,892.99' is 1,743."""
+        for spec in SPECS:
+            for column in spec.columns:
+                if column.kind != "amount":
+                    continue
+                rows = [row for row in self.rows[spec.key] if column.field in row]
+                for row, value in zip(rows, thousands_in_column([row[column.field] for row in rows]), strict=True):
+                    row[column.field] = value
+
     def result(self) -> Extracted[Appendix]:
         provenance: dict[str, Provenance] = {}
         checks: list[Check] = []
         tables: dict[str, list[dict[str, object]]] = {}
+        self._amount_columns()
         for key, rows in self.rows.items():
             tables[key] = []
             for index, row in enumerate(rows):
