@@ -3,6 +3,8 @@
     python -m bench.evaluate orientation [--limit N]   ours vs Tesseract OSD: accuracy, s/page
     python -m bench.evaluate engines [--limit N]       CER and s/page per engine, language, dpi
     python -m bench.evaluate roles                     page roles, rotation and skew vs truth
+    python -m bench.evaluate steps [--limit N] [--engine E] [--dpi D]
+                                                       CPU seconds per step of the page stage
 
 Scanned pages come from `samples/corpus` (`*.truth.json` beside each file).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -152,18 +155,106 @@ def roles(corpus: Path, settings: Settings) -> None:
         print(f"skew |error| median {median(skew_errors):.2f} deg, max {max(skew_errors):.2f} deg")
 
 
+STEPS: tuple[tuple[str, str, str], ...] = (
+    # (module, attribute, label): wrapped in-process to time each step without the steps it calls
+    ("pipeline.pages", "load_pixels", "render / decode"),
+    ("pipeline.preprocess", "is_colour_page", "colour check"),
+    ("pipeline.preprocess", "detect_orientation", "orientation: our detector"),
+    ("pipeline.ocr.orient", "upside_down_vote", "orientation: PP-OCR classifier vote"),
+    ("pipeline.preprocess", "estimate_skew", "deskew: estimate"),
+    ("pipeline.preprocess", "deskew", "deskew: turn"),
+    ("pipeline.preprocess", "red_ink", "red ink"),
+    ("pipeline.preprocess", "print_layer", "contrast (flattening)"),
+    ("pipeline.preprocess", "ink_stats", "blank check"),
+    ("pipeline.preprocess", "find_rules", "rules"),
+    ("pipeline.preprocess", "clean_page", "clean-up, rest"),
+    ("pipeline.pages", "_store_images", "writing page images"),
+    ("rapidocr_onnxruntime.ch_ppocr_det:TextDetector", "__call__", "text detection"),
+    ("rapidocr_onnxruntime.ch_ppocr_rec:TextRecognizer", "__call__", "recognition"),
+    ("pipeline.ocr.rapid:RapidOcrEngine", "_recognise_line", "recognition"),
+    ("rapidocr_onnxruntime.cal_rec_boxes:CalRecBoxes", "__call__", "word boxes"),
+    ("pipeline.ocr.base", "join_lines", "joining"),
+    ("pipeline.pages", "reread", "re-read by the second engine"),
+    ("pipeline.pages", "process_page", "glue"),
+)
+
+
+def steps(limit: int | None, corpus: Path, engine: str | None, dpi: int | None) -> None:
+    """CPU seconds (this process, plus Tesseract's processes) per step of `process_page`.
+
+    CPU time, not wall time: on a shared machine wall seconds mostly measure the others.
+    """
+    import importlib
+    import resource
+    from collections import defaultdict
+    from collections.abc import Callable
+    from typing import Any
+
+    spent: dict[str, float] = defaultdict(float)
+    stack: list[float] = []
+
+    def timed(function: Callable[..., Any], label: str) -> Callable[..., Any]:
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            stack.append(0.0)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                elapsed = time.process_time() - started
+                spent[label] += elapsed - stack.pop()
+                if stack:
+                    stack[-1] += elapsed
+
+        return inner
+
+    for target, attribute, label in STEPS:
+        module_name, _, class_name = target.partition(":")
+        owner: Any = importlib.import_module(module_name)
+        owner = getattr(owner, class_name) if class_name else owner
+        if hasattr(owner, attribute):
+            setattr(owner, attribute, timed(getattr(owner, attribute), label))
+    import pipeline.pages as stage
+
+    changes: dict[str, Any] = {"cache_dir": None}
+    if engine:
+        changes["engine"] = engine
+    if dpi:
+        changes["dpi"] = dpi
+    settings = Settings(**changes)
+    pages = scanned_pages(corpus, limit)
+    with tempfile.TemporaryDirectory(prefix="dtpc-steps-") as workdir:
+        stage.process_page(PageJob(1, page_source(pages[0], settings.dpi), Path(workdir), settings))  # load models
+        spent.clear()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.process_time()
+        for page in pages:
+            stage.process_page(PageJob(page.number, page_source(page, settings.dpi), Path(workdir), settings))
+        total = time.process_time() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    if child > 0:
+        spent["Tesseract (its processes)"] += child
+    print(f"{settings.engine} at {settings.dpi} dpi, {len(pages)} scanned pages, CPU s/page (load {os.getloadavg()[0]:.1f}):")
+    for label, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"  {label:38s} {seconds / len(pages):6.3f}")
+    print(f"  {'total':38s} {(total + child) / len(pages):6.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("orientation", "engines", "roles"))
+    parser.add_argument("what", choices=("orientation", "engines", "roles", "steps"))
     parser.add_argument("--limit", type=int, default=None, help="at most this many scanned pages")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--engine", default=None, help="roles: OCR engine to use")
+    parser.add_argument("--engine", default=None, help="roles, steps: OCR engine to use")
+    parser.add_argument("--dpi", type=int, default=None, help="steps: dpi to read at (default: Settings.dpi)")
     args = parser.parse_args()
     cv2.setNumThreads(1)
     if args.what == "orientation":
         orientation(args.limit, args.corpus)
     elif args.what == "engines":
         engines(args.limit, args.corpus)
+    elif args.what == "steps":
+        steps(args.limit if args.limit is not None else 12, args.corpus, args.engine, args.dpi)
     else:
         settings = Settings(workers=2) if args.engine is None else Settings(workers=2, engine=args.engine)
         roles(args.corpus, settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -196,7 +197,8 @@ class SecondOpinion(CountingEngine):
 
     def __init__(self, text: str, confidence: float) -> None:
         super().__init__()
-        self.text, self.confidence, self.shapes = text, confidence, []
+        self.text, self.confidence = text, confidence
+        self.shapes: list[tuple[int, ...]] = []
 
     def recognise(self, image: np.ndarray, mode: Mode, dpi: float) -> list[list[Glyph]]:
         self.calls += 1
@@ -220,3 +222,107 @@ def test_uncertain_words_are_reread_and_replaced_when_the_second_reading_is_sure
     assert height > 36 and width > 144, "the crop has a margin around the word (72..216 x 72..108 px)"
     unsure = SecondOpinion("合同", 0.3)
     assert reread(words, image, 144, unsure, below=0.9)[0].text == "合同编亏", "a less sure reading is not taken"
+
+
+# --- RapidOCR page loop (pipeline/ocr/rapid.py) -------------------------------------------
+
+
+def _long_line_page() -> np.ndarray:
+    """A page with two lines of text, the first about 60 characters long (a full-width prose line)."""
+    image = Image.new("L", (1240, 300), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((30, 40), "本单位自愿申报第二批制造业数字化转型促进中心提交的所有申报材料均真实准确完整近三年无不良信用记录", font=cjk_font(21), fill=0)
+    draw.text((30, 160), "合同额3560.5万元", font=cjk_font(24), fill=0)
+    return np.asarray(image.convert("RGB"))
+
+
+def test_chunk_bounds_cut_long_lines_in_gaps_and_cover_the_line() -> None:
+    from pipeline.ocr.rapid import REC_HEIGHT, chunk_bounds
+
+    crop = np.full((40, 2000, 3), 255, np.uint8)
+    for x in range(0, 2000, 40):  # "characters" 30 px wide, 10 px gaps
+        crop[8:32, x : x + 30] = 0
+    bounds = chunk_bounds(crop, chunk_cols=480)
+    assert bounds[0][0] == 0 and bounds[-1][1] == 2000
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds)), "pieces touch"
+    limit = 480 * 40 / REC_HEIGHT
+    assert all(end - start <= limit for start, end in bounds)
+    assert all(crop[:, cut].min() == 255 for _, cut in bounds[:-1]), "every cut falls in a gap"
+    assert chunk_bounds(crop[:, :300], chunk_cols=480) == [(0, 300)]
+
+
+def test_overlapping_pieces_keep_each_character_once_where_it_was_read() -> None:
+    from pipeline.ocr.rapid import _merge_pieces
+
+    # A 200 x 20 px line read in two pieces: own 0..100 (read 0..120) and own 100..200 (read 80..200),
+    # each decoded over 10 columns of 12 px.  "准" (centre 114) belongs to the second piece, which
+    # reads it again at 122; "实" is read by both (78 and 86) and kept once.
+    first = ("真实准", 0.9, [10.0, [["真", "实", "准"]], [[2, 6, 9]], ["cn"], [0.9, 0.9, 0.9]])
+    second = ("实准确", 0.7, [10.0, [["实", "准", "确"]], [[0, 3, 7]], ["cn"], [0.7, 0.7, 0.7]])
+    text, score, info = _merge_pieces([(0, 100, 0, 120, first), (100, 200, 80, 200, second)], 200, 20)
+    assert text == "真实准确" and score == pytest.approx(0.8)
+    assert info[0] == 200.0 and info[3] == ["cn"]
+    centres = [(c + 0.5) * (200 / info[0]) for group in info[2] for c in group]
+    assert centres == pytest.approx([30.0, 78.0, 122.0, 170.0])
+
+
+@pytest.mark.slow
+def test_rapidocr_session_options_are_applied() -> None:
+    import onnxruntime as ort
+
+    from pipeline.ocr.rapid import session_options
+
+    for options in session_options():
+        assert options.intra_op_num_threads == 1 and options.inter_op_num_threads == 1
+        assert options.enable_cpu_mem_arena
+        assert options.graph_optimization_level == ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+
+
+@pytest.mark.slow
+def test_rapidocr_page_loop_skips_the_direction_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr import RapidOcrEngine
+    from pipeline.ocr.rapid import _model
+
+    model = _model(1280)
+    assert not model.use_cls
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the direction classifier ran")
+
+    monkeypatch.setattr(model.text_cls, "__call__", refuse)
+    monkeypatch.setattr(type(model.text_cls), "__call__", refuse)
+    words = RapidOcrEngine().read_region(_long_line_page(), dpi=150)
+    assert "合同额3560.5万元" in "".join(w.text for w in words)
+
+
+@pytest.mark.slow
+def test_rapidocr_page_loop_reads_as_rapidocr_does() -> None:
+    """Our loop (one line at a time, long lines in pieces, smaller detector copy) reads the
+    same text as RapidOCR's own call on a page with a line long enough to be cut."""
+    from pipeline.ocr import RapidOcrEngine
+    from pipeline.ocr.rapid import _model, chunk_bounds, result_to_lines
+
+    page = _long_line_page()
+    bgr = page[..., ::-1].copy()
+    model = _model(1280)
+    theirs, _ = model(bgr, use_cls=False, return_word_box=True)
+    engine = RapidOcrEngine()
+    ours = engine.read_page(model, bgr)
+    crops = model.get_crop_img_list(bgr, [np.array(item[0], np.float32) for item in ours])
+    assert max(len(chunk_bounds(crop)) for crop in crops) > 1, "the long line is read in pieces"
+    assert [item[1] for item in ours] == [item[1] for item in theirs]
+    ours_glyphs = [g for line in result_to_lines(ours) for g in line]
+    theirs_glyphs = [g for line in result_to_lines(theirs) for g in line]
+    assert [g.text for g in ours_glyphs] == [g.text for g in theirs_glyphs]
+    for a, b in zip(ours_glyphs, theirs_glyphs, strict=True):
+        assert abs((a.box[0] + a.box[2]) / 2 - (b.box[0] + b.box[2]) / 2) < 12, "characters stay in place"
+
+
+def test_rapidocr_cache_key_names_the_page_loop() -> None:
+    from pipeline.ocr import RapidOcrEngine
+    from pipeline.ocr.rapid import PIPELINE_VERSION
+
+    params = RapidOcrEngine().params()
+    assert params["pipeline"] == PIPELINE_VERSION >= 2
+    assert {"det_limit", "rec_chunk", "rec_min_width"} <= params.keys()
+    assert RapidOcrEngine(rec_min_width=320).params() != params

@@ -199,3 +199,37 @@ def test_scanned_page_through_the_worker_pool(tmp_path: Path) -> None:
     assert read_page.error is None and read_page.rotation == 90
     assert read_page.role == "commitment"
     assert "真实性承诺" in read_page.text
+
+
+class RecordingEngine(CountingEngine):
+    """Remembers the images it is given; reads one word at the middle of the image."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[np.ndarray] = []
+
+    def recognise(self, image: np.ndarray, mode: Mode, dpi: float) -> list[list[Glyph]]:
+        self.calls += 1
+        self.images.append(image)
+        cx, cy = image.shape[1] / 2, image.shape[0] / 2
+        return [[Glyph("承诺", (cx - 20, cy - 10, cx + 20, cy + 10), 0.9)]]
+
+
+def test_skewed_mixed_page_is_read_levelled_in_its_own_frame(tmp_path: Path) -> None:
+    from pipeline.pages import process_page
+    from pipeline.preprocess import estimate_skew
+
+    path = tmp_path / "skewed.png"
+    scan(draw_page(dpi=100, seal=False), skew_deg=2.0).image.save(path, dpi=(100, 100))
+    engine = RecordingEngine()
+    job = PageJob(1, PageSource(path, "image", 0, 100.0), tmp_path, settings(tmp_path), straighten=False)
+    result = process_page(job, engine)
+    assert result.error is None and result.rotation == 0 and result.skew_deg == 0.0, "the page keeps its frame"
+    assert abs(estimate_skew(engine.images[0])) < 0.3, "OCR read a levelled copy"
+    [word] = result.words
+    # The middle of the page stays where it is when the page is turned about its middle.
+    x0, y0, x1, y1 = word.bbox
+    assert (x0 + x1) / 2 == pytest.approx(result.width / 2, abs=1.0)
+    assert (y0 + y1) / 2 == pytest.approx(result.height / 2, abs=1.0)
+    level = PageJob(2, PageSource(path, "image", 0, 100.0), tmp_path, settings(tmp_path), straighten=True)
+    assert process_page(level, RecordingEngine()).skew_deg == pytest.approx(2.0, abs=0.3)
