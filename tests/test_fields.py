@@ -88,10 +88,11 @@ def test_basic_info_from_a_drawn_scan(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_drawn_scan_with_real_cell_rereads(tmp_path: Path) -> None:
-    """Every form cell read again by Tesseract on its crop (stacked): the values survive the second reading."""
-    tesseract = SETTINGS.model_copy(update={"engine": "tesseract"})
-    info = extract_basic_info(form_scan_pages(tmp_path, dpi=200), tesseract).value
+@pytest.mark.parametrize("engine", ["tesseract", "rapidocr"])
+def test_drawn_scan_with_real_cell_rereads(tmp_path: Path, engine: str) -> None:
+    """Every form cell read again by a real engine on its crop (stacked): the values survive the second reading."""
+    settings = SETTINGS.model_copy(update={"engine": engine})
+    info = extract_basic_info(form_scan_pages(tmp_path, dpi=200), settings).value
     assert info.lead_unit.credit_code == "91330106MA2CFXXX30" and info.lead_unit.is_legal_person is True
     assert info.finance[1].revenue == 13560.5 and info.head.mobile == "13805716666"
 

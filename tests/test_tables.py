@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,12 +12,12 @@ from models import Provenance
 from models.page import Word
 from pipeline.config import Settings
 from pipeline.tables import extract_appendix, find_tables
-from pipeline.tables.cells import split_word
+from pipeline.tables.cells import drop_double_reads, split_word
 from pipeline.tables.debug import draw_finding
 from pipeline.tables.finder import text_table
-from pipeline.tables.geometry import Rule, bridge_gaps, build_grid, merge_rules
+from pipeline.tables.geometry import Rule, bridge_gaps, build_grid, drop_sliver_rows, merge_rules
 from pipeline.tables.values import FieldValue, second_opinion, typed, well_formed
-from tests.fixtures.tables.synth import Defects, SCell, Sheet, STable, render
+from tests.fixtures.tables.synth import SEAL_TEXT, Defects, SCell, Sheet, STable, render
 from tests.fixtures.tables.textpdf import make_pdf, page_from_pdf
 
 SETTINGS = Settings(cache_dir=None)
@@ -88,6 +89,32 @@ def test_missing_outer_rules_are_virtual() -> None:
     assert {r.orient for r in grid.virtual} == {"v"}
 
 
+def test_sliver_below_the_last_rule_is_not_a_row() -> None:
+    """A stroke running 9 pt past the bottom rule (a seal's star) moves the extent: no row for the sliver."""
+    rules = [Rule("v", x, 0, 100) for x in (0, 100, 200)] + [Rule("v", 150, 0, 109)]
+    rules += [Rule("h", y, 0, 200) for y in (0, 25, 50, 75, 100)]
+    grid = build_grid(rules)
+    assert grid is not None and grid.n_rows == 5  # the sliver as built
+    trimmed = drop_sliver_rows(grid)
+    assert trimmed.n_rows == 4 and trimmed.ys[-1] == pytest.approx(100)
+    assert all(cell.bbox[3] <= 100 + 1e-6 for cell in trimmed.cells)
+
+
+def test_thin_last_row_closed_by_a_rule_stays() -> None:
+    rules = [Rule("v", x, 0, 110) for x in (0, 100, 200)] + [Rule("h", y, 0, 200) for y in (0, 25, 50, 75, 100, 110)]
+    grid = build_grid(rules)
+    assert grid is not None and drop_sliver_rows(grid).n_rows == 5
+
+
+def test_a_glyph_read_twice_is_kept_once() -> None:
+    """A re-read of the last character, boxed over the end of the word that already holds it, is dropped."""
+    name = Word("某某有限公", (160.0, 106.0, 289.0, 119.0))
+    again = Word("公", (286.0, 104.0, 292.0, 118.0))
+    last = Word("司", (220.0, 120.0, 230.0, 131.0))
+    beside = Word("公", (300.0, 106.0, 310.0, 119.0))  # a character of its own next to the word stays
+    assert drop_double_reads([name, again, last, beside]) == [name, last, beside]
+
+
 def test_word_across_a_cell_edge_is_cut() -> None:
     word = Word("甲乙丙丁", (0.0, 0.0, 40.0, 10.0))
     pieces = split_word(word, [20.0])
@@ -126,6 +153,39 @@ def test_rule_broken_by_a_seal(tmp_path: Path) -> None:
     page = render(Sheet(tables=[product_table()]), tmp_path, defects=Defects(seal_at=(200, 175), seal_erases_rules=True))
     assert page.seal_path is not None
     assert only_table(page).texts() == EXPECTED_PRODUCT_TEXT
+
+
+SEALED_ROWS = [["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额(万元)"]] + [
+    [f"2024/{m}/{m + 2}", f"HT-2024-{m:03d}", f"某某{m}号公司", f"{m * 1000 + 234.5:,.1f}"] for m in range(1, 5)]
+# The ring's left and right sides run down the name and amount columns, its right side over the last
+# amount's first digit; its text sits in the last row; ring and text leave a grey ghost in the print layer.
+SEALED = Defects(seal_at=(387, 258), seal_ghost=150, seal_read=True)
+
+
+def test_seal_over_the_last_rows_leaves_the_cells_alone(tmp_path: Path) -> None:
+    """No seal text in the cells, no column or row from the seal's ring, black print under the seal kept."""
+    page = render(Sheet(tables=[STable.simple(50, 150, [100, 120, 170, 100], SEALED_ROWS)]), tmp_path, defects=SEALED)
+    assert SEAL_TEXT in page.text  # the page OCR read the seal's text
+    assert only_table(page).texts() == SEALED_ROWS
+
+
+def test_seal_text_glued_to_a_cell_word_is_trimmed(tmp_path: Path) -> None:
+    page = render(Sheet(tables=[STable.simple(50, 150, [100, 120, 170, 100], SEALED_ROWS)]), tmp_path, defects=SEALED)
+    name = next(w for w in page.words if w.text == "某某4号公司")
+    seal = next(w for w in page.words if w.text == SEAL_TEXT)
+    glued = Word(name.text + seal.text, (name.bbox[0], min(name.bbox[1], seal.bbox[1]), seal.bbox[2],
+                                         max(name.bbox[3], seal.bbox[3])), 0.9)
+    page.words = [w for w in page.words if w not in (name, seal)] + [glued]
+    assert only_table(page).texts()[4] == SEALED_ROWS[4]
+
+
+def test_text_below_a_table_past_a_stroke_is_not_a_row(tmp_path: Path) -> None:
+    """An inner column rule running on 9 pt past the bottom rule, 用章 under the table: no extra row."""
+    table = STable.simple(50, 150, [100, 120, 170, 100], SEALED_ROWS)
+    bottom = table.ys()[-1]
+    sheet = Sheet(tables=[table], strokes=[(440, bottom, 440, bottom + 9)], texts=[(300, bottom + 1, "用章", 7)])
+    found = only_table(render(sheet, tmp_path))
+    assert found.texts() == SEALED_ROWS
 
 
 def test_faint_broken_rules(tmp_path: Path) -> None:
@@ -289,6 +349,22 @@ def test_sure_cells_are_not_reread(tmp_path: Path) -> None:
     engine = FakeEngine("x", 0.99)
     find_tables(page, engine, low_confidence=0.6)
     assert engine.calls == 0  # sure readings, and the empty cells hold no ink
+
+
+def test_crop_reading_differing_only_in_digits_does_not_replace_a_sure_page_reading(tmp_path: Path) -> None:
+    """Two engines disagree on a digit: a sure page reading stays (a wrong digit read surely would replace it)."""
+    table = STable.simple(50, 150, [100, 120, 170, 100], [CONTRACT_HEADER, ["2024/1/3", "HT-2024-001", "某公司", "13805716666"]])
+    page = render(Sheet(tables=[table]), tmp_path, defects=Defects(confidence=0.95))
+    found = find_tables(page, FakeEngine("13805718665", 0.99), low_confidence=0.6, reread_below=0.97).tables[0]
+    assert found.texts()[1][3] == "13805716666"
+
+
+def test_crop_reading_replaces_a_garbled_page_reading(tmp_path: Path) -> None:
+    table = STable.simple(50, 150, [100, 120, 170, 100], [CONTRACT_HEADER, ["2024/1/3", "HT-2024-001", "某公司", "88.5"]])
+    page = render(Sheet(tables=[table]), tmp_path, defects=Defects(confidence=0.95))
+    page.words = [replace(w, text="8B.5") if w.text == "88.5" else w for w in page.words]
+    found = find_tables(page, FakeEngine("88.5", 0.99), low_confidence=0.6, reread_below=0.97).tables[0]
+    assert found.texts()[1][3] == "88.5"
 
 
 # --- a second engine for values that do not validate ----------------------------------------

@@ -18,9 +18,8 @@ from models import Appendix, Check, Provenance
 from models.page import Box, Page
 from pipeline.config import Settings
 from pipeline.result import Extracted
-from pipeline.tables import pixels
 from pipeline.tables.cells import CellText, Table
-from pipeline.tables.finder import find_tables, text_table
+from pipeline.tables.finder import find_tables, print_images, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.values import FieldValue, read_value, second_opinion, thousands_in_column
@@ -244,8 +243,7 @@ def second_reader(settings: Settings) -> Callable[[Page], Callable[[Box], Sequen
         if page.kind == "text" or not page.dpi or settings.reread_engine == "none":
             return None
         if page.number not in readers:
-            path = page.print_path or page.image_path
-            image = pixels.load_grey(path) if path is not None else None
+            image, _ = print_images(page, area=False)  # the seal's ghost whitened, as for the first re-read
             if engine is None and image is not None:
                 try:
                     from pipeline.ocr import get_engine

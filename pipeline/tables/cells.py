@@ -131,6 +131,37 @@ def _row_of(grid: Grid, y: float) -> int | None:
     return None
 
 
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def drop_double_reads(words: Sequence[Word]) -> list[Word]:
+    """Words without second readings of a glyph another word already holds.
+
+    Two readings of the page (a first engine and a re-read of an unsure word) can both
+    keep a character: a short word lying half or more inside a longer word's box, whose
+    text that word's end (or start) already holds, is the same ink read twice.
+    Printed words never overlap.
+    """
+    dropped: set[int] = set()
+    for i, short in enumerate(words):
+        if short.source != "ocr" or not short.text.strip():
+            continue
+        width, height = short.bbox[2] - short.bbox[0], short.bbox[3] - short.bbox[1]
+        if width <= 0 or height <= 0:
+            continue
+        for j, long in enumerate(words):
+            if j == i or j in dropped or len(long.text) <= len(short.text):
+                continue
+            if (_overlap((short.bbox[0], short.bbox[2]), (long.bbox[0], long.bbox[2])) >= 0.5 * width
+                    and _overlap((short.bbox[1], short.bbox[3]), (long.bbox[1], long.bbox[3])) >= 0.5 * height):
+                reach = len(short.text) + 1
+                if short.text in long.text[-reach:] or short.text in long.text[:reach]:
+                    dropped.add(i)
+                    break
+    return [word for index, word in enumerate(words) if index not in dropped]
+
+
 def assign_words(words: Sequence[Word], grid: Grid, frame: Frame) -> dict[tuple[int, int], list[Word]]:
     """Words (page frame) grouped by the (row, col) of the cell holding their centre; boxes stay in the page frame."""
     placed: dict[tuple[int, int], list[Word]] = {}
@@ -194,7 +225,7 @@ def cell_text(cell: Cell, frame: Frame, words: Sequence[Word]) -> CellText:
 
 
 def fill_cells(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[CellText]:
-    placed = assign_words(words, grid, frame)
+    placed = assign_words(drop_double_reads(words), grid, frame)
     return [cell_text(cell, frame, placed.get((cell.row, cell.col), [])) for cell in grid.cells]
 
 

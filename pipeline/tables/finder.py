@@ -15,8 +15,10 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from models.page import Box, Page, Word
-from pipeline.tables import pixels
+from pipeline.tables import ghosts, pixels
 from pipeline.tables.cells import Table, fill_cells, lines_of
 from pipeline.tables.geometry import (
     Frame,
@@ -24,6 +26,7 @@ from pipeline.tables.geometry import (
     Tolerances,
     bridge_gaps,
     build_grid,
+    drop_sliver_rows,
     extent,
     group_rules,
     merge_rules,
@@ -60,7 +63,7 @@ def rules_from_lines(page: Page) -> list[Rule]:
     return rules
 
 
-def _page_rules(page: Page, finding: TableFinding) -> None:
+def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = None) -> None:
     """Fill the finding's pieces, frame and merged rules from the page's best source of rules."""
     grey = None
     if page.kind != "text" or not page.lines:
@@ -73,7 +76,13 @@ def _page_rules(page: Page, finding: TableFinding) -> None:
     finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi)
     finding.frame = finding.masks.frame
     seal = pixels.load_grey(page.seal_path) if page.seal_path is not None else None
-    hidden = pixels.sealed_gap_test(seal, finding.frame, finding.masks.scale)
+    scale = finding.masks.scale
+    if seal is not None:
+        strokes = pixels.seal_strokes(finding.pieces, seal, finding.frame, scale)
+    else:  # a grey scan: where the seal detector found seals
+        strokes = pixels.strokes_in_area(finding.pieces, sealed, finding.frame, scale)
+    finding.pieces = [piece for piece in finding.pieces if piece not in strokes]
+    hidden = pixels.sealed_gap_test(seal, finding.frame, scale)
     finding.rules = bridge_gaps(merge_rules(finding.pieces), hidden)
 
 
@@ -163,6 +172,7 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     grid = build_grid(list(group), tol or Tolerances(), extra_xs=extra_xs, extra_ys=extra_ys)
     if grid is None or grid.n_rows < 1 or grid.n_cols < 1:
         return None
+    grid = drop_sliver_rows(grid, tol or Tolerances())
     cells = fill_cells(grid, frame, words)
     return Table(page=page.number, grid=grid, frame=frame, cells=cells, ruled=ruled)
 
@@ -175,13 +185,31 @@ def title_above(table: Table, words: Sequence[Word], reach: float = TITLE_REACH)
     return "\n".join("".join(w.text for w in line) for line in lines_of(above))
 
 
-def cell_reader(page: Page, engine: object | None) -> CellReader | None:
-    """A re-reader of this page's cells with `engine`, or None (text layer, no image, no engine)."""
-    if engine is None or page.kind == "text" or not page.dpi:
-        return None
+def print_images(page: Page, area: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The page's print layer (grey, seal ink lifted out) with the seal's grey ghost whitened where the
+    page has a seal mask, and where seals lie on it (see `ghosts.seal_area`); Nones for a text page."""
+    if page.kind == "text" or not page.dpi:
+        return None, None
     path = page.print_path or page.image_path
     image = pixels.load_grey(path) if path is not None else None
-    return None if image is None else CellReader(image, page.scale, page.dpi, engine)
+    if image is None:
+        return None, None
+    seal = pixels.load_grey(page.seal_path) if page.seal_path is not None else None
+    clean = ghosts.without_seal_ghost(image, seal, page.scale)
+    return clean, ghosts.seal_area(seal, image, page.dpi) if area else None
+
+
+def cell_reader(page: Page, engine: object | None, image: np.ndarray | None = None,
+                ink: ghosts.InkTest | None = None) -> CellReader | None:
+    """A re-reader of this page's cells with `engine`, or None (text layer, no image, no engine).
+
+    Crops are cut from the print layer with the seal's ghost whitened (`print_image`), and
+    with `ink` the words the crops yield are held to the same test as the page's words.
+    """
+    if engine is None or page.kind == "text" or not page.dpi:
+        return None
+    image = image if image is not None else print_images(page, area=False)[0]
+    return None if image is None else CellReader(image, page.scale, page.dpi, engine, ink)
 
 
 def find_tables(page: Page, engine: object | None = None, low_confidence: float = 0.0,
@@ -195,16 +223,19 @@ def find_tables(page: Page, engine: object | None = None, low_confidence: float 
     finding = TableFinding(page=page.number)
     if page.error or (not page.words and not page.lines and page.image_path is None):
         return finding
-    _page_rules(page, finding)
+    image, sealed = print_images(page)
+    _page_rules(page, finding, sealed)
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
-    reader = cell_reader(page, engine)
+    ink = ghosts.InkTest.of(page.words, image, page.scale, sealed)
+    words = ghosts.drop_ghosts(page.words, ink)
+    reader = cell_reader(page, engine, image, ink)
     for group in finding.groups:
-        table = table_from_group(page, group, finding.frame, page.words)
+        table = table_from_group(page, group, finding.frame, words)
         if table is None:
             continue
         if reader is not None:
             table.cells = reader.reread(table.cells, finding.frame, reread_below, low_confidence)
-        table.title = title_above(table, page.words)
+        table.title = title_above(table, words)
         finding.tables.append(table)
     finding.tables.sort(key=lambda t: t.bbox[1])
     return finding

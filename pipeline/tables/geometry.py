@@ -13,6 +13,7 @@ at the extent of the other rules, so open-sided tables still parse.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -31,6 +32,7 @@ class Tolerances:
     touch: float = 4.5  # a rule end this close to another rule touches it
     coverage: float = 0.45  # an edge with at least this fraction under a rule has that rule
     min_rule: float = 12.0  # shorter pieces are text strokes or noise
+    sliver: float = 0.5  # a last row under this share of the typical row height, with no rule under it, is not a row
 
 
 @dataclass(frozen=True)
@@ -396,3 +398,40 @@ def _resolve_overlaps(cells: list[Cell]) -> list[Cell]:
 def _cells_overlap(a: Cell, b: Cell) -> bool:
     return (a.row < b.row + b.row_span and b.row < a.row + a.row_span
             and a.col < b.col + b.col_span and b.col < a.col + a.col_span)
+
+
+# --- step 4: a sliver below the last rule -----------------------------------------------------
+
+
+def drop_sliver_rows(grid: Grid, tol: Tolerances = Tolerances()) -> Grid:
+    """The grid without thin last rows that no rule closes.
+
+    A stroke below the table (a seal's ring or star, a signature) reaching past the last
+    rule makes the extent, and so a virtual bottom rule, a few points lower: a sliver row
+    holding whatever text lies under the table.  A real last row is closed by a rule and
+    about as tall as the others.
+    """
+    while grid.n_rows >= 3:
+        heights = [b - a for a, b in zip(grid.ys, grid.ys[1:], strict=False)]
+        bottom = grid.ys[-1]
+        closed = _covered(grid.rules, "h", bottom, grid.xs[0], grid.xs[-1], tol) >= 0.5
+        if closed or heights[-1] >= tol.sliver * statistics.median(heights):
+            return grid
+        grid = _without_last_row(grid)
+    return grid
+
+
+def _without_last_row(grid: Grid) -> Grid:
+    last = grid.n_rows - 1
+    ys = grid.ys[:-1]
+    cells = []
+    for cell in grid.cells:
+        if cell.row >= last:
+            continue
+        if cell.row + cell.row_span > last:
+            span = last - cell.row
+            cell = Cell(cell.row, cell.col, span, cell.col_span, (cell.bbox[0], cell.bbox[1], cell.bbox[2], ys[-1]))
+        cells.append(cell)
+    virtual = [r for r in grid.virtual if not (r.orient == "h" and abs(r.pos - grid.ys[-1]) < 1e-6)]
+    virtual.append(Rule("h", ys[-1], grid.xs[0], grid.xs[-1]))
+    return Grid(xs=list(grid.xs), ys=ys, cells=cells, rules=list(grid.rules), virtual=virtual)

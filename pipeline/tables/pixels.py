@@ -24,6 +24,9 @@ MIN_RULE_INCH = 0.3  # kernel length: longer than any stroke of 10-14 pt text
 GAP_INCH = 0.035  # pixel gaps in a rule closed before opening (scanner dropouts, dotted rules)
 SKEW_MIN_DEG = 0.08  # below this the drift over a page is under a pixel or two: not worth a rotation
 SEALED_GAP_INK = 0.25  # a gap whose strip holds this much seal ink is a rule hidden by the seal
+SEAL_STROKE = 0.5  # a rule piece lying on seal ink over this share of its length is a seal stroke
+CONTINUE_GAP_PT = 10.0  # a seal-stroke candidate this close to a collinear rule piece continues that rule
+SEAL_GROW_PT = 1.2  # the seal mask grown by this much: a seal's remains are wider than its red core
 
 
 @dataclass
@@ -140,3 +143,61 @@ def sealed_gap_test(seal_mask: np.ndarray | None, frame: Frame, scale: float) ->
         return strip.size > 0 and float((strip > 0).mean()) >= SEALED_GAP_INK
 
     return hidden
+
+
+def seal_strokes(pieces: list[Rule], seal_mask: np.ndarray | None, frame: Frame, scale: float) -> list[Rule]:
+    """Pieces that are the remains of a seal's ring, star or text rather than rules.
+
+    The print layer keeps a grey ghost of the seal's red ink, dark enough for the local
+    binarisation, so the ring's straight-ish arcs and the text's strokes come out as short
+    rules (a column cutting off a number's first digit, a sliver row under the table).  A
+    real rule crossing a seal lies on seal ink only where it crosses a stroke; a ghost
+    stroke lies on seal ink along most of its length.
+    """
+    if seal_mask is None or not pieces:
+        return []
+    turned = rotate((seal_mask > 0).astype(np.uint8) * 255, frame, scale)
+    grow = 2 * max(1, round(SEAL_GROW_PT * scale)) + 1
+    turned = cv2.dilate(turned, np.ones((grow, grow), np.uint8))
+    found = []
+    for rule in pieces:
+        pos, a, b = round(rule.pos * scale), max(0, round(rule.start * scale)), round(rule.end * scale)
+        strip = turned[max(0, pos - 1):pos + 2, a:b] if rule.orient == "h" else turned[a:b, max(0, pos - 1):pos + 2]
+        if strip.size and float((strip > 0).any(axis=0 if rule.orient == "h" else 1).mean()) >= SEAL_STROKE:
+            found.append(rule)
+    return _not_continued(found, pieces)
+
+
+def _not_continued(candidates: list[Rule], pieces: list[Rule], snap: float = 3.0) -> list[Rule]:
+    """The candidates that no other piece continues: a rule running through a seal's text lies on seal ink
+    along its pieces there, but those pieces line up with the rule's pieces outside the seal."""
+    kept = [piece for piece in pieces if piece not in candidates]
+    left = list(candidates)
+    changed = True
+    while changed:
+        changed = False
+        for rule in list(left):
+            if any(other.orient == rule.orient and abs(other.pos - rule.pos) <= snap
+                   and other.start - CONTINUE_GAP_PT <= rule.end and rule.start <= other.end + CONTINUE_GAP_PT
+                   for other in kept):
+                kept.append(rule)
+                left.remove(rule)
+                changed = True
+    return left
+
+
+def strokes_in_area(pieces: list[Rule], area: np.ndarray | None, frame: Frame, scale: float,
+                    snap: float = 3.0) -> list[Rule]:
+    """On a grey scan (no red mask), pieces lying wholly in a seal's area (bool, page pixels) with no
+    collinear piece outside it: the seal's ring or star, printed as dark as the rules.  A rule crossing
+    a seal shows outside it too."""
+    if area is None or not pieces:
+        return []
+    turned = rotate(area.astype(np.uint8) * 255, frame, scale)
+
+    def inside(rule: Rule) -> bool:
+        pos, a, b = round(rule.pos * scale), max(0, round(rule.start * scale)), round(rule.end * scale)
+        line = turned[min(pos, turned.shape[0] - 1), a:b] if rule.orient == "h" else turned[a:b, min(pos, turned.shape[1] - 1)]
+        return bool(line.size) and float((line > 0).mean()) >= 0.9
+
+    return _not_continued([rule for rule in pieces if inside(rule)], pieces, snap)

@@ -9,6 +9,7 @@ mapped back to its cell by the band its centre falls in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -17,12 +18,14 @@ import numpy as np
 from models.page import Box, Word
 from pipeline.tables.cells import CellText, cell_text, lines_of
 from pipeline.tables.geometry import Frame
+from pipeline.tables.ghosts import InkTest, drop_ghosts
 
 INSET_PT = 2.0  # keep the cell's own rules out of its crop
 PAD_PX = 24  # white around each crop: tesseract needs a margin to see a line
 INK_LEVEL = 128  # print-layer pixels darker than this are ink
 EMPTY_INK = 0.004  # an empty cell with more ink than this share has text the page OCR missed
 STACK_MAX_PX = 12000  # tallest stacked image per call; more cells go in another call
+SURE = 0.9  # a page reading this sure keeps its digits against a crop reading of the same shape
 
 
 
@@ -67,13 +70,27 @@ def _back_to_page(word: Word, band: Band, scale: float) -> Word:
     return replace(word, bbox=((x0 + dx) / scale, (y0 + dy) / scale, (x1 + dx) / scale, (y1 + dy) / scale))
 
 
+def shape(text: str) -> str:
+    """The text with every digit as 9 and blanks dropped: two readings of one number share it."""
+    return re.sub(r"\d", "9", re.sub(r"\s+", "", text))
+
+
 def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
     """The crop's reading wins unless less sure by more than `slack`; for a cell the page read as empty,
-    at `floor` or above."""
+    at `floor` or above.
+
+    Where both readings have one shape (the same digits' places, the same other characters)
+    and differ only in digits, the engines disagree on a digit with nothing to tell who is
+    right: a page reading of `SURE` or better stays (a second engine that is sure of a wrong
+    digit would otherwise replace a right one).
+    """
     if not new.text:
         return False
     if not old.text:
         return new.confidence >= floor
+    if (old.confidence >= SURE and shape(old.text) == shape(new.text)
+            and re.sub(r"\s+", "", old.text) != re.sub(r"\s+", "", new.text)):
+        return False
     return new.confidence >= old.confidence - slack
 
 
@@ -85,6 +102,7 @@ class CellReader:
     scale: float
     dpi: float
     engine: object
+    ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
     def wanted(self, cell: CellText, threshold: float) -> tuple[int, int, int, int] | None:
         crop = _crop_box(cell.bbox, self.scale, self.image.shape)
@@ -115,7 +133,7 @@ class CellReader:
                 if index is not None:
                     by_band.setdefault(index, []).append(_back_to_page(word, bands[index], self.scale))
             for k, (position, cell, _) in enumerate(batch):
-                new = cell_text(cell.cell, frame, by_band.get(k, []))
+                new = cell_text(cell.cell, frame, drop_ghosts(by_band.get(k, []), self.ink))
                 if _better(cell, new, floor, slack):
                     out[position] = replace(new, reread=True)
         return out

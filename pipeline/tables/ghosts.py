@@ -1,0 +1,214 @@
+"""Seal text read as words: dropped before words go into cells.
+
+A red seal stamped over a table leaves a grey ghost of its ring and characters in the
+print layer (red ink lifted out; on a grey scan the seal is grey to begin with), and
+OCR reads the ghost's characters (技术集, 台业, a trailing 3) as words or glues them to
+a cell's own text.  Print is black, a seal's ghost grey: a word in a seal's area whose
+box holds far less black ink, or far less black for its grey, than the page's words
+typically do is seal text; a word whose black ink stops a character or more short of
+one end of its box had seal characters glued to that end.  Text printed under a seal is
+black, so it stays.  Words away from seals and words from a text layer are never
+touched, and every test is relative to the page's own words, so a faint scan keeps its text.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from models.page import Box, Word
+from pipeline.tables.cells import char_width
+
+INK_LEVEL = 128  # print-layer pixels darker than this are black ink
+GREY_LEVEL = 224  # ... darker than this are ink of any kind (a seal's grey ghost included)
+GHOST_DARK = 0.2  # a word with less black ink than this share of the page's typical word is a ghost
+GHOST_BLACK = 0.6  # ... or whose ink is black for less than this share of the page's typical ratio
+RULE_SHARE = 0.5  # a pixel row or column of a box this black is a rule running through it
+MIN_INK_PX = 6  # fewer black pixels than this in a word's box are specks, not print
+MIN_WORDS = 5  # fewer OCR words than this on a page: no typical ink to compare with
+GHOST_LEVEL = 96  # under a seal's red mask, print-layer pixels lighter than this are the seal's ghost
+SEAL_GROW_PT = 1.0  # the seal mask grown by this much: the ghost is wider than the red core
+SEAL_AREA_PT = 6.0  # around a seal's ink this far, a word may be the seal's text
+UNDER_SEAL = 0.3  # a box this much inside the seal's area is tested as a whole
+
+
+def _rule_pixels(image: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+    """Pixels of the box (pixels) on rules crossing it: a pixel row (column) black along most of the box
+    widened by its height on both sides (a character's stroke ends inside, a rule runs on)."""
+    reach = y1 - y0
+    wide = image[y0:y1, max(0, x0 - reach):x1 + reach] < INK_LEVEL
+    tall = image[max(0, y0 - reach):y1 + reach, x0:x1] < INK_LEVEL
+    rules = np.zeros((y1 - y0, x1 - x0), bool)
+    if wide.size:
+        rules[wide.mean(axis=1) > RULE_SHARE, :] = True
+    if tall.size:
+        rules[:, tall.mean(axis=0) > RULE_SHARE] = True
+    return rules
+
+
+def _pixels(image: np.ndarray, box: Box, scale: float) -> tuple[int, int, int, int]:
+    x0, y0 = max(0, round(box[0] * scale)), max(0, round(box[1] * scale))
+    x1, y1 = min(image.shape[1], round(box[2] * scale)), min(image.shape[0], round(box[3] * scale))
+    return x0, y0, max(x0, x1), max(y0, y1)
+
+
+def _counts(image: np.ndarray, box: Box, scale: float) -> tuple[int, int, int]:
+    """Black pixels, inked pixels (any grey) and all pixels of the box (points), rules crossing it left out."""
+    x0, y0, x1, y1 = _pixels(image, box, scale)
+    region = image[y0:y1, x0:x1]
+    if not region.size:
+        return 0, 0, 0
+    rules = _rule_pixels(image, x0, y0, x1, y1)
+    return int(((region < INK_LEVEL) & ~rules).sum()), int(((region < GREY_LEVEL) & ~rules).sum()), int(region.size)
+
+
+def _fit(widths: Sequence[float], room: float) -> int:
+    """How many characters from the start fit in `room` CJK characters' width."""
+    total, count = 0.0, 0
+    for width in widths:
+        total += width
+        if total > room:
+            break
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class InkTest:
+    """The page's print layer, where seals lie on it, and how black and how wide its words typically are."""
+
+    image: np.ndarray
+    scale: float
+    sealed: np.ndarray  # bool, page pixels: under or around a seal (only there can a word be seal text)
+    dark: float  # median share of black pixels in a word's box
+    black: float  # median share of a word's inked pixels that are black
+    pitch: float  # median width of a CJK character in the page's words (points)
+
+    @staticmethod
+    def of(words: Sequence[Word], image: np.ndarray | None, scale: float,
+           sealed: np.ndarray | None) -> InkTest | None:
+        """The test for a page, or None (no image, no seal, too few OCR words, words with no black ink)."""
+        if image is None or not scale or sealed is None or sealed.shape[:2] != image.shape[:2] or not sealed.any():
+            return None
+        darks, blacks, pitches = [], [], []
+        for word in words:
+            if word.source != "ocr" or not word.text.strip():
+                continue
+            black, grey, size = _counts(image, word.bbox, scale)
+            if size and grey:
+                darks.append(black / size)
+                blacks.append(black / grey)
+            if len(word.text) >= 2:
+                pitches.append((word.bbox[2] - word.bbox[0]) / sum(char_width(char) for char in word.text))
+        if len(darks) < MIN_WORDS or statistics.median(darks) <= 0 or not pitches:
+            return None
+        return InkTest(image, scale, sealed, statistics.median(darks), statistics.median(blacks),
+                       statistics.median(pitches))
+
+    def _under_seal(self, box: Box) -> bool:
+        x0, y0, x1, y1 = _pixels(self.image, box, self.scale)
+        region = self.sealed[y0:y1, x0:x1]
+        return bool(region.size) and float(region.mean()) >= UNDER_SEAL
+
+    def _touches_seal(self, box: Box) -> bool:
+        x0, y0, x1, y1 = _pixels(self.image, box, self.scale)
+        return bool(self.sealed[y0:y1, x0:x1].any())
+
+    def printed(self, box: Box) -> bool:
+        """The box holds print: enough black ink, and black for its grey like the page's words."""
+        black, grey, size = _counts(self.image, box, self.scale)
+        if not size or not grey:
+            return False
+        return black / size >= GHOST_DARK * self.dark and black / grey >= GHOST_BLACK * self.black
+
+    def trim(self, word: Word) -> Word | None:
+        """The word without the characters read off a seal's ghost at one of its ends; None when it holds no print.
+
+        The word's black ink (rules left out) spans part of its box; where at least a
+        character's width of the box at one end holds none, as many characters as the
+        inked span holds at the page's character pitch are kept from the other end.
+        """
+        columns = self._ink_columns(word.bbox)
+        if columns is None:
+            return None
+        first, last = columns
+        x0, top, x1, bottom = word.bbox
+        text = word.text
+        widths = [char_width(char) for char in text]
+        room = (last - first) / self.pitch + 0.5  # CJK characters' worth of inked span, with slack
+        if x1 - last >= self.pitch and first - x0 < 0.5 * self.pitch:
+            keep = _fit(widths, room)
+            return replace(word, text=text[:keep], bbox=(x0, top, last, bottom)) if keep else None
+        if first - x0 >= self.pitch and x1 - last < 0.5 * self.pitch:
+            keep = _fit(widths[::-1], room)
+            return replace(word, text=text[len(text) - keep:], bbox=(first, top, x1, bottom)) if keep else None
+        return word
+
+    def _ink_columns(self, box: Box) -> tuple[float, float] | None:
+        """The first and last x (points) of the box's black ink, rules left out; None when it has none."""
+        x0, y0, x1, y1 = _pixels(self.image, box, self.scale)
+        black = self.image[y0:y1, x0:x1] < INK_LEVEL
+        if not black.size:
+            return None
+        black &= ~_rule_pixels(self.image, x0, y0, x1, y1)
+        inked = np.flatnonzero(black.any(axis=0))
+        if inked.size == 0 or int(black.sum()) < MIN_INK_PX:
+            return None
+        return (x0 + int(inked[0])) / self.scale, (x0 + int(inked[-1]) + 1) / self.scale
+
+    def keep(self, words: Sequence[Word]) -> list[Word]:
+        """Words (page frame) without seal text: ghost words dropped, ghost characters trimmed off their ends.
+
+        Only words reaching into a seal are looked at: print elsewhere may be grey (a light
+        header) without being a seal's.
+        """
+        kept = []
+        for word in words:
+            if word.source != "ocr" or not word.text.strip() or not self._touches_seal(word.bbox):
+                kept.append(word)
+            elif self.printed(word.bbox) or not self._under_seal(word.bbox):
+                trimmed = self.trim(word)
+                if trimmed is not None:
+                    kept.append(trimmed)
+        return kept
+
+
+def drop_ghosts(words: Sequence[Word], test: InkTest | None) -> list[Word]:
+    return list(words) if test is None else test.keep(words)
+
+
+def without_seal_ghost(image: np.ndarray, seal_mask: np.ndarray | None, scale: float) -> np.ndarray:
+    """The print layer with the seal's grey ghost whitened (black print under the seal kept)."""
+    if seal_mask is None or seal_mask.shape[:2] != image.shape[:2] or not seal_mask.any():
+        return image
+    grow = 2 * max(1, round(SEAL_GROW_PT * scale)) + 1
+    under = cv2.dilate((seal_mask > 0).astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
+    clean = image.copy()
+    clean[under & (image >= GHOST_LEVEL)] = 255
+    return clean
+
+
+def seal_area(page_seal_mask: np.ndarray | None, grey: np.ndarray, dpi: float) -> np.ndarray | None:
+    """Where seals lie on the page (bool, page pixels): the red mask grown, or on a grey scan the
+    seals the seal detector finds there, filled; None without any."""
+    scale = dpi / 72.0
+    if page_seal_mask is not None and page_seal_mask.shape[:2] == grey.shape[:2] and page_seal_mask.any():
+        grow = 2 * max(1, round(SEAL_AREA_PT * scale)) + 1
+        return cv2.dilate((page_seal_mask > 0).astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
+    try:
+        from pipeline.seals.detect import detect_grey
+
+        found = detect_grey(grey, dpi)
+    except Exception:  # no seal detector: no seal text to drop
+        return None
+    if not found:
+        return None
+    area = np.zeros(grey.shape[:2], np.uint8)
+    for candidate in found:
+        points = candidate.outline.points(1.05).round().astype(np.int32)
+        cv2.fillPoly(area, [points], 1)
+    return area > 0
