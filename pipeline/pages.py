@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import multiprocessing
 import os
 import resource
@@ -34,6 +33,7 @@ import numpy as np
 
 from models.page import Document, Line, Page, Word
 from pipeline.config import Settings
+from pipeline.digest import file_sha256
 from pipeline.ingest import Ingested, InputError, PageSource, ingest, load_pixels
 from pipeline.layout import assign_roles
 from pipeline.ocr import OcrEngine, OcrError, get_engine
@@ -213,14 +213,6 @@ def _peak_rss_mb() -> float:
 
 
 # --- main side -----------------------------------------------------------------------
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_document(path: Path, settings: Settings, workdir: Path, engine: OcrEngine | None = None) -> Document:

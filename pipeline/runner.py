@@ -34,7 +34,8 @@ from models.page import Document
 from pipeline import fields, layout, seals, tables, text
 from pipeline.checks import CheckContext, apply_severity, run_checks
 from pipeline.config import Settings
-from pipeline.pages import file_sha256, read_document
+from pipeline.digest import file_sha256
+from pipeline.pages import read_document
 from pipeline.report import save_evidence
 from pipeline.result import Extracted
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from models import parse_record
+from pipeline.atomic import TEMP_SUFFIX, remove_temps_below
 from pipeline.batch import (
     PIPELINE_VERSION,
     SUMMARY_NAME,
@@ -32,7 +34,6 @@ from pipeline.batch import (
     run_batch,
     safe_part,
 )
-from pipeline.batch.atomic import TEMP_SUFFIX, remove_temps_below
 from pipeline.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,6 +142,13 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path, monkeypa
         atomic_write_text(target, "new")
     assert target.read_text() == "old"
     assert leftovers(tmp_path) == []
+
+
+def test_an_atomic_write_gets_the_mode_a_plain_write_would(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.json"
+    plain.write_text("x", encoding="utf-8")
+    written = atomic_write_text(tmp_path / "atomic.json", "x")
+    assert stat.S_IMODE(written.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
 
 
 def test_temps_left_by_a_killed_writer_are_removed(tmp_path: Path) -> None:

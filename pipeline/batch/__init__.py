@@ -7,7 +7,7 @@
 - `run`: `run_batch` — resume, interruption, batch checks, OUT/batch.json.
 """
 
-from pipeline.batch.atomic import atomic_write_text
+from pipeline.atomic import atomic_write_text
 from pipeline.batch.isolate import PIPELINE_VERSION, TEST_HOOK_ENV, FileJob, process_isolated, run_job
 from pipeline.batch.names import INPUT_SUFFIXES, common_root, find_inputs, output_path, safe_part
 from pipeline.batch.run import (

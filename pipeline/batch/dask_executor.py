@@ -15,7 +15,7 @@ from threading import Event
 from typing import Any
 
 from models import parse_record, record_json
-from pipeline.batch.atomic import atomic_write_text
+from pipeline.atomic import atomic_write_text
 from pipeline.batch.isolate import POLL_S, FileJob, failure, run_file_task
 from pipeline.batch.local import Finished
 from pipeline.config import Settings

@@ -28,7 +28,7 @@ from pathlib import Path
 import psutil
 
 from models import OutputRecord, parse_record, record_json
-from pipeline.batch.atomic import TEMP_SUFFIX, atomic_write_text, remove_temps, temp_prefix
+from pipeline.atomic import TEMP_SUFFIX, atomic_write_text, remove_temps, temp_prefix
 from pipeline.batch.names import display, output_path
 from pipeline.config import Settings
 

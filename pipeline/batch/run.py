@@ -8,7 +8,6 @@ ones, keeps every finished output and writes the summary marked interrupted.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import signal
@@ -25,11 +24,12 @@ from typing import Any, Literal
 from tqdm import tqdm
 
 from models import Check, OutputRecord, parse_record, record_json
-from pipeline.batch.atomic import atomic_write_text, remove_temps_below
+from pipeline.atomic import atomic_write_text, remove_temps_below
 from pipeline.batch.isolate import PIPELINE_VERSION, FileJob
 from pipeline.batch.local import Finished, run_local
 from pipeline.batch.names import common_root, display, find_inputs, output_path
 from pipeline.config import Settings
+from pipeline.digest import file_sha256
 
 SUMMARY_NAME = "batch.json"
 # Findings added across a batch (CHECKS.md "Across a batch"): dropped from a resumed record
@@ -138,19 +138,11 @@ def plan_jobs(folder: Path, out_dir: Path) -> list[FileJob]:
     return jobs
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def previous_record(job: FileJob) -> OutputRecord | None:
     """The record already in OUT for this input, if it was made from the same bytes by this pipeline version."""
     try:
         record = parse_record(job.target.read_bytes())
-        if record.source.pipeline_version != PIPELINE_VERSION or record.source.sha256 != _sha256(job.path):
+        if record.source.pipeline_version != PIPELINE_VERSION or record.source.sha256 != file_sha256(job.path):
             return None
     except (ValueError, OSError):
         return None

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from models import OutputRecord, parse_record, record_json
+from pipeline.atomic import atomic_write_text
 from pipeline.export.entities import arrow_schema, flags, frames
 
 if TYPE_CHECKING:
@@ -23,19 +23,6 @@ FORMATS: tuple[TableFormat, ...] = ("parquet", "csv", "xlsx")
 # Excel refuses control characters in cells and holds at most 32,767 characters in one.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EXCEL_CELL_LIMIT = 32767
-
-
-def atomic_write_text(target: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `target`, then rename it over `target`."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class JsonSink:

@@ -10,6 +10,16 @@ from pathlib import Path
 TEMP_SUFFIX = ".dtpc-tmp"
 
 
+def _file_mode() -> int:
+    """The mode a plainly created file gets (0666 less the umask); mkstemp's own 0600 would hide outputs."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
 def temp_prefix(target: Path) -> str:
     """The prefix of every temporary file that will become `target` (hidden, short)."""
     return f".{target.name[:40]}."
@@ -20,6 +30,7 @@ def atomic_write_text(target: Path, text: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=temp_prefix(target), suffix=TEMP_SUFFIX)
     try:
+        os.fchmod(handle, FILE_MODE)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
