@@ -1,9 +1,10 @@
 """Accuracy measurements on the sample corpus (the figures in docs/reading.md).
 
     python -m bench.evaluate orientation [--limit N]   ours vs Tesseract OSD: accuracy, s/page
-    python -m bench.evaluate engines [--limit N]       CER and s/page per engine, language, dpi
+    python -m bench.evaluate engines [--limit N] [--engine E] [--dpi D] [--unfused]
+                                                       CER and s/page per engine, language, dpi
     python -m bench.evaluate roles                     page roles, rotation and skew vs truth
-    python -m bench.evaluate steps [--limit N] [--engine E] [--dpi D]
+    python -m bench.evaluate steps [--limit N] [--engine E] [--dpi D] [--unfused]
                                                        CPU seconds per step of the page stage
 
 Scanned pages come from `samples/corpus` (`*.truth.json` beside each file).
@@ -73,11 +74,12 @@ class EngineConfig:
     lang: str
     dpi: int
     reread: bool = False
+    fused: bool = True
 
     @property
     def label(self) -> str:
         name = f"{self.engine}/{self.lang}" if self.engine == "tesseract" else self.engine
-        return name + (" + rapidocr re-read < 0.9" if self.reread else "")
+        return name + (" + rapidocr re-read < 0.9" if self.reread else "") + ("" if self.fused else " (unfused)")
 
 
 CONFIGS = (
@@ -99,6 +101,7 @@ def _one_page(args: tuple[EngineConfig, Path, int, str, str]) -> tuple[float, fl
         dpi=config.dpi,
         cache_dir=None,
         reread_engine="rapidocr" if config.reread else "none",
+        rapid_fused=config.fused,
     )
     from bench.corpus import TruthPage  # imported here: this runs in a pool worker
 
@@ -179,7 +182,7 @@ STEPS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def steps(limit: int | None, corpus: Path, engine: str | None, dpi: int | None) -> None:
+def steps(limit: int | None, corpus: Path, engine: str | None, dpi: int | None, fused: bool = True) -> None:
     """CPU seconds (this process, plus Tesseract's processes) per step of `process_page`.
 
     CPU time, not wall time: on a shared machine wall seconds mostly measure the others.
@@ -215,7 +218,7 @@ def steps(limit: int | None, corpus: Path, engine: str | None, dpi: int | None) 
             setattr(owner, attribute, timed(getattr(owner, attribute), label))
     import pipeline.pages as stage
 
-    changes: dict[str, Any] = {"cache_dir": None}
+    changes: dict[str, Any] = {"cache_dir": None, "rapid_fused": fused}
     if engine:
         changes["engine"] = engine
     if dpi:
@@ -234,7 +237,8 @@ def steps(limit: int | None, corpus: Path, engine: str | None, dpi: int | None) 
     child = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     if child > 0:
         spent["Tesseract (its processes)"] += child
-    print(f"{settings.engine} at {settings.dpi} dpi, {len(pages)} scanned pages, CPU s/page (load {os.getloadavg()[0]:.1f}):")
+    fusing = "" if settings.rapid_fused else " (unfused)"
+    print(f"{settings.engine}{fusing} at {settings.dpi} dpi, {len(pages)} scanned pages, CPU s/page (load {os.getloadavg()[0]:.1f}):")
     for label, seconds in sorted(spent.items(), key=lambda item: -item[1]):
         print(f"  {label:38s} {seconds / len(pages):6.3f}")
     print(f"  {'total':38s} {(total + child) / len(pages):6.3f}")
@@ -246,15 +250,21 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="at most this many scanned pages")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--engine", default=None, help="roles, steps: OCR engine to use")
-    parser.add_argument("--dpi", type=int, default=None, help="steps: dpi to read at (default: Settings.dpi)")
+    parser.add_argument("--dpi", type=int, default=None, help="steps: dpi to read at (default: Settings.dpi); engines: only this dpi")
+    parser.add_argument("--unfused", action="store_true", help="engines, steps: RapidOCR's float models as shipped")
     args = parser.parse_args()
     cv2.setNumThreads(1)
     if args.what == "orientation":
         orientation(args.limit, args.corpus)
     elif args.what == "engines":
-        engines(args.limit, args.corpus)
+        configs = tuple(
+            EngineConfig(c.engine, c.lang, c.dpi, c.reread, fused=not args.unfused)
+            for c in CONFIGS
+            if (args.engine is None or c.engine == args.engine) and (args.dpi is None or c.dpi == args.dpi)
+        )
+        engines(args.limit, args.corpus, configs)
     elif args.what == "steps":
-        steps(args.limit if args.limit is not None else 12, args.corpus, args.engine, args.dpi)
+        steps(args.limit if args.limit is not None else 12, args.corpus, args.engine, args.dpi, fused=not args.unfused)
     else:
         settings = Settings(workers=2) if args.engine is None else Settings(workers=2, engine=args.engine)
         roles(args.corpus, settings)

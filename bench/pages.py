@@ -1,6 +1,6 @@
 """Page-reading speed against bare Tesseract, in one process tree and one run.
 
-    python -m bench.pages [--pages N] [--runs 3] [--corpus DIR]
+    python -m bench.pages [--pages N] [--runs 3] [--corpus DIR] [--unfused]
 
 On the corpus's scanned pages, each written once (not timed) to a PNG at the scan's own
 resolution, i.e. the image the file holds (150 or 200 dpi in the corpus; a PDF page is
@@ -133,9 +133,10 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--dpi", type=int, default=None, help="rendering dpi (default: Settings.dpi)")
     parser.add_argument("--engine", choices=("tesseract", "rapidocr"), default=None, help="default: Settings.engine")
+    parser.add_argument("--unfused", action="store_true", help="RapidOCR's float models as shipped (Settings.rapid_fused)")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    changes: dict[str, object] = {"workers": WORKERS}
+    changes: dict[str, object] = {"workers": WORKERS, "rapid_fused": not args.unfused}
     if args.dpi is not None:
         changes["dpi"] = args.dpi
     if args.engine is not None:
@@ -158,7 +159,8 @@ def main() -> None:
         pool.run([], process_page, 60, 60, _failed)
         blank = sum(p.role == "blank" for p in scanned)
         print(f"{len(images)} scanned pages ({blank} blank) at their own dpi ({sorted(set(natives))}), dtpc reads at "
-              f"{base_settings.dpi} dpi, {WORKERS} processes, engine {base_settings.engine}, load {os.getloadavg()[0]:.1f}")
+              f"{base_settings.dpi} dpi, {WORKERS} processes, engine {base_settings.engine}"
+              f"{'' if base_settings.rapid_fused else ' (unfused)'}, load {os.getloadavg()[0]:.1f}")
         ratios, rate_a, rate_b, rss = [], [], [], []
         try:
             for run in range(args.runs):

@@ -88,8 +88,11 @@ class Settings(BaseModel):
         return cls.from_toml(path, **overrides) if path else cls.model_validate(overrides)
     # Measured on the sample corpus (docs/reading.md): RapidOCR at 150 dpi misreads about a
     # fifth as many characters as Tesseract + RapidOCR re-read at 200 dpi (CER median 0.011
-    # vs 0.050); with its page loop tuned the stage costs 1.9x bare Tesseract (that path: 1.6x).
+    # vs 0.050); with its page loop tuned and its models fused the stage costs 1.5x bare Tesseract (docs/reading.md).
     engine: Literal["tesseract", "rapidocr"] = "rapidocr"
+    rapid_fused: bool = Field(
+        default=True, description="RapidOCR det/rec with element-wise chains fused (same output, ~25% less CPU; docs/reading.md)"
+    )
     dpi: int = Field(default=150, ge=72, le=600, description="rendering dpi for pages without a text layer")
     workers: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
     cache_dir: Path | None = Field(default_factory=_default_cache)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -326,3 +327,117 @@ def test_rapidocr_cache_key_names_the_page_loop() -> None:
     assert params["pipeline"] == PIPELINE_VERSION >= 2
     assert {"det_limit", "rec_chunk", "rec_min_width"} <= params.keys()
     assert RapidOcrEngine(rec_min_width=320).params() != params
+
+
+# --- fused RapidOCR models (pipeline/ocr/fuse.py) -----------------------------------------
+
+
+def _shipped_model(name: str) -> Path:
+    import rapidocr_onnxruntime
+
+    return Path(rapidocr_onnxruntime.__file__).parent / "models" / name
+
+
+REC_MODEL = "ch_PP-OCRv4_rec_infer.onnx"
+DET_MODEL = "ch_PP-OCRv4_det_infer.onnx"
+
+
+def _session(path: Path) -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.log_severity_level = 4
+    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "shape"), [(REC_MODEL, (1, 3, 48, 320)), (DET_MODEL, (1, 3, 256, 320))])
+def test_fused_model_computes_what_the_shipped_one_does(tmp_path: Path, name: str, shape: tuple[int, ...]) -> None:
+    from pipeline.ocr.fuse import fuse_model
+
+    source = _shipped_model(name)
+    counts = fuse_model(source, tmp_path / "fused.onnx")
+    assert counts["conv_affine"] >= 20 and counts["hard_swish"] >= 20 and counts["affine_into_1x1"] >= 5
+    image = np.random.default_rng(1).uniform(-1, 1, shape).astype(np.float32)
+    float_session, fused_session = _session(source), _session(tmp_path / "fused.onnx")
+    (want,) = float_session.run(None, {float_session.get_inputs()[0].name: image})
+    (got,) = fused_session.run(None, {fused_session.get_inputs()[0].name: image})
+    assert got.shape == want.shape
+    assert np.abs(got - want).max() < 1e-3
+
+
+def test_fused_model_is_made_once_and_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr import fuse
+
+    source = tmp_path / "tiny.onnx"
+    source.write_bytes(b"model bytes")
+    made: list[Path] = []
+
+    def fake_fuse(src: Path, target: Path) -> dict[str, int]:
+        made.append(target)
+        target.write_bytes(b"fused " + src.read_bytes())
+        return {}
+
+    monkeypatch.setattr(fuse, "fuse_model", fake_fuse)
+    first = fuse.fused_model(source, tmp_path / "cache")
+    second = fuse.fused_model(source, tmp_path / "cache")
+    assert first == second != source and len(made) == 1
+    assert first.parent == tmp_path / "cache" / "models" and first.read_bytes() == b"fused model bytes"
+    assert f"-fused{fuse.FUSE_VERSION}" in first.name and not list(first.parent.glob("*.tmp"))
+    source.write_bytes(b"another model")  # a new wheel's model: a new key
+    assert fuse.fused_model(source, tmp_path / "cache") != first and len(made) == 2
+
+
+def test_fused_model_falls_back_to_the_shipped_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr import fuse
+
+    source = tmp_path / "tiny.onnx"
+    source.write_bytes(b"not an onnx model")
+    assert fuse.fused_model(source, tmp_path / "cache") == source, "the real rewrite fails on junk"
+    assert not list((tmp_path / "cache" / "models").glob("*.onnx")), "no half-written model is left"
+
+    def broken(src: Path, target: Path) -> dict[str, int]:
+        raise ImportError("No module named 'onnx'")
+
+    monkeypatch.setattr(fuse, "fuse_model", broken)
+    assert fuse.fused_model(source, tmp_path / "cache") == source
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder should be")
+    assert fuse.fused_model(source, blocked) == source
+
+
+@pytest.mark.slow
+def test_fused_engine_reads_a_page_as_the_float_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr import RapidOcrEngine, get_engine, rapid
+    from pipeline.ocr.rapid import session_options
+
+    monkeypatch.setattr(rapid, "_MODELS", {})  # models loaded anew here, as in a fresh worker
+
+    page = _long_line_page()
+    fused = RapidOcrEngine(fused=True, model_dir=tmp_path)
+    words = fused.read_region(page, dpi=150)
+    assert [w.text for w in words] == [w.text for w in RapidOcrEngine().read_region(page, dpi=150)]
+    assert "合同额3560.5万元" in "".join(w.text for w in words)
+    assert len(list((tmp_path / "models").glob("*-fused*.onnx"))) == 2, "det and rec, written once into the cache"
+    assert fused.params() != RapidOcrEngine().params(), "the OCR cache key tells fused from float"
+    assert all(o.intra_op_num_threads == 1 for o in session_options(fused=True, cache_dir=tmp_path))
+    assert rapid._model(1280, True, tmp_path / "elsewhere") is rapid._model(1280, True, tmp_path), "one set per process"
+    assert Settings().rapid_fused
+    engine = get_engine(Settings(cache_dir=tmp_path), cached=False)
+    assert isinstance(engine, RapidOcrEngine) and engine.fused and engine.model_dir == tmp_path
+
+
+@pytest.mark.slow
+def test_a_damaged_fused_model_means_the_shipped_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr import RapidOcrEngine, rapid
+
+    junk = tmp_path / "junk.onnx"
+    junk.write_bytes(b"half a model")
+    monkeypatch.setattr(rapid, "fused_model", lambda source, cache_dir: junk)
+    monkeypatch.setattr(rapid, "_MODELS", {})
+    model = rapid._model(1280, True, tmp_path)
+    paths = [model.text_det.infer.session._model_path, model.text_rec.session.session._model_path]
+    assert [Path(p).name for p in paths] == [DET_MODEL, REC_MODEL]
+    words = RapidOcrEngine(fused=True, model_dir=tmp_path).read_region(_long_line_page(), dpi=150)
+    assert "合同额3560.5万元" in "".join(w.text for w in words)
