@@ -72,20 +72,9 @@ class CheckSettings(BaseModel):
 
 
 class Settings(BaseModel):
-    checks: CheckSettings = Field(default_factory=CheckSettings, description="severities and thresholds of the checks")
+    """Everything a run can be told: reading, batch limits and (under `checks`) the rules' thresholds."""
 
-    @classmethod
-    def from_toml(cls, path: Path | str, **overrides: Any) -> Settings:
-        """Settings from a TOML file (keys as the fields; `[checks]` for CheckSettings), then `overrides`."""
-        with Path(path).open("rb") as handle:
-            data = tomllib.load(handle)
-        return cls.model_validate({**data, **overrides})
 
-    @classmethod
-    def load(cls, **overrides: Any) -> Settings:
-        """Settings from the TOML file named by DTPC_CONFIG when set, else the defaults; then `overrides`."""
-        path = os.environ.get("DTPC_CONFIG")
-        return cls.from_toml(path, **overrides) if path else cls.model_validate(overrides)
     # Measured on the sample corpus (docs/reading.md): RapidOCR at 150 dpi misreads about a
     # fifth as many characters as Tesseract + RapidOCR re-read at 200 dpi (CER median 0.011
     # vs 0.050); with its page loop tuned and its models fused the stage costs 1.5x bare Tesseract (docs/reading.md).
@@ -117,3 +106,17 @@ class Settings(BaseModel):
     max_worker_memory_mb: int = Field(
         default=4096, ge=64, description="a file whose worker process tree exceeds this resident memory is INPUT_UNREADABLE"
     )
+    checks: CheckSettings = Field(default_factory=CheckSettings, description="severities and thresholds of the checks")
+
+    @classmethod
+    def from_toml(cls, path: Path | str, **overrides: Any) -> Settings:
+        """Settings from a TOML file (keys as the fields; `[checks]` for CheckSettings), then `overrides`."""
+        with Path(path).open("rb") as handle:
+            data = tomllib.load(handle)
+        return cls.model_validate({**data, **overrides})
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        """Settings from the TOML file named by DTPC_CONFIG when set, else the defaults; then `overrides`."""
+        path = os.environ.get("DTPC_CONFIG")
+        return cls.from_toml(path, **overrides) if path else cls.model_validate(overrides)
