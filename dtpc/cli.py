@@ -1,4 +1,4 @@
-"""The `dtpc` command: extract, batch, eval, schema, samples."""
+"""The `dtpc` command: extract, batch, report, export, eval, schema, samples."""
 
 from __future__ import annotations
 
@@ -66,13 +66,10 @@ def extract(files: Annotated[list[Path], typer.Argument(help="PDF or image files
 
 def _store(records: Sequence[OutputRecord], db: str | None, out: Path) -> bool:
     """Fill the database (default OUT/dtpc.sqlite; "none" skips it); False when that failed."""
+    from pipeline.export import DatabaseSink
+
     if db is not None and db.lower() == "none":
         return True
-    try:
-        from pipeline.export import DatabaseSink
-    except ImportError as error:
-        typer.echo(f"database: not written, pipeline.export.DatabaseSink unavailable ({error})", err=True)
-        return False
     try:
         typer.echo(f"database: {DatabaseSink(db or out / 'dtpc.sqlite').write(records)}")
     except Exception as error:  # the JSON outputs are complete; say why the database is not
