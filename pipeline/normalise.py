@@ -461,7 +461,8 @@ def repair_email(text: str | None) -> EmailReading | None:
     if "@" in value:
         return EmailReading(value)
     flat = nfkc(_FILLERS.sub("", text)).strip()
-    if re.search(r"(?i)(?<![a-z])at(?![a-z])|[\[(（]at[\])）]", flat):
+    # "at" as a word of its own ("li at 163.com"), not the start of a user name ("at0©126.com").
+    if re.search(r"(?i)(?<![a-z0-9])at(?![a-z0-9])|[\[(（]at[\])）]", flat):
         return EmailReading(value)  # "name at host": written out on purpose, not misread
     candidates: set[str] = set()
     spaced = re.sub(r"\s+", " ", flat.replace("。", ".").replace("，", "."))
