@@ -25,7 +25,6 @@ from pipeline.export import (
     DatabaseWriteError,
     JsonSink,
     SchemaMismatchError,
-    SqliteSink,
     database_url,
     entity_rows,
     export_tables,
@@ -264,7 +263,7 @@ def test_an_older_dtpc_database_is_rebuilt(tmp_path: Path, corpus: list[models.O
         connection.execute(sa.text("CREATE TABLE documents (file TEXT, record TEXT)"))
         connection.execute(sa.text("CREATE TABLE checks (file TEXT, position INTEGER, code TEXT)"))
     engine.dispose()
-    SqliteSink(path).write(corpus)
+    DatabaseSink(path).write(corpus)
     assert counts(f"sqlite:///{path}")["submissions"] == len(corpus)
     assert query(f"sqlite:///{path}", "SELECT name FROM sqlite_master WHERE name = 'documents'") == []
 

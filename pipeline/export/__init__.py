@@ -9,12 +9,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Protocol
 
 from models import OutputRecord
 from pipeline.export.database import DatabaseSink, DatabaseWriteError, SchemaMismatchError, database_url, public_url
-from pipeline.export.entities import Row, Tables, entity_rows, flags, flatten, frames, record_rows
+from pipeline.export.entities import Row, Tables, entity_rows, flags, frames, record_rows
 from pipeline.export.files import (
     FORMATS,
     CsvSink,
@@ -35,17 +34,6 @@ class Sink(Protocol):
         ...
 
 
-class SqliteSink(DatabaseSink):
-    """An SQLite file (the earlier API; same as `DatabaseSink(path)`)."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(Path(path))
-
-
-class PostgresSink(DatabaseSink):
-    """A PostgreSQL database by connection URL (the earlier API; same as `DatabaseSink(dsn)`)."""
-
-
 __all__ = [
     "APPENDIX_TABLES",
     "ENTITIES",
@@ -56,11 +44,9 @@ __all__ = [
     "ExcelSink",
     "JsonSink",
     "ParquetSink",
-    "PostgresSink",
     "Row",
     "SchemaMismatchError",
     "Sink",
-    "SqliteSink",
     "TableFormat",
     "Tables",
     "database_url",
@@ -68,7 +54,6 @@ __all__ = [
     "entity_rows",
     "export_tables",
     "flags",
-    "flatten",
     "frames",
     "metadata",
     "public_url",

@@ -126,9 +126,6 @@ def entity_rows(records: Iterable[OutputRecord]) -> Tables:
     return tables
 
 
-# The old name: the records flattened into named tables of rows.
-flatten = entity_rows
-
 
 def _arrow_type(column: sa.Column[Any]) -> pa.DataType:
     import pyarrow as pa

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from models import OutputRecord, parse_record, record_json
+from models import OutputRecord, record_json
 from pipeline.atomic import atomic_write_text
 from pipeline.export.entities import arrow_schema, flags, frames
+from pipeline.outputs import load_records
 
 if TYPE_CHECKING:
     import pandas as pd
 
-log = logging.getLogger(__name__)
 
 TableFormat = Literal["parquet", "csv", "xlsx"]
 FORMATS: tuple[TableFormat, ...] = ("parquet", "csv", "xlsx")
@@ -43,12 +42,7 @@ def read_records(out_dir: Path) -> list[OutputRecord]:
     Two files with the same content (sha256) count once: the most recently written.
     """
     found: dict[str, tuple[float, OutputRecord]] = {}
-    for path in sorted(out_dir.rglob("*.json")):
-        try:
-            record = parse_record(path.read_bytes())
-        except (ValueError, OSError):
-            log.debug("%s: not a dtpc record, skipped", path)
-            continue
+    for path, record in load_records(out_dir):
         written = path.stat().st_mtime
         previous = found.get(record.source.sha256)
         if previous is None or written >= previous[0]:

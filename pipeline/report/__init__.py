@@ -6,7 +6,8 @@ submission (its flags with their crops first, then what was extracted). The site
 it is opened from disk, and links to the crops with relative paths.
 """
 
+from pipeline.outputs import load_records
 from pipeline.report.evidence import save_evidence
-from pipeline.report.site import SITE_DIR, build_site, load_batch_checks, load_records, write_report
+from pipeline.report.site import SITE_DIR, build_site, load_batch_checks, write_report
 
 __all__ = ["SITE_DIR", "build_site", "load_batch_checks", "load_records", "save_evidence", "write_report"]

@@ -31,13 +31,12 @@ from models import (
     Provenance,
     RecommendationRecord,
     UnreadableRecord,
-    parse_record,
 )
+from pipeline.outputs import load_records
 
 log = logging.getLogger(__name__)
 
 SITE_DIR = "report"
-SKIP_JSON = frozenset({"batch.json", "batch_summary.json"})
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 DOC_TYPE_LABELS = {"application": "申报书", "recommendation": "推荐意见", "unknown": "无法读取"}
@@ -394,19 +393,6 @@ def _render(entries: list[Entry], batch_checks: Sequence[Check], out_dir: Path) 
 
 
 # ---------------------------------------------------------------- entry points
-
-
-def load_records(out_dir: Path) -> list[tuple[Path, OutputRecord]]:
-    """Every record JSON under OUT (recursively), by path; other JSON files are skipped."""
-    found: list[tuple[Path, OutputRecord]] = []
-    for path in sorted(out_dir.rglob("*.json")):
-        if path.name in SKIP_JSON or not path.is_file():
-            continue
-        try:
-            found.append((path, parse_record(path.read_bytes())))
-        except (ValidationError, ValueError, OSError) as error:
-            log.debug("not a record: %s (%s)", path, error)
-    return found
 
 
 def load_batch_checks(out_dir: Path) -> list[Check]:
