@@ -338,6 +338,9 @@ def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeRea
 
 
 _PHONE_RUN = re.compile(rf"[+(（]?[\d{_LOOKALIKE_CLASS}][\d{_LOOKALIKE_CLASS}()（）\- ]*")
+# A hyphen between two digits as OCR misreads it ("0837≠61538498", "0837一61538498"): one
+# character for one, so spans found in the prepared text are spans of the original.
+_MISREAD_HYPHEN = re.compile(r"(?<=\d)[≠=~～_一ー](?=\d)")
 _MOBILE = re.compile(r"1\d{10}")
 
 
@@ -366,7 +369,7 @@ def find_phone(text: str | None) -> tuple[str, int, int] | None:
     """The first phone number in `text`: (normalised number, start, end) of its span."""
     if not text:
         return None
-    prepared = nfkc(text).translate(_DASHES)
+    prepared = _MISREAD_HYPHEN.sub("-", nfkc(text).translate(_DASHES))
     for match in _PHONE_RUN.finditer(prepared):
         candidate = _phone_candidate(match.group(0))
         if candidate is not None:

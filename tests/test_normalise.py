@@ -196,6 +196,17 @@ def test_landline_round_trip(area: str, number: str, form: str) -> None:
     assert parse_phone(form.format(a=area, n=number)) == f"{area}-{number}"
 
 
+@given(st.sampled_from(["0837", "010"]), st.text(alphabet="123456789", min_size=8, max_size=8),
+       st.sampled_from(["≠", "=", "一", "~", "_"]))
+def test_landline_hyphen_misread_by_ocr(area: str, number: str, hyphen: str) -> None:
+    """A hyphen read as '≠' or '一' still joins area and number, and the span covers both
+    (so a name written before the number keeps nothing of it)."""
+    text = f"田明健{area}{hyphen}{number}"
+    found = find_phone(text)
+    assert found is not None and found[0] == f"{area}-{number}"
+    assert (found[1], found[2]) == (3, len(text))
+
+
 def test_email_forms() -> None:
     assert parse_email(" zhang.san@ABC.com.cn ") == "zhang.san@abc.com.cn"
     assert parse_email("zhang ＠ abc。com") == "zhang@abc.com"
