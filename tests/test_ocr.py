@@ -88,6 +88,27 @@ def test_latin_words_keep_their_space_but_cjk_does_not() -> None:
     assert [w.text for w in join_line(glyphs)] == ["ABC Co., Ltd公司"]
 
 
+def _digits(gap: float) -> list[Glyph]:
+    """'合同额3560.5' as 20-px-high glyphs, `gap` px between '5' and '6'."""
+    chars, x, glyphs = "35", 60.0, [Glyph("合", (0, 0, 18, 20)), Glyph("同", (20, 0, 38, 20)), Glyph("额", (40, 0, 58, 20))]
+    for text in chars:
+        glyphs.append(Glyph(text, (x, 0, x + 10, 20)))
+        x += 11
+    x += gap - 1
+    for text in "60.5":
+        glyphs.append(Glyph(text, (x, 0, x + 10, 20)))
+        x += 11
+    return glyphs
+
+
+def test_a_narrow_gap_inside_an_ocr_number_is_not_a_space() -> None:
+    """OCR character boxes are approximate: 0.25 height between two digits is not a space
+    (it would split an amount), 0.7 is; a text layer's boxes are exact and keep 0.25."""
+    assert [w.text for w in join_line(_digits(5))] == ["合同额3560.5"]
+    assert [w.text for w in join_line(_digits(14))] == ["合同额35 60.5"]
+    assert [w.text for w in join_line(_digits(5), source="text")] == ["合同额35 60.5"]
+
+
 def test_words_scale_to_points_and_sort_in_reading_order() -> None:
     second = join_line([Glyph("下", (0, 100, 25, 125))], scale=0.5)
     first = join_line([Glyph("上", (50, 0, 75, 25))], scale=0.5)

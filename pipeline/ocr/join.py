@@ -24,6 +24,11 @@ LOOK_BACK = 8
 RULE_GLYPHS = frozenset("|丨｜lI1[]")
 # Between two ASCII runs ("Co.," and "Ltd") a gap wider than this many heights reads as a space.
 SPACE_FACTOR = 0.18
+# Between two digits (or a digit and '.'/','), OCR needs a clearly wider gap: an engine's
+# character boxes come from its decoder's columns (16 px at 48 px height for PP-OCRv6), so
+# "3560.5" can show a 0.2-height gap inside; a space there would split an amount in two.
+NUMBER_SPACE_FACTOR = 0.5
+_NUMBER_CHARS = frozenset("0123456789.,")
 
 
 @dataclass(frozen=True)
@@ -109,13 +114,20 @@ def tidy(text: str) -> str:
     return "".join(out)
 
 
+def _space_factor(before: str, after: str, source: WordSource) -> float:
+    """The gap, in character heights, that makes a space between two ASCII characters."""
+    if source == "ocr" and before in _NUMBER_CHARS and after in _NUMBER_CHARS:
+        return NUMBER_SPACE_FACTOR
+    return SPACE_FACTOR
+
+
 def _merge(run: Sequence[Glyph], scale: float, source: WordSource) -> Word:
     text = ""
     for index, glyph in enumerate(run):
         before, after = text.rstrip()[-1:], glyph.text.lstrip()[:1]
         if before and after and _is_latin(before) and _is_latin(after):
             gap = glyph.box[0] - run[index - 1].box[2]
-            if gap > SPACE_FACTOR * max(glyph.height, run[index - 1].height):
+            if gap > _space_factor(before, after, source) * max(glyph.height, run[index - 1].height):
                 text += " "
         text += glyph.text
     weights = [max(1, len(g.text.strip())) for g in run]
