@@ -2,9 +2,9 @@
 
     python -m bench.evaluate orientation [--limit N]   ours vs Tesseract OSD: accuracy, s/page
     python -m bench.evaluate engines [--limit N] [--engine E] [--dpi D] [--unfused]
-                                                       CER and s/page per engine, language, dpi
+                                                       CER and s/page per engine, language, dpi, models
     python -m bench.evaluate roles                     page roles, rotation and skew vs truth
-    python -m bench.evaluate steps [--limit N] [--engine E] [--dpi D] [--unfused]
+    python -m bench.evaluate steps [--limit N] [--engine E] [--dpi D] [--unfused] [--det D] [--rec R]
                                                        CPU seconds per step of the page stage
 
 Scanned pages come from `samples/corpus` (`*.truth.json` beside each file).
@@ -75,10 +75,12 @@ class EngineConfig:
     dpi: int
     reread: bool = False
     fused: bool = True
+    det: str = "ppocrv4"  # RapidOCR's models (also the re-reading engine's)
+    rec: str = "ppocrv4"
 
     @property
     def label(self) -> str:
-        name = f"{self.engine}/{self.lang}" if self.engine == "tesseract" else self.engine
+        name = f"{self.engine}/{self.lang}" if self.engine == "tesseract" else f"{self.engine} {self.det}/{self.rec}"
         return name + (" + rapidocr re-read < 0.9" if self.reread else "") + ("" if self.fused else " (unfused)")
 
 
@@ -90,6 +92,8 @@ CONFIGS = (
     EngineConfig("tesseract", "chi_sim", 300),
     EngineConfig("rapidocr", "", 150),
     EngineConfig("rapidocr", "", 200),
+    EngineConfig("rapidocr", "", 150, det="ppocrv6-tiny", rec="ppocrv6-tiny"),
+    EngineConfig("rapidocr", "", 150, det="ppocrv6-small", rec="ppocrv6-tiny"),
 )
 
 
@@ -102,6 +106,8 @@ def _one_page(args: tuple[EngineConfig, Path, int, str, str]) -> tuple[float, fl
         cache_dir=None,
         reread_engine="rapidocr" if config.reread else "none",
         rapid_fused=config.fused,
+        rapid_det=config.det,
+        rapid_rec=config.rec,
     )
     from bench.corpus import TruthPage  # imported here: this runs in a pool worker
 
@@ -182,7 +188,9 @@ STEPS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def steps(limit: int | None, corpus: Path, engine: str | None, dpi: int | None, fused: bool = True) -> None:
+def steps(
+    limit: int | None, corpus: Path, engine: str | None, dpi: int | None, fused: bool = True, models: dict[str, str] | None = None
+) -> None:
     """CPU seconds (this process, plus Tesseract's processes) per step of `process_page`.
 
     CPU time, not wall time: on a shared machine wall seconds mostly measure the others.
@@ -218,7 +226,7 @@ def steps(limit: int | None, corpus: Path, engine: str | None, dpi: int | None, 
             setattr(owner, attribute, timed(getattr(owner, attribute), label))
     import pipeline.pages as stage
 
-    changes: dict[str, Any] = {"cache_dir": None, "rapid_fused": fused}
+    changes: dict[str, Any] = {"cache_dir": None, "rapid_fused": fused, **(models or {})}
     if engine:
         changes["engine"] = engine
     if dpi:
@@ -238,7 +246,7 @@ def steps(limit: int | None, corpus: Path, engine: str | None, dpi: int | None, 
     if child > 0:
         spent["Tesseract (its processes)"] += child
     fusing = "" if settings.rapid_fused else " (unfused)"
-    print(f"{settings.engine}{fusing} at {settings.dpi} dpi, {len(pages)} scanned pages, CPU s/page (load {os.getloadavg()[0]:.1f}):")
+    print(f"{settings.engine}{fusing} (det {settings.rapid_det}, rec {settings.rapid_rec}) at {settings.dpi} dpi, {len(pages)} scanned pages, CPU s/page (load {os.getloadavg()[0]:.1f}):")
     for label, seconds in sorted(spent.items(), key=lambda item: -item[1]):
         print(f"  {label:38s} {seconds / len(pages):6.3f}")
     print(f"  {'total':38s} {(total + child) / len(pages):6.3f}")
@@ -252,19 +260,22 @@ def main() -> None:
     parser.add_argument("--engine", default=None, help="roles, steps: OCR engine to use")
     parser.add_argument("--dpi", type=int, default=None, help="steps: dpi to read at (default: Settings.dpi); engines: only this dpi")
     parser.add_argument("--unfused", action="store_true", help="engines, steps: RapidOCR's float models as shipped")
+    parser.add_argument("--det", default=None, help="steps: RapidOCR detector (Settings.rapid_det)")
+    parser.add_argument("--rec", default=None, help="steps: RapidOCR recogniser (Settings.rapid_rec)")
     args = parser.parse_args()
     cv2.setNumThreads(1)
     if args.what == "orientation":
         orientation(args.limit, args.corpus)
     elif args.what == "engines":
         configs = tuple(
-            EngineConfig(c.engine, c.lang, c.dpi, c.reread, fused=not args.unfused)
+            EngineConfig(c.engine, c.lang, c.dpi, c.reread, fused=not args.unfused, det=c.det, rec=c.rec)
             for c in CONFIGS
             if (args.engine is None or c.engine == args.engine) and (args.dpi is None or c.dpi == args.dpi)
         )
         engines(args.limit, args.corpus, configs)
     elif args.what == "steps":
-        steps(args.limit if args.limit is not None else 12, args.corpus, args.engine, args.dpi, fused=not args.unfused)
+        models = {k: v for k, v in (("rapid_det", args.det), ("rapid_rec", args.rec)) if v}
+        steps(args.limit if args.limit is not None else 12, args.corpus, args.engine, args.dpi, not args.unfused, models)
     else:
         settings = Settings(workers=2) if args.engine is None else Settings(workers=2, engine=args.engine)
         roles(args.corpus, settings)

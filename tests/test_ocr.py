@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from bench.synth import cjk_font
 from models.page import Line
-from pipeline.config import Settings
+from pipeline.config import DEFAULT_DET, DEFAULT_REC, Settings
 from pipeline.ocr import CachedEngine, Glyph, OcrEngine, OcrError, TesseractEngine, join_line, sort_words
 from pipeline.ocr.base import Mode
 from pipeline.ocr.rapid import result_to_lines
@@ -458,7 +458,9 @@ def test_a_damaged_fused_model_means_the_shipped_one(tmp_path: Path, monkeypatch
     monkeypatch.setattr(rapid, "fused_model", lambda source, cache_dir: junk)
     monkeypatch.setattr(rapid, "_MODELS", {})
     model = rapid._model(1280, True, tmp_path)
+    from pipeline.ocr.weights import detector, recogniser
+
     paths = [model.text_det.infer.session._model_path, model.text_rec.session.session._model_path]
-    assert [Path(p).name for p in paths] == [DET_MODEL, REC_MODEL]
+    assert [Path(p) for p in paths] == [detector(DEFAULT_DET).path, recogniser(DEFAULT_REC).path]
     words = RapidOcrEngine(fused=True, model_dir=tmp_path).read_region(_long_line_page(), dpi=150)
     assert "合同额3560.5万元" in "".join(w.text for w in words)

@@ -32,7 +32,9 @@ def get_engine(settings: Settings, name: str | None = None, cached: bool = True)
         # Below the page limit, so a slow page ends as a clean OCR error before its worker is killed.
         engine = TesseractEngine(lang=settings.tesseract_lang, timeout_s=0.8 * settings.page_timeout_s)
     elif chosen == "rapidocr":
-        engine = RapidOcrEngine(fused=settings.rapid_fused, model_dir=settings.cache_dir)
+        engine = RapidOcrEngine(
+            fused=settings.rapid_fused, model_dir=settings.cache_dir, det=settings.rapid_det, rec=settings.rapid_rec
+        )
     else:
         raise ValueError(f"unknown OCR engine {chosen!r}")
     if cached and settings.cache_dir is not None:

@@ -1,4 +1,5 @@
-"""RapidOCR (PP-OCRv4 det/rec as ONNX): models ship inside the wheel, nothing is downloaded.
+"""RapidOCR's det/rec pipeline (PP-OCR models as ONNX; which ones: `pipeline.ocr.weights`): the
+models ship inside installed wheels, nothing is downloaded.
 
 A page is read by our own loop over RapidOCR's parts (detector, crops, recogniser, word
 boxes) rather than by `RapidOCR.__call__`, because the recogniser's cost depends on how
@@ -31,13 +32,15 @@ from typing import Any
 import cv2
 import numpy as np
 
+from pipeline.config import DEFAULT_DET, DEFAULT_REC
 from pipeline.ocr.base import Mode, OcrEngine, OcrError
 from pipeline.ocr.fuse import FUSE_VERSION, fused_model
 from pipeline.ocr.join import Glyph
+from pipeline.ocr.weights import detector, recogniser
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-REC_HEIGHT = 48  # PP-OCRv4 recogniser input height
+REC_HEIGHT = 48  # recogniser input height (PP-OCRv4 and v6 alike)
 REC_CHUNK = 960  # widest piece of a line sent to the recogniser, in columns at REC_HEIGHT
 REC_MIN_WIDTH = 160  # narrower lines are padded to this many columns (RapidOCR: 320)
 DET_LIMIT = 1024  # long side (px) of the copy the detector reads (RapidOCR: the page as reduced, 1280)
@@ -57,20 +60,28 @@ SESSION_OPTIONS: dict[str, Any] = {
 _MODELS: dict[tuple[Any, ...], Any] = {}
 
 
-def _model(det_side: int, fused: bool = False, cache_dir: Path | None = None) -> Any:
-    """The models, for pages reduced to at most `det_side` px on the long side; with `fused`,
-    det and rec sessions load the rewritten models (`pipeline.ocr.fuse`, made in `cache_dir` if
-    not there yet).  The folder is not part of the key: the fused models are the same wherever
-    written, and a process keeps one set (not one per OCR cache folder)."""
-    key = (det_side, fused)
+def _model(
+    det_side: int, fused: bool = False, cache_dir: Path | None = None, det: str = DEFAULT_DET, rec: str = DEFAULT_REC
+) -> Any:
+    """The models, for pages reduced to at most `det_side` px on the long side; `det` and `rec`
+    name the detector and recogniser (`pipeline.ocr.weights`); with `fused`, det and rec
+    sessions load the rewritten models (`pipeline.ocr.fuse`, made in `cache_dir` if not there
+    yet).  The folder is not part of the key: the fused models are the same wherever written,
+    and a process keeps one set per choice of models (not one per OCR cache folder)."""
+    key = (det_side, fused, det, rec)
     if key not in _MODELS:
         from rapidocr_onnxruntime import RapidOCR  # heavy import, only in processes that OCR
 
+        det_weights, rec_weights = detector(det), recogniser(rec)
+        paths: dict[str, str] = {"det_model_path": str(det_weights.path), "rec_model_path": str(rec_weights.path)}
+        if rec_weights.keys_path is not None:
+            paths["rec_keys_path"] = str(rec_weights.keys_path)
         model = RapidOCR(
             intra_op_num_threads=SESSION_OPTIONS["intra_op_num_threads"],
             inter_op_num_threads=SESSION_OPTIONS["inter_op_num_threads"],
             max_side_len=det_side,
             use_cls=False,  # pages are turned upright before OCR; the classifier only costs time
+            **paths,
         )
         for part in (model.text_det, model.text_rec):
             _apply_session_options(part, fused, cache_dir)
@@ -104,9 +115,11 @@ def _apply_session_options(part: Any, fused: bool = False, cache_dir: Path | Non
     holder.session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
 
 
-def session_options(det_side: int = 1280, fused: bool = False, cache_dir: Path | None = None) -> list[Any]:
+def session_options(
+    det_side: int = 1280, fused: bool = False, cache_dir: Path | None = None, det: str = DEFAULT_DET, rec: str = DEFAULT_REC
+) -> list[Any]:
     """The session options in force for the detector and recogniser (for tests and tools)."""
-    model = _model(det_side, fused, cache_dir)
+    model = _model(det_side, fused, cache_dir, det, rec)
     return [part.get_session_options() for part in (model.text_det.infer.session, model.text_rec.session.session)]
 
 
@@ -242,8 +255,12 @@ class RapidOcrEngine(OcrEngine):
         det_limit: int = DET_LIMIT,
         fused: bool = False,
         model_dir: Path | None = None,
+        det: str = DEFAULT_DET,
+        rec: str = DEFAULT_REC,
     ) -> None:
         self.det_side = det_side
+        self.det = det
+        self.rec = rec
         self.fused = fused
         self.model_dir = model_dir  # where fused models are written (the dtpc cache folder)
         self.det_limit = det_limit
@@ -254,7 +271,10 @@ class RapidOcrEngine(OcrEngine):
     def params(self) -> dict[str, object]:
         from importlib.metadata import version
 
+        det_weights, rec_weights = detector(self.det), recogniser(self.rec)
         return {
+            "det": f"{self.det} ({det_weights.package} {det_weights.package_version})",
+            "rec": f"{self.rec} ({rec_weights.package} {rec_weights.package_version})",
             "det_side": self.det_side,
             "det_limit": self.det_limit,
             "rec_chunk": self.rec_chunk,
@@ -266,7 +286,7 @@ class RapidOcrEngine(OcrEngine):
 
     def recognise(self, image: np.ndarray, mode: Mode, dpi: float) -> list[list[Glyph]]:
         bgr = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
-        model = _model(self.det_side, self.fused, self.model_dir)
+        model = _model(self.det_side, self.fused, self.model_dir, self.det, self.rec)
         try:
             if mode == "line":
                 return self._recognise_strip(model, bgr)
