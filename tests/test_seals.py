@@ -412,3 +412,28 @@ def test_spotting_scores_a_name_in_ctc_posteriors() -> None:
     assert spot(posteriors, [2, 4]) < 0.2
     _, frames = align(posteriors, [2, 3])
     assert frames.tolist() == [-1, -1, 0, 0, -1, 1, -1, -1]
+
+
+def _posteriors(text: str, alphabet: list[str], frames_per_char: int = 4) -> np.ndarray:
+    """A confident CTC frame sequence for `text`: each character on one frame, blanks between."""
+    rows = []
+    for char in text:
+        for frame in range(frames_per_char):
+            row = np.full(len(alphabet), 0.001, np.float32)
+            row[alphabet.index(char) if frame == 1 else 0] = 0.9
+            rows.append(row)
+    return np.array(rows)
+
+
+def test_a_ring_read_from_the_wrong_gap_is_turned_to_end_with_the_name() -> None:
+    from pipeline.seals.text import _turn_ending_in_a_name
+
+    read = "自动化有限公司无锡监云"
+    alphabet = ["blank", *sorted(set(read))]
+    posteriors = _posteriors(read, alphabet)
+    text, confidence = _turn_ending_in_a_name(posteriors, alphabet, len(posteriors)) or ("", 0.0)
+    assert text == "无锡监云自动化有限公司" and confidence == pytest.approx(0.9, abs=0.01)
+    whole = "无锡监云自动化有限公司"
+    assert _turn_ending_in_a_name(_posteriors(whole, alphabet), alphabet, 4 * len(whole)) is None
+    no_name = "无锡监云自动化"  # nothing to end on: left as read
+    assert _turn_ending_in_a_name(_posteriors(no_name, alphabet), alphabet, 4 * len(no_name)) is None

@@ -79,15 +79,20 @@ def _extended(labels: list[int]) -> np.ndarray:
     return states
 
 
-def greedy_decode(posteriors: np.ndarray, alphabet: list[str]) -> tuple[str, float]:
-    """CTC best-path text and its mean character probability."""
+def best_path(posteriors: np.ndarray, alphabet: list[str]) -> list[tuple[str, int, float]]:
+    """CTC best path: each character with the frame it starts on and its probability there."""
     best = posteriors.argmax(axis=1)
     prob = posteriors.max(axis=1)
-    chars, probs = [], []
+    path: list[tuple[str, int, float]] = []
     previous = -1
-    for index, p in zip(best.tolist(), prob.tolist(), strict=True):
+    for frame, (index, p) in enumerate(zip(best.tolist(), prob.tolist(), strict=True)):
         if index != previous and index != 0 and index < len(alphabet):
-            chars.append(alphabet[index])
-            probs.append(p)
+            path.append((alphabet[index], frame, p))
         previous = index
-    return "".join(chars), float(np.mean(probs)) if probs else 0.0
+    return path
+
+
+def greedy_decode(posteriors: np.ndarray, alphabet: list[str]) -> tuple[str, float]:
+    """CTC best-path text and its mean character probability."""
+    path = best_path(posteriors, alphabet)
+    return "".join(c for c, _, _ in path), float(np.mean([p for _, _, p in path])) if path else 0.0

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
-from pipeline.seals.spotting import greedy_decode, spot
+from pipeline.seals.spotting import best_path, greedy_decode, spot
 
 log = logging.getLogger(__name__)
 
@@ -259,8 +259,36 @@ def _posterior_reading(model: Any, bgr: np.ndarray, text_share: float = 1.0) -> 
     characters = rec.postprocess_op.character
     if posteriors.ndim != 2 or posteriors.shape[1] != len(characters):
         raise ValueError(f"posteriors {posteriors.shape} do not fit {len(characters)} classes")
-    text, confidence = greedy_decode(posteriors[: max(1, round(len(posteriors) * text_share))], characters)
+    turn = max(1, round(len(posteriors) * text_share))
+    text, confidence = greedy_decode(posteriors[:turn], characters)
+    if turn < len(posteriors) and not looks_like_name(text):  # a ring's strip (wrapped), not flat text
+        text, confidence = _turn_ending_in_a_name(posteriors, characters, turn) or (text, confidence)
     return Reading(text, confidence, posteriors, _alphabet(rec.postprocess_op))
+
+
+_ORGANISATION_END = re.compile(r"(有限责任公司|有限公司|公司|集团|研究院|研究所|大学|学院|协会|中心)")
+
+
+def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: int) -> tuple[str, float] | None:
+    """The strip's first turn read so that it ends where an organisation's name ends.
+
+    The strip starts in the ring's widest gap; when that is not the gap after the name (a
+    seal whose lettering is spread evenly) the turn reads "自动化有限公司无锡监云". Cut
+    halfway between "司" and the next character instead, and read the turn from there
+    round to the same point: the name whole and in order.
+    """
+    first_turn = posteriors[:turn]
+    path = best_path(first_turn, characters)
+    text = "".join(c for c, _, _ in path)
+    for found in _ORGANISATION_END.finditer(text):
+        last = found.end() - 1
+        if last + 1 >= len(path):
+            return None  # the name already ends the turn
+        cut = (path[last][1] + path[last + 1][1] + 1) // 2
+        reading = greedy_decode(np.concatenate([first_turn[cut:], first_turn[:cut]]), characters)
+        if looks_like_name(reading[0]):
+            return reading
+    return None
 
 
 _ALPHABETS: dict[int, dict[str, int]] = {}
