@@ -267,8 +267,16 @@ class RapidOcrEngine(OcrEngine):
         self.rec_chunk = rec_chunk
         self.rec_min_width = rec_min_width
         self.timings: dict[str, float] = {}
+        self._params: dict[str, object] | None = None
 
     def params(self) -> dict[str, object]:
+        """What decides the reading (the OCR cache key): looked up once per engine, since
+        package versions come from disk (~3 ms) and the cache asks on every call."""
+        if self._params is None:
+            self._params = self._lookup_params()
+        return dict(self._params)
+
+    def _lookup_params(self) -> dict[str, object]:
         from importlib.metadata import version
 
         det_weights, rec_weights = detector(self.det), recogniser(self.rec)
