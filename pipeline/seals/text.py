@@ -266,6 +266,8 @@ def _posterior_reading(model: Any, bgr: np.ndarray, text_share: float = 1.0) -> 
     return Reading(text, confidence, posteriors, _alphabet(rec.postprocess_op))
 
 
+# Where a name can be cut to end: the long legal forms only. `_ORGANISATION`'s one-character
+# endings (所, 院, 厂 …) also occur inside names, and a cut there would read as a name too.
 _ORGANISATION_END = re.compile(r"(有限责任公司|有限公司|公司|集团|研究院|研究所|大学|学院|协会|中心)")
 
 
