@@ -87,6 +87,15 @@ def used_dpi(page: TruthPage, native: float, dpi: int) -> float:
     return min(native, float(dpi)) if native > dpi * 1.15 else native
 
 
+def scanned_bench_pages(corpus: Path, count: int) -> list[TruthPage]:
+    """The scanned pages of the corpus, `count` of them spread evenly over it (all when 0)."""
+    scanned = [p for p in truth_pages(corpus) if p.kind == "scan" and sniff(p.file) in ("pdf", "image")]
+    if count and len(scanned) > count:
+        step = len(scanned) / count
+        scanned = [scanned[int(i * step)] for i in range(count)]
+    return scanned
+
+
 def baseline(images: list[Path]) -> float:
     """Seconds for bare Tesseract over all images, two processes at a time."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
@@ -150,10 +159,7 @@ def main() -> None:
         changes["engine"] = args.engine
     base_settings = Settings(**changes)
 
-    scanned = [p for p in truth_pages(args.corpus) if p.kind == "scan" and sniff(p.file) in ("pdf", "image")]
-    if args.pages and len(scanned) > args.pages:
-        step = len(scanned) / args.pages
-        scanned = [scanned[int(i * step)] for i in range(args.pages)]
+    scanned = scanned_bench_pages(args.corpus, args.pages)
     if not scanned:
         raise SystemExit(f"no scanned pages with truth under {args.corpus}")
 

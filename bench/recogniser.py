@@ -34,10 +34,9 @@ import cv2
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from bench.corpus import CORPUS, TruthPage, comparable, truth_pages
-from bench.pages import write_native_image
+from bench.corpus import CORPUS, TruthPage, comparable
+from bench.pages import scanned_bench_pages, used_dpi, write_native_image
 from pipeline.config import Settings
-from pipeline.ingest import sniff
 from pipeline.ocr import rapid
 from pipeline.pages import PageJob, process_page
 
@@ -50,15 +49,6 @@ VARIANTS = (
     ("ppocrv4", 48, 0.7),
     ("ppocrv6-tiny", 48, 1.0),
 )
-
-
-def scanned_bench_pages(corpus: Path, count: int) -> list[TruthPage]:
-    """The scanned pages `bench.pages` uses: spread evenly over the corpus."""
-    scanned = [p for p in truth_pages(corpus) if p.kind == "scan" and sniff(p.file) in ("pdf", "image")]
-    if count and len(scanned) > count:
-        step = len(scanned) / count
-        scanned = [scanned[int(i * step)] for i in range(count)]
-    return scanned
 
 
 def collect_crops(pages: list[TruthPage], images: list[tuple[Path, float]], workdir: Path) -> list[tuple[np.ndarray, str]]:
@@ -76,8 +66,8 @@ def collect_crops(pages: list[TruthPage], images: list[tuple[Path, float]], work
     settings = Settings(cache_dir=None, rapid_det="ppocrv4", rapid_rec="ppocrv4")
     rapid.RapidOcrEngine._recognise_line = recording  # type: ignore[method-assign]
     try:
-        for number, (image, dpi) in enumerate(images, start=1):
-            source = PageSource(image, "image", 0, min(dpi, float(settings.dpi)) if dpi > settings.dpi * 1.15 else dpi)
+        for number, (page, (image, native)) in enumerate(zip(pages, images, strict=True), start=1):
+            source = PageSource(image, "image", 0, used_dpi(page, native, settings.dpi))  # as bench.pages reads it
             process_page(PageJob(number, source, workdir, settings))
     finally:
         rapid.RapidOcrEngine._recognise_line = original  # type: ignore[method-assign]
