@@ -209,6 +209,13 @@ class DocResult(BaseModel):
     checks: dict[str, PRF] = {}
     page_roles: Rate = Rate()
     page_count_ok: bool = False
+    # Findings a reviewer must weigh: errors no truth lists (false alarms at the top severity),
+    # reading doubts (LOW_CONFIDENCE) and comparisons reported as doubtful warnings.
+    false_errors: int = 0
+    low_confidence: int = 0
+    doubtful: int = 0
+    expects_no_check: bool = False
+    errors: int = 0
 
 
 class MissingPrediction(BaseModel):
@@ -248,6 +255,11 @@ class Summary(BaseModel):
     page_count: Rate
     recommendation: Rate
     recommendation_fields: dict[str, Rate]
+    false_errors: int = 0
+    low_confidence_per_doc: float | None = None
+    doubtful_per_doc: float | None = None
+    clean_docs: int = 0
+    clean_docs_with_errors: int = 0
 
 
 class EvalReport(BaseModel):
@@ -422,6 +434,17 @@ def check_prf(truth: Sequence[ExpectedCheck], pred: Sequence[Check] | None) -> d
     return dict(sorted(by_code.items()))
 
 
+def _flag_burden(result: DocResult, truth: Sequence[ExpectedCheck], pred: Sequence[Check]) -> None:
+    """What the findings cost a reviewer: false errors, doubts raised, errors on a clean package."""
+    expected = Counter((c.code.strip(), norm_text(c.where)) for c in truth)
+    errors = Counter((c.code.strip(), norm_text(c.where)) for c in pred if c.severity == "error")
+    result.false_errors = sum((errors - expected).values())
+    result.errors = sum(errors.values())
+    result.low_confidence = sum(c.code == "LOW_CONFIDENCE" for c in pred)
+    result.doubtful = sum(bool(c.doubts) for c in pred)
+    result.expects_no_check = not truth
+
+
 def _seal_slots(truth: BaseModel, pred: BaseModel | None) -> dict[str, bool]:
     return {name: pred is not None and getattr(pred, name) == value for name, value in truth}
 
@@ -448,6 +471,8 @@ def score_document(doc_id: str, truth: Truth, pred: Prediction | None) -> DocRes
         page_roles=_page_roles(truth.source, pred.source if pred else None),
         page_count_ok=pred is not None and pred.source.page_count == truth.source.page_count,
     )
+    if pred is not None:
+        _flag_burden(result, truth.expected_checks, pred.checks)
     if isinstance(truth, ApplicationTruth):
         app = pred if isinstance(pred, ApplicationRecord) else None
         result.fields = _tally(_application_leaves(truth, app), errors)
@@ -542,6 +567,11 @@ def summarise(docs: Sequence[DocResult]) -> Summary:
         page_count=_flag_rate(doc.page_count_ok for doc in docs),
         recommendation=sum(rec_fields.values(), Rate()),
         recommendation_fields=rec_fields,
+        false_errors=sum(doc.false_errors for doc in docs),
+        low_confidence_per_doc=round(sum(doc.low_confidence for doc in docs) / len(docs), 3) if docs else None,
+        doubtful_per_doc=round(sum(doc.doubtful for doc in docs) / len(docs), 3) if docs else None,
+        clean_docs=sum(doc.expects_no_check for doc in docs),
+        clean_docs_with_errors=sum(doc.expects_no_check and doc.errors > 0 for doc in docs),
     )
 
 
@@ -667,6 +697,9 @@ def _section_plan(s: Summary) -> list[str]:
 
 def _section_checks(s: Summary) -> list[str]:
     lines = ["", f"== checks (code, where): {_prf(s.checks)}",
+             f"  false errors {s.false_errors} ({_fmt(s.false_errors * 10 / s.docs if s.docs else None)} per 10 docs); "
+             f"LOW_CONFIDENCE per doc {_fmt(s.low_confidence_per_doc)}; doubtful warnings per doc "
+             f"{_fmt(s.doubtful_per_doc)}; clean docs with an error {s.clean_docs_with_errors}/{s.clean_docs}",
              f"  {'code':<30} {'truth':>5} {'pred':>5} {'tp':>4} {'P':>6} {'R':>6}"]
     return lines + [f"  {code:<30} {c.tp + c.fn:>5} {c.tp + c.fp:>5} {c.tp:>4} {_fmt(c.precision):>6} "
                     f"{_fmt(c.recall):>6}" for code, c in s.check_codes.items()]

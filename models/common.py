@@ -43,6 +43,13 @@ class Check(Record):
     expected: float | int | str | bool | None = None
     found: float | int | str | bool | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    # How sure the finding is: 1.0 when every reading it rests on is sure; lower when it rests on a
+    # doubtful reading (then a comparison that fails is a warning, never an error).
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    # The field paths of the readings in doubt that this finding rests on (their alternatives, or
+    # their low confidence, are in `message`); a LOW_CONFIDENCE for one of them would be a second
+    # finding for the same cause, so it is not raised.
+    doubts: list[str] = Field(default_factory=list)
 
 
 class Provenance(Record):
@@ -52,6 +59,14 @@ class Provenance(Record):
     source: ValueSource = "ocr"
     # The text as read, when one OCR confusion in it was repaired (a credit code whose check then held).
     repaired_from: str | None = None
+    # Other readings the reader had for this place ("5.18" vs 5,180): the value is one of them, and
+    # it is in doubt until a reconciliation rule picks it (`resolved_by`).
+    alternatives: list[float | int | str | bool] = Field(default_factory=list)
+    # The rule of the form's own redundancy that picked the value among `alternatives`.
+    resolved_by: str | None = None
+    # For a value that is null: True when its place holds no ink (left blank), False when it holds
+    # ink that could not be read; None when the reader could not tell.
+    blank: bool | None = None
 
 
 class SourcePage(Record):

@@ -36,6 +36,10 @@ class CheckSettings(BaseModel):
         default_factory=dict, description="severity per code, overriding CHECKS.md's (e.g. UNKNOWN_INDUSTRY = \"info\")"
     )
     amount_tolerance: float = Field(default=0.01, ge=0.0, description="万元: amounts differing by no more agree")
+    confident: float = Field(
+        default=0.8, ge=0.0, le=1.0,
+        description="a comparison resting on a reading less sure than this (or one with alternatives no rule "
+                    "settled) is a warning saying so, never an error")
     period_start: dt.date = Field(default=dt.date(2024, 1, 1), description="first day a 附2表2/表3 row may be dated")
     period_end: dt.date = Field(default=dt.date(2025, 12, 31), description="last day a 附2表2/表3 row may be dated")
     experience_reference: dt.date = Field(default=dt.date(2026, 5, 27), description="两年以上服务经验 counted back from")

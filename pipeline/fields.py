@@ -32,6 +32,7 @@ from models.page import Page, Word
 from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
+from pipeline.ink import is_blank
 from pipeline.result import Extracted
 from pipeline.tables.appendix import Layout, iter_rows, ocr_engine, second_reader
 from pipeline.tables.cells import CellText, chars_of, confidence_of, lines_of
@@ -40,7 +41,7 @@ from pipeline.tables.form import FormRow, Found, Labels, Value, find_labels, for
 from pipeline.tables.geometry import Cell, Frame
 from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
 from pipeline.tables.labels import label_end, label_score
-from pipeline.tables.values import FieldValue, provenance_of, round_box, second_opinion
+from pipeline.tables.values import FieldValue, provenance_of, round_box, second_opinion, separator_alternative
 
 # --- the basic-info form ----------------------------------------------------------------
 
@@ -95,8 +96,8 @@ class Sink:
     def ambiguous(self, path: str, label: str, reading: CheckboxReading, page: int) -> None:
         evidence = [{"page": page, "bbox": round_box(reading.box)}] if reading.box else [{"page": page}]
         self.checks.append(Check.model_validate({
-            "code": "FIELD_MISSING", "severity": "error", "where": path,
-            "message": f"“{label}”复选框{reading.problem}，无法确定所选项", "evidence": evidence}))
+            "code": "LOW_CONFIDENCE", "severity": "info", "where": path, "confidence": 0.5,
+            "message": f"“{label}”复选框{reading.problem}，无法确定所选项，请人工核对", "evidence": evidence}))
 
 
 def _typed(text: str, kind: str, unit: str = "万元") -> object:
@@ -110,7 +111,16 @@ def _typed(text: str, kind: str, unit: str = "万元") -> object:
 def _field(value: Value, kind: str) -> FieldValue | None:
     if not value.cells:
         return None
-    return FieldValue(_typed(value.text, kind), value.text, provenance_of(value.cells, value.page))
+    field = FieldValue(_typed(value.text, kind), value.text, provenance_of(value.cells, value.page))
+    return separator_alternative(field) if kind == "amount" else field
+
+
+def with_blank(field: FieldValue, page: Page | None) -> FieldValue:
+    """A value that could not be read, marked blank (no ink at its place) or not (ink the reader failed on)."""
+    if field.value not in (None, []):
+        return field
+    blank = is_blank(page, field.provenance.bbox, field.raw)
+    return FieldValue(field.value, field.raw, field.provenance.model_copy(update={"blank": blank}))
 
 
 def _email_field(value: Value, field: FieldValue) -> FieldValue:
@@ -144,7 +154,8 @@ class FormReader:
         field = _field(value, kind)
         page = self.pages.get(value.page)
         read = self.second(page) if field is not None and page is not None else None
-        return field if read is None or field is None else second_opinion(field, kind, "万元", read)
+        field = field if read is None or field is None else second_opinion(field, kind, "万元", read)
+        return None if field is None else with_blank(field, page)
 
     def first(self, key: str) -> Found | None:
         return next((f for f in self.found if f.key == key), None)
@@ -211,9 +222,13 @@ class FormReader:
         box = round_box(reading.box) if reading.box else provenance_of(value.cells, value.page).bbox
         provenance = Provenance(page=value.page, bbox=box, confidence=0.95 if clear else 0.5, source=source)
         if reading.problem:
-            # FIELD_MISSING says why; a LOW_CONFIDENCE for the same value would be a second finding.
-            self.sink.ambiguous(path, label, reading, value.page)
-            self.sink.provenance[path] = provenance
+            # Every box found and clearly empty is a blank (FIELD_MISSING); anything else is a reading
+            # in doubt (LOW_CONFIDENCE), never taken for the applicant's omission.
+            blank = (not reading.ticked and clear and len(reading.marks) >= 2
+                     and all(mark.box is not None for mark in reading.marks))
+            self.sink.provenance[path] = provenance.model_copy(update={"blank": blank})
+            if not blank:
+                self.sink.ambiguous(path, label, reading, value.page)
             return None
         return self.sink.put(path, FieldValue(chosen, value.text, provenance))
 
@@ -446,6 +461,9 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
             continue
         for key, (_, text, words) in values.items():
             raw, provenance = _cover_field(text, words, page.number)
+            if not raw:
+                # The label was read and nothing after it: a cover line is large print, read reliably.
+                provenance = provenance.model_copy(update={"blank": True, "bbox": None})
             if key in ("applicant", "recommender"):
                 name = _STAMP_NOTE.sub("", raw).strip(" ：:;；_＿，。、,.")
                 setattr(cover, key, sink.put(f"cover.{key}", FieldValue(normalise.clean_name(name), raw, provenance)))

@@ -231,6 +231,25 @@ def parse_amount(text: str | None, header_unit: str | None = "万元") -> float 
     return _round(number * factor)
 
 
+_POINT_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\.(\d{3})(?![\d.,])")
+
+
+def as_thousands(text: str | None) -> str | None:
+    """The text read with its one point before exactly three digits taken as a thousands comma.
+
+    OCR confuses ',' and '.', so '10.488' may be 10.488 or 10,488: a reader keeps both (the value
+    read, and this text's value as an alternative) and the form's own redundancy decides
+    (`pipeline.reconcile`). None when the text holds another separator or more than one number.
+    """
+    if not text:
+        return None
+    flat = re.sub(r"\s+", "", nfkc(text))
+    if len(_NUMBER_TOKEN.findall(flat)) != 1:
+        return None
+    match = _POINT_THOUSANDS.search(flat)
+    return None if match is None else flat[:match.start()] + match.group(1) + match.group(2) + flat[match.end():]
+
+
 def parse_percent(text: str | None) -> float | None:
     """'12.5%' / '12.5 ％' / '12.5' → 12.5 (percent)."""
     number = first_number(text)
@@ -242,8 +261,12 @@ def parse_int(text: str | None) -> int | None:
     number = first_number(text)
     if number is None:
         return chinese_integer(re.sub(r"\s+", "", text).rstrip("家个人次名项")) if text else None
-    if not math.isfinite(number) or number != int(number):
+    if not math.isfinite(number):
         return None
+    if number != int(number):
+        # A count holds no fraction: '1.200人次' is 1,200 with its comma read as a point.
+        match = _POINT_THOUSANDS.search(re.sub(r"\s+", "", nfkc(text or "")))
+        return int(match.group(1) + match.group(2)) if match else None
     return int(number)
 
 

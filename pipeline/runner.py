@@ -22,6 +22,7 @@ from models import (
     Cover,
     OutputRecord,
     Plan,
+    Provenance,
     Recommendation,
     RecommendationRecord,
     RecommendationSealSlots,
@@ -33,9 +34,12 @@ from models import (
 from models.page import Document
 from pipeline import fields, layout, seals, tables, text
 from pipeline.checks import CheckContext, apply_severity, run_checks
+from pipeline.checks.fields import required_values
+from pipeline.checks.registry import role_of
 from pipeline.config import Settings
 from pipeline.digest import file_sha256
 from pipeline.pages import read_document
+from pipeline.reconcile import reconcile
 from pipeline.report import save_evidence
 from pipeline.result import Extracted
 
@@ -115,10 +119,27 @@ def _application(doc: Document, settings: Settings, crops: Path) -> ApplicationR
     stage_checks = [*_page_checks(doc), *failures]
     for part in (cover, basic, appendix, plan, found):
         stage_checks.extend(part.checks)
+    mark_unlocated(record)
+    reconcile(record, settings)
     context = CheckContext(record=record, settings=settings,
                            has_consortium_agreement=any(layout.is_consortium_agreement(page) for page in pages))
     record.checks = run_checks(context, stage_checks)
     return record
+
+
+def mark_unlocated(record: ApplicationRecord) -> None:
+    """Provenance for each required value the readers looked for on its page and did not find.
+
+    Such a value is null because the reading failed, not because the applicant left it blank
+    (`blank` stays None): the checks then ask a reviewer to look instead of reporting it missing.
+    """
+    for path, value in required_values(record):
+        if value not in (None, "", []) or path in record.provenance:
+            continue
+        role = role_of(path)
+        pages = [page.page for page in record.source.pages if page.role == role]
+        if pages:
+            record.provenance[path] = Provenance(page=pages[0], source="derived", confidence=None)
 
 
 def _recommendation(doc: Document, settings: Settings, crops: Path) -> RecommendationRecord:

@@ -136,6 +136,10 @@ def _set(path: str, value: object) -> Mutate:
             if index:
                 target = target[int(index.rstrip("]"))]  # type: ignore[index]
         setattr(target, leaf, value)
+        origin = record.provenance.get(path)
+        if value in (None, [], "") and origin is not None:
+            # Nulling a read value here means the applicant left its place blank (measured so by the reader).
+            record.provenance[path] = origin.model_copy(update={"blank": True})
     return mutate
 
 
@@ -432,8 +436,8 @@ def test_each_unreadable_cell_is_flagged(mutate: Mutate, cell: str) -> None:
 
 def test_blank_declared_figure_is_field_missing_and_no_comparison() -> None:
     record = clean_application()
-    record.basic_info.service[1].contract_amount = None
-    record.basic_info.resources[1].financing = None
+    _set("basic_info.service[1].contract_amount", None)(record)
+    _set("basic_info.resources[1].financing", None)(record)
     assert codes(record) == {("FIELD_MISSING", "basic_info.service[1].contract_amount"),
                              ("FIELD_MISSING", "basic_info.resources[1].financing")}
 
@@ -454,7 +458,7 @@ def test_every_required_field(path: str) -> None:
 
 def test_required_field_rules() -> None:
     record = clean_application()
-    record.basic_info.lead_unit.main_industries = []
+    _set("basic_info.lead_unit.main_industries", [])(record)
     assert codes(record) == {("FIELD_MISSING", "basic_info.lead_unit.main_industries")}
     record = clean_application()
     record.basic_info.lead_unit.unit_type = "其它"
@@ -490,7 +494,7 @@ def test_consortium_agreement_needs_a_reading() -> None:
 
 def test_stage_findings_come_first_and_are_not_repeated() -> None:
     record = clean_application()
-    record.basic_info.head.mobile = None
+    _set("basic_info.head.mobile", None)(record)
     stage = models.Check(code="LOW_CONFIDENCE", severity="info", where="appendix.contracts[0].amount", message="stage")
     record.appendix.contracts[0].amount = None
     found = run_checks(CheckContext(record=record), [stage])

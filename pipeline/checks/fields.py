@@ -72,9 +72,20 @@ def _label(path: str) -> str:
 def field_missing(ctx: CheckContext) -> Iterator[Check]:
     assert isinstance(ctx.record, ApplicationRecord)
     for path, value in required_values(ctx.record):
-        if _is_blank(value):
-            yield finding("FIELD_MISSING", path, f"{_place(path)}必填项“{_label(path)}”未填写或无法识别（{path}），请补充",
+        if not _is_blank(value):
+            continue
+        # The reader records every required place it looked at: blank (no ink), ink it could not
+        # read, or a place it could not find. A path it never looked at (a truth record) is blank.
+        origin = ctx.record.provenance.get(path)
+        if origin is None or origin.blank:
+            yield finding("FIELD_MISSING", path, f"{_place(path)}必填项“{_label(path)}”未填写（{path}），请补充",
                           evidence=ctx.evidence(path))
+        else:
+            # Ink the reader failed on, or a place it could not find: a reviewer must look, but the
+            # applicant is not told a field is missing on a doubtful reading.
+            why = "有字迹但无法识别" if origin.blank is False else "未能在页面上定位或判断是否填写"
+            yield finding("LOW_CONFIDENCE", path, f"{_place(path)}必填项“{_label(path)}”{why}（{path}），请人工核对",
+                          confidence=0.5, evidence=ctx.evidence(path))
 
 
 @register("LOW_CONFIDENCE", "info", "application", "recommendation")
@@ -85,6 +96,12 @@ def low_confidence(ctx: CheckContext) -> Iterator[Check]:
             yield finding(
                 "LOW_CONFIDENCE", path,
                 f"“{path}”识别置信度 {origin.confidence:.2f} 低于阈值 {threshold:.2f}，请人工核对",
-                found=round(origin.confidence, 3), expected=threshold,
+                found=round(origin.confidence, 3), expected=threshold, confidence=origin.confidence,
                 evidence=ctx.evidence(path),
+            )
+        elif origin.alternatives and origin.resolved_by is None:
+            yield finding(
+                "LOW_CONFIDENCE", path,
+                f"“{path}”的读数有多种可能（{ctx.describe_doubt(path)}），表内外数据无法确定是哪一个，请人工核对",
+                confidence=0.5, evidence=ctx.evidence(path),
             )

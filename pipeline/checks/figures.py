@@ -142,15 +142,17 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
         tolerance = ctx.rules.amount_tolerance if rule.amount else 0
         if _differs(found, declared, tolerance):
             declared_path = f"basic_info.service[{position}].{rule.declared}"
-            yield finding(
+            cells = [f"appendix.{rule.table}[{index}].{rule.cell}" for index, _ in in_year]
+            dates = [f"appendix.{rule.table}[{index}].date" for index, _ in indexed]
+            check = finding(
                 rule.code, str(year),
                 f"{label} {year}年{rule.what} {rule.show(found)} {rule.unit}（{len(in_year)} 行），"
                 f"与基本情况表填报的 {rule.show(declared)} {rule.unit}不符",
                 expected=declared, found=found,
                 evidence=[*_declared_evidence(ctx, declared_path),
-                          *ctx.rows_evidence((f"appendix.{rule.table}[{index}].{rule.cell}" for index, _ in in_year),
-                                             APPENDIX_TABLE_ROLES[rule.table])],
+                          *ctx.rows_evidence(cells, APPENDIX_TABLE_ROLES[rule.table])],
             )
+            yield ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells if rule.amount else ())
 
 
 def _register_yearly(rule: YearlyRule) -> None:
@@ -169,12 +171,14 @@ def _count_check(ctx: CheckContext, code: str, field: str, table: str, indexes: 
     declared = getattr(_application(ctx).basic_info.resources[1], field)
     found = len(indexes)
     if declared is not None and found != declared:
-        yield finding(
+        names = [f"appendix.{table}[{i}].name" for i in indexes]
+        check = finding(
             code, "", f"{TABLE_LABELS[table]} {what}共 {found} 家，与基本情况表 2025 年（累计）填报的 {declared} 家不符",
             expected=declared, found=found,
             evidence=[*_declared_evidence(ctx, f"basic_info.resources[1].{field}"),
-                      *ctx.rows_evidence((f"appendix.{table}[{i}].name" for i in indexes), APPENDIX_TABLE_ROLES[table])],
+                      *ctx.rows_evidence(names, APPENDIX_TABLE_ROLES[table])],
         )
+        yield ctx.judged(check, names, declared=f"basic_info.resources[1].{field}")
 
 
 def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> Iterator[Check]:
@@ -225,15 +229,16 @@ def financing_total(ctx: CheckContext) -> Iterator[Check]:
         return
     total = round(sum(row.amount or 0.0 for row in rows), 4)
     if _differs(total, declared, ctx.rules.amount_tolerance):
-        yield finding(
+        cells = [f"appendix.financings[{i}].amount" for i, _ in indexed]
+        check = finding(
             "FINANCING_TOTAL_MISMATCH", "",
             f"附3表3 对接成功融资金额合计 {wan(total)} 万元（{len(rows)} 行），"
             f"与基本情况表 2025 年（累计）填报的 {wan(declared)} 万元不符",
             expected=declared, found=total,
             evidence=[*_declared_evidence(ctx, "basic_info.resources[1].financing"),
-                      *ctx.rows_evidence((f"appendix.financings[{i}].amount" for i, _ in indexed),
-                                         "appendix3_table3")],
+                      *ctx.rows_evidence(cells, "appendix3_table3")],
         )
+        yield ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells)
 
 
 @register("CUMULATIVE_DECREASE", "error")
@@ -244,13 +249,14 @@ def cumulative_decrease(ctx: CheckContext) -> Iterator[Check]:
         if before is not None and after is not None and after < before:
             unit = CUMULATIVE_UNITS[field]
             show = wan if unit == "万元" else str
-            yield finding(
+            paths = (f"basic_info.resources[0].{field}", f"basic_info.resources[1].{field}")
+            check = finding(
                 "CUMULATIVE_DECREASE", field,
                 f"“{label}”为累计数，2025 年填报 {show(after)} {unit}，低于 2024 年的 {show(before)} {unit}",
                 expected=before, found=after,
-                evidence=ctx.evidence(f"basic_info.resources[0].{field}", f"basic_info.resources[1].{field}")
-                or ctx.evidence(roles=["basic_info"]),
+                evidence=ctx.evidence(*paths) or ctx.evidence(roles=["basic_info"]),
             )
+            yield ctx.judged(check, paths)
 
 
 def _in_period(ctx: CheckContext, date: dt.date) -> bool:
@@ -268,13 +274,13 @@ def contract_dates(ctx: CheckContext) -> Iterator[Check]:
     for index, row in enumerate(_application(ctx).appendix.contracts):
         if row.date is not None and not _in_period(ctx, row.date):
             number = row.contract_no or str(index + 1)
-            yield finding(
+            yield ctx.judged(finding(
                 "CONTRACT_DATE_OUT_OF_RANGE", number,
                 f"附2表2 合同 {number} 签订日期 {row.date.isoformat()}，不在 {_period(ctx)} 期间内",
                 expected=_period(ctx), found=row.date.isoformat(),
                 evidence=ctx.evidence(f"appendix.contracts[{index}].date", f"appendix.contracts[{index}].contract_no")
                 or ctx.evidence(roles=["appendix2_table2"]),
-            )
+            ), [f"appendix.contracts[{index}].date"])
 
 
 @register("TRAINING_DATE_OUT_OF_RANGE", "warning")
@@ -283,12 +289,12 @@ def training_dates(ctx: CheckContext) -> Iterator[Check]:
         return
     for index, row in enumerate(_application(ctx).appendix.trainings):
         if row.date is not None and not _in_period(ctx, row.date):
-            yield finding(
+            yield ctx.judged(finding(
                 "TRAINING_DATE_OUT_OF_RANGE", str(index + 1),
                 f"附2表3 第 {index + 1} 行培训日期 {row.date.isoformat()}，不在 {_period(ctx)} 期间内",
                 expected=_period(ctx), found=row.date.isoformat(),
                 evidence=ctx.evidence(f"appendix.trainings[{index}].date") or ctx.evidence(roles=["appendix2_table3"]),
-            )
+            ), [f"appendix.trainings[{index}].date", f"appendix.trainings[{index}].name"])
 
 
 @register("DUPLICATE_CONTRACT_NO", "error")

@@ -49,8 +49,9 @@ def is_phone(phone: str) -> bool:
 def invalid_credit_code(ctx: CheckContext) -> Iterator[Check]:
     code = _application(ctx).basic_info.lead_unit.credit_code
     if code is not None and not is_valid_credit_code(code):
-        yield finding("INVALID_CREDIT_CODE", "", f"统一社会信用代码“{code}”不符合 GB 32100-2015：{credit_code_problem(code)}",
-                      found=code, evidence=ctx.evidence("basic_info.lead_unit.credit_code"))
+        check = finding("INVALID_CREDIT_CODE", "", f"统一社会信用代码“{code}”不符合 GB 32100-2015：{credit_code_problem(code)}",
+                        found=code, evidence=ctx.evidence("basic_info.lead_unit.credit_code"))
+        yield ctx.judged(check, ["basic_info.lead_unit.credit_code"])
 
 
 def credit_code_problem(code: str) -> str:
@@ -66,8 +67,9 @@ def credit_code_problem(code: str) -> str:
 @register("NOT_LEGAL_PERSON", "error")
 def not_legal_person(ctx: CheckContext) -> Iterator[Check]:
     if _application(ctx).basic_info.lead_unit.is_legal_person is False:
-        yield finding("NOT_LEGAL_PERSON", "", "“是否注册法人”勾选为“否”，申报对象应为独立法人单位",
-                      evidence=ctx.evidence("basic_info.lead_unit.is_legal_person"))
+        check = finding("NOT_LEGAL_PERSON", "", "“是否注册法人”勾选为“否”，申报对象应为独立法人单位",
+                        evidence=ctx.evidence("basic_info.lead_unit.is_legal_person"))
+        yield ctx.judged(check, ["basic_info.lead_unit.is_legal_person"])
 
 
 @register("TOO_MANY_INDUSTRIES", "error")
@@ -75,10 +77,11 @@ def too_many_industries(ctx: CheckContext) -> Iterator[Check]:
     industries = _application(ctx).basic_info.lead_unit.main_industries
     limit = ctx.rules.max_industries
     if len(industries) > limit:
-        yield finding("TOO_MANY_INDUSTRIES", "",
-                      f"服务的主要行业填报 {len(industries)} 个（{'、'.join(industries)}），超过 {limit} 个上限",
-                      expected=limit, found=len(industries),
-                      evidence=ctx.evidence("basic_info.lead_unit.main_industries"))
+        check = finding("TOO_MANY_INDUSTRIES", "",
+                        f"服务的主要行业填报 {len(industries)} 个（{'、'.join(industries)}），超过 {limit} 个上限",
+                        expected=limit, found=len(industries),
+                        evidence=ctx.evidence("basic_info.lead_unit.main_industries"))
+        yield ctx.judged(check, ["basic_info.lead_unit.main_industries"])
 
 
 @register("UNKNOWN_INDUSTRY", "warning")
@@ -96,10 +99,11 @@ def too_many_members(ctx: CheckContext) -> Iterator[Check]:
     members = _application(ctx).basic_info.members
     limit = ctx.rules.max_members
     if len(members) > limit:
-        yield finding("TOO_MANY_MEMBERS", "", f"联合体成员单位填报 {len(members)} 家，超过 {limit} 家上限",
-                      expected=limit, found=len(members),
-                      evidence=ctx.evidence(*(f"basic_info.members[{i}]" for i in range(len(members))))
-                      or ctx.evidence(roles=["basic_info"]))
+        paths = [f"basic_info.members[{i}]" for i in range(len(members))]
+        check = finding("TOO_MANY_MEMBERS", "", f"联合体成员单位填报 {len(members)} 家，超过 {limit} 家上限",
+                        expected=limit, found=len(members),
+                        evidence=ctx.evidence(*paths) or ctx.evidence(roles=["basic_info"]))
+        yield ctx.judged(check, paths)
 
 
 @register("INSUFFICIENT_EXPERIENCE", "warning")

@@ -9,6 +9,7 @@ from typing import Literal
 from models import APPENDIX_TABLE_ROLES, Check, CheckedRecord, Evidence, Severity
 from pipeline.checks.catalogue import CODES
 from pipeline.config import CheckSettings, Settings
+from pipeline.record_paths import PathError, get_path
 
 DocType = Literal["application", "recommendation"]
 
@@ -77,6 +78,90 @@ class CheckContext:
         return [Evidence(page=page, bbox=box) for page, box in sorted(boxes.items())]
 
 
+    def doubtful(self, paths: Iterable[str]) -> list[str]:
+        """Those of `paths` whose reading is in doubt: alternatives no rule settled, or confidence under
+        `rules.confident`. A path without provenance (a truth or hand-made record) is taken as read."""
+        found = []
+        for path in paths:
+            origin = self.record.provenance.get(path)
+            if origin is None:
+                continue
+            unsettled = bool(origin.alternatives) and origin.resolved_by is None
+            if unsettled or (origin.confidence is not None and origin.confidence < self.rules.confident):
+                found.append(path)
+        return found
+
+    def confidence_of(self, paths: Iterable[str]) -> float:
+        """How sure a finding resting on `paths` is: its least sure reading (1.0 without provenance)."""
+        scores = [1.0]
+        for path in paths:
+            origin = self.record.provenance.get(path)
+            if origin is not None and origin.confidence is not None:
+                scores.append(0.5 * origin.confidence if origin.alternatives and origin.resolved_by is None
+                              else origin.confidence)
+        return round(min(scores), 4)
+
+    def describe_doubt(self, path: str) -> str:
+        """'appendix.financings[2].amount 读作 10.488（亦可读作 10488，置信度 0.93）' for a message."""
+        origin = self.record.provenance.get(path)
+        value = _reading(self.record, path)
+        parts = []
+        if origin is not None and origin.alternatives and origin.resolved_by is None:
+            parts.append("亦可读作 " + " 或 ".join(_show(alt) for alt in origin.alternatives))
+        if origin is not None and origin.confidence is not None:
+            parts.append(f"识别置信度 {origin.confidence:.2f}")
+        return f"{path} 读作 {_show(value)}（{'，'.join(parts)}）"
+
+    def judged(self, check: Check, paths: Iterable[str], declared: str | None = None,
+               summed: Iterable[str] = ()) -> Check:
+        """A failed comparison as it should be reported: an error only when every reading it rests on is
+        sure; otherwise a warning that names the readings in doubt (code and `where` unchanged).
+
+        With `declared` (the form's figure, the check's `expected`) and `summed` (the cells behind its
+        `found`), `expected`/`found` list what each side would be under the other readings ("10.488 | 10488").
+        """
+        paths = [*([declared] if declared else []), *summed, *paths]
+        doubts = list(dict.fromkeys(self.doubtful(paths)))
+        confidence = self.confidence_of(paths)
+        if not doubts:
+            return check.model_copy(update={"confidence": confidence})
+        note = "；".join(self.describe_doubt(path) for path in doubts)
+        severity = "warning" if check.severity == "error" else check.severity
+        update: dict[str, object] = {
+            "severity": severity, "confidence": min(confidence, self.rules.confident),
+            "doubts": doubts, "message": f"{check.message}。但所依据的读数存疑，请人工核对：{note}"}
+        if declared in doubts and isinstance(check.expected, int | float):
+            update["expected"] = " | ".join(_show(v) for v in self._readings(declared))
+        summed_doubts = [path for path in summed if path in doubts]
+        if summed_doubts and isinstance(check.found, int | float):
+            totals = [check.found]
+            for path in summed_doubts:
+                value, *others = self._readings(path)
+                if isinstance(value, int | float):
+                    totals += [check.found - value + other for other in others if isinstance(other, int | float)]
+            update["found"] = " | ".join(_show(round(total, 4)) for total in dict.fromkeys(totals))
+        return check.model_copy(update=update)
+
+    def _readings(self, path: str) -> list[object]:
+        """The value read at `path`, then its alternatives no rule settled."""
+        origin = self.record.provenance.get(path)
+        others = origin.alternatives if origin is not None and origin.resolved_by is None else []
+        return [_reading(self.record, path), *others]
+
+
+def _reading(record: CheckedRecord, path: str) -> object:
+    try:
+        return get_path(record, path)
+    except PathError:
+        return None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    return "空" if value is None else str(value)
+
+
 def role_of(path: str) -> str | None:
     """The page role a field path is read from (`appendix.contracts[3].amount` → appendix2_table2)."""
     head = path.split(".", 1)[0]
@@ -141,9 +226,14 @@ def apply_severity(checks: Iterable[Check], settings: Settings) -> list[Check]:
     INPUT_UNREADABLE record) can too.
     """
     overrides = settings.checks.severity
-    return [check.model_copy(update={"severity": overrides[check.code]})
+    return [check.model_copy(update={"severity": _configured(check, overrides[check.code])})
             if check.code in overrides and overrides[check.code] != check.severity else check
             for check in checks]
+
+
+def _configured(check: Check, severity: Severity) -> Severity:
+    # A finding resting on a doubtful reading is never an error, whatever its code's severity.
+    return "warning" if check.doubts and severity == "error" else severity
 
 
 def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Check]:
@@ -152,7 +242,13 @@ def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Ch
     for (_, doc_type), registered in _REGISTRY.items():
         if doc_type == ctx.record.doc_type:
             results.extend(registered.run(ctx))
-    return apply_severity(deduplicate(results), ctx.settings)
+    return apply_severity(one_finding_per_doubt(deduplicate(results)), ctx.settings)
+
+
+def one_finding_per_doubt(checks: list[Check]) -> list[Check]:
+    """No LOW_CONFIDENCE for a reading that a comparison's warning already names as in doubt."""
+    named = {path for check in checks for path in check.doubts}
+    return [check for check in checks if not (check.code == "LOW_CONFIDENCE" and check.where in named)]
 
 
 def deduplicate(checks: Iterable[Check]) -> list[Check]:

@@ -157,6 +157,8 @@ checks = sa.Table(
     # `expected`/`found` may be a number, text or a truth value: kept as text (numbers as written in JSON).
     sa.Column("expected", sa.Text), sa.Column("found", sa.Text),
     sa.Column("evidence", Json, nullable=False), sa.Column("evidence_pages", sa.Text),
+    # How sure the finding is, and the readings in doubt it rests on (a doubtful comparison is a warning).
+    sa.Column("confidence", sa.Float), sa.Column("doubts", Json),
 )
 
 pages = sa.Table(
@@ -169,6 +171,8 @@ provenance = sa.Table(
     "provenance", metadata, _sha256(), sa.Column("path", sa.Text, primary_key=True), _file(),
     sa.Column("page", sa.Integer), *_box(), sa.Column("confidence", sa.Float), sa.Column("source", sa.Text),
     sa.Column("repaired_from", sa.Text),
+    # The reader's other readings, the rule that picked among them, and whether an unread place was blank.
+    sa.Column("alternatives", Json), sa.Column("resolved_by", sa.Text), sa.Column("blank", sa.Boolean),
 )
 
 recommendations = sa.Table(

@@ -145,8 +145,13 @@ def counts(checks: Iterable[Check]) -> dict[str, int]:
 
 
 def ordered(checks: Iterable[Check]) -> list[Check]:
-    """Errors, then warnings, then info; the pipeline's order within each."""
-    return sorted(checks, key=lambda check: SEVERITIES.index(check.severity))
+    """Errors, then warnings, then info; the surest first within each, then the pipeline's order."""
+    return sorted(checks, key=lambda check: (SEVERITIES.index(check.severity), -check.confidence))
+
+
+def doubtful(check: Check) -> bool:
+    """A finding that rests on a reading in doubt, or is itself a prompt to check a reading."""
+    return bool(check.doubts) or check.code == "LOW_CONFIDENCE"
 
 
 # ---------------------------------------------------------------- view models
@@ -188,6 +193,10 @@ class Flag:
     @property
     def severity_label(self) -> str:
         return SEVERITY_LABELS[self.check.severity]
+
+    @property
+    def doubtful(self) -> bool:
+        return doubtful(self.check)
 
 
 @dataclass

@@ -169,41 +169,50 @@ def second_opinion(value: FieldValue, kind: str, unit: str | None,
     if first_ok and confidence < (value.provenance.confidence or 0.0):
         return value
     provenance = value.provenance.model_copy(update={"confidence": round(min(1.0, max(0.0, confidence)), 4),
-                                                     "source": "ocr"})
-    return FieldValue(value=parsed, raw=text, provenance=provenance)
+                                                     "source": "ocr", "alternatives": []})
+    second = FieldValue(value=parsed, raw=text, provenance=provenance)
+    return separator_alternative(second) if kind == "amount" else second
 
 
 # --- an amount column read as a whole ------------------------------------------------------
 
 _COMMA_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
+COLUMN_COMMAS = "column_writes_thousands_commas"
 
 
-def _point_thousands(raw: str) -> bool:
-    """The only number written is one point before exactly three digits ('1.743', '业1.743万元': seal dust around)."""
-    return bool(re.fullmatch(r"[^\d.,]*\d{1,3}\.\d{3}[^\d.,]*", _squeezed(raw, "amount")))
+def separator_alternative(value: FieldValue) -> FieldValue:
+    """An amount like '10.488' kept with its other reading (10,488) as an alternative, in doubt.
+
+    OCR reads a thousands comma as a point often enough that such a reading alone cannot say
+    which it is; the value read stays, the other reading goes into `provenance.alternatives`,
+    and the form's own redundancy decides later (`pipeline.reconcile`).
+    """
+    if not isinstance(value.value, int | float) or normalise.as_thousands(value.raw) is None:
+        return value
+    other = normalise.round_value(value.value * 1000)  # the written unit's scale is unchanged
+    provenance = value.provenance.model_copy(update={"alternatives": [other]})
+    return FieldValue(value=value.value, raw=value.raw, provenance=provenance)
 
 
 def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
-    """Amounts like '1.743' re-read as 1,743 where the column writes its thousands with commas.
+    """Amounts like '1.743' read as 1,743 where the column writes its thousands with commas.
 
-    OCR often reads a thousands comma as a point, most of all under a seal.  A reading
-    with one point before exactly three digits and no other separator ('1.743 万元')
-    is ambiguous on its own, so it is changed only on the column's own evidence: another
-    amount in the same column is written with a thousands comma ('2,892.99'), which
-    the form writes consistently for the whole column.  A column that writes no
-    commas ('1013.00'), or holds no other amount of four digits or more, keeps the
-    reading as it is (a real 1.743 万元 stays).  The repair is kept in provenance
-    (`repaired_from`).
+    OCR often reads a thousands comma as a point, most of all under a seal.  A reading with
+    one point before exactly three digits and no other separator ('1.743 万元') is ambiguous on
+    its own.  Where another amount of the same column is written with a thousands comma
+    ('2,892.99') — the form writes a column consistently — it is 1,743 (recorded in
+    `repaired_from` and `resolved_by`, with 1.743 kept as the alternative).  Elsewhere the value
+    read stays, with 1,743 as its alternative, in doubt until reconciliation picks one.
     """
-    evidence = [v for v in values if v.value is not None and not _point_thousands(v.raw)]
+    evidence = [v for v in values if v.value is not None and normalise.as_thousands(v.raw) is None]
     uses_commas = any(_COMMA_THOUSANDS.search(_squeezed(v.raw, "amount")) for v in evidence)
-    if not uses_commas:
-        return list(values)
     out = []
     for value in values:
-        if isinstance(value.value, int | float) and _point_thousands(value.raw):
-            # '1.743' read as 1.743 × unit; as 1,743 it is a thousand times that (the unit is unchanged).
-            provenance = value.provenance.model_copy(update={"repaired_from": value.raw})
-            value = FieldValue(value=normalise.round_value(value.value * 1000), raw=value.raw, provenance=provenance)
+        value = separator_alternative(value)
+        if uses_commas and value.provenance.alternatives and isinstance(value.value, int | float):
+            thousands = value.provenance.alternatives[0]
+            provenance = value.provenance.model_copy(update={
+                "repaired_from": value.raw, "alternatives": [value.value], "resolved_by": COLUMN_COMMAS})
+            value = FieldValue(value=thousands, raw=value.raw, provenance=provenance)
         out.append(value)
     return out

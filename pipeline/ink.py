@@ -1,0 +1,85 @@
+"""Is a place on the page blank? Ink measured from pixels, so an unread value is not taken for an empty one.
+
+A value the reader could not read is either a blank the applicant left (FIELD_MISSING) or ink the
+reader failed on (LOW_CONFIDENCE: a reviewer must look). OCR finding no words is not enough to
+tell them apart: a faint, small or handwritten value can give no words. So the place is measured:
+its print image (seal ink removed) inside the box, rules and the box's border trimmed off.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from models.page import Page
+
+log = logging.getLogger(__name__)
+
+INSET_PT = 2.5  # trimmed from every side of the box: the cell's own rules and their blur
+DARK_BELOW = 0.55  # a pixel is ink when darker than this share of the place's paper level
+INK_SHARE = 0.004  # a place with more ink pixels than this share holds something
+MIN_BLOB_PX = 4  # specks smaller than this (scanner dust) are not ink
+RULE_SHARE = 0.6  # a row or column of the crop darker over this share of its length is a rule, not ink
+
+
+@lru_cache(maxsize=8)
+def _grey(path: Path) -> np.ndarray | None:
+    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    return image if image is not None and image.size else None
+
+
+def _without_rules(dark: np.ndarray) -> np.ndarray:
+    rows = dark.mean(axis=1) > RULE_SHARE
+    cols = dark.mean(axis=0) > RULE_SHARE
+    kept = dark.copy()
+    kept[rows, :] = False
+    kept[:, cols] = False
+    return kept
+
+
+def ink_share(page: Page, box: Sequence[float]) -> float | None:
+    """The share of the box (points) covered by print ink; None when the page has no image to measure."""
+    path = page.print_path or page.image_path
+    if path is None or not page.scale:
+        return None
+    grey = _grey(path)
+    if grey is None:
+        log.warning("page %s: image %s could not be loaded to measure ink", page.number, path)
+        return None
+    scale = page.scale
+    x0, y0 = (round((box[i] + INSET_PT) * scale) for i in (0, 1))
+    x1, y1 = (round((box[i] - INSET_PT) * scale) for i in (2, 3))
+    x0, y0 = max(0, x0), max(0, y0)
+    x1, y1 = min(grey.shape[1], x1), min(grey.shape[0], y1)
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return None
+    crop = grey[y0:y1, x0:x1].astype(np.float32)
+    paper = float(np.percentile(crop, 90)) or 1.0
+    dark = _without_rules(crop < DARK_BELOW * paper)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    inked = sum(int(stats[i, cv2.CC_STAT_AREA]) for i in range(1, count)
+                if stats[i, cv2.CC_STAT_AREA] >= MIN_BLOB_PX)
+    return inked / dark.size
+
+
+def is_blank(page: Page | None, box: Sequence[float] | None, raw: str) -> bool | None:
+    """True when the place holds nothing, False when it holds ink (or text), None when it cannot be told.
+
+    Text read there means it is not blank. On a text-layer page no text means blank. On an image,
+    the print ink inside the box decides.
+    """
+    if raw.strip():
+        return False
+    if page is None:
+        return None
+    if page.kind == "text":
+        return True
+    if box is None or not any(box):
+        return None
+    share = ink_share(page, box)
+    return None if share is None else share <= INK_SHARE

@@ -1,0 +1,118 @@
+"""Reconciliation: the form's own redundancy picks among a reading's alternatives, before any check.
+
+A value read as '10.488' may be 10.488 or 10,488 (`provenance.alternatives`). The basic-info
+form declares totals the appendix tables must add up to, and 累计 figures that cannot fall: where
+exactly one combination of the doubtful readings makes such a rule hold, that combination is the
+reading, and provenance records which rule picked it (`resolved_by`) and what the other readings
+were. Where none or several do, the values stay in doubt and the checks say so (a warning, never
+an error, resting on them).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Provenance
+from pipeline.config import Settings
+from pipeline.record_paths import get_path, set_path
+
+log = logging.getLogger(__name__)
+
+Reading = float | int
+# Above this many doubtful readings in one rule, trying every combination is not worth it.
+MAX_DOUBTFUL = 10
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A relation between values of the record that the form says must hold."""
+
+    name: str
+    paths: tuple[str, ...]
+    holds: Callable[[Sequence[Reading]], bool]
+
+
+def in_doubt(origin: Provenance | None) -> bool:
+    """The reader had other readings for this value and no rule has picked among them yet."""
+    return origin is not None and bool(origin.alternatives) and origin.resolved_by is None
+
+
+def _sum_rule(name: str, declared: str, parts: list[str], tolerance: float) -> Rule:
+    return Rule(name, (declared, *parts),
+                lambda values: abs(sum(values[1:]) - values[0]) <= tolerance + 1e-9)
+
+
+def _table_present(record: ApplicationRecord, table: str) -> bool:
+    return any(page.role == APPENDIX_TABLE_ROLES[table] for page in record.source.pages)
+
+
+def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
+    """The record's redundancy: declared totals against table sums, 累计 figures not decreasing."""
+    tolerance = settings.checks.amount_tolerance
+    appendix = record.appendix
+    if _table_present(record, "financings") and all(row.amount is not None for row in appendix.financings):
+        yield _sum_rule("FINANCING_TOTAL", "basic_info.resources[1].financing",
+                        [f"appendix.financings[{i}].amount" for i in range(len(appendix.financings))], tolerance)
+    contracts = appendix.contracts
+    if _table_present(record, "contracts") and all(row.date is not None and row.amount is not None
+                                                    for row in contracts):
+        for position, year in enumerate(YEARS):
+            rows = [i for i, row in enumerate(contracts) if row.date is not None and row.date.year == year]
+            yield _sum_rule(f"CONTRACT_TOTAL_{year}", f"basic_info.service[{position}].contract_amount",
+                            [f"appendix.contracts[{i}].amount" for i in rows], tolerance)
+    for name in ("financing", "investors", "universities", "providers"):
+        yield Rule(f"CUMULATIVE_{name.upper()}",
+                   (f"basic_info.resources[0].{name}", f"basic_info.resources[1].{name}"),
+                   lambda values: values[0] <= values[1])
+
+
+def _options(record: ApplicationRecord, path: str, origin: Provenance | None) -> list[Reading] | None:
+    value = get_path(record, path)
+    if not isinstance(value, int | float):
+        return None
+    others = [alt for alt in (origin.alternatives if in_doubt(origin) and origin else [])
+              if isinstance(alt, int | float) and not isinstance(alt, bool)]
+    return [value, *others]
+
+
+def _apply(record: ApplicationRecord, rule: Rule, options: list[list[Reading]], chosen: Sequence[Reading]) -> None:
+    for path, readings, value in zip(rule.paths, options, chosen, strict=True):
+        origin = record.provenance.get(path)
+        if len(readings) < 2 or origin is None:
+            continue
+        if value != readings[0]:
+            log.info("%s: %s read as %s, not %s (%s holds only so)", record.source.file, path, value,
+                     readings[0], rule.name)
+        set_path(record, path, value)
+        record.provenance[path] = origin.model_copy(update={
+            "alternatives": [other for other in readings if other != value], "resolved_by": rule.name})
+
+
+def resolve(record: ApplicationRecord, rule: Rule) -> bool:
+    """Pick the doubtful readings of `rule` when exactly one combination makes it hold."""
+    origins = [record.provenance.get(path) for path in rule.paths]
+    if not any(in_doubt(origin) for origin in origins):
+        return False
+    options = []
+    for path, origin in zip(rule.paths, origins, strict=True):
+        readings = _options(record, path, origin)
+        if readings is None:
+            return False  # a value the rule needs is missing: nothing to reconcile
+        options.append(readings)
+    if sum(len(readings) > 1 for readings in options) > MAX_DOUBTFUL:
+        return False
+    consistent = [combo for combo in itertools.product(*options) if rule.holds(combo)]
+    if len(consistent) != 1:
+        return False
+    _apply(record, rule, options, consistent[0])
+    return True
+
+
+def reconcile(record: ApplicationRecord, settings: Settings) -> ApplicationRecord:
+    """The record with every doubtful reading that one of its rules can settle, settled (in place)."""
+    for rule in rules_for(record, settings):
+        resolve(record, rule)
+    return record

@@ -1,0 +1,180 @@
+"""A doubtful reading is never an error: each misreading that once gave a false error now gives the doubt
+(or the right reading, picked by the form's own redundancy), and the true defect beside it stays an error."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import models
+from pipeline import normalise
+from pipeline.checks import CheckContext, run_checks
+from pipeline.config import Settings
+from pipeline.reconcile import reconcile
+from pipeline.tables.values import COLUMN_COMMAS, FieldValue, thousands_in_column
+from tests.test_checks import _set, clean_application
+
+SETTINGS = Settings()
+
+
+def _checks(record: models.ApplicationRecord) -> list[models.Check]:
+    reconcile(record, SETTINGS)
+    return run_checks(CheckContext(record=record, settings=SETTINGS))
+
+
+def _by_code(checks: list[models.Check]) -> dict[tuple[str, str], models.Check]:
+    return {(c.code, c.where): c for c in checks}
+
+
+def _doubt(record: models.ApplicationRecord, path: str, value: float, *alternatives: float,
+           confidence: float | None = None) -> None:
+    """`path` read as `value`, with the reader's other readings (and, optionally, its confidence)."""
+    _set(path, value)(record)
+    origin = record.provenance[path]
+    record.provenance[path] = origin.model_copy(update={"alternatives": list(alternatives),
+                                                        **({"confidence": confidence} if confidence else {})})
+
+
+# --------------------------------------------------------------- separators kept ambiguous
+
+def test_a_point_before_three_digits_reads_both_ways() -> None:
+    assert normalise.as_thousands("10.488") == "10488"
+    assert normalise.as_thousands("10.488 万元") == "10488万元"
+    assert normalise.as_thousands("1,250.5") is None  # a comma and a point: no doubt which is which
+    assert normalise.as_thousands("3.5") is None and normalise.as_thousands("3.25") is None
+    assert normalise.parse_int("1.200人次") == 1200  # a count has no fraction: the point was a comma
+    assert normalise.parse_int("1.5") is None
+
+
+def _cell(raw: str) -> FieldValue:
+    return FieldValue(normalise.parse_amount(raw), raw, models.Provenance(page=1, confidence=0.99))
+
+
+def test_an_amount_column_keeps_the_other_reading_unless_its_commas_decide() -> None:
+    alone = thousands_in_column([_cell("10.488"), _cell("237.99")])
+    assert alone[0].value == 10.488 and alone[0].provenance.alternatives == [10488.0]
+    assert alone[0].provenance.resolved_by is None and not alone[1].provenance.alternatives
+    with_commas = thousands_in_column([_cell("1.743"), _cell("2,892.99")])
+    assert with_commas[0].value == 1743.0 and with_commas[0].provenance.alternatives == [1.743]
+    assert with_commas[0].provenance.resolved_by == COLUMN_COMMAS
+
+
+# --------------------------------------------------------------- FINANCING_TOTAL_MISMATCH ×4 (10,488 read 10.488)
+
+def test_reconciliation_picks_the_reading_the_total_agrees_with() -> None:
+    record = clean_application()
+    _set("appendix.financings[0].amount", 10488.0)(record)
+    _doubt(record, "basic_info.resources[1].financing", 10.488, 10488.0)
+    _set("basic_info.service[1].contract_amount", 999.0)(record)  # a true defect beside it, read surely
+    found = _by_code(_checks(record))
+    assert record.basic_info.resources[1].financing == 10488.0
+    origin = record.provenance["basic_info.resources[1].financing"]
+    assert origin.resolved_by == "FINANCING_TOTAL" and origin.alternatives == [10.488]
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in found
+    assert not [key for key in found if key[0] == "LOW_CONFIDENCE"]
+    assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].severity == "error"
+    assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].confidence == 1.0
+
+
+def test_a_comparison_no_reading_satisfies_is_one_warning_naming_the_doubt() -> None:
+    record = clean_application()
+    _set("appendix.financings[0].amount", 9000.0)(record)
+    _set("basic_info.resources[0].financing", 5.0)(record)  # both readings stay above 2024's 累计 figure
+    _doubt(record, "basic_info.resources[1].financing", 10.488, 10488.0)
+    checks = _checks(record)
+    found = _by_code(checks)
+    mismatch = found[("FINANCING_TOTAL_MISMATCH", "")]
+    assert mismatch.severity == "warning" and mismatch.confidence < 1.0
+    assert mismatch.doubts == ["basic_info.resources[1].financing"]
+    assert mismatch.expected == "10.488 | 10,488" and mismatch.found == 9000.0
+    assert "存疑" in mismatch.message and "10,488" in mismatch.message
+    # One cause, one finding: no LOW_CONFIDENCE for the reading the warning already names.
+    assert ("LOW_CONFIDENCE", "basic_info.resources[1].financing") not in found
+
+
+def test_a_true_mismatch_read_surely_is_still_an_error() -> None:
+    record = clean_application()
+    _set("appendix.financings[0].amount", 9000.0)(record)
+    found = _by_code(_checks(record))
+    assert found[("FINANCING_TOTAL_MISMATCH", "")].severity == "error"
+
+
+def test_several_consistent_readings_settle_nothing() -> None:
+    record = clean_application()
+    _doubt(record, "basic_info.resources[0].financing", 1.2, 1200.0)
+    _set("basic_info.resources[1].financing", 5000.0)(record)
+    _set("appendix.financings[0].amount", 5000.0)(record)
+    reconcile(record, SETTINGS)
+    # 1.2 and 1,200 both stay under 5,000: the 累计 rule cannot pick, the reading stays in doubt.
+    assert record.provenance["basic_info.resources[0].financing"].resolved_by is None
+    found = _by_code(run_checks(CheckContext(record=record, settings=SETTINGS)))
+    assert found[("LOW_CONFIDENCE", "basic_info.resources[0].financing")].severity == "info"
+
+
+def test_cumulative_rule_picks_the_only_non_decreasing_reading() -> None:
+    record = clean_application()
+    _doubt(record, "basic_info.resources[0].financing", 1.2, 1200.0)
+    _set("basic_info.resources[1].financing", 500.0)(record)
+    found = _by_code(_checks(record))
+    assert record.basic_info.resources[0].financing == 1.2
+    assert record.provenance["basic_info.resources[0].financing"].resolved_by == "CUMULATIVE_FINANCING"
+    assert ("CUMULATIVE_DECREASE", "financing") not in found
+
+
+# --------------------------------------------------------------- TRAINEE_TOTAL_MISMATCH ×4, dates ×3 (merged rows)
+
+def test_a_sum_over_an_unsure_cell_is_a_warning_and_the_sure_one_an_error() -> None:
+    record = clean_application()
+    _doubt(record, "appendix.trainings[0].participants", 45, confidence=0.55)
+    found = _by_code(_checks(record))
+    assert found[("TRAINEE_TOTAL_MISMATCH", "2024")].severity == "warning"
+    assert found[("TRAINEE_TOTAL_MISMATCH", "2024")].doubts == ["appendix.trainings[0].participants"]
+    assert ("LOW_CONFIDENCE", "appendix.trainings[0].participants") not in found
+    record = clean_application()
+    _set("appendix.trainings[0].participants", 45)(record)
+    assert _by_code(_checks(record))[("TRAINEE_TOTAL_MISMATCH", "2024")].severity == "error"
+
+
+def test_a_date_out_of_range_read_unsurely_is_doubted() -> None:
+    record = clean_application()
+    _set("appendix.trainings[0].date", dt.date(2023, 7, 1))(record)
+    origin = record.provenance["appendix.trainings[0].date"]
+    record.provenance["appendix.trainings[0].date"] = origin.model_copy(update={"confidence": 0.5})
+    check = _by_code(_checks(record))[("TRAINING_DATE_OUT_OF_RANGE", "1")]
+    assert check.doubts == ["appendix.trainings[0].date"] and check.confidence <= SETTINGS.checks.confident
+
+
+# --------------------------------------------------------------- count mismatches ×3 (rows lost)
+
+def test_a_count_over_unsure_rows_is_a_warning() -> None:
+    record = clean_application()
+    _set("basic_info.resources[1].providers", 2)(record)
+    origin = record.provenance["appendix.providers[0].name"]
+    record.provenance["appendix.providers[0].name"] = origin.model_copy(update={"confidence": 0.4})
+    found = _by_code(_checks(record))
+    assert found[("PROVIDER_COUNT_MISMATCH", "")].severity == "warning"
+    record = clean_application()
+    _set("basic_info.resources[1].providers", 2)(record)
+    assert _by_code(_checks(record))[("PROVIDER_COUNT_MISMATCH", "")].severity == "error"
+
+
+# --------------------------------------------------------------- FIELD_MISSING ×11 (unread, not blank)
+
+def test_ink_that_could_not_be_read_is_a_doubt_not_a_missing_field() -> None:
+    record = clean_application()
+    _set("basic_info.service[0].trainees", None)(record)  # measured blank: the applicant left it empty
+    path = "basic_info.lead_unit.unit_type"
+    record.basic_info.lead_unit.unit_type = None
+    record.provenance[path] = models.Provenance(page=2, bbox=[60, 100, 500, 115], blank=False)
+    found = _by_code(_checks(record))
+    assert found[("FIELD_MISSING", "basic_info.service[0].trainees")].severity == "error"
+    assert (("FIELD_MISSING", path) not in found
+            and found[("LOW_CONFIDENCE", path)].evidence[0].bbox == [60, 100, 500, 115])
+
+
+def test_a_place_the_reader_could_not_find_is_a_doubt() -> None:
+    record = clean_application()
+    path = "basic_info.lead_unit.is_legal_person"
+    record.basic_info.lead_unit.is_legal_person = None
+    record.provenance[path] = models.Provenance(page=2, source="derived")  # looked for, not found
+    found = _by_code(_checks(record))
+    assert ("FIELD_MISSING", path) not in found and ("LOW_CONFIDENCE", path) in found
