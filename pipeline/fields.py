@@ -360,6 +360,26 @@ COVER_LABELS = {
     "contact": ("联系人及联系电话", "联系人及电话", "联系人"), "fill_date": ("填报日期", "填表日期"),
 }
 _STAMP_NOTE = re.compile(r"[（(]\s*(加盖|省级|盖章).*$")
+# The template's own instructions printed beside a blank (FORM.md): when the brackets are lost in
+# print or OCR, they are still not part of the value.
+FORM_NOTES = ("加盖单位公章", "省级工业和信息化主管部门盖章", "工业和信息化主管部门盖章", "主管部门盖章",
+              "单位公章", "盖章")
+_BRACKETS = "（）()[]【】〔〕"
+
+
+def strip_form_notes(text: str) -> str:
+    """The value without a template note at its end ('…有限公司加盖单位公章' → '…有限公司').
+
+    A note matches exactly or with one OCR slip, with or without its brackets; the longest note
+    that matches is removed, so '盖章' never cuts into '加盖单位公章'.
+    """
+    value = _STAMP_NOTE.sub("", text).rstrip(" " + _BRACKETS)
+    for note in sorted(FORM_NOTES, key=len, reverse=True):
+        tail = value[-len(note):]
+        slips = sum(a != b for a, b in zip(tail, note, strict=True)) if len(tail) == len(note) else len(note)
+        if len(value) > len(note) + 1 and (slips == 0 or (len(note) >= 4 and slips <= 1)):
+            return value[:-len(note)].rstrip(" " + _BRACKETS)
+    return value
 
 
 def is_cover_page(page: Page) -> bool:
@@ -465,7 +485,7 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
                 # The label was read and nothing after it: a cover line is large print, read reliably.
                 provenance = provenance.model_copy(update={"blank": True, "bbox": None})
             if key in ("applicant", "recommender"):
-                name = _STAMP_NOTE.sub("", raw).strip(" ：:;；_＿，。、,.")
+                name = strip_form_notes(raw).strip(" ：:;；_＿，。、,.")
                 setattr(cover, key, sink.put(f"cover.{key}", FieldValue(normalise.clean_name(name), raw, provenance)))
             elif key == "fill_date":
                 cover.fill_date = sink.put("cover.fill_date", FieldValue(normalise.parse_date(raw), raw, provenance))

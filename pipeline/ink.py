@@ -21,9 +21,9 @@ from models.page import Page
 log = logging.getLogger(__name__)
 
 INSET_PT = 2.5  # trimmed from every side of the box: the cell's own rules and their blur
-DARK_BELOW = 0.55  # a pixel is ink when darker than this share of the place's paper level
-INK_SHARE = 0.004  # a place with more ink pixels than this share holds something
-MIN_BLOB_PX = 4  # specks smaller than this (scanner dust) are not ink
+DARK_BELOW = 0.75  # a pixel is ink when darker than this share of the place's paper level
+INK_SHARE = 0.0008  # a place with more ink pixels than this share holds something (a digit in a wide cell: ~0.3%)
+MIN_BLOB_PX = 6  # specks smaller than this (scanner dust, JPEG ringing) are not ink
 RULE_SHARE = 0.6  # a row or column of the crop darker over this share of its length is a rule, not ink
 
 

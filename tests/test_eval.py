@@ -209,6 +209,26 @@ def test_checks_f1_on_a_multiset(tmp_path: Path) -> None:
     assert codes == {"CONTRACT_TOTAL_MISMATCH": (1, 0, 1), "FIELD_MISSING": (0, 1, 0), "SEAL_MISSING": (0, 0, 1)}
 
 
+def test_false_errors_and_doubts_are_counted_so_abstaining_shows(tmp_path: Path) -> None:
+    defective = application_truth("zj-01")
+    defective.expected_checks = [ExpectedCheck(code="CONTRACT_TOTAL_MISMATCH", where="2024")]
+    pred = perfect_prediction(defective)
+    pred["checks"] = [{"code": "CONTRACT_TOTAL_MISMATCH", "where": "2024", "severity": "error"},
+                      {"code": "FIELD_MISSING", "where": "cover.phone", "severity": "error"},
+                      {"code": "TRAINEE_TOTAL_MISMATCH", "where": "2025", "severity": "warning",
+                       "doubts": ["appendix.trainings[0].participants"], "confidence": 0.5}]
+    clean = application_truth("zj-02")
+    clean.expected_checks = []
+    clean_pred = perfect_prediction(clean)
+    clean_pred["checks"] = [{"code": "SEAL_MISSING", "where": "cover", "severity": "error"},
+                            {"code": "LOW_CONFIDENCE", "where": "cover.phone", "severity": "info"}]
+    s = run(tmp_path, (defective, pred), (clean, clean_pred)).summary
+    assert s.false_errors == 2  # FIELD_MISSING and the clean package's SEAL_MISSING; the true error is not
+    assert s.low_confidence_per_doc == 0.5 and s.doubtful_per_doc == 0.5
+    assert (s.clean_docs, s.clean_docs_with_errors) == (1, 1)
+    assert "false errors 2" in format_report(run(tmp_path, (defective, pred), (clean, clean_pred)))
+
+
 @pytest.mark.parametrize(("truth_chars", "pred_chars", "within"), [
     (1000, 1020, True), (1000, 980, True), (1000, 1021, False), (50, 51, True), (50, 52, False),
     (0, 0, True), (0, 1, False), (471, None, False),

@@ -164,3 +164,18 @@ def test_province_from_title(title: str, province: str | None) -> None:
 def test_letter_names_across_lines() -> None:
     text = "现推荐 甲有限公司、乙研究院（数促中心申报对象名称）\n建设制造业数字化转型促进中心"
     assert letter_names(text) == ["甲有限公司", "乙研究院"]
+
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("杭州某某科技有限公司加盖单位公章", "杭州某某科技有限公司"),  # the brackets lost in print or OCR
+    ("杭州某某科技有限公司（加盖单位公章）", "杭州某某科技有限公司"),
+    ("杭州某某科技有限公司(加盖单位公章", "杭州某某科技有限公司"),
+    ("杭州某某科技有限公司加盖单位公拿", "杭州某某科技有限公司"),  # one OCR slip in the note
+    ("浙江省经济和信息化厅省级工业和信息化主管部门盖章", "浙江省经济和信息化厅"),
+    ("杭州某某科技有限公司", "杭州某某科技有限公司"),
+    ("盖章", "盖章"),  # nothing but the note: not emptied on a guess
+])
+def test_the_templates_notes_are_not_part_of_a_cover_value(read: str, value: str) -> None:
+    from pipeline.fields import strip_form_notes
+
+    assert strip_form_notes(read) == value

@@ -1,0 +1,45 @@
+"""A place is blank only when its pixels hold no ink: rules, dust and the cell's border do not count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from models.page import Page
+from pipeline.ink import is_blank
+
+DPI = 150
+SCALE = DPI / 72
+
+
+def _page(tmp_path: Path, faint: bool = False) -> Page:
+    image = np.full((int(300 * SCALE), int(400 * SCALE)), 245, np.uint8)
+    for y in (50, 100, 150):  # the table's rules, crossing every box
+        cv2.line(image, (0, int(y * SCALE)), (image.shape[1], int(y * SCALE)), 20, 2)
+    cv2.line(image, (int(200 * SCALE), 0), (int(200 * SCALE), image.shape[0]), 20, 2)
+    colour = 170 if faint else 30
+    cv2.putText(image, "12.5", (int(215 * SCALE), int(85 * SCALE)), cv2.FONT_HERSHEY_SIMPLEX, 0.6, colour, 1)
+    image[int(125 * SCALE), int(300 * SCALE)] = 0  # a speck of dust in the blank cell
+    path = tmp_path / "page.png"
+    cv2.imwrite(str(path), image)
+    return Page(number=1, width=400, height=300, kind="scan", dpi=DPI, print_path=path)
+
+
+def test_a_cell_with_writing_is_not_blank_and_an_empty_one_is(tmp_path: Path) -> None:
+    page = _page(tmp_path)
+    assert is_blank(page, [200, 50, 400, 100], "") is False
+    assert is_blank(page, [200, 100, 400, 150], "") is True
+    assert is_blank(page, [200, 100, 400, 150], "12") is False  # text was read there
+
+
+def test_faint_writing_still_counts_as_ink(tmp_path: Path) -> None:
+    assert is_blank(_page(tmp_path, faint=True), [200, 50, 400, 100], "") is False
+
+
+def test_without_an_image_or_a_box_it_cannot_tell(tmp_path: Path) -> None:
+    text_page = Page(number=1, width=400, height=300, kind="text")
+    assert is_blank(text_page, None, "") is True  # a text layer with no text there is blank
+    assert is_blank(_page(tmp_path), None, "") is None
+    assert is_blank(None, [0, 0, 10, 10], "") is None
