@@ -115,11 +115,16 @@ def batch(folder: Annotated[Path, typer.Argument(help="folder with PDF/JPG/PNG/T
 @app.command("eval")
 def evaluate(truth: Annotated[Path, typer.Option(help="folder of <id>.truth.json files")],
              pred: Annotated[Path, typer.Option(help="folder of dtpc output JSON")],
-             as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False) -> None:
-    """Score output against ground truth; ends with an `overall …` line."""
+             as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+             minimum: Annotated[str | None, typer.Option(
+                 "--min", help="lowest scores allowed, e.g. fields=0.98,tables_f1=0.97,checks_f1=0.95")] = None,
+             maximum: Annotated[str | None, typer.Option(
+                 "--max", help="highest burdens allowed, e.g. false_errors_per_10=1,low_confidence_per_doc=1")] = None,
+             ) -> None:
+    """Score output against ground truth; ends with an `overall …` line. Exits 1 below a --min/--max gate."""
     from dtpc.eval import main
 
-    raise typer.Exit(main(truth, pred, as_json=as_json))
+    raise typer.Exit(main(truth, pred, as_json=as_json, minimum=minimum, maximum=maximum))
 
 
 @app.command()

@@ -16,7 +16,7 @@ import datetime as dt
 import sys
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -732,8 +732,63 @@ def format_report(report: EvalReport) -> str:
     return "\n".join([*lines, overall_line(s)])
 
 
-def main(truth: Path, pred: Path, as_json: bool = False) -> int:
-    """Print the report (text, or JSON with `as_json`); 2 when there is no truth to score."""
+# The measures a gate can set bounds on (`dtpc eval --min …/--max …`), read off the summary.
+MEASURES: dict[str, Callable[[Summary], float | None]] = {
+    "fields": lambda s: s.fields.value,
+    "tables_f1": lambda s: s.table_cells.f1,
+    "seals": lambda s: s.seals.value,
+    "checks_f1": lambda s: s.checks.f1,
+    "checks_precision": lambda s: s.checks.precision,
+    "checks_recall": lambda s: s.checks.recall,
+    "chars_within2pct": lambda s: s.chars_within2pct.value,
+    "page_roles": lambda s: s.page_roles.value,
+    "rows_exact": lambda s: sum((t.row_count for t in s.tables.values()), Rate()).value,
+    "false_errors_per_10": lambda s: s.false_errors * 10 / s.docs if s.docs else None,
+    "low_confidence_per_doc": lambda s: s.low_confidence_per_doc,
+}
+
+
+class BoundError(ValueError):
+    """A `--min`/`--max` bound that names no measure or holds no number."""
+
+
+def parse_bounds(text: str | None) -> dict[str, float]:
+    """'fields=0.98,tables_f1=0.97' → {'fields': 0.98, 'tables_f1': 0.97}."""
+    bounds: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        name, _, value = item.partition("=")
+        if name.strip() not in MEASURES:
+            raise BoundError(f"unknown measure {name.strip()!r} (known: {', '.join(MEASURES)})")
+        try:
+            bounds[name.strip()] = float(value)
+        except ValueError as error:
+            raise BoundError(f"{item!r}: the bound is not a number") from error
+    return bounds
+
+
+def failed_bounds(summary: Summary, minimum: dict[str, float], maximum: dict[str, float]) -> list[str]:
+    """Each bound the summary breaks, in words; a measure that cannot be computed breaks its bound."""
+    failures = []
+    for name, bound in minimum.items():
+        value = MEASURES[name](summary)
+        if value is None or value < bound - _EPS:
+            failures.append(f"{name}={_fmt(value)} < {bound}")
+    for name, bound in maximum.items():
+        value = MEASURES[name](summary)
+        if value is None or value > bound + _EPS:
+            failures.append(f"{name}={_fmt(value)} > {bound}")
+    return failures
+
+
+def main(truth: Path, pred: Path, as_json: bool = False, minimum: str | None = None,
+         maximum: str | None = None) -> int:
+    """Print the report (text, or JSON with `as_json`); 2 when there is no truth to score or a bound
+    is malformed, 1 when a score breaks a `minimum`/`maximum` bound ('fields=0.98,checks_f1=0.95')."""
+    try:
+        low, high = parse_bounds(minimum), parse_bounds(maximum)
+    except BoundError as error:
+        print(f"dtpc eval: {error}", file=sys.stderr)
+        return 2
     if not truth.is_dir():
         print(f"dtpc eval: truth directory not found: {truth}", file=sys.stderr)
         return 2
@@ -745,4 +800,7 @@ def main(truth: Path, pred: Path, as_json: bool = False) -> int:
         print(f"dtpc eval: prediction directory not found: {pred} (every prediction counts as missing)",
               file=sys.stderr)
     print(report.model_dump_json(indent=2) if as_json else format_report(report))
-    return 0
+    failures = failed_bounds(report.summary, low, high)
+    for failure in failures:
+        print(f"dtpc eval: below the gate: {failure}", file=sys.stderr)
+    return 1 if failures else 0

@@ -296,6 +296,23 @@ def test_main_prints_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(tmp_path / "nowhere", tmp_path / "pred") == 2
 
 
+def test_the_gate_fails_below_a_minimum_and_above_a_maximum(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    truth = application_truth()
+    pred = perfect_prediction(truth)
+    pred["cover"]["contact"] = "王伟伟"
+    pred["checks"] = [{"code": "SEAL_MISSING", "where": "cover", "severity": "error"}]
+    run(tmp_path, (truth, pred))
+    truth_dir, pred_dir = tmp_path / "truth", tmp_path / "pred"
+    assert main(truth_dir, pred_dir, minimum="fields=0.9,tables_f1=0.99") == 0
+    assert main(truth_dir, pred_dir, minimum="fields=0.99") == 1
+    assert "fields=" in capsys.readouterr().err
+    assert main(truth_dir, pred_dir, maximum="false_errors_per_10=10") == 0
+    assert main(truth_dir, pred_dir, maximum="false_errors_per_10=9") == 1
+    assert main(truth_dir, pred_dir, minimum="speed=1") == 2  # an unknown measure is a usage error
+    assert main(truth_dir, pred_dir, minimum="fields=high") == 2
+
+
 def test_models_round_trip() -> None:
     """The hand-made records are valid contract records once the truth-only keys are dropped."""
     assert isinstance(ApplicationRecord.model_validate(perfect_prediction(application_truth())), ApplicationRecord)
