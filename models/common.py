@@ -20,6 +20,19 @@ PageRole = Literal[
 ]
 PAGE_ROLES: tuple[str, ...] = PageRole.__args__  # type: ignore[attr-defined]
 ValueSource = Literal["text", "ocr", "pixels", "derived"]
+# Why a whole file could not be read (the INPUT_UNREADABLE finding's `reason`).
+InputReason = Literal[
+    "encrypted",     # a PDF that needs a password
+    "corrupt",       # a PDF or image whose bytes do not parse
+    "empty",         # 0 bytes, or a PDF without pages
+    "too_large",     # over the pixel or size limit
+    "unsupported",   # neither PDF nor an image format dtpc reads
+    "unopenable",    # the file system refused it
+    "timeout",       # over the per-file time limit
+    "memory",        # over the per-file memory cap
+    "crashed",       # its worker process died or wrote no valid record
+    "internal",      # a bug in dtpc (logged with its traceback)
+]
 
 
 class Record(BaseModel):
@@ -50,6 +63,9 @@ class Check(Record):
     # their low confidence, are in `message`); a LOW_CONFIDENCE for one of them would be a second
     # finding for the same cause, so it is not raised.
     doubts: list[str] = Field(default_factory=list)
+    # For INPUT_UNREADABLE: why the file could not be read, in one word (encrypted, corrupt, empty,
+    # too_large, unsupported, unopenable, timeout, memory, crashed, internal), to match on.
+    reason: InputReason | None = None
 
 
 class Provenance(Record):

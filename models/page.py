@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from models.common import InputReason
+
 Box = tuple[float, float, float, float]
 WordSource = Literal["text", "ocr"]
 
@@ -89,4 +91,6 @@ class Document:
     sha256: str
     pages: list[Page] = field(default_factory=list)
     error: str | None = None
+    # Why the file could not be read, in one word (`pipeline.errors.InputReason`).
+    error_reason: InputReason | None = None
     workdir: Path | None = None

@@ -26,6 +26,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps
 
 from models.page import Box, EmbeddedImage, Line, Page
+from pipeline.errors import InputError
 from pipeline.ocr.join import Glyph, group_lines, join_line, sort_words
 
 Format = Literal["pdf", "image"]
@@ -39,10 +40,6 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "tiff"),
     (b"MM\x00*", "tiff"),
 )
-
-
-class InputError(Exception):
-    """The file as a whole cannot be read; the message goes to `Document.error`."""
 
 
 @dataclass(frozen=True)
@@ -68,14 +65,14 @@ def sniff(path: Path) -> Format:
         with path.open("rb") as handle:
             head = handle.read(1024)
     except OSError as error:
-        raise InputError(f"cannot open file: {error.strerror or error}") from error
+        raise InputError("unopenable", f"cannot open file: {error.strerror or error}") from error
     if not head:
-        raise InputError("empty file (0 bytes)")
+        raise InputError("empty", "empty file (0 bytes)")
     if b"%PDF-" in head:  # the header may follow a few bytes of junk, as readers allow
         return "pdf"
     if any(head.startswith(magic) for magic, _ in SIGNATURES):
         return "image"
-    raise InputError(f"not a PDF or image (starts with {head[:4]!r})")
+    raise InputError("unsupported", f"not a PDF or image (starts with {head[:4]!r})")
 
 
 def ingest(path: Path, dpi: int, max_megapixels: float, workdir: Path) -> list[Ingested]:
@@ -94,11 +91,11 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as error:
         message = str(error)
         if "password" in message.lower() or "security" in message.lower():
-            raise InputError("encrypted PDF (password required)") from error
-        raise InputError(f"corrupt PDF ({message})") from error
+            raise InputError("encrypted", "encrypted PDF (password required)") from error
+        raise InputError("corrupt", f"corrupt PDF ({message})") from error
     if len(document) == 0:
         document.close()
-        raise InputError("PDF has no pages")
+        raise InputError("empty", "PDF has no pages")
     return document
 
 
@@ -336,9 +333,9 @@ def _image_pages(path: Path, dpi: int, max_megapixels: float) -> Iterator[Ingest
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path)
     except Image.DecompressionBombError as error:
-        raise InputError(_bomb_message(str(error), max_megapixels)) from error
+        raise InputError("too_large", _bomb_message(str(error), max_megapixels)) from error
     except (OSError, ValueError, SyntaxError) as error:
-        raise InputError(f"unreadable image ({error})") from error
+        raise InputError("corrupt", f"unreadable image ({error})") from error
     try:
         with image:
             frames = getattr(image, "n_frames", 1)
@@ -346,7 +343,7 @@ def _image_pages(path: Path, dpi: int, max_megapixels: float) -> Iterator[Ingest
                 image.seek(frame)
                 yield _image_page(path, image, frame, dpi, max_megapixels)
     except (OSError, ValueError, SyntaxError, EOFError) as error:
-        raise InputError(f"unreadable image ({error})") from error
+        raise InputError("corrupt", f"unreadable image ({error})") from error
 
 
 def _bomb_message(pillow_message: str, max_megapixels: float) -> str:
@@ -360,7 +357,7 @@ def _image_page(path: Path, image: Image.Image, frame: int, dpi: int, max_megapi
     width_px, height_px = image.size
     megapixels = width_px * height_px / 1e6
     if megapixels > max_megapixels:
-        raise InputError(f"image of {megapixels:.0f} megapixels exceeds {max_megapixels:g}")
+        raise InputError("too_large", f"image of {megapixels:.0f} megapixels exceeds {max_megapixels:g}")
     native = image_dpi(image, width_px, height_px)
     used = min(native, float(dpi)) if native > dpi * 1.15 else native
     page = Page(

@@ -34,7 +34,8 @@ import numpy as np
 from models.page import Document, Line, Page, Word
 from pipeline.config import Settings
 from pipeline.digest import file_sha256
-from pipeline.ingest import Ingested, InputError, PageSource, ingest, load_pixels
+from pipeline.errors import InputError
+from pipeline.ingest import Ingested, PageSource, ingest, load_pixels
 from pipeline.layout import assign_roles
 from pipeline.ocr import OcrEngine, OcrError, get_engine
 from pipeline.ocr.cache import CachedEngine
@@ -228,10 +229,10 @@ def read_document(path: Path, settings: Settings, workdir: Path, engine: OcrEngi
         workdir.mkdir(parents=True, exist_ok=True)
         ingested = ingest(path, settings.dpi, settings.max_megapixels, workdir)
     except InputError as error:
-        document.error = str(error)
+        document.error, document.error_reason = str(error), error.reason
         return document
     except OSError as error:
-        document.error = f"cannot read file: {error.strerror or error}"
+        document.error, document.error_reason = f"cannot read file: {error.strerror or error}", "unopenable"
         return document
     jobs = [
         PageJob(item.page.number, item.source, workdir, settings, straighten=item.page.kind == "scan")

@@ -38,6 +38,7 @@ from pipeline.checks.fields import required_values
 from pipeline.checks.registry import role_of
 from pipeline.config import Settings
 from pipeline.digest import file_sha256
+from pipeline.errors import InputReason
 from pipeline.pages import read_document
 from pipeline.reconcile import reconcile
 from pipeline.report import save_evidence
@@ -50,7 +51,7 @@ RECOMMENDATION_ROLES = frozenset({"recommendation_letter", "recommendation_table
 
 
 def unreadable(path: Path, message: str, sha256: str | None = None,
-               settings: Settings | None = None) -> UnreadableRecord:
+               settings: Settings | None = None, reason: InputReason = "corrupt") -> UnreadableRecord:
     """The record for a file that could not be read: its source and INPUT_UNREADABLE, nothing guessed.
 
     With `settings`, the configured severity for INPUT_UNREADABLE applies (it never passes `run_checks`).
@@ -60,7 +61,8 @@ def unreadable(path: Path, message: str, sha256: str | None = None,
             sha256 = file_sha256(path)
         except OSError:
             sha256 = ""
-    checks = [Check(code="INPUT_UNREADABLE", severity="error", where="", message=f"文件无法读取：{message}")]
+    checks = [Check(code="INPUT_UNREADABLE", severity="error", where="", message=f"文件无法读取：{message}",
+                    reason=reason)]
     return UnreadableRecord(source=Source(file=path.name, sha256=sha256, page_count=0),
                             checks=apply_severity(checks, settings) if settings else checks)
 
@@ -162,7 +164,7 @@ def _recommendation(doc: Document, settings: Settings, crops: Path) -> Recommend
 def build_record(doc: Document, settings: Settings, out_dir: Path) -> OutputRecord:
     """The record for one read document; evidence crops go to `out_dir/<file>.evidence/`."""
     if doc.error is not None:
-        return unreadable(doc.path, doc.error, doc.sha256, settings)
+        return unreadable(doc.path, doc.error, doc.sha256, settings, reason=doc.error_reason or "corrupt")
     crops = out_dir / f"{doc.path.name}.evidence"
     if doc_type_of(doc) == "recommendation":
         record: ApplicationRecord | RecommendationRecord = _recommendation(doc, settings, crops)
@@ -181,5 +183,5 @@ def process_file(path: Path, out_dir: Path, settings: Settings) -> OutputRecord:
             doc = read_document(path, settings, Path(work))
         except Exception as error:
             log.exception("reading %s failed", path)
-            return unreadable(path, f"{type(error).__name__}: {error}", settings=settings)
+            return unreadable(path, f"{type(error).__name__}: {error}", settings=settings, reason="internal")
         return build_record(doc, settings, out_dir)

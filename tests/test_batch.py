@@ -65,9 +65,11 @@ def codes(path: Path) -> list[str]:
 
 
 def reason(result: BatchResult, name: str) -> str:
+    """The INPUT_UNREADABLE finding's reason code and message ('timeout: 处理超时…')."""
     [row] = [row for row in result.rows if row.job.name == name]
     assert row.record is not None
-    return next(check.message for check in row.record.checks if check.code == "INPUT_UNREADABLE")
+    check = next(check for check in row.record.checks if check.code == "INPUT_UNREADABLE")
+    return f"{check.reason}: {check.message}"
 
 
 def leftovers(out: Path) -> list[Path]:
@@ -218,7 +220,7 @@ def test_a_file_that_hangs_is_given_up_and_the_batch_goes_on(tmp_path: Path, mon
     text_pdf(inputs / "fine.pdf")
     monkeypatch.setenv(TEST_HOOK_ENV, json.dumps({"hang.pdf": "hang"}))
     result = run_batch(inputs, out, settings(file_timeout_s=4.0), QUIET)
-    assert "超时" in reason(result, "hang.pdf")
+    assert reason(result, "hang.pdf").startswith("timeout: ")
     assert [row.status for row in result.rows] == ["done", "failed"]  # sorted: fine.pdf, hang.pdf
     assert result.exit_code == 1
 
@@ -230,8 +232,8 @@ def test_a_crash_and_a_memory_hog_are_failures_not_batch_failures(
         text_pdf(inputs / name)
     monkeypatch.setenv(TEST_HOOK_ENV, json.dumps({"crash.pdf": "crash", "fat.pdf": "hog:1200"}))
     result = run_batch(inputs, out, settings(max_worker_memory_mb=900, file_workers=1), QUIET)
-    assert "退出码 3" in reason(result, "crash.pdf")
-    assert "内存超限" in reason(result, "fat.pdf")
+    assert reason(result, "crash.pdf").startswith("crashed: ") and "退出码 3" in reason(result, "crash.pdf")
+    assert reason(result, "fat.pdf").startswith("memory: ")
     assert {row.job.name: row.status for row in result.rows}["fine.pdf"] == "done"
     summary = json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))
     assert summary["failed"] == 2 and {f["input"] for f in summary["failures"]} == {"crash.pdf", "fat.pdf"}

@@ -36,8 +36,8 @@ def test_batch_survives_bad_files_and_fills_every_output(tmp_path: Path) -> None
                if path.name != "batch.json"}
     assert set(records) == {"r11-digital.pdf.json", "notes.pdf.json", "empty.png.json"}
     assert records["r11-digital.pdf.json"].doc_type == "recommendation"
-    for name in ("notes.pdf.json", "empty.png.json"):
-        assert [c.code for c in records[name].checks] == ["INPUT_UNREADABLE"]
+    for name, why in (("notes.pdf.json", "unsupported"), ("empty.png.json", "empty")):
+        assert [(c.code, c.reason) for c in records[name].checks] == [("INPUT_UNREADABLE", why)]
     assert (out / "dtpc.sqlite").is_file()
     [report] = [line.removeprefix("report: ") for line in result.output.splitlines() if line.startswith("report: ")]
     assert Path(report).is_file()
@@ -80,5 +80,5 @@ def test_a_file_over_its_time_limit_is_given_up(tmp_path: Path) -> None:
     record = process_isolated(CORPUS / "a07-digital.pdf", tmp_path, Settings(file_timeout_s=0.2, workers=1))
     assert record.doc_type == "unknown"
     [check] = record.checks
-    assert check.code == "INPUT_UNREADABLE" and "超时" in check.message
+    assert check.code == "INPUT_UNREADABLE" and check.reason == "timeout" and "超时" in check.message
     assert parse_record((tmp_path / "a07-digital.pdf.json").read_text(encoding="utf-8")) == record

@@ -115,8 +115,9 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
     pdf = canvas.Canvas(str(path), pagesize=A4, encrypt="secret")
     pdf.drawString(72, 700, "locked")
     pdf.save()
-    with pytest.raises(InputError, match="encrypted PDF"):
+    with pytest.raises(InputError, match="encrypted PDF") as raised:
         ingest(path, 100, 100, tmp_path)
+    assert raised.value.reason == "encrypted"
 
 
 def test_corrupt_and_zero_page_pdfs(tmp_path: Path) -> None:

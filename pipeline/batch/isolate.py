@@ -31,6 +31,7 @@ from models import OutputRecord, parse_record, record_json
 from pipeline.atomic import TEMP_SUFFIX, atomic_write_text, remove_temps, temp_prefix
 from pipeline.batch.names import display, output_path
 from pipeline.config import Settings
+from pipeline.errors import InputReason
 
 # Test-only: JSON {"<input file name>": "<action>"} makes the child for that file misbehave
 # (see `_test_hook`) so the tests can watch the parent cope. Never set it in production.
@@ -68,10 +69,11 @@ def stamped(record: OutputRecord, path: Path) -> OutputRecord:
     return record.model_copy(update={"source": source})
 
 
-def failure(path: Path, message: str, settings: Settings | None = None) -> OutputRecord:
+def failure(path: Path, message: str, settings: Settings | None = None,
+            reason: InputReason = "crashed") -> OutputRecord:
     from pipeline.runner import unreadable
 
-    return stamped(unreadable(path, message, settings=settings), path)
+    return stamped(unreadable(path, message, settings=settings, reason=reason), path)
 
 
 # --- child side ----------------------------------------------------------------------------
@@ -206,10 +208,10 @@ class FileRun:
         if self.process.exitcode is not None:
             return self._finished()
         if self.seconds > self.settings.file_timeout_s:
-            return self._fail(f"处理超时（超过 {self.settings.file_timeout_s:.0f} 秒）")
+            return self._fail(f"处理超时（超过 {self.settings.file_timeout_s:.0f} 秒）", "timeout")
         memory = _group_rss_mb(self.process.pid or 0)
         if memory > self.settings.max_worker_memory_mb:
-            return self._fail(f"内存超限（{memory:.0f} MB，上限 {self.settings.max_worker_memory_mb} MB）")
+            return self._fail(f"内存超限（{memory:.0f} MB，上限 {self.settings.max_worker_memory_mb} MB）", "memory")
         return None
 
     def _finished(self) -> OutputRecord:
@@ -225,9 +227,9 @@ class FileRun:
         os.replace(self.result, self.job.target)
         return record
 
-    def _fail(self, message: str) -> OutputRecord:
+    def _fail(self, message: str, reason: InputReason = "crashed") -> OutputRecord:
         self.abandon()
-        record = failure(self.job.path, message, self.settings)
+        record = failure(self.job.path, message, self.settings, reason)
         atomic_write_text(self.job.target, record_json(record))
         return record
 

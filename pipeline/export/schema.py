@@ -159,6 +159,7 @@ checks = sa.Table(
     sa.Column("evidence", Json, nullable=False), sa.Column("evidence_pages", sa.Text),
     # How sure the finding is, and the readings in doubt it rests on (a doubtful comparison is a warning).
     sa.Column("confidence", sa.Float), sa.Column("doubts", Json),
+    sa.Column("reason", sa.String(16)),  # INPUT_UNREADABLE: why, in one word
 )
 
 pages = sa.Table(

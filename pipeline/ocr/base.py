@@ -9,13 +9,14 @@ from typing import Literal
 import numpy as np
 
 from models.page import Line, Word
+from pipeline.errors import DtpcError
 from pipeline.ocr.join import Glyph, join_lines
 
 BoxPx = tuple[int, int, int, int]  # x0, top, x1, bottom in pixels of the image given
 Mode = Literal["page", "block", "line"]
 
 
-class OcrError(RuntimeError):
+class OcrError(DtpcError, RuntimeError):
     """The engine failed on this image (timeout, crash, unreadable output): data, not a crash."""
 
 
