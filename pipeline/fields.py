@@ -485,8 +485,13 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
                 # The label was read and nothing after it: a cover line is large print, read reliably.
                 provenance = provenance.model_copy(update={"blank": True, "bbox": None})
             if key in ("applicant", "recommender"):
-                name = strip_form_notes(raw).strip(" ：:;；_＿，。、,.")
-                setattr(cover, key, sink.put(f"cover.{key}", FieldValue(normalise.clean_name(name), raw, provenance)))
+                name = normalise.clean_name(strip_form_notes(raw).strip(" ：:;；_＿，。、,."))
+                if key == "recommender" and provenance.source == "ocr":
+                    repaired = normalise.repair_department(name)
+                    if repaired != name:
+                        provenance = provenance.model_copy(update={"repaired_from": name})
+                    name = repaired
+                setattr(cover, key, sink.put(f"cover.{key}", FieldValue(name, raw, provenance)))
             elif key == "fill_date":
                 cover.fill_date = sink.put("cover.fill_date", FieldValue(normalise.parse_date(raw), raw, provenance))
             else:

@@ -606,3 +606,38 @@ def parse_industries(text: str | None) -> list[str]:
                 if canonical not in names:
                     names.append(canonical)
     return names
+
+
+# --- the recommending department ----------------------------------------------------
+
+# The notice goes to each province's 工业和信息化主管部门: a place, then 工业和信息化 or 经济和信息化,
+# then 厅, 局 or 委员会. The head and the suffix are few, so an OCR slip in them can be undone.
+_DEPARTMENT = re.compile(r"^(?P<place>.+?(?:省|市|自治区|兵团))(?P<kind>..)和信息化(?P<suffix>委员会|..?)$")
+_DEPARTMENT_KINDS = ("工业", "经济")
+_DEPARTMENT_SUFFIXES = ("厅", "局", "委员会", "委")
+# Characters OCR reads for 厅 and 局 (no department name ends in them).
+_SUFFIX_LOOKALIKES = {"斤": "厅", "庁": "厅", "厉": "厅", "厂": "厅", "广": "厅", "亍": "厅", "居": "局", "扃": "局"}
+
+
+def repair_department(name: str | None) -> str | None:
+    """A recommending department's name with one OCR slip in its fixed parts undone.
+
+    '浙江省经济和信息化斤' → '浙江省经济和信息化厅', '北京市经避和信息化局' → '北京市经济和信息化局'.
+    The place is never changed; a name that does not follow the pattern is returned as read.
+    """
+    if not name:
+        return name
+    match = _DEPARTMENT.match(name)
+    if match is None:
+        return name
+    kind, suffix = match.group("kind"), match.group("suffix")
+    if kind not in _DEPARTMENT_KINDS:
+        close = [k for k in _DEPARTMENT_KINDS if sum(a != b for a, b in zip(k, kind, strict=True)) == 1]
+        if len(close) != 1:
+            return name
+        kind = close[0]
+    if suffix not in _DEPARTMENT_SUFFIXES:
+        if suffix not in _SUFFIX_LOOKALIKES:
+            return name
+        suffix = _SUFFIX_LOOKALIKES[suffix]
+    return f"{match.group('place')}{kind}和信息化{suffix}"

@@ -24,6 +24,7 @@ from pipeline.normalise import (
     parse_int,
     parse_percent,
     parse_phone,
+    repair_department,
     repair_email,
 )
 
@@ -352,3 +353,17 @@ def test_valid_address_is_kept(user: str, domain: str) -> None:
 def test_two_possible_repairs_keep_the_reading() -> None:
     reading = repair_email("ab12©cd©qq.com")
     assert reading is not None and reading.repaired_from is None
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("浙江省经济和信息化斤", "浙江省经济和信息化厅"),
+    ("北京市经避和信息化局", "北京市经济和信息化局"),
+    ("上海市经济和信息化委员会", "上海市经济和信息化委员会"),
+    ("广西壮族自治区工业和信息化广", "广西壮族自治区工业和信息化厅"),
+    ("山东省工业和信息化厅", "山东省工业和信息化厅"),
+    ("宁波市经济和信息化局", "宁波市经济和信息化局"),
+    ("浙江省发展和改革委员会", "浙江省发展和改革委员会"),  # not a 信息化 department: as read
+    ("浙江省经营和信息化厅", "浙江省经济和信息化厅"),  # one slip from 经济 only
+])
+def test_a_recommending_departments_fixed_parts_are_repaired(read: str, name: str) -> None:
+    assert repair_department(read) == name
