@@ -8,6 +8,7 @@ weak readings.  A value that cannot be read stays None: the checks stage reports
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -42,6 +43,8 @@ from pipeline.tables.geometry import Cell, Frame
 from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
 from pipeline.tables.labels import label_end, label_score
 from pipeline.tables.values import FieldValue, provenance_of, round_box, second_opinion, separator_alternative
+
+log = logging.getLogger(__name__)
 
 # --- the basic-info form ----------------------------------------------------------------
 
@@ -115,6 +118,20 @@ def _field(value: Value, kind: str) -> FieldValue | None:
     return separator_alternative(field) if kind == "amount" else field
 
 
+# Far beyond anything a 促进中心 declares: a reading this large took another cell's digits (a phone
+# number in a count's place), so it is no reading of this figure at all.
+PLAUSIBLE_MAX = {"int": 1_000_000, "percent": 1_000.0, "amount": 100_000_000.0}
+
+
+def implausible_dropped(field: FieldValue, kind: str) -> FieldValue:
+    """A figure beyond `PLAUSIBLE_MAX` for its kind made null (its ink then asks a reviewer to look)."""
+    limit = PLAUSIBLE_MAX.get(kind)
+    if limit is None or not isinstance(field.value, int | float) or abs(field.value) <= limit:
+        return field
+    log.info("%s read as %s: beyond any plausible %s, dropped", field.raw, field.value, kind)
+    return FieldValue(None, field.raw, field.provenance)
+
+
 def with_blank(field: FieldValue, page: Page | None) -> FieldValue:
     """A value that could not be read, marked blank (no ink at its place) or not (ink the reader failed on)."""
     if field.value not in (None, []):
@@ -155,7 +172,7 @@ class FormReader:
         page = self.pages.get(value.page)
         read = self.second(page) if field is not None and page is not None else None
         field = field if read is None or field is None else second_opinion(field, kind, "万元", read)
-        return None if field is None else with_blank(field, page)
+        return None if field is None else with_blank(implausible_dropped(field, kind), page)
 
     def first(self, key: str) -> Found | None:
         return next((f for f in self.found if f.key == key), None)
@@ -459,6 +476,18 @@ def _reread_lines(page: Page, lines: list[list[Word]], engine: object | None, se
     return [list(cell.words) if cell.reread else line for cell, line in zip(read, lines, strict=True)]
 
 
+def _after_label(page: Page, line: Sequence[Word]) -> list[float] | None:
+    """Where a cover value stands when none was read: right of its label's line, to the page's text margin."""
+    if not line:
+        return None
+    right = max(w.bbox[2] for w in line)
+    top, bottom = min(w.bbox[1] for w in line), max(w.bbox[3] for w in line)
+    margin = page.width * 0.1
+    if right >= page.width - margin - 10:
+        return None
+    return round_box((right + 2, top - 2, page.width - margin, bottom + 2))
+
+
 def _cover_field(text: str, words: Sequence[Word], page: int) -> tuple[str, Provenance]:
     boxes = [w.bbox for w in words] or [(0.0, 0.0, 0.0, 0.0)]
     box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
@@ -476,14 +505,15 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
     cover = Cover()
     engine = ocr_engine(candidates, settings)
     for page in candidates:
-        values = _cover_lines(_reread_lines(page, lines_of(page.words), engine, settings))
+        lines = _reread_lines(page, lines_of(page.words), engine, settings)
+        values = _cover_lines(lines)
         if not values:
             continue
-        for key, (_, text, words) in values.items():
+        for key, (index, text, words) in values.items():
             raw, provenance = _cover_field(text, words, page.number)
             if not raw:
-                # The label was read and nothing after it: a cover line is large print, read reliably.
-                provenance = provenance.model_copy(update={"blank": True, "bbox": None})
+                place = _after_label(page, lines[index])
+                provenance = provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
             if key in ("applicant", "recommender"):
                 name = normalise.clean_name(strip_form_notes(raw).strip(" ：:;；_＿，。、,."))
                 if key == "recommender" and provenance.source == "ocr":

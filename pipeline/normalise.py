@@ -347,6 +347,12 @@ def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeRea
     code = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(text))
     if not code:
         return None
+    if len(code) > 18 and repair:
+        # A neighbouring cell's text run into the code ('…RYYRXD' + '100000' of 注册资本): exactly one
+        # valid 18-character stretch is the code.
+        inside = {code[i:i + 18] for i in range(len(code) - 17) if is_valid_credit_code(code[i:i + 18])}
+        if len(inside) == 1:
+            return CreditCodeReading(inside.pop(), True, repaired_from=code)
     if is_valid_credit_code(code) or not repair or len(code) != 18:
         return CreditCodeReading(code, is_valid_credit_code(code))
     suspects = [index for index in range(18) if _code_alternatives(code, index)]

@@ -179,3 +179,13 @@ def test_the_templates_notes_are_not_part_of_a_cover_value(read: str, value: str
     from pipeline.fields import strip_form_notes
 
     assert strip_form_notes(read) == value
+
+
+def test_a_figure_beyond_anything_plausible_is_no_reading() -> None:
+    from models import Provenance
+    from pipeline.fields import implausible_dropped
+    from pipeline.tables.values import FieldValue
+
+    phone_in_a_count = FieldValue(13034247800, "13034247800", Provenance(page=2))
+    assert implausible_dropped(phone_in_a_count, "int").value is None
+    assert implausible_dropped(FieldValue(12, "12家", Provenance(page=2)), "int").value == 12

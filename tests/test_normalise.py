@@ -367,3 +367,10 @@ def test_two_possible_repairs_keep_the_reading() -> None:
 ])
 def test_a_recommending_departments_fixed_parts_are_repaired(read: str, name: str) -> None:
     assert repair_department(read) == name
+
+
+def test_a_credit_code_with_a_neighbours_digits_run_in_keeps_its_one_valid_stretch() -> None:
+    reading = parse_credit_code("12441900MAWURYYRXD100000")  # 注册资本 1000.00 read into the code's cell
+    assert reading is not None and reading.value == "12441900MAWURYYRXD" and reading.valid
+    assert reading.repaired_from == "12441900MAWURYYRXD100000"
+    assert not parse_credit_code("12441900MAWURYYRXA100000").valid  # no valid stretch: kept as read
