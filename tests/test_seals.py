@@ -42,6 +42,9 @@ PARAGRAPH = "本单位郑重承诺，所提交的申报材料内容真实、准�
 class StubReader:
     """Stands in for the OCR line reader: reads nothing, so slots rest on position alone."""
 
+    def __init__(self, *engines: object, **named: object) -> None:
+        pass
+
     def read(self, strip: np.ndarray, text_share: float = 1.0) -> Reading:
         return Reading("", 0.0)
 
@@ -392,7 +395,9 @@ def test_unwrapped_strip_reads_as_the_name() -> None:
     bgr = np.asarray(paper)[..., ::-1].copy()
     found = detect_red(bgr, DPI)
     assert len(found) == 1
-    reading = LineReader().read(unwrap(red_mask(bgr), found[0].outline))
+    from pipeline.ocr import seal_engine
+
+    reading = LineReader(seal_engine(settings())).read(unwrap(red_mask(bgr), found[0].outline))
     assert similarity(DEPARTMENT, reading.text) >= 0.8, reading
     assert mm(44) > 0
 

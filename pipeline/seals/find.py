@@ -19,6 +19,7 @@ import numpy as np
 from models import BasicInfo, Cover, Provenance, Recommendation, Seal
 from models.page import Box, EmbeddedImage, Page
 from pipeline.config import Settings
+from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
 from pipeline.seals.detect import Candidate, detect_grey, detect_image, detect_red, ring_tone
 from pipeline.seals.geometry import Outline
@@ -131,7 +132,7 @@ class _Found:
 def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir: Path,
                settings: Settings) -> Extracted[SealFindings]:
     """Every seal in the document, the slots they fill, the signature verdict, with evidence crops."""
-    reader = LineReader()
+    reader = LineReader(seal_engine(settings), fallback=get_engine(settings, "tesseract"))
     images = _PageImages()
     units = units.with_departments(department_names([w.text for page in pages for w in page.words]))
     found: list[_Found] = []

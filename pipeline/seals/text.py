@@ -1,26 +1,27 @@
 """Reading a seal's name and deciding whose seal it is.
 
 The unwrapped strip is one line of text, so it goes straight to a line
-recogniser: RapidOCR's PP-OCR recognition model (shipped in its wheel) without
-its detector, which would upsample a thin strip to 736 px and take seconds.
-The recogniser's per-frame character probabilities are kept, so each unit
-that may have stamped is scored against them directly (`spotting`); where
-they are not available (Tesseract, the fallback where RapidOCR cannot load)
-the read text is matched instead: the share of a unit's characters found in
-order in it decides.
+recogniser (the seal engine of `pipeline.ocr`: RapidOCR's recogniser without
+its detector, which would upsample a thin strip to 736 px and take seconds).
+The recogniser's per-frame character probabilities (`OcrEngine.line_posteriors`)
+are kept, so each unit that may have stamped is scored against them directly
+(`spotting`); where they are not available (Tesseract, the fallback where
+RapidOCR cannot load) the read text is matched instead: the share of a unit's
+characters found in order in it decides.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-import threading
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
+from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
 from pipeline.seals.spotting import best_path, greedy_decode, spot
 
 log = logging.getLogger(__name__)
@@ -187,83 +188,52 @@ def readable_name(reading: Reading) -> str | None:
 
 
 class LineReader:
-    """Recognises one line of text in a strip; one model per process, loaded on first use."""
+    """Recognises one line of text in a strip through an OCR engine (`pipeline.ocr.seal_engine`).
 
-    _lock = threading.Lock()
-    _model: Any = None
-    _failed = False
+    With the engine's frame posteriors the reading keeps them for spotting; an engine without
+    them (Tesseract) gives its text alone. When the posterior engine fails to load or run, the
+    `fallback` engine reads the strips instead (logged once).
+    """
+
+    def __init__(self, engine: OcrEngine, fallback: OcrEngine | None = None) -> None:
+        self.engine = engine
+        self.fallback = fallback
+        self._broken = False
 
     def read(self, strip: np.ndarray, text_share: float = 1.0) -> Reading:
         """Read `strip`; the text is decoded from its first `text_share` (the rest is a wrapped repeat),
         the posteriors cover it all."""
-        model = self._load()
-        if model is not None:
+        if not self._broken:
             try:
-                return self._rapid(model, strip, text_share)
-            except Exception as error:  # onnxruntime raises its own types; fall back rather than fail
-                log.warning("seal strip recognition failed: %s", error)
-        return self._tesseract(strip)
-
-    @classmethod
-    def _load(cls) -> Any:
-        with cls._lock:
-            if cls._model is None and not cls._failed:
-                try:
-                    from rapidocr_onnxruntime import RapidOCR  # heavy; only processes that read seals
-
-                    cls._model = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
-                except Exception as error:
-                    log.warning("RapidOCR unavailable for seal text, using Tesseract: %s", error)
-                    cls._failed = True
-            return cls._model
+                posteriors = self.engine.line_posteriors(strip)
+            except OcrError as error:
+                log.warning("seal strip recognition failed (%s engine): %s", self.engine.name, error)
+                self._broken = self.fallback is not None
+                posteriors = None
+            if posteriors is not None:
+                return posterior_reading(posteriors, text_share)
+        return self._text_only(self.fallback if self._broken and self.fallback else self.engine, strip)
 
     @staticmethod
-    def _rapid(model: Any, strip: np.ndarray, text_share: float) -> Reading:
-        import cv2
-
-        bgr = cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR) if strip.ndim == 2 else strip
+    def _text_only(engine: OcrEngine, strip: np.ndarray) -> Reading:
         try:
-            return _posterior_reading(model, bgr, text_share)
-        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
-            # Another rapidocr version laid out differently: plain recognition still works.
-            log.debug("no recogniser posteriors (%s); reading text only", error)
-        result, _ = model(bgr, use_det=False, use_cls=False, use_rec=True)
-        if not result:
+            words = engine.read_region(strip, mode="line")
+        except OcrError as error:
+            log.warning("%s failed on a seal strip: %s", engine.name, error)
             return Reading("", 0.0)
-        return Reading(str(result[0][0]), float(result[0][1]))
-
-    @staticmethod
-    def _tesseract(strip: np.ndarray) -> Reading:
-        import pytesseract
-
-        try:
-            data = pytesseract.image_to_data(strip, lang="chi_sim", config="--psm 7",
-                                             output_type=pytesseract.Output.DICT, timeout=20)
-        except (RuntimeError, pytesseract.TesseractError) as error:
-            log.warning("tesseract failed on a seal strip: %s", error)
-            return Reading("", 0.0)
-        words = [(t, float(c)) for t, c in zip(data["text"], data["conf"], strict=True) if str(t).strip()]
         if not words:
             return Reading("", 0.0)
-        confidence = sum(c for _, c in words) / len(words) / 100.0
-        return Reading("".join(t for t, _ in words), max(0.0, confidence))
+        return Reading("".join(w.text for w in words), float(np.mean([w.confidence for w in words])))
 
 
-def _posterior_reading(model: Any, bgr: np.ndarray, text_share: float = 1.0) -> Reading:
-    """Run RapidOCR's recogniser as its own pipeline does, keeping the frame posteriors."""
-    rec = model.text_rec
-    _, height, width = rec.rec_image_shape
-    ratio = max(bgr.shape[1] / bgr.shape[0], width / height)
-    batch = rec.resize_norm_img(bgr, ratio)[np.newaxis].astype(np.float32)
-    posteriors = np.asarray(rec.session(batch)[0][0], dtype=np.float32)
-    characters = rec.postprocess_op.character
-    if posteriors.ndim != 2 or posteriors.shape[1] != len(characters):
-        raise ValueError(f"posteriors {posteriors.shape} do not fit {len(characters)} classes")
-    turn = max(1, round(len(posteriors) * text_share))
-    text, confidence = greedy_decode(posteriors[:turn], characters)
-    if turn < len(posteriors) and not looks_like_name(text):  # a ring's strip (wrapped), not flat text
-        text, confidence = _turn_ending_in_a_name(posteriors, characters, turn) or (text, confidence)
-    return Reading(text, confidence, posteriors, _alphabet(rec.postprocess_op))
+def posterior_reading(posteriors: LinePosteriors, text_share: float = 1.0) -> Reading:
+    """The strip's text (from its first `text_share`) and the posteriors it was decoded from."""
+    frames, characters = posteriors.frames, list(posteriors.characters)
+    turn = max(1, round(len(frames) * text_share))
+    text, confidence = greedy_decode(frames[:turn], characters)
+    if turn < len(frames) and not looks_like_name(text):  # a ring's strip (wrapped), not flat text
+        text, confidence = _turn_ending_in_a_name(frames, characters, turn) or (text, confidence)
+    return Reading(text, confidence, frames, _alphabet(posteriors.characters))
 
 
 # Where a name can be cut to end: the long legal forms only. `_ORGANISATION`'s one-character
@@ -293,11 +263,7 @@ def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: 
     return None
 
 
-_ALPHABETS: dict[int, dict[str, int]] = {}
-
-
-def _alphabet(decoder: Any) -> dict[str, int]:
-    """Character -> class index (blank is 0), built once per recogniser."""
-    if id(decoder) not in _ALPHABETS:
-        _ALPHABETS[id(decoder)] = {c: i for i, c in enumerate(decoder.character) if i > 0 and len(c) == 1}
-    return _ALPHABETS[id(decoder)]
+@functools.lru_cache(maxsize=4)
+def _alphabet(characters: tuple[str, ...]) -> dict[str, int]:
+    """Character -> class index (blank is 0), built once per recogniser's character list."""
+    return {c: i for i, c in enumerate(characters) if i > 0 and len(c) == 1}
