@@ -26,7 +26,9 @@ from pipeline.seals.spotting import best_path, greedy_decode, spot
 
 log = logging.getLogger(__name__)
 
-Owner = Literal["lead", "member", "recommender"]
+# "other": an organisation named somewhere in the document but not a unit of the package (a partner
+# in a table, the authority on a licence): its seal is read by name, and it fills no unit's slot.
+Owner = Literal["lead", "member", "recommender", "other"]
 # A reading matches a unit when this share of the unit's (core) characters
 # appear in order, and clearly better than the runner-up.
 MIN_MATCH = 0.6
@@ -39,12 +41,20 @@ MIN_SPOT_RATIO = 5.0
 # Reading accepted as the seal's text on its own (no unit matched) only when
 # the recogniser is this sure and it reads as a name.
 MIN_READ_CONFIDENCE = 0.9
+# A name found in the text whose distinctive part is this much a unit's is that unit misread.
+VARIANT_SHARE = 0.6
 MIN_NAME_CHARS = 5
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Legal-form words every company shares; matching on them alone says nothing about whose seal it is.
 _GENERIC = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
 _DEPARTMENT = re.compile(r"(省|市|自治区).{0,8}(工业和信息化|经济和信息化|经济信息化|工信|经信).{0,4}(厅|局|委员会|委)")
+
+
+# A name is aligned to a strip's posteriors only when this share of its characters is among the
+# `LIKELY_PER_FRAME` likeliest classes of some frame (spotting scores below 0.01 need far fewer).
+PLAUSIBLE_SHARE = 0.25
+LIKELY_PER_FRAME = 8
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,21 @@ class Reading:
         if self.posteriors is None or self.alphabet is None:
             return None
         labels = [self.alphabet[c] for c in cjk(name) if c in self.alphabet]
-        return spot(self.posteriors, labels) if labels else 0.0
+        if not labels or not self._plausible(labels):
+            return 0.0
+        return spot(self.posteriors, labels)
+
+    def _plausible(self, labels: list[int]) -> bool:
+        """Whether enough of a name's characters are among the recogniser's likelier guesses anywhere in
+        the strip to be worth aligning (a cheap filter: a document can name dozens of organisations)."""
+        return sum(label in self._likely for label in labels) >= PLAUSIBLE_SHARE * len(labels)
+
+    @functools.cached_property
+    def _likely(self) -> frozenset[int]:
+        if self.posteriors is None:
+            return frozenset()
+        top = np.argpartition(self.posteriors, -LIKELY_PER_FRAME, axis=1)[:, -LIKELY_PER_FRAME:]
+        return frozenset(int(k) for k in np.unique(top))
 
 
 
@@ -114,11 +138,23 @@ def match_unit(reading: Reading | str, candidates: list[tuple[str, Owner]]) -> M
 
     With the recogniser's posteriors, names are spotted in them; otherwise the
     read text is compared. Either way the best name must be good enough on its
-    own and clearly better than the best different name.
+    own and clearly better than the best different name. The package's units
+    are tried first on their own; other organisations named in the document
+    only when none of them matches, and then against the units as rivals (a
+    seal is far likelier a unit's, and every extra name is one more chance
+    for a poor reading to fit something).
     """
     if isinstance(reading, str):
         reading = Reading(reading, 1.0)
     names = [(name, owner) for name, owner in candidates if cjk(name)]
+    units: list[tuple[str, Owner]] = [(name, owner) for name, owner in names if owner != "other"]
+    match = _best_clear(reading, units)
+    if match is None and len(units) < len(names):
+        match = _best_clear(reading, names)
+    return match
+
+
+def _best_clear(reading: Reading, names: list[tuple[str, Owner]]) -> Match | None:
     spotted = [(reading.spot(name), name, owner) for name, owner in names]
     by_spotting = bool(spotted) and all(score is not None for score, _, _ in spotted)
     if by_spotting:
@@ -129,10 +165,17 @@ def match_unit(reading: Reading | str, candidates: list[tuple[str, Owner]]) -> M
         return None
     best, name, owner = scored[0]
     # Candidates naming one unit (the cover's applicant = the lead; a department found with and
-    # without a stray leading character) are not rivals.
-    rival = max((score for score, other, _ in scored[1:] if not _same_unit(name, other)), default=0.0)
+    # without a stray leading character, or with one character misread) are not rivals.
+    rival = max((score for score, other, _ in scored[1:] if not same_unit(name, other)), default=0.0)
     clear = best >= MIN_SPOT_RATIO * rival if by_spotting else best - rival >= MIN_MARGIN
     return Match(name, owner, round(best, 3)) if clear else None
+
+
+def variant_of(name: str, unit: str) -> bool:
+    """Whether `name` (found in OCR text) is most likely a misread or cut-off form of `unit`:
+    most of its distinctive part is in the unit's, in order."""
+    distinctive = core(name)
+    return bool(distinctive) and LCSseq.similarity(distinctive, core(unit)) >= VARIANT_SHARE * len(distinctive)
 
 
 _DEPARTMENT_SUFFIX = re.compile(r"(工业和信息化|经济和信息化|经济信息化)(厅|局|委员会)")
@@ -159,9 +202,46 @@ def department_names(texts: list[str], limit: int = 12) -> list[str]:
     return found
 
 
-def _same_unit(a: str, b: str) -> bool:
+# Greedy: "…集团有限公司" is one name, not "…集团" and a remainder.
+_ORGANISATION_NAME = re.compile(
+    r"[\u4e00-\u9fff]{2,26}(?:股份有限公司|有限责任公司|有限公司|集团|研究院|研究所|中心|大学|学院|协会|联合会|商会|"
+    r"管理局|委员会|厅|局)")
+# Characters that end a name's run in running text: the name is what follows them.
+_NAME_BREAK = re.compile(r"[^\u4e00-\u9fff]+|(?:甲方|乙方|单位名称|名称|单位|牵头|成员|盖章|公章|印章)(?=[\u4e00-\u9fff]{4})")
+
+
+def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
+    """Organisations named in the document (table cells, letters, licences), each once, in order.
+
+    Seals on a package are mostly its units', but partners in the appendix tables and the
+    authorities on attached licences stamp too; spotted against these names they read as
+    themselves rather than as nothing. A run of text is cut at punctuation and at a few
+    labels that commonly lead into a name (甲方, 单位名称 …), and each piece's organisation
+    names are kept.
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+    for text in texts:
+        for piece in _NAME_BREAK.split(text):
+            for hit in _ORGANISATION_NAME.finditer(piece):
+                name = hit.group()
+                if len(name) >= MIN_NAME_CHARS and name not in seen:
+                    seen.add(name)
+                    found.append(name)
+                    if len(found) >= limit:
+                        return found
+    return found
+
+
+def same_unit(a: str, b: str) -> bool:
+    """One unit named twice: the same characters, one name ending the other (a stray leading
+    character), or one character apart in a long name (an OCR slip where the name was read)."""
     a, b = cjk(a), cjk(b)
-    return a == b or (min(len(a), len(b)) >= 6 and (a.endswith(b) or b.endswith(a)))
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 6:
+        return False
+    return a.endswith(b) or b.endswith(a) or (len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1)
 
 
 _ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|大学|学院|协会|联合会|商会|中心|厅|局|委员会|办公室|所|院|社|厂)$")
