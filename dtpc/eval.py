@@ -33,6 +33,7 @@ from models import (
     ProductRow,
     ProviderRow,
     RecommendationRecord,
+    Seal,
     Source,
     TrainingRow,
     parse_record,
@@ -45,6 +46,7 @@ CHARS_TOLERANCE = 0.02
 _EPS = 1e-9
 TRUTH_SUFFIX = ".truth.json"
 WEAKEST_FIELDS = 10
+SEAL_IOU = 0.5  # a predicted seal's box over a truth seal's: the same stamp
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     name: tuple(model.model_fields)
@@ -202,6 +204,8 @@ class DocResult(BaseModel):
     field_errors: list[FieldError] = []
     tables: dict[str, TableScore] = {}
     seal_slots: dict[str, bool] = {}
+    # Truth seals read exactly: a predicted seal on the same page over it carries the truth's unit name.
+    seal_text: Rate = Rate()
     signature: bool | None = None
     chars: list[SectionChars] = []
     content_areas: PRF = PRF()
@@ -244,6 +248,7 @@ class Summary(BaseModel):
     table_cells: PRF
     seals: Rate
     seal_slots: dict[str, Rate]
+    seal_text: Rate = Rate()
     signatures: Rate
     chars_within2pct: Rate
     chars_sections: dict[str, CharsSummary]
@@ -449,6 +454,36 @@ def _seal_slots(truth: BaseModel, pred: BaseModel | None) -> dict[str, bool]:
     return {name: pred is not None and getattr(pred, name) == value for name, value in truth}
 
 
+def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
+    """Intersection over union of two (x0, top, x1, bottom) boxes."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    inter = width * height
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def seal_text_rate(truth: Sequence[Seal], pred: Sequence[Seal] | None) -> Rate:
+    """Truth seals with a name read exactly: a predicted seal on the same page overlapping it
+    (IoU >= `SEAL_IOU`) whose text equals the truth's. Each predicted seal counts for one truth seal
+    (the best-overlapping one first), so one reading cannot stand for two stamps."""
+    rate = Rate()
+    used: set[int] = set()
+    for seal in truth:
+        if not seal.text:
+            continue
+        matches = [(box_iou(seal.bbox, other.bbox), i) for i, other in enumerate(pred or ())
+                   if i not in used and other.page == seal.page and other.text is not None
+                   and same(other.text, seal.text)]
+        best = max((m for m in matches if m[0] >= SEAL_IOU), default=None)
+        if best is not None:
+            used.add(best[1])
+        rate.add(best is not None)
+    return rate
+
+
 def _page_roles(truth: Source, pred: Source | None) -> Rate:
     predicted = {page.page: page.role for page in pred.pages} if pred else {}
     rate = Rate()
@@ -467,6 +502,7 @@ def score_document(doc_id: str, truth: Truth, pred: Prediction | None) -> DocRes
         id=doc_id, file=Path(truth.source.file).name, doc_type=truth.doc_type,
         kind=None if kind is None else str(kind),
         seal_slots=_seal_slots(truth.seal_slots, pred.seal_slots if pred else None),
+        seal_text=seal_text_rate(truth.seals, pred.seals if pred else None),
         checks=check_prf(truth.expected_checks, pred.checks if pred else None),
         page_roles=_page_roles(truth.source, pred.source if pred else None),
         page_count_ok=pred is not None and pred.source.page_count == truth.source.page_count,
@@ -556,6 +592,7 @@ def summarise(docs: Sequence[DocResult]) -> Summary:
         table_cells=sum((table.cells for table in tables.values()), PRF()),
         seals=sum(slots.values(), Rate()),
         seal_slots=slots,
+        seal_text=sum((doc.seal_text for doc in docs), Rate()),
         signatures=_flag_rate(doc.signature for doc in docs if doc.signature is not None),
         chars_within2pct=_flag_rate(section.within for section in sections),
         chars_sections=_chars_summaries(sections),
@@ -684,7 +721,8 @@ def _section_tables(s: Summary) -> list[str]:
 
 
 def _section_seals(s: Summary) -> list[str]:
-    lines = ["", f"== seal slots: {_rate(s.seals)}   signatures: {_rate(s.signatures)}"]
+    lines = ["", f"== seal slots: {_rate(s.seals)}   seal text exact: {_rate(s.seal_text)}   "
+                 f"signatures: {_rate(s.signatures)}"]
     return lines + [f"  {slot:<22} {_rate(rate)}" for slot, rate in s.seal_slots.items()]
 
 

@@ -95,6 +95,10 @@ class Settings(BaseModel):
         default=DEFAULT_DET, description="RapidOCR text detector; ppocrv6-small: fewer misreads, ~1.4x the page time (docs/reading.md)"
     )
     rapid_rec: RecName = Field(default=DEFAULT_REC, description="RapidOCR text recogniser (pipeline.ocr.weights; docs/reading.md)")
+    seal_rec: RecName = Field(
+        default="ppocrv4",
+        description="recogniser that reads seal names: their spotting was tuned on PP-OCRv4's posteriors (docs/reading.md)",
+    )
     rapid_fused: bool = Field(
         default=True, description="RapidOCR det/rec with element-wise chains fused (same output, ~25% less CPU; docs/reading.md)"
     )

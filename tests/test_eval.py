@@ -17,6 +17,7 @@ from models import (
     ExpectedCheck,
     PlanSection,
     RecommendationRecord,
+    Seal,
     record_json,
 )
 from models.record import ApplicationTruth, RecommendationTruth
@@ -336,3 +337,28 @@ def test_low_confidence_findings_do_not_count_against_checks() -> None:
                        [Check(code="SEAL_MISSING", severity="error", where="commitment"),
                         Check(code="LOW_CONFIDENCE", severity="info", where="cover.phone")])
     assert set(scores) == {"SEAL_MISSING"} and scores["SEAL_MISSING"].fp == 0
+
+
+def test_seal_text_counts_truth_seals_read_exactly_where_they_are(tmp_path: Path) -> None:
+    """A seal's name counts once, on its page and over its box; misread, elsewhere or unread seals don't."""
+    truth = application_truth()
+    name = "杭州智造服务有限公司"
+    truth.seals = [Seal(page=1, bbox=[300, 400, 410, 510], text=name),
+                   Seal(page=1, bbox=[240, 480, 350, 590], text="浙江省经济和信息化厅"),
+                   Seal(page=4, bbox=[380, 590, 490, 700], text=name),
+                   Seal(page=4, bbox=[100, 590, 210, 700], text=name)]
+    pred = perfect_prediction(truth)
+    pred["seals"] = [
+        {"page": 1, "bbox": [302, 398, 412, 508], "text": "杭州智造服务 有限公司"},  # read (spaces normalised)
+        {"page": 1, "bbox": [240, 480, 350, 590], "text": "浙江省经济和信息化"},  # misread
+        {"page": 3, "bbox": [380, 590, 490, 700], "text": name},  # right name, wrong page
+        {"page": 4, "bbox": [105, 595, 215, 705], "text": name},  # the second of page 4's seals
+    ]
+    report = run(tmp_path, (truth, pred))
+    assert (report.summary.seal_text.correct, report.summary.seal_text.total) == (2, 4)
+    assert report.documents[0].seal_text.value == 0.5
+    assert "seal text exact: 0.500 (2/4)" in format_report(report)
+    # One reading cannot stand for two stamps of the same name.
+    pred["seals"] = [{"page": 4, "bbox": [380, 590, 490, 700], "text": name}]
+    truth.seals[3] = Seal(page=4, bbox=[390, 600, 500, 710], text=name)
+    assert run(tmp_path / "again", (truth, pred)).summary.seal_text.correct == 1

@@ -14,7 +14,16 @@ from PIL import Image, ImageDraw
 from bench.synth import cjk_font
 from models.page import Line
 from pipeline.config import DEFAULT_DET, DEFAULT_REC, Settings
-from pipeline.ocr import CachedEngine, Glyph, OcrEngine, OcrError, TesseractEngine, join_line, sort_words
+from pipeline.ocr import (
+    CachedEngine,
+    Glyph,
+    LinePosteriors,
+    OcrEngine,
+    OcrError,
+    TesseractEngine,
+    join_line,
+    sort_words,
+)
 from pipeline.ocr.base import Mode
 from pipeline.ocr.rapid import result_to_lines
 from pipeline.ocr.tesseract import parse_tsv, tsv_to_lines
@@ -170,6 +179,68 @@ def test_cache_survives_a_damaged_entry(tmp_path: Path) -> None:
         entry.write_text("{not json", encoding="utf-8")
     assert cached.read_region(image, dpi=72)[0].text == "真实"
     assert engine.calls == 2
+
+
+class PosteriorEngine(CountingEngine):
+    """A fake CTC line recogniser: fixed frame posteriors for "真实" over blank, 真, 实, 性."""
+
+    name = "posterior"
+    characters = ("blank", "真", "实", "性")
+
+    def line_posteriors(self, strip: np.ndarray) -> LinePosteriors:
+        self.calls += 1
+        frames = np.full((6, 4), 1e-8, np.float32)
+        for t, k in enumerate([0, 1, 1, 0, 2, 0]):
+            frames[t, k] = 0.97
+        frames[1, 3] = 0.02  # 性 a runner-up on one frame: kept by the cache
+        return LinePosteriors(frames, self.characters)
+
+
+def test_cache_keeps_line_posteriors_as_spotting_sees_them(tmp_path: Path) -> None:
+    from pipeline.seals.spotting import FLOOR, spot
+
+    engine = PosteriorEngine()
+    cached = CachedEngine(engine, tmp_path)
+    strip = np.full((48, 200), 255, np.uint8)
+    fresh = cached.line_posteriors(strip)
+    again = cached.line_posteriors(strip)
+    assert engine.calls == 1, "the second read must be served from the cache"
+    assert fresh is not None and again is not None and again.characters == engine.characters
+    # Below the spotting floor a probability is stored as 0: the same once floored.
+    assert np.allclose(np.maximum(again.frames, FLOOR), np.maximum(fresh.frames, FLOOR))
+    assert spot(again.frames, [1, 2]) == pytest.approx(spot(fresh.frames, [1, 2]))
+    assert CachedEngine(CountingEngine(), tmp_path).line_posteriors(strip) is None, "no posteriors: none cached"
+
+
+def test_posteriors_that_do_not_fit_the_alphabet_are_an_ocr_error() -> None:
+    with pytest.raises(OcrError):
+        LinePosteriors(np.zeros((5, 3), np.float32), ("blank", "真"))
+
+
+def test_seal_reader_reads_through_the_engine_and_falls_back_to_text() -> None:
+    from pipeline.seals.text import LineReader
+
+    strip = np.full((48, 200), 255, np.uint8)
+    reading = LineReader(PosteriorEngine()).read(strip)
+    assert reading.text == "真实" and reading.spot("真实") == pytest.approx(1.0)
+
+    class Broken(PosteriorEngine):
+        def line_posteriors(self, strip: np.ndarray) -> LinePosteriors:
+            raise OcrError("model missing")
+
+    fallback = CountingEngine()
+    reader = LineReader(Broken(), fallback=fallback)
+    assert [reader.read(strip).text for _ in range(2)] == ["真实", "真实"]
+    assert fallback.calls == 2 and reader.read(strip).posteriors is None
+
+
+def test_seal_engine_is_the_registry_s_rapidocr_with_the_seal_recogniser(tmp_path: Path) -> None:
+    from pipeline.ocr import RapidOcrEngine, seal_engine
+
+    engine = seal_engine(Settings(cache_dir=tmp_path, engine="tesseract", rapid_rec="ppocrv6-tiny"))
+    assert isinstance(engine, CachedEngine) and isinstance(engine.engine, RapidOcrEngine)
+    assert engine.engine.rec == "ppocrv4" and engine.engine.fused
+    assert seal_engine(Settings(cache_dir=None, seal_rec="ppocrv6-tiny")).params()["rec"] != engine.params()["rec"]
 
 
 def test_engine_failure_becomes_a_page_error(tmp_path: Path) -> None:

@@ -42,6 +42,9 @@ PARAGRAPH = "本单位郑重承诺，所提交的申报材料内容真实、准�
 class StubReader:
     """Stands in for the OCR line reader: reads nothing, so slots rest on position alone."""
 
+    def __init__(self, *engines: object, **named: object) -> None:
+        pass
+
     def read(self, strip: np.ndarray, text_share: float = 1.0) -> Reading:
         return Reading("", 0.0)
 
@@ -392,7 +395,9 @@ def test_unwrapped_strip_reads_as_the_name() -> None:
     bgr = np.asarray(paper)[..., ::-1].copy()
     found = detect_red(bgr, DPI)
     assert len(found) == 1
-    reading = LineReader().read(unwrap(red_mask(bgr), found[0].outline))
+    from pipeline.ocr import seal_engine
+
+    reading = LineReader(seal_engine(settings())).read(unwrap(red_mask(bgr), found[0].outline))
     assert similarity(DEPARTMENT, reading.text) >= 0.8, reading
     assert mm(44) > 0
 
@@ -437,3 +442,104 @@ def test_a_ring_read_from_the_wrong_gap_is_turned_to_end_with_the_name() -> None
     assert _turn_ending_in_a_name(_posteriors(whole, alphabet), alphabet, 4 * len(whole)) is None
     no_name = "无锡监云自动化"  # nothing to end on: left as read
     assert _turn_ending_in_a_name(_posteriors(no_name, alphabet), alphabet, 4 * len(no_name)) is None
+
+
+# --- reading hard seals: document names, misread rivals, hypotheses ---------------------------
+
+
+def test_organisations_named_in_the_document_are_found_whole() -> None:
+    from pipeline.seals.text import organisation_names
+
+    texts = ["甲方：台州瑞隆数据技术股份有限公司（盖章）", "北京启华工业技术集团有限公司", "注：申报单位须在本页加盖公章。",
+             "联合体成员单位：国家工业信息安全发展研究中心、台州卓睿制药有限公司", "台州瑞隆数据技术股份有限公司"]
+    assert organisation_names(texts) == ["台州瑞隆数据技术股份有限公司", "北京启华工业技术集团有限公司",
+                                         "国家工业信息安全发展研究中心", "台州卓睿制药有限公司"]
+
+
+def _spotting_reading(read: str, names: list[str]) -> Reading:
+    """A reading whose posteriors say `read`, confidently, over an alphabet covering `names`."""
+    alphabet = ["blank", *sorted(set(read).union(*names))]
+    return Reading(read, 0.9, _posteriors(read, alphabet), {c: i for i, c in enumerate(alphabet) if i})
+
+
+def test_a_misread_copy_of_a_unit_s_name_is_no_rival_to_it() -> None:
+    """The cover's recommender read as 浙江省经济和信息化斤 and the letter's 浙江省经济和信息化厅 name one
+    department: the seal's clear 厅 picks the right spelling instead of leaving the seal unread."""
+    misread = "浙江省经济和信息化斤"
+    units = SealUnits(lead=LEAD, recommender=misread, applicant=LEAD).with_departments([DEPARTMENT])
+    reading = _spotting_reading(DEPARTMENT, [LEAD, misread])
+    match = match_unit(reading, units.candidates())
+    assert match is not None and (match.name, match.owner) == (DEPARTMENT, "recommender")
+
+
+def test_other_organisations_in_the_document_are_read_after_the_units() -> None:
+    partner = "台州卓睿制药有限公司"
+    units = SealUnits(lead=LEAD, members=(MEMBER,), applicant=LEAD).with_others(
+        [partner, "州智造数字科技有限公司"])  # the second: the lead's name cut off in OCR text
+    assert [name for name, owner in units.candidates() if owner == "other"] == [partner]
+    match = match_unit(_spotting_reading(partner, [LEAD, MEMBER]), units.candidates())
+    assert match is not None and (match.name, match.owner) == (partner, "other")
+    lead = match_unit(_spotting_reading(LEAD, [partner, MEMBER]), units.candidates())
+    assert lead is not None and lead.owner == "lead"
+
+
+def test_a_ring_pushed_off_its_circle_is_refitted() -> None:
+    from pipeline.seals.read import refit_circle
+
+    ink = np.zeros((300, 300), np.uint8)
+    cv2.circle(ink, (150, 150), 110, 255, 5)
+    detected = Outline("oval", 142.0, 156.0, 128.0, 100.0)  # pulled into an oval by print crossing the ring
+    circle = refit_circle(ink, detected)
+    assert circle is not None and circle.shape == "round"
+    assert abs(circle.cx - 150) <= 3 and abs(circle.cy - 150) <= 3 and 108 <= circle.a <= 118
+    assert refit_circle(ink, Outline("round", 150.0, 150.0, 113.0, 113.0)) is None, "a good fit is kept"
+
+
+def test_a_dithered_scan_is_told_apart_and_gets_its_tones_back() -> None:
+    from pipeline.seals.ink import dedither, is_bilevel
+
+    grey = np.full((200, 200), 250, np.uint8)
+    cv2.circle(grey, (100, 100), 70, 140, 6)  # a mid-grey ring: seal ink on a grey scan
+    rng = np.random.default_rng(3)
+    dithered = np.where(rng.uniform(0, 255, grey.shape) < grey, 255, 0).astype(np.uint8)
+    assert is_bilevel(dithered) and not is_bilevel(grey)
+    smooth = dedither(dithered, DPI / 25.4)
+    assert 90 <= int(smooth[100, 30]) <= 190 and int(smooth[100, 100]) >= 230
+
+
+def _hard_page(name: str, dpi: float, rotation: float, *, faded: float, colour: tuple[int, int, int],
+               rules: bool = False) -> SynthPage:
+    """A seal stamped over a block of 12 pt print (with ruled lines under it when `rules`)."""
+    page = SynthPage(dpi=dpi)
+    for i in range(14):
+        page.text(PARAGRAPH, 20, 160 + i * 7.0, 12)
+        if rules:
+            page.rule(20, 160 + i * 7.0 + 6.2, 190)
+    seal = round_seal(name, rotation=rotation, dpi=dpi, colour=colour)
+    page.stamp(fade(seal, faded) if faded else seal, 110, 190)
+    return page
+
+
+def _dither(path: Path) -> None:
+    Image.open(path).convert("L").convert("1").convert("L").save(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["grey-150-over-ruled-print", "dithered-300", "pale-colour-150"])
+def test_hard_seals_are_read(tmp_path: Path, case: str) -> None:
+    """Seals the first reading misses: a faded seal over ruled print on a 150 dpi grey scan, a 1-bit
+    dithered 300 dpi scan, pale ink on a 150 dpi colour scan. Read through the other hypotheses."""
+    names = ["杭州智造数字科技有限公司", "宁波甬江智能装备股份有限公司", "温州瓯海精密机械有限公司", "嘉兴南湖新材料研究院"]
+    units = SealUnits(lead=names[0], members=tuple(names[1:]), recommender=DEPARTMENT, applicant=names[0])
+    if case == "grey-150-over-ruled-print":
+        name, page = names[2], _hard_page(names[2], 150, 160.0, faded=0.4, colour=(225, 90, 90), rules=True)
+        saved = page.save(tmp_path / "p.png", grey=True, noise=3)
+    elif case == "dithered-300":
+        name, page = names[0], _hard_page(names[0], 300, -20.0, faded=0.0, colour=(205, 32, 40))
+        saved = page.save(tmp_path / "p.png", grey=True)
+        _dither(tmp_path / "p.png")
+    else:
+        name, page = names[1], _hard_page(names[1], 150, 35.0, faded=0.65, colour=(230, 110, 120))
+        saved = page.save(tmp_path / "p.png", noise=4)
+    result = find_seals([saved], units, "application", tmp_path / "e", settings())
+    assert [s.text for s in result.value.seals] == [name]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.config import Settings
-from pipeline.ocr.base import BoxPx, OcrEngine, OcrError
+from pipeline.config import RecName, Settings
+from pipeline.ocr.base import BoxPx, LinePosteriors, OcrEngine, OcrError
 from pipeline.ocr.cache import CachedEngine
 from pipeline.ocr.join import Glyph, join_line, join_lines, sort_words
 from pipeline.ocr.rapid import RapidOcrEngine
@@ -13,6 +13,7 @@ __all__ = [
     "BoxPx",
     "CachedEngine",
     "Glyph",
+    "LinePosteriors",
     "OcrEngine",
     "OcrError",
     "RapidOcrEngine",
@@ -20,12 +21,14 @@ __all__ = [
     "get_engine",
     "join_line",
     "join_lines",
+    "seal_engine",
     "sort_words",
 ]
 
 
-def get_engine(settings: Settings, name: str | None = None, cached: bool = True) -> OcrEngine:
-    """The engine named by `settings.engine` (or `name`), wrapped in the disk cache when one is set."""
+def get_engine(settings: Settings, name: str | None = None, cached: bool = True, rec: RecName | None = None) -> OcrEngine:
+    """The engine named by `settings.engine` (or `name`), wrapped in the disk cache when one is set;
+    `rec` chooses RapidOCR's recogniser instead of `settings.rapid_rec`."""
     chosen = name or settings.engine
     engine: OcrEngine
     if chosen == "tesseract":
@@ -33,10 +36,17 @@ def get_engine(settings: Settings, name: str | None = None, cached: bool = True)
         engine = TesseractEngine(lang=settings.tesseract_lang, timeout_s=0.8 * settings.page_timeout_s)
     elif chosen == "rapidocr":
         engine = RapidOcrEngine(
-            fused=settings.rapid_fused, model_dir=settings.cache_dir, det=settings.rapid_det, rec=settings.rapid_rec
+            fused=settings.rapid_fused, model_dir=settings.cache_dir, det=settings.rapid_det,
+            rec=rec or settings.rapid_rec
         )
     else:
         raise ValueError(f"unknown OCR engine {chosen!r}")
     if cached and settings.cache_dir is not None:
         return CachedEngine(engine, settings.cache_dir)
     return engine
+
+
+def seal_engine(settings: Settings, cached: bool = True) -> OcrEngine:
+    """The engine that reads seal names: RapidOCR with `settings.seal_rec`, whose frame posteriors
+    the unit names are spotted in (`pipeline.seals.text`), whatever engine reads the pages."""
+    return get_engine(settings, "rapidocr", cached, rec=settings.seal_rec)

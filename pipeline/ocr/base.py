@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -18,6 +19,23 @@ Mode = Literal["page", "block", "line"]
 
 class OcrError(DtpcError, RuntimeError):
     """The engine failed on this image (timeout, crash, unreadable output): data, not a crash."""
+
+
+@dataclass(frozen=True)
+class LinePosteriors:
+    """What a CTC line recogniser saw in a one-line strip: per frame, the probability of each class.
+
+    For callers that score known words against the strip (keyword spotting) rather than take
+    the best reading: `frames` is (frames x classes) with class 0 the CTC blank, `characters`
+    the character of each class (index 0 a placeholder for the blank).
+    """
+
+    frames: np.ndarray = field(repr=False, compare=False)
+    characters: tuple[str, ...] = field(repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.frames.ndim != 2 or self.frames.shape[1] != len(self.characters):
+            raise OcrError(f"posteriors {self.frames.shape} do not fit {len(self.characters)} classes")
 
 
 class OcrEngine(abc.ABC):
@@ -36,6 +54,11 @@ class OcrEngine(abc.ABC):
         `mode` is "page" for a whole page (layout analysis needed), "block" for a region
         such as a table cell, "line" for a strip holding one line of text.
         """
+
+    def line_posteriors(self, strip: np.ndarray) -> LinePosteriors | None:
+        """The recogniser's frame posteriors for `strip` (one line of text, grey or BGR uint8), or None
+        from an engine that has none (Tesseract). Raises OcrError when the engine fails on it."""
+        return None
 
     def read_region(
         self,

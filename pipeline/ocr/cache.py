@@ -15,10 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from models.page import Line, Word
-from pipeline.ocr.base import BoxPx, Mode, OcrEngine
+from pipeline.ocr.base import BoxPx, LinePosteriors, Mode, OcrEngine, OcrError
 from pipeline.ocr.join import Glyph
 
 CACHE_VERSION = 1
+# Posteriors below this are stored as 0: word spotting floors probabilities here anyway
+# (`pipeline.seals.spotting.FLOOR`), so a cached strip scores as a fresh one.
+POSTERIOR_FLOOR = 1e-6
 
 
 def image_digest(image: np.ndarray) -> str:
@@ -53,6 +56,21 @@ class CachedEngine(OcrEngine):
             default=str,
         )
         return hashlib.blake2b((image_digest(image) + recipe).encode(), digest_size=20).hexdigest()
+
+    def line_posteriors(self, strip: np.ndarray) -> LinePosteriors | None:
+        """The wrapped engine's posteriors, kept on disk sparse (only classes above `POSTERIOR_FLOOR`)."""
+        recipe = json.dumps([CACHE_VERSION, self.name, self.params(), "posteriors"], sort_keys=True, default=str)
+        key = hashlib.blake2b((image_digest(strip) + recipe).encode(), digest_size=20).hexdigest()
+        path = self.directory / key[:2] / f"{key}.npz"
+        alphabet_path = self.directory / f"alphabet-{hashlib.blake2b(recipe.encode(), digest_size=10).hexdigest()}.json"
+        cached = _load_posteriors(path, alphabet_path)
+        if cached is not None:
+            return cached
+        self.calls += 1
+        posteriors = self.engine.line_posteriors(strip)
+        if posteriors is not None:
+            _store_posteriors(path, alphabet_path, posteriors)
+        return posteriors
 
     def read_region(
         self,
@@ -91,3 +109,34 @@ def _store(path: Path, words: list[Word]) -> None:
         temp.replace(path)
     except OSError:
         pass  # a read-only or full cache directory must not fail the page
+
+
+def _load_posteriors(path: Path, alphabet_path: Path) -> LinePosteriors | None:
+    try:
+        characters = tuple(json.loads(alphabet_path.read_text(encoding="utf-8")))
+        with np.load(path) as stored:
+            frames = np.zeros((int(stored["frames"]), len(characters)), np.float32)
+            frames[stored["rows"], stored["classes"]] = stored["values"]
+        return LinePosteriors(frames, characters)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, OcrError):
+        return None  # absent or damaged entry: read again
+
+
+def _store_posteriors(path: Path, alphabet_path: Path, posteriors: LinePosteriors) -> None:
+    rows, classes = np.nonzero(posteriors.frames >= POSTERIOR_FLOOR)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not alphabet_path.exists():
+            _atomic_write(alphabet_path, json.dumps(list(posteriors.characters), ensure_ascii=False).encode())
+        temp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez_compressed(temp, frames=len(posteriors.frames), rows=rows.astype(np.uint16),
+                            classes=classes.astype(np.uint16), values=posteriors.frames[rows, classes])
+        temp.replace(path)
+    except OSError:
+        pass  # a read-only or full cache directory must not fail the page
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temp = path.with_suffix(f".{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    temp.replace(path)

@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 
 from pipeline.config import DEFAULT_DET, DEFAULT_REC
-from pipeline.ocr.base import Mode, OcrEngine, OcrError
+from pipeline.ocr.base import LinePosteriors, Mode, OcrEngine, OcrError
 from pipeline.ocr.fuse import FUSE_VERSION, fused_model
 from pipeline.ocr.join import Glyph
 from pipeline.ocr.weights import detector, recogniser
@@ -301,6 +301,23 @@ class RapidOcrEngine(OcrEngine):
             return result_to_lines(self.read_page(model, bgr))
         except Exception as error:  # onnxruntime raises its own types; any failure is this image's
             raise OcrError(f"rapidocr failed: {error}") from error
+
+    def line_posteriors(self, strip: np.ndarray) -> LinePosteriors:
+        """The recogniser's frame posteriors for a one-line strip, fed as RapidOCR feeds a line
+        without detection (the whole strip, at least the model's nominal width, no pieces: a
+        caller spotting words wants one alignment over the whole strip)."""
+        bgr = cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR) if strip.ndim == 2 else strip
+        model = _model(self.det_side, self.fused, self.model_dir, self.det, self.rec)
+        try:
+            recogniser = model.text_rec
+            _, height, width = recogniser.rec_image_shape
+            ratio = max(bgr.shape[1] / bgr.shape[0], width / height)
+            batch = recogniser.resize_norm_img(bgr, ratio)[np.newaxis].astype(np.float32)
+            frames = np.asarray(recogniser.session(batch)[0][0], dtype=np.float32)
+            characters = tuple(str(c) for c in recogniser.postprocess_op.character)
+        except Exception as error:  # onnxruntime raises its own types; any failure is this strip's
+            raise OcrError(f"rapidocr line recognition failed: {error}") from error
+        return LinePosteriors(frames, characters)
 
     def read_page(self, model: Any, bgr: np.ndarray) -> list[list[Any]]:
         """RapidOCR's page result (`[box, text, score, word_boxes, words, word_scores]` items),

@@ -19,10 +19,12 @@ import numpy as np
 from models import BasicInfo, Cover, Provenance, Recommendation, Seal
 from models.page import Box, EmbeddedImage, Page
 from pipeline.config import Settings
+from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
-from pipeline.seals.detect import Candidate, detect_grey, detect_image, detect_red, ring_tone
+from pipeline.seals.detect import MM_PER_INCH, detect_grey, detect_image, detect_red
 from pipeline.seals.geometry import Outline
-from pipeline.seals.ink import is_grey, load_colour, paper_level, red_mask, red_strength
+from pipeline.seals.ink import is_grey, load_colour, red_strength
+from pipeline.seals.read import SealText, read_ink, read_seal
 from pipeline.seals.signature import SignatureFinding, find_signature
 from pipeline.seals.slots import PageSeal, assign_slots, mismatch_checks, slot_names, slot_values
 from pipeline.seals.text import (
@@ -34,15 +36,14 @@ from pipeline.seals.text import (
     department_names,
     looks_like_department,
     match_unit,
+    organisation_names,
+    variant_of,
 )
-from pipeline.seals.unwrap import unwrap
 
 log = logging.getLogger(__name__)
 
 DocType = Literal["application", "recommendation"]
 CROP_MARGIN = 0.08  # of the seal's size, around its box in the evidence crop
-# The unrolled ring runs on this share past a full turn, so a name is whole in it wherever it starts.
-WRAP = 0.7
 # A department's seal named by its reading alone (no department named anywhere in the document).
 DEPARTMENT_READ_CONFIDENCE = 0.8
 
@@ -73,6 +74,13 @@ class SealUnits:
     def with_departments(self, names: list[str]) -> SealUnits:
         return replace(self, departments=tuple(n for n in names if n not in self.departments))
 
+    # Other organisations named in the document (partners in tables, licence authorities): their seals
+    # are read by name too, as "other" (no unit's slot).
+    others: tuple[str, ...] = ()
+
+    def with_others(self, names: list[str]) -> SealUnits:
+        return replace(self, others=tuple(n for n in names if n not in self.others))
+
     def candidates(self) -> list[tuple[str, Owner]]:
         named: list[tuple[str | None, Owner]] = [(self.lead, "lead"), (self.applicant, "lead"),
                                                  (self.recommender, "recommender")]
@@ -84,6 +92,9 @@ class SealUnits:
             if name and cjk(name) and name not in seen:
                 seen.add(name)
                 unique.append((name, owner))
+        # A unit's own name found in the text (misread, or cut off) stays the unit's.
+        unique += [(name, "other") for name in self.others
+                   if name not in seen and not any(variant_of(name, known) for known in seen)]
         return unique
 
     def expected(self) -> dict[Owner, list[str]]:
@@ -131,9 +142,10 @@ class _Found:
 def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir: Path,
                settings: Settings) -> Extracted[SealFindings]:
     """Every seal in the document, the slots they fill, the signature verdict, with evidence crops."""
-    reader = LineReader()
+    reader = LineReader(seal_engine(settings), fallback=get_engine(settings, "tesseract"))
     images = _PageImages()
-    units = units.with_departments(department_names([w.text for page in pages for w in page.words]))
+    texts = [w.text for page in pages for w in page.words]
+    units = units.with_departments(department_names(texts)).with_others(organisation_names(texts))
     found: list[_Found] = []
     for page in pages:
         # Blank pages are looked at too: a page holding nothing but a faint grey seal can pass for blank.
@@ -185,23 +197,10 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, bgr: np.ndarra
         # A picture already counted (an electronic seal drawn into the page image) is not a second seal.
         if any(_same_place(bbox, f.seal.bbox) for f in found):
             continue
-        reading = _read(_seal_patch(bgr, grey, cand), reader)
-        seal = PageSeal(page.number, bbox, cand.shape, cand.confidence, reading, _identify(reading, units))
+        read = read_seal(bgr, grey, cand, reader, lambda reading: _identify(reading, units), page.dpi / MM_PER_INCH)
+        seal = PageSeal(page.number, bbox, cand.shape, cand.confidence, read.reading, read.match)
         found.append(_Found(seal, cand.outline, bgr, cand.outline))
     return found
-
-
-def _seal_patch(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate) -> tuple[np.ndarray, Candidate]:
-    """The seal's ink mask cut out around it, and the candidate in the cut-out's pixels."""
-    x0, y0, x1, y1 = cand.outline.box()
-    pad = 0.1 * max(x1 - x0, y1 - y0)
-    left, top = max(0, int(x0 - pad)), max(0, int(y0 - pad))
-    right, bottom = min(bgr.shape[1], int(x1 + pad) + 1), min(bgr.shape[0], int(y1 + pad) + 1)
-    local = Candidate(cand.outline.scaled(1.0, -left, -top), cand.confidence, cand.source, cand.coverage)
-    patch = bgr[top:bottom, left:right]
-    if grey is None:
-        return _colour_seal_ink(patch, local.outline), local
-    return _grey_seal_ink(grey[top:bottom, left:right], local.outline), local
 
 
 def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: LineReader) -> _Found | None:
@@ -216,8 +215,9 @@ def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: Line
     sx, sy = (x1 - x0) / pixels.shape[1], (bottom - top) / pixels.shape[0]
     px0, py0, px1, py1 = cand.outline.box()
     bbox = (x0 + px0 * sx, top + py0 * sy, x0 + px1 * sx, top + py1 * sy)
-    reading = _read((red_strength(pixels), cand), reader) if cand.shape in ("round", "oval") else None
-    seal = PageSeal(page.number, _round_box(bbox), cand.shape, cand.confidence, reading, _identify(reading, units))
+    read = read_ink(red_strength(pixels), cand.outline, reader, lambda reading: _identify(reading, units)) \
+        if cand.shape in ("round", "oval") else SealText(None, None)
+    seal = PageSeal(page.number, _round_box(bbox), cand.shape, cand.confidence, read.reading, read.match)
     outline_px = None
     if page.scale > 0:
         factor = page.scale * (sx + sy) / 2
@@ -225,70 +225,9 @@ def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: Line
     return _Found(seal, outline_px, pixels, cand.outline, image.bbox)
 
 
-def _colour_seal_ink(bgr: np.ndarray, outline: Outline) -> np.ndarray:
-    """Seal ink strength (0..255) around one seal of a colour page, for reading its characters.
-
-    Scanners and JPEG keep colour at half the resolution of brightness, so a
-    thin stroke's redness is smeared and weak while its darkness is sharp.
-    So the stroke shape comes from the darkness, in the seal's own tone band
-    (which also drops black print crossing the seal), wherever the blurred
-    chroma says the area is red.
-    """
-    b, g, r = (bgr[..., i].astype(np.float32) for i in range(3))
-    chroma = cv2.GaussianBlur(np.clip(r - np.maximum(g, b), 0.0, None), (0, 0), 2.0)
-    gate = np.clip((chroma - 4.0) / 12.0, 0.0, 1.0)
-    tone_ink = _grey_seal_ink(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), outline, red_mask(bgr))
-    return (tone_ink.astype(np.float32) * gate).astype(np.uint8)
-
-
-def _grey_seal_ink(grey: np.ndarray, outline: Outline, ring_ink: np.ndarray | None = None) -> np.ndarray:
-    """Seal ink strength (0..255) of a grey page around one seal: the ring's grey tone, not print's black.
-
-    Red ink scans mid-grey and black print near black, so ink is weighted by
-    how close it is to the ring's own tone. Print is dropped with a pixel of
-    margin, because its anti-aliased edges share the seal's tone; the paper's
-    grain (a weak response) is dropped too.
-    """
-    paper = float(paper_level(grey))
-    ink = ring_ink if ring_ink is not None else (grey < paper - 40).astype(np.uint8)
-    tone = ring_tone(grey, ink, outline)
-    if tone <= 0:
-        tone = paper - 80.0
-    level = grey.astype(np.float32)
-    depth = max(20.0, paper - tone)
-    # 0 at paper, 1 at the seal's tone, back to 0 for ink much darker than the seal (print).
-    strength = np.clip((paper - level) / depth, 0.0, 1.0)
-    darker = np.clip((tone - level) / max(20.0, 0.6 * tone), 0.0, 1.0)
-    strength *= 1.0 - darker
-    print_core = (level < tone - max(25.0, 0.35 * depth)).astype(np.uint8)
-    strength[cv2.dilate(print_core, np.ones((3, 3), np.uint8)) > 0] = 0.0
-    strength[strength < 0.25] = 0.0
-    return (strength * 255).astype(np.uint8)
-
-
-def _read(patch: tuple[np.ndarray, Candidate], reader: LineReader) -> Reading | None:
-    """The seal's name as read from its unrolled ring (round and oval seals; square ones are read flat)."""
-    ink, cand = patch
-    if cand.shape == "unknown":
-        return None
-    local = _seal_only(ink, cand.outline)
-    if cand.shape == "square":
-        x0, y0, x1, y1 = (round(v) for v in cand.outline.box())
-        flat = local[max(0, y0) : y1, max(0, x0) : x1]
-        return reader.read(255 - flat) if flat.size else None
-    return reader.read(unwrap(local, cand.outline, WRAP), 1.0 / (1.0 + WRAP))
-
-
-def _seal_only(ink: np.ndarray, outline: Outline) -> np.ndarray:
-    """The ink inside this seal's outline only, so a neighbouring seal's text is not read with it."""
-    inside = np.zeros(ink.shape[:2], np.uint8)
-    cv2.fillPoly(inside, [outline.points(1.04, 180).round().astype(np.int32)], 255)
-    return cv2.bitwise_and(ink, inside)
-
-
-def _identify(reading: Reading | None, units: SealUnits) -> Match | None:
+def _identify(reading: Reading, units: SealUnits) -> Match | None:
     """Whose seal: a unit of the package, or (unnamed in the package) a provincial department."""
-    if reading is None or not reading.text:
+    if not reading.text and reading.posteriors is None:
         return None
     match = match_unit(reading, units.candidates())
     if match is None and units.recommender is None and reading.confidence >= DEPARTMENT_READ_CONFIDENCE \

@@ -115,3 +115,62 @@ def blue_fraction(bgr: np.ndarray, mask: np.ndarray) -> float:
 def paper_level(grey: np.ndarray) -> int:
     """The paper's grey level: a high percentile, robust to print density and to dark margins."""
     return int(np.percentile(grey[:: 4, :: 4], 90))
+
+
+def colour_seal_ink(bgr: np.ndarray, tone: float) -> np.ndarray:
+    """Seal ink strength (0..255) round one seal of a colour page, for reading its characters.
+
+    Scanners and JPEG keep colour at half the resolution of brightness, so a
+    thin stroke's redness is smeared and weak while its darkness is sharp.
+    So the stroke shape comes from the darkness, in the seal's own tone band
+    (`tone`: its ring's grey level; this also drops black print crossing the
+    seal), wherever the blurred chroma says the area is red.
+    """
+    b, g, r = (bgr[..., i].astype(np.float32) for i in range(3))
+    chroma = cv2.GaussianBlur(np.clip(r - np.maximum(g, b), 0.0, None), (0, 0), 2.0)
+    gate = np.clip((chroma - 4.0) / 12.0, 0.0, 1.0)
+    tone_ink = grey_seal_ink(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), tone)
+    return (tone_ink.astype(np.float32) * gate).astype(np.uint8)
+
+
+def grey_seal_ink(grey: np.ndarray, tone: float, print_margin_px: int = 1) -> np.ndarray:
+    """Seal ink strength (0..255) of a grey page round one seal: the ring's grey `tone`, not print's black.
+
+    Red ink scans mid-grey and black print near black, so ink is weighted by
+    how close it is to the seal's tone. Print is dropped with `print_margin_px`
+    of margin, because its anti-aliased edges share the seal's tone (a faint
+    seal over a line of text needs a wider margin than a strong one: the
+    caller tries both); the paper's grain (a weak response) is dropped too.
+    """
+    paper = float(paper_level(grey))
+    if tone <= 0:
+        tone = paper - 80.0
+    level = grey.astype(np.float32)
+    depth = max(20.0, paper - tone)
+    # 0 at paper, 1 at the seal's tone, back to 0 for ink much darker than the seal (print).
+    strength = np.clip((paper - level) / depth, 0.0, 1.0)
+    darker = np.clip((tone - level) / max(20.0, 0.6 * tone), 0.0, 1.0)
+    strength *= 1.0 - darker
+    print_core = (level < tone - max(25.0, 0.35 * depth)).astype(np.uint8)
+    reach = 2 * max(1, print_margin_px) + 1
+    strength[cv2.dilate(print_core, np.ones((reach, reach), np.uint8)) > 0] = 0.0
+    strength[strength < 0.25] = 0.0
+    return (strength * 255).astype(np.uint8)
+
+
+# A 1-bit scan: nearly every pixel black or white (a grey scan's anti-aliasing leaves many between).
+BILEVEL_SHARE = 0.97
+
+
+def is_bilevel(grey: np.ndarray) -> bool:
+    """True for a black-and-white (dithered or thresholded) image: no tones to tell seal from print by."""
+    sample = grey[::2, ::2]
+    extreme = np.count_nonzero((sample <= 40) | (sample >= 215))
+    return bool(extreme >= BILEVEL_SHARE * sample.size)
+
+
+def dedither(grey: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """A 1-bit scan's tones back: a blur over about a third of a millimetre turns a dithered seal's dots
+    into its grey, while print (solid black strokes) stays dark."""
+    sigma = max(0.8, 0.17 * px_per_mm)
+    return cv2.GaussianBlur(grey, (0, 0), sigma)

@@ -1,31 +1,34 @@
 """Reading a seal's name and deciding whose seal it is.
 
 The unwrapped strip is one line of text, so it goes straight to a line
-recogniser: RapidOCR's PP-OCR recognition model (shipped in its wheel) without
-its detector, which would upsample a thin strip to 736 px and take seconds.
-The recogniser's per-frame character probabilities are kept, so each unit
-that may have stamped is scored against them directly (`spotting`); where
-they are not available (Tesseract, the fallback where RapidOCR cannot load)
-the read text is matched instead: the share of a unit's characters found in
-order in it decides.
+recogniser (the seal engine of `pipeline.ocr`: RapidOCR's recogniser without
+its detector, which would upsample a thin strip to 736 px and take seconds).
+The recogniser's per-frame character probabilities (`OcrEngine.line_posteriors`)
+are kept, so each unit that may have stamped is scored against them directly
+(`spotting`); where they are not available (Tesseract, the fallback where
+RapidOCR cannot load) the read text is matched instead: the share of a unit's
+characters found in order in it decides.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-import threading
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
+from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
 from pipeline.seals.spotting import best_path, greedy_decode, spot
 
 log = logging.getLogger(__name__)
 
-Owner = Literal["lead", "member", "recommender"]
+# "other": an organisation named somewhere in the document but not a unit of the package (a partner
+# in a table, the authority on a licence): its seal is read by name, and it fills no unit's slot.
+Owner = Literal["lead", "member", "recommender", "other"]
 # A reading matches a unit when this share of the unit's (core) characters
 # appear in order, and clearly better than the runner-up.
 MIN_MATCH = 0.6
@@ -38,12 +41,20 @@ MIN_SPOT_RATIO = 5.0
 # Reading accepted as the seal's text on its own (no unit matched) only when
 # the recogniser is this sure and it reads as a name.
 MIN_READ_CONFIDENCE = 0.9
+# A name found in the text whose distinctive part is this much a unit's is that unit misread.
+VARIANT_SHARE = 0.6
 MIN_NAME_CHARS = 5
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Legal-form words every company shares; matching on them alone says nothing about whose seal it is.
 _GENERIC = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
 _DEPARTMENT = re.compile(r"(省|市|自治区).{0,8}(工业和信息化|经济和信息化|经济信息化|工信|经信).{0,4}(厅|局|委员会|委)")
+
+
+# A name is aligned to a strip's posteriors only when this share of its characters is among the
+# `LIKELY_PER_FRAME` likeliest classes of some frame (spotting scores below 0.01 need far fewer).
+PLAUSIBLE_SHARE = 0.25
+LIKELY_PER_FRAME = 8
 
 
 @dataclass(frozen=True)
@@ -61,7 +72,21 @@ class Reading:
         if self.posteriors is None or self.alphabet is None:
             return None
         labels = [self.alphabet[c] for c in cjk(name) if c in self.alphabet]
-        return spot(self.posteriors, labels) if labels else 0.0
+        if not labels or not self._plausible(labels):
+            return 0.0
+        return spot(self.posteriors, labels)
+
+    def _plausible(self, labels: list[int]) -> bool:
+        """Whether enough of a name's characters are among the recogniser's likelier guesses anywhere in
+        the strip to be worth aligning (a cheap filter: a document can name dozens of organisations)."""
+        return sum(label in self._likely for label in labels) >= PLAUSIBLE_SHARE * len(labels)
+
+    @functools.cached_property
+    def _likely(self) -> frozenset[int]:
+        if self.posteriors is None:
+            return frozenset()
+        top = np.argpartition(self.posteriors, -LIKELY_PER_FRAME, axis=1)[:, -LIKELY_PER_FRAME:]
+        return frozenset(int(k) for k in np.unique(top))
 
 
 
@@ -113,11 +138,23 @@ def match_unit(reading: Reading | str, candidates: list[tuple[str, Owner]]) -> M
 
     With the recogniser's posteriors, names are spotted in them; otherwise the
     read text is compared. Either way the best name must be good enough on its
-    own and clearly better than the best different name.
+    own and clearly better than the best different name. The package's units
+    are tried first on their own; other organisations named in the document
+    only when none of them matches, and then against the units as rivals (a
+    seal is far likelier a unit's, and every extra name is one more chance
+    for a poor reading to fit something).
     """
     if isinstance(reading, str):
         reading = Reading(reading, 1.0)
     names = [(name, owner) for name, owner in candidates if cjk(name)]
+    units: list[tuple[str, Owner]] = [(name, owner) for name, owner in names if owner != "other"]
+    match = _best_clear(reading, units)
+    if match is None and len(units) < len(names):
+        match = _best_clear(reading, names)
+    return match
+
+
+def _best_clear(reading: Reading, names: list[tuple[str, Owner]]) -> Match | None:
     spotted = [(reading.spot(name), name, owner) for name, owner in names]
     by_spotting = bool(spotted) and all(score is not None for score, _, _ in spotted)
     if by_spotting:
@@ -128,10 +165,17 @@ def match_unit(reading: Reading | str, candidates: list[tuple[str, Owner]]) -> M
         return None
     best, name, owner = scored[0]
     # Candidates naming one unit (the cover's applicant = the lead; a department found with and
-    # without a stray leading character) are not rivals.
-    rival = max((score for score, other, _ in scored[1:] if not _same_unit(name, other)), default=0.0)
+    # without a stray leading character, or with one character misread) are not rivals.
+    rival = max((score for score, other, _ in scored[1:] if not same_unit(name, other)), default=0.0)
     clear = best >= MIN_SPOT_RATIO * rival if by_spotting else best - rival >= MIN_MARGIN
     return Match(name, owner, round(best, 3)) if clear else None
+
+
+def variant_of(name: str, unit: str) -> bool:
+    """Whether `name` (found in OCR text) is most likely a misread or cut-off form of `unit`:
+    most of its distinctive part is in the unit's, in order."""
+    distinctive = core(name)
+    return bool(distinctive) and LCSseq.similarity(distinctive, core(unit)) >= VARIANT_SHARE * len(distinctive)
 
 
 _DEPARTMENT_SUFFIX = re.compile(r"(工业和信息化|经济和信息化|经济信息化)(厅|局|委员会)")
@@ -158,9 +202,46 @@ def department_names(texts: list[str], limit: int = 12) -> list[str]:
     return found
 
 
-def _same_unit(a: str, b: str) -> bool:
+# Greedy: "…集团有限公司" is one name, not "…集团" and a remainder.
+_ORGANISATION_NAME = re.compile(
+    r"[\u4e00-\u9fff]{2,26}(?:股份有限公司|有限责任公司|有限公司|集团|研究院|研究所|中心|大学|学院|协会|联合会|商会|"
+    r"管理局|委员会|厅|局)")
+# Characters that end a name's run in running text: the name is what follows them.
+_NAME_BREAK = re.compile(r"[^\u4e00-\u9fff]+|(?:甲方|乙方|单位名称|名称|单位|牵头|成员|盖章|公章|印章)(?=[\u4e00-\u9fff]{4})")
+
+
+def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
+    """Organisations named in the document (table cells, letters, licences), each once, in order.
+
+    Seals on a package are mostly its units', but partners in the appendix tables and the
+    authorities on attached licences stamp too; spotted against these names they read as
+    themselves rather than as nothing. A run of text is cut at punctuation and at a few
+    labels that commonly lead into a name (甲方, 单位名称 …), and each piece's organisation
+    names are kept.
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+    for text in texts:
+        for piece in _NAME_BREAK.split(text):
+            for hit in _ORGANISATION_NAME.finditer(piece):
+                name = hit.group()
+                if len(name) >= MIN_NAME_CHARS and name not in seen:
+                    seen.add(name)
+                    found.append(name)
+                    if len(found) >= limit:
+                        return found
+    return found
+
+
+def same_unit(a: str, b: str) -> bool:
+    """One unit named twice: the same characters, one name ending the other (a stray leading
+    character), or one character apart in a long name (an OCR slip where the name was read)."""
     a, b = cjk(a), cjk(b)
-    return a == b or (min(len(a), len(b)) >= 6 and (a.endswith(b) or b.endswith(a)))
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 6:
+        return False
+    return a.endswith(b) or b.endswith(a) or (len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1)
 
 
 _ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|大学|学院|协会|联合会|商会|中心|厅|局|委员会|办公室|所|院|社|厂)$")
@@ -187,83 +268,52 @@ def readable_name(reading: Reading) -> str | None:
 
 
 class LineReader:
-    """Recognises one line of text in a strip; one model per process, loaded on first use."""
+    """Recognises one line of text in a strip through an OCR engine (`pipeline.ocr.seal_engine`).
 
-    _lock = threading.Lock()
-    _model: Any = None
-    _failed = False
+    With the engine's frame posteriors the reading keeps them for spotting; an engine without
+    them (Tesseract) gives its text alone. When the posterior engine fails to load or run, the
+    `fallback` engine reads the strips instead (logged once).
+    """
+
+    def __init__(self, engine: OcrEngine, fallback: OcrEngine | None = None) -> None:
+        self.engine = engine
+        self.fallback = fallback
+        self._broken = False
 
     def read(self, strip: np.ndarray, text_share: float = 1.0) -> Reading:
         """Read `strip`; the text is decoded from its first `text_share` (the rest is a wrapped repeat),
         the posteriors cover it all."""
-        model = self._load()
-        if model is not None:
+        if not self._broken:
             try:
-                return self._rapid(model, strip, text_share)
-            except Exception as error:  # onnxruntime raises its own types; fall back rather than fail
-                log.warning("seal strip recognition failed: %s", error)
-        return self._tesseract(strip)
-
-    @classmethod
-    def _load(cls) -> Any:
-        with cls._lock:
-            if cls._model is None and not cls._failed:
-                try:
-                    from rapidocr_onnxruntime import RapidOCR  # heavy; only processes that read seals
-
-                    cls._model = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
-                except Exception as error:
-                    log.warning("RapidOCR unavailable for seal text, using Tesseract: %s", error)
-                    cls._failed = True
-            return cls._model
+                posteriors = self.engine.line_posteriors(strip)
+            except OcrError as error:
+                log.warning("seal strip recognition failed (%s engine): %s", self.engine.name, error)
+                self._broken = self.fallback is not None
+                posteriors = None
+            if posteriors is not None:
+                return posterior_reading(posteriors, text_share)
+        return self._text_only(self.fallback if self._broken and self.fallback else self.engine, strip)
 
     @staticmethod
-    def _rapid(model: Any, strip: np.ndarray, text_share: float) -> Reading:
-        import cv2
-
-        bgr = cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR) if strip.ndim == 2 else strip
+    def _text_only(engine: OcrEngine, strip: np.ndarray) -> Reading:
         try:
-            return _posterior_reading(model, bgr, text_share)
-        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
-            # Another rapidocr version laid out differently: plain recognition still works.
-            log.debug("no recogniser posteriors (%s); reading text only", error)
-        result, _ = model(bgr, use_det=False, use_cls=False, use_rec=True)
-        if not result:
+            words = engine.read_region(strip, mode="line")
+        except OcrError as error:
+            log.warning("%s failed on a seal strip: %s", engine.name, error)
             return Reading("", 0.0)
-        return Reading(str(result[0][0]), float(result[0][1]))
-
-    @staticmethod
-    def _tesseract(strip: np.ndarray) -> Reading:
-        import pytesseract
-
-        try:
-            data = pytesseract.image_to_data(strip, lang="chi_sim", config="--psm 7",
-                                             output_type=pytesseract.Output.DICT, timeout=20)
-        except (RuntimeError, pytesseract.TesseractError) as error:
-            log.warning("tesseract failed on a seal strip: %s", error)
-            return Reading("", 0.0)
-        words = [(t, float(c)) for t, c in zip(data["text"], data["conf"], strict=True) if str(t).strip()]
         if not words:
             return Reading("", 0.0)
-        confidence = sum(c for _, c in words) / len(words) / 100.0
-        return Reading("".join(t for t, _ in words), max(0.0, confidence))
+        return Reading("".join(w.text for w in words), float(np.mean([w.confidence for w in words])))
 
 
-def _posterior_reading(model: Any, bgr: np.ndarray, text_share: float = 1.0) -> Reading:
-    """Run RapidOCR's recogniser as its own pipeline does, keeping the frame posteriors."""
-    rec = model.text_rec
-    _, height, width = rec.rec_image_shape
-    ratio = max(bgr.shape[1] / bgr.shape[0], width / height)
-    batch = rec.resize_norm_img(bgr, ratio)[np.newaxis].astype(np.float32)
-    posteriors = np.asarray(rec.session(batch)[0][0], dtype=np.float32)
-    characters = rec.postprocess_op.character
-    if posteriors.ndim != 2 or posteriors.shape[1] != len(characters):
-        raise ValueError(f"posteriors {posteriors.shape} do not fit {len(characters)} classes")
-    turn = max(1, round(len(posteriors) * text_share))
-    text, confidence = greedy_decode(posteriors[:turn], characters)
-    if turn < len(posteriors) and not looks_like_name(text):  # a ring's strip (wrapped), not flat text
-        text, confidence = _turn_ending_in_a_name(posteriors, characters, turn) or (text, confidence)
-    return Reading(text, confidence, posteriors, _alphabet(rec.postprocess_op))
+def posterior_reading(posteriors: LinePosteriors, text_share: float = 1.0) -> Reading:
+    """The strip's text (from its first `text_share`) and the posteriors it was decoded from."""
+    frames, characters = posteriors.frames, list(posteriors.characters)
+    turn = max(1, round(len(frames) * text_share))
+    text, confidence = greedy_decode(frames[:turn], characters)
+    if turn < len(frames) and not looks_like_name(text):  # a ring's strip (wrapped), not flat text
+        text, confidence = _turn_ending_in_a_name(frames, characters, turn) or (text, confidence)
+    return Reading(text, confidence, frames, _alphabet(posteriors.characters))
 
 
 # Where a name can be cut to end: the long legal forms only. `_ORGANISATION`'s one-character
@@ -293,11 +343,7 @@ def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: 
     return None
 
 
-_ALPHABETS: dict[int, dict[str, int]] = {}
-
-
-def _alphabet(decoder: Any) -> dict[str, int]:
-    """Character -> class index (blank is 0), built once per recogniser."""
-    if id(decoder) not in _ALPHABETS:
-        _ALPHABETS[id(decoder)] = {c: i for i, c in enumerate(decoder.character) if i > 0 and len(c) == 1}
-    return _ALPHABETS[id(decoder)]
+@functools.lru_cache(maxsize=4)
+def _alphabet(characters: tuple[str, ...]) -> dict[str, int]:
+    """Character -> class index (blank is 0), built once per recogniser's character list."""
+    return {c: i for i, c in enumerate(characters) if i > 0 and len(c) == 1}

@@ -46,8 +46,8 @@ def polar(ink: np.ndarray, centre: tuple[float, float], radius: float) -> np.nda
     return cv2.warpPolar(ink, (cols, rows), centre, radius, cv2.WARP_POLAR_LINEAR + cv2.INTER_LINEAR)
 
 
-def text_band(polar_ink: np.ndarray) -> tuple[int, int]:
-    """Columns of the name band: from inside the ring (the outermost dense column) in to BAND_INNER.
+def text_band(polar_ink: np.ndarray, band_inner: float = BAND_INNER) -> tuple[int, int]:
+    """Columns of the name band: from inside the ring (the outermost dense column) in to `band_inner`.
 
     The ring is found rather than assumed at the outline, because a fitted
     outline sits a pixel or two off and thick or thin rings differ.
@@ -60,7 +60,7 @@ def text_band(polar_ink: np.ndarray) -> tuple[int, int]:
     inner = ring
     while inner > start and profile[inner] > 0.5 * profile[ring]:
         inner -= 1
-    lo = round(cols * BAND_INNER)
+    lo = round(cols * band_inner)
     return lo, max(lo + 4, inner - 1)
 
 
@@ -95,17 +95,18 @@ def start_angle(band: np.ndarray) -> int:
     return best_mid % rows
 
 
-def unwrap(ink: np.ndarray, outline: Outline, wrap: float = 0.0) -> np.ndarray:
+def unwrap(ink: np.ndarray, outline: Outline, wrap: float = 0.0, band_inner: float = BAND_INNER) -> np.ndarray:
     """The seal's name band as a horizontal strip: dark text on white, characters upright, in reading order.
 
     `ink` is the seal ink's strength (0..255, 255 = full ink) in the image the
     outline refers to: a mask or a continuous map. With `wrap` > 0 the strip
     runs on past a full turn by that share, so the name is whole somewhere in
-    it even when the start was put in the wrong gap.
+    it even when the start was put in the wrong gap. `band_inner` (share of the radius) is where
+    the band stops inside: a narrower band makes the name's characters fill more of the strip.
     """
     round_ink, radius, centre = circularise(ink, outline)
     unrolled = polar(round_ink, centre, radius)
-    lo, hi = text_band(unrolled)
+    lo, hi = text_band(unrolled, band_inner)
     band = unrolled[:, lo : hi + 1]
     band = np.roll(band, -start_angle(band), axis=0)
     if wrap > 0:

@@ -1,0 +1,211 @@
+"""Reading a detected seal's name: its ink separated from the page in several ways, each unrolled
+and recognised, and the reading that names a known unit most clearly kept.
+
+One separation does not suit every page. On a colour scan the seal's red can be taken from
+the darkness of its strokes (sharp, but gated by the blurred red chroma) or from the chroma
+alone (print under the seal has none). On a grey scan only the seal's tone tells it from
+black print, and print's anti-aliased edges share that tone: how wide a margin round the
+print to give up decides whether a faint seal over a line of text reads at all. A 1-bit
+(dithered) scan has no tones until it is blurred. And a ring pushed out of round by print
+crossing it (the detector fits an oval) unrolls into slanted, clipped characters.
+
+So the seal is read from a short list of ink maps and outlines, cheapest and most often
+right first, and the list stops as soon as one reading spots a unit of the package with a
+clear score (`SURE_SPOT`); otherwise the best-spotted reading wins. The units' names decide
+which hypothesis was right, not the sample: a wrong separation spots every name badly.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline.seals.detect import Candidate, ring_tone
+from pipeline.seals.geometry import Outline, radial_profile
+from pipeline.seals.ink import (
+    colour_seal_ink,
+    dedither,
+    grey_seal_ink,
+    is_bilevel,
+    paper_level,
+    red_mask,
+    red_strength,
+)
+from pipeline.seals.text import LineReader, Match, Reading, looks_like_name
+from pipeline.seals.unwrap import BAND_INNER, unwrap
+
+log = logging.getLogger(__name__)
+
+# The unrolled ring runs on this share past a full turn, so a name is whole in it wherever it starts.
+WRAP = 0.7
+# A unit spotted this well needs no second reading (spotting scores are per-character probability
+# ratios: a clean read of the right name scores near 1, a wrong name orders of magnitude lower).
+SURE_SPOT = 0.25
+# Margin given up round black print on grey pages (`ink.grey_seal_ink`): one pixel (anti-aliasing),
+# then this much for a faint seal over print, whose strokes' blurred edges reach further.
+WIDE_PRINT_MARGIN_MM = 0.45
+# A refitted circle replaces the detected outline only when its ring is inked this much more completely.
+REFIT_GAIN = 0.05
+
+# Where the unrolled band stops inside (share of the radius): the usual band holds names of any
+# lettering size; the narrow one suits large lettering, which then fills the strip (the recogniser
+# reads small characters in a tall strip badly) and leaves out a star or bottom line reaching in.
+BANDS = (BAND_INNER, 0.6)
+
+Identify = Callable[[Reading], Match | None]
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One way to read a seal: an ink map, the outline to unroll it by, and the band's inner edge."""
+
+    ink: np.ndarray
+    outline: Outline
+    band_inner: float = BAND_INNER
+
+
+@dataclass(frozen=True)
+class SealText:
+    """What a seal was read as and whose it is (both None when it could not be read)."""
+
+    reading: Reading | None
+    match: Match | None
+
+
+def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader: LineReader,
+              identify: Identify, px_per_mm: float) -> SealText:
+    """Read the seal `cand` (page pixels) of a colour page (`grey` None) or a grey one (`grey` its pixels)."""
+    if cand.shape == "unknown":
+        return SealText(None, None)
+    patch, outline, box = _patch(bgr, cand.outline)
+    grey_patch = grey[box[1] : box[3], box[0] : box[2]] if grey is not None else None
+    inks = _colour_inks(patch, outline) if grey_patch is None else _grey_inks(grey_patch, outline, px_per_mm)
+    return read_hypotheses(_hypotheses(inks, outline), reader, identify)
+
+
+def read_ink(ink: np.ndarray, outline: Outline, reader: LineReader, identify: Identify) -> SealText:
+    """Read a seal from one given ink map (an electronic seal's picture: nothing to separate)."""
+    return read_hypotheses(_hypotheses(iter([ink]), outline), reader, identify)
+
+
+def read_hypotheses(hypotheses: Iterator[Hypothesis], reader: LineReader, identify: Identify) -> SealText:
+    """Read each hypothesis in turn until one spots a unit surely; the best of those read otherwise."""
+    tried: list[SealText] = []
+    for hypothesis in hypotheses:
+        reading = _read_one(hypothesis, reader)
+        if reading is None:
+            continue
+        found = SealText(reading, identify(reading) if reading.text or reading.posteriors is not None else None)
+        if found.match is not None and found.match.score >= SURE_SPOT:
+            return found
+        tried.append(found)
+    return best_reading(tried)
+
+
+def best_reading(tried: list[SealText]) -> SealText:
+    """The reading that spots a unit best; failing that the first, unless a later one reads as a name
+    and is surer (a separation that left the name whole)."""
+    if not tried:
+        return SealText(None, None)
+    matched = [t for t in tried if t.match is not None]
+    if matched:
+        return max(matched, key=lambda t: t.match.score if t.match else 0.0)
+    first = tried[0]
+    named = [t for t in tried if t.reading is not None and looks_like_name(t.reading.text)]
+    best = max(named, key=lambda t: t.reading.confidence if t.reading else 0.0, default=None)
+    if best is not None and best.reading is not None and first.reading is not None \
+            and (not looks_like_name(first.reading.text) or best.reading.confidence > first.reading.confidence):
+        return best
+    return first
+
+
+def _read_one(hypothesis: Hypothesis, reader: LineReader) -> Reading | None:
+    outline = hypothesis.outline
+    local = seal_only(hypothesis.ink, outline)
+    if outline.shape == "square":
+        if hypothesis.band_inner != BAND_INNER:
+            return None  # read flat: no band
+        x0, y0, x1, y1 = (round(v) for v in outline.box())
+        flat = local[max(0, y0) : y1, max(0, x0) : x1]
+        return reader.read(255 - flat) if flat.size else None
+    return reader.read(unwrap(local, outline, WRAP, hypothesis.band_inner), 1.0 / (1.0 + WRAP))
+
+
+def seal_only(ink: np.ndarray, outline: Outline) -> np.ndarray:
+    """The ink inside this seal's outline only, so a neighbouring seal's text is not read with it."""
+    inside = np.zeros(ink.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [outline.points(1.04, 180).round().astype(np.int32)], 255)
+    return cv2.bitwise_and(ink, inside)
+
+
+def _patch(bgr: np.ndarray, outline: Outline) -> tuple[np.ndarray, Outline, tuple[int, int, int, int]]:
+    """The page cut out round the seal (a tenth of its size spare), the outline in the cut-out, and its box."""
+    x0, y0, x1, y1 = outline.box()
+    pad = 0.1 * max(x1 - x0, y1 - y0)
+    left, top = max(0, int(x0 - pad)), max(0, int(y0 - pad))
+    right, bottom = min(bgr.shape[1], int(x1 + pad) + 1), min(bgr.shape[0], int(y1 + pad) + 1)
+    return bgr[top:bottom, left:right], outline.scaled(1.0, -left, -top), (left, top, right, bottom)
+
+
+def _colour_inks(patch: np.ndarray, outline: Outline) -> Iterator[np.ndarray]:
+    """Colour page: stroke darkness gated by red (sharp strokes) first, then red chroma alone."""
+    grey = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)
+    yield colour_seal_ink(patch, ring_tone(grey, red_mask(patch), outline))
+    yield red_strength(patch)
+
+
+def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float) -> Iterator[np.ndarray]:
+    """Grey page: the seal's tone with a narrow, then a wide, margin given up round print; a 1-bit scan
+    blurred into tones first."""
+    if is_bilevel(grey):
+        grey = dedither(grey, px_per_mm)
+    tone = ring_tone(grey, (grey < paper_level(grey) - 40).astype(np.uint8), outline)
+    for margin in sorted({1, max(1, round(WIDE_PRINT_MARGIN_MM * px_per_mm))}):
+        yield grey_seal_ink(grey, tone, print_margin_px=margin)
+
+
+def _hypotheses(inks: Iterator[np.ndarray], outline: Outline) -> Iterator[Hypothesis]:
+    """Each ink map with the detected outline, and with the circle its ring really follows where that
+    differs; each unrolled over the usual band, then over the narrow one."""
+    for ink in inks:
+        outlines = [outline]
+        if outline.shape in ("round", "oval"):
+            circle = refit_circle(ink, outline)
+            outlines += [circle] if circle is not None else []
+        for band_inner in BANDS:
+            for fitted in outlines:
+                yield Hypothesis(ink, fitted, band_inner)
+
+
+def refit_circle(ink: np.ndarray, outline: Outline) -> Outline | None:
+    """The circle the seal's ring follows in `ink`, when it fits clearly better than `outline`.
+
+    Print crossing a ring pulls the detector's fit into an oval or off centre; unrolled, such an
+    outline slants and clips the characters. The ring is the one circle inked all round, so
+    centre and radius are searched near the outline for the single radius inked most completely.
+    """
+    r = math.sqrt(outline.a * outline.b)
+    base = _ring_fill(ink, outline)
+    best, best_fill = None, base + REFIT_GAIN
+    steps = np.linspace(-0.08, 0.08, 9) * r
+    scales = np.linspace(0.9, 1.1, 21)
+    for dx in steps:
+        for dy in steps:
+            circle = Outline("round", outline.cx + float(dx), outline.cy + float(dy), r, r)
+            profile = radial_profile(ink > 64, circle, scales)
+            k = int(np.argmax(profile))
+            if profile[k] > best_fill:
+                best_fill = float(profile[k])
+                # The single best radius runs along the ring's middle; the outline is its outer edge.
+                radius = r * (float(scales[k]) + 0.03)
+                best = Outline("round", circle.cx, circle.cy, radius, radius)
+    return best
+
+
+def _ring_fill(ink: np.ndarray, outline: Outline) -> float:
+    return float(radial_profile(ink > 64, outline, np.linspace(0.9, 1.1, 21)).max())
