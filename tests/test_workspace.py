@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from argon2 import PasswordHasher
 from PIL import Image
 
 import models
@@ -454,3 +454,16 @@ def test_the_schema_is_migrated_once_and_again_without_change(tmp_path: Path) ->
     for ws in _client(tmp_path, None):
         with ws.state.database.engine.connect() as connection:
             assert connection.execute(sa.text("SELECT version_num FROM ws_alembic_version")).scalar() == "0001"
+
+
+def test_evidence_is_served_from_inside_the_package_folder_only(lite: Workspace) -> None:
+    sha = lite.processed("js", A09, checked_truth("a09-mixed"))
+    folder = lite.config.package_folder(sha)
+    (folder / "crop.png").parent.mkdir(parents=True, exist_ok=True)
+    (folder / "crop.png").write_bytes(png_bytes(5))
+    client = _login(lite, "js")
+    assert client.get(f"/packages/{sha}/evidence/crop.png").status_code == 200
+    for escape in ("%2e%2e/%2e%2e/workspace.sqlite", "..%2f..%2fworkspace.sqlite", "%2fetc%2fpasswd"):
+        assert client.get(f"/packages/{sha}/evidence/{escape}").status_code == 404, escape
+    assert _login(lite, "zj").get(f"/packages/{sha}/evidence/crop.png").status_code == 404
+    assert TestClient(lite.client.app).get(f"/packages/{sha}/evidence/crop.png", follow_redirects=False).status_code == 303

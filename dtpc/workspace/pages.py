@@ -102,9 +102,9 @@ def login(request: Request, app: AppState, name: Annotated[str, Form(max_length=
             user = security.login(db, name, password, _client(request), config.throttle_failures,
                                   config.throttle_window_s)
         except security.LoginThrottled:
-            response = login_page(request, "登录失败次数过多，请稍后再试")
-            response.status_code = 429
-            return response
+            throttled = login_page(request, "登录失败次数过多，请稍后再试")
+            throttled.status_code = 429
+            return throttled
         session = security.start_session(db, user) if user is not None else None
     if session is None:
         return login_page(request, "用户名或密码不正确")

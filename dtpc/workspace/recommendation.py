@@ -52,7 +52,7 @@ def recommended(db: DbSession, user: User, province: str) -> list[Recommended]:
         raise NotFound
     packages = db.scalars(sa.select(Package).where(Package.province == province, Package.decision == "recommend")
                           .order_by(Package.decision_rank.is_(None), Package.decision_rank, Package.decided_at)).all()
-    rows = []
+    rows: list[Recommended] = []
     for package in packages:
         record = parse_record(package.record) if package.record else None
         if not isinstance(record, ApplicationRecord):

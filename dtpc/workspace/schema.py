@@ -7,7 +7,7 @@ with their reviews, corrections and the audit trail. They live beside the batch'
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -26,7 +26,7 @@ def now() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData()
-    type_annotation_map = {dict[str, Any]: Json, Any: Json}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: Json, Any: Json}
 
 
 class User(Base):
