@@ -467,3 +467,27 @@ def test_evidence_is_served_from_inside_the_package_folder_only(lite: Workspace)
         assert client.get(f"/packages/{sha}/evidence/{escape}").status_code == 404, escape
     assert _login(lite, "zj").get(f"/packages/{sha}/evidence/crop.png").status_code == 404
     assert TestClient(lite.client.app).get(f"/packages/{sha}/evidence/crop.png", follow_redirects=False).status_code == 303
+
+
+def test_with_a_scheduler_files_are_processed_on_the_dask_cluster(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    distributed = pytest.importorskip("distributed")
+    from dtpc.workspace import worker
+
+    def local_pool(*_args: Any) -> Any:
+        raise AssertionError("the local pool ran although a scheduler was given")
+
+    monkeypatch.setattr(worker, "run_local", local_pool)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        for ws in _client(tmp_path, None, process=True, scheduler=cluster.scheduler_address, file_workers=1):
+            sha = ws.upload("js", b"%PDF-1.4\n%not really a PDF\n", "broken.pdf").json()["sha256"]
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                body = ws.client.get(f"/api/packages/{sha}", headers=ws.auth("js")).json()
+                if body["status"] in ("done", "failed"):
+                    break
+                time.sleep(0.3)
+            assert body["status"] == "failed"
+            assert [check["code"] for check in body["record"]["checks"]] == ["INPUT_UNREADABLE"]
+            assert "corrupt PDF" in body["record"]["checks"][0]["message"]  # read by the pipeline, not a Dask error
