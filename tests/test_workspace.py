@@ -123,6 +123,8 @@ def test_api_needs_a_valid_token(lite: Workspace) -> None:
     assert client.post("/api/packages", files={"file": ("a.pdf", b"%PDF-1.4")}).status_code == 401
     assert client.get("/api/packages", headers=lite.auth("js")).json() == []
     assert "/api/packages" in client.get("/openapi.json").json()["paths"]
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
 
 
 def test_uploads_are_sniffed_capped_and_stored_by_sha256(tmp_path: Path) -> None:

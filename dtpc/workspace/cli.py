@@ -81,7 +81,7 @@ def user_token(name: Annotated[str, typer.Argument(help="login name")],
     """Print a new API token for NAME (use it as `Authorization: Bearer <token>`)."""
     import sqlalchemy as sa
 
-    from dtpc.workspace import security
+    from dtpc.workspace import security, services
     from dtpc.workspace.schema import User
 
     _, database = _database(data, db)
@@ -92,6 +92,7 @@ def user_token(name: Annotated[str, typer.Argument(help="login name")],
                 typer.echo(f"no user {name}", err=True)
                 raise typer.Exit(1)
             token = security.new_token(session, user)
+            services.audit(session, None, "token_issued", target=user.name)  # that one was made, never the token
     finally:
         database.dispose()
     typer.echo(token)

@@ -16,10 +16,10 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, se
 
 from dtpc.workspace import recommendation, security, services
 from dtpc.workspace.api import recommendation_download, upload_file
-from dtpc.workspace.corrections import CorrectionError
+from dtpc.workspace.corrections import EDITABLE, CorrectionError
 from dtpc.workspace.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, AppState, PageUser, Viewer, check_csrf
 from dtpc.workspace.schema import PACKAGE_DECISIONS
-from models import ApplicationRecord, RecommendationRecord, parse_record
+from models import ApplicationRecord, OutputRecord, RecommendationRecord, parse_record
 from pipeline.report.site import (
     DOC_TYPE_LABELS,
     ROLE_LABELS,
@@ -166,7 +166,15 @@ def package_page(request: Request, app: AppState, viewer: Viewer, sha256: str, e
                  application=view.get("application"), recommendation=view.get("recommendation"),
                  is_application=isinstance(record, ApplicationRecord),
                  is_recommendation=isinstance(record, RecommendationRecord),
-                 evidence_base=f"/packages/{body['sha256']}/evidence/")
+                 evidence_base=f"/packages/{body['sha256']}/evidence/", paths=_field_paths(record))
+
+
+def _field_paths(record: OutputRecord | None) -> list[str]:
+    """Paths to offer in the correction form: every value the reading placed, and every finding's field."""
+    if record is None:
+        return []
+    wheres = (check.where for check in record.checks if check.where.split(".", 1)[0] in EDITABLE)
+    return sorted({*record.provenance, *wheres} - {""})
 
 
 @router.post("/packages/{sha256}/findings/{finding_id}/review")
