@@ -216,6 +216,10 @@ def test_findings_are_reviewed_with_a_reason(ws: Workspace) -> None:
     assert done.json()["review"]["decision"] == "dismissed" and done.json()["review"]["by"] == "js"
     again = ws.client.post(url, headers=ws.auth("mo"), json={"decision": "confirmed", "reason": "部里复核"}).json()
     assert again["review"] == {**again["review"], "decision": "confirmed", "by": "mo"}
+    warnings = ws.client.get(f"/api/packages/{sha}", headers=ws.auth("js")).json()["findings"]["warning"]
+    ws.client.post(url, headers=ws.auth("js"), json={"decision": "dismissed", "reason": "座机号，格式无误"})
+    assert ws.client.get(f"/api/packages/{sha}", headers=ws.auth("js")).json()["findings"]["warning"] == warnings - 1
+    ws.client.post(url, headers=ws.auth("mo"), json={"decision": "confirmed", "reason": "部里复核"})
     trail = ws.client.get(f"/api/audit?package={sha}", headers=ws.auth("js")).json()
     reviews = [entry for entry in trail if entry["action"] == "review"]
     assert reviews[0]["by"] == "mo" and reviews[0]["old"] == {"decision": "dismissed", "reason": "座机号，格式无误"}

@@ -104,6 +104,12 @@ def submit(db: DbSession, user: User, upload: StoredUpload, file_name: str, data
     return package, True
 
 
+def _open() -> sa.ColumnElement[bool]:
+    """A finding still to deal with: found by the latest run of the checks and not dismissed as false."""
+    return sa.and_(Finding.active.is_(True),
+                   sa.or_(Finding.review_decision.is_(None), Finding.review_decision != "dismissed"))
+
+
 def list_packages(db: DbSession, user: User, province: str | None = None, status: str | None = None,
                   severity: str | None = None) -> Sequence[Package]:
     query = _scoped(sa.select(Package), user).order_by(Package.uploaded_at.desc())
@@ -112,8 +118,7 @@ def list_packages(db: DbSession, user: User, province: str | None = None, status
     if status:
         query = query.where(Package.status == status)
     if severity:
-        query = query.where(sa.exists().where(Finding.sha256 == Package.sha256, Finding.active.is_(True),
-                                              Finding.severity == severity))
+        query = query.where(sa.exists().where(Finding.sha256 == Package.sha256, _open(), Finding.severity == severity))
     return db.scalars(query).all()
 
 
@@ -121,7 +126,7 @@ def _names(db: DbSession, ids: set[int | None]) -> dict[int, str]:
     wanted = {item for item in ids if item is not None}
     if not wanted:
         return {}
-    return dict(db.execute(sa.select(User.id, User.name).where(User.id.in_(wanted))).tuples().all())
+    return dict(db.execute(sa.select(User.id, User.name).where(User.id.in_(wanted))).all())
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -131,7 +136,7 @@ def _when(moment: datetime | None) -> str | None:
 def package_json(db: DbSession, package: Package, with_record: bool = True) -> dict[str, Any]:
     names = _names(db, {package.uploaded_by, package.decided_by})
     counts = dict(db.execute(sa.select(Finding.severity, sa.func.count()).where(
-        Finding.sha256 == package.sha256, Finding.active.is_(True)).group_by(Finding.severity)).tuples().all())
+        Finding.sha256 == package.sha256, _open()).group_by(Finding.severity)).all())
     decision = None if package.decision is None else {
         "decision": package.decision, "comment": package.decision_comment, "rank": package.decision_rank,
         "policies": package.decision_policies, "by": names.get(package.decided_by or -1),
