@@ -134,6 +134,8 @@ def _handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": error.errors()}, status_code=422,
                                 headers={"Content-Type": "application/json"})
+        if any(tuple(item.get("loc", ())) == ("body", "csrf") for item in error.errors()):
+            return _error(request, 403, "CSRF token missing or wrong")  # a form posted without its token
         return _error(request, 422, "表单内容不完整或有误")
 
     app.add_exception_handler(UploadRejected, rejected)
