@@ -380,10 +380,11 @@ def _csrf(text: str) -> str:
     return match.group(1)
 
 
-def _login(ws: Workspace, name: str) -> TestClient:
+def _login(ws: Workspace, name: str, password: str | None = None) -> TestClient:
     client = TestClient(ws.client.app)
     page = client.get("/login")
-    response = client.post("/login", data={"name": name, "password": PASSWORDS[name], "csrf": _csrf(page.text)},
+    response = client.post("/login", data={"name": name, "password": password or PASSWORDS[name],
+                                           "csrf": _csrf(page.text)},
                            follow_redirects=False)
     assert response.status_code == 303, response.text
     return client
@@ -497,3 +498,17 @@ def test_with_a_scheduler_files_are_processed_on_the_dask_cluster(tmp_path: Path
             assert body["status"] == "failed"
             assert [check["code"] for check in body["record"]["checks"]] == ["INPUT_UNREADABLE"]
             assert "corrupt PDF" in body["record"]["checks"][0]["message"]  # read by the pipeline, not a Dask error
+
+
+def test_an_admin_adds_users_on_the_users_page(lite: Workspace) -> None:
+    assert _login(lite, "mo").get("/admin/users").status_code == 403
+    admin = _login(lite, "admin")
+    page = admin.get("/admin/users")
+    assert page.status_code == 200 and "zj" in page.text
+    form = {"name": "sd", "role": "province", "province": "山东省", "password": "shandong-pass-1"}
+    assert admin.post("/admin/users", data=form, follow_redirects=False).status_code == 403  # no CSRF token
+    added = admin.post("/admin/users", data={**form, "csrf": _csrf(page.text)}, follow_redirects=False)
+    assert added.status_code == 303 and added.headers["location"] == "/admin/users"
+    assert _login(lite, "sd", form["password"]).get("/").status_code == 200
+    refused = admin.post("/admin/users", data={**form, "name": "x", "province": "", "csrf": _csrf(page.text)})
+    assert "province" in refused.text

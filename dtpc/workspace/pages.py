@@ -9,6 +9,7 @@ import secrets
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -18,7 +19,7 @@ from dtpc.workspace import recommendation, security, services
 from dtpc.workspace.api import recommendation_download, upload_file
 from dtpc.workspace.corrections import EDITABLE, CorrectionError
 from dtpc.workspace.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, AppState, PageUser, Viewer, check_csrf
-from dtpc.workspace.schema import PACKAGE_DECISIONS
+from dtpc.workspace.schema import PACKAGE_DECISIONS, ROLES, User
 from models import ApplicationRecord, OutputRecord, RecommendationRecord, parse_record
 from pipeline.report.site import (
     DOC_TYPE_LABELS,
@@ -46,7 +47,7 @@ def environment() -> Environment:
     env.filters.update(show=show, side=side)
     env.globals.update(severity_labels=SEVERITY_LABELS, status_labels=STATUS_LABELS, role_labels=ROLE_LABELS,
                        decision_labels=DECISION_LABELS, review_labels=REVIEW_LABELS, doc_type_labels=DOC_TYPE_LABELS,
-                       decisions=PACKAGE_DECISIONS, slot_label=lambda slot: slot)
+                       decisions=PACKAGE_DECISIONS, roles=ROLES, slot_label=lambda slot: slot)
     return env
 
 
@@ -256,3 +257,36 @@ def recommendation_page(request: Request, app: AppState, viewer: Viewer, provinc
 @router.get("/provinces/{province}/recommendation.xlsx")
 def recommendation_xlsx(app: AppState, viewer: Viewer, province: str) -> Response:
     return recommendation_download(app, viewer.user, province)
+
+
+# ---------------------------------------------------------------- users (admins)
+
+
+def _admin(viewer: PageUser) -> None:
+    if viewer.user.role != "admin":
+        raise services.Forbidden("only an admin manages users")
+
+
+@router.get("/admin/users")
+def users_page(request: Request, app: AppState, viewer: Viewer, error: str | None = None) -> HTMLResponse:
+    _admin(viewer)
+    with app.database.session() as db:
+        users = [{"name": user.name, "role": user.role, "province": user.province, "created_at": user.created_at}
+                 for user in db.scalars(sa.select(User).order_by(User.name))]
+    return _page(request, "users.html", viewer, users=users, error=error)
+
+
+@router.post("/admin/users")
+def add_user(app: AppState, viewer: Viewer, csrf: Csrf, name: Annotated[str, Form(max_length=64)],
+             role: Annotated[str, Form()], password: Annotated[str, Form(max_length=200)],
+             province: Annotated[str, Form(max_length=32)] = "") -> Response:
+    check_csrf(viewer, csrf)
+    _admin(viewer)
+    with app.database.session() as db:
+        try:
+            added = security.add_user(db, name.strip(), role, password, province.strip() or None)
+        except security.UserError as error:
+            return _redirect(f"/admin/users?error={quote(str(error))}")
+        services.audit(db, viewer.user, "user_add", target=added.name, new={"role": added.role,
+                                                                            "province": added.province})
+    return _redirect("/admin/users")
