@@ -512,3 +512,28 @@ def test_an_admin_adds_users_on_the_users_page(lite: Workspace) -> None:
     assert _login(lite, "sd", form["password"]).get("/").status_code == 200
     refused = admin.post("/admin/users", data={**form, "name": "x", "province": "", "csrf": _csrf(page.text)})
     assert "province" in refused.text
+
+
+def _at(record: dict[str, Any], path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
+def test_the_correction_form_reads_json_then_text(lite: Workspace) -> None:
+    sha = lite.processed("js", A09, checked_truth("a09-mixed"))
+    client = _login(lite, "js")
+    token = _csrf(client.get(f"/packages/{sha}").text)
+    for path, typed, expected in (("basic_info.head.mobile", "13812345678", "13812345678"),
+                                  ("basic_info.lead_unit.is_legal_person", "true", True),
+                                  ("cover.contact", "王 五", "王 五")):
+        response = client.post(f"/packages/{sha}/corrections", follow_redirects=False,
+                               data={"path": path, "value": typed, "reason": "核对原件", "csrf": token})
+        assert response.status_code == 303 and "error" not in response.headers["location"], response.headers
+        record = lite.client.get(f"/api/packages/{sha}", headers=lite.auth("js")).json()["record"]
+        assert _at(record, path) == expected
+    refused = client.post(f"/packages/{sha}/corrections", follow_redirects=False,
+                          data={"path": "basic_info.finance[0].revenue", "value": "很多", "reason": "r", "csrf": token})
+    assert "error=" in refused.headers["location"]
+    assert "很多" not in str(lite.client.get(f"/api/packages/{sha}", headers=lite.auth("js")).json()["record"])

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from dtpc.workspace import recommendation, security, services
 from dtpc.workspace.deps import ApiUser, AppState
-from dtpc.workspace.uploads import display_name, store
+from dtpc.workspace.uploads import StoredUpload, display_name, store
 
 router = APIRouter(prefix="/api", tags=["api"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,12 +46,19 @@ class UserIn(BaseModel):
 def upload_file(app: AppState, user: Any, file: UploadFile) -> tuple[dict[str, Any], bool]:
     """Store and queue an upload (shared with the upload form); (package JSON, created)."""
     stored = store(file.file, app.config.uploads, app.config.max_upload_bytes)
-    with app.database.session() as db:
-        package, created = services.submit(db, user, stored, display_name(file.filename), app.config.data)
-        body = {"sha256": package.sha256, "status": package.status}
+    try:
+        body, created = _submit(app, user, stored, display_name(file.filename))
+    except sa.exc.IntegrityError:  # the same bytes sent twice at once: the other request made the package
+        body, created = _submit(app, user, stored, display_name(file.filename))
     if created and app.worker is not None:
         app.worker.wake.set()
     return body, created
+
+
+def _submit(app: AppState, user: Any, stored: StoredUpload, name: str) -> tuple[dict[str, Any], bool]:
+    with app.database.session() as db:
+        package, created = services.submit(db, user, stored, name, app.config.data)
+        return {"sha256": package.sha256, "status": package.status}, created
 
 
 @router.post("/packages", status_code=202, summary="Upload a package (PDF, TIFF, PNG or JPEG)")
