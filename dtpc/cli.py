@@ -1,4 +1,4 @@
-"""The `dtpc` command: extract, batch, report, export, eval, schema, samples."""
+"""The `dtpc` command: extract, batch, report, export, eval, schema, samples; serve and user (the review workspace)."""
 
 from __future__ import annotations
 
@@ -179,6 +179,16 @@ def export_command(out_dir: Annotated[Path, typer.Argument(help="folder of dtpc 
     for path in written:
         typer.echo(str(path))
 
+
+def _workspace_commands() -> None:
+    """`dtpc serve` and `dtpc user …` (the review workspace; its imports wait until a command runs)."""
+    from dtpc.workspace.cli import serve, users
+
+    app.command("serve")(serve)
+    app.add_typer(users, name="user")
+
+
+_workspace_commands()
 
 if __name__ == "__main__":
     app()

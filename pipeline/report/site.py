@@ -321,6 +321,15 @@ def _recommendation(record: RecommendationRecord) -> dict[str, Any]:
     }
 
 
+def record_view(record: OutputRecord) -> dict[str, Any]:
+    """The view models the submission page shows a record with (`application` or `recommendation`), for other sites."""
+    if isinstance(record, ApplicationRecord):
+        return {"application": _application(record)}
+    if isinstance(record, RecommendationRecord):
+        return {"recommendation": _recommendation(record)}
+    return {}
+
+
 def _flags(entry: Entry, links: _Links) -> list[Flag]:
     flags = []
     for check in ordered(entry.record.checks):
