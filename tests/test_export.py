@@ -256,6 +256,18 @@ def test_a_foreign_table_of_the_same_name_is_refused(tmp_path: Path, corpus: lis
         DatabaseSink(url).write(corpus[:1])
 
 
+def test_columns_a_later_dtpc_declares_are_added_to_an_earlier_database(
+        tmp_path: Path, corpus: list[models.OutputRecord]) -> None:
+    url = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    DatabaseSink(url).write(corpus[:1])
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # the checks table as dtpc made it before findings had a confidence
+        connection.execute(sa.text("ALTER TABLE checks DROP COLUMN confidence"))
+    engine.dispose()
+    DatabaseSink(url).write(corpus[:2])
+    assert query(url, "SELECT count(*) FROM checks WHERE confidence IS NOT NULL")[0][0] > 0
+
+
 def test_an_older_dtpc_database_is_rebuilt(tmp_path: Path, corpus: list[models.OutputRecord]) -> None:
     path = tmp_path / "dtpc.sqlite"
     engine = sa.create_engine(f"sqlite:///{path}")

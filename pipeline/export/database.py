@@ -89,16 +89,27 @@ def ensure_schema(connection: Connection, where: str) -> None:
     for table in metadata.sorted_tables:
         if table.name in existing:
             columns = {column["name"] for column in inspector.get_columns(table.name)}
-            missing = [column.name for column in table.columns if column.name not in columns]
-            if missing:
-                raise SchemaMismatchError(f"{where}: table {table.name} lacks columns {missing}; "
+            missing = [column for column in table.columns if column.name not in columns]
+            required = [column.name for column in missing if not column.nullable]
+            if required:
+                raise SchemaMismatchError(f"{where}: table {table.name} lacks columns {required}; "
                                           "it was not made by this dtpc — use another database or drop it")
+            for column in missing:
+                _add_column(connection, table, column, where)
     metadata.create_all(connection, checkfirst=True)
     version = connection.execute(sa.select(schema_info.c.value).where(schema_info.c.key == "version")).scalar()
     if version is None:
         connection.execute(schema_info.insert().values(key="version", value=SCHEMA_VERSION))
     elif version != SCHEMA_VERSION:
         raise SchemaMismatchError(f"{where}: schema version {version}, this dtpc writes {SCHEMA_VERSION}")
+
+
+def _add_column(connection: Connection, table: sa.Table, column: sa.Column, where: str) -> None:
+    """A nullable column a later dtpc declares, added to a database an earlier one made (rows keep NULL)."""
+    kind = column.type.compile(dialect=connection.dialect)
+    preparer = connection.dialect.identifier_preparer
+    log.warning("%s: adding column %s.%s (%s) declared by this dtpc", where, table.name, column.name, kind)
+    connection.execute(sa.text(f"ALTER TABLE {preparer.quote(table.name)} ADD COLUMN {preparer.quote(column.name)} {kind}"))
 
 
 # Children first when deleting, the submission first when inserting.
