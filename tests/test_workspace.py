@@ -537,3 +537,26 @@ def test_the_correction_form_reads_json_then_text(lite: Workspace) -> None:
                           data={"path": "basic_info.finance[0].revenue", "value": "很多", "reason": "r", "csrf": token})
     assert "error=" in refused.headers["location"]
     assert "很多" not in str(lite.client.get(f"/api/packages/{sha}", headers=lite.auth("js")).json()["record"])
+
+
+def test_the_user_commands(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dtpc.cli import app
+
+    data = ["--data", str(tmp_path / "data")]
+    runner = CliRunner()
+    assert runner.invoke(app, ["user", "add", "li", "--role", "province", *data], input="x" * 12 + "\n").exit_code == 2
+    assert runner.invoke(app, ["user", "add", "li", "--role", "province", "--password-stdin", *data],
+                         input="long-password-1\n").exit_code == 1  # a province user needs --province
+    added = runner.invoke(app, ["user", "add", "li", "--role", "province", "--province", "江苏省", "--password-stdin",
+                                *data], input="long-password-1\n")
+    assert added.exit_code == 0 and "long-password-1" not in added.output
+    assert runner.invoke(app, ["user", "add", "li", "--role", "ministry", "--password-stdin", *data],
+                         input="long-password-1\n").exit_code == 1  # the name is taken
+    token = runner.invoke(app, ["user", "token", "li", *data])
+    assert token.exit_code == 0 and len(token.output.strip()) >= 40
+    assert runner.invoke(app, ["user", "token", "nobody", *data]).exit_code == 1
+    for ws in _client(tmp_path, None):
+        packages = ws.client.get("/api/packages", headers={"Authorization": f"Bearer {token.output.strip()}"})
+        assert packages.status_code == 200
