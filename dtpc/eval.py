@@ -446,7 +446,7 @@ def _flag_burden(result: DocResult, truth: Sequence[ExpectedCheck], pred: Sequen
     result.false_errors = sum((errors - expected).values())
     result.errors = sum(errors.values())
     result.low_confidence = sum(c.code == "LOW_CONFIDENCE" for c in pred)
-    result.doubtful = sum(bool(c.doubts) for c in pred)
+    result.doubtful = sum(bool(c.doubts) and c.code != "LOW_CONFIDENCE" for c in pred)
     result.expects_no_check = not truth
 
 

@@ -178,3 +178,15 @@ def test_a_place_the_reader_could_not_find_is_a_doubt() -> None:
     record.provenance[path] = models.Provenance(page=2, source="derived")  # looked for, not found
     found = _by_code(_checks(record))
     assert ("FIELD_MISSING", path) not in found and ("LOW_CONFIDENCE", path) in found
+
+
+# --------------------------------------------------------------- one table's weak cells: one finding
+
+def test_a_tables_weak_cells_are_one_finding_that_names_each() -> None:
+    record = clean_application()
+    _set("appendix.contracts[0].enterprise", None)(record)
+    _set("appendix.contracts[2].enterprise", None)(record)
+    doubts = [c for c in _checks(record) if c.code == "LOW_CONFIDENCE"]
+    assert [c.where for c in doubts] == ["appendix.contracts"]
+    assert doubts[0].doubts == ["appendix.contracts[0].enterprise", "appendix.contracts[2].enterprise"]
+    assert "附2表2 有 2 处" in doubts[0].message and len(doubts[0].evidence) == 2

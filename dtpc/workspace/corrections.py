@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from models import ApplicationRecord, Check, OutputRecord, RecommendationRecord, parse_record
 from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
+from pipeline.reconcile import reconcile
 
 # Parts of a record a reviewer may correct: what was read, never the source, checks or provenance.
 EDITABLE = frozenset({"cover", "basic_info", "plan", "appendix", "seal_slots", "signatures", "recommendation"})
@@ -27,6 +28,10 @@ _STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$")
 
 class CorrectionError(ValueError):
     """A correction that cannot be applied: an unknown path, or a value the record's model refuses."""
+
+
+# `resolved_by` of a value a reviewer set: no reading is in doubt there any more.
+REVIEWER = "reviewer"
 
 
 def parse_path(path: str) -> list[str | int]:
@@ -78,7 +83,8 @@ def apply_correction(record: OutputRecord, path: str, value: Any) -> tuple[Outpu
     holder[last] = value
     origin = data["provenance"].get(path)
     if origin is not None:  # the place it was read stays; the confidence is now a reviewer's
-        origin.update(confidence=None, repaired_from=json.dumps(original, ensure_ascii=False))
+        origin.update(confidence=None, repaired_from=json.dumps(original, ensure_ascii=False),
+                      alternatives=[], resolved_by=REVIEWER, blank=True if value in (None, "", []) else None)
     try:
         corrected = parse_record(data)
     except ValidationError as error:
@@ -117,6 +123,8 @@ def recheck(original: OutputRecord, corrected: OutputRecord, corrected_paths: It
     assert isinstance(corrected, ApplicationRecord | RecommendationRecord)
     paths = list(corrected_paths)
     kept = [check for check in stage_findings(original, settings) if not _about(check.where, paths)]
+    if isinstance(corrected, ApplicationRecord):
+        reconcile(corrected, settings)  # a corrected cell may settle another reading's doubt
     context = CheckContext(record=corrected, settings=settings, has_consortium_agreement=consortium_agreement(original))
     return run_checks(context, kept)
 

@@ -17,10 +17,8 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Check, Evidence
-from pipeline.checks.registry import CheckContext, finding, register
+from pipeline.checks.registry import TABLE_LABELS, CheckContext, finding, register
 
-TABLE_LABELS = {"products": "附2表1", "contracts": "附2表2", "trainings": "附2表3",
-                "institutions": "附3表1", "providers": "附3表2", "financings": "附3表3"}
 CELL_LABELS = {"date": "日期", "amount": "金额", "enterprise": "服务企业名称", "participants": "参加人数",
                "category": "类别", "contract_no": "合同编号", "capability": "核心能力"}
 CUMULATIVE_FIELDS = {"investors": "汇聚投融资机构数量", "financing": "对接成功的企业融资金额",

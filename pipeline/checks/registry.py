@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -242,13 +244,54 @@ def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Ch
     for (_, doc_type), registered in _REGISTRY.items():
         if doc_type == ctx.record.doc_type:
             results.extend(registered.run(ctx))
-    return apply_severity(one_finding_per_doubt(deduplicate(results)), ctx.settings)
+    return apply_severity(doubts_per_table(one_finding_per_doubt(deduplicate(results))), ctx.settings)
 
 
 def one_finding_per_doubt(checks: list[Check]) -> list[Check]:
     """No LOW_CONFIDENCE for a reading that a comparison's warning already names as in doubt."""
     named = {path for check in checks for path in check.doubts}
     return [check for check in checks if not (check.code == "LOW_CONFIDENCE" and check.where in named)]
+
+
+TABLE_LABELS = {"products": "附2表1", "contracts": "附2表2", "trainings": "附2表3",
+                "institutions": "附3表1", "providers": "附3表2", "financings": "附3表3"}
+_TABLE_CELL = re.compile(r"^(appendix\.[a-z_]+)\[(\d+)\]\.")
+MAX_EVIDENCE = 8  # crops shown for one table's doubtful cells
+
+
+def doubts_per_table(checks: list[Check]) -> list[Check]:
+    """The LOW_CONFIDENCE findings of one appendix table as one finding listing its doubtful cells.
+
+    A poor scan of a table page makes many weak cells at once: one cause, one finding, with every
+    cell named in its message and the first few as evidence (`where` is the table's path).
+    """
+    by_table: dict[str, list[Check]] = defaultdict(list)
+    for check in checks:
+        match = _TABLE_CELL.match(check.where) if check.code == "LOW_CONFIDENCE" else None
+        if match:
+            by_table[match.group(1)].append(check)
+    grouped = {table: items for table, items in by_table.items() if len(items) > 1}
+    out, placed = [], set()
+    for check in checks:
+        match = _TABLE_CELL.match(check.where) if check.code == "LOW_CONFIDENCE" else None
+        table = match.group(1) if match else None
+        if table not in grouped:
+            out.append(check)
+        elif table not in placed:
+            placed.add(table)
+            out.append(_table_doubt(table, grouped[table]))
+    return out
+
+
+def _table_doubt(table: str, items: list[Check]) -> Check:
+    listed = "；".join(f"{check.where.removeprefix(table)}：{check.message}" for check in items)
+    pieces = [item for check in items for item in check.evidence]
+    boxed = [item for item in pieces if item.bbox is not None]  # a page-only pointer adds nothing beside a box
+    evidence = list({(e.page, tuple(e.bbox or ())): e for e in boxed or pieces}.values())[:MAX_EVIDENCE]
+    label = TABLE_LABELS.get(table.removeprefix("appendix."), table)
+    return Check(code="LOW_CONFIDENCE", severity=items[0].severity, where=table,
+                 confidence=min(check.confidence for check in items), doubts=[check.where for check in items],
+                 message=f"{label} 有 {len(items)} 处读数存疑，请人工核对：{listed}", evidence=evidence)
 
 
 def deduplicate(checks: Iterable[Check]) -> list[Check]:
