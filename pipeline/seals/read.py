@@ -57,7 +57,9 @@ REFIT_GAIN = 0.05
 # reads small characters in a tall strip badly) and leaves out a star or bottom line reaching in.
 BANDS = (BAND_INNER, 0.6)
 
-Identify = Callable[[Reading], Match | None]
+# Whose seal a reading is: among the package's units, or (True) among every organisation the
+# document names (dozens of names to spot: asked once per seal, of its best reading).
+Identify = Callable[[Reading, bool], Match | None]
 
 
 @dataclass(frozen=True)
@@ -94,17 +96,21 @@ def read_ink(ink: np.ndarray, outline: Outline, reader: LineReader, identify: Id
 
 
 def read_hypotheses(hypotheses: Iterator[Hypothesis], reader: LineReader, identify: Identify) -> SealText:
-    """Read each hypothesis in turn until one spots a unit surely; the best of those read otherwise."""
+    """Read each hypothesis in turn until one spots a unit surely; the best of those read otherwise,
+    and when none names a unit, the best reading spotted against every organisation in the document."""
     tried: list[SealText] = []
     for hypothesis in hypotheses:
         reading = _read_one(hypothesis, reader)
         if reading is None:
             continue
-        found = SealText(reading, identify(reading) if reading.text or reading.posteriors is not None else None)
+        found = SealText(reading, identify(reading, False))
         if found.match is not None and found.match.score >= SURE_SPOT:
             return found
         tried.append(found)
-    return best_reading(tried)
+    best = best_reading(tried)
+    if best.match is None and best.reading is not None:
+        return SealText(best.reading, identify(best.reading, True))
+    return best
 
 
 def best_reading(tried: list[SealText]) -> SealText:
