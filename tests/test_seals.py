@@ -483,6 +483,16 @@ def test_other_organisations_in_the_document_are_read_after_the_units() -> None:
     assert lead is not None and lead.owner == "lead"
 
 
+def test_a_unit_s_name_spelt_right_elsewhere_in_the_document_is_read_as_that_unit() -> None:
+    """The members' table was read with 卓 as 草; the consortium agreement spells it right. The seal
+    says 卓: it is the member's seal, under the spelling it bears."""
+    member = "台州卓睿制药有限公司"
+    units = SealUnits(lead=LEAD, members=("台州草睿制药有限公司",), applicant=LEAD).with_others([member])
+    assert (member, "member") in units.candidates()
+    match = match_unit(_spotting_reading(member, [LEAD, "台州草睿制药有限公司"]), units.candidates())
+    assert match is not None and (match.name, match.owner) == (member, "member")
+
+
 def test_a_ring_pushed_off_its_circle_is_refitted() -> None:
     from pipeline.seals.read import refit_circle
 

@@ -8,6 +8,7 @@ name and matches it to the units of the package.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +38,7 @@ from pipeline.seals.text import (
     looks_like_department,
     match_unit,
     organisation_names,
+    spelling_of,
     variant_of,
 )
 
@@ -92,10 +94,23 @@ class SealUnits:
             if name and cjk(name) and name not in seen:
                 seen.add(name)
                 unique.append((name, owner))
-        # A unit's own name found in the text (misread, or cut off) stays the unit's.
-        unique += [(name, "other") for name in self.others
-                   if name not in seen and not any(variant_of(name, known) for known in seen)]
-        return unique
+        return unique + self._other_candidates(unique)
+
+    def _other_candidates(self, units: list[tuple[str, Owner]]) -> list[tuple[str, Owner]]:
+        """Names found in the text: another spelling of a unit's name (one of the two misread) is that
+        unit's, spotting picks the spelling the seal bears; a unit's name cut off is dropped (spotting
+        favours a shorter name); the rest are other organisations."""
+        found: list[tuple[str, Owner]] = []
+        known = {name for name, _ in units}
+        for name in self.others:
+            if name in known:
+                continue
+            spelt = next((owner for unit, owner in units if spelling_of(name, unit)), None)
+            if spelt is not None:
+                found.append((name, spelt))
+            elif not any(variant_of(name, unit) for unit in known):
+                found.append((name, "other"))
+        return found
 
     def expected(self) -> dict[Owner, list[str]]:
         """Names each owner's seal may carry, best first."""
@@ -197,7 +212,8 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, bgr: np.ndarra
         # A picture already counted (an electronic seal drawn into the page image) is not a second seal.
         if any(_same_place(bbox, f.seal.bbox) for f in found):
             continue
-        read = read_seal(bgr, grey, cand, reader, lambda reading: _identify(reading, units), page.dpi / MM_PER_INCH)
+        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units),
+                         page.dpi / MM_PER_INCH)
         seal = PageSeal(page.number, bbox, cand.shape, cand.confidence, read.reading, read.match)
         found.append(_Found(seal, cand.outline, bgr, cand.outline))
     return found
@@ -215,7 +231,7 @@ def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: Line
     sx, sy = (x1 - x0) / pixels.shape[1], (bottom - top) / pixels.shape[0]
     px0, py0, px1, py1 = cand.outline.box()
     bbox = (x0 + px0 * sx, top + py0 * sy, x0 + px1 * sx, top + py1 * sy)
-    read = read_ink(red_strength(pixels), cand.outline, reader, lambda reading: _identify(reading, units)) \
+    read = read_ink(red_strength(pixels), cand.outline, reader, functools.partial(_identify, units=units)) \
         if cand.shape in ("round", "oval") else SealText(None, None)
     seal = PageSeal(page.number, _round_box(bbox), cand.shape, cand.confidence, read.reading, read.match)
     outline_px = None
@@ -225,11 +241,13 @@ def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: Line
     return _Found(seal, outline_px, pixels, cand.outline, image.bbox)
 
 
-def _identify(reading: Reading, units: SealUnits) -> Match | None:
-    """Whose seal: a unit of the package, or (unnamed in the package) a provincial department."""
+def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:
+    """Whose seal: a unit of the package, or (unnamed in the package) a provincial department; with
+    `others`, or another organisation the document names."""
     if not reading.text and reading.posteriors is None:
         return None
-    match = match_unit(reading, units.candidates())
+    candidates = units.candidates()
+    match = match_unit(reading, candidates if others else [(n, o) for n, o in candidates if o != "other"])
     if match is None and units.recommender is None and reading.confidence >= DEPARTMENT_READ_CONFIDENCE \
             and looks_like_department(reading.text) and (units.province is None or units.province[:2] in reading.text):
         match = Match(cjk(reading.text), "recommender", round(reading.confidence, 3))

@@ -19,33 +19,70 @@ import numpy as np
 FLOOR = 1e-6
 
 
-def spot(posteriors: np.ndarray, labels: list[int]) -> float:
+def spot(posteriors: np.ndarray, labels: list[int], deficit: np.ndarray | None = None) -> float:
     """Per-character probability ratio (0..1] of the best free-standing CTC alignment of `labels`.
 
     `posteriors` is (frames, classes) with class 0 the CTC blank; `labels` the
     name's class indices (characters missing from the recogniser's alphabet
-    already dropped).
+    already dropped); `deficit` its `deficits`, when the caller spots many names.
     """
-    return align(posteriors, labels)[0]
+    frames_n = posteriors.shape[0] if posteriors.ndim == 2 else 0
+    if not labels or frames_n < 1:
+        return 0.0
+    emit = (deficits(posteriors) if deficit is None else deficit)[:, _extended(labels)]
+    return float(np.exp(_best_end(emit, _skips(labels)) / len(labels)))
 
 
-def align(posteriors: np.ndarray, labels: list[int]) -> tuple[float, np.ndarray]:
+def _best_end(emit: np.ndarray, skip: np.ndarray) -> float:
+    """`align`'s recursion without its back-pointers: only the best score of a complete name."""
+    n_states = emit.shape[1]
+    neg = -np.inf
+    prev = np.full(n_states, neg)
+    cur = np.empty(n_states)
+    shifted = np.empty(n_states)
+    best_end = neg
+    for row in emit:
+        np.copyto(cur, prev)
+        shifted[0], shifted[1:] = neg, prev[:-1]
+        np.maximum(cur, shifted, out=cur)
+        shifted[:2], shifted[2:] = neg, prev[:-2]
+        np.maximum(cur, np.where(skip, shifted, neg), out=cur)
+        cur[0], cur[1] = max(cur[0], 0.0), max(cur[1], 0.0)  # free prefix: the name may start here
+        cur += row
+        best_end = max(best_end, cur[-1], cur[-2])  # free suffix: it may end at any frame
+        prev, cur = cur, prev
+    return float(best_end)
+
+
+def _skips(labels: list[int]) -> np.ndarray:
+    """Per CTC state, whether it may be entered skipping the blank before it (a label that differs
+    from the one two back)."""
+    states = _extended(labels)
+    skip = np.zeros(len(states), bool)
+    for j in range(2, len(states)):
+        skip[j] = states[j] != 0 and states[j] != states[j - 2]
+    return skip
+
+
+def deficits(posteriors: np.ndarray) -> np.ndarray:
+    """Log deficit of each class against its frame's best class: 0 for the best, negative otherwise
+    (floored at `FLOOR`). The costly part of spotting, the same for every name spotted in a strip."""
+    logp = np.log(np.maximum(posteriors, FLOOR))
+    return logp - logp.max(axis=1, keepdims=True)
+
+
+def align(posteriors: np.ndarray, labels: list[int], deficit: np.ndarray | None = None) -> tuple[float, np.ndarray]:
     """The spotting score and, per frame, which character of the name the best alignment puts
     there (-1 outside the name or on a blank)."""
     frames_n = posteriors.shape[0] if posteriors.ndim == 2 else 0
     none = np.full(frames_n, -1)
     if not labels or frames_n < 1:
         return 0.0, none
-    logp = np.log(np.maximum(posteriors, FLOOR))
-    # Deficit of each class against the frame's best class: 0 for the best, negative otherwise.
-    emit = (logp - logp.max(axis=1, keepdims=True))[:, _extended(labels)]  # (frames, states)
+    emit = (deficits(posteriors) if deficit is None else deficit)[:, _extended(labels)]  # (frames, states)
     n_states = emit.shape[1]
-    states = _extended(labels)
     # A state may be entered from itself, its predecessor, or (for a label that
     # differs from the one two back) skip the blank between them.
-    skip = np.zeros(n_states, bool)
-    for j in range(2, n_states):
-        skip[j] = states[j] != 0 and states[j] != states[j - 2]
+    skip = _skips(labels)
     neg = -np.inf
     back = np.zeros((frames_n, n_states), np.int8)  # 0 stay, 1 step, 2 skip, 3 fresh start
     prev = np.full(n_states, neg)

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from rapidfuzz.distance import LCSseq
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
-from pipeline.seals.spotting import best_path, greedy_decode, spot
+from pipeline.seals.spotting import best_path, deficits, greedy_decode, spot
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,10 @@ MIN_SPOT_RATIO = 5.0
 # Reading accepted as the seal's text on its own (no unit matched) only when
 # the recogniser is this sure and it reads as a name.
 MIN_READ_CONFIDENCE = 0.9
-# A name found in the text whose distinctive part is this much a unit's is that unit misread.
+# A name found in the text whose distinctive part is this much a unit's is that unit misread or cut off.
 VARIANT_SHARE = 0.6
+# Characters two spellings of one long name may differ by (`spelling_of`).
+MAX_SLIPS = 2
 MIN_NAME_CHARS = 5
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -51,10 +53,11 @@ _GENERIC = ("股份有限公司", "有限责任公司", "有限公司", "集团"
 _DEPARTMENT = re.compile(r"(省|市|自治区).{0,8}(工业和信息化|经济和信息化|经济信息化|工信|经信).{0,4}(厅|局|委员会|委)")
 
 
-# A name is aligned to a strip's posteriors only when this share of its characters is among the
-# `LIKELY_PER_FRAME` likeliest classes of some frame (spotting scores below 0.01 need far fewer).
+# A name is aligned to a strip's posteriors only when this share of its characters reach
+# `LIKELY_PROBABILITY` on some frame (a name scoring the lowest accepted spot, 0.02 per character,
+# has most of them far above that).
 PLAUSIBLE_SHARE = 0.25
-LIKELY_PER_FRAME = 8
+LIKELY_PROBABILITY = 0.002
 
 
 @dataclass(frozen=True)
@@ -74,19 +77,22 @@ class Reading:
         labels = [self.alphabet[c] for c in cjk(name) if c in self.alphabet]
         if not labels or not self._plausible(labels):
             return 0.0
-        return spot(self.posteriors, labels)
+        return spot(self.posteriors, labels, self._deficit)
+
+    @functools.cached_property
+    def _deficit(self) -> np.ndarray | None:
+        return deficits(self.posteriors) if self.posteriors is not None else None
 
     def _plausible(self, labels: list[int]) -> bool:
-        """Whether enough of a name's characters are among the recogniser's likelier guesses anywhere in
-        the strip to be worth aligning (a cheap filter: a document can name dozens of organisations)."""
+        """Whether enough of a name's characters are among the recogniser's guesses anywhere in the
+        strip to be worth aligning (a cheap filter: a document can name dozens of organisations)."""
         return sum(label in self._likely for label in labels) >= PLAUSIBLE_SHARE * len(labels)
 
     @functools.cached_property
     def _likely(self) -> frozenset[int]:
         if self.posteriors is None:
             return frozenset()
-        top = np.argpartition(self.posteriors, -LIKELY_PER_FRAME, axis=1)[:, -LIKELY_PER_FRAME:]
-        return frozenset(int(k) for k in np.unique(top))
+        return frozenset(int(k) for k in np.unique(np.nonzero(self.posteriors >= LIKELY_PROBABILITY)[1]))
 
 
 
@@ -235,13 +241,23 @@ def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
 
 def same_unit(a: str, b: str) -> bool:
     """One unit named twice: the same characters, one name ending the other (a stray leading
-    character), or one character apart in a long name (an OCR slip where the name was read)."""
+    character), or spelt apart by an OCR slip where the name was read (`spelling_of`)."""
     a, b = cjk(a), cjk(b)
     if a == b:
         return True
     if min(len(a), len(b)) < 6:
         return False
-    return a.endswith(b) or b.endswith(a) or (len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1)
+    return a.endswith(b) or b.endswith(a) or spelling_of(a, b)
+
+
+def spelling_of(name: str, unit: str) -> bool:
+    """Whether `name` is `unit` spelt differently: a long name with one or two characters misread,
+    dropped or added (the page OCR slips on one copy of a name, rarely on all)."""
+    a, b = cjk(name), cjk(unit)
+    if min(len(a), len(b)) < 6 or abs(len(a) - len(b)) > 1 or Levenshtein.distance(a, b) > MAX_SLIPS:
+        return False
+    # A character dropped or added at either end is a name cut off or run on, not misspelt.
+    return len(a) == len(b) or (a[0] == b[0] and a[-1] == b[-1])
 
 
 _ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|大学|学院|协会|联合会|商会|中心|厅|局|委员会|办公室|所|院|社|厂)$")
