@@ -9,7 +9,7 @@ export OMP_THREAD_LIMIT := 1
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai poppler-utils chromium chromium-driver
 
 # Generator-only: the Word/LibreOffice sample producer (never needed by `make run` or `make test`).
-WORD_APT_PACKAGES := libreoffice-writer-nogui
+WORD_APT_PACKAGES := libreoffice-writer-nogui fonts-lxgw-wenkai fonts-arphic-gbsn00lp fonts-arphic-gkai00mp
 DEV_DIR ?= /work/data/dev
 HOLDOUT_DIR ?= /work/data/holdout
 

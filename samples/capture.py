@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 A4_PT = (595.28, 841.89)
+CURL_ZONE = 0.3  # the part of the page's width next to the spine that lifts off the glass
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def print_page(page: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 # ---------------------------------------------------------------- geometry
 
 
-def curl_source_x(x: np.ndarray, width: int, strength: float, zone: float = 0.22) -> np.ndarray:
+def curl_source_x(x: np.ndarray, width: int, strength: float, zone: float = CURL_ZONE) -> np.ndarray:
     """Book-scanner curl at the left (spine) edge: where output column x was on the flat page.
 
     Outside the curl zone nothing moves; inside it the lifted paper is foreshortened, so more of the
@@ -93,13 +94,13 @@ def curl(page: np.ndarray, strength: float, rng: np.random.Generator, spine: str
     h, w = img.shape[:2]
     xs = np.arange(w, dtype=np.float32)
     src_x = curl_source_x(xs, w, strength).astype(np.float32)
-    zone = 0.22 * w
+    zone = CURL_ZONE * w
     t = np.clip(1.0 - xs / zone, 0.0, 1.0)
     # Lines bend near the spine: the lifted part sits higher and is vertically compressed.
     ys = np.arange(h, dtype=np.float32)
     cy = h / 2
-    squeeze = 1.0 - strength * 0.035 * t ** 2
-    lift = strength * 0.012 * h * t ** 2
+    squeeze = 1.0 - strength * 0.06 * t ** 2
+    lift = strength * 0.03 * h * t ** 2
     map_y = (cy + (ys[:, None] - cy) / squeeze[None, :] + lift[None, :]).astype(np.float32)
     map_x = np.broadcast_to(src_x[None, :], (h, w)).astype(np.float32)
     paper = np.median(img[::16, ::16].reshape(-1, img.shape[2]), axis=0)
@@ -169,8 +170,8 @@ def desk(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     else:
         base = np.array([rng.uniform(0.1, 0.25), rng.uniform(0.12, 0.25), rng.uniform(0.15, 0.3)], dtype=np.float32)
         grain = 0.03 * np.sin(xx / 3.0) * np.sin(yy / 3.0)
-    texture = rng.normal(0, 0.03, size=(h // 8 + 1, w // 8 + 1)).astype(np.float32)
-    texture = cv2.resize(texture, (w, h), interpolation=cv2.INTER_CUBIC)
+    coarse = rng.normal(0, 0.03, size=(h // 8 + 1, w // 8 + 1)).astype(np.float32)
+    texture = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
     return np.clip(base[None, None, :] * (1 + grain + texture)[..., None], 0, 1)
 
 

@@ -25,23 +25,27 @@ from samples.word.package import Capture, produce
 @dataclass(frozen=True)
 class Mix:
     word_share: float
-    captures: tuple[Capture, ...]  # handed out in this order (after a seeded shuffle of the documents)
+    captures: tuple[Capture, ...]  # for applications, handed out in this order (after a seeded shuffle)
+    rec_captures: tuple[Capture, ...]  # for recommendations
 
 
 MIXES: dict[str, Mix] = {
     # Dev: most scanner kinds once, one book-scanner curl, one phone photo; the rest by the old producer.
     "dev": Mix(0.65, (Capture("digital"), Capture("adf-colour-200"), Capture("mfp-grey-150", "tif"),
                       Capture("mfp-dither-300"), Capture("book-grey-240"), Capture("phone"),
-                      Capture("fax-bw-200"), Capture("mixed:adf-grey-240"), Capture("flatbed-colour-300"))),
+                      Capture("fax-bw-200"), Capture("mixed:adf-grey-240"), Capture("flatbed-colour-300")),
+               (Capture("adf-grey-240"),)),
     # Hold-out: more Word, greyer, two phone photos (one of a text-layer package), different profiles first.
     "holdout": Mix(0.8, (Capture("phone-digital"), Capture("adf-grey-240"), Capture("copier-grey-200"),
-                         Capture("phone", "jpg"), Capture("fax-bw-200"), Capture("book-colour-200"),
+                         Capture("fax-bw-200"), Capture("book-colour-200"),
                          Capture("digital"), Capture("mfp-grey-150"), Capture("mixed:mfp-grey-150"),
-                         Capture("mfp-dither-300"), Capture("adf-colour-200"), Capture("flatbed-colour-300"))),
+                         Capture("mfp-dither-300"), Capture("adf-colour-200"), Capture("flatbed-colour-300")),
+                   (Capture("phone", "jpg"), Capture("digital"))),
     # Word only, every capture once (quick looks and tests).
     "word": Mix(1.0, (Capture("digital"), Capture("adf-colour-200"), Capture("mfp-grey-150"),
                       Capture("book-grey-240"), Capture("phone"), Capture("fax-bw-200"), Capture("mfp-dither-300"),
-                      Capture("mixed:adf-grey-240"), Capture("phone-digital"), Capture("copier-grey-200"))),
+                      Capture("mixed:adf-grey-240"), Capture("phone-digital"), Capture("copier-grey-200")),
+                (Capture("phone"), Capture("digital"), Capture("fax-bw-200"))),
 }
 
 
@@ -55,11 +59,12 @@ def assign(plans: list[generate.DocPlan], mix: Mix, seed: int) -> dict[int, Capt
     rng.shuffle(apps)
     # At least one recommendation goes through Word when there is one; the rest of the share is applications.
     n_rec = min(len(recs), max(1 if recs else 0, round(len(recs) * mix.word_share)))
-    chosen = recs[:n_rec] + apps[: max(0, n_word - n_rec)]
-    chosen.sort()
-    order = list(chosen)
-    rng.shuffle(order)
-    return {index: mix.captures[k % len(mix.captures)] for k, index in enumerate(order)}
+    apps = sorted(apps[: max(0, n_word - n_rec)])
+    recs = sorted(recs[:n_rec])
+    rng.shuffle(apps)
+    out = {index: mix.captures[k % len(mix.captures)] for k, index in enumerate(apps)}
+    out.update({index: mix.rec_captures[k % len(mix.rec_captures)] for k, index in enumerate(recs)})
+    return out
 
 
 def word_doc_id(plan: generate.DocPlan, how: Capture) -> str:

@@ -32,6 +32,7 @@ PHONE_OF_DIGITAL = "phone-digital"
 DIGITAL = "digital"
 MIXED_PREFIX = "mixed:"
 PHONE_DPI = 200  # the page is printed and photographed from a 200 dpi rendering
+UPSIDE_DOWN = 0.04  # share of sheets a feeder scans upside down
 
 
 @dataclass(frozen=True)
@@ -119,16 +120,17 @@ def _images_file(images: list[Image.Image], dpi: float, quality: int, container:
 
 
 def _splice(text_pdf: bytes, scanned_pdf: bytes, scanned: list[bool]) -> bytes:
-    """Text pages from `text_pdf`, the others from `scanned_pdf` in order: a 'mixed' file."""
-    out = pdfium.PdfDocument.new()
-    text_doc, scan_doc = pdfium.PdfDocument(text_pdf), pdfium.PdfDocument(scanned_pdf)
+    """`text_pdf` with its scanned pages replaced, in order, by the pages of `scanned_pdf`: a 'mixed' file.
+
+    The text pages stay in their own document, so its fonts are embedded once, not once per page."""
+    out = pdfium.PdfDocument(text_pdf)
+    scan_doc = pdfium.PdfDocument(scanned_pdf)
     k = 0
     for i, is_scan in enumerate(scanned):
         if is_scan:
-            out.import_pages(scan_doc, [k])
+            out.del_page(i)
+            out.import_pages(scan_doc, [k], index=i)
             k += 1
-        else:
-            out.import_pages(text_doc, [i])
     buf = io.BytesIO()
     out.save(buf)
     return buf.getvalue()
@@ -145,6 +147,7 @@ def produce(doc: c.Application | c.Recommendation, how: Capture, seed: int, inde
     n = len(built.pages)
     kinds = ["text"] * n
     skews = [0.0] * n
+    rotations = [0] * n
     profile = how.scanner
     suffix = "pdf"
     facts: dict[str, Any] = {"producer": "word", "capture": how.how, "ink": ink, "pen": pen, **built.facts}
@@ -174,6 +177,8 @@ def produce(doc: c.Application | c.Recommendation, how: Capture, seed: int, inde
                 continue
             page = _printed(img, built.marks[i], profile.dpi, rng, nrng, ink, pen)
             image, skews[i] = capture.scanner(page, profile, nrng)
+            if not profile.curl and nrng.random() < UPSIDE_DOWN:
+                image, rotations[i] = image.rotate(180), 180  # a sheet fed the wrong way round
             images.append(image)
             kinds[i] = "scan"
         container = "pdf" if mixed else how.container
@@ -186,8 +191,10 @@ def produce(doc: c.Application | c.Recommendation, how: Capture, seed: int, inde
     else:
         raise ValueError(f"unknown capture {how.how!r}")
     placed = []
-    for page, role, marks, kind, skew in zip(built.pages, built.roles, built.marks, kinds, skews, strict=True):
+    for text_page, role, marks, kind, skew, turn in zip(built.pages, built.roles, built.marks, kinds, skews, rotations,
+                                                         strict=True):
         seals = [(list(m.bbox), m.shape, m.text, m.slot) for m in marks if m.kind == "seal"]
-        placed.append(PlacedPage(Page(role=role, marks=marks), kind, 0, skew, page.text, seals))
+        placed.append(PlacedPage(Page(role=role, marks=marks), kind, turn, skew, text_page.text, seals))
+    facts["rotated_pages"] = [i + 1 for i, turn in enumerate(rotations) if turn]
     facts["format"] = suffix
     return f"{doc_id}.{suffix}", payload, placed, facts

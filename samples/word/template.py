@@ -21,16 +21,19 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_T
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.oxml.table import CT_Row
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from samples import content as c
 
-# Word documents name Windows fonts; LibreOffice substitutes what is installed (fontconfig), so a
-# document names one of these and the PDF gets Noto / WenQuanYi / AR PL faces.
-BODY_FONTS = ("宋体", "仿宋_GB2312", "Noto Serif CJK SC", "AR PL UMing CN", "WenQuanYi Micro Hei", "微软雅黑")
-TITLE_FONTS = ("黑体", "方正小标宋简体", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "AR PL UKai CN")
+# Installed CJK families (fonts-noto-cjk, fonts-wqy-*, fonts-arphic-*, fonts-lxgw-wenkai), plus the Windows names
+# Word documents usually carry, which LibreOffice substitutes through fontconfig.
+BODY_FONTS = ("AR PL UMing CN", "AR PL SungtiL GB", "Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
+              "LXGW WenKai", "宋体", "仿宋_GB2312")
+TITLE_FONTS = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "AR PL KaitiM GB", "Noto Serif CJK SC", "黑体", "方正小标宋简体")
 CHECKBOX_FONTS = ("MS Gothic", "Segoe UI Symbol", "Wingdings 2", "DejaVu Sans")
 # (checked, unchecked) as Word prints them: content-control checkboxes (☒/☑ over ☐) or a typed square.
 WORD_CHECKBOXES = {"☒": ("☒", "☐"), "☑": ("☑", "☐"), "■": ("■", "□"), "hand": ("☐", "☐")}
@@ -111,7 +114,7 @@ def _fonts(run_or_style: object, name: str) -> None:
         rfonts.set(qn(attr), name)
 
 
-def _border_element(tag: str, val: str, size_eighths: int, colour: str) -> OxmlElement:
+def _border_element(tag: str, val: str, size_eighths: int, colour: str) -> BaseOxmlElement:
     el = OxmlElement(f"w:{tag}")
     el.set(qn("w:val"), val)
     el.set(qn("w:sz"), str(size_eighths))
@@ -134,7 +137,7 @@ def _table_borders(table: Table, style: WordStyle) -> None:
     tbl_pr.append(borders)
 
 
-def _repeat_header(row_element: OxmlElement) -> None:
+def _repeat_header(row_element: CT_Row) -> None:
     tr_pr = row_element.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
