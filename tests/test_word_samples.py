@@ -160,3 +160,25 @@ def test_recommendation_end_to_end_through_libreoffice(batch: dict[int, object],
     assert truth.seal_slots.recommendation_letter and truth.seal_slots.recommendation_table
     assert rec.entries[0].name in truth.page_text[0].replace("\n", "")
     assert all(s.text == rec.department for s in truth.seals)
+
+
+def test_mixed_files_keep_text_pages_and_take_scans_in_order() -> None:
+    import io
+
+    import pdfplumber
+    from reportlab.pdfgen.canvas import Canvas
+
+    from samples.word.package import _splice
+
+    def pdf(labels: list[str]) -> bytes:
+        buf = io.BytesIO()
+        canvas = Canvas(buf)
+        for label in labels:
+            canvas.drawString(72, 720, label)
+            canvas.showPage()
+        canvas.save()
+        return buf.getvalue()
+
+    out = _splice(pdf(["text one", "text two", "text three"]), pdf(["scan A", "scan B"]), [True, False, True])
+    with pdfplumber.open(io.BytesIO(out)) as doc:
+        assert [p.extract_text() for p in doc.pages] == ["scan A", "text two", "scan B"]
