@@ -182,3 +182,13 @@ def test_mixed_files_keep_text_pages_and_take_scans_in_order() -> None:
     out = _splice(pdf(["text one", "text two", "text three"]), pdf(["scan A", "scan B"]), [True, False, True])
     with pdfplumber.open(io.BytesIO(out)) as doc:
         assert [p.extract_text() for p in doc.pages] == ["scan A", "text two", "scan B"]
+
+
+def test_cli_names_the_mixes_it_knows(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dtpc.cli import app
+
+    result = CliRunner().invoke(app, ["samples", "--producer", "mix", "--mix", "nope", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "dev" in result.output and "holdout" in result.output
+    assert not any(tmp_path.iterdir())
