@@ -8,15 +8,25 @@ export OMP_THREAD_LIMIT := 1
 
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai poppler-utils chromium chromium-driver
 
-.PHONY: run test lint system venv eval bench samples clean
+# Generator-only: the Word/LibreOffice sample producer (never needed by `make run` or `make test`).
+WORD_APT_PACKAGES := libreoffice-writer-nogui fonts-lxgw-wenkai fonts-arphic-gbsn00lp fonts-arphic-gkai00mp
+DEV_DIR ?= /work/data/dev
+HOLDOUT_DIR ?= /work/data/holdout
 
-system:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+.PHONY: run test lint system venv eval bench samples word-system word-corpora clean
+
+# Installs the Debian packages named in $(1) that are missing (root, or sudo).
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+system:
+	$(call apt_install,$(APT_PACKAGES))
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -47,6 +57,14 @@ bench: system venv
 
 samples: venv
 	$(VENV)/bin/dtpc samples --count 12 --seed 2026 -o $(SAMPLES)
+
+word-system:
+	$(call apt_install,$(WORD_APT_PACKAGES))
+
+# The dev and hold-out corpora (outside the repository): see samples/README.md.
+word-corpora: system word-system venv
+	$(PY) -m samples.word --count 14 --seed 101 --mix dev -o $(DEV_DIR)
+	$(PY) -m samples.word --count 14 --seed 202 --mix holdout -o $(HOLDOUT_DIR)
 
 clean:
 	rm -rf $(OUT) .cache

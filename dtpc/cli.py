@@ -135,13 +135,34 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
+class ProducerOption(StrEnum):
+    layout = "layout"
+    word = "word"
+    mix = "mix"
+
+
 @app.command()
 def samples(out: OutDir = Path("samples/corpus"), count: Annotated[int, typer.Option()] = 12,
-            seed: Annotated[int, typer.Option()] = 2026) -> None:
+            seed: Annotated[int, typer.Option()] = 2026,
+            producer: Annotated[ProducerOption, typer.Option(
+                help="layout: the reportlab producer (committed corpus); word: Word template → LibreOffice → "
+                     "print/scan/photo (needs soffice); mix: both, as the dev corpus")] = ProducerOption.layout,
+            mix: Annotated[str, typer.Option(help="with --producer mix: dev or holdout")] = "dev") -> None:
     """Generate sample packages with ground truth."""
-    from samples.generate import generate_corpus
+    if producer is ProducerOption.layout:
+        from samples.generate import generate_corpus
 
-    for path in generate_corpus(out, count, seed):
+        paths = generate_corpus(out, count, seed)
+    else:
+        from samples.word.corpus import MIXES
+        from samples.word.corpus import generate_corpus as word_corpus
+
+        name = "word" if producer is ProducerOption.word else mix
+        if name not in MIXES:
+            typer.echo(f"unknown mix {mix!r}; one of {', '.join(sorted(MIXES))}", err=True)
+            raise typer.Exit(2)
+        paths = word_corpus(out, count, seed, name)
+    for path in paths:
         typer.echo(str(path))
 
 

@@ -281,6 +281,29 @@ def render(plan: DocPlan, doc: Any, seed: int, out_dir: Path) -> tuple[Path, byt
     return path, payload, placed, generator
 
 
+def truth_record(doc: Any, path: Path, payload: bytes, placed: list[PlacedPage],
+                 generator: dict[str, Any]) -> ApplicationTruth | RecommendationTruth:
+    """The truth of one written document, with its own expected checks (batch ones come later)."""
+    if isinstance(doc, c.Application):
+        record: ApplicationTruth | RecommendationTruth = application_truth(doc, path.name, payload, placed, generator)
+        record.expected_checks = rules.application_checks(record, has_agreement=doc.agreement_page)  # type: ignore[arg-type]
+    else:
+        record = recommendation_truth(doc, path.name, payload, placed, generator)
+        record.expected_checks = rules.recommendation_checks(record)  # type: ignore[arg-type]
+    return record
+
+
+def write_truths(paths: list[Path], records: list[ApplicationTruth | RecommendationTruth]) -> None:
+    """Add the batch-level checks to every record involved, then write `<id>.truth.json` beside each document."""
+    for i, extra in rules.batch_checks(records).items():
+        for item in extra:
+            if item not in records[i].expected_checks:
+                records[i].expected_checks.append(item)
+    for path, record in zip(paths, records, strict=True):
+        text = json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        path.with_name(path.stem + ".truth.json").write_text(text + "\n", encoding="utf-8")
+
+
 def generate_corpus(out_dir: Path, count: int, seed: int, *, max_dpi: int | None = None) -> list[Path]:
     """Write `count` documents and their truth files into `out_dir`; returns the document paths.
 
@@ -296,20 +319,8 @@ def generate_corpus(out_dir: Path, count: int, seed: int, *, max_dpi: int | None
         path, payload, placed, generator = render(plan, doc, seed, out_dir)
         path.write_bytes(payload)
         paths.append(path)
-        if isinstance(doc, c.Application):
-            record: ApplicationTruth | RecommendationTruth = application_truth(doc, path.name, payload, placed, generator)
-            record.expected_checks = rules.application_checks(record, has_agreement=doc.agreement_page)  # type: ignore[arg-type]
-        else:
-            record = recommendation_truth(doc, path.name, payload, placed, generator)
-            record.expected_checks = rules.recommendation_checks(record)  # type: ignore[arg-type]
-        records.append(record)
-    for i, extra in rules.batch_checks(records).items():
-        for item in extra:
-            if item not in records[i].expected_checks:
-                records[i].expected_checks.append(item)
-    for path, record in zip(paths, records, strict=True):
-        text = json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2)
-        path.with_name(path.stem + ".truth.json").write_text(text + "\n", encoding="utf-8")
+        records.append(truth_record(doc, path, payload, placed, generator))
+    write_truths(paths, records)
     return paths
 
 
