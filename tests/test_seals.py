@@ -437,3 +437,55 @@ def test_a_ring_read_from_the_wrong_gap_is_turned_to_end_with_the_name() -> None
     assert _turn_ending_in_a_name(_posteriors(whole, alphabet), alphabet, 4 * len(whole)) is None
     no_name = "无锡监云自动化"  # nothing to end on: left as read
     assert _turn_ending_in_a_name(_posteriors(no_name, alphabet), alphabet, 4 * len(no_name)) is None
+
+
+# --- detected once, and cheap where there is nothing to find ----------------------------------
+
+
+def test_seals_are_detected_once_per_page_for_tables_and_the_seal_stage(
+        tmp_path: Path, no_ocr: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.seals import scan
+    from pipeline.tables import ghosts
+
+    page = cover_page(tmp_path, grey=True)
+    calls: list[int] = []
+    detect = scan.detect_page
+
+    def counted(bgr: np.ndarray, dpi: float) -> list:
+        calls.append(1)
+        return detect(bgr, dpi)
+
+    monkeypatch.setattr(scan, "detect_page", counted)
+    grey = np.asarray(Image.open(page.image_path).convert("L"))
+    area = ghosts.seal_area(None, grey, page)  # the tables ask first ...
+    assert area is not None and area.any()
+    result = find_seals([page], UNITS, "application", tmp_path / "a.evidence", settings())  # ... the seals reuse it
+    assert calls == [1]
+    assert page.seal_marks is not None and len(page.seal_marks) == len(result.value.seals) == 2
+
+
+def test_a_page_without_seal_ink_skips_the_ring_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.seals import detect
+
+    page = SynthPage()
+    body_text(page, 30, 25)  # black print only: no red at all
+    searched: list[int] = []
+    monkeypatch.setattr(detect, "find_rings", lambda *args, **kwargs: searched.append(1) or [])
+    monkeypatch.setattr(detect, "classify_region", lambda *args, **kwargs: searched.append(1) or [])
+    assert detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI) == []
+    assert searched == []
+    blank = np.full((mm(297), mm(210)), 250, np.uint8)
+    monkeypatch.setattr(detect, "_hough", lambda *args, **kwargs: searched.append(1))
+    assert detect_grey(blank, DPI) == [] and searched == []
+
+
+def test_the_ring_pre_filter_never_drops_the_faintest_ring_it_must_pass() -> None:
+    from pipeline.seals.detect import MIN_RING_COVERAGE, MIN_SEAL_MM, WORK_PX_PER_MM, could_hold_ring
+
+    # The smallest seal at the working resolution, a one-pixel ring inked on just the coverage it needs.
+    ring = np.zeros((120, 120), np.uint8)
+    radius = MIN_SEAL_MM / 2 * WORK_PX_PER_MM
+    angles = np.linspace(0, 2 * np.pi * MIN_RING_COVERAGE, 400)
+    ring[(60 + radius * np.sin(angles)).astype(int), (60 + radius * np.cos(angles)).astype(int)] = 255
+    assert could_hold_ring(ring, MIN_RING_COVERAGE)
+    assert not could_hold_ring(np.zeros_like(ring), MIN_RING_COVERAGE)
