@@ -489,3 +489,16 @@ def test_the_ring_pre_filter_never_drops_the_faintest_ring_it_must_pass() -> Non
     ring[(60 + radius * np.sin(angles)).astype(int), (60 + radius * np.cos(angles)).astype(int)] = 255
     assert could_hold_ring(ring, MIN_RING_COVERAGE)
     assert not could_hold_ring(np.zeros_like(ring), MIN_RING_COVERAGE)
+
+
+def test_ring_scores_in_one_pass_equal_the_scores_one_by_one() -> None:
+    from pipeline.seals.geometry import ring_contrast, ring_scores
+
+    rng = np.random.default_rng(7)
+    ink = (rng.random((200, 260)) < 0.08).astype(np.uint8) * 255
+    cv2.circle(ink, (120, 100), 60, 255, 3)
+    outlines = [Outline("oval", float(rng.uniform(40, 220)), float(rng.uniform(30, 170)), float(rng.uniform(20, 90)),
+                        float(rng.uniform(15, 60)), float(rng.uniform(0, 180))) for _ in range(60)]
+    outlines.append(Outline("round", 120.0, 100.0, 61.0, 61.0))
+    expected = [sum(ring_contrast(ink, outline, 96)) for outline in outlines]
+    assert ring_scores(ink, outlines, 96).tolist() == expected
