@@ -105,10 +105,12 @@ class DtpcRun:
     failed: int
 
 
-def dtpc_batch(folder: Path, work: Path) -> DtpcRun:
-    """`dtpc batch` over `folder` in a fresh process tree with an empty OCR cache."""
+def dtpc_batch(folder: Path, work: Path, code: Path | None = None) -> DtpcRun:
+    """`dtpc batch` over `folder` in a fresh process tree with an empty OCR cache (the dtpc in `code` if given)."""
     out, cache = work / "out", work / "cache"
     env = {**os.environ, "OMP_THREAD_LIMIT": "1", "DTPC_CACHE": str(cache)}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     command = [sys.executable, "-m", "dtpc.cli", "batch", str(folder), "-o", str(out), "--no-progress"]
     with PeakRss() as memory:
         started = time.perf_counter()
@@ -131,7 +133,7 @@ class KindResult:
 
 
 def measure_kind(files: list[tuple[Path, list[TruthPage]]], runs: int, root: Path,
-                 report: Callable[[str], None]) -> KindResult:
+                 report: Callable[[str], None], code: Path | None = None) -> KindResult:
     folder = root / "in"
     folder.mkdir(parents=True)
     images: list[Path] = []
@@ -143,7 +145,7 @@ def measure_kind(files: list[tuple[Path, list[TruthPage]]], runs: int, root: Pat
         before = baseline(images)
         work = root / f"run-{run}"
         work.mkdir()
-        dtpc = dtpc_batch(folder, work)
+        dtpc = dtpc_batch(folder, work, code)
         bare = (before + baseline(images)) / 2
         shutil.rmtree(work, ignore_errors=True)
         result.ratios.append(dtpc.seconds / bare)
@@ -196,6 +198,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--overhead", action="store_true", help="batch overhead for --sizes files instead")
     parser.add_argument("--sizes", default="10,40")
+    parser.add_argument("--dtpc-path", type=Path, default=None,
+                        help="run the dtpc whose source is in this folder (e.g. an older version, for before/after)")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     if args.overhead:
@@ -211,7 +215,7 @@ def main() -> None:
         print(f"{kind}: {', '.join(path.name for path, _ in files)} ({pages} pages), "
               f"load {os.getloadavg()[0]:.1f}", flush=True)
         with tempfile.TemporaryDirectory(prefix=f"dtpc-bench-{kind}-") as tmp:
-            result = measure_kind(files, args.runs, Path(tmp), lambda line: print(line, flush=True))
+            result = measure_kind(files, args.runs, Path(tmp), lambda line: print(line, flush=True), args.dtpc_path)
         print(describe(kind, len(files), pages, result, args.runs), flush=True)
 
 

@@ -487,8 +487,14 @@ def test_the_ring_pre_filter_never_drops_the_faintest_ring_it_must_pass() -> Non
     radius = MIN_SEAL_MM / 2 * WORK_PX_PER_MM
     angles = np.linspace(0, 2 * np.pi * MIN_RING_COVERAGE, 400)
     ring[(60 + radius * np.sin(angles)).astype(int), (60 + radius * np.cos(angles)).astype(int)] = 255
-    assert could_hold_ring(ring, MIN_RING_COVERAGE)
-    assert not could_hold_ring(np.zeros_like(ring), MIN_RING_COVERAGE)
+    assert could_hold_ring(ring, MIN_RING_COVERAGE, WORK_PX_PER_MM)
+    assert not could_hold_ring(np.zeros_like(ring), MIN_RING_COVERAGE, WORK_PX_PER_MM)
+    # The ring's own pixels, as few as a ring of that coverage can have, pass at any resolution.
+    for px_per_mm in (0.5, 1.0, 2.0, 4.0):
+        small = np.zeros((200, 200), np.uint8)
+        r = max(4.0, MIN_SEAL_MM / 2 * px_per_mm)
+        cv2.ellipse(small, (100, 100), (round(r), round(r)), 0, 0, 360 * MIN_RING_COVERAGE, 255, 1)
+        assert could_hold_ring(small, MIN_RING_COVERAGE, px_per_mm)
 
 
 def test_ring_scores_in_one_pass_equal_the_scores_one_by_one() -> None:
