@@ -85,6 +85,8 @@ def batch(folder: Annotated[Path, typer.Argument(help="folder with PDF/JPG/PNG/T
           scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://HOST:8786)")] = None,
           force: Annotated[bool, typer.Option("--force", help="redo files whose output is already there")] = False,
           progress: Annotated[bool, typer.Option(help="show the progress bar")] = True,
+          profile: Annotated[bool, typer.Option("--profile", help="write OUT/profile.tsv: every file's seconds per "
+                                                "stage, and print it")] = False,
           engine: Engine = None, dpi: Dpi = None, workers: Workers = None, files: Files = None,
           timeout: Timeout = None, max_memory: MaxMemory = None) -> None:
     """Every file under FOLDER: JSON per file, batch checks, OUT/batch.json, a database and the reviewer report.
@@ -93,7 +95,7 @@ def batch(folder: Annotated[Path, typer.Argument(help="folder with PDF/JPG/PNG/T
 
     Exit status: 0 when every file was read (flags are not failures), 1 when any file failed, 130 when interrupted.
     """
-    from pipeline.batch import BatchOptions, find_inputs, run_batch
+    from pipeline.batch import BatchOptions, find_inputs, profile_table, run_batch
     from pipeline.report import write_report
 
     if executor is Executor.dask and not scheduler:
@@ -106,8 +108,13 @@ def batch(folder: Annotated[Path, typer.Argument(help="folder with PDF/JPG/PNG/T
     result = run_batch(folder, out, settings, options)
     code = result.exit_code
     if not result.interrupted:
-        code = max(code, int(not _store(result.records, db, out)))
-        typer.echo(f"report: {write_report(result.written, result.batch_checks, out)}")
+        with result.after_files.measure("sinks"):  # the database and the reviewer site
+            code = max(code, int(not _store(result.records, db, out)))
+            typer.echo(f"report: {write_report(result.written, result.batch_checks, out)}")
+    if profile:
+        table = profile_table(result)
+        (out / "profile.tsv").write_text(table, encoding="utf-8")
+        typer.echo(table, nl=False)
     typer.echo(result.describe())
     raise typer.Exit(code)
 

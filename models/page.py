@@ -47,6 +47,26 @@ class EmbeddedImage:
     path: Path | None = None
 
 
+@dataclass(frozen=True)
+class SealMark:
+    """A seal that the seal detector found in a scanned page's pixels (`Page.image_path`, pixels).
+
+    Detected once per page (`pipeline.seals.scan`) and read by every stage that needs to know
+    where seals lie: the tables (to keep seal text out of cells) and the seal stage itself.
+    """
+
+    shape: Literal["round", "oval", "square", "unknown"]
+    cx: float
+    cy: float
+    a: float  # semi-axes (round, oval) or half sides (square)
+    b: float
+    angle: float
+    confidence: float
+    source: Literal["red", "grey", "image"]
+    coverage: float
+    contrast: float
+
+
 @dataclass
 class Page:
     """One page after reading: its words, images and role.
@@ -72,6 +92,8 @@ class Page:
     is_colour: bool = False
     role: str | None = None
     error: str | None = None
+    # The seals in this page's pixels; None until the first stage that needs them asks.
+    seal_marks: tuple[SealMark, ...] | None = None
 
     @property
     def scale(self) -> float:

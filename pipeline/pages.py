@@ -42,6 +42,7 @@ from pipeline.ocr.cache import CachedEngine
 from pipeline.ocr.orient import osd_orientation
 from pipeline.ocr.reread import reread
 from pipeline.preprocess import Cleaned, clean_page, deskew, estimate_skew
+from pipeline.timing import StageTimes
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
 CONTENT_MARGIN_PX = 12  # OCR sees the inked area plus this margin, not the empty paper around it
@@ -76,6 +77,7 @@ class PageResult:
     blank: bool = False
     error: str | None = None
     seconds: float = 0.0
+    stages: StageTimes = field(default_factory=StageTimes)  # ingest, cleanup, ocr of this page
     ocr_calls: int = 0
     peak_rss_mb: float = 0.0
 
@@ -105,16 +107,20 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
     """Pixels -> clean-up -> OCR for one page.  Errors are returned, never raised."""
     started = time.perf_counter()
     result = PageResult(number=job.number, dpi=job.source.dpi)
+    times = result.stages
     try:
-        pixels = load_pixels(job.source)
-        forced = None
-        if job.settings.orientation == "osd" and job.straighten:
-            forced = osd_orientation(pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY))
-        cleaned = clean_page(pixels, job.source.dpi, forced, straighten=job.straighten)
-        del pixels
-        _store_images(job, cleaned, result)
-        result.lines = [_to_points(line, job.source.dpi) for line in cleaned.rules_px]
+        with times.measure("ingest"):
+            pixels = load_pixels(job.source)
+        with times.measure("cleanup"):
+            forced = None
+            if job.settings.orientation == "osd" and job.straighten:
+                forced = osd_orientation(pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY))
+            cleaned = clean_page(pixels, job.source.dpi, forced, straighten=job.straighten)
+            del pixels
+            _store_images(job, cleaned, result)
+            result.lines = [_to_points(line, job.source.dpi) for line in cleaned.rules_px]
         if not cleaned.is_blank:
+            ocr_started = time.perf_counter()
             chosen = engine or _engine_for(job.settings)
             before = _calls(chosen)
             skew = 0.0 if job.straighten else estimate_skew(cleaned.print_layer)
@@ -127,6 +133,7 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
             if second is not None:
                 image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
                 result.words = reread(result.words, image, job.source.dpi, second, job.settings.reread_below)
+            times.add("ocr", time.perf_counter() - ocr_started)
     except OcrError as error:
         result.error = f"OCR failed: {error}"
     except (OSError, ValueError, MemoryError, cv2.error) as error:
@@ -216,18 +223,22 @@ def _peak_rss_mb() -> float:
 # --- main side -----------------------------------------------------------------------
 
 
-def read_document(path: Path, settings: Settings, workdir: Path, engine: OcrEngine | None = None) -> Document:
+def read_document(path: Path, settings: Settings, workdir: Path, engine: OcrEngine | None = None,
+                  times: StageTimes | None = None) -> Document:
     """Every page of `path` read into a `Document`; never raises for bad input.
 
     `engine` (tests, tools) runs OCR in this process with that engine instead of the
     worker pool; it is wrapped in the disk cache when `settings.cache_dir` is set.
+    `times` gets the seconds of ingest, clean-up, OCR (summed over pages) and layout.
     """
     path, workdir = Path(path), Path(workdir)
+    times = times if times is not None else StageTimes()
     document = Document(path=path, sha256="", workdir=workdir)
     try:
-        document.sha256 = file_sha256(path)
-        workdir.mkdir(parents=True, exist_ok=True)
-        ingested = ingest(path, settings.dpi, settings.max_megapixels, workdir)
+        with times.measure("ingest"):
+            document.sha256 = file_sha256(path)
+            workdir.mkdir(parents=True, exist_ok=True)
+            ingested = ingest(path, settings.dpi, settings.max_megapixels, workdir)
     except InputError as error:
         document.error, document.error_reason = str(error), error.reason
         return document
@@ -240,8 +251,11 @@ def read_document(path: Path, settings: Settings, workdir: Path, engine: OcrEngi
         if item.needs_ocr and item.source
     ]
     results = run_jobs(jobs, settings, engine)
-    document.pages = [merge_result(item, results.get(item.page.number)) for item in ingested]
-    assign_roles(document.pages)
+    for result in results.values():
+        times.update(result.stages)
+    with times.measure("layout"):
+        document.pages = [merge_result(item, results.get(item.page.number)) for item in ingested]
+        assign_roles(document.pages)
     return document
 
 

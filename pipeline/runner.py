@@ -11,7 +11,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from models import (
     Appendix,
@@ -43,6 +43,7 @@ from pipeline.pages import read_document
 from pipeline.reconcile import reconcile
 from pipeline.report import save_evidence
 from pipeline.result import Extracted
+from pipeline.timing import Stage, StageTimes
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -84,10 +85,13 @@ def _page_checks(doc: Document) -> list[Check]:
     ]
 
 
-def _stage(name: str, run: Callable[[], Extracted[T]], fallback: T, failures: list[Check]) -> Extracted[T]:
-    """Run one stage; a bug in it costs that stage's values (null + a check), not the record."""
+def _stage(name: str, run: Callable[[], Extracted[T]], fallback: T, failures: list[Check],
+           times: StageTimes) -> Extracted[T]:
+    """Run one stage (timed under the part of `name` before any "."); a bug in it costs that stage's values
+    (null + a check), not the record."""
     try:
-        return run()
+        with times.measure(cast(Stage, name.split(".")[0])):
+            return run()
     except Exception as error:
         log.error("stage %s failed: %s\n%s", name, error, traceback.format_exc())
         failures.append(Check(code="STAGE_FAILED", severity="error", where=name,
@@ -101,16 +105,17 @@ def doc_type_of(doc: Document) -> str:
     return "recommendation" if roles & RECOMMENDATION_ROLES and not application_roles else "application"
 
 
-def _application(doc: Document, settings: Settings, crops: Path) -> ApplicationRecord:
+def _application(doc: Document, settings: Settings, crops: Path, times: StageTimes) -> ApplicationRecord:
     failures: list[Check] = []
     pages = doc.pages
-    cover = _stage("fields.cover", lambda: fields.extract_cover(pages, settings), Cover(), failures)
-    basic = _stage("fields.basic_info", lambda: fields.extract_basic_info(pages, settings), BasicInfo(), failures)
-    appendix = _stage("tables", lambda: tables.extract_appendix(pages, settings), Appendix(), failures)
-    plan = _stage("text", lambda: text.extract_plan(pages), Plan(), failures)
+    cover = _stage("fields.cover", lambda: fields.extract_cover(pages, settings), Cover(), failures, times)
+    basic = _stage("fields.basic_info", lambda: fields.extract_basic_info(pages, settings), BasicInfo(), failures,
+                   times)
+    appendix = _stage("tables", lambda: tables.extract_appendix(pages, settings), Appendix(), failures, times)
+    plan = _stage("text", lambda: text.extract_plan(pages), Plan(), failures, times)
     units = seals.SealUnits.for_application(cover.value, basic.value)
     found = _stage("seals", lambda: seals.find_seals(pages, units, "application", crops, settings),
-                   seals.SealFindings.empty("application"), failures)
+                   seals.SealFindings.empty("application"), failures, times)
     record = ApplicationRecord(
         source=_source(doc), cover=cover.value, basic_info=basic.value, plan=plan.value, appendix=appendix.value,
         seals=found.value.seals, seal_slots=ApplicationSealSlots(**found.value.slots),
@@ -121,11 +126,12 @@ def _application(doc: Document, settings: Settings, crops: Path) -> ApplicationR
     stage_checks = [*_page_checks(doc), *failures]
     for part in (cover, basic, appendix, plan, found):
         stage_checks.extend(part.checks)
-    mark_unlocated(record)
-    reconcile(record, settings)
-    context = CheckContext(record=record, settings=settings,
-                           has_consortium_agreement=any(layout.is_consortium_agreement(page) for page in pages))
-    record.checks = run_checks(context, stage_checks)
+    with times.measure("checks"):
+        mark_unlocated(record)
+        reconcile(record, settings)
+        context = CheckContext(record=record, settings=settings,
+                               has_consortium_agreement=any(layout.is_consortium_agreement(page) for page in pages))
+        record.checks = run_checks(context, stage_checks)
     return record
 
 
@@ -144,44 +150,50 @@ def mark_unlocated(record: ApplicationRecord) -> None:
             record.provenance[path] = Provenance(page=pages[0], source="derived", confidence=None)
 
 
-def _recommendation(doc: Document, settings: Settings, crops: Path) -> RecommendationRecord:
+def _recommendation(doc: Document, settings: Settings, crops: Path, times: StageTimes) -> RecommendationRecord:
     failures: list[Check] = []
     pages = doc.pages
     body = _stage("fields.recommendation", lambda: fields.extract_recommendation(pages, settings),
-                  Recommendation(), failures)
+                  Recommendation(), failures, times)
     units = seals.SealUnits.for_recommendation(body.value)
     found = _stage("seals", lambda: seals.find_seals(pages, units, "recommendation", crops, settings),
-                   seals.SealFindings.empty("recommendation"), failures)
+                   seals.SealFindings.empty("recommendation"), failures, times)
     record = RecommendationRecord(
         source=_source(doc), recommendation=body.value, seals=found.value.seals,
         seal_slots=RecommendationSealSlots(**found.value.slots), provenance=dict(body.provenance),
     )
     stage_checks = [*_page_checks(doc), *failures, *body.checks, *found.checks]
-    record.checks = run_checks(CheckContext(record=record, settings=settings), stage_checks)
+    with times.measure("checks"):
+        record.checks = run_checks(CheckContext(record=record, settings=settings), stage_checks)
     return record
 
 
-def build_record(doc: Document, settings: Settings, out_dir: Path) -> OutputRecord:
-    """The record for one read document; evidence crops go to `out_dir/<file>.evidence/`."""
+def build_record(doc: Document, settings: Settings, out_dir: Path, times: StageTimes | None = None) -> OutputRecord:
+    """The record for one read document; evidence crops go to `out_dir/<file>.evidence/`.
+
+    `times` gets the seconds of each stage (fields, tables, text, seals, checks, evidence).
+    """
     if doc.error is not None:
         return unreadable(doc.path, doc.error, doc.sha256, settings, reason=doc.error_reason or "corrupt")
+    times = times if times is not None else StageTimes()
     crops = out_dir / f"{doc.path.name}.evidence"
     if doc_type_of(doc) == "recommendation":
-        record: ApplicationRecord | RecommendationRecord = _recommendation(doc, settings, crops)
+        record: ApplicationRecord | RecommendationRecord = _recommendation(doc, settings, crops, times)
     else:
-        record = _application(doc, settings, crops)
+        record = _application(doc, settings, crops, times)
     if settings.save_crops:
-        save_evidence(record, doc, crops)
+        with times.measure("evidence"):
+            save_evidence(record, doc, crops)
     return record
 
 
-def process_file(path: Path, out_dir: Path, settings: Settings) -> OutputRecord:
-    """Read and check one file in this process. Never raises for bad input."""
+def process_file(path: Path, out_dir: Path, settings: Settings, times: StageTimes | None = None) -> OutputRecord:
+    """Read and check one file in this process (`times` gets each stage's seconds). Never raises for bad input."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dtpc-") as work:
         try:
-            doc = read_document(path, settings, Path(work))
+            doc = read_document(path, settings, Path(work), times=times)
         except Exception as error:
             log.exception("reading %s failed", path)
             return unreadable(path, f"{type(error).__name__}: {error}", settings=settings, reason="internal")
-        return build_record(doc, settings, out_dir)
+        return build_record(doc, settings, out_dir, times)

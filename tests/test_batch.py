@@ -31,6 +31,7 @@ from pipeline.batch import (
     atomic_write_text,
     output_path,
     plan_workers,
+    profile_table,
     run_batch,
     safe_part,
 )
@@ -305,3 +306,23 @@ def test_the_dask_executor_runs_the_same_function_on_a_local_cluster(tmp_path: P
     assert parse_record((out / "good.pdf.json").read_bytes()).source.file == "good.pdf"
     assert json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))["executor"] == "dask"
     assert result.exit_code == 1
+
+
+# --- where the time goes -----------------------------------------------------------------------
+
+
+def test_every_file_reports_its_seconds_per_stage_in_batch_json_and_the_closing_line(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    text_pdf(inputs / "a.pdf")
+    text_pdf(inputs / "b.pdf", "another text")
+    result = run_batch(inputs, out, settings(), QUIET)
+    summary = json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))
+    for document in summary["documents"]:
+        assert {"ingest", "layout", "fields", "seals", "checks", "sinks"} <= set(document["stages"])
+        assert all(seconds >= 0 for seconds in document["stages"].values())
+    per_file = [document["stages"]["ingest"] for document in summary["documents"]]
+    assert summary["timings"]["stages"]["ingest"] == pytest.approx(sum(per_file), abs=0.002)
+    assert "Stages (summed over files" in result.describe() and "ingest" in result.describe()
+    assert not leftovers(out)  # the timings' temporary files are gone too
+    [line, *rows] = profile_table(result).splitlines()
+    assert line.split("\t")[:4] == ["input", "pages", "seconds", "ingest"] and len(rows) == 2

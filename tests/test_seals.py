@@ -553,3 +553,74 @@ def test_hard_seals_are_read(tmp_path: Path, case: str) -> None:
         saved = page.save(tmp_path / "p.png", noise=4)
     result = find_seals([saved], units, "application", tmp_path / "e", settings())
     assert [s.text for s in result.value.seals] == [name]
+
+
+# --- detected once, and cheap where there is nothing to find ----------------------------------
+
+
+def test_seals_are_detected_once_per_page_for_tables_and_the_seal_stage(
+        tmp_path: Path, no_ocr: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.seals import scan
+    from pipeline.tables import ghosts
+
+    page = cover_page(tmp_path, grey=True)
+    calls: list[int] = []
+    detect = scan.detect_page
+
+    def counted(bgr: np.ndarray, dpi: float) -> list:
+        calls.append(1)
+        return detect(bgr, dpi)
+
+    monkeypatch.setattr(scan, "detect_page", counted)
+    grey = np.asarray(Image.open(page.image_path).convert("L"))
+    area = ghosts.seal_area(None, grey, page)  # the tables ask first ...
+    assert area is not None and area.any()
+    result = find_seals([page], UNITS, "application", tmp_path / "a.evidence", settings())  # ... the seals reuse it
+    assert calls == [1]
+    assert page.seal_marks is not None and len(page.seal_marks) == len(result.value.seals) == 2
+
+
+def test_a_page_without_seal_ink_skips_the_ring_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.seals import detect
+
+    page = SynthPage()
+    body_text(page, 30, 25)  # black print only: no red at all
+    searched: list[int] = []
+    monkeypatch.setattr(detect, "find_rings", lambda *args, **kwargs: searched.append(1) or [])
+    monkeypatch.setattr(detect, "classify_region", lambda *args, **kwargs: searched.append(1) or [])
+    assert detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI) == []
+    assert searched == []
+    blank = np.full((mm(297), mm(210)), 250, np.uint8)
+    monkeypatch.setattr(detect, "_hough", lambda *args, **kwargs: searched.append(1))
+    assert detect_grey(blank, DPI) == [] and searched == []
+
+
+def test_the_ring_pre_filter_never_drops_the_faintest_ring_it_must_pass() -> None:
+    from pipeline.seals.detect import MIN_RING_COVERAGE, MIN_SEAL_MM, WORK_PX_PER_MM, could_hold_ring
+
+    # The smallest seal at the working resolution, a one-pixel ring inked on just the coverage it needs.
+    ring = np.zeros((120, 120), np.uint8)
+    radius = MIN_SEAL_MM / 2 * WORK_PX_PER_MM
+    angles = np.linspace(0, 2 * np.pi * MIN_RING_COVERAGE, 400)
+    ring[(60 + radius * np.sin(angles)).astype(int), (60 + radius * np.cos(angles)).astype(int)] = 255
+    assert could_hold_ring(ring, MIN_RING_COVERAGE, WORK_PX_PER_MM)
+    assert not could_hold_ring(np.zeros_like(ring), MIN_RING_COVERAGE, WORK_PX_PER_MM)
+    # The ring's own pixels, as few as a ring of that coverage can have, pass at any resolution.
+    for px_per_mm in (0.5, 1.0, 2.0, 4.0):
+        small = np.zeros((200, 200), np.uint8)
+        r = max(4.0, MIN_SEAL_MM / 2 * px_per_mm)
+        cv2.ellipse(small, (100, 100), (round(r), round(r)), 0, 0, 360 * MIN_RING_COVERAGE, 255, 1)
+        assert could_hold_ring(small, MIN_RING_COVERAGE, px_per_mm)
+
+
+def test_ring_scores_in_one_pass_equal_the_scores_one_by_one() -> None:
+    from pipeline.seals.geometry import ring_contrast, ring_scores
+
+    rng = np.random.default_rng(7)
+    ink = (rng.random((200, 260)) < 0.08).astype(np.uint8) * 255
+    cv2.circle(ink, (120, 100), 60, 255, 3)
+    outlines = [Outline("oval", float(rng.uniform(40, 220)), float(rng.uniform(30, 170)), float(rng.uniform(20, 90)),
+                        float(rng.uniform(15, 60)), float(rng.uniform(0, 180))) for _ in range(60)]
+    outlines.append(Outline("round", 120.0, 100.0, 61.0, 61.0))
+    expected = [sum(ring_contrast(ink, outline, 96)) for outline in outlines]
+    assert ring_scores(ink, outlines, 96).tolist() == expected

@@ -17,6 +17,7 @@ from pipeline.batch.run import (
     available_cores,
     plan_jobs,
     plan_workers,
+    profile_table,
     run_batch,
     run_files,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "plan_jobs",
     "plan_workers",
     "process_isolated",
+    "profile_table",
     "run_batch",
     "run_files",
     "run_job",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import multiprocessing
 import os
 import signal
@@ -32,10 +33,12 @@ from pipeline.atomic import TEMP_SUFFIX, atomic_write_text, remove_temps, temp_p
 from pipeline.batch.names import display, output_path
 from pipeline.config import Settings
 from pipeline.errors import InputReason
+from pipeline.timing import StageTimes
 
 # Test-only: JSON {"<input file name>": "<action>"} makes the child for that file misbehave
 # (see `_test_hook`) so the tests can watch the parent cope. Never set it in production.
 TEST_HOOK_ENV = "DTPC_TEST_CHILD"
+log = logging.getLogger(__name__)
 POLL_S = 0.2
 _HOG: list[bytes] = []
 
@@ -116,17 +119,22 @@ def _watch_parent(parent: int, created: float) -> None:
     threading.Thread(target=watch, name="dtpc-parent-watch", daemon=True).start()
 
 
-def _read(path: Path, target: Path, settings: Settings) -> OutputRecord:
+def _read(path: Path, target: Path, settings: Settings, times: StageTimes) -> OutputRecord:
     """The record for `path`; read under the output's safe name so evidence lands beside the output."""
     from pipeline.runner import process_file
 
     safe = target.name.removesuffix(".json")
     if safe == path.name:
-        return process_file(path, target.parent, settings)
+        return process_file(path, target.parent, settings, times)
     with tempfile.TemporaryDirectory(prefix="dtpc-name-") as folder:
         alias = Path(folder) / safe
         alias.symlink_to(path.resolve())
-        return process_file(alias, target.parent, settings)
+        return process_file(alias, target.parent, settings, times)
+
+
+def stages_path(result: Path) -> Path:
+    """Where a file's child leaves its stage timings, beside its result (a temporary file too)."""
+    return result.with_name(result.name.replace(".result", ".stages"))
 
 
 def _child(path: str, target: str, result: str, settings_json: str, hook: str | None, parent: tuple[int, float]) -> None:
@@ -139,8 +147,13 @@ def _child(path: str, target: str, result: str, settings_json: str, hook: str | 
         import cv2
 
         cv2.setNumThreads(1)
-    record = _read(Path(path), Path(target), settings)
-    atomic_write_text(Path(result), record_json(stamped(record, Path(path))))
+    times = StageTimes()
+    record = _read(Path(path), Path(target), settings, times)
+    with times.measure("sinks"):
+        atomic_write_text(Path(result), record_json(stamped(record, Path(path))))
+    # After the result: a failure here costs the timings, never the record.
+    with contextlib.suppress(OSError):
+        atomic_write_text(stages_path(Path(result)), times.to_json())
 
 
 # --- parent side ---------------------------------------------------------------------------
@@ -187,6 +200,7 @@ class FileRun:
         self.process: multiprocessing.process.BaseProcess | None = None
         self.started = 0.0
         self.seconds = 0.0
+        self.stages = StageTimes()  # the child's seconds per stage, once it has finished
 
     def start(self) -> None:
         self.job.target.parent.mkdir(parents=True, exist_ok=True)
@@ -225,7 +239,18 @@ class FileRun:
         except (ValueError, OSError) as error:
             return self._fail(f"输出无效：{error}")
         os.replace(self.result, self.job.target)
+        self.stages = self._read_stages()
         return record
+
+    def _read_stages(self) -> StageTimes:
+        path = stages_path(self.result)
+        try:
+            return StageTimes.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            log.warning("%s: no stage timings (%s)", self.job.name, error)
+            return StageTimes()
+        finally:
+            path.unlink(missing_ok=True)
 
     def _fail(self, message: str, reason: InputReason = "crashed") -> OutputRecord:
         self.abandon()
@@ -247,6 +272,7 @@ class FileRun:
         """Kill the file's processes and remove what they left half-written; no record."""
         self._end_group()
         self.result.unlink(missing_ok=True)
+        stages_path(self.result).unlink(missing_ok=True)
         remove_temps(self.job.target.parent, temp_prefix(self.job.target))
         remove_temps(self.job.target.parent, temp_prefix(self.result))
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from threading import Event
 
 from models import OutputRecord
 from pipeline.batch.isolate import POLL_S, FileJob, FileRun
 from pipeline.config import Settings
+from pipeline.timing import StageTimes
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Finished:
     job: FileJob
     record: OutputRecord
     seconds: float
+    stages: StageTimes = field(default_factory=StageTimes)
 
 
 def run_local(jobs: Sequence[FileJob], settings: Settings, slots: int, stop: Event) -> Generator[Finished]:
@@ -39,7 +41,7 @@ def run_local(jobs: Sequence[FileJob], settings: Settings, slots: int, stop: Eve
                 record = run.poll()
                 if record is not None:
                     running.remove(run)
-                    yield Finished(run.job, record, run.seconds)
+                    yield Finished(run.job, record, run.seconds, run.stages)
     finally:
         for run in running:
             run.abandon()

@@ -30,6 +30,7 @@ from pipeline.batch.local import Finished, run_local
 from pipeline.batch.names import common_root, display, find_inputs, output_path
 from pipeline.config import Settings
 from pipeline.digest import file_sha256
+from pipeline.timing import STAGES, StageTimes
 
 SUMMARY_NAME = "batch.json"
 # Findings added across a batch (CHECKS.md "Across a batch"): dropped from a resumed record
@@ -53,6 +54,7 @@ class Row:
     status: Status = "not_started"
     record: OutputRecord | None = None
     seconds: float = 0.0
+    stages: StageTimes = field(default_factory=StageTimes)
 
 
 def failure_reason(record: OutputRecord | None) -> str | None:
@@ -69,6 +71,8 @@ class BatchResult:
     interrupted: bool = False
     seconds: float = 0.0
     summary_path: Path | None = None
+    # Batch-wide work after the files (the database, the report), timed by the caller.
+    after_files: StageTimes = field(default_factory=StageTimes)
 
     @property
     def records(self) -> list[OutputRecord]:
@@ -91,6 +95,11 @@ class BatchResult:
         return sum(row.record.source.page_count for row in self.rows if row.record and row.status != "skipped")
 
     @property
+    def stages(self) -> StageTimes:
+        """Seconds per stage summed over the files processed in this run."""
+        return StageTimes.total([*(row.stages for row in self.rows if row.status != "skipped"), self.after_files])
+
+    @property
     def exit_code(self) -> int:
         return INTERRUPTED_EXIT if self.interrupted else int(bool(self.failed))
 
@@ -100,6 +109,8 @@ class BatchResult:
         rate = f" ({processed / self.seconds * 60:.1f} files/min)" if processed and self.seconds else ""
         text = (f"{len(self.rows)} files: {processed} processed, {self.count('skipped')} skipped (already done); "
                 f"{self.pages} pages in {self.seconds:.1f} s{rate}.")
+        if stages := self.stages.describe():
+            text += f" Stages (summed over files; page stages over page workers): {stages}."
         if self.failed:
             reasons = "; ".join(f"{row.job.name}: {failure_reason(row.record)}" for row in self.failed)
             text += f" {len(self.failed)} failed — {reasons}."
@@ -205,7 +216,7 @@ def _process(rows: dict[Path, Row], settings: Settings, options: BatchOptions, s
     try:
         for finished in results:
             row = rows[finished.job.target]
-            row.record, row.seconds = finished.record, finished.seconds
+            row.record, row.seconds, row.stages = finished.record, finished.seconds, finished.stages
             row.status = "failed" if failure_reason(finished.record) else "done"
             progress.update(finished)
     finally:
@@ -277,7 +288,7 @@ def _document(row: Row, out_dir: Path) -> dict[str, Any]:
     record = row.record
     return {
         "input": row.job.name, "output": display(row.job.target.relative_to(out_dir).as_posix()),
-        "status": row.status, "seconds": round(row.seconds, 2),
+        "status": row.status, "seconds": round(row.seconds, 2), "stages": row.stages.rounded(),
         "file": record.source.file if record else None, "sha256": record.source.sha256 if record else None,
         "doc_type": record.doc_type if record else None, "pages": record.source.page_count if record else None,
         "errors": sum(c.severity == "error" for c in record.checks) if record else None,
@@ -308,12 +319,28 @@ def summary(result: BatchResult, out_dir: Path, settings: Settings, options: Bat
         "failed": len(result.failed), "not_started": result.count("not_started"), "pages": result.pages,
         "timings": {"seconds": round(result.seconds, 2),
                     "files_per_minute": round(processed / minutes, 2) if minutes else None,
-                    "pages_per_second": round(result.pages / result.seconds, 2) if result.seconds else None},
+                    "pages_per_second": round(result.pages / result.seconds, 2) if result.seconds else None,
+                    "stages": result.stages.rounded()},
         "batch_checks": [check.model_dump(mode="json") for check in result.batch_checks],
         **_findings(result),
         "failures": [{"input": row.job.name, "reason": failure_reason(row.record)} for row in result.failed],
         "documents": [_document(row, out_dir) for row in result.rows],
     }
+
+
+def profile_table(result: BatchResult) -> str:
+    """Seconds per stage of every file processed, one tab-separated line each (for `dtpc batch --profile`)."""
+    header = ["input", "pages", "seconds", *STAGES, "after_ocr"]
+    lines = ["\t".join(header)]
+    for row in result.rows:
+        if row.status == "skipped" or row.record is None:
+            continue
+        stages = row.stages.rounded()
+        cells = [row.job.name, str(row.record.source.page_count), f"{row.seconds:.2f}",
+                 *(f"{stages[stage]:.2f}" if stage in stages else "" for stage in STAGES),
+                 f"{row.stages.after_ocr:.2f}"]
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
 
 
 def write_summary(out_dir: Path, content: dict[str, Any]) -> Path:

@@ -12,13 +12,16 @@ electronic seal images are printed at about the same size.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
 import cv2
 import numpy as np
 
+from models.page import SealMark
 from pipeline.seals.geometry import (
+    ANGLES,
     Outline,
     Shape,
     band_fill,
@@ -55,6 +58,8 @@ SPARSE_MASK = 0.015
 # Grey scans: the ring must stand out from what is around it (text does not form rings).
 MIN_GREY_RING = 0.72
 MIN_GREY_CONTRAST = 0.5
+# The ring pre-filter's margin over the most directions one ink pixel can cover (`could_hold_ring`).
+RING_INK_MARGIN = 2.0
 
 Source = Literal["red", "grey", "image"]
 
@@ -74,6 +79,17 @@ class Candidate:
     @property
     def shape(self) -> Shape:
         return self.outline.shape
+
+    def mark(self) -> SealMark:
+        """This candidate as the page carries it (see `pipeline.seals.scan`)."""
+        o = self.outline
+        return SealMark(o.shape, o.cx, o.cy, o.a, o.b, o.angle, self.confidence, self.source, self.coverage,
+                        self.contrast)
+
+    @classmethod
+    def of_mark(cls, mark: SealMark) -> Candidate:
+        outline = Outline(mark.shape, mark.cx, mark.cy, mark.a, mark.b, mark.angle)
+        return cls(outline, mark.confidence, mark.source, mark.coverage, mark.contrast)
 
     def moved(self, dx: float, dy: float) -> Candidate:
         return Candidate(self.outline.scaled(1.0, dx, dy), self.confidence, self.source, self.coverage,
@@ -100,9 +116,24 @@ def detect_in_mask(mask: np.ndarray, px_per_mm: float, min_contrast: float = MIN
       touching seals.
     """
     clean = drop_specks(mask, max(3, round(0.2 * px_per_mm**2)))
+    if not could_hold_ring(clean, MIN_RING_COVERAGE, px_per_mm):
+        return []
     found = _from_components(clean, px_per_mm) + _from_groups(clean, px_per_mm)
     found.extend(find_rings(clean, clean, px_per_mm, min_coverage=MIN_RING_COVERAGE))
     return suppress([c for c in found if c.contrast >= min_contrast])
+
+
+def could_hold_ring(ink: np.ndarray, min_coverage: float, px_per_mm: float) -> bool:
+    """Whether `ink` has enough inked pixels for any seal ring of `min_coverage`: the pre-filter that lets
+    a page without seal ink (no red, a blank page) skip Hough and the ellipse fits.
+
+    Coverage counts the `ANGLES` directions in which ink lies on the ring. One pixel lies on at most
+    the directions its diagonal subtends at the smallest ring's inner edge, plus one; a ring needs
+    `min_coverage * ANGLES` directions, so at least that many over this pixels (with a margin).
+    """
+    inner = 0.9 * max(4.0, MIN_SEAL_MM / 2 * px_per_mm)
+    per_pixel = ANGLES * math.sqrt(2.0) / (2.0 * math.pi * inner) + 1.0
+    return cv2.countNonZero(ink) * per_pixel * RING_INK_MARGIN >= min_coverage * ANGLES
 
 
 def _seal_sized(w: int, h: int, px_per_mm: float) -> bool:
@@ -358,6 +389,8 @@ def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: flo
     scattered hits of text at any single radius just outside it.
     """
     ink = (small < paper - 40).astype(np.uint8) * 255
+    if not could_hold_ring(ink, MIN_GREY_RING, scale_mm):
+        return []
     r_min = max(4, round(MIN_SEAL_MM / 2 * scale_mm))
     r_max = round(MAX_SEAL_MM / 2 * scale_mm)
     circles = _hough(cv2.GaussianBlur(small, (0, 0), 1.2), r_min, r_max)

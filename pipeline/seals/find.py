@@ -22,10 +22,11 @@ from models.page import Box, EmbeddedImage, Page
 from pipeline.config import Settings
 from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
-from pipeline.seals.detect import MM_PER_INCH, detect_grey, detect_image, detect_red
+from pipeline.seals.detect import MM_PER_INCH, detect_image
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import is_grey, load_colour, red_strength
 from pipeline.seals.read import SealText, read_ink, read_seal
+from pipeline.seals.scan import page_candidates
 from pipeline.seals.signature import SignatureFinding, find_signature
 from pipeline.seals.slots import PageSeal, assign_slots, mismatch_checks, slot_names, slot_values
 from pipeline.seals.text import (
@@ -206,8 +207,7 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, bgr: np.ndarra
         return found
     # Trust the pixels over the reader's flag: a colour scan of a grey page is grey to us.
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if is_grey(bgr) else None
-    candidates = detect_grey(grey, page.dpi) if grey is not None else detect_red(bgr, page.dpi)
-    for cand in candidates:
+    for cand in page_candidates(page, bgr):
         bbox = _to_points(cand.outline.box(), page.scale)
         # A picture already counted (an electronic seal drawn into the page image) is not a second seal.
         if any(_same_place(bbox, f.seal.bbox) for f in found):

@@ -196,7 +196,7 @@ def print_images(page: Page, area: bool = True) -> tuple[np.ndarray | None, np.n
         return None, None
     seal = pixels.load_grey(page.seal_path) if page.seal_path is not None else None
     clean = ghosts.without_seal_ghost(image, seal, page.scale)
-    return clean, ghosts.seal_area(seal, image, page.dpi) if area else None
+    return clean, ghosts.seal_area(seal, image, page) if area else None
 
 
 def cell_reader(page: Page, engine: object | None, image: np.ndarray | None = None,

@@ -13,6 +13,7 @@ touched, and every test is relative to the page's own words, so a faint scan kee
 
 from __future__ import annotations
 
+import logging
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -20,7 +21,8 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from models.page import Box, Word
+from models.page import Box, Page, Word
+from pipeline.seals.scan import page_candidates
 from pipeline.tables.cells import char_width
 
 INK_LEVEL = 128  # print-layer pixels darker than this are black ink
@@ -34,6 +36,8 @@ GHOST_LEVEL = 96  # under a seal's red mask, print-layer pixels lighter than thi
 SEAL_GROW_PT = 1.0  # the seal mask grown by this much: the ghost is wider than the red core
 SEAL_AREA_PT = 6.0  # around a seal's ink this far, a word may be the seal's text
 UNDER_SEAL = 0.3  # a box this much inside the seal's area is tested as a whole
+
+log = logging.getLogger(__name__)
 
 
 def _rule_pixels(image: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
@@ -192,18 +196,19 @@ def without_seal_ghost(image: np.ndarray, seal_mask: np.ndarray | None, scale: f
     return clean
 
 
-def seal_area(page_seal_mask: np.ndarray | None, grey: np.ndarray, dpi: float) -> np.ndarray | None:
+def seal_area(page_seal_mask: np.ndarray | None, grey: np.ndarray, page: Page) -> np.ndarray | None:
     """Where seals lie on the page (bool, page pixels): the red mask grown, or on a grey scan the
-    seals the seal detector finds there, filled; None without any."""
-    scale = dpi / 72.0
+    seals the seal detector finds there (once per page, shared with the seal stage), filled; None
+    without any."""
+    scale = page.dpi / 72.0
     if page_seal_mask is not None and page_seal_mask.shape[:2] == grey.shape[:2] and page_seal_mask.any():
         grow = 2 * max(1, round(SEAL_AREA_PT * scale)) + 1
         return cv2.dilate((page_seal_mask > 0).astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
     try:
-        from pipeline.seals.detect import detect_grey
-
-        found = detect_grey(grey, dpi)
-    except Exception:  # no seal detector: no seal text to drop
+        found = page_candidates(page)
+    except (cv2.error, ValueError, OSError) as error:  # the seal stage meets it again and reports it
+        log.warning("page %s: seal detection for the tables failed (%s: %s); seal text stays in cells",
+                    page.number, type(error).__name__, error)
         return None
     if not found:
         return None

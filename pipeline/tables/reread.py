@@ -9,6 +9,7 @@ mapped back to its cell by the band its centre falls in.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -16,9 +17,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from models.page import Box, Word
+from pipeline.ocr.base import OcrError
 from pipeline.tables.cells import CellText, cell_text, lines_of
 from pipeline.tables.geometry import Frame
 from pipeline.tables.ghosts import InkTest, drop_ghosts
+
+log = logging.getLogger(__name__)
 
 INSET_PT = 2.0  # keep the cell's own rules out of its crop
 PAD_PX = 24  # white around each crop: tesseract needs a margin to see a line
@@ -143,7 +147,8 @@ class CellReader:
             # The whole canvas as one block (psm 6): each band a few lines of it, no page layout analysis.
             box = (0, 0, canvas.shape[1], canvas.shape[0])
             return list(self.engine.read_region(canvas, box, dpi=self.dpi))  # type: ignore[attr-defined]
-        except Exception:  # any engine failure: the cells keep their first reading
+        except (OcrError, OSError) as error:  # the engine failed (or its cache): cells keep their first reading
+            log.warning("cell re-read failed, cells keep their first reading: %s: %s", type(error).__name__, error)
             return []
 
 
@@ -211,7 +216,8 @@ class SecondReader:
         try:
             words = list(self.engine.read_region(canvas, (0, 0, canvas.shape[1], canvas.shape[0]),  # type: ignore[attr-defined]
                                                  dpi=self.dpi))
-        except Exception:  # any engine failure: no second opinion
+        except (OcrError, OSError) as error:  # the engine failed (or its cache): no second opinion
+            log.warning("second reading of a cell failed: %s: %s", type(error).__name__, error)
             return None
         words = [w for w in words if w.text.strip()]
         if not words:

@@ -1,0 +1,43 @@
+"""Seals in a scanned page's pixels, detected once per page for every stage that needs them.
+
+The tables keep seal text out of cells where seals lie, and the seal stage reads
+those same seals; both used to run the detector on their own (Hough circles and
+ellipse fits are the dearest part of a page after OCR).  Whichever stage asks
+first detects; the result is kept on the page (`Page.seal_marks`) and the other
+reuses it.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from models.page import Page
+from pipeline.seals.detect import Candidate, detect_grey, detect_red
+from pipeline.seals.ink import is_grey, load_colour
+
+
+def page_candidates(page: Page, bgr: np.ndarray | None = None) -> list[Candidate]:
+    """The seals in the page's image (`bgr` when already loaded), in its pixels; [] for a page without one.
+
+    Raises what the detector raises (cv2.error, ValueError) and OSError for an image that
+    cannot be read; nothing is kept then, so the next stage that asks tries again.
+    """
+    if page.seal_marks is None:
+        if bgr is None and page.image_path is not None:
+            bgr = load_colour(page.image_path)
+            if bgr is None:
+                raise OSError(f"cannot read the page image {page.image_path}")
+        found = detect_page(bgr, page.dpi) if bgr is not None and page.scale > 0 else []
+        page.seal_marks = tuple(candidate.mark() for candidate in found)
+    return [Candidate.of_mark(mark) for mark in page.seal_marks]
+
+
+def detect_page(bgr: np.ndarray, dpi: float) -> list[Candidate]:
+    """Red-ink seals on a colour page, seal-toned and dark rings on a grey one.
+
+    The pixels decide, not the reader's flag: a colour scan of a grey page is grey to us.
+    """
+    if is_grey(bgr):
+        return detect_grey(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), dpi)
+    return detect_red(bgr, dpi)
