@@ -571,6 +571,7 @@ def test_page_unreadable_and_stage_failed() -> None:
     from models.page import Document, Page
     from pipeline.result import Extracted
     from pipeline.runner import _page_checks, _stage
+    from pipeline.timing import StageTimes
 
     pages = [Page(number=1, width=595, height=842, kind="scan"),
              Page(number=2, width=595, height=842, kind="scan", error="decode error")]
@@ -583,10 +584,10 @@ def test_page_unreadable_and_stage_failed() -> None:
     def broken() -> Extracted[int]:
         raise RuntimeError("boom")
 
-    assert _stage("tables", broken, 0, failures).value == 0
+    assert _stage("tables", broken, 0, failures, StageTimes()).value == 0
     assert [(c.code, c.severity, c.where) for c in failures] == [("STAGE_FAILED", "error", "tables")]
     failures.clear()
-    assert _stage("tables", lambda: Extracted(1), 0, failures).value == 1 and failures == []
+    assert _stage("tables", lambda: Extracted(1), 0, failures, StageTimes()).value == 1 and failures == []
 
 
 # ------------------------------------------------------------------ across a batch

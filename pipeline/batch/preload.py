@@ -16,10 +16,12 @@ with contextlib.suppress(Exception):
     import numpy as np
 
     import pipeline.runner  # noqa: F401
+    from pipeline.config import Settings
+    from pipeline.ocr import seal_engine
     from pipeline.seals.text import LineReader
     from pipeline.text.language import language
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
     language()
     # One blank strip read: loads the recogniser (one thread, so it survives the fork) and warms it.
-    LineReader().read(np.full((48, 320, 3), 255, np.uint8))
+    LineReader(seal_engine(Settings(), cached=False)).read(np.full((48, 320, 3), 255, np.uint8))
