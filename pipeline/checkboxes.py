@@ -35,6 +35,11 @@ FILL_TICKED = 0.12  # ink share inside a box's interior (outline eroded away) ab
 FILL_EMPTY = 0.01  # mark ink below this is empty (an empty box holds none); in between, a faint mark
 OVERSHOOT_TICKED = 0.03  # ink share around a box (left, above, below) that only a pen tick leaves
 MARK_INK = 0.03  # ink share of the space before an option with no box: a mark written instead of a box
+BINARY_SHARE = 0.995  # share of pure black or white pixels above which a scan is 1-bit
+DESCREEN_SIGMA = 1.0  # pixels: the blur that turns a 1-bit scan's dither back into grey
+MARK_MIN_HEIGHT = 0.3  # a blob lower than this share of the text's height is a speck or a stroke's end, not a mark
+HOLE_SPAN = 0.35  # an empty box's hole spans at least this share of the box each way
+HOLE_INK = 0.02  # ... and holds no more ink than this share inside its bounds
 
 State = Literal["ticked", "empty", "unknown"]
 
@@ -434,12 +439,95 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
     order (OCR of the labels is not needed); otherwise each box is looked for just
     before its option's text.
     """
+    grey = descreened(grey)
     levels = _levels(grey)
     marks = _marks_in_order(levels, scale, region, words, options) if region is not None else None
+    located = locate_options(words, options)
     if marks is None:
-        located = locate_options(words, options)
         marks = [mark_at(levels, located[o], scale) if o in located else OptionMark(o, "unknown") for o in options]
-    return CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
+    reading = CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
+    if len(reading.ticked) == 1 or len(located) < len(options):
+        return reading
+    return _by_shape(levels, scale, [located[o] for o in options]) or reading
+
+
+def descreened(grey: np.ndarray) -> np.ndarray:
+    """A 1-bit (dithered or thresholded) scan smoothed back to grey; other images as they are.
+
+    Dither dots along a small box's blurred outline land inside it and read as a mark;
+    smoothed, they are the light grey they stood for.
+    """
+    sample = grey[::3, ::3]
+    if sample.size == 0 or float(np.isin(sample, (0, 255)).mean()) < BINARY_SHARE:
+        return grey
+    return cv2.GaussianBlur(grey, (0, 0), DESCREEN_SIGMA)
+
+
+# --- shapes: an empty box is an outline around one clear, square hole -----------------------
+
+
+def mark_patch(levels: np.ndarray, located: Located, scale: float) -> np.ndarray | None:
+    """Ink (light or dark) of the mark just left of an option's text: the blob nearest the text, or None."""
+    x0, top, _, bottom = located.box
+    height = bottom - top
+    cy = (top + bottom) / 2
+    wx0, wx1 = max(0, round((x0 - 1.6 * height) * scale)), max(0, round((x0 - 0.05 * height) * scale))
+    wy0, wy1 = max(0, round((cy - 0.8 * height) * scale)), max(0, round((cy + 0.8 * height) * scale))
+    window = (levels[wy0:wy1, wx0:wx1] >= 1).astype(np.uint8)
+    if window.size == 0:
+        return None
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(window, connectivity=8)
+    blobs = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= MARK_MIN_HEIGHT * height * scale]
+    if not blobs:
+        return None
+    nearest = max(blobs, key=lambda i: stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH])
+    left = stats[nearest, cv2.CC_STAT_LEFT]
+    right = left + stats[nearest, cv2.CC_STAT_WIDTH]
+    # A ☑'s tick may be its own blob inside the outline: every blob within the nearest one's columns is the mark.
+    members = [i for i in blobs + [i for i in range(1, count) if i not in blobs]
+               if stats[i, cv2.CC_STAT_LEFT] >= left - 1 and stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] <= right + 1]
+    return np.isin(labels, members)
+
+
+def is_empty_box(ink: np.ndarray) -> bool:
+    """The mark is an empty box: a squarish outline around exactly one hole that fills most of its inside.
+
+    A ☑ ☒ or a pen tick splits the hole, a ■ has none, a √ ✓ × encloses none.
+    """
+    ys, xs = np.nonzero(ink)
+    part = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    height, width = part.shape
+    if not 0.7 <= width / height <= 1.4:
+        return False
+    paper = np.pad(~part, 1).astype(np.uint8)
+    outside = np.zeros((paper.shape[0] + 2, paper.shape[1] + 2), np.uint8)
+    cv2.floodFill(paper, outside, (0, 0), 2, flags=4)
+    holes = (paper == 1).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
+    if count != 2:
+        return False
+    hole_x, hole_y, hole_w, hole_h, _ = stats[1]
+    if hole_w < HOLE_SPAN * width or hole_h < HOLE_SPAN * height:
+        return False
+    # Nothing inside the hole's own bounds (a pixel in from them, for the outline's blur): a ☑'s tick
+    # standing free inside the outline leaves one hole around it, but not a clear one.
+    inside = part[hole_y:hole_y + hole_h - 2, hole_x:hole_x + hole_w - 2]  # padded coordinates, one in
+    return inside.size > 0 and float(inside.mean()) <= HOLE_INK
+
+
+def _by_shape(levels: np.ndarray, scale: float, located: list[Located]) -> CheckboxReading | None:
+    """The options judged by their marks' shapes, when every option has a mark: the ones that are not
+    empty boxes are ticked.  None when a mark is missing or the shapes choose no single option (then the
+    reading from the marks' ink stands, with its doubt)."""
+    patches = [mark_patch(levels, spot, scale) for spot in located]
+    if any(patch is None for patch in patches):
+        return None
+    empty = [is_empty_box(patch) for patch in patches if patch is not None]
+    if sum(not e for e in empty) != 1:
+        return None
+    return CheckboxReading(tuple(
+        OptionMark(spot.option, "empty" if e else "ticked", spot.box, 0.0 if e else FILL_TICKED, boxed=False)
+        for spot, e in zip(located, empty, strict=True)))
 
 
 def option_groups(ink: np.ndarray, side: float, count: int) -> list[tuple[int, int]]:

@@ -22,6 +22,7 @@ from pipeline.tables import ghosts, pixels
 from pipeline.tables.cells import Table, fill_cells, lines_of
 from pipeline.tables.geometry import (
     Frame,
+    Grid,
     Rule,
     Tolerances,
     bridge_gaps,
@@ -32,6 +33,7 @@ from pipeline.tables.geometry import (
     merge_rules,
 )
 from pipeline.tables.reread import CellReader
+from pipeline.tables.rows import PageInk, cell_lines, key_column, row_cuts, starts_row
 
 MIN_COLUMN_GAP = 7.0  # points of clear space between two text columns (about half a character)
 TITLE_REACH = 70.0  # points above a table searched for its title
@@ -153,8 +155,12 @@ def _header_above(group: Sequence[Rule], words: Sequence[Word]) -> float | None:
 
 
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
-                     tol: Tolerances | None = None) -> Table | None:
-    """The table one group of rules describes, with text-derived columns where rules are missing."""
+                     tol: Tolerances | None = None, ink: PageInk | None = None) -> Table | None:
+    """The table one group of rules describes, with text-derived columns where rules are missing.
+
+    Rows the rules leave joined (a faint, broken or missing rule) are cut where the key
+    column's entries and the text's line gaps say (see `rows.row_cuts`).
+    """
     turned = _turned(words, frame)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
@@ -173,6 +179,10 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     if grid is None or grid.n_rows < 1 or grid.n_cols < 1:
         return None
     grid = drop_sliver_rows(grid, tol or Tolerances())
+    cuts = row_cuts(grid, frame, words, ink)
+    if cuts:
+        cut = build_grid([*group, *cuts], tol or Tolerances(), extra_xs=extra_xs, extra_ys=extra_ys)
+        grid = drop_sliver_rows(cut, tol or Tolerances()) if cut is not None else grid
     cells = fill_cells(grid, frame, words)
     return Table(page=page.number, grid=grid, frame=frame, cells=cells, ruled=ruled)
 
@@ -229,8 +239,9 @@ def find_tables(page: Page, engine: object | None = None, low_confidence: float 
     ink = ghosts.InkTest.of(page.words, image, page.scale, sealed)
     words = ghosts.drop_ghosts(page.words, ink)
     reader = cell_reader(page, engine, image, ink)
+    page_ink = PageInk(image, page.scale) if image is not None else None
     for group in finding.groups:
-        table = table_from_group(page, group, finding.frame, words)
+        table = table_from_group(page, group, finding.frame, words, ink=page_ink)
         if table is None:
             continue
         if reader is not None:
@@ -256,9 +267,34 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
     ys = [box[1]] + [(max(w.bbox[3] for w in a) + min(w.bbox[1] for w in b)) / 2
                      for a, b in itertools.pairwise(lines)] + [box[3]]
     xs = [box[0], *text_columns(words, box), box[2]]
-    rules = [Rule("h", y, box[0], box[2]) for y in ys] + [Rule("v", x, box[1], box[3]) for x in xs]
-    grid = build_grid(rules)
+    verticals = [Rule("v", x, box[1], box[3]) for x in xs]
+    grid = build_grid([Rule("h", y, box[0], box[2]) for y in ys] + verticals)
     if grid is None or grid.n_cols < 2:
         return None
+    grid = _rows_by_key(grid, words, verticals) or grid
     return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words), ruled=False)
+
+
+def _rows_by_key(grid: Grid, words: Sequence[Word], verticals: list[Rule]) -> Grid | None:
+    """A line-per-row grid whose body is regrouped into rows by its key column (a wrapped name stays one row).
+
+    The lines above the key column's first entry (a title) keep a row each; from there on,
+    rows start where `rows.row_cuts` finds them.  None when the text has no key column.
+    """
+    lines = cell_lines(grid, Frame(), words)
+    col = key_column(grid, lines)
+    if col is None:
+        return None
+    # The header (no digits in the key column) opens the body: the lines above it (a title) keep a row each.
+    first = next((row for row in range(grid.n_rows) if any(starts_row(line) for line in lines.get((row, col), []))),
+                 None)
+    if first is None:
+        return None
+    left, right = grid.xs[0], grid.xs[-1]
+    horizontals = [Rule("h", y, left, right) for y in [*grid.ys[:first + 1], grid.ys[-1]]]
+    body = build_grid(horizontals + verticals)
+    if body is None:
+        return None
+    cuts = [Rule("h", cut.pos, left, right) for cut in row_cuts(body, Frame(), words)]
+    return build_grid(horizontals + cuts + verticals)
 

@@ -36,16 +36,19 @@ GHOST_LEVEL = 96  # under a seal's red mask, print-layer pixels lighter than thi
 SEAL_GROW_PT = 1.0  # the seal mask grown by this much: the ghost is wider than the red core
 SEAL_AREA_PT = 6.0  # around a seal's ink this far, a word may be the seal's text
 UNDER_SEAL = 0.3  # a box this much inside the seal's area is tested as a whole
+SEAL_MARGIN = 30  # a seal whose ink is this much lighter than INK_LEVEL is told from print by INK_LEVEL
+SEAL_CONTRAST = 40  # grey levels a seal's ink must be lighter than the print's to be told from it by level
+MIN_SEAL_PX = 200  # fewer inked pixels than this in a seal's area: no seal ink to measure
 
 log = logging.getLogger(__name__)
 
 
-def _rule_pixels(image: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+def _rule_pixels(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, level: int = INK_LEVEL) -> np.ndarray:
     """Pixels of the box (pixels) on rules crossing it: a pixel row (column) black along most of the box
     widened by its height on both sides (a character's stroke ends inside, a rule runs on)."""
     reach = y1 - y0
-    wide = image[y0:y1, max(0, x0 - reach):x1 + reach] < INK_LEVEL
-    tall = image[max(0, y0 - reach):y1 + reach, x0:x1] < INK_LEVEL
+    wide = image[y0:y1, max(0, x0 - reach):x1 + reach] < level
+    tall = image[max(0, y0 - reach):y1 + reach, x0:x1] < level
     rules = np.zeros((y1 - y0, x1 - x0), bool)
     if wide.size:
         rules[wide.mean(axis=1) > RULE_SHARE, :] = True
@@ -60,14 +63,43 @@ def _pixels(image: np.ndarray, box: Box, scale: float) -> tuple[int, int, int, i
     return x0, y0, max(x0, x1), max(y0, y1)
 
 
-def _counts(image: np.ndarray, box: Box, scale: float) -> tuple[int, int, int]:
-    """Black pixels, inked pixels (any grey) and all pixels of the box (points), rules crossing it left out."""
+def _counts(image: np.ndarray, box: Box, scale: float, level: int = INK_LEVEL) -> tuple[int, int, int]:
+    """Black pixels (darker than `level`), inked pixels (any grey) and all pixels of the box (points),
+    rules crossing it left out."""
     x0, y0, x1, y1 = _pixels(image, box, scale)
     region = image[y0:y1, x0:x1]
     if not region.size:
         return 0, 0, 0
-    rules = _rule_pixels(image, x0, y0, x1, y1)
-    return int(((region < INK_LEVEL) & ~rules).sum()), int(((region < GREY_LEVEL) & ~rules).sum()), int(region.size)
+    rules = _rule_pixels(image, x0, y0, x1, y1, level)
+    return int(((region < level) & ~rules).sum()), int(((region < GREY_LEVEL) & ~rules).sum()), int(region.size)
+
+
+def black_level(image: np.ndarray, words: Sequence[Word], scale: float, sealed: np.ndarray) -> int:
+    """The grey below which ink is print rather than seal on this page.
+
+    A seal lifted out of a colour scan leaves a light ghost, and `INK_LEVEL` tells it from
+    print.  On a grey scan the seal was never red: its ink can be as dark as `INK_LEVEL`
+    or darker, only lighter than the page's print.  Then the level is set halfway between
+    the print's ink (words away from seals) and the seal's (inked pixels in the seal's
+    area outside the words), when the two clearly differ.
+    """
+    boxes = np.zeros(image.shape[:2], bool)
+    print_levels = []
+    for word in words:
+        x0, y0, x1, y1 = _pixels(image, word.bbox, scale)
+        boxes[y0:y1, x0:x1] = True
+        region = image[y0:y1, x0:x1]
+        inked = region[region < GREY_LEVEL]
+        if inked.size >= MIN_INK_PX and not sealed[y0:y1, x0:x1].any():
+            print_levels.append(float(np.percentile(inked, 25)))
+    seal_ink = image[sealed & ~boxes]
+    seal_ink = seal_ink[seal_ink < GREY_LEVEL]
+    if len(print_levels) < MIN_WORDS or seal_ink.size < MIN_SEAL_PX:
+        return INK_LEVEL
+    printed, seal = statistics.median(print_levels), float(np.median(seal_ink))
+    if seal >= INK_LEVEL + SEAL_MARGIN or seal - printed < SEAL_CONTRAST:
+        return INK_LEVEL
+    return round((printed + seal) / 2)
 
 
 def _fit(widths: Sequence[float], room: float) -> int:
@@ -91,6 +123,7 @@ class InkTest:
     dark: float  # median share of black pixels in a word's box
     black: float  # median share of a word's inked pixels that are black
     pitch: float  # median width of a CJK character in the page's words (points)
+    level: int = INK_LEVEL  # pixels darker than this are print (see `black_level`)
 
     @staticmethod
     def of(words: Sequence[Word], image: np.ndarray | None, scale: float,
@@ -110,8 +143,15 @@ class InkTest:
                 pitches.append((word.bbox[2] - word.bbox[0]) / sum(char_width(char) for char in word.text))
         if len(darks) < MIN_WORDS or statistics.median(darks) <= 0 or not pitches:
             return None
+        level = black_level(image, words, scale, sealed)
+        if level != INK_LEVEL:  # the typical words measured again against the page's own level
+            counts = [_counts(image, w.bbox, scale, level) for w in words if w.source == "ocr" and w.text.strip()]
+            darks = [black / size for black, grey, size in counts if size and grey]
+            blacks = [black / grey for black, grey, size in counts if size and grey]
+            if not darks or statistics.median(darks) <= 0:
+                return None
         return InkTest(image, scale, sealed, statistics.median(darks), statistics.median(blacks),
-                       statistics.median(pitches))
+                       statistics.median(pitches), level)
 
     def _under_seal(self, box: Box) -> bool:
         x0, y0, x1, y1 = _pixels(self.image, box, self.scale)
@@ -124,7 +164,7 @@ class InkTest:
 
     def printed(self, box: Box) -> bool:
         """The box holds print: enough black ink, and black for its grey like the page's words."""
-        black, grey, size = _counts(self.image, box, self.scale)
+        black, grey, size = _counts(self.image, box, self.scale, self.level)
         if not size or not grey:
             return False
         return black / size >= GHOST_DARK * self.dark and black / grey >= GHOST_BLACK * self.black
@@ -155,10 +195,10 @@ class InkTest:
     def _ink_columns(self, box: Box) -> tuple[float, float] | None:
         """The first and last x (points) of the box's black ink, rules left out; None when it has none."""
         x0, y0, x1, y1 = _pixels(self.image, box, self.scale)
-        black = self.image[y0:y1, x0:x1] < INK_LEVEL
+        black = self.image[y0:y1, x0:x1] < self.level
         if not black.size:
             return None
-        black &= ~_rule_pixels(self.image, x0, y0, x1, y1)
+        black &= ~_rule_pixels(self.image, x0, y0, x1, y1, self.level)
         inked = np.flatnonzero(black.any(axis=0))
         if inked.size == 0 or int(black.sum()) < MIN_INK_PX:
             return None
@@ -174,9 +214,10 @@ class InkTest:
         for word in words:
             if word.source != "ocr" or not word.text.strip() or not self._touches_seal(word.bbox):
                 kept.append(word)
-            elif self.printed(word.bbox) or not self._under_seal(word.bbox):
+            else:
+                # Judged after trimming: a cell's word with a seal's characters glued on is print once they are off.
                 trimmed = self.trim(word)
-                if trimmed is not None:
+                if trimmed is not None and (self.printed(trimmed.bbox) or not self._under_seal(trimmed.bbox)):
                     kept.append(trimmed)
         return kept
 

@@ -1,0 +1,191 @@
+"""Rows the rules failed to separate, found from the text: the key column's entries and the gaps between lines.
+
+A faint, broken or missing rule between two data rows leaves one grid row (or one
+cell spanning two) holding both rows' text: two 序号 in one cell, three training
+dates stacked over three names.  Every data row of the appendix tables opens with a
+key in one column — a 序号 (1, 2, 3 …) or a date — printed on a single line, while a
+long name wraps onto several lines of one cell.  So the column whose lines are keys
+is found from the table's own text, and each key line (and each line there without
+digits: a header or 合计 run into the rows) starts a row of its own; a cell with one
+key and wrapped text elsewhere stays one row.
+
+Where two rows meet is decided from the page: inside the band between the two keys,
+a faint rule the rule finder missed (a pixel row light-grey across the table) if
+there is one, else the widest gap between the lines of text there.  The cuts come
+back as horizontal rules from the key column to the table's right edge (a 类别
+merged over rows to its left keeps its span), to be built into the grid with the
+page's own rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from models.page import Word
+from pipeline.tables.cells import assign_words, join_line, lines_of
+from pipeline.tables.geometry import Frame, Grid, Rule
+
+SEQ_KEY = re.compile(r"\d{1,3}[.、]?")
+DATE_KEY = re.compile(r"(?:19|20)\d{2}\s*[年./\-]\s*\d{1,2}(?:\s*[月./\-]\s*\d{1,2}\s*日?)?")
+KEY_SHARE = 2.0  # a key column holds at least this many key lines per other line with digits
+FAINT_CONTRAST = 6.0  # grey levels a pixel row must be darker than its band (per segment) to be a rule there
+FAINT_SEGMENTS = 8  # the table's width is judged in this many segments
+FAINT_ACROSS = 0.75  # share of the segments a rule darkens
+EDGE_INSET = 2.0  # points kept off the table's sides when looking for a faint rule (the outer rules)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of a cell's text (table frame)."""
+
+    text: str
+    top: float
+    bottom: float
+
+    @property
+    def centre(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def is_key(self) -> bool:
+        flat = self.text.replace(" ", "")
+        return bool(SEQ_KEY.fullmatch(flat) or DATE_KEY.fullmatch(flat))
+
+    @property
+    def has_digits(self) -> bool:
+        return any(char.isdigit() for char in self.text)
+
+
+@dataclass(frozen=True)
+class PageInk:
+    """The print layer (paper 255) at `scale` pixels per point, for faint rules between rows."""
+
+    image: np.ndarray
+    scale: float
+
+    def faint_rule(self, frame: Frame, x0: float, x1: float, y0: float, y1: float) -> float | None:
+        """The y (table frame) between `y0` and `y1` where a pixel row runs darker all across the table, or None.
+
+        The width is cut into segments and each pixel row's mean darkness in a segment is
+        compared with that segment's median over the band: a rule, however light, darkens
+        its row in nearly every segment, while the scan's noise averages out, a vertical
+        rule darkens every row alike and a stray glyph's edge darkens only its own segment.
+        """
+        step = 1.0 / self.scale
+        xs = np.arange(x0 + EDGE_INSET, x1 - EDGE_INSET, step)
+        ys = np.arange(y0, y1, step)
+        if xs.size < FAINT_SEGMENTS * 2 or ys.size < 3:
+            return None
+        darkness = np.array([self._darkness(frame, xs, float(y)) for y in ys])  # rows × points
+        segments = np.array_split(darkness, FAINT_SEGMENTS, axis=1)
+        profile = np.column_stack([segment.mean(axis=1) for segment in segments])  # rows × segments
+        raised = (profile - np.median(profile, axis=0)) >= FAINT_CONTRAST
+        share = raised.mean(axis=1)
+        peak = int(np.argmax(share + 1e-3 * profile.mean(axis=1)))
+        return float(ys[peak]) if share[peak] >= FAINT_ACROSS else None
+
+    def _darkness(self, frame: Frame, xs: np.ndarray, y: float) -> np.ndarray:
+        """Darkness (255 - grey) at the points (xs, y), table frame; paper outside the image."""
+        corners = [frame.box_to_page((float(x), y, float(x), y)) for x in (xs[0], xs[-1])]
+        (px0, py0), (px1, py1) = ((c[0] * self.scale, c[1] * self.scale) for c in corners)
+        columns = np.round(np.linspace(px0, px1, xs.size)).astype(int)
+        rows = np.round(np.linspace(py0, py1, xs.size)).astype(int)
+        height, width = self.image.shape[:2]
+        inside = (columns >= 0) & (columns < width) & (rows >= 0) & (rows < height)
+        out = np.zeros(xs.size)
+        out[inside] = 255.0 - self.image[rows[inside], columns[inside]].astype(float)
+        return out
+
+
+def cell_lines(grid: Grid, frame: Frame, words: Sequence[Word]) -> dict[tuple[int, int], list[TextLine]]:
+    """Each cell's text lines (table frame), keyed by the cell's (row, col)."""
+    placed = assign_words(words, grid, frame)
+    out = {}
+    for key, cell_words in placed.items():
+        turned = [replace(w, bbox=frame.box_to_table(w.bbox)) for w in cell_words]
+        out[key] = [TextLine(join_line(line), min(w.bbox[1] for w in line), max(w.bbox[3] for w in line))
+                    for line in lines_of(turned)]
+    return out
+
+
+def key_column(grid: Grid, lines: dict[tuple[int, int], list[TextLine]]) -> int | None:
+    """The leftmost column whose lines are keys (序号 or dates): at least two, and few other lines with digits."""
+    for col in range(grid.n_cols):
+        column = [line for (_, c), cell in lines.items() if c == col for line in cell]
+        keys = sum(line.is_key for line in column)
+        others = sum(line.has_digits and not line.is_key for line in column)
+        if keys >= 2 and keys >= KEY_SHARE * others:
+            return col
+    return None
+
+
+def starts_row(line: TextLine) -> bool:
+    """A key, or a line without digits (a header or 合计 run into the rows): either opens a row."""
+    return line.is_key or not line.has_digits
+
+
+def free_gaps(spans: Sequence[tuple[float, float]], low: float, high: float) -> list[tuple[float, float]]:
+    """The stretches of [low, high] that no word's vertical span covers."""
+    gaps, reach = [], low
+    for top, bottom in sorted(spans):
+        if bottom <= reach or top >= high:
+            continue
+        if top > reach:
+            gaps.append((reach, top))
+        reach = max(reach, bottom)
+    if high > reach:
+        gaps.append((reach, high))
+    return gaps
+
+
+def _cut_between(spans: Sequence[tuple[float, float]], low: float, high: float, frame: Frame,
+                 across: tuple[float, float], ink: PageInk | None) -> float:
+    """Where one row ends and the next begins between `low` and `high`: on a faint rule in a gap
+    between lines if the page shows one, else in the middle of the widest gap."""
+    gaps = free_gaps(spans, low, high) or [(low, high)]
+    if ink is not None:
+        for top, bottom in gaps:
+            faint = ink.faint_rule(frame, across[0], across[1], top, bottom)
+            if faint is not None:
+                return faint
+    top, bottom = max(gaps, key=lambda gap: gap[1] - gap[0])
+    return (top + bottom) / 2
+
+
+def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | None = None) -> list[Rule]:
+    """Horizontal rules (table frame) between data rows that the grid holds in one row or one cell.
+
+    Existing boundaries between two rows that each start with a key are returned too:
+    a cell to the right spanning both (its rule broken there) is split at them.
+    """
+    lines = cell_lines(grid, frame, words)
+    col = key_column(grid, lines)
+    if col is None:
+        return []
+    left, right = grid.xs[col], grid.xs[-1]
+    spans = [(w.bbox[1], w.bbox[3]) for w in (replace(w, bbox=frame.box_to_table(w.bbox)) for w in words)
+             if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right]
+    cuts: list[float] = []
+    key_cells = sorted((cell for cell in grid.cells if cell.col == col), key=lambda cell: cell.row)
+    for cell in key_cells:
+        cell_text = sorted(lines.get((cell.row, cell.col), []), key=lambda line: line.top)
+        starts = [line for line in cell_text if starts_row(line)]
+        if len(cell_text) < 2 or not any(line.is_key for line in cell_text):
+            continue
+        for upper, lower in zip(starts, starts[1:], strict=False):
+            between = [line for line in cell_text if upper.bottom <= line.top and line.bottom <= lower.top]
+            low = max([upper.bottom, *(line.bottom for line in between)])
+            cuts.append(_cut_between(spans, low, lower.top, frame, (left, right), ink))
+    for upper, lower in zip(key_cells, key_cells[1:], strict=False):
+        if _opens_with_key(lines, upper.row, col) and _opens_with_key(lines, lower.row, col):
+            cuts.append(grid.ys[lower.row])
+    return [Rule("h", y, left, right) for y in cuts]
+
+
+def _opens_with_key(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int) -> bool:
+    cell = sorted(lines.get((row, col), []), key=lambda line: line.top)
+    return bool(cell) and cell[0].is_key

@@ -1,0 +1,94 @@
+"""Rows where the rules between them are faint, broken or missing: found from the key column and the text's gaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.page import Word
+from pipeline.tables import find_tables
+from pipeline.tables.finder import text_table
+from pipeline.tables.geometry import Frame
+from pipeline.tables.rows import PageInk, TextLine, free_gaps
+from tests.fixtures.tables.synth import Defects, Sheet, STable, render
+
+# Wrapped cells (several lines in one cell) that must stay one row, between single-line rows.
+PROVIDERS = [["序号", "服务商名称", "主要服务行业（3个以内）", "核心能力（50字以内）"],
+             ["1", "杭州数智科技有限公司", "机械、汽车", "工业软件与\n数据治理服务"],
+             ["2", "宁波云联信息技术有限公司", "纺织", "设备联网"],
+             ["3", "温州精工", "电子信息制造", "质量追溯\n与预测维护\n平台"],
+             ["4", "台州智造服务有限公司", "汽车零部件", "产线改造"]]
+TRAININGS = [["日期", "培训或活动名称", "参训人数"],
+             ["2024/3/15", "数字化转型\n专题培训", "45"],
+             ["2024/5/20", "智能制造现场会", "120"],
+             ["2024/9/8", "工业互联网\n平台应用\n研讨会", "60"]]
+
+
+def _table(rows: list[list[str]], widths: list[float], rules: str = "all") -> STable:
+    heights = [26.0] + [12.0 + 14.5 * max(cell.count("\n") + 1 for cell in row) for row in rows[1:]]
+    table = STable.simple(50, 150, widths, rows, rules=rules)  # type: ignore[arg-type]
+    table.row_heights = heights
+    return table
+
+
+def _only(page):  # noqa: ANN001, ANN202
+    finding = find_tables(page)
+    assert len(finding.tables) == 1, finding.groups
+    return finding.tables[0]
+
+
+@pytest.mark.parametrize("row_rules", ["drawn", "faint", "broken", "missing"])
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_provider_rows_from_the_seq_column(tmp_path: Path, dpi: int, row_rules: str) -> None:
+    page = render(Sheet(tables=[_table(PROVIDERS, [40, 170, 130, 150])]), tmp_path, dpi=dpi,
+                  defects=Defects(row_rules=row_rules))  # type: ignore[arg-type]
+    assert _only(page).texts() == PROVIDERS
+
+
+@pytest.mark.parametrize("row_rules", ["faint", "broken", "missing"])
+def test_training_rows_from_the_date_column(tmp_path: Path, row_rules: str) -> None:
+    page = render(Sheet(tables=[_table(TRAININGS, [90, 200, 80])]), tmp_path, dpi=200,
+                  defects=Defects(row_rules=row_rules))  # type: ignore[arg-type]
+    assert _only(page).texts() == TRAININGS
+
+
+def test_rows_from_text_alone_keep_wrapped_cells(tmp_path: Path) -> None:
+    """No rules at all: a row per 序号, not a row per text line."""
+    page = render(Sheet(tables=[_table(PROVIDERS, [40, 170, 130, 150], rules="none")]), tmp_path)
+    table = text_table(page)
+    assert table is not None and table.texts() == PROVIDERS
+
+
+def test_wrapped_cells_without_a_key_column_are_not_split(tmp_path: Path) -> None:
+    """A table whose first column holds names, not keys: the missing rules are not guessed."""
+    rows = [["名称", "说明"], ["甲公司", "第一行\n第二行"], ["乙公司", "一行"]]
+    page = render(Sheet(tables=[_table(rows, [120, 200])]), tmp_path, defects=Defects(row_rules="missing"))
+    assert len(_only(page).texts()) == 2  # header + the two data rows read as one
+
+
+def test_faint_rule_beats_the_widest_gap() -> None:
+    """A faint rule the finder missed sits near the top of the gap: the cut goes there, not mid-gap."""
+    image = np.full((200, 400), 255, np.uint8)
+    image[60, 20:380] = 240
+    ink = PageInk(image, 1.0)
+    assert ink.faint_rule(Frame(), 10.0, 390.0, 50.0, 90.0) == pytest.approx(60.0, abs=1.0)
+    noisy = np.clip(255 - np.abs(np.random.default_rng(1).normal(0, 8, image.shape)), 0, 255).astype(np.uint8)
+    assert PageInk(noisy, 1.0).faint_rule(Frame(), 10.0, 390.0, 50.0, 90.0) is None
+
+
+def test_free_gaps_and_keys() -> None:
+    assert free_gaps([(10, 20), (18, 30), (40, 50)], 0, 60) == [(0, 10), (30, 40), (50, 60)]
+    assert TextLine("12", 0, 1).is_key and TextLine("2024年3月5日", 0, 1).is_key
+    assert not TextLine("2024.3.1-", 0, 1).is_key and not TextLine("MES系统", 0, 1).is_key
+
+
+def test_wobbly_words_do_not_make_a_row(tmp_path: Path) -> None:
+    """OCR boxes of one line at slightly different heights are still one line of one row."""
+    page = render(Sheet(tables=[_table(PROVIDERS, [40, 170, 130, 150])]), tmp_path,
+                  defects=Defects(row_rules="missing"))
+    page.words = [Word(w.text, (w.bbox[0], w.bbox[1] + (0.8 if i % 2 else -0.8), w.bbox[2],
+                                w.bbox[3] + (0.8 if i % 2 else -0.8)), w.confidence, w.source)
+                  for i, w in enumerate(page.words)]
+    assert _only(page).texts() == PROVIDERS
