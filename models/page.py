@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from models.common import PageFlattening
+
 Box = tuple[float, float, float, float]
 WordSource = Literal["text", "ocr"]
 
@@ -69,6 +71,7 @@ class Page:
     seal_path: Path | None = None
     is_colour: bool = False
     role: str | None = None
+    flattening: PageFlattening | None = None  # what flattening did before the page was read (scans only)
     error: str | None = None
 
     @property

@@ -1,0 +1,221 @@
+"""Curled pages (a book scanner's bulge at the spine): text lines straightened from their own curvature.
+
+Text lines are found on a small binarised copy by smearing characters sideways into line
+blobs; the centre height of each blob is sampled along it.  All samples are fitted at once
+by one smooth vertical displacement field shared by the page, plus one height per line:
+
+    y = r_line + sum c_ab * x^a * y^b      (a = 1..3, b = 0..2; x, y scaled to -1..1)
+
+a cubic bend across the page whose shape may change down it (fanning towards the spine).
+The fit is linear least squares; taking each line's mean out of its samples removes the
+line heights.  Having no x^0 terms, the field is zero down the page's middle column, where
+lines keep their heights.  The pure-x term is a uniform skew, left for the deskew step;
+everything else is removed by shifting each column vertically.  (A piecewise-linear field
+in x followed a curl near the spine more closely but also bent flat tables whose rows are
+cut into cell-wide pieces: measured on the sample corpus.)  Pages whose lines run down the
+page (stored sideways) are measured on the transposed copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline.ocr.orient import char_size, ink_mask, shrink
+from pipeline.preprocess import flatten
+
+WORK_SIDE = 1000
+MIN_LINES = 5
+SUPPORT = 3  # the curl reported is the bow at least this many lines share
+TERMS = tuple((a, b) for a in (1, 2, 3) for b in (0, 1, 2))
+SKEW_TERM = TERMS.index((1, 0))
+MIN_BOW_CHARS = 0.3  # a bow under this share of a character's height does not disturb reading
+MIN_BOW_PX = 2.0  # at the page's resolution
+# Ridge weight per sample on the field's coefficients: a term the lines do not pin down (no lines
+# near the page's foot, say) stays near zero instead of swinging wild; in scaled units a real
+# curl's coefficients are 1e-2..1e-1 and cost almost nothing at this weight.
+RIDGE = 1e-5
+GRID_STEP = 8  # px of the page between points where the displacement is computed exactly
+
+
+@dataclass(frozen=True)
+class Curl:
+    """The fitted displacement field of one page, in its frame (transposed when `transposed`)."""
+
+    coefficients: np.ndarray  # one per TERMS
+    x_range: tuple[float, float]  # scaled columns the lines covered; the field is held flat beyond
+    width: int  # px of the frame the field applies to
+    height: int
+    bow_px: float  # the bow several lines share, px of that frame
+    char_px: float  # median character size, px of that frame
+    transposed: bool = False
+    y_range: tuple[float, float] = (-1.0, 1.0)  # scaled rows the lines covered; the field is held beyond
+
+    @property
+    def significant(self) -> bool:
+        return self.bow_px >= max(MIN_BOW_PX, MIN_BOW_CHARS * self.char_px)
+
+    def displacement(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Vertical offset (px) of the curled page from the straight one at pixel coordinates xs, ys
+        (without the skew, which deskew removes)."""
+        u = np.clip(xs / (self.width / 2) - 1, *self.x_range)
+        v = np.clip(ys / (self.height / 2) - 1, *self.y_range)
+        total = np.zeros(np.broadcast(u, v).shape, dtype=np.float64)
+        for index, (a, b) in enumerate(TERMS):
+            if index != SKEW_TERM:
+                total += self.coefficients[index] * u**a * v**b
+        return total * (self.height / 2)
+
+    def scaled_to(self, width: int, height: int, factor: float) -> Curl:
+        """The same field for the page at 1/`factor` the size it was fitted on."""
+        return Curl(self.coefficients, self.x_range, width, height, self.bow_px / factor, self.char_px / factor,
+                    self.transposed, self.y_range)
+
+
+def line_samples(binary: np.ndarray, char: float) -> list[np.ndarray]:
+    """Per text line, (x, y) samples of its centre height along it (px of `binary`)."""
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((max(3, round(3 * char)), 1), np.uint8))
+    text = cv2.subtract(binary, vertical)  # table borders would join rows into one blob
+    smear = max(3, round(1.5 * char))
+    blobs = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, smear), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    step = max(2, round(char / 2))
+    lines = []
+    for label in range(1, count):
+        x, y, w, h, _ = stats[label]
+        # Pieces of a line (split at wide gaps or a seal) each count as a line of their own; rules too.
+        if w < max(6 * char, 0.1 * binary.shape[1]) or h > 2.0 * char + 0.15 * w:
+            continue
+        mine = labels[y : y + h, x : x + w] == label
+        counts = mine.sum(axis=0)
+        centres = (mine * np.arange(h)[:, None]).sum(axis=0) / np.maximum(counts, 1)
+        extent = h - np.argmax(mine[::-1], axis=0) - np.argmax(mine, axis=0)
+        # Columns where a text blob is thin are gaps between characters' strokes: their centre is
+        # noise.  Columns taller than a line straddle two (a wrapped cell): so does a blob full of them.
+        inked = counts > 0
+        single = inked & (extent <= 1.5 * char)
+        if single.sum() < 0.7 * inked.sum():
+            continue
+        columns = np.nonzero(single & (counts >= max(1, 0.4 * min(h, char))))[0][::step]
+        if len(columns) >= 8:
+            lines.append(np.column_stack([x + columns, y + centres[columns]]).astype(np.float64))
+    return lines
+
+
+def _design(points: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """The field's terms at `points` (px) and their scaled heights."""
+    u = points[:, 0] / (width / 2) - 1
+    v = points[:, 1] / (height / 2) - 1
+    return np.column_stack([u**a * v**b for a, b in TERMS]), v
+
+
+def fit_field(lines: list[np.ndarray], width: int, height: int) -> tuple[np.ndarray, float, list[int]]:
+    """Coefficients of the shared field (one per TERMS), the residual RMS (px of the fit) and
+    the lines the fit kept.
+
+    Each line's own height is taken out by centring its samples (terms and heights) on their
+    mean.  Between fits, samples far off their line's fit (a stray mark joined to it) are
+    dropped, and so are lines the field cannot describe (the arc of a seal's ring, a stroke).
+    """
+    columns = [_design(line, width, height) for line in lines]
+    keep = [np.ones(len(line), dtype=bool) for line in lines]
+    used = list(range(len(lines)))
+    coefficients = np.zeros(len(TERMS))
+    misfits: dict[int, np.ndarray] = {}
+    for _ in range(3):
+        design = np.vstack([columns[i][0][keep[i]] - columns[i][0][keep[i]].mean(axis=0) for i in used])
+        target = np.concatenate([columns[i][1][keep[i]] - columns[i][1][keep[i]].mean() for i in used])
+        normal = design.T @ design + RIDGE * len(design) * np.eye(len(TERMS))
+        coefficients = np.linalg.solve(normal, design.T @ target)
+        misfits = {}
+        for i in used:
+            misfit = columns[i][1] - columns[i][0] @ coefficients
+            misfit = (misfit - misfit[keep[i]].mean()) * (height / 2)
+            keep[i] = np.abs(misfit) <= max(2.0, 3.0 * float(np.median(np.abs(misfit))) + 1.0)
+            misfits[i] = misfit[keep[i]]
+        line_rms = {i: float(np.sqrt(np.mean(np.square(m)))) for i, m in misfits.items()}
+        limit = max(1.0, 3.0 * float(np.median(list(line_rms.values()))))
+        survivors = [i for i in used if line_rms[i] <= limit and keep[i].sum() >= 4]
+        if len(survivors) < MIN_LINES:
+            break
+        used = survivors
+    rms = float(np.sqrt(np.mean(np.square(np.concatenate([misfits[i] for i in used])))))
+    return coefficients, rms, used
+
+
+def line_bow(xs: np.ndarray, heights: np.ndarray) -> float:
+    """How far a line's heights stray from the straight line through them (peak to peak, px):
+    a tilt is skew, left to deskew; only the bend counts."""
+    if len(xs) < 3:
+        return 0.0
+    slope, intercept = np.polyfit(xs, heights, 1)
+    residual = heights - (slope * xs + intercept)
+    return float(residual.max() - residual.min())
+
+
+def _fit(lines: list[np.ndarray], shape: tuple[int, int], char: float, transposed: bool) -> Curl | None:
+    """The curl fitted to `lines` (px of a binary page of `shape`), or None when they do not describe one."""
+    height, width = shape
+    coefficients, rms, used = fit_field(lines, width, height)
+    lines = [lines[i] for i in used]
+    if len(lines) < MIN_LINES or rms > 0.2 * char:  # the field does not describe these lines: not a curl we understand
+        return None
+    points = np.vstack(lines)
+    us, vs = points[:, 0] / (width / 2) - 1, points[:, 1] / (height / 2) - 1
+    x_range = (float(us.min()), float(us.max()))
+    field = Curl(coefficients, x_range, width, height, 0.0, char, transposed, (float(vs.min()), float(vs.max())))
+    offsets = np.split(field.displacement(points[:, 0], points[:, 1]), np.cumsum([len(line) for line in lines])[:-1])
+    bows = sorted(line_bow(line[:, 0], offset) for line, offset in zip(lines, offsets, strict=True))
+    # A curl bends several lines; one bent line is something else.
+    return Curl(coefficients, x_range, width, height, bows[-SUPPORT], char, transposed, field.y_range)
+
+
+def measure_curl(small: np.ndarray, factor: float, full: tuple[int, int]) -> Curl | None:
+    """The text-line curl of a page of `full` (height, width) px, from `small`, its grey copy at
+    `factor` of that size (see `work_copy`); None when it shows too few text lines to tell.
+
+    Lines are looked for across the page and down it (a page stored sideways), and the
+    direction with more line length is fitted.
+    """
+    binary = ink_mask(flatten(small))
+    ink = float(np.count_nonzero(binary)) / binary.size
+    if not 0.002 <= ink <= 0.35:
+        return None
+    char = char_size(binary)
+    if char <= 0:
+        return None
+    across = line_samples(binary, char)
+    down = line_samples(np.ascontiguousarray(binary.T), char)
+    transposed = sum(map(len, down)) > sum(map(len, across))
+    lines = down if transposed else across
+    if len(lines) < MIN_LINES:
+        return None
+    found = _fit(lines, binary.T.shape if transposed else binary.shape, char, transposed)
+    if found is None:
+        return None
+    return found.scaled_to(full[0] if transposed else full[1], full[1] if transposed else full[0], factor)
+
+
+def work_copy(grey: np.ndarray) -> tuple[np.ndarray, float]:
+    """The grey copy (and its scale) the curl is measured on."""
+    return shrink(grey, WORK_SIDE)
+
+
+def dewarp(image: np.ndarray, curl: Curl) -> np.ndarray:
+    """`image` with every column shifted so the fitted text lines run straight."""
+    frame = np.ascontiguousarray(image.swapaxes(0, 1)) if curl.transposed else image
+    height, width = frame.shape[:2]
+    # Grid points sit where cv2.resize by GRID_STEP puts its source samples, so the upsampled field is aligned.
+    columns, rows = -(-width // GRID_STEP), -(-height // GRID_STEP)
+    grid_x, grid_y = np.meshgrid((np.arange(columns) + 0.5) * GRID_STEP - 0.5, (np.arange(rows) + 0.5) * GRID_STEP - 0.5)
+    # The straight row y shows the curled row y + d(x, y + d): one fixed-point step of y_src = y + d(x, y_src).
+    offset = curl.displacement(grid_x, grid_y)
+    offset = curl.displacement(grid_x, grid_y + offset)
+    full = cv2.resize(offset.astype(np.float32), (columns * GRID_STEP, rows * GRID_STEP), interpolation=cv2.INTER_LINEAR)
+    map_y = full[:height, :width] + np.arange(height, dtype=np.float32)[:, None]
+    map_x = np.broadcast_to(np.arange(width, dtype=np.float32), (height, width))
+    map_x, map_y = np.ascontiguousarray(map_x), np.ascontiguousarray(map_y)
+    straight = cv2.remap(frame, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return np.ascontiguousarray(straight.swapaxes(0, 1)) if curl.transposed else straight
