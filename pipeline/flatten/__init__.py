@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from models.common import PageFlattening
@@ -38,7 +39,7 @@ def flatten_page(image: np.ndarray, dpi: float, where: str = "") -> Flattened:
         image = rectify(image, corners, dpi)
         record.quad = [[round(float(x), 1), round(float(y), 1)] for x, y in corners]
     # The red channel, where red seal ink is as pale as paper: a seal's ring would read as bent lines.
-    small, factor = work_copy(image[..., 0] if image.ndim == 3 else image)
+    small, factor = work_copy(cv2.extractChannel(image, 0) if image.ndim == 3 else image)
     evened = even_illumination(image, small)
     if evened is not None:
         image, record.illumination = evened, True

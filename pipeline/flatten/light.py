@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-WORK_SIDE = 400  # light varies slowly: a small copy holds it
+WORK_SIDE = 250  # light varies slowly: a small copy holds it
 MIN_SPREAD = 0.18  # darkest paper at most this much below the brightest: even enough, left alone
 MAX_GAIN = 3.0  # a region darker than a third of the paper is not brightened further (a photo, a black bar)
 
