@@ -226,18 +226,20 @@ def work_copy(grey: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def dewarp(image: np.ndarray, curl: Curl) -> np.ndarray:
-    """`image` with every column shifted so the fitted text lines run straight."""
-    frame = np.ascontiguousarray(image.swapaxes(0, 1)) if curl.transposed else image
-    height, width = frame.shape[:2]
+    """`image` with every column (every row, for a curl measured sideways) shifted so the fitted
+    text lines run straight."""
+    height, width = (image.shape[1], image.shape[0]) if curl.transposed else image.shape[:2]
     # Grid points sit where cv2.resize by GRID_STEP puts its source samples, so the upsampled field is aligned.
     columns, rows = -(-width // GRID_STEP), -(-height // GRID_STEP)
     grid_x, grid_y = np.meshgrid((np.arange(columns) + 0.5) * GRID_STEP - 0.5, (np.arange(rows) + 0.5) * GRID_STEP - 0.5)
     # The straight row y shows the curled row y + d(x, y + d): one fixed-point step of y_src = y + d(x, y_src).
     offset = curl.displacement(grid_x, grid_y)
-    offset = curl.displacement(grid_x, grid_y + offset)
-    full = cv2.resize(offset.astype(np.float32), (columns * GRID_STEP, rows * GRID_STEP), interpolation=cv2.INTER_LINEAR)
-    map_y = full[:height, :width] + np.arange(height, dtype=np.float32)[:, None]
-    map_x = np.broadcast_to(np.arange(width, dtype=np.float32), (height, width))
-    map_x, map_y = np.ascontiguousarray(map_x), np.ascontiguousarray(map_y)
-    straight = cv2.remap(frame, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return np.ascontiguousarray(straight.swapaxes(0, 1)) if curl.transposed else straight
+    offset = curl.displacement(grid_x, grid_y + offset).astype(np.float32)
+    if curl.transposed:  # measured on the transpose: the shift runs along the image's rows
+        offset, (columns, rows), (width, height) = offset.T, (rows, columns), (height, width)
+    full = cv2.resize(offset, (columns * GRID_STEP, rows * GRID_STEP), interpolation=cv2.INTER_LINEAR)[:height, :width]
+    along_x = np.broadcast_to(np.arange(width, dtype=np.float32), (height, width))
+    along_y = np.broadcast_to(np.arange(height, dtype=np.float32)[:, None], (height, width))
+    map_x, map_y = (along_x + full, along_y) if curl.transposed else (along_x, along_y + full)
+    return cv2.remap(image, np.ascontiguousarray(map_x), np.ascontiguousarray(map_y),
+                     interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

@@ -42,8 +42,9 @@ def even_illumination(image: np.ndarray, grey: np.ndarray) -> np.ndarray | None:
     if light_spread(background) < MIN_SPREAD:
         return None
     paper = float(np.percentile(background, 95))
-    small_gain = np.clip(paper / np.maximum(background.astype(np.float32), 1.0), 1.0, MAX_GAIN).astype(np.float32)
-    gain = cv2.resize(small_gain, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
+    # Gain paper / background, between 1 and MAX_GAIN: the background clamped, then one division.
+    clamped = np.clip(background, paper / MAX_GAIN, paper).astype(np.uint8)
+    full = cv2.resize(clamped, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
     if image.ndim == 3:
-        gain = cv2.merge([gain, gain, gain])
-    return cv2.multiply(image, gain, dtype=cv2.CV_8U)
+        full = cv2.merge([full, full, full])
+    return cv2.divide(image, full, scale=paper)
