@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -170,3 +171,65 @@ BASIC_INFO_TABLE = [
     ["统一社会信用代码", "91330100MA2B3C4D5E"],
     ["注册资本", "5000万元"],
 ]
+
+
+# --- pages as a phone or a book scanner sees them (known geometry, for the flattening) ---
+
+
+def desk(width: int, height: int, seed: int = 0) -> np.ndarray:
+    """A wood-coloured desk (RGB): brown with grain along x and fine noise."""
+    rng = np.random.default_rng(seed)
+    ys = np.arange(height, dtype=np.float32)[:, None]
+    xs = np.arange(width, dtype=np.float32)[None, :]
+    grain = 0.5 + 0.5 * np.sin(ys / 7.0 + 3.0 * np.sin(xs / 90.0))
+    base = np.array([125.0, 88.0, 58.0], dtype=np.float32)
+    array = base[None, None, :] * (0.85 + 0.2 * grain[..., None]) + rng.normal(0, 6, (height, width, 3))
+    return np.clip(array, 0, 255).astype(np.uint8)
+
+
+def light_gradient(array: np.ndarray, strength: float) -> np.ndarray:
+    """Light falling off from the top-left corner to `1 - strength` of it at the bottom-right."""
+    height, width = array.shape[:2]
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    fall = 1.0 - strength * (xs / width + ys / height) / 2.0
+    shaded = array.astype(np.float32) * (fall[..., None] if array.ndim == 3 else fall)
+    return np.clip(shaded, 0, 255).astype(np.uint8)
+
+
+def photograph(
+    page: np.ndarray, corners: np.ndarray, size: tuple[int, int], light: float = 0.35, seed: int = 0
+) -> np.ndarray:
+    """The page (RGB) as a phone photographs it: mapped by the homography that takes its corners to
+    `corners` (TL TR BR BL, px of the photo) onto a desk of `size` (width, height), lit unevenly."""
+    height, width = page.shape[:2]
+    source = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, corners.astype(np.float32))
+    warped = cv2.warpPerspective(page, matrix, size, flags=cv2.INTER_AREA)
+    inside = cv2.warpPerspective(np.full((height, width), 255, np.uint8), matrix, size)
+    photo = desk(size[0], size[1], seed)
+    photo[inside > 127] = warped[inside > 127]
+    photo = light_gradient(photo, light)
+    return cv2.GaussianBlur(photo, (3, 3), 0.6)
+
+
+def curl_offset(width: int, height: int, depth_px: float, spine_share: float = 0.4) -> np.ndarray:
+    """Rows' vertical offset (px) on a page curling off a book scanner's glass at its left edge:
+    the page lifts like a cylinder towards the spine, height ((L - x) / L)^2 * depth within L of it,
+    which the lens shows as lines sagging, more so towards the foot (fanning out)."""
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    reach = spine_share * width
+    lift = depth_px * np.clip((reach - xs) / reach, 0.0, 1.0) ** 2
+    return lift * (1.0 + 0.5 * (ys - height / 2) / (height / 2))
+
+
+def book_scan(page: np.ndarray, depth_px: float, shadow: float = 0.6) -> np.ndarray:
+    """The page curled by `curl_offset` with a dark shadow along its spine edge (RGB or grey)."""
+    height, width = page.shape[:2]
+    offset = curl_offset(width, height, depth_px)
+    map_x = np.broadcast_to(np.arange(width, dtype=np.float32), (height, width)).copy()
+    map_y = np.arange(height, dtype=np.float32)[:, None] - offset  # a point at y shows at y + offset
+    curled = cv2.remap(page, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    xs = np.arange(width, dtype=np.float32)
+    darkening = 1.0 - shadow * np.exp(-xs / (0.035 * width))
+    shaded = curled.astype(np.float32) * (darkening[None, :, None] if curled.ndim == 3 else darkening[None, :])
+    return np.clip(shaded, 0, 255).astype(np.uint8)

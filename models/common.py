@@ -85,12 +85,25 @@ class Provenance(Record):
     blank: bool | None = None
 
 
+class PageFlattening(Record):
+    """What page flattening found and undid on a page without a text layer, before it was read."""
+
+    # Corners of the paper found against the desk in the page as stored (px at the page's dpi,
+    # top-left, top-right, bottom-right, bottom-left); null when the page filled the image.
+    quad: list[Annotated[list[float], Field(min_length=2, max_length=2)]] | None = None
+    # Largest bow of a text line (px at the page's dpi) before straightening; null when too few lines to tell.
+    curl: float | None = None
+    dewarped: bool = False  # the text lines were straightened
+    illumination: bool = False  # uneven light was evened
+
+
 class SourcePage(Record):
     page: int = Field(ge=1)
     kind: PageKind
     rotation: Literal[0, 90, 180, 270] = 0
     skew_deg: float = 0.0
     role: PageRole | None = None
+    flattening: PageFlattening | None = None
 
 
 class Source(Record):

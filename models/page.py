@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from models.common import InputReason
+from models.common import InputReason, PageFlattening
 
 Box = tuple[float, float, float, float]
 WordSource = Literal["text", "ocr"]
@@ -91,6 +91,7 @@ class Page:
     seal_path: Path | None = None
     is_colour: bool = False
     role: str | None = None
+    flattening: PageFlattening | None = None  # what flattening did before the page was read (scans only)
     error: str | None = None
     # The seals in this page's pixels; None until the first stage that needs them asks.
     seal_marks: tuple[SealMark, ...] | None = None

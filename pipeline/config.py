@@ -103,6 +103,9 @@ class Settings(BaseModel):
         default=True, description="RapidOCR det/rec with element-wise chains fused (same output, ~25% less CPU; docs/reading.md)"
     )
     dpi: int = Field(default=150, ge=72, le=600, description="rendering dpi for pages without a text layer")
+    flatten_pages: bool = Field(
+        default=True, description="pages without a text layer: rectify a photographed page, even its light, straighten curled lines"
+    )
     workers: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
     cache_dir: Path | None = Field(default_factory=_default_cache)
     low_confidence: float = Field(default=0.6, ge=0.0, le=1.0, description="below this, LOW_CONFIDENCE")

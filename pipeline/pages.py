@@ -1,7 +1,7 @@
 """Read a file into a `Document`: the entry point every later stage starts from.
 
     ingest (this process)  ->  per scanned page, in worker processes:
-                               pixels -> clean-up -> OCR (cached) -> re-read of uncertain
+                               pixels -> flattening -> clean-up -> OCR (cached) -> re-read of uncertain
                                words by a second engine (Tesseract pages only) -> PageResult
                            ->  merge results, classify page roles
 
@@ -31,10 +31,12 @@ from typing import ClassVar
 import cv2
 import numpy as np
 
+from models.common import PageFlattening
 from models.page import Document, Line, Page, Word
 from pipeline.config import Settings
 from pipeline.digest import file_sha256
 from pipeline.errors import InputError
+from pipeline.flatten import flatten_page
 from pipeline.ingest import Ingested, PageSource, ingest, load_pixels
 from pipeline.layout import assign_roles
 from pipeline.ocr import OcrEngine, OcrError, get_engine
@@ -75,6 +77,7 @@ class PageResult:
     seal_path: Path | None = None
     is_colour: bool = False
     blank: bool = False
+    flattening: PageFlattening | None = None
     error: str | None = None
     seconds: float = 0.0
     stages: StageTimes = field(default_factory=StageTimes)  # ingest, cleanup, ocr of this page
@@ -112,6 +115,9 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
         with times.measure("ingest"):
             pixels = load_pixels(job.source)
         with times.measure("cleanup"):
+            if job.straighten and job.settings.flatten_pages:
+                flattened = flatten_page(pixels, job.source.dpi, f"{job.source.path.name} page {job.number}")
+                pixels, result.flattening = flattened.image, flattened.record
             forced = None
             if job.settings.orientation == "osd" and job.straighten:
                 forced = osd_orientation(pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY))
@@ -284,6 +290,7 @@ def merge_result(item: Ingested, result: PageResult | None) -> Page:
     page.rotation = result.rotation if result.rotation in (0, 90, 180, 270) else 0  # type: ignore[assignment]
     page.skew_deg, page.dpi, page.is_colour = result.skew_deg, result.dpi, result.is_colour
     page.image_path, page.print_path, page.seal_path = result.image_path, result.print_path, result.seal_path
+    page.flattening = result.flattening
     if result.width and result.height:
         page.width, page.height = result.width, result.height
     page.error = result.error or page.error

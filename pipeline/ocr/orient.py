@@ -53,11 +53,9 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
 def char_size(binary: np.ndarray) -> float:
     """Median size of character-like components (px); 0 when there are too few to tell."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    sizes = [
-        max(w, h)
-        for x, y, w, h, area in stats[1:count]
-        if 3 <= max(w, h) <= binary.shape[0] / 15 and area >= 6 and max(w, h) < 4 * min(w, h) + 4
-    ]
+    width, height, area = stats[1:count, 2], stats[1:count, 3], stats[1:count, 4]
+    longer, shorter = np.maximum(width, height), np.minimum(width, height)
+    sizes = longer[(longer >= 3) & (longer <= binary.shape[0] / 15) & (area >= 6) & (longer < 4 * shorter + 4)]
     return float(np.median(sizes)) if len(sizes) >= 12 else 0.0
 
 

@@ -1,0 +1,196 @@
+"""The paper in a photo: its quadrilateral against the desk, and the page rectified from it.
+
+Paper is bright and colourless, a desk darker or coloured: on a small copy with the print
+closed away, "brightness minus saturation" split by Otsu separates the two.  The largest
+paper region is taken only when background shows along at least three sides of the image:
+a scan (paper to the edges) or a book scan with one shadowed edge is left alone.  Its
+outline's four sides are fitted as straight lines and intersected, which places corners
+more precisely than the outline's (rounded) vertices.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+WORK_SIDE = 800  # px, long side of the copy the paper is looked for on
+A4_INCHES = (8.27, 11.69)
+A4_TOLERANCE = 0.2  # a quad whose side ratio is within 20% of A4's (perspective skews it) is A4
+MIN_AREA, MAX_AREA = 0.15, 0.97  # share of the image the paper may cover
+MARGIN = 0.015  # share of the image's side that counts as background showing on that side
+MIN_SIDES_WITH_MARGIN = 3
+MIN_CONTRAST = 40  # paper vs background, in "brightness minus saturation" levels
+MIN_ANGLE, MAX_ANGLE = 50.0, 130.0  # degrees at each corner of a plausible photographed rectangle
+
+
+def paper_score(image: np.ndarray) -> np.ndarray:
+    """Per pixel, brightness minus saturation: high on white paper, low on dark or coloured desks."""
+    if image.ndim == 2:
+        return image
+    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
+    return cv2.subtract(hsv[..., 2], hsv[..., 1])
+
+
+def find_page_quad(image: np.ndarray) -> np.ndarray | None:
+    """Corners (4x2 float, TL TR BR BL, px of `image`) of the paper against its background, or None.
+
+    None when the page already fills the image (a scan) or no convincing rectangle shows.
+    """
+    if not _edges_look_like_desk(image):
+        return None
+    step = max(1, max(image.shape[:2]) // WORK_SIDE)
+    # Decimated, not averaged: the closing below removes the print, and the paper's edge is a long straight step.
+    score = paper_score(np.ascontiguousarray(image[::step, ::step]))
+    k = max(3, round(max(score.shape) / 60)) | 1  # wider than print strokes, narrower than margins
+    closed = cv2.morphologyEx(score, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    closed = cv2.medianBlur(closed, 5)
+    _, paper = cv2.threshold(closed, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    paper = cv2.morphologyEx(paper, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    if not _has_background(paper):
+        return None
+    outline = _largest_outline(paper)
+    if outline is None:
+        return None
+    inside = cv2.drawContours(np.zeros_like(paper), [outline], -1, 255, cv2.FILLED)
+    if _contrast(closed, inside) < MIN_CONTRAST:
+        return None
+    corners = _fit_quad(outline)
+    if corners is None or not _plausible(corners, paper.shape):
+        return None
+    return (corners * step).astype(np.float32)
+
+
+def _edges_look_like_desk(image: np.ndarray) -> bool:
+    """Quick look on a sparse sample: are at least three of the image's edges well darker (or more
+    coloured) than its paper?  A scan's edges are paper; this spares it the full search."""
+    step = max(1, max(image.shape[:2]) // 200)
+    score = paper_score(np.ascontiguousarray(image[::step, ::step]))
+    paper = float(np.percentile(score, 90))
+    height, width = score.shape
+    band_y, band_x = max(1, round(MARGIN * height)), max(1, round(MARGIN * width))
+    bands = (score[:band_y], score[-band_y:], score[:, :band_x], score[:, -band_x:])
+    return sum(float(np.median(band)) < paper - MIN_CONTRAST for band in bands) >= MIN_SIDES_WITH_MARGIN
+
+
+def _has_background(paper: np.ndarray) -> bool:
+    """True when background (not paper) shows along at least three sides of the image."""
+    height, width = paper.shape
+    band_y, band_x = max(2, round(MARGIN * height)), max(2, round(MARGIN * width))
+    bands = (paper[:band_y], paper[-band_y:], paper[:, :band_x], paper[:, -band_x:])
+    # A side shows background when most of its band is not paper (the page may cross a corner).
+    return sum(float((band == 0).mean()) > 0.6 for band in bands) >= MIN_SIDES_WITH_MARGIN
+
+
+def _largest_outline(paper: np.ndarray) -> np.ndarray | None:
+    contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    largest = max(contours, key=cv2.contourArea)
+    share = cv2.contourArea(largest) / paper.size
+    return largest if MIN_AREA <= share <= MAX_AREA else None
+
+
+def _contrast(score: np.ndarray, inside: np.ndarray) -> float:
+    """Median paper score inside the outline minus outside it."""
+    return float(np.median(score[inside > 0])) - float(np.median(score[inside == 0]))
+
+
+def _fit_quad(outline: np.ndarray) -> np.ndarray | None:
+    """Four corners from the outline: a 4-vertex approximation of its hull, each side then refitted
+    as a line through the outline points along it, and neighbouring sides intersected."""
+    hull = cv2.convexHull(outline)
+    perimeter = cv2.arcLength(hull, True)
+    rough = None
+    for share in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, share * perimeter, True)
+        if len(approx) == 4:
+            rough = approx.reshape(4, 2).astype(np.float64)
+            break
+    if rough is None:
+        return None
+    rough = order_corners(rough)
+    points = outline.reshape(-1, 2).astype(np.float64)
+    lines = [_side_line(points, rough[i], rough[(i + 1) % 4]) for i in range(4)]
+    if any(line is None for line in lines):
+        return rough
+    corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]  # type: ignore[arg-type]
+    if any(c is None for c in corners):
+        return rough
+    refined = np.array(corners, dtype=np.float64)
+    # A refit that moves a corner far from the rough one has fitted something else (a shadow, a hand).
+    if np.abs(refined - rough).max() > 0.03 * perimeter:
+        return rough
+    return refined
+
+
+def _side_line(points: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Line (point, direction) fitted to the outline points lying along the side start-end,
+    its ends left out (corners are rounded by the closing)."""
+    direction = end - start
+    length = float(np.hypot(*direction))
+    if length < 10:
+        return None
+    unit = direction / length
+    relative = points - start
+    along = relative @ unit
+    across = np.abs(relative @ np.array([-unit[1], unit[0]]))
+    near = points[(along > 0.1 * length) & (along < 0.9 * length) & (across < max(3.0, 0.02 * length))]
+    if len(near) < 5:
+        return None
+    vx, vy, x0, y0 = cv2.fitLine(near.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    return np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64)
+
+
+def _intersect(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    (p, r), (q, s) = a, b
+    cross = r[0] * s[1] - r[1] * s[0]
+    if abs(cross) < 1e-6:
+        return None
+    t = ((q - p)[0] * s[1] - (q - p)[1] * s[0]) / cross
+    return p + t * r
+
+
+def order_corners(corners: np.ndarray) -> np.ndarray:
+    """TL, TR, BR, BL: clockwise (in image coordinates) from the corner nearest the top-left."""
+    centre = corners.mean(axis=0)
+    angles = np.arctan2(corners[:, 1] - centre[1], corners[:, 0] - centre[0])
+    clockwise = corners[np.argsort(angles)]  # y points down, so increasing angle runs clockwise
+    start = int(np.argmin(clockwise.sum(axis=1)))
+    return np.roll(clockwise, -start, axis=0)
+
+
+def _plausible(corners: np.ndarray, shape: tuple[int, int]) -> bool:
+    """Convex, every angle between MIN_ANGLE and MAX_ANGLE, area within bounds."""
+    area = cv2.contourArea(corners.astype(np.float32))
+    if not MIN_AREA <= area / (shape[0] * shape[1]) <= MAX_AREA:
+        return False
+    if not cv2.isContourConvex(corners.astype(np.float32).reshape(-1, 1, 2)):
+        return False
+    for i in range(4):
+        a, b = corners[i - 1] - corners[i], corners[(i + 1) % 4] - corners[i]
+        cosine = float(a @ b) / max(1e-9, float(np.hypot(*a) * np.hypot(*b)))
+        if not MIN_ANGLE <= np.degrees(np.arccos(np.clip(cosine, -1, 1))) <= MAX_ANGLE:
+            return False
+    return True
+
+
+def target_size(corners: np.ndarray, dpi: float) -> tuple[int, int]:
+    """(width, height) px of the rectified page: A4 at `dpi` when the quad's proportions are
+    near A4's (either way up), else the quad's own longest opposite sides."""
+    tl, tr, br, bl = corners
+    width = max(float(np.hypot(*(tr - tl))), float(np.hypot(*(br - bl))))
+    height = max(float(np.hypot(*(bl - tl))), float(np.hypot(*(br - tr))))
+    a4_ratio = A4_INCHES[1] / A4_INCHES[0]
+    ratio = max(width, height) / max(1.0, min(width, height))
+    if abs(ratio / a4_ratio - 1.0) <= A4_TOLERANCE:
+        short, long = round(A4_INCHES[0] * dpi), round(A4_INCHES[1] * dpi)
+        return (long, short) if width > height else (short, long)
+    return round(width), round(height)
+
+
+def rectify(image: np.ndarray, corners: np.ndarray, dpi: float) -> np.ndarray:
+    """The paper inside `corners` mapped by a homography onto an upright rectangle (see target_size)."""
+    width, height = target_size(corners, dpi)
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

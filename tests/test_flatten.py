@@ -1,0 +1,151 @@
+"""Page flattening on pages warped with known geometry: a photographed page (homography onto a desk,
+uneven light) and a book-scanner curl (cylinder lift with a shadowed spine); clean scans untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from bench.synth import BASIC_INFO_TABLE, book_scan, curl_offset, draw_page, light_gradient, photograph, scan
+from models import SourcePage
+from models.common import PageFlattening
+from pipeline.flatten import flatten_page
+from pipeline.flatten.light import light_spread, paper_brightness
+from pipeline.flatten.quad import find_page_quad
+from pipeline.preprocess import flatten, to_grey
+
+DPI = 100
+DESK = (1000, 1300)
+CORNERS = np.array([[150.0, 120.0], [860.0, 170.0], [900.0, 1150.0], [110.0, 1100.0]])
+
+
+@pytest.fixture(scope="module")
+def page() -> np.ndarray:
+    """An upright A4 page at DPI with text lines, a ruled table down most of the page and a red seal."""
+    return np.asarray(draw_page(DPI, table=BASIC_INFO_TABLE * 6).image)
+
+
+def table_rules(page: np.ndarray) -> tuple[list[int], int, int]:
+    """Rows of the upright page's horizontal table rules, and the columns the table spans."""
+    ink = flatten(to_grey(page)) < 128
+    inked = np.nonzero(ink.mean(axis=1) > 0.5)[0]
+    rows = [int(r) for r in inked if r - 1 not in inked]
+    columns = np.nonzero(ink[rows[0]])[0]
+    return rows, int(columns.min()), int(columns.max())
+
+
+def rule_bows(image: np.ndarray, page: np.ndarray) -> list[float]:
+    """Peak-to-peak bend (px) of each table rule in `image`, traced on its own pixels from the
+    table's right end (where the curl has not reached) leftwards, less the straight line through it."""
+    ink = flatten(to_grey(image)) < 128
+    rows, left, right = table_rules(page)
+    bows = []
+    for row in rows:
+        y, xs, ys = float(row), [], []
+        for x in range(right - 3, left + 3, -1):
+            top = round(y) - 3
+            hits = np.nonzero(ink[top : top + 7, x])[0]
+            if len(hits) and len(hits) < 7:  # all ink: a vertical rule crosses here
+                y = top + float(hits.mean())
+                xs.append(x)
+                ys.append(y)
+        residual = np.array(ys) - np.polyval(np.polyfit(xs, ys, 1), xs)
+        residual = np.convolve(residual, np.ones(15) / 15, mode="valid")  # a 1-px rule's centre is quantised
+        bows.append(float(residual.max() - residual.min()))
+    return bows
+
+
+def test_photographed_page_quad_is_found_within_a_few_pixels(page: np.ndarray) -> None:
+    photo = photograph(page, CORNERS, DESK)
+    found = find_page_quad(photo)
+    assert found is not None
+    assert np.abs(found - CORNERS).max() < 3.0
+
+
+def test_photographed_page_is_rectified_to_a4_with_even_light(page: np.ndarray) -> None:
+    photo = photograph(page, CORNERS, DESK, light=0.45)
+    flat = flatten_page(photo, DPI)
+    assert flat.record.quad is not None and flat.record.illumination
+    assert flat.image.shape[:2] == (round(11.69 * DPI), round(8.27 * DPI))
+    # The rectified page lies on the original: their ink agrees pixel for pixel, give or take blur.
+    original, rectified = (cv2.GaussianBlur(flatten(to_grey(i)), (0, 0), 2).astype(np.float32) for i in (page, flat.image))
+    assert np.corrcoef(original.ravel(), rectified.ravel())[0, 1] > 0.9
+    assert light_spread(paper_brightness(to_grey(flat.image))) < 0.5 * light_spread(paper_brightness(to_grey(photo)))
+    # Red seal ink stays red for the red-ink split that follows.
+    red, green, blue = (flat.image[..., c].astype(int) for c in range(3))
+    assert ((red - np.maximum(green, blue)) > 60).sum() > 500
+
+
+def test_curled_page_lines_are_straightened(page: np.ndarray) -> None:
+    curled = book_scan(page, depth_px=30)
+    before = rule_bows(curled, page)
+    flat = flatten_page(curled, DPI)
+    after = rule_bows(flat.image, page)
+    assert max(before) > 8.0
+    assert flat.record.dewarped and flat.record.quad is None
+    assert max(after) < 0.25 * max(before)
+    # The recorded curl is the bend the page's lines had, from the known lift (bend less tilt, as measured).
+    offset = curl_offset(page.shape[1], page.shape[0], 30)
+    _, left, right = table_rules(page)
+    columns = np.arange(left, right)
+    true_bows = [np.ptp(row - np.polyval(np.polyfit(columns, row, 1), columns)) for row in offset[300:1000:50, left:right]]
+    assert 0.4 * max(true_bows) <= flat.record.curl <= 1.2 * max(true_bows)  # type: ignore[operator]
+
+
+def test_curled_page_stored_sideways_is_straightened(page: np.ndarray) -> None:
+    sideways = np.ascontiguousarray(np.rot90(book_scan(page, depth_px=30)))
+    flat = flatten_page(sideways, DPI)
+    assert flat.record.dewarped
+    assert max(rule_bows(np.rot90(flat.image, -1), page)) < 3.0
+
+
+def test_spine_shadow_is_not_ink(page: np.ndarray) -> None:
+    """The print layer of a curled page shows no dark band where the spine's shadow was."""
+    flat = flatten_page(book_scan(page, depth_px=30, shadow=0.7), DPI)
+    layer = flatten(to_grey(flat.image))
+    assert (layer[:, :15] < 128).mean() < 0.01
+
+
+@pytest.mark.parametrize("kind", ["clean", "skewed grey noisy", "turned", "blank"])
+def test_a_scan_is_returned_untouched(page: np.ndarray, kind: str) -> None:
+    if kind == "clean":
+        image = page
+    elif kind == "blank":
+        image = np.full_like(page, 238)
+    else:
+        synth = draw_page(DPI, table=BASIC_INFO_TABLE * 6)
+        turned = kind == "turned"
+        image = np.asarray(scan(synth, rotation=90 if turned else 0, skew_deg=1.5, grey_paper=not turned, noise=6, seed=3).image)
+    flat = flatten_page(image, DPI)
+    assert flat.image is image
+    assert flat.record == PageFlattening(curl=flat.record.curl)
+    assert not flat.record.dewarped
+
+
+def test_evenly_lit_photo_without_desk_only_gets_its_light_evened(page: np.ndarray) -> None:
+    shaded = light_gradient(page, 0.5)
+    flat = flatten_page(shaded, DPI)
+    assert flat.record.quad is None and flat.record.illumination and not flat.record.dewarped
+    assert flat.image.shape == page.shape
+
+
+def test_flattening_is_recorded_on_the_source_page(tmp_path: Path, page: np.ndarray) -> None:
+    from PIL import Image
+
+    from pipeline.config import Settings
+    from pipeline.pages import read_document
+    from pipeline.runner import _source
+    from tests.test_pages import CountingEngine
+
+    path = tmp_path / "photo.jpg"
+    Image.fromarray(photograph(page, CORNERS, DESK)).save(path, quality=90)
+    options = Settings(cache_dir=tmp_path / "cache", workers=1, dpi=DPI)
+    document = read_document(path, options, tmp_path / "work", engine=CountingEngine())
+    source: SourcePage = _source(document).pages[0]
+    assert source.flattening is not None and source.flattening.quad is not None
+    assert document.pages[0].width == pytest.approx(8.27 * 72, abs=1) and document.pages[0].height == pytest.approx(11.69 * 72, abs=1)
+    off = read_document(path, options.model_copy(update={"flatten_pages": False}), tmp_path / "off", engine=CountingEngine())
+    assert off.pages[0].flattening is None
