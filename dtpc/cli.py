@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -40,13 +39,19 @@ def _settings(engine: str | None, dpi: int | None, workers: int | None, timeout:
 
     files, workers = plan_workers(available_cores(), files, workers)
     overrides = {"engine": engine, "dpi": dpi, "workers": workers, "file_workers": files, "file_timeout_s": timeout,
-                 "max_worker_memory_mb": max_memory}
+                 "max_worker_memory_mb": max_memory, "log_level": _LOG_LEVEL["level"]}
     return Settings.load(**{key: value for key, value in overrides.items() if value is not None})
+
+
+_LOG_LEVEL = {"level": "WARNING"}  # set by -v; every process of the run logs at it (Settings.log_level)
 
 
 @app.callback()
 def _logging(verbose: Annotated[bool, typer.Option("-v", "--verbose")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from pipeline.logs import configure
+
+    _LOG_LEVEL["level"] = "INFO" if verbose else "WARNING"
+    configure(_LOG_LEVEL["level"])
 
 
 @app.command()

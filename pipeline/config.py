@@ -108,6 +108,7 @@ class Settings(BaseModel):
     )
     workers: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
     cache_dir: Path | None = Field(default_factory=_default_cache)
+    log_level: str = Field(default="WARNING", description="logging level of every process of a run (-v: INFO)")
     low_confidence: float = Field(default=0.6, ge=0.0, le=1.0, description="below this, LOW_CONFIDENCE")
     file_timeout_s: float = Field(default=600.0, description="a file taking longer is INPUT_UNREADABLE")
     page_timeout_s: float = Field(default=120.0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import multiprocessing
 import os
 import resource
@@ -39,6 +40,7 @@ from pipeline.errors import InputError
 from pipeline.flatten import flatten_page
 from pipeline.ingest import Ingested, PageSource, ingest, load_pixels
 from pipeline.layout import assign_roles
+from pipeline.logs import configure, working_on
 from pipeline.ocr import OcrEngine, OcrError, get_engine
 from pipeline.ocr.cache import CachedEngine
 from pipeline.ocr.orient import osd_orientation
@@ -46,7 +48,7 @@ from pipeline.ocr.reread import reread
 from pipeline.preprocess import Cleaned, clean_page, deskew, estimate_skew
 from pipeline.timing import StageTimes
 
-os.environ["OMP_THREAD_LIMIT"] = "1"
+log = logging.getLogger(__name__)
 CONTENT_MARGIN_PX = 12  # OCR sees the inked area plus this margin, not the empty paper around it
 # A mixed page skewed by at least this much is OCRed levelled (its words turned back into
 # the page's frame); below it the turn costs more than it helps (skew error median 0.02°).
@@ -328,7 +330,14 @@ def _serve(conn: Connection, work: Callable[[PageJob], PageResult]) -> None:
             return
         if job is None:
             return
-        conn.send(work(job))
+        configure(job.settings.log_level)
+        with working_on(file=job.source.path.name, page=job.number):
+            started = time.monotonic()
+            result = work(job)
+            log.info("read in %.2f s: %d words, rotation %d, skew %.2f°%s", time.monotonic() - started,
+                     len(result.words), result.rotation, result.skew_deg, f", error: {result.error}"
+                     if getattr(result, "error", None) else "")
+            conn.send(result)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from pipeline.atomic import TEMP_SUFFIX, atomic_write_text, remove_temps, temp_p
 from pipeline.batch.names import display, output_path
 from pipeline.config import Settings
 from pipeline.errors import InputReason
+from pipeline.logs import configure, working_on
 from pipeline.timing import StageTimes
 
 # Test-only: JSON {"<input file name>": "<action>"} makes the child for that file misbehave
@@ -143,12 +144,16 @@ def _child(path: str, target: str, result: str, settings_json: str, hook: str | 
     if hook:
         _test_hook(hook, Path(path).name)
     settings = Settings.model_validate_json(settings_json)
+    configure(settings.log_level)
     if (settings.file_workers or 1) > 1:  # files side by side: one core each for OpenCV, as page workers do
         import cv2
 
         cv2.setNumThreads(1)
     times = StageTimes()
-    record = _read(Path(path), Path(target), settings, times)
+    with working_on(file=Path(path).name):
+        record = _read(Path(path), Path(target), settings, times)
+        log.info("done: %s, %d pages, %d findings; %s", record.doc_type, record.source.page_count,
+                 len(record.checks), times.describe())
     with times.measure("sinks"):
         atomic_write_text(Path(result), record_json(stamped(record, Path(path))))
     # After the result: a failure here costs the timings, never the record.
