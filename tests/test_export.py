@@ -256,6 +256,16 @@ def test_a_foreign_table_of_the_same_name_is_refused(tmp_path: Path, corpus: lis
         DatabaseSink(url).write(corpus[:1])
 
 
+def test_what_flattening_did_to_a_page_is_stored(tmp_path: Path, corpus: list[models.OutputRecord]) -> None:
+    record = corpus[0].model_copy(deep=True)
+    record.source.pages[0].flattening = models.PageFlattening(
+        quad=[[10.0, 12.0], [1200.0, 8.0], [1210.0, 1700.0], [6.0, 1705.0]], curl=14.5, dewarped=True)
+    url = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    DatabaseSink(url).write([record])
+    [(stored,)] = query(url, "SELECT flattening FROM pages WHERE page = 1")
+    assert json.loads(stored)["curl"] == 14.5 and json.loads(stored)["dewarped"] is True
+
+
 def test_columns_a_later_dtpc_declares_are_added_to_an_earlier_database(
         tmp_path: Path, corpus: list[models.OutputRecord]) -> None:
     url = f"sqlite:///{tmp_path / 'x.sqlite'}"

@@ -11,16 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from pipeline.ingest import SIGNATURES
+
 CHUNK = 1 << 20
 SNIFF_BYTES = 16
-# Magic numbers of the kinds the pipeline reads; the suffix is what `pipeline.ingest` goes by.
-MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "pdf"),
-    (b"II*\x00", "tif"),
-    (b"MM\x00*", "tif"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-)
+# Magic numbers of the kinds the pipeline reads (`pipeline.ingest`'s), with the suffix stored under.
+_SUFFIXES = {"png": "png", "jpeg": "jpg", "tiff": "tif"}
+MAGIC: tuple[tuple[bytes, str], ...] = ((b"%PDF-", "pdf"), *((magic, _SUFFIXES[kind]) for magic, kind in SIGNATURES))
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 

@@ -166,6 +166,7 @@ pages = sa.Table(
     "pages", metadata, _sha256(), sa.Column("page", sa.Integer, primary_key=True, autoincrement=False), _file(),
     sa.Column("kind", sa.Text), sa.Column("rotation", sa.Integer), sa.Column("skew_deg", sa.Float),
     sa.Column("role", sa.Text),
+    sa.Column("flattening", Json),  # what page flattening did (quadrilateral, curl, light), null when nothing
 )
 
 provenance = sa.Table(
