@@ -190,3 +190,26 @@ def test_a_tables_weak_cells_are_one_finding_that_names_each() -> None:
     assert [c.where for c in doubts] == ["appendix.contracts"]
     assert doubts[0].doubts == ["appendix.contracts[0].enterprise", "appendix.contracts[2].enterprise"]
     assert "附2表2 有 2 处" in doubts[0].message and len(doubts[0].evidence) == 2
+
+
+# --------------------------------------------------------------- CONTRACT_TOTAL_MISMATCH ×2 (a cell's comma read as a point)
+
+def test_a_contract_amount_read_with_a_point_is_settled_by_its_years_total() -> None:
+    record = clean_application()
+    # 2024: 100 + 20.5 declared 120.5; the first contract was really 1,000 → declared 1,020.5.
+    _set("basic_info.service[0].contract_amount", 1020.5)(record)
+    _doubt(record, "appendix.contracts[0].amount", 1.0, 1000.0)  # read "1.000"
+    _set("basic_info.service[1].contract_amount", 250.0)(record)  # a true defect in 2025, read surely
+    found = _by_code(_checks(record))
+    assert record.appendix.contracts[0].amount == 1000.0
+    assert record.provenance["appendix.contracts[0].amount"].resolved_by == "CONTRACT_TOTAL_2024"
+    assert ("CONTRACT_TOTAL_MISMATCH", "2024") not in found
+    assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].severity == "error"
+
+
+def test_an_unsettled_contract_amount_makes_its_years_total_a_warning_with_both_sums() -> None:
+    record = clean_application()
+    _set("basic_info.service[0].contract_amount", 500.0)(record)  # neither reading adds up to it
+    _doubt(record, "appendix.contracts[0].amount", 1.0, 1000.0)
+    check = _by_code(_checks(record))[("CONTRACT_TOTAL_MISMATCH", "2024")]
+    assert check.severity == "warning" and check.found == "21.5 | 1,020.5" and check.expected == 500.0
