@@ -34,6 +34,7 @@ from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
 from pipeline.ink import is_blank
+from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
 from pipeline.tables.appendix import Layout, iter_rows, ocr_engine, second_reader
 from pipeline.tables.cells import CellText, chars_of, confidence_of, lines_of
@@ -42,7 +43,15 @@ from pipeline.tables.form import FormRow, Found, Labels, Value, find_labels, for
 from pipeline.tables.geometry import Cell, Frame
 from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
 from pipeline.tables.labels import label_end, label_score
-from pipeline.tables.values import FieldValue, provenance_of, round_box, second_opinion, separator_alternative
+from pipeline.tables.values import (
+    FieldValue,
+    provenance_of,
+    round_box,
+    second_opinion,
+    separator_alternative,
+    thousands_first,
+    written_to_cents,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +95,11 @@ class Sink:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.provenance: dict[str, Provenance] = {}
+        self.raw: dict[str, str] = {}  # the text each value was read from
         self.checks: list[Check] = []
 
     def put(self, path: str, value: FieldValue) -> Any:  # the parser's type; models validate it
-
+        self.raw[path] = value.raw
         self.provenance[path] = value.provenance
         check = value.check(path, self.settings.low_confidence)
         if check is not None:
@@ -161,7 +171,7 @@ class FormReader:
 
     def __init__(self, pages: Sequence[Page], settings: Settings) -> None:
         self.pages = {page.number: page for page in pages}
-        self.rows = form_rows(pages, ocr_engine(pages, settings), settings.low_confidence)
+        self.rows = form_rows(pages, ocr_engine(pages, settings), settings.low_confidence, FORM)
         self.found = find_labels(self.rows, FORM)
         self.sink = Sink(settings)
         self.second = second_reader(settings)
@@ -367,7 +377,26 @@ def extract_basic_info(pages: list[Page], settings: Settings) -> Extracted[Basic
     finance, service, resources = reader.year_tables()
     info = BasicInfo(lead_unit=reader.lead_unit(), members=reader.members(), head=reader.head(),
                      finance=finance, service=service, resources=resources)
+    _form_precision(info, reader.sink)
     return Extracted(info, reader.sink.provenance, reader.sink.checks)
+
+
+FORM_AMOUNTS = ("basic_info.lead_unit.registered_capital",
+                *(f"basic_info.{table}[{index}].{name}" for index in range(len(YEARS))
+                  for table, name in (("finance", "revenue"), ("service", "contract_amount"), ("resources", "financing"))))
+
+
+def _form_precision(info: BasicInfo, sink: Sink) -> None:
+    """An ambiguous amount ('6.672') read as thousands first where the form writes its amounts to cents."""
+    if not written_to_cents([sink.raw.get(path, "") for path in FORM_AMOUNTS]):
+        return
+    for path in FORM_AMOUNTS:
+        origin = sink.provenance.get(path)
+        if origin is None or not origin.alternatives or origin.resolved_by is not None:
+            continue
+        swapped = thousands_first(FieldValue(get_path(info, path.removeprefix("basic_info.")), sink.raw[path], origin))
+        set_path(info, path.removeprefix("basic_info."), swapped.value)
+        sink.provenance[path] = swapped.provenance
 
 
 # --- the cover --------------------------------------------------------------------------

@@ -53,6 +53,10 @@ def test_an_amount_column_keeps_the_other_reading_unless_its_commas_decide() -> 
     alone = thousands_in_column([_cell("10.488"), _cell("237.99")])
     assert alone[0].value == 10.488 and alone[0].provenance.alternatives == [10488.0]
     assert alone[0].provenance.resolved_by is None and not alone[1].provenance.alternatives
+    to_cents = thousands_in_column([_cell("6.672"), _cell("237.99"), _cell("1013.00")])
+    # The column writes cents: three decimals break its precision, so 6,672 comes first, still in doubt.
+    assert to_cents[0].value == 6672.0 and to_cents[0].provenance.alternatives == [6.672]
+    assert to_cents[0].provenance.resolved_by is None
     with_commas = thousands_in_column([_cell("1.743"), _cell("2,892.99")])
     assert with_commas[0].value == 1743.0 and with_commas[0].provenance.alternatives == [1.743]
     assert with_commas[0].provenance.resolved_by == COLUMN_COMMAS

@@ -189,3 +189,22 @@ def test_a_figure_beyond_anything_plausible_is_no_reading() -> None:
     phone_in_a_count = FieldValue(13034247800, "13034247800", Provenance(page=2))
     assert implausible_dropped(phone_in_a_count, "int").value is None
     assert implausible_dropped(FieldValue(12, "12家", Provenance(page=2)), "int").value == 12
+
+
+def test_a_form_whose_rules_ran_its_labels_together_is_read_from_its_text_lines() -> None:
+    from models.page import Word
+    from pipeline.fields import FORM
+    from pipeline.tables.cells import CellText
+    from pipeline.tables.form import FormRow, collapsed
+    from pipeline.tables.geometry import Cell
+
+    def row(*texts: str) -> FormRow:
+        cells = tuple(CellText(Cell(0, i, 1, 1, (i * 100.0, 0.0, i * 100.0 + 90, 20.0)), (i * 100.0, 0.0, i * 100.0 + 90, 20.0),
+                               (Word(text, (i * 100.0, 0.0, i * 100.0 + 90, 20.0)),), text) for i, text in enumerate(texts))
+        return FormRow(1, cells)
+
+    ruled = [row("牵头单位名称", "东莞产业数字化研究院", "统一社会信用代码", "12441900MAWURYYRXD")]
+    assert not collapsed(ruled, FORM)
+    run_together = [row("牵头单位名称东莞产业数字化研究院统一社会信用代码12441900MAWURYYRXD成立时间2010.11.19")]
+    assert collapsed(run_together, FORM)
+    assert not collapsed([row("联合体其他成员单位名称与类型（不超过6家）")], FORM)  # one label, spelt two ways

@@ -429,11 +429,15 @@ def test_point_for_comma_repaired_where_the_column_writes_commas(thousands: int,
 @given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999),
        st.lists(st.sampled_from(["1013.00", "2553", "185.4", "12.50万元"]), max_size=4))
 def test_real_three_decimal_amount_kept_without_comma_evidence(whole: int, fraction: int, others: list[str]) -> None:
-    """No other amount in the column is written with a thousands comma: '2.553' stays 2.553 万元."""
+    """No other amount in the column is written with a thousands comma: '2.553' stays ambiguous, both readings
+    kept and no rule named; the column's precision decides which comes first (cents written: 2,553)."""
     raw = f"{whole}.{fraction:03d}"
     column = [_amount(text) for text in others] + [_amount(raw)]
-    repaired = thousands_in_column(column)
-    assert repaired[-1].value == pytest.approx(float(raw)) and repaired[-1].provenance.repaired_from is None
+    read = thousands_in_column(column)[-1]
+    assert read.provenance.repaired_from is None and read.provenance.resolved_by is None
+    readings = sorted([read.value, *read.provenance.alternatives])
+    assert readings == pytest.approx(sorted([float(raw), float(raw) * 1000]))
+    assert read.value == pytest.approx(float(raw) * 1000 if len(others) >= 2 else float(raw))
 
 
 def test_point_for_comma_under_seal_dust() -> None:

@@ -78,18 +78,33 @@ def word_rows(page: Page) -> list[FormRow]:
     return rows
 
 
-def form_rows(pages: Sequence[Page], engine: object | None = None, low_confidence: float = 0.0) -> list[FormRow]:
-    """The rows of the form on these pages, in order; text lines where a page has no table."""
+def form_rows(pages: Sequence[Page], engine: object | None = None, low_confidence: float = 0.0,
+              labels: Labels | None = None) -> list[FormRow]:
+    """The rows of the form on these pages, in order; text lines where a page has no table, or where its
+    table's rules were too faint to part the form's labels (one cell holding several of `labels`)."""
     rows: list[FormRow] = []
     for page in pages:
         tables = find_tables(page, engine, low_confidence, reread_below=FORM_REREAD_BELOW).tables
-        if not tables:
+        ruled = [FormRow(page.number, tuple(cells)) for table in tables for cells in table.rows()]
+        if not ruled or (labels is not None and collapsed(ruled, labels)):
             rows.extend(word_rows(page))
-            continue
-        for table in tables:
-            for cells in table.rows():
-                rows.append(FormRow(page.number, tuple(cells)))
+        else:
+            rows.extend(ruled)
     return rows
+
+
+def collapsed(rows: Sequence[FormRow], labels: Labels, most: int = 1) -> bool:
+    """Some cell holds more than `most` of the form's labels: rules the grid missed ran cells together."""
+    for row in rows:
+        for cell in row.cells:
+            hay = squeeze(cell.text)
+            if len(hay) < 8:
+                continue
+            keys = {key for key, names in labels.by_key.items()
+                    if any(len(squeeze(name)) >= 4 and squeeze(name) in hay for name in names)}
+            if len(keys) > most:
+                return True
+    return False
 
 
 @dataclass(frozen=True)

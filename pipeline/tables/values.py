@@ -194,6 +194,31 @@ def separator_alternative(value: FieldValue) -> FieldValue:
     return FieldValue(value=value.value, raw=value.raw, provenance=provenance)
 
 
+_DECIMALS = re.compile(r"\d\.(\d+)")
+
+
+def written_to_cents(raws: Sequence[str]) -> bool:
+    """The form's other amounts (at least two, none ambiguous) are written to at most two decimals.
+
+    Then a reading like '6.672' (three decimals) breaks the form's own precision: it is far more
+    likely 6,672 with its comma read as a point, so that reading comes first (still in doubt).
+    """
+    plain = [_squeezed(raw, "amount") for raw in raws if raw and normalise.as_thousands(raw) is None]
+    plain = [raw for raw in plain if re.search(r"\d", raw)]
+    return len(plain) >= 2 and all(len(match) <= 2 for raw in plain for match in _DECIMALS.findall(raw))
+
+
+def thousands_first(value: FieldValue) -> FieldValue:
+    """An ambiguous amount with its thousands reading as the value and its decimal reading the alternative."""
+    if value.provenance.resolved_by is not None or not value.provenance.alternatives:
+        return value
+    if not isinstance(value.value, int | float):
+        return value
+    thousands = value.provenance.alternatives[0]
+    provenance = value.provenance.model_copy(update={"alternatives": [value.value]})
+    return FieldValue(value=thousands, raw=value.raw, provenance=provenance)
+
+
 def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
     """Amounts like '1.743' read as 1,743 where the column writes its thousands with commas.
 
@@ -206,10 +231,13 @@ def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
     """
     evidence = [v for v in values if v.value is not None and normalise.as_thousands(v.raw) is None]
     uses_commas = any(_COMMA_THOUSANDS.search(_squeezed(v.raw, "amount")) for v in evidence)
+    to_cents = not uses_commas and written_to_cents([v.raw for v in values])
     out = []
     for value in values:
         value = separator_alternative(value)
-        if uses_commas and value.provenance.alternatives and isinstance(value.value, int | float):
+        if to_cents:
+            value = thousands_first(value)
+        elif uses_commas and value.provenance.alternatives and isinstance(value.value, int | float):
             thousands = value.provenance.alternatives[0]
             provenance = value.provenance.model_copy(update={
                 "repaired_from": value.raw, "alternatives": [value.value], "resolved_by": COLUMN_COMMAS})
