@@ -28,7 +28,7 @@ from models import (
     ResourceYear,
     ServiceYear,
 )
-from models.codes import is_valid_credit_code
+from models.codes import is_valid_credit_code, normalise_credit_code
 from models.page import Page, Word
 from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
@@ -142,6 +142,20 @@ def implausible_dropped(field: FieldValue, kind: str) -> FieldValue:
     return FieldValue(None, field.raw, field.provenance)
 
 
+_LABEL_STARTS = sorted({label[:k] for labels in FORM.by_key.values() for label in labels if len(label) >= 4
+                        for k in range(4, len(label) + 1)}, key=len, reverse=True)
+
+
+def cut_at_label(text: str) -> str:
+    """A text value without the start of a following label run into it ('…研究院统一社会信' → '…研究院').
+
+    When the form's rules are lost its cells run together and a wrapped label ('统一社会信 / 用代码')
+    reads as part of the value beside it; four characters of a label's start are no unit's name.
+    """
+    cuts = [position for start in _LABEL_STARTS if (position := text.find(start)) > 0]
+    return text[:min(cuts)].rstrip(" :：") if cuts else text
+
+
 def with_blank(field: FieldValue, page: Page | None) -> FieldValue:
     """A value that could not be read, marked blank (no ink at its place) or not (ink the reader failed on)."""
     if field.value not in (None, []):
@@ -200,6 +214,8 @@ class FormReader:
                  "registered_address": "text", "main_industries": "industries"}
         for name, kind in kinds.items():
             value = self.value(name)
+            if value is not None and name in LEAD_TEXT:
+                value = Value(cut_at_label(value.text), value.cells, value.page)
             field = self.field(value, kind) if value else None
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
@@ -211,6 +227,7 @@ class FormReader:
     def _credit_code(self, lead: LeadUnit) -> None:
         value = self.value("credit_code")
         if value is None or not value.cells:
+            self._credit_code_anywhere(lead)
             return
         provenance = provenance_of(value.cells, value.page)
         reading = normalise.parse_credit_code(value.text, repair=provenance.source == "ocr")
@@ -220,6 +237,27 @@ class FormReader:
             provenance = provenance.model_copy(update={"repaired_from": reading.repaired_from})
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
                                          FieldValue(reading.value if reading else None, value.text, provenance))
+
+    def _credit_code_anywhere(self, lead: LeadUnit) -> None:
+        """The form's one valid credit code, where its label was not read (wrapped, or run into another cell).
+
+        A credit code checks itself (GB 32100's check character), and the form holds only the lead
+        unit's; so a single valid code anywhere on it is that code, read less surely than beside its label.
+        """
+        found: dict[str, tuple[CellText, int]] = {}
+        for row in self.rows:
+            for cell in row.cells:
+                squeezed = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(cell.text))
+                for start in range(max(0, len(squeezed) - 17)):
+                    code = squeezed[start:start + 18]
+                    if is_valid_credit_code(code):
+                        found.setdefault(code, (cell, row.page))
+        if len(found) != 1:
+            return
+        code, (cell, page) = found.popitem()
+        provenance = provenance_of((cell,), page)
+        provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, 0.75)})
+        lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code", FieldValue(code, cell.text, provenance))
 
     def _credit_code_second_reading(self, page_number: int, bbox: Sequence[float] | None) -> Any:
         """A code whose check character fails is read again by the second engine; kept only if that one validates."""

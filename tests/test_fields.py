@@ -208,3 +208,15 @@ def test_a_form_whose_rules_ran_its_labels_together_is_read_from_its_text_lines(
     run_together = [row("牵头单位名称东莞产业数字化研究院统一社会信用代码12441900MAWURYYRXD成立时间2010.11.19")]
     assert collapsed(run_together, FORM)
     assert not collapsed([row("联合体其他成员单位名称与类型（不超过6家）")], FORM)  # one label, spelt two ways
+
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("东莞产业数字化研究院统一社会信", "东莞产业数字化研究院"),  # a wrapped label's first line run in
+    ("广东省东莞市松山湖高新区服务的主要", "广东省东莞市松山湖高新区"),
+    ("东莞产业数字化研究院", "东莞产业数字化研究院"),
+    ("杭州社会信息科技有限公司", "杭州社会信息科技有限公司"),  # 社会信 alone starts no label
+])
+def test_a_text_value_loses_a_following_labels_start(read: str, value: str) -> None:
+    from pipeline.fields import cut_at_label
+
+    assert cut_at_label(read) == value
