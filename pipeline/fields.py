@@ -8,7 +8,6 @@ weak readings.  A value that cannot be read stays None: the checks stage reports
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -45,6 +44,7 @@ from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
 from pipeline.tables.labels import label_end, label_score
 from pipeline.tables.values import (
     FieldValue,
+    implausible_dropped,
     provenance_of,
     round_box,
     second_opinion,
@@ -52,8 +52,6 @@ from pipeline.tables.values import (
     thousands_first,
     written_to_cents,
 )
-
-log = logging.getLogger(__name__)
 
 # --- the basic-info form ----------------------------------------------------------------
 
@@ -126,20 +124,6 @@ def _field(value: Value, kind: str) -> FieldValue | None:
         return None
     field = FieldValue(_typed(value.text, kind), value.text, provenance_of(value.cells, value.page))
     return separator_alternative(field) if kind == "amount" else field
-
-
-# Far beyond anything a 促进中心 declares: a reading this large took another cell's digits (a phone
-# number in a count's place), so it is no reading of this figure at all.
-PLAUSIBLE_MAX = {"int": 1_000_000, "percent": 1_000.0, "amount": 100_000_000.0}
-
-
-def implausible_dropped(field: FieldValue, kind: str) -> FieldValue:
-    """A figure beyond `PLAUSIBLE_MAX` for its kind made null (its ink then asks a reviewer to look)."""
-    limit = PLAUSIBLE_MAX.get(kind)
-    if limit is None or not isinstance(field.value, int | float) or abs(field.value) <= limit:
-        return field
-    log.info("%s read as %s: beyond any plausible %s, dropped", field.raw, field.value, kind)
-    return FieldValue(None, field.raw, field.provenance)
 
 
 _LABEL_STARTS = sorted({label[:k] for labels in FORM.by_key.values() for label in labels if len(label) >= 4

@@ -444,3 +444,12 @@ def test_point_for_comma_under_seal_dust() -> None:
     """A seal character read in front of the amount ('业1.743万元') does not hide the misread comma."""
     column = [_amount("1,369万元"), _amount("2,8 92.99万元"), _amount("业1.743万元"), _amount("185.4万元")]
     assert [v.value for v in thousands_in_column(column)] == [1369.0, 2892.99, 1743.0, 185.4]
+
+
+def test_a_count_beyond_anything_plausible_is_no_reading() -> None:
+    """Rows run together read '30720725819026235392' as a participant count: no reading (and no database overflow)."""
+    from pipeline.tables.values import implausible_dropped
+
+    huge = implausible_dropped(FieldValue(30720725819026235392, "30720725819026235392", Provenance(page=3)), "int")
+    assert huge.value is None and huge.unreadable
+    assert implausible_dropped(FieldValue(45, "45", Provenance(page=3)), "int").value == 45

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from pipeline import normalise
 from pipeline.tables.cells import CellText
 from pipeline.tables.headers import Column, TableSpec
 from pipeline.tables.labels import closest_label
+
+log = logging.getLogger(__name__)
 
 
 def round_box(box: Box) -> list[float]:
@@ -94,7 +97,23 @@ def read_value(cells: Sequence[CellText], column: Column, page: int, unit: str |
                spec: TableSpec) -> FieldValue:
     raw = _text(cells)
     value = typed(raw, column.kind, unit, spec.categories)
-    return FieldValue(value=value, raw=raw, provenance=provenance_of(cells, page))
+    return implausible_dropped(FieldValue(value=value, raw=raw, provenance=provenance_of(cells, page)), column.kind)
+
+
+# Far beyond anything a 促进中心 declares or a table row holds: a reading this large took another
+# cell's digits (a phone number in a count's place, rows run together), so it is no reading at all.
+PLAUSIBLE_MAX = {"int": 1_000_000, "seq": 10_000, "percent": 1_000.0, "amount": 100_000_000.0}
+
+
+def implausible_dropped(field: FieldValue, kind: str) -> FieldValue:
+    """A figure beyond `PLAUSIBLE_MAX` for its kind made null (its ink then asks a reviewer to look)."""
+    limit = PLAUSIBLE_MAX.get(kind)
+    if limit is None or isinstance(field.value, bool) or not isinstance(field.value, int | float):
+        return field
+    if abs(field.value) <= limit:
+        return field
+    log.info("%r read as %s: beyond any plausible %s, dropped", field.raw, field.value, kind)
+    return FieldValue(None, field.raw, field.provenance)
 
 
 # --- validation, and a second engine's reading where the first does not validate -----------
