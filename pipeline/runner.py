@@ -80,11 +80,11 @@ def _page_checks(doc: Document) -> list[Check]:
 
 
 def _stage(name: str, run: Callable[[], Extracted[T]], fallback: T, failures: list[Check],
-           times: StageTimes) -> Extracted[T]:
+           times: StageTimes | None = None) -> Extracted[T]:
     """Run one stage (timed under the part of `name` before any "."); a bug in it costs that stage's values
     (null + a check), not the record."""
     try:
-        with times.measure(cast(Stage, name.split(".")[0])):
+        with (times or StageTimes()).measure(cast(Stage, name.split(".")[0])):
             return run()
     except Exception as error:
         log.error("stage %s failed: %s\n%s", name, error, traceback.format_exc())
