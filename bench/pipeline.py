@@ -109,12 +109,12 @@ def dtpc_batch(folder: Path, work: Path, code: Path | None = None) -> DtpcRun:
     """`dtpc batch` over `folder` in a fresh process tree with an empty OCR cache (the dtpc in `code` if given)."""
     out, cache = work / "out", work / "cache"
     env = {**os.environ, "OMP_THREAD_LIMIT": "1", "DTPC_CACHE": str(cache)}
-    if code is not None:
+    if code is not None:  # `python -m` puts the working folder first on the path: run from there
         env["PYTHONPATH"] = str(code)
     command = [sys.executable, "-m", "dtpc.cli", "batch", str(folder), "-o", str(out), "--no-progress"]
     with PeakRss() as memory:
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=code)
         seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise RuntimeError(f"dtpc batch failed ({done.returncode}): {done.stderr[-2000:]}")

@@ -87,11 +87,11 @@ def _page_checks(doc: Document) -> list[Check]:
 
 
 def _stage(name: str, run: Callable[[], Extracted[T]], fallback: T, failures: list[Check],
-           times: StageTimes) -> Extracted[T]:
+           times: StageTimes | None = None) -> Extracted[T]:
     """Run one stage (timed under the part of `name` before any "."); a bug in it costs that stage's values
     (null + a check), not the record."""
     try:
-        with times.measure(cast(Stage, name.split(".")[0])):
+        with (times or StageTimes()).measure(cast(Stage, name.split(".")[0])):
             return run()
     except Exception as error:
         log.error("stage %s failed: %s\n%s", name, error, traceback.format_exc())
@@ -177,6 +177,8 @@ def build_record(doc: Document, settings: Settings, out_dir: Path, times: StageT
     if doc.error is not None:
         return unreadable(doc.path, doc.error, doc.sha256, settings, reason=doc.error_reason or "corrupt")
     times = times if times is not None else StageTimes()
+    with times.measure("seals"):  # once per page, for the tables and the seal stage alike
+        seals.scan_pages(doc.pages)
     crops = out_dir / f"{doc.path.name}.evidence"
     if doc_type_of(doc) == "recommendation":
         record: ApplicationRecord | RecommendationRecord = _recommendation(doc, settings, crops, times)

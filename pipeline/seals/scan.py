@@ -2,12 +2,15 @@
 
 The tables keep seal text out of cells where seals lie, and the seal stage reads
 those same seals; both used to run the detector on their own (Hough circles and
-ellipse fits are the dearest part of a page after OCR).  Whichever stage asks
-first detects; the result is kept on the page (`Page.seal_marks`) and the other
-reuses it.
+ellipse fits are the dearest part of a page after OCR).  The runner detects them
+for all pages before those stages (`scan_pages`); the result is kept on the page
+(`Page.seal_marks`) and every stage reuses it (one that runs on a page not scanned
+yet detects then).
 """
 
 from __future__ import annotations
+
+import logging
 
 import cv2
 import numpy as np
@@ -15,6 +18,20 @@ import numpy as np
 from models.page import Page
 from pipeline.seals.detect import Candidate, detect_grey, detect_red
 from pipeline.seals.ink import is_grey, load_colour
+
+log = logging.getLogger(__name__)
+
+
+def scan_pages(pages: list[Page]) -> None:
+    """Detect the seals of every readable page now, so the stages after this one only read them
+    (and the time is the seal stage's, whichever stage needs them first)."""
+    for page in pages:
+        if page.error is not None:
+            continue
+        try:
+            page_candidates(page)
+        except (cv2.error, ValueError, OSError) as error:  # left undetected: the seal stage tries again and reports
+            log.warning("page %s: seal detection failed: %s: %s", page.number, type(error).__name__, error)
 
 
 def page_candidates(page: Page, bgr: np.ndarray | None = None) -> list[Candidate]:
