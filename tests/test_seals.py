@@ -483,6 +483,14 @@ def test_other_organisations_in_the_document_are_read_after_the_units() -> None:
     assert lead is not None and lead.owner == "lead"
 
 
+def test_a_table_row_read_as_the_lead_s_name_hides_no_member() -> None:
+    """basic_info's lead "name" swallowed the whole table (members included): the members named in
+    the text are still spotted, not dropped as pieces of that "name"."""
+    row = f"{LEAD}统一社会信用代码成立时间2012-03-08牵头单位类型服务商1台州卓睿制药有限公司制造业企业2{MEMBER}"
+    units = SealUnits(lead=row, applicant=LEAD).with_others([LEAD, "台州卓睿制药有限公司"])
+    assert ("台州卓睿制药有限公司", "other") in units.candidates()
+
+
 def test_a_unit_s_name_spelt_right_elsewhere_in_the_document_is_read_as_that_unit() -> None:
     """The members' table was read with 卓 as 草; the consortium agreement spells it right. The seal
     says 卓: it is the member's seal, under the spelling it bears."""

@@ -43,6 +43,8 @@ MIN_SPOT_RATIO = 5.0
 MIN_READ_CONFIDENCE = 0.9
 # A name found in the text whose distinctive part is this much a unit's is that unit misread or cut off.
 VARIANT_SHARE = 0.6
+# Characters a name found in the text may have lost off a unit's name (`variant_of`).
+MAX_CUT = 6
 # Characters two spellings of one long name may differ by (`spelling_of`).
 MAX_SLIPS = 2
 MIN_NAME_CHARS = 5
@@ -179,9 +181,12 @@ def _best_clear(reading: Reading, names: list[tuple[str, Owner]]) -> Match | Non
 
 def variant_of(name: str, unit: str) -> bool:
     """Whether `name` (found in OCR text) is most likely a misread or cut-off form of `unit`:
-    most of its distinctive part is in the unit's, in order."""
-    distinctive = core(name)
-    return bool(distinctive) and LCSseq.similarity(distinctive, core(unit)) >= VARIANT_SHARE * len(distinctive)
+    most of its distinctive part is in the unit's, in order, and the unit's is not much longer
+    (a unit "name" that is a whole table row read as one cell holds every name, and is none)."""
+    distinctive, unit_core = core(name), core(unit)
+    if not distinctive or len(unit_core) > len(distinctive) + MAX_CUT:
+        return False
+    return LCSseq.similarity(distinctive, unit_core) >= VARIANT_SHARE * len(distinctive)
 
 
 _DEPARTMENT_SUFFIX = re.compile(r"(工业和信息化|经济和信息化|经济信息化)(厅|局|委员会)")
