@@ -451,9 +451,10 @@ def test_organisations_named_in_the_document_are_found_whole() -> None:
     from pipeline.seals.text import organisation_names
 
     texts = ["甲方：台州瑞隆数据技术股份有限公司（盖章）", "北京启华工业技术集团有限公司", "注：申报单位须在本页加盖公章。",
-             "联合体成员单位：国家工业信息安全发展研究中心、台州卓睿制药有限公司", "台州瑞隆数据技术股份有限公司"]
+             "联合体成员单位：国家工业信息安全发展研究中心、台州卓睿制药有限公司", "台州瑞隆数据技术股份有限公司",
+             "登记机关杭州市市场监督管理局"]
     assert organisation_names(texts) == ["台州瑞隆数据技术股份有限公司", "北京启华工业技术集团有限公司",
-                                         "国家工业信息安全发展研究中心", "台州卓睿制药有限公司"]
+                                         "国家工业信息安全发展研究中心", "台州卓睿制药有限公司", "杭州市市场监督管理局"]
 
 
 def _spotting_reading(read: str, names: list[str]) -> Reading:

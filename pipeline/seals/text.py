@@ -218,7 +218,7 @@ _ORGANISATION_NAME = re.compile(
     r"[\u4e00-\u9fff]{2,26}(?:股份有限公司|有限责任公司|有限公司|集团|研究院|研究所|中心|大学|学院|协会|联合会|商会|"
     r"管理局|委员会|厅|局)")
 # Characters that end a name's run in running text: the name is what follows them.
-_NAME_BREAK = re.compile(r"[^\u4e00-\u9fff]+|(?:甲方|乙方|单位名称|名称|单位|牵头|成员|盖章|公章|印章)(?=[\u4e00-\u9fff]{4})")
+_NAME_BREAK = re.compile(r"[^\u4e00-\u9fff]+|(?:甲方|乙方|单位名称|名称|单位|牵头|成员|盖章|公章|印章|机关)(?=[\u4e00-\u9fff]{4})")
 
 
 def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
@@ -227,8 +227,8 @@ def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
     Seals on a package are mostly its units', but partners in the appendix tables and the
     authorities on attached licences stamp too; spotted against these names they read as
     themselves rather than as nothing. A run of text is cut at punctuation and at a few
-    labels that commonly lead into a name (甲方, 单位名称 …), and each piece's organisation
-    names are kept.
+    labels that commonly lead into a name (甲方, 单位名称, a licence's 登记机关 …), and each
+    piece's organisation names are kept.
     """
     found: list[str] = []
     seen: set[str] = set()
