@@ -451,9 +451,10 @@ def test_organisations_named_in_the_document_are_found_whole() -> None:
     from pipeline.seals.text import organisation_names
 
     texts = ["甲方：台州瑞隆数据技术股份有限公司（盖章）", "北京启华工业技术集团有限公司", "注：申报单位须在本页加盖公章。",
-             "联合体成员单位：国家工业信息安全发展研究中心、台州卓睿制药有限公司", "台州瑞隆数据技术股份有限公司"]
+             "联合体成员单位：国家工业信息安全发展研究中心、台州卓睿制药有限公司", "台州瑞隆数据技术股份有限公司",
+             "登记机关杭州市市场监督管理局"]
     assert organisation_names(texts) == ["台州瑞隆数据技术股份有限公司", "北京启华工业技术集团有限公司",
-                                         "国家工业信息安全发展研究中心", "台州卓睿制药有限公司"]
+                                         "国家工业信息安全发展研究中心", "台州卓睿制药有限公司", "杭州市市场监督管理局"]
 
 
 def _spotting_reading(read: str, names: list[str]) -> Reading:
@@ -481,6 +482,14 @@ def test_other_organisations_in_the_document_are_read_after_the_units() -> None:
     assert match is not None and (match.name, match.owner) == (partner, "other")
     lead = match_unit(_spotting_reading(LEAD, [partner, MEMBER]), units.candidates())
     assert lead is not None and lead.owner == "lead"
+
+
+def test_a_table_row_read_as_the_lead_s_name_hides_no_member() -> None:
+    """basic_info's lead "name" swallowed the whole table (members included): the members named in
+    the text are still spotted, not dropped as pieces of that "name"."""
+    row = f"{LEAD}统一社会信用代码成立时间2012-03-08牵头单位类型服务商1台州卓睿制药有限公司制造业企业2{MEMBER}"
+    units = SealUnits(lead=row, applicant=LEAD).with_others([LEAD, "台州卓睿制药有限公司"])
+    assert ("台州卓睿制药有限公司", "other") in units.candidates()
 
 
 def test_a_unit_s_name_spelt_right_elsewhere_in_the_document_is_read_as_that_unit() -> None:

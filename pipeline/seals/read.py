@@ -49,6 +49,11 @@ SURE_SPOT = 0.1
 WIDE_PRINT_MARGIN_MM = 0.45
 # A refitted circle replaces the detected outline only when its ring is inked this much more completely.
 REFIT_GAIN = 0.05
+# Radii searched for the ring, as shares of the detected one: a detector that fitted the name's
+# lettering instead of a broken ring is short by a character's height (~0.25).
+REFIT_SCALES = (0.85, 1.3)
+# Page cut out round a seal, as a share of its size on each side: room for a ring the detector missed.
+PATCH_MARGIN = 0.2
 
 # Where the unrolled band stops inside (share of the radius): the usual band holds names of any
 # lettering size; the narrow one suits large lettering, which then fills the strip (the recogniser
@@ -148,9 +153,9 @@ def seal_only(ink: np.ndarray, outline: Outline) -> np.ndarray:
 
 
 def _patch(bgr: np.ndarray, outline: Outline) -> tuple[np.ndarray, Outline, tuple[int, int, int, int]]:
-    """The page cut out round the seal (a tenth of its size spare), the outline in the cut-out, and its box."""
+    """The page cut out round the seal (`PATCH_MARGIN` spare), the outline in the cut-out, and its box."""
     x0, y0, x1, y1 = outline.box()
-    pad = 0.1 * max(x1 - x0, y1 - y0)
+    pad = PATCH_MARGIN * max(x1 - x0, y1 - y0)
     left, top = max(0, int(x0 - pad)), max(0, int(y0 - pad))
     right, bottom = min(bgr.shape[1], int(x1 + pad) + 1), min(bgr.shape[0], int(y1 + pad) + 1)
     return bgr[top:bottom, left:right], outline.scaled(1.0, -left, -top), (left, top, right, bottom)
@@ -196,8 +201,8 @@ def refit_circle(ink: np.ndarray, outline: Outline) -> Outline | None:
     r = math.sqrt(outline.a * outline.b)
     base = _ring_fill(ink, outline)
     best, best_fill = None, base + REFIT_GAIN
-    steps = np.linspace(-0.08, 0.08, 9) * r
-    scales = np.linspace(0.9, 1.1, 21)
+    steps = np.linspace(-0.1, 0.1, 11) * r
+    scales = np.linspace(*REFIT_SCALES, 23)
     for dx in steps:
         for dy in steps:
             circle = Outline("round", outline.cx + float(dx), outline.cy + float(dy), r, r)

@@ -43,6 +43,8 @@ MIN_SPOT_RATIO = 5.0
 MIN_READ_CONFIDENCE = 0.9
 # A name found in the text whose distinctive part is this much a unit's is that unit misread or cut off.
 VARIANT_SHARE = 0.6
+# Characters a name found in the text may have lost off a unit's name (`variant_of`).
+MAX_CUT = 6
 # Characters two spellings of one long name may differ by (`spelling_of`).
 MAX_SLIPS = 2
 MIN_NAME_CHARS = 5
@@ -179,9 +181,12 @@ def _best_clear(reading: Reading, names: list[tuple[str, Owner]]) -> Match | Non
 
 def variant_of(name: str, unit: str) -> bool:
     """Whether `name` (found in OCR text) is most likely a misread or cut-off form of `unit`:
-    most of its distinctive part is in the unit's, in order."""
-    distinctive = core(name)
-    return bool(distinctive) and LCSseq.similarity(distinctive, core(unit)) >= VARIANT_SHARE * len(distinctive)
+    most of its distinctive part is in the unit's, in order, and the unit's is not much longer
+    (a unit "name" that is a whole table row read as one cell holds every name, and is none)."""
+    distinctive, unit_core = core(name), core(unit)
+    if not distinctive or len(unit_core) > len(distinctive) + MAX_CUT:
+        return False
+    return LCSseq.similarity(distinctive, unit_core) >= VARIANT_SHARE * len(distinctive)
 
 
 _DEPARTMENT_SUFFIX = re.compile(r"(工业和信息化|经济和信息化|经济信息化)(厅|局|委员会)")
@@ -213,7 +218,7 @@ _ORGANISATION_NAME = re.compile(
     r"[\u4e00-\u9fff]{2,26}(?:股份有限公司|有限责任公司|有限公司|集团|研究院|研究所|中心|大学|学院|协会|联合会|商会|"
     r"管理局|委员会|厅|局)")
 # Characters that end a name's run in running text: the name is what follows them.
-_NAME_BREAK = re.compile(r"[^\u4e00-\u9fff]+|(?:甲方|乙方|单位名称|名称|单位|牵头|成员|盖章|公章|印章)(?=[\u4e00-\u9fff]{4})")
+_NAME_BREAK = re.compile(r"[^\u4e00-\u9fff]+|(?:甲方|乙方|单位名称|名称|单位|牵头|成员|盖章|公章|印章|机关)(?=[\u4e00-\u9fff]{4})")
 
 
 def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
@@ -222,8 +227,8 @@ def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
     Seals on a package are mostly its units', but partners in the appendix tables and the
     authorities on attached licences stamp too; spotted against these names they read as
     themselves rather than as nothing. A run of text is cut at punctuation and at a few
-    labels that commonly lead into a name (甲方, 单位名称 …), and each piece's organisation
-    names are kept.
+    labels that commonly lead into a name (甲方, 单位名称, a licence's 登记机关 …), and each
+    piece's organisation names are kept.
     """
     found: list[str] = []
     seen: set[str] = set()
