@@ -17,7 +17,7 @@ ROWS = [["日期（年/月/日）", "合同编号", "服务企业名称", "合�
     [f"2024/{m}/{m + 2}", f"HT-2024-{m:03d}", f"某某{m}号生产过程公司", f"{m * 1000 + 234.5:,.1f}"] for m in range(1, 5)]
 
 
-def grey_scan(tmp_path: Path, seal_grey: int) -> tuple:  # noqa: ANN401
+def grey_scan(tmp_path: Path, seal_grey: int) -> tuple:
     """A table under a seal printed in grey `seal_grey` (a grey scan: no red mask), the page, its print layer
     and where the seal lies (as the seal detector would give it)."""
     page = render(Sheet(tables=[STable.simple(50, 150, [100, 120, 170, 100], ROWS)]), tmp_path,
@@ -30,7 +30,7 @@ def grey_scan(tmp_path: Path, seal_grey: int) -> tuple:  # noqa: ANN401
     return page, image, area
 
 
-def glued(page, suffix_word: str) -> list[Word]:  # noqa: ANN001
+def glued(page, suffix_word: str) -> list[Word]:
     """The page's words with the seal's text glued onto the end of the last company name."""
     name = next(w for w in page.words if w.text == "某某4号生产过程公司")
     seal = next(w for w in page.words if w.text == suffix_word)
@@ -64,7 +64,7 @@ def test_light_seal_keeps_the_usual_level(tmp_path: Path) -> None:
 
 def test_grey_seal_stays_out_of_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole table on a grey scan, the seal detector pointing at the seal: no seal text in any cell."""
-    page, image, area = grey_scan(tmp_path, 100)
+    page, _image, area = grey_scan(tmp_path, 100)
     page.words = glued(page, SEAL_TEXT)
     monkeypatch.setattr("pipeline.tables.ghosts.seal_area", lambda mask, grey, dpi: area)
     table = find_tables(page).tables[0]

@@ -33,7 +33,7 @@ def _table(rows: list[list[str]], widths: list[float], rules: str = "all") -> ST
     return table
 
 
-def _only(page):  # noqa: ANN001, ANN202
+def _only(page):
     finding = find_tables(page)
     assert len(finding.tables) == 1, finding.groups
     return finding.tables[0]
