@@ -181,9 +181,9 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
             between = [line for line in cell_text if upper.bottom <= line.top and line.bottom <= lower.top]
             low = max([upper.bottom, *(line.bottom for line in between)])
             cuts.append(_cut_between(spans, low, lower.top, frame, (left, right), ink))
-    for upper, lower in itertools.pairwise(key_cells):
-        if _opens_with_key(lines, upper.row, col) and _opens_with_key(lines, lower.row, col):
-            cuts.append(grid.ys[lower.row])
+    for above, below in itertools.pairwise(key_cells):
+        if _opens_with_key(lines, above.row, col) and _opens_with_key(lines, below.row, col):
+            cuts.append(grid.ys[below.row])
     return [Rule("h", y, left, right) for y in cuts]
 
 
