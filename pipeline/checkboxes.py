@@ -27,8 +27,12 @@ import numpy as np
 from models.page import Box, Page, Word
 from pipeline.tables.cells import chars_of
 
-TICKED_GLYPHS = frozenset("☑☒■▣◼◾●◉✓✔✗✘√×\uf0fe\uf0fd\uf0fc\uf052\uf053\uf06e")
-EMPTY_GLYPHS = frozenset("☐□▢◻◽○\uf0a8\uf06f\uf071\uf0a3\uf072")
+# Symbol fonts (Wingdings, Wingdings 2) put their boxes in the private use area (U+F000 + the font's
+# code): Wingdings ☑ 0xFE, ☒ 0xFD, ✓ 0xFC, ✗ 0xFB, ⌧ 0x78, ■ 0x6E, ☐ 0xA8, □ 0x6F, ❑ 0x71, ❒ 0x72;
+# Wingdings 2 ☑ 'R', ☒ 'S' 'T', ✓ 'P', ✗ 'O', ☐ 0xA3 0xA2.
+TICKED_GLYPHS = frozenset("☑☒■▣◼◾▪⬛●◉✓✔✗✘√×⊠⌧☓✕✖🗹🗷🗸"
+                          "\uf0fe\uf0fd\uf0fc\uf0fb\uf078\uf06e\uf052\uf053\uf054\uf050\uf04f")
+EMPTY_GLYPHS = frozenset("☐□▢◻◽⬜❏❑❒○\uf0a8\uf06f\uf071\uf072\uf0a3\uf0a2")
 DARK = 190  # grey below which a pixel is mark ink (paper is flattened to 255)
 LIGHT = 225  # grey below which a pixel may be a box outline: thin outlines print light and break up under blur
 FILL_TICKED = 0.12  # ink share inside a box's interior (outline eroded away) above which it is ticked
@@ -37,8 +41,10 @@ OVERSHOOT_TICKED = 0.03  # ink share around a box (left, above, below) that only
 MARK_INK = 0.03  # ink share of the space before an option with no box: a mark written instead of a box
 BINARY_SHARE = 0.995  # share of pure black or white pixels above which a scan is 1-bit
 DESCREEN_SIGMA = 1.0  # pixels: the blur that turns a 1-bit scan's dither back into grey
-MARK_MIN_HEIGHT = 0.3  # a blob lower than this share of the text's height is a speck or a stroke's end, not a mark
-HOLE_SPAN = 0.35  # an empty box's hole spans at least this share of the box each way
+MARK_MIN_HEIGHT = 0.15  # a blob lower than this share of the text's height (or MARK_MIN_PX) is a speck, not a mark
+MARK_MIN_PX = 3
+HOLE_SPAN = 0.3  # an empty box's hole spans at least this share of the box each way
+PINHOLE = 0.03  # holes smaller than this share of the mark's box are gaps in its outline's ink
 HOLE_INK = 0.02  # ... and holds no more ink than this share inside its bounds
 
 State = Literal["ticked", "empty", "unknown"]
@@ -78,6 +84,8 @@ class CheckboxReading:
     def problem(self) -> str | None:
         if len(self.ticked) == 1:
             return None
+        if not self.ticked and any(m.state == "unknown" for m in self.marks):
+            return "无法辨认勾选状态"
         return "均未勾选" if not self.ticked else f"同时勾选了{'、'.join(self.ticked)}"
 
     @property
@@ -477,15 +485,16 @@ def mark_patch(levels: np.ndarray, located: Located, scale: float) -> np.ndarray
     if window.size == 0:
         return None
     count, labels, stats, _ = cv2.connectedComponentsWithStats(window, connectivity=8)
-    blobs = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= MARK_MIN_HEIGHT * height * scale]
+    least = max(MARK_MIN_PX, MARK_MIN_HEIGHT * height * scale)
+    blobs = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= least]
     if not blobs:
         return None
     nearest = max(blobs, key=lambda i: stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH])
-    left = stats[nearest, cv2.CC_STAT_LEFT]
-    right = left + stats[nearest, cv2.CC_STAT_WIDTH]
-    # A ☑'s tick may be its own blob inside the outline: every blob within the nearest one's columns is the mark.
-    members = [i for i in blobs + [i for i in range(1, count) if i not in blobs]
-               if stats[i, cv2.CC_STAT_LEFT] >= left - 1 and stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] <= right + 1]
+    x, y, width, height_px = (int(v) for v in stats[nearest, :4])
+    # A ☑'s tick may be its own blob inside the outline: every blob within the nearest one's bounds is the mark.
+    members = [i for i in range(1, count)
+               if stats[i, 0] >= x - 1 and stats[i, 1] >= y - 1 and stats[i, 0] + stats[i, 2] <= x + width + 1
+               and stats[i, 1] + stats[i, 3] <= y + height_px + 1]
     return np.isin(labels, members)
 
 
@@ -499,15 +508,21 @@ def is_empty_box(ink: np.ndarray) -> bool:
     height, width = part.shape
     if not 0.7 <= width / height <= 1.4:
         return False
-    paper = np.pad(~part, 1).astype(np.uint8)
+    paper = np.pad(~part, 1, constant_values=True).astype(np.uint8)
     outside = np.zeros((paper.shape[0] + 2, paper.shape[1] + 2), np.uint8)
     cv2.floodFill(paper, outside, (0, 0), 2, flags=4)
     holes = (paper == 1).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
-    if count != 2:
+    # Pinholes in a blurred or noisy outline are not the box's inside.
+    found = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= PINHOLE * height * width]
+    if len(found) != 1:
         return False
-    hole_x, hole_y, hole_w, hole_h, _ = stats[1]
+    hole_x, hole_y, hole_w, hole_h, _ = stats[found[0]]
     if hole_w < HOLE_SPAN * width or hole_h < HOLE_SPAN * height:
+        return False
+    # The outline is as thick on every side: ink heaped on one side is a pen's stroke past the box.
+    margins = (hole_x - 1, hole_y - 1, width - (hole_x - 1 + hole_w), height - (hole_y - 1 + hole_h))
+    if max(margins) > 2 * min(margins) + 2:
         return False
     # Nothing inside the hole's own bounds (a pixel in from them, for the outline's blur): a ☑'s tick
     # standing free inside the outline leaves one hole around it, but not a clear one.
@@ -517,14 +532,16 @@ def is_empty_box(ink: np.ndarray) -> bool:
 
 def _by_shape(levels: np.ndarray, scale: float, located: list[Located]) -> CheckboxReading | None:
     """The options judged by their marks' shapes, when every option has a mark: the ones that are not
-    empty boxes are ticked.  None when a mark is missing or the shapes choose no single option (then the
-    reading from the marks' ink stands, with its doubt)."""
+    empty boxes are ticked.  None when a mark is missing (then the reading from the marks' ink stands).
+
+    Asked only when that reading made no single choice: at small sizes and on 1-bit scans a box's
+    outline fills its inside and every option looks inked, while the hole an empty box
+    encloses still shows.
+    """
     patches = [mark_patch(levels, spot, scale) for spot in located]
     if any(patch is None for patch in patches):
         return None
     empty = [is_empty_box(patch) for patch in patches if patch is not None]
-    if sum(not e for e in empty) != 1:
-        return None
     return CheckboxReading(tuple(
         OptionMark(spot.option, "empty" if e else "ticked", spot.box, 0.0 if e else FILL_TICKED, boxed=False)
         for spot, e in zip(located, empty, strict=True)))
@@ -620,13 +637,16 @@ def read_checkboxes(page: Page, options: Sequence[str], region: Box | None = Non
     if words is None:
         words = [w for w in page.words if region is None or _inside(w.bbox, region)]
     path = page.print_path or page.image_path
-    from_text = any(w.source == "text" for w in words)
-    grey = None if from_text or path is None or not page.dpi else cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if any(w.source == "text" for w in words):
+        # A text layer: the glyphs are the marks, when it has them (a box drawn as a shape is not text).
+        glyphs = read_glyphs(words, options)
+        if glyphs is not None:
+            return glyphs
+    grey = None if path is None or not page.dpi else cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
     if grey is not None:
         return read_pixels(grey, page.scale, words, options, region)
-    # A text layer (or no image): the glyphs are the marks.
-    glyphs = read_glyphs(words, options)
-    return glyphs or CheckboxReading(tuple(OptionMark(o, "empty", None, 0.0, "text") for o in options))
+    # Neither glyphs nor pixels: nothing is known about the boxes.
+    return CheckboxReading(tuple(OptionMark(o, "unknown", None, 0.0, "text") for o in options))
 
 
 def _inside(box: Box, region: Box) -> bool:

@@ -64,7 +64,7 @@ def test_light_seal_keeps_the_usual_level(tmp_path: Path) -> None:
 
 def test_grey_seal_stays_out_of_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole table on a grey scan, the seal detector pointing at the seal: no seal text in any cell."""
-    page, image, area = grey_scan(tmp_path, 100)
+    page, _image, area = grey_scan(tmp_path, 100)
     page.words = glued(page, SEAL_TEXT)
     monkeypatch.setattr("pipeline.tables.ghosts.seal_area", lambda mask, grey, dpi: area)
     table = find_tables(page).tables[0]

@@ -19,6 +19,7 @@ page's own rules.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -176,13 +177,13 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
         starts = [line for line in cell_text if starts_row(line)]
         if len(cell_text) < 2 or not any(line.is_key for line in cell_text):
             continue
-        for upper, lower in zip(starts, starts[1:], strict=False):
+        for upper, lower in itertools.pairwise(starts):
             between = [line for line in cell_text if upper.bottom <= line.top and line.bottom <= lower.top]
             low = max([upper.bottom, *(line.bottom for line in between)])
             cuts.append(_cut_between(spans, low, lower.top, frame, (left, right), ink))
-    for upper, lower in zip(key_cells, key_cells[1:], strict=False):
-        if _opens_with_key(lines, upper.row, col) and _opens_with_key(lines, lower.row, col):
-            cuts.append(grid.ys[lower.row])
+    for above, below in itertools.pairwise(key_cells):
+        if _opens_with_key(lines, above.row, col) and _opens_with_key(lines, below.row, col):
+            cuts.append(grid.ys[below.row])
     return [Rule("h", y, left, right) for y in cuts]
 
 
