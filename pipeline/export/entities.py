@@ -73,9 +73,7 @@ def _record_rows(record: OutputRecord) -> Tables:
 
     tables: Tables = {
         "submissions": [_submission(record)],
-        # The flattening record stays in the JSON (source.pages[].flattening): a new column would make
-        # every existing database refuse this dtpc (SchemaMismatchError), for a diagnostic.
-        "pages": [{**key, **page.model_dump(exclude={"flattening"})} for page in record.source.pages],
+        "pages": [{**key, **page.model_dump()} for page in record.source.pages],
         "seals": [{**key, "position": index, **_box(seal.bbox),
                    **{k: v for k, v in seal.model_dump().items() if k != "bbox"}}
                   for index, seal in enumerate(record.seals, start=1)],
