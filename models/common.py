@@ -100,6 +100,8 @@ class PageFlattening(Record):
 class SourcePage(Record):
     page: int = Field(ge=1)
     kind: PageKind
+    # Whether the page image holds colour (red seal ink can be told from print); None for a text layer.
+    colour: bool | None = None
     rotation: Literal[0, 90, 180, 270] = 0
     skew_deg: float = 0.0
     role: PageRole | None = None

@@ -72,7 +72,7 @@ def _source(doc: Document) -> Source:
     pages = [
         SourcePage(page=page.number, kind=page.kind, rotation=page.rotation,
                    skew_deg=round(page.skew_deg, 2), role=page.role,  # type: ignore[arg-type]
-                   flattening=page.flattening)
+                   flattening=page.flattening, colour=None if page.kind == "text" else page.is_colour)
         for page in doc.pages
     ]
     return Source(file=doc.path.name, sha256=doc.sha256, page_count=len(doc.pages), pages=pages)

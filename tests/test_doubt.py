@@ -217,3 +217,17 @@ def test_an_unsettled_contract_amount_makes_its_years_total_a_warning_with_both_
     _doubt(record, "appendix.contracts[0].amount", 1.0, 1000.0)
     check = _by_code(_checks(record))[("CONTRACT_TOTAL_MISMATCH", "2024")]
     assert check.severity == "warning" and check.found == "21.5 | 1,020.5" and check.expected == 500.0
+
+
+# --------------------------------------------------------------- SEAL_MISSING on a page without colour
+
+def test_a_seal_not_found_on_a_grey_scan_is_a_doubt_and_on_a_colour_scan_an_error() -> None:
+    record = clean_application()
+    record.seal_slots.appendix2_table1 = False
+    record.seal_slots.commitment = False
+    for page in record.source.pages:
+        page.colour = page.role != "appendix2_table1"  # that page was scanned in grey
+    found = _by_code(_checks(record))
+    grey = found[("SEAL_MISSING", "appendix2_table1")]
+    assert grey.severity == "warning" and grey.doubts == ["seal_slots.appendix2_table1"] and "灰度" in grey.message
+    assert found[("SEAL_MISSING", "commitment")].severity == "error"

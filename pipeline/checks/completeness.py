@@ -45,8 +45,24 @@ def seal_missing(ctx: CheckContext) -> Iterator[Check]:
         if not stamped:
             role = SLOT_PAGE_ROLE.get(slot, slot)
             absent = "（该页未找到）" if role not in ctx.roles else ""
-            yield finding("SEAL_MISSING", slot, f"{SLOT_PLACES.get(slot, slot)}未见公章{absent}",
-                          evidence=ctx.evidence(roles=[role]))
+            check = finding("SEAL_MISSING", slot, f"{SLOT_PLACES.get(slot, slot)}未见公章{absent}",
+                            evidence=ctx.evidence(roles=[role]))
+            yield _absence_judged(ctx, check, slot, role)
+
+
+# How sure "no seal here" is on a page without colour: red ink cannot be told from print, and a
+# faint or dithered ring is easily missed, so the absence is a reviewer's to confirm.
+GREY_ABSENCE_CONFIDENCE = 0.6
+
+
+def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Check:
+    """SEAL_MISSING on a scanned page without colour is a warning that says why it may be wrong."""
+    pages = [page for page in ctx.record.source.pages if page.role == role]
+    if not pages or any(page.kind == "text" or page.colour is not False for page in pages):
+        return check
+    return check.model_copy(update={
+        "severity": "warning", "confidence": GREY_ABSENCE_CONFIDENCE, "doubts": [f"seal_slots.{slot}"],
+        "message": f"{check.message}。该页为灰度或黑白扫描，红色印章无法与文字区分，未见印章可能是漏检，请人工核对"})
 
 
 @register("SIGNATURE_MISSING", "error")
