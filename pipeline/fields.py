@@ -41,7 +41,7 @@ from pipeline.tables.finder import REREAD_BELOW, cell_reader, find_tables
 from pipeline.tables.form import FormRow, Found, Labels, Value, find_labels, form_rows, value_right_of
 from pipeline.tables.geometry import Cell, Frame
 from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
-from pipeline.tables.labels import label_end, label_score
+from pipeline.tables.labels import label_end, label_score, squeeze
 from pipeline.tables.values import (
     FieldValue,
     implausible_dropped,
@@ -128,6 +128,16 @@ def _field(value: Value, kind: str) -> FieldValue | None:
 
 _LABEL_STARTS = sorted({label[:k] for labels in FORM.by_key.values() for label in labels if len(label) >= 4
                         for k in range(4, len(label) + 1)}, key=len, reverse=True)
+
+
+_LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in labels),
+                squeeze("联合体其他成员单位名称与类型（不超过6家）"))
+
+
+def is_label_text(text: str) -> bool:
+    """The text is the form's own print (a label, or a piece of one a lost rule split off), not a value."""
+    squeezed = squeeze(text)
+    return bool(squeezed) and (any(squeezed in label for label in _LABEL_TEXTS) or FORM.match(text)[0] is not None)
 
 
 def cut_at_label(text: str) -> str:
@@ -329,7 +339,7 @@ class FormReader:
             name_part, type_part = (filled[0], "\u0000".join(filled[1:])) if filled else ("", "")
         name = normalise.clean_name(_PLACEHOLDER.sub("", name_part).replace("\u0000", " "))
         kind = normalise.clean_name(_PLACEHOLDER.sub("", type_part).replace("\u0000", " "))
-        if not name:
+        if not name or is_label_text(name):
             return None
         provenance = provenance_of(cells, page)
         path = f"basic_info.members[{index}]"

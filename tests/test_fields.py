@@ -220,3 +220,13 @@ def test_a_text_value_loses_a_following_labels_start(read: str, value: str) -> N
     from pipeline.fields import cut_at_label
 
     assert cut_at_label(read) == value
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("单位名称与类型", True), ("(不超过6家)", True), ("姓名", True),  # pieces of the form's print, split off
+    ("湖北省工业技术研究院", False), ("浙江大学", False),
+])
+def test_pieces_of_the_forms_labels_are_no_member(text: str, label: bool) -> None:
+    from pipeline.fields import is_label_text
+
+    assert is_label_text(text) is label
