@@ -231,3 +231,11 @@ def test_a_seal_not_found_on_a_grey_scan_is_a_doubt_and_on_a_colour_scan_an_erro
     grey = found[("SEAL_MISSING", "appendix2_table1")]
     assert grey.severity == "warning" and grey.doubts == ["seal_slots.appendix2_table1"] and "灰度" in grey.message
     assert found[("SEAL_MISSING", "commitment")].severity == "error"
+
+
+def test_a_count_over_a_table_whose_numbering_breaks_is_a_warning() -> None:
+    record = clean_application()
+    record.appendix.providers.append(models.ProviderRow(seq=3, name="某服务商二", industries=["机械"], capability="x"))
+    _set("basic_info.resources[1].providers", 3)(record)  # 2 rows read, numbered 1, 3: a row was lost
+    check = _by_code(_checks(record))[("PROVIDER_COUNT_MISMATCH", "")]
+    assert check.severity == "warning" and "appendix.providers" in check.doubts and "序号不连续" in check.message

@@ -176,7 +176,10 @@ def _count_check(ctx: CheckContext, code: str, field: str, table: str, indexes: 
             evidence=[*_declared_evidence(ctx, f"basic_info.resources[1].{field}"),
                       *ctx.rows_evidence(names, APPENDIX_TABLE_ROLES[table])],
         )
-        yield ctx.judged(check, names, declared=f"basic_info.resources[1].{field}")
+        rows = getattr(_application(ctx).appendix, table)
+        yield ctx.judged(check, [*names, *(f"appendix.{table}[{i}].category" for i in indexes)],
+                         declared=f"basic_info.resources[1].{field}",
+                         structure=ctx.rows_in_doubt(table, rows, "category" if table == "institutions" else None))
 
 
 def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> Iterator[Check]:
@@ -236,7 +239,8 @@ def financing_total(ctx: CheckContext) -> Iterator[Check]:
             evidence=[*_declared_evidence(ctx, "basic_info.resources[1].financing"),
                       *ctx.rows_evidence(cells, "appendix3_table3")],
         )
-        yield ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells)
+        yield ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells,
+                         structure=ctx.rows_in_doubt("financings", rows))
 
 
 @register("CUMULATIVE_DECREASE", "error")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -115,7 +115,7 @@ class CheckContext:
         return f"{path} 读作 {_show(value)}（{'，'.join(parts)}）"
 
     def judged(self, check: Check, paths: Iterable[str], declared: str | None = None,
-               summed: Iterable[str] = ()) -> Check:
+               summed: Iterable[str] = (), structure: Iterable[str] = ()) -> Check:
         """A failed comparison as it should be reported: an error only when every reading it rests on is
         sure; otherwise a warning that names the readings in doubt (code and `where` unchanged).
 
@@ -123,11 +123,13 @@ class CheckContext:
         `found`), `expected`/`found` list what each side would be under the other readings ("10.488 | 10488").
         """
         paths = [*([declared] if declared else []), *summed, *paths]
-        doubts = list(dict.fromkeys(self.doubtful(paths)))
+        tables = list(structure)  # tables whose rows are in doubt as a whole (序号 not a run)
+        doubts = list(dict.fromkeys([*self.doubtful(paths), *tables]))
         confidence = self.confidence_of(paths)
         if not doubts:
             return check.model_copy(update={"confidence": confidence})
-        note = "；".join(self.describe_doubt(path) for path in doubts)
+        note = "；".join(f"{path} 的行可能被合并或遗漏（序号不连续）" if path in tables else self.describe_doubt(path)
+                        for path in doubts)
         severity = "warning" if check.severity == "error" else check.severity
         update: dict[str, object] = {
             "severity": severity, "confidence": min(confidence, self.rules.confident),
@@ -143,6 +145,15 @@ class CheckContext:
                     totals += [check.found - value + other for other in others if isinstance(other, int | float)]
             update["found"] = " | ".join(_show(round(total, 4)) for total in dict.fromkeys(totals))
         return check.model_copy(update=update)
+
+    def rows_in_doubt(self, table: str, rows: Sequence[object], group: str | None = None) -> list[str]:
+        """[`appendix.<table>`] when the table's 序号 are not the run 1, 2, 3 … (in each `group` value):
+        rows were merged, split or lost where the rules failed, so counts and sums over it are in doubt."""
+        runs: dict[object, list[int | None]] = defaultdict(list)
+        for row in rows:
+            runs[getattr(row, group) if group else None].append(getattr(row, "seq", None))
+        broken = any(seqs != list(range(1, len(seqs) + 1)) for seqs in runs.values())
+        return [f"appendix.{table}"] if broken else []
 
     def _readings(self, path: str) -> list[object]:
         """The value read at `path`, then its alternatives no rule settled."""
