@@ -44,6 +44,8 @@ DESCREEN_SIGMA = 1.0  # pixels: the blur that turns a 1-bit scan's dither back i
 MARK_MIN_HEIGHT = 0.15  # a blob lower than this share of the text's height (or MARK_MIN_PX) is a speck, not a mark
 MARK_MIN_PX = 3
 HOLE_SPAN = 0.3  # an empty box's hole spans at least this share of the box each way
+SAME_SIZE = 1.35  # marks differing in height or width by more than this factor are not one template's glyphs
+SHAPE_FILL = (FILL_EMPTY + FILL_TICKED) / 2  # the fill a reading by shape reports: neither clearly empty nor inked
 PINHOLE = 0.03  # holes smaller than this share of the mark's box are gaps in its outline's ink
 HOLE_INK = 0.02  # ... and holds no more ink than this share inside its bounds
 
@@ -541,9 +543,18 @@ def _by_shape(levels: np.ndarray, scale: float, located: list[Located]) -> Check
     patches = [mark_patch(levels, spot, scale) for spot in located]
     if any(patch is None for patch in patches):
         return None
-    empty = [is_empty_box(patch) for patch in patches if patch is not None]
+    marks = [patch for patch in patches if patch is not None]
+    empty = [is_empty_box(patch) for patch in marks]
+    sizes = [np.ptp(np.nonzero(patch), axis=1) + 1 for patch in marks]  # (height, width) of each mark's ink
+    boxes = [size for size, e in zip(sizes, empty, strict=True) if e]
+    # The template prints one box glyph before every option: the empty ones are alike, and a mark is no
+    # bigger than they are (a √ or × written in a box's place may be smaller); anything else is a pen's
+    # strokes or a label's ink caught in the window, which the ink reading judges.
+    if any(np.any(size > SAME_SIZE * box) for size in sizes for box in boxes):
+        return None
+    # Fills between the empty and ticked levels: a reading by shape is never `clear`, so it is flagged for a look.
     return CheckboxReading(tuple(
-        OptionMark(spot.option, "empty" if e else "ticked", spot.box, 0.0 if e else FILL_TICKED, boxed=False)
+        OptionMark(spot.option, "empty" if e else "ticked", spot.box, SHAPE_FILL, boxed=False)
         for spot, e in zip(located, empty, strict=True)))
 
 

@@ -34,7 +34,7 @@ def _table(rows: list[list[str]], widths: list[float], rules: str = "all") -> ST
 
 
 def _only(page):
-    finding = find_tables(page)
+    finding = find_tables(page, keyed_rows=True)
     assert len(finding.tables) == 1, finding.groups
     return finding.tables[0]
 

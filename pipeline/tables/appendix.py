@@ -261,7 +261,8 @@ def second_reader(settings: Settings) -> Callable[[Page], Callable[[Box], Sequen
 
 def page_tables(page: Page, engine: object | None, settings: Settings) -> list[Table]:
     """The page's tables; on an appendix page with no rules at all, a table made from text alone."""
-    tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW).tables
+    tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW,
+                         keyed_rows=True).tables
     if not tables and page.role in APPENDIX_ROLES:
         fallback = text_table(page)
         if fallback is not None:

@@ -155,11 +155,12 @@ def _header_above(group: Sequence[Rule], words: Sequence[Word]) -> float | None:
 
 
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
-                     tol: Tolerances | None = None, ink: PageInk | None = None) -> Table | None:
+                     tol: Tolerances | None = None, ink: PageInk | None = None,
+                     keyed_rows: bool = False) -> Table | None:
     """The table one group of rules describes, with text-derived columns where rules are missing.
 
-    Rows the rules leave joined (a faint, broken or missing rule) are cut where the key
-    column's entries and the text's line gaps say (see `rows.row_cuts`).
+    With `keyed_rows`, rows the rules leave joined (a faint, broken or missing rule) are cut
+    where the key column's entries and the text's line gaps say (see `rows.row_cuts`).
     """
     turned = _turned(words, frame)
     extra_xs: list[float] = []
@@ -179,7 +180,7 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     if grid is None or grid.n_rows < 1 or grid.n_cols < 1:
         return None
     grid = drop_sliver_rows(grid, tol or Tolerances())
-    cuts = row_cuts(grid, frame, words, ink)
+    cuts = row_cuts(grid, frame, words, ink) if keyed_rows else []
     if cuts:
         cut = build_grid([*group, *cuts], tol or Tolerances(), extra_xs=extra_xs, extra_ys=extra_ys)
         grid = drop_sliver_rows(cut, tol or Tolerances()) if cut is not None else grid
@@ -223,12 +224,14 @@ def cell_reader(page: Page, engine: object | None, image: np.ndarray | None = No
 
 
 def find_tables(page: Page, engine: object | None = None, low_confidence: float = 0.0,
-                reread_below: float = REREAD_BELOW) -> TableFinding:
+                reread_below: float = REREAD_BELOW, keyed_rows: bool = False) -> TableFinding:
     """All tables on a page, top to bottom, with cell text.
 
     With an `engine`, cells read below `reread_below` (and empty cells holding ink) are
     read again on their own crops; a cell the page read as empty takes the new reading
-    only at `low_confidence` or better.
+    only at `low_confidence` or better.  With `keyed_rows` (list tables such as the
+    appendix's, every row opening with a 序号 or date), rows the rules left joined are cut
+    by `rows.row_cuts`; a form's label cells wrap and span rows, so forms do without.
     """
     finding = TableFinding(page=page.number)
     if page.error or (not page.words and not page.lines and page.image_path is None):
@@ -241,7 +244,7 @@ def find_tables(page: Page, engine: object | None = None, low_confidence: float 
     reader = cell_reader(page, engine, image, ink)
     page_ink = PageInk(image, page.scale) if image is not None else None
     for group in finding.groups:
-        table = table_from_group(page, group, finding.frame, words, ink=page_ink)
+        table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
         if table is None:
             continue
         if reader is not None:

@@ -6,7 +6,7 @@ dates stacked over three names.  Every data row of the appendix tables opens wit
 key in one column — a 序号 (1, 2, 3 …) or a date — printed on a single line, while a
 long name wraps onto several lines of one cell.  So the column whose lines are keys
 is found from the table's own text, and each key line (and each line there without
-digits: a header or 合计 run into the rows) starts a row of its own; a cell with one
+digits above them: a header run into the first row) starts a row of its own; a cell with one
 key and wrapped text elsewhere stays one row.
 
 Where two rows meet is decided from the page: inside the band between the two keys,
@@ -125,7 +125,7 @@ def key_column(grid: Grid, lines: dict[tuple[int, int], list[TextLine]]) -> int 
 
 
 def starts_row(line: TextLine) -> bool:
-    """A key, or a line without digits (a header or 合计 run into the rows): either opens a row."""
+    """A key, or a line without digits (a header run into the first row): either opens a row."""
     return line.is_key or not line.has_digits
 
 
@@ -174,9 +174,12 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
     key_cells = sorted((cell for cell in grid.cells if cell.col == col), key=lambda cell: cell.row)
     for cell in key_cells:
         cell_text = sorted(lines.get((cell.row, cell.col), []), key=lambda line: line.top)
-        starts = [line for line in cell_text if starts_row(line)]
         if len(cell_text) < 2 or not any(line.is_key for line in cell_text):
             continue
+        # Below the first key a line without digits is a wrapped key's tail (2024年12月11 / 日), not a row.
+        first_key = next(index for index, line in enumerate(cell_text) if line.is_key)
+        starts = [line for index, line in enumerate(cell_text)
+                  if line.is_key or (index < first_key and starts_row(line))]
         for upper, lower in itertools.pairwise(starts):
             between = [line for line in cell_text if upper.bottom <= line.top and line.bottom <= lower.top]
             low = max([upper.bottom, *(line.bottom for line in between)])
