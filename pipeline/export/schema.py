@@ -167,6 +167,7 @@ pages = sa.Table(
     sa.Column("kind", sa.Text), sa.Column("rotation", sa.Integer), sa.Column("skew_deg", sa.Float),
     sa.Column("role", sa.Text),
     sa.Column("flattening", Json),  # what page flattening did (quadrilateral, curl, light), null when nothing
+    sa.Column("colour", sa.Boolean),  # the page image holds colour; null for a text layer
 )
 
 provenance = sa.Table(
