@@ -535,3 +535,15 @@ def test_a_damaged_fused_model_means_the_shipped_one(tmp_path: Path, monkeypatch
     assert [Path(p) for p in paths] == [detector(DEFAULT_DET).path, recogniser(DEFAULT_REC).path]
     words = RapidOcrEngine(fused=True, model_dir=tmp_path).read_region(_long_line_page(), dpi=150)
     assert "合同额3560.5万元" in "".join(w.text for w in words)
+
+
+def test_the_cache_key_changes_with_the_code_that_makes_the_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change in joining glyphs into words must miss the cache, without anyone bumping a version."""
+    from pipeline.ocr import cache
+
+    engine = cache.CachedEngine(CountingEngine(), Path("/nonexistent"))
+    image = np.zeros((10, 10), np.uint8)
+    before = engine.key(image, None, 150.0, (), None)
+    monkeypatch.setattr(cache, "WORDS_CODE", "another join.py")
+    assert engine.key(image, None, 150.0, (), None) != before
+    assert cache._code_digest("pipeline.ocr.join") != cache._code_digest("pipeline.ocr.base")

@@ -7,6 +7,7 @@ to the engine (after clean-up), so a change in preprocessing naturally misses th
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 from collections.abc import Sequence
@@ -22,6 +23,24 @@ CACHE_VERSION = 1
 # Posteriors below this are stored as 0: word spotting floors probabilities here anyway
 # (`pipeline.seals.spotting.FLOOR`), so a cached strip scores as a fresh one.
 POSTERIOR_FLOOR = 1e-6
+
+
+def _code_digest(*modules: str) -> str:
+    """A digest of the source of the modules that turn an engine's glyphs into the cached words.
+
+    A change in joining (`pipeline.ocr.join`) or in how a region is read (`pipeline.ocr.base`)
+    changes the words for the same pixels, so it must miss the cache without anyone remembering
+    to bump a version.
+    """
+    digest = hashlib.blake2b(digest_size=12)
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        digest.update(Path(origin).read_bytes() if origin else name.encode())
+    return digest.hexdigest()
+
+
+WORDS_CODE = _code_digest("pipeline.ocr.join", "pipeline.ocr.base")
 
 
 def image_digest(image: np.ndarray) -> str:
@@ -51,7 +70,8 @@ class CachedEngine(OcrEngine):
         self, image: np.ndarray, box_px: BoxPx | None, dpi: float, separators: Sequence[Line], mode: Mode | None
     ) -> str:
         recipe = json.dumps(
-            [CACHE_VERSION, self.name, self.params(), box_px, dpi, mode, [list(vars(s).values()) for s in separators]],
+            [CACHE_VERSION, WORDS_CODE, self.name, self.params(), box_px, dpi, mode,
+             [list(vars(s).values()) for s in separators]],
             sort_keys=True,
             default=str,
         )
