@@ -456,7 +456,9 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
     if marks is None:
         marks = [mark_at(levels, located[o], scale) if o in located else OptionMark(o, "unknown") for o in options]
     reading = CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
-    if len(reading.ticked) == 1 or len(located) < len(options):
+    # Shapes settle only what the ink left open (several options inked); boxes the ink shows clearly
+    # empty are a blank group, which must stay one (FIELD_MISSING), not become a doubt.
+    if len(reading.ticked) == 1 or len(located) < len(options) or (not reading.ticked and reading.clear):
         return reading
     return _by_shape(levels, scale, [located[o] for o in options]) or reading
 
