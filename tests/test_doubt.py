@@ -239,3 +239,20 @@ def test_a_count_over_a_table_whose_numbering_breaks_is_a_warning() -> None:
     _set("basic_info.resources[1].providers", 3)(record)  # 2 rows read, numbered 1, 3: a row was lost
     check = _by_code(_checks(record))[("PROVIDER_COUNT_MISMATCH", "")]
     assert check.severity == "warning" and "appendix.providers" in check.doubts and "序号不连续" in check.message
+
+
+def test_a_total_over_a_table_page_where_no_row_was_read_is_a_warning() -> None:
+    record = clean_application()
+    record.appendix.contracts = []  # the 附2表2 page is there; its rows were not read (a fax, say)
+    found = _by_code(_checks(record))
+    for key in (("CONTRACT_TOTAL_MISMATCH", "2024"), ("ENTERPRISE_COUNT_MISMATCH", "2025")):
+        assert found[key].severity == "warning" and found[key].doubts == ["appendix.contracts"]
+
+
+def test_a_unit_listed_twice_in_the_recommendation_table_is_one_unit_recommended() -> None:
+    from tests.test_checks import recommendation
+
+    record = recommendation("浙江省", ["甲公司", "乙公司", "乙公司", "丙公司"])  # a row read twice under a seal
+    assert ("RECOMMENDATION_QUOTA_EXCEEDED", "浙江省") not in _by_code(run_checks(CheckContext(record=record)))
+    record = recommendation("浙江省", ["甲公司", "乙公司", "丙公司", "丁公司"])
+    assert ("RECOMMENDATION_QUOTA_EXCEEDED", "浙江省") in _by_code(run_checks(CheckContext(record=record)))

@@ -43,8 +43,10 @@ def quota_exceeded(ctx: CheckContext) -> Iterator[Check]:
     if body.province is None:
         return
     quota = quota_for(body.province, ctx.rules)
-    # The table and the letter each list the names; either listing too many is over the quota.
-    count = max(len(body.recommended), len(body.letter_names))
+    # The table and the letter each list the names; either listing too many is over the quota. A unit
+    # listed twice is one unit recommended (a row read twice under a seal is no second applicant).
+    table = [entry.name or f"#{entry.rank}" for entry in body.recommended]
+    count = max(len({"".join(name.split()) for name in table}), len({"".join(n.split()) for n in body.letter_names}))
     if count > quota:
         names = "、".join(recommended_names(_recommendation(ctx)))
         yield finding("RECOMMENDATION_QUOTA_EXCEEDED", body.province,

@@ -128,8 +128,8 @@ class CheckContext:
         confidence = self.confidence_of(paths)
         if not doubts:
             return check.model_copy(update={"confidence": confidence})
-        note = "；".join(f"{path} 的行可能被合并或遗漏（序号不连续）" if path in tables else self.describe_doubt(path)
-                        for path in doubts)
+        note = "；".join(f"{path} 的行可能被合并或遗漏（未识别到行，或序号不连续）" if path in tables
+                        else self.describe_doubt(path) for path in doubts)
         severity = "warning" if check.severity == "error" else check.severity
         update: dict[str, object] = {
             "severity": severity, "confidence": min(confidence, self.rules.confident),
@@ -149,6 +149,10 @@ class CheckContext:
     def rows_in_doubt(self, table: str, rows: Sequence[object], group: str | None = None) -> list[str]:
         """[`appendix.<table>`] when the table's 序号 are not the run 1, 2, 3 … (in each `group` value):
         rows were merged, split or lost where the rules failed, so counts and sums over it are in doubt."""
+        if not rows:  # its page is there (the caller checked) and not one row was read
+            return [f"appendix.{table}"]
+        if "seq" not in type(rows[0]).model_fields:  # type: ignore[attr-defined]
+            return []
         runs: dict[object, list[int | None]] = defaultdict(list)
         for row in rows:
             runs[getattr(row, group) if group else None].append(getattr(row, "seq", None))
