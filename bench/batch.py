@@ -41,27 +41,26 @@ def make_batch(folder: Path, count: int, sources: list[str]) -> Path:
 
 
 class PeakMemory:
-    """Peak summed RSS (MB) of this process and all its descendants while active."""
+    """Peak resident memory (MB) while active: of this process and all its descendants together
+    (`peak_mb`), and of the largest single descendant (`process_mb`)."""
 
     def __init__(self, every_s: float = 0.1) -> None:
-        self.every_s, self.peak_mb = every_s, 0.0
+        self.every_s, self.peak_mb, self.process_mb = every_s, 0.0, 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def _tree_mb(self) -> float:
-        root = psutil.Process()
-        total = 0
-        for process in [root, *root.children(recursive=True)]:
-            try:
-                total += process.memory_info().rss
-            except psutil.Error:
-                continue
-        return total / 2**20
-
     def _sample(self) -> None:
+        root = psutil.Process()
         while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, self._tree_mb())
-            time.sleep(self.every_s)
+            sizes = []
+            for process in [root, *root.children(recursive=True)]:
+                try:
+                    sizes.append(process.memory_info().rss / 2**20)
+                except psutil.Error:
+                    continue
+            self.peak_mb = max(self.peak_mb, sum(sizes))
+            self.process_mb = max([self.process_mb, *sizes[1:]])
+            self._stop.wait(self.every_s)
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()

@@ -31,14 +31,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
-
+from bench.batch import PeakMemory
 from bench.corpus import CORPUS, TruthPage, median, truth_pages
 from bench.pages import baseline, write_native_image
 from pipeline.timing import PAGE_STAGES, StageTimes
@@ -66,37 +64,6 @@ def packages(corpus: Path) -> dict[str, list[tuple[Path, list[TruthPage]]]]:
     return grouped
 
 
-class PeakRss:
-    """Peak resident memory (MB) of any single process below this one, and of all of them together."""
-
-    def __init__(self, every_s: float = 0.2) -> None:
-        self.every_s, self.process_mb, self.tree_mb = every_s, 0.0, 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            sizes = []
-            for process in me.children(recursive=True):
-                try:
-                    sizes.append(process.memory_info().rss / 2**20)
-                except psutil.Error:
-                    continue
-            if sizes:
-                self.process_mb = max(self.process_mb, max(sizes))
-                self.tree_mb = max(self.tree_mb, sum(sizes))
-            self._stop.wait(self.every_s)
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 @dataclass
 class DtpcRun:
     seconds: float
@@ -112,7 +79,7 @@ def dtpc_batch(folder: Path, work: Path, code: Path | None = None) -> DtpcRun:
     if code is not None:  # `python -m` puts the working folder first on the path: run from there
         env["PYTHONPATH"] = str(code)
     command = [sys.executable, "-m", "dtpc.cli", "batch", str(folder), "-o", str(out), "--no-progress"]
-    with PeakRss() as memory:
+    with PeakMemory(every_s=0.2) as memory:
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=code)
         seconds = time.perf_counter() - started
