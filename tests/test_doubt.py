@@ -256,3 +256,13 @@ def test_a_unit_listed_twice_in_the_recommendation_table_is_one_unit_recommended
     assert ("RECOMMENDATION_QUOTA_EXCEEDED", "浙江省") not in _by_code(run_checks(CheckContext(record=record)))
     record = recommendation("浙江省", ["甲公司", "乙公司", "丙公司", "丁公司"])
     assert ("RECOMMENDATION_QUOTA_EXCEEDED", "浙江省") in _by_code(run_checks(CheckContext(record=record)))
+
+
+def test_a_form_read_badly_is_one_finding_naming_each_field() -> None:
+    record = clean_application()
+    for path in ("basic_info.lead_unit.name", "basic_info.head.mobile", "basic_info.finance[0].revenue"):
+        _set(path, None)(record)
+        record.provenance[path] = models.Provenance(page=2, source="derived")  # looked for, not found
+    doubts = [c for c in _checks(record) if c.code == "LOW_CONFIDENCE"]
+    assert [c.where for c in doubts] == ["basic_info"] and len(doubts[0].doubts) == 3
+    assert "基本情况表 有 3 处" in doubts[0].message

@@ -259,7 +259,7 @@ def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Ch
     for (_, doc_type), registered in _REGISTRY.items():
         if doc_type == ctx.record.doc_type:
             results.extend(registered.run(ctx))
-    return apply_severity(doubts_per_table(one_finding_per_doubt(deduplicate(results))), ctx.settings)
+    return apply_severity(doubts_per_part(one_finding_per_doubt(deduplicate(results))), ctx.settings)
 
 
 def one_finding_per_doubt(checks: list[Check]) -> list[Check]:
@@ -271,40 +271,50 @@ def one_finding_per_doubt(checks: list[Check]) -> list[Check]:
 TABLE_LABELS = {"products": "附2表1", "contracts": "附2表2", "trainings": "附2表3",
                 "institutions": "附3表1", "providers": "附3表2", "financings": "附3表3"}
 _TABLE_CELL = re.compile(r"^(appendix\.[a-z_]+)\[(\d+)\]\.")
-MAX_EVIDENCE = 8  # crops shown for one table's doubtful cells
+PART_LABELS = {"cover": "封面", "basic_info": "基本情况表", "recommendation": "推荐函/推荐表"}
+MAX_EVIDENCE = 8  # crops shown for one part's doubtful readings
 
 
-def doubts_per_table(checks: list[Check]) -> list[Check]:
-    """The LOW_CONFIDENCE findings of one appendix table as one finding listing its doubtful cells.
+def part_of(path: str) -> str | None:
+    """The part of the package a field path lies in: an appendix table, the cover, the basic-info form."""
+    match = _TABLE_CELL.match(path)
+    if match:
+        return match.group(1)
+    head = path.split(".", 1)[0]
+    return head if head in PART_LABELS and "." in path else None
 
-    A poor scan of a table page makes many weak cells at once: one cause, one finding, with every
-    cell named in its message and the first few as evidence (`where` is the table's path).
+
+def doubts_per_part(checks: list[Check]) -> list[Check]:
+    """The LOW_CONFIDENCE findings of one part (an appendix table, the basic-info form, the cover) as one
+    finding listing each doubtful reading.
+
+    A poor scan of a page makes many weak readings at once: one cause, one finding, with every
+    reading named in its message and the first few as evidence (`where` is the part's path).
     """
-    by_table: dict[str, list[Check]] = defaultdict(list)
+    by_part: dict[str, list[Check]] = defaultdict(list)
     for check in checks:
-        match = _TABLE_CELL.match(check.where) if check.code == "LOW_CONFIDENCE" else None
-        if match:
-            by_table[match.group(1)].append(check)
-    grouped = {table: items for table, items in by_table.items() if len(items) > 1}
+        part = part_of(check.where) if check.code == "LOW_CONFIDENCE" else None
+        if part:
+            by_part[part].append(check)
+    grouped = {part: items for part, items in by_part.items() if len(items) > 1}
     out, placed = [], set()
     for check in checks:
-        match = _TABLE_CELL.match(check.where) if check.code == "LOW_CONFIDENCE" else None
-        table = match.group(1) if match else None
-        if table not in grouped:
+        part = part_of(check.where) if check.code == "LOW_CONFIDENCE" else None
+        if part not in grouped:
             out.append(check)
-        elif table not in placed:
-            placed.add(table)
-            out.append(_table_doubt(table, grouped[table]))
+        elif part not in placed:
+            placed.add(part)
+            out.append(_part_doubt(part, grouped[part]))
     return out
 
 
-def _table_doubt(table: str, items: list[Check]) -> Check:
-    listed = "；".join(f"{check.where.removeprefix(table)}：{check.message}" for check in items)
+def _part_doubt(part: str, items: list[Check]) -> Check:
+    listed = "；".join(f"{check.where.removeprefix(part)}：{check.message}" for check in items)
     pieces = [item for check in items for item in check.evidence]
     boxed = [item for item in pieces if item.bbox is not None]  # a page-only pointer adds nothing beside a box
     evidence = list({(e.page, tuple(e.bbox or ())): e for e in boxed or pieces}.values())[:MAX_EVIDENCE]
-    label = TABLE_LABELS.get(table.removeprefix("appendix."), table)
-    return Check(code="LOW_CONFIDENCE", severity=items[0].severity, where=table,
+    label = TABLE_LABELS.get(part.removeprefix("appendix."), PART_LABELS.get(part, part))
+    return Check(code="LOW_CONFIDENCE", severity=items[0].severity, where=part,
                  confidence=min(check.confidence for check in items), doubts=[check.where for check in items],
                  message=f"{label} 有 {len(items)} 处读数存疑，请人工核对：{listed}", evidence=evidence)
 
