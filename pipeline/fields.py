@@ -126,8 +126,12 @@ def _field(value: Value, kind: str) -> FieldValue | None:
     return separator_alternative(field) if kind == "amount" else field
 
 
-_LABEL_STARTS = sorted({label[:k] for labels in FORM.by_key.values() for label in labels if len(label) >= 4
-                        for k in range(4, len(label) + 1)}, key=len, reverse=True)
+# The start of a label printed beside the lead unit's text values (the yearly figures' labels never
+# are): five characters of it, or the whole of a four-character label (four characters of a long
+# label could begin a unit's own name).
+_LABEL_STARTS = sorted({label[:k] for key, labels in FORM.by_key.items() if "." not in key for label in labels
+                        if len(label) >= 4 for k in range(min(5, len(label)), len(label) + 1)},
+                       key=len, reverse=True)
 
 
 _LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in labels),
@@ -144,7 +148,7 @@ def cut_at_label(text: str) -> str:
     """A text value without the start of a following label run into it ('…研究院统一社会信' → '…研究院').
 
     When the form's rules are lost its cells run together and a wrapped label ('统一社会信 / 用代码')
-    reads as part of the value beside it; four characters of a label's start are no unit's name.
+    reads as part of the value beside it; five characters of a label's start are no unit's name.
     """
     cuts = [position for start in _LABEL_STARTS if (position := text.find(start)) > 0]
     return text[:min(cuts)].rstrip(" :：") if cuts else text

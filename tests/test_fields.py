@@ -230,3 +230,9 @@ def test_pieces_of_the_forms_labels_are_no_member(text: str, label: bool) -> Non
     from pipeline.fields import is_label_text
 
     assert is_label_text(text) is label
+
+
+def test_a_unit_whose_name_begins_like_a_long_label_keeps_it() -> None:
+    from pipeline.fields import cut_at_label
+
+    assert cut_at_label("浙江服务数字化研究院") == "浙江服务数字化研究院"  # 服务数字… starts a label, four characters only
