@@ -84,6 +84,11 @@ class Provenance(Record):
     # ink that could not be read; None when the reader could not tell.
     blank: bool | None = None
 
+    @property
+    def unsettled(self) -> bool:
+        """The reader had other readings for this value and no rule has picked among them."""
+        return bool(self.alternatives) and self.resolved_by is None
+
 
 class PageFlattening(Record):
     """What page flattening found and undid on a page without a text layer, before it was read."""

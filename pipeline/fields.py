@@ -428,7 +428,7 @@ def _form_precision(info: BasicInfo, sink: Sink) -> None:
         return
     for path in FORM_AMOUNTS:
         origin = sink.provenance.get(path)
-        if origin is None or not origin.alternatives or origin.resolved_by is not None:
+        if origin is None or not origin.unsettled:
             continue
         swapped = thousands_first(FieldValue(get_path(info, path.removeprefix("basic_info.")), sink.raw[path], origin))
         set_path(info, path.removeprefix("basic_info."), swapped.value)

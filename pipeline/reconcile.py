@@ -37,7 +37,7 @@ class Rule:
 
 def in_doubt(origin: Provenance | None) -> bool:
     """The reader had other readings for this value and no rule has picked among them yet."""
-    return origin is not None and bool(origin.alternatives) and origin.resolved_by is None
+    return origin is not None and origin.unsettled
 
 
 def _sum_rule(name: str, declared: str, parts: list[str], tolerance: float) -> Rule:

@@ -99,7 +99,7 @@ def low_confidence(ctx: CheckContext) -> Iterator[Check]:
                 found=round(origin.confidence, 3), expected=threshold, confidence=origin.confidence,
                 evidence=ctx.evidence(path),
             )
-        elif origin.alternatives and origin.resolved_by is None:
+        elif origin.unsettled:
             yield finding(
                 "LOW_CONFIDENCE", path,
                 f"“{path}”的读数有多种可能（{ctx.describe_doubt(path)}），表内外数据无法确定是哪一个，请人工核对",

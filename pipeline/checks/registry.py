@@ -88,8 +88,7 @@ class CheckContext:
             origin = self.record.provenance.get(path)
             if origin is None:
                 continue
-            unsettled = bool(origin.alternatives) and origin.resolved_by is None
-            if unsettled or (origin.confidence is not None and origin.confidence < self.rules.confident):
+            if origin.unsettled or (origin.confidence is not None and origin.confidence < self.rules.confident):
                 found.append(path)
         return found
 
@@ -99,8 +98,7 @@ class CheckContext:
         for path in paths:
             origin = self.record.provenance.get(path)
             if origin is not None and origin.confidence is not None:
-                scores.append(0.5 * origin.confidence if origin.alternatives and origin.resolved_by is None
-                              else origin.confidence)
+                scores.append(0.5 * origin.confidence if origin.unsettled else origin.confidence)
         return round(min(scores), 4)
 
     def describe_doubt(self, path: str) -> str:
@@ -108,7 +106,7 @@ class CheckContext:
         origin = self.record.provenance.get(path)
         value = _reading(self.record, path)
         parts = []
-        if origin is not None and origin.alternatives and origin.resolved_by is None:
+        if origin is not None and origin.unsettled:
             parts.append("亦可读作 " + " 或 ".join(_show(alt) for alt in origin.alternatives))
         if origin is not None and origin.confidence is not None:
             parts.append(f"识别置信度 {origin.confidence:.2f}")
@@ -162,7 +160,7 @@ class CheckContext:
     def _readings(self, path: str) -> list[object]:
         """The value read at `path`, then its alternatives no rule settled."""
         origin = self.record.provenance.get(path)
-        others = origin.alternatives if origin is not None and origin.resolved_by is None else []
+        others = origin.alternatives if origin is not None and origin.unsettled else []
         return [_reading(self.record, path), *others]
 
 

@@ -229,9 +229,7 @@ def written_to_cents(raws: Sequence[str]) -> bool:
 
 def thousands_first(value: FieldValue) -> FieldValue:
     """An ambiguous amount with its thousands reading as the value and its decimal reading the alternative."""
-    if value.provenance.resolved_by is not None or not value.provenance.alternatives:
-        return value
-    if not isinstance(value.value, int | float):
+    if not value.provenance.unsettled or not isinstance(value.value, int | float):
         return value
     thousands = value.provenance.alternatives[0]
     provenance = value.provenance.model_copy(update={"alternatives": [value.value]})
@@ -256,10 +254,9 @@ def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
         value = separator_alternative(value)
         if to_cents:
             value = thousands_first(value)
-        elif uses_commas and value.provenance.alternatives and isinstance(value.value, int | float):
-            thousands = value.provenance.alternatives[0]
-            provenance = value.provenance.model_copy(update={
-                "repaired_from": value.raw, "alternatives": [value.value], "resolved_by": COLUMN_COMMAS})
-            value = FieldValue(value=thousands, raw=value.raw, provenance=provenance)
+        elif uses_commas and value.provenance.unsettled:
+            value = thousands_first(value)
+            provenance = value.provenance.model_copy(update={"repaired_from": value.raw, "resolved_by": COLUMN_COMMAS})
+            value = FieldValue(value=value.value, raw=value.raw, provenance=provenance)
         out.append(value)
     return out
