@@ -27,7 +27,7 @@ from models import (
     ResourceYear,
     ServiceYear,
 )
-from models.codes import is_valid_credit_code, normalise_credit_code
+from models.codes import is_valid_credit_code
 from models.page import Page, Word
 from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
@@ -245,11 +245,8 @@ class FormReader:
         found: dict[str, tuple[CellText, int]] = {}
         for row in self.rows:
             for cell in row.cells:
-                squeezed = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(cell.text))
-                for start in range(max(0, len(squeezed) - 17)):
-                    code = squeezed[start:start + 18]
-                    if is_valid_credit_code(code):
-                        found.setdefault(code, (cell, row.page))
+                for code in normalise.valid_codes_in(cell.text):
+                    found.setdefault(code, (cell, row.page))
         if len(found) != 1:
             return
         code, (cell, page) = found.popitem()

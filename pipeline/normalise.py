@@ -335,6 +335,12 @@ def _code_alternatives(code: str, position: int) -> str:
     return ""
 
 
+def valid_codes_in(text: str) -> set[str]:
+    """Every 18-character stretch of `text` (letters and digits only) whose GB 32100 check holds."""
+    code = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(text))
+    return {code[i:i + 18] for i in range(len(code) - 17) if is_valid_credit_code(code[i:i + 18])}
+
+
 def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeReading | None:
     """NFKC/upper/no separators; one impossible character is repaired only if the check then validates.
 
@@ -350,7 +356,7 @@ def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeRea
     if len(code) > 18 and repair:
         # A neighbouring cell's text run into the code ('…RYYRXD' + '100000' of 注册资本): exactly one
         # valid 18-character stretch is the code.
-        inside = {code[i:i + 18] for i in range(len(code) - 17) if is_valid_credit_code(code[i:i + 18])}
+        inside = valid_codes_in(code)
         if len(inside) == 1:
             return CreditCodeReading(inside.pop(), True, repaired_from=code)
     if is_valid_credit_code(code) or not repair or len(code) != 18:
