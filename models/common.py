@@ -63,6 +63,9 @@ class Check(Record):
     # their low confidence, are in `message`); a LOW_CONFIDENCE for one of them would be a second
     # finding for the same cause, so it is not raised.
     doubts: list[str] = Field(default_factory=list)
+    # For a comparison: the field paths of every reading it rests on (declared figure, summed cells,
+    # counted rows), so a reviewer, and the second reading of a failed comparison, know where to look.
+    rests_on: list[str] = Field(default_factory=list)
     # For INPUT_UNREADABLE: why the file could not be read, in one word (encrypted, corrupt, empty,
     # too_large, unsupported, unopenable, timeout, memory, crashed, internal), to match on.
     reason: InputReason | None = None
@@ -83,6 +86,15 @@ class Provenance(Record):
     # For a value that is null: True when its place holds no ink (left blank), False when it holds
     # ink that could not be read; None when the reader could not tell.
     blank: bool | None = None
+    # Set when the value was read again on its own crop because a failed comparison rests on it
+    # (`pipeline.verify`): the engines that read the same value there; [] when none did, and then the
+    # value is in doubt. None when it was not read again.
+    confirmed_by: list[str] | None = None
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Read again on its crop, and no engine read the same value there."""
+        return self.confirmed_by is not None and not self.confirmed_by
 
     @property
     def unsettled(self) -> bool:

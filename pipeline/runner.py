@@ -32,7 +32,7 @@ from models import (
     UnreadableRecord,
 )
 from models.page import Document
-from pipeline import fields, layout, seals, tables, text
+from pipeline import fields, layout, seals, tables, text, verify
 from pipeline.checks import CheckContext, apply_severity, run_checks
 from pipeline.checks.fields import required_values
 from pipeline.checks.registry import role_of
@@ -132,7 +132,12 @@ def _application(doc: Document, settings: Settings, crops: Path, times: StageTim
         reconcile(record, settings)
         context = CheckContext(record=record, settings=settings,
                                has_consortium_agreement=any(layout.is_consortium_agreement(page) for page in pages))
-        record.checks = run_checks(context, stage_checks)
+        checks = run_checks(context, stage_checks)
+    with times.measure("verify"):
+        if verify.second_readings(record, checks, lambda: verify.crop_reader(pages, settings)):
+            reconcile(record, settings)
+            checks = run_checks(context, stage_checks)
+    record.checks = checks
     return record
 
 

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-Stage = Literal["ingest", "cleanup", "ocr", "layout", "fields", "tables", "text", "seals", "checks", "evidence",
-                "sinks"]
+Stage = Literal["ingest", "cleanup", "ocr", "layout", "fields", "tables", "text", "seals", "checks", "verify",
+                "evidence", "sinks"]
 STAGES: tuple[Stage, ...] = get_args(Stage)
 # The stages that read pages; everything after them is the work "after OCR".
 PAGE_STAGES: frozenset[Stage] = frozenset({"ingest", "cleanup", "ocr", "layout"})

@@ -81,14 +81,16 @@ class CheckContext:
 
 
     def doubtful(self, paths: Iterable[str]) -> list[str]:
-        """Those of `paths` whose reading is in doubt: alternatives no rule settled, or confidence under
-        `rules.confident`. A path without provenance (a truth or hand-made record) is taken as read."""
+        """Those of `paths` whose reading is in doubt: alternatives no rule settled, read again on its crop
+        and not confirmed there, or confidence under `rules.confident`. A path without provenance (a truth
+        or hand-made record) is taken as read."""
         found = []
         for path in paths:
             origin = self.record.provenance.get(path)
             if origin is None:
                 continue
-            if origin.unsettled or (origin.confidence is not None and origin.confidence < self.rules.confident):
+            if (origin.unsettled or origin.unconfirmed
+                    or (origin.confidence is not None and origin.confidence < self.rules.confident)):
                 found.append(path)
         return found
 
@@ -108,6 +110,8 @@ class CheckContext:
         parts = []
         if origin is not None and origin.unsettled:
             parts.append("亦可读作 " + " 或 ".join(_show(alt) for alt in origin.alternatives))
+        elif origin is not None and origin.unconfirmed:
+            parts.append("单独复核未能读出同一数值")
         if origin is not None and origin.confidence is not None:
             parts.append(f"识别置信度 {origin.confidence:.2f}")
         return f"{path} 读作 {_show(value)}（{'，'.join(parts)}）"
@@ -124,14 +128,15 @@ class CheckContext:
         tables = list(structure)  # tables whose rows are in doubt as a whole (序号 not a run)
         doubts = list(dict.fromkeys([*self.doubtful(paths), *tables]))
         confidence = self.confidence_of(paths)
+        rests_on = list(dict.fromkeys([*paths, *tables]))
         if not doubts:
-            return check.model_copy(update={"confidence": confidence})
+            return check.model_copy(update={"confidence": confidence, "rests_on": rests_on})
         note = "；".join(f"{path} 的行可能被合并或遗漏（未识别到行，或序号不连续）" if path in tables
                         else self.describe_doubt(path) for path in doubts)
         severity = "warning" if check.severity == "error" else check.severity
         update: dict[str, object] = {
             "severity": severity, "confidence": min(confidence, self.rules.confident),
-            "doubts": doubts, "message": f"{check.message}。但所依据的读数存疑，请人工核对：{note}"}
+            "doubts": doubts, "rests_on": rests_on, "message": f"{check.message}。但所依据的读数存疑，请人工核对：{note}"}
         if declared in doubts and isinstance(check.expected, int | float):
             update["expected"] = " | ".join(_show(v) for v in self._readings(declared))
         summed_doubts = [path for path in summed if path in doubts]

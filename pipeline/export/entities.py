@@ -81,7 +81,8 @@ def _record_rows(record: OutputRecord) -> Tables:
                     "message": check.message, "expected": _loose(check.expected), "found": _loose(check.found),
                     "evidence": [evidence.model_dump(mode="json") for evidence in check.evidence],
                     "evidence_pages": "、".join(str(page) for page in dict.fromkeys(e.page for e in check.evidence))
-                    or None, "confidence": check.confidence, "doubts": check.doubts, "reason": check.reason}
+                    or None, "confidence": check.confidence, "doubts": check.doubts, "rests_on": check.rests_on,
+                    "reason": check.reason}
                    for index, check in enumerate(record.checks, start=1)],
         "provenance": [{**key, "path": path, **_box(where.bbox),
                         **{k: v for k, v in where.model_dump().items() if k != "bbox"}}

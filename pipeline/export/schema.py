@@ -158,7 +158,7 @@ checks = sa.Table(
     sa.Column("expected", sa.Text), sa.Column("found", sa.Text),
     sa.Column("evidence", Json, nullable=False), sa.Column("evidence_pages", sa.Text),
     # How sure the finding is, and the readings in doubt it rests on (a doubtful comparison is a warning).
-    sa.Column("confidence", sa.Float), sa.Column("doubts", Json),
+    sa.Column("confidence", sa.Float), sa.Column("doubts", Json), sa.Column("rests_on", Json),
     sa.Column("reason", sa.String(16)),  # INPUT_UNREADABLE: why, in one word
 )
 
@@ -176,6 +176,7 @@ provenance = sa.Table(
     sa.Column("repaired_from", sa.Text),
     # The reader's other readings, the rule that picked among them, and whether an unread place was blank.
     sa.Column("alternatives", Json), sa.Column("resolved_by", sa.Text), sa.Column("blank", sa.Boolean),
+    sa.Column("confirmed_by", Json),  # engines that read the same value again on its crop
 )
 
 recommendations = sa.Table(

@@ -1,0 +1,212 @@
+"""Second readings of the numbers a failed comparison rests on, before it stands as an error.
+
+When the form's figures disagree (a declared total against its table's sum, a count against
+its list), the cause is most often one number misread with confidence: a dropped digit
+('2,571.2' read as 251.2), a lost '1,' ('1,195.56' read as 195.56). An engine's confidence
+cannot see its own misreading; other engines reading the same place on its own crop can.
+
+So before a failed comparison is reported as an error, every number it rests on that was read
+from pixels is read again on its crop by each configured engine. A reading that differs becomes
+one of the value's `alternatives`: then the form's own redundancy may pick it
+(`pipeline.reconcile`), or the comparison is reported as a doubt, a warning. Engines that read
+the same value are recorded in `confirmed_by`. Only failed comparisons pay for this: a few
+crops per package at most.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import cv2
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from models import ApplicationRecord, Check, Provenance
+from models.page import Box, Page
+from pipeline import normalise
+from pipeline.config import Settings
+from pipeline.ocr.base import OcrEngine, OcrError
+from pipeline.record_paths import PathError, get_path
+from pipeline.tables.finder import print_images
+from pipeline.tables.reread import ink_box
+from pipeline.tables.values import well_formed
+
+log = logging.getLogger(__name__)
+
+Number = int | float
+MARGIN_PT = 3.0  # a word box may be tight on its glyphs: read a little around it
+PAD_PX = 12  # white around the crop: engines need a margin to find a line
+TARGET_DPI = 300.0  # crops from coarser scans are enlarged to this resolution before reading
+ENGINES: tuple[str, ...] = ("tesseract", "rapidocr")
+MAX_EDITS = 2  # digits a misreading drops, adds or changes in one number
+READ_FLOOR = 0.6  # a crop reading less sure than this is no second opinion
+
+
+def suspects(record: ApplicationRecord, checks: Iterable[Check]) -> list[str]:
+    """The numbers read from pixels that the failed comparisons at `error` rest on, not yet read twice."""
+    paths: list[str] = []
+    for check in checks:
+        if check.severity != "error":
+            continue
+        for path in check.rests_on:
+            origin = record.provenance.get(path)
+            if (origin is not None and origin.source == "ocr" and origin.bbox is not None
+                    and origin.confirmed_by is None and _number_at(record, path) is not None):
+                paths.append(path)
+    return list(dict.fromkeys(paths))
+
+
+def _number_at(record: ApplicationRecord, path: str) -> Number | None:
+    try:
+        value = get_path(record, path)
+    except PathError:
+        return None
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def reading_of(text: str, like: Number) -> Number | None:
+    """The number a crop's text means, written as a value of the kind it is checked against (an amount
+    in 万元, a count) and nothing else; None for text that is not such a number."""
+    kind = "int" if isinstance(like, int) else "amount"
+    if not well_formed(text, kind):
+        return None
+    return normalise.parse_int(text) if kind == "int" else normalise.parse_amount(text, "万元")
+
+
+def _digits(value: Number) -> tuple[str, str]:
+    whole, _, fraction = f"{float(value):.6f}".rstrip("0").partition(".")
+    return whole.lstrip("-"), fraction
+
+
+def misread_of(value: Number, other: Number, most: int = MAX_EDITS) -> bool:
+    """`other` differs from `value` as one reading of a written number differs from another: a few
+    digits dropped, added or changed, the decimal point in its place. Not a change of scale or a
+    point moved, which is what a crop cut badly or a unit misread gives."""
+    if other == value:
+        return False
+    (whole_a, frac_a), (whole_b, frac_b) = _digits(value), _digits(other)
+    return Levenshtein.distance(whole_a, whole_b) + Levenshtein.distance(frac_a, frac_b) <= most
+
+
+@dataclass
+class CropReader:
+    """Reads single places of a document's scanned pages with several engines (print layer, seal ink lifted)."""
+
+    pages: dict[int, Page]
+    engines: Sequence[OcrEngine]
+    _images: dict[int, np.ndarray | None] = field(default_factory=dict)
+
+    def read(self, page_number: int, box: Box) -> list[tuple[str, str]]:
+        """(engine name, text) for each engine that read `box` of the page surely enough."""
+        crop = self._crop(page_number, box)
+        if crop is None:
+            return []
+        image, dpi = crop
+        out = []
+        for engine in self.engines:
+            try:
+                words = engine.read_region(image, (0, 0, image.shape[1], image.shape[0]), dpi=dpi, mode="line")
+            except (OcrError, OSError) as error:  # that engine gives no second opinion; the others still do
+                log.warning("second reading on page %d failed (%s): %s", page_number, engine.name, error)
+                continue
+            text = "".join(word.text for word in words).strip()
+            sure = min((word.confidence for word in words), default=0.0)
+            log.debug("page %d %s: %s read %r (%.2f)", page_number, box, engine.name, text, sure)
+            if text and sure >= READ_FLOOR:
+                out.append((engine.name, text))
+        return out
+
+    def _crop(self, page_number: int, box: Box) -> tuple[np.ndarray, float] | None:
+        page = self.pages.get(page_number)
+        if page is None or not page.dpi:
+            return None
+        if page_number not in self._images:
+            self._images[page_number] = print_images(page, area=False)[0]
+        image = self._images[page_number]
+        if image is None:
+            return None
+        scale = page.scale
+        height, width = image.shape[:2]
+        x0, y0 = max(0, round((box[0] - MARGIN_PT) * scale)), max(0, round((box[1] - MARGIN_PT) * scale))
+        x1, y1 = min(width, round((box[2] + MARGIN_PT) * scale)), min(height, round((box[3] + MARGIN_PT) * scale))
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return None
+        inked = ink_box(image, (x0, y0, x1, y1))
+        if inked is None:
+            return None
+        region = image[inked[1]:inked[3], inked[0]:inked[2]]
+        canvas = cv2.copyMakeBorder(region, PAD_PX, PAD_PX, PAD_PX, PAD_PX, cv2.BORDER_CONSTANT, value=255)
+        zoom = max(1.0, TARGET_DPI / page.dpi)
+        if zoom > 1.0:
+            canvas = cv2.resize(canvas, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
+        return canvas, page.dpi * zoom
+
+
+def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceReader) -> None:
+    """Each path's place read by the reader's engines: the engines that read the same value go into
+    `confirmed_by`, other readings that look like a misreading of it into `alternatives`."""
+    for path in paths:
+        origin = record.provenance[path]
+        value = _number_at(record, path)
+        if value is None or origin.bbox is None:
+            continue
+        box = (origin.bbox[0], origin.bbox[1], origin.bbox[2], origin.bbox[3])
+        confirmed: list[str] = []
+        others: list[Number] = []
+        for engine, text in reader.read(origin.page, box):
+            reading = reading_of(text, value)
+            if reading == value:
+                confirmed.append(engine)
+            elif reading is not None and misread_of(value, reading):
+                others.append(reading)
+        record.provenance[path] = _with_second_readings(origin, value, confirmed, others)
+        if others or not confirmed:
+            log.info("%s: %s read %s on the page; on its crop %s, confirmed by %s", record.source.file, path,
+                     value, others or "nothing else", confirmed or "no engine")
+
+
+def _with_second_readings(origin: Provenance, value: Number, confirmed: list[str],
+                          others: list[Number]) -> Provenance:
+    update: dict[str, object] = {"confirmed_by": list(dict.fromkeys(confirmed))}
+    if others:
+        # A rule that settled the value earlier chose among the first readings only: open it again.
+        update["alternatives"] = [alt for alt in dict.fromkeys([*origin.alternatives, *others]) if alt != value]
+        update["resolved_by"] = None
+    return origin.model_copy(update=update)
+
+
+def engines_for(settings: Settings) -> list[OcrEngine]:
+    """Every engine this machine has, each with the settings' models and the OCR cache."""
+    from pipeline.ocr import get_engine
+
+    engines = []
+    for name in ENGINES:
+        try:
+            engines.append(get_engine(settings, name))
+        except (OcrError, OSError, ImportError) as error:  # that engine is missing here: the others read
+            log.warning("no %s for second readings: %s", name, error)
+    return engines
+
+
+class PlaceReader(Protocol):
+    def read(self, page_number: int, box: Box) -> list[tuple[str, str]]:
+        """(engine name, text) for each engine that read `box` of the page surely enough."""
+
+
+def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader:
+    """A reader of the document's scanned pages with every engine this machine has."""
+    return CropReader({page.number: page for page in pages if page.kind != "text"}, engines_for(settings))
+
+
+def second_readings(record: ApplicationRecord, checks: Sequence[Check], reader: Callable[[], PlaceReader]) -> bool:
+    """Read again the numbers the failed errors in `checks` rest on; True when any was (then
+    reconciliation and the checks must run again, on what the second readings say). `reader` is
+    made only when there is something to read."""
+    paths = suspects(record, checks)
+    if not paths:
+        return False
+    read_again(record, paths, reader())
+    return True

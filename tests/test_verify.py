@@ -1,0 +1,165 @@
+"""A failed comparison reads its numbers again before it stands as an error (`pipeline.verify`).
+
+The misreadings that gave false errors on Word-made scans: a dropped digit (2,571.2 read as 251.2),
+a lost '1,' (1,195.56 read as 195.56). A second engine on the value's own crop either reads it the
+same (the error stands), reads what looks like a misreading of it (an alternative the form's
+redundancy may pick), or cannot read it the same (a doubt: a warning, never an error).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+import models
+from models.page import Box, Page
+from pipeline import verify
+from pipeline.checks import CheckContext, run_checks
+from pipeline.config import Settings
+from pipeline.reconcile import reconcile
+from tests.test_checks import _set, clean_application
+
+SETTINGS = Settings()
+SONG = "/usr/share/fonts/truetype/arphic/uming.ttc"  # the samples' print font (make system installs it)
+FINANCING = "appendix.financings[0].amount"
+DECLARED = "basic_info.resources[1].financing"
+
+
+class FakeReader:
+    """What each engine reads on the crop of each path's place (by the place's page and box)."""
+
+    def __init__(self, record: models.ApplicationRecord, texts: dict[str, list[tuple[str, str]]]) -> None:
+        self.by_place = {(record.provenance[path].page, tuple(record.provenance[path].bbox or ())): read
+                         for path, read in texts.items()}
+        self.asked: list[tuple[int, Box]] = []
+
+    def read(self, page_number: int, box: Box) -> list[tuple[str, str]]:
+        self.asked.append((page_number, box))
+        return self.by_place.get((page_number, tuple(box)), [])
+
+
+def _checked(record: models.ApplicationRecord, reader: FakeReader | None = None) -> list[models.Check]:
+    """The runner's order: reconcile, check; second readings of failed errors; reconcile and check again."""
+    reconcile(record, SETTINGS)
+    context = CheckContext(record=record, settings=SETTINGS)
+    checks = run_checks(context)
+    if reader is not None and verify.second_readings(record, checks, lambda: reader):
+        reconcile(record, SETTINGS)
+        checks = run_checks(context)
+    return checks
+
+
+def _finding(checks: list[models.Check], code: str, where: str = "") -> models.Check | None:
+    return next((c for c in checks if c.code == code and c.where == where), None)
+
+
+def _misread_total(record: models.ApplicationRecord) -> None:
+    """The table's one financing is 2,571.2 万元 (as declared), read with confidence as 251.2."""
+    _set(DECLARED, 2571.2)(record)
+    _set("basic_info.resources[0].financing", 100.0)(record)
+    _set(FINANCING, 251.2)(record)
+    record.provenance[DECLARED] = record.provenance[DECLARED].model_copy(update={"bbox": (300, 20, 360, 34)})
+
+
+def test_a_misreading_looks_like_one_and_a_bad_crop_does_not() -> None:
+    assert verify.misread_of(251.2, 2571.2) and verify.misread_of(195.56, 1195.56)
+    assert verify.misread_of(3348.63, 3351.63) and verify.misread_of(206, 208)
+    assert not verify.misread_of(3351.63, 0.0567)  # a unit misread: the scale, not a digit
+    assert not verify.misread_of(557.13, 57138.0)  # the point moved
+    assert not verify.misread_of(1325.43, 1325.43)
+    assert not verify.misread_of(2571.2, 71.2 * 1000)
+
+
+def test_a_crop_reading_counts_only_when_it_is_written_as_a_number_of_the_kind() -> None:
+    assert verify.reading_of("2,571.20万元", 251.2) == 2571.2
+    assert verify.reading_of("2让.20万元", 251.2) is None
+    assert verify.reading_of("13个", 9) == 13
+    assert verify.reading_of("13.5", 9) is None
+
+
+def test_a_dropped_digit_read_by_a_second_engine_is_picked_by_the_total() -> None:
+    record = clean_application()
+    _misread_total(record)
+    before = _checked(record.model_copy(deep=True))
+    assert _finding(before, "FINANCING_TOTAL_MISMATCH").severity == "error"  # type: ignore[union-attr]
+    reader = FakeReader(record, {FINANCING: [("tesseract", "2,571.20"), ("rapidocr", "251.2")],
+                                 DECLARED: [("tesseract", "2571.20万元"), ("rapidocr", "2571.20万元")]})
+    checks = _checked(record, reader)
+    assert _finding(checks, "FINANCING_TOTAL_MISMATCH") is None
+    assert record.appendix.financings[0].amount == 2571.2
+    origin = record.provenance[FINANCING]
+    assert origin.resolved_by == "FINANCING_TOTAL" and origin.alternatives == [251.2]
+    assert origin.confirmed_by == ["rapidocr"]
+    assert record.provenance[DECLARED].confirmed_by == ["tesseract", "rapidocr"]
+    assert not [c for c in checks if c.severity == "error"]
+
+
+def test_a_true_mismatch_both_engines_read_the_same_stays_an_error() -> None:
+    record = clean_application()
+    _set(DECLARED, 900.0)(record)  # declared 900, the table's one row 500: a real defect
+    reader = FakeReader(record, {FINANCING: [("tesseract", "500.00"), ("rapidocr", "500")],
+                                 DECLARED: [("tesseract", "900万元"), ("rapidocr", "900.00 万元")]})
+    checks = _checked(record, reader)
+    found = _finding(checks, "FINANCING_TOTAL_MISMATCH")
+    assert found is not None and found.severity == "error" and found.confidence == 1.0
+    assert set(found.rests_on) >= {FINANCING, DECLARED}
+    assert record.provenance[FINANCING].confirmed_by == ["tesseract", "rapidocr"]
+
+
+def test_a_number_no_engine_can_read_again_makes_the_comparison_a_doubt() -> None:
+    record = clean_application()
+    _misread_total(record)
+    _set("basic_info.service[1].contract_amount", 999.0)(record)  # a true defect beside it, read surely
+    reader = FakeReader(record, {FINANCING: [("tesseract", "2让.20万元")],
+                                 DECLARED: [("tesseract", "2571.20")],
+                                 "appendix.contracts[2].amount": [("tesseract", "300.00")],
+                                 "basic_info.service[1].contract_amount": [("tesseract", "999")]})
+    checks = _checked(record, reader)
+    doubted = _finding(checks, "FINANCING_TOTAL_MISMATCH")
+    assert doubted is not None and doubted.severity == "warning" and doubted.doubts == [FINANCING]
+    assert "单独复核未能读出同一数值" in doubted.message
+    assert record.provenance[FINANCING].confirmed_by == []
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025").severity == "error"  # type: ignore[union-attr]
+
+
+def test_only_failed_errors_read_again_and_each_number_once() -> None:
+    record = clean_application()
+    reader = FakeReader(record, {})
+    assert not verify.second_readings(record, _checked(record), lambda: reader)
+    assert reader.asked == []
+    _misread_total(record)
+    reader = FakeReader(record, {FINANCING: [("tesseract", "251.2")], DECLARED: [("tesseract", "2571.2")]})
+    _checked(record, reader)
+    assert len(reader.asked) == 2
+    assert not verify.suspects(record, _checked(record))  # read once: their findings are now settled
+
+
+# --------------------------------------------------------------- a real engine on a real crop
+
+def _page_with(text: str, box_pt: Box, tmp_path: Path, dpi: float = 200.0) -> Page:
+    scale = dpi / 72.0
+    image = np.full((round(842 * scale), round(595 * scale)), 255, np.uint8)
+    x0, y0, x1, y1 = (round(v * scale) for v in box_pt)
+    cv2.rectangle(image, (x0 - 6, y0 - 6), (x1 + 6, y1 + 6), 0, 2)  # the cell's rules
+    canvas = Image.fromarray(image)
+    font = ImageFont.truetype(SONG, size=round(11 * scale))  # 11 pt, the form's print
+    ImageDraw.Draw(canvas).text((x0 + 4, y0 + 2), text, fill=0, font=font)
+    path = tmp_path / "page.png"
+    canvas.save(path)
+    return Page(number=16, width=595, height=842, kind="scan", dpi=dpi, image_path=path, print_path=path)
+
+
+@pytest.mark.slow
+def test_the_engines_read_a_cell_crop_again(tmp_path: Path) -> None:
+    """The crop (rules trimmed, white margin, enlarged) is one that both real engines read."""
+    box = (400.0, 200.0, 520.0, 225.0)
+    page = _page_with("2,571.20", box, tmp_path, dpi=300.0)
+    reader = verify.CropReader({16: page}, verify.engines_for(Settings(cache_dir=None)))
+    read = reader.read(16, box)
+    assert {engine for engine, _ in read} == {"tesseract", "rapidocr"}
+    assert all(verify.reading_of(text, 251.2) == 2571.2 for _, text in read)
+    assert reader.read(16, (100.0, 600.0, 200.0, 620.0)) == []  # a blank place: nothing to read
