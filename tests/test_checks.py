@@ -669,9 +669,15 @@ def test_recommended_names_match_fuzzily(written: str, found: bool) -> None:
 
 def test_one_application_is_not_claimed_by_two_names() -> None:
     _, second, _, _ = _batch()
-    letter = recommendation("浙江省", ["宁波另一家智能装备有限公司", "宁波另一家智能装备有限公司"])
+    letter = recommendation("浙江省", ["宁波另一家智能装备有限公司", "宁波另一家智能设备有限公司"])
     assert {(c.code, c.where) for c in run_batch_checks([second, letter])} == {
-        ("RECOMMENDED_NOT_FOUND", "宁波另一家智能装备有限公司")}
+        ("RECOMMENDED_NOT_FOUND", "宁波另一家智能设备有限公司")}
+
+
+def test_a_name_listed_twice_is_one_unit_found() -> None:
+    _, second, _, _ = _batch()
+    letter = recommendation("浙江省", ["宁波另一家智能装备有限公司", "宁波另一家智能装备有限公司"])
+    assert run_batch_checks([second, letter]) == []
 
 
 def test_consortium_quota_counts_a_provinces_letters_together() -> None:

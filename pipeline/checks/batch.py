@@ -91,11 +91,12 @@ def _recommendation_checks(batch: _Batch, recommendations: Sequence[Recommendati
     rules = batch.settings.checks
     by_province: dict[str, list[tuple[RecommendationRecord, ApplicationRecord]]] = defaultdict(list)
     for recommendation in recommendations:
-        names = recommended_names(recommendation)
+        in_order = recommended_names(recommendation)
+        names = list(dict.fromkeys(in_order))  # a unit listed twice (or one row read twice) is one unit
         from_table = bool(recommendation.recommendation.recommended)
         matched = match_names(names, applications, rules.name_match_threshold)
         for index, name in enumerate(names):
-            path = f"recommendation.recommended[{index}].name" if from_table else "recommendation.province"
+            path = f"recommendation.recommended[{in_order.index(name)}].name" if from_table else "recommendation.province"
             if index not in matched:
                 batch.add(finding("RECOMMENDED_NOT_FOUND", name,
                                   f"{recommendation.recommendation.province or '推荐单位'}推荐的“{name}”"
