@@ -233,20 +233,28 @@ def test_a_seal_not_found_on_a_grey_scan_is_a_doubt_and_on_a_colour_scan_an_erro
     assert found[("SEAL_MISSING", "commitment")].severity == "error"
 
 
-def test_a_count_over_a_table_whose_numbering_breaks_is_a_warning() -> None:
+def test_a_count_over_a_table_whose_numbering_breaks_is_the_tables_one_doubt() -> None:
     record = clean_application()
     record.appendix.providers.append(models.ProviderRow(seq=3, name="某服务商二", industries=["机械"], capability="x"))
     _set("basic_info.resources[1].providers", 3)(record)  # 2 rows read, numbered 1, 3: a row was lost
-    check = _by_code(_checks(record))[("PROVIDER_COUNT_MISMATCH", "")]
-    assert check.severity == "warning" and "appendix.providers" in check.doubts and "序号不连续" in check.message
+    found = _by_code(_checks(record))
+    assert ("PROVIDER_COUNT_MISMATCH", "") not in found
+    doubt = found[("LOW_CONFIDENCE", "appendix.providers")]
+    assert doubt.severity == "warning" and doubt.doubts == ["appendix.providers"]
+    assert "序号不连续" in doubt.message and "PROVIDER_COUNT_MISMATCH" in doubt.message and "3 家" in doubt.message
 
 
-def test_a_total_over_a_table_page_where_no_row_was_read_is_a_warning() -> None:
+def test_the_comparisons_over_a_table_page_where_no_row_was_read_are_one_finding() -> None:
     record = clean_application()
     record.appendix.contracts = []  # the 附2表2 page is there; its rows were not read (a fax, say)
-    found = _by_code(_checks(record))
-    for key in (("CONTRACT_TOTAL_MISMATCH", "2024"), ("ENTERPRISE_COUNT_MISMATCH", "2025")):
-        assert found[key].severity == "warning" and found[key].doubts == ["appendix.contracts"]
+    _set("basic_info.resources[1].universities", 3)(record)  # a true defect elsewhere, read surely
+    checks = _checks(record)
+    assert not [c for c in checks if c.code in ("CONTRACT_TOTAL_MISMATCH", "ENTERPRISE_COUNT_MISMATCH")]
+    [doubt] = [c for c in checks if c.where == "appendix.contracts"]
+    assert doubt.code == "LOW_CONFIDENCE" and doubt.severity == "warning"
+    assert "CONTRACT_TOTAL_MISMATCH（2024）" in doubt.message and "ENTERPRISE_COUNT_MISMATCH（2025）" in doubt.message
+    assert "appendix.contracts" not in doubt.message.split("请人工核对该表：")[1]  # each comparison said once, plainly
+    assert _by_code(checks)[("UNIVERSITY_COUNT_MISMATCH", "")].severity == "error"
 
 
 def test_a_unit_listed_twice_in_the_recommendation_table_is_one_unit_recommended() -> None:

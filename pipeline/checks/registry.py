@@ -136,7 +136,7 @@ class CheckContext:
         severity = "warning" if check.severity == "error" else check.severity
         update: dict[str, object] = {
             "severity": severity, "confidence": min(confidence, self.rules.confident),
-            "doubts": doubts, "rests_on": rests_on, "message": f"{check.message}。但所依据的读数存疑，请人工核对：{note}"}
+            "doubts": doubts, "rests_on": rests_on, "message": f"{check.message}{DOUBT_NOTE}{note}"}
         if declared in doubts and isinstance(check.expected, int | float):
             update["expected"] = " | ".join(_show(v) for v in self._readings(declared))
         summed_doubts = [path for path in summed if path in doubts]
@@ -262,18 +262,50 @@ def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Ch
     for (_, doc_type), registered in _REGISTRY.items():
         if doc_type == ctx.record.doc_type:
             results.extend(registered.run(ctx))
-    return apply_severity(doubts_per_part(one_finding_per_doubt(deduplicate(results))), ctx.settings)
+    return apply_severity(doubts_per_part(one_finding_per_doubt(table_doubts_folded(deduplicate(results)))),
+                          ctx.settings)
+
+
+def table_doubts_folded(checks: list[Check]) -> list[Check]:
+    """Comparisons over a table whose rows are in doubt (none read, or 序号 not a run) as one
+    LOW_CONFIDENCE finding for that table, naming each comparison and what it would give.
+
+    Where the table reader lost or merged rows, every count and sum over the table fails together
+    for that one cause: one finding asks the reviewer to look at the table, not one per comparison.
+    """
+    folded: dict[str, list[Check]] = defaultdict(list)
+    out = []
+    for check in checks:
+        tables = [path for path in check.doubts if _TABLE.fullmatch(path)]
+        if tables and check.code != "LOW_CONFIDENCE":
+            folded[tables[0]].append(check)
+        else:
+            out.append(check)
+    for table, items in folded.items():
+        label = TABLE_LABELS.get(table.removeprefix("appendix."), table)
+        listed = "；".join(f"{item.code}{f'（{item.where}）' if item.where else ''}：{item.message.split(DOUBT_NOTE)[0]}"
+                          for item in items)
+        out.append(Check(
+            code="LOW_CONFIDENCE", severity="warning", where=table, doubts=[table],
+            confidence=min(item.confidence for item in items),
+            rests_on=list(dict.fromkeys(path for item in items for path in item.rests_on)),
+            evidence=list({(e.page, tuple(e.bbox or ())): e for item in items for e in item.evidence}.values()),
+            message=f"{label} 的行可能被合并或遗漏（未识别到行，或序号不连续），依赖它的 {len(items)} 项核对无法确认，"
+                    f"请人工核对该表：{listed}"))
+    return out
 
 
 def one_finding_per_doubt(checks: list[Check]) -> list[Check]:
     """No LOW_CONFIDENCE for a reading that a comparison's warning already names as in doubt."""
-    named = {path for check in checks for path in check.doubts}
+    named = {path for check in checks if check.code != "LOW_CONFIDENCE" for path in check.doubts}
     return [check for check in checks if not (check.code == "LOW_CONFIDENCE" and check.where in named)]
 
 
 TABLE_LABELS = {"products": "附2表1", "contracts": "附2表2", "trainings": "附2表3",
                 "institutions": "附3表1", "providers": "附3表2", "financings": "附3表3"}
 _TABLE_CELL = re.compile(r"^(appendix\.[a-z_]+)\[(\d+)\]\.")
+_TABLE = re.compile(r"appendix\.[a-z_]+")  # a whole table: its rows are in doubt
+DOUBT_NOTE = "。但所依据的读数存疑，请人工核对："  # where a doubtful comparison's message names its doubts
 PART_LABELS = {"cover": "封面", "basic_info": "基本情况表", "recommendation": "推荐函/推荐表"}
 MAX_EVIDENCE = 8  # crops shown for one part's doubtful readings
 
@@ -283,6 +315,8 @@ def part_of(path: str) -> str | None:
     match = _TABLE_CELL.match(path)
     if match:
         return match.group(1)
+    if _TABLE.fullmatch(path):
+        return path
     head = path.split(".", 1)[0]
     return head if head in PART_LABELS and "." in path else None
 
