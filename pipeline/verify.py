@@ -15,6 +15,7 @@ crops per package at most.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from pipeline.tables.values import well_formed
 
 log = logging.getLogger(__name__)
 
-Number = int | float
+Reading = int | float | dt.date  # what a second reading can check: amounts, counts, dates
 MARGIN_PT = 3.0  # a word box may be tight on its glyphs: read a little around it
 PAD_PX = 12  # white around the crop: engines need a margin to find a line
 TARGET_DPI = 300.0  # crops from coarser scans are enlarged to this resolution before reading
@@ -46,7 +47,7 @@ READ_FLOOR = 0.6  # a crop reading less sure than this is no second opinion
 
 
 def suspects(record: ApplicationRecord, checks: Iterable[Check]) -> list[str]:
-    """The numbers read from pixels that the failed comparisons at `error` rest on, not yet read twice."""
+    """The values read from pixels that the failed errors rest on (amounts, counts, dates), not yet read twice."""
     paths: list[str] = []
     for check in checks:
         if check.severity != "error":
@@ -54,38 +55,42 @@ def suspects(record: ApplicationRecord, checks: Iterable[Check]) -> list[str]:
         for path in check.rests_on:
             origin = record.provenance.get(path)
             if (origin is not None and origin.source == "ocr" and origin.bbox is not None
-                    and origin.confirmed_by is None and _number_at(record, path) is not None):
+                    and origin.confirmed_by is None and _reading_at(record, path) is not None):
                 paths.append(path)
     return list(dict.fromkeys(paths))
 
 
-def _number_at(record: ApplicationRecord, path: str) -> Number | None:
+def _reading_at(record: ApplicationRecord, path: str) -> Reading | None:
     try:
         value = get_path(record, path)
     except PathError:
         return None
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return value if isinstance(value, int | float | dt.date) and not isinstance(value, bool) else None
 
 
-def reading_of(text: str, like: Number) -> Number | None:
-    """The number a crop's text means, written as a value of the kind it is checked against (an amount
-    in 万元, a count) and nothing else; None for text that is not such a number."""
-    kind = "int" if isinstance(like, int) else "amount"
+def reading_of(text: str, like: Reading) -> Reading | None:
+    """What a crop's text means, written as a value of the kind it is checked against (an amount in
+    万元, a count, a date) and nothing else; None for text that is not such a value."""
+    kind = "date" if isinstance(like, dt.date) else "int" if isinstance(like, int) else "amount"
     if not well_formed(text, kind):
         return None
+    if kind == "date":
+        return normalise.parse_date(text)
     return normalise.parse_int(text) if kind == "int" else normalise.parse_amount(text, "万元")
 
 
-def _digits(value: Number) -> tuple[str, str]:
+def _digits(value: Reading) -> tuple[str, str]:
+    if isinstance(value, dt.date):
+        return value.strftime("%Y%m%d"), ""
     whole, _, fraction = f"{float(value):.6f}".rstrip("0").partition(".")
     return whole.lstrip("-"), fraction
 
 
-def misread_of(value: Number, other: Number, most: int = MAX_EDITS) -> bool:
-    """`other` differs from `value` as one reading of a written number differs from another: a few
+def misread_of(value: Reading, other: Reading, most: int = MAX_EDITS) -> bool:
+    """`other` differs from `value` as one reading of a written value differs from another: a few
     digits dropped, added or changed, the decimal point in its place. Not a change of scale or a
     point moved, which is what a crop cut badly or a unit misread gives."""
-    if other == value:
+    if other == value or isinstance(other, dt.date) != isinstance(value, dt.date):
         return False
     (whole_a, frac_a), (whole_b, frac_b) = _digits(value), _digits(other)
     return Levenshtein.distance(whole_a, whole_b) + Levenshtein.distance(frac_a, frac_b) <= most
@@ -150,12 +155,12 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
     `confirmed_by`, other readings that look like a misreading of it into `alternatives`."""
     for path in paths:
         origin = record.provenance[path]
-        value = _number_at(record, path)
+        value = _reading_at(record, path)
         if value is None or origin.bbox is None:
             continue
         box = (origin.bbox[0], origin.bbox[1], origin.bbox[2], origin.bbox[3])
         confirmed: list[str] = []
-        others: list[Number] = []
+        others: list[Reading] = []
         for engine, text in reader.read(origin.page, box):
             reading = reading_of(text, value)
             if reading == value:
@@ -168,12 +173,13 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
                      value, others or "nothing else", confirmed or "no engine")
 
 
-def _with_second_readings(origin: Provenance, value: Number, confirmed: list[str],
-                          others: list[Number]) -> Provenance:
+def _with_second_readings(origin: Provenance, value: Reading, confirmed: list[str],
+                          others: list[Reading]) -> Provenance:
     update: dict[str, object] = {"confirmed_by": list(dict.fromkeys(confirmed))}
     if others:
         # A rule that settled the value earlier chose among the first readings only: open it again.
-        update["alternatives"] = [alt for alt in dict.fromkeys([*origin.alternatives, *others]) if alt != value]
+        written = [other.isoformat() if isinstance(other, dt.date) else other for other in others]
+        update["alternatives"] = [alt for alt in dict.fromkeys([*origin.alternatives, *written]) if alt != value]
         update["resolved_by"] = None
     return origin.model_copy(update=update)
 

@@ -8,6 +8,7 @@ redundancy may pick), or cannot read it the same (a doubt: a warning, never an e
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import cv2
@@ -33,8 +34,11 @@ class FakeReader:
     """What each engine reads on the crop of each path's place (by the place's page and box)."""
 
     def __init__(self, record: models.ApplicationRecord, texts: dict[str, list[tuple[str, str]]]) -> None:
-        self.by_place = {(record.provenance[path].page, tuple(record.provenance[path].bbox or ())): read
-                         for path, read in texts.items()}
+        self.by_place = {}
+        for index, (path, read) in enumerate(texts.items()):  # each path a place of its own
+            box = (10.0 * index, 700.0, 10.0 * index + 8, 712.0)
+            record.provenance[path] = record.provenance[path].model_copy(update={"bbox": box})
+            self.by_place[(record.provenance[path].page, box)] = read
         self.asked: list[tuple[int, Box]] = []
 
     def read(self, page_number: int, box: Box) -> list[tuple[str, str]]:
@@ -72,6 +76,19 @@ def test_a_misreading_looks_like_one_and_a_bad_crop_does_not() -> None:
     assert not verify.misread_of(557.13, 57138.0)  # the point moved
     assert not verify.misread_of(1325.43, 1325.43)
     assert not verify.misread_of(2571.2, 71.2 * 1000)
+
+
+def test_a_date_misread_by_a_digit_makes_its_range_check_a_doubt() -> None:
+    record = clean_application()
+    path = "appendix.trainings[0].date"
+    _set(path, dt.date(2023, 7, 1))(record)  # printed 2025-07-01, read with confidence as 2023
+    assert verify.misread_of(dt.date(2023, 7, 1), dt.date(2025, 7, 1))
+    assert not verify.misread_of(dt.date(2023, 7, 1), 2025.0701)
+    reader = FakeReader(record, {path: [("tesseract", "2025年7月1日"), ("rapidocr", "2023.7.1")]})
+    found = _finding(_checked(record, reader), "TRAINING_DATE_OUT_OF_RANGE", "1")
+    assert found is not None and found.severity == "warning" and found.doubts == [path]
+    assert record.provenance[path].alternatives == ["2025-07-01"]
+    assert record.provenance[path].confirmed_by == ["rapidocr"]
 
 
 def test_a_crop_reading_counts_only_when_it_is_written_as_a_number_of_the_kind() -> None:
@@ -117,6 +134,9 @@ def test_a_number_no_engine_can_read_again_makes_the_comparison_a_doubt() -> Non
     reader = FakeReader(record, {FINANCING: [("tesseract", "2让.20万元")],
                                  DECLARED: [("tesseract", "2571.20")],
                                  "appendix.contracts[2].amount": [("tesseract", "300.00")],
+                                 "appendix.contracts[0].date": [("rapidocr", "2024-03-05")],
+                                 "appendix.contracts[1].date": [("rapidocr", "2024.5.1")],
+                                 "appendix.contracts[2].date": [("rapidocr", "2025年1月9日")],
                                  "basic_info.service[1].contract_amount": [("tesseract", "999")]})
     checks = _checked(record, reader)
     doubted = _finding(checks, "FINANCING_TOTAL_MISMATCH")
