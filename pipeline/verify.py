@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 
 Reading = int | float | dt.date  # what a second reading can check: amounts, counts, dates
 MARGIN_PT = 3.0  # a word box may be tight on its glyphs: read a little around it
-PAD_PX = 12  # white around the crop: engines need a margin to find a line
+PAD_PX = 12  # white around the stacked crops: engines need a margin to find a line
+GAP_PX = 32  # white between two crops, so no engine joins them into one line
 TARGET_DPI = 300.0  # crops from coarser scans are enlarged to this resolution before reading
 ENGINES: tuple[str, ...] = ("tesseract", "rapidocr")
 MAX_EDITS = 2  # digits a misreading drops, adds or changes in one number
@@ -98,33 +99,62 @@ def misread_of(value: Reading, other: Reading, most: int = MAX_EDITS) -> bool:
 
 @dataclass
 class CropReader:
-    """Reads single places of a document's scanned pages with several engines (print layer, seal ink lifted)."""
+    """Reads places of a document's scanned pages with several engines (print layer, seal ink lifted).
+
+    A page's crops are stacked one under another on white and read in one call per engine, so a
+    failed comparison costs one OCR call per page and engine, not one per value.
+    """
 
     pages: dict[int, Page]
     engines: Sequence[OcrEngine]
     _images: dict[int, np.ndarray | None] = field(default_factory=dict)
 
-    def read(self, page_number: int, box: Box) -> list[tuple[str, str]]:
-        """(engine name, text) for each engine that read `box` of the page surely enough."""
-        crop = self._crop(page_number, box)
-        if crop is None:
-            return []
-        image, dpi = crop
-        out = []
-        for engine in self.engines:
-            try:
-                words = engine.read_region(image, (0, 0, image.shape[1], image.shape[0]), dpi=dpi, mode="line")
-            except (OcrError, OSError) as error:  # that engine gives no second opinion; the others still do
-                log.warning("second reading on page %d failed (%s): %s", page_number, engine.name, error)
+    def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
+        """For each (page, box): (engine name, text) for every engine that read it surely enough."""
+        out: list[list[tuple[str, str]]] = [[] for _ in places]
+        by_page: dict[int, list[int]] = {}
+        for index, (page_number, _) in enumerate(places):
+            by_page.setdefault(page_number, []).append(index)
+        for page_number, indexes in by_page.items():
+            crops = [(index, self._crop(page_number, places[index][1])) for index in indexes]
+            found = [(index, crop) for index, crop in crops if crop is not None]
+            if not found:
                 continue
-            text = "".join(word.text for word in words).strip()
-            sure = min((word.confidence for word in words), default=0.0)
-            log.debug("page %d %s: %s read %r (%.2f)", page_number, box, engine.name, text, sure)
-            if text and sure >= READ_FLOOR:
-                out.append((engine.name, text))
+            page = self.pages[page_number]
+            zoom = max(1.0, TARGET_DPI / page.dpi)
+            canvas, tops = _stacked([crop for _, crop in found], zoom)
+            for engine in self.engines:
+                for (index, _), text in zip(found, self._read(engine, canvas, tops, page.dpi * zoom, page_number),
+                                            strict=True):
+                    if text is not None:
+                        out[index].append((engine.name, text))
         return out
 
-    def _crop(self, page_number: int, box: Box) -> tuple[np.ndarray, float] | None:
+    def _read(self, engine: OcrEngine, canvas: np.ndarray, tops: list[tuple[int, int]], dpi: float,
+              page_number: int) -> list[str | None]:
+        """The text of each band of `canvas` that `engine` read surely enough (None for the others)."""
+        try:
+            words = engine.read_region(canvas, (0, 0, canvas.shape[1], canvas.shape[0]), dpi=dpi, mode="block")
+        except (OcrError, OSError) as error:  # that engine gives no second opinion; the others still do
+            log.warning("second readings on page %d failed (%s): %s", page_number, engine.name, error)
+            return [None] * len(tops)
+        bands: list[list[tuple[float, str, float]]] = [[] for _ in tops]
+        scale = dpi / 72.0
+        for word in words:
+            centre = (word.bbox[1] + word.bbox[3]) / 2 * scale
+            band = next((k for k, (top, bottom) in enumerate(tops) if top - PAD_PX <= centre < bottom + PAD_PX), None)
+            if band is not None:
+                bands[band].append((word.bbox[0], word.text, word.confidence))
+        texts: list[str | None] = []
+        for band_words in bands:
+            text = "".join(text for _, text, _ in sorted(band_words)).strip()
+            sure = min((confidence for _, _, confidence in band_words), default=0.0)
+            log.debug("page %d: %s read %r (%.2f)", page_number, engine.name, text, sure)
+            texts.append(text if text and sure >= READ_FLOOR else None)
+        return texts
+
+    def _crop(self, page_number: int, box: Box) -> np.ndarray | None:
+        """The inked part of `box` on the page's print layer (rules along its edges trimmed); None when blank."""
         page = self.pages.get(page_number)
         if page is None or not page.dpi:
             return None
@@ -140,28 +170,34 @@ class CropReader:
         if x1 - x0 < 4 or y1 - y0 < 4:
             return None
         inked = ink_box(image, (x0, y0, x1, y1))
-        if inked is None:
-            return None
-        region = image[inked[1]:inked[3], inked[0]:inked[2]]
-        canvas = cv2.copyMakeBorder(region, PAD_PX, PAD_PX, PAD_PX, PAD_PX, cv2.BORDER_CONSTANT, value=255)
-        zoom = max(1.0, TARGET_DPI / page.dpi)
-        if zoom > 1.0:
-            canvas = cv2.resize(canvas, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
-        return canvas, page.dpi * zoom
+        return None if inked is None else image[inked[1]:inked[3], inked[0]:inked[2]]
+
+
+def _stacked(crops: Sequence[np.ndarray], zoom: float) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The crops enlarged by `zoom`, one under another on white with GAP_PX between; each one's rows."""
+    scaled = [cv2.resize(crop, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC) if zoom > 1.0 else crop
+              for crop in crops]
+    width = max(crop.shape[1] for crop in scaled) + 2 * PAD_PX
+    height = sum(crop.shape[0] + GAP_PX for crop in scaled) - GAP_PX + 2 * PAD_PX
+    canvas = np.full((height, width), 255, np.uint8)
+    tops, top = [], PAD_PX
+    for crop in scaled:
+        canvas[top:top + crop.shape[0], PAD_PX:PAD_PX + crop.shape[1]] = crop
+        tops.append((top, top + crop.shape[0]))
+        top += crop.shape[0] + GAP_PX
+    return canvas, tops
 
 
 def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceReader) -> None:
     """Each path's place read by the reader's engines: the engines that read the same value go into
     `confirmed_by`, other readings that look like a misreading of it into `alternatives`."""
-    for path in paths:
-        origin = record.provenance[path]
-        value = _reading_at(record, path)
-        if value is None or origin.bbox is None:
-            continue
-        box = (origin.bbox[0], origin.bbox[1], origin.bbox[2], origin.bbox[3])
+    wanted = [(path, value, origin) for path in paths
+              if (value := _reading_at(record, path)) is not None and (origin := record.provenance[path]).bbox]
+    places = [(origin.page, _box(origin.bbox)) for _, _, origin in wanted]
+    for (path, value, origin), readings in zip(wanted, reader.read_all(places), strict=True):
         confirmed: list[str] = []
         others: list[Reading] = []
-        for engine, text in reader.read(origin.page, box):
+        for engine, text in readings:
             reading = reading_of(text, value)
             if reading == value:
                 confirmed.append(engine)
@@ -171,6 +207,11 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
         if others or not confirmed:
             log.info("%s: %s read %s on the page; on its crop %s, confirmed by %s", record.source.file, path,
                      value, others or "nothing else", confirmed or "no engine")
+
+
+def _box(bbox: Sequence[float] | None) -> Box:
+    assert bbox is not None
+    return (bbox[0], bbox[1], bbox[2], bbox[3])
 
 
 def _with_second_readings(origin: Provenance, value: Reading, confirmed: list[str],
@@ -198,8 +239,8 @@ def engines_for(settings: Settings) -> list[OcrEngine]:
 
 
 class PlaceReader(Protocol):
-    def read(self, page_number: int, box: Box) -> list[tuple[str, str]]:
-        """(engine name, text) for each engine that read `box` of the page surely enough."""
+    def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
+        """For each (page, box): (engine name, text) for every engine that read it surely enough."""
 
 
 def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader:

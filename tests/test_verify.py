@@ -9,6 +9,7 @@ redundancy may pick), or cannot read it the same (a doubt: a warning, never an e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -34,16 +35,16 @@ class FakeReader:
     """What each engine reads on the crop of each path's place (by the place's page and box)."""
 
     def __init__(self, record: models.ApplicationRecord, texts: dict[str, list[tuple[str, str]]]) -> None:
-        self.by_place = {}
+        self.by_place: dict[tuple[int, Box], list[tuple[str, str]]] = {}
         for index, (path, read) in enumerate(texts.items()):  # each path a place of its own
-            box = (10.0 * index, 700.0, 10.0 * index + 8, 712.0)
+            box: Box = (10.0 * index, 700.0, 10.0 * index + 8, 712.0)
             record.provenance[path] = record.provenance[path].model_copy(update={"bbox": box})
             self.by_place[(record.provenance[path].page, box)] = read
         self.asked: list[tuple[int, Box]] = []
 
-    def read(self, page_number: int, box: Box) -> list[tuple[str, str]]:
-        self.asked.append((page_number, box))
-        return self.by_place.get((page_number, tuple(box)), [])
+    def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
+        self.asked.extend(places)
+        return [self.by_place.get((page_number, box), []) for page_number, box in places]
 
 
 def _checked(record: models.ApplicationRecord, reader: FakeReader | None = None) -> list[models.Check]:
@@ -179,7 +180,8 @@ def test_the_engines_read_a_cell_crop_again(tmp_path: Path) -> None:
     box = (400.0, 200.0, 520.0, 225.0)
     page = _page_with("2,571.20", box, tmp_path, dpi=300.0)
     reader = verify.CropReader({16: page}, verify.engines_for(Settings(cache_dir=None)))
-    read = reader.read(16, box)
+    read, blank, again = reader.read_all([(16, box), (16, (100.0, 600.0, 200.0, 620.0)), (16, box)])
     assert {engine for engine, _ in read} == {"tesseract", "rapidocr"}
     assert all(verify.reading_of(text, 251.2) == 2571.2 for _, text in read)
-    assert reader.read(16, (100.0, 600.0, 200.0, 620.0)) == []  # a blank place: nothing to read
+    assert blank == []  # a blank place: nothing to read
+    assert again == read  # two crops stacked in one call each read on their own
