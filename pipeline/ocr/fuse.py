@@ -238,6 +238,9 @@ def model_folder(cache_dir: Path | None) -> Path:
 
 def fused_model(source: Path, cache_dir: Path | None) -> Path:
     """The fused copy of `source` (made on first use), or `source` itself when that fails."""
+    import onnx
+    from google.protobuf.message import DecodeError
+
     try:
         folder = model_folder(cache_dir)
         folder.mkdir(parents=True, exist_ok=True)
@@ -254,6 +257,6 @@ def fused_model(source: Path, cache_dir: Path | None) -> Path:
                     temp.unlink(missing_ok=True)
                 log.info("fused %s: %s", source.name, counts)
         return target
-    except Exception as error:  # any failure: the float model, unchanged
+    except (OSError, ValueError, DecodeError, onnx.checker.ValidationError) as error:  # the float model, unchanged
         log.warning("using the unfused model %s (%s)", source.name, error)
         return source
