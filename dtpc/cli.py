@@ -158,7 +158,7 @@ class ProducerOption(StrEnum):
 def _find_sample_producers() -> None:
     """Make `samples` importable: it is not installed (the wheel holds dtpc, models and pipeline),
     so it is found beside this package in a checkout (an editable install), or the command stops."""
-    if importlib.util.find_spec("samples.generate") is not None:
+    if importlib.util.find_spec("samples") is not None and importlib.util.find_spec("samples.generate") is not None:
         return
     checkout = Path(__file__).resolve().parents[1]
     if not (checkout / "samples" / "generate.py").is_file():
