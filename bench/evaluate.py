@@ -35,7 +35,7 @@ from bench.corpus import (
 )
 from pipeline.config import Settings
 from pipeline.ingest import load_pixels
-from pipeline.ocr import TesseractEngine
+from pipeline.ocr import get_engine
 from pipeline.ocr.orient import detect_orientation, shrink
 from pipeline.pages import PageJob, process_page, read_document
 from pipeline.preprocess import flatten, to_grey
@@ -51,7 +51,7 @@ def orientation(limit: int | None, corpus: Path) -> None:
         pages = turned + [upright[int(i * step)] for i in range(max(0, limit - len(turned)))]
     right = {"own": 0, "osd": 0}
     seconds: dict[str, list[float]] = {"own": [], "osd": []}
-    tesseract = TesseractEngine(timeout_s=30.0)
+    tesseract = get_engine(Settings(cache_dir=None), "tesseract")
     for page in pages:
         grey = to_grey(load_pixels(page_source(page, 200)))
         started = time.perf_counter()
