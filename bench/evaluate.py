@@ -36,7 +36,7 @@ from bench.corpus import (
 from pipeline.config import Settings
 from pipeline.ingest import load_pixels
 from pipeline.ocr import get_engine
-from pipeline.ocr.orient import detect_orientation, shrink
+from pipeline.ocr.orient import Orientation, detect_orientation, shrink
 from pipeline.pages import PageJob, process_page, read_document
 from pipeline.preprocess import flatten, to_grey
 
@@ -58,7 +58,7 @@ def orientation(limit: int | None, corpus: Path) -> None:
         own = detect_orientation(flatten(shrink(grey, 1400)[0]))
         seconds["own"].append(time.perf_counter() - started)
         started = time.perf_counter()
-        osd = tesseract.orientation(grey)
+        osd = tesseract.orientation(grey) or Orientation(0, 0.0)
         seconds["osd"].append(time.perf_counter() - started)
         right["own"] += own.rotation == page.rotation
         right["osd"] += osd.rotation == page.rotation
