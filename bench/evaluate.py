@@ -35,7 +35,8 @@ from bench.corpus import (
 )
 from pipeline.config import Settings
 from pipeline.ingest import load_pixels
-from pipeline.ocr.orient import detect_orientation, osd_orientation, shrink
+from pipeline.ocr import get_engine
+from pipeline.ocr.orient import Orientation, detect_orientation, shrink
 from pipeline.pages import PageJob, process_page, read_document
 from pipeline.preprocess import flatten, to_grey
 
@@ -50,13 +51,14 @@ def orientation(limit: int | None, corpus: Path) -> None:
         pages = turned + [upright[int(i * step)] for i in range(max(0, limit - len(turned)))]
     right = {"own": 0, "osd": 0}
     seconds: dict[str, list[float]] = {"own": [], "osd": []}
+    tesseract = get_engine(Settings(cache_dir=None), "tesseract")
     for page in pages:
         grey = to_grey(load_pixels(page_source(page, 200)))
         started = time.perf_counter()
         own = detect_orientation(flatten(shrink(grey, 1400)[0]))
         seconds["own"].append(time.perf_counter() - started)
         started = time.perf_counter()
-        osd = osd_orientation(grey)
+        osd = tesseract.orientation(grey) or Orientation(0, 0.0)
         seconds["osd"].append(time.perf_counter() - started)
         right["own"] += own.rotation == page.rotation
         right["osd"] += osd.rotation == page.rotation

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -37,8 +36,10 @@ from bench.corpus import CORPUS, TruthPage, median, page_source, truth_pages
 from pipeline.config import DetName, RecName, Settings
 from pipeline.ingest import PageSource, load_pixels, sniff
 from pipeline.pages import PageJob, PagePool, PageResult, process_page, read_document
+from pipeline.programs import run_program
 
 WORKERS = 2
+BARE_TIMEOUT_S = 600.0  # one bare Tesseract pass over one page image
 
 
 def _failed(job: PageJob, reason: str) -> PageResult:
@@ -98,10 +99,8 @@ def scanned_bench_pages(corpus: Path, count: int) -> list[TruthPage]:
 
 def baseline(images: list[Path]) -> float:
     """Seconds for bare Tesseract over all images, two processes at a time."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-
     def one(image: Path) -> None:
-        subprocess.run(["tesseract", str(image), "-", "-l", "chi_sim"], capture_output=True, env=env, check=False)
+        run_program(["tesseract", image, "-", "-l", "chi_sim"], timeout_s=BARE_TIMEOUT_S, check=False)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(WORKERS) as pool:

@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,9 +38,11 @@ from pathlib import Path
 from bench.batch import PeakMemory
 from bench.corpus import CORPUS, TruthPage, median, truth_pages
 from bench.pages import baseline, write_native_image
+from pipeline.programs import run_program
 from pipeline.timing import PAGE_STAGES, StageTimes
 
 KINDS = ("scanned", "mixed", "text")
+BATCH_TIMEOUT_S = 4 * 3600.0  # one whole `dtpc batch` run
 
 
 def package_kind(pages: list[TruthPage]) -> str:
@@ -75,16 +76,16 @@ class DtpcRun:
 def dtpc_batch(folder: Path, work: Path, code: Path | None = None) -> DtpcRun:
     """`dtpc batch` over `folder` in a fresh process tree with an empty OCR cache (the dtpc in `code` if given)."""
     out, cache = work / "out", work / "cache"
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "DTPC_CACHE": str(cache)}
+    env = {"DTPC_CACHE": str(cache)}
     if code is not None:  # `python -m` puts the working folder first on the path: run from there
         env["PYTHONPATH"] = str(code)
     command = [sys.executable, "-m", "dtpc.cli", "batch", str(folder), "-o", str(out), "--no-progress"]
     with PeakMemory(every_s=0.2) as memory:
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=code)
+        done = run_program(command, timeout_s=BATCH_TIMEOUT_S, env=env, cwd=code, check=False)
         seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
-        raise RuntimeError(f"dtpc batch failed ({done.returncode}): {done.stderr[-2000:]}")
+        raise RuntimeError(f"dtpc batch failed ({done.returncode}): {done.stderr.decode('utf-8', 'replace')[-2000:]}")
     summary = json.loads((out / "batch.json").read_text(encoding="utf-8"))
     stages = StageTimes.from_json(json.dumps(summary["timings"].get("stages", {})))
     return DtpcRun(seconds, stages, memory.process_mb, int(summary["failed"]))

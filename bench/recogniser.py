@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -35,10 +34,11 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from bench.corpus import CORPUS, TruthPage, comparable
-from bench.pages import scanned_bench_pages, used_dpi, write_native_image
+from bench.pages import BARE_TIMEOUT_S, scanned_bench_pages, used_dpi, write_native_image
 from pipeline.config import Settings
 from pipeline.ocr import rapid
 from pipeline.pages import PageJob, process_page
+from pipeline.programs import run_program
 
 # (recogniser, input height, horizontal scale); crops come from the page stage with PP-OCRv4's detector
 VARIANTS = (
@@ -76,10 +76,9 @@ def collect_crops(pages: list[TruthPage], images: list[tuple[Path, float]], work
 
 def bare_tesseract_cpu(images: list[Path]) -> float:
     """CPU seconds of bare Tesseract over the images, one process at a time."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     for image in images:
-        subprocess.run(["tesseract", str(image), "-", "-l", "chi_sim"], capture_output=True, env=env, check=False)
+        run_program(["tesseract", image, "-", "-l", "chi_sim"], timeout_s=BARE_TIMEOUT_S, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -153,6 +155,19 @@ class ProducerOption(StrEnum):
     mix = "mix"
 
 
+def _find_sample_producers() -> None:
+    """Make `samples` importable: it is not installed (the wheel holds dtpc, models and pipeline),
+    so it is found beside this package in a checkout (an editable install), or the command stops."""
+    if importlib.util.find_spec("samples") is not None and importlib.util.find_spec("samples.generate") is not None:
+        return
+    checkout = Path(__file__).resolve().parents[1]
+    if not (checkout / "samples" / "generate.py").is_file():
+        typer.echo("dtpc samples runs from a checkout of the dtpc repository: the sample producers are not "
+                   "installed with the package", err=True)
+        raise typer.Exit(2)
+    sys.path.insert(0, str(checkout))
+
+
 @app.command()
 def samples(out: OutDir = Path("samples/corpus"), count: Annotated[int, typer.Option()] = 12,
             seed: Annotated[int, typer.Option()] = 2026,
@@ -160,7 +175,8 @@ def samples(out: OutDir = Path("samples/corpus"), count: Annotated[int, typer.Op
                 help="layout: the reportlab producer (committed corpus); word: Word template → LibreOffice → "
                      "print/scan/photo (needs soffice); mix: both, as the dev corpus")] = ProducerOption.layout,
             mix: Annotated[str, typer.Option(help="with --producer mix: dev or holdout")] = "dev") -> None:
-    """Generate sample packages with ground truth."""
+    """Generate sample packages with ground truth (from a checkout of the repository)."""
+    _find_sample_producers()
     if producer is ProducerOption.layout:
         from samples.generate import generate_corpus
 

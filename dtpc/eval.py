@@ -39,6 +39,7 @@ from models import (
     parse_record,
     parse_truth,
 )
+from models.codes import canonical_industry
 from models.record import ApplicationTruth, RecommendationTruth
 
 FLOAT_TOLERANCE = 0.01
@@ -357,7 +358,7 @@ def _application_leaves(truth: ApplicationRecord, pred: ApplicationRecord | None
 def _recommendation_leaves(truth: RecommendationRecord, pred: RecommendationRecord | None) -> list[Leaf]:
     t, p = truth.recommendation, pred.recommendation if pred else None
     leaves = _model_leaves("recommendation", t, p, skip=("recommended", "letter_names"))
-    return leaves + _list_leaves("recommendation.recommended", ("rank", "name"), t.recommended,
+    return leaves + _list_leaves("recommendation.recommended", ("rank", "name", "industries", "policies"), t.recommended,
                                  p.recommended if p else None)
 
 
@@ -493,9 +494,28 @@ def _page_roles(truth: Source, pred: Source | None) -> Rate:
     return rate
 
 
+def _named(names: list[str]) -> list[str]:
+    return [canonical_industry(name) for name in names]
+
+
+def industries_named(pred: Prediction) -> Prediction:
+    """`pred` with every industry by the contract's name (`canonical_industry`): the prediction only.
+    Truth keeps its literal text, so a wrong alias in the table shows as an error instead of being
+    made on both sides."""
+    if isinstance(pred, ApplicationRecord):
+        lead = pred.basic_info.lead_unit.model_copy(update={"main_industries": _named(pred.basic_info.lead_unit.main_industries)})
+        providers = [row.model_copy(update={"industries": _named(row.industries)}) for row in pred.appendix.providers]
+        return pred.model_copy(update={
+            "basic_info": pred.basic_info.model_copy(update={"lead_unit": lead}),
+            "appendix": pred.appendix.model_copy(update={"providers": providers})})
+    recommended = [row.model_copy(update={"industries": _named(row.industries)})
+                   for row in pred.recommendation.recommended]
+    return pred.model_copy(update={"recommendation": pred.recommendation.model_copy(update={"recommended": recommended})})
+
+
 def score_document(doc_id: str, truth: Truth, pred: Prediction | None) -> DocResult:
     """All scores of one document; `pred` None (or of another doc_type) scores as all wrong."""
-    pred = pred if pred is not None and pred.doc_type == truth.doc_type else None
+    pred = industries_named(pred) if pred is not None and pred.doc_type == truth.doc_type else None
     errors: list[FieldError] | None = [] if pred is not None else None
     kind = truth.generator.get("kind")
     result = DocResult(

@@ -7,14 +7,10 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from models.codes import canonical_industry, normalise_credit_code
+from models.codes import normalise_credit_code
 from models.common import Check, Provenance, Record, Seal, Source
 
 YEARS = (2024, 2025)
-
-
-def _canonical_industries(names: list[str]) -> list[str]:
-    return [canonical_industry(name) for name in names]
 
 
 class Cover(Record):
@@ -42,11 +38,6 @@ class LeadUnit(Record):
         # Stored as read (normalised); validity is a check, not a parse error,
         # so a wrong code still reaches the reviewer.
         return None if value is None else normalise_credit_code(value) or None
-
-    @field_validator("main_industries")
-    @classmethod
-    def _canonical(cls, value: list[str]) -> list[str]:
-        return _canonical_industries(value)
 
 
 class Member(Record):
@@ -179,10 +170,6 @@ class ProviderRow(Record):
     industries: list[str] = Field(default_factory=list)
     capability: str | None = None
 
-    @field_validator("industries")
-    @classmethod
-    def _canonical(cls, value: list[str]) -> list[str]:
-        return _canonical_industries(value)
 
 
 class FinancingRow(Record):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from models.codes import canonical_industry
 from models.common import Check, Provenance, Record, Seal, Source
 
 
@@ -16,11 +15,6 @@ class Recommended(Record):
     name: str | None = None
     industries: list[str] = Field(default_factory=list)
     policies: str | None = None
-
-    @field_validator("industries")
-    @classmethod
-    def _canonical(cls, value: list[str]) -> list[str]:
-        return [canonical_industry(name) for name in value]
 
 
 class Recommendation(Record):

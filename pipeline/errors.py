@@ -6,7 +6,11 @@ database and users can tell an encrypted file from a corrupt one without reading
 
 from __future__ import annotations
 
+from typing import Literal
+
 from models.common import InputReason
+
+ProgramFailure = Literal["missing", "timeout", "failed"]
 
 
 class DtpcError(Exception):
@@ -19,3 +23,12 @@ class InputError(DtpcError):
     def __init__(self, reason: InputReason, message: str) -> None:
         super().__init__(message)
         self.reason: InputReason = reason
+
+
+class ProgramError(DtpcError):
+    """An external program (Tesseract, LibreOffice) could not do its job: `reason` says how."""
+
+    def __init__(self, reason: ProgramFailure, program: str, message: str) -> None:
+        super().__init__(f"{program} ({reason}): {message}")
+        self.reason: ProgramFailure = reason
+        self.program = program

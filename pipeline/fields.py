@@ -33,6 +33,7 @@ from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
 from pipeline.ink import is_blank
+from pipeline.ocr import OcrEngine
 from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
 from pipeline.tables.appendix import Layout, iter_rows, ocr_engine, second_reader
@@ -522,7 +523,7 @@ def _cover_lines(lines: Sequence[Sequence[Word]]) -> dict[str, CoverLine]:
     return found
 
 
-def _reread_lines(page: Page, lines: list[list[Word]], engine: object | None, settings: Settings) -> list[list[Word]]:
+def _reread_lines(page: Page, lines: list[list[Word]], engine: OcrEngine | None, settings: Settings) -> list[list[Word]]:
     """Weakly read lines of a scanned cover read again on their own crops (a seal over a line trips page OCR)."""
     reader = cell_reader(page, engine)
     if reader is None:
@@ -648,7 +649,7 @@ def _letter_date(page: Page) -> tuple[object, Provenance] | None:
     return None
 
 
-def _recommended_rows(pages: Sequence[Page], engine: object | None, sink: Sink, settings: Settings) -> list[Recommended]:
+def _recommended_rows(pages: Sequence[Page], engine: OcrEngine | None, sink: Sink, settings: Settings) -> list[Recommended]:
     rows: list[Recommended] = []
     layout: Layout | None = None
     for page in pages:

@@ -18,10 +18,8 @@ import atexit
 import contextlib
 import logging
 import multiprocessing
-import os
 import resource
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -43,7 +41,6 @@ from pipeline.layout import assign_roles
 from pipeline.logs import configure, working_on
 from pipeline.ocr import OcrEngine, OcrError, get_engine
 from pipeline.ocr.cache import CachedEngine
-from pipeline.ocr.orient import osd_orientation
 from pipeline.ocr.reread import reread
 from pipeline.preprocess import Cleaned, clean_page, deskew, estimate_skew
 from pipeline.timing import StageTimes
@@ -89,23 +86,12 @@ class PageResult:
 
 # --- worker side ---------------------------------------------------------------------
 
-_ENGINES: dict[tuple[str, str], OcrEngine] = {}
-
-
-def _engine_for(settings: Settings, name: str | None = None) -> OcrEngine:
-    """One engine per worker process, name and settings, so models load once per process."""
-    key = (name or settings.engine, settings.model_dump_json())
-    if key not in _ENGINES:
-        _ENGINES[key] = get_engine(settings, name)
-    return _ENGINES[key]
-
-
 def _second_engine(settings: Settings, first: OcrEngine) -> OcrEngine | None:
     """The engine that re-reads uncertain words, unless off or the same as the page engine."""
     name = settings.reread_engine
     if name == "none" or settings.reread_below <= 0 or name == first.name:
         return None
-    return _engine_for(settings, name)
+    return get_engine(settings, name)
 
 
 def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
@@ -122,14 +108,15 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
                 pixels, result.flattening = flattened.image, flattened.record
             forced = None
             if job.settings.orientation == "osd" and job.straighten:
-                forced = osd_orientation(pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY))
+                grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+                forced = get_engine(job.settings, "tesseract", cached=False).orientation(grey)
             cleaned = clean_page(pixels, job.source.dpi, forced, straighten=job.straighten)
             del pixels
             _store_images(job, cleaned, result)
             result.lines = [_to_points(line, job.source.dpi) for line in cleaned.rules_px]
         if not cleaned.is_blank:
             ocr_started = time.perf_counter()
-            chosen = engine or _engine_for(job.settings)
+            chosen = engine or get_engine(job.settings)
             before = _calls(chosen)
             skew = 0.0 if job.straighten else estimate_skew(cleaned.print_layer)
             if abs(skew) >= MIXED_MIN_SKEW:
@@ -148,7 +135,7 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
         result.error = f"page unreadable: {type(error).__name__}: {error}"
     except Exception as error:  # a worker must hand back a result for any page, whatever broke
         result.error = f"page failed: {type(error).__name__}: {error}"
-        traceback.print_exc()
+        log.exception("page failed")
     result.seconds = round(time.perf_counter() - started, 3)
     result.peak_rss_mb = _peak_rss_mb()
     return result
@@ -321,7 +308,6 @@ def _covered(word: Word, others: list[Word]) -> bool:
 
 def _serve(conn: Connection, work: Callable[[PageJob], PageResult]) -> None:
     """Worker loop: one job in, one result out, until told to stop (None) or the pipe closes."""
-    os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)  # one core per worker: OpenCV's own thread pool would fight the other workers
     while True:
         try:

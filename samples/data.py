@@ -66,6 +66,14 @@ INDUSTRY_WRITTEN: dict[str, tuple[str, ...]] = {
     "轻工": ("轻工", "轻工行业"), "纺织": ("纺织", "纺织服装"), "食品": ("食品", "食品行业"),
     "医药": ("医药", "生物医药"), "电子信息制造": ("电子信息制造", "电子信息"),
 }
+
+
+def industry_meant(written: str) -> str:
+    """The canonical industry a printed variant stands for, by this generator's own table (never the
+    pipeline's aliases, so the truth does not share their mistakes); a name outside the list as written."""
+    return next((name for name, variants in INDUSTRY_WRITTEN.items() if written in variants), written)
+
+
 UNKNOWN_INDUSTRIES = ("新能源", "家居制造", "模具", "集成电路设计", "新材料", "工业软件")
 
 # Industry -> words for client enterprises and products in that industry.

@@ -22,6 +22,7 @@ from models import (
 )
 from samples import content as c
 from samples.charcount import count_chars
+from samples.data import industry_meant
 from samples.layout import Page
 
 TABLES = {"products": "appendix2_table1", "contracts": "appendix2_table2", "trainings": "appendix2_table3",
@@ -42,6 +43,10 @@ class PlacedPage:
     @property
     def role(self) -> str:
         return "blank" if self.page is None else self.page.role
+
+
+def _meant(written: list[str]) -> list[str]:
+    return [industry_meant(name) for name in written]
 
 
 def _source(name: str, data: bytes, placed: list[PlacedPage]) -> Source:
@@ -84,6 +89,7 @@ def application_truth(app: c.Application, name: str, data: bytes, placed: list[P
     plan = Plan(sections=sections, content_areas=app.content_areas if has_content else [],
                 goal_years=app.goal_years if has_goals else [], goal_kinds=app.goal_kinds if has_goals else [])
     tables: dict[str, Any] = {key: getattr(app, key) if role in roles else [] for key, role in TABLES.items()}
+    tables["providers"] = [row.model_copy(update={"industries": _meant(row.industries)}) for row in tables["providers"]]
     slots = {slot: False for slot in ("cover_applicant", "cover_recommender", "commitment", *TABLES.values())}
     for p in placed:
         for _, _, _, slot in p.seals:
@@ -91,7 +97,8 @@ def application_truth(app: c.Application, name: str, data: bytes, placed: list[P
                 slots[slot] = True
     signed = any(m.kind == "signature" for p in placed if p.page is not None and p.role == "commitment"
                  for m in p.page.marks)
-    basic = BasicInfo(lead_unit=app.lead.model_copy(update={"main_industries": list(app.industries_written)}),
+    # Industries as the generator meant them (its own table), the names the output contract asks for.
+    basic = BasicInfo(lead_unit=app.lead.model_copy(update={"main_industries": _meant(app.industries_written)}),
                       members=app.members, head=app.head, finance=app.finance, service=app.service,
                       resources=app.resources)
     record = ApplicationTruth(
@@ -106,7 +113,7 @@ def recommendation_truth(rec: c.Recommendation, name: str, data: bytes, placed: 
                          generator: dict[str, Any]) -> RecommendationTruth:
     roles = {p.role for p in placed}
     has_table = "recommendation_table" in roles or rec.single_page
-    recommended = [Recommended(rank=i + 1, name=e.name, industries=e.industries_written, policies=e.policies)
+    recommended = [Recommended(rank=i + 1, name=e.name, industries=_meant(e.industries_written), policies=e.policies)
                    for i, e in enumerate(rec.entries)] if has_table else []
     slots = {"recommendation_letter": False, "recommendation_table": False}
     for p in placed:

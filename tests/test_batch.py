@@ -1,7 +1,7 @@
 """The batch survives anything: killed, hanging and memory-hungry files, interruption, hostile names.
 
 Inputs are tiny (a one-page text PDF, a file that is not a PDF) so each test takes seconds.
-Misbehaving files use the test-only hook `DTPC_TEST_CHILD` (pipeline/batch/isolate.py).
+Misbehaving files get a reader injected through `BatchOptions.reader` (tests/faults.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from pipeline.atomic import TEMP_SUFFIX, remove_temps_below
 from pipeline.batch import (
     PIPELINE_VERSION,
     SUMMARY_NAME,
-    TEST_HOOK_ENV,
     BatchOptions,
     BatchResult,
     atomic_write_text,
@@ -36,6 +35,7 @@ from pipeline.batch import (
     safe_part,
 )
 from pipeline.config import Settings
+from tests import faults
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = BatchOptions(progress=False)
@@ -196,14 +196,14 @@ def test_the_same_file_in_two_folders_does_not_collide(tmp_path: Path) -> None:
     assert len({row.record.source.sha256 for row in result.rows if row.record}) == 1
 
 
-def test_a_worker_killed_mid_file_costs_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_killed_mid_file_costs_that_file_only(tmp_path: Path) -> None:
     inputs, out = tmp_path / "in", tmp_path / "out"
     text_pdf(inputs / "victim.pdf")
     text_pdf(inputs / "fine.pdf")
     pidfile = tmp_path / "victim.pid"
-    monkeypatch.setenv(TEST_HOOK_ENV, json.dumps({"victim.pdf": f"pidfile:{pidfile}"}))
+    options = BatchOptions(progress=False, reader=faults.reader({"victim.pdf": f"pidfile:{pidfile}"}))
     results: list[BatchResult] = []
-    thread = threading.Thread(target=lambda: results.append(run_batch(inputs, out, settings(), QUIET)))
+    thread = threading.Thread(target=lambda: results.append(run_batch(inputs, out, settings(), options)))
     thread.start()
     os.kill(int(wait_for(pidfile)), signal.SIGKILL)
     thread.join(120)
@@ -215,24 +215,23 @@ def test_a_worker_killed_mid_file_costs_that_file_only(tmp_path: Path, monkeypat
     assert leftovers(out) == []
 
 
-def test_a_file_that_hangs_is_given_up_and_the_batch_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_hangs_is_given_up_and_the_batch_goes_on(tmp_path: Path) -> None:
     inputs, out = tmp_path / "in", tmp_path / "out"
     text_pdf(inputs / "hang.pdf")
     text_pdf(inputs / "fine.pdf")
-    monkeypatch.setenv(TEST_HOOK_ENV, json.dumps({"hang.pdf": "hang"}))
-    result = run_batch(inputs, out, settings(file_timeout_s=4.0), QUIET)
+    options = BatchOptions(progress=False, reader=faults.reader({"hang.pdf": "hang"}))
+    result = run_batch(inputs, out, settings(file_timeout_s=4.0), options)
     assert reason(result, "hang.pdf").startswith("timeout: ")
     assert [row.status for row in result.rows] == ["done", "failed"]  # sorted: fine.pdf, hang.pdf
     assert result.exit_code == 1
 
 
-def test_a_crash_and_a_memory_hog_are_failures_not_batch_failures(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_and_a_memory_hog_are_failures_not_batch_failures(tmp_path: Path) -> None:
     inputs, out = tmp_path / "in", tmp_path / "out"
     for name in ("crash.pdf", "fat.pdf", "fine.pdf"):
         text_pdf(inputs / name)
-    monkeypatch.setenv(TEST_HOOK_ENV, json.dumps({"crash.pdf": "crash", "fat.pdf": "hog:1200"}))
-    result = run_batch(inputs, out, settings(max_worker_memory_mb=900, file_workers=1), QUIET)
+    options = BatchOptions(progress=False, reader=faults.reader({"crash.pdf": "crash", "fat.pdf": "hog:1200"}))
+    result = run_batch(inputs, out, settings(max_worker_memory_mb=900, file_workers=1), options)
     assert reason(result, "crash.pdf").startswith("crashed: ") and "退出码 3" in reason(result, "crash.pdf")
     assert reason(result, "fat.pdf").startswith("memory: ")
     assert {row.job.name: row.status for row in result.rows}["fine.pdf"] == "done"
@@ -266,10 +265,9 @@ def test_an_interrupted_batch_stops_cleanly_and_a_rerun_does_the_rest(tmp_path: 
     for name in ("a.pdf", "b.pdf", "c.pdf"):
         text_pdf(inputs / name)
     pidfile = tmp_path / "b.pid"
-    env = {**os.environ, TEST_HOOK_ENV: json.dumps({"b.pdf": f"pidfile:{pidfile}"})}
-    command = [sys.executable, "-m", "dtpc.cli", "batch", str(inputs), "-o", str(out), "--files", "1",
+    command = [sys.executable, "-m", "tests.faults", json.dumps({"b.pdf": f"pidfile:{pidfile}"}), "batch", str(inputs), "-o", str(out), "--files", "1",
                "--workers", "1", "--db", "none", "--no-progress"]
-    batch = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    batch = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     child = int(wait_for(pidfile))  # a.pdf is done, b.pdf is running
     batch.send_signal(signal.SIGINT)
     output, _ = batch.communicate(timeout=60)

@@ -88,8 +88,9 @@ def recommendation_truth(doc_id: str = "zj-rec") -> RecommendationTruth:
                    "pages": [{"page": 1, "kind": "text", "role": "recommendation_letter"},
                              {"page": 2, "kind": "text", "role": "recommendation_table"}]},
         "recommendation": {"province": "浙江省", "date": "2026-06-28",
-                           "recommended": [{"rank": 1, "name": "杭州智造服务有限公司"},
-                                           {"rank": 2, "name": "宁波工联有限公司"}]},
+                           "recommended": [{"rank": 1, "name": "杭州智造服务有限公司", "industries": ["机械"],
+                                            "policies": "市级配套资金500万元"},
+                                           {"rank": 2, "name": "宁波工联有限公司", "industries": ["汽车"]}]},
         "seal_slots": {"recommendation_letter": True, "recommendation_table": True},
         "generator": {"kind": "digital"},
     })
@@ -257,6 +258,25 @@ def test_recommendation_rank_and_seals(tmp_path: Path) -> None:
     assert s.seal_slots["recommendation_table"].value == 0.0 and s.seals.value == 0.5
     assert s.fields.value is None  # no application: fields are n/a
     assert "overall fields=n/a tables_f1=n/a seals=0.500" in format_report(report)
+
+
+def test_the_recommendation_table_s_industries_and_policies_are_scored(tmp_path: Path) -> None:
+    truth = recommendation_truth()
+    pred = perfect_prediction(truth)
+    pred["recommendation"]["recommended"][0]["policies"] = "市级配套资金50万元"
+    pred["recommendation"]["recommended"][1]["industries"] = ["汽车零部件"]  # an alias: named before comparing
+    fields = run(tmp_path, (truth, pred)).summary.recommendation_fields
+    assert fields["recommendation.recommended[].policies"].value == 0.5
+    assert fields["recommendation.recommended[].industries"].value == 1.0
+
+
+def test_only_the_prediction_is_named_so_a_truth_alias_shows(tmp_path: Path) -> None:
+    truth = recommendation_truth()
+    pred = perfect_prediction(truth)
+    literal = truth.model_copy(deep=True)
+    literal.recommendation.recommended[1].industries = ["汽车零部件"]  # truth as printed: not the contract's name
+    fields = run(tmp_path, (literal, pred)).summary.recommendation_fields
+    assert fields["recommendation.recommended[].industries"].value == 0.5
 
 
 def test_page_roles_and_wrong_doc_type(tmp_path: Path) -> None:

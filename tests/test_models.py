@@ -67,9 +67,12 @@ def test_invalid_credit_code_is_kept_for_the_reviewer() -> None:
 
 @pytest.mark.parametrize(("written", "canonical"), [("电子信息", "电子信息制造"), ("机械行业", "机械"), ("汽车", "汽车"),
                                                     ("生物医药", "医药"), ("人工智能", "人工智能")])
-def test_industries_map_to_canonical_names(written: str, canonical: str) -> None:
+def test_industries_map_to_canonical_names_but_records_keep_what_they_are_given(written: str, canonical: str) -> None:
     assert canonical_industry(written) == canonical
-    assert models.LeadUnit(main_industries=[written]).main_industries == [canonical]
+    # No alias table in the models: a truth file keeps its literal text, so an alias mistake cannot
+    # be made on truth and prediction alike (the pipeline names industries when it reads them).
+    assert models.LeadUnit(main_industries=[written]).main_industries == [written]
+    assert models.Recommended(rank=1, industries=[written]).industries == [written]
 
 
 def test_dates_must_be_real_iso_dates() -> None:

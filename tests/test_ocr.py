@@ -547,3 +547,28 @@ def test_the_cache_key_changes_with_the_code_that_makes_the_words(monkeypatch: p
     monkeypatch.setattr(cache, "WORDS_CODE", "another join.py")
     assert engine.key(image, None, 150.0, (), None) != before
     assert cache._code_digest("pipeline.ocr.join") != cache._code_digest("pipeline.ocr.base")
+
+
+def test_the_registry_gives_one_engine_per_choice_in_a_process(tmp_path: Path) -> None:
+    from pipeline.ocr import get_engine
+
+    settings = Settings(cache_dir=tmp_path)
+    assert get_engine(settings) is get_engine(settings)
+    assert get_engine(settings, "tesseract") is get_engine(Settings(cache_dir=tmp_path), "tesseract")
+    assert get_engine(settings, "tesseract") is not get_engine(settings, "rapidocr")
+    assert get_engine(settings, cached=False) is not get_engine(settings)
+    assert get_engine(Settings(cache_dir=tmp_path, dpi=300)) is not get_engine(settings)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract")
+def test_orientation_by_tesseract_osd_goes_through_the_engine(tmp_path: Path) -> None:
+    from bench.synth import BASIC_INFO_TABLE, draw_page, scan
+    from pipeline.ocr import get_engine
+    from pipeline.preprocess import to_grey
+
+    page = scan(draw_page(150, table=BASIC_INFO_TABLE), rotation=180, seed=2)
+    engine = get_engine(Settings(cache_dir=tmp_path), "tesseract")
+    assert engine.orientation(to_grey(np.asarray(page.image))).rotation == 180
+    blank = engine.orientation(np.full((400, 300), 255, np.uint8))
+    assert (blank.rotation, blank.confidence) == (0, 0.0)
+    assert get_engine(Settings(cache_dir=tmp_path), "rapidocr").orientation(np.full((40, 40), 255, np.uint8)) is None

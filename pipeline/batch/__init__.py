@@ -8,7 +8,7 @@
 """
 
 from pipeline.atomic import atomic_write_text
-from pipeline.batch.isolate import PIPELINE_VERSION, TEST_HOOK_ENV, FileJob, process_isolated, run_job
+from pipeline.batch.isolate import PIPELINE_VERSION, FileJob, FileReader, process_isolated, read_file, run_job
 from pipeline.batch.names import INPUT_SUFFIXES, common_root, find_inputs, output_path, safe_part
 from pipeline.batch.run import (
     SUMMARY_NAME,
@@ -26,10 +26,10 @@ __all__ = [
     "INPUT_SUFFIXES",
     "PIPELINE_VERSION",
     "SUMMARY_NAME",
-    "TEST_HOOK_ENV",
     "BatchOptions",
     "BatchResult",
     "FileJob",
+    "FileReader",
     "atomic_write_text",
     "available_cores",
     "common_root",
@@ -39,6 +39,7 @@ __all__ = [
     "plan_workers",
     "process_isolated",
     "profile_table",
+    "read_file",
     "run_batch",
     "run_files",
     "run_job",

@@ -12,7 +12,6 @@ by a complete record.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import multiprocessing
 import os
@@ -21,6 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from multiprocessing.connection import wait
@@ -36,12 +36,11 @@ from pipeline.errors import InputReason
 from pipeline.logs import configure, working_on
 from pipeline.timing import StageTimes
 
-# Test-only: JSON {"<input file name>": "<action>"} makes the child for that file misbehave
-# (see `_test_hook`) so the tests can watch the parent cope. Never set it in production.
-TEST_HOOK_ENV = "DTPC_TEST_CHILD"
 log = logging.getLogger(__name__)
 POLL_S = 0.2
-_HOG: list[bytes] = []
+# What a file's child process runs to make the file's record: `read_file`, or (tests) a
+# picklable stand-in that misbehaves first, so the tests can watch the parent cope.
+FileReader = Callable[[Path, Path, Settings, StageTimes], OutputRecord]
 
 
 def _pipeline_version() -> str:
@@ -83,27 +82,6 @@ def failure(path: Path, message: str, settings: Settings | None = None,
 # --- child side ----------------------------------------------------------------------------
 
 
-def _test_hook(spec: str, name: str) -> None:
-    """Test-only misbehaviour for file `name`: pidfile:P (write pid to P, then hang), sleep:S, hang, crash, hog:MB."""
-    action = json.loads(spec).get(name)
-    if not isinstance(action, str):
-        return
-    kind, _, argument = action.partition(":")
-    if kind == "pidfile":
-        atomic_write_text(Path(argument), str(os.getpid()))
-        time.sleep(3600)
-    elif kind == "sleep":
-        time.sleep(float(argument))
-    elif kind == "hang":
-        while True:
-            time.sleep(1)
-    elif kind == "crash":
-        os._exit(3)
-    elif kind == "hog":
-        _HOG.append(b"\x01" * (int(argument) << 20))  # written, so resident
-        time.sleep(3600)
-
-
 def _watch_parent(parent: int, created: float) -> None:
     """End this process group if the batch process goes away (killed): no orphan keeps running."""
 
@@ -120,7 +98,7 @@ def _watch_parent(parent: int, created: float) -> None:
     threading.Thread(target=watch, name="dtpc-parent-watch", daemon=True).start()
 
 
-def _read(path: Path, target: Path, settings: Settings, times: StageTimes) -> OutputRecord:
+def read_file(path: Path, target: Path, settings: Settings, times: StageTimes) -> OutputRecord:
     """The record for `path`; read under the output's safe name so evidence lands beside the output."""
     from pipeline.runner import process_file
 
@@ -138,11 +116,10 @@ def stages_path(result: Path) -> Path:
     return result.with_name(result.name.replace(".result", ".stages"))
 
 
-def _child(path: str, target: str, result: str, settings_json: str, hook: str | None, parent: tuple[int, float]) -> None:
+def _child(path: str, target: str, result: str, settings_json: str, reader: FileReader,
+           parent: tuple[int, float]) -> None:
     os.setpgrp()  # own group: the parent ends this file's process and everything it starts in one signal
     _watch_parent(*parent)
-    if hook:
-        _test_hook(hook, Path(path).name)
     settings = Settings.model_validate_json(settings_json)
     configure(settings.log_level)
     if (settings.file_workers or 1) > 1:  # files side by side: one core each for OpenCV, as page workers do
@@ -151,7 +128,7 @@ def _child(path: str, target: str, result: str, settings_json: str, hook: str | 
         cv2.setNumThreads(1)
     times = StageTimes()
     with working_on(file=Path(path).name):
-        record = _read(Path(path), Path(target), settings, times)
+        record = reader(Path(path), Path(target), settings, times)
         log.info("done: %s, %d pages, %d findings; %s", record.doc_type, record.source.page_count,
                  len(record.checks), times.describe())
     with times.measure("sinks"):
@@ -198,8 +175,8 @@ def _exit_reason(code: int | None) -> str:
 class FileRun:
     """One file's child process, watched by the parent; `poll` returns its record once there is one."""
 
-    def __init__(self, job: FileJob, settings: Settings) -> None:
-        self.job, self.settings = job, settings
+    def __init__(self, job: FileJob, settings: Settings, reader: FileReader = read_file) -> None:
+        self.job, self.settings, self.reader = job, settings, reader
         token = uuid.uuid4().hex[:8]
         self.result = job.target.with_name(f"{temp_prefix(job.target)}{token}.result{TEMP_SUFFIX}")
         self.process: multiprocessing.process.BaseProcess | None = None
@@ -210,7 +187,7 @@ class FileRun:
     def start(self) -> None:
         self.job.target.parent.mkdir(parents=True, exist_ok=True)
         args = (str(self.job.path), str(self.job.target), str(self.result), self.settings.model_dump_json(),
-                os.environ.get(TEST_HOOK_ENV), _parent_identity())
+                self.reader, _parent_identity())
         self.process = _context().Process(target=_child, args=args, name="dtpc-file", daemon=False)
         self.process.start()  # returns once the fork server has forked the child: its time starts now
         self.started = time.monotonic()
@@ -282,9 +259,9 @@ class FileRun:
         remove_temps(self.job.target.parent, temp_prefix(self.result))
 
 
-def run_job(job: FileJob, settings: Settings) -> OutputRecord:
+def run_job(job: FileJob, settings: Settings, reader: FileReader = read_file) -> OutputRecord:
     """One file in a child process, waiting for it; its record is written to `job.target` and returned."""
-    run = FileRun(job, settings)
+    run = FileRun(job, settings, reader)
     run.start()
     try:
         while (record := run.poll()) is None:

@@ -9,7 +9,7 @@ from multiprocessing.connection import wait
 from threading import Event
 
 from models import OutputRecord
-from pipeline.batch.isolate import POLL_S, FileJob, FileRun
+from pipeline.batch.isolate import POLL_S, FileJob, FileReader, FileRun, read_file
 from pipeline.config import Settings
 from pipeline.timing import StageTimes
 
@@ -24,14 +24,16 @@ class Finished:
     stages: StageTimes = field(default_factory=StageTimes)
 
 
-def run_local(jobs: Sequence[FileJob], settings: Settings, slots: int, stop: Event) -> Generator[Finished]:
-    """Each job's record as it finishes; stops starting files once `stop` is set and kills the running ones."""
+def run_local(jobs: Sequence[FileJob], settings: Settings, slots: int, stop: Event,
+              reader: FileReader = read_file) -> Generator[Finished]:
+    """Each job's record as it finishes (made by `reader` in each file's process); stops starting files once
+    `stop` is set and kills the running ones."""
     pending = deque(jobs)
     running: list[FileRun] = []
     try:
         while (pending or running) and not stop.is_set():
             while pending and len(running) < max(1, slots):
-                run = FileRun(pending.popleft(), settings)
+                run = FileRun(pending.popleft(), settings, reader)
                 run.start()
                 running.append(run)
             wait([run.sentinel for run in running], timeout=POLL_S)

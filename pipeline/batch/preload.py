@@ -9,10 +9,9 @@ child then loads what it needs itself (and reports any error as its file's failu
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
-with contextlib.suppress(Exception):
+try:
     import numpy as np
 
     import pipeline.runner  # noqa: F401
@@ -25,3 +24,5 @@ with contextlib.suppress(Exception):
     language()
     # One blank strip read: loads the recogniser (one thread, so it survives the fork) and warms it.
     LineReader(seal_engine(Settings(), cached=False)).read(np.full((48, 320, 3), 255, np.uint8))
+except Exception:  # not fatal (see above), but never silent: the traceback says what a child will meet again
+    logging.getLogger(__name__).exception("preloading the pipeline failed; each file's process loads it itself")

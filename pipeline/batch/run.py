@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from models import Check, OutputRecord, parse_record, record_json
 from pipeline.atomic import atomic_write_text, remove_temps_below
-from pipeline.batch.isolate import PIPELINE_VERSION, FileJob
+from pipeline.batch.isolate import PIPELINE_VERSION, FileJob, FileReader, read_file
 from pipeline.batch.local import Finished, run_local
 from pipeline.batch.names import common_root, display, find_inputs, output_path
 from pipeline.config import Settings
@@ -46,6 +46,7 @@ class BatchOptions:
     scheduler: str | None = None
     force: bool = False
     progress: bool = True
+    reader: FileReader = read_file  # what each file's process runs (local executor); tests inject faults here
 
 
 @dataclass
@@ -168,7 +169,7 @@ def _execute(jobs: list[FileJob], settings: Settings, options: BatchOptions, sto
         if not options.scheduler:
             raise ValueError("the dask executor needs a scheduler address (tcp://HOST:8786)")
         return run_dask(jobs, settings, options.scheduler, stop)
-    return run_local(jobs, settings, settings.file_workers or 1, stop)
+    return run_local(jobs, settings, settings.file_workers or 1, stop, options.reader)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from models import ApplicationRecord, Check
-from models.codes import CREDIT_CODE_ALPHABET, credit_code_check_char, is_valid_credit_code
+from models.codes import CREDIT_CODE_ALPHABET, canonical_industry, credit_code_check_char, is_valid_credit_code
 from pipeline.checks.figures import table_present, unreadable_cell
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.text.chars import count_chars
@@ -88,7 +88,7 @@ def too_many_industries(ctx: CheckContext) -> Iterator[Check]:
 def unknown_industry(ctx: CheckContext) -> Iterator[Check]:
     known = ctx.rules.industries
     for name in _application(ctx).basic_info.lead_unit.main_industries:
-        if name not in known:
+        if canonical_industry(name) not in known:  # a record corrected by hand may hold an alias
             yield finding("UNKNOWN_INDUSTRY", name,
                           f"服务的主要行业“{name}”不在通知列出的 {len(known)} 个行业（{'、'.join(known)}）之内",
                           found=name, evidence=ctx.evidence("basic_info.lead_unit.main_industries"))

@@ -26,10 +26,21 @@ __all__ = [
 ]
 
 
+# The registry: one engine per process for each choice, so models load once per process.
+_ENGINES: dict[tuple[str, bool, str | None, str], OcrEngine] = {}
+
+
 def get_engine(settings: Settings, name: str | None = None, cached: bool = True, rec: RecName | None = None) -> OcrEngine:
     """The engine named by `settings.engine` (or `name`), wrapped in the disk cache when one is set;
-    `rec` chooses RapidOCR's recogniser instead of `settings.rapid_rec`."""
-    chosen = name or settings.engine
+    `rec` chooses RapidOCR's recogniser instead of `settings.rapid_rec`. Every stage gets its
+    engines here; the same choice in the same process is the same engine."""
+    key = (name or settings.engine, cached, rec, settings.model_dump_json())
+    if key not in _ENGINES:
+        _ENGINES[key] = _new_engine(settings, name or settings.engine, cached, rec)
+    return _ENGINES[key]
+
+
+def _new_engine(settings: Settings, chosen: str, cached: bool, rec: RecName | None) -> OcrEngine:
     engine: OcrEngine
     if chosen == "tesseract":
         # Below the page limit, so a slow page ends as a clean OCR error before its worker is killed.

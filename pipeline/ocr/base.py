@@ -12,6 +12,7 @@ import numpy as np
 from models.page import Line, Word
 from pipeline.errors import DtpcError
 from pipeline.ocr.join import Glyph, join_lines
+from pipeline.ocr.orient import Orientation
 
 BoxPx = tuple[int, int, int, int]  # x0, top, x1, bottom in pixels of the image given
 Mode = Literal["page", "block", "line"]
@@ -58,6 +59,11 @@ class OcrEngine(abc.ABC):
     def line_posteriors(self, strip: np.ndarray) -> LinePosteriors | None:
         """The recogniser's frame posteriors for `strip` (one line of text, grey or BGR uint8), or None
         from an engine that has none (Tesseract). Raises OcrError when the engine fails on it."""
+        return None
+
+    def orientation(self, grey: np.ndarray) -> Orientation | None:
+        """The page's rotation by the engine's own detector (Tesseract's OSD), or None from an
+        engine that has none; failures read as 'unknown' (0, 0.0)."""
         return None
 
     def read_region(

@@ -18,6 +18,7 @@ import numpy as np
 from models.page import Line, Word
 from pipeline.ocr.base import BoxPx, LinePosteriors, Mode, OcrEngine, OcrError
 from pipeline.ocr.join import Glyph
+from pipeline.ocr.orient import Orientation
 
 CACHE_VERSION = 1
 # Posteriors below this are stored as 0: word spotting floors probabilities here anyway
@@ -76,6 +77,9 @@ class CachedEngine(OcrEngine):
             default=str,
         )
         return hashlib.blake2b((image_digest(image) + recipe).encode(), digest_size=20).hexdigest()
+
+    def orientation(self, grey: np.ndarray) -> Orientation | None:
+        return self.engine.orientation(grey)  # one call per page, when asked for: not worth caching
 
     def line_posteriors(self, strip: np.ndarray) -> LinePosteriors | None:
         """The wrapped engine's posteriors, kept on disk sparse (only classes above `POSTERIOR_FLOOR`)."""

@@ -236,8 +236,19 @@ def model_folder(cache_dir: Path | None) -> Path:
     return Path(tempfile.gettempdir()) / f"dtpc-models-{os.getuid()}"
 
 
+def _onnx_errors() -> tuple[type[Exception], ...]:
+    """What onnx raises on a model it cannot read or check (none without onnx: then ImportError is)."""
+    try:
+        import onnx
+        from google.protobuf.message import DecodeError
+    except ImportError:
+        return ()
+    return DecodeError, onnx.checker.ValidationError
+
+
 def fused_model(source: Path, cache_dir: Path | None) -> Path:
     """The fused copy of `source` (made on first use), or `source` itself when that fails."""
+    failures: tuple[type[Exception], ...] = (OSError, ValueError, ImportError, *_onnx_errors())
     try:
         folder = model_folder(cache_dir)
         folder.mkdir(parents=True, exist_ok=True)
@@ -254,6 +265,6 @@ def fused_model(source: Path, cache_dir: Path | None) -> Path:
                     temp.unlink(missing_ok=True)
                 log.info("fused %s: %s", source.name, counts)
         return target
-    except Exception as error:  # any failure: the float model, unchanged
+    except failures as error:  # the float model, unchanged
         log.warning("using the unfused model %s (%s)", source.name, error)
         return source

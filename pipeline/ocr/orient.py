@@ -1,4 +1,5 @@
-"""Page orientation (0/90/180/270): our own detector, and Tesseract OSD for comparison.
+"""Page orientation (0/90/180/270): our own detector (Tesseract's OSD, for comparison, is
+`TesseractEngine.orientation`).
 
 Ours works in two steps, both cheap:
 1. Horizontal or vertical text?  Close the binary page along x and along y with a gap of
@@ -14,10 +15,6 @@ Ours works in two steps, both cheap:
 from __future__ import annotations
 
 import functools
-import os
-import re
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,33 +144,3 @@ def detect_orientation(grey: np.ndarray) -> Orientation:
     base = 90 if sideways else 0
     rotation = (base + (180 if vote < 0 else 0)) % 360
     return Orientation(rotation, round(min(1.0, margin) * abs(vote), 3))
-
-
-_OSD_ROTATION = re.compile(r"Orientation in degrees:\s*(\d+)")
-_OSD_CONFIDENCE = re.compile(r"Orientation confidence:\s*([\d.]+)")
-
-
-def osd_orientation(grey: np.ndarray, timeout_s: float = 30.0) -> Orientation:
-    """Tesseract OSD (`--psm 0`), for comparison with ours; failures read as 'unknown' (0, 0.0)."""
-    with tempfile.TemporaryDirectory(prefix="dtpc-osd-") as tmp:
-        path = Path(tmp) / "page.png"
-        cv2.imwrite(str(path), grey, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        try:
-            done = subprocess.run(
-                ["tesseract", str(path), "-", "--psm", "0"],
-                capture_output=True,
-                text=True,
-                timeout=timeout_s,
-                env=env,
-                check=False,
-            )
-        except (subprocess.TimeoutExpired, OSError):
-            return Orientation(0, 0.0)
-    rotation = _OSD_ROTATION.search(done.stdout)
-    confidence = _OSD_CONFIDENCE.search(done.stdout)
-    if not rotation:
-        return Orientation(0, 0.0)
-    # OSD's "Orientation in degrees" equals our clockwise storage angle (its "Rotate" is the
-    # correction, 360 minus that); checked on synthetic pages stored turned 90, 180 and 270.
-    return Orientation(int(rotation.group(1)) % 360, float(confidence.group(1)) / 20 if confidence else 0.0)

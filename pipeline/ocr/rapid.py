@@ -23,7 +23,7 @@ orientation comes from our own detector, `pipeline.ocr.orient`).
 
 from __future__ import annotations
 
-import os
+import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,7 +38,7 @@ from pipeline.ocr.fuse import FUSE_VERSION, fused_model
 from pipeline.ocr.join import Glyph
 from pipeline.ocr.weights import detector, recogniser
 
-os.environ["OMP_THREAD_LIMIT"] = "1"
+log = logging.getLogger(__name__)
 
 REC_HEIGHT = 48  # recogniser input height (PP-OCRv4 and v6 alike)
 REC_CHUNK = 960  # widest piece of a line sent to the recogniser, in columns at REC_HEIGHT
@@ -93,6 +93,7 @@ def _apply_session_options(part: Any, fused: bool = False, cache_dir: Path | Non
     """Rebuild a RapidOCR part's ONNX session with `SESSION_OPTIONS` (RapidOCR sets only threads),
     from the fused model when `fused` (the float model when fusing fails)."""
     import onnxruntime as ort
+    from onnxruntime.capi import onnxruntime_pybind11_state as ort_errors
 
     holder = part.infer if hasattr(part, "infer") else part.session
     old = holder.session
@@ -110,8 +111,9 @@ def _apply_session_options(part: Any, fused: bool = False, cache_dir: Path | Non
         try:
             holder.session = ort.InferenceSession(fused_path, sess_options=options, providers=["CPUExecutionProvider"])
             return
-        except Exception:  # a damaged cached file (onnxruntime raises its own types): the float model
-            pass
+        except (OSError, ort_errors.Fail, ort_errors.InvalidGraph, ort_errors.InvalidProtobuf, ort_errors.NoSuchFile,
+                ort_errors.RuntimeException) as error:  # a damaged cached file: the float model
+            log.warning("fused model %s not loaded, using the float model: %s", fused_path, error)
     holder.session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from models import CheckedRecord
 from models.page import Document, Page
+from pipeline.errors import InputError
 
 log = logging.getLogger(__name__)
 EVIDENCE_DPI = 100
@@ -29,7 +30,7 @@ def _page_image(doc: Document, page: Page) -> np.ndarray | None:
 
     try:
         return render_page(doc.path, page.number, EVIDENCE_DPI)
-    except Exception as error:
+    except (InputError, OSError, ValueError, MemoryError, RuntimeError) as error:  # RuntimeError: pdfium's
         log.warning("cannot render page %s of %s: %s", page.number, doc.path.name, error)
         return None
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from models import Appendix, Check, Provenance
 from models.page import Box, Page
 from pipeline.config import Settings
+from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
 from pipeline.tables.cells import CellText, Table
 from pipeline.tables.finder import find_tables, print_images, text_table
@@ -220,46 +221,31 @@ class Walker:
         return None
 
 
-def ocr_engine(pages: Sequence[Page], settings: Settings) -> object | None:
+def ocr_engine(pages: Sequence[Page], settings: Settings) -> OcrEngine | None:
     """The OCR engine for re-reading weak cells, when any page is a scan (None without one)."""
     if not any(page.kind != "text" and page.image_path is not None for page in pages):
         return None
-    try:
-        from pipeline.ocr import get_engine
-
-        return get_engine(settings)
-    except Exception as error:  # any engine set-up failure: cells keep their first reading
-        log.warning("no OCR engine for cell re-reads: %s", error)
-        return None
+    return get_engine(settings)
 
 
 def second_reader(settings: Settings) -> Callable[[Page], Callable[[Box], Sequence[tuple[str, float]]] | None]:
     """Per page, a reader of single cells with the second engine (RapidOCR), for scanned pages only."""
-    engine: object | None = None
     readers: dict[int, SecondReader | None] = {}
 
     def for_page(page: Page) -> Callable[[Box], Sequence[tuple[str, float]]] | None:
-        nonlocal engine
         if page.kind == "text" or not page.dpi or settings.reread_engine == "none":
             return None
         if page.number not in readers:
             image, _ = print_images(page, area=False)  # the seal's ghost whitened, as for the first re-read
-            if engine is None and image is not None:
-                try:
-                    from pipeline.ocr import get_engine
-
-                    engine = get_engine(settings, name=settings.reread_engine)
-                except Exception as error:  # no second engine: values keep their first reading
-                    log.warning("no second OCR engine for cells: %s", error)
-                    engine = False
-            readers[page.number] = SecondReader(image, page.scale, page.dpi, engine) if image is not None and engine else None
+            engine = get_engine(settings, name=settings.reread_engine)
+            readers[page.number] = None if image is None else SecondReader(image, page.scale, page.dpi, engine)
         reader = readers[page.number]
         return None if reader is None else reader.read
 
     return for_page
 
 
-def page_tables(page: Page, engine: object | None, settings: Settings) -> list[Table]:
+def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> list[Table]:
     """The page's tables; on an appendix page with no rules at all, a table made from text alone."""
     tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW,
                          keyed_rows=True).tables

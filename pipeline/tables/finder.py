@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from models.page import Box, Page, Word
+from pipeline.ocr import OcrEngine
 from pipeline.tables import ghosts, pixels
 from pipeline.tables.cells import Table, fill_cells, lines_of
 from pipeline.tables.geometry import (
@@ -210,7 +211,7 @@ def print_images(page: Page, area: bool = True) -> tuple[np.ndarray | None, np.n
     return clean, ghosts.seal_area(seal, image, page) if area else None
 
 
-def cell_reader(page: Page, engine: object | None, image: np.ndarray | None = None,
+def cell_reader(page: Page, engine: OcrEngine | None, image: np.ndarray | None = None,
                 ink: ghosts.InkTest | None = None) -> CellReader | None:
     """A re-reader of this page's cells with `engine`, or None (text layer, no image, no engine).
 
@@ -223,7 +224,7 @@ def cell_reader(page: Page, engine: object | None, image: np.ndarray | None = No
     return None if image is None else CellReader(image, page.scale, page.dpi, engine, ink)
 
 
-def find_tables(page: Page, engine: object | None = None, low_confidence: float = 0.0,
+def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: float = 0.0,
                 reread_below: float = REREAD_BELOW, keyed_rows: bool = False) -> TableFinding:
     """All tables on a page, top to bottom, with cell text.
 

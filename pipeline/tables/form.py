@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.page import Page
+from pipeline.ocr import OcrEngine
 from pipeline.tables.cells import CellText, lines_of
 from pipeline.tables.finder import find_tables
 from pipeline.tables.geometry import Cell
@@ -78,7 +79,7 @@ def word_rows(page: Page) -> list[FormRow]:
     return rows
 
 
-def form_rows(pages: Sequence[Page], engine: object | None = None, low_confidence: float = 0.0,
+def form_rows(pages: Sequence[Page], engine: OcrEngine | None = None, low_confidence: float = 0.0,
               labels: Labels | None = None) -> list[FormRow]:
     """The rows of the form on these pages, in order; text lines where a page has no table, or where its
     table's rules were too faint to part the form's labels (one cell holding several of `labels`)."""

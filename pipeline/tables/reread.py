@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from models.page import Box, Word
-from pipeline.ocr.base import OcrError
+from pipeline.ocr.base import OcrEngine, OcrError
 from pipeline.tables.cells import CellText, cell_text, lines_of
 from pipeline.tables.geometry import Frame
 from pipeline.tables.ghosts import InkTest, drop_ghosts
@@ -105,7 +105,7 @@ class CellReader:
     image: np.ndarray
     scale: float
     dpi: float
-    engine: object
+    engine: OcrEngine
     ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
     def wanted(self, cell: CellText, threshold: float) -> tuple[int, int, int, int] | None:
@@ -146,7 +146,7 @@ class CellReader:
         try:
             # The whole canvas as one block (psm 6): each band a few lines of it, no page layout analysis.
             box = (0, 0, canvas.shape[1], canvas.shape[0])
-            return list(self.engine.read_region(canvas, box, dpi=self.dpi))  # type: ignore[attr-defined]
+            return list(self.engine.read_region(canvas, box, dpi=self.dpi))
         except (OcrError, OSError) as error:  # the engine failed (or its cache): cells keep their first reading
             log.warning("cell re-read failed, cells keep their first reading: %s: %s", type(error).__name__, error)
             return []
@@ -194,7 +194,7 @@ class SecondReader:
     image: np.ndarray
     scale: float
     dpi: float
-    engine: object
+    engine: OcrEngine
 
     def read(self, box: Box) -> list[tuple[str, float]]:
         """Readings of the cell, each its text and confidence (lines joined with "\\n"); none when blank or unreadable."""
@@ -214,7 +214,7 @@ class SecondReader:
         canvas = np.full((region.shape[0] + 2 * pad, region.shape[1] + 2 * pad), 255, np.uint8)
         canvas[pad:pad + region.shape[0], pad:pad + region.shape[1]] = region
         try:
-            words = list(self.engine.read_region(canvas, (0, 0, canvas.shape[1], canvas.shape[0]),  # type: ignore[attr-defined]
+            words = list(self.engine.read_region(canvas, (0, 0, canvas.shape[1], canvas.shape[0]),
                                                  dpi=self.dpi))
         except (OcrError, OSError) as error:  # the engine failed (or its cache): no second opinion
             log.warning("second reading of a cell failed: %s: %s", type(error).__name__, error)

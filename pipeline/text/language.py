@@ -7,10 +7,11 @@ EntityRuler for the eight content areas and their synonyms, and a component
 that marks organisations, amounts and dates for the reviewer report.
 
 A content area counts when the 建设内容 section treats it, not when it names it
-in passing: the area's own name or a direct synonym scores 2, an activity that
-belongs to it ("设备联网", "培训") or a clause describing it in other words
-("研发轻量化产品") scores 1, a word also common elsewhere ("解决方案") 0.5, anything
-in a sub-heading scores double, and the area is covered at 2 (see `AreaLexicon`).
+in passing: the area's own name (or a variant: "咨询与评估") scores 2, an activity
+the notice or form ties to it ("改造实施", "人才培训") or a clause holding both
+words of its name apart ("人才队伍的培训") scores 1, a word also common elsewhere
+("解决方案") 0.5, anything in a sub-heading scores double, and the area is covered
+at 2 (see `AreaLexicon`; its words come from the notice and the form only).
 Mentions in a negated clause ("暂不开展设施联通"), in a clause that quotes the
 template's list of all eight, or in the template's own guidance paragraph left in
 by the applicant do not count.
@@ -36,13 +37,13 @@ from pipeline.text.chars import compact, is_cjk
 
 @dataclass(frozen=True)
 class AreaLexicon:
-    """How applicants write about one content area.
+    """How a plan can say it treats one content area, in the programme's own words.
 
-    `names`: the area's name and direct synonyms (weight 2: one mention covers it);
-    `activities`: work that belongs to it ("设备联网", "培训") (weight 1);
-    `hints`: words also common outside it ("解决方案", "对接") (weight 0.5);
-    `pairs`: two word families that, met in one clause, describe the area in other
-    words ("研发…产品", "数据…打通") (weight 1 per clause).
+    `names`: the area's name and its rule variants (weight 2: one mention covers it);
+    `activities`: work the notice or the form ties to the area ("改造实施", "人才培训") (weight 1);
+    `hints`: words the form uses for the area and elsewhere too ("解决方案", "对接") (weight 0.5);
+    `pairs`: two word families that, met in one clause, describe the area in other words
+    ("人才…培训", "供给…对接") (weight 1 per clause).
     """
 
     names: tuple[str, ...]
@@ -51,64 +52,38 @@ class AreaLexicon:
     pairs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
+def _name_variants(name: str) -> tuple[str, ...]:
+    """A four-character area name (two words) as written in order, swapped, or joined by 与/和/及."""
+    first, second = name[:2], name[2:]
+    joined = tuple(f"{a}{link}{b}" for a, b in ((first, second), (second, first)) for link in ("与", "和", "及"))
+    return (name, f"{second}{first}", *joined)
+
+
+def _lexicon(name: str, activities: tuple[str, ...] = (), hints: tuple[str, ...] = (),
+             first: tuple[str, ...] = (), second: tuple[str, ...] = ()) -> AreaLexicon:
+    """An area's lexicon: its name's variants, and the name's two words as the pair families (with `first`
+    and `second` added to them)."""
+    return AreaLexicon(_name_variants(name), activities, hints, ((name[:2], *first), (name[2:], *second)))
+
+
+# Where the words come from: only the ministry's notice (/work/shared/spec/notice.txt: the eight
+# names, "数字化产品、解决方案", "“小快轻准”解决方案", "数据集、模型库") and the form it prescribes
+# (FORM.md: "数字化改造实施服务项目", "人才培训活动", "对接成功"), and abbreviations of those words
+# written out (供需 = 供给 + 需求, 宣贯 = 宣传 + 贯彻). Never from the sample generator's phrases
+# (samples/prose.py), so content-area scores on generated packages measure the lexicon, not an
+# echo of the generator. A plan that treats an area in other words only is missed: its names
+# or words must then come from real applications, not from our own samples.
 AREAS: dict[str, AreaLexicon] = {
-    "评估咨询": AreaLexicon(
-        ("评估咨询", "咨询评估", "诊断评估", "评估诊断", "咨询诊断", "诊断咨询", "评估与咨询", "咨询与评估",
-         "诊断与评估", "评估和咨询", "诊断和评估", "数字化诊断", "转型诊断", "诊断服务", "评估服务", "咨询服务",
-         "成熟度评估", "免费诊断", "入企诊断", "上门诊断", "规划咨询", "转型咨询"),
-        ("诊断报告", "评估报告", "诊断师", "诊断团队", "自评估", "一企一策", "把脉"),
-        ("评测", "测评"),
-        (("诊断", "评估", "体检", "评测", "测评"), ("咨询", "报告", "建议", "成熟度", "水平", "现状", "路径", "规划")),
-    ),
-    "方案开发": AreaLexicon(
-        ("方案开发", "解决方案开发", "方案设计", "解决方案设计", "方案研发", "解决方案研发", "开发解决方案",
-         "研发解决方案", "设计解决方案", "定制解决方案", "方案定制", "定制化方案", "定制化解决方案",
-         "方案开发与设计", "方案设计与开发"),
-        ("产品研发", "产品开发", "方案验证", "方案库", "小快轻准", "模块化产品"),
-        ("解决方案",),
-        (("开发", "研发", "设计", "定制", "打造", "推出"), ("方案", "产品", "应用", "工具", "软件", "SaaS", "APP", "模型")),
-    ),
-    "项目实施": AreaLexicon(
-        ("项目实施", "项目落地", "落地实施", "实施落地", "改造实施", "实施改造", "工程实施", "实施交付",
-         "交付实施", "数字化改造项目", "改造项目", "项目建设实施", "实施服务"),
-        ("系统集成", "总集成", "总承包", "数字化车间", "轻量化改造"),
-        ("数字化改造", "智能化改造", "改造升级"),
-        # Not "实施…项目/工程": every area's own projects are "实施…工程".
-        (("实施", "交付"), ("改造", "产线", "车间")),
-    ),
-    "供需对接": AreaLexicon(
-        ("供需对接", "供需匹配", "供需撮合", "产需对接", "产融对接", "撮合对接", "对接撮合", "对接活动",
-         "对接会", "精准对接", "需求对接", "供需见面会", "撮合服务", "资源对接"),
-        ("撮合", "路演", "推荐目录", "融资对接"),
-        ("对接", "签约"),
-        (("供需", "供给", "需求", "服务商", "供应商"), ("对接", "匹配", "撮合", "洽谈", "见面会")),
-    ),
-    "设施联通": AreaLexicon(
-        ("设施联通", "设施连通", "设施互联", "设施互通", "网络联通", "网络连通", "设施互联互通"),
-        ("设备联网", "设备互联", "设备联通", "设备连通", "联网上云", "设备上云", "上云用云", "网络互联",
-         "网络改造", "内网改造", "5G专网", "5G全连接", "标识解析", "共享算力", "算力共享"),
-        ("互联互通",),
-        (("设备", "设施", "网络", "内网", "外网", "5G", "产线", "机床"), ("联网", "互联", "联通", "连通", "接入", "上云")),
-    ),
-    "数据共享": AreaLexicon(
-        ("数据共享", "数据流通", "数据互通", "数据共用", "数据开放共享", "数据资源共享", "数据交换共享",
-         "共享数据", "数据互联互通", "数据要素流通"),
-        ("数据空间", "数据交换", "数据打通", "数据贯通", "数据资源目录"),
-        ("数据要素", "数据开放"),
-        (("数据", "信息"), ("共享", "流通", "互通", "开放", "交换", "打通", "贯通", "孤岛")),
-    ),
-    "人才培养": AreaLexicon(
-        ("人才培养", "人才培训", "人才培育", "人才实训", "技能培训", "数字化培训", "培训体系", "人才队伍培养"),
-        ("培训", "实训", "研修", "培训班", "讲师库", "首席数据官", "技能提升", "实训基地"),
-        ("课程",),
-        (("人才", "员工", "骨干", "高管", "技能", "工程师", "学员"), ("培养", "培育", "实训", "研修", "课程", "认证")),
-    ),
-    "政策宣贯": AreaLexicon(
-        ("政策宣贯", "政策宣传", "政策宣讲", "政策解读", "政策培训", "政策推送", "政策辅导", "政策推广", "宣贯"),
-        ("宣讲", "解读会", "政策申报", "申报辅导", "惠企政策", "政策咨询", "扶持政策", "政策落实"),
-        (),
-        (("政策", "文件"), ("宣传", "宣讲", "解读", "推送", "辅导", "汇编", "普及", "申报")),
-    ),
+    "评估咨询": _lexicon("评估咨询"),
+    "方案开发": _lexicon("方案开发", activities=("小快轻准",), hints=("解决方案", "数字化产品"),
+                     first=("产品",)),
+    "项目实施": _lexicon("项目实施", activities=("改造实施", "数字化改造实施"), hints=("数字化改造",),
+                     first=("改造",)),
+    "供需对接": _lexicon("供需对接", hints=("对接",), first=("供给", "需求")),
+    "设施联通": _lexicon("设施联通"),
+    "数据共享": _lexicon("数据共享", hints=("数据集", "模型库")),
+    "人才培养": _lexicon("人才培养", activities=("人才培训", "培训活动"), hints=("培训",), second=("培训",)),
+    "政策宣贯": _lexicon("政策宣贯", activities=("宣贯",), second=("宣传", "贯彻")),
 }
 WEIGHTS = {"AREA": 2.0, "AREA_CUE": 1.0, "AREA_HINT": 0.5}
 COVERED = 2.0

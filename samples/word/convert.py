@@ -8,14 +8,14 @@ timeout.
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+
+from pipeline.errors import ProgramError
+from pipeline.programs import run_program
 
 DEFAULT_TIMEOUT_S = 120.0
 
@@ -50,17 +50,13 @@ def docx_to_pdf(document: DocxDocument | bytes, *, timeout_s: float = DEFAULT_TI
         source.write_bytes(payload)
         command = [exe, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--norestore",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work), str(source)]
-        # Its own session: on timeout the whole tree (oosplash, soffice.bin) is ended, not just the launcher.
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                                env={"HOME": tmp, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+        # Its own session (run_program): on timeout the whole tree (oosplash, soffice.bin) is ended.
         try:
-            stdout, stderr = proc.communicate(timeout=timeout_s)
-        except subprocess.TimeoutExpired as error:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise ConversionError(f"soffice timed out after {timeout_s:.0f} s") from error
+            run_program(command, timeout_s=timeout_s, replace_env=True,
+                        env={"HOME": tmp, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+        except ProgramError as error:
+            raise ConversionError(str(error)) from error
         target = work / "package.pdf"
-        if proc.returncode != 0 or not target.exists():
-            message = (stderr or stdout).decode("utf-8", "replace").strip()[-400:]
-            raise ConversionError(f"soffice exited {proc.returncode}: {message}")
+        if not target.exists():
+            raise ConversionError("soffice exited without writing a PDF")
         return target.read_bytes()
