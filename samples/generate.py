@@ -21,8 +21,8 @@ from PIL import Image
 from models import ApplicationTruth, ExpectedCheck, RecommendationTruth
 from samples import content as c
 from samples import data, defects, rules
+from samples.form_pages import AppWriter, make_style, recommendation_pages
 from samples.layout import PAGE_H, PAGE_W, Page, Picture, Style, Text, runs
-from samples.pages import AppWriter, make_style, recommendation_pages
 from samples.render import FinalPage, clean_pdf, final_pdf, rasterise, stable_seed
 from samples.scan import ScanOptions, blank_page, degrade, ink_image
 from samples.truth import PlacedPage, application_truth, recommendation_truth

@@ -244,6 +244,28 @@ def test_a_count_over_a_table_whose_numbering_breaks_is_the_tables_one_doubt() -
     assert "序号不连续" in doubt.message and "PROVIDER_COUNT_MISMATCH" in doubt.message and "3 家" in doubt.message
 
 
+def test_institutions_numbered_through_or_afresh_per_category_are_both_a_run() -> None:
+    record = clean_application()
+    institutions = record.appendix.institutions
+    institutions[1].seq = 2  # 投融资机构 1, 高校科研院所 2: numbered through the table
+    _set("basic_info.resources[1].universities", 3)(record)
+    found = _by_code(_checks(record))
+    assert found[("UNIVERSITY_COUNT_MISMATCH", "")].severity == "error"
+    institutions[1].seq = 3  # numbered neither way: a row lost or merged where the rules failed
+    found = _by_code(_checks(record))
+    assert ("UNIVERSITY_COUNT_MISMATCH", "") not in found and ("LOW_CONFIDENCE", "appendix.institutions") in found
+
+
+def test_rows_read_from_a_text_layer_keep_the_applicants_own_numbering() -> None:
+    record = clean_application()
+    record.appendix.providers.append(models.ProviderRow(seq=3, name="某服务商二", industries=["机械"], capability="x"))
+    _set("basic_info.resources[1].providers", 3)(record)  # numbered 1, 3 in the applicant's own Word file
+    for path, origin in list(record.provenance.items()):
+        if path.startswith("appendix.providers["):
+            record.provenance[path] = origin.model_copy(update={"source": "text"})
+    assert _by_code(_checks(record))[("PROVIDER_COUNT_MISMATCH", "")].severity == "error"
+
+
 def test_the_comparisons_over_a_table_page_where_no_row_was_read_are_one_finding() -> None:
     record = clean_application()
     record.appendix.contracts = []  # the 附2表2 page is there; its rows were not read (a fax, say)

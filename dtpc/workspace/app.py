@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dtpc.workspace import api, pages, services
+from dtpc.workspace import api, services, views
 from dtpc.workspace.config import WorkspaceConfig
 from dtpc.workspace.corrections import CorrectionError
 from dtpc.workspace.db import Database
@@ -107,7 +107,7 @@ def _is_api(request: Request) -> bool:
 def _error(request: Request, status: int, message: str) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": message}, status_code=status)
-    return pages.templates.TemplateResponse(request, "error.html", {"viewer": None, "status": status,
+    return views.templates.TemplateResponse(request, "error.html", {"viewer": None, "status": status,
                                                                     "message": message}, status_code=status)
 
 
@@ -167,8 +167,8 @@ def create_app(config: WorkspaceConfig, settings: Settings | None = None) -> Fas
                               "Every /api call needs `Authorization: Bearer <token>` (`dtpc user token NAME`).")
     app.state.workspace = state
     app.include_router(api.router)
-    app.include_router(pages.router)
-    css = pages.report_css()
+    app.include_router(views.router)
+    css = views.report_css()
 
     @app.get("/static/report.css", include_in_schema=False)
     def report_css() -> PlainTextResponse:

@@ -9,7 +9,7 @@
 
 from pipeline.atomic import atomic_write_text
 from pipeline.batch.isolate import PIPELINE_VERSION, FileJob, FileReader, process_isolated, read_file, run_job
-from pipeline.batch.names import INPUT_SUFFIXES, common_root, find_inputs, output_path, safe_part
+from pipeline.batch.output_paths import INPUT_SUFFIXES, common_root, find_inputs, output_path, safe_part
 from pipeline.batch.run import (
     SUMMARY_NAME,
     BatchOptions,

@@ -30,7 +30,7 @@ import psutil
 
 from models import OutputRecord, parse_record, record_json
 from pipeline.atomic import TEMP_SUFFIX, atomic_write_text, remove_temps, temp_prefix
-from pipeline.batch.names import display, output_path
+from pipeline.batch.output_paths import display, output_path
 from pipeline.config import Settings
 from pipeline.errors import InputReason
 from pipeline.logs import configure, working_on

@@ -27,7 +27,7 @@ from models import Check, OutputRecord, parse_record, record_json
 from pipeline.atomic import atomic_write_text, remove_temps_below
 from pipeline.batch.isolate import PIPELINE_VERSION, FileJob, FileReader, read_file
 from pipeline.batch.local import Finished, run_local
-from pipeline.batch.names import common_root, display, find_inputs, output_path
+from pipeline.batch.output_paths import common_root, display, find_inputs, output_path
 from pipeline.config import Settings
 from pipeline.digest import file_sha256
 from pipeline.timing import STAGES, StageTimes

@@ -14,9 +14,9 @@ from typing import Any
 
 from models import ApplicationRecord, Check, CheckedRecord, Evidence, RecommendationRecord
 from pipeline.checks.catalogue import BATCH_CODES
-from pipeline.checks.names import name_key, name_score
 from pipeline.checks.recommendation import recommended_names
 from pipeline.checks.registry import apply_severity, finding, role_of
+from pipeline.checks.unit_names import name_key, name_score
 from pipeline.config import Settings
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence
-from pipeline.checks.names import name_score
 from pipeline.checks.registry import CheckContext, finding, register
+from pipeline.checks.unit_names import name_score
 
 REQUIRED_ROLES: dict[str, str] = {
     "commitment": "附1 真实性承诺",

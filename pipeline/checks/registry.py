@@ -151,16 +151,28 @@ class CheckContext:
 
     def rows_in_doubt(self, table: str, rows: Sequence[object], group: str | None = None) -> list[str]:
         """[`appendix.<table>`] when the table's 序号 are not the run 1, 2, 3 … (in each `group` value):
-        rows were merged, split or lost where the rules failed, so counts and sums over it are in doubt."""
+        rows were merged, split or lost where the rules failed, so counts and sums over it are in doubt.
+
+        Only rows read from pixels are in doubt so: a text layer gives the applicant's own rows, gaps
+        in their numbering included, and a record without provenance (truth, hand-made) is as given.
+        """
+        if not self.record.provenance:
+            return []
         if not rows:  # its page is there (the caller checked) and not one row was read
             return [f"appendix.{table}"]
-        if "seq" not in type(rows[0]).model_fields:  # type: ignore[attr-defined]
+        if "seq" not in type(rows[0]).model_fields or not self._read_from_pixels(table):  # type: ignore[attr-defined]
             return []
         runs: dict[object, list[int | None]] = defaultdict(list)
         for row in rows:
             runs[getattr(row, group) if group else None].append(getattr(row, "seq", None))
-        broken = any(seqs != list(range(1, len(seqs) + 1)) for seqs in runs.values())
-        return [f"appendix.{table}"] if broken else []
+        # A grouped table is numbered either through (1 … n) or afresh in each group (1 … k, 1 … m).
+        through = [getattr(row, "seq", None) for row in rows] == list(range(1, len(rows) + 1))
+        by_group = all(seqs == list(range(1, len(seqs) + 1)) for seqs in runs.values())
+        return [] if through or by_group else [f"appendix.{table}"]
+
+    def _read_from_pixels(self, table: str) -> bool:
+        prefix = f"appendix.{table}["
+        return any(path.startswith(prefix) and origin.source == "ocr" for path, origin in self.record.provenance.items())
 
     def _readings(self, path: str) -> list[object]:
         """The value read at `path`, then its alternatives no rule settled."""

@@ -1,7 +1,7 @@
 """The ministry's Word template, filled in the way applicants fill it: a python-docx document.
 
 Written from the form (FORM.md) and the document data (`samples.content`), independently of
-`samples.layout` / `samples.pages`: Word's table model (merged cells, table borders, repeated
+`samples.layout` / `samples.form_pages`: Word's table model (merged cells, table borders, repeated
 header rows, text wrapping in cells), Word's checkbox glyphs (☐ ☑ ☒ in a symbol font), numbers
 with thousands separators, CJK fonts named the way Word documents name them.
 
