@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import models
+from models.application import PlanMention
 from pipeline import normalise
 from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
@@ -296,3 +297,16 @@ def test_a_form_read_badly_is_one_finding_naming_each_field() -> None:
     doubts = [c for c in _checks(record) if c.code == "LOW_CONFIDENCE"]
     assert [c.where for c in doubts] == ["basic_info"] and len(doubts[0].doubts) == 3
     assert "基本情况表 有 3 处" in doubts[0].message
+
+
+# --------------------------------------------------------------- TOO_FEW_CONTENT_AREAS on a lexicon's judgement
+
+def test_too_few_areas_is_a_doubt_when_the_text_mentions_others_below_the_bar() -> None:
+    record = clean_application()
+    record.plan.content_areas = ["评估咨询", "数据共享"]
+    found = _by_code(_checks(record))
+    assert found[("TOO_FEW_CONTENT_AREAS", "")].severity == "error"  # nothing else spoken of: sure
+    record.plan.mentions.append(PlanMention(section="content", kind="content_area", text="人员培训",
+                                                   value="人才培养", offset=12))
+    check = _by_code(_checks(record))[("TOO_FEW_CONTENT_AREAS", "")]
+    assert check.severity == "warning" and check.doubts == ["plan.content_areas"] and "人才培养" in check.message
