@@ -26,11 +26,12 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from models import ApplicationRecord, Check, Provenance
-from models.page import Box, Page
+from models.page import Box, Page, Word
 from pipeline import normalise
 from pipeline.config import Settings
 from pipeline.ocr.base import OcrEngine, OcrError
 from pipeline.record_paths import PathError, get_path
+from pipeline.tables.cells import lines_of
 from pipeline.tables.finder import print_images
 from pipeline.tables.reread import ink_box
 from pipeline.tables.values import well_formed
@@ -71,9 +72,9 @@ def _reading_at(record: ApplicationRecord, path: str) -> Reading | None:
 
 def reading_of(text: str, like: Reading) -> Reading | None:
     """What a crop's text means, written as a value of the kind it is checked against (an amount in
-    万元, a count, a date) and nothing else; None for text that is not such a value."""
+    万元, a count, a date) on one line and nothing else; None for text that is not such a value."""
     kind = "date" if isinstance(like, dt.date) else "int" if isinstance(like, int) else "amount"
-    if not well_formed(text, kind):
+    if "\n" in text.strip() or not well_formed(text, kind):
         return None
     if kind == "date":
         return normalise.parse_date(text)
@@ -138,17 +139,18 @@ class CropReader:
         except (OcrError, OSError) as error:  # that engine gives no second opinion; the others still do
             log.warning("second readings on page %d failed (%s): %s", page_number, engine.name, error)
             return [None] * len(tops)
-        bands: list[list[tuple[float, str, float]]] = [[] for _ in tops]
+        bands: list[list[Word]] = [[] for _ in tops]
         scale = dpi / 72.0
         for word in words:
             centre = (word.bbox[1] + word.bbox[3]) / 2 * scale
             band = next((k for k, (top, bottom) in enumerate(tops) if top - PAD_PX <= centre < bottom + PAD_PX), None)
             if band is not None:
-                bands[band].append((word.bbox[0], word.text, word.confidence))
+                bands[band].append(word)
         texts: list[str | None] = []
         for band_words in bands:
-            text = "".join(text for _, text, _ in sorted(band_words)).strip()
-            sure = min((confidence for _, _, confidence in band_words), default=0.0)
+            # Lines apart: "262" over "36" in one cell is two values (rows merged), never 26236.
+            text = "\n".join("".join(word.text for word in line) for line in lines_of(band_words)).strip()
+            sure = min((word.confidence for word in band_words), default=0.0)
             log.debug("page %d: %s read %r (%.2f)", page_number, engine.name, text, sure)
             texts.append(text if text and sure >= READ_FLOOR else None)
         return texts

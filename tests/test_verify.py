@@ -97,6 +97,7 @@ def test_a_crop_reading_counts_only_when_it_is_written_as_a_number_of_the_kind()
     assert verify.reading_of("2让.20万元", 251.2) is None
     assert verify.reading_of("13个", 9) == 13
     assert verify.reading_of("13.5", 9) is None
+    assert verify.reading_of("262\n36", 26236) is None  # two values in one cell: rows merged, not a number
 
 
 def test_a_dropped_digit_read_by_a_second_engine_is_picked_by_the_total() -> None:
@@ -168,7 +169,7 @@ def _page_with(text: str, box_pt: Box, tmp_path: Path, dpi: float = 200.0) -> Pa
     cv2.rectangle(image, (x0 - 6, y0 - 6), (x1 + 6, y1 + 6), 0, 2)  # the cell's rules
     canvas = Image.fromarray(image)
     font = ImageFont.truetype(SONG, size=round(11 * scale))  # 11 pt, the form's print
-    ImageDraw.Draw(canvas).text((x0 + 4, y0 + 2), text, fill=0, font=font)
+    ImageDraw.Draw(canvas).multiline_text((x0 + 4, y0 + 2), text, fill=0, font=font, spacing=round(4 * scale))
     path = tmp_path / "page.png"
     canvas.save(path)
     return Page(number=16, width=595, height=842, kind="scan", dpi=dpi, image_path=path, print_path=path)
@@ -185,3 +186,7 @@ def test_the_engines_read_a_cell_crop_again(tmp_path: Path) -> None:
     assert all(verify.reading_of(text, 251.2) == 2571.2 for _, text in read)
     assert blank == []  # a blank place: nothing to read
     assert again == read  # two crops stacked in one call each read on their own
+    two = (400.0, 300.0, 520.0, 340.0)
+    merged = _page_with("262\n36", two, tmp_path, dpi=300.0)
+    [lines] = verify.CropReader({16: merged}, reader.engines).read_all([(16, two)])
+    assert lines and all(verify.reading_of(text, 26236) is None for _, text in lines)
