@@ -136,7 +136,7 @@ def evaluate(truth: Annotated[Path, typer.Option(help="folder of <id>.truth.json
                  "--max", help="highest burdens allowed, e.g. false_errors_per_10=1,low_confidence_per_doc=1")] = None,
              ) -> None:
     """Score output against ground truth; ends with an `overall …` line. Exits 1 below a --min/--max gate."""
-    from dtpc.eval import main
+    from pipeline.evaluation import main
 
     raise typer.Exit(main(truth, pred, as_json=as_json, minimum=minimum, maximum=maximum))
 

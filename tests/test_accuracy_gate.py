@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dtpc.eval import main
+from pipeline.evaluation import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "samples" / "corpus"

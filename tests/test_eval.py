@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from dtpc.eval import EvalReport, align_rows, evaluate, format_report, main, same
 from models import (
     ApplicationRecord,
     Check,
@@ -21,6 +20,7 @@ from models import (
     record_json,
 )
 from models.record import ApplicationTruth, RecommendationTruth
+from pipeline.evaluation import EvalReport, align_rows, evaluate, format_report, main, same
 
 TRUTH_ONLY = {"expected_checks", "page_text", "generator"}
 
@@ -350,8 +350,8 @@ def test_no_truth_gives_na(tmp_path: Path) -> None:
 
 
 def test_low_confidence_findings_do_not_count_against_checks() -> None:
-    from dtpc.eval import check_prf
     from models import Check, ExpectedCheck
+    from pipeline.evaluation import check_prf
 
     scores = check_prf([ExpectedCheck(code="SEAL_MISSING", where="commitment")],
                        [Check(code="SEAL_MISSING", severity="error", where="commitment"),
