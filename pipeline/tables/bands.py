@@ -27,7 +27,8 @@ from pipeline.tables.geometry import Cell
 MIN_RULE_PT = 15.0  # a vertical shorter than this is not a column rule
 SAME_RULE_PT = 2.0  # verticals this close in x are one column edge
 MIN_COLUMNS = 3  # column edges a form needs (left border, label column, right border)
-WRAP_GAP = 0.5  # label lines closer than this share of their height are one wrapped label
+WRAP_GAP = 0.5  # label lines closer than this share of their height are one wrapped label (unless each has its row)
+WRAP_TIGHT = 0.2  # ... and closer than this share always (a wrapped line's boxes all but touch)
 CROSSING = 0.5  # a column rule parts a band when it covers this share of the band's height
 CENTRED = 0.3  # a label is centred on rows when its centre is within this share of a row's pitch of theirs
 
@@ -71,6 +72,21 @@ def banded_rows(page: Page) -> list[list[CellText]] | None:
     return [cells for _, cells in sorted(rows, key=lambda row: row[0])]
 
 
+def stacked_labels(words: Sequence[Word], rows: Sequence[tuple[float, float]]) -> list[list[Word]] | None:
+    """A merged cell over `rows` (top, bottom) that holds several labels stacked without rules between
+    them (a 类别 column whose rules were left out or lost): each row's label words, every label given the
+    rows it is centred on; None when the cell holds one label (it names every row it spans)."""
+    bands = [_Band(top, bottom) for top, bottom in rows]
+    blocks = _label_blocks(words, bands)
+    if len(blocks) < 2:
+        return None
+    parts: list[list[Word]] = [[] for _ in rows]
+    for block, (first, last) in _label_spans(blocks, bands):
+        for index in range(first, last + 1):
+            parts[index] = list(block)
+    return parts
+
+
 def _column_edges(verticals: Sequence[Line]) -> list[float]:
     edges: list[float] = []
     for x in sorted(ln.x0 for ln in verticals):
@@ -108,12 +124,12 @@ def _band_cells(row: int, band: _Band, words: Sequence[Word], verticals: Sequenc
 def _label_blocks(words: Sequence[Word], bands: Sequence[_Band]) -> list[list[Word]]:
     """The label column's lines, wrapped lines of one label joined: they lie closer than half a line
     apart, unless the block so far sits centred in a row of its own and the next line in another row
-    (two one-line labels of consecutive tight rows)."""
+    (two one-line labels of consecutive tight rows); lines all but touching are always one label."""
     blocks: list[list[Word]] = []
     for line in lines_of(words):
         height = max(w.bbox[3] - w.bbox[1] for w in line)
-        if (blocks and min(w.bbox[1] for w in line) - _box(blocks[-1])[3] < WRAP_GAP * height
-                and not _own_rows(blocks[-1], line, bands)):
+        gap = min(w.bbox[1] for w in line) - _box(blocks[-1])[3] if blocks else height
+        if gap < WRAP_TIGHT * height or (gap < WRAP_GAP * height and not _own_rows(blocks[-1], line, bands)):
             blocks[-1].extend(line)
         else:
             blocks.append(list(line))
