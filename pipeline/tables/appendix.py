@@ -183,7 +183,8 @@ def own_label(cell: CellText, row: int, table: Table) -> CellText:
         return cell
     turned = [replace(word, bbox=table.frame.box_to_table(word.bbox)) for word in cell.words]
     spanned = range(cell.cell.row, cell.cell.row + cell.cell.row_span)
-    parts = stacked_labels(turned, [(table.grid.ys[r], table.grid.ys[r + 1]) for r in spanned])
+    width = cell.cell.bbox[2] - cell.cell.bbox[0]
+    parts = stacked_labels(turned, [(table.grid.ys[r], table.grid.ys[r + 1]) for r in spanned], width)
     if parts is None:
         return cell
     own = {id(word) for word in parts[row - cell.cell.row]}

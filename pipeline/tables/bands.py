@@ -29,6 +29,7 @@ SAME_RULE_PT = 2.0  # verticals this close in x are one column edge
 MIN_COLUMNS = 3  # column edges a form needs (left border, label column, right border)
 WRAP_GAP = 0.5  # label lines closer than this share of their height are one wrapped label (unless each has its row)
 WRAP_TIGHT = 0.2  # ... and closer than this share always (a wrapped line's boxes all but touch)
+FULL_LINE = 0.8  # a line this share of its column's width may have wrapped onto the next
 CROSSING = 0.5  # a column rule parts a band when it covers this share of the band's height
 CENTRED = 0.3  # a label is centred on rows when its centre is within this share of a row's pitch of theirs
 
@@ -60,7 +61,7 @@ def banded_rows(page: Page) -> list[list[CellText]] | None:
     for index, band in enumerate(bands):
         words = [w for w in values if band.top <= _cy(w) <= band.bottom]
         rows.append((band.top, _band_cells(index, band, words, verticals, edges)))
-    for block, (first, last) in _label_spans(_label_blocks(labels, bands), bands):
+    for block, (first, last) in _label_spans(_label_blocks(labels, bands, edges[1] - edges[0]), bands):
         if first > last:  # a label beside no row: a row of its own
             rows.append((block[0].bbox[1], [_cell(Cell(len(rows), 0, 1, 1, _box(block)), block)]))
             continue
@@ -72,12 +73,13 @@ def banded_rows(page: Page) -> list[list[CellText]] | None:
     return [cells for _, cells in sorted(rows, key=lambda row: row[0])]
 
 
-def stacked_labels(words: Sequence[Word], rows: Sequence[tuple[float, float]]) -> list[list[Word]] | None:
-    """A merged cell over `rows` (top, bottom) that holds several labels stacked without rules between
+def stacked_labels(words: Sequence[Word], rows: Sequence[tuple[float, float]],
+                   width: float) -> list[list[Word]] | None:
+    """A merged cell `width` wide over `rows` (top, bottom) that holds several labels stacked without rules between
     them (a 类别 column whose rules were left out or lost): each row's label words, every label given the
     rows it is centred on; None when the cell holds one label (it names every row it spans)."""
     bands = [_Band(top, bottom) for top, bottom in rows]
-    blocks = _label_blocks(words, bands)
+    blocks = _label_blocks(words, bands, width)
     if len(blocks) < 2:
         return None
     parts: list[list[Word]] = [[] for _ in rows]
@@ -121,29 +123,35 @@ def _band_cells(row: int, band: _Band, words: Sequence[Word], verticals: Sequenc
     return cells
 
 
-def _label_blocks(words: Sequence[Word], bands: Sequence[_Band]) -> list[list[Word]]:
-    """The label column's lines, wrapped lines of one label joined: they lie closer than half a line
-    apart, unless the block so far sits centred in a row of its own and the next line in another row
-    (two one-line labels of consecutive tight rows); lines all but touching are always one label."""
+def _label_blocks(words: Sequence[Word], bands: Sequence[_Band], width: float) -> list[list[Word]]:
+    """The label column's lines (`width` wide), wrapped lines of one label joined.
+
+    Lines closer than half a line are one label when the first fills the column (text wraps only
+    there) or when the two do not each sit centred in a row of their own (two one-line labels of
+    consecutive tight rows); lines all but touching are always one label."""
     blocks: list[list[Word]] = []
+    previous: Sequence[Word] = ()
     for line in lines_of(words):
         height = max(w.bbox[3] - w.bbox[1] for w in line)
         gap = min(w.bbox[1] for w in line) - _box(blocks[-1])[3] if blocks else height
-        if gap < WRAP_TIGHT * height or (gap < WRAP_GAP * height and not _own_rows(blocks[-1], line, bands)):
+        wrapped = gap < WRAP_GAP * height and (
+            _box(previous)[2] - _box(previous)[0] >= FULL_LINE * width or not _own_rows(blocks[-1], line, bands))
+        if blocks and (gap < WRAP_TIGHT * height or wrapped):
             blocks[-1].extend(line)
         else:
             blocks.append(list(line))
+        previous = line
     return blocks
 
 
 def _own_rows(block: Sequence[Word], line: Sequence[Word], bands: Sequence[_Band]) -> bool:
-    """True when `block` lies centred inside one row and `line` inside a later one."""
-    home, nxt = _row_within(block, bands), _row_within(line, bands)
-    if home is None or nxt is None or nxt <= home:
+    """True when `block` lies centred on the rows it overlaps and `line` inside a later row."""
+    under, nxt = _rows_under(block, bands), _row_within(line, bands)
+    if not under or nxt is None or nxt <= under[-1]:
         return False
     _, top, _, bottom = _box(block)
-    band = bands[home]
-    return abs((top + bottom) / 2 - band.centre) <= CENTRED * (band.bottom - band.top)
+    first, last = bands[under[0]], bands[under[-1]]
+    return abs((top + bottom) / 2 - (first.top + last.bottom) / 2) <= CENTRED * (last.bottom - last.top)
 
 
 def _row_within(words: Sequence[Word], bands: Sequence[_Band], slack: float = 1.0) -> int | None:
