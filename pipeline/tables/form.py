@@ -89,7 +89,8 @@ def form_rows(pages: Sequence[Page], engine: object | None = None, low_confidenc
         tables = find_tables(page, engine, low_confidence, reread_below=FORM_REREAD_BELOW).tables
         ruled = [FormRow(page.number, tuple(cells)) for table in tables for cells in table.rows()]
         if not ruled or (labels is not None and collapsed(ruled, labels)):
-            banded = banded_rows(page)
+            # Bands need a text layer's exact boxes: OCR's padded line boxes run neighbouring rows together.
+            banded = banded_rows(page) if page.kind == "text" else None
             rows.extend(word_rows(page) if banded is None else [FormRow(page.number, tuple(c)) for c in banded])
         else:
             rows.extend(ruled)
