@@ -27,7 +27,7 @@ from PIL import Image, ImageOps
 
 from models.page import Box, EmbeddedImage, Line, Page
 from pipeline.errors import InputError
-from pipeline.ocr.join import Glyph, group_lines, join_line, sort_words
+from pipeline.ocr.join import Glyph, group_by_baseline, join_line, sort_words
 
 Format = Literal["pdf", "image"]
 MIN_TEXT_CHARS = 8  # fewer readable characters than this is not a text layer
@@ -118,7 +118,7 @@ def _pdf_page(
     pdf_page = document[index]
     try:
         frame = PageFrame.of(pdf_page)
-        glyphs, readable = _text_glyphs(pdf_page, frame)
+        glyphs, baselines, readable = _text_glyphs(pdf_page, frame)
         lines, placed = _paths_and_images(pdf_page, frame)
         background = any(_area(b) >= BACKGROUND_SHARE * frame.width * frame.height for b in placed)
         has_text = readable >= MIN_TEXT_CHARS
@@ -134,7 +134,9 @@ def _pdf_page(
     if has_text:
         verticals = [line for line in lines if line.x0 == line.x1]
         page.words = sort_words(
-            word for line in group_lines(glyphs) for word in join_line(line, source="text", separators=verticals)
+            word
+            for line in group_by_baseline(glyphs, baselines)
+            for word in join_line(line, source="text", separators=verticals)
         )
         page.images = images
     if not page_dpi:
@@ -195,8 +197,9 @@ def _readable(char: str) -> bool:
     return char.isprintable() and code != 0xFFFD and not 0xE000 <= code <= 0xF8FF
 
 
-def _text_glyphs(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Glyph], int]:
-    """Visible characters as glyphs in displayed points, and how many of them are readable.
+def _text_glyphs(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Glyph], list[float], int]:
+    """Visible characters as glyphs in displayed points, their baselines (displayed y), and how
+    many of them are readable.
 
     Invisible text (render mode 3, the OCR layer of a scanner's "searchable PDF") is not
     a text layer we trust: such pages are treated as scans and read again.  pdfium is
@@ -205,9 +208,11 @@ def _text_glyphs(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Glyph], i
     textpage = page.get_textpage()
     try:
         glyphs: list[Glyph] = []
+        baselines: list[float] = []
         readable = 0
         space = False
         rect = pdfium_c.FS_RECTF()
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
         invisible: dict[int | None, bool] = {}
         for i in range(pdfium_c.FPDFText_CountChars(textpage.raw)):
             char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i))
@@ -221,11 +226,17 @@ def _text_glyphs(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Glyph], i
                 invisible[key] = mode == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
             if invisible[key] or not pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, i, rect):
                 continue
+            if pdfium_c.FPDFText_IsHyphen(textpage.raw, i):
+                char = "-"  # pdfium marks a hyphen ending a line as U+0002; in a code ("LMJZ-FW-2024031") it is real
             box = frame.box(rect.left, rect.bottom, rect.right, rect.top)
             glyphs.append(Glyph((" " if space else "") + char, box, 1.0))
+            if pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, origin_x, origin_y):
+                baselines.append(frame.point(origin_x.value, origin_y.value)[1])
+            else:
+                baselines.append(box[3])
             space = False
             readable += _readable(char)
-        return glyphs, readable
+        return glyphs, baselines, readable
     finally:
         textpage.close()
 

@@ -236,3 +236,27 @@ def test_a_unit_whose_name_begins_like_a_long_label_keeps_it() -> None:
     from pipeline.fields import cut_at_label
 
     assert cut_at_label("浙江服务数字化研究院") == "浙江服务数字化研究院"  # 服务数字… starts a label, four characters only
+
+
+def test_a_form_ruled_only_between_its_columns_is_read_from_its_text_bands(tmp_path: Path) -> None:
+    """Word's "no inside horizontal borders": every label of the form in one tall cell.  Rows come
+    from the text's bands, the member label is centred on its six rows, 单位负责人 between its two."""
+    from tests.fixtures.tables.forms import X0, form_tables, text_pages
+    from tests.fixtures.tables.synth import Sheet
+
+    first, second = form_tables()
+    first.rules = second.rules = "columns"
+    sheets = [Sheet(tables=[first], texts=[(X0, 60, "一、基本情况（根据牵头单位情况填写）", 14)]), Sheet(tables=[second])]
+    pages = text_pages(tmp_path, sheets, ["basic_info", "basic_info"], "columns")
+    assert not any(line.top == line.bottom and 100 < line.top < 300 for line in pages[0].lines)
+    info = extract_basic_info(pages, SETTINGS).value
+    lead = info.lead_unit
+    assert lead.name == "杭州智造数字科技有限公司" and lead.credit_code == "91330106MA2CFXXX30"
+    assert lead.established == dt.date(2016, 3, 18) and lead.registered_capital == 5000.0
+    assert lead.registered_address == "浙江省杭州市滨江区" and lead.main_industries == ["机械", "汽车"]
+    assert lead.unit_type == "服务商"
+    assert info.members == [Member(name="浙江某某大学", type="高校"), Member(name="杭州某某研究院", type="科研院所")]
+    assert (info.head.name, info.head.title, info.head.mobile) == ("张伟", "总经理", "13805716666")
+    assert [(f.revenue, f.net_margin, f.debt_ratio) for f in info.finance] == [(12000.0, 8.5, 42.1), (13560.5, 9.1, 40.0)]
+    assert [(r.investors, r.financing, r.universities, r.providers) for r in info.resources] == [
+        (12, 20000.0, 6, 40), (15, 26500.0, 8, 52)]

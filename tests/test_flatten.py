@@ -149,3 +149,20 @@ def test_flattening_is_recorded_on_the_source_page(tmp_path: Path, page: np.ndar
     assert document.pages[0].width == pytest.approx(8.27 * 72, abs=1) and document.pages[0].height == pytest.approx(11.69 * 72, abs=1)
     off = read_document(path, options.model_copy(update={"flatten_pages": False}), tmp_path / "off", engine=CountingEngine())
     assert off.pages[0].flattening is None
+
+
+def test_quad_is_found_where_the_light_falls_off_to_desk_grey(page: np.ndarray) -> None:
+    """A pale grey desk and strong fall-off: the far corner of the paper is darker than the lit
+    desk, so one brightness threshold cuts it away; the paper's edge (a step all round) still
+    places every corner."""
+    height, width = page.shape[:2]
+    source = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, CORNERS.astype(np.float32))
+    inside = cv2.warpPerspective(np.full((height, width), 255, np.uint8), matrix, DESK) > 127
+    noise = np.random.default_rng(5).normal(0, 4, (DESK[1], DESK[0], 1))
+    photo = np.clip(np.full((DESK[1], DESK[0], 3), 170.0) + noise, 0, 255).astype(np.uint8)
+    photo[inside] = cv2.warpPerspective(page, matrix, DESK, flags=cv2.INTER_AREA)[inside]
+    photo = cv2.GaussianBlur(light_gradient(photo, 0.5), (3, 3), 0.6)
+    found = find_page_quad(photo)
+    assert found is not None
+    assert np.abs(found - CORNERS).max() < 4.0

@@ -185,3 +185,28 @@ def test_huge_pdf_page_lowers_its_dpi() -> None:
     assert fit_dpi(595, 842, 200, 100) == 200
     assert 72 <= fit_dpi(5000, 5000, 200, 100) < 200
     assert fit_dpi(100000, 100000, 200, 100) == 0.0
+
+
+def wrapped_cells_pdf(path: Path) -> Path:
+    """A form row as Word wraps it: a date cell on two tight lines ("2005年12月8" / "日") beside a label
+    centred between them, and a contract number broken after its hyphen ("LMJZ-FW-" / "2024031")."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("STSong-Light", 10)
+    pdf.drawString(95, 700, "成立时间")  # centred: its baseline lies between the date's two lines
+    pdf.drawString(165, 705, "2005年12月8")
+    pdf.drawString(191, 695, "日")
+    pdf.drawString(300, 705, "LMJZ-FW-")
+    pdf.drawString(300, 695, "2024031")
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_wrapped_cell_lines_keep_their_own_order_and_hyphens(tmp_path: Path) -> None:
+    page = ingest(wrapped_cells_pdf(tmp_path / "wrapped.pdf"), 150, 100.0, tmp_path)[0].page
+    texts = [w.text for w in page.words]
+    assert "2005年12月8" in texts and "日" in texts, texts  # two lines, not "2005年日12月8"
+    date_line, day = (next(w for w in page.words if w.text == t) for t in ("2005年12月8", "日"))
+    assert day.bbox[1] > date_line.bbox[3] - 1.0
+    assert "LMJZ-FW-" in texts, texts  # pdfium's line-end hyphen marker (U+0002) read as the hyphen it is
+    assert not any("\x02" in t for t in texts)

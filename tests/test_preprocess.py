@@ -122,3 +122,36 @@ def test_text_under_a_seal_reads_after_red_ink_removal() -> None:
     raw = cv2.cvtColor(np.asarray(page.image), cv2.COLOR_RGB2GRAY)
     raw_text = "".join(w.text for w in engine.read_region(raw, box, dpi=200))
     assert hits >= sum(char in raw_text for char in expected)
+
+
+def _contract_table_page(dpi: int = DPI) -> np.ndarray:
+    """A page that is one ruled table of codes and dates, each row's text resting on its lower
+    rule (as a scanned contract list prints): rules touch the text they underline."""
+    from PIL import Image, ImageDraw
+
+    from bench.synth import cjk_font
+
+    width, height = round(8.27 * dpi), round(11.69 * dpi)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    font = cjk_font(round(10 * dpi / 72))
+    left, right, top, row = round(0.8 * dpi), width - round(0.8 * dpi), round(1.2 * dpi), round(0.26 * dpi)
+    for k in range(24):
+        y = top + k * row
+        draw.line((left, y + row, right, y + row), fill=0, width=1)
+        cells = (f"2024/{k % 12 + 1}/{k + 3}", f"TBKH-FW-20240{k + 22}", "唐山瑞远汽配集团有限公司", f"{k * 7.3 + 9:.1f}")
+        for c, text in enumerate(cells):
+            x = left + round(c * (right - left) / 4) + 6
+            box = draw.textbbox((x, 0), text, font=font)
+            draw.text((x, y + row - box[3]), text, font=font, fill=0)  # ink down to the rule
+    for c in range(5):
+        x = left + round(c * (right - left) / 4)
+        draw.line((x, top, x, top + 24 * row), fill=0, width=1)
+    return cv2.GaussianBlur(np.asarray(page), (3, 3), 0)
+
+
+@pytest.mark.parametrize("rotation", [0, 180])
+def test_orientation_of_a_ruled_table_is_read_from_its_text_not_its_rules(rotation: int) -> None:
+    page = _contract_table_page()
+    turned = page if rotation == 0 else cv2.rotate(page, cv2.ROTATE_180)
+    assert detect_orientation(turned).rotation == rotation

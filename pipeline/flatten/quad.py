@@ -6,9 +6,17 @@ paper region is taken only when background shows along at least three sides of t
 a scan (paper to the edges) or a book scan with one shadowed edge is left alone.  Its
 outline's four sides are fitted as straight lines and intersected, which places corners
 more precisely than the outline's (rounded) vertices.
+
+One threshold for the whole photo fails where the light falls off across it: the far corner
+of the paper is then as dark as the lit desk, Otsu cuts it away and the page is rectified
+from a wrong quad.  The paper's edge is still a sharp step there, so straight edges (Hough
+lines on the same closed copy) give further candidate quads; whichever candidate has the
+strongest paper-to-desk step along its weakest side is taken.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import cv2
 import numpy as np
@@ -21,6 +29,9 @@ MARGIN = 0.015  # share of the image's side that counts as background showing on
 MIN_SIDES_WITH_MARGIN = 3
 MIN_CONTRAST = 40  # paper vs background, in "brightness minus saturation" levels
 MIN_ANGLE, MAX_ANGLE = 50.0, 130.0  # degrees at each corner of a plausible photographed rectangle
+EDGE_LINES = 6  # strongest distinct Hough lines kept per direction (across, down) for candidate quads
+MIN_EDGE_STEP = 15.0  # paper minus desk, in score levels, along every side of an edge-found quad
+EDGE_OFFSET = 4  # px (work copy) either side of a side where paper and desk are sampled
 
 
 def paper_score(image: np.ndarray) -> np.ndarray:
@@ -44,6 +55,17 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
     k = max(3, round(max(score.shape) / 60)) | 1  # wider than print strokes, narrower than margins
     closed = cv2.morphologyEx(score, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     closed = cv2.medianBlur(closed, 5)
+    found = _otsu_quad(closed, k)
+    edge_found = max(_edge_quads(closed), key=lambda c: edge_step(closed, c), default=None)
+    if edge_found is not None and edge_step(closed, edge_found) >= MIN_EDGE_STEP and (
+        found is None or edge_step(closed, edge_found) > edge_step(closed, found)
+    ):
+        found = edge_found
+    return None if found is None else (found * step).astype(np.float32)
+
+
+def _otsu_quad(closed: np.ndarray, k: int) -> np.ndarray | None:
+    """The quad of the largest region brighter than Otsu's threshold (work-copy px), or None."""
     _, paper = cv2.threshold(closed, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     paper = cv2.morphologyEx(paper, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     if not _has_background(paper):
@@ -57,7 +79,75 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
     corners = _fit_quad(outline)
     if corners is None or not _plausible(corners, paper.shape):
         return None
-    return (corners * step).astype(np.float32)
+    return corners
+
+
+def _edge_quads(closed: np.ndarray) -> list[np.ndarray]:
+    """Plausible quads (work-copy px, TL TR BR BL) from two across and two down of the strongest
+    straight edges of the closed score."""
+    height, width = closed.shape
+    edges = cv2.Canny(closed, 15, 40)
+    lines = cv2.HoughLines(edges, 1, np.pi / 360, threshold=max(20, round(0.12 * min(height, width))))
+    if lines is None:
+        return []
+    across: list[tuple[float, float]] = []
+    down: list[tuple[float, float]] = []
+    for rho, theta in lines[:, 0]:  # strongest first
+        group = across if abs(np.cos(theta)) < np.sin(np.radians(40)) else down
+        distinct = all(abs(rho - r) > 8 or abs(theta - t) > np.radians(3) for r, t in group)
+        if distinct and len(group) < EDGE_LINES:
+            group.append((float(rho), float(theta)))
+    edge_points = np.column_stack(np.nonzero(edges)[::-1]).astype(np.float64)
+    quads = []
+    for pair_across in itertools.combinations(across, 2):
+        for pair_down in itertools.combinations(down, 2):
+            points = [_meet(a, b) for a in pair_across for b in pair_down]
+            if any(point is None for point in points):
+                continue
+            corners = order_corners(np.array(points, dtype=np.float64))
+            if _plausible(corners, closed.shape):
+                quads.append(_refit_sides(corners, edge_points))
+    return quads
+
+
+def _refit_sides(corners: np.ndarray, edge_points: np.ndarray) -> np.ndarray:
+    """Each side refitted to the edge pixels along it (a Hough line is quantised to half a degree,
+    several px at a far corner), and neighbouring sides intersected; the quad as it was if that fails."""
+    lines = [_side_line(edge_points, corners[i], corners[(i + 1) % 4]) for i in range(4)]
+    if any(line is None for line in lines):
+        return corners
+    refined = [_intersect(lines[i - 1], lines[i]) for i in range(4)]  # type: ignore[arg-type]
+    if any(c is None for c in refined):
+        return corners
+    return np.array(refined, dtype=np.float64)
+
+
+def _meet(a: tuple[float, float], b: tuple[float, float]) -> np.ndarray | None:
+    """Where two Hough lines (rho, theta) cross, or None when they are parallel."""
+    matrix = np.array([[np.cos(a[1]), np.sin(a[1])], [np.cos(b[1]), np.sin(b[1])]])
+    if abs(np.linalg.det(matrix)) < 1e-6:
+        return None
+    return np.linalg.solve(matrix, np.array([a[0], b[0]]))
+
+
+def edge_step(score: np.ndarray, corners: np.ndarray) -> float:
+    """The weakest side's median step from desk (outside) to paper (inside), in score levels."""
+    return min(_side_step(score, corners[i], corners[(i + 1) % 4]) for i in range(4))
+
+
+def _side_step(score: np.ndarray, start: np.ndarray, end: np.ndarray, samples: int = 60) -> float:
+    along = np.linspace(0.08, 0.92, samples)[:, None]  # the corners' ends left out
+    points = start + along * (end - start)
+    unit = (end - start) / max(1e-9, float(np.hypot(*(end - start))))
+    inward = np.array([-unit[1], unit[0]])  # corners run clockwise on screen (y down): inside is on the right
+    height, width = score.shape
+
+    def at(where: np.ndarray) -> np.ndarray:
+        xs = np.clip(np.round(where[:, 0]).astype(int), 0, width - 1)
+        ys = np.clip(np.round(where[:, 1]).astype(int), 0, height - 1)
+        return score[ys, xs].astype(np.float32)
+
+    return float(np.median(at(points + EDGE_OFFSET * inward) - at(points - EDGE_OFFSET * inward)))
 
 
 def _edges_look_like_desk(image: np.ndarray) -> bool:

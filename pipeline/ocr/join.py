@@ -18,8 +18,9 @@ from models.page import Box, Line, Word, WordSource
 
 # A gap wider than this many character heights ends a word (~1 character, see module doc).
 GAP_FACTOR = 0.9
-# Lines (in order of their centres) a glyph may still belong to: side-by-side cells at one height.
-LOOK_BACK = 8
+# Text-layer characters whose baselines differ by more than this share of their height are on different lines
+# (a line's characters share one baseline; the next line of a wrapped cell is a whole line height below).
+BASELINE_TOLERANCE = 0.3
 # What an OCR engine makes of a vertical table rule.
 RULE_GLYPHS = frozenset("|丨｜lI1[]")
 # Between two ASCII runs ("Co.," and "Ltd") a gap wider than this many heights reads as a space.
@@ -70,33 +71,25 @@ def _is_rule(glyph: Glyph, verticals: Sequence[Line]) -> bool:
                for rule in verticals)
 
 
-@dataclass
-class _Band:
-    top: float
-    bottom: float
-    members: list[Glyph]
+def group_by_baseline(glyphs: Sequence[Glyph], baselines: Sequence[float]) -> list[list[Glyph]]:
+    """Group a text layer's characters into lines by their baselines, each line sorted left to right.
 
-
-def group_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
-    """Group glyphs into text lines by vertical overlap, each line sorted left to right.
-
-    Used for sources without their own line structure (PDF characters).  A glyph joins
-    the line whose vertical band overlaps its own by more than half its height.  Glyphs
-    come in order of their vertical centre, so only the most recent lines can still
-    overlap: looking back a few lines keeps this linear on dense pages.
+    A PDF character box is its font's ascent to descent, taller than the ink: in a wrapped
+    cell of tight line spacing the boxes of two lines overlap, and a cell centred beside it
+    sits between them, so grouping by box overlap joined two lines of one cell into one
+    ("2005年日12月8").  Characters of one printed line share their baseline exactly; a line
+    ends where the next baseline is more than a fraction of a character height below its first.
     """
-    bands: list[_Band] = []
-    for glyph in sorted(glyphs, key=lambda g: (g.box[1] + g.box[3]) / 2):
-        top, bottom = glyph.box[1], glyph.box[3]
-        for band in reversed(bands[-LOOK_BACK:]):
-            overlap = min(bottom, band.bottom) - max(top, band.top)
-            if overlap > 0.5 * min(bottom - top, band.bottom - band.top):
-                band.members.append(glyph)
-                band.top, band.bottom = min(top, band.top), max(bottom, band.bottom)
-                break
-        else:
-            bands.append(_Band(top, bottom, [glyph]))
-    return [sorted(band.members, key=lambda g: g.box[0]) for band in bands]
+    order = sorted(range(len(glyphs)), key=lambda i: baselines[i])
+    lines: list[list[Glyph]] = []
+    anchor = 0.0
+    for i in order:
+        glyph = glyphs[i]
+        if not lines or baselines[i] - anchor > BASELINE_TOLERANCE * max(glyph.height, 1e-6):
+            lines.append([])
+            anchor = baselines[i]
+        lines[-1].append(glyph)
+    return [sorted(line, key=lambda g: g.box[0]) for line in lines]
 
 
 def tidy(text: str) -> str:

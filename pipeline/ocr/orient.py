@@ -24,6 +24,7 @@ import numpy as np
 
 WORK_SIDE = 1100  # long side (px) of the working copy: about 95 dpi for A4, plenty for layout
 MAX_CHUNKS = 24
+RULE_CHARS = 3.0  # a straight ink run longer than this many characters is a rule, not a stroke
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,21 @@ def line_blobs(binary: np.ndarray, size: float, horizontal: bool) -> list[tuple[
         if length >= 4 * size and 0.5 * size <= thickness <= 1.8 * size:
             blobs.append((int(x), int(y), int(w), int(h)))
     return blobs
+
+
+def without_rules(binary: np.ndarray, size: float) -> np.ndarray:
+    """`binary` without ruling lines (ink runs longer than RULE_CHARS characters along x or y).
+
+    A table's rule touching the text above it closes into one blob with that text, as long as
+    the table and about as thick as a line: the longest "line" on a contract page was then a
+    rule with specks above it, and the direction model's votes on such crops are noise.
+    """
+    length = max(3, round(RULE_CHARS * size))
+    rules = cv2.bitwise_or(
+        cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))),
+        cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))),
+    )
+    return cv2.subtract(binary, rules)
 
 
 def _is_sideways(binary: np.ndarray, size: float) -> tuple[bool, float, list[tuple[int, int, int, int]]]:
@@ -133,13 +149,14 @@ def detect_orientation(grey: np.ndarray) -> Orientation:
     size = char_size(binary)
     if not size:
         return Orientation(0, 0.0)
+    binary = without_rules(binary, size)
     sideways, margin, blobs = _is_sideways(binary, size)
     if len(blobs) < 3:  # a few specks or one stray line: nothing to read the direction from
         return Orientation(0, 0.0)
     if sideways:
         # Turn the page so its lines run across, then ask upright-or-not as for any page.
         small = cv2.rotate(small, cv2.ROTATE_90_COUNTERCLOCKWISE)
-        blobs = line_blobs(ink_mask(small), size, horizontal=True)
+        blobs = line_blobs(cv2.rotate(binary, cv2.ROTATE_90_COUNTERCLOCKWISE), size, horizontal=True)
     vote = upside_down_vote(small, blobs)
     base = 90 if sideways else 0
     rotation = (base + (180 if vote < 0 else 0)) % 360

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from models import Appendix, Check, Provenance
 from models.page import Box, Page
 from pipeline.config import Settings
 from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
-from pipeline.tables.cells import CellText, Table
+from pipeline.tables.bands import stacked_labels
+from pipeline.tables.cells import CellText, Table, cell_text
 from pipeline.tables.finder import find_tables, print_images, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.reread import SecondReader
@@ -162,6 +163,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
             if cols is None:
                 continue
             hits = [c for c in cells if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
+            if column.field == "category":
+                hits = [own_label(c, index, table) for c in hits]
             if hits:
                 unit = layout.units.get(column.field)
                 value = read_value(hits, column, table.page, unit, spec)
@@ -172,6 +175,22 @@ def iter_rows(table: Table, layout: Layout, start: int,
         if all(v.raw.strip() in _PLACEHOLDERS for v in content):
             continue  # a blank template row (its 序号 or 类别 may be printed)
         yield values
+
+
+def own_label(cell: CellText, row: int, table: Table) -> CellText:
+    """The part of a merged 类别 cell that names grid row `row`: the whole cell, unless it holds several
+    labels stacked without rules between them (`bands.stacked_labels`)."""
+    if cell.cell.row_span < 2 or len(cell.words) < 2:
+        return cell
+    turned = [replace(word, bbox=table.frame.box_to_table(word.bbox)) for word in cell.words]
+    spanned = range(cell.cell.row, cell.cell.row + cell.cell.row_span)
+    width = cell.cell.bbox[2] - cell.cell.bbox[0]
+    parts = stacked_labels(turned, [(table.grid.ys[r], table.grid.ys[r + 1]) for r in spanned], width)
+    if parts is None:
+        return cell
+    own = {id(word) for word in parts[row - cell.cell.row]}
+    words = [word for word, turn in zip(cell.words, turned, strict=True) if id(turn) in own]
+    return cell_text(cell.cell, table.frame, words)
 
 
 @dataclass

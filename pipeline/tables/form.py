@@ -4,8 +4,9 @@ The basic-info form is one table often split over two pages, so its rows are rea
 one sequence (`FormRow`s in page order).  A cell is a label cell when a known label
 fills most of it or starts it; a value is whatever stands to the right of its label
 (in the label's own cell after the label, then in following cells) up to the next
-label cell.  Where no rules were found, each text line becomes a row and each word a
-cell, and the same reading applies.
+label cell.  Where the columns are ruled but the rows are not (`bands`), rows come from the
+text's bands; where no rules were found, each text line becomes a row and each word a cell,
+and the same reading applies.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from models.page import Page
 from pipeline.ocr import OcrEngine
+from pipeline.tables.bands import banded_rows
 from pipeline.tables.cells import CellText, lines_of
 from pipeline.tables.finder import find_tables
 from pipeline.tables.geometry import Cell
@@ -88,7 +90,9 @@ def form_rows(pages: Sequence[Page], engine: OcrEngine | None = None, low_confid
         tables = find_tables(page, engine, low_confidence, reread_below=FORM_REREAD_BELOW).tables
         ruled = [FormRow(page.number, tuple(cells)) for table in tables for cells in table.rows()]
         if not ruled or (labels is not None and collapsed(ruled, labels)):
-            rows.extend(word_rows(page))
+            # Bands need a text layer's exact boxes: OCR's padded line boxes run neighbouring rows together.
+            banded = banded_rows(page) if page.kind == "text" else None
+            rows.extend(word_rows(page) if banded is None else [FormRow(page.number, tuple(c)) for c in banded])
         else:
             rows.extend(ruled)
     return rows
