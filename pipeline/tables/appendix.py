@@ -22,6 +22,7 @@ from pipeline.tables.cells import CellText, Table
 from pipeline.tables.finder import find_tables, print_images, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.reread import SecondReader
+from pipeline.tables.spans import split_spans
 from pipeline.tables.values import FieldValue, read_value, second_opinion, thousands_in_column
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,12 @@ def _is_total(cells: Sequence[CellText]) -> bool:
     return first in ("合计", "总计", "小计", "合 计")
 
 
+def _continues_above(cells: Sequence[CellText], index: int) -> bool:
+    """A grid row whose text all belongs to cells begun above it (a wrapped line a rule cut off): no record."""
+    filled = [c for c in cells if c.text]
+    return bool(filled) and all(c.cell.row < index for c in filled)
+
+
 def iter_rows(table: Table, layout: Layout, start: int,
               read: Callable[[Box], Sequence[tuple[str, float]]] | None = None) -> Iterator[dict[str, FieldValue]]:
     """Data rows (field → value) from grid row `start` on, until a note row ends the table.
@@ -153,7 +160,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
         cells = table.row(index)
         if _is_note(cells):
             break
-        if _is_total(cells) or is_header_row(cells, spec):
+        if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index):
             continue
         values: dict[str, FieldValue] = {}
         for column in spec.columns:
@@ -197,6 +204,9 @@ class Walker:
             self._read(table, page, continued, 0)
 
     def _read(self, table: Table, page: Page, layout: Layout, start: int) -> None:
+        categories = layout.columns.get("category", ())
+        seq = layout.columns.get("seq", ())
+        table = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None)
         for values in iter_rows(table, layout, start, self.second(page)):
             self.collector.add_row(layout.spec, values)
 
