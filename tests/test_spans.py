@@ -109,3 +109,19 @@ def test_a_header_label_cut_by_a_rule_inside_the_header_is_no_row(tmp_path: Path
     table = STable(50, 150, [100, 120, 170, 100], [20.0, 20.0, 26.0, 26.0], cells)
     result = _appendix(tmp_path, table, "appendix2_table2", "表2：已开展数字化改造实施服务的企业及项目清单", SURE)
     assert [c.contract_no for c in result.value.contracts] == ["CREM20240008", "CREM20240014"]
+
+
+def test_a_value_across_two_records_is_given_to_both_unsurely(tmp_path: Path) -> None:
+    """One amount printed across the boundary of two records (their rule lost there): it cannot be told
+    whose it is, so each row keeps it in doubt rather than surely."""
+    header = ["序号", "投资机构名称", "被投企业名称", "投融资金额（万元）"]
+    cells = [SCell(0, c, text) for c, text in enumerate(header)]
+    cells += [SCell(1, 0, "1"), SCell(1, 1, "东莞星顺资本管理有限公司"), SCell(1, 2, "东莞顺隆海工装备有限公司"),
+              SCell(2, 0, "2"), SCell(2, 1, "东莞睿弘资本管理有限公司"), SCell(2, 2, "东莞诚致船用设备有限公司"),
+              SCell(1, 3, "936.50", row_span=2)]
+    table = STable(50, 150, [40, 170, 170, 100], [26.0, 26.0, 26.0], cells)
+    result = _appendix(tmp_path, table, "appendix3_table3", "表3：对接成功投融资清单及金额", SURE)
+    rows = result.value.financings
+    assert len(rows) == 2
+    assert result.provenance["appendix.financings[0].amount"].confidence < 0.8
+    assert rows[1].amount is None or result.provenance["appendix.financings[1].amount"].confidence < 0.8

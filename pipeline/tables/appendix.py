@@ -17,13 +17,21 @@ from dataclasses import dataclass, field
 from models import Appendix, Check, Provenance
 from models.page import Box, Page
 from pipeline.config import Settings
+from pipeline.ocr.digits import DigitReadings
 from pipeline.result import Extracted
 from pipeline.tables.cells import CellText, Table
 from pipeline.tables.finder import find_tables, print_images, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.spans import split_spans
-from pipeline.tables.values import FieldValue, read_value, second_opinion, thousands_in_column
+from pipeline.tables.values import (
+    NUMBER_KINDS,
+    FieldValue,
+    read_value,
+    second_opinion,
+    thousands_in_column,
+    with_digit_alternatives,
+)
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +158,13 @@ def _continues_above(cells: Sequence[CellText], index: int) -> bool:
 
 
 def iter_rows(table: Table, layout: Layout, start: int,
-              read: Callable[[Box], Sequence[tuple[str, float]]] | None = None) -> Iterator[dict[str, FieldValue]]:
+              read: Callable[[Box], Sequence[tuple[str, float]]] | None = None,
+              digits: Callable[[Box], DigitReadings | None] | None = None,
+              confident: float = 1.0) -> Iterator[dict[str, FieldValue]]:
     """Data rows (field → value) from grid row `start` on, until a note row ends the table.
 
-    With `read` (a second engine on the page), a number or date that does not validate is read again.
+    With `read` (a second engine on the page), a number or date that does not validate is read again;
+    with `digits`, every number keeps the other readings the recogniser's posteriors give its crop.
     """
     spec = layout.spec
     for index in range(start, table.grid.n_rows):
@@ -173,6 +184,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 value = read_value(hits, column, table.page, unit, spec)
                 if read is not None:
                     value = second_opinion(value, column.kind, unit, read)
+                if digits is not None and column.kind in NUMBER_KINDS and value.provenance.bbox is not None:
+                    value = with_digit_alternatives(value, column.kind, unit, digits(_box(value)), confident)
                 values[column.field] = value
         content = [v for name, v in values.items() if name not in ("category", "seq")]
         if all(v.raw.strip() in _PLACEHOLDERS for v in content):
@@ -180,12 +193,17 @@ def iter_rows(table: Table, layout: Layout, start: int,
         yield values
 
 
+def _box(value: FieldValue) -> Box:
+    box = value.provenance.bbox or [0.0, 0.0, 0.0, 0.0]
+    return (box[0], box[1], box[2], box[3])
+
+
 @dataclass
 class Walker:
     """Walks tables in document order, remembering the table in progress."""
 
     collector: Collector
-    second: Callable[[Page], Callable[[Box], Sequence[tuple[str, float]]] | None] = lambda page: None
+    second: Callable[[Page], SecondReader | None] = lambda page: None
     current: Layout | None = None
     learned: dict[str, Layout] = field(default_factory=dict)
 
@@ -207,7 +225,10 @@ class Walker:
         categories = layout.columns.get("category", ())
         seq = layout.columns.get("seq", ())
         table = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None)
-        for values in iter_rows(table, layout, start, self.second(page)):
+        reader = self.second(page)
+        rows = iter_rows(table, layout, start, reader.read if reader else None, reader.digits if reader else None,
+                         self.collector.settings.checks.confident)
+        for values in rows:
             self.collector.add_row(layout.spec, values)
 
     def _headerless(self, table: Table, page: Page, first_on_page: bool) -> Layout | None:
@@ -245,10 +266,21 @@ def ocr_engine(pages: Sequence[Page], settings: Settings) -> object | None:
 
 def second_reader(settings: Settings) -> Callable[[Page], Callable[[Box], Sequence[tuple[str, float]]] | None]:
     """Per page, a reader of single cells with the second engine (RapidOCR), for scanned pages only."""
+    readers = second_readers(settings)
+
+    def for_page(page: Page) -> Callable[[Box], Sequence[tuple[str, float]]] | None:
+        reader = readers(page)
+        return None if reader is None else reader.read
+
+    return for_page
+
+
+def second_readers(settings: Settings) -> Callable[[Page], SecondReader | None]:
+    """Per page, the second engine's reader of single cells (RapidOCR), for scanned pages only."""
     engine: object | None = None
     readers: dict[int, SecondReader | None] = {}
 
-    def for_page(page: Page) -> Callable[[Box], Sequence[tuple[str, float]]] | None:
+    def for_page(page: Page) -> SecondReader | None:
         nonlocal engine
         if page.kind == "text" or not page.dpi or settings.reread_engine == "none":
             return None
@@ -263,8 +295,7 @@ def second_reader(settings: Settings) -> Callable[[Page], Callable[[Box], Sequen
                     log.warning("no second OCR engine for cells: %s", error)
                     engine = False
             readers[page.number] = SecondReader(image, page.scale, page.dpi, engine) if image is not None and engine else None
-        reader = readers[page.number]
-        return None if reader is None else reader.read
+        return readers[page.number]
 
     return for_page
 
@@ -283,7 +314,7 @@ def page_tables(page: Page, engine: object | None, settings: Settings) -> list[T
 def extract_appendix(pages: list[Page], settings: Settings) -> Extracted[Appendix]:
     """The six appendix tables of an application, rows in document order, every cell with provenance."""
     engine = ocr_engine(pages, settings)
-    walker = Walker(Collector(settings), second_reader(settings))
+    walker = Walker(Collector(settings), second_readers(settings))
     for page in pages:
         if page.error or page.role in SKIP_ROLES:
             continue

@@ -11,7 +11,9 @@ cell is cut back into its rows when its text lines fall cleanly inside them (no 
 across a row boundary) and each row it gives text to holds a value of its own in
 another column (a record of its own, not a wrapped line of one cell): a row the cell
 gives no line is then an empty cell, which a second reading may fill.  Lines in header
-rows stay with the header.
+rows stay with the header.  A cell that cannot be cut (a line across the boundary) over
+rows that are records of their own is left whole but marked unsure (`UNSURE_SHARE`):
+its value goes to rows it cannot all belong to.
 
 The 类别 column does merge cells: one category spans the rows of its group, its name
 centred in the span.  When the rules between groups are lost, one cell holds every
@@ -38,7 +40,7 @@ from pipeline.tables.geometry import Cell
 
 LINE_SLACK = 0.25  # share of a line's height it may reach over a row boundary (OCR box padding)
 BLOCK_GAP = 0.6  # a gap between two lines wider than this share of their height starts a new name
-UNSURE_SHARE = 0.7  # confidence of category cells whose sharing of rows is not clear
+UNSURE_SHARE = 0.7  # confidence of a cell's value whose rows are not clear (under checks.confident)
 MARGIN = 0.5  # rows by which the best sharing must fit the names' positions better than the next
 MAX_SHARINGS = 20000  # ways to share rows among names tried at most (else the cell is left whole)
 _SEQ = re.compile(r"\d{1,3}")
@@ -206,7 +208,30 @@ def split_spans(table: Table, first_row: int, category_cols: Sequence[int] = (),
             if cell.cell.col in category_cols:
                 pieces = split_category_cell(table, cell, first_row, seq_col)
             else:
-                pieces = split_data_cell(table, cell, first_row)
+                pieces = split_data_cell(table, cell, first_row) or _unsure_if_shared(table, cell, first_row)
+        elif cell.cell.row >= first_row and cell.text and cell.cell.col not in category_cols:
+            pieces = _unsure_if_cut(table, cell)
         cells.extend(pieces or [cell])
         changed = changed or pieces is not None
     return replace(table, cells=cells) if changed else table
+
+
+def _unsure_if_cut(table: Table, cell: CellText) -> list[CellText] | None:
+    """A cell whose text runs across its top or bottom boundary between two data rows (a line the
+    row boundary cuts): which row it belongs to is a guess, so it is marked unsure."""
+    inner = table.grid.ys[1:-1]
+    edges = [y for y in (table.grid.ys[cell.cell.row], table.grid.ys[cell.cell.row + cell.cell.row_span]) if y in inner]
+    for line in cell_lines(table, cell):
+        slack = LINE_SLACK * line.height
+        if any(line.top + slack < y < line.bottom - slack for y in edges):
+            return [replace(cell, confidence=min(cell.confidence, UNSURE_SHARE))]
+    return None
+
+
+def _unsure_if_shared(table: Table, cell: CellText, first_row: int) -> list[CellText] | None:
+    """A data cell left whole over rows that are records of their own: its text goes to each of them, and
+    belongs to at most one (or holds several rows' values run together), so it is marked unsure."""
+    rows = set(range(max(cell.cell.row, first_row), cell.cell.row + cell.cell.row_span))
+    if len(rows) < 2 or not rows <= _own_values(table, cell.cell.col):
+        return None
+    return [replace(cell, confidence=min(cell.confidence, UNSURE_SHARE))]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from models import Check, Provenance
 from models.page import Box
 from pipeline import normalise
+from pipeline.ocr.digits import DigitReadings
 from pipeline.tables.cells import CellText
 from pipeline.tables.headers import Column, TableSpec
 from pipeline.tables.labels import closest_label
@@ -193,6 +194,36 @@ def second_opinion(value: FieldValue, kind: str, unit: str | None,
     return separator_alternative(second) if kind == "amount" else second
 
 
+# --- other readings from the recogniser's posteriors ---------------------------------------
+
+NUMBER_KINDS = frozenset({"amount", "int"})
+
+
+def with_digit_alternatives(value: FieldValue, kind: str, unit: str | None, readings: DigitReadings | None,
+                            confident: float) -> FieldValue:
+    """A number whose crop the recogniser reads otherwise, or one digit away, kept with those readings.
+
+    The page's reading stays the value; the crop's best path when it differs, and the readings one
+    digit away, go into `provenance.alternatives` (the form's totals choose among them, `reconcile`),
+    and the confidence is at most `confident`: as sure as a reading the reader had others for can be.
+    """
+    if kind not in NUMBER_KINDS or readings is None or not isinstance(value.value, int | float):
+        return value
+    others: list[float | int] = []
+    for text in (readings.text, *readings.alternatives):
+        if not well_formed(text, kind):
+            continue
+        other = typed(_squeezed(text, kind), kind, unit)
+        if isinstance(other, int | float) and other != value.value and other not in others:
+            others.append(other)
+    if not others:
+        return value
+    known = [alt for alt in value.provenance.alternatives if alt not in others]
+    confidence = min(value.provenance.confidence if value.provenance.confidence is not None else 1.0, confident)
+    provenance = value.provenance.model_copy(update={"alternatives": [*known, *others], "confidence": confidence})
+    return FieldValue(value=value.value, raw=value.raw, provenance=provenance)
+
+
 # --- an amount column read as a whole ------------------------------------------------------
 
 _COMMA_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
@@ -209,7 +240,8 @@ def separator_alternative(value: FieldValue) -> FieldValue:
     if not isinstance(value.value, int | float) or normalise.as_thousands(value.raw) is None:
         return value
     other = normalise.round_value(value.value * 1000)  # the written unit's scale is unchanged
-    provenance = value.provenance.model_copy(update={"alternatives": [other]})
+    known = [alt for alt in value.provenance.alternatives if alt != other]
+    provenance = value.provenance.model_copy(update={"alternatives": [other, *known]})
     return FieldValue(value=value.value, raw=value.raw, provenance=provenance)
 
 
@@ -229,10 +261,11 @@ def written_to_cents(raws: Sequence[str]) -> bool:
 
 def thousands_first(value: FieldValue) -> FieldValue:
     """An ambiguous amount with its thousands reading as the value and its decimal reading the alternative."""
-    if not value.provenance.unsettled or not isinstance(value.value, int | float):
+    if (not value.provenance.unsettled or not isinstance(value.value, int | float)
+            or normalise.as_thousands(value.raw) is None):  # other readings, but no separator in doubt
         return value
-    thousands = value.provenance.alternatives[0]
-    provenance = value.provenance.model_copy(update={"alternatives": [value.value]})
+    thousands, *known = value.provenance.alternatives
+    provenance = value.provenance.model_copy(update={"alternatives": [value.value, *known]})
     return FieldValue(value=thousands, raw=value.raw, provenance=provenance)
 
 
@@ -254,7 +287,7 @@ def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
         value = separator_alternative(value)
         if to_cents:
             value = thousands_first(value)
-        elif uses_commas and value.provenance.unsettled:
+        elif uses_commas and value.provenance.unsettled and normalise.as_thousands(value.raw) is not None:
             value = thousands_first(value)
             provenance = value.provenance.model_copy(update={"repaired_from": value.raw, "resolved_by": COLUMN_COMMAS})
             value = FieldValue(value=value.value, raw=value.raw, provenance=provenance)
