@@ -12,7 +12,14 @@ from pipeline.ocr.base import LinePosteriors
 from pipeline.ocr.digits import digit_readings, merge_readings
 from pipeline.reconcile import reconcile
 from pipeline.tables.reread import text_line
-from pipeline.tables.values import FieldValue, thousands_in_column, with_digit_alternatives
+from pipeline.tables.values import (
+    FieldValue,
+    lost_characters,
+    numbers_in_column,
+    other_readings,
+    thousands_in_column,
+    with_digit_alternatives,
+)
 from tests.test_checks import _set, clean_application
 
 CHARACTERS = ("", *"0123456789.万元")
@@ -60,25 +67,45 @@ def test_two_readings_of_one_crop_are_merged_surest_first() -> None:
     assert merged.text == "2571.20" and "251.20万元" in merged.alternatives
 
 
-def _amount(value: float, raw: str, confidence: float = 0.98) -> FieldValue:
-    return FieldValue(value, raw, models.Provenance(page=16, bbox=[0.0, 0.0, 10.0, 10.0], confidence=confidence))
+def _amount(value: float, raw: str, confidence: float = 0.98, frames: list[dict[str, float]] | None = None,
+            ink_width: float | None = None) -> FieldValue:
+    others = other_readings(digit_readings(_posteriors(frames)), "amount", "万元") if frames else None
+    return FieldValue(value, raw, models.Provenance(page=16, bbox=[0.0, 0.0, 10.0, 10.0], confidence=confidence),
+                      ink_width=ink_width, others=others)
 
 
 def test_a_cell_the_crop_reads_otherwise_keeps_both_readings_in_doubt() -> None:
-    read = with_digit_alternatives(_amount(251.2, "251.20万元"), "amount", "万元", digit_readings(_posteriors(DROPPED_SEVEN)),
-                                   confident=0.8)
-    assert read.value == 251.2 and 2571.2 in read.provenance.alternatives and read.provenance.unsettled
+    crop_reads_more = [{"2": 1.0}, _blank(), {"5": 1.0}, _blank(), {"7": 0.99}, _blank(), {"1": 1.0}, {".": 1.0},
+                       {"2": 1.0}, _blank(), {"0": 1.0}]
+    read = with_digit_alternatives(_amount(251.2, "251.20万元", frames=crop_reads_more), confident=0.8)
+    assert read.value == 251.2 and read.provenance.alternatives[0] == 2571.2 and read.provenance.unsettled
     assert read.provenance.confidence == 0.8
     # No separator in doubt ("251.20"): reading the column as a whole leaves the digits' readings as they are.
     (column,) = thousands_in_column([read])
     assert column.value == 251.2 and column.provenance.alternatives == read.provenance.alternatives
 
 
-def test_a_sure_reading_the_crop_agrees_with_is_left_alone() -> None:
-    clear = digit_readings(_posteriors([{"8": 1.0}, _blank(), {"8": 1.0}, {".": 1.0}, {"0": 1.0}, {"万": 1.0}]))
-    value = _amount(88.0, "88.0万元")
-    assert with_digit_alternatives(value, "amount", "万元", clear, confident=0.8) is value
-    assert with_digit_alternatives(value, "text", None, clear, confident=0.8) is value
+def test_a_sure_reading_the_crop_agrees_with_keeps_no_hesitation_as_alternatives() -> None:
+    """The crop reads what the page read: readings one digit away are the recogniser's ordinary
+    hesitation, kept only when something else says the value is in doubt."""
+    value = _amount(251.2, "251.20万元", frames=DROPPED_SEVEN)
+    assert with_digit_alternatives(value, confident=0.8) is value
+    doubted = with_digit_alternatives(value, confident=0.8, doubted=True)
+    assert 2571.2 in doubted.provenance.alternatives and doubted.provenance.unsettled
+    assert with_digit_alternatives(_amount(88.0, "88.0万元"), confident=0.8).provenance.alternatives == []
+
+
+def test_a_number_narrower_than_its_ink_lost_characters() -> None:
+    """Four amounts of one column printed at 21 pt per character: 65万元 with ink for 999.65万元 lost digits."""
+    per_unit = 21.0
+    cells = [_amount(1305.0, "1305.00万元", ink_width=5.85 * per_unit), _amount(1748.26, "1748.26万元", ink_width=5.85 * per_unit),
+             _amount(193.1, "193.10万元", ink_width=5.3 * per_unit + 1.0), _amount(378.3, "378.30万元", ink_width=5.3 * per_unit),
+             _amount(65.0, "65万元", ink_width=5.3 * per_unit), _amount(251.2, "251.20万元", ink_width=5.85 * per_unit,
+                                                                    frames=DROPPED_SEVEN)]
+    assert lost_characters(cells) == {4, 5}
+    read = numbers_in_column(cells, confident=0.8)
+    assert [v.provenance.confidence for v in read] == [0.98, 0.98, 0.98, 0.98, 0.7, 0.7]
+    assert 2571.2 in read[5].provenance.alternatives and not read[0].provenance.alternatives
 
 
 def test_the_declared_total_picks_the_dropped_digit_and_a_true_defect_stays_an_error() -> None:
@@ -88,8 +115,8 @@ def test_the_declared_total_picks_the_dropped_digit_and_a_true_defect_stays_an_e
     _set("appendix.financings[0].amount", 251.2)(record)
     _set("basic_info.resources[1].financing", 2571.2)(record)
     _set("basic_info.service[1].contract_amount", 999.0)(record)
-    cell = with_digit_alternatives(_amount(251.2, "251.20万元"), "amount", "万元",
-                                   digit_readings(_posteriors(DROPPED_SEVEN)), confident=SETTINGS.checks.confident)
+    cell = with_digit_alternatives(_amount(251.2, "251.20万元", frames=DROPPED_SEVEN), SETTINGS.checks.confident,
+                                   doubted=True)
     record.provenance["appendix.financings[0].amount"] = cell.provenance
     reconcile(record, SETTINGS)
     found = {(c.code, c.where): c for c in run_checks(CheckContext(record=record, settings=SETTINGS))}
@@ -103,8 +130,8 @@ def test_an_unsettled_dropped_digit_makes_the_total_a_warning() -> None:
     record = clean_application()
     _set("appendix.financings[0].amount", 251.2)(record)
     _set("basic_info.resources[1].financing", 9000.0)(record)
-    cell = with_digit_alternatives(_amount(251.2, "251.20万元"), "amount", "万元",
-                                   digit_readings(_posteriors(DROPPED_SEVEN)), confident=SETTINGS.checks.confident)
+    cell = with_digit_alternatives(_amount(251.2, "251.20万元", frames=DROPPED_SEVEN), SETTINGS.checks.confident,
+                                   doubted=True)
     record.provenance["appendix.financings[0].amount"] = cell.provenance
     reconcile(record, SETTINGS)
     found = {(c.code, c.where): c for c in run_checks(CheckContext(record=record, settings=SETTINGS))}

@@ -12,25 +12,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from models import Appendix, Check, Provenance
 from models.page import Box, Page
 from pipeline.config import Settings
-from pipeline.ocr.digits import DigitReadings
 from pipeline.result import Extracted
 from pipeline.tables.cells import CellText, Table
 from pipeline.tables.finder import find_tables, print_images, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
+from pipeline.tables.labels import squeeze
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.spans import split_spans
 from pipeline.tables.values import (
     NUMBER_KINDS,
     FieldValue,
+    numbers_in_column,
+    other_readings,
     read_value,
     second_opinion,
     thousands_in_column,
-    with_digit_alternatives,
 )
 
 log = logging.getLogger(__name__)
@@ -113,21 +114,25 @@ class Collector:
                 self.last_category[spec.key] = category
         self.rows[spec.key].append(values)
 
-    def _amount_columns(self) -> None:
-        """Each amount column read as a whole: a '1.743' where the column writes '2,892.99' is 1,743."""
+    def _number_columns(self) -> None:
+        """Each number column read as a whole: a '1.743' where the column writes '2,892.99' is 1,743, and
+        a number narrower than its ink (by the column's print) lost characters."""
         for spec in SPECS:
             for column in spec.columns:
-                if column.kind != "amount":
+                if column.kind not in NUMBER_KINDS:
                     continue
                 rows = [row for row in self.rows[spec.key] if column.field in row]
-                for row, value in zip(rows, thousands_in_column([row[column.field] for row in rows]), strict=True):
+                values = numbers_in_column([row[column.field] for row in rows], self.settings.checks.confident)
+                if column.kind == "amount":
+                    values = thousands_in_column(values)
+                for row, value in zip(rows, values, strict=True):
                     row[column.field] = value
 
     def result(self) -> Extracted[Appendix]:
         provenance: dict[str, Provenance] = {}
         checks: list[Check] = []
         tables: dict[str, list[dict[str, object]]] = {}
-        self._amount_columns()
+        self._number_columns()
         for key, rows in self.rows.items():
             tables[key] = []
             for index, row in enumerate(rows):
@@ -157,14 +162,27 @@ def _continues_above(cells: Sequence[CellText], index: int) -> bool:
     return bool(filled) and all(c.cell.row < index for c in filled)
 
 
+SPECK_CHARS = 2  # a row's only text this short, without a Chinese character, is dust or a seal's remains
+
+
+def _specks_only(values: dict[str, FieldValue], spec: TableSpec) -> bool:
+    """A row without its key (序号 or date) whose text is a speck or two (I · 。 · a seal stroke read as 1):
+    no record."""
+    key = "seq" if any(c.field == "seq" for c in spec.columns) else "date"
+    if key in values and values[key].raw.strip():
+        return False
+    texts = [squeeze(v.raw) for name, v in values.items() if name not in ("category", key) and v.raw.strip()]
+    return all(len(text) <= SPECK_CHARS and not any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in texts)
+
+
 def iter_rows(table: Table, layout: Layout, start: int,
               read: Callable[[Box], Sequence[tuple[str, float]]] | None = None,
-              digits: Callable[[Box], DigitReadings | None] | None = None,
-              confident: float = 1.0) -> Iterator[dict[str, FieldValue]]:
+              reader: SecondReader | None = None) -> Iterator[dict[str, FieldValue]]:
     """Data rows (field → value) from grid row `start` on, until a note row ends the table.
 
     With `read` (a second engine on the page), a number or date that does not validate is read again;
-    with `digits`, every number keeps the other readings the recogniser's posteriors give its crop.
+    with `reader` (the page's cell reader), every number keeps the other readings the recogniser's
+    posteriors give its crop, and the width of its ink (`values.numbers_in_column`).
     """
     spec = layout.spec
     for index in range(start, table.grid.n_rows):
@@ -184,12 +202,15 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 value = read_value(hits, column, table.page, unit, spec)
                 if read is not None:
                     value = second_opinion(value, column.kind, unit, read)
-                if digits is not None and column.kind in NUMBER_KINDS and value.provenance.bbox is not None:
-                    value = with_digit_alternatives(value, column.kind, unit, digits(_box(value)), confident)
+                if reader is not None and column.kind in NUMBER_KINDS and value.provenance.bbox is not None:
+                    value = replace(value, ink_width=reader.ink_width(_box(value)),
+                                    others=other_readings(reader.digits(_box(value)), column.kind, unit))
                 values[column.field] = value
         content = [v for name, v in values.items() if name not in ("category", "seq")]
         if all(v.raw.strip() in _PLACEHOLDERS for v in content):
             continue  # a blank template row (its 序号 or 类别 may be printed)
+        if _specks_only(values, spec):
+            continue
         yield values
 
 
@@ -226,8 +247,7 @@ class Walker:
         seq = layout.columns.get("seq", ())
         table = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None)
         reader = self.second(page)
-        rows = iter_rows(table, layout, start, reader.read if reader else None, reader.digits if reader else None,
-                         self.collector.settings.checks.confident)
+        rows = iter_rows(table, layout, start, reader.read if reader else None, reader)
         for values in rows:
             self.collector.add_row(layout.spec, values)
 

@@ -231,6 +231,13 @@ class SecondReader:
         binary = np.where(region < INK_LEVEL, 0, 255).astype(np.uint8)
         return [r for r in (self._read(region), self._read(binary)) if r is not None]
 
+    def ink_width(self, box: Box) -> float | None:
+        """How wide the cell's one line of ink is, in points; None when blank or on several lines."""
+        crop = _crop_box(box, self.scale, self.image.shape)
+        inked = ink_box(self.image, crop) if crop is not None else None
+        line = text_line(self.image, inked) if inked is not None else None
+        return None if line is None else (line[2] - line[0]) / self.scale
+
     def digits(self, box: Box) -> DigitReadings | None:
         """The cell's one line of ink read from the recogniser's posteriors (its best path and the
         readings one digit away); None when blank, on more than one line, or without posteriors."""

@@ -12,7 +12,7 @@ across a row boundary) and each row it gives text to holds a value of its own in
 another column (a record of its own, not a wrapped line of one cell): a row the cell
 gives no line is then an empty cell, which a second reading may fill.  Lines in header
 rows stay with the header.  A cell that cannot be cut (a line across the boundary) over
-rows that are records of their own is left whole but marked unsure (`UNSURE_SHARE`):
+rows that are records of their own is left whole but marked unsure (`UNSURE`):
 its value goes to rows it cannot all belong to.
 
 The 类别 column does merge cells: one category spans the rows of its group, its name
@@ -21,7 +21,7 @@ category name.  Its text lines are grouped into names by the gaps between them, 
 rows are shared out in order, one group per name: where the 序号 restart at 1 (the form
 may number each category from 1), the groups they begin; else the sharing that puts
 each name nearest the middle of its rows.  Unless the 序号 and the names' places agree on
-one sharing clearly (`MARGIN`), the category cells are marked unsure (`UNSURE_SHARE`):
+one sharing clearly (`MARGIN`), the category cells are marked unsure (`UNSURE`):
 the counts per category rest on them.
 """
 
@@ -37,10 +37,10 @@ from dataclasses import dataclass, replace
 from models.page import Word
 from pipeline.tables.cells import CellText, Table, cell_text, lines_of
 from pipeline.tables.geometry import Cell
+from pipeline.tables.values import UNSURE
 
 LINE_SLACK = 0.25  # share of a line's height it may reach over a row boundary (OCR box padding)
 BLOCK_GAP = 0.6  # a gap between two lines wider than this share of their height starts a new name
-UNSURE_SHARE = 0.7  # confidence of a cell's value whose rows are not clear (under checks.confident)
 MARGIN = 0.5  # rows by which the best sharing must fit the names' positions better than the next
 MAX_SHARINGS = 20000  # ways to share rows among names tried at most (else the cell is left whole)
 _SEQ = re.compile(r"\d{1,3}")
@@ -188,7 +188,7 @@ def split_category_cell(table: Table, cell: CellText, first_row: int, seq_col: i
     placed = min(s.off_centre for s in sharings)  # the names' places alone
     sure = (best.seq_breaks == 0 and (rival is None or rival.off_centre - best.off_centre >= MARGIN)
             and best.off_centre - placed < MARGIN)
-    confidence = None if sure else UNSURE_SHARE
+    confidence = None if sure else UNSURE
     pieces = []
     if header_lines:
         pieces.append(part(table, cell, start, first_row - start, [w for line in header_lines for w in line.words]))
@@ -224,7 +224,7 @@ def _unsure_if_cut(table: Table, cell: CellText) -> list[CellText] | None:
     for line in cell_lines(table, cell):
         slack = LINE_SLACK * line.height
         if any(line.top + slack < y < line.bottom - slack for y in edges):
-            return [replace(cell, confidence=min(cell.confidence, UNSURE_SHARE))]
+            return [replace(cell, confidence=min(cell.confidence, UNSURE))]
     return None
 
 
@@ -234,4 +234,4 @@ def _unsure_if_shared(table: Table, cell: CellText, first_row: int) -> list[Cell
     rows = set(range(max(cell.cell.row, first_row), cell.cell.row + cell.cell.row_span))
     if len(rows) < 2 or not rows <= _own_values(table, cell.cell.col):
         return None
-    return [replace(cell, confidence=min(cell.confidence, UNSURE_SHARE))]
+    return [replace(cell, confidence=min(cell.confidence, UNSURE))]
