@@ -125,3 +125,36 @@ def test_a_value_across_two_records_is_given_to_both_unsurely(tmp_path: Path) ->
     assert len(rows) == 2
     assert result.provenance["appendix.financings[0].amount"].confidence < 0.8
     assert rows[1].amount is None or result.provenance["appendix.financings[1].amount"].confidence < 0.8
+
+
+CONTRACTS = [["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额（万元）"],
+             ["2024年3月21日", "SZZX2024032", "烟台新隆服饰有限公司", "67.87"],
+             ["2024年5月26日", "SZZX2024034", "台州凯信化纤有限公司", "308.25"],
+             ["2024年7月7日", "SZZX2024036", "台州华恒印染有限公司", "70"],
+             ["2024年7月10日", "SZZX2024039", "潍坊致辰印染集团有限公司", "212.49"]]
+
+
+def test_columns_and_rows_whose_faint_rules_were_lost_come_from_the_text(tmp_path: Path) -> None:
+    """A Word table scanned light: only the outer rules and the one before the amounts were found.
+    The text's clear vertical gaps give the columns back, and the dates the rows."""
+    table = STable.simple(50, 150, [100, 110, 180, 100], CONTRACTS)
+    lost = frozenset((r, c) for r in range(5) for c in (1, 2))
+    defects = Defects(confidence=0.99, row_rules="missing", lost_rules=_lost(range(1, 2), range(0, 4)),
+                      lost_verticals=lost)
+    result = _appendix(tmp_path, table, "appendix2_table2", "表2：已开展数字化改造实施服务的企业及项目清单", defects)
+    assert [(str(c.date), c.contract_no, c.enterprise, c.amount) for c in result.value.contracts] == [
+        ("2024-03-21", "SZZX2024032", "烟台新隆服饰有限公司", 67.87), ("2024-05-26", "SZZX2024034", "台州凯信化纤有限公司", 308.25),
+        ("2024-07-07", "SZZX2024036", "台州华恒印染有限公司", 70.0), ("2024-07-10", "SZZX2024039", "潍坊致辰印染集团有限公司", 212.49)]
+
+
+def test_a_column_rule_found_only_in_the_header_holds_all_the_way_down(tmp_path: Path) -> None:
+    """The rule between 类别 and 序号 found only beside the header, and no row rules in those two
+    columns: the category names and the 序号 are still two columns."""
+    lost = frozenset((r, 1) for r in range(1, 8))
+    rules = frozenset((r, c) for r in range(2, 8) for c in (0, 1))
+    defects = Defects(confidence=0.99, lost_rules=rules, lost_verticals=lost)
+    result = _appendix(tmp_path, _institutions(["1", "2", "3", "1", "2", "3", "4"]), "appendix3_table1",
+                       "表1：汇聚的投融资机构、高校科研院所清单", defects)
+    assert [(r.category, r.seq) for r in result.value.institutions] == [
+        ("投融资机构", 1), ("投融资机构", 2), ("投融资机构", 3), ("高校科研院所", 1), ("高校科研院所", 2),
+        ("高校科研院所", 3), ("高校科研院所", 4)]

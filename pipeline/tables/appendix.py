@@ -245,7 +245,7 @@ class Walker:
     def _read(self, table: Table, page: Page, layout: Layout, start: int) -> None:
         categories = layout.columns.get("category", ())
         seq = layout.columns.get("seq", ())
-        table = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None)
+        table = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None, layout.spec.categories)
         reader = self.second(page)
         rows = iter_rows(table, layout, start, reader.read if reader else None, reader)
         for values in rows:

@@ -34,9 +34,12 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rapidfuzz import fuzz
+
 from models.page import Word
 from pipeline.tables.cells import CellText, Table, cell_text, lines_of
 from pipeline.tables.geometry import Cell
+from pipeline.tables.labels import squeeze
 from pipeline.tables.values import UNSURE
 
 LINE_SLACK = 0.25  # share of a line's height it may reach over a row boundary (OCR box padding)
@@ -123,13 +126,27 @@ def split_data_cell(table: Table, cell: CellText, first_row: int) -> list[CellTe
     return pieces
 
 
-def name_blocks(lines: Sequence[Line]) -> list[list[Line]]:
-    """Lines grouped into names: a gap wider than `BLOCK_GAP` of a line's height starts another."""
+def _fit(text: str, names: Sequence[str]) -> float:
+    """How well `text` reads as one of `names` (0..1, whole strings compared)."""
+    hay = squeeze(text)
+    return max((fuzz.ratio(hay, squeeze(name)) / 100.0 for name in names), default=0.0) if hay else 0.0
+
+
+def _text(lines: Sequence[Line]) -> str:
+    return "".join(word.text for line in lines for word in line.words)
+
+
+def name_blocks(lines: Sequence[Line], names: Sequence[str] = ()) -> list[list[Line]]:
+    """Lines grouped into names: a line continues the name above it when close below it (within
+    `BLOCK_GAP` of a line's height) and, given the form's `names`, the two read as one name better
+    than either alone (面向中小企业的“小快轻准”解决 / 方案, not 数据集 / 模型库 in rows packed tight)."""
     blocks: list[list[Line]] = []
     for line in lines:
         if blocks:
             last = blocks[-1][-1]
-            if line.top - last.bottom <= BLOCK_GAP * min(line.height, last.height):
+            close = line.top - last.bottom <= BLOCK_GAP * min(line.height, last.height)
+            if close and (not names or _fit(_text([*blocks[-1], line]), names)
+                          > max(_fit(_text(blocks[-1]), names), _fit(_text([line]), names))):
                 blocks[-1].append(line)
                 continue
         blocks.append([line])
@@ -171,12 +188,13 @@ def share_rows(table: Table, rows: Sequence[int], blocks: Sequence[list[Line]],
     return sorted(out, key=lambda s: (s.seq_breaks, s.off_centre))
 
 
-def split_category_cell(table: Table, cell: CellText, first_row: int, seq_col: int | None) -> list[CellText] | None:
+def split_category_cell(table: Table, cell: CellText, first_row: int, seq_col: int | None,
+                        names: Sequence[str] = ()) -> list[CellText] | None:
     """A 类别 cell holding several names, cut into one cell per name over its rows; None to keep it whole."""
     start, end = cell.cell.row, cell.cell.row + cell.cell.row_span - 1
     lines = cell_lines(table, cell)
     header_lines = [line for line in lines if line.centre < table.grid.ys[first_row]] if start < first_row else []
-    blocks = name_blocks([line for line in lines if line not in header_lines])
+    blocks = name_blocks([line for line in lines if line not in header_lines], names)
     rows = list(range(max(start, first_row), end + 1))
     if len(blocks) < 2 or len(blocks) > len(rows) or math.comb(len(rows) - 1, len(blocks) - 1) > MAX_SHARINGS:
         return None
@@ -198,15 +216,17 @@ def split_category_cell(table: Table, cell: CellText, first_row: int, seq_col: i
     return pieces
 
 
-def split_spans(table: Table, first_row: int, category_cols: Sequence[int] = (), seq_col: int | None = None) -> Table:
-    """The table with its row-spanning cells (from `first_row` on) given back to their rows, where they can be."""
+def split_spans(table: Table, first_row: int, category_cols: Sequence[int] = (), seq_col: int | None = None,
+                categories: Sequence[str] = ()) -> Table:
+    """The table with its row-spanning cells (from `first_row` on) given back to their rows, where they can be
+    (`categories`: the names the 类别 column may hold)."""
     cells: list[CellText] = []
     changed = False
     for cell in table.cells:
         pieces = None
         if cell.cell.row_span > 1 and cell.cell.row + cell.cell.row_span > first_row and cell.text:
             if cell.cell.col in category_cols:
-                pieces = split_category_cell(table, cell, first_row, seq_col)
+                pieces = split_category_cell(table, cell, first_row, seq_col, categories)
             else:
                 pieces = split_data_cell(table, cell, first_row) or _unsure_if_shared(table, cell, first_row)
         elif cell.cell.row >= first_row and cell.text and cell.cell.col not in category_cols:
