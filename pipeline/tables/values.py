@@ -206,6 +206,9 @@ UNSURE = 0.7
 DOUBT_BELOW = 0.9  # a page reading less sure than this takes the posteriors' other readings
 
 
+_EDGE_MARKS = re.compile(r"^[^\d]+|[^\d万元人次家个名项]+$")
+
+
 @dataclass(frozen=True)
 class OtherReadings:
     """What the recogniser's posteriors read on a number's crop: its best path and readings one digit
@@ -220,6 +223,8 @@ def other_readings(readings: DigitReadings | None, kind: str, unit: str | None) 
         return None
 
     def parsed(text: str) -> float | int | None:
+        # The crop's edges hold a rule's or a seal's remains read as marks ("2794.5万元】"): not the number.
+        text = _EDGE_MARKS.sub("", normalise.nfkc(text))
         # A unit the crop lost or misread ("154.80元" under 万元) is no reading of the amount.
         if not well_formed(text, kind) or (kind == "amount" and _unit_conflict(text, unit)):
             return None
