@@ -41,6 +41,7 @@ def test_header_run_into_the_first_rows_is_not_data(tmp_path: Path) -> None:
         (1, "宁波顺弘智能科技有限公司", ["纺织", "电子信息制造"]),
         (2, "贵阳和祥数据技术有限公司", ["医药", "纺织", "钢铁"]),
         (3, "洛阳科博信息技术有限公司", ["船舶", "建材", "汽车"])]
+    assert "appendix.providers" not in result.provenance  # every row given back surely
 
 
 def test_a_cell_of_one_record_over_two_grid_rows_stays_whole(tmp_path: Path) -> None:
@@ -95,6 +96,7 @@ def test_categories_whose_rows_cannot_be_told_are_unsure(tmp_path: Path) -> None
     categories = [row.category for row in result.value.institutions]
     assert categories == ["投融资机构"] * 2 + ["高校科研院所"] * 5
     assert all(result.provenance[f"appendix.institutions[{i}].category"].confidence < 0.8 for i in range(7))
+    assert result.provenance["appendix.institutions"].confidence < 0.8
 
 
 CONTRACT_ROWS = [["2024.03.19", "CREM20240008", "大连嘉易船用设备有限公司", "88.00"],
@@ -124,6 +126,8 @@ def test_a_value_across_two_records_is_given_to_both_unsurely(tmp_path: Path) ->
     rows = result.value.financings
     assert len(rows) == 2
     assert result.provenance["appendix.financings[0].amount"].confidence < 0.8
+    # The table as a whole says its rows are in doubt (for the checks' counts and sums over it).
+    assert result.provenance["appendix.financings"].confidence < 0.8
     assert rows[1].amount is None or result.provenance["appendix.financings[1].amount"].confidence < 0.8
 
 

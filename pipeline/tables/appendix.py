@@ -26,10 +26,12 @@ from pipeline.tables.reread import SecondReader
 from pipeline.tables.spans import split_spans
 from pipeline.tables.values import (
     NUMBER_KINDS,
+    UNSURE,
     FieldValue,
     numbers_in_column,
     other_readings,
     read_value,
+    round_box,
     second_opinion,
     thousands_in_column,
 )
@@ -103,6 +105,8 @@ class Collector:
     settings: Settings
     rows: dict[str, list[dict[str, FieldValue]]] = field(default_factory=lambda: {s.key: [] for s in SPECS})
     last_category: dict[str, FieldValue] = field(default_factory=dict)
+    # Per table, where its rows are in doubt (`appendix.<table>` in the record's provenance).
+    doubted: dict[str, Provenance] = field(default_factory=dict)
 
     def add_row(self, spec: TableSpec, values: dict[str, FieldValue]) -> None:
         if "category" in values or any(c.field == "category" for c in spec.columns):
@@ -113,6 +117,13 @@ class Collector:
             else:
                 self.last_category[spec.key] = category
         self.rows[spec.key].append(values)
+
+    def rows_in_doubt(self, spec: TableSpec, table: Table) -> None:
+        """Rows of `spec` on this table may be merged or lost: a cell over two records, a line a row
+        boundary cuts, categories shared unsurely (`spans.split_spans`)."""
+        if spec.key not in self.doubted:
+            box = table.bbox
+            self.doubted[spec.key] = Provenance(page=table.page, bbox=round_box(box), confidence=UNSURE)
 
     def _number_columns(self) -> None:
         """Each number column read as a whole: a '1.743' where the column writes '2,892.99' is 1,743, and
@@ -133,6 +144,8 @@ class Collector:
         checks: list[Check] = []
         tables: dict[str, list[dict[str, object]]] = {}
         self._number_columns()
+        for key, origin in self.doubted.items():
+            provenance[f"appendix.{key}"] = origin
         for key, rows in self.rows.items():
             tables[key] = []
             for index, row in enumerate(rows):
@@ -245,7 +258,10 @@ class Walker:
     def _read(self, table: Table, page: Page, layout: Layout, start: int) -> None:
         categories = layout.columns.get("category", ())
         seq = layout.columns.get("seq", ())
-        table = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None, layout.spec.categories)
+        spans = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None, layout.spec.categories)
+        table = spans.table
+        if spans.unsure_rows:
+            self.collector.rows_in_doubt(layout.spec, table)
         reader = self.second(page)
         rows = iter_rows(table, layout, start, reader.read if reader else None, reader)
         for values in rows:

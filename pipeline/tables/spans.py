@@ -216,11 +216,21 @@ def split_category_cell(table: Table, cell: CellText, first_row: int, seq_col: i
     return pieces
 
 
+@dataclass(frozen=True)
+class Spans:
+    """A table with its row-spanning cells given back to their rows, and the grid rows whose structure
+    stays in doubt (a value over two records, a line cut by a row boundary, categories shared unsurely)."""
+
+    table: Table
+    unsure_rows: frozenset[int] = frozenset()
+
+
 def split_spans(table: Table, first_row: int, category_cols: Sequence[int] = (), seq_col: int | None = None,
-                categories: Sequence[str] = ()) -> Table:
+                categories: Sequence[str] = ()) -> Spans:
     """The table with its row-spanning cells (from `first_row` on) given back to their rows, where they can be
     (`categories`: the names the 类别 column may hold)."""
     cells: list[CellText] = []
+    unsure: set[int] = set()
     changed = False
     for cell in table.cells:
         pieces = None
@@ -233,7 +243,9 @@ def split_spans(table: Table, first_row: int, category_cols: Sequence[int] = (),
             pieces = _unsure_if_cut(table, cell)
         cells.extend(pieces or [cell])
         changed = changed or pieces is not None
-    return replace(table, cells=cells) if changed else table
+        unsure.update(row for piece in pieces or () if piece.confidence <= UNSURE < cell.confidence
+                      for row in range(piece.cell.row, piece.cell.row + piece.cell.row_span))
+    return Spans(replace(table, cells=cells) if changed else table, frozenset(unsure))
 
 
 def _unsure_if_cut(table: Table, cell: CellText) -> list[CellText] | None:
