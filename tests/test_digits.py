@@ -151,3 +151,13 @@ def test_the_column_reading_keeps_a_separator_doubt_beside_the_digits() -> None:
     cell = FieldValue(10.488, "10.488", models.Provenance(page=1, confidence=0.8, alternatives=[10.438]))
     (read,) = thousands_in_column([cell])
     assert read.value == 10.488 and read.provenance.alternatives == [10488.0, 10.438]
+
+
+def test_a_count_wider_than_its_ink_keeps_no_hesitation_for_a_reviewer() -> None:
+    """No total of the form chooses among a count's readings one digit away: the width alone makes it
+    unsure, without alternatives that would stay unsettled."""
+    frames = [{"1": 1.0}, _blank(), {"5": 0.8, "4": 0.2}, _blank(), {"4": 1.0}]
+    count = FieldValue(154, "154", models.Provenance(page=12, confidence=1.0),
+                       others=other_readings(digit_readings(_posteriors(frames)), "int", None))
+    read = with_digit_alternatives(count, confident=0.8, doubted=True)
+    assert read.provenance.alternatives == []

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from models.page import Word
 from pipeline.config import Settings
 from pipeline.tables import extract_appendix
+from pipeline.tables.spans import Line, name_blocks
 from tests.fixtures.tables.synth import Defects, SCell, Sheet, STable, render
 
 SETTINGS = Settings(cache_dir=None, reread_engine="none")
@@ -162,3 +164,18 @@ def test_a_column_rule_found_only_in_the_header_holds_all_the_way_down(tmp_path:
     assert [(r.category, r.seq) for r in result.value.institutions] == [
         ("投融资机构", 1), ("投融资机构", 2), ("投融资机构", 3), ("高校科研院所", 1), ("高校科研院所", 2),
         ("高校科研院所", 3), ("高校科研院所", 4)]
+
+
+def _line(text: str, top: float) -> Line:
+    return Line((Word(text, (0.0, top, 10.0 * len(text), top + 10.0), 0.99),), top, top + 10.0)
+
+
+def test_category_names_wrapped_over_lines_stay_one_name() -> None:
+    """Lines close together join when they read better as one of the form's names than apart: a name
+    wrapped onto 解决方案 (itself a name) joins; two names in rows packed tight stay two."""
+    names = ("数字化产品", "解决方案", "数据集", "模型库", "面向中小企业的“小快轻准”解决方案")
+    lines = [_line("数据集", 0.0), _line("模型库", 12.0), _line("面向中小企业的“小快轻准”", 30.0), _line("解决方案", 42.0)]
+    blocks = name_blocks(lines, names)
+    assert [[line.words[0].text for line in block] for block in blocks] == [
+        ["数据集"], ["模型库"], ["面向中小企业的“小快轻准”", "解决方案"]]
+    assert len(name_blocks(lines)) == 2  # without the names, only the gaps: 数据集 and 模型库 run together

@@ -138,15 +138,17 @@ def _text(lines: Sequence[Line]) -> str:
 
 def name_blocks(lines: Sequence[Line], names: Sequence[str] = ()) -> list[list[Line]]:
     """Lines grouped into names: a line continues the name above it when close below it (within
-    `BLOCK_GAP` of a line's height) and, given the form's `names`, the two read as one name better
-    than either alone (面向中小企业的“小快轻准”解决 / 方案, not 数据集 / 模型库 in rows packed tight)."""
+    `BLOCK_GAP` of a line's height) and, given the form's `names`, the two read as a name better than
+    the name above alone and at least as well as the line alone (面向中小企业的“小快轻准” / 解决方案,
+    where 解决方案 is a name too; not 数据集 / 模型库 in rows packed tight)."""
     blocks: list[list[Line]] = []
     for line in lines:
         if blocks:
             last = blocks[-1][-1]
             close = line.top - last.bottom <= BLOCK_GAP * min(line.height, last.height)
-            if close and (not names or _fit(_text([*blocks[-1], line]), names)
-                          > max(_fit(_text(blocks[-1]), names), _fit(_text([line]), names))):
+            joined = _fit(_text([*blocks[-1], line]), names) if names else 0.0
+            if close and (not names or (joined > _fit(_text(blocks[-1]), names)
+                                        and joined >= _fit(_text([line]), names))):
                 blocks[-1].append(line)
                 continue
         blocks.append([line])

@@ -252,7 +252,10 @@ def with_digit_alternatives(value: FieldValue, confident: float, doubted: bool =
     unsure = value.provenance.confidence is not None and value.provenance.confidence < DOUBT_BELOW
     if not (disagrees or unsure or doubted):
         return value
-    found = [v for v in (others.crop, *others.nearby) if v is not None and v != value.value]
+    # A count has no total of the form's to choose among readings one digit away (only the amounts
+    # have, `reconcile`): they would stay unsettled for a reviewer on the width of the ink alone.
+    nearby = others.nearby if isinstance(value.value, float) or disagrees or unsure else ()
+    found = [v for v in (others.crop, *nearby) if v is not None and v != value.value]
     if not found:
         return value
     known = [alt for alt in value.provenance.alternatives if alt not in found]
