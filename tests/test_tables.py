@@ -28,6 +28,7 @@ def no_ocr_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     """Drawn pages come with exact words; tests that re-read cells pass their own engine."""
     monkeypatch.setattr("pipeline.tables.appendix.ocr_engine", lambda pages, settings: None)
     monkeypatch.setattr("pipeline.tables.appendix.second_reader", lambda settings: lambda page: None)
+    monkeypatch.setattr("pipeline.tables.appendix.second_readers", lambda settings: lambda page: None)
 
 
 def product_table(y: float = 120.0) -> STable:

@@ -153,12 +153,17 @@ class CheckContext:
         """[`appendix.<table>`] when the table's 序号 are not the run 1, 2, 3 … (in each `group` value):
         rows were merged, split or lost where the rules failed, so counts and sums over it are in doubt.
 
-        Only rows read from pixels are in doubt so: a text layer gives the applicant's own rows, gaps
-        in their numbering included, and a record without provenance (truth, hand-made) is as given.
+        Also when the table reader said so (provenance `appendix.<table>` below `rules.confident`: a value
+        left over two records, categories shared unsurely). Only rows read from pixels are in doubt so: a
+        text layer gives the applicant's own rows, gaps in their numbering included, and a record without
+        provenance (truth, hand-made) is as given.
         """
         if not self.record.provenance:
             return []
         if not rows:  # its page is there (the caller checked) and not one row was read
+            return [f"appendix.{table}"]
+        whole = self.record.provenance.get(f"appendix.{table}")  # the table reader's own doubt about its rows
+        if whole is not None and whole.confidence is not None and whole.confidence < self.rules.confident:
             return [f"appendix.{table}"]
         if "seq" not in type(rows[0]).model_fields or not self._read_from_pixels(table):  # type: ignore[attr-defined]
             return []

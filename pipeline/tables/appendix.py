@@ -23,8 +23,20 @@ from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
 from pipeline.tables.finder import find_tables, print_images, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
+from pipeline.tables.labels import squeeze
 from pipeline.tables.reread import SecondReader
-from pipeline.tables.values import FieldValue, read_value, second_opinion, thousands_in_column
+from pipeline.tables.spans import split_spans
+from pipeline.tables.values import (
+    NUMBER_KINDS,
+    UNSURE,
+    FieldValue,
+    numbers_in_column,
+    other_readings,
+    read_value,
+    round_box,
+    second_opinion,
+    thousands_in_column,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +107,8 @@ class Collector:
     settings: Settings
     rows: dict[str, list[dict[str, FieldValue]]] = field(default_factory=lambda: {s.key: [] for s in SPECS})
     last_category: dict[str, FieldValue] = field(default_factory=dict)
+    # Per table, where its rows are in doubt (`appendix.<table>` in the record's provenance).
+    doubted: dict[str, Provenance] = field(default_factory=dict)
 
     def add_row(self, spec: TableSpec, values: dict[str, FieldValue]) -> None:
         if "category" in values or any(c.field == "category" for c in spec.columns):
@@ -106,21 +120,34 @@ class Collector:
                 self.last_category[spec.key] = category
         self.rows[spec.key].append(values)
 
-    def _amount_columns(self) -> None:
-        """Each amount column read as a whole: a '1.743' where the column writes '2,892.99' is 1,743."""
+    def rows_in_doubt(self, spec: TableSpec, table: Table) -> None:
+        """Rows of `spec` on this table may be merged or lost: a cell over two records, a line a row
+        boundary cuts, categories shared unsurely (`spans.split_spans`)."""
+        if spec.key not in self.doubted:
+            box = table.bbox
+            self.doubted[spec.key] = Provenance(page=table.page, bbox=round_box(box), confidence=UNSURE)
+
+    def _number_columns(self) -> None:
+        """Each number column read as a whole: a '1.743' where the column writes '2,892.99' is 1,743, and
+        a number narrower than its ink (by the column's print) lost characters."""
         for spec in SPECS:
             for column in spec.columns:
-                if column.kind != "amount":
+                if column.kind not in NUMBER_KINDS:
                     continue
                 rows = [row for row in self.rows[spec.key] if column.field in row]
-                for row, value in zip(rows, thousands_in_column([row[column.field] for row in rows]), strict=True):
+                values = numbers_in_column([row[column.field] for row in rows], self.settings.checks.confident)
+                if column.kind == "amount":
+                    values = thousands_in_column(values)
+                for row, value in zip(rows, values, strict=True):
                     row[column.field] = value
 
     def result(self) -> Extracted[Appendix]:
         provenance: dict[str, Provenance] = {}
         checks: list[Check] = []
         tables: dict[str, list[dict[str, object]]] = {}
-        self._amount_columns()
+        self._number_columns()
+        for key, origin in self.doubted.items():
+            provenance[f"appendix.{key}"] = origin
         for key, rows in self.rows.items():
             tables[key] = []
             for index, row in enumerate(rows):
@@ -144,18 +171,40 @@ def _is_total(cells: Sequence[CellText]) -> bool:
     return first in ("合计", "总计", "小计", "合 计")
 
 
+def _continues_above(cells: Sequence[CellText], index: int) -> bool:
+    """A grid row whose text all belongs to cells begun above it (a wrapped line a rule cut off): no record."""
+    filled = [c for c in cells if c.text]
+    return bool(filled) and all(c.cell.row < index for c in filled)
+
+
+SPECK_CHARS = 2  # a row's only text this short, without a Chinese character, is dust or a seal's remains
+
+
+def _specks_only(values: dict[str, FieldValue], spec: TableSpec) -> bool:
+    """A row without its key (序号 or date) whose text is a speck or two (I · 。 · a seal stroke read as 1):
+    no record."""
+    key = "seq" if any(c.field == "seq" for c in spec.columns) else "date"
+    if key in values and values[key].raw.strip():
+        return False
+    texts = [squeeze(v.raw) for name, v in values.items() if name not in ("category", key) and v.raw.strip()]
+    return all(len(text) <= SPECK_CHARS and not any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in texts)
+
+
 def iter_rows(table: Table, layout: Layout, start: int,
-              read: Callable[[Box], Sequence[tuple[str, float]]] | None = None) -> Iterator[dict[str, FieldValue]]:
+              read: Callable[[Box], Sequence[tuple[str, float]]] | None = None,
+              reader: SecondReader | None = None) -> Iterator[dict[str, FieldValue]]:
     """Data rows (field → value) from grid row `start` on, until a note row ends the table.
 
-    With `read` (a second engine on the page), a number or date that does not validate is read again.
+    With `read` (a second engine on the page), a number or date that does not validate is read again;
+    with `reader` (the page's cell reader), every number keeps the other readings the recogniser's
+    posteriors give its crop, and the width of its ink (`values.numbers_in_column`).
     """
     spec = layout.spec
     for index in range(start, table.grid.n_rows):
         cells = table.row(index)
         if _is_note(cells):
             break
-        if _is_total(cells) or is_header_row(cells, spec):
+        if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index):
             continue
         values: dict[str, FieldValue] = {}
         for column in spec.columns:
@@ -170,10 +219,15 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 value = read_value(hits, column, table.page, unit, spec)
                 if read is not None:
                     value = second_opinion(value, column.kind, unit, read)
+                if reader is not None and column.kind in NUMBER_KINDS and value.provenance.bbox is not None:
+                    value = replace(value, ink_width=reader.ink_width(_box(value)),
+                                    others=other_readings(reader.digits(_box(value)), column.kind, unit))
                 values[column.field] = value
         content = [v for name, v in values.items() if name not in ("category", "seq")]
         if all(v.raw.strip() in _PLACEHOLDERS for v in content):
             continue  # a blank template row (its 序号 or 类别 may be printed)
+        if _specks_only(values, spec):
+            continue
         yield values
 
 
@@ -193,12 +247,17 @@ def own_label(cell: CellText, row: int, table: Table) -> CellText:
     return cell_text(cell.cell, table.frame, words)
 
 
+def _box(value: FieldValue) -> Box:
+    box = value.provenance.bbox or [0.0, 0.0, 0.0, 0.0]
+    return (box[0], box[1], box[2], box[3])
+
+
 @dataclass
 class Walker:
     """Walks tables in document order, remembering the table in progress."""
 
     collector: Collector
-    second: Callable[[Page], Callable[[Box], Sequence[tuple[str, float]]] | None] = lambda page: None
+    second: Callable[[Page], SecondReader | None] = lambda page: None
     current: Layout | None = None
     learned: dict[str, Layout] = field(default_factory=dict)
 
@@ -217,7 +276,15 @@ class Walker:
             self._read(table, page, continued, 0)
 
     def _read(self, table: Table, page: Page, layout: Layout, start: int) -> None:
-        for values in iter_rows(table, layout, start, self.second(page)):
+        categories = layout.columns.get("category", ())
+        seq = layout.columns.get("seq", ())
+        spans = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None, layout.spec.categories)
+        table = spans.table
+        if spans.unsure_rows:
+            self.collector.rows_in_doubt(layout.spec, table)
+        reader = self.second(page)
+        rows = iter_rows(table, layout, start, reader.read if reader else None, reader)
+        for values in rows:
             self.collector.add_row(layout.spec, values)
 
     def _headerless(self, table: Table, page: Page, first_on_page: bool) -> Layout | None:
@@ -249,17 +316,27 @@ def ocr_engine(pages: Sequence[Page], settings: Settings) -> OcrEngine | None:
 
 def second_reader(settings: Settings) -> Callable[[Page], Callable[[Box], Sequence[tuple[str, float]]] | None]:
     """Per page, a reader of single cells with the second engine (RapidOCR), for scanned pages only."""
-    readers: dict[int, SecondReader | None] = {}
+    readers = second_readers(settings)
 
     def for_page(page: Page) -> Callable[[Box], Sequence[tuple[str, float]]] | None:
+        reader = readers(page)
+        return None if reader is None else reader.read
+
+    return for_page
+
+
+def second_readers(settings: Settings) -> Callable[[Page], SecondReader | None]:
+    """Per page, the second engine's reader of single cells (RapidOCR), for scanned pages only."""
+    readers: dict[int, SecondReader | None] = {}
+
+    def for_page(page: Page) -> SecondReader | None:
         if page.kind == "text" or not page.dpi or settings.reread_engine == "none":
             return None
         if page.number not in readers:
             image, _ = print_images(page, area=False)  # the seal's ghost whitened, as for the first re-read
             engine = get_engine(settings, name=settings.reread_engine)
             readers[page.number] = None if image is None else SecondReader(image, page.scale, page.dpi, engine)
-        reader = readers[page.number]
-        return None if reader is None else reader.read
+        return readers[page.number]
 
     return for_page
 
@@ -278,7 +355,7 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
 def extract_appendix(pages: list[Page], settings: Settings) -> Extracted[Appendix]:
     """The six appendix tables of an application, rows in document order, every cell with provenance."""
     engine = ocr_engine(pages, settings)
-    walker = Walker(Collector(settings), second_reader(settings))
+    walker = Walker(Collector(settings), second_readers(settings))
     for page in pages:
         if page.error or page.role in SKIP_ROLES:
             continue

@@ -11,6 +11,7 @@ the header line just above the first rule is taken into the table.
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import numpy as np
 from models.page import Box, Page, Word
 from pipeline.ocr import OcrEngine
 from pipeline.tables import ghosts, pixels
-from pipeline.tables.cells import Table, fill_cells, lines_of
+from pipeline.tables.cells import Table, char_width, fill_cells, lines_of
 from pipeline.tables.geometry import (
     Frame,
     Grid,
@@ -136,6 +137,65 @@ def text_columns(words: Sequence[Word], region: Box, min_gap: float = MIN_COLUMN
     return cuts
 
 
+HIDDEN_COLUMN_LINES = 3  # text lines needed on each side of a gap inside a ruled column to split it
+BROKEN_COLUMN_LINES = 2  # the same beside a boundary a piece of rule was found on (the rule is evidence too)
+
+
+def spaced_pieces(word: Word) -> list[Word]:
+    """A word the OCR ran over a blank ("类别  序号", two cells' text on one line) as its runs of text,
+    each with its share of the box (by character widths)."""
+    text = word.text.strip()
+    if " " not in text:
+        return [word]
+    x0, top, x1, bottom = word.bbox
+    unit = (x1 - x0) / max(sum(char_width(char) for char in word.text), 1e-6)
+    out, x = [], x0
+    for run in re.split(r"( +)", word.text):
+        width = sum(char_width(char) for char in run) * unit
+        if run.strip():
+            out.append(Word(run, (x, top, x + width, bottom), word.confidence, word.source))
+        x += width
+    return out
+
+
+def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
+    """Column boundaries inside ruled columns, where a faint vertical rule was not found (table frame).
+
+    A grid column whose words leave a clear vertical gap all the way down, with several lines
+    of text on either side of it, holds two columns of the table: a list's cells never do
+    (a name or a date is one run of text, left-aligned or centred in its cell).  The same
+    holds for a boundary the grid has where cells span across it (`broken_columns`).
+    """
+    top, bottom = grid.ys[0], grid.ys[-1]
+    cuts: list[float] = []
+    pieces = [piece for word in words for piece in spaced_pieces(word)]
+    for x0, x1 in itertools.pairwise(grid.xs):
+        inside = [w for w in pieces if _inside(w.bbox, (x0, top, x1, bottom))]
+        for cut in text_columns(inside, (x0, top, x1, bottom)):
+            left = lines_of([w for w in inside if w.bbox[2] <= cut])
+            right = lines_of([w for w in inside if w.bbox[0] >= cut])
+            if len(left) >= HIDDEN_COLUMN_LINES and len(right) >= HIDDEN_COLUMN_LINES:
+                cuts.append(cut)
+    return cuts
+
+
+def broken_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
+    """Column boundaries the grid has (a piece of rule was found) but cells span across, their rule lost
+    further down, where no text crosses them and text lies on both sides: present all the way down."""
+    pieces = [piece for word in words for piece in spaced_pieces(word)]
+    cuts = []
+    for index, x in enumerate(grid.xs[1:-1], start=1):
+        spanning = [cell for cell in grid.cells if cell.col < index < cell.col + cell.col_span]
+        inside = [w for w in pieces if any(_inside(w.bbox, cell.bbox) for cell in spanning)]
+        if not inside or any(w.bbox[0] < x - 1 and w.bbox[2] > x + 1 for w in inside):
+            continue
+        left = lines_of([w for w in inside if w.bbox[2] <= x])
+        right = lines_of([w for w in inside if w.bbox[0] >= x])
+        if len(left) >= BROKEN_COLUMN_LINES and len(right) >= BROKEN_COLUMN_LINES:
+            cuts.append(x)
+    return cuts
+
+
 def _has_inner_verticals(group: Sequence[Rule]) -> bool:
     box = extent(group)
     return any(r.orient == "v" and box[0] + 3 < r.pos < box[2] - 3 for r in group)
@@ -180,13 +240,31 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     grid = build_grid(list(group), tol or Tolerances(), extra_xs=extra_xs, extra_ys=extra_ys)
     if grid is None or grid.n_rows < 1 or grid.n_cols < 1:
         return None
-    grid = drop_sliver_rows(grid, tol or Tolerances())
-    cuts = row_cuts(grid, frame, words, ink) if keyed_rows else []
-    if cuts:
-        cut = build_grid([*group, *cuts], tol or Tolerances(), extra_xs=extra_xs, extra_ys=extra_ys)
-        grid = drop_sliver_rows(cut, tol or Tolerances()) if cut is not None else grid
+    if keyed_rows and ruled:
+        extra_xs = [*extra_xs, *hidden_columns(grid, turned)]
+    grid = _keyed_grid(group, frame, words, extra_xs, extra_ys, tol or Tolerances(), ink, keyed_rows) or grid
+    broken = broken_columns(grid, turned) if keyed_rows and ruled else []
+    if broken:
+        # A short piece of rule held two columns apart until the rows were cut finer: keep them apart,
+        # and cut the rows again with the columns right.
+        grid = _keyed_grid(group, frame, words, [*extra_xs, *broken], extra_ys, tol or Tolerances(), ink,
+                           keyed_rows) or grid
     cells = fill_cells(grid, frame, words)
     return Table(page=page.number, grid=grid, frame=frame, cells=cells, ruled=ruled)
+
+
+def _keyed_grid(group: Sequence[Rule], frame: Frame, words: Sequence[Word], extra_xs: Sequence[float],
+                extra_ys: Sequence[float], tol: Tolerances, ink: PageInk | None, keyed_rows: bool) -> Grid | None:
+    """The grid of the rules and text boundaries, with the rows `rows.row_cuts` finds cut (`keyed_rows`)."""
+    grid = build_grid(list(group), tol, extra_xs=extra_xs, extra_ys=extra_ys)
+    if grid is None:
+        return None
+    grid = drop_sliver_rows(grid, tol)
+    cuts = row_cuts(grid, frame, words, ink) if keyed_rows else []
+    if not cuts:
+        return grid
+    cut = build_grid([*group, *cuts], tol, extra_xs=extra_xs, extra_ys=extra_ys)
+    return drop_sliver_rows(cut, tol) if cut is not None else grid
 
 
 def title_above(table: Table, words: Sequence[Word], reach: float = TITLE_REACH) -> str:

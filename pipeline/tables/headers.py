@@ -16,6 +16,7 @@ from pipeline.tables.labels import MIN_SCORE, closest_label, label_score, squeez
 
 ValueKind = Literal["text", "code", "seq", "int", "amount", "date", "industries", "category"]
 MIN_HEADER = 0.6  # share of a spec's columns a header row must name
+TAIL_CHARS = 3  # a header label's tail cut off onto a row of its own is at most this long
 
 
 @dataclass(frozen=True)
@@ -149,13 +150,24 @@ def _fill_last_column(columns: dict[str, tuple[int, ...]], spec: TableSpec, n_co
         columns[missing[0]] = (free[0],)
 
 
+def label_tail(cells: Sequence[CellText]) -> bool:
+    """A row of a header label's last characters (日） · 元）), cut off by a rule found inside the header.
+
+    Every data row holds a number (序号, date, amount) or a name longer than this; OCR's noise
+    from the rule ("V") is short and has no digits too.
+    """
+    texts = [squeeze(c.text) for c in cells if c.text]
+    return bool(texts) and all(len(text) <= TAIL_CHARS and not any(ch.isdigit() for ch in text) for text in texts)
+
+
 def _extend_two_line_header(table: Table, header: Header) -> Header:
     """A header printed over two grid rows (所服务的 / 主要行业) ends at its last row naming a column."""
     row = header.row
     while row + 1 < table.grid.n_rows:
         cells = [c for c in table.row(row + 1) if c.text and c.cell.row == row + 1]
-        if not cells or not all(any(_column_score(c.text, col) >= MIN_SCORE or label_score(c.text, "序号") >= 1
-                                    for col in header.spec.columns) for c in cells):
+        if not cells or not (label_tail(cells) or all(
+                any(_column_score(c.text, col) >= MIN_SCORE or label_score(c.text, "序号") >= 1
+                    for col in header.spec.columns) for c in cells)):
             break
         row += 1
     return Header(header.spec, row, header.columns, header.cells, header.score)

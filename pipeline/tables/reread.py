@@ -18,6 +18,7 @@ import numpy as np
 
 from models.page import Box, Word
 from pipeline.ocr.base import OcrEngine, OcrError
+from pipeline.ocr.digits import DigitReadings, digit_readings, merge_readings
 from pipeline.tables.cells import CellText, cell_text, lines_of
 from pipeline.tables.geometry import Frame
 from pipeline.tables.ghosts import InkTest, drop_ghosts
@@ -170,6 +171,7 @@ def _batches(chosen: list[tuple[int, CellText, tuple[int, int, int, int]]]) -> l
 
 RULE_SHARE = 0.5  # a crop row/column inked more than this is a leftover rule, not text
 SECOND_PAD_PX = 8
+SECOND_LINE_SHARE = 0.3  # a band of ink this heavy beside the heaviest is a second line of text
 
 
 def ink_box(image: np.ndarray, crop: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
@@ -185,6 +187,26 @@ def ink_box(image: np.ndarray, crop: tuple[int, int, int, int]) -> tuple[int, in
     if rows.size == 0 or ink.sum() < 12:  # a few specks are noise, not a character
         return None
     return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
+
+
+def text_line(image: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """The band of pixel rows holding the box's one line of text (specks of a seal or a rule's remains
+    above or below left out); None when a second band holds as much ink (two lines)."""
+    x0, y0, x1, y1 = box
+    ink = np.asarray(image[y0:y1, x0:x1] < INK_LEVEL)
+    per_row = ink.sum(axis=1)
+    inked = per_row > 0
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], inked.astype(np.int8), [0]])))
+    bands = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    if not bands:
+        return None
+    weights = [int(per_row[a:b].sum()) for a, b in bands]
+    order = sorted(range(len(bands)), key=lambda i: -weights[i])
+    if len(bands) > 1 and weights[order[1]] >= SECOND_LINE_SHARE * weights[order[0]]:
+        return None
+    top, bottom = bands[order[0]]
+    cols = np.flatnonzero(ink[top:bottom].any(axis=0))
+    return x0 + int(cols[0]), y0 + top, x0 + int(cols[-1]) + 1, y0 + bottom
 
 
 @dataclass
@@ -208,6 +230,39 @@ class SecondReader:
         # strokes, but binarising adds specks): the caller keeps the reading that validates.
         binary = np.where(region < INK_LEVEL, 0, 255).astype(np.uint8)
         return [r for r in (self._read(region), self._read(binary)) if r is not None]
+
+    def ink_width(self, box: Box) -> float | None:
+        """How wide the cell's one line of ink is, in points; None when blank or on several lines."""
+        crop = _crop_box(box, self.scale, self.image.shape)
+        inked = ink_box(self.image, crop) if crop is not None else None
+        line = text_line(self.image, inked) if inked is not None else None
+        return None if line is None else (line[2] - line[0]) / self.scale
+
+    def digits(self, box: Box) -> DigitReadings | None:
+        """The cell's one line of ink read from the recogniser's posteriors (its best path and the
+        readings one digit away); None when blank, on more than one line, or without posteriors."""
+        crop = _crop_box(box, self.scale, self.image.shape)
+        inked = ink_box(self.image, crop) if crop is not None else None
+        line = text_line(self.image, inked) if inked is not None else None
+        if line is None:
+            return None
+        x0, y0, x1, y1 = line
+        region = self.image[y0:y1, x0:x1]
+        # As scanned and as ink on white (a seal's grey stroke across a digit gone), as for `read`.
+        binary = np.where(region < INK_LEVEL, 0, 255).astype(np.uint8)
+        readings = [r for r in (self._posteriors(region), self._posteriors(binary)) if r is not None]
+        return merge_readings(readings) if readings else None
+
+    def _posteriors(self, region: np.ndarray) -> DigitReadings | None:
+        pad = SECOND_PAD_PX
+        strip = np.full((region.shape[0] + 2 * pad, region.shape[1] + 2 * pad), 255, np.uint8)
+        strip[pad:pad + region.shape[0], pad:pad + region.shape[1]] = region
+        try:
+            posteriors = self.engine.line_posteriors(strip)  # type: ignore[attr-defined]
+        except (OcrError, OSError) as error:  # no posteriors: the value keeps its reading
+            log.warning("posteriors of a cell failed: %s: %s", type(error).__name__, error)
+            return None
+        return digit_readings(posteriors) if posteriors is not None else None
 
     def _read(self, region: np.ndarray) -> tuple[str, float] | None:
         pad = SECOND_PAD_PX

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models import Check, Provenance
 from models.page import Box
 from pipeline import normalise
-from pipeline.tables.cells import CellText
+from pipeline.ocr.digits import DigitReadings
+from pipeline.tables.cells import CellText, char_width
 from pipeline.tables.headers import Column, TableSpec
 from pipeline.tables.labels import closest_label
 
@@ -28,6 +30,8 @@ class FieldValue:
     value: object
     raw: str
     provenance: Provenance
+    ink_width: float | None = None  # points: how wide the cell's line of ink is (numbers on scans)
+    others: OtherReadings | None = None  # what the recogniser's posteriors read on the crop (numbers on scans)
 
     @property
     def unreadable(self) -> bool:
@@ -193,6 +197,122 @@ def second_opinion(value: FieldValue, kind: str, unit: str | None,
     return separator_alternative(second) if kind == "amount" else second
 
 
+# --- other readings from the recogniser's posteriors ---------------------------------------
+
+NUMBER_KINDS = frozenset({"amount", "int"})
+# A reading the reader has a reason to doubt (characters lost, a row boundary through it): under the
+# checks' `confident` (a comparison on it is a warning), above `low_confidence` (not flagged alone).
+UNSURE = 0.7
+DOUBT_BELOW = 0.9  # a page reading less sure than this takes the posteriors' other readings
+
+
+_EDGE_MARKS = re.compile(r"^[^\d]+|[^\d万元人次家个名项]+$")
+
+
+@dataclass(frozen=True)
+class OtherReadings:
+    """What the recogniser's posteriors read on a number's crop: its best path and readings one digit
+    away, typed as the column's kind (None or left out where they do not parse)."""
+
+    crop: float | int | None
+    nearby: tuple[float | int, ...]
+
+
+def other_readings(readings: DigitReadings | None, kind: str, unit: str | None) -> OtherReadings | None:
+    if readings is None or kind not in NUMBER_KINDS:
+        return None
+
+    def parsed(text: str) -> float | int | None:
+        # The crop's edges hold a rule's or a seal's remains read as marks ("2794.5万元】"): not the number.
+        text = _EDGE_MARKS.sub("", normalise.nfkc(text))
+        # A unit the crop lost or misread ("154.80元" under 万元) is no reading of the amount.
+        if not well_formed(text, kind) or (kind == "amount" and _unit_conflict(text, unit)):
+            return None
+        value = typed(_squeezed(text, kind), kind, unit)
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    nearby = tuple(dict.fromkeys(v for text in readings.alternatives if (v := parsed(text)) is not None))
+    return OtherReadings(parsed(readings.text), nearby)
+
+
+def with_digit_alternatives(value: FieldValue, confident: float, doubted: bool = False) -> FieldValue:
+    """A number kept with the other readings of its crop, where there is reason to doubt it.
+
+    Reason is the crop's best path reading another number, the page's reading being less sure than
+    `DOUBT_BELOW`, or `doubted` (its ink wider than its reading, `lost_characters`).  The page's
+    reading stays the value; the crop's reading and those one digit away go into
+    `provenance.alternatives` (the form's totals choose among them, `reconcile`), and the confidence
+    is at most `confident`: as sure as a reading the reader had others for can be.  Where nothing
+    gives reason, readings one digit away are the recogniser's ordinary hesitation and are not kept.
+    """
+    others = value.others
+    if others is None or not isinstance(value.value, int | float):
+        return value
+    disagrees = others.crop is not None and others.crop != value.value
+    unsure = value.provenance.confidence is not None and value.provenance.confidence < DOUBT_BELOW
+    if not (disagrees or unsure or doubted):
+        return value
+    # A count has no total of the form's to choose among readings one digit away (only the amounts
+    # have, `reconcile`): they would stay unsettled for a reviewer on the width of the ink alone.
+    nearby = others.nearby if isinstance(value.value, float) or disagrees or unsure else ()
+    found = [v for v in (others.crop, *nearby) if v is not None and v != value.value]
+    if not found:
+        return value
+    known = [alt for alt in value.provenance.alternatives if alt not in found]
+    confidence = min(value.provenance.confidence if value.provenance.confidence is not None else 1.0, confident)
+    provenance = value.provenance.model_copy(update={"alternatives": [*known, *dict.fromkeys(found)],
+                                                     "confidence": confidence})
+    return replace(value, provenance=provenance)
+
+
+# --- characters the reading lost, from the width of the ink --------------------------------
+
+CALIBRATION_MIN = 4  # numbers of a column needed to learn its print's width per character
+MISSING_DIGITS = 0.7  # ink wider than the reading by this many digits' widths: characters were lost
+
+
+def _width_units(raw: str) -> float:
+    """The reading's printed width in CJK characters (a digit or point about half of one)."""
+    return sum(char_width(char) for char in re.sub(r"\s+", "", normalise.nfkc(raw)))
+
+
+def lost_characters(values: Sequence[FieldValue]) -> set[int]:
+    """Positions of the numbers whose ink is wider than their reading by most of a digit or more.
+
+    A seal's stroke or a faint digit makes the recogniser drop characters while it stays sure
+    of those it kept ("999.65" read as 65).  A column's numbers are printed in one font, so
+    their ink width per character (the median over the column) says how wide each reading
+    should be; a reading that leaves that much of its ink unexplained lost something.
+    """
+    ratios = [v.ink_width / units for v in values
+              if v.ink_width and v.value is not None and (units := _width_units(v.raw)) > 0]
+    if len(ratios) < CALIBRATION_MIN:
+        return set()
+    per_unit = statistics.median(ratios)
+    digit = char_width("0") * per_unit
+    lost = set()
+    for index, value in enumerate(values):
+        if (value.ink_width and value.value is not None
+                and value.ink_width - _width_units(value.raw) * per_unit >= MISSING_DIGITS * digit):
+            log.info("%r is narrower than its ink (%.1f pt for %.1f): characters lost", value.raw,
+                     value.ink_width, _width_units(value.raw) * per_unit)
+            lost.add(index)
+    return lost
+
+
+def numbers_in_column(values: Sequence[FieldValue], confident: float) -> list[FieldValue]:
+    """A number column's doubts: readings that lost characters made unsure (at most `UNSURE`), and the
+    posteriors' other readings kept where there is reason to doubt a value."""
+    lost = lost_characters(values)
+    out = []
+    for index, value in enumerate(values):
+        if index in lost:
+            confidence = min(value.provenance.confidence if value.provenance.confidence is not None else 1.0, UNSURE)
+            value = replace(value, provenance=value.provenance.model_copy(update={"confidence": confidence}))
+        out.append(with_digit_alternatives(value, confident, doubted=index in lost))
+    return out
+
+
 # --- an amount column read as a whole ------------------------------------------------------
 
 _COMMA_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
@@ -209,7 +329,8 @@ def separator_alternative(value: FieldValue) -> FieldValue:
     if not isinstance(value.value, int | float) or normalise.as_thousands(value.raw) is None:
         return value
     other = normalise.round_value(value.value * 1000)  # the written unit's scale is unchanged
-    provenance = value.provenance.model_copy(update={"alternatives": [other]})
+    known = [alt for alt in value.provenance.alternatives if alt != other]
+    provenance = value.provenance.model_copy(update={"alternatives": [other, *known]})
     return FieldValue(value=value.value, raw=value.raw, provenance=provenance)
 
 
@@ -229,10 +350,11 @@ def written_to_cents(raws: Sequence[str]) -> bool:
 
 def thousands_first(value: FieldValue) -> FieldValue:
     """An ambiguous amount with its thousands reading as the value and its decimal reading the alternative."""
-    if not value.provenance.unsettled or not isinstance(value.value, int | float):
+    if (not value.provenance.unsettled or not isinstance(value.value, int | float)
+            or normalise.as_thousands(value.raw) is None):  # other readings, but no separator in doubt
         return value
-    thousands = value.provenance.alternatives[0]
-    provenance = value.provenance.model_copy(update={"alternatives": [value.value]})
+    thousands, *known = value.provenance.alternatives
+    provenance = value.provenance.model_copy(update={"alternatives": [value.value, *known]})
     return FieldValue(value=thousands, raw=value.raw, provenance=provenance)
 
 
@@ -254,7 +376,7 @@ def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
         value = separator_alternative(value)
         if to_cents:
             value = thousands_first(value)
-        elif uses_commas and value.provenance.unsettled:
+        elif uses_commas and value.provenance.unsettled and normalise.as_thousands(value.raw) is not None:
             value = thousands_first(value)
             provenance = value.provenance.model_copy(update={"repaired_from": value.raw, "resolved_by": COLUMN_COMMAS})
             value = FieldValue(value=value.value, raw=value.raw, provenance=provenance)

@@ -1,0 +1,102 @@
+"""A number's other readings, from a CTC recogniser's frame posteriors.
+
+A recogniser reading "2571.20" may give the 7 only a little less than the 5 beside it, or
+drop it: the page's reading is then sure and wrong.  Its frame posteriors still say what
+else the line could be: the best path (greedy CTC) is a reading of its own, made on the
+cell's crop rather than the page, and at each character it emits, a digit the frames gave
+a fair share of probability (`ALT_MIN`) is another reading with that one digit changed —
+or, where the character's run of frames is long enough to hold two glyphs, with that digit
+added beside it (a dropped digit).
+The caller compares these with the value it read and keeps them as alternatives
+(`Provenance.alternatives`) for the form's redundancy to choose among.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.ocr.base import LinePosteriors
+
+ALT_MIN = 0.1  # a digit this probable at a character's frames is another reading of that character
+MAX_ALTERNATIVES = 6  # other readings kept per line, most probable first
+DIGITS = frozenset("0123456789")
+
+
+@dataclass(frozen=True)
+class Emitted:
+    """One character of the best path: its frames' first and last index, and its probability."""
+
+    char: str
+    first: int
+    last: int
+    probability: float
+
+
+@dataclass(frozen=True)
+class DigitReadings:
+    """The best path's text, its least sure character's probability, and readings one digit away."""
+
+    text: str
+    confidence: float
+    alternatives: tuple[str, ...]
+
+
+def best_path(posteriors: LinePosteriors) -> list[Emitted]:
+    """Greedy CTC decoding that remembers which frames each character came from."""
+    frames = posteriors.frames
+    best = frames.argmax(axis=1)
+    out: list[Emitted] = []
+    previous = 0
+    for index, cls in enumerate(best):
+        cls = int(cls)
+        if cls != 0 and cls == previous and out:
+            last = out[-1]
+            out[-1] = Emitted(last.char, last.first, index, max(last.probability, float(frames[index, cls])))
+        elif cls != 0:
+            out.append(Emitted(posteriors.characters[cls], index, index, float(frames[index, cls])))
+        previous = cls
+    return out
+
+
+def digit_readings(posteriors: LinePosteriors, alt_min: float = ALT_MIN,
+                   limit: int = MAX_ALTERNATIVES) -> DigitReadings:
+    """The line's best reading and those with one digit replaced by another its frames found likely."""
+    emitted = best_path(posteriors)
+    text = "".join(e.char for e in emitted)
+    confidence = min((e.probability for e in emitted), default=0.0)
+    digit_classes = [(i, c) for i, c in enumerate(posteriors.characters) if c in DIGITS]
+    options: list[tuple[float, str]] = []
+    for position, item in enumerate(emitted):
+        if item.char not in DIGITS:
+            continue
+        span = posteriors.frames[item.first:item.last + 1]
+        for cls, digit in digit_classes:
+            if digit == item.char:
+                continue
+            probability = float(np.max(span[:, cls]))
+            if probability >= alt_min:
+                options.append((probability, text[:position] + digit + text[position + 1:]))
+            if len(span) >= 2:
+                # Two glyphs read as one run of frames (a 7 and a 1 side by side read as one 1): the other
+                # digit, where its frames lean, is a character the best path dropped.
+                first_half = float(np.max(span[:(len(span) + 1) // 2, cls]))
+                second_half = float(np.max(span[(len(span) + 1) // 2:, cls]))
+                if first_half >= alt_min:
+                    options.append((first_half, text[:position] + digit + text[position:]))
+                if second_half >= alt_min:
+                    options.append((second_half, text[:position + 1] + digit + text[position + 1:]))
+    ranked = [other for _, other in sorted(options, key=lambda option: -option[0])]
+    return DigitReadings(text, round(confidence, 4), tuple(dict.fromkeys(ranked))[:limit])
+
+
+def merge_readings(readings: Sequence[DigitReadings]) -> DigitReadings:
+    """Several readings of one line (the crop as scanned, as ink on white) as one: the surest best path,
+    the others' best paths and every reading one digit away as alternatives."""
+    ranked = sorted(readings, key=lambda r: -r.confidence)
+    first = ranked[0]
+    others = [r.text for r in ranked[1:]] + [alt for r in ranked for alt in r.alternatives]
+    return DigitReadings(first.text, first.confidence,
+                         tuple(other for other in dict.fromkeys(others) if other != first.text))
