@@ -18,8 +18,8 @@ import json
 import random
 from pathlib import Path
 
-from dtpc.eval import PRF, TRUTH_SUFFIX, set_prf
 from models.application import CONTENT_AREAS
+from pipeline.evaluation import PRF, TRUTH_SUFFIX, set_prf
 from pipeline.text.language import content_areas
 
 

@@ -138,10 +138,10 @@ def test_defect_rule_fires() -> None:
 
 def check_scores(truths: list[ApplicationTruth | RecommendationTruth]) -> tuple[int, int, int, list[str]]:
     """Run every check and the batch checks on the truth records themselves (a perfect reading) and
-    compare with their `expected_checks` on (code, where), LOW_CONFIDENCE aside as dtpc.eval does:
+    compare with their `expected_checks` on (code, where), LOW_CONFIDENCE aside as dtpc eval does:
     (true positives, false positives, false negatives, the differences)."""
-    from dtpc.eval import READING_QUALITY_CODES
     from pipeline.checks import CheckContext, run_batch_checks, run_checks
+    from pipeline.evaluation import READING_QUALITY_CODES
 
     predictions = []
     for truth in truths:
