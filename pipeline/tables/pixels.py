@@ -8,9 +8,9 @@ its neighbourhood); broken rules because a short closing along the rule bridges
 pixel gaps and `geometry.merge_rules` bridges the rest; residual skew because it is
 measured on the long rules and undone before the rules are read off.  Rules too faint
 for the binarisation (a pale grey hairline that the print layer's levels leave a few
-grey levels below white) or broken into dots (a grey rule thresholded to 1 bit) are
-found as ridges: pixels darker than the paper a rule's width above and below them,
-that fill most of a rule-long window along the line (`ridge_masks`).
+grey levels below white) are found as ridges: pixels darker than the paper a rule's
+width above and below them, that fill most of a rule-long window along the line
+(`ridge_masks`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ CONTINUE_GAP_PT = 10.0  # a seal-stroke candidate this close to a collinear rule
 SEAL_GROW_PT = 1.2  # the seal mask grown by this much: a seal's remains are wider than its red core
 RIDGE_REACH_PT = 1.5  # a rule pixel is compared with the paper this far above and below it (rules up to ~1.5 pt)
 RIDGE_CONTRAST = 2  # grey levels darker than both sides: the print layer's paper is flattened to a noise-free white
-RIDGE_SHARE = 0.55  # share of a rule-long window that must be ridge (a dotted 1-bit rule keeps about two thirds)
+RIDGE_SHARE = 0.55  # share of a rule-long window that must be ridge (a faint hairline's pixels are not all darker)
 
 
 @dataclass
@@ -78,22 +78,23 @@ def _shifted(image: np.ndarray, by: int, axis: int) -> np.ndarray:
 def ridge_masks(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     """Horizontal and vertical masks of rules found as thin dark ridges filling most of a rule-long window.
 
-    A faint or dotted rule is darker than the paper just above and below it along most of its
-    length; a character's stroke is as short as the character, so it fills a rule-long window
-    only where strokes of neighbouring characters line up (removed later by `drop_text_strokes`,
-    like the strokes the binarised masks let through).
+    A faint rule is darker than the paper just above and below it along most of its length; a
+    character's stroke is as short as the character, so it fills a rule-long window only where
+    strokes of neighbouring characters line up (removed later by `drop_text_strokes`, like the
+    strokes the binarised masks let through).
     """
     dark = cv2.bitwise_not(grey)
     reach = max(2, round(RIDGE_REACH_PT * dpi / 72.0))
     length = max(15, round(MIN_RULE_INCH * dpi))
     gap = max(3, round(GAP_INCH * dpi))
     masks: list[np.ndarray] = []
-    for axis, window in ((0, (length, 1)), (1, (1, length))):
+    for axis in (0, 1):
         sides = cv2.max(_shifted(dark, reach, axis), _shifted(dark, -reach, axis))
         ridge = (cv2.subtract(dark, sides) >= RIDGE_CONTRAST).astype(np.float32)
+        window = (length, 1) if axis == 0 else (1, length)
         share = cv2.blur(ridge, window, borderType=cv2.BORDER_CONSTANT)
         found = ((share >= RIDGE_SHARE) & (ridge > 0)).astype(np.uint8) * 255
-        # Gaps a dotted rule leaves between its ridge pixels, closed along the rule.
+        # Gaps of a pixel or two between the ridge pixels of a faint rule, closed along it.
         closing = cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1) if axis == 0 else (1, gap))
         masks.append(cv2.morphologyEx(found, cv2.MORPH_CLOSE, closing))
     return masks[0], masks[1]
