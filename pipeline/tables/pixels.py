@@ -133,23 +133,28 @@ def rotate(image: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, image.shape[1::-1], flags=cv2.INTER_NEAREST, borderValue=0)
 
 
-def rule_masks(grey: np.ndarray, dpi: float) -> RuleMasks:
-    """Binarise, find rule masks, and if the rules are skewed redo it in the deskewed frame."""
+def rule_masks(grey: np.ndarray, dpi: float, ridges: bool = False) -> RuleMasks:
+    """Binarise, find rule masks (with `ridges`, joined by the faint rules the ridges show), and if
+    the rules are skewed redo it in the deskewed frame."""
     scale = dpi / 72.0
     ink = binarise(grey)
-    horizontal, vertical = _with_ridges(line_masks(ink, dpi), grey, dpi)
+    horizontal, vertical = line_masks(ink, dpi)
+    if ridges:
+        horizontal, vertical = _with_ridges((horizontal, vertical), grey, dpi)
     skew = measure_skew(horizontal)
     frame = Frame()
     if abs(skew) >= SKEW_MIN_DEG:
         height, width = grey.shape[:2]
         frame = Frame(angle_deg=-skew, cx=width / 2 / scale, cy=height / 2 / scale)
         ink = rotate(ink, frame, scale)
-        horizontal, vertical = _with_ridges(line_masks(ink, dpi), rotate_grey(grey, frame, scale), dpi)
+        horizontal, vertical = line_masks(ink, dpi)
+        if ridges:
+            horizontal, vertical = _with_ridges((horizontal, vertical), rotate_grey(grey, frame, scale), dpi)
     return RuleMasks(ink=ink, horizontal=horizontal, vertical=vertical, frame=frame, scale=scale)
 
 
 def _with_ridges(masks: tuple[np.ndarray, np.ndarray], grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """The binarised rule masks joined by the faint and dotted rules the ridges show."""
+    """The binarised rule masks joined by the faint rules the ridges show."""
     ridges = ridge_masks(grey, dpi)
     return cv2.bitwise_or(masks[0], ridges[0]), cv2.bitwise_or(masks[1], ridges[1])
 
@@ -174,9 +179,9 @@ def mask_rules(mask: np.ndarray, orient: str, scale: float) -> list[Rule]:
     return rules
 
 
-def rules_from_image(grey: np.ndarray, dpi: float) -> tuple[list[Rule], RuleMasks]:
+def rules_from_image(grey: np.ndarray, dpi: float, ridges: bool = False) -> tuple[list[Rule], RuleMasks]:
     """All rule pieces of a page image (points, table frame) and the masks they came from."""
-    masks = rule_masks(grey, dpi)
+    masks = rule_masks(grey, dpi, ridges)
     pieces = mask_rules(masks.horizontal, "h", masks.scale) + mask_rules(masks.vertical, "v", masks.scale)
     return pieces, masks
 
