@@ -222,10 +222,10 @@ def curl_offset(width: int, height: int, depth_px: float, spine_share: float = 0
     return lift * (1.0 + 0.5 * (ys - height / 2) / (height / 2))
 
 
-def book_scan(page: np.ndarray, depth_px: float, shadow: float = 0.6) -> np.ndarray:
+def book_scan(page: np.ndarray, depth_px: float, shadow: float = 0.6, spine_share: float = 0.4) -> np.ndarray:
     """The page curled by `curl_offset` with a dark shadow along its spine edge (RGB or grey)."""
     height, width = page.shape[:2]
-    offset = curl_offset(width, height, depth_px)
+    offset = curl_offset(width, height, depth_px, spine_share)
     map_x = np.broadcast_to(np.arange(width, dtype=np.float32), (height, width)).copy()
     map_y = np.arange(height, dtype=np.float32)[:, None] - offset  # a point at y shows at y + offset
     curled = cv2.remap(page, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

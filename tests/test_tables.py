@@ -194,6 +194,12 @@ def test_faint_broken_rules(tmp_path: Path) -> None:
     assert only_table(page).texts() == EXPECTED_PRODUCT_TEXT
 
 
+@pytest.mark.parametrize("grey", [246, 250])
+def test_hairline_rules_a_few_grey_levels_below_white(tmp_path: Path, grey: int) -> None:
+    page = render(Sheet(tables=[product_table()]), tmp_path, defects=Defects(hairline_grey=grey))
+    assert only_table(page).texts() == EXPECTED_PRODUCT_TEXT
+
+
 def test_skew_residue(tmp_path: Path) -> None:
     page = render(Sheet(tables=[product_table()]), tmp_path, defects=Defects(skew_deg=0.7))
     finding = find_tables(page)

@@ -33,6 +33,9 @@ TERMS = tuple((a, b) for a in (1, 2, 3) for b in (0, 1, 2))
 SKEW_TERM = TERMS.index((1, 0))
 MIN_BOW_CHARS = 0.3  # a bow under this share of a character's height does not disturb reading
 MIN_BOW_PX = 2.0  # at the page's resolution
+# A curl explains the lines: their scatter about the field is well under their scatter about one
+# skew (curled pages of the word corpus leave 0.3-0.65 of it, flat scans and faxes 0.9-1.0).
+MAX_SCATTER_LEFT = 0.8
 # Ridge weight per sample on the field's coefficients: a term the lines do not pin down (no lines
 # near the page's foot, say) stays near zero instead of swinging wild; in scaled units a real
 # curl's coefficients are 1e-2..1e-1 and cost almost nothing at this weight.
@@ -52,10 +55,11 @@ class Curl:
     char_px: float  # median character size, px of that frame
     transposed: bool = False
     y_range: tuple[float, float] = (-1.0, 1.0)  # scaled rows the lines covered; the field is held beyond
+    scatter_left: float = 1.0  # the lines' scatter about the field over their scatter about one skew
 
     @property
     def significant(self) -> bool:
-        return self.bow_px >= max(MIN_BOW_PX, MIN_BOW_CHARS * self.char_px)
+        return self.bow_px >= max(MIN_BOW_PX, MIN_BOW_CHARS * self.char_px) and self.scatter_left <= MAX_SCATTER_LEFT
 
     def displacement(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Vertical offset (px) of the curled page from the straight one at pixel coordinates xs, ys
@@ -71,7 +75,7 @@ class Curl:
     def scaled_to(self, width: int, height: int, factor: float) -> Curl:
         """The same field for the page at 1/`factor` the size it was fitted on."""
         return Curl(self.coefficients, self.x_range, width, height, self.bow_px / factor, self.char_px / factor,
-                    self.transposed, self.y_range)
+                    self.transposed, self.y_range, self.scatter_left)
 
 
 def line_samples(binary: np.ndarray, char: float) -> list[np.ndarray]:
@@ -176,10 +180,33 @@ def _fit(lines: list[np.ndarray], shape: tuple[int, int], char: float, transpose
     us, vs = points[:, 0] / (width / 2) - 1, points[:, 1] / (height / 2) - 1
     x_range = (float(us.min()), float(us.max()))
     field = Curl(coefficients, x_range, width, height, 0.0, char, transposed, (float(vs.min()), float(vs.max())))
-    offsets = np.split(field.displacement(points[:, 0], points[:, 1]), np.cumsum([len(line) for line in lines])[:-1])
-    bows = sorted(line_bow(line[:, 0], offset) for line, offset in zip(lines, offsets, strict=True))
-    # A curl bends several lines; one bent line is something else.
-    return Curl(coefficients, x_range, width, height, bows[-SUPPORT], char, transposed, field.y_range)
+    # The bend is measured across the whole width the lines cover, at each line's height: on a
+    # form or a table the text near the spine is short pieces in cells, each only tilted, while
+    # the rows they belong to bend across the page.  A curl bends several lines; one is something else.
+    across = np.linspace(points[:, 0].min(), points[:, 0].max(), 64)
+    bows = sorted(line_bow(across, field.displacement(across, np.full_like(across, line[:, 1].mean())))
+                  for line in lines)
+    return Curl(coefficients, x_range, width, height, bows[-SUPPORT], char, transposed, field.y_range,
+                scatter_left(lines, field))
+
+
+def scatter_left(lines: list[np.ndarray], field: Curl) -> float:
+    """RMS of the lines' heights about the field over their RMS about the best single skew (each
+    line's own height taken out in both): how much of the lines' bending the field leaves."""
+    about_field, about_skew = [], []
+    xs = [line[:, 0] - line[:, 0].mean() for line in lines]
+    ys = [line[:, 1] - line[:, 1].mean() for line in lines]
+    run, rise = np.concatenate(xs), np.concatenate(ys)
+    slope = float(run @ rise / max(float(run @ run), 1e-9))
+    for line, x, y in zip(lines, xs, ys, strict=True):
+        straightened = line[:, 1] - field.displacement(line[:, 0], line[:, 1])
+        about_field.append(straightened - straightened.mean())
+        about_skew.append(y - slope * x)
+    left = np.concatenate(about_field)
+    # The field leaves the skew to deskew: its own skew is taken out of what it leaves too.
+    left_slope = float(run @ left / max(float(run @ run), 1e-9))
+    return float(np.sqrt(np.mean(np.square(left - left_slope * run))) /
+                 max(float(np.sqrt(np.mean(np.square(np.concatenate(about_skew))))), 1e-9))
 
 
 def _length(lines: list[np.ndarray]) -> float:

@@ -40,6 +40,9 @@ from pipeline.tables.rows import PageInk, cell_lines, key_column, row_cuts, star
 MIN_COLUMN_GAP = 7.0  # points of clear space between two text columns (about half a character)
 TITLE_REACH = 70.0  # points above a table searched for its title
 REREAD_BELOW = 0.92  # cells the page OCR read less surely than this are read again on their own crops
+# A scanned page whose tables hold less than this share of its words is looked at again with the
+# faint rules too (a pale hairline grid found only in part makes small tables, or none).
+FAINT_RULES_HELD = 0.5
 
 
 @dataclass
@@ -67,8 +70,9 @@ def rules_from_lines(page: Page) -> list[Rule]:
     return rules
 
 
-def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = None) -> None:
-    """Fill the finding's pieces, frame and merged rules from the page's best source of rules."""
+def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = None, ridges: bool = False) -> None:
+    """Fill the finding's pieces, frame and merged rules from the page's best source of rules
+    (with `ridges`, pixel rules include the faint ones, see `pixels.ridge_masks`)."""
     grey = None
     if page.kind != "text" or not page.lines:
         path = page.print_path or page.image_path
@@ -77,7 +81,7 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
         finding.pieces = rules_from_lines(page)
         finding.rules = merge_rules(finding.pieces)
         return
-    finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi)
+    finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi, ridges)
     finding.frame = finding.masks.frame
     seal = pixels.load_grey(page.seal_path) if page.seal_path is not None else None
     scale = finding.masks.scale
@@ -316,22 +320,41 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     if page.error or (not page.words and not page.lines and page.image_path is None):
         return finding
     image, sealed = print_images(page)
-    _page_rules(page, finding, sealed)
-    finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
     ink = ghosts.InkTest.of(page.words, image, page.scale, sealed)
     words = ghosts.drop_ghosts(page.words, ink)
-    reader = cell_reader(page, engine, image, ink)
     page_ink = PageInk(image, page.scale) if image is not None else None
-    for group in finding.groups:
-        table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
-        if table is None:
-            continue
+    finding = _finding(page, words, sealed, page_ink, keyed_rows)
+    if page.kind != "text" and _words_held(finding, words) < FAINT_RULES_HELD * len(words):
+        # The rules found hold too little of the page's text: its rules may be too faint to binarise.
+        faint = _finding(page, words, sealed, page_ink, keyed_rows, ridges=True)
+        if _words_held(faint, words) > _words_held(finding, words):
+            finding = faint
+    reader = cell_reader(page, engine, image, ink)
+    for table in finding.tables:
         if reader is not None:
             table.cells = reader.reread(table.cells, finding.frame, reread_below, low_confidence)
         table.title = title_above(table, words)
-        finding.tables.append(table)
     finding.tables.sort(key=lambda t: t.bbox[1])
     return finding
+
+
+def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_ink: PageInk | None,
+             keyed_rows: bool, ridges: bool = False) -> TableFinding:
+    """The page's rules, their groups and the tables they make (cells not yet read again)."""
+    finding = TableFinding(page=page.number)
+    _page_rules(page, finding, sealed, ridges)
+    finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
+    for group in finding.groups:
+        table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
+        if table is not None:
+            finding.tables.append(table)
+    return finding
+
+
+def _words_held(finding: TableFinding, words: Sequence[Word]) -> int:
+    """How many of the words lie in a cell of one of the finding's tables."""
+    boxes = [cell.bbox for table in finding.tables for cell in table.cells]
+    return sum(any(_inside(word.bbox, box) for box in boxes) for word in words)
 
 
 def text_table(page: Page, region: Box | None = None) -> Table | None:

@@ -6,7 +6,11 @@ steps stay separate so each can be looked at (`RuleMasks`) and tested on drawn i
 Faint rules survive because binarisation is local (a rule only has to be darker than
 its neighbourhood); broken rules because a short closing along the rule bridges
 pixel gaps and `geometry.merge_rules` bridges the rest; residual skew because it is
-measured on the long rules and undone before the rules are read off.
+measured on the long rules and undone before the rules are read off.  Rules too faint
+for the binarisation (a pale grey hairline that the print layer's levels leave a few
+grey levels below white) are found as ridges: pixels darker than the paper a rule's
+width above and below them, that fill most of a rule-long window along the line
+(`ridge_masks`).
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ SEALED_GAP_INK = 0.25  # a gap whose strip holds this much seal ink is a rule hi
 SEAL_STROKE = 0.5  # a rule piece lying on seal ink over this share of its length is a seal stroke
 CONTINUE_GAP_PT = 10.0  # a seal-stroke candidate this close to a collinear rule piece continues that rule
 SEAL_GROW_PT = 1.2  # the seal mask grown by this much: a seal's remains are wider than its red core
+RIDGE_REACH_PT = 1.5  # a rule pixel is compared with the paper this far above and below it (rules up to ~1.5 pt)
+RIDGE_CONTRAST = 2  # grey levels darker than both sides: the print layer's paper is flattened to a noise-free white
+RIDGE_SHARE = 0.55  # share of a rule-long window that must be ridge (a faint hairline's pixels are not all darker)
 
 
 @dataclass
@@ -59,6 +66,37 @@ def line_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     for size_close, size_open in (((gap, 1), (length, 1)), ((1, gap), (1, length))):
         closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
         masks.append(cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size_open)))
+    return masks[0], masks[1]
+
+
+def _shifted(image: np.ndarray, by: int, axis: int) -> np.ndarray:
+    """`image` moved `by` pixels along `axis` (edge rows repeated)."""
+    index = np.clip(np.arange(image.shape[axis]) - by, 0, image.shape[axis] - 1)
+    return np.take(image, index, axis=axis)
+
+
+def ridge_masks(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical masks of rules found as thin dark ridges filling most of a rule-long window.
+
+    A faint rule is darker than the paper just above and below it along most of its length; a
+    character's stroke is as short as the character, so it fills a rule-long window only where
+    strokes of neighbouring characters line up (removed later by `drop_text_strokes`, like the
+    strokes the binarised masks let through).
+    """
+    dark = cv2.bitwise_not(grey)
+    reach = max(2, round(RIDGE_REACH_PT * dpi / 72.0))
+    length = max(15, round(MIN_RULE_INCH * dpi))
+    gap = max(3, round(GAP_INCH * dpi))
+    masks: list[np.ndarray] = []
+    for axis in (0, 1):
+        sides = cv2.max(_shifted(dark, reach, axis), _shifted(dark, -reach, axis))
+        ridge = (cv2.subtract(dark, sides) >= RIDGE_CONTRAST).astype(np.float32)
+        window = (length, 1) if axis == 0 else (1, length)
+        share = cv2.blur(ridge, window, borderType=cv2.BORDER_CONSTANT)
+        found = ((share >= RIDGE_SHARE) & (ridge > 0)).astype(np.uint8) * 255
+        # Gaps of a pixel or two between the ridge pixels of a faint rule, closed along it.
+        closing = cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1) if axis == 0 else (1, gap))
+        masks.append(cv2.morphologyEx(found, cv2.MORPH_CLOSE, closing))
     return masks[0], masks[1]
 
 
@@ -95,11 +133,14 @@ def rotate(image: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, image.shape[1::-1], flags=cv2.INTER_NEAREST, borderValue=0)
 
 
-def rule_masks(grey: np.ndarray, dpi: float) -> RuleMasks:
-    """Binarise, find rule masks, and if the rules are skewed redo it in the deskewed frame."""
+def rule_masks(grey: np.ndarray, dpi: float, ridges: bool = False) -> RuleMasks:
+    """Binarise, find rule masks (with `ridges`, joined by the faint rules the ridges show), and if
+    the rules are skewed redo it in the deskewed frame."""
     scale = dpi / 72.0
     ink = binarise(grey)
     horizontal, vertical = line_masks(ink, dpi)
+    if ridges:
+        horizontal, vertical = _with_ridges((horizontal, vertical), grey, dpi)
     skew = measure_skew(horizontal)
     frame = Frame()
     if abs(skew) >= SKEW_MIN_DEG:
@@ -107,7 +148,23 @@ def rule_masks(grey: np.ndarray, dpi: float) -> RuleMasks:
         frame = Frame(angle_deg=-skew, cx=width / 2 / scale, cy=height / 2 / scale)
         ink = rotate(ink, frame, scale)
         horizontal, vertical = line_masks(ink, dpi)
+        if ridges:
+            horizontal, vertical = _with_ridges((horizontal, vertical), rotate_grey(grey, frame, scale), dpi)
     return RuleMasks(ink=ink, horizontal=horizontal, vertical=vertical, frame=frame, scale=scale)
+
+
+def _with_ridges(masks: tuple[np.ndarray, np.ndarray], grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """The binarised rule masks joined by the faint rules the ridges show."""
+    ridges = ridge_masks(grey, dpi)
+    return cv2.bitwise_or(masks[0], ridges[0]), cv2.bitwise_or(masks[1], ridges[1])
+
+
+def rotate_grey(grey: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
+    """The grey page turned into the table frame (edges repeated: a dark wedge would show as a rule)."""
+    if not frame.angle_deg:
+        return grey
+    matrix = cv2.getRotationMatrix2D((frame.cx * scale, frame.cy * scale), frame.angle_deg, 1.0)
+    return cv2.warpAffine(grey, matrix, grey.shape[1::-1], flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def mask_rules(mask: np.ndarray, orient: str, scale: float) -> list[Rule]:
@@ -122,9 +179,9 @@ def mask_rules(mask: np.ndarray, orient: str, scale: float) -> list[Rule]:
     return rules
 
 
-def rules_from_image(grey: np.ndarray, dpi: float) -> tuple[list[Rule], RuleMasks]:
+def rules_from_image(grey: np.ndarray, dpi: float, ridges: bool = False) -> tuple[list[Rule], RuleMasks]:
     """All rule pieces of a page image (points, table frame) and the masks they came from."""
-    masks = rule_masks(grey, dpi)
+    masks = rule_masks(grey, dpi, ridges)
     pieces = mask_rules(masks.horizontal, "h", masks.scale) + mask_rules(masks.vertical, "v", masks.scale)
     return pieces, masks
 
