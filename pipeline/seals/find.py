@@ -210,7 +210,7 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, bgr: np.ndarra
     for cand in page_candidates(page, bgr):
         bbox = _to_points(cand.outline.box(), page.scale)
         # A picture already counted (an electronic seal drawn into the page image) is not a second seal.
-        if any(_same_place(bbox, f.seal.bbox) for f in found):
+        if any(_same_place(bbox, f.seal.bbox) for f in found if f.picture is not None):
             continue
         read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units),
                          page.dpi / MM_PER_INCH)
