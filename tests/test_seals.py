@@ -700,3 +700,51 @@ def test_a_seal_left_as_scattered_dots_on_a_fax_is_found() -> None:
     found = detect_grey(fax(np.asarray(page.image.convert("L")), 1.0), DPI)
     assert len(found) == 1
     assert box_iou(tuple(v * 72.0 / DPI for v in found[0].outline.box()), truth) > 0.7
+
+
+def test_a_credit_code_read_into_a_units_name_is_not_part_of_its_seals_name() -> None:
+    from models import BasicInfo, Cover
+    from pipeline.seals.find import seal_name
+
+    code = "91330106MA2H0L0Q2T"
+    assert seal_name(f"{LEAD}{code}") == LEAD
+    assert seal_name(f"{LEAD} {code}") == LEAD
+    assert seal_name(f"{LEAD}91330106MA2H0L0Q2X") == f"{LEAD}91330106MA2H0L0Q2X"  # no valid code: kept as read
+    basic = BasicInfo.model_validate({"lead_unit": {"name": f"{LEAD}{code}"}, "members": [{"name": MEMBER}]})
+    units = SealUnits.for_application(Cover(applicant=LEAD), basic)
+    assert units.lead == LEAD and units.members == (MEMBER,)
+
+
+def test_stamps_over_each_other_read_as_one_unit_are_told_apart() -> None:
+    from pipeline.seals.find import one_unit_per_overlap
+
+    applicant = PageSeal(1, (300, 300, 420, 420), "round", 1.0, Reading(LEAD, 0.95), Match(LEAD, "lead", 0.9))
+    # The department's seal, read through the applicant's lettering: the lead's name scores, weakly.
+    through = Reading("浙江省经济和信息化厅杭州智造", 0.7)
+    department = PageSeal(1, (280, 330, 400, 450), "round", 1.0, through, Match(LEAD, "lead", 0.5))
+    elsewhere = PageSeal(2, (280, 330, 400, 450), "round", 1.0, Reading(LEAD, 0.9), Match(LEAD, "lead", 0.4))
+    apart = PageSeal(1, (100, 600, 220, 720), "round", 1.0, Reading(LEAD, 0.9), Match(LEAD, "lead", 0.3))
+    one_unit_per_overlap([applicant, department, elsewhere, apart], UNITS)
+    assert applicant.match is not None and applicant.match.owner == "lead"
+    assert department.match is not None and department.match.name == DEPARTMENT
+    assert elsewhere.match is not None and elsewhere.match.owner == "lead"  # another page
+    assert apart.match is not None and apart.match.owner == "lead"  # not over the applicant's seal
+
+
+class SpottedReading(Reading):
+    """A reading whose posteriors spot every name at one fixed score."""
+
+    def spot(self, name: str) -> float | None:
+        return 0.01 if name == LEAD else 0.0
+
+
+def test_a_seal_whose_posteriors_still_hold_the_units_name_is_not_someone_elses() -> None:
+    foreign_text = "宁波星创工业技术有限公司"
+    clear = PageSeal(1, (0, 0, 100, 100), "round", 1.0, Reading(foreign_text, 0.95), slot="appendix2_table1")
+    assert [c.code for c in mismatch_checks([clear], {"lead": [LEAD]})] == ["SEAL_NAME_MISMATCH"]
+    doubtful = PageSeal(1, (0, 0, 100, 100), "round", 1.0, SpottedReading(foreign_text, 0.95),
+                        slot="appendix2_table1")
+    assert mismatch_checks([doubtful], {"lead": [LEAD]}) == []
+    # A legal form with no name before it is no one's name.
+    bare = PageSeal(1, (0, 0, 100, 100), "round", 1.0, Reading("有限公司理", 0.95), slot="appendix2_table1")
+    assert mismatch_checks([bare], {"lead": [LEAD]}) == []
