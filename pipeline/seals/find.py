@@ -247,8 +247,8 @@ def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: Line
 
 def one_unit_per_overlap(seals: list[PageSeal], units: SealUnits) -> None:
     """Two stamps over each other read as one unit: the weaker reading is the other seal's lettering
-    showing through (one unit stamps a place once), so that seal is named again without that unit,
-    and is left unnamed when no other unit is clearly in it."""
+    showing through (one unit stamps a place once), so that seal is named again among the package's
+    other units, and is left unnamed when none is clearly in it."""
     for seal in sorted(seals, key=lambda s: s.match.score if s.match else 0.0):
         if seal.match is None or seal.reading is None:
             continue
@@ -256,7 +256,9 @@ def one_unit_per_overlap(seals: list[PageSeal], units: SealUnits) -> None:
                   and other.match is not None and same_unit(other.match.name, seal.match.name)
                   and other.match.score >= seal.match.score and _boxes_overlap(seal.bbox, other.bbox)]
         if rivals:
-            others = [(n, o) for n, o in units.candidates() if not same_unit(n, seal.match.name)]
+            # Only another unit of the package: an outside name found in a reading muddied by the
+            # other seal's lettering would claim far more than the reading holds.
+            others = [(n, o) for n, o in units.candidates() if o != "other" and not same_unit(n, seal.match.name)]
             seal.match = match_unit(seal.reading, others)
 
 
