@@ -786,3 +786,12 @@ def test_batch_checks_run_again_replace_their_findings() -> None:
     second.appendix.contracts = []
     assert run_batch_checks([first, second]) == []
     assert not any(c.code == "SHARED_CONTRACT" for c in first.checks)
+
+
+def test_a_seal_whose_name_differs_from_the_field_by_an_ocr_slip_is_not_someone_elses() -> None:
+    record = clean_application()
+    record.cover.recommender = "浙江省经济和信恩厅"  # the cover's field misread: 息化 read as 恩
+    _seal("cover_recommender", "浙江省经济和信息化厅")(record)
+    assert ("SEAL_NAME_MISMATCH", "cover_recommender") not in codes(record)
+    _seal("commitment", "杭州另一家科技有限公司")(record)
+    assert ("SEAL_NAME_MISMATCH", "commitment") in codes(record)

@@ -633,3 +633,118 @@ def test_ring_scores_in_one_pass_equal_the_scores_one_by_one() -> None:
     outlines.append(Outline("round", 120.0, 100.0, 61.0, 61.0))
     expected = [sum(ring_contrast(ink, outline, 96)) for outline in outlines]
     assert ring_scores(ink, outlines, 96).tolist() == expected
+
+
+# --- seals stamped over each other, 1-bit scans ----------------------------------------
+
+
+def cover_stamps(grey: bool) -> tuple[np.ndarray, list[tuple[float, float, float, float]]]:
+    """The cover's two stamps on neighbouring lines: centres 9 mm apart, each well inside the other."""
+    page = SynthPage()
+    page.text("申报单位：杭州智造数字科技有限公司（加盖单位公章）", 25, 120, 12)
+    page.text("推荐单位：浙江省经济和信息化厅（省级工业和信息化主管部门盖章）", 25, 132, 12)
+    boxes = [page.stamp(round_seal(LEAD), 150, 118), page.stamp(fade(round_seal(DEPARTMENT), 0.3), 144, 125)]
+    if grey:
+        return np.asarray(page.image.convert("L")).copy(), boxes
+    return np.asarray(page.image)[..., ::-1].copy(), boxes
+
+
+@pytest.mark.parametrize("grey", [False, True])
+def test_two_stamps_over_each_other_are_two_seals(grey: bool) -> None:
+    pixels, truth = cover_stamps(grey)
+    found = detect_grey(pixels, DPI) if grey else detect_red(pixels, DPI)
+    boxes = [tuple(v * 72.0 / DPI for v in c.outline.box()) for c in found]
+    assert len(found) == 2, boxes
+    for box in truth:
+        assert max(box_iou(box, other) for other in boxes) > 0.7
+
+
+def test_one_seal_is_not_split_in_two_by_print_across_it() -> None:
+    page = SynthPage()
+    body_text(page, 100, 6)
+    for y in (104, 112, 120):
+        page.rule(20, y, 190, width_px=3)
+    page.stamp(round_seal(LEAD), 110, 112)
+    assert len(detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI)) == 1
+    assert len(detect_grey(np.asarray(page.image.convert("L")).copy(), DPI)) == 1
+
+
+def test_an_oval_fitted_round_two_rings_is_neither() -> None:
+    from pipeline.seals.detect import Candidate, suppress
+
+    left, right = Outline("round", 100, 100, 80, 80), Outline("round", 130, 110, 80, 80)
+    union = Outline("oval", 115, 105, 96, 85, 20.0)
+    kept = suppress([Candidate(union, 1.0, "red", 0.98), Candidate(left, 0.95, "red", 1.0),
+                     Candidate(right, 0.9, "red", 0.95)])
+    assert sorted(c.outline.cx for c in kept) == [100, 130]
+    # The same two outlines with a broken ring are one seal fitted twice: the better one stays.
+    twice = suppress([Candidate(left, 0.95, "red", 1.0), Candidate(right, 0.9, "red", 0.6)])
+    assert [c.outline.cx for c in twice] == [100]
+
+
+def fax(grey: np.ndarray, seal_tone_share: float, seed: int = 5) -> np.ndarray:
+    """A fax-like 1-bit capture: each pixel black with the probability of its darkness, so black print
+    stays solid and a red seal (light grey) keeps only scattered dots."""
+    darkness = 1.0 - grey.astype(np.float32) / 255.0
+    darkness = np.where(darkness > 0.6, 1.0, darkness * seal_tone_share)
+    dots = np.random.default_rng(seed).random(grey.shape) < darkness
+    return np.where(dots, 0, 255).astype(np.uint8)
+
+
+def test_a_seal_left_as_scattered_dots_on_a_fax_is_found() -> None:
+    page = SynthPage()
+    body_text(page, 40, 12)
+    plain = fax(np.asarray(page.image.convert("L")), 1.0)
+    assert detect_grey(plain, DPI) == []
+    truth = page.stamp(round_seal(LEAD), 120, 90)
+    found = detect_grey(fax(np.asarray(page.image.convert("L")), 1.0), DPI)
+    assert len(found) == 1
+    assert box_iou(tuple(v * 72.0 / DPI for v in found[0].outline.box()), truth) > 0.7
+
+
+def test_a_credit_code_read_into_a_units_name_is_not_part_of_its_seals_name() -> None:
+    from models import BasicInfo, Cover
+    from pipeline.seals.find import seal_name
+
+    code = "91330106MA2H0L0Q2T"
+    assert seal_name(f"{LEAD}{code}") == LEAD
+    assert seal_name(f"{LEAD} {code}") == LEAD
+    assert seal_name(f"{LEAD}91330106MA2H0L0Q2X") == f"{LEAD}91330106MA2H0L0Q2X"  # no valid code: kept as read
+    basic = BasicInfo.model_validate({"lead_unit": {"name": f"{LEAD}{code}"}, "members": [{"name": MEMBER}]})
+    units = SealUnits.for_application(Cover(applicant=LEAD), basic)
+    assert units.lead == LEAD and units.members == (MEMBER,)
+
+
+def test_stamps_over_each_other_read_as_one_unit_are_told_apart() -> None:
+    from pipeline.seals.find import one_unit_per_overlap
+
+    applicant = PageSeal(1, (300, 300, 420, 420), "round", 1.0, Reading(LEAD, 0.95), Match(LEAD, "lead", 0.9))
+    # The department's seal, read through the applicant's lettering: the lead's name scores, weakly.
+    through = Reading("浙江省经济和信息化厅杭州智造", 0.7)
+    department = PageSeal(1, (280, 330, 400, 450), "round", 1.0, through, Match(LEAD, "lead", 0.5))
+    elsewhere = PageSeal(2, (280, 330, 400, 450), "round", 1.0, Reading(LEAD, 0.9), Match(LEAD, "lead", 0.4))
+    apart = PageSeal(1, (100, 600, 220, 720), "round", 1.0, Reading(LEAD, 0.9), Match(LEAD, "lead", 0.3))
+    one_unit_per_overlap([applicant, department, elsewhere, apart], UNITS)
+    assert applicant.match is not None and applicant.match.owner == "lead"
+    assert department.match is not None and department.match.name == DEPARTMENT
+    assert elsewhere.match is not None and elsewhere.match.owner == "lead"  # another page
+    assert apart.match is not None and apart.match.owner == "lead"  # not over the applicant's seal
+
+
+class SpottedReading(Reading):
+    """A reading whose posteriors spot every name at one fixed score."""
+
+    def spot(self, name: str) -> float | None:
+        return 0.01 if name == LEAD else 0.0
+
+
+def test_a_seal_whose_posteriors_still_hold_the_units_name_is_not_someone_elses() -> None:
+    foreign_text = "宁波星创工业技术有限公司"
+    clear = PageSeal(1, (0, 0, 100, 100), "round", 1.0, Reading(foreign_text, 0.95), slot="appendix2_table1")
+    assert [c.code for c in mismatch_checks([clear], {"lead": [LEAD]})] == ["SEAL_NAME_MISMATCH"]
+    doubtful = PageSeal(1, (0, 0, 100, 100), "round", 1.0, SpottedReading(foreign_text, 0.95),
+                        slot="appendix2_table1")
+    assert mismatch_checks([doubtful], {"lead": [LEAD]}) == []
+    # A legal form with no name before it is no one's name.
+    bare = PageSeal(1, (0, 0, 100, 100), "round", 1.0, Reading("有限公司理", 0.95), slot="appendix2_table1")
+    assert mismatch_checks([bare], {"lead": [LEAD]}) == []

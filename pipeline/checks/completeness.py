@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.checks.unit_names import name_score
+from pipeline.seals.text import spelling_of
 
 REQUIRED_ROLES: dict[str, str] = {
     "commitment": "附1 真实性承诺",
@@ -86,7 +87,9 @@ def consortium_agreement_missing(ctx: CheckContext) -> Iterator[Check]:
 
 
 def _same_unit(a: str, b: str) -> bool:
-    return name_score(a, b) >= SAME_UNIT_SCORE
+    """One unit's name: alike, or spelt apart by an OCR slip or two (in the field or on the seal), which
+    leaves the name in doubt rather than the seal someone else's."""
+    return name_score(a, b) >= SAME_UNIT_SCORE or spelling_of(a, b)
 
 
 @register("SEAL_NAME_MISMATCH", "warning")

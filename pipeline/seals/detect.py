@@ -26,14 +26,16 @@ from pipeline.seals.geometry import (
     Shape,
     band_fill,
     coverage,
+    directions_clear_of,
     fit_outline,
     interior_density,
     radial_profile,
     ransac_ellipse,
     ring_contrast,
+    ring_contrast_over,
     ring_sharpness,
 )
-from pipeline.seals.ink import paper_level, red_mask
+from pipeline.seals.ink import DETECT_DEDITHER_MM, dedither, is_bilevel, paper_level, red_mask
 
 MM_PER_INCH = 25.4
 MIN_SEAL_MM = 14.0
@@ -58,6 +60,24 @@ SPARSE_MASK = 0.015
 # Grey scans: the ring must stand out from what is around it (text does not form rings).
 MIN_GREY_RING = 0.72
 MIN_GREY_CONTRAST = 0.5
+# A second seal stamped over a found one (the cover's two stamps on neighbouring lines): its centre at
+# least this share of the found seal's radius away (nearer is the same seal fitted twice), its radius within
+# OVERLAP_RADII of the found one's, and its ring inked in this share of the directions the found ring does
+# not cross (a stricter test than a lone ring's, as part of the ring is not looked at).
+OVERLAP_APART = 0.2
+OVERLAP_RADII = (0.75, 1.3)
+OVERLAP_COVERAGE = 0.7
+# Rings inked in this share of directions, with paper round them (contrast), are real rings: two such,
+# apart, are two seals; an outline round both (at most UNION_RATIO their size) is neither.
+DISTINCT_COVERAGE = 0.9
+DISTINCT_CONTRAST = 0.6
+UNION_RATIO = 0.9
+# A second ring centred inside a seal reaches out beyond it: ink in this share of the directions of the
+# band between OVERLAP_OUTSIDE's scales, or no second ring is looked for.
+OVERLAP_OUTSIDE = (1.15, 1.45, 6)
+OVERLAP_OUTSIDE_INK = 0.15
+# The found seal's ring band left out of the second ring's evidence, as scales of its outline.
+OVERLAP_BAND = (0.85, 1.12)
 # The ring pre-filter's margin over the most directions one ink pixel can cover (`could_hold_ring`).
 RING_INK_MARGIN = 2.0
 
@@ -103,6 +123,8 @@ def detect_red(bgr: np.ndarray, dpi: float) -> list[Candidate]:
     small = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else bgr
     mask = red_mask(small)
     found = detect_in_mask(mask, px_per_mm * factor)
+    found = with_overlapping(drop_specks(mask, max(3, round(0.2 * (px_per_mm * factor) ** 2))), found,
+                             px_per_mm * factor)
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "red", c.coverage) for c in found]
 
 
@@ -282,6 +304,64 @@ def find_rings(ink: np.ndarray, measure: np.ndarray, px_per_mm: float, min_cover
     return suppress(found)
 
 
+def with_overlapping(ink: np.ndarray, kept: list[Candidate], px_per_mm: float) -> list[Candidate]:
+    """`kept` and the seals stamped over them: rings whose centre lies inside a found seal.
+
+    Two stamps on neighbouring lines overlap so much that each centre lies well inside the other
+    seal, so `suppress` keeps one, and a fit of their joint ink is one oval round both. The second
+    ring is looked for with the found seal's ring band left out of the ink, and judged only in the
+    directions that band does not cross.
+    """
+    extra: list[Candidate] = []
+    for cand in kept:
+        if cand.shape not in ("round", "oval"):
+            continue
+        for ring in _rings_over(ink, cand.outline, px_per_mm):
+            if not any(_same_place(ring.outline, other.outline) for other in [*kept, *extra]):
+                extra.append(ring)
+    return suppress(kept + extra) if extra else kept
+
+
+def _rings_over(ink: np.ndarray, found: Outline, px_per_mm: float) -> list[Candidate]:
+    """Circles of about `found`'s size centred inside it, inked where `found`'s ring is not."""
+    r = math.sqrt(found.a * found.b)
+    x0, y0 = max(0, int(found.cx - 2.3 * r)), max(0, int(found.cy - 2.3 * r))
+    x1, y1 = min(ink.shape[1], int(found.cx + 2.3 * r) + 1), min(ink.shape[0], int(found.cy + 2.3 * r) + 1)
+    local = found.scaled(1.0, -x0, -y0)
+    rest = ink[y0:y1, x0:x1].copy()
+    band = np.zeros(rest.shape, np.uint8)
+    cv2.fillPoly(band, [local.points(OVERLAP_BAND[1], 180).round().astype(np.int32)], 255)
+    cv2.fillPoly(band, [local.points(OVERLAP_BAND[0], 180).round().astype(np.int32)], 0)
+    rest[band > 0] = 0
+    if coverage(rest, local, *OVERLAP_OUTSIDE) < OVERLAP_OUTSIDE_INK:
+        return []  # paper round the seal: no second ring reaches out of it
+    r_min = max(MIN_SEAL_MM / 2 * px_per_mm, OVERLAP_RADII[0] * r)
+    r_max = min(MAX_SEAL_MM / 2 * px_per_mm, OVERLAP_RADII[1] * r)
+    if r_max <= r_min:
+        return []
+    circles = _hough(cv2.GaussianBlur(rest, (0, 0), 1.5), round(r_min), round(r_max))
+    found_here = []
+    for cx, cy, radius in ([] if circles is None else circles[0][:8]):
+        if math.hypot(cx - local.cx, cy - local.cy) < OVERLAP_APART * r or not local.contains(cx, cy):
+            continue
+        outline = _refine_circle(rest, Outline("round", float(cx), float(cy), float(radius), float(radius)))
+        clear = directions_clear_of(outline, local, *OVERLAP_BAND)
+        if clear.mean() < 0.4:
+            continue
+        ring, contrast = ring_contrast_over(rest, outline, clear)
+        inside = interior_density(rest, outline, 0.75)
+        if ring >= OVERLAP_COVERAGE and contrast >= MIN_CONTRAST and MIN_INTERIOR <= inside <= MAX_INTERIOR:
+            confidence = _confidence(ring, OVERLAP_COVERAGE) * _size_score(outline.diameter / px_per_mm)
+            found_here.append(Candidate(outline.scaled(1.0, x0, y0), confidence, "red", ring, contrast))
+    return suppress(found_here)
+
+
+def _same_place(a: Outline, b: Outline) -> bool:
+    """Two outlines fitted to one seal: centres closer than `OVERLAP_APART` of the smaller radius."""
+    r = min(math.sqrt(a.a * a.b), math.sqrt(b.a * b.b))
+    return math.hypot(a.cx - b.cx, a.cy - b.cy) < OVERLAP_APART * r
+
+
 def _hough(image: np.ndarray, r_min: int, r_max: int) -> np.ndarray | None:
     """Circle candidates on a grey page, permissive: every one is checked against the ink afterwards.
 
@@ -333,6 +413,9 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     stands out from what is around it (text does not form rings).
     """
     px_per_mm = dpi / MM_PER_INCH
+    if is_bilevel(grey):
+        # A 1-bit scan (fax, threshold) keeps a red seal only as scattered dots: blurred, they form a ring.
+        grey = dedither(grey, px_per_mm, DETECT_DEDITHER_MM)
     factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
     small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else grey
     scale_mm = px_per_mm * factor
@@ -343,7 +426,8 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     found = [Candidate(c.outline, c.confidence * 0.95, "grey", c.coverage, c.contrast)
              for c in detect_in_mask(tone_mask, scale_mm, MIN_GREY_CONTRAST)]
     found += _dark_rings(small, paper, print_level, scale_mm)
-    return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in suppress(found)]
+    found = with_overlapping(tone_mask, suppress(found), scale_mm)
+    return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in found]
 
 
 def flatten(grey: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -442,13 +526,34 @@ def _confidence(score: float, threshold: float) -> float:
 
 
 def suppress(candidates: list[Candidate]) -> list[Candidate]:
-    """One candidate per seal: drop any whose centre lies inside a better (or larger) kept one."""
+    """One candidate per seal: drop any whose centre lies inside a better (or larger) kept one.
+
+    Two complete rings apart (`distinct_rings`) are two seals however much they overlap, and an
+    outline round both of them (one oval fitted to their joint ink) is neither.
+    """
+    unions = [c for c in candidates if _round_two(c, candidates)]
     kept: list[Candidate] = []
     for cand in sorted(candidates, key=lambda c: (c.confidence, c.outline.diameter), reverse=True):
-        if any(_same_seal(cand.outline, other.outline) for other in kept):
+        if any(c is cand for c in unions):
+            continue
+        if any(_same_seal(cand.outline, other.outline) and not distinct_rings(cand, other) for other in kept):
             continue
         kept.append(cand)
     return kept
+
+
+def distinct_rings(a: Candidate, b: Candidate) -> bool:
+    """Two seals, not one fitted twice: both rings inked nearly all round, centres clearly apart."""
+    return a.shape in ("round", "oval") and b.shape in ("round", "oval") and \
+        min(a.coverage, b.coverage) >= DISTINCT_COVERAGE and min(a.contrast, b.contrast) >= DISTINCT_CONTRAST \
+        and not _same_place(a.outline, b.outline)
+
+
+def _round_two(cand: Candidate, others: list[Candidate]) -> bool:
+    """Whether `cand` is an outline fitted round two distinct clearly smaller rings (both centres inside it)."""
+    inner = [o for o in others if o is not cand and o.outline.diameter <= UNION_RATIO * cand.outline.diameter
+             and cand.outline.contains(o.outline.cx, o.outline.cy)]
+    return any(distinct_rings(a, b) for i, a in enumerate(inner) for b in inner[i + 1 :])
 
 
 def _same_seal(a: Outline, b: Outline) -> bool:

@@ -20,6 +20,7 @@ import numpy as np
 from models import BasicInfo, Cover, Provenance, Recommendation, Seal
 from models.page import Box, EmbeddedImage, Page
 from pipeline.config import Settings
+from pipeline.normalise import valid_codes_in
 from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
 from pipeline.seals.detect import MM_PER_INCH, detect_image
@@ -39,6 +40,7 @@ from pipeline.seals.text import (
     looks_like_department,
     match_unit,
     organisation_names,
+    same_unit,
     spelling_of,
     variant_of,
 )
@@ -63,8 +65,9 @@ class SealUnits:
 
     @classmethod
     def for_application(cls, cover: Cover, basic: BasicInfo) -> SealUnits:
-        return cls(lead=basic.lead_unit.name, members=tuple(m.name for m in basic.members if m.name),
-                   recommender=cover.recommender, applicant=cover.applicant)
+        members = tuple(name for m in basic.members if (name := seal_name(m.name)))
+        return cls(lead=seal_name(basic.lead_unit.name), members=members,
+                   recommender=seal_name(cover.recommender), applicant=seal_name(cover.applicant))
 
     @classmethod
     def for_recommendation(cls, body: Recommendation) -> SealUnits:
@@ -173,6 +176,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
             # One bad page image costs that page's seals, not the document's.
             log.warning("seal detection failed on page %s: %s", page.number, error)
     page_seals = [f.seal for f in found]
+    one_unit_per_overlap(page_seals, units)
     assign_slots(page_seals, pages, doc_type)
     checks = mismatch_checks(page_seals, units.expected())
     signature = None
@@ -210,7 +214,7 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, bgr: np.ndarra
     for cand in page_candidates(page, bgr):
         bbox = _to_points(cand.outline.box(), page.scale)
         # A picture already counted (an electronic seal drawn into the page image) is not a second seal.
-        if any(_same_place(bbox, f.seal.bbox) for f in found):
+        if any(_same_place(bbox, f.seal.bbox) for f in found if f.picture is not None):
             continue
         read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units),
                          page.dpi / MM_PER_INCH)
@@ -239,6 +243,37 @@ def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: Line
         factor = page.scale * (sx + sy) / 2
         outline_px = cand.outline.scaled(factor, x0 * page.scale, top * page.scale)
     return _Found(seal, outline_px, pixels, cand.outline, image.bbox)
+
+
+def one_unit_per_overlap(seals: list[PageSeal], units: SealUnits) -> None:
+    """Two stamps over each other read as one unit: the weaker reading is the other seal's lettering
+    showing through (one unit stamps a place once), so that seal is named again among the package's
+    other units, and is left unnamed when none is clearly in it."""
+    for seal in sorted(seals, key=lambda s: s.match.score if s.match else 0.0):
+        if seal.match is None or seal.reading is None:
+            continue
+        rivals = [other for other in seals if other is not seal and other.page == seal.page
+                  and other.match is not None and same_unit(other.match.name, seal.match.name)
+                  and other.match.score >= seal.match.score and _boxes_overlap(seal.bbox, other.bbox)]
+        if rivals:
+            # Only another unit of the package: an outside name found in a reading muddied by the
+            # other seal's lettering would claim far more than the reading holds.
+            others = [(n, o) for n, o in units.candidates() if o != "other" and not same_unit(n, seal.match.name)]
+            seal.match = match_unit(seal.reading, others)
+
+
+def _boxes_overlap(a: Box, b: Box) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def seal_name(name: str | None) -> str | None:
+    """A unit's name as its seal bears it: without a credit code read into the same cell (a seal's
+    name is compared character by character, and the code would be taken for part of it)."""
+    if not name:
+        return name
+    for code in valid_codes_in(name):
+        name = name.replace(code, " ")
+    return " ".join(name.split()) or None
 
 
 def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:

@@ -112,6 +112,30 @@ def ring_contrast(ink: np.ndarray, outline: Outline, count: int = ANGLES) -> tup
     return ring, ring - outside
 
 
+def ring_contrast_over(ink: np.ndarray, outline: Outline, directions: np.ndarray) -> tuple[float, float]:
+    """`ring_contrast` over the chosen directions only (`directions`: ANGLES bools), e.g. those where
+    another seal's ring does not cross this one; (0, 0) when none is chosen."""
+    if not directions.any():
+        return 0.0, 0.0
+    hit = _hits(ink, outline, _RING_AND_OUTSIDE, len(directions))[:, directions]
+    ring = float(hit[: len(RING_SCALES)].any(axis=0).mean())
+    outside = float(hit[len(RING_SCALES) :].any(axis=0).mean())
+    return ring, ring - outside
+
+
+def directions_clear_of(outline: Outline, other: Outline, lo: float, hi: float, count: int = ANGLES) -> np.ndarray:
+    """Which of `count` directions of `outline` lie off `other`'s ring band (between its scales lo and hi)."""
+    rot = math.radians(-other.angle)
+    d = outline.points(1.0, count) - np.array([other.cx, other.cy])
+    u = d[:, 0] * math.cos(rot) - d[:, 1] * math.sin(rot)
+    v = d[:, 0] * math.sin(rot) + d[:, 1] * math.cos(rot)
+    if other.shape == "square":
+        reach = np.maximum(np.abs(u) / other.a, np.abs(v) / other.b)
+    else:
+        reach = np.sqrt((u / other.a) ** 2 + (v / other.b) ** 2)
+    return np.asarray((reach < lo) | (reach > hi))
+
+
 def ring_scores(ink: np.ndarray, outlines: list[Outline], count: int = ANGLES) -> np.ndarray:
     """`sum(ring_contrast(ink, o, count))` (coverage plus contrast) of each outline, in one pass.
 

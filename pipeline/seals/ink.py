@@ -169,8 +169,14 @@ def is_bilevel(grey: np.ndarray) -> bool:
     return bool(extreme >= BILEVEL_SHARE * sample.size)
 
 
-def dedither(grey: np.ndarray, px_per_mm: float) -> np.ndarray:
-    """A 1-bit scan's tones back: a blur over about a third of a millimetre turns a dithered seal's dots
+# Blur (sigma, mm) that turns a dithered seal's dots into tones: enough to read its characters by; a
+# detector looking for the ring of a fax's broken stipple wants twice as much (DETECT_DEDITHER_MM).
+READ_DEDITHER_MM = 0.17
+DETECT_DEDITHER_MM = 0.35
+
+
+def dedither(grey: np.ndarray, px_per_mm: float, sigma_mm: float = READ_DEDITHER_MM) -> np.ndarray:
+    """A 1-bit scan's tones back: a blur over a fraction of a millimetre turns a dithered seal's dots
     into its grey, while print (solid black strokes) stays dark."""
-    sigma = max(0.8, 0.17 * px_per_mm)
+    sigma = max(0.8, sigma_mm * px_per_mm)
     return cv2.GaussianBlur(grey, (0, 0), sigma)

@@ -36,6 +36,9 @@ SLOT_LABELS: dict[str, str] = {
 # FOREIGN_BELOW of the expected unit's distinctive name is in it.
 FOREIGN_BELOW = 0.5
 FOREIGN_CONFIDENCE = 0.85
+# ...and the expected unit's name spotted in the strip's posteriors under this (a badly read seal of
+# the right unit still spots its name at 0.01-0.03; another unit's seal far lower).
+FOREIGN_SPOT = 0.005
 
 
 @dataclass
@@ -256,4 +259,6 @@ def _foreign_reading(reading: Reading, names: list[str]) -> bool | None:
         return None
     if max(core_similarity(name, reading.text) for name in names) >= FOREIGN_BELOW:
         return None  # much of the expected name is there: a misreading, or a sister company; not clear
+    if max((reading.spot(name) or 0.0) for name in names) >= FOREIGN_SPOT:
+        return None  # the recogniser's posteriors still hold the expected name: a poor reading of it
     return True

@@ -265,14 +265,25 @@ def spelling_of(name: str, unit: str) -> bool:
     return len(a) == len(b) or (a[0] == b[0] and a[-1] == b[-1])
 
 
+# Words of a legal form (…股份有限公司, 有限责任公司) that name no one, and how many characters a name
+# needs besides them and its ending.
+_LEGAL_FORM = re.compile(r"股份|有限|责任")
+MIN_OWN_CHARS = 2
 _ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|大学|学院|协会|联合会|商会|中心|厅|局|委员会|办公室|所|院|社|厂)$")
 
 
 def looks_like_name(reading: str) -> bool:
-    """A whole organisation's name: enough characters, ending the way such names end."""
+    """A whole organisation's name: enough characters, ending the way such names end, with a name of
+    its own before the legal form (有限公司 alone is no one's name)."""
     text = cjk(reading)
+    if len(text) < MIN_NAME_CHARS:
+        return False
     # A seal's strip may run on into its bottom line or a stray fragment: allow one character after.
-    return len(text) >= MIN_NAME_CHARS and any(_ORGANISATION.search(text[: len(text) - k]) for k in (0, 1))
+    for k in (0, 1):
+        ending = _ORGANISATION.search(text[: len(text) - k])
+        if ending is not None and len(_LEGAL_FORM.sub("", text[: ending.start()])) >= MIN_OWN_CHARS:
+            return True
+    return False
 
 
 def looks_like_department(reading: str) -> bool:
