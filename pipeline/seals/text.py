@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -141,7 +142,7 @@ def core_similarity(name: str, reading: str) -> float:
     return LCSseq.similarity(distinctive, read) / len(distinctive) if distinctive and read else 0.0
 
 
-def match_unit(reading: Reading | str, candidates: list[tuple[str, Owner]]) -> Match | None:
+def match_unit(reading: Reading | str, candidates: Sequence[tuple[str, Owner]]) -> Match | None:
     """The candidate unit the reading names, or None when none matches clearly.
 
     With the recogniser's posteriors, names are spotted in them; otherwise the
