@@ -37,8 +37,8 @@ from pipeline.config import Settings
 from pipeline.ingest import load_pixels
 from pipeline.ocr import get_engine
 from pipeline.ocr.orient import Orientation, detect_orientation, shrink
-from pipeline.pages import PageJob, process_page, read_document
 from pipeline.preprocess import flatten, to_grey
+from pipeline.reading import PageJob, process_page, read_document
 
 
 def orientation(limit: int | None, corpus: Path) -> None:
@@ -168,7 +168,7 @@ def roles(corpus: Path, settings: Settings) -> None:
 
 STEPS: tuple[tuple[str, str, str], ...] = (
     # (module, attribute, label): wrapped in-process to time each step without the steps it calls
-    ("pipeline.pages", "load_pixels", "render / decode"),
+    ("pipeline.reading", "load_pixels", "render / decode"),
     ("pipeline.preprocess", "is_colour_page", "colour check"),
     ("pipeline.preprocess", "detect_orientation", "orientation: our detector"),
     ("pipeline.ocr.orient", "upside_down_vote", "orientation: PP-OCR classifier vote"),
@@ -179,14 +179,14 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("pipeline.preprocess", "ink_stats", "blank check"),
     ("pipeline.preprocess", "find_rules", "rules"),
     ("pipeline.preprocess", "clean_page", "clean-up, rest"),
-    ("pipeline.pages", "_store_images", "writing page images"),
+    ("pipeline.reading", "_store_images", "writing page images"),
     ("rapidocr_onnxruntime.ch_ppocr_det:TextDetector", "__call__", "text detection"),
     ("rapidocr_onnxruntime.ch_ppocr_rec:TextRecognizer", "__call__", "recognition"),
     ("pipeline.ocr.rapid:RapidOcrEngine", "_recognise_line", "recognition"),
     ("rapidocr_onnxruntime.cal_rec_boxes:CalRecBoxes", "__call__", "word boxes"),
     ("pipeline.ocr.base", "join_lines", "joining"),
-    ("pipeline.pages", "reread", "re-read by the second engine"),
-    ("pipeline.pages", "process_page", "glue"),
+    ("pipeline.reading", "reread", "re-read by the second engine"),
+    ("pipeline.reading", "process_page", "glue"),
 )
 
 
@@ -226,7 +226,7 @@ def steps(
         owner = getattr(owner, class_name) if class_name else owner
         if hasattr(owner, attribute):
             setattr(owner, attribute, timed(getattr(owner, attribute), label))
-    import pipeline.pages as stage
+    import pipeline.reading as stage
 
     changes: dict[str, Any] = {"cache_dir": None, "rapid_fused": fused, **(models or {})}
     if engine:

@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-import pipeline.pages as stage
+import pipeline.reading as stage
 from bench.corpus import CORPUS, median
 from bench.pages import scanned_bench_pages
 from bench.synth import BASIC_INFO_TABLE, book_scan, draw_page, photograph

@@ -35,8 +35,9 @@ from PIL import Image
 from bench.corpus import CORPUS, TruthPage, median, page_source, truth_pages
 from pipeline.config import DetName, RecName, Settings
 from pipeline.ingest import PageSource, load_pixels, sniff
-from pipeline.pages import PageJob, PagePool, PageResult, process_page, read_document
+from pipeline.page_pool import PagePool
 from pipeline.programs import run_program
+from pipeline.reading import PageJob, PageResult, process_page, read_document
 
 WORKERS = 2
 BARE_TIMEOUT_S = 600.0  # one bare Tesseract pass over one page image

@@ -37,8 +37,8 @@ from bench.corpus import CORPUS, TruthPage, comparable
 from bench.pages import BARE_TIMEOUT_S, scanned_bench_pages, used_dpi, write_native_image
 from pipeline.config import Settings
 from pipeline.ocr import rapid
-from pipeline.pages import PageJob, process_page
 from pipeline.programs import run_program
+from pipeline.reading import PageJob, process_page
 
 # (recogniser, input height, horizontal scale); crops come from the page stage with PP-OCRv4's detector
 VARIANTS = (

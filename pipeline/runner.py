@@ -39,7 +39,7 @@ from pipeline.checks.registry import role_of
 from pipeline.config import Settings
 from pipeline.digest import file_sha256
 from pipeline.errors import InputReason
-from pipeline.pages import read_document
+from pipeline.reading import read_document
 from pipeline.reconcile import reconcile
 from pipeline.report import save_evidence
 from pipeline.result import Extracted

@@ -149,7 +149,7 @@ def test_flattening_is_recorded_on_the_source_page(tmp_path: Path, page: np.ndar
     from PIL import Image
 
     from pipeline.config import Settings
-    from pipeline.pages import read_document
+    from pipeline.reading import read_document
     from pipeline.runner import _source
     from tests.test_pages import CountingEngine
 

@@ -31,5 +31,5 @@ def test_verbose_reaches_the_page_workers_and_the_file_process(tmp_path: Path) -
     run = subprocess.run([sys.executable, "-m", "dtpc.cli", "-v", "extract", str(image), "-o", str(tmp_path / "out")],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert "pipeline.pages [r12-image.jpg p1]: read in" in run.stderr
+    assert "pipeline.page_pool [r12-image.jpg p1]: read in" in run.stderr
     assert "pipeline.batch.isolate [r12-image.jpg p-]: done: recommendation" in run.stderr

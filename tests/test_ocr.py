@@ -27,7 +27,7 @@ from pipeline.ocr import (
 from pipeline.ocr.base import Mode
 from pipeline.ocr.rapid import result_to_lines
 from pipeline.ocr.tesseract import parse_tsv, tsv_to_lines
-from pipeline.pages import read_document
+from pipeline.reading import read_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reading"
 

@@ -21,7 +21,8 @@ from pipeline.config import Settings
 from pipeline.ingest import PageSource
 from pipeline.ocr import Glyph, OcrEngine
 from pipeline.ocr.base import Mode
-from pipeline.pages import PageJob, PagePool, PageResult, read_document
+from pipeline.page_pool import PagePool
+from pipeline.reading import PageJob, PageResult, read_document
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 
@@ -216,8 +217,8 @@ class RecordingEngine(CountingEngine):
 
 
 def test_skewed_mixed_page_is_read_levelled_in_its_own_frame(tmp_path: Path) -> None:
-    from pipeline.pages import process_page
     from pipeline.preprocess import estimate_skew
+    from pipeline.reading import process_page
 
     path = tmp_path / "skewed.png"
     scan(draw_page(dpi=100, seal=False), skew_deg=2.0).image.save(path, dpi=(100, 100))
