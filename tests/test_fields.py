@@ -24,7 +24,8 @@ SETTINGS = Settings(cache_dir=None)
 def no_ocr_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Drawn pages come with exact words: re-reading cells with a real engine is for the slow tier."""
     if "slow" not in request.keywords:
-        monkeypatch.setattr("pipeline.fields.ocr_engine", lambda pages, settings: None)
+        for module in ("basic_info", "cover", "recommendation"):
+            monkeypatch.setattr(f"pipeline.fields.{module}.ocr_engine", lambda pages, settings: None)
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +184,7 @@ def test_the_templates_notes_are_not_part_of_a_cover_value(read: str, value: str
 
 def test_a_figure_beyond_anything_plausible_is_no_reading() -> None:
     from models import Provenance
-    from pipeline.fields import implausible_dropped
+    from pipeline.tables.values import implausible_dropped
     from pipeline.tables.values import FieldValue
 
     phone_in_a_count = FieldValue(13034247800, "13034247800", Provenance(page=2))

@@ -1,10 +1,4 @@
-"""The cover, the basic-info form (一、基本情况) and the province's recommendation, read into records.
-
-Each extractor finds its pages by role and by its own evidence (the labels it expects),
-reads values by their printed labels (fuzzy, see `tables.labels`), types them with
-`normalise`, and hands back provenance for every value and LOW_CONFIDENCE checks for
-weak readings.  A value that cannot be read stays None: the checks stage reports it.
-"""
+"""The basic-info form (一、基本情况): read by its printed labels into `BasicInfo`."""
 
 from __future__ import annotations
 
@@ -15,33 +9,25 @@ from typing import Any
 from models import (
     YEARS,
     BasicInfo,
-    Check,
-    Cover,
     FinanceYear,
     Head,
     LeadUnit,
     Member,
     Provenance,
-    Recommendation,
-    Recommended,
     ResourceYear,
     ServiceYear,
 )
 from models.codes import is_valid_credit_code
-from models.page import Page, Word
+from models.page import Page
 from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
-from pipeline.ink import is_blank
-from pipeline.ocr import OcrEngine
+from pipeline.fields.common import Sink, form_field, with_blank
 from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
-from pipeline.tables.appendix import Layout, iter_rows, ocr_engine, second_reader
-from pipeline.tables.cells import CellText, chars_of, confidence_of, lines_of
-from pipeline.tables.finder import REREAD_BELOW, cell_reader, find_tables
+from pipeline.tables.appendix import ocr_engine, second_reader
+from pipeline.tables.cells import CellText
 from pipeline.tables.form import FormRow, Found, Labels, Value, find_labels, form_rows, value_right_of
-from pipeline.tables.geometry import Cell, Frame
-from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
 from pipeline.tables.labels import label_end, label_score, squeeze
 from pipeline.tables.values import (
     FieldValue,
@@ -49,7 +35,6 @@ from pipeline.tables.values import (
     provenance_of,
     round_box,
     second_opinion,
-    separator_alternative,
     thousands_first,
     written_to_cents,
 )
@@ -88,45 +73,6 @@ _YEAR_CELL = re.compile(r"^(20\d\d)年?(度)?$")
 _PLACEHOLDER = re.compile(r"[（(]\s*(名称|类型)\s*[)）]")
 
 
-class Sink:
-    """Collects values, provenance and checks under dotted paths."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.provenance: dict[str, Provenance] = {}
-        self.raw: dict[str, str] = {}  # the text each value was read from
-        self.checks: list[Check] = []
-
-    def put(self, path: str, value: FieldValue) -> Any:  # the parser's type; models validate it
-        self.raw[path] = value.raw
-        self.provenance[path] = value.provenance
-        check = value.check(path, self.settings.low_confidence)
-        if check is not None:
-            self.checks.append(check)
-        return value.value
-
-    def ambiguous(self, path: str, label: str, reading: CheckboxReading, page: int) -> None:
-        evidence = [{"page": page, "bbox": round_box(reading.box)}] if reading.box else [{"page": page}]
-        self.checks.append(Check.model_validate({
-            "code": "LOW_CONFIDENCE", "severity": "info", "where": path, "confidence": 0.5,
-            "message": f"“{label}”复选框{reading.problem}，无法确定所选项，请人工核对", "evidence": evidence}))
-
-
-def _typed(text: str, kind: str, unit: str = "万元") -> object:
-    flat = text.replace("\n", "")
-    parse = {"amount": lambda t: normalise.parse_amount(t, unit), "percent": normalise.parse_percent,
-             "int": normalise.parse_int, "date": normalise.parse_date, "phone": normalise.parse_phone,
-             "email": normalise.parse_email, "industries": normalise.parse_industries}.get(kind)
-    return parse(flat) if parse else normalise.clean_name(text.replace("\n", " "))
-
-
-def _field(value: Value, kind: str) -> FieldValue | None:
-    if not value.cells:
-        return None
-    field = FieldValue(_typed(value.text, kind), value.text, provenance_of(value.cells, value.page))
-    return separator_alternative(field) if kind == "amount" else field
-
-
 # The start of a label printed beside the lead unit's text values (the yearly figures' labels never
 # are): five characters of it, or the whole of a four-character label (four characters of a long
 # label could begin a unit's own name).
@@ -153,14 +99,6 @@ def cut_at_label(text: str) -> str:
     """
     cuts = [position for start in _LABEL_STARTS if (position := text.find(start)) > 0]
     return text[:min(cuts)].rstrip(" :：") if cuts else text
-
-
-def with_blank(field: FieldValue, page: Page | None) -> FieldValue:
-    """A value that could not be read, marked blank (no ink at its place) or not (ink the reader failed on)."""
-    if field.value not in (None, []):
-        return field
-    blank = is_blank(page, field.provenance.bbox, field.raw)
-    return FieldValue(field.value, field.raw, field.provenance.model_copy(update={"blank": blank}))
 
 
 def _email_field(value: Value, field: FieldValue) -> FieldValue:
@@ -191,7 +129,7 @@ class FormReader:
 
     def field(self, value: Value, kind: str) -> FieldValue | None:
         """The value typed; on a scan, a number or date that does not validate is read again by the second engine."""
-        field = _field(value, kind)
+        field = form_field(value, kind)
         page = self.pages.get(value.page)
         read = self.second(page) if field is not None and page is not None else None
         field = field if read is None or field is None else second_opinion(field, kind, "万元", read)
@@ -353,7 +291,7 @@ class FormReader:
         head = Head()
         for name, kind in (("name", "text"), ("mobile", "phone"), ("title", "text"), ("email", "email")):
             value = self.value(f"head.{name}")
-            field = _field(value, kind) if value else None
+            field = form_field(value, kind) if value else None
             if field is not None and kind == "email" and value is not None:
                 field = _email_field(value, field)
             if field is not None:
@@ -431,278 +369,3 @@ def _form_precision(info: BasicInfo, sink: Sink) -> None:
         swapped = thousands_first(FieldValue(get_path(info, path.removeprefix("basic_info.")), sink.raw[path], origin))
         set_path(info, path.removeprefix("basic_info."), swapped.value)
         sink.provenance[path] = swapped.provenance
-
-
-# --- the cover --------------------------------------------------------------------------
-
-COVER_LABELS = {
-    "applicant": ("申报单位",), "recommender": ("推荐单位",),
-    "contact": ("联系人及联系电话", "联系人及电话", "联系人"), "fill_date": ("填报日期", "填表日期"),
-}
-_STAMP_NOTE = re.compile(r"[（(]\s*(加盖|省级|盖章).*$")
-# The template's own instructions printed beside a blank (FORM.md): when the brackets are lost in
-# print or OCR, they are still not part of the value.
-FORM_NOTES = ("加盖单位公章", "省级工业和信息化主管部门盖章", "工业和信息化主管部门盖章", "主管部门盖章",
-              "单位公章", "盖章")
-_BRACKETS = "（）()[]【】〔〕"
-
-
-def strip_form_notes(text: str) -> str:
-    """The value without a template note at its end ('…有限公司加盖单位公章' → '…有限公司').
-
-    A note matches exactly or with one OCR slip, with or without its brackets; the longest note
-    that matches is removed, so '盖章' never cuts into '加盖单位公章'.
-    """
-    value = _STAMP_NOTE.sub("", text).rstrip(" " + _BRACKETS)
-    for note in sorted(FORM_NOTES, key=len, reverse=True):
-        tail = value[-len(note):]
-        slips = sum(a != b for a, b in zip(tail, note, strict=True)) if len(tail) == len(note) else len(note)
-        if len(value) > len(note) + 1 and (slips == 0 or (len(note) >= 4 and slips <= 1)):
-            return value[:-len(note)].rstrip(" " + _BRACKETS)
-    return value
-
-
-def is_cover_page(page: Page) -> bool:
-    """The cover by role, or by two of its labels (a recommendation letter also names 推荐单位 and 联系人)."""
-    if page.role == "cover":
-        return True
-    text = page.text
-    if page.role in ("recommendation_letter", "recommendation_table") or "现推荐" in text or "推荐意见" in text:
-        return False
-    labels = ("申报单位", "推荐单位", "联系人及联系电话", "填报日期")
-    return sum(label_score(text, label) >= 0.78 for label in labels) >= 2
-
-
-CoverLine = tuple[int, str, list[Word]]  # line index, text after the label, its words
-_COLON = re.compile(r"[:：;；]")
-
-
-def _label_line(lines: Sequence[Sequence[Word]], labels: Sequence[str]) -> CoverLine | None:
-    """The first line holding one of `labels`, with the text after the label and the words it came from."""
-    for index, line in enumerate(lines):
-        chars = chars_of(line)
-        text = "".join(c for c, _, _ in chars)
-        for label in labels:
-            if label_score(text, label) < 0.85:
-                continue
-            end = label_end(text, label)
-            if end is None:
-                continue
-            rest = chars[end:]
-            return index, "".join(c for c, _, _ in rest), list(dict.fromkeys(w for _, _, w in rest))
-    return None
-
-
-def _unlabelled_line(lines: Sequence[Sequence[Word]], after: int, before: int, near_after: bool) -> CoverLine | None:
-    """A cover line whose label OCR lost (a seal over 推荐单位): a line between its neighbours' lines that is
-    not a bracketed note and has a colon near its start, read after the colon; the one nearest the known side."""
-    order = range(after + 1, before) if near_after else range(before - 1, after, -1)
-    for index in order:
-        chars = chars_of(lines[index])
-        text = "".join(c for c, _, _ in chars)
-        colon = _COLON.search(text[:10])
-        if not text.strip() or text.lstrip()[:1] in "（(〈<" or colon is None:
-            continue
-        return index, text[colon.end():], list(dict.fromkeys(w for _, _, w in chars[colon.end():]))
-    return None
-
-
-def _cover_lines(lines: Sequence[Sequence[Word]]) -> dict[str, CoverLine]:
-    found = {key: line for key, labels in COVER_LABELS.items() if (line := _label_line(lines, labels))}
-    keys = list(COVER_LABELS)
-    for position, key in enumerate(keys):
-        if key in found:
-            continue
-        before = [found[k][0] for k in keys[:position] if k in found]
-        after = [found[k][0] for k in keys[position + 1:] if k in found]
-        if before or after:
-            line = _unlabelled_line(lines, before[-1] if before else -1, after[0] if after else len(lines),
-                                    near_after=bool(before))
-            if line is not None and all(line[0] != other[0] for other in found.values()):
-                found[key] = line
-    return found
-
-
-def _reread_lines(page: Page, lines: list[list[Word]], engine: OcrEngine | None, settings: Settings) -> list[list[Word]]:
-    """Weakly read lines of a scanned cover read again on their own crops (a seal over a line trips page OCR)."""
-    reader = cell_reader(page, engine)
-    if reader is None:
-        return lines
-    cells = []
-    for index, line in enumerate(lines):
-        box = (min(w.bbox[0] for w in line) - 3, min(w.bbox[1] for w in line) - 3,
-               max(w.bbox[2] for w in line) + 3, max(w.bbox[3] for w in line) + 3)
-        cells.append(CellText(Cell(index, 0, 1, 1, box), box, tuple(line), "".join(w.text for w in line),
-                              confidence_of(line)))
-    # A cover line is long and mostly read well on the page: its crop must do strictly better.
-    read = reader.reread(cells, Frame(), REREAD_BELOW, settings.low_confidence, slack=-0.01)
-    return [list(cell.words) if cell.reread else line for cell, line in zip(read, lines, strict=True)]
-
-
-def _after_label(page: Page, line: Sequence[Word]) -> list[float] | None:
-    """Where a cover value stands when none was read: right of its label's line, to the page's text margin."""
-    if not line:
-        return None
-    right = max(w.bbox[2] for w in line)
-    top, bottom = min(w.bbox[1] for w in line), max(w.bbox[3] for w in line)
-    margin = page.width * 0.1
-    if right >= page.width - margin - 10:
-        return None
-    return round_box((right + 2, top - 2, page.width - margin, bottom + 2))
-
-
-def _cover_field(text: str, words: Sequence[Word], page: int) -> tuple[str, Provenance]:
-    boxes = [w.bbox for w in words] or [(0.0, 0.0, 0.0, 0.0)]
-    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    weights = [max(1, len(w.text)) for w in words]
-    confidence = sum(w.confidence * n for w, n in zip(words, weights, strict=True)) / sum(weights) if words else 1.0
-    source = "ocr" if any(w.source == "ocr" for w in words) else "text"
-    cleaned = text.strip(" ：:;；_＿\t")
-    return cleaned, Provenance(page=page, bbox=round_box(box), confidence=round(confidence, 4), source=source)
-
-
-def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
-    """申报单位, 推荐单位, 联系人及联系电话, 填报日期 from the cover page."""
-    candidates = sorted((p for p in pages if not p.error and is_cover_page(p)), key=lambda p: p.role != "cover")
-    sink = Sink(settings)
-    cover = Cover()
-    engine = ocr_engine(candidates, settings)
-    for page in candidates:
-        lines = _reread_lines(page, lines_of(page.words), engine, settings)
-        values = _cover_lines(lines)
-        if not values:
-            continue
-        for key, (index, text, words) in values.items():
-            raw, provenance = _cover_field(text, words, page.number)
-            if not raw:
-                place = _after_label(page, lines[index])
-                provenance = provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
-            if key in ("applicant", "recommender"):
-                name = normalise.clean_name(strip_form_notes(raw).strip(" ：:;；_＿，。、,."))
-                if key == "recommender" and provenance.source == "ocr":
-                    repaired = normalise.repair_department(name)
-                    if repaired != name:
-                        provenance = provenance.model_copy(update={"repaired_from": name})
-                    name = repaired
-                setattr(cover, key, sink.put(f"cover.{key}", FieldValue(name, raw, provenance)))
-            elif key == "fill_date":
-                cover.fill_date = sink.put("cover.fill_date", FieldValue(normalise.parse_date(raw), raw, provenance))
-            else:
-                _contact(cover, raw, provenance, sink)
-        break
-    return Extracted(cover, sink.provenance, sink.checks)
-
-
-def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink) -> None:
-    """联系人及联系电话: the person before the number, the number normalised."""
-    phone = normalise.find_phone(raw)
-    person = raw[:phone[1]] if phone else raw
-    person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿")
-    cover.contact = sink.put("cover.contact", FieldValue(normalise.clean_name(person), person, provenance))
-    cover.phone = sink.put("cover.phone", FieldValue(phone[0] if phone else None, raw[phone[1]:phone[2]]
-                                                     if phone else "", provenance))
-
-
-# --- the recommendation (附件2) -----------------------------------------------------------
-
-RECOMMENDED = TableSpec(
-    "recommended", "recommendation_table", ("制造业数字化转型促进中心推荐表",),
-    (SEQ, Column("name", ("申报对象名称", "对象名称")),
-     Column("industries", ("所服务的主要行业", "所服务的行业", "服务的主要行业", "行业"), "industries"),
-     Column("policies", ("省市两级给予建设主体的相关政策", "相关政策", "政策"))),
-)
-_TABLE_TITLE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:[（(]区[、,，]?市[)）])?制造业数字化转型促进中心推荐表")
-_LETTER_NAMES = re.compile(r"现推荐(.+?)(?:[（(]数促中心申报对象名称[)）])?(?:建设|作为|申报)")
-_NAME_SEPARATORS = re.compile(r"[、，,；;]|(?<=[司院心所校])和|(?<=[司院心所校])及")
-
-
-def _page_text(page: Page) -> str:
-    return "\n".join("".join(w.text for w in line) for line in lines_of(page.words))
-
-
-def province_of(text: str) -> str | None:
-    """The recommending province (or city) named in the 推荐表 title: 浙江省, 宁波市 …"""
-    match = _TABLE_TITLE.search(re.sub(r"\s+", "", normalise.nfkc_keep_cjk_punctuation(text)))
-    if match is None:
-        return None
-    name = re.sub(r"^(附表?[:：]?|附件\d*[:：]?)", "", match.group(1))
-    return name or None
-
-
-def letter_names(text: str) -> list[str]:
-    """Names in the letter's 现推荐 A、B 建设… sentence, as printed."""
-    match = _LETTER_NAMES.search(re.sub(r"\s+", "", text))
-    if match is None:
-        return []
-    names = (normalise.clean_name(part) for part in _NAME_SEPARATORS.split(match.group(1)))
-    return [name.removesuffix("等") for name in names if name and name != "XX"]
-
-
-def _letter_date(page: Page) -> tuple[object, Provenance] | None:
-    """The last date on the letter (the one under the seal), with where it is."""
-    for line in reversed(lines_of(page.words)):
-        text = "".join(w.text for w in line)
-        date = normalise.parse_date(text)
-        if date is not None:
-            _, provenance = _cover_field(text, line, page.number)
-            return date, provenance
-    return None
-
-
-def _recommended_rows(pages: Sequence[Page], engine: OcrEngine | None, sink: Sink, settings: Settings) -> list[Recommended]:
-    rows: list[Recommended] = []
-    layout: Layout | None = None
-    for page in pages:
-        for table in find_tables(page, engine, settings.low_confidence).tables:
-            header = find_header(table, page.role, (RECOMMENDED,))
-            start = 0
-            if header is not None:
-                layout, start = Layout.of(table, header), header.row + 1
-            elif layout is None or layout.fit(table) is None:
-                continue
-            fitted = layout if header is not None else layout.fit(table)
-            assert fitted is not None
-            for values in iter_rows(table, fitted, start):
-                name = values.get("name")
-                if name is None or not name.value:
-                    continue
-                index = len(rows)
-                path = f"recommendation.recommended[{index}]"
-                seq = values.get("seq")
-                rank = seq.value if seq is not None and isinstance(seq.value, int) and seq.value > 0 else index + 1
-                for key, value in values.items():
-                    sink.put(f"{path}.{'rank' if key == 'seq' else key}", value)
-                policies, industries = values.get("policies"), values.get("industries")
-                rows.append(Recommended(rank=rank, name=str(name.value),
-                                        industries=industries.value if industries and industries.value else [],
-                                        policies=str(policies.value) if policies and policies.value else None))
-    return rows
-
-
-def extract_recommendation(pages: list[Page], settings: Settings) -> Extracted[Recommendation]:
-    """附件2: province, date, the 推荐表 rows in priority order, and the names the letter recommends."""
-    sink = Sink(settings)
-    readable = [p for p in pages if not p.error]
-    letters = [p for p in readable if p.role == "recommendation_letter" or "现推荐" in p.text]
-    # A one-page scan holds the letter and the 推荐表 under it: a letter page is searched for the table too.
-    tables = [p for p in readable if p.role == "recommendation_table" or "推荐表" in p.text]
-    recommendation = Recommendation()
-    for page in [*tables, *(p for p in letters if p not in tables)]:
-        province = province_of(_page_text(page))
-        if province:
-            recommendation.province = province
-            sink.provenance["recommendation.province"] = Provenance(page=page.number, source=_source(page))
-            break
-    for page in letters:
-        names = letter_names(_page_text(page))
-        if names and not recommendation.letter_names:
-            recommendation.letter_names = names
-        dated = _letter_date(page)
-        if dated is not None and recommendation.date is None:
-            recommendation.date = sink.put("recommendation.date", FieldValue(dated[0], "", dated[1]))  # type: ignore[assignment]
-    recommendation.recommended = _recommended_rows(tables, ocr_engine(tables, settings), sink, settings)
-    return Extracted(recommendation, sink.provenance, sink.checks)
-
-
-def _source(page: Page) -> str:
-    return "text" if page.kind == "text" else "ocr"

@@ -1,0 +1,196 @@
+"""The cover (封面): applicant, recommender, contact and fill date, read by their labels."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from models import (
+    Cover,
+    Provenance,
+)
+from models.page import Page, Word
+from pipeline import normalise
+from pipeline.config import Settings
+from pipeline.fields.common import Sink
+from pipeline.ink import is_blank
+from pipeline.ocr import OcrEngine
+from pipeline.result import Extracted
+from pipeline.tables.appendix import ocr_engine
+from pipeline.tables.cells import CellText, chars_of, confidence_of, lines_of
+from pipeline.tables.finder import REREAD_BELOW, cell_reader
+from pipeline.tables.geometry import Cell, Frame
+from pipeline.tables.labels import label_end, label_score
+from pipeline.tables.values import (
+    FieldValue,
+    round_box,
+)
+
+# --- the cover --------------------------------------------------------------------------
+
+COVER_LABELS = {
+    "applicant": ("申报单位",), "recommender": ("推荐单位",),
+    "contact": ("联系人及联系电话", "联系人及电话", "联系人"), "fill_date": ("填报日期", "填表日期"),
+}
+_STAMP_NOTE = re.compile(r"[（(]\s*(加盖|省级|盖章).*$")
+# The template's own instructions printed beside a blank (FORM.md): when the brackets are lost in
+# print or OCR, they are still not part of the value.
+FORM_NOTES = ("加盖单位公章", "省级工业和信息化主管部门盖章", "工业和信息化主管部门盖章", "主管部门盖章",
+              "单位公章", "盖章")
+_BRACKETS = "（）()[]【】〔〕"
+
+
+def strip_form_notes(text: str) -> str:
+    """The value without a template note at its end ('…有限公司加盖单位公章' → '…有限公司').
+
+    A note matches exactly or with one OCR slip, with or without its brackets; the longest note
+    that matches is removed, so '盖章' never cuts into '加盖单位公章'.
+    """
+    value = _STAMP_NOTE.sub("", text).rstrip(" " + _BRACKETS)
+    for note in sorted(FORM_NOTES, key=len, reverse=True):
+        tail = value[-len(note):]
+        slips = sum(a != b for a, b in zip(tail, note, strict=True)) if len(tail) == len(note) else len(note)
+        if len(value) > len(note) + 1 and (slips == 0 or (len(note) >= 4 and slips <= 1)):
+            return value[:-len(note)].rstrip(" " + _BRACKETS)
+    return value
+
+
+def is_cover_page(page: Page) -> bool:
+    """The cover by role, or by two of its labels (a recommendation letter also names 推荐单位 and 联系人)."""
+    if page.role == "cover":
+        return True
+    text = page.text
+    if page.role in ("recommendation_letter", "recommendation_table") or "现推荐" in text or "推荐意见" in text:
+        return False
+    labels = ("申报单位", "推荐单位", "联系人及联系电话", "填报日期")
+    return sum(label_score(text, label) >= 0.78 for label in labels) >= 2
+
+
+CoverLine = tuple[int, str, list[Word]]  # line index, text after the label, its words
+_COLON = re.compile(r"[:：;；]")
+
+
+def _label_line(lines: Sequence[Sequence[Word]], labels: Sequence[str]) -> CoverLine | None:
+    """The first line holding one of `labels`, with the text after the label and the words it came from."""
+    for index, line in enumerate(lines):
+        chars = chars_of(line)
+        text = "".join(c for c, _, _ in chars)
+        for label in labels:
+            if label_score(text, label) < 0.85:
+                continue
+            end = label_end(text, label)
+            if end is None:
+                continue
+            rest = chars[end:]
+            return index, "".join(c for c, _, _ in rest), list(dict.fromkeys(w for _, _, w in rest))
+    return None
+
+
+def _unlabelled_line(lines: Sequence[Sequence[Word]], after: int, before: int, near_after: bool) -> CoverLine | None:
+    """A cover line whose label OCR lost (a seal over 推荐单位): a line between its neighbours' lines that is
+    not a bracketed note and has a colon near its start, read after the colon; the one nearest the known side."""
+    order = range(after + 1, before) if near_after else range(before - 1, after, -1)
+    for index in order:
+        chars = chars_of(lines[index])
+        text = "".join(c for c, _, _ in chars)
+        colon = _COLON.search(text[:10])
+        if not text.strip() or text.lstrip()[:1] in "（(〈<" or colon is None:
+            continue
+        return index, text[colon.end():], list(dict.fromkeys(w for _, _, w in chars[colon.end():]))
+    return None
+
+
+def _cover_lines(lines: Sequence[Sequence[Word]]) -> dict[str, CoverLine]:
+    found = {key: line for key, labels in COVER_LABELS.items() if (line := _label_line(lines, labels))}
+    keys = list(COVER_LABELS)
+    for position, key in enumerate(keys):
+        if key in found:
+            continue
+        before = [found[k][0] for k in keys[:position] if k in found]
+        after = [found[k][0] for k in keys[position + 1:] if k in found]
+        if before or after:
+            line = _unlabelled_line(lines, before[-1] if before else -1, after[0] if after else len(lines),
+                                    near_after=bool(before))
+            if line is not None and all(line[0] != other[0] for other in found.values()):
+                found[key] = line
+    return found
+
+
+def _reread_lines(page: Page, lines: list[list[Word]], engine: OcrEngine | None, settings: Settings) -> list[list[Word]]:
+    """Weakly read lines of a scanned cover read again on their own crops (a seal over a line trips page OCR)."""
+    reader = cell_reader(page, engine)
+    if reader is None:
+        return lines
+    cells = []
+    for index, line in enumerate(lines):
+        box = (min(w.bbox[0] for w in line) - 3, min(w.bbox[1] for w in line) - 3,
+               max(w.bbox[2] for w in line) + 3, max(w.bbox[3] for w in line) + 3)
+        cells.append(CellText(Cell(index, 0, 1, 1, box), box, tuple(line), "".join(w.text for w in line),
+                              confidence_of(line)))
+    # A cover line is long and mostly read well on the page: its crop must do strictly better.
+    read = reader.reread(cells, Frame(), REREAD_BELOW, settings.low_confidence, slack=-0.01)
+    return [list(cell.words) if cell.reread else line for cell, line in zip(read, lines, strict=True)]
+
+
+def _after_label(page: Page, line: Sequence[Word]) -> list[float] | None:
+    """Where a cover value stands when none was read: right of its label's line, to the page's text margin."""
+    if not line:
+        return None
+    right = max(w.bbox[2] for w in line)
+    top, bottom = min(w.bbox[1] for w in line), max(w.bbox[3] for w in line)
+    margin = page.width * 0.1
+    if right >= page.width - margin - 10:
+        return None
+    return round_box((right + 2, top - 2, page.width - margin, bottom + 2))
+
+
+def labelled_value(text: str, words: Sequence[Word], page: int) -> tuple[str, Provenance]:
+    boxes = [w.bbox for w in words] or [(0.0, 0.0, 0.0, 0.0)]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    weights = [max(1, len(w.text)) for w in words]
+    confidence = sum(w.confidence * n for w, n in zip(words, weights, strict=True)) / sum(weights) if words else 1.0
+    source = "ocr" if any(w.source == "ocr" for w in words) else "text"
+    cleaned = text.strip(" ：:;；_＿\t")
+    return cleaned, Provenance(page=page, bbox=round_box(box), confidence=round(confidence, 4), source=source)
+
+
+def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
+    """申报单位, 推荐单位, 联系人及联系电话, 填报日期 from the cover page."""
+    candidates = sorted((p for p in pages if not p.error and is_cover_page(p)), key=lambda p: p.role != "cover")
+    sink = Sink(settings)
+    cover = Cover()
+    engine = ocr_engine(candidates, settings)
+    for page in candidates:
+        lines = _reread_lines(page, lines_of(page.words), engine, settings)
+        values = _cover_lines(lines)
+        if not values:
+            continue
+        for key, (index, text, words) in values.items():
+            raw, provenance = labelled_value(text, words, page.number)
+            if not raw:
+                place = _after_label(page, lines[index])
+                provenance = provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
+            if key in ("applicant", "recommender"):
+                name = normalise.clean_name(strip_form_notes(raw).strip(" ：:;；_＿，。、,."))
+                if key == "recommender" and provenance.source == "ocr":
+                    repaired = normalise.repair_department(name)
+                    if repaired != name:
+                        provenance = provenance.model_copy(update={"repaired_from": name})
+                    name = repaired
+                setattr(cover, key, sink.put(f"cover.{key}", FieldValue(name, raw, provenance)))
+            elif key == "fill_date":
+                cover.fill_date = sink.put("cover.fill_date", FieldValue(normalise.parse_date(raw), raw, provenance))
+            else:
+                _contact(cover, raw, provenance, sink)
+        break
+    return Extracted(cover, sink.provenance, sink.checks)
+
+
+def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink) -> None:
+    """联系人及联系电话: the person before the number, the number normalised."""
+    phone = normalise.find_phone(raw)
+    person = raw[:phone[1]] if phone else raw
+    person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿")
+    cover.contact = sink.put("cover.contact", FieldValue(normalise.clean_name(person), person, provenance))
+    cover.phone = sink.put("cover.phone", FieldValue(phone[0] if phone else None, raw[phone[1]:phone[2]]
+                                                     if phone else "", provenance))

@@ -1,0 +1,130 @@
+"""The province's recommendation (附件2): the letter's names and date, and the 推荐表's rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from models import (
+    Provenance,
+    Recommendation,
+    Recommended,
+)
+from models.page import Page
+from pipeline import normalise
+from pipeline.config import Settings
+from pipeline.fields.common import Sink
+from pipeline.fields.cover import labelled_value
+from pipeline.ocr import OcrEngine
+from pipeline.result import Extracted
+from pipeline.tables.appendix import Layout, iter_rows, ocr_engine
+from pipeline.tables.cells import lines_of
+from pipeline.tables.finder import find_tables
+from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
+from pipeline.tables.values import (
+    FieldValue,
+)
+
+# --- the recommendation (附件2) -----------------------------------------------------------
+
+RECOMMENDED = TableSpec(
+    "recommended", "recommendation_table", ("制造业数字化转型促进中心推荐表",),
+    (SEQ, Column("name", ("申报对象名称", "对象名称")),
+     Column("industries", ("所服务的主要行业", "所服务的行业", "服务的主要行业", "行业"), "industries"),
+     Column("policies", ("省市两级给予建设主体的相关政策", "相关政策", "政策"))),
+)
+_TABLE_TITLE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:[（(]区[、,，]?市[)）])?制造业数字化转型促进中心推荐表")
+_LETTER_NAMES = re.compile(r"现推荐(.+?)(?:[（(]数促中心申报对象名称[)）])?(?:建设|作为|申报)")
+_NAME_SEPARATORS = re.compile(r"[、，,；;]|(?<=[司院心所校])和|(?<=[司院心所校])及")
+
+
+def _page_text(page: Page) -> str:
+    return "\n".join("".join(w.text for w in line) for line in lines_of(page.words))
+
+
+def province_of(text: str) -> str | None:
+    """The recommending province (or city) named in the 推荐表 title: 浙江省, 宁波市 …"""
+    match = _TABLE_TITLE.search(re.sub(r"\s+", "", normalise.nfkc_keep_cjk_punctuation(text)))
+    if match is None:
+        return None
+    name = re.sub(r"^(附表?[:：]?|附件\d*[:：]?)", "", match.group(1))
+    return name or None
+
+
+def letter_names(text: str) -> list[str]:
+    """Names in the letter's 现推荐 A、B 建设… sentence, as printed."""
+    match = _LETTER_NAMES.search(re.sub(r"\s+", "", text))
+    if match is None:
+        return []
+    names = (normalise.clean_name(part) for part in _NAME_SEPARATORS.split(match.group(1)))
+    return [name.removesuffix("等") for name in names if name and name != "XX"]
+
+
+def _letter_date(page: Page) -> tuple[object, Provenance] | None:
+    """The last date on the letter (the one under the seal), with where it is."""
+    for line in reversed(lines_of(page.words)):
+        text = "".join(w.text for w in line)
+        date = normalise.parse_date(text)
+        if date is not None:
+            _, provenance = labelled_value(text, line, page.number)
+            return date, provenance
+    return None
+
+
+def _recommended_rows(pages: Sequence[Page], engine: OcrEngine | None, sink: Sink, settings: Settings) -> list[Recommended]:
+    rows: list[Recommended] = []
+    layout: Layout | None = None
+    for page in pages:
+        for table in find_tables(page, engine, settings.low_confidence).tables:
+            header = find_header(table, page.role, (RECOMMENDED,))
+            start = 0
+            if header is not None:
+                layout, start = Layout.of(table, header), header.row + 1
+            elif layout is None or layout.fit(table) is None:
+                continue
+            fitted = layout if header is not None else layout.fit(table)
+            assert fitted is not None
+            for values in iter_rows(table, fitted, start):
+                name = values.get("name")
+                if name is None or not name.value:
+                    continue
+                index = len(rows)
+                path = f"recommendation.recommended[{index}]"
+                seq = values.get("seq")
+                rank = seq.value if seq is not None and isinstance(seq.value, int) and seq.value > 0 else index + 1
+                for key, value in values.items():
+                    sink.put(f"{path}.{'rank' if key == 'seq' else key}", value)
+                policies, industries = values.get("policies"), values.get("industries")
+                rows.append(Recommended(rank=rank, name=str(name.value),
+                                        industries=industries.value if industries and industries.value else [],
+                                        policies=str(policies.value) if policies and policies.value else None))
+    return rows
+
+
+def extract_recommendation(pages: list[Page], settings: Settings) -> Extracted[Recommendation]:
+    """附件2: province, date, the 推荐表 rows in priority order, and the names the letter recommends."""
+    sink = Sink(settings)
+    readable = [p for p in pages if not p.error]
+    letters = [p for p in readable if p.role == "recommendation_letter" or "现推荐" in p.text]
+    # A one-page scan holds the letter and the 推荐表 under it: a letter page is searched for the table too.
+    tables = [p for p in readable if p.role == "recommendation_table" or "推荐表" in p.text]
+    recommendation = Recommendation()
+    for page in [*tables, *(p for p in letters if p not in tables)]:
+        province = province_of(_page_text(page))
+        if province:
+            recommendation.province = province
+            sink.provenance["recommendation.province"] = Provenance(page=page.number, source=_source(page))
+            break
+    for page in letters:
+        names = letter_names(_page_text(page))
+        if names and not recommendation.letter_names:
+            recommendation.letter_names = names
+        dated = _letter_date(page)
+        if dated is not None and recommendation.date is None:
+            recommendation.date = sink.put("recommendation.date", FieldValue(dated[0], "", dated[1]))  # type: ignore[assignment]
+    recommendation.recommended = _recommended_rows(tables, ocr_engine(tables, settings), sink, settings)
+    return Extracted(recommendation, sink.provenance, sink.checks)
+
+
+def _source(page: Page) -> str:
+    return "text" if page.kind == "text" else "ocr"
