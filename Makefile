@@ -52,7 +52,7 @@ eval: venv
 	$(VENV)/bin/dtpc eval --truth $(SAMPLES) --pred $(OUT)
 
 bench: system venv
-	$(PY) -m bench.pages
+	$(PY) -m bench.page_reading
 	$(PY) -m bench.batch
 
 samples: venv

@@ -30,7 +30,7 @@ from PIL import Image
 
 import pipeline.reading as stage
 from bench.corpus import CORPUS, median
-from bench.pages import scanned_bench_pages
+from bench.page_reading import scanned_bench_pages
 from bench.synth import BASIC_INFO_TABLE, book_scan, draw_page, photograph
 from pipeline.config import Settings
 from pipeline.ingest import PageSource, sniff

@@ -7,7 +7,7 @@ What a user waits for is the batch, not page reading alone.  The corpus's packag
 grouped by kind (scanned: every page a scan or an image file; text: every page has a
 text layer; mixed: the rest), each kind reported apart.  Per kind, each run times:
   (a) baseline: `tesseract IMG - -l chi_sim` (OMP_THREAD_LIMIT=1, two at a time) over
-      every page of those packages as an image at the file's own resolution (bench.pages'
+      every page of those packages as an image at the file's own resolution (bench.page_reading'
       images: a scan's page image as stored; a text-layer page rendered at 150 dpi);
   (b) dtpc: `python -m dtpc.cli batch FOLDER -o OUT` in a fresh process tree (its own
       fork server, models loaded anew), default settings (database and reviewer report
@@ -37,7 +37,7 @@ from pathlib import Path
 
 from bench.batch import PeakMemory
 from bench.corpus import CORPUS, TruthPage, median, truth_pages
-from bench.pages import baseline, write_native_image
+from bench.page_reading import baseline, write_native_image
 from pipeline.programs import run_program
 from pipeline.timing import PAGE_STAGES, StageTimes
 

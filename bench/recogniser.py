@@ -4,7 +4,7 @@ the levers that would cut it cost in characters.
     python -m bench.recogniser [--pages 12] [--corpus DIR]
 
 1. Runs the page stage (RapidOCR with PP-OCRv4 det and rec) over the same scanned pages as
-   `bench.pages`, in this process, keeping every line crop the recogniser is given and what
+   `bench.page_reading`, in this process, keeping every line crop the recogniser is given and what
    it read.
 2. Bare `tesseract IMG - -l chi_sim` (OMP_THREAD_LIMIT=1) over those pages at the scan's own
    resolution: CPU seconds per page from `getrusage` of its processes.
@@ -34,7 +34,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from bench.corpus import CORPUS, TruthPage, comparable
-from bench.pages import BARE_TIMEOUT_S, scanned_bench_pages, used_dpi, write_native_image
+from bench.page_reading import BARE_TIMEOUT_S, scanned_bench_pages, used_dpi, write_native_image
 from pipeline.config import Settings
 from pipeline.ocr import rapid
 from pipeline.programs import run_program
@@ -67,7 +67,7 @@ def collect_crops(pages: list[TruthPage], images: list[tuple[Path, float]], work
     rapid.RapidOcrEngine._recognise_line = recording  # type: ignore[method-assign]
     try:
         for number, (page, (image, native)) in enumerate(zip(pages, images, strict=True), start=1):
-            source = PageSource(image, "image", 0, used_dpi(page, native, settings.dpi))  # as bench.pages reads it
+            source = PageSource(image, "image", 0, used_dpi(page, native, settings.dpi))  # as bench.page_reading reads it
             process_page(PageJob(number, source, workdir, settings))
     finally:
         rapid.RapidOcrEngine._recognise_line = original  # type: ignore[method-assign]

@@ -1,6 +1,6 @@
 """Page-reading speed against bare Tesseract, in one process tree and one run.
 
-    python -m bench.pages [--pages N] [--runs 3] [--corpus DIR] [--unfused]
+    python -m bench.page_reading [--pages N] [--runs 3] [--corpus DIR] [--unfused]
 
 On the corpus's scanned pages, each written once (not timed) to a PNG at the scan's own
 resolution, i.e. the image the file holds (150 or 200 dpi in the corpus; a PDF page is
