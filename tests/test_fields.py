@@ -184,8 +184,7 @@ def test_the_templates_notes_are_not_part_of_a_cover_value(read: str, value: str
 
 def test_a_figure_beyond_anything_plausible_is_no_reading() -> None:
     from models import Provenance
-    from pipeline.tables.values import implausible_dropped
-    from pipeline.tables.values import FieldValue
+    from pipeline.tables.values import FieldValue, implausible_dropped
 
     phone_in_a_count = FieldValue(13034247800, "13034247800", Provenance(page=2))
     assert implausible_dropped(phone_in_a_count, "int").value is None

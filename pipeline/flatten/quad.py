@@ -199,14 +199,7 @@ def _fit_quad(outline: np.ndarray) -> np.ndarray | None:
     if rough is None:
         return None
     rough = order_corners(rough)
-    points = outline.reshape(-1, 2).astype(np.float64)
-    lines = [_side_line(points, rough[i], rough[(i + 1) % 4]) for i in range(4)]
-    if any(line is None for line in lines):
-        return rough
-    corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]  # type: ignore[arg-type]
-    if any(c is None for c in corners):
-        return rough
-    refined = np.array(corners, dtype=np.float64)
+    refined = _refit_sides(rough, outline.reshape(-1, 2).astype(np.float64))
     # A refit that moves a corner far from the rough one has fitted something else (a shadow, a hand).
     if np.abs(refined - rough).max() > 0.03 * perimeter:
         return rough
