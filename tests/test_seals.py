@@ -633,3 +633,17 @@ def test_ring_scores_in_one_pass_equal_the_scores_one_by_one() -> None:
     outlines.append(Outline("round", 120.0, 100.0, 61.0, 61.0))
     expected = [sum(ring_contrast(ink, outline, 96)) for outline in outlines]
     assert ring_scores(ink, outlines, 96).tolist() == expected
+
+
+def test_shifted_profiles_equal_the_profiles_of_each_moved_outline() -> None:
+    from pipeline.seals.geometry import radial_profile, shifted_profiles
+
+    rng = np.random.default_rng(11)
+    ink = (rng.random((220, 240)) < 0.06).astype(np.uint8) * 255
+    cv2.circle(ink, (118, 104), 70, 255, 2)
+    scales = np.linspace(0.85, 1.3, 23)
+    for outline in (Outline("round", 117.3, 105.8, 68.0, 68.0), Outline("oval", 120.0, 100.0, 80.0, 60.0, 35.0)):
+        shifts = [(float(dx), float(dy)) for dx in np.linspace(-7, 7, 5) for dy in (-2.5, 0.0, 190.0)]
+        expected = [radial_profile(ink, Outline(outline.shape, outline.cx + dx, outline.cy + dy, outline.a,
+                                                outline.b, outline.angle), scales).tolist() for dx, dy in shifts]
+        assert shifted_profiles(ink, outline, shifts, scales).tolist() == expected

@@ -28,10 +28,10 @@ from pipeline.seals.geometry import (
     coverage,
     fit_outline,
     interior_density,
-    radial_profile,
     ransac_ellipse,
     ring_contrast,
     ring_sharpness,
+    shifted_profiles,
 )
 from pipeline.seals.ink import paper_level, red_mask
 
@@ -311,15 +311,14 @@ def _hough_mask(mask: np.ndarray, r_min: int, r_max: int) -> np.ndarray | None:
 def _refine_circle(ink: np.ndarray, circle: Outline) -> Outline:
     """Snap a Hough circle to the outer edge of its ring (Hough centres and radii are a few px off)."""
     best, best_score = circle, -1.0
-    for dx in (-2, 0, 2):
-        for dy in (-2, 0, 2):
-            moved = Outline("round", circle.cx + dx, circle.cy + dy, circle.a, circle.b)
-            profile = radial_profile(ink, moved, np.linspace(0.9, 1.1, 11))
-            index = int(np.argmax(profile))
-            if profile[index] > best_score:
-                scale = float(np.linspace(0.9, 1.1, 11)[index]) + 0.03
-                best_score = float(profile[index])
-                best = Outline("round", moved.cx, moved.cy, circle.a * scale, circle.b * scale)
+    shifts = [(dx, dy) for dx in (-2, 0, 2) for dy in (-2, 0, 2)]
+    scales = np.linspace(0.9, 1.1, 11)
+    for (dx, dy), profile in zip(shifts, shifted_profiles(ink, circle, shifts, scales), strict=True):
+        index = int(np.argmax(profile))
+        if profile[index] > best_score:
+            scale = float(scales[index]) + 0.03
+            best_score = float(profile[index])
+            best = Outline("round", circle.cx + dx, circle.cy + dy, circle.a * scale, circle.b * scale)
     return best
 
 

@@ -65,19 +65,33 @@ def rules_from_lines(page: Page) -> list[Rule]:
     return rules
 
 
-def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = None) -> None:
+Layers = tuple[np.ndarray | None, np.ndarray | None]  # a page's print layer and seal mask, as stored
+
+
+def stored_layers(page: Page) -> Layers:
+    """The page's print layer (its image where it has none) and its seal mask, grey; None for what is missing.
+
+    Decoded once per page and handed to every step that needs them (rules, ghosts, cell crops).
+    """
+    path = page.print_path or page.image_path
+    grey = pixels.load_grey(path) if path is not None and page.dpi else None
+    if grey is None:
+        return None, None
+    return grey, pixels.load_grey(page.seal_path) if page.seal_path is not None else None
+
+
+def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = None,
+                layers: Layers | None = None) -> None:
     """Fill the finding's pieces, frame and merged rules from the page's best source of rules."""
-    grey = None
+    grey, seal = None, None
     if page.kind != "text" or not page.lines:
-        path = page.print_path or page.image_path
-        grey = pixels.load_grey(path) if path is not None and page.dpi else None
+        grey, seal = layers if layers is not None else stored_layers(page)
     if grey is None:
         finding.pieces = rules_from_lines(page)
         finding.rules = merge_rules(finding.pieces)
         return
     finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi)
     finding.frame = finding.masks.frame
-    seal = pixels.load_grey(page.seal_path) if page.seal_path is not None else None
     scale = finding.masks.scale
     if seal is not None:
         strokes = pixels.seal_strokes(finding.pieces, seal, finding.frame, scale)
@@ -196,16 +210,15 @@ def title_above(table: Table, words: Sequence[Word], reach: float = TITLE_REACH)
     return "\n".join("".join(w.text for w in line) for line in lines_of(above))
 
 
-def print_images(page: Page, area: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
+def print_images(page: Page, area: bool = True, layers: Layers | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The page's print layer (grey, seal ink lifted out) with the seal's grey ghost whitened where the
-    page has a seal mask, and where seals lie on it (see `ghosts.seal_area`); Nones for a text page."""
+    page has a seal mask, and where seals lie on it (see `ghosts.seal_area`); Nones for a text page.
+    `layers`: the page's `stored_layers` when already loaded."""
     if page.kind == "text" or not page.dpi:
         return None, None
-    path = page.print_path or page.image_path
-    image = pixels.load_grey(path) if path is not None else None
+    image, seal = layers if layers is not None else stored_layers(page)
     if image is None:
         return None, None
-    seal = pixels.load_grey(page.seal_path) if page.seal_path is not None else None
     clean = ghosts.without_seal_ghost(image, seal, page.scale)
     return clean, ghosts.seal_area(seal, image, page) if area else None
 
@@ -236,8 +249,9 @@ def find_tables(page: Page, engine: object | None = None, low_confidence: float 
     finding = TableFinding(page=page.number)
     if page.error or (not page.words and not page.lines and page.image_path is None):
         return finding
-    image, sealed = print_images(page)
-    _page_rules(page, finding, sealed)
+    layers = stored_layers(page) if page.dpi and (page.kind != "text" or not page.lines) else None
+    image, sealed = print_images(page, layers=layers)
+    _page_rules(page, finding, sealed, layers)
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
     ink = ghosts.InkTest.of(page.words, image, page.scale, sealed)
     words = ghosts.drop_ghosts(page.words, ink)
