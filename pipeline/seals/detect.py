@@ -141,7 +141,7 @@ def _seal_sized(w: int, h: int, px_per_mm: float) -> bool:
 
 
 def _from_components(clean: np.ndarray, px_per_mm: float) -> list[Candidate]:
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(clean, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(clean, connectivity=8)
     found: list[Candidate] = []
     pad = 2
     # A grey page's tone mask holds thousands of specks of print edge: size them all at once.

@@ -24,9 +24,9 @@ from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
 from pipeline.seals.detect import MM_PER_INCH, detect_image
 from pipeline.seals.geometry import Outline
-from pipeline.seals.ink import is_grey, load_colour, red_strength
+from pipeline.seals.ink import load_colour, red_strength
 from pipeline.seals.read import SealText, read_ink, read_seal
-from pipeline.seals.scan import page_candidates
+from pipeline.seals.scan import grey_page, page_candidates
 from pipeline.seals.signature import SignatureFinding, find_signature
 from pipeline.seals.slots import PageSeal, assign_slots, mismatch_checks, slot_names, slot_values
 from pipeline.seals.text import (
@@ -221,7 +221,7 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, images: _PageI
         return found
     candidates = page_candidates(page, bgr)
     # Trust the pixels over the reader's flag: a colour scan of a grey page is grey to us.
-    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if candidates and is_grey(bgr) else None
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if candidates and grey_page(page, bgr) else None
     for cand in candidates:
         bbox = _to_points(cand.outline.box(), page.scale)
         # A picture already counted (an electronic seal drawn into the page image) is not a second seal.
