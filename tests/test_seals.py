@@ -576,9 +576,9 @@ def test_seals_are_detected_once_per_page_for_tables_and_the_seal_stage(
     calls: list[int] = []
     detect = scan.detect_page
 
-    def counted(bgr: np.ndarray, dpi: float) -> list:
+    def counted(bgr: np.ndarray, dpi: float, grey: bool | None = None) -> list:
         calls.append(1)
-        return detect(bgr, dpi)
+        return detect(bgr, dpi, grey)
 
     monkeypatch.setattr(scan, "detect_page", counted)
     grey = np.asarray(Image.open(page.image_path).convert("L"))
