@@ -356,29 +356,12 @@ class PagePool:
     """
 
     _shared: ClassVar[PagePool | None] = None
-    # How workers start: from a fork server of this process's own (a fresh interpreter that imports
-    # `pipeline.pages`; the workers then load the OCR models), or as forks of this process (`use_fork`).
-    _start_method: ClassVar[str] = "forkserver"
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.context: multiprocessing.context.ForkServerContext | multiprocessing.context.ForkContext
-        if self._start_method == "fork":
-            self.context = multiprocessing.get_context("fork")
-        else:
-            self.context = multiprocessing.get_context("forkserver")
-            self.context.set_forkserver_preload(["pipeline.pages"])
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(["pipeline.pages"])
         self.workers: list[_Worker] = []
-
-    @classmethod
-    def use_fork(cls) -> None:
-        """Start page workers as forks of this process from now on.
-
-        For a batch's file process: it is itself forked from a server that loaded the pipeline and
-        the OCR models (`pipeline.batch.preload`), so forks of it read pages at once, where a fork
-        server of its own would start an interpreter and load the models again for every file.
-        """
-        cls._start_method = "fork"
 
     @classmethod
     def shared(cls, size: int) -> PagePool:

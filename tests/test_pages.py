@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -186,27 +185,6 @@ def test_crashed_worker_costs_only_its_page(tmp_path: Path) -> None:
         pool.close()
     assert results[1].error == "page worker died (exit code 3)"
     assert results[2].error is None
-
-
-_LOADED_HERE: list[int] = []
-
-
-def reports_what_it_inherited(job: PageJob) -> PageResult:
-    return PageResult(number=job.number, error=None if _LOADED_HERE == [os.getppid()] else "not a fork of the pool's process")
-
-
-def test_forked_workers_start_with_what_the_pool_process_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A batch's file process hands its loaded models to its page workers by forking them (`use_fork`)."""
-    monkeypatch.setattr(PagePool, "_start_method", "forkserver")
-    PagePool.use_fork()
-    monkeypatch.setattr(sys.modules[__name__], "_LOADED_HERE", [os.getpid()])
-    pool = PagePool(1)
-    try:
-        results = pool.run([_job(n, tmp_path) for n in (1, 2)], reports_what_it_inherited, 30.0, 60.0, _failed)
-    finally:
-        pool.close()
-    assert pool.context.get_start_method() == "fork"
-    assert [results[n].error for n in (1, 2)] == [None, None]
 
 
 @pytest.mark.slow

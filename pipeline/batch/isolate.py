@@ -149,9 +149,6 @@ def _child(path: str, target: str, result: str, settings_json: str, hook: str | 
         import cv2
 
         cv2.setNumThreads(1)
-    from pipeline.pages import PagePool  # loaded in the fork server already
-
-    PagePool.use_fork()
     times = StageTimes()
     with working_on(file=Path(path).name):
         record = _read(Path(path), Path(target), settings, times)
