@@ -95,6 +95,8 @@ class Page:
     error: str | None = None
     # The seals in this page's pixels; None until the first stage that needs them asks.
     seal_marks: tuple[SealMark, ...] | None = None
+    # Whether the page's pixels carry no usable colour (seals told by tone, not red); None until asked.
+    grey_pixels: bool | None = None
 
     @property
     def scale(self) -> float:

@@ -576,9 +576,9 @@ def test_seals_are_detected_once_per_page_for_tables_and_the_seal_stage(
     calls: list[int] = []
     detect = scan.detect_page
 
-    def counted(bgr: np.ndarray, dpi: float) -> list:
+    def counted(bgr: np.ndarray, dpi: float, grey: bool | None = None) -> list:
         calls.append(1)
-        return detect(bgr, dpi)
+        return detect(bgr, dpi, grey)
 
     monkeypatch.setattr(scan, "detect_page", counted)
     grey = np.asarray(Image.open(page.image_path).convert("L"))
@@ -748,3 +748,17 @@ def test_a_seal_whose_posteriors_still_hold_the_units_name_is_not_someone_elses(
     # A legal form with no name before it is no one's name.
     bare = PageSeal(1, (0, 0, 100, 100), "round", 1.0, Reading("有限公司理", 0.95), slot="appendix2_table1")
     assert mismatch_checks([bare], {"lead": [LEAD]}) == []
+
+
+def test_shifted_profiles_equal_the_profiles_of_each_moved_outline() -> None:
+    from pipeline.seals.geometry import radial_profile, shifted_profiles
+
+    rng = np.random.default_rng(11)
+    ink = (rng.random((220, 240)) < 0.06).astype(np.uint8) * 255
+    cv2.circle(ink, (118, 104), 70, 255, 2)
+    scales = np.linspace(0.85, 1.3, 23)
+    for outline in (Outline("round", 117.3, 105.8, 68.0, 68.0), Outline("oval", 120.0, 100.0, 80.0, 60.0, 35.0)):
+        shifts = [(float(dx), float(dy)) for dx in np.linspace(-7, 7, 5) for dy in (-2.5, 0.0, 190.0)]
+        expected = [radial_profile(ink, Outline(outline.shape, outline.cx + dx, outline.cy + dy, outline.a,
+                                                outline.b, outline.angle), scales).tolist() for dx, dy in shifts]
+        assert shifted_profiles(ink, outline, shifts, scales).tolist() == expected

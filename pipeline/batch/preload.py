@@ -2,8 +2,9 @@
 
 Forking from a warm server costs milliseconds; a fresh interpreter would spend seconds per
 file importing the pipeline and loading the language model, and the seal reader's
-recogniser took about 2 s in every file's process before it was loaded here (the batch's
-model loading must not grow with the number of files). Failures here are not fatal: a
+recogniser took about 2 s in every file's process before it was loaded here, and so did the
+page engine's detector and recogniser the tables re-read cells with (the batch's model loading
+must not grow with the number of files). Failures here are not fatal: a
 child then loads what it needs itself (and reports any error as its file's failure).
 """
 
@@ -16,7 +17,7 @@ try:
 
     import pipeline.runner  # noqa: F401
     from pipeline.config import Settings
-    from pipeline.ocr import seal_engine
+    from pipeline.ocr import get_engine, seal_engine
     from pipeline.seals.text import LineReader
     from pipeline.text.language import language
 
@@ -24,5 +25,7 @@ try:
     language()
     # One blank strip read: loads the recogniser (one thread, so it survives the fork) and warms it.
     LineReader(seal_engine(Settings(), cached=False)).read(np.full((48, 320, 3), 255, np.uint8))
+    # The page engine's models too: the tables re-read doubtful cells with them in the file's process.
+    get_engine(Settings(), cached=False).read_region(np.full((48, 320), 255, np.uint8), mode="line")
 except Exception:  # not fatal (see above), but never silent: the traceback says what a child will meet again
     logging.getLogger(__name__).exception("preloading the pipeline failed; each file's process loads it itself")

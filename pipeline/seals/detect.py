@@ -29,11 +29,11 @@ from pipeline.seals.geometry import (
     directions_clear_of,
     fit_outline,
     interior_density,
-    radial_profile,
     ransac_ellipse,
     ring_contrast,
     ring_contrast_over,
     ring_sharpness,
+    shifted_profiles,
 )
 from pipeline.seals.ink import DETECT_DEDITHER_MM, dedither, is_bilevel, paper_level, red_mask
 
@@ -163,10 +163,14 @@ def _seal_sized(w: int, h: int, px_per_mm: float) -> bool:
 
 
 def _from_components(clean: np.ndarray, px_per_mm: float) -> list[Candidate]:
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(clean, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(clean, connectivity=8)
     found: list[Candidate] = []
     pad = 2
-    for i in range(1, count):
+    # A grey page's tone mask holds thousands of specks of print edge: size them all at once.
+    w_all, h_all = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    sized = (np.maximum(w_all, h_all) >= MIN_SEAL_MM * px_per_mm * 0.8) \
+        & (np.minimum(w_all, h_all) >= MIN_SEAL_MM * px_per_mm * 0.5)
+    for i in np.flatnonzero(sized[1:]) + 1:
         x, y, w, h = (int(v) for v in stats[i, :4])
         if not _seal_sized(w, h, px_per_mm):
             continue
@@ -391,15 +395,14 @@ def _hough_mask(mask: np.ndarray, r_min: int, r_max: int) -> np.ndarray | None:
 def _refine_circle(ink: np.ndarray, circle: Outline) -> Outline:
     """Snap a Hough circle to the outer edge of its ring (Hough centres and radii are a few px off)."""
     best, best_score = circle, -1.0
-    for dx in (-2, 0, 2):
-        for dy in (-2, 0, 2):
-            moved = Outline("round", circle.cx + dx, circle.cy + dy, circle.a, circle.b)
-            profile = radial_profile(ink, moved, np.linspace(0.9, 1.1, 11))
-            index = int(np.argmax(profile))
-            if profile[index] > best_score:
-                scale = float(np.linspace(0.9, 1.1, 11)[index]) + 0.03
-                best_score = float(profile[index])
-                best = Outline("round", moved.cx, moved.cy, circle.a * scale, circle.b * scale)
+    shifts = [(dx, dy) for dx in (-2, 0, 2) for dy in (-2, 0, 2)]
+    scales = np.linspace(0.9, 1.1, 11)
+    for (dx, dy), profile in zip(shifts, shifted_profiles(ink, circle, shifts, scales), strict=True):
+        index = int(np.argmax(profile))
+        if profile[index] > best_score:
+            scale = float(scales[index]) + 0.03
+            best_score = float(profile[index])
+            best = Outline("round", circle.cx + dx, circle.cy + dy, circle.a * scale, circle.b * scale)
     return best
 
 
@@ -413,7 +416,8 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     stands out from what is around it (text does not form rings).
     """
     px_per_mm = dpi / MM_PER_INCH
-    if is_bilevel(grey):
+    bilevel = is_bilevel(grey)
+    if bilevel:
         # A 1-bit scan (fax, threshold) keeps a red seal only as scattered dots: blurred, they form a ring.
         grey = dedither(grey, px_per_mm, DETECT_DEDITHER_MM)
     factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
@@ -426,7 +430,13 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     found = [Candidate(c.outline, c.confidence * 0.95, "grey", c.coverage, c.contrast)
              for c in detect_in_mask(tone_mask, scale_mm, MIN_GREY_CONTRAST)]
     found += _dark_rings(small, paper, print_level, scale_mm)
-    found = with_overlapping(tone_mask, suppress(found), scale_mm)
+    found = suppress(found)
+    if bilevel:
+        # Blurred, a 1-bit page's dense print is seal-toned too: only a ring tells a seal from a block of text,
+        # and dots and noise tell no second ring through the first.
+        found = [c for c in found if c.outline.shape in ("round", "oval")]
+    else:
+        found = with_overlapping(tone_mask, found, scale_mm)
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in found]
 
 

@@ -25,9 +25,9 @@ from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
 from pipeline.seals.detect import MM_PER_INCH, detect_image
 from pipeline.seals.geometry import Outline
-from pipeline.seals.ink import is_grey, load_colour, red_strength
+from pipeline.seals.ink import load_colour, red_strength
 from pipeline.seals.read import SealText, read_ink, read_seal
-from pipeline.seals.scan import page_candidates
+from pipeline.seals.scan import grey_page, page_candidates
 from pipeline.seals.signature import SignatureFinding, find_signature
 from pipeline.seals.slots import PageSeal, assign_slots, mismatch_checks, slot_names, slot_values
 from pipeline.seals.text import (
@@ -88,6 +88,10 @@ class SealUnits:
         return replace(self, others=tuple(n for n in names if n not in self.others))
 
     def candidates(self) -> list[tuple[str, Owner]]:
+        """Every name a seal may carry with whose it is: the units first, then other names in the text."""
+        return list(_candidates(self))
+
+    def _named(self) -> list[tuple[str, Owner]]:
         named: list[tuple[str | None, Owner]] = [(self.lead, "lead"), (self.applicant, "lead"),
                                                  (self.recommender, "recommender")]
         named += [(m, "member") for m in self.members]
@@ -121,6 +125,13 @@ class SealUnits:
         return {"lead": [n for n in (self.lead, self.applicant) if n],
                 "recommender": [n for n in (self.recommender, *self.departments) if n],
                 "member": list(self.members)}
+
+
+@functools.lru_cache(maxsize=8)
+def _candidates(units: SealUnits) -> tuple[tuple[str, Owner], ...]:
+    """`SealUnits.candidates`, worked out once per set of units: every seal of a document is matched
+    against the same names, and telling the text's names from the units' spellings is not cheap."""
+    return tuple(units._named())
 
 
 @dataclass
@@ -171,7 +182,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
         if page.error is not None:
             continue
         try:
-            found.extend(_page_seals(page, units, reader, images.load(page)))
+            found.extend(_page_seals(page, units, reader, images))
         except (cv2.error, OSError, ValueError) as error:
             # One bad page image costs that page's seals, not the document's.
             log.warning("seal detection failed on page %s: %s", page.number, error)
@@ -205,13 +216,17 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     return Extracted(findings, provenance, checks)
 
 
-def _page_seals(page: Page, units: SealUnits, reader: LineReader, bgr: np.ndarray | None) -> list[_Found]:
+def _page_seals(page: Page, units: SealUnits, reader: LineReader, images: _PageImages) -> list[_Found]:
     found = [f for f in (_image_seal(page, image, units, reader) for image in page.images) if f is not None]
-    if bgr is None or page.scale <= 0:
+    if page.image_path is None or page.scale <= 0 or page.seal_marks == ():
+        return found  # nothing detected in the pixels (`scan_pages`): no need to load them
+    bgr = images.load(page)
+    if bgr is None:
         return found
+    candidates = page_candidates(page, bgr)
     # Trust the pixels over the reader's flag: a colour scan of a grey page is grey to us.
-    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if is_grey(bgr) else None
-    for cand in page_candidates(page, bgr):
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if candidates and grey_page(page, bgr) else None
+    for cand in candidates:
         bbox = _to_points(cand.outline.box(), page.scale)
         # A picture already counted (an electronic seal drawn into the page image) is not a second seal.
         if any(_same_place(bbox, f.seal.bbox) for f in found if f.picture is not None):

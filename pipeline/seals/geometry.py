@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -174,11 +175,28 @@ def radial_profile(ink: np.ndarray, outline: Outline, scales: np.ndarray) -> np.
     return _hits(ink, outline, scales).mean(axis=1)
 
 
+def shifted_profiles(ink: np.ndarray, outline: Outline, shifts: Sequence[tuple[float, float]],
+                     scales: np.ndarray) -> np.ndarray:
+    """`radial_profile` of the outline moved by each (dx, dy) of `shifts`: a (len(shifts), len(scales)) array.
+
+    The same numbers as moving the outline and profiling it shift by shift, in one pass: snapping a
+    circle onto its ring tries dozens of centres.
+    """
+    offsets = scales[:, None, None] * outline.offsets()[None]
+    centres = np.array([[outline.cx + dx, outline.cy + dy] for dx, dy in shifts])
+    return _hits_at(ink, centres[:, None, None, :] + offsets[None]).mean(axis=2)
+
+
 def _hits(ink: np.ndarray, outline: Outline, scales: np.ndarray, count: int = ANGLES) -> np.ndarray:
     """Whether ink lies at each (scale, angle) sample of the outline: a (len(scales), count) bool array."""
-    h, w = ink.shape[:2]
     pts = np.array([outline.cx, outline.cy]) + scales[:, None, None] * outline.offsets(count)[None]
-    pts = pts.round().astype(np.intp)
+    return _hits_at(ink, pts)
+
+
+def _hits_at(ink: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Whether ink lies at each (x, y) of `points` (any leading shape, last axis 2), rounded to pixels."""
+    h, w = ink.shape[:2]
+    pts = points.round().astype(np.intp)
     x, y = pts[..., 0], pts[..., 1]
     inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
     hit = np.zeros(x.shape, bool)

@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from pipeline.seals.detect import Candidate, ring_tone
-from pipeline.seals.geometry import Outline, radial_profile
+from pipeline.seals.geometry import Outline, radial_profile, shifted_profiles
 from pipeline.seals.ink import (
     colour_seal_ink,
     dedither,
@@ -203,16 +203,15 @@ def refit_circle(ink: np.ndarray, outline: Outline) -> Outline | None:
     best, best_fill = None, base + REFIT_GAIN
     steps = np.linspace(-0.1, 0.1, 11) * r
     scales = np.linspace(*REFIT_SCALES, 23)
-    for dx in steps:
-        for dy in steps:
-            circle = Outline("round", outline.cx + float(dx), outline.cy + float(dy), r, r)
-            profile = radial_profile(ink > 64, circle, scales)
-            k = int(np.argmax(profile))
-            if profile[k] > best_fill:
-                best_fill = float(profile[k])
-                # The single best radius runs along the ring's middle; the outline is its outer edge.
-                radius = r * (float(scales[k]) + 0.03)
-                best = Outline("round", circle.cx, circle.cy, radius, radius)
+    shifts = [(float(dx), float(dy)) for dx in steps for dy in steps]
+    centred = Outline("round", outline.cx, outline.cy, r, r)
+    for (dx, dy), profile in zip(shifts, shifted_profiles(ink > 64, centred, shifts, scales), strict=True):
+        k = int(np.argmax(profile))
+        if profile[k] > best_fill:
+            best_fill = float(profile[k])
+            # The single best radius runs along the ring's middle; the outline is its outer edge.
+            radius = r * (float(scales[k]) + 0.03)
+            best = Outline("round", outline.cx + dx, outline.cy + dy, radius, radius)
     return best
 
 

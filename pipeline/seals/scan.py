@@ -45,16 +45,26 @@ def page_candidates(page: Page, bgr: np.ndarray | None = None) -> list[Candidate
             bgr = load_colour(page.image_path)
             if bgr is None:
                 raise OSError(f"cannot read the page image {page.image_path}")
-        found = detect_page(bgr, page.dpi) if bgr is not None and page.scale > 0 else []
+        found = detect_page(bgr, page.dpi, grey_page(page, bgr)) if bgr is not None and page.scale > 0 else []
         page.seal_marks = tuple(candidate.mark() for candidate in found)
     return [Candidate.of_mark(mark) for mark in page.seal_marks]
 
 
-def detect_page(bgr: np.ndarray, dpi: float) -> list[Candidate]:
-    """Red-ink seals on a colour page, seal-toned and dark rings on a grey one.
+def grey_page(page: Page, bgr: np.ndarray) -> bool:
+    """Whether the page's pixels (`bgr`) carry no usable colour (`ink.is_grey`), worked out once per page."""
+    if page.grey_pixels is None:
+        page.grey_pixels = is_grey(bgr)
+    return page.grey_pixels
+
+
+def detect_page(bgr: np.ndarray, dpi: float, grey: bool | None = None) -> list[Candidate]:
+    """Red-ink seals on a colour page, seal-toned and dark rings on a grey one (`grey`: `is_grey(bgr)`
+    when already known).
 
     The pixels decide, not the reader's flag: a colour scan of a grey page is grey to us.
     """
-    if is_grey(bgr):
+    if grey is None:
+        grey = is_grey(bgr)
+    if grey:
         return detect_grey(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), dpi)
     return detect_red(bgr, dpi)

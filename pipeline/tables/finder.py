@@ -70,20 +70,34 @@ def rules_from_lines(page: Page) -> list[Rule]:
     return rules
 
 
-def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = None, ridges: bool = False) -> None:
+Layers = tuple[np.ndarray | None, np.ndarray | None]  # a page's print layer and seal mask, as stored
+
+
+def stored_layers(page: Page) -> Layers:
+    """The page's print layer (its image where it has none) and its seal mask, grey; None for what is missing.
+
+    Decoded once per page and handed to every step that needs them (rules, ghosts, cell crops).
+    """
+    path = page.print_path or page.image_path
+    grey = pixels.load_grey(path) if path is not None and page.dpi else None
+    if grey is None:
+        return None, None
+    return grey, pixels.load_grey(page.seal_path) if page.seal_path is not None else None
+
+
+def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = None,
+                layers: Layers | None = None, ridges: bool = False) -> None:
     """Fill the finding's pieces, frame and merged rules from the page's best source of rules
     (with `ridges`, pixel rules include the faint ones, see `pixels.ridge_masks`)."""
-    grey = None
+    grey, seal = None, None
     if page.kind != "text" or not page.lines:
-        path = page.print_path or page.image_path
-        grey = pixels.load_grey(path) if path is not None and page.dpi else None
+        grey, seal = layers if layers is not None else stored_layers(page)
     if grey is None:
         finding.pieces = rules_from_lines(page)
         finding.rules = merge_rules(finding.pieces)
         return
     finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi, ridges)
     finding.frame = finding.masks.frame
-    seal = pixels.load_grey(page.seal_path) if page.seal_path is not None else None
     scale = finding.masks.scale
     if seal is not None:
         strokes = pixels.seal_strokes(finding.pieces, seal, finding.frame, scale)
@@ -279,16 +293,15 @@ def title_above(table: Table, words: Sequence[Word], reach: float = TITLE_REACH)
     return "\n".join("".join(w.text for w in line) for line in lines_of(above))
 
 
-def print_images(page: Page, area: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
+def print_images(page: Page, area: bool = True, layers: Layers | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The page's print layer (grey, seal ink lifted out) with the seal's grey ghost whitened where the
-    page has a seal mask, and where seals lie on it (see `ghosts.seal_area`); Nones for a text page."""
+    page has a seal mask, and where seals lie on it (see `ghosts.seal_area`); Nones for a text page.
+    `layers`: the page's `stored_layers` when already loaded."""
     if page.kind == "text" or not page.dpi:
         return None, None
-    path = page.print_path or page.image_path
-    image = pixels.load_grey(path) if path is not None else None
+    image, seal = layers if layers is not None else stored_layers(page)
     if image is None:
         return None, None
-    seal = pixels.load_grey(page.seal_path) if page.seal_path is not None else None
     clean = ghosts.without_seal_ghost(image, seal, page.scale)
     return clean, ghosts.seal_area(seal, image, page) if area else None
 
@@ -319,14 +332,15 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     finding = TableFinding(page=page.number)
     if page.error or (not page.words and not page.lines and page.image_path is None):
         return finding
-    image, sealed = print_images(page)
+    layers = stored_layers(page) if page.dpi and (page.kind != "text" or not page.lines) else None
+    image, sealed = print_images(page, layers=layers)
     ink = ghosts.InkTest.of(page.words, image, page.scale, sealed)
     words = ghosts.drop_ghosts(page.words, ink)
     page_ink = PageInk(image, page.scale) if image is not None else None
-    finding = _finding(page, words, sealed, page_ink, keyed_rows)
+    finding = _finding(page, words, sealed, page_ink, keyed_rows, layers)
     if page.kind != "text" and _words_held(finding, words) < FAINT_RULES_HELD * len(words):
         # The rules found hold too little of the page's text: its rules may be too faint to binarise.
-        faint = _finding(page, words, sealed, page_ink, keyed_rows, ridges=True)
+        faint = _finding(page, words, sealed, page_ink, keyed_rows, layers, ridges=True)
         if _words_held(faint, words) > _words_held(finding, words):
             finding = faint
     reader = cell_reader(page, engine, image, ink)
@@ -339,10 +353,10 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
 
 
 def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_ink: PageInk | None,
-             keyed_rows: bool, ridges: bool = False) -> TableFinding:
+             keyed_rows: bool, layers: Layers | None, ridges: bool = False) -> TableFinding:
     """The page's rules, their groups and the tables they make (cells not yet read again)."""
     finding = TableFinding(page=page.number)
-    _page_rules(page, finding, sealed, ridges)
+    _page_rules(page, finding, sealed, layers, ridges)
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
     for group in finding.groups:
         table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
