@@ -762,3 +762,17 @@ def test_shifted_profiles_equal_the_profiles_of_each_moved_outline() -> None:
         expected = [radial_profile(ink, Outline(outline.shape, outline.cx + dx, outline.cy + dy, outline.a,
                                                 outline.b, outline.angle), scales).tolist() for dx, dy in shifts]
         assert shifted_profiles(ink, outline, shifts, scales).tolist() == expected
+
+
+def test_a_grey_scan_of_a_mostly_white_page_is_not_taken_for_a_one_bit_capture() -> None:
+    from pipeline.seals.ink import is_bilevel, is_one_bit
+
+    page = SynthPage()
+    page.text("申报单位：杭州智造数字科技有限公司（加盖单位公章）", 25, 120, 12)  # a cover: paper and a little print
+    rng = np.random.default_rng(3)
+    drawn = np.asarray(page.image.convert("L")).astype(np.float32)
+    scanned = cv2.GaussianBlur(80 + drawn * (232 - 80) / 255, (0, 0), 1.0)  # paper 232, print a scan's grey 80
+    grey = np.clip(scanned + rng.normal(0, 4, drawn.shape), 0, 255).astype(np.uint8)
+    assert is_bilevel(grey)  # nearly every pixel paper-white or black: the coarse test alone is fooled
+    assert not is_one_bit(grey)
+    assert is_one_bit(np.where(grey < 128, 0, 255).astype(np.uint8))

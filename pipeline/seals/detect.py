@@ -35,7 +35,7 @@ from pipeline.seals.geometry import (
     ring_sharpness,
     shifted_profiles,
 )
-from pipeline.seals.ink import DETECT_DEDITHER_MM, dedither, is_bilevel, paper_level, red_mask
+from pipeline.seals.ink import DETECT_DEDITHER_MM, dedither, is_one_bit, paper_level, red_mask
 
 MM_PER_INCH = 25.4
 MIN_SEAL_MM = 14.0
@@ -416,7 +416,7 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     stands out from what is around it (text does not form rings).
     """
     px_per_mm = dpi / MM_PER_INCH
-    bilevel = is_bilevel(grey)
+    bilevel = is_one_bit(grey)
     if bilevel:
         # A 1-bit scan (fax, threshold) keeps a red seal only as scattered dots: blurred, they form a ring.
         grey = dedither(grey, px_per_mm, DETECT_DEDITHER_MM)

@@ -169,6 +169,22 @@ def is_bilevel(grey: np.ndarray) -> bool:
     return bool(extreme >= BILEVEL_SHARE * sample.size)
 
 
+# Of the pixels darker than paper, at most this share mid-grey on a 1-bit capture (its edges only,
+# resampled): a grey scan's are nearly all mid-grey (paper noise, anti-aliasing, a seal's tone).
+ONE_BIT_MID_SHARE = 0.8
+
+
+def is_one_bit(grey: np.ndarray) -> bool:
+    """A 1-bit capture (fax, threshold, dither), told apart from a grey scan of a mostly white page, which
+    `is_bilevel` alone takes for one: on a 1-bit page what is not paper is mostly black."""
+    if not is_bilevel(grey):
+        return False
+    sample = grey[::2, ::2]
+    inked = sample < 215
+    mid = int(np.count_nonzero(inked & (sample > 40)))
+    return mid <= ONE_BIT_MID_SHARE * max(1, int(np.count_nonzero(inked)))
+
+
 # Blur (sigma, mm) that turns a dithered seal's dots into tones: enough to read its characters by; a
 # detector looking for the ring of a fax's broken stipple wants twice as much (DETECT_DEDITHER_MM).
 READ_DEDITHER_MM = 0.17
