@@ -310,3 +310,14 @@ def test_too_few_areas_is_a_doubt_when_the_text_mentions_others_below_the_bar() 
                                                    value="人才培养", offset=12))
     check = _by_code(_checks(record))[("TOO_FEW_CONTENT_AREAS", "")]
     assert check.severity == "warning" and check.doubts == ["plan.content_areas"] and "人才培养" in check.message
+
+
+def test_too_few_areas_is_a_doubt_when_the_content_is_laid_out_in_enough_numbered_parts() -> None:
+    record = clean_application()
+    record.plan.content_areas = ["评估咨询", "数据共享"]
+    content = next(section for section in record.plan.sections if section.key == "content")
+    content.text = "（一）诊断评估\n为企业开展诊断。\n（二）数据平台\n建设平台。\n1.接入\n2.治理\n"
+    assert _by_code(_checks(record))[("TOO_FEW_CONTENT_AREAS", "")].severity == "error"  # two parts: sure
+    content.text += "（三）队伍建设\n组建服务团队，开展实训。\n"
+    check = _by_code(_checks(record))[("TOO_FEW_CONTENT_AREAS", "")]
+    assert check.severity == "warning" and "3 个编号部分" in check.message

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from models import ApplicationRecord, Check, Evidence, Plan
 from pipeline.checks.registry import CheckContext, finding, register
+from pipeline.text.language import numbered_parts
 
 SECTION_TITLES = {"foundation": "（一）基础条件", "goals": "（二）建设目标", "content": "（三）建设内容", "guarantee": "（四）组织保障"}
 
@@ -59,13 +60,23 @@ def too_few_content_areas(ctx: CheckContext) -> Iterator[Check]:
                         f"建设内容仅涉及 {len(plan.content_areas)} 个方面（{covered}），应至少覆盖八个方面中的 {least} 个",
                         expected=least, found=len(plan.content_areas), evidence=_plan_evidence(ctx, "content"))
         touched = mentioned_only(plan)
+        parts = numbered_parts(_section_text(plan, "content"))
+        reasons = []
         if len(plan.content_areas) + len(touched) >= least:
-            # The text also speaks of other areas, below what counts as covering them: whether it covers
-            # enough is a judgement of wording the lexicon cannot make surely, so a reviewer makes it.
+            reasons.append(f"建设内容亦提及 {'、'.join(touched)}（未达判定标准）")
+        if parts >= least:
+            reasons.append(f"建设内容分为 {parts} 个编号部分，其中未识别出方面的部分可能以其他说法写成")
+        if reasons:
+            # Whether the text covers enough is then a judgement of wording the lexicon cannot make surely
+            # (applicants name the areas in words of their own): a reviewer makes it.
             check = check.model_copy(update={
                 "severity": "warning", "confidence": 0.5, "doubts": ["plan.content_areas"],
-                "message": f"{check.message}。但建设内容亦提及 {'、'.join(touched)}（未达判定标准），是否覆盖请人工核对"})
+                "message": f"{check.message}。但{'；'.join(reasons)}，是否覆盖请人工核对"})
         yield check
+
+
+def _section_text(plan: Plan, key: str) -> str:
+    return next((section.text or "" for section in plan.sections if section.key == key), "")
 
 
 def mentioned_only(plan: Plan) -> list[str]:

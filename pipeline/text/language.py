@@ -275,6 +275,20 @@ def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start <= pos < end for start, end in spans)
 
 
+# Numbering styles of a plan's sub-headings, outermost first as the template nests them.
+_NUMBERED = (re.compile(r"\s*[（(][一二三四五六七八九十]{1,3}[)）]"), re.compile(r"\s*[一二三四五六七八九十]{1,3}、"),
+             re.compile(r"\s*\d{1,2}[.、．](?!\d)"), re.compile(r"\s*[（(]\d{1,2}[)）]"))
+
+
+def numbered_parts(text: str) -> int:
+    """How many parts the text is laid out in: its sub-headings ("（一）…", "二、…", "3.…", a short line of
+    their own) numbered in the style of the first one (the outermost; parts nested in them not counted)."""
+    styles = [next((i for i, style in enumerate(_NUMBERED) if style.match(line)), None)
+              for line in text.splitlines() if len(line.strip()) <= 30 and not any(mark in line for mark in "。；")]
+    numbered = [style for style in styles if style is not None]
+    return numbered.count(numbered[0]) if numbered else 0
+
+
 def _is_subheading(text: str, pos: int) -> bool:
     """A short line of its own ("（一）开展诊断评估服务", "1.数据共享"): the area is what the part is about."""
     start = text.rfind("\n", 0, pos) + 1
