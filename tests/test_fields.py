@@ -260,3 +260,10 @@ def test_a_form_ruled_only_between_its_columns_is_read_from_its_text_bands(tmp_p
     assert [(f.revenue, f.net_margin, f.debt_ratio) for f in info.finance] == [(12000.0, 8.5, 42.1), (13560.5, 9.1, 40.0)]
     assert [(r.investors, r.financing, r.universities, r.providers) for r in info.resources] == [
         (12, 20000.0, 6, 40), (15, 26500.0, 8, 52)]
+
+
+def test_letter_names_run_together_are_told_apart_and_one_units_name_is_kept_whole() -> None:
+    assert letter_names("现推荐台州德致工业技术股份有限公司、绍兴产业数字化研究院台州泰恒工业技术股份有限公司建设") == [
+        "台州德致工业技术股份有限公司", "绍兴产业数字化研究院", "台州泰恒工业技术股份有限公司"]
+    for one in ("浙江工业大学智能制造研究院", "海尔集团卡奥斯物联科技有限公司", "中国科学院沈阳计算技术研究所有限公司"):
+        assert letter_names(f"现推荐{one}建设") == [one]

@@ -57,7 +57,24 @@ def letter_names(text: str) -> list[str]:
     if match is None:
         return []
     names = (normalise.clean_name(part) for part in _NAME_SEPARATORS.split(match.group(1)))
-    return [name.removesuffix("等") for name in names if name and name != "XX"]
+    return [part.removesuffix("等") for name in names if name and name != "XX" for part in run_together(name)]
+
+
+# The end of a unit's name: where two names run together (their 、 lost in reading), one ends here. Not
+# 大学, 学院 or 集团: "…大学…研究院" and "…集团…有限公司" are most often one unit's name.
+_UNIT_END = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|研究院|研究所|中心)")
+_ENDS_AS_UNIT = re.compile(f"(?:{_UNIT_END.pattern})$")
+MIN_UNIT_NAME = 6  # characters of the shortest unit name (place + trade + legal form)
+
+
+def run_together(name: str) -> list[str]:
+    """`name` as the unit names it holds: '…研究院台州…有限公司' is two when both parts end as a unit's
+    name ends and are long enough to be one; one name otherwise."""
+    for match in _UNIT_END.finditer(name):
+        left, right = name[:match.end()], name[match.end():]
+        if len(left) >= MIN_UNIT_NAME and len(right) >= MIN_UNIT_NAME and _ENDS_AS_UNIT.search(right):
+            return [left, *run_together(right)]
+    return [name]
 
 
 def _letter_date(page: Page) -> tuple[object, Provenance] | None:
