@@ -321,3 +321,13 @@ def test_too_few_areas_is_a_doubt_when_the_content_is_laid_out_in_enough_numbere
     content.text += "（三）队伍建设\n组建服务团队，开展实训。\n"
     check = _by_code(_checks(record))[("TOO_FEW_CONTENT_AREAS", "")]
     assert check.severity == "warning" and "3 个编号部分" in check.message
+
+
+def test_too_many_industries_only_by_counting_misread_items_is_a_doubt_of_the_cell() -> None:
+    record = clean_application()
+    record.appendix.providers[0].industries = ["41", "石化化工", "医药", "纺织"]  # a row number read into the cell
+    found = _by_code(_checks(record))
+    assert ("PROVIDER_TOO_MANY_INDUSTRIES", "1") not in found
+    assert "41" in found[("LOW_CONFIDENCE", "appendix.providers[0].industries")].message
+    record.appendix.providers[0].industries = ["机械", "汽车", "船舶", "纺织"]
+    assert _by_code(_checks(record))[("PROVIDER_TOO_MANY_INDUSTRIES", "1")].severity == "warning"

@@ -76,7 +76,9 @@ def not_legal_person(ctx: CheckContext) -> Iterator[Check]:
 def too_many_industries(ctx: CheckContext) -> Iterator[Check]:
     industries = _application(ctx).basic_info.lead_unit.main_industries
     limit = ctx.rules.max_industries
-    if len(industries) > limit:
+    if len(industries) > limit and len(known_industries(ctx, industries)) <= limit:
+        yield unread_industries(ctx, "basic_info.lead_unit.main_industries", industries, limit)
+    elif len(industries) > limit:
         check = finding("TOO_MANY_INDUSTRIES", "",
                         f"服务的主要行业填报 {len(industries)} 个（{'、'.join(industries)}），超过 {limit} 个上限",
                         expected=limit, found=len(industries),
@@ -160,12 +162,30 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
         return
     limit = ctx.rules.max_provider_industries
     for index, row in enumerate(_application(ctx).appendix.providers):
-        if len(row.industries) > limit:
-            yield finding("PROVIDER_TOO_MANY_INDUSTRIES", _provider_where(row.seq, index),
-                          f"附3表2 序号 {_provider_where(row.seq, index)} 服务商“{row.name or '（名称未识别）'}”"
-                          f"主要服务行业 {len(row.industries)} 个（{'、'.join(row.industries)}），超过 {limit} 个",
-                          expected=limit, found=len(row.industries),
-                          evidence=ctx.evidence(f"appendix.providers[{index}].industries"))
+        if len(row.industries) <= limit:
+            continue
+        path = f"appendix.providers[{index}].industries"
+        if len(known_industries(ctx, row.industries)) <= limit:
+            yield unread_industries(ctx, path, row.industries, limit)
+            continue
+        yield finding("PROVIDER_TOO_MANY_INDUSTRIES", _provider_where(row.seq, index),
+                      f"附3表2 序号 {_provider_where(row.seq, index)} 服务商“{row.name or '（名称未识别）'}”"
+                      f"主要服务行业 {len(row.industries)} 个（{'、'.join(row.industries)}），超过 {limit} 个",
+                      expected=limit, found=len(row.industries), evidence=ctx.evidence(path))
+
+
+def known_industries(ctx: CheckContext, industries: list[str]) -> list[str]:
+    """Those of `industries` that are among the notice's (by their canonical names)."""
+    return [name for name in industries if canonical_industry(name) in ctx.rules.industries]
+
+
+def unread_industries(ctx: CheckContext, path: str, industries: list[str], limit: int) -> Check:
+    """Too many industries only by counting items that are no industry of the notice ('41', '花工'):
+    most often a misread or a neighbouring cell's text, so the cell is a doubt, not a breach."""
+    unknown = [name for name in industries if name not in known_industries(ctx, industries)]
+    return finding("LOW_CONFIDENCE", path,
+                   f"{path} 读作 {'、'.join(industries)}：超过 {limit} 个只因其中 {'、'.join(unknown)} "
+                   f"不是通知所列行业（可能误读），请人工核对", evidence=ctx.evidence(path))
 
 
 @register("PROVIDER_CAPABILITY_TOO_LONG", "warning")
