@@ -23,6 +23,21 @@ from models.page import Box
 Orientation = Literal["h", "v"]
 
 
+class VerticalExtent:
+    """What a line of text spanning `top`..`bottom` (table frame) offers: its centre and its height."""
+
+    top: float
+    bottom: float
+
+    @property
+    def centre(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
 @dataclass(frozen=True)
 class Tolerances:
     """Named tolerances in points (pdfplumber keeps its tolerances the same way)."""

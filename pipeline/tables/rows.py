@@ -28,7 +28,7 @@ import numpy as np
 
 from models.page import Word
 from pipeline.tables.cells import assign_words, join_line, lines_of
-from pipeline.tables.geometry import Frame, Grid, Rule
+from pipeline.tables.geometry import Frame, Grid, Rule, VerticalExtent
 
 SEQ_KEY = re.compile(r"\d{1,3}[.、]?")
 DATE_KEY = re.compile(r"(?:19|20)\d{2}\s*[年./\-]\s*\d{1,2}(?:\s*[月./\-]\s*\d{1,2}\s*日?)?")
@@ -40,16 +40,12 @@ EDGE_INSET = 2.0  # points kept off the table's sides when looking for a faint r
 
 
 @dataclass(frozen=True)
-class TextLine:
+class TextLine(VerticalExtent):
     """One line of a cell's text (table frame)."""
 
     text: str
     top: float
     bottom: float
-
-    @property
-    def centre(self) -> float:
-        return (self.top + self.bottom) / 2
 
     @property
     def is_key(self) -> bool:

@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 
 from models.page import Word
 from pipeline.tables.cells import CellText, Table, cell_text, lines_of
-from pipeline.tables.geometry import Cell
+from pipeline.tables.geometry import Cell, VerticalExtent
 from pipeline.tables.labels import squeeze
 from pipeline.tables.values import UNSURE
 
@@ -50,20 +50,12 @@ _SEQ = re.compile(r"\d{1,3}")
 
 
 @dataclass(frozen=True)
-class Line:
+class Line(VerticalExtent):
     """One text line of a cell: its words (page frame) and its extent (table frame)."""
 
     words: tuple[Word, ...]
     top: float
     bottom: float
-
-    @property
-    def centre(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
 
 
 def cell_lines(table: Table, cell: CellText) -> list[Line]:
