@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from models.page import Box, Line, Page, Word
 from pipeline.tables.cells import CellText, confidence_of, join_line, lines_of
-from pipeline.tables.geometry import Cell
+from pipeline.tables.geometry import Cell, VerticalExtent
 
 MIN_RULE_PT = 15.0  # a vertical shorter than this is not a column rule
 SAME_RULE_PT = 2.0  # verticals this close in x are one column edge
@@ -35,13 +35,9 @@ CENTRED = 0.3  # a label is centred on rows when its centre is within this share
 
 
 @dataclass(frozen=True)
-class _Band:
+class _Band(VerticalExtent):
     top: float
     bottom: float
-
-    @property
-    def centre(self) -> float:
-        return (self.top + self.bottom) / 2
 
 
 def banded_rows(page: Page) -> list[list[CellText]] | None:
