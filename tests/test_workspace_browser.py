@@ -104,13 +104,16 @@ def _finding(driver: Any, code: str) -> Any:
 
 def test_a_reviewer_works_a_package_through_in_the_browser(server: tuple[str, Path, str],
                                                           chromium: tuple[Any, Path]) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as until
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, log, token = server
     driver, downloads = chromium
-    wait = WebDriverWait(driver, 30)
+    # The findings list is drawn again after each action: an element found just before that is stale, so
+    # the waits look again rather than fail.
+    wait = WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException])
 
     driver.get(f"{base}/")
     wait.until(until.presence_of_element_located((By.ID, "login")))
@@ -120,7 +123,8 @@ def test_a_reviewer_works_a_package_through_in_the_browser(server: tuple[str, Pa
     wait.until(until.presence_of_element_located((By.ID, "upload-file"))).send_keys(str(SAMPLE))
     driver.find_element(By.CSS_SELECTOR, "#upload button").click()
 
-    WebDriverWait(driver, 180).until(lambda d: d.find_element(By.ID, "status").get_attribute("data-status") == "done")
+    WebDriverWait(driver, 180, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: d.find_element(By.ID, "status").get_attribute("data-status") == "done")
     assert _finding(driver, "INVESTOR_COUNT_MISMATCH") is not None
     images = driver.find_elements(By.CSS_SELECTOR, "#findings .evidence img")
     assert images and all(driver.execute_script("return arguments[0].naturalWidth", img) > 0 for img in images)
