@@ -245,17 +245,24 @@ class PlaceReader(Protocol):
         """For each (page, box): (engine name, text) for every engine that read it surely enough."""
 
 
-def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader:
-    """A reader of the document's scanned pages with every engine this machine has."""
-    return CropReader({page.number: page for page in pages if page.kind != "text"}, engines_for(settings))
+def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
+    """A reader of the document's scanned pages with every engine this machine has; None with none."""
+    engines = engines_for(settings)
+    return CropReader({page.number: page for page in pages if page.kind != "text"}, engines) if engines else None
 
 
-def second_readings(record: ApplicationRecord, checks: Sequence[Check], reader: Callable[[], PlaceReader]) -> bool:
+def second_readings(record: ApplicationRecord, checks: Sequence[Check],
+                    reader: Callable[[], PlaceReader | None]) -> bool:
     """Read again the numbers the failed errors in `checks` rest on; True when any was (then
     reconciliation and the checks must run again, on what the second readings say). `reader` is
-    made only when there is something to read."""
+    made only when there is something to read; without one (no engine here) nothing changes."""
     paths = suspects(record, checks)
     if not paths:
         return False
-    read_again(record, paths, reader())
+    place_reader = reader()
+    if place_reader is None:
+        log.warning("%s: no OCR engine for second readings; %d values not read again", record.source.file,
+                    len(paths))
+        return False
+    read_again(record, paths, place_reader)
     return True

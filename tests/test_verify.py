@@ -190,3 +190,12 @@ def test_the_engines_read_a_cell_crop_again(tmp_path: Path) -> None:
     merged = _page_with("262\n36", two, tmp_path, dpi=300.0)
     [lines] = verify.CropReader({16: merged}, reader.engines).read_all([(16, two)])
     assert lines and all(verify.reading_of(text, 26236) is None for _, text in lines)
+
+
+def test_without_an_engine_nothing_is_read_again_and_nothing_changes() -> None:
+    record = clean_application()
+    _misread_total(record)
+    checks = _checked(record)
+    assert not verify.second_readings(record, checks, lambda: None)
+    assert record.provenance[FINANCING].confirmed_by is None
+    assert _finding(_checked(record), "FINANCING_TOTAL_MISMATCH").severity == "error"  # type: ignore[union-attr]
