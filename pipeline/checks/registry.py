@@ -13,6 +13,8 @@ from pipeline.checks.catalogue import CODES
 from pipeline.config import CheckSettings, Settings
 from pipeline.record_paths import PathError, get_path
 
+DOUBT_NOTE = "。但所依据的读数存疑，请人工核对："  # where a doubtful comparison's message names its doubts
+
 DocType = Literal["application", "recommendation"]
 
 
@@ -322,7 +324,6 @@ TABLE_LABELS = {"products": "附2表1", "contracts": "附2表2", "trainings": "�
                 "institutions": "附3表1", "providers": "附3表2", "financings": "附3表3"}
 _TABLE_CELL = re.compile(r"^(appendix\.[a-z_]+)\[(\d+)\]\.")
 _TABLE = re.compile(r"appendix\.[a-z_]+")  # a whole table: its rows are in doubt
-DOUBT_NOTE = "。但所依据的读数存疑，请人工核对："  # where a doubtful comparison's message names its doubts
 PART_LABELS = {"cover": "封面", "basic_info": "基本情况表", "recommendation": "推荐函/推荐表"}
 MAX_EVIDENCE = 8  # crops shown for one part's doubtful readings
 
