@@ -108,6 +108,15 @@ def test_a_number_narrower_than_its_ink_lost_characters() -> None:
     assert 2571.2 in read[5].provenance.alternatives and not read[0].provenance.alternatives
 
 
+def _checked_with_dropped_seven(record: models.ApplicationRecord) -> dict[tuple[str, str], models.Check]:
+    """The findings once the first financing's cell carries the alternatives of a 7 dropped from 251.20."""
+    cell = with_digit_alternatives(_amount(251.2, "251.20万元", frames=DROPPED_SEVEN), SETTINGS.checks.confident,
+                                   doubted=True)
+    record.provenance["appendix.financings[0].amount"] = cell.provenance
+    reconcile(record, SETTINGS)
+    return {(c.code, c.where): c for c in run_checks(CheckContext(record=record, settings=SETTINGS))}
+
+
 def test_the_declared_total_picks_the_dropped_digit_and_a_true_defect_stays_an_error() -> None:
     """a03's 2,571.20 read surely as 251.20: the financing total picks the reading it agrees with; a
     contract total that really differs, read surely beside it, is still an error."""
@@ -115,11 +124,7 @@ def test_the_declared_total_picks_the_dropped_digit_and_a_true_defect_stays_an_e
     _set("appendix.financings[0].amount", 251.2)(record)
     _set("basic_info.resources[1].financing", 2571.2)(record)
     _set("basic_info.service[1].contract_amount", 999.0)(record)
-    cell = with_digit_alternatives(_amount(251.2, "251.20万元", frames=DROPPED_SEVEN), SETTINGS.checks.confident,
-                                   doubted=True)
-    record.provenance["appendix.financings[0].amount"] = cell.provenance
-    reconcile(record, SETTINGS)
-    found = {(c.code, c.where): c for c in run_checks(CheckContext(record=record, settings=SETTINGS))}
+    found = _checked_with_dropped_seven(record)
     assert record.appendix.financings[0].amount == pytest.approx(2571.2)
     assert record.provenance["appendix.financings[0].amount"].resolved_by == "FINANCING_TOTAL"
     assert ("FINANCING_TOTAL_MISMATCH", "") not in found
@@ -130,11 +135,7 @@ def test_an_unsettled_dropped_digit_makes_the_total_a_warning() -> None:
     record = clean_application()
     _set("appendix.financings[0].amount", 251.2)(record)
     _set("basic_info.resources[1].financing", 9000.0)(record)
-    cell = with_digit_alternatives(_amount(251.2, "251.20万元", frames=DROPPED_SEVEN), SETTINGS.checks.confident,
-                                   doubted=True)
-    record.provenance["appendix.financings[0].amount"] = cell.provenance
-    reconcile(record, SETTINGS)
-    found = {(c.code, c.where): c for c in run_checks(CheckContext(record=record, settings=SETTINGS))}
+    found = _checked_with_dropped_seven(record)
     assert found[("FINANCING_TOTAL_MISMATCH", "")].severity == "warning"
 
 
