@@ -33,7 +33,7 @@ from pipeline.ocr.base import OcrEngine, OcrError
 from pipeline.record_paths import PathError, get_path
 from pipeline.tables.cells import lines_of
 from pipeline.tables.finder import print_images
-from pipeline.tables.reread import ink_box
+from pipeline.tables.reread import crop_box, ink_box
 from pipeline.tables.values import well_formed
 
 log = logging.getLogger(__name__)
@@ -165,13 +165,8 @@ class CropReader:
         image = self._images[page_number]
         if image is None:
             return None
-        scale = page.scale
-        height, width = image.shape[:2]
-        x0, y0 = max(0, round((box[0] - MARGIN_PT) * scale)), max(0, round((box[1] - MARGIN_PT) * scale))
-        x1, y1 = min(width, round((box[2] + MARGIN_PT) * scale)), min(height, round((box[3] + MARGIN_PT) * scale))
-        if x1 - x0 < 4 or y1 - y0 < 4:
-            return None
-        inked = ink_box(image, (x0, y0, x1, y1))
+        crop = crop_box(box, page.scale, image.shape, inset=-MARGIN_PT)
+        inked = ink_box(image, crop) if crop is not None else None
         return None if inked is None else image[inked[1]:inked[3], inked[0]:inked[2]]
 
 

@@ -41,9 +41,11 @@ class Band:
     top: int  # y of the crop in the stacked image
 
 
-def _crop_box(box: Box, scale: float, shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
-    x0, y0 = max(0, round((box[0] + INSET_PT) * scale)), max(0, round((box[1] + INSET_PT) * scale))
-    x1, y1 = min(shape[1], round((box[2] - INSET_PT) * scale)), min(shape[0], round((box[3] - INSET_PT) * scale))
+def crop_box(box: Box, scale: float, shape: tuple[int, ...], inset: float = INSET_PT) -> tuple[int, int, int, int] | None:
+    """`box` (points) in the pixels of an image of `shape`, `inset` points in from each side (out, when
+    negative), clamped to the image; None when less than 4 px remain either way."""
+    x0, y0 = max(0, round((box[0] + inset) * scale)), max(0, round((box[1] + inset) * scale))
+    x1, y1 = min(shape[1], round((box[2] - inset) * scale)), min(shape[0], round((box[3] - inset) * scale))
     return (x0, y0, x1, y1) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
 
 
@@ -110,7 +112,7 @@ class CellReader:
     ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
     def wanted(self, cell: CellText, threshold: float) -> tuple[int, int, int, int] | None:
-        crop = _crop_box(cell.bbox, self.scale, self.image.shape)
+        crop = crop_box(cell.bbox, self.scale, self.image.shape)
         if crop is None:
             return None
         if cell.text:
@@ -220,7 +222,7 @@ class SecondReader:
 
     def read(self, box: Box) -> list[tuple[str, float]]:
         """Readings of the cell, each its text and confidence (lines joined with "\\n"); none when blank or unreadable."""
-        crop = _crop_box(box, self.scale, self.image.shape)
+        crop = crop_box(box, self.scale, self.image.shape)
         inked = ink_box(self.image, crop) if crop is not None else None
         if inked is None:
             return []
@@ -233,7 +235,7 @@ class SecondReader:
 
     def ink_width(self, box: Box) -> float | None:
         """How wide the cell's one line of ink is, in points; None when blank or on several lines."""
-        crop = _crop_box(box, self.scale, self.image.shape)
+        crop = crop_box(box, self.scale, self.image.shape)
         inked = ink_box(self.image, crop) if crop is not None else None
         line = text_line(self.image, inked) if inked is not None else None
         return None if line is None else (line[2] - line[0]) / self.scale
@@ -241,7 +243,7 @@ class SecondReader:
     def digits(self, box: Box) -> DigitReadings | None:
         """The cell's one line of ink read from the recogniser's posteriors (its best path and the
         readings one digit away); None when blank, on more than one line, or without posteriors."""
-        crop = _crop_box(box, self.scale, self.image.shape)
+        crop = crop_box(box, self.scale, self.image.shape)
         inked = ink_box(self.image, crop) if crop is not None else None
         line = text_line(self.image, inked) if inked is not None else None
         if line is None:
