@@ -76,7 +76,7 @@ def not_legal_person(ctx: CheckContext) -> Iterator[Check]:
 def too_many_industries(ctx: CheckContext) -> Iterator[Check]:
     industries = _application(ctx).basic_info.lead_unit.main_industries
     limit = ctx.rules.max_industries
-    if len(industries) > limit and len(known_industries(ctx, industries)) <= limit:
+    if len(industries) > limit and len(industries) - len(unknown_industries(ctx, industries)) <= limit:
         yield unread_industries(ctx, "basic_info.lead_unit.main_industries", industries, limit)
     elif len(industries) > limit:
         check = finding("TOO_MANY_INDUSTRIES", "",
@@ -89,11 +89,10 @@ def too_many_industries(ctx: CheckContext) -> Iterator[Check]:
 @register("UNKNOWN_INDUSTRY", "warning")
 def unknown_industry(ctx: CheckContext) -> Iterator[Check]:
     known = ctx.rules.industries
-    for name in _application(ctx).basic_info.lead_unit.main_industries:
-        if canonical_industry(name) not in known:  # a record corrected by hand may hold an alias
-            yield finding("UNKNOWN_INDUSTRY", name,
-                          f"服务的主要行业“{name}”不在通知列出的 {len(known)} 个行业（{'、'.join(known)}）之内",
-                          found=name, evidence=ctx.evidence("basic_info.lead_unit.main_industries"))
+    for name in unknown_industries(ctx, _application(ctx).basic_info.lead_unit.main_industries):
+        yield finding("UNKNOWN_INDUSTRY", name,
+                      f"服务的主要行业“{name}”不在通知列出的 {len(known)} 个行业（{'、'.join(known)}）之内",
+                      found=name, evidence=ctx.evidence("basic_info.lead_unit.main_industries"))
 
 
 @register("TOO_MANY_MEMBERS", "error")
@@ -165,7 +164,7 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
         if len(row.industries) <= limit:
             continue
         path = f"appendix.providers[{index}].industries"
-        if len(known_industries(ctx, row.industries)) <= limit:
+        if len(row.industries) - len(unknown_industries(ctx, row.industries)) <= limit:
             yield unread_industries(ctx, path, row.industries, limit)
             continue
         yield finding("PROVIDER_TOO_MANY_INDUSTRIES", _provider_where(row.seq, index),
@@ -174,15 +173,16 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
                       expected=limit, found=len(row.industries), evidence=ctx.evidence(path))
 
 
-def known_industries(ctx: CheckContext, industries: list[str]) -> list[str]:
-    """Those of `industries` that are among the notice's (by their canonical names)."""
-    return [name for name in industries if canonical_industry(name) in ctx.rules.industries]
+def unknown_industries(ctx: CheckContext, industries: list[str]) -> list[str]:
+    """Those of `industries` that are none of the notice's, by their canonical names (a record corrected
+    by hand may hold an alias)."""
+    return [name for name in industries if canonical_industry(name) not in ctx.rules.industries]
 
 
 def unread_industries(ctx: CheckContext, path: str, industries: list[str], limit: int) -> Check:
     """Too many industries only by counting items that are no industry of the notice ('41', '花工'):
     most often a misread or a neighbouring cell's text, so the cell is a doubt, not a breach."""
-    unknown = [name for name in industries if name not in known_industries(ctx, industries)]
+    unknown = unknown_industries(ctx, industries)
     return finding("LOW_CONFIDENCE", path,
                    f"{path} 读作 {'、'.join(industries)}：超过 {limit} 个只因其中 {'、'.join(unknown)} "
                    f"不是通知所列行业（可能误读），请人工核对", evidence=ctx.evidence(path))
