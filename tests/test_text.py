@@ -407,6 +407,19 @@ def test_areas_described_in_other_words() -> None:
     assert content_areas(text)[0] == ["评估咨询", "方案开发", "数据共享"]
 
 
+def test_a_numbered_heading_names_its_area_by_one_word_of_the_name() -> None:
+    text = ("（一）深化供需撮合服务\n每季度举办行业专场活动。\n（二）推进设施互联\n推动设备联网上云。\n"
+            "（三）促进行业数据流通\n建设行业数据资源目录。\n（四）强化政策宣讲与解读\n举办解读会。")
+    assert content_areas(text)[0] == ["供需对接", "设施联通", "数据共享", "政策宣贯"]
+
+
+def test_a_heading_word_counts_only_in_a_numbered_heading_that_points_at_one_area() -> None:
+    # The same words in body text, in an unnumbered line, or a heading naming two areas' words: not enough.
+    assert content_areas("本中心推进设施互联，促进数据流通。")[0] == []
+    assert content_areas("推进设施互联\n推动设备联网上云。")[0] == []
+    assert content_areas("1.开展数据资源开发\n建设资源目录。")[0] == []
+
+
 def test_words_common_outside_an_area_need_more_than_a_mention() -> None:
     text = "推广成熟的行业解决方案，提供整体解决方案。对接成功的企业给予奖励。"
     assert content_areas(text)[0] == []

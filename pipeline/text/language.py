@@ -10,7 +10,8 @@ A content area counts when the 建设内容 section treats it, not when it names
 in passing: the area's own name (or a variant: "咨询与评估") scores 2, an activity
 the notice or form ties to it ("改造实施", "人才培训") or a clause holding both
 words of its name apart ("人才队伍的培训") scores 1, a word also common elsewhere
-("解决方案") 0.5, anything in a sub-heading scores double, and the area is covered
+("解决方案") 0.5, anything in a sub-heading scores double (so a numbered part titled by one
+word of an area's name, "（二）推进设施互联", covers it), and the area is covered
 at 2 (see `AreaLexicon`; its words come from the notice and the form only).
 Mentions in a negated clause ("暂不开展设施联通"), in a clause that quotes the
 template's list of all eight, or in the template's own guidance paragraph left in
@@ -317,6 +318,24 @@ def _pair_hits(text: str, start: int, end: int) -> Iterable[tuple[str, str]]:
             yield area, f"{first}…{second}"
 
 
+def _heading_hits(text: str) -> Iterable[tuple[str, str, int]]:
+    """Areas a numbered part's heading names by one word of the area's name ("（三）推进设施互联",
+    "2.建设数据流通服务体系"): a part is titled by what it is about. Only a heading whose words point at
+    exactly one area counts; "开展数据资源开发" is left to the text below it."""
+    offset = 0
+    for line in text.split("\n"):
+        if _is_subheading(text, offset) and any(style.match(line) for style in _NUMBERED):
+            title = line
+            for false_friend in _PAIR_FALSE_FRIENDS:
+                title = title.replace(false_friend, " " * len(false_friend))
+            hits = {area: word for area, lexicon in AREAS.items()
+                    for word in (*lexicon.pairs[0], *lexicon.pairs[1]) if word in title}
+            if len(hits) == 1:
+                (area, word), = hits.items()
+                yield area, word, offset + title.index(word)
+        offset += len(line) + 1
+
+
 def content_areas(text: str, section: str = "content") -> tuple[list[str], list[Mention]]:
     """The areas the 建设内容 text covers (in the notice's order) and the mentions that count."""
     doc = language()(text)
@@ -348,6 +367,10 @@ def content_areas(text: str, section: str = "content") -> tuple[list[str], list[
             # Other words for the area only: a clause that names it (a hint aside) has been counted already.
             if area not in named:
                 count(area, 1.0, written, start, end)
+    for area, word, start in _heading_hits(text):
+        heading = _bounds(text, start, "\n")
+        if not any(m.value == area and heading[0] <= m.offset < heading[1] for m in counted):
+            count(area, 1.0, word, start, start + len(word))
     return [area for area in CONTENT_AREAS if scores[area] >= COVERED], counted
 
 
