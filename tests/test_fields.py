@@ -43,6 +43,30 @@ def test_cover_from_text_layer(text_pages: list[Page]) -> None:
     assert result.provenance["cover.applicant"].page == 1 and result.provenance["cover.applicant"].source == "text"
 
 
+def _scanned_cover(tmp_path: Path, contact_line: str, unread: str = "") -> Page:
+    """A scanned cover whose contact line is `contact_line`; words holding `unread` were lost by OCR."""
+    from tests.fixtures.tables.forms import COVER_LINES
+    from tests.fixtures.tables.synth import Sheet, render
+
+    lines = [(x, y, contact_line if text.startswith("联系人") else text, size) for x, y, text, size in COVER_LINES]
+    page = render(Sheet(texts=lines), tmp_path, name="cover")
+    page.role = "cover"
+    if unread:
+        page.words = [w for w in page.words if unread not in w.text]
+    return page
+
+
+@pytest.mark.parametrize(("line", "unread", "blank"), [
+    ("联系人及联系电话：李娜", "", True),  # left out: FIELD_MISSING
+    ("联系人及联系电话：李娜  0571-88886666", "0571", False),  # written, lost by OCR: a doubt
+])
+def test_a_contact_without_a_number_says_from_pixels_whether_the_number_was_left_out(
+        tmp_path: Path, line: str, unread: str, blank: bool) -> None:
+    result = extract_cover([_scanned_cover(tmp_path, line, unread)], SETTINGS)
+    assert (result.value.contact, result.value.phone) == ("李娜", None)
+    assert result.provenance["cover.phone"].blank is blank
+
+
 def test_cover_found_by_its_labels_whatever_its_role(text_pages: list[Page]) -> None:
     text_pages[0].role = "plan"
     try:

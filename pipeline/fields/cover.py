@@ -181,16 +181,32 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
             elif key == "fill_date":
                 cover.fill_date = sink.put("cover.fill_date", FieldValue(normalise.parse_date(raw), raw, provenance))
             else:
-                _contact(cover, raw, provenance, sink)
+                _contact(cover, raw, provenance, sink, _blank_after(page, words, provenance))
         break
     return Extracted(cover, sink.provenance, sink.checks)
 
 
-def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink) -> None:
-    """联系人及联系电话: the person before the number, the number normalised."""
+def _blank_after(page: Page, words: Sequence[Word], provenance: Provenance) -> Provenance:
+    """Where a value left out after what was read would stand (a number after the contact's name), and
+    whether that place is blank: the pixels tell a number never written from one that could not be read."""
+    place = _after_label(page, words)
+    if place is None:
+        return provenance
+    return provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
+
+
+def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink, after_person: Provenance) -> None:
+    """联系人及联系电话: the person before the number, the number normalised; no number read, the place
+    after the person says whether it was left blank."""
     phone = normalise.find_phone(raw)
     person = raw[:phone[1]] if phone else raw
     person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿")
     cover.contact = sink.put("cover.contact", FieldValue(normalise.clean_name(person), person, provenance))
-    cover.phone = sink.put("cover.phone", FieldValue(phone[0] if phone else None, raw[phone[1]:phone[2]]
-                                                     if phone else "", provenance))
+    if phone or not raw:
+        origin = provenance
+    elif re.search(r"\d{3}", raw):  # digits that are no number: written, misread
+        origin = provenance.model_copy(update={"blank": False})
+    else:
+        origin = after_person
+    cover.phone = sink.put("cover.phone", FieldValue(phone[0] if phone else None,
+                                                     raw[phone[1]:phone[2]] if phone else "", origin))
