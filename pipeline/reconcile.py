@@ -1,7 +1,8 @@
 """Reconciliation: the form's own redundancy picks among a reading's alternatives, before any check.
 
 A value read as '10.488' may be 10.488 or 10,488 (`provenance.alternatives`). The basic-info
-form declares totals the appendix tables must add up to, and 累计 figures that cannot fall: where
+form declares totals the appendix tables must add up to, and 累计 figures that cannot fall; a
+mobile number, a phone number and an e-mail address have a form of their own: where
 exactly one combination of the doubtful readings makes such a rule hold, that combination is the
 reading, and provenance records which rule picked it (`resolved_by`) and what the other readings
 were. Where none or several do, the values stay in doubt and the checks say so (a warning, never
@@ -16,12 +17,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Provenance
+from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
 from pipeline.record_paths import get_path, set_path
 
 log = logging.getLogger(__name__)
 
-Reading = float | int
+Reading = float | int | str
 # Above this many doubtful readings in one rule, trying every combination is not worth it.
 MAX_DOUBTFUL = 10
 
@@ -40,9 +42,15 @@ def in_doubt(origin: Provenance | None) -> bool:
     return origin is not None and origin.unsettled
 
 
+def _numbers(values: Sequence[Reading]) -> list[float]:
+    return [float(value) for value in values if not isinstance(value, str)]
+
+
 def _sum_rule(name: str, declared: str, parts: list[str], tolerance: float) -> Rule:
-    return Rule(name, (declared, *parts),
-                lambda values: abs(sum(values[1:]) - values[0]) <= tolerance + 1e-9)
+    def holds(values: Sequence[Reading]) -> bool:
+        total, *summed = _numbers(values)
+        return abs(sum(summed) - total) <= tolerance + 1e-9
+    return Rule(name, (declared, *parts), holds)
 
 
 def _table_present(record: ApplicationRecord, table: str) -> bool:
@@ -66,15 +74,30 @@ def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
     for name in ("financing", "investors", "universities", "providers"):
         yield Rule(f"CUMULATIVE_{name.upper()}",
                    (f"basic_info.resources[0].{name}", f"basic_info.resources[1].{name}"),
-                   lambda values: values[0] <= values[1])
+                   lambda values: _numbers(values)[0] <= _numbers(values)[1])
+    yield from FORM_RULES
+
+
+def _well_formed(valid: Callable[[str], bool]) -> Callable[[Sequence[Reading]], bool]:
+    return lambda values: isinstance(values[0], str) and valid(values[0])
+
+
+# A written value's own form: of an address read as 'ep1690163.com' and as 'ep169@163.com' on its
+# crop, the one that is an address is the reading.
+FORM_RULES = (
+    Rule("EMAIL_FORM", ("basic_info.head.email",), _well_formed(lambda text: EMAIL.fullmatch(text) is not None)),
+    Rule("MOBILE_FORM", ("basic_info.head.mobile",), _well_formed(is_mobile)),
+    Rule("PHONE_FORM", ("cover.phone",), _well_formed(is_phone)),
+)
 
 
 def _options(record: ApplicationRecord, path: str, origin: Provenance | None) -> list[Reading] | None:
     value = get_path(record, path)
-    if not isinstance(value, int | float):
+    if not isinstance(value, int | float | str) or isinstance(value, bool):
         return None
+    kind = str if isinstance(value, str) else int | float
     others = [alt for alt in (origin.alternatives if in_doubt(origin) and origin else [])
-              if isinstance(alt, int | float) and not isinstance(alt, bool)]
+              if isinstance(alt, kind) and not isinstance(alt, bool)]
     return [value, *others]
 
 

@@ -38,7 +38,7 @@ from pipeline.tables.values import well_formed
 
 log = logging.getLogger(__name__)
 
-Reading = int | float | dt.date  # what a second reading can check: amounts, counts, dates
+Reading = int | float | dt.date | str  # what a second reading can check: amounts, counts, dates, contacts
 MARGIN_PT = 3.0  # a word box may be tight on its glyphs: read a little around it
 PAD_PX = 12  # white around the stacked crops: engines need a margin to find a line
 GAP_PX = 32  # white between two crops, so no engine joins them into one line
@@ -46,13 +46,27 @@ TARGET_DPI = 300.0  # crops from coarser scans are enlarged to this resolution b
 ENGINES: tuple[str, ...] = ("tesseract", "rapidocr")
 MAX_EDITS = 2  # digits a misreading drops, adds or changes in one number
 READ_FLOOR = 0.6  # a crop reading less sure than this is no second opinion
+# Warnings resting on one reading's form (an address without its '@', a number a digit short): a
+# misread character is as likely a cause as the applicant's slip, so they are read again too.
+FORM_CHECKS = frozenset({"INVALID_EMAIL", "INVALID_PHONE"})
+
+
+def _email(text: str) -> str | None:
+    reading = normalise.repair_email(text)
+    return None if reading is None else reading.value
+
+
+# The written values read again as text, each with how its crop's text is read.
+TEXT_READINGS: dict[str, Callable[[str], str | None]] = {
+    "basic_info.head.email": _email, "basic_info.head.mobile": normalise.parse_phone, "cover.phone": normalise.parse_phone,
+}
 
 
 def suspects(record: ApplicationRecord, checks: Iterable[Check]) -> list[str]:
-    """The values read from pixels that the failed errors rest on (amounts, counts, dates), not yet read twice."""
+    """The values read from pixels that the failed errors (and form warnings) rest on, not yet read twice."""
     paths: list[str] = []
     for check in checks:
-        if check.severity != "error":
+        if check.severity != "error" and check.code not in FORM_CHECKS:
             continue
         for path in check.rests_on:
             origin = record.provenance.get(path)
@@ -67,14 +81,21 @@ def _reading_at(record: ApplicationRecord, path: str) -> Reading | None:
         value = get_path(record, path)
     except PathError:
         return None
+    if isinstance(value, str):
+        return value if path in TEXT_READINGS else None
     return value if isinstance(value, int | float | dt.date) and not isinstance(value, bool) else None
 
 
-def reading_of(text: str, like: Reading) -> Reading | None:
+def reading_of(text: str, like: Reading, path: str = "") -> Reading | None:
     """What a crop's text means, written as a value of the kind it is checked against (an amount in
-    万元, a count, a date) on one line and nothing else; None for text that is not such a value."""
+    万元, a count, a date, an address or phone number at `path`) on one line and nothing else; None
+    for text that is not such a value."""
+    if "\n" in text.strip():
+        return None
+    if isinstance(like, str):
+        return TEXT_READINGS[path](text.strip()) if path in TEXT_READINGS else None
     kind = "date" if isinstance(like, dt.date) else "int" if isinstance(like, int) else "amount"
-    if "\n" in text.strip() or not well_formed(text, kind):
+    if not well_formed(text, kind):
         return None
     if kind == "date":
         return normalise.parse_date(text)
@@ -94,6 +115,8 @@ def misread_of(value: Reading, other: Reading, most: int = MAX_EDITS) -> bool:
     point moved, which is what a crop cut badly or a unit misread gives."""
     if other == value or isinstance(other, dt.date) != isinstance(value, dt.date):
         return False
+    if isinstance(value, str) or isinstance(other, str):
+        return isinstance(value, str) and isinstance(other, str) and Levenshtein.distance(value, other) <= most
     (whole_a, frac_a), (whole_b, frac_b) = _digits(value), _digits(other)
     return Levenshtein.distance(whole_a, whole_b) + Levenshtein.distance(frac_a, frac_b) <= most
 
@@ -195,7 +218,7 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
         confirmed: list[str] = []
         others: list[Reading] = []
         for engine, text in readings:
-            reading = reading_of(text, value)
+            reading = reading_of(text, value, path)
             if reading == value:
                 confirmed.append(engine)
             elif reading is not None and misread_of(value, reading):

@@ -162,6 +162,39 @@ def test_only_failed_errors_read_again_and_each_number_once() -> None:
 
 # --------------------------------------------------------------- a real engine on a real crop
 
+EMAIL = "basic_info.head.email"
+
+
+def test_an_address_whose_at_was_read_as_a_digit_is_read_again_and_its_form_picks_the_reading() -> None:
+    assert verify.misread_of("ep1690163.com", "ep169@163.com") and not verify.misread_of("ep169@163.com", "a@qq.com")
+    record = clean_application()
+    _set(EMAIL, "ep1690163.com")(record)  # printed ep169@163.com; '@' read with confidence as '0'
+    assert _finding(_checked(record.model_copy(deep=True)), "INVALID_EMAIL") is not None
+    reader = FakeReader(record, {EMAIL: [("tesseract", "ep169@163.com"), ("rapidocr", "ep1690163.com")]})
+    checks = _checked(record, reader)
+    assert _finding(checks, "INVALID_EMAIL") is None and record.basic_info.head.email == "ep169@163.com"
+    origin = record.provenance[EMAIL]
+    assert origin.resolved_by == "EMAIL_FORM" and origin.alternatives == ["ep1690163.com"]
+
+
+def test_an_address_written_without_its_at_and_read_so_again_stays_a_finding() -> None:
+    record = clean_application()
+    _set(EMAIL, "we473qq.com")(record)  # the applicant's slip: both engines read it so on the crop
+    reader = FakeReader(record, {EMAIL: [("tesseract", "we473qq.com"), ("rapidocr", "we473qq.com")]})
+    found = _finding(_checked(record, reader), "INVALID_EMAIL")
+    assert found is not None and not found.doubts and found.rests_on == [EMAIL]
+    assert record.provenance[EMAIL].confirmed_by == ["tesseract", "rapidocr"]
+
+
+def test_a_phone_number_misread_by_a_digit_is_picked_by_its_form() -> None:
+    record = clean_application()
+    _set("basic_info.head.mobile", "1391234567")(record)  # a digit dropped on the page
+    reader = FakeReader(record, {"basic_info.head.mobile": [("rapidocr", "13912345678")]})
+    checks = _checked(record, reader)
+    assert _finding(checks, "INVALID_PHONE", "basic_info.head.mobile") is None
+    assert record.basic_info.head.mobile == "13912345678"
+
+
 def _page_with(text: str, box_pt: Box, tmp_path: Path, dpi: float = 200.0) -> Page:
     scale = dpi / 72.0
     image = np.full((round(842 * scale), round(595 * scale)), 255, np.uint8)

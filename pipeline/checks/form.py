@@ -125,20 +125,20 @@ def invalid_phone(ctx: CheckContext) -> Iterator[Check]:
     record = _application(ctx)
     mobile = record.basic_info.head.mobile
     if mobile is not None and not is_mobile(mobile):
-        yield finding("INVALID_PHONE", "basic_info.head.mobile", f"单位负责人手机号“{mobile}”不是以1开头的11位号码",
-                      found=mobile, evidence=ctx.evidence("basic_info.head.mobile"))
+        yield ctx.judged(finding("INVALID_PHONE", "basic_info.head.mobile", f"单位负责人手机号“{mobile}”不是以1开头的11位号码",
+                                 found=mobile, evidence=ctx.evidence("basic_info.head.mobile")), ["basic_info.head.mobile"])
     phone = record.cover.phone
     if phone is not None and not is_phone(phone):
-        yield finding("INVALID_PHONE", "cover.phone", f"封面联系电话“{phone}”既不是手机号也不是固定电话",
-                      found=phone, evidence=ctx.evidence("cover.phone"))
+        yield ctx.judged(finding("INVALID_PHONE", "cover.phone", f"封面联系电话“{phone}”既不是手机号也不是固定电话",
+                                 found=phone, evidence=ctx.evidence("cover.phone")), ["cover.phone"])
 
 
 @register("INVALID_EMAIL", "warning")
 def invalid_email(ctx: CheckContext) -> Iterator[Check]:
     email = _application(ctx).basic_info.head.email
     if email is not None and EMAIL.fullmatch(email.strip()) is None:
-        yield finding("INVALID_EMAIL", "", f"电子邮箱“{email}”格式不正确", found=email,
-                      evidence=ctx.evidence("basic_info.head.email"))
+        yield ctx.judged(finding("INVALID_EMAIL", "", f"电子邮箱“{email}”格式不正确", found=email,
+                                 evidence=ctx.evidence("basic_info.head.email")), ["basic_info.head.email"])
 
 
 @register("FILL_DATE_OUT_OF_WINDOW", "warning")
