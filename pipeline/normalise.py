@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.codes import (
@@ -523,6 +524,29 @@ def repair_email(text: str | None) -> EmailReading | None:
     if len(candidates) == 1:
         return EmailReading(candidates.pop(), value)
     return EmailReading(value)
+
+
+def at_read_apart(readings: Sequence[str]) -> str | None:
+    """The address several readings of one place agree on but for the character before a known mail
+    domain, which each read as something else ('cqma522=163.com', 'cqma5220163.com'): a glyph every
+    engine takes for a different one is the '@' none of them reads at this resolution. An address
+    written without its '@' reads the same every time, and is left alone. The user part is the last
+    reading's (the readings come in order of trust)."""
+    parts: list[tuple[str, str, str]] = []  # user, the character in the '@' place, domain
+    for reading in readings:
+        value = parse_email(reading)
+        if value is None or "@" in value:
+            continue
+        for domain in sorted(KNOWN_MAIL_DOMAINS, key=len, reverse=True):
+            if value.lower().endswith(domain) and len(value) > len(domain) + 1:
+                head = value[:-len(domain)]
+                parts.append((head[:-1], head[-1], domain))
+                break
+    if len(parts) < 2 or len({char for _, char, _ in parts}) < 2 or len({domain for *_, domain in parts}) > 1:
+        return None
+    user, _, domain = parts[-1]
+    address = f"{user}@{domain}"
+    return address if EMAIL.fullmatch(address) else None
 
 
 # --- industries ----------------------------------------------------------------------

@@ -56,9 +56,10 @@ def _email(text: str) -> str | None:
     return None if reading is None else reading.value
 
 
+EMAIL_PATH = "basic_info.head.email"
 # The written values read again as text, each with how its crop's text is read.
 TEXT_READINGS: dict[str, Callable[[str], str | None]] = {
-    "basic_info.head.email": _email, "basic_info.head.mobile": normalise.parse_phone, "cover.phone": normalise.parse_phone,
+    EMAIL_PATH: _email, "basic_info.head.mobile": normalise.parse_phone, "cover.phone": normalise.parse_phone,
 }
 
 
@@ -223,6 +224,8 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
                 confirmed.append(engine)
             elif reading is not None and misread_of(value, reading):
                 others.append(reading)
+        if path == EMAIL_PATH and isinstance(value, str) and not confirmed:
+            others.extend(filter(None, [normalise.at_read_apart([value, *(text for _, text in readings)])]))
         record.provenance[path] = _with_second_readings(origin, value, confirmed, others)
         if others or not confirmed:
             log.info("%s: %s read %s on the page; on its crop %s, confirmed by %s", record.source.file, path,

@@ -186,6 +186,20 @@ def test_an_address_written_without_its_at_and_read_so_again_stays_a_finding() -
     assert record.provenance[EMAIL].confirmed_by == ["tesseract", "rapidocr"]
 
 
+def test_an_at_every_engine_reads_as_another_character_is_the_at() -> None:
+    from pipeline.normalise import at_read_apart
+
+    assert at_read_apart(["rama522=163.com", "cqma5220163.com"]) == "cqma522@163.com"
+    assert at_read_apart(["we473qq.com", "we473qq.com"]) is None  # written without '@': read alike
+    assert at_read_apart(["ep1690163.com"]) is None  # one reading tells nothing
+    assert at_read_apart(["li0163.com", "li8126.com"]) is None  # not one domain
+    record = clean_application()
+    _set(EMAIL, "rama522=163.com")(record)
+    reader = FakeReader(record, {EMAIL: [("rapidocr", "cqma5220163.com")]})
+    checks = _checked(record, reader)
+    assert _finding(checks, "INVALID_EMAIL") is None and record.basic_info.head.email == "cqma522@163.com"
+
+
 def test_a_phone_number_misread_by_a_digit_is_picked_by_its_form() -> None:
     record = clean_application()
     _set("basic_info.head.mobile", "1391234567")(record)  # a digit dropped on the page
