@@ -248,7 +248,8 @@ def test_a_text_value_loses_a_following_labels_start(read: str, value: str) -> N
 
 @pytest.mark.parametrize(("text", "label"), [
     ("单位名称与类型", True), ("(不超过6家)", True), ("姓名", True),  # pieces of the form's print, split off
-    ("湖北省工业技术研究院", False), ("浙江大学", False),
+    ("单位名称写美型", True),  # 与类 misread
+    ("湖北省工业技术研究院", False), ("浙江大学", False), ("台州市软件行业协会", False), ("郑州大学", False),
 ])
 def test_pieces_of_the_forms_labels_are_no_member(text: str, label: bool) -> None:
     from pipeline.fields import is_label_text

@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from models import (
     YEARS,
     BasicInfo,
@@ -85,10 +87,23 @@ _LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in
                 squeeze("联合体其他成员单位名称与类型（不超过6家）"))
 
 
+MISREAD_SHARE = 3  # a piece of print read with up to one character in this many wrong is still that print
+
+
 def is_label_text(text: str) -> bool:
-    """The text is the form's own print (a label, or a piece of one a lost rule split off), not a value."""
+    """The text is the form's own print (a label, or a piece of one a lost rule split off, perhaps
+    misread by a character or two: '单位名称写美型' for 单位名称与类型), not a value."""
     squeezed = squeeze(text)
-    return bool(squeezed) and (any(squeezed in label for label in _LABEL_TEXTS) or FORM.match(text)[0] is not None)
+    return bool(squeezed) and (any(squeezed in label for label in _LABEL_TEXTS) or FORM.match(text)[0] is not None
+                               or _misread_label_piece(squeezed))
+
+
+def _misread_label_piece(squeezed: str) -> bool:
+    size = len(squeezed)
+    if size < 2 * MISREAD_SHARE:  # too short to tell a misread label from a name
+        return False
+    return any(Levenshtein.distance(squeezed, label[start:start + size]) <= size // MISREAD_SHARE
+               for label in _LABEL_TEXTS for start in range(len(label) - size + 1))
 
 
 def cut_at_label(text: str) -> str:
