@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from models.codes import (
     CANONICAL_INDUSTRIES,
     CREDIT_CODE_ALPHABET,
@@ -665,7 +667,7 @@ def repair_department(name: str | None) -> str | None:
         return name
     match = _DEPARTMENT.match(name)
     if match is None:
-        return name
+        return _nearest_department(name)
     kind, suffix = match.group("kind"), match.group("suffix")
     if kind not in _DEPARTMENT_KINDS:
         close = [k for k in _DEPARTMENT_KINDS if sum(a != b for a, b in zip(k, kind, strict=True)) == 1]
@@ -677,3 +679,21 @@ def repair_department(name: str | None) -> str | None:
             return name
         suffix = _SUFFIX_LOOKALIKES[suffix]
     return f"{match.group('place')}{kind}和信息化{suffix}"
+
+
+_PLACE = re.compile(r"^.+?(?:省|市|自治区|兵团)")
+_DEPARTMENT_SLIPS = 2  # characters of the fixed part a reading may get wrong, drop or add
+
+
+def _nearest_department(name: str) -> str:
+    """A name whose fixed part '…和信息化…' OCR broke ('工业和信比厅', '工业和信真化厅'): the one
+    department form within two slips of what follows the place, if exactly one is nearest."""
+    place = _PLACE.match(name)
+    if place is None or len(name) - place.end() < 5:
+        return name
+    rest = name[place.end():]
+    forms = [f"{kind}和信息化{suffix}" for kind in _DEPARTMENT_KINDS for suffix in _DEPARTMENT_SUFFIXES]
+    distances = {form: Levenshtein.distance(rest, form) for form in forms}
+    best = min(distances.values())
+    nearest = [form for form, distance in distances.items() if distance == best]
+    return f"{place.group(0)}{nearest[0]}" if best <= _DEPARTMENT_SLIPS and len(nearest) == 1 else name

@@ -364,6 +364,9 @@ def test_two_possible_repairs_keep_the_reading() -> None:
     ("宁波市经济和信息化局", "宁波市经济和信息化局"),
     ("浙江省发展和改革委员会", "浙江省发展和改革委员会"),  # not a 信息化 department: as read
     ("浙江省经营和信息化厅", "浙江省经济和信息化厅"),  # one slip from 经济 only
+    ("江苏省工业和信比厅", "江苏省工业和信息化厅"),  # 息化 read as one character
+    ("福建省工业和信真化厅", "福建省工业和信息化厅"),
+    ("浙江省经济和信意", "浙江省经济和信意"),  # cut short: 厅, 局 and 委 are as near, so as read
 ])
 def test_a_recommending_departments_fixed_parts_are_repaired(read: str, name: str) -> None:
     assert repair_department(read) == name
