@@ -113,23 +113,7 @@ def cut_at_label(text: str) -> str:
     reads as part of the value beside it; five characters of a label's start are no unit's name.
     """
     cuts = [position for start in _LABEL_STARTS if (position := text.find(start)) > 0]
-    cuts += [position for position in range(1, len(text) - _FUZZY_START + 1)
-             if _one_misread(text[position:position + _FUZZY_START]) & _MISREAD_STARTS]
-    cut = text[:min(cuts)].rstrip(" :：") if cuts else text
-    return _RUN_IN_CODE.sub("", cut)
-
-
-def _one_misread(piece: str) -> set[str]:
-    """`piece` with each character in turn taken as unknown ('统一?会信', …)."""
-    return {piece[:i] + "?" + piece[i + 1:] for i in range(len(piece))}
-
-
-# A label's five first characters with one of them misread ('统一祛会信') still start that label.
-_FUZZY_START = 5
-_MISREAD_STARTS = frozenset(pattern for start in _LABEL_STARTS if len(start) == _FUZZY_START
-                            for pattern in _one_misread(start))
-# A code run into a name from the cell beside it ('…研究院52330108MARN63N39L'): no unit's name ends so.
-_RUN_IN_CODE = re.compile(r"(?<=[\u4e00-\u9fff）)])[0-9A-Z]{8,}$")
+    return text[:min(cuts)].rstrip(" :：") if cuts else text
 
 
 def _email_field(value: Value, field: FieldValue) -> FieldValue:
