@@ -178,6 +178,20 @@ def test_recommendation_from_text_layer(tmp_path: Path) -> None:
     assert result.provenance["recommendation.recommended[1].name"].page == 2
 
 
+def test_a_scanned_recommendation_table_whose_row_rules_are_lost_keeps_its_rows(tmp_path: Path) -> None:
+    """A photographed 推荐表: the rules between its rows gone, its rows still open with their 序号."""
+    from tests.fixtures.tables.forms import RECOMMENDED
+    from tests.fixtures.tables.synth import Defects, Sheet, STable, render
+
+    table = STable.simple(50, 140, [36, 170, 110, 184], RECOMMENDED[:3], row_height=40)
+    title = [(50, 100, "浙江省（区、市）制造业数字化转型促进中心推荐表", 14)]
+    page = render(Sheet(tables=[table], texts=title), tmp_path, name="rec", number=2,
+                  defects=Defects(row_rules="missing"))
+    page.role = "recommendation_table"
+    rec = extract_recommendation([page], SETTINGS).value
+    assert [(r.rank, r.name) for r in rec.recommended] == [(1, "杭州智造数字科技有限公司"), (2, "宁波甬江工业互联网有限公司")]
+
+
 @pytest.mark.parametrize("title,province", [
     ("浙江省（区、市）制造业数字化转型促进中心推荐表", "浙江省"), ("附：宁波市制造业数字化转型促进中心推荐表", "宁波市"),
     ("新疆维吾尔自治区制造业数字化 转型促进中心推荐表", "新疆维吾尔自治区"), ("推荐意见", None),

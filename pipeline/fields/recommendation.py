@@ -92,7 +92,8 @@ def _recommended_rows(pages: Sequence[Page], engine: OcrEngine | None, sink: Sin
     rows: list[Recommended] = []
     layout: Layout | None = None
     for page in pages:
-        for table in find_tables(page, engine, settings.low_confidence).tables:
+        # A list table (each row opens with its 序号): rows the rules left joined are cut at them.
+        for table in find_tables(page, engine, settings.low_confidence, keyed_rows=True).tables:
             header = find_header(table, page.role, (RECOMMENDED,))
             start = 0
             if header is not None:
