@@ -37,6 +37,9 @@ class Rule:
     name: str
     paths: tuple[str, ...]
     holds: Callable[[Sequence[Reading]], bool]
+    # Only among readings of the place itself (first and second readings), never to settle what a
+    # repair of one reading proposed: a value's form alone cannot tell a misread from a slip.
+    read_twice: bool = False
 
 
 def in_doubt(origin: Provenance | None) -> bool:
@@ -87,9 +90,9 @@ def _well_formed(valid: Callable[[str], bool]) -> Callable[[Sequence[Reading]], 
 # A written value's own form: of an address read as 'ep1690163.com' and as 'ep169@163.com' on its
 # crop, the one that is an address is the reading.
 FORM_RULES = (
-    Rule("EMAIL_FORM", ("basic_info.head.email",), _well_formed(lambda text: EMAIL.fullmatch(text) is not None)),
-    Rule("MOBILE_FORM", ("basic_info.head.mobile",), _well_formed(is_mobile)),
-    Rule("PHONE_FORM", ("cover.phone",), _well_formed(is_phone)),
+    Rule("EMAIL_FORM", ("basic_info.head.email",), _well_formed(lambda text: EMAIL.fullmatch(text) is not None), True),
+    Rule("MOBILE_FORM", ("basic_info.head.mobile",), _well_formed(is_mobile), True),
+    Rule("PHONE_FORM", ("cover.phone",), _well_formed(is_phone), True),
 )
 
 
@@ -120,6 +123,8 @@ def resolve(record: ApplicationRecord, rule: Rule) -> bool:
     """Pick the doubtful readings of `rule` when exactly one combination makes it hold."""
     origins = [record.provenance.get(path) for path in rule.paths]
     if not any(in_doubt(origin) for origin in origins):
+        return False
+    if rule.read_twice and any(origin is None or origin.confirmed_by is None for origin in origins):
         return False
     options = []
     for path, origin in zip(rule.paths, origins, strict=True):

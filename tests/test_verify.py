@@ -177,6 +177,14 @@ def test_an_address_whose_at_was_read_as_a_digit_is_read_again_and_its_form_pick
     assert origin.resolved_by == "EMAIL_FORM" and origin.alternatives == ["ep1690163.com"]
 
 
+def test_a_repair_of_the_first_reading_alone_is_not_settled_by_the_address_form() -> None:
+    record = clean_application()
+    _set(EMAIL, "ab12@qq.com")(record)  # a repair of 'ab120qq.com', as likely the applicant's slip
+    record.provenance[EMAIL] = record.provenance[EMAIL].model_copy(update={"alternatives": ["ab120qq.com"]})
+    reconcile(record, SETTINGS)
+    assert record.provenance[EMAIL].unsettled  # not read again: both readings stand
+
+
 def test_an_address_written_without_its_at_and_read_so_again_stays_a_finding() -> None:
     record = clean_application()
     _set(EMAIL, "we473qq.com")(record)  # the applicant's slip: both engines read it so on the crop
