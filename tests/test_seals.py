@@ -776,3 +776,22 @@ def test_a_grey_scan_of_a_mostly_white_page_is_not_taken_for_a_one_bit_capture()
     assert is_bilevel(grey)  # nearly every pixel paper-white or black: the coarse test alone is fooled
     assert not is_one_bit(grey)
     assert is_one_bit(np.where(grey < 128, 0, 255).astype(np.uint8))
+
+
+def test_the_lead_s_names_are_one_unit_and_its_seal_is_named_whole() -> None:
+    """basic_info's lead name was cut off ("…集团有") while the cover's applicant is whole: both are the
+    lead unit, so they are no rivals for its seal, and the seal is named by the whole name."""
+    whole, cut = "北京启华工业技术集团有限公司", "北京启华工业技术集团有"
+    units = SealUnits(lead=cut, applicant=whole, members=(MEMBER,))
+    # The recogniser misread a character of the legal form: the cut-off name spots better than the whole.
+    match = match_unit(_spotting_reading("北京启华工业技术集团有很公司", [whole, MEMBER]), units.candidates())
+    assert match is not None and (match.name, match.owner) == (whole, "lead")
+    # A member's names are not merged so: two members spotted alike leave the seal unnamed.
+    twins = SealUnits(lead=LEAD, members=("北京启华工业技术有限公司", "北京启华工业技术集团有限公司"))
+    assert match_unit(_spotting_reading("北京启华工业技术", [LEAD, *twins.members]), twins.candidates()) is None
+
+
+def test_a_university_named_by_its_city_alone_is_an_organisation() -> None:
+    from pipeline.seals.text import organisation_names
+
+    assert organisation_names(["合作单位：郑州大学、北京理工大学", "大学生就业"]) == ["郑州大学", "北京理工大学"]
