@@ -795,3 +795,44 @@ def test_a_university_named_by_its_city_alone_is_an_organisation() -> None:
     from pipeline.seals.text import organisation_names
 
     assert organisation_names(["合作单位：郑州大学、北京理工大学", "大学生就业"]) == ["郑州大学", "北京理工大学"]
+
+
+def faxed_seal(star: bool) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """A 1-bit page with a seal as a fax leaves it: its ring solid on one side and a sparse stipple on the
+    other, its lettering gone, its star (if any) solid; print above and beside it, a bold heading on top."""
+    page = SynthPage()
+    page.text("真实性承诺", 70, 20, 22)
+    body_text(page, 40, 4)
+    page.text("申报单位（加盖公章）", 40, 88, 12)
+    pixels = np.asarray(page.image.convert("L")).copy()
+    cx, cy, radius = mm(120), mm(90), mm(21)
+    rng = np.random.default_rng(3)
+    ring = np.zeros_like(pixels)
+    cv2.circle(ring, (cx, cy), radius - mm(0.6), 255, mm(1.2))
+    left = np.zeros_like(pixels, bool)
+    left[:, : cx - radius // 3] = True
+    stipple = rng.random(pixels.shape) < 0.12
+    pixels[(ring > 0) & (left | stipple)] = 0
+    if star:
+        r_out, r_in = mm(6.5), mm(6.5) * 0.4
+        points = [(cx + (r_out if k % 2 == 0 else r_in) * np.cos(np.pi / 2 + k * np.pi / 5),
+                   cy - (r_out if k % 2 == 0 else r_in) * np.sin(np.pi / 2 + k * np.pi / 5)) for k in range(10)]
+        cv2.fillPoly(pixels, [np.array(points).round().astype(np.int32)], 0)
+    one_bit = np.where(pixels < 128, 0, 255).astype(np.uint8)
+    box = tuple(v * 72.0 / DPI for v in (cx - radius, cy - radius, cx + radius, cy + radius))
+    return one_bit, box  # type: ignore[return-value]
+
+
+def test_a_fax_seal_whose_ring_is_mostly_lost_is_found_by_its_star() -> None:
+    from pipeline.seals.detect import star_centres
+
+    pixels, truth = faxed_seal(star=True)
+    found = detect_grey(pixels, DPI)
+    assert len(found) == 1
+    assert box_iou(tuple(v * 72.0 / DPI for v in found[0].outline.box()), truth) > 0.7
+    # Without its star the same broken ring is not enough to call a seal on a page of print.
+    assert detect_grey(faxed_seal(star=False)[0], DPI) == []
+    # The bold heading and the print are no stars.
+    small = cv2.resize(faxed_seal(star=False)[0], None, fx=4.0 / (DPI / 25.4), fy=4.0 / (DPI / 25.4),
+                       interpolation=cv2.INTER_AREA)
+    assert star_centres((small < 128).astype(np.uint8) * 255, 4.0) == []
