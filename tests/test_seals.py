@@ -797,6 +797,13 @@ def test_a_university_named_by_its_city_alone_is_an_organisation() -> None:
     assert organisation_names(["合作单位：郑州大学、北京理工大学", "大学生就业"]) == ["郑州大学", "北京理工大学"]
 
 
+def test_laboratories_and_funds_are_organisations() -> None:
+    from pipeline.seals.text import looks_like_name, organisation_names
+
+    assert organisation_names(["投资方：南京航致产业投资基金；合作：之江实验室"]) == ["南京航致产业投资基金", "之江实验室"]
+    assert looks_like_name("之江实验室") and looks_like_name("南京航致产业投资基金")
+
+
 def faxed_seal(star: bool) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """A 1-bit page with a seal as a fax leaves it: its ring solid on one side and a sparse stipple on the
     other, its lettering gone, its star (if any) solid; print above and beside it, a bold heading on top."""

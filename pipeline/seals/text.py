@@ -238,7 +238,7 @@ def department_names(texts: list[str], limit: int = 12) -> list[str]:
 
 # Greedy: "…集团有限公司" is one name, not "…集团" and a remainder.
 _ORGANISATION_NAME = re.compile(
-    r"[\u4e00-\u9fff]{2,26}(?:股份有限公司|有限责任公司|有限公司|集团|研究院|研究所|中心|大学|学院|协会|联合会|商会|"
+    r"[\u4e00-\u9fff]{2,26}(?:股份有限公司|有限责任公司|有限公司|集团|研究院|研究所|实验室|中心|大学|学院|协会|联合会|商会|基金|"
     r"管理局|委员会|厅|局)")
 # Characters that end a name's run in running text: the name is what follows them.
 _NAME_BREAK = re.compile(r"[^\u4e00-\u9fff]+|(?:甲方|乙方|单位名称|名称|单位|牵头|成员|盖章|公章|印章|机关)(?=[\u4e00-\u9fff]{4})")
@@ -296,7 +296,7 @@ def spelling_of(name: str, unit: str) -> bool:
 # needs besides them and its ending.
 _LEGAL_FORM = re.compile(r"股份|有限|责任")
 MIN_OWN_CHARS = 2
-_ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|大学|学院|协会|联合会|商会|中心|厅|局|委员会|办公室|所|院|社|厂)$")
+_ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|实验室|大学|学院|协会|联合会|商会|中心|基金|厅|局|委员会|办公室|所|院|社|厂)$")
 
 
 def looks_like_name(reading: str, run_on: int = 1) -> bool:
@@ -377,7 +377,7 @@ def posterior_reading(posteriors: LinePosteriors, text_share: float = 1.0) -> Re
 
 # Where a name can be cut to end: the long legal forms only. `_ORGANISATION`'s one-character
 # endings (所, 院, 厂 …) also occur inside names, and a cut there would read as a name too.
-_ORGANISATION_END = re.compile(r"(有限责任公司|有限公司|公司|集团|研究院|研究所|大学|学院|协会|中心)")
+_ORGANISATION_END = re.compile(r"(有限责任公司|有限公司|公司|集团|研究院|研究所|实验室|大学|学院|协会|中心|基金)")
 
 
 def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: int) -> tuple[str, float] | None:
