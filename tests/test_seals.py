@@ -843,3 +843,21 @@ def test_a_fax_seal_whose_ring_is_mostly_lost_is_found_by_its_star() -> None:
     small = cv2.resize(faxed_seal(star=False)[0], None, fx=4.0 / (DPI / 25.4), fy=4.0 / (DPI / 25.4),
                        interpolation=cv2.INTER_AREA)
     assert star_centres((small < 128).astype(np.uint8) * 255, 4.0) == []
+
+
+def test_an_electronic_seal_picture_is_read_by_its_frame_not_its_neighbours() -> None:
+    """Stamps placed close together and exported as one picture each: the neighbours' rings reach into
+    this picture and pull a fit of all its red ink off; the ellipse inscribed in the picture is the seal."""
+    from pipeline.seals.detect import detect_image
+
+    h, w = 242, 348
+    pixels = np.full((h, w, 3), 255, np.uint8)
+    red = (30, 20, 225)
+    cv2.ellipse(pixels, (w // 2, h // 2), (w // 2 - 3, h // 2 - 3), 0, 0, 360, red, 6)
+    cv2.ellipse(pixels, (w // 2, h // 2), (w // 2 - 14, h // 2 - 14), 0, 0, 360, red, 2)
+    for dx in (-0.84 * w, 0.8 * w):  # the neighbours' rings, cut by the picture's edge
+        cv2.ellipse(pixels, (round(w / 2 + dx), h // 2 + 6), (w // 2 - 3, h // 2 - 3), 0, 0, 360, red, 6)
+    cand = detect_image(pixels, w * 72 / 200, h * 72 / 200)
+    assert cand is not None and cand.shape == "oval"
+    assert abs(cand.outline.cx - w / 2) < 3 and abs(cand.outline.cy - h / 2) < 3
+    assert abs(cand.outline.a - w / 2) < 0.06 * w and abs(cand.outline.b - h / 2) < 0.06 * h

@@ -659,6 +659,27 @@ def _same_seal(a: Outline, b: Outline) -> bool:
     return b.contains(a.cx, a.cy, 0.7) or a.contains(b.cx, b.cy, 0.7)
 
 
+# An electronic seal's picture is cut to the seal: its ring is the ellipse inscribed in the picture, inked
+# nearly all round. Searched over these shares of the picture's half-sides (anti-aliasing, a margin).
+FRAMED_SCALES = np.linspace(0.9, 1.0, 11)
+FRAMED_COVERAGE = 0.9
+
+
+def framed_seal(red: np.ndarray) -> Candidate | None:
+    """The seal a picture is cut to (`red`: its seal-red mask): the ellipse inscribed in it, when its ring
+    is inked nearly all round. Neighbouring seals drawn into the same picture (stamps placed close together
+    and exported as one image) pull a fit of all the red ink off this one; the frame does not move. The
+    outermost such ellipse is the seal's border (an oval seal has an inner ring too)."""
+    h, w = red.shape[:2]
+    for scale in sorted(FRAMED_SCALES, reverse=True):
+        a, b = w / 2 * scale, h / 2 * scale
+        outline = _named_shape(Outline("oval", w / 2, h / 2, max(a, b), min(a, b), 0.0 if a >= b else 90.0))
+        ring, contrast = ring_contrast(red, outline)
+        if ring >= FRAMED_COVERAGE and contrast >= MIN_CONTRAST:
+            return Candidate(outline, _confidence(ring, MIN_RING_COVERAGE), "image", ring, contrast)
+    return None
+
+
 def detect_image(pixels: np.ndarray, width_pt: float, height_pt: float) -> Candidate | None:
     """An electronic seal: an embedded picture that is mostly red ink and shaped like a seal.
 
@@ -673,6 +694,9 @@ def detect_image(pixels: np.ndarray, width_pt: float, height_pt: float) -> Candi
     if inked == 0 or np.count_nonzero(red) < 0.5 * inked:
         return None  # a signature, a logo, a photo: not mostly red
     px_per_mm = pixels.shape[1] / (width_pt / 72.0 * MM_PER_INCH)
+    framed = framed_seal(red)
+    if framed is not None:
+        return framed
     found = detect_red(pixels, px_per_mm * MM_PER_INCH)
     if found:
         best = max(found, key=lambda c: c.confidence)
