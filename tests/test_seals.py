@@ -861,3 +861,20 @@ def test_an_electronic_seal_picture_is_read_by_its_frame_not_its_neighbours() ->
     assert cand is not None and cand.shape == "oval"
     assert abs(cand.outline.cx - w / 2) < 3 and abs(cand.outline.cy - h / 2) < 3
     assert abs(cand.outline.a - w / 2) < 0.06 * w and abs(cand.outline.b - h / 2) < 0.06 * h
+
+
+def test_a_grey_scan_s_mostly_white_seal_patch_is_not_taken_for_a_1_bit_one() -> None:
+    """Round a thin mid-grey seal on white nearly every pixel is paper, as on a 1-bit scan; but what is
+    inked is mid-grey, so the patch is read as it is, not blurred as a dithered one would be."""
+    from pipeline.seals.detect import ring_tone
+    from pipeline.seals.ink import grey_seal_ink, is_bilevel, paper_level
+    from pipeline.seals.read import _grey_inks
+
+    patch = np.full((400, 400), 250, np.uint8)
+    cv2.circle(patch, (200, 200), 110, 150, 2)
+    cv2.putText(patch, "SEAL", (150, 210), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 150, 1)
+    assert is_bilevel(patch)
+    outline = Outline("round", 200.0, 200.0, 111.0, 111.0)
+    tone = ring_tone(patch, (patch < paper_level(patch) - 40).astype(np.uint8), outline)
+    first = next(_grey_inks(patch, outline, DPI / 25.4))
+    assert np.array_equal(first, grey_seal_ink(patch, tone, print_margin_px=1))
