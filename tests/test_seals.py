@@ -776,3 +776,105 @@ def test_a_grey_scan_of_a_mostly_white_page_is_not_taken_for_a_one_bit_capture()
     assert is_bilevel(grey)  # nearly every pixel paper-white or black: the coarse test alone is fooled
     assert not is_one_bit(grey)
     assert is_one_bit(np.where(grey < 128, 0, 255).astype(np.uint8))
+
+
+def test_the_lead_s_names_are_one_unit_and_its_seal_is_named_whole() -> None:
+    """basic_info's lead name was cut off ("…集团有") while the cover's applicant is whole: both are the
+    lead unit, so they are no rivals for its seal, and the seal is named by the whole name."""
+    whole, cut = "北京启华工业技术集团有限公司", "北京启华工业技术集团有"
+    units = SealUnits(lead=cut, applicant=whole, members=(MEMBER,))
+    # The recogniser misread a character of the legal form: the cut-off name spots better than the whole.
+    match = match_unit(_spotting_reading("北京启华工业技术集团有很公司", [whole, MEMBER]), units.candidates())
+    assert match is not None and (match.name, match.owner) == (whole, "lead")
+    # A member's names are not merged so: two members spotted alike leave the seal unnamed.
+    twins = SealUnits(lead=LEAD, members=("北京启华工业技术有限公司", "北京启华工业技术集团有限公司"))
+    assert match_unit(_spotting_reading("北京启华工业技术", [LEAD, *twins.members]), twins.candidates()) is None
+
+
+def test_a_university_named_by_its_city_alone_is_an_organisation() -> None:
+    from pipeline.seals.text import organisation_names
+
+    assert organisation_names(["合作单位：郑州大学、北京理工大学", "大学生就业"]) == ["郑州大学", "北京理工大学"]
+
+
+def test_laboratories_and_funds_are_organisations() -> None:
+    from pipeline.seals.text import looks_like_name, organisation_names
+
+    assert organisation_names(["投资方：南京航致产业投资基金；合作：之江实验室"]) == ["南京航致产业投资基金", "之江实验室"]
+    assert looks_like_name("之江实验室") and looks_like_name("南京航致产业投资基金")
+
+
+def faxed_seal(star: bool) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """A 1-bit page with a seal as a fax leaves it: its ring solid on one side and a sparse stipple on the
+    other, its lettering gone, its star (if any) solid; print above and beside it, a bold heading on top."""
+    page = SynthPage()
+    page.text("真实性承诺", 70, 20, 22)
+    body_text(page, 40, 4)
+    page.text("申报单位（加盖公章）", 40, 88, 12)
+    pixels = np.asarray(page.image.convert("L")).copy()
+    cx, cy, radius = mm(120), mm(90), mm(21)
+    rng = np.random.default_rng(3)
+    ring = np.zeros_like(pixels)
+    cv2.circle(ring, (cx, cy), radius - mm(0.6), 255, mm(1.2))
+    left = np.zeros_like(pixels, bool)
+    left[:, : cx - radius // 3] = True
+    stipple = rng.random(pixels.shape) < 0.12
+    pixels[(ring > 0) & (left | stipple)] = 0
+    if star:
+        r_out, r_in = mm(6.5), mm(6.5) * 0.4
+        points = [(cx + (r_out if k % 2 == 0 else r_in) * np.cos(np.pi / 2 + k * np.pi / 5),
+                   cy - (r_out if k % 2 == 0 else r_in) * np.sin(np.pi / 2 + k * np.pi / 5)) for k in range(10)]
+        cv2.fillPoly(pixels, [np.array(points).round().astype(np.int32)], 0)
+    one_bit = np.where(pixels < 128, 0, 255).astype(np.uint8)
+    box = tuple(v * 72.0 / DPI for v in (cx - radius, cy - radius, cx + radius, cy + radius))
+    return one_bit, box  # type: ignore[return-value]
+
+
+def test_a_fax_seal_whose_ring_is_mostly_lost_is_found_by_its_star() -> None:
+    from pipeline.seals.detect import star_centres
+
+    pixels, truth = faxed_seal(star=True)
+    found = detect_grey(pixels, DPI)
+    assert len(found) == 1
+    assert box_iou(tuple(v * 72.0 / DPI for v in found[0].outline.box()), truth) > 0.7
+    # Without its star the same broken ring is not enough to call a seal on a page of print.
+    assert detect_grey(faxed_seal(star=False)[0], DPI) == []
+    # The bold heading and the print are no stars.
+    small = cv2.resize(faxed_seal(star=False)[0], None, fx=4.0 / (DPI / 25.4), fy=4.0 / (DPI / 25.4),
+                       interpolation=cv2.INTER_AREA)
+    assert star_centres((small < 128).astype(np.uint8) * 255, 4.0) == []
+
+
+def test_an_electronic_seal_picture_is_read_by_its_frame_not_its_neighbours() -> None:
+    """Stamps placed close together and exported as one picture each: the neighbours' rings reach into
+    this picture and pull a fit of all its red ink off; the ellipse inscribed in the picture is the seal."""
+    from pipeline.seals.detect import detect_image
+
+    h, w = 242, 348
+    pixels = np.full((h, w, 3), 255, np.uint8)
+    red = (30, 20, 225)
+    cv2.ellipse(pixels, (w // 2, h // 2), (w // 2 - 3, h // 2 - 3), 0, 0, 360, red, 6)
+    cv2.ellipse(pixels, (w // 2, h // 2), (w // 2 - 14, h // 2 - 14), 0, 0, 360, red, 2)
+    for dx in (-0.84 * w, 0.8 * w):  # the neighbours' rings, cut by the picture's edge
+        cv2.ellipse(pixels, (round(w / 2 + dx), h // 2 + 6), (w // 2 - 3, h // 2 - 3), 0, 0, 360, red, 6)
+    cand = detect_image(pixels, w * 72 / 200, h * 72 / 200)
+    assert cand is not None and cand.shape == "oval"
+    assert abs(cand.outline.cx - w / 2) < 3 and abs(cand.outline.cy - h / 2) < 3
+    assert abs(cand.outline.a - w / 2) < 0.06 * w and abs(cand.outline.b - h / 2) < 0.06 * h
+
+
+def test_a_grey_scan_s_mostly_white_seal_patch_is_not_taken_for_a_1_bit_one() -> None:
+    """Round a thin mid-grey seal on white nearly every pixel is paper, as on a 1-bit scan; but what is
+    inked is mid-grey, so the patch is read as it is, not blurred as a dithered one would be."""
+    from pipeline.seals.detect import ring_tone
+    from pipeline.seals.ink import grey_seal_ink, is_bilevel, paper_level
+    from pipeline.seals.read import _grey_inks
+
+    patch = np.full((400, 400), 250, np.uint8)
+    cv2.circle(patch, (200, 200), 110, 150, 2)
+    cv2.putText(patch, "SEAL", (150, 210), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 150, 1)
+    assert is_bilevel(patch)
+    outline = Outline("round", 200.0, 200.0, 111.0, 111.0)
+    tone = ring_tone(patch, (patch < paper_level(patch) - 40).astype(np.uint8), outline)
+    first = next(_grey_inks(patch, outline, DPI / 25.4))
+    assert np.array_equal(first, grey_seal_ink(patch, tone, print_margin_px=1))

@@ -32,10 +32,11 @@ from pipeline.seals.geometry import (
     ransac_ellipse,
     ring_contrast,
     ring_contrast_over,
+    ring_scores,
     ring_sharpness,
     shifted_profiles,
 )
-from pipeline.seals.ink import DETECT_DEDITHER_MM, dedither, is_one_bit, paper_level, red_mask
+from pipeline.seals.ink import DETECT_DEDITHER_MM, READ_DEDITHER_MM, dedither, is_one_bit, paper_level, red_mask
 
 MM_PER_INCH = 25.4
 MIN_SEAL_MM = 14.0
@@ -417,10 +418,14 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     """
     px_per_mm = dpi / MM_PER_INCH
     bilevel = is_one_bit(grey)
+    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
+    sharp = grey
     if bilevel:
+        # Lightly dedithered for the star (`starred_seals`): its dots joined, print not yet melted into it.
+        sharp = dedither(grey, px_per_mm, READ_DEDITHER_MM)
+        sharp = cv2.resize(sharp, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else sharp
         # A 1-bit scan (fax, threshold) keeps a red seal only as scattered dots: blurred, they form a ring.
         grey = dedither(grey, px_per_mm, DETECT_DEDITHER_MM)
-    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
     small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else grey
     scale_mm = px_per_mm * factor
     small = flatten(small, scale_mm)
@@ -430,6 +435,8 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     found = [Candidate(c.outline, c.confidence * 0.95, "grey", c.coverage, c.contrast)
              for c in detect_in_mask(tone_mask, scale_mm, MIN_GREY_CONTRAST)]
     found += _dark_rings(small, paper, print_level, scale_mm)
+    if bilevel:
+        found += starred_seals(sharp, small, paper, scale_mm)
     found = suppress(found)
     if bilevel:
         # Blurred, a 1-bit page's dense print is seal-toned too: only a ring tells a seal from a block of text,
@@ -507,6 +514,87 @@ def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: flo
     return found
 
 
+# An official seal carries a five-pointed star at its centre (the public-security rules for 公章). On a
+# 1-bit capture (fax) its ring is broken to stipple on one side and its lettering is lost, but the star,
+# a solid blob, survives: found first, it fixes the centre, and the ring is looked for round it alone.
+# The star's width (mm), and how much of its bounding box it fills (a star ~0.35, more once rounded).
+STAR_MM = (6.0, 20.0)
+STAR_FILL = (0.2, 0.75)
+# Opening (radius, mm) that keeps a solid blob and drops print's strokes (bold print is ~0.6 mm thick).
+STAR_CORE_MM = 0.9
+# Ink, for the ring round a star: anything clearly darker than paper (a fax's stipple blurs light).
+STAR_RING_DEPTH = 15
+# Ring round a star: inked in this share of directions, with paper outside (clearly: a star-sized blob
+# of print, a bold character, has text round it that an outline through it also covers).
+STAR_RING_COVERAGE = 0.6
+STAR_RING_CONTRAST = 0.5
+# Outlines tried round a star: axis ratios (round, then ovals of 40 x 30 mm and flatter) and major-axis angles.
+STAR_RATIOS = (1.0, 0.85, 0.75, 0.65)
+STAR_ANGLES = (0.0, 45.0, 90.0, 135.0)
+# The largest semi-axis looked for round a star (official seals are at most ~50 mm across).
+STAR_MAX_AXIS_MM = 30.0
+# Dark, in the resampled 1-bit page: a star's dots are dense, so its pixels stay below mid-grey.
+STAR_DARK = 128
+
+
+def starred_seals(sharp: np.ndarray, blurred: np.ndarray, paper: int, scale_mm: float) -> list[Candidate]:
+    """Seals on a 1-bit page found by their star, each with the ring best inked round it.
+
+    The star is looked for in the page merely resampled (`sharp`: the dedithering blur would melt
+    bold print into it), the ring in the dedithered page (`blurred`), where stipple joins up.
+    """
+    found = []
+    ink = (blurred < paper - STAR_RING_DEPTH).astype(np.uint8) * 255
+    for cx, cy, width in star_centres((sharp < STAR_DARK).astype(np.uint8) * 255, scale_mm):
+        outline, ring, contrast = ring_round(ink, cx, cy, width, scale_mm)
+        if ring >= STAR_RING_COVERAGE and contrast >= STAR_RING_CONTRAST:
+            confidence = _confidence(ring, STAR_RING_COVERAGE) * _size_score(outline.diameter / scale_mm)
+            found.append(Candidate(outline, confidence, "grey", ring, contrast))
+    return found
+
+
+def star_centres(dark: np.ndarray, px_per_mm: float) -> list[tuple[float, float, float]]:
+    """Centre and width (px) of each solid blob of a seal star's size and fill in a 0/255 mask of dark ink."""
+    radius = max(1, round(STAR_CORE_MM * px_per_mm))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    core = cv2.morphologyEx(dark, cv2.MORPH_OPEN, disc)
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(core, connectivity=8)
+    centres = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        # The opening rounds the star's points off: its core is narrower than the star by about the disc.
+        width = max(w, h) + 2 * radius
+        if not STAR_MM[0] <= width / px_per_mm <= STAR_MM[1] or max(w, h) > 1.5 * min(w, h):
+            continue
+        x0, y0 = max(0, x - radius), max(0, y - radius)
+        x1, y1 = min(dark.shape[1], x + w + radius), min(dark.shape[0], y + h + radius)
+        grown = cv2.dilate((labels[y0:y1, x0:x1] == i).astype(np.uint8), disc)
+        fill = np.count_nonzero(dark[y0:y1, x0:x1] & (grown * 255)) / float((x1 - x0) * (y1 - y0))
+        if STAR_FILL[0] <= fill <= STAR_FILL[1]:
+            centres.append((float(centroids[i][0]), float(centroids[i][1]), float(width)))
+    return centres
+
+
+def ring_round(ink: np.ndarray, cx: float, cy: float, star: float, px_per_mm: float) -> tuple[Outline, float, float]:
+    """The round or oval outline centred near (cx, cy), larger than the star (width `star`, px), that ink
+    follows best, with its coverage and contrast. Coarse first (centre fixed, 1 mm steps), then refined
+    round the best (centre moved, half-millimetre steps)."""
+    sizes = np.arange(max(MIN_SEAL_MM / 2 * px_per_mm, star), STAR_MAX_AXIS_MM * px_per_mm, px_per_mm)
+    coarse = [Outline("round" if ratio == 1.0 else "oval", cx, cy, a, a * ratio, angle)
+              for a in sizes for ratio in STAR_RATIOS for angle in (STAR_ANGLES if ratio < 1.0 else (0.0,))]
+    if not coarse:
+        return Outline("round", cx, cy, star, star), 0.0, 0.0
+    best = coarse[int(np.argmax(ring_scores(ink, coarse, 96)))]
+    step = 0.5 * px_per_mm
+    fine = [Outline(best.shape, best.cx + dx, best.cy + dy, best.a + da, (best.a + da) * best.b / best.a, best.angle)
+            for dx in (-2 * step, -step, 0.0, step, 2 * step) for dy in (-2 * step, -step, 0.0, step, 2 * step)
+            for da in (-step, 0.0, step)]
+    best = fine[int(np.argmax(ring_scores(ink, fine, 96)))]
+    best = _named_shape(best) if best.shape == "oval" else best
+    ring, contrast = ring_contrast(ink, best)
+    return best, ring, contrast
+
+
 def ring_tone(grey: np.ndarray, ink: np.ndarray, outline: Outline) -> float:
     """Median grey level of the inked pixels on the ring."""
     values = []
@@ -571,6 +659,27 @@ def _same_seal(a: Outline, b: Outline) -> bool:
     return b.contains(a.cx, a.cy, 0.7) or a.contains(b.cx, b.cy, 0.7)
 
 
+# An electronic seal's picture is cut to the seal: its ring is the ellipse inscribed in the picture, inked
+# nearly all round. Searched over these shares of the picture's half-sides (anti-aliasing, a margin).
+FRAMED_SCALES = np.linspace(0.9, 1.0, 11)
+FRAMED_COVERAGE = 0.9
+
+
+def framed_seal(red: np.ndarray) -> Candidate | None:
+    """The seal a picture is cut to (`red`: its seal-red mask): the ellipse inscribed in it, when its ring
+    is inked nearly all round. Neighbouring seals drawn into the same picture (stamps placed close together
+    and exported as one image) pull a fit of all the red ink off this one; the frame does not move. The
+    outermost such ellipse is the seal's border (an oval seal has an inner ring too)."""
+    h, w = red.shape[:2]
+    for scale in sorted(FRAMED_SCALES, reverse=True):
+        a, b = w / 2 * scale, h / 2 * scale
+        outline = _named_shape(Outline("oval", w / 2, h / 2, max(a, b), min(a, b), 0.0 if a >= b else 90.0))
+        ring, contrast = ring_contrast(red, outline)
+        if ring >= FRAMED_COVERAGE and contrast >= MIN_CONTRAST:
+            return Candidate(outline, _confidence(ring, MIN_RING_COVERAGE), "image", ring, contrast)
+    return None
+
+
 def detect_image(pixels: np.ndarray, width_pt: float, height_pt: float) -> Candidate | None:
     """An electronic seal: an embedded picture that is mostly red ink and shaped like a seal.
 
@@ -585,6 +694,9 @@ def detect_image(pixels: np.ndarray, width_pt: float, height_pt: float) -> Candi
     if inked == 0 or np.count_nonzero(red) < 0.5 * inked:
         return None  # a signature, a logo, a photo: not mostly red
     px_per_mm = pixels.shape[1] / (width_pt / 72.0 * MM_PER_INCH)
+    framed = framed_seal(red)
+    if framed is not None:
+        return framed
     found = detect_red(pixels, px_per_mm * MM_PER_INCH)
     if found:
         best = max(found, key=lambda c: c.confidence)

@@ -30,7 +30,7 @@ from pipeline.seals.ink import (
     colour_seal_ink,
     dedither,
     grey_seal_ink,
-    is_bilevel,
+    is_one_bit,
     paper_level,
     red_mask,
     red_strength,
@@ -171,7 +171,7 @@ def _colour_inks(patch: np.ndarray, outline: Outline) -> Iterator[np.ndarray]:
 def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float) -> Iterator[np.ndarray]:
     """Grey page: the seal's tone with a narrow, then a wide, margin given up round print; a 1-bit scan
     blurred into tones first."""
-    if is_bilevel(grey):
+    if is_one_bit(grey):
         grey = dedither(grey, px_per_mm)
     tone = ring_tone(grey, (grey < paper_level(grey) - 40).astype(np.uint8), outline)
     for margin in sorted({1, max(1, round(WIDE_PRINT_MARGIN_MM * px_per_mm))}):

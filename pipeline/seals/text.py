@@ -173,11 +173,33 @@ def _best_clear(reading: Reading, names: list[tuple[str, Owner]]) -> Match | Non
     if not scored or scored[0][0] < (MIN_SPOT if by_spotting else MIN_MATCH):
         return None
     best, name, owner = scored[0]
-    # Candidates naming one unit (the cover's applicant = the lead; a department found with and
-    # without a stray leading character, or with one character misread) are not rivals.
-    rival = max((score for score, other, _ in scored[1:] if not same_unit(name, other)), default=0.0)
+    # Candidates naming one unit (a department found with and without a stray leading character, or
+    # with one character misread) are not rivals; nor are the lead's names, however far apart their
+    # spellings: the cover's applicant and the basic-info table's lead unit are one unit, one of them
+    # perhaps cut off or misread where it was read.
+    rival = max((score for score, other, other_owner in scored[1:]
+                 if not same_unit(name, other) and not one_unit(owner, other_owner)), default=0.0)
     clear = best >= MIN_SPOT_RATIO * rival if by_spotting else best - rival >= MIN_MARGIN
-    return Match(name, owner, round(best, 3)) if clear else None
+    if not clear:
+        return None
+    whole = _whole_name(scored, name, owner, best / MIN_SPOT_RATIO if by_spotting else best - MIN_MARGIN)
+    return Match(whole[1], owner, round(best, 3)) if whole else Match(name, owner, round(best, 3))
+
+
+def _whole_name(scored: list[tuple[float, str, Owner]], name: str, owner: Owner,
+                floor: float) -> tuple[float, str, Owner] | None:
+    """The best-scoring whole name of the same unit when the winning one is cut off (a field read as
+    "…集团有" spots as well as "…集团有限公司": the seal bears the whole name). None when `name` is
+    whole or no whole spelling of its unit scores above `floor` (not clearly worse)."""
+    if looks_like_name(name, run_on=0):
+        return None
+    return next((entry for entry in scored if entry[0] >= floor and looks_like_name(entry[1], run_on=0)
+                 and (same_unit(name, entry[1]) or one_unit(owner, entry[2]))), None)
+
+
+def one_unit(owner: Owner, other: Owner) -> bool:
+    """Whether two names' owners are one unit whatever the names say: a package has one lead unit."""
+    return owner == other == "lead"
 
 
 def variant_of(name: str, unit: str) -> bool:
@@ -216,10 +238,14 @@ def department_names(texts: list[str], limit: int = 12) -> list[str]:
 
 # Greedy: "…集团有限公司" is one name, not "…集团" and a remainder.
 _ORGANISATION_NAME = re.compile(
-    r"[\u4e00-\u9fff]{2,26}(?:股份有限公司|有限责任公司|有限公司|集团|研究院|研究所|中心|大学|学院|协会|联合会|商会|"
+    r"[\u4e00-\u9fff]{2,26}(?:股份有限公司|有限责任公司|有限公司|集团|研究院|研究所|实验室|中心|大学|学院|协会|联合会|商会|基金|"
     r"管理局|委员会|厅|局)")
 # Characters that end a name's run in running text: the name is what follows them.
 _NAME_BREAK = re.compile(r"[^\u4e00-\u9fff]+|(?:甲方|乙方|单位名称|名称|单位|牵头|成员|盖章|公章|印章|机关)(?=[\u4e00-\u9fff]{4})")
+
+
+# A university may be named by its city alone (郑州大学): four characters are a whole name there.
+_UNIVERSITY = re.compile(r"[\u4e00-\u9fff]{2}(?:大学|学院)")
 
 
 def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
@@ -237,7 +263,7 @@ def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
         for piece in _NAME_BREAK.split(text):
             for hit in _ORGANISATION_NAME.finditer(piece):
                 name = hit.group()
-                if len(name) >= MIN_NAME_CHARS and name not in seen:
+                if (len(name) >= MIN_NAME_CHARS or _UNIVERSITY.fullmatch(name)) and name not in seen:
                     seen.add(name)
                     found.append(name)
                     if len(found) >= limit:
@@ -270,17 +296,17 @@ def spelling_of(name: str, unit: str) -> bool:
 # needs besides them and its ending.
 _LEGAL_FORM = re.compile(r"股份|有限|责任")
 MIN_OWN_CHARS = 2
-_ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|大学|学院|协会|联合会|商会|中心|厅|局|委员会|办公室|所|院|社|厂)$")
+_ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|实验室|大学|学院|协会|联合会|商会|中心|基金|厅|局|委员会|办公室|所|院|社|厂)$")
 
 
-def looks_like_name(reading: str) -> bool:
+def looks_like_name(reading: str, run_on: int = 1) -> bool:
     """A whole organisation's name: enough characters, ending the way such names end, with a name of
-    its own before the legal form (有限公司 alone is no one's name)."""
+    its own before the legal form (有限公司 alone is no one's name). A seal's strip may run on into its
+    bottom line or a stray fragment: `run_on` characters after the ending are allowed."""
     text = cjk(reading)
     if len(text) < MIN_NAME_CHARS:
         return False
-    # A seal's strip may run on into its bottom line or a stray fragment: allow one character after.
-    for k in (0, 1):
+    for k in range(run_on + 1):
         ending = _ORGANISATION.search(text[: len(text) - k])
         if ending is not None and len(_LEGAL_FORM.sub("", text[: ending.start()])) >= MIN_OWN_CHARS:
             return True
@@ -351,7 +377,7 @@ def posterior_reading(posteriors: LinePosteriors, text_share: float = 1.0) -> Re
 
 # Where a name can be cut to end: the long legal forms only. `_ORGANISATION`'s one-character
 # endings (所, 院, 厂 …) also occur inside names, and a cut there would read as a name too.
-_ORGANISATION_END = re.compile(r"(有限责任公司|有限公司|公司|集团|研究院|研究所|大学|学院|协会|中心)")
+_ORGANISATION_END = re.compile(r"(有限责任公司|有限公司|公司|集团|研究院|研究所|实验室|大学|学院|协会|中心|基金)")
 
 
 def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: int) -> tuple[str, float] | None:
