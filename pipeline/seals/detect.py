@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from models.page import SealMark
+from pipeline.components import components
 from pipeline.seals.geometry import (
     ANGLES,
     Outline,
@@ -163,7 +164,7 @@ def _seal_sized(w: int, h: int, px_per_mm: float) -> bool:
 
 
 def _from_components(clean: np.ndarray, px_per_mm: float) -> list[Candidate]:
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(clean, connectivity=8)
+    _, labels, stats = components(clean, 8)
     found: list[Candidate] = []
     pad = 2
     # A grey page's tone mask holds thousands of specks of print edge: size them all at once.
@@ -203,7 +204,7 @@ def drop_specks(mask: np.ndarray, min_area: int) -> np.ndarray:
 
     Unlike a morphological opening this keeps thin strokes, which faded seal ink is made of.
     """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, labels, stats = components(mask, 8)
     keep = np.zeros(count, np.uint8)
     keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= min_area).astype(np.uint8) * 255
     return keep[labels]
