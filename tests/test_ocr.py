@@ -611,6 +611,12 @@ def test_small_block_is_detected_at_a_capped_scale_and_still_read(monkeypatch: p
         return out
 
     monkeypatch.setattr(det_utils.DetPreProcess, "resize", recorded)
-    words = RapidOcrEngine().read_region(crop, (0, 0, 360, 70), dpi=150, mode="block")
-    assert sides and max(sides) <= BLOCK_DET_UPSCALE * 70 + 32
-    assert "3560" in "".join(w.text for w in words)
+    # A cell, and crops stacked taller than the detector's page limit (reduced, they were enlarged all the more).
+    tall = Image.new("L", (160, 1300), 255)
+    for top in range(20, 1300, 130):
+        ImageDraw.Draw(tall).text((12, top), "3560万元", font=cjk_font(26), fill=0)
+    for block in (crop, np.asarray(tall)):
+        sides.clear()
+        words = RapidOcrEngine().read_region(block, (0, 0, block.shape[1], block.shape[0]), dpi=150, mode="block")
+        assert sides and max(sides) <= BLOCK_DET_UPSCALE * min(block.shape) + 32
+        assert "3560" in "".join(w.text for w in words)

@@ -49,6 +49,7 @@ DET_LIMIT = 1024  # long side (px) of the copy the detector reads (RapidOCR: the
 # tenth of a second to half a second per crop, most of the crop re-reads' time, for text far larger
 # than the page's own text is detected at (about 0.6x of a 150 dpi page).
 BLOCK_DET_UPSCALE = 2.0
+BLOCK_DET_VERSION = 2  # bump when how a block's detector copy is sized changes (part of block reads' cache key)
 PIPELINE_VERSION = 3  # bump when the page loop changes what is read (part of the cache key)
 
 # ONNX Runtime session options for every model, applied by `_model` (and tested): one
@@ -316,7 +317,7 @@ class RapidOcrEngine(OcrEngine):
     def mode_params(self, mode: Mode) -> dict[str, object]:
         """What decides the reading of `mode` beyond `params` (part of the OCR cache key of such reads only,
         so a change here leaves cached pages valid)."""
-        return {"block_det_upscale": BLOCK_DET_UPSCALE} if mode == "block" else {}
+        return {"block_det_upscale": BLOCK_DET_UPSCALE, "block_det": BLOCK_DET_VERSION} if mode == "block" else {}
 
     def recognise(self, image: np.ndarray, mode: Mode, dpi: float) -> list[list[Glyph]]:
         bgr = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
@@ -382,10 +383,14 @@ class RapidOcrEngine(OcrEngine):
         """Text line boxes in `img`, found on a copy reduced to `det_limit` px when that is smaller
         (and with `max_upscale`, enlarged at most that much where the detector would enlarge it more)."""
         factor = self.det_limit / max(img.shape[:2]) if self.det_limit else 1.0
+        if max_upscale:
+            # The detector brings the short side (of the copy reduced to `det_limit`) up to its
+            # `limit_side_len`: a long narrow block was reduced and then enlarged far beyond its size.
+            short = min(img.shape[:2])
+            detector_short = max(short * min(factor, 1.0), model.text_det.limit_side_len)
+            if short * max_upscale < detector_short:
+                return _detect_with_short_side(model, img, round(short * max_upscale))
         if factor >= 1.0:
-            short_side = round(min(img.shape[:2]) * max_upscale) if max_upscale else None
-            if short_side is not None and short_side < model.text_det.limit_side_len:
-                return _detect_with_short_side(model, img, short_side)
             boxes, _ = model.auto_text_det(img)
             return boxes
         small = cv2.resize(img, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)

@@ -79,6 +79,8 @@ OVERLAP_OUTSIDE = (1.15, 1.45, 6)
 OVERLAP_OUTSIDE_INK = 0.15
 # The found seal's ring band left out of the second ring's evidence, as scales of its outline.
 OVERLAP_BAND = (0.85, 1.12)
+# Circles whose smallest radius is at least twice this (px) are looked for at half size (`_hough`).
+HOUGH_HALF_MIN_RADIUS = 10
 # The ring pre-filter's margin over the most directions one ink pixel can cover (`could_hold_ring`).
 RING_INK_MARGIN = 2.0
 
@@ -374,6 +376,13 @@ def _hough(image: np.ndarray, r_min: int, r_max: int) -> np.ndarray | None:
     raw votes, so dense print does not flood it with false circles (and it is
     several times faster on a full page).
     """
+    if r_min >= 2 * HOUGH_HALF_MIN_RADIUS:
+        # Large circles are looked for on a half-size copy: a quarter of the pixels to vote, and the
+        # callers snap every circle onto its ring at full size (`_refine_circle`) before judging it.
+        half = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        circles = cv2.HoughCircles(half, cv2.HOUGH_GRADIENT_ALT, dp=1.5, minDist=r_min / 2, param1=120,
+                                   param2=0.4, minRadius=r_min // 2, maxRadius=(r_max + 1) // 2)
+        return None if circles is None else circles * 2.0
     return cv2.HoughCircles(image, cv2.HOUGH_GRADIENT_ALT, dp=1.5, minDist=r_min, param1=120, param2=0.4,
                             minRadius=r_min, maxRadius=r_max)
 
