@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from models.page import Box, Page, Word
+from pipeline.components import components
 from pipeline.tables.cells import chars_of
 
 # Symbol fonts (Wingdings, Wingdings 2) put their boxes in the private use area (U+F000 + the font's
@@ -488,7 +489,7 @@ def mark_patch(levels: np.ndarray, located: Located, scale: float) -> np.ndarray
     window = (levels[wy0:wy1, wx0:wx1] >= 1).astype(np.uint8)
     if window.size == 0:
         return None
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(window, connectivity=8)
+    count, labels, stats = components(window, 8)
     least = max(MARK_MIN_PX, MARK_MIN_HEIGHT * height * scale)
     blobs = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= least]
     if not blobs:
@@ -516,7 +517,7 @@ def is_empty_box(ink: np.ndarray) -> bool:
     outside = np.zeros((paper.shape[0] + 2, paper.shape[1] + 2), np.uint8)
     cv2.floodFill(paper, outside, (0, 0), 2, flags=4)
     holes = (paper == 1).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
+    count, _, stats = components(holes, 4)
     # Pinholes in a blurred or noisy outline are not the box's inside.
     found = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= PINHOLE * height * width]
     if len(found) != 1:

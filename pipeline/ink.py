@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from models.page import Page
+from pipeline.components import components
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def ink_share(page: Page, box: Sequence[float]) -> float | None:
     crop = grey[y0:y1, x0:x1].astype(np.float32)
     paper = float(np.percentile(crop, 90)) or 1.0
     dark = _without_rules(crop < DARK_BELOW * paper)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    count, _, stats = components(dark.astype(np.uint8), 8)
     inked = sum(int(stats[i, cv2.CC_STAT_AREA]) for i in range(1, count)
                 if stats[i, cv2.CC_STAT_AREA] >= MIN_BLOB_PX)
     return inked / dark.size

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from models.page import Line
+from pipeline.components import components
 from pipeline.ocr.orient import Orientation, char_size, detect_orientation, ink_mask, shrink
 
 MAX_SKEW = 5.0
@@ -148,7 +149,7 @@ def print_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | Non
 def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None]:
     """Ink fraction after removing specks, and the bounding box of the remaining ink."""
     binary = (flat < 128).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    count, _, stats = components(binary, 8)
     min_area = max(4, round(flat.shape[0] * flat.shape[1] * 2e-6))
     keep = [s for s in stats[1:count] if s[4] >= min_area]
     if not keep:
@@ -176,7 +177,7 @@ def find_rules(flat: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Line]]:
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
         opened = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
         mask = cv2.bitwise_or(mask, opened)
-        count, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+        count, _, stats = components(opened, 8)
         for x, y, w, h, _ in stats[1:count]:
             if horizontal:
                 found.append(Line(float(x), float(y + h / 2), float(x + w), float(y + h / 2)))

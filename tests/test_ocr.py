@@ -572,3 +572,51 @@ def test_orientation_by_tesseract_osd_goes_through_the_engine(tmp_path: Path) ->
     blank = engine.orientation(np.full((400, 300), 255, np.uint8))
     assert (blank.rotation, blank.confidence) == (0, 0.0)
     assert get_engine(Settings(cache_dir=tmp_path), "rapidocr").orientation(np.full((40, 40), 255, np.uint8)) is None
+
+
+def test_block_detector_scale_is_in_the_key_of_block_reads_only(tmp_path: Path) -> None:
+    """The crop detector's scale keys block reads; page and line reads keep their keys (cached pages stay valid)."""
+    from pipeline.ocr import RapidOcrEngine
+
+    cached = CachedEngine(RapidOcrEngine(), tmp_path)
+    image = np.full((120, 400), 255, np.uint8)
+    plain = CachedEngine(CountingEngine(), tmp_path)
+    for mode in ("page", "line"):
+        assert RapidOcrEngine().mode_params(mode) == {}  # type: ignore[arg-type]
+    assert RapidOcrEngine().mode_params("block")
+    page_key = cached.key(image, None, 150.0, (), "page")
+    block_key = cached.key(image, (0, 0, 400, 120), 150.0, (), "block")
+    assert page_key != block_key
+    assert plain.key(image, None, 150.0, (), "page") != page_key, "the engine's own params still count"
+
+
+@pytest.mark.slow
+def test_small_block_is_detected_at_a_capped_scale_and_still_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cell-sized block is not blown up to the detector's 736 px short side, and its text is still read."""
+    from rapidocr_onnxruntime.ch_ppocr_det import utils as det_utils
+
+    from pipeline.ocr import RapidOcrEngine
+    from pipeline.ocr.rapid import BLOCK_DET_UPSCALE
+
+    image = Image.new("L", (360, 70), 255)
+    ImageDraw.Draw(image).text((12, 18), "合同额3560万元", font=cjk_font(26), fill=0)
+    crop = np.asarray(image)
+    sides: list[int] = []
+    real_resize = det_utils.DetPreProcess.resize
+
+    def recorded(self: det_utils.DetPreProcess, img: np.ndarray) -> np.ndarray | None:
+        out = real_resize(self, img)
+        if out is not None:
+            sides.append(min(out.shape[:2]))
+        return out
+
+    monkeypatch.setattr(det_utils.DetPreProcess, "resize", recorded)
+    # A cell, and crops stacked taller than the detector's page limit (reduced, they were enlarged all the more).
+    tall = Image.new("L", (160, 1300), 255)
+    for top in range(20, 1300, 130):
+        ImageDraw.Draw(tall).text((12, top), "3560万元", font=cjk_font(26), fill=0)
+    for block in (crop, np.asarray(tall)):
+        sides.clear()
+        words = RapidOcrEngine().read_region(block, (0, 0, block.shape[1], block.shape[0]), dpi=150, mode="block")
+        assert sides and max(sides) <= BLOCK_DET_UPSCALE * min(block.shape) + 32
+        assert "3560" in "".join(w.text for w in words)

@@ -6,6 +6,7 @@ print as real ink is. OCR is replaced by a stub except in the `slow` tests.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import cv2
@@ -878,3 +879,23 @@ def test_a_grey_scan_s_mostly_white_seal_patch_is_not_taken_for_a_1_bit_one() ->
     tone = ring_tone(patch, (patch < paper_level(patch) - 40).astype(np.uint8), outline)
     first = next(_grey_inks(patch, outline, DPI / 25.4))
     assert np.array_equal(first, grey_seal_ink(patch, tone, print_margin_px=1))
+
+
+def test_large_circles_found_on_the_half_size_copy_land_on_the_ring() -> None:
+    """`_hough` looks for seal-sized circles on a half-size copy; its circles are in full-size pixels,
+    close enough for `_refine_circle` to snap onto the ring."""
+    from pipeline.seals.detect import HOUGH_HALF_MIN_RADIUS, Outline, _hough, _refine_circle
+
+    page = np.full((700, 600), 255, np.uint8)
+    cv2.circle(page, (310, 340), 84, 90, 4)  # a 42 mm seal at 4 px/mm, seal-grey
+    for y in range(40, 680, 24):  # print lines around and under it
+        cv2.line(page, (30, y), (570, y), 20, 2)
+    r_min = 28
+    assert r_min >= 2 * HOUGH_HALF_MIN_RADIUS
+    circles = _hough(cv2.GaussianBlur(page, (0, 0), 1.2), r_min, 150)
+    assert circles is not None
+    cx, cy, r = min(circles[0], key=lambda c: math.hypot(c[0] - 310, c[1] - 340))
+    assert math.hypot(cx - 310, cy - 340) <= 4 and abs(r - 84) <= 6
+    ink = (page < 150).astype(np.uint8) * 255
+    snapped = _refine_circle(ink, Outline("round", float(cx), float(cy), float(r), float(r)))
+    assert math.hypot(snapped.cx - 310, snapped.cy - 340) <= 3 and abs(snapped.a - 86) <= 4

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.components import components
 from pipeline.ocr.orient import char_size, ink_mask
 from pipeline.preprocess import flatten
 
@@ -84,7 +85,7 @@ def line_samples(binary: np.ndarray, char: float) -> list[np.ndarray]:
     text = cv2.subtract(binary, vertical)  # table borders would join rows into one blob
     smear = max(3, round(1.5 * char))
     blobs = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, smear), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    count, labels, stats = components(blobs, 8)
     step = max(2, round(char / 2))
     lines = []
     for label in range(1, count):

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from models.page import Line, Word
-from pipeline.ocr.base import BoxPx, LinePosteriors, Mode, OcrEngine, OcrError
+from pipeline.ocr.base import BoxPx, LinePosteriors, Mode, OcrEngine, OcrError, crop_region, guess_mode
 from pipeline.ocr.join import Glyph
 from pipeline.ocr.orient import Orientation
 
@@ -70,8 +70,13 @@ class CachedEngine(OcrEngine):
     def key(
         self, image: np.ndarray, box_px: BoxPx | None, dpi: float, separators: Sequence[Line], mode: Mode | None
     ) -> str:
+        params = self.params()
+        # What decides reads of this mode only (the crop detector's scale): keys of other reads unchanged.
+        mode_params = getattr(self.engine, "mode_params", None)
+        if mode_params is not None:
+            params.update(mode_params(mode or guess_mode(crop_region(image, box_px)[0], box_px, dpi)))
         recipe = json.dumps(
-            [CACHE_VERSION, WORDS_CODE, self.name, self.params(), box_px, dpi, mode,
+            [CACHE_VERSION, WORDS_CODE, self.name, params, box_px, dpi, mode,
              [list(vars(s).values()) for s in separators]],
             sort_keys=True,
             default=str,
@@ -153,7 +158,9 @@ def _store_posteriors(path: Path, alphabet_path: Path, posteriors: LinePosterior
         if not alphabet_path.exists():
             _atomic_write(alphabet_path, json.dumps(list(posteriors.characters), ensure_ascii=False).encode())
         temp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez_compressed(temp, frames=len(posteriors.frames), rows=rows.astype(np.uint16),
+        # Not compressed: the sparse arrays shrink by only about a third, and zlib took as long as the strip's
+        # recognition (a cold run writes one file per seal strip and doubtful cell).
+        np.savez(temp, frames=len(posteriors.frames), rows=rows.astype(np.uint16),
                             classes=classes.astype(np.uint16), values=posteriors.frames[rows, classes])
         temp.replace(path)
     except OSError:

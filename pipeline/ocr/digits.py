@@ -13,6 +13,7 @@ The caller compares these with the value it read and keeps them as alternatives
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,13 +62,19 @@ def best_path(posteriors: LinePosteriors) -> list[Emitted]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _digit_classes(characters: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """The (class, digit) pairs of a recogniser's alphabet, found once per alphabet (thousands of classes)."""
+    return tuple((i, c) for i, c in enumerate(characters) if c in DIGITS)
+
+
 def digit_readings(posteriors: LinePosteriors, alt_min: float = ALT_MIN,
                    limit: int = MAX_ALTERNATIVES) -> DigitReadings:
     """The line's best reading and those with one digit replaced by another its frames found likely."""
     emitted = best_path(posteriors)
     text = "".join(e.char for e in emitted)
     confidence = min((e.probability for e in emitted), default=0.0)
-    digit_classes = [(i, c) for i, c in enumerate(posteriors.characters) if c in DIGITS]
+    digit_classes = _digit_classes(posteriors.characters)
     options: list[tuple[float, str]] = []
     for position, item in enumerate(emitted):
         if item.char not in DIGITS:

@@ -22,6 +22,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from pipeline.components import components
+
 WORK_SIDE = 1100  # long side (px) of the working copy: about 95 dpi for A4, plenty for layout
 MAX_CHUNKS = 24
 RULE_CHARS = 3.0  # a straight ink run longer than this many characters is a rule, not a stroke
@@ -50,7 +52,7 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
 
 def char_size(binary: np.ndarray) -> float:
     """Median size of character-like components (px); 0 when there are too few to tell."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    count, _, stats = components(binary, 8)
     width, height, area = stats[1:count, 2], stats[1:count, 3], stats[1:count, 4]
     longer, shorter = np.maximum(width, height), np.minimum(width, height)
     sizes = longer[(longer >= 3) & (longer <= binary.shape[0] / 15) & (area >= 6) & (longer < 4 * shorter + 4)]
@@ -62,7 +64,7 @@ def line_blobs(binary: np.ndarray, size: float, horizontal: bool) -> list[tuple[
     gap = max(2, round(0.7 * size))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1) if horizontal else (1, gap))
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, kernel)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    count, _, stats = components(closed, 8)
     blobs = []
     for x, y, w, h, _ in stats[1:count]:
         length, thickness = (w, h) if horizontal else (h, w)

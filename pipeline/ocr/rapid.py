@@ -23,6 +23,7 @@ orientation comes from our own detector, `pipeline.ocr.orient`).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Sequence
@@ -44,6 +45,12 @@ REC_HEIGHT = 48  # recogniser input height (PP-OCRv4 and v6 alike)
 REC_CHUNK = 960  # widest piece of a line sent to the recogniser, in columns at REC_HEIGHT
 REC_MIN_WIDTH = 160  # narrower lines are padded to this many columns (RapidOCR: 320)
 DET_LIMIT = 1024  # long side (px) of the copy the detector reads (RapidOCR: the page as reduced, 1280)
+# A block (a cell, a crop of lines) is detected at most this many times its size. RapidOCR's detector
+# brings every image's short side up to 736 px, so a 90 px high cell crop was detected 8x enlarged: a
+# tenth of a second to half a second per crop, most of the crop re-reads' time, for text far larger
+# than the page's own text is detected at (about 0.6x of a 150 dpi page).
+BLOCK_DET_UPSCALE = 2.0
+BLOCK_DET_VERSION = 2  # bump when how a block's detector copy is sized changes (part of block reads' cache key)
 PIPELINE_VERSION = 3  # bump when the page loop changes what is read (part of the cache key)
 
 # ONNX Runtime session options for every model, applied by `_model` (and tested): one
@@ -244,6 +251,27 @@ def _merge_pieces(pieces: list[Piece], width: int, height: int) -> tuple[str, fl
     return "".join(k[0] for k in kept), float(np.mean(confs)), [float(width), words, cols, states, confs]
 
 
+@functools.cache
+def _alphabet(decoder: Any) -> tuple[str, ...]:
+    """The recogniser's characters in class order, made once per model (6 625 of them: building the
+    tuple on every strip cost a tenth of a strip's recognition)."""
+    return tuple(str(c) for c in decoder.character)
+
+
+def _detect_with_short_side(model: Any, img: np.ndarray, short_side: int) -> list[np.ndarray] | None:
+    """`model.auto_text_det(img)` with the detector's copy's short side brought to `short_side` px
+    (a multiple of 32, at least 32) instead of the detector's own `limit_side_len`."""
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    detector = model.text_det
+    tensor = DetPreProcess(max(32, short_side), "min", detector.mean, detector.std)(img)
+    if tensor is None:
+        return None
+    boxes, _ = detector.postprocess_op(detector.infer(tensor)[0], img.shape[:2])
+    boxes = detector.filter_tag_det_res(boxes, img.shape[:2])
+    return model.sorted_boxes(boxes) if len(boxes) else None
+
+
 class RapidOcrEngine(OcrEngine):
     """Detection + recognition for a page or block; a one-line strip is recognised without detection."""
 
@@ -294,13 +322,18 @@ class RapidOcrEngine(OcrEngine):
             "version": version("rapidocr-onnxruntime"),
         }
 
+    def mode_params(self, mode: Mode) -> dict[str, object]:
+        """What decides the reading of `mode` beyond `params` (part of the OCR cache key of such reads only,
+        so a change here leaves cached pages valid)."""
+        return {"block_det_upscale": BLOCK_DET_UPSCALE, "block_det": BLOCK_DET_VERSION} if mode == "block" else {}
+
     def recognise(self, image: np.ndarray, mode: Mode, dpi: float) -> list[list[Glyph]]:
         bgr = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
         model = _model(self.det_side, self.fused, self.model_dir, self.det, self.rec)
         try:
             if mode == "line":
                 return self._recognise_strip(model, bgr)
-            return result_to_lines(self.read_page(model, bgr))
+            return result_to_lines(self.read_page(model, bgr, BLOCK_DET_UPSCALE if mode == "block" else None))
         except Exception as error:  # onnxruntime raises its own types; any failure is this image's
             raise OcrError(f"rapidocr failed: {error}") from error
 
@@ -316,22 +349,23 @@ class RapidOcrEngine(OcrEngine):
             ratio = max(bgr.shape[1] / bgr.shape[0], width / height)
             batch = recogniser.resize_norm_img(bgr, ratio)[np.newaxis].astype(np.float32)
             frames = np.asarray(recogniser.session(batch)[0][0], dtype=np.float32)
-            characters = tuple(str(c) for c in recogniser.postprocess_op.character)
+            characters = _alphabet(recogniser.postprocess_op)
         except Exception as error:  # onnxruntime raises its own types; any failure is this strip's
             raise OcrError(f"rapidocr line recognition failed: {error}") from error
         return LinePosteriors(frames, characters)
 
-    def read_page(self, model: Any, bgr: np.ndarray) -> list[list[Any]]:
+    def read_page(self, model: Any, bgr: np.ndarray, max_upscale: float | None = None) -> list[list[Any]]:
         """RapidOCR's page result (`[box, text, score, word_boxes, words, word_scores]` items),
         made as `RapidOCR.__call__(img, use_cls=False, return_word_box=True)` makes it, but
-        with the recogniser fed one line (piece) at a time."""
+        with the recogniser fed one line (piece) at a time (and with `max_upscale`, the
+        detector's copy enlarged at most that much)."""
         started = time.process_time()
         raw_h, raw_w = bgr.shape[:2]
         img, ratio_h, ratio_w = model.preprocess(bgr)
         img, record = model.maybe_add_letterbox(img, {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}})
         model.text_det.postprocess_op.box_thresh = 0.5  # RapidOCR's call defaults
         model.text_det.postprocess_op.unclip_ratio = 1.6
-        boxes = self._detect(model, img)
+        boxes = self._detect(model, img, max_upscale)
         detected = time.process_time()
         self.timings["det"] = self.timings.get("det", 0.0) + detected - started
         if boxes is None:
@@ -353,9 +387,17 @@ class RapidOcrEngine(OcrEngine):
         self.timings["boxes"] = self.timings.get("boxes", 0.0) + time.process_time() - recognised
         return items
 
-    def _detect(self, model: Any, img: np.ndarray) -> list[np.ndarray] | None:
-        """Text line boxes in `img`, found on a copy reduced to `det_limit` px when that is smaller."""
+    def _detect(self, model: Any, img: np.ndarray, max_upscale: float | None = None) -> list[np.ndarray] | None:
+        """Text line boxes in `img`, found on a copy reduced to `det_limit` px when that is smaller
+        (and with `max_upscale`, enlarged at most that much where the detector would enlarge it more)."""
         factor = self.det_limit / max(img.shape[:2]) if self.det_limit else 1.0
+        if max_upscale:
+            # The detector brings the short side (of the copy reduced to `det_limit`) up to its
+            # `limit_side_len`: a long narrow block was reduced and then enlarged far beyond its size.
+            short = min(img.shape[:2])
+            detector_short = max(short * min(factor, 1.0), model.text_det.limit_side_len)
+            if short * max_upscale < detector_short:
+                return _detect_with_short_side(model, img, round(short * max_upscale))
         if factor >= 1.0:
             boxes, _ = model.auto_text_det(img)
             return boxes

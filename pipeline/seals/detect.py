@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from models.page import SealMark
+from pipeline.components import components
 from pipeline.seals.geometry import (
     ANGLES,
     Outline,
@@ -79,6 +80,8 @@ OVERLAP_OUTSIDE = (1.15, 1.45, 6)
 OVERLAP_OUTSIDE_INK = 0.15
 # The found seal's ring band left out of the second ring's evidence, as scales of its outline.
 OVERLAP_BAND = (0.85, 1.12)
+# Circles whose smallest radius is at least twice this (px) are looked for at half size (`_hough`).
+HOUGH_HALF_MIN_RADIUS = 10
 # The ring pre-filter's margin over the most directions one ink pixel can cover (`could_hold_ring`).
 RING_INK_MARGIN = 2.0
 
@@ -129,7 +132,8 @@ def detect_red(bgr: np.ndarray, dpi: float) -> list[Candidate]:
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "red", c.coverage) for c in found]
 
 
-def detect_in_mask(mask: np.ndarray, px_per_mm: float, min_contrast: float = MIN_CONTRAST) -> list[Candidate]:
+def detect_in_mask(mask: np.ndarray, px_per_mm: float, min_contrast: float = MIN_CONTRAST,
+                   coarse: bool = True) -> list[Candidate]:
     """Seal candidates in a 0/255 ink mask, found three ways that fail differently; `suppress` keeps one each.
 
     - a connected piece of seal size, fitted alone: usually a whole ring, which
@@ -142,7 +146,7 @@ def detect_in_mask(mask: np.ndarray, px_per_mm: float, min_contrast: float = MIN
     if not could_hold_ring(clean, MIN_RING_COVERAGE, px_per_mm):
         return []
     found = _from_components(clean, px_per_mm) + _from_groups(clean, px_per_mm)
-    found.extend(find_rings(clean, clean, px_per_mm, min_coverage=MIN_RING_COVERAGE))
+    found.extend(find_rings(clean, clean, px_per_mm, min_coverage=MIN_RING_COVERAGE, coarse=coarse))
     return suppress([c for c in found if c.contrast >= min_contrast])
 
 
@@ -164,7 +168,7 @@ def _seal_sized(w: int, h: int, px_per_mm: float) -> bool:
 
 
 def _from_components(clean: np.ndarray, px_per_mm: float) -> list[Candidate]:
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(clean, connectivity=8)
+    _, labels, stats = components(clean, 8)
     found: list[Candidate] = []
     pad = 2
     # A grey page's tone mask holds thousands of specks of print edge: size them all at once.
@@ -204,7 +208,7 @@ def drop_specks(mask: np.ndarray, min_area: int) -> np.ndarray:
 
     Unlike a morphological opening this keeps thin strokes, which faded seal ink is made of.
     """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, labels, stats = components(mask, 8)
     keep = np.zeros(count, np.uint8)
     keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= min_area).astype(np.uint8) * 255
     return keep[labels]
@@ -291,12 +295,14 @@ def _named_shape(ellipse: Outline) -> Outline:
     return Outline("oval", ellipse.cx, ellipse.cy, ellipse.a, ellipse.b, ellipse.angle)
 
 
-def find_rings(ink: np.ndarray, measure: np.ndarray, px_per_mm: float, min_coverage: float) -> list[Candidate]:
-    """Circles of seal size in an ink mask (Hough), each kept only if ink (in `measure`) really follows it."""
+def find_rings(ink: np.ndarray, measure: np.ndarray, px_per_mm: float, min_coverage: float,
+               coarse: bool = True) -> list[Candidate]:
+    """Circles of seal size in an ink mask (Hough), each kept only if ink (in `measure`) really follows it
+    (`coarse`: see `_hough`)."""
     r_min = max(4, round(MIN_SEAL_MM / 2 * px_per_mm))
     r_max = round(MAX_SEAL_MM / 2 * px_per_mm)
     blurred = cv2.GaussianBlur(ink, (0, 0), 1.5)
-    circles = _hough_mask(blurred, r_min, r_max)
+    circles = _hough_mask(blurred, r_min, r_max, coarse)
     if circles is None:
         return []
     found = []
@@ -367,18 +373,26 @@ def _same_place(a: Outline, b: Outline) -> bool:
     return math.hypot(a.cx - b.cx, a.cy - b.cy) < OVERLAP_APART * r
 
 
-def _hough(image: np.ndarray, r_min: int, r_max: int) -> np.ndarray | None:
+def _hough(image: np.ndarray, r_min: int, r_max: int, coarse: bool = True) -> np.ndarray | None:
     """Circle candidates on a grey page, permissive: every one is checked against the ink afterwards.
 
     The ALT variant scores circles by how complete their edge is rather than by
     raw votes, so dense print does not flood it with false circles (and it is
     several times faster on a full page).
     """
+    if coarse and r_min >= 2 * HOUGH_HALF_MIN_RADIUS:
+        # Large circles are looked for on a half-size copy: a quarter of the pixels to vote, and the
+        # callers snap every circle onto its ring at full size (`_refine_circle`) before judging it.
+        # Not on a 1-bit scan's blurred dots (`coarse` False): halved, their faint ring no longer passes.
+        half = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        circles = cv2.HoughCircles(half, cv2.HOUGH_GRADIENT_ALT, dp=1.5, minDist=r_min / 2, param1=120,
+                                   param2=0.4, minRadius=r_min // 2, maxRadius=(r_max + 1) // 2)
+        return None if circles is None else circles * 2.0
     return cv2.HoughCircles(image, cv2.HOUGH_GRADIENT_ALT, dp=1.5, minDist=r_min, param1=120, param2=0.4,
                             minRadius=r_min, maxRadius=r_max)
 
 
-def _hough_mask(mask: np.ndarray, r_min: int, r_max: int) -> np.ndarray | None:
+def _hough_mask(mask: np.ndarray, r_min: int, r_max: int, coarse: bool = True) -> np.ndarray | None:
     """Circle candidates in an ink mask.
 
     In a sparse mask (seal ink only, as red ink is) classic vote counting still
@@ -390,7 +404,7 @@ def _hough_mask(mask: np.ndarray, r_min: int, r_max: int) -> np.ndarray | None:
     if np.count_nonzero(mask > 64) <= SPARSE_MASK * mask.size:
         return cv2.HoughCircles(mask, cv2.HOUGH_GRADIENT, dp=2, minDist=r_min, param1=100, param2=20,
                                 minRadius=r_min, maxRadius=r_max)
-    return _hough(mask, r_min, r_max)
+    return _hough(mask, r_min, r_max, coarse)
 
 
 def _refine_circle(ink: np.ndarray, circle: Outline) -> Outline:
@@ -433,8 +447,8 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     tone_mask, print_level = seal_tone_mask(small, paper)
     # Grey print shares the seal's tone on poor scans: demand a clearer ring than in colour.
     found = [Candidate(c.outline, c.confidence * 0.95, "grey", c.coverage, c.contrast)
-             for c in detect_in_mask(tone_mask, scale_mm, MIN_GREY_CONTRAST)]
-    found += _dark_rings(small, paper, print_level, scale_mm)
+             for c in detect_in_mask(tone_mask, scale_mm, MIN_GREY_CONTRAST, coarse=not bilevel)]
+    found += _dark_rings(small, paper, print_level, scale_mm, coarse=not bilevel)
     if bilevel:
         found += starred_seals(sharp, small, paper, scale_mm)
     found = suppress(found)
@@ -482,7 +496,8 @@ def seal_tone_mask(grey: np.ndarray, paper: int) -> tuple[np.ndarray, float]:
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)), print_level
 
 
-def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: float) -> list[Candidate]:
+def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: float,
+                coarse: bool = True) -> list[Candidate]:
     """Round seals inked as dark as print (or a black-and-white scan): complete rings that stand out.
 
     Print is in this mask too, and a seal is usually stamped over it, so the
@@ -494,7 +509,7 @@ def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: flo
         return []
     r_min = max(4, round(MIN_SEAL_MM / 2 * scale_mm))
     r_max = round(MAX_SEAL_MM / 2 * scale_mm)
-    circles = _hough(cv2.GaussianBlur(small, (0, 0), 1.2), r_min, r_max)
+    circles = _hough(cv2.GaussianBlur(small, (0, 0), 1.2), r_min, r_max, coarse)
     if circles is None:
         return []
     found = []

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from models.page import Box, EmbeddedImage, Page
+from pipeline.components import components
 from pipeline.seals.anchors import Anchor, char_box, char_pitch, find_anchors
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import blue_fraction, is_grey, load_colour, pen_mask, red_mask
@@ -240,7 +241,7 @@ def judge(crop: np.ndarray, ink: np.ndarray, h_px: float, anchor_cy_px: float | 
     """
     h_px = max(h_px, 6.0)
     # Specks and glyph slivers smaller than a stroke's worth are not evidence.
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats = components(ink, 8)
     keep = np.zeros(count, bool)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= max(6, (0.08 * h_px) ** 2 * 4)
     clean = (keep[labels]).astype(np.uint8) * 255
@@ -251,7 +252,7 @@ def judge(crop: np.ndarray, ink: np.ndarray, h_px: float, anchor_cy_px: float | 
     # Characters, not strokes: join strokes closer than a stroke gap, then size the blobs.
     reach = max(3, round(0.18 * h_px)) | 1
     blobs = cv2.dilate(clean, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
-    n, _, blob_stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    n, _, blob_stats = components(blobs, 8)
     largest = max((max(blob_stats[i, cv2.CC_STAT_WIDTH], blob_stats[i, cv2.CC_STAT_HEIGHT]) - reach
                    for i in range(1, n)), default=0) / h_px
     off_line = _off_line_share(clean, anchor_cy_px, h_px)

@@ -22,6 +22,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from pipeline.components import components
 from pipeline.tables.geometry import Frame, GapTest, Rule
 
 MIN_RULE_INCH = 0.3  # kernel length: longer than any stroke of 10-14 pt text
@@ -102,7 +103,7 @@ def ridge_masks(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
 
 def measure_skew(horizontal: np.ndarray) -> float:
     """Counter-clockwise skew (degrees) of the long horizontal rules, length-weighted median; 0 if none."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    count, labels, stats = components(horizontal, 8)
     min_width = horizontal.shape[1] * 0.2
     angles: list[tuple[float, float]] = []
     for index in range(1, count):
@@ -169,7 +170,7 @@ def rotate_grey(grey: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
 
 def mask_rules(mask: np.ndarray, orient: str, scale: float) -> list[Rule]:
     """Each connected piece of a rule mask as a Rule in points (its centre line)."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, _, stats = components(mask, 8)
     rules = []
     for x, y, w, h, _ in stats[1:count]:
         if orient == "h":
