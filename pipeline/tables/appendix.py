@@ -23,7 +23,7 @@ from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
 from pipeline.tables.finder import find_tables, print_images, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
-from pipeline.tables.labels import squeeze
+from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.spans import split_spans
 from pipeline.tables.values import (
@@ -177,6 +177,22 @@ def _continues_above(cells: Sequence[CellText], index: int) -> bool:
     return bool(filled) and all(c.cell.row < index for c in filled)
 
 
+HEADER_NAMED = 2  # header cells OCR left readable enough to name their own column (the rest garbled)
+
+
+def _names_columns(cells: Sequence[CellText], layout: Layout) -> bool:
+    """A header row read too poorly to be recognised as one (a fax's 合同编号 as 合閥縮學): two or more cells
+    name the column they stand in, and no cell holds a digit (every data row has a 序号, date or amount)."""
+    if any(ch.isdigit() for cell in cells for ch in cell.text):
+        return False
+    named = 0
+    for column in layout.spec.columns:
+        cols = layout.columns.get(column.field, ())
+        texts = [c.text for c in cells if c.text and any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
+        named += any(label_score(text, label) >= MIN_SCORE for text in texts for label in column.labels)
+    return named >= HEADER_NAMED
+
+
 SPECK_CHARS = 2  # a row's only text this short, without a Chinese character, is dust or a seal's remains
 
 
@@ -192,8 +208,11 @@ def _specks_only(values: dict[str, FieldValue], spec: TableSpec) -> bool:
 
 def iter_rows(table: Table, layout: Layout, start: int,
               read: Callable[[Box], Sequence[tuple[str, float]]] | None = None,
-              reader: SecondReader | None = None) -> Iterator[dict[str, FieldValue]]:
+              reader: SecondReader | None = None,
+              labels: dict[int, CellText] | None = None) -> Iterator[dict[str, FieldValue]]:
     """Data rows (field → value) from grid row `start` on, until a note row ends the table.
+
+    `labels` (grid row → its 类别) replaces the 类别 cells of a table without rules (`centred_labels`).
 
     With `read` (a second engine on the page), a number or date that does not validate is read again;
     with `reader` (the page's cell reader), every number keeps the other readings the recogniser's
@@ -204,7 +223,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
         cells = table.row(index)
         if _is_note(cells):
             break
-        if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index):
+        if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index) \
+                or _names_columns(cells, layout):
             continue
         values: dict[str, FieldValue] = {}
         for column in spec.columns:
@@ -213,7 +233,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 continue
             hits = [c for c in cells if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
             if column.field == "category":
-                hits = [own_label(c, index, table) for c in hits]
+                hits = [labels[index]] if labels is not None and index in labels \
+                    else [own_label(c, index, table) for c in hits]
             if hits:
                 unit = layout.units.get(column.field)
                 value = read_value(hits, column, table.page, unit, spec)
@@ -229,6 +250,33 @@ def iter_rows(table: Table, layout: Layout, start: int,
         if _specks_only(values, spec):
             continue
         yield values
+
+
+def centred_labels(table: Table, start: int, col: int) -> dict[int, CellText] | None:
+    """Each body row's 类别 in a table without rules (text lines for rows): a merged 类别 cell prints its
+    label centred on its rows, so the label lies on the group's middle row (or wraps over two) and the
+    rows above it have none.  The column's labels are given the rows they are centred on, as in a merged
+    cell (`bands.stacked_labels`); None when the first body row has its own label (labels printed at the
+    top of their group continue downwards as they are)."""
+    end = next((row for row in range(start, table.grid.n_rows) if _is_note(table.row(row))), table.grid.n_rows)
+    cells = [c for c in table.cells if c.cell.col == col and start <= c.cell.row < end]
+    if end - start < 2 or any(c.text for c in cells if c.cell.row == start):
+        return None
+    words = [word for c in cells for word in c.words]
+    turned = [replace(word, bbox=table.frame.box_to_table(word.bbox)) for word in words]
+    rows = [(table.grid.ys[r], table.grid.ys[r + 1]) for r in range(start, end)]
+    parts = stacked_labels(turned, rows, table.grid.xs[col + 1] - table.grid.xs[col])
+    if parts is None:
+        return None
+    by_row = {c.cell.row: c for c in cells}
+    out: dict[int, CellText] = {}
+    for offset, part in enumerate(parts):
+        row = start + offset
+        own = {id(word) for word in part}
+        if row in by_row:
+            cell = by_row[row]
+            out[row] = cell_text(cell.cell, table.frame, [w for w, t in zip(words, turned, strict=True) if id(t) in own])
+    return out
 
 
 def own_label(cell: CellText, row: int, table: Table) -> CellText:
@@ -283,7 +331,8 @@ class Walker:
         if spans.unsure_rows:
             self.collector.rows_in_doubt(layout.spec, table)
         reader = self.second(page)
-        rows = iter_rows(table, layout, start, reader.read if reader else None, reader)
+        labels = centred_labels(table, start, categories[0]) if not table.ruled and len(categories) == 1 else None
+        rows = iter_rows(table, layout, start, reader.read if reader else None, reader, labels)
         for values in rows:
             self.collector.add_row(layout.spec, values)
 

@@ -35,7 +35,7 @@ from pipeline.tables.geometry import (
     merge_rules,
 )
 from pipeline.tables.reread import CellReader
-from pipeline.tables.rows import PageInk, cell_lines, key_column, row_cuts, starts_row
+from pipeline.tables.rows import PageInk, TextLine, cell_lines, key_column, row_cuts, starts_row
 
 MIN_COLUMN_GAP = 7.0  # points of clear space between two text columns (about half a character)
 TITLE_REACH = 70.0  # points above a table searched for its title
@@ -112,20 +112,47 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
     """Rules that run through the middle of words are character strokes joined up, not rules.
 
     Closing small gaps (for broken rules) also joins the horizontal strokes of adjacent
-    characters; a real rule never passes through the middle of a line of text.
+    characters; a real rule never passes through the middle of a line of text.  Nor through the
+    middle of a character: names that all begin alike (常州…) stack the same vertical strokes row
+    under row, and a rule-long run of them is no rule (a rule may pass between two characters OCR
+    joined into one word, 1 and the name after it).
     """
-    boxes = [w.bbox for w in _turned(words, frame)]
+    turned = _turned(words, frame)
     kept = []
     for rule in rules:
         inside = 0.0
-        for x0, top, x1, bottom in boxes:
+        for word in turned:
+            x0, top, x1, bottom = word.bbox
             (low, high), (start, end) = ((top, bottom), (x0, x1)) if rule.orient == "h" else ((x0, x1), (top, bottom))
             margin = 0.2 * (high - low)
-            if low + margin < rule.pos < high - margin:
+            crosses = low + margin < rule.pos < high - margin
+            if rule.orient == "v" and not crosses:
+                crosses = _through_character(word, rule.pos)
+            if crosses:
                 inside += max(0.0, min(rule.end, end) - max(rule.start, start))
         if inside < 0.5 * rule.length:
             kept.append(rule)
     return kept
+
+
+INSIDE_CHAR = 0.25  # a vertical this far into a character (share of its width) from both its edges crosses it
+
+
+def _through_character(word: Word, x: float) -> bool:
+    """`x` falls well inside one of the word's characters (boxes shared out by character widths)."""
+    x0, _, x1, _ = word.bbox
+    widths = [char_width(char) for char in word.text]
+    if not widths or not x0 < x < x1:
+        return False
+    unit = (x1 - x0) / sum(widths)
+    left = x0
+    for char, width in zip(word.text, widths, strict=True):
+        right = left + width * unit
+        if left <= x < right:
+            edge = INSIDE_CHAR * (right - left)
+            return not char.isspace() and left + edge < x < right - edge
+        left = right
+    return False
 
 
 def _turned(words: Sequence[Word], frame: Frame) -> list[Word]:
@@ -377,7 +404,8 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
     The last resort for a page that should hold a table but shows no rules (too faint
     to find, or printed without): better a rough grid than nothing.
     """
-    words = [w for w in page.words if region is None or _inside(w.bbox, region)]
+    # A word OCR ran over the blank between two columns (数字化产品  2) is its runs of text.
+    words = [piece for w in page.words if region is None or _inside(w.bbox, region) for piece in spaced_pieces(w)]
     lines = lines_of(words)
     if len(lines) < 2:
         return None
@@ -385,13 +413,24 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
            max(w.bbox[2] for w in words) + 1, max(w.bbox[3] for w in words) + 1)
     ys = [box[1]] + [(max(w.bbox[3] for w in a) + min(w.bbox[1] for w in b)) / 2
                      for a, b in itertools.pairwise(lines)] + [box[3]]
-    xs = [box[0], *text_columns(words, box), box[2]]
+    # Columns from the lines of two runs or more: a line of one run (附2 服务能力证明材料, a note) is a
+    # heading or a wrapped name, and would close the gap between two columns it reaches over.
+    xs = [box[0], *text_columns([w for line in lines if len(line) > 1 for w in line], box), box[2]]
     verticals = [Rule("v", x, box[1], box[3]) for x in xs]
     grid = build_grid([Rule("h", y, box[0], box[2]) for y in ys] + verticals)
     if grid is None or grid.n_cols < 2:
         return None
     grid = _rows_by_key(grid, words, verticals) or grid
     return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words), ruled=False)
+
+
+NOTE_MARKS = ("注", "备注")
+
+
+def _opens_note(lines: dict[tuple[int, int], list[TextLine]], row: int) -> bool:
+    """Grid row `row` (one text line) begins with a note mark in its first filled cell."""
+    cells = sorted((col, cell) for (r, col), cell in lines.items() if r == row and cell)
+    return bool(cells) and cells[0][1][0].text.replace(" ", "").startswith(NOTE_MARKS)
 
 
 def _rows_by_key(grid: Grid, words: Sequence[Word], verticals: list[Rule]) -> Grid | None:
@@ -410,7 +449,9 @@ def _rows_by_key(grid: Grid, words: Sequence[Word], verticals: list[Rule]) -> Gr
     if first is None:
         return None
     left, right = grid.xs[0], grid.xs[-1]
-    horizontals = [Rule("h", y, left, right) for y in [*grid.ys[:first + 1], grid.ys[-1]]]
+    # A note under the table (注：…) is no part of the last row: it keeps its own.
+    notes = [grid.ys[row] for row in range(first + 1, grid.n_rows) if _opens_note(lines, row)]
+    horizontals = [Rule("h", y, left, right) for y in [*grid.ys[:first + 1], *notes[:1], grid.ys[-1]]]
     body = build_grid(horizontals + verticals)
     if body is None:
         return None
