@@ -141,10 +141,29 @@ class Collector:
                 for row, value in zip(rows, values, strict=True):
                     row[column.field] = value
 
+    def _seq_runs(self) -> None:
+        """A 序号 the reader lost (pale print, a seal over it) taken from the run it stands in: where the
+        rows' other 序号 (within one 类别, where the table has them) are exactly 1, 2, 3 … by position,
+        the missing ones are their positions too (provenance: derived, `resolved_by` seq_run)."""
+        for spec in SPECS:
+            if not any(column.field == "seq" for column in spec.columns):
+                continue
+            for group in _category_groups(self.rows[spec.key]):
+                known = [(index, row["seq"].value) for index, row in enumerate(group)
+                         if "seq" in row and row["seq"].value is not None]
+                if len(known) < SEQ_RUN_KNOWN or any(value != index + 1 for index, value in known):
+                    continue
+                for index, row in enumerate(group):
+                    if "seq" in row and row["seq"].value is None:
+                        origin = row["seq"].provenance
+                        row["seq"] = replace(row["seq"], value=index + 1, provenance=origin.model_copy(
+                            update={"source": "derived", "resolved_by": "seq_run", "confidence": origin.confidence}))
+
     def result(self) -> Extracted[Appendix]:
         provenance: dict[str, Provenance] = {}
         checks: list[Check] = []
         tables: dict[str, list[dict[str, object]]] = {}
+        self._seq_runs()
         self._number_columns()
         for key, origin in self.doubted.items():
             provenance[f"appendix.{key}"] = origin
@@ -159,6 +178,22 @@ class Collector:
                     if check is not None:
                         checks.append(check)
         return Extracted(Appendix.model_validate(tables), provenance, checks)
+
+
+SEQ_RUN_KNOWN = 2  # 序号 read in a group before its run fills the ones lost
+
+
+def _category_groups(rows: list[dict[str, FieldValue]]) -> list[list[dict[str, FieldValue]]]:
+    """Consecutive rows of one 类别 (the whole table where it has none): each numbers its rows from 1."""
+    groups: list[list[dict[str, FieldValue]]] = []
+    previous: object = object()
+    for row in rows:
+        category = row["category"].value if "category" in row else None
+        if not groups or category != previous:
+            groups.append([])
+        groups[-1].append(row)
+        previous = category
+    return groups
 
 
 def _is_note(cells: Sequence[CellText]) -> bool:

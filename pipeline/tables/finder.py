@@ -11,6 +11,7 @@ the header line just above the first rule is taken into the table.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import statistics
 from collections.abc import Sequence
@@ -180,6 +181,56 @@ def text_columns(words: Sequence[Word], region: Box, min_gap: float = MIN_COLUMN
             cuts.append((reach + start) / 2)
         reach = end if reach is None else max(reach, end)
     return cuts
+
+
+CROSSING_LINES = 0.1  # share of a table's text lines that may reach over a column gap (headings, notes)
+
+
+def line_columns(lines: Sequence[Sequence[Word]], region: Box, min_gap: float = MIN_COLUMN_GAP) -> list[float]:
+    """Column boundaries (x) where almost no text line has ink: the middles of clear stretches at least
+    `min_gap` wide that at most `CROSSING_LINES` of the lines reach over.
+
+    A heading above the table (附2 服务能力证明材料) or a note under it runs over the gaps between columns;
+    in a table without rules it is one line among many, where `text_columns` would let it close them.
+    """
+    x0, x1 = math.floor(region[0]), math.ceil(region[2])
+    width = region[2] - region[0]
+    counts = np.zeros(max(1, x1 - x0), np.int32)
+    for line in lines:
+        covered = np.zeros_like(counts, dtype=bool)
+        for word in line:
+            if _inside(word.bbox, region) and word.bbox[2] - word.bbox[0] < 0.5 * width:
+                covered[max(0, math.floor(word.bbox[0]) - x0):max(0, math.ceil(word.bbox[2]) - x0)] = True
+        counts += covered
+    allowed = max(1, int(CROSSING_LINES * len(lines))) if len(lines) >= 4 else 0
+    clear = counts <= allowed
+    cuts, start = [], None
+    inked = np.flatnonzero(~clear)
+    if inked.size == 0:
+        return []
+    for x in range(int(inked[0]), int(inked[-1]) + 1):
+        if clear[x] and start is None:
+            start = x
+        elif not clear[x] and start is not None:
+            if x - start >= min_gap:
+                cuts.append(x0 + _least_crossed(counts[start:x]) + start)
+            start = None
+    return cuts
+
+
+def _least_crossed(counts: np.ndarray) -> float:
+    """The middle of the widest run of a gap's least-crossed columns (the gap a heading crosses is cut where
+    it does not, beside it)."""
+    low = counts.min()
+    best, run_start, best_span = 0.0, None, -1
+    for x, value in enumerate([*counts.tolist(), low + 1]):
+        if value == low and run_start is None:
+            run_start = x
+        elif value != low and run_start is not None:
+            if x - run_start > best_span:
+                best, best_span = (run_start + x) / 2, x - run_start
+            run_start = None
+    return best
 
 
 HIDDEN_COLUMN_LINES = 3  # text lines needed on each side of a gap inside a ruled column to split it
@@ -404,8 +455,10 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
     The last resort for a page that should hold a table but shows no rules (too faint
     to find, or printed without): better a rough grid than nothing.
     """
-    # A word OCR ran over the blank between two columns (数字化产品  2) is its runs of text.
-    words = [piece for w in page.words if region is None or _inside(w.bbox, region) for piece in spaced_pieces(w)]
+    read = [w for w in page.words if region is None or _inside(w.bbox, region)]
+    # A word OCR ran over the blank between two columns (数字化产品  2) is its runs of text for finding the
+    # columns; the cells take the words as read (cut at a column edge, a word is cut at its blank).
+    words = [piece for w in read for piece in spaced_pieces(w)]
     lines = lines_of(words)
     if len(lines) < 2:
         return None
@@ -413,15 +466,13 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
            max(w.bbox[2] for w in words) + 1, max(w.bbox[3] for w in words) + 1)
     ys = [box[1]] + [(max(w.bbox[3] for w in a) + min(w.bbox[1] for w in b)) / 2
                      for a, b in itertools.pairwise(lines)] + [box[3]]
-    # Columns from the lines of two runs or more: a line of one run (附2 服务能力证明材料, a note) is a
-    # heading or a wrapped name, and would close the gap between two columns it reaches over.
-    xs = [box[0], *text_columns([w for line in lines if len(line) > 1 for w in line], box), box[2]]
+    xs = [box[0], *line_columns(lines, box), box[2]]
     verticals = [Rule("v", x, box[1], box[3]) for x in xs]
     grid = build_grid([Rule("h", y, box[0], box[2]) for y in ys] + verticals)
     if grid is None or grid.n_cols < 2:
         return None
     grid = _rows_by_key(grid, words, verticals) or grid
-    return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words), ruled=False)
+    return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), read), ruled=False)
 
 
 NOTE_MARKS = ("注", "备注")

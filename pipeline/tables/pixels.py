@@ -124,7 +124,8 @@ def dotted_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
         # along the rule, a pixel across it), then join the dots.
         touch = (near, 3) if axis == 0 else (3, near)
         dots = cv2.bitwise_and(band, cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, touch)))
-        joined = cv2.morphologyEx(dots, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, window))
+        joined = cv2.morphologyEx(dots, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, window),
+                                  borderType=cv2.BORDER_CONSTANT, borderValue=0)  # paper past the page's edge
         # Two rule lengths: a period or a stroke's end shares a window with the dots of a rule near it.
         run = (2 * length, 1) if axis == 0 else (1, 2 * length)
         masks.append(cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run)))
