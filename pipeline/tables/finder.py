@@ -311,6 +311,29 @@ def _header_above(group: Sequence[Rule], words: Sequence[Word]) -> float | None:
     return None
 
 
+STRAY_HEIGHT = 0.5  # share of the table's height a vertical piece must reach to be a column rule regardless
+STRAY_WORDS = 2  # words its column line would cut through the middle of a character, elsewhere in the table
+
+
+def _without_stray_verticals(group: Sequence[Rule], words: Sequence[Word]) -> list[Rule]:
+    """The group without short vertical pieces that are no column rule: a seal's stroke or a ring's arc
+    standing on the bottom rule, alone on its line, whose line carried up the table would cut words in
+    the other rows through their characters (a column rule is passed by the text, or crossed at a blank;
+    a broken one leaves other pieces on its line)."""
+    box = extent(group)
+    height = box[3] - box[1]
+    kept = []
+    for rule in group:
+        alone = not any(other is not rule and other.orient == "v" and abs(other.pos - rule.pos) <= 3.0 for other in group)
+        if rule.orient == "v" and alone and rule.length < STRAY_HEIGHT * height and box[0] + 3 < rule.pos < box[2] - 3:
+            crossed = [w for w in words if _inside(w.bbox, box) and not rule.start <= (w.bbox[1] + w.bbox[3]) / 2 <= rule.end
+                       and _through_character(w, rule.pos)]
+            if len(crossed) >= STRAY_WORDS:
+                continue
+        kept.append(rule)
+    return kept
+
+
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
                      tol: Tolerances | None = None, ink: PageInk | None = None,
                      keyed_rows: bool = False) -> Table | None:
@@ -320,9 +343,10 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     where the key column's entries and the text's line gaps say (see `rows.row_cuts`).
     """
     turned = _turned(words, frame)
+    ruled = _has_inner_verticals(group)
+    group = _without_stray_verticals(group, turned)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
-    ruled = _has_inner_verticals(group)
     if not ruled and not any(r.orient == "v" and r.length > 0.5 * (extent(group)[3] - extent(group)[1])
                              for r in group):
         header_top = _header_above(group, turned)
