@@ -180,3 +180,28 @@ def test_a_lost_seq_is_taken_from_its_run_only_where_the_run_holds() -> None:
         broken.add_row(spec, {"seq": _seq(value)})
     broken._seq_runs()
     assert broken.rows["financings"][0]["seq"].value is None  # 2, 5: no run to take it from
+
+
+# --- a seal's stroke on the bottom rule, a label wrapped with Word's line spacing ---------------------
+
+
+def test_a_short_vertical_alone_that_would_cut_characters_is_no_column_rule() -> None:
+    from pipeline.tables.finder import _without_stray_verticals
+    outer = [Rule("h", 100.0, 50.0, 500.0), Rule("h", 220.0, 50.0, 500.0),
+             Rule("v", 50.0, 100.0, 220.0), Rule("v", 500.0, 100.0, 220.0), Rule("v", 150.0, 100.0, 220.0)]
+    stroke = Rule("v", 335.0, 195.0, 220.0)  # stands on the bottom rule, under a seal
+    names = [Word("供应链协同平台", (300.0, 110.0 + 20 * i, 370.0, 122.0 + 20 * i)) for i in range(4)]
+    assert stroke not in _without_stray_verticals([*outer, stroke], names)
+    broken = [Rule("v", 330.0, 100.0, 130.0), Rule("v", 330.5, 195.0, 220.0)]  # a column rule in pieces
+    assert all(piece in _without_stray_verticals([*outer, *broken], names[:1]) for piece in broken)
+
+
+def test_a_label_wrapped_with_a_line_gap_is_one_known_label() -> None:
+    from pipeline.tables.bands import stacked_labels
+    rows = [(300.0 + 18.5 * i, 300.0 + 18.5 * (i + 1)) for i in range(3)]
+    wrapped = [Word("面向中小企业的“小快轻", (86.5, 315.9, 202.0, 325.7)), Word("准”解决方案", (112.8, 331.1, 175.8, 340.9))]
+    known = SPEC_BY_KEY["products"].categories
+    assert stacked_labels(wrapped, rows, 138.0, known) is None  # one label over the rows
+    two = [Word("模型库", (128.5, 305.0, 160.0, 314.7)), Word("解决方案", (120.0, 320.0, 168.0, 329.7))]
+    parts = stacked_labels(two, rows, 138.0, known)
+    assert parts is not None and ["".join(w.text for w in part) for part in parts[:2]] == ["模型库", "解决方案"]

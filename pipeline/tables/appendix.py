@@ -269,7 +269,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
             hits = [c for c in cells if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
             if column.field == "category":
                 hits = [labels[index]] if labels is not None and index in labels \
-                    else [own_label(c, index, table) for c in hits]
+                    else [own_label(c, index, table, spec.categories) for c in hits]
             if hits:
                 unit = layout.units.get(column.field)
                 value = read_value(hits, column, table.page, unit, spec)
@@ -287,7 +287,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
         yield values
 
 
-def centred_labels(table: Table, start: int, col: int) -> dict[int, CellText] | None:
+def centred_labels(table: Table, start: int, col: int, known: Sequence[str] = ()) -> dict[int, CellText] | None:
     """Each body row's 类别 in a table without rules (text lines for rows): a merged 类别 cell prints its
     label centred on its rows, so the label lies on the group's middle row (or wraps over two) and the
     rows above it have none.  The column's labels are given the rows they are centred on, as in a merged
@@ -300,7 +300,7 @@ def centred_labels(table: Table, start: int, col: int) -> dict[int, CellText] | 
     words = [word for c in cells for word in c.words]
     turned = [replace(word, bbox=table.frame.box_to_table(word.bbox)) for word in words]
     rows = [(table.grid.ys[r], table.grid.ys[r + 1]) for r in range(start, end)]
-    parts = stacked_labels(turned, rows, table.grid.xs[col + 1] - table.grid.xs[col])
+    parts = stacked_labels(turned, rows, table.grid.xs[col + 1] - table.grid.xs[col], known)
     if parts is None:
         return None
     by_row = {c.cell.row: c for c in cells}
@@ -314,7 +314,7 @@ def centred_labels(table: Table, start: int, col: int) -> dict[int, CellText] | 
     return out
 
 
-def own_label(cell: CellText, row: int, table: Table) -> CellText:
+def own_label(cell: CellText, row: int, table: Table, known: Sequence[str] = ()) -> CellText:
     """The part of a merged 类别 cell that names grid row `row`: the whole cell, unless it holds several
     labels stacked without rules between them (`bands.stacked_labels`)."""
     if cell.cell.row_span < 2 or len(cell.words) < 2:
@@ -322,7 +322,7 @@ def own_label(cell: CellText, row: int, table: Table) -> CellText:
     turned = [replace(word, bbox=table.frame.box_to_table(word.bbox)) for word in cell.words]
     spanned = range(cell.cell.row, cell.cell.row + cell.cell.row_span)
     width = cell.cell.bbox[2] - cell.cell.bbox[0]
-    parts = stacked_labels(turned, [(table.grid.ys[r], table.grid.ys[r + 1]) for r in spanned], width)
+    parts = stacked_labels(turned, [(table.grid.ys[r], table.grid.ys[r + 1]) for r in spanned], width, known)
     if parts is None:
         return cell
     own = {id(word) for word in parts[row - cell.cell.row]}
@@ -366,7 +366,8 @@ class Walker:
         if spans.unsure_rows:
             self.collector.rows_in_doubt(layout.spec, table)
         reader = self.second(page)
-        labels = centred_labels(table, start, categories[0]) if not table.ruled and len(categories) == 1 else None
+        labels = centred_labels(table, start, categories[0], layout.spec.categories) \
+            if not table.ruled and len(categories) == 1 else None
         rows = iter_rows(table, layout, start, reader.read if reader else None, reader, labels)
         for values in rows:
             self.collector.add_row(layout.spec, values)
