@@ -344,7 +344,8 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     """
     turned = _turned(words, frame)
     ruled = _has_inner_verticals(group)
-    group = _without_stray_verticals(group, turned)
+    if keyed_rows:  # a list's columns run the table's height; a form's cells part differently row by row
+        group = _without_stray_verticals(group, turned)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
     if not ruled and not any(r.orient == "v" and r.length > 0.5 * (extent(group)[3] - extent(group)[1])
