@@ -205,3 +205,20 @@ def test_a_label_wrapped_with_a_line_gap_is_one_known_label() -> None:
     two = [Word("模型库", (128.5, 305.0, 160.0, 314.7)), Word("解决方案", (120.0, 320.0, 168.0, 329.7))]
     parts = stacked_labels(two, rows, 138.0, known)
     assert parts is not None and ["".join(w.text for w in part) for part in parts[:2]] == ["模型库", "解决方案"]
+
+
+def test_a_header_row_read_too_poorly_to_be_recognised_is_no_record() -> None:
+    """A fax's header 日期（年/月/日） | 合閥縮學 | 服务企业名称 | 万元): two cells name their columns, no digit."""
+    from pipeline.tables.appendix import Layout, iter_rows
+    from pipeline.tables.cells import Table
+    from pipeline.tables.geometry import Grid
+    xs = [50.0, 150.0, 250.0, 400.0, 500.0]
+    rows = [["日期（年/月/日)", "合閥縮學", "服务企业名称", "万元)"],
+            ["2024.02.24", "CCM20240022", "杭州云盛电子元件有限公司", "275.13"]]
+    cells = [_cell(r, c, text, xs[c], xs[c + 1]) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    grid = Grid(xs=xs, ys=[100.0, 120.0, 140.0], cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY["contracts"])
+    assert layout is not None
+    records = list(iter_rows(table, layout, 0))
+    assert len(records) == 1 and records[0]["contract_no"].value == "CCM20240022"
