@@ -125,12 +125,12 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
         for word in turned:
             x0, top, x1, bottom = word.bbox
             (low, high), (start, end) = ((top, bottom), (x0, x1)) if rule.orient == "h" else ((x0, x1), (top, bottom))
+            overlap = min(rule.end, end) - max(rule.start, start)
+            if overlap <= 0 or not low < rule.pos < high:
+                continue
             margin = 0.2 * (high - low)
-            crosses = low + margin < rule.pos < high - margin
-            if rule.orient == "v" and not crosses:
-                crosses = _through_character(word, rule.pos)
-            if crosses:
-                inside += max(0.0, min(rule.end, end) - max(rule.start, start))
+            if low + margin < rule.pos < high - margin or (rule.orient == "v" and _through_character(word, rule.pos)):
+                inside += overlap
         if inside < 0.5 * rule.length:
             kept.append(rule)
     return kept
@@ -142,9 +142,9 @@ INSIDE_CHAR = 0.25  # a vertical this far into a character (share of its width) 
 def _through_character(word: Word, x: float) -> bool:
     """`x` falls well inside one of the word's characters (boxes shared out by character widths)."""
     x0, _, x1, _ = word.bbox
-    widths = [char_width(char) for char in word.text]
-    if not widths or not x0 < x < x1:
+    if not x0 < x < x1 or not word.text:
         return False
+    widths = [char_width(char) for char in word.text]
     unit = (x1 - x0) / sum(widths)
     left = x0
     for char, width in zip(word.text, widths, strict=True):

@@ -113,13 +113,13 @@ def dotted_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     reach = max(2, round(RIDGE_REACH_PT * dpi / 72.0))
     length = max(15, round(MIN_RULE_INCH * dpi))
     near = max(3, 2 * round(GAP_INCH * dpi) - 1)
-    inked = (ink > 0).astype(np.float32)
+    inked = np.where(ink > 0, 255, 0).astype(np.uint8)
     masks: list[np.ndarray] = []
     for axis in (0, 1):
         window = (length, 1) if axis == 0 else (1, length)
-        share = cv2.blur(inked, window, borderType=cv2.BORDER_CONSTANT)
-        sides = cv2.max(_shifted(share, reach, axis), _shifted(share, -reach, axis))
-        band = ((share >= DOTTED_SHARE) & (sides <= DOTTED_CLEAR)).astype(np.uint8) * 255
+        share = cv2.blur(inked, window, borderType=cv2.BORDER_CONSTANT)  # the window's ink share, 0..255
+        sides = _either_side(share, reach, axis)
+        band = ((share >= DOTTED_SHARE * 255) & (sides <= DOTTED_CLEAR * 255)).astype(np.uint8) * 255
         # The window's share runs on past the rule's last dot: keep what lies near a dot (a gap's length
         # along the rule, a pixel across it), then join the dots.
         touch = (near, 3) if axis == 0 else (3, near)
@@ -130,6 +130,18 @@ def dotted_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
         run = (2 * length, 1) if axis == 0 else (1, 2 * length)
         masks.append(cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run)))
     return masks[0], masks[1]
+
+
+def _either_side(share: np.ndarray, reach: int, axis: int) -> np.ndarray:
+    """The larger of the values `reach` pixels before and after each pixel along `axis` (0 past the edges)."""
+    out = np.zeros_like(share)
+    if axis == 0:
+        out[reach:] = share[:-reach]
+        np.maximum(out[:-reach], share[reach:], out=out[:-reach])
+    else:
+        out[:, reach:] = share[:, :-reach]
+        np.maximum(out[:, :-reach], share[:, reach:], out=out[:, :-reach])
+    return out
 
 
 def measure_skew(horizontal: np.ndarray) -> float:
