@@ -23,7 +23,7 @@ from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
 from pipeline.tables.finder import find_tables, print_images, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
-from pipeline.tables.labels import squeeze
+from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.spans import split_spans
 from pipeline.tables.values import (
@@ -141,10 +141,29 @@ class Collector:
                 for row, value in zip(rows, values, strict=True):
                     row[column.field] = value
 
+    def _seq_runs(self) -> None:
+        """A 序号 the reader lost (pale print, a seal over it) taken from the run it stands in: where the
+        rows' other 序号 (within one 类别, where the table has them) are exactly 1, 2, 3 … by position,
+        the missing ones are their positions too (provenance: derived, `resolved_by` seq_run)."""
+        for spec in SPECS:
+            if not any(column.field == "seq" for column in spec.columns):
+                continue
+            for group in _category_groups(self.rows[spec.key]):
+                known = [(index, row["seq"].value) for index, row in enumerate(group)
+                         if "seq" in row and row["seq"].value is not None]
+                if len(known) < SEQ_RUN_KNOWN or any(value != index + 1 for index, value in known):
+                    continue
+                for index, row in enumerate(group):
+                    if "seq" in row and row["seq"].value is None:
+                        origin = row["seq"].provenance
+                        row["seq"] = replace(row["seq"], value=index + 1, provenance=origin.model_copy(
+                            update={"source": "derived", "resolved_by": "seq_run", "confidence": origin.confidence}))
+
     def result(self) -> Extracted[Appendix]:
         provenance: dict[str, Provenance] = {}
         checks: list[Check] = []
         tables: dict[str, list[dict[str, object]]] = {}
+        self._seq_runs()
         self._number_columns()
         for key, origin in self.doubted.items():
             provenance[f"appendix.{key}"] = origin
@@ -159,6 +178,22 @@ class Collector:
                     if check is not None:
                         checks.append(check)
         return Extracted(Appendix.model_validate(tables), provenance, checks)
+
+
+SEQ_RUN_KNOWN = 2  # 序号 read in a group before its run fills the ones lost
+
+
+def _category_groups(rows: list[dict[str, FieldValue]]) -> list[list[dict[str, FieldValue]]]:
+    """Consecutive rows of one 类别 (the whole table where it has none): each numbers its rows from 1."""
+    groups: list[list[dict[str, FieldValue]]] = []
+    previous: object = object()
+    for row in rows:
+        category = row["category"].value if "category" in row else None
+        if not groups or category != previous:
+            groups.append([])
+        groups[-1].append(row)
+        previous = category
+    return groups
 
 
 def _is_note(cells: Sequence[CellText]) -> bool:
@@ -177,6 +212,22 @@ def _continues_above(cells: Sequence[CellText], index: int) -> bool:
     return bool(filled) and all(c.cell.row < index for c in filled)
 
 
+HEADER_NAMED = 2  # header cells OCR left readable enough to name their own column (the rest garbled)
+
+
+def _names_columns(cells: Sequence[CellText], layout: Layout) -> bool:
+    """A header row read too poorly to be recognised as one (a fax's 合同编号 as 合閥縮學): two or more cells
+    name the column they stand in, and no cell holds a digit (every data row has a 序号, date or amount)."""
+    if any(ch.isdigit() for cell in cells for ch in cell.text):
+        return False
+    named = 0
+    for column in layout.spec.columns:
+        cols = layout.columns.get(column.field, ())
+        texts = [c.text for c in cells if c.text and any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
+        named += any(label_score(text, label) >= MIN_SCORE for text in texts for label in column.labels)
+    return named >= HEADER_NAMED
+
+
 SPECK_CHARS = 2  # a row's only text this short, without a Chinese character, is dust or a seal's remains
 
 
@@ -192,8 +243,11 @@ def _specks_only(values: dict[str, FieldValue], spec: TableSpec) -> bool:
 
 def iter_rows(table: Table, layout: Layout, start: int,
               read: Callable[[Box], Sequence[tuple[str, float]]] | None = None,
-              reader: SecondReader | None = None) -> Iterator[dict[str, FieldValue]]:
+              reader: SecondReader | None = None,
+              labels: dict[int, CellText] | None = None) -> Iterator[dict[str, FieldValue]]:
     """Data rows (field → value) from grid row `start` on, until a note row ends the table.
+
+    `labels` (grid row → its 类别) replaces the 类别 cells of a table without rules (`centred_labels`).
 
     With `read` (a second engine on the page), a number or date that does not validate is read again;
     with `reader` (the page's cell reader), every number keeps the other readings the recogniser's
@@ -204,7 +258,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
         cells = table.row(index)
         if _is_note(cells):
             break
-        if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index):
+        if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index) \
+                or _names_columns(cells, layout):
             continue
         values: dict[str, FieldValue] = {}
         for column in spec.columns:
@@ -213,7 +268,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 continue
             hits = [c for c in cells if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
             if column.field == "category":
-                hits = [own_label(c, index, table) for c in hits]
+                hits = [labels[index]] if labels is not None and index in labels \
+                    else [own_label(c, index, table, spec.categories) for c in hits]
             if hits:
                 unit = layout.units.get(column.field)
                 value = read_value(hits, column, table.page, unit, spec)
@@ -231,7 +287,34 @@ def iter_rows(table: Table, layout: Layout, start: int,
         yield values
 
 
-def own_label(cell: CellText, row: int, table: Table) -> CellText:
+def centred_labels(table: Table, start: int, col: int, known: Sequence[str] = ()) -> dict[int, CellText] | None:
+    """Each body row's 类别 in a table without rules (text lines for rows): a merged 类别 cell prints its
+    label centred on its rows, so the label lies on the group's middle row (or wraps over two) and the
+    rows above it have none.  The column's labels are given the rows they are centred on, as in a merged
+    cell (`bands.stacked_labels`); None when the first body row has its own label (labels printed at the
+    top of their group continue downwards as they are)."""
+    end = next((row for row in range(start, table.grid.n_rows) if _is_note(table.row(row))), table.grid.n_rows)
+    cells = [c for c in table.cells if c.cell.col == col and start <= c.cell.row < end]
+    if end - start < 2 or any(c.text for c in cells if c.cell.row == start):
+        return None
+    words = [word for c in cells for word in c.words]
+    turned = [replace(word, bbox=table.frame.box_to_table(word.bbox)) for word in words]
+    rows = [(table.grid.ys[r], table.grid.ys[r + 1]) for r in range(start, end)]
+    parts = stacked_labels(turned, rows, table.grid.xs[col + 1] - table.grid.xs[col], known)
+    if parts is None:
+        return None
+    by_row = {c.cell.row: c for c in cells}
+    out: dict[int, CellText] = {}
+    for offset, part in enumerate(parts):
+        row = start + offset
+        own = {id(word) for word in part}
+        if row in by_row:
+            cell = by_row[row]
+            out[row] = cell_text(cell.cell, table.frame, [w for w, t in zip(words, turned, strict=True) if id(t) in own])
+    return out
+
+
+def own_label(cell: CellText, row: int, table: Table, known: Sequence[str] = ()) -> CellText:
     """The part of a merged 类别 cell that names grid row `row`: the whole cell, unless it holds several
     labels stacked without rules between them (`bands.stacked_labels`)."""
     if cell.cell.row_span < 2 or len(cell.words) < 2:
@@ -239,7 +322,7 @@ def own_label(cell: CellText, row: int, table: Table) -> CellText:
     turned = [replace(word, bbox=table.frame.box_to_table(word.bbox)) for word in cell.words]
     spanned = range(cell.cell.row, cell.cell.row + cell.cell.row_span)
     width = cell.cell.bbox[2] - cell.cell.bbox[0]
-    parts = stacked_labels(turned, [(table.grid.ys[r], table.grid.ys[r + 1]) for r in spanned], width)
+    parts = stacked_labels(turned, [(table.grid.ys[r], table.grid.ys[r + 1]) for r in spanned], width, known)
     if parts is None:
         return cell
     own = {id(word) for word in parts[row - cell.cell.row]}
@@ -283,7 +366,9 @@ class Walker:
         if spans.unsure_rows:
             self.collector.rows_in_doubt(layout.spec, table)
         reader = self.second(page)
-        rows = iter_rows(table, layout, start, reader.read if reader else None, reader)
+        labels = centred_labels(table, start, categories[0], layout.spec.categories) \
+            if not table.ruled and len(categories) == 1 else None
+        rows = iter_rows(table, layout, start, reader.read if reader else None, reader, labels)
         for values in rows:
             self.collector.add_row(layout.spec, values)
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from models.page import Box, Line, Page, Word
 from pipeline.tables.cells import CellText, confidence_of, join_line, lines_of
 from pipeline.tables.geometry import Cell, VerticalExtent
+from pipeline.tables.labels import label_score
 
 MIN_RULE_PT = 15.0  # a vertical shorter than this is not a column rule
 SAME_RULE_PT = 2.0  # verticals this close in x are one column edge
@@ -70,12 +71,13 @@ def banded_rows(page: Page) -> list[list[CellText]] | None:
 
 
 def stacked_labels(words: Sequence[Word], rows: Sequence[tuple[float, float]],
-                   width: float) -> list[list[Word]] | None:
+                   width: float, known: Sequence[str] = ()) -> list[list[Word]] | None:
     """A merged cell `width` wide over `rows` (top, bottom) that holds several labels stacked without rules between
     them (a 类别 column whose rules were left out or lost): each row's label words, every label given the
-    rows it is centred on; None when the cell holds one label (it names every row it spans)."""
+    rows it is centred on; None when the cell holds one label (it names every row it spans).  `known`: the
+    form's labels for the column (a label wrapped over two lines is one of them, its halves are not)."""
     bands = [_Band(top, bottom) for top, bottom in rows]
-    blocks = _label_blocks(words, bands, width)
+    blocks = _label_blocks(words, bands, width, known)
     if len(blocks) < 2:
         return None
     parts: list[list[Word]] = [[] for _ in rows]
@@ -119,12 +121,14 @@ def _band_cells(row: int, band: _Band, words: Sequence[Word], verticals: Sequenc
     return cells
 
 
-def _label_blocks(words: Sequence[Word], bands: Sequence[_Band], width: float) -> list[list[Word]]:
+def _label_blocks(words: Sequence[Word], bands: Sequence[_Band], width: float,
+                  known: Sequence[str] = ()) -> list[list[Word]]:
     """The label column's lines (`width` wide), wrapped lines of one label joined.
 
     Lines closer than half a line are one label when the first fills the column (text wraps only
     there) or when the two do not each sit centred in a row of their own (two one-line labels of
-    consecutive tight rows); lines all but touching are always one label."""
+    consecutive tight rows); lines all but touching are always one label; lines within a line of each
+    other are one label when together they are one of the `known` labels and the first alone is none."""
     blocks: list[list[Word]] = []
     previous: Sequence[Word] = ()
     for line in lines_of(words):
@@ -132,12 +136,27 @@ def _label_blocks(words: Sequence[Word], bands: Sequence[_Band], width: float) -
         gap = min(w.bbox[1] for w in line) - _box(blocks[-1])[3] if blocks else height
         wrapped = gap < WRAP_GAP * height and (
             _box(previous)[2] - _box(previous)[0] >= FULL_LINE * width or not _own_rows(blocks[-1], line, bands))
+        if blocks and gap < height and not wrapped and known:
+            wrapped = _one_known_label(blocks[-1], line, known)
         if blocks and (gap < WRAP_TIGHT * height or wrapped):
             blocks[-1].extend(line)
         else:
             blocks.append(list(line))
         previous = line
     return blocks
+
+
+ONE_LABEL = 0.9  # how well two lines read together must match a known label to be that label wrapped
+
+
+def _one_known_label(block: Sequence[Word], line: Sequence[Word], known: Sequence[str]) -> bool:
+    """`block` and the `line` under it read together as one of the `known` labels, which neither the last
+    line of `block` nor `line` reads as alone (面向中小企业的“小快轻 / 准”解决方案; not 模型库 / 解决方案)."""
+    upper = "".join(w.text for w in lines_of(block)[-1])
+    lower = "".join(w.text for w in line)
+    together = upper + lower
+    return any(label_score(together, label) >= ONE_LABEL and label_score(upper, label) < ONE_LABEL
+               and label_score(lower, label) < ONE_LABEL for label in known)
 
 
 def _own_rows(block: Sequence[Word], line: Sequence[Word], bands: Sequence[_Band]) -> bool:

@@ -11,6 +11,7 @@ the header line just above the first rule is taken into the table.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import statistics
 from collections.abc import Sequence
@@ -35,7 +36,7 @@ from pipeline.tables.geometry import (
     merge_rules,
 )
 from pipeline.tables.reread import CellReader
-from pipeline.tables.rows import PageInk, cell_lines, key_column, row_cuts, starts_row
+from pipeline.tables.rows import PageInk, TextLine, cell_lines, key_column, row_cuts, starts_row
 
 MIN_COLUMN_GAP = 7.0  # points of clear space between two text columns (about half a character)
 TITLE_REACH = 70.0  # points above a table searched for its title
@@ -112,20 +113,47 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
     """Rules that run through the middle of words are character strokes joined up, not rules.
 
     Closing small gaps (for broken rules) also joins the horizontal strokes of adjacent
-    characters; a real rule never passes through the middle of a line of text.
+    characters; a real rule never passes through the middle of a line of text.  Nor through the
+    middle of a character: names that all begin alike (常州…) stack the same vertical strokes row
+    under row, and a rule-long run of them is no rule (a rule may pass between two characters OCR
+    joined into one word, 1 and the name after it).
     """
-    boxes = [w.bbox for w in _turned(words, frame)]
+    turned = _turned(words, frame)
     kept = []
     for rule in rules:
         inside = 0.0
-        for x0, top, x1, bottom in boxes:
+        for word in turned:
+            x0, top, x1, bottom = word.bbox
             (low, high), (start, end) = ((top, bottom), (x0, x1)) if rule.orient == "h" else ((x0, x1), (top, bottom))
+            overlap = min(rule.end, end) - max(rule.start, start)
+            if overlap <= 0 or not low < rule.pos < high:
+                continue
             margin = 0.2 * (high - low)
-            if low + margin < rule.pos < high - margin:
-                inside += max(0.0, min(rule.end, end) - max(rule.start, start))
+            if low + margin < rule.pos < high - margin or (rule.orient == "v" and _through_character(word, rule.pos)):
+                inside += overlap
         if inside < 0.5 * rule.length:
             kept.append(rule)
     return kept
+
+
+INSIDE_CHAR = 0.25  # a vertical this far into a character (share of its width) from both its edges crosses it
+
+
+def _through_character(word: Word, x: float) -> bool:
+    """`x` falls well inside one of the word's characters (boxes shared out by character widths)."""
+    x0, _, x1, _ = word.bbox
+    if not x0 < x < x1 or not word.text:
+        return False
+    widths = [char_width(char) for char in word.text]
+    unit = (x1 - x0) / sum(widths)
+    left = x0
+    for char, width in zip(word.text, widths, strict=True):
+        right = left + width * unit
+        if left <= x < right:
+            edge = INSIDE_CHAR * (right - left)
+            return not char.isspace() and left + edge < x < right - edge
+        left = right
+    return False
 
 
 def _turned(words: Sequence[Word], frame: Frame) -> list[Word]:
@@ -153,6 +181,56 @@ def text_columns(words: Sequence[Word], region: Box, min_gap: float = MIN_COLUMN
             cuts.append((reach + start) / 2)
         reach = end if reach is None else max(reach, end)
     return cuts
+
+
+CROSSING_LINES = 0.1  # share of a table's text lines that may reach over a column gap (headings, notes)
+
+
+def line_columns(lines: Sequence[Sequence[Word]], region: Box, min_gap: float = MIN_COLUMN_GAP) -> list[float]:
+    """Column boundaries (x) where almost no text line has ink: the middles of clear stretches at least
+    `min_gap` wide that at most `CROSSING_LINES` of the lines reach over.
+
+    A heading above the table (附2 服务能力证明材料) or a note under it runs over the gaps between columns;
+    in a table without rules it is one line among many, where `text_columns` would let it close them.
+    """
+    x0, x1 = math.floor(region[0]), math.ceil(region[2])
+    width = region[2] - region[0]
+    counts = np.zeros(max(1, x1 - x0), np.int32)
+    for line in lines:
+        covered = np.zeros_like(counts, dtype=bool)
+        for word in line:
+            if _inside(word.bbox, region) and word.bbox[2] - word.bbox[0] < 0.5 * width:
+                covered[max(0, math.floor(word.bbox[0]) - x0):max(0, math.ceil(word.bbox[2]) - x0)] = True
+        counts += covered
+    allowed = max(1, int(CROSSING_LINES * len(lines))) if len(lines) >= 4 else 0
+    clear = counts <= allowed
+    cuts, start = [], None
+    inked = np.flatnonzero(~clear)
+    if inked.size == 0:
+        return []
+    for x in range(int(inked[0]), int(inked[-1]) + 1):
+        if clear[x] and start is None:
+            start = x
+        elif not clear[x] and start is not None:
+            if x - start >= min_gap:
+                cuts.append(x0 + _least_crossed(counts[start:x]) + start)
+            start = None
+    return cuts
+
+
+def _least_crossed(counts: np.ndarray) -> float:
+    """The middle of the widest run of a gap's least-crossed columns (the gap a heading crosses is cut where
+    it does not, beside it)."""
+    low = counts.min()
+    best, run_start, best_span = 0.0, None, -1
+    for x, value in enumerate([*counts.tolist(), low + 1]):
+        if value == low and run_start is None:
+            run_start = x
+        elif value != low and run_start is not None:
+            if x - run_start > best_span:
+                best, best_span = (run_start + x) / 2, x - run_start
+            run_start = None
+    return best
 
 
 HIDDEN_COLUMN_LINES = 3  # text lines needed on each side of a gap inside a ruled column to split it
@@ -233,6 +311,29 @@ def _header_above(group: Sequence[Rule], words: Sequence[Word]) -> float | None:
     return None
 
 
+STRAY_HEIGHT = 0.5  # share of the table's height a vertical piece must reach to be a column rule regardless
+STRAY_WORDS = 2  # words its column line would cut through the middle of a character, elsewhere in the table
+
+
+def _without_stray_verticals(group: Sequence[Rule], words: Sequence[Word]) -> list[Rule]:
+    """The group without short vertical pieces that are no column rule: a seal's stroke or a ring's arc
+    standing on the bottom rule, alone on its line, whose line carried up the table would cut words in
+    the other rows through their characters (a column rule is passed by the text, or crossed at a blank;
+    a broken one leaves other pieces on its line)."""
+    box = extent(group)
+    height = box[3] - box[1]
+    kept = []
+    for rule in group:
+        alone = not any(other is not rule and other.orient == "v" and abs(other.pos - rule.pos) <= 3.0 for other in group)
+        if rule.orient == "v" and alone and rule.length < STRAY_HEIGHT * height and box[0] + 3 < rule.pos < box[2] - 3:
+            crossed = [w for w in words if _inside(w.bbox, box) and not rule.start <= (w.bbox[1] + w.bbox[3]) / 2 <= rule.end
+                       and _through_character(w, rule.pos)]
+            if len(crossed) >= STRAY_WORDS:
+                continue
+        kept.append(rule)
+    return kept
+
+
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
                      tol: Tolerances | None = None, ink: PageInk | None = None,
                      keyed_rows: bool = False) -> Table | None:
@@ -242,9 +343,11 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     where the key column's entries and the text's line gaps say (see `rows.row_cuts`).
     """
     turned = _turned(words, frame)
+    ruled = _has_inner_verticals(group)
+    if keyed_rows:  # a list's columns run the table's height; a form's cells part differently row by row
+        group = _without_stray_verticals(group, turned)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
-    ruled = _has_inner_verticals(group)
     if not ruled and not any(r.orient == "v" and r.length > 0.5 * (extent(group)[3] - extent(group)[1])
                              for r in group):
         header_top = _header_above(group, turned)
@@ -377,7 +480,10 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
     The last resort for a page that should hold a table but shows no rules (too faint
     to find, or printed without): better a rough grid than nothing.
     """
-    words = [w for w in page.words if region is None or _inside(w.bbox, region)]
+    read = [w for w in page.words if region is None or _inside(w.bbox, region)]
+    # A word OCR ran over the blank between two columns (数字化产品  2) is its runs of text for finding the
+    # columns; the cells take the words as read (cut at a column edge, a word is cut at its blank).
+    words = [piece for w in read for piece in spaced_pieces(w)]
     lines = lines_of(words)
     if len(lines) < 2:
         return None
@@ -385,13 +491,22 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
            max(w.bbox[2] for w in words) + 1, max(w.bbox[3] for w in words) + 1)
     ys = [box[1]] + [(max(w.bbox[3] for w in a) + min(w.bbox[1] for w in b)) / 2
                      for a, b in itertools.pairwise(lines)] + [box[3]]
-    xs = [box[0], *text_columns(words, box), box[2]]
+    xs = [box[0], *line_columns(lines, box), box[2]]
     verticals = [Rule("v", x, box[1], box[3]) for x in xs]
     grid = build_grid([Rule("h", y, box[0], box[2]) for y in ys] + verticals)
     if grid is None or grid.n_cols < 2:
         return None
     grid = _rows_by_key(grid, words, verticals) or grid
-    return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words), ruled=False)
+    return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), read), ruled=False)
+
+
+NOTE_MARKS = ("注", "备注")
+
+
+def _opens_note(lines: dict[tuple[int, int], list[TextLine]], row: int) -> bool:
+    """Grid row `row` (one text line) begins with a note mark in its first filled cell."""
+    cells = sorted((col, cell) for (r, col), cell in lines.items() if r == row and cell)
+    return bool(cells) and cells[0][1][0].text.replace(" ", "").startswith(NOTE_MARKS)
 
 
 def _rows_by_key(grid: Grid, words: Sequence[Word], verticals: list[Rule]) -> Grid | None:
@@ -410,7 +525,9 @@ def _rows_by_key(grid: Grid, words: Sequence[Word], verticals: list[Rule]) -> Gr
     if first is None:
         return None
     left, right = grid.xs[0], grid.xs[-1]
-    horizontals = [Rule("h", y, left, right) for y in [*grid.ys[:first + 1], grid.ys[-1]]]
+    # A note under the table (注：…) is no part of the last row: it keeps its own.
+    notes = [grid.ys[row] for row in range(first + 1, grid.n_rows) if _opens_note(lines, row)]
+    horizontals = [Rule("h", y, left, right) for y in [*grid.ys[:first + 1], *notes[:1], grid.ys[-1]]]
     body = build_grid(horizontals + verticals)
     if body is None:
         return None

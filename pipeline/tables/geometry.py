@@ -12,6 +12,7 @@ at the extent of the other rules, so open-sided tables still parse.
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections.abc import Callable, Iterable, Sequence
@@ -250,9 +251,34 @@ def group_rules(rules: Sequence[Rule], tol: Tolerances = Tolerances()) -> list[l
     groups: dict[int, list[Rule]] = {}
     for index, rule in enumerate(rules):
         groups.setdefault(find(index), []).append(rule)
-    tables = [g for g in groups.values() if _is_ruled_table(g)]
+    tables = _merge_overlapping([g for g in groups.values() if _is_ruled_table(g)])
     loose = sorted((g[0] for g in groups.values() if len(g) == 1 and g[0].orient == "h"), key=lambda r: r.pos)
     return _attach_loose_rows(tables, loose)
+
+
+OVERLAP_MERGE = 0.5  # two groups whose boxes cross, sharing this much of the shorter one's height, are one table
+
+
+def _merge_overlapping(groups: list[list[Rule]]) -> list[list[Rule]]:
+    """Groups whose boxes cross side by side, as one: tables do not lie over each other, but a table whose
+    rules broke apart (dotted, faint) falls into pieces that do."""
+    merged = [list(group) for group in groups]
+    changed = True
+    while changed:
+        changed = False
+        for i, j in itertools.combinations(range(len(merged)), 2):
+            if _side_by_side(extent(merged[i]), extent(merged[j])):
+                merged[i] += merged.pop(j)
+                changed = True
+                break
+    return merged
+
+
+def _side_by_side(a: Box, b: Box) -> bool:
+    """The boxes cross, and share most of the shorter one's height."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width > 0 and height >= OVERLAP_MERGE * min(a[3] - a[1], b[3] - b[1])
 
 
 def _is_ruled_table(group: list[Rule]) -> bool:

@@ -143,11 +143,12 @@ def find_header(table: Table, role: str | None, specs: Sequence[TableSpec] = SPE
 
 
 def _fill_last_column(columns: dict[str, tuple[int, ...]], spec: TableSpec, n_cols: int) -> None:
-    """One field without a header cell and one grid column without a field: they belong together."""
+    """One field without a header cell and one grid column without a field (or a run of adjacent ones: a
+    rule found inside the header cut its label in two, 主要 | 务行业): they belong together."""
     missing = [c.field for c in spec.columns if c.field not in columns]
     free = sorted(set(range(n_cols)) - {col for cols in columns.values() for col in cols})
-    if len(missing) == 1 and len(free) == 1:
-        columns[missing[0]] = (free[0],)
+    if len(missing) == 1 and free and free[-1] - free[0] == len(free) - 1:
+        columns[missing[0]] = tuple(free)
 
 
 def label_tail(cells: Sequence[CellText]) -> bool:

@@ -35,6 +35,8 @@ SEAL_GROW_PT = 1.2  # the seal mask grown by this much: a seal's remains are wid
 RIDGE_REACH_PT = 1.5  # a rule pixel is compared with the paper this far above and below it (rules up to ~1.5 pt)
 RIDGE_CONTRAST = 2  # grey levels darker than both sides: the print layer's paper is flattened to a noise-free white
 RIDGE_SHARE = 0.55  # share of a rule-long window that must be ridge (a faint hairline's pixels are not all darker)
+DOTTED_SHARE = 0.06  # share of a rule-long window a dotted rule inks (a fax or 1-bit scan leaves a hairline as dots)
+DOTTED_CLEAR = 0.03  # the most ink a rule-long window may hold a rule's width above or below a dotted rule
 
 
 @dataclass
@@ -101,6 +103,48 @@ def ridge_masks(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     return masks[0], masks[1]
 
 
+def dotted_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical masks of rules printed as sparse dots (a hairline a fax-like or dithered
+    scan kept one pixel in several of): a thin band where a rule-long window holds some ink, with clear
+    paper a rule's width to either side.
+
+    A line of text inks its windows as much, but for its height, so the paper beside it is not clear;
+    the edge of a text line has text on one side.  Runs shorter than a rule are dropped.
+    """
+    reach = max(2, round(RIDGE_REACH_PT * dpi / 72.0))
+    length = max(15, round(MIN_RULE_INCH * dpi))
+    near = max(3, 2 * round(GAP_INCH * dpi) - 1)
+    inked = np.where(ink > 0, 255, 0).astype(np.uint8)
+    masks: list[np.ndarray] = []
+    for axis in (0, 1):
+        window = (length, 1) if axis == 0 else (1, length)
+        share = cv2.blur(inked, window, borderType=cv2.BORDER_CONSTANT)  # the window's ink share, 0..255
+        sides = _either_side(share, reach, axis)
+        band = ((share >= DOTTED_SHARE * 255) & (sides <= DOTTED_CLEAR * 255)).astype(np.uint8) * 255
+        # The window's share runs on past the rule's last dot: keep what lies near a dot (a gap's length
+        # along the rule, a pixel across it), then join the dots.
+        touch = (near, 3) if axis == 0 else (3, near)
+        dots = cv2.bitwise_and(band, cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, touch)))
+        joined = cv2.morphologyEx(dots, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, window),
+                                  borderType=cv2.BORDER_CONSTANT, borderValue=0)  # paper past the page's edge
+        # Two rule lengths: a period or a stroke's end shares a window with the dots of a rule near it.
+        run = (2 * length, 1) if axis == 0 else (1, 2 * length)
+        masks.append(cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run)))
+    return masks[0], masks[1]
+
+
+def _either_side(share: np.ndarray, reach: int, axis: int) -> np.ndarray:
+    """The larger of the values `reach` pixels before and after each pixel along `axis` (0 past the edges)."""
+    out = np.zeros_like(share)
+    if axis == 0:
+        out[reach:] = share[:-reach]
+        np.maximum(out[:-reach], share[reach:], out=out[:-reach])
+    else:
+        out[:, reach:] = share[:, :-reach]
+        np.maximum(out[:, :-reach], share[:, reach:], out=out[:, :-reach])
+    return out
+
+
 def measure_skew(horizontal: np.ndarray) -> float:
     """Counter-clockwise skew (degrees) of the long horizontal rules, length-weighted median; 0 if none."""
     count, labels, stats = components(horizontal, 8)
@@ -141,7 +185,7 @@ def rule_masks(grey: np.ndarray, dpi: float, ridges: bool = False) -> RuleMasks:
     ink = binarise(grey)
     horizontal, vertical = line_masks(ink, dpi)
     if ridges:
-        horizontal, vertical = _with_ridges((horizontal, vertical), grey, dpi)
+        horizontal, vertical = _with_ridges((horizontal, vertical), grey, ink, dpi)
     skew = measure_skew(horizontal)
     frame = Frame()
     if abs(skew) >= SKEW_MIN_DEG:
@@ -150,14 +194,17 @@ def rule_masks(grey: np.ndarray, dpi: float, ridges: bool = False) -> RuleMasks:
         ink = rotate(ink, frame, scale)
         horizontal, vertical = line_masks(ink, dpi)
         if ridges:
-            horizontal, vertical = _with_ridges((horizontal, vertical), rotate_grey(grey, frame, scale), dpi)
+            horizontal, vertical = _with_ridges((horizontal, vertical), rotate_grey(grey, frame, scale), ink, dpi)
     return RuleMasks(ink=ink, horizontal=horizontal, vertical=vertical, frame=frame, scale=scale)
 
 
-def _with_ridges(masks: tuple[np.ndarray, np.ndarray], grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """The binarised rule masks joined by the faint rules the ridges show."""
+def _with_ridges(masks: tuple[np.ndarray, np.ndarray], grey: np.ndarray, ink: np.ndarray,
+                 dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """The binarised rule masks joined by the faint rules the ridges show and the dotted rules of `ink`."""
     ridges = ridge_masks(grey, dpi)
-    return cv2.bitwise_or(masks[0], ridges[0]), cv2.bitwise_or(masks[1], ridges[1])
+    dots = dotted_masks(ink, dpi)
+    return (cv2.bitwise_or(cv2.bitwise_or(masks[0], ridges[0]), dots[0]),
+            cv2.bitwise_or(cv2.bitwise_or(masks[1], ridges[1]), dots[1]))
 
 
 def rotate_grey(grey: np.ndarray, frame: Frame, scale: float) -> np.ndarray:

@@ -161,8 +161,9 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
     """
     lines = cell_lines(grid, frame, words)
     col = key_column(grid, lines)
+    breaks = unwrapped_breaks(grid, frame, words)
     if col is None:
-        return []
+        return [Rule("h", y, grid.xs[first], grid.xs[-1]) for y, first in breaks]
     left, right = grid.xs[col], grid.xs[-1]
     spans = [(w.bbox[1], w.bbox[3]) for w in (replace(w, bbox=frame.box_to_table(w.bbox)) for w in words)
              if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right]
@@ -183,7 +184,56 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
     for above, below in itertools.pairwise(key_cells):
         if _opens_with_key(lines, above.row, col) and _opens_with_key(lines, below.row, col):
             cuts.append(grid.ys[below.row])
-    return [Rule("h", y, left, right) for y in cuts]
+    rules = [Rule("h", y, left, right) for y in cuts]
+    # Rows whose keys the OCR lost (pale print): the lines of their other cells still part them, where
+    # no key's cut lies in the same gap between lines (no word wholly between the two: one boundary,
+    # the key's, however the two were placed on a curled page).
+    return rules + [Rule("h", y, min(left, grid.xs[first]), right) for y, first in breaks
+                    if all(_word_between(spans, y, cut) for cut in cuts)]
+
+
+def _word_between(spans: Sequence[tuple[float, float]], a: float, b: float) -> bool:
+    low, high = min(a, b), max(a, b)
+    return any(low <= top and bottom <= high for top, bottom in spans)
+
+
+UNFILLED = 2.0  # a line ending this many of its heights short of its cell's right edge did not wrap
+ENTRY_CHARS = 3  # a line this long or longer can open an entry; a shorter one is a wrapped name's tail (公司)
+BREAK_CELLS = 2  # cells of one row that must end an entry at the same height for a row boundary
+BREAK_NEAR = 0.5  # line heights: entry ends this close are at the same height
+
+
+def unwrapped_breaks(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[tuple[float, int]]:
+    """Row boundaries inside grid rows where no key shows them: (y, first column) in the table frame.
+
+    Text wraps onto a cell's next line only when the line is full; a line that ends well short of
+    its cell's edge, followed by another that is more than a wrapped name's tail, ends an entry.  Where two cells or more of one grid row
+    end an entry at the same height (the middles of the gaps after them within half a line), two
+    records share the row: its rule was not found and its 序号 not read.
+    """
+    placed = assign_words(words, grid, frame)
+    ends: dict[int, list[tuple[float, float, int]]] = {}  # grid row → (gap middle, line height, column)
+    for (row, col), cell_words in placed.items():
+        cell = grid.cell_at(row, col)
+        if cell is None:
+            continue
+        turned = lines_of([replace(w, bbox=frame.box_to_table(w.bbox)) for w in cell_words])
+        for upper, lower in itertools.pairwise(turned):
+            height = max(w.bbox[3] - w.bbox[1] for w in upper)
+            entry = len("".join(w.text for w in lower).replace(" ", "")) >= ENTRY_CHARS
+            if entry and cell.bbox[2] - max(w.bbox[2] for w in upper) > UNFILLED * height:
+                middle = (max(w.bbox[3] for w in upper) + min(w.bbox[1] for w in lower)) / 2
+                ends.setdefault(row, []).append((middle, height, col))
+    out: list[tuple[float, int]] = []
+    for found in ends.values():
+        for middle, height, _ in sorted(found):
+            near = [end for end in found if abs(end[0] - middle) <= BREAK_NEAR * height]
+            if len({end[2] for end in near}) < BREAK_CELLS:
+                continue
+            y = sum(end[0] for end in near) / len(near)
+            if all(abs(y - other) > BREAK_NEAR * height for other, _ in out):
+                out.append((y, min(end[2] for end in near)))
+    return out
 
 
 def _opens_with_key(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int) -> bool:

@@ -12,7 +12,7 @@ from models import Check, Provenance
 from models.page import Box
 from pipeline import normalise
 from pipeline.ocr.digits import DigitReadings
-from pipeline.tables.cells import CellText, char_width
+from pipeline.tables.cells import CellText, char_width, join_line, lines_of
 from pipeline.tables.headers import Column, TableSpec
 from pipeline.tables.labels import closest_label
 
@@ -64,6 +64,14 @@ def provenance_of(cells: Sequence[CellText], page: int) -> Provenance:
 
 
 def _text(cells: Sequence[CellText]) -> str:
+    """The text of a field's cells.  A field over several grid columns (a column a hidden or broken rule
+    cut in two) is read line by line across them: a name wrapped onto a second line must not have that
+    line put between the halves of its first."""
+    distinct = {(c.cell.row, c.cell.col): c for c in cells if c.text}
+    if len(distinct) > 1 and len({c.cell.row for c in distinct.values()}) == 1 \
+            and all(c.words for c in distinct.values()):
+        words = [word for cell in distinct.values() for word in cell.words]
+        return "\n".join(join_line(line) for line in lines_of(words)).strip()
     seen: list[str] = []
     for cell in sorted(cells, key=lambda c: c.cell.col):
         if cell.text and cell.text not in seen:

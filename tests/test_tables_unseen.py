@@ -1,0 +1,224 @@
+"""Table reading on packages made by another process: dotted rules, split rule groups, garbled headers, wrapped
+names across split columns, label strokes, tables of text lines, rows whose keys were lost, the 序号 run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models import Provenance
+from models.page import Word
+from pipeline.config import Settings
+from pipeline.tables import extract_appendix, find_tables
+from pipeline.tables.appendix import Collector
+from pipeline.tables.cells import CellText
+from pipeline.tables.finder import drop_text_strokes, text_table
+from pipeline.tables.geometry import Cell, Frame, Rule, group_rules
+from pipeline.tables.headers import SPEC_BY_KEY, find_header
+from pipeline.tables.pixels import dotted_masks
+from pipeline.tables.rows import unwrapped_breaks
+from pipeline.tables.values import FieldValue, read_value
+from tests.fixtures.tables.synth import Defects, Sheet, STable, render
+
+SETTINGS = Settings(cache_dir=None)
+PROVIDERS = [["序号", "服务商名称", "主要服务行业（3个以内）", "核心能力（50字以内）"],
+             ["1", "杭州数智科技有限公司", "机械、汽车", "工业软件"],
+             ["2", "宁波云联信息技术有限公司", "纺织", "数据治理与分析服务"],
+             ["3", "温州精工", "电子信息制造", "设备联网"]]
+
+
+@pytest.fixture(autouse=True)
+def no_ocr_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pipeline.tables.appendix.ocr_engine", lambda pages, settings: None)
+    monkeypatch.setattr("pipeline.tables.appendix.second_readers", lambda settings: lambda page: None)
+
+
+# --- dotted rules (fax, 1-bit scans) -------------------------------------------------------------
+
+
+def test_a_dotted_rule_is_found_and_a_line_of_text_is_not() -> None:
+    ink = np.zeros((200, 400), np.uint8)
+    ink[50, 20:380:6] = 255  # a hairline a fax kept one pixel in six of
+    ink[120:135, 40:360] = 255  # a line of text: inked for its whole height
+    horizontal, vertical = dotted_masks(ink, 150.0)
+    assert horizontal[50, 30:370].all() and not horizontal[45].any() and not horizontal[55].any()
+    assert not horizontal[110:145].any() and not vertical.any()
+    # The run stops at the rule's last dot (within a dot's spacing), not half a window past it.
+    assert not horizontal[50, :14].any() and not horizontal[50, 386:].any()
+
+
+@pytest.mark.parametrize("every", [6, 9])
+def test_table_with_dotted_rules_is_read(tmp_path: Path, every: int) -> None:
+    page = render(Sheet(tables=[STable.simple(50, 150, [40, 170, 130, 150], PROVIDERS)]), tmp_path, dpi=150,
+                  defects=Defects(dotted=every))
+    finding = find_tables(page, keyed_rows=True)
+    assert len(finding.tables) == 1 and finding.tables[0].texts() == PROVIDERS
+
+
+def test_rule_groups_that_cross_side_by_side_are_one_table() -> None:
+    """A table whose rules fell into two touching-nowhere pieces (its right columns' rules broke off)."""
+    left = [Rule("h", y, 50, 330) for y in (100, 160)] + [Rule("v", x, 100, 160) for x in (50, 150, 300)]
+    right = [Rule("h", y, 326, 420) for y in (125, 190)] + [Rule("v", x, 120, 190) for x in (335, 420)]
+    below = [Rule("h", y, 50, 300) for y in (300, 330)] + [Rule("v", x, 300, 330) for x in (50, 300)]
+    groups = group_rules(left + right + below)
+    assert sorted(len(group) for group in groups) == [4, 9]
+
+
+# --- headers --------------------------------------------------------------------------------------
+
+
+def _cell(row: int, col: int, text: str, x0: float, x1: float, words: tuple[Word, ...] = ()) -> CellText:
+    box = (x0, 100.0 + 20 * row, x1, 120.0 + 20 * row)
+    return CellText(Cell(row, col, 1, 1, box), box, words, text)
+
+
+def test_a_header_label_cut_in_two_keeps_its_column() -> None:
+    """A rule found inside the header split 主要服务行业 into 主要 | 务行业(3以内): both columns are industries."""
+    from pipeline.tables.cells import Table
+    from pipeline.tables.geometry import Grid
+    xs = [50.0, 90.0, 260.0, 300.0, 390.0, 540.0]
+    texts = ["序号", "服务商名称", "主要", "务行业(3以内)", "核心能力(50字以内)"]
+    cells = [_cell(0, c, t, xs[c], xs[c + 1]) for c, t in enumerate(texts)]
+    grid = Grid(xs=xs, ys=[100.0, 120.0], cells=[c.cell for c in cells], rules=[], virtual=[])
+    header = find_header(Table(page=1, grid=grid, frame=Frame(), cells=cells), "appendix3_table2")
+    assert header is not None and header.columns["industries"] == (2, 3)
+
+
+def test_a_field_over_two_columns_reads_its_wrapped_name_line_by_line() -> None:
+    """广州中联工业互联网有限 / 公司 with a hidden-column cut after 广州: not 广州公司中联…"""
+    first = [Word("广州", (100.0, 100.0, 120.0, 110.0)), Word("公司", (100.0, 112.0, 120.0, 122.0))]
+    second = [Word("中联工业互联网有限", (120.0, 100.0, 210.0, 110.0))]
+    cells = [_cell(0, 1, "广州\n公司", 98, 120, tuple(first)), _cell(0, 2, "中联工业互联网有限", 120, 220, tuple(second))]
+    value = read_value(cells, SPEC_BY_KEY["providers"].columns[1], 1, None, SPEC_BY_KEY["providers"])
+    assert value.raw.replace("\n", "") == "广州中联工业互联网有限公司"
+
+
+# --- strokes of characters are no rules -----------------------------------------------------------
+
+
+def test_stacked_strokes_inside_characters_are_no_rule_but_a_rule_between_joined_words_is() -> None:
+    words = [Word("常州晟隆药业集团有限公司", (280.0, 100.0 + 15 * i, 400.0, 112.0 + 15 * i)) for i in range(5)]
+    stroke = Rule("v", 284.0, 100.0, 172.0)  # 4 pt into each row's first character
+    assert drop_text_strokes([stroke], words, Frame()) == []
+    joined = [Word("1 中国建设银行", (60.0, 100.0 + 15 * i, 150.0, 112.0 + 15 * i)) for i in range(5)]
+    rule = Rule("v", 66.5, 98.0, 174.0)  # between the 1 and its name, which OCR read as one word
+    assert drop_text_strokes([rule], joined, Frame()) == [rule]
+
+
+# --- tables of text lines -------------------------------------------------------------------------
+
+
+def test_text_table_columns_ignore_a_heading_and_keep_its_note_apart(tmp_path: Path) -> None:
+    rows = [["类别", "序号", "名称"], ["数字化产品", "1", "工业互联网平台"], ["", "2", "设备管理系统"]]
+    table = STable.simple(60, 150, [120, 60, 200], rows, rules="none")
+    sheet = Sheet(tables=[table], texts=[(60, 110, "附2 服务能力证明材料 表1", 12),
+                                         (60, 240, "注：申报单位（联合体牵头单位及涉及单位）加盖公章。", 10)])
+    found = text_table(render(sheet, tmp_path))
+    assert found is not None and found.grid.n_cols == 3
+    texts = found.texts()
+    assert texts[-1][0].startswith("注") and ["", "2", "设备管理系统"] in texts
+
+
+def test_centred_category_labels_name_the_rows_around_them(tmp_path: Path) -> None:
+    """No rules: each 类别 printed once, centred on its group (the rows above it in the group have none)."""
+    rows = [["类别", "序号", "名称"], ["", "1", "平台甲"], ["数字化产品", "2", "平台乙"], ["", "3", "平台丙"],
+            ["", "1", "方案甲"], ["解决方案", "2", "方案乙"], ["", "3", "方案丙"], ["模型库", "1", "模型甲"]]
+    table = STable.simple(60, 150, [120, 60, 200], rows, rules="none")
+    page = render(Sheet(tables=[table], texts=[(60, 120, "表1：契合行业的产品、解决方案、数据集等清单", 12)]), tmp_path)
+    page.role = "appendix2_table1"
+    page.words = [w for w in page.words]
+    page.kind = "scan"
+    import pipeline.tables.appendix as appendix
+    original = appendix.page_tables
+    appendix.page_tables = lambda page, engine, settings: [t for t in [text_table(page)] if t is not None]
+    try:
+        products = extract_appendix([page], SETTINGS).value.products
+    finally:
+        appendix.page_tables = original
+    assert [(p.category, p.seq) for p in products] == [
+        ("数字化产品", 1), ("数字化产品", 2), ("数字化产品", 3), ("解决方案", 1), ("解决方案", 2), ("解决方案", 3),
+        ("模型库", 1)]
+
+
+# --- rows whose keys were lost --------------------------------------------------------------------
+
+
+def test_rows_sharing_a_grid_row_are_parted_by_entries_ending_together() -> None:
+    """Two records in one grid row (no rule, 序号 not read): both name cells end an entry at one height."""
+    from pipeline.tables.geometry import Grid
+    xs, ys = [50.0, 90.0, 260.0, 420.0], [100.0, 140.0]
+    cells = [Cell(0, c, 1, 1, (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(3)]
+    grid = Grid(xs=xs, ys=ys, cells=cells, rules=[], virtual=[])
+    two_records = [Word("绍兴安和创业投资有限公司", (95.0, 104.0, 200.0, 115.0)),
+                   Word("绍兴致顺股权投资基金有限公司", (95.0, 122.0, 230.0, 133.0)),
+                   Word("绍兴泰捷钢管有限公司", (265.0, 104.0, 350.0, 115.0)),
+                   Word("绍兴创越钢铁有限公司", (265.0, 122.0, 350.0, 133.0))]
+    breaks = unwrapped_breaks(grid, Frame(), two_records)
+    assert len(breaks) == 1 and 115.0 < breaks[0][0] < 122.0
+    wrapped = [Word("绍兴致顺股权投资基金管理有", (95.0, 104.0, 258.0, 115.0)), Word("限公司", (95.0, 122.0, 125.0, 133.0)),
+               Word("绍兴泰捷钢管有限公司", (265.0, 104.0, 350.0, 115.0))]
+    assert unwrapped_breaks(grid, Frame(), wrapped) == []  # a full line wrapped, the other cell one line
+
+
+def _seq(value: int | None) -> FieldValue:
+    return FieldValue(value, "" if value is None else str(value), Provenance(page=1, confidence=0.9))
+
+
+def test_a_lost_seq_is_taken_from_its_run_only_where_the_run_holds() -> None:
+    collector = Collector(SETTINGS)
+    spec = SPEC_BY_KEY["financings"]
+    for value in (None, 2, None, 4):
+        collector.add_row(spec, {"seq": _seq(value)})
+    collector._seq_runs()
+    rows = collector.rows["financings"]
+    assert [row["seq"].value for row in rows] == [1, 2, 3, 4]
+    assert rows[0]["seq"].provenance.resolved_by == "seq_run" and rows[0]["seq"].provenance.source == "derived"
+    broken = Collector(SETTINGS)
+    for value in (None, 2, 5):
+        broken.add_row(spec, {"seq": _seq(value)})
+    broken._seq_runs()
+    assert broken.rows["financings"][0]["seq"].value is None  # 2, 5: no run to take it from
+
+
+# --- a seal's stroke on the bottom rule, a label wrapped with Word's line spacing ---------------------
+
+
+def test_a_short_vertical_alone_that_would_cut_characters_is_no_column_rule() -> None:
+    from pipeline.tables.finder import _without_stray_verticals
+    outer = [Rule("h", 100.0, 50.0, 500.0), Rule("h", 220.0, 50.0, 500.0),
+             Rule("v", 50.0, 100.0, 220.0), Rule("v", 500.0, 100.0, 220.0), Rule("v", 150.0, 100.0, 220.0)]
+    stroke = Rule("v", 335.0, 195.0, 220.0)  # stands on the bottom rule, under a seal
+    names = [Word("供应链协同平台", (300.0, 110.0 + 20 * i, 370.0, 122.0 + 20 * i)) for i in range(4)]
+    assert stroke not in _without_stray_verticals([*outer, stroke], names)
+    broken = [Rule("v", 330.0, 100.0, 130.0), Rule("v", 330.5, 195.0, 220.0)]  # a column rule in pieces
+    assert all(piece in _without_stray_verticals([*outer, *broken], names[:1]) for piece in broken)
+
+
+def test_a_label_wrapped_with_a_line_gap_is_one_known_label() -> None:
+    from pipeline.tables.bands import stacked_labels
+    rows = [(300.0 + 18.5 * i, 300.0 + 18.5 * (i + 1)) for i in range(3)]
+    wrapped = [Word("面向中小企业的“小快轻", (86.5, 315.9, 202.0, 325.7)), Word("准”解决方案", (112.8, 331.1, 175.8, 340.9))]
+    known = SPEC_BY_KEY["products"].categories
+    assert stacked_labels(wrapped, rows, 138.0, known) is None  # one label over the rows
+    two = [Word("模型库", (128.5, 305.0, 160.0, 314.7)), Word("解决方案", (120.0, 320.0, 168.0, 329.7))]
+    parts = stacked_labels(two, rows, 138.0, known)
+    assert parts is not None and ["".join(w.text for w in part) for part in parts[:2]] == ["模型库", "解决方案"]
+
+
+def test_a_header_row_read_too_poorly_to_be_recognised_is_no_record() -> None:
+    """A fax's header 日期（年/月/日） | 合閥縮學 | 服务企业名称 | 万元): two cells name their columns, no digit."""
+    from pipeline.tables.appendix import Layout, iter_rows
+    from pipeline.tables.cells import Table
+    from pipeline.tables.geometry import Grid
+    xs = [50.0, 150.0, 250.0, 400.0, 500.0]
+    rows = [["日期（年/月/日)", "合閥縮學", "服务企业名称", "万元)"],
+            ["2024.02.24", "CCM20240022", "杭州云盛电子元件有限公司", "275.13"]]
+    cells = [_cell(r, c, text, xs[c], xs[c + 1]) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    grid = Grid(xs=xs, ys=[100.0, 120.0, 140.0], cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY["contracts"])
+    assert layout is not None
+    records = list(iter_rows(table, layout, 0))
+    assert len(records) == 1 and records[0]["contract_no"].value == "CCM20240022"
