@@ -70,6 +70,10 @@ YEAR_KINDS = {
 }
 UNIT_TYPE_OPTIONS = ("制造业企业", "服务商", "其它")
 _YEAR_CELL = re.compile(r"^(20\d\d)年?(度)?$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+LEAD_KEYS = frozenset({"name", "credit_code", "established", "is_legal_person", "registered_capital",
+                       "registered_address", "main_industries", "unit_type"})
+HEAD_KEYS = frozenset({"head", "head.name", "head.mobile", "head.title", "head.email"})
 _PLACEHOLDER = re.compile(r"[（(]\s*(名称|类型)\s*[)）]")
 
 
@@ -254,21 +258,37 @@ class FormReader:
             lead.unit_type_other = self.sink.put("basic_info.lead_unit.unit_type_other", field)
 
     def members(self) -> list[Member]:
-        start, end = self.first("members"), self.first("head") or self.first("head.name")
-        if start is None:
+        """The consortium's member rows: every row between the lead unit's rows and the head's, right of the
+        member label's column.
+
+        The label spans the six member rows and is printed centred on them, so where the rows come from
+        text lines (no rules found) its first line stands beside the third member, not the first.
+        """
+        at = self.first("members")
+        if at is None:
             return []
-        stop = end.row if end is not None and end.row > start.row else len(self.rows)
+        label_right = self.rows[at.row].cells[at.col].bbox[2]
+        lead_rows = [f.row for f in self.found if f.key in LEAD_KEYS and f.row < at.row]
+        start = max(lead_rows) + 1 if lead_rows else at.row
+        ends = [f.row for f in self.found if f.key in HEAD_KEYS and f.row > start]
+        stop = min(ends) if ends else len(self.rows)
+        rows = []
+        for r in range(start, stop):
+            cells = [c for c in self.rows[r].cells
+                     if (c.bbox[0] + c.bbox[2]) / 2 > label_right and FORM.match(c.text)[0] != "members"]
+            rows.append((r, _numbered(cells)))
+        # The template numbers its member rows: where it does, an unnumbered line is the lead unit's text
+        # run over (其它's fill-in) or a stray, not a member.
+        if any(number is not None for _, (number, _cells) in rows):
+            rows = [(r, (number, cells)) for r, (number, cells) in rows if number is not None]
         members: list[Member] = []
-        for r in range(start.row, stop):
-            cells = [c for c in self.rows[r].cells if FORM.match(c.text)[0] != "members"]
+        for r, (_number, cells) in rows:
             member = self._member(cells, self.rows[r].page, len(members))
             if member is not None:
                 members.append(member)
         return members
 
     def _member(self, cells: list[CellText], page: int, index: int) -> Member | None:
-        if cells and re.fullmatch(r"\d{1,2}[.、]?", cells[0].flat.strip()):
-            cells = cells[1:]  # the row's 序号
         texts = [c.flat for c in cells]
         joined = "\u0000".join(texts)
         split = re.search(r"[（(]\s*类型\s*[)）]", joined)
@@ -329,6 +349,16 @@ class FormReader:
         # No year header seen: the values stand in year order (blank cells keep their place).
         candidates = after if len(after) == len(YEARS) else [c for c in after if c.text]
         return [Value(c.text, (c,), row.page) for c in candidates[:len(YEARS)]] + [None] * (len(YEARS) - len(candidates))
+
+
+def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:
+    """A member row's 序号 and the cells after it; specks a stray rule split off before the name are dropped."""
+    number = None
+    if cells and (match := re.fullmatch(r"(\d{1,2})[.、]?", cells[0].flat.strip())):
+        number, cells = int(match.group(1)), cells[1:]
+    while cells and not _CJK.search(cells[0].flat) and len(cells[0].flat.strip()) <= 2:
+        cells = cells[1:]
+    return number, cells
 
 
 def _year_columns(row: FormRow) -> dict[int, tuple[float, float]] | None:
