@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from models import (
     YEARS,
     BasicInfo,
@@ -28,7 +30,7 @@ from pipeline.result import Extracted
 from pipeline.tables.appendix import ocr_engine, second_reader
 from pipeline.tables.cells import CellText
 from pipeline.tables.form import FormRow, Found, Labels, Value, find_labels, form_rows, value_right_of
-from pipeline.tables.labels import label_end, label_score, squeeze
+from pipeline.tables.labels import MIN_SCORE, label_end, label_score, squeeze
 from pipeline.tables.values import (
     FieldValue,
     implausible_dropped,
@@ -95,14 +97,33 @@ def is_label_text(text: str) -> bool:
     return bool(squeezed) and (any(squeezed in label for label in _LABEL_TEXTS) or FORM.match(text)[0] is not None)
 
 
+# A unit's name or address holds no run of code characters: a credit code (18) run in from the next cell.
+_CODE_RUN = re.compile(r"[0-9A-Z]{12,}")
+# Labels long enough to be told, misread, inside a value ('统一祛会信用代码' run into the name).
+_LONG_LABELS = tuple(label for key, labels in FORM.by_key.items() if "." not in key for label in labels if len(label) >= 6)
+
+
 def cut_at_label(text: str) -> str:
     """A text value without the start of a following label run into it ('…研究院统一社会信' → '…研究院').
 
     When the form's rules are lost its cells run together and a wrapped label ('统一社会信 / 用代码')
-    reads as part of the value beside it; five characters of a label's start are no unit's name.
+    reads as part of the value beside it; five characters of a label's start are no unit's name, nor is
+    a whole label misread in a character or two, nor a run of a code's characters.
     """
+    # Lines of text come as words: the label may be split across them ('统一社会 码 信用代').
+    compact = "".join(text.split())
+    cuts = _label_cuts(compact)
+    return compact[:min(cuts)].rstrip(" :：") if cuts else text
+
+
+def _label_cuts(text: str) -> list[int]:
     cuts = [position for start in _LABEL_STARTS if (position := text.find(start)) > 0]
-    return text[:min(cuts)].rstrip(" :：") if cuts else text
+    cuts += [match.start() for match in _CODE_RUN.finditer(text) if match.start() > 0]
+    for label in _LONG_LABELS:
+        alignment = fuzz.partial_ratio_alignment(label, text)
+        if alignment is not None and alignment.score / 100.0 >= MIN_SCORE and alignment.dest_start > 0:
+            cuts.append(alignment.dest_start)
+    return cuts
 
 
 def _email_field(value: Value, field: FieldValue) -> FieldValue:
@@ -147,7 +168,7 @@ class FormReader:
         if at is None:
             return None
         label = next(lb for lb in FORM.by_key[key] if label_score(self.rows[at.row].cells[at.col].text, lb) >= 0.78)
-        return value_right_of(self.rows, at, FORM, label)
+        return value_right_of(self.rows, at, FORM, label, self.found)
 
     def lead_unit(self) -> LeadUnit:
         lead = LeadUnit()
