@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from models.codes import (
     CANONICAL_INDUSTRIES,
     CREDIT_CODE_ALPHABET,
@@ -444,9 +446,10 @@ KNOWN_MAIL_DOMAINS = frozenset({
     "hotmail.com", "live.com", "msn.com", "yahoo.com", "icloud.com",
 })
 # What OCR makes of '@': symbols nothing else in an address is read as (any valid result will do) ...
-_AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@")
-# ... and letters, which an address is full of (only a known mail domain after it will do).
-_AT_LETTERS = "aoeQ"
+_AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@", "=")
+# ... and letters (or the 0 a photo's blur makes of it), which an address is full of (only a known
+# mail domain after it will do).
+_AT_LETTERS = "aoeQ0"
 _DOMAIN_LOOKALIKES = {"1": ("l", "i"), "l": ("1", "i"), "i": ("l", "1"), "0": ("o",), "o": ("0",), "5": ("s",),
                       "rn": ("m",), "vv": ("w",)}
 
@@ -457,6 +460,7 @@ class EmailReading:
 
     value: str
     repaired_from: str | None = None
+    doubtful: bool = False  # the text as read is as likely what was written (`repaired_from` the other reading)
 
 
 def _known_domain(domain: str) -> str | None:
@@ -512,6 +516,9 @@ def repair_email(text: str | None) -> EmailReading | None:
             if repaired is not None and EMAIL.fullmatch(repaired):
                 candidates.add(_with_known_domain(repaired))
             start = source.find(symbol, start + 1)
+    if len(candidates) == 1:
+        return EmailReading(candidates.pop(), value)
+    lettered: dict[str, str] = {}
     for index, char in enumerate(value):
         # A letter between a digit and a known domain ("pf1036osina.com"): a name-like user
         # ending in that letter with the '@' left out ("lihuaqq.com") is not touched.
@@ -519,9 +526,11 @@ def repair_email(text: str | None) -> EmailReading | None:
             repaired = value[:index] + "@" + value[index + 1:].lower()
             known = _known_domain(repaired[index + 1:])
             if known is not None and EMAIL.fullmatch(repaired):
-                candidates.add(f"{repaired[:index]}@{known}")
-    if len(candidates) == 1:
-        return EmailReading(candidates.pop(), value)
+                lettered[f"{repaired[:index]}@{known}"] = char
+    if not candidates and len(lettered) == 1:
+        address, char = lettered.popitem()
+        # A 0 is as likely the user's own last digit with the '@' left out: the repair stays in doubt.
+        return EmailReading(address, value, doubtful=char == "0")
     return EmailReading(value)
 
 
@@ -631,6 +640,24 @@ _DEPARTMENT_SUFFIXES = ("厅", "局", "委员会", "委")
 _SUFFIX_LOOKALIKES = {"斤": "厅", "庁": "厅", "厉": "厅", "厂": "厅", "广": "厅", "亍": "厅", "居": "局", "扃": "局"}
 
 
+# The fixed part of a department's name after its place, as the notice's addressees are named.
+_DEPARTMENT_TAILS = tuple(f"{kind}和信息化{suffix}" for kind in _DEPARTMENT_KINDS for suffix in ("厅", "局", "委员会"))
+_PLACE = re.compile(r"^.+?(?:省|市|自治区|兵团)")
+MAX_TAIL_EDITS = 2  # characters of the fixed part OCR may have dropped, added or changed
+
+
+def _nearest_department(name: str) -> str:
+    """A name whose fixed part OCR garbled beyond the pattern ('…工业和信比厅', '…企和信息化厅'): the one
+    fixed part within two edits of what was read, and nearer than any other; as read otherwise."""
+    place = _PLACE.match(name)
+    if place is None:
+        return name
+    tail = name[place.end():]
+    distances = sorted((Levenshtein.distance(tail, known), known) for known in _DEPARTMENT_TAILS)
+    (best, known), (second, _) = distances[0], distances[1]
+    return f"{place.group()}{known}" if best <= MAX_TAIL_EDITS and second > best else name
+
+
 def repair_department(name: str | None) -> str | None:
     """A recommending department's name with one OCR slip in its fixed parts undone.
 
@@ -641,7 +668,7 @@ def repair_department(name: str | None) -> str | None:
         return name
     match = _DEPARTMENT.match(name)
     if match is None:
-        return name
+        return _nearest_department(name)
     kind, suffix = match.group("kind"), match.group("suffix")
     if kind not in _DEPARTMENT_KINDS:
         close = [k for k in _DEPARTMENT_KINDS if sum(a != b for a, b in zip(k, kind, strict=True)) == 1]

@@ -70,6 +70,7 @@ YEAR_KINDS = {
     "contract_amount": "amount", "trainees": "int", "investors": "int", "financing": "amount",
     "universities": "int", "providers": "int",
 }
+DOUBTFUL_REPAIR = 0.5  # the confidence of a repair the text as read may equally be (below LOW_CONFIDENCE's bar)
 UNIT_TYPE_OPTIONS = ("制造业企业", "服务商", "其它")
 _YEAR_CELL = re.compile(r"^(20\d\d)年?(度)?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -131,8 +132,12 @@ def _email_field(value: Value, field: FieldValue) -> FieldValue:
     reading = normalise.repair_email(value.text.replace("\n", "")) if field.provenance.source == "ocr" else None
     if reading is None or reading.repaired_from is None:
         return field
-    provenance = field.provenance.model_copy(update={"repaired_from": reading.repaired_from})
-    return FieldValue(reading.value, value.text, provenance)
+    update: dict[str, object] = {"repaired_from": reading.repaired_from}
+    if reading.doubtful:
+        # Both readings stand until a reviewer looks: no INVALID_EMAIL on a misread, no valid address taken on trust.
+        update |= {"alternatives": [reading.repaired_from],
+                   "confidence": min(field.provenance.confidence or 1.0, DOUBTFUL_REPAIR)}
+    return FieldValue(reading.value, value.text, field.provenance.model_copy(update=update))
 
 
 def is_form_page(page: Page) -> bool:
