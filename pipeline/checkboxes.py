@@ -49,6 +49,7 @@ SAME_SIZE = 1.35  # marks differing in height or width by more than this factor 
 SHAPE_FILL = (FILL_EMPTY + FILL_TICKED) / 2  # the fill a reading by shape reports: neither clearly empty nor inked
 PINHOLE = 0.03  # holes smaller than this share of the mark's box are gaps in its outline's ink
 HOLE_INK = 0.02  # ... and holds no more ink than this share inside its bounds
+SMALL_BOX = 12  # pixels: a printed box this small is judged by the hole it encloses
 REGION_MARGIN = 3.0  # points around the value's cells: OCR's word box may end inside the glyph before it
 BOX_HEIGHT = (0.4, 1.2)  # a printed box's height against the character height of the text around it
 BOX_ASPECT = 1.33  # ... and its width against its height, either way
@@ -687,7 +688,7 @@ def is_printed_box(blob: np.ndarray, character: float) -> bool:
         return False
     if not 1 / BOX_ASPECT <= width / height <= BOX_ASPECT:
         return False
-    band = max(1, round(0.12 * min(height, width)))
+    band = max(2, round(0.12 * min(height, width)))  # a side may stand a pixel in from a blurred halo
     # Corners round off under blur and low resolution: each side is judged between them.
     cx, cy = max(1, round(CORNER * width)), max(1, round(CORNER * height))
     sides = (blob[:band, cx:-cx].any(axis=0), blob[-band:, cx:-cx].any(axis=0),
@@ -888,6 +889,10 @@ def _printed_box_state(levels: np.ndarray, box: tuple[int, int, int, int]) -> tu
     x0, y0, x1, y1 = box
     part = levels[y0:y1, x0:x1]
     inset = _outline_depth(part >= 1) + 1
+    small = min(part.shape) <= SMALL_BOX
+    if small and (part >= 1).any() and is_empty_box(part >= 1):
+        # A box a few pixels wide blurs into its own inside; the hole it still encloses says it is empty.
+        return "empty", 0.0
     if min(part.shape) <= 2 * inset:
         return "unknown", SHAPE_FILL
     fill = float((part[inset:-inset, inset:-inset] >= 2).mean())

@@ -278,38 +278,15 @@ class FormReader:
                                                reading.chosen)
         if lead.unit_type == "其它":
             end = label_end(value.text, "其它")
-            other = re.sub(r"^[（(]?\s*请标明\s*[)）]?", "", value.text[end:] if end is not None else "")
+            other = re.sub(r"^[（(\s]*请标明[\s:：)）]*", "", value.text[end:] if end is not None else "")
             other = other.strip(" ：:_＿()（）\n")
             field = FieldValue(normalise.clean_name(other), other, provenance_of(value.cells, value.page))
             lead.unit_type_other = self.sink.put("basic_info.lead_unit.unit_type_other", field)
 
     def members(self) -> list[Member]:
-        """The consortium's member rows: every row between the lead unit's rows and the head's, right of the
-        member label's column.
-
-        The label spans the six member rows and is printed centred on them, so where the rows come from
-        text lines (no rules found) its first line stands beside the third member, not the first.
-        """
-        at = self.first("members")
-        if at is None:
-            return []
-        label_right = self.rows[at.row].cells[at.col].bbox[2]
-        lead_rows = [f.row for f in self.found if f.key in LEAD_KEYS and f.row < at.row]
-        start = max(lead_rows) + 1 if lead_rows else at.row
-        ends = [f.row for f in self.found if f.key in HEAD_KEYS and f.row > start]
-        stop = min(ends) if ends else len(self.rows)
-        rows = []
-        for r in range(start, stop):
-            cells = [c for c in self.rows[r].cells
-                     if (c.bbox[0] + c.bbox[2]) / 2 > label_right and FORM.match(c.text)[0] != "members"]
-            rows.append((r, _numbered(cells)))
-        # The template numbers its member rows: where it does, an unnumbered line is the lead unit's text
-        # run over (其它's fill-in) or a stray, not a member.
-        if any(number is not None for _, (number, _cells) in rows):
-            rows = [(r, (number, cells)) for r, (number, cells) in rows if number is not None]
         members: list[Member] = []
-        for r, (_number, cells) in rows:
-            member = self._member(cells, self.rows[r].page, len(members))
+        for page, cells in member_rows(self.rows, self.found):
+            member = self._member(cells, page, len(members))
             if member is not None:
                 members.append(member)
         return members
@@ -375,6 +352,32 @@ class FormReader:
         # No year header seen: the values stand in year order (blank cells keep their place).
         candidates = after if len(after) == len(YEARS) else [c for c in after if c.text]
         return [Value(c.text, (c,), row.page) for c in candidates[:len(YEARS)]] + [None] * (len(YEARS) - len(candidates))
+
+
+def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[int, list[CellText]]]:
+    """The consortium's member rows (page, cells after the 序号): every row between the lead unit's rows
+    and the head's, right of the member label's column.
+
+    The label spans the six member rows and is printed centred on them, so where the rows come from
+    lines of text (no rules found) its first line stands beside the third member, not the first.
+    """
+    at = next((f for f in found if f.key == "members"), None)
+    if at is None:
+        return []
+    label_right = rows[at.row].cells[at.col].bbox[2]
+    lead_rows = [f.row for f in found if f.key in LEAD_KEYS and f.row < at.row]
+    start = max(lead_rows) + 1 if lead_rows else at.row
+    ends = [f.row for f in found if f.key in HEAD_KEYS and f.row > start]
+    numbered = []
+    for r in range(start, min(ends) if ends else len(rows)):
+        cells = [c for c in rows[r].cells
+                 if (c.bbox[0] + c.bbox[2]) / 2 > label_right and FORM.match(c.text)[0] != "members"]
+        numbered.append((rows[r].page, *_numbered(cells)))
+    # The template numbers its member rows: where it does, an unnumbered line is the lead unit's text
+    # run over (其它's fill-in) or a stray, not a member.
+    if any(number is not None for _, number, _ in numbered):
+        numbered = [row for row in numbered if row[1] is not None]
+    return [(page, cells) for page, _, cells in numbered]
 
 
 def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:
