@@ -258,8 +258,14 @@ def parse_percent(text: str | None) -> float | None:
     return None if number is None else _round(number)
 
 
+_LOST_THOUSANDS = re.compile(r"\s*[.,]+\s*\d{3}(?!\d)")
+
+
 def parse_int(text: str | None) -> int | None:
-    """A count ('1,200人次', '12O') → int; a fraction is not a count, so None."""
+    """A count ('1,200人次', '12O') → int; a fraction is not a count, so None; nor is a count whose leading
+    digits were lost before its thousands separator (',026人次'), which is not guessed."""
+    if text and _LOST_THOUSANDS.match(nfkc(text)):
+        return None
     number = first_number(text)
     if number is None:
         return chinese_integer(re.sub(r"\s+", "", text).rstrip("家个人次名项")) if text else None

@@ -389,3 +389,18 @@ def test_a_credit_code_with_a_neighbours_digits_run_in_keeps_its_one_valid_stret
     assert reading is not None and reading.value == "12441900MAWURYYRXD" and reading.valid
     assert reading.repaired_from == "12441900MAWURYYRXD100000"
     assert not parse_credit_code("12441900MAWURYYRXA100000").valid  # no valid stretch: kept as read
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    (".,026人次", None), (",008人次", None),  # the digits before the separator lost: not 26, not 8
+    ("1,026人次", 1026), ("0人次", 0), ("26人次", 26),
+])
+def test_a_count_that_lost_its_leading_digits_is_not_read(text: str, count: int | None) -> None:
+    assert parse_int(text) == count
+
+
+def test_a_count_with_a_leading_zero_is_not_well_formed() -> None:
+    from pipeline.tables.values import well_formed
+
+    assert not well_formed(".,026人次", "int") and well_formed("1,026人次".replace(",", ""), "int")
+    assert well_formed("0", "int")

@@ -29,7 +29,7 @@ from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
 from pipeline.tables.appendix import ocr_engine, second_reader
 from pipeline.tables.cells import CellText
-from pipeline.tables.form import FormRow, Found, Labels, Value, find_labels, form_rows, value_right_of
+from pipeline.tables.form import FormRow, Found, Labels, Value, cells_beside, find_labels, form_rows, value_right_of
 from pipeline.tables.labels import MIN_SCORE, label_end, label_score, squeeze
 from pipeline.tables.values import (
     FieldValue,
@@ -73,6 +73,10 @@ YEAR_KINDS = {
 DOUBTFUL_REPAIR = 0.5  # the confidence of a repair the text as read may equally be (below LOW_CONFIDENCE's bar)
 UNIT_TYPE_OPTIONS = ("制造业企业", "服务商", "其它")
 _YEAR_CELL = re.compile(r"^(20\d\d)年?(度)?$")
+_DIGIT = re.compile(r"\d")
+# Label heights above and below a figure's label where, on lines of text, the figure may stand: the
+# figure's line is centred on its row, the label may be one or two lines.
+YEAR_BESIDE = 0.8
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LEAD_KEYS = frozenset({"name", "credit_code", "established", "is_legal_person", "registered_capital",
                        "registered_address", "main_industries", "unit_type"})
@@ -346,6 +350,11 @@ class FormReader:
         for year in YEARS:
             span = columns.get(year)
             cells = [c for c in after if span and span[0] - 3 <= (c.bbox[0] + c.bbox[2]) / 2 <= span[1] + 3]
+            if span and not row.ruled and not any(_DIGIT.search(c.text) for c in cells):
+                # On lines of text a figure wrapped in its cell ('11,558.30 / 万元') or centred on a two-line
+                # label stands on a line beside the label's.
+                beside = cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
+                cells = sorted([*cells, *beside], key=lambda c: (c.bbox[1], c.bbox[0]))
             out.append(Value(" ".join(c.text for c in cells), tuple(cells), row.page) if cells else None)
         if any(v is not None for v in out):
             return out

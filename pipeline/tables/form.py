@@ -215,24 +215,29 @@ def _next_label_x(rows: Sequence[FormRow], at: Found, found: Sequence[Found]) ->
 
 def _value_on_lines_beside(rows: Sequence[FormRow], at: Found, labels: Labels, stop: float,
                            found: Sequence[Found]) -> list[CellText]:
-    """A value printed on a line of its own beside its label (between the lines of a two-line label).
+    """A value printed on a line of its own beside its label (between the lines of a two-line label)."""
+    label = rows[at.row].cells[at.col].bbox
+    return [cell for cell in cells_beside(rows, at, found, label[2], stop) if labels.match(cell.text)[0] is None]
 
-    A line holding a label of its own in this label's column is another field's row: its text is that
-    field's value.
+
+def cells_beside(rows: Sequence[FormRow], at: Found, found: Sequence[Found], left: float, right: float,
+                 reach: float = BESIDE) -> list[CellText]:
+    """The cells between `left` and `right` on the lines of text within `reach` label heights of a label's
+    line (not on it), top to bottom: a value wrapped or centred off its label's line.
+
+    A line holding a label of its own in this label's column, or between it and the cell, is another
+    field's row: its text is that field's value.
     """
     label = rows[at.row].cells[at.col].bbox
-    label_edges: dict[int, list[tuple[float, float]]] = {}
+    label_edges: dict[int, list[float]] = {}
     for f in found:
-        box = rows[f.row].cells[f.col].bbox
-        label_edges.setdefault(f.row, []).append((box[0], box[2]))
+        label_edges.setdefault(f.row, []).append(rows[f.row].cells[f.col].bbox[2])
 
     def owned(r: int, cell: CellText) -> bool:
-        """A label on the cell's line, in this label's column or between it and the cell, owns the cell."""
-        return any(x1 > label[0] and x1 <= cell.bbox[0] + 1 for _x0, x1 in label_edges.get(r, ()))
+        return any(label[0] < x1 <= cell.bbox[0] + 1 for x1 in label_edges.get(r, ()))
 
-    cells = [cell for r in _beside(rows, at, BESIDE) if r != at.row for cell in rows[r].cells
-             if label[2] < _centre_x(cell) < stop and cell.text and labels.match(cell.text)[0] is None
-             and not owned(r, cell)]
+    cells = [cell for r in _beside(rows, at, reach) if r != at.row for cell in rows[r].cells
+             if left < _centre_x(cell) < right and cell.text and not owned(r, cell)]
     return sorted(cells, key=lambda c: (c.bbox[1], c.bbox[0]))
 
 
