@@ -141,3 +141,24 @@ def test_a_name_cut_short_takes_the_whole_one_and_two_units_stay_apart() -> None
 ])
 def test_a_departments_garbled_fixed_part_is_restored_when_one_is_nearest(read: str, name: str) -> None:
     assert repair_department(read) == name
+
+
+def test_yearly_figures_wrapped_off_their_labels_line_are_read() -> None:
+    """'11,558.30 / 万元' wrapped in its cell: on lines of text the number stands half a line above the
+    label's line, the unit on it; the next label's line keeps its own figures."""
+    from pipeline.config import Settings
+    from pipeline.fields.basic_info import FormReader
+    from pipeline.fields.common import Sink
+
+    rows = lines(
+        [("2024年", 396, 366, 431, 381), ("2025年", 466, 366, 500, 381)],
+        [("11,558.30", 393, 385, 437, 399), ("12,074.30", 456, 385, 513, 399)],
+        [("近两年财务经营", 83, 390, 156, 405), ("主营业务收入", 168, 391, 229, 407), ("万元", 408, 398, 423, 412),
+         ("万元", 470, 398, 485, 412)],
+        [("主营业务净利润率", 169, 415, 252, 430), ("4.5 %", 402, 416, 426, 430), ("8.6 %", 471, 416, 496, 430)],
+    )
+    reader = FormReader.__new__(FormReader)
+    reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
+    reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
+    finance, _, _ = reader.year_tables()
+    assert [(f.revenue, f.net_margin) for f in finance] == [(11558.3, 4.5), (12074.3, 8.6)]
