@@ -25,6 +25,7 @@ from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
 from pipeline.fields.common import Sink, form_field, with_blank
+from pipeline.ink import is_blank
 from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
 from pipeline.tables.appendix import ocr_engine, second_reader
@@ -77,6 +78,7 @@ _DIGIT = re.compile(r"\d")
 # Label heights above and below a figure's label where, on lines of text, the figure may stand: the
 # figure's line is centred on its row, the label may be one or two lines.
 YEAR_BESIDE = 0.8
+BLANK_REACH = 0.4  # label heights above and below its line where a figure's place is measured for ink
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LEAD_KEYS = frozenset({"name", "credit_code", "established", "is_legal_person", "registered_capital",
                        "registered_address", "main_industries", "unit_type"})
@@ -337,12 +339,26 @@ class FormReader:
                 continue
             table, name = at.key.split(".")
             for index, value in enumerate(self._year_values(row, at, columns)):
+                path = f"basic_info.{table}[{index}].{name}"
                 field = self.field(value, YEAR_KINDS[name]) if value is not None else None
                 if field is not None:
-                    tables[table][index][name] = self.sink.put(f"basic_info.{table}[{index}].{name}", field)
+                    tables[table][index][name] = self.sink.put(path, field)
+                elif (span := columns.get(YEARS[index])) is not None:
+                    self._measure_blank(path, row, at, span)
         return ([FinanceYear(**v) for v in tables["finance"]],  # type: ignore[arg-type]
                 [ServiceYear(**v) for v in tables["service"]],  # type: ignore[arg-type]
                 [ResourceYear(**v) for v in tables["resources"]])  # type: ignore[arg-type]
+
+    def _measure_blank(self, path: str, row: FormRow, at: Found, span: tuple[float, float]) -> None:
+        """A figure with nothing read in its place (lines of text have no empty cells): its place, the
+        year's column on the label's line, measured for ink, so a blank is told from ink not read."""
+        label = row.cells[at.col].bbox
+        # Half a line up and down: a figure standing off the label's line, not read, is still ink there.
+        reach = BLANK_REACH * (label[3] - label[1])
+        place = round_box((span[0], label[1] - reach, span[1], label[3] + reach))
+        page = self.pages.get(row.page)
+        self.sink.provenance[path] = Provenance(page=row.page, bbox=place, confidence=None,
+                                                blank=is_blank(page, place, ""))
 
     def _year_values(self, row: FormRow, at: Found, columns: dict[int, tuple[float, float]]) -> list[Value | None]:
         after = list(row.cells[at.col + 1:])
