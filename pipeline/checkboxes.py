@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import cv2
@@ -49,6 +50,18 @@ SAME_SIZE = 1.35  # marks differing in height or width by more than this factor 
 SHAPE_FILL = (FILL_EMPTY + FILL_TICKED) / 2  # the fill a reading by shape reports: neither clearly empty nor inked
 PINHOLE = 0.03  # holes smaller than this share of the mark's box are gaps in its outline's ink
 HOLE_INK = 0.02  # ... and holds no more ink than this share inside its bounds
+SMALL_BOX = 12  # pixels: a printed box this small is judged by the hole it encloses
+REGION_MARGIN = 3.0  # points around the value's cells: OCR's word box may end inside the glyph before it
+BOX_HEIGHT = (0.4, 1.2)  # a printed box's height against the character height of the text around it
+BOX_ASPECT = 1.33  # ... and its width against its height, either way
+SIDE_COVER = 0.85  # share of each side of a printed box that is ink ...
+CORNER = 0.15  # ... not counting this share of its length at either end
+PEN_REACH = 0.35  # a blob reaching this share of the character height out of the text's line is a pen's stroke
+PEN_SIZE = 0.8  # ... and is at least this share of it high
+SPACE_BEFORE = 0.3  # character heights of paper before a printed box (the options are spaced apart) ...
+SPECK = 0.03  # ... holding no more ink than this share
+BOX_REACH = 1.3  # character heights left of the value's first word that a box before it may stand
+LINE_SHAPE = 0.2  # a blob thinner than this share of its length is a rule or a stroke, not a character
 
 State = Literal["ticked", "empty", "unknown"]
 
@@ -452,6 +465,18 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
     """
     grey = descreened(grey)
     levels = _levels(grey)
+    reach = BOX_REACH * _word_height(words)
+    printed = _printed_boxes(levels, scale, region, len(options), reach) if region is not None else PrintedBoxes([], None)
+    if printed.marks is not None:
+        marks = [OptionMark(option, m.state, m.box, m.fill, boxed=m.boxed)
+                 for option, m in zip(options, printed.marks, strict=True)]
+        return CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
+    return printed.contradicting(_read_beside_options(levels, scale, words, options, region))
+
+
+def _read_beside_options(levels: np.ndarray, scale: float, words: Sequence[Word], options: Sequence[str],
+                         region: Box | None) -> CheckboxReading:
+    """Each option's mark looked for just before its text (the options' boxes were not all found in order)."""
     marks = _marks_in_order(levels, scale, region, words, options) if region is not None else None
     located = locate_options(words, options)
     if marks is None:
@@ -634,6 +659,247 @@ def _marks_in_order(levels: np.ndarray, scale: float, region: Box, words: Sequen
     marks = _odd_one_out([_head_mark(window, span, side, option) for span, option in zip(spans, options, strict=True)])
     return [OptionMark(m.option, m.state, _shift(m.box, x0, y0, scale) if m.box else None, m.fill, boxed=m.boxed)
             for m in marks]
+
+
+def _word_height(words: Sequence[Word]) -> float:
+    """The words' median height in points (OCR pads its boxes a little); a 五号 line's when there are none."""
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    return heights[len(heights) // 2] if heights else 10.5
+
+
+def _character_height(stats: np.ndarray) -> float | None:
+    """The text's character height (px) from its ink blobs: most CJK characters are one blob of full height.
+
+    Rules (long thin blobs) and specks are left out; the tall end of the rest is the character height.
+    """
+    heights = [float(h) for _, _, w, h, area in stats[1:]
+               if area >= 5 and h >= MARK_MIN_PX and min(w, h) >= LINE_SHAPE * max(w, h)]
+    return float(np.percentile(heights, 90)) if heights else None
+
+
+def is_printed_box(blob: np.ndarray, character: float) -> bool:
+    """The blob is a printed box (☐ ☑ ☒ ■, or a box drawn in the cell): squarish, about a character's size,
+    each of its four sides drawn along nearly its whole length.
+
+    No character of the options' labels is closed on four straight sides, and a ☑'s tick inside the box
+    or a ☒'s cross joined to its corners leaves the sides as they are.
+    """
+    height, width = blob.shape
+    if not BOX_HEIGHT[0] * character <= height <= BOX_HEIGHT[1] * character:
+        return False
+    if not 1 / BOX_ASPECT <= width / height <= BOX_ASPECT:
+        return False
+    band = max(2, round(0.12 * min(height, width)))  # a side may stand a pixel in from a blurred halo
+    # Corners round off under blur and low resolution: each side is judged between them.
+    cx, cy = max(1, round(CORNER * width)), max(1, round(CORNER * height))
+    sides = (blob[:band, cx:-cx].any(axis=0), blob[-band:, cx:-cx].any(axis=0),
+             blob[cy:-cy, :band].any(axis=1), blob[cy:-cy, -band:].any(axis=1))
+    return all(side.size and float(side.mean()) >= SIDE_COVER for side in sides)
+
+
+def printed_box_in(blob: np.ndarray, character: float) -> tuple[int, int, int, int] | None:
+    """The printed box a blob is, or opens (a box the blur joined to its label's first character), or None.
+
+    A box joined to its label is the blob's left end: the rows its left side spans give its
+    height, and its right side is the drawn column nearest a square's width.
+    """
+    height, width = blob.shape
+    if is_printed_box(blob, character):
+        return 0, 0, width, height
+    if width <= BOX_ASPECT * height:
+        return None
+    rows = np.flatnonzero(blob[:, :2].any(axis=1))
+    if rows.size == 0:
+        return None
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    side = bottom - top
+    fits = [size for size in range(max(2, round(side / BOX_ASPECT)), min(width, round(side * BOX_ASPECT)) + 1)
+            if is_printed_box(blob[top:bottom, :size], character)]
+    if not fits:
+        return None
+    size = min(fits, key=lambda s: abs(s - side))
+    return 0, top, size, bottom
+
+
+def _in_reading_order(boxes: list[tuple[int, int, int, int]], character: float) -> list[tuple[int, int, int, int]]:
+    lines: list[list[tuple[int, int, int, int]]] = []
+    for box in sorted(boxes, key=lambda b: (b[1] + b[3]) / 2):
+        centre = (box[1] + box[3]) / 2
+        if lines and abs(centre - (lines[-1][0][1] + lines[-1][0][3]) / 2) <= 0.6 * character:
+            lines[-1].append(box)
+        else:
+            lines.append([box])
+    return [box for line in lines for box in sorted(line, key=lambda b: b[0])]
+
+
+def _without_rules(ink: np.ndarray, character: float) -> np.ndarray:
+    """The ink less the cell's rules: runs longer than any character's stroke (a pen tick touching a rule
+    stays a mark of its own)."""
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(3, round(2.5 * character))), np.uint8)) > 0
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(3, round(1.6 * character)), 1), np.uint8)) > 0
+    return ((ink > 0) & ~across & ~down).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class _Blobs:
+    """A window's ink blobs: the printed boxes, and pen marks reaching out of the text's line."""
+
+    boxes: list[tuple[int, int, int, int]]
+    pen: list[tuple[int, int, int, int]]
+
+
+def _blobs(ink: np.ndarray, character: float) -> _Blobs:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    boxes, others = [], []
+    for index in range(1, count):
+        bx, by, bw, bh = (int(v) for v in stats[index, :4])
+        found = printed_box_in(labels[by:by + bh, bx:bx + bw] == index, character)
+        if found is not None:
+            boxes.append((bx + found[0], by + found[1], bx + found[2], by + found[3]))
+        elif bw >= 0.4 * character and stats[index, cv2.CC_STAT_AREA] >= 5:
+            others.append((bx, by, bx + bw, by + bh))
+    text = [b for b in others if 0.6 * character <= b[3] - b[1] <= 1.2 * character]
+    if not text:
+        return _Blobs(boxes, [])
+    top, bottom = float(np.median([b[1] for b in text])), float(np.median([b[3] for b in text]))
+    reach = PEN_REACH * character
+    pen = [b for b in others if (b[1] < top - reach or b[3] > bottom + reach) and b[3] - b[1] >= PEN_SIZE * character]
+    return _Blobs(boxes, pen)
+
+
+@dataclass(frozen=True)
+class PrintedBoxes:
+    """The printed boxes seen in a value (page points, reading order), and one mark per option when they
+    account for every option."""
+
+    found: list[OptionMark]
+    marks: list[OptionMark] | None
+
+    def contradicting(self, reading: CheckboxReading) -> CheckboxReading:
+        """`reading` with a tick put on a printed box that is plainly empty, or on the label right after it,
+        made a doubt: the two readings of the same option disagree, and neither is taken."""
+        empty = [m.box for m in self.found if m.state == "empty" and m.box is not None]
+        marks = tuple(
+            OptionMark(m.option, "unknown", m.box, SHAPE_FILL, m.source, m.boxed)
+            if m.state == "ticked" and m.box is not None and any(_on_or_after(m.box, box) for box in empty)
+            else m
+            for m in reading.marks)
+        return CheckboxReading(marks)
+
+
+def _on_or_after(mark: Box, box: Box) -> bool:
+    """The mark lies on the box, or starts within a box's width after it on its line (its label's start)."""
+    if _overlap_share(mark, box) > 0.5:
+        return True
+    same_line = min(mark[3], box[3]) - max(mark[1], box[1]) > 0.5 * (box[3] - box[1])
+    return same_line and 0 <= mark[0] - box[2] <= box[2] - box[0]
+
+
+def _overlap_share(a: Box, b: Box) -> float:
+    """The share of the smaller box that the two boxes share."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width * height / smaller if smaller > 0 else 0.0
+
+
+def _printed_boxes(levels: np.ndarray, scale: float, region: Box, count: int, left_reach: float) -> PrintedBoxes:
+    """One mark per option from the boxes printed before the options, found as blobs in reading order.
+
+    The template prints a box before every option and nowhere else, so the first `count` boxes
+    of the value are the options' in order, whatever OCR made of the labels (a ☑ read as "d", two
+    options run into one word, characters placed by guess).  Text after the last option (其它's
+    fill-in) may follow.  One box hidden under a pen's tick (the tick joins it to its label and
+    reaches out of the line) is that tick's place.  The window reaches `left_reach` points left of
+    the value's words: OCR's first word may begin after the first box.  None when the boxes are
+    not found, or are not alike (one template's glyphs) or not apart (a label between each two):
+    then the boxes are looked for beside each option's text.
+    """
+    x0 = max(0, round((region[0] - max(left_reach, REGION_MARGIN)) * scale))
+    y0 = max(0, round((region[1] - REGION_MARGIN) * scale))
+    x1 = min(levels.shape[1], round((region[2] + REGION_MARGIN) * scale))
+    y1 = min(levels.shape[0], round((region[3] + REGION_MARGIN) * scale))
+    window = levels[y0:y1, x0:x1]
+    ink = (window >= 1).astype(np.uint8)
+    character = _character_height(cv2.connectedComponentsWithStats(ink, connectivity=8)[2]) if ink.size else None
+    if character is None:
+        return PrintedBoxes([], None)
+    ink = _without_rules(ink, character)
+    blobs = _blobs(ink, character)
+    boxes = [box for box in _in_reading_order(blobs.boxes, character) if _set_apart(ink, box, character)][:count]
+    marks = []
+    for box in boxes:
+        state, fill = _printed_box_state(window, box)
+        marks.append(OptionMark("", state, _shift(box, x0, y0, scale), fill))
+    if not boxes or not _alike_and_apart(boxes, character):
+        return PrintedBoxes(marks, None)
+    if len(boxes) == count:
+        return PrintedBoxes(marks, marks)
+    if len(boxes) < count - 1 or len(blobs.pen) != 1 or any(m.state != "empty" for m in marks):
+        return PrintedBoxes(marks, None)
+    pen = blobs.pen[0]
+    place = sum(box[0] < pen[0] for box in boxes)
+    mark = OptionMark("", "ticked", _shift(pen, x0, y0, scale), FILL_TICKED, boxed=False)
+    return PrintedBoxes(marks, [*marks[:place], mark, *marks[place:]])
+
+
+def _set_apart(ink: np.ndarray, box: tuple[int, int, int, int], character: float) -> bool:
+    """Paper just left of the box: options are spaced apart, while a character closed on four sides at a
+    scan's resolution (the 月 of 服, a blurred 商) stands right against the one before it."""
+    x0, y0, _, y1 = box
+    before = ink[y0:y1, max(0, x0 - round(SPACE_BEFORE * character)):x0]
+    return not before.size or float(before.mean()) <= SPECK
+
+
+def _same_line(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return b[1] < a[3] and a[1] < b[3]
+
+
+def _alike_and_apart(boxes: list[tuple[int, int, int, int]], character: float) -> bool:
+    heights = [b[3] - b[1] for b in boxes]
+    if max(heights) > SAME_SIZE * min(heights):
+        return False
+    return not any(_same_line(a, b) and b[0] - a[2] < character for a, b in pairwise(boxes))
+
+
+def _outline_depth(box: np.ndarray) -> int:
+    """How far a box's outline reaches in from its bounds (px): the median, over the lines across each side,
+    of where the first run of ink ends (a broken or dotted edge does not make it look thin)."""
+    height, width = box.shape
+    cap = max(1, min(height, width) // 4)
+    depths = []
+    for lines in (box.T, box.T[:, ::-1], box, box[:, ::-1]):  # in from the top, bottom, left, right
+        for line in lines[1:-1]:
+            ink = np.flatnonzero(line[:cap + 2])
+            if ink.size == 0:
+                continue
+            paper = np.flatnonzero(~line[ink[0]:cap + 1])
+            depths.append(int(ink[0] + (paper[0] if paper.size else cap + 1 - ink[0])))
+    return max(1, min(cap, int(np.median(depths)))) if depths else 1
+
+
+def _printed_box_state(levels: np.ndarray, box: tuple[int, int, int, int]) -> tuple[State, float]:
+    """A printed box's state from the dark ink strictly inside its outline (a glyph's tick never leaves it).
+
+    The outline's depth is measured line by line from the box's bounds to the end of the first run
+    of ink, so a light halo (blur, a 1-bit scan's smoothed dots) neither thins it nor leaves its inner
+    edge inside.
+    """
+    x0, y0, x1, y1 = box
+    part = levels[y0:y1, x0:x1]
+    inset = _outline_depth(part >= 1) + 1
+    small = min(part.shape) <= SMALL_BOX
+    if small and (part >= 1).any() and is_empty_box(part >= 1):
+        # A box a few pixels wide blurs into its own inside; the hole it still encloses says it is empty.
+        return "empty", 0.0
+    if min(part.shape) <= 2 * inset:
+        return "unknown", SHAPE_FILL
+    fill = float((part[inset:-inset, inset:-inset] >= 2).mean())
+    if fill >= FILL_TICKED:
+        return "ticked", fill
+    return ("empty" if fill <= FILL_EMPTY else "unknown"), fill
 
 
 def _shift(box: Box, dx: int, dy: int, scale: float) -> Box:

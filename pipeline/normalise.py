@@ -259,8 +259,14 @@ def parse_percent(text: str | None) -> float | None:
     return None if number is None else _round(number)
 
 
+_LOST_THOUSANDS = re.compile(r"\s*[.,]+\s*\d{3}(?!\d)")
+
+
 def parse_int(text: str | None) -> int | None:
-    """A count ('1,200人次', '12O') → int; a fraction is not a count, so None."""
+    """A count ('1,200人次', '12O') → int; a fraction is not a count, so None; nor is a count whose leading
+    digits were lost before its thousands separator (',026人次'), which is not guessed."""
+    if text and _LOST_THOUSANDS.match(nfkc(text)):
+        return None
     number = first_number(text)
     if number is None:
         return chinese_integer(re.sub(r"\s+", "", text).rstrip("家个人次名项")) if text else None
@@ -447,9 +453,10 @@ KNOWN_MAIL_DOMAINS = frozenset({
     "hotmail.com", "live.com", "msn.com", "yahoo.com", "icloud.com",
 })
 # What OCR makes of '@': symbols nothing else in an address is read as (any valid result will do) ...
-_AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@")
-# ... and letters, which an address is full of (only a known mail domain after it will do).
-_AT_LETTERS = "aoeQ"
+_AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@", "=")
+# ... and letters (or the 0 a photo's blur makes of it), which an address is full of (only a known
+# mail domain after it will do).
+_AT_LETTERS = "aoeQ0"
 _DOMAIN_LOOKALIKES = {"1": ("l", "i"), "l": ("1", "i"), "i": ("l", "1"), "0": ("o",), "o": ("0",), "5": ("s",),
                       "rn": ("m",), "vv": ("w",)}
 
@@ -460,6 +467,7 @@ class EmailReading:
 
     value: str
     repaired_from: str | None = None
+    doubtful: bool = False  # the text as read is as likely what was written (`repaired_from` the other reading)
 
 
 def _known_domain(domain: str) -> str | None:
@@ -515,6 +523,9 @@ def repair_email(text: str | None) -> EmailReading | None:
             if repaired is not None and EMAIL.fullmatch(repaired):
                 candidates.add(_with_known_domain(repaired))
             start = source.find(symbol, start + 1)
+    if len(candidates) == 1:
+        return EmailReading(candidates.pop(), value)
+    lettered: dict[str, str] = {}
     for index, char in enumerate(value):
         # A letter between a digit and a known domain ("pf1036osina.com"): a name-like user
         # ending in that letter with the '@' left out ("lihuaqq.com") is not touched.
@@ -522,9 +533,11 @@ def repair_email(text: str | None) -> EmailReading | None:
             repaired = value[:index] + "@" + value[index + 1:].lower()
             known = _known_domain(repaired[index + 1:])
             if known is not None and EMAIL.fullmatch(repaired):
-                candidates.add(f"{repaired[:index]}@{known}")
-    if len(candidates) == 1:
-        return EmailReading(candidates.pop(), value)
+                lettered[f"{repaired[:index]}@{known}"] = char
+    if not candidates and len(lettered) == 1:
+        address, char = lettered.popitem()
+        # A 0 is as likely the user's own last digit with the '@' left out: the repair stays in doubt.
+        return EmailReading(address, value, doubtful=char == "0")
     return EmailReading(value)
 
 
@@ -657,6 +670,24 @@ _DEPARTMENT_SUFFIXES = ("厅", "局", "委员会", "委")
 _SUFFIX_LOOKALIKES = {"斤": "厅", "庁": "厅", "厉": "厅", "厂": "厅", "广": "厅", "亍": "厅", "居": "局", "扃": "局"}
 
 
+# The fixed part of a department's name after its place, as the notice's addressees are named.
+_DEPARTMENT_TAILS = tuple(f"{kind}和信息化{suffix}" for kind in _DEPARTMENT_KINDS for suffix in ("厅", "局", "委员会"))
+_PLACE = re.compile(r"^.+?(?:省|市|自治区|兵团)")
+MAX_TAIL_EDITS = 2  # characters of the fixed part OCR may have dropped, added or changed
+
+
+def _nearest_department(name: str) -> str:
+    """A name whose fixed part OCR garbled beyond the pattern ('…工业和信比厅', '…企和信息化厅'): the one
+    fixed part within two edits of what was read, and nearer than any other; as read otherwise."""
+    place = _PLACE.match(name)
+    if place is None:
+        return name
+    tail = name[place.end():]
+    distances = sorted((Levenshtein.distance(tail, known), known) for known in _DEPARTMENT_TAILS)
+    (best, known), (second, _) = distances[0], distances[1]
+    return f"{place.group()}{known}" if best <= MAX_TAIL_EDITS and second > best else name
+
+
 def repair_department(name: str | None) -> str | None:
     """A recommending department's name with one OCR slip in its fixed parts undone.
 
@@ -680,20 +711,3 @@ def repair_department(name: str | None) -> str | None:
         suffix = _SUFFIX_LOOKALIKES[suffix]
     return f"{match.group('place')}{kind}和信息化{suffix}"
 
-
-_PLACE = re.compile(r"^.+?(?:省|市|自治区|兵团)")
-_DEPARTMENT_SLIPS = 2  # characters of the fixed part a reading may get wrong, drop or add
-
-
-def _nearest_department(name: str) -> str:
-    """A name whose fixed part '…和信息化…' OCR broke ('工业和信比厅', '工业和信真化厅'): the one
-    department form within two slips of what follows the place, if exactly one is nearest."""
-    place = _PLACE.match(name)
-    if place is None or len(name) - place.end() < 5:
-        return name
-    rest = name[place.end():]
-    forms = [f"{kind}和信息化{suffix}" for kind in _DEPARTMENT_KINDS for suffix in _DEPARTMENT_SUFFIXES]
-    distances = {form: Levenshtein.distance(rest, form) for form in forms}
-    best = min(distances.values())
-    nearest = [form for form, distance in distances.items() if distance == best]
-    return f"{place.group(0)}{nearest[0]}" if best <= _DEPARTMENT_SLIPS and len(nearest) == 1 else name

@@ -16,8 +16,6 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Provenance
 from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
@@ -145,28 +143,4 @@ def reconcile(record: ApplicationRecord, settings: Settings) -> ApplicationRecor
     """The record with every doubtful reading that one of its rules can settle, settled (in place)."""
     for rule in rules_for(record, settings):
         resolve(record, rule)
-    settle_applicant(record)
     return record
-
-
-SAME_NAME_SCORE = 60  # below this the two readings are two names, not one name misread (the seal checks judge)
-
-
-def settle_applicant(record: ApplicationRecord) -> None:
-    """The cover's 申报单位 and the form's 牵头单位名称 are one unit. Read apart ('常州顺易航体装备看限公司'
-    on a stamped cover, '常州顺易航空装备有限公司' in the form), the one a seal of the package reads exactly
-    is the name in both places (`resolved_by` APPLICANT_SEAL, the other reading kept as an alternative)."""
-    cover, lead = record.cover.applicant, record.basic_info.lead_unit.name
-    if not cover or not lead or cover == lead:
-        return
-    sealed = {seal.text for seal in record.seals if seal.text}
-    if (cover in sealed) == (lead in sealed) or fuzz.ratio(cover, lead) < SAME_NAME_SCORE:
-        return
-    name, misread = (lead, "cover.applicant") if lead in sealed else (cover, "basic_info.lead_unit.name")
-    log.info("%s: %s read %r; the seal and the other place read %r", record.source.file, misread,
-             get_path(record, misread), name)
-    origin = record.provenance.get(misread)
-    if origin is not None:
-        record.provenance[misread] = origin.model_copy(update={
-            "alternatives": [get_path(record, misread)], "resolved_by": "APPLICANT_SEAL"})
-    set_path(record, misread, name)

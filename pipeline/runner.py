@@ -112,6 +112,7 @@ def _application(doc: Document, settings: Settings, crops: Path, times: StageTim
     cover = _stage("fields.cover", lambda: fields.extract_cover(pages, settings), Cover(), failures, times)
     basic = _stage("fields.basic_info", lambda: fields.extract_basic_info(pages, settings), BasicInfo(), failures,
                    times)
+    fields.agree_unit_name(cover, basic)
     appendix = _stage("tables", lambda: tables.extract_appendix(pages, settings), Appendix(), failures, times)
     plan = _stage("text", lambda: text.extract_plan(pages), Plan(), failures, times)
     units = seals.SealUnits.for_application(cover.value, basic.value)

@@ -3,11 +3,23 @@ grey-scanned or dithered to 1 bit; and the same glyphs on a text layer."""
 
 from __future__ import annotations
 
+import itertools
+
+import cv2
+import numpy as np
 import pytest
 
-from models.page import Page, Word
-from pipeline.checkboxes import read_checkboxes, read_glyphs, read_pixels
-from tests.fixtures.glyph_boxes import DEGRADATIONS, fonts_with, glyph_row
+from models.page import Box, Page, Word
+from pipeline.checkboxes import (
+    CheckboxReading,
+    OptionMark,
+    PrintedBoxes,
+    printed_box_in,
+    read_checkboxes,
+    read_glyphs,
+    read_pixels,
+)
+from tests.fixtures.glyph_boxes import DEGRADATIONS, GlyphRow, fonts_with, glyph_row
 
 OPTIONS = ("制造业企业", "服务商", "其它")
 LABELS = ["制造业企业", "服务商", "其它（请标明）"]
@@ -91,3 +103,68 @@ def test_text_layer_without_glyphs_is_unknown_not_empty() -> None:
     page = Page(number=1, width=595, height=842, kind="text", words=words)
     reading = read_checkboxes(page, OPTIONS)
     assert reading.chosen is None and reading.problem == "无法辨认勾选状态"
+
+
+# --- the printed boxes found in order, whatever OCR made of the labels ----------------------------------
+
+
+def _as_one_ocr_word(row: GlyphRow, text: str) -> tuple[list[Word], Box]:
+    """The row as OCR often returns it: one word from the first label on (its box left out), ☑ read as "d"."""
+    box = (row.words[0].bbox[0], min(w.bbox[1] for w in row.words), row.words[-1].bbox[2],
+           max(w.bbox[3] for w in row.words))
+    return [Word(text, box, 0.8, "ocr")], box
+
+
+@pytest.mark.parametrize("degradation", DEGRADATIONS)
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+@pytest.mark.parametrize("empty,tick,font", STYLES[:4])
+def test_boxes_are_the_options_in_order_whatever_ocr_read(empty: str, tick: str, font: str, dpi: int,
+                                                         degradation: str) -> None:
+    """The word's box starts after the first box and its characters are placed by guess: the boxes are
+    still found in the row, in order, one per option."""
+    _font_or_skip(empty, tick, font)
+    row = glyph_row(empty + tick + empty, LABELS, font=font, size_pt=10.5, dpi=dpi, degradation=degradation)  # type: ignore[arg-type]
+    words, region = _as_one_ocr_word(row, "制造业企业d服务商□其它（请标明）")
+    reading = read_pixels(row.grey, row.scale, words, OPTIONS, region)
+    assert reading.chosen == "服务商", reading.marks
+    assert all(mark.boxed for mark in reading.marks)
+
+
+def _pen_tick(row: GlyphRow, over: int) -> np.ndarray:
+    """A pen's tick drawn over the `over`-th label's box (left of its text), running up out of the line."""
+    grey = row.grey.copy()
+    word = row.words[over]
+    size = (word.bbox[3] - word.bbox[1]) * row.scale
+    x = (word.bbox[0] * row.scale) - 0.6 * size
+    y = word.bbox[3] * row.scale - 0.3 * size
+    points = [(x - 0.3 * size, y - 0.35 * size), (x, y), (x + 0.9 * size, y - 1.4 * size)]
+    for a, b in itertools.pairwise(points):
+        cv2.line(grey, (round(a[0]), round(a[1])), (round(b[0]), round(b[1])), 0, max(2, round(0.12 * size)))
+    return grey
+
+
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+@pytest.mark.parametrize("over", [0, 1, 2])
+def test_a_pen_tick_over_a_printed_box_is_that_options_mark(dpi: int, over: int) -> None:
+    row = glyph_row("☐☐☐", LABELS, font="dejavu", dpi=dpi)
+    if "dejavu" not in fonts_with("☐"):
+        pytest.skip("DejaVu is not installed")
+    reading = read_pixels(_pen_tick(row, over), row.scale, row.words, OPTIONS, row.region)
+    assert reading.chosen == OPTIONS[over], reading.marks
+
+
+def test_a_box_joined_to_its_label_is_found_at_the_blobs_left_end() -> None:
+    blob = np.zeros((20, 40), bool)
+    blob[3:17, 0:2] = blob[3:17, 12:14] = blob[3:5, 0:14] = blob[15:17, 0:14] = True  # a 14 px box
+    blob[0:20, 14:16] = blob[8:10, 14:38] = blob[0:2, 20:38] = True  # the next character, touching it
+    assert printed_box_in(blob, character=20.0) == (0, 3, 14, 17)
+
+
+def test_a_tick_read_beside_an_empty_printed_box_is_a_doubt() -> None:
+    """The reading beside the labels put its tick on a box the box reading found plainly empty."""
+    empty_box = (20.0, 10.0, 27.0, 17.0)
+    printed = PrintedBoxes([OptionMark("", "empty", empty_box, 0.0)], None)
+    beside = CheckboxReading((OptionMark("制造业企业", "ticked", (28.0, 10.0, 34.0, 17.0), 0.9),
+                              OptionMark("服务商", "empty", (80.0, 10.0, 87.0, 17.0), 0.0)))
+    reading = printed.contradicting(beside)
+    assert reading.chosen is None and reading.problem and not reading.clear

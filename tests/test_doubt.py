@@ -331,29 +331,3 @@ def test_too_many_industries_only_by_counting_misread_items_is_a_doubt_of_the_ce
     assert "41" in found[("LOW_CONFIDENCE", "appendix.providers[0].industries")].message
     record.appendix.providers[0].industries = ["机械", "汽车", "船舶", "纺织"]
     assert _by_code(_checks(record))[("PROVIDER_TOO_MANY_INDUSTRIES", "1")].severity == "warning"
-
-
-def test_the_applicant_read_apart_on_cover_and_form_is_the_name_a_seal_reads() -> None:
-    record = clean_application()
-    lead = record.basic_info.lead_unit.name
-    assert lead and len(lead) > 6
-    misread = lead[:3] + "体" + lead[4:]  # a seal over the cover's line: one character misread
-    _set("cover.applicant", misread)(record)
-    record.provenance["cover.applicant"] = models.Provenance(page=1, confidence=0.96, source="ocr")
-    record.seals.append(models.Seal(page=1, bbox=[400, 300, 480, 380], text=lead, slot="cover_applicant"))
-    reconcile(record, Settings())
-    assert record.cover.applicant == lead
-    origin = record.provenance["cover.applicant"]
-    assert origin.resolved_by == "APPLICANT_SEAL" and origin.alternatives == [misread]
-
-
-def test_two_names_no_seal_reads_or_too_far_apart_stay_as_read() -> None:
-    record = clean_application()
-    lead = record.basic_info.lead_unit.name
-    _set("cover.applicant", lead[:3] + "体" + lead[4:])(record)
-    reconcile(record, Settings())  # no seal reads either: as read, the seal checks judge
-    assert record.cover.applicant != lead
-    _set("cover.applicant", "北京某某完全不同单位")(record)
-    record.seals.append(models.Seal(page=1, bbox=[400, 300, 480, 380], text=lead, slot="cover_applicant"))
-    reconcile(record, Settings())
-    assert record.cover.applicant == "北京某某完全不同单位"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from models import (
@@ -25,12 +26,13 @@ from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
 from pipeline.fields.common import Sink, form_field, with_blank
+from pipeline.ink import is_blank
 from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
 from pipeline.tables.appendix import ocr_engine, second_reader
 from pipeline.tables.cells import CellText
-from pipeline.tables.form import FormRow, Found, Labels, Value, find_labels, form_rows, value_right_of
-from pipeline.tables.labels import label_end, label_score, squeeze
+from pipeline.tables.form import FormRow, Found, Labels, Value, cells_beside, find_labels, form_rows, value_right_of
+from pipeline.tables.labels import MIN_SCORE, label_end, label_score, squeeze
 from pipeline.tables.values import (
     FieldValue,
     implausible_dropped,
@@ -70,8 +72,18 @@ YEAR_KINDS = {
     "contract_amount": "amount", "trainees": "int", "investors": "int", "financing": "amount",
     "universities": "int", "providers": "int",
 }
+DOUBTFUL_REPAIR = 0.5  # the confidence of a repair the text as read may equally be (below LOW_CONFIDENCE's bar)
 UNIT_TYPE_OPTIONS = ("制造业企业", "服务商", "其它")
 _YEAR_CELL = re.compile(r"^(20\d\d)年?(度)?$")
+_DIGIT = re.compile(r"\d")
+# Label heights above and below a figure's label where, on lines of text, the figure may stand: the
+# figure's line is centred on its row, the label may be one or two lines.
+YEAR_BESIDE = 0.8
+BLANK_REACH = 0.4  # label heights above and below its line where a figure's place is measured for ink
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+LEAD_KEYS = frozenset({"name", "credit_code", "established", "is_legal_person", "registered_capital",
+                       "registered_address", "main_industries", "unit_type"})
+HEAD_KEYS = frozenset({"head", "head.name", "head.mobile", "head.title", "head.email"})
 _PLACEHOLDER = re.compile(r"[（(]\s*(名称|类型)\s*[)）]")
 
 
@@ -106,14 +118,33 @@ def _misread_label_piece(squeezed: str) -> bool:
                for label in _LABEL_TEXTS for start in range(len(label) - size + 1))
 
 
+# A unit's name or address holds no run of code characters: a credit code (18) run in from the next cell.
+_CODE_RUN = re.compile(r"[0-9A-Z]{12,}")
+# Labels long enough to be told, misread, inside a value ('统一祛会信用代码' run into the name).
+_LONG_LABELS = tuple(label for key, labels in FORM.by_key.items() if "." not in key for label in labels if len(label) >= 6)
+
+
 def cut_at_label(text: str) -> str:
     """A text value without the start of a following label run into it ('…研究院统一社会信' → '…研究院').
 
     When the form's rules are lost its cells run together and a wrapped label ('统一社会信 / 用代码')
-    reads as part of the value beside it; five characters of a label's start are no unit's name.
+    reads as part of the value beside it; five characters of a label's start are no unit's name, nor is
+    a whole label misread in a character or two, nor a run of a code's characters.
     """
+    # Lines of text come as words: the label may be split across them ('统一社会 码 信用代').
+    compact = "".join(text.split())
+    cuts = _label_cuts(compact)
+    return compact[:min(cuts)].rstrip(" :：") if cuts else text
+
+
+def _label_cuts(text: str) -> list[int]:
     cuts = [position for start in _LABEL_STARTS if (position := text.find(start)) > 0]
-    return text[:min(cuts)].rstrip(" :：") if cuts else text
+    cuts += [match.start() for match in _CODE_RUN.finditer(text) if match.start() > 0]
+    for label in _LONG_LABELS:
+        alignment = fuzz.partial_ratio_alignment(label, text)
+        if alignment is not None and alignment.score / 100.0 >= MIN_SCORE and alignment.dest_start > 0:
+            cuts.append(alignment.dest_start)
+    return cuts
 
 
 def _email_field(value: Value, field: FieldValue) -> FieldValue:
@@ -121,8 +152,12 @@ def _email_field(value: Value, field: FieldValue) -> FieldValue:
     reading = normalise.repair_email(value.text.replace("\n", "")) if field.provenance.source == "ocr" else None
     if reading is None or reading.repaired_from is None:
         return field
-    provenance = field.provenance.model_copy(update={"repaired_from": reading.repaired_from})
-    return FieldValue(reading.value, value.text, provenance)
+    update: dict[str, object] = {"repaired_from": reading.repaired_from}
+    if reading.doubtful:
+        # Both readings stand until a reviewer looks: no INVALID_EMAIL on a misread, no valid address taken on trust.
+        update |= {"alternatives": [reading.repaired_from],
+                   "confidence": min(field.provenance.confidence or 1.0, DOUBTFUL_REPAIR)}
+    return FieldValue(reading.value, value.text, field.provenance.model_copy(update=update))
 
 
 def is_form_page(page: Page) -> bool:
@@ -158,7 +193,7 @@ class FormReader:
         if at is None:
             return None
         label = next(lb for lb in FORM.by_key[key] if label_score(self.rows[at.row].cells[at.col].text, lb) >= 0.78)
-        return value_right_of(self.rows, at, FORM, label)
+        return value_right_of(self.rows, at, FORM, label, self.found)
 
     def lead_unit(self) -> LeadUnit:
         lead = LeadUnit()
@@ -263,27 +298,20 @@ class FormReader:
                                                reading.chosen)
         if lead.unit_type == "其它":
             end = label_end(value.text, "其它")
-            other = re.sub(r"^[（(]?\s*请标明\s*[)）]?", "", value.text[end:] if end is not None else "")
+            other = re.sub(r"^[（(\s]*请标明[\s:：)）]*", "", value.text[end:] if end is not None else "")
             other = other.strip(" ：:_＿()（）\n")
             field = FieldValue(normalise.clean_name(other), other, provenance_of(value.cells, value.page))
             lead.unit_type_other = self.sink.put("basic_info.lead_unit.unit_type_other", field)
 
     def members(self) -> list[Member]:
-        start, end = self.first("members"), self.first("head") or self.first("head.name")
-        if start is None:
-            return []
-        stop = end.row if end is not None and end.row > start.row else len(self.rows)
         members: list[Member] = []
-        for r in range(start.row, stop):
-            cells = [c for c in self.rows[r].cells if FORM.match(c.text)[0] != "members"]
-            member = self._member(cells, self.rows[r].page, len(members))
+        for page, cells in member_rows(self.rows, self.found):
+            member = self._member(cells, page, len(members))
             if member is not None:
                 members.append(member)
         return members
 
     def _member(self, cells: list[CellText], page: int, index: int) -> Member | None:
-        if cells and re.fullmatch(r"\d{1,2}[.、]?", cells[0].flat.strip()):
-            cells = cells[1:]  # the row's 序号
         texts = [c.flat for c in cells]
         joined = "\u0000".join(texts)
         split = re.search(r"[（(]\s*类型\s*[)）]", joined)
@@ -325,12 +353,26 @@ class FormReader:
                 continue
             table, name = at.key.split(".")
             for index, value in enumerate(self._year_values(row, at, columns)):
+                path = f"basic_info.{table}[{index}].{name}"
                 field = self.field(value, YEAR_KINDS[name]) if value is not None else None
                 if field is not None:
-                    tables[table][index][name] = self.sink.put(f"basic_info.{table}[{index}].{name}", field)
+                    tables[table][index][name] = self.sink.put(path, field)
+                elif (span := columns.get(YEARS[index])) is not None:
+                    self._measure_blank(path, row, at, span)
         return ([FinanceYear(**v) for v in tables["finance"]],  # type: ignore[arg-type]
                 [ServiceYear(**v) for v in tables["service"]],  # type: ignore[arg-type]
                 [ResourceYear(**v) for v in tables["resources"]])  # type: ignore[arg-type]
+
+    def _measure_blank(self, path: str, row: FormRow, at: Found, span: tuple[float, float]) -> None:
+        """A figure with nothing read in its place (lines of text have no empty cells): its place, the
+        year's column on the label's line, measured for ink, so a blank is told from ink not read."""
+        label = row.cells[at.col].bbox
+        # Half a line up and down: a figure standing off the label's line, not read, is still ink there.
+        reach = BLANK_REACH * (label[3] - label[1])
+        place = round_box((span[0], label[1] - reach, span[1], label[3] + reach))
+        page = self.pages.get(row.page)
+        self.sink.provenance[path] = Provenance(page=row.page, bbox=place, confidence=None,
+                                                blank=is_blank(page, place, ""))
 
     def _year_values(self, row: FormRow, at: Found, columns: dict[int, tuple[float, float]]) -> list[Value | None]:
         after = list(row.cells[at.col + 1:])
@@ -338,12 +380,53 @@ class FormReader:
         for year in YEARS:
             span = columns.get(year)
             cells = [c for c in after if span and span[0] - 3 <= (c.bbox[0] + c.bbox[2]) / 2 <= span[1] + 3]
+            if span and not row.ruled and not any(_DIGIT.search(c.text) for c in cells):
+                # On lines of text a figure wrapped in its cell ('11,558.30 / 万元') or centred on a two-line
+                # label stands on a line beside the label's.
+                beside = cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
+                cells = sorted([*cells, *beside], key=lambda c: (c.bbox[1], c.bbox[0]))
             out.append(Value(" ".join(c.text for c in cells), tuple(cells), row.page) if cells else None)
         if any(v is not None for v in out):
             return out
         # No year header seen: the values stand in year order (blank cells keep their place).
         candidates = after if len(after) == len(YEARS) else [c for c in after if c.text]
         return [Value(c.text, (c,), row.page) for c in candidates[:len(YEARS)]] + [None] * (len(YEARS) - len(candidates))
+
+
+def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[int, list[CellText]]]:
+    """The consortium's member rows (page, cells after the 序号): every row between the lead unit's rows
+    and the head's, right of the member label's column.
+
+    The label spans the six member rows and is printed centred on them, so where the rows come from
+    lines of text (no rules found) its first line stands beside the third member, not the first.
+    """
+    at = next((f for f in found if f.key == "members"), None)
+    if at is None:
+        return []
+    label_right = rows[at.row].cells[at.col].bbox[2]
+    lead_rows = [f.row for f in found if f.key in LEAD_KEYS and f.row < at.row]
+    start = max(lead_rows) + 1 if lead_rows else at.row
+    ends = [f.row for f in found if f.key in HEAD_KEYS and f.row > start]
+    numbered = []
+    for r in range(start, min(ends) if ends else len(rows)):
+        cells = [c for c in rows[r].cells
+                 if (c.bbox[0] + c.bbox[2]) / 2 > label_right and FORM.match(c.text)[0] != "members"]
+        numbered.append((rows[r].page, *_numbered(cells)))
+    # The template numbers its member rows: where it does, an unnumbered line is the lead unit's text
+    # run over (其它's fill-in) or a stray, not a member.
+    if any(number is not None for _, number, _ in numbered):
+        numbered = [row for row in numbered if row[1] is not None]
+    return [(page, cells) for page, _, cells in numbered]
+
+
+def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:
+    """A member row's 序号 and the cells after it; specks a stray rule split off before the name are dropped."""
+    number = None
+    if cells and (match := re.fullmatch(r"(\d{1,2})[.、]?", cells[0].flat.strip())):
+        number, cells = int(match.group(1)), cells[1:]
+    while cells and not _CJK.search(cells[0].flat) and len(cells[0].flat.strip()) <= 2:
+        cells = cells[1:]
+    return number, cells
 
 
 def _year_columns(row: FormRow) -> dict[int, tuple[float, float]] | None:

@@ -11,6 +11,7 @@ and the same reading applies.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ _FILLER_CHARS = " ：:_＿\n"
 # What may be left of a label's own text after it ("注册地（具体到区县）" read as far as 县).
 _LABEL_TAIL = _FILLER_CHARS + "）)】]、，,.。"
 # The end of a wrapped label ("县）" of 注册地（具体到区县）) that OCR ran into the value cell.
+# Label heights above and below a label where, on lines of text, its value or the next label may stand.
+BESIDE = 0.6
+SAME_LINE = 0.3  # share of a label's height another label must share with it to stand on its line
 _LABEL_SPILL = re.compile(r"^[^\s（(]{0,4}[)）]\s*")
 
 
@@ -39,6 +43,7 @@ _LABEL_SPILL = re.compile(r"^[^\s（(]{0,4}[)）]\s*")
 class FormRow:
     page: int
     cells: tuple[CellText, ...]  # left to right, spanning cells included
+    ruled: bool = True  # False: a line of text (no rules were found), its cells the line's words
 
     @property
     def text(self) -> str:
@@ -77,7 +82,7 @@ def word_rows(page: Page) -> list[FormRow]:
     for index, line in enumerate(lines_of(page.words)):
         cells = tuple(CellText(cell=Cell(index, col, 1, 1, w.bbox), bbox=w.bbox, words=(w,), text=w.text,
                                confidence=w.confidence) for col, w in enumerate(line))
-        rows.append(FormRow(page.number, cells))
+        rows.append(FormRow(page.number, cells, ruled=False))
     return rows
 
 
@@ -146,10 +151,17 @@ class Value:
     page: int
 
 
-def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_text: str) -> Value:
-    """The label cell's own text after the label, then following cells of its row up to the next label cell."""
+def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_text: str,
+                   found: Sequence[Found] = ()) -> Value:
+    """The label cell's own text after the label, then following cells of its row up to the next label cell.
+
+    On rows that are lines of text (`found` given: every label cell of the form), the next label may
+    stand a line above or below (a two-line label is centred on its cell), and a value beside a two-line
+    label may be a line of its own between the label's lines: both are looked for on the lines beside.
+    """
     row = rows[at.row]
     own = row.cells[at.col]
+    stop = math.inf if row.ruled else _next_label_x(rows, at, found)
     parts: list[str] = []
     cells: list[CellText] = []
     end = label_end(own.flat, label_text)
@@ -159,13 +171,74 @@ def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_tex
         parts.append(rest)
         cells.append(own)
     for cell in row.cells[at.col + 1:]:
-        if labels.match(cell.text)[0] is not None:
+        if labels.match(cell.text)[0] is not None or _centre_x(cell) >= stop:
             break
         if cell.text:
             parts.append(cell.text)
             cells.append(cell)
+    if not cells and not row.ruled:
+        cells = _value_on_lines_beside(rows, at, labels, stop, found)
+        parts = [cell.text for cell in cells]
     text = _LABEL_SPILL.sub("", " ".join(parts).strip(_FILLER_CHARS))
     return Value(text, tuple(cells), row.page)
+
+
+def _centre_x(cell: CellText) -> float:
+    return (cell.bbox[0] + cell.bbox[2]) / 2
+
+
+def _beside(rows: Sequence[FormRow], at: Found, reach: float) -> list[int]:
+    """The rows of the label's page whose lines lie within `reach` label heights above or below the label."""
+    label = rows[at.row].cells[at.col].bbox
+    height = label[3] - label[1]
+    top, bottom = label[1] - reach * height, label[3] + reach * height
+    page = rows[at.row].page
+    return [r for r, row in enumerate(rows)
+            if row.page == page and not row.ruled and row.cells
+            and top < (min(c.bbox[1] for c in row.cells) + max(c.bbox[3] for c in row.cells)) / 2 < bottom]
+
+
+def _overlap(a: float, b: float, c: float, d: float) -> float:
+    return max(0.0, min(b, d) - max(a, c))
+
+
+def _next_label_x(rows: Sequence[FormRow], at: Found, found: Sequence[Found]) -> float:
+    """Where the next label to the right begins, on the label's line or on a line overlapping it (the
+    first line of a two-line label beside it)."""
+    label = rows[at.row].cells[at.col].bbox
+    page = rows[at.row].page
+    starts = [box[0] for f in found if rows[f.row].page == page
+              for box in (rows[f.row].cells[f.col].bbox,)
+              if _overlap(box[1], box[3], label[1], label[3]) >= SAME_LINE * (label[3] - label[1])]
+    return min((x for x in starts if x > label[2]), default=math.inf)
+
+
+def _value_on_lines_beside(rows: Sequence[FormRow], at: Found, labels: Labels, stop: float,
+                           found: Sequence[Found]) -> list[CellText]:
+    """A value printed on a line of its own beside its label (between the lines of a two-line label)."""
+    label = rows[at.row].cells[at.col].bbox
+    return [cell for cell in cells_beside(rows, at, found, label[2], stop) if labels.match(cell.text)[0] is None]
+
+
+def cells_beside(rows: Sequence[FormRow], at: Found, found: Sequence[Found], left: float, right: float,
+                 reach: float = BESIDE) -> list[CellText]:
+    """The cells between `left` and `right` on the lines of text within `reach` label heights of a label's
+    line (not on it), top to bottom: a value wrapped or centred off its label's line.
+
+    A line holding a label of its own in this label's column, or between it and the cell, is another
+    field's row: its text is that field's value.
+    """
+    label = rows[at.row].cells[at.col].bbox
+    label_edges: dict[int, list[float]] = {}
+    for f in found:
+        label_edges.setdefault(f.row, []).append(rows[f.row].cells[f.col].bbox[2])
+
+    def owned(r: int, cell: CellText) -> bool:
+        return any(label[0] < x1 <= cell.bbox[0] + 1 for x1 in label_edges.get(r, ()))
+
+    cells = [cell for r in _beside(rows, at, reach) if r != at.row for cell in rows[r].cells
+             if left < _centre_x(cell) < right and cell.text and not owned(r, cell)]
+    return sorted(cells, key=lambda c: (c.bbox[1], c.bbox[0]))
 
 
 def _strip_label_tail(text: str) -> str:

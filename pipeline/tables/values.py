@@ -133,7 +133,8 @@ def implausible_dropped(field: FieldValue, kind: str) -> FieldValue:
 _WELL_FORMED = {
     # Thousands commas (or points OCR read for them) in threes, or none; "2.680" (a comma read as a point) is ambiguous, see _ambiguous.
     "amount": re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d+)(?:\.\d+)?(?:万元|元|万)?"),
-    "int": re.compile(r"\d+(?:人次|人|家|个|名|项|次)?"),
+    # A count is not written with a leading 0: "026" is 1,026 whose first digit was lost.
+    "int": re.compile(r"(?:0|[1-9]\d*)(?:人次|人|家|个|名|项|次)?"),
     "seq": re.compile(r"\d+"),
     "percent": re.compile(r"\d+(?:\.\d+)?%?"),
     "date": re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日?|([/.\-])\d{1,2}\1\d{1,2})"),

@@ -1,0 +1,164 @@
+"""The basic-info form read from lines of text (its rules not found): Word's merged label cells centre
+their labels, so values and members do not stand on their label's line."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import BasicInfo, Cover, Provenance
+from models.page import Word
+from pipeline.fields import agree_unit_name, cut_at_label
+from pipeline.fields.basic_info import FORM, member_rows
+from pipeline.normalise import repair_department
+from pipeline.result import Extracted
+from pipeline.tables.cells import CellText
+from pipeline.tables.form import FormRow, find_labels, value_right_of
+from pipeline.tables.geometry import Cell
+
+Piece = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1 (points)
+
+
+def lines(*rows: list[Piece]) -> list[FormRow]:
+    """Rows as `form.word_rows` makes them: each line of text a row, each word a cell."""
+    out = []
+    for index, pieces in enumerate(rows):
+        cells = tuple(CellText(Cell(index, col, 1, 1, (x0, y0, x1, y1)), (x0, y0, x1, y1),
+                               (Word(text, (x0, y0, x1, y1), 0.9, "ocr"),), text, 0.9)
+                      for col, (text, x0, y0, x1, y1) in enumerate(pieces))
+        out.append(FormRow(1, cells, ruled=False))
+    return out
+
+
+def _value(rows: list[FormRow], key: str) -> str:
+    found = find_labels(rows, FORM)
+    at = next(f for f in found if f.key == key)
+    return value_right_of(rows, at, FORM, FORM.by_key[key][0], found).text
+
+
+# A two-line label (注册地（具体到 / 区县）) with its value on a line of its own between the label's lines,
+# the next label (服务的主要行 / 业) likewise, and the 成立时间 row above it.
+ESTABLISHED: list[Piece] = [("成立时间", 97, 156, 137, 171), ("2012-03-08", 171, 156, 223, 173),
+                            ("注册资本", 396, 155, 435, 173), ("1000.00万元", 456, 156, 516, 173)]
+ADDRESS_LABELS: list[Piece] = [("注册地（具体到", 82, 174, 149, 191), ("服务的主要行", 318, 175, 379, 190)]
+ADDRESS_ROWS = lines(
+    ESTABLISHED, ADDRESS_LABELS,
+    [("区县)", 100, 189, 127, 205), ("浙江省台州市黄岩区", 192, 183, 281, 197), ("业", 341, 190, 354, 205),
+     ("汽车行业船舶工业", 413, 183, 494, 197)],
+    [("牵头单位类型", 87, 208, 145, 223), ("□制造业企业□服务商□其它", 176, 208, 348, 223)],
+)
+
+
+def test_a_value_between_a_two_line_labels_lines_is_its_value() -> None:
+    assert _value(ADDRESS_ROWS, "registered_address") == "浙江省台州市黄岩区"
+    assert _value(ADDRESS_ROWS, "main_industries") == "汽车行业船舶工业"
+
+
+def test_a_line_beside_that_belongs_to_another_label_is_not_taken() -> None:
+    rows = lines(ESTABLISHED, ADDRESS_LABELS)
+    assert _value(rows, "registered_address") == ""  # 2012-03-08 is 成立时间's, 1000.00万元 注册资本's
+
+
+def test_the_next_label_on_an_overlapping_line_ends_a_value() -> None:
+    """统一社会信用 / 代码 is centred on the name's line: its first line stands half a line above."""
+    rows = lines(
+        [("统一社会信用", 318, 113, 377, 128)],
+        [("牵头单位名称", 88, 121, 151, 136), ("杭州产业数字化研究院", 186, 121, 289, 136),
+         ("91330108MA2CFXXX30", 397, 122, 507, 135)],
+        [("代码", 337, 127, 359, 145)],
+    )
+    assert _value(rows, "name") == "杭州产业数字化研究院"
+
+
+def test_members_above_the_centred_member_label_are_read() -> None:
+    """Rows from lines: the member label's first line stands beside member 3, its 序号 column on."""
+    rows = lines(
+        [("牵头单位类型", 80, 160, 132, 175), ("□制造业企业☑服务商□其它", 158, 160, 324, 174)],
+        [("1", 185, 182, 195, 196), ("台州和泰特钢集团有限公司", 236, 182, 343, 195), ("制造业企业", 473, 182, 519, 196)],
+        [("2", 185, 205, 195, 217), ("台州市机械工业协会", 236, 203, 316, 217), ("行业协会", 479, 203, 516, 218)],
+        [("联合体其他成员单位", 65, 225, 145, 239), ("3", 185, 227, 195, 238)],
+        [("名称与类型(不超过", 66, 237, 145, 250)],
+        [("6家)", 92, 247, 114, 261), ("4", 186, 248, 195, 259)],
+        [("5", 187, 269, 195, 282)],
+        [("单位名称写美型", 70, 280, 140, 290)],  # a label piece misread: the label column, no member
+        [("6", 186, 291, 195, 303)],
+        [("姓名", 181, 312, 202, 327), ("陶秀", 261, 312, 281, 327)],
+    )
+    members = member_rows(rows, find_labels(rows, FORM))
+    assert [[c.text for c in cells] for _, cells in members] == [
+        ["台州和泰特钢集团有限公司", "制造业企业"], ["台州市机械工业协会", "行业协会"], [], [], [], []]
+
+
+def test_a_stray_cell_before_a_members_name_is_dropped() -> None:
+    rows = lines(
+        [("牵头单位类型", 80, 160, 132, 175), ("☑制造业企业", 158, 160, 324, 174)],
+        [("联合体其他成员单位名称与类型", 65, 182, 145, 196), ("3", 170, 182, 180, 196), ("1", 237, 182, 246, 196),
+         ("常州旭科工业技术有限公司", 247, 182, 439, 196), ("服务商", 439, 182, 513, 196)],
+        [("姓名", 181, 212, 202, 227)],
+    )
+    members = member_rows(rows, find_labels(rows, FORM))
+    assert [[c.text for c in cells] for _, cells in members] == [["常州旭科工业技术有限公司", "服务商"]]
+
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("泉州捷信网络科技有限公司 统一祛会信 用代码 91350582MAEBA8FH3C", "泉州捷信网络科技有限公司"),  # label misread
+    ("绍兴顺腾智能制造技术有限公司 统一社会 码 信用代 91330603MAAANP2N9", "绍兴顺腾智能制造技术有限公司"),
+    ("杭州产业数字化研究院52330108MARN63N39L", "杭州产业数字化研究院"),  # the code run in
+    ("杭州社会信息科技有限公司", "杭州社会信息科技有限公司"),
+])
+def test_a_misread_label_or_a_code_run_into_a_name_is_cut(read: str, value: str) -> None:
+    assert cut_at_label(read) == value
+
+
+def _names(applicant: str, lead: str, cover_confidence: float, lead_confidence: float,
+           ) -> tuple[Extracted[Cover], Extracted[BasicInfo]]:
+    cover = Extracted(Cover(applicant=applicant),
+                      {"cover.applicant": Provenance(page=1, confidence=cover_confidence)})
+    info = BasicInfo()
+    info.lead_unit.name = lead
+    basic = Extracted(info, {"basic_info.lead_unit.name": Provenance(page=2, confidence=lead_confidence)})
+    agree_unit_name(cover, basic)
+    return cover, basic
+
+
+def test_the_applicant_misread_under_its_seal_is_the_lead_units_name() -> None:
+    cover, basic = _names("常州顺易航体装备看限公司", "常州顺易航空装备有限公司", 0.7, 0.95)
+    assert cover.value.applicant == basic.value.lead_unit.name == "常州顺易航空装备有限公司"
+    origin = cover.provenance["cover.applicant"]
+    assert origin.alternatives == ["常州顺易航体装备看限公司"] and origin.resolved_by and not origin.unsettled
+
+
+def test_a_name_cut_short_takes_the_whole_one_and_two_units_stay_apart() -> None:
+    cover, basic = _names("北京启华工业技术集团有限公司", "北京启华工业技术集团有", 0.6, 0.95)
+    assert basic.value.lead_unit.name == "北京启华工业技术集团有限公司"  # the other does not end as a name ends
+    cover, basic = _names("浙江大学", "杭州智造数字科技有限公司", 0.6, 0.95)
+    assert (cover.value.applicant, basic.value.lead_unit.name) == ("浙江大学", "杭州智造数字科技有限公司")
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("福建省工业和信真化厅", "福建省工业和信息化厅"), ("江苏省工业和信比厅", "江苏省工业和信息化厅"),
+    ("江苏省企和信息化厅", "江苏省企和信息化厅"),  # 工业 or 经济: as near, left as read
+    ("浙江省发展和改革委员会", "浙江省发展和改革委员会"),  # not a 工信 department: as read
+])
+def test_a_departments_garbled_fixed_part_is_restored_when_one_is_nearest(read: str, name: str) -> None:
+    assert repair_department(read) == name
+
+
+def test_yearly_figures_wrapped_off_their_labels_line_are_read() -> None:
+    """'11,558.30 / 万元' wrapped in its cell: on lines of text the number stands half a line above the
+    label's line, the unit on it; the next label's line keeps its own figures."""
+    from pipeline.config import Settings
+    from pipeline.fields.basic_info import FormReader
+    from pipeline.fields.common import Sink
+
+    rows = lines(
+        [("2024年", 396, 366, 431, 381), ("2025年", 466, 366, 500, 381)],
+        [("11,558.30", 393, 385, 437, 399), ("12,074.30", 456, 385, 513, 399)],
+        [("近两年财务经营", 83, 390, 156, 405), ("主营业务收入", 168, 391, 229, 407), ("万元", 408, 398, 423, 412),
+         ("万元", 470, 398, 485, 412)],
+        [("主营业务净利润率", 169, 415, 252, 430), ("4.5 %", 402, 416, 426, 430), ("8.6 %", 471, 416, 496, 430)],
+    )
+    reader = FormReader.__new__(FormReader)
+    reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
+    reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
+    finance, _, _ = reader.year_tables()
+    assert [(f.revenue, f.net_margin) for f in finance] == [(11558.3, 4.5), (12074.3, 8.6)]
