@@ -10,7 +10,10 @@ from pixels is read again on its crop by each configured engine. A reading that 
 one of the value's `alternatives`: then the form's own redundancy may pick it
 (`pipeline.reconcile`), or the comparison is reported as a doubt, a warning. Engines that read
 the same value are recorded in `confirmed_by`. Only failed comparisons pay for this: a few
-crops per package at most.
+crops per package at most. The form warnings INVALID_EMAIL and INVALID_PHONE rest on one
+written value the same way ('ep1690163.com': an address without its '@', or its '@' misread),
+so their value is read again too, and its own form may pick among the readings
+(`pipeline.reconcile.FORM_RULES`).
 """
 
 from __future__ import annotations
