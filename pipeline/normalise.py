@@ -541,6 +541,9 @@ def repair_email(text: str | None) -> EmailReading | None:
     return EmailReading(value)
 
 
+_DOMAINS_LONGEST_FIRST = sorted(KNOWN_MAIL_DOMAINS, key=len, reverse=True)  # vip.qq.com before qq.com
+
+
 def at_read_apart(readings: Sequence[str]) -> str | None:
     """The address several readings of one place agree on but for the character before a known mail
     domain, which each read as something else ('cqma522=163.com', 'cqma5220163.com'): a glyph every
@@ -552,7 +555,7 @@ def at_read_apart(readings: Sequence[str]) -> str | None:
         value = parse_email(reading)
         if value is None or "@" in value:
             continue
-        for domain in sorted(KNOWN_MAIL_DOMAINS, key=len, reverse=True):
+        for domain in _DOMAINS_LONGEST_FIRST:
             if value.lower().endswith(domain) and len(value) > len(domain) + 1:
                 head = value[:-len(domain)]
                 parts.append((head[:-1], head[-1], domain))

@@ -49,6 +49,11 @@ def _numbers(values: Sequence[Reading]) -> list[float]:
     return [float(value) for value in values if not isinstance(value, str)]
 
 
+def _not_decreasing(values: Sequence[Reading]) -> bool:
+    earlier, later = _numbers(values)
+    return earlier <= later
+
+
 def _sum_rule(name: str, declared: str, parts: list[str], tolerance: float) -> Rule:
     def holds(values: Sequence[Reading]) -> bool:
         total, *summed = _numbers(values)
@@ -77,7 +82,7 @@ def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
     for name in ("financing", "investors", "universities", "providers"):
         yield Rule(f"CUMULATIVE_{name.upper()}",
                    (f"basic_info.resources[0].{name}", f"basic_info.resources[1].{name}"),
-                   lambda values: _numbers(values)[0] <= _numbers(values)[1])
+                   _not_decreasing)
     yield from FORM_RULES
 
 

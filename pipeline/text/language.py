@@ -306,11 +306,16 @@ def _clauses(text: str) -> Iterable[tuple[int, int]]:
     yield start, len(text)
 
 
+def _without_false_friends(text: str) -> str:
+    """`text` with the words that hold a pair word without meaning it blanked (lengths kept)."""
+    for false_friend in _PAIR_FALSE_FRIENDS:
+        text = text.replace(false_friend, " " * len(false_friend))
+    return text
+
+
 def _pair_hits(text: str, start: int, end: int) -> Iterable[tuple[str, str]]:
     """Areas a clause describes in other words: a word of each of the area's two families in it."""
-    clause = text[start:end]
-    for false_friend in _PAIR_FALSE_FRIENDS:
-        clause = clause.replace(false_friend, " " * len(false_friend))
+    clause = _without_false_friends(text[start:end])
     for area, lexicon in AREAS.items():
         first = next((word for word in lexicon.pairs[0] if word in clause), None)
         second = next((word for word in lexicon.pairs[1] if word in clause), None)
@@ -325,9 +330,7 @@ def _heading_hits(text: str) -> Iterable[tuple[str, str, int]]:
     offset = 0
     for line in text.split("\n"):
         if _is_subheading(text, offset) and any(style.match(line) for style in _NUMBERED):
-            title = line
-            for false_friend in _PAIR_FALSE_FRIENDS:
-                title = title.replace(false_friend, " " * len(false_friend))
+            title = _without_false_friends(line)
             hits = {area: word for area, lexicon in AREAS.items()
                     for word in (*lexicon.pairs[0], *lexicon.pairs[1]) if word in title}
             if len(hits) == 1:
