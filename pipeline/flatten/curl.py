@@ -168,14 +168,14 @@ def fit_field(lines: list[np.ndarray], width: int, height: int) -> tuple[np.ndar
     return coefficients, rms, [int(i) for i in np.nonzero(used)[0]]
 
 
-def line_bow(xs: np.ndarray, heights: np.ndarray) -> float:
-    """How far a line's heights stray from the straight line through them (peak to peak, px):
-    a tilt is skew, left to deskew; only the bend counts."""
-    if len(xs) < 3:
-        return 0.0
-    slope, intercept = np.polyfit(xs, heights, 1)
-    residual = heights - (slope * xs + intercept)
-    return float(residual.max() - residual.min())
+def line_bows(xs: np.ndarray, heights: np.ndarray) -> list[float]:
+    """How far each line's heights (a row of `heights`, lines x len(xs)) stray from the straight
+    line through them (peak to peak, px): a tilt is skew, left to deskew; only the bend counts."""
+    if len(xs) < 3 or not len(heights):
+        return [0.0] * len(heights)
+    slope, intercept = np.polyfit(xs, heights.T, 1)
+    residual = heights - (slope[:, None] * xs[None, :] + intercept[:, None])
+    return [float(bow) for bow in residual.max(axis=1) - residual.min(axis=1)]
 
 
 def _fit(lines: list[np.ndarray], shape: tuple[int, int], char: float, transposed: bool) -> Curl | None:
@@ -193,8 +193,8 @@ def _fit(lines: list[np.ndarray], shape: tuple[int, int], char: float, transpose
     # form or a table the text near the spine is short pieces in cells, each only tilted, while
     # the rows they belong to bend across the page.  A curl bends several lines; one is something else.
     across = np.linspace(points[:, 0].min(), points[:, 0].max(), 64)
-    bows = sorted(line_bow(across, field.displacement(across, np.full_like(across, line[:, 1].mean())))
-                  for line in lines)
+    line_heights = np.array([line[:, 1].mean() for line in lines])
+    bows = sorted(line_bows(across, field.displacement(across[None, :], line_heights[:, None])))
     return Curl(coefficients, x_range, width, height, bows[-SUPPORT], char, transposed, field.y_range,
                 scatter_left(lines, field))
 
@@ -202,20 +202,21 @@ def _fit(lines: list[np.ndarray], shape: tuple[int, int], char: float, transpose
 def scatter_left(lines: list[np.ndarray], field: Curl) -> float:
     """RMS of the lines' heights about the field over their RMS about the best single skew (each
     line's own height taken out in both): how much of the lines' bending the field leaves."""
-    about_field, about_skew = [], []
-    xs = [line[:, 0] - line[:, 0].mean() for line in lines]
-    ys = [line[:, 1] - line[:, 1].mean() for line in lines]
-    run, rise = np.concatenate(xs), np.concatenate(ys)
+    owner = np.repeat(np.arange(len(lines)), [len(line) for line in lines])
+    points = np.vstack(lines)
+
+    def centred(values: np.ndarray) -> np.ndarray:
+        return values - (np.bincount(owner, weights=values) / np.bincount(owner))[owner]
+
+    run, rise = centred(points[:, 0]), centred(points[:, 1])
     slope = float(run @ rise / max(float(run @ run), 1e-9))
-    for line, x, y in zip(lines, xs, ys, strict=True):
-        straightened = line[:, 1] - field.displacement(line[:, 0], line[:, 1])
-        about_field.append(straightened - straightened.mean())
-        about_skew.append(y - slope * x)
-    left = np.concatenate(about_field)
+    about_skew = rise - slope * run
+    # The field at every sample at once: one evaluation instead of one per line.
+    left = centred(points[:, 1] - field.displacement(points[:, 0], points[:, 1]))
     # The field leaves the skew to deskew: its own skew is taken out of what it leaves too.
     left_slope = float(run @ left / max(float(run @ run), 1e-9))
     return float(np.sqrt(np.mean(np.square(left - left_slope * run))) /
-                 max(float(np.sqrt(np.mean(np.square(np.concatenate(about_skew))))), 1e-9))
+                 max(float(np.sqrt(np.mean(np.square(about_skew)))), 1e-9))
 
 
 def _length(lines: list[np.ndarray]) -> float:
