@@ -306,3 +306,43 @@ def test_letter_names_run_together_are_told_apart_and_one_units_name_is_kept_who
         "台州德致工业技术股份有限公司", "绍兴产业数字化研究院", "台州泰恒工业技术股份有限公司"]
     for one in ("浙江工业大学智能制造研究院", "海尔集团卡奥斯物联科技有限公司", "中国科学院沈阳计算技术研究所有限公司"):
         assert letter_names(f"现推荐{one}建设") == [one]
+
+
+def test_a_recommendation_table_whose_rules_are_all_lost_is_read_from_its_text(tmp_path: Path) -> None:
+    """A small phone photo of a letter and its 推荐表 on one page: no rule survives, the rows do."""
+    from tests.fixtures.tables.forms import RECOMMENDED
+    from tests.fixtures.tables.synth import Defects, Sheet, STable, render
+
+    table = STable.simple(50, 160, [36, 170, 110, 184], RECOMMENDED[:3], row_height=40)
+    texts = [(50, 60, "现推荐杭州智造数字科技有限公司、宁波甬江工业互联网有限公司建设促进中心", 10),
+             (50, 80, "附：浙江省制造业数字化转型促进中心推荐表", 10),
+             (50, 120, "浙江省制造业数字化转型促进中心推荐表", 14),
+             (50, 300, "注：1.推荐表请按优先顺序排序。2.工业大省可推荐不超过3家。", 10)]
+    page = render(Sheet(tables=[table], texts=texts), tmp_path, name="rec", number=1,
+                  defects=Defects(hairline_grey=254))
+    page.role = "recommendation_letter"
+    rec = extract_recommendation([page], SETTINGS).value
+    assert [(r.rank, r.name) for r in rec.recommended] == [(1, "杭州智造数字科技有限公司"), (2, "宁波甬江工业互联网有限公司")]
+
+
+def test_a_point_read_for_the_letters_separator_is_no_part_of_a_name() -> None:
+    text = "现推荐宁波中云工业互联网有限公司.杭州锐诚工业技术有限公司建设制造业数字化转型促进中心"
+    assert letter_names(text) == ["宁波中云工业互联网有限公司", "杭州锐诚工业技术有限公司"]
+
+
+@pytest.mark.parametrize(("row", "letter", "agreed"), [
+    ("杭州锐波工业技术有限公司", ["杭州锐诚工业技术有限公司"], "杭州锐诚工业技术有限公司"),  # one slip: the letter's line
+    ("杭州锐诚工业技术有限公", ["杭州锐诚工业技术有限公司"], "杭州锐诚工业技术有限公司"),  # cut short in its cell
+    ("杭州锐诚工业技术有限公司", ["杭州锐诚工业技术有限公", "宁波甬江工业互联网有限公司"], "杭州锐诚工业技术有限公司"),
+    ("宁波甬江工业互联网有限公司", ["杭州锐诚工业技术有限公司"], "宁波甬江工业互联网有限公司"),  # two units
+])
+def test_a_table_name_misread_takes_the_letters_reading_of_it(row: str, letter: list[str], agreed: str) -> None:
+    from models import Provenance, Recommendation, Recommended
+    from pipeline.fields.recommendation import LETTER_RULE, agree_with_letter
+
+    record = Recommendation(letter_names=letter, recommended=[Recommended(rank=1, name=row)])
+    provenance = {"recommendation.recommended[0].name": Provenance(page=1)}
+    agree_with_letter(record, provenance)
+    assert record.recommended[0].name == agreed
+    changed = provenance["recommendation.recommended[0].name"]
+    assert (changed.resolved_by, changed.alternatives) == ((LETTER_RULE, [row]) if agreed != row else (None, []))

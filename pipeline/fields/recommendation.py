@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz import fuzz
+
 from models import (
     Provenance,
     Recommendation,
@@ -18,8 +20,8 @@ from pipeline.fields.cover import labelled_value
 from pipeline.ocr import OcrEngine
 from pipeline.result import Extracted
 from pipeline.tables.appendix import Layout, iter_rows, ocr_engine
-from pipeline.tables.cells import lines_of
-from pipeline.tables.finder import find_tables
+from pipeline.tables.cells import Table, lines_of
+from pipeline.tables.finder import find_tables, text_table
 from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
 from pipeline.tables.values import (
     FieldValue,
@@ -35,6 +37,8 @@ RECOMMENDED = TableSpec(
 )
 _TABLE_TITLE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:[（(]区[、,，]?市[)）])?制造业数字化转型促进中心推荐表")
 _LETTER_NAMES = re.compile(r"现推荐(.+?)(?:[（(]数促中心申报对象名称[)）])?(?:建设|作为|申报)")
+_MISREAD_SEPARATORS = ".．·。, "
+_NOTE_MARKS = ("注", "备注")
 _NAME_SEPARATORS = re.compile(r"[、，,；;]|(?<=[司院心所校])和|(?<=[司院心所校])及")
 
 
@@ -57,7 +61,9 @@ def letter_names(text: str) -> list[str]:
     if match is None:
         return []
     names = (normalise.clean_name(part) for part in _NAME_SEPARATORS.split(match.group(1)))
-    return [part.removesuffix("等") for name in names if name and name != "XX" for part in run_together(name)]
+    # A 、 misread as a point leaves it on the next name once `run_together` has parted the two.
+    parts = (part.strip(_MISREAD_SEPARATORS) for name in names if name and name != "XX" for part in run_together(name))
+    return [part.removesuffix("等") for part in parts if part]
 
 
 # The end of a unit's name: where two names run together (their 、 lost in reading), one ends here. Not
@@ -92,8 +98,7 @@ def _recommended_rows(pages: Sequence[Page], engine: OcrEngine | None, sink: Sin
     rows: list[Recommended] = []
     layout: Layout | None = None
     for page in pages:
-        # A list table (each row opens with its 序号): rows the rules left joined are cut at them.
-        for table in find_tables(page, engine, settings.low_confidence, keyed_rows=True).tables:
+        for table in _page_tables(page, engine, settings):
             header = find_header(table, page.role, (RECOMMENDED,))
             start = 0
             if header is not None:
@@ -119,6 +124,32 @@ def _recommended_rows(pages: Sequence[Page], engine: OcrEngine | None, sink: Sin
     return rows
 
 
+def _page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> list[Table]:
+    """The page's tables; below a 推荐表 title with no ruled table under it (rules too faint to find on a
+    small phone photo), a table made from the text alone."""
+    # A list table (each row opens with its 序号): rows the rules left joined are cut at them.
+    tables = find_tables(page, engine, settings.low_confidence, keyed_rows=True).tables
+    region = _below_title(page)
+    if region is None or any(table.bbox[1] >= region[1] - 1 for table in tables):
+        return tables
+    fallback = text_table(page, region)
+    return tables if fallback is None else [*tables, fallback]
+
+
+def _below_title(page: Page) -> tuple[float, float, float, float] | None:
+    """The band between the 推荐表's title (the last line naming it: the letter above names it
+    too, in its 附：… line) and the notes under the table (注：…), or None without a title."""
+    lines = [(re.sub(r"\s+", "", normalise.nfkc_keep_cjk_punctuation("".join(w.text for w in line))), line)
+             for line in lines_of(page.words)]
+    titles = [i for i, (text, _) in enumerate(lines) if _TABLE_TITLE.search(text)]
+    if not titles:
+        return None
+    top = max(w.bbox[3] for w in lines[titles[-1]][1])
+    # The notes run across the columns' gaps: inside the band they would close them.
+    notes = [min(w.bbox[1] for w in line) for text, line in lines[titles[-1] + 1:] if text.startswith(_NOTE_MARKS)]
+    return 0.0, top, page.width, notes[0] if notes else page.height
+
+
 def extract_recommendation(pages: list[Page], settings: Settings) -> Extracted[Recommendation]:
     """附件2: province, date, the 推荐表 rows in priority order, and the names the letter recommends."""
     sink = Sink(settings)
@@ -141,7 +172,40 @@ def extract_recommendation(pages: list[Page], settings: Settings) -> Extracted[R
         if dated is not None and recommendation.date is None:
             recommendation.date = sink.put("recommendation.date", FieldValue(dated[0], "", dated[1]))  # type: ignore[assignment]
     recommendation.recommended = _recommended_rows(tables, ocr_engine(tables, settings), sink, settings)
+    agree_with_letter(recommendation, sink.provenance)
     return Extracted(recommendation, sink.provenance, sink.checks)
+
+
+# Two readings this alike (rapidfuzz ratio, 0..1) are one unit's name misread (as in fields.unit_name).
+ALIKE = 0.65
+LETTER_RULE = "LETTER_NAMES_TABLE"
+_STRAY = re.compile(r"[0-9A-Za-z.,:;!?'\"|_~]")
+
+
+def _trust(name: str, from_letter: bool) -> tuple[bool, bool, bool]:
+    """Which reading of a name to trust: one that ends as a unit's name, one without stray digits or
+    Latin marks inside, then the letter's (a line of prose, read whole, where the table's cell is a
+    narrow one its name wraps in)."""
+    return bool(_ENDS_AS_UNIT.search(name)), not _STRAY.search(name), from_letter
+
+
+def agree_with_letter(recommendation: Recommendation, provenance: dict[str, Provenance]) -> None:
+    """A 推荐表 row's name and the letter's name of the same unit made one reading where they are
+    one name misread; the other reading and the rule are recorded in the row's provenance."""
+    letter = list(recommendation.letter_names)
+    for index, entry in enumerate(recommendation.recommended):
+        if not entry.name or entry.name in letter:
+            continue
+        alike = [name for name in letter if fuzz.ratio(name, entry.name) / 100.0 >= ALIKE]
+        if len(alike) != 1 or any(other.name == alike[0] for other in recommendation.recommended):
+            continue
+        if _trust(alike[0], True) <= _trust(entry.name, False):
+            continue
+        path = f"recommendation.recommended[{index}].name"
+        origin = provenance.get(path)
+        if origin is not None:
+            provenance[path] = origin.model_copy(update={"alternatives": [entry.name], "resolved_by": LETTER_RULE})
+        entry.name = alike[0]
 
 
 def _source(page: Page) -> str:
