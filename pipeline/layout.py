@@ -182,14 +182,29 @@ def continuation(page: Page, previous: str | None) -> str:
 def assign_roles(pages: Sequence[Page]) -> None:
     """Set `role` on every page, in file order (continuations need the page before)."""
     previous: str | None = None
-    for page in pages:
+    untitled: list[int] = []  # pages that took "other" for want of a title and a continuation cue
+    for index, page in enumerate(pages):
         if page.error and not page.words:
             page.role = "other"
             continue
         role, _ = classify(page)
         page.role = role or continuation(page, previous)
+        if role is None and page.role == "other":
+            untitled.append(index)
         if page.role != "blank":
             previous = page.role
+    _fill_sandwiched(pages, untitled)
+
+
+def _fill_sandwiched(pages: Sequence[Page], untitled: Sequence[int]) -> None:
+    """An untitled page between two pages of one part is that part's: a part's pages are printed
+    together, and a page whose reading was too broken to show its part's cues (a dithered scan reads
+    as short pieces, not prose) must not cut the part in two."""
+    for index in untitled:
+        before = next((p.role for p in reversed(pages[:index]) if p.role != "blank"), None)
+        after = next((p.role for p in pages[index + 1:] if p.role != "blank"), None)
+        if before is not None and before == after and before not in ("other", "cover"):
+            pages[index].role = before
 
 
 def is_consortium_agreement(page: Page) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import models
 from models.application import PlanMention
 from pipeline import normalise
@@ -232,6 +234,19 @@ def test_a_seal_not_found_on_a_grey_scan_is_a_doubt_and_on_a_colour_scan_an_erro
     grey = found[("SEAL_MISSING", "appendix2_table1")]
     assert grey.severity == "warning" and grey.doubts == ["seal_slots.appendix2_table1"] and "灰度" in grey.message
     assert found[("SEAL_MISSING", "commitment")].severity == "error"
+
+
+@pytest.mark.parametrize("grey", [True, False])
+def test_a_signature_not_found_on_a_grey_commitment_page_is_a_doubt(grey: bool) -> None:
+    record = clean_application()
+    record.signatures.commitment_legal_rep = False
+    for page in record.source.pages:
+        page.colour = not (grey and page.role == "commitment")
+    check = _by_code(_checks(record))[("SIGNATURE_MISSING", "commitment_legal_rep")]
+    if grey:
+        assert check.severity == "warning" and check.doubts == ["signatures.commitment_legal_rep"] and "灰度" in check.message
+    else:
+        assert check.severity == "error" and not check.doubts
 
 
 def test_a_count_over_a_table_whose_numbering_breaks_is_the_tables_one_doubt() -> None:

@@ -147,3 +147,12 @@ def test_spill_of_a_recommendation_letter_stays_with_it() -> None:
     pages = [make_page(LETTER + REC_TABLE, 1), make_page(["2.2025年度工业增加值排名前10的工业大省可推荐不超过3家。", "2"], 2)]
     assign_roles(pages)
     assert [p.role for p in pages] == ["recommendation_letter", "recommendation_letter"]
+
+
+def test_a_broken_page_between_two_plan_pages_is_plan() -> None:
+    """A dithered scan's page of prose read as short pieces: no prose, no title, yet between plan pages."""
+    broken = ["通过", "平台", "企业", "开展", "服务", "数据", "推动", "形成"] * 4
+    pages = [make_page(PLAN, 1), make_page(broken, 2), make_page(["（四）组织保障（500字）", *PROSE], 3),
+             make_page(broken, 4), make_page(LICENCE, 5)]
+    assign_roles(pages)
+    assert [p.role for p in pages] == ["plan", "plan", "plan", "other", "other"]

@@ -58,12 +58,27 @@ GREY_ABSENCE_CONFIDENCE = 0.6
 
 def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Check:
     """SEAL_MISSING on a scanned page without colour is a warning that says why it may be wrong."""
-    pages = [page for page in ctx.record.source.pages if page.role == role]
-    if not pages or any(page.kind == "text" or page.colour is not False for page in pages):
+    if not _without_colour(ctx, role):
         return check
     return check.model_copy(update={
         "severity": "warning", "confidence": GREY_ABSENCE_CONFIDENCE, "doubts": [f"seal_slots.{slot}"],
         "message": f"{check.message}。该页为灰度或黑白扫描，红色印章无法与文字区分，未见印章可能是漏检，请人工核对"})
+
+
+def _without_colour(ctx: CheckContext, role: str) -> bool:
+    """Every page of `role` is a scan without colour (grey or 1-bit): ink colours cannot be told apart."""
+    pages = [page for page in ctx.record.source.pages if page.role == role]
+    return bool(pages) and all(page.kind != "text" and page.colour is False for page in pages)
+
+
+def _signature_absence_judged(ctx: CheckContext, check: Check) -> Check:
+    """SIGNATURE_MISSING on a commitment page without colour is a warning that says why it may be wrong:
+    pen ink is print-dark there, and a dithered scan breaks a signature's strokes into specks."""
+    if "commitment" not in ctx.roles or not _without_colour(ctx, "commitment"):
+        return check
+    return check.model_copy(update={
+        "severity": "warning", "confidence": GREY_ABSENCE_CONFIDENCE, "doubts": ["signatures.commitment_legal_rep"],
+        "message": f"{check.message}。该页为灰度或黑白扫描，签名笔迹无法按颜色与文字区分，未见签名可能是漏检，请人工核对"})
 
 
 @register("SIGNATURE_MISSING", "error")
@@ -72,7 +87,8 @@ def signature_missing(ctx: CheckContext) -> Iterator[Check]:
     if not ctx.record.signatures.commitment_legal_rep:
         reason = ("真实性承诺“法定代表人（签名：）”处未见签名" if "commitment" in ctx.roles
                   else "缺少真实性承诺页，无法核对法定代表人签名")
-        yield finding("SIGNATURE_MISSING", "commitment_legal_rep", reason, evidence=ctx.evidence(roles=["commitment"]))
+        check = finding("SIGNATURE_MISSING", "commitment_legal_rep", reason, evidence=ctx.evidence(roles=["commitment"]))
+        yield _signature_absence_judged(ctx, check)
 
 
 @register("CONSORTIUM_AGREEMENT_MISSING", "warning")
