@@ -13,7 +13,7 @@ from pipeline import normalise
 from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
 from pipeline.reconcile import reconcile
-from pipeline.tables.values import COLUMN_COMMAS, FieldValue, thousands_in_column
+from pipeline.tables.values import COLUMN_COMMAS, FieldValue, thousands_in_column, written_to_cents
 from tests.test_checks import _set, clean_application
 
 SETTINGS = Settings()
@@ -63,6 +63,29 @@ def test_an_amount_column_keeps_the_other_reading_unless_its_commas_decide() -> 
     with_commas = thousands_in_column([_cell("1.743"), _cell("2,892.99")])
     assert with_commas[0].value == 1743.0 and with_commas[0].provenance.alternatives == [1.743]
     assert with_commas[0].provenance.resolved_by == COLUMN_COMMAS
+
+
+def test_a_thousands_point_before_a_decimal_one_shows_the_column_writes_separators() -> None:
+    """'3.700.7' is 3,700.7 with its comma read as a point: evidence enough that '1.743' is 1,743."""
+    column = thousands_in_column([_cell("1.743"), _cell("3.700.7"), _cell("784.2")])
+    assert column[0].value == 1743.0 and column[0].provenance.resolved_by == COLUMN_COMMAS
+    assert written_to_cents(["3.700.7", "1.644.76", "784.2"])  # no third decimal among them
+
+
+def test_the_forms_registered_capital_read_with_a_point_is_thousands_where_the_form_writes_separators() -> None:
+    from pipeline.fields.basic_info import FORM_AMOUNTS, _form_precision
+    from pipeline.fields.common import Sink
+    from pipeline.tables.values import FORM_COMMAS
+
+    info = models.BasicInfo.model_validate({"lead_unit": {"registered_capital": 3.0}})
+    sink = Sink(Settings())
+    path = FORM_AMOUNTS[0]
+    sink.raw[path] = "3.000万元"
+    sink.provenance[path] = models.Provenance(page=2, alternatives=[3000.0])
+    sink.raw[FORM_AMOUNTS[1]] = "12,285万元"
+    _form_precision(info, sink)
+    assert info.lead_unit.registered_capital == 3000.0
+    assert (sink.provenance[path].resolved_by, sink.provenance[path].alternatives) == (FORM_COMMAS, [3.0])
 
 
 # --------------------------------------------------------------- FINANCING_TOTAL_MISMATCH ×4 (10,488 read 10.488)

@@ -34,12 +34,14 @@ from pipeline.tables.cells import CellText
 from pipeline.tables.form import FormRow, Found, Labels, Value, cells_beside, find_labels, form_rows, value_right_of
 from pipeline.tables.labels import MIN_SCORE, label_end, label_score, squeeze
 from pipeline.tables.values import (
+    FORM_COMMAS,
     FieldValue,
     implausible_dropped,
     provenance_of,
     round_box,
     second_opinion,
     thousands_first,
+    writes_thousands,
     written_to_cents,
 )
 
@@ -457,13 +459,19 @@ FORM_AMOUNTS = ("basic_info.lead_unit.registered_capital",
 
 
 def _form_precision(info: BasicInfo, sink: Sink) -> None:
-    """An ambiguous amount ('6.672') read as thousands first where the form writes its amounts to cents."""
-    if not written_to_cents([sink.raw.get(path, "") for path in FORM_AMOUNTS]):
+    """An ambiguous amount ('6.672') read as thousands first where the form writes its amounts to cents,
+    and settled so where the form writes its other amounts with thousands separators ('12,285')."""
+    raws = [sink.raw.get(path, "") for path in FORM_AMOUNTS]
+    separators = writes_thousands(raws)
+    if not separators and not written_to_cents(raws):
         return
     for path in FORM_AMOUNTS:
         origin = sink.provenance.get(path)
         if origin is None or not origin.unsettled:
             continue
         swapped = thousands_first(FieldValue(get_path(info, path.removeprefix("basic_info.")), sink.raw[path], origin))
+        provenance = swapped.provenance
+        if separators and swapped.value != get_path(info, path.removeprefix("basic_info.")):
+            provenance = provenance.model_copy(update={"repaired_from": sink.raw[path], "resolved_by": FORM_COMMAS})
         set_path(info, path.removeprefix("basic_info."), swapped.value)
-        sink.provenance[path] = swapped.provenance
+        sink.provenance[path] = provenance

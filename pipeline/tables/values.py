@@ -325,7 +325,17 @@ def numbers_in_column(values: Sequence[FieldValue], confident: float) -> list[Fi
 # --- an amount column read as a whole ------------------------------------------------------
 
 _COMMA_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
+# A separator before three digits that another separator follows ('3.700.7', '1,644.76'): whatever
+# OCR made of the first, it can only be a thousands separator.
+_SEPARATOR_THEN_DECIMAL = re.compile(r"\d[,.]\d{3}[,.]\d")
 COLUMN_COMMAS = "column_writes_thousands_commas"
+FORM_COMMAS = "form_writes_thousands_separators"
+
+
+def writes_thousands(raws: Sequence[str]) -> bool:
+    """Some amount among `raws` (not itself ambiguous) is written with a thousands separator."""
+    squeezed = [_squeezed(raw, "amount") for raw in raws if raw and normalise.as_thousands(raw) is None]
+    return any(_COMMA_THOUSANDS.search(raw) or _SEPARATOR_THEN_DECIMAL.search(raw) for raw in squeezed)
 
 
 def separator_alternative(value: FieldValue) -> FieldValue:
@@ -346,6 +356,12 @@ def separator_alternative(value: FieldValue) -> FieldValue:
 _DECIMALS = re.compile(r"\d\.(\d+)")
 
 
+def _thousands_dropped(match: re.Match[str]) -> str:
+    """'3.700.7' as '3700.7': the first separator a thousands one, the second the decimal point."""
+    text = match.group(0)
+    return f"{text[0]}{text[2:5]}.{text[6]}"
+
+
 def written_to_cents(raws: Sequence[str]) -> bool:
     """The form's other amounts (at least two, none ambiguous) are written to at most two decimals.
 
@@ -353,7 +369,8 @@ def written_to_cents(raws: Sequence[str]) -> bool:
     likely 6,672 with its comma read as a point, so that reading comes first (still in doubt).
     """
     plain = [_squeezed(raw, "amount") for raw in raws if raw and normalise.as_thousands(raw) is None]
-    plain = [raw for raw in plain if re.search(r"\d", raw)]
+    # A thousands separator before a decimal one ('3.700.7') is no third decimal.
+    plain = [_SEPARATOR_THEN_DECIMAL.sub(_thousands_dropped, raw) for raw in plain if re.search(r"\d", raw)]
     return len(plain) >= 2 and all(len(match) <= 2 for raw in plain for match in _DECIMALS.findall(raw))
 
 
@@ -377,8 +394,7 @@ def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
     `repaired_from` and `resolved_by`, with 1.743 kept as the alternative).  Elsewhere the value
     read stays, with 1,743 as its alternative, in doubt until reconciliation picks one.
     """
-    evidence = [v for v in values if v.value is not None and normalise.as_thousands(v.raw) is None]
-    uses_commas = any(_COMMA_THOUSANDS.search(_squeezed(v.raw, "amount")) for v in evidence)
+    uses_commas = writes_thousands([v.raw for v in values if v.value is not None])
     to_cents = not uses_commas and written_to_cents([v.raw for v in values])
     out = []
     for value in values:
