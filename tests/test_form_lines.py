@@ -162,3 +162,20 @@ def test_yearly_figures_wrapped_off_their_labels_line_are_read() -> None:
     reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
     finance, _, _ = reader.year_tables()
     assert [(f.revenue, f.net_margin) for f in finance] == [(11558.3, 4.5), (12074.3, 8.6)]
+
+
+def test_a_member_label_misread_and_split_over_two_cells_still_marks_the_members() -> None:
+    """A curled page read as lines: the label's first line misread (其 as 基), its second a cell of its own
+    beside it, and member 4's 序号 after both."""
+    rows = lines(
+        [("牵头单位类型", 80, 160, 132, 175), ("☑制造业企业", 158, 160, 324, 174)],
+        [("1", 185, 182, 195, 196), ("台州旭汇软件有限公司", 236, 182, 343, 195), ("制造业企业", 473, 182, 519, 196)],
+        [("联合体基他成员", 40, 204, 110, 218), ("单位名称与类型", 112, 204, 175, 218), ("2", 185, 204, 195, 218),
+         ("台州汇卓自动化集团有限公司", 236, 204, 360, 218), ("制造业企业", 473, 204, 519, 218)],
+        [("(不超过6家)", 60, 226, 120, 240)],
+        [("3", 185, 248, 195, 262), ("台州正兴数据技术有限公司", 236, 248, 350, 262), ("服务商", 473, 248, 519, 262)],
+        [("姓名", 181, 312, 202, 327), ("薛建婷", 261, 312, 291, 327)],
+    )
+    members = member_rows(rows, find_labels(rows, FORM))
+    assert [[c.text for c in cells] for _, cells in members] == [
+        ["台州旭汇软件有限公司", "制造业企业"], ["台州汇卓自动化集团有限公司", "制造业企业"], ["台州正兴数据技术有限公司", "服务商"]]

@@ -402,23 +402,57 @@ def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[i
     The label spans the six member rows and is printed centred on them, so where the rows come from
     lines of text (no rules found) its first line stands beside the third member, not the first.
     """
-    at = next((f for f in found if f.key == "members"), None)
-    if at is None:
+    label = _members_label(rows, found)
+    if label is None:
         return []
-    label_right = rows[at.row].cells[at.col].bbox[2]
-    lead_rows = [f.row for f in found if f.key in LEAD_KEYS and f.row < at.row]
-    start = max(lead_rows) + 1 if lead_rows else at.row
+    label_row, label_right = label
+    lead_rows = [f.row for f in found if f.key in LEAD_KEYS and f.row < label_row]
+    start = max(lead_rows) + 1 if lead_rows else label_row
     ends = [f.row for f in found if f.key in HEAD_KEYS and f.row > start]
     numbered = []
     for r in range(start, min(ends) if ends else len(rows)):
-        cells = [c for c in rows[r].cells
-                 if (c.bbox[0] + c.bbox[2]) / 2 > label_right and FORM.match(c.text)[0] != "members"]
+        cells = [c for c in rows[r].cells if (c.bbox[0] + c.bbox[2]) / 2 > label_right and not _members_label_piece(c.text)]
         numbered.append((rows[r].page, *_numbered(cells)))
     # The template numbers its member rows: where it does, an unnumbered line is the lead unit's text
     # run over (其它's fill-in) or a stray, not a member.
     if any(number is not None for _, number, _ in numbered):
         numbered = [row for row in numbered if row[1] is not None]
     return [(page, cells) for page, _, cells in numbered]
+
+
+_MEMBERS_LABEL = squeeze("联合体其他成员单位名称与类型（不超过6家）")
+
+
+def _members_label_piece(text: str) -> bool:
+    """The text is the member label or a line of it (wrapped onto lines of text, each its own cell),
+    perhaps misread by a character in three ('联合体基他成员')."""
+    squeezed = squeeze(text)
+    if FORM.match(text)[0] == "members" or (len(squeezed) >= 3 and squeezed in _MEMBERS_LABEL):
+        return True
+    size = len(squeezed)
+    return size >= 2 * MISREAD_SHARE and any(
+        Levenshtein.distance(squeezed, _MEMBERS_LABEL[start:start + size]) <= size // MISREAD_SHARE
+        for start in range(len(_MEMBERS_LABEL) - size + 1))
+
+
+def _members_label(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int, float] | None:
+    """The member label's row and its right edge: the label cell found, else the first cell of a line
+    of the label misread too far to match it whole; the edge past the label's other lines beside it."""
+    at = next((f for f in found if f.key == "members"), None)
+    if at is not None:
+        spots = [(at.row, at.col)]
+    else:
+        after_lead = max((f.row for f in found if f.key in LEAD_KEYS), default=-1)
+        spots = [(r, c) for r in range(after_lead + 1, len(rows)) for c, cell in enumerate(rows[r].cells)
+                 if _members_label_piece(cell.text) and len(squeeze(cell.text)) >= 2 * MISREAD_SHARE]
+    if not spots:
+        return None
+    row, col = spots[0]
+    cells = rows[row].cells
+    last = col
+    while last + 1 < len(cells) and _members_label_piece(cells[last + 1].text):
+        last += 1
+    return row, cells[last].bbox[2]
 
 
 def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:
