@@ -253,6 +253,8 @@ def test_a_form_whose_rules_ran_its_labels_together_is_read_from_its_text_lines(
     ("广东省东莞市松山湖高新区服务的主要", "广东省东莞市松山湖高新区"),
     ("东莞产业数字化研究院", "东莞产业数字化研究院"),
     ("杭州社会信息科技有限公司", "杭州社会信息科技有限公司"),  # 社会信 alone starts no label
+    ("台州工业互联网创新中心统一花会份用12331003MARWF4AE62", "台州工业互联网创新中心"),  # 统一社会信用, misread
+    ("台州牵头科技有限公司", "台州牵头科技有限公司"),  # a label's start too short to tell, misread or not
 ])
 def test_a_text_value_loses_a_following_labels_start(read: str, value: str) -> None:
     from pipeline.fields import cut_at_label
@@ -346,3 +348,15 @@ def test_a_table_name_misread_takes_the_letters_reading_of_it(row: str, letter: 
     assert record.recommended[0].name == agreed
     changed = provenance["recommendation.recommended[0].name"]
     assert (changed.resolved_by, changed.alternatives) == ((LETTER_RULE, [row]) if agreed != row else (None, []))
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("统一社会信", "credit_code"),  # a two-line label's first line, a cell of its own on lines of text
+    ("注册地（具体到", "registered_address"),
+    ("宁波锐华饮料集团有限公司", None),
+    ("统一社", None),  # too short to be told from a value
+])
+def test_a_wrapped_labels_first_line_is_that_label(text: str, key: str | None) -> None:
+    from pipeline.fields import FORM
+
+    assert FORM.match(text)[0] == key

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from models import (
     YEARS,
@@ -135,8 +135,11 @@ def cut_at_label(text: str) -> str:
     """
     # Lines of text come as words: the label may be split across them ('统一社会 码 信用代').
     compact = "".join(text.split())
-    cuts = _label_cuts(compact)
-    return compact[:min(cuts)].rstrip(" :：") if cuts else text
+    value = compact
+    # Cut again after each cut: a code's run cut off may leave the misread label before it at the end.
+    while cuts := _label_cuts(value):
+        value = value[:min(cuts)]
+    return value.rstrip(" :：") if value != compact else text
 
 
 def _label_cuts(text: str) -> list[int]:
@@ -146,6 +149,19 @@ def _label_cuts(text: str) -> list[int]:
         alignment = fuzz.partial_ratio_alignment(label, text)
         if alignment is not None and alignment.score / 100.0 >= MIN_SCORE and alignment.dest_start > 0:
             cuts.append(alignment.dest_start)
+    return cuts + _misread_label_start(text)
+
+
+def _misread_label_start(text: str) -> list[int]:
+    """Where the text ends in a label's start misread by a character in three ('…创新中心统一花会份用' for
+    统一社会信用): the wrapped label's first line run into the value beside it."""
+    cuts = []
+    for start in range(1, len(text) - 2 * MISREAD_SHARE + 1):
+        tail = text[start:]
+        # Characters misread in place, not dropped or added: a shifted match would cut into the value.
+        if any(len(label) >= len(tail) and Hamming.distance(tail, label[:len(tail)]) <= len(tail) // MISREAD_SHARE
+               for label in _LONG_LABELS):
+            cuts.append(start)
     return cuts
 
 
@@ -194,7 +210,8 @@ class FormReader:
         at = self.first(key)
         if at is None:
             return None
-        label = next(lb for lb in FORM.by_key[key] if label_score(self.rows[at.row].cells[at.col].text, lb) >= 0.78)
+        text = self.rows[at.row].cells[at.col].text
+        label = max(FORM.by_key[key], key=lambda candidate: label_score(text, candidate))  # the first on a tie
         return value_right_of(self.rows, at, FORM, label, self.found)
 
     def lead_unit(self) -> LeadUnit:

@@ -50,6 +50,10 @@ class FormRow:
         return "".join(c.flat for c in self.cells)
 
 
+MIN_LABEL_SCORE = 0.78
+WRAPPED_LABEL_START = 5  # characters: a label's first line this long is that label (no value reads so)
+
+
 @dataclass(frozen=True)
 class Labels:
     """Field keys and the labels printed for them (first label is the template's)."""
@@ -66,13 +70,19 @@ class Labels:
             for label in labels:
                 score = label_score(text, label)
                 needle = squeeze(label)
-                if score < 0.78:
+                if score < MIN_LABEL_SCORE:
                     continue
                 starts = hay.startswith(needle[: max(2, len(needle) // 2)])
                 if not starts and len(needle) < LABEL_SHARE * len(hay):
                     continue
                 if (score, len(needle)) > (best[1], best[2]):
                     best = (key, score, len(needle))
+        if best[0] is None and len(hay) >= WRAPPED_LABEL_START:
+            # A two-line label's first line, a cell of its own on lines of text ('统一社会信' / '用代码').
+            starts = [key for key, labels in self.by_key.items() for label in labels
+                      if len(squeeze(label)) > len(hay) and squeeze(label).startswith(hay)]
+            if len(set(starts)) == 1:
+                return starts[0], MIN_LABEL_SCORE
         return best[0], best[1]
 
 
