@@ -79,10 +79,10 @@ class Labels:
                     best = (key, score, len(needle))
         if best[0] is None and len(hay) >= WRAPPED_LABEL_START:
             # A two-line label's first line, a cell of its own on lines of text ('统一社会信' / '用代码').
-            starts = [key for key, labels in self.by_key.items() for label in labels
-                      if len(squeeze(label)) > len(hay) and squeeze(label).startswith(hay)]
-            if len(set(starts)) == 1:
-                return starts[0], MIN_LABEL_SCORE
+            keys = {key for key, labels in self.by_key.items() for label in labels
+                    if len(squeeze(label)) > len(hay) and squeeze(label).startswith(hay)}
+            if len(keys) == 1:
+                return keys.pop(), MIN_LABEL_SCORE
         return best[0], best[1]
 
 
