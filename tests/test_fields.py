@@ -360,3 +360,18 @@ def test_a_wrapped_labels_first_line_is_that_label(text: str, key: str | None) -
     from pipeline.fields import FORM
 
     assert FORM.match(text)[0] == key
+
+
+@pytest.mark.parametrize("written", [False, True])
+def test_a_lead_value_with_nothing_read_is_measured_blank_or_inked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  written: bool) -> None:
+    """注册资本 left blank is a blank place (FIELD_MISSING); written but not read, ink (a doubt)."""
+    from tests.fixtures.tables import forms
+
+    if not written:
+        monkeypatch.setitem(forms.LEAD, "capital", "")
+    pages = form_scan_pages(tmp_path)
+    pages[0].words = [w for w in pages[0].words if "万元" not in w.text or "5,000" not in w.text]  # not read
+    result = extract_basic_info(pages, SETTINGS)
+    assert result.value.lead_unit.registered_capital is None
+    assert result.provenance["basic_info.lead_unit.registered_capital"].blank is (not written)

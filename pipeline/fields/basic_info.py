@@ -31,7 +31,17 @@ from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
 from pipeline.tables.appendix import ocr_engine, second_reader
 from pipeline.tables.cells import CellText
-from pipeline.tables.form import FormRow, Found, Labels, Value, cells_beside, find_labels, form_rows, value_right_of
+from pipeline.tables.form import (
+    FormRow,
+    Found,
+    Labels,
+    Value,
+    cells_beside,
+    find_labels,
+    form_rows,
+    next_label_x,
+    value_right_of,
+)
 from pipeline.tables.labels import MIN_SCORE, label_end, label_score, squeeze
 from pipeline.tables.values import (
     FORM_COMMAS,
@@ -225,6 +235,8 @@ class FormReader:
             field = self.field(value, kind) if value else None
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
+            elif value is not None and not value.cells:
+                self._measure_lead_blank(f"basic_info.lead_unit.{name}", name)
         self._credit_code(lead)
         self._legal_person(lead)
         self._unit_type(lead)
@@ -381,6 +393,30 @@ class FormReader:
         return ([FinanceYear(**v) for v in tables["finance"]],  # type: ignore[arg-type]
                 [ServiceYear(**v) for v in tables["service"]],  # type: ignore[arg-type]
                 [ResourceYear(**v) for v in tables["resources"]])  # type: ignore[arg-type]
+
+    def _measure_lead_blank(self, path: str, key: str) -> None:
+        """A lead-unit value with nothing read beside its label: its place (the empty cell after the label;
+        on a line of text, up to the next label or the form's right edge) measured for ink."""
+        at = self.first(key)
+        if at is None:
+            return
+        row = self.rows[at.row]
+        label = row.cells[at.col].bbox
+        if row.ruled:
+            # The value's own cell, empty: the one after the label, unless that is the next label.
+            after = row.cells[at.col + 1:at.col + 2]
+            if not after or FORM.match(after[0].text)[0] is not None:
+                return
+            place = round_box(after[0].bbox)
+        else:
+            right = min(next_label_x(self.rows, at, self.found),
+                        max(cell.bbox[2] for other in self.rows if other.page == row.page for cell in other.cells))
+            if right <= label[2]:
+                return
+            reach = BLANK_REACH * (label[3] - label[1])
+            place = round_box((label[2], label[1] - reach, right, label[3] + reach))
+        self.sink.provenance[path] = Provenance(page=row.page, bbox=place, confidence=None,
+                                                blank=is_blank(self.pages.get(row.page), place, ""))
 
     def _measure_blank(self, path: str, row: FormRow, at: Found, span: tuple[float, float]) -> None:
         """A figure with nothing read in its place (lines of text have no empty cells): its place, the

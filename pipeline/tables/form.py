@@ -171,7 +171,7 @@ def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_tex
     """
     row = rows[at.row]
     own = row.cells[at.col]
-    stop = math.inf if row.ruled else _next_label_x(rows, at, found)
+    stop = math.inf if row.ruled else next_label_x(rows, at, found)
     parts: list[str] = []
     cells: list[CellText] = []
     end = label_end(own.flat, label_text)
@@ -212,7 +212,7 @@ def _overlap(a: float, b: float, c: float, d: float) -> float:
     return max(0.0, min(b, d) - max(a, c))
 
 
-def _next_label_x(rows: Sequence[FormRow], at: Found, found: Sequence[Found]) -> float:
+def next_label_x(rows: Sequence[FormRow], at: Found, found: Sequence[Found]) -> float:
     """Where the next label to the right begins, on the label's line or on a line overlapping it (the
     first line of a two-line label beside it)."""
     label = rows[at.row].cells[at.col].bbox
