@@ -213,6 +213,9 @@ def test_letter_names_across_lines() -> None:
     ("浙江省经济和信息化厅省级工业和信息化主管部门盖章", "浙江省经济和信息化厅"),
     ("杭州某某科技有限公司", "杭州某某科技有限公司"),
     ("盖章", "盖章"),  # nothing but the note: not emptied on a guess
+    ("浙江省经济和信息化厅（省织工信息化", "浙江省经济和信息化厅"),  # the note misread and cut short
+    ("宁波某某（中国）科技有限公司", "宁波某某（中国）科技有限公司"),  # a unit's own brackets
+    ("某某科技（宁波", "某某科技（宁波"),  # an open bracket alone is no note
 ])
 def test_the_templates_notes_are_not_part_of_a_cover_value(read: str, value: str) -> None:
     from pipeline.fields import strip_form_notes

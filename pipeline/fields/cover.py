@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz import fuzz
+
 from models import (
     Cover,
     Provenance,
@@ -46,13 +48,29 @@ def strip_form_notes(text: str) -> str:
     A note matches exactly or with one OCR slip, with or without its brackets; the longest note
     that matches is removed, so '盖章' never cuts into '加盖单位公章'.
     """
-    value = _STAMP_NOTE.sub("", text).rstrip(" " + _BRACKETS)
+    value = _cut_misread_bracketed_note(_STAMP_NOTE.sub("", text)).rstrip(" " + _BRACKETS)
     for note in sorted(FORM_NOTES, key=len, reverse=True):
         tail = value[-len(note):]
         slips = sum(a != b for a, b in zip(tail, note, strict=True)) if len(tail) == len(note) else len(note)
         if len(value) > len(note) + 1 and (slips == 0 or (len(note) >= 4 and slips <= 1)):
             return value[:-len(note)].rstrip(" " + _BRACKETS)
     return value
+
+
+MIN_NOTE_PIECE = 3  # characters of a bracketed note's start, misread, that are still the note
+NOTE_LIKENESS = 60  # rapidfuzz ratio of a misread note's start to the note's (a unit's own bracket: far less)
+
+
+def _cut_misread_bracketed_note(text: str) -> str:
+    """The value without an open bracket at its end whose text reads as a note's start misread or cut
+    short ('…信息化厅（省织工信息化' for （省级工业和信息化主管部门盖章）)."""
+    start = max(text.rfind("（"), text.rfind("("))
+    tail = text[start + 1:].strip()
+    if start <= 0 or len(tail) < MIN_NOTE_PIECE or any(close in tail for close in "）)"):
+        return text
+    alike = max(fuzz.ratio(tail, note[:size]) for note in FORM_NOTES
+                for size in range(len(tail), min(len(note), len(tail) + 3) + 1))
+    return text[:start] if alike >= NOTE_LIKENESS else text
 
 
 def is_cover_page(page: Page) -> bool:

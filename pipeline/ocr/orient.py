@@ -15,6 +15,7 @@ Ours works in two steps, both cheap:
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from pipeline.components import components
 
 WORK_SIDE = 1100  # long side (px) of the working copy: about 95 dpi for A4, plenty for layout
 MAX_CHUNKS = 24
+CHUNKS_PER_LINE = 3  # pieces of one line voted on: enough to outvote a smudge, few enough for many lines
 RULE_CHARS = 3.0  # a straight ink run longer than this many characters is a rule, not a stroke
 
 
@@ -120,28 +122,36 @@ def _direction_model() -> Any:
     )
 
 
-def line_chunks(grey: np.ndarray, blobs: list[tuple[int, int, int, int]]) -> list[np.ndarray]:
-    """Crops of the longest lines cut into pieces of aspect ~4 (what the classifier expects)."""
-    chunks: list[np.ndarray] = []
+def line_chunks(grey: np.ndarray, blobs: list[tuple[int, int, int, int]]) -> list[list[np.ndarray]]:
+    """Per line (longest first), crops of it cut into pieces of aspect ~4 (what the classifier
+    expects): at most CHUNKS_PER_LINE from one line, MAX_CHUNKS in all."""
+    lines: list[list[np.ndarray]] = []
+    total = 0
     for x, y, w, h in sorted(blobs, key=lambda b: -b[2]):
         pad = max(1, h // 6)
         line = grey[max(0, y - pad) : y + h + pad, x : x + w]
         step = 4 * line.shape[0]
-        for start in range(0, max(1, w - step // 2), step):
-            chunks.append(cv2.cvtColor(line[:, start : start + step], cv2.COLOR_GRAY2BGR))
-            if len(chunks) >= MAX_CHUNKS:
-                return chunks
-    return chunks
+        starts = list(range(0, max(1, w - step // 2), step))[: min(CHUNKS_PER_LINE, MAX_CHUNKS - total)]
+        lines.append([cv2.cvtColor(line[:, start : start + step], cv2.COLOR_GRAY2BGR) for start in starts])
+        total += len(starts)
+        if total >= MAX_CHUNKS:
+            break
+    return [chunks for chunks in lines if chunks]
 
 
 def upside_down_vote(grey: np.ndarray, blobs: list[tuple[int, int, int, int]]) -> float:
-    """Score in -1..1: positive when the lines read upright, negative when upside down."""
-    chunks = line_chunks(grey, blobs)
-    if not chunks:
+    """Score in -1..1: positive when the lines read upright, negative when upside down.
+
+    One line, one vote (the mean of its pieces' votes): a single long line the classifier misjudges
+    (a title run into a table's rules, print under a seal) must not outvote the page's other lines.
+    """
+    lines = line_chunks(grey, blobs)
+    if not lines:
         return 0.0
-    _, results, _ = _direction_model()(chunks)
+    _, results, _ = _direction_model()([chunk for chunks in lines for chunk in chunks])
     votes = [float(score) if label == "0" else -float(score) for label, score in results]
-    return float(np.mean(votes))
+    bounds = np.cumsum([0, *(len(chunks) for chunks in lines)])
+    return float(np.mean([np.mean(votes[start:end]) for start, end in itertools.pairwise(bounds)]))
 
 
 def detect_orientation(grey: np.ndarray) -> Orientation:
