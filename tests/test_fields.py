@@ -378,3 +378,11 @@ def test_a_lead_value_with_nothing_read_is_measured_blank_or_inked(tmp_path: Pat
     result = extract_basic_info(pages, SETTINGS)
     assert result.value.lead_unit.registered_capital is None
     assert result.provenance["basic_info.lead_unit.registered_capital"].blank is (not written)
+
+
+def test_a_blank_head_value_is_measured_blank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fixtures.tables import forms
+
+    monkeypatch.setitem(forms.HEAD, "title", "")
+    result = extract_basic_info(form_scan_pages(tmp_path), SETTINGS)
+    assert result.value.head.title is None and result.provenance["basic_info.head.title"].blank is True

@@ -236,7 +236,7 @@ class FormReader:
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
             elif value is not None and not value.cells:
-                self._measure_lead_blank(f"basic_info.lead_unit.{name}", name)
+                self._measure_value_blank(f"basic_info.lead_unit.{name}", name)
         self._credit_code(lead)
         self._legal_person(lead)
         self._unit_type(lead)
@@ -370,6 +370,8 @@ class FormReader:
                 field = _email_field(value, field)
             if field is not None:
                 setattr(head, name, self.sink.put(f"basic_info.head.{name}", field))
+            elif value is not None and not value.cells:
+                self._measure_value_blank(f"basic_info.head.{name}", f"head.{name}")
         return head
 
     def year_tables(self) -> tuple[list[FinanceYear], list[ServiceYear], list[ResourceYear]]:
@@ -394,8 +396,8 @@ class FormReader:
                 [ServiceYear(**v) for v in tables["service"]],  # type: ignore[arg-type]
                 [ResourceYear(**v) for v in tables["resources"]])  # type: ignore[arg-type]
 
-    def _measure_lead_blank(self, path: str, key: str) -> None:
-        """A lead-unit value with nothing read beside its label: its place (the empty cell after the label;
+    def _measure_value_blank(self, path: str, key: str) -> None:
+        """A lead-unit or head value with nothing read beside its label: its place (the empty cell after the label;
         on a line of text, up to the next label or the form's right edge) measured for ink."""
         at = self.first(key)
         if at is None:
