@@ -155,3 +155,30 @@ def test_orientation_of_a_ruled_table_is_read_from_its_text_not_its_rules(rotati
     page = _contract_table_page()
     turned = page if rotation == 0 else cv2.rotate(page, cv2.ROTATE_180)
     assert detect_orientation(turned).rotation == rotation
+
+
+class _ClassifierByTone:
+    """A direction classifier that calls dark chunks upside down and mid-grey ones upright."""
+
+    def __call__(self, chunks: list[np.ndarray]) -> tuple[None, list[tuple[str, float]], None]:
+        return None, [("180", 0.8) if float(chunk.mean()) < 64 else ("0", 1.0) for chunk in chunks], None
+
+
+def test_one_long_line_judged_upside_down_does_not_outvote_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr import orient
+
+    grey = np.full((400, 2000), 128, np.uint8)
+    grey[5:35, :] = 0  # the long line the classifier misjudges (a title run into rules)
+    long_line, short = (10, 10, 1900, 20), [(10, 60 + 40 * i, 300, 20) for i in range(5)]
+    monkeypatch.setattr(orient, "_direction_model", lambda: _ClassifierByTone())
+    # By pieces, the long line's many pieces would outvote the five short lines; by lines, it is one of six.
+    assert orient.upside_down_vote(grey, [long_line, *short]) > 0
+
+
+def test_no_evidence_either_way_keeps_the_page_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr import orient
+
+    monkeypatch.setattr(orient, "upside_down_vote", lambda grey, blobs: -0.01)
+    page = scan(upright(), rotation=0, noise=4, seed=11)
+    found = orient.detect_orientation(to_grey(np.asarray(page.image)))
+    assert found.rotation == 0 and found.confidence < orient.MIN_EVIDENCE

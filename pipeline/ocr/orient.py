@@ -27,6 +27,7 @@ from pipeline.components import components
 
 WORK_SIDE = 1100  # long side (px) of the working copy: about 95 dpi for A4, plenty for layout
 MAX_CHUNKS = 24
+MIN_EVIDENCE = 0.02  # confidence below which the page is taken as stored
 CHUNKS_PER_LINE = 3  # pieces of one line voted on: enough to outvote a smudge, few enough for many lines
 RULE_CHARS = 3.0  # a straight ink run longer than this many characters is a rule, not a stroke
 
@@ -172,4 +173,7 @@ def detect_orientation(grey: np.ndarray) -> Orientation:
     vote = upside_down_vote(small, blobs)
     base = 90 if sideways else 0
     rotation = (base + (180 if vote < 0 else 0)) % 360
-    return Orientation(rotation, round(min(1.0, margin) * abs(vote), 3))
+    confidence = round(min(1.0, margin) * abs(vote), 3)
+    # No evidence either way (a fax's broken lines, a page of short cells): the page as stored, which
+    # is upright far more often than not, rather than a coin's toss.
+    return Orientation(rotation if confidence >= MIN_EVIDENCE else 0, confidence)
