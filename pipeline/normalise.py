@@ -384,7 +384,7 @@ def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeRea
 _PHONE_RUN = re.compile(rf"[+(（]?[\d{_LOOKALIKE_CLASS}][\d{_LOOKALIKE_CLASS}()（）\- ]*")
 # A hyphen between two digits as OCR misreads it ("0837≠61538498", "0837一61538498"): one
 # character for one, so spans found in the prepared text are spans of the original.
-_MISREAD_HYPHEN = re.compile(r"(?<=\d)[≠=~～_一ー](?=\d)")
+_MISREAD_HYPHEN = re.compile(r"(?<=\d)[≠=~～_一ー><·•](?=\d)")
 _MOBILE = re.compile(r"1\d{10}")
 
 

@@ -198,7 +198,7 @@ def test_landline_round_trip(area: str, number: str, form: str) -> None:
 
 
 @given(st.sampled_from(["0837", "010"]), st.text(alphabet="123456789", min_size=8, max_size=8),
-       st.sampled_from(["≠", "=", "一", "~", "_"]))
+       st.sampled_from(["≠", "=", "一", "~", "_", ">", "·"]))
 def test_landline_hyphen_misread_by_ocr(area: str, number: str, hyphen: str) -> None:
     """A hyphen read as '≠' or '一' still joins area and number, and the span covers both
     (so a name written before the number keeps nothing of it)."""
