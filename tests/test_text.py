@@ -550,3 +550,17 @@ def test_no_readable_pages_give_no_sections() -> None:
     unreadable = Page(number=1, width=0.0, height=0.0, kind="scan", error="page unreadable")
     assert extract_plan([]).value.sections == []
     assert extract_plan([unreadable]).value == Plan()
+
+
+@pytest.mark.parametrize(("line", "key"), [
+    ("（一）美瑞务件（1000字）", "foundation"),  # every word misread: the numeral, the name's length, the limit
+    ("（二）美瑞务件（1000字）", None),  # another section's numeral with foundation's limit
+    ("（一）美瑞务件", None),  # no limit to tell it by
+    ("（一）做深企业现状摸底（1000字）", None),  # a sub-heading's length, not the name's
+])
+def test_a_heading_misread_in_every_word_is_known_by_its_shape(line: str, key: str | None) -> None:
+    from pipeline.text.chars import compact
+    from pipeline.text.sections import line_headings
+
+    found = [name for name, _ in line_headings(compact(line))]
+    assert (found[:1] or [None])[0] == key

@@ -105,9 +105,12 @@ def _best_alignment(name: str, key: str) -> tuple[float, int, int]:
     return best
 
 
+EXACT_NUMERAL = 15.0
+
+
 def _numeral_bonus(prefix: str, numeral: str) -> float:
     if numeral in prefix:
-        return 15.0
+        return EXACT_NUMERAL
     if any(char in prefix for char in _NUMERAL_LOOKALIKES.get(numeral, "")):
         return 8.0
     return 0.0
@@ -155,6 +158,31 @@ def heading_score(key: str, name: str, numeral: str, limit: int | None = None) -
     # The words are garbled beyond the ratio but the line still states this section's limit.
     if same and ratio >= 40 and _numeral_bonus(prefix, numeral):
         return 50.0 + bonus
+    return _by_shape(key, name, numeral, limit)
+
+
+def _by_shape(key: str, name: str, numeral: str, limit: int | None) -> float | None:
+    """A line whose every word is misread but which has the heading's shape: its own numeral in
+    brackets, as many characters as the name (one more or less), this section's limit and nothing
+    else ("（一）美瑞务件（1000字）" for （一）基础条件（1000字））."""
+    if limit is None:
+        return None
+    def opens(char: str) -> bool:  # a bracket, a stroke or the numeral itself: no character of a name
+        return char == numeral or (char in _PREFIX_CHARS and not is_cjk(char))
+
+    opening = 0
+    while opening < len(key) and opens(key[opening]):
+        opening += 1
+    prefix = key[:opening]
+    if numeral not in prefix or not set(prefix) & _BRACKETS:
+        return None
+    for length in (len(name), len(name) - 1, len(name) + 1):
+        middle, suffix = key[opening:opening + length], key[opening + length:]
+        stated = _limit_in(suffix)
+        if (len(middle) == length and all(is_cjk(char) for char in middle) and stated is not None
+                and _same_limit(stated[0], limit) and len(suffix) - stated[1] <= 2
+                and not any(is_cjk(char) for char in suffix[stated[1]:])):
+            return 40.0 + EXACT_NUMERAL + 15.0
     return None
 
 
