@@ -49,9 +49,9 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
     """
     if not _edges_look_like_desk(image):
         return None
-    step = -(-max(image.shape[:2]) // WORK_SIDE)
+    step = max(1, max(image.shape[:2]) // WORK_SIDE)
     # Decimated, not averaged: the closing below removes the print, and the paper's edge is a long straight step.
-    score = paper_score(decimated(image, step))
+    score = paper_score(np.ascontiguousarray(image[::step, ::step]))
     k = max(3, round(max(score.shape) / 60)) | 1  # wider than print strokes, narrower than margins
     closed = cv2.morphologyEx(score, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     closed = cv2.medianBlur(closed, 5)
@@ -62,15 +62,6 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
     ):
         found = edge_found
     return None if found is None else (found * step).astype(np.float32)
-
-
-def decimated(image: np.ndarray, step: int) -> np.ndarray:
-    """Every `step`-th pixel of every `step`-th row (a nearest-neighbour resize: a strided numpy
-    copy of a colour page costs several times as much)."""
-    if step <= 1:
-        return image
-    height, width = image.shape[:2]
-    return cv2.resize(image, (-(-width // step), -(-height // step)), interpolation=cv2.INTER_NEAREST)
 
 
 def _otsu_quad(closed: np.ndarray, k: int) -> np.ndarray | None:
@@ -162,7 +153,8 @@ def _side_step(score: np.ndarray, start: np.ndarray, end: np.ndarray, samples: i
 def _edges_look_like_desk(image: np.ndarray) -> bool:
     """Quick look on a sparse sample: are at least three of the image's edges well darker (or more
     coloured) than its paper?  A scan's edges are paper; this spares it the full search."""
-    score = paper_score(decimated(image, -(-max(image.shape[:2]) // 200)))
+    step = max(1, max(image.shape[:2]) // 200)
+    score = paper_score(np.ascontiguousarray(image[::step, ::step]))
     paper = float(np.percentile(score, 90))
     height, width = score.shape
     band_y, band_x = max(1, round(MARGIN * height)), max(1, round(MARGIN * width))
