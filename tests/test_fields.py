@@ -214,6 +214,7 @@ def test_letter_names_across_lines() -> None:
     ("杭州某某科技有限公司", "杭州某某科技有限公司"),
     ("盖章", "盖章"),  # nothing but the note: not emptied on a guess
     ("浙江省经济和信息化厅（省织工信息化", "浙江省经济和信息化厅"),  # the note misread and cut short
+    ("浙江省经济和信息化厅（省织工信息化主管部门盖章）", "浙江省经济和信息化厅"),  # its start misread
     ("宁波某某（中国）科技有限公司", "宁波某某（中国）科技有限公司"),  # a unit's own brackets
     ("某某科技（宁波", "某某科技（宁波"),  # an open bracket alone is no note
 ])

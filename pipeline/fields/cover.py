@@ -48,13 +48,15 @@ def strip_form_notes(text: str) -> str:
     A note matches exactly or with one OCR slip, with or without its brackets; the longest note
     that matches is removed, so '盖章' never cuts into '加盖单位公章'.
     """
-    value = _cut_misread_bracketed_note(_STAMP_NOTE.sub("", text)).rstrip(" " + _BRACKETS)
+    value = _STAMP_NOTE.sub("", text).rstrip(" " + _BRACKETS)
     for note in sorted(FORM_NOTES, key=len, reverse=True):
         tail = value[-len(note):]
         slips = sum(a != b for a, b in zip(tail, note, strict=True)) if len(tail) == len(note) else len(note)
         if len(value) > len(note) + 1 and (slips == 0 or (len(note) >= 4 and slips <= 1)):
-            return value[:-len(note)].rstrip(" " + _BRACKETS)
-    return value
+            value = value[:-len(note)].rstrip(" " + _BRACKETS)
+            break
+    # What is left of a note whose start was misread ('（省织工信息化' of （省级工业和信息化主管部门盖章）).
+    return _cut_misread_bracketed_note(value).rstrip(" " + _BRACKETS)
 
 
 MIN_NOTE_PIECE = 3  # characters of a bracketed note's start, misread, that are still the note
