@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Provenance
 from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
+from pipeline.normalise import is_valid_credit_code
 from pipeline.record_paths import get_path, set_path
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,8 @@ FORM_RULES = (
     Rule("EMAIL_FORM", ("basic_info.head.email",), _well_formed(lambda text: EMAIL.fullmatch(text) is not None), True),
     Rule("MOBILE_FORM", ("basic_info.head.mobile",), _well_formed(is_mobile), True),
     Rule("PHONE_FORM", ("cover.phone",), _well_formed(is_phone), True),
+    # A credit code's check character holds for one reading of it: a misread character rarely keeps it.
+    Rule("CREDIT_CODE_CHECK", ("basic_info.lead_unit.credit_code",), _well_formed(is_valid_credit_code), True),
 )
 
 

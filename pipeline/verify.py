@@ -59,10 +59,17 @@ def _email(text: str) -> str | None:
     return None if reading is None else reading.value
 
 
+def _credit_code(text: str) -> str | None:
+    reading = normalise.parse_credit_code(text)
+    return None if reading is None or len(reading.value) != CREDIT_CODE_LENGTH else reading.value
+
+
+CREDIT_CODE_LENGTH = 18
 EMAIL_PATH = "basic_info.head.email"
 # The written values read again as text, each with how its crop's text is read.
 TEXT_READINGS: dict[str, Callable[[str], str | None]] = {
     EMAIL_PATH: _email, "basic_info.head.mobile": normalise.parse_phone, "cover.phone": normalise.parse_phone,
+    "basic_info.lead_unit.credit_code": _credit_code,
 }
 
 

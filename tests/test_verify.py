@@ -254,3 +254,32 @@ def test_without_an_engine_nothing_is_read_again_and_nothing_changes() -> None:
     assert not verify.second_readings(record, checks, lambda: None)
     assert record.provenance[FINANCING].confirmed_by is None
     assert _finding(_checked(record), "FINANCING_TOTAL_MISMATCH").severity == "error"  # type: ignore[union-attr]
+
+
+CODE = "basic_info.lead_unit.credit_code"
+
+
+def test_a_credit_code_misread_by_a_character_is_read_again_and_its_check_picks_the_reading() -> None:
+    from models.codes import is_valid_credit_code
+
+    record = clean_application()
+    valid = record.basic_info.lead_unit.credit_code
+    assert valid is not None and is_valid_credit_code(valid)
+    misread = valid[:-1] + ("8" if valid[-1] != "8" else "7")  # the check character read as another
+    _set(CODE, misread)(record)
+    assert _finding(_checked(record.model_copy(deep=True)), "INVALID_CREDIT_CODE") is not None
+    reader = FakeReader(record, {CODE: [("rapidocr", valid)]})
+    checks = _checked(record, reader)
+    assert _finding(checks, "INVALID_CREDIT_CODE") is None and record.basic_info.lead_unit.credit_code == valid
+    assert record.provenance[CODE].resolved_by == "CREDIT_CODE_CHECK"
+
+
+def test_a_wrong_credit_code_read_alike_again_stays_an_error() -> None:
+    record = clean_application()
+    valid = record.basic_info.lead_unit.credit_code
+    assert valid is not None
+    wrong = valid[:-1] + ("8" if valid[-1] != "8" else "7")
+    _set(CODE, wrong)(record)
+    reader = FakeReader(record, {CODE: [("tesseract", wrong), ("rapidocr", wrong)]})
+    found = _finding(_checked(record, reader), "INVALID_CREDIT_CODE")
+    assert found is not None and found.severity == "error"
