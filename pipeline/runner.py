@@ -183,7 +183,7 @@ def build_record(doc: Document, settings: Settings, out_dir: Path, times: StageT
     if doc.error is not None:
         return unreadable(doc.path, doc.error, doc.sha256, settings, reason=doc.error_reason or "corrupt")
     times = times if times is not None else StageTimes()
-    with times.measure("seals"):  # once per page, for the tables and the seal stage alike
+    with times.measure("seals"):  # once per page, for the tables and the seal stage alike (what the workers left)
         seals.scan_pages(doc.pages)
     crops = out_dir / f"{doc.path.name}.evidence"
     if doc_type_of(doc) == "recommendation":
