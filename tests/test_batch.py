@@ -129,6 +129,12 @@ def test_workers_are_planned_within_the_cores() -> None:
     assert plan_workers(2, 1, None) == (1, 2)  # one file at a time with page parallelism
     assert plan_workers(4, None, 2) == (2, 2)
     assert plan_workers(2, 3, 3) == (3, 3)  # both given: as asked
+    # Fewer files than cores: the cores the missing files leave go to the files' pages.
+    assert plan_workers(2, None, None, inputs=1) == (1, 2)
+    assert plan_workers(4, None, None, inputs=2) == (2, 2)
+    assert plan_workers(4, None, None, inputs=3) == (3, 1)
+    assert plan_workers(2, None, None, inputs=40) == (2, 1)
+    assert plan_workers(2, None, 1, inputs=1) == (2, 1)  # page workers given: as asked
 
 
 # --- atomic writes ---------------------------------------------------------------------------
