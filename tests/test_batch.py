@@ -221,6 +221,17 @@ def test_a_worker_killed_mid_file_costs_that_file_only(tmp_path: Path) -> None:
     assert leftovers(out) == []
 
 
+def test_a_file_that_ends_with_no_file_left_lends_its_core_to_the_files_still_reading(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    text_pdf(inputs / "long.pdf")
+    text_pdf(inputs / "short.pdf")
+    lent = tmp_path / "lent"
+    options = BatchOptions(progress=False, reader=faults.reader({"long.pdf": f"borrow:{lent}"}))
+    result = run_batch(inputs, out, settings(file_workers=2, workers=1), options)
+    assert result.exit_code == 0, result.describe()
+    assert lent.read_text() == "lent", "short.pdf ended with no file left: long.pdf's pages could use its core"
+
+
 def test_a_file_that_hangs_is_given_up_and_the_batch_goes_on(tmp_path: Path) -> None:
     inputs, out = tmp_path / "in", tmp_path / "out"
     text_pdf(inputs / "hang.pdf")

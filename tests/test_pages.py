@@ -268,3 +268,30 @@ def test_the_page_worker_hands_over_the_seals_it_detected(tmp_path: Path, monkey
     monkeypatch.setattr(seal_scan, "detect_page", no_second_detection)
     seal_scan.scan_pages(document.pages)
     assert len(seal_scan.page_candidates(page)) == len(sealed.seal_marks)
+
+
+def takes_a_while(job: PageJob) -> PageResult:
+    """A page that takes 0.4 s and says which worker read it (in its error field, for the test)."""
+    time.sleep(0.4)
+    return PageResult(number=job.number, error=str(os.getpid()))
+
+
+def test_a_core_the_batch_lends_is_borrowed_while_pages_wait_and_given_back(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from pipeline.core_loan import CoreLoan
+
+    loan = CoreLoan(multiprocessing.get_context("forkserver"))
+    pool = PagePool(1)
+    try:
+        PagePool.lend(loan)
+        alone = pool.run([_job(n, tmp_path) for n in (1, 2, 3, 4)], takes_a_while, 30.0, 60.0, _failed)
+        assert len({r.error for r in alone.values()}) == 1, "nothing lent: one worker"
+        loan.give_back()  # a file of the batch ended and no file is left to take its core
+        lent = pool.run([_job(n, tmp_path) for n in range(1, 9)], takes_a_while, 30.0, 60.0, _failed)
+        assert len({r.error for r in lent.values()}) == 2, "the lent core read pages too"
+        assert len(pool.workers) == 1, "the extra worker stopped once the pages were read"
+        assert loan.borrow() and not loan.borrow(), "the core was given back, once"
+    finally:
+        PagePool.lend(None)
+        pool.close()
