@@ -23,7 +23,7 @@ OutDir = Annotated[Path, typer.Option("-o", "--out", help="output folder")]
 Engine = Annotated[str | None, typer.Option(help="OCR engine: tesseract or rapidocr (default: the measured best)")]
 Dpi = Annotated[int | None, typer.Option(help="rendering dpi for scanned pages")]
 Workers = Annotated[int | None, typer.Option(help="page worker processes per file (default: cores / files at once)")]
-Files = Annotated[int | None, typer.Option("--files", help="files processed at once (default: cores / page workers)")]
+Files = Annotated[int | None, typer.Option("--files", help="files processed at once (default: one per core; fewer files than cores share out the rest to their pages)")]
 Timeout = Annotated[float | None, typer.Option(help="seconds a file may take before it is given up")]
 MaxMemory = Annotated[int | None, typer.Option("--max-memory", help="MB of resident memory one file's processes may use")]
 
@@ -34,12 +34,13 @@ class Executor(StrEnum):
 
 
 def _settings(engine: str | None, dpi: int | None, workers: int | None, timeout: float | None,
-              files: int | None = None, max_memory: int | None = None) -> Settings:
-    """Settings from the options; files at once × page workers stays within the cores unless both are given."""
+              files: int | None = None, max_memory: int | None = None, inputs: int | None = None) -> Settings:
+    """Settings from the options; files at once × page workers stays within the cores unless both are given
+    (`inputs`: how many files the run has, so that fewer files than cores still use every core)."""
     from pipeline.batch import available_cores, plan_workers
     from pipeline.config import Settings
 
-    files, workers = plan_workers(available_cores(), files, workers)
+    files, workers = plan_workers(available_cores(), files, workers, inputs)
     overrides = {"engine": engine, "dpi": dpi, "workers": workers, "file_workers": files, "file_timeout_s": timeout,
                  "max_worker_memory_mb": max_memory, "log_level": _LOG_LEVEL["level"]}
     return Settings.load(**{key: value for key, value in overrides.items() if value is not None})
@@ -63,7 +64,7 @@ def extract(files: Annotated[list[Path], typer.Argument(help="PDF or image files
     """One `<input name>.json` per file in OUT (files from several folders keep those folders); exit 1 if any failed."""
     from pipeline.batch import run_files
 
-    result = run_files(files, out, _settings(engine, dpi, workers, timeout, parallel, max_memory))
+    result = run_files(files, out, _settings(engine, dpi, workers, timeout, parallel, max_memory, len(set(files))))
     for row in result.rows:
         if row.record is not None:
             errors = sum(check.severity == "error" for check in row.record.checks)
@@ -107,10 +108,11 @@ def batch(folder: Annotated[Path, typer.Argument(help="folder with PDF/JPG/PNG/T
 
     if executor is Executor.dask and not scheduler:
         raise typer.BadParameter("--scheduler tcp://HOST:8786 is required with --executor dask")
-    if not find_inputs(folder, exclude=out):
+    inputs = find_inputs(folder, exclude=out)
+    if not inputs:
         typer.echo(f"no PDF/JPG/PNG/TIFF files under {folder}", err=True)
         raise typer.Exit(1)
-    settings = _settings(engine, dpi, workers, timeout, files, max_memory)
+    settings = _settings(engine, dpi, workers, timeout, files, max_memory, len(inputs))
     options = BatchOptions(executor=executor.value, scheduler=scheduler, force=force, progress=progress)
     result = run_batch(folder, out, settings, options)
     code = result.exit_code

@@ -2,6 +2,11 @@
 
 The reading stage (`pipeline.reading`) hands it `PageJob`s and the function that reads one;
 the pool knows nothing of pages beyond a job's number and where to log it.
+
+In a batch, a file that ends while no other file is left to take its core lends that core
+(`CoreLoan`) to the files still reading: a pool whose pages wait borrows it for one more
+worker and gives it back once its pages are read, so the last files of a batch are read on
+every core instead of one core idling beside them.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import cv2
 
+from pipeline.core_loan import CoreLoan
 from pipeline.logs import configure, working_on
 
 if TYPE_CHECKING:
@@ -47,6 +53,13 @@ def _serve(conn: Connection, work: Callable[[PageJob], PageResult]) -> None:
             conn.send(result)
 
 
+# How often a pool whose pages wait looks for a lent core (seconds).
+LOAN_POLL_S = 0.5
+# A lent core is taken for at least this many waiting pages: a new worker loads its models first
+# (about a page's time), which one page alone does not repay.
+LOAN_MIN_PAGES = 2
+
+
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
@@ -63,12 +76,20 @@ class PagePool:
     """
 
     _shared: ClassVar[PagePool | None] = None
+    # The batch's lent cores, when this process reads a file of a batch (`lend`).
+    loan: ClassVar[CoreLoan | None] = None
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["pipeline.reading"])  # the page reader and its models
         self.workers: list[_Worker] = []
+        self.borrowed = 0  # cores borrowed from `loan` for the run going on
+
+    @classmethod
+    def lend(cls, loan: CoreLoan | None) -> None:
+        """Let this process's pools borrow the cores of `loan` (None: no lending)."""
+        cls.loan = loan
 
     @classmethod
     def shared(cls, size: int) -> PagePool:
@@ -104,14 +125,30 @@ class PagePool:
         file_timeout_s: float,
         failed: Callable[[PageJob, str], PageResult],
     ) -> dict[int, PageResult]:
-        pending = deque(jobs)
+        try:
+            return self._run(deque(jobs), work, page_timeout_s, file_timeout_s, failed)
+        finally:
+            self._give_back()
+
+    def _run(
+        self,
+        pending: deque[PageJob],
+        work: Callable[[PageJob], PageResult],
+        page_timeout_s: float,
+        file_timeout_s: float,
+        failed: Callable[[PageJob, str], PageResult],
+    ) -> dict[int, PageResult]:
         results: dict[int, PageResult] = {}
         file_deadline = time.monotonic() + file_timeout_s
         while pending or any(w.job for w in self.workers):
             self._dispatch(pending, work)
+            if self._borrow(pending):
+                self._dispatch(pending, work)
             busy = [w for w in self.workers if w.job is not None]
             now = time.monotonic()
             next_deadline = min([w.started + page_timeout_s for w in busy] + [file_deadline])
+            if len(pending) >= LOAN_MIN_PAGES and self.loan is not None:
+                next_deadline = min(next_deadline, now + LOAN_POLL_S)
             for conn in wait([w.conn for w in busy], timeout=max(0.0, next_deadline - now)):
                 worker = next(w for w in busy if w.conn is conn)
                 self._collect(worker, results, failed)
@@ -130,10 +167,32 @@ class PagePool:
                     results[job.number] = failed(job, f"file took longer than {file_timeout_s:g} s")
         return results
 
+    def _borrow(self, pending: deque[PageJob]) -> bool:
+        """One more worker's core from the batch's loan, while pages wait and every worker is busy."""
+        if self.loan is None or len(pending) < LOAN_MIN_PAGES or len(self.workers) < self.size + self.borrowed:
+            return False
+        if any(w.job is None for w in self.workers) or not self.loan.borrow():
+            return False
+        self.borrowed += 1
+        log.info("a core lent by the batch: %d page workers", self.size + self.borrowed)
+        return True
+
+    def _give_back(self) -> None:
+        """Stop the workers beyond the pool's size and give their cores back to the batch."""
+        extra = len(self.workers) - self.size
+        for worker in [w for w in self.workers if w.job is None][: max(0, extra)]:
+            with contextlib.suppress(OSError, ValueError):
+                worker.conn.send(None)
+            worker.process.join(timeout=2)
+            self._retire(worker)
+        if self.borrowed and self.loan is not None:
+            self.loan.give_back(self.borrowed)
+        self.borrowed = 0
+
     def _dispatch(self, pending: deque[PageJob], work: Callable[[PageJob], PageResult]) -> None:
         while pending:
             idle = next((w for w in self.workers if w.job is None and w.process.is_alive()), None)
-            if idle is None and len(self.workers) < self.size:
+            if idle is None and len(self.workers) < self.size + self.borrowed:
                 idle = self._start(work)
             if idle is None:
                 return

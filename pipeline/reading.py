@@ -2,7 +2,8 @@
 
     ingest (this process)  ->  per scanned page, in worker processes:
                                pixels -> flattening -> clean-up -> OCR (cached) -> re-read of uncertain
-                               words by a second engine (Tesseract pages only) -> PageResult
+                               words by a second engine (Tesseract pages only) -> seals detected
+                               in the page image -> PageResult
                            ->  merge results, classify page roles
 
 Workers get a `PageJob` (paths and numbers, never pixels) and return a `PageResult`;
@@ -24,7 +25,7 @@ import cv2
 import numpy as np
 
 from models.common import PageFlattening
-from models.page import Document, Line, Page, Word
+from models.page import Document, Line, Page, SealMark, Word
 from pipeline.config import Settings
 from pipeline.digest import file_sha256
 from pipeline.errors import InputError
@@ -36,6 +37,7 @@ from pipeline.ocr.cache import CachedEngine
 from pipeline.ocr.reread import reread
 from pipeline.page_pool import PagePool
 from pipeline.preprocess import Cleaned, clean_page, deskew, estimate_skew
+from pipeline.seals.scan import marks_in_image
 from pipeline.timing import StageTimes
 
 log = logging.getLogger(__name__)
@@ -70,9 +72,12 @@ class PageResult:
     is_colour: bool = False
     blank: bool = False
     flattening: PageFlattening | None = None
+    # The seals in the page image and whether it is grey (`pipeline.seals.scan`); None: not detected here.
+    seal_marks: tuple[SealMark, ...] | None = None
+    grey_pixels: bool | None = None
     error: str | None = None
     seconds: float = 0.0
-    stages: StageTimes = field(default_factory=StageTimes)  # ingest, cleanup, ocr of this page
+    stages: StageTimes = field(default_factory=StageTimes)  # ingest, cleanup, ocr, seals of this page
     ocr_calls: int = 0
     peak_rss_mb: float = 0.0
 
@@ -122,6 +127,7 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
                 image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
                 result.words = reread(result.words, image, job.source.dpi, second, job.settings.reread_below)
             times.add("ocr", time.perf_counter() - ocr_started)
+        _detect_seals(result, job)
     except OcrError as error:
         result.error = f"OCR failed: {error}"
     except (OSError, ValueError, MemoryError, cv2.error) as error:
@@ -132,6 +138,18 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
     result.seconds = round(time.perf_counter() - started, 3)
     result.peak_rss_mb = _peak_rss_mb()
     return result
+
+
+def _detect_seals(result: PageResult, job: PageJob) -> None:
+    """The page's seals, detected while its worker has the page (the seal stage's time, spent beside the
+    other pages' OCR); a failure leaves them to the file's process, which tries again and reports."""
+    if result.image_path is None:
+        return
+    with result.stages.measure("seals"):
+        try:
+            result.seal_marks, result.grey_pixels = marks_in_image(result.image_path, job.source.dpi)
+        except (cv2.error, ValueError, OSError) as error:
+            log.warning("seal detection failed: %s: %s", type(error).__name__, error)
 
 
 def read_words(engine: OcrEngine, cleaned: Cleaned, dpi: float, lines: list[Line]) -> list[Word]:
@@ -273,6 +291,7 @@ def merge_result(item: Ingested, result: PageResult | None) -> Page:
     page.skew_deg, page.dpi, page.is_colour = result.skew_deg, result.dpi, result.is_colour
     page.image_path, page.print_path, page.seal_path = result.image_path, result.print_path, result.seal_path
     page.flattening = result.flattening
+    page.seal_marks, page.grey_pixels = result.seal_marks, result.grey_pixels
     if result.width and result.height:
         page.width, page.height = result.width, result.height
     page.error = result.error or page.error

@@ -6,10 +6,13 @@ file in this process; `pipeline.batch` isolates files from each other.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import tempfile
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -39,6 +42,7 @@ from pipeline.checks.registry import role_of
 from pipeline.config import Settings
 from pipeline.digest import file_sha256
 from pipeline.errors import InputReason
+from pipeline.page_pool import PagePool
 from pipeline.reading import read_document
 from pipeline.reconcile import reconcile
 from pipeline.report import save_evidence
@@ -106,18 +110,80 @@ def doc_type_of(doc: Document) -> str:
     return "recommendation" if roles & RECOMMENDATION_ROLES and not application_roles else "application"
 
 
+def _beside(run: Callable[[], T], name: str) -> Callable[[], T]:
+    """`run` started now in a thread of its own, beside the stages that follow; the call returned waits for
+    its result (and raises what it raised). The thread keeps this context, so its logs name the file."""
+    outcome: list[T] = []
+    raised: list[BaseException] = []
+    context = contextvars.copy_context()
+
+    def target() -> None:
+        try:
+            outcome.append(context.run(run))
+        except BaseException as error:  # handed to the caller, who raises it where the result is needed
+            raised.append(error)
+
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if raised:
+            raise raised[0]
+        return outcome[0]
+
+    return result
+
+
+@contextlib.contextmanager
+def second_core(settings: Settings) -> Iterator[bool]:
+    """Whether this file has a second core for its stages after OCR: its own page workers' (idle once its
+    pages are read), or one the batch lends (`PagePool.loan`, given back after)."""
+    if settings.workers >= 2:
+        yield True
+        return
+    loan = PagePool.loan
+    if loan is None or not loan.borrow():
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        loan.give_back()
+
+
 def _application(doc: Document, settings: Settings, crops: Path, times: StageTimes) -> ApplicationRecord:
-    failures: list[Check] = []
+    with second_core(settings) as two_cores:
+        return _application_on(doc, settings, crops, times, two_cores)
+
+
+def _application_on(doc: Document, settings: Settings, crops: Path, times: StageTimes,
+                    two_cores: bool) -> ApplicationRecord:
+    # The tables need nothing the other stages make: on two cores they run in a thread beside fields, text
+    # and seals (OpenCV, NumPy and ONNX Runtime release the GIL for their work). On one core they run in
+    # turn, as threads would only contend. Each part keeps its failures apart, so the record lists them in
+    # stage order whichever part ended first.
+    early: list[Check] = []
+    beside: list[Check] = []
+    late: list[Check] = []
     pages = doc.pages
-    cover = _stage("fields.cover", lambda: fields.extract_cover(pages, settings), Cover(), failures, times)
-    basic = _stage("fields.basic_info", lambda: fields.extract_basic_info(pages, settings), BasicInfo(), failures,
+
+    def appendix_stage() -> Extracted[Appendix]:
+        return _stage("tables", lambda: tables.extract_appendix(pages, settings), Appendix(), beside, times)
+
+    appendix_beside = _beside(appendix_stage, "dtpc-tables") if two_cores else None
+    cover = _stage("fields.cover", lambda: fields.extract_cover(pages, settings), Cover(), early, times)
+    basic = _stage("fields.basic_info", lambda: fields.extract_basic_info(pages, settings), BasicInfo(), early,
                    times)
     fields.agree_unit_name(cover, basic)
-    appendix = _stage("tables", lambda: tables.extract_appendix(pages, settings), Appendix(), failures, times)
-    plan = _stage("text", lambda: text.extract_plan(pages), Plan(), failures, times)
+    appendix_in_turn = appendix_stage() if appendix_beside is None else None
+    plan = _stage("text", lambda: text.extract_plan(pages), Plan(), late, times)
     units = seals.SealUnits.for_application(cover.value, basic.value)
     found = _stage("seals", lambda: seals.find_seals(pages, units, "application", crops, settings),
-                   seals.SealFindings.empty("application"), failures, times)
+                   seals.SealFindings.empty("application"), late, times)
+    appendix = appendix_beside() if appendix_beside is not None else appendix_in_turn
+    assert appendix is not None
+    failures = [*early, *beside, *late]
     record = ApplicationRecord(
         source=_source(doc), cover=cover.value, basic_info=basic.value, plan=plan.value, appendix=appendix.value,
         seals=found.value.seals, seal_slots=ApplicationSealSlots(**found.value.slots),
@@ -183,7 +249,7 @@ def build_record(doc: Document, settings: Settings, out_dir: Path, times: StageT
     if doc.error is not None:
         return unreadable(doc.path, doc.error, doc.sha256, settings, reason=doc.error_reason or "corrupt")
     times = times if times is not None else StageTimes()
-    with times.measure("seals"):  # once per page, for the tables and the seal stage alike
+    with times.measure("seals"):  # once per page, for the tables and the seal stage alike (what the workers left)
         seals.scan_pages(doc.pages)
     crops = out_dir / f"{doc.path.name}.evidence"
     if doc_type_of(doc) == "recommendation":

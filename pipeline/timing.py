@@ -3,7 +3,10 @@
 Page stages (ingest, clean-up, OCR) run in page workers side by side; their seconds
 are summed over the file's pages (worker time), so with two page workers they can add
 up to more than the file's wall time.  The stages after page reading run one after
-another in the file's process (wall time).
+another in the file's process (wall time); the seal stage's detection runs in the page
+workers (`pipeline.seals.scan`), so its seconds are worker time plus the file's; and where a
+file has a second core, the tables run beside fields, text and seals (`pipeline.runner`),
+so those stages' seconds overlap.
 """
 
 from __future__ import annotations

@@ -25,9 +25,20 @@ _HOG: list[bytes] = []
 
 
 def act(action: str) -> None:
-    """pidfile:P (write this process's pid to P, then hang), sleep:S, hang, crash, hog:MB (then hang)."""
+    """pidfile:P (write this process's pid to P, then hang), sleep:S, hang, crash, hog:MB (then hang),
+    borrow:P (wait up to a minute for a core the batch lends, give it back and write "lent" to P; then read)."""
     kind, _, argument = action.partition(":")
-    if kind == "pidfile":
+    if kind == "borrow":
+        from pipeline.page_pool import PagePool
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if PagePool.loan is not None and PagePool.loan.borrow():
+                PagePool.loan.give_back()
+                atomic_write_text(Path(argument), "lent")
+                return
+            time.sleep(0.1)
+    elif kind == "pidfile":
         atomic_write_text(Path(argument), str(os.getpid()))
         time.sleep(3600)
     elif kind == "sleep":

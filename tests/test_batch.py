@@ -129,6 +129,12 @@ def test_workers_are_planned_within_the_cores() -> None:
     assert plan_workers(2, 1, None) == (1, 2)  # one file at a time with page parallelism
     assert plan_workers(4, None, 2) == (2, 2)
     assert plan_workers(2, 3, 3) == (3, 3)  # both given: as asked
+    # Fewer files than cores: the cores the missing files leave go to the files' pages.
+    assert plan_workers(2, None, None, inputs=1) == (1, 2)
+    assert plan_workers(4, None, None, inputs=2) == (2, 2)
+    assert plan_workers(4, None, None, inputs=3) == (3, 1)
+    assert plan_workers(2, None, None, inputs=40) == (2, 1)
+    assert plan_workers(2, None, 1, inputs=1) == (2, 1)  # page workers given: as asked
 
 
 # --- atomic writes ---------------------------------------------------------------------------
@@ -213,6 +219,17 @@ def test_a_worker_killed_mid_file_costs_that_file_only(tmp_path: Path) -> None:
     assert codes(out / "victim.pdf.json") == ["INPUT_UNREADABLE"]
     assert "INPUT_UNREADABLE" not in codes(out / "fine.pdf.json")
     assert leftovers(out) == []
+
+
+def test_a_file_that_ends_with_no_file_left_lends_its_core_to_the_files_still_reading(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    text_pdf(inputs / "long.pdf")
+    text_pdf(inputs / "short.pdf")
+    lent = tmp_path / "lent"
+    options = BatchOptions(progress=False, reader=faults.reader({"long.pdf": f"borrow:{lent}"}))
+    result = run_batch(inputs, out, settings(file_workers=2, workers=1), options)
+    assert result.exit_code == 0, result.describe()
+    assert lent.read_text() == "lent", "short.pdf ended with no file left: long.pdf's pages could use its core"
 
 
 def test_a_file_that_hangs_is_given_up_and_the_batch_goes_on(tmp_path: Path) -> None:

@@ -481,6 +481,27 @@ def test_fused_model_is_made_once_and_then_read_from_the_cache(tmp_path: Path, m
     assert fuse.fused_model(source, tmp_path / "cache") != first and len(made) == 2
 
 
+def test_a_fused_model_already_made_is_found_without_loading_onnx(tmp_path: Path) -> None:
+    """Every page worker loads its models: the copy made once must not cost it the `onnx` import."""
+    import subprocess
+    import sys
+
+    from pipeline.digest import file_sha256
+    from pipeline.ocr import fuse
+
+    source = tmp_path / "tiny.onnx"
+    source.write_bytes(b"model bytes")
+    target = fuse.model_folder(tmp_path / "cache")
+    target.mkdir(parents=True)
+    made = target / f"tiny-{file_sha256(source)[:16]}-fused{fuse.FUSE_VERSION}.onnx"
+    made.write_bytes(b"fused")
+    probe = ("import sys; from pathlib import Path; from pipeline.ocr import fuse; "
+             f"print(fuse.fused_model(Path({str(source)!r}), Path({str(tmp_path / 'cache')!r})), 'onnx' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.split() == [str(made), "False"]
+
+
 def test_fused_model_falls_back_to_the_shipped_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.ocr import fuse
 

@@ -234,3 +234,64 @@ def test_skewed_mixed_page_is_read_levelled_in_its_own_frame(tmp_path: Path) -> 
     assert (y0 + y1) / 2 == pytest.approx(result.height / 2, abs=1.0)
     level = PageJob(2, PageSource(path, "image", 0, 100.0), tmp_path, settings(tmp_path), straighten=True)
     assert process_page(level, RecordingEngine()).skew_deg == pytest.approx(2.0, abs=0.3)
+
+
+def test_the_page_worker_hands_over_the_seals_it_detected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seals are detected where the page is read, once: the same marks the file's process would find,
+    and the stages after reading detect nothing again."""
+    from models.page import Page
+    from pipeline.reading import process_page
+    from pipeline.seals import scan as seal_scan
+
+    results = {}
+    for name, seal in (("sealed", True), ("plain", False)):
+        path = tmp_path / f"{name}.png"
+        scan(draw_page(dpi=100, seal=seal), seed=3).image.save(path, dpi=(100, 100))
+        job = PageJob(1, PageSource(path, "image", 0, 100.0), tmp_path / name, settings(tmp_path))
+        job.workdir.mkdir()
+        results[name] = process_page(job, CountingEngine())
+    sealed, plain = results["sealed"], results["plain"]
+    assert sealed.error is None and sealed.seal_marks and sealed.grey_pixels is False
+    assert plain.seal_marks == ()
+    assert "seals" in sealed.stages.seconds, "the worker's detection is the seal stage's time"
+    fresh = Page(number=1, width=sealed.width, height=sealed.height, kind="scan", dpi=100.0,
+                 image_path=sealed.image_path)
+    assert tuple(c.mark() for c in seal_scan.page_candidates(fresh)) == sealed.seal_marks
+
+    document = read(tmp_path / "sealed.png", tmp_path)
+    (page,) = document.pages
+    assert page.seal_marks == sealed.seal_marks and page.grey_pixels is False
+
+    def no_second_detection(*_: object) -> list[object]:
+        raise AssertionError("seals detected twice")
+
+    monkeypatch.setattr(seal_scan, "detect_page", no_second_detection)
+    seal_scan.scan_pages(document.pages)
+    assert len(seal_scan.page_candidates(page)) == len(sealed.seal_marks)
+
+
+def takes_a_while(job: PageJob) -> PageResult:
+    """A page that takes 0.4 s and says which worker read it (in its error field, for the test)."""
+    time.sleep(0.4)
+    return PageResult(number=job.number, error=str(os.getpid()))
+
+
+def test_a_core_the_batch_lends_is_borrowed_while_pages_wait_and_given_back(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from pipeline.core_loan import CoreLoan
+
+    loan = CoreLoan(multiprocessing.get_context("forkserver"))
+    pool = PagePool(1)
+    try:
+        PagePool.lend(loan)
+        alone = pool.run([_job(n, tmp_path) for n in (1, 2, 3, 4)], takes_a_while, 30.0, 60.0, _failed)
+        assert len({r.error for r in alone.values()}) == 1, "nothing lent: one worker"
+        loan.give_back()  # a file of the batch ended and no file is left to take its core
+        lent = pool.run([_job(n, tmp_path) for n in range(1, 9)], takes_a_while, 30.0, 60.0, _failed)
+        assert len({r.error for r in lent.values()}) == 2, "the lent core read pages too"
+        assert len(pool.workers) == 1, "the extra worker stopped once the pages were read"
+        assert loan.borrow() and not loan.borrow(), "the core was given back, once"
+    finally:
+        PagePool.lend(None)
+        pool.close()

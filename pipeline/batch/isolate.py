@@ -32,6 +32,7 @@ from models import OutputRecord, parse_record, record_json
 from pipeline.atomic import TEMP_SUFFIX, atomic_write_text, remove_temps, temp_prefix
 from pipeline.batch.output_paths import display, output_path
 from pipeline.config import Settings
+from pipeline.core_loan import CoreLoan
 from pipeline.errors import InputReason
 from pipeline.logs import configure, working_on
 from pipeline.timing import StageTimes
@@ -117,9 +118,12 @@ def stages_path(result: Path) -> Path:
 
 
 def _child(path: str, target: str, result: str, settings_json: str, reader: FileReader,
-           parent: tuple[int, float]) -> None:
+           parent: tuple[int, float], loan: CoreLoan | None = None) -> None:
     os.setpgrp()  # own group: the parent ends this file's process and everything it starts in one signal
     _watch_parent(*parent)
+    from pipeline.page_pool import PagePool  # preloaded in the fork server: no cost here
+
+    PagePool.lend(loan)
     settings = Settings.model_validate_json(settings_json)
     configure(settings.log_level)
     if (settings.file_workers or 1) > 1:  # files side by side: one core each for OpenCV, as page workers do
@@ -141,7 +145,7 @@ def _child(path: str, target: str, result: str, settings_json: str, reader: File
 # --- parent side ---------------------------------------------------------------------------
 
 
-def _context() -> multiprocessing.context.ForkServerContext:
+def file_context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pipeline.batch.preload"])
     return context
@@ -175,8 +179,9 @@ def _exit_reason(code: int | None) -> str:
 class FileRun:
     """One file's child process, watched by the parent; `poll` returns its record once there is one."""
 
-    def __init__(self, job: FileJob, settings: Settings, reader: FileReader = read_file) -> None:
-        self.job, self.settings, self.reader = job, settings, reader
+    def __init__(self, job: FileJob, settings: Settings, reader: FileReader = read_file,
+                 loan: CoreLoan | None = None) -> None:
+        self.job, self.settings, self.reader, self.loan = job, settings, reader, loan
         token = uuid.uuid4().hex[:8]
         self.result = job.target.with_name(f"{temp_prefix(job.target)}{token}.result{TEMP_SUFFIX}")
         self.process: multiprocessing.process.BaseProcess | None = None
@@ -187,8 +192,8 @@ class FileRun:
     def start(self) -> None:
         self.job.target.parent.mkdir(parents=True, exist_ok=True)
         args = (str(self.job.path), str(self.job.target), str(self.result), self.settings.model_dump_json(),
-                self.reader, _parent_identity())
-        self.process = _context().Process(target=_child, args=args, name="dtpc-file", daemon=False)
+                self.reader, _parent_identity(), self.loan)
+        self.process = file_context().Process(target=_child, args=args, name="dtpc-file", daemon=False)
         self.process.start()  # returns once the fork server has forked the child: its time starts now
         self.started = time.monotonic()
 

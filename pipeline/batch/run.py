@@ -120,11 +120,16 @@ class BatchResult:
         return text + (f" Summary: {self.summary_path}." if self.summary_path else "")
 
 
-def plan_workers(cores: int, files: int | None, pages: int | None) -> tuple[int, int]:
-    """(files at once, page workers per file) so that their product stays within `cores`."""
+def plan_workers(cores: int, files: int | None, pages: int | None, inputs: int | None = None) -> tuple[int, int]:
+    """(files at once, page workers per file) so that their product stays within `cores`.
+
+    With neither given, a file per core; but a run of `inputs` files, fewer than the cores, gives each
+    file the cores the missing files leave (one file on two cores: two page workers, not one idle core).
+    """
     cores = max(1, cores)
     if files is None and pages is None:
-        return cores, 1
+        at_once = min(cores, max(1, inputs)) if inputs is not None else cores
+        return at_once, max(1, cores // at_once)
     if files is None:
         return max(1, cores // max(1, pages or 1)), max(1, pages or 1)
     if pages is None:

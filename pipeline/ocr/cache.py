@@ -10,6 +10,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -120,6 +121,12 @@ class CachedEngine(OcrEngine):
         return words
 
 
+def _writer() -> str:
+    """This process and thread, for a temporary file's name: two stages of a file's process (threads) may
+    write the same entry at once, as two page workers may."""
+    return f"{os.getpid()}-{threading.get_ident()}"
+
+
 def _load(path: Path) -> list[Word] | None:
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
@@ -133,7 +140,7 @@ def _store(path: Path, words: list[Word]) -> None:
     rows = [{"text": w.text, "bbox": list(w.bbox), "confidence": w.confidence, "source": w.source} for w in words]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp = path.with_suffix(f".{_writer()}.tmp")
         temp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         temp.replace(path)
     except OSError:
@@ -157,7 +164,7 @@ def _store_posteriors(path: Path, alphabet_path: Path, posteriors: LinePosterior
         path.parent.mkdir(parents=True, exist_ok=True)
         if not alphabet_path.exists():
             _atomic_write(alphabet_path, json.dumps(list(posteriors.characters), ensure_ascii=False).encode())
-        temp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        temp = path.with_suffix(f".{_writer()}.tmp.npz")
         # Not compressed: the sparse arrays shrink by only about a third, and zlib took as long as the strip's
         # recognition (a cold run writes one file per seal strip and doubtful cell).
         np.savez(temp, frames=len(posteriors.frames), rows=rows.astype(np.uint16),
@@ -168,6 +175,6 @@ def _store_posteriors(path: Path, alphabet_path: Path, posteriors: LinePosterior
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    temp = path.with_suffix(f".{os.getpid()}.tmp")
+    temp = path.with_suffix(f".{_writer()}.tmp")
     temp.write_bytes(data)
     temp.replace(path)

@@ -2,20 +2,24 @@
 
 The tables keep seal text out of cells where seals lie, and the seal stage reads
 those same seals; both used to run the detector on their own (Hough circles and
-ellipse fits are the dearest part of a page after OCR).  The runner detects them
-for all pages before those stages (`scan_pages`); the result is kept on the page
-(`Page.seal_marks`) and every stage reuses it (one that runs on a page not scanned
-yet detects then).
+ellipse fits are the dearest part of a page after OCR).  A page worker detects them
+right after it has read the page (`marks_in_image`: its pages side by side with the
+other pages' OCR, not one after another in the file's process), and the reader hands
+them over on the page (`Page.seal_marks`, `Page.grey_pixels`).  The runner detects
+what is still missing before those stages (`scan_pages`: a page whose worker failed
+to, a page read without workers); every stage reuses the result (one that runs on a
+page not scanned yet detects then).
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import cv2
 import numpy as np
 
-from models.page import Page
+from models.page import Page, SealMark
 from pipeline.seals.detect import Candidate, detect_grey, detect_red
 from pipeline.seals.ink import is_grey, load_colour
 
@@ -48,6 +52,20 @@ def page_candidates(page: Page, bgr: np.ndarray | None = None) -> list[Candidate
         found = detect_page(bgr, page.dpi, grey_page(page, bgr)) if bgr is not None and page.scale > 0 else []
         page.seal_marks = tuple(candidate.mark() for candidate in found)
     return [Candidate.of_mark(mark) for mark in page.seal_marks]
+
+
+def marks_in_image(path: Path, dpi: float) -> tuple[tuple[SealMark, ...], bool]:
+    """The seals in a stored page image (`Page.image_path` at `dpi`) and whether its pixels are grey:
+    what `page_candidates` keeps on a page, worked out where the page is read.
+
+    Raises as `page_candidates` does (cv2.error, ValueError; OSError for an unreadable image).
+    """
+    bgr = load_colour(path)
+    if bgr is None:
+        raise OSError(f"cannot read the page image {path}")
+    grey = is_grey(bgr)
+    found = detect_page(bgr, dpi, grey) if dpi > 0 else []
+    return tuple(candidate.mark() for candidate in found), grey
 
 
 def grey_page(page: Page, bgr: np.ndarray) -> bool:
