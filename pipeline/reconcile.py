@@ -66,7 +66,8 @@ def _table_present(record: ApplicationRecord, table: str) -> bool:
 
 
 def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
-    """The record's redundancy: declared totals against table sums, 累计 figures not decreasing."""
+    """The record's redundancy: declared totals against table sums (amounts within the tolerance, 人次
+    exactly), 累计 figures not decreasing."""
     tolerance = settings.checks.amount_tolerance
     appendix = record.appendix
     if _table_present(record, "financings") and all(row.amount is not None for row in appendix.financings):
@@ -79,6 +80,13 @@ def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
             rows = [i for i, row in enumerate(contracts) if row.date is not None and row.date.year == year]
             yield _sum_rule(f"CONTRACT_TOTAL_{year}", f"basic_info.service[{position}].contract_amount",
                             [f"appendix.contracts[{i}].amount" for i in rows], tolerance)
+    trainings = appendix.trainings
+    if _table_present(record, "trainings") and all(row.date is not None and row.participants is not None
+                                                    for row in trainings):
+        for position, year in enumerate(YEARS):
+            rows = [i for i, row in enumerate(trainings) if row.date is not None and row.date.year == year]
+            yield _sum_rule(f"TRAINEE_TOTAL_{year}", f"basic_info.service[{position}].trainees",
+                            [f"appendix.trainings[{i}].participants" for i in rows], 0.0)
     for name in ("financing", "investors", "universities", "providers"):
         yield Rule(f"CUMULATIVE_{name.upper()}",
                    (f"basic_info.resources[0].{name}", f"basic_info.resources[1].{name}"),

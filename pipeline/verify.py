@@ -33,6 +33,7 @@ from models.page import Box, Page, Word
 from pipeline import normalise
 from pipeline.config import Settings
 from pipeline.ocr.base import OcrEngine, OcrError
+from pipeline.ocr.number_line import BINARISATIONS, number_line
 from pipeline.record_paths import PathError, get_path
 from pipeline.tables.cells import lines_of
 from pipeline.tables.finder import print_images
@@ -49,9 +50,20 @@ TARGET_DPI = 300.0  # crops from coarser scans are enlarged to this resolution b
 ENGINES: tuple[str, ...] = ("tesseract", "rapidocr")
 MAX_EDITS = 2  # digits a misreading drops, adds or changes in one number
 READ_FLOOR = 0.6  # a crop reading less sure than this is no second opinion
+# Told to read only a number's characters, Tesseract reports far lower confidences for readings as
+# right as the others' (a clean '62.8万元' at 0.16): its floor is lower, and the form's redundancy,
+# not its confidence, decides among the readings.
+DIGITS_FLOOR = 0.3
 # Warnings resting on one reading's form (an address without its '@', a number a digit short): a
 # misread character is as likely a cause as the applicant's slip, so they are read again too.
 FORM_CHECKS = frozenset({"INVALID_EMAIL", "INVALID_PHONE"})
+# Comparisons of the form's figures: one that fails on readings already in doubt is a warning, and its
+# numbers are read again too (a digits-only reading among them), so that the form's redundancy can
+# pick the reading that makes it hold instead of leaving a reviewer a doubt to settle.
+COMPARISONS = frozenset({
+    "CONTRACT_TOTAL_MISMATCH", "FINANCING_TOTAL_MISMATCH", "TRAINEE_TOTAL_MISMATCH", "CUMULATIVE_DECREASE",
+    "ENTERPRISE_COUNT_MISMATCH", "INVESTOR_COUNT_MISMATCH", "UNIVERSITY_COUNT_MISMATCH", "PROVIDER_COUNT_MISMATCH",
+})
 
 
 def _email(text: str) -> str | None:
@@ -67,15 +79,19 @@ TEXT_READINGS: dict[str, Callable[[str], str | None]] = {
 
 
 def suspects(record: ApplicationRecord, checks: Iterable[Check]) -> list[str]:
-    """The values read from pixels that the failed errors (and form warnings) rest on, not yet read twice."""
+    """The values read from pixels that the failed errors (and form warnings) rest on, and the numbers
+    of the failed comparisons in doubt, not yet read twice."""
     paths: list[str] = []
     for check in checks:
-        if check.severity != "error" and check.code not in FORM_CHECKS:
+        doubted_comparison = check.code in COMPARISONS and bool(check.doubts)
+        if check.severity != "error" and check.code not in FORM_CHECKS and not doubted_comparison:
             continue
         for path in check.rests_on:
             origin = record.provenance.get(path)
+            value = _reading_at(record, path)
             if (origin is not None and origin.source == "ocr" and origin.bbox is not None
-                    and origin.confirmed_by is None and _reading_at(record, path) is not None):
+                    and origin.confirmed_by is None and value is not None
+                    and (check.severity == "error" or check.code in FORM_CHECKS or _number(value))):
                 paths.append(path)
     return list(dict.fromkeys(paths))
 
@@ -88,6 +104,10 @@ def _reading_at(record: ApplicationRecord, path: str) -> Reading | None:
     if isinstance(value, str):
         return value if path in TEXT_READINGS else None
     return value if isinstance(value, int | float | dt.date) and not isinstance(value, bool) else None
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def reading_of(text: str, like: Reading, path: str = "") -> Reading | None:
@@ -115,13 +135,17 @@ def _digits(value: Reading) -> tuple[str, str]:
 
 def misread_of(value: Reading, other: Reading, most: int = MAX_EDITS) -> bool:
     """`other` differs from `value` as one reading of a written value differs from another: a few
-    digits dropped, added or changed, the decimal point in its place. Not a change of scale or a
-    point moved, which is what a crop cut badly or a unit misread gives."""
+    digits dropped, added or changed, the decimal point in its place; or the very same digits with
+    their separators read otherwise ('1,057.05' read as 1.05705: the comma taken for the point, the
+    point lost). Not a change of scale or a point moved among other digits, which is what a crop cut
+    badly or a unit misread gives."""
     if other == value or isinstance(other, dt.date) != isinstance(value, dt.date):
         return False
     if isinstance(value, str) or isinstance(other, str):
         return isinstance(value, str) and isinstance(other, str) and Levenshtein.distance(value, other) <= most
     (whole_a, frac_a), (whole_b, frac_b) = _digits(value), _digits(other)
+    if not isinstance(value, dt.date) and whole_a + frac_a == whole_b + frac_b:
+        return True
     return Levenshtein.distance(whole_a, whole_b) + Levenshtein.distance(frac_a, frac_b) <= most
 
 
@@ -135,6 +159,7 @@ class CropReader:
 
     pages: dict[int, Page]
     engines: Sequence[OcrEngine]
+    numbers: OcrEngine | None = None  # reads a number's cleaned line, digits only (`read_numbers`)
     _images: dict[int, np.ndarray | None] = field(default_factory=dict)
 
     def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
@@ -157,6 +182,52 @@ class CropReader:
                     if text is not None:
                         out[index].append((engine.name, text))
         return out
+
+    def read_numbers(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
+        """For each (page, box) holding a number: its line of ink cleaned and binarised each way
+        (`pipeline.ocr.number_line`), read by the digits-only engine, one reading per binarisation.
+        A page's lines are stacked and read in one call per binarisation."""
+        out: list[list[tuple[str, str]]] = [[] for _ in places]
+        if self.numbers is None:
+            return out
+        by_page: dict[int, list[int]] = {}
+        for index, (page_number, _) in enumerate(places):
+            by_page.setdefault(page_number, []).append(index)
+        for page_number, indexes in by_page.items():
+            page = self.pages.get(page_number)
+            if page is None:
+                continue
+            crops = [(index, self._crop(page_number, places[index][1], trim=False)) for index in indexes]
+            for binarisation in BINARISATIONS:
+                lines = [(index, line) for index, crop in crops if crop is not None
+                         and (line := number_line(crop, page.scale, binarisation)) is not None]
+                if not lines:
+                    continue
+                canvas, tops = _stacked([line for _, line in lines], 1.0)
+                for (index, _), text in zip(lines, self._read_lines(canvas, tops, page_number), strict=True):
+                    if text is not None:
+                        out[index].append((self.numbers.name, text))
+        return out
+
+    def _read_lines(self, canvas: np.ndarray, tops: list[tuple[int, int]], page_number: int) -> list[str | None]:
+        """The digits engine's text of each band of `canvas`, None where its digits were read unsurely.
+        Told to read only a number's characters, it gives a unit it cannot tell apart a confidence of
+        nothing: only the words holding digits say how sure the reading is."""
+        assert self.numbers is not None
+        try:  # at 72 dpi the words' points are the canvas's pixels
+            words = self.numbers.read_region(canvas, None, dpi=72.0, mode="block")
+        except (OcrError, OSError) as error:  # no digits reading here: the other engines' readings stand
+            log.warning("digit readings on page %d failed: %s", page_number, error)
+            return [None] * len(tops)
+        texts: list[str | None] = []
+        for top, bottom in tops:
+            inside = [word for word in words if top - PAD_PX <= (word.bbox[1] + word.bbox[3]) / 2 < bottom + PAD_PX]
+            text = "".join(word.text for word in sorted(inside, key=lambda word: word.bbox[0])).strip()
+            sure = min((word.confidence for word in inside if any(char.isdigit() for char in word.text)),
+                       default=0.0)
+            log.debug("page %d: %s read %r (%.2f)", page_number, self.numbers.name, text, sure)
+            texts.append(text if sure >= DIGITS_FLOOR else None)
+        return texts
 
     def _read(self, engine: OcrEngine, canvas: np.ndarray, tops: list[tuple[int, int]], dpi: float,
               page_number: int) -> list[str | None]:
@@ -182,8 +253,9 @@ class CropReader:
             texts.append(text if text and sure >= READ_FLOOR else None)
         return texts
 
-    def _crop(self, page_number: int, box: Box) -> np.ndarray | None:
-        """The inked part of `box` on the page's print layer (rules along its edges trimmed); None when blank."""
+    def _crop(self, page_number: int, box: Box, trim: bool = True) -> np.ndarray | None:
+        """The inked part of `box` on the page's print layer (rules along its edges trimmed); None when blank.
+        Untrimmed (`trim` False): the box with a margin as it is on the page."""
         page = self.pages.get(page_number)
         if page is None or not page.dpi:
             return None
@@ -193,6 +265,8 @@ class CropReader:
         if image is None:
             return None
         crop = crop_box(box, page.scale, image.shape, inset=-MARGIN_PT)
+        if not trim:
+            return None if crop is None else image[crop[1]:crop[3], crop[0]:crop[2]]
         inked = ink_box(image, crop) if crop is not None else None
         return None if inked is None else image[inked[1]:inked[3], inked[0]:inked[2]]
 
@@ -218,7 +292,11 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
     wanted = [(path, value, origin) for path in paths
               if (value := _reading_at(record, path)) is not None and (origin := record.provenance[path]).bbox]
     places = [(origin.page, _box(origin.bbox)) for _, _, origin in wanted]
-    for (path, value, origin), readings in zip(wanted, reader.read_all(places), strict=True):
+    numbers = [index for index, (_, value, _) in enumerate(wanted) if _number(value)]
+    everything = reader.read_all(places)
+    for index, readings in zip(numbers, reader.read_numbers([places[index] for index in numbers]), strict=True):
+        everything[index] = [*everything[index], *readings]
+    for (path, value, origin), readings in zip(wanted, everything, strict=True):
         confirmed: list[str] = []
         others: list[Reading] = []
         for engine, text in readings:
@@ -268,11 +346,18 @@ class PlaceReader(Protocol):
     def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
         """For each (page, box): (engine name, text) for every engine that read it surely enough."""
 
+    def read_numbers(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
+        """For each (page, box) holding a number: (reader name, text) for each digits-only reading."""
+
 
 def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
-    """A reader of the document's scanned pages with every engine this machine has; None with none."""
+    """A reader of the document's scanned pages with every engine this machine has, and the digits-only
+    Tesseract for numbers (whose failure to run is logged, as any engine's)."""
+    from pipeline.ocr import get_number_engine
+
     engines = engines_for(settings)
-    return CropReader({page.number: page for page in pages if page.kind != "text"}, engines) if engines else None
+    scanned = {page.number: page for page in pages if page.kind != "text"}
+    return CropReader(scanned, engines, get_number_engine(settings))
 
 
 def second_readings(record: ApplicationRecord, checks: Sequence[Check],
