@@ -54,6 +54,7 @@ READ_FLOOR = 0.6  # a crop reading less sure than this is no second opinion
 # right as the others' (a clean '62.8万元' at 0.16): its floor is lower, and the form's redundancy,
 # not its confidence, decides among the readings.
 DIGITS_FLOOR = 0.3
+UNIT_CHARS = str.maketrans("", "", "万元人次家个名项")  # what the digits-only reading may read after a number
 # Warnings resting on one reading's form (an address without its '@', a number a digit short): a
 # misread character is as likely a cause as the applicant's slip, so they are read again too.
 FORM_CHECKS = frozenset({"INVALID_EMAIL", "INVALID_PHONE"})
@@ -222,7 +223,10 @@ class CropReader:
         texts: list[str | None] = []
         for top, bottom in tops:
             inside = [word for word in words if top - PAD_PX <= (word.bbox[1] + word.bbox[3]) / 2 < bottom + PAD_PX]
-            text = "".join(word.text for word in sorted(inside, key=lambda word: word.bbox[0])).strip()
+            # The unit is the column's: a whitelist reading drops or swaps its characters ('万元' read '元')
+            # far more often than the digits', so it is no evidence of the scale.
+            text = "".join(word.text for word in sorted(inside, key=lambda word: word.bbox[0]))
+            text = text.translate(UNIT_CHARS).strip()
             sure = min((word.confidence for word in inside if any(char.isdigit() for char in word.text)),
                        default=0.0)
             log.debug("page %d: %s read %r (%.2f)", page_number, self.numbers.name, text, sure)
@@ -298,19 +302,26 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
         everything[index] = [*everything[index], *readings]
     for (path, value, origin), readings in zip(wanted, everything, strict=True):
         confirmed: list[str] = []
-        others: list[Reading] = []
+        misread: dict[Reading, set[str]] = {}
         for engine, text in readings:
             reading = reading_of(text, value, path)
             if reading == value:
                 confirmed.append(engine)
             elif reading is not None and misread_of(value, reading):
-                others.append(reading)
+                misread.setdefault(reading, set()).add(engine)
+        others = [reading for reading, engines in misread.items() if not _outvoted(engines, set(confirmed))]
         if path == EMAIL_PATH and isinstance(value, str) and not confirmed:
             others.extend(filter(None, [normalise.at_read_apart([value, *(text for _, text in readings)])]))
         record.provenance[path] = _with_second_readings(origin, value, confirmed, others)
         if others or not confirmed:
             log.info("%s: %s read %s on the page; on its crop %s, confirmed by %s", record.source.file, path,
                      value, others or "nothing else", confirmed or "no engine")
+
+
+def _outvoted(engines: set[str], confirming: set[str]) -> bool:
+    """A reading of fewer engines than the several that read the value itself: one engine's slip on the
+    crop (a digit dropped by one binarisation), not another reading of the place."""
+    return len(confirming) >= 2 and len(engines) < len(confirming)
 
 
 def _box(bbox: Sequence[float] | None) -> Box:

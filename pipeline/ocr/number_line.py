@@ -24,6 +24,7 @@ RULE_GLYPHS = 3.0  # a horizontal run of ink this many glyph heights long is a r
 TALL_GLYPHS = 1.8  # a vertical run this many glyph heights long is a rule (or a seal's edge)
 GLYPH_MIN, GLYPH_MAX = 0.3, 1.7  # a mark this tall (in glyph heights) can be a character of the line
 WIDE_GLYPHS = 2.5  # a mark wider than this many glyph heights is no single character
+LINE_SHARE = 0.15  # a row with less of the glyphs' ink than this share of the fullest row: a stroke, not text
 MARGIN_GLYPHS = 0.6  # kept beside the outermost glyphs: a digit joined to a seal's stroke stays in
 LOCAL_OFFSET = 25  # how much darker than its neighbourhood a pixel must be to be ink (local threshold)
 PAD_PX = (12, 16)  # white above/below and left/right of the line: engines need a margin
@@ -79,8 +80,9 @@ def _glyph_sized(ink: np.ndarray, glyph: float) -> np.ndarray:
 
 
 def _heaviest_band(per_row: np.ndarray) -> tuple[int, int] | None:
-    """The run of inked rows holding the most ink: the number's line (a wrapped unit's below it is lighter)."""
-    inked = (per_row > 0).astype(np.int8)
+    """The run of rows of text holding the most ink: the number's line (a wrapped unit's below it is
+    lighter; a seal's stroke across the rules, above and below, is too thin to count as text)."""
+    inked = (per_row >= max(1.0, LINE_SHARE * float(per_row.max(initial=0)))).astype(np.int8)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], inked, [0]])))
     bands = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
     return max(bands, key=lambda band: int(per_row[band[0]:band[1]].sum())) if bands else None
