@@ -110,6 +110,19 @@ def test_a_trainee_count_misread_is_picked_by_the_declared_total_and_a_true_one_
     assert _finding(checks, "TRAINEE_TOTAL_MISMATCH", "2025").severity == "error"  # type: ignore[union-attr]
 
 
+def test_a_declared_count_misread_is_picked_by_its_rows_and_a_true_one_stays() -> None:
+    record = clean_application()
+    _in_doubt(record, "basic_info.resources[1].providers", 7, 1)  # printed 1: the table lists one provider
+    _in_doubt(record, "basic_info.resources[0].providers", 1, 7)  # (its 累计 before it was 1 too)
+    _set("basic_info.resources[1].investors", 3)(record)  # 3 declared, one investor listed: a real defect
+    _set("basic_info.resources[0].investors", 3)(record)
+    checks = _checked(record)
+    assert _finding(checks, "PROVIDER_COUNT_MISMATCH") is None
+    assert record.basic_info.resources[1].providers == 1
+    assert record.provenance["basic_info.resources[1].providers"].resolved_by == "PROVIDERS_COUNT"
+    assert _finding(checks, "INVESTOR_COUNT_MISMATCH").severity == "error"  # type: ignore[union-attr]
+
+
 def test_two_combinations_that_both_hold_leave_the_comparison_in_doubt() -> None:
     record = clean_application()
     record.appendix.contracts.append(models.ContractRow(date=dt.date(2025, 3, 1), contract_no="HT-4",
