@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -54,6 +55,8 @@ READ_FLOOR = 0.6  # a crop reading less sure than this is no second opinion
 # right as the others' (a clean '62.8万元' at 0.16): its floor is lower, and the form's redundancy,
 # not its confidence, decides among the readings.
 DIGITS_FLOOR = 0.3
+# A count of thousands written with its separator ('1,255 人次'; a count has no decimals, so a point is one too).
+COUNT_IN_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[,.]\d{3})+(?:人次|人|家|个|名|项|次)?")
 UNIT_CHARS = str.maketrans("", "", "万元人次家个名项")  # what the digits-only reading may read after a number
 # Warnings resting on one reading's form (an address without its '@', a number a digit short): a
 # misread character is as likely a cause as the applicant's slip, so they are read again too.
@@ -120,7 +123,7 @@ def reading_of(text: str, like: Reading, path: str = "") -> Reading | None:
     if isinstance(like, str):
         return TEXT_READINGS[path](text.strip()) if path in TEXT_READINGS else None
     kind = "date" if isinstance(like, dt.date) else "int" if isinstance(like, int) else "amount"
-    if not well_formed(text, kind):
+    if not (well_formed(text, kind) or (kind == "int" and COUNT_IN_THOUSANDS.fullmatch(re.sub(r"\s+", "", text)))):
         return None
     if kind == "date":
         return normalise.parse_date(text)

@@ -84,6 +84,22 @@ def test_same_digits_with_separators_read_otherwise_are_a_misreading_a_moved_poi
     assert not verify.misread_of(557.13, 57138.0)
 
 
+def test_a_declared_count_of_thousands_read_without_its_first_digit_is_read_again_and_picked() -> None:
+    assert verify.reading_of("1,255", 255) == 1255 and verify.reading_of("1.255人次", 255) == 1255
+    assert verify.reading_of("1,25", 255) is None
+    record = clean_application()
+    _set("appendix.trainings[0].participants", 1255)(record)
+    _set("basic_info.service[0].trainees", 255)(record)  # printed '1,255 人次', its '1,' lost, read surely
+    reader = FakeReader(record, {"basic_info.service[0].trainees": [("tesseract", "255人次")],
+                                 "appendix.trainings[0].participants": [("rapidocr", "1255")],
+                                 "appendix.trainings[0].date": [("rapidocr", "2024-07-01")]},
+                        digits={"basic_info.service[0].trainees": ["1,255", "1,255人次"]})
+    checks = _checked(record, reader)
+    assert _finding(checks, "TRAINEE_TOTAL_MISMATCH", "2024") is None
+    assert record.basic_info.service[0].trainees == 1255
+    assert record.provenance["basic_info.service[0].trainees"].resolved_by == "TRAINEE_TOTAL_2024"
+
+
 def test_a_cumulative_figure_with_its_point_lost_is_read_again_and_the_rule_picks_it() -> None:
     record = clean_application()
     for path in ("basic_info.resources[1].financing", "appendix.financings[0].amount"):
