@@ -62,9 +62,11 @@ def _sum_rule(name: str, declared: str, parts: list[str], tolerance: float) -> R
     return Rule(name, (declared, *parts), holds)
 
 
-def _count_rule(name: str, declared: str, count: int) -> Rule:
-    """A declared count against the rows of its table: only the declared figure's readings are chosen among."""
-    return Rule(name, (declared,), lambda values: _numbers(values) == [float(count)])
+def _count_rule(name: str, declared: str, count: int, unfolded: int | None = None) -> Rule:
+    """A declared count against the rows of its table: only the declared figure's readings are chosen among.
+    With `unfolded` (names a character apart counted apart, `count` folding them), any count between holds."""
+    low, high = sorted((count, count if unfolded is None else unfolded))
+    return Rule(name, (declared,), lambda values: all(low <= value <= high for value in _numbers(values)))
 
 
 def _count_rules(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
@@ -75,7 +77,8 @@ def _count_rules(record: ApplicationRecord, settings: Settings) -> Iterator[Rule
         for position, year in enumerate(YEARS):
             names = [row.enterprise or "" for row in appendix.contracts if row.date and row.date.year == year]
             yield _count_rule(f"ENTERPRISE_COUNT_{year}", f"basic_info.service[{position}].enterprises",
-                              distinct_names(names, rules.same_name_min_length, rules.same_name_max_edits))
+                              distinct_names(names, rules.same_name_min_length, rules.same_name_max_edits),
+                              distinct_names(names, max_edits=0))
     if _table_present(record, "institutions") and all(row.category for row in appendix.institutions):
         for field, category in (("investors", "投融资机构"), ("universities", "高校科研院所")):
             yield _count_rule(f"{field.upper()}_COUNT", f"basic_info.resources[1].{field}",

@@ -227,3 +227,16 @@ def test_the_digits_only_engine_reads_a_ruled_cell_on_its_cleaned_line(tmp_path:
     [readings] = reader.read_numbers([(12, box)])
     assert readings and {engine for engine, _ in readings} == {"tesseract-digits"}
     assert any(verify.reading_of(text, 1.05705) == 1057.05 for _, text in readings)
+
+
+def test_two_enterprises_a_character_apart_count_as_the_form_declares_and_a_count_beyond_both_is_an_error() -> None:
+    record = clean_application()
+    record.appendix.contracts[2].enterprise = "杭州航中船用设备有限公司"
+    record.appendix.contracts.append(models.ContractRow(date=dt.date(2025, 3, 1), contract_no="HT-4",
+                                                        enterprise="杭州航远船用设备有限公司", amount=0.0))
+    for declared in (1, 2):  # one enterprise read twice, or two enterprises: both are readings of the rows
+        _set("basic_info.service[1].enterprises", declared)(record)
+        assert _finding(_checked(record), "ENTERPRISE_COUNT_MISMATCH", "2025") is None
+    _set("basic_info.service[1].enterprises", 3)(record)
+    found = _finding(_checked(record), "ENTERPRISE_COUNT_MISMATCH", "2025")
+    assert found is not None and found.severity == "error"
