@@ -37,7 +37,7 @@ from pipeline.ocr.base import OcrEngine, OcrError
 from pipeline.ocr.number_line import BINARISATIONS, number_line
 from pipeline.record_paths import PathError, get_path
 from pipeline.tables.cells import lines_of
-from pipeline.tables.finder import print_images
+from pipeline.tables.finder import print_images, stored_layers
 from pipeline.tables.reread import crop_box, ink_box
 from pipeline.tables.values import well_formed
 
@@ -165,6 +165,7 @@ class CropReader:
     engines: Sequence[OcrEngine]
     numbers: OcrEngine | None = None  # reads a number's cleaned line, digits only (`read_numbers`)
     _images: dict[int, np.ndarray | None] = field(default_factory=dict)
+    _layers: dict[int, np.ndarray | None] = field(default_factory=dict)  # print layers, seal ghosts kept
 
     def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
         """For each (page, box): (engine name, text) for every engine that read it surely enough."""
@@ -201,7 +202,7 @@ class CropReader:
             page = self.pages.get(page_number)
             if page is None:
                 continue
-            crops = [(index, self._crop(page_number, places[index][1], trim=False)) for index in indexes]
+            crops = [(index, self._number_crop(page_number, places[index][1])) for index in indexes]
             for binarisation in BINARISATIONS:
                 lines = [(index, line) for index, crop in crops if crop is not None
                          and (line := number_line(crop, page.scale, binarisation)) is not None]
@@ -260,9 +261,8 @@ class CropReader:
             texts.append(text if text and sure >= READ_FLOOR else None)
         return texts
 
-    def _crop(self, page_number: int, box: Box, trim: bool = True) -> np.ndarray | None:
-        """The inked part of `box` on the page's print layer (rules along its edges trimmed); None when blank.
-        Untrimmed (`trim` False): the box with a margin as it is on the page."""
+    def _crop(self, page_number: int, box: Box) -> np.ndarray | None:
+        """The inked part of `box` on the page's print layer (rules along its edges trimmed); None when blank."""
         page = self.pages.get(page_number)
         if page is None or not page.dpi:
             return None
@@ -272,10 +272,21 @@ class CropReader:
         if image is None:
             return None
         crop = crop_box(box, page.scale, image.shape, inset=-MARGIN_PT)
-        if not trim:
-            return None if crop is None else image[crop[1]:crop[3], crop[0]:crop[2]]
         inked = ink_box(image, crop) if crop is not None else None
         return None if inked is None else image[inked[1]:inked[3], inked[0]:inked[2]]
+
+    def _number_crop(self, page_number: int, box: Box) -> np.ndarray | None:
+        """`box` with a margin on the page's print layer as cleaned, its seal's ghost not whitened: a
+        faint digit under a seal is lighter than the ghost level and would go with it (`number_line`
+        makes its own line of the crop)."""
+        page = self.pages.get(page_number)
+        if page is None or not page.dpi:
+            return None
+        if page_number not in self._layers:
+            self._layers[page_number] = stored_layers(page)[0]
+        image = self._layers[page_number]
+        crop = crop_box(box, page.scale, image.shape, inset=-MARGIN_PT) if image is not None else None
+        return None if image is None or crop is None else image[crop[1]:crop[3], crop[0]:crop[2]]
 
 
 def _stacked(crops: Sequence[np.ndarray], zoom: float) -> tuple[np.ndarray, list[tuple[int, int]]]:
