@@ -240,3 +240,12 @@ def test_two_enterprises_a_character_apart_count_as_the_form_declares_and_a_coun
     _set("basic_info.service[1].enterprises", 3)(record)
     found = _finding(_checked(record), "ENTERPRISE_COUNT_MISMATCH", "2025")
     assert found is not None and found.severity == "error"
+
+
+def test_the_digits_only_engine_has_its_own_cache_key_and_the_page_engine_keeps_its_own() -> None:
+    from pipeline.ocr.tesseract import TesseractEngine
+
+    plain, digits = TesseractEngine(), TesseractEngine(whitelist="0123456789", name="tesseract-digits")
+    assert "whitelist" not in plain.params()  # every cached page reading stays a hit
+    assert digits.params()["whitelist"] == "0123456789" and digits.name == "tesseract-digits"
+    assert get_number_engine(Settings(cache_dir=None)).name == "tesseract-digits"
