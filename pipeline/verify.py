@@ -33,6 +33,7 @@ from models import ApplicationRecord, Check, Provenance
 from models.page import Box, Page, Word
 from pipeline import normalise
 from pipeline.config import Settings
+from pipeline.ocr import NUMBER_ENGINE
 from pipeline.ocr.base import OcrEngine, OcrError
 from pipeline.ocr.number_line import BINARISATIONS, number_line
 from pipeline.record_paths import PathError, get_path
@@ -334,7 +335,11 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
 
 def _outvoted(engines: set[str], confirming: set[str]) -> bool:
     """A reading of fewer engines than the several that read the value itself: one engine's slip on the
-    crop (a digit dropped by one binarisation), not another reading of the place."""
+    crop (a digit dropped by one binarisation), not another reading of the place. The digits-only
+    reading breaks ties but does not dissent: told to see only digits, it makes one of a seal's stroke
+    or a rule's remains, so against a value a full engine read alike its other reading is not kept."""
+    if engines == {NUMBER_ENGINE} and confirming - {NUMBER_ENGINE}:
+        return True
     return len(confirming) >= 2 and len(engines) < len(confirming)
 
 

@@ -68,7 +68,7 @@ def test_a_declared_figure_with_its_separators_misread_is_read_again_and_the_tot
     _set("appendix.contracts[2].amount", 1057.05)(record)
     _set(DECLARED_2025, 1.05705)(record)  # '1,057.05' read surely as 1.05705: the comma a point, the point lost
     _true_defect_2024(record)
-    reader = FakeReader(record, {**DATES, **SURE_2024, DECLARED_2025: [("tesseract", "1.05705万元")],
+    reader = FakeReader(record, {**DATES, **SURE_2024, DECLARED_2025: [("tesseract", "1.0S7O5万")],
                                  CONTRACT_2025: [("tesseract", "1,057.05"), ("rapidocr", "1057.05")]},
                         digits={DECLARED_2025: ["1,057.05万", "1,057.05万,"]})
     checks = _checked(record, reader)
@@ -90,7 +90,7 @@ def test_a_declared_count_of_thousands_read_without_its_first_digit_is_read_agai
     record = clean_application()
     _set("appendix.trainings[0].participants", 1255)(record)
     _set("basic_info.service[0].trainees", 255)(record)  # printed '1,255 人次', its '1,' lost, read surely
-    reader = FakeReader(record, {"basic_info.service[0].trainees": [("tesseract", "255人次")],
+    reader = FakeReader(record, {"basic_info.service[0].trainees": [("tesseract", "l,Z55人次")],
                                  "appendix.trainings[0].participants": [("rapidocr", "1255")],
                                  "appendix.trainings[0].date": [("rapidocr", "2024-07-01")]},
                         digits={"basic_info.service[0].trainees": ["1,255", "1,255人次"]})
@@ -106,7 +106,7 @@ def test_a_cumulative_figure_with_its_point_lost_is_read_again_and_the_rule_pick
         _set(path, 9506.41)(record)
     _set("basic_info.resources[0].financing", 59292.0)(record)  # printed 5,929.2
     earlier = "basic_info.resources[0].financing"
-    reader = FakeReader(record, {earlier: [("tesseract", "59292")],
+    reader = FakeReader(record, {earlier: [("tesseract", "5,9Z9.2万")],
                                  "basic_info.resources[1].financing": [("rapidocr", "9,506.41")]},
                         digits={earlier: ["5,929.2万", "5,.929.2万"]})
     checks = _checked(record, reader)
@@ -249,3 +249,14 @@ def test_the_digits_only_engine_has_its_own_cache_key_and_the_page_engine_keeps_
     assert "whitelist" not in plain.params()  # every cached page reading stays a hit
     assert digits.params()["whitelist"] == "0123456789" and digits.name == "tesseract-digits"
     assert get_number_engine(Settings(cache_dir=None)).name == "tesseract-digits"
+
+
+def test_a_digits_only_reading_against_a_value_another_engine_read_alike_is_not_an_alternative() -> None:
+    record = clean_application()
+    _set(DECLARED_2025, 999.0)(record)  # a real defect: the row reads 300 on the page and on its crop
+    reader = FakeReader(record, {**DATES, CONTRACT_2025: [("rapidocr", "300")],
+                                 DECLARED_2025: [("tesseract", "999"), ("rapidocr", "999万元")]},
+                        digits={CONTRACT_2025: ["1,300", "1,300万元"]})  # a rule's remains read as '1,'
+    found = _finding(_checked(record, reader), "CONTRACT_TOTAL_MISMATCH", "2025")
+    assert found is not None and found.severity == "error"
+    assert record.provenance[CONTRACT_2025].alternatives == []
