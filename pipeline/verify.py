@@ -14,6 +14,13 @@ crops per package at most. The form warnings INVALID_EMAIL and INVALID_PHONE res
 written value the same way ('ep1690163.com': an address without its '@', or its '@' misread),
 so their value is read again too, and its own form may pick among the readings
 (`pipeline.reconcile.FORM_RULES`).
+
+A comparison that failed on readings already in doubt (a warning) has its numbers read again as
+well: reconciliation may then settle it rather than leave a reviewer the doubt. Every number is
+also read on a line made of its crop (`pipeline.ocr.number_line`: enlarged, binarised two ways,
+rules and a seal's strokes taken out) by a Tesseract that may read only digits, separators and
+units (`tesseract-digits`): a reading independent of the page's, which sees a digit the page
+reading lost under a seal's edge or a rule ('148' read as 48, '1,255' as 255).
 """
 
 from __future__ import annotations
@@ -392,7 +399,8 @@ def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
 
 def second_readings(record: ApplicationRecord, checks: Sequence[Check],
                     reader: Callable[[], PlaceReader | None]) -> bool:
-    """Read again the numbers the failed errors in `checks` rest on; True when any was (then
+    """Read again the values the failed errors in `checks` rest on, and the numbers of the failed
+    comparisons in doubt; True when any was (then
     reconciliation and the checks must run again, on what the second readings say). `reader` is
     made only when there is something to read; without one (no engine here) nothing changes."""
     paths = suspects(record, checks)
