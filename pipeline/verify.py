@@ -400,9 +400,9 @@ def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
 def second_readings(record: ApplicationRecord, checks: Sequence[Check],
                     reader: Callable[[], PlaceReader | None]) -> bool:
     """Read again the values the failed errors in `checks` rest on, and the numbers of the failed
-    comparisons in doubt; True when any was (then
-    reconciliation and the checks must run again, on what the second readings say). `reader` is
-    made only when there is something to read; without one (no engine here) nothing changes."""
+    comparisons in doubt; True when any was (then reconciliation and the checks must run again, on
+    what the second readings say). `reader` is made only when there is something to read; without
+    one (no engine here) nothing changes."""
     paths = suspects(record, checks)
     if not paths:
         return False
