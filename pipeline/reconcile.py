@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Provenance
+from pipeline.checks.figures import distinct_names
 from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
 from pipeline.normalise import is_valid_credit_code
@@ -62,12 +63,38 @@ def _sum_rule(name: str, declared: str, parts: list[str], tolerance: float) -> R
     return Rule(name, (declared, *parts), holds)
 
 
+def _count_rule(name: str, declared: str, count: int, unfolded: int | None = None) -> Rule:
+    """A declared count against the rows of its table: only the declared figure's readings are chosen among.
+    With `unfolded` (names a character apart counted apart, `count` folding them), any count between holds."""
+    low, high = sorted((count, count if unfolded is None else unfolded))
+    return Rule(name, (declared,), lambda values: all(low <= value <= high for value in _numbers(values)))
+
+
+def _count_rules(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
+    """Declared counts against their tables' rows: 服务企业数量 (distinct enterprises of the year's
+    contracts), 投融资机构 and 高校科研院所 (institutions by category), 服务商 (providers)."""
+    appendix, rules = record.appendix, settings.checks
+    if _table_present(record, "contracts") and all(row.date and row.enterprise for row in appendix.contracts):
+        for position, year in enumerate(YEARS):
+            names = [row.enterprise or "" for row in appendix.contracts if row.date and row.date.year == year]
+            yield _count_rule(f"ENTERPRISE_COUNT_{year}", f"basic_info.service[{position}].enterprises",
+                              distinct_names(names, rules.same_name_min_length, rules.same_name_max_edits),
+                              distinct_names(names, max_edits=0))
+    if _table_present(record, "institutions") and all(row.category for row in appendix.institutions):
+        for field, category in (("investors", "投融资机构"), ("universities", "高校科研院所")):
+            yield _count_rule(f"{field.upper()}_COUNT", f"basic_info.resources[1].{field}",
+                              sum(row.category == category for row in appendix.institutions))
+    if _table_present(record, "providers"):
+        yield _count_rule("PROVIDERS_COUNT", "basic_info.resources[1].providers", len(appendix.providers))
+
+
 def _table_present(record: ApplicationRecord, table: str) -> bool:
     return any(page.role == APPENDIX_TABLE_ROLES[table] for page in record.source.pages)
 
 
 def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
-    """The record's redundancy: declared totals against table sums, 累计 figures not decreasing."""
+    """The record's redundancy: declared totals against table sums (amounts within the tolerance, 人次
+    exactly), 累计 figures not decreasing."""
     tolerance = settings.checks.amount_tolerance
     appendix = record.appendix
     if _table_present(record, "financings") and all(row.amount is not None for row in appendix.financings):
@@ -80,6 +107,14 @@ def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
             rows = [i for i, row in enumerate(contracts) if row.date is not None and row.date.year == year]
             yield _sum_rule(f"CONTRACT_TOTAL_{year}", f"basic_info.service[{position}].contract_amount",
                             [f"appendix.contracts[{i}].amount" for i in rows], tolerance)
+    trainings = appendix.trainings
+    if _table_present(record, "trainings") and all(row.date is not None and row.participants is not None
+                                                    for row in trainings):
+        for position, year in enumerate(YEARS):
+            rows = [i for i, row in enumerate(trainings) if row.date is not None and row.date.year == year]
+            yield _sum_rule(f"TRAINEE_TOTAL_{year}", f"basic_info.service[{position}].trainees",
+                            [f"appendix.trainings[{i}].participants" for i in rows], 0.0)
+    yield from _count_rules(record, settings)
     for name in ("financing", "investors", "universities", "providers"):
         yield Rule(f"CUMULATIVE_{name.upper()}",
                    (f"basic_info.resources[0].{name}", f"basic_info.resources[1].{name}"),

@@ -14,12 +14,20 @@ crops per package at most. The form warnings INVALID_EMAIL and INVALID_PHONE res
 written value the same way ('ep1690163.com': an address without its '@', or its '@' misread),
 so their value is read again too, and its own form may pick among the readings
 (`pipeline.reconcile.FORM_RULES`).
+
+A comparison that failed on readings already in doubt (a warning) has its numbers read again as
+well: reconciliation may then settle it rather than leave a reviewer the doubt. Every number is
+also read on a line made of its crop (`pipeline.ocr.number_line`: enlarged, binarised two ways,
+rules and a seal's strokes taken out) by a Tesseract that may read only digits, separators and
+units (`tesseract-digits`): a reading independent of the page's, which sees a digit the page
+reading lost under a seal's edge or a rule ('148' read as 48, '1,255' as 255).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -32,10 +40,12 @@ from models import ApplicationRecord, Check, Provenance
 from models.page import Box, Page, Word
 from pipeline import normalise
 from pipeline.config import Settings
+from pipeline.ocr import NUMBER_ENGINE
 from pipeline.ocr.base import OcrEngine, OcrError
+from pipeline.ocr.number_line import BINARISATIONS, number_line
 from pipeline.record_paths import PathError, get_path
 from pipeline.tables.cells import lines_of
-from pipeline.tables.finder import print_images
+from pipeline.tables.finder import print_images, stored_layers
 from pipeline.tables.reread import crop_box, ink_box
 from pipeline.tables.values import well_formed
 
@@ -49,9 +59,23 @@ TARGET_DPI = 300.0  # crops from coarser scans are enlarged to this resolution b
 ENGINES: tuple[str, ...] = ("tesseract", "rapidocr")
 MAX_EDITS = 2  # digits a misreading drops, adds or changes in one number
 READ_FLOOR = 0.6  # a crop reading less sure than this is no second opinion
+# Told to read only a number's characters, Tesseract reports far lower confidences for readings as
+# right as the others' (a clean '62.8万元' at 0.16): its floor is lower, and the form's redundancy,
+# not its confidence, decides among the readings.
+DIGITS_FLOOR = 0.3
+# A count of thousands written with its separator ('1,255 人次'; a count has no decimals, so a point is one too).
+COUNT_IN_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[,.]\d{3})+(?:人次|人|家|个|名|项|次)?")
+UNIT_CHARS = str.maketrans("", "", "万元人次家个名项")  # what the digits-only reading may read after a number
 # Warnings resting on one reading's form (an address without its '@', a number a digit short): a
 # misread character is as likely a cause as the applicant's slip, so they are read again too.
 FORM_CHECKS = frozenset({"INVALID_EMAIL", "INVALID_PHONE"})
+# Comparisons of the form's figures: one that fails on readings already in doubt is a warning, and its
+# numbers are read again too (a digits-only reading among them), so that the form's redundancy can
+# pick the reading that makes it hold instead of leaving a reviewer a doubt to settle.
+COMPARISONS = frozenset({
+    "CONTRACT_TOTAL_MISMATCH", "FINANCING_TOTAL_MISMATCH", "TRAINEE_TOTAL_MISMATCH", "CUMULATIVE_DECREASE",
+    "ENTERPRISE_COUNT_MISMATCH", "INVESTOR_COUNT_MISMATCH", "UNIVERSITY_COUNT_MISMATCH", "PROVIDER_COUNT_MISMATCH",
+})
 
 
 def _email(text: str) -> str | None:
@@ -74,15 +98,19 @@ TEXT_READINGS: dict[str, Callable[[str], str | None]] = {
 
 
 def suspects(record: ApplicationRecord, checks: Iterable[Check]) -> list[str]:
-    """The values read from pixels that the failed errors (and form warnings) rest on, not yet read twice."""
+    """The values read from pixels that the failed errors (and form warnings) rest on, and the numbers
+    of the failed comparisons in doubt, not yet read twice."""
     paths: list[str] = []
     for check in checks:
-        if check.severity != "error" and check.code not in FORM_CHECKS:
+        doubted_comparison = check.code in COMPARISONS and bool(check.doubts)
+        if check.severity != "error" and check.code not in FORM_CHECKS and not doubted_comparison:
             continue
         for path in check.rests_on:
             origin = record.provenance.get(path)
+            value = _reading_at(record, path)
             if (origin is not None and origin.source == "ocr" and origin.bbox is not None
-                    and origin.confirmed_by is None and _reading_at(record, path) is not None):
+                    and origin.confirmed_by is None and value is not None
+                    and (check.severity == "error" or check.code in FORM_CHECKS or _number(value))):
                 paths.append(path)
     return list(dict.fromkeys(paths))
 
@@ -97,6 +125,10 @@ def _reading_at(record: ApplicationRecord, path: str) -> Reading | None:
     return value if isinstance(value, int | float | dt.date) and not isinstance(value, bool) else None
 
 
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def reading_of(text: str, like: Reading, path: str = "") -> Reading | None:
     """What a crop's text means, written as a value of the kind it is checked against (an amount in
     万元, a count, a date, an address or phone number at `path`) on one line and nothing else; None
@@ -106,7 +138,7 @@ def reading_of(text: str, like: Reading, path: str = "") -> Reading | None:
     if isinstance(like, str):
         return TEXT_READINGS[path](text.strip()) if path in TEXT_READINGS else None
     kind = "date" if isinstance(like, dt.date) else "int" if isinstance(like, int) else "amount"
-    if not well_formed(text, kind):
+    if not (well_formed(text, kind) or (kind == "int" and COUNT_IN_THOUSANDS.fullmatch(re.sub(r"\s+", "", text)))):
         return None
     if kind == "date":
         return normalise.parse_date(text)
@@ -122,13 +154,17 @@ def _digits(value: Reading) -> tuple[str, str]:
 
 def misread_of(value: Reading, other: Reading, most: int = MAX_EDITS) -> bool:
     """`other` differs from `value` as one reading of a written value differs from another: a few
-    digits dropped, added or changed, the decimal point in its place. Not a change of scale or a
-    point moved, which is what a crop cut badly or a unit misread gives."""
+    digits dropped, added or changed, the decimal point in its place; or the very same digits with
+    their separators read otherwise ('1,057.05' read as 1.05705: the comma taken for the point, the
+    point lost). Not a change of scale or a point moved among other digits, which is what a crop cut
+    badly or a unit misread gives."""
     if other == value or isinstance(other, dt.date) != isinstance(value, dt.date):
         return False
     if isinstance(value, str) or isinstance(other, str):
         return isinstance(value, str) and isinstance(other, str) and Levenshtein.distance(value, other) <= most
     (whole_a, frac_a), (whole_b, frac_b) = _digits(value), _digits(other)
+    if not isinstance(value, dt.date) and whole_a + frac_a == whole_b + frac_b:
+        return True
     return Levenshtein.distance(whole_a, whole_b) + Levenshtein.distance(frac_a, frac_b) <= most
 
 
@@ -142,7 +178,9 @@ class CropReader:
 
     pages: dict[int, Page]
     engines: Sequence[OcrEngine]
+    numbers: OcrEngine | None = None  # reads a number's cleaned line, digits only (`read_numbers`)
     _images: dict[int, np.ndarray | None] = field(default_factory=dict)
+    _layers: dict[int, np.ndarray | None] = field(default_factory=dict)  # print layers, seal ghosts kept
 
     def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
         """For each (page, box): (engine name, text) for every engine that read it surely enough."""
@@ -164,6 +202,55 @@ class CropReader:
                     if text is not None:
                         out[index].append((engine.name, text))
         return out
+
+    def read_numbers(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
+        """For each (page, box) holding a number: its line of ink cleaned and binarised each way
+        (`pipeline.ocr.number_line`), read by the digits-only engine, one reading per binarisation.
+        A page's lines are stacked and read in one call per binarisation."""
+        out: list[list[tuple[str, str]]] = [[] for _ in places]
+        if self.numbers is None:
+            return out
+        by_page: dict[int, list[int]] = {}
+        for index, (page_number, _) in enumerate(places):
+            by_page.setdefault(page_number, []).append(index)
+        for page_number, indexes in by_page.items():
+            page = self.pages.get(page_number)
+            if page is None:
+                continue
+            crops = [(index, self._number_crop(page_number, places[index][1])) for index in indexes]
+            for binarisation in BINARISATIONS:
+                lines = [(index, line) for index, crop in crops if crop is not None
+                         and (line := number_line(crop, page.scale, binarisation)) is not None]
+                if not lines:
+                    continue
+                canvas, tops = _stacked([line for _, line in lines], 1.0)
+                for (index, _), text in zip(lines, self._read_lines(canvas, tops, page_number), strict=True):
+                    if text is not None:
+                        out[index].append((self.numbers.name, text))
+        return out
+
+    def _read_lines(self, canvas: np.ndarray, tops: list[tuple[int, int]], page_number: int) -> list[str | None]:
+        """The digits engine's text of each band of `canvas`, None where its digits were read unsurely.
+        Told to read only a number's characters, it gives a unit it cannot tell apart a confidence of
+        nothing: only the words holding digits say how sure the reading is."""
+        assert self.numbers is not None
+        try:  # at 72 dpi the words' points are the canvas's pixels
+            words = self.numbers.read_region(canvas, None, dpi=72.0, mode="block")
+        except (OcrError, OSError) as error:  # no digits reading here: the other engines' readings stand
+            log.warning("digit readings on page %d failed: %s", page_number, error)
+            return [None] * len(tops)
+        texts: list[str | None] = []
+        for top, bottom in tops:
+            inside = [word for word in words if top - PAD_PX <= (word.bbox[1] + word.bbox[3]) / 2 < bottom + PAD_PX]
+            # The unit is the column's: a whitelist reading drops or swaps its characters ('万元' read '元')
+            # far more often than the digits', so it is no evidence of the scale.
+            text = "".join(word.text for word in sorted(inside, key=lambda word: word.bbox[0]))
+            text = text.translate(UNIT_CHARS).strip()
+            sure = min((word.confidence for word in inside if any(char.isdigit() for char in word.text)),
+                       default=0.0)
+            log.debug("page %d: %s read %r (%.2f)", page_number, self.numbers.name, text, sure)
+            texts.append(text if sure >= DIGITS_FLOOR else None)
+        return texts
 
     def _read(self, engine: OcrEngine, canvas: np.ndarray, tops: list[tuple[int, int]], dpi: float,
               page_number: int) -> list[str | None]:
@@ -203,6 +290,19 @@ class CropReader:
         inked = ink_box(image, crop) if crop is not None else None
         return None if inked is None else image[inked[1]:inked[3], inked[0]:inked[2]]
 
+    def _number_crop(self, page_number: int, box: Box) -> np.ndarray | None:
+        """`box` with a margin on the page's print layer as cleaned, its seal's ghost not whitened: a
+        faint digit under a seal is lighter than the ghost level and would go with it (`number_line`
+        makes its own line of the crop)."""
+        page = self.pages.get(page_number)
+        if page is None or not page.dpi:
+            return None
+        if page_number not in self._layers:
+            self._layers[page_number] = stored_layers(page)[0]
+        image = self._layers[page_number]
+        crop = crop_box(box, page.scale, image.shape, inset=-MARGIN_PT) if image is not None else None
+        return None if image is None or crop is None else image[crop[1]:crop[3], crop[0]:crop[2]]
+
 
 def _stacked(crops: Sequence[np.ndarray], zoom: float) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """The crops enlarged by `zoom`, one under another on white with GAP_PX between; each one's rows."""
@@ -225,21 +325,36 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
     wanted = [(path, value, origin) for path in paths
               if (value := _reading_at(record, path)) is not None and (origin := record.provenance[path]).bbox]
     places = [(origin.page, _box(origin.bbox)) for _, _, origin in wanted]
-    for (path, value, origin), readings in zip(wanted, reader.read_all(places), strict=True):
+    numbers = [index for index, (_, value, _) in enumerate(wanted) if _number(value)]
+    everything = reader.read_all(places)
+    for index, readings in zip(numbers, reader.read_numbers([places[index] for index in numbers]), strict=True):
+        everything[index] = [*everything[index], *readings]
+    for (path, value, origin), readings in zip(wanted, everything, strict=True):
         confirmed: list[str] = []
-        others: list[Reading] = []
+        misread: dict[Reading, set[str]] = {}
         for engine, text in readings:
             reading = reading_of(text, value, path)
             if reading == value:
                 confirmed.append(engine)
             elif reading is not None and misread_of(value, reading):
-                others.append(reading)
+                misread.setdefault(reading, set()).add(engine)
+        others = [reading for reading, engines in misread.items() if not _outvoted(engines, set(confirmed))]
         if path == EMAIL_PATH and isinstance(value, str) and not confirmed:
             others.extend(filter(None, [normalise.at_read_apart([value, *(text for _, text in readings)])]))
         record.provenance[path] = _with_second_readings(origin, value, confirmed, others)
         if others or not confirmed:
             log.info("%s: %s read %s on the page; on its crop %s, confirmed by %s", record.source.file, path,
                      value, others or "nothing else", confirmed or "no engine")
+
+
+def _outvoted(engines: set[str], confirming: set[str]) -> bool:
+    """A reading of fewer engines than the several that read the value itself: one engine's slip on the
+    crop (a digit dropped by one binarisation), not another reading of the place. The digits-only
+    reading breaks ties but does not dissent: told to see only digits, it makes one of a seal's stroke
+    or a rule's remains, so against a value a full engine read alike its other reading is not kept."""
+    if engines == {NUMBER_ENGINE} and confirming - {NUMBER_ENGINE}:
+        return True
+    return len(confirming) >= 2 and len(engines) < len(confirming)
 
 
 def _box(bbox: Sequence[float] | None) -> Box:
@@ -275,18 +390,26 @@ class PlaceReader(Protocol):
     def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
         """For each (page, box): (engine name, text) for every engine that read it surely enough."""
 
+    def read_numbers(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
+        """For each (page, box) holding a number: (reader name, text) for each digits-only reading."""
+
 
 def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
-    """A reader of the document's scanned pages with every engine this machine has; None with none."""
+    """A reader of the document's scanned pages with every engine this machine has, and the digits-only
+    Tesseract for numbers (whose failure to run is logged, as any engine's)."""
+    from pipeline.ocr import get_number_engine
+
     engines = engines_for(settings)
-    return CropReader({page.number: page for page in pages if page.kind != "text"}, engines) if engines else None
+    scanned = {page.number: page for page in pages if page.kind != "text"}
+    return CropReader(scanned, engines, get_number_engine(settings))
 
 
 def second_readings(record: ApplicationRecord, checks: Sequence[Check],
                     reader: Callable[[], PlaceReader | None]) -> bool:
-    """Read again the numbers the failed errors in `checks` rest on; True when any was (then
-    reconciliation and the checks must run again, on what the second readings say). `reader` is
-    made only when there is something to read; without one (no engine here) nothing changes."""
+    """Read again the values the failed errors in `checks` rest on, and the numbers of the failed
+    comparisons in doubt; True when any was (then reconciliation and the checks must run again, on
+    what the second readings say). `reader` is made only when there is something to read; without
+    one (no engine here) nothing changes."""
     paths = suspects(record, checks)
     if not paths:
         return False

@@ -34,17 +34,29 @@ DECLARED = "basic_info.resources[1].financing"
 class FakeReader:
     """What each engine reads on the crop of each path's place (by the place's page and box)."""
 
-    def __init__(self, record: models.ApplicationRecord, texts: dict[str, list[tuple[str, str]]]) -> None:
+    def __init__(self, record: models.ApplicationRecord, texts: dict[str, list[tuple[str, str]]],
+                 digits: dict[str, list[str]] | None = None) -> None:
+        """`texts`: what the engines read on each path's crop; `digits`: what the digits-only reading
+        read on each number's cleaned line (one text per binarisation)."""
         self.by_place: dict[tuple[int, Box], list[tuple[str, str]]] = {}
-        for index, (path, read) in enumerate(texts.items()):  # each path a place of its own
+        self.digits_by_place: dict[tuple[int, Box], list[tuple[str, str]]] = {}
+        digits = digits or {}
+        for index, path in enumerate(dict.fromkeys([*texts, *digits])):  # each path a place of its own
             box: Box = (10.0 * index, 700.0, 10.0 * index + 8, 712.0)
             record.provenance[path] = record.provenance[path].model_copy(update={"bbox": box})
-            self.by_place[(record.provenance[path].page, box)] = read
+            place = (record.provenance[path].page, box)
+            self.by_place[place] = texts.get(path, [])
+            self.digits_by_place[place] = [("tesseract-digits", text) for text in digits.get(path, [])]
         self.asked: list[tuple[int, Box]] = []
+        self.asked_numbers: list[tuple[int, Box]] = []
 
     def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
         self.asked.extend(places)
         return [self.by_place.get((page_number, box), []) for page_number, box in places]
+
+    def read_numbers(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
+        self.asked_numbers.extend(places)
+        return [self.digits_by_place.get((page_number, box), []) for page_number, box in places]
 
 
 def _checked(record: models.ApplicationRecord, reader: FakeReader | None = None) -> list[models.Check]:

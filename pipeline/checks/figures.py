@@ -98,6 +98,9 @@ class YearlyRule:
     unit: str
     amount: bool  # compared within the amount tolerance, else counts must be equal
     measure: Callable[[CheckContext, list[Any]], float]
+    # Where the measure folds rows that may be one thing read twice (names a character apart): the
+    # measure with none folded. A declared figure between the two agrees with one reading of the rows.
+    unfolded: Callable[[CheckContext, list[Any]], float] | None = None
 
     def show(self, value: float) -> str:
         return wan(value) if self.amount else f"{value:g}"
@@ -108,7 +111,8 @@ YEARLY_RULES = (
                lambda ctx, rows: round(sum(row.amount for row in rows), 4)),
     YearlyRule("ENTERPRISE_COUNT_MISMATCH", "contracts", "enterprise", "enterprises", "服务企业数量（去重）", "家", False,
                lambda ctx, rows: distinct_names([row.enterprise for row in rows], ctx.rules.same_name_min_length,
-                                                ctx.rules.same_name_max_edits)),
+                                                ctx.rules.same_name_max_edits),
+               lambda ctx, rows: distinct_names([row.enterprise for row in rows], max_edits=0)),
     YearlyRule("TRAINEE_TOTAL_MISMATCH", "trainings", "participants", "trainees", "参加培训人数合计", "人次", False,
                lambda ctx, rows: sum(row.participants for row in rows)),
 )
@@ -138,7 +142,7 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
             continue  # blank declared figure: FIELD_MISSING; unreadable rows: LOW_CONFIDENCE above
         found = rule.measure(ctx, [row for _, row in in_year])
         tolerance = ctx.rules.amount_tolerance if rule.amount else 0
-        if _differs(found, declared, tolerance):
+        if _differs(found, declared, tolerance) and not _between_readings(ctx, rule, in_year, found, declared):
             declared_path = f"basic_info.service[{position}].{rule.declared}"
             cells = [f"appendix.{rule.table}[{index}].{rule.cell}" for index, _ in in_year]
             dates = [f"appendix.{rule.table}[{index}].date" for index, _ in indexed]
@@ -152,6 +156,16 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
             )
             yield ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells if rule.amount else (),
                              structure=ctx.rows_in_doubt(rule.table, rows))
+
+
+def _between_readings(ctx: CheckContext, rule: YearlyRule, in_year: list[tuple[int, Any]], found: float,
+                      declared: float) -> bool:
+    """The declared figure lies between the measure and its unfolded form: '杭州航中船用设备有限公司' and
+    '杭州航远船用设备有限公司' are two enterprises or one read twice, and the form says which."""
+    if rule.unfolded is None:
+        return False
+    unfolded = rule.unfolded(ctx, [row for _, row in in_year])
+    return min(found, unfolded) <= declared <= max(found, unfolded)
 
 
 def _register_yearly(rule: YearlyRule) -> None:

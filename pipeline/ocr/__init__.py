@@ -19,6 +19,7 @@ __all__ = [
     "RapidOcrEngine",
     "TesseractEngine",
     "get_engine",
+    "get_number_engine",
     "join_line",
     "join_lines",
     "seal_engine",
@@ -55,6 +56,22 @@ def _new_engine(settings: Settings, chosen: str, cached: bool, rec: RecName | No
     if cached and settings.cache_dir is not None:
         return CachedEngine(engine, settings.cache_dir)
     return engine
+
+
+# What a number's place can hold: digits, separators, and the units the form writes after them.
+NUMBER_CHARS = "0123456789.,万元人次家个名项"
+NUMBER_ENGINE = "tesseract-digits"
+
+
+def get_number_engine(settings: Settings, cached: bool = True) -> OcrEngine:
+    """Tesseract told to read only `NUMBER_CHARS`: a second reading of a number's cleaned crop
+    (`pipeline.ocr.number_line`) that cannot wander into letters, through the same cache."""
+    key = (NUMBER_ENGINE, cached, None, settings.model_dump_json())
+    if key not in _ENGINES:
+        engine: OcrEngine = TesseractEngine(lang=settings.tesseract_lang, timeout_s=0.8 * settings.page_timeout_s,
+                                            binarise=False, whitelist=NUMBER_CHARS, name=NUMBER_ENGINE)
+        _ENGINES[key] = CachedEngine(engine, settings.cache_dir) if cached and settings.cache_dir else engine
+    return _ENGINES[key]
 
 
 def seal_engine(settings: Settings, cached: bool = True) -> OcrEngine:

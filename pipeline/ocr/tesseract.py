@@ -105,12 +105,17 @@ class TesseractEngine(OcrEngine):
         timeout_s: float = 60.0,
         binarise: bool = True,
         page_dpi: float = PAGE_DPI,
+        whitelist: str | None = None,
+        name: str = "tesseract",
     ) -> None:
+        self.name = name
         self.lang = lang
         self.page_psm = page_psm
         self.timeout_s = timeout_s
         self.binarise = binarise
         self.page_dpi = page_dpi
+        # The only characters it may read (a number's digits, separators and unit): none when unset.
+        self.whitelist = whitelist
 
     def params(self) -> dict[str, object]:
         return {
@@ -121,6 +126,8 @@ class TesseractEngine(OcrEngine):
             "find_tables": False,
             "page_dpi": self.page_dpi,
             "version": str(_version()),
+            # Only when set: the cache keys of every other reading stay as they were.
+            **({"whitelist": self.whitelist} if self.whitelist is not None else {}),
         }
 
     def psm_for(self, mode: Mode) -> int:
@@ -148,7 +155,9 @@ class TesseractEngine(OcrEngine):
 
     def run_tsv(self, image_path: Path, psm: int) -> str:
         """Raw TSV for an image file; a timeout or a Tesseract error becomes OcrError."""
-        command: list[str | Path] = ["tesseract", image_path, "stdout", "-l", self.lang, "--psm", str(psm), *CONFIG, "tsv"]
+        allowed = ("-c", f"tessedit_char_whitelist={self.whitelist}") if self.whitelist is not None else ()
+        command: list[str | Path] = ["tesseract", image_path, "stdout", "-l", self.lang, "--psm", str(psm), *CONFIG,
+                                     *allowed, "tsv"]
         try:
             return run_program(command, timeout_s=self.timeout_s).text
         except ProgramError as error:
