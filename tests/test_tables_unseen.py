@@ -13,9 +13,10 @@ from models.page import Word
 from pipeline.config import Settings
 from pipeline.tables import extract_appendix, find_tables
 from pipeline.tables.appendix import Collector
-from pipeline.tables.cells import CellText
+from pipeline.tables.cells import CellText, cell_text
 from pipeline.tables.finder import drop_text_strokes, text_table
 from pipeline.tables.geometry import Cell, Frame, Rule, group_rules
+from pipeline.tables.hanzi import simplified
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
 from pipeline.tables.pixels import dotted_masks
 from pipeline.tables.rows import unwrapped_breaks
@@ -222,3 +223,20 @@ def test_a_header_row_read_too_poorly_to_be_recognised_is_no_record() -> None:
     assert layout is not None
     records = list(iter_rows(table, layout, 0))
     assert len(records) == 1 and records[0]["contract_no"].value == "CCM20240022"
+
+
+# --- traditional forms OCR put in simplified print ---------------------------------------------------
+
+
+def test_traditional_only_characters_read_as_their_simplified_twins() -> None:
+    assert simplified("沈阳晟騰合金材料集团 數字化 杭州順科 ABC-12") == "沈阳晟腾合金材料集团 数字化 杭州顺科 ABC-12"
+    # A character GB 2312 holds (乾, 後) may be meant; a rare name character (堃) has no simplified twin.
+    assert simplified("乾元 後勤 张堃") == "乾元 後勤 张堃"
+
+
+def test_a_cell_read_by_ocr_gets_simplified_text_and_a_text_layer_cell_keeps_its_own() -> None:
+    cell = Cell(0, 0, 1, 1, (0.0, 0.0, 100.0, 20.0))
+    scanned = cell_text(cell, Frame(), [Word("东莞旭弘數字科技", (2.0, 2.0, 90.0, 18.0), 0.9)])
+    assert scanned.text == "东莞旭弘数字科技" and scanned.words[0].text == "东莞旭弘数字科技"
+    typed = cell_text(cell, Frame(), [Word("東莞數字", (2.0, 2.0, 60.0, 18.0), 1.0, source="text")])
+    assert typed.text == "東莞數字"
