@@ -240,3 +240,24 @@ def test_a_cell_read_by_ocr_gets_simplified_text_and_a_text_layer_cell_keeps_its
     assert scanned.text == "东莞旭弘数字科技" and scanned.words[0].text == "东莞旭弘数字科技"
     typed = cell_text(cell, Frame(), [Word("東莞數字", (2.0, 2.0, 60.0, 18.0), 1.0, source="text")])
     assert typed.text == "東莞數字"
+
+
+# --- a faint frame that broke into scraps ------------------------------------------------------------
+
+
+def test_an_appendix_page_whose_rules_are_scraps_is_read_from_its_text(tmp_path: Path) -> None:
+    """A fax kept only a few dots of a faint frame: the scraps close a box around one cell's text, which
+    the rule finder takes for a table.  It holds next to none of the page's text, so the page is read
+    from its text lines."""
+    rows = [["日期（年/月/日）", "培训或活动名称", "参训人数"], ["2024.03.04", "工业数据安全专题讲座", "106"],
+            ["2024.03.17", "精益生产与数字化管理培训", "189"], ["2025.04.04", "智能制造高级研修班", "250"]]
+    table = STable.simple(60, 150, [110, 220, 70], rows, rules="none")
+    scraps = [(56.0, 170.0, 170.0, 170.0), (56.0, 196.0, 170.0, 196.0), (56.0, 170.0, 56.0, 196.0),
+              (170.0, 170.0, 170.0, 196.0)]  # a box around the first date only
+    page = render(Sheet(tables=[table], texts=[(60, 120, "表3：组织开展的人才培训活动清单", 12)], strokes=scraps),
+                  tmp_path)
+    page.role = "appendix2_table3"
+    assert len(find_tables(page, keyed_rows=True).tables) == 1  # the scraps' box
+    trainings = extract_appendix([page], SETTINGS).value.trainings
+    assert [(t.name, t.participants) for t in trainings] == [
+        ("工业数据安全专题讲座", 106), ("精益生产与数字化管理培训", 189), ("智能制造高级研修班", 250)]
