@@ -261,3 +261,16 @@ def test_an_appendix_page_whose_rules_are_scraps_is_read_from_its_text(tmp_path:
     trainings = extract_appendix([page], SETTINGS).value.trainings
     assert [(t.name, t.participants) for t in trainings] == [
         ("工业数据安全专题讲座", 106), ("精益生产与数字化管理培训", 189), ("智能制造高级研修班", 250)]
+
+
+def test_a_header_wrapped_over_two_text_lines_is_one_header(tmp_path: Path) -> None:
+    """No rules: a row per text line, and the header's labels wrap (日期（年/月/ · 日）): the two lines are
+    the header, and neither is a record."""
+    rows = [["日期（年/月/", "", "", "合同金额（万"], ["日）", "合同编号", "服务企业名称", "元）"],
+            ["2024.01.17", "NE-FW-2024031", "杭州云安液压有限公司", "311.60"],
+            ["2024.04.03", "NE-FW-2024034", "杭州隆启智能装备有限公司", "190.20"]]
+    table = STable.simple(60, 150, [90, 110, 170, 90], rows, row_height=16, rules="none")
+    page = render(Sheet(tables=[table], texts=[(60, 120, "表2：已开展数字化改造的服务合同清单", 12)]), tmp_path)
+    page.role = "appendix2_table2"
+    contracts = extract_appendix([page], SETTINGS).value.contracts
+    assert [(c.contract_no, c.amount) for c in contracts] == [("NE-FW-2024031", 311.6), ("NE-FW-2024034", 190.2)]
