@@ -12,7 +12,7 @@ from models import Provenance
 from models.page import Word
 from pipeline.config import Settings
 from pipeline.tables import extract_appendix, find_tables
-from pipeline.tables.appendix import Collector
+from pipeline.tables.appendix import Collector, page_tables
 from pipeline.tables.cells import CellText, cell_text
 from pipeline.tables.finder import drop_text_strokes, text_table
 from pipeline.tables.geometry import Cell, Frame, Rule, group_rules
@@ -274,3 +274,14 @@ def test_a_header_wrapped_over_two_text_lines_is_one_header(tmp_path: Path) -> N
     page.role = "appendix2_table2"
     contracts = extract_appendix([page], SETTINGS).value.contracts
     assert [(c.contract_no, c.amount) for c in contracts] == [("NE-FW-2024031", 311.6), ("NE-FW-2024034", 190.2)]
+
+
+def test_a_short_ruled_table_with_its_header_stays_the_pages_table(tmp_path: Path) -> None:
+    """A table of two rows under long titles and notes holds under half the page's text, but its header
+    names the columns: it is the page's table, not scraps."""
+    rows = [["序号", "服务商名称", "主要服务行业（3个以内）", "核心能力（50字以内）"], ["1", "杭州数智", "机械", "工业软件"]]
+    texts = [(60, 60 + 18 * k, "注：申报单位（联合体牵头单位及涉及单位）加盖公章，此处为说明文字。", 12) for k in range(4)]
+    page = render(Sheet(tables=[STable.simple(50, 200, [40, 170, 130, 150], rows)], texts=texts), tmp_path)
+    page.role = "appendix3_table2"
+    tables = page_tables(page, None, SETTINGS)
+    assert len(tables) == 1 and tables[0].ruled and tables[0].texts() == rows

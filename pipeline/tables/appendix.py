@@ -430,15 +430,17 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
     """The page's tables; on an appendix page with no rules at all, a table made from text alone."""
     tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW,
                          keyed_rows=True).tables
-    if page.role in APPENDIX_ROLES and _holds_little(tables, page.words):
-        # No rules, or only scraps of a faint frame (a fax's dotted rules that broke up): the text's own rows.
+    if page.role in APPENDIX_ROLES and _holds_little(tables, page.words) \
+            and not any(find_header(table, page.role, search_rows=3 if table.ruled else 8) for table in tables):
+        # No rules, or only scraps of a faint frame (a fax's dotted rules that broke up, no header among
+        # them): the text's own rows.
         fallback = text_table(page)
         if fallback is not None:
             tables = [fallback]
     return tables
 
 
-TEXT_HELD = 0.5  # share of an appendix page's characters its ruled tables must hold to be its tables
+TEXT_HELD = 0.5  # share of an appendix page's characters its ruled tables hold, unless one has a header
 
 
 def _holds_little(tables: Sequence[Table], words: Sequence[Word]) -> bool:
