@@ -69,3 +69,48 @@ def test_grey_seal_stays_out_of_the_table(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr("pipeline.tables.ghosts.seal_area", lambda mask, grey, dpi: area)
     table = find_tables(page).tables[0]
     assert table.texts() == ROWS
+
+
+def _print_strokes(image: np.ndarray, x0: int, x1: int, y0: int = 10, y1: int = 22) -> None:
+    image[y0:y1, x0:x1:3] = 0  # a character's strokes: black, a third of its box
+
+
+def _line_under_seal(seal_ink: bool, black_strokes: bool, ghost_char: bool = False) -> tuple[InkTest, list[Word]]:
+    """A line of print whose end lies under a grey seal: the seal's ink fills the gaps between its strokes
+    (with `ghost_char`, a seal's character in grey is read on at its end)."""
+    image = np.full((40, 300), 255, np.uint8)
+    for x in range(0, 300, 60):  # the page's typical words, away from the seal, on another line
+        _print_strokes(image, x, x + 40, 28, 38)
+    _print_strokes(image, 10, 80)  # ten points a character, as the page's typical words
+    if seal_ink:
+        image[8:24, 82:122] = 150
+    if black_strokes:
+        _print_strokes(image, 82, 112)
+    if ghost_char:
+        image[14:18, 119:121] = 0  # a dark speck of the seal's character at the box's far end: no trim by extent
+    sealed = np.zeros(image.shape, bool)
+    sealed[:, 81:] = True
+    last = Word("限公司发", (82, 10, 122, 22), 0.9) if ghost_char else Word("限公司", (82, 10, 112, 22), 0.9)
+    words = [Word("台州睿云石化有", (10, 10, 80, 22), 0.9), last]
+    words += [Word("典型的字", (x, 28, x + 40, 38), 0.9) for x in range(0, 300, 60)]
+    test = InkTest.of(words, image, 1.0, sealed)
+    assert test is not None
+    return test, words
+
+
+def test_print_under_a_grey_seal_that_carries_on_a_line_of_print_is_kept() -> None:
+    test, words = _line_under_seal(seal_ink=True, black_strokes=True)
+    assert not test.printed(words[1].bbox)  # the seal's grey under it lowers its black for its grey
+    assert "限公司" in [w.text for w in test.keep(words)]
+    assert "限公司" not in [w.text for w in test.keep(words[1:])]  # alone, it is held to the whole test
+
+
+def test_a_ghost_beside_a_line_of_print_is_still_dropped() -> None:
+    test, words = _line_under_seal(seal_ink=True, black_strokes=False)
+    assert "限公司" not in [w.text for w in test.keep(words)]
+
+
+def test_a_seal_character_read_on_at_the_end_of_print_under_a_seal_is_cut_off() -> None:
+    test, words = _line_under_seal(seal_ink=True, black_strokes=True, ghost_char=True)
+    kept = [w.text for w in test.keep(words)]
+    assert "限公司" in kept and "限公司发" not in kept

@@ -10,8 +10,8 @@ import pytest
 from models.page import Word
 from pipeline.tables import find_tables
 from pipeline.tables.finder import text_table
-from pipeline.tables.geometry import Frame
-from pipeline.tables.rows import PageInk, TextLine, free_gaps
+from pipeline.tables.geometry import Frame, Grid, Rule, build_grid
+from pipeline.tables.rows import PageInk, TextLine, free_gaps, least_cut, row_cuts
 from tests.fixtures.tables.synth import Defects, Sheet, STable, render
 
 # Wrapped cells (several lines in one cell) that must stay one row, between single-line rows.
@@ -92,3 +92,47 @@ def test_wobbly_words_do_not_make_a_row(tmp_path: Path) -> None:
                                 w.bbox[3] + (0.8 if i % 2 else -0.8)), w.confidence, w.source)
                   for i, w in enumerate(page.words)]
     assert _only(page).texts() == PROVIDERS
+
+
+def _lost_key_table(draw_one: bool, one_wide: float = 3.0) -> tuple[Grid, list[Word], PageInk]:
+    """序号 | 名称 with no rule between its two records, names filling their cells (no short line ends
+    to part them), the first record's 1 printed but not read; 1 pixel per point."""
+    image = np.full((120, 210), 255, np.uint8)
+    if draw_one:
+        image[36:46, 17:round(17 + one_wide)] = 0
+    words = [Word("序号", (8, 5, 32, 17)), Word("名称", (100, 5, 124, 17)),
+             Word("杭州数智科技有限公司工业软件与数据治理服务", (42, 35, 198, 47)),
+             Word("宁波云联信息技术有限公司设备联网与数据服务", (42, 60, 198, 72)), Word("2", (15, 60, 22, 72)),
+             Word("温州精工智能装备有限公司质量追溯与预测维护", (42, 85, 198, 97)), Word("3", (15, 85, 22, 97))]
+    rules = [Rule("h", y, 0, 200) for y in (0, 30, 110)] + [Rule("v", x, 0, 110) for x in (0, 40, 200)]
+    grid = build_grid(rules)
+    assert grid is not None
+    return grid, words, PageInk(image, 1.0)
+
+
+def test_a_seq_the_ocr_lost_still_parts_its_record_by_its_ink() -> None:
+    """OCR drops a lone 1 more than any other text; its ink stays, and the record it opens stays apart."""
+    grid, words, ink = _lost_key_table(draw_one=True)
+    without = sorted(cut.pos for cut in row_cuts(grid, Frame(), words, None))
+    assert len(without) == 1 and 72 <= without[0] <= 85  # the text alone parts 2 from 3 only
+    cuts = sorted(cut.pos for cut in row_cuts(grid, Frame(), words, ink))
+    assert len(cuts) == 2 and 47 <= cuts[0] <= 60 and cuts[1] == without[0]
+
+
+@pytest.mark.parametrize("draw_one, wide", [(False, 3.0), (True, 20.0)])
+def test_no_ink_or_ink_wider_than_a_seq_is_no_lost_key(draw_one: bool, wide: float) -> None:
+    grid, words, ink = _lost_key_table(draw_one, wide)
+    assert len(row_cuts(grid, Frame(), words, ink)) == 1
+
+
+def test_a_cut_with_no_gap_between_lines_cuts_them_least() -> None:
+    """A two-line cell centred on its row reaches above the row's key: the cut is where the lines touch."""
+    spans = [(123.8, 137.3), (136.8, 149.3), (149.3, 161.8)]
+    assert least_cut(spans, 132.0, 145.4) == pytest.approx(137.0, abs=0.5)
+
+
+def test_a_tall_box_over_a_seal_is_cut_by_its_share() -> None:
+    """A wrapped tail (公司) and an amount whose box OCR stretched over a seal's star: the cut goes under
+    the tail, through the tall box's top (a small share of it), not through the tail's middle."""
+    spans = [(195.4, 210.7), (202.1, 230.9)]
+    assert 209.0 <= least_cut(spans, 202.1, 213.1) <= 211.0

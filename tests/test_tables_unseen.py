@@ -12,10 +12,11 @@ from models import Provenance
 from models.page import Word
 from pipeline.config import Settings
 from pipeline.tables import extract_appendix, find_tables
-from pipeline.tables.appendix import Collector
-from pipeline.tables.cells import CellText
+from pipeline.tables.appendix import Collector, page_tables
+from pipeline.tables.cells import CellText, cell_text
 from pipeline.tables.finder import drop_text_strokes, text_table
 from pipeline.tables.geometry import Cell, Frame, Rule, group_rules
+from pipeline.tables.hanzi import simplified
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
 from pipeline.tables.pixels import dotted_masks
 from pipeline.tables.rows import unwrapped_breaks
@@ -222,3 +223,65 @@ def test_a_header_row_read_too_poorly_to_be_recognised_is_no_record() -> None:
     assert layout is not None
     records = list(iter_rows(table, layout, 0))
     assert len(records) == 1 and records[0]["contract_no"].value == "CCM20240022"
+
+
+# --- traditional forms OCR put in simplified print ---------------------------------------------------
+
+
+def test_traditional_only_characters_read_as_their_simplified_twins() -> None:
+    assert simplified("沈阳晟騰合金材料集团 數字化 杭州順科 ABC-12") == "沈阳晟腾合金材料集团 数字化 杭州顺科 ABC-12"
+    # A character GB 2312 holds (乾, 後) may be meant; a rare name character (堃) has no simplified twin.
+    assert simplified("乾元 後勤 张堃") == "乾元 後勤 张堃"
+
+
+def test_a_cell_read_by_ocr_gets_simplified_text_and_a_text_layer_cell_keeps_its_own() -> None:
+    cell = Cell(0, 0, 1, 1, (0.0, 0.0, 100.0, 20.0))
+    scanned = cell_text(cell, Frame(), [Word("东莞旭弘數字科技", (2.0, 2.0, 90.0, 18.0), 0.9)])
+    assert scanned.text == "东莞旭弘数字科技" and scanned.words[0].text == "东莞旭弘数字科技"
+    typed = cell_text(cell, Frame(), [Word("東莞數字", (2.0, 2.0, 60.0, 18.0), 1.0, source="text")])
+    assert typed.text == "東莞數字"
+
+
+# --- a faint frame that broke into scraps ------------------------------------------------------------
+
+
+def test_an_appendix_page_whose_rules_are_scraps_is_read_from_its_text(tmp_path: Path) -> None:
+    """A fax kept only a few dots of a faint frame: the scraps close a box around one cell's text, which
+    the rule finder takes for a table.  It holds next to none of the page's text, so the page is read
+    from its text lines."""
+    rows = [["日期（年/月/日）", "培训或活动名称", "参训人数"], ["2024.03.04", "工业数据安全专题讲座", "106"],
+            ["2024.03.17", "精益生产与数字化管理培训", "189"], ["2025.04.04", "智能制造高级研修班", "250"]]
+    table = STable.simple(60, 150, [110, 220, 70], rows, rules="none")
+    scraps = [(56.0, 170.0, 170.0, 170.0), (56.0, 196.0, 170.0, 196.0), (56.0, 170.0, 56.0, 196.0),
+              (170.0, 170.0, 170.0, 196.0)]  # a box around the first date only
+    page = render(Sheet(tables=[table], texts=[(60, 120, "表3：组织开展的人才培训活动清单", 12)], strokes=scraps),
+                  tmp_path)
+    page.role = "appendix2_table3"
+    assert len(find_tables(page, keyed_rows=True).tables) == 1  # the scraps' box
+    trainings = extract_appendix([page], SETTINGS).value.trainings
+    assert [(t.name, t.participants) for t in trainings] == [
+        ("工业数据安全专题讲座", 106), ("精益生产与数字化管理培训", 189), ("智能制造高级研修班", 250)]
+
+
+def test_a_header_wrapped_over_two_text_lines_is_one_header(tmp_path: Path) -> None:
+    """No rules: a row per text line, and the header's labels wrap (日期（年/月/ · 日）): the two lines are
+    the header, and neither is a record."""
+    rows = [["日期（年/月/", "", "", "合同金额（万"], ["日）", "合同编号", "服务企业名称", "元）"],
+            ["2024.01.17", "NE-FW-2024031", "杭州云安液压有限公司", "311.60"],
+            ["2024.04.03", "NE-FW-2024034", "杭州隆启智能装备有限公司", "190.20"]]
+    table = STable.simple(60, 150, [90, 110, 170, 90], rows, row_height=16, rules="none")
+    page = render(Sheet(tables=[table], texts=[(60, 120, "表2：已开展数字化改造的服务合同清单", 12)]), tmp_path)
+    page.role = "appendix2_table2"
+    contracts = extract_appendix([page], SETTINGS).value.contracts
+    assert [(c.contract_no, c.amount) for c in contracts] == [("NE-FW-2024031", 311.6), ("NE-FW-2024034", 190.2)]
+
+
+def test_a_short_ruled_table_with_its_header_stays_the_pages_table(tmp_path: Path) -> None:
+    """A table of two rows under long titles and notes holds under half the page's text, but its header
+    names the columns: it is the page's table, not scraps."""
+    rows = [["序号", "服务商名称", "主要服务行业（3个以内）", "核心能力（50字以内）"], ["1", "杭州数智", "机械", "工业软件"]]
+    texts = [(60, 60 + 18 * k, "注：申报单位（联合体牵头单位及涉及单位）加盖公章，此处为说明文字。", 12) for k in range(4)]
+    page = render(Sheet(tables=[STable.simple(50, 200, [40, 170, 130, 150], rows)], texts=texts), tmp_path)
+    page.role = "appendix3_table2"
+    tables = page_tables(page, None, SETTINGS)
+    assert len(tables) == 1 and tables[0].ruled and tables[0].texts() == rows

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from models import Appendix, Check, Provenance
-from models.page import Box, Page
+from models.page import Box, Page, Word
 from pipeline.config import Settings
 from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
@@ -430,11 +430,30 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
     """The page's tables; on an appendix page with no rules at all, a table made from text alone."""
     tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW,
                          keyed_rows=True).tables
-    if not tables and page.role in APPENDIX_ROLES:
+    if page.role in APPENDIX_ROLES and _holds_little(tables, page.words) \
+            and not any(find_header(table, page.role, search_rows=3 if table.ruled else 8) for table in tables):
+        # No rules, or only scraps of a faint frame (a fax's dotted rules that broke up, no header among
+        # them): the text's own rows.
         fallback = text_table(page)
         if fallback is not None:
             tables = [fallback]
     return tables
+
+
+TEXT_HELD = 0.5  # share of an appendix page's characters its ruled tables hold, unless one has a header
+
+
+def _holds_little(tables: Sequence[Table], words: Sequence[Word]) -> bool:
+    """The tables hold less than `TEXT_HELD` of the page's characters (none at all without tables)."""
+    total = sum(len(word.text.strip()) for word in words)
+    held = sum(len(word.text.strip()) for word in words
+               if any(_inside_box((word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2, t.bbox)
+                      for t in tables))
+    return held < TEXT_HELD * total if total else not tables
+
+
+def _inside_box(x: float, y: float, box: Box) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def extract_appendix(pages: list[Page], settings: Settings) -> Extracted[Appendix]:

@@ -23,7 +23,7 @@ import numpy as np
 
 from models.page import Box, Page, Word
 from pipeline.seals.scan import page_candidates
-from pipeline.tables.cells import char_width
+from pipeline.tables.cells import char_boxes, char_width
 
 INK_LEVEL = 128  # print-layer pixels darker than this are black ink
 GREY_LEVEL = 224  # ... darker than this are ink of any kind (a seal's grey ghost included)
@@ -39,6 +39,11 @@ UNDER_SEAL = 0.3  # a box this much inside the seal's area is tested as a whole
 SEAL_MARGIN = 30  # a seal whose ink is this much lighter than INK_LEVEL is told from print by INK_LEVEL
 SEAL_CONTRAST = 40  # grey levels a seal's ink must be lighter than the print's to be told from it by level
 MIN_SEAL_PX = 200  # fewer inked pixels than this in a seal's area: no seal ink to measure
+GHOST_CHAR_DARK = 0.25  # a Chinese character at a kept word's end with less black ink than this share is a seal's
+CONTINUE_DARK = 0.5  # a word carrying on a line of print keeps when it has this share of the typical black ink
+BESIDE_GAP = 1.2  # character pitches between two words of one line of print
+LINE_OVERLAP = 0.7  # share of the lower word's height two words of one line overlap by
+LINE_HEIGHTS = (0.7, 1.45)  # ratios of height two words of one line (a box over a seal's ink grows) stay within
 
 log = logging.getLogger(__name__)
 
@@ -210,16 +215,69 @@ class InkTest:
         Only words reaching into a seal are looked at: print elsewhere may be grey (a light
         header) without being a seal's.
         """
-        kept = []
+        kept: list[Word] = []
+        doubted: list[tuple[int, Word]] = []
         for word in words:
             if word.source != "ocr" or not word.text.strip() or not self._touches_seal(word.bbox):
                 kept.append(word)
-            else:
-                # Judged after trimming: a cell's word with a seal's characters glued on is print once they are off.
-                trimmed = self.trim(word)
-                if trimmed is not None and (self.printed(trimmed.bbox) or not self._under_seal(trimmed.bbox)):
-                    kept.append(trimmed)
+                continue
+            # Judged after trimming: a cell's word with a seal's characters glued on is print once they are off.
+            trimmed = self.trim(word)
+            if trimmed is not None and (self.printed(trimmed.bbox) or not self._under_seal(trimmed.bbox)):
+                kept.append(trimmed)
+            elif trimmed is not None:
+                doubted.append((len(kept), trimmed))
+        # A word that carries on a line of print is print when it is black enough: the seal's ink under it
+        # lowers its black for its grey, not its black.
+        print_words = list(kept)
+        for position, word in reversed(doubted):
+            if self.continues_print(word, print_words):
+                stripped = self.strip_ghost_ends(word)
+                if stripped is not None:
+                    kept.insert(position, stripped)
         return kept
+
+    def strip_ghost_ends(self, word: Word) -> Word | None:
+        """The word without Chinese characters at its ends whose share of the box holds almost no black
+        ink (`GHOST_CHAR_DARK` of the page's typical): a seal's character read with the print before it."""
+        boxes = char_boxes(word)
+        faint = [_is_cjk(char) and self._dark(box) < GHOST_CHAR_DARK * self.dark
+                 for char, box in zip(word.text, boxes, strict=True)]
+        start, end = 0, len(word.text)
+        while start < end and faint[start]:
+            start += 1
+        while end > start and faint[end - 1]:
+            end -= 1
+        if start == end:
+            return None
+        if (start, end) == (0, len(word.text)):
+            return word
+        return replace(word, text=word.text[start:end], bbox=(boxes[start][0], word.bbox[1], boxes[end - 1][2], word.bbox[3]))
+
+    def _dark(self, box: Box) -> float:
+        black, _grey, size = _counts(self.image, box, self.scale, self.level)
+        return black / size if size else 0.0
+
+    def continues_print(self, word: Word, others: Sequence[Word]) -> bool:
+        """The word stands on a line of print (a word beside it, within a character's pitch, of about its
+        height and on its line) and holds at least `CONTINUE_DARK` of the page's typical black ink."""
+        if self._dark(word.bbox) < CONTINUE_DARK * self.dark:
+            return False
+        return any(_beside(word.bbox, other.bbox, self.pitch) for other in others if other.text.strip())
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _beside(box: Box, other: Box, pitch: float) -> bool:
+    """Two boxes on one text line, end to end within `BESIDE_GAP` pitches, of about one height."""
+    height, other_height = box[3] - box[1], other[3] - other[1]
+    if height <= 0 or other_height <= 0 or not LINE_HEIGHTS[0] <= height / other_height <= LINE_HEIGHTS[1]:
+        return False
+    overlap = min(box[3], other[3]) - max(box[1], other[1])
+    gap = max(other[0] - box[2], box[0] - other[2])
+    return overlap >= LINE_OVERLAP * min(height, other_height) and gap <= BESIDE_GAP * pitch
 
 
 def drop_ghosts(words: Sequence[Word], test: InkTest | None) -> list[Word]:

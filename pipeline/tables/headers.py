@@ -8,7 +8,7 @@ categories in the rows break that tie.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from pipeline.tables.cells import CellText, Table
@@ -122,10 +122,40 @@ def _category_texts(table: Table, after_row: int) -> list[str]:
 
 def find_header(table: Table, role: str | None, specs: Sequence[TableSpec] = SPECS,
                 search_rows: int = 3) -> Header | None:
-    """The best header among the first rows of a table, or None if no row names enough columns."""
+    """The best header among the first rows of a table, or None if no row names enough columns.
+
+    Where no single row does, two rows read as one: a table made from text lines has a row per
+    line, and a header whose labels wrap (日期（年/月/ · 日）) spreads over two of them."""
+    best = _best_header(table, role, specs, [(index, _row_cells(table, index))
+                                             for index in range(min(search_rows, table.grid.n_rows))])
+    if best is None:
+        best = _best_header(table, role, specs, [(index + 1, _joined_rows(table, index))
+                                                 for index in range(min(search_rows, table.grid.n_rows - 1))])
+    return best
+
+
+def _row_cells(table: Table, index: int) -> list[CellText]:
+    return [c for c in table.row(index) if c.cell.row + c.cell.row_span - 1 == index or c.cell.row == index]
+
+
+def _joined_rows(table: Table, index: int) -> list[CellText]:
+    """Rows `index` and `index + 1` as one: each column's two cells' text joined in the upper cell."""
+    upper = {c.cell.col: c for c in _row_cells(table, index)}
+    lower = {c.cell.col: c for c in _row_cells(table, index + 1)}
+    joined = []
+    for col in sorted(upper.keys() | lower.keys()):
+        top, bottom = upper.get(col), lower.get(col)
+        if top is not None and bottom is not None and top is not bottom:
+            joined.append(replace(top, text=top.text + bottom.text, words=top.words + bottom.words))
+        elif (only := top if top is not None else bottom) is not None:
+            joined.append(only)
+    return joined
+
+
+def _best_header(table: Table, role: str | None, specs: Sequence[TableSpec],
+                 candidates: Sequence[tuple[int, list[CellText]]]) -> Header | None:
     best: tuple[float, Header] | None = None
-    for index in range(min(search_rows, table.grid.n_rows)):
-        cells = [c for c in table.row(index) if c.cell.row + c.cell.row_span - 1 == index or c.cell.row == index]
+    for index, cells in candidates:
         for spec in specs:
             share, taken = header_score(cells, spec)
             if share < MIN_HEADER:

@@ -37,6 +37,13 @@ FAINT_CONTRAST = 6.0  # grey levels a pixel row must be darker than its band (pe
 FAINT_SEGMENTS = 8  # the table's width is judged in this many segments
 FAINT_ACROSS = 0.75  # share of the segments a rule darkens
 EDGE_INSET = 2.0  # points kept off the table's sides when looking for a faint rule (the outer rules)
+KEY_INK = 160  # print-layer pixels darker than this are ink of a key the OCR lost
+RULE_SHARE = 0.5  # a pixel row or column of a key cell inked over this share is a rule's remains
+COVER_PAD = 1.0  # points around a word's box that its glyphs' edges may reach
+KEY_TALL = (0.4, 1.5)  # an unread key's ink is this tall, in the read keys' heights (OCR boxes pad the ink)
+KEY_WIDE = 1.7  # ... and at most this wide for its own height (a 序号 of up to three digits; 序号 itself is wider)
+KEY_MIN_PX = 12  # fewer inked pixels are specks
+TOUCH_GAP = 2.0  # points: ink this close to a read word on its line is that word's
 
 
 @dataclass(frozen=True)
@@ -46,11 +53,12 @@ class TextLine(VerticalExtent):
     text: str
     top: float
     bottom: float
+    unread: bool = False  # ink of a key the OCR did not read (`PageInk.unread_keys`)
 
     @property
     def is_key(self) -> bool:
         flat = self.text.replace(" ", "")
-        return bool(SEQ_KEY.fullmatch(flat) or DATE_KEY.fullmatch(flat))
+        return self.unread or bool(SEQ_KEY.fullmatch(flat) or DATE_KEY.fullmatch(flat))
 
     @property
     def has_digits(self) -> bool:
@@ -85,6 +93,45 @@ class PageInk:
         peak = int(np.argmax(share + 1e-3 * profile.mean(axis=1)))
         return float(ys[peak]) if share[peak] >= FAINT_ACROSS else None
 
+    def unread_keys(self, frame: Frame, box: tuple[float, float, float, float], read: Sequence[TextLine],
+                    covered: Sequence[tuple[float, float, float, float]]) -> list[TextLine]:
+        """Keys the OCR lost in a key cell (table frame `box`): lines of ink no word covers (`covered`: the
+        words' boxes, page frame), as tall as the column's read keys (`read`) and no wider than a 序号 of
+        three digits.
+
+        OCR drops a lone narrow glyph (a 序号 1 above all) more than any other text, and a
+        lost key leaves its row joined to the one above.  Its ink is still on the page.
+        """
+        heights = [line.bottom - line.top for line in read]
+        if not heights:
+            return []
+        height = float(np.median(heights))
+        x0, y0, x1, y1 = frame.box_to_page((box[0] + EDGE_INSET, box[1] + EDGE_INSET,
+                                            box[2] - EDGE_INSET, box[3] - EDGE_INSET))
+        px0, py0 = max(0, round(x0 * self.scale)), max(0, round(y0 * self.scale))
+        px1, py1 = min(self.image.shape[1], round(x1 * self.scale)), min(self.image.shape[0], round(y1 * self.scale))
+        if px1 - px0 < 2 or py1 - py0 < 2:
+            return []
+        ink = self.image[py0:py1, px0:px1] < KEY_INK
+        ink[ink.mean(axis=1) > RULE_SHARE, :] = False  # a rule's remains along the cell's edges
+        ink[:, ink.mean(axis=0) > RULE_SHARE] = False
+        pad = COVER_PAD * self.scale
+        for word in covered:
+            wx0, wy0, wx1, wy1 = word
+            ink[max(0, round(wy0 * self.scale - pad) - py0):max(0, round(wy1 * self.scale + pad) - py0),
+                max(0, round(wx0 * self.scale - pad) - px0):max(0, round(wx1 * self.scale + pad) - px0)] = False
+        found = []
+        for top, bottom in _runs(np.asarray(ink.any(axis=1))):
+            cols = np.flatnonzero(ink[top:bottom].any(axis=0))
+            tall, wide = (bottom - top) / self.scale, (cols[-1] - cols[0] + 1) / self.scale
+            blob = ((px0 + cols[0]) / self.scale, (py0 + top) / self.scale,
+                    (px0 + cols[-1] + 1) / self.scale, (py0 + bottom) / self.scale)
+            if KEY_TALL[0] * height <= tall <= KEY_TALL[1] * height and wide <= KEY_WIDE * tall \
+                    and int(ink[top:bottom].sum()) >= KEY_MIN_PX and not any(_touches(blob, w) for w in covered):
+                _, ty0, _, ty1 = frame.box_to_table((x0, blob[1], x1, blob[3]))
+                found.append(TextLine("", ty0, ty1, unread=True))
+        return found
+
     def _darkness(self, frame: Frame, xs: np.ndarray, y: float) -> np.ndarray:
         """Darkness (255 - grey) at the points (xs, y), table frame; paper outside the image."""
         corners = [frame.box_to_page((float(x), y, float(x), y)) for x in (xs[0], xs[-1])]
@@ -96,6 +143,20 @@ class PageInk:
         out = np.zeros(xs.size)
         out[inside] = 255.0 - self.image[rows[inside], columns[inside]].astype(float)
         return out
+
+
+def _touches(blob: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
+    """The ink is a glyph's edge sticking out of a read word's box (OCR boxes do not always hold all
+    the ink): on the word's line and within `TOUCH_GAP` of it."""
+    overlap = min(blob[3], box[3]) - max(blob[1], box[1])
+    gap = max(box[0] - blob[2], blob[0] - box[2])
+    return overlap > 0.5 * (blob[3] - blob[1]) and gap <= TOUCH_GAP
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def cell_lines(grid: Grid, frame: Frame, words: Sequence[Word]) -> dict[tuple[int, int], list[TextLine]]:
@@ -142,8 +203,11 @@ def free_gaps(spans: Sequence[tuple[float, float]], low: float, high: float) -> 
 def _cut_between(spans: Sequence[tuple[float, float]], low: float, high: float, frame: Frame,
                  across: tuple[float, float], ink: PageInk | None) -> float:
     """Where one row ends and the next begins between `low` and `high`: on a faint rule in a gap
-    between lines if the page shows one, else in the middle of the widest gap."""
-    gaps = free_gaps(spans, low, high) or [(low, high)]
+    between lines if the page shows one, else in the middle of the widest gap; with no gap (a cell
+    of two lines centred on its row reaches above the row's key), where the lines are cut least."""
+    gaps = free_gaps(spans, low, high)
+    if not gaps:
+        return least_cut(spans, low, high)
     if ink is not None:
         for top, bottom in gaps:
             faint = ink.faint_rule(frame, across[0], across[1], top, bottom)
@@ -151,6 +215,20 @@ def _cut_between(spans: Sequence[tuple[float, float]], low: float, high: float, 
                 return faint
     top, bottom = max(gaps, key=lambda gap: gap[1] - gap[0])
     return (top + bottom) / 2
+
+
+def least_cut(spans: Sequence[tuple[float, float]], low: float, high: float, step: float = 0.25) -> float:
+    """The y in [low, high] that cuts the lines (vertical spans) least deep, each by the share of its
+    height: a line cut near its top or bottom edge loses the slack of its box, one cut through its
+    middle half its characters (a box OCR stretched over a seal's ink is tall, and shallow for its height)."""
+    ys = np.arange(low, high + step / 2, step)
+    if ys.size == 0:
+        return (low + high) / 2
+    depth = np.zeros(ys.size)
+    for top, bottom in spans:
+        inside = (ys > top) & (ys < bottom)
+        depth[inside] += np.minimum(ys[inside] - top, bottom - ys[inside]) / (bottom - top)
+    return float(ys[int(np.argmin(depth))])
 
 
 def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | None = None) -> list[Rule]:
@@ -169,6 +247,8 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
              if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right]
     cuts: list[float] = []
     key_cells = sorted((cell for cell in grid.cells if cell.col == col), key=lambda cell: cell.row)
+    if ink is not None:
+        lines = with_unread_keys(grid, frame, words, lines, col, ink)
     for cell in key_cells:
         cell_text = sorted(lines.get((cell.row, cell.col), []), key=lambda line: line.top)
         if len(cell_text) < 2 or not any(line.is_key for line in cell_text):
@@ -190,6 +270,36 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
     # the key's, however the two were placed on a curled page).
     return rules + [Rule("h", y, min(left, grid.xs[first]), right) for y, first in breaks
                     if all(_word_between(spans, y, cut) for cut in cuts)]
+
+
+def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dict[tuple[int, int], list[TextLine]],
+                     col: int, ink: PageInk) -> dict[tuple[int, int], list[TextLine]]:
+    """`lines` with the 序号 the OCR lost added to the key column's cells (`PageInk.unread_keys`), where
+    the key column numbers its rows and a line of another cell of the row stands beside the lost key."""
+    column = [line for (_, c), cell in lines.items() if c == col for line in cell]
+    keys = [line for line in column if line.is_key]
+    if not keys or sum(bool(SEQ_KEY.fullmatch(line.text.replace(" ", ""))) for line in keys) < SEQ_SHARE * len(keys):
+        return lines
+    boxes = [(frame.box_to_table(w.bbox), w.bbox) for w in words]
+    out = dict(lines)
+    for cell in (cell for cell in grid.cells if cell.col == col):
+        x0, y0, x1, y1 = cell.bbox
+        covered = [page for b, page in boxes if b[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0]
+        beside = [line for (row, c), cell_lines_ in lines.items() if c > col
+                  and cell.row <= row < cell.row + cell.row_span for line in cell_lines_]
+        found = [line for line in ink.unread_keys(frame, cell.bbox, keys, covered)
+                 if any(_overlap(line, other) >= BESIDE * (line.bottom - line.top) for other in beside)]
+        if found:
+            out[(cell.row, cell.col)] = sorted([*lines.get((cell.row, cell.col), []), *found], key=lambda line: line.top)
+    return out
+
+
+SEQ_SHARE = 0.5  # share of a key column's read keys that must be 序号 for a lost one to be looked for
+BESIDE = 0.5  # share of a lost key's height a line of another cell must overlap
+
+
+def _overlap(a: TextLine, b: TextLine) -> float:
+    return max(0.0, min(a.bottom, b.bottom) - max(a.top, b.top))
 
 
 def _word_between(spans: Sequence[tuple[float, float]], a: float, b: float) -> bool:
