@@ -100,26 +100,27 @@ def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
     if _table_present(record, "financings") and all(row.amount is not None for row in appendix.financings):
         yield _sum_rule("FINANCING_TOTAL", "basic_info.resources[1].financing",
                         [f"appendix.financings[{i}].amount" for i in range(len(appendix.financings))], tolerance)
-    contracts = appendix.contracts
-    if _table_present(record, "contracts") and all(row.date is not None and row.amount is not None
-                                                    for row in contracts):
-        for position, year in enumerate(YEARS):
-            rows = [i for i, row in enumerate(contracts) if row.date is not None and row.date.year == year]
-            yield _sum_rule(f"CONTRACT_TOTAL_{year}", f"basic_info.service[{position}].contract_amount",
-                            [f"appendix.contracts[{i}].amount" for i in rows], tolerance)
-    trainings = appendix.trainings
-    if _table_present(record, "trainings") and all(row.date is not None and row.participants is not None
-                                                    for row in trainings):
-        for position, year in enumerate(YEARS):
-            rows = [i for i, row in enumerate(trainings) if row.date is not None and row.date.year == year]
-            yield _sum_rule(f"TRAINEE_TOTAL_{year}", f"basic_info.service[{position}].trainees",
-                            [f"appendix.trainings[{i}].participants" for i in rows], 0.0)
+    yield from _yearly_sum_rules(record, "CONTRACT_TOTAL", "contracts", "amount", "contract_amount", tolerance)
+    yield from _yearly_sum_rules(record, "TRAINEE_TOTAL", "trainings", "participants", "trainees", 0.0)
     yield from _count_rules(record, settings)
     for name in ("financing", "investors", "universities", "providers"):
         yield Rule(f"CUMULATIVE_{name.upper()}",
                    (f"basic_info.resources[0].{name}", f"basic_info.resources[1].{name}"),
                    _not_decreasing)
     yield from FORM_RULES
+
+
+def _yearly_sum_rules(record: ApplicationRecord, name: str, table: str, column: str, declared: str,
+                      tolerance: float) -> Iterator[Rule]:
+    """Per year, the table's `column` summed over its rows dated in that year against the form's
+    `service[year].declared`, once every row has its date and its figure."""
+    rows = getattr(record.appendix, table)
+    if not _table_present(record, table) or any(row.date is None or getattr(row, column) is None for row in rows):
+        return
+    for position, year in enumerate(YEARS):
+        dated = [i for i, row in enumerate(rows) if row.date is not None and row.date.year == year]
+        yield _sum_rule(f"{name}_{year}", f"basic_info.service[{position}].{declared}",
+                        [f"appendix.{table}[{i}].{column}" for i in dated], tolerance)
 
 
 def _well_formed(valid: Callable[[str], bool]) -> Callable[[Sequence[Reading]], bool]:
