@@ -954,6 +954,18 @@ def test_two_oval_stamps_over_each_other_on_a_grey_scan_are_two() -> None:
         assert max(box_iou(box, other) for other in boxes) > 0.75
 
 
+def test_an_oval_inside_a_found_seal_s_complete_ring_is_an_arc_of_it() -> None:
+    from pipeline.seals.detect import Candidate, _has_border
+
+    ring = Candidate(Outline("round", 300, 300, 80, 80), 0.98, "grey", 1.0, 1.0)
+    broken = Candidate(Outline("round", 300, 300, 80, 80), 0.7, "grey", 0.7, 0.5)
+    lower_half = Candidate(Outline("oval", 300, 335, 76, 48), 0.97, "grey", 0.93, 0.69)
+    elsewhere = Candidate(Outline("oval", 520, 300, 76, 52), 0.97, "grey", 0.93, 0.69)
+    assert _has_border(lower_half, [ring])
+    assert not _has_border(lower_half, [broken])  # a broken ring is no proof of the seal's border
+    assert not _has_border(elsewhere, [ring])
+
+
 def test_print_alone_squeezed_across_makes_no_oval() -> None:
     from pipeline.seals.detect import find_ovals, seal_tone_mask
 
