@@ -428,7 +428,9 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     the paper and the print form a "seal-tone" mask, in which seals are found
     as in colour (any shape, broken rings too). A seal as dark as print is not
     in that mask; it is found as a circle whose ring is inked all round and
-    stands out from what is around it (text does not form rings).
+    stands out from what is around it (text does not form rings). An oval seal
+    whose ring the table rules and print join to everything round it is found
+    as a circle in the mask squeezed across (`find_ovals`).
     """
     px_per_mm = dpi / MM_PER_INCH
     bilevel = is_one_bit(grey)
