@@ -966,6 +966,21 @@ def test_an_oval_inside_a_found_seal_s_complete_ring_is_an_arc_of_it() -> None:
     assert not _has_border(elsewhere, [ring])
 
 
+def test_a_complete_oval_ring_over_dense_print_is_a_seal_but_not_a_solid_blob() -> None:
+    from pipeline.seals.detect import _complete_ring
+
+    oval = Outline("oval", 200, 150, 120, 80)
+    ink = np.zeros((300, 400), np.uint8)
+    cv2.ellipse(ink, (200, 150), (118, 78), 0, 0, 360, 255, 4)
+    for y in range(90, 215, 12):  # rows of print right across the interior
+        ink[y : y + 5, 100:300] = 255
+    assert _complete_ring(ink, oval, 1.0, 0.65)
+    assert not _complete_ring(ink, oval, 1.0, 0.5)  # as much ink just outside: no border
+    assert not _complete_ring(ink, oval, 0.8, 0.65)  # broken: the sparse-interior test decides
+    cv2.ellipse(ink, (200, 150), (118, 78), 0, 0, 360, 255, -1)
+    assert not _complete_ring(ink, oval, 1.0, 0.65)  # a filled blob
+
+
 def test_print_alone_squeezed_across_makes_no_oval() -> None:
     from pipeline.seals.detect import find_ovals, seal_tone_mask
 

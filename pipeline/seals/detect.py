@@ -453,7 +453,8 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     found += _dark_rings(small, paper, print_level, scale_mm, coarse=not bilevel)
     if bilevel:
         found += starred_seals(sharp, small, paper, scale_mm)
-    found += [oval for oval in find_ovals(tone_mask, scale_mm, coarse=not bilevel) if not _has_border(oval, found)]
+    ovals = find_ovals(tone_mask, scale_mm, one_bit=bilevel)
+    found += [oval for oval in ovals if not _has_border(oval, found)]
     found = suppress(found)
     if bilevel:
         # Blurred, a 1-bit page's dense print is seal-toned too: only a ring tells a seal from a block of text,
@@ -477,17 +478,18 @@ OVAL_SPAN = (0.8, 1.2)
 OVAL_GUESS_COVERAGE = 0.35
 
 
-def find_ovals(mask: np.ndarray, px_per_mm: float, coarse: bool = True) -> list[Candidate]:
+def find_ovals(mask: np.ndarray, px_per_mm: float, one_bit: bool = False) -> list[Candidate]:
     """Oval seals in a 0/255 seal-tone mask: circles in the mask squeezed across, each
     unsqueezed and its outline searched round its centre (`ring_round`), kept when ink follows that
-    outline like a seal's ring (as `find_rings` judges circles)."""
+    outline like a seal's ring (as `find_rings` judges circles). `one_bit`: the mask is of a dedithered
+    1-bit page, whose blurred print is seal-toned too."""
     clean = drop_specks(mask, max(3, round(0.2 * px_per_mm**2)))
     if not could_hold_ring(clean, MIN_RING_COVERAGE, px_per_mm):
         return []
     squeezed = cv2.resize(clean, None, fx=OVAL_SQUEEZE, fy=1.0, interpolation=cv2.INTER_AREA)
     r_min = max(4, round(MIN_SEAL_MM / 2 * px_per_mm))
     r_max = round(MAX_SEAL_MM / 2 * px_per_mm * OVAL_SQUEEZE)
-    circles = _hough_mask(cv2.GaussianBlur(squeezed, (0, 0), 1.5), r_min, r_max, coarse)
+    circles = _hough_mask(cv2.GaussianBlur(squeezed, (0, 0), 1.5), r_min, r_max, coarse=not one_bit)
     found = []
     for cx, cy, r in ([] if circles is None else circles[0][:OVAL_CIRCLES]):
         guess = Outline("oval", float(cx) / OVAL_SQUEEZE, float(cy), float(r) / OVAL_SQUEEZE, float(r), 0.0)
@@ -497,10 +499,21 @@ def find_ovals(mask: np.ndarray, px_per_mm: float, coarse: bool = True) -> list[
         outline, ring, contrast = ring_round(clean, guess.cx, guess.cy, OVAL_SPAN[0] * guess.a, px_per_mm,
                                              OVAL_SPAN[1] * guess.a)
         # Round seals are the circle detectors' (a round outline here is a circle they judged and left).
-        if outline.shape == "oval" and ring >= MIN_RING_COVERAGE and contrast >= MIN_GREY_CONTRAST and _inked_like_a_seal(clean, outline, contrast):
+        # A ring inked all round needs no sparse interior: stamped over a table's dense print it has none
+        # (on a grey page: a 1-bit page's blurred print makes rings of its own).
+        complete = not one_bit and _complete_ring(clean, outline, ring, contrast)
+        if outline.shape == "oval" and ring >= MIN_RING_COVERAGE and contrast >= MIN_GREY_CONTRAST \
+                and (complete or _inked_like_a_seal(clean, outline, contrast)):
             confidence = _confidence(ring, MIN_RING_COVERAGE) * _size_score(outline.diameter / px_per_mm)
             found.append(Candidate(outline, confidence, "grey", ring, contrast))
     return suppress(found)
+
+
+def _complete_ring(ink: np.ndarray, outline: Outline, ring: float, contrast: float) -> bool:
+    """A real ring (inked nearly all round with paper round it, as `distinct_rings` has it; `ring` and
+    `contrast` its coverage and contrast) round some ink that is not a solid blob."""
+    return ring >= DISTINCT_COVERAGE and contrast >= DISTINCT_CONTRAST \
+        and MIN_INTERIOR <= interior_density(ink, outline, 0.75) <= MAX_INTERIOR
 
 
 def _has_border(oval: Candidate, found: list[Candidate]) -> bool:
