@@ -543,7 +543,7 @@ def flatten(grey: np.ndarray, px_per_mm: float) -> np.ndarray:
     return np.clip(flat, 0, 255).astype(np.uint8)
 
 
-def seal_tone_mask(grey: np.ndarray, paper: int, min_depth: float = 14.0) -> tuple[np.ndarray, float]:
+def seal_tone_mask(grey: np.ndarray, paper: int) -> tuple[np.ndarray, float]:
     """Pixels lighter than print but clearly darker than paper (0/255), and the print's level.
 
     The paper's own noise sets how faint an ink still counts; print strokes'
@@ -552,7 +552,7 @@ def seal_tone_mask(grey: np.ndarray, paper: int, min_depth: float = 14.0) -> tup
     """
     light = grey[grey >= paper - 30]
     noise = float(np.median(np.abs(light.astype(np.float32) - paper))) * 1.5 if light.size else 4.0
-    inked = grey < paper - max(min_depth, 4.0 * noise)
+    inked = grey < paper - max(14.0, 4.0 * noise)
     print_level = float(np.percentile(grey[inked], 5)) if np.count_nonzero(inked) > 50 else 0.0
     print_limit = print_level + 0.35 * (paper - print_level)
     mask = (inked & (grey > print_limit)).astype(np.uint8) * 255
