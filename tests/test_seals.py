@@ -7,6 +7,7 @@ print as real ink is. OCR is replaced by a stub except in the `slow` tests.
 from __future__ import annotations
 
 import math
+import random
 from pathlib import Path
 
 import cv2
@@ -899,3 +900,93 @@ def test_large_circles_found_on_the_half_size_copy_land_on_the_ring() -> None:
     ink = (page < 150).astype(np.uint8) * 255
     snapped = _refine_circle(ink, Outline("round", float(cx), float(cy), float(r), float(r)))
     assert math.hypot(snapped.cx - 310, snapped.cy - 340) <= 3 and abs(snapped.a - 86) <= 4
+
+
+def table_page() -> SynthPage:
+    """A table as 附2/附3's lists are: light grey rules (the seal's own tone once scanned) joining every
+    cell, names in the first column, figures in the last: print the stamp is put over."""
+    page = SynthPage()
+    for y in range(60, 150, 9):
+        page.rule(20, y, 190, width_px=2, colour=(175, 175, 175))
+        page.text("杭州数字科技有限公司", 25, y + 2, 11)
+        page.text("25.6", 150, y + 2, 11)
+    return page
+
+
+def stamped_oval(text: str, seed: int) -> Image.Image:
+    """A 42 x 30 mm oval seal as the Word producer stamps it: a double border, uneven ink."""
+    from samples.seals import seal_image
+
+    return seal_image(text, mm(42), mm(30), random.Random(seed), electronic=False, ink="red")
+
+
+def scanned_grey(page: SynthPage) -> np.ndarray:
+    return cv2.GaussianBlur(np.asarray(page.image.convert("L")), (0, 0), 0.8)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_an_oval_seal_over_a_table_on_a_grey_scan_is_found(seed: int) -> None:
+    page = table_page()
+    truth = page.stamp(stamped_oval(LEAD, seed), 92, 118)  # its left side over the names, rules across it
+    found = detect_grey(scanned_grey(page), DPI)
+    assert len(found) == 1, [c.outline for c in found]
+    assert found[0].shape == "oval"
+    assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.8
+
+
+def test_a_round_seal_on_a_grey_scan_gets_no_oval_inside_it() -> None:
+    page = table_page()
+    truth = page.stamp(fade(round_seal(LEAD), 0.35), 100, 120)
+    found = detect_grey(np.asarray(page.image.convert("L")).copy(), DPI)
+    assert [c.shape for c in found] == ["round"]
+    assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.8
+
+
+def test_two_oval_stamps_over_each_other_on_a_grey_scan_are_two() -> None:
+    page = SynthPage()
+    page.text("申报单位：杭州智造数字科技有限公司（加盖单位公章）", 25, 120, 12)
+    page.text("推荐单位：浙江省经济和信息化厅（省级工业和信息化主管部门盖章）", 25, 132, 12)
+    truth = [page.stamp(stamped_oval(LEAD, 3), 150, 116), page.stamp(stamped_oval(DEPARTMENT, 4), 142, 130)]
+    found = detect_grey(scanned_grey(page), DPI)
+    boxes = [tuple(v / page.scale for v in c.outline.box()) for c in found]
+    assert len(found) == 2, boxes
+    for box in truth:
+        assert max(box_iou(box, other) for other in boxes) > 0.75
+
+
+def test_an_oval_inside_a_found_seal_s_complete_ring_is_an_arc_of_it() -> None:
+    from pipeline.seals.detect import Candidate, _has_border
+
+    ring = Candidate(Outline("round", 300, 300, 80, 80), 0.98, "grey", 1.0, 1.0)
+    broken = Candidate(Outline("round", 300, 300, 80, 80), 0.7, "grey", 0.7, 0.5)
+    lower_half = Candidate(Outline("oval", 300, 335, 76, 48), 0.97, "grey", 0.93, 0.69)
+    elsewhere = Candidate(Outline("oval", 520, 300, 76, 52), 0.97, "grey", 0.93, 0.69)
+    assert _has_border(lower_half, [ring])
+    assert not _has_border(lower_half, [broken])  # a broken ring is no proof of the seal's border
+    assert not _has_border(elsewhere, [ring])
+
+
+def test_a_complete_oval_ring_over_dense_print_is_a_seal_but_not_a_solid_blob() -> None:
+    from pipeline.seals.detect import _complete_ring
+
+    oval = Outline("oval", 200, 150, 120, 80)
+    ink = np.zeros((300, 400), np.uint8)
+    cv2.ellipse(ink, (200, 150), (118, 78), 0, 0, 360, 255, 4)
+    for y in range(90, 215, 12):  # rows of print right across the interior
+        ink[y : y + 5, 100:300] = 255
+    assert _complete_ring(ink, oval, 1.0, 0.65)
+    assert not _complete_ring(ink, oval, 1.0, 0.5)  # as much ink just outside: no border
+    assert not _complete_ring(ink, oval, 0.8, 0.65)  # broken: the sparse-interior test decides
+    cv2.ellipse(ink, (200, 150), (118, 78), 0, 0, 360, 255, -1)
+    assert not _complete_ring(ink, oval, 1.0, 0.65)  # a filled blob
+
+
+def test_print_alone_squeezed_across_makes_no_oval() -> None:
+    from pipeline.seals.detect import find_ovals, seal_tone_mask
+
+    page = table_page()
+    body_text(page, 160, 20)
+    grey = cv2.resize(np.asarray(page.image.convert("L")), None, fx=4 / (DPI / 25.4), fy=4 / (DPI / 25.4),
+                      interpolation=cv2.INTER_AREA)
+    mask, _ = seal_tone_mask(grey, 250)
+    assert find_ovals(mask, 4.0) == []

@@ -428,7 +428,9 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     the paper and the print form a "seal-tone" mask, in which seals are found
     as in colour (any shape, broken rings too). A seal as dark as print is not
     in that mask; it is found as a circle whose ring is inked all round and
-    stands out from what is around it (text does not form rings).
+    stands out from what is around it (text does not form rings). An oval seal
+    whose ring the table rules and print join to everything round it is found
+    as a circle in the mask squeezed across (`find_ovals`).
     """
     px_per_mm = dpi / MM_PER_INCH
     bilevel = is_one_bit(grey)
@@ -451,6 +453,8 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     found += _dark_rings(small, paper, print_level, scale_mm, coarse=not bilevel)
     if bilevel:
         found += starred_seals(sharp, small, paper, scale_mm)
+    ovals = find_ovals(tone_mask, scale_mm, one_bit=bilevel)
+    found += [oval for oval in ovals if not _has_border(oval, found)]
     found = suppress(found)
     if bilevel:
         # Blurred, a 1-bit page's dense print is seal-toned too: only a ring tells a seal from a block of text,
@@ -459,6 +463,65 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     else:
         found = with_overlapping(tone_mask, found, scale_mm)
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in found]
+
+
+# Oval seals (40 x 30 and 45 x 30 mm) are stamped with their long axis about level: squeezed across by
+# about their axis ratio they turn into circles, which Hough finds where their ring, entangled with table
+# rules and print in a grey page's seal-tone mask, is no longer one piece to fit an ellipse to.
+OVAL_SQUEEZE = 0.72
+# Circles looked at per page, best first (a page of print offers a few dozen weak ones).
+OVAL_CIRCLES = 24
+# The long semi-axis searched round a squeezed circle, as shares of the circle's radius unsqueezed: seals
+# of axis ratios 0.65..0.85 squeezed by OVAL_SQUEEZE are circles to Hough within these.
+OVAL_SPAN = (0.8, 1.2)
+# A squeezed circle's oval must already follow some ink before its outline is searched for.
+OVAL_GUESS_COVERAGE = 0.35
+
+
+def find_ovals(mask: np.ndarray, px_per_mm: float, one_bit: bool = False) -> list[Candidate]:
+    """Oval seals in a 0/255 seal-tone mask: circles in the mask squeezed across, each
+    unsqueezed and its outline searched round its centre (`ring_round`), kept when ink follows that
+    outline like a seal's ring (as `find_rings` judges circles). `one_bit`: the mask is of a dedithered
+    1-bit page, whose blurred print is seal-toned too."""
+    clean = drop_specks(mask, max(3, round(0.2 * px_per_mm**2)))
+    if not could_hold_ring(clean, MIN_RING_COVERAGE, px_per_mm):
+        return []
+    squeezed = cv2.resize(clean, None, fx=OVAL_SQUEEZE, fy=1.0, interpolation=cv2.INTER_AREA)
+    r_min = max(4, round(MIN_SEAL_MM / 2 * px_per_mm))
+    r_max = round(MAX_SEAL_MM / 2 * px_per_mm * OVAL_SQUEEZE)
+    circles = _hough_mask(cv2.GaussianBlur(squeezed, (0, 0), 1.5), r_min, r_max, coarse=not one_bit)
+    found = []
+    for cx, cy, r in ([] if circles is None else circles[0][:OVAL_CIRCLES]):
+        guess = Outline("oval", float(cx) / OVAL_SQUEEZE, float(cy), float(r) / OVAL_SQUEEZE, float(r), 0.0)
+        if coverage(clean, guess, 0.85, 1.1, 6, 96) < OVAL_GUESS_COVERAGE:
+            continue
+        # Searched near the circle's size: its oval's long axis is within OVAL_SPAN of the squeezed one.
+        outline, ring, contrast = ring_round(clean, guess.cx, guess.cy, OVAL_SPAN[0] * guess.a, px_per_mm,
+                                             OVAL_SPAN[1] * guess.a)
+        # Round seals are the circle detectors' (a round outline here is a circle they judged and left).
+        # A ring inked all round needs no sparse interior: stamped over a table's dense print it has none
+        # (on a grey page: a 1-bit page's blurred print makes rings of its own).
+        complete = not one_bit and _complete_ring(clean, outline, ring, contrast)
+        if outline.shape == "oval" and ring >= MIN_RING_COVERAGE and contrast >= MIN_GREY_CONTRAST \
+                and (complete or _inked_like_a_seal(clean, outline, contrast)):
+            confidence = _confidence(ring, MIN_RING_COVERAGE) * _size_score(outline.diameter / px_per_mm)
+            found.append(Candidate(outline, confidence, "grey", ring, contrast))
+    return suppress(found)
+
+
+def _complete_ring(ink: np.ndarray, outline: Outline, ring: float, contrast: float) -> bool:
+    """A real ring (inked nearly all round with paper round it, as `distinct_rings` has it; `ring` and
+    `contrast` its coverage and contrast) round some ink that is not a solid blob."""
+    return ring >= DISTINCT_COVERAGE and contrast >= DISTINCT_CONTRAST \
+        and MIN_INTERIOR <= interior_density(ink, outline, 0.75) <= MAX_INTERIOR
+
+
+def _has_border(oval: Candidate, found: list[Candidate]) -> bool:
+    """Whether a seal found otherwise already has a complete ring round `oval`'s centre. An oval is then an
+    arc of that seal (a round ring's lower half closed by its lettering fits an oval well), and two rings
+    that far inside each other are one seal's rings, not two seals."""
+    return any(c.coverage >= DISTINCT_COVERAGE and c.outline.contains(oval.outline.cx, oval.outline.cy, 0.7)
+               for c in found)
 
 
 def flatten(grey: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -590,11 +653,14 @@ def star_centres(dark: np.ndarray, px_per_mm: float) -> list[tuple[float, float,
     return centres
 
 
-def ring_round(ink: np.ndarray, cx: float, cy: float, star: float, px_per_mm: float) -> tuple[Outline, float, float]:
-    """The round or oval outline centred near (cx, cy), larger than the star (width `star`, px), that ink
-    follows best, with its coverage and contrast. Coarse first (centre fixed, 1 mm steps), then refined
-    round the best (centre moved, half-millimetre steps)."""
-    sizes = np.arange(max(MIN_SEAL_MM / 2 * px_per_mm, star), STAR_MAX_AXIS_MM * px_per_mm, px_per_mm)
+def ring_round(ink: np.ndarray, cx: float, cy: float, star: float, px_per_mm: float,
+               largest: float | None = None) -> tuple[Outline, float, float]:
+    """The round or oval outline centred near (cx, cy), larger than the star (width `star`, px) and with a
+    major semi-axis up to `largest` px (a seal's largest by default), that ink follows best, with its
+    coverage and contrast. Coarse first (centre fixed, 1 mm steps), then refined round the best (centre
+    moved, half-millimetre steps)."""
+    largest = STAR_MAX_AXIS_MM * px_per_mm if largest is None else largest
+    sizes = np.arange(max(MIN_SEAL_MM / 2 * px_per_mm, star), largest, px_per_mm)
     coarse = [Outline("round" if ratio == 1.0 else "oval", cx, cy, a, a * ratio, angle)
               for a in sizes for ratio in STAR_RATIOS for angle in (STAR_ANGLES if ratio < 1.0 else (0.0,))]
     if not coarse:
