@@ -460,3 +460,27 @@ def test_a_count_beyond_anything_plausible_is_no_reading() -> None:
     huge = implausible_dropped(FieldValue(30720725819026235392, "30720725819026235392", Provenance(page=3)), "int")
     assert huge.value is None and huge.unreadable
     assert implausible_dropped(FieldValue(45, "45", Provenance(page=3)), "int").value == 45
+
+
+@pytest.mark.parametrize(("role", "searched_again"), [("plan", False), ("attachments_list", False),
+                                                      ("appendix2_table3", True), ("other", True)])
+def test_a_page_of_prose_is_not_searched_again_for_faint_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               role: str, searched_again: bool) -> None:
+    """The search for rules too faint to binarise costs a page's rule finding again: an appendix page
+    (or an unknown one) may need it, a page of the plan holds no appendix table to lose."""
+    import pipeline.tables.finder as finder
+    from pipeline.tables.appendix import page_tables
+
+    page = render(Sheet(texts=[(60, 100 + 20 * i, "围绕行业中小企业数字化转型需求开展服务。", 11) for i in range(12)]),
+                  tmp_path, name="prose", number=3, defects=Defects())
+    page.role = role
+    ridges: list[bool] = []
+    original = finder._finding
+
+    def spy(*args: object, **kwargs: object) -> finder.TableFinding:
+        ridges.append(bool(kwargs.get("ridges")))
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(finder, "_finding", spy)
+    page_tables(page, None, Settings())
+    assert any(ridges) is searched_again

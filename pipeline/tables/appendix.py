@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 APPENDIX_ROLES = frozenset(SPEC_BY_ROLE)
 SKIP_ROLES = frozenset({"blank", "cover", "commitment", "recommendation_letter"})
+# Pages of prose: an appendix table there (a compact document's) is looked for, but not its faint rules.
+PROSE_ROLES = frozenset({"plan", "attachments_list"})
 # Pages that hold other tables: a headerless table there never continues an appendix table.
 FORM_ROLES = frozenset({"basic_info", "plan", "attachments_list", "recommendation_table"})
 # Page OCR misreads table cells often enough that every cell is worth its own reading (batched, see reread.py).
@@ -429,7 +431,7 @@ def second_readers(settings: Settings) -> Callable[[Page], SecondReader | None]:
 def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> list[Table]:
     """The page's tables; on an appendix page with no rules at all, a table made from text alone."""
     tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW,
-                         keyed_rows=True).tables
+                         keyed_rows=True, faint=page.role not in PROSE_ROLES).tables
     if page.role in APPENDIX_ROLES and _holds_little(tables, page.words) \
             and not any(find_header(table, page.role, search_rows=3 if table.ruled else 8) for table in tables):
         # No rules, or only scraps of a faint frame (a fax's dotted rules that broke up, no header among
