@@ -431,7 +431,7 @@ def second_readers(settings: Settings) -> Callable[[Page], SecondReader | None]:
 def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> list[Table]:
     """The page's tables; on an appendix page with no rules at all, a table made from text alone."""
     tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW,
-                         keyed_rows=True, faint=page.role not in PROSE_ROLES).tables
+                         keyed_rows=True, faint_rules=page.role not in PROSE_ROLES).tables
     if page.role in APPENDIX_ROLES and _holds_little(tables, page.words) \
             and not any(find_header(table, page.role, search_rows=3 if table.ruled else 8) for table in tables):
         # No rules, or only scraps of a faint frame (a fax's dotted rules that broke up, no header among

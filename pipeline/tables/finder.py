@@ -423,7 +423,7 @@ def cell_reader(page: Page, engine: OcrEngine | None, image: np.ndarray | None =
 
 
 def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: float = 0.0,
-                reread_below: float = REREAD_BELOW, keyed_rows: bool = False, faint: bool = True) -> TableFinding:
+                reread_below: float = REREAD_BELOW, keyed_rows: bool = False, faint_rules: bool = True) -> TableFinding:
     """All tables on a page, top to bottom, with cell text.
 
     With an `engine`, cells read below `reread_below` (and empty cells holding ink) are
@@ -431,7 +431,7 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     only at `low_confidence` or better.  With `keyed_rows` (list tables such as the
     appendix's, every row opening with a 序号 or date), rows the rules left joined are cut
     by `rows.row_cuts`; a form's label cells wrap and span rows, so forms do without. Without
-    `faint`, a page whose rules hold little of its text is not searched again for rules too faint
+    `faint_rules`, a page whose rules hold little of its text is not searched again for rules too faint
     to binarise (a page of prose holds no table to lose).
     """
     finding = TableFinding(page=page.number)
@@ -443,7 +443,7 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     words = ghosts.drop_ghosts(page.words, ink)
     page_ink = PageInk(image, page.scale) if image is not None else None
     finding = _finding(page, words, sealed, page_ink, keyed_rows, layers)
-    if faint and page.kind != "text" and _words_held(finding, words) < FAINT_RULES_HELD * len(words):
+    if faint_rules and page.kind != "text" and _words_held(finding, words) < FAINT_RULES_HELD * len(words):
         # The rules found hold too little of the page's text: its rules may be too faint to binarise.
         faint = _finding(page, words, sealed, page_ink, keyed_rows, layers, ridges=True)
         if _words_held(faint, words) > _words_held(finding, words):
