@@ -179,3 +179,18 @@ def test_a_member_label_misread_and_split_over_two_cells_still_marks_the_members
     members = member_rows(rows, find_labels(rows, FORM))
     assert [[c.text for c in cells] for _, cells in members] == [
         ["台州旭汇软件有限公司", "制造业企业"], ["台州汇卓自动化集团有限公司", "制造业企业"], ["台州正兴数据技术有限公司", "服务商"]]
+
+
+def test_a_two_line_labels_first_line_is_cut_off_whole_not_at_its_short_variant() -> None:
+    """'注册地（具体到' matches the short label 注册地 exactly: the value still loses the whole line."""
+    rows = lines(
+        [("牵头单位名称", 88, 121, 151, 136), ("杭州产业数字化研究院", 186, 121, 289, 136)],
+        [("注册地（具体到", 82, 174, 149, 191), ("浙江省台州市黄岩区", 192, 174, 281, 191)],
+        [("牵头单位类型", 87, 208, 145, 223), ("☑制造业企业", 176, 208, 348, 223)],
+    )
+    from pipeline.fields.basic_info import FormReader
+
+    reader = FormReader.__new__(FormReader)
+    reader.rows, reader.found = rows, find_labels(rows, FORM)
+    value = reader.value("registered_address")
+    assert value is not None and value.text == "浙江省台州市黄岩区"

@@ -32,6 +32,7 @@ from pipeline.result import Extracted
 from pipeline.tables.appendix import ocr_engine, second_reader
 from pipeline.tables.cells import CellText
 from pipeline.tables.form import (
+    MIN_LABEL_SCORE,
     FormRow,
     Found,
     Labels,
@@ -221,7 +222,10 @@ class FormReader:
         if at is None:
             return None
         text = self.rows[at.row].cells[at.col].text
-        label = max(FORM.by_key[key], key=lambda candidate: label_score(text, candidate))  # the first on a tie
+        # The template's label first ('注册地（具体到区县）' over '注册地', so the cell's whole label is cut
+        # off); a wrapped label's first line alone matches none, and takes the closest.
+        label = next((lb for lb in FORM.by_key[key] if label_score(text, lb) >= MIN_LABEL_SCORE),
+                     max(FORM.by_key[key], key=lambda candidate: label_score(text, candidate)))
         return value_right_of(self.rows, at, FORM, label, self.found)
 
     def lead_unit(self) -> LeadUnit:
