@@ -325,8 +325,11 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
     wanted = [(path, value, origin) for path in paths
               if (value := _reading_at(record, path)) is not None and (origin := record.provenance[path]).bbox]
     places = [(origin.page, _box(origin.bbox)) for _, _, origin in wanted]
-    numbers = [index for index, (_, value, _) in enumerate(wanted) if _number(value)]
     everything = reader.read_all(places)
+    # The digits-only reading breaks ties; where every engine that read the place read the value, there
+    # is none to break (and its dissent would be outvoted), so it is not asked.
+    numbers = [index for index, (path, value, _) in enumerate(wanted)
+               if _number(value) and not _all_read_alike(everything[index], value, path)]
     for index, readings in zip(numbers, reader.read_numbers([places[index] for index in numbers]), strict=True):
         everything[index] = [*everything[index], *readings]
     for (path, value, origin), readings in zip(wanted, everything, strict=True):
@@ -345,6 +348,11 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
         if others or not confirmed:
             log.info("%s: %s read %s on the page; on its crop %s, confirmed by %s", record.source.file, path,
                      value, others or "nothing else", confirmed or "no engine")
+
+
+def _all_read_alike(readings: Sequence[tuple[str, str]], value: Reading, path: str) -> bool:
+    """At least one engine read the place, and every one that did read `value`."""
+    return bool(readings) and all(reading_of(text, value, path) == value for _, text in readings)
 
 
 def _outvoted(engines: set[str], confirming: set[str]) -> bool:

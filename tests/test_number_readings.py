@@ -165,7 +165,20 @@ def test_a_lone_reading_against_a_value_two_engines_read_is_not_an_alternative()
     found = _finding(_checked(record, reader), "CONTRACT_TOTAL_MISMATCH", "2025")
     assert found is not None and found.severity == "error"
     assert record.provenance[CONTRACT_2025].alternatives == []
-    assert record.provenance[CONTRACT_2025].confirmed_by == ["tesseract", "rapidocr", "tesseract-digits"]
+    assert record.provenance[CONTRACT_2025].confirmed_by == ["tesseract", "rapidocr"]
+    # Both engines read the value alike: the digits-only reading has no tie to break and is not asked.
+    assert tuple(record.provenance[CONTRACT_2025].bbox or ()) not in {tuple(box) for _, box in reader.asked_numbers}
+
+
+def test_the_digits_only_reading_breaks_a_tie_between_the_engines() -> None:
+    record = clean_application()
+    _set(DECLARED_2025, 999.0)(record)
+    reader = FakeReader(record, {**DATES, CONTRACT_2025: [("tesseract", "300"), ("rapidocr", "30")],
+                                 DECLARED_2025: [("tesseract", "999"), ("rapidocr", "999万元")]},
+                        digits={CONTRACT_2025: ["300万元"]})
+    _checked(record, reader)
+    assert tuple(record.provenance[CONTRACT_2025].bbox or ()) in {tuple(box) for _, box in reader.asked_numbers}
+    assert "tesseract-digits" in (record.provenance[CONTRACT_2025].confirmed_by or [])
 
 
 def test_a_comparison_already_in_doubt_reads_only_its_numbers_again() -> None:
