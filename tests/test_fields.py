@@ -387,3 +387,14 @@ def test_a_blank_head_value_is_measured_blank(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setitem(forms.HEAD, "title", "")
     result = extract_basic_info(form_scan_pages(tmp_path), SETTINGS)
     assert result.value.head.title is None and result.provenance["basic_info.head.title"].blank is True
+
+
+def test_a_text_layer_table_name_is_kept_as_printed_whatever_the_letter_says() -> None:
+    from models import Provenance, Recommendation, Recommended
+    from pipeline.fields.recommendation import agree_with_letter
+
+    record = Recommendation(letter_names=["杭州锐诚工业技术有限公司"],
+                            recommended=[Recommended(rank=1, name="杭州锐波工业技术有限公司")])
+    provenance = {"recommendation.recommended[0].name": Provenance(page=1, source="text")}
+    agree_with_letter(record, provenance)
+    assert record.recommended[0].name == "杭州锐波工业技术有限公司"

@@ -199,12 +199,12 @@ def agree_with_letter(recommendation: Recommendation, provenance: dict[str, Prov
         alike = [name for name in letter if fuzz.ratio(name, entry.name) / 100.0 >= ALIKE]
         if len(alike) != 1 or any(other.name == alike[0] for other in recommendation.recommended):
             continue
-        if _trust(alike[0], True) <= _trust(entry.name, False):
-            continue
         path = f"recommendation.recommended[{index}].name"
         origin = provenance.get(path)
-        if origin is not None:
-            provenance[path] = origin.model_copy(update={"alternatives": [entry.name], "resolved_by": LETTER_RULE})
+        # A text layer's name is as printed: a letter that spells it otherwise is the applicant's own.
+        if origin is None or origin.source == "text" or _trust(alike[0], True) <= _trust(entry.name, False):
+            continue
+        provenance[path] = origin.model_copy(update={"alternatives": [entry.name], "resolved_by": LETTER_RULE})
         entry.name = alike[0]
 
 
