@@ -398,3 +398,24 @@ def test_a_text_layer_table_name_is_kept_as_printed_whatever_the_letter_says() -
     provenance = {"recommendation.recommended[0].name": Provenance(page=1, source="text")}
     agree_with_letter(record, provenance)
     assert record.recommended[0].name == "杭州锐波工业技术有限公司"
+
+
+def test_a_scrap_of_rules_under_the_title_does_not_stand_for_the_recommendation_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules found as a scrap (a cell's worth, no header) under the 推荐表's title: the table is still
+    read from its text."""
+    import pipeline.fields.recommendation as recommendation
+    from pipeline.tables.finder import TableFinding, text_table
+    from tests.fixtures.tables.forms import RECOMMENDED
+    from tests.fixtures.tables.synth import Defects, Sheet, STable, render
+
+    table = STable.simple(50, 160, [36, 170, 110, 184], RECOMMENDED[:3], row_height=40)
+    texts = [(50, 120, "浙江省制造业数字化转型促进中心推荐表", 14)]
+    page = render(Sheet(tables=[table], texts=texts), tmp_path, name="rec", number=1, defects=Defects(hairline_grey=254))
+    page.role = "recommendation_table"
+    scrap = text_table(page, (260.0, 205.0, 552.0, 278.0))  # two rows of the last two columns, no header
+    assert scrap is not None
+    monkeypatch.setattr(recommendation, "find_tables",
+                        lambda *args, **kwargs: TableFinding(page=page.number, tables=[scrap]))
+    rec = extract_recommendation([page], SETTINGS).value
+    assert [(r.rank, r.name) for r in rec.recommended] == [(1, "杭州智造数字科技有限公司"), (2, "宁波甬江工业互联网有限公司")]

@@ -125,12 +125,14 @@ def _recommended_rows(pages: Sequence[Page], engine: OcrEngine | None, sink: Sin
 
 
 def _page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> list[Table]:
-    """The page's tables; below a 推荐表 title with no ruled table under it (rules too faint to find on a
-    small phone photo), a table made from the text alone."""
+    """The page's tables; below a 推荐表 title with no ruled table under it that names the 推荐表's
+    columns (rules too faint to find on a small phone photo, or found as scraps), a table made from
+    the text alone."""
     # A list table (each row opens with its 序号): rows the rules left joined are cut at them.
     tables = find_tables(page, engine, settings.low_confidence, keyed_rows=True).tables
     region = _below_title(page)
-    if region is None or any(table.bbox[1] >= region[1] - 1 for table in tables):
+    if region is None or any(table.bbox[1] >= region[1] - 1 and find_header(table, page.role, (RECOMMENDED,))
+                             for table in tables):
         return tables
     fallback = text_table(page, region)
     return tables if fallback is None else [*tables, fallback]
