@@ -10,9 +10,9 @@ import contextlib
 import contextvars
 import logging
 import tempfile
-import threading
 import traceback
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -113,26 +113,10 @@ def doc_type_of(doc: Document) -> str:
 def _beside(run: Callable[[], T], name: str) -> Callable[[], T]:
     """`run` started now in a thread of its own, beside the stages that follow; the call returned waits for
     its result (and raises what it raised). The thread keeps this context, so its logs name the file."""
-    outcome: list[T] = []
-    raised: list[BaseException] = []
-    context = contextvars.copy_context()
-
-    def target() -> None:
-        try:
-            outcome.append(context.run(run))
-        except BaseException as error:  # handed to the caller, who raises it where the result is needed
-            raised.append(error)
-
-    thread = threading.Thread(target=target, name=name, daemon=True)
-    thread.start()
-
-    def result() -> T:
-        thread.join()
-        if raised:
-            raise raised[0]
-        return outcome[0]
-
-    return result
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    future = executor.submit(contextvars.copy_context().run, run)
+    executor.shutdown(wait=False)  # the thread ends with `run`; nothing else is ever submitted
+    return future.result
 
 
 @contextlib.contextmanager
