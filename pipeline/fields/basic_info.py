@@ -108,8 +108,8 @@ _LABEL_STARTS = sorted({label[:k] for key, labels in FORM.by_key.items() if "." 
                        key=len, reverse=True)
 
 
-_LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in labels),
-                squeeze("联合体其他成员单位名称与类型（不超过6家）"))
+_MEMBERS_LABEL = squeeze("联合体其他成员单位名称与类型（不超过6家）")  # the member label as printed, whole
+_LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in labels), _MEMBERS_LABEL)
 
 
 MISREAD_SHARE = 3  # a piece of print read with up to one character in this many wrong is still that print
@@ -123,12 +123,13 @@ def is_label_text(text: str) -> bool:
                                or _misread_label_piece(squeezed))
 
 
-def _misread_label_piece(squeezed: str) -> bool:
+def _misread_label_piece(squeezed: str, labels: Sequence[str] = _LABEL_TEXTS) -> bool:
+    """`squeezed` is a piece of one of `labels` with up to one character in MISREAD_SHARE misread."""
     size = len(squeezed)
     if size < 2 * MISREAD_SHARE:  # too short to tell a misread label from a name
         return False
     return any(Levenshtein.distance(squeezed, label[start:start + size]) <= size // MISREAD_SHARE
-               for label in _LABEL_TEXTS for start in range(len(label) - size + 1))
+               for label in labels for start in range(len(label) - size + 1))
 
 
 # A unit's name or address holds no run of code characters: a credit code (18) run in from the next cell.
@@ -407,33 +408,29 @@ class FormReader:
         if at is None:
             return
         row = self.rows[at.row]
-        label = row.cells[at.col].bbox
         if row.ruled:
             # The value's own cell, empty: the one after the label, unless that is the next label.
             after = row.cells[at.col + 1:at.col + 2]
-            if not after or FORM.match(after[0].text)[0] is not None:
-                return
-            place = round_box(after[0].bbox)
-        else:
-            right = min(next_label_x(self.rows, at, self.found),
-                        max(cell.bbox[2] for other in self.rows if other.page == row.page for cell in other.cells))
-            if right <= label[2]:
-                return
-            reach = BLANK_REACH * (label[3] - label[1])
-            place = round_box((label[2], label[1] - reach, right, label[3] + reach))
-        self.sink.provenance[path] = Provenance(page=row.page, bbox=place, confidence=None,
-                                                blank=is_blank(self.pages.get(row.page), place, ""))
+            if after and FORM.match(after[0].text)[0] is None:
+                self._measure_place(path, row.page, round_box(after[0].bbox))
+            return
+        left = row.cells[at.col].bbox[2]
+        right = min(next_label_x(self.rows, at, self.found),
+                    max(cell.bbox[2] for other in self.rows if other.page == row.page for cell in other.cells))
+        if right > left:
+            self._measure_blank(path, row, at, (left, right))
 
     def _measure_blank(self, path: str, row: FormRow, at: Found, span: tuple[float, float]) -> None:
-        """A figure with nothing read in its place (lines of text have no empty cells): its place, the
-        year's column on the label's line, measured for ink, so a blank is told from ink not read."""
+        """A value with nothing read in its place (lines of text have no empty cells): its place, `span`
+        across on the label's line, measured for ink, so a blank is told from ink not read."""
         label = row.cells[at.col].bbox
         # Half a line up and down: a figure standing off the label's line, not read, is still ink there.
         reach = BLANK_REACH * (label[3] - label[1])
-        place = round_box((span[0], label[1] - reach, span[1], label[3] + reach))
-        page = self.pages.get(row.page)
-        self.sink.provenance[path] = Provenance(page=row.page, bbox=place, confidence=None,
-                                                blank=is_blank(page, place, ""))
+        self._measure_place(path, row.page, round_box((span[0], label[1] - reach, span[1], label[3] + reach)))
+
+    def _measure_place(self, path: str, page: int, place: list[float]) -> None:
+        self.sink.provenance[path] = Provenance(page=page, bbox=place, confidence=None,
+                                                blank=is_blank(self.pages.get(page), place, ""))
 
     def _year_values(self, row: FormRow, at: Found, columns: dict[int, tuple[float, float]]) -> list[Value | None]:
         after = list(row.cells[at.col + 1:])
@@ -479,19 +476,13 @@ def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[i
     return [(page, cells) for page, _, cells in numbered]
 
 
-_MEMBERS_LABEL = squeeze("联合体其他成员单位名称与类型（不超过6家）")
-
-
 def _members_label_piece(text: str) -> bool:
     """The text is the member label or a line of it (wrapped onto lines of text, each its own cell),
     perhaps misread by a character in three ('联合体基他成员')."""
     squeezed = squeeze(text)
     if FORM.match(text)[0] == "members" or (len(squeezed) >= 3 and squeezed in _MEMBERS_LABEL):
         return True
-    size = len(squeezed)
-    return size >= 2 * MISREAD_SHARE and any(
-        Levenshtein.distance(squeezed, _MEMBERS_LABEL[start:start + size]) <= size // MISREAD_SHARE
-        for start in range(len(_MEMBERS_LABEL) - size + 1))
+    return _misread_label_piece(squeezed, (_MEMBERS_LABEL,))
 
 
 def _members_label(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int, float] | None:

@@ -17,11 +17,12 @@ from pipeline import normalise
 from pipeline.config import Settings
 from pipeline.fields.common import Sink
 from pipeline.fields.cover import labelled_value
+from pipeline.fields.unit_name import ALIKE  # two readings this alike are one unit's name misread
 from pipeline.ocr import OcrEngine
 from pipeline.result import Extracted
 from pipeline.tables.appendix import Layout, iter_rows, ocr_engine
 from pipeline.tables.cells import Table, lines_of
-from pipeline.tables.finder import find_tables, text_table
+from pipeline.tables.finder import NOTE_MARKS, find_tables, text_table
 from pipeline.tables.headers import SEQ, Column, TableSpec, find_header
 from pipeline.tables.values import (
     FieldValue,
@@ -38,7 +39,6 @@ RECOMMENDED = TableSpec(
 _TABLE_TITLE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:[（(]区[、,，]?市[)）])?制造业数字化转型促进中心推荐表")
 _LETTER_NAMES = re.compile(r"现推荐(.+?)(?:[（(]数促中心申报对象名称[)）])?(?:建设|作为|申报)")
 _MISREAD_SEPARATORS = ".．·。, "
-_NOTE_MARKS = ("注", "备注")
 _NAME_SEPARATORS = re.compile(r"[、，,；;]|(?<=[司院心所校])和|(?<=[司院心所校])及")
 
 
@@ -148,7 +148,7 @@ def _below_title(page: Page) -> tuple[float, float, float, float] | None:
         return None
     top = max(w.bbox[3] for w in lines[titles[-1]][1])
     # The notes run across the columns' gaps: inside the band they would close them.
-    notes = [min(w.bbox[1] for w in line) for text, line in lines[titles[-1] + 1:] if text.startswith(_NOTE_MARKS)]
+    notes = [min(w.bbox[1] for w in line) for text, line in lines[titles[-1] + 1:] if text.startswith(NOTE_MARKS)]
     return 0.0, top, page.width, notes[0] if notes else page.height
 
 
@@ -178,8 +178,6 @@ def extract_recommendation(pages: list[Page], settings: Settings) -> Extracted[R
     return Extracted(recommendation, sink.provenance, sink.checks)
 
 
-# Two readings this alike (rapidfuzz ratio, 0..1) are one unit's name misread (as in fields.unit_name).
-ALIKE = 0.65
 LETTER_RULE = "LETTER_NAMES_TABLE"
 _STRAY = re.compile(r"[0-9A-Za-z.,:;!?'\"|_~]")
 
