@@ -53,6 +53,16 @@ def test_a_value_between_a_two_line_labels_lines_is_its_value() -> None:
     assert _value(ADDRESS_ROWS, "main_industries") == "汽车行业船舶工业"
 
 
+def test_a_two_line_labels_second_line_on_the_values_line_is_no_value_however_misread() -> None:
+    """服务的主要 / 行业 beside its value, the second line misread 行亚: it stands in the label's column."""
+    rows = lines(
+        [("注册地（具体到", 82, 161, 149, 176), ("区县)", 100, 165, 127, 180), ("浙江省宁波市鄞州区", 192, 163, 281, 177),
+         ("服务的主要", 318, 158, 372, 173), ("行亚", 330, 168, 352, 183), ("装备制造、食品", 413, 163, 494, 177)],
+    )
+    assert _value(rows, "registered_address") == "浙江省宁波市鄞州区"
+    assert _value(rows, "main_industries") == "装备制造、食品"
+
+
 def test_a_line_beside_that_belongs_to_another_label_is_not_taken() -> None:
     rows = lines(ESTABLISHED, ADDRESS_LABELS)
     assert _value(rows, "registered_address") == ""  # 2012-03-08 is 成立时间's, 1000.00万元 注册资本's

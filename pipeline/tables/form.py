@@ -183,6 +183,8 @@ def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_tex
     for cell in row.cells[at.col + 1:]:
         if labels.match(cell.text)[0] is not None or _centre_x(cell) >= stop:
             break
+        if not row.ruled and _centre_x(cell) < own.bbox[2]:
+            continue  # the label's second line (服务的主要 · 行业), however misread: it stands in the label's column
         if cell.text:
             parts.append(cell.text)
             cells.append(cell)
