@@ -34,6 +34,7 @@ from pipeline.ingest import Ingested, PageSource, ingest, load_pixels
 from pipeline.layout import assign_roles
 from pipeline.ocr import OcrEngine, OcrError, get_engine
 from pipeline.ocr.cache import CachedEngine
+from pipeline.ocr.hanzi import simplified_words
 from pipeline.ocr.reread import reread
 from pipeline.page_pool import PagePool
 from pipeline.preprocess import Cleaned, clean_page, deskew, estimate_skew
@@ -126,6 +127,7 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
             if second is not None:
                 image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
                 result.words = reread(result.words, image, job.source.dpi, second, job.settings.reread_below)
+            result.words = simplified_words(result.words)
             times.add("ocr", time.perf_counter() - ocr_started)
         _detect_seals(result, job)
     except OcrError as error:

@@ -295,3 +295,21 @@ def test_a_core_the_batch_lends_is_borrowed_while_pages_wait_and_given_back(tmp_
     finally:
         PagePool.lend(None)
         pool.close()
+
+
+class TraditionalEngine(CountingEngine):
+    """Reads one word at the middle of the image, a simplified character taken for its traditional twin."""
+
+    def recognise(self, image: np.ndarray, mode: Mode, dpi: float) -> list[list[Glyph]]:
+        self.calls += 1
+        cx, cy = image.shape[1] / 2, image.shape[0] / 2
+        return [[Glyph("马晶澤", (cx - 30, cy - 10, cx + 30, cy + 10), 0.9)]]
+
+
+def test_a_pages_ocr_words_reach_every_stage_in_simplified_characters(tmp_path: Path) -> None:
+    from pipeline.reading import process_page
+
+    path = tmp_path / "page.png"
+    scan(draw_page(dpi=100, seal=False)).image.save(path, dpi=(100, 100))
+    job = PageJob(1, PageSource(path, "image", 0, 100.0), tmp_path, settings(tmp_path))
+    assert [word.text for word in process_page(job, TraditionalEngine()).words] == ["马晶泽"]

@@ -11,12 +11,12 @@ import pytest
 from models import Provenance
 from models.page import Word
 from pipeline.config import Settings
+from pipeline.ocr.hanzi import simplified
 from pipeline.tables import extract_appendix, find_tables
 from pipeline.tables.appendix import Collector, page_tables
 from pipeline.tables.cells import CellText, cell_text
 from pipeline.tables.finder import drop_text_strokes, text_table
 from pipeline.tables.geometry import Cell, Frame, Rule, group_rules
-from pipeline.tables.hanzi import simplified
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
 from pipeline.tables.pixels import dotted_masks
 from pipeline.tables.rows import unwrapped_breaks

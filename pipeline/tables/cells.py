@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from models.page import Box, Word
+from pipeline.ocr.hanzi import simplified_words
 from pipeline.tables.geometry import Cell, Frame, Grid
-from pipeline.tables.hanzi import simplified
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,7 @@ def confidence_of(words: Sequence[Word]) -> float:
 
 def cell_text(cell: Cell, frame: Frame, words: Sequence[Word]) -> CellText:
     """The cell with its words; OCR's traditional-only characters read as their simplified twins (`hanzi`)."""
-    words = [replace(word, text=simplified(word.text)) if word.source == "ocr" else word for word in words]
+    words = simplified_words(words)
     text = "\n".join(join_line(line) for line in lines_of(words))
     return CellText(cell=cell, bbox=frame.box_to_page(cell.bbox), words=tuple(words), text=text.strip(),
                     confidence=round(confidence_of(words), 4))

@@ -1,5 +1,8 @@
 """Traditional characters OCR puts in simplified print, read back as the simplified ones.
 
+Applied to every OCR word of a page (`reading.process_page`) and to the words of cells read again on
+their crops (`tables.cells.cell_text`), so no stage sees them.
+
 The forms are printed in simplified Chinese, but the recogniser's character set holds
 traditional forms too, and on a fax or a 1-bit scan it now and then takes a simplified
 character for its traditional twin (腾 read as 騰, 数 as 數, 顺 as 順).  A character outside
@@ -11,9 +14,13 @@ character that is in GB 2312 already (乾, 後) may be meant.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 
 import opencc
+
+from models.page import Word
 
 
 @cache
@@ -43,4 +50,9 @@ def simplified(text: str) -> str:
     return "".join(simplified_char(char) for char in text)
 
 
-__all__ = ["simplified", "simplified_char"]
+def simplified_words(words: Sequence[Word]) -> list[Word]:
+    """OCR's words read as simplified print; a text layer's words stay as the PDF holds them."""
+    return [replace(word, text=simplified(word.text)) if word.source == "ocr" else word for word in words]
+
+
+__all__ = ["simplified", "simplified_char", "simplified_words"]
