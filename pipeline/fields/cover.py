@@ -220,7 +220,8 @@ def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink, after_p
     after the person says whether it was left blank."""
     phone = normalise.find_phone(raw)
     person = raw[:phone[1]] if phone else raw
-    person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿")
+    # A point OCR found between the name and the number is no part of the name ('姜秀鹏.').
+    person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿.。")
     cover.contact = sink.put("cover.contact", FieldValue(normalise.clean_name(person), person, provenance))
     if phone or not raw:
         origin = provenance
