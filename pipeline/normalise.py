@@ -91,6 +91,10 @@ def _decimal_from_run(run: str) -> float | None:
         return None
     if "." not in body and body.count(",") == 1 and not re.fullmatch(r"\d{1,3},\d{3}", body):
         body = body.replace(",", ".")  # "1250,5": a decimal comma, not thousands
+    groups = body.split(",")
+    if "." not in body and len(groups) > 2 and all(len(g) == 3 for g in groups[1:-1]) \
+            and 1 <= len(groups[0]) <= 3 and len(groups[-1]) < 3:
+        body = "".join(groups[:-1]) + "." + groups[-1]  # "31,831,50": the point read as a comma
     body = body.replace(",", "")
     groups = body.split(".")
     if len(groups) > 2 and all(len(g) == 3 for g in groups[1:-1]) and 1 <= len(groups[0]) <= 3:

@@ -89,6 +89,11 @@ def test_numbers_are_total(text: str) -> None:
     parse_credit_code(text)
 
 
+def test_a_decimal_point_read_as_a_comma_after_thousands_groups_is_a_point() -> None:
+    assert parse_amount("31,831,50万") == 31831.5  # not 3,183,150
+    assert parse_amount("1,234,567") == 1234567.0  # thousands groups throughout
+
+
 def test_words_are_not_numbers() -> None:
     assert parse_amount("暂无") is None
     assert parse_int("is") is None
