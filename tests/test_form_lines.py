@@ -63,6 +63,16 @@ def test_a_two_line_labels_second_line_on_the_values_line_is_no_value_however_mi
     assert _value(rows, "main_industries") == "装备制造、食品"
 
 
+def test_a_labels_note_cut_by_its_line_break_is_no_part_of_the_value() -> None:
+    """注册地（具体 / 到区县）: the first line ends inside the note, before its close."""
+    rows = lines([("注册地（具体", 82, 169, 140, 184), ("北京市海淀区", 192, 169, 281, 184),
+                  ("服务的主要", 318, 165, 372, 180), ("钢铁行业、汽车行业", 413, 169, 494, 184)])
+    found = find_labels(rows, FORM)
+    at = next(f for f in found if f.key == "registered_address")
+    # The cell matched the label's short form (注册地), which has no note of its own.
+    assert value_right_of(rows, at, FORM, "注册地", found).text == "北京市海淀区"
+
+
 def test_a_line_beside_that_belongs_to_another_label_is_not_taken() -> None:
     rows = lines(ESTABLISHED, ADDRESS_LABELS)
     assert _value(rows, "registered_address") == ""  # 2012-03-08 is 成立时间's, 1000.00万元 注册资本's

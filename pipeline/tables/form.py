@@ -176,7 +176,7 @@ def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_tex
     cells: list[CellText] = []
     end = label_end(own.flat, label_text)
     rest = own.flat[end:] if end is not None else ""
-    rest = _strip_label_tail(rest)
+    rest = _strip_label_tail(rest, " ".join(labels.by_key.get(at.key, (label_text,))))
     if rest.strip(_FILLER_CHARS):
         parts.append(rest)
         cells.append(own)
@@ -253,11 +253,19 @@ def cells_beside(rows: Sequence[FormRow], at: Found, found: Sequence[Found], lef
     return sorted(cells, key=lambda c: (c.bbox[1], c.bbox[0]))
 
 
-def _strip_label_tail(text: str) -> str:
-    """Drop a bracketed note that belongs to the label ((具体到区县), (请标明)) from the start of a value."""
+def _strip_label_tail(text: str, labels: str = "") -> str:
+    """Drop a bracketed note that belongs to the label ((具体到区县), (请标明)) from the start of a value; a
+    note the label's line break cut before its close ('（具体' of 注册地（具体 / 到区县）) goes as far as
+    it follows the note printed in the field's `labels`."""
     stripped = text.lstrip(_LABEL_TAIL)
     if stripped[:1] in "（(":
         close = max(stripped.find("）"), stripped.find(")"))
         if 0 < close <= 10:
             return stripped[close + 1:]
+        note = re.search(r"[（(]([^）)]+)", labels)
+        if close < 0 and note:
+            body = stripped[1:]
+            shared = next((n for n in range(len(body), 0, -1) if note.group(1).startswith(body[:n])), 0)
+            if shared:
+                return body[shared:].lstrip(_LABEL_TAIL)
     return stripped
