@@ -214,3 +214,27 @@ def test_a_two_line_labels_first_line_is_cut_off_whole_not_at_its_short_variant(
     reader.rows, reader.found = rows, find_labels(rows, FORM)
     value = reader.value("registered_address")
     assert value is not None and value.text == "浙江省台州市黄岩区"
+
+
+def test_a_credit_code_its_cell_wrapped_is_joined_only_when_the_joined_code_checks() -> None:
+    """'91110108MAH1XRN3' · '3L': the code's last characters on the line below, under its first line."""
+    from models import LeadUnit
+    from pipeline.config import Settings
+    from pipeline.fields.basic_info import FormReader
+    from pipeline.fields.common import Sink
+
+    def lead(rest: str) -> str | None:
+        rows = lines(
+            [("牵头单位名称", 88, 112, 151, 127), ("北京启华工业技术集团有", 160, 112, 300, 127),
+             ("统一社会信", 318, 112, 370, 127), ("91110108MAH1XRN3", 396, 113, 505, 126)],
+            [("限公司", 160, 125, 190, 139), ("用代码", 330, 125, 360, 139), (rest, 396, 126, 410, 139)],
+        )
+        reader = FormReader.__new__(FormReader)
+        reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
+        reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
+        unit = LeadUnit()
+        reader._credit_code(unit)
+        return unit.credit_code
+
+    assert lead("3L") == "91110108MAH1XRN33L"
+    assert lead("3X") == "91110108MAH1XRN3"  # the joined code fails its check: the reading stays as read

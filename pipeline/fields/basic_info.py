@@ -112,6 +112,8 @@ _MEMBERS_LABEL = squeeze("联合体其他成员单位名称与类型（不超过
 _LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in labels), _MEMBERS_LABEL)
 
 
+CODE_LENGTH = 18  # characters of a unified social credit code (GB 32100)
+CODE_SLACK = 3.0  # points: a wrapped code's second line starts under its first, give or take
 MISREAD_SHARE = 3  # a piece of print read with up to one character in this many wrong is still that print
 
 
@@ -252,14 +254,30 @@ class FormReader:
         if value is None or not value.cells:
             self._credit_code_anywhere(lead)
             return
+        reading = normalise.parse_credit_code(value.text, repair=provenance_of(value.cells, value.page).source == "ocr")
+        if reading is not None and len(reading.value) < CODE_LENGTH and (wrapped := self._credit_code_wrapped(value)):
+            value, reading = wrapped
         provenance = provenance_of(value.cells, value.page)
-        reading = normalise.parse_credit_code(value.text, repair=provenance.source == "ocr")
         if provenance.source == "ocr" and (reading is None or not is_valid_credit_code(reading.value)):
             reading = self._credit_code_second_reading(value.page, provenance.bbox) or reading
         if reading is not None and reading.repaired_from is not None:
             provenance = provenance.model_copy(update={"repaired_from": reading.repaired_from})
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
                                          FieldValue(reading.value if reading else None, value.text, provenance))
+
+    def _credit_code_wrapped(self, value: Value) -> tuple[Value, normalise.CreditCodeReading] | None:
+        """A code its cell wrapped ('91110108MAH1XRN3' · '3L'): its rest on a line below, in the value's column.
+        Taken only when the joined code checks (GB 32100's check character)."""
+        at = self.first("credit_code")
+        if at is None or self.rows[at.row].ruled:
+            return None  # a ruled cell's text holds all its lines already
+        left, bottom = min(c.bbox[0] for c in value.cells), max(c.bbox[3] for c in value.cells)
+        right = max(c.bbox[2] for c in value.cells)
+        for cell in cells_beside(self.rows, at, self.found, left - CODE_SLACK, right + CODE_SLACK):
+            joined = normalise.parse_credit_code(value.text + cell.text, repair=True)
+            if cell.bbox[1] >= bottom - CODE_SLACK and joined is not None and is_valid_credit_code(joined.value):
+                return Value(value.text + cell.text, (*value.cells, cell), value.page), joined
+        return None
 
     def _credit_code_anywhere(self, lead: LeadUnit) -> None:
         """The form's one valid credit code, where its label was not read (wrapped, or run into another cell).
