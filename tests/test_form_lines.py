@@ -238,3 +238,22 @@ def test_a_credit_code_its_cell_wrapped_is_joined_only_when_the_joined_code_chec
 
     assert lead("3L") == "91110108MAH1XRN33L"
     assert lead("3X") == "91110108MAH1XRN3"  # the joined code fails its check: the reading stays as read
+
+
+def test_a_date_its_cell_wrapped_is_joined_with_its_rest() -> None:
+    """'2015.06.0' · '2': the day's last digit on the line below, under the date."""
+    import datetime as dt
+
+    from pipeline.config import Settings
+    from pipeline.fields.basic_info import FormReader
+    from pipeline.fields.common import Sink
+
+    rows = lines(
+        [("成立时间", 88, 148, 130, 162), ("2015.06.0", 175, 148, 225, 162), ("是否注册法", 240, 146, 290, 160),
+         ("注册资本", 396, 148, 435, 162)],
+        [("2", 218, 157, 224, 170), ("人", 260, 157, 270, 170)],
+    )
+    reader = FormReader.__new__(FormReader)
+    reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
+    reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
+    assert reader.lead_unit().established == dt.date(2015, 6, 2)

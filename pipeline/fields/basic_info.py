@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -113,7 +113,8 @@ _LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in
 
 
 CODE_LENGTH = 18  # characters of a unified social credit code (GB 32100)
-CODE_SLACK = 3.0  # points: a wrapped code's second line starts under its first, give or take
+WRAP_SLACK = 3.0  # points: a wrapped value's second line starts under its first, give or take
+WRAP_DROP = 0.3  # of a line's height: the centre of a wrapped value's next line lies at least this far below
 MISREAD_SHARE = 3  # a piece of print read with up to one character in this many wrong is still that print
 
 
@@ -199,6 +200,11 @@ def is_form_page(page: Page) -> bool:
     return page.role not in ("cover", "plan") and sum(label_score(text, label) >= 1.0 for label in FORM_EVIDENCE) >= 2
 
 
+def _checks_as_code(text: str) -> bool:
+    reading = normalise.parse_credit_code(text, repair=True)
+    return reading is not None and is_valid_credit_code(reading.value)
+
+
 class FormReader:
     """The basic-info form's rows and label cells, and the readers of each part."""
 
@@ -240,6 +246,9 @@ class FormReader:
             if value is not None and name in LEAD_TEXT:
                 value = Value(cut_at_label(value.text), value.cells, value.page)
             field = self.field(value, kind) if value else None
+            if value is not None and kind == "date" and (field is None or field.value is None):
+                wrapped = self._wrapped(name, value, lambda text: normalise.parse_date(text) is not None)
+                field = self.field(wrapped, kind) if wrapped is not None else field
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
             elif value is not None and not value.cells:
@@ -255,8 +264,10 @@ class FormReader:
             self._credit_code_anywhere(lead)
             return
         reading = normalise.parse_credit_code(value.text, repair=provenance_of(value.cells, value.page).source == "ocr")
-        if reading is not None and len(reading.value) < CODE_LENGTH and (wrapped := self._credit_code_wrapped(value)):
-            value, reading = wrapped
+        if reading is not None and len(reading.value) < CODE_LENGTH:
+            wrapped = self._wrapped("credit_code", value, _checks_as_code)
+            if wrapped is not None:
+                value, reading = wrapped, normalise.parse_credit_code(wrapped.text, repair=True)
         provenance = provenance_of(value.cells, value.page)
         if provenance.source == "ocr" and (reading is None or not is_valid_credit_code(reading.value)):
             reading = self._credit_code_second_reading(value.page, provenance.bbox) or reading
@@ -265,18 +276,19 @@ class FormReader:
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
                                          FieldValue(reading.value if reading else None, value.text, provenance))
 
-    def _credit_code_wrapped(self, value: Value) -> tuple[Value, normalise.CreditCodeReading] | None:
-        """A code its cell wrapped ('91110108MAH1XRN3' · '3L'): its rest on a line below, in the value's column.
-        Taken only when the joined code checks (GB 32100's check character)."""
-        at = self.first("credit_code")
-        if at is None or self.rows[at.row].ruled:
+    def _wrapped(self, key: str, value: Value, reads: Callable[[str], bool]) -> Value | None:
+        """A value its cell wrapped onto the next line of text ('2015.06.0' · '2', '91110108MAH1XRN3' · '3L'):
+        its rest on a line below, in the value's column, taken only when the joined text `reads` (a date that
+        parses, a code whose check character holds)."""
+        at = self.first(key)
+        if at is None or self.rows[at.row].ruled or not value.cells:
             return None  # a ruled cell's text holds all its lines already
-        left, bottom = min(c.bbox[0] for c in value.cells), max(c.bbox[3] for c in value.cells)
-        right = max(c.bbox[2] for c in value.cells)
-        for cell in cells_beside(self.rows, at, self.found, left - CODE_SLACK, right + CODE_SLACK):
-            joined = normalise.parse_credit_code(value.text + cell.text, repair=True)
-            if cell.bbox[1] >= bottom - CODE_SLACK and joined is not None and is_valid_credit_code(joined.value):
-                return Value(value.text + cell.text, (*value.cells, cell), value.page), joined
+        left, right = min(c.bbox[0] for c in value.cells), max(c.bbox[2] for c in value.cells)
+        top, bottom = min(c.bbox[1] for c in value.cells), max(c.bbox[3] for c in value.cells)
+        below = (top + bottom) / 2 + WRAP_DROP * (bottom - top)
+        for cell in cells_beside(self.rows, at, self.found, left - WRAP_SLACK, right + WRAP_SLACK):
+            if (cell.bbox[1] + cell.bbox[3]) / 2 > below and reads(value.text + cell.text):
+                return Value(value.text + cell.text, (*value.cells, cell), value.page)
         return None
 
     def _credit_code_anywhere(self, lead: LeadUnit) -> None:
