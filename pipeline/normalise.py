@@ -683,16 +683,32 @@ _PLACE = re.compile(r"^.+?(?:省|市|自治区|兵团)")
 MAX_TAIL_EDITS = 2  # characters of the fixed part OCR may have dropped, added or changed
 
 
+# The departments the notice goes to, as each province-level government and plan city names its own
+# (public fact): which of 工业和信息化 / 经济和信息化 it is. Only a tie between the two is settled by it.
+_DEPARTMENT_KIND_OF_PLACE = {
+    **dict.fromkeys(("北京市", "上海市", "浙江省", "安徽省", "湖北省", "重庆市", "四川省", "西藏自治区", "宁波市"), "经济"),
+    **dict.fromkeys(("天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "江苏省", "福建省",
+                     "江西省", "山东省", "河南省", "湖南省", "广东省", "广西壮族自治区", "海南省", "贵州省", "云南省",
+                     "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区", "新疆生产建设兵团", "大连市",
+                     "青岛市", "厦门市", "深圳市"), "工业"),
+}
+
+
 def _nearest_department(name: str) -> str:
     """A name whose fixed part OCR garbled beyond the pattern ('…工业和信比厅', '…企和信息化厅'): the one
-    fixed part within two edits of what was read, and nearer than any other; as read otherwise."""
+    fixed part within two edits of what was read, and nearer than any other, or, tied, the one the place's
+    department is named by; as read otherwise."""
     place = _PLACE.match(name)
     if place is None:
         return name
     tail = name[place.end():]
     distances = sorted((Levenshtein.distance(tail, known), known) for known in _DEPARTMENT_TAILS)
-    (best, known), (second, _) = distances[0], distances[1]
-    return f"{place.group()}{known}" if best <= MAX_TAIL_EDITS and second > best else name
+    best = distances[0][0]
+    nearest = [known for distance, known in distances if distance == best]
+    if len(nearest) > 1:
+        kind = _DEPARTMENT_KIND_OF_PLACE.get(place.group())
+        nearest = [known for known in nearest if kind is not None and known.startswith(kind)]
+    return f"{place.group()}{nearest[0]}" if best <= MAX_TAIL_EDITS and len(nearest) == 1 else name
 
 
 def repair_department(name: str | None) -> str | None:

@@ -387,6 +387,8 @@ def test_two_possible_repairs_keep_the_reading() -> None:
     ("江苏省工业和信比厅", "江苏省工业和信息化厅"),  # 息化 read as one character
     ("福建省工业和信真化厅", "福建省工业和信息化厅"),
     ("浙江省经济和信意", "浙江省经济和信意"),  # cut short: 厅, 局 and 委 are as near, so as read
+    ("江苏省企和信息化厅", "江苏省工业和信息化厅"),  # 工业 and 经济 as near: Jiangsu's is 工业和信息化厅
+    ("浙江省企和信息化厅", "浙江省经济和信息化厅"),
 ])
 def test_a_recommending_departments_fixed_parts_are_repaired(read: str, name: str) -> None:
     assert repair_department(read) == name
