@@ -156,7 +156,8 @@ def test_a_name_cut_short_takes_the_whole_one_and_two_units_stay_apart() -> None
 
 @pytest.mark.parametrize(("read", "name"), [
     ("福建省工业和信真化厅", "福建省工业和信息化厅"), ("江苏省工业和信比厅", "江苏省工业和信息化厅"),
-    ("江苏省企和信息化厅", "江苏省企和信息化厅"),  # 工业 or 经济: as near, left as read
+    ("江苏省企和信息化厅", "江苏省工业和信息化厅"),  # 工业 or 经济 as near: Jiangsu's department is 工业和信息化厅
+    ("某某省企和信息化厅", "某某省企和信息化厅"),  # as near, and no department known for the place: as read
     ("浙江省发展和改革委员会", "浙江省发展和改革委员会"),  # not a 工信 department: as read
 ])
 def test_a_departments_garbled_fixed_part_is_restored_when_one_is_nearest(read: str, name: str) -> None:
