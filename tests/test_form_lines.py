@@ -258,3 +258,43 @@ def test_a_date_its_cell_wrapped_is_joined_with_its_rest() -> None:
     reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
     reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
     assert reader.lead_unit().established == dt.date(2015, 6, 2)
+
+
+def _reader(rows: list[FormRow]):  # type: ignore[no-untyped-def]
+    from pipeline.config import Settings
+    from pipeline.fields.basic_info import FormReader
+    from pipeline.fields.common import Sink
+
+    reader = FormReader.__new__(FormReader)
+    reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
+    reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
+    return reader
+
+
+def test_a_text_its_cell_wrapped_over_lines_is_read_whole() -> None:
+    """职务 '董事长兼总经 · 理' centred on its label's line, on the line of the group label 单位负责人; the name
+    above keeps its own line."""
+    rows = lines(
+        [("姓名", 183, 321, 207, 335), ("袁明", 240, 321, 262, 335), ("手机", 337, 321, 360, 335)],
+        [("单位负责人", 84, 336, 144, 350), ("董事长兼总经", 214, 336, 290, 350)],
+        [("职务", 182, 347, 206, 361), ("理", 247, 347, 257, 361), ("电子邮箱", 326, 347, 374, 361)],
+    )
+    head = _reader(rows).head()
+    assert (head.name, head.title) == ("袁明", "董事长兼总经理")
+
+
+def test_a_line_below_belongs_to_the_label_nearest_left_of_it() -> None:
+    """The lead unit's name wraps ('…集团有 · 限公司'); 注册资本's '万元' wrapped onto a line beside 服务的主要行业
+    is not an industry."""
+    rows = lines(
+        [("牵头单位名称", 78, 119, 149, 136), ("北京启华工业技术集团有", 169, 112, 300, 130)],
+        [("限公司", 216, 125, 252, 143)],
+        [("成立时间", 89, 148, 137, 166), ("是否注册法", 244, 139, 301, 159), ("注册资本", 396, 146, 444, 166),
+         ("2,680.00", 470, 146, 520, 160)],
+        [("万元", 480, 158, 505, 172)],
+        [("注册地（具体", 78, 169, 148, 186), ("北京市海淀区", 160, 169, 240, 186), ("服务的主要", 321, 168, 377, 187),
+         ("钢铁行业、汽车行业", 420, 172, 530, 186)],
+    )
+    lead = _reader(rows).lead_unit()
+    assert lead.name == "北京启华工业技术集团有限公司"
+    assert lead.main_industries == ["钢铁", "汽车"]

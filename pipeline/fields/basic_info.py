@@ -80,6 +80,7 @@ FORM = Labels({
 FORM_EVIDENCE = ("牵头单位名称", "统一社会信用代码", "是否注册法人", "牵头单位类型", "主营业务净利润率",
                  "资产负债率", "汇聚投融资机构数量", "联合体其他成员单位")
 LEAD_TEXT = {"name", "registered_address"}
+WRAPPING_KINDS = frozenset({"text", "industries"})  # values a cell wraps over lines, read whole only with them
 YEAR_KINDS = {
     "revenue": "amount", "net_margin": "percent", "debt_ratio": "percent", "enterprises": "int",
     "contract_amount": "amount", "trainees": "int", "investors": "int", "financing": "amount",
@@ -114,6 +115,7 @@ _LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in
 
 CODE_LENGTH = 18  # characters of a unified social credit code (GB 32100)
 WRAP_SLACK = 3.0  # points: a wrapped value's second line starts under its first, give or take
+OWNER_REACH = 2.0  # label heights above and below a cell where the labels that may own it stand
 WRAP_DROP = 0.3  # of a line's height: the centre of a wrapped value's next line lies at least this far below
 MISREAD_SHARE = 3  # a piece of print read with up to one character in this many wrong is still that print
 
@@ -200,6 +202,10 @@ def is_form_page(page: Page) -> bool:
     return page.role not in ("cover", "plan") and sum(label_score(text, label) >= 1.0 for label in FORM_EVIDENCE) >= 2
 
 
+def _centre_y(box: Sequence[float]) -> float:
+    return (box[1] + box[3]) / 2
+
+
 def _checks_as_code(text: str) -> bool:
     reading = normalise.parse_credit_code(text, repair=True)
     return reading is not None and is_valid_credit_code(reading.value)
@@ -243,6 +249,8 @@ class FormReader:
                  "registered_address": "text", "main_industries": "industries"}
         for name, kind in kinds.items():
             value = self.value(name)
+            if value is not None and kind in WRAPPING_KINDS:
+                value = self._with_wrapped_lines(name, value)
             if value is not None and name in LEAD_TEXT:
                 value = Value(cut_at_label(value.text), value.cells, value.page)
             field = self.field(value, kind) if value else None
@@ -275,6 +283,38 @@ class FormReader:
             provenance = provenance.model_copy(update={"repaired_from": reading.repaired_from})
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
                                          FieldValue(reading.value if reading else None, value.text, provenance))
+
+    def _with_wrapped_lines(self, key: str, value: Value) -> Value:
+        """A name or text its cell wrapped over lines of text ('董事长兼总经' · '理', centred on the label's
+        line): the lines beside the label's line, over the value's own span, that belong to no other label
+        (`_owner`), joined in reading order."""
+        at = self.first(key)
+        if at is None or self.rows[at.row].ruled or not value.cells:
+            return value  # a ruled cell's text holds all its lines already
+        left, right = min(c.bbox[0] for c in value.cells), max(c.bbox[2] for c in value.cells)
+        lines = [cell for cell in cells_beside(self.rows, at, self.found, left - WRAP_SLACK, right + WRAP_SLACK)
+                 if self._owner(at, cell) == at]
+        if not lines:
+            return value
+        cells = sorted((*value.cells, *lines), key=lambda c: (round(_centre_y(c.bbox)), c.bbox[0]))
+        return Value("".join(c.text for c in cells), tuple(cells), value.page)
+
+    def _owner(self, at: Found, cell: CellText) -> Found | None:
+        """The label a cell off every label's line belongs to: of the labels left of it and a line or two
+        from it, those in the nearest column (a group label such as 单位负责人 stands further left), and of
+        them the one whose line is nearest."""
+        page = self.rows[at.row].page
+        centre = (cell.bbox[0] + cell.bbox[2]) / 2
+        label = self.rows[at.row].cells[at.col].bbox
+        reach = OWNER_REACH * (label[3] - label[1])
+        left = [(f, box) for f in self.found if self.rows[f.row].page == page
+                and (box := self.rows[f.row].cells[f.col].bbox)[2] <= centre
+                and abs(_centre_y(box) - _centre_y(cell.bbox)) <= reach]
+        if not left:
+            return None
+        nearest = max(left, key=lambda item: item[1][2])[1]
+        column = [(f, box) for f, box in left if box[0] < nearest[2] and box[2] > nearest[0]]
+        return min(column, key=lambda item: abs(_centre_y(item[1]) - _centre_y(cell.bbox)))[0]
 
     def _wrapped(self, key: str, value: Value, reads: Callable[[str], bool]) -> Value | None:
         """A value its cell wrapped onto the next line of text ('2015.06.0' · '2', '91110108MAH1XRN3' · '3L'):
@@ -400,6 +440,8 @@ class FormReader:
         head = Head()
         for name, kind in (("name", "text"), ("mobile", "phone"), ("title", "text"), ("email", "email")):
             value = self.value(f"head.{name}")
+            if value is not None and kind in WRAPPING_KINDS:
+                value = self._with_wrapped_lines(f"head.{name}", value)
             field = form_field(value, kind) if value else None
             if field is not None and kind == "email" and value is not None:
                 field = _email_field(value, field)
