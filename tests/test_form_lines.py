@@ -298,3 +298,14 @@ def test_a_line_below_belongs_to_the_label_nearest_left_of_it() -> None:
     lead = _reader(rows).lead_unit()
     assert lead.name == "北京启华工业技术集团有限公司"
     assert lead.main_industries == ["钢铁", "汽车"]
+
+
+def test_a_label_ending_a_cell_after_a_value_is_found_and_the_value_kept() -> None:
+    """The rule between 成立时间's value and the 是否注册法人 label was lost: one cell holds both."""
+    from dataclasses import replace
+
+    [row] = lines([("成立时间", 88, 148, 130, 162), ("2014/11/24 是否注册法人", 140, 148, 300, 162),
+                   ("□是 ☑否", 305, 148, 360, 162), ("注册资本 10,000万元", 396, 148, 520, 162)])
+    rows = [replace(row, ruled=True)]
+    assert _value(rows, "established") == "2014/11/24"
+    assert _value(rows, "is_legal_person") == "□是 ☑否"

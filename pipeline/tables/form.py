@@ -27,6 +27,7 @@ from pipeline.tables.labels import label_end, label_score, squeeze
 # A value cell may hold a label as part of its text (杭州某某手机有限公司 holds 手机):
 # it is a label cell only when the label starts it or covers this share of it.
 LABEL_SHARE = 0.5
+ENDING_LABEL = 4  # characters: a label this long ending a cell is that label, whatever stands before it
 # A form has few cells and each misread label costs a field: read nearly all of them again.
 FORM_REREAD_BELOW = 0.97
 _FILLER_CHARS = " ：:_＿\n"
@@ -73,7 +74,9 @@ class Labels:
                 if score < MIN_LABEL_SCORE:
                     continue
                 starts = hay.startswith(needle[: max(2, len(needle) // 2)])
-                if not starts and len(needle) < LABEL_SHARE * len(hay):
+                # A label ending a cell that holds a value before it: the rule between them was lost.
+                ends = len(needle) >= ENDING_LABEL and hay.endswith(needle)
+                if not starts and not ends and len(needle) < LABEL_SHARE * len(hay):
                     continue
                 if (score, len(needle)) > (best[1], best[2]):
                     best = (key, score, len(needle))
@@ -182,6 +185,9 @@ def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_tex
         cells.append(own)
     for cell in row.cells[at.col + 1:]:
         if labels.match(cell.text)[0] is not None or _centre_x(cell) >= stop:
+            if (before := text_before_label(cell.text, labels)).strip(_FILLER_CHARS):
+                parts.append(before)  # this value, then the next label in one cell: a rule lost
+                cells.append(cell)
             break
         if not row.ruled and _centre_x(cell) < own.bbox[2]:
             continue  # the label's second line (服务的主要 · 行业), however misread: it stands in the label's column
@@ -193,6 +199,17 @@ def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_tex
         parts = [cell.text for cell in cells]
     text = _LABEL_SPILL.sub("", " ".join(parts).strip(_FILLER_CHARS))
     return Value(text, tuple(cells), row.page)
+
+
+def text_before_label(text: str, labels: Labels) -> str:
+    """The text of a cell before the label that ends it ('2014/11/24' of '2014/11/24 是否注册法人'), or ''."""
+    key = labels.match(text)[0]
+    for label in labels.by_key.get(key, ()) if key else ():
+        needle = squeeze(label)
+        if len(needle) >= ENDING_LABEL and squeeze(text).endswith(needle):
+            ending = re.search(r"\W*".join(map(re.escape, label)) + r"\W*$", text)
+            return text[:ending.start()] if ending else ""
+    return ""
 
 
 def _centre_x(cell: CellText) -> float:
