@@ -91,6 +91,8 @@ def _decimal_from_run(run: str) -> float | None:
         return None
     if "." not in body and body.count(",") == 1 and not re.fullmatch(r"\d{1,3},\d{3}", body):
         body = body.replace(",", ".")  # "1250,5": a decimal comma, not thousands
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d{1,2}", body):
+        body = body.replace(".", "").replace(",", ".")  # "8.802,00": each separator read as the other
     groups = body.split(",")
     if "." not in body and len(groups) > 2 and all(len(g) == 3 for g in groups[1:-1]) \
             and 1 <= len(groups[0]) <= 3 and len(groups[-1]) < 3:

@@ -92,6 +92,8 @@ def test_numbers_are_total(text: str) -> None:
 def test_a_decimal_point_read_as_a_comma_after_thousands_groups_is_a_point() -> None:
     assert parse_amount("31,831,50万") == 31831.5  # not 3,183,150
     assert parse_amount("1,234,567") == 1234567.0  # thousands groups throughout
+    assert parse_amount("8.802,00") == 8802.0  # each separator read as the other
+    assert parse_amount("1.234.567,5") == 1234567.5
 
 
 def test_words_are_not_numbers() -> None:
