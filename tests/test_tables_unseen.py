@@ -285,19 +285,3 @@ def test_a_short_ruled_table_with_its_header_stays_the_pages_table(tmp_path: Pat
     page.role = "appendix3_table2"
     tables = page_tables(page, None, SETTINGS)
     assert len(tables) == 1 and tables[0].ruled and tables[0].texts() == rows
-
-
-# --- re-reading a cell whose rule was found through its text -------------------------------------
-
-def test_a_cells_crop_for_a_second_reading_holds_its_words_whole() -> None:
-    from pipeline.tables.reread import reading_box
-
-    # 合同金额（万 / 元）: a rule found between the label's two lines left the first line standing out of the cell.
-    label = [Word("合同金额（万", (454.0, 105.0, 506.0, 122.0), source="ocr"),
-             Word("元）", (476.0, 119.0, 492.0, 133.0), source="ocr")]
-    cell = cell_text(Cell(1, 4, 1, 1, (432.0, 112.3, 540.0, 132.7)), Frame(), label)
-    assert reading_box(cell)[1] <= 105.0 and reading_box(cell)[3] == 132.7
-    # Words a little taller than their cell (OCR's boxes are generous) leave the crop as the cell.
-    snug = cell_text(Cell(2, 4, 1, 1, (432.0, 132.7, 540.0, 146.9)), Frame(),
-                     [Word("138.3", (471.0, 131.0, 493.0, 147.5), source="ocr")])
-    assert reading_box(snug) == snug.bbox

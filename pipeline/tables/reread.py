@@ -31,7 +31,6 @@ INK_LEVEL = 128  # print-layer pixels darker than this are ink
 EMPTY_INK = 0.004  # an empty cell with more ink than this share has text the page OCR missed
 STACK_MAX_PX = 12000  # tallest stacked image per call; more cells go in another call
 SURE = 0.9  # a page reading this sure keeps its digits against a crop reading of the same shape
-OVERHANG = 0.3  # share of a word's height beyond its cell's edge: the cell's rule was found through its text
 
 
 
@@ -48,18 +47,6 @@ def crop_box(box: Box, scale: float, shape: tuple[int, ...], inset: float = INSE
     x0, y0 = max(0, round((box[0] + inset) * scale)), max(0, round((box[1] + inset) * scale))
     x1, y1 = min(shape[1], round((box[2] - inset) * scale)), min(shape[0], round((box[3] - inset) * scale))
     return (x0, y0, x1, y1) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
-
-
-def reading_box(cell: CellText) -> Box:
-    """The box a cell is read again in: the cell, grown over any of its words that stand out of it by more
-    than OVERHANG of their height (a rule found through a wrapped label, 合同金额（万 · 元）, must not cut
-    the label's first line off its crop, or the crop's reading would lose it)."""
-    x0, top, x1, bottom = cell.bbox
-    for word in cell.words:
-        reach = OVERHANG * (word.bbox[3] - word.bbox[1])
-        if word.bbox[1] < top - reach or word.bbox[3] > bottom + reach:
-            top, bottom = min(top, word.bbox[1] - INSET_PT), max(bottom, word.bbox[3] + INSET_PT)
-    return x0, top, x1, bottom
 
 
 def ink_share(image: np.ndarray, crop: tuple[int, int, int, int]) -> float:
@@ -125,7 +112,7 @@ class CellReader:
     ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
     def wanted(self, cell: CellText, threshold: float) -> tuple[int, int, int, int] | None:
-        crop = crop_box(reading_box(cell), self.scale, self.image.shape)
+        crop = crop_box(cell.bbox, self.scale, self.image.shape)
         if crop is None:
             return None
         if cell.text:
