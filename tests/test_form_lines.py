@@ -309,3 +309,7 @@ def test_a_label_ending_a_cell_after_a_value_is_found_and_the_value_kept() -> No
     rows = [replace(row, ruled=True)]
     assert _value(rows, "established") == "2014/11/24"
     assert _value(rows, "is_legal_person") == "□是 ☑否"
+
+
+def test_a_value_on_a_line_of_its_own_is_not_taken_twice_as_its_own_wrapped_line() -> None:
+    assert _reader(ADDRESS_ROWS).lead_unit().registered_address == "浙江省台州市黄岩区"

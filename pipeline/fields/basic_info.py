@@ -293,7 +293,7 @@ class FormReader:
             return value  # a ruled cell's text holds all its lines already
         left, right = min(c.bbox[0] for c in value.cells), max(c.bbox[2] for c in value.cells)
         lines = [cell for cell in cells_beside(self.rows, at, self.found, left - WRAP_SLACK, right + WRAP_SLACK)
-                 if self._owner(at, cell) == at]
+                 if cell not in value.cells and self._owner(at, cell) == at]
         if not lines:
             return value
         cells = sorted((*value.cells, *lines), key=lambda c: (round(_centre_y(c.bbox)), c.bbox[0]))
