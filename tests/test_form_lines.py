@@ -315,3 +315,16 @@ def test_a_value_on_a_line_of_its_own_is_not_taken_twice_as_its_own_wrapped_line
     reader = _reader(ADDRESS_ROWS)
     value = reader.value("registered_address")
     assert value is not None and reader._with_wrapped_lines("registered_address", value).text == "浙江省台州市黄岩区"
+
+
+def test_a_line_with_print_of_its_own_in_the_labels_column_is_not_a_wrapped_line() -> None:
+    """A member's row above the head's name (its 序号 in the 姓名 label's column) is another part of the
+    form, not the name's first line; the title's '理' below, beside the label's own words, still is."""
+    rows = lines(
+        [("2", 190, 306, 198, 320), ("东北大学", 232, 306, 290, 320), ("高校科研院所", 340, 306, 410, 320)],
+        [("姓名", 183, 321, 207, 335), ("吕凯", 240, 321, 262, 335), ("手机", 337, 321, 360, 335)],
+        [("单位负责人", 84, 336, 144, 350), ("董事长兼总经", 214, 336, 290, 350)],
+        [("职务", 182, 347, 206, 361), ("理", 247, 347, 257, 361), ("电子邮箱", 326, 347, 374, 361)],
+    )
+    head = _reader(rows).head()
+    assert (head.name, head.title) == ("吕凯", "董事长兼总经理")

@@ -293,11 +293,22 @@ class FormReader:
             return value  # a ruled cell's text holds all its lines already
         left, right = min(c.bbox[0] for c in value.cells), max(c.bbox[2] for c in value.cells)
         lines = [cell for cell in cells_beside(self.rows, at, self.found, left - WRAP_SLACK, right + WRAP_SLACK)
-                 if cell not in value.cells and self._owner(at, cell) == at]
+                 if cell not in value.cells and FORM.match(cell.text)[0] is None
+                 and self._free_line(at, cell) and self._owner(at, cell) == at]
         if not lines:
             return value
         cells = sorted((*value.cells, *lines), key=lambda c: (round(_centre_y(c.bbox)), c.bbox[0]))
         return Value("".join(c.text for c in cells), tuple(cells), value.page)
+
+    def _free_line(self, at: Found, cell: CellText) -> bool:
+        """The cell's line holds nothing in the label's column but the label's own wrapped words: a line
+        with print of its own there (a member's 序号 above the head's name) is another part of the form."""
+        label = self.rows[at.row].cells[at.col].bbox
+        line = next((row for row in self.rows if cell in row.cells), None)
+        return line is not None and all(
+            other.bbox[2] <= label[0] or other.bbox[0] >= label[2] or not other.text
+            or max(label_score(text, other.text) for text in FORM.by_key[at.key]) >= MIN_LABEL_SCORE
+            for other in line.cells)
 
     def _owner(self, at: Found, cell: CellText) -> Found | None:
         """The label a cell off every label's line belongs to: of the labels left of it and a line or two
