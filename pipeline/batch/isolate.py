@@ -124,6 +124,7 @@ def _child(path: str, target: str, result: str, settings_json: str, reader: File
     from pipeline.page_pool import PagePool  # preloaded in the fork server: no cost here
 
     PagePool.lend(loan)
+    PagePool.fork_here()  # the fork server preloaded the page reader and its models (`pipeline.batch.preload`)
     settings = Settings.model_validate_json(settings_json)
     configure(settings.log_level)
     if (settings.file_workers or 1) > 1:  # files side by side: one core each for OpenCV, as page workers do
