@@ -21,7 +21,7 @@ import logging
 import multiprocessing
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, ClassVar
@@ -55,6 +55,19 @@ def _serve(conn: Connection, work: Callable[[PageJob], PageResult]) -> None:
                      len(result.words), result.rotation, result.skew_deg, f", error: {result.error}"
                      if getattr(result, "error", None) else "")
             conn.send(result)
+
+
+@contextlib.contextmanager
+def _without_opencv_threads() -> Iterator[None]:
+    """OpenCV's thread pool stopped while this process forks a worker: a child forked beside the pool's
+    threads inherits the pool's state but not its threads, and could hang in its first call that
+    reconfigures the pool (`_serve`'s `cv2.setNumThreads`)."""
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(threads)
 
 
 # How often a pool whose pages wait looks for a lent core (seconds).
@@ -127,7 +140,8 @@ class PagePool:
     def _start(self, work: Callable[[PageJob], PageResult]) -> _Worker:
         parent, child = self.context.Pipe()
         process = self.context.Process(target=_serve, args=(child, work), daemon=True)
-        process.start()
+        with _without_opencv_threads() if self.forked_here else contextlib.nullcontext():
+            process.start()
         child.close()
         worker = _Worker(process, parent)
         self.workers.append(worker)
