@@ -103,11 +103,15 @@ def batch(folder: Annotated[Path, typer.Argument(help="folder with PDF/JPG/PNG/T
 
     Exit status: 0 when every file was read (flags are not failures), 1 when any file failed, 130 when interrupted.
     """
-    from pipeline.batch import BatchOptions, find_inputs, profile_table, run_batch
-    from pipeline.report import write_report
+    from pipeline.batch import BatchOptions, find_inputs, profile_table, run_batch, start_file_server
 
     if executor is Executor.dask and not scheduler:
         raise typer.BadParameter("--scheduler tcp://HOST:8786 is required with --executor dask")
+    if executor is Executor.local:
+        start_file_server()  # it loads the pipeline on a core of its own while this process prepares the batch
+    # The sinks' modules, imported beside that rather than after the last file, when only this process works.
+    importlib.import_module("pipeline.export")
+    from pipeline.report import write_report
     inputs = find_inputs(folder, exclude=out)
     if not inputs:
         typer.echo(f"no PDF/JPG/PNG/TIFF files under {folder}", err=True)

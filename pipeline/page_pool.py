@@ -7,6 +7,10 @@ In a batch, a file that ends while no other file is left to take its core lends 
 (`CoreLoan`) to the files still reading: a pool whose pages wait borrows it for one more
 worker and gives it back once its pages are read, so the last files of a batch are read on
 every core instead of one core idling beside them.
+
+Workers come from a fork server that loads the page reader, unless the process already holds
+the reader and its models (a batch's file process, forked from the batch's warm fork server:
+`fork_here`); then they are forked from the process itself and start reading at once.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import logging
 import multiprocessing
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, ClassVar
@@ -53,6 +57,19 @@ def _serve(conn: Connection, work: Callable[[PageJob], PageResult]) -> None:
             conn.send(result)
 
 
+@contextlib.contextmanager
+def _without_opencv_threads() -> Iterator[None]:
+    """OpenCV's thread pool stopped while this process forks a worker: a child forked beside the pool's
+    threads inherits the pool's state but not its threads, and could hang in its first call that
+    reconfigures the pool (`_serve`'s `cv2.setNumThreads`)."""
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(threads)
+
+
 # How often a pool whose pages wait looks for a lent core (seconds).
 LOAN_POLL_S = 0.5
 # A lent core is taken for at least this many waiting pages: a new worker loads its models first
@@ -78,11 +95,18 @@ class PagePool:
     _shared: ClassVar[PagePool | None] = None
     # The batch's lent cores, when this process reads a file of a batch (`lend`).
     loan: ClassVar[CoreLoan | None] = None
+    # Whether workers are forked from this process (`fork_here`) rather than from a fork server.
+    forked_here: ClassVar[bool] = False
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["pipeline.reading"])  # the page reader and its models
+        self.context: multiprocessing.context.ForkContext | multiprocessing.context.ForkServerContext
+        if self.forked_here:
+            self.context = multiprocessing.get_context("fork")
+        else:
+            server = multiprocessing.get_context("forkserver")
+            server.set_forkserver_preload(["pipeline.reading"])  # the page reader and its models
+            self.context = server
         self.workers: list[_Worker] = []
         self.borrowed = 0  # cores borrowed from `loan` for the run going on
 
@@ -90,6 +114,18 @@ class PagePool:
     def lend(cls, loan: CoreLoan | None) -> None:
         """Let this process's pools borrow the cores of `loan` (None: no lending)."""
         cls.loan = loan
+
+    @classmethod
+    def fork_here(cls) -> None:
+        """Start this process's page workers by forking it, for a process that already holds the page
+        reader and its models and runs no other thread that a worker needs (a batch's file process:
+        only its parent watch sleeps beside it while pages are read; the tables' thread starts after).
+
+        A fork server of its own would cost every file ~0.5 CPU-s importing the reader before its first
+        page, and each worker ~0.45 CPU-s loading the models again; a fork costs milliseconds, and the
+        worker shares the loaded models' memory with the file's process until either writes to it.
+        """
+        cls.forked_here = True
 
     @classmethod
     def shared(cls, size: int) -> PagePool:
@@ -104,7 +140,8 @@ class PagePool:
     def _start(self, work: Callable[[PageJob], PageResult]) -> _Worker:
         parent, child = self.context.Pipe()
         process = self.context.Process(target=_serve, args=(child, work), daemon=True)
-        process.start()
+        with _without_opencv_threads() if self.forked_here else contextlib.nullcontext():
+            process.start()
         child.close()
         worker = _Worker(process, parent)
         self.workers.append(worker)

@@ -178,6 +178,23 @@ def test_hung_page_is_killed_and_the_rest_finish(tmp_path: Path) -> None:
     assert all(results[n].error is None for n in (1, 3, 4))
 
 
+def parent_of_worker(job: PageJob) -> PageResult:
+    return PageResult(number=job.number, error=str(os.getppid()))
+
+
+@pytest.mark.parametrize("forked_here", [False, True])
+def test_workers_come_from_a_fork_server_unless_forked_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            forked_here: bool) -> None:
+    # A batch's file process holds the page reader and its models: its workers are forked from it.
+    monkeypatch.setattr(PagePool, "forked_here", forked_here)
+    pool = PagePool(1)
+    try:
+        results = pool.run([_job(1, tmp_path)], parent_of_worker, 30.0, 60.0, _failed)
+    finally:
+        pool.close()
+    assert (results[1].error == str(os.getpid())) is forked_here
+
+
 def test_crashed_worker_costs_only_its_page(tmp_path: Path) -> None:
     pool = PagePool(1)
     try:

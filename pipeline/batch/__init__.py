@@ -8,7 +8,15 @@
 """
 
 from pipeline.atomic import atomic_write_text
-from pipeline.batch.isolate import PIPELINE_VERSION, FileJob, FileReader, process_isolated, read_file, run_job
+from pipeline.batch.isolate import (
+    PIPELINE_VERSION,
+    FileJob,
+    FileReader,
+    process_isolated,
+    read_file,
+    run_job,
+    start_file_server,
+)
 from pipeline.batch.output_paths import INPUT_SUFFIXES, common_root, find_inputs, output_path, safe_part
 from pipeline.batch.run import (
     SUMMARY_NAME,
@@ -44,4 +52,5 @@ __all__ = [
     "run_files",
     "run_job",
     "safe_part",
+    "start_file_server",
 ]

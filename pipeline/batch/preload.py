@@ -18,6 +18,7 @@ try:
     import pipeline.runner  # noqa: F401
     from pipeline.config import Settings
     from pipeline.ocr import get_engine, seal_engine
+    from pipeline.ocr.orient import load_direction_model
     from pipeline.seals.text import LineReader
     from pipeline.text.language import language
 
@@ -25,7 +26,9 @@ try:
     language()
     # One blank strip read: loads the recogniser (one thread, so it survives the fork) and warms it.
     LineReader(seal_engine(Settings(), cached=False)).read(np.full((48, 320, 3), 255, np.uint8))
-    # The page engine's models too: the tables re-read doubtful cells with them in the file's process.
+    # The page engine's models too: the tables re-read doubtful cells with them in the file's process,
+    # and the file's page workers, forked from that process (`PagePool.fork_here`), read pages with them.
     get_engine(Settings(), cached=False).read_region(np.full((48, 320), 255, np.uint8), mode="line")
+    load_direction_model()  # the page workers' orientation classifier
 except Exception:  # not fatal (see above), but never silent: the traceback says what a child will meet again
     logging.getLogger(__name__).exception("preloading the pipeline failed; each file's process loads it itself")

@@ -123,6 +123,11 @@ def _direction_model() -> Any:
     )
 
 
+def load_direction_model() -> None:
+    """Load the direction classifier now (before a fork, so the page workers forked after share it)."""
+    _direction_model()
+
+
 def line_chunks(grey: np.ndarray, blobs: list[tuple[int, int, int, int]]) -> list[list[np.ndarray]]:
     """Per line (longest first), crops of it cut into pieces of aspect ~4 (what the classifier
     expects): at most CHUNKS_PER_LINE from one line, MAX_CHUNKS in all."""
