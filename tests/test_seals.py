@@ -990,3 +990,99 @@ def test_print_alone_squeezed_across_makes_no_oval() -> None:
                       interpolation=cv2.INTER_AREA)
     mask, _ = seal_tone_mask(grey, 250)
     assert find_ovals(mask, 4.0) == []
+
+
+# --- oval seals: unrolled along the ring, the outline snapped onto it ------------------------------
+
+
+def double_ring_oval(angle: float) -> tuple[np.ndarray, Outline]:
+    """An oval seal's border as ink: a thick outer ring and a thin inner one 12 px inside it, turned by
+    `angle` degrees; and the outer ring's outline."""
+    size = 420
+    ink = np.zeros((size, size), np.uint8)
+    centre, axes = (size // 2, size // 2), (180, 124)
+    cv2.ellipse(ink, centre, axes, angle, 0, 360, 255, 6)
+    cv2.ellipse(ink, centre, (axes[0] - 14, axes[1] - 14), angle, 0, 360, 255, 2)
+    return ink, Outline("oval", size / 2, size / 2, axes[0] + 3, axes[1] + 3, angle)
+
+
+@pytest.mark.parametrize("angle", [0.0, 25.0])
+def test_an_oval_s_inner_ring_unrolls_straight(angle: float) -> None:
+    """Unrolled along the oval's normals, a ring at a constant depth inside the border is one straight
+    line across the strip (squeezed into a circle, it waved through the band)."""
+    from pipeline.seals.unwrap import oval_polar
+
+    ink, outline = double_ring_oval(angle)
+    unrolled = oval_polar(ink, outline)
+    outer = round(0.8 * unrolled.shape[1])
+    inked = unrolled[:, outer:] > 128
+    assert inked.any(axis=1).all()
+    innermost = [int(np.flatnonzero(row)[0]) for row in inked]  # the inner ring's inner edge
+    assert max(innermost) - min(innermost) <= 2
+
+
+def test_an_oval_detected_off_its_ring_is_snapped_onto_it() -> None:
+    """A detected oval a few pixels off, too large and turned, with print crossing the ring, is moved
+    onto the ring; a good fit stays where it is."""
+    from pipeline.seals.geometry import snap_oval
+
+    ink, truth = double_ring_oval(15.0)
+    for y in (90, 170, 250, 330):  # a table's rules across the seal
+        cv2.line(ink, (0, y), (419, y), 255, 2)
+    cv2.line(ink, (150, 0), (150, 419), 255, 2)
+    snapped = snap_oval(ink, Outline("oval", truth.cx + 6, truth.cy - 5, truth.a * 1.04, truth.b * 0.96, 24.0))
+    assert abs(snapped.cx - truth.cx) <= 3 and abs(snapped.cy - truth.cy) <= 3
+    assert abs(snapped.a - truth.a) <= 0.03 * truth.a and abs(snapped.b - truth.b) <= 0.03 * truth.b
+    assert abs((snapped.angle - truth.angle + 90) % 180 - 90) <= 3
+    kept = snap_oval(ink, truth)
+    assert abs(kept.cx - truth.cx) <= 2 and abs(kept.a - truth.a) <= 0.02 * truth.a
+
+
+def test_the_name_band_starts_inside_an_oval_s_inner_ring() -> None:
+    """The band read for the name starts inside the second ring, not between the two."""
+    from pipeline.seals.unwrap import BAND_INNER, oval_polar, text_band
+
+    ink, outline = double_ring_oval(10.0)
+    unrolled = oval_polar(ink, outline)
+    lo, hi = text_band(unrolled, BAND_INNER)
+    assert not (unrolled[:, lo : hi + 1] > 128).mean(axis=0).max() > 0.5
+
+
+def test_rules_across_a_seal_are_dropped_from_its_ink_and_its_ring_is_kept() -> None:
+    """A table's thin rules share a faint seal's tone on a grey scan; they are taken out of its ink map,
+    while the ring (an oval's flattest arc included) and the lettering's strokes stay."""
+    from pipeline.seals.read import without_rules
+
+    ink, outline = double_ring_oval(0.0)
+    strokes = np.zeros_like(ink)
+    for x in range(90, 330, 30):  # lettering: short strokes both ways
+        cv2.line(strokes, (x, 120), (x + 18, 120), 255, 2)
+        cv2.line(strokes, (x, 110), (x, 135), 255, 2)
+    rules = np.zeros_like(ink)
+    cv2.line(rules, (0, 180), (419, 181), 255, 1)  # a rule a pixel off the horizontal
+    cv2.line(rules, (260, 0), (260, 419), 255, 2)
+    kept = without_rules(ink | strokes | rules, outline)
+    only_rules = (rules > 0) & (ink == 0) & (strokes == 0)
+    assert not kept[only_rules].any()
+    assert (kept[ink > 0] > 0).mean() > 0.97
+    near_rules = cv2.dilate(rules, np.ones((5, 5), np.uint8)) > 0
+    assert (kept[(strokes > 0) & ~near_rules] > 0).all()
+
+
+def test_an_organisation_misspelt_in_the_text_is_named_as_its_seal_spells_it() -> None:
+    """The licence's authority OCR'd with a character dropped (宁波市场…) or misread (北京行…): the seal's
+    sure characters name it. A seal misread where it is unsure, or missing a character, keeps the text's."""
+    from pipeline.seals.text import spelt_as_stamped
+
+    def named(read: str, found: str, sure: float = 0.95) -> str:
+        reading = _spotting_reading(read, [found])
+        assert reading.posteriors is not None
+        reading.posteriors[reading.posteriors == np.float32(0.9)] = sure
+        return spelt_as_stamped(reading, Match(found, "other", 0.3)).name
+
+    assert named("宁波市市场监督管理局", "宁波市场监督管理局") == "宁波市市场监督管理局"
+    assert named("北京市市场监督管理局", "北京行市场监督管理局") == "北京市市场监督管理局"
+    assert named("北京市市场监督管理局", "北京行市场监督管理局", sure=0.6) == "北京行市场监督管理局"
+    assert named("宁波市场监督管理局", "宁波市市场监督管理局") == "宁波市市场监督管理局"  # the seal's slip
+    assert named("台州市场监察管理局", "宁波市场监督管理局") == "宁波市场监督管理局"  # no spelling of it
+    assert named("有限公司宁波市市场监督管理局公", "宁波市场监督管理局") == "宁波市市场监督管理局"  # around it

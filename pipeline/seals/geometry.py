@@ -333,3 +333,57 @@ def band_fill(ink: np.ndarray, outline: Outline, lo: float, hi: float) -> float:
         mask[inner > 0] = 0
     area = int(np.count_nonzero(mask))
     return float(np.count_nonzero((ink > 0) & (mask > 0))) / area if area else 0.0
+
+
+# Scales an oval's ring is looked for at when snapping the outline onto it (`snap_oval`), and the steps
+# (share of the mean radius; the angle moves 60 degrees per unit) the outline is moved by, coarse to fine.
+SNAP_SCALES = np.linspace(0.94, 1.06, 13)
+SNAP_STEPS = (0.04, 0.02, 0.01)
+SNAP_ANGLES = 120
+
+
+def snap_oval(ink: np.ndarray, outline: Outline) -> Outline:
+    """The oval whose ring `ink` (any ink, print included: bool/0-255) follows most completely at one
+    scale, found by moving `outline`'s centre, axes and angle while the fill grows.
+
+    A detector's oval is scored over a band of scales, so it may sit a few pixels off the ring or turned
+    a few degrees; unrolled by it, the lettering rises and falls across the strip and a second, inner
+    ring waves through the name. Print crossing the ring inks every scale about alike, so the single
+    scale the ring fills stays the ring's.
+    """
+    mask = np.asarray(ink) > 0
+    guess, _ = ransac_ellipse(mask, mask, outline, (0.8 * outline.b, 1.2 * outline.a))
+    fills = oval_fills(mask, [outline, guess])
+    best, best_fill = (outline, float(fills[0])) if fills[0] >= fills[1] else (guess, float(fills[1]))
+    for step in SNAP_STEPS:
+        while True:
+            moves = _oval_moves(best, step)
+            fills = oval_fills(mask, moves)
+            top = int(np.argmax(fills))
+            if fills[top] <= best_fill:
+                break
+            best, best_fill = moves[top], float(fills[top])
+    # The single best scale runs along the ring's middle; the outline is its outer edge.
+    scale = float(SNAP_SCALES[int(np.argmax(_hits(mask, best, SNAP_SCALES, SNAP_ANGLES).mean(axis=1)))]) + 0.03
+    return Outline(best.shape, best.cx, best.cy, best.a * scale, best.b * scale, best.angle % 180.0)
+
+
+def _oval_moves(o: Outline, step: float) -> list[Outline]:
+    """The outline moved one `step` each way in each of its five parameters."""
+    r = math.sqrt(o.a * o.b)
+    moves = []
+    for d in (-step, step):
+        moves += [Outline(o.shape, o.cx + d * r, o.cy, o.a, o.b, o.angle),
+                  Outline(o.shape, o.cx, o.cy + d * r, o.a, o.b, o.angle),
+                  Outline(o.shape, o.cx, o.cy, o.a * (1 + d), o.b, o.angle),
+                  Outline(o.shape, o.cx, o.cy, o.a, o.b * (1 + d), o.angle),
+                  Outline(o.shape, o.cx, o.cy, o.a, o.b, o.angle + 60.0 * d)]
+    return [m if m.a >= m.b else Outline(m.shape, m.cx, m.cy, m.b, m.a, m.angle + 90.0) for m in moves]
+
+
+def oval_fills(mask: np.ndarray, outlines: list[Outline]) -> np.ndarray:
+    """Per outline, the best single-scale ring coverage over `SNAP_SCALES`, all outlines in one pass."""
+    offsets = np.stack([o.offsets(SNAP_ANGLES) for o in outlines])  # (m, angles, 2)
+    centres = np.array([[o.cx, o.cy] for o in outlines])
+    pts = centres[:, None, None, :] + SNAP_SCALES[None, :, None, None] * offsets[:, None, :, :]
+    return _hits_at(mask, pts).mean(axis=2).max(axis=1)

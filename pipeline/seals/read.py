@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from pipeline.seals.detect import Candidate, ring_tone
-from pipeline.seals.geometry import Outline, radial_profile, shifted_profiles
+from pipeline.seals.geometry import Outline, radial_profile, shifted_profiles, snap_oval
 from pipeline.seals.ink import (
     colour_seal_ink,
     dedither,
@@ -35,7 +35,7 @@ from pipeline.seals.ink import (
     red_mask,
     red_strength,
 )
-from pipeline.seals.text import LineReader, Match, Reading, looks_like_name
+from pipeline.seals.text import LineReader, Match, Reading, looks_like_name, spelt_as_stamped
 from pipeline.seals.unwrap import BAND_INNER, unwrap
 
 # The unrolled ring runs on this share past a full turn, so a name is whole in it wherever it starts.
@@ -54,6 +54,11 @@ REFIT_GAIN = 0.05
 REFIT_SCALES = (0.85, 1.3)
 # Page cut out round a seal, as a share of its size on each side: room for a ring the detector missed.
 PATCH_MARGIN = 0.2
+
+# Straight runs of ink this long (share of the seal's smaller radius) are rules, not the seal's.
+RULE_SPAN = 1.5
+# Ink on a grey page: this much darker than its paper.
+INK_BELOW_PAPER = 40
 
 # Where the unrolled band stops inside (share of the radius): the usual band holds names of any
 # lettering size; the narrow one suits large lettering, which then fills the strip (the recogniser
@@ -89,6 +94,8 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
         return SealText(None, None)
     patch, outline, box = _patch(bgr, cand.outline)
     grey_patch = grey[box[1] : box[3], box[0] : box[2]] if grey is not None else None
+    if outline.shape == "oval":
+        outline = snap_to_ring(_ring_ink(patch, grey_patch), outline)
     inks = _colour_inks(patch, outline) if grey_patch is None else _grey_inks(grey_patch, outline, px_per_mm)
     return read_hypotheses(_hypotheses(inks, outline), reader, identify)
 
@@ -112,7 +119,10 @@ def read_hypotheses(hypotheses: Iterator[Hypothesis], reader: LineReader, identi
         tried.append(found)
     best = best_reading(tried)
     if best.match is None and best.reading is not None:
-        return SealText(best.reading, identify(best.reading, True))
+        match = identify(best.reading, True)
+        if match is not None and match.owner == "other":
+            match = spelt_as_stamped(best.reading, match)
+        return SealText(best.reading, match)
     return best
 
 
@@ -161,11 +171,36 @@ def _patch(bgr: np.ndarray, outline: Outline) -> tuple[np.ndarray, Outline, tupl
     return bgr[top:bottom, left:right], outline.scaled(1.0, -left, -top), (left, top, right, bottom)
 
 
+def snap_to_ring(ring_ink: np.ndarray, outline: Outline) -> Outline:
+    """The detected outline moved onto the ring `ring_ink` (0/255) shows, for unrolling the lettering by:
+    an oval's five parameters leave its detector more room to be off than a circle's three (a circle
+    pushed off its ring is refitted per ink map, `refit_circle`)."""
+    if outline.shape == "oval":
+        return snap_oval(ring_ink, outline)
+    return outline
+
+
+def _ring_ink(patch: np.ndarray, grey: np.ndarray | None) -> np.ndarray:
+    """What a seal's ring may be drawn in round it (0/255): red on a colour page, any ink on a grey one
+    (the seal's tone map gives up the ring wherever it is as dark as print)."""
+    if grey is None:
+        return red_mask(patch)
+    return (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8) * 255
+
+
 def _colour_inks(patch: np.ndarray, outline: Outline) -> Iterator[np.ndarray]:
-    """Colour page: stroke darkness gated by red (sharp strokes) first, then red chroma alone."""
+    """Colour page: stroke darkness gated by red (sharp strokes) first, then red chroma alone, then the
+    darkness in the seal's tone without the red gate.
+
+    Scanners keep colour at a fraction of the brightness's resolution, so a pale seal's thin strokes
+    carry too little blurred chroma to pass the gate, while their darkness still shows them whole;
+    black print is told from them by its tone, as on a grey page.
+    """
     grey = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)
-    yield colour_seal_ink(patch, ring_tone(grey, red_mask(patch), outline))
+    tone = ring_tone(grey, red_mask(patch), outline)
+    yield colour_seal_ink(patch, tone)
     yield red_strength(patch)
+    yield without_rules(grey_seal_ink(grey, tone), outline)
 
 
 def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float) -> Iterator[np.ndarray]:
@@ -173,9 +208,26 @@ def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float) -> Iterator
     blurred into tones first."""
     if is_one_bit(grey):
         grey = dedither(grey, px_per_mm)
-    tone = ring_tone(grey, (grey < paper_level(grey) - 40).astype(np.uint8), outline)
+    tone = ring_tone(grey, (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8), outline)
     for margin in sorted({1, max(1, round(WIDE_PRINT_MARGIN_MM * px_per_mm))}):
-        yield grey_seal_ink(grey, tone, print_margin_px=margin)
+        yield without_rules(grey_seal_ink(grey, tone, print_margin_px=margin), outline)
+
+
+def without_rules(ink: np.ndarray, outline: Outline) -> np.ndarray:
+    """`ink` without the ruled lines crossing the seal: a thin or grey rule shares the seal's tone, and
+    unrolled it bends into an arc through the name. A rule runs straight further than any stroke of
+    the seal does (`RULE_SPAN` of the seal's smaller radius: its ring's arc strays from a straight line
+    over that span by more than its thickness)."""
+    inked = (ink > 0).astype(np.uint8)
+    span = max(3, round(RULE_SPAN * min(outline.a, outline.b)))
+    rules = np.zeros(ink.shape[:2], bool)
+    for kernel, step in (((span, 1), (1, 3)), ((1, span), (3, 1))):
+        # Grown across first, so a rule a pixel off the axis still runs unbroken.
+        grown = cv2.dilate(inked, np.ones(step[::-1], np.uint8))
+        rules |= cv2.morphologyEx(grown, cv2.MORPH_OPEN, np.ones(kernel[::-1], np.uint8)) > 0
+    out = ink.copy()
+    out[rules & (inked > 0)] = 0
+    return out
 
 
 def _hypotheses(inks: Iterator[np.ndarray], outline: Outline) -> Iterator[Hypothesis]:

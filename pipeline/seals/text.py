@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz.distance import LCSseq, Levenshtein
 
 from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
-from pipeline.seals.spotting import best_path, deficits, greedy_decode, spot
+from pipeline.seals.spotting import align, best_path, deficits, greedy_decode, spot
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +311,43 @@ def looks_like_name(reading: str, run_on: int = 1) -> bool:
         if ending is not None and len(_LEGAL_FORM.sub("", text[: ending.start()])) >= MIN_OWN_CHARS:
             return True
     return False
+
+
+def spelt_as_stamped(reading: Reading, match: Match) -> Match:
+    """An organisation found in the document's text, named as its seal spells it where the two spellings
+    differ by a slip or two (`spelling_of`) and the seal's own characters there are sure.
+
+    Such a name (a licence's registration authority, a partner in a table) is printed once, and the
+    page's OCR may have dropped or misread a character of it ("宁波市场…" for "宁波市市场…"); the
+    seal, read where the name aligns to its strip, shows the characters the print lost. Only characters
+    the recogniser is sure of (`MIN_READ_CONFIDENCE`) replace or add to the text's; a character missing
+    from the seal's reading is taken for a recogniser's slip and the text's spelling kept.
+    """
+    name = cjk(match.name)
+    if reading.posteriors is None or reading.alphabet is None or any(c not in reading.alphabet for c in name):
+        return match
+    _, placed = align(reading.posteriors, [reading.alphabet[c] for c in name], reading._deficit)
+    frames = np.flatnonzero(placed >= 0)
+    if frames.size == 0:
+        return match
+    stamped = [(c, p) for c, _, p in best_path(reading.posteriors[frames[0] : frames[-1] + 1],
+                                                _characters(reading.alphabet)) if cjk(c)]
+    read = "".join(c for c, _ in stamped)
+    if read == name or not spelling_of(read, name):
+        return match
+    for op in Levenshtein.opcodes(name, read):
+        if op.tag == "delete" or (op.tag != "equal" and any(p < MIN_READ_CONFIDENCE
+                                                            for _, p in stamped[op.dest_start : op.dest_end])):
+            return match
+    return Match(read, match.owner, match.score)
+
+
+def _characters(alphabet: dict[str, int]) -> list[str]:
+    """The recogniser's classes as characters by index (the blank and unknown indices empty)."""
+    characters = [""] * (max(alphabet.values(), default=0) + 1)
+    for character, index in alphabet.items():
+        characters[index] = character
+    return characters
 
 
 def looks_like_department(reading: str) -> bool:

@@ -5,7 +5,7 @@ each character upright with its head towards the rim. Polar-unwrapping the
 annulus inside the ring (cv2.warpPolar) turns that arc into one ordinary line
 of text: angle becomes x (reading order, clockwise), distance from the centre
 becomes y (flipped, so the rim is at the top and the characters stand upright).
-An oval seal is first stretched into a circle.
+An oval seal is unrolled along its outline's normals (`oval_polar`).
 """
 
 from __future__ import annotations
@@ -21,20 +21,50 @@ from pipeline.seals.geometry import Outline
 # radius (the star and any horizontal text sit inside that).
 BAND_INNER = 0.48
 BAND_OUTER = 0.97
+# A second ring inside the border: within this share of the radius of it, and inked round this share of the
+# seal's angles at one depth.
+INNER_RING_REACH = 0.12
+INNER_RING_COVER = 0.8
+# Points along the oval its band's arc length is measured on (`oval_polar`).
+OVAL_SAMPLES = 2048
 # Characters this tall in the strip suit both Tesseract and RapidOCR.
 STRIP_HEIGHT = 64
 
 
-def circularise(ink: np.ndarray, outline: Outline) -> tuple[np.ndarray, float, tuple[float, float]]:
-    """Warp an oval seal's region so its outline becomes a circle; returns image, radius, centre."""
-    if outline.shape != "oval" or outline.a - outline.b < 1.0:
-        return ink, max(outline.a, outline.b), (outline.cx, outline.cy)
-    # Rotate the major axis onto x, squeeze x by b/a, so the ellipse becomes a circle of radius b.
-    rot = cv2.getRotationMatrix2D((outline.cx, outline.cy), outline.angle, 1.0)
-    squeeze = np.array([[outline.b / outline.a, 0.0, outline.cx * (1 - outline.b / outline.a)], [0.0, 1.0, 0.0]])
-    matrix = squeeze @ np.vstack([rot, [0.0, 0.0, 1.0]])
-    warped = cv2.warpAffine(ink, matrix, (ink.shape[1], ink.shape[0]), flags=cv2.INTER_LINEAR, borderValue=0)
-    return warped, outline.b, (outline.cx, outline.cy)
+def oval_polar(ink: np.ndarray, outline: Outline) -> np.ndarray:
+    """An oval seal's disc laid out as `polar` lays out a round one: rows = position along the oval
+    (clockwise, one row per pixel of arc at the band's middle), columns = depth in from the outline
+    along its normal, column k at depth (1 - k / cols) of the minor semi-axis.
+
+    Lettering follows the oval at a constant depth inside its ring, so stepping in along the normal
+    keeps every character its height and width; squeezing the oval into a circle instead narrows the
+    characters near the minor axis, where the name runs, by the axes' ratio, and bends a second
+    (inner) ring into a wave across the band.
+    """
+    b = outline.b
+    cols = max(16, round(b))
+    t = np.linspace(0.0, 2.0 * math.pi, OVAL_SAMPLES + 1)
+    middle = _oval_points(outline, t, b * (1.0 - (BAND_INNER + BAND_OUTER) / 2))
+    arc = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(middle, axis=0).T))])
+    rows = max(90, round(arc[-1]))
+    t_rows = np.interp(np.arange(rows) * arc[-1] / rows, arc, t)
+    depths = b * (1.0 - np.arange(cols) / cols)
+    points = _oval_points(outline, t_rows[:, None], depths[None, :])
+    return cv2.remap(ink, points[..., 0].astype(np.float32), points[..., 1].astype(np.float32),
+                     cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def _oval_points(outline: Outline, t: np.ndarray, depth: np.ndarray | float) -> np.ndarray:
+    """Points (..., 2) at parameter `t` on the oval, moved `depth` px inward along its normal."""
+    a, b = outline.a, outline.b
+    cos_t, sin_t = np.cos(t), np.sin(t)
+    nx, ny = b * cos_t, a * sin_t  # the outward normal of x = a cos t, y = b sin t
+    norm = np.hypot(nx, ny)
+    x = a * cos_t - depth * nx / norm
+    y = b * sin_t - depth * ny / norm
+    rot = math.radians(outline.angle)
+    return np.stack([outline.cx + x * math.cos(rot) - y * math.sin(rot),
+                     outline.cy + x * math.sin(rot) + y * math.cos(rot)], axis=-1)
 
 
 def polar(ink: np.ndarray, centre: tuple[float, float], radius: float) -> np.ndarray:
@@ -60,8 +90,24 @@ def text_band(polar_ink: np.ndarray, band_inner: float = BAND_INNER) -> tuple[in
     inner = ring
     while inner > start and profile[inner] > 0.5 * profile[ring]:
         inner -= 1
+    inner = _past_inner_ring(polar_ink, inner)
     lo = round(cols * band_inner)
     return lo, max(lo + 4, inner - 1)
+
+
+def _past_inner_ring(polar_ink: np.ndarray, inner: int) -> int:
+    """The column inside a second, thin ring just within the border (oval seals often have one), or
+    `inner` when there is none. A ring is inked all round; a name's lettering, with its gaps between
+    characters and the free bottom of the seal, covers far fewer angles at any one depth."""
+    inked = polar_ink > max(32.0, 0.4 * float(np.percentile(polar_ink, 99)))
+    cover = inked.mean(axis=0)
+    stop = max(0, inner - round(polar_ink.shape[1] * INNER_RING_REACH))
+    for col in range(inner, stop, -1):
+        if cover[col] >= INNER_RING_COVER:
+            while col > stop and cover[col] >= 0.5 * INNER_RING_COVER:
+                col -= 1
+            return col
+    return inner
 
 
 def start_angle(band: np.ndarray) -> int:
@@ -104,8 +150,10 @@ def unwrap(ink: np.ndarray, outline: Outline, wrap: float = 0.0, band_inner: flo
     it even when the start was put in the wrong gap. `band_inner` (share of the radius) is where
     the band stops inside: a narrower band makes the name's characters fill more of the strip.
     """
-    round_ink, radius, centre = circularise(ink, outline)
-    unrolled = polar(round_ink, centre, radius)
+    if outline.shape == "oval" and outline.a - outline.b >= 1.0:
+        unrolled = oval_polar(ink, outline)
+    else:
+        unrolled = polar(ink, (outline.cx, outline.cy), max(outline.a, outline.b))
     lo, hi = text_band(unrolled, band_inner)
     band = unrolled[:, lo : hi + 1]
     band = np.roll(band, -start_angle(band), axis=0)
