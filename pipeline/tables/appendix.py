@@ -243,6 +243,35 @@ def _specks_only(values: dict[str, FieldValue], spec: TableSpec) -> bool:
     return all(len(text) <= SPECK_CHARS and not any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in texts)
 
 
+def _key_cell_end(cells: Sequence[CellText], index: int, layout: Layout) -> int:
+    """The last grid row of the record grid row `index` opens: where its key cell (序号, else the date)
+    begins here and spans further rows holding one key at most, a rule found inside one record (a
+    character's stroke, a faint rule's ghost) cut its other cells, for a key column never merges two
+    records' cells (`spans.split_spans` parts a key cell holding two keys).  `index` itself otherwise."""
+    key = "seq" if "seq" in layout.columns else "date"
+    cols = layout.columns.get(key, ())
+    if len(cols) != 1:
+        return index
+    cell = next((c for c in cells if c.cell.col <= cols[0] < c.cell.col + c.cell.col_span), None)
+    if cell is None or cell.cell.row != index or cell.cell.row_span < 2 or cell.cell.col_span > 1:
+        return index
+    keys = [line for line in cell.text.splitlines() if line.strip()]
+    last = cell.cell.row + cell.cell.row_span - 1
+    others = [c for c in cells if c is not cell and c.cell.col not in layout.columns.get("category", ())]
+    # Where most other cells are cut at the same rows too, the key column lost a rule (and a key): two records.
+    cut = [c for c in others if c.cell.row + c.cell.row_span - 1 < last]
+    return last if len(keys) <= 1 and 2 * len(cut) < len(others) else index
+
+
+def _record_cells(table: Table, first: int, last: int) -> list[CellText]:
+    """The distinct cells of grid rows first..last, in row order (a cell spanning several appears once)."""
+    seen: dict[tuple[int, int], CellText] = {}
+    for row in range(first, last + 1):
+        for cell in table.row(row):
+            seen.setdefault((cell.cell.row, cell.cell.col), cell)
+    return sorted(seen.values(), key=lambda c: (c.cell.row, c.cell.col))
+
+
 def iter_rows(table: Table, layout: Layout, start: int,
               read: Callable[[Box], Sequence[tuple[str, float]]] | None = None,
               reader: SecondReader | None = None,
@@ -256,10 +285,17 @@ def iter_rows(table: Table, layout: Layout, start: int,
     posteriors give its crop, and the width of its ink (`values.numbers_in_column`).
     """
     spec = layout.spec
+    joined_to = -1  # grid rows up to here belong to a record read with the row its key cell opens
     for index in range(start, table.grid.n_rows):
+        if index <= joined_to:
+            continue
         cells = table.row(index)
         if _is_note(cells):
             break
+        last = _key_cell_end(cells, index, layout)
+        if last > index:
+            cells = _record_cells(table, index, last)
+            joined_to = last
         if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index) \
                 or _names_columns(cells, layout):
             continue

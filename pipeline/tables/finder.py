@@ -277,12 +277,17 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
 
 def broken_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
     """Column boundaries the grid has (a piece of rule was found) but cells span across, their rule lost
-    further down, where no text crosses them and text lies on both sides: present all the way down."""
+    further down, where no text crosses them and text lies on both sides: present all the way down.
+
+    Text in no cell at all counts as spanning every boundary: where rules broke in an L the grid's
+    cells overlap, and the region that gave way holds no cell (`geometry.units_to_cells`)."""
     pieces = [piece for word in words for piece in spaced_pieces(word)]
+    box = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
+    homeless = [w for w in pieces if _inside(w.bbox, box) and not any(_holds_centre(cell.bbox, w.bbox) for cell in grid.cells)]
     cuts = []
     for index, x in enumerate(grid.xs[1:-1], start=1):
         spanning = [cell for cell in grid.cells if cell.col < index < cell.col + cell.col_span]
-        inside = [w for w in pieces if any(_inside(w.bbox, cell.bbox) for cell in spanning)]
+        inside = [w for w in pieces if any(_inside(w.bbox, cell.bbox) for cell in spanning)] + homeless
         if not inside or any(w.bbox[0] < x - 1 and w.bbox[2] > x + 1 for w in inside):
             continue
         left = lines_of([w for w in inside if w.bbox[2] <= x])
@@ -290,6 +295,11 @@ def broken_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
         if len(left) >= BROKEN_COLUMN_LINES and len(right) >= BROKEN_COLUMN_LINES:
             cuts.append(x)
     return cuts
+
+
+def _holds_centre(box: Box, word: Box) -> bool:
+    x, y = (word[0] + word[2]) / 2, (word[1] + word[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _has_inner_verticals(group: Sequence[Rule]) -> bool:

@@ -1,0 +1,105 @@
+"""Tables whose rules broke on unseen packages: a faint frame in pieces side by side, a region of the grid
+that gave way (rules lost in an L), a rule found through a line of text, a stray cut inside one record."""
+
+from __future__ import annotations
+
+from models.page import Word
+from pipeline.tables.appendix import Layout, iter_rows
+from pipeline.tables.cells import CellText, Table
+from pipeline.tables.finder import broken_columns
+from pipeline.tables.geometry import Cell, Frame, Grid, Rule, build_grid, group_rules
+from pipeline.tables.headers import SPEC_BY_KEY
+from pipeline.tables.reread import reach
+
+
+def test_a_frame_broken_into_pieces_side_by_side_is_one_table() -> None:
+    """A grey scan's faint frame: the left columns' rules hold together, the right column's top and bottom
+    rules are pieces with gaps; neither the right part alone nor the pieces make a table of their own."""
+    left = [Rule("h", 135.8, 74.9, 127.2), Rule("h", 255.8, 74.9, 367.7),
+            Rule("v", 75.4, 134.9, 256.3), Rule("v", 194.0, 134.9, 256.3), Rule("v", 369.8, 229.0, 252.5)]
+    pieces = [Rule("h", 135.8, 145.9, 218.4), Rule("h", 135.8, 235.7, 379.7)]
+    right = [Rule("h", 136.1, 397.9, 521.3), Rule("h", 256.1, 385.9, 521.3), Rule("v", 520.6, 135.4, 256.8)]
+    groups = group_rules(left + pieces + right)
+    assert len(groups) == 1
+    box = (min(r.start if r.orient == "h" else r.pos for r in groups[0]),
+           max(r.end if r.orient == "h" else r.pos for r in groups[0]))
+    assert box == (74.9, 521.3)
+
+
+def test_parts_apart_by_more_than_a_broken_rules_gaps_stay_two_tables() -> None:
+    """Two tables side by side at one height, a column's width apart, are not one table's pieces."""
+    def table(x0: float, x1: float) -> list[Rule]:
+        return [Rule("h", 100.0, x0, x1), Rule("h", 200.0, x0, x1), Rule("v", x0, 100.0, 200.0), Rule("v", x1, 100.0, 200.0)]
+    assert len(group_rules(table(50.0, 250.0) + table(300.0, 500.0))) == 2
+
+
+def test_a_boundary_is_kept_all_the_way_down_where_the_grid_lost_its_cells() -> None:
+    """Rules lost in an L: the cells of the last rows overlap kept ones and are dropped, so their words lie
+    in no cell; the column rule found above them still parts their names from their industries."""
+    xs, ys = [68.0, 109.0, 254.0, 349.0, 527.0], [94.0, 119.0, 159.0, 244.0]
+    rules = [Rule("h", y, xs[0], xs[-1]) for y in ys[:3]] + [Rule("h", 244.0, xs[0], xs[-1])]
+    rules += [Rule("v", xs[0], 94.0, 244.0), Rule("v", xs[-1], 94.0, 244.0), Rule("v", 109.0, 94.0, 180.0),
+              Rule("v", 254.0, 94.0, 159.0), Rule("v", 349.0, 94.0, 159.0), Rule("v", 349.0, 159.0, 244.0)]
+    grid = build_grid(rules)
+    assert grid is not None
+    words = [Word(name, (115.0, y, 240.0, y + 12.0)) for name, y in (("芜湖弘隆智能制造技术公司", 165.0),
+                                                                        ("襄阳兴昌数据技术有限公司", 190.0),
+                                                                        ("沈阳腾嘉数据技术有限公司", 215.0))]
+    words += [Word(text, (270.0, y, 330.0, y + 12.0)) for text, y in (("机械", 165.0), ("电力装备", 190.0), ("纺织", 215.0))]
+    for cell in grid.cells:  # the region the lost rules opened, as `units_to_cells` leaves it: no cell
+        assert not (cell.row == 2 and cell.col < 3) or cell.col_span > 1
+    gone = Grid(xs=grid.xs, ys=grid.ys, cells=[c for c in grid.cells if c.row < 2 or c.col == 3], rules=grid.rules,
+                virtual=grid.virtual)
+    assert 254.0 in broken_columns(gone, words)
+    assert broken_columns(gone, words[:3]) == []  # names alone: nothing on the boundary's other side
+
+
+def _cell(row: int, col: int, text: str, box: tuple[float, float, float, float], words: tuple[Word, ...] = (),
+          span: int = 1) -> CellText:
+    return CellText(Cell(row, col, span, 1, box), box, words, text)
+
+
+def test_a_cell_is_read_again_with_the_whole_line_a_rule_cut_through() -> None:
+    """A doubled top rule cut the header's first line 合同金额(万 in half: the crop takes the line whole;
+    a seal's character hanging into the cell from above (taller than print) leaves the crop alone."""
+    print_line = Word("合同金额(万", (454.0, 105.0, 506.0, 122.0))
+    header = _cell(1, 4, "元)", (443.0, 112.0, 508.0, 133.0), (print_line, Word("元)", (476.0, 118.6, 491.5, 133.4))))
+    assert reach(header, line_height=14.0)[1] < 105.0
+    seal_char = Word("女", (404.0, 543.0, 426.0, 565.0))
+    name = _cell(22, 2, "女合肥锐诚钢管有限公司", (252.0, 551.0, 442.0, 573.0),
+                 (seal_char, Word("合肥锐诚钢管有限公司", (270.0, 555.0, 376.0, 571.0))))
+    assert reach(name, line_height=14.0) == name.bbox
+
+
+def _providers(cut_in: tuple[int, ...], upper: dict[int, str]) -> list[dict]:
+    """Providers: record 4's cells span grid rows 1-2 except in the columns `cut_in`, where a rule parts
+    them; the upper part holds `upper`'s text (by column), the lower part the record's."""
+    xs, ys = [76.0, 115.0, 255.0, 349.0, 521.0], [100.0, 120.0, 130.0, 144.0]
+    texts = [["序号", "服务商名称", "主要服务行业", "核心能力"],
+             ["4", "重庆越创智能科技股份有限公司", "建材，轻工", "智能仓储物流系统规划与集成"]]
+    cells = [_cell(0, c, texts[0][c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(4)]
+    for c in range(4):
+        if c in cut_in:
+            cells.append(_cell(1, c, upper.get(c, ""), (xs[c], ys[1], xs[c + 1], ys[2])))
+            cells.append(_cell(2, c, texts[1][c], (xs[c], ys[2], xs[c + 1], ys[3])))
+        else:
+            cells.append(_cell(1, c, texts[1][c], (xs[c], ys[1], xs[c + 1], ys[3]), span=2))
+    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY["providers"])
+    assert layout is not None
+    return list(iter_rows(table, layout, 1))
+
+
+def test_a_cut_inside_one_record_where_its_key_cell_spans_leaves_one_record() -> None:
+    """A stroke over the capability cell read as a rule: an empty sliver above the record's line."""
+    records = _providers(cut_in=(3,), upper={})
+    assert len(records) == 1 and records[0]["seq"].value == 4
+    assert records[0]["capability"].value == "智能仓储物流系统规划与集成"
+
+
+def test_rows_cut_in_most_columns_under_one_key_cell_stay_apart() -> None:
+    """The key column lost its rule (and the second key): the other columns' cuts say two records."""
+    upper = {1: "杭州凯顺软件有限公司", 2: "电子信息", 3: "ERP与财务业务一体化实施"}
+    records = _providers(cut_in=(1, 2, 3), upper=upper)
+    assert [record["name"].value for record in records] == ["杭州凯顺软件有限公司", "重庆越创智能科技股份有限公司"]
