@@ -1,15 +1,23 @@
 """Tables whose rules broke on unseen packages: a faint frame in pieces side by side, a region of the grid
-that gave way (rules lost in an L), a rule found through a line of text, a stray cut inside one record."""
+that gave way (rules lost in an L), a rule found through a line of text, a stray cut inside one record, a last
+column outside the frame; rows that are no records (a seal's ring), records whose cells could not be read."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from models.page import Word
+from pipeline.config import Settings
+from pipeline.tables import extract_appendix
 from pipeline.tables.appendix import Layout, iter_rows
 from pipeline.tables.cells import CellText, Table
 from pipeline.tables.finder import broken_columns
 from pipeline.tables.geometry import Cell, Frame, Grid, Rule, build_grid, group_rules
 from pipeline.tables.headers import SPEC_BY_KEY
 from pipeline.tables.reread import reach
+from tests.fixtures.tables.synth import Defects, Sheet, STable, render
 
 
 def test_a_frame_broken_into_pieces_side_by_side_is_one_table() -> None:
@@ -103,3 +111,81 @@ def test_rows_cut_in_most_columns_under_one_key_cell_stay_apart() -> None:
     upper = {1: "杭州凯顺软件有限公司", 2: "电子信息", 3: "ERP与财务业务一体化实施"}
     records = _providers(cut_in=(1, 2, 3), upper=upper)
     assert [record["name"].value for record in records] == ["杭州凯顺软件有限公司", "重庆越创智能科技股份有限公司"]
+
+
+# --- a list's last column outside its frame (fax) -----------------------------------------------------
+
+
+def test_a_last_column_the_frame_lost_is_the_tables_when_most_rows_hold_text_there() -> None:
+    from pipeline.tables.finder import _with_lost_column
+    ys = [115.0, 141.0, 166.0, 192.0, 217.0, 243.0]
+    frame = [Rule("h", y, 77.0, 441.0) for y in ys] + [Rule("v", x, 115.0, 243.0) for x in (77.0, 183.0, 441.0)]
+    counts = [Word(text, (471.0, y + 6.0, 487.0, y + 18.0)) for text, y in zip(["参训人数", "227", "316", "202", "270"], ys, strict=False)]
+    extended = _with_lost_column(frame, counts)
+    grid = build_grid(extended)
+    assert grid is not None and grid.n_cols == 3 and grid.n_rows == 5 and grid.xs[-1] > 487.0
+    assert _with_lost_column(frame, counts[:2]) == frame  # text beside two rows only: a note, a seal's text
+
+
+# --- rows that are no records, records whose cells could not be read -------------------------------------
+
+
+def _institutions(rows: list[list[str]], merged_last: str | None = None) -> list[dict]:
+    """An institutions table (类别 · 序号 · 名称), one grid row per list, and a last row of one cell over all
+    columns holding `merged_last`."""
+    xs = [77.0, 199.0, 256.0, 519.0]
+    texts = [["类别", "序号", "名称"], *rows]
+    cells = [_cell(r, c, text, (xs[c], 100.0 + 18 * r, xs[c + 1], 118.0 + 18 * r))
+             for r, row in enumerate(texts) for c, text in enumerate(row)]
+    ys = [100.0 + 18 * r for r in range(len(texts) + 1)]
+    if merged_last is not None:
+        box = (xs[0], ys[-1], xs[-1], ys[-1] + 14.0)
+        cells.append(CellText(Cell(len(texts), 0, 1, 3, box), box, (), merged_last))
+        ys.append(ys[-1] + 14.0)
+    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY["institutions"])
+    assert layout is not None
+    return list(iter_rows(table, layout, 1))
+
+
+def test_a_row_with_neither_chinese_nor_digits_is_no_record() -> None:
+    """A seal's ring under the last rule, read as 'IL .L' in a row of one cell over the whole width."""
+    records = _institutions([["高校科研院所", "1", "浙江大学"]], merged_last="IL .L")
+    assert [record["name"].value for record in records] == ["浙江大学"]
+
+
+def test_a_numbered_row_between_records_is_a_record_whose_cells_could_not_be_read() -> None:
+    rows = [["高校科研院所", "1", "青岛科技大学"], ["高校科研院所", "2", ""], ["高校科研院所", "3", "中南大学"],
+            ["高校科研院所", "4", ""]]
+    records = _institutions(rows)
+    assert [(record["seq"].value, record["name"].value) for record in records] == [
+        (1, "青岛科技大学"), (2, None), (3, "中南大学")]  # 4: a blank row of the template after the last record
+    lost = records[1]["name"]
+    assert lost.provenance.blank is False and lost.check("appendix.institutions[1].name", 0.6) is not None
+
+
+def test_a_numbered_row_repeating_the_next_records_number_is_no_record() -> None:
+    """A doubled rule cut a sliver off record 6's line: the sliver's 序号 is record 6's own."""
+    rows = [["高校科研院所", "5", "四川大学"], ["高校科研院所", "6", ""], ["高校科研院所", "6", "中南大学"]]
+    assert [record["seq"].value for record in _institutions(rows)] == [5, 6]
+
+
+# --- a table of text lines: its cells read again too ------------------------------------------------------
+
+
+def test_a_line_the_page_lost_in_a_table_of_text_lines_is_read_on_its_crop(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_tables import FakeEngine
+    rows = [["日期（年/月/日）", "培训或活动名称", "参训人数"], ["2024.03.04", "工业数据安全专题讲座", "106"],
+            ["2024.03.17", "精益生产与数字化管理培训", "189"], ["2025.04.04", "智能制造高级研修班", "250"]]
+    table = STable.simple(60, 150, [110, 220, 70], rows, rules="none")
+    page = render(Sheet(tables=[table], texts=[(60, 120, "表3：组织开展的人才培训活动清单", 12)]), tmp_path,
+                  defects=Defects(confidence=0.99))
+    page.role = "appendix2_table3"
+    page.words = [word for word in page.words if word.text != "189"]  # under a seal's remains, say
+    engine = FakeEngine("189", 0.95)
+    monkeypatch.setattr("pipeline.tables.appendix.ocr_engine", lambda pages, settings: engine)
+    monkeypatch.setattr("pipeline.tables.appendix.second_readers", lambda settings: lambda page: None)
+    trainings = extract_appendix([page], Settings(cache_dir=None)).value.trainings
+    assert [t.participants for t in trainings] == [106, 189, 250]
