@@ -352,42 +352,23 @@ LOST_COLUMN_PAD = 4.0  # points between the column's text and the rule it is giv
 
 def _with_lost_column(group: Sequence[Rule], words: Sequence[Word]) -> list[Rule]:
     """The group with its last column where the frame lost it: on a fax or a faint scan a list's right
-    column may keep no rule long enough to join the rest, leaving its text outside the frame.  When most
-    rows hold text just right of the frame (its rightmost column rule), that text is a column of the
-    table: the rows' rules run on past it and a rule closes it."""
+    column may keep no rule long enough to join the rest, leaving its text outside the grid the rules
+    make.  When most of the grid's rows hold text just right of it, that text is a column of the table:
+    the rows' rules run on past it and a rule closes it."""
     rules = list(group)
-    verticals = [r.pos for r in rules if r.orient == "v"]
-    if not verticals:
+    grid = build_grid(rules)
+    if grid is None or grid.n_rows < LOST_COLUMN_MIN_ROWS:
         return rules
-    box = extent(rules)
-    left, right = min(verticals), max(verticals)
-    levels = _row_levels(rules, right - left)
-    bands = list(itertools.pairwise(levels))
-    if len(bands) < LOST_COLUMN_MIN_ROWS:
-        return rules
+    right = grid.xs[-1]
     beyond = [w for w in words if right - 1.0 <= w.bbox[0] <= right + LOST_COLUMN_REACH
-              and levels[0] < (w.bbox[1] + w.bbox[3]) / 2 < levels[-1]]
-    held = sum(any(top < (w.bbox[1] + w.bbox[3]) / 2 < bottom for w in beyond) for top, bottom in bands)
-    if held < max(LOST_COLUMN_MIN_ROWS, LOST_COLUMN_ROWS * len(bands)):
+              and grid.ys[0] < (w.bbox[1] + w.bbox[3]) / 2 < grid.ys[-1]]
+    held = sum(any(top < (w.bbox[1] + w.bbox[3]) / 2 < bottom for w in beyond)
+               for top, bottom in itertools.pairwise(grid.ys))
+    if held < max(LOST_COLUMN_MIN_ROWS, LOST_COLUMN_ROWS * grid.n_rows):
         return rules
     closing = max(w.bbox[2] for w in beyond) + LOST_COLUMN_PAD
     kept = [r for r in rules if r.orient == "v" or r.start < closing]  # pieces past the new edge: specks
-    return [*kept, *(Rule("h", y, right, closing) for y in levels), Rule("v", closing, box[1], box[3])]
-
-
-def _row_levels(rules: Sequence[Rule], width: float) -> list[float]:
-    """Heights of the group's row rules: horizontal pieces at one height covering a good part of the width."""
-    levels: list[list[Rule]] = []
-    for rule in sorted((r for r in rules if r.orient == "h"), key=lambda r: r.pos):
-        if levels and rule.pos - levels[-1][0].pos <= Tolerances.snap:
-            levels[-1].append(rule)
-        else:
-            levels.append([rule])
-    return [statistics.fmean(r.pos for r in level) for level in levels
-            if sum(r.length for r in level) >= LOST_COLUMN_LEVEL * width]
-
-
-LOST_COLUMN_LEVEL = 0.3  # share of the frame's width a row rule's pieces cover together
+    return [*kept, *(Rule("h", y, right, closing) for y in grid.ys), Rule("v", closing, grid.ys[0], grid.ys[-1])]
 
 
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
