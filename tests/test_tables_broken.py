@@ -189,3 +189,40 @@ def test_a_line_the_page_lost_in_a_table_of_text_lines_is_read_on_its_crop(tmp_p
     monkeypatch.setattr("pipeline.tables.appendix.second_readers", lambda settings: lambda page: None)
     trainings = extract_appendix([page], Settings(cache_dir=None)).value.trainings
     assert [t.participants for t in trainings] == [106, 189, 250]
+
+
+# --- names whose endings lie under the seal -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("read", "whole"), [
+    ("台州旭昌涂料有限公", "台州旭昌涂料有限公司"),  # 司 under the ring
+    ("杭州联启线路板有限司", "杭州联启线路板有限公司"),
+    ("北京致晟钢铁有限", "北京致晟钢铁有限公司"),
+    ("台州睿云石化有限公司员", "台州睿云石化有限公司"),  # a seal character read after it
+    ("北京旭盛汽车零部件有限公技司", "北京旭盛汽车零部件有限公司"),
+])
+def test_a_company_name_ending_in_part_of_its_legal_form_gets_the_form(read: str, whole: str) -> None:
+    from pipeline.tables.unit_names import COMPANY, with_form
+    assert with_form(read, COMPANY) == whole
+
+
+@pytest.mark.parametrize("name", ["杭州科技有限责任公司", "某某创业投资基金（有限合伙）", "中国有色金属", "招商银行温州分行",
+                                  "南京泰元玻璃集团有阵少", "浙江大学"])
+def test_a_name_that_ends_as_read_or_unlike_a_form_is_kept(name: str) -> None:
+    from pipeline.tables.unit_names import COMPANY, UNIVERSITY, with_form
+    assert with_form(name, COMPANY) is None and with_form(name, UNIVERSITY) is None
+
+
+def test_a_university_ending_is_made_whole_only_among_universities() -> None:
+    from models import Provenance
+    from pipeline.tables.unit_names import ending_repaired
+    from pipeline.tables.values import FieldValue
+
+    def row(category: str, name: str) -> dict[str, FieldValue]:
+        origin = Provenance(page=1, confidence=0.9)
+        return {"category": FieldValue(category, category, origin), "name": FieldValue(name, name, origin)}
+
+    university = ending_repaired("institutions", row("高校科研院所", "青岛科技太学大"))["name"]
+    assert university.value == "青岛科技大学" and university.provenance.repaired_from == "青岛科技太学大"
+    assert ending_repaired("institutions", row("投融资机构", "浙江大"))["name"].value == "浙江大"
+    assert ending_repaired("institutions", row("投融资机构", "宁波银行有限公"))["name"].value == "宁波银行有限公司"

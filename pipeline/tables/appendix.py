@@ -26,6 +26,7 @@ from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.spans import split_spans
+from pipeline.tables.unit_names import ending_repaired
 from pipeline.tables.values import (
     NUMBER_KINDS,
     UNSURE,
@@ -335,6 +336,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
             continue
         if _specks_only(values, spec):
             continue
+        values = ending_repaired(spec.key, values)
         following = _numbering(values)
         yield from (row for row in unread if _numbered_between(_numbering(row), previous, following))
         unread.clear()
