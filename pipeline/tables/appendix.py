@@ -21,11 +21,12 @@ from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
 from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
-from pipeline.tables.finder import find_tables, print_images, text_table
+from pipeline.tables.finder import cell_reader, find_tables, print_images, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.spans import split_spans
+from pipeline.tables.unit_names import ending_repaired
 from pipeline.tables.values import (
     NUMBER_KINDS,
     UNSURE,
@@ -234,13 +235,49 @@ SPECK_CHARS = 2  # a row's only text this short, without a Chinese character, is
 
 
 def _specks_only(values: dict[str, FieldValue], spec: TableSpec) -> bool:
-    """A row without its key (序号 or date) whose text is a speck or two (I · 。 · a seal stroke read as 1):
-    no record."""
+    """A row without its key (序号 or date) whose text is a speck or two (I · 。 · a seal stroke read as 1),
+    or holds neither a Chinese character nor a digit (a seal's ring under the last rule read as 'IL .L';
+    every record names something in Chinese or counts something): no record."""
     key = "seq" if any(c.field == "seq" for c in spec.columns) else "date"
+    if not any(_is_hanzi(ch) or ch.isdigit() for name, v in values.items() if name != "category" for ch in v.raw):
+        return True
     if key in values and values[key].raw.strip():
         return False
     texts = [squeeze(v.raw) for name, v in values.items() if name not in ("category", key) and v.raw.strip()]
-    return all(len(text) <= SPECK_CHARS and not any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in texts)
+    return all(len(text) <= SPECK_CHARS and not any(_is_hanzi(ch) for ch in text) for text in texts)
+
+
+def _is_hanzi(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _key_cell_end(cells: Sequence[CellText], index: int, layout: Layout) -> int:
+    """The last grid row of the record grid row `index` opens: where its key cell (序号, else the date)
+    begins here and spans further rows holding one key at most, a rule found inside one record (a
+    character's stroke, a faint rule's ghost) cut its other cells, for a key column never merges two
+    records' cells (`spans.split_spans` parts a key cell holding two keys).  `index` itself otherwise."""
+    key = "seq" if "seq" in layout.columns else "date"
+    cols = layout.columns.get(key, ())
+    if len(cols) != 1:
+        return index
+    cell = next((c for c in cells if c.cell.col <= cols[0] < c.cell.col + c.cell.col_span), None)
+    if cell is None or cell.cell.row != index or cell.cell.row_span < 2 or cell.cell.col_span > 1:
+        return index
+    keys = [line for line in cell.text.splitlines() if line.strip()]
+    last = cell.cell.row + cell.cell.row_span - 1
+    others = [c for c in cells if c is not cell and c.cell.col not in layout.columns.get("category", ())]
+    # Where most other cells are cut at the same rows too, the key column lost a rule (and a key): two records.
+    cut = [c for c in others if c.cell.row + c.cell.row_span - 1 < last]
+    return last if len(keys) <= 1 and 2 * len(cut) < len(others) else index
+
+
+def _record_cells(table: Table, first: int, last: int) -> list[CellText]:
+    """The distinct cells of grid rows first..last, in row order (a cell spanning several appears once)."""
+    seen: dict[tuple[int, int], CellText] = {}
+    for row in range(first, last + 1):
+        for cell in table.row(row):
+            seen.setdefault((cell.cell.row, cell.cell.col), cell)
+    return sorted(seen.values(), key=lambda c: (c.cell.row, c.cell.col))
 
 
 def iter_rows(table: Table, layout: Layout, start: int,
@@ -256,10 +293,19 @@ def iter_rows(table: Table, layout: Layout, start: int,
     posteriors give its crop, and the width of its ink (`values.numbers_in_column`).
     """
     spec = layout.spec
+    joined_to = -1  # grid rows up to here belong to a record read with the row its key cell opens
+    unread: list[dict[str, FieldValue]] = []  # numbered rows without a reading, until a filled row follows
+    previous: tuple[object, object] = (None, None)  # the 类别 and 序号 of the last record
     for index in range(start, table.grid.n_rows):
+        if index <= joined_to:
+            continue
         cells = table.row(index)
         if _is_note(cells):
             break
+        last = _key_cell_end(cells, index, layout)
+        if last > index:
+            cells = _record_cells(table, index, last)
+            joined_to = last
         if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index) \
                 or _names_columns(cells, layout):
             continue
@@ -283,10 +329,51 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 values[column.field] = value
         content = [v for name, v in values.items() if name not in ("category", "seq")]
         if all(v.raw.strip() in _PLACEHOLDERS for v in content):
-            continue  # a blank template row (its 序号 or 类别 may be printed)
+            # A blank template row (its 序号 or 类别 may be printed), unless records follow it: a 序号 of its
+            # own between filled rows numbers a record whose cells could not be read (a seal over them).
+            if _own_seq(cells, index, layout) and "seq" in values and values["seq"].value is not None:
+                unread.append(_unread(values))
+            continue
         if _specks_only(values, spec):
             continue
+        values = ending_repaired(spec.key, values)
+        following = _numbering(values)
+        yield from (row for row in unread if _numbered_between(_numbering(row), previous, following))
+        unread.clear()
+        previous = following
         yield values
+
+
+def _numbering(values: dict[str, FieldValue]) -> tuple[object, object]:
+    """A record's 类别 (None in tables without) and 序号: the run its number stands in."""
+    return (values["category"].value if "category" in values else None,
+            values["seq"].value if "seq" in values else None)
+
+
+def _numbered_between(seq: tuple[object, object], previous: tuple[object, object],
+                      following: tuple[object, object]) -> bool:
+    """A 序号 that stands in the run between the records around it, within its 类别 (a row cut off a
+    record's line by a doubled rule repeats the record's own number)."""
+    category, number = seq
+    if not isinstance(number, int):
+        return False
+    before, after = (other if isinstance(other, int) and other_category == category else None
+                     for other_category, other in (previous, following))
+    return (before is None or before < number) and (after is None or number < after)
+
+
+def _unread(values: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """A numbered record's values with its empty cells marked as ink not read (null, a doubt, never blank)."""
+    return {name: value if name in ("category", "seq") or value.value not in (None, []) else
+            replace(value, provenance=value.provenance.model_copy(update={"confidence": 0.0, "blank": False}))
+            for name, value in values.items()}
+
+
+def _own_seq(cells: Sequence[CellText], index: int, layout: Layout) -> bool:
+    """Grid row `index` holds a 序号 cell of its own (not one spanning from the rows above)."""
+    cols = layout.columns.get("seq", ())
+    return any(c.cell.row == index and c.text.strip() for c in cells
+               if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols))
 
 
 def centred_labels(table: Table, start: int, col: int, known: Sequence[str] = ()) -> dict[int, CellText] | None:
@@ -438,6 +525,12 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
         # them): the text's own rows.
         fallback = text_table(page)
         if fallback is not None:
+            # Its cells read again on their crops as a ruled table's are: a line the page's reading lost
+            # (under a seal's remains) is ink in an empty cell.
+            reader = cell_reader(page, engine)
+            if reader is not None:
+                fallback.cells = reader.reread(fallback.cells, fallback.frame, APPENDIX_REREAD_BELOW,
+                                               settings.low_confidence)
             tables = [fallback]
     return tables
 

@@ -277,12 +277,17 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
 
 def broken_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
     """Column boundaries the grid has (a piece of rule was found) but cells span across, their rule lost
-    further down, where no text crosses them and text lies on both sides: present all the way down."""
+    further down, where no text crosses them and text lies on both sides: present all the way down.
+
+    Text in no cell at all counts as spanning every boundary: where rules broke in an L the grid's
+    cells overlap, and the region that gave way holds no cell (`geometry.units_to_cells`)."""
     pieces = [piece for word in words for piece in spaced_pieces(word)]
+    box = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
+    homeless = [w for w in pieces if _inside(w.bbox, box) and not any(_holds_centre(cell.bbox, w.bbox) for cell in grid.cells)]
     cuts = []
     for index, x in enumerate(grid.xs[1:-1], start=1):
         spanning = [cell for cell in grid.cells if cell.col < index < cell.col + cell.col_span]
-        inside = [w for w in pieces if any(_inside(w.bbox, cell.bbox) for cell in spanning)]
+        inside = [w for w in pieces if any(_inside(w.bbox, cell.bbox) for cell in spanning)] + homeless
         if not inside or any(w.bbox[0] < x - 1 and w.bbox[2] > x + 1 for w in inside):
             continue
         left = lines_of([w for w in inside if w.bbox[2] <= x])
@@ -290,6 +295,11 @@ def broken_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
         if len(left) >= BROKEN_COLUMN_LINES and len(right) >= BROKEN_COLUMN_LINES:
             cuts.append(x)
     return cuts
+
+
+def _holds_centre(box: Box, word: Box) -> bool:
+    x, y = (word[0] + word[2]) / 2, (word[1] + word[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _has_inner_verticals(group: Sequence[Rule]) -> bool:
@@ -334,6 +344,33 @@ def _without_stray_verticals(group: Sequence[Rule], words: Sequence[Word]) -> li
     return kept
 
 
+LOST_COLUMN_REACH = 72.0  # points right of a list's frame within which its rows' last column may stand
+LOST_COLUMN_ROWS = 0.75  # share of the rows with text there for the column to be the table's
+LOST_COLUMN_MIN_ROWS = 3
+LOST_COLUMN_PAD = 4.0  # points between the column's text and the rule it is given
+
+
+def _with_lost_column(group: Sequence[Rule], words: Sequence[Word]) -> list[Rule]:
+    """The group with its last column where the frame lost it: on a fax or a faint scan a list's right
+    column may keep no rule long enough to join the rest, leaving its text outside the grid the rules
+    make.  When most of the grid's rows hold text just right of it, that text is a column of the table:
+    the rows' rules run on past it and a rule closes it."""
+    rules = list(group)
+    grid = build_grid(rules)
+    if grid is None or grid.n_rows < LOST_COLUMN_MIN_ROWS:
+        return rules
+    right = grid.xs[-1]
+    beyond = [w for w in words if right - 1.0 <= w.bbox[0] <= right + LOST_COLUMN_REACH
+              and grid.ys[0] < (w.bbox[1] + w.bbox[3]) / 2 < grid.ys[-1]]
+    held = sum(any(top < (w.bbox[1] + w.bbox[3]) / 2 < bottom for w in beyond)
+               for top, bottom in itertools.pairwise(grid.ys))
+    if held < max(LOST_COLUMN_MIN_ROWS, LOST_COLUMN_ROWS * grid.n_rows):
+        return rules
+    closing = max(w.bbox[2] for w in beyond) + LOST_COLUMN_PAD
+    kept = [r for r in rules if r.orient == "v" or r.start < closing]  # pieces past the new edge: specks
+    return [*kept, *(Rule("h", y, right, closing) for y in grid.ys), Rule("v", closing, grid.ys[0], grid.ys[-1])]
+
+
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
                      tol: Tolerances | None = None, ink: PageInk | None = None,
                      keyed_rows: bool = False) -> Table | None:
@@ -345,7 +382,7 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     turned = _turned(words, frame)
     ruled = _has_inner_verticals(group)
     if keyed_rows:  # a list's columns run the table's height; a form's cells part differently row by row
-        group = _without_stray_verticals(group, turned)
+        group = _with_lost_column(_without_stray_verticals(group, turned), turned)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
     if not ruled and not any(r.orient == "v" and r.length > 0.5 * (extent(group)[3] - extent(group)[1])

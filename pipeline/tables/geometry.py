@@ -251,9 +251,64 @@ def group_rules(rules: Sequence[Rule], tol: Tolerances = Tolerances()) -> list[l
     groups: dict[int, list[Rule]] = {}
     for index, rule in enumerate(rules):
         groups.setdefault(find(index), []).append(rule)
-    tables = _merge_overlapping([g for g in groups.values() if _is_ruled_table(g)])
+    pieces = [g[0] for g in groups.values() if len(g) == 1 and g[0].orient == "h"]
+    joined = _join_continued([g for g in groups.values() if len(g) > 1], pieces, tol)
+    tables = _merge_overlapping([g for g in joined if _is_ruled_table(g)])
     loose = sorted((g[0] for g in groups.values() if len(g) == 1 and g[0].orient == "h"), key=lambda r: r.pos)
     return _attach_loose_rows(tables, loose)
+
+
+CONTINUE_GAP = 20.0  # points: gaps of a faint rule broken into pieces (a grey scan's 0.25 pt rule)
+
+
+def _bridged(left: Rule, right: Rule, pieces: Sequence[Rule], tol: Tolerances) -> bool:
+    """`right` takes up where `left` stops on the same line, across gaps of at most `CONTINUE_GAP` between
+    the pieces of that line lying in between."""
+    if abs(left.pos - right.pos) > tol.snap or right.start < left.end - tol.join:
+        return False
+    reach = left.end
+    for piece in sorted((p for p in pieces if abs(p.pos - left.pos) <= tol.snap and left.end < p.start < right.start),
+                        key=lambda p: p.start):
+        if piece.start - reach > CONTINUE_GAP:
+            return False
+        reach = max(reach, piece.end)
+    return right.start - reach <= CONTINUE_GAP
+
+
+def _continued_lines(a: Sequence[Rule], b: Sequence[Rule], pieces: Sequence[Rule], tol: Tolerances) -> set[float]:
+    """The heights at which a horizontal rule of `b` continues one of `a` (or the other way)."""
+    heights = set()
+    for ra in (r for r in a if r.orient == "h"):
+        for rb in (r for r in b if r.orient == "h"):
+            if _bridged(ra, rb, pieces, tol) or _bridged(rb, ra, pieces, tol):
+                heights.add(ra.pos)
+    return heights
+
+
+def _continues(a: Sequence[Rule], b: Sequence[Rule], pieces: Sequence[Rule], tol: Tolerances) -> bool:
+    """`b` is the rest of `a`'s table: the top and bottom rules of the shorter one both continue rules of the
+    other (a faint frame broken up leaves groups side by side, each without the other's rules)."""
+    box_a, box_b = extent(a), extent(b)
+    if min(box_a[2], box_b[2]) - max(box_a[0], box_b[0]) > tol.join:
+        return False  # crossing groups are `_merge_overlapping`'s
+    heights = _continued_lines(a, b, pieces, tol)
+    top, bottom = max(box_a[1], box_b[1]), min(box_a[3], box_b[3])
+    return bottom - top > 0 and all(any(abs(h - y) <= tol.snap for h in heights) for y in (top, bottom))
+
+
+def _join_continued(groups: list[list[Rule]], pieces: Sequence[Rule], tol: Tolerances) -> list[list[Rule]]:
+    """Groups whose rules continue each other's at the top and bottom of the shorter one, as one table
+    (the loose `pieces` of the broken rules join it too)."""
+    merged = [list(group) for group in groups]
+    changed = True
+    while changed:
+        changed = False
+        for i, j in itertools.combinations(range(len(merged)), 2):
+            if (_is_ruled_table(merged[i]) or _is_ruled_table(merged[j])) and _continues(merged[i], merged[j], pieces, tol):
+                merged[i] += merged.pop(j)
+                changed = True
+                break
+    return merged
 
 
 OVERLAP_MERGE = 0.5  # two groups whose boxes cross, sharing this much of the shorter one's height, are one table

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -101,6 +102,27 @@ def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
     return new.confidence >= old.confidence - slack
 
 
+OVERHANG = 0.25  # share of its height a word of the cell may reach over the cell's top or bottom (box padding)
+PRINT_HEIGHT = 1.3  # a word taller than this many of the table's usual word heights is no line of print
+
+
+def reach(cell: CellText, line_height: float | None = None) -> Box:
+    """The cell's box, taller where a word of print it holds reaches well over its top or bottom: a rule
+    found through a line of text (a doubled rule, a wrapped header's first line) would cut the line in
+    half in the crop, and the cell would be read as its other line alone.  A word taller than
+    `line_height` allows (a seal's character over the rule) leaves the box as it is."""
+    x0, top, x1, bottom = cell.bbox
+    for word in cell.words:
+        height = word.bbox[3] - word.bbox[1]
+        if line_height is None or height > PRINT_HEIGHT * line_height:
+            continue
+        if word.bbox[1] < top - OVERHANG * height:
+            top = word.bbox[1] - INSET_PT
+        if word.bbox[3] > bottom + OVERHANG * height:
+            bottom = word.bbox[3] + INSET_PT
+    return (x0, top, x1, bottom)
+
+
 @dataclass
 class CellReader:
     """Re-reads cells of one page: the page's print layer, its scale and an OCR engine."""
@@ -111,8 +133,9 @@ class CellReader:
     engine: OcrEngine
     ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
-    def wanted(self, cell: CellText, threshold: float) -> tuple[int, int, int, int] | None:
-        crop = crop_box(cell.bbox, self.scale, self.image.shape)
+    def wanted(self, cell: CellText, threshold: float, line_height: float | None = None
+               ) -> tuple[int, int, int, int] | None:
+        crop = crop_box(reach(cell, line_height), self.scale, self.image.shape)
         if crop is None:
             return None
         if cell.text:
@@ -126,7 +149,9 @@ class CellReader:
         A cell read alone is usually read better than on the page, so by default the crop's
         reading wins even when a little less sure (`slack`).
         """
-        chosen = [(i, cell, crop) for i, cell in enumerate(cells) if (crop := self.wanted(cell, threshold))]
+        heights = [word.bbox[3] - word.bbox[1] for cell in cells for word in cell.words]
+        line_height = statistics.median(heights) if heights else None
+        chosen = [(i, cell, crop) for i, cell in enumerate(cells) if (crop := self.wanted(cell, threshold, line_height))]
         out = list(cells)
         for batch in _batches(chosen):
             canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])

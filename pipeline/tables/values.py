@@ -43,6 +43,8 @@ class FieldValue:
         confidence = self.provenance.confidence
         if self.unreadable:
             message = f"“{self.raw}”无法识别为有效值，请人工核对"
+        elif self.value in (None, []) and self.provenance.blank is False:
+            message = "有字迹但无法识别，请人工核对"
         elif self.raw and confidence is not None and confidence < threshold:
             message = f"识别置信度 {confidence:.2f} 低于 {threshold:.2f}，请人工核对“{self.raw}”"
         else:

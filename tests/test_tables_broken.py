@@ -1,0 +1,228 @@
+"""Tables whose rules broke on unseen packages: a faint frame in pieces side by side, a region of the grid
+that gave way (rules lost in an L), a rule found through a line of text, a stray cut inside one record, a last
+column outside the frame; rows that are no records (a seal's ring), records whose cells could not be read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.page import Word
+from pipeline.config import Settings
+from pipeline.tables import extract_appendix
+from pipeline.tables.appendix import Layout, iter_rows
+from pipeline.tables.cells import CellText, Table
+from pipeline.tables.finder import broken_columns
+from pipeline.tables.geometry import Cell, Frame, Grid, Rule, build_grid, group_rules
+from pipeline.tables.headers import SPEC_BY_KEY
+from pipeline.tables.reread import reach
+from tests.fixtures.tables.synth import Defects, Sheet, STable, render
+
+
+def test_a_frame_broken_into_pieces_side_by_side_is_one_table() -> None:
+    """A grey scan's faint frame: the left columns' rules hold together, the right column's top and bottom
+    rules are pieces with gaps; neither the right part alone nor the pieces make a table of their own."""
+    left = [Rule("h", 135.8, 74.9, 127.2), Rule("h", 255.8, 74.9, 367.7),
+            Rule("v", 75.4, 134.9, 256.3), Rule("v", 194.0, 134.9, 256.3), Rule("v", 369.8, 229.0, 252.5)]
+    pieces = [Rule("h", 135.8, 145.9, 218.4), Rule("h", 135.8, 235.7, 379.7)]
+    right = [Rule("h", 136.1, 397.9, 521.3), Rule("h", 256.1, 385.9, 521.3), Rule("v", 520.6, 135.4, 256.8)]
+    groups = group_rules(left + pieces + right)
+    assert len(groups) == 1
+    box = (min(r.start if r.orient == "h" else r.pos for r in groups[0]),
+           max(r.end if r.orient == "h" else r.pos for r in groups[0]))
+    assert box == (74.9, 521.3)
+
+
+def test_parts_apart_by_more_than_a_broken_rules_gaps_stay_two_tables() -> None:
+    """Two tables side by side at one height, a column's width apart, are not one table's pieces."""
+    def table(x0: float, x1: float) -> list[Rule]:
+        return [Rule("h", 100.0, x0, x1), Rule("h", 200.0, x0, x1), Rule("v", x0, 100.0, 200.0), Rule("v", x1, 100.0, 200.0)]
+    assert len(group_rules(table(50.0, 250.0) + table(300.0, 500.0))) == 2
+
+
+def test_a_boundary_is_kept_all_the_way_down_where_the_grid_lost_its_cells() -> None:
+    """Rules lost in an L: the cells of the last rows overlap kept ones and are dropped, so their words lie
+    in no cell; the column rule found above them still parts their names from their industries."""
+    xs, ys = [68.0, 109.0, 254.0, 349.0, 527.0], [94.0, 119.0, 159.0, 244.0]
+    rules = [Rule("h", y, xs[0], xs[-1]) for y in ys[:3]] + [Rule("h", 244.0, xs[0], xs[-1])]
+    rules += [Rule("v", xs[0], 94.0, 244.0), Rule("v", xs[-1], 94.0, 244.0), Rule("v", 109.0, 94.0, 180.0),
+              Rule("v", 254.0, 94.0, 159.0), Rule("v", 349.0, 94.0, 159.0), Rule("v", 349.0, 159.0, 244.0)]
+    grid = build_grid(rules)
+    assert grid is not None
+    words = [Word(name, (115.0, y, 240.0, y + 12.0)) for name, y in (("芜湖弘隆智能制造技术公司", 165.0),
+                                                                        ("襄阳兴昌数据技术有限公司", 190.0),
+                                                                        ("沈阳腾嘉数据技术有限公司", 215.0))]
+    words += [Word(text, (270.0, y, 330.0, y + 12.0)) for text, y in (("机械", 165.0), ("电力装备", 190.0), ("纺织", 215.0))]
+    for cell in grid.cells:  # the region the lost rules opened, as `units_to_cells` leaves it: no cell
+        assert not (cell.row == 2 and cell.col < 3) or cell.col_span > 1
+    gone = Grid(xs=grid.xs, ys=grid.ys, cells=[c for c in grid.cells if c.row < 2 or c.col == 3], rules=grid.rules,
+                virtual=grid.virtual)
+    assert 254.0 in broken_columns(gone, words)
+    assert broken_columns(gone, words[:3]) == []  # names alone: nothing on the boundary's other side
+
+
+def _cell(row: int, col: int, text: str, box: tuple[float, float, float, float], words: tuple[Word, ...] = (),
+          span: int = 1) -> CellText:
+    return CellText(Cell(row, col, span, 1, box), box, words, text)
+
+
+def test_a_cell_is_read_again_with_the_whole_line_a_rule_cut_through() -> None:
+    """A doubled top rule cut the header's first line 合同金额(万 in half: the crop takes the line whole;
+    a seal's character hanging into the cell from above (taller than print) leaves the crop alone."""
+    print_line = Word("合同金额(万", (454.0, 105.0, 506.0, 122.0))
+    header = _cell(1, 4, "元)", (443.0, 112.0, 508.0, 133.0), (print_line, Word("元)", (476.0, 118.6, 491.5, 133.4))))
+    assert reach(header, line_height=14.0)[1] < 105.0
+    seal_char = Word("女", (404.0, 543.0, 426.0, 565.0))
+    name = _cell(22, 2, "女合肥锐诚钢管有限公司", (252.0, 551.0, 442.0, 573.0),
+                 (seal_char, Word("合肥锐诚钢管有限公司", (270.0, 555.0, 376.0, 571.0))))
+    assert reach(name, line_height=14.0) == name.bbox
+
+
+def _providers(cut_in: tuple[int, ...], upper: dict[int, str]) -> list[dict]:
+    """Providers: record 4's cells span grid rows 1-2 except in the columns `cut_in`, where a rule parts
+    them; the upper part holds `upper`'s text (by column), the lower part the record's."""
+    xs, ys = [76.0, 115.0, 255.0, 349.0, 521.0], [100.0, 120.0, 130.0, 144.0]
+    texts = [["序号", "服务商名称", "主要服务行业", "核心能力"],
+             ["4", "重庆越创智能科技股份有限公司", "建材，轻工", "智能仓储物流系统规划与集成"]]
+    cells = [_cell(0, c, texts[0][c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(4)]
+    for c in range(4):
+        if c in cut_in:
+            cells.append(_cell(1, c, upper.get(c, ""), (xs[c], ys[1], xs[c + 1], ys[2])))
+            cells.append(_cell(2, c, texts[1][c], (xs[c], ys[2], xs[c + 1], ys[3])))
+        else:
+            cells.append(_cell(1, c, texts[1][c], (xs[c], ys[1], xs[c + 1], ys[3]), span=2))
+    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY["providers"])
+    assert layout is not None
+    return list(iter_rows(table, layout, 1))
+
+
+def test_a_cut_inside_one_record_where_its_key_cell_spans_leaves_one_record() -> None:
+    """A stroke over the capability cell read as a rule: an empty sliver above the record's line."""
+    records = _providers(cut_in=(3,), upper={})
+    assert len(records) == 1 and records[0]["seq"].value == 4
+    assert records[0]["capability"].value == "智能仓储物流系统规划与集成"
+
+
+def test_rows_cut_in_most_columns_under_one_key_cell_stay_apart() -> None:
+    """The key column lost its rule (and the second key): the other columns' cuts say two records."""
+    upper = {1: "杭州凯顺软件有限公司", 2: "电子信息", 3: "ERP与财务业务一体化实施"}
+    records = _providers(cut_in=(1, 2, 3), upper=upper)
+    assert [record["name"].value for record in records] == ["杭州凯顺软件有限公司", "重庆越创智能科技股份有限公司"]
+
+
+# --- a list's last column outside its frame (fax) -----------------------------------------------------
+
+
+def test_a_last_column_the_frame_lost_is_the_tables_when_most_rows_hold_text_there() -> None:
+    from pipeline.tables.finder import _with_lost_column
+    ys = [115.0, 141.0, 166.0, 192.0, 217.0, 243.0]
+    frame = [Rule("h", y, 77.0, 441.0) for y in ys] + [Rule("v", x, 115.0, 243.0) for x in (77.0, 183.0, 441.0)]
+    counts = [Word(text, (471.0, y + 6.0, 487.0, y + 18.0)) for text, y in zip(["参训人数", "227", "316", "202", "270"], ys, strict=False)]
+    extended = _with_lost_column(frame, counts)
+    grid = build_grid(extended)
+    assert grid is not None and grid.n_cols == 3 and grid.n_rows == 5 and grid.xs[-1] > 487.0
+    assert _with_lost_column(frame, counts[:2]) == frame  # text beside two rows only: a note, a seal's text
+
+
+# --- rows that are no records, records whose cells could not be read -------------------------------------
+
+
+def _institutions(rows: list[list[str]], merged_last: str | None = None) -> list[dict]:
+    """An institutions table (类别 · 序号 · 名称), one grid row per list, and a last row of one cell over all
+    columns holding `merged_last`."""
+    xs = [77.0, 199.0, 256.0, 519.0]
+    texts = [["类别", "序号", "名称"], *rows]
+    cells = [_cell(r, c, text, (xs[c], 100.0 + 18 * r, xs[c + 1], 118.0 + 18 * r))
+             for r, row in enumerate(texts) for c, text in enumerate(row)]
+    ys = [100.0 + 18 * r for r in range(len(texts) + 1)]
+    if merged_last is not None:
+        box = (xs[0], ys[-1], xs[-1], ys[-1] + 14.0)
+        cells.append(CellText(Cell(len(texts), 0, 1, 3, box), box, (), merged_last))
+        ys.append(ys[-1] + 14.0)
+    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY["institutions"])
+    assert layout is not None
+    return list(iter_rows(table, layout, 1))
+
+
+def test_a_row_with_neither_chinese_nor_digits_is_no_record() -> None:
+    """A seal's ring under the last rule, read as 'IL .L' in a row of one cell over the whole width."""
+    records = _institutions([["高校科研院所", "1", "浙江大学"]], merged_last="IL .L")
+    assert [record["name"].value for record in records] == ["浙江大学"]
+
+
+def test_a_numbered_row_between_records_is_a_record_whose_cells_could_not_be_read() -> None:
+    rows = [["高校科研院所", "1", "青岛科技大学"], ["高校科研院所", "2", ""], ["高校科研院所", "3", "中南大学"],
+            ["高校科研院所", "4", ""]]
+    records = _institutions(rows)
+    assert [(record["seq"].value, record["name"].value) for record in records] == [
+        (1, "青岛科技大学"), (2, None), (3, "中南大学")]  # 4: a blank row of the template after the last record
+    lost = records[1]["name"]
+    assert lost.provenance.blank is False and lost.check("appendix.institutions[1].name", 0.6) is not None
+
+
+def test_a_numbered_row_repeating_the_next_records_number_is_no_record() -> None:
+    """A doubled rule cut a sliver off record 6's line: the sliver's 序号 is record 6's own."""
+    rows = [["高校科研院所", "5", "四川大学"], ["高校科研院所", "6", ""], ["高校科研院所", "6", "中南大学"]]
+    assert [record["seq"].value for record in _institutions(rows)] == [5, 6]
+
+
+# --- a table of text lines: its cells read again too ------------------------------------------------------
+
+
+def test_a_line_the_page_lost_in_a_table_of_text_lines_is_read_on_its_crop(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_tables import FakeEngine
+    rows = [["日期（年/月/日）", "培训或活动名称", "参训人数"], ["2024.03.04", "工业数据安全专题讲座", "106"],
+            ["2024.03.17", "精益生产与数字化管理培训", "189"], ["2025.04.04", "智能制造高级研修班", "250"]]
+    table = STable.simple(60, 150, [110, 220, 70], rows, rules="none")
+    page = render(Sheet(tables=[table], texts=[(60, 120, "表3：组织开展的人才培训活动清单", 12)]), tmp_path,
+                  defects=Defects(confidence=0.99))
+    page.role = "appendix2_table3"
+    page.words = [word for word in page.words if word.text != "189"]  # under a seal's remains, say
+    engine = FakeEngine("189", 0.95)
+    monkeypatch.setattr("pipeline.tables.appendix.ocr_engine", lambda pages, settings: engine)
+    monkeypatch.setattr("pipeline.tables.appendix.second_readers", lambda settings: lambda page: None)
+    trainings = extract_appendix([page], Settings(cache_dir=None)).value.trainings
+    assert [t.participants for t in trainings] == [106, 189, 250]
+
+
+# --- names whose endings lie under the seal -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("read", "whole"), [
+    ("台州旭昌涂料有限公", "台州旭昌涂料有限公司"),  # 司 under the ring
+    ("杭州联启线路板有限司", "杭州联启线路板有限公司"),
+    ("北京致晟钢铁有限", "北京致晟钢铁有限公司"),
+    ("台州睿云石化有限公司员", "台州睿云石化有限公司"),  # a seal character read after it
+    ("北京旭盛汽车零部件有限公技司", "北京旭盛汽车零部件有限公司"),
+])
+def test_a_company_name_ending_in_part_of_its_legal_form_gets_the_form(read: str, whole: str) -> None:
+    from pipeline.tables.unit_names import COMPANY, with_form
+    assert with_form(read, COMPANY) == whole
+
+
+@pytest.mark.parametrize("name", ["杭州科技有限责任公司", "某某创业投资基金（有限合伙）", "中国有色金属", "招商银行温州分行",
+                                  "南京泰元玻璃集团有阵少", "浙江大学"])
+def test_a_name_that_ends_as_read_or_unlike_a_form_is_kept(name: str) -> None:
+    from pipeline.tables.unit_names import COMPANY, UNIVERSITY, with_form
+    assert with_form(name, COMPANY) is None and with_form(name, UNIVERSITY) is None
+
+
+def test_a_university_ending_is_made_whole_only_among_universities() -> None:
+    from models import Provenance
+    from pipeline.tables.unit_names import ending_repaired
+    from pipeline.tables.values import FieldValue
+
+    def row(category: str, name: str) -> dict[str, FieldValue]:
+        origin = Provenance(page=1, confidence=0.9)
+        return {"category": FieldValue(category, category, origin), "name": FieldValue(name, name, origin)}
+
+    university = ending_repaired("institutions", row("高校科研院所", "青岛科技太学大"))["name"]
+    assert university.value == "青岛科技大学" and university.provenance.repaired_from == "青岛科技太学大"
+    assert ending_repaired("institutions", row("投融资机构", "浙江大"))["name"].value == "浙江大"
+    assert ending_repaired("institutions", row("投融资机构", "宁波银行有限公"))["name"].value == "宁波银行有限公司"
