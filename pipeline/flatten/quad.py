@@ -51,7 +51,7 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
         return None
     step = max(1, max(image.shape[:2]) // WORK_SIDE)
     # Decimated, not averaged: the closing below removes the print, and the paper's edge is a long straight step.
-    score = paper_score(np.ascontiguousarray(image[::step, ::step]))
+    score = paper_score(decimated(image, step))
     k = max(3, round(max(score.shape) / 60)) | 1  # wider than print strokes, narrower than margins
     closed = cv2.morphologyEx(score, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     closed = cv2.medianBlur(closed, 5)
@@ -62,6 +62,17 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
     ):
         found = edge_found
     return None if found is None else (found * step).astype(np.float32)
+
+
+def decimated(image: np.ndarray, step: int) -> np.ndarray:
+    """`image[::step, ::step]`, made by a nearest-neighbour warp whose source pixel is exactly
+    `step` times the target's (a strided numpy copy of a colour page costs several times as much)."""
+    if step <= 1:
+        return image
+    height, width = image.shape[:2]
+    scale = np.array([[step, 0, 0], [0, step, 0]], dtype=np.float64)
+    return cv2.warpAffine(image, scale, (-(-width // step), -(-height // step)),
+                          flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
 
 
 def _otsu_quad(closed: np.ndarray, k: int) -> np.ndarray | None:
@@ -97,7 +108,8 @@ def _edge_quads(closed: np.ndarray) -> list[np.ndarray]:
         distinct = all(abs(rho - r) > 8 or abs(theta - t) > np.radians(3) for r, t in group)
         if distinct and len(group) < EDGE_LINES:
             group.append((float(rho), float(theta)))
-    edge_points = np.column_stack(np.nonzero(edges)[::-1]).astype(np.float64)
+    found = cv2.findNonZero(edges)  # (x, y) row by row, as np.nonzero orders them; None when there are none
+    edge_points = np.zeros((0, 2)) if found is None else found.reshape(-1, 2).astype(np.float64)
     quads = []
     for pair_across in itertools.combinations(across, 2):
         for pair_down in itertools.combinations(down, 2):
@@ -153,8 +165,7 @@ def _side_step(score: np.ndarray, start: np.ndarray, end: np.ndarray, samples: i
 def _edges_look_like_desk(image: np.ndarray) -> bool:
     """Quick look on a sparse sample: are at least three of the image's edges well darker (or more
     coloured) than its paper?  A scan's edges are paper; this spares it the full search."""
-    step = max(1, max(image.shape[:2]) // 200)
-    score = paper_score(np.ascontiguousarray(image[::step, ::step]))
+    score = paper_score(decimated(image, max(1, max(image.shape[:2]) // 200)))
     paper = float(np.percentile(score, 90))
     height, width = score.shape
     band_y, band_x = max(1, round(MARGIN * height)), max(1, round(MARGIN * width))
@@ -182,7 +193,20 @@ def _largest_outline(paper: np.ndarray) -> np.ndarray | None:
 
 def _contrast(score: np.ndarray, inside: np.ndarray) -> float:
     """Median paper score inside the outline minus outside it."""
-    return float(np.median(score[inside > 0])) - float(np.median(score[inside == 0]))
+    return masked_median(score, inside) - masked_median(score, cv2.bitwise_not(inside))
+
+
+def masked_median(values: np.ndarray, mask: np.ndarray) -> float:
+    """`np.median(values[mask > 0])` of a uint8 image, from its histogram (no copy of the masked pixels)."""
+    counts = cv2.calcHist([values], [0], mask, [256], [0, 256]).ravel().astype(np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return float("nan")
+    cumulative = np.cumsum(counts)
+    # The middle rank, or the two middle ranks of an even count, averaged as np.median does.
+    low = int(np.searchsorted(cumulative, (total - 1) // 2, side="right"))
+    high = int(np.searchsorted(cumulative, total // 2, side="right"))
+    return (low + high) / 2
 
 
 def _fit_quad(outline: np.ndarray) -> np.ndarray | None:
