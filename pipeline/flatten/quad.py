@@ -12,11 +12,6 @@ of the paper is then as dark as the lit desk, Otsu cuts it away and the page is 
 from a wrong quad.  The paper's edge is still a sharp step there, so straight edges (Hough
 lines on the same closed copy) give further candidate quads; whichever candidate has the
 strongest paper-to-desk step along its weakest side is taken.
-
-The search copy places a corner only to a pixel of its own (several of the page's, more at a
-dim far corner, where the closing and the threshold eat into the paper); the corners are then
-placed on the paper's edge at full resolution from profiles across each side (`refine_corners`),
-so the search can run on a small copy and the rectified page still lies where the paper was.
 """
 
 from __future__ import annotations
@@ -26,13 +21,8 @@ import itertools
 import cv2
 import numpy as np
 
-WORK_SIDE = 600  # px, at most the long side of the copy the paper is looked for on
+WORK_SIDE = 800  # px, long side of the copy the paper is looked for on
 A4_INCHES = (8.27, 11.69)
-# inch between the paper's edge and the centres of the rectified page's outermost pixels: a photographed
-# edge is a few pixels of blur and shadow between desk and paper, which would read as a dark frame (ink
-# to the content box, a rule to the table finder).  A pixel at 150 dpi, where the search on a half-size
-# copy used to place it (median over the dev sets' phone photos), so their pages keep their geometry.
-EDGE_MARGIN = 1 / 150
 A4_TOLERANCE = 0.2  # a quad whose side ratio is within 20% of A4's (perspective skews it) is A4
 MIN_AREA, MAX_AREA = 0.15, 0.97  # share of the image the paper may cover
 MARGIN = 0.015  # share of the image's side that counts as background showing on that side
@@ -43,10 +33,6 @@ EDGE_LINES = 6  # strongest distinct Hough lines kept per direction (across, dow
 EDGE_REFITS = 6  # candidate quads with the strongest edge steps whose sides are refitted to the edge pixels
 MIN_EDGE_STEP = 15.0  # paper minus desk, in score levels, along every side of an edge-found quad
 EDGE_OFFSET = 4  # px (work copy) either side of a side where paper and desk are sampled
-MAX_FIT_POINTS = 300  # edge points a side is refitted to, evenly taken
-REFINE_REACH = 2  # work-copy px either side of a side found there within which its full-resolution edge is looked for
-REFINE_SAMPLES = 60  # places along each side where the full-resolution edge is looked for
-REFINE_SPREAD = 3  # profiles 1 px apart averaged at each place: a fibre or a speck of the desk is not the edge
 
 
 def paper_score(image: np.ndarray) -> np.ndarray:
@@ -60,13 +46,11 @@ def paper_score(image: np.ndarray) -> np.ndarray:
 def find_page_quad(image: np.ndarray) -> np.ndarray | None:
     """Corners (4x2 float, TL TR BR BL, px of `image`) of the paper against its background, or None.
 
-    None when the page already fills the image (a scan) or no convincing rectangle shows.  The
-    corners are where the paper's edges meet, found on a small copy and then placed on the
-    full-resolution edges (see `refine_corners`).
+    None when the page already fills the image (a scan) or no convincing rectangle shows.
     """
     if not _edges_look_like_desk(image):
         return None
-    step = -(-max(image.shape[:2]) // WORK_SIDE)  # the copy's long side at most WORK_SIDE
+    step = max(1, max(image.shape[:2]) // WORK_SIDE)
     # Decimated, not averaged: the closing below removes the print, and the paper's edge is a long straight step.
     score = paper_score(decimated(image, step))
     k = max(3, round(max(score.shape) / 60)) | 1  # wider than print strokes, narrower than margins
@@ -78,9 +62,7 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
         found is None or edge_step(closed, edge_found) > edge_step(closed, found)
     ):
         found = edge_found
-    if found is None:
-        return None
-    return refine_corners(image, found * step, reach=REFINE_REACH * step + 2).astype(np.float32)
+    return None if found is None else (found * step).astype(np.float32)
 
 
 def decimated(image: np.ndarray, step: int) -> np.ndarray:
@@ -191,71 +173,6 @@ def edge_steps(score: np.ndarray, quads: np.ndarray, samples: int = 60) -> np.nd
     return steps.min(axis=1).astype(np.float64)
 
 
-def refine_corners(image: np.ndarray, corners: np.ndarray, reach: int) -> np.ndarray:
-    """`corners` (px of `image`, found on a small copy) moved onto the paper's edges at full resolution.
-
-    Across each side, within `reach` px of it, the step from desk to paper is placed to a fraction
-    of a pixel at many places; a line fitted through them is the side, and neighbouring sides
-    meet at the corners.  A side whose edge does not show clearly at half the places keeps its
-    line from the small copy; corners that would move further than `reach` are kept as found.
-    """
-    starts = corners.astype(np.float64)
-    ends = np.roll(starts, -1, axis=0)
-    lengths = np.hypot(*(ends - starts).T)
-    if lengths.min() < 10:
-        return corners
-    units = (ends - starts) / lengths[:, None]
-    inwards = np.stack([-units[:, 1], units[:, 0]], axis=1)  # clockwise corners, y down: the paper lies on the right
-    across = np.arange(-reach, reach + 1, dtype=np.float64)  # desk side first
-    places = starts[:, None] + (np.linspace(0.1, 0.9, REFINE_SAMPLES)[None, :, None] * lengths[:, None, None]) * units[:, None]
-    spread = np.arange(REFINE_SPREAD) - (REFINE_SPREAD - 1) / 2
-    # points[side, place, spread, across] for all four sides at once: one remap of a few thousand pixels.
-    points = (places[:, :, None, None] + spread[None, None, :, None, None] * units[:, None, None, None]
-              + across[None, None, None, :, None] * inwards[:, None, None, None])
-    points = points.reshape(-1, len(across), 2).astype(np.float32)
-    sampled = cv2.remap(image, np.ascontiguousarray(points[..., 0]), np.ascontiguousarray(points[..., 1]),
-                        cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    profiles = paper_score(sampled).astype(np.float64).reshape(4, REFINE_SAMPLES, REFINE_SPREAD, len(across)).mean(axis=2)
-    offsets, clear = edge_offsets(profiles, across)
-    lines = []
-    for side in range(4):
-        if clear[side].sum() < REFINE_SAMPLES // 2:
-            lines.append((starts[side], units[side]))
-            continue
-        edge = places[side, clear[side]] + offsets[side, clear[side], None] * inwards[side]
-        vx, vy, x0, y0 = cv2.fitLine(edge.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-        lines.append((np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64)))
-    refined = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
-    if any(corner is None for corner in refined):
-        return corners
-    moved = np.array(refined, dtype=np.float64)
-    return moved if np.abs(moved - corners).max() <= reach else corners
-
-
-def edge_offsets(profiles: np.ndarray, across: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per profile (last axis, sampled at `across` from desk to paper): where its steepest rise is
-    (a parabola through the central differences places it between samples), and whether that rise
-    is a clear step (paper beyond it at least MIN_EDGE_STEP above the desk before it)."""
-    size = profiles.shape[-1]
-    rises = profiles[..., 2:] - profiles[..., :-2]  # central differences, at across[1:-1]
-    peak = np.argmax(rises, axis=-1)
-    quarter = max(1, size // 4)
-    sums = np.concatenate([np.zeros((*profiles.shape[:-1], 1)), np.cumsum(profiles, axis=-1)], axis=-1)
-
-    def mean(first: np.ndarray, last: np.ndarray) -> np.ndarray:  # of profiles[..., first:last]
-        total = np.take_along_axis(sums, last[..., None], -1) - np.take_along_axis(sums, first[..., None], -1)
-        return total[..., 0] / np.maximum(last - first, 1)
-
-    desk = mean(np.maximum(0, peak + 1 - quarter), peak + 1)
-    paper = mean(np.minimum(peak + 2, size), np.minimum(peak + 2 + quarter, size))
-    clear = (paper - desk >= MIN_EDGE_STEP) & (peak > 0) & (peak < rises.shape[-1] - 1) & (peak + 2 < size)
-    inner = np.clip(peak, 1, rises.shape[-1] - 2)
-    before, at, after = (np.take_along_axis(rises, (inner + d)[..., None], -1)[..., 0] for d in (-1, 0, 1))
-    curvature = before - 2 * at + after
-    shift = np.where(curvature < 0, 0.5 * (before - after) / np.where(curvature < 0, curvature, -1.0), 0.0)
-    return across[1:-1][peak] + np.clip(shift, -0.5, 0.5), clear
-
-
 def _edges_look_like_desk(image: np.ndarray) -> bool:
     """Quick look on a sparse sample: are at least three of the image's edges well darker (or more
     coloured) than its paper?  A scan's edges are paper; this spares it the full search."""
@@ -338,7 +255,6 @@ def _side_line(points: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[
     near = points[(along > 0.1 * length) & (along < 0.9 * length) & (across < max(3.0, 0.02 * length))]
     if len(near) < 5:
         return None
-    near = near[:: -(-len(near) // MAX_FIT_POINTS)]  # a robust fit's time grows with its points; these many place a side
     vx, vy, x0, y0 = cv2.fitLine(near.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
     return np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64)
 
@@ -391,11 +307,8 @@ def target_size(corners: np.ndarray, dpi: float) -> tuple[int, int]:
 
 
 def rectify(image: np.ndarray, corners: np.ndarray, dpi: float) -> np.ndarray:
-    """The paper inside `corners` (where its edges meet) mapped by a homography onto an upright
-    rectangle (see target_size), its edges EDGE_MARGIN outside the centres of the outermost pixels."""
+    """The paper inside `corners` mapped by a homography onto an upright rectangle (see target_size)."""
     width, height = target_size(corners, dpi)
-    outward = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], dtype=np.float32)
-    centres = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
-    target = centres + outward * EDGE_MARGIN * dpi
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
     return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
