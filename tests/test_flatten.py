@@ -14,7 +14,7 @@ from models import SourcePage
 from models.common import PageFlattening
 from pipeline.flatten import flatten_page
 from pipeline.flatten.light import light_spread, paper_brightness
-from pipeline.flatten.quad import find_page_quad
+from pipeline.flatten.quad import decimated, find_page_quad, masked_median
 from pipeline.preprocess import flatten, to_grey
 
 DPI = 100
@@ -63,6 +63,22 @@ def test_photographed_page_quad_is_found_within_a_few_pixels(page: np.ndarray) -
     found = find_page_quad(photo)
     assert found is not None
     assert np.abs(found - CORNERS).max() < 3.0
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (7, 5), (101, 64), (2105, 1550, 3), (1403, 1034)])
+def test_decimated_copy_is_the_strided_one(shape: tuple[int, ...]) -> None:
+    image = np.random.default_rng(len(shape)).integers(0, 256, shape, dtype=np.uint8)
+    for step in (1, 2, 3, 5, 9):
+        assert np.array_equal(decimated(image, step), image[::step, ::step])
+
+
+def test_masked_median_is_numpys() -> None:
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 5, 6, 999, 1000):
+        values = rng.integers(0, 256, (40, 50), dtype=np.uint8)
+        mask = np.zeros(values.shape, np.uint8)
+        mask.flat[rng.choice(values.size, size, replace=False)] = 255
+        assert masked_median(values, mask) == float(np.median(values[mask > 0]))
 
 
 def test_photographed_page_is_rectified_to_a4_with_even_light(page: np.ndarray) -> None:
@@ -175,7 +191,6 @@ def test_quad_is_found_where_the_light_falls_off_to_desk_grey(page: np.ndarray) 
     noise = np.random.default_rng(5).normal(0, 4, (DESK[1], DESK[0], 1))
     photo = np.clip(np.full((DESK[1], DESK[0], 3), 170.0) + noise, 0, 255).astype(np.uint8)
     photo[inside] = cv2.warpPerspective(page, matrix, DESK, flags=cv2.INTER_AREA)[inside]
-    photo = cv2.GaussianBlur(light_gradient(photo, 0.5), (3, 3), 0.6)
-    found = find_page_quad(photo)
+    found = find_page_quad(cv2.GaussianBlur(light_gradient(photo, 0.5), (3, 3), 0.6))
     assert found is not None
     assert np.abs(found - CORNERS).max() < 4.0

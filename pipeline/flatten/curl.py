@@ -268,7 +268,9 @@ def dewarp(image: np.ndarray, curl: Curl) -> np.ndarray:
     height, width = (image.shape[1], image.shape[0]) if curl.transposed else image.shape[:2]
     # Grid points sit where cv2.resize by GRID_STEP puts its source samples, so the upsampled field is aligned.
     columns, rows = -(-width // GRID_STEP), -(-height // GRID_STEP)
-    grid_x, grid_y = np.meshgrid((np.arange(columns) + 0.5) * GRID_STEP - 0.5, (np.arange(rows) + 0.5) * GRID_STEP - 0.5)
+    # A row of columns and a column of rows: the field's powers of x are taken once per column, not per point.
+    grid_x = ((np.arange(columns) + 0.5) * GRID_STEP - 0.5)[None, :]
+    grid_y = ((np.arange(rows) + 0.5) * GRID_STEP - 0.5)[:, None]
     # The straight row y shows the curled row y + d(x, y + d): one fixed-point step of y_src = y + d(x, y_src).
     offset = curl.displacement(grid_x, grid_y)
     offset = curl.displacement(grid_x, grid_y + offset).astype(np.float32)

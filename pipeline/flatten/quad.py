@@ -30,6 +30,7 @@ MIN_SIDES_WITH_MARGIN = 3
 MIN_CONTRAST = 40  # paper vs background, in "brightness minus saturation" levels
 MIN_ANGLE, MAX_ANGLE = 50.0, 130.0  # degrees at each corner of a plausible photographed rectangle
 EDGE_LINES = 6  # strongest distinct Hough lines kept per direction (across, down) for candidate quads
+EDGE_REFITS = 6  # candidate quads with the strongest edge steps whose sides are refitted to the edge pixels
 MIN_EDGE_STEP = 15.0  # paper minus desk, in score levels, along every side of an edge-found quad
 EDGE_OFFSET = 4  # px (work copy) either side of a side where paper and desk are sampled
 
@@ -51,7 +52,7 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
         return None
     step = max(1, max(image.shape[:2]) // WORK_SIDE)
     # Decimated, not averaged: the closing below removes the print, and the paper's edge is a long straight step.
-    score = paper_score(np.ascontiguousarray(image[::step, ::step]))
+    score = paper_score(decimated(image, step))
     k = max(3, round(max(score.shape) / 60)) | 1  # wider than print strokes, narrower than margins
     closed = cv2.morphologyEx(score, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     closed = cv2.medianBlur(closed, 5)
@@ -62,6 +63,17 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
     ):
         found = edge_found
     return None if found is None else (found * step).astype(np.float32)
+
+
+def decimated(image: np.ndarray, step: int) -> np.ndarray:
+    """`image[::step, ::step]`, made by a nearest-neighbour warp whose source pixel is exactly
+    `step` times the target's (a strided numpy copy of a colour page costs several times as much)."""
+    if step <= 1:
+        return image
+    height, width = image.shape[:2]
+    scale = np.array([[step, 0, 0], [0, step, 0]], dtype=np.float64)
+    return cv2.warpAffine(image, scale, (-(-width // step), -(-height // step)),
+                          flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
 
 
 def _otsu_quad(closed: np.ndarray, k: int) -> np.ndarray | None:
@@ -84,7 +96,7 @@ def _otsu_quad(closed: np.ndarray, k: int) -> np.ndarray | None:
 
 def _edge_quads(closed: np.ndarray) -> list[np.ndarray]:
     """Plausible quads (work-copy px, TL TR BR BL) from two across and two down of the strongest
-    straight edges of the closed score."""
+    straight edges of the closed score: the EDGE_REFITS with the strongest edge steps, sides refitted."""
     height, width = closed.shape
     edges = cv2.Canny(closed, 15, 40)
     lines = cv2.HoughLines(edges, 1, np.pi / 360, threshold=max(20, round(0.12 * min(height, width))))
@@ -97,7 +109,6 @@ def _edge_quads(closed: np.ndarray) -> list[np.ndarray]:
         distinct = all(abs(rho - r) > 8 or abs(theta - t) > np.radians(3) for r, t in group)
         if distinct and len(group) < EDGE_LINES:
             group.append((float(rho), float(theta)))
-    edge_points = np.column_stack(np.nonzero(edges)[::-1]).astype(np.float64)
     quads = []
     for pair_across in itertools.combinations(across, 2):
         for pair_down in itertools.combinations(down, 2):
@@ -106,8 +117,16 @@ def _edge_quads(closed: np.ndarray) -> list[np.ndarray]:
                 continue
             corners = order_corners(np.array(points, dtype=np.float64))
             if _plausible(corners, closed.shape):
-                quads.append(_refit_sides(corners, edge_points))
-    return quads
+                quads.append(corners)
+    if not quads:
+        return []
+    # A side's robust refit costs more than the rest of the search on a textured desk (dozens of
+    # candidates); a refit moves a side by a pixel or two, which does not lift a weak candidate's
+    # step above the strongest ones'.
+    strongest = np.argsort(-edge_steps(closed, np.array(quads)), kind="stable")[:EDGE_REFITS]
+    found = cv2.findNonZero(edges)  # (x, y) row by row, as np.nonzero orders them; None when there are none
+    edge_points = np.zeros((0, 2)) if found is None else found.reshape(-1, 2).astype(np.float64)
+    return [_refit_sides(quads[i], edge_points) for i in strongest]
 
 
 def _refit_sides(corners: np.ndarray, edge_points: np.ndarray) -> np.ndarray:
@@ -132,29 +151,32 @@ def _meet(a: tuple[float, float], b: tuple[float, float]) -> np.ndarray | None:
 
 def edge_step(score: np.ndarray, corners: np.ndarray) -> float:
     """The weakest side's median step from desk (outside) to paper (inside), in score levels."""
-    return min(_side_step(score, corners[i], corners[(i + 1) % 4]) for i in range(4))
+    return float(edge_steps(score, corners[None])[0])
 
 
-def _side_step(score: np.ndarray, start: np.ndarray, end: np.ndarray, samples: int = 60) -> float:
-    along = np.linspace(0.08, 0.92, samples)[:, None]  # the corners' ends left out
-    points = start + along * (end - start)
-    unit = (end - start) / max(1e-9, float(np.hypot(*(end - start))))
-    inward = np.array([-unit[1], unit[0]])  # corners run clockwise on screen (y down): inside is on the right
+def edge_steps(score: np.ndarray, quads: np.ndarray, samples: int = 60) -> np.ndarray:
+    """`edge_step` of each of `quads` (n x 4 x 2), all sampled at once."""
+    starts = quads.astype(np.float64)
+    ends = np.roll(starts, -1, axis=1)
+    along = np.linspace(0.08, 0.92, samples)[None, None, :, None]  # the corners' ends left out
+    points = starts[:, :, None] + along * (ends - starts)[:, :, None]
+    unit = (ends - starts) / np.maximum(1e-9, np.hypot(*np.moveaxis(ends - starts, -1, 0)))[..., None]
+    inward = np.stack([-unit[..., 1], unit[..., 0]], axis=-1)[:, :, None]  # clockwise on screen (y down): inside on the right
     height, width = score.shape
 
     def at(where: np.ndarray) -> np.ndarray:
-        xs = np.clip(np.round(where[:, 0]).astype(int), 0, width - 1)
-        ys = np.clip(np.round(where[:, 1]).astype(int), 0, height - 1)
+        xs = np.clip(np.round(where[..., 0]).astype(int), 0, width - 1)
+        ys = np.clip(np.round(where[..., 1]).astype(int), 0, height - 1)
         return score[ys, xs].astype(np.float32)
 
-    return float(np.median(at(points + EDGE_OFFSET * inward) - at(points - EDGE_OFFSET * inward)))
+    steps = np.median(at(points + EDGE_OFFSET * inward) - at(points - EDGE_OFFSET * inward), axis=2)
+    return steps.min(axis=1).astype(np.float64)
 
 
 def _edges_look_like_desk(image: np.ndarray) -> bool:
     """Quick look on a sparse sample: are at least three of the image's edges well darker (or more
     coloured) than its paper?  A scan's edges are paper; this spares it the full search."""
-    step = max(1, max(image.shape[:2]) // 200)
-    score = paper_score(np.ascontiguousarray(image[::step, ::step]))
+    score = paper_score(decimated(image, max(1, max(image.shape[:2]) // 200)))
     paper = float(np.percentile(score, 90))
     height, width = score.shape
     band_y, band_x = max(1, round(MARGIN * height)), max(1, round(MARGIN * width))
@@ -182,7 +204,20 @@ def _largest_outline(paper: np.ndarray) -> np.ndarray | None:
 
 def _contrast(score: np.ndarray, inside: np.ndarray) -> float:
     """Median paper score inside the outline minus outside it."""
-    return float(np.median(score[inside > 0])) - float(np.median(score[inside == 0]))
+    return masked_median(score, inside) - masked_median(score, cv2.bitwise_not(inside))
+
+
+def masked_median(values: np.ndarray, mask: np.ndarray) -> float:
+    """`np.median(values[mask > 0])` of a uint8 image, from its histogram (no copy of the masked pixels)."""
+    counts = cv2.calcHist([values], [0], mask, [256], [0, 256]).ravel().astype(np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return float("nan")
+    cumulative = np.cumsum(counts)
+    # The middle rank, or the two middle ranks of an even count, averaged as np.median does.
+    low = int(np.searchsorted(cumulative, (total - 1) // 2, side="right"))
+    high = int(np.searchsorted(cumulative, total // 2, side="right"))
+    return (low + high) / 2
 
 
 def _fit_quad(outline: np.ndarray) -> np.ndarray | None:
