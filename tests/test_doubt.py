@@ -361,6 +361,18 @@ def test_too_few_areas_is_a_doubt_when_the_content_is_laid_out_in_enough_numbere
     assert check.severity == "warning" and "3 个编号部分" in check.message
 
 
+def test_too_few_areas_counts_a_part_whose_heading_lost_a_bracket_to_ocr() -> None:
+    record = clean_application()
+    record.plan.content_areas = ["项目实施"]
+    content = next(section for section in record.plan.sections if section.key == "content")
+    # A phone photo's OCR dropped the opening bracket of two headings: still four numbered parts.
+    content.text = "一）聚焦工具研制\n研制工具。\n二）做实产线升级\n改造产线。\n（三）牵线搭桥\n组织活动。\n四）技能提升\n开设课程。\n"
+    check = _by_code(_checks(record))[("TOO_FEW_CONTENT_AREAS", "")]
+    assert check.severity == "warning" and "4 个编号部分" in check.message
+    content.text = "一）聚焦工具研制\n研制工具。\n（二）做实产线升级\n改造产线。\n"  # two parts: a true defect
+    assert _by_code(_checks(record))[("TOO_FEW_CONTENT_AREAS", "")].severity == "error"
+
+
 def test_too_many_industries_only_by_counting_misread_items_is_a_doubt_of_the_cell() -> None:
     record = clean_application()
     record.appendix.providers[0].industries = ["41", "石化化工", "医药", "纺织"]  # a row number read into the cell

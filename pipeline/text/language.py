@@ -276,8 +276,9 @@ def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start <= pos < end for start, end in spans)
 
 
-# Numbering styles of a plan's sub-headings, outermost first as the template nests them.
-_NUMBERED = (re.compile(r"\s*[（(][一二三四五六七八九十]{1,3}[)）]"), re.compile(r"\s*[一二三四五六七八九十]{1,3}、"),
+# Numbering styles of a plan's sub-headings, outermost first as the template nests them. A scan's OCR
+# drops one bracket of "（一）" now and then ("一）聚焦…"): one of the two is enough to number a part.
+_NUMBERED = (re.compile(r"\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]?|[一二三四五六七八九十]{1,3}[)）])"), re.compile(r"\s*[一二三四五六七八九十]{1,3}、"),
              re.compile(r"\s*\d{1,2}[.、．](?!\d)"), re.compile(r"\s*[（(]\d{1,2}[)）]"))
 
 
