@@ -74,9 +74,12 @@ def _count_rules(record: ApplicationRecord, settings: Settings) -> Iterator[Rule
     """Declared counts against their tables' rows: 服务企业数量 (distinct enterprises of the year's
     contracts), 投融资机构 and 高校科研院所 (institutions by category), 服务商 (providers)."""
     appendix, rules = record.appendix, settings.checks
-    if _table_present(record, "contracts") and all(row.date and row.enterprise for row in appendix.contracts):
+    if _table_present(record, "contracts") and all(row.date for row in appendix.contracts):
         for position, year in enumerate(YEARS):
-            names = [row.enterprise or "" for row in appendix.contracts if row.date and row.date.year == year]
+            dated = [row for row in appendix.contracts if row.date and row.date.year == year]
+            if not all(row.enterprise for row in dated):
+                continue  # a name not read holds back its own year's count only
+            names = [row.enterprise or "" for row in dated]
             yield _count_rule(f"ENTERPRISE_COUNT_{year}", f"basic_info.service[{position}].enterprises",
                               distinct_names(names, rules.same_name_min_length, rules.same_name_max_edits),
                               distinct_names(names, max_edits=0))
@@ -113,12 +116,17 @@ def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
 def _yearly_sum_rules(record: ApplicationRecord, name: str, table: str, column: str, declared: str,
                       tolerance: float) -> Iterator[Rule]:
     """Per year, the table's `column` summed over its rows dated in that year against the form's
-    `service[year].declared`, once every row has its date and its figure."""
+    `service[year].declared`, once every row has its date and every row of that year its figure.
+
+    A row without a date could belong to either year, so it holds back both; a row whose figure was not
+    read holds back its own year only (a 2024 cell left blank says nothing of 2025's total)."""
     rows = getattr(record.appendix, table)
-    if not _table_present(record, table) or any(row.date is None or getattr(row, column) is None for row in rows):
+    if not _table_present(record, table) or any(row.date is None for row in rows):
         return
     for position, year in enumerate(YEARS):
         dated = [i for i, row in enumerate(rows) if row.date is not None and row.date.year == year]
+        if any(getattr(rows[i], column) is None for i in dated):
+            continue
         yield _sum_rule(f"{name}_{year}", f"basic_info.service[{position}].{declared}",
                         [f"appendix.{table}[{i}].{column}" for i in dated], tolerance)
 

@@ -237,6 +237,29 @@ def test_a_contract_amount_read_with_a_point_is_settled_by_its_years_total() -> 
     assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].severity == "error"
 
 
+def _trainings_of_2025_read_as_14(declared: int) -> models.ApplicationRecord:
+    """2025's one training row read "14" (or 4, 41, 94) against `declared`; 2024's cell not read at all."""
+    record = clean_application()
+    record.appendix.trainings.append(models.TrainingRow(date=dt.date(2025, 4, 7), name="培训", participants=14))
+    record.provenance["appendix.trainings[1].participants"] = record.provenance["appendix.trainings[0].participants"]
+    _set("basic_info.service[1].trainees", declared)(record)
+    _doubt(record, "appendix.trainings[1].participants", 14, 4, 41, 94)  # a scan's "94" read as "14"
+    _set("appendix.trainings[0].participants", None)(record)
+    return record
+
+
+def test_a_figure_not_read_in_one_year_leaves_the_other_years_total_to_settle_its_doubts() -> None:
+    record = _trainings_of_2025_read_as_14(94)
+    found = _by_code(_checks(record))
+    assert record.appendix.trainings[1].participants == 94
+    assert record.provenance["appendix.trainings[1].participants"].resolved_by == "TRAINEE_TOTAL_2025"
+    assert ("TRAINEE_TOTAL_MISMATCH", "2025") not in found
+    assert ("LOW_CONFIDENCE", "appendix.trainings[0].participants") in found  # 2024 still asks a reviewer
+    record = _trainings_of_2025_read_as_14(200)  # a true defect: no reading adds up to it
+    check = _by_code(_checks(record))[("TRAINEE_TOTAL_MISMATCH", "2025")]
+    assert check.severity == "warning" and check.doubts == ["appendix.trainings[1].participants"]
+
+
 def test_an_unsettled_contract_amount_makes_its_years_total_a_warning_with_both_sums() -> None:
     record = clean_application()
     _set("basic_info.service[0].contract_amount", 500.0)(record)  # neither reading adds up to it
