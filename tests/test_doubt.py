@@ -154,14 +154,31 @@ def test_cumulative_rule_picks_the_only_non_decreasing_reading() -> None:
 
 def test_a_sum_over_an_unsure_cell_is_a_warning_and_the_sure_one_an_error() -> None:
     record = clean_application()
-    _doubt(record, "appendix.trainings[0].participants", 45, confidence=0.55)
+    _doubt(record, "appendix.trainings[0].participants", 45, 30, confidence=0.55)  # 45 or 30 (read twice)
+    _set("basic_info.service[0].trainees", 60)(record)  # neither reading adds up: the total fails either way
     found = _by_code(_checks(record))
     assert found[("TRAINEE_TOTAL_MISMATCH", "2024")].severity == "warning"
     assert found[("TRAINEE_TOTAL_MISMATCH", "2024")].doubts == ["appendix.trainings[0].participants"]
+    assert found[("TRAINEE_TOTAL_MISMATCH", "2024")].found == "45 | 30"
     assert ("LOW_CONFIDENCE", "appendix.trainings[0].participants") not in found
     record = clean_application()
     _set("appendix.trainings[0].participants", 45)(record)
     assert _by_code(_checks(record))[("TRAINEE_TOTAL_MISMATCH", "2024")].severity == "error"
+
+
+def test_a_sum_over_a_figure_read_unsurely_with_no_other_reading_is_not_made() -> None:
+    # A scan's "1,468.1" read as "8.1" (its leading digits lost) at confidence 0.70: the figure could be any
+    # number, so the total over it is undecided, like a total over a cell not read at all.
+    record = clean_application()
+    _doubt(record, "appendix.financings[0].amount", 8.1, confidence=0.7)
+    _set("basic_info.service[1].contract_amount", 250.0)(record)  # a true defect beside it, read surely
+    found = _by_code(_checks(record))
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in found
+    doubt = found[("LOW_CONFIDENCE", "appendix.financings[0].amount")]
+    assert "FINANCING_TOTAL_MISMATCH" in doubt.message and "8.1" in doubt.message
+    assert doubt.doubts == ["appendix.financings[0].amount"]
+    assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].severity == "error"
+    assert len([key for key in found if key[0] == "LOW_CONFIDENCE"]) == 1
 
 
 def test_a_date_out_of_range_read_unsurely_is_doubted() -> None:
@@ -258,6 +275,18 @@ def test_a_figure_not_read_in_one_year_leaves_the_other_years_total_to_settle_it
     record = _trainings_of_2025_read_as_14(200)  # a true defect: no reading adds up to it
     check = _by_code(_checks(record))[("TRAINEE_TOTAL_MISMATCH", "2025")]
     assert check.severity == "warning" and check.doubts == ["appendix.trainings[1].participants"]
+
+
+def test_a_reading_the_forms_total_picked_is_no_longer_a_doubt_whatever_its_score() -> None:
+    record = _trainings_of_2025_read_as_14(94)
+    path = "appendix.trainings[1].participants"
+    record.provenance[path] = record.provenance[path].model_copy(update={"confidence": 0.55})
+    found = _by_code(_checks(record))
+    assert record.provenance[path].resolved_by == "TRAINEE_TOTAL_2025"
+    assert ("LOW_CONFIDENCE", path) not in found and ("LOW_CONFIDENCE", "appendix.trainings") not in found
+    record = _trainings_of_2025_read_as_14(200)  # no reading adds up: the weak reading is still named
+    record.provenance[path] = record.provenance[path].model_copy(update={"confidence": 0.55})
+    assert path in _by_code(_checks(record))[("TRAINEE_TOTAL_MISMATCH", "2025")].doubts
 
 
 def test_an_unsettled_contract_amount_makes_its_years_total_a_warning_with_both_sums() -> None:

@@ -150,7 +150,9 @@ def test_two_combinations_that_both_hold_leave_the_comparison_in_doubt() -> None
     _in_doubt(record, CONTRACT_2025, 48.0)
     _in_doubt(record, "appendix.contracts[3].amount", 200.0, 250.0)
     # Read again: 148 + 200 and 48 + 300 both make 348.
-    reader = FakeReader(record, DATES, digits={CONTRACT_2025: ["148万元"], "appendix.contracts[3].amount": ["300"]})
+    # The declared figure reads alike on its crop: the doubt is only which combination of the cells.
+    reader = FakeReader(record, {**DATES, DECLARED_2025: [("tesseract", "348")]},
+                        digits={CONTRACT_2025: ["148万元"], "appendix.contracts[3].amount": ["300"]})
     doubt = _finding(_checked(record, reader), "CONTRACT_TOTAL_MISMATCH", "2025")
     assert doubt is not None and doubt.severity == "warning"
     assert record.appendix.contracts[2].amount == 48.0 and record.provenance[CONTRACT_2025].resolved_by is None
@@ -185,7 +187,7 @@ def test_a_comparison_already_in_doubt_reads_only_its_numbers_again() -> None:
     record = clean_application()
     _in_doubt(record, CONTRACT_2025, 48.0, 18.0)
     _set(DECLARED_2025, 148.0)(record)
-    reader = FakeReader(record, DATES, digits={CONTRACT_2025: ["48万元"]})
+    reader = FakeReader(record, {**DATES, DECLARED_2025: [("tesseract", "148")]}, digits={CONTRACT_2025: ["48万元"]})
     doubt = _finding(_checked(record, reader), "CONTRACT_TOTAL_MISMATCH", "2025")
     assert doubt is not None and doubt.severity == "warning"
     asked = {tuple(box) for _, box in reader.asked}

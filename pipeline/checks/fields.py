@@ -92,6 +92,8 @@ def field_missing(ctx: CheckContext) -> Iterator[Check]:
 def low_confidence(ctx: CheckContext) -> Iterator[Check]:
     threshold = ctx.settings.low_confidence
     for path, origin in ctx.record.provenance.items():
+        if origin.resolved_by is not None:
+            continue  # the form's own redundancy picked this reading (`pipeline.reconcile`): it agrees, whatever its score
         if origin.confidence is not None and origin.confidence < threshold:
             yield finding(
                 "LOW_CONFIDENCE", path,

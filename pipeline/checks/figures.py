@@ -154,7 +154,7 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
                 evidence=[*_declared_evidence(ctx, declared_path),
                           *ctx.rows_evidence(cells, APPENDIX_TABLE_ROLES[rule.table])],
             )
-            yield ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells if rule.amount else (),
+            yield ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells,
                              structure=ctx.rows_in_doubt(rule.table, rows))
 
 

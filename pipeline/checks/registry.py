@@ -135,6 +135,10 @@ class CheckContext:
             return check.model_copy(update={"confidence": confidence, "rests_on": rests_on})
         note = "；".join(f"{path} 的行可能被合并或遗漏（未识别到行，或序号不连续）" if path in tables
                         else self.describe_doubt(path) for path in doubts)
+        # The table's figures first: the finding then joins its table's other doubts (one per part).
+        unknown = [path for path in [*summed, declared] if path in doubts and self._unknown(path)]
+        if unknown and not tables:
+            return self._undecided(check, unknown, doubts, rests_on, confidence, note)
         severity = "warning" if check.severity == "error" else check.severity
         update: dict[str, object] = {
             "severity": severity, "confidence": min(confidence, self.rules.confident),
@@ -150,6 +154,23 @@ class CheckContext:
                     totals += [check.found - value + other for other in others if isinstance(other, int | float)]
             update["found"] = " | ".join(_show(round(total, 4)) for total in dict.fromkeys(totals))
         return check.model_copy(update=update)
+
+    def _unknown(self, path: str) -> bool:
+        """A doubtful figure with no other reading to weigh: not confirmed on its crop, or below
+        `rules.confident`, and no alternatives. Its true value could be any number (a digit lost, a
+        column's figures run together), so a sum over it cannot be said to fail."""
+        origin = self.record.provenance.get(path)
+        return origin is not None and not origin.unsettled
+
+    def _undecided(self, check: Check, unknown: list[str], doubts: list[str], rests_on: list[str],
+                   confidence: float, note: str) -> Check:
+        """A total over a figure that could not be read surely is not made, like a total over a cell that
+        could not be read at all: LOW_CONFIDENCE for that figure, saying which comparison waits on it."""
+        return Check(
+            code="LOW_CONFIDENCE", severity="warning", where=unknown[0], doubts=doubts, rests_on=rests_on,
+            confidence=min(confidence, self.rules.confident), evidence=check.evidence,
+            message=f"{check.code}{f'（{check.where}）' if check.where else ''}未能核对：{check.message}，"
+                    f"但所依据的读数无法确认，请人工核对：{note}")
 
     def rows_in_doubt(self, table: str, rows: Sequence[object], group: str | None = None) -> list[str]:
         """[`appendix.<table>`] when the table's 序号 are not the run 1, 2, 3 … (in each `group` value):
@@ -363,6 +384,13 @@ def doubts_per_part(checks: list[Check]) -> list[Check]:
     return out
 
 
+def undecided_comparison(check: Check) -> bool:
+    """A LOW_CONFIDENCE finding that stands for a comparison a doubtful reading left undecided (its own,
+    or a part's that holds one): it names the readings the comparison rests on, not only a table."""
+    return (check.code == "LOW_CONFIDENCE" and bool(check.rests_on)
+            and any(not _TABLE.fullmatch(path) for path in check.doubts))
+
+
 def _part_doubt(part: str, items: list[Check]) -> Check:
     listed = "；".join(f"{check.where.removeprefix(part)}：{check.message}" for check in items)
     pieces = [item for check in items for item in check.evidence]
@@ -371,15 +399,16 @@ def _part_doubt(part: str, items: list[Check]) -> Check:
     label = TABLE_LABELS.get(part.removeprefix("appendix."), PART_LABELS.get(part, part))
     return Check(code="LOW_CONFIDENCE", severity=items[0].severity, where=part,
                  confidence=min(check.confidence for check in items), doubts=[check.where for check in items],
+                 rests_on=list(dict.fromkeys(path for check in items for path in check.rests_on)),
                  message=f"{label} 有 {len(items)} 处读数存疑，请人工核对：{listed}", evidence=evidence)
 
 
 def deduplicate(checks: Iterable[Check]) -> list[Check]:
-    seen: set[tuple[str, str]] = set()
-    unique: list[Check] = []
+    """One finding per (code, where): the first, except that a reading's doubt raised by a comparison it left
+    undecided (which names the comparison too) replaces the same reading's doubt raised on its own."""
+    unique: dict[tuple[str, str], Check] = {}
     for check in checks:
         key = (check.code, check.where)
-        if key not in seen:
-            seen.add(key)
-            unique.append(check)
-    return unique
+        if key not in unique or (check.code == "LOW_CONFIDENCE" and check.rests_on and not unique[key].rests_on):
+            unique[key] = check
+    return list(unique.values())
