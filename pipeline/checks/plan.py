@@ -65,7 +65,15 @@ def too_few_content_areas(ctx: CheckContext) -> Iterator[Check]:
         if len(plan.content_areas) + len(touched) >= least:
             reasons.append(f"建设内容亦提及 {'、'.join(touched)}（未达判定标准）")
         if parts >= least:
-            reasons.append(f"建设内容分为 {parts} 个编号部分，其中未识别出方面的部分可能以其他说法写成")
+            # Parts the lexicon found no area in are unread, not absent: each may treat an area in words
+            # the notice does not use. With enough of them the count is undecided, as a sum over an
+            # unread figure is: one LOW_CONFIDENCE asking a reviewer to read the parts, not a finding.
+            yield finding("LOW_CONFIDENCE", "plan.content_areas",
+                          f"TOO_FEW_CONTENT_AREAS 未能核对：{check.message}，但建设内容分为 {parts} 个编号部分，"
+                          f"其中未识别出方面的部分可能以通知以外的说法写成，是否覆盖至少 {least} 个方面请人工核对",
+                          confidence=0.5, doubts=["plan.content_areas"], expected=least, found=len(plan.content_areas),
+                          evidence=check.evidence).model_copy(update={"severity": "warning"})
+            return
         if reasons:
             # Whether the text covers enough is then a judgement of wording the lexicon cannot make surely
             # (applicants name the areas in words of their own): a reviewer makes it.
