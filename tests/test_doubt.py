@@ -14,7 +14,7 @@ from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
 from pipeline.reconcile import reconcile
 from pipeline.tables.values import COLUMN_COMMAS, FieldValue, thousands_in_column, written_to_cents
-from tests.test_checks import _set, clean_application
+from tests.test_checks import _seal, _set, clean_application
 
 SETTINGS = Settings()
 
@@ -242,6 +242,17 @@ def test_doubts_in_several_parts_of_a_package_are_one_finding_naming_each() -> N
     assert "FINANCING_TOTAL_MISMATCH" in doubt.message and "参加人数" in doubt.message and "cover.phone" in doubt.message
     assert "appendix.financings[0].amount" in doubt.rests_on  # verify still reads its numbers again
     assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].severity == "error"
+
+
+def test_a_seal_read_as_its_units_name_with_characters_lost_is_a_doubt_not_another_units_seal() -> None:
+    record = clean_application()
+    record.cover.applicant = record.basic_info.lead_unit.name = "常州旭嘉网络科技股份有限公司"
+    _seal("appendix2_table1", "常事网络科技股份有限公司")(record)  # "州旭嘉" read as "事"
+    _seal("appendix3_table3", "无锡盛云自动化有限公司")(record)  # another unit's seal: a true defect
+    found = _by_code(_checks(record))
+    assert ("SEAL_NAME_MISMATCH", "appendix2_table1") not in found
+    assert "常事网络科技股份有限公司" in found[("LOW_CONFIDENCE", "seal_slots.appendix2_table1")].message
+    assert found[("SEAL_NAME_MISMATCH", "appendix3_table3")].found == "无锡盛云自动化有限公司"
 
 
 # --------------------------------------------------------------- one table's weak cells: one finding

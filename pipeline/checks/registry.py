@@ -10,6 +10,7 @@ from typing import Literal
 
 from models import APPENDIX_TABLE_ROLES, Check, CheckedRecord, Evidence, Severity
 from pipeline.checks.catalogue import CODES
+from pipeline.checks.unit_names import garbled_reading_of
 from pipeline.config import CheckSettings, Settings
 from pipeline.record_paths import PathError, get_path
 
@@ -303,7 +304,24 @@ def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Ch
         if doc_type == ctx.record.doc_type:
             results.extend(registered.run(ctx))
     return apply_severity(doubts_per_package(doubts_per_part(one_finding_per_doubt(table_doubts_folded(
-        deduplicate(results))))), ctx.settings)
+        misread_seal_names(deduplicate(results)))))), ctx.settings)
+
+
+def misread_seal_names(checks: list[Check]) -> list[Check]:
+    """SEAL_NAME_MISMATCH whose seal text is the expected unit's name with characters lost or misread is a
+    doubt of the seal's reading, not another unit's seal: LOW_CONFIDENCE for the slot (whichever stage
+    raised it)."""
+    return [_seal_reading_doubt(check) if check.code == "SEAL_NAME_MISMATCH"
+            and isinstance(check.found, str) and isinstance(check.expected, str)
+            and garbled_reading_of(check.found, check.expected) else check for check in checks]
+
+
+def _seal_reading_doubt(check: Check) -> Check:
+    return Check(code="LOW_CONFIDENCE", severity="info", where=f"seal_slots.{check.where}",
+                 confidence=0.5, doubts=[f"seal_slots.{check.where}"], expected=check.expected, found=check.found,
+                 evidence=check.evidence,
+                 message=f"{check.message.split('印章为')[0]}印章文字读作“{check.found}”，与应盖章单位“{check.expected}”"
+                         f"大部分相同，可能是印章文字识读有误，请人工核对印章")
 
 
 def table_doubts_folded(checks: list[Check]) -> list[Check]:
