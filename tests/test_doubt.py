@@ -179,6 +179,12 @@ def test_a_sum_over_a_figure_read_unsurely_with_no_other_reading_is_not_made() -
     assert doubt.doubts == ["appendix.financings[0].amount"]
     assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].severity == "error"
     assert len([key for key in found if key[0] == "LOW_CONFIDENCE"]) == 1
+    # Read alike on its crop by a second engine, the weak figure has something behind it: the sum is made,
+    # a warning naming its doubt.
+    path = "appendix.financings[0].amount"
+    record.provenance[path] = record.provenance[path].model_copy(update={"confirmed_by": ["rapidocr"]})
+    mismatch = _by_code(_checks(record))[("FINANCING_TOTAL_MISMATCH", "")]
+    assert mismatch.severity == "warning" and mismatch.doubts == [path]
 
 
 def test_a_date_out_of_range_read_unsurely_is_doubted() -> None:

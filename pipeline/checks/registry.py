@@ -157,11 +157,12 @@ class CheckContext:
         return check.model_copy(update=update)
 
     def _unknown(self, path: str) -> bool:
-        """A doubtful figure with no other reading to weigh: not confirmed on its crop, or below
-        `rules.confident`, and no alternatives. Its true value could be any number (a digit lost, a
-        column's figures run together), so a sum over it cannot be said to fail."""
+        """A doubtful figure with nothing behind it: no alternatives to weigh and no engine that read it
+        alike on its crop (below `rules.confident` and never read again, or read again and not confirmed).
+        Its true value could be any number (a digit lost, a column's figures run together), so a sum over
+        it cannot be said to fail. A weak reading a second engine read the same is evidence, not nothing."""
         origin = self.record.provenance.get(path)
-        return origin is not None and not origin.unsettled
+        return origin is not None and not origin.unsettled and not origin.confirmed_by
 
     def _undecided(self, check: Check, unknown: list[str], doubts: list[str], rests_on: list[str],
                    confidence: float, note: str) -> Check:
