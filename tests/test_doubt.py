@@ -233,23 +233,6 @@ def test_a_place_the_reader_could_not_find_is_a_doubt() -> None:
     assert ("FIELD_MISSING", path) not in found and ("LOW_CONFIDENCE", path) in found
 
 
-def test_doubts_in_several_parts_of_a_package_are_one_finding_naming_each() -> None:
-    record = clean_application()
-    _doubt(record, "appendix.financings[0].amount", 8.1, confidence=0.7)  # holds FINANCING_TOTAL back
-    _set("appendix.trainings[0].participants", None)(record)  # holds 2024's TRAINEE_TOTAL back
-    record.provenance["cover.phone"] = record.provenance["cover.phone"].model_copy(update={"confidence": 0.4})
-    _set("basic_info.service[1].contract_amount", 250.0)(record)  # a true defect beside them, read surely
-    found = _by_code(_checks(record))
-    doubts = [check for check in found.values() if check.code == "LOW_CONFIDENCE"]
-    assert len(doubts) == 1
-    doubt = doubts[0]
-    assert doubt.where == "appendix.financings[0].amount" and doubt.severity == "warning"
-    assert {"appendix.financings[0].amount", "appendix.trainings[0].participants", "cover.phone"} <= set(doubt.doubts)
-    assert "FINANCING_TOTAL_MISMATCH" in doubt.message and "参加人数" in doubt.message and "cover.phone" in doubt.message
-    assert "appendix.financings[0].amount" in doubt.rests_on  # verify still reads its numbers again
-    assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].severity == "error"
-
-
 def test_a_seal_read_as_its_units_name_with_characters_lost_is_a_doubt_not_another_units_seal() -> None:
     record = clean_application()
     record.cover.applicant = record.basic_info.lead_unit.name = "常州旭嘉网络科技股份有限公司"

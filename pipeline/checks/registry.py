@@ -304,8 +304,8 @@ def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Ch
     for (_, doc_type), registered in _REGISTRY.items():
         if doc_type == ctx.record.doc_type:
             results.extend(registered.run(ctx))
-    return apply_severity(doubts_per_package(doubts_per_part(one_finding_per_doubt(table_doubts_folded(
-        misread_seal_names(deduplicate(results)))))), ctx.settings)
+    return apply_severity(doubts_per_part(one_finding_per_doubt(table_doubts_folded(
+        misread_seal_names(deduplicate(results))))), ctx.settings)
 
 
 def misread_seal_names(checks: list[Check]) -> list[Check]:
@@ -416,51 +416,10 @@ def _part_doubt(part: str, items: list[Check]) -> Check:
     boxed = [item for item in pieces if item.bbox is not None]  # a page-only pointer adds nothing beside a box
     evidence = list({(e.page, tuple(e.bbox or ())): e for e in boxed or pieces}.values())[:MAX_EVIDENCE]
     label = TABLE_LABELS.get(part.removeprefix("appendix."), PART_LABELS.get(part, part))
-    return Check(code="LOW_CONFIDENCE", severity=_gravest(items), where=part,
+    return Check(code="LOW_CONFIDENCE", severity=items[0].severity, where=part,
                  confidence=min(check.confidence for check in items), doubts=[check.where for check in items],
                  rests_on=list(dict.fromkeys(path for check in items for path in check.rests_on)),
                  message=f"{label} 有 {len(items)} 处读数存疑，请人工核对：{listed}", evidence=evidence)
-
-
-def _gravest(items: Sequence[Check]) -> Severity:
-    """A doubt that holds a comparison back (a warning) keeps its weight when joined with plain ones."""
-    return "warning" if any(item.severity == "warning" for item in items) else items[0].severity
-
-
-def doubts_per_package(checks: list[Check]) -> list[Check]:
-    """The package's LOW_CONFIDENCE findings (one per part by now) as one finding, where the first of
-    them stood, listing each part's doubts in turn.
-
-    A reviewer asked to look is asked once per package: one list of every reading to check, each named
-    with its part, and a crop for each part first (`where` is the part whose doubt holds a check back, if
-    one does, else the first part).
-    """
-    doubts = [check for check in checks if check.code == "LOW_CONFIDENCE"]
-    if len(doubts) < 2:
-        return checks
-    first = next((check for check in doubts if check.severity == "warning"), doubts[0])
-    ordered = [first, *(check for check in doubts if check is not first)]
-    boxes = [[e for e in check.evidence if e.bbox is not None] or check.evidence for check in ordered]
-    leading = [pieces[0] for pieces in boxes if pieces]  # one crop per part before any part's second
-    rest = [e for pieces in boxes for e in pieces[1:]]
-    evidence = list({(e.page, tuple(e.bbox or ())): e for e in [*leading, *rest]}.values())[:MAX_EVIDENCE]
-    merged = Check(
-        code="LOW_CONFIDENCE", severity=_gravest(doubts), where=first.where,
-        confidence=min(check.confidence for check in doubts),
-        doubts=list(dict.fromkeys(path for check in ordered for path in (check.doubts or [check.where]))),
-        # What the undecided comparisons rest on (verify reads those numbers again), as each stood alone.
-        rests_on=list(dict.fromkeys(path for check in ordered if undecided_comparison(check) for path in check.rests_on)),
-        message=f"本申报材料有 {len(doubts)} 处（部分）读数存疑，请人工核对：" + "｜".join(
-            f"{index}. {check.message}" for index, check in enumerate(ordered, 1)),
-        evidence=evidence)
-    out, placed = [], False
-    for check in checks:
-        if check.code != "LOW_CONFIDENCE":
-            out.append(check)
-        elif not placed:
-            placed = True
-            out.append(merged)
-    return out
 
 
 def deduplicate(checks: Iterable[Check]) -> list[Check]:
