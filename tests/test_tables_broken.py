@@ -113,6 +113,25 @@ def test_rows_cut_in_most_columns_under_one_key_cell_stay_apart() -> None:
     assert [record["name"].value for record in records] == ["杭州凯顺软件有限公司", "重庆越创智能科技股份有限公司"]
 
 
+def test_an_empty_sliver_cut_above_a_record_under_its_date_cell_leaves_one_record() -> None:
+    """A stroke read as a rule cut every column but the date's above the record's line: the cells above
+    the cut hold nothing, so they part no record (an empty row beside the date made a record of a date alone)."""
+    xs, ys = [56.0, 163.0, 266.0, 449.0, 528.0], [100.0, 120.0, 126.0, 145.0]
+    texts = [["日期", "合同编号", "服务企业名称", "合同金额（万元）"],
+             ["2024.04.08", "HT-2024-038", "北京旭元汽车零部件集团有限公司", "273.88万元"]]
+    cells = [_cell(0, c, texts[0][c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(4)]
+    cells.append(_cell(1, 0, texts[1][0], (xs[0], ys[1], xs[1], ys[3]), span=2))
+    for c in range(1, 4):
+        cells.append(_cell(1, c, "", (xs[c], ys[1], xs[c + 1], ys[2])))
+        cells.append(_cell(2, c, texts[1][c], (xs[c], ys[2], xs[c + 1], ys[3])))
+    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY["contracts"])
+    assert layout is not None
+    records = list(iter_rows(table, layout, 1))
+    assert [(str(r["date"].value), r["contract_no"].value) for r in records] == [("2024-04-08", "HT-2024-038")]
+
+
 # --- a list's last column outside its frame (fax) -----------------------------------------------------
 
 
@@ -125,6 +144,23 @@ def test_a_last_column_the_frame_lost_is_the_tables_when_most_rows_hold_text_the
     grid = build_grid(extended)
     assert grid is not None and grid.n_cols == 3 and grid.n_rows == 5 and grid.xs[-1] > 487.0
     assert _with_lost_column(frame, counts[:2]) == frame  # text beside two rows only: a note, a seal's text
+
+
+def test_a_first_column_whose_left_side_the_frame_lost_is_whole() -> None:
+    """By a curled book's spine the rules fade before the table's left edge: the grid the rules make
+    starts inside the date column, and its made-up edge cut every date in two (2024.02|.16)."""
+    from pipeline.tables.finder import _with_lost_first_column
+    ys = [100.0, 139.0, 164.0, 189.0, 215.0, 242.0]
+    frame = [Rule("h", y, 117.0, 528.0) for y in ys] + [Rule("v", x, 100.0, 242.0) for x in (163.0, 266.0, 528.0)]
+    dates = [Word(text, (64.0, y + 4.0, 140.0, y + 20.0))
+             for text, y in zip(["日期", "2024.02.16", "2024.02.24", "2024.04.01", "2024.04.08"], ys, strict=False)]
+    before = build_grid(frame)
+    assert before is not None and before.xs[0] == 117.0  # the made-up edge through the dates
+    grid = build_grid(_with_lost_first_column(frame, dates))
+    assert grid is not None and grid.n_cols == 3 and grid.n_rows == 5 and grid.xs[0] < 64.0
+    assert _with_lost_first_column(frame, dates[:2]) == frame  # text beside two rows only: a note, a margin mark
+    drawn = [*frame, Rule("v", 117.0, 100.0, 242.0)]  # a drawn left rule the dates cross is no lost edge
+    assert _with_lost_first_column(drawn, dates) == drawn
 
 
 # --- rows that are no records, records whose cells could not be read -------------------------------------

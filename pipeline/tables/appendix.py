@@ -267,7 +267,8 @@ def _key_cell_end(cells: Sequence[CellText], index: int, layout: Layout) -> int:
     last = cell.cell.row + cell.cell.row_span - 1
     others = [c for c in cells if c is not cell and c.cell.col not in layout.columns.get("category", ())]
     # Where most other cells are cut at the same rows too, the key column lost a rule (and a key): two records.
-    cut = [c for c in others if c.cell.row + c.cell.row_span - 1 < last]
+    # A cut cell holding nothing parts no record (a stroke read as a rule left an empty sliver above one).
+    cut = [c for c in others if c.cell.row + c.cell.row_span - 1 < last and c.text.strip()]
     return last if len(keys) <= 1 and 2 * len(cut) < len(others) else index
 
 

@@ -362,13 +362,40 @@ def _with_lost_column(group: Sequence[Rule], words: Sequence[Word]) -> list[Rule
     right = grid.xs[-1]
     beyond = [w for w in words if right - 1.0 <= w.bbox[0] <= right + LOST_COLUMN_REACH
               and grid.ys[0] < (w.bbox[1] + w.bbox[3]) / 2 < grid.ys[-1]]
-    held = sum(any(top < (w.bbox[1] + w.bbox[3]) / 2 < bottom for w in beyond)
-               for top, bottom in itertools.pairwise(grid.ys))
-    if held < max(LOST_COLUMN_MIN_ROWS, LOST_COLUMN_ROWS * grid.n_rows):
+    if not _held_by_most_rows(grid, beyond):
         return rules
     closing = max(w.bbox[2] for w in beyond) + LOST_COLUMN_PAD
     kept = [r for r in rules if r.orient == "v" or r.start < closing]  # pieces past the new edge: specks
     return [*kept, *(Rule("h", y, right, closing) for y in grid.ys), Rule("v", closing, grid.ys[0], grid.ys[-1])]
+
+
+def _held_by_most_rows(grid: Grid, words: Sequence[Word]) -> bool:
+    """Most of the grid's rows (`LOST_COLUMN_ROWS`, at least `LOST_COLUMN_MIN_ROWS`) hold one of `words`."""
+    held = sum(any(top < (w.bbox[1] + w.bbox[3]) / 2 < bottom for w in words)
+               for top, bottom in itertools.pairwise(grid.ys))
+    return held >= max(LOST_COLUMN_MIN_ROWS, LOST_COLUMN_ROWS * grid.n_rows)
+
+
+def _with_lost_first_column(group: Sequence[Rule], words: Sequence[Word]) -> list[Rule]:
+    """The group with its first column whole where the frame lost its left side: by a book's spine a
+    curled page's rules fade before they reach the table's left edge, and the grid the rules make starts
+    inside the first column, its made-up edge cutting every line there in two (2024.02|.16).  When most of
+    the grid's rows hold text reaching out past a left edge no rule draws (or standing wholly left of a
+    drawn one), the table reaches that text: its rows' rules run on to a rule that closes it."""
+    rules = list(group)
+    grid = build_grid(rules)
+    if grid is None or grid.n_rows < LOST_COLUMN_MIN_ROWS:
+        return rules
+    left = grid.xs[0]
+    drawn = not any(v.orient == "v" and abs(v.pos - left) <= Tolerances().snap for v in grid.virtual)
+    beyond = [w for w in words if w.bbox[0] < left - 1.0 and w.bbox[2] >= left - LOST_COLUMN_REACH
+              and (w.bbox[2] <= left + 1.0 or not drawn)
+              and grid.ys[0] < (w.bbox[1] + w.bbox[3]) / 2 < grid.ys[-1]]
+    if not _held_by_most_rows(grid, beyond):
+        return rules
+    closing = min(w.bbox[0] for w in beyond) - LOST_COLUMN_PAD
+    kept = [r for r in rules if r.orient == "v" or r.end > closing]  # pieces past the new edge: specks
+    return [*kept, *(Rule("h", y, closing, left) for y in grid.ys), Rule("v", closing, grid.ys[0], grid.ys[-1])]
 
 
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
@@ -382,7 +409,7 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     turned = _turned(words, frame)
     ruled = _has_inner_verticals(group)
     if keyed_rows:  # a list's columns run the table's height; a form's cells part differently row by row
-        group = _with_lost_column(_without_stray_verticals(group, turned), turned)
+        group = _with_lost_first_column(_with_lost_column(_without_stray_verticals(group, turned), turned), turned)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
     if not ruled and not any(r.orient == "v" and r.length > 0.5 * (extent(group)[3] - extent(group)[1])
