@@ -37,6 +37,7 @@ from pipeline.tables.values import (
     round_box,
     second_opinion,
     thousands_in_column,
+    units_in_column,
 )
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,8 @@ class Collector:
     last_category: dict[str, FieldValue] = field(default_factory=dict)
     # Per table, where its rows are in doubt (`appendix.<table>` in the record's provenance).
     doubted: dict[str, Provenance] = field(default_factory=dict)
+    # Per table, each field's header text as printed (its unit: 万元 or 元), from the header that set it.
+    units: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add_row(self, spec: TableSpec, values: dict[str, FieldValue]) -> None:
         if "category" in values or any(c.field == "category" for c in spec.columns):
@@ -141,6 +144,9 @@ class Collector:
                 values = numbers_in_column([row[column.field] for row in rows], self.settings.checks.confident)
                 if column.kind == "amount":
                     values = thousands_in_column(values)
+                    # The unit an amount is read in when it writes none (`values.typed`).
+                    unit = self.units.get(spec.key, {}).get(column.field) or "万元"
+                    values = units_in_column(values, unit)
                 for row, value in zip(rows, values, strict=True):
                     row[column.field] = value
 
@@ -455,6 +461,7 @@ class Walker:
         table = spans.table
         if spans.unsure_rows:
             self.collector.rows_in_doubt(layout.spec, table)
+        self.collector.units.setdefault(layout.spec.key, {}).update(layout.units)
         reader = self.second(page)
         labels = centred_labels(table, start, categories[0], layout.spec.categories) \
             if not table.ruled and len(categories) == 1 else None
