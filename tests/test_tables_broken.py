@@ -163,6 +163,22 @@ def test_a_first_column_whose_left_side_the_frame_lost_is_whole() -> None:
     assert _with_lost_first_column(drawn, dates) == drawn
 
 
+def test_strokes_along_a_line_of_text_not_level_across_the_table_are_no_rule() -> None:
+    """A curled page's residual bow: one line of a row sits lower on the right than on the left, and
+    its characters' strokes joined into a 'rule' through the middle of the left words that only grazes
+    the tops of the right ones (under half its length inside words), cutting the row's names in two."""
+    from pipeline.tables.finder import drop_text_strokes
+    words = [Word("7", (81.0, 310.9, 93.0, 326.8)), Word("潍坊宏达数字科技有限公", (114.0, 303.9, 243.2, 320.5)),
+             Word("汽车零部件、航", (261.9, 303.8, 344.5, 321.2)),
+             Word("PLM产品全生命周期管理实施", (356.5, 309.2, 525.4, 328.7))]
+    strokes, rule = Rule("h", 312.7, 75.0, 525.0), Rule("h", 305.5, 75.0, 525.0)
+    assert drop_text_strokes([strokes, rule], words, Frame()) == [rule]  # the row's own rule grazes the tops
+    level = [Word("北京汇联数字科技有限公", (114.0, 246.8, 246.0, 265.3)), Word("石化化工行业", (266.6, 253.9, 339.1, 270.8)),
+             Word("PLM产品全生命周期管理实施", (356.4, 253.5, 525.4, 271.6))]
+    through_one = Rule("h", 254.0, 76.0, 522.0)  # through one word's middle, along the others' tops: kept
+    assert drop_text_strokes([through_one], level, Frame()) == [through_one]
+
+
 # --- rows that are no records, records whose cells could not be read -------------------------------------
 
 

@@ -121,19 +121,32 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
     turned = _turned(words, frame)
     kept = []
     for rule in rules:
-        inside = 0.0
+        inside = touched = 0.0
         for word in turned:
             x0, top, x1, bottom = word.bbox
             (low, high), (start, end) = ((top, bottom), (x0, x1)) if rule.orient == "h" else ((x0, x1), (top, bottom))
             overlap = min(rule.end, end) - max(rule.start, start)
             if overlap <= 0 or not low < rule.pos < high:
                 continue
+            touched += overlap
             margin = 0.2 * (high - low)
             if low + margin < rule.pos < high - margin or (rule.orient == "v" and _through_character(word, rule.pos)):
                 inside += overlap
-        if inside < 0.5 * rule.length:
+        if inside < STROKES_SHARE * rule.length and not _strokes_of_a_tilted_line(rule, inside, touched):
             kept.append(rule)
     return kept
+
+
+STROKES_SHARE = 0.5  # of a rule's length running through the middle of words: character strokes joined up
+TILTED_SHARE = 0.25  # ... or this much, where it runs through no word but at their edges or middles
+
+
+def _strokes_of_a_tilted_line(rule: Rule, inside: float, touched: float) -> bool:
+    """A horizontal run of character strokes along a line of text that is not level across the table (a
+    curled page's residual bow): it runs through the middle of the words on one side and only grazes the
+    tops or bottoms of those on the other, so under half its length is inside words; but a rule between
+    rows never runs through the middle of a word, and here most of the words it touches it runs through."""
+    return rule.orient == "h" and inside >= TILTED_SHARE * rule.length and inside > 0.5 * touched
 
 
 INSIDE_CHAR = 0.25  # a vertical this far into a character (share of its width) from both its edges crosses it
