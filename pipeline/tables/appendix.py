@@ -152,15 +152,16 @@ class Collector:
 
     def _seq_runs(self) -> None:
         """A 序号 the reader lost (pale print, a seal over it) taken from the run it stands in: where the
-        rows' other 序号 (within one 类别, where the table has them) are exactly 1, 2, 3 … by position,
-        the missing ones are their positions too (provenance: derived, `resolved_by` seq_run)."""
+        rows' other 序号 (within one 类别, where the table has them, or through the whole table, as a
+        table numbered through its 类别 does) are exactly 1, 2, 3 … by position, the missing ones are
+        their positions too (provenance: derived, `resolved_by` seq_run)."""
         for spec in SPECS:
             if not any(column.field == "seq" for column in spec.columns):
                 continue
-            for group in _category_groups(self.rows[spec.key]):
-                known = [(index, row["seq"].value) for index, row in enumerate(group)
-                         if "seq" in row and row["seq"].value is not None]
-                if len(known) < SEQ_RUN_KNOWN or any(value != index + 1 for index, value in known):
+            rows = self.rows[spec.key]
+            groups = [rows] if _numbered_run(rows) else _category_groups(rows)
+            for group in groups:
+                if not _numbered_run(group):
                     continue
                 for index, row in enumerate(group):
                     if "seq" in row and row["seq"].value is None:
@@ -190,6 +191,12 @@ class Collector:
 
 
 SEQ_RUN_KNOWN = 2  # 序号 read in a group before its run fills the ones lost
+
+
+def _numbered_run(rows: list[dict[str, FieldValue]]) -> bool:
+    """The rows' 序号 read (at least `SEQ_RUN_KNOWN`) are exactly their positions, 1, 2, 3 …"""
+    known = [(index, row["seq"].value) for index, row in enumerate(rows) if "seq" in row and row["seq"].value is not None]
+    return len(known) >= SEQ_RUN_KNOWN and all(value == index + 1 for index, value in known)
 
 
 def _category_groups(rows: list[dict[str, FieldValue]]) -> list[list[dict[str, FieldValue]]]:
