@@ -17,6 +17,8 @@ from pipeline.tables.values import (
     COLUMN_COMMAS,
     COLUMN_UNIT,
     FieldValue,
+    OtherReadings,
+    numbers_in_column,
     thousands_in_column,
     typed,
     units_in_column,
@@ -88,6 +90,18 @@ def test_an_amount_opening_on_a_separator_lost_its_leading_digits_and_is_no_read
         assert typed(raw, "amount", "万元") is None and not well_formed(raw, "amount")
     assert typed("。1,234.5万元", "amount", "万元") == 1234.5 and well_formed("。1,234.5万元", "amount")
     assert typed("128.00万元.", "amount", "万元") == 128.0
+
+
+def test_an_amount_that_lost_its_leading_digits_takes_its_crops_whole_reading_or_stays_null() -> None:
+    """',259.2' (2,259.2 under a seal) is no reading; the recogniser's posteriors on its crop read the same
+    ink again: a whole reading is the value (in doubt), readings one digit away only the alternatives."""
+    origin = models.Provenance(page=1, confidence=0.88)
+    whole = FieldValue(None, ",259.2", origin, others=OtherReadings(crop=2259.2, nearby=(2259.7,)))
+    lost = FieldValue(None, ",259.2", origin, others=OtherReadings(crop=None, nearby=(2259.2,)))
+    read = numbers_in_column([whole, lost], confident=0.9)
+    assert read[0].value == 2259.2 and (read[0].provenance.confidence or 1.0) <= 0.7
+    assert 2259.7 in read[0].provenance.alternatives
+    assert read[1].value is None and read[1].provenance.alternatives == [2259.2] and read[1].unreadable
 
 
 def test_an_amount_in_yuan_where_its_column_writes_wan_yuan_lost_its_wan() -> None:

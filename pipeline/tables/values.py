@@ -161,8 +161,8 @@ _LEADING_SEPARATOR = re.compile(r"[.,，](?=\d)")
 
 def lost_leading_digits(raw: str) -> bool:
     """The amount read opens on a decimal or thousands separator: digits before it were lost."""
-    flat = re.sub(r"\s+", "", normalise.nfkc(raw)).lstrip(_SPECKS.replace(".", "").replace(",", "").replace("，", ""))
-    return bool(_LEADING_SEPARATOR.match(flat))
+    flat = re.sub(r"\s+", "", normalise.nfkc(raw))
+    return bool(_LEADING_SEPARATOR.match(re.sub(r"^[^\d.,，]+", "", flat)))  # marks before it are dust
 
 
 def well_formed(raw: str, kind: str) -> bool:
@@ -247,6 +247,8 @@ def other_readings(readings: DigitReadings | None, kind: str, unit: str | None) 
         return None
 
     def parsed(text: str) -> float | int | None:
+        if kind == "amount" and lost_leading_digits(text):  # no reading of the amount (",259.2" for 2,259.2)
+            return None
         # The crop's edges hold a rule's or a seal's remains read as marks ("2794.5万元】"): not the number.
         text = _EDGE_MARKS.sub("", normalise.nfkc(text))
         # A unit the crop lost or misread ("154.80元" under 万元) is no reading of the amount.
@@ -327,6 +329,7 @@ def lost_characters(values: Sequence[FieldValue]) -> set[int]:
 def numbers_in_column(values: Sequence[FieldValue], confident: float) -> list[FieldValue]:
     """A number column's doubts: readings that lost characters made unsure (at most `UNSURE`), and the
     posteriors' other readings kept where there is reason to doubt a value."""
+    values = [crop_reading_for_lost_digits(value) for value in values]
     lost = lost_characters(values)
     out = []
     for index, value in enumerate(values):
@@ -335,6 +338,20 @@ def numbers_in_column(values: Sequence[FieldValue], confident: float) -> list[Fi
             value = replace(value, provenance=value.provenance.model_copy(update={"confidence": confidence}))
         out.append(with_digit_alternatives(value, confident, doubted=index in lost))
     return out
+
+
+def crop_reading_for_lost_digits(value: FieldValue) -> FieldValue:
+    """An amount whose reading lost its leading digits (`lost_leading_digits`, no value) takes the reading
+    of its crop by the recogniser's posteriors where that one is whole: the same ink read again, not a
+    guess, in doubt (at most `UNSURE`) with the crop's readings one digit away as its alternatives.
+    Without one it stays null, the readings one digit away kept for a reviewer (`provenance.alternatives`)."""
+    others = value.others
+    if value.value is not None or others is None or not lost_leading_digits(value.raw):
+        return value
+    confidence = min(value.provenance.confidence if value.provenance.confidence is not None else 1.0, UNSURE)
+    alternatives = [alt for alt in others.nearby if alt != others.crop]
+    provenance = value.provenance.model_copy(update={"confidence": confidence, "alternatives": alternatives})
+    return replace(value, value=others.crop, provenance=provenance)
 
 
 # --- an amount column read as a whole ------------------------------------------------------
