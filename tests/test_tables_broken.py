@@ -4,6 +4,7 @@ column outside the frame; rows that are no records (a seal's ring), records whos
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,19 @@ def test_a_cell_is_read_again_with_the_whole_line_a_rule_cut_through() -> None:
     name = _cell(22, 2, "女合肥锐诚钢管有限公司", (252.0, 551.0, 442.0, 573.0),
                  (seal_char, Word("合肥锐诚钢管有限公司", (270.0, 555.0, 376.0, 571.0))))
     assert reach(name, line_height=14.0) == name.bbox
+
+
+def test_a_crop_reading_that_left_out_chinese_characters_of_the_pages_does_not_replace_it() -> None:
+    """A seal's ring over the end of 河北工业大学: the crop read 河北工业, surer than the page's whole reading."""
+    from pipeline.tables.reread import _better
+    box = (245.0, 269.0, 532.0, 290.0)
+    page = CellText(Cell(7, 2, 1, 1, box), box, (), "河北工业大学", 0.91)
+    crop = CellText(Cell(7, 2, 1, 1, box), box, (), "河北工业", 0.996)
+    assert not _better(page, crop, floor=0.6, slack=0.05)
+    specks = CellText(Cell(7, 2, 1, 1, box), box, (), "|河北工业大学", 0.91)
+    assert _better(specks, replace(crop, text="河北工业大学"), floor=0.6, slack=0.05)  # a rule's remains left out
+    misread = CellText(Cell(7, 2, 1, 1, box), box, (), "河北工亚大学", 0.91)
+    assert _better(misread, replace(crop, text="河北工业大学"), floor=0.6, slack=0.05)
 
 
 def _providers(cut_in: tuple[int, ...], upper: dict[int, str]) -> list[dict]:

@@ -96,10 +96,28 @@ def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
         return False
     if not old.text:
         return new.confidence >= floor
+    if lost_characters(old.text, new.text):
+        return False
     if (old.confidence >= SURE and shape(old.text) == shape(new.text)
             and re.sub(r"\s+", "", old.text) != re.sub(r"\s+", "", new.text)):
         return False
     return new.confidence >= old.confidence - slack
+
+
+def lost_characters(old: str, new: str) -> bool:
+    """The crop's reading is the page's with Chinese characters left out (河北工业 for 河北工业大学): a seal's
+    ring over the cell's end made the recogniser drop them.  The page's words reach the cells with a seal's
+    characters already trimmed off (`ghosts`), so what the crop left out is print, not seal text."""
+    old, new = re.sub(r"\s+", "", old), re.sub(r"\s+", "", new)
+    if len(new) >= len(old):
+        return False
+    rest = iter(old)
+    if not all(char in rest for char in new):  # not a subsequence of the page's reading
+        return False
+    dropped = list(old)
+    for char in new:
+        dropped.remove(char)
+    return any("\u4e00" <= char <= "\u9fff" for char in dropped)
 
 
 OVERHANG = 0.25  # share of its height a word of the cell may reach over the cell's top or bottom (box padding)
