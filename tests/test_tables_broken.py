@@ -91,6 +91,10 @@ def test_a_crop_reading_that_left_out_chinese_characters_of_the_pages_does_not_r
     assert _better(specks, replace(crop, text="河北工业大学"), floor=0.6, slack=0.05)  # a rule's remains left out
     misread = CellText(Cell(7, 2, 1, 1, box), box, (), "河北工亚大学", 0.91)
     assert _better(misread, replace(crop, text="河北工业大学"), floor=0.6, slack=0.05)
+    # A seal's character read as a word of its own above the name: the crop rightly leaves it out.
+    words = (Word("女", (404.0, 543.0, 426.0, 565.0)), Word("合肥锐诚钢管有限公司", (270.0, 555.0, 376.0, 571.0)))
+    sealed = CellText(Cell(7, 2, 1, 1, box), box, words, "女合肥锐诚钢管有限公司", 0.9)
+    assert _better(sealed, replace(crop, text="合肥锐诚钢管有限公司"), floor=0.6, slack=0.05)
 
 
 def _providers(cut_in: tuple[int, ...], upper: dict[int, str]) -> list[dict]:

@@ -96,7 +96,7 @@ def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
         return False
     if not old.text:
         return new.confidence >= floor
-    if lost_characters(old.text, new.text):
+    if lost_characters(old.text, new.text, [word.text for word in old.words]):
         return False
     if (old.confidence >= SURE and shape(old.text) == shape(new.text)
             and re.sub(r"\s+", "", old.text) != re.sub(r"\s+", "", new.text)):
@@ -104,10 +104,12 @@ def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
     return new.confidence >= old.confidence - slack
 
 
-def lost_characters(old: str, new: str) -> bool:
-    """The crop's reading is the page's with Chinese characters left out (河北工业 for 河北工业大学): a seal's
-    ring over the cell's end made the recogniser drop them.  The page's words reach the cells with a seal's
-    characters already trimmed off (`ghosts`), so what the crop left out is print, not seal text."""
+def lost_characters(old: str, new: str, words: Sequence[str] = ()) -> bool:
+    """The crop's reading is the page's with Chinese characters left out of its words (河北工业 for
+    河北工业大学): a seal's ring over the cell's end made the recogniser drop them.  The page's words reach
+    the cells with a seal's characters trimmed off their ends (`ghosts`), so what the crop left out of a
+    word is print.  A whole word of the page's (`words`) left out is not: a seal's character read alone
+    (女 above a name) is what the crop rightly leaves out."""
     old, new = re.sub(r"\s+", "", old), re.sub(r"\s+", "", new)
     if len(new) >= len(old):
         return False
@@ -117,6 +119,9 @@ def lost_characters(old: str, new: str) -> bool:
     dropped = list(old)
     for char in new:
         dropped.remove(char)
+    for word in (re.sub(r"\s+", "", word) for word in words):
+        if word and all(dropped.count(char) >= word.count(char) for char in set(word)):
+            return False
     return any("\u4e00" <= char <= "\u9fff" for char in dropped)
 
 
