@@ -95,6 +95,12 @@ def test_a_crop_reading_that_left_out_chinese_characters_of_the_pages_does_not_r
     words = (Word("女", (404.0, 543.0, 426.0, 565.0)), Word("合肥锐诚钢管有限公司", (270.0, 555.0, 376.0, 571.0)))
     sealed = CellText(Cell(7, 2, 1, 1, box), box, words, "女合肥锐诚钢管有限公司", 0.9)
     assert _better(sealed, replace(crop, text="合肥锐诚钢管有限公司"), floor=0.6, slack=0.05)
+    # A seal's glyphs glued onto the page's word made it taller than the crop's reading of the line.
+    glued = CellText(Cell(7, 2, 1, 1, box), box, (Word("产品质量缺陷图像数据集：科技", (267.0, 323.0, 430.0, 352.0)),),
+                     "产品质量缺陷图像数据集：科技", 0.94)
+    line = CellText(Cell(7, 2, 1, 1, box), box, (Word("产品质量缺陷图像数据集", (267.0, 330.0, 400.0, 346.0)),),
+                    "产品质量缺陷图像数据集", 0.99)
+    assert _better(glued, line, floor=0.6, slack=0.05)
 
 
 def _providers(cut_in: tuple[int, ...], upper: dict[int, str]) -> list[dict]:

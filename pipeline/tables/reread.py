@@ -96,12 +96,19 @@ def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
         return False
     if not old.text:
         return new.confidence >= floor
-    if lost_characters(old.text, new.text, [word.text for word in old.words]):
+    # Characters the crop left out of a line of print; not of a page word that a seal's glyphs glued on made
+    # taller than the crop's reading of the line.
+    printed = _height(old.words) <= PRINT_HEIGHT * _height(new.words) if old.words and new.words else True
+    if printed and lost_characters(old.text, new.text, [word.text for word in old.words]):
         return False
     if (old.confidence >= SURE and shape(old.text) == shape(new.text)
             and re.sub(r"\s+", "", old.text) != re.sub(r"\s+", "", new.text)):
         return False
     return new.confidence >= old.confidence - slack
+
+
+def _height(words: Sequence[Word]) -> float:
+    return max(word.bbox[3] - word.bbox[1] for word in words)
 
 
 def lost_characters(old: str, new: str, words: Sequence[str] = ()) -> bool:
