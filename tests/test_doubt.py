@@ -13,7 +13,18 @@ from pipeline import normalise
 from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
 from pipeline.reconcile import reconcile
-from pipeline.tables.values import COLUMN_COMMAS, FieldValue, thousands_in_column, written_to_cents
+from pipeline.tables.values import (
+    COLUMN_COMMAS,
+    COLUMN_UNIT,
+    FieldValue,
+    OtherReadings,
+    numbers_in_column,
+    thousands_in_column,
+    typed,
+    units_in_column,
+    well_formed,
+    written_to_cents,
+)
 from tests.test_checks import _seal, _set, clean_application
 
 SETTINGS = Settings()
@@ -70,6 +81,39 @@ def test_a_thousands_point_before_a_decimal_one_shows_the_column_writes_separato
     column = thousands_in_column([_cell("1.743"), _cell("3.700.7"), _cell("784.2")])
     assert column[0].value == 1743.0 and column[0].provenance.resolved_by == COLUMN_COMMAS
     assert written_to_cents(["3.700.7", "1.644.76", "784.2"])  # no third decimal among them
+
+
+def test_an_amount_opening_on_a_separator_lost_its_leading_digits_and_is_no_reading() -> None:
+    """A seal's stroke over '999.65 万元' left '.65万元', and '1,002' left '.002': no amount is written so,
+    the digits before the separator were lost (null, in doubt), where dust before a whole amount is dust."""
+    for raw in (".65万元", ".002万元", ",793.40", "· .65"):
+        assert typed(raw, "amount", "万元") is None and not well_formed(raw, "amount")
+    assert typed("。1,234.5万元", "amount", "万元") == 1234.5 and well_formed("。1,234.5万元", "amount")
+    assert typed("128.00万元.", "amount", "万元") == 128.0
+
+
+def test_an_amount_that_lost_its_leading_digits_takes_its_crops_whole_reading_or_stays_null() -> None:
+    """',259.2' (2,259.2 under a seal) is no reading; the recogniser's posteriors on its crop read the same
+    ink again: a whole reading is the value (in doubt), readings one digit away only the alternatives."""
+    origin = models.Provenance(page=1, confidence=0.88)
+    whole = FieldValue(None, ",259.2", origin, others=OtherReadings(crop=2259.2, nearby=(2259.7,)))
+    lost = FieldValue(None, ",259.2", origin, others=OtherReadings(crop=None, nearby=(2259.2,)))
+    read = numbers_in_column([whole, lost], confident=0.9)
+    assert read[0].value == 2259.2 and (read[0].provenance.confidence or 1.0) <= 0.7
+    assert 2259.7 in read[0].provenance.alternatives
+    assert read[1].value is None and read[1].provenance.alternatives == [2259.2] and read[1].unreadable
+
+
+def test_an_amount_in_yuan_where_its_column_writes_wan_yuan_lost_its_wan() -> None:
+    """'280 万元' under a seal read '280 元' (0.028 万元): its column writes every other amount in 万元."""
+    column = [_cell(raw) for raw in ("153.3万元", "246万元", "118.6万元", "280 元", "2q 元")]
+    read = units_in_column(column, "合同金额(万元)")
+    assert read[3].value == 280.0 and read[3].provenance.alternatives == [0.028]
+    assert read[3].provenance.resolved_by == COLUMN_UNIT and (read[3].provenance.confidence or 1.0) <= 0.7
+    assert read[4].value is None and read[4].unreadable  # digits not well formed either: no reading
+    assert [v.value for v in read[:3]] == [153.3, 246.0, 118.6]
+    few = [_cell(raw) for raw in ("246万元", "280 元")]
+    assert units_in_column(few, "合同金额(万元)")[1].value == 0.028  # one amount in 万元 says nothing of a column
 
 
 def test_the_forms_registered_capital_read_with_a_point_is_thousands_where_the_form_writes_separators() -> None:

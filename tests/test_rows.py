@@ -125,6 +125,21 @@ def test_no_ink_or_ink_wider_than_a_seq_is_no_lost_key(draw_one: bool, wide: flo
     assert len(row_cuts(grid, Frame(), words, ink)) == 1
 
 
+def test_a_pale_seq_the_ocr_lost_broken_in_two_strokes_still_parts_its_record() -> None:
+    """A phone photo's grey print: the read keys' strokes are mid-grey, the lost 7 paler still and broken
+    into its bar and its stem, each shorter than a key; halfway between the paper and the read keys'
+    strokes is its ink, and the two strokes a small gap apart are one glyph."""
+    grid, words, _ = _lost_key_table(draw_one=False)
+    image = np.full((120, 210), 255, np.uint8)
+    for x0, y0 in ((15, 60), (15, 85)):  # the read 2 and 3: strokes over a third of their boxes, grey 150
+        image[y0 + 1:y0 + 11, x0 + 1:x0 + 4] = 150
+    image[36:39, 15:23] = 185  # the lost key's bar ...
+    image[41:45, 19:22] = 185  # ... and its stem, two pixel rows below
+    without = sorted(cut.pos for cut in row_cuts(grid, Frame(), words, None))
+    cuts = sorted(cut.pos for cut in row_cuts(grid, Frame(), words, PageInk(image, 1.0)))
+    assert len(without) == 1 and len(cuts) == 2 and 45 <= cuts[0] <= 60 and cuts[1] == without[0]
+
+
 def test_a_cut_with_no_gap_between_lines_cuts_them_least() -> None:
     """A two-line cell centred on its row reaches above the row's key: the cut is where the lines touch."""
     spans = [(123.8, 137.3), (136.8, 149.3), (149.3, 161.8)]

@@ -4,6 +4,7 @@ column outside the frame; rows that are no records (a seal's ring), records whos
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,29 @@ def test_a_cell_is_read_again_with_the_whole_line_a_rule_cut_through() -> None:
     assert reach(name, line_height=14.0) == name.bbox
 
 
+def test_a_crop_reading_that_left_out_chinese_characters_of_the_pages_does_not_replace_it() -> None:
+    """A seal's ring over the end of 河北工业大学: the crop read 河北工业, surer than the page's whole reading."""
+    from pipeline.tables.reread import _better
+    box = (245.0, 269.0, 532.0, 290.0)
+    page = CellText(Cell(7, 2, 1, 1, box), box, (), "河北工业大学", 0.91)
+    crop = CellText(Cell(7, 2, 1, 1, box), box, (), "河北工业", 0.996)
+    assert not _better(page, crop, floor=0.6, slack=0.05)
+    specks = CellText(Cell(7, 2, 1, 1, box), box, (), "|河北工业大学", 0.91)
+    assert _better(specks, replace(crop, text="河北工业大学"), floor=0.6, slack=0.05)  # a rule's remains left out
+    misread = CellText(Cell(7, 2, 1, 1, box), box, (), "河北工亚大学", 0.91)
+    assert _better(misread, replace(crop, text="河北工业大学"), floor=0.6, slack=0.05)
+    # A seal's character read as a word of its own above the name: the crop rightly leaves it out.
+    words = (Word("女", (404.0, 543.0, 426.0, 565.0)), Word("合肥锐诚钢管有限公司", (270.0, 555.0, 376.0, 571.0)))
+    sealed = CellText(Cell(7, 2, 1, 1, box), box, words, "女合肥锐诚钢管有限公司", 0.9)
+    assert _better(sealed, replace(crop, text="合肥锐诚钢管有限公司"), floor=0.6, slack=0.05)
+    # A seal's glyphs glued onto the page's word made it taller than the crop's reading of the line.
+    glued = CellText(Cell(7, 2, 1, 1, box), box, (Word("产品质量缺陷图像数据集：科技", (267.0, 323.0, 430.0, 352.0)),),
+                     "产品质量缺陷图像数据集：科技", 0.94)
+    line = CellText(Cell(7, 2, 1, 1, box), box, (Word("产品质量缺陷图像数据集", (267.0, 330.0, 400.0, 346.0)),),
+                    "产品质量缺陷图像数据集", 0.99)
+    assert _better(glued, line, floor=0.6, slack=0.05)
+
+
 def _providers(cut_in: tuple[int, ...], upper: dict[int, str]) -> list[dict]:
     """Providers: record 4's cells span grid rows 1-2 except in the columns `cut_in`, where a rule parts
     them; the upper part holds `upper`'s text (by column), the lower part the record's."""
@@ -113,6 +137,25 @@ def test_rows_cut_in_most_columns_under_one_key_cell_stay_apart() -> None:
     assert [record["name"].value for record in records] == ["杭州凯顺软件有限公司", "重庆越创智能科技股份有限公司"]
 
 
+def test_an_empty_sliver_cut_above_a_record_under_its_date_cell_leaves_one_record() -> None:
+    """A stroke read as a rule cut every column but the date's above the record's line: the cells above
+    the cut hold nothing, so they part no record (an empty row beside the date made a record of a date alone)."""
+    xs, ys = [56.0, 163.0, 266.0, 449.0, 528.0], [100.0, 120.0, 126.0, 145.0]
+    texts = [["日期", "合同编号", "服务企业名称", "合同金额（万元）"],
+             ["2024.04.08", "HT-2024-038", "北京旭元汽车零部件集团有限公司", "273.88万元"]]
+    cells = [_cell(0, c, texts[0][c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(4)]
+    cells.append(_cell(1, 0, texts[1][0], (xs[0], ys[1], xs[1], ys[3]), span=2))
+    for c in range(1, 4):
+        cells.append(_cell(1, c, "", (xs[c], ys[1], xs[c + 1], ys[2])))
+        cells.append(_cell(2, c, texts[1][c], (xs[c], ys[2], xs[c + 1], ys[3])))
+    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY["contracts"])
+    assert layout is not None
+    records = list(iter_rows(table, layout, 1))
+    assert [(str(r["date"].value), r["contract_no"].value) for r in records] == [("2024-04-08", "HT-2024-038")]
+
+
 # --- a list's last column outside its frame (fax) -----------------------------------------------------
 
 
@@ -125,6 +168,39 @@ def test_a_last_column_the_frame_lost_is_the_tables_when_most_rows_hold_text_the
     grid = build_grid(extended)
     assert grid is not None and grid.n_cols == 3 and grid.n_rows == 5 and grid.xs[-1] > 487.0
     assert _with_lost_column(frame, counts[:2]) == frame  # text beside two rows only: a note, a seal's text
+
+
+def test_a_first_column_whose_left_side_the_frame_lost_is_whole() -> None:
+    """By a curled book's spine the rules fade before the table's left edge: the grid the rules make
+    starts inside the date column, and its made-up edge cut every date in two (2024.02|.16)."""
+    from pipeline.tables.finder import _with_lost_first_column
+    ys = [100.0, 139.0, 164.0, 189.0, 215.0, 242.0]
+    frame = [Rule("h", y, 117.0, 528.0) for y in ys] + [Rule("v", x, 100.0, 242.0) for x in (163.0, 266.0, 528.0)]
+    dates = [Word(text, (64.0, y + 4.0, 140.0, y + 20.0))
+             for text, y in zip(["日期", "2024.02.16", "2024.02.24", "2024.04.01", "2024.04.08"], ys, strict=False)]
+    before = build_grid(frame)
+    assert before is not None and before.xs[0] == 117.0  # the made-up edge through the dates
+    grid = build_grid(_with_lost_first_column(frame, dates))
+    assert grid is not None and grid.n_cols == 3 and grid.n_rows == 5 and grid.xs[0] < 64.0
+    assert _with_lost_first_column(frame, dates[:2]) == frame  # text beside two rows only: a note, a margin mark
+    drawn = [*frame, Rule("v", 117.0, 100.0, 242.0)]  # a drawn left rule the dates cross is no lost edge
+    assert _with_lost_first_column(drawn, dates) == drawn
+
+
+def test_strokes_along_a_line_of_text_not_level_across_the_table_are_no_rule() -> None:
+    """A curled page's residual bow: one line of a row sits lower on the right than on the left, and
+    its characters' strokes joined into a 'rule' through the middle of the left words that only grazes
+    the tops of the right ones (under half its length inside words), cutting the row's names in two."""
+    from pipeline.tables.finder import drop_text_strokes
+    words = [Word("7", (81.0, 310.9, 93.0, 326.8)), Word("潍坊宏达数字科技有限公", (114.0, 303.9, 243.2, 320.5)),
+             Word("汽车零部件、航", (261.9, 303.8, 344.5, 321.2)),
+             Word("PLM产品全生命周期管理实施", (356.5, 309.2, 525.4, 328.7))]
+    strokes, rule = Rule("h", 312.7, 75.0, 525.0), Rule("h", 305.5, 75.0, 525.0)
+    assert drop_text_strokes([strokes, rule], words, Frame()) == [rule]  # the row's own rule grazes the tops
+    level = [Word("北京汇联数字科技有限公", (114.0, 246.8, 246.0, 265.3)), Word("石化化工行业", (266.6, 253.9, 339.1, 270.8)),
+             Word("PLM产品全生命周期管理实施", (356.4, 253.5, 525.4, 271.6))]
+    through_one = Rule("h", 254.0, 76.0, 522.0)  # through one word's middle, along the others' tops: kept
+    assert drop_text_strokes([through_one], level, Frame()) == [through_one]
 
 
 # --- rows that are no records, records whose cells could not be read -------------------------------------

@@ -183,6 +183,18 @@ def test_a_lost_seq_is_taken_from_its_run_only_where_the_run_holds() -> None:
     assert broken.rows["financings"][0]["seq"].value is None  # 2, 5: no run to take it from
 
 
+def test_a_lost_seq_of_a_table_numbered_through_its_categories_is_taken_from_the_run() -> None:
+    """Institutions numbered 1-4 under 投融资机构 and on 5, 6, _, 8 under 高校科研院所: the 7 is the table's run."""
+    collector = Collector(SETTINGS)
+    spec = SPEC_BY_KEY["institutions"]
+    for category, value in (("投融资机构", 1), ("投融资机构", 2), ("投融资机构", 3), ("投融资机构", 4),
+                            ("高校科研院所", 5), ("高校科研院所", 6), ("高校科研院所", None), ("高校科研院所", 8)):
+        collector.add_row(spec, {"category": FieldValue(category, category, Provenance(page=1, confidence=0.9)),
+                                 "seq": _seq(value)})
+    collector._seq_runs()
+    assert [row["seq"].value for row in collector.rows["institutions"]] == [1, 2, 3, 4, 5, 6, 7, 8]
+
+
 # --- a seal's stroke on the bottom rule, a label wrapped with Word's line spacing ---------------------
 
 

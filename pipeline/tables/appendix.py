@@ -37,6 +37,7 @@ from pipeline.tables.values import (
     round_box,
     second_opinion,
     thousands_in_column,
+    units_in_column,
 )
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,8 @@ class Collector:
     last_category: dict[str, FieldValue] = field(default_factory=dict)
     # Per table, where its rows are in doubt (`appendix.<table>` in the record's provenance).
     doubted: dict[str, Provenance] = field(default_factory=dict)
+    # Per table, each field's header text as printed (its unit: 万元 or 元), from the header that set it.
+    units: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add_row(self, spec: TableSpec, values: dict[str, FieldValue]) -> None:
         if "category" in values or any(c.field == "category" for c in spec.columns):
@@ -141,20 +144,24 @@ class Collector:
                 values = numbers_in_column([row[column.field] for row in rows], self.settings.checks.confident)
                 if column.kind == "amount":
                     values = thousands_in_column(values)
+                    # The unit an amount is read in when it writes none (`values.typed`).
+                    unit = self.units.get(spec.key, {}).get(column.field) or "万元"
+                    values = units_in_column(values, unit)
                 for row, value in zip(rows, values, strict=True):
                     row[column.field] = value
 
     def _seq_runs(self) -> None:
         """A 序号 the reader lost (pale print, a seal over it) taken from the run it stands in: where the
-        rows' other 序号 (within one 类别, where the table has them) are exactly 1, 2, 3 … by position,
-        the missing ones are their positions too (provenance: derived, `resolved_by` seq_run)."""
+        rows' other 序号 (within one 类别, where the table has them, or through the whole table, as a
+        table numbered through its 类别 does) are exactly 1, 2, 3 … by position, the missing ones are
+        their positions too (provenance: derived, `resolved_by` seq_run)."""
         for spec in SPECS:
             if not any(column.field == "seq" for column in spec.columns):
                 continue
-            for group in _category_groups(self.rows[spec.key]):
-                known = [(index, row["seq"].value) for index, row in enumerate(group)
-                         if "seq" in row and row["seq"].value is not None]
-                if len(known) < SEQ_RUN_KNOWN or any(value != index + 1 for index, value in known):
+            rows = self.rows[spec.key]
+            groups = [rows] if _numbered_run(rows) else _category_groups(rows)
+            for group in groups:
+                if not _numbered_run(group):
                     continue
                 for index, row in enumerate(group):
                     if "seq" in row and row["seq"].value is None:
@@ -184,6 +191,12 @@ class Collector:
 
 
 SEQ_RUN_KNOWN = 2  # 序号 read in a group before its run fills the ones lost
+
+
+def _numbered_run(rows: list[dict[str, FieldValue]]) -> bool:
+    """The rows' 序号 read (at least `SEQ_RUN_KNOWN`) are exactly their positions, 1, 2, 3 …"""
+    known = [(index, row["seq"].value) for index, row in enumerate(rows) if "seq" in row and row["seq"].value is not None]
+    return len(known) >= SEQ_RUN_KNOWN and all(value == index + 1 for index, value in known)
 
 
 def _category_groups(rows: list[dict[str, FieldValue]]) -> list[list[dict[str, FieldValue]]]:
@@ -267,7 +280,8 @@ def _key_cell_end(cells: Sequence[CellText], index: int, layout: Layout) -> int:
     last = cell.cell.row + cell.cell.row_span - 1
     others = [c for c in cells if c is not cell and c.cell.col not in layout.columns.get("category", ())]
     # Where most other cells are cut at the same rows too, the key column lost a rule (and a key): two records.
-    cut = [c for c in others if c.cell.row + c.cell.row_span - 1 < last]
+    # A cut cell holding nothing parts no record (a stroke read as a rule left an empty sliver above one).
+    cut = [c for c in others if c.cell.row + c.cell.row_span - 1 < last and c.text.strip()]
     return last if len(keys) <= 1 and 2 * len(cut) < len(others) else index
 
 
@@ -454,6 +468,7 @@ class Walker:
         table = spans.table
         if spans.unsure_rows:
             self.collector.rows_in_doubt(layout.spec, table)
+        self.collector.units.setdefault(layout.spec.key, {}).update(layout.units)
         reader = self.second(page)
         labels = centred_labels(table, start, categories[0], layout.spec.categories) \
             if not table.ruled and len(categories) == 1 else None

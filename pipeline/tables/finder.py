@@ -121,19 +121,32 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
     turned = _turned(words, frame)
     kept = []
     for rule in rules:
-        inside = 0.0
+        inside = touched = 0.0
         for word in turned:
             x0, top, x1, bottom = word.bbox
             (low, high), (start, end) = ((top, bottom), (x0, x1)) if rule.orient == "h" else ((x0, x1), (top, bottom))
             overlap = min(rule.end, end) - max(rule.start, start)
             if overlap <= 0 or not low < rule.pos < high:
                 continue
+            touched += overlap
             margin = 0.2 * (high - low)
             if low + margin < rule.pos < high - margin or (rule.orient == "v" and _through_character(word, rule.pos)):
                 inside += overlap
-        if inside < 0.5 * rule.length:
+        if inside < STROKES_SHARE * rule.length and not _strokes_of_a_tilted_line(rule, inside, touched):
             kept.append(rule)
     return kept
+
+
+STROKES_SHARE = 0.5  # of a rule's length running through the middle of words: character strokes joined up
+TILTED_SHARE = 0.25  # ... or this much, where it runs through no word but at their edges or middles
+
+
+def _strokes_of_a_tilted_line(rule: Rule, inside: float, touched: float) -> bool:
+    """A horizontal run of character strokes along a line of text that is not level across the table (a
+    curled page's residual bow): it runs through the middle of the words on one side and only grazes the
+    tops or bottoms of those on the other, so under half its length is inside words; but a rule between
+    rows never runs through the middle of a word, and here most of the words it touches it runs through."""
+    return rule.orient == "h" and inside >= TILTED_SHARE * rule.length and inside > 0.5 * touched
 
 
 INSIDE_CHAR = 0.25  # a vertical this far into a character (share of its width) from both its edges crosses it
@@ -362,13 +375,40 @@ def _with_lost_column(group: Sequence[Rule], words: Sequence[Word]) -> list[Rule
     right = grid.xs[-1]
     beyond = [w for w in words if right - 1.0 <= w.bbox[0] <= right + LOST_COLUMN_REACH
               and grid.ys[0] < (w.bbox[1] + w.bbox[3]) / 2 < grid.ys[-1]]
-    held = sum(any(top < (w.bbox[1] + w.bbox[3]) / 2 < bottom for w in beyond)
-               for top, bottom in itertools.pairwise(grid.ys))
-    if held < max(LOST_COLUMN_MIN_ROWS, LOST_COLUMN_ROWS * grid.n_rows):
+    if not _held_by_most_rows(grid, beyond):
         return rules
     closing = max(w.bbox[2] for w in beyond) + LOST_COLUMN_PAD
     kept = [r for r in rules if r.orient == "v" or r.start < closing]  # pieces past the new edge: specks
     return [*kept, *(Rule("h", y, right, closing) for y in grid.ys), Rule("v", closing, grid.ys[0], grid.ys[-1])]
+
+
+def _held_by_most_rows(grid: Grid, words: Sequence[Word]) -> bool:
+    """Most of the grid's rows (`LOST_COLUMN_ROWS`, at least `LOST_COLUMN_MIN_ROWS`) hold one of `words`."""
+    held = sum(any(top < (w.bbox[1] + w.bbox[3]) / 2 < bottom for w in words)
+               for top, bottom in itertools.pairwise(grid.ys))
+    return held >= max(LOST_COLUMN_MIN_ROWS, LOST_COLUMN_ROWS * grid.n_rows)
+
+
+def _with_lost_first_column(group: Sequence[Rule], words: Sequence[Word]) -> list[Rule]:
+    """The group with its first column whole where the frame lost its left side: by a book's spine a
+    curled page's rules fade before they reach the table's left edge, and the grid the rules make starts
+    inside the first column, its made-up edge cutting every line there in two (2024.02|.16).  When most of
+    the grid's rows hold text reaching out past a left edge no rule draws (or standing wholly left of a
+    drawn one), the table reaches that text: its rows' rules run on to a rule that closes it."""
+    rules = list(group)
+    grid = build_grid(rules)
+    if grid is None or grid.n_rows < LOST_COLUMN_MIN_ROWS:
+        return rules
+    left = grid.xs[0]
+    drawn = not any(v.orient == "v" and abs(v.pos - left) <= Tolerances().snap for v in grid.virtual)
+    beyond = [w for w in words if w.bbox[0] < left - 1.0 and w.bbox[2] >= left - LOST_COLUMN_REACH
+              and (w.bbox[2] <= left + 1.0 or not drawn)
+              and grid.ys[0] < (w.bbox[1] + w.bbox[3]) / 2 < grid.ys[-1]]
+    if not _held_by_most_rows(grid, beyond):
+        return rules
+    closing = min(w.bbox[0] for w in beyond) - LOST_COLUMN_PAD
+    kept = [r for r in rules if r.orient == "v" or r.end > closing]  # pieces past the new edge: specks
+    return [*kept, *(Rule("h", y, closing, left) for y in grid.ys), Rule("v", closing, grid.ys[0], grid.ys[-1])]
 
 
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
@@ -382,7 +422,7 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     turned = _turned(words, frame)
     ruled = _has_inner_verticals(group)
     if keyed_rows:  # a list's columns run the table's height; a form's cells part differently row by row
-        group = _with_lost_column(_without_stray_verticals(group, turned), turned)
+        group = _with_lost_first_column(_with_lost_column(_without_stray_verticals(group, turned), turned), turned)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
     if not ruled and not any(r.orient == "v" and r.length > 0.5 * (extent(group)[3] - extent(group)[1])

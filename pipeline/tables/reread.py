@@ -96,10 +96,40 @@ def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
         return False
     if not old.text:
         return new.confidence >= floor
+    # Characters the crop left out of a line of print; not of a page word that a seal's glyphs glued on made
+    # taller than the crop's reading of the line.
+    printed = _height(old.words) <= PRINT_HEIGHT * _height(new.words) if old.words and new.words else True
+    if printed and lost_characters(old.text, new.text, [word.text for word in old.words]):
+        return False
     if (old.confidence >= SURE and shape(old.text) == shape(new.text)
             and re.sub(r"\s+", "", old.text) != re.sub(r"\s+", "", new.text)):
         return False
     return new.confidence >= old.confidence - slack
+
+
+def _height(words: Sequence[Word]) -> float:
+    return max(word.bbox[3] - word.bbox[1] for word in words)
+
+
+def lost_characters(old: str, new: str, words: Sequence[str] = ()) -> bool:
+    """The crop's reading is the page's with Chinese characters left out of its words (河北工业 for
+    河北工业大学): a seal's ring over the cell's end made the recogniser drop them.  The page's words reach
+    the cells with a seal's characters trimmed off their ends (`ghosts`), so what the crop left out of a
+    word is print.  A whole word of the page's (`words`) left out is not: a seal's character read alone
+    (女 above a name) is what the crop rightly leaves out."""
+    old, new = re.sub(r"\s+", "", old), re.sub(r"\s+", "", new)
+    if len(new) >= len(old):
+        return False
+    rest = iter(old)
+    if not all(char in rest for char in new):  # not a subsequence of the page's reading
+        return False
+    dropped = list(old)
+    for char in new:
+        dropped.remove(char)
+    for word in (re.sub(r"\s+", "", word) for word in words):
+        if word and all(dropped.count(char) >= word.count(char) for char in set(word)):
+            return False
+    return any("\u4e00" <= char <= "\u9fff" for char in dropped)
 
 
 OVERHANG = 0.25  # share of its height a word of the cell may reach over the cell's top or bottom (box padding)

@@ -43,6 +43,9 @@ COVER_PAD = 1.0  # points around a word's box that its glyphs' edges may reach
 KEY_TALL = (0.4, 1.5)  # an unread key's ink is this tall, in the read keys' heights (OCR boxes pad the ink)
 KEY_WIDE = 1.7  # ... and at most this wide for its own height (a 序号 of up to three digits; 序号 itself is wider)
 KEY_MIN_PX = 12  # fewer inked pixels are specks
+STROKE_PERCENTILE = 5  # of a read key's box: its strokes' grey (a digit inks a tenth or more of its box)
+PAPER_MARGIN = 30  # grey levels below the paper that a key's ink is at least
+KEY_BREAK = 0.25  # of a key's height: a gap between rows of ink that one pale glyph's strokes leave
 TOUCH_GAP = 2.0  # points: ink this close to a read word on its line is that word's
 
 
@@ -112,7 +115,10 @@ class PageInk:
         px1, py1 = min(self.image.shape[1], round(x1 * self.scale)), min(self.image.shape[0], round(y1 * self.scale))
         if px1 - px0 < 2 or py1 - py0 < 2:
             return []
-        ink = self.image[py0:py1, px0:px1] < KEY_INK
+        crop = self.image[py0:py1, px0:px1]
+        ink = crop < self._ink_level(crop, [(round(w[0] * self.scale) - px0, round(w[1] * self.scale) - py0,
+                                             round(w[2] * self.scale) - px0, round(w[3] * self.scale) - py0)
+                                            for w in covered])
         ink[ink.mean(axis=1) > RULE_SHARE, :] = False  # a rule's remains along the cell's edges
         ink[:, ink.mean(axis=0) > RULE_SHARE] = False
         pad = COVER_PAD * self.scale
@@ -121,7 +127,8 @@ class PageInk:
             ink[max(0, round(wy0 * self.scale - pad) - py0):max(0, round(wy1 * self.scale + pad) - py0),
                 max(0, round(wx0 * self.scale - pad) - px0):max(0, round(wx1 * self.scale + pad) - px0)] = False
         found = []
-        for top, bottom in _runs(np.asarray(ink.any(axis=1))):
+        # A pale glyph's strokes break apart (a 7's bar above its stem): rows of ink a small gap apart are one glyph.
+        for top, bottom in _joined(_runs(np.asarray(ink.any(axis=1))), KEY_BREAK * height * self.scale):
             cols = np.flatnonzero(ink[top:bottom].any(axis=0))
             tall, wide = (bottom - top) / self.scale, (cols[-1] - cols[0] + 1) / self.scale
             blob = ((px0 + cols[0]) / self.scale, (py0 + top) / self.scale,
@@ -131,6 +138,19 @@ class PageInk:
                 _, ty0, _, ty1 = frame.box_to_table((x0, blob[1], x1, blob[3]))
                 found.append(TextLine("", ty0, ty1, unread=True))
         return found
+
+    @staticmethod
+    def _ink_level(crop: np.ndarray, read: Sequence[tuple[int, int, int, int]]) -> float:
+        """Grey levels darker than this are a key's ink in `crop`: `KEY_INK`, or halfway between the paper and
+        the strokes of the words read there (`read`: their boxes, crop pixels) where the print is paler (a
+        phone photo's grey digits, whose strokes barely reach `KEY_INK`), never within `PAPER_MARGIN` of the paper."""
+        boxes = [crop[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] for x0, y0, x1, y1 in read]
+        strokes = [float(np.percentile(box, STROKE_PERCENTILE)) for box in boxes if box.size]
+        if not strokes:
+            return KEY_INK
+        paper = float(np.median(crop))
+        stroke = float(np.median(strokes))  # the typical read word's, not the boldest (a header's 序号)
+        return max(KEY_INK, min((paper + stroke) / 2, paper - PAPER_MARGIN))
 
     def _darkness(self, frame: Frame, xs: np.ndarray, y: float) -> np.ndarray:
         """Darkness (255 - grey) at the points (xs, y), table frame; paper outside the image."""
@@ -151,6 +171,17 @@ def _touches(blob: tuple[float, float, float, float], box: tuple[float, float, f
     overlap = min(blob[3], box[3]) - max(blob[1], box[1])
     gap = max(box[0] - blob[2], blob[0] - box[2])
     return overlap > 0.5 * (blob[3] - blob[1]) and gap <= TOUCH_GAP
+
+
+def _joined(runs: list[tuple[int, int]], gap: float) -> list[tuple[int, int]]:
+    """Runs (sorted) with those less than `gap` apart joined into one."""
+    out: list[tuple[int, int]] = []
+    for start, end in runs:
+        if out and start - out[-1][1] < gap:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:

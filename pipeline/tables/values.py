@@ -87,7 +87,7 @@ def typed(raw: str, kind: str, unit: str | None = None, categories: Sequence[str
     if kind == "date":
         return normalise.parse_date(flat)
     if kind == "amount":
-        return normalise.parse_amount(flat, header_unit=unit or "万元")
+        return None if lost_leading_digits(flat) else normalise.parse_amount(flat, header_unit=unit or "万元")
     if kind in ("int", "seq"):
         return normalise.parse_int(flat)
     if kind == "percent":
@@ -148,8 +148,21 @@ _SPECKS = ".,;:'\"`·。，、；：‘’“”"  # dust read as punctuation at
 
 def _squeezed(raw: str, kind: str) -> str:
     flat = re.sub(r"\s+", "", normalise.nfkc(raw))
-    # A leading point is dust (no amount is written ".5"); a trailing one is dust for every kind.
-    return flat.strip(_SPECKS) if kind != "amount" else flat.lstrip(_SPECKS).rstrip(_SPECKS)
+    # Dust at either end; but an amount opening on a separator lost its leading digits (`lost_leading_digits`).
+    if kind == "amount" and lost_leading_digits(flat):
+        return flat
+    return flat.strip(_SPECKS)
+
+
+# A separator right before an amount's first digit: no amount is written ".65" or ",793.40", so the
+# digits before it were lost (a seal's stroke over them, '999.65' read as '.65'), not dust.
+_LEADING_SEPARATOR = re.compile(r"[.,，](?=\d)")
+
+
+def lost_leading_digits(raw: str) -> bool:
+    """The amount read opens on a decimal or thousands separator: digits before it were lost."""
+    flat = re.sub(r"\s+", "", normalise.nfkc(raw))
+    return bool(_LEADING_SEPARATOR.match(re.sub(r"^[^\d.,，]+", "", flat)))  # marks before it are dust
 
 
 def well_formed(raw: str, kind: str) -> bool:
@@ -234,6 +247,8 @@ def other_readings(readings: DigitReadings | None, kind: str, unit: str | None) 
         return None
 
     def parsed(text: str) -> float | int | None:
+        if kind == "amount" and lost_leading_digits(text):  # no reading of the amount (",259.2" for 2,259.2)
+            return None
         # The crop's edges hold a rule's or a seal's remains read as marks ("2794.5万元】"): not the number.
         text = _EDGE_MARKS.sub("", normalise.nfkc(text))
         # A unit the crop lost or misread ("154.80元" under 万元) is no reading of the amount.
@@ -314,6 +329,7 @@ def lost_characters(values: Sequence[FieldValue]) -> set[int]:
 def numbers_in_column(values: Sequence[FieldValue], confident: float) -> list[FieldValue]:
     """A number column's doubts: readings that lost characters made unsure (at most `UNSURE`), and the
     posteriors' other readings kept where there is reason to doubt a value."""
+    values = [crop_reading_for_lost_digits(value) for value in values]
     lost = lost_characters(values)
     out = []
     for index, value in enumerate(values):
@@ -322,6 +338,20 @@ def numbers_in_column(values: Sequence[FieldValue], confident: float) -> list[Fi
             value = replace(value, provenance=value.provenance.model_copy(update={"confidence": confidence}))
         out.append(with_digit_alternatives(value, confident, doubted=index in lost))
     return out
+
+
+def crop_reading_for_lost_digits(value: FieldValue) -> FieldValue:
+    """An amount whose reading lost its leading digits (`lost_leading_digits`, no value) takes the reading
+    of its crop by the recogniser's posteriors where that one is whole: the same ink read again, not a
+    guess, in doubt (at most `UNSURE`) with the crop's readings one digit away as its alternatives.
+    Without one it stays null, the readings one digit away kept for a reviewer (`provenance.alternatives`)."""
+    others = value.others
+    if value.value is not None or others is None or not lost_leading_digits(value.raw):
+        return value
+    confidence = min(value.provenance.confidence if value.provenance.confidence is not None else 1.0, UNSURE)
+    alternatives = [alt for alt in others.nearby if alt != others.crop]
+    provenance = value.provenance.model_copy(update={"confidence": confidence, "alternatives": alternatives})
+    return replace(value, value=others.crop, provenance=provenance)
 
 
 # --- an amount column read as a whole ------------------------------------------------------
@@ -409,3 +439,46 @@ def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
             value = FieldValue(value=value.value, raw=value.raw, provenance=provenance)
         out.append(value)
     return out
+
+
+# --- the unit an amount column writes --------------------------------------------------------
+
+COLUMN_UNIT = "column_writes_its_unit"
+UNIT_RUN = 3  # amounts of a column written in its header's unit before an odd unit is taken for a misreading
+
+
+def units_in_column(values: Sequence[FieldValue], unit: str | None) -> list[FieldValue]:
+    """Amounts read in 元 in a column that writes every other amount in its header's 万元: a 万 the reading lost.
+
+    A seal's stroke over '280 万元' leaves '280 元', which the header's unit alone makes 0.028 万元.
+    Where at least `UNIT_RUN` of the column's amounts are written in 万元 (the header's unit) and
+    none in another, an amount written in 元 is read in 万元 (recorded in `repaired_from` and
+    `resolved_by`, the 元 reading kept as the alternative, the value in doubt); one whose digits
+    are not well formed either is no reading (null, in doubt).
+    """
+    header = normalise.amount_unit_factor(unit) or 1.0  # as `normalise.parse_amount` reads a header without one
+    written = [normalise.amount_unit_factor(v.raw) if v.value is not None else None for v in values]
+    odd = [f for f in written if f is not None and f != header]
+    if header != 1.0 or sum(f == header for f in written) < UNIT_RUN or any(f != YUAN for f in odd):
+        return list(values)
+    out = []
+    for value, factor in zip(values, written, strict=True):
+        if factor == YUAN and isinstance(value.value, int | float) and not isinstance(value.value, bool):
+            value = _in_column_unit(value)
+        out.append(value)
+    return out
+
+
+def _in_column_unit(value: FieldValue) -> FieldValue:
+    """An amount written in 元 read in its column's 万元; digits read with stray marks beside the misread
+    unit ('2q 元') are no reading of the amount at all (null, in doubt)."""
+    confidence = min(value.provenance.confidence if value.provenance.confidence is not None else 1.0, UNSURE)
+    if not well_formed(value.raw, "amount") or not isinstance(value.value, int | float):
+        return replace(value, value=None, provenance=value.provenance.model_copy(update={"confidence": confidence}))
+    alternatives = [value.value, *(alt for alt in value.provenance.alternatives if alt != value.value)]
+    provenance = value.provenance.model_copy(update={
+        "repaired_from": value.raw, "resolved_by": COLUMN_UNIT, "confidence": confidence, "alternatives": alternatives})
+    return replace(value, value=normalise.round_value(value.value / YUAN), provenance=provenance)
+
+
+YUAN = 1e-4  # 万元 per 元
