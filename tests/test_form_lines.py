@@ -328,3 +328,24 @@ def test_a_line_with_print_of_its_own_in_the_labels_column_is_not_a_wrapped_line
     )
     head = _reader(rows).head()
     assert (head.name, head.title) == ("吕凯", "董事长兼总经理")
+
+
+def test_an_amount_whose_cell_wrapped_its_last_digit_and_unit_is_read_whole() -> None:
+    """'2,288.1' · '9万元' (a curled page read as lines): the wrapped digit continues the number; the next
+    label's line keeps its own figures."""
+    from pipeline.config import Settings
+    from pipeline.fields.basic_info import FormReader
+    from pipeline.fields.common import Sink
+
+    rows = lines(
+        [("2024年", 398, 540, 431, 556), ("2025年", 470, 540, 523, 556)],
+        [("开展的数字化改造实施服务项目合同金额", 163, 583, 381, 602), ("2,288.1", 396, 585, 440, 603),
+         ("1,264.61", 466, 582, 528, 604)],
+        [("(当期)", 167, 597, 207, 617), ("9万元", 396, 599, 433, 619), ("万元", 481, 599, 514, 617)],
+        [("组织人才培养人次（当期)", 164, 617, 302, 636), ("454人次", 395, 618, 445, 639), ("381人次", 468, 616, 527, 637)],
+    )
+    reader = FormReader.__new__(FormReader)
+    reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
+    reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
+    _, service, _ = reader.year_tables()
+    assert [(s.contract_amount, s.trainees) for s in service] == [(2288.19, 454), (1264.61, 381)]

@@ -93,6 +93,10 @@ _DIGIT = re.compile(r"\d")
 # Label heights above and below a figure's label where, on lines of text, the figure may stand: the
 # figure's line is centred on its row, the label may be one or two lines.
 YEAR_BESIDE = 0.8
+# The unit of a yearly amount or share, and the digits its cell wrapped onto the unit's line with it
+# ('2,288.1' · '9万元': a cell wraps at its edge, so a few digits at most). Counts ('11家') are too short
+# to wrap, and a count's line below is as likely the next row's figure.
+_UNITS = {"amount": "万元", "percent": "%"}
 BLANK_REACH = 0.4  # label heights above and below its line where a figure's place is measured for ink
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LEAD_KEYS = frozenset({"name", "credit_code", "established", "is_legal_person", "registered_capital",
@@ -526,12 +530,34 @@ class FormReader:
                 # label stands on a line beside the label's.
                 beside = cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
                 cells = sorted([*cells, *beside], key=lambda c: (c.bbox[1], c.bbox[0]))
-            out.append(Value(" ".join(c.text for c in cells), tuple(cells), row.page) if cells else None)
+            value = Value(" ".join(c.text for c in cells), tuple(cells), row.page) if cells else None
+            unit = _UNITS.get(YEAR_KINDS[at.key.split(".")[1]])
+            out.append(self._with_wrapped_tail(row, at, span, value, unit) if span and value and unit else value)
         if any(v is not None for v in out):
             return out
         # No year header seen: the values stand in year order (blank cells keep their place).
         candidates = after if len(after) == len(YEARS) else [c for c in after if c.text]
         return [Value(c.text, (c,), row.page) for c in candidates[:len(YEARS)]] + [None] * (len(YEARS) - len(candidates))
+
+
+    def _with_wrapped_tail(self, row: FormRow, at: Found, span: tuple[float, float], value: Value, unit: str
+                           ) -> Value:
+        """On lines of text, an amount or share read without its unit whose cell wrapped its last digits and
+        unit onto the line below ('2,288.1' · '9万元'): that line's text, joined on (the digits continue the
+        number)."""
+        text = normalise.nfkc_keep_cjk_punctuation(value.text).strip()
+        if row.ruled or not _DIGIT.search(text) or text.endswith(unit):
+            return value
+        tail_pattern = re.compile(rf"^\d{{0,2}}\s*{re.escape(unit)}$")
+        bottom = max(_centre_y(c.bbox) for c in value.cells)
+        height = max(c.bbox[3] - c.bbox[1] for c in value.cells)
+        tails = [c for c in cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
+                 if c not in value.cells and _centre_y(c.bbox) > bottom + WRAP_DROP * height
+                 and tail_pattern.match(normalise.nfkc_keep_cjk_punctuation(c.text).strip())]
+        if not tails:
+            return value
+        tail = min(tails, key=lambda c: _centre_y(c.bbox))
+        return Value(value.text.rstrip() + tail.text.strip(), (*value.cells, tail), value.page)
 
 
 def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[int, list[CellText]]]:
