@@ -349,3 +349,24 @@ def test_an_amount_whose_cell_wrapped_its_last_digit_and_unit_is_read_whole() ->
     reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
     _, service, _ = reader.year_tables()
     assert [(s.contract_amount, s.trainees) for s in service] == [(2288.19, 454), (1264.61, 381)]
+
+
+def test_a_unit_alone_wrapped_below_an_amount_is_not_joined_to_it() -> None:
+    """'24,054.15' · '万元': the number is whole; its box is not grown over the unit's line (a second reading
+    of two lines' crop read '24元')."""
+    from pipeline.config import Settings
+    from pipeline.fields.basic_info import FormReader
+    from pipeline.fields.common import Sink
+
+    rows = lines(
+        [("2024年", 399, 419, 429, 434), ("2025年", 468, 419, 500, 434)],
+        [("主营业务收入", 168, 443, 228, 458), ("24,054.15", 391, 439, 437, 452), ("31,831.50万", 454, 438, 512, 455)],
+        [("万元", 404, 449, 426, 465), ("元", 476, 450, 491, 465)],
+    )
+    reader = FormReader.__new__(FormReader)
+    reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
+    reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
+    at = next(f for f in reader.found if f.key == "finance.revenue")
+    values = reader._year_values(reader.rows[at.row], at, {2024: (399, 429), 2025: (468, 500)})
+    assert [v.text if v else None for v in values] == ["24,054.15", "31,831.50万"]
+    assert all(len(v.cells) == 1 for v in values if v)

@@ -548,7 +548,7 @@ class FormReader:
         text = normalise.nfkc_keep_cjk_punctuation(value.text).strip()
         if row.ruled or not _DIGIT.search(text) or text.endswith(unit):
             return value
-        tail_pattern = re.compile(rf"^\d{{0,2}}\s*{re.escape(unit)}$")
+        tail_pattern = re.compile(rf"^\d{{1,2}}\s*{re.escape(unit)}$")  # a unit alone adds nothing to the number
         bottom = max(_centre_y(c.bbox) for c in value.cells)
         height = max(c.bbox[3] - c.bbox[1] for c in value.cells)
         tails = [c for c in cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
