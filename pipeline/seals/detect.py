@@ -37,7 +37,15 @@ from pipeline.seals.geometry import (
     ring_sharpness,
     shifted_profiles,
 )
-from pipeline.seals.ink import DETECT_DEDITHER_MM, READ_DEDITHER_MM, dedither, is_one_bit, paper_level, red_mask
+from pipeline.seals.ink import (
+    DETECT_DEDITHER_MM,
+    READ_DEDITHER_MM,
+    dedither,
+    is_one_bit,
+    paper_level,
+    red_mask,
+    seal_red_mask,
+)
 
 MM_PER_INCH = 25.4
 MIN_SEAL_MM = 14.0
@@ -80,6 +88,10 @@ OVERLAP_OUTSIDE = (1.15, 1.45, 6)
 OVERLAP_OUTSIDE_INK = 0.15
 # The found seal's ring band left out of the second ring's evidence, as scales of its outline.
 OVERLAP_BAND = (0.85, 1.12)
+# An outline whose box overlaps two seals' joint box this much (IoU), and by this much more than either's
+# alone, is one fit round both.
+PAIR_BOX_IOU = 0.8
+PAIR_BOX_LEAD = 0.1
 # Circles whose smallest radius is at least twice this (px) are looked for at half size (`_hough`).
 HOUGH_HALF_MIN_RADIUS = 10
 # The ring pre-filter's margin over the most directions one ink pixel can cover (`could_hold_ring`).
@@ -125,7 +137,7 @@ def detect_red(bgr: np.ndarray, dpi: float) -> list[Candidate]:
     px_per_mm = dpi / MM_PER_INCH
     factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
     small = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else bgr
-    mask = red_mask(small)
+    mask = seal_red_mask(small, px_per_mm * factor)
     found = detect_in_mask(mask, px_per_mm * factor)
     found = with_overlapping(drop_specks(mask, max(3, round(0.2 * (px_per_mm * factor) ** 2))), found,
                              px_per_mm * factor)
@@ -324,13 +336,45 @@ def with_overlapping(ink: np.ndarray, kept: list[Candidate], px_per_mm: float) -
     directions that band does not cross.
     """
     extra: list[Candidate] = []
+    unions: list[Candidate] = []
     for cand in kept:
         if cand.shape not in ("round", "oval"):
             continue
         for ring in _rings_over(ink, cand.outline, px_per_mm):
-            if not any(_same_place(ring.outline, other.outline) for other in [*kept, *extra]):
+            # An outline round this seal and the ring is their joint ink fitted as one: not the ring's place.
+            round_both = [o for o in kept if _round_pair(o.outline, cand.outline, ring.outline)]
+            if not any(_same_place(ring.outline, other.outline) for other in [*kept, *extra] if other not in round_both):
                 extra.append(ring)
-    return suppress(kept + extra) if extra else kept
+                unions += round_both
+    if not unions:
+        return suppress(kept + extra) if extra else kept
+    # Two rings with an outline fitted round both are two stamps: each ring stays, whatever `suppress` makes
+    # of a ring half hidden under the other (its contrast is measured where the other's lettering lies).
+    seals = suppress([c for c in kept if not any(c is u for u in unions)])
+    return seals + [ring for ring in suppress(extra) if not any(_same_place(ring.outline, s.outline) for s in seals)]
+
+
+def _round_pair(outline: Outline, a: Outline, b: Outline) -> bool:
+    """Whether `outline` is one fit round two seals' outlines `a` and `b`: its box is their joint box
+    (`PAIR_BOX_IOU`), clearly more than either's alone (`PAIR_BOX_LEAD`)."""
+    if outline is a or outline is b:
+        return False
+    joint = _joint_box(a.box(), b.box())
+    own = outline.box()
+    pair = _box_iou(own, joint)
+    return pair >= PAIR_BOX_IOU and pair >= max(_box_iou(own, a.box()), _box_iou(own, b.box())) + PAIR_BOX_LEAD
+
+
+def _joint_box(p: tuple[float, ...], q: tuple[float, ...]) -> tuple[float, float, float, float]:
+    return min(p[0], q[0]), min(p[1], q[1]), max(p[2], q[2]), max(p[3], q[3])
+
+
+def _box_iou(p: tuple[float, ...], q: tuple[float, ...]) -> float:
+    width, height = min(p[2], q[2]) - max(p[0], q[0]), min(p[3], q[3]) - max(p[1], q[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    inter = width * height
+    return inter / ((p[2] - p[0]) * (p[3] - p[1]) + (q[2] - q[0]) * (q[3] - q[1]) - inter)
 
 
 def _rings_over(ink: np.ndarray, found: Outline, px_per_mm: float) -> list[Candidate]:
