@@ -1134,3 +1134,21 @@ def test_two_stamps_fitted_as_one_oval_are_two_rings() -> None:
     assert [c.shape for c in both] == ["round", "round"]
     assert abs(centres[0][0] - 183) <= 4 and abs(centres[0][1] - 210) <= 4
     assert abs(centres[1][0] - 200) <= 4 and abs(centres[1][1] - 190) <= 4
+
+
+def test_seal_on_paper_tinted_pale_red_keeps_its_clear_ring() -> None:
+    # A phone capture's JPEG colour blocks tint the paper round a seal pale red. Pale red is looked at only
+    # round clear red that no found seal holds, so a seal found in clear red is not swamped by the tint.
+    page = SynthPage()
+    body_text(page, 40, 12)
+    tint = Image.new("RGBA", (mm(70), mm(70)), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(tint)
+    for i in range(0, 70, 4):
+        for j in range(0, 70, 4):
+            if (i + j) % 8 == 0:
+                draw.rectangle((mm(i), mm(j), mm(i + 4), mm(j + 4)), fill=(196, 168, 172, 255))
+    page.stamp(tint, 100, 90)
+    truth = page.stamp(round_seal(LEAD), 100, 90)
+    found = detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI)
+    assert len(found) == 1
+    assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.8

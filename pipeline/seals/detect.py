@@ -137,11 +137,30 @@ def detect_red(bgr: np.ndarray, dpi: float) -> list[Candidate]:
     px_per_mm = dpi / MM_PER_INCH
     factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
     small = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else bgr
-    mask = seal_red_mask(small, px_per_mm * factor)
+    mask = red_mask(small)
     found = detect_in_mask(mask, px_per_mm * factor)
     found = with_overlapping(drop_specks(mask, max(3, round(0.2 * (px_per_mm * factor) ** 2))), found,
                              px_per_mm * factor)
+    found += pale_seals(small, mask, found, px_per_mm * factor)
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "red", c.coverage) for c in found]
+
+
+def pale_seals(bgr: np.ndarray, clear: np.ndarray, found: list[Candidate], px_per_mm: float) -> list[Candidate]:
+    """Seals in the clear red (`clear`) that no found seal holds, looked for again with the pale red near
+    it (`ink.seal_red_mask`): a lightly inked seal's ring is clear red, its lettering only pale.
+
+    Only there: on a page whose clear red all lies in found seals nothing more is searched, and those
+    seals' outlines stay as fitted to clear red (a phone capture's JPEG colour blocks tint the paper round
+    a seal pale red, which would swamp its ring's contrast).
+    """
+    left = clear.copy()
+    for cand in found:
+        cv2.fillPoly(left, [cand.outline.points(1.1, 96).round().astype(np.int32)], 0)
+    left = drop_specks(left, max(3, round(0.2 * px_per_mm**2)))
+    if not could_hold_ring(left, MIN_RING_COVERAGE, px_per_mm):
+        return []
+    more = detect_in_mask(seal_red_mask(bgr, px_per_mm, left), px_per_mm)
+    return [c for c in more if not any(_same_seal(c.outline, f.outline) for f in found)]
 
 
 def detect_in_mask(mask: np.ndarray, px_per_mm: float, min_contrast: float = MIN_CONTRAST,

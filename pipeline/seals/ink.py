@@ -72,8 +72,8 @@ PALE_RED_CHROMA = MIN_RED_CHROMA // 2
 SEAL_REACH_MM = 12.0
 
 
-def seal_red_mask(bgr: np.ndarray, px_per_mm: float) -> np.ndarray:
-    """Seal-red pixels for finding seals (0/255): clear red (`red_mask`), and pale red near it.
+def seal_red_mask(bgr: np.ndarray, px_per_mm: float, clear: np.ndarray | None = None) -> np.ndarray:
+    """Seal-red pixels (0/255): clear red (`clear`, else `red_mask`), and pale red near it.
 
     A pale (faded or lightly inked) seal keeps its ring above `MIN_RED_CHROMA` but its thin
     lettering falls below it, and a ring with nothing inside is not taken for a seal. Its lettering is
@@ -81,7 +81,7 @@ def seal_red_mask(bgr: np.ndarray, px_per_mm: float) -> np.ndarray:
     scattered over every page of print, not gathered round a ring: pale red counts only within a
     seal's reach of clear red (hysteresis).
     """
-    clear = red_mask(bgr)
+    clear = red_mask(bgr) if clear is None else clear
     if not cv2.countNonZero(clear):
         return clear
     reach = max(3, round(SEAL_REACH_MM * px_per_mm)) | 1
