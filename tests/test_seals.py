@@ -1152,3 +1152,21 @@ def test_seal_on_paper_tinted_pale_red_keeps_its_clear_ring() -> None:
     found = detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI)
     assert len(found) == 1
     assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.8
+
+
+def test_rings_half_a_radius_apart_are_two_seals() -> None:
+    # Two stamps on neighbouring lines of a 1-bit cover: each ring inked most of the way round with
+    # paper outside it, centres 0.7 radius apart. One ring fitted twice never lies that far off itself,
+    # so they are two seals though neither ring is inked all round; close centres stay one seal, and a
+    # small ring beside a seal is no second seal by this rule.
+    from pipeline.seals.detect import Candidate, distinct_rings, suppress
+
+    def ring(cx: float, cy: float, coverage: float, r: float = 50.0) -> Candidate:
+        return Candidate(Outline("round", cx, cy, r, r), 0.7, "grey", coverage, 1.0)
+
+    upper, lower = ring(100, 100, 0.93), ring(100, 135, 0.88)
+    assert distinct_rings(upper, lower)
+    assert len(suppress([upper, lower])) == 2
+    assert not distinct_rings(upper, ring(100, 108, 0.88))  # one ring fitted twice
+    assert not distinct_rings(upper, ring(100, 135, 0.6))  # too little of a ring
+    assert not distinct_rings(upper, ring(100, 130, 0.88, r=22.0))  # not a seal's size

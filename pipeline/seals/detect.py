@@ -81,6 +81,8 @@ OVERLAP_COVERAGE = 0.7
 # apart, are two seals; an outline round both (at most UNION_RATIO their size) is neither.
 DISTINCT_COVERAGE = 0.9
 DISTINCT_CONTRAST = 0.6
+# Centres this share of the smaller radius apart are two rings' (see `distinct_rings`).
+FAR_APART = 0.5
 UNION_RATIO = 0.9
 # A second ring centred inside a seal reaches out beyond it: ink in this share of the directions of the
 # band between OVERLAP_OUTSIDE's scales, or no second ring is looked for.
@@ -785,10 +787,23 @@ def suppress(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def distinct_rings(a: Candidate, b: Candidate) -> bool:
-    """Two seals, not one fitted twice: both rings inked nearly all round, centres clearly apart."""
-    return a.shape in ("round", "oval") and b.shape in ("round", "oval") and \
-        min(a.coverage, b.coverage) >= DISTINCT_COVERAGE and min(a.contrast, b.contrast) >= DISTINCT_CONTRAST \
-        and not _same_place(a.outline, b.outline)
+    """Two seals, not one fitted twice: both rings inked nearly all round, centres clearly apart; or, rings of
+    a size (`OVERLAP_RADII`) with centres far apart (`FAR_APART`), both inked as a ring found under another
+    seal must be.
+
+    One ring fitted twice puts the two centres within `OVERLAP_APART` of its radius; a circle whose centre
+    is half a radius off a ring crosses it in two places only, so ink following it that far round, with
+    paper outside it, is a second ring (two stamps on neighbouring lines of a 1-bit cover, where no ring
+    is looked for under another)."""
+    if a.shape not in ("round", "oval") or b.shape not in ("round", "oval") \
+            or min(a.contrast, b.contrast) < DISTINCT_CONTRAST or _same_place(a.outline, b.outline):
+        return False
+    if min(a.coverage, b.coverage) >= DISTINCT_COVERAGE:
+        return True
+    ra, rb = math.sqrt(a.outline.a * a.outline.b), math.sqrt(b.outline.a * b.outline.b)
+    alike = OVERLAP_RADII[0] <= rb / ra <= OVERLAP_RADII[1]  # two seals' rings, not a seal and a small ring
+    far = math.hypot(a.outline.cx - b.outline.cx, a.outline.cy - b.outline.cy) >= FAR_APART * min(ra, rb)
+    return alike and far and min(a.coverage, b.coverage) >= OVERLAP_COVERAGE
 
 
 def _round_two(cand: Candidate, others: list[Candidate]) -> bool:
