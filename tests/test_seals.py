@@ -1086,3 +1086,87 @@ def test_an_organisation_misspelt_in_the_text_is_named_as_its_seal_spells_it() -
     assert named("宁波市场监督管理局", "宁波市市场监督管理局") == "宁波市市场监督管理局"  # the seal's slip
     assert named("台州市场监察管理局", "宁波市场监督管理局") == "宁波市场监督管理局"  # no spelling of it
     assert named("有限公司宁波市市场监督管理局公", "宁波市场监督管理局") == "宁波市市场监督管理局"  # around it
+
+
+def test_pale_seal_whose_lettering_is_paler_than_its_ring_is_found() -> None:
+    # A lightly inked seal keeps a clear red ring while its thin lettering and star stay under the red
+    # threshold: with nothing inside its ring it was taken for no seal (pale red near clear red counts).
+    page = SynthPage()
+    body_text(page, 40, 12)
+    truth = page.stamp(round_seal(LEAD, colour=(190, 166, 170)), 100, 90)
+    ring = Image.new("RGBA", (mm(44), mm(44)), (0, 0, 0, 0))
+    ImageDraw.Draw(ring).ellipse((mm(1), mm(1), mm(43), mm(43)), outline=(200, 120, 140, 255), width=mm(1.0))
+    page.stamp(ring, 100, 90)
+    found = detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI)
+    assert len(found) == 1
+    assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.75
+
+
+def test_pale_red_away_from_any_seal_is_no_seal() -> None:
+    # Pale red only counts near clear seal red: a page of pale red print alone holds no seal.
+    from pipeline.seals.ink import seal_red_mask
+
+    page = SynthPage()
+    body_text(page, 40, 6)
+    page.text("推荐", 30, 160, 40, colour=(190, 166, 170))
+    bgr = np.asarray(page.image)[..., ::-1].copy()
+    assert cv2.countNonZero(seal_red_mask(bgr, DPI / 25.4)) == 0
+
+
+def test_two_stamps_fitted_as_one_oval_are_two_rings() -> None:
+    # Two round stamps overlapping (the cover's two seals on neighbouring lines) join into one ring-like
+    # piece of ink whose fitted oval rounds both, and only one ring is found besides. The second ring,
+    # found under the first, replaces that oval rather than being taken for the same place.
+    from pipeline.seals.detect import MIN_GREY_CONTRAST, detect_in_mask, with_overlapping
+
+    ink = np.zeros((400, 400), np.uint8)
+    for cx, cy, r in ((200, 190, 76), (183, 210, 72)):
+        cv2.circle(ink, (cx, cy), r, 255, 4)
+        for k in range(14):  # lettering along the inside of the ring, a star in the middle
+            t = math.pi * (0.9 + 1.2 * k / 14)
+            x, y = round(cx + 0.75 * r * math.cos(t)), round(cy + 0.75 * r * math.sin(t))
+            cv2.rectangle(ink, (x - 4, y - 4), (x + 4, y + 4), 255, 2)
+        cv2.circle(ink, (cx, cy), 9, 255, -1)
+    found = detect_in_mask(ink, 4.0, MIN_GREY_CONTRAST)
+    assert any(c.shape == "oval" for c in found)  # the joint fit this mechanism undoes
+    both = with_overlapping(ink, found, 4.0)
+    centres = sorted((round(c.outline.cx), round(c.outline.cy)) for c in both)
+    assert [c.shape for c in both] == ["round", "round"]
+    assert abs(centres[0][0] - 183) <= 4 and abs(centres[0][1] - 210) <= 4
+    assert abs(centres[1][0] - 200) <= 4 and abs(centres[1][1] - 190) <= 4
+
+
+def test_seal_on_paper_tinted_pale_red_keeps_its_clear_ring() -> None:
+    # A phone capture's JPEG colour blocks tint the paper round a seal pale red. Pale red is looked at only
+    # round clear red that no found seal holds, so a seal found in clear red is not swamped by the tint.
+    page = SynthPage()
+    body_text(page, 40, 12)
+    tint = Image.new("RGBA", (mm(70), mm(70)), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(tint)
+    for i in range(0, 70, 4):
+        for j in range(0, 70, 4):
+            if (i + j) % 8 == 0:
+                draw.rectangle((mm(i), mm(j), mm(i + 4), mm(j + 4)), fill=(196, 168, 172, 255))
+    page.stamp(tint, 100, 90)
+    truth = page.stamp(round_seal(LEAD), 100, 90)
+    found = detect_red(np.asarray(page.image)[..., ::-1].copy(), DPI)
+    assert len(found) == 1
+    assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.8
+
+
+def test_rings_half_a_radius_apart_are_two_seals() -> None:
+    # Two stamps on neighbouring lines of a 1-bit cover: each ring inked most of the way round with
+    # paper outside it, centres 0.7 radius apart. One ring fitted twice never lies that far off itself,
+    # so they are two seals though neither ring is inked all round; close centres stay one seal, and a
+    # small ring beside a seal is no second seal by this rule.
+    from pipeline.seals.detect import Candidate, distinct_rings, suppress
+
+    def ring(cx: float, cy: float, coverage: float, r: float = 50.0) -> Candidate:
+        return Candidate(Outline("round", cx, cy, r, r), 0.7, "grey", coverage, 1.0)
+
+    upper, lower = ring(100, 100, 0.93), ring(100, 135, 0.88)
+    assert distinct_rings(upper, lower)
+    assert len(suppress([upper, lower])) == 2
+    assert not distinct_rings(upper, ring(100, 108, 0.88))  # one ring fitted twice
+    assert not distinct_rings(upper, ring(100, 135, 0.6))  # too little of a ring
+    assert not distinct_rings(upper, ring(100, 130, 0.88, r=22.0))  # not a seal's size

@@ -37,7 +37,15 @@ from pipeline.seals.geometry import (
     ring_sharpness,
     shifted_profiles,
 )
-from pipeline.seals.ink import DETECT_DEDITHER_MM, READ_DEDITHER_MM, dedither, is_one_bit, paper_level, red_mask
+from pipeline.seals.ink import (
+    DETECT_DEDITHER_MM,
+    READ_DEDITHER_MM,
+    dedither,
+    is_one_bit,
+    paper_level,
+    red_mask,
+    seal_red_mask,
+)
 
 MM_PER_INCH = 25.4
 MIN_SEAL_MM = 14.0
@@ -73,6 +81,8 @@ OVERLAP_COVERAGE = 0.7
 # apart, are two seals; an outline round both (at most UNION_RATIO their size) is neither.
 DISTINCT_COVERAGE = 0.9
 DISTINCT_CONTRAST = 0.6
+# Centres this share of the smaller radius apart are two rings' (see `distinct_rings`).
+FAR_APART = 0.5
 UNION_RATIO = 0.9
 # A second ring centred inside a seal reaches out beyond it: ink in this share of the directions of the
 # band between OVERLAP_OUTSIDE's scales, or no second ring is looked for.
@@ -80,6 +90,10 @@ OVERLAP_OUTSIDE = (1.15, 1.45, 6)
 OVERLAP_OUTSIDE_INK = 0.15
 # The found seal's ring band left out of the second ring's evidence, as scales of its outline.
 OVERLAP_BAND = (0.85, 1.12)
+# An outline whose box overlaps two seals' joint box this much (IoU), and by this much more than either's
+# alone, is one fit round both.
+PAIR_BOX_IOU = 0.8
+PAIR_BOX_LEAD = 0.1
 # Circles whose smallest radius is at least twice this (px) are looked for at half size (`_hough`).
 HOUGH_HALF_MIN_RADIUS = 10
 # The ring pre-filter's margin over the most directions one ink pixel can cover (`could_hold_ring`).
@@ -129,7 +143,26 @@ def detect_red(bgr: np.ndarray, dpi: float) -> list[Candidate]:
     found = detect_in_mask(mask, px_per_mm * factor)
     found = with_overlapping(drop_specks(mask, max(3, round(0.2 * (px_per_mm * factor) ** 2))), found,
                              px_per_mm * factor)
+    found += pale_seals(small, mask, found, px_per_mm * factor)
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "red", c.coverage) for c in found]
+
+
+def pale_seals(bgr: np.ndarray, clear: np.ndarray, found: list[Candidate], px_per_mm: float) -> list[Candidate]:
+    """Seals in the clear red (`clear`) that no found seal holds, looked for again with the pale red near
+    it (`ink.seal_red_mask`): a lightly inked seal's ring is clear red, its lettering only pale.
+
+    Only there: on a page whose clear red all lies in found seals nothing more is searched, and those
+    seals' outlines stay as fitted to clear red (a phone capture's JPEG colour blocks tint the paper round
+    a seal pale red, which would swamp its ring's contrast).
+    """
+    left = clear.copy()
+    for cand in found:
+        cv2.fillPoly(left, [cand.outline.points(1.1, 96).round().astype(np.int32)], 0)
+    left = drop_specks(left, max(3, round(0.2 * px_per_mm**2)))
+    if not could_hold_ring(left, MIN_RING_COVERAGE, px_per_mm):
+        return []
+    more = detect_in_mask(seal_red_mask(bgr, px_per_mm, left), px_per_mm)
+    return [c for c in more if not any(_same_seal(c.outline, f.outline) for f in found)]
 
 
 def detect_in_mask(mask: np.ndarray, px_per_mm: float, min_contrast: float = MIN_CONTRAST,
@@ -324,13 +357,45 @@ def with_overlapping(ink: np.ndarray, kept: list[Candidate], px_per_mm: float) -
     directions that band does not cross.
     """
     extra: list[Candidate] = []
+    unions: list[Candidate] = []
     for cand in kept:
         if cand.shape not in ("round", "oval"):
             continue
         for ring in _rings_over(ink, cand.outline, px_per_mm):
-            if not any(_same_place(ring.outline, other.outline) for other in [*kept, *extra]):
+            # An outline round this seal and the ring is their joint ink fitted as one: not the ring's place.
+            round_both = [o for o in kept if _round_pair(o.outline, cand.outline, ring.outline)]
+            if not any(_same_place(ring.outline, other.outline) for other in [*kept, *extra] if other not in round_both):
                 extra.append(ring)
-    return suppress(kept + extra) if extra else kept
+                unions += round_both
+    if not unions:
+        return suppress(kept + extra) if extra else kept
+    # Two rings with an outline fitted round both are two stamps: each ring stays, whatever `suppress` makes
+    # of a ring half hidden under the other (its contrast is measured where the other's lettering lies).
+    seals = suppress([c for c in kept if not any(c is u for u in unions)])
+    return seals + [ring for ring in suppress(extra) if not any(_same_place(ring.outline, s.outline) for s in seals)]
+
+
+def _round_pair(outline: Outline, a: Outline, b: Outline) -> bool:
+    """Whether `outline` is one fit round two seals' outlines `a` and `b`: its box is their joint box
+    (`PAIR_BOX_IOU`), clearly more than either's alone (`PAIR_BOX_LEAD`)."""
+    if outline is a or outline is b:
+        return False
+    joint = _joint_box(a.box(), b.box())
+    own = outline.box()
+    pair = _box_iou(own, joint)
+    return pair >= PAIR_BOX_IOU and pair >= max(_box_iou(own, a.box()), _box_iou(own, b.box())) + PAIR_BOX_LEAD
+
+
+def _joint_box(p: tuple[float, ...], q: tuple[float, ...]) -> tuple[float, float, float, float]:
+    return min(p[0], q[0]), min(p[1], q[1]), max(p[2], q[2]), max(p[3], q[3])
+
+
+def _box_iou(p: tuple[float, ...], q: tuple[float, ...]) -> float:
+    width, height = min(p[2], q[2]) - max(p[0], q[0]), min(p[3], q[3]) - max(p[1], q[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    inter = width * height
+    return inter / ((p[2] - p[0]) * (p[3] - p[1]) + (q[2] - q[0]) * (q[3] - q[1]) - inter)
 
 
 def _rings_over(ink: np.ndarray, found: Outline, px_per_mm: float) -> list[Candidate]:
@@ -722,10 +787,23 @@ def suppress(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def distinct_rings(a: Candidate, b: Candidate) -> bool:
-    """Two seals, not one fitted twice: both rings inked nearly all round, centres clearly apart."""
-    return a.shape in ("round", "oval") and b.shape in ("round", "oval") and \
-        min(a.coverage, b.coverage) >= DISTINCT_COVERAGE and min(a.contrast, b.contrast) >= DISTINCT_CONTRAST \
-        and not _same_place(a.outline, b.outline)
+    """Two seals, not one fitted twice: both rings inked nearly all round, centres clearly apart; or, rings of
+    a size (`OVERLAP_RADII`) with centres far apart (`FAR_APART`), both inked as a ring found under another
+    seal must be.
+
+    One ring fitted twice puts the two centres within `OVERLAP_APART` of its radius; a circle whose centre
+    is half a radius off a ring crosses it in two places only, so ink following it that far round, with
+    paper outside it, is a second ring (two stamps on neighbouring lines of a 1-bit cover, where no ring
+    is looked for under another)."""
+    if a.shape not in ("round", "oval") or b.shape not in ("round", "oval") \
+            or min(a.contrast, b.contrast) < DISTINCT_CONTRAST or _same_place(a.outline, b.outline):
+        return False
+    if min(a.coverage, b.coverage) >= DISTINCT_COVERAGE:
+        return True
+    ra, rb = math.sqrt(a.outline.a * a.outline.b), math.sqrt(b.outline.a * b.outline.b)
+    alike = OVERLAP_RADII[0] <= rb / ra <= OVERLAP_RADII[1]  # two seals' rings, not a seal and a small ring
+    far = math.hypot(a.outline.cx - b.outline.cx, a.outline.cy - b.outline.cy) >= FAR_APART * min(ra, rb)
+    return alike and far and min(a.coverage, b.coverage) >= OVERLAP_COVERAGE
 
 
 def _round_two(cand: Candidate, others: list[Candidate]) -> bool:

@@ -56,15 +56,37 @@ def is_grey(bgr: np.ndarray) -> bool:
     return float(np.percentile(spread, 99.9)) < 18.0
 
 
-def red_mask(bgr: np.ndarray) -> np.ndarray:
-    """Seal-red pixels as a 0/255 mask: red hue, some saturation and a clear red chroma."""
+def red_mask(bgr: np.ndarray, min_chroma: int = MIN_RED_CHROMA) -> np.ndarray:
+    """Seal-red pixels as a 0/255 mask: red hue, some saturation and a red chroma of `min_chroma`."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     hue, sat = hsv[..., 0], hsv[..., 1]
     b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
     chroma = r - np.maximum(g, b)
     red_hue = (hue <= RED_HUE_LOW) | (hue >= RED_HUE_HIGH)
-    mask = red_hue & (chroma >= MIN_RED_CHROMA) & (sat >= MIN_RED_SATURATION * 255)
+    mask = red_hue & (chroma >= min_chroma) & (sat >= MIN_RED_SATURATION * 255)
     return mask.astype(np.uint8) * 255
+
+
+# Pale seal ink: half `MIN_RED_CHROMA`, kept only within SEAL_REACH_MM of clear seal red (`seal_red_mask`).
+PALE_RED_CHROMA = MIN_RED_CHROMA // 2
+SEAL_REACH_MM = 12.0
+
+
+def seal_red_mask(bgr: np.ndarray, px_per_mm: float, clear: np.ndarray | None = None) -> np.ndarray:
+    """Seal-red pixels (0/255): clear red (`clear`, else `red_mask`), and pale red near it.
+
+    A pale (faded or lightly inked) seal keeps its ring above `MIN_RED_CHROMA` but its thin
+    lettering falls below it, and a ring with nothing inside is not taken for a seal. Its lettering is
+    still red at half that chroma. So is a colour fringe round black print, but such fringes are
+    scattered over every page of print, not gathered round a ring: pale red counts only within a
+    seal's reach of clear red (hysteresis).
+    """
+    clear = red_mask(bgr) if clear is None else clear
+    if not cv2.countNonZero(clear):
+        return clear
+    reach = max(3, round(SEAL_REACH_MM * px_per_mm)) | 1
+    near = cv2.dilate(clear, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
+    return cv2.bitwise_or(clear, cv2.bitwise_and(red_mask(bgr, PALE_RED_CHROMA), near))
 
 
 def red_strength(bgr: np.ndarray) -> np.ndarray:
