@@ -81,3 +81,17 @@ def test_flatten_takes_the_rows_levels_from_the_page_s_bytes() -> None:
         gain = (float(np.percentile(level, 90)) / np.maximum(level, 1.0)).astype(np.float32)
         expected = (expected * (gain[:, None] if axis == 1 else gain[None, :])).astype(np.float32)
     assert np.array_equal(detect.flatten(grey, 4.0), np.clip(expected, 0, 255).astype(np.uint8))
+
+
+def test_ink_looked_up_in_one_gather_equals_looking_up_only_the_samples_on_the_image() -> None:
+    from pipeline.seals.geometry import _hits_at
+
+    ink = (np.random.default_rng(9).random((60, 80)) < 0.4).astype(np.uint8) * 255
+    for points in (np.random.default_rng(1).uniform(-20.0, 100.0, (7, 50, 2)),  # some off the image
+                   np.random.default_rng(2).uniform(0.0, 59.0, (3, 40, 2)),  # all on it
+                   np.array([[0.5, 1.5], [2.5, 3.5], [79.4, 59.4], [79.5, 59.5]])):  # ties round to even
+        expected = np.zeros(points.shape[:-1], bool)
+        pts = points.round().astype(np.intp)
+        on = (pts[..., 0] >= 0) & (pts[..., 0] < 80) & (pts[..., 1] >= 0) & (pts[..., 1] < 60)
+        expected[on] = ink[pts[..., 1][on], pts[..., 0][on]] > 0
+        assert np.array_equal(_hits_at(ink, points), expected)

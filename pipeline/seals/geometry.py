@@ -145,13 +145,7 @@ def ring_scores(ink: np.ndarray, outlines: list[Outline], count: int = ANGLES) -
     """
     offsets = np.stack([outline.offsets(count) for outline in outlines])  # (m, count, 2)
     centres = np.array([[outline.cx, outline.cy] for outline in outlines])
-    pts = centres[:, None, None, :] + _RING_AND_OUTSIDE[None, :, None, None] * offsets[:, None, :, :]
-    pts = pts.round().astype(np.intp)
-    h, w = ink.shape[:2]
-    x, y = pts[..., 0], pts[..., 1]
-    inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-    hit = np.zeros(x.shape, bool)
-    hit[inside] = ink[y[inside], x[inside]] > 0
+    hit = _hits_at(ink, centres[:, None, None, :] + _RING_AND_OUTSIDE[None, :, None, None] * offsets[:, None, :, :])
     ring = hit[:, : len(RING_SCALES)].any(axis=1).mean(axis=1)
     outside = hit[:, len(RING_SCALES) :].any(axis=1).mean(axis=1)
     return ring + (ring - outside)
@@ -202,12 +196,14 @@ def _hits(ink: np.ndarray, outline: Outline, scales: np.ndarray, count: int = AN
 def _hits_at(ink: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Whether ink lies at each (x, y) of `points` (any leading shape, last axis 2), rounded to pixels."""
     h, w = ink.shape[:2]
-    pts = points.round().astype(np.intp)
+    pts = np.rint(points).astype(np.intp)  # rint: round half to even, as round, without its overhead
     x, y = pts[..., 0], pts[..., 1]
+    # Samples all on the image (a seal's ring in its patch, nearly always) are looked up in one gather;
+    # otherwise they are looked up clamped to the image and those off it cleared: no boolean selections.
+    if x.size and x.min() >= 0 and y.min() >= 0 and x.max() < w and y.max() < h:
+        return ink[y, x] > 0
     inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-    hit = np.zeros(x.shape, bool)
-    hit[inside] = ink[y[inside], x[inside]] > 0
-    return hit
+    return (ink[y.clip(0, h - 1), x.clip(0, w - 1)] > 0) & inside
 
 
 def interior_density(ink: np.ndarray, outline: Outline, scale: float = 0.8) -> float:
