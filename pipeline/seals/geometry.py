@@ -145,29 +145,29 @@ def ring_scores(ink: np.ndarray, outlines: list[Outline], count: int = ANGLES) -
     """
     offsets = np.stack([outline.offsets(count) for outline in outlines])  # (m, count, 2)
     centres = np.array([[outline.cx, outline.cy] for outline in outlines])
-    pts = centres[:, None, None, :] + _RING_AND_OUTSIDE[None, :, None, None] * offsets[:, None, :, :]
-    pts = pts.round().astype(np.intp)
-    h, w = ink.shape[:2]
-    x, y = pts[..., 0], pts[..., 1]
-    inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-    hit = np.zeros(x.shape, bool)
-    hit[inside] = ink[y[inside], x[inside]] > 0
+    hit = _hits_at(ink, centres[:, None, None, :] + _RING_AND_OUTSIDE[None, :, None, None] * offsets[:, None, :, :])
     ring = hit[:, : len(RING_SCALES)].any(axis=1).mean(axis=1)
     outside = hit[:, len(RING_SCALES) :].any(axis=1).mean(axis=1)
     return ring + (ring - outside)
 
 
-def ring_sharpness(ink: np.ndarray, outline: Outline) -> float:
+def ring_sharpness(ink: np.ndarray, outline: Outline, grown: np.ndarray | None = None) -> float:
     """Best single-radius coverage on the ring minus the mean single-radius coverage just outside it.
 
     A ring is one curve at one radius; text crossed by a circle hits it at
     any radius about equally, so this stays high for a seal stamped over a
-    paragraph, where banded coverage (`ring_contrast`) does not.
+    paragraph, where banded coverage (`ring_contrast`) does not. `grown`: `sharpness_mask(ink)` when
+    already made (a page's rings are all judged on one).
     """
-    grown = cv2.dilate((ink > 0).astype(np.uint8), np.ones((3, 3), np.uint8))
+    grown = sharpness_mask(ink) if grown is None else grown
     on = radial_profile(grown, outline, np.linspace(0.92, 1.03, 12)).max()
     off = radial_profile(grown, outline, np.linspace(1.08, 1.2, 5)).mean()
     return float(on - off)
+
+
+def sharpness_mask(ink: np.ndarray) -> np.ndarray:
+    """The ink `ring_sharpness` samples: grown by a pixel, so a ring one pixel off a radius still counts."""
+    return cv2.dilate((ink > 0).astype(np.uint8), np.ones((3, 3), np.uint8))
 
 
 def radial_profile(ink: np.ndarray, outline: Outline, scales: np.ndarray) -> np.ndarray:
@@ -196,25 +196,58 @@ def _hits(ink: np.ndarray, outline: Outline, scales: np.ndarray, count: int = AN
 def _hits_at(ink: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Whether ink lies at each (x, y) of `points` (any leading shape, last axis 2), rounded to pixels."""
     h, w = ink.shape[:2]
-    pts = points.round().astype(np.intp)
+    pts = np.rint(points).astype(np.intp)  # rint: round half to even, as round, without its overhead
     x, y = pts[..., 0], pts[..., 1]
+    # Samples all on the image (a seal's ring in its patch, nearly always) are looked up in one gather;
+    # otherwise they are looked up clamped to the image and those off it cleared: no boolean selections.
+    if x.size and x.min() >= 0 and y.min() >= 0 and x.max() < w and y.max() < h:
+        return ink[y, x] > 0
     inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-    hit = np.zeros(x.shape, bool)
-    hit[inside] = ink[y[inside], x[inside]] > 0
-    return hit
+    return (ink[y.clip(0, h - 1), x.clip(0, w - 1)] > 0) & inside
 
 
 def interior_density(ink: np.ndarray, outline: Outline, scale: float = 0.8) -> float:
     """Share of inked pixels inside the outline shrunk by `scale` (a seal has text and a star there)."""
-    mask = np.zeros(ink.shape[:2], np.uint8)
-    _fill(mask, outline, scale)
+    polygon = _polygon(outline, scale)
+    window = _window(ink.shape, [polygon])
+    if window is None:
+        return 0.0
+    mask = _filled(window, [polygon])
     area = int(np.count_nonzero(mask))
-    return float(np.count_nonzero((ink > 0) & (mask > 0))) / area if area else 0.0
+    return float(np.count_nonzero((_cut(ink, window) > 0) & (mask > 0))) / area if area else 0.0
 
 
-def _fill(mask: np.ndarray, outline: Outline, scale: float) -> None:
-    pts = outline.points(scale, 96).round().astype(np.int32)
-    cv2.fillPoly(mask, [pts], 255)
+def _polygon(outline: Outline, scale: float) -> np.ndarray:
+    """The outline grown by `scale` as the integer polygon (96 corners) its filled area is drawn from."""
+    return outline.points(scale, 96).round().astype(np.int32)
+
+
+# A filled outline's pixels are worked out in the part of the image its polygon covers, not in a mask
+# of the whole page (a page's candidates are judged by the hundred): the same pixels, as the corners
+# are whole pixels and filling is clipped to the image either way.
+Window = tuple[int, int, int, int]
+
+
+def _window(shape: tuple[int, ...], polygons: Sequence[np.ndarray]) -> Window | None:
+    """The part (x0, y0, x1, y1) of an image of `shape` that the polygons' bounding box covers; None if none."""
+    corners = np.concatenate(polygons)
+    x0, y0 = max(0, int(corners[:, 0].min())), max(0, int(corners[:, 1].min()))
+    x1, y1 = min(shape[1], int(corners[:, 0].max()) + 1), min(shape[0], int(corners[:, 1].max()) + 1)
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+def _filled(window: Window, polygons: Sequence[np.ndarray]) -> np.ndarray:
+    """A 0/255 mask of the window with the first polygon filled and the others cleared out of it, in order."""
+    x0, y0, x1, y1 = window
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for k, polygon in enumerate(polygons):
+        cv2.fillPoly(mask, [polygon - np.array([x0, y0], np.int32)], 0 if k else 255)
+    return mask
+
+
+def _cut(image: np.ndarray, window: Window) -> np.ndarray:
+    x0, y0, x1, y1 = window
+    return image[y0:y1, x0:x1]
 
 
 def fit_outline(points: np.ndarray) -> tuple[Outline, Outline, float] | None:
@@ -272,6 +305,7 @@ def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: t
         if len(border) < 12:
             break
         n = len(border)
+        points = border.astype(np.float32)  # what fitEllipse takes, converted once for all the samples
         # The samples do not depend on the scores, so candidates are drawn first and scored together;
         # the first best one wins, as it did scored one by one.
         candidates: list[Outline] = []
@@ -283,15 +317,13 @@ def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: t
                 picks = (start + rng.choice(span, 6, replace=False)) % n
             else:
                 picks = rng.choice(n, 6, replace=False)
-            sample = border[picks].astype(np.float32)
             try:
-                (cx, cy), (w, h), angle = cv2.fitEllipse(sample)
+                (cx, cy), (w, h), angle = cv2.fitEllipse(points[picks])
             except cv2.error:
                 continue
             a, b, angle = (w / 2, h / 2, angle) if w >= h else (h / 2, w / 2, angle + 90.0)
-            cand = Outline("oval", cx, cy, a, b, angle % 180.0)
-            if _axes_ok(cand, axes):
-                candidates.append(cand)
+            if _semi_axes_ok(a, b, axes):
+                candidates.append(Outline("oval", cx, cy, a, b, angle % 180.0))
         if candidates:
             scores = ring_scores(measure, candidates, 96)  # coarse while searching
             top = int(np.argmax(scores))
@@ -301,8 +333,12 @@ def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: t
 
 
 def _axes_ok(outline: Outline, axes: tuple[float, float]) -> bool:
-    a, b = max(outline.a, outline.b), min(outline.a, outline.b)
-    return bool(np.isfinite(a) and np.isfinite(b)) and axes[0] <= b and a <= axes[1] and a <= 1.9 * b
+    return _semi_axes_ok(outline.a, outline.b, axes)
+
+
+def _semi_axes_ok(first: float, second: float, axes: tuple[float, float]) -> bool:
+    a, b = max(first, second), min(first, second)
+    return math.isfinite(a) and math.isfinite(b) and axes[0] <= b and a <= axes[1] and a <= 1.9 * b
 
 
 def _outermost(xs: np.ndarray, ys: np.ndarray, around: Outline, bins: int = 180) -> np.ndarray:
@@ -325,14 +361,13 @@ def _outermost(xs: np.ndarray, ys: np.ndarray, around: Outline, bins: int = 180)
 
 def band_fill(ink: np.ndarray, outline: Outline, lo: float, hi: float) -> float:
     """Share of the pixels between scales lo and hi of the outline that are inked."""
-    mask = np.zeros(ink.shape[:2], np.uint8)
-    _fill(mask, outline, hi)
-    if lo > 0:
-        inner = np.zeros_like(mask)
-        _fill(inner, outline, lo)
-        mask[inner > 0] = 0
+    polygons = [_polygon(outline, hi)] + ([_polygon(outline, lo)] if lo > 0 else [])
+    window = _window(ink.shape, polygons[:1])
+    if window is None:
+        return 0.0
+    mask = _filled(window, polygons)
     area = int(np.count_nonzero(mask))
-    return float(np.count_nonzero((ink > 0) & (mask > 0))) / area if area else 0.0
+    return float(np.count_nonzero((_cut(ink, window) > 0) & (mask > 0))) / area if area else 0.0
 
 
 # Scales an oval's ring is looked for at when snapping the outline onto it (`snap_oval`), and the steps

@@ -1,0 +1,99 @@
+"""The seal detector's shortcuts give the numbers the long way round gives (speed only, same reading)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.seals import detect
+from pipeline.seals.geometry import Outline, band_fill, interior_density, ring_sharpness, sharpness_mask
+
+
+def _page_mask(ink: np.ndarray, outline: Outline, scale: float) -> np.ndarray:
+    """The outline filled in a mask of the whole image: how the measures were worked out before."""
+    mask = np.zeros(ink.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [outline.points(scale, 96).round().astype(np.int32)], 255)
+    return mask
+
+
+def _share(ink: np.ndarray, mask: np.ndarray) -> float:
+    area = int(np.count_nonzero(mask))
+    return float(np.count_nonzero((ink > 0) & (mask > 0))) / area if area else 0.0
+
+
+OUTLINES = [
+    Outline("round", 60.3, 58.7, 30.2, 30.2),
+    Outline("oval", 100.5, 40.4, 44.6, 31.3, 17.0),
+    Outline("square", 20.0, 110.0, 25.0, 18.0, 8.0),  # partly off the image
+    Outline("round", -50.0, -50.0, 10.0, 10.0),  # wholly off it
+]
+
+
+@pytest.mark.parametrize("outline", OUTLINES)
+def test_interior_density_and_band_fill_over_the_outlines_window_equal_a_whole_page_mask(outline: Outline) -> None:
+    ink = (np.random.default_rng(3).random((150, 170)) < 0.3).astype(np.uint8) * 255
+    assert interior_density(ink, outline, 0.75) == _share(ink, _page_mask(ink, outline, 0.75))
+    band = _page_mask(ink, outline, 1.03)
+    band[_page_mask(ink, outline, 0.9) > 0] = 0
+    assert band_fill(ink, outline, 0.9, 1.03) == _share(ink, band)
+    assert band_fill(ink, outline, 0.0, 1.03) == _share(ink, _page_mask(ink, outline, 1.03))
+
+
+def test_ring_sharpness_on_a_mask_grown_once_equals_growing_it_per_ring() -> None:
+    ink = np.zeros((200, 200), np.uint8)
+    cv2.circle(ink, (100, 100), 60, 255, 2)
+    ink[np.random.default_rng(5).random(ink.shape) < 0.05] = 255
+    grown = sharpness_mask(ink)
+    for r in (50.0, 58.0, 61.0, 70.0):
+        outline = Outline("round", 100.0, 100.0, r, r)
+        assert ring_sharpness(ink, outline, grown) == ring_sharpness(ink, outline)
+
+
+def test_a_page_s_seal_ink_is_rid_of_specks_once_for_every_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = detect.drop_specks
+
+    def counted(mask: np.ndarray, area: int) -> np.ndarray:
+        calls.append(1)
+        return real(mask, area)
+
+    monkeypatch.setattr(detect, "drop_specks", counted)
+    # The pale-red search round red no found seal holds looks at a mask of its own (`pale_seals`).
+    monkeypatch.setattr(detect, "pale_seals", lambda *args: [])
+    page = np.full((600, 420, 3), 250, np.uint8)
+    cv2.circle(page, (200, 300), 90, (40, 40, 220), 4)  # a red ring
+    detect.detect_red(page, 150.0)
+    assert len(calls) == 1
+    calls.clear()
+    grey = np.full((600, 420), 250, np.uint8)
+    cv2.circle(grey, (200, 300), 90, 150, 4)  # a seal-grey ring
+    detect.detect_grey(grey, 150.0)
+    assert len(calls) == 1
+
+
+def test_flatten_takes_the_rows_levels_from_the_page_s_bytes() -> None:
+    grey = np.clip(np.random.default_rng(11).normal(200, 40, (300, 220)), 0, 255).astype(np.uint8)
+    grey[:, :40] //= 2  # a shadow along the fold
+    expected = grey.astype(np.float32)
+    window = max(3, round(4 * 4.0)) | 1
+    for axis in (1, 0):
+        raw = np.percentile(expected, 80, axis=axis).clip(0, 255).astype(np.uint8).reshape(-1, 1)
+        level = cv2.medianBlur(raw, window).astype(np.float32).ravel()
+        gain = (float(np.percentile(level, 90)) / np.maximum(level, 1.0)).astype(np.float32)
+        expected = (expected * (gain[:, None] if axis == 1 else gain[None, :])).astype(np.float32)
+    assert np.array_equal(detect.flatten(grey, 4.0), np.clip(expected, 0, 255).astype(np.uint8))
+
+
+def test_ink_looked_up_in_one_gather_equals_looking_up_only_the_samples_on_the_image() -> None:
+    from pipeline.seals.geometry import _hits_at
+
+    ink = (np.random.default_rng(9).random((60, 80)) < 0.4).astype(np.uint8) * 255
+    for points in (np.random.default_rng(1).uniform(-20.0, 100.0, (7, 50, 2)),  # some off the image
+                   np.random.default_rng(2).uniform(0.0, 59.0, (3, 40, 2)),  # all on it
+                   np.array([[0.5, 1.5], [2.5, 3.5], [79.4, 59.4], [79.5, 59.5]])):  # ties round to even
+        expected = np.zeros(points.shape[:-1], bool)
+        pts = points.round().astype(np.intp)
+        on = (pts[..., 0] >= 0) & (pts[..., 0] < 80) & (pts[..., 1] >= 0) & (pts[..., 1] < 60)
+        expected[on] = ink[pts[..., 1][on], pts[..., 0][on]] > 0
+        assert np.array_equal(_hits_at(ink, points), expected)
