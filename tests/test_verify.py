@@ -153,23 +153,22 @@ def test_a_number_no_engine_can_read_again_makes_the_comparison_a_doubt() -> Non
                                  "appendix.contracts[2].date": [("rapidocr", "2025年1月9日")],
                                  "basic_info.service[1].contract_amount": [("tesseract", "999")]})
     checks = _checked(record, reader)
-    # A figure no second reading could confirm, with no other reading to weigh, could be any number: the
-    # total over it is not made (one LOW_CONFIDENCE naming the comparison), as for a cell not read at all.
-    assert _finding(checks, "FINANCING_TOTAL_MISMATCH") is None
-    doubted = _finding(checks, "LOW_CONFIDENCE", FINANCING)
-    assert doubted is not None and FINANCING in doubted.doubts and "FINANCING_TOTAL_MISMATCH" in doubted.message
+    # A figure no second reading could confirm stays in doubt: the failed total is a warning naming it.
+    doubted = _finding(checks, "FINANCING_TOTAL_MISMATCH")
+    assert doubted is not None and doubted.severity == "warning" and FINANCING in doubted.doubts
     assert "单独复核未能读出同一数值" in doubted.message
     assert record.provenance[FINANCING].confirmed_by == []
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025").severity == "error"  # type: ignore[union-attr]
 
 
-def test_the_numbers_of_a_total_left_undecided_by_an_unsure_figure_are_read_again() -> None:
+def test_the_numbers_of_a_total_doubted_over_an_unsure_figure_are_read_again() -> None:
     record = clean_application()
     _misread_total(record)
     origin = record.provenance[FINANCING]
     record.provenance[FINANCING] = origin.model_copy(update={"confidence": 0.55, "bbox": (300, 40, 360, 54)})
     checks = _checked(record)
-    assert _finding(checks, "FINANCING_TOTAL_MISMATCH") is None and _finding(checks, "LOW_CONFIDENCE", FINANCING)
+    doubted = _finding(checks, "FINANCING_TOTAL_MISMATCH")
+    assert doubted is not None and doubted.severity == "warning"
     assert FINANCING in verify.suspects(record, checks)
 
 

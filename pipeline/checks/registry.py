@@ -136,10 +136,6 @@ class CheckContext:
             return check.model_copy(update={"confidence": confidence, "rests_on": rests_on})
         note = "；".join(f"{path} 的行可能被合并或遗漏（未识别到行，或序号不连续）" if path in tables
                         else self.describe_doubt(path) for path in doubts)
-        # The table's figures first: the finding then joins its table's other doubts (one per part).
-        unknown = [path for path in [*summed, declared] if path in doubts and self._unknown(path)]
-        if unknown and not tables:
-            return self._undecided(check, unknown, doubts, rests_on, confidence, note)
         severity = "warning" if check.severity == "error" else check.severity
         update: dict[str, object] = {
             "severity": severity, "confidence": min(confidence, self.rules.confident),
@@ -155,24 +151,6 @@ class CheckContext:
                     totals += [check.found - value + other for other in others if isinstance(other, int | float)]
             update["found"] = " | ".join(_show(round(total, 4)) for total in dict.fromkeys(totals))
         return check.model_copy(update=update)
-
-    def _unknown(self, path: str) -> bool:
-        """A doubtful figure with nothing behind it: no alternatives to weigh and no engine that read it
-        alike on its crop (below `rules.confident` and never read again, or read again and not confirmed).
-        Its true value could be any number (a digit lost, a column's figures run together), so a sum over
-        it cannot be said to fail. A weak reading a second engine read the same is evidence, not nothing."""
-        origin = self.record.provenance.get(path)
-        return origin is not None and not origin.unsettled and not origin.confirmed_by
-
-    def _undecided(self, check: Check, unknown: list[str], doubts: list[str], rests_on: list[str],
-                   confidence: float, note: str) -> Check:
-        """A total over a figure that could not be read surely is not made, like a total over a cell that
-        could not be read at all: LOW_CONFIDENCE for that figure, saying which comparison waits on it."""
-        return Check(
-            code="LOW_CONFIDENCE", severity="warning", where=unknown[0], doubts=doubts, rests_on=rests_on,
-            confidence=min(confidence, self.rules.confident), evidence=check.evidence,
-            message=f"{check.code}{f'（{check.where}）' if check.where else ''}未能核对：{check.message}，"
-                    f"但所依据的读数无法确认，请人工核对：{note}")
 
     def rows_in_doubt(self, table: str, rows: Sequence[object], group: str | None = None) -> list[str]:
         """[`appendix.<table>`] when the table's 序号 are not the run 1, 2, 3 … (in each `group` value):
