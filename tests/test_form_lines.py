@@ -271,15 +271,18 @@ def _reader(rows: list[FormRow]):  # type: ignore[no-untyped-def]
     return reader
 
 
+# The head's rows read as lines of text: 职务's value '董事长兼总经 · 理' wrapped, centred on the group label's line.
+HEAD_LINES: list[list[Piece]] = [
+    [("姓名", 183, 321, 207, 335), ("袁明", 240, 321, 262, 335), ("手机", 337, 321, 360, 335)],
+    [("单位负责人", 84, 336, 144, 350), ("董事长兼总经", 214, 336, 290, 350)],
+    [("职务", 182, 347, 206, 361), ("理", 247, 347, 257, 361), ("电子邮箱", 326, 347, 374, 361)],
+]
+
+
 def test_a_text_its_cell_wrapped_over_lines_is_read_whole() -> None:
     """职务 '董事长兼总经 · 理' centred on its label's line, on the line of the group label 单位负责人; the name
     above keeps its own line."""
-    rows = lines(
-        [("姓名", 183, 321, 207, 335), ("袁明", 240, 321, 262, 335), ("手机", 337, 321, 360, 335)],
-        [("单位负责人", 84, 336, 144, 350), ("董事长兼总经", 214, 336, 290, 350)],
-        [("职务", 182, 347, 206, 361), ("理", 247, 347, 257, 361), ("电子邮箱", 326, 347, 374, 361)],
-    )
-    head = _reader(rows).head()
+    head = _reader(lines(*HEAD_LINES)).head()
     assert (head.name, head.title) == ("袁明", "董事长兼总经理")
 
 
@@ -320,23 +323,14 @@ def test_a_value_on_a_line_of_its_own_is_not_taken_twice_as_its_own_wrapped_line
 def test_a_line_with_print_of_its_own_in_the_labels_column_is_not_a_wrapped_line() -> None:
     """A member's row above the head's name (its 序号 in the 姓名 label's column) is another part of the
     form, not the name's first line; the title's '理' below, beside the label's own words, still is."""
-    rows = lines(
-        [("2", 190, 306, 198, 320), ("东北大学", 232, 306, 290, 320), ("高校科研院所", 340, 306, 410, 320)],
-        [("姓名", 183, 321, 207, 335), ("吕凯", 240, 321, 262, 335), ("手机", 337, 321, 360, 335)],
-        [("单位负责人", 84, 336, 144, 350), ("董事长兼总经", 214, 336, 290, 350)],
-        [("职务", 182, 347, 206, 361), ("理", 247, 347, 257, 361), ("电子邮箱", 326, 347, 374, 361)],
-    )
-    head = _reader(rows).head()
-    assert (head.name, head.title) == ("吕凯", "董事长兼总经理")
+    member = [("2", 190, 306, 198, 320), ("东北大学", 232, 306, 290, 320), ("高校科研院所", 340, 306, 410, 320)]
+    head = _reader(lines(member, *HEAD_LINES)).head()
+    assert (head.name, head.title) == ("袁明", "董事长兼总经理")
 
 
 def test_an_amount_whose_cell_wrapped_its_last_digit_and_unit_is_read_whole() -> None:
     """'2,288.1' · '9万元' (a curled page read as lines): the wrapped digit continues the number; the next
     label's line keeps its own figures."""
-    from pipeline.config import Settings
-    from pipeline.fields.basic_info import FormReader
-    from pipeline.fields.common import Sink
-
     rows = lines(
         [("2024年", 398, 540, 431, 556), ("2025年", 470, 540, 523, 556)],
         [("开展的数字化改造实施服务项目合同金额", 163, 583, 381, 602), ("2,288.1", 396, 585, 440, 603),
@@ -344,9 +338,7 @@ def test_an_amount_whose_cell_wrapped_its_last_digit_and_unit_is_read_whole() ->
         [("(当期)", 167, 597, 207, 617), ("9万元", 396, 599, 433, 619), ("万元", 481, 599, 514, 617)],
         [("组织人才培养人次（当期)", 164, 617, 302, 636), ("454人次", 395, 618, 445, 639), ("381人次", 468, 616, 527, 637)],
     )
-    reader = FormReader.__new__(FormReader)
-    reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
-    reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
+    reader = _reader(rows)
     _, service, _ = reader.year_tables()
     assert [(s.contract_amount, s.trainees) for s in service] == [(2288.19, 454), (1264.61, 381)]
 
@@ -354,18 +346,12 @@ def test_an_amount_whose_cell_wrapped_its_last_digit_and_unit_is_read_whole() ->
 def test_a_unit_alone_wrapped_below_an_amount_is_not_joined_to_it() -> None:
     """'24,054.15' · '万元': the number is whole; its box is not grown over the unit's line (a second reading
     of two lines' crop read '24元')."""
-    from pipeline.config import Settings
-    from pipeline.fields.basic_info import FormReader
-    from pipeline.fields.common import Sink
-
     rows = lines(
         [("2024年", 399, 419, 429, 434), ("2025年", 468, 419, 500, 434)],
         [("主营业务收入", 168, 443, 228, 458), ("24,054.15", 391, 439, 437, 452), ("31,831.50万", 454, 438, 512, 455)],
         [("万元", 404, 449, 426, 465), ("元", 476, 450, 491, 465)],
     )
-    reader = FormReader.__new__(FormReader)
-    reader.pages, reader.rows, reader.found = {}, rows, find_labels(rows, FORM)
-    reader.sink, reader.second = Sink(Settings(cache_dir=None)), lambda page: None
+    reader = _reader(rows)
     at = next(f for f in reader.found if f.key == "finance.revenue")
     values = reader._year_values(reader.rows[at.row], at, {2024: (399, 429), 2025: (468, 500)})
     assert [v.text if v else None for v in values] == ["24,054.15", "31,831.50万"]
