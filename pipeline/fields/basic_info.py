@@ -32,6 +32,7 @@ from pipeline.result import Extracted
 from pipeline.tables.appendix import ocr_engine, second_reader
 from pipeline.tables.cells import CellText
 from pipeline.tables.form import (
+    BESIDE,
     MIN_LABEL_SCORE,
     FormRow,
     Found,
@@ -97,6 +98,8 @@ YEAR_BESIDE = 0.8
 # ('2,288.1' · '9万元': a cell wraps at its edge, so a few digits at most). Counts ('11家') are too short
 # to wrap, and a count's line below is as likely the next row's figure.
 _UNITS = {"amount": "万元", "percent": "%"}
+# A unit alone on the line below adds nothing to the number: only digits with it are a wrapped tail.
+_WRAPPED_TAILS = {unit: re.compile(rf"^\d{{1,2}}\s*{re.escape(unit)}$") for unit in _UNITS.values()}
 BLANK_REACH = 0.4  # label heights above and below its line where a figure's place is measured for ink
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LEAD_KEYS = frozenset({"name", "credit_code", "established", "is_legal_person", "registered_capital",
@@ -341,10 +344,16 @@ class FormReader:
         left, right = min(c.bbox[0] for c in value.cells), max(c.bbox[2] for c in value.cells)
         top, bottom = min(c.bbox[1] for c in value.cells), max(c.bbox[3] for c in value.cells)
         below = (top + bottom) / 2 + WRAP_DROP * (bottom - top)
-        for cell in cells_beside(self.rows, at, self.found, left - WRAP_SLACK, right + WRAP_SLACK):
-            if (cell.bbox[1] + cell.bbox[3]) / 2 > below and reads(value.text + cell.text):
-                return Value(value.text + cell.text, (*value.cells, cell), value.page)
-        return None
+        cell = self._line_below(at, (left - WRAP_SLACK, right + WRAP_SLACK), BESIDE, below,
+                                lambda cell: reads(value.text + cell.text))
+        return None if cell is None else Value(value.text + cell.text, (*value.cells, cell), value.page)
+
+    def _line_below(self, at: Found, span: tuple[float, float], reach: float, below: float,
+                    fits: Callable[[CellText], bool]) -> CellText | None:
+        """The first cell over `span` on the lines of text within `reach` label heights of the label's
+        line whose centre lies below `below` and that `fits`: where a value's cell wrapped its rest."""
+        return next((cell for cell in cells_beside(self.rows, at, self.found, span[0], span[1], reach)
+                     if _centre_y(cell.bbox) > below and fits(cell)), None)
 
     def _credit_code_anywhere(self, lead: LeadUnit) -> None:
         """The form's one valid credit code, where its label was not read (wrapped, or run into another cell).
@@ -521,6 +530,7 @@ class FormReader:
 
     def _year_values(self, row: FormRow, at: Found, columns: dict[int, tuple[float, float]]) -> list[Value | None]:
         after = list(row.cells[at.col + 1:])
+        unit = _UNITS.get(YEAR_KINDS[at.key.split(".")[1]])
         out: list[Value | None] = []
         for year in YEARS:
             span = columns.get(year)
@@ -531,14 +541,12 @@ class FormReader:
                 beside = cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
                 cells = sorted([*cells, *beside], key=lambda c: (c.bbox[1], c.bbox[0]))
             value = Value(" ".join(c.text for c in cells), tuple(cells), row.page) if cells else None
-            unit = _UNITS.get(YEAR_KINDS[at.key.split(".")[1]])
             out.append(self._with_wrapped_tail(row, at, span, value, unit) if span and value and unit else value)
         if any(v is not None for v in out):
             return out
         # No year header seen: the values stand in year order (blank cells keep their place).
         candidates = after if len(after) == len(YEARS) else [c for c in after if c.text]
         return [Value(c.text, (c,), row.page) for c in candidates[:len(YEARS)]] + [None] * (len(YEARS) - len(candidates))
-
 
     def _with_wrapped_tail(self, row: FormRow, at: Found, span: tuple[float, float], value: Value, unit: str
                            ) -> Value:
@@ -548,16 +556,15 @@ class FormReader:
         text = normalise.nfkc_keep_cjk_punctuation(value.text).strip()
         if row.ruled or not _DIGIT.search(text) or text.endswith(unit):
             return value
-        tail_pattern = re.compile(rf"^\d{{1,2}}\s*{re.escape(unit)}$")  # a unit alone adds nothing to the number
-        bottom = max(_centre_y(c.bbox) for c in value.cells)
         height = max(c.bbox[3] - c.bbox[1] for c in value.cells)
-        tails = [c for c in cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
-                 if c not in value.cells and _centre_y(c.bbox) > bottom + WRAP_DROP * height
-                 and tail_pattern.match(normalise.nfkc_keep_cjk_punctuation(c.text).strip())]
-        if not tails:
-            return value
-        tail = min(tails, key=lambda c: _centre_y(c.bbox))
-        return Value(value.text.rstrip() + tail.text.strip(), (*value.cells, tail), value.page)
+        below = max(_centre_y(c.bbox) for c in value.cells) + WRAP_DROP * height
+
+        def is_tail(cell: CellText) -> bool:
+            read = normalise.nfkc_keep_cjk_punctuation(cell.text).strip()
+            return cell not in value.cells and _WRAPPED_TAILS[unit].match(read) is not None
+
+        tail = self._line_below(at, (span[0] - 3, span[1] + 3), YEAR_BESIDE, below, is_tail)
+        return value if tail is None else Value(value.text.rstrip() + tail.text.strip(), (*value.cells, tail), value.page)
 
 
 def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[int, list[CellText]]]:
