@@ -39,7 +39,6 @@ from rapidfuzz.distance import Levenshtein
 from models import ApplicationRecord, Check, Provenance
 from models.page import Box, Page, Word
 from pipeline import normalise
-from pipeline.checks.registry import undecided_comparison
 from pipeline.config import Settings
 from pipeline.ocr import NUMBER_ENGINE
 from pipeline.ocr.base import OcrEngine, OcrError
@@ -103,7 +102,7 @@ def suspects(record: ApplicationRecord, checks: Iterable[Check]) -> list[str]:
     of the failed comparisons in doubt, not yet read twice."""
     paths: list[str] = []
     for check in checks:
-        doubted_comparison = (check.code in COMPARISONS and bool(check.doubts)) or undecided_comparison(check)
+        doubted_comparison = check.code in COMPARISONS and bool(check.doubts)
         if check.severity != "error" and check.code not in FORM_CHECKS and not doubted_comparison:
             continue
         for path in check.rests_on:

@@ -381,13 +381,6 @@ def doubts_per_part(checks: list[Check]) -> list[Check]:
     return out
 
 
-def undecided_comparison(check: Check) -> bool:
-    """A LOW_CONFIDENCE finding that stands for a comparison a doubtful reading left undecided (its own,
-    or a part's that holds one): it names the readings the comparison rests on, not only a table."""
-    return (check.code == "LOW_CONFIDENCE" and bool(check.rests_on)
-            and any(not _TABLE.fullmatch(path) for path in check.doubts))
-
-
 def _part_doubt(part: str, items: list[Check]) -> Check:
     listed = "；".join(f"{check.where.removeprefix(part)}：{check.message}" for check in items)
     pieces = [item for check in items for item in check.evidence]
@@ -396,16 +389,15 @@ def _part_doubt(part: str, items: list[Check]) -> Check:
     label = TABLE_LABELS.get(part.removeprefix("appendix."), PART_LABELS.get(part, part))
     return Check(code="LOW_CONFIDENCE", severity=items[0].severity, where=part,
                  confidence=min(check.confidence for check in items), doubts=[check.where for check in items],
-                 rests_on=list(dict.fromkeys(path for check in items for path in check.rests_on)),
                  message=f"{label} 有 {len(items)} 处读数存疑，请人工核对：{listed}", evidence=evidence)
 
 
 def deduplicate(checks: Iterable[Check]) -> list[Check]:
-    """One finding per (code, where): the first, except that a reading's doubt raised by a comparison it left
-    undecided (which names the comparison too) replaces the same reading's doubt raised on its own."""
-    unique: dict[tuple[str, str], Check] = {}
+    seen: set[tuple[str, str]] = set()
+    unique: list[Check] = []
     for check in checks:
         key = (check.code, check.where)
-        if key not in unique or (check.code == "LOW_CONFIDENCE" and check.rests_on and not unique[key].rests_on):
-            unique[key] = check
-    return list(unique.values())
+        if key not in seen:
+            seen.add(key)
+            unique.append(check)
+    return unique
