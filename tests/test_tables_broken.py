@@ -103,6 +103,15 @@ def test_a_crop_reading_that_left_out_chinese_characters_of_the_pages_does_not_r
     assert _better(glued, line, floor=0.6, slack=0.05)
 
 
+def _records(cells: list[CellText], xs: list[float], ys: list[float], key: str) -> list[dict]:
+    """The records a table of `cells` on the grid `xs` × `ys` gives, its columns placed by the `key` table's spec."""
+    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY[key])
+    assert layout is not None
+    return list(iter_rows(table, layout, 1))
+
+
 def _providers(cut_in: tuple[int, ...], upper: dict[int, str]) -> list[dict]:
     """Providers: record 4's cells span grid rows 1-2 except in the columns `cut_in`, where a rule parts
     them; the upper part holds `upper`'s text (by column), the lower part the record's."""
@@ -116,11 +125,7 @@ def _providers(cut_in: tuple[int, ...], upper: dict[int, str]) -> list[dict]:
             cells.append(_cell(2, c, texts[1][c], (xs[c], ys[2], xs[c + 1], ys[3])))
         else:
             cells.append(_cell(1, c, texts[1][c], (xs[c], ys[1], xs[c + 1], ys[3]), span=2))
-    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
-    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
-    layout = Layout.by_position(table, SPEC_BY_KEY["providers"])
-    assert layout is not None
-    return list(iter_rows(table, layout, 1))
+    return _records(cells, xs, ys, "providers")
 
 
 def test_a_cut_inside_one_record_where_its_key_cell_spans_leaves_one_record() -> None:
@@ -218,11 +223,7 @@ def _institutions(rows: list[list[str]], merged_last: str | None = None) -> list
         box = (xs[0], ys[-1], xs[-1], ys[-1] + 14.0)
         cells.append(CellText(Cell(len(texts), 0, 1, 3, box), box, (), merged_last))
         ys.append(ys[-1] + 14.0)
-    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
-    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
-    layout = Layout.by_position(table, SPEC_BY_KEY["institutions"])
-    assert layout is not None
-    return list(iter_rows(table, layout, 1))
+    return _records(cells, xs, ys, "institutions")
 
 
 def test_a_row_with_neither_chinese_nor_digits_is_no_record() -> None:
