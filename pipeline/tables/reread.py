@@ -99,7 +99,7 @@ def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
     # Characters the crop left out of a line of print; not of a page word that a seal's glyphs glued on made
     # taller than the crop's reading of the line.
     printed = _height(old.words) <= PRINT_HEIGHT * _height(new.words) if old.words and new.words else True
-    if printed and lost_characters(old.text, new.text, [word.text for word in old.words]):
+    if printed and crop_left_out_print(old.text, new.text, [word.text for word in old.words]):
         return False
     if (old.confidence >= SURE and shape(old.text) == shape(new.text)
             and re.sub(r"\s+", "", old.text) != re.sub(r"\s+", "", new.text)):
@@ -111,7 +111,7 @@ def _height(words: Sequence[Word]) -> float:
     return max(word.bbox[3] - word.bbox[1] for word in words)
 
 
-def lost_characters(old: str, new: str, words: Sequence[str] = ()) -> bool:
+def crop_left_out_print(old: str, new: str, words: Sequence[str] = ()) -> bool:
     """The crop's reading is the page's with Chinese characters left out of its words (河北工业 for
     河北工业大学): a seal's ring over the cell's end made the recogniser drop them.  The page's words reach
     the cells with a seal's characters trimmed off their ends (`ghosts`), so what the crop left out of a
