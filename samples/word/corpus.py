@@ -41,6 +41,12 @@ MIXES: dict[str, Mix] = {
                          Capture("digital"), Capture("mfp-grey-150"), Capture("mixed:mfp-grey-150"),
                          Capture("mfp-dither-300"), Capture("adf-colour-200"), Capture("flatbed-colour-300")),
                    (Capture("phone", "jpg"), Capture("digital"))),
+    # Stress: Word only, weighted to the captures that read worst (phone photos of text-layer packages, mixed
+    # Word PDFs, fax and copier greys, curls); a dev set to find failures on, never a hold-out.
+    "stress": Mix(1.0, (Capture("phone-digital"), Capture("mixed:mfp-grey-150"), Capture("fax-bw-200"),
+                        Capture("copier-grey-200"), Capture("book-colour-200"), Capture("mixed:adf-grey-240"),
+                        Capture("phone-digital"), Capture("fax-bw-200", "tif"), Capture("book-grey-240")),
+                  (Capture("fax-bw-200"), Capture("phone", "jpg"), Capture("copier-grey-200"))),
     # Word only, every capture once (quick looks and tests).
     "word": Mix(1.0, (Capture("digital"), Capture("adf-colour-200"), Capture("mfp-grey-150"),
                       Capture("book-grey-240"), Capture("phone"), Capture("fax-bw-200"), Capture("mfp-dither-300"),
