@@ -365,6 +365,25 @@ def test_a_seal_not_found_on_a_grey_scan_is_a_doubt_and_on_a_colour_scan_an_erro
     assert found[("SEAL_MISSING", "commitment")].severity == "error"
 
 
+def _stamped(record: models.ApplicationRecord, slot: str, page: int, side: float) -> None:
+    record.seals.append(models.Seal(page=page, bbox=[300, 300, 300 + side, 300 + side], slot=slot))
+
+
+@pytest.mark.parametrize(("cover_side", "severity"), [(140.0, "warning"), (121.0, "error")])
+def test_a_cover_slot_beside_a_stamp_large_enough_to_be_two_is_a_doubt(cover_side: float, severity: str) -> None:
+    record = clean_application()
+    record.seal_slots.cover_recommender = False
+    for slot, page in (("commitment", 9), ("appendix2_table1", 10), ("appendix2_table2", 11)):
+        _stamped(record, slot, page, 115.0)
+    _stamped(record, "cover_applicant", 1, cover_side)  # 1.22 or 1.05 times the applicant's other stamps
+    check = _by_code(_checks(record))[("SEAL_MISSING", "cover_recommender")]
+    assert check.severity == severity
+    if severity == "warning":
+        assert check.doubts == ["seal_slots.cover_recommender"] and "重叠" in check.message and "22%" in check.message
+    record.seal_slots.commitment = False
+    assert _by_code(_checks(record))[("SEAL_MISSING", "commitment")].severity == "error"  # not a cover slot
+
+
 @pytest.mark.parametrize("grey", [True, False])
 def test_a_signature_not_found_on_a_grey_commitment_page_is_a_doubt(grey: bool) -> None:
     record = clean_application()
