@@ -12,6 +12,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-wqy-zen
 WORD_APT_PACKAGES := libreoffice-writer-nogui fonts-lxgw-wenkai fonts-arphic-gbsn00lp fonts-arphic-gkai00mp
 DEV_DIR ?= /work/data/dev
 HOLDOUT_DIR ?= /work/data/holdout
+STRESS_DIR ?= /work/data/dev6
 
 .PHONY: run test lint system venv eval bench samples word-system word-corpora clean
 
@@ -65,6 +66,7 @@ word-system:
 word-corpora: system word-system venv
 	$(PY) -m samples.word --count 14 --seed 101 --mix dev -o $(DEV_DIR)
 	$(PY) -m samples.word --count 14 --seed 202 --mix holdout -o $(HOLDOUT_DIR)
+	$(PY) -m samples.word --count 18 --seed 707 --mix stress -o $(STRESS_DIR)
 
 clean:
 	rm -rf $(OUT) .cache
