@@ -23,9 +23,10 @@ from pipeline.config import Settings
 from pipeline.normalise import valid_codes_in
 from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
-from pipeline.seals.detect import MM_PER_INCH, detect_image
+from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_image
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import load_colour, red_strength
+from pipeline.seals.pairs import MERGED_SIZE_RATIO, split_known_stamp
 from pipeline.seals.read import SealText, read_ink, read_seal
 from pipeline.seals.scan import grey_page, page_candidates
 from pipeline.seals.signature import SignatureFinding, find_signature
@@ -186,6 +187,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
         except (cv2.error, OSError, ValueError) as error:
             # One bad page image costs that page's seals, not the document's.
             log.warning("seal detection failed on page %s: %s", page.number, error)
+    found = _split_merged_stamps(found, pages, units, reader, images)
     page_seals = [f.seal for f in found]
     one_unit_per_overlap(page_seals, units)
     assign_slots(page_seals, pages, doc_type)
@@ -236,6 +238,60 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, images: _PageI
         seal = PageSeal(page.number, bbox, cand.shape, cand.confidence, read.reading, read.match)
         found.append(_Found(seal, cand.outline, bgr, cand.outline))
     return found
+
+
+def _split_merged_stamps(found: list[_Found], pages: list[Page], units: SealUnits, reader: LineReader,
+                         images: _PageImages) -> list[_Found]:
+    """Colour seals clearly larger than the lead unit's stamp on its other pages, split into that stamp and
+    the seal stamped over it where the ink bears it out (`pairs.split_known_stamp`): the cover's two stamps
+    on neighbouring lines, fitted as one."""
+    by_number = {page.number: page for page in pages}
+    stamp = _lead_stamp_mm(found, by_number)
+    if stamp is None:
+        return found
+    out: list[_Found] = []
+    for item in found:
+        page = by_number[item.seal.page]
+        pair = _split_one(item, page, stamp, images)
+        if pair is None:
+            out.append(item)
+            continue
+        bgr = images.load(page)
+        assert bgr is not None  # `_split_one` found the pair in it
+        for outline in pair:
+            cand = Candidate(outline, item.seal.confidence, "red")
+            read = read_seal(bgr, None, cand, reader, functools.partial(_identify, units=units),
+                             page.dpi / MM_PER_INCH)
+            seal = PageSeal(page.number, _to_points(outline.box(), page.scale), outline.shape,
+                            item.seal.confidence, read.reading, read.match)
+            out.append(_Found(seal, outline, bgr, outline))
+        log.info("page %s: one seal taken for two stamps, split", page.number)
+    return out
+
+
+def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _PageImages
+               ) -> tuple[Outline, Outline] | None:
+    """The two stamps `item` is, when it is a colour page's seal `MERGED_SIZE_RATIO` longer than `stamp` (mm)."""
+    outline = item.outline_px
+    if item.picture is not None or outline is None or outline.shape not in ("round", "oval") or page.dpi <= 0:
+        return None
+    px_per_mm = page.dpi / MM_PER_INCH
+    if outline.a / px_per_mm < MERGED_SIZE_RATIO * stamp[0]:
+        return None
+    bgr = images.load(page)
+    if bgr is None or grey_page(page, bgr):
+        return None
+    return split_known_stamp(bgr, outline, stamp, px_per_mm)
+
+
+def _lead_stamp_mm(found: list[_Found], pages: dict[int, Page]) -> tuple[float, float] | None:
+    """The lead unit's stamp as its seals read as the lead's show it (median semi-axes, mm)."""
+    sizes = [(f.outline_px.a / mm, f.outline_px.b / mm) for f in found
+             if f.seal.owner == "lead" and f.picture is None and f.outline_px is not None
+             and (mm := pages[f.seal.page].dpi / MM_PER_INCH) > 0]
+    if not sizes:
+        return None
+    return float(np.median([a for a, _ in sizes])), float(np.median([b for _, b in sizes]))
 
 
 def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: LineReader) -> _Found | None:

@@ -1,0 +1,116 @@
+"""Two stamps taken for one: a colour seal split into a stamp of known size and the seal under it.
+
+The cover's two stamps sit on neighbouring lines, often so close that their rings
+touch all along: the ink is one piece, and one oval fitted round it follows ink
+nearly all round, as a single seal's ring does. What gives it away is its size: a
+unit stamps every page with the same seal, so when the package's other pages show
+that unit's stamp, a cover seal clearly larger is looked at again for that stamp
+(`split_known_stamp`), and what its ring leaves over is fitted as a second seal.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from pipeline.seals.detect import (
+    MAX_SEAL_MM,
+    MIN_CONTRAST,
+    MIN_SEAL_MM,
+    OVERLAP_APART,
+    OVERLAP_BAND,
+    OVERLAP_COVERAGE,
+    WORK_PX_PER_MM,
+    without_specks,
+)
+from pipeline.seals.geometry import (
+    Outline,
+    Shape,
+    directions_clear_of,
+    ransac_ellipse,
+    ring_contrast,
+    ring_contrast_over,
+    ring_scores,
+)
+from pipeline.seals.ink import red_mask
+
+# A seal this much longer (major axis) than the same unit's stamp elsewhere may be two stamps fitted as one
+# (a stamp's size varies by a few per cent from page to page).
+MERGED_SIZE_RATIO = 1.15
+# The known stamp found inside it: its ring inked nearly all round, with paper outside (a lone ring's
+# standard is lower; here a wrong placement must not pass for the stamp).
+STAMP_COVERAGE = 0.85
+STAMP_CONTRAST = 0.5
+# The known stamp is looked for at centres this far apart (mm), and in these orientations (an oval's).
+CENTRE_STEP_MM = 1.0
+OVAL_ANGLES = tuple(float(a) for a in range(0, 180, 15))
+
+
+def split_known_stamp(bgr: np.ndarray, union: Outline, stamp: tuple[float, float], px_per_mm: float
+                      ) -> tuple[Outline, Outline] | None:
+    """The stamp of semi-axes `stamp` (mm) and the other seal, both in `bgr`'s pixels, when the colour seal
+    `union` (in those pixels) is the two fitted as one; None when the ink does not bear that out."""
+    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
+    scale = px_per_mm * factor
+    around = union.points(1.3, 96)
+    x0, y0 = (max(0, int(v)) for v in around.min(0))
+    x1, y1 = (int(v) + 1 for v in around.max(0))
+    patch = bgr[y0:y1, x0:x1]
+    if patch.size == 0:
+        return None
+    small = cv2.resize(patch, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else patch
+    ink = without_specks(red_mask(small), scale)
+    local = union.scaled(factor, -x0 * factor, -y0 * factor)
+    first = _known_stamp(ink, local, (stamp[0] * scale, stamp[1] * scale), scale)
+    if first is None:
+        return None
+    second = _seal_beside(ink, local, first, scale)
+    if second is None:
+        return None
+    return first.scaled(1.0 / factor, x0, y0), second.scaled(1.0 / factor, x0, y0)
+
+
+def _known_stamp(ink: np.ndarray, union: Outline, axes: tuple[float, float], scale: float) -> Outline | None:
+    """Where inside `union` a ring of semi-axes `axes` (px) is inked all round, off the union's centre."""
+    a, b = axes
+    shape: Shape = "round" if b >= 0.96 * a else "oval"
+    angles = (0.0,) if shape == "round" else OVAL_ANGLES
+    step = CENTRE_STEP_MM * scale
+    centres = [(union.cx + dx, union.cy + dy)
+               for dx in np.arange(-union.a, union.a + step, step) for dy in np.arange(-union.a, union.a + step, step)
+               if union.contains(union.cx + dx, union.cy + dy, 0.6)]
+    tried = [Outline(shape, cx, cy, a, b, angle) for cx, cy in centres for angle in angles]
+    if not tried:
+        return None
+    best = tried[int(np.argmax(ring_scores(ink, tried, 96)))]
+    fine_step = step / 4
+    fine = [Outline(shape, best.cx + dx, best.cy + dy, a, b, best.angle + turn)
+            for dx in np.arange(-2, 3) * fine_step for dy in np.arange(-2, 3) * fine_step
+            for turn in ((0.0,) if shape == "round" else (-7.5, 0.0, 7.5))]
+    best = fine[int(np.argmax(ring_scores(ink, fine, 96)))]
+    ring, contrast = ring_contrast(ink, best)
+    off_centre = math.hypot(best.cx - union.cx, best.cy - union.cy) >= OVERLAP_APART * math.sqrt(a * b)
+    return best if ring >= STAMP_COVERAGE and contrast >= STAMP_CONTRAST and off_centre else None
+
+
+def _seal_beside(ink: np.ndarray, union: Outline, first: Outline, scale: float) -> Outline | None:
+    """The seal whose ring makes up the rest of `union`: fitted to the ink outside `first`'s ring band and
+    judged only in the directions that band does not cross."""
+    rest = ink.copy()
+    band = np.zeros(rest.shape, np.uint8)
+    cv2.fillPoly(band, [first.points(OVERLAP_BAND[1], 180).round().astype(np.int32)], 255)
+    cv2.fillPoly(band, [first.points(OVERLAP_BAND[0], 180).round().astype(np.int32)], 0)
+    rest[band > 0] = 0
+    # The other seal lies across the union's centre from the stamp, about as large.
+    guess = Outline("oval", 2 * union.cx - first.cx, 2 * union.cy - first.cy, first.a, first.b, first.angle)
+    axes = (MIN_SEAL_MM / 2 * scale, MAX_SEAL_MM / 2 * scale)
+    second, _ = ransac_ellipse(rest, rest, guess, axes)
+    r = min(math.sqrt(first.a * first.b), math.sqrt(second.a * second.b))
+    if math.hypot(second.cx - first.cx, second.cy - first.cy) < OVERLAP_APART * r:
+        return None
+    clear = directions_clear_of(second, first, *OVERLAP_BAND)
+    ring, contrast = ring_contrast_over(rest, second, clear)
+    inside_union = union.contains(second.cx, second.cy)
+    return second if inside_union and ring >= OVERLAP_COVERAGE and contrast >= MIN_CONTRAST else None
