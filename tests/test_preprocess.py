@@ -225,3 +225,15 @@ def test_the_vote_stops_classifying_lines_once_the_rest_cannot_change_the_answer
     counting.chunks = 0
     assert orient.upside_down_vote(grey, blobs, lambda low, high: low > 0 or high < 0) == full
     assert counting.chunks == every_chunk
+
+
+def test_a_page_is_colour_by_its_share_of_clearly_coloured_pixels() -> None:
+    from pipeline.preprocess import is_colour_page
+
+    page = np.full((800, 600, 3), 200, np.uint8)
+    page[100:140, 100:140] = (200, 150, 160)  # a grey scan's tint: spread 50, not colour
+    assert not is_colour_page(page)
+    page[300:330, 300:330] = (200, 139, 150)  # spread 61 in 900 pixels, about 56 of the sample's 30000
+    assert is_colour_page(page)
+    page[300:330, 300:330] = (200, 140, 150)  # spread 60: not clearly coloured
+    assert not is_colour_page(page)
