@@ -1198,3 +1198,20 @@ def test_the_refitted_circle_is_searched_for_only_after_the_first_reading_was_no
     assert circle is not None
     assert [(h.outline, h.band_inner) for h in rest] == [
         (circle, read.BANDS[0]), (detected, read.BANDS[1]), (circle, read.BANDS[1])]
+
+
+def test_names_spotted_side_by_side_score_exactly_as_one_by_one() -> None:
+    """A seal is spotted against every unit of its document at once: each name's score is the one it
+    gets alone (names of any length, repeated labels, a name with no label the recogniser knows)."""
+    from pipeline.seals.spotting import deficits, spot, spot_many
+
+    rng = np.random.default_rng(3)
+    posteriors = rng.dirichlet(np.full(30, 0.2), size=120).astype(np.float32)
+    names = [[5], [2, 3], [7, 7, 7], [], [4, 9, 4, 9, 1, 12, 20, 29, 3, 3, 8, 17], [11, 0 + 13]]
+    alone = [spot(posteriors, labels) if labels else 0.0 for labels in names]
+    assert spot_many(posteriors, names) == alone
+    assert spot_many(posteriors, names, deficits(posteriors)) == alone
+    assert spot_many(posteriors[:0], names) == [0.0] * len(names)
+    reading = Reading("x", 0.5, posteriors, {chr(0x4E00 + k): k for k in range(1, 30)})
+    texts = ["".join(chr(0x4E00 + k) for k in labels) or "abc" for labels in names]
+    assert reading.spot_all(texts) == [reading.spot(text) for text in texts]
