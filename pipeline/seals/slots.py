@@ -259,6 +259,6 @@ def _foreign_reading(reading: Reading, names: list[str]) -> bool | None:
         return None
     if max(core_similarity(name, reading.text) for name in names) >= FOREIGN_BELOW:
         return None  # much of the expected name is there: a misreading, or a sister company; not clear
-    if max((score or 0.0) for score in reading.spot_all(names)) >= FOREIGN_SPOT:
+    if max((reading.spot(name) or 0.0) for name in names) >= FOREIGN_SPOT:
         return None  # the recogniser's posteriors still hold the expected name: a poor reading of it
     return True
