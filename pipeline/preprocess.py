@@ -59,8 +59,10 @@ def red_ink(rgb: np.ndarray) -> np.ndarray:
 def is_colour_page(rgb: np.ndarray) -> bool:
     """True when a noticeable number of pixels are clearly coloured (a grey scan saved as RGB is not)."""
     sample = cv2.resize(rgb, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_NEAREST)  # a sparse sample will do
-    spread = cv2.subtract(sample.max(axis=2), sample.min(axis=2))
-    return float((spread > 60).mean()) > 0.0005
+    # OpenCV's channel max and min: NumPy's reductions over the channel axis took ten times as long.
+    red, green, blue = cv2.split(sample)
+    spread = cv2.subtract(cv2.max(cv2.max(red, green), blue), cv2.min(cv2.min(red, green), blue))
+    return int(np.count_nonzero(spread > 60)) / spread.size > 0.0005
 
 
 def rotate_upright(image: np.ndarray, rotation: int) -> np.ndarray:

@@ -178,7 +178,62 @@ def test_one_long_line_judged_upside_down_does_not_outvote_the_page(monkeypatch:
 def test_no_evidence_either_way_keeps_the_page_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.ocr import orient
 
-    monkeypatch.setattr(orient, "upside_down_vote", lambda grey, blobs: -0.01)
+    monkeypatch.setattr(orient, "upside_down_vote", lambda grey, blobs, settled=None: -0.01)
     page = scan(upright(), rotation=0, noise=4, seed=11)
     found = orient.detect_orientation(to_grey(np.asarray(page.image)))
     assert found.rotation == 0 and found.confidence < orient.MIN_EVIDENCE
+
+
+class _CountingClassifier(_ClassifierByTone):
+    """`_ClassifierByTone`, counting the chunks it is given."""
+
+    def __init__(self) -> None:
+        self.chunks = 0
+
+    def __call__(self, chunks: list[np.ndarray]) -> tuple[None, list[tuple[str, float]], None]:
+        self.chunks += len(chunks)
+        return super().__call__(chunks)
+
+
+def _lines_page(dark_lines: int, lines: int = 8) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """A page of `lines` short lines, the first `dark_lines` of them dark (judged upside down)."""
+    grey = np.full((40 * lines + 40, 400), 128, np.uint8)
+    blobs = [(10, 10 + 40 * i, 300, 20) for i in range(lines)]
+    for x, y, w, h in blobs[:dark_lines]:
+        grey[y - 5 : y + h + 5, x : x + w] = 0
+    return grey, blobs
+
+
+def test_the_vote_stops_classifying_lines_once_the_rest_cannot_change_the_answer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr import orient
+
+    grey, blobs = _lines_page(dark_lines=0)
+    counting = _CountingClassifier()
+    monkeypatch.setattr(orient, "_direction_model", lambda: counting)
+    assert orient.upside_down_vote(grey, blobs) == 1.0
+    every_chunk = counting.chunks
+    counting.chunks = 0
+    # Five upright lines of eight: whatever the other three say, the mean stays above 2/8.
+    assert orient.upside_down_vote(grey, blobs, lambda low, high: low > 0) == 1.0
+    assert 0 < counting.chunks < every_chunk
+    # Lines that disagree leave the answer open after the first half: every line is voted on, as before.
+    grey, blobs = _lines_page(dark_lines=3)
+    counting.chunks = 0
+    full = orient.upside_down_vote(grey, blobs)
+    every_chunk = counting.chunks
+    counting.chunks = 0
+    assert orient.upside_down_vote(grey, blobs, lambda low, high: low > 0 or high < 0) == full
+    assert counting.chunks == every_chunk
+
+
+def test_a_page_is_colour_by_its_share_of_clearly_coloured_pixels() -> None:
+    from pipeline.preprocess import is_colour_page
+
+    page = np.full((800, 600, 3), 200, np.uint8)
+    page[100:140, 100:140] = (200, 150, 160)  # a grey scan's tint: spread 50, not colour
+    assert not is_colour_page(page)
+    page[300:330, 300:330] = (200, 139, 150)  # spread 61 in 900 pixels, about 56 of the sample's 30000
+    assert is_colour_page(page)
+    page[300:330, 300:330] = (200, 140, 150)  # spread 60: not clearly coloured
+    assert not is_colour_page(page)

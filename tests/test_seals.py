@@ -1170,3 +1170,48 @@ def test_rings_half_a_radius_apart_are_two_seals() -> None:
     assert not distinct_rings(upper, ring(100, 108, 0.88))  # one ring fitted twice
     assert not distinct_rings(upper, ring(100, 135, 0.6))  # too little of a ring
     assert not distinct_rings(upper, ring(100, 130, 0.88, r=22.0))  # not a seal's size
+
+
+def test_the_refitted_circle_is_searched_for_only_after_the_first_reading_was_not_sure(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refit costs as much as a reading: a seal spotted surely on its detected outline never pays it,
+    and when it is asked for, the hypotheses come in the same order as before."""
+    from pipeline.seals import read
+
+    ink = np.zeros((300, 300), np.uint8)
+    cv2.circle(ink, (150, 150), 110, 255, 5)
+    detected = Outline("oval", 142.0, 156.0, 128.0, 100.0)
+    refits: list[Outline] = []
+    real_refit = read.refit_circle
+
+    def counted_refit(ink: np.ndarray, outline: Outline) -> Outline | None:
+        refits.append(outline)
+        return real_refit(ink, outline)
+
+    monkeypatch.setattr(read, "refit_circle", counted_refit)
+    hypotheses = read._hypotheses(iter([ink]), detected)
+    first = next(hypotheses)
+    assert (first.outline, first.band_inner) == (detected, read.BANDS[0]) and not refits
+    rest = list(hypotheses)
+    assert len(refits) == 1
+    circle = real_refit(ink, detected)
+    assert circle is not None
+    assert [(h.outline, h.band_inner) for h in rest] == [
+        (circle, read.BANDS[0]), (detected, read.BANDS[1]), (circle, read.BANDS[1])]
+
+
+def test_names_spotted_side_by_side_score_exactly_as_one_by_one() -> None:
+    """A seal is spotted against every unit of its document at once: each name's score is the one it
+    gets alone (names of any length, repeated labels, a name with no label the recogniser knows)."""
+    from pipeline.seals.spotting import deficits, spot, spot_many
+
+    rng = np.random.default_rng(3)
+    posteriors = rng.dirichlet(np.full(30, 0.2), size=120).astype(np.float32)
+    names = [[5], [2, 3], [7, 7, 7], [], [4, 9, 4, 9, 1, 12, 20, 29, 3, 3, 8, 17], [11, 0 + 13]]
+    alone = [spot(posteriors, labels) if labels else 0.0 for labels in names]
+    assert spot_many(posteriors, names) == alone
+    assert spot_many(posteriors, names, deficits(posteriors)) == alone
+    assert spot_many(posteriors[:0], names) == [0.0] * len(names)
+    reading = Reading("x", 0.5, posteriors, {chr(0x4E00 + k): k for k in range(1, 30)})
+    texts = ["".join(chr(0x4E00 + k) for k in labels) or "abc" for labels in names]
+    assert reading.spot_all(texts) == [reading.spot(text) for text in texts]

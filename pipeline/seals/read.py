@@ -232,15 +232,19 @@ def without_rules(ink: np.ndarray, outline: Outline) -> np.ndarray:
 
 def _hypotheses(inks: Iterator[np.ndarray], outline: Outline) -> Iterator[Hypothesis]:
     """Each ink map with the detected outline, and with the circle its ring really follows where that
-    differs; each unrolled over the usual band, then over the narrow one."""
+    differs; each unrolled over the usual band, then over the narrow one.
+
+    The circle is searched for only once the detected outline's first reading has been asked for more
+    (`read_hypotheses` stops at a sure one): the search costs as much as a reading, and most seals are
+    spotted surely at the first. The order of the hypotheses is the same either way.
+    """
     for ink in inks:
-        outlines = [outline]
-        if outline.shape in ("round", "oval"):
-            circle = refit_circle(ink, outline)
-            outlines += [circle] if circle is not None else []
-        for band_inner in BANDS:
-            for fitted in outlines:
-                yield Hypothesis(ink, fitted, band_inner)
+        yield Hypothesis(ink, outline, BANDS[0])
+        circle = refit_circle(ink, outline) if outline.shape in ("round", "oval") else None
+        outlines = [outline] if circle is None else [outline, circle]
+        later = [(fitted, band_inner) for band_inner in BANDS for fitted in outlines][1:]
+        for fitted, band_inner in later:
+            yield Hypothesis(ink, fitted, band_inner)
 
 
 def refit_circle(ink: np.ndarray, outline: Outline) -> Outline | None:

@@ -33,6 +33,57 @@ def spot(posteriors: np.ndarray, labels: list[int], deficit: np.ndarray | None =
     return float(np.exp(_best_end(emit, _skips(labels)) / len(labels)))
 
 
+def spot_many(posteriors: np.ndarray, names: list[list[int]], deficit: np.ndarray | None = None) -> list[float]:
+    """`spot` of each name's labels in one strip: the same numbers, the names aligned side by side.
+
+    The alignment steps frame by frame; one name at a time, each step's few small array operations cost
+    more than their arithmetic (a seal is spotted against every unit of its document). Side by side each
+    name keeps its own states (a shorter name's are padded with states that nothing reaches, as the
+    recursion only moves forward), so each gets the same sums and maxima as alone.
+    """
+    frames_n = posteriors.shape[0] if posteriors.ndim == 2 else 0
+    scores = [0.0] * len(names)
+    aligned = [k for k, labels in enumerate(names) if labels]
+    if frames_n < 1 or not aligned:
+        return scores
+    deficit = deficits(posteriors) if deficit is None else deficit
+    width = max(2 * len(names[k]) + 1 for k in aligned)
+    emit = np.full((frames_n, len(aligned), width), -np.inf)
+    skip = np.zeros((len(aligned), width), bool)
+    for row, k in enumerate(aligned):
+        states = _extended(names[k])
+        emit[:, row, : len(states)] = deficit[:, states]
+        skip[row, : len(states)] = _skips(names[k])
+    ends = np.array([2 * len(names[k]) for k in aligned])
+    for row, best in zip(aligned, _best_ends(emit, skip, ends), strict=True):
+        scores[row] = float(np.exp(best / len(names[row])))
+    return scores
+
+
+def _best_ends(emit: np.ndarray, skip: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """`_best_end` of several names at once: `emit` is (frames, names, states), `ends` each name's last
+    state."""
+    n_names, n_states = emit.shape[1:]
+    neg = -np.inf
+    rows = np.arange(n_names)
+    prev = np.full((n_names, n_states), neg)
+    cur = np.empty((n_names, n_states))
+    shifted = np.empty((n_names, n_states))
+    best_end = np.full(n_names, neg)
+    for frame in emit:
+        np.copyto(cur, prev)
+        shifted[:, 0], shifted[:, 1:] = neg, prev[:, :-1]
+        np.maximum(cur, shifted, out=cur)
+        shifted[:, :2], shifted[:, 2:] = neg, prev[:, :-2]
+        np.maximum(cur, np.where(skip, shifted, neg), out=cur)
+        np.maximum(cur[:, :2], 0.0, out=cur[:, :2])  # free prefix: the name may start here
+        cur += frame
+        # Free suffix: it may end at any frame, on its last label or the blank after it.
+        np.maximum(best_end, np.maximum(cur[rows, ends], cur[rows, ends - 1]), out=best_end)
+        prev, cur = cur, prev
+    return best_end
+
+
 def _best_end(emit: np.ndarray, skip: np.ndarray) -> float:
     """`align`'s recursion without its back-pointers: only the best score of a complete name."""
     n_states = emit.shape[1]

@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz.distance import LCSseq, Levenshtein
 
 from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
-from pipeline.seals.spotting import align, best_path, deficits, greedy_decode, spot
+from pipeline.seals.spotting import align, best_path, deficits, greedy_decode, spot, spot_many
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,15 @@ class Reading:
         if not labels or not self._plausible(labels):
             return 0.0
         return spot(self.posteriors, labels, self._deficit)
+
+    def spot_all(self, names: Sequence[str]) -> list[float | None]:
+        """`spot` of each name (all None without posteriors), the plausible names aligned together."""
+        if self.posteriors is None or self.alphabet is None:
+            return [None] * len(names)
+        alphabet = self.alphabet
+        labels = [[alphabet[c] for c in cjk(name) if c in alphabet] for name in names]
+        aligned = [each if each and self._plausible(each) else [] for each in labels]
+        return list(spot_many(self.posteriors, aligned, self._deficit))
 
     @functools.cached_property
     def _deficit(self) -> np.ndarray | None:
@@ -164,7 +173,8 @@ def match_unit(reading: Reading | str, candidates: Sequence[tuple[str, Owner]]) 
 
 
 def _best_clear(reading: Reading, names: list[tuple[str, Owner]]) -> Match | None:
-    spotted = [(reading.spot(name), name, owner) for name, owner in names]
+    scores = reading.spot_all([name for name, _ in names])
+    spotted = [(score, name, owner) for score, (name, owner) in zip(scores, names, strict=True)]
     by_spotting = bool(spotted) and all(score is not None for score, _, _ in spotted)
     if by_spotting:
         scored = sorted(((float(score or 0.0), name, owner) for score, name, owner in spotted), reverse=True)
