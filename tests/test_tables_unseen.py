@@ -20,7 +20,7 @@ from pipeline.tables.geometry import Cell, Frame, Rule, group_rules
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
 from pipeline.tables.pixels import dotted_masks
 from pipeline.tables.rows import unwrapped_breaks
-from pipeline.tables.values import FieldValue, read_value
+from pipeline.tables.values import FieldValue, header_unit, read_value
 from tests.fixtures.tables.synth import Defects, Sheet, STable, render
 
 SETTINGS = Settings(cache_dir=None)
@@ -297,3 +297,19 @@ def test_a_short_ruled_table_with_its_header_stays_the_pages_table(tmp_path: Pat
     page.role = "appendix3_table2"
     tables = page_tables(page, None, SETTINGS)
     assert len(tables) == 1 and tables[0].ruled and tables[0].texts() == rows
+
+
+def test_a_header_whose_unit_the_reading_garbled_reads_its_amounts_in_the_templates_unit(tmp_path: Path) -> None:
+    """'投融资金额（万元）' read '投融资金额（方元）': a character no unit before 元 is a misread 万, not 元, so
+    the amounts are not made 10,000 times too small (1706.00 read 0.1706 万元)."""
+    rows = [["序号", "投资机构名称", "被投企业名称", "投融资金额（方元）"],
+            ["1", "绍兴云易股权投资基金", "绍兴安德电子有限公司", "1706.00"],
+            ["2", "浦发银行绍兴分行", "绍兴博智电子元件有限公司", "312.46"]]
+    page = render(Sheet(tables=[STable.simple(50, 150, [40, 160, 170, 110], rows)],
+                        texts=[(50, 120, "表3：对接成功投融资清单及金额", 12)]), tmp_path)
+    page.role = "appendix3_table3"
+    financings = extract_appendix([page], SETTINGS).value.financings
+    assert [f.amount for f in financings] == [1706.0, 312.46]
+    assert header_unit("投融资金额（元）") == "投融资金额（元）" and header_unit("投融资金额（方元）") is None
+    assert header_unit("合同金额(.\n元)") is None and header_unit("合同金额（万\n元）") == "合同金额（万\n元）"
+    assert header_unit("投融资金额\n(厉元)\n2,162.9") is None  # a header cell the first row's amount ran into

@@ -31,6 +31,7 @@ from pipeline.tables.values import (
     NUMBER_KINDS,
     UNSURE,
     FieldValue,
+    header_unit,
     numbers_in_column,
     other_readings,
     read_value,
@@ -73,8 +74,8 @@ class Layout:
         spans = {}
         for name, cols in header.columns.items():
             spans[name] = (table.grid.xs[cols[0]], table.grid.xs[cols[-1] + 1])
-        return Layout(header.spec, tuple(table.grid.xs), header.columns, spans,
-                      {name: cell.text for name, cell in header.cells.items()})
+        units = {name: unit for name, cell in header.cells.items() if (unit := header_unit(cell.text)) is not None}
+        return Layout(header.spec, tuple(table.grid.xs), header.columns, spans, units)
 
     def aligned(self, table: Table) -> bool:
         """The table's column edges are this layout's (a continuation printed from the same template)."""
