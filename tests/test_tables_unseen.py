@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from models import Provenance
-from models.page import Word
+from models.page import Page, Word
 from pipeline.config import Settings
 from pipeline.ocr.hanzi import simplified
 from pipeline.tables import extract_appendix, find_tables
 from pipeline.tables.appendix import Collector, page_tables
 from pipeline.tables.cells import CellText, cell_text
-from pipeline.tables.finder import drop_text_strokes, text_table
+from pipeline.tables.finder import drop_text_strokes, table_from_group, text_table
 from pipeline.tables.geometry import Cell, Frame, Rule, group_rules
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
 from pipeline.tables.pixels import dotted_masks
@@ -313,3 +313,20 @@ def test_a_header_whose_unit_the_reading_garbled_reads_its_amounts_in_the_templa
     assert header_unit("投融资金额（元）") == "投融资金额（元）" and header_unit("投融资金额（方元）") is None
     assert header_unit("合同金额(.\n元)") is None and header_unit("合同金额（万\n元）") == "合同金额（万\n元）"
     assert header_unit("投融资金额\n(厉元)\n2,162.9") is None  # a header cell the first row's amount ran into
+
+
+def test_a_text_gap_beside_a_broken_column_rule_is_that_rule_not_a_second_column() -> None:
+    """A fax kept only the tops of two column rules; the rows' text gaps give the columns, but a gap's
+    middle (259) lies beside the rule piece standing in the same gap (268): one boundary, at the rule, not
+    a sliver column between the two that no text fills."""
+    words = [Word("日期", (90, 118, 120, 130)), Word("合同编号", (190, 118, 240, 130)),
+             Word("服务企业名称", (300, 118, 380, 130))]
+    for k in range(6):
+        y = 141 + 20 * k
+        words += [Word(f"2024.0{k + 1}.1{k}", (86, y, 150, y + 11)), Word(f"DH-FW-202401{k}", (176, y, 245, y + 11)),
+                  Word("大连旭兴涂料有限公司", (273, y, 380, y + 11))]
+    group = [Rule("h", 114, 81, 430), Rule("h", 260, 81, 430), Rule("v", 81, 114, 260), Rule("v", 430, 114, 260),
+             Rule("v", 171, 113, 150), Rule("v", 268, 113, 160)]
+    table = table_from_group(Page(number=1, width=595, height=842, kind="scan"), group, Frame(), words,
+                             keyed_rows=True)
+    assert table is not None and [round(x) for x in table.grid.xs] == [81, 171, 268, 430]

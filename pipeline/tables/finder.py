@@ -288,6 +288,20 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
     return cuts
 
 
+def _onto_a_rule(cut: float, group: Sequence[Rule], words: Sequence[Word]) -> float:
+    """A text gap's middle moved onto a vertical rule of the table standing in the same gap (no text between
+    them): the gap's column boundary is the rule, whose pieces were too broken to make a grid line of their
+    own; left at the gap's middle beside them, the boundary would make a column no text can fill."""
+    box = extent(group)
+    for rule in group:
+        if rule.orient != "v" or not box[0] + 3 < rule.pos < box[2] - 3:
+            continue
+        low, high = sorted((cut, rule.pos))
+        if not any(_inside(w.bbox, box) and w.bbox[0] < high and w.bbox[2] > low for w in words):
+            return rule.pos
+    return cut
+
+
 def broken_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
     """Column boundaries the grid has (a piece of rule was found) but cells span across, their rule lost
     further down, where no text crosses them and text lies on both sides: present all the way down.
@@ -439,7 +453,7 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     if grid is None or grid.n_rows < 1 or grid.n_cols < 1:
         return None
     if keyed_rows and ruled:
-        extra_xs = [*extra_xs, *hidden_columns(grid, turned)]
+        extra_xs = [*extra_xs, *(_onto_a_rule(cut, group, turned) for cut in hidden_columns(grid, turned))]
     grid = _keyed_grid(group, frame, words, extra_xs, extra_ys, tol or Tolerances(), ink, keyed_rows) or grid
     broken = broken_columns(grid, turned) if keyed_rows and ruled else []
     if broken:
