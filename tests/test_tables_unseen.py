@@ -330,3 +330,16 @@ def test_a_text_gap_beside_a_broken_column_rule_is_that_rule_not_a_second_column
     table = table_from_group(Page(number=1, width=595, height=842, kind="scan"), group, Frame(), words,
                              keyed_rows=True)
     assert table is not None and [round(x) for x in table.grid.xs] == [81, 171, 268, 430]
+
+
+def test_a_headers_labels_wrapped_below_its_rule_are_no_record(tmp_path: Path) -> None:
+    """'日期（年/月/' · '日）' and '合同金额（万' · '元）' wrapped into a grid row of their own, on a fax whose
+    header the reading garbled (合同编母, 合金翻): no record."""
+    rows = [["日期（年/月/", "合同编母", "服务企业名称", "合金翻（万"], ["日）", "", "", "元）"],
+            ["2024.01.17", "NE-FW-2024031", "杭州云安液压有限公司", "311.60"],
+            ["2024.04.03", "NE-FW-2024034", "杭州隆启智能装备有限公司", "190.20"]]
+    page = render(Sheet(tables=[STable.simple(60, 150, [90, 110, 170, 90], rows)],
+                        texts=[(60, 120, "表2：已开展数字化改造的服务合同清单", 12)]), tmp_path)
+    page.role = "appendix2_table2"
+    contracts = extract_appendix([page], SETTINGS).value.contracts
+    assert [(c.contract_no, c.amount) for c in contracts] == [("NE-FW-2024031", 311.6), ("NE-FW-2024034", 190.2)]

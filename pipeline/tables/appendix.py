@@ -245,6 +245,15 @@ def _names_columns(cells: Sequence[CellText], layout: Layout) -> bool:
     return named >= HEADER_NAMED
 
 
+def _closes_wrapped_labels(cells: Sequence[CellText]) -> bool:
+    """A header's labels wrapped below a rule the header's row kept ('日期（年/月/' · '日）', '合同金额（万' ·
+    '元）'): every text of the row closes a bracket it does not open, and none holds a digit (every data
+    row has a 序号, a date or an amount)."""
+    texts = [c.flat for c in cells if c.text.strip()]
+    closes = [sum(t.count(mark) for mark in ")）") > sum(t.count(mark) for mark in "(（") for t in texts]
+    return bool(texts) and all(closes) and not any(ch.isdigit() for t in texts for ch in t)
+
+
 SPECK_CHARS = 2  # a row's only text this short, without a Chinese character, is dust or a seal's remains
 
 
@@ -322,7 +331,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
             cells = _record_cells(table, index, last)
             joined_to = last
         if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index) \
-                or _names_columns(cells, layout):
+                or _names_columns(cells, layout) or _closes_wrapped_labels(cells):
             continue
         values: dict[str, FieldValue] = {}
         for column in spec.columns:
