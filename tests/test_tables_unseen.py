@@ -15,8 +15,8 @@ from pipeline.ocr.hanzi import simplified
 from pipeline.tables import extract_appendix, find_tables
 from pipeline.tables.appendix import Collector, page_tables
 from pipeline.tables.cells import CellText, cell_text
-from pipeline.tables.finder import drop_text_strokes, table_from_group, text_table
-from pipeline.tables.geometry import Cell, Frame, Rule, group_rules
+from pipeline.tables.finder import drop_text_strokes, hidden_columns, table_from_group, text_table
+from pipeline.tables.geometry import Cell, Frame, Rule, build_grid, group_rules
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
 from pipeline.tables.pixels import dotted_masks
 from pipeline.tables.rows import unwrapped_breaks
@@ -343,3 +343,21 @@ def test_a_headers_labels_wrapped_below_its_rule_are_no_record(tmp_path: Path) -
     page.role = "appendix2_table2"
     contracts = extract_appendix([page], SETTINGS).value.contracts
     assert [(c.contract_no, c.amount) for c in contracts] == [("NE-FW-2024031", 311.6), ("NE-FW-2024034", 190.2)]
+
+
+def test_a_gap_that_most_lines_of_a_column_run_over_is_no_hidden_column() -> None:
+    """Industries wrapped in their column: long lines fill it, their wrapped tails ('造', '药') stand at its
+    left, short lines centred right of them. The long lines, wider than half the column, leave a clear gap
+    between the tails and the short lines, but they run over it: one column, not two."""
+    rules = [Rule("h", 100, 250, 354), Rule("h", 350, 250, 354), Rule("v", 251, 100, 350), Rule("v", 353, 100, 350)]
+    grid = build_grid(rules)
+    assert grid is not None
+    words = []
+    for k, (text, x0, x1) in enumerate([("纺织服装电子信息制", 258, 341), ("造", 255, 267), ("电力装备食品钢铁", 259, 336),
+                                        ("电力装备", 286, 322), ("钢铁", 295, 311), ("船舶纺织服装生物医", 258, 343),
+                                        ("药", 255, 268), ("生物医药", 286, 321), ("建材汽车行业装备制", 258, 345),
+                                        ("造", 255, 267), ("钢铁", 294, 313)]):
+        words.append(Word(text, (x0, 110 + 20 * k, x1, 122 + 20 * k)))
+    assert hidden_columns(grid, words) == []
+    # The same tails and short lines without the long lines over the gap: two columns a faint rule parted.
+    assert len(hidden_columns(grid, [w for w in words if w.bbox[2] - w.bbox[0] < 50])) == 1

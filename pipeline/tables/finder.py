@@ -272,7 +272,8 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
 
     A grid column whose words leave a clear vertical gap all the way down, with several lines
     of text on either side of it, holds two columns of the table: a list's cells never do
-    (a name or a date is one run of text, left-aligned or centred in its cell).  The same
+    (a name or a date is one run of text, left-aligned or centred in its cell), unless as many of its lines
+    run over the gap as stand on one side of it (industries wrapped below longer lines).  The same
     holds for a boundary the grid has where cells span across it (`broken_columns`).
     """
     top, bottom = grid.ys[0], grid.ys[-1]
@@ -283,7 +284,10 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
         for cut in text_columns(inside, (x0, top, x1, bottom)):
             left = lines_of([w for w in inside if w.bbox[2] <= cut])
             right = lines_of([w for w in inside if w.bbox[0] >= cut])
-            if len(left) >= HIDDEN_COLUMN_LINES and len(right) >= HIDDEN_COLUMN_LINES:
+            # Lines running over the cut (`text_columns` leaves out words wider than half the column) are
+            # one cell's text: as many of them as stand on one side of it make it no column of its own.
+            crossing = lines_of([w for w in inside if w.bbox[0] < cut < w.bbox[2]])
+            if min(len(left), len(right)) >= max(HIDDEN_COLUMN_LINES, len(crossing) + 1):
                 cuts.append(cut)
     return cuts
 
