@@ -9,18 +9,18 @@ import numpy as np
 import pytest
 
 from models import Provenance
-from models.page import Word
+from models.page import Page, Word
 from pipeline.config import Settings
 from pipeline.ocr.hanzi import simplified
 from pipeline.tables import extract_appendix, find_tables
 from pipeline.tables.appendix import Collector, page_tables
 from pipeline.tables.cells import CellText, cell_text
-from pipeline.tables.finder import drop_text_strokes, text_table
-from pipeline.tables.geometry import Cell, Frame, Rule, group_rules
+from pipeline.tables.finder import drop_text_strokes, hidden_columns, table_from_group, text_table
+from pipeline.tables.geometry import Cell, Frame, Rule, build_grid, group_rules
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
 from pipeline.tables.pixels import dotted_masks
 from pipeline.tables.rows import unwrapped_breaks
-from pipeline.tables.values import FieldValue, read_value
+from pipeline.tables.values import FieldValue, header_unit, read_value
 from tests.fixtures.tables.synth import Defects, Sheet, STable, render
 
 SETTINGS = Settings(cache_dir=None)
@@ -297,3 +297,80 @@ def test_a_short_ruled_table_with_its_header_stays_the_pages_table(tmp_path: Pat
     page.role = "appendix3_table2"
     tables = page_tables(page, None, SETTINGS)
     assert len(tables) == 1 and tables[0].ruled and tables[0].texts() == rows
+
+
+def test_a_header_whose_unit_the_reading_garbled_reads_its_amounts_in_the_templates_unit(tmp_path: Path) -> None:
+    """'投融资金额（万元）' read '投融资金额（方元）': a character no unit before 元 is a misread 万, not 元, so
+    the amounts are not made 10,000 times too small (1706.00 read 0.1706 万元)."""
+    rows = [["序号", "投资机构名称", "被投企业名称", "投融资金额（方元）"],
+            ["1", "绍兴云易股权投资基金", "绍兴安德电子有限公司", "1706.00"],
+            ["2", "浦发银行绍兴分行", "绍兴博智电子元件有限公司", "312.46"]]
+    page = render(Sheet(tables=[STable.simple(50, 150, [40, 160, 170, 110], rows)],
+                        texts=[(50, 120, "表3：对接成功投融资清单及金额", 12)]), tmp_path)
+    page.role = "appendix3_table3"
+    financings = extract_appendix([page], SETTINGS).value.financings
+    assert [f.amount for f in financings] == [1706.0, 312.46]
+    assert header_unit("投融资金额（元）") == "投融资金额（元）" and header_unit("投融资金额（方元）") is None
+    assert header_unit("合同金额(.\n元)") is None and header_unit("合同金额（万\n元）") == "合同金额（万\n元）"
+    assert header_unit("投融资金额\n(厉元)\n2,162.9") is None  # a header cell the first row's amount ran into
+
+
+def test_a_text_gap_beside_a_broken_column_rule_is_that_rule_not_a_second_column() -> None:
+    """A fax kept only the tops of two column rules; the rows' text gaps give the columns, but a gap's
+    middle (259) lies beside the rule piece standing in the same gap (268): one boundary, at the rule, not
+    a sliver column between the two that no text fills."""
+    words = [Word("日期", (90, 118, 120, 130)), Word("合同编号", (190, 118, 240, 130)),
+             Word("服务企业名称", (300, 118, 380, 130))]
+    for k in range(6):
+        y = 141 + 20 * k
+        words += [Word(f"2024.0{k + 1}.1{k}", (86, y, 150, y + 11)), Word(f"DH-FW-202401{k}", (176, y, 245, y + 11)),
+                  Word("大连旭兴涂料有限公司", (273, y, 380, y + 11))]
+    group = [Rule("h", 114, 81, 430), Rule("h", 260, 81, 430), Rule("v", 81, 114, 260), Rule("v", 430, 114, 260),
+             Rule("v", 171, 113, 150), Rule("v", 268, 113, 160)]
+    table = table_from_group(Page(number=1, width=595, height=842, kind="scan"), group, Frame(), words,
+                             keyed_rows=True)
+    assert table is not None and [round(x) for x in table.grid.xs] == [81, 171, 268, 430]
+
+
+def test_a_headers_labels_wrapped_below_its_rule_are_no_record(tmp_path: Path) -> None:
+    """'日期（年/月/' · '日）' and '合同金额（万' · '元）' wrapped into a grid row of their own, on a fax whose
+    header the reading garbled (合同编母, 合金翻): no record."""
+    rows = [["日期（年/月/", "合同编母", "服务企业名称", "合金翻（万"], ["日）", "", "", "元）"],
+            ["2024.01.17", "NE-FW-2024031", "杭州云安液压有限公司", "311.60"],
+            ["2024.04.03", "NE-FW-2024034", "杭州隆启智能装备有限公司", "190.20"]]
+    page = render(Sheet(tables=[STable.simple(60, 150, [90, 110, 170, 90], rows)],
+                        texts=[(60, 120, "表2：已开展数字化改造的服务合同清单", 12)]), tmp_path)
+    page.role = "appendix2_table2"
+    contracts = extract_appendix([page], SETTINGS).value.contracts
+    assert [(c.contract_no, c.amount) for c in contracts] == [("NE-FW-2024031", 311.6), ("NE-FW-2024034", 190.2)]
+
+
+def test_a_gap_that_most_lines_of_a_column_run_over_is_no_hidden_column() -> None:
+    """Industries wrapped in their column: long lines fill it, their wrapped tails ('造', '药') stand at its
+    left, short lines centred right of them. The long lines, wider than half the column, leave a clear gap
+    between the tails and the short lines, but they run over it: one column, not two."""
+    rules = [Rule("h", 100, 250, 354), Rule("h", 350, 250, 354), Rule("v", 251, 100, 350), Rule("v", 353, 100, 350)]
+    grid = build_grid(rules)
+    assert grid is not None
+    words = []
+    for k, (text, x0, x1) in enumerate([("纺织服装电子信息制", 258, 341), ("造", 255, 267), ("电力装备食品钢铁", 259, 336),
+                                        ("电力装备", 286, 322), ("钢铁", 295, 311), ("船舶纺织服装生物医", 258, 343),
+                                        ("药", 255, 268), ("生物医药", 286, 321), ("建材汽车行业装备制", 258, 345),
+                                        ("造", 255, 267), ("钢铁", 294, 313)]):
+        words.append(Word(text, (x0, 110 + 20 * k, x1, 122 + 20 * k)))
+    assert hidden_columns(grid, words) == []
+    # The same tails and short lines without the long lines over the gap: two columns a faint rule parted.
+    assert len(hidden_columns(grid, [w for w in words if w.bbox[2] - w.bbox[0] < 50])) == 1
+
+
+def test_a_headers_second_line_with_a_bracket_and_a_label_of_its_column_is_no_record(tmp_path: Path) -> None:
+    """A phone photo's header: '服务企业名称' read in the grid row under its garbled first line, beside
+    '（年/月/日）' and '元）': every text is part of a label and none holds a digit, so no record."""
+    rows = [["日期", "合同编号", "bo th.", "合同金额（万"], ["（年/月/日）", "", "服务企业名称", "元）"],
+            ["2024.01.17", "NE-FW-2024031", "杭州云安液压有限公司", "311.60"],
+            ["2024.04.03", "NE-FW-2024034", "杭州隆启智能装备有限公司", "190.20"]]
+    page = render(Sheet(tables=[STable.simple(60, 150, [90, 110, 170, 90], rows)],
+                        texts=[(60, 120, "表2：已开展数字化改造的服务合同清单", 12)]), tmp_path)
+    page.role = "appendix2_table2"
+    contracts = extract_appendix([page], SETTINGS).value.contracts
+    assert [(c.contract_no, c.amount) for c in contracts] == [("NE-FW-2024031", 311.6), ("NE-FW-2024034", 190.2)]

@@ -31,6 +31,7 @@ from pipeline.tables.values import (
     NUMBER_KINDS,
     UNSURE,
     FieldValue,
+    header_unit,
     numbers_in_column,
     other_readings,
     read_value,
@@ -73,8 +74,8 @@ class Layout:
         spans = {}
         for name, cols in header.columns.items():
             spans[name] = (table.grid.xs[cols[0]], table.grid.xs[cols[-1] + 1])
-        return Layout(header.spec, tuple(table.grid.xs), header.columns, spans,
-                      {name: cell.text for name, cell in header.cells.items()})
+        units = {name: unit for name, cell in header.cells.items() if (unit := header_unit(cell.text)) is not None}
+        return Layout(header.spec, tuple(table.grid.xs), header.columns, spans, units)
 
     def aligned(self, table: Table) -> bool:
         """The table's column edges are this layout's (a continuation printed from the same template)."""
@@ -244,6 +245,27 @@ def _names_columns(cells: Sequence[CellText], layout: Layout) -> bool:
     return named >= HEADER_NAMED
 
 
+def _label_part(cell: CellText, layout: Layout) -> bool:
+    """The text is part of a header label: it closes a bracket it does not open ('日）', '元）'), is a
+    bracket alone ('（年/月/日）'), or names the column it stands in ('服务企业名称')."""
+    text = "".join(cell.flat.split())
+    opened, closed = sum(text.count(mark) for mark in "(（"), sum(text.count(mark) for mark in ")）")
+    if closed > opened or (text[:1] in "(（" and text[-1:] in ")）"):
+        return True
+    return any(label_score(text, label) >= MIN_SCORE for column in layout.spec.columns
+               if any(cell.cell.col <= col < cell.cell.col + cell.cell.col_span for col in layout.columns.get(column.field, ()))
+               for label in column.labels)
+
+
+def _header_remains(cells: Sequence[CellText], layout: Layout) -> bool:
+    """A header's labels wrapped below a rule the header's row kept ('日期（年/月/' · '日）', '合同金额（万' ·
+    '元）', a label under its column's other label): every text of the row is part of a label, and none holds
+    a digit (every data row has a 序号, a date or an amount)."""
+    filled = [c for c in cells if c.text.strip()]
+    return bool(filled) and not any(ch.isdigit() for c in filled for ch in c.text) \
+        and all(_label_part(c, layout) for c in filled)
+
+
 SPECK_CHARS = 2  # a row's only text this short, without a Chinese character, is dust or a seal's remains
 
 
@@ -321,7 +343,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
             cells = _record_cells(table, index, last)
             joined_to = last
         if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index) \
-                or _names_columns(cells, layout):
+                or _names_columns(cells, layout) or _header_remains(cells, layout):
             continue
         values: dict[str, FieldValue] = {}
         for column in spec.columns:

@@ -272,7 +272,8 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
 
     A grid column whose words leave a clear vertical gap all the way down, with several lines
     of text on either side of it, holds two columns of the table: a list's cells never do
-    (a name or a date is one run of text, left-aligned or centred in its cell).  The same
+    (a name or a date is one run of text, left-aligned or centred in its cell), unless as many of its lines
+    run over the gap as stand on one side of it (industries wrapped below longer lines).  The same
     holds for a boundary the grid has where cells span across it (`broken_columns`).
     """
     top, bottom = grid.ys[0], grid.ys[-1]
@@ -283,9 +284,26 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
         for cut in text_columns(inside, (x0, top, x1, bottom)):
             left = lines_of([w for w in inside if w.bbox[2] <= cut])
             right = lines_of([w for w in inside if w.bbox[0] >= cut])
-            if len(left) >= HIDDEN_COLUMN_LINES and len(right) >= HIDDEN_COLUMN_LINES:
+            # Lines running over the cut (`text_columns` leaves out words wider than half the column) are
+            # one cell's text: as many of them as stand on one side of it make it no column of its own.
+            crossing = lines_of([w for w in inside if w.bbox[0] < cut < w.bbox[2]])
+            if min(len(left), len(right)) >= max(HIDDEN_COLUMN_LINES, len(crossing) + 1):
                 cuts.append(cut)
     return cuts
+
+
+def _onto_a_rule(cut: float, group: Sequence[Rule], words: Sequence[Word]) -> float:
+    """A text gap's middle moved onto a vertical rule of the table standing in the same gap (no text between
+    them): the gap's column boundary is the rule, whose pieces were too broken to make a grid line of their
+    own; left at the gap's middle beside them, the boundary would make a column no text can fill."""
+    box = extent(group)
+    for rule in group:
+        if rule.orient != "v" or not box[0] + 3 < rule.pos < box[2] - 3:
+            continue
+        low, high = sorted((cut, rule.pos))
+        if not any(_inside(w.bbox, box) and w.bbox[0] < high and w.bbox[2] > low for w in words):
+            return rule.pos
+    return cut
 
 
 def broken_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
@@ -439,7 +457,7 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     if grid is None or grid.n_rows < 1 or grid.n_cols < 1:
         return None
     if keyed_rows and ruled:
-        extra_xs = [*extra_xs, *hidden_columns(grid, turned)]
+        extra_xs = [*extra_xs, *(_onto_a_rule(cut, group, turned) for cut in hidden_columns(grid, turned))]
     grid = _keyed_grid(group, frame, words, extra_xs, extra_ys, tol or Tolerances(), ink, keyed_rows) or grid
     broken = broken_columns(grid, turned) if keyed_rows and ruled else []
     if broken:

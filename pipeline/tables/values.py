@@ -447,6 +447,25 @@ COLUMN_UNIT = "column_writes_its_unit"
 UNIT_RUN = 3  # amounts of a column written in its header's unit before an odd unit is taken for a misreading
 
 
+# A bracket of a header, closed or not: where its unit is written ('合同金额（万元）').
+_HEADER_BRACKET = re.compile(r"[(（]([^()（）]*)[)）]?")
+
+
+def header_unit(text: str) -> str | None:
+    """The header's text as the unit its column's amounts are read in; None where the reading garbled the
+    unit, which would make every amount of the column 10,000 times too small: a bracket holding 元 after
+    anything but 万 or 亿 ('投融资金额（方元）', '合同金额(.元)' whose wrapped 万 was lost) is a misread unit,
+    not 元. The column is then read as one whose header writes no unit (the template's 万元, `typed`)."""
+    units = [inside for inside in _HEADER_BRACKET.findall(re.sub(r"\s+", "", normalise.nfkc(text)))
+             if any(mark in inside for mark in "元圆万亿")]
+    if not units:
+        return text
+    inside = units[-1]
+    garbled = any(mark in inside for mark in "元圆") and not any(mark in inside for mark in "万亿") \
+        and inside not in ("元", "圆")
+    return None if garbled else text
+
+
 def units_in_column(values: Sequence[FieldValue], unit: str | None) -> list[FieldValue]:
     """Amounts read in 元 in a column that writes every other amount in its header's 万元: a 万 the reading lost.
 
