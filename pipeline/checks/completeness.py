@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence
+from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Provenance
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.checks.unit_names import name_score
 from pipeline.seals.text import spelling_of
@@ -54,15 +54,30 @@ def seal_missing(ctx: CheckContext) -> Iterator[Check]:
 # How sure "no seal here" is on a page without colour: red ink cannot be told from print, and a
 # faint or dithered ring is easily missed, so the absence is a reviewer's to confirm.
 GREY_ABSENCE_CONFIDENCE = 0.6
+# How sure scattered seal-like ink at a slot's place is its seal (`pipeline.seals.stipple`): a place to look at.
+UNCONFIRMED_SEAL_CONFIDENCE = 0.3
 
 
 def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Check:
-    """SEAL_MISSING on a scanned page without colour is a warning that says why it may be wrong."""
+    """SEAL_MISSING on a scanned page without colour is a warning that says why it may be wrong; where the
+    seal stage found ink there that may be a seal it could not confirm, a doubt to look at instead."""
     if not _without_colour(ctx, role):
         return check
+    place = ctx.record.provenance.get(f"seal_slots.{slot}")
+    if place is not None and place.source == "pixels":
+        return _unconfirmed_seal(check, slot, place)
     return check.model_copy(update={
         "severity": "warning", "confidence": GREY_ABSENCE_CONFIDENCE, "doubts": [f"seal_slots.{slot}"],
         "message": f"{check.message}。该页为灰度或黑白扫描，红色印章无法与文字区分，未见印章可能是漏检，请人工核对"})
+
+
+def _unconfirmed_seal(check: Check, slot: str, place: Provenance) -> Check:
+    """LOW_CONFIDENCE for a slot whose page holds scattered seal-like ink (a faded seal on a 1-bit scan) that
+    no ring test confirmed: neither a seal found nor an empty place, so a reviewer looks at the crop."""
+    return Check(code="LOW_CONFIDENCE", severity="info", where=f"seal_slots.{slot}", doubts=[f"seal_slots.{slot}"],
+                 confidence=UNCONFIRMED_SEAL_CONFIDENCE,
+                 evidence=[Evidence(page=place.page, bbox=place.bbox)],
+                 message=f"{SLOT_PLACES.get(slot, slot)}在黑白扫描中有疑似印章的散点墨迹，但无法确认印章，请人工核对")
 
 
 def _without_colour(ctx: CheckContext, role: str) -> bool:
