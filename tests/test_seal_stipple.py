@@ -76,3 +76,14 @@ def test_the_dots_of_a_seal_already_found_are_that_seals() -> None:
     _faded_ring(page, 800, 1620, 40)
     found = Outline("round", 800, 1620, 22 * PX_PER_MM, 22 * PX_PER_MM)
     assert stipple_seal(page, DPI, [found]) is None
+
+
+def test_a_faded_ring_on_a_table_whose_rules_are_dithered_to_dots_is_still_a_place_to_look() -> None:
+    page = np.full((1754, 1240), 255, np.uint8)
+    step = round(1.5 * PX_PER_MM)  # grey 0.5 pt rules, dithered: a dot every 1.5 mm
+    for y in range(300, 1500, 180):
+        page[y, 100:1150:step] = 0
+    for x in range(100, 1200, 250):
+        page[300:1500:step, x] = 0
+    _faded_ring(page, 720, 900, 60)
+    assert _box_holds(stipple_seal(page, DPI, []), 720, 900)

@@ -240,7 +240,7 @@ def _stipple_place(page: Page, found: list[_Found], images: _PageImages) -> Prov
     if bgr is None:
         return None
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    if not is_one_bit(grey):
+    if not is_one_bit(grey, whole_page=True):
         return None
     outlines = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
     box = stipple_seal(grey, page.dpi, outlines)

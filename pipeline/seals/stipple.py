@@ -27,6 +27,10 @@ STIPPLE_INK_LEVEL = 200
 # go on past any disc.
 SEAL_RADIUS_MM = 22.0
 SURROUND_RADIUS_MM = 50.0
+# Dots in a straight level or upright run this long (mm), each within RULE_GAP_MM of the next, are a dithered
+# rule's: a seal's ring bends away from any chord that long (a 40 mm ring by ~4 mm over 25 mm).
+RULE_RUN_MM = 25.0
+RULE_GAP_MM = 5.0
 # Dots a seal's place holds: about one per 4-5 mm of a 40 mm seal's ring (noise leaves a few a page),
 # and at most this share of them again in the surround.
 MIN_STIPPLE_DOTS = 30
@@ -49,9 +53,25 @@ def stipple_dots(grey: np.ndarray, px_per_mm: float, found: list[Outline]) -> np
     xs, ys = points[:, 0].astype(int), points[:, 1].astype(int)
     alone = near_print[ys, xs] == 0
     points = points[alone]
+    points = points[~_on_rules(points, grey.shape, px_per_mm)]
     for outline in found:
         points = points[[not outline.contains(x, y, FOUND_SEAL_MARGIN) for x, y in points]]
     return points
+
+
+def _on_rules(points: np.ndarray, shape: tuple[int, ...], px_per_mm: float) -> np.ndarray:
+    """Which dots lie in a straight level or upright run (a grey table rule dithered to a row of dots):
+    joined along the run, they hold a straight segment of RULE_RUN_MM, which no seal's arc does."""
+    dots = np.zeros(shape[:2], np.uint8)
+    xs, ys = points[:, 0].astype(int), points[:, 1].astype(int)
+    dots[ys, xs] = 255
+    gap = max(3, round(RULE_GAP_MM * px_per_mm)) | 1
+    run = max(gap + 2, round(RULE_RUN_MM * px_per_mm))
+    ruled: np.ndarray = np.zeros_like(dots)
+    for join, line in (((gap, 3), (run, 1)), ((3, gap), (1, run))):
+        joined = cv2.dilate(dots, cv2.getStructuringElement(cv2.MORPH_RECT, join))
+        ruled = cv2.bitwise_or(ruled, cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, line)))
+    return ruled[ys, xs] > 0
 
 
 def stipple_seal(grey: np.ndarray, dpi: float, found: list[Outline]) -> tuple[float, float, float, float] | None:
