@@ -173,7 +173,8 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
         seals=found.value.seals, seal_slots=ApplicationSealSlots(**found.value.slots),
         signatures=Signatures(commitment_legal_rep=bool(found.value.signature),
                               commitment_legal_rep_crop=found.value.signature_crop),
-        provenance={**cover.provenance, **basic.provenance, **appendix.provenance, **plan.provenance},
+        provenance={**cover.provenance, **basic.provenance, **appendix.provenance, **plan.provenance,
+                    **_slot_places(found)},
     )
     stage_checks = [*_page_checks(doc), *failures]
     for part in (cover, basic, appendix, plan, found):
@@ -190,6 +191,12 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
             checks = run_checks(context, stage_checks)
     record.checks = checks
     return record
+
+
+def _slot_places(found: Extracted[seals.SealFindings]) -> dict[str, Provenance]:
+    """Where the seal stage saw ink that may be an empty slot's seal (`seal_slots.<slot>`), for the checks;
+    the seals' own provenance stays out of the record (their confidence is no reading's)."""
+    return {path: origin for path, origin in found.provenance.items() if path.startswith("seal_slots.")}
 
 
 def mark_unlocated(record: ApplicationRecord) -> None:
@@ -217,7 +224,7 @@ def _recommendation(doc: Document, settings: Settings, crops: Path, times: Stage
                    seals.SealFindings.empty("recommendation"), failures, times)
     record = RecommendationRecord(
         source=_source(doc), recommendation=body.value, seals=found.value.seals,
-        seal_slots=RecommendationSealSlots(**found.value.slots), provenance=dict(body.provenance),
+        seal_slots=RecommendationSealSlots(**found.value.slots), provenance={**body.provenance, **_slot_places(found)},
     )
     stage_checks = [*_page_checks(doc), *failures, *body.checks, *found.checks]
     with times.measure("checks"):

@@ -384,6 +384,23 @@ def test_a_cover_slot_beside_a_stamp_large_enough_to_be_two_is_a_doubt(cover_sid
     assert _by_code(_checks(record))[("SEAL_MISSING", "commitment")].severity == "error"  # not a cover slot
 
 
+def test_a_slot_whose_bw_page_holds_unconfirmed_seal_ink_is_one_doubt_and_an_inkless_one_stays_missing() -> None:
+    record = clean_application()
+    for slot in ("cover_applicant", "cover_recommender", "appendix2_table1"):
+        setattr(record.seal_slots, slot, False)
+    for page in record.source.pages:
+        page.colour = False
+    cover = next(page.page for page in record.source.pages if page.role == "cover")
+    for slot in ("cover_applicant", "cover_recommender"):  # the seal stage saw stipple where the cover's seals go
+        record.provenance[f"seal_slots.{slot}"] = models.Provenance(page=cover, bbox=[300, 400, 420, 520], source="pixels")
+    found = _by_code(_checks(record))
+    assert ("SEAL_MISSING", "cover_applicant") not in found and ("SEAL_MISSING", "cover_recommender") not in found
+    doubt = found[("LOW_CONFIDENCE", "seal_slots")]  # both slots' doubts, one finding
+    assert doubt.severity == "info" and set(doubt.doubts) == {"seal_slots.cover_applicant", "seal_slots.cover_recommender"}
+    assert doubt.evidence[0].bbox == [300, 400, 420, 520]
+    assert found[("SEAL_MISSING", "appendix2_table1")].severity == "warning"  # no ink there: still missing
+
+
 @pytest.mark.parametrize("grey", [True, False])
 def test_a_signature_not_found_on_a_grey_commitment_page_is_a_doubt(grey: bool) -> None:
     record = clean_application()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Seal
+from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Provenance, Seal
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.checks.unit_names import name_score
 from pipeline.seals.text import spelling_of
@@ -54,6 +54,8 @@ def seal_missing(ctx: CheckContext) -> Iterator[Check]:
 # How sure "no seal here" is on a page without colour: red ink cannot be told from print, and a
 # faint or dithered ring is easily missed, so the absence is a reviewer's to confirm.
 GREY_ABSENCE_CONFIDENCE = 0.6
+# How sure scattered seal-like ink at a slot's place is its seal (`pipeline.seals.stipple`): a place to look at.
+UNCONFIRMED_SEAL_CONFIDENCE = 0.3
 
 
 # A cover stamp this much longer than the package's other stamps (median of their longest sides) may be the
@@ -64,9 +66,13 @@ MERGED_STAMP_RATIO = 1.15
 
 
 def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Check:
-    """SEAL_MISSING where the absence is not sure (a page without colour; a cover stamp large enough to be
-    two) is a warning that says why it may be wrong."""
+    """SEAL_MISSING where the absence is not sure is a warning that says why it may be wrong: a page without
+    colour (and where the seal stage found ink there that may be a seal it could not confirm, a doubt to look
+    at instead), or a cover stamp large enough to be two."""
     if _without_colour(ctx, role):
+        place = ctx.record.provenance.get(f"seal_slots.{slot}")
+        if place is not None and place.source == "pixels":
+            return _unconfirmed_seal(check, slot, place)
         reason = "该页为灰度或黑白扫描，红色印章无法与文字区分，未见印章可能是漏检"
     elif (ratio := _oversized_cover_stamp(ctx, slot)) is not None:
         reason = (f"封面另一处的印章比本申报书其他页的印章大 {ratio - 1:.0%}，"
@@ -95,6 +101,15 @@ def _oversized_cover_stamp(ctx: CheckContext, slot: str) -> float | None:
 def _longest_side(seal: Seal) -> float:
     x0, y0, x1, y1 = seal.bbox
     return max(x1 - x0, y1 - y0)
+
+
+def _unconfirmed_seal(check: Check, slot: str, place: Provenance) -> Check:
+    """LOW_CONFIDENCE for a slot whose page holds scattered seal-like ink (a faded seal on a 1-bit scan) that
+    no ring test confirmed: neither a seal found nor an empty place, so a reviewer looks at the crop."""
+    return Check(code="LOW_CONFIDENCE", severity="info", where=f"seal_slots.{slot}", doubts=[f"seal_slots.{slot}"],
+                 confidence=UNCONFIRMED_SEAL_CONFIDENCE,
+                 evidence=[Evidence(page=place.page, bbox=place.bbox)],
+                 message=f"{SLOT_PLACES.get(slot, slot)}在黑白扫描中有疑似印章的散点墨迹，但无法确认印章，请人工核对")
 
 
 def _without_colour(ctx: CheckContext, role: str) -> bool:

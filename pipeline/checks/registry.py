@@ -342,7 +342,7 @@ TABLE_LABELS = {"products": "附2表1", "contracts": "附2表2", "trainings": "�
                 "institutions": "附3表1", "providers": "附3表2", "financings": "附3表3"}
 _TABLE_CELL = re.compile(r"^(appendix\.[a-z_]+)\[(\d+)\]\.")
 _TABLE = re.compile(r"appendix\.[a-z_]+")  # a whole table: its rows are in doubt
-PART_LABELS = {"cover": "封面", "basic_info": "基本情况表", "recommendation": "推荐函/推荐表"}
+PART_LABELS = {"cover": "封面", "basic_info": "基本情况表", "recommendation": "推荐函/推荐表", "seal_slots": "印章"}
 MAX_EVIDENCE = 8  # crops shown for one part's doubtful readings
 
 

@@ -47,6 +47,7 @@ from pipeline.seals.ink import (
     red_mask,
     seal_red_mask,
 )
+from pipeline.seals.stipple import stipple_seal
 
 MM_PER_INCH = 25.4
 MIN_SEAL_MM = 14.0
@@ -509,7 +510,8 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     as a circle in the mask squeezed across (`find_ovals`).
     """
     px_per_mm = dpi / MM_PER_INCH
-    bilevel = is_one_bit(grey)
+    page_grey = grey
+    bilevel = is_one_bit(grey, whole_page=True)
     factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
     sharp = grey
     if bilevel:
@@ -536,10 +538,60 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     if bilevel:
         # Blurred, a 1-bit page's dense print is seal-toned too: only a ring tells a seal from a block of text,
         # and dots and noise tell no second ring through the first.
-        found = [c for c in found if c.outline.shape in ("round", "oval")]
+        found = _one_bit_seals([c for c in found if c.outline.shape in ("round", "oval")], page_grey, dpi,
+                               clean_tone, factor)
     else:
         found = with_overlapping(tone_mask, found, scale_mm)
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in found]
+
+
+# On a 1-bit page a ring's long axis must reach an official seal's size (38-45 mm round, 40-45 x 30 mm oval,
+# less the scan's shrinkage): a framed table cell of text, blurred, rings as clearly as a small name seal.
+ONE_BIT_MIN_SEAL_MM = 30.0
+# A seal's neighbourhood searched again on a 1-bit page (`rings_near`): this many of its radii round it
+# (the cover's second stamp lies about one seal's width away), and circles looked at there.
+NEAR_REACH = 2.5
+NEAR_CIRCLES = 12
+
+
+def _one_bit_seals(found: list[Candidate], page: np.ndarray, dpi: float, clean: np.ndarray,
+                   factor: float) -> list[Candidate]:
+    """A 1-bit page's seals (`found`, in the work frame `factor` of the page's pixels) with the rings near
+    where it holds seal ink (`rings_near`: round a found seal, or stipple gathered like one in the page's
+    own pixels), each round or oval and of an official seal's size (`ONE_BIT_MIN_SEAL_MM`)."""
+    px_per_mm = dpi / MM_PER_INCH * factor
+    places = [c.outline.box() for c in found]
+    stipple = stipple_seal(page, dpi, [c.outline.scaled(1.0 / factor) for c in found])
+    if stipple is not None:
+        places.append((stipple[0] * factor, stipple[1] * factor, stipple[2] * factor, stipple[3] * factor))
+    found = suppress(found + rings_near(clean, places, px_per_mm))
+    return [c for c in found
+            if c.outline.shape in ("round", "oval") and 2 * c.outline.a >= ONE_BIT_MIN_SEAL_MM * px_per_mm]
+
+
+def rings_near(clean: np.ndarray, places: list[tuple[float, float, float, float]], px_per_mm: float) -> list[Candidate]:
+    """Rings round the places (boxes, px) where a 1-bit page holds seal ink: a found seal, or stipple
+    gathered like one. Over a whole page of blurred print the edge-completeness Hough (`_hough`) offers
+    only the clearest rings; near such a place, vote counting finds a ring broken into dots, and each
+    circle is judged as `find_rings` judges any."""
+    r_min = max(4, round(MIN_SEAL_MM / 2 * px_per_mm))
+    r_max = round(MAX_SEAL_MM / 2 * px_per_mm)
+    found: list[Candidate] = []
+    for x0, y0, x1, y1 in places:
+        cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2
+        left, top = max(0, int(cx - NEAR_REACH * half)), max(0, int(cy - NEAR_REACH * half))
+        right = min(clean.shape[1], int(cx + NEAR_REACH * half) + 1)
+        bottom = min(clean.shape[0], int(cy + NEAR_REACH * half) + 1)
+        window = clean[top:bottom, left:right]
+        circles = cv2.HoughCircles(cv2.GaussianBlur(window, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2, minDist=r_min,
+                                   param1=100, param2=20, minRadius=r_min, maxRadius=r_max)
+        for ccx, ccy, r in ([] if circles is None else circles[0][:NEAR_CIRCLES]):
+            outline = _refine_circle(window, Outline("round", float(ccx), float(ccy), float(r), float(r)))
+            ring, contrast = ring_contrast(window, outline)
+            if ring >= MIN_RING_COVERAGE and contrast >= MIN_GREY_CONTRAST and _inked_like_a_seal(window, outline, contrast):
+                confidence = _confidence(ring, MIN_RING_COVERAGE) * _size_score(outline.diameter / px_per_mm)
+                found.append(Candidate(outline.scaled(1.0, left, top), confidence, "grey", ring, contrast))
+    return found
 
 
 # Oval seals (40 x 30 and 45 x 30 mm) are stamped with their long axis about level: squeezed across by

@@ -25,12 +25,13 @@ from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
 from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_image
 from pipeline.seals.geometry import Outline
-from pipeline.seals.ink import load_colour, red_strength
+from pipeline.seals.ink import is_one_bit, load_colour, red_strength
 from pipeline.seals.pairs import MERGED_SIZE_RATIO, split_known_stamp
 from pipeline.seals.read import SealText, read_ink, read_seal
 from pipeline.seals.scan import grey_page, page_candidates
 from pipeline.seals.signature import SignatureFinding, find_signature
-from pipeline.seals.slots import PageSeal, assign_slots, mismatch_checks, slot_names, slot_values
+from pipeline.seals.slots import PageSeal, assign_slots, cover_pages, mismatch_checks, slot_names, slot_values
+from pipeline.seals.stipple import stipple_seal
 from pipeline.seals.text import (
     LineReader,
     Match,
@@ -211,11 +212,44 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     )
     provenance = {f"seals[{i}]": Provenance(page=s.page, bbox=s.bbox, confidence=s.confidence, source="pixels")
                   for i, s in enumerate(findings.seals)}
+    provenance.update(_unconfirmed_seals(pages, findings.slots, found, images))
     if signature is not None:
         provenance["signatures.commitment_legal_rep"] = Provenance(
             page=signature.page, bbox=[round(v, 1) for v in signature.box], confidence=signature.confidence,
             source="pixels")
     return Extracted(findings, provenance, checks)
+
+
+def _unconfirmed_seals(pages: list[Page], slots: dict[str, bool], found: list[_Found],
+                       images: _PageImages) -> dict[str, Provenance]:
+    """For each empty slot, the place on its 1-bit page where stipple gathers like a seal no ring test
+    confirmed (`seal_slots.<slot>`): the checks then ask a reviewer to look there instead of calling
+    the slot empty."""
+    covers = cover_pages(pages)
+    places: dict[str, Provenance] = {}
+    for slot in (name for name, filled in slots.items() if not filled):
+        for page in pages:
+            on_slot = page.number in covers if slot.startswith("cover_") else page.role == slot
+            place = _stipple_place(page, found, images) if on_slot else None
+            if place is not None:
+                places[f"seal_slots.{slot}"] = place
+                break
+    return places
+
+
+def _stipple_place(page: Page, found: list[_Found], images: _PageImages) -> Provenance | None:
+    bgr = images.load(page) if page.image_path is not None and page.scale > 0 else None
+    if bgr is None:
+        return None
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if not is_one_bit(grey, whole_page=True):
+        return None
+    outlines = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
+    box = stipple_seal(grey, page.dpi, outlines)
+    if box is None:
+        return None
+    # No confidence: the place is no reading (one would be flagged as a weak one, `checks.fields.low_confidence`).
+    return Provenance(page=page.number, bbox=list(_to_points(box, page.scale)), source="pixels")
 
 
 def _page_seals(page: Page, units: SealUnits, reader: LineReader, images: _PageImages) -> list[_Found]:

@@ -197,15 +197,35 @@ def is_bilevel(grey: np.ndarray) -> bool:
 ONE_BIT_MID_SHARE = 0.8
 
 
-def is_one_bit(grey: np.ndarray) -> bool:
+# A page dense with print, captured in 1 bit and resampled, has grey edges round every stroke: fewer than
+# BILEVEL_SHARE of its pixels are extreme, but its ink is still mostly black (a fax's plan and table pages:
+# at most ~0.65 mid-grey), where a grey scan's dense print is mostly mid-grey (0.8 and more). And its
+# mid-grey is those edges alone, a pixel wide: at most DENSE_ONE_BIT_MID_CORE of it has mid-grey all round
+# (a fax's pages ~0.03 at most), where a grey scan's anti-aliased strokes and seal tones have areas of it
+# (0.05 and more, even on a grey page of crisp black print).
+DENSE_ONE_BIT_MID_SHARE = 0.7
+DENSE_ONE_BIT_MID_CORE = 0.035
+
+
+def is_one_bit(grey: np.ndarray, whole_page: bool = False) -> bool:
     """A 1-bit capture (fax, threshold, dither), told apart from a grey scan of a mostly white page, which
-    `is_bilevel` alone takes for one: on a 1-bit page what is not paper is mostly black."""
-    if not is_bilevel(grey):
-        return False
+    `is_bilevel` alone takes for one: on a 1-bit page what is not paper is mostly black.
+
+    `whole_page`: `grey` is a page, which may also be a 1-bit page dense with print (`DENSE_ONE_BIT_MID_SHARE`);
+    those shares were measured on whole pages, and a patch round a seal is mostly the seal's own ink."""
     sample = grey[::2, ::2]
     inked = sample < 215
-    mid = int(np.count_nonzero(inked & (sample > 40)))
-    return mid <= ONE_BIT_MID_SHARE * max(1, int(np.count_nonzero(inked)))
+    mid = int(np.count_nonzero(inked & (sample > 40))) / max(1, int(np.count_nonzero(inked)))
+    if is_bilevel(grey):
+        return mid <= ONE_BIT_MID_SHARE
+    return whole_page and mid <= DENSE_ONE_BIT_MID_SHARE and _mid_grey_core(grey) <= DENSE_ONE_BIT_MID_CORE
+
+
+def _mid_grey_core(grey: np.ndarray) -> float:
+    """The share of a page's mid-grey pixels (between print and paper) with mid-grey all round them."""
+    mid = ((grey > 40) & (grey < 215)).astype(np.uint8)
+    count = cv2.countNonZero(mid)
+    return cv2.countNonZero(cv2.erode(mid, np.ones((3, 3), np.uint8))) / count if count else 0.0
 
 
 # Blur (sigma, mm) that turns a dithered seal's dots into tones: enough to read its characters by; a

@@ -80,7 +80,7 @@ def assign_slots(seals: Sequence[PageSeal], pages: Iterable[Page], doc_type: str
     by_page: dict[int, list[PageSeal]] = {}
     for seal in seals:
         by_page.setdefault(seal.page, []).append(seal)
-    covers = _cover_pages(pages) if "cover_applicant" in names else set()
+    covers = cover_pages(pages) if "cover_applicant" in names else set()
     for page in pages:
         items = by_page.get(page.number, [])
         if not items:
@@ -97,7 +97,7 @@ def assign_slots(seals: Sequence[PageSeal], pages: Iterable[Page], doc_type: str
 COVER_MARKERS = ("申报单位", "推荐单位", "建设方案", "联系人及联系电话", "填报日期")
 
 
-def _cover_pages(pages: list[Page]) -> set[int]:
+def cover_pages(pages: list[Page]) -> set[int]:
     """Pages whose seals fill the cover slots: the cover by role, or else — when no page was
     classed as the cover — the first unclassed page reading like one (three of the cover's
     labels; seals over them garble some, but not all)."""

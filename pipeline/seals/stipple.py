@@ -1,0 +1,107 @@
+"""Ink on a 1-bit page that may be a seal no ring test confirms: a seal-sized cluster of stipple.
+
+A 1-bit capture (fax, threshold) turns a seal's red ink into scattered dots, and a faded or lightly
+inked seal keeps only a few of them: its ring too broken for any ring test, its star and lettering
+gone. Print keeps solid strokes, so a dot standing alone, clear of print, is seal ink (or scanner
+noise, which is thinly spread). Many such dots gathered in a seal's disc with few round it are
+a seal's place as far as the pixels can tell: not a seal found, but no place to call empty either
+(`pipeline.checks.completeness`: a doubt for a reviewer, not SEAL_MISSING).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline.seals.geometry import Outline
+
+MM_PER_INCH = 25.4
+# A dot: an ink component of at most this area (a dither dot or a few run together), clear of print by
+# STIPPLE_CLEAR_MM (a character's own dots and a stroke's ragged edge lie closer).
+STIPPLE_DOT_MM2 = 0.25
+STIPPLE_CLEAR_MM = 0.5
+# Ink, on the page's grey: anything clearly darker than paper (a resampled dot is grey, not black).
+STIPPLE_INK_LEVEL = 200
+# A seal's disc (radius, mm: official seals are 38-45 mm across, ovals 40-45 x 30 mm) and the ring round
+# it that must stay nearly clear of dots: dots spread over a table (a dithered rule, a grey picture)
+# go on past any disc.
+SEAL_RADIUS_MM = 22.0
+SURROUND_RADIUS_MM = 50.0
+# Dots in a straight level or upright run this long (mm), each within RULE_GAP_MM of the next, are a dithered
+# rule's: a seal's ring bends away from any chord that long (a 40 mm ring by ~4 mm over 25 mm).
+RULE_RUN_MM = 25.0
+RULE_GAP_MM = 5.0
+# Dots a seal's place holds: about one per 4-5 mm of a 40 mm seal's ring (noise leaves a few a page),
+# and at most this share of them again in the surround.
+MIN_STIPPLE_DOTS = 30
+MAX_SURROUND_SHARE = 0.5
+# Dots inside a found seal (grown by this) are that seal's.
+FOUND_SEAL_MARGIN = 1.1
+
+
+def stipple_dots(grey: np.ndarray, px_per_mm: float, found: list[Outline]) -> np.ndarray:
+    """Centres (n x 2, px) of the dots standing alone on the page, clear of print and of found seals."""
+    ink = (grey < STIPPLE_INK_LEVEL).astype(np.uint8)
+    count, labels, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    dot = np.zeros(count, bool)
+    dot[1:] = stats[1:, cv2.CC_STAT_AREA] <= STIPPLE_DOT_MM2 * px_per_mm**2
+    solid = (~dot).astype(np.uint8)
+    solid[0] = 0
+    reach = max(3, round(2 * STIPPLE_CLEAR_MM * px_per_mm)) | 1
+    near_print = cv2.dilate(solid[labels], cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
+    points = centres[np.flatnonzero(dot)]
+    xs, ys = points[:, 0].astype(int), points[:, 1].astype(int)
+    alone = near_print[ys, xs] == 0
+    points = points[alone]
+    points = points[~_on_rules(points, grey.shape, px_per_mm)]
+    for outline in found:
+        points = points[[not outline.contains(x, y, FOUND_SEAL_MARGIN) for x, y in points]]
+    return points
+
+
+def _on_rules(points: np.ndarray, shape: tuple[int, ...], px_per_mm: float) -> np.ndarray:
+    """Which dots lie in a straight level or upright run (a grey table rule dithered to a row of dots):
+    joined along the run, they hold a straight segment of RULE_RUN_MM, which no seal's arc does."""
+    dots = np.zeros(shape[:2], np.uint8)
+    xs, ys = points[:, 0].astype(int), points[:, 1].astype(int)
+    dots[ys, xs] = 255
+    gap = max(3, round(RULE_GAP_MM * px_per_mm)) | 1
+    run = max(gap + 2, round(RULE_RUN_MM * px_per_mm))
+    ruled: np.ndarray = np.zeros_like(dots)
+    for join, line in (((gap, 3), (run, 1)), ((3, gap), (1, run))):
+        joined = cv2.dilate(dots, cv2.getStructuringElement(cv2.MORPH_RECT, join))
+        ruled = cv2.bitwise_or(ruled, cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, line)))
+    return ruled[ys, xs] > 0
+
+
+def stipple_seal(grey: np.ndarray, dpi: float, found: list[Outline]) -> tuple[float, float, float, float] | None:
+    """The box (px) of a seal's disc that the page's lone dots gather in, outside the `found` seals, or None.
+
+    The disc is the seal-sized one holding most dots, moved onto their mean.
+    """
+    px_per_mm = dpi / MM_PER_INCH
+    points = stipple_dots(grey, px_per_mm, found)
+    if len(points) < MIN_STIPPLE_DOTS:
+        return None
+    radius, surround = SEAL_RADIUS_MM * px_per_mm, SURROUND_RADIUS_MM * px_per_mm
+    cx, cy = _densest_disc(points, grey.shape, px_per_mm)
+    near = np.hypot(points[:, 0] - cx, points[:, 1] - cy) <= radius
+    cx, cy = points[near].mean(axis=0)
+    distance = np.hypot(points[:, 0] - cx, points[:, 1] - cy)
+    inside = int(np.count_nonzero(distance <= radius))
+    around = int(np.count_nonzero((distance > radius) & (distance <= surround)))
+    if inside < MIN_STIPPLE_DOTS or around > MAX_SURROUND_SHARE * inside:
+        return None
+    return float(cx - radius), float(cy - radius), float(cx + radius), float(cy + radius)
+
+
+def _densest_disc(points: np.ndarray, shape: tuple[int, ...], px_per_mm: float) -> tuple[float, float]:
+    """The centre (px) of the seal-sized disc holding most of `points`, counted on a 1 mm grid."""
+    height, width = (int(shape[0] / px_per_mm) + 1, int(shape[1] / px_per_mm) + 1)
+    counts = np.zeros((height, width), np.float32)
+    np.add.at(counts, ((points[:, 1] / px_per_mm).astype(int), (points[:, 0] / px_per_mm).astype(int)), 1.0)
+    size = 2 * round(SEAL_RADIUS_MM) + 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)).astype(np.float32)
+    density = cv2.filter2D(counts, -1, disc, borderType=cv2.BORDER_CONSTANT)
+    row, column = np.unravel_index(int(np.argmax(density)), density.shape)
+    return (column + 0.5) * px_per_mm, (row + 0.5) * px_per_mm
