@@ -158,10 +158,21 @@ def _options(record: ApplicationRecord, path: str, origin: Provenance | None) ->
     return [value, *others]
 
 
-def _apply(record: ApplicationRecord, rule: Rule, options: list[list[Reading]], chosen: Sequence[Reading]) -> None:
+def can_hold(record: ApplicationRecord, rule: Rule) -> bool:
+    """Some combination of the readings `rule` rests on (each value's and its alternatives no rule has
+    settled) makes it hold; False too when a value it needs is missing."""
+    options = [_options(record, path, record.provenance.get(path)) for path in rule.paths]
+    if any(readings is None for readings in options):
+        return False
+    return any(rule.holds(combo) for combo in itertools.product(*(readings or [] for readings in options)))
+
+
+def _apply(record: ApplicationRecord, rule: Rule, options: list[list[Reading]],
+           chosen: Sequence[Reading | None]) -> None:
+    """Each path its `chosen` reading (None: left as it is, in doubt)."""
     for path, readings, value in zip(rule.paths, options, chosen, strict=True):
         origin = record.provenance.get(path)
-        if len(readings) < 2 or origin is None:
+        if len(readings) < 2 or origin is None or value is None:
             continue
         if value != readings[0]:
             log.info("%s: %s read as %s, not %s (%s holds only so)", record.source.file, path, value,
@@ -172,7 +183,9 @@ def _apply(record: ApplicationRecord, rule: Rule, options: list[list[Reading]], 
 
 
 def resolve(record: ApplicationRecord, rule: Rule) -> bool:
-    """Pick the doubtful readings of `rule` when exactly one combination makes it hold."""
+    """Pick the doubtful readings of `rule` when exactly one combination makes it hold; where several do
+    (two readings of one figure a cent apart, both within the tolerance), the readings every one of them
+    takes alike are picked and the others stay in doubt."""
     origins = [record.provenance.get(path) for path in rule.paths]
     if not any(in_doubt(origin) for origin in origins):
         return False
@@ -187,9 +200,13 @@ def resolve(record: ApplicationRecord, rule: Rule) -> bool:
     if sum(len(readings) > 1 for readings in options) > MAX_DOUBTFUL:
         return False
     consistent = [combo for combo in itertools.product(*options) if rule.holds(combo)]
-    if len(consistent) != 1:
+    if not consistent:
         return False
-    _apply(record, rule, options, consistent[0])
+    agreed = [combo_values[0] if len(set(combo_values)) == 1 and len(readings) > 1 else None
+              for readings, combo_values in zip(options, zip(*consistent, strict=True), strict=True)]
+    if all(value is None for value in agreed):
+        return False
+    _apply(record, rule, options, agreed)
     return True
 
 

@@ -527,3 +527,25 @@ def test_a_true_mismatch_is_not_taken_for_a_misread_unit() -> None:
     found = _by_code(_checks(record))
     assert record.appendix.financings[0].amount == 500.0
     assert found[("FINANCING_TOTAL_MISMATCH", "")].severity == "error"
+
+
+def test_readings_every_combination_that_makes_a_total_hold_takes_alike_are_picked() -> None:
+    """dev4 a01: 35.2 read as 32 (35.2 another reading), beside 86.7 also read 86.71: two combinations hold
+    within the cent of tolerance, and both take 35.2; the cent stays in doubt."""
+    record = clean_application()
+    _set("appendix.contracts[0].amount", 10.0)(record)  # printed 100
+    record.provenance["appendix.contracts[0].amount"] = record.provenance["appendix.contracts[0].amount"].model_copy(
+        update={"alternatives": [1.0, 100.0]})
+    record.provenance["appendix.contracts[1].amount"] = record.provenance["appendix.contracts[1].amount"].model_copy(
+        update={"alternatives": [20.51]})
+    found = _by_code(_checks(record))
+    assert ("CONTRACT_TOTAL_MISMATCH", "2024") not in found
+    assert record.appendix.contracts[0].amount == 100.0
+    assert record.provenance["appendix.contracts[0].amount"].resolved_by == "CONTRACT_TOTAL_2024"
+    assert record.provenance["appendix.contracts[1].amount"].unsettled
+    record = clean_application()  # a true defect: no reading makes the total hold, nothing is picked
+    _set("basic_info.service[0].contract_amount", 200.0)(record)
+    record.provenance["appendix.contracts[1].amount"] = record.provenance["appendix.contracts[1].amount"].model_copy(
+        update={"alternatives": [20.51]})
+    assert ("CONTRACT_TOTAL_MISMATCH", "2024") in _by_code(_checks(record))
+    assert record.provenance["appendix.contracts[1].amount"].unsettled
