@@ -577,6 +577,9 @@ def at_read_apart(readings: Sequence[str]) -> str | None:
 
 _INDUSTRY_SEPARATORS = re.compile(r"[、丶，,/／;；]+")  # 丶 is how OCR often reads 、
 _INDUSTRY_CONJUNCTIONS = re.compile(r"[和及与]")
+# A point between two characters of a name: a speck OCR read there, or a 、 misread ('船舶工.业' for 船舶工业).
+# No industry's name holds one; known names written together are split again by `_segment`.
+_POINT_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])\s*[.．·。]\s*(?=[\u4e00-\u9fff])")
 
 
 def _known_industry(name: str) -> bool:
@@ -648,6 +651,7 @@ def parse_industries(text: str | None) -> list[str]:
         return []
     names: list[str] = []
     joined = re.sub(r"(?<=[\u4e00-\u9fff])\s*\n\s*(?=[\u4e00-\u9fff])", "", text).replace("\n", " ")
+    joined = _POINT_IN_NAME.sub("", joined)
     for chunk in _INDUSTRY_SEPARATORS.split(nfkc_keep_cjk_punctuation(_FILLERS.sub(" ", joined))):
         chunk = _strip_industry(chunk)
         if not chunk:

@@ -40,6 +40,8 @@ class Rule:
     # Only among readings of the place itself (first and second readings), never to settle what a
     # repair of one reading proposed: a value's form alone cannot tell a misread from a slip.
     read_twice: bool = False
+    # A declared total (the first path) against the sum of the others.
+    summed: bool = False
 
 
 def in_doubt(origin: Provenance | None) -> bool:
@@ -60,7 +62,7 @@ def _sum_rule(name: str, declared: str, parts: list[str], tolerance: float) -> R
     def holds(values: Sequence[Reading]) -> bool:
         total, *summed = _numbers(values)
         return abs(sum(summed) - total) <= tolerance + 1e-9
-    return Rule(name, (declared, *parts), holds)
+    return Rule(name, (declared, *parts), holds, summed=True)
 
 
 def _count_rule(name: str, declared: str, count: int, unfolded: int | None = None) -> Rule:
@@ -156,10 +158,21 @@ def _options(record: ApplicationRecord, path: str, origin: Provenance | None) ->
     return [value, *others]
 
 
-def _apply(record: ApplicationRecord, rule: Rule, options: list[list[Reading]], chosen: Sequence[Reading]) -> None:
+def can_hold(record: ApplicationRecord, rule: Rule) -> bool:
+    """Some combination of the readings `rule` rests on (each value's and its alternatives no rule has
+    settled) makes it hold; False too when a value it needs is missing."""
+    options = [_options(record, path, record.provenance.get(path)) for path in rule.paths]
+    if any(readings is None for readings in options):
+        return False
+    return any(rule.holds(combo) for combo in itertools.product(*(readings or [] for readings in options)))
+
+
+def _apply(record: ApplicationRecord, rule: Rule, options: list[list[Reading]],
+           chosen: Sequence[Reading | None]) -> None:
+    """Each path its `chosen` reading (None: left as it is, in doubt)."""
     for path, readings, value in zip(rule.paths, options, chosen, strict=True):
         origin = record.provenance.get(path)
-        if len(readings) < 2 or origin is None:
+        if len(readings) < 2 or origin is None or value is None:
             continue
         if value != readings[0]:
             log.info("%s: %s read as %s, not %s (%s holds only so)", record.source.file, path, value,
@@ -170,7 +183,9 @@ def _apply(record: ApplicationRecord, rule: Rule, options: list[list[Reading]], 
 
 
 def resolve(record: ApplicationRecord, rule: Rule) -> bool:
-    """Pick the doubtful readings of `rule` when exactly one combination makes it hold."""
+    """Pick the doubtful readings of `rule` when exactly one combination makes it hold; where several do
+    (two readings of one figure a cent apart, both within the tolerance), the readings every one of them
+    takes alike are picked and the others stay in doubt."""
     origins = [record.provenance.get(path) for path in rule.paths]
     if not any(in_doubt(origin) for origin in origins):
         return False
@@ -185,14 +200,79 @@ def resolve(record: ApplicationRecord, rule: Rule) -> bool:
     if sum(len(readings) > 1 for readings in options) > MAX_DOUBTFUL:
         return False
     consistent = [combo for combo in itertools.product(*options) if rule.holds(combo)]
-    if len(consistent) != 1:
+    if not consistent:
         return False
-    _apply(record, rule, options, consistent[0])
+    agreed = [combo_values[0] if len(set(combo_values)) == 1 and len(readings) > 1 else None
+              for readings, combo_values in zip(options, zip(*consistent, strict=True), strict=True)]
+    if all(value is None for value in agreed):
+        return False
+    _apply(record, rule, options, agreed)
     return True
 
 
 def reconcile(record: ApplicationRecord, settings: Settings) -> ApplicationRecord:
     """The record with every doubtful reading that one of its rules can settle, settled (in place)."""
+    for table in AMOUNT_TABLES:
+        settle_column_unit(record, settings, table)
     for rule in rules_for(record, settings):
         resolve(record, rule)
     return record
+
+
+# The tables whose amounts the form's declared totals sum (`rules_for`): every amount in 万元.
+AMOUNT_TABLES = ("contracts", "financings")
+# The form writes every amount in 万元; a column header whose 万 the reader lost ('(万' wrapped onto a
+# line of its own) makes each figure of the column read in 元, this many times too small.
+UNIT_SCALE = 10_000
+
+
+def settle_column_unit(record: ApplicationRecord, settings: Settings, table: str) -> bool:
+    """A table's amounts read in the wrong unit, read in 万元: where none of its declared totals holds
+    as read and one holds with every amount of the column 10^4 times larger, the column's unit was
+    misread and all its amounts are scaled (`resolved_by` names the total, the reading as read kept in
+    `alternatives`). A total that fails at both scales is left to the checks."""
+    prefix = f"appendix.{table}["
+    rules = [rule for rule in rules_for(record, settings)
+             if rule.summed and len(rule.paths) > 1 and all(path.startswith(prefix) for path in rule.paths[1:])]
+    readings = [[get_path(record, path) for path in rule.paths] for rule in rules]
+    rules, readings = _complete(rules, readings)
+    if not rules or any(rule.holds(values) for rule, values in zip(rules, readings, strict=True)):
+        return False
+    scaled = [[values[0], *(value * UNIT_SCALE for value in values[1:])] for values in readings]
+    holding = [rule.name for rule, values in zip(rules, scaled, strict=True) if rule.holds(values)]
+    if not holding:
+        return False
+    for index, row in enumerate(getattr(record.appendix, table)):
+        if isinstance(row.amount, int | float):
+            path = f"{prefix}{index}].amount"
+            _rescale(record, path, float(row.amount), f"{holding[0]}:万元")
+    log.info("%s: the %s column's amounts read in 元 are in 万元 (%s holds only so)", record.source.file,
+             table, ", ".join(holding))
+    return True
+
+
+def _complete(rules: list[Rule], readings: list[list[object]]) -> tuple[list[Rule], list[list[float]]]:
+    """The rules whose every value was read as a number, with their values."""
+    kept = [(rule, [float(value) for value in values if isinstance(value, int | float)])
+            for rule, values in zip(rules, readings, strict=True)
+            if all(isinstance(value, int | float) and not isinstance(value, bool) for value in values)]
+    return [rule for rule, _ in kept], [values for _, values in kept]
+
+
+def _rescale(record: ApplicationRecord, path: str, value: float, rule_name: str) -> None:
+    """The amount at `path` in 万元. A reading still in doubt among other readings keeps its doubt (all
+    its readings scaled): the unit settles the scale, not which digits were written."""
+    set_path(record, path, _in_wan(value))
+    origin = record.provenance.get(path)
+    if origin is None:
+        return
+    if origin.unsettled:
+        others = [_in_wan(alt) if isinstance(alt, int | float) and not isinstance(alt, bool) else alt
+                  for alt in origin.alternatives]
+        record.provenance[path] = origin.model_copy(update={"alternatives": others})
+    else:
+        record.provenance[path] = origin.model_copy(update={"alternatives": [value], "resolved_by": rule_name})
+
+
+def _in_wan(value: float) -> float:
+    return round(value * UNIT_SCALE, 4)

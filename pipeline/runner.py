@@ -186,7 +186,7 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
                                has_consortium_agreement=any(layout.is_consortium_agreement(page) for page in pages))
         checks = run_checks(context, stage_checks)
     with times.measure("verify"):
-        if verify.second_readings(record, checks, lambda: verify.crop_reader(pages, settings)):
+        if verify.second_readings(record, checks, lambda: verify.crop_reader(pages, settings), settings):
             reconcile(record, settings)
             checks = run_checks(context, stage_checks)
     record.checks = checks

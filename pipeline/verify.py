@@ -38,10 +38,11 @@ from rapidfuzz.distance import Levenshtein
 
 from models import ApplicationRecord, Check, Provenance
 from models.page import Box, Page, Word
-from pipeline import normalise
+from pipeline import implied, normalise
 from pipeline.config import Settings
 from pipeline.ocr import NUMBER_ENGINE
 from pipeline.ocr.base import OcrEngine, OcrError
+from pipeline.ocr.digits import number_explains
 from pipeline.ocr.number_line import BINARISATIONS, number_line
 from pipeline.record_paths import PathError, get_path
 from pipeline.tables.cells import lines_of
@@ -229,6 +230,29 @@ class CropReader:
                         out[index].append((self.numbers.name, text))
         return out
 
+    def explain(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
+        """How well each of `numbers` (written out) explains the number's ink at `place`
+        (`pipeline.ocr.digits.number_explains`): one list per rendering of its crop (as scanned, and
+        its cleaned lines); none without a recogniser that gives its posteriors."""
+        page_number, box = place
+        page = self.pages.get(page_number)
+        crop = self._number_crop(page_number, box) if page is not None else None
+        engine = next((engine for engine in self.engines if engine.name == "rapidocr"), None)
+        if page is None or crop is None or engine is None:
+            return []
+        strips = [crop, *(line for binarisation in BINARISATIONS
+                          if (line := number_line(crop, page.scale, binarisation)) is not None)]
+        out = []
+        for strip in strips:
+            try:
+                posteriors = engine.line_posteriors(strip)
+            except (OcrError, OSError) as error:  # that strip says nothing; the others may
+                log.warning("posteriors of a number on page %d failed: %s", page_number, error)
+                continue
+            if posteriors is not None:
+                out.append([number_explains(posteriors, number) for number in numbers])
+        return out
+
     def _read_lines(self, canvas: np.ndarray, tops: list[tuple[int, int]], page_number: int) -> list[str | None]:
         """The digits engine's text of each band of `canvas`, None where its digits were read unsurely.
         Told to read only a number's characters, it gives a unit it cannot tell apart a confidence of
@@ -401,6 +425,10 @@ class PlaceReader(Protocol):
     def read_numbers(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
         """For each (page, box) holding a number: (reader name, text) for each digits-only reading."""
 
+    def explain(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
+        """How well each of `numbers` (written out) explains the number's ink at `place` (0..1), per
+        rendering of its crop."""
+
 
 def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
     """A reader of the document's scanned pages with every engine this machine has, and the digits-only
@@ -413,7 +441,7 @@ def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
 
 
 def second_readings(record: ApplicationRecord, checks: Sequence[Check],
-                    reader: Callable[[], PlaceReader | None]) -> bool:
+                    reader: Callable[[], PlaceReader | None], settings: Settings | None = None) -> bool:
     """Read again the values the failed errors in `checks` rest on, and the numbers of the failed
     comparisons in doubt; True when any was (then reconciliation and the checks must run again, on
     what the second readings say). `reader` is made only when there is something to read; without
@@ -427,4 +455,6 @@ def second_readings(record: ApplicationRecord, checks: Sequence[Check],
                     len(paths))
         return False
     read_again(record, paths, place_reader)
+    # What no reading of a cell holds, a failed total may still imply: characters the reading lost.
+    implied.implied_readings(record, settings or Settings(), place_reader.explain)
     return True

@@ -162,3 +162,21 @@ def test_a_count_wider_than_its_ink_keeps_no_hesitation_for_a_reviewer() -> None
                        others=other_readings(digit_readings(_posteriors(frames)), "int", None))
     read = with_digit_alternatives(count, confident=0.8, doubted=True)
     assert read.provenance.alternatives == []
+
+
+def test_a_number_explains_a_line_only_with_every_digit_its_frames_saw() -> None:
+    from pipeline.ocr.base import LinePosteriors
+    from pipeline.ocr.digits import number_explains
+
+    characters = ("", *"0123456789,.万元")
+
+    def frames(seen: str) -> np.ndarray:  # '_' a blank frame; each frame sure of its character
+        rows = np.full((len(seen), len(characters)), 0.001)
+        for frame, char in enumerate(seen):
+            rows[frame, 0 if char == "_" else characters.index(char)] = 1.0
+        return rows / rows.sum(axis=1, keepdims=True)
+
+    line = LinePosteriors(frames("_1_5_4_._8_万_元_"), characters)
+    assert number_explains(line, "154.8") > 0.99
+    assert number_explains(line, "8") < 1e-6  # the frames saw '154.' before it
+    assert 0.01 < number_explains(line, "154.9") < 0.5 and number_explains(line, "15x") == 0.0

@@ -526,3 +526,62 @@ def test_too_many_industries_only_by_counting_misread_items_is_a_doubt_of_the_ce
     assert "41" in found[("LOW_CONFIDENCE", "appendix.providers[0].industries")].message
     record.appendix.providers[0].industries = ["机械", "汽车", "船舶", "纺织"]
     assert _by_code(_checks(record))[("PROVIDER_TOO_MANY_INDUSTRIES", "1")].severity == "warning"
+
+
+def _amounts_read_in_yuan(record: models.ApplicationRecord, table: str) -> None:
+    """Every amount of `table` read 10^4 times too small: its header's '(万' read apart, the column taken
+    for 元 (dev6 a14: 303.2 万元 read as 0.03032)."""
+    for row in getattr(record.appendix, table):
+        row.amount = round(row.amount / 10_000, 8)
+
+
+def test_a_column_read_in_yuan_is_read_in_wan_where_the_declared_totals_hold_only_so() -> None:
+    record = clean_application()
+    _amounts_read_in_yuan(record, "contracts")
+    _amounts_read_in_yuan(record, "financings")
+    found = _by_code(_checks(record))
+    assert not [key for key in found if key[0].endswith("TOTAL_MISMATCH")]
+    assert [row.amount for row in record.appendix.contracts] == [100.0, 20.5, 300.0]
+    assert record.appendix.financings[0].amount == 500.0
+    origin = record.provenance["appendix.contracts[1].amount"]
+    assert origin.alternatives == [0.00205] and origin.resolved_by == "CONTRACT_TOTAL_2024:万元"
+
+
+def test_a_column_read_in_yuan_keeps_a_true_mismatch_of_another_year() -> None:
+    record = clean_application()
+    _set("basic_info.service[1].contract_amount", 412.0)(record)  # 2025 declared 112 too high: a true defect
+    _amounts_read_in_yuan(record, "contracts")
+    found = _by_code(_checks(record))
+    assert record.appendix.contracts[2].amount == 300.0  # 2024 holds only in 万元: the column's unit
+    assert ("CONTRACT_TOTAL_MISMATCH", "2024") not in found
+    assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].severity == "error"
+
+
+def test_a_true_mismatch_is_not_taken_for_a_misread_unit() -> None:
+    record = clean_application()
+    _set("basic_info.resources[1].financing", 650.0)(record)  # declared 150 too high
+    found = _by_code(_checks(record))
+    assert record.appendix.financings[0].amount == 500.0
+    assert found[("FINANCING_TOTAL_MISMATCH", "")].severity == "error"
+
+
+def test_readings_every_combination_that_makes_a_total_hold_takes_alike_are_picked() -> None:
+    """dev4 a01: 35.2 read as 32 (35.2 another reading), beside 86.7 also read 86.71: two combinations hold
+    within the cent of tolerance, and both take 35.2; the cent stays in doubt."""
+    record = clean_application()
+    _set("appendix.contracts[0].amount", 10.0)(record)  # printed 100
+    record.provenance["appendix.contracts[0].amount"] = record.provenance["appendix.contracts[0].amount"].model_copy(
+        update={"alternatives": [1.0, 100.0]})
+    record.provenance["appendix.contracts[1].amount"] = record.provenance["appendix.contracts[1].amount"].model_copy(
+        update={"alternatives": [20.51]})
+    found = _by_code(_checks(record))
+    assert ("CONTRACT_TOTAL_MISMATCH", "2024") not in found
+    assert record.appendix.contracts[0].amount == 100.0
+    assert record.provenance["appendix.contracts[0].amount"].resolved_by == "CONTRACT_TOTAL_2024"
+    assert record.provenance["appendix.contracts[1].amount"].unsettled
+    record = clean_application()  # a true defect: no reading makes the total hold, nothing is picked
+    _set("basic_info.service[0].contract_amount", 200.0)(record)
+    record.provenance["appendix.contracts[1].amount"] = record.provenance["appendix.contracts[1].amount"].model_copy(
+        update={"alternatives": [20.51]})
+    assert ("CONTRACT_TOTAL_MISMATCH", "2024") in _by_code(_checks(record))
+    assert record.provenance["appendix.contracts[1].amount"].unsettled

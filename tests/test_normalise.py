@@ -276,6 +276,10 @@ def test_industry_aliases_and_unknown() -> None:
     # OCR's 丶 for 、, and a lone character strayed in from the next cell
     assert parse_industries("钢铁丶电力装备") == ["钢铁", "电力装备"]
     assert parse_industries("纺织、有色\n司") == ["纺织", "有色"]
+    # a point OCR read inside a name (dev6 a13: 船舶工业 read '船舶工.业'), or for a 、 between two names
+    assert parse_industries("船舶工.业，有色，医药") == ["船舶", "有色", "医药"]
+    assert parse_industries("船舶.有色、模具") == ["船舶", "有色", "模具"]
+    assert parse_industries("新能源。汽车") == ["新能源", "汽车"]
 
 
 cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)

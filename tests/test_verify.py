@@ -22,7 +22,7 @@ from models.page import Box, Page
 from pipeline import verify
 from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
-from pipeline.reconcile import reconcile
+from pipeline.reconcile import reconcile, rules_for
 from tests.test_checks import _set, clean_application
 
 SETTINGS = Settings()
@@ -35,18 +35,22 @@ class FakeReader:
     """What each engine reads on the crop of each path's place (by the place's page and box)."""
 
     def __init__(self, record: models.ApplicationRecord, texts: dict[str, list[tuple[str, str]]],
-                 digits: dict[str, list[str]] | None = None) -> None:
+                 digits: dict[str, list[str]] | None = None,
+                 explains: dict[str, list[dict[str, float]]] | None = None) -> None:
         """`texts`: what the engines read on each path's crop; `digits`: what the digits-only reading
-        read on each number's cleaned line (one text per binarisation)."""
+        read on each number's cleaned line (one text per binarisation); `explains`: per rendering of a
+        number's crop, how well each written number explains it (unlisted: 0)."""
         self.by_place: dict[tuple[int, Box], list[tuple[str, str]]] = {}
         self.digits_by_place: dict[tuple[int, Box], list[tuple[str, str]]] = {}
-        digits = digits or {}
-        for index, path in enumerate(dict.fromkeys([*texts, *digits])):  # each path a place of its own
+        self.explains_by_place: dict[tuple[int, Box], list[dict[str, float]]] = {}
+        digits, explains = digits or {}, explains or {}
+        for index, path in enumerate(dict.fromkeys([*texts, *digits, *explains])):  # each path a place of its own
             box: Box = (10.0 * index, 700.0, 10.0 * index + 8, 712.0)
             record.provenance[path] = record.provenance[path].model_copy(update={"bbox": box})
             place = (record.provenance[path].page, box)
             self.by_place[place] = texts.get(path, [])
             self.digits_by_place[place] = [("tesseract-digits", text) for text in digits.get(path, [])]
+            self.explains_by_place[place] = explains.get(path, [])
         self.asked: list[tuple[int, Box]] = []
         self.asked_numbers: list[tuple[int, Box]] = []
 
@@ -58,13 +62,16 @@ class FakeReader:
         self.asked_numbers.extend(places)
         return [self.digits_by_place.get((page_number, box), []) for page_number, box in places]
 
+    def explain(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
+        return [[rendering.get(number, 0.0) for number in numbers] for rendering in self.explains_by_place.get(place, [])]
+
 
 def _checked(record: models.ApplicationRecord, reader: FakeReader | None = None) -> list[models.Check]:
     """The runner's order: reconcile, check; second readings of failed errors; reconcile and check again."""
     reconcile(record, SETTINGS)
     context = CheckContext(record=record, settings=SETTINGS)
     checks = run_checks(context)
-    if reader is not None and verify.second_readings(record, checks, lambda: reader):
+    if reader is not None and verify.second_readings(record, checks, lambda: reader, SETTINGS):
         reconcile(record, SETTINGS)
         checks = run_checks(context)
     return checks
@@ -307,3 +314,62 @@ def test_a_wrong_credit_code_read_alike_again_stays_an_error() -> None:
     reader = FakeReader(record, {CODE: [("tesseract", wrong), ("rapidocr", wrong)]})
     found = _finding(_checked(record, reader), "INVALID_CREDIT_CODE")
     assert found is not None and found.severity == "error"
+
+
+# --------------------------------------------------------------- characters a reading lost, given back by its total
+
+CONTRACT_2025 = "appendix.contracts[2].amount"
+DECLARED_2025 = "basic_info.service[1].contract_amount"
+
+
+def _lost_under_a_seal(record: models.ApplicationRecord, read: float, printed: float) -> None:
+    """The 2025 contract printed `printed` 万元 (as declared) read unsurely as `read` (a seal's ring across it)."""
+    _set(DECLARED_2025, printed)(record)
+    _set(CONTRACT_2025, read)(record)
+    record.provenance[CONTRACT_2025] = record.provenance[CONTRACT_2025].model_copy(update={"confidence": 0.7})
+
+
+def test_characters_a_seal_took_from_a_figure_are_given_back_by_its_total() -> None:
+    assert verify.implied.lost_from(8.0, 154.8) and verify.implied.lost_from(24, 124)
+    assert not verify.implied.lost_from(138.0, 139.7) and not verify.implied.lost_from(154.8, 154.8)
+    record = clean_application()
+    _lost_under_a_seal(record, 8.0, 154.8)
+    _set(DECLARED, 900.0)(record)  # a true defect beside it: the financings' one row is 500, read surely
+    reader = FakeReader(record, {CONTRACT_2025: [("tesseract", "8万元")], DECLARED_2025: [("rapidocr", "154.8")],
+                                 FINANCING: [("tesseract", "500"), ("rapidocr", "500.00")],
+                                 DECLARED: [("tesseract", "900"), ("rapidocr", "900万元")]},
+                        explains={CONTRACT_2025: [{"8": 0.93, "154.8": 0.03}, {"8": 0.4, "154.8": 0.4}]})
+    checks = _checked(record, reader)
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+    assert record.appendix.contracts[2].amount == 154.8
+    origin = record.provenance[CONTRACT_2025]
+    assert origin.resolved_by == "CONTRACT_TOTAL_2025" and origin.alternatives == [8.0]
+    assert _finding(checks, "FINANCING_TOTAL_MISMATCH").severity == "error"  # type: ignore[union-attr]
+
+
+def test_a_figure_its_ink_reads_surely_is_not_completed_by_a_total() -> None:
+    record = clean_application()
+    _lost_under_a_seal(record, 54.8, 154.8)  # declared 100 too high: a true defect over a figure read right
+    explains = {"54.8": 0.95, "154.8": 0.66}
+    reader = FakeReader(record, {CONTRACT_2025: [("tesseract", "54.8万元")], DECLARED_2025: [("rapidocr", "154.8")]},
+                        explains={CONTRACT_2025: [explains, explains]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 54.8
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+    without_posteriors = clean_application()
+    _lost_under_a_seal(without_posteriors, 8.0, 154.8)
+    reader = FakeReader(without_posteriors, {CONTRACT_2025: [("tesseract", "8万元")],
+                                             DECLARED_2025: [("rapidocr", "154.8")]})
+    assert _finding(_checked(without_posteriors, reader), "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def test_nothing_is_implied_where_the_readings_already_make_the_total_hold() -> None:
+    """dev4 a10: the crop's 1508.84 for a 1508.81 made the total hold; an implied 2689.43 for the 2689.4
+    beside it made a second way, and the total was left failing. 2024's 100 read 18 (or 100) and 20.5
+    read 2.5 (or 20.5): the readings hold, so the 118 the total would imply for the 18 is not proposed."""
+    record = clean_application()
+    for path, read, other in (("appendix.contracts[0].amount", 18.0, 100.0), ("appendix.contracts[1].amount", 2.5, 20.5)):
+        _set(path, read)(record)
+        record.provenance[path] = record.provenance[path].model_copy(update={"confidence": 0.7, "alternatives": [other]})
+    rule = next(rule for rule in rules_for(record, SETTINGS) if rule.name == "CONTRACT_TOTAL_2024")
+    assert verify.implied.lost_from(18.0, 118.0) and verify.implied.candidates(record, rule, SETTINGS) == []

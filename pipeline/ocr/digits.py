@@ -107,3 +107,42 @@ def merge_readings(readings: Sequence[DigitReadings]) -> DigitReadings:
     others = [r.text for r in ranked[1:]] + [alt for r in ranked for alt in r.alternatives]
     return DigitReadings(first.text, first.confidence,
                          tuple(other for other in dict.fromkeys(others) if other != first.text))
+
+
+NUMBER_CHARS = frozenset("0123456789,.")
+
+
+def number_explains(posteriors: LinePosteriors, text: str) -> float:
+    """How well the number `text` explains a line's frames (0..1): the per-character probability ratio
+    of its best CTC alignment against the unconstrained best path, frames outside it (a unit, the
+    margins) read as anything but a digit or separator.
+
+    Unlike a word spotted anywhere in a strip, a number must account for every digit in the line:
+    '8' does not explain a line whose frames also saw '154.', but '154.8' does, even where the frames
+    gave its first digits little probability (a seal's stroke across them)."""
+    index = {char: cls for cls, char in enumerate(posteriors.characters)}
+    if not text or any(char not in index for char in text):
+        return 0.0
+    logp = np.log(np.maximum(posteriors.frames, 1e-6))
+    deficit = logp - logp.max(axis=1, keepdims=True)
+    number_classes = [cls for cls, char in enumerate(posteriors.characters) if char in NUMBER_CHARS]
+    outside = deficit.copy()
+    outside[:, number_classes] = -np.inf
+    free = outside.max(axis=1)  # a frame left to the unit or the margin: its best non-number class
+    states = np.zeros(2 * len(text) + 1, dtype=np.int64)
+    states[1::2] = [index[char] for char in text]
+    skip = np.zeros(len(states), bool)
+    skip[2:] = (states[2:] != 0) & (states[2:] != states[:-2])
+    emit = deficit[:, states]
+    neg = -np.inf
+    before, path, after = 0.0, np.full(len(states), neg), neg
+    for frame, row in enumerate(emit):
+        entered = np.full(len(states), neg)
+        entered[:2] = before
+        stepped = np.maximum.reduce([path, np.r_[neg, path[:-1]], np.where(skip, np.r_[neg, neg, path[:-2]], neg),
+                                     entered])
+        after = max(after, path[-1], path[-2]) + free[frame]
+        path = stepped + row
+        before += free[frame]
+    best = max(after, path[-1], path[-2])
+    return float(np.exp(best / len(text))) if np.isfinite(best) else 0.0
