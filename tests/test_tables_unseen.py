@@ -332,11 +332,18 @@ def test_a_text_gap_beside_a_broken_column_rule_is_that_rule_not_a_second_column
     assert table is not None and [round(x) for x in table.grid.xs] == [81, 171, 268, 430]
 
 
-def test_a_headers_labels_wrapped_below_its_rule_are_no_record(tmp_path: Path) -> None:
-    """'日期（年/月/' · '日）' and '合同金额（万' · '元）' wrapped into a grid row of their own, on a fax whose
-    header the reading garbled (合同编母, 合金翻): no record."""
-    rows = [["日期（年/月/", "合同编母", "服务企业名称", "合金翻（万"], ["日）", "", "", "元）"],
-            ["2024.01.17", "NE-FW-2024031", "杭州云安液压有限公司", "311.60"],
+# A header's labels wrapped into a grid row of their own: on a fax whose header the reading garbled (合同编母,
+# 合金翻), '日期（年/月/' · '日）' and '合同金额（万' · '元）'; on a phone photo '服务企业名称' read in the row under
+# its garbled first line, beside '（年/月/日）' and '元）' (every text part of a label, none holding a digit).
+WRAPPED_HEADERS = [
+    [["日期（年/月/", "合同编母", "服务企业名称", "合金翻（万"], ["日）", "", "", "元）"]],
+    [["日期", "合同编号", "bo th.", "合同金额（万"], ["（年/月/日）", "", "服务企业名称", "元）"]],
+]
+
+
+@pytest.mark.parametrize("header", WRAPPED_HEADERS, ids=["labels-wrapped", "label-under-a-garbled-line"])
+def test_a_headers_labels_wrapped_into_a_row_of_their_own_are_no_record(tmp_path: Path, header: list[list[str]]) -> None:
+    rows = [*header, ["2024.01.17", "NE-FW-2024031", "杭州云安液压有限公司", "311.60"],
             ["2024.04.03", "NE-FW-2024034", "杭州隆启智能装备有限公司", "190.20"]]
     page = render(Sheet(tables=[STable.simple(60, 150, [90, 110, 170, 90], rows)],
                         texts=[(60, 120, "表2：已开展数字化改造的服务合同清单", 12)]), tmp_path)
@@ -361,16 +368,3 @@ def test_a_gap_that_most_lines_of_a_column_run_over_is_no_hidden_column() -> Non
     assert hidden_columns(grid, words) == []
     # The same tails and short lines without the long lines over the gap: two columns a faint rule parted.
     assert len(hidden_columns(grid, [w for w in words if w.bbox[2] - w.bbox[0] < 50])) == 1
-
-
-def test_a_headers_second_line_with_a_bracket_and_a_label_of_its_column_is_no_record(tmp_path: Path) -> None:
-    """A phone photo's header: '服务企业名称' read in the grid row under its garbled first line, beside
-    '（年/月/日）' and '元）': every text is part of a label and none holds a digit, so no record."""
-    rows = [["日期", "合同编号", "bo th.", "合同金额（万"], ["（年/月/日）", "", "服务企业名称", "元）"],
-            ["2024.01.17", "NE-FW-2024031", "杭州云安液压有限公司", "311.60"],
-            ["2024.04.03", "NE-FW-2024034", "杭州隆启智能装备有限公司", "190.20"]]
-    page = render(Sheet(tables=[STable.simple(60, 150, [90, 110, 170, 90], rows)],
-                        texts=[(60, 120, "表2：已开展数字化改造的服务合同清单", 12)]), tmp_path)
-    page.role = "appendix2_table2"
-    contracts = extract_appendix([page], SETTINGS).value.contracts
-    assert [(c.contract_no, c.amount) for c in contracts] == [("NE-FW-2024031", 311.6), ("NE-FW-2024034", 190.2)]
