@@ -276,9 +276,9 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, images: _PageI
 
 def _split_merged_stamps(found: list[_Found], pages: list[Page], units: SealUnits, reader: LineReader,
                          images: _PageImages) -> list[_Found]:
-    """Colour seals clearly larger than the lead unit's stamp on its other pages, split into that stamp and
-    the seal stamped over it where the ink bears it out (`pairs.split_known_stamp`): the cover's two stamps
-    on neighbouring lines, fitted as one."""
+    """Seals clearly larger than the lead unit's stamp on its other pages, split into that stamp and the seal
+    stamped over it where the ink bears it out (`pairs.split_known_stamp`): the cover's two stamps on
+    neighbouring lines, fitted as one."""
     by_number = {page.number: page for page in pages}
     stamp = _lead_stamp_mm(found, by_number)
     if stamp is None:
@@ -292,9 +292,10 @@ def _split_merged_stamps(found: list[_Found], pages: list[Page], units: SealUnit
             continue
         bgr = images.load(page)
         assert bgr is not None  # `_split_one` found the pair in it
+        grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if grey_page(page, bgr) else None
         for outline in pair:
-            cand = Candidate(outline, item.seal.confidence, "red")
-            read = read_seal(bgr, None, cand, reader, functools.partial(_identify, units=units),
+            cand = Candidate(outline, item.seal.confidence, "red" if grey is None else "grey")
+            read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units),
                              page.dpi / MM_PER_INCH)
             seal = PageSeal(page.number, _to_points(outline.box(), page.scale), outline.shape,
                             item.seal.confidence, read.reading, read.match)
@@ -305,7 +306,8 @@ def _split_merged_stamps(found: list[_Found], pages: list[Page], units: SealUnit
 
 def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _PageImages
                ) -> tuple[Outline, Outline] | None:
-    """The two stamps `item` is, when it is a colour page's seal `MERGED_SIZE_RATIO` longer than `stamp` (mm)."""
+    """The two stamps `item` is, when it is a scanned seal `MERGED_SIZE_RATIO` longer than `stamp` (mm); not
+    on a 1-bit page, whose dots keep too little of a ring for the known stamp's to be told apart."""
     outline = item.outline_px
     if item.picture is not None or outline is None or outline.shape not in ("round", "oval") or page.dpi <= 0:
         return None
@@ -313,9 +315,12 @@ def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _Pa
     if outline.a / px_per_mm < MERGED_SIZE_RATIO * stamp[0]:
         return None
     bgr = images.load(page)
-    if bgr is None or grey_page(page, bgr):
+    if bgr is None:
         return None
-    return split_known_stamp(bgr, outline, stamp, px_per_mm)
+    grey = grey_page(page, bgr)
+    if grey and is_one_bit(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), whole_page=True):
+        return None
+    return split_known_stamp(bgr, outline, stamp, px_per_mm, grey)
 
 
 def _lead_stamp_mm(found: list[_Found], pages: dict[int, Page]) -> tuple[float, float] | None:

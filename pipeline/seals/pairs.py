@@ -1,4 +1,4 @@
-"""Two stamps taken for one: a colour seal split into a stamp of known size and the seal under it.
+"""Two stamps taken for one: a seal split into a stamp of known size and the seal under it.
 
 The cover's two stamps sit on neighbouring lines, often so close that their rings
 touch all along: the ink is one piece, and one oval fitted round it follows ink
@@ -23,6 +23,8 @@ from pipeline.seals.detect import (
     OVERLAP_BAND,
     OVERLAP_COVERAGE,
     WORK_PX_PER_MM,
+    flatten,
+    seal_tone_mask,
     without_specks,
 )
 from pipeline.seals.geometry import (
@@ -34,7 +36,7 @@ from pipeline.seals.geometry import (
     ring_contrast_over,
     ring_scores,
 )
-from pipeline.seals.ink import red_mask
+from pipeline.seals.ink import paper_level, red_mask
 
 # A seal this much longer (major axis) than the same unit's stamp elsewhere may be two stamps fitted as one
 # (a stamp's size varies by a few per cent from page to page).
@@ -48,10 +50,11 @@ CENTRE_STEP_MM = 1.0
 OVAL_ANGLES = tuple(float(a) for a in range(0, 180, 15))
 
 
-def split_known_stamp(bgr: np.ndarray, union: Outline, stamp: tuple[float, float], px_per_mm: float
-                      ) -> tuple[Outline, Outline] | None:
-    """The stamp of semi-axes `stamp` (mm) and the other seal, both in `bgr`'s pixels, when the colour seal
-    `union` (in those pixels) is the two fitted as one; None when the ink does not bear that out."""
+def split_known_stamp(bgr: np.ndarray, union: Outline, stamp: tuple[float, float], px_per_mm: float,
+                      grey: bool = False) -> tuple[Outline, Outline] | None:
+    """The stamp of semi-axes `stamp` (mm) and the other seal, both in `bgr`'s pixels, when the seal `union`
+    (in those pixels) is the two fitted as one; None when the ink does not bear that out. On a `grey` page
+    (no colour) the seal's ink is its tone between paper and print, as the grey detector has it."""
     factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
     scale = px_per_mm * factor
     around = union.points(1.3, 96)
@@ -61,7 +64,7 @@ def split_known_stamp(bgr: np.ndarray, union: Outline, stamp: tuple[float, float
     if patch.size == 0:
         return None
     small = cv2.resize(patch, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else patch
-    ink = without_specks(red_mask(small), scale)
+    ink = without_specks(_seal_tone(small, scale) if grey else red_mask(small), scale)
     local = union.scaled(factor, -x0 * factor, -y0 * factor)
     first = _known_stamp(ink, local, (stamp[0] * scale, stamp[1] * scale), scale)
     if first is None:
@@ -73,7 +76,7 @@ def split_known_stamp(bgr: np.ndarray, union: Outline, stamp: tuple[float, float
 
 
 def _known_stamp(ink: np.ndarray, union: Outline, axes: tuple[float, float], scale: float) -> Outline | None:
-    """Where inside `union` a ring of semi-axes `axes` (px) is inked all round, off the union's centre."""
+    """Where inside `union` a ring of semi-axes `axes` (px) is inked all round."""
     a, b = axes
     shape: Shape = "round" if b >= 0.96 * a else "oval"
     angles = (0.0,) if shape == "round" else OVAL_ANGLES
@@ -87,12 +90,13 @@ def _known_stamp(ink: np.ndarray, union: Outline, axes: tuple[float, float], sca
     best = tried[int(np.argmax(ring_scores(ink, tried, 96)))]
     fine_step = step / 4
     fine = [Outline(shape, best.cx + dx, best.cy + dy, a, b, best.angle + turn)
-            for dx in np.arange(-2, 3) * fine_step for dy in np.arange(-2, 3) * fine_step
+            for dx in np.arange(-4, 5) * fine_step for dy in np.arange(-4, 5) * fine_step
             for turn in ((0.0,) if shape == "round" else (-7.5, 0.0, 7.5))]
     best = fine[int(np.argmax(ring_scores(ink, fine, 96)))]
     ring, contrast = ring_contrast(ink, best)
-    off_centre = math.hypot(best.cx - union.cx, best.cy - union.cy) >= OVERLAP_APART * math.sqrt(a * b)
-    return best if ring >= STAMP_COVERAGE and contrast >= STAMP_CONTRAST and off_centre else None
+    # A single seal larger than the stamp is not ruled out here: what its ring leaves over is no second seal
+    # apart from this one (`_seal_beside`).
+    return best if ring >= STAMP_COVERAGE and contrast >= STAMP_CONTRAST else None
 
 
 def _seal_beside(ink: np.ndarray, union: Outline, first: Outline, scale: float) -> Outline | None:
@@ -114,3 +118,9 @@ def _seal_beside(ink: np.ndarray, union: Outline, first: Outline, scale: float) 
     ring, contrast = ring_contrast_over(rest, second, clear)
     inside_union = union.contains(second.cx, second.cy)
     return second if inside_union and ring >= OVERLAP_COVERAGE and contrast >= MIN_CONTRAST else None
+
+
+def _seal_tone(bgr: np.ndarray, scale: float) -> np.ndarray:
+    """A grey patch's seal-toned pixels (`detect.seal_tone_mask` of the patch evened out, as on a page)."""
+    small = flatten(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), scale)
+    return seal_tone_mask(small, paper_level(small))[0]
