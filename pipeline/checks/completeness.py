@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Provenance, Seal
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.checks.unit_names import name_score
+from pipeline.seals.pairs import MERGED_SIZE_RATIO
 from pipeline.seals.text import spelling_of
 
 REQUIRED_ROLES: dict[str, str] = {
@@ -58,11 +59,6 @@ GREY_ABSENCE_CONFIDENCE = 0.6
 UNCONFIRMED_SEAL_CONFIDENCE = 0.3
 
 
-# A cover stamp this much longer than the package's other stamps (median of their longest sides) may be the
-# cover's two stamps on neighbouring lines fitted as one outline. One unit stamps every page with the same
-# seal, so its size varies by a few per cent between pages (measured on the dev sets: at most 1.14 for a
-# single stamp, 1.17-1.25 for two taken as one).
-MERGED_STAMP_RATIO = 1.15
 
 
 def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Check:
@@ -86,7 +82,8 @@ def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Ch
 
 def _oversized_cover_stamp(ctx: CheckContext, slot: str) -> float | None:
     """How much longer than the package's other stamps the seal in the other cover slot is, when it is
-    `MERGED_STAMP_RATIO` or more (None otherwise, and for a slot not on the cover)."""
+    `MERGED_SIZE_RATIO` or more (None otherwise, and for a slot not on the cover): the cover's two stamps
+    fitted as one outline, which the seal stage could not split (`pipeline.seals.pairs`)."""
     if SLOT_PAGE_ROLE.get(slot) != "cover":
         return None
     seals = ctx.record.seals
@@ -95,7 +92,7 @@ def _oversized_cover_stamp(ctx: CheckContext, slot: str) -> float | None:
     if not cover or not others:
         return None
     ratio = max(cover) / others[len(others) // 2]
-    return ratio if ratio >= MERGED_STAMP_RATIO else None
+    return ratio if ratio >= MERGED_SIZE_RATIO else None
 
 
 def _longest_side(seal: Seal) -> float:
