@@ -21,6 +21,7 @@ from pipeline.seals import SealFindings, SealUnits, find_seals
 from pipeline.seals import find as find_module
 from pipeline.seals.detect import detect_grey, detect_red
 from pipeline.seals.geometry import Outline
+from pipeline.seals.signature import _drop_grey_seal_ink
 from pipeline.seals.slots import PageSeal, assign_slots, mismatch_checks, slot_values
 from pipeline.seals.text import Match, Owner, Reading, match_unit, similarity
 from pipeline.seals.unwrap import unwrap
@@ -1215,3 +1216,16 @@ def test_names_spotted_side_by_side_score_exactly_as_one_by_one() -> None:
     reading = Reading("x", 0.5, posteriors, {chr(0x4E00 + k): k for k in range(1, 30)})
     texts = ["".join(chr(0x4E00 + k) for k in labels) or "abc" for labels in names]
     assert reading.spot_all(texts) == [reading.spot(text) for text in texts]
+
+
+def test_a_black_signature_over_most_of_a_grey_seal_is_kept_apart_from_the_seal_by_its_ring_tone() -> None:
+    """On a grey scan a signature written across the seal can fill most of its inked inside, and the inside's
+    median ink level is then the pen's: the seal's own tone is read on its ring, which only seal ink follows."""
+    crop = np.full((200, 300, 3), 245, np.uint8)
+    seal = Outline("round", 150.0, 100.0, 80.0, 80.0)
+    cv2.circle(crop, (150, 100), 77, (90, 90, 90), 6)  # the ring, mid-grey
+    cv2.rectangle(crop, (95, 60), (205, 140), (10, 10, 10), -1)  # pen strokes over most of the inside
+    ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 160).astype(np.uint8) * 255
+    _drop_grey_seal_ink(crop, ink, [seal])
+    assert ink[100, 150] == 255  # the pen is darker than the seal: kept
+    assert ink[100, 150 + 77] == 0  # the ring is seal ink: dropped

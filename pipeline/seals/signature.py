@@ -19,6 +19,7 @@ import numpy as np
 from models.page import Box, EmbeddedImage, Page
 from pipeline.components import components
 from pipeline.seals.anchors import Anchor, char_box, char_pitch, find_anchors
+from pipeline.seals.detect import ring_tone
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import blue_fraction, is_grey, load_colour, pen_mask, red_mask
 
@@ -177,10 +178,12 @@ def _handwriting_candidates(page: Page, bgr: np.ndarray, box: tuple[int, int, in
 def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline]) -> None:
     """In a grey scan red seal ink is mid-grey: inside a seal keep only ink clearly darker than the seal's.
 
-    The seal's tone is the median ink level inside its outline (mostly seal
-    ink); pen and print are near black. Where the two cannot be told apart
-    (a very dark seal) the seal's area is dropped whole: a missed signature
-    under a seal is better than a seal taken for a signature.
+    The seal's tone is the median ink level on its ring (`detect.ring_tone`: nothing but seal ink runs
+    along it), or, where the signing space holds too little of the ring, inside its outline; pen and print
+    are near black. Inside the outline a black signature over the seal would set the tone itself, and the
+    seal would pass for one as dark as print. Where the two cannot be told apart (a very dark seal) the
+    seal's area is dropped whole: a missed signature under a seal is better than a seal taken for a
+    signature.
     """
     if not seals:
         return
@@ -191,10 +194,20 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline])
         region = (inside > 0) & (ink > 0)
         if not region.any():
             continue
-        levels = grey[region]
-        tone, black = float(np.median(levels)), float(np.percentile(grey[ink > 0], 3))
+        tone = ring_tone(grey, ink, seal) if _ring_in_view(ink.shape, seal) else float(np.median(grey[region]))
+        black = float(np.percentile(grey[ink > 0], 3))
         limit = (tone + black) / 2 if tone - black >= 30 else -1.0
         ink[(inside > 0) & (grey > limit)] = 0
+
+
+# The share of a seal's ring the signing space must hold for the ring's tone to be the seal's.
+RING_IN_VIEW = 0.25
+
+
+def _ring_in_view(shape: tuple[int, ...], seal: Outline) -> bool:
+    points = seal.points(0.97)
+    inside = (points[:, 0] >= 0) & (points[:, 0] < shape[1]) & (points[:, 1] >= 0) & (points[:, 1] < shape[0])
+    return bool(inside.mean() >= RING_IN_VIEW)
 
 
 def _blank_print(page: Page, ink: np.ndarray, offset: tuple[int, int]) -> None:
