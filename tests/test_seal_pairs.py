@@ -28,6 +28,10 @@ def _page_with(*stamps: tuple[str, float, float, float], colour: tuple[int, int,
     return np.asarray(page.image)[..., ::-1].copy(), boxes, page
 
 
+def _scanned_grey(bgr: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+
+
 def _one_fit_round_all(bgr: np.ndarray) -> Outline:
     """The outline a detector fits round the red ink taken as one piece (what two touching stamps become)."""
     fits = fit_outline(cv2.findNonZero(red_mask(bgr)).reshape(-1, 2))
@@ -41,8 +45,7 @@ def test_two_stamps_on_neighbouring_lines_fitted_as_one_are_split_into_both(grey
     bgr, boxes, page = _page_with((LEAD, 42.0, 100.0, 120.0), (DEPARTMENT, 42.0, 103.0, 128.5),
                                   colour=SCANNED_RED if grey else RED)
     union = _one_fit_round_all(bgr)
-    if grey:
-        bgr = cv2.cvtColor(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    bgr = _scanned_grey(bgr) if grey else bgr
     pair = split_known_stamp(bgr, union, (21.0, 21.0), PX_PER_MM, grey)
     assert pair is not None
     found = sorted(tuple(v / page.scale for v in outline.box()) for outline in pair)
@@ -55,6 +58,5 @@ def test_two_stamps_on_neighbouring_lines_fitted_as_one_are_split_into_both(grey
 def test_one_stamp_larger_than_the_known_one_is_not_split(diameter: float, grey: bool) -> None:
     bgr, _, _ = _page_with((DEPARTMENT, diameter, 100.0, 120.0), colour=SCANNED_RED if grey else RED)
     union = _one_fit_round_all(bgr)
-    if grey:
-        bgr = cv2.cvtColor(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    bgr = _scanned_grey(bgr) if grey else bgr
     assert split_known_stamp(bgr, union, (18.0, 18.0), PX_PER_MM, grey) is None
