@@ -350,14 +350,21 @@ def find_rings(ink: np.ndarray, measure: np.ndarray, px_per_mm: float, min_cover
     circles = _hough_mask(blurred, r_min, r_max, coarse)
     if circles is None:
         return []
+    return suppress(_judged_rings(measure, circles[0][:40], px_per_mm, min_coverage, MIN_CONTRAST, "red"))
+
+
+def _judged_rings(measure: np.ndarray, circles: np.ndarray, px_per_mm: float, min_coverage: float,
+                  min_contrast: float, source: Source) -> list[Candidate]:
+    """Hough circles (cx, cy, r) snapped onto their rings (`_refine_circle`), each kept only if ink (in
+    `measure`) follows it like a seal's ring: inked round, paper outside, some ink inside but no blob."""
     found = []
-    for cx, cy, r in circles[0][:40]:
+    for cx, cy, r in circles:
         outline = _refine_circle(measure, Outline("round", float(cx), float(cy), float(r), float(r)))
         ring, contrast = ring_contrast(measure, outline)
-        if ring >= min_coverage and contrast >= MIN_CONTRAST and _inked_like_a_seal(measure, outline, contrast):
-            size_ok = _size_score(outline.diameter / px_per_mm)
-            found.append(Candidate(outline, _confidence(ring, min_coverage) * size_ok, "red", ring, contrast))
-    return suppress(found)
+        if ring >= min_coverage and contrast >= min_contrast and _inked_like_a_seal(measure, outline, contrast):
+            confidence = _confidence(ring, min_coverage) * _size_score(outline.diameter / px_per_mm)
+            found.append(Candidate(outline, confidence, source, ring, contrast))
+    return found
 
 
 def with_overlapping(ink: np.ndarray, kept: list[Candidate], px_per_mm: float) -> list[Candidate]:
@@ -585,12 +592,11 @@ def rings_near(clean: np.ndarray, places: list[tuple[float, float, float, float]
         window = clean[top:bottom, left:right]
         circles = cv2.HoughCircles(cv2.GaussianBlur(window, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2, minDist=r_min,
                                    param1=100, param2=20, minRadius=r_min, maxRadius=r_max)
-        for ccx, ccy, r in ([] if circles is None else circles[0][:NEAR_CIRCLES]):
-            outline = _refine_circle(window, Outline("round", float(ccx), float(ccy), float(r), float(r)))
-            ring, contrast = ring_contrast(window, outline)
-            if ring >= MIN_RING_COVERAGE and contrast >= MIN_GREY_CONTRAST and _inked_like_a_seal(window, outline, contrast):
-                confidence = _confidence(ring, MIN_RING_COVERAGE) * _size_score(outline.diameter / px_per_mm)
-                found.append(Candidate(outline.scaled(1.0, left, top), confidence, "grey", ring, contrast))
+        if circles is None:
+            continue
+        rings = _judged_rings(window, circles[0][:NEAR_CIRCLES], px_per_mm, MIN_RING_COVERAGE, MIN_GREY_CONTRAST,
+                              "grey")
+        found += [ring.moved(left, top) for ring in rings]
     return found
 
 
