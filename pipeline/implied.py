@@ -23,7 +23,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from models import ApplicationRecord, Provenance
+from models import ApplicationRecord
+from pipeline.checks.registry import reading_in_doubt
 from pipeline.config import Settings
 from pipeline.reconcile import Rule, can_hold, rules_for
 from pipeline.record_paths import PathError, get_path
@@ -48,12 +49,6 @@ class Implied:
     path: str
     read: Figure
     implied: Figure
-
-
-def doubtful(origin: Provenance | None, settings: Settings) -> bool:
-    """The reading is in doubt as the checks see it (`CheckContext.doubtful`)."""
-    return origin is not None and (origin.unsettled or origin.unconfirmed or (
-        origin.confidence is not None and origin.confidence < settings.checks.confident))
 
 
 def lost_from(read: Figure, implied: Figure) -> bool:
@@ -82,14 +77,14 @@ def candidates(record: ApplicationRecord, rule: Rule, settings: Settings) -> lis
     numbers = [value for value in values if value is not None]
     if len(numbers) != len(values) or can_hold(record, rule):
         return []  # a reading of each figure makes the total hold: reconciliation has its way already
-    if doubtful(record.provenance.get(rule.paths[0]), settings):
+    if reading_in_doubt(record.provenance.get(rule.paths[0]), settings.checks):
         return []
     declared, *parts = numbers
     total = sum(parts)
     found = []
     for path, read in zip(rule.paths[1:], parts, strict=True):
         origin = record.provenance.get(path)
-        if origin is None or origin.bbox is None or origin.source != "ocr" or not doubtful(origin, settings):
+        if origin is None or origin.bbox is None or origin.source != "ocr" or not reading_in_doubt(origin, settings.checks):
             continue
         implied: Figure = declared - (total - read)
         implied = round(implied) if isinstance(read, int) else round(float(implied), 2)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from models import APPENDIX_TABLE_ROLES, Check, CheckedRecord, Evidence, Severity
+from models import APPENDIX_TABLE_ROLES, Check, CheckedRecord, Evidence, Provenance, Severity
 from pipeline.checks.catalogue import CODES
 from pipeline.checks.unit_names import garbled_reading_of
 from pipeline.config import CheckSettings, Settings
@@ -17,6 +17,14 @@ from pipeline.record_paths import PathError, get_path
 DOUBT_NOTE = "。但所依据的读数存疑，请人工核对："  # where a doubtful comparison's message names its doubts
 
 DocType = Literal["application", "recommendation"]
+
+
+def reading_in_doubt(origin: Provenance | None, rules: CheckSettings) -> bool:
+    """A reading in doubt as the checks see it: alternatives no rule settled, read again on its crop and not
+    confirmed there, or confidence under `rules.confident`. No provenance (a truth or hand-made record):
+    taken as read."""
+    return origin is not None and (origin.unsettled or origin.unconfirmed or (
+        origin.confidence is not None and origin.confidence < rules.confident))
 
 
 @dataclass(frozen=True)
@@ -87,15 +95,7 @@ class CheckContext:
         """Those of `paths` whose reading is in doubt: alternatives no rule settled, read again on its crop
         and not confirmed there, or confidence under `rules.confident`. A path without provenance (a truth
         or hand-made record) is taken as read."""
-        found = []
-        for path in paths:
-            origin = self.record.provenance.get(path)
-            if origin is None:
-                continue
-            if (origin.unsettled or origin.unconfirmed
-                    or (origin.confidence is not None and origin.confidence < self.rules.confident)):
-                found.append(path)
-        return found
+        return [path for path in paths if reading_in_doubt(self.record.provenance.get(path), self.rules)]
 
     def confidence_of(self, paths: Iterable[str]) -> float:
         """How sure a finding resting on `paths` is: its least sure reading (1.0 without provenance)."""
