@@ -227,10 +227,15 @@ def _unconfirmed_seals(pages: list[Page], slots: dict[str, bool], found: list[_F
     the slot empty."""
     covers = cover_pages(pages)
     places: dict[str, Provenance] = {}
+    # The cover's two slots share their page: its stipple is looked for once (seconds on a dense 1-bit page).
+    page_places: dict[int, Provenance | None] = {}
     for slot in (name for name, filled in slots.items() if not filled):
         for page in pages:
-            on_slot = page.number in covers if slot.startswith("cover_") else page.role == slot
-            place = _stipple_place(page, found, images) if on_slot else None
+            if not (page.number in covers if slot.startswith("cover_") else page.role == slot):
+                continue
+            if page.number not in page_places:
+                page_places[page.number] = _stipple_place(page, found, images)
+            place = page_places[page.number]
             if place is not None:
                 places[f"seal_slots.{slot}"] = place
                 break
