@@ -26,11 +26,7 @@ def spot(posteriors: np.ndarray, labels: list[int], deficit: np.ndarray | None =
     name's class indices (characters missing from the recogniser's alphabet
     already dropped); `deficit` its `deficits`, when the caller spots many names.
     """
-    frames_n = posteriors.shape[0] if posteriors.ndim == 2 else 0
-    if not labels or frames_n < 1:
-        return 0.0
-    emit = (deficits(posteriors) if deficit is None else deficit)[:, _extended(labels)]
-    return float(np.exp(_best_end(emit, _skips(labels)) / len(labels)))
+    return spot_many(posteriors, [labels], deficit)[0]
 
 
 def spot_many(posteriors: np.ndarray, names: list[list[int]], deficit: np.ndarray | None = None) -> list[float]:
@@ -61,8 +57,8 @@ def spot_many(posteriors: np.ndarray, names: list[list[int]], deficit: np.ndarra
 
 
 def _best_ends(emit: np.ndarray, skip: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """`_best_end` of several names at once: `emit` is (frames, names, states), `ends` each name's last
-    state."""
+    """`align`'s recursion without its back-pointers, for several names at once: each name's best score of a
+    complete alignment. `emit` is (frames, names, states), `ends` each name's last state."""
     n_names, n_states = emit.shape[1:]
     neg = -np.inf
     rows = np.arange(n_names)
@@ -82,27 +78,6 @@ def _best_ends(emit: np.ndarray, skip: np.ndarray, ends: np.ndarray) -> np.ndarr
         np.maximum(best_end, np.maximum(cur[rows, ends], cur[rows, ends - 1]), out=best_end)
         prev, cur = cur, prev
     return best_end
-
-
-def _best_end(emit: np.ndarray, skip: np.ndarray) -> float:
-    """`align`'s recursion without its back-pointers: only the best score of a complete name."""
-    n_states = emit.shape[1]
-    neg = -np.inf
-    prev = np.full(n_states, neg)
-    cur = np.empty(n_states)
-    shifted = np.empty(n_states)
-    best_end = neg
-    for row in emit:
-        np.copyto(cur, prev)
-        shifted[0], shifted[1:] = neg, prev[:-1]
-        np.maximum(cur, shifted, out=cur)
-        shifted[:2], shifted[2:] = neg, prev[:-2]
-        np.maximum(cur, np.where(skip, shifted, neg), out=cur)
-        cur[0], cur[1] = max(cur[0], 0.0), max(cur[1], 0.0)  # free prefix: the name may start here
-        cur += row
-        best_end = max(best_end, cur[-1], cur[-2])  # free suffix: it may end at any frame
-        prev, cur = cur, prev
-    return float(best_end)
 
 
 def _skips(labels: list[int]) -> np.ndarray:
