@@ -46,7 +46,8 @@ ROLE_CUES: dict[str, Cues] = {
         titles=("一、基本情况", "根据牵头单位情况填写"),
         body=("牵头单位名称", "统一社会信用代码", "是否注册法人", "注册地（具体到区县）", "牵头单位类型", "联合体其他成员单位",
               "单位负责人", "近两年财务经营情况", "主营业务收入", "资产负债率", "服务数字化转型改造实施企业数量",
-              "组织人才培养人次", "汇聚投融资机构数量", "对接成功的企业融资金额", "汇聚高校、科研院所数量"),
+              "组织人才培养人次", "汇聚投融资机构数量", "对接成功的企业融资金额", "汇聚高校、科研院所数量",
+              "汇聚制造业数字化转型服务商数量"),
     ),
     # Any of the four numbered section headings makes a plan page; untitled prose continues it.
     "plan": Cues(titles=("二、建设方案",), body=("（一）基础条件", "（二）建设目标", "（三）建设内容", "（四）组织保障"), body_needed=1),
@@ -174,9 +175,19 @@ def continuation(page: Page, previous: str | None) -> str:
         return "plan"
     if previous in TABLE_ROLES and view.verticals >= 2:
         return previous
+    if previous == "basic_info" and _carries_form_row_label(view):
+        return previous
     if previous in SPILLING_ROLES:
         return previous
     return "other"
+
+
+def _carries_form_row_label(view: PageView) -> bool:
+    """The page holds one of the basic-info form's row labels whole: the form run over a page break may leave
+    a single row on the next page, too short for its rules to count as a table's. (The appendix tables'
+    cues are headers and notes, which a page holding only a table's note also carries.)"""
+    return any(cue_score(cue, view.text) == 1.0 for cue in ROLE_CUES["basic_info"].body
+               if len(normalise(cue)) >= EXACT_BELOW)
 
 
 def assign_roles(pages: Sequence[Page]) -> None:

@@ -127,6 +127,22 @@ def test_basic_info_second_page_without_title() -> None:
     assert [p.role for p in pages] == ["basic_info", "basic_info"]
 
 
+def test_basic_info_last_row_alone_on_the_next_page_continues_the_form() -> None:
+    """Word breaks the form before its last row: one row, its rules too short to count, then the plan."""
+    last_row = ["汇聚制造业数字化转型服务商数量（累计）", "8个", "8个"]
+    pages = [make_page(BASIC, 1, columns=4), make_page(last_row, 2), make_page(PLAN, 3)]
+    assign_roles(pages)
+    assert [p.role for p in pages] == ["basic_info", "basic_info", "plan"]
+
+
+def test_an_appendix_tables_note_alone_does_not_continue_it() -> None:
+    # Its cues are headers and notes, not row labels: the table stage reads such a page's stray row better
+    # as what follows the table than as a table of its own.
+    pages = [make_page(TABLES["appendix2_table2"], 1, columns=5), make_page(["注：申报单位加盖公章。", "2.可附主要合同扫描件。"], 2)]
+    assign_roles(pages)
+    assert [p.role for p in pages] == ["appendix2_table2", "other"]
+
+
 def test_repeated_header_alone_identifies_a_table_page() -> None:
     page = make_page(["序号", "投资机构名称", "被投企业名称", "投融资金额（万元）", "3", "浙江创投", "台州某公司"], columns=4)
     assert classify(page)[0] == "appendix3_table3"
