@@ -178,10 +178,27 @@ def test_one_long_line_judged_upside_down_does_not_outvote_the_page(monkeypatch:
 def test_no_evidence_either_way_keeps_the_page_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.ocr import orient
 
-    monkeypatch.setattr(orient, "upside_down_vote", lambda grey, blobs, settled=None: -0.01)
+    monkeypatch.setattr(orient, "line_votes", lambda grey, blobs, settled=None: [-0.01])
     page = scan(upright(), rotation=0, noise=4, seed=11)
     found = orient.detect_orientation(to_grey(np.asarray(page.image)))
     assert found.rotation == 0 and found.confidence < orient.MIN_EVIDENCE
+
+
+@pytest.mark.parametrize(("votes", "turned"), [
+    # A phone photo's small print: the classifier's votes scatter, their mean a little below 0.
+    ([-0.2, -0.86, 0.72, -0.76, -0.73, -0.3, 0.97, 0.94], False),
+    # A page truly upside down: every line agrees.
+    ([-1.0, -0.98, -1.0, -0.91, -1.0, -0.6], True),
+])
+def test_a_page_is_turned_over_only_when_its_lines_agree(
+        monkeypatch: pytest.MonkeyPatch, votes: list[float], turned: bool) -> None:
+    from pipeline.ocr import orient
+
+    monkeypatch.setattr(orient, "line_votes", lambda grey, blobs, settled=None: votes)
+    page = scan(upright(), rotation=0, noise=4, seed=11)
+    found = orient.detect_orientation(to_grey(np.asarray(page.image)))
+    assert found.rotation == (180 if turned else 0)
+    assert found.confidence >= orient.MIN_EVIDENCE  # the old rule alone would have turned both over
 
 
 class _CountingClassifier(_ClassifierByTone):

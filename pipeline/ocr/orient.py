@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from pipeline.components import components
 WORK_SIDE = 1100  # long side (px) of the working copy: about 95 dpi for A4, plenty for layout
 MAX_CHUNKS = 24
 MIN_EVIDENCE = 0.02  # confidence below which the page is taken as stored
+UPSIDE_DOWN_SIGMAS = 3.0  # standard errors below 0 the lines' mean vote must lie to turn a page over
 CHUNKS_PER_LINE = 3  # pieces of one line voted on: enough to outvote a smudge, few enough for many lines
 RULE_CHARS = 3.0  # a straight ink run longer than this many characters is a rule, not a stroke
 
@@ -151,7 +153,14 @@ Settled = Callable[[float, float], bool]
 
 
 def upside_down_vote(grey: np.ndarray, blobs: list[tuple[int, int, int, int]], settled: Settled | None = None) -> float:
-    """Score in -1..1: positive when the lines read upright, negative when upside down.
+    """Score in -1..1: positive when the lines read upright, negative when upside down (see `line_votes`)."""
+    votes = line_votes(grey, blobs, settled)
+    return float(np.mean(votes)) if votes else 0.0
+
+
+def line_votes(grey: np.ndarray, blobs: list[tuple[int, int, int, int]], settled: Settled | None = None
+               ) -> list[float]:
+    """Each line's vote in -1..1: positive when it reads upright, negative when upside down.
 
     One line, one vote (the mean of its pieces' votes): a single long line the classifier misjudges
     (a title run into a table's rules, print under a seal) must not outvote the page's other lines.
@@ -159,12 +168,12 @@ def upside_down_vote(grey: np.ndarray, blobs: list[tuple[int, int, int, int]], s
     With `settled`, a little over half the lines are classified first: a line's vote lies in -1..1, so the
     page's vote can then only end in a range that those lines' votes bound, and where `settled` says any
     vote in that range decides alike, the other lines are not classified (the classifier is most of the
-    detector's time). The vote returned is then the mean over the lines classified, which lies in that
-    range. The classifier scores each piece alike whatever else it is given with.
+    detector's time); only the lines classified are returned. The classifier scores each piece alike
+    whatever else it is given with.
     """
     lines = line_chunks(grey, blobs)
     if not lines:
-        return 0.0
+        return []
     first = len(lines) if settled is None else len(lines) // 2 + 1
     means = _line_votes(lines[:first])
     rest = len(lines) - first
@@ -172,7 +181,21 @@ def upside_down_vote(grey: np.ndarray, blobs: list[tuple[int, int, int, int]], s
         low, high = (sum(means) - rest) / len(lines), (sum(means) + rest) / len(lines)
         if not settled(low, high):
             means += _line_votes(lines[first:])
-    return float(np.mean(means))
+    return means
+
+
+def clearly_upside_down(votes: list[float]) -> bool:
+    """The lines' votes lie below 0 by more than UPSIDE_DOWN_SIGMAS standard errors of their mean.
+
+    A page is stored upright far more often than not, so turning one over needs lines that agree: a page
+    truly upside down votes near -1 on every line, while small print the classifier cannot make out (a
+    phone photo's table at 10 px a character) scatters around 0 and may end a little below it.
+    With one line there is no spread to weigh: its vote decides, as before.
+    """
+    if len(votes) < 2:
+        return bool(votes) and votes[0] < 0
+    error = float(np.std(votes, ddof=1)) / math.sqrt(len(votes))
+    return float(np.mean(votes)) < -UPSIDE_DOWN_SIGMAS * error
 
 
 def _line_votes(lines: list[list[np.ndarray]]) -> list[float]:
@@ -210,5 +233,11 @@ def detect_orientation(grey: np.ndarray) -> Orientation:
     def settled(low: float, high: float) -> bool:
         # The rotation is the same at both ends and, as it changes at most twice (180 + base, 0, base) as
         # the vote grows, between them too; the ends are kept clear of 0 so rounding cannot tip them.
-        return (low > 0 or high < 0) and decided(low).rotation == decided(high).rotation
-    return decided(upside_down_vote(small, blobs, settled))
+        # Turning an across-running page over weighs every line's vote (`clearly_upside_down`), so only an
+        # upright answer stops such a page's vote early.
+        return (low > 0 or (high < 0 and sideways)) and decided(low).rotation == decided(high).rotation
+    votes = line_votes(small, blobs, settled)
+    found = decided(float(np.mean(votes)) if votes else 0.0)
+    if found.rotation == 180 and not clearly_upside_down(votes):
+        return Orientation(0, found.confidence)
+    return found
