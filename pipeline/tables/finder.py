@@ -538,8 +538,10 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     words = ghosts.drop_ghosts(page.words, ink)
     page_ink = PageInk(image, page.scale) if image is not None else None
     finding = _finding(page, words, sealed, page_ink, keyed_rows, layers)
-    if faint_rules and page.kind != "text" and _words_held(finding, words) < FAINT_RULES_HELD * len(words):
-        # The rules found hold too little of the page's text: its rules may be too faint to binarise.
+    if faint_rules and page.kind != "text" and (_words_held(finding, words) < FAINT_RULES_HELD * len(words)
+                                                or _cut_short(finding, words)):
+        # The rules found hold too little of the page's text, or stop short of a table's text: its rules
+        # may be too faint to binarise.
         faint = _finding(page, words, sealed, page_ink, keyed_rows, layers, ridges=True)
         if _words_held(faint, words) > _words_held(finding, words):
             finding = faint
@@ -563,6 +565,18 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
         if table is not None:
             finding.tables.append(table)
     return finding
+
+
+def _cut_short(finding: TableFinding, words: Sequence[Word]) -> bool:
+    """A table of the finding ends short of its own rows: a word no cell holds stands level with the table's
+    body, wholly beside it (a pale frame found only in part makes a table of its first columns)."""
+    boxes = [cell.bbox for table in finding.tables for cell in table.cells]
+    loose = [word for word in words if not any(_inside(word.bbox, box) for box in boxes)]
+    for table in finding.tables:
+        x0, y0, x1, y1 = table.bbox
+        if any(y0 < (w.bbox[1] + w.bbox[3]) / 2 < y1 and (w.bbox[0] >= x1 or w.bbox[2] <= x0) for w in loose):
+            return True
+    return False
 
 
 def _words_held(finding: TableFinding, words: Sequence[Word]) -> int:
