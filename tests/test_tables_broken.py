@@ -161,6 +161,19 @@ def test_an_empty_sliver_cut_above_a_record_under_its_date_cell_leaves_one_recor
     assert [(str(r["date"].value), r["contract_no"].value) for r in records] == [("2024-04-08", "HT-2024-038")]
 
 
+def test_columns_placed_by_position_leave_out_a_sliver_column_no_text_fills() -> None:
+    """A fax's broken frame added a sliver beside the amounts and the header's labels read garbled (合同绘号,
+    two labels in one cell): the table's four filled columns are the spec's four, in order."""
+    xs, ys = [64.0, 157.0, 265.0, 451.0, 525.0, 533.0], [98.0, 132.0, 154.0, 178.0]
+    texts = [["日期（年/月/日)", "含同绘号", "服务企业名称 含同金额(万元)", "", ""],
+             ["2024.01.14", "HT-2024-034", "东莞达易电气有限公司", "239.80万元", ""],
+             ["2024.02.20", "HT-2024-035", "东莞海腾石化有限公司", "116.00万元", ""]]
+    cells = [_cell(r, c, texts[r][c], (xs[c], ys[r], xs[c + 1], ys[r + 1])) for r in range(3) for c in range(5)]
+    records = _records(cells, xs, ys, "contracts")
+    assert [(r["contract_no"].value, r["amount"].value) for r in records] == [("HT-2024-034", 239.8),
+                                                                               ("HT-2024-035", 116.0)]
+
+
 # --- a list's last column outside its frame (fax) -----------------------------------------------------
 
 

@@ -98,9 +98,15 @@ class Layout:
 
     @staticmethod
     def by_position(table: Table, spec: TableSpec) -> Layout | None:
-        if table.grid.n_cols != len(spec.columns):
+        """The spec's columns in the table's order, where it has as many, or as many that any text fills (a
+        sliver a broken frame added beside the last column holds none)."""
+        order = list(range(table.grid.n_cols))
+        if len(order) != len(spec.columns):
+            order = sorted({cell.cell.col for cell in table.cells if cell.text.strip()})
+        if len(order) != len(spec.columns):
             return None
-        columns: dict[str, tuple[int, ...]] = {column.field: (index,) for index, column in enumerate(spec.columns)}
+        columns: dict[str, tuple[int, ...]] = {column.field: (col,) for col, column in zip(order, spec.columns,
+                                                                                            strict=True)}
         spans = {name: (table.grid.xs[cols[0]], table.grid.xs[cols[0] + 1]) for name, cols in columns.items()}
         return Layout(spec, tuple(table.grid.xs), columns, spans)
 
