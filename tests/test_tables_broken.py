@@ -174,6 +174,34 @@ def test_columns_placed_by_position_leave_out_a_sliver_column_no_text_fills() ->
                                                                                ("HT-2024-035", 116.0)]
 
 
+def test_records_a_fax_frame_left_out_below_its_last_rule_are_read_from_their_lines(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A faint frame broke up on a fax and ended three records early: the lines under its last rule, keyed by
+    their dates and on its columns, are the table's records down to the note; the note is none."""
+    from models.page import Page
+    from pipeline.tables.appendix import extract_appendix
+    from pipeline.tables.cells import fill_cells
+    from pipeline.tables.finder import TableFinding
+
+    xs, ys = [64.0, 157.0, 265.0, 451.0, 530.0], [98.0, 132.0, 154.0]
+    rows = [["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额（万元）"],
+            ["2024.01.14", "HT-2024-034", "东莞达易电气有限公司", "239.80万元"],
+            ["2025.09.21", "HT-2025-059", "东莞中祥电缆有限公司", "253.10万元"],
+            ["2025.10.16", "HT-2025-060", "东莞中祥电缆有限公司", "264.30万元"]]
+    tops = [105.0, 137.0, 162.0, 186.0]
+    words = [Word(text, (xs[c] + 6.0, top, xs[c] + 6.0 + 8.0 * len(text), top + 14.0), 0.99)
+             for top, row in zip(tops, rows, strict=True) for c, text in enumerate(row)]
+    words.append(Word("注：申报单位（联合体牵头单位及涉及单位）加盖公章。", (66.0, 212.0, 300.0, 226.0), 0.99))
+    page = Page(number=12, width=595.0, height=842.0, kind="text", words=words, role="appendix2_table2")
+    grid = build_grid([Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs])
+    assert grid is not None
+    table = Table(page=12, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words))
+    monkeypatch.setattr("pipeline.tables.appendix.find_tables", lambda *args, **kwargs: TableFinding(12, tables=[table]))
+    contracts = extract_appendix([page], Settings(cache_dir=None)).value.contracts
+    assert [(c.contract_no, c.amount) for c in contracts] == [("HT-2024-034", 239.8), ("HT-2025-059", 253.1),
+                                                              ("HT-2025-060", 264.3)]
+
+
 # --- a list's last column outside its frame (fax) -----------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
 from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
-from pipeline.tables.finder import cell_reader, find_tables, print_images, text_table
+from pipeline.tables.finder import cell_reader, find_tables, print_images, rows_below, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
@@ -575,7 +575,27 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
                 fallback.cells = reader.reread(fallback.cells, fallback.frame, APPENDIX_REREAD_BELOW,
                                                settings.low_confidence)
             tables = [fallback]
-    return tables
+    return _with_rows_below(page, tables, engine, settings)
+
+
+def _with_rows_below(page: Page, tables: list[Table], engine: OcrEngine | None, settings: Settings) -> list[Table]:
+    """Each ruled table followed by the records its frame left out under it (`finder.rows_below`), where
+    no other table of the page holds them; their cells read again on their crops as the table's were."""
+    out: list[Table] = []
+    for table in tables:
+        out.append(table)
+        below = rows_below(page, table)
+        if below is None or any(_overlap(below.bbox, other.bbox) for other in tables if other is not table):
+            continue
+        reader = cell_reader(page, engine)
+        if reader is not None:
+            below.cells = reader.reread(below.cells, below.frame, APPENDIX_REREAD_BELOW, settings.low_confidence)
+        out.append(below)
+    return out
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 TEXT_HELD = 0.5  # share of an appendix page's characters its ruled tables hold, unless one has a header
