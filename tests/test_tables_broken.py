@@ -202,6 +202,23 @@ def test_records_a_fax_frame_left_out_below_its_last_rule_are_read_from_their_li
                                                               ("HT-2025-060", 264.3)]
 
 
+@pytest.mark.parametrize("date", ["2024年5月28\n日", "2024年\n5月28日"])
+def test_an_empty_sliver_beside_a_date_wrapped_in_its_cell_leaves_one_record(date: str) -> None:
+    """The same sliver beside a date the narrow column wrapped: the date's two lines are one key."""
+    xs, ys = [80.0, 170.0, 268.0, 441.0, 516.0], [100.0, 120.0, 287.5, 290.9, 313.2]
+    texts = ["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额（万元）"]
+    cells = [_cell(0, c, texts[c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(4)]
+    cells += [_cell(1, c, text, (xs[c], ys[1], xs[c + 1], ys[2]))
+              for c, text in enumerate(["2024年4月6日", "FXJW20240062", "温州隆顺新材料股份有限公司", "82.50"])]
+    cells.append(_cell(2, 0, date, (xs[0], ys[2], xs[1], ys[4]), span=2))
+    for c, text in enumerate(["FXJW20240068", "昆明卓昌调味品集团有限公司", "102.70"], start=1):
+        cells.append(_cell(2, c, "", (xs[c], ys[2], xs[c + 1], ys[3])))
+        cells.append(_cell(3, c, text, (xs[c], ys[3], xs[c + 1], ys[4])))
+    records = _records(cells, xs, ys, "contracts")
+    assert [(str(r["date"].value), r["contract_no"].value) for r in records] == [
+        ("2024-04-06", "FXJW20240062"), ("2024-05-28", "FXJW20240068")]
+
+
 # --- a list's last column outside its frame (fax) -----------------------------------------------------
 
 

@@ -11,6 +11,7 @@ empty 类别 continues the one above (a merged cell cut by a page break).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -25,6 +26,7 @@ from pipeline.tables.finder import cell_reader, find_tables, print_images, rows_
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
+from pipeline.tables.rows import SEQ_KEY
 from pipeline.tables.spans import split_spans
 from pipeline.tables.unit_names import ending_repaired
 from pipeline.tables.values import (
@@ -304,13 +306,23 @@ def _key_cell_end(cells: Sequence[CellText], index: int, layout: Layout) -> int:
     cell = next((c for c in cells if c.cell.col <= cols[0] < c.cell.col + c.cell.col_span), None)
     if cell is None or cell.cell.row != index or cell.cell.row_span < 2 or cell.cell.col_span > 1:
         return index
-    keys = [line for line in cell.text.splitlines() if line.strip()]
+    # A date wrapped in a narrow column ('2024年5月28' · '日', '2024年' · '5月28日') is one key: a line counts
+    # as one when it opens a key (a 序号, or a date's year).
+    keys = [line for line in cell.text.splitlines() if _opens_key(line.replace(" ", ""))]
     last = cell.cell.row + cell.cell.row_span - 1
     others = [c for c in cells if c is not cell and c.cell.col not in layout.columns.get("category", ())]
     # Where most other cells are cut at the same rows too, the key column lost a rule (and a key): two records.
     # A cut cell holding nothing parts no record (a stroke read as a rule left an empty sliver above one).
     cut = [c for c in others if c.cell.row + c.cell.row_span - 1 < last and c.text.strip()]
     return last if len(keys) <= 1 and 2 * len(cut) < len(others) else index
+
+
+YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _opens_key(line: str) -> bool:
+    """A cell line that begins a key of its own: a 序号, or a date (its year)."""
+    return bool(SEQ_KEY.fullmatch(line) or YEAR.match(line))
 
 
 def _record_cells(table: Table, first: int, last: int) -> list[CellText]:
