@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from models import Provenance
 from models.page import Word
@@ -484,3 +485,27 @@ def test_a_page_of_prose_is_not_searched_again_for_faint_rules(tmp_path: Path, m
     monkeypatch.setattr(finder, "_finding", spy)
     page_tables(page, None, Settings())
     assert any(ridges) is searched_again
+
+
+FINANCING_ROWS = [["序号", "投资机构名称", "被投企业名称", "投融资金额（万元）"], ["1", "兴业银行深圳分行", "深圳博宏塑业有限公司", "82.45"],
+                  ["2", "深圳新智产业投资基金", "深圳联弘塑业有限公司", "541.97"],
+                  ["3", "深圳达辰科技融资担保有限公司", "深圳拓宏塑业有限公司", "2684.00"]]
+
+
+def test_a_table_cut_short_by_its_pale_frame_is_looked_at_again_for_faint_rules(tmp_path: Path) -> None:
+    """A grey scan kept the rules of a table's first columns dark enough to binarise and left its last
+    column's only as a pale hairline: the binarised frame ends before the amounts, which stand level with its
+    rows. Its tables still hold most of the page's words, so only the words beside them say the frame is
+    short; looked at again with the faint rules, the table has all four columns."""
+    table = STable.simple(60, 150, [40, 150, 150, 110], FINANCING_ROWS, row_height=26)
+    page = render(Sheet(tables=[table]), tmp_path, defects=Defects(hairline_grey=246))
+    xs, ys, scale = table.xs(), table.ys(), page.scale
+    assert page.print_path is not None
+    grey = np.asarray(Image.open(page.print_path)).copy()
+    dark = [round(v * scale) for v in (xs[0], ys[0], xs[3], ys[-1])]
+    for y in ys:  # the first three columns' rules printed dark: found by binarisation alone
+        grey[round(y * scale), dark[0]:dark[2] + 1] = 0
+    for x in xs[:4]:
+        grey[dark[1]:dark[3] + 1, round(x * scale)] = 0
+    Image.fromarray(grey).save(page.print_path)
+    assert only_table(page).texts() == FINANCING_ROWS

@@ -161,6 +161,64 @@ def test_an_empty_sliver_cut_above_a_record_under_its_date_cell_leaves_one_recor
     assert [(str(r["date"].value), r["contract_no"].value) for r in records] == [("2024-04-08", "HT-2024-038")]
 
 
+def test_columns_placed_by_position_leave_out_a_sliver_column_no_text_fills() -> None:
+    """A fax's broken frame added a sliver beside the amounts and the header's labels read garbled (合同绘号,
+    two labels in one cell): the table's four filled columns are the spec's four, in order."""
+    xs, ys = [64.0, 157.0, 265.0, 451.0, 525.0, 533.0], [98.0, 132.0, 154.0, 178.0]
+    texts = [["日期（年/月/日)", "含同绘号", "服务企业名称 含同金额(万元)", "", ""],
+             ["2024.01.14", "HT-2024-034", "东莞达易电气有限公司", "239.80万元", ""],
+             ["2024.02.20", "HT-2024-035", "东莞海腾石化有限公司", "116.00万元", ""]]
+    cells = [_cell(r, c, texts[r][c], (xs[c], ys[r], xs[c + 1], ys[r + 1])) for r in range(3) for c in range(5)]
+    records = _records(cells, xs, ys, "contracts")
+    assert [(r["contract_no"].value, r["amount"].value) for r in records] == [("HT-2024-034", 239.8),
+                                                                               ("HT-2024-035", 116.0)]
+
+
+def test_records_a_fax_frame_left_out_below_its_last_rule_are_read_from_their_lines(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A faint frame broke up on a fax and ended three records early: the lines under its last rule, keyed by
+    their dates and on its columns, are the table's records down to the note; the note is none."""
+    from models.page import Page
+    from pipeline.tables.appendix import extract_appendix
+    from pipeline.tables.cells import fill_cells
+    from pipeline.tables.finder import TableFinding
+
+    xs, ys = [64.0, 157.0, 265.0, 451.0, 530.0], [98.0, 132.0, 154.0]
+    rows = [["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额（万元）"],
+            ["2024.01.14", "HT-2024-034", "东莞达易电气有限公司", "239.80万元"],
+            ["2025.09.21", "HT-2025-059", "东莞中祥电缆有限公司", "253.10万元"],
+            ["2025.10.16", "HT-2025-060", "东莞中祥电缆有限公司", "264.30万元"]]
+    tops = [105.0, 137.0, 162.0, 186.0]
+    words = [Word(text, (xs[c] + 6.0, top, xs[c] + 6.0 + 8.0 * len(text), top + 14.0), 0.99)
+             for top, row in zip(tops, rows, strict=True) for c, text in enumerate(row)]
+    words.append(Word("注：申报单位（联合体牵头单位及涉及单位）加盖公章。", (66.0, 212.0, 300.0, 226.0), 0.99))
+    page = Page(number=12, width=595.0, height=842.0, kind="text", words=words, role="appendix2_table2")
+    grid = build_grid([Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs])
+    assert grid is not None
+    table = Table(page=12, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words))
+    monkeypatch.setattr("pipeline.tables.appendix.find_tables", lambda *args, **kwargs: TableFinding(12, tables=[table]))
+    contracts = extract_appendix([page], Settings(cache_dir=None)).value.contracts
+    assert [(c.contract_no, c.amount) for c in contracts] == [("HT-2024-034", 239.8), ("HT-2025-059", 253.1),
+                                                              ("HT-2025-060", 264.3)]
+
+
+@pytest.mark.parametrize("date", ["2024年5月28\n日", "2024年\n5月28日"])
+def test_an_empty_sliver_beside_a_date_wrapped_in_its_cell_leaves_one_record(date: str) -> None:
+    """The same sliver beside a date the narrow column wrapped: the date's two lines are one key."""
+    xs, ys = [80.0, 170.0, 268.0, 441.0, 516.0], [100.0, 120.0, 287.5, 290.9, 313.2]
+    texts = ["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额（万元）"]
+    cells = [_cell(0, c, texts[c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(4)]
+    cells += [_cell(1, c, text, (xs[c], ys[1], xs[c + 1], ys[2]))
+              for c, text in enumerate(["2024年4月6日", "FXJW20240062", "温州隆顺新材料股份有限公司", "82.50"])]
+    cells.append(_cell(2, 0, date, (xs[0], ys[2], xs[1], ys[4]), span=2))
+    for c, text in enumerate(["FXJW20240068", "昆明卓昌调味品集团有限公司", "102.70"], start=1):
+        cells.append(_cell(2, c, "", (xs[c], ys[2], xs[c + 1], ys[3])))
+        cells.append(_cell(3, c, text, (xs[c], ys[3], xs[c + 1], ys[4])))
+    records = _records(cells, xs, ys, "contracts")
+    assert [(str(r["date"].value), r["contract_no"].value) for r in records] == [
+        ("2024-04-06", "FXJW20240062"), ("2024-05-28", "FXJW20240068")]
+
+
 # --- a list's last column outside its frame (fax) -----------------------------------------------------
 
 

@@ -11,6 +11,7 @@ empty 类别 continues the one above (a merged cell cut by a page break).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -21,10 +22,11 @@ from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
 from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
-from pipeline.tables.finder import cell_reader, find_tables, print_images, text_table
+from pipeline.tables.finder import cell_reader, find_tables, print_images, rows_below, text_table
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
+from pipeline.tables.rows import SEQ_KEY
 from pipeline.tables.spans import split_spans
 from pipeline.tables.unit_names import ending_repaired
 from pipeline.tables.values import (
@@ -98,9 +100,15 @@ class Layout:
 
     @staticmethod
     def by_position(table: Table, spec: TableSpec) -> Layout | None:
-        if table.grid.n_cols != len(spec.columns):
+        """The spec's columns in the table's order, where it has as many, or as many that any text fills (a
+        sliver a broken frame added beside the last column holds none)."""
+        order = list(range(table.grid.n_cols))
+        if len(order) != len(spec.columns):
+            order = sorted({cell.cell.col for cell in table.cells if cell.text.strip()})
+        if len(order) != len(spec.columns):
             return None
-        columns: dict[str, tuple[int, ...]] = {column.field: (index,) for index, column in enumerate(spec.columns)}
+        columns: dict[str, tuple[int, ...]] = {column.field: (col,) for col, column in zip(order, spec.columns,
+                                                                                            strict=True)}
         spans = {name: (table.grid.xs[cols[0]], table.grid.xs[cols[0] + 1]) for name, cols in columns.items()}
         return Layout(spec, tuple(table.grid.xs), columns, spans)
 
@@ -298,13 +306,23 @@ def _key_cell_end(cells: Sequence[CellText], index: int, layout: Layout) -> int:
     cell = next((c for c in cells if c.cell.col <= cols[0] < c.cell.col + c.cell.col_span), None)
     if cell is None or cell.cell.row != index or cell.cell.row_span < 2 or cell.cell.col_span > 1:
         return index
-    keys = [line for line in cell.text.splitlines() if line.strip()]
+    # A date wrapped in a narrow column ('2024年5月28' · '日', '2024年' · '5月28日') is one key: a line counts
+    # as one when it opens a key (a 序号, or a date's year).
+    keys = [line for line in cell.text.splitlines() if _opens_key(line.replace(" ", ""))]
     last = cell.cell.row + cell.cell.row_span - 1
     others = [c for c in cells if c is not cell and c.cell.col not in layout.columns.get("category", ())]
     # Where most other cells are cut at the same rows too, the key column lost a rule (and a key): two records.
     # A cut cell holding nothing parts no record (a stroke read as a rule left an empty sliver above one).
     cut = [c for c in others if c.cell.row + c.cell.row_span - 1 < last and c.text.strip()]
     return last if len(keys) <= 1 and 2 * len(cut) < len(others) else index
+
+
+YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _opens_key(line: str) -> bool:
+    """A cell line that begins a key of its own: a 序号, or a date (its year)."""
+    return bool(SEQ_KEY.fullmatch(line) or YEAR.match(line))
 
 
 def _record_cells(table: Table, first: int, last: int) -> list[CellText]:
@@ -569,7 +587,27 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
                 fallback.cells = reader.reread(fallback.cells, fallback.frame, APPENDIX_REREAD_BELOW,
                                                settings.low_confidence)
             tables = [fallback]
-    return tables
+    return _with_rows_below(page, tables, engine, settings)
+
+
+def _with_rows_below(page: Page, tables: list[Table], engine: OcrEngine | None, settings: Settings) -> list[Table]:
+    """Each ruled table followed by the records its frame left out under it (`finder.rows_below`), where
+    no other table of the page holds them; their cells read again on their crops as the table's were."""
+    out: list[Table] = []
+    for table in tables:
+        out.append(table)
+        below = rows_below(page, table)
+        if below is None or any(_overlap(below.bbox, other.bbox) for other in tables if other is not table):
+            continue
+        reader = cell_reader(page, engine)
+        if reader is not None:
+            below.cells = reader.reread(below.cells, below.frame, APPENDIX_REREAD_BELOW, settings.low_confidence)
+        out.append(below)
+    return out
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 TEXT_HELD = 0.5  # share of an appendix page's characters its ruled tables hold, unless one has a header

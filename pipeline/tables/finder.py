@@ -538,8 +538,10 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     words = ghosts.drop_ghosts(page.words, ink)
     page_ink = PageInk(image, page.scale) if image is not None else None
     finding = _finding(page, words, sealed, page_ink, keyed_rows, layers)
-    if faint_rules and page.kind != "text" and _words_held(finding, words) < FAINT_RULES_HELD * len(words):
-        # The rules found hold too little of the page's text: its rules may be too faint to binarise.
+    if faint_rules and page.kind != "text" and (_words_held(finding, words) < FAINT_RULES_HELD * len(words)
+                                                or _cut_short(finding, words)):
+        # The rules found hold too little of the page's text, or stop short of a table's text: its rules
+        # may be too faint to binarise.
         faint = _finding(page, words, sealed, page_ink, keyed_rows, layers, ridges=True)
         if _words_held(faint, words) > _words_held(finding, words):
             finding = faint
@@ -563,6 +565,18 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
         if table is not None:
             finding.tables.append(table)
     return finding
+
+
+def _cut_short(finding: TableFinding, words: Sequence[Word]) -> bool:
+    """A table of the finding ends short of its own rows: a word no cell holds stands level with the table's
+    body, wholly beside it (a pale frame found only in part makes a table of its first columns)."""
+    boxes = [cell.bbox for table in finding.tables for cell in table.cells]
+    loose = [word for word in words if not any(_inside(word.bbox, box) for box in boxes)]
+    for table in finding.tables:
+        x0, y0, x1, y1 = table.bbox
+        if any(y0 < (w.bbox[1] + w.bbox[3]) / 2 < y1 and (w.bbox[0] >= x1 or w.bbox[2] <= x0) for w in loose):
+            return True
+    return False
 
 
 def _words_held(finding: TableFinding, words: Sequence[Word]) -> int:
@@ -598,6 +612,54 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
 
 
 NOTE_MARKS = ("注", "备注")
+ROWS_BELOW_REACH = 2.0  # row pitches: a line further below the last row is no row of the table
+
+
+def rows_below(page: Page, table: Table) -> Table | None:
+    """The records a ruled table's frame left out under it, as a table of text lines on its columns.
+
+    A faint frame that a fax broke up can end a few rows early: the records below its last rule are lines
+    opening with a key (序号 or date) in its first column, with words in two of its columns at least, each
+    at most `ROWS_BELOW_REACH` row pitches below the line before, down to a note (注：) or anything else.
+    A line without a key continues the record above (a wrapped name). None when no such line follows.
+    """
+    xs, (x0, _, x1, bottom) = table.grid.xs, table.bbox
+    if not table.ruled or table.grid.n_rows < 2 or table.grid.n_cols < 2:
+        return None
+    pitch = statistics.median(b - a for a, b in itertools.pairwise(table.grid.ys))
+    below = [w for w in page.words if w.bbox[1] >= bottom - 2 and x0 - 2 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 + 2]
+    records: list[list[Word]] = []
+    reach = bottom
+    for line in lines_of(below):
+        top = min(w.bbox[1] for w in line)
+        first = "".join(w.text for w in line if _column_of(xs, (w.bbox[0] + w.bbox[2]) / 2) == 0)
+        keyed = bool(first) and TextLine(first, top, top).is_key
+        columns = {_column_of(xs, (w.bbox[0] + w.bbox[2]) / 2) for w in line}
+        if top - reach > ROWS_BELOW_REACH * pitch or "".join(w.text for w in line).startswith(NOTE_MARKS) \
+                or not (keyed or records) or (keyed and len(columns) < 2):
+            break
+        if keyed:
+            records.append([])
+        records[-1] += line
+        reach = max(w.bbox[3] for w in line)
+    if not records:
+        return None
+    tops = [min(w.bbox[1] for w in record) for record in records]
+    lows = [max(w.bbox[3] for w in record) for record in records]
+    ys = [bottom, *((low + top) / 2 for low, top in zip(lows, tops[1:], strict=False)), lows[-1] + 1]
+    rules = [Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs]
+    grid = build_grid(rules)
+    if grid is None:
+        return None
+    words = [w for record in records for w in record]
+    return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words), ruled=False)
+
+
+def _column_of(xs: Sequence[float], x: float) -> int:
+    """The column of `xs` (its edges) that x falls in, clamped to the first and last."""
+    return max(0, min(len(xs) - 2, sum(1 for edge in xs[1:-1] if x >= edge)))
+
+
 
 
 def _opens_note(lines: dict[tuple[int, int], list[TextLine]], row: int) -> bool:
