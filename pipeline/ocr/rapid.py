@@ -377,7 +377,9 @@ class RapidOcrEngine(OcrEngine):
         kept = [(box, crop, res) for box, crop, res in zip(boxes, crops, results, strict=True) if res[1] >= model.text_score]
         if not kept:
             return []
-        with_boxes = model.cal_rec_boxes([k[1] for k in kept], [k[0] for k in kept], [k[2] for k in kept])
+        from pipeline.ocr.word_boxes import character_boxes  # imports RapidOCR: only in processes that OCR
+
+        with_boxes = character_boxes([k[1] for k in kept], [k[0] for k in kept], [k[2] for k in kept])
         items = []
         origin = model._get_origin_points([k[0] for k in kept], record, raw_h, raw_w)
         for box, (text, score, word_boxes, words, word_scores) in zip(origin, with_boxes, strict=True):
