@@ -695,3 +695,16 @@ def test_character_boxes_are_rapidocr_s_for_level_turned_and_upright_lines() -> 
         == [[type(v) for box in line[2] for p in box for v in p] for line in theirs]
     assert np.array_equal(lines[1], np.array([[12.4, 30.2], [408.8, 61.7], [406.1, 95.5], [9.9, 63.8]], np.float32))
 
+
+def test_detector_input_is_rapidocr_s_bit_for_bit() -> None:
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    from pipeline.ocr.rapid import detector_input
+
+    rng = np.random.default_rng(3)
+    for image in (rng.integers(0, 256, (250, 180, 3), dtype=np.uint8), np.full((40, 700, 3), 255, np.uint8)):
+        for preprocess in (DetPreProcess(736, "min", [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]),
+                           DetPreProcess(320, "max", [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])):
+            theirs, ours = preprocess(image), detector_input(preprocess, image)
+            assert ours is not None and theirs is not None
+            assert ours.dtype == theirs.dtype == np.float32 and ours.tobytes() == theirs.tobytes()
