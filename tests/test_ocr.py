@@ -641,3 +641,70 @@ def test_small_block_is_detected_at_a_capped_scale_and_still_read(monkeypatch: p
         words = RapidOcrEngine().read_region(block, (0, 0, block.shape[1], block.shape[0]), dpi=150, mode="block")
         assert sides and max(sides) <= BLOCK_DET_UPSCALE * min(block.shape) + 32
         assert "3560" in "".join(w.text for w in words)
+
+
+# --- RapidOCR's character boxes and detector input, made cheaply (pipeline/ocr/word_boxes.py, rapid.py) ----
+
+
+def _quads() -> list[list[list[int]]]:
+    """Four-corner boxes of every kind `order_points` tells apart: diamonds, one vertical, two corners
+    sharing x, and general ones, in any corner order, with ties."""
+    rng = np.random.default_rng(11)
+    quads = [[[5, 0], [10, 5], [5, 10], [0, 5]], [[3, 1], [3, 9], [3, 4], [3, 4]], [[0, 0], [4, 0], [2, 3], [2, -3]],
+             [[0, 0], [8, 0], [8, 4], [0, 4]], [[8, 4], [0, 0], [0, 4], [8, 0]], [[2, 2], [2, 2], [2, 2], [2, 2]],
+             [[0, 0], [6, 1], [6, 5], [0, 6]], [[1, 0], [1, 8], [5, 3], [-3, 3]]]
+    for _ in range(400):
+        quad = rng.integers(0, 6, (4, 2)).tolist()  # small range: many ties and corners on the mean
+        quads.append(quad)
+    return quads
+
+
+def test_corners_are_ordered_as_rapidocr_orders_them() -> None:
+    from rapidocr_onnxruntime.cal_rec_boxes import CalRecBoxes
+
+    from pipeline.ocr.word_boxes import order_corners
+
+    for quad in _quads():
+        try:
+            theirs = CalRecBoxes.order_points([list(p) for p in quad])
+        except ValueError:  # RapidOCR's own function fails on such a quad: it is none a detector gives
+            continue
+        assert order_corners([list(p) for p in quad]) == theirs, quad
+
+
+def test_character_boxes_are_rapidocr_s_for_level_turned_and_upright_lines() -> None:
+    import copy
+
+    from rapidocr_onnxruntime.cal_rec_boxes import CalRecBoxes
+
+    from pipeline.ocr.word_boxes import character_boxes
+
+    text = "合同额3560.5万元ab"
+    info = [40, [["合"], ["同"], ["额"], list("3560.5"), ["万"], ["元"], list("ab")],
+            [[2], [5], [8], [11, 13, 15, 17, 18, 20], [24], [27], [31, 33]],
+            ["cn", "cn", "cn", "en&num", "cn", "cn", "en&num"], [0.9] * 14]
+    lines = [np.array([[10, 20], [410, 20], [410, 52], [10, 52]], np.float32),  # level
+             np.array([[12.4, 30.2], [408.8, 61.7], [406.1, 95.5], [9.9, 63.8]], np.float32),  # turned
+             np.array([[50, 10], [82, 10], [82, 400], [50, 400]], np.float32)]  # upright: direction "h"
+    crops = [np.zeros((32, 400, 3), np.uint8), np.zeros((33, 398, 3), np.uint8), np.zeros((32, 390, 3), np.uint8)]
+    results = [(text, 0.9, copy.deepcopy(info)) for _ in lines]
+    theirs = CalRecBoxes()(copy.deepcopy(crops), copy.deepcopy(lines), copy.deepcopy(results))
+    ours = character_boxes(crops, lines, results)
+    assert repr(ours) == repr(theirs)
+    assert [[type(v) for box in line[2] for p in box for v in p] for line in ours] \
+        == [[type(v) for box in line[2] for p in box for v in p] for line in theirs]
+    assert np.array_equal(lines[1], np.array([[12.4, 30.2], [408.8, 61.7], [406.1, 95.5], [9.9, 63.8]], np.float32))
+
+
+def test_detector_input_is_rapidocr_s_bit_for_bit() -> None:
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    from pipeline.ocr.rapid import detector_input
+
+    rng = np.random.default_rng(3)
+    for image in (rng.integers(0, 256, (250, 180, 3), dtype=np.uint8), np.full((40, 700, 3), 255, np.uint8)):
+        for preprocess in (DetPreProcess(736, "min", [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]),
+                           DetPreProcess(320, "max", [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])):
+            theirs, ours = preprocess(image), detector_input(preprocess, image)
+            assert ours is not None and theirs is not None
+            assert ours.dtype == theirs.dtype == np.float32 and ours.tobytes() == theirs.tobytes()

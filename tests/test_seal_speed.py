@@ -97,3 +97,26 @@ def test_ink_looked_up_in_one_gather_equals_looking_up_only_the_samples_on_the_i
         on = (pts[..., 0] >= 0) & (pts[..., 0] < 80) & (pts[..., 1] >= 0) & (pts[..., 1] < 60)
         expected[on] = ink[pts[..., 1][on], pts[..., 0][on]] > 0
         assert np.array_equal(_hits_at(ink, points), expected)
+
+
+def test_offsets_of_many_outlines_at_once_are_each_outline_s_own_bit_for_bit() -> None:
+    from pipeline.seals.geometry import outline_offsets
+
+    outlines = [*OUTLINES, Outline("oval", np.float32(10.5), 20.0, np.float32(30.2), 20.1, 97.3),
+                Outline("square", 5.0, 6.0, 12.5, 7.25, -33.0)]
+    for count in (96, 240):
+        together = outline_offsets(outlines, count)
+        assert together.dtype == np.float64
+        assert np.array_equal(together, np.stack([o.offsets(count) for o in outlines]))
+        assert together.tobytes() == np.stack([o.offsets(count) for o in outlines]).tobytes()  # -0.0 too
+
+
+def test_ink_gathered_by_flat_index_equals_by_row_and_column_also_in_a_window_of_a_page() -> None:
+    from pipeline.seals.geometry import _hits_at
+
+    page = (np.random.default_rng(4).random((90, 120)) < 0.4).astype(np.uint8) * 255
+    window = page[10:70, 25:105]  # a view: not contiguous, gathered by row and column
+    points = np.random.default_rng(6).uniform(0.0, 59.0, (5, 30, 2))
+    for ink in (window, np.ascontiguousarray(window), window > 0):
+        pts = np.rint(points).astype(np.intp)
+        assert np.array_equal(_hits_at(ink, points), np.asarray(ink)[pts[..., 1], pts[..., 0]] > 0)

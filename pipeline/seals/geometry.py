@@ -143,12 +143,34 @@ def ring_scores(ink: np.ndarray, outlines: list[Outline], count: int = ANGLES) -
     The same numbers as outline by outline, for a fraction of the time: the RANSAC search
     scores a hundred candidate ellipses per seal.
     """
-    offsets = np.stack([outline.offsets(count) for outline in outlines])  # (m, count, 2)
+    offsets = outline_offsets(outlines, count)  # (m, count, 2)
     centres = np.array([[outline.cx, outline.cy] for outline in outlines])
     hit = _hits_at(ink, centres[:, None, None, :] + _RING_AND_OUTSIDE[None, :, None, None] * offsets[:, None, :, :])
     ring = hit[:, : len(RING_SCALES)].any(axis=1).mean(axis=1)
     outside = hit[:, len(RING_SCALES) :].any(axis=1).mean(axis=1)
     return ring + (ring - outside)
+
+
+def outline_offsets(outlines: Sequence[Outline], count: int = ANGLES) -> np.ndarray:
+    """`Outline.offsets` of each outline, stacked (m x count x 2): the same numbers, worked out for all
+    outlines at once (the searches score hundreds of candidates a page; one by one, building each
+    outline's offsets cost as much as looking them up in the ink).
+
+    Every element goes through the same float64 operations in the same order as `Outline.offsets`
+    (the rotation's cosine and sine are still `math`'s), so the result is bit for bit that method's.
+    """
+    c, s = _unit_circle(count)
+    a = np.array([outline.a for outline in outlines], dtype=np.float64)[:, None]
+    b = np.array([outline.b for outline in outlines], dtype=np.float64)[:, None]
+    x, y = a * c, b * s
+    square = np.array([outline.shape == "square" for outline in outlines], dtype=bool)
+    if square.any():
+        reach = 1.0 / np.maximum(np.abs(c) / a[square], np.abs(s) / b[square])
+        x[square], y[square] = reach * c, reach * s
+    rotations = [math.radians(outline.angle) for outline in outlines]
+    cos = np.array([math.cos(rot) for rot in rotations], dtype=np.float64)[:, None]
+    sin = np.array([math.sin(rot) for rot in rotations], dtype=np.float64)[:, None]
+    return np.stack([x * cos - y * sin, x * sin + y * cos], axis=2)
 
 
 def ring_sharpness(ink: np.ndarray, outline: Outline, grown: np.ndarray | None = None) -> float:
@@ -201,7 +223,8 @@ def _hits_at(ink: np.ndarray, points: np.ndarray) -> np.ndarray:
     # Samples all on the image (a seal's ring in its patch, nearly always) are looked up in one gather;
     # otherwise they are looked up clamped to the image and those off it cleared: no boolean selections.
     if x.size and x.min() >= 0 and y.min() >= 0 and x.max() < w and y.max() < h:
-        return ink[y, x] > 0
+        # A contiguous image is gathered by flat index: the same pixels, a fifth quicker than by (y, x).
+        return (ink.reshape(-1)[y * w + x] if ink.ndim == 2 and ink.flags.c_contiguous else ink[y, x]) > 0
     inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
     return (ink[y.clip(0, h - 1), x.clip(0, w - 1)] > 0) & inside
 
