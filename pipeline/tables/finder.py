@@ -24,6 +24,7 @@ from pipeline.ocr import OcrEngine
 from pipeline.tables import ghosts, pixels
 from pipeline.tables.cells import Table, char_width, fill_cells, lines_of
 from pipeline.tables.geometry import (
+    Cell,
     Frame,
     Grid,
     Rule,
@@ -323,9 +324,21 @@ def broken_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
             continue
         left = lines_of([w for w in inside if w.bbox[2] <= x])
         right = lines_of([w for w in inside if w.bbox[0] >= x])
-        if len(left) >= BROKEN_COLUMN_LINES and len(right) >= BROKEN_COLUMN_LINES:
+        needed = 1 if _drawn_in_most_rows(grid, spanning) else BROKEN_COLUMN_LINES
+        if len(left) >= needed and len(right) >= needed:
             cuts.append(x)
     return cuts
+
+
+DRAWN_ROWS = 0.75  # share of a list's rows a column rule is found in for it to run through the rest
+
+
+def _drawn_in_most_rows(grid: Grid, spanning: Sequence[Cell]) -> bool:
+    """The boundary's rule is drawn in most of the grid's rows (`DRAWN_ROWS`), the cells spanning it
+    covering few rows: a list's column runs the table's height, and where a photo or a fax lost its rule
+    by a row or two (a faint rule's end), one line of text on either side of it in those rows is enough."""
+    spanned = {row for cell in spanning for row in range(cell.row, cell.row + cell.row_span)}
+    return grid.n_rows >= LOST_COLUMN_MIN_ROWS and len(spanned) <= (1 - DRAWN_ROWS) * grid.n_rows
 
 
 def _holds_centre(box: Box, word: Box) -> bool:
