@@ -21,6 +21,9 @@ from pipeline.ocr.orient import Orientation, char_size, detect_orientation, ink_
 
 MAX_SKEW = 5.0
 BLANK_INK = 0.0015  # a page with less ink than this fraction (after speck removal) is blank
+# Levels at or above this share of the paper's brightness become white in the print layer: a scan's paper
+# noise and show-through go, and so do the palest inks (a phone photo's faint rules, see `print_layer`).
+PAPER_WHITE = 0.92
 
 
 @dataclass
@@ -113,13 +116,14 @@ def deskew(image: np.ndarray, skew_deg: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def flatten(grey: np.ndarray) -> np.ndarray:
+def flatten(grey: np.ndarray, white: float = PAPER_WHITE) -> np.ndarray:
     """Divide by the estimated paper brightness: removes fold shadows and grey paper.
 
     The background is the page with its ink closed away (a grey closing wider than a
     character, which keeps wider valleys such as a fold shadow), estimated on a small
-    copy because shadows vary slowly.  Levels are then stretched so paper is white and
-    the darkest ink black; all of it in uint8 (division, then one lookup table).
+    copy because shadows vary slowly.  Levels are then stretched so `white` of the paper's
+    brightness is white and the darkest ink black; all of it in uint8 (division, then one
+    lookup table).
     """
     small, _ = shrink(grey, 600)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
@@ -130,22 +134,25 @@ def flatten(grey: np.ndarray) -> np.ndarray:
     # The darkest 0.5% is ink on a written page; on a blank page it is noise or a shadow's
     # remains, which must not be stretched into black: nothing above 45% of paper is ink.
     ink_level = min(float(np.percentile(flat[::3, ::3], 0.5)) / 255.0, 0.45)
-    levels = (np.arange(256, dtype=np.float32) / 255.0 - ink_level) / max(1e-3, 0.92 - ink_level)
+    levels = (np.arange(256, dtype=np.float32) / 255.0 - ink_level) / max(1e-3, white - ink_level)
     return cv2.LUT(flat, np.clip(levels * 255.0, 0, 255).astype(np.uint8))
 
 
-def print_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None) -> np.ndarray:
+def print_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None,
+                white: float = PAPER_WHITE) -> np.ndarray:
     """Grey page for OCR with red ink lifted out.
 
     Under the (slightly grown) seal mask the red channel replaces grey: red ink is bright
-    in red, black print is dark in every channel, so print under a seal survives.
+    in red, black print is dark in every channel, so print under a seal survives.  With
+    `white` = 1.0 nothing paler than the paper's own level is whitened: a phone photo's
+    0.75 pt rules, 5-15% below the paper, stay for the faint-rule finder (`tables.pixels`).
     """
     base = grey
     if rgb is not None and seal is not None and seal.any():
         grown = cv2.dilate(seal, np.ones((3, 3), np.uint8))
         base = grey.copy()
         cv2.copyTo(np.ascontiguousarray(rgb[..., 0]), grown, base)
-    return flatten(base)
+    return flatten(base, white)
 
 
 def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None]:

@@ -158,21 +158,56 @@ def test_orientation_of_a_ruled_table_is_read_from_its_text_not_its_rules(rotati
 
 
 class _ClassifierByTone:
-    """A direction classifier that calls dark chunks upside down and mid-grey ones upright."""
+    """A direction classifier that calls dark chunks upside down whichever way up they are (print it cannot
+    read), and others upright when their top half is darker than their bottom half (a line's heads)."""
 
     def __call__(self, chunks: list[np.ndarray]) -> tuple[None, list[tuple[str, float]], None]:
-        return None, [("180", 0.8) if float(chunk.mean()) < 64 else ("0", 1.0) for chunk in chunks], None
+        return None, [self._judged(chunk) for chunk in chunks], None
+
+    @staticmethod
+    def _judged(chunk: np.ndarray) -> tuple[str, float]:
+        if float(chunk.mean()) < 64:
+            return "180", 0.8
+        half = chunk.shape[0] // 2
+        return ("0", 1.0) if float(chunk[:half].mean()) < float(chunk[half:].mean()) else ("180", 1.0)
+
+
+def _headed(grey: np.ndarray, blob: tuple[int, int, int, int], upright: bool = True) -> None:
+    """Ink a line the tone classifier reads: its top half darker (upright) or its bottom half."""
+    x, y, w, h = blob
+    pad = max(1, h // 6)
+    top, bottom = y - pad, y + h + pad
+    middle = (top + bottom) // 2
+    grey[top:middle, x:x + w], grey[middle:bottom, x:x + w] = (96, 160) if upright else (160, 96)
 
 
 def test_one_long_line_judged_upside_down_does_not_outvote_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.ocr import orient
 
     grey = np.full((400, 2000), 128, np.uint8)
-    grey[5:35, :] = 0  # the long line the classifier misjudges (a title run into rules)
     long_line, short = (10, 10, 1900, 20), [(10, 60 + 40 * i, 300, 20) for i in range(5)]
+    _headed(grey, long_line, upright=False)  # the long line the classifier misjudges (a title run into rules)
+    for blob in short:
+        _headed(grey, blob)
     monkeypatch.setattr(orient, "_direction_model", lambda: _ClassifierByTone())
     # By pieces, the long line's many pieces would outvote the five short lines; by lines, it is one of six.
     assert orient.upside_down_vote(grey, [long_line, *short]) > 0
+
+
+def test_lines_called_upside_down_either_way_up_do_not_outvote_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five lines the classifier calls upside down whichever way up they are shown (a photographed table's
+    blurred rows) and three it reads: the page is upright (the score alone turned it over)."""
+    from pipeline.ocr import orient
+
+    grey = np.full((400, 400), 128, np.uint8)
+    blobs = [(10, 10 + 40 * i, 300, 20) for i in range(8)]
+    for x, y, w, h in blobs[:5]:
+        grey[y - 3:y + h + 3, x:x + w] = 0
+    for blob in blobs[5:]:
+        _headed(grey, blob)
+    monkeypatch.setattr(orient, "_direction_model", lambda: _ClassifierByTone())
+    assert orient.upside_down_vote(grey, blobs) > 0
+    assert orient.upside_down_vote(cv2.rotate(grey, cv2.ROTATE_180), [(x, 400 - y - h, w, h) for x, y, w, h in blobs]) < 0
 
 
 def test_no_evidence_either_way_keeps_the_page_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -213,11 +248,11 @@ class _CountingClassifier(_ClassifierByTone):
 
 
 def _lines_page(dark_lines: int, lines: int = 8) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
-    """A page of `lines` short lines, the first `dark_lines` of them dark (judged upside down)."""
+    """A page of `lines` short lines read upright, but the first `dark_lines` of them (read upside down)."""
     grey = np.full((40 * lines + 40, 400), 128, np.uint8)
     blobs = [(10, 10 + 40 * i, 300, 20) for i in range(lines)]
-    for x, y, w, h in blobs[:dark_lines]:
-        grey[y - 5 : y + h + 5, x : x + w] = 0
+    for index, blob in enumerate(blobs):
+        _headed(grey, blob, upright=index >= dark_lines)
     return grey, blobs
 
 

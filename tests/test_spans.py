@@ -179,3 +179,19 @@ def test_category_names_wrapped_over_lines_stay_one_name() -> None:
     assert [[line.words[0].text for line in block] for block in blocks] == [
         ["数据集"], ["模型库"], ["面向中小企业的“小快轻准”", "解决方案"]]
     assert len(name_blocks(lines)) == 2  # without the names, only the gaps: 数据集 and 模型库 run together
+
+
+TRAININGS = [["日期（年/月/日）", "培训或活动名称", "参训人数"], ["2024.02.27", "企业首席数据官培训班", "115"],
+             ["2024.04.26", "中小企业数字化转型诊断师培训", "160"], ["2024.06.15", "2024年数字化转型供需对接会", "239"],
+             ["2024.11.15", "精益生产与数字化管理培训", "135"], ["2025.08.17", "中小企业数字化转型诊断师培训", "286"]]
+
+
+def test_a_column_rule_lost_in_the_last_row_still_parts_its_cells(tmp_path: Path) -> None:
+    """A phone photo's faint rule before 参训人数 fades out in the last row: that row's name and count are
+    one line of text each, either side of where the rule runs in every other row, and stay two cells."""
+    table = STable.simple(60, 150, [110, 250, 80], TRAININGS)
+    defects = Defects(confidence=0.99, lost_verticals=frozenset({(5, 2)}))
+    result = _appendix(tmp_path, table, "appendix2_table3", "表3：组织开展的人才培训活动清单", defects)
+    assert [(t.name, t.participants) for t in result.value.trainings] == [
+        ("企业首席数据官培训班", 115), ("中小企业数字化转型诊断师培训", 160), ("2024年数字化转型供需对接会", 239),
+        ("精益生产与数字化管理培训", 135), ("中小企业数字化转型诊断师培训", 286)]

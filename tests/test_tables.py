@@ -479,7 +479,7 @@ def test_a_page_of_prose_is_not_searched_again_for_faint_rules(tmp_path: Path, m
     original = finder._finding
 
     def spy(*args: object, **kwargs: object) -> finder.TableFinding:
-        ridges.append(bool(kwargs.get("ridges")))
+        ridges.append(bool(kwargs.get("faint")))
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(finder, "_finding", spy)

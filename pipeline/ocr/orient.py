@@ -199,9 +199,17 @@ def clearly_upside_down(votes: list[float]) -> bool:
 
 
 def _line_votes(lines: list[list[np.ndarray]]) -> list[float]:
-    """Each line's vote: the mean of its pieces' (the classifier's score, negative for upside down)."""
-    _, results, _ = _direction_model()([chunk for chunks in lines for chunk in chunks])
-    votes = [float(score) if label == "0" else -float(score) for label, score in results]
+    """Each line's vote: the mean of its pieces'.
+
+    A piece's vote is half the classifier's score for it (negative for upside down) less half its score for
+    the piece turned over: a piece it calls upside down whichever way up it is shown (blurred small print
+    of a photographed table, a row of cells and rules) says nothing about the page, where the score alone
+    outvoted the lines that read clearly (dev7 a03's providers list: five of eight lines called upside
+    down both ways, the page turned over)."""
+    pieces = [chunk for chunks in lines for chunk in chunks]
+    _, results, _ = _direction_model()(pieces + [cv2.rotate(piece, cv2.ROTATE_180) for piece in pieces])
+    scores = [float(score) if label == "0" else -float(score) for label, score in results]
+    votes = [(shown - turned) / 2 for shown, turned in zip(scores[:len(pieces)], scores[len(pieces):], strict=True)]
     bounds = np.cumsum([0, *(len(chunks) for chunks in lines)])
     return [float(np.mean(votes[start:end])) for start, end in itertools.pairwise(bounds)]
 

@@ -16,14 +16,18 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
+import cv2
 import numpy as np
 
 from models.page import Box, Page, Word
+from pipeline import preprocess
 from pipeline.ocr import OcrEngine
 from pipeline.tables import ghosts, pixels
 from pipeline.tables.cells import Table, char_width, fill_cells, lines_of
 from pipeline.tables.geometry import (
+    Cell,
     Frame,
     Grid,
     Rule,
@@ -86,18 +90,49 @@ def stored_layers(page: Page) -> Layers:
     return grey, pixels.load_grey(page.seal_path) if page.seal_path is not None else None
 
 
+def faint_layer(page: Page, layers: Layers) -> np.ndarray | None:
+    """The page's print layer made again from its stored colour image without whitening its palest levels
+    (`preprocess.print_layer` with white = 1.0), where faint rules survive; the print layer itself when
+    the page has no readable image of the same size."""
+    grey, seal = layers
+    image = cv2.imread(str(page.image_path), cv2.IMREAD_COLOR) if page.image_path is not None else None
+    if image is None or grey is None or image.shape[:2] != grey.shape[:2]:
+        return grey
+    rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    colour = seal is not None and bool(seal.any())
+    return preprocess.print_layer(rgb if colour else None, preprocess.to_grey(rgb), seal if colour else None, white=1.0)
+
+
+FaintKind = Literal["ridges", "bands"]
+# The second looks for faint rules, in the order a tie between their findings is settled: ridges of the
+# print layer (a scan's pale hairlines), bands of the layer keeping the paper's palest levels (a photo's).
+FAINT_LOOKS: tuple[FaintKind, ...] = ("ridges", "bands")
+
+
+def _faint_look(page: Page, layers: Layers, kind: FaintKind) -> pixels.FaintLook | None:
+    grey = layers[0]
+    if grey is None:
+        return None
+    if kind == "ridges":
+        return pixels.FaintLook(grey, pixels.ridge_masks)
+    layer = faint_layer(page, layers)
+    return None if layer is None else pixels.FaintLook(layer, pixels.band_masks)
+
+
 def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = None,
-                layers: Layers | None = None, ridges: bool = False) -> None:
+                layers: Layers | None = None, faint: FaintKind | None = None) -> None:
     """Fill the finding's pieces, frame and merged rules from the page's best source of rules
-    (with `ridges`, pixel rules include the faint ones, see `pixels.ridge_masks`)."""
+    (with `faint`, pixel rules include the faint ones that look finds, see `pixels.FaintLook`)."""
     grey, seal = None, None
     if page.kind != "text" or not page.lines:
-        grey, seal = layers if layers is not None else stored_layers(page)
-    if grey is None:
+        layers = layers if layers is not None else stored_layers(page)
+        grey, seal = layers
+    if grey is None or layers is None:
         finding.pieces = rules_from_lines(page)
         finding.rules = merge_rules(finding.pieces)
         return
-    finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi, ridges)
+    look = _faint_look(page, layers, faint) if faint is not None else None
+    finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi, look)
     finding.frame = finding.masks.frame
     scale = finding.masks.scale
     if seal is not None:
@@ -323,9 +358,21 @@ def broken_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
             continue
         left = lines_of([w for w in inside if w.bbox[2] <= x])
         right = lines_of([w for w in inside if w.bbox[0] >= x])
-        if len(left) >= BROKEN_COLUMN_LINES and len(right) >= BROKEN_COLUMN_LINES:
+        needed = 1 if _drawn_in_most_rows(grid, spanning) else BROKEN_COLUMN_LINES
+        if len(left) >= needed and len(right) >= needed:
             cuts.append(x)
     return cuts
+
+
+DRAWN_ROWS = 0.75  # share of a list's rows a column rule is found in for it to run through the rest
+
+
+def _drawn_in_most_rows(grid: Grid, spanning: Sequence[Cell]) -> bool:
+    """The boundary's rule is drawn in most of the grid's rows (`DRAWN_ROWS`), the cells spanning it
+    covering few rows: a list's column runs the table's height, and where a photo or a fax lost its rule
+    by a row or two (a faint rule's end), one line of text on either side of it in those rows is enough."""
+    spanned = {row for cell in spanning for row in range(cell.row, cell.row + cell.row_span)}
+    return grid.n_rows >= LOST_COLUMN_MIN_ROWS and len(spanned) <= (1 - DRAWN_ROWS) * grid.n_rows
 
 
 def _holds_centre(box: Box, word: Box) -> bool:
@@ -541,8 +588,11 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     if faint_rules and page.kind != "text" and (_words_held(finding, words) < FAINT_RULES_HELD * len(words)
                                                 or _cut_short(finding, words)):
         # The rules found hold too little of the page's text, or stop short of a table's text: its rules
-        # may be too faint to binarise.
-        faint = _finding(page, words, sealed, page_ink, keyed_rows, layers, ridges=True)
+        # may be too faint to binarise. Of the looks, the one whose cells hold most words whole: rules found
+        # where there are none (a photo's character strokes taken for faint rules) cut words that the right
+        # grid leaves whole.
+        looks = [_finding(page, words, sealed, page_ink, keyed_rows, layers, faint=kind) for kind in FAINT_LOOKS]
+        faint = max(looks, key=lambda look: _words_whole(look, words))
         if _words_held(faint, words) > _words_held(finding, words):
             finding = faint
     reader = cell_reader(page, engine, image, ink)
@@ -555,10 +605,10 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
 
 
 def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_ink: PageInk | None,
-             keyed_rows: bool, layers: Layers | None, ridges: bool = False) -> TableFinding:
+             keyed_rows: bool, layers: Layers | None, faint: FaintKind | None = None) -> TableFinding:
     """The page's rules, their groups and the tables they make (cells not yet read again)."""
     finding = TableFinding(page=page.number)
-    _page_rules(page, finding, sealed, layers, ridges)
+    _page_rules(page, finding, sealed, layers, faint)
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
     for group in finding.groups:
         table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
@@ -583,6 +633,22 @@ def _words_held(finding: TableFinding, words: Sequence[Word]) -> int:
     """How many of the words lie in a cell of one of the finding's tables."""
     boxes = [cell.bbox for table in finding.tables for cell in table.cells]
     return sum(any(_inside(word.bbox, box) for box in boxes) for word in words)
+
+
+WHOLE_SLACK = 0.3  # share of a word's height its box may reach past its cell and still lie whole in it (loose OCR boxes)
+
+
+def _words_whole(finding: TableFinding, words: Sequence[Word]) -> int:
+    """How many of the words lie whole in one cell of the finding's tables (no rule of the grid cuts them)."""
+    boxes = [cell.bbox for table in finding.tables for cell in table.cells]
+
+    def whole(word: Word) -> bool:
+        x0, top, x1, bottom = word.bbox
+        slack = WHOLE_SLACK * (bottom - top)
+        return any(box[0] - slack <= x0 and x1 <= box[2] + slack and box[1] - slack <= top and bottom <= box[3] + slack
+                   for box in boxes)
+
+    return sum(whole(word) for word in words)
 
 
 def text_table(page: Page, region: Box | None = None) -> Table | None:

@@ -7,15 +7,18 @@ Faint rules survive because binarisation is local (a rule only has to be darker 
 its neighbourhood); broken rules because a short closing along the rule bridges
 pixel gaps and `geometry.merge_rules` bridges the rest; residual skew because it is
 measured on the long rules and undone before the rules are read off.  Rules too faint
-for the binarisation (a pale grey hairline that the print layer's levels leave a few
-grey levels below white) are found as ridges: pixels darker than the paper a rule's
-width above and below them, that fill most of a rule-long window along the line
-(`ridge_masks`).
+for the binarisation are found in a second look (`FaintLook`): a pale grey hairline that
+the print layer's levels leave a few grey levels below white as ridges, pixels darker than
+the paper a rule's width above and below them that fill most of a rule-long window
+(`ridge_masks`); a phone photo's blurred rule, which those levels whiten in part, as bands
+of a layer that keeps the paper's palest levels, averaged along a rule-long window, that
+stand darker than the paper on both sides (`band_masks`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +38,15 @@ SEAL_GROW_PT = 1.2  # the seal mask grown by this much: a seal's remains are wid
 RIDGE_REACH_PT = 1.5  # a rule pixel is compared with the paper this far above and below it (rules up to ~1.5 pt)
 RIDGE_CONTRAST = 2  # grey levels darker than both sides: the print layer's paper is flattened to a noise-free white
 RIDGE_SHARE = 0.55  # share of a rule-long window that must be ridge (a faint hairline's pixels are not all darker)
+BAND_REACH_PT = 2.0  # a band's paper is looked for this far to either side (a photo blurs a rule over ~2 pt)
+BAND_CONTRAST = 3.0  # mean grey levels a band stands darker than the paper found on each side of it
+# The paper beside a band holds at most this share of the band's darkness (text does not): across a row
+# rule it may hold the blurred edge of a line of text close above or below (a photo of a dense list),
+# beside a column rule only a cell's padding; strokes stacked down a column of dates need the stricter test.
+BAND_CLEAR = {0: 0.8, 1: 0.5}
+# Rule lengths a band must run: a column's stacked strokes (年 above 年 where the dates line up) make a
+# vertical band only as long as a row or two stay aligned, where a faint column rule runs the table's height.
+BAND_RUN = {0: 1, 1: 2}
 DOTTED_SHARE = 0.06  # share of a rule-long window a dotted rule inks (a fax or 1-bit scan leaves a hairline as dots)
 DOTTED_CLEAR = 0.03  # the most ink a rule-long window may hold a rule's width above or below a dotted rule
 
@@ -48,6 +60,18 @@ class RuleMasks:
     vertical: np.ndarray
     frame: Frame
     scale: float  # pixels per point
+
+
+MaskFinder = Callable[[np.ndarray, float], tuple[np.ndarray, np.ndarray]]  # grey, dpi -> horizontal, vertical
+
+
+@dataclass(frozen=True)
+class FaintLook:
+    """How a second look finds rules too faint to binarise: `find` (`ridge_masks`, `band_masks`) run on
+    `layer` (the print layer, or a layer keeping the paper's palest levels), same size as the page."""
+
+    layer: np.ndarray
+    find: MaskFinder
 
 
 def load_grey(path: Path) -> np.ndarray | None:
@@ -100,6 +124,44 @@ def ridge_masks(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
         # Gaps of a pixel or two between the ridge pixels of a faint rule, closed along it.
         closing = cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1) if axis == 0 else (1, gap))
         masks.append(cv2.morphologyEx(found, cv2.MORPH_CLOSE, closing))
+    return masks[0], masks[1]
+
+
+def _lightest_beside(mean: np.ndarray, reach: int, axis: int, side: int) -> np.ndarray:
+    """Per pixel, the smallest of the values 1..`reach` pixels to one `side` (+1 / -1) of it along `axis`."""
+    out = _shifted(mean, side, axis)
+    for step in range(2, reach + 1):
+        out = np.minimum(out, _shifted(mean, side * step, axis))
+    return out
+
+
+def band_masks(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical masks of faint rules: where the page, averaged along a rule-long window,
+    is a thin band darker than the paper found within a photo's blur on both sides of it.
+
+    Averaging along the line first bridges the dashes a faint or blurred rule breaks into (a phone photo's
+    0.75 pt rule at 5-15% below the paper, broken where the paper's light varies) and the steps of a rule
+    that wavers by a pixel; across it, the band must be clear of the paper beside it: a line of text,
+    averaged the same way, is as dark a band but for its height, so the darkest point inside it has no
+    paper within a blur's reach on both sides.  Character strokes stacked down a column (年 above 年) make
+    a vertical band where dates line up; `finder.drop_text_strokes` drops those, as it does the strokes
+    the binarised masks let through.
+    """
+    dark = cv2.bitwise_not(grey).astype(np.float32)
+    reach = max(2, round(BAND_REACH_PT * dpi / 72.0))
+    length = max(15, round(MIN_RULE_INCH * dpi))
+    masks: list[np.ndarray] = []
+    for axis in (0, 1):
+        window = (length, 1) if axis == 0 else (1, length)
+        mean = cv2.blur(dark, window, borderType=cv2.BORDER_CONSTANT)
+        paper = np.maximum(_lightest_beside(mean, reach, axis, 1), _lightest_beside(mean, reach, axis, -1))
+        band = ((mean - paper >= BAND_CONTRAST) & (paper <= BAND_CLEAR[axis] * mean)).astype(np.uint8) * 255
+        # A photographed rule wavers by a pixel across its line: its crest is kept a rule long with a pixel's
+        # play either side before the window-long opening.
+        across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3) if axis == 0 else (3, 1))
+        wide = cv2.dilate(band, across)
+        run = (BAND_RUN[axis] * length, 1) if axis == 0 else (1, BAND_RUN[axis] * length)
+        masks.append(cv2.morphologyEx(wide, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run)))
     return masks[0], masks[1]
 
 
@@ -178,14 +240,14 @@ def rotate(image: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, image.shape[1::-1], flags=cv2.INTER_NEAREST, borderValue=0)
 
 
-def rule_masks(grey: np.ndarray, dpi: float, ridges: bool = False) -> RuleMasks:
-    """Binarise, find rule masks (with `ridges`, joined by the faint rules the ridges show), and if
-    the rules are skewed redo it in the deskewed frame."""
+def rule_masks(grey: np.ndarray, dpi: float, faint: FaintLook | None = None) -> RuleMasks:
+    """Binarise, find rule masks (with `faint`, joined by the faint rules it finds), and if the rules are
+    skewed redo it in the deskewed frame."""
     scale = dpi / 72.0
     ink = binarise(grey)
     horizontal, vertical = line_masks(ink, dpi)
-    if ridges:
-        horizontal, vertical = _with_ridges((horizontal, vertical), grey, ink, dpi)
+    if faint is not None:
+        horizontal, vertical = _with_faint((horizontal, vertical), faint, ink, dpi)
     skew = measure_skew(horizontal)
     frame = Frame()
     if abs(skew) >= SKEW_MIN_DEG:
@@ -193,18 +255,19 @@ def rule_masks(grey: np.ndarray, dpi: float, ridges: bool = False) -> RuleMasks:
         frame = Frame(angle_deg=-skew, cx=width / 2 / scale, cy=height / 2 / scale)
         ink = rotate(ink, frame, scale)
         horizontal, vertical = line_masks(ink, dpi)
-        if ridges:
-            horizontal, vertical = _with_ridges((horizontal, vertical), rotate_grey(grey, frame, scale), ink, dpi)
+        if faint is not None:
+            turned = FaintLook(rotate_grey(faint.layer, frame, scale), faint.find)
+            horizontal, vertical = _with_faint((horizontal, vertical), turned, ink, dpi)
     return RuleMasks(ink=ink, horizontal=horizontal, vertical=vertical, frame=frame, scale=scale)
 
 
-def _with_ridges(masks: tuple[np.ndarray, np.ndarray], grey: np.ndarray, ink: np.ndarray,
-                 dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """The binarised rule masks joined by the faint rules the ridges show and the dotted rules of `ink`."""
-    ridges = ridge_masks(grey, dpi)
+def _with_faint(masks: tuple[np.ndarray, np.ndarray], faint: FaintLook, ink: np.ndarray,
+                dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """The binarised rule masks joined by the faint rules `faint` finds and the dotted rules of `ink`."""
+    bands = faint.find(faint.layer, dpi)
     dots = dotted_masks(ink, dpi)
-    return (cv2.bitwise_or(cv2.bitwise_or(masks[0], ridges[0]), dots[0]),
-            cv2.bitwise_or(cv2.bitwise_or(masks[1], ridges[1]), dots[1]))
+    return (cv2.bitwise_or(cv2.bitwise_or(masks[0], bands[0]), dots[0]),
+            cv2.bitwise_or(cv2.bitwise_or(masks[1], bands[1]), dots[1]))
 
 
 def rotate_grey(grey: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
@@ -227,9 +290,10 @@ def mask_rules(mask: np.ndarray, orient: str, scale: float) -> list[Rule]:
     return rules
 
 
-def rules_from_image(grey: np.ndarray, dpi: float, ridges: bool = False) -> tuple[list[Rule], RuleMasks]:
-    """All rule pieces of a page image (points, table frame) and the masks they came from."""
-    masks = rule_masks(grey, dpi, ridges)
+def rules_from_image(grey: np.ndarray, dpi: float, faint: FaintLook | None = None) -> tuple[list[Rule], RuleMasks]:
+    """All rule pieces of a page image (points, table frame) and the masks they came from (`faint`: see
+    `rule_masks`)."""
+    masks = rule_masks(grey, dpi, faint)
     pieces = mask_rules(masks.horizontal, "h", masks.scale) + mask_rules(masks.vertical, "v", masks.scale)
     return pieces, masks
 
