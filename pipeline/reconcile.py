@@ -21,6 +21,7 @@ from pipeline.checks.figures import distinct_names
 from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
 from pipeline.normalise import is_valid_credit_code
+from pipeline.precision import settle_by_precision
 from pipeline.record_paths import get_path, set_path
 
 log = logging.getLogger(__name__)
@@ -212,6 +213,7 @@ def resolve(record: ApplicationRecord, rule: Rule) -> bool:
 
 def reconcile(record: ApplicationRecord, settings: Settings) -> ApplicationRecord:
     """The record with every doubtful reading that one of its rules can settle, settled (in place)."""
+    settle_by_precision(record, settings.checks)
     for table in AMOUNT_TABLES:
         settle_column_unit(record, settings, table)
     for rule in rules_for(record, settings):

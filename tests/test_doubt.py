@@ -134,8 +134,17 @@ def test_the_forms_registered_capital_read_with_a_point_is_thousands_where_the_f
 
 # --------------------------------------------------------------- FINANCING_TOTAL_MISMATCH ×4 (10,488 read 10.488)
 
+def _without_precision(record: models.ApplicationRecord) -> None:
+    """The form's other amounts unread: no column precision says where a separator is (`pipeline.precision`),
+    so only the form's totals can choose between '10.488' and 10,488."""
+    for path in ("basic_info.lead_unit.registered_capital", "basic_info.finance[0].revenue",
+                 "basic_info.finance[1].revenue", "basic_info.service[0].contract_amount"):
+        _set(path, None)(record)
+
+
 def test_reconciliation_picks_the_reading_the_total_agrees_with() -> None:
     record = clean_application()
+    _without_precision(record)
     _set("appendix.financings[0].amount", 10488.0)(record)
     _doubt(record, "basic_info.resources[1].financing", 10.488, 10488.0)
     _set("basic_info.service[1].contract_amount", 999.0)(record)  # a true defect beside it, read surely
@@ -151,6 +160,7 @@ def test_reconciliation_picks_the_reading_the_total_agrees_with() -> None:
 
 def test_a_comparison_no_reading_satisfies_is_one_warning_naming_the_doubt() -> None:
     record = clean_application()
+    _without_precision(record)
     _set("appendix.financings[0].amount", 9000.0)(record)
     _set("basic_info.resources[0].financing", 5.0)(record)  # both readings stay above 2024's 累计 figure
     _doubt(record, "basic_info.resources[1].financing", 10.488, 10488.0)

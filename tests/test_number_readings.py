@@ -74,7 +74,9 @@ def test_a_declared_figure_with_its_separators_misread_is_read_again_and_the_tot
     checks = _checked(record, reader)
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
     assert record.basic_info.service[1].contract_amount == 1057.05
-    assert record.provenance[DECLARED_2025].resolved_by == "CONTRACT_TOTAL_2025"
+    # The form writes cents: 1.05705's five decimals are no reading of the figure its crop read as 1,057.05
+    # (`pipeline.precision`), so that reading is the one left, and the total holds with it.
+    assert record.provenance[DECLARED_2025].resolved_by == "COLUMN_PRECISION"
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2024").severity == "error"  # type: ignore[union-attr]
 
 

@@ -650,6 +650,7 @@ def extract_basic_info(pages: list[Page], settings: Settings) -> Extracted[Basic
     info = BasicInfo(lead_unit=reader.lead_unit(), members=reader.members(), head=reader.head(),
                      finance=finance, service=service, resources=resources)
     _form_precision(info, reader.sink)
+    _percent_signs(info, reader.sink)
     return Extracted(info, reader.sink.provenance, reader.sink.checks)
 
 
@@ -675,3 +676,32 @@ def _form_precision(info: BasicInfo, sink: Sink) -> None:
             provenance = provenance.model_copy(update={"repaired_from": sink.raw[path], "resolved_by": FORM_COMMAS})
         set_path(info, path.removeprefix("basic_info."), swapped.value)
         sink.provenance[path] = provenance
+
+
+FORM_PERCENTS = tuple(f"basic_info.finance[{index}].{name}" for index in range(len(YEARS))
+                      for name in ("net_margin", "debt_ratio"))
+PERCENT_SIGN = "form_writes_percent_signs"
+_PERCENT = re.compile(r"(\d+)(?:\.(\d+))?(%?)")
+
+
+def _percent_signs(info: BasicInfo, sink: Sink) -> None:
+    """A share read without its '%' and with one decimal more than the form's other shares, each read with
+    its '%', is read without that last digit: the '%' read as a digit ('45.1%' as 45.18). The reading as
+    read is kept as the alternative (`resolved_by` PERCENT_SIGN)."""
+    written = {path: _PERCENT.fullmatch(re.sub(r"\s+", "", normalise.nfkc(sink.raw.get(path, ""))))
+               for path in FORM_PERCENTS}
+    signed = {len(match.group(2) or "") for match in written.values() if match is not None and match.group(3)}
+    if sum(1 for match in written.values() if match is not None and match.group(3)) < 2 or len(signed) != 1:
+        return
+    places = signed.pop()
+    for path, match in written.items():
+        origin = sink.provenance.get(path)
+        if match is None or match.group(3) or origin is None or len(match.group(2) or "") != places + 1:
+            continue
+        read = get_path(info, path.removeprefix("basic_info."))
+        number = match.group(0)[:-1].rstrip(".")
+        value = normalise.parse_percent(number)
+        set_path(info, path.removeprefix("basic_info."), value)
+        sink.provenance[path] = origin.model_copy(update={
+            "repaired_from": sink.raw[path], "resolved_by": PERCENT_SIGN,
+            "alternatives": [read] if isinstance(read, int | float) else []})

@@ -23,6 +23,7 @@ from pipeline.result import Extracted
 from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
 from pipeline.tables.finder import cell_reader, find_tables, print_images, rows_below, text_table
+from pipeline.tables.geometry import Cell
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
@@ -325,6 +326,35 @@ def _opens_key(line: str) -> bool:
     return bool(SEQ_KEY.fullmatch(line) or YEAR.match(line))
 
 
+def own_columns(table: Table, cell: CellText, cols: Sequence[int], layout: Layout) -> CellText:
+    """The part of `cell` over a number field's own columns `cols`, where the cell runs on into another
+    field's (a rule between them lost under a seal's stroke or a photo's blur) and its words lie each on
+    one side of the lost rule: only the words there are the number's. The whole cell would give the
+    number the other field's digits ('2025年…讲座' beside its 111 read as 2025 participants). A word read
+    across the lost rule ('…诊断师培训286'), or other words without a digit, leave the cell whole: its
+    reading is the number's, and cut out, the number would be read again on a crop of its own, not more
+    surely ('286' as 281). A cell over the field's columns alone is kept as it is."""
+    spanned = range(cell.cell.col, cell.cell.col + cell.cell.col_span)
+    others = {col for field, columns in layout.columns.items() for col in columns if col not in cols}
+    if not others.intersection(spanned):
+        return cell
+    xs = table.grid.xs
+    left, right = xs[cols[0]], xs[cols[-1] + 1]
+    boxes = [table.frame.box_to_table(word.bbox) for word in cell.words]
+    if any(box[0] < edge < box[2] for box in boxes for edge in (left, right)):
+        return cell
+    words = [word for word, box in zip(cell.words, boxes, strict=True) if left <= _centre_x(box) < right]
+    if not any(char.isdigit() for word in cell.words if word not in words for char in word.text):
+        return cell  # the other field's words hold no digit to give the number: the cell's reading stands
+    box = (left, cell.cell.bbox[1], right, cell.cell.bbox[3])
+    piece = cell_text(Cell(cell.cell.row, cols[0], cell.cell.row_span, len(cols), box), table.frame, words)
+    return replace(piece, reread=cell.reread)
+
+
+def _centre_x(box: Box) -> float:
+    return (box[0] + box[2]) / 2
+
+
 def _record_cells(table: Table, first: int, last: int) -> list[CellText]:
     """The distinct cells of grid rows first..last, in row order (a cell spanning several appears once)."""
     seen: dict[tuple[int, int], CellText] = {}
@@ -369,6 +399,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
             if cols is None:
                 continue
             hits = [c for c in cells if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
+            if column.kind in NUMBER_KINDS:
+                hits = [own_columns(table, c, cols, layout) for c in hits]
             if column.field == "category":
                 hits = [labels[index]] if labels is not None and index in labels \
                     else [own_label(c, index, table, spec.categories) for c in hits]

@@ -192,6 +192,18 @@ def _unit_conflict(raw: str, unit: str | None) -> bool:
     return written is not None and header is not None and written != header
 
 
+# Signs printed after a figure that a recogniser, looking at the figure's crop alone, takes for a digit.
+_SIGNS = "%"
+
+
+def sign_read_as_digit(first: str, second: str) -> bool:
+    """`second` is `first` with the sign it ends on read as one more digit ('11.9%' read again as 11.99):
+    a misreading of the sign, never a better reading of the figure."""
+    before, after = _squeezed(first, "percent"), _squeezed(second, "percent")
+    return (len(before) > 1 and before[-1] in _SIGNS and after[-1:].isdigit()
+            and after[:-1] == before[:-1])
+
+
 def second_opinion(value: FieldValue, kind: str, unit: str | None,
                    read: Callable[[Box], Sequence[tuple[str, float]]]) -> FieldValue:
     """A doubtful cell read again by `read` (another engine).  Its most confident well-formed reading
@@ -202,7 +214,7 @@ def second_opinion(value: FieldValue, kind: str, unit: str | None,
     box = value.provenance.bbox
     candidates = []
     for text, confidence in read((box[0], box[1], box[2], box[3])):
-        if confidence < SECOND_FLOOR or not well_formed(text, kind):
+        if confidence < SECOND_FLOOR or not well_formed(text, kind) or sign_read_as_digit(value.raw, text):
             continue
         parsed = typed(_squeezed(text, kind), kind, unit)
         if parsed is not None:

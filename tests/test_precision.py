@@ -1,0 +1,126 @@
+"""The decimals a column writes decide where an amount's separators are (`pipeline.precision`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import models
+from pipeline.checks import CheckContext, run_checks
+from pipeline.config import Settings
+from pipeline.precision import (
+    COLUMN_PRECISION,
+    by_precision,
+    point_readings,
+    settle_by_precision,
+    thousands_reading,
+)
+from pipeline.reconcile import reconcile
+from tests.test_checks import _set, clean_application
+from tests.test_doubt import _doubt
+
+SETTINGS = Settings()
+FIRST_YEAR = "basic_info.resources[0].financing"
+
+
+def _found(record: models.ApplicationRecord) -> set[tuple[str, str]]:
+    reconcile(record, SETTINGS)
+    return {(check.code, check.where) for check in run_checks(CheckContext(record=record, settings=SETTINGS))}
+
+
+def test_a_thousands_reading_is_the_point_taken_for_a_comma_and_a_point_lost() -> None:
+    assert thousands_reading(1.2093, 2) == 1209.3  # '1,209.3' read as 1.2093
+    assert thousands_reading(10.798, 2) == 10798  # '10,798' read as 10.798
+    assert thousands_reading(2.55713, 1) is None  # two decimals left: more than the column writes
+    assert thousands_reading(1.25, 2) is None  # no three digits after the point to be thousands
+    assert thousands_reading(0.12807, 2) is None  # no amount is written '0,128'
+
+
+def test_readings_with_more_decimals_than_the_column_go_only_beside_their_own_digits() -> None:
+    assert by_precision([10.798, 10798.0], 2) == [10798.0]
+    assert by_precision([10.798, 10.79], 2) == [10.798, 10.79]  # other digits: not a separator misread
+    assert by_precision([45.5, 455.0], 1) == [45.5, 455.0]  # both within the column's precision
+
+
+def test_cumulative_figure_read_with_a_third_decimal_is_the_thousands_reading() -> None:
+    # dev6 a06: '10,798万元' read as 10.798 beside a 2025 figure of 8,304.58; the 累计 rule alone took
+    # 10.798 (the one reading that does not fall) and hid a true decrease. The form writes cents.
+    record = clean_application()
+    _set("basic_info.service[0].contract_amount", 1248.43)(record)
+    _doubt(record, FIRST_YEAR, 10.798, 10798.0)
+    _set("basic_info.resources[1].financing", 8304.58)(record)
+    found = _found(record)
+    assert record.basic_info.resources[0].financing == 10798.0
+    assert record.provenance[FIRST_YEAR].resolved_by == COLUMN_PRECISION
+    assert record.provenance[FIRST_YEAR].alternatives == [10.798]
+    assert ("CUMULATIVE_DECREASE", "financing") in found
+
+
+def test_an_amount_with_four_decimals_gains_its_thousands_reading_and_the_total_picks() -> None:
+    # dev6 a14: '1,209.3' under a seal's arc read surely as 1.2093, '856' as 85 (856 kept as another reading).
+    record = clean_application()
+    record.appendix.financings = [
+        models.FinancingRow(seq=1, investor="某基金", investee="丙公司", amount=1.2093),
+        models.FinancingRow(seq=2, investor="某基金", investee="丁公司", amount=85.0)]
+    for index in range(2):
+        record.provenance[f"appendix.financings[{index}].amount"] = models.Provenance(
+            page=15, bbox=[0, 0, 1, 1], confidence=0.99, source="ocr")
+    _doubt(record, "appendix.financings[1].amount", 85.0, 856.0, confidence=0.8)
+    _set("basic_info.resources[1].financing", 2065.3)(record)
+    found = _found(record)
+    assert [row.amount for row in record.appendix.financings] == [1209.3, 856.0]
+    assert record.provenance["appendix.financings[0].amount"].confidence <= 0.7  # a repair stays a doubt
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in found
+
+
+def test_without_a_measured_precision_nothing_changes() -> None:
+    record = clean_application()
+    for path in ("basic_info.lead_unit.registered_capital", "basic_info.finance[0].revenue",
+                 "basic_info.finance[1].revenue", "basic_info.service[0].contract_amount",
+                 "basic_info.service[1].contract_amount", "basic_info.resources[1].financing"):
+        _set(path, None)(record)
+    _doubt(record, FIRST_YEAR, 10.798, 10798.0)
+    settle_by_precision(record, SETTINGS.checks)
+    assert record.basic_info.resources[0].financing == 10.798
+    assert record.provenance[FIRST_YEAR].unsettled
+
+
+def _contract_read_without_its_point(amount: float, confidence: float) -> models.ApplicationRecord:
+    """2025's contracts: 300 and 271.31 (declared 571.31), the second read as `amount`."""
+    record = clean_application()
+    record.appendix.contracts[1].amount = 20.55  # the column writes cents
+    record.appendix.contracts.append(models.ContractRow(date=dt.date(2025, 6, 1), contract_no="HT-4",
+                                                        enterprise="丙公司", amount=amount))
+    for cell in ("date", "contract_no", "enterprise", "amount"):
+        record.provenance[f"appendix.contracts[3].{cell}"] = models.Provenance(
+            page=9, bbox=[0, 0, 1, 1], confidence=confidence if cell == "amount" else 1.0, source="ocr")
+    _set("basic_info.service[0].contract_amount", 120.55)(record)
+    _set("basic_info.service[1].contract_amount", 571.31)(record)
+    _set("basic_info.service[1].enterprises", 2)(record)
+    return record
+
+
+def test_a_doubtful_amount_beyond_its_column_is_also_read_with_its_point_put_back() -> None:
+    # dev7 a14: '271.31' read without its point as 27131 (0.7), far above the column's other amounts.
+    assert point_readings(27131.0, 2) == [2713.1, 271.31]
+    assert point_readings(271.3, 2) == []
+    record = _contract_read_without_its_point(27131.0, 0.7)
+    found = _found(record)
+    assert record.appendix.contracts[3].amount == 271.31
+    assert record.provenance["appendix.contracts[3].amount"].resolved_by == "CONTRACT_TOTAL_2025"
+    assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
+
+
+def test_an_amount_read_surely_keeps_its_reading_and_the_mismatch() -> None:
+    record = _contract_read_without_its_point(27131.0, 0.99)
+    found = _found(record)
+    assert record.appendix.contracts[3].amount == 27131.0
+    assert ("CONTRACT_TOTAL_MISMATCH", "2025") in found
+
+
+def test_a_column_of_one_decimal_amounts_still_writes_cents() -> None:
+    # samples a05: 237.99 read as 23799 (its point lost) among amounts with one decimal: 237.99 stays a reading.
+    assert by_precision([23799.0, 237.99, 2379.9], 2) == [23799.0, 237.99, 2379.9]
+    record = _contract_read_without_its_point(27131.0, 0.7)
+    record.appendix.contracts[1].amount = 20.5  # the column's other amounts carry one decimal at most
+    _found(record)
+    assert record.appendix.contracts[3].amount == 271.31
