@@ -213,7 +213,7 @@ def test_lines_called_upside_down_either_way_up_do_not_outvote_the_page(monkeypa
 def test_no_evidence_either_way_keeps_the_page_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.ocr import orient
 
-    monkeypatch.setattr(orient, "line_votes", lambda grey, blobs, settled=None: [-0.01])
+    monkeypatch.setattr(orient, "line_votes", lambda grey, blobs, settled=None, debiased=False: [-0.01])
     page = scan(upright(), rotation=0, noise=4, seed=11)
     found = orient.detect_orientation(to_grey(np.asarray(page.image)))
     assert found.rotation == 0 and found.confidence < orient.MIN_EVIDENCE
@@ -229,7 +229,7 @@ def test_a_page_is_turned_over_only_when_its_lines_agree(
         monkeypatch: pytest.MonkeyPatch, votes: list[float], turned: bool) -> None:
     from pipeline.ocr import orient
 
-    monkeypatch.setattr(orient, "line_votes", lambda grey, blobs, settled=None: votes)
+    monkeypatch.setattr(orient, "line_votes", lambda grey, blobs, settled=None, debiased=False: votes)
     page = scan(upright(), rotation=0, noise=4, seed=11)
     found = orient.detect_orientation(to_grey(np.asarray(page.image)))
     assert found.rotation == (180 if turned else 0)
@@ -289,3 +289,20 @@ def test_a_page_is_colour_by_its_share_of_clearly_coloured_pixels() -> None:
     assert is_colour_page(page)
     page[300:330, 300:330] = (200, 140, 150)  # spread 60: not clearly coloured
     assert not is_colour_page(page)
+
+
+@pytest.mark.parametrize(("first_look", "looks"), [([0.9, 0.8, 1.0], [False]), ([-0.9, -0.8, -1.0], [False, True])])
+def test_pieces_are_scored_turned_over_only_when_the_page_would_be_turned(
+        monkeypatch: pytest.MonkeyPatch, first_look: list[float], looks: list[bool]) -> None:
+    from pipeline.ocr import orient
+
+    asked: list[bool] = []
+
+    def votes(grey: np.ndarray, blobs: list[tuple[int, int, int, int]], settled: object = None,
+              debiased: bool = False) -> list[float]:
+        asked.append(debiased)
+        return first_look
+
+    monkeypatch.setattr(orient, "line_votes", votes)
+    orient.detect_orientation(to_grey(np.asarray(scan(upright(), rotation=0, noise=4, seed=11).image)))
+    assert asked == looks

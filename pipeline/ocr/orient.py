@@ -154,13 +154,14 @@ Settled = Callable[[float, float], bool]
 
 def upside_down_vote(grey: np.ndarray, blobs: list[tuple[int, int, int, int]], settled: Settled | None = None) -> float:
     """Score in -1..1: positive when the lines read upright, negative when upside down (see `line_votes`)."""
-    votes = line_votes(grey, blobs, settled)
+    votes = line_votes(grey, blobs, settled, debiased=True)
     return float(np.mean(votes)) if votes else 0.0
 
 
-def line_votes(grey: np.ndarray, blobs: list[tuple[int, int, int, int]], settled: Settled | None = None
-               ) -> list[float]:
-    """Each line's vote in -1..1: positive when it reads upright, negative when upside down.
+def line_votes(grey: np.ndarray, blobs: list[tuple[int, int, int, int]], settled: Settled | None = None,
+               debiased: bool = False) -> list[float]:
+    """Each line's vote in -1..1: positive when it reads upright, negative when upside down (`debiased`:
+    each piece also scored turned over, see `_line_votes`).
 
     One line, one vote (the mean of its pieces' votes): a single long line the classifier misjudges
     (a title run into a table's rules, print under a seal) must not outvote the page's other lines.
@@ -175,12 +176,12 @@ def line_votes(grey: np.ndarray, blobs: list[tuple[int, int, int, int]], settled
     if not lines:
         return []
     first = len(lines) if settled is None else len(lines) // 2 + 1
-    means = _line_votes(lines[:first])
+    means = _line_votes(lines[:first], debiased)
     rest = len(lines) - first
     if rest and settled is not None:
         low, high = (sum(means) - rest) / len(lines), (sum(means) + rest) / len(lines)
         if not settled(low, high):
-            means += _line_votes(lines[first:])
+            means += _line_votes(lines[first:], debiased)
     return means
 
 
@@ -198,18 +199,20 @@ def clearly_upside_down(votes: list[float]) -> bool:
     return float(np.mean(votes)) < -UPSIDE_DOWN_SIGMAS * error
 
 
-def _line_votes(lines: list[list[np.ndarray]]) -> list[float]:
+def _line_votes(lines: list[list[np.ndarray]], debiased: bool) -> list[float]:
     """Each line's vote: the mean of its pieces'.
 
-    A piece's vote is half the classifier's score for it (negative for upside down) less half its score for
-    the piece turned over: a piece it calls upside down whichever way up it is shown (blurred small print
-    of a photographed table, a row of cells and rules) says nothing about the page, where the score alone
-    outvoted the lines that read clearly (dev7 a03's providers list: five of eight lines called upside
-    down both ways, the page turned over)."""
+    A piece's vote is the classifier's score for it (negative for upside down); `debiased`, half that less
+    half its score for the piece turned over: a piece it calls upside down whichever way up it is shown
+    (blurred small print of a photographed table, a row of cells and rules) says nothing about the page,
+    where the score alone outvoted the lines that read clearly (dev7 a03's providers list: five of eight
+    lines called upside down both ways, the page turned over)."""
     pieces = [chunk for chunks in lines for chunk in chunks]
-    _, results, _ = _direction_model()(pieces + [cv2.rotate(piece, cv2.ROTATE_180) for piece in pieces])
+    turned = [cv2.rotate(piece, cv2.ROTATE_180) for piece in pieces] if debiased else []
+    _, results, _ = _direction_model()(pieces + turned)
     scores = [float(score) if label == "0" else -float(score) for label, score in results]
-    votes = [(shown - turned) / 2 for shown, turned in zip(scores[:len(pieces)], scores[len(pieces):], strict=True)]
+    votes = scores if not debiased else [
+        (shown - over) / 2 for shown, over in zip(scores[:len(pieces)], scores[len(pieces):], strict=True)]
     bounds = np.cumsum([0, *(len(chunks) for chunks in lines)])
     return [float(np.mean(votes[start:end])) for start, end in itertools.pairwise(bounds)]
 
@@ -246,6 +249,12 @@ def detect_orientation(grey: np.ndarray) -> Orientation:
         return (low > 0 or (high < 0 and sideways)) and decided(low).rotation == decided(high).rotation
     votes = line_votes(small, blobs, settled)
     found = decided(float(np.mean(votes)) if votes else 0.0)
+    if found.rotation != base:
+        # Turning the page needs more than the page as stored: every line, each piece weighed against itself
+        # turned over (the classifier's bias on print it cannot read cancels). Most pages are upright and
+        # pay for one look only.
+        votes = line_votes(small, blobs, debiased=True)
+        found = decided(float(np.mean(votes)) if votes else 0.0)
     if found.rotation == 180 and not clearly_upside_down(votes):
         return Orientation(0, found.confidence)
     return found
