@@ -1299,3 +1299,23 @@ def test_the_seal_toned_edges_of_a_black_rule_leave_a_grey_seal_s_ink() -> None:
     kept = without_rules(seal, outline, drawn)
     assert not kept[(edges > 0) & (ink == 0)].any()
     assert (kept[strokes > 0] > 0).all()
+
+
+def test_the_cover_s_second_stamp_is_found_beside_the_first_through_the_print_round_it() -> None:
+    """Two stamps on neighbouring lines of a grey cover: the second's ring is inked all round, but the
+    lines of print running out of it (seal-toned edges left in the mask) take its contrast below what a
+    lone ring needs. Of the first stamp's size and overlapping it, it is the second stamp; a ring as
+    complete but far from any seal, or of another size, is not judged so."""
+    from pipeline.seals.detect import MIN_GREY_CONTRAST, MIN_RING_COVERAGE, _judged_rings, second_stamp
+
+    ink = np.zeros((600, 600), np.uint8)
+    rng = np.random.default_rng(0)
+    ink[270:560, 100:500] = (rng.random((290, 400)) < 0.3).astype(np.uint8) * 255
+    cv2.circle(ink, (250, 230), 80, 255, 4)
+    cv2.circle(ink, (300, 330), 80, 255, 4)
+    first, second = Outline("round", 250, 230, 82, 82), Outline("round", 300, 330, 82, 82)
+    assert not _judged_rings(ink, np.array([[300, 330, 82]], np.float32), 4.0, MIN_RING_COVERAGE,
+                             MIN_GREY_CONTRAST, "grey")
+    assert second_stamp(ink, second, first, 4.0) is not None
+    assert second_stamp(ink, second, Outline("round", 60, 60, 82, 82), 4.0) is None  # no seal beside it
+    assert second_stamp(ink, second, Outline("round", 250, 230, 40, 40), 4.0) is None  # not the stamp's size
