@@ -1319,3 +1319,34 @@ def test_the_cover_s_second_stamp_is_found_beside_the_first_through_the_print_ro
     assert second_stamp(ink, second, first, 4.0) is not None
     assert second_stamp(ink, second, Outline("round", 60, 60, 82, 82), 4.0) is None  # no seal beside it
     assert second_stamp(ink, second, Outline("round", 250, 230, 40, 40), 4.0) is None  # not the stamp's size
+
+
+def test_a_seal_read_cleanly_as_a_named_organisation_is_not_a_unit_a_poorer_reading_spotted() -> None:
+    """A member seal whose member the fields lost: its first reading is its own name, sure, spotting no
+    unit; a muddied later separation spots the lead weakly. The organisation the document names, spotted
+    far better in the clean reading, is the seal's; spotted no better than the unit, the unit stays."""
+    from pipeline.seals.read import Hypothesis, read_hypotheses
+
+    member, lead = "台州恒联自动化有限公司", "台州祥恒动化在公司"
+    clean, muddied = Reading(member, 0.998), Reading("台州限代直信有限公司", 0.42)
+
+    class Reader:
+        def __init__(self) -> None:
+            self.readings = iter([clean, muddied])
+
+        def read(self, strip: np.ndarray, text_share: float = 1.0) -> Reading:
+            return next(self.readings)
+
+    def named(other_score: float) -> Match | None:
+        def identify(reading: Reading, others: bool) -> Match | None:
+            if reading is muddied and not others:
+                return Match(lead, "lead", 0.08)
+            return Match(member, "other", other_score) if reading is clean and others else None
+
+        outline = Outline("round", 60, 60, 50, 50)
+        ink = np.zeros((120, 120), np.uint8)
+        hypotheses = iter([Hypothesis(ink, outline), Hypothesis(ink, outline)])
+        return read_hypotheses(hypotheses, Reader(), identify).match  # type: ignore[arg-type]
+
+    assert named(1.0) == Match(member, "other", 1.0)
+    assert named(0.2) == Match(lead, "lead", 0.08)
