@@ -87,3 +87,13 @@ def test_a_faded_ring_on_a_table_whose_rules_are_dithered_to_dots_is_still_a_pla
         page[300:1500:step, x] = 0
     _faded_ring(page, 720, 900, 60)
     assert _box_holds(stipple_seal(page, DPI, []), 720, 900)
+
+
+def test_a_faded_seal_above_a_row_of_faded_member_seals_is_a_place() -> None:
+    """The members' seals stamped side by side hold the page's densest stipple but are each other's
+    surround; the applicant's faded seal well above them is still a place to look."""
+    page = np.full((1754, 1240), 255, np.uint8)
+    for k in range(4):
+        _faded_ring(page, 150 + 260 * k, 1400, 160, seed=10 + k)
+    _faded_ring(page, 800, 700, 40)
+    assert _box_holds(stipple_seal(page, DPI, []), 800, 700)

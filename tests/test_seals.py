@@ -1229,3 +1229,124 @@ def test_a_black_signature_over_most_of_a_grey_seal_is_kept_apart_from_the_seal_
     _drop_grey_seal_ink(crop, ink, [seal])
     assert ink[100, 150] == 255  # the pen is darker than the seal: kept
     assert ink[100, 150 + 77] == 0  # the ring is seal ink: dropped
+
+
+def test_an_organisation_cut_off_in_the_text_is_named_whole_as_its_seal_reads() -> None:
+    """A licence's authority whose first characters the seal over it took from the text (场监督管理局): the
+    seal's sure characters just before the name put them back; unsure ones, ones across the ring's gap,
+    and another name's tail (…有限公司) do not."""
+    from pipeline.seals.text import whole_as_stamped
+
+    def named(read: str, found: str, sure: float = 0.95, gap_before: int = 0) -> str:
+        reading = _spotting_reading(read, [found])
+        assert reading.posteriors is not None
+        reading.posteriors[reading.posteriors == np.float32(0.9)] = sure
+        if gap_before:
+            start = 4 * read.index(found)
+            blank = np.zeros((gap_before, reading.posteriors.shape[1]), np.float32)
+            blank[:, 0] = 0.99
+            posteriors = np.concatenate([reading.posteriors[:start], blank, reading.posteriors[start:]])
+            reading = Reading(read, reading.confidence, posteriors, reading.alphabet)
+        return whole_as_stamped(reading, Match(found, "other", 0.3)).name
+
+    assert named("贵阳市市场监督管理局", "场监督管理局") == "贵阳市市场监督管理局"
+    assert named("贵阳市市场监督管理局", "场监督管理局", sure=0.6) == "场监督管理局"
+    assert named("贵阳市市场监督管理局", "场监督管理局", gap_before=12) == "场监督管理局"
+    assert named("有限公司市场监督管理局", "市场监督管理局") == "市场监督管理局"
+    assert named("宁波市市场监督管理局", "宁波市市场监督管理局") == "宁波市市场监督管理局"
+
+
+def test_a_department_read_with_its_province_faint_is_named_as_the_cover_states_it() -> None:
+    """广西壮族 faint on a curled page: the prefix 自治区工业和信息化厅 (one of `department_names`' variants)
+    spots better per character, but the seal bears the cover's whole 推荐单位; a stated name the seal
+    does not bear (another province) is not taken."""
+    from pipeline.seals.text import as_stated
+
+    whole, cut = "广西壮族自治区工业和信息化厅", "自治区工业和信息化厅"
+    reading = _spotting_reading(whole, [whole, "浙江省工业和信息化厅"])
+    assert reading.posteriors is not None and reading.alphabet is not None
+    for k in range(4):  # the province's characters faint: their frames hardly above the blank
+        frame = 4 * k + 1
+        reading.posteriors[frame, reading.alphabet[whole[k]]] = 0.05
+        reading.posteriors[frame, 0] = 0.9
+    won = Match(cut, "recommender", reading.spot(cut) or 0.0)
+    assert (reading.spot(whole) or 0.0) < won.score
+    assert as_stated(reading, won, [whole]).name == whole
+    assert as_stated(reading, won, ["浙江省工业和信息化厅"]).name == cut
+
+
+def test_the_seal_toned_edges_of_a_black_rule_leave_a_grey_seal_s_ink() -> None:
+    """A black table rule across a grey seal: its core is print (out of the seal's ink map), its
+    anti-aliased edges share the seal's tone, broken where the seal's strokes and the paper's grain
+    cross them, so no run of them alone is long enough to be a rule. Found in all the ink drawn there,
+    the rule takes its edges with it; the seal's strokes away from it stay."""
+    from pipeline.seals.read import without_rules
+
+    outline = Outline("round", 210, 210, 200, 200)
+    ink = np.zeros((420, 420), np.uint8)
+    cv2.circle(ink, (210, 210), 190, 255, 6)
+    strokes = np.zeros_like(ink)
+    for x in range(60, 360, 40):
+        cv2.line(strokes, (x, 120), (x + 18, 120), 255, 2)
+    drawn = np.zeros_like(ink)
+    cv2.line(drawn, (0, 250), (419, 250), 255, 3)  # the rule's black core
+    edges = np.zeros_like(ink)
+    for y in (247, 253):
+        for x in range(0, 420, 12):
+            cv2.line(edges, (x, y), (x + 8, y), 255, 1)  # its edges, seal-toned, in pieces
+    seal = ink | strokes | edges
+    assert (without_rules(seal, outline)[edges > 0] > 0).mean() > 0.5  # pieces: no rule by themselves
+    kept = without_rules(seal, outline, drawn)
+    assert not kept[(edges > 0) & (ink == 0)].any()
+    assert (kept[strokes > 0] > 0).all()
+
+
+def test_the_cover_s_second_stamp_is_found_beside_the_first_through_the_print_round_it() -> None:
+    """Two stamps on neighbouring lines of a grey cover: the second's ring is inked all round, but the
+    lines of print running out of it (seal-toned edges left in the mask) take its contrast below what a
+    lone ring needs. Of the first stamp's size and overlapping it, it is the second stamp; a ring as
+    complete but far from any seal, or of another size, is not judged so."""
+    from pipeline.seals.detect import MIN_GREY_CONTRAST, MIN_RING_COVERAGE, _judged_rings, second_stamp
+
+    ink = np.zeros((600, 600), np.uint8)
+    rng = np.random.default_rng(0)
+    ink[270:560, 100:500] = (rng.random((290, 400)) < 0.3).astype(np.uint8) * 255
+    cv2.circle(ink, (250, 230), 80, 255, 4)
+    cv2.circle(ink, (300, 330), 80, 255, 4)
+    first, second = Outline("round", 250, 230, 82, 82), Outline("round", 300, 330, 82, 82)
+    assert not _judged_rings(ink, np.array([[300, 330, 82]], np.float32), 4.0, MIN_RING_COVERAGE,
+                             MIN_GREY_CONTRAST, "grey")
+    assert second_stamp(ink, second, first, 4.0) is not None
+    assert second_stamp(ink, second, Outline("round", 60, 60, 82, 82), 4.0) is None  # no seal beside it
+    assert second_stamp(ink, second, Outline("round", 250, 230, 40, 40), 4.0) is None  # not the stamp's size
+
+
+def test_a_seal_read_cleanly_as_a_named_organisation_is_not_a_unit_a_poorer_reading_spotted() -> None:
+    """A member seal whose member the fields lost: its first reading is its own name, sure, spotting no
+    unit; a muddied later separation spots the lead weakly. The organisation the document names, spotted
+    far better in the clean reading, is the seal's; spotted no better than the unit, the unit stays."""
+    from pipeline.seals.read import Hypothesis, read_hypotheses
+
+    member, lead = "台州恒联自动化有限公司", "台州祥恒动化在公司"
+    clean, muddied = Reading(member, 0.998), Reading("台州限代直信有限公司", 0.42)
+
+    class Reader:
+        def __init__(self) -> None:
+            self.readings = iter([clean, muddied])
+
+        def read(self, strip: np.ndarray, text_share: float = 1.0) -> Reading:
+            return next(self.readings)
+
+    def named(other_score: float) -> Match | None:
+        def identify(reading: Reading, others: bool) -> Match | None:
+            if reading is muddied and not others:
+                return Match(lead, "lead", 0.08)
+            return Match(member, "other", other_score) if reading is clean and others else None
+
+        outline = Outline("round", 60, 60, 50, 50)
+        ink = np.zeros((120, 120), np.uint8)
+        hypotheses = iter([Hypothesis(ink, outline), Hypothesis(ink, outline)])
+        return read_hypotheses(hypotheses, Reader(), identify).match  # type: ignore[arg-type]
+
+    assert named(1.0) == Match(member, "other", 1.0)
+    assert named(0.2) == Match(lead, "lead", 0.08)

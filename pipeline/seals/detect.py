@@ -549,7 +549,56 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
                                clean_tone, factor)
     else:
         found = with_overlapping(tone_mask, found, scale_mm)
+        beside = [ring for ring in stamps_beside(clean_tone, found, scale_mm)
+                  if not any(_same_seal(ring.outline, c.outline) for c in found)]
+        found = found + suppress(beside)
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in found]
+
+
+# The cover's second stamp, on the next line, overlaps the first: centres less than this many of its radii apart.
+BESIDE_REACH = 2.0
+
+
+def stamps_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float) -> list[Candidate]:
+    """Rings overlapping a found round seal, of its size (`OVERLAP_RADII`) and inked all round
+    (`DISTINCT_COVERAGE`): the cover's second stamp, whose contrast the lines of print running beside
+    its ring (the applicant's and recommender's names under the stamps) take below a lone seal's
+    (`MIN_GREY_CONTRAST`); a ring that complete, of the stamp's size beside it, needs only `MIN_CONTRAST`.
+    Its centre lies outside the found seal (`_rings_over` looks inside)."""
+    out: list[Candidate] = []
+    for cand in found:
+        if cand.outline.shape != "round":
+            continue
+        r = cand.outline.a
+        reach = (BESIDE_REACH + OVERLAP_RADII[1]) * r
+        left, top = max(0, int(cand.outline.cx - reach)), max(0, int(cand.outline.cy - reach))
+        right = min(clean.shape[1], int(cand.outline.cx + reach) + 1)
+        bottom = min(clean.shape[0], int(cand.outline.cy + reach) + 1)
+        window = clean[top:bottom, left:right]
+        circles = cv2.HoughCircles(cv2.GaussianBlur(window, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2,
+                                   minDist=max(4, round(OVERLAP_APART * r)), param1=100, param2=20,
+                                   minRadius=round(OVERLAP_RADII[0] * r), maxRadius=round(OVERLAP_RADII[1] * r))
+        local = cand.outline.scaled(1.0, -left, -top)
+        for cx, cy, radius in ([] if circles is None else circles[0][:NEAR_CIRCLES]):
+            outline = _refine_circle(window, Outline("round", float(cx), float(cy), float(radius), float(radius)))
+            stamp = second_stamp(window, outline, local, px_per_mm)
+            if stamp is not None:
+                out.append(stamp.moved(left, top))
+    return out
+
+
+def second_stamp(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: float) -> Candidate | None:
+    """`outline` as a second stamp beside the round seal `first` (`stamps_beside`), or None."""
+    r = first.a
+    apart = math.hypot(outline.cx - first.cx, outline.cy - first.cy)
+    if not (r <= apart <= BESIDE_REACH * r) or not OVERLAP_RADII[0] <= outline.a / r <= OVERLAP_RADII[1]:
+        return None
+    ring, contrast = ring_contrast(ink, outline)
+    inside = interior_density(ink, outline, 0.75)
+    if ring < DISTINCT_COVERAGE or contrast < MIN_CONTRAST or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
+        return None
+    confidence = _confidence(ring, DISTINCT_COVERAGE) * _size_score(outline.diameter / px_per_mm)
+    return Candidate(outline, confidence, "grey", ring, contrast)
 
 
 # On a 1-bit page a ring's long axis must reach an official seal's size (38-45 mm round, 40-45 x 30 mm oval,

@@ -37,6 +37,7 @@ from pipeline.seals.text import (
     Match,
     Owner,
     Reading,
+    as_stated,
     cjk,
     department_names,
     looks_like_department,
@@ -398,6 +399,9 @@ def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:
         return None
     candidates = units.candidates()
     match = match_unit(reading, candidates if others else [(n, o) for n, o in candidates if o != "other"])
+    if match is not None and match.owner in ("lead", "recommender"):
+        stated = (units.lead, units.applicant) if match.owner == "lead" else (units.recommender,)
+        match = as_stated(reading, match, [name for name in stated if name])
     if match is None and units.recommender is None and reading.confidence >= DEPARTMENT_READ_CONFIDENCE \
             and looks_like_department(reading.text) and (units.province is None or units.province[:2] in reading.text):
         match = Match(cjk(reading.text), "recommender", round(reading.confidence, 3))

@@ -35,7 +35,15 @@ from pipeline.seals.ink import (
     red_mask,
     red_strength,
 )
-from pipeline.seals.text import LineReader, Match, Reading, looks_like_name, spelt_as_stamped
+from pipeline.seals.text import (
+    MIN_SPOT_RATIO,
+    LineReader,
+    Match,
+    Reading,
+    looks_like_name,
+    spelt_as_stamped,
+    whole_as_stamped,
+)
 from pipeline.seals.unwrap import BAND_INNER, unwrap
 
 # The unrolled ring runs on this share past a full turn, so a name is whole in it wherever it starts.
@@ -119,11 +127,35 @@ def read_hypotheses(hypotheses: Iterator[Hypothesis], reader: LineReader, identi
         tried.append(found)
     best = best_reading(tried)
     if best.match is None and best.reading is not None:
-        match = identify(best.reading, True)
-        if match is not None and match.owner == "other":
-            match = spelt_as_stamped(best.reading, match)
-        return SealText(best.reading, match)
+        return SealText(best.reading, _named_other(best.reading, identify(best.reading, True)))
+    if best.match is not None and best.match.score < SURE_SPOT:
+        return _clearly_another(tried, best, identify) or best
     return best
+
+
+def _named_other(reading: Reading, match: Match | None) -> Match | None:
+    """An organisation outside the package as its seal spells it (`spelt_as_stamped`, `whole_as_stamped`)."""
+    if match is None or match.owner != "other":
+        return match
+    return whole_as_stamped(reading, spelt_as_stamped(reading, match))
+
+
+def _clearly_another(tried: list[SealText], unsure: SealText, identify: Identify) -> SealText | None:
+    """The seal as an organisation the document names, where its surest reading spots that name far better
+    (`MIN_SPOT_RATIO`) than a poorer separation spotted a unit (`unsure`, under `SURE_SPOT`).
+
+    A unit's spotting ends the list only when sure; otherwise any unit spotted beats an unmatched reading,
+    and a member seal whose member the package's fields lost (not among the units) was claimed by the
+    lead, spotted at 0.02 in a muddied hypothesis, though its first reading was its own name at 0.998.
+    """
+    clean = [t for t in tried if t.match is None and t.reading is not None and looks_like_name(t.reading.text)]
+    surest = max(clean, key=lambda t: t.reading.confidence if t.reading else 0.0, default=None)
+    if surest is None or surest.reading is None or unsure.match is None:
+        return None
+    other = identify(surest.reading, True)
+    if other is None or other.owner != "other" or other.score < MIN_SPOT_RATIO * unsure.match.score:
+        return None
+    return SealText(surest.reading, _named_other(surest.reading, other))
 
 
 def best_reading(tried: list[SealText]) -> SealText:
@@ -208,23 +240,30 @@ def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float) -> Iterator
     blurred into tones first."""
     if is_one_bit(grey):
         grey = dedither(grey, px_per_mm)
-    tone = ring_tone(grey, (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8), outline)
+    drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
+    tone = ring_tone(grey, drawn, outline)
     for margin in sorted({1, max(1, round(WIDE_PRINT_MARGIN_MM * px_per_mm))}):
         yield without_rules(grey_seal_ink(grey, tone, print_margin_px=margin), outline)
+    # Black rules: their anti-aliased edges share the seal's tone beside the core the margin gave up.
+    yield without_rules(grey_seal_ink(grey, tone), outline, drawn)
 
 
-def without_rules(ink: np.ndarray, outline: Outline) -> np.ndarray:
+def without_rules(ink: np.ndarray, outline: Outline, drawn: np.ndarray | None = None) -> np.ndarray:
     """`ink` without the ruled lines crossing the seal: a thin or grey rule shares the seal's tone, and
     unrolled it bends into an arc through the name. A rule runs straight further than any stroke of
     the seal does (`RULE_SPAN` of the seal's smaller radius: its ring's arc strays from a straight line
     over that span by more than its thickness)."""
     inked = (ink > 0).astype(np.uint8)
+    lines = inked if drawn is None else inked | (drawn > 0).astype(np.uint8)
     span = max(3, round(RULE_SPAN * min(outline.a, outline.b)))
     rules = np.zeros(ink.shape[:2], bool)
     for kernel, step in (((span, 1), (1, 3)), ((1, span), (3, 1))):
         # Grown across first, so a rule a pixel off the axis still runs unbroken.
-        grown = cv2.dilate(inked, np.ones(step[::-1], np.uint8))
+        grown = cv2.dilate(lines, np.ones(step[::-1], np.uint8))
         rules |= cv2.morphologyEx(grown, cv2.MORPH_OPEN, np.ones(kernel[::-1], np.uint8)) > 0
+    if drawn is not None:
+        # A black rule's seal-toned edges lie beside its core, which the seal's ink map left out.
+        rules = cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     out = ink.copy()
     out[rules & (inked > 0)] = 0
     return out

@@ -35,6 +35,8 @@ RULE_GAP_MM = 5.0
 # and at most this share of them again in the surround.
 MIN_STIPPLE_DOTS = 30
 MAX_SURROUND_SHARE = 0.5
+# Seal-sized discs of stipple looked at per page, densest first (a page holds at most a handful of seals).
+DISCS_LOOKED_AT = 12
 # Dots inside a found seal (grown by this) are that seal's.
 FOUND_SEAL_MARGIN = 1.1
 
@@ -77,31 +79,40 @@ def _on_rules(points: np.ndarray, shape: tuple[int, ...], px_per_mm: float) -> n
 def stipple_seal(grey: np.ndarray, dpi: float, found: list[Outline]) -> tuple[float, float, float, float] | None:
     """The box (px) of a seal's disc that the page's lone dots gather in, outside the `found` seals, or None.
 
-    The disc is the seal-sized one holding most dots, moved onto their mean.
+    The discs are looked at densest first (`DISCS_LOOKED_AT`), each moved onto its dots' mean: a row of
+    faded member seals stamped side by side holds the page's densest stipple but fails the surround test
+    (each seal is the next one's surround), and the applicant's faded seal above them is still a place.
     """
     px_per_mm = dpi / MM_PER_INCH
     points = stipple_dots(grey, px_per_mm, found)
     if len(points) < MIN_STIPPLE_DOTS:
         return None
     radius, surround = SEAL_RADIUS_MM * px_per_mm, SURROUND_RADIUS_MM * px_per_mm
-    cx, cy = _densest_disc(points, grey.shape, px_per_mm)
-    near = np.hypot(points[:, 0] - cx, points[:, 1] - cy) <= radius
-    cx, cy = points[near].mean(axis=0)
-    distance = np.hypot(points[:, 0] - cx, points[:, 1] - cy)
-    inside = int(np.count_nonzero(distance <= radius))
-    around = int(np.count_nonzero((distance > radius) & (distance <= surround)))
-    if inside < MIN_STIPPLE_DOTS or around > MAX_SURROUND_SHARE * inside:
-        return None
-    return float(cx - radius), float(cy - radius), float(cx + radius), float(cy + radius)
+    for cx, cy in _dense_discs(points, grey.shape, px_per_mm):
+        near = np.hypot(points[:, 0] - cx, points[:, 1] - cy) <= radius
+        cx, cy = points[near].mean(axis=0)
+        distance = np.hypot(points[:, 0] - cx, points[:, 1] - cy)
+        inside = int(np.count_nonzero(distance <= radius))
+        around = int(np.count_nonzero((distance > radius) & (distance <= surround)))
+        if inside >= MIN_STIPPLE_DOTS and around <= MAX_SURROUND_SHARE * inside:
+            return float(cx - radius), float(cy - radius), float(cx + radius), float(cy + radius)
+    return None
 
 
-def _densest_disc(points: np.ndarray, shape: tuple[int, ...], px_per_mm: float) -> tuple[float, float]:
-    """The centre (px) of the seal-sized disc holding most of `points`, counted on a 1 mm grid."""
+def _dense_discs(points: np.ndarray, shape: tuple[int, ...], px_per_mm: float) -> list[tuple[float, float]]:
+    """Centres (px) of the seal-sized discs holding most of `points` (counted on a 1 mm grid), densest
+    first, each at least `MIN_STIPPLE_DOTS` and a seal's width from the ones before it."""
     height, width = (int(shape[0] / px_per_mm) + 1, int(shape[1] / px_per_mm) + 1)
     counts = np.zeros((height, width), np.float32)
     np.add.at(counts, ((points[:, 1] / px_per_mm).astype(int), (points[:, 0] / px_per_mm).astype(int)), 1.0)
     size = 2 * round(SEAL_RADIUS_MM) + 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)).astype(np.float32)
     density = cv2.filter2D(counts, -1, disc, borderType=cv2.BORDER_CONSTANT)
-    row, column = np.unravel_index(int(np.argmax(density)), density.shape)
-    return (column + 0.5) * px_per_mm, (row + 0.5) * px_per_mm
+    centres: list[tuple[float, float]] = []
+    while len(centres) < DISCS_LOOKED_AT:
+        row, column = np.unravel_index(int(np.argmax(density)), density.shape)
+        if density[row, column] < MIN_STIPPLE_DOTS:
+            break
+        centres.append(((column + 0.5) * px_per_mm, (row + 0.5) * px_per_mm))
+        cv2.circle(density, (int(column), int(row)), round(2 * SEAL_RADIUS_MM), 0.0, -1)
+    return centres

@@ -49,6 +49,9 @@ MAX_CUT = 6
 # Characters two spellings of one long name may differ by (`spelling_of`).
 MAX_SLIPS = 2
 MIN_NAME_CHARS = 5
+# A character read before a name belongs to it when it stands within this many of the name's character
+# pitches of the next (the ring's gap before the name's start is wider).
+LEAD_IN_PITCHES = 1.6
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Legal-form words every company shares; matching on them alone says nothing about whose seal it is.
@@ -207,6 +210,24 @@ def _whole_name(scored: list[tuple[float, str, Owner]], name: str, owner: Owner,
                  and (same_unit(name, entry[1]) or one_unit(owner, entry[2]))), None)
 
 
+def as_stated(reading: Reading, match: Match, stated: Sequence[str]) -> Match:
+    """The unit's name as the package states it (the cover's 推荐单位, the lead unit) in place of a shorter
+    form of it that won, when the stated name spots not clearly worse (within `MIN_SPOT_RATIO`).
+
+    Spotting scores per character, so where a seal's first characters are faint (广西壮族 on a curled
+    page) a name cut there ("自治区工业和信息化厅", one of the prefixes `department_names` offers) explains
+    the strip better per character than the whole name; the seal bears the whole name all the same.
+    """
+    name = cjk(match.name)
+    for whole in stated:
+        if len(cjk(whole)) <= len(name) or not cjk(whole).endswith(name):
+            continue
+        score = reading.spot(whole)
+        if score is not None and score >= match.score / MIN_SPOT_RATIO:
+            return Match(whole, match.owner, match.score)  # the score that decided whose seal it is
+    return match
+
+
 def one_unit(owner: Owner, other: Owner) -> bool:
     """Whether two names' owners are one unit whatever the names say: a package has one lead unit."""
     return owner == other == "lead"
@@ -307,6 +328,8 @@ def spelling_of(name: str, unit: str) -> bool:
 _LEGAL_FORM = re.compile(r"股份|有限|责任")
 MIN_OWN_CHARS = 2
 _ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|实验室|大学|学院|协会|联合会|商会|中心|基金|厅|局|委员会|办公室|所|院|社|厂)$")
+# Anywhere in the characters read before a name: another name's ending or legal form, not this name's start.
+_NAME_END_IN_LEAD_IN = re.compile(_ORGANISATION.pattern.rstrip("$") + "|" + _LEGAL_FORM.pattern)
 
 
 def looks_like_name(reading: str, run_on: int = 1) -> bool:
@@ -350,6 +373,49 @@ def spelt_as_stamped(reading: Reading, match: Match) -> Match:
                                                             for _, p in stamped[op.dest_start : op.dest_end])):
             return match
     return Match(read, match.owner, match.score)
+
+
+def whole_as_stamped(reading: Reading, match: Match) -> Match:
+    """An organisation found in the text cut off at its start, named whole as its seal reads it.
+
+    The text's copy (a licence's authority under the seal that stamps it) can lose its first characters
+    to the seal's ink or a line's wrap: "场监督管理局" for "贵阳市市场监督管理局", while the seal's ring
+    reads them clearly. The characters the strip holds just before where the name aligns, run on at the
+    name's own character pitch and each sure (`MIN_READ_CONFIDENCE`), are put back in front of it, up to
+    `MAX_CUT` of them; another name's tail (a legal form or an organisation's ending read before it) ends
+    the run, and the result must still read as a name.
+    """
+    name = cjk(match.name)
+    if reading.posteriors is None or reading.alphabet is None or len(name) < 2 \
+            or any(c not in reading.alphabet for c in name):
+        return match
+    _, placed = align(reading.posteriors, [reading.alphabet[c] for c in name], reading._deficit)
+    starts = [int(np.flatnonzero(placed == k)[0]) for k in range(len(name)) if (placed == k).any()]
+    if len(starts) < 2:
+        return match
+    pitch = float(np.median(np.diff(starts)))
+    lead_in = _sure_lead_in(best_path(reading.posteriors, _characters(reading.alphabet)), starts[0], pitch)
+    whole = lead_in + name
+    if not lead_in or not looks_like_name(whole, run_on=0):
+        return match
+    return Match(whole, match.owner, match.score)
+
+
+def _sure_lead_in(path: list[tuple[str, int, float]], start: int, pitch: float) -> str:
+    """The sure characters `path` holds just before frame `start`, each within `LEAD_IN_PITCHES` of
+    `pitch` of the next, at most `MAX_CUT`; cut after the last ending of another name among them."""
+    before = [(c, frame, p) for c, frame, p in path if frame < start]
+    taken: list[str] = []
+    following = start
+    for character, frame, probability in reversed(before):
+        if len(taken) >= MAX_CUT or not cjk(character) or probability < MIN_READ_CONFIDENCE \
+                or following - frame > LEAD_IN_PITCHES * pitch:
+            break
+        taken.append(character)
+        following = frame
+    lead_in = "".join(reversed(taken))
+    endings = list(_NAME_END_IN_LEAD_IN.finditer(lead_in))
+    return lead_in[endings[-1].end():] if endings else lead_in
 
 
 def _characters(alphabet: dict[str, int]) -> list[str]:
