@@ -13,6 +13,7 @@ WORD_APT_PACKAGES := libreoffice-writer-nogui fonts-lxgw-wenkai fonts-arphic-gbs
 DEV_DIR ?= /work/data/dev
 HOLDOUT_DIR ?= /work/data/holdout
 STRESS_DIR ?= /work/data/dev6
+STRESS2_DIR ?= /work/data/dev7
 
 .PHONY: run test lint system venv eval bench samples word-system word-corpora clean
 
@@ -67,6 +68,7 @@ word-corpora: system word-system venv
 	$(PY) -m samples.word --count 14 --seed 101 --mix dev -o $(DEV_DIR)
 	$(PY) -m samples.word --count 14 --seed 202 --mix holdout -o $(HOLDOUT_DIR)
 	$(PY) -m samples.word --count 18 --seed 707 --mix stress -o $(STRESS_DIR)
+	$(PY) -m samples.word --count 18 --seed 909 --mix stress -o $(STRESS2_DIR)
 
 clean:
 	rm -rf $(OUT) .cache
