@@ -363,17 +363,23 @@ def test_a_university_ending_is_made_whole_only_among_universities() -> None:
     assert ending_repaired("institutions", row("投融资机构", "宁波银行有限公"))["name"].value == "宁波银行有限公司"
 
 
-def test_a_count_whose_rule_to_the_name_was_lost_takes_only_the_words_in_its_own_column() -> None:
-    """dev6 a02: a seal's stroke hid the rule between a training's name and its 参加人数 in the last row;
-    the merged cell's first number, the year in the name ('2025年…讲座'), was read as 2025 participants."""
+def _training_with_merged_count(date: str, words: tuple[Word, ...]) -> list[dict]:
+    """The records of a trainings table whose one row lost the rule between 培训活动名称 and 参加人数 (the two
+    read as one cell holding `words`)."""
     xs, ys = [70.0, 179.0, 447.0, 526.0], [100.0, 120.0, 139.0]
     header = ["培训日期", "培训活动名称", "参加人数"]
     cells = [_cell(0, c, header[c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(3)]
-    name, count = Word("2025年工业数据安全专题讲座", (185.0, 123.0, 350.0, 136.0)), Word("111", (475.0, 123.0, 495.0, 136.0))
-    cells.append(_cell(1, 0, "2025.10.23", (xs[0], ys[1], xs[1], ys[2])))
+    cells.append(_cell(1, 0, date, (xs[0], ys[1], xs[1], ys[2])))
     merged = (xs[1], ys[1], xs[3], ys[2])
-    cells.append(CellText(Cell(1, 1, 1, 2, merged), merged, (name, count), "2025年工业数据安全专题讲座 111"))
-    records = _records(cells, xs, ys, "trainings")
+    cells.append(CellText(Cell(1, 1, 1, 2, merged), merged, words, " ".join(word.text for word in words)))
+    return _records(cells, xs, ys, "trainings")
+
+
+def test_a_count_whose_rule_to_the_name_was_lost_takes_only_the_words_in_its_own_column() -> None:
+    """dev6 a02: a seal's stroke hid the rule between a training's name and its 参加人数 in the last row;
+    the merged cell's first number, the year in the name ('2025年…讲座'), was read as 2025 participants."""
+    name, count = Word("2025年工业数据安全专题讲座", (185.0, 123.0, 350.0, 136.0)), Word("111", (475.0, 123.0, 495.0, 136.0))
+    records = _training_with_merged_count("2025.10.23", (name, count))
     assert [record["participants"].value for record in records] == [111]
     assert records[0]["participants"].provenance.bbox == [447.0, 100.0 + 20.0, 526.0, 139.0]
 
@@ -381,26 +387,14 @@ def test_a_count_whose_rule_to_the_name_was_lost_takes_only_the_words_in_its_own
 def test_a_count_read_in_one_word_with_the_name_across_the_lost_rule_keeps_its_digits() -> None:
     """dev6 a03: the name and its 参加人数 read as one word across the lost rule ('…诊断师培训286'): the cell
     stays whole (cut at the rule, the digits were read again on their own crop as 281)."""
-    xs, ys = [70.0, 179.0, 447.0, 526.0], [100.0, 120.0, 139.0]
-    header = ["培训日期", "培训活动名称", "参加人数"]
-    cells = [_cell(0, c, header[c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(3)]
     glued = Word("中小企业数字化转型诊断师培训286", (185.0, 123.0, 496.0, 136.0))
-    cells.append(_cell(1, 0, "2025.08.17", (xs[0], ys[1], xs[1], ys[2])))
-    merged = (xs[1], ys[1], xs[3], ys[2])
-    cells.append(CellText(Cell(1, 1, 1, 2, merged), merged, (glued,), glued.text))
-    records = _records(cells, xs, ys, "trainings")
+    records = _training_with_merged_count("2025.08.17", (glued,))
     assert [record["participants"].value for record in records] == [286]
 
 
 def test_a_count_beside_a_name_without_digits_keeps_its_merged_cell() -> None:
     """The name's words hold no digit to give the count: the merged cell's reading stands (with its box)."""
-    xs, ys = [70.0, 179.0, 447.0, 526.0], [100.0, 120.0, 139.0]
-    header = ["培训日期", "培训活动名称", "参加人数"]
-    cells = [_cell(0, c, header[c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(3)]
     name, count = Word("中小企业数字化转型诊断师培训", (185.0, 123.0, 350.0, 136.0)), Word("286", (475.0, 123.0, 495.0, 136.0))
-    cells.append(_cell(1, 0, "2025.08.17", (xs[0], ys[1], xs[1], ys[2])))
-    merged = (xs[1], ys[1], xs[3], ys[2])
-    cells.append(CellText(Cell(1, 1, 1, 2, merged), merged, (name, count), "中小企业数字化转型诊断师培训 286"))
-    records = _records(cells, xs, ys, "trainings")
+    records = _training_with_merged_count("2025.08.17", (name, count))
     assert [record["participants"].value for record in records] == [286]
     assert records[0]["participants"].provenance.bbox == [179.0, 120.0, 526.0, 139.0]
