@@ -795,3 +795,16 @@ def test_a_seal_whose_name_differs_from_the_field_by_an_ocr_slip_is_not_someone_
     assert ("SEAL_NAME_MISMATCH", "cover_recommender") not in codes(record)
     _seal("commitment", "杭州另一家科技有限公司")(record)
     assert ("SEAL_NAME_MISMATCH", "commitment") in codes(record)
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("坊织服装", "LOW_CONFIDENCE"),  # one character off 纺织服装 (纺织's alias): a misreading to look at
+    ("电子信恩制造", "LOW_CONFIDENCE"),
+    ("工业软件", "UNKNOWN_INDUSTRY"),  # a name of its own, no industry of the notice
+    ("化纤", "UNKNOWN_INDUSTRY"),  # one character off 化工, but two-character names that close are other words
+])
+def test_an_industry_one_character_off_a_known_one_is_a_doubt_not_unknown(written: str, code: str) -> None:
+    record = clean_application()
+    record.basic_info.lead_unit.main_industries = ["机械", written]
+    found = [c for c in run(record) if c.code in ("LOW_CONFIDENCE", "UNKNOWN_INDUSTRY")]
+    assert [c.code for c in found] == [code]

@@ -6,8 +6,16 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from rapidfuzz.distance import Hamming
+
 from models import ApplicationRecord, Check
-from models.codes import CREDIT_CODE_ALPHABET, canonical_industry, credit_code_check_char, is_valid_credit_code
+from models.codes import (
+    CREDIT_CODE_ALPHABET,
+    INDUSTRY_ALIASES,
+    canonical_industry,
+    credit_code_check_char,
+    is_valid_credit_code,
+)
 from pipeline.checks.figures import table_present, unreadable_cell
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.text.chars import count_chars
@@ -86,10 +94,30 @@ def too_many_industries(ctx: CheckContext) -> Iterator[Check]:
         yield ctx.judged(check, ["basic_info.lead_unit.main_industries"])
 
 
+MISREAD_MIN_CHARS = 3  # shorter names one character off a known one may be other words (化纤 beside 化工)
+
+
+def misread_industry(ctx: CheckContext, name: str) -> str | None:
+    """The one industry of the notice whose name or alias `name` is one character off ('坊织服装' for 纺织服装),
+    as OCR misreads a character of a longer name; None if none or several are."""
+    if len(name) < MISREAD_MIN_CHARS:
+        return None
+    spellings = {known: known for known in ctx.rules.industries} | {
+        alias: canonical for alias, canonical in INDUSTRY_ALIASES.items() if canonical in ctx.rules.industries}
+    near = {canonical for spelling, canonical in spellings.items()
+            if len(spelling) == len(name) and Hamming.distance(spelling, name) == 1}
+    return near.pop() if len(near) == 1 else None
+
+
 @register("UNKNOWN_INDUSTRY", "warning")
 def unknown_industry(ctx: CheckContext) -> Iterator[Check]:
     known = ctx.rules.industries
+    path = "basic_info.lead_unit.main_industries"
     for name in unknown_industries(ctx, _application(ctx).basic_info.lead_unit.main_industries):
+        if (likely := misread_industry(ctx, name)) is not None:
+            yield finding("LOW_CONFIDENCE", path, f"{path} 中“{name}”与通知所列行业“{likely}”仅差一字，可能是其误读，"
+                          f"请人工核对", found=name, expected=likely, evidence=ctx.evidence(path))
+            continue
         yield finding("UNKNOWN_INDUSTRY", name,
                       f"服务的主要行业“{name}”不在通知列出的 {len(known)} 个行业（{'、'.join(known)}）之内",
                       found=name, evidence=ctx.evidence("basic_info.lead_unit.main_industries"))
