@@ -570,16 +570,11 @@ def stamps_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float) -
         if cand.outline.shape != "round":
             continue
         r = cand.outline.a
-        reach = (BESIDE_REACH + OVERLAP_RADII[1]) * r
-        left, top = max(0, int(cand.outline.cx - reach)), max(0, int(cand.outline.cy - reach))
-        right = min(clean.shape[1], int(cand.outline.cx + reach) + 1)
-        bottom = min(clean.shape[0], int(cand.outline.cy + reach) + 1)
-        window = clean[top:bottom, left:right]
-        circles = cv2.HoughCircles(cv2.GaussianBlur(window, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2,
-                                   minDist=max(4, round(OVERLAP_APART * r)), param1=100, param2=20,
-                                   minRadius=round(OVERLAP_RADII[0] * r), maxRadius=round(OVERLAP_RADII[1] * r))
+        window, left, top, circles = _circles_around(
+            clean, cand.outline.cx, cand.outline.cy, (BESIDE_REACH + OVERLAP_RADII[1]) * r,
+            max(4, round(OVERLAP_APART * r)), (round(OVERLAP_RADII[0] * r), round(OVERLAP_RADII[1] * r)))
         local = cand.outline.scaled(1.0, -left, -top)
-        for cx, cy, radius in ([] if circles is None else circles[0][:NEAR_CIRCLES]):
+        for cx, cy, radius in circles:
             outline = _refine_circle(window, Outline("round", float(cx), float(cy), float(radius), float(radius)))
             stamp = second_stamp(window, outline, local, px_per_mm)
             if stamp is not None:
@@ -634,19 +629,25 @@ def rings_near(clean: np.ndarray, places: list[tuple[float, float, float, float]
     r_max = round(MAX_SEAL_MM / 2 * px_per_mm)
     found: list[Candidate] = []
     for x0, y0, x1, y1 in places:
-        cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2
-        left, top = max(0, int(cx - NEAR_REACH * half)), max(0, int(cy - NEAR_REACH * half))
-        right = min(clean.shape[1], int(cx + NEAR_REACH * half) + 1)
-        bottom = min(clean.shape[0], int(cy + NEAR_REACH * half) + 1)
-        window = clean[top:bottom, left:right]
-        circles = cv2.HoughCircles(cv2.GaussianBlur(window, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2, minDist=r_min,
-                                   param1=100, param2=20, minRadius=r_min, maxRadius=r_max)
-        if circles is None:
-            continue
-        rings = _judged_rings(window, circles[0][:NEAR_CIRCLES], px_per_mm, MIN_RING_COVERAGE, MIN_GREY_CONTRAST,
-                              "grey")
+        half = max(x1 - x0, y1 - y0) / 2
+        window, left, top, circles = _circles_around(clean, (x0 + x1) / 2, (y0 + y1) / 2, NEAR_REACH * half,
+                                                     r_min, (r_min, r_max))
+        rings = _judged_rings(window, circles, px_per_mm, MIN_RING_COVERAGE, MIN_GREY_CONTRAST, "grey")
         found += [ring.moved(left, top) for ring in rings]
     return found
+
+
+def _circles_around(clean: np.ndarray, cx: float, cy: float, reach: float, min_dist: int,
+                    radii: tuple[int, int]) -> tuple[np.ndarray, int, int, np.ndarray]:
+    """The window of `clean` within `reach` of (cx, cy), its top-left corner, and the vote-counting Hough's
+    circles in it (at most `NEAR_CIRCLES`, window coordinates): a ring broken into dots or crowded by print
+    beside a place where a seal may be, which the edge-completeness search over a whole page passes by."""
+    left, top = max(0, int(cx - reach)), max(0, int(cy - reach))
+    right, bottom = min(clean.shape[1], int(cx + reach) + 1), min(clean.shape[0], int(cy + reach) + 1)
+    window = clean[top:bottom, left:right]
+    circles = cv2.HoughCircles(cv2.GaussianBlur(window, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2, minDist=min_dist,
+                               param1=100, param2=20, minRadius=radii[0], maxRadius=radii[1])
+    return window, left, top, np.empty((0, 3), np.float32) if circles is None else circles[0][:NEAR_CIRCLES]
 
 
 # Oval seals (40 x 30 and 45 x 30 mm) are stamped with their long axis about level: squeezed across by
