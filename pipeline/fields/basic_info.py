@@ -690,10 +690,10 @@ def _percent_signs(info: BasicInfo, sink: Sink) -> None:
     read is kept as the alternative (`resolved_by` PERCENT_SIGN)."""
     written = {path: _PERCENT.fullmatch(re.sub(r"\s+", "", normalise.nfkc(sink.raw.get(path, ""))))
                for path in FORM_PERCENTS}
-    signed = {len(match.group(2) or "") for match in written.values() if match is not None and match.group(3)}
-    if sum(1 for match in written.values() if match is not None and match.group(3)) < 2 or len(signed) != 1:
+    signed = [len(match.group(2) or "") for match in written.values() if match is not None and match.group(3)]
+    if len(signed) < 2 or len(set(signed)) != 1:
         return
-    places = signed.pop()
+    places = signed[0]
     for path, match in written.items():
         origin = sink.provenance.get(path)
         if match is None or match.group(3) or origin is None or len(match.group(2) or "") != places + 1:
