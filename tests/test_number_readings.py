@@ -19,11 +19,12 @@ from PIL import Image, ImageDraw, ImageFont
 import models
 from models.page import Page
 from pipeline import verify
+from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
 from pipeline.ocr import get_number_engine
 from pipeline.ocr.number_line import BINARISATIONS, number_line
 from tests.test_checks import _set, clean_application
-from tests.test_verify import SONG, FakeReader, _checked, _finding
+from tests.test_verify import SETTINGS, SONG, FakeReader, _checked, _finding
 
 CONTRACT_2025 = "appendix.contracts[2].amount"
 DECLARED_2024 = "basic_info.service[0].contract_amount"
@@ -141,7 +142,8 @@ def test_a_declared_count_misread_is_picked_by_its_rows_and_a_true_one_stays() -
     assert _finding(checks, "INVESTOR_COUNT_MISMATCH").severity == "error"  # type: ignore[union-attr]
 
 
-def test_two_combinations_that_both_hold_leave_the_comparison_in_doubt() -> None:
+def _two_2025_contracts_in_doubt() -> models.ApplicationRecord:
+    """2025's contracts read 48 (or 148) and 200 (or 300) against 348 declared: two readings make it hold."""
     record = clean_application()
     record.appendix.contracts.append(models.ContractRow(date=dt.date(2025, 3, 1), contract_no="HT-4",
                                                         enterprise="乙公司", amount=200.0))
@@ -151,13 +153,46 @@ def test_two_combinations_that_both_hold_leave_the_comparison_in_doubt() -> None
     _set(DECLARED_2025, 348.0)(record)
     _in_doubt(record, CONTRACT_2025, 48.0)
     _in_doubt(record, "appendix.contracts[3].amount", 200.0, 250.0)
+    return record
+
+
+def test_two_combinations_that_both_hold_are_readings_to_confirm_not_a_mismatch() -> None:
+    record = _two_2025_contracts_in_doubt()
     # Read again: 148 + 200 and 48 + 300 both make 348.
     # The declared figure reads alike on its crop: the doubt is only which combination of the cells.
     reader = FakeReader(record, {**DATES, DECLARED_2025: [("tesseract", "348")]},
                         digits={CONTRACT_2025: ["148万元"], "appendix.contracts[3].amount": ["300"]})
-    doubt = _finding(_checked(record, reader), "CONTRACT_TOTAL_MISMATCH", "2025")
-    assert doubt is not None and doubt.severity == "warning"
+    checks = _checked(record, reader)
+    # Some reading makes the total hold: no mismatch is established, the readings are the reviewer's to confirm.
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+    doubt = _finding(checks, "LOW_CONFIDENCE", "appendix.contracts")
+    assert doubt is not None and {CONTRACT_2025, "appendix.contracts[3].amount"} <= set(doubt.doubts)
     assert record.appendix.contracts[2].amount == 48.0 and record.provenance[CONTRACT_2025].resolved_by is None
+
+
+def test_a_sum_that_holds_under_another_reading_is_the_comparison_until_its_figures_are_read_twice() -> None:
+    """Before its figures are read again the failed sum stays a comparison in doubt, so that the second
+    reading is made (and may settle it); after, a reading that makes it hold leaves only the doubt."""
+    record = _two_2025_contracts_in_doubt()
+    _in_doubt(record, CONTRACT_2025, 48.0, 148.0)
+    _in_doubt(record, "appendix.contracts[3].amount", 200.0, 300.0)
+    first = _finding(run_checks(CheckContext(record=record, settings=SETTINGS)), "CONTRACT_TOTAL_MISMATCH", "2025")
+    assert first is not None and first.severity == "warning"
+    for path in (CONTRACT_2025, "appendix.contracts[3].amount"):
+        record.provenance[path] = record.provenance[path].model_copy(update={"confirmed_by": []})
+    checks = run_checks(CheckContext(record=record, settings=SETTINGS))
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+    doubt = _finding(checks, "LOW_CONFIDENCE", "appendix.contracts")
+    assert doubt is not None and "两者相符" in doubt.message and "148" in doubt.message
+
+
+def test_a_sum_no_reading_makes_hold_stays_a_warning_after_its_figures_are_read_twice() -> None:
+    record = _two_2025_contracts_in_doubt()
+    _in_doubt(record, CONTRACT_2025, 48.0, 58.0)
+    for path in (CONTRACT_2025, "appendix.contracts[3].amount"):
+        record.provenance[path] = record.provenance[path].model_copy(update={"confirmed_by": []})
+    found = _finding(run_checks(CheckContext(record=record, settings=SETTINGS)), "CONTRACT_TOTAL_MISMATCH", "2025")
+    assert found is not None and found.severity == "warning"
 
 
 def test_a_lone_reading_against_a_value_two_engines_read_is_not_an_alternative() -> None:

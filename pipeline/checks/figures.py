@@ -118,6 +118,10 @@ YEARLY_RULES = (
 )
 
 
+# The yearly measures that are sums of their cells (the enterprise count is not).
+SUMMED_CELLS = frozenset({"amount", "participants"})
+
+
 def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
     record = _application(ctx)
     if not table_present(ctx, rule.table):
@@ -155,7 +159,8 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
                           *ctx.rows_evidence(cells, APPENDIX_TABLE_ROLES[rule.table])],
             )
             yield ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells,
-                             structure=ctx.rows_in_doubt(rule.table, rows))
+                             structure=ctx.rows_in_doubt(rule.table, rows),
+                             tolerance=tolerance if rule.cell in SUMMED_CELLS else None)
 
 
 def _between_readings(ctx: CheckContext, rule: YearlyRule, in_year: list[tuple[int, Any]], found: float,
@@ -255,7 +260,7 @@ def financing_total(ctx: CheckContext) -> Iterator[Check]:
                       *ctx.rows_evidence(cells, "appendix3_table3")],
         )
         yield ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells,
-                         structure=ctx.rows_in_doubt("financings", rows))
+                         structure=ctx.rows_in_doubt("financings", rows), tolerance=ctx.rules.amount_tolerance)
 
 
 @register("CUMULATIVE_DECREASE", "error")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -15,6 +17,8 @@ from pipeline.config import CheckSettings, Settings
 from pipeline.record_paths import PathError, get_path
 
 DOUBT_NOTE = "。但所依据的读数存疑，请人工核对："  # where a doubtful comparison's message names its doubts
+# Above this many combinations of a sum's doubtful readings, they are not tried (`_holding_reading`).
+MAX_COMBINATIONS = 4096
 
 DocType = Literal["application", "recommendation"]
 
@@ -120,13 +124,16 @@ class CheckContext:
         return f"{path} 读作 {_show(value)}（{'，'.join(parts)}）"
 
     def judged(self, check: Check, paths: Iterable[str], declared: str | None = None,
-               summed: Iterable[str] = (), structure: Iterable[str] = ()) -> Check:
+               summed: Iterable[str] = (), structure: Iterable[str] = (), tolerance: float | None = None) -> Check:
         """A failed comparison as it should be reported: an error only when every reading it rests on is
         sure; otherwise a warning that names the readings in doubt (code and `where` unchanged).
 
         With `declared` (the form's figure, the check's `expected`) and `summed` (the cells behind its
         `found`), `expected`/`found` list what each side would be under the other readings ("10.488 | 10488").
+        With `tolerance` too, a sum that holds under some other reading of its doubtful figures, read twice
+        already, is no mismatch found but a reading to confirm (`_holds_under_other_readings`).
         """
+        summed = list(summed)
         paths = [*([declared] if declared else []), *summed, *paths]
         tables = list(structure)  # tables whose rows are in doubt as a whole (序号 not a run)
         doubts = list(dict.fromkeys([*self.doubtful(paths), *tables]))
@@ -134,6 +141,10 @@ class CheckContext:
         rests_on = list(dict.fromkeys([*paths, *tables]))
         if not doubts:
             return check.model_copy(update={"confidence": confidence, "rests_on": rests_on})
+        if declared and tolerance is not None and not tables:
+            holding = self._holding_reading(declared, summed, doubts, tolerance)
+            if holding is not None:
+                return self._reading_to_confirm(check, holding, doubts, rests_on, confidence)
         note = "；".join(f"{path} 的行可能被合并或遗漏（未识别到行，或序号不连续）" if path in tables
                         else self.describe_doubt(path) for path in doubts)
         severity = "warning" if check.severity == "error" else check.severity
@@ -151,6 +162,42 @@ class CheckContext:
                     totals += [check.found - value + other for other in others if isinstance(other, int | float)]
             update["found"] = " | ".join(_show(round(total, 4)) for total in dict.fromkeys(totals))
         return check.model_copy(update=update)
+
+    def _holding_reading(self, declared: str, summed: list[str], doubts: list[str],
+                         tolerance: float) -> dict[str, float] | None:
+        """A reading of the sum's doubtful figures (each its value or one of its unsettled alternatives)
+        under which the declared figure equals the sum, or None. Only once every doubtful figure has been
+        read twice (the second reading may still settle it), and only where the combinations are few."""
+        places = [declared, *summed]
+        options: list[list[float]] = []
+        for path in places:
+            readings = [float(value) for value in (self._readings(path) if path in doubts else [_reading(self.record, path)])
+                        if isinstance(value, int | float) and not isinstance(value, bool)]
+            origin = self.record.provenance.get(path)
+            if not readings or (path in doubts and origin is not None and origin.confirmed_by is None):
+                return None
+            options.append(readings)
+        if math.prod(len(readings) for readings in options) > MAX_COMBINATIONS:
+            return None
+        for combination in itertools.product(*options):
+            total, *parts = combination
+            if abs(sum(parts) - total) <= tolerance + 1e-9:
+                return {path: value for path, value, readings in zip(places, combination, options, strict=True)
+                        if value != readings[0]}
+        return None
+
+    def _reading_to_confirm(self, check: Check, holding: dict[str, float], doubts: list[str], rests_on: list[str],
+                            confidence: float) -> Check:
+        """LOW_CONFIDENCE in place of a failed sum that another reading of its doubtful figures makes hold:
+        the pixels do not say which reading is true, so no mismatch is established; the reviewer confirms
+        the readings (named, with the one under which the sum holds)."""
+        note = "；".join(self.describe_doubt(path) for path in doubts)
+        other = "，".join(f"{path} 读作 {_show(value)}" for path, value in holding.items())
+        where = next(iter(holding), doubts[0])
+        return Check(code="LOW_CONFIDENCE", severity="info", where=where, doubts=doubts, rests_on=rests_on,
+                     confidence=min(confidence, self.rules.confident), evidence=check.evidence,
+                     message=f"{check.message}，但按另一读数（{other}）两者相符，未判定为不符。"
+                             f"所依据的读数存疑，请人工核对：{note}")
 
     def rows_in_doubt(self, table: str, rows: Sequence[object], group: str | None = None) -> list[str]:
         """[`appendix.<table>`] when the table's 序号 are not the run 1, 2, 3 … (in each `group` value):
@@ -393,11 +440,11 @@ def _part_doubt(part: str, items: list[Check]) -> Check:
 
 
 def deduplicate(checks: Iterable[Check]) -> list[Check]:
-    seen: set[tuple[str, str]] = set()
-    unique: list[Check] = []
+    """One finding per (code, where): the first, unless a later one says what the reading rests on (a sum's
+    reading to confirm names the other reading under which the sum holds; the plain doubt does not)."""
+    unique: dict[tuple[str, str], Check] = {}
     for check in checks:
         key = (check.code, check.where)
-        if key not in seen:
-            seen.add(key)
-            unique.append(check)
-    return unique
+        if key not in unique or (check.rests_on and not unique[key].rests_on):
+            unique[key] = check
+    return list(unique.values())
