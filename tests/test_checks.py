@@ -808,3 +808,21 @@ def test_an_industry_one_character_off_a_known_one_is_a_doubt_not_unknown(writte
     record.basic_info.lead_unit.main_industries = ["机械", written]
     found = [c for c in run(record) if c.code in ("LOW_CONFIDENCE", "UNKNOWN_INDUSTRY")]
     assert [c.code for c in found] == [code]
+
+
+@pytest.mark.parametrize(("written", "source", "code"), [
+    ("互化", "ocr", "LOW_CONFIDENCE"),  # holds no word: a fax's reading of 医药, not a name anyone writes
+    ("金耦", "ocr", "LOW_CONFIDENCE"),
+    ("互化", "text", "UNKNOWN_INDUSTRY"),  # as the applicant typed it: theirs to explain
+    ("模具", "ocr", "UNKNOWN_INDUSTRY"),  # a word: an industry of its own
+    ("新材料", "ocr", "UNKNOWN_INDUSTRY"),
+])
+def test_an_unknown_industry_read_from_pixels_that_holds_no_word_is_a_doubt(written: str, source: str,
+                                                                             code: str) -> None:
+    record = clean_application()
+    record.basic_info.lead_unit.main_industries = ["机械", written]
+    path = "basic_info.lead_unit.main_industries"
+    record.provenance[path] = models.Provenance(page=2, source=source, confidence=0.9)
+    found = [c for c in run(record) if c.code in ("LOW_CONFIDENCE", "UNKNOWN_INDUSTRY")]
+    assert [c.code for c in found] == [code]
+

@@ -19,6 +19,7 @@ from models.codes import (
 from pipeline.checks.figures import table_present, unreadable_cell
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.text.chars import count_chars
+from pipeline.text.words import holds_a_word
 
 MOBILE = re.compile(r"1\d{10}")
 LANDLINE = re.compile(r"0\d{2,3}\d{7,8}(?:转\d{1,6})?")
@@ -94,6 +95,11 @@ def too_many_industries(ctx: CheckContext) -> Iterator[Check]:
         yield ctx.judged(check, ["basic_info.lead_unit.main_industries"])
 
 
+def _read_from_pixels(ctx: CheckContext, path: str) -> bool:
+    origin = ctx.record.provenance.get(path)
+    return origin is not None and origin.source == "ocr"
+
+
 MISREAD_MIN_CHARS = 3  # shorter names one character off a known one may be other words (化纤 beside 化工)
 
 
@@ -117,6 +123,10 @@ def unknown_industry(ctx: CheckContext) -> Iterator[Check]:
         if (likely := misread_industry(ctx, name)) is not None:
             yield finding("LOW_CONFIDENCE", path, f"{path} 中“{name}”与通知所列行业“{likely}”仅差一字，可能是其误读，"
                           f"请人工核对", found=name, expected=likely, evidence=ctx.evidence(path))
+            continue
+        if _read_from_pixels(ctx, path) and not holds_a_word(name):
+            yield finding("LOW_CONFIDENCE", path, f"{path} 中“{name}”不成词，不像填报的行业名称，可能是误读，请人工核对",
+                          found=name, confidence=0.5, evidence=ctx.evidence(path))
             continue
         yield finding("UNKNOWN_INDUSTRY", name,
                       f"服务的主要行业“{name}”不在通知列出的 {len(known)} 个行业（{'、'.join(known)}）之内",
