@@ -826,3 +826,18 @@ def test_an_unknown_industry_read_from_pixels_that_holds_no_word_is_a_doubt(writ
     found = [c for c in run(record) if c.code in ("LOW_CONFIDENCE", "UNKNOWN_INDUSTRY")]
     assert [c.code for c in found] == [code]
 
+
+@pytest.mark.parametrize(("read", "source", "found"), [
+    ("宁波另智装有公司", "ocr", True),  # characters lost from a phone photo: the unit, read badly
+    ("宁波另智装有公司", "text", False),  # typed so: another name
+    ("有限公司", "ocr", False),  # too little of the name read to say whose it is
+])
+def test_a_recommended_unit_is_found_in_an_applicants_name_read_with_characters_lost(read: str, source: str,
+                                                                                       found: bool) -> None:
+    _, second, _, _ = _batch()
+    second.cover.applicant = second.basic_info.lead_unit.name = read
+    for path in ("cover.applicant", "basic_info.lead_unit.name"):
+        second.provenance[path] = models.Provenance(page=1, source=source, confidence=0.85)
+    letter = recommendation("浙江省", ["宁波另一家智能装备有限公司"])
+    codes = {c.code for c in run_batch_checks([second, letter])}
+    assert ("RECOMMENDED_NOT_FOUND" not in codes) is found

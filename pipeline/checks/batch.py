@@ -16,12 +16,31 @@ from models import ApplicationRecord, Check, CheckedRecord, Evidence, Recommenda
 from pipeline.checks.catalogue import BATCH_CODES
 from pipeline.checks.recommendation import recommended_names
 from pipeline.checks.registry import apply_severity, finding, role_of
-from pipeline.checks.unit_names import name_key, name_score
+from pipeline.checks.unit_names import garbled_reading_of, name_key, name_score
 from pipeline.config import Settings
+
+NAME_PATHS = ("basic_info.lead_unit.name", "cover.applicant")
 
 
 def _applicant_names(record: ApplicationRecord) -> list[str]:
     return list(dict.fromkeys(name for name in (record.basic_info.lead_unit.name, record.cover.applicant) if name))
+
+
+def _read_names(record: ApplicationRecord) -> list[str]:
+    """The applicant's names as read from pixels (OCR), where a slip or a lost character is no other name."""
+    names = (record.basic_info.lead_unit.name, record.cover.applicant)
+    return [name for name, path in zip(names, NAME_PATHS, strict=True)
+            if name and (origin := record.provenance.get(path)) is not None and origin.source == "ocr"]
+
+
+def _match_score(name: str, record: ApplicationRecord, threshold: float) -> float:
+    """How well the application's names match `name`: the best `name_score`, and at least `threshold` (the
+    weakest match) where a reading from pixels is `name` with characters lost or misread ('台州祥恒动化在公司')."""
+    score = max(name_score(name, candidate) for candidate in _applicant_names(record))
+    if score < threshold and any(garbled_reading_of(reading, name) and 2 * len(name_key(reading)) >= len(name_key(name))
+                                 for reading in _read_names(record)):
+        return threshold  # at least half the name read: '有限公司' alone is any company's
+    return score
 
 
 def _label(record: ApplicationRecord) -> str:
@@ -48,8 +67,8 @@ def match_names(names: Sequence[str], applications: Sequence[ApplicationRecord],
     Tolerant to OCR slips and to 有限公司/有限责任公司, but one application is never claimed by two
     names: a second name close to an already matched application is not found.
     """
-    pairs = sorted(((name_score(name, candidate), i, j) for i, name in enumerate(names)
-                    for j, record in enumerate(applications) for candidate in _applicant_names(record)),
+    pairs = sorted(((_match_score(name, record, threshold), i, j) for i, name in enumerate(names)
+                    for j, record in enumerate(applications) if _applicant_names(record)),
                    reverse=True)
     matched: dict[int, ApplicationRecord] = {}
     taken: set[int] = set()
