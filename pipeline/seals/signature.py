@@ -197,9 +197,14 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline])
         tone = ring_tone(grey, ink, seal) if _ring_in_view(ink.shape, seal) else float(np.median(grey[region]))
         black = float(np.percentile(grey[ink > 0], 3))
         limit = (tone + black) / 2 if tone - black >= 30 else -1.0
-        ink[(inside > 0) & (grey > limit)] = 0
+        dark = ((inside > 0) & (ink > 0) & (grey <= limit)).astype(np.uint8)
+        # A pen stroke's lighter edge belongs to its dark core: only ink away from any core is the seal's.
+        near_dark = cv2.dilate(dark, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (STROKE_EDGE, STROKE_EDGE))) > 0
+        ink[(inside > 0) & (grey > limit) & ~near_dark] = 0
 
 
+# Pixels (a 5 px disc) around a stroke's dark core that are still the stroke, however light: its edge.
+STROKE_EDGE = 5
 # The share of a seal's ring the signing space must hold for the ring's tone to be the seal's.
 RING_IN_VIEW = 0.25
 
