@@ -1231,6 +1231,22 @@ def test_a_black_signature_over_most_of_a_grey_seal_is_kept_apart_from_the_seal_
     assert ink[100, 150 + 77] == 0  # the ring is seal ink: dropped
 
 
+def test_a_pen_strokes_light_edges_stay_with_its_core_and_seal_ink_away_from_it_is_dropped() -> None:
+    """A grey scan's pen stroke is dark in its core and as light as the seal at its edges: cutting at a tone
+    between the two would leave the signature in fragments; ink near a dark core is the stroke's."""
+    crop = np.full((200, 300, 3), 245, np.uint8)
+    seal = Outline("round", 150.0, 100.0, 80.0, 80.0)
+    cv2.circle(crop, (150, 100), 77, (150, 150, 150), 6)  # the ring, light grey
+    cv2.putText(crop, "x", (200, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (150, 150, 150), 3)  # seal lettering
+    cv2.line(crop, (110, 100), (190, 100), (150, 150, 150), 9)  # the stroke's light edge...
+    cv2.line(crop, (110, 100), (190, 100), (20, 20, 20), 3)  # ...around its dark core
+    ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 200).astype(np.uint8) * 255
+    _drop_grey_seal_ink(crop, ink, [seal])
+    assert ink[100, 150] == 255 and ink[97, 150] == 255  # the core and its light edge: kept
+    assert ink[100, 150 + 77] == 0  # the ring: dropped
+    assert not ink[60:85, 195:225].any()  # seal lettering away from any stroke: dropped
+
+
 def test_an_organisation_cut_off_in_the_text_is_named_whole_as_its_seal_reads() -> None:
     """A licence's authority whose first characters the seal over it took from the text (场监督管理局): the
     seal's sure characters just before the name put them back; unsure ones, ones across the ring's gap,
