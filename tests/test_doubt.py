@@ -243,6 +243,19 @@ def test_a_date_out_of_range_read_unsurely_is_doubted() -> None:
     assert check.doubts == ["appendix.trainings[0].date"] and check.confidence <= SETTINGS.checks.confident
 
 
+@pytest.mark.parametrize(("date", "code"), [
+    (dt.date(3025, 11, 2), "LOW_CONFIDENCE"),  # 2025 with its 2 read as 3: no training is held in 3025
+    (dt.date(2004, 12, 16), "LOW_CONFIDENCE"),  # 2024 with its 2 read as 0
+    (dt.date(2023, 10, 14), "TRAINING_DATE_OUT_OF_RANGE"),  # just before the period: a date to flag
+    (dt.date(1985, 3, 1), "TRAINING_DATE_OUT_OF_RANGE"),  # far, but no digit away from the period's years
+])
+def test_a_date_read_far_outside_the_period_one_digit_off_its_years_is_a_misreading(date: dt.date, code: str) -> None:
+    record = clean_application()
+    _set("appendix.trainings[0].date", date)(record)
+    found = {c.code for c in _checks(record) if c.where in ("1", "appendix.trainings[0].date")}
+    assert found == {code}
+
+
 # --------------------------------------------------------------- count mismatches ×3 (rows lost)
 
 def test_a_count_over_unsure_rows_is_a_warning() -> None:

@@ -289,12 +289,37 @@ def _period(ctx: CheckContext) -> str:
     return f"{ctx.rules.period_start.isoformat()}—{ctx.rules.period_end.isoformat()}"
 
 
+# Years this far outside the period are no slip of a date just before or after it ('2023-12-28' for a
+# contract of the period's first week): read from pixels, one digit off a year of the period, a misreading.
+FAR_YEARS = 2
+
+
+def _misread_year(ctx: CheckContext, path: str, date: dt.date) -> Check | None:
+    """LOW_CONFIDENCE for a date read from pixels whose year lies more than `FAR_YEARS` outside the period
+    and becomes a year of the period with one digit changed (3025 or 2004 for 2025 and 2024)."""
+    origin = ctx.record.provenance.get(path)
+    start, end = ctx.rules.period_start.year, ctx.rules.period_end.year
+    if origin is None or origin.source != "ocr" or start - FAR_YEARS <= date.year <= end + FAR_YEARS:
+        return None
+    read = str(date.year)
+    near = [year for year in range(start, end + 1)
+            if len(str(year)) == len(read) and sum(a != b for a, b in zip(str(year), read, strict=True)) == 1]
+    if not near:
+        return None
+    return finding("LOW_CONFIDENCE", path,
+                   f"{path} 读作 {date.isoformat()}，年份与期间内的 {near[0]} 年仅差一位数字，可能是误读，请人工核对",
+                   found=date.isoformat(), confidence=0.5, evidence=ctx.evidence(path))
+
+
 @register("CONTRACT_DATE_OUT_OF_RANGE", "warning")
 def contract_dates(ctx: CheckContext) -> Iterator[Check]:
     if not table_present(ctx, "contracts"):
         return
     for index, row in enumerate(_application(ctx).appendix.contracts):
         if row.date is not None and not _in_period(ctx, row.date):
+            if (doubt := _misread_year(ctx, f"appendix.contracts[{index}].date", row.date)) is not None:
+                yield doubt
+                continue
             number = row.contract_no or str(index + 1)
             yield ctx.judged(finding(
                 "CONTRACT_DATE_OUT_OF_RANGE", number,
@@ -311,6 +336,9 @@ def training_dates(ctx: CheckContext) -> Iterator[Check]:
         return
     for index, row in enumerate(_application(ctx).appendix.trainings):
         if row.date is not None and not _in_period(ctx, row.date):
+            if (doubt := _misread_year(ctx, f"appendix.trainings[{index}].date", row.date)) is not None:
+                yield doubt
+                continue
             yield ctx.judged(finding(
                 "TRAINING_DATE_OUT_OF_RANGE", str(index + 1),
                 f"附2表3 第 {index + 1} 行培训日期 {row.date.isoformat()}，不在 {_period(ctx)} 期间内",
