@@ -690,30 +690,37 @@ MAX_TAIL_EDITS = 2  # characters of the fixed part OCR may have dropped, added o
 
 
 # The departments the notice goes to, as each province-level government and plan city names its own
-# (public fact): which of 工业和信息化 / 经济和信息化 it is. Only a tie between the two is settled by it.
-_DEPARTMENT_KIND_OF_PLACE = {
-    **dict.fromkeys(("北京市", "上海市", "浙江省", "安徽省", "湖北省", "重庆市", "四川省", "西藏自治区", "宁波市"), "经济"),
-    **dict.fromkeys(("天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "江苏省", "福建省",
-                     "江西省", "山东省", "河南省", "湖南省", "广东省", "广西壮族自治区", "海南省", "贵州省", "云南省",
-                     "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区", "新疆生产建设兵团", "大连市",
-                     "青岛市", "厦门市", "深圳市"), "工业"),
+# (public fact): the fixed part after the place. Ties between fixed parts are settled by it, and a name
+# read with its end cut off (a wrapped 委员会) is completed by it.
+_DEPARTMENT_OF_PLACE = {
+    **dict.fromkeys(("浙江省", "安徽省", "湖北省", "四川省", "西藏自治区"), "经济和信息化厅"),
+    **dict.fromkeys(("北京市", "宁波市"), "经济和信息化局"),
+    **dict.fromkeys(("上海市", "重庆市"), "经济和信息化委员会"),
+    **dict.fromkeys(("河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "江苏省", "福建省", "江西省",
+                     "山东省", "河南省", "湖南省", "广东省", "广西壮族自治区", "海南省", "贵州省", "云南省", "陕西省",
+                     "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区"), "工业和信息化厅"),
+    **dict.fromkeys(("天津市", "新疆生产建设兵团", "大连市", "青岛市", "厦门市", "深圳市"), "工业和信息化局"),
 }
+# A tail read this far into a place's own fixed part (经济和信息化 of 经济和信息化委员会) and cut there is it.
+MIN_CUT_TAIL = 6
 
 
 def _nearest_department(name: str) -> str:
-    """A name whose fixed part OCR garbled beyond the pattern ('…工业和信比厅', '…企和信息化厅'): the one
-    fixed part within two edits of what was read, and nearer than any other, or, tied, the one the place's
-    department is named by; as read otherwise."""
+    """A name whose fixed part OCR garbled beyond the pattern ('…工业和信比厅', '…企和信息化厅') or cut short
+    ('重庆市经济和信息化'): the one fixed part within two edits of what was read, and nearer than any other,
+    or, tied or cut, the one the place's department is named by; as read otherwise."""
     place = _PLACE.match(name)
     if place is None:
         return name
     tail = name[place.end():]
+    own = _DEPARTMENT_OF_PLACE.get(place.group())
+    if own is not None and len(tail) >= MIN_CUT_TAIL and own.startswith(tail):
+        return f"{place.group()}{own}"
     distances = sorted((Levenshtein.distance(tail, known), known) for known in _DEPARTMENT_TAILS)
     best = distances[0][0]
     nearest = [known for distance, known in distances if distance == best]
     if len(nearest) > 1:
-        kind = _DEPARTMENT_KIND_OF_PLACE.get(place.group())
-        nearest = [known for known in nearest if kind is not None and known.startswith(kind)]
+        nearest = [known for known in nearest if known == own]
     return f"{place.group()}{nearest[0]}" if best <= MAX_TAIL_EDITS and len(nearest) == 1 else name
 
 
@@ -735,8 +742,12 @@ def repair_department(name: str | None) -> str | None:
             return name
         kind = close[0]
     if suffix not in _DEPARTMENT_SUFFIXES:
-        if suffix not in _SUFFIX_LOOKALIKES:
+        own = _DEPARTMENT_OF_PLACE.get(match.group("place"), "")
+        if suffix in _SUFFIX_LOOKALIKES:
+            suffix = _SUFFIX_LOOKALIKES[suffix]
+        elif len(suffix) == 1 and own.startswith(f"{kind}和信息化") and len(own) == len(f"{kind}和信息化") + 1:
+            suffix = own[-1]  # one character misread where the place's department has its one-character suffix
+        else:
             return name
-        suffix = _SUFFIX_LOOKALIKES[suffix]
     return f"{match.group('place')}{kind}和信息化{suffix}"
 

@@ -395,6 +395,11 @@ def test_two_possible_repairs_keep_the_reading() -> None:
     ("浙江省经济和信意", "浙江省经济和信意"),  # cut short: 厅, 局 and 委 are as near, so as read
     ("江苏省企和信息化厅", "江苏省工业和信息化厅"),  # 工业 and 经济 as near: Jiangsu's is 工业和信息化厅
     ("浙江省企和信息化厅", "浙江省经济和信息化厅"),
+    ("江苏省工业和信息化丘", "江苏省工业和信息化厅"),  # a suffix misread as no look-alike: Jiangsu's is 厅
+    ("浙江省经济和信息化r", "浙江省经济和信息化厅"),
+    ("苏州市工业和信息化丘", "苏州市工业和信息化丘"),  # no department known for the place: 厅 or 局, as read
+    ("重庆市经济和信息化", "重庆市经济和信息化委员会"),  # 委员会 wrapped away: the place's own department
+    ("浙江省经济和信息", "浙江省经济和信息化厅"),  # two characters short: 厅 and 局 as near, Zhejiang's is 厅
 ])
 def test_a_recommending_departments_fixed_parts_are_repaired(read: str, name: str) -> None:
     assert repair_department(read) == name
