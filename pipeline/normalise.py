@@ -489,6 +489,14 @@ def _known_domain(domain: str) -> str | None:
     return fixes.pop() if len(fixes) == 1 else None
 
 
+def _glued_to_known_domain(address: str) -> bool:
+    """The domain is a known mail domain with characters glued before it ('mp1941foxmail.com'): the
+    address's '@' belongs before that domain and nothing stands there, so it was left out, not misread."""
+    domain = address.rpartition("@")[2].lower()
+    return any(domain != known and domain.endswith(known) and domain[-len(known) - 1].isalnum()
+               for known in KNOWN_MAIL_DOMAINS)
+
+
 def _with_known_domain(address: str) -> str:
     local, _, domain = address.rpartition("@")
     known = _known_domain(domain)
@@ -526,7 +534,7 @@ def repair_email(text: str | None) -> EmailReading | None:
         start = source.find(symbol)
         while start >= 0:
             repaired = parse_email(source[:start] + "@" + source[start + len(symbol):])
-            if repaired is not None and EMAIL.fullmatch(repaired):
+            if repaired is not None and EMAIL.fullmatch(repaired) and not _glued_to_known_domain(repaired):
                 candidates.add(_with_known_domain(repaired))
             start = source.find(symbol, start + 1)
     if len(candidates) == 1:

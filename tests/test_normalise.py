@@ -353,6 +353,15 @@ def test_at_read_as_zero_or_equals(read: str, value: str, doubtful: bool) -> Non
     assert reading is not None and reading.value == value and reading.doubtful is doubtful
 
 
+@pytest.mark.parametrize(("read", "value"), [
+    ("yn mp1941foxmail.com", "ynmp1941foxmail.com"),  # a gap inside the user: the '@' before foxmail left out
+    ("ep169 163.com", "ep169@163.com"),  # a gap just before the domain: the '@' faded to nothing
+])
+def test_a_gap_is_an_at_only_where_the_known_domain_begins(read: str, value: str) -> None:
+    reading = repair_email(read)
+    assert reading is not None and reading.value == value
+
+
 @given(st.from_regex(r"[a-z]{2,6}", fullmatch=True), known_domains, st.sampled_from("oae"))
 def test_name_like_user_without_at_is_not_guessed(name: str, domain: str, letter: str) -> None:
     """'lihuaqq.com': the '@' left out after a name ending in a lookalike letter is not put back."""
