@@ -114,3 +114,19 @@ def test_a_seal_character_read_on_at_the_end_of_print_under_a_seal_is_cut_off() 
     test, words = _line_under_seal(seal_ink=True, black_strokes=True, ghost_char=True)
     kept = [w.text for w in test.keep(words)]
     assert "限公司" in kept and "限公司发" not in kept
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("2,091.4万元", True),  # an amount in its own cell under the seal: a seal never carries one
+    ("2025年3月1日", True),
+    ("36.6%", True),
+    ("技术集", False),  # the seal's own lettering
+    ("3301080012345", False),  # a seal's code: plain digits
+])
+def test_a_written_figure_alone_under_a_seal_is_print_whatever_its_thin_strokes(text: str, kept: bool) -> None:
+    """Thin digits under a grey seal hold little black for the seal's grey around them, as a ghost does;
+    a figure written with a separator or a unit is the cell's own, seal lettering is a name and a code."""
+    test, words = _line_under_seal(seal_ink=True, black_strokes=True)
+    alone = Word(text, words[1].bbox, 0.9)
+    assert not test.printed(alone.bbox)
+    assert (text in [w.text for w in test.keep([alone, *words[2:]])]) is kept

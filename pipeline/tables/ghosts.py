@@ -14,6 +14,7 @@ touched, and every test is relative to the page's own words, so a faint scan kee
 from __future__ import annotations
 
 import logging
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -231,7 +232,9 @@ class InkTest:
         # lowers its black for its grey, not its black.
         print_words = list(kept)
         for position, word in reversed(doubted):
-            if self.continues_print(word, print_words):
+            if written_figure(word.text):
+                kept.insert(position, word)  # a seal's lettering is a name and a code, never a written figure
+            elif self.continues_print(word, print_words):
                 stripped = self.strip_ghost_ends(word)
                 if stripped is not None:
                     kept.insert(position, stripped)
@@ -264,6 +267,16 @@ class InkTest:
         if self._dark(word.bbox) < CONTINUE_DARK * self.dark:
             return False
         return any(_beside(word.bbox, other.bbox, self.pitch) for other in others if other.text.strip())
+
+
+# A figure as a form's cell writes it: digits with a separator, a decimal point or a unit ('2,091.4万元',
+# '36.6%', '2025-03-01', '2025年3月1日'). A seal carries its unit's name and a plain run of code digits, never one of these.
+_WRITTEN_FIGURE = re.compile(r"[\d][\d,.，．\-/]*(?:[,.，．\-/%]|万元|万|元|人次|家|年|月|日)[\d,.，．\-/%万元人次家年月日]*")
+
+
+def written_figure(text: str) -> bool:
+    """`text` is a written figure: an amount, a share, a count with its unit or a date, not seal lettering."""
+    return _WRITTEN_FIGURE.fullmatch("".join(text.split())) is not None
 
 
 def _is_cjk(char: str) -> bool:
