@@ -16,6 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from models import Seal
 from models.page import Page
 from pipeline.components import components
 
@@ -43,8 +44,11 @@ def _without_rules(dark: np.ndarray) -> np.ndarray:
     return kept
 
 
-def ink_share(page: Page, box: Sequence[float]) -> float | None:
-    """The share of the box (points) covered by print ink; None when the page has no image to measure."""
+def ink_share(page: Page, box: Sequence[float], rings: Sequence[Sequence[float]] = ()) -> float | None:
+    """The share of the box (points) covered by print ink; None when the page has no image to measure.
+
+    `rings`: boxes (points) of seals found on the page, whose rings are left out: on a grey scan a seal's
+    ring is as dark as print, and one stamped beside a blank place runs across it."""
     path = page.print_path or page.image_path
     if path is None or not page.scale:
         return None
@@ -62,13 +66,30 @@ def ink_share(page: Page, box: Sequence[float]) -> float | None:
     crop = grey[y0:y1, x0:x1].astype(np.float32)
     paper = float(np.percentile(crop, 90)) or 1.0
     dark = _without_rules(crop < DARK_BELOW * paper)
+    for ring in rings:
+        dark &= ~_ring_band(dark.shape, [v * scale for v in ring], (x0, y0))
     count, _, stats = components(dark.astype(np.uint8), 8)
     inked = sum(int(stats[i, cv2.CC_STAT_AREA]) for i in range(1, count)
                 if stats[i, cv2.CC_STAT_AREA] >= MIN_BLOB_PX)
     return inked / dark.size
 
 
-def is_blank(page: Page | None, box: Sequence[float] | None, raw: str) -> bool | None:
+# A seal's ring, as a share of its radii: the band its ink runs in, blur and a fit's error included.
+RING_BAND = (0.82, 1.12)
+
+
+def _ring_band(shape: tuple[int, ...], ring: Sequence[float], origin: tuple[int, int]) -> np.ndarray:
+    """Pixels of a crop (its top-left at `origin` on the page) on the ring of the seal boxed by `ring`
+    (page pixels): an ellipse inscribed in the box, between `RING_BAND` of its radii."""
+    cx, cy = (ring[0] + ring[2]) / 2 - origin[0], (ring[1] + ring[3]) / 2 - origin[1]
+    ax, ay = max((ring[2] - ring[0]) / 2, 1.0), max((ring[3] - ring[1]) / 2, 1.0)
+    ys, xs = np.ogrid[: shape[0], : shape[1]]
+    radius = np.sqrt(((xs - cx) / ax) ** 2 + ((ys - cy) / ay) ** 2)
+    return (radius >= RING_BAND[0]) & (radius <= RING_BAND[1])
+
+
+def is_blank(page: Page | None, box: Sequence[float] | None, raw: str,
+             rings: Sequence[Sequence[float]] = ()) -> bool | None:
     """True when the place holds nothing, False when it holds ink (or text), None when it cannot be told.
 
     Text read there means it is not blank. On a text-layer page no text means blank. On an image,
@@ -82,5 +103,15 @@ def is_blank(page: Page | None, box: Sequence[float] | None, raw: str) -> bool |
         return True
     if box is None or not any(box):
         return None
-    share = ink_share(page, box)
+    share = ink_share(page, box, rings)
     return None if share is None else share <= INK_SHARE
+
+
+def blank_beside_seals(page: Page, box: Sequence[float], seals: Sequence[Seal]) -> bool:
+    """A place whose ink (read as nothing) is only the rings of seals stamped across it: blank after all."""
+    rings = [seal.bbox for seal in seals if seal.page == page.number and _overlaps(seal.bbox, box)]
+    return bool(rings) and is_blank(page, box, "", rings) is True
+
+
+def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -35,7 +35,7 @@ from models import (
     UnreadableRecord,
 )
 from models.page import Document
-from pipeline import fields, layout, seals, tables, text, verify
+from pipeline import fields, ink, layout, seals, tables, text, verify
 from pipeline.checks import CheckContext, apply_severity, run_checks
 from pipeline.checks.fields import required_values
 from pipeline.checks.registry import role_of
@@ -45,6 +45,7 @@ from pipeline.errors import InputReason
 from pipeline.page_pool import PagePool
 from pipeline.reading import read_document
 from pipeline.reconcile import reconcile
+from pipeline.record_paths import PathError, get_path
 from pipeline.report import save_evidence
 from pipeline.result import Extracted
 from pipeline.timing import Stage, StageTimes
@@ -180,6 +181,9 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
     for part in (cover, basic, appendix, plan, found):
         stage_checks.extend(part.checks)
     with times.measure("checks"):
+        blank = mark_blank_beside_seals(record, doc)
+        # The reader's "ink it could not read" there was the ring: FIELD_MISSING decides now.
+        stage_checks = [check for check in stage_checks if not (check.code == "LOW_CONFIDENCE" and check.where in blank)]
         mark_unlocated(record)
         reconcile(record, settings)
         context = CheckContext(record=record, settings=settings,
@@ -197,6 +201,26 @@ def _slot_places(found: Extracted[seals.SealFindings]) -> dict[str, Provenance]:
     """Where the seal stage saw ink that may be an empty slot's seal (`seal_slots.<slot>`), for the checks;
     the seals' own provenance stays out of the record (their confidence is no reading's)."""
     return {path: origin for path, origin in found.provenance.items() if path.startswith("seal_slots.")}
+
+
+def mark_blank_beside_seals(record: ApplicationRecord, doc: Document) -> set[str]:
+    """A value read as nothing whose place held ink only where a seal found later runs its ring across it
+    is blank: the fields are read before the seals are found, and on a grey scan a ring is as dark as print.
+    Returns the paths found blank so."""
+    pages = {page.number: page for page in doc.pages}
+    blank: set[str] = set()
+    for path, origin in list(record.provenance.items()):
+        if origin.blank is not False or origin.bbox is None or origin.page not in pages:
+            continue
+        try:
+            value = get_path(record, path)
+        except PathError:
+            continue
+        if value in (None, "") and ink.blank_beside_seals(pages[origin.page], origin.bbox, record.seals):
+            log.info("%s: %s: the ink at its place is a seal's ring: blank", record.source.file, path)
+            record.provenance[path] = origin.model_copy(update={"blank": True})
+            blank.add(path)
+    return blank
 
 
 def mark_unlocated(record: ApplicationRecord) -> None:

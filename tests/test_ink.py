@@ -7,8 +7,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+import models
 from models.page import Page
-from pipeline.ink import is_blank
+from pipeline.ink import blank_beside_seals, is_blank
 
 DPI = 150
 SCALE = DPI / 72
@@ -43,3 +44,21 @@ def test_without_an_image_or_a_box_it_cannot_tell(tmp_path: Path) -> None:
     assert is_blank(text_page, None, "") is True  # a text layer with no text there is blank
     assert is_blank(_page(tmp_path), None, "") is None
     assert is_blank(None, [0, 0, 10, 10], "") is None
+
+
+def test_a_seals_ring_across_a_blank_place_is_not_its_ink_but_writing_under_the_seal_is(tmp_path: Path) -> None:
+    """On a grey scan a seal's ring is as dark as print: the seal's box (found later) takes its ring out of
+    a place read as nothing, and what is written inside the ring still counts."""
+    image = np.full((int(300 * SCALE), int(400 * SCALE)), 245, np.uint8)
+    centre, radius = (int(120 * SCALE), int(60 * SCALE)), int(45 * SCALE)
+    cv2.circle(image, centre, radius, 60, 3)  # the ring, crossing the place below it
+    cv2.putText(image, "12", (int(90 * SCALE), int(70 * SCALE)), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 30, 1)
+    path = tmp_path / "page.png"
+    cv2.imwrite(str(path), image)
+    page = Page(number=1, width=400, height=300, kind="scan", dpi=DPI, print_path=path)
+    seal = models.Seal(page=1, bbox=(75.0, 15.0, 165.0, 105.0))
+    place, written = [60.0, 95.0, 300.0, 115.0], [80.0, 55.0, 140.0, 75.0]
+    assert is_blank(page, place, "") is False  # the ring, taken for ink
+    assert blank_beside_seals(page, place, [seal]) is True
+    assert blank_beside_seals(page, written, [seal]) is False  # inside the ring: the seal leaves it as it is
+    assert blank_beside_seals(page, [200.0, 200.0, 300.0, 220.0], [seal]) is False  # no seal across it
