@@ -27,6 +27,9 @@ DARK_BELOW = 0.75  # a pixel is ink when darker than this share of the place's p
 INK_SHARE = 0.0008  # a place with more ink pixels than this share holds something (a digit in a wide cell: ~0.3%)
 MIN_BLOB_PX = 6  # specks smaller than this (scanner dust, JPEG ringing) are not ink
 RULE_SHARE = 0.6  # a row or column of the crop darker over this share of its length is a rule, not ink
+REACH_PT = 4.0  # ink is measured this far around the box, to see whose it is
+OWN_INK = 0.5  # a blob of ink with at least this share of its pixels inside the box is the place's own
+RULE_GAP_PX = 7  # gaps this short along a row or column are closed first: a dotted rule's dots are one rule
 
 
 @lru_cache(maxsize=8)
@@ -36,8 +39,13 @@ def _grey(path: Path) -> np.ndarray | None:
 
 
 def _without_rules(dark: np.ndarray) -> np.ndarray:
-    rows = dark.mean(axis=1) > RULE_SHARE
-    cols = dark.mean(axis=0) > RULE_SHARE
+    """The crop's ink without its rules: rows and columns dark along most of their length, a dotted or
+    broken rule (a 1-bit scan's faint cell border) counted whole once its gaps are closed."""
+    mask = dark.astype(np.uint8)
+    along_rows = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, RULE_GAP_PX), np.uint8))
+    along_cols = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((RULE_GAP_PX, 1), np.uint8))
+    rows = along_rows.mean(axis=1) > RULE_SHARE
+    cols = along_cols.mean(axis=0) > RULE_SHARE
     kept = dark.copy()
     kept[rows, :] = False
     kept[:, cols] = False
@@ -47,8 +55,10 @@ def _without_rules(dark: np.ndarray) -> np.ndarray:
 def ink_share(page: Page, box: Sequence[float], rings: Sequence[Sequence[float]] = ()) -> float | None:
     """The share of the box (points) covered by print ink; None when the page has no image to measure.
 
-    `rings`: boxes (points) of seals found on the page, whose rings are left out: on a grey scan a seal's
-    ring is as dark as print, and one stamped beside a blank place runs across it."""
+    Only ink mostly inside the box counts: the tops of the next line's characters, reaching into a box
+    drawn a little too tall, belong to that line. `rings`: boxes (points) of seals found on the page, whose
+    rings are left out: on a grey scan a seal's ring is as dark as print, and one stamped beside a blank
+    place runs across it."""
     path = page.print_path or page.image_path
     if path is None or not page.scale:
         return None
@@ -56,22 +66,24 @@ def ink_share(page: Page, box: Sequence[float], rings: Sequence[Sequence[float]]
     if grey is None:
         log.warning("page %s: image %s could not be loaded to measure ink", page.number, path)
         return None
-    scale = page.scale
+    scale, reach = page.scale, round(REACH_PT * page.scale)
     x0, y0 = (round((box[i] + INSET_PT) * scale) for i in (0, 1))
     x1, y1 = (round((box[i] - INSET_PT) * scale) for i in (2, 3))
     x0, y0 = max(0, x0), max(0, y0)
     x1, y1 = min(grey.shape[1], x1), min(grey.shape[0], y1)
     if x1 - x0 < 3 or y1 - y0 < 3:
         return None
-    crop = grey[y0:y1, x0:x1].astype(np.float32)
-    paper = float(np.percentile(crop, 90)) or 1.0
-    dark = _without_rules(crop < DARK_BELOW * paper)
+    ox0, oy0 = max(0, x0 - reach), max(0, y0 - reach)
+    ox1, oy1 = min(grey.shape[1], x1 + reach), min(grey.shape[0], y1 + reach)
+    paper = float(np.percentile(grey[y0:y1, x0:x1], 90)) or 1.0
+    dark = _without_rules(grey[oy0:oy1, ox0:ox1].astype(np.float32) < DARK_BELOW * paper)
     for ring in rings:
-        dark &= ~_ring_band(dark.shape, [v * scale for v in ring], (x0, y0))
-    count, _, stats = components(dark.astype(np.uint8), 8)
-    inked = sum(int(stats[i, cv2.CC_STAT_AREA]) for i in range(1, count)
-                if stats[i, cv2.CC_STAT_AREA] >= MIN_BLOB_PX)
-    return inked / dark.size
+        dark &= ~_ring_band(dark.shape, [v * scale for v in ring], (ox0, oy0))
+    count, labels, stats = components(dark.astype(np.uint8), 8)
+    inside = np.bincount(labels[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0].ravel(), minlength=count)
+    inked = sum(int(inside[i]) for i in range(1, count)
+                if stats[i, cv2.CC_STAT_AREA] >= MIN_BLOB_PX and inside[i] >= OWN_INK * stats[i, cv2.CC_STAT_AREA])
+    return inked / ((y1 - y0) * (x1 - x0))
 
 
 # A seal's ring, as a share of its radii: the band its ink runs in, blur and a fit's error included.

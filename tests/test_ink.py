@@ -62,3 +62,19 @@ def test_a_seals_ring_across_a_blank_place_is_not_its_ink_but_writing_under_the_
     assert blank_beside_seals(page, place, [seal]) is True
     assert blank_beside_seals(page, written, [seal]) is False  # inside the ring: the seal leaves it as it is
     assert blank_beside_seals(page, [200.0, 200.0, 300.0, 220.0], [seal]) is False  # no seal across it
+
+
+def test_the_next_lines_characters_reaching_into_a_tall_box_and_a_dotted_rule_are_not_its_ink(
+        tmp_path: Path) -> None:
+    """A place drawn a little too tall takes in the tops of the line below, and a 1-bit scan breaks a faint
+    cell border into dots: neither is the place's own writing."""
+    image = np.full((int(300 * SCALE), int(400 * SCALE)), 245, np.uint8)
+    cv2.putText(image, "HEAD", (int(100 * SCALE), int(128 * SCALE)), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 30, 2)
+    for y in range(int(50 * SCALE), int(150 * SCALE), 5):  # a dotted vertical rule down the place's left side
+        image[y:y + 2, int(108 * SCALE):int(108 * SCALE) + 2] = 30
+    path = tmp_path / "page.png"
+    cv2.imwrite(str(path), image)
+    page = Page(number=1, width=400, height=300, kind="scan", dpi=DPI, print_path=path)
+    place = [104.0, 90.0, 300.0, 120.0]  # its bottom 7 points over the tops of the line below
+    assert is_blank(page, place, "") is True
+    assert is_blank(page, [104.0, 108.0, 300.0, 135.0], "") is False  # the line itself, in its own box
