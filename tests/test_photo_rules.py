@@ -96,3 +96,51 @@ def test_words_whole_counts_the_words_no_rule_of_the_grid_cuts() -> None:
     cut = _finding_of([100, 130, 141, 160], [60, 100, 180, 400])
     assert _words_whole(right, words) == 4
     assert _words_whole(cut, words) == 1
+
+
+def test_lightest_beside_is_the_least_of_the_values_one_to_reach_pixels_to_that_side_edges_repeated() -> None:
+    """The erosion gives the minimum over the moved copies it replaces, value for value, edges included."""
+    rng = np.random.default_rng(7)
+    for height, width in ((1, 1), (3, 17), (40, 9), (61, 64)):
+        mean = (rng.random((height, width)) * 255).astype(np.float32)
+        for reach in (1, 2, 5, 12):
+            for axis in (0, 1):
+                for side in (1, -1):
+                    expected = pixels._shifted(mean, side, axis)
+                    for step in range(2, reach + 1):
+                        expected = np.minimum(expected, pixels._shifted(mean, side * step, axis))
+                    assert np.array_equal(pixels._lightest_beside(mean, reach, axis, side), expected)
+
+
+def test_a_pages_looks_at_its_rules_binarise_it_once_and_find_the_same_masks(monkeypatch) -> None:
+    """The first look and both faint looks share one binarisation (and the dotted masks of its ink), and each
+    look's masks are those it makes on its own."""
+    dark = photographed_table()
+    grey = (255 - np.clip(dark, 0, 255)).astype(np.uint8)
+    turned = cv2.warpAffine(grey, cv2.getRotationMatrix2D((480, 160), 0.6, 1.0), grey.shape[::-1],
+                            borderMode=cv2.BORDER_REPLICATE)
+    looks = [None, pixels.FaintLook(turned, pixels.ridge_masks), pixels.FaintLook(turned, pixels.band_masks)]
+    alone = [pixels.rule_masks(turned, DPI, look) for look in looks]
+    calls = {"binarise": 0, "dotted": 0}
+    binarise, dotted = pixels.binarise, pixels.dotted_masks
+
+    def counted_binarise(image: np.ndarray) -> np.ndarray:
+        calls["binarise"] += 1
+        return binarise(image)
+
+    def counted_dotted(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+        calls["dotted"] += 1
+        return dotted(ink, dpi)
+
+    monkeypatch.setattr(pixels, "binarise", counted_binarise)
+    monkeypatch.setattr(pixels, "dotted_masks", counted_dotted)
+    binary = pixels.Binarised(turned, DPI)
+    shared = [pixels.rule_masks(turned, DPI, look, binary) for look in looks]
+    assert calls["binarise"] == 1
+    faint_frames = {masks.frame for masks in shared[1:] if masks.frame.angle_deg}
+    assert faint_frames  # the table is skewed: the faint looks find their rules turned level
+    assert calls["dotted"] == 1 + len(faint_frames)  # once level, for both faint looks; once per turn
+    for own, common in zip(alone, shared, strict=True):
+        assert own.frame == common.frame
+        for name in ("ink", "horizontal", "vertical"):
+            assert np.array_equal(getattr(own, name), getattr(common, name))

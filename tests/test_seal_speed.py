@@ -120,3 +120,31 @@ def test_ink_gathered_by_flat_index_equals_by_row_and_column_also_in_a_window_of
     for ink in (window, np.ascontiguousarray(window), window > 0):
         pts = np.rint(points).astype(np.intp)
         assert np.array_equal(_hits_at(ink, points), np.asarray(ink)[pts[..., 1], pts[..., 0]] > 0)
+
+
+def _densified_edge_by_edge(polygon: np.ndarray, step: float = 2.0) -> np.ndarray:
+    """Points along a closed polygon worked out edge by edge with `np.linspace`: how `_densify` made them before."""
+    out = []
+    for start, end in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
+        n = max(1, int(np.hypot(*(end - start)) / step))
+        t = np.linspace(0.0, 1.0, n, endpoint=False)[:, None]
+        out.append(start + t * (end - start))
+    return np.concatenate(out) if out else polygon
+
+
+def test_densify_makes_the_points_linspace_makes_edge_by_edge() -> None:
+    """All edges at once, the same float64 points (hulls of random ink, and edges whose length over the step is
+    a whole number, where a hypot one bit off would change the count)."""
+    from pipeline.seals.geometry import _densify
+
+    rng = np.random.default_rng(11)
+    polygons = [np.array([[0, 0], [6, 8], [6, 20], [0, 20]], np.float32),  # lengths 10, 12, 6, 20: whole steps
+                np.array([[3.5, 1.25]], np.float32), np.zeros((0, 2), np.float32)]
+    for size in (20, 200, 900):
+        for _ in range(60):
+            points = (rng.random((int(rng.integers(3, 120)), 2)) * size).astype(np.float32)
+            polygons.append(cv2.convexHull(points.reshape(-1, 1, 2)).reshape(-1, 2))
+    for polygon in polygons:
+        expected = _densified_edge_by_edge(polygon)
+        found = _densify(polygon)
+        assert found.dtype == expected.dtype and np.array_equal(found, expected)

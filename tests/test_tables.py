@@ -509,3 +509,50 @@ def test_a_table_cut_short_by_its_pale_frame_is_looked_at_again_for_faint_rules(
         grey[dark[1]:dark[3] + 1, round(x * scale)] = 0
     Image.fromarray(grey).save(page.print_path)
     assert only_table(page).texts() == FINANCING_ROWS
+
+
+def _strokes_dropped_word_by_word(rules: list[Rule], words: list[Word]) -> list[Rule]:
+    """`drop_text_strokes` in the page frame as it was written before, one word at a time."""
+    from pipeline.tables.finder import STROKES_SHARE, _strokes_of_a_tilted_line, _through_character
+
+    kept = []
+    for rule in rules:
+        inside = touched = 0.0
+        for word in words:
+            x0, top, x1, bottom = word.bbox
+            (low, high), (start, end) = ((top, bottom), (x0, x1)) if rule.orient == "h" else ((x0, x1), (top, bottom))
+            overlap = min(rule.end, end) - max(rule.start, start)
+            if overlap <= 0 or not low < rule.pos < high:
+                continue
+            touched += overlap
+            margin = 0.2 * (high - low)
+            if low + margin < rule.pos < high - margin or (rule.orient == "v" and _through_character(word, rule.pos)):
+                inside += overlap
+        if inside < STROKES_SHARE * rule.length and not _strokes_of_a_tilted_line(rule, inside, touched):
+            kept.append(rule)
+    return kept
+
+
+def test_text_strokes_are_dropped_as_the_word_by_word_loop_dropped_them() -> None:
+    """The words a rule crosses found for all words at once keep and drop the very rules the loop did."""
+    from pipeline.tables.finder import drop_text_strokes
+    from pipeline.tables.geometry import Frame
+
+    rng = np.random.default_rng(5)
+    for _ in range(150):
+        words = []
+        for _ in range(int(rng.integers(0, 80))):
+            x0, top = float(rng.uniform(0, 500)), float(rng.uniform(0, 700))
+            width, height = float(rng.choice([rng.uniform(5, 120), 10.0])), float(rng.choice([rng.uniform(6, 14), 10.0]))
+            words.append(Word(str(rng.choice(["常州市", "12.5", "a b", ""])), (x0, top, x0 + width, top + height), 0.9))
+        rules = []
+        for _ in range(int(rng.integers(0, 40))):
+            orient = "h" if rng.random() < 0.5 else "v"
+            start, length = float(rng.uniform(0, 500)), float(rng.uniform(10, 400))
+            if words and rng.random() < 0.4:  # through the middle of a word, where the rule is a stroke
+                box = words[int(rng.integers(len(words)))].bbox
+                pos = (box[1] + box[3]) / 2 if orient == "h" else (box[0] + box[2]) / 2
+            else:
+                pos = float(rng.uniform(0, 700))
+            rules.append(Rule(orient, pos, start, start + length))
+        assert drop_text_strokes(rules, words, Frame()) == _strokes_dropped_word_by_word(rules, words)

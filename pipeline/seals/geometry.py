@@ -298,13 +298,33 @@ def fit_outline(points: np.ndarray) -> tuple[Outline, Outline, float] | None:
 
 
 def _densify(polygon: np.ndarray, step: float = 2.0) -> np.ndarray:
-    """Points every `step` pixels along a closed polygon, so a fit weights the outline by length."""
-    out = []
-    for start, end in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
-        n = max(1, int(np.hypot(*(end - start)) / step))
-        t = np.linspace(0.0, 1.0, n, endpoint=False)[:, None]
-        out.append(start + t * (end - start))
-    return np.concatenate(out) if out else polygon
+    """Points every `step` pixels along a closed polygon, so a fit weights the outline by length.
+
+    Each edge from `start` gives `start + t * (end - start)` for t = k / n, k < n, n = its length over `step`
+    (at least 1): the very numbers of `np.linspace(0, 1, n, endpoint=False)` on each edge, made for all edges
+    at once (a hull has dozens of edges, and each seal candidate is fitted several times).
+    """
+    if not len(polygon):
+        return polygon
+    starts = polygon
+    deltas = np.roll(polygon, -1, axis=0) - starts
+    counts = np.maximum(1, (np.hypot(deltas[:, 0], deltas[:, 1]) / step).astype(np.int64))
+    counts = _exact_counts(deltas, counts, step)
+    edge = np.repeat(np.arange(len(polygon)), counts)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    # linspace's values: k * (1 / n), k as float64 (`arange(n) * step` of numpy.linspace).
+    t = (np.arange(len(edge)) - first).astype(np.float64) * (1.0 / counts.astype(np.float64))[edge]
+    return starts[edge] + t[:, None] * deltas[edge]
+
+
+def _exact_counts(deltas: np.ndarray, counts: np.ndarray, step: float) -> np.ndarray:
+    """`counts` with any edge whose length over `step` lies within a hair of a whole number worked out as one
+    edge alone (`int(np.hypot(*delta) / step)`): an array's hypot may differ from a lone pair's in its last bit."""
+    lengths = np.hypot(deltas[:, 0], deltas[:, 1]) / step
+    near = np.flatnonzero(np.abs(lengths - np.rint(lengths)) < 1e-3)
+    for index in near.tolist():
+        counts[index] = max(1, int(np.hypot(*deltas[index]) / step))
+    return counts
 
 
 def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: tuple[float, float],

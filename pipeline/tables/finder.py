@@ -120,9 +120,11 @@ def _faint_look(page: Page, layers: Layers, kind: FaintKind) -> pixels.FaintLook
 
 
 def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = None,
-                layers: Layers | None = None, faint: FaintKind | None = None) -> None:
+                layers: Layers | None = None, faint: FaintKind | None = None,
+                binary: pixels.Binarised | None = None) -> None:
     """Fill the finding's pieces, frame and merged rules from the page's best source of rules
-    (with `faint`, pixel rules include the faint ones that look finds, see `pixels.FaintLook`)."""
+    (with `faint`, pixel rules include the faint ones that look finds, see `pixels.FaintLook`; `binary`: the
+    print layer binarised, shared by the page's looks)."""
     grey, seal = None, None
     if page.kind != "text" or not page.lines:
         layers = layers if layers is not None else stored_layers(page)
@@ -132,7 +134,8 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
         finding.rules = merge_rules(finding.pieces)
         return
     look = _faint_look(page, layers, faint) if faint is not None else None
-    finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi, look)
+    binary = binary if binary is not None and binary.grey is grey else None
+    finding.pieces, finding.masks = pixels.rules_from_image(grey, page.dpi, look, binary)
     finding.frame = finding.masks.frame
     scale = finding.masks.scale
     if seal is not None:
@@ -154,18 +157,24 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
     joined into one word, 1 and the name after it).
     """
     turned = _turned(words, frame)
+    boxes = np.array([word.bbox for word in turned], dtype=np.float64).reshape(-1, 4)
+    # Per orientation, each word's extent across a rule (low, high) and along it (start, end).
+    spans = {"h": (boxes[:, 1], boxes[:, 3], boxes[:, 0], boxes[:, 2]),
+             "v": (boxes[:, 0], boxes[:, 2], boxes[:, 1], boxes[:, 3])}
     kept = []
     for rule in rules:
+        low, high, start, end = spans[rule.orient]
+        # The words the rule runs along and across, found for all words at once; their overlaps are then
+        # summed word by word in the words' order, as one loop over every word summed them.
+        overlaps = np.minimum(rule.end, end) - np.maximum(rule.start, start)
+        crossed = np.flatnonzero((overlaps > 0) & (low < rule.pos) & (rule.pos < high))
         inside = touched = 0.0
-        for word in turned:
-            x0, top, x1, bottom = word.bbox
-            (low, high), (start, end) = ((top, bottom), (x0, x1)) if rule.orient == "h" else ((x0, x1), (top, bottom))
-            overlap = min(rule.end, end) - max(rule.start, start)
-            if overlap <= 0 or not low < rule.pos < high:
-                continue
+        for index in crossed.tolist():
+            overlap, word_low, word_high = float(overlaps[index]), float(low[index]), float(high[index])
             touched += overlap
-            margin = 0.2 * (high - low)
-            if low + margin < rule.pos < high - margin or (rule.orient == "v" and _through_character(word, rule.pos)):
+            margin = 0.2 * (word_high - word_low)
+            if word_low + margin < rule.pos < word_high - margin \
+                    or (rule.orient == "v" and _through_character(turned[index], rule.pos)):
                 inside += overlap
         if inside < STROKES_SHARE * rule.length and not _strokes_of_a_tilted_line(rule, inside, touched):
             kept.append(rule)
@@ -584,14 +593,16 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     ink = ghosts.InkTest.of(page.words, image, page.scale, sealed)
     words = ghosts.drop_ghosts(page.words, ink)
     page_ink = PageInk(image, page.scale) if image is not None else None
-    finding = _finding(page, words, sealed, page_ink, keyed_rows, layers)
+    binary = pixels.Binarised(layers[0], page.dpi) if layers is not None and layers[0] is not None else None
+    finding = _finding(page, words, sealed, page_ink, keyed_rows, layers, binary=binary)
     if faint_rules and page.kind != "text" and (_words_held(finding, words) < FAINT_RULES_HELD * len(words)
                                                 or _cut_short(finding, words)):
         # The rules found hold too little of the page's text, or stop short of a table's text: its rules
         # may be too faint to binarise. Of the looks, the one whose cells hold most words whole: rules found
         # where there are none (a photo's character strokes taken for faint rules) cut words that the right
         # grid leaves whole.
-        looks = [_finding(page, words, sealed, page_ink, keyed_rows, layers, faint=kind) for kind in FAINT_LOOKS]
+        looks = [_finding(page, words, sealed, page_ink, keyed_rows, layers, faint=kind, binary=binary)
+                 for kind in FAINT_LOOKS]
         faint = max(looks, key=lambda look: _words_whole(look, words))
         if _words_held(faint, words) > _words_held(finding, words):
             finding = faint
@@ -605,10 +616,12 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
 
 
 def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_ink: PageInk | None,
-             keyed_rows: bool, layers: Layers | None, faint: FaintKind | None = None) -> TableFinding:
-    """The page's rules, their groups and the tables they make (cells not yet read again)."""
+             keyed_rows: bool, layers: Layers | None, faint: FaintKind | None = None,
+             binary: pixels.Binarised | None = None) -> TableFinding:
+    """The page's rules, their groups and the tables they make (cells not yet read again; `binary`: see
+    `_page_rules`)."""
     finding = TableFinding(page=page.number)
-    _page_rules(page, finding, sealed, layers, faint)
+    _page_rules(page, finding, sealed, layers, faint, binary)
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
     for group in finding.groups:
         table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)

@@ -128,11 +128,20 @@ def ridge_masks(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _lightest_beside(mean: np.ndarray, reach: int, axis: int, side: int) -> np.ndarray:
-    """Per pixel, the smallest of the values 1..`reach` pixels to one `side` (+1 / -1) of it along `axis`."""
-    out = _shifted(mean, side, axis)
-    for step in range(2, reach + 1):
-        out = np.minimum(out, _shifted(mean, side * step, axis))
-    return out
+    """Per pixel, the smallest of the values 1..`reach` pixels to one `side` (+1 / -1) of it along `axis`
+    (edge values repeated).
+
+    The page moved one pixel to that side, then eroded over `reach` pixels reaching the same way (the
+    erosion's anchor at the kernel's near end): a minimum of the very same values, without a moved copy of
+    the page per step.
+    """
+    nearest = _shifted(mean, side, axis)
+    if reach < 2:
+        return nearest
+    kernel = np.ones((reach, 1) if axis == 0 else (1, reach), np.uint8)
+    end = reach - 1 if side > 0 else 0
+    anchor = (0, end) if axis == 0 else (end, 0)  # OpenCV's anchor is (x, y)
+    return cv2.erode(nearest, kernel, anchor=anchor, borderType=cv2.BORDER_REPLICATE)
 
 
 def band_masks(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
@@ -240,32 +249,60 @@ def rotate(image: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, image.shape[1::-1], flags=cv2.INTER_NEAREST, borderValue=0)
 
 
-def rule_masks(grey: np.ndarray, dpi: float, faint: FaintLook | None = None) -> RuleMasks:
+class Binarised:
+    """A page's binarised ink and what is made of it alone (rule masks, dotted-rule masks), per table frame:
+    worked out once for the page's first look at its rules and handed to the faint looks, which binarise the
+    same pixels alike (a page searched for faint rules looked three times, each binarising afresh)."""
+
+    def __init__(self, grey: np.ndarray, dpi: float) -> None:
+        self.grey, self.dpi, self.scale = grey, dpi, dpi / 72.0
+        self._ink: dict[Frame, np.ndarray] = {}
+        self._lines: dict[Frame, tuple[np.ndarray, np.ndarray]] = {}
+        self._dots: dict[Frame, tuple[np.ndarray, np.ndarray]] = {}
+
+    def ink(self, frame: Frame) -> np.ndarray:
+        """Ink = 255 (`binarise`), turned into `frame`."""
+        if frame not in self._ink:
+            self._ink[frame] = binarise(self.grey) if not frame.angle_deg else rotate(self.ink(Frame()), frame, self.scale)
+        return self._ink[frame]
+
+    def lines(self, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+        """`line_masks` of the ink in `frame`."""
+        if frame not in self._lines:
+            self._lines[frame] = line_masks(self.ink(frame), self.dpi)
+        return self._lines[frame]
+
+    def dots(self, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+        """`dotted_masks` of the ink in `frame`."""
+        if frame not in self._dots:
+            self._dots[frame] = dotted_masks(self.ink(frame), self.dpi)
+        return self._dots[frame]
+
+
+def rule_masks(grey: np.ndarray, dpi: float, faint: FaintLook | None = None, binary: Binarised | None = None) -> RuleMasks:
     """Binarise, find rule masks (with `faint`, joined by the faint rules it finds), and if the rules are
-    skewed redo it in the deskewed frame."""
+    skewed redo it in the deskewed frame (`binary`: `grey` binarised, shared with the page's other looks)."""
+    binary = binary if binary is not None else Binarised(grey, dpi)
     scale = dpi / 72.0
-    ink = binarise(grey)
-    horizontal, vertical = line_masks(ink, dpi)
-    if faint is not None:
-        horizontal, vertical = _with_faint((horizontal, vertical), faint, ink, dpi)
-    skew = measure_skew(horizontal)
     frame = Frame()
+    horizontal, vertical = binary.lines(frame)
+    if faint is not None:
+        horizontal, vertical = _with_faint((horizontal, vertical), faint, binary.dots(frame), dpi)
+    skew = measure_skew(horizontal)
     if abs(skew) >= SKEW_MIN_DEG:
         height, width = grey.shape[:2]
         frame = Frame(angle_deg=-skew, cx=width / 2 / scale, cy=height / 2 / scale)
-        ink = rotate(ink, frame, scale)
-        horizontal, vertical = line_masks(ink, dpi)
+        horizontal, vertical = binary.lines(frame)
         if faint is not None:
             turned = FaintLook(rotate_grey(faint.layer, frame, scale), faint.find)
-            horizontal, vertical = _with_faint((horizontal, vertical), turned, ink, dpi)
-    return RuleMasks(ink=ink, horizontal=horizontal, vertical=vertical, frame=frame, scale=scale)
+            horizontal, vertical = _with_faint((horizontal, vertical), turned, binary.dots(frame), dpi)
+    return RuleMasks(ink=binary.ink(frame), horizontal=horizontal, vertical=vertical, frame=frame, scale=scale)
 
 
-def _with_faint(masks: tuple[np.ndarray, np.ndarray], faint: FaintLook, ink: np.ndarray,
+def _with_faint(masks: tuple[np.ndarray, np.ndarray], faint: FaintLook, dots: tuple[np.ndarray, np.ndarray],
                 dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """The binarised rule masks joined by the faint rules `faint` finds and the dotted rules of `ink`."""
+    """The binarised rule masks joined by the faint rules `faint` finds and the dotted rules (`dots`, of the ink)."""
     bands = faint.find(faint.layer, dpi)
-    dots = dotted_masks(ink, dpi)
     return (cv2.bitwise_or(cv2.bitwise_or(masks[0], bands[0]), dots[0]),
             cv2.bitwise_or(cv2.bitwise_or(masks[1], bands[1]), dots[1]))
 
@@ -290,10 +327,11 @@ def mask_rules(mask: np.ndarray, orient: str, scale: float) -> list[Rule]:
     return rules
 
 
-def rules_from_image(grey: np.ndarray, dpi: float, faint: FaintLook | None = None) -> tuple[list[Rule], RuleMasks]:
-    """All rule pieces of a page image (points, table frame) and the masks they came from (`faint`: see
-    `rule_masks`)."""
-    masks = rule_masks(grey, dpi, faint)
+def rules_from_image(grey: np.ndarray, dpi: float, faint: FaintLook | None = None,
+                     binary: Binarised | None = None) -> tuple[list[Rule], RuleMasks]:
+    """All rule pieces of a page image (points, table frame) and the masks they came from (`faint`, `binary`:
+    see `rule_masks`)."""
+    masks = rule_masks(grey, dpi, faint, binary)
     pieces = mask_rules(masks.horizontal, "h", masks.scale) + mask_rules(masks.vertical, "v", masks.scale)
     return pieces, masks
 
