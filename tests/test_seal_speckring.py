@@ -159,3 +159,17 @@ def test_the_package_s_seal_size_is_its_found_seals_median_per_shape_else_the_of
                                  found("round", 19, 19)], [page])
     assert sorted(sizes) == [(19.0, 19.0), (23.0, 15.5)]
     assert _package_seal_sizes([], [page]) == list(DEFAULT_SEAL_SIZES_MM)
+
+
+def test_rings_are_looked_for_per_empty_slot_and_beside_the_members_on_the_commitment_page() -> None:
+    from models.page import Page
+    from pipeline.seals.find import seals_wanted
+
+    pages = [Page(number=1, width=595.0, height=842.0, kind="scan", role="cover"),
+             Page(number=2, width=595.0, height=842.0, kind="scan", role="commitment"),
+             Page(number=3, width=595.0, height=842.0, kind="scan", role="appendix2_table1"),
+             Page(number=4, width=595.0, height=842.0, kind="scan", role="appendix2_table2")]
+    slots = {"cover_applicant": False, "cover_recommender": False, "commitment": False,
+             "appendix2_table1": True, "appendix2_table2": False}
+    assert seals_wanted(slots, pages, members=3) == {1: 2, 2: 4, 4: 1}
+    assert seals_wanted({**slots, "commitment": True}, pages, members=3) == {1: 2, 4: 1}

@@ -235,12 +235,7 @@ def _speck_ring_seals(found: list[_Found], slots: dict[str, bool], pages: list[P
     """Seals found as rings of raised speck density (`speckring`) on the 1-bit pages of the slots no seal
     fills: a fax keeps a faded seal's ring only as sparse dither no ring test confirms. Only there: the
     slot's place is in doubt, and elsewhere a seal missed costs nothing the checks ask for."""
-    covers = cover_pages(pages)
-    wanted: dict[int, int] = {}  # page number -> seals still wanted there
-    for slot in (name for name, filled in slots.items() if not filled):
-        for page in pages:
-            if page.number in covers if slot.startswith("cover_") else page.role == slot:
-                wanted[page.number] = wanted.get(page.number, 0) + 1
+    wanted = seals_wanted(slots, pages, len(units.members))
     if not wanted:
         return []
     sizes = _package_seal_sizes(found, pages)
@@ -249,6 +244,20 @@ def _speck_ring_seals(found: list[_Found], slots: dict[str, bool], pages: list[P
         if page.number in wanted:
             out.extend(_page_speck_rings(page, wanted[page.number], sizes, found, units, reader, images))
     return out
+
+
+def seals_wanted(slots: dict[str, bool], pages: list[Page], members: int) -> dict[int, int]:
+    """How many rings to look for on each page of a slot no seal fills (page number -> count): one per empty
+    slot, and on the commitment page one more per consortium member, whose seals stand there too (beneath
+    their own label) and may be the clearer rings: the applicant's is then found beside them."""
+    covers = cover_pages(pages)
+    wanted: dict[int, int] = {}
+    for slot in (name for name, filled in slots.items() if not filled):
+        for page in pages:
+            if page.number in covers if slot.startswith("cover_") else page.role == slot:
+                extra = members if slot == "commitment" else 0
+                wanted[page.number] = wanted.get(page.number, 0) + 1 + extra
+    return wanted
 
 
 # The package's seal size when none of its seals was found (semi-axes, mm): official round seals are
