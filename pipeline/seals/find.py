@@ -31,6 +31,7 @@ from pipeline.seals.read import SealText, read_ink, read_seal
 from pipeline.seals.scan import grey_page, page_candidates
 from pipeline.seals.signature import SignatureFinding, find_signature
 from pipeline.seals.slots import PageSeal, assign_slots, cover_pages, mismatch_checks, slot_names, slot_values
+from pipeline.seals.speckring import SPECK_RING_ARC, SPECK_RING_SURPRISE, find_speck_rings, print_mask, speck_grid
 from pipeline.seals.stipple import stipple_seal
 from pipeline.seals.text import (
     LineReader,
@@ -191,6 +192,12 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
             log.warning("seal detection failed on page %s: %s", page.number, error)
     found = _split_merged_stamps(found, pages, units, reader, images)
     page_seals = [f.seal for f in found]
+    assign_slots(page_seals, pages, doc_type)
+    in_specks = _speck_ring_seals(found, slot_values(page_seals, doc_type, pages), pages, units, reader, images)
+    found += in_specks
+    page_seals = [f.seal for f in found]
+    for seal in page_seals:
+        seal.slot = None  # assigned again with the rings found in specks beside them
     one_unit_per_overlap(page_seals, units)
     assign_slots(page_seals, pages, doc_type)
     checks = mismatch_checks(page_seals, units.expected())
@@ -213,12 +220,93 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     )
     provenance = {f"seals[{i}]": Provenance(page=s.page, bbox=s.bbox, confidence=s.confidence, source="pixels")
                   for i, s in enumerate(findings.seals)}
-    provenance.update(_unconfirmed_seals(pages, findings.slots, found, images))
+    # A ring found only in its specks leaves the stipple it was found in a place of doubt for a slot still empty
+    # beside it (the cover's other stamp, as faded, crossing it): the place is judged as before it was found.
+    provenance.update(_unconfirmed_seals(pages, findings.slots, [f for f in found if all(f is not g for g in in_specks)], images))
     if signature is not None:
         provenance["signatures.commitment_legal_rep"] = Provenance(
             page=signature.page, bbox=[round(v, 1) for v in signature.box], confidence=signature.confidence,
             source="pixels")
     return Extracted(findings, provenance, checks)
+
+
+def _speck_ring_seals(found: list[_Found], slots: dict[str, bool], pages: list[Page], units: SealUnits,
+                      reader: LineReader, images: _PageImages) -> list[_Found]:
+    """Seals found as rings of raised speck density (`speckring`) on the 1-bit pages of the slots no seal
+    fills: a fax keeps a faded seal's ring only as sparse dither no ring test confirms. Only there: the
+    slot's place is in doubt, and elsewhere a seal missed costs nothing the checks ask for."""
+    wanted = seals_wanted(slots, pages, len(units.members))
+    if not wanted:
+        return []
+    sizes = _package_seal_sizes(found, pages)
+    out: list[_Found] = []
+    for page in pages:
+        if page.number in wanted:
+            out.extend(_page_speck_rings(page, wanted[page.number], sizes, found, units, reader, images))
+    return out
+
+
+def seals_wanted(slots: dict[str, bool], pages: list[Page], members: int) -> dict[int, int]:
+    """How many rings to look for on each page of a slot no seal fills (page number -> count): one per empty
+    slot, and on the commitment page one more per consortium member, whose seals stand there too (beneath
+    their own label) and may be the clearer rings: the applicant's is then found beside them."""
+    covers = cover_pages(pages)
+    wanted: dict[int, int] = {}
+    for slot in (name for name, filled in slots.items() if not filled):
+        for page in pages:
+            if page.number in covers if slot.startswith("cover_") else page.role == slot:
+                extra = members if slot == "commitment" else 0
+                wanted[page.number] = wanted.get(page.number, 0) + 1 + extra
+    return wanted
+
+
+# The package's seal size when none of its seals was found (semi-axes, mm): official round seals are
+# 38-42 mm across, ovals about 45 x 30 mm.
+DEFAULT_SEAL_SIZES_MM = ((19.5, 19.5), (22.5, 15.5))
+
+
+def _package_seal_sizes(found: list[_Found], pages: list[Page]) -> list[tuple[float, float]]:
+    """The package's stamps' sizes (semi-axes, mm): the median of its round seals and of its ovals as found
+    in the pages' pixels (a unit stamps every page with one seal), else the official sizes."""
+    by_number = {page.number: page for page in pages}
+    sizes: dict[str, list[tuple[float, float]]] = {}
+    for item in found:
+        outline, page = item.outline_px, by_number.get(item.seal.page)
+        if item.picture is None and outline is not None and outline.shape in ("round", "oval") and page and page.dpi > 0:
+            mm = page.dpi / MM_PER_INCH
+            sizes.setdefault(outline.shape, []).append((outline.a / mm, outline.b / mm))
+    if not sizes:
+        return list(DEFAULT_SEAL_SIZES_MM)
+    return [(float(np.median([a for a, _ in group])), float(np.median([b for _, b in group])))
+            for group in sizes.values()]
+
+
+def _page_speck_rings(page: Page, count: int, sizes_mm: list[tuple[float, float]], found: list[_Found],
+                      units: SealUnits, reader: LineReader, images: _PageImages) -> list[_Found]:
+    bgr = images.load(page) if page.image_path is not None and page.scale > 0 else None
+    if bgr is None:
+        return []
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if not is_one_bit(grey, whole_page=True):
+        return []
+    px_per_mm = page.dpi / MM_PER_INCH
+    scale = page.scale
+    printed = [tuple(v * scale for v in word.bbox) for word in page.words]
+    printed += [(line.x0 * scale, line.top * scale, line.x1 * scale, line.bottom * scale) for line in page.lines]
+    grid = speck_grid(grey, px_per_mm, print_mask(grey.shape, printed, px_per_mm))  # type: ignore[arg-type]
+    avoid = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
+    rings = find_speck_rings(grid, [(a * px_per_mm, b * px_per_mm) for a, b in sizes_mm], count,
+                             SPECK_RING_SURPRISE, SPECK_RING_ARC, avoid)
+    out = []
+    for ring in rings:
+        cand = Candidate(ring.outline, ring.arc, "grey")
+        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm)
+        seal = PageSeal(page.number, _to_points(ring.outline.box(), scale), cand.shape, cand.confidence,
+                        read.reading, read.match)
+        out.append(_Found(seal, ring.outline, bgr, ring.outline))
+        log.info("page %s: a seal's ring found in its specks (surprise %.0f, arc %.2f)", page.number,
+                 ring.surprise, ring.arc)
+    return out
 
 
 def _unconfirmed_seals(pages: list[Page], slots: dict[str, bool], found: list[_Found],
