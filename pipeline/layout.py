@@ -23,6 +23,7 @@ TITLE_WEIGHT = 2.0
 MIN_SCORE = 0.7  # below this a page is a continuation, `other` or `blank`
 FUZZY_CUTOFF = 80.0  # rapidfuzz partial_ratio needed for a cue of EXACT_BELOW+ characters
 EXACT_BELOW = 8  # shorter cues must occur exactly: one wrong character in "二、建设方案" is "建设方案"
+FORM_LABEL_SCORE = 6 / 7  # a form row label read this well, alone on a page after the form, continues it
 HEAD_SHARE = 0.4  # title cues count in the top 40% of the page ...
 HEAD_CHARS = 220  # ... and within its first characters in reading order
 PROSE_RUN = 15  # a word (run on one line) this long is a line of a paragraph, not a table cell
@@ -183,10 +184,12 @@ def continuation(page: Page, previous: str | None) -> str:
 
 
 def _carries_form_row_label(view: PageView) -> bool:
-    """The page holds one of the basic-info form's row labels whole: the form run over a page break may leave
-    a single row on the next page, too short for its rules to count as a table's. (The appendix tables'
-    cues are headers and notes, which a page holding only a table's note also carries.)"""
-    return any(cue_score(cue, view.text) == 1.0 for cue in ROLE_CUES["basic_info"].body
+    """The page holds one of the basic-info form's row labels, whole or misread by at most one character in
+    seven: the form run over a page break may leave a single row on the next page, too short for its rules to
+    count as a table's, and a phone photo's small print reads '汇聚制治业数字化转型服务商数量' (dev7 a03 p3:
+    the providers and universities counts lost with the page). (The appendix tables' cues are headers and
+    notes, which a page holding only a table's note also carries.)"""
+    return any(cue_score(cue, view.text) >= FORM_LABEL_SCORE for cue in ROLE_CUES["basic_info"].body
                if len(normalise(cue)) >= EXACT_BELOW)
 
 

@@ -36,6 +36,7 @@ from pipeline.ocr import OcrEngine, OcrError, get_engine
 from pipeline.ocr.cache import CachedEngine
 from pipeline.ocr.hanzi import simplified_words
 from pipeline.ocr.reread import reread
+from pipeline.ocr.uncovered import read_uncovered
 from pipeline.page_pool import PagePool
 from pipeline.preprocess import Cleaned, clean_page, deskew, estimate_skew
 from pipeline.seals.scan import marks_in_image
@@ -122,6 +123,10 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
                 result.words = read_levelled(chosen, cleaned, job.source.dpi, skew)
             else:
                 result.words = read_words(chosen, cleaned, job.source.dpi, result.lines)
+            if result.flattening is not None and result.flattening.quad is not None:
+                # A photographed page: print its reading missed is read again (`pipeline.ocr.uncovered`).
+                image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
+                result.words += read_uncovered(chosen, image, result.words, job.source.dpi, cleaned.seal_mask)
             result.ocr_calls = _calls(chosen) - before
             second = None if engine is not None else _second_engine(job.settings, chosen)
             if second is not None:

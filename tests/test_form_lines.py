@@ -356,3 +356,19 @@ def test_a_unit_alone_wrapped_below_an_amount_is_not_joined_to_it() -> None:
     values = reader._year_values(reader.rows[at.row], at, {2024: (399, 429), 2025: (468, 500)})
     assert [v.text if v else None for v in values] == ["24,054.15", "31,831.50万"]
     assert all(len(v.cells) == 1 for v in values if v)
+
+
+def test_a_member_label_cell_that_lost_a_middle_line_still_marks_the_members() -> None:
+    """A phone photo's tight label cell read '体其他成员单' · '超过6家' (its first characters and middle line
+    lost, dev7 a03): each line is a piece of the label, so the cell is the label's."""
+    rows = lines(
+        [("牵头单位类型", 80, 198, 165, 224), ("☑服务商", 165, 198, 516, 224)],
+        [("体其他成员单\n超过6家", 80, 224, 165, 300), ("1", 165, 224, 236, 250), ("台州新拓网络科技有限公司", 236, 224, 442, 250),
+         ("制造业企业", 442, 224, 516, 250)],
+        [("2", 165, 250, 236, 276), ("台州旭嘉智能科技股份有限公司", 236, 250, 442, 276), ("服务商", 442, 250, 516, 276)],
+        [("单位负责人", 80, 300, 165, 326), ("姓名", 165, 300, 236, 326), ("杨霞", 236, 300, 310, 326)],
+    )
+    members = member_rows(rows, find_labels(rows, FORM))
+    assert [[c.text for c in cells] for _, cells in members] == [
+        ["台州新拓网络科技有限公司", "制造业企业"], ["台州旭嘉智能科技股份有限公司", "服务商"]]
+

@@ -135,6 +135,14 @@ def test_basic_info_last_row_alone_on_the_next_page_continues_the_form() -> None
     assert [p.role for p in pages] == ["basic_info", "basic_info", "plan"]
 
 
+def test_basic_info_last_rows_misread_on_the_next_page_still_continue_the_form() -> None:
+    """A phone photo's small print: each label read with a character wrong or lost (dev7 a03 p3)."""
+    last_rows = ["聚亮校、科研院所数量（累计）", "2个", "2个", "汇聚制治业数字化转型服务商数量（累计）", "8个", "8个"]
+    pages = [make_page(BASIC, 1, columns=4), make_page(last_rows, 2), make_page(PLAN, 3)]
+    assign_roles(pages)
+    assert [p.role for p in pages] == ["basic_info", "basic_info", "plan"]
+
+
 def test_an_appendix_tables_note_alone_does_not_continue_it() -> None:
     # Its cues are headers and notes, not row labels: the table stage reads such a page's stray row better
     # as what follows the table than as a table of its own.

@@ -306,3 +306,44 @@ def test_pieces_are_scored_turned_over_only_when_the_page_would_be_turned(
     monkeypatch.setattr(orient, "line_votes", votes)
     orient.detect_orientation(to_grey(np.asarray(scan(upright(), rotation=0, noise=4, seed=11).image)))
     assert asked == looks
+
+
+def _tight_list_page(line_pitch: float, dpi: int = DPI) -> np.ndarray:
+    """A title and a short list whose lines stand `line_pitch` character heights apart, blurred as a phone
+    photo blurs them (dev a04-word-phone's attachment list): across the page the lines run into each other."""
+    from PIL import Image, ImageDraw
+
+    from bench.synth import cjk_font
+
+    width, height = round(8.27 * dpi), round(11.69 * dpi)
+    page = Image.new("L", (width, height), 235)
+    draw = ImageDraw.Draw(page)
+    size = round(9 * dpi / 72)
+    draw.text((dpi, dpi), "三、有关说明或证明材料", font=cjk_font(round(12 * dpi / 72)), fill=20)
+    items = ["1.申报对象法人证书或营业执照副本、2024年和2025年财务报表。", "2.联合体合作协议（所有涉及单位均需盖章）。",
+             "3.真实性承诺（见附1）。", "4.申报对象服务能力证明材料（见附2）。", "5.建设主体资源条件证明材料（见附3）。",
+             "6.其他说明或证明材料。"]
+    for k, text in enumerate(items):
+        draw.text((round(1.2 * dpi), round(1.3 * dpi + k * size * line_pitch)), text, font=cjk_font(size), fill=40)
+    return cv2.GaussianBlur(np.asarray(page), (3, 3), 0)
+
+
+@pytest.mark.parametrize(("line_pitch", "rotation"), [(1.0, 0), (1.05, 90)])
+def test_a_tight_list_is_turned_sideways_only_when_its_lines_read_better_so(line_pitch: float, rotation: int) -> None:
+    """Blob lengths call the upright tight list sideways (the characters' columns are one character wide,
+    the blurred lines are not one line thick): the classifier reads the lines across, not the columns."""
+    page = _tight_list_page(line_pitch)
+    turned = page if rotation == 0 else cv2.rotate(page, cv2.ROTATE_90_CLOCKWISE)
+    assert detect_orientation(turned).rotation == rotation
+
+
+def test_lines_that_read_as_well_either_way_leave_the_direction_to_their_lengths(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short columns of characters may read as clearly as the lines (dev a06-word-scan's commitment: 1.00 both
+    ways, the columns a hair ahead): a near tie does not turn an upright page sideways."""
+    from pipeline.ocr import orient
+
+    page = _tight_list_page(1.15)  # upright, its lines long enough across for the lengths to call it so
+    readings = iter([1.0, 0.99999])  # the columns turned (asked first), then the lines across
+    monkeypatch.setattr(orient, "legibility", lambda votes: next(readings))
+    assert detect_orientation(page).rotation == 0

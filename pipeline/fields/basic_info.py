@@ -594,9 +594,18 @@ def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[i
 
 def _members_label_piece(text: str) -> bool:
     """The text is the member label or a line of it (wrapped onto lines of text, each its own cell),
-    perhaps misread by a character in three ('联合体基他成员')."""
+    perhaps misread by a character in three ('联合体基他成员'), or lines of it with a line lost between
+    them: a phone photo's tight label cell read '体其他成员单' · '超过6家' (dev7 a03, its members lost)."""
     squeezed = squeeze(text)
-    if FORM.match(text)[0] == "members" or (len(squeezed) >= 3 and squeezed in _MEMBERS_LABEL):
+    if _members_label_line(squeezed):
+        return True
+    lines = [line for line in (squeeze(part) for part in text.splitlines()) if line]
+    return len(lines) > 1 and all(_members_label_line(line) for line in lines)
+
+
+def _members_label_line(squeezed: str) -> bool:
+    """One line of the member label, whole or misread by a character in three."""
+    if FORM.match(squeezed)[0] == "members" or (len(squeezed) >= 3 and squeezed in _MEMBERS_LABEL):
         return True
     return _misread_label_piece(squeezed, (_MEMBERS_LABEL,))
 
