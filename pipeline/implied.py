@@ -7,10 +7,13 @@ readings already makes the total hold, reconciliation chooses among them and not
 other figures of its sum say what that one figure must be. Taken alone that would make every total
 hold, so the implied figure only becomes another reading of the cell (`Provenance.alternatives`,
 for `pipeline.reconcile` to pick when it is the one combination that makes the total hold) where
-the cell bears it out:
+the cell bears it out (with two figures misread and nothing borne out over the others as read, the
+total implies one for each reading of the others: over a crop's right reading of the second, it says
+what the first must be):
 
 - the reading's digits are the implied figure's with some left out, in order (characters lost,
-  none changed: 8 of 154.8, not 138 of 139.7);
+  none changed: 8 of 154.8, not 138 of 139.7), the figure written as its column prints it (70 of
+  358.70: the ring took '358.' and left the printed 0);
 - the recogniser's own posteriors on the cell's crop are not sure of the reading: on some rendering
   of the crop (as scanned, cleaned, binarised) the reading is not what the frames say
   (`READ_SURE`). Where every rendering reads it alike, its ink holds no lost character: a true
@@ -19,6 +22,7 @@ the cell bears it out:
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from models import ApplicationRecord
 from pipeline.checks.registry import reading_in_doubt
 from pipeline.config import Settings
+from pipeline.precision import amount_groups, column_decimals
 from pipeline.reconcile import Rule, can_hold, rules_for
 from pipeline.record_paths import PathError, get_path
 
@@ -49,30 +54,53 @@ class Implied:
     path: str
     read: Figure
     implied: Figure
+    places: int = 0  # decimals the figure's column prints
 
 
-def lost_from(read: Figure, implied: Figure) -> bool:
-    """The digits of `read` are those of `implied` with at least one left out, in order."""
-    kept, whole = _digits(read), _digits(implied)
-    rest = iter(whole)
-    return len(kept) < len(whole) and all(char in rest for char in kept)
+def lost_from(read: Figure, implied: Figure, places: int = 0) -> bool:
+    """The digits of `read` are those of `implied` with at least one left out, in order; `implied` as
+    written plainly or with `places` decimals, as its column prints it ('358.70': a reading 70 of it kept
+    the printed 0 that the figure 358.7 does not show)."""
+    kept = _digits(read)
+    for whole in dict.fromkeys(_digits_of(text) for text in printed(implied, places)):
+        rest = iter(whole)
+        if len(kept) < len(whole) and all(char in rest for char in kept):
+            return True
+    return False
 
 
 def _digits(value: Figure) -> str:
-    return written(value).replace(".", "").replace(",", "").lstrip("-")
+    return _digits_of(written(value))
 
 
-def written(value: Figure, grouped: bool = False) -> str:
-    """A figure as the form prints it: '1002.5', or with `grouped` '1,002.5'."""
+def _digits_of(text: str) -> str:
+    return text.replace(".", "").replace(",", "").lstrip("-")
+
+
+def written(value: Figure, grouped: bool = False, places: int = 0) -> str:
+    """A figure as the form prints it: '1002.5', or with `grouped` '1,002.5'; a float with at least
+    `places` decimals ('1002.50')."""
     if isinstance(value, int):
         return f"{value:,}" if grouped else str(value)
     text = f"{value:,.4f}" if grouped else f"{value:.4f}"
-    return text.rstrip("0").rstrip(".")
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0").ljust(places, "0")
+    return f"{whole}.{fraction}" if fraction else whole
 
 
-def candidates(record: ApplicationRecord, rule: Rule, settings: Settings) -> list[Implied]:
+def printed(value: Figure, places: int = 0) -> list[str]:
+    """The ways `value` may stand in its cell: plain and grouped, and so again with `places` decimals."""
+    return list(dict.fromkeys(written(value, grouped, shown) for shown in dict.fromkeys((0, places))
+                              for grouped in (False, True)))
+
+
+MAX_COMBINATIONS = 64  # readings of a total's other figures tried together, at most
+
+
+def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_others: bool = False) -> list[Implied]:
     """For a sum `rule` that no reading of its figures makes hold, its declared total read surely: each
-    doubtful figure whose reading lost characters of the one the total implies (`lost_from`)."""
+    doubtful figure whose reading lost characters of the one the total implies (`lost_from`), the other
+    figures as read; with `over_others`, over each combination of their other readings too."""
     values = [_figure(record, path) for path in rule.paths]
     numbers = [value for value in values if value is not None]
     if len(numbers) != len(values) or can_hold(record, rule):
@@ -80,17 +108,50 @@ def candidates(record: ApplicationRecord, rule: Rule, settings: Settings) -> lis
     if reading_in_doubt(record.provenance.get(rule.paths[0]), settings.checks):
         return []
     declared, *parts = numbers
-    total = sum(parts)
-    found = []
-    for path, read in zip(rule.paths[1:], parts, strict=True):
+    readings = [_readings(record, path, value) if over_others else [value]
+                for path, value in zip(rule.paths[1:], parts, strict=True)]
+    return _implied_by(record, rule, settings, declared, readings)
+
+
+def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, declared: Figure,
+                readings: list[list[Figure]]) -> list[Implied]:
+    """What the declared total implies for each doubtful figure (read as its first reading) over each
+    combination of the other figures' `readings`."""
+    found: list[Implied] = []
+    for position, path in enumerate(rule.paths[1:]):
+        read = readings[position][0]
         origin = record.provenance.get(path)
         if origin is None or origin.bbox is None or origin.source != "ocr" or not reading_in_doubt(origin, settings.checks):
             continue
-        implied: Figure = declared - (total - read)
-        implied = round(implied) if isinstance(read, int) else round(float(implied), 2)
-        if implied > 0 and implied not in origin.alternatives and lost_from(read, implied):
-            found.append(Implied(rule.name, path, read, implied))
+        places = _column_places(record, path, read)
+        for rest in _sums_of(readings[:position] + readings[position + 1:]):
+            implied: Figure = declared - rest
+            implied = round(implied) if isinstance(read, int) else round(float(implied), 2)
+            if (implied > 0 and implied not in origin.alternatives and lost_from(read, implied, places)
+                    and all(other.path != path or other.implied != implied for other in found)):
+                found.append(Implied(rule.name, path, read, implied, places))
     return found
+
+
+def _readings(record: ApplicationRecord, path: str, value: Figure) -> list[Figure]:
+    """The figure's reading, then its other readings no rule has settled."""
+    origin = record.provenance.get(path)
+    others = origin.alternatives if origin is not None and origin.unsettled else []
+    return [value, *(other for other in others if isinstance(other, int | float) and not isinstance(other, bool))]
+
+
+def _sums_of(readings: Sequence[Sequence[Figure]]) -> list[float]:
+    """Sums of one reading of each figure, the figures as read first, at most `MAX_COMBINATIONS`."""
+    sums = [sum(combination) for combination in itertools.islice(itertools.product(*readings), MAX_COMBINATIONS)]
+    return list(dict.fromkeys(sums))
+
+
+def _column_places(record: ApplicationRecord, path: str, read: Figure) -> int:
+    """How many decimals the figure's column prints (its amounts' cents), 0 for a count or unknown."""
+    if isinstance(read, int):
+        return 0
+    group = next((paths for paths in amount_groups(record) if path in paths), None)
+    return (column_decimals(record, group, path) or 0) if group is not None else 0
 
 
 def _figure(record: ApplicationRecord, path: str) -> Figure | None:
@@ -101,35 +162,56 @@ def _figure(record: ApplicationRecord, path: str) -> Figure | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def borne_out(found: Implied, scores: Sequence[Sequence[float]]) -> bool:
-    """Per rendering of the crop, how well the reading (as written, then grouped) and the implied figure
-    (likewise) explain it: the reading is not sure on one at least, the implied figure fair on one."""
+def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int = 2) -> bool:
+    """Per rendering of the crop, how well the reading (its first `read_forms` scores: as written, grouped,
+    with its column's decimals) and the implied figure (likewise, the rest) explain it: the reading is not
+    sure on one at least, the implied figure fair on one."""
     if not scores:
         return False
-    read_sure = all(max(rendering[:2]) >= READ_SURE for rendering in scores)
-    return not read_sure and max(max(rendering[2:]) for rendering in scores) >= IMPLIED_MIN
+    read_sure = all(max(rendering[:read_forms]) >= READ_SURE for rendering in scores)
+    return not read_sure and max(max(rendering[read_forms:]) for rendering in scores) >= IMPLIED_MIN
 
 
 def implied_readings(record: ApplicationRecord, settings: Settings,
                      explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Implied]:
-    """Each failed total's implied figures that their cells bear out, added to the cells' alternatives."""
+    """Each failed total's implied figures that their cells bear out, added to the cells' alternatives.
+
+    The other figures as read first. Only where that gives nothing the cells bear out (a second figure
+    misread beyond any figure: '389.10' read 389110), over their other readings: with one of them right
+    (389.1 among that figure's readings) the total says what the first must be. Implied over every
+    reading of the others at once, a total with several figures in doubt would gain a way to hold for
+    each, and reconciliation could choose none."""
     added = []
     for rule in rules_for(record, settings):
         if not rule.summed:
             continue
-        for found in candidates(record, rule, settings):
+        kept = _borne_out(record, candidates(record, rule, settings), explain)
+        if not kept:
+            kept = _borne_out(record, candidates(record, rule, settings, over_others=True), explain)
+        for found in kept:
             origin = record.provenance[found.path]
-            assert origin.bbox is not None
-            x0, y0, x1, y1 = origin.bbox
-            texts = [written(figure, grouped) for figure in (found.read, found.implied) for grouped in (False, True)]
-            scores = explain((origin.page, (x0, y0, x1, y1)), texts)
-            kept = borne_out(found, scores)
-            log.info("%s: %s read %s; %s implies %s (explained per rendering: %s): %s", record.source.file,
-                     found.path, found.read, found.rule, found.implied,
-                     [[round(score, 3) for score in rendering] for rendering in scores],
-                     "another reading" if kept else "not borne out")
-            if kept:
-                record.provenance[found.path] = origin.model_copy(update={
-                    "alternatives": [*origin.alternatives, found.implied], "resolved_by": None})
-                added.append(found)
+            record.provenance[found.path] = origin.model_copy(update={
+                "alternatives": [*origin.alternatives, found.implied], "resolved_by": None})
+        added += kept
     return added
+
+
+def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
+               explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Implied]:
+    """Those of `found` whose cells bear them out (`borne_out`)."""
+    kept = []
+    for item in found:
+        origin = record.provenance[item.path]
+        assert origin.bbox is not None
+        x0, y0, x1, y1 = origin.bbox
+        # Both as the column prints them: a reading '98' of a cell printed '98.00' is only sure as 98.00.
+        read, implied = printed(item.read, item.places), printed(item.implied, item.places)
+        scores = explain((origin.page, (x0, y0, x1, y1)), [*read, *implied])
+        borne = borne_out(item, scores, len(read))
+        log.info("%s: %s read %s; %s implies %s (explained per rendering: %s): %s", record.source.file,
+                 item.path, item.read, item.rule, item.implied,
+                 [[round(score, 3) for score in rendering] for rendering in scores],
+                 "another reading" if borne else "not borne out")
+        if borne:
+            kept.append(item)
+    return kept

@@ -16,7 +16,8 @@ misread. So, before the form's totals choose among a value's readings (`pipeline
 * a doubtful amount of a table read without a point, larger than every settled amount of its
   column (which writes points), keeps
   its readings with the point put back before its last digits, as many as the column writes
-  ('27131' as 2,713.1 or 271.31: a point lost in a fax's dither), as alternatives for the form's
+  ('27131' as 2,713.1 or 271.31: a point lost in a fax's dither), and with the digit in the point's
+  place taken for it ('389110' as 389.10: a seal's stroke through the point), as alternatives for the form's
   totals to pick among; nothing is chosen on the precision alone. Not the form's own amounts: the
   累计 rule they also answer to holds for any smaller reading, so more readings only keep it from
   choosing ('59292' read again as 5,929.2 would have 592.92 beside it).
@@ -127,6 +128,17 @@ def point_readings(value: float, most: int) -> list[float]:
     return [round(int(whole) / 10**places, places) for places in range(1, most + 1) if len(whole) > places]
 
 
+def point_read_as_digit(value: float, most: int) -> list[float]:
+    """`value`, read without a point, with the digit where its point would stand (before its last
+    1..`most` digits) taken for the point ('389110' as 389.10): a seal's stroke through a point reads
+    as a one-stroke digit."""
+    if decimals(value) or most < 1 or value != int(value):
+        return []
+    whole = str(int(value))
+    return [round(float(f"{whole[:-places - 1]}.{whole[-places:]}"), places) for places in range(1, most + 1)
+            if len(whole) > places + 1]
+
+
 def settle_by_precision(record: ApplicationRecord, rules: CheckSettings) -> None:
     """Each amount's readings judged by the decimals its column writes (in place)."""
     for paths in amount_groups(record):
@@ -151,10 +163,18 @@ def settle_by_precision(record: ApplicationRecord, rules: CheckSettings) -> None
 
 
 def _beyond_column(record: ApplicationRecord, paths: Sequence[str], path: str, value: float) -> bool:
-    """`value` is larger than every settled amount of its column (as a reading that lost its point is)."""
-    settled = [other for other_path in paths if other_path != path and _amount(other := get_path(record, other_path))
-               and not _unsettled(record.provenance.get(other_path))]
-    return len(settled) >= MEASURED_MIN and value > max(float(other) for other in settled)
+    """`value` is larger than every settled amount of its column (as a reading that lost its point is); a
+    column too short to say is measured with the basic-info form's amounts too, its totals among them (a
+    financing of 389,110 万元 beside a declared total of 3,165.93)."""
+    settled = _settled_amounts(record, paths, path)
+    if len(settled) < MEASURED_MIN and list(paths) != list(FORM_AMOUNTS):
+        settled += _settled_amounts(record, FORM_AMOUNTS, path)
+    return len(settled) >= MEASURED_MIN and value > max(settled)
+
+
+def _settled_amounts(record: ApplicationRecord, paths: Sequence[str], but: str) -> list[float]:
+    return [float(other) for other_path in paths if other_path != but and _amount(other := get_path(record, other_path))
+            and not _unsettled(record.provenance.get(other_path))]
 
 
 def _unsettled(origin: Provenance | None) -> bool:
@@ -163,8 +183,9 @@ def _unsettled(origin: Provenance | None) -> bool:
 
 def _with_point_readings(value: float, origin: Provenance, most: int) -> Provenance:
     """A doubtful amount without a point, beyond its column, kept with its readings with the point put back
-    (`point_readings`) as alternatives: the form's totals may pick one (`pipeline.reconcile`)."""
-    found = [reading for reading in point_readings(value, most) if reading not in origin.alternatives]
+    (`point_readings`) or taken for a digit (`point_read_as_digit`) as alternatives: the form's totals may pick one (`pipeline.reconcile`)."""
+    readings = [*point_readings(value, most), *point_read_as_digit(value, most)]
+    found = [reading for reading in dict.fromkeys(readings) if reading not in origin.alternatives and reading != value]
     if not found:
         return origin
     return origin.model_copy(update={"alternatives": [*origin.alternatives, *found], "resolved_by": None})

@@ -10,6 +10,7 @@ from pipeline.config import Settings
 from pipeline.precision import (
     COLUMN_PRECISION,
     by_precision,
+    point_read_as_digit,
     point_readings,
     settle_by_precision,
     thousands_reading,
@@ -124,3 +125,36 @@ def test_a_column_of_one_decimal_amounts_still_writes_cents() -> None:
     record.appendix.contracts[1].amount = 20.5  # the column's other amounts carry one decimal at most
     _found(record)
     assert record.appendix.contracts[3].amount == 271.31
+
+
+def _financings_read(*amounts: float, declared: float) -> models.ApplicationRecord:
+    """The financings table (a short column) with `amounts`, the last read unsurely; `declared` the total."""
+    record = clean_application()
+    record.appendix.financings = [models.FinancingRow(seq=i + 1, investor="某基金", investee="丙公司", amount=amount)
+                                  for i, amount in enumerate(amounts)]
+    for i in range(len(amounts)):
+        record.provenance[f"appendix.financings[{i}].amount"] = models.Provenance(
+            page=9, bbox=[0, 0, 1, 1], confidence=0.7 if i == len(amounts) - 1 else 1.0, source="ocr")
+    _set("basic_info.resources[1].financing", declared)(record)
+    return record
+
+
+def test_a_point_a_seal_stroke_crossed_and_read_as_a_digit_is_put_back() -> None:
+    # dev7 a11 (fax): '389.10' under a seal's ring read 389110, in a financings column of three rows: beyond
+    # every amount of the form too (its declared total 1,049.7), so read with the digit in its point's place
+    # taken for the point, and the total picks that reading.
+    assert point_read_as_digit(389110.0, 2) == [3891.0, 389.1]
+    assert point_read_as_digit(389.1, 2) == [] and point_read_as_digit(10.0, 2) == []
+    record = _financings_read(170.0, 490.6, 389110.0, declared=1049.7)
+    found = _found(record)
+    assert record.appendix.financings[2].amount == 389.1
+    assert record.provenance["appendix.financings[2].amount"].resolved_by == "FINANCING_TOTAL"
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in found
+
+
+def test_a_short_column_beyond_the_forms_amounts_only_is_not_read_with_a_point() -> None:
+    # 3,891 万元 is no larger than the form's largest amount (its capital, 5,000): nothing proposed.
+    record = _financings_read(170.0, 490.6, 3891.0, declared=1049.7)
+    _found(record)
+    assert record.appendix.financings[2].amount == 3891.0
+    assert 389.1 not in record.provenance["appendix.financings[2].amount"].alternatives

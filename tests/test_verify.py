@@ -373,3 +373,48 @@ def test_nothing_is_implied_where_the_readings_already_make_the_total_hold() -> 
         record.provenance[path] = record.provenance[path].model_copy(update={"confidence": 0.7, "alternatives": [other]})
     rule = next(rule for rule in rules_for(record, SETTINGS) if rule.name == "CONTRACT_TOTAL_2024")
     assert verify.implied.lost_from(18.0, 118.0) and verify.implied.candidates(record, rule, SETTINGS) == []
+
+
+def test_a_figure_read_with_its_printed_zero_is_given_back_by_its_total() -> None:
+    """dev7 a01: '358.70' under a seal's ring read 70 (the ring took '358.', the printed 0 stayed). Its
+    digits are not 358.7's with some left out, but they are those of 358.70, as the column prints it."""
+    assert verify.implied.lost_from(70.0, 358.7, 2) and not verify.implied.lost_from(70.0, 358.7)
+    assert verify.implied.printed(358.7, 2) == ["358.7", "358.70"]
+    record = clean_application()
+    _lost_under_a_seal(record, 70.0, 358.7)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "70")], DECLARED_2025: [("rapidocr", "358.7")]},
+                        explains={CONTRACT_2025: [{"70": 0.33, "358.7": 0.09, "358.70": 0.23}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 358.7
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+def test_with_two_figures_misread_the_other_ones_reading_lets_the_total_imply_the_first() -> None:
+    """dev7 a11: two financings misread, 2,116.23 as 116.23 and 389.10 as 38910 (389.1 among its readings).
+    Over 38910 the total implies nothing for the first; over its other reading 389.1 it implies 2,116.23."""
+    record = clean_application()
+    record.appendix.financings += [models.FinancingRow(seq=2, investor="某基金", investee="丁公司", amount=116.23),
+                                   models.FinancingRow(seq=3, investor="某基金", investee="戊公司", amount=38910.0)]
+    for index, others in ((1, []), (2, [389.1])):
+        record.provenance[f"appendix.financings[{index}].amount"] = models.Provenance(
+            page=15, bbox=[0, 0, 1, 1], confidence=0.7, source="ocr", alternatives=others)
+    _set(DECLARED, 3005.33)(record)  # 500 + 2,116.23 + 389.1
+    first = "appendix.financings[1].amount"
+    reader = FakeReader(record, {DECLARED: [("rapidocr", "3,005.33")]},
+                        explains={first: [{"116.23": 0.4, "2116.23": 0.5, "2,116.23": 0.45}]})
+    checks = _checked(record, reader)
+    assert record.appendix.financings[1].amount == 2116.23 and record.appendix.financings[2].amount == 389.1
+    assert _finding(checks, "FINANCING_TOTAL_MISMATCH") is None
+
+
+def test_a_reading_is_judged_as_its_column_prints_it_before_a_total_completes_it() -> None:
+    """dev6 a12 (fax): '98.00' read 98, a total 300 short. As written, '98' explains none of the ink's
+    '.00' and looked unsure; as the column prints it, 98.00 is what the frames say."""
+    record = clean_application()
+    _lost_under_a_seal(record, 98.0, 398.0)  # declared 300 too high: a true defect over a figure read right
+    explains = {"98": 0.0, "98.00": 0.95, "398": 0.0, "398.00": 0.52}
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "98.00")], DECLARED_2025: [("rapidocr", "398")]},
+                        explains={CONTRACT_2025: [explains, explains]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 98.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
