@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 from models.codes import (
     CANONICAL_INDUSTRIES,
@@ -730,6 +730,22 @@ def _nearest_department(name: str) -> str:
     if len(nearest) > 1:
         nearest = [known for known in nearest if known == own]
     return f"{place.group()}{nearest[0]}" if best <= MAX_TAIL_EDITS and len(nearest) == 1 else name
+
+
+# Of a department name's fixed part, the share a reading's own must keep, in order, to be a garbled reading
+# of it ('二业和化斤' keeps 业和化 of 工业和信息化厅) rather than another body's name ('财政厅').
+GARBLED_TAIL_SHARE = 0.5
+
+
+def garbled_department(reading: str, department: str) -> bool:
+    """Whether `reading` is `department`, a recommending department's name in the notice's form (a place,
+    then a fixed part), read with its fixed part garbled beyond repair: the same place, a fixed part that
+    is no department's, keeping at least half its characters in the department's order."""
+    place = _PLACE.match(department)
+    if place is None or department[place.end():] not in _DEPARTMENT_TAILS or not reading.startswith(place.group()):
+        return False
+    tail, own = reading[place.end():], department[place.end():]
+    return bool(tail) and tail not in _DEPARTMENT_TAILS and LCSseq.similarity(tail, own) >= GARBLED_TAIL_SHARE * len(tail)
 
 
 def repair_department(name: str | None) -> str | None:

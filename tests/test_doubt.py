@@ -304,6 +304,25 @@ def test_a_seal_read_as_its_units_name_with_characters_lost_is_a_doubt_not_anoth
     assert found[("SEAL_NAME_MISMATCH", "appendix3_table3")].found == "无锡盛云自动化有限公司"
 
 
+def test_a_recommender_read_garbled_beside_its_departments_seal_is_a_doubt_of_the_field() -> None:
+    # dev7 a06 (phone photo): the cover's recommender read '山西省二业和化斤'; the seal reads the department.
+    record = clean_application()
+    record.cover.recommender = "山西省二业和化斤"
+    _seal("cover_recommender", "山西省工业和信息化厅")(record)
+    found = _by_code(_checks(record))
+    assert ("SEAL_NAME_MISMATCH", "cover_recommender") not in found
+    assert found[("LOW_CONFIDENCE", "cover.recommender")].expected == "山西省工业和信息化厅"
+
+
+@pytest.mark.parametrize("field, seal", [("山西省财政厅", "山西省工业和信息化厅"),  # another body of the place
+                                         ("浙江省经济和信息化厅", "山西省工业和信息化厅")])  # another place's
+def test_a_recommender_beside_another_bodys_seal_is_still_a_mismatch(field: str, seal: str) -> None:
+    record = clean_application()
+    record.cover.recommender = field
+    _seal("cover_recommender", seal)(record)
+    assert _by_code(_checks(record))[("SEAL_NAME_MISMATCH", "cover_recommender")].found == seal
+
+
 # --------------------------------------------------------------- one table's weak cells: one finding
 
 def test_a_tables_weak_cells_are_one_finding_that_names_each() -> None:

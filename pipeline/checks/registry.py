@@ -14,6 +14,7 @@ from models import APPENDIX_TABLE_ROLES, Check, CheckedRecord, Evidence, Provena
 from pipeline.checks.catalogue import CODES
 from pipeline.checks.unit_names import garbled_reading_of
 from pipeline.config import CheckSettings, Settings
+from pipeline.normalise import garbled_department
 from pipeline.record_paths import PathError, get_path
 
 DOUBT_NOTE = "。但所依据的读数存疑，请人工核对："  # where a doubtful comparison's message names its doubts
@@ -334,12 +335,28 @@ def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Ch
 
 
 def misread_seal_names(checks: list[Check]) -> list[Check]:
-    """SEAL_NAME_MISMATCH whose seal text is the expected unit's name with characters lost or misread is a
-    doubt of the seal's reading, not another unit's seal: LOW_CONFIDENCE for the slot (whichever stage
-    raised it)."""
-    return [_seal_reading_doubt(check) if check.code == "SEAL_NAME_MISMATCH"
-            and isinstance(check.found, str) and isinstance(check.expected, str)
-            and garbled_reading_of(check.found, check.expected) else check for check in checks]
+    """SEAL_NAME_MISMATCH that rests on a misreading, whichever stage raised it: a seal text that is the
+    expected unit's name with characters lost or misread is a doubt of the seal's reading (LOW_CONFIDENCE
+    for the slot); a recommender read as its own province's department garbled, beside a seal that reads
+    that department's name, is a doubt of the field's reading (LOW_CONFIDENCE for cover.recommender)."""
+    return [_misread_seal_name(check) if check.code == "SEAL_NAME_MISMATCH" else check for check in checks]
+
+
+def _misread_seal_name(check: Check) -> Check:
+    if not isinstance(check.found, str) or not isinstance(check.expected, str):
+        return check
+    if garbled_reading_of(check.found, check.expected):
+        return _seal_reading_doubt(check)
+    if check.where == "cover_recommender" and garbled_department(check.expected, check.found):
+        return _recommender_reading_doubt(check)
+    return check
+
+
+def _recommender_reading_doubt(check: Check) -> Check:
+    return Check(code="LOW_CONFIDENCE", severity="info", where="cover.recommender", confidence=0.5,
+                 doubts=["cover.recommender"], expected=check.found, found=check.expected, evidence=check.evidence,
+                 message=f"封面推荐单位读作“{check.expected}”，该处印章为同一地方的主管部门“{check.found}”，"
+                         f"可能是推荐单位名称识读有误，请人工核对")
 
 
 def _seal_reading_doubt(check: Check) -> Check:
