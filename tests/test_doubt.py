@@ -323,6 +323,24 @@ def test_a_recommender_beside_another_bodys_seal_is_still_a_mismatch(field: str,
     assert _by_code(_checks(record))[("SEAL_NAME_MISMATCH", "cover_recommender")].found == seal
 
 
+def test_a_landline_read_from_pixels_with_its_area_codes_head_lost_is_a_doubt() -> None:
+    # dev7 a06 (phone photo): '0578-67734570' read '78-67734570'.
+    record = clean_application()
+    record.cover.phone = "78-67734570"
+    record.provenance["cover.phone"] = models.Provenance(page=1, bbox=[150, 450, 460, 470], confidence=0.95, source="ocr")
+    found = _by_code(_checks(record))
+    assert ("INVALID_PHONE", "cover.phone") not in found and ("LOW_CONFIDENCE", "cover.phone") in found
+
+
+@pytest.mark.parametrize("phone, source", [("057867", "ocr"),  # cut short: no whole local number after it
+                                           ("78-67734570", "text")])  # so written in the text layer
+def test_a_phone_cut_short_or_typed_so_is_still_invalid(phone: str, source: str) -> None:
+    record = clean_application()
+    record.cover.phone = phone
+    record.provenance["cover.phone"] = models.Provenance(page=1, confidence=1.0, source=source)
+    assert ("INVALID_PHONE", "cover.phone") in _by_code(_checks(record))
+
+
 # --------------------------------------------------------------- one table's weak cells: one finding
 
 def test_a_tables_weak_cells_are_one_finding_that_names_each() -> None:

@@ -49,6 +49,16 @@ def is_mobile(phone: str) -> bool:
     return MOBILE.fullmatch(_digits_only(phone)) is not None
 
 
+# A landline read with its area code's head lost: one to three digits, no leading 0, then a separator and
+# a whole local number (7-8 digits, never starting 0 or 1): '78-67734570' of '0578-67734570'.
+_CUT_AREA_CODE = re.compile(r"[1-9]\d{0,2}\s*[-－—]\s*[2-9]\d{6,7}")
+
+
+def area_code_cut(phone: str) -> bool:
+    """Whether `phone` is a landline whose area code lost its first characters (its 0 at least)."""
+    return _CUT_AREA_CODE.fullmatch(phone.strip()) is not None
+
+
 def is_phone(phone: str) -> bool:
     digits = _digits_only(phone)
     return MOBILE.fullmatch(digits) is not None or LANDLINE.fullmatch(digits) is not None
@@ -166,7 +176,10 @@ def invalid_phone(ctx: CheckContext) -> Iterator[Check]:
         yield ctx.judged(finding("INVALID_PHONE", "basic_info.head.mobile", f"单位负责人手机号“{mobile}”不是以1开头的11位号码",
                                  found=mobile, evidence=ctx.evidence("basic_info.head.mobile")), ["basic_info.head.mobile"])
     phone = record.cover.phone
-    if phone is not None and not is_phone(phone):
+    if phone is not None and not is_phone(phone) and _read_from_pixels(ctx, "cover.phone") and area_code_cut(phone):
+        yield finding("LOW_CONFIDENCE", "cover.phone", f"封面联系电话读作“{phone}”：区号不完整而号码完整，可能是区号开头"
+                      f"的字符（0）未识读出，请人工核对", found=phone, confidence=0.5, evidence=ctx.evidence("cover.phone"))
+    elif phone is not None and not is_phone(phone):
         yield ctx.judged(finding("INVALID_PHONE", "cover.phone", f"封面联系电话“{phone}”既不是手机号也不是固定电话",
                                  found=phone, evidence=ctx.evidence("cover.phone")), ["cover.phone"])
 
