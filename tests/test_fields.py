@@ -424,3 +424,28 @@ def test_a_scrap_of_rules_under_the_title_does_not_stand_for_the_recommendation_
                         lambda *args, **kwargs: TableFinding(page=page.number, tables=[scrap]))
     rec = extract_recommendation([page], SETTINGS).value
     assert [(r.rank, r.name) for r in rec.recommended] == [(1, "杭州智造数字科技有限公司"), (2, "宁波甬江工业互联网有限公司")]
+
+
+@pytest.mark.parametrize("read, value", [
+    ("省市两级给予建设主体的相关政策(含财政资金及金融支持等)省级专项资金支持200万元", "省级专项资金支持200万元"),
+    ("省市两级给予建设主体的相关攻策（含财政资金及金融支持等） 省级专项资金支持", "省级专项资金支持"),  # a label misread
+    ("省级专项资金支持200万元；宁波市按1:1比例配套", "省级专项资金支持200万元；宁波市按1:1比例配套"),
+    ("相关政策由市级另行制定", "相关政策由市级另行制定"),  # a short label may open a value: kept
+])
+def test_a_cell_opening_with_its_columns_own_label_loses_the_label(read: str, value: str) -> None:
+    """dev6 r17/r18: the 推荐表 header's wrapped line, below a rule the scan lost, read into the first row."""
+    from pipeline.fields.recommendation import RECOMMENDED
+    from pipeline.tables.values import without_own_label
+
+    policies = next(column for column in RECOMMENDED.columns if column.field == "policies")
+    assert without_own_label(read, policies) == value
+
+
+def test_a_list_item_that_is_its_columns_label_is_no_item() -> None:
+    from pipeline.fields.recommendation import RECOMMENDED
+    from pipeline.tables.values import _own_label
+
+    industries = next(column for column in RECOMMENDED.columns if column.field == "industries")
+    assert _own_label("所服务的主要行业", industries) and _own_label("所服务的主要行", industries)
+    assert not any(_own_label(name, industries) for name in ("医药", "电子信息制造", "电力装备"))
+

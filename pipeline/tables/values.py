@@ -14,7 +14,7 @@ from pipeline import normalise
 from pipeline.ocr.digits import DigitReadings
 from pipeline.tables.cells import CellText, char_width, join_line, lines_of
 from pipeline.tables.headers import Column, TableSpec
-from pipeline.tables.labels import closest_label
+from pipeline.tables.labels import closest_label, label_end, squeeze
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +109,40 @@ def typed(raw: str, kind: str, unit: str | None = None, categories: Sequence[str
 
 def read_value(cells: Sequence[CellText], column: Column, page: int, unit: str | None,
                spec: TableSpec) -> FieldValue:
-    raw = _text(cells)
+    raw = without_own_label(_text(cells), column)
     value = typed(raw, column.kind, unit, spec.categories)
+    if column.kind == "industries" and isinstance(value, list):
+        value = [item for item in value if not _own_label(item, column)]
     return implausible_dropped(FieldValue(value=value, raw=raw, provenance=provenance_of(cells, page)), column.kind)
+
+
+# A column label this long is no value's opening words; shorter ones ('政策', '行业') may be.
+OWN_LABEL_MIN = 6
+OWN_LABEL_MATCH = 0.8  # how alike a list item must be to the label to be it ('所服务的主要行业')
+_NOTE_IN_BRACKETS = re.compile(r"\s*[（(][^（()）]{0,30}[)）]")
+
+
+def _long_labels(column: Column) -> list[str]:
+    return sorted((label for label in column.labels if len(squeeze(label)) >= OWN_LABEL_MIN), key=len, reverse=True)
+
+
+def without_own_label(raw: str, column: Column) -> str:
+    """The cell's text without its column's own header label run in ahead of it, with the label's note in
+    brackets: a header's wrapped line below a rule the scan lost reads into the first record's cell
+    ('省市两级给予建设主体的相关政策（含财政资金及金融支持等）省级…' → '省级…')."""
+    for label in _long_labels(column):
+        end = label_end(raw[: len(label) + 3], label)
+        if end is not None and end <= len(raw):
+            rest = _NOTE_IN_BRACKETS.sub("", raw[end:], count=1) if _NOTE_IN_BRACKETS.match(raw[end:]) else raw[end:]
+            log.info("%r opens with its column's label %r: cut", raw, label)
+            return rest.lstrip(" :：,，;；、")
+    return raw
+
+
+def _own_label(item: str, column: Column) -> bool:
+    """A list item that is the column's own header label ('所服务的主要行业' among the industries)."""
+    labels = _long_labels(column)
+    return bool(labels) and closest_label(item, labels, OWN_LABEL_MATCH) >= 0
 
 
 # Far beyond anything a 促进中心 declares or a table row holds: a reading this large took another
