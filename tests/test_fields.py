@@ -449,3 +449,15 @@ def test_a_list_item_that_is_its_columns_label_is_no_item() -> None:
     assert _own_label("所服务的主要行业", industries) and _own_label("所服务的主要行", industries)
     assert not any(_own_label(name, industries) for name in ("医药", "电子信息制造", "电力装备"))
 
+
+@pytest.mark.parametrize("read, value", [
+    ("纳入省“智改数转”服务体系,给予300万元补助:太原市对服务中小企业数字化改造项目按合同额10%给予奖励",
+     "纳入省“智改数转”服务体系,给予300万元补助;太原市对服务中小企业数字化改造项目按合同额10%给予奖励"),
+    ("省级专项资金支持300万元;杭州市按1:1比例配套:合作银行提供2亿元授信额度",
+     "省级专项资金支持300万元;杭州市按1:1比例配套;合作银行提供2亿元授信额度"),
+    ("省级：给予300万元；市级：配套200万元", "省级：给予300万元；市级：配套200万元"),  # headings' colons stay
+])
+def test_a_colon_closing_a_whole_policy_clause_is_its_misread_semicolon(read: str, value: str) -> None:
+    from pipeline.fields.recommendation import semicolons_restored
+
+    assert semicolons_restored(read) == value

@@ -83,6 +83,25 @@ def run_together(name: str) -> list[str]:
     return [name]
 
 
+# A colon introduces what follows a short heading ('省级：…'); one closing a whole clause this long
+# ('…给予300万元补助：太原市…') is the policies' '；' misread (the two differ only in the lower dot's tail).
+CLAUSE_MIN = 10
+_COLON = re.compile(r"(?<!\d)[:：](?!\d)")
+
+
+def semicolons_restored(text: str) -> str:
+    """`text` with each colon that closes a clause of `CLAUSE_MIN` characters or more read as '；' (as ';'
+    where the text's own semicolons are half-width, as NFKC leaves them)."""
+    mark = "；" if "；" in text else ";"
+    out, start = [], 0
+    for match in _COLON.finditer(text):
+        clause = re.split(r"[;；。]", text[start:match.start()])[-1]
+        out.append(text[start:match.start()])
+        out.append(mark if len(clause.strip()) >= CLAUSE_MIN else match.group())
+        start = match.end()
+    return "".join(out) + text[start:]
+
+
 def _letter_date(page: Page) -> tuple[object, Provenance] | None:
     """The last date on the letter (the one under the seal), with where it is."""
     for line in reversed(lines_of(page.words)):
@@ -120,7 +139,8 @@ def _recommended_rows(pages: Sequence[Page], engine: OcrEngine | None, sink: Sin
                 policies, industries = values.get("policies"), values.get("industries")
                 rows.append(Recommended(rank=rank, name=str(name.value),
                                         industries=industries.value if industries and industries.value else [],
-                                        policies=str(policies.value) if policies and policies.value else None))
+                                        policies=semicolons_restored(str(policies.value))
+                                        if policies and policies.value else None))
     return rows
 
 
