@@ -224,15 +224,13 @@ def mark_blank_beside_seals(record: ApplicationRecord, doc: Document) -> set[str
 
 
 def drop_inkless_readings(record: ApplicationRecord, doc: Document, confident: float) -> set[str]:
-    """A figure of the basic-info form read from pixels, not surely, at a place that holds no ink of its own
-    (measured as a blank place is, seals' rings left out) is no reading: the end of a rule or a neighbouring
-    line's stroke read as '1'. It becomes null at a blank place, for FIELD_MISSING to decide. Returns the
-    paths so dropped. Not a table's cells: their boxes follow the table's grid, which a curled page shifts
-    off the ink (dev6 a14's participants '54', dropped by a first version)."""
+    """A number read from pixels, not surely, at a place that holds no ink of its own (measured as a blank
+    place is, seals' rings left out) is no reading: the end of a rule or a neighbouring line's stroke read
+    as '1'. It becomes null at a blank place, for FIELD_MISSING to decide. Returns the paths so dropped."""
     pages = {page.number: page for page in doc.pages}
     dropped: set[str] = set()
     for path, origin in list(record.provenance.items()):
-        if (not path.startswith("basic_info.") or origin.source != "ocr" or origin.bbox is None or origin.confidence is None
+        if (origin.source != "ocr" or origin.bbox is None or origin.confidence is None
                 or origin.confidence >= confident or origin.page not in pages):
             continue
         try:

@@ -101,16 +101,3 @@ def test_an_unsure_number_read_where_its_place_holds_no_ink_is_dropped_as_blank(
     assert record.basic_info.service[0].trainees is None
     assert record.provenance["basic_info.service[0].trainees"].blank is True
     assert (record.basic_info.service[1].trainees, record.basic_info.service[0].enterprises) == kept
-
-
-def test_a_table_cells_unsure_reading_is_not_judged_by_its_grid_box(tmp_path: Path) -> None:
-    from models.page import Document
-    from pipeline.runner import drop_inkless_readings
-    from tests.test_checks import clean_application
-
-    record = clean_application()
-    path = "appendix.trainings[0].participants"
-    value = record.appendix.trainings[0].participants
-    record.provenance[path] = models.Provenance(page=1, bbox=[200, 100, 400, 150], confidence=0.66, source="ocr")
-    assert drop_inkless_readings(record, Document(path=tmp_path / "a.pdf", sha256="0", pages=[_page(tmp_path)]), 0.9) == set()
-    assert record.appendix.trainings[0].participants == value
