@@ -45,7 +45,7 @@ from pipeline.errors import InputReason
 from pipeline.page_pool import PagePool
 from pipeline.reading import read_document
 from pipeline.reconcile import reconcile
-from pipeline.record_paths import PathError, get_path, set_path
+from pipeline.record_paths import PathError, get_path
 from pipeline.report import save_evidence
 from pipeline.result import Extracted
 from pipeline.timing import Stage, StageTimes
@@ -181,7 +181,7 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
     for part in (cover, basic, appendix, plan, found):
         stage_checks.extend(part.checks)
     with times.measure("checks"):
-        blank = mark_blank_beside_seals(record, doc) | drop_inkless_readings(record, doc, settings.checks.confident)
+        blank = mark_blank_beside_seals(record, doc)
         # The reader's "ink it could not read" there was the ring: FIELD_MISSING decides now.
         stage_checks = [check for check in stage_checks if not (check.code == "LOW_CONFIDENCE" and check.where in blank)]
         mark_unlocated(record)
@@ -221,32 +221,6 @@ def mark_blank_beside_seals(record: ApplicationRecord, doc: Document) -> set[str
             record.provenance[path] = origin.model_copy(update={"blank": True})
             blank.add(path)
     return blank
-
-
-def drop_inkless_readings(record: ApplicationRecord, doc: Document, confident: float) -> set[str]:
-    """A number read from pixels, not surely, at a place that holds no ink of its own (measured as a blank
-    place is, seals' rings left out) is no reading: the end of a rule or a neighbouring line's stroke read
-    as '1'. It becomes null at a blank place, for FIELD_MISSING to decide. Returns the paths so dropped."""
-    pages = {page.number: page for page in doc.pages}
-    dropped: set[str] = set()
-    for path, origin in list(record.provenance.items()):
-        if (origin.source != "ocr" or origin.bbox is None or origin.confidence is None
-                or origin.confidence >= confident or origin.page not in pages):
-            continue
-        try:
-            value = get_path(record, path)
-        except PathError:
-            continue
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            continue
-        page = pages[origin.page]
-        rings = [seal.bbox for seal in record.seals if seal.page == page.number]
-        if page.kind != "text" and ink.is_blank(page, origin.bbox, "", rings) is True:
-            log.info("%s: %s read %s where its place holds no ink: blank", record.source.file, path, value)
-            set_path(record, path, None)
-            record.provenance[path] = origin.model_copy(update={"blank": True, "alternatives": []})
-            dropped.add(path)
-    return dropped
 
 
 def mark_unlocated(record: ApplicationRecord) -> None:

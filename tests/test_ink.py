@@ -78,26 +78,3 @@ def test_the_next_lines_characters_reaching_into_a_tall_box_and_a_dotted_rule_ar
     place = [104.0, 90.0, 300.0, 120.0]  # its bottom 7 points over the tops of the line below
     assert is_blank(page, place, "") is True
     assert is_blank(page, [104.0, 108.0, 300.0, 135.0], "") is False  # the line itself, in its own box
-
-
-def test_an_unsure_number_read_where_its_place_holds_no_ink_is_dropped_as_blank(tmp_path: Path) -> None:
-    """dev4 a05 (phone photo): a declared trainee count left blank was read '1' (0.66) in a tall place
-    holding no ink of its own; that reading goes, and FIELD_MISSING decides. A sure reading, or an unsure
-    one over ink, stays."""
-    from models.page import Document
-    from pipeline.runner import drop_inkless_readings
-    from tests.test_checks import clean_application
-
-    page = _page(tmp_path)  # "12.5" in the cell [200, 50, 400, 100]; [200, 100, 400, 150] empty
-    record = clean_application()
-    paths = {"basic_info.service[0].trainees": ([200, 100, 400, 150], 0.66),  # blank place, unsure: dropped
-             "basic_info.service[1].trainees": ([200, 50, 400, 100], 0.66),  # ink there: kept
-             "basic_info.service[0].enterprises": ([200, 100, 400, 150], 0.99)}  # sure: kept
-    for path, (box, confidence) in paths.items():
-        record.provenance[path] = models.Provenance(page=1, bbox=box, confidence=confidence, source="ocr")
-    kept = (record.basic_info.service[1].trainees, record.basic_info.service[0].enterprises)
-    dropped = drop_inkless_readings(record, Document(path=tmp_path / "a.pdf", sha256="0", pages=[page]), 0.9)
-    assert dropped == {"basic_info.service[0].trainees"}
-    assert record.basic_info.service[0].trainees is None
-    assert record.provenance["basic_info.service[0].trainees"].blank is True
-    assert (record.basic_info.service[1].trainees, record.basic_info.service[0].enterprises) == kept
