@@ -194,33 +194,3 @@ def test_quad_is_found_where_the_light_falls_off_to_desk_grey(page: np.ndarray) 
     found = find_page_quad(cv2.GaussianBlur(light_gradient(photo, 0.5), (3, 3), 0.6))
     assert found is not None
     assert np.abs(found - CORNERS).max() < 4.0
-
-
-def _bowed_field(bow_px: float, width: int = 600, height: int = 800) -> tuple[object, int, int]:
-    """A field that bends a row by `bow_px` across the page (a cubic in x) at every height."""
-    from pipeline.flatten.curl import TERMS, Curl
-
-    coefficients = np.zeros(len(TERMS))
-    coefficients[TERMS.index((2, 0))] = bow_px / (height / 2)  # u**2: a bow about the middle column
-    return Curl(coefficients, (-1.0, 1.0), width, height, bow_px, 10.0), width, height
-
-
-def test_a_field_that_bends_straight_lines_is_no_curl() -> None:
-    """Straight text lines (a flat page) about a field that would bend them: the field leaves them more
-    scattered than it found them, and the page is not dewarped however large its bow (dev7 a15 p14)."""
-    from pipeline.flatten.curl import Curl, bent_left
-
-    field, width, _ = _bowed_field(8.0)
-    assert isinstance(field, Curl)
-    xs = np.arange(20.0, width - 20.0, 6.0)
-    rng = np.random.default_rng(3)
-    straight = [np.column_stack([xs, y + 0.01 * xs + rng.normal(0, 0.3, len(xs))]) for y in range(100, 700, 40)]
-    assert bent_left(straight, field) > 1.0
-    bent = [np.column_stack([line[:, 0], line[:, 1] + field.displacement(line[:, 0], line[:, 1])]) for line in straight]
-    assert bent_left(bent, field) < 0.2
-    flat = Curl(field.coefficients, field.x_range, field.width, field.height, field.bow_px, field.char_px,
-                scatter_left=0.5, bent_left=bent_left(straight, field))
-    assert not flat.significant
-    curled = Curl(field.coefficients, field.x_range, field.width, field.height, field.bow_px, field.char_px,
-                  scatter_left=0.5, bent_left=bent_left(bent, field))
-    assert curled.significant

@@ -18,7 +18,7 @@ page (stored sideways) are measured on the transposed copy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -41,12 +41,6 @@ MAX_SCATTER_LEFT = 0.8
 # near the page's foot, say) stays near zero instead of swinging wild; in scaled units a real
 # curl's coefficients are 1e-2..1e-1 and cost almost nothing at this weight.
 RIDGE = 1e-5
-# A curl straightens the lines it bends: where the field bends a line along its own length by a tenth of a
-# character or more, the line's scatter about a straight line must drop. The curled pages of the dev sets
-# leave 0.1-0.66 of it; a flat grey scan of a table whose wrapped and centred cells the smear joined into
-# stepped "lines" was dewarped by a field that left 0.95 (dev7 a15-word-mixed p14): it bent straight lines.
-MAX_BENT_LEFT = 0.8
-BENT_CHARS = 0.1  # the field's bow along a line, in characters, for the line to test the field
 GRID_STEP = 8  # px of the page between points where the displacement is computed exactly
 
 
@@ -63,12 +57,10 @@ class Curl:
     transposed: bool = False
     y_range: tuple[float, float] = (-1.0, 1.0)  # scaled rows the lines covered; the field is held beyond
     scatter_left: float = 1.0  # the lines' scatter about the field over their scatter about one skew
-    bent_left: float = 0.0  # the same, over only the lines the field bends along their own length
 
     @property
     def significant(self) -> bool:
-        return (self.bow_px >= max(MIN_BOW_PX, MIN_BOW_CHARS * self.char_px) and self.scatter_left <= MAX_SCATTER_LEFT
-                and self.bent_left <= MAX_BENT_LEFT)
+        return self.bow_px >= max(MIN_BOW_PX, MIN_BOW_CHARS * self.char_px) and self.scatter_left <= MAX_SCATTER_LEFT
 
     def displacement(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Vertical offset (px) of the curled page from the straight one at pixel coordinates xs, ys
@@ -92,7 +84,7 @@ class Curl:
     def scaled_to(self, width: int, height: int, factor: float) -> Curl:
         """The same field for the page at 1/`factor` the size it was fitted on."""
         return Curl(self.coefficients, self.x_range, width, height, self.bow_px / factor, self.char_px / factor,
-                    self.transposed, self.y_range, self.scatter_left, self.bent_left)
+                    self.transposed, self.y_range, self.scatter_left)
 
 
 def line_samples(binary: np.ndarray, char: float) -> list[np.ndarray]:
@@ -203,33 +195,8 @@ def _fit(lines: list[np.ndarray], shape: tuple[int, int], char: float, transpose
     across = np.linspace(points[:, 0].min(), points[:, 0].max(), 64)
     line_heights = np.array([line[:, 1].mean() for line in lines])
     bows = sorted(line_bows(across, field.displacement(across[None, :], line_heights[:, None])))
-    curl = Curl(coefficients, x_range, width, height, bows[-SUPPORT], char, transposed, field.y_range,
+    return Curl(coefficients, x_range, width, height, bows[-SUPPORT], char, transposed, field.y_range,
                 scatter_left(lines, field))
-    # Only a curl that would be straightened pays for the test of its own lines.
-    return replace(curl, bent_left=bent_left(lines, curl)) if curl.significant else curl
-
-
-def bent_left(lines: list[np.ndarray], field: Curl) -> float:
-    """Of the lines the field bends along their own length (by BENT_CHARS of a character, at least a pixel),
-    their scatter about a straight line once the field is taken out over their scatter before (squares
-    summed); 0 when the field bends no line so (its curl shows only across the page, in how the lines tilt)."""
-    points = np.vstack(lines)
-    at_line_height = np.concatenate([np.full(len(line), line[:, 1].mean()) for line in lines])
-    bends = np.split(field.displacement(points[:, 0], at_line_height), np.cumsum([len(line) for line in lines])[:-1])
-    before = after = 0.0
-    for line, bend in zip(lines, bends, strict=True):
-        xs, ys = line[:, 0], line[:, 1]
-        if np.ptp(bend - np.polyval(np.polyfit(xs, bend, 1), xs)) < max(1.0, BENT_CHARS * field.char_px):
-            continue
-        before += _straight_scatter(xs, ys)
-        after += _straight_scatter(xs, ys - bend)
-    return after / before if before > 0 else 0.0
-
-
-def _straight_scatter(xs: np.ndarray, ys: np.ndarray) -> float:
-    """Sum of squares of `ys` about their straight fit along `xs`."""
-    residual = ys - np.polyval(np.polyfit(xs, ys, 1), xs)
-    return float(residual @ residual)
 
 
 def scatter_left(lines: list[np.ndarray], field: Curl) -> float:
