@@ -159,6 +159,9 @@ def test_the_package_s_seal_size_is_its_found_seals_median_per_shape_else_the_of
                                  found("round", 19, 19)], [page])
     assert sorted(sizes) == [(19.0, 19.0), (23.0, 15.5)]
     assert _package_seal_sizes([], [page]) == list(DEFAULT_SEAL_SIZES_MM)
+    # dev7 a11 (fax): only the company's ovals were found; the department's round seal on the cover is
+    # still looked for, at the official size.
+    assert _package_seal_sizes([found("oval", 23, 15.5)], [page]) == [DEFAULT_SEAL_SIZES_MM[0], (23.0, 15.5)]
 
 
 def test_rings_are_looked_for_per_empty_slot_and_beside_the_members_on_the_commitment_page() -> None:

@@ -267,7 +267,8 @@ DEFAULT_SEAL_SIZES_MM = ((19.5, 19.5), (22.5, 15.5))
 
 def _package_seal_sizes(found: list[_Found], pages: list[Page]) -> list[tuple[float, float]]:
     """The package's stamps' sizes (semi-axes, mm): the median of its round seals and of its ovals as found
-    in the pages' pixels (a unit stamps every page with one seal), else the official sizes."""
+    in the pages' pixels (a unit stamps every page with one seal); a shape none of its found seals has at
+    its official size (a company's ovals found do not say the department's round seal on the cover is absent)."""
     by_number = {page.number: page for page in pages}
     sizes: dict[str, list[tuple[float, float]]] = {}
     for item in found:
@@ -275,10 +276,8 @@ def _package_seal_sizes(found: list[_Found], pages: list[Page]) -> list[tuple[fl
         if item.picture is None and outline is not None and outline.shape in ("round", "oval") and page and page.dpi > 0:
             mm = page.dpi / MM_PER_INCH
             sizes.setdefault(outline.shape, []).append((outline.a / mm, outline.b / mm))
-    if not sizes:
-        return list(DEFAULT_SEAL_SIZES_MM)
-    return [(float(np.median([a for a, _ in group])), float(np.median([b for _, b in group])))
-            for group in sizes.values()]
+    return [(float(np.median([a for a, _ in sizes[shape]])), float(np.median([b for _, b in sizes[shape]])))
+            if shape in sizes else official for shape, official in zip(("round", "oval"), DEFAULT_SEAL_SIZES_MM, strict=True)]
 
 
 def _page_speck_rings(page: Page, count: int, sizes_mm: list[tuple[float, float]], found: list[_Found],
