@@ -680,6 +680,23 @@ def parse_industries(text: str | None) -> list[str]:
     return names
 
 
+# --- addresses --------------------------------------------------------------------------
+
+# China's province-level divisions (public fact), with which a registered address written in full opens.
+PROVINCE_LEVEL = ("北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省",
+                  "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省",
+                  "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区",
+                  "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区")
+
+
+def address_from_place(text: str | None) -> str | None:
+    """An address without one stray character read before the province that opens it ('人浙江省宁波市鄞州区':
+    a neighbouring label's last character run in); no address opens with one character and then a province."""
+    if not text or len(text) < 2 or text.startswith(PROVINCE_LEVEL):
+        return text
+    return text[1:] if text[1:].startswith(PROVINCE_LEVEL) and _is_cjk(text[0]) else text
+
+
 # --- the recommending department ----------------------------------------------------
 
 # The notice goes to each province's 工业和信息化主管部门: a place, then 工业和信息化 or 经济和信息化,

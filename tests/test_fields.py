@@ -461,3 +461,16 @@ def test_a_colon_closing_a_whole_policy_clause_is_its_misread_semicolon(read: st
     from pipeline.fields.recommendation import semicolons_restored
 
     assert semicolons_restored(read) == value
+
+
+@pytest.mark.parametrize("read, address", [
+    ("人浙江省宁波市鄞州区", "浙江省宁波市鄞州区"),  # dev7 a05: a neighbouring label's last character run in
+    ("浙江省宁波市鄞州区", "浙江省宁波市鄞州区"),
+    ("宁波市鄞州区", "宁波市鄞州区"),  # an address may open with its city
+    ("中国浙江省宁波市", "中国浙江省宁波市"),  # two characters before the province are no stray
+    ("1浙江省宁波市", "1浙江省宁波市"),
+])
+def test_a_stray_character_before_the_province_that_opens_an_address_is_dropped(read: str, address: str) -> None:
+    from pipeline.normalise import address_from_place
+
+    assert address_from_place(read) == address

@@ -260,6 +260,8 @@ class FormReader:
                 value = self._with_wrapped_lines(name, value)
             if value is not None and name in LEAD_TEXT:
                 value = Value(cut_at_label(value.text), value.cells, value.page)
+            if value is not None and name == "registered_address":
+                value = Value(normalise.address_from_place(value.text) or "", value.cells, value.page)
             field = self.field(value, kind) if value else None
             if value is not None and kind == "date" and (field is None or field.value is None):
                 wrapped = self._wrapped(name, value, lambda text: normalise.parse_date(text) is not None)
