@@ -692,9 +692,10 @@ PROVINCE_LEVEL = ("北京市", "天津市", "上海市", "重庆市", "河北省
 def address_from_place(text: str | None) -> str | None:
     """An address without one stray character read before the province that opens it ('人浙江省宁波市鄞州区':
     a neighbouring label's last character run in); no address opens with one character and then a province."""
-    if not text or len(text) < 2 or text.startswith(PROVINCE_LEVEL):
+    if not text or len(text.strip()) < 2 or text.lstrip().startswith(PROVINCE_LEVEL):
         return text
-    return text[1:] if text[1:].startswith(PROVINCE_LEVEL) and _is_cjk(text[0]) else text
+    head, rest = text.lstrip()[0], text.lstrip()[1:].lstrip()  # the stray may stand on a line of its own
+    return rest if rest.startswith(PROVINCE_LEVEL) and _is_cjk(head) else text
 
 
 # --- the recommending department ----------------------------------------------------

@@ -465,6 +465,7 @@ def test_a_colon_closing_a_whole_policy_clause_is_its_misread_semicolon(read: st
 
 @pytest.mark.parametrize("read, address", [
     ("人浙江省宁波市鄞州区", "浙江省宁波市鄞州区"),  # dev7 a05: a neighbouring label's last character run in
+    ("人\n浙江省宁波市鄞州区", "浙江省宁波市鄞州区"),  # on a line of its own
     ("浙江省宁波市鄞州区", "浙江省宁波市鄞州区"),
     ("宁波市鄞州区", "宁波市鄞州区"),  # an address may open with its city
     ("中国浙江省宁波市", "中国浙江省宁波市"),  # two characters before the province are no stray
