@@ -475,3 +475,17 @@ def test_a_stray_character_before_the_province_that_opens_an_address_is_dropped(
     from pipeline.normalise import address_from_place
 
     assert address_from_place(read) == address
+
+
+@pytest.mark.parametrize("read, value", [
+    ("2024年 7家", "7家"),  # dev8 a01: the year column's header read into the count's place
+    ("2024年\n7", "7"),
+    ("2024年度 1,279.49万元", "1,279.49万元"),
+    ("2024年", "2024年"),  # nothing after it: left as read (the reader then finds no figure, not 2024)
+    ("7家", "7家"),
+    ("2025年 7家", "2025年 7家"),  # another year's label is not this column's
+])
+def test_a_year_columns_own_label_before_its_figure_is_no_part_of_it(read: str, value: str) -> None:
+    from pipeline.fields.basic_info import without_year_label
+
+    assert without_year_label(read, 2024) == value

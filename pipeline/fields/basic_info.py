@@ -213,6 +213,13 @@ def _centre_y(box: Sequence[float]) -> float:
     return (box[1] + box[3]) / 2
 
 
+def without_year_label(text: str, year: int) -> str:
+    """A year column's figure without the column's own year label read into its place ('2024年 7家': the
+    header's '2024年' above a rule a scan lost), where a figure is left after it; a count of 2024 is the label."""
+    rest = re.sub(rf"^\s*{year}\s*年度?\s*", "", text)
+    return rest if rest != text and _DIGIT.search(rest) else text
+
+
 def _checks_as_code(text: str) -> bool:
     reading = normalise.parse_credit_code(text, repair=True)
     return reading is not None and is_valid_credit_code(reading.value)
@@ -542,7 +549,8 @@ class FormReader:
                 # label stands on a line beside the label's.
                 beside = cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
                 cells = sorted([*cells, *beside], key=lambda c: (c.bbox[1], c.bbox[0]))
-            value = Value(" ".join(c.text for c in cells), tuple(cells), row.page) if cells else None
+            value = Value(without_year_label(" ".join(c.text for c in cells), year), tuple(cells), row.page) \
+                if cells else None
             out.append(self._with_wrapped_tail(row, at, span, value, unit) if span and value and unit else value)
         if any(v is not None for v in out):
             return out
