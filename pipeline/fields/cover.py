@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from models import (
     Cover,
@@ -50,13 +51,36 @@ def strip_form_notes(text: str) -> str:
     """
     value = _STAMP_NOTE.sub("", text).rstrip(" " + _BRACKETS)
     for note in sorted(FORM_NOTES, key=len, reverse=True):
-        tail = value[-len(note):]
-        slips = sum(a != b for a, b in zip(tail, note, strict=True)) if len(tail) == len(note) else len(note)
-        if len(value) > len(note) + 1 and (slips == 0 or (len(note) >= 4 and slips <= 1)):
-            value = value[:-len(note)].rstrip(" " + _BRACKETS)
+        size = _note_tail(value, note)
+        if size:
+            value = _without_open_bracket(value[:-size], note_slips(note) + 1).rstrip(" " + _BRACKETS)
             break
     # What is left of a note whose start was misread ('（省织工信息化' of （省级工业和信息化主管部门盖章）).
     return _cut_misread_bracketed_note(value).rstrip(" " + _BRACKETS)
+
+
+def note_slips(note: str) -> int:
+    """OCR slips (characters misread, lost or added) a note may carry and still be the note: none in a short
+    one ('盖章' is in names' reach), one from four characters, two from six ('翔盖单公章' for 加盖单位公章)."""
+    return 0 if len(note) < 4 else 1 if len(note) < 6 else 2
+
+
+def _note_tail(value: str, note: str) -> int:
+    """How many characters at the end of `value` are `note` read with at most `note_slips` slips (0: none);
+    two characters of the value at least stay before it."""
+    allowed = note_slips(note)
+    for size in sorted(range(len(note) - allowed, len(note) + allowed + 1), key=lambda n: abs(n - len(note))):
+        if 0 < size <= len(value) - 2 and Levenshtein.distance(value[-size:], note) <= allowed:
+            return size
+    return 0
+
+
+def _without_open_bracket(value: str, most: int) -> str:
+    """`value` cut at an open bracket with at most `most` characters after it: the start of the note just
+    cut, misread beyond its slips ('…厅（省织' before '工信息化主管部门盖章')."""
+    start = max(value.rfind("（"), value.rfind("("))
+    after = value[start + 1:]
+    return value[:start] if start > 0 and len(after) <= most and not any(close in after for close in "）)") else value
 
 
 MIN_NOTE_PIECE = 3  # characters of a bracketed note's start, misread, that are still the note
