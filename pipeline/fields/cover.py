@@ -225,7 +225,8 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
             elif key == "fill_date":
                 cover.fill_date = sink.put("cover.fill_date", FieldValue(normalise.parse_date(raw), raw, provenance))
             else:
-                _contact(cover, raw, provenance, sink, _blank_after(page, words, provenance))
+                _contact(cover, raw, provenance, sink, _blank_after(page, words, provenance),
+                         _blank_before(page, lines[index], words, provenance))
         break
     return Extracted(cover, sink.provenance, sink.checks)
 
@@ -239,14 +240,42 @@ def _blank_after(page: Page, words: Sequence[Word], provenance: Provenance) -> P
     return provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
 
 
-def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink, after_person: Provenance) -> None:
+def _blank_before(page: Page, line: Sequence[Word], words: Sequence[Word], provenance: Provenance) -> Provenance:
+    """Where a name left out before the first word read after the label would stand (between the label's
+    end and that word), and whether that place is blank; as read when there is no such gap."""
+    if not words:
+        return provenance
+    first = min(w.bbox[0] for w in words)
+    label = [w for w in line if w.bbox[2] <= first + 1 and all(w is not v for v in words)]
+    if not label:
+        # The label and what follows it read as one word ('联系人及联系电话：17906712890'): the reader joins
+        # only what stands close, so nothing was written between them.
+        opening = min(words, key=lambda w: w.bbox[0]).text
+        joined = any(part in opening for part in ("联系人", "电话")) and (provenance.confidence or 0.0) >= JOINED_SURE
+        return provenance.model_copy(update={"blank": True}) if joined else provenance
+    left = max(w.bbox[2] for w in label)
+    if first - left < MIN_NAME_GAP_PT:
+        return provenance
+    top, bottom = min(w.bbox[1] for w in line), max(w.bbox[3] for w in line)
+    place = round_box((left + 2, top - 2, first - 2, bottom + 2))
+    return provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
+
+
+MIN_NAME_GAP_PT = 12.0  # room for a name's two characters at the cover's size, at least
+JOINED_SURE = 0.9  # a reading of label and number as one word this sure left out no name between them
+
+
+def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink, after_person: Provenance,
+             before_number: Provenance | None = None) -> None:
     """联系人及联系电话: the person before the number, the number normalised; no number read, the place
-    after the person says whether it was left blank."""
+    after the person says whether it was left blank, and no person read before a number, the place
+    before the number."""
     phone = normalise.find_phone(raw)
     person = raw[:phone[1]] if phone else raw
     # A point OCR found between the name and the number is no part of the name ('姜秀鹏.').
     person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿.。")
-    cover.contact = sink.put("cover.contact", FieldValue(normalise.clean_name(person), person, provenance))
+    origin = before_number if phone and not person and before_number is not None else provenance
+    cover.contact = sink.put("cover.contact", FieldValue(normalise.clean_name(person), person, origin))
     if phone or not raw:
         origin = provenance
     elif re.search(r"\d{3}", raw):  # digits that are no number: written, misread
