@@ -213,7 +213,7 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
             raw, provenance = labelled_value(text, words, page.number)
             if not raw:
                 place = _after_label(page, lines[index])
-                provenance = provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
+                provenance = _measured(page, provenance, place)
             if key in ("applicant", "recommender"):
                 name = normalise.clean_name(strip_form_notes(raw).strip(" ：:;；_＿，。、,."))
                 if key == "recommender" and provenance.source == "ocr":
@@ -231,13 +231,18 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
     return Extracted(cover, sink.provenance, sink.checks)
 
 
+def _measured(page: Page, provenance: Provenance, place: list[float] | None) -> Provenance:
+    """The value's provenance at `place`, with whether its pixels there hold ink (`ink.is_blank`)."""
+    return provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
+
+
 def _blank_after(page: Page, words: Sequence[Word], provenance: Provenance) -> Provenance:
     """Where a value left out after what was read would stand (a number after the contact's name), and
     whether that place is blank: the pixels tell a number never written from one that could not be read."""
     place = _after_label(page, words)
     if place is None:
         return provenance
-    return provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
+    return _measured(page, provenance, place)
 
 
 def _blank_before(page: Page, line: Sequence[Word], words: Sequence[Word], provenance: Provenance) -> Provenance:
@@ -258,7 +263,7 @@ def _blank_before(page: Page, line: Sequence[Word], words: Sequence[Word], prove
         return provenance
     top, bottom = min(w.bbox[1] for w in line), max(w.bbox[3] for w in line)
     place = round_box((left + 2, top - 2, first - 2, bottom + 2))
-    return provenance.model_copy(update={"blank": is_blank(page, place, ""), "bbox": place})
+    return _measured(page, provenance, place)
 
 
 MIN_NAME_GAP_PT = 12.0  # room for a name's two characters at the cover's size, at least

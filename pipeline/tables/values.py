@@ -132,10 +132,10 @@ def without_own_label(raw: str, column: Column) -> str:
     ('省市两级给予建设主体的相关政策（含财政资金及金融支持等）省级…' → '省级…')."""
     for label in _long_labels(column):
         end = label_end(raw[: len(label) + 3], label)
-        if end is not None and end <= len(raw):
-            rest = _NOTE_IN_BRACKETS.sub("", raw[end:], count=1) if _NOTE_IN_BRACKETS.match(raw[end:]) else raw[end:]
+        if end is not None:
+            note = _NOTE_IN_BRACKETS.match(raw, end)
             log.info("%r opens with its column's label %r: cut", raw, label)
-            return rest.lstrip(" :：,，;；、")
+            return raw[note.end() if note else end:].lstrip(" :：,，;；、")
     return raw
 
 
