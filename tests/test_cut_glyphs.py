@@ -21,8 +21,9 @@ SCALE = DPI / 72.0
 
 
 def _page(text: str, rule_gap_px: int | None = None) -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """`text` printed at 10.5 pt on white at 150 dpi, and its ink's box in points (what a page reader's
-    word box is at its tightest); with `rule_gap_px`, a vertical rule that far left of the ink."""
+    """`text` printed at 10.5 pt on white at 150 dpi, and a page reader's word box of it in points: 1 pt
+    from the ink left and right (as tight as RapidOCR's boxes come), 3 pt above and below; with
+    `rule_gap_px`, a vertical rule that far left of the ink."""
     image = Image.new("L", (400, 120), 255)
     draw = ImageDraw.Draw(image)
     draw.text((120, 40), text, font=ImageFont.truetype(SONG, round(10.5 * SCALE)), fill=0)
@@ -30,7 +31,7 @@ def _page(text: str, rule_gap_px: int | None = None) -> tuple[np.ndarray, tuple[
     ys, xs = np.nonzero(pixels < 128)
     if rule_gap_px is not None:
         pixels[:, int(xs.min()) - rule_gap_px] = 0
-    box = (xs.min() / SCALE, ys.min() / SCALE, (xs.max() + 1) / SCALE, (ys.max() + 1) / SCALE)
+    box = (xs.min() / SCALE - 1, ys.min() / SCALE - 3, (xs.max() + 1) / SCALE + 1, (ys.max() + 1) / SCALE + 3)
     return pixels, (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
 
 

@@ -246,8 +246,7 @@ def ink_box(image: np.ndarray, crop: tuple[int, int, int, int],
     ink = ink.copy()
     rule_rows, rule_cols = ink.mean(axis=1) > RULE_SHARE, ink.mean(axis=0) > RULE_SHARE
     if bound is not None:
-        rule_rows &= _runs_on(image, crop, bound, across=False)
-        rule_cols &= _runs_on(image, crop, bound, across=True)
+        rule_cols &= _runs_on(image, crop, bound)
     ink[rule_rows, :] = False
     ink[:, rule_cols] = False
     rows, cols = np.flatnonzero(ink.sum(axis=1) > 0), np.flatnonzero(ink.sum(axis=0) > 0)
@@ -256,26 +255,17 @@ def ink_box(image: np.ndarray, crop: tuple[int, int, int, int],
     return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
 
 
-def _runs_on(image: np.ndarray, crop: tuple[int, int, int, int], bound: tuple[int, int, int, int],
-             across: bool) -> np.ndarray:
-    """Per column of the crop (`across`; per row otherwise): inked just past both of its ends, inside
-    `bound`. Where the crop has no room to look past an end, a run counts as going on."""
+def _runs_on(image: np.ndarray, crop: tuple[int, int, int, int], bound: tuple[int, int, int, int]) -> np.ndarray:
+    """Per pixel column of the crop: inked just past both its ends, inside `bound`. Where the crop has no
+    room to look past an end, a run counts as going on."""
     x0, y0, x1, y1 = crop
-    if across:
-        before, after = image[bound[1]:y0, x0:x1], image[y1:bound[3], x0:x1]
-        axis = 0
-    else:
-        before, after = image[y0:y1, bound[0]:x0].T, image[y0:y1, x1:bound[2]].T
-        axis = 0
-    size = x1 - x0 if across else y1 - y0
-    past_before = (before < INK_LEVEL).any(axis=axis) if before.size else np.ones(size, bool)
-    past_after = (after < INK_LEVEL).any(axis=axis) if after.size else np.ones(size, bool)
-    return np.asarray(past_before & past_after)
+    above, below = image[bound[1]:y0, x0:x1], image[y1:bound[3], x0:x1]
+    past_above = (above < INK_LEVEL).any(axis=0) if above.size else np.ones(x1 - x0, bool)
+    past_below = (below < INK_LEVEL).any(axis=0) if below.size else np.ones(x1 - x0, bool)
+    return np.asarray(past_above & past_below)
 
 
 GROW_PT = 2.0  # how far past the box a crop may grow to take in a glyph its edge cut (about half a digit)
-
-
 GLYPH_EDGE_LEVEL = 192  # a glyph's anti-aliased edge: lighter than ink, darker than paper
 # A rule crosses the whole crop; a glyph's stroke may cross most of a box tight on its line.
 RULE_RUN = 0.9
@@ -283,28 +273,24 @@ RULE_RUN = 0.9
 
 def grown_over_cut_ink(image: np.ndarray, crop: tuple[int, int, int, int],
                        bound: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    """`crop` with each side moved out, up to `bound`, for as long as the pixels just inside and just
-    outside it both hold ink (a glyph's grey edge too): a glyph the crop cut through is taken in whole,
-    while a side on white stays where it is. Rules (runs across the whole of `bound`) are no glyph."""
-    bx0, by0, bx1, by1 = bound
-    ink = np.asarray(image[by0:by1, bx0:bx1] < GLYPH_EDGE_LEVEL).copy()
+    """`crop` with its left and right sides moved out, up to `bound`, for as long as the pixel columns just
+    inside and just outside them both hold ink (a glyph's grey edge too): a glyph the crop cut through is
+    taken in whole, while a side on white stays where it is. Rules (runs across the whole height of
+    `bound`) are no glyph. Top and bottom stay: a box is padded above and below its line of text, and
+    growing there would reach the cell's rules."""
+    bx0, _, bx1, _ = bound
+    x0, y0, x1, y1 = crop
+    ink = np.asarray(image[bound[1]:bound[3], bx0:bx1] < GLYPH_EDGE_LEVEL).copy()
     if not ink.size:
         return crop
-    ink[ink.mean(axis=1) >= RULE_RUN, :] = False
     ink[:, ink.mean(axis=0) >= RULE_RUN] = False
-    x0, y0, x1, y1 = crop[0] - bx0, crop[1] - by0, crop[2] - bx0, crop[3] - by0
-    grew = True
-    while grew:
-        grew = False
-        if x0 > 0 and ink[y0:y1, x0].any() and ink[y0:y1, x0 - 1].any():
-            x0, grew = x0 - 1, True
-        if x1 < ink.shape[1] and ink[y0:y1, x1 - 1].any() and ink[y0:y1, x1].any():
-            x1, grew = x1 + 1, True
-        if y0 > 0 and ink[y0, x0:x1].any() and ink[y0 - 1, x0:x1].any():
-            y0, grew = y0 - 1, True
-        if y1 < ink.shape[0] and ink[y1 - 1, x0:x1].any() and ink[y1, x0:x1].any():
-            y1, grew = y1 + 1, True
-    return x0 + bx0, y0 + by0, x1 + bx0, y1 + by0
+    ink = ink[y0 - bound[1]:y1 - bound[1]]
+    left, right = x0 - bx0, x1 - bx0
+    while left > 0 and ink[:, left].any() and ink[:, left - 1].any():
+        left -= 1
+    while right < ink.shape[1] and ink[:, right - 1].any() and ink[:, right].any():
+        right += 1
+    return left + bx0, y0, right + bx0, y1
 
 
 def text_line(image: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
