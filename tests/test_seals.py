@@ -1343,6 +1343,32 @@ def test_a_department_read_with_its_province_faint_is_named_as_the_cover_states_
     assert as_stated(reading, won, ["浙江省工业和信息化厅"]).name == cut
 
 
+def test_a_recommendation_s_department_is_named_as_its_province_states_it() -> None:
+    """A recommendation has no cover 推荐单位: the names it states for its department are those named in
+    it under the province it states (宁夏回族自治区), of the variants `department_names` offers, and the
+    faint province's seal is named whole; another province's department, or no province stated, none."""
+    from pipeline.seals.find import _identify
+
+    whole, cut = "宁夏回族自治区工业和信息化厅", "自治区工业和信息化厅"
+    named = [cut, "回族自治区工业和信息化厅", whole, "山西省工业和信息化厅"]
+    units = SealUnits(province="宁夏回族自治区").with_departments(named)
+    assert units.stated_recommender() == (whole,)
+    assert SealUnits().with_departments(named).stated_recommender() == (None,)
+    assert SealUnits(recommender="山西省工业和信息化厅", province="宁夏回族自治区").stated_recommender() == (
+        "山西省工业和信息化厅",)
+    reading = _spotting_reading(whole, [*named])
+    assert reading.posteriors is not None and reading.alphabet is not None
+    for k in range(5):  # the province's characters faint
+        frame = 4 * k + 1
+        reading.posteriors[frame, reading.alphabet[whole[k]]] = 0.05
+        reading.posteriors[frame, 0] = 0.9
+    assert (reading.spot(whole) or 0.0) < (reading.spot(cut) or 0.0)
+    match = _identify(reading, False, units)
+    assert match is not None and (match.name, match.owner) == (whole, "recommender")
+    unstated = _identify(reading, False, SealUnits().with_departments(named))
+    assert unstated is not None and unstated.name != whole
+
+
 def test_the_seal_toned_edges_of_a_black_rule_leave_a_grey_seal_s_ink() -> None:
     """A black table rule across a grey seal: its core is print (out of the seal's ink map), its
     anti-aliased edges share the seal's tone, broken where the seal's strokes and the paper's grain
