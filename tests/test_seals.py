@@ -21,7 +21,7 @@ from pipeline.seals import SealFindings, SealUnits, find_seals
 from pipeline.seals import find as find_module
 from pipeline.seals.detect import detect_grey, detect_red
 from pipeline.seals.geometry import Outline
-from pipeline.seals.signature import _drop_grey_seal_ink
+from pipeline.seals.signature import _drop_grey_seal_ink, _letters_faded
 from pipeline.seals.slots import PageSeal, assign_slots, mismatch_checks, slot_values
 from pipeline.seals.text import Match, Owner, Reading, match_unit, similarity
 from pipeline.seals.unwrap import unwrap
@@ -1226,7 +1226,7 @@ def test_a_black_signature_over_most_of_a_grey_seal_is_kept_apart_from_the_seal_
     cv2.circle(crop, (150, 100), 77, (90, 90, 90), 6)  # the ring, mid-grey
     cv2.rectangle(crop, (95, 60), (205, 140), (10, 10, 10), -1)  # pen strokes over most of the inside
     ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 160).astype(np.uint8) * 255
-    _drop_grey_seal_ink(crop, ink, [seal])
+    _drop_grey_seal_ink(crop, ink, [seal], [False])
     assert ink[100, 150] == 255  # the pen is darker than the seal: kept
     assert ink[100, 150 + 77] == 0  # the ring is seal ink: dropped
 
@@ -1241,10 +1241,62 @@ def test_a_pen_strokes_light_edges_stay_with_its_core_and_seal_ink_away_from_it_
     cv2.line(crop, (110, 100), (190, 100), (150, 150, 150), 9)  # the stroke's light edge...
     cv2.line(crop, (110, 100), (190, 100), (20, 20, 20), 3)  # ...around its dark core
     ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 200).astype(np.uint8) * 255
-    _drop_grey_seal_ink(crop, ink, [seal])
+    _drop_grey_seal_ink(crop, ink, [seal], [False])
     assert ink[100, 150] == 255 and ink[97, 150] == 255  # the core and its light edge: kept
     assert ink[100, 150 + 77] == 0  # the ring: dropped
     assert not ink[60:85, 195:225].any()  # seal lettering away from any stroke: dropped
+
+
+def _one_bit_commitment(letters: bool) -> tuple[np.ndarray, Outline]:
+    """A 1-bit page's seal (black ring and star, lettering in black or faded away) with a black signature
+    written over its lower half on the signing line."""
+    page = np.full((400, 500, 3), 255, np.uint8)
+    seal = Outline("round", 250.0, 180.0, 100.0, 100.0)
+    cv2.circle(page, (250, 180), 98, (0, 0, 0), 5)  # the ring
+    cv2.drawMarker(page, (250, 180), (0, 0, 0), cv2.MARKER_STAR, 40, 8)  # the star
+    if letters:
+        for k in range(9):  # the name round the top, characters ~ a fifth of the seal
+            angle = np.deg2rad(200 + 17.5 * k)
+            x, y = round(250 + 70 * np.cos(angle)), round(180 + 70 * np.sin(angle))
+            cv2.rectangle(page, (x - 8, y - 8), (x + 8, y + 8), (0, 0, 0), 3)
+    for x in (190, 240, 290):  # three characters signed across the seal, below its star
+        cv2.line(page, (x, 215), (x + 35, 255), (0, 0, 0), 5)
+        cv2.line(page, (x + 35, 215), (x, 255), (0, 0, 0), 5)
+    return page, seal
+
+
+@pytest.mark.parametrize("letters", [False, True])
+def test_a_signature_over_a_1_bit_seal_whose_lettering_faded_is_kept(letters: bool) -> None:
+    """On a 1-bit page a seal is as black as the pen. Its lettering faded away, all it leaves in the
+    signing space is ring and star, which its outline places: the rest is the pen's. A seal with its
+    lettering keeps its whole area dropped (its characters cannot be told from handwriting)."""
+    bgr, seal = _one_bit_commitment(letters)
+    page = _one_bit_page()
+    space = (140, 170, 480, 270)  # the signing line, pixels: the seal's lower half and its star's foot
+    assert _letters_faded(page, bgr, seal, space) is not letters
+    x0, y0, x1, y1 = space
+    crop = bgr[y0:y1, x0:x1]
+    ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 128).astype(np.uint8) * 255
+    _drop_grey_seal_ink(crop, ink, [seal.scaled(1.0, -x0, -y0)], [not letters])
+    signed = np.count_nonzero(ink[45:86, 50:186])  # the signature
+    assert (signed > 0.5 * np.count_nonzero(crop[45:86, 50:186, 0] < 128)) == (not letters)
+    assert not ink[0:30, 90:131].any()  # the star: dropped either way
+    assert not ink[57:62, 192:199].any()  # the ring, at 30 degrees below the right: dropped either way
+
+
+def _one_bit_page() -> Page:
+    return Page(number=1, width=240.0, height=192.0, kind="scan", dpi=150.0)
+
+
+def test_a_seal_too_faint_to_show_its_ring_is_no_evidence_of_faded_lettering() -> None:
+    """A ring barely seen (a few specks) tells nothing of the lettering: the seal's area stays dropped."""
+    bgr = np.full((400, 500, 3), 255, np.uint8)
+    seal = Outline("round", 250.0, 180.0, 100.0, 100.0)
+    for angle in range(0, 360, 30):
+        x, y = round(250 + 98 * np.cos(np.deg2rad(angle))), round(180 + 98 * np.sin(np.deg2rad(angle)))
+        cv2.circle(bgr, (x, y), 1, (0, 0, 0), -1)
+    page = _one_bit_page()
+    assert not _letters_faded(page, bgr, seal, (140, 200, 480, 270))
 
 
 def test_an_organisation_cut_off_in_the_text_is_named_whole_as_its_seal_reads() -> None:
@@ -1289,6 +1341,32 @@ def test_a_department_read_with_its_province_faint_is_named_as_the_cover_states_
     assert (reading.spot(whole) or 0.0) < won.score
     assert as_stated(reading, won, [whole]).name == whole
     assert as_stated(reading, won, ["浙江省工业和信息化厅"]).name == cut
+
+
+def test_a_recommendation_s_department_is_named_as_its_province_states_it() -> None:
+    """A recommendation has no cover 推荐单位: the names it states for its department are those named in
+    it under the province it states (宁夏回族自治区), of the variants `department_names` offers, and the
+    faint province's seal is named whole; another province's department, or no province stated, none."""
+    from pipeline.seals.find import _identify
+
+    whole, cut = "宁夏回族自治区工业和信息化厅", "自治区工业和信息化厅"
+    named = [cut, "回族自治区工业和信息化厅", whole, "山西省工业和信息化厅"]
+    units = SealUnits(province="宁夏回族自治区").with_departments(named)
+    assert units.stated_recommender() == (whole,)
+    assert SealUnits().with_departments(named).stated_recommender() == (None,)
+    assert SealUnits(recommender="山西省工业和信息化厅", province="宁夏回族自治区").stated_recommender() == (
+        "山西省工业和信息化厅",)
+    reading = _spotting_reading(whole, [*named])
+    assert reading.posteriors is not None and reading.alphabet is not None
+    for k in range(5):  # the province's characters faint
+        frame = 4 * k + 1
+        reading.posteriors[frame, reading.alphabet[whole[k]]] = 0.05
+        reading.posteriors[frame, 0] = 0.9
+    assert (reading.spot(whole) or 0.0) < (reading.spot(cut) or 0.0)
+    match = _identify(reading, False, units)
+    assert match is not None and (match.name, match.owner) == (whole, "recommender")
+    unstated = _identify(reading, False, SealUnits().with_departments(named))
+    assert unstated is not None and unstated.name != whole
 
 
 def test_the_seal_toned_edges_of_a_black_rule_leave_a_grey_seal_s_ink() -> None:

@@ -81,6 +81,15 @@ class SealUnits:
     # the recommender's seal is spotted against these too, as the extracted recommender may be misread.
     departments: tuple[str, ...] = ()
 
+    def stated_recommender(self) -> tuple[str | None, ...]:
+        """The recommender's name as the package states it: the cover's 推荐单位, or where there is none (a
+        recommendation) the departments named in the document under the province it states (a letter's
+        sender, its heading), whose seal bears the province whole however faint its first characters."""
+        if self.recommender or not self.province:
+            return (self.recommender,)
+        province = cjk(self.province)
+        return tuple(name for name in self.departments if cjk(name).startswith(province))
+
     def with_departments(self, names: list[str]) -> SealUnits:
         return replace(self, departments=tuple(n for n in names if n not in self.departments))
 
@@ -487,7 +496,7 @@ def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:
     candidates = units.candidates()
     match = match_unit(reading, candidates if others else [(n, o) for n, o in candidates if o != "other"])
     if match is not None and match.owner in ("lead", "recommender"):
-        stated = (units.lead, units.applicant) if match.owner == "lead" else (units.recommender,)
+        stated = (units.lead, units.applicant) if match.owner == "lead" else units.stated_recommender()
         match = as_stated(reading, match, [name for name in stated if name])
     if match is None and units.recommender is None and reading.confidence >= DEPARTMENT_READ_CONFIDENCE \
             and looks_like_department(reading.text) and (units.province is None or units.province[:2] in reading.text):

@@ -170,25 +170,27 @@ def _handwriting_candidates(page: Page, bgr: np.ndarray, box: tuple[int, int, in
     grey_page = is_grey(crop)
     ink = pen_mask(crop, None if grey_page else red_mask(crop))
     if grey_page:
-        _drop_grey_seal_ink(crop, ink, [s.scaled(1.0, -x0, -y0) for s in seals])
+        faded = [_letters_faded(page, bgr, seal, box) for seal in seals]
+        _drop_grey_seal_ink(crop, ink, [s.scaled(1.0, -x0, -y0) for s in seals], faded)
     _blank_print(page, ink, (x0, y0))
     return _drop_rules(ink)
 
 
-def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline]) -> None:
+def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline], faded: list[bool]) -> None:
     """In a grey scan red seal ink is mid-grey: inside a seal keep only ink clearly darker than the seal's.
 
     The seal's tone is the median ink level on its ring (`detect.ring_tone`: nothing but seal ink runs
     along it), or, where the signing space holds too little of the ring, inside its outline; pen and print
     are near black. Inside the outline a black signature over the seal would set the tone itself, and the
-    seal would pass for one as dark as print. Where the two cannot be told apart (a very dark seal) the
-    seal's area is dropped whole: a missed signature under a seal is better than a seal taken for a
-    signature.
+    seal would pass for one as dark as print. Where the two cannot be told apart by tone (a very dark seal,
+    a 1-bit page) the seal's area is dropped whole: a missed signature under a seal is better than a seal
+    taken for a signature. Only a seal whose lettering has faded away (`faded`, judged outside the signing
+    space) leaves nothing of its own there but its ring and star, and only they are dropped.
     """
     if not seals:
         return
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    for seal in seals:
+    for seal, letters_gone in zip(seals, faded, strict=True):
         inside = np.zeros(ink.shape, np.uint8)
         cv2.fillPoly(inside, [seal.points(1.06, 96).round().astype(np.int32)], 255)
         region = (inside > 0) & (ink > 0)
@@ -196,6 +198,9 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline])
             continue
         tone = ring_tone(grey, ink, seal) if _ring_in_view(ink.shape, seal) else float(np.median(grey[region]))
         black = float(np.percentile(grey[ink > 0], 3))
+        if tone - black < 30 and letters_gone:
+            ink[_ring_and_star(ink.shape, seal)] = 0
+            continue
         limit = (tone + black) / 2 if tone - black >= 30 else -1.0
         dark = ((inside > 0) & (ink > 0) & (grey <= limit)).astype(np.uint8)
         # A pen stroke's lighter edge belongs to its dark core: only ink away from any core is the seal's.
@@ -203,6 +208,52 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline])
         ink[(inside > 0) & (grey > limit) & ~near_dark] = 0
 
 
+def _letters_faded(page: Page, bgr: np.ndarray, seal: Outline, space: tuple[int, int, int, int]) -> bool:
+    """Whether the seal's lettering is gone while its ring is there (a faded seal on a 1-bit page).
+
+    Judged outside the signing space and the page's print (OCR words, grown a little): the ink in the
+    lettering's band (`LETTER_BAND` of the outline) is under `FADED_LETTERS` of the ink on the ring
+    (`RING_BAND`), and the ring holds ink enough to be a seal seen (`MIN_RING_INK` per pixel of its length).
+    """
+    x0, y0 = max(0, round(seal.cx - 1.2 * seal.a)), max(0, round(seal.cy - 1.2 * seal.a))
+    patch = bgr[y0 : round(seal.cy + 1.2 * seal.a) + 1, x0 : round(seal.cx + 1.2 * seal.a) + 1]
+    if patch.size == 0:
+        return False
+    local = seal.scaled(1.0, -x0, -y0)
+    seen = pen_mask(patch, None) > 0
+    sx0, sy0, sx1, sy1 = space
+    seen[max(0, sy0 - y0) : max(0, sy1 - y0), max(0, sx0 - x0) : max(0, sx1 - x0)] = False
+    for word in page.words:
+        wx0, wy0, wx1, wy1 = (round(v * page.scale) for v in word.bbox)
+        seen[max(0, wy0 - y0 - 2) : max(0, wy1 - y0 + 2), max(0, wx0 - x0 - 2) : max(0, wx1 - x0 + 2)] = False
+    ring = np.count_nonzero(seen & _annulus(seen.shape, local, RING_BAND))
+    letters = np.count_nonzero(seen & _annulus(seen.shape, local, LETTER_BAND))
+    return bool(ring >= MIN_RING_INK * 2 * np.pi * seal.a and letters < FADED_LETTERS * ring)
+
+
+def _ring_and_star(shape: tuple[int, ...], seal: Outline) -> np.ndarray:
+    """The pixels of the seal's ring (`RING_BAND`) and star (within `STAR_REACH` of its centre)."""
+    star = np.zeros(shape[:2], np.uint8)
+    cv2.fillPoly(star, [seal.points(STAR_REACH, 96).round().astype(np.int32)], 255)
+    return _annulus(shape, seal, RING_BAND) | (star > 0)
+
+
+def _annulus(shape: tuple[int, ...], seal: Outline, band: tuple[float, float]) -> np.ndarray:
+    mask = np.zeros(shape[:2], np.uint8)
+    cv2.fillPoly(mask, [seal.points(band[1], 96).round().astype(np.int32)], 255)
+    cv2.fillPoly(mask, [seal.points(band[0], 96).round().astype(np.int32)], 0)
+    return mask > 0
+
+
+# A seal's ring and its lettering, as shares of its outline (the outline follows the ring).
+RING_BAND = (0.88, 1.1)
+LETTER_BAND = (0.5, 0.86)
+# The ring's ink seen (pixels per pixel of ring length, a stroke ~3 px wide at 150 dpi): a seal seen at all.
+MIN_RING_INK = 0.5
+# Lettering faded: its band holds under this share of the ring's ink (a seal's name in print holds more).
+FADED_LETTERS = 0.25
+# The star's reach from the seal's centre (of its outline).
+STAR_REACH = 0.4
 # Pixels (a 5 px disc) around a stroke's dark core that are still the stroke, however light: its edge.
 STROKE_EDGE = 5
 # The share of a seal's ring the signing space must hold for the ring's tone to be the seal's.
