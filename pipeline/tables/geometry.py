@@ -427,6 +427,11 @@ def _covered(rules: Sequence[Rule], orient: Orientation, pos: float, a: float, b
     return covered / (b - a) if b > a else 1.0
 
 
+def _along(rules: Sequence[Rule], orient: Orientation, pos: float, tol: Tolerances) -> list[Rule]:
+    """The rules of that orientation lying at `pos` (the ones `_covered` measures an edge there with), in order."""
+    return [r for r in rules if r.orient == orient and abs(r.pos - pos) <= tol.snap]
+
+
 def build_grid(rules: Sequence[Rule], tol: Tolerances = Tolerances(),
                extra_xs: Sequence[float] = (), extra_ys: Sequence[float] = ()) -> Grid | None:
     """The grid of one table's rules; `extra_xs`/`extra_ys` are boundaries found from text instead.
@@ -463,11 +468,14 @@ def units_to_cells(xs: Sequence[float], ys: Sequence[float], horizontals: Sequen
             i = parent[i]
         return i
 
+    # Each inner boundary's rules, picked once (`_covered` picks the same ones again, in the same order).
+    on_column = [_along(verticals, "v", x, tol) for x in xs[1:-1]]
+    on_row = [_along(horizontals, "h", y, tol) for y in ys[1:-1]]
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and _covered(verticals, "v", xs[c + 1], ys[r], ys[r + 1], tol) < tol.coverage:
+            if c + 1 < n_cols and _covered(on_column[c], "v", xs[c + 1], ys[r], ys[r + 1], tol) < tol.coverage:
                 parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
-            if r + 1 < n_rows and _covered(horizontals, "h", ys[r + 1], xs[c], xs[c + 1], tol) < tol.coverage:
+            if r + 1 < n_rows and _covered(on_row[r], "h", ys[r + 1], xs[c], xs[c + 1], tol) < tol.coverage:
                 parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
     spans: dict[int, list[int]] = {}
     for index in range(n_rows * n_cols):
