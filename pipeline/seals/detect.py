@@ -21,6 +21,7 @@ import numpy as np
 
 from models.page import SealMark
 from pipeline.components import components
+from pipeline.quantiles import percentile_along
 from pipeline.seals.geometry import (
     ANGLES,
     Outline,
@@ -726,7 +727,7 @@ def flatten(grey: np.ndarray, px_per_mm: float) -> np.ndarray:
     for axis in (1, 0):
         # The rows' levels from the page's own bytes (the same values, sorted several times faster).
         levels = grey if axis == 1 else flat
-        raw = np.percentile(levels, 80, axis=axis).clip(0, 255).astype(np.uint8).reshape(-1, 1)
+        raw = percentile_along(levels, 80, axis).clip(0, 255).astype(np.uint8).reshape(-1, 1)
         level = cv2.medianBlur(raw, window).astype(np.float32).ravel()
         paper = float(np.percentile(level, 90))
         gain = (paper / np.maximum(level, 1.0)).astype(np.float32)
