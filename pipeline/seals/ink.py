@@ -30,8 +30,11 @@ BLUE_HUE = (95, 135)
 def load_colour(path: Path) -> np.ndarray | None:
     """The page as BGR uint8 (grey pages come back with three equal channels), None if unreadable."""
     image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-    if image is None:
-        return None
+    return None if image is None else as_bgr(image)
+
+
+def as_bgr(image: np.ndarray) -> np.ndarray:
+    """An image as read (`cv2.IMREAD_UNCHANGED`: grey, BGR or BGRA) as BGR uint8."""
     if image.ndim == 2:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     if image.shape[2] == 4:
