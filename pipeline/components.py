@@ -35,8 +35,15 @@ def component_boxes(mask: np.ndarray) -> np.ndarray:
     contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
     if not contours:
         return np.zeros((0, 4), np.int32)
-    outer = [contour[:, 0, :] for contour, links in zip(contours, hierarchy[0], strict=True) if links[3] < 0]
-    boxes = np.array([cv2.boundingRect(points) for points in outer], np.int32).reshape(-1, 4)
-    block_rows = np.array([points[:, 1].min() // 2 for points in outer])
-    block_cols = np.array([points[points[:, 1] // 2 == row, 0].min() // 2 for points, row in zip(outer, block_rows, strict=True)])
+    outer = [contour for contour, links in zip(contours, hierarchy[0], strict=True) if links[3] < 0]
+    sizes = np.array([len(contour) for contour in outer])
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    points = np.concatenate(outer).reshape(-1, 2)
+    xs, ys = points[:, 0], points[:, 1]
+    left, top = np.minimum.reduceat(xs, starts), np.minimum.reduceat(ys, starts)
+    right, bottom = np.maximum.reduceat(xs, starts), np.maximum.reduceat(ys, starts)
+    boxes = np.stack([left, top, right - left + 1, bottom - top + 1], axis=1).astype(np.int32)
+    block_rows = top // 2
+    in_first_row = ys // 2 == np.repeat(block_rows, sizes)
+    block_cols = np.minimum.reduceat(np.where(in_first_row, xs, np.iinfo(xs.dtype).max), starts) // 2
     return boxes[np.lexsort((block_cols, block_rows))]

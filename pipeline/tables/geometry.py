@@ -12,6 +12,7 @@ at the extent of the other rules, so open-sided tables still parse.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import statistics
@@ -427,9 +428,18 @@ def _covered(rules: Sequence[Rule], orient: Orientation, pos: float, a: float, b
     return covered / (b - a) if b > a else 1.0
 
 
-def _along(rules: Sequence[Rule], orient: Orientation, pos: float, tol: Tolerances) -> list[Rule]:
-    """The rules of that orientation lying at `pos` (the ones `_covered` measures an edge there with), in order."""
-    return [r for r in rules if r.orient == orient and abs(r.pos - pos) <= tol.snap]
+def _along(rules: Sequence[Rule], orient: Orientation, positions: Sequence[float], tol: Tolerances) -> list[list[Rule]]:
+    """For each of `positions`, the rules of that orientation lying there (the ones `_covered` measures an edge
+    there with), in their order: looked up among the rules sorted by position, then held to `_covered`'s test."""
+    ranked = sorted((rule.pos, index) for index, rule in enumerate(rules) if rule.orient == orient)
+    keys = [pos for pos, _ in ranked]
+    reach = tol.snap * (1 + 1e-9) + 1e-9  # a little wider than the test: the test decides
+    picked = []
+    for pos in positions:
+        near = ranked[bisect.bisect_left(keys, pos - reach):bisect.bisect_right(keys, pos + reach)]
+        picked.append([rules[index] for _, index in sorted(near, key=lambda item: item[1])
+                       if abs(rules[index].pos - pos) <= tol.snap])
+    return picked
 
 
 def build_grid(rules: Sequence[Rule], tol: Tolerances = Tolerances(),
@@ -469,8 +479,7 @@ def units_to_cells(xs: Sequence[float], ys: Sequence[float], horizontals: Sequen
         return i
 
     # Each inner boundary's rules, picked once (`_covered` picks the same ones again, in the same order).
-    on_column = [_along(verticals, "v", x, tol) for x in xs[1:-1]]
-    on_row = [_along(horizontals, "h", y, tol) for y in ys[1:-1]]
+    on_column, on_row = _along(verticals, "v", xs[1:-1], tol), _along(horizontals, "h", ys[1:-1], tol)
     for r in range(n_rows):
         for c in range(n_cols):
             if c + 1 < n_cols and _covered(on_column[c], "v", xs[c + 1], ys[r], ys[r + 1], tol) < tol.coverage:
