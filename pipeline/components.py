@@ -45,5 +45,5 @@ def component_boxes(mask: np.ndarray) -> np.ndarray:
     boxes = np.stack([left, top, right - left + 1, bottom - top + 1], axis=1).astype(np.int32)
     block_rows = top // 2
     in_first_row = ys // 2 == np.repeat(block_rows, sizes)
-    block_cols = np.minimum.reduceat(np.where(in_first_row, xs, np.iinfo(xs.dtype).max), starts) // 2
+    block_cols = np.minimum.reduceat(np.where(in_first_row, xs, mask.shape[1]), starts) // 2
     return boxes[np.lexsort((block_cols, block_rows))]

@@ -251,7 +251,8 @@ def _piece_pixels(box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     _, labels, stats = components(box, 8)
     height, width = box.shape[:2]
     spans = np.flatnonzero((stats[1:, :4] == (0, 0, width, height)).all(axis=1)) + 1
-    return np.nonzero(labels == spans[0])
+    ys, xs = np.nonzero(labels == spans[0])
+    return ys, xs
 
 
 def rotate(image: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
