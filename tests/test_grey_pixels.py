@@ -1,11 +1,11 @@
-"""`seals.ink.is_grey`: a page whose pixels' channels nowhere differ by more than 16 is grey without quartering it."""
+"""`seals.ink`: the grey test and the red mask, each the same answer for less work."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from pipeline.seals.ink import is_grey
+from pipeline.seals.ink import MIN_RED_CHROMA, MIN_RED_SATURATION, RED_HUE_HIGH, RED_HUE_LOW, is_grey, red_mask
 
 
 def _quartered(bgr: np.ndarray) -> bool:
@@ -34,3 +34,21 @@ def test_a_spread_of_sixteen_everywhere_is_grey_and_a_red_seal_is_not() -> None:
     assert is_grey(page) and _quartered(page)
     cv2.circle(page, (80, 100), 40, (40, 40, 220), 6)
     assert not is_grey(page) and not _quartered(page)
+
+
+def _red_widened(bgr: np.ndarray, min_chroma: int) -> np.ndarray:
+    """`red_mask` as it was: the chroma R - max(G, B) worked out in 16 bits."""
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
+    red_hue = (hsv[..., 0] <= RED_HUE_LOW) | (hsv[..., 0] >= RED_HUE_HIGH)
+    mask = red_hue & (r - np.maximum(g, b) >= min_chroma) & (hsv[..., 1] >= MIN_RED_SATURATION * 255)
+    return mask.astype(np.uint8) * 255
+
+
+def test_red_mask_in_bytes_is_the_sixteen_bit_one() -> None:
+    rng = np.random.default_rng(2)
+    for _ in range(200):
+        height, width = (int(v) for v in rng.integers(1, 60, 2))
+        bgr = rng.integers(0, 256, (height, width, 3)).astype(np.uint8)
+        for min_chroma in (MIN_RED_CHROMA, MIN_RED_CHROMA // 2, 1, 0, -4):
+            assert np.array_equal(red_mask(bgr, min_chroma), _red_widened(bgr, min_chroma))

@@ -73,10 +73,11 @@ def _spread(bgr: np.ndarray) -> np.ndarray:
 
 def red_mask(bgr: np.ndarray, min_chroma: int = MIN_RED_CHROMA) -> np.ndarray:
     """Seal-red pixels as a 0/255 mask: red hue, some saturation and a red chroma of `min_chroma`."""
-    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-    hue, sat = hsv[..., 0], hsv[..., 1]
-    b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
-    chroma = r - np.maximum(g, b)
+    hue, sat, _ = cv2.split(cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV))
+    b, g, r = cv2.split(bgr)
+    # R - max(G, B) in bytes, negatives held at 0 (OpenCV's saturating subtraction): the same test for a
+    # positive `min_chroma`, without widening every channel to 16 bits.
+    chroma = cv2.subtract(r, cv2.max(g, b)) if min_chroma > 0 else r.astype(np.int16) - np.maximum(g, b)
     red_hue = (hue <= RED_HUE_LOW) | (hue >= RED_HUE_HIGH)
     mask = red_hue & (chroma >= min_chroma) & (sat >= MIN_RED_SATURATION * 255)
     return mask.astype(np.uint8) * 255
