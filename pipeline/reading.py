@@ -197,7 +197,7 @@ def read_levelled(engine: OcrEngine, cleaned: Cleaned, dpi: float, skew_deg: flo
 
 def _store_images(job: PageJob, cleaned: Cleaned, result: PageResult) -> None:
     stem = job.workdir / f"page-{job.number:03d}"
-    colour = cleaned.colour if cleaned.colour.ndim == 2 else cv2.cvtColor(cleaned.colour, cv2.COLOR_RGB2BGR)
+    colour = stored_colour(cleaned.colour)
     # The colour page is for looking at (scans arrive as JPEG anyway): JPEG is ten times
     # quicker to write than PNG.  The layers later stages measure stay lossless, and
     # uncompressed (PGM): in the file's temporary work folder only, written once and read
@@ -211,6 +211,19 @@ def _store_images(job: PageJob, cleaned: Cleaned, result: PageResult) -> None:
     result.is_colour, result.blank = cleaned.is_colour, cleaned.is_blank
     height, width = cleaned.print_layer.shape[:2]
     result.width, result.height = round(width * 72.0 / job.source.dpi, 2), round(height * 72.0 / job.source.dpi, 2)
+
+
+def stored_colour(rgb: np.ndarray) -> np.ndarray:
+    """The colour page as its JPEG is written: BGR, or one channel where its three are alike everywhere (a grey
+    scan). A JPEG of three like channels codes them as that channel with neutral chroma, which decodes to
+    three like channels again, each the one-channel JPEG's: every reader of the page image gets the same
+    pixels (in colour or grey), and a grey page's image is coded, and decoded, in about half the time."""
+    if rgb.ndim == 2:
+        return rgb
+    red, green, blue = cv2.split(rgb)
+    if not cv2.countNonZero(cv2.absdiff(red, green)) and not cv2.countNonZero(cv2.absdiff(green, blue)):
+        return green
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
 def _write(path: Path, image: np.ndarray, params: list[int]) -> Path:

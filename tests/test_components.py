@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
-from pipeline.components import components
+from pipeline.components import component_boxes, components
+from pipeline.tables.pixels import measure_skew
 
 
 def _reference(mask: np.ndarray, connectivity: int) -> tuple[int, np.ndarray, np.ndarray]:
@@ -29,3 +32,66 @@ def test_more_pieces_than_sixteen_bits_hold_are_labelled_in_32_bits() -> None:
     count, labels, stats = components(mask, 8)
     assert count == 90_001 and labels.dtype == np.int32 and int(labels.max()) == 90_000
     assert int(stats[1:, cv2.CC_STAT_AREA].sum()) == 90_000
+
+
+def _masks() -> list[np.ndarray]:
+    """Pieces of every kind: specks, bars, rings round other pieces, pieces at the edges, one block shared by
+    pieces of one row only (the order OpenCV numbers pieces in goes by 2 x 2 blocks, not by their first pixel)."""
+    rng = np.random.default_rng(11)
+    masks = []
+    for trial in range(400):
+        height, width = (int(v) for v in rng.integers(1, 90, 2))
+        mask = (rng.random((height, width)) < rng.choice([0.02, 0.1, 0.3, 0.5, 0.7])).astype(np.uint8) * 255
+        if trial % 3 == 1:
+            mask = cv2.dilate(mask, np.ones((1, 7), np.uint8))
+        if trial % 3 == 2:
+            mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+        masks.append(mask)
+    ring = np.zeros((40, 40), np.uint8)
+    cv2.rectangle(ring, (2, 2), (37, 37), 255, 2)
+    ring[18:21, 18:21] = 255  # a piece inside another's hole
+    ring[3, 30] = 0
+    masks.append(ring)
+    offset = np.zeros((6, 12), np.uint8)
+    offset[3, 2:4] = 255  # first pixel on row 3, left
+    offset[2:4, 8] = 255  # first pixel on row 2, right: OpenCV numbers the left piece first
+    masks.append(offset)
+    return masks
+
+
+def test_boxes_are_opencvs_stats_in_its_order() -> None:
+    for mask in _masks():
+        assert np.array_equal(component_boxes(mask), components(mask, 8)[2][1:, :4])
+    assert component_boxes(np.zeros((5, 5), np.uint8)).shape == (0, 4)
+
+
+def _skew_by_labelling_the_page(horizontal: np.ndarray) -> float:
+    """`measure_skew` as it was: every piece labelled on the page."""
+    count, labels, stats = components(horizontal, 8)
+    angles = []
+    for index in range(1, count):
+        x, y, w, h, _ = stats[index]
+        if w < horizontal.shape[1] * 0.2:
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == index)
+        vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        if vx < 0:
+            vx, vy = -vx, -vy
+        angles.append((-math.degrees(math.atan2(float(vy), float(vx))), float(w)))
+    angles.sort()
+    half, acc = sum(w for _, w in angles) / 2, 0.0
+    for angle, weight in angles:
+        acc += weight
+        if acc >= half:
+            return angle
+    return 0.0
+
+
+def test_skew_of_long_pieces_labelled_in_their_boxes_is_as_on_the_page() -> None:
+    page = np.zeros((300, 400), np.uint8)
+    for row, (tilt, start) in enumerate(((0.02, 10), (-0.01, 30), (0.015, 0), (0.03, 50))):
+        for x in range(start, 390):
+            page[40 + 60 * row + round(tilt * x), x] = 255
+    page[45:47, 100:200] = 255  # a short bar crossing a long rule's box, apart from it
+    page[150:152, 300:330] = 255
+    assert measure_skew(page) == _skew_by_labelling_the_page(page) != 0.0

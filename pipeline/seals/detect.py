@@ -21,6 +21,7 @@ import numpy as np
 
 from models.page import SealMark
 from pipeline.components import components
+from pipeline.quantiles import byte_counts, median_of_counts, percentile_along, percentile_of_counts
 from pipeline.seals.geometry import (
     ANGLES,
     Outline,
@@ -726,7 +727,7 @@ def flatten(grey: np.ndarray, px_per_mm: float) -> np.ndarray:
     for axis in (1, 0):
         # The rows' levels from the page's own bytes (the same values, sorted several times faster).
         levels = grey if axis == 1 else flat
-        raw = np.percentile(levels, 80, axis=axis).clip(0, 255).astype(np.uint8).reshape(-1, 1)
+        raw = percentile_along(levels, 80, axis).clip(0, 255).astype(np.uint8).reshape(-1, 1)
         level = cv2.medianBlur(raw, window).astype(np.float32).ravel()
         paper = float(np.percentile(level, 90))
         gain = (paper / np.maximum(level, 1.0)).astype(np.float32)
@@ -741,10 +742,16 @@ def seal_tone_mask(grey: np.ndarray, paper: int) -> tuple[np.ndarray, float]:
     anti-aliased edges share the seal's tone but are a pixel thin, so an
     opening removes them while a seal's ring (1 mm, 4 px here) survives.
     """
-    light = grey[grey >= paper - 30]
-    noise = float(np.median(np.abs(light.astype(np.float32) - paper))) * 1.5 if light.size else 4.0
-    inked = grey < paper - max(14.0, 4.0 * noise)
-    print_level = float(np.percentile(grey[inked], 5)) if np.count_nonzero(inked) > 50 else 0.0
+    # The levels' counts stand for the pixels: the same median and percentile without selecting pixels.
+    counts = byte_counts(grey)
+    levels = np.arange(256)
+    light = np.where(levels >= paper - 30, counts, 0)
+    distances = np.bincount(np.abs(levels - paper), weights=light, minlength=256).astype(np.int64)
+    noise = median_of_counts(distances) * 1.5 if light.any() else 4.0
+    limit = paper - max(14.0, 4.0 * noise)
+    inked = grey < limit
+    inked_counts = np.where(levels < limit, counts, 0)
+    print_level = percentile_of_counts(inked_counts, 5) if inked_counts.sum() > 50 else 0.0
     print_limit = print_level + 0.35 * (paper - print_level)
     mask = (inked & (grey > print_limit)).astype(np.uint8) * 255
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)), print_level

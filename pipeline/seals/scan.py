@@ -21,7 +21,7 @@ import numpy as np
 
 from models.page import Page, SealMark
 from pipeline.seals.detect import Candidate, detect_grey, detect_red
-from pipeline.seals.ink import is_grey, load_colour
+from pipeline.seals.ink import as_bgr, is_grey, load_colour
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +60,14 @@ def marks_in_image(path: Path, dpi: float) -> tuple[tuple[SealMark, ...], bool]:
 
     Raises as `page_candidates` does (cv2.error, ValueError; OSError for an unreadable image).
     """
-    bgr = load_colour(path)
-    if bgr is None:
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
         raise OSError(f"cannot read the page image {path}")
+    if image.ndim == 2:
+        # A grey page stored in one channel (`reading.stored_colour`): what `load_colour` makes of it has three
+        # like channels, grey to `is_grey` and the same channel again once turned grey.
+        return tuple(candidate.mark() for candidate in detect_grey(image, dpi)) if dpi > 0 else (), True
+    bgr = as_bgr(image)
     grey = is_grey(bgr)
     found = detect_page(bgr, dpi, grey) if dpi > 0 else []
     return tuple(candidate.mark() for candidate in found), grey

@@ -12,6 +12,7 @@ at the extent of the other rules, so open-sided tables still parse.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import statistics
@@ -427,6 +428,20 @@ def _covered(rules: Sequence[Rule], orient: Orientation, pos: float, a: float, b
     return covered / (b - a) if b > a else 1.0
 
 
+def _along(rules: Sequence[Rule], orient: Orientation, positions: Sequence[float], tol: Tolerances) -> list[list[Rule]]:
+    """For each of `positions`, the rules of that orientation lying there (the ones `_covered` measures an edge
+    there with), in their order: looked up among the rules sorted by position, then held to `_covered`'s test."""
+    ranked = sorted((rule.pos, index) for index, rule in enumerate(rules) if rule.orient == orient)
+    keys = [pos for pos, _ in ranked]
+    reach = tol.snap * (1 + 1e-9) + 1e-9  # a little wider than the test: the test decides
+    picked = []
+    for pos in positions:
+        near = ranked[bisect.bisect_left(keys, pos - reach):bisect.bisect_right(keys, pos + reach)]
+        picked.append([rules[index] for _, index in sorted(near, key=lambda item: item[1])
+                       if abs(rules[index].pos - pos) <= tol.snap])
+    return picked
+
+
 def build_grid(rules: Sequence[Rule], tol: Tolerances = Tolerances(),
                extra_xs: Sequence[float] = (), extra_ys: Sequence[float] = ()) -> Grid | None:
     """The grid of one table's rules; `extra_xs`/`extra_ys` are boundaries found from text instead.
@@ -463,11 +478,13 @@ def units_to_cells(xs: Sequence[float], ys: Sequence[float], horizontals: Sequen
             i = parent[i]
         return i
 
+    # Each inner boundary's rules, picked once (`_covered` picks the same ones again, in the same order).
+    on_column, on_row = _along(verticals, "v", xs[1:-1], tol), _along(horizontals, "h", ys[1:-1], tol)
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and _covered(verticals, "v", xs[c + 1], ys[r], ys[r + 1], tol) < tol.coverage:
+            if c + 1 < n_cols and _covered(on_column[c], "v", xs[c + 1], ys[r], ys[r + 1], tol) < tol.coverage:
                 parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
-            if r + 1 < n_rows and _covered(horizontals, "h", ys[r + 1], xs[c], xs[c + 1], tol) < tol.coverage:
+            if r + 1 < n_rows and _covered(on_row[r], "h", ys[r + 1], xs[c], xs[c + 1], tol) < tol.coverage:
                 parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
     spans: dict[int, list[int]] = {}
     for index in range(n_rows * n_cols):

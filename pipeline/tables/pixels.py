@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline.components import components
+from pipeline.components import component_boxes, components
 from pipeline.tables.geometry import Frame, GapTest, Rule
 
 MIN_RULE_INCH = 0.3  # kernel length: longer than any stroke of 10-14 pt text
@@ -218,14 +218,13 @@ def _either_side(share: np.ndarray, reach: int, axis: int) -> np.ndarray:
 
 def measure_skew(horizontal: np.ndarray) -> float:
     """Counter-clockwise skew (degrees) of the long horizontal rules, length-weighted median; 0 if none."""
-    count, labels, stats = components(horizontal, 8)
     min_width = horizontal.shape[1] * 0.2
     angles: list[tuple[float, float]] = []
-    for index in range(1, count):
-        x, y, w, h, _ = stats[index]
+    # Only the long pieces are fitted: each is labelled within its own box (`_piece_pixels`), not the page.
+    for x, y, w, h in component_boxes(horizontal):
         if w < min_width:
             continue
-        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == index)
+        ys, xs = _piece_pixels(horizontal[y:y + h, x:x + w])
         vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
         if vx < 0:  # fitLine may point either way along the line
             vx, vy = -vx, -vy
@@ -239,6 +238,21 @@ def measure_skew(horizontal: np.ndarray) -> float:
         if acc >= half:
             return angle
     return angles[-1][0]
+
+
+def _piece_pixels(box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns (`np.nonzero`'s order) of the piece whose bounding box `box` is cut to.
+
+    Every path joining the piece's pixels lies in its box, so within the box they are still one piece; other
+    pieces reaching into the box stay apart from it, and none of them spans the box too (touching all four
+    sides, two pieces would cross, and crossing 8-connected pieces touch): the piece is the one whose own
+    box is the whole box.
+    """
+    _, labels, stats = components(box, 8)
+    height, width = box.shape[:2]
+    spans = np.flatnonzero((stats[1:, :4] == (0, 0, width, height)).all(axis=1)) + 1
+    ys, xs = np.nonzero(labels == spans[0])
+    return ys, xs
 
 
 def rotate(image: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
@@ -317,9 +331,8 @@ def rotate_grey(grey: np.ndarray, frame: Frame, scale: float) -> np.ndarray:
 
 def mask_rules(mask: np.ndarray, orient: str, scale: float) -> list[Rule]:
     """Each connected piece of a rule mask as a Rule in points (its centre line)."""
-    count, _, stats = components(mask, 8)
     rules = []
-    for x, y, w, h, _ in stats[1:count]:
+    for x, y, w, h in component_boxes(mask).tolist():
         if orient == "h":
             rules.append(Rule("h", (y + h / 2) / scale, x / scale, (x + w) / scale))
         else:

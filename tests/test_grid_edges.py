@@ -1,0 +1,61 @@
+"""`tables.geometry.units_to_cells`: each boundary's rules picked once give the cells every rule looked at
+for every edge gave."""
+
+from __future__ import annotations
+
+import random
+
+from pipeline.tables import geometry
+from pipeline.tables.geometry import Rule, Tolerances, units_to_cells
+
+
+def _cells_looking_at_every_rule(xs: list[float], ys: list[float], horizontals: list[Rule],
+                                 verticals: list[Rule], tol: Tolerances) -> list[geometry.Cell]:
+    """`units_to_cells` as it was: each edge measured against all the rules."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and geometry._covered(verticals, "v", xs[c + 1], ys[r], ys[r + 1], tol) < tol.coverage:
+                parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
+            if r + 1 < n_rows and geometry._covered(horizontals, "h", ys[r + 1], xs[c], xs[c + 1], tol) < tol.coverage:
+                parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
+    spans: dict[int, list[int]] = {}
+    for index in range(n_rows * n_cols):
+        r, c = divmod(index, n_cols)
+        box = spans.setdefault(find(index), [r, c, r, c])
+        box[0], box[1], box[2], box[3] = min(box[0], r), min(box[1], c), max(box[2], r), max(box[3], c)
+    cells = [geometry.Cell(row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1,
+                           bbox=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])) for r0, c0, r1, c1 in spans.values()]
+    return geometry._resolve_overlaps(sorted(cells, key=lambda cell: (cell.row, cell.col)))
+
+
+def test_cells_as_when_every_edge_looked_at_every_rule() -> None:
+    rng = random.Random(5)
+    tol = Tolerances()
+    for _ in range(300):
+        xs = sorted(rng.sample(range(0, 600, 7), rng.randint(2, 9)))
+        ys = sorted(rng.sample(range(0, 800, 5), rng.randint(2, 12)))
+        rules = []
+        for _ in range(rng.randint(0, 40)):
+            if rng.random() < 0.5:
+                a, b = sorted(rng.sample(range(-10, 620), 2))
+                rules.append(Rule("h", rng.choice(ys) + rng.uniform(-4, 4), a, b))
+            else:
+                a, b = sorted(rng.sample(range(-10, 820), 2))
+                rules.append(Rule("v", rng.choice(xs) + rng.uniform(-4, 4), a, b))
+        horizontals = [r for r in rules if r.orient == "h"] + [r for r in rules if r.orient == "v"][:2]
+        verticals = list(rules)
+        want = _cells_looking_at_every_rule([float(x) for x in xs], [float(y) for y in ys], horizontals, verticals, tol)
+        assert units_to_cells([float(x) for x in xs], [float(y) for y in ys], horizontals, verticals, tol) == want
+    # A rule just within the snap of a boundary counts there, one just past it does not.
+    merged = units_to_cells([0.0, 50.0, 100.0], [0.0, 20.0], [], [Rule("v", 50.0 + tol.snap + 0.01, 0.0, 20.0)], tol)
+    assert len(merged) == 1
+    kept = units_to_cells([0.0, 50.0, 100.0], [0.0, 20.0], [], [Rule("v", 50.0 + tol.snap, 0.0, 20.0)], tol)
+    assert len(kept) == 2
