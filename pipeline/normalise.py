@@ -651,9 +651,11 @@ def _strip_industry(name: str) -> str:
 
 
 def parse_industries(text: str | None) -> list[str]:
-    """'机械、汽车 / 电子信息' → canonical names in order, duplicates dropped, unknown kept as written.
+    """'机械、汽车 / 电子信息' → canonical names in order, unknown kept as written.
 
-    A line break is not a separator: a cell wraps 电子信息\n制造 in the middle of a name.
+    A line break is not a separator: a cell wraps 电子信息\n制造 in the middle of a name. An industry
+    written twice ('建材行业、建材') is two of the items the applicant listed, and the notice limits the
+    items: both are kept, as written.
     """
     if not text:
         return []
@@ -674,9 +676,7 @@ def parse_industries(text: str | None) -> list[str]:
             if len(piece) == 1 and not _known_industry(piece):
                 continue  # no industry is one character: a stray from the next cell or a misread mark
             if piece:
-                canonical = canonical_industry(piece)
-                if canonical not in names:
-                    names.append(canonical)
+                names.append(canonical_industry(piece))
     return names
 
 

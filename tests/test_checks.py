@@ -841,3 +841,11 @@ def test_a_recommended_unit_is_found_in_an_applicants_name_read_with_characters_
     letter = recommendation("浙江省", ["宁波另一家智能装备有限公司"])
     codes = {c.code for c in run_batch_checks([second, letter])}
     assert ("RECOMMENDED_NOT_FOUND" not in codes) is found
+
+
+def test_an_industry_listed_twice_counts_twice_and_is_looked_up_once() -> None:
+    record = clean_application()
+    record.basic_info.lead_unit.main_industries = ["食品", "钢铁", "建材", "建材"]
+    assert {(c.code, c.where) for c in run(record)} == {("TOO_MANY_INDUSTRIES", "")}
+    record.basic_info.lead_unit.main_industries = ["机械", "元宇宙", "元宇宙"]
+    assert [(c.code, c.where) for c in run(record)] == [("UNKNOWN_INDUSTRY", "元宇宙")]

@@ -434,3 +434,8 @@ def test_a_count_with_a_leading_zero_is_not_well_formed() -> None:
 
     assert not well_formed(".,026人次", "int") and well_formed("1,026人次".replace(",", ""), "int")
     assert well_formed("0", "int")
+
+
+def test_an_industry_written_twice_is_two_items() -> None:
+    """'建材行业、建材': the applicant listed four items; the notice's limit counts what was listed."""
+    assert parse_industries("食品行业、钢铁行业、建\n材行业、建材") == ["食品", "钢铁", "建材", "建材"]

@@ -11,7 +11,15 @@ from models.page import Word
 from pipeline.tables import find_tables
 from pipeline.tables.finder import text_table
 from pipeline.tables.geometry import Frame, Grid, Rule, build_grid
-from pipeline.tables.rows import PageInk, TextLine, free_gaps, least_cut, row_cuts
+from pipeline.tables.rows import (
+    PageInk,
+    TextLine,
+    consecutive_keys,
+    free_gaps,
+    least_cut,
+    row_cuts,
+    stacked_keys_apart,
+)
 from tests.fixtures.tables.synth import Defects, Sheet, STable, render
 
 # Wrapped cells (several lines in one cell) that must stay one row, between single-line rows.
@@ -151,3 +159,43 @@ def test_a_tall_box_over_a_seal_is_cut_by_its_share() -> None:
     the tail, through the tall box's top (a small share of it), not through the tail's middle."""
     spans = [(195.4, 210.7), (202.1, 230.9)]
     assert 209.0 <= least_cut(spans, 202.1, 213.1) <= 211.0
+
+
+def _stacked_key_table(key: str, second_name: bool = True) -> tuple[Grid, list[Word]]:
+    """序号 | 名称, the rule between records 2 and 3 lost and the OCR's one box over the keys 2 and 3
+    stacked (`key`, two keys tall); 1 point a pixel."""
+    words = [Word("序号", (8, 5, 32, 17)), Word("名称", (100, 5, 124, 17)),
+             Word("1", (15, 33, 22, 45)), Word("北京银行深圳分行", (42, 33, 160, 45)),
+             Word(key, (14, 50, 23, 74)), Word("招商银行深圳分行", (42, 50, 160, 62)),
+             Word("4", (15, 80, 22, 92)), Word("深圳启科科技融资担保有限公司", (42, 80, 198, 92))]
+    if second_name:
+        words.append(Word("深圳创汇创业投资有限公司", (42, 63, 190, 75)))
+    rules = [Rule("h", y, 0, 200) for y in (0, 30, 47, 77, 95)] + [Rule("v", x, 0, 95) for x in (0, 40, 200)]
+    grid = build_grid(rules)
+    assert grid is not None
+    return grid, words
+
+
+def test_keys_stacked_in_one_ocr_box_are_cut_apart() -> None:
+    """'2' over '3' read as one word '23' two keys tall, two names beside it: two records, cut between."""
+    grid, words = _stacked_key_table("23")
+    apart = stacked_keys_apart(grid, Frame(), words)
+    keys = [word for word in apart if word.bbox[0] < 40 and word.bbox[1] > 20]
+    assert [word.text for word in keys] == ["1", "2", "3", "4"]
+    assert keys[1].bbox[3] <= keys[2].bbox[1] + 0.01
+    cuts = [cut.pos for cut in row_cuts(grid, Frame(), apart)]
+    assert any(62 <= y <= 63 for y in cuts)
+    assert not any(47 < y < 77 for y in (cut.pos for cut in row_cuts(grid, Frame(), words)))
+
+
+@pytest.mark.parametrize("key, second_name", [("24", True), ("23", False)])
+def test_a_tall_key_that_is_no_run_or_has_one_line_beside_stays(key: str, second_name: bool) -> None:
+    grid, words = _stacked_key_table(key, second_name)
+    assert stacked_keys_apart(grid, Frame(), words) == words
+
+
+def test_consecutive_keys() -> None:
+    assert consecutive_keys("23", 2) == ["2", "3"]
+    assert consecutive_keys("910", 2) == ["9", "10"]
+    assert consecutive_keys("111213", 3) == ["11", "12", "13"]
+    assert consecutive_keys("24", 2) is None and consecutive_keys("2", 1) is None and consecutive_keys("2a", 2) is None

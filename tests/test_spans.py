@@ -195,3 +195,41 @@ def test_a_column_rule_lost_in_the_last_row_still_parts_its_cells(tmp_path: Path
     assert [(t.name, t.participants) for t in result.value.trainings] == [
         ("企业首席数据官培训班", 115), ("中小企业数字化转型诊断师培训", 160), ("2024年数字化转型供需对接会", 239),
         ("精益生产与数字化管理培训", 135), ("中小企业数字化转型诊断师培训", 286)]
+
+
+def _cut_table(words: list[Word]):
+    """序号 | 名称 | 核心能力: a header row, then rows at 30-55, 55-80, 80-105 (1 point a pixel)."""
+    from pipeline.tables.cells import Table, fill_cells
+    from pipeline.tables.geometry import Frame, Rule, build_grid
+    rules = [Rule("h", y, 0, 300) for y in (0, 30, 55, 80, 105)] + [Rule("v", x, 0, 105) for x in (0, 40, 160, 300)]
+    grid = build_grid(rules)
+    assert grid is not None
+    base = [Word("序号", (8, 8, 32, 22)), Word("名称", (80, 8, 104, 22)), Word("核心能力", (200, 8, 248, 22)),
+            Word("1", (15, 36, 22, 49)), Word("甲公司", (50, 36, 100, 49)), Word("质量管理", (170, 36, 230, 49)),
+            Word("2", (15, 61, 22, 74)), Word("乙公司", (50, 61, 100, 74)),
+            Word("3", (15, 86, 22, 99)), Word("丙公司", (50, 86, 100, 99)), Word("设备联网", (170, 86, 230, 99))]
+    return Table(page=1, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), [*base, *words]))
+
+
+def test_a_wrapped_value_whose_first_box_reaches_over_its_rule_is_its_rows() -> None:
+    """On a curled page a wrapped value's first line's box reaches 28 % of its height over the row's top
+    rule; the line joins the next, wholly in the row: the block is the row's, no doubt. The same line
+    alone (nothing it joins) may be either row's: in doubt."""
+    from pipeline.tables.spans import split_spans
+    first = Word("工业设备联网与数据采集", (170, 50.4, 298, 66.7))
+    wrapped = _cut_table([first, Word("余种主流设备协议", (170, 64.3, 260, 79.2))])
+    assert not split_spans(wrapped, 1).unsure_rows
+    alone = _cut_table([first])
+    assert split_spans(alone, 1).unsure_rows == frozenset({2})
+
+
+def test_a_seal_character_or_the_header_rule_over_a_line_is_no_doubt() -> None:
+    """A seal's character read over a row rule (twice the table's line height) is no line of the table's
+    print; a header label's line the header's rule cuts parts no two records."""
+    from pipeline.tables.spans import split_spans
+    seal = _cut_table([Word("化", (240, 47, 258, 74)), Word("6.2", (260, 61, 290, 74))])
+    assert not split_spans(seal, 1).unsure_rows
+    header = _cut_table([Word("服务企业名称", (170, 24, 250, 38))])
+    assert not split_spans(header, 1).unsure_rows
+    across = _cut_table([Word("工业设备联网", (170, 48, 250, 62))])  # a record's line cut through its middle
+    assert split_spans(across, 1).unsure_rows

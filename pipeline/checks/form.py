@@ -129,7 +129,8 @@ def misread_industry(ctx: CheckContext, name: str) -> str | None:
 def unknown_industry(ctx: CheckContext) -> Iterator[Check]:
     known = ctx.rules.industries
     path = "basic_info.lead_unit.main_industries"
-    for name in unknown_industries(ctx, _application(ctx).basic_info.lead_unit.main_industries):
+    # An industry listed twice is one name to look up (the limit counts both items: TOO_MANY_INDUSTRIES).
+    for name in dict.fromkeys(unknown_industries(ctx, _application(ctx).basic_info.lead_unit.main_industries)):
         if (likely := misread_industry(ctx, name)) is not None:
             yield finding("LOW_CONFIDENCE", path, f"{path} 中“{name}”与通知所列行业“{likely}”仅差一字，可能是其误读，"
                           f"请人工核对", found=name, expected=likely, evidence=ctx.evidence(path))

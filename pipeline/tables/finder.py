@@ -40,7 +40,15 @@ from pipeline.tables.geometry import (
     merge_rules,
 )
 from pipeline.tables.reread import CellReader
-from pipeline.tables.rows import PageInk, TextLine, cell_lines, key_column, row_cuts, starts_row
+from pipeline.tables.rows import (
+    PageInk,
+    TextLine,
+    cell_lines,
+    key_column,
+    row_cuts,
+    stacked_keys_apart,
+    starts_row,
+)
 
 MIN_COLUMN_GAP = 7.0  # points of clear space between two text columns (about half a character)
 TITLE_REACH = 70.0  # points above a table searched for its title
@@ -514,6 +522,8 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
         return None
     if keyed_rows and ruled:
         extra_xs = [*extra_xs, *(_onto_a_rule(cut, group, turned) for cut in hidden_columns(grid, turned))]
+    if keyed_rows:
+        words = stacked_keys_apart(grid, frame, words)
     grid = _keyed_grid(group, frame, words, extra_xs, extra_ys, tol or Tolerances(), ink, keyed_rows) or grid
     broken = broken_columns(grid, turned) if keyed_rows and ruled else []
     if broken:

@@ -380,3 +380,68 @@ def unwrapped_breaks(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[tu
 def _opens_with_key(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int) -> bool:
     cell = sorted(lines.get((row, col), []), key=lambda line: line.top)
     return bool(cell) and cell[0].is_key
+
+
+STACKED = 1.6  # a key word this many read keys tall may hold keys stacked on lines of their own
+MAX_STACKED = 4  # keys one OCR box is taken to hold at most
+
+
+def stacked_keys_apart(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[Word]:
+    """`words` with each box the OCR drew over 序号 stacked on lines of their own cut into one word per key.
+
+    The detector may take two short keys one above the other for one tall word ('2' over '3' read
+    '23', its box two keys high): the row boundary between them is then never cut and two records
+    become one. A key-column word of digits that is about n read keys tall, whose digits are n numbers
+    each one more than the one before, with n lines or more beside it in another column, is those n keys.
+    """
+    lines = cell_lines(grid, frame, words)
+    col = key_column(grid, lines)
+    if col is None:
+        return list(words)
+    left, right = grid.xs[col], grid.xs[col + 1]
+    turned = [frame.box_to_table(word.bbox) for word in words]
+    in_column = [left <= (box[0] + box[2]) / 2 <= right for box in turned]
+    heights = [box[3] - box[1] for word, box, inside in zip(words, turned, in_column, strict=True)
+               if inside and SEQ_KEY.fullmatch(word.text.replace(" ", ""))]
+    if len(heights) < 2:
+        return list(words)
+    height = float(np.median(heights))
+    out: list[Word] = []
+    for word, box, inside in zip(words, turned, in_column, strict=True):
+        count = round((box[3] - box[1]) / height) if height > 0 else 0
+        keys = consecutive_keys(word.text.replace(" ", ""), count) if inside and box[3] - box[1] >= STACKED * height \
+            else None
+        if keys is None or _lines_beside(grid, words, turned, box, col) < len(keys):
+            out.append(word)
+            continue
+        x0, y0, x1, y1 = word.bbox
+        step = (y1 - y0) / len(keys)
+        out.extend(replace(word, text=key, bbox=(x0, y0 + index * step, x1, y0 + (index + 1) * step))
+                   for index, key in enumerate(keys))
+    return out
+
+
+def consecutive_keys(digits: str, count: int) -> list[str] | None:
+    """`digits` cut into `count` numbers (1-3 digits, no leading zero) each one more than the one before
+    ('23' → 2, 3; '910' → 9, 10), when exactly one such cut exists; else None."""
+    if not 2 <= count <= MAX_STACKED or not digits.isdigit():
+        return None
+    found = []
+    for cuts in itertools.combinations(range(1, len(digits)), count - 1):
+        parts = [digits[a:b] for a, b in itertools.pairwise((0, *cuts, len(digits)))]
+        if all(len(part) <= 3 and not part.startswith("0") for part in parts) \
+                and all(int(b) == int(a) + 1 for a, b in itertools.pairwise(parts)):
+            found.append(parts)
+    return found[0] if len(found) == 1 else None
+
+
+def _lines_beside(grid: Grid, words: Sequence[Word], turned: Sequence[tuple[float, float, float, float]],
+                  box: tuple[float, float, float, float], col: int) -> int:
+    """The most text lines one column right of the key column holds level with `box` (table frame)."""
+    most = 0
+    for other in range(col + 1, grid.n_cols):
+        left, right = grid.xs[other], grid.xs[other + 1]
+        level = [replace(word, bbox=turn) for word, turn in zip(words, turned, strict=True)
+                 if left <= (turn[0] + turn[2]) / 2 <= right and box[1] <= (turn[1] + turn[3]) / 2 <= box[3]]
+        most = max(most, len(lines_of(level)))
+    return most

@@ -45,6 +45,7 @@ from pipeline.tables.values import UNSURE
 LINE_SLACK = 0.25  # share of a line's height it may reach over a row boundary (OCR box padding)
 BLOCK_GAP = 0.6  # a gap between two lines wider than this share of their height starts a new name
 MARGIN = 0.5  # rows by which the best sharing must fit the names' positions better than the next
+TALL_LINE = 1.6  # a cell line this many times the table's median line height is no line of its print
 MAX_SHARINGS = 20000  # ways to share rows among names tried at most (else the cell is left whole)
 _SEQ = re.compile(r"\d{1,3}")
 
@@ -226,6 +227,7 @@ def split_spans(table: Table, first_row: int, category_cols: Sequence[int] = (),
     cells: list[CellText] = []
     unsure: set[int] = set()
     changed = False
+    line_height = median_line_height(table, first_row)
     for cell in table.cells:
         pieces = None
         if cell.cell.row_span > 1 and cell.cell.row + cell.cell.row_span > first_row and cell.text:
@@ -234,7 +236,7 @@ def split_spans(table: Table, first_row: int, category_cols: Sequence[int] = (),
             else:
                 pieces = split_data_cell(table, cell, first_row) or _unsure_if_shared(table, cell, first_row)
         elif cell.cell.row >= first_row and cell.text and cell.cell.col not in category_cols:
-            pieces = _unsure_if_cut(table, cell)
+            pieces = _unsure_if_cut(table, cell, first_row, line_height)
         cells.extend(pieces or [cell])
         changed = changed or pieces is not None
         unsure.update(row for piece in pieces or () if piece.confidence <= UNSURE < cell.confidence
@@ -242,16 +244,50 @@ def split_spans(table: Table, first_row: int, category_cols: Sequence[int] = (),
     return Spans(replace(table, cells=cells) if changed else table, frozenset(unsure))
 
 
-def _unsure_if_cut(table: Table, cell: CellText) -> list[CellText] | None:
+def _unsure_if_cut(table: Table, cell: CellText, first_row: int, line_height: float) -> list[CellText] | None:
     """A cell whose text runs across its top or bottom boundary between two data rows (a line the
-    row boundary cuts): which row it belongs to is a guess, so it is marked unsure."""
-    inner = table.grid.ys[1:-1]
+    row boundary cuts): which row it belongs to is a guess, so it is marked unsure.
+
+    Not so a line far taller than the table's lines (`line_height`: a seal's character, no line of
+    print), nor a line that joins a line of its cell lying wholly on its larger side of the boundary
+    (a wrapped value's first or last line, its OCR box reaching over a rule that bows on a curled page:
+    the value is its block's, and the block's row is plain)."""
+    inner = table.grid.ys[first_row + 1:-1]  # the header's rule parts no two records
     edges = [y for y in (table.grid.ys[cell.cell.row], table.grid.ys[cell.cell.row + cell.cell.row_span]) if y in inner]
-    for line in cell_lines(table, cell):
-        slack = LINE_SLACK * line.height
-        if any(line.top + slack < y < line.bottom - slack for y in edges):
-            return [replace(cell, confidence=min(cell.confidence, UNSURE))]
+    lines = cell_lines(table, cell)
+    for line in lines:
+        if line_height and line.height > TALL_LINE * line_height:
+            continue
+        for y in edges:
+            slack = LINE_SLACK * line.height
+            if line.top + slack < y < line.bottom - slack and not _held_by_its_block(table, line, lines, y):
+                return [replace(cell, confidence=min(cell.confidence, UNSURE))]
     return None
+
+
+def _held_by_its_block(table: Table, line: Line, lines: Sequence[Line], y: float) -> bool:
+    """`line`, cut by the boundary at `y`, joins a line of its cell wholly on the side holding more of it."""
+    below = line.bottom - y > y - line.top
+    for other in lines:
+        if other is line or crosses_any(table, other):
+            continue
+        if below and other.top >= y and other.top - line.bottom <= BLOCK_GAP * min(line.height, other.height):
+            return True
+        if not below and other.bottom <= y and line.top - other.bottom <= BLOCK_GAP * min(line.height, other.height):
+            return True
+    return False
+
+
+def crosses_any(table: Table, line: Line) -> bool:
+    """The line runs over any inner row boundary by more than OCR's slack."""
+    return crosses(table, line, 0, table.grid.n_rows - 1)
+
+
+def median_line_height(table: Table, first_row: int) -> float:
+    """The median height of the text lines of the table's cells from `first_row` on (0 without any)."""
+    heights = [line.height for cell in table.cells if cell.cell.row >= first_row and cell.text
+               for line in cell_lines(table, cell)]
+    return statistics.median(heights) if heights else 0.0
 
 
 def _unsure_if_shared(table: Table, cell: CellText, first_row: int) -> list[CellText] | None:
