@@ -1,5 +1,6 @@
 """A value's second reading on its own crop: the crop is inset to keep a cell's rules out, and grown
-back where that cut through a glyph (`pipeline.tables.reread.grown_over_cut_ink`).
+back where that cut through a glyph (`pipeline.tables.reread.grown_over_cut_ink`); where the engines then
+differ on a digit of a sure first reading, neither wins (`pipeline.tables.values.second_opinion`).
 
 On the dev sets a value's box was its words' box, tight on the ink: the inset cut the left edge off
 the first digit and the second engine read '62.2%' as 52.2%, '8.3%' as 3.3%, '1473' as 473, surely.
@@ -11,9 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from models import Provenance
 from pipeline.config import Settings
 from pipeline.ocr import get_engine
 from pipeline.tables.reread import INSET_PT, SecondReader, crop_box, grown_over_cut_ink
+from pipeline.tables.values import UNSURE, FieldValue, second_opinion, typed
 from tests.test_verify import SONG
 
 DPI = 150.0
@@ -70,3 +73,21 @@ def test_the_second_reader_reads_a_tight_boxed_number_whole(text: str) -> None:
     # As scanned, and binarised (where a '%' may come out as a 0, which the caller's checks refuse).
     assert readings and readings[0] == text, readings
     assert all(reading.startswith(text.rstrip("%")) for reading in readings), readings
+
+
+def _read(page_reading: str, confidence: float, crop_reading: str, crop_confidence: float) -> FieldValue:
+    value = FieldValue(typed(page_reading.replace("人次", ""), "int", None), page_reading,
+                       Provenance(page=2, bbox=(393.1, 556.3, 433.4, 574.1), confidence=confidence, source="ocr"))
+    return second_opinion(value, "int", None, lambda box: [(crop_reading, crop_confidence)])
+
+
+def test_engines_that_differ_on_a_digit_of_a_sure_reading_leave_it_in_doubt_with_both() -> None:
+    # dev2 a07's curled page: a faint '4' the page read surely, its crop read as '1', surer still.
+    kept = _read("491人次", 0.937, "191人次", 0.983)
+    assert kept.value == 491 and kept.provenance.alternatives == [191]
+    assert kept.provenance.confidence is not None and kept.provenance.confidence <= UNSURE
+
+
+def test_a_crop_reading_still_replaces_an_unsure_or_otherwise_shaped_one() -> None:
+    assert _read("491人次", 0.85, "191人次", 0.983).value == 191  # the page itself unsure
+    assert _read("91人次", 0.937, "491人次", 0.983).value == 491  # a digit the page lost

@@ -15,7 +15,10 @@ def test_a_second_reading_that_took_the_percent_sign_for_a_digit_is_not_taken() 
     assert not sign_read_as_digit("11.9%", "11.9") and not sign_read_as_digit("11.9", "11.99")
     value = FieldValue(11.9, "11.9%", models.Provenance(page=2, bbox=[0, 0, 1, 1], confidence=0.948, source="ocr"))
     assert second_opinion(value, "percent", "万元", lambda box: [("11.99", 0.99)]).value == 11.9
-    assert second_opinion(value, "percent", "万元", lambda box: [("17.9%", 0.99)]).value == 17.9
+    # Another digit, surer, from the other engine: neither wins, the first stays in doubt with it beside.
+    other = second_opinion(value, "percent", "万元", lambda box: [("17.9%", 0.99)])
+    assert other.value == 11.9 and other.provenance.alternatives == [17.9]
+    assert second_opinion(value, "percent", "万元", lambda box: [("117.9%", 0.99)]).value == 117.9
 
 
 def test_a_share_read_without_its_sign_and_a_decimal_more_than_the_others_lost_the_sign() -> None:

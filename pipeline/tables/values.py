@@ -258,10 +258,35 @@ def second_opinion(value: FieldValue, kind: str, unit: str | None,
                 and not (kind == "amount" and (_unit_conflict(value.raw, unit) or _ambiguous(value.raw))))
     if first_ok and confidence < (value.provenance.confidence or 0.0):
         return value
+    if first_ok and _engines_differ_on_a_digit(value, text):
+        return _kept_with_other_reading(value, parsed)
     provenance = value.provenance.model_copy(update={"confidence": round(min(1.0, max(0.0, confidence)), 4),
                                                      "source": "ocr", "alternatives": []})
     second = FieldValue(value=parsed, raw=text, provenance=provenance)
     return separator_alternative(second) if kind == "amount" else second
+
+
+SURE_FIRST = 0.9  # a first reading this sure is not replaced by another engine's over a digit alone
+
+
+def _engines_differ_on_a_digit(value: FieldValue, text: str) -> bool:
+    """The first reading is sure and the second has its very shape (the same digits' places, the same
+    other characters) with other digits: two engines disagree on a digit with nothing to tell who is
+    right (a faint '4' read '1' on its crop, a crop's cut '8' read '3')."""
+    first, second = re.sub(r"\s+", "", value.raw), re.sub(r"\s+", "", text)
+    return ((value.provenance.confidence or 0.0) >= SURE_FIRST and first != second
+            and re.sub(r"\d", "9", first) == re.sub(r"\d", "9", second))
+
+
+def _kept_with_other_reading(value: FieldValue, other: object) -> FieldValue:
+    """The first reading stays, in doubt, with the other engine's as an alternative for the form's
+    totals to choose (`pipeline.reconcile`), or for a reviewer."""
+    if not isinstance(other, int | float) or isinstance(other, bool) or other == value.value:
+        return value
+    alternatives = [*value.provenance.alternatives, other]
+    confidence = min(value.provenance.confidence or 1.0, UNSURE)
+    provenance = value.provenance.model_copy(update={"confidence": confidence, "alternatives": alternatives})
+    return replace(value, provenance=provenance)
 
 
 # --- other readings from the recogniser's posteriors ---------------------------------------
