@@ -11,9 +11,11 @@ the cell bears it out (with two figures misread and nothing borne out over the o
 total implies one for each reading of the others: over a crop's right reading of the second, it says
 what the first must be):
 
-- the reading's digits are the implied figure's with some left out, in order (characters lost,
-  none changed: 8 of 154.8, not 138 of 139.7), the figure written as its column prints it (70 of
-  358.70: the ring took '358.' and left the printed 0);
+- the reading's digits are the implied figure's with some left out, in order (characters lost:
+  8 of 154.8, not 138 of 139.7), the figure written as its column prints it (70 of 358.70: the ring
+  took '358.' and left the printed 0); or one digit of it read as another in its place, or one digit
+  more (a stroke read as a digit: 2,829 of 2,329, 2281 of 228; `changed_from`), and then some
+  rendering of the crop must explain the implied figure at least as well as the reading;
 - the recogniser's own posteriors on the cell's crop are not sure of the reading: on some rendering
   of the crop (as scanned, cleaned, binarised) the reading is not what the frames say
   (`READ_SURE`). Where every rendering reads it alike, its ink holds no lost character: a true
@@ -55,6 +57,7 @@ class Implied:
     read: Figure
     implied: Figure
     places: int = 0  # decimals the figure's column prints
+    changed: bool = False  # a digit of the reading read as another (or one more), not only characters lost
 
 
 def lost_from(read: Figure, implied: Figure, places: int = 0) -> bool:
@@ -67,6 +70,29 @@ def lost_from(read: Figure, implied: Figure, places: int = 0) -> bool:
         if len(kept) < len(whole) and all(char in rest for char in kept):
             return True
     return False
+
+
+def changed_from(read: Figure, implied: Figure, places: int = 0) -> bool:
+    """`read` is `implied` with one digit read as another in its place ('2,829' of 2,329: a seal's stroke
+    across the 3), or with one digit more (a stroke read as a digit: '2281' of 228), the point where it
+    was; `implied` as written plainly or with `places` decimals, as its column prints it."""
+    for text in dict.fromkeys(written(implied, False, shown) for shown in dict.fromkeys((0, places))):
+        whole, _, fraction = text.partition(".")
+        read_whole, _, read_fraction = written(read, False, len(fraction)).partition(".")
+        if len(read_fraction) != len(fraction):
+            continue
+        if len(read_whole) == len(whole):
+            changed = sum(a != b for a, b in zip(read_whole + read_fraction, whole + fraction, strict=True))
+            if changed == 1:
+                return True
+        elif len(read_whole) == len(whole) + 1 and read_fraction == fraction and _one_more(read_whole, whole):
+            return True
+    return False
+
+
+def _one_more(longer: str, shorter: str) -> bool:
+    """`longer` is `shorter` with one character put in somewhere."""
+    return any(longer[:cut] + longer[cut + 1:] == shorter for cut in range(len(longer)))
 
 
 def _digits(value: Figure) -> str:
@@ -127,9 +153,10 @@ def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, decla
         for rest in _sums_of(readings[:position] + readings[position + 1:]):
             implied: Figure = declared - rest
             implied = round(implied) if isinstance(read, int) else round(float(implied), 2)
-            if (implied > 0 and implied not in origin.alternatives and lost_from(read, implied, places)
+            lost = lost_from(read, implied, places)
+            if (implied > 0 and implied not in origin.alternatives and (lost or changed_from(read, implied, places))
                     and all(other.path != path or other.implied != implied for other in found)):
-                found.append(Implied(rule.name, path, read, implied, places))
+                found.append(Implied(rule.name, path, read, implied, places, changed=not lost))
     return found
 
 
@@ -169,7 +196,12 @@ def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int
     if not scores:
         return False
     read_sure = all(max(rendering[:read_forms]) >= READ_SURE for rendering in scores)
-    return not read_sure and max(max(rendering[read_forms:]) for rendering in scores) >= IMPLIED_MIN
+    if read_sure or max(max(rendering[read_forms:]) for rendering in scores) < IMPLIED_MIN:
+        return False
+    # A digit read as another is a stronger claim than a character lost: some rendering of the ink must
+    # favour the implied figure over the reading (a true mismatch of 10 is one changed digit of many a
+    # cell a seal crosses, and the ink of that cell still says the digit read).
+    return not found.changed or any(max(rendering[read_forms:]) >= max(rendering[:read_forms]) for rendering in scores)
 
 
 def implied_readings(record: ApplicationRecord, settings: Settings,

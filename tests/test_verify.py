@@ -418,3 +418,33 @@ def test_a_reading_is_judged_as_its_column_prints_it_before_a_total_completes_it
     checks = _checked(record, reader)
     assert record.appendix.contracts[2].amount == 98.0
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def test_a_digit_a_seal_changed_is_given_back_by_its_total_where_the_ink_favours_it() -> None:
+    """dev8 a06: '2,578.95' under a seal's star read 2,278.95; dev9 a12 (fax): '228' with a ring's stroke
+    read 2281. One digit read as another (or one more) is given back by the total only where some
+    rendering of the crop explains the implied figure at least as well as the reading."""
+    assert verify.implied.changed_from(2278.95, 2578.95, 2) and verify.implied.changed_from(2281, 228)
+    assert verify.implied.changed_from(2829.0, 2329.0) and not verify.implied.changed_from(138.0, 139.7, 2)
+    assert not verify.implied.changed_from(2557.1, 2557.03, 2) and not verify.implied.changed_from(154.8, 154.8)
+    assert not verify.implied.changed_from(1420.0, 142.2, 2)
+    record = clean_application()
+    _lost_under_a_seal(record, 278.95, 578.95)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "278.95")], DECLARED_2025: [("rapidocr", "578.95")]},
+                        explains={CONTRACT_2025: [{"278.95": 0.05, "578.95": 0.06}, {"278.95": 0.54, "578.95": 0.65}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 578.95
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+def test_a_digit_the_ink_still_reads_is_not_changed_by_a_total() -> None:
+    """A true mismatch of 300 over a figure read unsurely: 278.95 changed to 578.95 would make it hold, but
+    no rendering of the crop explains 578.95 as well as what was read: the mismatch stands."""
+    record = clean_application()
+    _lost_under_a_seal(record, 278.95, 578.95)
+    explains = {"278.95": 0.62, "578.95": 0.3}
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "278.95")], DECLARED_2025: [("rapidocr", "578.95")]},
+                        explains={CONTRACT_2025: [explains, {"278.95": 0.2, "578.95": 0.03}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 278.95
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
