@@ -29,7 +29,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from models import ApplicationRecord
+from models import ApplicationRecord, Provenance
 from pipeline.checks.registry import reading_in_doubt
 from pipeline.config import Settings
 from pipeline.precision import amount_groups, column_decimals
@@ -147,7 +147,7 @@ def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, decla
     for position, path in enumerate(rule.paths[1:]):
         read = readings[position][0]
         origin = record.provenance.get(path)
-        if origin is None or origin.bbox is None or origin.source != "ocr" or not reading_in_doubt(origin, settings.checks):
+        if origin is None or origin.bbox is None or origin.source != "ocr" or not _completable(origin, settings):
             continue
         places = _column_places(record, path, read)
         for rest in _sums_of(readings[:position] + readings[position + 1:]):
@@ -158,6 +158,15 @@ def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, decla
                     and all(other.path != path or other.implied != implied for other in found)):
                 found.append(Implied(rule.name, path, read, implied, places, changed=not lost))
     return found
+
+
+def _completable(origin: Provenance, settings: Settings) -> bool:
+    """A figure the total may complete: a reading in doubt, or one its crop's second reading confirmed with
+    one engine only. The page's own recogniser reading its crop again loses the digit a seal's stroke
+    crosses again ('988' read 88 twice): one engine's agreement is no independent reading, and the ink's
+    posteriors (`borne_out`) still have to bear the implied figure out."""
+    return reading_in_doubt(origin, settings.checks) or (
+        origin.confirmed_by is not None and len(set(origin.confirmed_by)) < 2)
 
 
 def _readings(record: ApplicationRecord, path: str, value: Figure) -> list[Figure]:

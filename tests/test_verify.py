@@ -448,3 +448,34 @@ def test_a_digit_the_ink_still_reads_is_not_changed_by_a_total() -> None:
     checks = _checked(record, reader)
     assert record.appendix.contracts[2].amount == 278.95
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def _read_surely(record: models.ApplicationRecord, read: float, printed: float) -> None:
+    """The 2025 contract printed `printed` 万元 (as declared) read surely as `read` (a seal's stroke took a digit)."""
+    _set(DECLARED_2025, printed)(record)
+    _set(CONTRACT_2025, read)(record)
+    record.provenance[CONTRACT_2025] = record.provenance[CONTRACT_2025].model_copy(update={"confidence": 1.0})
+
+
+def test_a_figure_one_engine_read_alike_on_its_crop_may_still_be_completed_by_its_total() -> None:
+    """dev6 a03 (phone): '286' under a seal's ring read 281, and read 281 again on its crop by the same
+    recogniser: one engine's agreement is no independent reading, and the ink favours 286."""
+    record = clean_application()
+    _read_surely(record, 81.0, 86.0)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "81")], DECLARED_2025: [("rapidocr", "86")]},
+                        explains={CONTRACT_2025: [{"81": 0.7, "86": 0.75}]})
+    checks = _checked(record, reader)
+    assert record.provenance[CONTRACT_2025].confirmed_by == ["rapidocr"]
+    assert record.appendix.contracts[2].amount == 86.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+def test_a_figure_two_engines_read_alike_on_its_crop_is_not_completed_by_its_total() -> None:
+    record = clean_application()
+    _read_surely(record, 81.0, 86.0)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "81"), ("tesseract", "81万元")],
+                                 DECLARED_2025: [("rapidocr", "86")]},
+                        explains={CONTRACT_2025: [{"81": 0.7, "86": 0.75}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 81.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
