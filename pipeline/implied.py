@@ -123,10 +123,12 @@ def printed(value: Figure, places: int = 0) -> list[str]:
 MAX_COMBINATIONS = 64  # readings of a total's other figures tried together, at most
 
 
-def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_others: bool = False) -> list[Implied]:
+def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_others: bool = False,
+               confirmed_once: bool = False) -> list[Implied]:
     """For a sum `rule` that no reading of its figures makes hold, its declared total read surely: each
-    doubtful figure whose reading lost characters of the one the total implies (`lost_from`), the other
-    figures as read; with `over_others`, over each combination of their other readings too."""
+    doubtful figure (with `confirmed_once`, each one engine only confirmed too: `_confirmed_once`) whose
+    reading lost characters of the one the total implies (`lost_from`) or changed one (`changed_from`),
+    the other figures as read; with `over_others`, over each combination of their other readings too."""
     values = [_figure(record, path) for path in rule.paths]
     numbers = [value for value in values if value is not None]
     if len(numbers) != len(values) or can_hold(record, rule):
@@ -136,18 +138,19 @@ def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_o
     declared, *parts = numbers
     readings = [_readings(record, path, value) if over_others else [value]
                 for path, value in zip(rule.paths[1:], parts, strict=True)]
-    return _implied_by(record, rule, settings, declared, readings)
+    return _implied_by(record, rule, settings, declared, readings, confirmed_once)
 
 
 def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, declared: Figure,
-                readings: list[list[Figure]]) -> list[Implied]:
+                readings: list[list[Figure]], confirmed_once: bool = False) -> list[Implied]:
     """What the declared total implies for each doubtful figure (read as its first reading) over each
     combination of the other figures' `readings`."""
     found: list[Implied] = []
     for position, path in enumerate(rule.paths[1:]):
         read = readings[position][0]
         origin = record.provenance.get(path)
-        if origin is None or origin.bbox is None or origin.source != "ocr" or not _completable(origin, settings):
+        if origin is None or origin.bbox is None or origin.source != "ocr" or not (
+                reading_in_doubt(origin, settings.checks) or (confirmed_once and _confirmed_once(origin))):
             continue
         places = _column_places(record, path, read)
         for rest in _sums_of(readings[:position] + readings[position + 1:]):
@@ -160,13 +163,12 @@ def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, decla
     return found
 
 
-def _completable(origin: Provenance, settings: Settings) -> bool:
-    """A figure the total may complete: a reading in doubt, or one its crop's second reading confirmed with
-    one engine only. The page's own recogniser reading its crop again loses the digit a seal's stroke
-    crosses again ('988' read 88 twice): one engine's agreement is no independent reading, and the ink's
-    posteriors (`borne_out`) still have to bear the implied figure out."""
-    return reading_in_doubt(origin, settings.checks) or (
-        origin.confirmed_by is not None and len(set(origin.confirmed_by)) < 2)
+def _confirmed_once(origin: Provenance) -> bool:
+    """A figure its crop's second reading confirmed with one engine only. The page's own recogniser reading
+    its crop again loses the digit a seal's stroke crosses again ('988' read 88 twice): one engine's
+    agreement is no independent reading, and the ink's posteriors (`borne_out`) still have to bear an
+    implied figure out."""
+    return origin.confirmed_by is not None and len(set(origin.confirmed_by)) == 1
 
 
 def _readings(record: ApplicationRecord, path: str, value: Figure) -> list[Figure]:
@@ -221,14 +223,16 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
     misread beyond any figure: '389.10' read 389110), over their other readings: with one of them right
     (389.1 among that figure's readings) the total says what the first must be. Implied over every
     reading of the others at once, a total with several figures in doubt would gain a way to hold for
-    each, and reconciliation could choose none."""
+    each, and reconciliation could choose none. So too the figures in doubt first, and only where they give
+    nothing, the figures one engine only confirmed as well (dev6 a08: '124' read 24, in doubt, is implied;
+    a '61' beside it, confirmed once, would make a second way (161) and leave the total unsettled)."""
     added = []
     for rule in rules_for(record, settings):
         if not rule.summed:
             continue
-        kept = _borne_out(record, candidates(record, rule, settings), explain)
-        if not kept:
-            kept = _borne_out(record, candidates(record, rule, settings, over_others=True), explain)
+        kept: list[Implied] = []
+        for confirmed_once, over_others in itertools.product((False, True), (False, True)):
+            kept = kept or _borne_out(record, candidates(record, rule, settings, over_others, confirmed_once), explain)
         for found in kept:
             origin = record.provenance[found.path]
             record.provenance[found.path] = origin.model_copy(update={

@@ -479,3 +479,22 @@ def test_a_figure_two_engines_read_alike_on_its_crop_is_not_completed_by_its_tot
     checks = _checked(record, reader)
     assert record.appendix.contracts[2].amount == 81.0
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def test_a_figure_in_doubt_is_completed_before_one_an_engine_confirmed() -> None:
+    """dev6 a08: '124' read 24 (in doubt) and '61' read alike once on its crop; the total 100 short is
+    implied for the figure in doubt only, not also as 161 for the other, which would leave two ways."""
+    record = clean_application()
+    doubtful, once = "appendix.contracts[0].amount", "appendix.contracts[1].amount"
+    _set(doubtful, 24.0)(record)  # printed 124; 120.5 + 100 declared: 124 + 96.5 would be the 2024 sum
+    _set(once, 96.5)(record)
+    _set("basic_info.service[0].contract_amount", 220.5)(record)
+    record.provenance[doubtful] = record.provenance[doubtful].model_copy(update={"confidence": 0.7})
+    record.provenance[once] = record.provenance[once].model_copy(update={"confidence": 1.0})
+    reader = FakeReader(record, {doubtful: [("tesseract", "24")], once: [("rapidocr", "96.5")],
+                                 "basic_info.service[0].contract_amount": [("rapidocr", "220.5")]},
+                        explains={doubtful: [{"24": 0.5, "124": 0.4}], once: [{"96.5": 0.5, "196.5": 0.4}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[0].amount == 124.0 and record.appendix.contracts[1].amount == 96.5
+    assert record.provenance[once].alternatives == []
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2024") is None
