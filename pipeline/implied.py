@@ -46,6 +46,8 @@ READ_SURE = 0.9
 # ...and the implied figure must explain the ink at least this well on some rendering: characters a
 # seal's stroke blurred, not characters the ink has no trace of.
 IMPLIED_MIN = 0.1
+# A digit read as another is given back only where some rendering explains the implied figure this well.
+CHANGED_MIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,8 @@ def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int
     # A digit read as another is a stronger claim than a character lost: some rendering of the ink must
     # favour the implied figure over the reading (a true mismatch of 10 is one changed digit of many a
     # cell a seal crosses, and the ink of that cell still says the digit read).
-    return not found.changed or any(max(rendering[read_forms:]) >= max(rendering[:read_forms]) for rendering in scores)
+    return not found.changed or any(max(rendering[read_forms:]) >= max(max(rendering[:read_forms]), CHANGED_MIN)
+                                    for rendering in scores)
 
 
 def implied_readings(record: ApplicationRecord, settings: Settings,
