@@ -498,3 +498,15 @@ def test_a_figure_in_doubt_is_completed_before_one_an_engine_confirmed() -> None
     assert record.appendix.contracts[0].amount == 124.0 and record.appendix.contracts[1].amount == 96.5
     assert record.provenance[once].alternatives == []
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2024") is None
+
+
+def test_a_changed_digit_the_ink_explains_poorly_is_not_given_by_a_total() -> None:
+    """dev4 a03 (bw scan): a true trainee mismatch 20 over, '74' read unsurely; 94 explains the crop a little
+    better than 74 (0.15 against 0.07), but neither explains it: the mismatch stands."""
+    record = clean_application()
+    _lost_under_a_seal(record, 74.0, 94.0)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "74")], DECLARED_2025: [("rapidocr", "94")]},
+                        explains={CONTRACT_2025: [{"74": 0.04, "94": 0.11}, {"74": 0.07, "94": 0.15}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 74.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
