@@ -11,9 +11,11 @@ the cell bears it out (with two figures misread and nothing borne out over the o
 total implies one for each reading of the others: over a crop's right reading of the second, it says
 what the first must be):
 
-- the reading's digits are the implied figure's with some left out, in order (characters lost,
-  none changed: 8 of 154.8, not 138 of 139.7), the figure written as its column prints it (70 of
-  358.70: the ring took '358.' and left the printed 0);
+- the reading's digits are the implied figure's with some left out, in order (characters lost:
+  8 of 154.8, not 138 of 139.7), the figure written as its column prints it (70 of 358.70: the ring
+  took '358.' and left the printed 0); or one digit of it read as another in its place, or one digit
+  more (a stroke read as a digit: 2,829 of 2,329, 2281 of 228; `changed_from`), and then some
+  rendering of the crop must explain the implied figure at least as well as the reading;
 - the recogniser's own posteriors on the cell's crop are not sure of the reading: on some rendering
   of the crop (as scanned, cleaned, binarised) the reading is not what the frames say
   (`READ_SURE`). Where every rendering reads it alike, its ink holds no lost character: a true
@@ -27,7 +29,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from models import ApplicationRecord
+from models import ApplicationRecord, Provenance
 from pipeline.checks.registry import reading_in_doubt
 from pipeline.config import Settings
 from pipeline.precision import amount_groups, column_decimals
@@ -44,6 +46,8 @@ READ_SURE = 0.9
 # ...and the implied figure must explain the ink at least this well on some rendering: characters a
 # seal's stroke blurred, not characters the ink has no trace of.
 IMPLIED_MIN = 0.1
+# A digit read as another is given back only where some rendering explains the implied figure this well.
+CHANGED_MIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Implied:
     read: Figure
     implied: Figure
     places: int = 0  # decimals the figure's column prints
+    changed: bool = False  # a digit of the reading read as another (or one more), not only characters lost
 
 
 def lost_from(read: Figure, implied: Figure, places: int = 0) -> bool:
@@ -67,6 +72,29 @@ def lost_from(read: Figure, implied: Figure, places: int = 0) -> bool:
         if len(kept) < len(whole) and all(char in rest for char in kept):
             return True
     return False
+
+
+def changed_from(read: Figure, implied: Figure, places: int = 0) -> bool:
+    """`read` is `implied` with one digit read as another in its place ('2,829' of 2,329: a seal's stroke
+    across the 3), or with one digit more (a stroke read as a digit: '2281' of 228), the point where it
+    was; `implied` as written plainly or with `places` decimals, as its column prints it."""
+    for text in dict.fromkeys(written(implied, False, shown) for shown in dict.fromkeys((0, places))):
+        whole, _, fraction = text.partition(".")
+        read_whole, _, read_fraction = written(read, False, len(fraction)).partition(".")
+        if len(read_fraction) != len(fraction):
+            continue
+        if len(read_whole) == len(whole):
+            changed = sum(a != b for a, b in zip(read_whole + read_fraction, whole + fraction, strict=True))
+            if changed == 1:
+                return True
+        elif len(read_whole) == len(whole) + 1 and read_fraction == fraction and _one_more(read_whole, whole):
+            return True
+    return False
+
+
+def _one_more(longer: str, shorter: str) -> bool:
+    """`longer` is `shorter` with one character put in somewhere."""
+    return any(longer[:cut] + longer[cut + 1:] == shorter for cut in range(len(longer)))
 
 
 def _digits(value: Figure) -> str:
@@ -97,10 +125,12 @@ def printed(value: Figure, places: int = 0) -> list[str]:
 MAX_COMBINATIONS = 64  # readings of a total's other figures tried together, at most
 
 
-def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_others: bool = False) -> list[Implied]:
+def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_others: bool = False,
+               confirmed_once: bool = False) -> list[Implied]:
     """For a sum `rule` that no reading of its figures makes hold, its declared total read surely: each
-    doubtful figure whose reading lost characters of the one the total implies (`lost_from`), the other
-    figures as read; with `over_others`, over each combination of their other readings too."""
+    doubtful figure (with `confirmed_once`, each one engine only confirmed too: `_confirmed_once`) whose
+    reading lost characters of the one the total implies (`lost_from`) or changed one (`changed_from`),
+    the other figures as read; with `over_others`, over each combination of their other readings too."""
     values = [_figure(record, path) for path in rule.paths]
     numbers = [value for value in values if value is not None]
     if len(numbers) != len(values) or can_hold(record, rule):
@@ -110,27 +140,37 @@ def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_o
     declared, *parts = numbers
     readings = [_readings(record, path, value) if over_others else [value]
                 for path, value in zip(rule.paths[1:], parts, strict=True)]
-    return _implied_by(record, rule, settings, declared, readings)
+    return _implied_by(record, rule, settings, declared, readings, confirmed_once)
 
 
 def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, declared: Figure,
-                readings: list[list[Figure]]) -> list[Implied]:
+                readings: list[list[Figure]], confirmed_once: bool = False) -> list[Implied]:
     """What the declared total implies for each doubtful figure (read as its first reading) over each
     combination of the other figures' `readings`."""
     found: list[Implied] = []
     for position, path in enumerate(rule.paths[1:]):
         read = readings[position][0]
         origin = record.provenance.get(path)
-        if origin is None or origin.bbox is None or origin.source != "ocr" or not reading_in_doubt(origin, settings.checks):
+        if origin is None or origin.bbox is None or origin.source != "ocr" or not (
+                reading_in_doubt(origin, settings.checks) or (confirmed_once and _confirmed_once(origin))):
             continue
         places = _column_places(record, path, read)
         for rest in _sums_of(readings[:position] + readings[position + 1:]):
             implied: Figure = declared - rest
             implied = round(implied) if isinstance(read, int) else round(float(implied), 2)
-            if (implied > 0 and implied not in origin.alternatives and lost_from(read, implied, places)
+            lost = lost_from(read, implied, places)
+            if (implied > 0 and implied not in origin.alternatives and (lost or changed_from(read, implied, places))
                     and all(other.path != path or other.implied != implied for other in found)):
-                found.append(Implied(rule.name, path, read, implied, places))
+                found.append(Implied(rule.name, path, read, implied, places, changed=not lost))
     return found
+
+
+def _confirmed_once(origin: Provenance) -> bool:
+    """A figure its crop's second reading confirmed with one engine only. The page's own recogniser reading
+    its crop again loses the digit a seal's stroke crosses again ('988' read 88 twice): one engine's
+    agreement is no independent reading, and the ink's posteriors (`borne_out`) still have to bear an
+    implied figure out."""
+    return origin.confirmed_by is not None and len(set(origin.confirmed_by)) == 1
 
 
 def _readings(record: ApplicationRecord, path: str, value: Figure) -> list[Figure]:
@@ -169,7 +209,13 @@ def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int
     if not scores:
         return False
     read_sure = all(max(rendering[:read_forms]) >= READ_SURE for rendering in scores)
-    return not read_sure and max(max(rendering[read_forms:]) for rendering in scores) >= IMPLIED_MIN
+    if read_sure or max(max(rendering[read_forms:]) for rendering in scores) < IMPLIED_MIN:
+        return False
+    # A digit read as another is a stronger claim than a character lost: some rendering of the ink must
+    # favour the implied figure over the reading (a true mismatch of 10 is one changed digit of many a
+    # cell a seal crosses, and the ink of that cell still says the digit read).
+    return not found.changed or any(max(rendering[read_forms:]) >= max(max(rendering[:read_forms]), CHANGED_MIN)
+                                    for rendering in scores)
 
 
 def implied_readings(record: ApplicationRecord, settings: Settings,
@@ -180,14 +226,16 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
     misread beyond any figure: '389.10' read 389110), over their other readings: with one of them right
     (389.1 among that figure's readings) the total says what the first must be. Implied over every
     reading of the others at once, a total with several figures in doubt would gain a way to hold for
-    each, and reconciliation could choose none."""
+    each, and reconciliation could choose none. So too the figures in doubt first, and only where they give
+    nothing, the figures one engine only confirmed as well (dev6 a08: '124' read 24, in doubt, is implied;
+    a '61' beside it, confirmed once, would make a second way (161) and leave the total unsettled)."""
     added = []
     for rule in rules_for(record, settings):
         if not rule.summed:
             continue
-        kept = _borne_out(record, candidates(record, rule, settings), explain)
-        if not kept:
-            kept = _borne_out(record, candidates(record, rule, settings, over_others=True), explain)
+        kept: list[Implied] = []
+        for confirmed_once, over_others in itertools.product((False, True), (False, True)):
+            kept = kept or _borne_out(record, candidates(record, rule, settings, over_others, confirmed_once), explain)
         for found in kept:
             origin = record.provenance[found.path]
             record.provenance[found.path] = origin.model_copy(update={

@@ -418,3 +418,95 @@ def test_a_reading_is_judged_as_its_column_prints_it_before_a_total_completes_it
     checks = _checked(record, reader)
     assert record.appendix.contracts[2].amount == 98.0
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def test_a_digit_a_seal_changed_is_given_back_by_its_total_where_the_ink_favours_it() -> None:
+    """dev8 a06: '2,578.95' under a seal's star read 2,278.95; dev9 a12 (fax): '228' with a ring's stroke
+    read 2281. One digit read as another (or one more) is given back by the total only where some
+    rendering of the crop explains the implied figure at least as well as the reading."""
+    assert verify.implied.changed_from(2278.95, 2578.95, 2) and verify.implied.changed_from(2281, 228)
+    assert verify.implied.changed_from(2829.0, 2329.0) and not verify.implied.changed_from(138.0, 139.7, 2)
+    assert not verify.implied.changed_from(2557.1, 2557.03, 2) and not verify.implied.changed_from(154.8, 154.8)
+    assert not verify.implied.changed_from(1420.0, 142.2, 2)
+    record = clean_application()
+    _lost_under_a_seal(record, 278.95, 578.95)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "278.95")], DECLARED_2025: [("rapidocr", "578.95")]},
+                        explains={CONTRACT_2025: [{"278.95": 0.05, "578.95": 0.06}, {"278.95": 0.54, "578.95": 0.65}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 578.95
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+def test_a_digit_the_ink_still_reads_is_not_changed_by_a_total() -> None:
+    """A true mismatch of 300 over a figure read unsurely: 278.95 changed to 578.95 would make it hold, but
+    no rendering of the crop explains 578.95 as well as what was read: the mismatch stands."""
+    record = clean_application()
+    _lost_under_a_seal(record, 278.95, 578.95)
+    explains = {"278.95": 0.62, "578.95": 0.3}
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "278.95")], DECLARED_2025: [("rapidocr", "578.95")]},
+                        explains={CONTRACT_2025: [explains, {"278.95": 0.2, "578.95": 0.03}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 278.95
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def _read_surely(record: models.ApplicationRecord, read: float, printed: float) -> None:
+    """The 2025 contract printed `printed` 万元 (as declared) read surely as `read` (a seal's stroke took a digit)."""
+    _set(DECLARED_2025, printed)(record)
+    _set(CONTRACT_2025, read)(record)
+    record.provenance[CONTRACT_2025] = record.provenance[CONTRACT_2025].model_copy(update={"confidence": 1.0})
+
+
+def test_a_figure_one_engine_read_alike_on_its_crop_may_still_be_completed_by_its_total() -> None:
+    """dev6 a03 (phone): '286' under a seal's ring read 281, and read 281 again on its crop by the same
+    recogniser: one engine's agreement is no independent reading, and the ink favours 286."""
+    record = clean_application()
+    _read_surely(record, 81.0, 86.0)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "81")], DECLARED_2025: [("rapidocr", "86")]},
+                        explains={CONTRACT_2025: [{"81": 0.7, "86": 0.75}]})
+    checks = _checked(record, reader)
+    assert record.provenance[CONTRACT_2025].confirmed_by == ["rapidocr"]
+    assert record.appendix.contracts[2].amount == 86.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+def test_a_figure_two_engines_read_alike_on_its_crop_is_not_completed_by_its_total() -> None:
+    record = clean_application()
+    _read_surely(record, 81.0, 86.0)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "81"), ("tesseract", "81万元")],
+                                 DECLARED_2025: [("rapidocr", "86")]},
+                        explains={CONTRACT_2025: [{"81": 0.7, "86": 0.75}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 81.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def test_a_figure_in_doubt_is_completed_before_one_an_engine_confirmed() -> None:
+    """dev6 a08: '124' read 24 (in doubt) and '61' read alike once on its crop; the total 100 short is
+    implied for the figure in doubt only, not also as 161 for the other, which would leave two ways."""
+    record = clean_application()
+    doubtful, once = "appendix.contracts[0].amount", "appendix.contracts[1].amount"
+    _set(doubtful, 24.0)(record)  # printed 124; 120.5 + 100 declared: 124 + 96.5 would be the 2024 sum
+    _set(once, 96.5)(record)
+    _set("basic_info.service[0].contract_amount", 220.5)(record)
+    record.provenance[doubtful] = record.provenance[doubtful].model_copy(update={"confidence": 0.7})
+    record.provenance[once] = record.provenance[once].model_copy(update={"confidence": 1.0})
+    reader = FakeReader(record, {doubtful: [("tesseract", "24")], once: [("rapidocr", "96.5")],
+                                 "basic_info.service[0].contract_amount": [("rapidocr", "220.5")]},
+                        explains={doubtful: [{"24": 0.5, "124": 0.4}], once: [{"96.5": 0.5, "196.5": 0.4}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[0].amount == 124.0 and record.appendix.contracts[1].amount == 96.5
+    assert record.provenance[once].alternatives == []
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2024") is None
+
+
+def test_a_changed_digit_the_ink_explains_poorly_is_not_given_by_a_total() -> None:
+    """dev4 a03 (bw scan): a true trainee mismatch 20 over, '74' read unsurely; 94 explains the crop a little
+    better than 74 (0.15 against 0.07), but neither explains it: the mismatch stands."""
+    record = clean_application()
+    _lost_under_a_seal(record, 74.0, 94.0)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "74")], DECLARED_2025: [("rapidocr", "94")]},
+                        explains={CONTRACT_2025: [{"74": 0.04, "94": 0.11}, {"74": 0.07, "94": 0.15}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 74.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
