@@ -91,3 +91,20 @@ def test_engines_that_differ_on_a_digit_of_a_sure_reading_leave_it_in_doubt_with
 def test_a_crop_reading_still_replaces_an_unsure_or_otherwise_shaped_one() -> None:
     assert _read("491人次", 0.85, "191人次", 0.983).value == 191  # the page itself unsure
     assert _read("91人次", 0.937, "491人次", 0.983).value == 491  # a digit the page lost
+
+
+def test_a_second_reading_whose_figure_runs_over_two_lines_is_no_reading_of_it() -> None:
+    # dev8 a06's photographed seal over an amount: the crop read '4' above '78.95万元' for 2278.95.
+    value = FieldValue(2278.95, "2278.95万元", Provenance(page=18, bbox=(429.8, 185.0, 511.0, 221.5),
+                                                          confidence=0.888, source="ocr"))
+    assert second_opinion(value, "amount", "万元", lambda box: [("4\n78.95万元", 0.944)]).value == 2278.95
+    # A unit wrapped onto the next line is how the cell prints it.
+    assert second_opinion(value, "amount", "万元", lambda box: [("2,278.95万\n元", 0.99)]).value == 2278.95
+    assert second_opinion(value, "amount", "万元", lambda box: [("2,578.95万\n元", 0.99)]).value == 2578.95
+
+
+def test_a_figure_in_another_unit_read_where_the_page_saw_nothing_is_not_taken() -> None:
+    # dev9 a15's fax: an empty contract amount's crop read '53元' (seal specks) under a 万元 column.
+    empty = FieldValue(None, "", Provenance(page=12, bbox=(431.5, 439.2, 509.8, 458.9), confidence=1.0, source="ocr"))
+    assert second_opinion(empty, "amount", "万元", lambda box: [("53元", 0.91)]).value is None
+    assert second_opinion(empty, "amount", "万元", lambda box: [("37.27", 0.91)]).value == 37.27

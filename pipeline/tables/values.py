@@ -245,11 +245,17 @@ def second_opinion(value: FieldValue, kind: str, unit: str | None,
     box = value.provenance.bbox
     candidates = []
     for text, confidence in read((box[0], box[1], box[2], box[3])):
-        if confidence < SECOND_FLOOR or not well_formed(text, kind) or sign_read_as_digit(value.raw, text):
+        if (confidence < SECOND_FLOOR or not well_formed(text, kind) or sign_read_as_digit(value.raw, text)
+                or _figure_split(text)):
             continue
         parsed = typed(_squeezed(text, kind), kind, unit)
         if parsed is not None:
-            odd = kind == "amount" and (_unit_conflict(text, unit) or _ambiguous(text))
+            conflict = kind == "amount" and _unit_conflict(text, unit)
+            if conflict and not value.raw.strip():
+                # Where the page saw nothing, a figure in another unit than its column's ('53元' under
+                # 万元) is a seal's or a rule's specks read on the crop, not the cell's figure.
+                continue
+            odd = conflict or (kind == "amount" and _ambiguous(text))
             candidates.append((odd, confidence, text, parsed))
     if not candidates:
         return value
@@ -264,6 +270,15 @@ def second_opinion(value: FieldValue, kind: str, unit: str | None,
                                                      "source": "ocr", "alternatives": []})
     second = FieldValue(value=parsed, raw=text, provenance=provenance)
     return separator_alternative(second) if kind == "amount" else second
+
+
+_SPLIT_FIGURE = re.compile(r"[\d,.，．]\s*\n\s*[\d,.，．]")
+
+
+def _figure_split(text: str) -> bool:
+    """A reading whose figure runs over a line break ('4\n78.95万元'): print writes a figure on one line (its
+    unit may wrap), so the crop's other line is a seal's or a neighbour's ink read as digits."""
+    return bool(_SPLIT_FIGURE.search(text))
 
 
 SURE_FIRST = 0.9  # a first reading this sure is not replaced by another engine's over a digit alone
