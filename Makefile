@@ -17,6 +17,7 @@ STRESS2_DIR ?= /work/data/dev7
 # Made after a round's changes and scored before anything in them is looked at (then dev sets).
 FRESH_DIR ?= /work/data/dev8
 FRESH_STRESS_DIR ?= /work/data/dev9
+FRESH_HOLDOUT_DIR ?= /work/data/dev10
 
 .PHONY: run test lint system venv eval bench samples word-system word-corpora clean
 
@@ -74,6 +75,7 @@ word-corpora: system word-system venv
 	$(PY) -m samples.word --count 18 --seed 909 --mix stress -o $(STRESS2_DIR)
 	$(PY) -m samples.word --count 14 --seed 808 --mix holdout -o $(FRESH_DIR)
 	$(PY) -m samples.word --count 18 --seed 818 --mix stress -o $(FRESH_STRESS_DIR)
+	$(PY) -m samples.word --count 14 --seed 828 --mix holdout -o $(FRESH_HOLDOUT_DIR)
 
 clean:
 	rm -rf $(OUT) .cache
