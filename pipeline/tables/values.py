@@ -15,6 +15,7 @@ from pipeline.ocr.digits import DigitReadings
 from pipeline.tables.cells import CellText, char_width, join_line, lines_of
 from pipeline.tables.headers import Column, TableSpec
 from pipeline.tables.labels import closest_label, label_end, squeeze
+from pipeline.tables.reread import shape
 
 log = logging.getLogger(__name__)
 
@@ -289,8 +290,7 @@ def _engines_differ_on_a_digit(value: FieldValue, text: str) -> bool:
     other characters) with other digits: two engines disagree on a digit with nothing to tell who is
     right (a faint '4' read '1' on its crop, a crop's cut '8' read '3')."""
     first, second = re.sub(r"\s+", "", value.raw), re.sub(r"\s+", "", text)
-    return ((value.provenance.confidence or 0.0) >= SURE_FIRST and first != second
-            and re.sub(r"\d", "9", first) == re.sub(r"\d", "9", second))
+    return (value.provenance.confidence or 0.0) >= SURE_FIRST and first != second and shape(first) == shape(second)
 
 
 def _kept_with_other_reading(value: FieldValue, other: object) -> FieldValue:
