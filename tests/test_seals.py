@@ -1226,7 +1226,7 @@ def test_a_black_signature_over_most_of_a_grey_seal_is_kept_apart_from_the_seal_
     cv2.circle(crop, (150, 100), 77, (90, 90, 90), 6)  # the ring, mid-grey
     cv2.rectangle(crop, (95, 60), (205, 140), (10, 10, 10), -1)  # pen strokes over most of the inside
     ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 160).astype(np.uint8) * 255
-    _drop_grey_seal_ink(crop, ink, [seal], [False])
+    _drop_grey_seal_ink(crop, ink, [seal], lambda _: False)
     assert ink[100, 150] == 255  # the pen is darker than the seal: kept
     assert ink[100, 150 + 77] == 0  # the ring is seal ink: dropped
 
@@ -1241,7 +1241,7 @@ def test_a_pen_strokes_light_edges_stay_with_its_core_and_seal_ink_away_from_it_
     cv2.line(crop, (110, 100), (190, 100), (150, 150, 150), 9)  # the stroke's light edge...
     cv2.line(crop, (110, 100), (190, 100), (20, 20, 20), 3)  # ...around its dark core
     ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 200).astype(np.uint8) * 255
-    _drop_grey_seal_ink(crop, ink, [seal], [False])
+    _drop_grey_seal_ink(crop, ink, [seal], lambda _: False)
     assert ink[100, 150] == 255 and ink[97, 150] == 255  # the core and its light edge: kept
     assert ink[100, 150 + 77] == 0  # the ring: dropped
     assert not ink[60:85, 195:225].any()  # seal lettering away from any stroke: dropped
@@ -1277,7 +1277,7 @@ def test_a_signature_over_a_1_bit_seal_whose_lettering_faded_is_kept(letters: bo
     x0, y0, x1, y1 = space
     crop = bgr[y0:y1, x0:x1]
     ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 128).astype(np.uint8) * 255
-    _drop_grey_seal_ink(crop, ink, [seal.scaled(1.0, -x0, -y0)], [not letters])
+    _drop_grey_seal_ink(crop, ink, [seal.scaled(1.0, -x0, -y0)], lambda _: not letters)
     signed = np.count_nonzero(ink[45:86, 50:186])  # the signature
     assert (signed > 0.5 * np.count_nonzero(crop[45:86, 50:186, 0] < 128)) == (not letters)
     assert not ink[0:30, 90:131].any()  # the star: dropped either way

@@ -170,13 +170,14 @@ def _handwriting_candidates(page: Page, bgr: np.ndarray, box: tuple[int, int, in
     grey_page = is_grey(crop)
     ink = pen_mask(crop, None if grey_page else red_mask(crop))
     if grey_page:
-        faded = [_letters_faded(page, bgr, seal, box) for seal in seals]
-        _drop_grey_seal_ink(crop, ink, [s.scaled(1.0, -x0, -y0) for s in seals], faded)
+        _drop_grey_seal_ink(crop, ink, [s.scaled(1.0, -x0, -y0) for s in seals],
+                            lambda index: _letters_faded(page, bgr, seals[index], box))
     _blank_print(page, ink, (x0, y0))
     return _drop_rules(ink)
 
 
-def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline], faded: list[bool]) -> None:
+def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline],
+                        faded: Callable[[int], bool]) -> None:
     """In a grey scan red seal ink is mid-grey: inside a seal keep only ink clearly darker than the seal's.
 
     The seal's tone is the median ink level on its ring (`detect.ring_tone`: nothing but seal ink runs
@@ -184,13 +185,14 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline],
     are near black. Inside the outline a black signature over the seal would set the tone itself, and the
     seal would pass for one as dark as print. Where the two cannot be told apart by tone (a very dark seal,
     a 1-bit page) the seal's area is dropped whole: a missed signature under a seal is better than a seal
-    taken for a signature. Only a seal whose lettering has faded away (`faded`, judged outside the signing
-    space) leaves nothing of its own there but its ring and star, and only they are dropped.
+    taken for a signature. Only a seal whose lettering has faded away (`faded(i)` for `seals[i]`, judged
+    outside the signing space, and asked only of a seal tone cannot tell from the pen) leaves nothing of
+    its own there but its ring and star, and only they are dropped.
     """
     if not seals:
         return
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    for seal, letters_gone in zip(seals, faded, strict=True):
+    for index, seal in enumerate(seals):
         inside = np.zeros(ink.shape, np.uint8)
         cv2.fillPoly(inside, [seal.points(1.06, 96).round().astype(np.int32)], 255)
         region = (inside > 0) & (ink > 0)
@@ -198,7 +200,7 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline],
             continue
         tone = ring_tone(grey, ink, seal) if _ring_in_view(ink.shape, seal) else float(np.median(grey[region]))
         black = float(np.percentile(grey[ink > 0], 3))
-        if tone - black < 30 and letters_gone:
+        if tone - black < 30 and faded(index):
             ink[_ring_and_star(ink.shape, seal)] = 0
             continue
         limit = (tone + black) / 2 if tone - black >= 30 else -1.0
