@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import cv2
 import numpy as np
 
 from pipeline.components import component_boxes, components
-from pipeline.tables.pixels import measure_skew
+from pipeline.tables.pixels import line_angle, measure_skew, weighted_median
 
 
 def _reference(mask: np.ndarray, connectivity: int) -> tuple[int, np.ndarray, np.ndarray]:
@@ -66,7 +64,7 @@ def test_boxes_are_opencvs_stats_in_its_order() -> None:
 
 
 def _skew_by_labelling_the_page(horizontal: np.ndarray) -> float:
-    """`measure_skew` as it was: every piece labelled on the page."""
+    """`measure_skew` as it was: every piece labelled on the page (then fitted and weighed as it is)."""
     count, labels, stats = components(horizontal, 8)
     angles = []
     for index in range(1, count):
@@ -74,17 +72,8 @@ def _skew_by_labelling_the_page(horizontal: np.ndarray) -> float:
         if w < horizontal.shape[1] * 0.2:
             continue
         ys, xs = np.nonzero(labels[y:y + h, x:x + w] == index)
-        vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-        if vx < 0:
-            vx, vy = -vx, -vy
-        angles.append((-math.degrees(math.atan2(float(vy), float(vx))), float(w)))
-    angles.sort()
-    half, acc = sum(w for _, w in angles) / 2, 0.0
-    for angle, weight in angles:
-        acc += weight
-        if acc >= half:
-            return angle
-    return 0.0
+        angles.append((line_angle(xs, ys), float(w)))
+    return weighted_median(angles)
 
 
 def test_skew_of_long_pieces_labelled_in_their_boxes_is_as_on_the_page() -> None:

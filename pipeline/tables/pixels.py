@@ -225,19 +225,29 @@ def measure_skew(horizontal: np.ndarray) -> float:
         if w < min_width:
             continue
         ys, xs = _piece_pixels(horizontal[y:y + h, x:x + w])
-        vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-        if vx < 0:  # fitLine may point either way along the line
-            vx, vy = -vx, -vy
-        angles.append((-math.degrees(math.atan2(float(vy), float(vx))), float(w)))
-    if not angles:
+        angles.append((line_angle(xs, ys), float(w)))
+    return weighted_median(angles)
+
+
+def line_angle(xs: np.ndarray, ys: np.ndarray) -> float:
+    """Counter-clockwise angle (degrees) of the line fitted through the pixels (`xs`, `ys`)."""
+    vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+    if vx < 0:  # fitLine may point either way along the line
+        vx, vy = -vx, -vy
+    return -math.degrees(math.atan2(float(vy), float(vx)))
+
+
+def weighted_median(values: list[tuple[float, float]]) -> float:
+    """The median of (value, weight) pairs by weight; 0 for none."""
+    if not values:
         return 0.0
-    angles.sort()
-    half, acc = sum(w for _, w in angles) / 2, 0.0
-    for angle, weight in angles:
+    ordered = sorted(values)
+    half, acc = sum(w for _, w in ordered) / 2, 0.0
+    for value, weight in ordered:
         acc += weight
         if acc >= half:
-            return angle
-    return angles[-1][0]
+            return value
+    return ordered[-1][0]
 
 
 def _piece_pixels(box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
