@@ -605,16 +605,19 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     page_ink = PageInk(image, page.scale) if image is not None else None
     binary = pixels.Binarised(layers[0], page.dpi) if layers is not None and layers[0] is not None else None
     finding = _finding(page, words, sealed, page_ink, keyed_rows, layers, binary=binary)
+    split = _side_by_side(finding)
     if faint_rules and page.kind != "text" and (_words_held(finding, words) < FAINT_RULES_HELD * len(words)
-                                                or _cut_short(finding, words)):
-        # The rules found hold too little of the page's text, or stop short of a table's text: its rules
-        # may be too faint to binarise. Of the looks, the one whose cells hold most words whole: rules found
-        # where there are none (a photo's character strokes taken for faint rules) cut words that the right
-        # grid leaves whole.
+                                                or _cut_short(finding, words) or split):
+        # The rules found hold too little of the page's text, stop short of a table's text, or break one
+        # table into two side by side: its rules may be too faint to binarise. Of the looks, the one whose
+        # cells hold most words whole: rules found where there are none (a photo's character strokes taken
+        # for faint rules) cut words that the right grid leaves whole.
         looks = [_finding(page, words, sealed, page_ink, keyed_rows, layers, faint=kind, binary=binary)
                  for kind in FAINT_LOOKS]
         faint = max(looks, key=lambda look: _words_whole(look, words))
-        if _words_held(faint, words) > _words_held(finding, words):
+        if _words_held(faint, words) > _words_held(finding, words) or (
+                split and not _side_by_side(faint) and _words_held(faint, words) >= _words_held(finding, words)
+                and _words_whole(faint, words) >= WHOLE_HELD * _words_held(faint, words)):
             finding = faint
     reader = cell_reader(page, engine, image, ink)
     for table in finding.tables:
@@ -648,6 +651,24 @@ def _cut_short(finding: TableFinding, words: Sequence[Word]) -> bool:
     for table in finding.tables:
         x0, y0, x1, y1 = table.bbox
         if any(y0 < (w.bbox[1] + w.bbox[3]) / 2 < y1 and (w.bbox[0] >= x1 or w.bbox[2] <= x0) for w in loose):
+            return True
+    return False
+
+
+SIDE_BY_SIDE_ROWS = 0.5  # share of the shorter table's height two tables side by side stand level over
+SIDE_BY_SIDE_GAP = 6.0  # points between them (or overlapping) at most
+WHOLE_HELD = 0.9  # share of the words a faint look's grid holds that it must hold whole to replace a split finding
+
+
+def _side_by_side(finding: TableFinding) -> bool:
+    """Two of the finding's tables stand level with each other, next to or over one another: one table whose
+    rules broke apart between two of its columns (a faint rule lost beside its text where the binarised
+    rules' local threshold sank, so the two parts share no rule). The form prints no tables side by side."""
+    for a, b in itertools.combinations(finding.tables, 2):
+        level = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+        shorter = min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+        gap = max(a.bbox[0], b.bbox[0]) - min(a.bbox[2], b.bbox[2])
+        if shorter > 0 and level >= SIDE_BY_SIDE_ROWS * shorter and gap <= SIDE_BY_SIDE_GAP:
             return True
     return False
 

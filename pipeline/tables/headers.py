@@ -152,13 +152,33 @@ def _joined_rows(table: Table, index: int) -> list[CellText]:
     return joined
 
 
+NAMED_HEADER = 0.5  # share of its columns the header of the table its title and page role both name must name
+OTHER_HEADER = 1.0  # ... and the header of another table, there
+
+
+def _named_spec(table: Table, role: str | None) -> TableSpec | None:
+    """The spec the table's title names, where the page's role names it too."""
+    titled = spec_from_title(table.title)
+    return titled if titled is not None and titled.role == role else None
+
+
+def _least_share(spec: TableSpec, named: TableSpec | None) -> float:
+    """How much of `spec`'s header a row must name. Where the title and the page both name a table, a
+    header naming part of another's columns is a merged header cell misread ('序号 · 服务商名称 主要服务行业'
+    names 序号 and 名称 of 附2表1 as well), and the named table's header is believed at half its columns."""
+    if named is None:
+        return MIN_HEADER
+    return NAMED_HEADER if spec is named else OTHER_HEADER
+
+
 def _best_header(table: Table, role: str | None, specs: Sequence[TableSpec],
                  candidates: Sequence[tuple[int, list[CellText]]]) -> Header | None:
     best: tuple[float, Header] | None = None
+    named = _named_spec(table, role)
     for index, cells in candidates:
         for spec in specs:
             share, taken = header_score(cells, spec)
-            if share < MIN_HEADER:
+            if share < _least_share(spec, named):
                 continue
             evidence = _evidence(spec, table.title, role, _category_texts(table, index))
             columns = {f: tuple(range(c.cell.col, c.cell.col + c.cell.col_span)) for f, c in taken.items()}
