@@ -398,3 +398,50 @@ def test_a_count_beside_a_name_without_digits_keeps_its_merged_cell() -> None:
     records = _training_with_merged_count("2025.08.17", (name, count))
     assert [record["participants"].value for record in records] == [286]
     assert records[0]["participants"].provenance.bbox == [179.0, 120.0, 526.0, 139.0]
+
+
+def _grid_table(xs: list[float], ys: list[float], words: list[Word]) -> Table:
+    from pipeline.tables.cells import fill_cells
+    grid = build_grid([Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs])
+    assert grid is not None
+    return Table(page=9, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words))
+
+
+def _contract_words(ys: list[float]) -> list[Word]:
+    rows = [("2024-04-18", "TSG-FW-2024006", "石家庄兴瑞乳业集团有限公司", "134"),
+            ("2024-06-05", "TSG-FW-2024008", "绍兴睿卓电力设备股份有限公司", "311.7"),
+            ("2025-06-22", "TSG-FW-2025033", "石家庄兴瑞乳业集团有限公司", "145.6")]
+    lefts = [70.0, 170.0, 270.0, 460.0]
+    return [Word(text, (x, top + 3.0, x + 6.0 * len(text), top + 11.0), 0.99)
+            for top, row in zip(ys, rows, strict=False) for x, text in zip(lefts, row, strict=True)]
+
+
+def test_a_table_broken_into_two_side_by_side_is_read_from_the_faint_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A grey scan's faint row rules vanish beside the text (the binarised rules' local threshold sinks
+    there): the first look holds every word, but in two tables side by side, the date column apart from the
+    rest. The look for faint rules, one table holding the words as whole, is taken instead."""
+    from models.page import Page
+    from pipeline.tables import finder
+
+    ys = [92.0, 106.0, 120.0, 134.0]
+    words = _contract_words(ys)
+    page = Page(number=9, width=595.0, height=842.0, kind="scan", dpi=200.0, words=words, role="appendix2_table2")
+    split = finder.TableFinding(9, tables=[_grid_table([67.0, 165.0], ys, words),
+                                           _grid_table([160.0, 266.0, 449.0, 529.0], [92.0, 134.0], words)])
+    whole = finder.TableFinding(9, tables=[_grid_table([67.0, 165.0, 266.0, 449.0, 529.0], ys, words)])
+    assert finder._side_by_side(split) and not finder._side_by_side(whole)
+
+    def looks(*args: object, faint: str | None = None, **kwargs: object) -> finder.TableFinding:
+        return split if faint is None else whole
+
+    monkeypatch.setattr(finder, "stored_layers", lambda page: (None, None))
+    monkeypatch.setattr(finder, "_finding", looks)
+    found = finder.find_tables(page)
+    assert [t.grid.n_cols for t in found.tables] == [4]
+
+
+def test_tables_one_above_the_other_are_not_side_by_side() -> None:
+    from pipeline.tables import finder
+    upper = _grid_table([67.0, 165.0, 529.0], [92.0, 106.0, 120.0], [])
+    lower = _grid_table([67.0, 165.0, 529.0], [200.0, 214.0, 228.0], [])
+    assert not finder._side_by_side(finder.TableFinding(9, tables=[upper, lower]))

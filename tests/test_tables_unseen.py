@@ -87,6 +87,39 @@ def test_a_header_label_cut_in_two_keeps_its_column() -> None:
     assert header is not None and header.columns["industries"] == (2, 3)
 
 
+def _header_table(texts: list[str], xs: list[float], title: str = "") -> "Table":
+    from pipeline.tables.cells import Table
+    from pipeline.tables.geometry import Grid
+    cells = [_cell(0, c, t, xs[c], xs[c + 1]) for c, t in enumerate(texts)]
+    grid = Grid(xs=xs, ys=[100.0, 120.0], cells=[c.cell for c in cells], rules=[], virtual=[])
+    return Table(page=1, grid=grid, frame=Frame(), cells=cells, title=title)
+
+
+PROVIDERS_TITLE = "表2：汇聚的数字化转型服务商清单（截至2025年底累计）"
+
+
+def test_a_merged_header_cell_does_not_make_the_table_its_title_and_page_name_another() -> None:
+    """A fax's lost rule merged 服务商名称 and 主要服务行业 into one header cell: 序号 · 名称 is then the header of
+    附2表1 by its labels, but the title and the page both name 附3表2, whose header it is."""
+    texts = ["序号", "服务商名称 主要服务行业(3个以内)", ""]
+    header = find_header(_header_table(texts, [50.0, 90.0, 330.0, 540.0], PROVIDERS_TITLE), "appendix3_table2")
+    assert header is not None and header.spec.key == "providers"
+    assert header.columns["seq"] == (0,) and header.columns["name"] == (1,)
+
+
+def test_without_a_title_naming_the_table_the_labels_decide_as_before() -> None:
+    texts = ["序号", "服务商名称 主要服务行业(3个以内)", ""]
+    header = find_header(_header_table(texts, [50.0, 90.0, 330.0, 540.0]), "appendix3_table2")
+    assert header is not None and header.spec.key == "products"
+
+
+def test_a_full_header_of_another_table_wins_over_the_title() -> None:
+    """A page whose title names 附3表2 but whose table's header names every column of 附3表3."""
+    texts = ["序号", "投资机构名称", "被投企业名称", "投融资金额（万元）"]
+    header = find_header(_header_table(texts, [50.0, 90.0, 250.0, 420.0, 540.0], PROVIDERS_TITLE), "appendix3_table2")
+    assert header is not None and header.spec.key == "financings"
+
+
 def test_a_field_over_two_columns_reads_its_wrapped_name_line_by_line() -> None:
     """广州中联工业互联网有限 / 公司 with a hidden-column cut after 广州: not 广州公司中联…"""
     first = [Word("广州", (100.0, 100.0, 120.0, 110.0)), Word("公司", (100.0, 112.0, 120.0, 122.0))]
