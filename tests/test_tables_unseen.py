@@ -14,9 +14,9 @@ from pipeline.config import Settings
 from pipeline.ocr.hanzi import simplified
 from pipeline.tables import extract_appendix, find_tables
 from pipeline.tables.appendix import Collector, page_tables
-from pipeline.tables.cells import CellText, cell_text
+from pipeline.tables.cells import CellText, Table, cell_text
 from pipeline.tables.finder import drop_text_strokes, hidden_columns, table_from_group, text_table
-from pipeline.tables.geometry import Cell, Frame, Rule, build_grid, group_rules
+from pipeline.tables.geometry import Cell, Frame, Grid, Rule, build_grid, group_rules
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
 from pipeline.tables.pixels import dotted_masks
 from pipeline.tables.rows import unwrapped_breaks
@@ -87,9 +87,7 @@ def test_a_header_label_cut_in_two_keeps_its_column() -> None:
     assert header is not None and header.columns["industries"] == (2, 3)
 
 
-def _header_table(texts: list[str], xs: list[float], title: str = "") -> "Table":
-    from pipeline.tables.cells import Table
-    from pipeline.tables.geometry import Grid
+def _header_table(texts: list[str], xs: list[float], title: str = "") -> Table:
     cells = [_cell(0, c, t, xs[c], xs[c + 1]) for c, t in enumerate(texts)]
     grid = Grid(xs=xs, ys=[100.0, 120.0], cells=[c.cell for c in cells], rules=[], virtual=[])
     return Table(page=1, grid=grid, frame=Frame(), cells=cells, title=title)
