@@ -152,8 +152,7 @@ def _joined_rows(table: Table, index: int) -> list[CellText]:
     return joined
 
 
-NAMED_HEADER = 0.5  # share of its columns the header of the table its title and page role both name must name
-OTHER_HEADER = 1.0  # ... and the header of another table, there
+OTHER_HEADER = 1.0  # share of its columns another table's header must name where the title and page name one
 
 
 def _named_spec(table: Table, role: str | None) -> TableSpec | None:
@@ -163,12 +162,10 @@ def _named_spec(table: Table, role: str | None) -> TableSpec | None:
 
 
 def _least_share(spec: TableSpec, named: TableSpec | None) -> float:
-    """How much of `spec`'s header a row must name. Where the title and the page both name a table, a
-    header naming part of another's columns is a merged header cell misread ('序号 · 服务商名称 主要服务行业'
-    names 序号 and 名称 of 附2表1 as well), and the named table's header is believed at half its columns."""
-    if named is None:
-        return MIN_HEADER
-    return NAMED_HEADER if spec is named else OTHER_HEADER
+    """How much of `spec`'s header a row must name. Where the title and the page both name another table, a
+    header naming part of this one's columns is that table's header misread: a lost rule merged two of its
+    cells ('序号 · 服务商名称 主要服务行业' names 序号 and 名称 of 附2表1), so only a whole header counts."""
+    return OTHER_HEADER if named is not None and spec is not named else MIN_HEADER
 
 
 def _best_header(table: Table, role: str | None, specs: Sequence[TableSpec],
