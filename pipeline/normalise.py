@@ -302,10 +302,16 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+# A bar standing apart from the figures at either end of a value: a cell's vertical rule read as text
+# ('2015/9/28 |'), no digit (a digit misread as a bar is printed against its neighbours).
+_RULE_APART = re.compile(r"^\s*[|丨]+\s+|\s+[|丨]+\s*$")
+
+
 def parse_date(text: str | None) -> dt.date | None:
     """2024/3/5, 2024.03.05, 2024年3月5日, 2024-03-05, 20240305, 二〇二四年三月五日 → date."""
     if not text:
         return None
+    text = _RULE_APART.sub("", text)
     squeezed = re.sub(r"\s+", "", _FILLERS.sub("", nfkc(text).translate(_DASHES)))
     squeezed = squeezed.replace("。", ".").replace("·", ".").replace(",", ".")
     fixed = re.sub(rf"[{_LOOKALIKE_CLASS}](?=[\d年月日/.\-])|(?<=[\d年月/.\-])[{_LOOKALIKE_CLASS}]",

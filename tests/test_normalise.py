@@ -144,6 +144,12 @@ def test_chinese_numeral_date(date: dt.date) -> None:
     assert parse_date(text) == date
 
 
+def test_a_cells_rule_read_apart_from_a_date_is_no_digit_of_it() -> None:
+    assert parse_date("2015/9/28 |") == dt.date(2015, 9, 28)  # the cell's right rule read as a bar
+    assert parse_date("丨 2015/9/28") == dt.date(2015, 9, 28)
+    assert parse_date("2015/9/2|") == dt.date(2015, 9, 21)  # a bar against the figures: the 1 it looks like
+
+
 def test_impossible_dates_are_none() -> None:
     assert parse_date("2024年2月30日") is None
     assert parse_date("2024年3月") is None
