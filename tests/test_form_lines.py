@@ -260,6 +260,22 @@ def test_a_date_its_cell_wrapped_is_joined_with_its_rest() -> None:
     assert reader.lead_unit().established == dt.date(2015, 6, 2)
 
 
+@pytest.mark.parametrize(("read", "rest", "date"), [
+    ("2016.09.2", "5", "2016-09-25"),  # the month padded, the day one digit: its last digit wrapped below
+    ("2016年9月2", "5日", "2016-09-25"),  # in words, without the 日 that closes it
+    ("2016.9.2", "5", "2016-09-02"),  # a month of one digit: a day of one digit is written whole
+    ("2016年9月2日", "5", "2016-09-02"),  # closed by its 日
+])
+def test_a_date_that_parses_with_its_day_cut_short_is_joined_with_the_rest(read: str, rest: str, date: str) -> None:
+    rows = lines(
+        [("成立时间", 88, 148, 130, 162), (read, 163, 134, 222, 151), ("是否注册法", 240, 133, 300, 150),
+         ("注册资本", 396, 140, 442, 157)],
+        [(rest, 187, 150, 197, 164), ("人", 261, 148, 278, 165)],
+    )
+    established = _reader(rows).lead_unit().established
+    assert established is not None and established.isoformat() == date
+
+
 def _reader(rows: list[FormRow]):  # type: ignore[no-untyped-def]
     from pipeline.config import Settings
     from pipeline.fields.basic_info import FormReader

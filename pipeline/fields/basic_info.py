@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -220,6 +221,22 @@ def without_year_label(text: str, year: int) -> str:
     return rest if rest != text and _DIGIT.search(rest) else text
 
 
+# A date that ends in a one-digit day, with nothing after it, where its month is written with two digits
+# ('2016.09.2' · '5': a writer who pads the month pads the day too) or in words without the 日 that
+# closes it ('2016年9月2' · '5日'): its cell wrapped the day's last digit onto the next line.
+_DAY_CUT = re.compile(r"(?:\d{4}\s*[./\-]\s*0\d\s*[./\-]|\d{4}\s*年\s*\d{1,2}\s*月)\s*\d$")
+
+
+def day_cut_short(text: str) -> bool:
+    """The date as read stops one digit into a day its own writing says has two (`_DAY_CUT`)."""
+    return _DAY_CUT.search(normalise.nfkc(text).strip()) is not None
+
+
+def another_date(as_read: dt.date | None) -> Callable[[str], bool]:
+    """Whether a text parses as a date other than `as_read` (a date joined with its wrapped rest)."""
+    return lambda text: normalise.parse_date(text) not in (None, as_read)
+
+
 def _checks_as_code(text: str) -> bool:
     reading = normalise.parse_credit_code(text, repair=True)
     return reading is not None and is_valid_credit_code(reading.value)
@@ -270,8 +287,10 @@ class FormReader:
             if value is not None and name == "registered_address":
                 value = Value(normalise.address_from_place(value.text) or "", value.cells, value.page)
             field = self.field(value, kind) if value else None
-            if value is not None and kind == "date" and (field is None or field.value is None):
-                wrapped = self._wrapped(name, value, lambda text: normalise.parse_date(text) is not None)
+            if value is not None and kind == "date" and (field is None or field.value is None
+                                                          or day_cut_short(value.text)):
+                # The rest must make another date: a cut day is completed, not read again as it was.
+                wrapped = self._wrapped(name, value, another_date(normalise.parse_date(value.text)))
                 field = self.field(wrapped, kind) if wrapped is not None else field
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
