@@ -302,6 +302,23 @@ def test_a_text_its_cell_wrapped_over_lines_is_read_whole() -> None:
     assert (head.name, head.title) == ("袁明", "董事长兼总经理")
 
 
+@pytest.mark.parametrize(("read", "rest", "email"), [
+    ("pryw1176@foxmail.co", "m", "pryw1176@foxmail.com"),  # the domain's last letter wrapped below
+    ("pryw1176@foxmail.com", "m", "pryw1176@foxmail.com"),  # whole on its line: the line below is not its
+    ("pryw1176@example.co", "m", "pryw1176@example.co"),  # no known domain made by joining: as read
+])
+def test_an_address_its_cell_wrapped_is_joined_only_when_that_makes_a_known_mail_domain(
+        read: str, rest: str, email: str) -> None:
+    rows = lines(
+        [("姓名", 183, 352, 205, 372), ("徐军", 250, 352, 290, 372), ("手机", 337, 352, 360, 372),
+         ("15233055563", 410, 352, 500, 372)],
+        [("单位负责人", 84, 375, 143, 397), ("职务", 184, 388, 205, 410), ("董事长", 254, 388, 290, 408),
+         ("电子邮箱", 327, 388, 374, 408), (read, 396, 384, 527, 401)],
+        [(rest, 455, 400, 468, 415)],
+    )
+    assert _reader(rows).head().email == email
+
+
 def test_a_line_below_belongs_to_the_label_nearest_left_of_it() -> None:
     """The lead unit's name wraps ('…集团有 · 限公司'); 注册资本's '万元' wrapped onto a line beside 服务的主要行业
     is not an industry."""

@@ -232,6 +232,13 @@ def day_cut_short(text: str) -> bool:
     return _DAY_CUT.search(normalise.nfkc(text).strip()) is not None
 
 
+def at_known_domain(text: str) -> bool:
+    """The text reads as an address at a known mail domain (OCR's lookalikes in it undone): an address its
+    cell wrapped ('pryw1176@foxmail.co' · 'm') is whole only with its rest."""
+    reading = normalise.repair_email(text.replace("\n", ""))
+    return reading is not None and reading.value.rpartition("@")[2] in normalise.KNOWN_MAIL_DOMAINS
+
+
 def another_date(as_read: dt.date | None) -> Callable[[str], bool]:
     """Whether a text parses as a date other than `as_read` (a date joined with its wrapped rest)."""
     return lambda text: normalise.parse_date(text) not in (None, as_read)
@@ -494,6 +501,8 @@ class FormReader:
             value = self.value(f"head.{name}")
             if value is not None and kind in WRAPPING_KINDS:
                 value = self._with_wrapped_lines(f"head.{name}", value)
+            if value is not None and kind == "email" and not at_known_domain(value.text):
+                value = self._wrapped("head.email", value, at_known_domain) or value
             field = form_field(value, kind) if value else None
             if field is not None and kind == "email" and value is not None:
                 field = _email_field(value, field)
