@@ -185,6 +185,23 @@ def test_yearly_figures_wrapped_off_their_labels_line_are_read() -> None:
     assert [(f.revenue, f.net_margin) for f in finance] == [(11558.3, 4.5), (12074.3, 8.6)]
 
 
+def test_a_blank_figures_place_takes_neither_the_next_header_nor_a_unit_wrapped_from_above() -> None:
+    """组织人才培养人次 2024 left blank: on lines of text the figure above wrapped its '元' a line above the
+    blank's place and the next group's header '2024年' stands a line below; neither is the figure."""
+    rows = lines(
+        [("2024年", 399, 363, 426, 375), ("2025年", 468, 363, 496, 375)],
+        [("开展的数字化改造实施服务项目合同金额（当期)", 169, 393, 361, 407), ("1,601.65万", 390, 389, 435, 402),
+         ("1.343.29万元", 455, 395, 509, 408)],
+        [("元", 408, 401, 419, 412)],
+        [("组织人才培养人次（当期)", 169, 411, 272, 423), ("379人次", 466, 411, 499, 424)],
+        [("2024年", 399, 425, 426, 438), ("2025年", 467, 426, 495, 438)],
+        [("汇聚投融资机构数量（累计)", 168, 439, 281, 452), ("5个", 402, 440, 420, 452), ("5个", 472, 440, 491, 453)],
+    )
+    _, service, resources = _reader(rows).year_tables()
+    assert [s.trainees for s in service] == [None, 379]
+    assert [r.investors for r in resources] == [5, 5]
+
+
 def test_a_member_label_misread_and_split_over_two_cells_still_marks_the_members() -> None:
     """A curled page read as lines: the label's first line misread (其 as 基), its second a cell of its own
     beside it, and member 4's 序号 after both."""

@@ -214,6 +214,13 @@ def _centre_y(box: Sequence[float]) -> float:
     return (box[1] + box[3]) / 2
 
 
+def is_year_label(text: str) -> bool:
+    """The text is a year column's header ('2024年', '2025年度'): on lines of text the next group's header
+    stands a line below a blank figure's place (dev4 a05: '2024年' read as 2024 trainees), and is no figure."""
+    match = _YEAR_CELL.match(normalise.nfkc(text).replace(" ", ""))
+    return match is not None and "年" in text and int(match.group(1)) in YEARS
+
+
 def without_year_label(text: str, year: int) -> str:
     """A year column's figure without the column's own year label read into its place ('2024年 7家': the
     header's '2024年' above a rule a scan lost), where a figure is left after it; a count of 2024 is the label."""
@@ -575,7 +582,10 @@ class FormReader:
             if span and not row.ruled and not any(_DIGIT.search(c.text) for c in cells):
                 # On lines of text a figure wrapped in its cell ('11,558.30 / 万元') or centred on a two-line
                 # label stands on a line beside the label's.
-                beside = cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
+                beside = [cell for cell in cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
+                          if not is_year_label(cell.text)]
+                # Lines beside without a digit hold no figure: a unit the figure above wrapped ('元') is its.
+                beside = beside if any(_DIGIT.search(c.text) for c in beside) else []
                 cells = sorted([*cells, *beside], key=lambda c: (c.bbox[1], c.bbox[0]))
             value = Value(without_year_label(" ".join(c.text for c in cells), year), tuple(cells), row.page) \
                 if cells else None
