@@ -202,6 +202,22 @@ def test_a_blank_figures_place_takes_neither_the_next_header_nor_a_unit_wrapped_
     assert [r.investors for r in resources] == [5, 5]
 
 
+def test_a_label_parted_from_its_last_line_by_the_bands_has_its_value_beside_that_line() -> None:
+    """A text layer's bands part '注册地（具体' · '到区县）' into two rows, the address beside the second."""
+    banded = [FormRow(1, row.cells, ruled=True) for row in lines(
+        [("成立时间", 81, 146, 129, 157), ("2012.07.03", 161, 147, 221, 157), ("注册资本", 398, 146, 446, 157),
+         ("500.00万元", 465, 147, 528, 157)],
+        [("注册地（具体", 69, 172, 141, 183)],
+        [("到区县）", 81, 189, 129, 201), ("河北省石家庄市裕华区", 172, 181, 292, 192), ("服务的主要行业", 320, 172, 380, 200),
+         ("机械行业医药", 426, 181, 501, 192)],
+    )]
+    lead = _reader(banded).lead_unit()
+    assert lead.registered_address == "河北省石家庄市裕华区"
+    assert lead.main_industries == ["机械", "医药"]
+    alone = _reader(banded[:2]).lead_unit()  # no next row: nothing to read, as before
+    assert alone.registered_address is None
+
+
 def test_a_member_label_misread_and_split_over_two_cells_still_marks_the_members() -> None:
     """A curled page read as lines: the label's first line misread (其 as 基), its second a cell of its own
     beside it, and member 4's 序号 after both."""

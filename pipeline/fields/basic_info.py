@@ -286,7 +286,26 @@ class FormReader:
         # off); a wrapped label's first line alone matches none, and takes the closest.
         label = next((lb for lb in FORM.by_key[key] if label_score(text, lb) >= MIN_LABEL_SCORE),
                      max(FORM.by_key[key], key=lambda candidate: label_score(text, candidate)))
-        return value_right_of(self.rows, at, FORM, label, self.found)
+        value = value_right_of(self.rows, at, FORM, label, self.found)
+        rest = self._label_rest_below(at) if not value.cells else None
+        return value if rest is None else value_right_of(self.rows, rest, FORM, FORM.by_key[key][0], self.found)
+
+    def _label_rest_below(self, at: Found) -> Found | None:
+        """Where a label's row holds nothing after it and the next row opens, in the label's column, with the
+        rest of that label ('注册地（具体' · '到区县）': a two-line label parted by the text's bands), that cell:
+        the value stands beside the label's last line."""
+        row = self.rows[at.row]
+        if at.row + 1 >= len(self.rows) or self.rows[at.row + 1].page != row.page:
+            return None
+        own = row.cells[at.col].bbox
+        below = self.rows[at.row + 1]
+        for col, cell in enumerate(below.cells):
+            if cell.bbox[2] <= own[0] or cell.bbox[0] >= own[2]:
+                continue
+            first, joined = squeeze(row.cells[at.col].text), squeeze(row.cells[at.col].text + cell.text)
+            whole = any(squeeze(label) in joined and squeeze(label) not in first for label in FORM.by_key[at.key])
+            return Found(at.row + 1, col, at.key) if whole and FORM.match(cell.text)[0] is None else None
+        return None
 
     def lead_unit(self) -> LeadUnit:
         lead = LeadUnit()
