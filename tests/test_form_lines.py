@@ -8,7 +8,7 @@ import pytest
 from models import BasicInfo, Cover, Provenance
 from models.page import Word
 from pipeline.fields import agree_unit_name, cut_at_label
-from pipeline.fields.basic_info import FORM, member_rows
+from pipeline.fields.basic_info import FORM, labels_by_order, member_rows
 from pipeline.normalise import repair_department
 from pipeline.result import Extracted
 from pipeline.tables.cells import CellText
@@ -216,6 +216,27 @@ def test_a_label_parted_from_its_last_line_by_the_bands_has_its_value_beside_tha
     assert lead.main_industries == ["机械", "医药"]
     alone = _reader(banded[:2]).lead_unit()  # no next row: nothing to read, as before
     assert alone.registered_address is None
+
+
+def test_a_yearly_rows_label_misread_past_matching_is_named_by_its_place_in_the_group() -> None:
+    """A blurred photo read 资产负债率 '资产负价事': the row after 主营业务净利润率's, holding figures, like that
+    label by half its characters, is its row; a row unlike it, or after another label's row, is not."""
+    def finance(debt_label: str, between: list[Piece] | None = None) -> list[float | None]:
+        rows = lines(
+            [("2024年", 405, 329, 438, 342), ("2025年", 479, 328, 512, 343)],
+            [("主营业务收入", 158, 346, 222, 360), ("37,848万元", 395, 346, 449, 360), ("43,436.6万元", 463, 347, 516, 360)],
+            [("主营业务净利润率", 158, 362, 243, 377), ("5.1%", 410, 363, 432, 377), ("6.5%", 484, 364, 504, 377)],
+            *([between] if between else []),
+            [(debt_label, 160, 380, 211, 395), ("23.6%", 409, 381, 432, 394), ("39.3%", 482, 382, 508, 394)],
+        )
+        reader = _reader(rows)
+        reader.found = labels_by_order(rows, reader.found)  # as FormReader's own __init__ names them
+        return [year.debt_ratio for year in reader.year_tables()[0]]
+
+    assert finance("资产负价事") == [23.6, 39.3]
+    assert finance("资产负债率") == [23.6, 39.3]  # matched as before
+    assert finance("营业外收入") == [None, None]  # nothing like the label: not taken
+    assert finance("资产负价事", [("汇聚投融资机构数量", 158, 371, 250, 379), ("4个", 410, 371, 431, 379)]) == [None, None]
 
 
 def test_a_member_label_misread_and_split_over_two_cells_still_marks_the_members() -> None:

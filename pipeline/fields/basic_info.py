@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -262,7 +263,7 @@ class FormReader:
     def __init__(self, pages: Sequence[Page], settings: Settings) -> None:
         self.pages = {page.number: page for page in pages}
         self.rows = form_rows(pages, ocr_engine(pages, settings), settings.low_confidence, FORM)
-        self.found = find_labels(self.rows, FORM)
+        self.found = labels_by_order(self.rows, find_labels(self.rows, FORM))
         self.sink = Sink(settings)
         self.second = second_reader(settings)
 
@@ -705,6 +706,56 @@ def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:
     while cells and not _CJK.search(cells[0].flat) and len(cells[0].flat.strip()) <= 2:
         cells = cells[1:]
     return number, cells
+
+
+# The yearly groups' rows, in the template's order (FORM.md): a row between two of a group's labels, or
+# after its last one found, can only be the next of them.
+YEAR_ROWS = (("finance.revenue", "finance.net_margin", "finance.debt_ratio"),
+             ("service.enterprises", "service.contract_amount", "service.trainees"),
+             ("resources.investors", "resources.financing", "resources.universities", "resources.providers"))
+ORDER_LIKENESS = 0.5  # of a misread label to the one its place in the order names: half its characters
+
+
+def labels_by_order(rows: Sequence[FormRow], found: list[Found]) -> list[Found]:
+    """`found`, with the label of a yearly row read too far off to match ('资产负价事' for 资产负债率 on a blurred
+    photo) named by its place: the row right after the group's previous label's, holding figures, its first
+    cell of Chinese print like the label its place names by half its characters, on no row of another label."""
+    keys = {f.key for f in found}
+    labelled = {f.row for f in found}
+    added = []
+    for group in YEAR_ROWS:
+        for before, key in itertools.pairwise(group):
+            at = next((f for f in found if f.key == before), None)
+            if key in keys or at is None:
+                continue
+            row = _next_figures_row(rows, at.row, labelled)
+            cell = _misread_label_cell(rows[row], key) if row is not None else None
+            if row is not None and cell is not None:
+                added.append(Found(row, cell, key))
+                keys.add(key)
+                labelled.add(row)
+    return sorted([*found, *added], key=lambda f: (f.row, f.col))
+
+
+def _next_figures_row(rows: Sequence[FormRow], after: int, labelled: set[int]) -> int | None:
+    """The first row holding a digit within two after `after`, on its page, before any labelled row (a line
+    between them holds the figure above's wrapped unit, '元')."""
+    for r in range(after + 1, min(after + 3, len(rows))):
+        if r in labelled or rows[r].page != rows[after].page:
+            return None
+        if _DIGIT.search(rows[r].text):
+            return r
+    return None
+
+
+def _misread_label_cell(row: FormRow, key: str) -> int | None:
+    """The first cell of the row holding Chinese print, if it is like `key`'s label by ORDER_LIKENESS."""
+    col = next((c for c, cell in enumerate(row.cells) if _CJK.search(cell.text)), None)
+    if col is None:
+        return None
+    text = squeeze(row.cells[col].text)
+    alike = max(fuzz.ratio(text, squeeze(label)) / 100.0 for label in FORM.by_key[key])
+    return col if alike >= ORDER_LIKENESS else None
 
 
 def _year_columns(row: FormRow) -> dict[int, tuple[float, float]] | None:
