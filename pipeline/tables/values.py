@@ -281,7 +281,7 @@ def _other_figure_less_sure(value: FieldValue, kind: str, unit: str | None, pars
     reading settles nothing, and the first stays with its readings for the form's own rules to choose."""
     if kind != "amount" or value.value is None or not well_formed(value.raw, kind) or _unit_conflict(value.raw, unit):
         return False
-    readings = {value.value, *value.provenance.alternatives}
+    readings = {value.value, *separator_alternative(value).provenance.alternatives}
     return parsed not in readings and confidence < (value.provenance.confidence or 0.0)
 
 
