@@ -302,10 +302,16 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+# A bar standing apart from the figures at either end of a value: a cell's vertical rule read as text
+# ('2015/9/28 |'), no digit (a digit misread as a bar is printed against its neighbours).
+_RULE_APART = re.compile(r"^\s*[|丨]+\s+|\s+[|丨]+\s*$")
+
+
 def parse_date(text: str | None) -> dt.date | None:
     """2024/3/5, 2024.03.05, 2024年3月5日, 2024-03-05, 20240305, 二〇二四年三月五日 → date."""
     if not text:
         return None
+    text = _RULE_APART.sub("", text)
     squeezed = re.sub(r"\s+", "", _FILLERS.sub("", nfkc(text).translate(_DASHES)))
     squeezed = squeezed.replace("。", ".").replace("·", ".").replace(",", ".")
     fixed = re.sub(rf"[{_LOOKALIKE_CLASS}](?=[\d年月日/.\-])|(?<=[\d年月/.\-])[{_LOOKALIKE_CLASS}]",
@@ -729,6 +735,11 @@ _DEPARTMENT_OF_PLACE = {
 }
 # A tail read this far into a place's own fixed part (经济和信息化 of 经济和信息化委员会) and cut there is it.
 MIN_CUT_TAIL = 6
+# A tail this long, read as the start of the place's own fixed part with one OCR slip and cut there (a seal
+# over the name's end: '浙江省经济和信意', '北京市经济权信'), is it too: no other fixed part is that near.
+MIN_SLIPPED_CUT_TAIL = 4
+# Every department the notice goes to, named in full (place and fixed part).
+_KNOWN_DEPARTMENTS = tuple(f"{place}{tail}" for place, tail in _DEPARTMENT_OF_PLACE.items())
 
 
 def _nearest_department(name: str) -> str:
@@ -741,6 +752,8 @@ def _nearest_department(name: str) -> str:
     tail = name[place.end():]
     own = _DEPARTMENT_OF_PLACE.get(place.group())
     if own is not None and len(tail) >= MIN_CUT_TAIL and own.startswith(tail):
+        return f"{place.group()}{own}"
+    if own is not None and len(tail) >= MIN_SLIPPED_CUT_TAIL and Levenshtein.distance(tail, own[:len(tail)]) <= 1:
         return f"{place.group()}{own}"
     distances = sorted((Levenshtein.distance(tail, known), known) for known in _DEPARTMENT_TAILS)
     best = distances[0][0]
@@ -766,14 +779,24 @@ def garbled_department(reading: str, department: str) -> bool:
     return bool(tail) and tail not in _DEPARTMENT_TAILS and LCSseq.similarity(tail, own) >= GARBLED_TAIL_SHARE * len(tail)
 
 
+def _one_slip_from_a_known_department(name: str) -> str | None:
+    """The one department the notice goes to whose full name is a single OCR slip from `name`, anywhere in
+    it ('四川首经济和信息化厅': 省 under a seal's ring read 首); None where none is, or two are as near."""
+    near = [known for known in _KNOWN_DEPARTMENTS if Levenshtein.distance(name, known, score_cutoff=1) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
 def repair_department(name: str | None) -> str | None:
     """A recommending department's name with one OCR slip in its fixed parts undone.
 
     '浙江省经济和信息化斤' → '浙江省经济和信息化厅', '北京市经避和信息化局' → '北京市经济和信息化局'.
-    The place is never changed; a name that does not follow the pattern is returned as read.
+    The place is changed only where the whole name is one slip from a known department's ('四川首…'); a name
+    that does not follow the pattern is returned as read.
     """
     if not name:
         return name
+    if (known := _one_slip_from_a_known_department(name)) is not None:
+        return known
     match = _DEPARTMENT.match(name)
     if match is None:
         return _nearest_department(name)

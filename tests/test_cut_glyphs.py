@@ -108,3 +108,13 @@ def test_a_figure_in_another_unit_read_where_the_page_saw_nothing_is_not_taken()
     empty = FieldValue(None, "", Provenance(page=12, bbox=(431.5, 439.2, 509.8, 458.9), confidence=1.0, source="ocr"))
     assert second_opinion(empty, "amount", "万元", lambda box: [("53元", 0.91)]).value is None
     assert second_opinion(empty, "amount", "万元", lambda box: [("37.27", 0.91)]).value == 37.27
+
+
+def test_an_ambiguous_separator_is_not_settled_by_a_less_sure_reading_of_another_figure() -> None:
+    # dev9 a05's blurred photo: '37.848万元' (37.848 or 37,848) read '542' by the second engine at 0.68.
+    value = FieldValue(37.848, "37.848万元", Provenance(page=2, bbox=(395.0, 345.6, 449.3, 360.5), confidence=0.922,
+                                                        source="ocr", alternatives=[37848.0]))
+    kept = second_opinion(value, "amount", "万元", lambda box: [("542", 0.675)])
+    assert (kept.value, kept.provenance.alternatives) == (37.848, [37848.0])  # the form's separators choose
+    assert second_opinion(value, "amount", "万元", lambda box: [("37,848万元", 0.98)]).value == 37848  # surer
+    assert second_opinion(value, "amount", "万元", lambda box: [("37,848", 0.8)]).value == 37848  # one of its readings

@@ -8,7 +8,7 @@ import pytest
 from models import BasicInfo, Cover, Provenance
 from models.page import Word
 from pipeline.fields import agree_unit_name, cut_at_label
-from pipeline.fields.basic_info import FORM, member_rows
+from pipeline.fields.basic_info import FORM, labels_by_order, member_rows
 from pipeline.normalise import repair_department
 from pipeline.result import Extracted
 from pipeline.tables.cells import CellText
@@ -185,6 +185,60 @@ def test_yearly_figures_wrapped_off_their_labels_line_are_read() -> None:
     assert [(f.revenue, f.net_margin) for f in finance] == [(11558.3, 4.5), (12074.3, 8.6)]
 
 
+def test_a_blank_figures_place_takes_neither_the_next_header_nor_a_unit_wrapped_from_above() -> None:
+    """组织人才培养人次 2024 left blank: on lines of text the figure above wrapped its '元' a line above the
+    blank's place and the next group's header '2024年' stands a line below; neither is the figure."""
+    rows = lines(
+        [("2024年", 399, 363, 426, 375), ("2025年", 468, 363, 496, 375)],
+        [("开展的数字化改造实施服务项目合同金额（当期)", 169, 393, 361, 407), ("1,601.65万", 390, 389, 435, 402),
+         ("1.343.29万元", 455, 395, 509, 408)],
+        [("元", 408, 401, 419, 412)],
+        [("组织人才培养人次（当期)", 169, 411, 272, 423), ("379人次", 466, 411, 499, 424)],
+        [("2024年", 399, 425, 426, 438), ("2025年", 467, 426, 495, 438)],
+        [("汇聚投融资机构数量（累计)", 168, 439, 281, 452), ("5个", 402, 440, 420, 452), ("5个", 472, 440, 491, 453)],
+    )
+    _, service, resources = _reader(rows).year_tables()
+    assert [s.trainees for s in service] == [None, 379]
+    assert [r.investors for r in resources] == [5, 5]
+
+
+def test_a_label_parted_from_its_last_line_by_the_bands_has_its_value_beside_that_line() -> None:
+    """A text layer's bands part '注册地（具体' · '到区县）' into two rows, the address beside the second."""
+    banded = [FormRow(1, row.cells, ruled=True) for row in lines(
+        [("成立时间", 81, 146, 129, 157), ("2012.07.03", 161, 147, 221, 157), ("注册资本", 398, 146, 446, 157),
+         ("500.00万元", 465, 147, 528, 157)],
+        [("注册地（具体", 69, 172, 141, 183)],
+        [("到区县）", 81, 189, 129, 201), ("河北省石家庄市裕华区", 172, 181, 292, 192), ("服务的主要行业", 320, 172, 380, 200),
+         ("机械行业医药", 426, 181, 501, 192)],
+    )]
+    lead = _reader(banded).lead_unit()
+    assert lead.registered_address == "河北省石家庄市裕华区"
+    assert lead.main_industries == ["机械", "医药"]
+    alone = _reader(banded[:2]).lead_unit()  # no next row: nothing to read, as before
+    assert alone.registered_address is None
+
+
+def test_a_yearly_rows_label_misread_past_matching_is_named_by_its_place_in_the_group() -> None:
+    """A blurred photo read 资产负债率 '资产负价事': the row after 主营业务净利润率's, holding figures, like that
+    label by half its characters, is its row; a row unlike it, or after another label's row, is not."""
+    def finance(debt_label: str, between: list[Piece] | None = None) -> list[float | None]:
+        rows = lines(
+            [("2024年", 405, 329, 438, 342), ("2025年", 479, 328, 512, 343)],
+            [("主营业务收入", 158, 346, 222, 360), ("37,848万元", 395, 346, 449, 360), ("43,436.6万元", 463, 347, 516, 360)],
+            [("主营业务净利润率", 158, 362, 243, 377), ("5.1%", 410, 363, 432, 377), ("6.5%", 484, 364, 504, 377)],
+            *([between] if between else []),
+            [(debt_label, 160, 380, 211, 395), ("23.6%", 409, 381, 432, 394), ("39.3%", 482, 382, 508, 394)],
+        )
+        reader = _reader(rows)
+        reader.found = labels_by_order(rows, reader.found)  # as FormReader's own __init__ names them
+        return [year.debt_ratio for year in reader.year_tables()[0]]
+
+    assert finance("资产负价事") == [23.6, 39.3]
+    assert finance("资产负债率") == [23.6, 39.3]  # matched as before
+    assert finance("营业外收入") == [None, None]  # nothing like the label: not taken
+    assert finance("资产负价事", [("汇聚投融资机构数量", 158, 371, 250, 379), ("4个", 410, 371, 431, 379)]) == [None, None]
+
+
 def test_a_member_label_misread_and_split_over_two_cells_still_marks_the_members() -> None:
     """A curled page read as lines: the label's first line misread (其 as 基), its second a cell of its own
     beside it, and member 4's 序号 after both."""
@@ -260,6 +314,22 @@ def test_a_date_its_cell_wrapped_is_joined_with_its_rest() -> None:
     assert reader.lead_unit().established == dt.date(2015, 6, 2)
 
 
+@pytest.mark.parametrize(("read", "rest", "date"), [
+    ("2016.09.2", "5", "2016-09-25"),  # the month padded, the day one digit: its last digit wrapped below
+    ("2016年9月2", "5日", "2016-09-25"),  # in words, without the 日 that closes it
+    ("2016.9.2", "5", "2016-09-02"),  # a month of one digit: a day of one digit is written whole
+    ("2016年9月2日", "5", "2016-09-02"),  # closed by its 日
+])
+def test_a_date_that_parses_with_its_day_cut_short_is_joined_with_the_rest(read: str, rest: str, date: str) -> None:
+    rows = lines(
+        [("成立时间", 88, 148, 130, 162), (read, 163, 134, 222, 151), ("是否注册法", 240, 133, 300, 150),
+         ("注册资本", 396, 140, 442, 157)],
+        [(rest, 187, 150, 197, 164), ("人", 261, 148, 278, 165)],
+    )
+    established = _reader(rows).lead_unit().established
+    assert established is not None and established.isoformat() == date
+
+
 def _reader(rows: list[FormRow]):  # type: ignore[no-untyped-def]
     from pipeline.config import Settings
     from pipeline.fields.basic_info import FormReader
@@ -284,6 +354,23 @@ def test_a_text_its_cell_wrapped_over_lines_is_read_whole() -> None:
     above keeps its own line."""
     head = _reader(lines(*HEAD_LINES)).head()
     assert (head.name, head.title) == ("袁明", "董事长兼总经理")
+
+
+@pytest.mark.parametrize(("read", "rest", "email"), [
+    ("pryw1176@foxmail.co", "m", "pryw1176@foxmail.com"),  # the domain's last letter wrapped below
+    ("pryw1176@foxmail.com", "m", "pryw1176@foxmail.com"),  # whole on its line: the line below is not its
+    ("pryw1176@example.co", "m", "pryw1176@example.co"),  # no known domain made by joining: as read
+])
+def test_an_address_its_cell_wrapped_is_joined_only_when_that_makes_a_known_mail_domain(
+        read: str, rest: str, email: str) -> None:
+    rows = lines(
+        [("姓名", 183, 352, 205, 372), ("徐军", 250, 352, 290, 372), ("手机", 337, 352, 360, 372),
+         ("15233055563", 410, 352, 500, 372)],
+        [("单位负责人", 84, 375, 143, 397), ("职务", 184, 388, 205, 410), ("董事长", 254, 388, 290, 408),
+         ("电子邮箱", 327, 388, 374, 408), (read, 396, 384, 527, 401)],
+        [(rest, 455, 400, 468, 415)],
+    )
+    assert _reader(rows).head().email == email
 
 
 def test_a_line_below_belongs_to_the_label_nearest_left_of_it() -> None:

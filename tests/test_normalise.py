@@ -144,6 +144,12 @@ def test_chinese_numeral_date(date: dt.date) -> None:
     assert parse_date(text) == date
 
 
+def test_a_cells_rule_read_apart_from_a_date_is_no_digit_of_it() -> None:
+    assert parse_date("2015/9/28 |") == dt.date(2015, 9, 28)  # the cell's right rule read as a bar
+    assert parse_date("丨 2015/9/28") == dt.date(2015, 9, 28)
+    assert parse_date("2015/9/2|") == dt.date(2015, 9, 21)  # a bar against the figures: the 1 it looks like
+
+
 def test_impossible_dates_are_none() -> None:
     assert parse_date("2024年2月30日") is None
     assert parse_date("2024年3月") is None
@@ -401,7 +407,12 @@ def test_two_possible_repairs_keep_the_reading() -> None:
     ("浙江省经营和信息化厅", "浙江省经济和信息化厅"),  # one slip from 经济 only
     ("江苏省工业和信比厅", "江苏省工业和信息化厅"),  # 息化 read as one character
     ("福建省工业和信真化厅", "福建省工业和信息化厅"),
-    ("浙江省经济和信意", "浙江省经济和信意"),  # cut short: 厅, 局 and 委 are as near, so as read
+    ("浙江省经济和信意", "浙江省经济和信息化厅"),  # cut short after a slip: the start of Zhejiang's own fixed part
+    ("北京市经济权信", "北京市经济和信息化局"),  # four characters of Beijing's, one misread, cut by a seal
+    ("北京市经济", "北京市经济"),  # two characters: too little of a fixed part to complete
+    ("四川首经济和信息化厅", "四川省经济和信息化厅"),  # the place's 省 misread: one slip from Sichuan's department
+    ("湖南省工业和信息化厅", "湖南省工业和信息化厅"),  # a known department as read, one slip from Henan's: as read
+    ("泃南省工业和信息化厅", "泃南省工业和信息化厅"),  # one slip from Hunan's and from Henan's: as read
     ("江苏省企和信息化厅", "江苏省工业和信息化厅"),  # 工业 and 经济 as near: Jiangsu's is 工业和信息化厅
     ("浙江省企和信息化厅", "浙江省经济和信息化厅"),
     ("江苏省工业和信息化丘", "江苏省工业和信息化厅"),  # a suffix misread as no look-alike: Jiangsu's is 厅

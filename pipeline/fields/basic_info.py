@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -213,11 +215,41 @@ def _centre_y(box: Sequence[float]) -> float:
     return (box[1] + box[3]) / 2
 
 
+def is_year_label(text: str) -> bool:
+    """The text is a year column's header ('2024年', '2025年度'): on lines of text the next group's header
+    stands a line below a blank figure's place (dev4 a05: '2024年' read as 2024 trainees), and is no figure."""
+    match = _YEAR_CELL.match(normalise.nfkc(text).replace(" ", ""))
+    return match is not None and "年" in text and int(match.group(1)) in YEARS
+
+
 def without_year_label(text: str, year: int) -> str:
     """A year column's figure without the column's own year label read into its place ('2024年 7家': the
     header's '2024年' above a rule a scan lost), where a figure is left after it; a count of 2024 is the label."""
     rest = re.sub(rf"^\s*{year}\s*年度?\s*", "", text)
     return rest if rest != text and _DIGIT.search(rest) else text
+
+
+# A date that ends in a one-digit day, with nothing after it, where its month is written with two digits
+# ('2016.09.2' · '5': a writer who pads the month pads the day too) or in words without the 日 that
+# closes it ('2016年9月2' · '5日'): its cell wrapped the day's last digit onto the next line.
+_DAY_CUT = re.compile(r"(?:\d{4}\s*[./\-]\s*0\d\s*[./\-]|\d{4}\s*年\s*\d{1,2}\s*月)\s*\d$")
+
+
+def day_cut_short(text: str) -> bool:
+    """The date as read stops one digit into a day its own writing says has two (`_DAY_CUT`)."""
+    return _DAY_CUT.search(normalise.nfkc(text).strip()) is not None
+
+
+def at_known_domain(text: str) -> bool:
+    """The text reads as an address at a known mail domain (OCR's lookalikes in it undone): an address its
+    cell wrapped ('pryw1176@foxmail.co' · 'm') is whole only with its rest."""
+    reading = normalise.repair_email(text.replace("\n", ""))
+    return reading is not None and reading.value.rpartition("@")[2] in normalise.KNOWN_MAIL_DOMAINS
+
+
+def another_date(as_read: dt.date | None) -> Callable[[str], bool]:
+    """Whether a text parses as a date other than `as_read` (a date joined with its wrapped rest)."""
+    return lambda text: normalise.parse_date(text) not in (None, as_read)
 
 
 def _checks_as_code(text: str) -> bool:
@@ -231,7 +263,7 @@ class FormReader:
     def __init__(self, pages: Sequence[Page], settings: Settings) -> None:
         self.pages = {page.number: page for page in pages}
         self.rows = form_rows(pages, ocr_engine(pages, settings), settings.low_confidence, FORM)
-        self.found = find_labels(self.rows, FORM)
+        self.found = labels_by_order(self.rows, find_labels(self.rows, FORM))
         self.sink = Sink(settings)
         self.second = second_reader(settings)
 
@@ -255,7 +287,26 @@ class FormReader:
         # off); a wrapped label's first line alone matches none, and takes the closest.
         label = next((lb for lb in FORM.by_key[key] if label_score(text, lb) >= MIN_LABEL_SCORE),
                      max(FORM.by_key[key], key=lambda candidate: label_score(text, candidate)))
-        return value_right_of(self.rows, at, FORM, label, self.found)
+        value = value_right_of(self.rows, at, FORM, label, self.found)
+        rest = self._label_rest_below(at) if not value.cells else None
+        return value if rest is None else value_right_of(self.rows, rest, FORM, FORM.by_key[key][0], self.found)
+
+    def _label_rest_below(self, at: Found) -> Found | None:
+        """Where a label's row holds nothing after it and the next row opens, in the label's column, with the
+        rest of that label ('注册地（具体' · '到区县）': a two-line label parted by the text's bands), that cell:
+        the value stands beside the label's last line."""
+        row = self.rows[at.row]
+        if at.row + 1 >= len(self.rows) or self.rows[at.row + 1].page != row.page:
+            return None
+        own = row.cells[at.col].bbox
+        below = self.rows[at.row + 1]
+        for col, cell in enumerate(below.cells):
+            if cell.bbox[2] <= own[0] or cell.bbox[0] >= own[2]:
+                continue
+            first, joined = squeeze(row.cells[at.col].text), squeeze(row.cells[at.col].text + cell.text)
+            whole = any(squeeze(label) in joined and squeeze(label) not in first for label in FORM.by_key[at.key])
+            return Found(at.row + 1, col, at.key) if whole and FORM.match(cell.text)[0] is None else None
+        return None
 
     def lead_unit(self) -> LeadUnit:
         lead = LeadUnit()
@@ -270,8 +321,10 @@ class FormReader:
             if value is not None and name == "registered_address":
                 value = Value(normalise.address_from_place(value.text) or "", value.cells, value.page)
             field = self.field(value, kind) if value else None
-            if value is not None and kind == "date" and (field is None or field.value is None):
-                wrapped = self._wrapped(name, value, lambda text: normalise.parse_date(text) is not None)
+            if value is not None and kind == "date" and (field is None or field.value is None
+                                                          or day_cut_short(value.text)):
+                # The rest must make another date: a cut day is completed, not read again as it was.
+                wrapped = self._wrapped(name, value, another_date(normalise.parse_date(value.text)))
                 field = self.field(wrapped, kind) if wrapped is not None else field
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
@@ -475,6 +528,8 @@ class FormReader:
             value = self.value(f"head.{name}")
             if value is not None and kind in WRAPPING_KINDS:
                 value = self._with_wrapped_lines(f"head.{name}", value)
+            if value is not None and kind == "email" and not at_known_domain(value.text):
+                value = self._wrapped("head.email", value, at_known_domain) or value
             field = form_field(value, kind) if value else None
             if field is not None and kind == "email" and value is not None:
                 field = _email_field(value, field)
@@ -547,7 +602,10 @@ class FormReader:
             if span and not row.ruled and not any(_DIGIT.search(c.text) for c in cells):
                 # On lines of text a figure wrapped in its cell ('11,558.30 / 万元') or centred on a two-line
                 # label stands on a line beside the label's.
-                beside = cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
+                beside = [cell for cell in cells_beside(self.rows, at, self.found, span[0] - 3, span[1] + 3, YEAR_BESIDE)
+                          if not is_year_label(cell.text)]
+                # Lines beside without a digit hold no figure: a unit the figure above wrapped ('元') is its.
+                beside = beside if any(_DIGIT.search(c.text) for c in beside) else []
                 cells = sorted([*cells, *beside], key=lambda c: (c.bbox[1], c.bbox[0]))
             value = Value(without_year_label(" ".join(c.text for c in cells), year), tuple(cells), row.page) \
                 if cells else None
@@ -648,6 +706,56 @@ def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:
     while cells and not _CJK.search(cells[0].flat) and len(cells[0].flat.strip()) <= 2:
         cells = cells[1:]
     return number, cells
+
+
+# The yearly groups' rows, in the template's order (FORM.md): a row between two of a group's labels, or
+# after its last one found, can only be the next of them.
+YEAR_ROWS = (("finance.revenue", "finance.net_margin", "finance.debt_ratio"),
+             ("service.enterprises", "service.contract_amount", "service.trainees"),
+             ("resources.investors", "resources.financing", "resources.universities", "resources.providers"))
+ORDER_LIKENESS = 0.5  # of a misread label to the one its place in the order names: half its characters
+
+
+def labels_by_order(rows: Sequence[FormRow], found: list[Found]) -> list[Found]:
+    """`found`, with the label of a yearly row read too far off to match ('资产负价事' for 资产负债率 on a blurred
+    photo) named by its place: the row right after the group's previous label's, holding figures, its first
+    cell of Chinese print like the label its place names by half its characters, on no row of another label."""
+    keys = {f.key for f in found}
+    labelled = {f.row for f in found}
+    added = []
+    for group in YEAR_ROWS:
+        for before, key in itertools.pairwise(group):
+            at = next((f for f in found if f.key == before), None)
+            if key in keys or at is None:
+                continue
+            row = _next_figures_row(rows, at.row, labelled)
+            cell = _misread_label_cell(rows[row], key) if row is not None else None
+            if row is not None and cell is not None:
+                added.append(Found(row, cell, key))
+                keys.add(key)
+                labelled.add(row)
+    return sorted([*found, *added], key=lambda f: (f.row, f.col))
+
+
+def _next_figures_row(rows: Sequence[FormRow], after: int, labelled: set[int]) -> int | None:
+    """The first row holding a digit within two after `after`, on its page, before any labelled row (a line
+    between them holds the figure above's wrapped unit, '元')."""
+    for r in range(after + 1, min(after + 3, len(rows))):
+        if r in labelled or rows[r].page != rows[after].page:
+            return None
+        if _DIGIT.search(rows[r].text):
+            return r
+    return None
+
+
+def _misread_label_cell(row: FormRow, key: str) -> int | None:
+    """The first cell of the row holding Chinese print, if it is like `key`'s label by ORDER_LIKENESS."""
+    col = next((c for c, cell in enumerate(row.cells) if _CJK.search(cell.text)), None)
+    if col is None:
+        return None
+    text = squeeze(row.cells[col].text)
+    alike = max(fuzz.ratio(text, squeeze(label)) / 100.0 for label in FORM.by_key[key])
+    return col if alike >= ORDER_LIKENESS else None
 
 
 def _year_columns(row: FormRow) -> dict[int, tuple[float, float]] | None:

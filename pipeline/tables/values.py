@@ -265,12 +265,24 @@ def second_opinion(value: FieldValue, kind: str, unit: str | None,
                 and not (kind == "amount" and (_unit_conflict(value.raw, unit) or _ambiguous(value.raw))))
     if first_ok and confidence < (value.provenance.confidence or 0.0):
         return value
+    if _other_figure_less_sure(value, kind, unit, parsed, confidence):
+        return value
     if first_ok and _engines_differ_on_a_digit(value, text):
         return _kept_with_other_reading(value, parsed)
     provenance = value.provenance.model_copy(update={"confidence": round(min(1.0, max(0.0, confidence)), 4),
                                                      "source": "ocr", "alternatives": []})
     second = FieldValue(value=parsed, raw=text, provenance=provenance)
     return separator_alternative(second) if kind == "amount" else second
+
+
+def _other_figure_less_sure(value: FieldValue, kind: str, unit: str | None, parsed: object, confidence: float) -> bool:
+    """The first reading is well formed but for its separator's meaning ('37.848': 37.848 or 37,848), and the
+    second engine reads, less surely, a figure that is neither of its readings ('542', a blurred crop): that
+    reading settles nothing, and the first stays with its readings for the form's own rules to choose."""
+    if kind != "amount" or value.value is None or not well_formed(value.raw, kind) or _unit_conflict(value.raw, unit):
+        return False
+    readings = {value.value, *separator_alternative(value).provenance.alternatives}
+    return parsed not in readings and confidence < (value.provenance.confidence or 0.0)
 
 
 _SPLIT_FIGURE = re.compile(r"[\d,.，．]\s*\n\s*[\d,.，．]")
