@@ -261,6 +261,26 @@ def test_the_cleaned_line_keeps_the_number_and_drops_the_rules_and_the_seal(bina
     assert number_line(np.full((60, 200), 255, np.uint8), dpi / 72.0, binarisation) is None  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("binarisation", BINARISATIONS)
+def test_the_cleaned_line_is_the_numbers_not_the_cut_off_line_above(binarisation: str) -> None:
+    """dev9 a12's fax: a crop with a margin took in the bottoms of the line above ('(万元)' cut at the crop's
+    top); a seal's stroke had joined the number's digits into one mark too large for a glyph, and the cut
+    marks, more ink than the digits left, were kept as the line. A mark the crop cuts is no glyph of it."""
+    dpi = 200.0
+    scale = dpi / 72.0
+    image = Image.new("L", (round(120 * scale), round(34 * scale)), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SONG, round(11 * scale))
+    draw.text((round(10 * scale), round(-6 * scale)), "8888888888", fill=0, font=font)  # cut by the crop's top
+    draw.text((round(40 * scale), round(14 * scale)), "1.8", fill=0, font=font)
+    grey = np.asarray(image)
+    line = number_line(grey, scale, binarisation)  # type: ignore[arg-type]
+    assert line is not None
+    columns = np.flatnonzero((line < 128).any(axis=0))
+    width = (columns[-1] - columns[0]) / line.shape[1]
+    assert width < 0.6  # the short number's line, not the ten cut-off digits across the crop
+
+
 def _page(image: np.ndarray, tmp_path: Path, dpi: float) -> Page:
     path = tmp_path / "cell.png"
     cv2.imwrite(str(path), image)
