@@ -182,6 +182,7 @@ class CropReader:
     numbers: OcrEngine | None = None  # reads a number's cleaned line, digits only (`read_numbers`)
     _images: dict[int, np.ndarray | None] = field(default_factory=dict)
     _layers: dict[int, np.ndarray | None] = field(default_factory=dict)  # print layers, seal ghosts kept
+    _reds: dict[int, np.ndarray | None] = field(default_factory=dict)  # red channels of pages with red seal ink
 
     def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
         """For each (page, box): (engine name, text) for every engine that read it surely enough."""
@@ -240,8 +241,9 @@ class CropReader:
         engine = next((engine for engine in self.engines if engine.name == "rapidocr"), None)
         if page is None or crop is None or engine is None:
             return []
-        strips = [crop, *(line for binarisation in BINARISATIONS
-                          if (line := number_line(crop, page.scale, binarisation)) is not None)]
+        red = self._red_crop(page_number, box)
+        strips = [crop, *(line for source in (crop, red) if source is not None for binarisation in BINARISATIONS
+                          if (line := number_line(source, page.scale, binarisation)) is not None)]
         out = []
         for strip in strips:
             try:
@@ -252,6 +254,21 @@ class CropReader:
             if posteriors is not None:
                 out.append([number_explains(posteriors, number) for number in numbers])
         return out
+
+    def _red_crop(self, page_number: int, box: Box) -> np.ndarray | None:
+        """`box` with a margin on the page's red channel as scanned, where the page has red seal ink: red ink
+        is as bright as the paper there and print under it dark. The print layer takes that channel under the
+        seal's mask too, but its levels are then stretched to the paper's, and print that a seal's ink
+        overlays, lighter than bare print, goes white with them ('136' under a ring read 1, dev6 a03's photo)."""
+        page = self.pages.get(page_number)
+        if page is None or not page.dpi or page.seal_path is None or page.image_path is None:
+            return None
+        if page_number not in self._reds:
+            colour = cv2.imread(str(page.image_path), cv2.IMREAD_COLOR)
+            self._reds[page_number] = None if colour is None else np.ascontiguousarray(colour[..., 2])
+        image = self._reds[page_number]
+        crop = crop_box(box, page.scale, image.shape, inset=-MARGIN_PT) if image is not None else None
+        return None if image is None or crop is None else image[crop[1]:crop[3], crop[0]:crop[2]]
 
     def _read_lines(self, canvas: np.ndarray, tops: list[tuple[int, int]], page_number: int) -> list[str | None]:
         """The digits engine's text of each band of `canvas`, None where its digits were read unsurely.

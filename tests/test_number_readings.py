@@ -8,6 +8,7 @@ beside it still an error.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -332,3 +333,27 @@ def test_a_digits_only_reading_against_a_value_another_engine_read_alike_is_not_
     found = _finding(_checked(record, reader), "CONTRACT_TOTAL_MISMATCH", "2025")
     assert found is not None and found.severity == "error"
     assert record.provenance[CONTRACT_2025].alternatives == []
+
+
+def test_a_number_under_red_seal_ink_is_also_explained_on_the_red_channel(tmp_path: Path) -> None:
+    """dev6 a03's photo: print a red ring overlays is lighter than bare print, and the print layer's stretch to
+    the paper whitened it ('136' read 1). On the page's red channel as scanned the ring is as light as the
+    paper and the print under it stays dark; a page without red seal ink has no such rendering."""
+    dpi = 200.0
+    grey = _cell("136", dpi)
+    colour = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+    ring = np.zeros_like(grey)
+    cv2.circle(ring, (round(20 * dpi / 72), round(17 * dpi / 72)), round(12 * dpi / 72), 255, 6)
+    red = np.array([40, 40, 220], np.uint8)  # BGR: red ink
+    colour[ring > 0] = np.minimum(colour[ring > 0], red)  # multiplied over the print
+    image_path, seal_path = tmp_path / "page.png", tmp_path / "seal.png"
+    cv2.imwrite(str(image_path), colour)
+    cv2.imwrite(str(seal_path), ring)
+    page = _page(grey, tmp_path, dpi)
+    sealed = dataclasses.replace(page, image_path=image_path, seal_path=seal_path)
+    box = (0.0, 0.0, page.width, page.height)
+    crop = verify.CropReader({12: sealed}, [])._red_crop(12, box)
+    assert crop is not None
+    assert crop[(ring > 0) & (grey > 128)].min() >= 200  # the ring alone: as light as the paper
+    assert crop[(ring > 0) & (grey < 64)].max() < 64  # print under the ring: dark
+    assert verify.CropReader({12: page}, [])._red_crop(12, box) is None  # no red ink on the page
