@@ -13,7 +13,8 @@ what the first must be):
 
 - the reading's digits are the implied figure's with some left out, in order (characters lost:
   8 of 154.8, not 138 of 139.7), the figure written as its column prints it (70 of 358.70: the ring
-  took '358.' and left the printed 0); or one digit of it read as another in its place, or one digit
+  took '358.' and left the printed 0), or so another reading of the cell as full as the first (the crop's
+  139 beside the page's 138, `_reading_that_lost`); or one digit of it read as another in its place, or one digit
   more (a stroke read as a digit: 2,829 of 2,329, 2281 of 228; `changed_from`), and then some
   rendering of the crop must explain the implied figure at least as well as the reading;
 - the recogniser's own posteriors on the cell's crop are not sure of the reading: on some rendering
@@ -158,11 +159,25 @@ def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, decla
         for rest in _sums_of(readings[:position] + readings[position + 1:]):
             implied: Figure = declared - rest
             implied = round(implied) if isinstance(read, int) else round(float(implied), 2)
-            lost = lost_from(read, implied, places)
-            if (implied > 0 and implied not in origin.alternatives and (lost or changed_from(read, implied, places))
+            kept = _reading_that_lost(read, origin, implied, places)
+            if (implied > 0 and implied not in origin.alternatives
+                    and (kept is not None or changed_from(read, implied, places))
                     and all(other.path != path or other.implied != implied for other in found)):
-                found.append(Implied(rule.name, path, read, implied, places, changed=not lost))
+                found.append(Implied(rule.name, path, read if kept is None else kept, implied, places,
+                                     changed=kept is None))
     return found
+
+
+def _reading_that_lost(read: Figure, origin: Provenance, implied: Figure, places: int) -> Figure | None:
+    """The figure's first reading, or else one of its other readings (a second engine's on its crop), whose
+    characters are the implied figure's with some lost (`lost_from`): '138' of 139.7 is no such reading, the
+    crop's '139' beside it is (dev a12: the '.7' under a seal's character, the 9 crossed by its ring). Only
+    another reading as full as the first: one that saw fewer characters than the first did ('303' beside
+    303.6) says nothing the first does not, and would give the total one more way to hold. The cell's ink
+    must still bear the implied figure out over that reading (`borne_out`)."""
+    others = [other for other in origin.alternatives if isinstance(other, int | float) and not isinstance(other, bool)
+              and len(_digits(other)) >= len(_digits(read))]
+    return next((reading for reading in (read, *others) if lost_from(reading, implied, places)), None)
 
 
 def _confirmed_once(origin: Provenance) -> bool:

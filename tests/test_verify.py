@@ -510,3 +510,23 @@ def test_a_changed_digit_the_ink_explains_poorly_is_not_given_by_a_total() -> No
     checks = _checked(record, reader)
     assert record.appendix.contracts[2].amount == 74.0
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def test_characters_lost_from_a_second_reading_as_full_as_the_first_are_given_back_by_the_total() -> None:
+    """dev a12 (grey scan): '139.7' under a seal's character read 138 (the 9 crossed by its ring, '.7' lost),
+    and 139 on its crop: 138 is no reading of 139.7 with characters lost, the crop's 139 is, and the ink
+    explains 139.7 over it. A crop reading shorter than the first ('13') is no such reading: it saw less."""
+    record = clean_application()
+    _lost_under_a_seal(record, 138.0, 139.7)
+    explains = {CONTRACT_2025: [{"138": 0.6, "139": 0.69, "139.7": 0.54}, {"139": 0.14, "139.7": 0.1}]}
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "139")], DECLARED_2025: [("rapidocr", "139.7")]},
+                        explains=explains)
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 139.7
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+    shorter = clean_application()
+    _lost_under_a_seal(shorter, 138.0, 139.7)
+    reader = FakeReader(shorter, {CONTRACT_2025: [("rapidocr", "13")], DECLARED_2025: [("rapidocr", "139.7")]},
+                        explains=explains)
+    assert _finding(_checked(shorter, reader), "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+    assert shorter.appendix.contracts[2].amount == 138.0
