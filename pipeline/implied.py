@@ -217,14 +217,18 @@ def _figure(record: ApplicationRecord, path: str) -> Figure | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int = 2) -> bool:
+def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int = 2,
+              under_seal: Sequence[Sequence[float]] = ()) -> bool:
     """Per rendering of the crop, how well the reading (its first `read_forms` scores: as written, grouped,
     with its column's decimals) and the implied figure (likewise, the rest) explain it: the reading is not
-    sure on one at least, the implied figure fair on one."""
+    sure on one at least, the implied figure fair on one. `under_seal`, renderings that show print a seal's
+    ink overlays (the red channel), may bear characters lost out, but neither make the print layer's sure
+    reading unsure (a ring's edge there read as a '1': samples a05's '96' made 196) nor change a digit."""
     if not scores:
         return False
     read_sure = all(max(rendering[:read_forms]) >= READ_SURE for rendering in scores)
-    if read_sure or max(max(rendering[read_forms:]) for rendering in scores) < IMPLIED_MIN:
+    seen = [*scores, *(under_seal if not found.changed else ())]
+    if read_sure or max(max(rendering[read_forms:]) for rendering in seen) < IMPLIED_MIN:
         return False
     # A digit read as another is a stronger claim than a character lost: some rendering of the ink must
     # favour the implied figure over the reading (a true mismatch of 10 is one changed digit of many a
@@ -234,7 +238,8 @@ def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int
 
 
 def implied_readings(record: ApplicationRecord, settings: Settings,
-                     explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Implied]:
+                     explain: Callable[[Place, Sequence[str]], list[list[float]]],
+                     under_seal: Callable[[Place, Sequence[str]], list[list[float]]] | None = None) -> list[Implied]:
     """Each failed total's implied figures that their cells bear out, added to the cells' alternatives.
 
     The other figures as read first. Only where that gives nothing the cells bear out (a second figure
@@ -250,7 +255,8 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
             continue
         kept: list[Implied] = []
         for confirmed_once, over_others in itertools.product((False, True), (False, True)):
-            kept = kept or _borne_out(record, candidates(record, rule, settings, over_others, confirmed_once), explain)
+            kept = kept or _borne_out(record, candidates(record, rule, settings, over_others, confirmed_once), explain,
+                                      under_seal)
         for found in kept:
             origin = record.provenance[found.path]
             record.provenance[found.path] = origin.model_copy(update={
@@ -260,7 +266,8 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
 
 
 def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
-               explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Implied]:
+               explain: Callable[[Place, Sequence[str]], list[list[float]]],
+               under_seal: Callable[[Place, Sequence[str]], list[list[float]]] | None = None) -> list[Implied]:
     """Those of `found` whose cells bear them out (`borne_out`)."""
     kept = []
     for item in found:
@@ -269,11 +276,14 @@ def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
         x0, y0, x1, y1 = origin.bbox
         # Both as the column prints them: a reading '98' of a cell printed '98.00' is only sure as 98.00.
         read, implied = printed(item.read, item.places), printed(item.implied, item.places)
-        scores = explain((origin.page, (x0, y0, x1, y1)), [*read, *implied])
-        borne = borne_out(item, scores, len(read))
-        log.info("%s: %s read %s; %s implies %s (explained per rendering: %s): %s", record.source.file,
-                 item.path, item.read, item.rule, item.implied,
+        place = (origin.page, (x0, y0, x1, y1))
+        scores = explain(place, [*read, *implied])
+        sealed = under_seal(place, [*read, *implied]) if under_seal is not None and not item.changed else []
+        borne = borne_out(item, scores, len(read), sealed)
+        log.info("%s: %s read %s; %s implies %s (explained per rendering: %s; under a seal: %s): %s",
+                 record.source.file, item.path, item.read, item.rule, item.implied,
                  [[round(score, 3) for score in rendering] for rendering in scores],
+                 [[round(score, 3) for score in rendering] for rendering in sealed],
                  "another reading" if borne else "not borne out")
         if borne:
             kept.append(item)

@@ -235,17 +235,25 @@ class CropReader:
         """How well each of `numbers` (written out) explains the number's ink at `place`
         (`pipeline.ocr.digits.number_explains`): one list per rendering of its crop (as scanned, and
         its cleaned lines); none without a recogniser that gives its posteriors."""
-        page_number, box = place
+        page = self.pages.get(place[0])
+        crop = self._number_crop(place[0], place[1]) if page is not None else None
+        return self._explained(place[0], crop, numbers, with_crop=True)
+
+    def explain_under_seal(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
+        """As `explain`, on the cleaned lines of the page's red channel (`_red_crop`), where the page has red
+        seal ink; none elsewhere."""
+        return self._explained(place[0], self._red_crop(place[0], place[1]), numbers, with_crop=False)
+
+    def _explained(self, page_number: int, crop: np.ndarray | None, numbers: Sequence[str],
+                   with_crop: bool) -> list[list[float]]:
         page = self.pages.get(page_number)
-        crop = self._number_crop(page_number, box) if page is not None else None
         engine = next((engine for engine in self.engines if engine.name == "rapidocr"), None)
         if page is None or crop is None or engine is None:
             return []
-        red = self._red_crop(page_number, box)
-        strips = [crop, *(line for source in (crop, red) if source is not None for binarisation in BINARISATIONS
-                          if (line := number_line(source, page.scale, binarisation)) is not None)]
+        lines = [line for binarisation in BINARISATIONS
+                 if (line := number_line(crop, page.scale, binarisation)) is not None]
         out = []
-        for strip in strips:
+        for strip in [crop, *lines] if with_crop else lines:
             try:
                 posteriors = engine.line_posteriors(strip)
             except (OcrError, OSError) as error:  # that strip says nothing; the others may
@@ -446,6 +454,9 @@ class PlaceReader(Protocol):
         """How well each of `numbers` (written out) explains the number's ink at `place` (0..1), per
         rendering of its crop."""
 
+    def explain_under_seal(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
+        """As `explain`, on renderings that show print a seal's ink overlays (none where no seal's ink is)."""
+
 
 def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
     """A reader of the document's scanned pages with every engine this machine has, and the digits-only
@@ -473,5 +484,5 @@ def second_readings(record: ApplicationRecord, checks: Sequence[Check],
         return False
     read_again(record, paths, place_reader)
     # What no reading of a cell holds, a failed total may still imply: characters the reading lost.
-    implied.implied_readings(record, settings or Settings(), place_reader.explain)
+    implied.implied_readings(record, settings or Settings(), place_reader.explain, place_reader.explain_under_seal)
     return True
