@@ -13,7 +13,8 @@ what the first must be):
 
 - the reading's digits are the implied figure's with some left out, in order (characters lost:
   8 of 154.8, not 138 of 139.7), the figure written as its column prints it (70 of 358.70: the ring
-  took '358.' and left the printed 0); or one digit of it read as another in its place, or one digit
+  took '358.' and left the printed 0), or so another reading of the cell as full as the first (the crop's
+  139 beside the page's 138, `_reading_that_lost`); or one digit of it read as another in its place, or one digit
   more (a stroke read as a digit: 2,829 of 2,329, 2281 of 228; `changed_from`), and then some
   rendering of the crop must explain the implied figure at least as well as the reading;
 - the recogniser's own posteriors on the cell's crop are not sure of the reading: on some rendering
@@ -158,11 +159,25 @@ def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, decla
         for rest in _sums_of(readings[:position] + readings[position + 1:]):
             implied: Figure = declared - rest
             implied = round(implied) if isinstance(read, int) else round(float(implied), 2)
-            lost = lost_from(read, implied, places)
-            if (implied > 0 and implied not in origin.alternatives and (lost or changed_from(read, implied, places))
+            kept = _reading_that_lost(read, origin, implied, places)
+            if (implied > 0 and implied not in origin.alternatives
+                    and (kept is not None or changed_from(read, implied, places))
                     and all(other.path != path or other.implied != implied for other in found)):
-                found.append(Implied(rule.name, path, read, implied, places, changed=not lost))
+                found.append(Implied(rule.name, path, read if kept is None else kept, implied, places,
+                                     changed=kept is None))
     return found
+
+
+def _reading_that_lost(read: Figure, origin: Provenance, implied: Figure, places: int) -> Figure | None:
+    """The figure's first reading, or else one of its other readings (a second engine's on its crop), whose
+    characters are the implied figure's with some lost (`lost_from`): '138' of 139.7 is no such reading, the
+    crop's '139' beside it is (dev a12: the '.7' under a seal's character, the 9 crossed by its ring). Only
+    another reading as full as the first: one that saw fewer characters than the first did ('303' beside
+    303.6) says nothing the first does not, and would give the total one more way to hold. The cell's ink
+    must still bear the implied figure out over that reading (`borne_out`)."""
+    others = [other for other in origin.alternatives if isinstance(other, int | float) and not isinstance(other, bool)
+              and len(_digits(other)) >= len(_digits(read))]
+    return next((reading for reading in (read, *others) if lost_from(reading, implied, places)), None)
 
 
 def _confirmed_once(origin: Provenance) -> bool:
@@ -202,14 +217,18 @@ def _figure(record: ApplicationRecord, path: str) -> Figure | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int = 2) -> bool:
+def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int = 2,
+              under_seal: Sequence[Sequence[float]] = ()) -> bool:
     """Per rendering of the crop, how well the reading (its first `read_forms` scores: as written, grouped,
     with its column's decimals) and the implied figure (likewise, the rest) explain it: the reading is not
-    sure on one at least, the implied figure fair on one."""
+    sure on one at least, the implied figure fair on one. `under_seal`, renderings that show print a seal's
+    ink overlays (the red channel), may bear characters lost out, but neither make the print layer's sure
+    reading unsure (a ring's edge there read as a '1': samples a05's '96' made 196) nor change a digit."""
     if not scores:
         return False
     read_sure = all(max(rendering[:read_forms]) >= READ_SURE for rendering in scores)
-    if read_sure or max(max(rendering[read_forms:]) for rendering in scores) < IMPLIED_MIN:
+    seen = [*scores, *(under_seal if not found.changed else ())]
+    if read_sure or max(max(rendering[read_forms:]) for rendering in seen) < IMPLIED_MIN:
         return False
     # A digit read as another is a stronger claim than a character lost: some rendering of the ink must
     # favour the implied figure over the reading (a true mismatch of 10 is one changed digit of many a
@@ -219,7 +238,8 @@ def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int
 
 
 def implied_readings(record: ApplicationRecord, settings: Settings,
-                     explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Implied]:
+                     explain: Callable[[Place, Sequence[str]], list[list[float]]],
+                     under_seal: Callable[[Place, Sequence[str]], list[list[float]]] | None = None) -> list[Implied]:
     """Each failed total's implied figures that their cells bear out, added to the cells' alternatives.
 
     The other figures as read first. Only where that gives nothing the cells bear out (a second figure
@@ -235,7 +255,8 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
             continue
         kept: list[Implied] = []
         for confirmed_once, over_others in itertools.product((False, True), (False, True)):
-            kept = kept or _borne_out(record, candidates(record, rule, settings, over_others, confirmed_once), explain)
+            kept = kept or _borne_out(record, candidates(record, rule, settings, over_others, confirmed_once), explain,
+                                      under_seal)
         for found in kept:
             origin = record.provenance[found.path]
             record.provenance[found.path] = origin.model_copy(update={
@@ -245,7 +266,8 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
 
 
 def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
-               explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Implied]:
+               explain: Callable[[Place, Sequence[str]], list[list[float]]],
+               under_seal: Callable[[Place, Sequence[str]], list[list[float]]] | None = None) -> list[Implied]:
     """Those of `found` whose cells bear them out (`borne_out`)."""
     kept = []
     for item in found:
@@ -254,11 +276,14 @@ def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
         x0, y0, x1, y1 = origin.bbox
         # Both as the column prints them: a reading '98' of a cell printed '98.00' is only sure as 98.00.
         read, implied = printed(item.read, item.places), printed(item.implied, item.places)
-        scores = explain((origin.page, (x0, y0, x1, y1)), [*read, *implied])
-        borne = borne_out(item, scores, len(read))
-        log.info("%s: %s read %s; %s implies %s (explained per rendering: %s): %s", record.source.file,
-                 item.path, item.read, item.rule, item.implied,
+        place = (origin.page, (x0, y0, x1, y1))
+        scores = explain(place, [*read, *implied])
+        sealed = under_seal(place, [*read, *implied]) if under_seal is not None and not item.changed else []
+        borne = borne_out(item, scores, len(read), sealed)
+        log.info("%s: %s read %s; %s implies %s (explained per rendering: %s; under a seal: %s): %s",
+                 record.source.file, item.path, item.read, item.rule, item.implied,
                  [[round(score, 3) for score in rendering] for rendering in scores],
+                 [[round(score, 3) for score in rendering] for rendering in sealed],
                  "another reading" if borne else "not borne out")
         if borne:
             kept.append(item)

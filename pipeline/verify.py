@@ -182,6 +182,7 @@ class CropReader:
     numbers: OcrEngine | None = None  # reads a number's cleaned line, digits only (`read_numbers`)
     _images: dict[int, np.ndarray | None] = field(default_factory=dict)
     _layers: dict[int, np.ndarray | None] = field(default_factory=dict)  # print layers, seal ghosts kept
+    _reds: dict[int, np.ndarray | None] = field(default_factory=dict)  # red channels of pages with red seal ink
 
     def read_all(self, places: Sequence[tuple[int, Box]]) -> list[list[tuple[str, str]]]:
         """For each (page, box): (engine name, text) for every engine that read it surely enough."""
@@ -234,16 +235,25 @@ class CropReader:
         """How well each of `numbers` (written out) explains the number's ink at `place`
         (`pipeline.ocr.digits.number_explains`): one list per rendering of its crop (as scanned, and
         its cleaned lines); none without a recogniser that gives its posteriors."""
-        page_number, box = place
+        page = self.pages.get(place[0])
+        crop = self._number_crop(place[0], place[1]) if page is not None else None
+        return self._explained(place[0], crop, numbers, with_crop=True)
+
+    def explain_under_seal(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
+        """As `explain`, on the cleaned lines of the page's red channel (`_red_crop`), where the page has red
+        seal ink; none elsewhere."""
+        return self._explained(place[0], self._red_crop(place[0], place[1]), numbers, with_crop=False)
+
+    def _explained(self, page_number: int, crop: np.ndarray | None, numbers: Sequence[str],
+                   with_crop: bool) -> list[list[float]]:
         page = self.pages.get(page_number)
-        crop = self._number_crop(page_number, box) if page is not None else None
         engine = next((engine for engine in self.engines if engine.name == "rapidocr"), None)
         if page is None or crop is None or engine is None:
             return []
-        strips = [crop, *(line for binarisation in BINARISATIONS
-                          if (line := number_line(crop, page.scale, binarisation)) is not None)]
+        lines = [line for binarisation in BINARISATIONS
+                 if (line := number_line(crop, page.scale, binarisation)) is not None]
         out = []
-        for strip in strips:
+        for strip in [crop, *lines] if with_crop else lines:
             try:
                 posteriors = engine.line_posteriors(strip)
             except (OcrError, OSError) as error:  # that strip says nothing; the others may
@@ -252,6 +262,21 @@ class CropReader:
             if posteriors is not None:
                 out.append([number_explains(posteriors, number) for number in numbers])
         return out
+
+    def _red_crop(self, page_number: int, box: Box) -> np.ndarray | None:
+        """`box` with a margin on the page's red channel as scanned, where the page has red seal ink: red ink
+        is as bright as the paper there and print under it dark. The print layer takes that channel under the
+        seal's mask too, but its levels are then stretched to the paper's, and print that a seal's ink
+        overlays, lighter than bare print, goes white with them ('136' under a ring read 1, dev6 a03's photo)."""
+        page = self.pages.get(page_number)
+        if page is None or not page.dpi or page.seal_path is None or page.image_path is None:
+            return None
+        if page_number not in self._reds:
+            colour = cv2.imread(str(page.image_path), cv2.IMREAD_COLOR)
+            self._reds[page_number] = None if colour is None else np.ascontiguousarray(colour[..., 2])
+        image = self._reds[page_number]
+        crop = crop_box(box, page.scale, image.shape, inset=-MARGIN_PT) if image is not None else None
+        return None if image is None or crop is None else image[crop[1]:crop[3], crop[0]:crop[2]]
 
     def _read_lines(self, canvas: np.ndarray, tops: list[tuple[int, int]], page_number: int) -> list[str | None]:
         """The digits engine's text of each band of `canvas`, None where its digits were read unsurely.
@@ -429,6 +454,9 @@ class PlaceReader(Protocol):
         """How well each of `numbers` (written out) explains the number's ink at `place` (0..1), per
         rendering of its crop."""
 
+    def explain_under_seal(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
+        """As `explain`, on renderings that show print a seal's ink overlays (none where no seal's ink is)."""
+
 
 def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
     """A reader of the document's scanned pages with every engine this machine has, and the digits-only
@@ -456,5 +484,5 @@ def second_readings(record: ApplicationRecord, checks: Sequence[Check],
         return False
     read_again(record, paths, place_reader)
     # What no reading of a cell holds, a failed total may still imply: characters the reading lost.
-    implied.implied_readings(record, settings or Settings(), place_reader.explain)
+    implied.implied_readings(record, settings or Settings(), place_reader.explain, place_reader.explain_under_seal)
     return True

@@ -484,7 +484,9 @@ def test_a_stray_character_before_the_province_that_opens_an_address_is_dropped(
     ("2024年 7家", "7家"),  # dev8 a01: the year column's header read into the count's place
     ("2024年\n7", "7"),
     ("2024年度 1,279.49万元", "1,279.49万元"),
-    ("2024年", "2024年"),  # nothing after it: left as read (the reader then finds no figure, not 2024)
+    ("2024年", ""),  # nothing after it: no figure (parse_int would read 2024 in '2024年')
+    ("元 2024年", "元"),  # dev4 a05: a blank count's place took the amount's wrapped unit and the next block's header
+    ("12024年", "12024年"),  # not a label standing alone
     ("7家", "7家"),
     ("2025年 7家", "2025年 7家"),  # another year's label is not this column's
 ])

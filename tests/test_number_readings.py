@@ -8,6 +8,7 @@ beside it still an error.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -261,6 +262,26 @@ def test_the_cleaned_line_keeps_the_number_and_drops_the_rules_and_the_seal(bina
     assert number_line(np.full((60, 200), 255, np.uint8), dpi / 72.0, binarisation) is None  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("binarisation", BINARISATIONS)
+def test_the_cleaned_line_is_the_numbers_not_the_cut_off_line_above(binarisation: str) -> None:
+    """dev9 a12's fax: a crop with a margin took in the bottoms of the line above ('(万元)' cut at the crop's
+    top); a seal's stroke had joined the number's digits into one mark too large for a glyph, and the cut
+    marks, more ink than the digits left, were kept as the line. A mark the crop cuts is no glyph of it."""
+    dpi = 200.0
+    scale = dpi / 72.0
+    image = Image.new("L", (round(120 * scale), round(34 * scale)), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SONG, round(11 * scale))
+    draw.text((round(10 * scale), round(-6 * scale)), "8888888888", fill=0, font=font)  # cut by the crop's top
+    draw.text((round(40 * scale), round(14 * scale)), "1.8", fill=0, font=font)
+    grey = np.asarray(image)
+    line = number_line(grey, scale, binarisation)  # type: ignore[arg-type]
+    assert line is not None
+    columns = np.flatnonzero((line < 128).any(axis=0))
+    width = (columns[-1] - columns[0]) / line.shape[1]
+    assert width < 0.6  # the short number's line, not the ten cut-off digits across the crop
+
+
 def _page(image: np.ndarray, tmp_path: Path, dpi: float) -> Page:
     path = tmp_path / "cell.png"
     cv2.imwrite(str(path), image)
@@ -312,3 +333,27 @@ def test_a_digits_only_reading_against_a_value_another_engine_read_alike_is_not_
     found = _finding(_checked(record, reader), "CONTRACT_TOTAL_MISMATCH", "2025")
     assert found is not None and found.severity == "error"
     assert record.provenance[CONTRACT_2025].alternatives == []
+
+
+def test_a_number_under_red_seal_ink_is_also_explained_on_the_red_channel(tmp_path: Path) -> None:
+    """dev6 a03's photo: print a red ring overlays is lighter than bare print, and the print layer's stretch to
+    the paper whitened it ('136' read 1). On the page's red channel as scanned the ring is as light as the
+    paper and the print under it stays dark; a page without red seal ink has no such rendering."""
+    dpi = 200.0
+    grey = _cell("136", dpi)
+    colour = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+    ring = np.zeros_like(grey)
+    cv2.circle(ring, (round(20 * dpi / 72), round(17 * dpi / 72)), round(12 * dpi / 72), 255, 6)
+    red = np.array([40, 40, 220], np.uint8)  # BGR: red ink
+    colour[ring > 0] = np.minimum(colour[ring > 0], red)  # multiplied over the print
+    image_path, seal_path = tmp_path / "page.png", tmp_path / "seal.png"
+    cv2.imwrite(str(image_path), colour)
+    cv2.imwrite(str(seal_path), ring)
+    page = _page(grey, tmp_path, dpi)
+    sealed = dataclasses.replace(page, image_path=image_path, seal_path=seal_path)
+    box = (0.0, 0.0, page.width, page.height)
+    crop = verify.CropReader({12: sealed}, [])._red_crop(12, box)
+    assert crop is not None
+    assert crop[(ring > 0) & (grey > 128)].min() >= 200  # the ring alone: as light as the paper
+    assert crop[(ring > 0) & (grey < 64)].max() < 64  # print under the ring: dark
+    assert verify.CropReader({12: page}, [])._red_crop(12, box) is None  # no red ink on the page

@@ -65,6 +65,9 @@ class FakeReader:
     def explain(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
         return [[rendering.get(number, 0.0) for number in numbers] for rendering in self.explains_by_place.get(place, [])]
 
+    def explain_under_seal(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
+        return []
+
 
 def _checked(record: models.ApplicationRecord, reader: FakeReader | None = None) -> list[models.Check]:
     """The runner's order: reconcile, check; second readings of failed errors; reconcile and check again."""
@@ -510,3 +513,38 @@ def test_a_changed_digit_the_ink_explains_poorly_is_not_given_by_a_total() -> No
     checks = _checked(record, reader)
     assert record.appendix.contracts[2].amount == 74.0
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def test_characters_lost_from_a_second_reading_as_full_as_the_first_are_given_back_by_the_total() -> None:
+    """dev a12 (grey scan): '139.7' under a seal's character read 138 (the 9 crossed by its ring, '.7' lost),
+    and 139 on its crop: 138 is no reading of 139.7 with characters lost, the crop's 139 is, and the ink
+    explains 139.7 over it. A crop reading shorter than the first ('13') is no such reading: it saw less."""
+    record = clean_application()
+    _lost_under_a_seal(record, 138.0, 139.7)
+    explains = {CONTRACT_2025: [{"138": 0.6, "139": 0.69, "139.7": 0.54}, {"139": 0.14, "139.7": 0.1}]}
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "139")], DECLARED_2025: [("rapidocr", "139.7")]},
+                        explains=explains)
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 139.7
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+    shorter = clean_application()
+    _lost_under_a_seal(shorter, 138.0, 139.7)
+    reader = FakeReader(shorter, {CONTRACT_2025: [("rapidocr", "13")], DECLARED_2025: [("rapidocr", "139.7")]},
+                        explains=explains)
+    assert _finding(_checked(shorter, reader), "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+    assert shorter.appendix.contracts[2].amount == 138.0
+
+
+def test_a_rendering_under_a_seal_bears_lost_characters_out_but_never_unsettles_a_sure_reading() -> None:
+    """dev6 a03 (photo): '136' under a red ring read 1; the print layer's renderings are unsure (1.0, 0.01, 0.1)
+    and explain 136 at 0.09 at best, the red channel at 0.16: characters lost, borne out. samples a05 (scan):
+    '96' read surely on every rendering of the print layer; the red channel's local line took a ring's edge for a
+    '1' (196 at 0.998, 96 at 0.87): a sure reading stays, and a changed digit is never given by that channel."""
+    lost = verify.implied.Implied("TRAINEE_TOTAL_2024", "appendix.trainings[3].participants", 1, 136)
+    print_layer = [[1.0, 0.089], [0.007, 0.037], [0.101, 0.066]]
+    assert not verify.implied.borne_out(lost, print_layer, 1)
+    assert verify.implied.borne_out(lost, print_layer, 1, [[0.101, 0.159]])
+    sure = verify.implied.Implied("TRAINEE_TOTAL_2025", "appendix.trainings[11].participants", 96, 196)
+    assert not verify.implied.borne_out(sure, [[1.0, 0.339], [1.0, 0.065], [1.0, 0.658]], 1, [[0.87, 0.998]])
+    changed = verify.implied.Implied("FINANCING_TOTAL", "appendix.financings[2].amount", 1281, 1261, changed=True)
+    assert not verify.implied.borne_out(changed, [[0.6, 0.3]], 1, [[0.1, 0.9]])

@@ -224,9 +224,10 @@ def is_year_label(text: str) -> bool:
 
 def without_year_label(text: str, year: int) -> str:
     """A year column's figure without the column's own year label read into its place ('2024年 7家': the
-    header's '2024年' above a rule a scan lost), where a figure is left after it; a count of 2024 is the label."""
-    rest = re.sub(rf"^\s*{year}\s*年度?\s*", "", text)
-    return rest if rest != text and _DIGIT.search(rest) else text
+    header's '2024年' above a rule a scan lost). No figure of the form is written 'YYYY年': where the label is
+    all the digits a blank place took in ('元 2024年': the wrapped unit of the amount above and the next
+    block's year header, dev4 a05's phone photo), nothing is left to read as a figure, not a count of 2024."""
+    return re.sub(rf"(?<![\d.,]){year}\s*年度?\s*", "", text).strip()
 
 
 # A date that ends in a one-digit day, with nothing after it, where its month is written with two digits
@@ -607,8 +608,11 @@ class FormReader:
                 # Lines beside without a digit hold no figure: a unit the figure above wrapped ('元') is its.
                 beside = beside if any(_DIGIT.search(c.text) for c in beside) else []
                 cells = sorted([*cells, *beside], key=lambda c: (c.bbox[1], c.bbox[0]))
-            value = Value(without_year_label(" ".join(c.text for c in cells), year), tuple(cells), row.page) \
-                if cells else None
+            read = " ".join(c.text for c in cells)
+            text = without_year_label(read, year)
+            # Digits that were all the year's label: nothing of a figure was read, the place is measured for ink.
+            label_only = bool(_DIGIT.search(read)) and not _DIGIT.search(text)
+            value = Value(text, tuple(cells), row.page) if cells and not label_only else None
             out.append(self._with_wrapped_tail(row, at, span, value, unit) if span and value and unit else value)
         if any(v is not None for v in out):
             return out

@@ -74,7 +74,12 @@ def _glyph_sized(ink: np.ndarray, glyph: float) -> np.ndarray:
     """The marks that can be characters of the line (a seal's arc, a neighbour's descender left out)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     heights, widths = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    tops, bottoms = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_TOP] + heights
     keep = (heights >= GLYPH_MIN * glyph) & (heights <= GLYPH_MAX * glyph) & (widths <= WIDE_GLYPHS * glyph)
+    # A mark the crop cuts at its top or bottom is the line above's or below's, not the number's: the crop
+    # holds its box with a margin. Kept, a row's cut-off digits outweighed a number a seal's stroke had
+    # joined into one mark too large for a glyph (dev9 a12's fax: '(万元)' read for 1,793.8).
+    keep &= (tops > 0) & (bottoms < ink.shape[0])
     keep[0] = False  # the background
     return np.asarray(keep[labels], dtype=np.uint8) if count > 1 else np.zeros_like(ink)
 
