@@ -734,6 +734,21 @@ def test_stamps_over_each_other_read_as_one_unit_are_told_apart() -> None:
     assert apart.match is not None and apart.match.owner == "lead"  # not over the applicant's seal
 
 
+def test_two_stamps_of_one_unit_side_by_side_are_both_its_seals() -> None:
+    from pipeline.seals.find import one_unit_per_overlap, stamped_over
+
+    # Two members of one name stamp side by side: the boxes touch (4 pt), the lettering does not.
+    left = PageSeal(10, (179, 456, 291, 568), "round", 1.0, Reading(MEMBER, 0.95), Match(MEMBER, "member", 1.0))
+    right = PageSeal(10, (287, 455, 402, 570), "round", 1.0, Reading(MEMBER, 0.96), Match(MEMBER, "member", 0.76))
+    one_unit_per_overlap([left, right], UNITS)
+    assert right.match is not None and right.match.name == MEMBER
+    # The cover's two stamps on neighbouring lines: centres half a radius apart.
+    assert stamped_over((252, 330, 360, 438), (249, 381, 360, 492))
+    # Two ovals one above the other, overlapping by a few points: judged by their short axes.
+    assert not stamped_over((300, 300, 424, 386), (300, 380, 424, 466))
+    assert stamped_over((300, 300, 424, 386), (300, 340, 424, 426))
+
+
 class SpottedReading(Reading):
     """A reading whose posteriors spot every name at one fixed score."""
 
