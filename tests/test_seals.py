@@ -662,6 +662,25 @@ def test_two_stamps_over_each_other_are_two_seals(grey: bool) -> None:
         assert max(box_iou(box, other) for other in boxes) > 0.7
 
 
+def test_the_covers_second_oval_stamp_beside_the_first_is_found() -> None:
+    """Two oval stamps on the cover's lines of print, the second turned a little and crossing the first and
+    the print, on a thresholded (1-bit) capture: as a circle neither is round, and the second's ring joins
+    the first's and the print's ink; searched beside the first, of its shape, it is found."""
+    page = SynthPage()
+    lines = ["申报单位：杭州智造数字科技有限公司", "（加盖单位公章）", "推荐单位：浙江省经济和信息化厅",
+             "（省级工业和信息化主管部门盖章）", "联系人及电话：王明 13800000000"]
+    for i, line in enumerate(lines):
+        page.text(line, 25, 112 + 9 * i, 12)
+    truth = [page.stamp(round_seal(LEAD, 33, stretch=1.42), 120, 118),
+             page.stamp(round_seal(DEPARTMENT, 29, stretch=1.42, rotation=6), 110, 133)]
+    pixels = np.where(np.asarray(page.image.convert("L")) < 160, 0, 255).astype(np.uint8)
+    found = detect_grey(pixels, DPI)
+    boxes = [tuple(v * 72.0 / DPI for v in c.outline.box()) for c in found]
+    assert len(found) == 2, boxes
+    for box in truth:
+        assert max(box_iou(box, other) for other in boxes) > 0.7
+
+
 def test_one_seal_is_not_split_in_two_by_print_across_it() -> None:
     page = SynthPage()
     body_text(page, 100, 6)
