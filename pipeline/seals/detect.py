@@ -616,8 +616,11 @@ def ovals_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float) ->
             continue
         window, left, top, guesses = _ovals_around(clean, first)
         local = first.scaled(1.0, -left, -top)
+        # An oval found already is no second stamp; a guess a ring inked all round does not even half follow is none.
+        placed = [c.outline.scaled(1.0, -left, -top) for c in found if c.outline.shape == "oval"]
         for guess in guesses:
-            if coverage(window, guess, 0.85, 1.1, 6, 96) < OVAL_GUESS_COVERAGE or local.contains(guess.cx, guess.cy):
+            if any(o.contains(guess.cx, guess.cy, 0.7) for o in placed) \
+                    or coverage(window, guess, 0.85, 1.1, 6, 96) < MIN_RING_COVERAGE:
                 continue
             stamp = second_oval(window, _fit_oval(window, guess, px_per_mm), local, px_per_mm)
             if stamp is not None:
