@@ -601,14 +601,16 @@ def second_stamp(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: f
     return Candidate(outline, confidence, "grey", ring, contrast)
 
 
-def ovals_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float) -> list[Candidate]:
+def ovals_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float,
+                 min_contrast: float = MIN_CONTRAST) -> list[Candidate]:
     """Ovals overlapping a found oval seal, of its shape and about its size, and inked all round: the cover's
     second stamp beside the first, as `stamps_beside` finds it beside a round one.
 
     The window round the found oval is squeezed across by its axes' ratio, so an oval of its shape turns into
     a circle the vote-counting Hough finds though print crosses it; each circle, stretched back, is fitted to
     the ink at half-millimetre steps of centre and size and a few degrees of turn (a stamp is set down by hand)
-    and judged as a second stamp (`second_oval`)."""
+    and judged as a second stamp (`second_oval`) standing out from its surround by `min_contrast` (on a 1-bit
+    page the blurred print of a table rings too: `MIN_GREY_CONTRAST`, as `rings_near` judges any ring there)."""
     out: list[Candidate] = []
     for cand in found:
         first = cand.outline
@@ -622,7 +624,7 @@ def ovals_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float) ->
             if any(o.contains(guess.cx, guess.cy, 0.7) for o in placed) \
                     or coverage(window, guess, 0.85, 1.1, 6, 96) < MIN_RING_COVERAGE:
                 continue
-            stamp = second_oval(window, _fit_oval(window, guess, px_per_mm), local, px_per_mm)
+            stamp = second_oval(window, _fit_oval(window, guess, px_per_mm), local, px_per_mm, min_contrast)
             if stamp is not None:
                 out.append(stamp.moved(left, top))
     return out
@@ -662,17 +664,18 @@ def _fit_oval(ink: np.ndarray, guess: Outline, px_per_mm: float) -> Outline:
     return best
 
 
-def second_oval(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: float) -> Candidate | None:
+def second_oval(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: float,
+                min_contrast: float = MIN_CONTRAST) -> Candidate | None:
     """`outline` as a second stamp beside the oval seal `first` (`ovals_beside`), or None: its centre outside
     `first`, within `BESIDE_REACH` of its long semi-axis, its size within `OVERLAP_RADII` of it, inked all round
-    (`DISTINCT_COVERAGE`) and standing out from what is round it (`MIN_CONTRAST`) with a seal's interior."""
+    (`DISTINCT_COVERAGE`) and standing out from what is round it (`min_contrast`) with a seal's interior."""
     apart = math.hypot(outline.cx - first.cx, outline.cy - first.cy)
     if first.contains(outline.cx, outline.cy) or apart > BESIDE_REACH * first.a \
             or not OVERLAP_RADII[0] <= outline.a / first.a <= OVERLAP_RADII[1]:
         return None
     ring, contrast = ring_contrast(ink, outline)
     inside = interior_density(ink, outline, 0.75)
-    if ring < DISTINCT_COVERAGE or contrast < MIN_CONTRAST or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
+    if ring < DISTINCT_COVERAGE or contrast < min_contrast or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
         return None
     confidence = _confidence(ring, DISTINCT_COVERAGE) * _size_score(outline.diameter / px_per_mm)
     return Candidate(outline, confidence, "grey", ring, contrast)
@@ -697,7 +700,8 @@ def _one_bit_seals(found: list[Candidate], page: np.ndarray, dpi: float, clean: 
     stipple = stipple_seal(page, dpi, [c.outline.scaled(1.0 / factor) for c in found])
     if stipple is not None:
         places.append((stipple[0] * factor, stipple[1] * factor, stipple[2] * factor, stipple[3] * factor))
-    found = suppress(found + rings_near(clean, places, px_per_mm) + ovals_beside(clean, found, px_per_mm))
+    beside = ovals_beside(clean, found, px_per_mm, MIN_GREY_CONTRAST)
+    found = suppress(found + rings_near(clean, places, px_per_mm) + beside)
     return [c for c in found
             if c.outline.shape in ("round", "oval") and 2 * c.outline.a >= ONE_BIT_MIN_SEAL_MM * px_per_mm]
 
