@@ -681,6 +681,24 @@ def test_the_covers_second_oval_stamp_beside_the_first_is_found() -> None:
         assert max(box_iou(box, other) for other in boxes) > 0.7
 
 
+def test_a_second_oval_stamp_on_a_1_bit_page_must_stand_out_like_any_ring_there() -> None:
+    """A ring beside the first oval, inked all round, with ink just outside it in half its directions (a dense
+    table's blurred print rings so, contrast ~0.4): a second stamp by the grey page's `MIN_CONTRAST`, none by the
+    1-bit page's `MIN_GREY_CONTRAST`."""
+    from pipeline.seals.detect import MIN_CONTRAST, MIN_GREY_CONTRAST, second_oval
+
+    ink = np.zeros((400, 600), np.uint8)
+    first = Outline("oval", 200, 200, 92, 64, 0.0)
+    second = Outline("oval", 330, 250, 90, 62, 0.0)
+    for outline in (first, second):
+        cv2.ellipse(ink, (round(outline.cx), round(outline.cy)), (round(outline.a), round(outline.b)), 0, 0, 360, 255, 3)
+        cv2.circle(ink, (round(outline.cx), round(outline.cy)), 14, 255, -1)  # the star
+    # Print just outside the second ring, in about half its directions.
+    cv2.ellipse(ink, (330, 250), (round(90 * 1.15), round(62 * 1.15)), 0, 0, 200, 255, 3)
+    assert second_oval(ink, second, first, 4.0, MIN_CONTRAST) is not None
+    assert second_oval(ink, second, first, 4.0, MIN_GREY_CONTRAST) is None
+
+
 def test_one_seal_is_not_split_in_two_by_print_across_it() -> None:
     page = SynthPage()
     body_text(page, 100, 6)
