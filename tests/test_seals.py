@@ -662,6 +662,43 @@ def test_two_stamps_over_each_other_are_two_seals(grey: bool) -> None:
         assert max(box_iou(box, other) for other in boxes) > 0.7
 
 
+def test_the_covers_second_oval_stamp_beside_the_first_is_found() -> None:
+    """Two oval stamps on the cover's lines of print, the second turned a little and crossing the first and
+    the print, on a thresholded (1-bit) capture: as a circle neither is round, and the second's ring joins
+    the first's and the print's ink; searched beside the first, of its shape, it is found."""
+    page = SynthPage()
+    lines = ["申报单位：杭州智造数字科技有限公司", "（加盖单位公章）", "推荐单位：浙江省经济和信息化厅",
+             "（省级工业和信息化主管部门盖章）", "联系人及电话：王明 13800000000"]
+    for i, line in enumerate(lines):
+        page.text(line, 25, 112 + 9 * i, 12)
+    truth = [page.stamp(round_seal(LEAD, 33, stretch=1.42), 120, 118),
+             page.stamp(round_seal(DEPARTMENT, 29, stretch=1.42, rotation=6), 110, 133)]
+    pixels = np.where(np.asarray(page.image.convert("L")) < 160, 0, 255).astype(np.uint8)
+    found = detect_grey(pixels, DPI)
+    boxes = [tuple(v * 72.0 / DPI for v in c.outline.box()) for c in found]
+    assert len(found) == 2, boxes
+    for box in truth:
+        assert max(box_iou(box, other) for other in boxes) > 0.7
+
+
+def test_a_second_oval_stamp_on_a_1_bit_page_must_stand_out_like_any_ring_there() -> None:
+    """A ring beside the first oval, inked all round, with ink just outside it in half its directions (a dense
+    table's blurred print rings so, contrast ~0.4): a second stamp by the grey page's `MIN_CONTRAST`, none by the
+    1-bit page's `MIN_GREY_CONTRAST`."""
+    from pipeline.seals.detect import MIN_CONTRAST, MIN_GREY_CONTRAST, second_oval
+
+    ink = np.zeros((400, 600), np.uint8)
+    first = Outline("oval", 200, 200, 92, 64, 0.0)
+    second = Outline("oval", 330, 250, 90, 62, 0.0)
+    for outline in (first, second):
+        cv2.ellipse(ink, (round(outline.cx), round(outline.cy)), (round(outline.a), round(outline.b)), 0, 0, 360, 255, 3)
+        cv2.circle(ink, (round(outline.cx), round(outline.cy)), 14, 255, -1)  # the star
+    # Print just outside the second ring, in about half its directions.
+    cv2.ellipse(ink, (330, 250), (round(90 * 1.15), round(62 * 1.15)), 0, 0, 200, 255, 3)
+    assert second_oval(ink, second, first, 4.0, MIN_CONTRAST) is not None
+    assert second_oval(ink, second, first, 4.0, MIN_GREY_CONTRAST) is None
+
+
 def test_one_seal_is_not_split_in_two_by_print_across_it() -> None:
     page = SynthPage()
     body_text(page, 100, 6)
@@ -732,6 +769,21 @@ def test_stamps_over_each_other_read_as_one_unit_are_told_apart() -> None:
     assert department.match is not None and department.match.name == DEPARTMENT
     assert elsewhere.match is not None and elsewhere.match.owner == "lead"  # another page
     assert apart.match is not None and apart.match.owner == "lead"  # not over the applicant's seal
+
+
+def test_two_stamps_of_one_unit_side_by_side_are_both_its_seals() -> None:
+    from pipeline.seals.find import one_unit_per_overlap, stamped_over
+
+    # Two members of one name stamp side by side: the boxes touch (4 pt), the lettering does not.
+    left = PageSeal(10, (179, 456, 291, 568), "round", 1.0, Reading(MEMBER, 0.95), Match(MEMBER, "member", 1.0))
+    right = PageSeal(10, (287, 455, 402, 570), "round", 1.0, Reading(MEMBER, 0.96), Match(MEMBER, "member", 0.76))
+    one_unit_per_overlap([left, right], UNITS)
+    assert right.match is not None and right.match.name == MEMBER
+    # The cover's two stamps on neighbouring lines: centres half a radius apart.
+    assert stamped_over((252, 330, 360, 438), (249, 381, 360, 492))
+    # Two ovals one above the other, overlapping by a few points: judged by their short axes.
+    assert not stamped_over((300, 300, 424, 386), (300, 380, 424, 466))
+    assert stamped_over((300, 300, 424, 386), (300, 340, 424, 426))
 
 
 class SpottedReading(Reading):

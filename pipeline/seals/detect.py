@@ -553,6 +553,10 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
         beside = [ring for ring in stamps_beside(clean_tone, found, scale_mm)
                   if not any(_same_seal(ring.outline, c.outline) for c in found)]
         found = found + suppress(beside)
+        # An oval beside an oval is judged against what was found at its place: a found seal's lettering
+        # fitted as a smaller circle inside its ring is no seal beside the oval that ring is.
+        ovals = ovals_beside(clean_tone, found, scale_mm)
+        found = suppress(found + ovals) if ovals else found
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in found]
 
 
@@ -597,6 +601,86 @@ def second_stamp(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: f
     return Candidate(outline, confidence, "grey", ring, contrast)
 
 
+def ovals_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float,
+                 min_contrast: float = MIN_CONTRAST) -> list[Candidate]:
+    """Ovals overlapping a found oval seal, of its shape and about its size, and inked all round: the cover's
+    second stamp beside the first, as `stamps_beside` finds it beside a round one.
+
+    The window round the found oval is squeezed across by its axes' ratio, so an oval of its shape turns into
+    a circle the vote-counting Hough finds though print crosses it; each circle, stretched back, is fitted to
+    the ink at half-millimetre steps of centre and size and a few degrees of turn (a stamp is set down by hand)
+    and judged as a second stamp (`second_oval`) standing out from its surround by `min_contrast` (on a 1-bit
+    page the blurred print of a table rings too: `MIN_GREY_CONTRAST`, as `rings_near` judges any ring there)."""
+    out: list[Candidate] = []
+    for cand in found:
+        first = cand.outline
+        if first.shape != "oval" or first.b <= 0:
+            continue
+        window, left, top, guesses = _ovals_around(clean, first)
+        local = first.scaled(1.0, -left, -top)
+        # An oval found already is no second stamp; a guess a ring inked all round does not even half follow is none.
+        placed = [c.outline.scaled(1.0, -left, -top) for c in found if c.outline.shape == "oval"]
+        for guess in guesses:
+            if any(o.contains(guess.cx, guess.cy, 0.7) for o in placed) \
+                    or coverage(window, guess, 0.85, 1.1, 6, 96) < MIN_RING_COVERAGE:
+                continue
+            stamp = second_oval(window, _fit_oval(window, guess, px_per_mm), local, px_per_mm, min_contrast)
+            if stamp is not None:
+                out.append(stamp.moved(left, top))
+    return out
+
+
+def _ovals_around(clean: np.ndarray, first: Outline) -> tuple[np.ndarray, int, int, list[Outline]]:
+    """The window of `clean` round the oval `first`, its top-left corner, and the ovals of `first`'s shape
+    whose rings the vote-counting Hough finds in it squeezed across (window coordinates, at most `NEAR_CIRCLES`)."""
+    squeeze = first.b / first.a
+    reach = (BESIDE_REACH + OVERLAP_RADII[1]) * first.a
+    left, top = max(0, int(first.cx - reach)), max(0, int(first.cy - reach))
+    window = clean[top : min(clean.shape[0], int(first.cy + reach) + 1), left : min(clean.shape[1], int(first.cx + reach) + 1)]
+    if window.size == 0:
+        return window, left, top, []
+    squeezed = cv2.resize(window, None, fx=squeeze, fy=1.0, interpolation=cv2.INTER_AREA)
+    circles = cv2.HoughCircles(cv2.GaussianBlur(squeezed, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2,
+                               minDist=max(4, round(OVERLAP_APART * first.b)), param1=100, param2=20,
+                               minRadius=round(OVERLAP_RADII[0] * first.b), maxRadius=round(OVERLAP_RADII[1] * first.b))
+    found = [] if circles is None else circles[0][:NEAR_CIRCLES]
+    return window, left, top, [Outline("oval", float(cx) / squeeze, float(cy), float(r) / squeeze, float(r), first.angle)
+                               for cx, cy, r in found]
+
+
+# A second oval stamp's fit: its turn searched this far (degrees) either side of the first's.
+BESIDE_TURN = 6.0
+
+
+def _fit_oval(ink: np.ndarray, guess: Outline, px_per_mm: float) -> Outline:
+    """`guess` moved, grown and turned onto the ring `ink` follows best (coverage plus contrast), coarse then fine."""
+    best = guess
+    for step, turn in ((px_per_mm, BESIDE_TURN / 2), (0.5 * px_per_mm, BESIDE_TURN / 4)):
+        ratio = best.b / best.a
+        options = [Outline("oval", best.cx + dx * step, best.cy + dy * step, best.a + da * step,
+                           (best.a + da * step) * ratio, best.angle + dt * turn)
+                   for dx in (-2, -1, 0, 1, 2) for dy in (-2, -1, 0, 1, 2) for da in (-1, 0, 1) for dt in (-1, 0, 1)]
+        best = options[int(np.argmax(ring_scores(ink, options, 96)))]
+    return best
+
+
+def second_oval(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: float,
+                min_contrast: float = MIN_CONTRAST) -> Candidate | None:
+    """`outline` as a second stamp beside the oval seal `first` (`ovals_beside`), or None: its centre outside
+    `first`, within `BESIDE_REACH` of its long semi-axis, its size within `OVERLAP_RADII` of it, inked all round
+    (`DISTINCT_COVERAGE`) and standing out from what is round it (`min_contrast`) with a seal's interior."""
+    apart = math.hypot(outline.cx - first.cx, outline.cy - first.cy)
+    if first.contains(outline.cx, outline.cy) or apart > BESIDE_REACH * first.a \
+            or not OVERLAP_RADII[0] <= outline.a / first.a <= OVERLAP_RADII[1]:
+        return None
+    ring, contrast = ring_contrast(ink, outline)
+    inside = interior_density(ink, outline, 0.75)
+    if ring < DISTINCT_COVERAGE or contrast < min_contrast or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
+        return None
+    confidence = _confidence(ring, DISTINCT_COVERAGE) * _size_score(outline.diameter / px_per_mm)
+    return Candidate(outline, confidence, "grey", ring, contrast)
+
+
 # On a 1-bit page a ring's long axis must reach an official seal's size (38-45 mm round, 40-45 x 30 mm oval,
 # less the scan's shrinkage): a framed table cell of text, blurred, rings as clearly as a small name seal.
 ONE_BIT_MIN_SEAL_MM = 30.0
@@ -616,7 +700,8 @@ def _one_bit_seals(found: list[Candidate], page: np.ndarray, dpi: float, clean: 
     stipple = stipple_seal(page, dpi, [c.outline.scaled(1.0 / factor) for c in found])
     if stipple is not None:
         places.append((stipple[0] * factor, stipple[1] * factor, stipple[2] * factor, stipple[3] * factor))
-    found = suppress(found + rings_near(clean, places, px_per_mm))
+    beside = ovals_beside(clean, found, px_per_mm, MIN_GREY_CONTRAST)
+    found = suppress(found + rings_near(clean, places, px_per_mm) + beside)
     return [c for c in found
             if c.outline.shape in ("round", "oval") and 2 * c.outline.a >= ONE_BIT_MIN_SEAL_MM * px_per_mm]
 

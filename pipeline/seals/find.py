@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -466,7 +467,7 @@ def one_unit_per_overlap(seals: list[PageSeal], units: SealUnits) -> None:
             continue
         rivals = [other for other in seals if other is not seal and other.page == seal.page
                   and other.match is not None and same_unit(other.match.name, seal.match.name)
-                  and other.match.score >= seal.match.score and _boxes_overlap(seal.bbox, other.bbox)]
+                  and other.match.score >= seal.match.score and stamped_over(seal.bbox, other.bbox)]
         if rivals:
             # Only another unit of the package: an outside name found in a reading muddied by the
             # other seal's lettering would claim far more than the reading holds.
@@ -474,8 +475,36 @@ def one_unit_per_overlap(seals: list[PageSeal], units: SealUnits) -> None:
             seal.match = match_unit(seal.reading, others)
 
 
-def _boxes_overlap(a: Box, b: Box) -> bool:
-    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+# A seal's lettering reaches this share of its radius out from its centre (the ring beyond it).
+LETTERING_REACH = 0.9
+
+
+def stamped_over(a: Box, b: Box) -> bool:
+    """Whether one stamp's lettering reaches into the other's ring (boxes of two seals): only then does
+    a reading of one show the other's name through it. Two stamps side by side whose boxes touch (a
+    unit stamping twice in a row, or two members of one name) are not over each other.
+
+    Each seal is taken as the ellipse its box holds; the radius towards the other's centre is
+    compared, so two ovals one above the other are judged by their short axes."""
+    (ax, ay), (bx, by) = _centre(a), _centre(b)
+    dx, dy = bx - ax, by - ay
+    distance = math.hypot(dx, dy)
+    if distance == 0.0:
+        return True
+    reach = _radius_towards(a, dx, dy) + _radius_towards(b, dx, dy)
+    return distance < LETTERING_REACH * reach
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
+
+
+def _radius_towards(box: Box, dx: float, dy: float) -> float:
+    """The radius of the ellipse inscribed in `box` in the direction (dx, dy)."""
+    a, b = (box[2] - box[0]) / 2.0, (box[3] - box[1]) / 2.0
+    norm = math.hypot(dx, dy)
+    cos_t, sin_t = dx / norm, dy / norm
+    return a * b / max(math.hypot(b * cos_t, a * sin_t), 1e-9)
 
 
 def seal_name(name: str | None) -> str | None:
