@@ -593,9 +593,15 @@ def second_stamp(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: f
     apart = math.hypot(outline.cx - first.cx, outline.cy - first.cy)
     if not (r <= apart <= BESIDE_REACH * r) or not OVERLAP_RADII[0] <= outline.a / r <= OVERLAP_RADII[1]:
         return None
+    return _inked_stamp(ink, outline, px_per_mm, MIN_CONTRAST)
+
+
+def _inked_stamp(ink: np.ndarray, outline: Outline, px_per_mm: float, min_contrast: float) -> Candidate | None:
+    """`outline` as a stamp of its own where its ring is inked all round (`DISTINCT_COVERAGE`), stands out from
+    what is round it (`min_contrast`) and holds a seal's interior; None otherwise."""
     ring, contrast = ring_contrast(ink, outline)
     inside = interior_density(ink, outline, 0.75)
-    if ring < DISTINCT_COVERAGE or contrast < MIN_CONTRAST or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
+    if ring < DISTINCT_COVERAGE or contrast < min_contrast or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
         return None
     confidence = _confidence(ring, DISTINCT_COVERAGE) * _size_score(outline.diameter / px_per_mm)
     return Candidate(outline, confidence, "grey", ring, contrast)
@@ -673,12 +679,7 @@ def second_oval(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: fl
     if first.contains(outline.cx, outline.cy) or apart > BESIDE_REACH * first.a \
             or not OVERLAP_RADII[0] <= outline.a / first.a <= OVERLAP_RADII[1]:
         return None
-    ring, contrast = ring_contrast(ink, outline)
-    inside = interior_density(ink, outline, 0.75)
-    if ring < DISTINCT_COVERAGE or contrast < min_contrast or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
-        return None
-    confidence = _confidence(ring, DISTINCT_COVERAGE) * _size_score(outline.diameter / px_per_mm)
-    return Candidate(outline, confidence, "grey", ring, contrast)
+    return _inked_stamp(ink, outline, px_per_mm, min_contrast)
 
 
 # On a 1-bit page a ring's long axis must reach an official seal's size (38-45 mm round, 40-45 x 30 mm oval,
