@@ -18,6 +18,7 @@ STRESS2_DIR ?= /work/data/dev7
 FRESH_DIR ?= /work/data/dev8
 FRESH_STRESS_DIR ?= /work/data/dev9
 FRESH_HOLDOUT_DIR ?= /work/data/dev10
+FRESH_HOLDOUT2_DIR ?= /work/data/dev11
 
 .PHONY: run test lint system venv eval bench samples word-system word-corpora clean
 
@@ -76,6 +77,7 @@ word-corpora: system word-system venv
 	$(PY) -m samples.word --count 14 --seed 808 --mix holdout -o $(FRESH_DIR)
 	$(PY) -m samples.word --count 18 --seed 818 --mix stress -o $(FRESH_STRESS_DIR)
 	$(PY) -m samples.word --count 14 --seed 828 --mix holdout -o $(FRESH_HOLDOUT_DIR)
+	$(PY) -m samples.word --count 14 --seed 848 --mix holdout -o $(FRESH_HOLDOUT2_DIR)
 
 clean:
 	rm -rf $(OUT) .cache
