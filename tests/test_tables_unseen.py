@@ -193,6 +193,26 @@ def test_rows_sharing_a_grid_row_are_parted_by_entries_ending_together() -> None
     assert unwrapped_breaks(grid, Frame(), wrapped) == []  # a full line wrapped, the other cell one line
 
 
+def test_names_filling_their_cells_part_two_records_where_each_ends_whole() -> None:
+    """Two records in one grid row, their names each as wide as the cell: no line ends short of the edge, but
+    each ends a unit's name whole (有限公司), and a name wraps before its form's end, never after it."""
+    from pipeline.tables.geometry import Grid
+    xs, ys = [50.0, 90.0, 260.0, 420.0], [100.0, 140.0]
+    cells = [Cell(0, c, 1, 1, (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(3)]
+    grid = Grid(xs=xs, ys=ys, cells=cells, rules=[], virtual=[])
+    two_records = [Word("杭州昌隆创业投资有限公司", (95.0, 104.0, 245.0, 115.0)),
+                   Word("杭州卓云科技融资担保有限公", (95.0, 122.0, 255.0, 133.0)),
+                   Word("杭州宏正食品股份有限公司", (265.0, 104.0, 408.0, 115.0)),
+                   Word("杭州顺易机床集团有限公司", (265.0, 122.0, 408.0, 133.0))]
+    breaks = unwrapped_breaks(grid, Frame(), two_records)
+    assert len(breaks) == 1 and 115.0 < breaks[0][0] < 122.0
+    cut_before_the_form = [Word("杭州卓云科技融资担保有限", (95.0, 104.0, 255.0, 115.0)),
+                           Word("公司北京分公司", (95.0, 122.0, 180.0, 133.0)),
+                           Word("杭州宏正食品股份有限", (265.0, 104.0, 408.0, 115.0)),
+                           Word("公司上海分公司", (265.0, 122.0, 350.0, 133.0))]
+    assert unwrapped_breaks(grid, Frame(), cut_before_the_form) == []
+
+
 def _seq(value: int | None) -> FieldValue:
     return FieldValue(value, "" if value is None else str(value), Provenance(page=1, confidence=0.9))
 

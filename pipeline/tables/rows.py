@@ -29,6 +29,7 @@ import numpy as np
 from models.page import Word
 from pipeline.tables.cells import assign_words, join_line, lines_of
 from pipeline.tables.geometry import Frame, Grid, Rule, VerticalExtent
+from pipeline.tables.unit_names import COMPLETE
 
 SEQ_KEY = re.compile(r"\d{1,3}[.、]?")
 DATE_KEY = re.compile(r"(?:19|20)\d{2}\s*[年./\-]\s*\d{1,2}(?:\s*[月./\-]\s*\d{1,2}\s*日?)?")
@@ -348,7 +349,8 @@ def unwrapped_breaks(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[tu
     """Row boundaries inside grid rows where no key shows them: (y, first column) in the table frame.
 
     Text wraps onto a cell's next line only when the line is full; a line that ends well short of
-    its cell's edge, followed by another that is more than a wrapped name's tail, ends an entry.  Where two cells or more of one grid row
+    its cell's edge, or ends a unit's name whole (`_ends_a_name`), followed by another that is more than a
+    wrapped name's tail, ends an entry.  Where two cells or more of one grid row
     end an entry at the same height (the middles of the gaps after them within half a line), two
     records share the row: its rule was not found and its 序号 not read.
     """
@@ -362,7 +364,7 @@ def unwrapped_breaks(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[tu
         for upper, lower in itertools.pairwise(turned):
             height = max(w.bbox[3] - w.bbox[1] for w in upper)
             entry = len("".join(w.text for w in lower).replace(" ", "")) >= ENTRY_CHARS
-            if entry and cell.bbox[2] - max(w.bbox[2] for w in upper) > UNFILLED * height:
+            if entry and (cell.bbox[2] - max(w.bbox[2] for w in upper) > UNFILLED * height or _ends_a_name(upper)):
                 middle = (max(w.bbox[3] for w in upper) + min(w.bbox[1] for w in lower)) / 2
                 ends.setdefault(row, []).append((middle, height, col))
     out: list[tuple[float, int]] = []
@@ -375,6 +377,13 @@ def unwrapped_breaks(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[tu
             if all(abs(y - other) > BREAK_NEAR * height for other, _ in out):
                 out.append((y, min(end[2] for end in near)))
     return out
+
+
+def _ends_a_name(line: Sequence[Word]) -> bool:
+    """The line ends as a unit's name is complete (…有限公司, …大学): a name wrapped onto the next line breaks
+    before its legal form's end, never after it, however full the line ('杭州宏正食品股份有限公司' filling its
+    cell above '杭州顺易机床集团有限公司' is two entries)."""
+    return "".join(w.text for w in line).replace(" ", "").endswith(COMPLETE)
 
 
 def _opens_with_key(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int) -> bool:
