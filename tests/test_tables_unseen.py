@@ -176,12 +176,16 @@ def test_centred_category_labels_name_the_rows_around_them(tmp_path: Path) -> No
 # --- rows whose keys were lost --------------------------------------------------------------------
 
 
-def test_rows_sharing_a_grid_row_are_parted_by_entries_ending_together() -> None:
-    """Two records in one grid row (no rule, 序号 not read): both name cells end an entry at one height."""
-    from pipeline.tables.geometry import Grid
+def _one_row_grid() -> Grid:
+    """One grid row of three cells (序号, two names), its inner row rules lost."""
     xs, ys = [50.0, 90.0, 260.0, 420.0], [100.0, 140.0]
     cells = [Cell(0, c, 1, 1, (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(3)]
-    grid = Grid(xs=xs, ys=ys, cells=cells, rules=[], virtual=[])
+    return Grid(xs=xs, ys=ys, cells=cells, rules=[], virtual=[])
+
+
+def test_rows_sharing_a_grid_row_are_parted_by_entries_ending_together() -> None:
+    """Two records in one grid row (no rule, 序号 not read): both name cells end an entry at one height."""
+    grid = _one_row_grid()
     two_records = [Word("绍兴安和创业投资有限公司", (95.0, 104.0, 200.0, 115.0)),
                    Word("绍兴致顺股权投资基金有限公司", (95.0, 122.0, 230.0, 133.0)),
                    Word("绍兴泰捷钢管有限公司", (265.0, 104.0, 350.0, 115.0)),
@@ -196,10 +200,7 @@ def test_rows_sharing_a_grid_row_are_parted_by_entries_ending_together() -> None
 def test_names_filling_their_cells_part_two_records_where_each_ends_whole() -> None:
     """Two records in one grid row, their names each as wide as the cell: no line ends short of the edge, but
     each ends a unit's name whole (有限公司), and a name wraps before its form's end, never after it."""
-    from pipeline.tables.geometry import Grid
-    xs, ys = [50.0, 90.0, 260.0, 420.0], [100.0, 140.0]
-    cells = [Cell(0, c, 1, 1, (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(3)]
-    grid = Grid(xs=xs, ys=ys, cells=cells, rules=[], virtual=[])
+    grid = _one_row_grid()
     two_records = [Word("杭州昌隆创业投资有限公司", (95.0, 104.0, 245.0, 115.0)),
                    Word("杭州卓云科技融资担保有限公", (95.0, 122.0, 255.0, 133.0)),
                    Word("杭州宏正食品股份有限公司", (265.0, 104.0, 408.0, 115.0)),
