@@ -640,18 +640,12 @@ def _ovals_around(clean: np.ndarray, first: Outline) -> tuple[np.ndarray, int, i
     """The window of `clean` round the oval `first`, its top-left corner, and the ovals of `first`'s shape
     whose rings the vote-counting Hough finds in it squeezed across (window coordinates, at most `NEAR_CIRCLES`)."""
     squeeze = first.b / first.a
-    reach = (BESIDE_REACH + OVERLAP_RADII[1]) * first.a
-    left, top = max(0, int(first.cx - reach)), max(0, int(first.cy - reach))
-    window = clean[top : min(clean.shape[0], int(first.cy + reach) + 1), left : min(clean.shape[1], int(first.cx + reach) + 1)]
-    if window.size == 0:
-        return window, left, top, []
-    squeezed = cv2.resize(window, None, fx=squeeze, fy=1.0, interpolation=cv2.INTER_AREA)
-    circles = cv2.HoughCircles(cv2.GaussianBlur(squeezed, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2,
-                               minDist=max(4, round(OVERLAP_APART * first.b)), param1=100, param2=20,
-                               minRadius=round(OVERLAP_RADII[0] * first.b), maxRadius=round(OVERLAP_RADII[1] * first.b))
-    found = [] if circles is None else circles[0][:NEAR_CIRCLES]
+    window, left, top, circles = _circles_around(
+        clean, first.cx, first.cy, (BESIDE_REACH + OVERLAP_RADII[1]) * first.a,
+        max(4, round(OVERLAP_APART * first.b)), (round(OVERLAP_RADII[0] * first.b), round(OVERLAP_RADII[1] * first.b)),
+        squeeze)
     return window, left, top, [Outline("oval", float(cx) / squeeze, float(cy), float(r) / squeeze, float(r), first.angle)
-                               for cx, cy, r in found]
+                               for cx, cy, r in circles]
 
 
 # A second oval stamp's fit: its turn searched this far (degrees) either side of the first's.
@@ -725,16 +719,21 @@ def rings_near(clean: np.ndarray, places: list[tuple[float, float, float, float]
 
 
 def _circles_around(clean: np.ndarray, cx: float, cy: float, reach: float, min_dist: int,
-                    radii: tuple[int, int]) -> tuple[np.ndarray, int, int, np.ndarray]:
+                    radii: tuple[int, int], squeeze: float = 1.0) -> tuple[np.ndarray, int, int, np.ndarray]:
     """The window of `clean` within `reach` of (cx, cy), its top-left corner, and the vote-counting Hough's
     circles in it (at most `NEAR_CIRCLES`, window coordinates): a ring broken into dots or crowded by print
-    beside a place where a seal may be, which the edge-completeness search over a whole page passes by."""
+    beside a place where a seal may be, which the edge-completeness search over a whole page passes by.
+    With `squeeze`, Hough looks at the window squeezed across by it, and its circles are in that frame."""
     left, top = max(0, int(cx - reach)), max(0, int(cy - reach))
     right, bottom = min(clean.shape[1], int(cx + reach) + 1), min(clean.shape[0], int(cy + reach) + 1)
     window = clean[top:bottom, left:right]
-    circles = cv2.HoughCircles(cv2.GaussianBlur(window, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2, minDist=min_dist,
+    none = np.empty((0, 3), np.float32)
+    if window.size == 0:
+        return window, left, top, none
+    looked = window if squeeze == 1.0 else cv2.resize(window, None, fx=squeeze, fy=1.0, interpolation=cv2.INTER_AREA)
+    circles = cv2.HoughCircles(cv2.GaussianBlur(looked, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2, minDist=min_dist,
                                param1=100, param2=20, minRadius=radii[0], maxRadius=radii[1])
-    return window, left, top, np.empty((0, 3), np.float32) if circles is None else circles[0][:NEAR_CIRCLES]
+    return window, left, top, none if circles is None else circles[0][:NEAR_CIRCLES]
 
 
 # Oval seals (40 x 30 and 45 x 30 mm) are stamped with their long axis about level: squeezed across by
