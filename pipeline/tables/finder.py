@@ -605,8 +605,9 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
     page_ink = PageInk(image, page.scale) if image is not None else None
     binary = pixels.Binarised(layers[0], page.dpi) if layers is not None and layers[0] is not None else None
     finding = _finding(page, words, sealed, page_ink, keyed_rows, layers, binary=binary)
+    held = _words_held(finding, words)
     split = _side_by_side(finding)
-    if faint_rules and page.kind != "text" and (_words_held(finding, words) < FAINT_RULES_HELD * len(words)
+    if faint_rules and page.kind != "text" and (held < FAINT_RULES_HELD * len(words)
                                                 or _cut_short(finding, words) or split):
         # The rules found hold too little of the page's text, stop short of a table's text, or break one
         # table into two side by side: its rules may be too faint to binarise. Of the looks, the one whose
@@ -615,9 +616,7 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
         looks = [_finding(page, words, sealed, page_ink, keyed_rows, layers, faint=kind, binary=binary)
                  for kind in FAINT_LOOKS]
         faint = max(looks, key=lambda look: _words_whole(look, words))
-        if _words_held(faint, words) > _words_held(finding, words) or (
-                split and not _side_by_side(faint) and _words_held(faint, words) >= _words_held(finding, words)
-                and _words_whole(faint, words) >= WHOLE_HELD * _words_held(faint, words)):
+        if _faint_look_taken(faint, words, held, split):
             finding = faint
     reader = cell_reader(page, engine, image, ink)
     for table in finding.tables:
@@ -658,6 +657,16 @@ def _cut_short(finding: TableFinding, words: Sequence[Word]) -> bool:
 SIDE_BY_SIDE_ROWS = 0.5  # share of the shorter table's height two tables side by side stand level over
 SIDE_BY_SIDE_GAP = 6.0  # points between them (or overlapping) at most
 WHOLE_HELD = 0.9  # share of the words a faint look's grid holds that it must hold whole to replace a split finding
+
+
+def _faint_look_taken(faint: TableFinding, words: Sequence[Word], held: int, split: bool) -> bool:
+    """The faint look replaces the first, which held `held` words (`split`: in tables side by side), where it
+    holds more; or, the first being split, where it is not, holds as many, and holds `WHOLE_HELD` of them whole."""
+    faint_held = _words_held(faint, words)
+    if faint_held > held:
+        return True
+    return split and faint_held == held and not _side_by_side(faint) \
+        and _words_whole(faint, words) >= WHOLE_HELD * faint_held
 
 
 def _side_by_side(finding: TableFinding) -> bool:
