@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 Reading = float | int | str
 # Above this many doubtful readings in one rule, trying every combination is not worth it.
 MAX_DOUBTFUL = 10
+# Sums of figures of a few decimals differ by float rounding alone below this (万元).
+CLOSEST_SLACK = 1e-6
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ def resolve(record: ApplicationRecord, rule: Rule) -> bool:
         options.append(readings)
     if sum(len(readings) > 1 for readings in options) > MAX_DOUBTFUL:
         return False
-    consistent = [combo for combo in itertools.product(*options) if rule.holds(combo)]
+    consistent = _closest(rule, [combo for combo in itertools.product(*options) if rule.holds(combo)])
     if not consistent:
         return False
     agreed = [combo_values[0] if len(set(combo_values)) == 1 and len(readings) > 1 else None
@@ -209,6 +211,19 @@ def resolve(record: ApplicationRecord, rule: Rule) -> bool:
         return False
     _apply(record, rule, options, agreed)
     return True
+
+
+def _closest(rule: Rule, consistent: list[tuple[Reading, ...]]) -> list[tuple[Reading, ...]]:
+    """Of the combinations a declared total holds for within its tolerance, those that come closest to it.
+
+    The tolerance lets a total the applicant rounded agree; it does not make a reading a cent off as good
+    as one that adds up exactly ('86.7' against '86.71' for a column of two-decimal figures whose declared
+    total is their exact sum)."""
+    if not rule.summed or len(consistent) < 2:
+        return consistent
+    gaps = [abs(sum(_numbers(combo[1:])) - float(combo[0])) for combo in consistent]
+    least = min(gaps)
+    return [combo for combo, gap in zip(consistent, gaps, strict=True) if gap <= least + CLOSEST_SLACK]
 
 
 def reconcile(record: ApplicationRecord, settings: Settings) -> ApplicationRecord:

@@ -368,6 +368,26 @@ def test_a_contract_amount_read_with_a_point_is_settled_by_its_years_total() -> 
     assert found[("CONTRACT_TOTAL_MISMATCH", "2025")].severity == "error"
 
 
+@pytest.mark.parametrize("alternative", [100.01, 99.99])
+def test_of_readings_a_cent_apart_the_one_the_total_adds_up_to_exactly_is_picked(alternative: float) -> None:
+    record = clean_application()
+    # 2024: read 100 (or a cent off) + 20.5, declared 120.5: both within the tolerance, one exactly.
+    _doubt(record, "appendix.contracts[0].amount", 100.0, alternative)
+    found = _by_code(_checks(record))
+    origin = record.provenance["appendix.contracts[0].amount"]
+    assert record.appendix.contracts[0].amount == 100.0
+    assert origin.resolved_by == "CONTRACT_TOTAL_2024" and origin.alternatives == [alternative]
+    assert ("LOW_CONFIDENCE", "appendix.contracts[0].amount") not in found
+
+
+def test_readings_equally_close_to_a_total_they_both_miss_by_a_cent_stay_in_doubt() -> None:
+    record = clean_application()
+    _doubt(record, "appendix.contracts[0].amount", 99.99, 100.01)  # 100 itself was never read
+    found = _by_code(_checks(record))
+    assert record.provenance["appendix.contracts[0].amount"].resolved_by is None
+    assert found[("LOW_CONFIDENCE", "appendix.contracts[0].amount")].severity == "info"
+
+
 def _trainings_of_2025_read_as_14(declared: int) -> models.ApplicationRecord:
     """2025's one training row read "14" (or 4, 41, 94) against `declared`; 2024's cell not read at all."""
     record = clean_application()
@@ -627,7 +647,7 @@ def test_a_true_mismatch_is_not_taken_for_a_misread_unit() -> None:
 
 def test_readings_every_combination_that_makes_a_total_hold_takes_alike_are_picked() -> None:
     """dev4 a01: 35.2 read as 32 (35.2 another reading), beside 86.7 also read 86.71: two combinations hold
-    within the cent of tolerance, and both take 35.2; the cent stays in doubt."""
+    within the cent of tolerance, and both take 35.2; the one that adds up exactly takes 86.7."""
     record = clean_application()
     _set("appendix.contracts[0].amount", 10.0)(record)  # printed 100
     record.provenance["appendix.contracts[0].amount"] = record.provenance["appendix.contracts[0].amount"].model_copy(
@@ -638,7 +658,8 @@ def test_readings_every_combination_that_makes_a_total_hold_takes_alike_are_pick
     assert ("CONTRACT_TOTAL_MISMATCH", "2024") not in found
     assert record.appendix.contracts[0].amount == 100.0
     assert record.provenance["appendix.contracts[0].amount"].resolved_by == "CONTRACT_TOTAL_2024"
-    assert record.provenance["appendix.contracts[1].amount"].unsettled
+    assert record.appendix.contracts[1].amount == 20.5
+    assert record.provenance["appendix.contracts[1].amount"].resolved_by == "CONTRACT_TOTAL_2024"
     record = clean_application()  # a true defect: no reading makes the total hold, nothing is picked
     _set("basic_info.service[0].contract_amount", 200.0)(record)
     record.provenance["appendix.contracts[1].amount"] = record.provenance["appendix.contracts[1].amount"].model_copy(
