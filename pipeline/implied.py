@@ -34,8 +34,8 @@ from models import ApplicationRecord, Provenance
 from pipeline.checks.registry import reading_in_doubt
 from pipeline.config import Settings
 from pipeline.precision import amount_groups, column_decimals
-from pipeline.reconcile import Rule, can_hold, rules_for
-from pipeline.record_paths import PathError, get_path
+from pipeline.reconcile import Rule, can_hold, rules_for, sum_groups
+from pipeline.record_paths import PathError, get_path, set_path
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,10 @@ READ_SURE = 0.9
 IMPLIED_MIN = 0.1
 # A digit read as another is given back only where some rendering explains the implied figure this well.
 CHANGED_MIN = 0.5
+# A figure not read at all is the one its total implies only where some rendering explains it this well:
+# no reading stands against it, so the ink alone must say it (a true mismatch's implied figure differs
+# from the ink's in a digit or more, which the frames give little probability).
+UNREAD_MIN = 0.6
 
 
 @dataclass(frozen=True)
@@ -288,3 +292,83 @@ def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
         if borne:
             kept.append(item)
     return kept
+
+
+@dataclass(frozen=True)
+class Unread:
+    """The one figure of a sum that was not read, and the figures its declared total implies for it: one
+    for each reading of the sum's other figures."""
+
+    rule: str
+    path: str
+    implied: tuple[Figure, ...]
+    places: int = 0
+
+
+def unread_candidates(record: ApplicationRecord, settings: Settings) -> list[Unread]:
+    """Per declared total read surely, its one figure whose cell holds ink no reading could make out (a
+    seal's ring through the digits of the table's last rows): the figures the total implies over the other
+    figures' readings. Two figures unread leave only their sum, which says neither."""
+    found = []
+    for group in sum_groups(record):
+        unread = [path for path in group.parts if _figure(record, path) is None]
+        declared = _figure(record, group.declared)
+        if len(unread) != 1 or declared is None or reading_in_doubt(record.provenance.get(group.declared),
+                                                                    settings.checks):
+            continue
+        origin = record.provenance.get(unread[0])
+        if origin is None or origin.bbox is None or origin.blank:
+            continue
+        others = [_readings(record, path, value) for path in group.parts
+                  if path != unread[0] and (value := _figure(record, path)) is not None]
+        implied = [figure for rest in _sums_of(others)
+                   if (figure := _as_figure(declared - rest, group.counts)) is not None]
+        if implied:
+            found.append(Unread(group.name, unread[0], tuple(dict.fromkeys(implied)),
+                                _column_places(record, unread[0], implied[0])))
+    return found
+
+
+def _as_figure(rest: float, count: bool) -> Figure | None:
+    """`rest` as a figure of its column: a whole count, an amount in cents; None where it is no such figure
+    (nothing left, or a fraction of a cent)."""
+    figure: Figure = round(rest) if count else round(rest, 2)
+    return figure if figure > 0 and abs(rest - figure) < 1e-6 else None
+
+
+def fill_unread(record: ApplicationRecord, found: Sequence[Unread],
+                explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Unread]:
+    """Those of `found` whose cell's ink explains exactly one of the implied figures (`UNREAD_MIN`), that
+    figure set as the cell's reading: resolved by the total, as sure as the ink explains it. Reconciliation
+    then picks among the other figures' readings with it."""
+    kept = []
+    for item in found:
+        origin = record.provenance[item.path]
+        assert origin.bbox is not None
+        x0, y0, x1, y1 = origin.bbox
+        forms = [printed(figure, item.places) for figure in item.implied]
+        scores = explain((origin.page, (x0, y0, x1, y1)), [text for texts in forms for text in texts])
+        best = _best_per_figure(scores, [len(texts) for texts in forms])
+        borne = [(figure, score) for figure, score in zip(item.implied, best, strict=True) if score >= UNREAD_MIN]
+        log.info("%s: %s not read; %s implies %s (explained at best %s): %s", record.source.file, item.path,
+                 item.rule, list(item.implied), [round(score, 3) for score in best],
+                 f"read as {borne[0][0]}" if len(borne) == 1 else "not borne out")
+        if len(borne) == 1:
+            (figure, score), = borne
+            set_path(record, item.path, figure)
+            record.provenance[item.path] = origin.model_copy(update={
+                "source": "ocr", "confidence": round(score, 4), "alternatives": [], "resolved_by": item.rule,
+                "blank": False})
+            kept.append(item)
+    return kept
+
+
+def _best_per_figure(scores: Sequence[Sequence[float]], forms: Sequence[int]) -> list[float]:
+    """For each figure (its `forms` consecutive scores per rendering), how well its best form explains
+    its best rendering; 0 for each without a rendering."""
+    best = []
+    start = 0
+    for count in forms:
+        best.append(max((max(rendering[start:start + count]) for rendering in scores), default=0.0))
+        start += count
+    return best

@@ -100,40 +100,51 @@ def _table_present(record: ApplicationRecord, table: str) -> bool:
     return any(page.role == APPENDIX_TABLE_ROLES[table] for page in record.source.pages)
 
 
+@dataclass(frozen=True)
+class SumGroup:
+    """A declared total of the basic-info form and the table figures that must add up to it."""
+
+    name: str
+    declared: str
+    parts: tuple[str, ...]
+    # The figures are counts (人次), which must add up exactly; amounts (万元) agree within the tolerance.
+    counts: bool = False
+
+
+def sum_groups(record: ApplicationRecord) -> Iterator[SumGroup]:
+    """Every declared total and its figures, read or not: 对接成功融资金额 against the financings' amounts,
+    and per year 合同金额 and 参加培训人数 against the amounts and participants of the rows dated in it. A
+    dated table with a row whose date was not read has no year groups: that row could belong to either."""
+    appendix = record.appendix
+    if _table_present(record, "financings"):
+        yield SumGroup("FINANCING_TOTAL", "basic_info.resources[1].financing",
+                       tuple(f"appendix.financings[{i}].amount" for i in range(len(appendix.financings))))
+    for name, table, column, declared in (("CONTRACT_TOTAL", "contracts", "amount", "contract_amount"),
+                                          ("TRAINEE_TOTAL", "trainings", "participants", "trainees")):
+        rows = getattr(appendix, table)
+        if not _table_present(record, table) or any(row.date is None for row in rows):
+            continue
+        for position, year in enumerate(YEARS):
+            dated = [i for i, row in enumerate(rows) if row.date is not None and row.date.year == year]
+            yield SumGroup(f"{name}_{year}", f"basic_info.service[{position}].{declared}",
+                           tuple(f"appendix.{table}[{i}].{column}" for i in dated), counts=table == "trainings")
+
+
 def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
     """The record's redundancy: declared totals against table sums (amounts within the tolerance, 人次
-    exactly), 累计 figures not decreasing."""
-    tolerance = settings.checks.amount_tolerance
-    appendix = record.appendix
-    if _table_present(record, "financings") and all(row.amount is not None for row in appendix.financings):
-        yield _sum_rule("FINANCING_TOTAL", "basic_info.resources[1].financing",
-                        [f"appendix.financings[{i}].amount" for i in range(len(appendix.financings))], tolerance)
-    yield from _yearly_sum_rules(record, "CONTRACT_TOTAL", "contracts", "amount", "contract_amount", tolerance)
-    yield from _yearly_sum_rules(record, "TRAINEE_TOTAL", "trainings", "participants", "trainees", 0.0)
+    exactly) where every figure of the sum was read (a figure not read holds back its own total only: a
+    2024 cell left blank says nothing of 2025's), declared counts against their tables' rows, 累计 figures
+    not decreasing, and the contact fields' own forms."""
+    for group in sum_groups(record):
+        if all(get_path(record, path) is not None for path in group.parts):
+            tolerance = 0.0 if group.counts else settings.checks.amount_tolerance
+            yield _sum_rule(group.name, group.declared, list(group.parts), tolerance)
     yield from _count_rules(record, settings)
     for name in ("financing", "investors", "universities", "providers"):
         yield Rule(f"CUMULATIVE_{name.upper()}",
                    (f"basic_info.resources[0].{name}", f"basic_info.resources[1].{name}"),
                    _not_decreasing)
     yield from FORM_RULES
-
-
-def _yearly_sum_rules(record: ApplicationRecord, name: str, table: str, column: str, declared: str,
-                      tolerance: float) -> Iterator[Rule]:
-    """Per year, the table's `column` summed over its rows dated in that year against the form's
-    `service[year].declared`, once every row has its date and every row of that year its figure.
-
-    A row without a date could belong to either year, so it holds back both; a row whose figure was not
-    read holds back its own year only (a 2024 cell left blank says nothing of 2025's total)."""
-    rows = getattr(record.appendix, table)
-    if not _table_present(record, table) or any(row.date is None for row in rows):
-        return
-    for position, year in enumerate(YEARS):
-        dated = [i for i, row in enumerate(rows) if row.date is not None and row.date.year == year]
-        if any(getattr(rows[i], column) is None for i in dated):
-            continue
-        yield _sum_rule(f"{name}_{year}", f"basic_info.service[{position}].{declared}",
-                        [f"appendix.{table}[{i}].{column}" for i in dated], tolerance)
 
 
 def _well_formed(valid: Callable[[str], bool]) -> Callable[[Sequence[Reading]], bool]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import logging
 import tempfile
 import traceback
@@ -190,7 +191,9 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
                                has_consortium_agreement=any(layout.is_consortium_agreement(page) for page in pages))
         checks = run_checks(context, stage_checks)
     with times.measure("verify"):
-        if verify.second_readings(record, checks, lambda: verify.crop_reader(pages, settings), settings):
+        reader = functools.cache(lambda: verify.crop_reader(pages, settings))
+        read_again = verify.unread_figures(record, reader, settings)
+        if verify.second_readings(record, checks, reader, settings) or read_again:
             reconcile(record, settings)
             checks = run_checks(context, stage_checks)
     record.checks = checks

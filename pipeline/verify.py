@@ -468,6 +468,23 @@ def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
     return CropReader(scanned, engines, get_number_engine(settings))
 
 
+def unread_figures(record: ApplicationRecord, reader: Callable[[], PlaceReader | None],
+                   settings: Settings | None = None) -> bool:
+    """The one figure of a sum no reading could make out, where the total and the sum's other figures were
+    read surely and the cell's ink explains the figure they imply (`implied.fill_unread`); True when any
+    was so read (then reconciliation and the checks must run again). `reader` is made only when there is
+    such a figure."""
+    found = implied.unread_candidates(record, settings or Settings())
+    if not found:
+        return False
+    place_reader = reader()
+    if place_reader is None:
+        log.warning("%s: no OCR engine for second readings; %d unread figures not read again", record.source.file,
+                    len(found))
+        return False
+    return bool(implied.fill_unread(record, found, place_reader.explain))
+
+
 def second_readings(record: ApplicationRecord, checks: Sequence[Check],
                     reader: Callable[[], PlaceReader | None], settings: Settings | None = None) -> bool:
     """Read again the values the failed errors in `checks` rest on, and the numbers of the failed

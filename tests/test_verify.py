@@ -74,7 +74,10 @@ def _checked(record: models.ApplicationRecord, reader: FakeReader | None = None)
     reconcile(record, SETTINGS)
     context = CheckContext(record=record, settings=SETTINGS)
     checks = run_checks(context)
-    if reader is not None and verify.second_readings(record, checks, lambda: reader, SETTINGS):
+    if reader is None:
+        return checks
+    read_again = verify.unread_figures(record, lambda: reader, SETTINGS)
+    if verify.second_readings(record, checks, lambda: reader, SETTINGS) or read_again:
         reconcile(record, SETTINGS)
         checks = run_checks(context)
     return checks
@@ -548,3 +551,61 @@ def test_a_rendering_under_a_seal_bears_lost_characters_out_but_never_unsettles_
     assert not verify.implied.borne_out(sure, [[1.0, 0.339], [1.0, 0.065], [1.0, 0.658]], 1, [[0.87, 0.998]])
     changed = verify.implied.Implied("FINANCING_TOTAL", "appendix.financings[2].amount", 1281, 1261, changed=True)
     assert not verify.implied.borne_out(changed, [[0.6, 0.3]], 1, [[0.1, 0.9]])
+
+
+# --------------------------------------------------------------- a figure a seal's ring left unread
+
+UNREAD_2025 = "appendix.contracts[3].amount"
+
+
+def _unread_under_a_seal(record: models.ApplicationRecord, declared: float, blank: bool | None = None) -> None:
+    """A second 2025 contract whose amount (printed 154.8 万元) no reading made out: its cell holds ink (a
+    seal's ring through the digits of the table's last row), or with `blank`, none. 2025 declared `declared`."""
+    record.appendix.contracts.append(models.ContractRow(date=dt.date(2025, 6, 1), contract_no="HT-4",
+                                                        enterprise="乙公司", amount=None))
+    record.provenance[UNREAD_2025] = record.provenance[CONTRACT_2025].model_copy(update={"blank": blank})
+    _set(DECLARED_2025, declared)(record)
+
+
+def test_a_figure_no_reading_made_out_is_the_one_its_total_implies_where_its_ink_bears_it_out() -> None:
+    record = clean_application()
+    _unread_under_a_seal(record, 454.8)
+    reader = FakeReader(record, {}, explains={UNREAD_2025: [{"154.8": 0.2}, {"154.8": 0.97, "154.80": 0.9}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[3].amount == 154.8
+    origin = record.provenance[UNREAD_2025]
+    assert origin.resolved_by == "CONTRACT_TOTAL_2025" and origin.confidence == 0.97 and origin.blank is False
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+    assert _finding(checks, "LOW_CONFIDENCE", UNREAD_2025) is None
+
+
+def test_an_unread_figure_whose_ink_does_not_bear_its_total_out_stays_unread() -> None:
+    record = clean_application()
+    _unread_under_a_seal(record, 554.8)  # a true defect: the total implies 254.8, the ink says 154.8
+    reader = FakeReader(record, {}, explains={UNREAD_2025: [{"154.8": 0.97, "254.8": 0.02}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[3].amount is None
+    low = _finding(checks, "LOW_CONFIDENCE", UNREAD_2025)
+    assert low is not None and "合计未核对" in low.message
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+def test_an_unread_figure_two_readings_of_its_neighbour_imply_alike_well_stays_unread() -> None:
+    record = clean_application()
+    _unread_under_a_seal(record, 454.8)
+    # The other 2025 figure read 300 or 30: the total implies 154.8 or 424.8, and the ink explains both.
+    origin = record.provenance[CONTRACT_2025]
+    record.provenance[CONTRACT_2025] = origin.model_copy(update={"alternatives": [30.0], "confidence": 0.7})
+    reader = FakeReader(record, {}, explains={UNREAD_2025: [{"154.8": 0.9, "424.8": 0.8}]})
+    _checked(record, reader)
+    assert record.appendix.contracts[3].amount is None
+
+
+def test_a_blank_cell_or_two_unread_figures_imply_nothing() -> None:
+    record = clean_application()
+    _unread_under_a_seal(record, 454.8, blank=True)  # no ink: the applicant left it blank
+    assert verify.implied.unread_candidates(record, SETTINGS) == []
+    record = clean_application()
+    _unread_under_a_seal(record, 454.8)
+    _set(CONTRACT_2025, None)(record)  # two figures unread: their sum says neither
+    assert verify.implied.unread_candidates(record, SETTINGS) == []
