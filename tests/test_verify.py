@@ -590,6 +590,18 @@ def test_an_unread_figure_whose_ink_does_not_bear_its_total_out_stays_unread() -
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
 
 
+def test_an_implied_figure_the_ink_explains_fairly_but_a_figure_a_digit_away_better_is_not_taken() -> None:
+    """The ink says 54.8; a total 100 too high implies 154.8, which a '54.8' explains fairly (its digits
+    are there, one more put in) but not as well as 54.8 itself: a true defect, left unread and unchecked."""
+    record = clean_application()
+    _unread_under_a_seal(record, 454.8)
+    reader = FakeReader(record, {}, explains={UNREAD_2025: [{"154.8": 0.65, "54.8": 0.98}]})
+    _checked(record, reader)
+    assert record.appendix.contracts[3].amount is None
+    assert "54.8" in verify.implied.one_digit_away("154.8") and "1154.8" in verify.implied.one_digit_away("154.8")
+    assert "154.9" in verify.implied.one_digit_away("154.8") and "054.8" not in verify.implied.one_digit_away("154.8")
+
+
 def test_an_unread_figure_two_readings_of_its_neighbour_imply_alike_well_stays_unread() -> None:
     record = clean_application()
     _unread_under_a_seal(record, 454.8)
