@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from models import ApplicationRecord, Provenance
 from pipeline.checks.registry import reading_in_doubt
@@ -364,29 +366,54 @@ def fill_unread(record: ApplicationRecord, found: Sequence[Unread],
 
 def _ink_says(place: Place, forms: Sequence[str],
               explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> float | None:
-    """How well the ink at `place` explains the figure written as `forms`, where some rendering explains it
-    `UNREAD_MIN` or better and better than any figure a digit away (one dropped, put in or changed): the
-    ink of '28' explains '328' fairly too (0.55), but '28' better. None where it does not."""
-    neighbours = list(dict.fromkeys(other for text in forms for other in one_digit_away(text) if other not in forms))
-    scores = explain(place, [*forms, *neighbours])
-    if not scores:
-        return None
-    own = max(max(rendering[:len(forms)]) for rendering in scores)
-    rival = max((max(rendering[len(forms):], default=0.0) for rendering in scores), default=0.0)
-    log.debug("ink at %s explains %s at %.3f, a figure a digit away at %.3f", place, forms[0], own, rival)
-    return own if own >= UNREAD_MIN and own > rival else None
+    """How well the ink at `place` explains the figure written as `forms` (its median over renderings), where
+    more renderings of the crop say it than gainsay it; None where they do not.
+
+    A rendering says it where it explains the figure `UNREAD_MIN` or better, and better than any figure a
+    digit away; it gainsays it where a figure with a digit of it dropped or changed explains the ink better,
+    and fairly (the ink of '28' explains '328' at 0.55, '28' at 1.0). A figure with a digit put in does not
+    gainsay it: a seal's stroke through a cleaned line reads as one more digit ('233' read 2331), and the
+    stroke is there whatever the figure."""
+    dropped_or_changed = _unlike(digit_dropped_or_changed(text) for text in forms)
+    put_in = _unlike(digit_put_in(text) for text in forms)
+    put_in = [other for other in put_in if other not in forms and other not in dropped_or_changed]
+    dropped_or_changed = [other for other in dropped_or_changed if other not in forms]
+    scores = explain(place, [*forms, *dropped_or_changed, *put_in])
+    says = gainsays = 0
+    for rendering in scores:
+        own = max(rendering[:len(forms)])
+        against = max(rendering[len(forms):len(forms) + len(dropped_or_changed)], default=0.0)
+        rival = max(against, max(rendering[len(forms) + len(dropped_or_changed):], default=0.0))
+        says += own >= UNREAD_MIN and own > rival
+        gainsays += against > own and against >= UNREAD_MIN
+    log.debug("ink at %s: %s said by %d renderings, gainsaid by %d", place, forms[0], says, gainsays)
+    return float(np.median([max(rendering[:len(forms)]) for rendering in scores])) if says > gainsays else None
 
 
-def one_digit_away(text: str) -> list[str]:
-    """Numbers written like `text` with one digit dropped, put in or changed (separators kept as they
-    stand); none opening on a 0 unless `text` does."""
-    digits = "0123456789"
+def _unlike(groups: Iterable[list[str]]) -> list[str]:
+    return list(dict.fromkeys(other for group in groups for other in group))
+
+
+def digit_dropped_or_changed(text: str) -> list[str]:
+    """Numbers written like `text` with one of its digits dropped or read as another (separators kept as
+    they stand); none opening on a separator, or on a 0 where `text` does not."""
     out: list[str] = []
-    for cut in range(len(text) + 1):
-        out.extend(text[:cut] + digit + text[cut:] for digit in digits)
-        if cut < len(text) and text[cut].isdigit():
+    for cut, char in enumerate(text):
+        if char.isdigit():
             out.append(text[:cut] + text[cut + 1:])
-            out.extend(text[:cut] + digit + text[cut + 1:] for digit in digits if digit != text[cut])
-    return [other for other in dict.fromkeys(out)
-            if other and other[0].isdigit() and (other[0] != "0" or text[0] == "0" or other[:2] == "0.")
-            and other != text]
+            out.extend(text[:cut] + digit + text[cut + 1:] for digit in DIGITS if digit != char)
+    return _well_opened(out, text)
+
+
+def digit_put_in(text: str) -> list[str]:
+    """Numbers written like `text` with one digit more, anywhere."""
+    return _well_opened([text[:cut] + digit + text[cut:] for cut in range(len(text) + 1) for digit in DIGITS], text)
+
+
+def _well_opened(numbers: Iterable[str], like: str) -> list[str]:
+    return [other for other in dict.fromkeys(numbers)
+            if other and other != like and other[0].isdigit()
+            and (other[0] != "0" or like[0] == "0" or other[:2] == "0.")]
+
+
+DIGITS = "0123456789"

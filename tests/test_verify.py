@@ -570,11 +570,13 @@ def _unread_under_a_seal(record: models.ApplicationRecord, declared: float, blan
 def test_a_figure_no_reading_made_out_is_the_one_its_total_implies_where_its_ink_bears_it_out() -> None:
     record = clean_application()
     _unread_under_a_seal(record, 454.8)
-    reader = FakeReader(record, {}, explains={UNREAD_2025: [{"154.8": 0.2}, {"154.8": 0.97, "154.80": 0.9}]})
+    # As scanned, the ring's stroke hides the 1; both cleaned lines read 154.8 (one as the column prints it).
+    renderings = [{"154.8": 0.2, "54.8": 0.9}, {"154.8": 0.97}, {"154.80": 0.9}]
+    reader = FakeReader(record, {}, explains={UNREAD_2025: renderings})
     checks = _checked(record, reader)
     assert record.appendix.contracts[3].amount == 154.8
     origin = record.provenance[UNREAD_2025]
-    assert origin.resolved_by == "CONTRACT_TOTAL_2025" and origin.confidence == 0.97 and origin.blank is False
+    assert origin.resolved_by == "CONTRACT_TOTAL_2025" and origin.confidence == 0.9 and origin.blank is False
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
     assert _finding(checks, "LOW_CONFIDENCE", UNREAD_2025) is None
 
@@ -598,8 +600,31 @@ def test_an_implied_figure_the_ink_explains_fairly_but_a_figure_a_digit_away_bet
     reader = FakeReader(record, {}, explains={UNREAD_2025: [{"154.8": 0.65, "54.8": 0.98}]})
     _checked(record, reader)
     assert record.appendix.contracts[3].amount is None
-    assert "54.8" in verify.implied.one_digit_away("154.8") and "1154.8" in verify.implied.one_digit_away("154.8")
-    assert "154.9" in verify.implied.one_digit_away("154.8") and "054.8" not in verify.implied.one_digit_away("154.8")
+    # One rendering reads the ring's stroke as a 1: most still read 54.8.
+    fooled = [{"154.8": 0.95, "54.8": 0.3}, {"154.8": 0.65, "54.8": 0.98}, {"154.8": 0.5, "54.8": 0.9}]
+    record = clean_application()
+    _unread_under_a_seal(record, 454.8)
+    _checked(record, FakeReader(record, {}, explains={UNREAD_2025: fooled}))
+    assert record.appendix.contracts[3].amount is None
+    dropped_or_changed = verify.implied.digit_dropped_or_changed("154.8")
+    assert "54.8" in dropped_or_changed and "154.9" in dropped_or_changed and "054.8" not in dropped_or_changed
+    assert "1154.8" in verify.implied.digit_put_in("154.8") and "1154.8" not in dropped_or_changed
+
+
+def test_a_seal_stroke_read_as_one_digit_more_does_not_gainsay_the_implied_figure() -> None:
+    """dev9 a05: as scanned the crop reads 233 surely; both cleaned lines read the ring's stroke after it as a 1."""
+    record = clean_application()
+    path = "appendix.trainings[1].participants"
+    record.appendix.trainings.append(models.TrainingRow(date=dt.date(2025, 4, 7), name="培训", participants=None))
+    record.provenance[path] = record.provenance["appendix.trainings[0].participants"]
+    _set("basic_info.service[1].trainees", 233)(record)
+    renderings = [{"233": 1.0}, {"233": 0.4, "2331": 0.65}, {"233": 0.65, "2331": 1.0}]
+    _checked(record, FakeReader(record, {}, explains={path: renderings}))
+    assert record.appendix.trainings[1].participants == 233
+    record.appendix.trainings[1].participants = None  # a digit changed is another figure the ink may say
+    renderings = [{"233": 1.0}, {"233": 0.4, "253": 0.65}, {"233": 0.65, "253": 1.0}]
+    _checked(record, FakeReader(record, {}, explains={path: renderings}))
+    assert record.appendix.trainings[1].participants is None
 
 
 def test_an_unread_figure_two_readings_of_its_neighbour_imply_alike_well_stays_unread() -> None:
