@@ -349,7 +349,7 @@ def fill_unread(record: ApplicationRecord, found: Sequence[Unread],
         assert origin.bbox is not None
         x0, y0, x1, y1 = origin.bbox
         place = (origin.page, (x0, y0, x1, y1))
-        borne = [(figure, score) for figure in item.implied
+        borne = [(figure, score) for figure in _fair(place, item, explain)
                  if (score := _ink_says(place, printed(figure, item.places), explain)) is not None]
         log.info("%s: %s not read; %s implies %s: %s", record.source.file, item.path, item.rule,
                  list(item.implied), f"its ink reads {borne[0][0]}" if len(borne) == 1 else
@@ -362,6 +362,19 @@ def fill_unread(record: ApplicationRecord, found: Sequence[Unread],
                 "blank": False})
             kept.append(item)
     return kept
+
+
+def _fair(place: Place, item: Unread, explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Figure]:
+    """The implied figures some rendering of the crop explains `UNREAD_MIN` or better: the only ones worth
+    holding against the figures a digit away (some hundred of them each)."""
+    forms = [printed(figure, item.places) for figure in item.implied]
+    scores = explain(place, [text for texts in forms for text in texts])
+    fair, start = [], 0
+    for figure, texts in zip(item.implied, forms, strict=True):
+        if any(max(rendering[start:start + len(texts)]) >= UNREAD_MIN for rendering in scores):
+            fair.append(figure)
+        start += len(texts)
+    return fair
 
 
 def _ink_says(place: Place, forms: Sequence[str],
