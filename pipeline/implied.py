@@ -67,7 +67,11 @@ def lost_from(read: Figure, implied: Figure, places: int = 0) -> bool:
     """The digits of `read` are those of `implied` with at least one left out, in order; `implied` as
     written plainly or with `places` decimals, as its column prints it ('358.70': a reading 70 of it kept
     the printed 0 that the figure 358.7 does not show)."""
-    kept = _digits(read)
+    return _kept_of(_digits(read), implied, places)
+
+
+def _kept_of(kept: str, implied: Figure, places: int) -> bool:
+    """The digits `kept` are those of `implied` (as `lost_from` writes it) with at least one left out, in order."""
     for whole in dict.fromkeys(_digits_of(text) for text in printed(implied, places)):
         rest = iter(whole)
         if len(kept) < len(whole) and all(char in rest for char in kept):
@@ -91,6 +95,16 @@ def changed_from(read: Figure, implied: Figure, places: int = 0) -> bool:
         elif len(read_whole) == len(whole) + 1 and read_fraction == fraction and _one_more(read_whole, whole):
             return True
     return False
+
+
+def changed_and_lost(read: Figure, implied: Figure, places: int = 0) -> bool:
+    """`read` is `implied` with characters lost and one of the digits kept read as another ('2557.1' of
+    2,557.03: the 0 under a seal's star lost, the 3 its ring crossed read 1; '42' of 45.1): the reading's
+    digits, one of them put right, are those of `implied` with some left out, in order. Looser than either
+    alone, so `borne_out` holds it to a changed digit's bar: the ink must favour the implied figure."""
+    kept = _digits(read)
+    return any(_kept_of(kept[:at] + digit + kept[at + 1:], implied, places)
+               for at in range(len(kept)) for digit in "0123456789" if digit != kept[at])
 
 
 def _one_more(longer: str, shorter: str) -> bool:
@@ -161,7 +175,8 @@ def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, decla
             implied = round(implied) if isinstance(read, int) else round(float(implied), 2)
             kept = _reading_that_lost(read, origin, implied, places)
             if (implied > 0 and implied not in origin.alternatives
-                    and (kept is not None or changed_from(read, implied, places))
+                    and (kept is not None or changed_from(read, implied, places)
+                         or changed_and_lost(read, implied, places))
                     and all(other.path != path or other.implied != implied for other in found)):
                 found.append(Implied(rule.name, path, read if kept is None else kept, implied, places,
                                      changed=kept is None))

@@ -453,6 +453,35 @@ def test_a_digit_the_ink_still_reads_is_not_changed_by_a_total() -> None:
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
 
 
+def test_a_digit_changed_beside_characters_lost_is_given_back_where_the_ink_favours_it() -> None:
+    """dev8 a06 (image): '45.9' under a seal's ring read 3 (the '4' and '.' lost, the 5 read 3). Neither
+    characters lost alone nor one digit changed alone; both together are held to a changed digit's bar:
+    some rendering must explain the implied figure at least as well as the reading, and fairly."""
+    assert verify.implied.changed_and_lost(3.0, 45.9, 2) and verify.implied.changed_and_lost(42.0, 45.1, 2)
+    assert verify.implied.changed_and_lost(2557.1, 2557.03, 2)
+    assert not verify.implied.changed_and_lost(45.9, 45.9) and not verify.implied.changed_and_lost(1281, 1261)
+    assert not verify.implied.changed_and_lost(77, 45)
+    record = clean_application()
+    _lost_under_a_seal(record, 3.0, 45.9)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "3")], DECLARED_2025: [("rapidocr", "45.9")]},
+                        explains={CONTRACT_2025: [{"3": 0.004, "45.9": 0.75}, {"3": 0.0, "45.9": 0.4}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 45.9
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+def test_a_digit_changed_beside_characters_lost_the_ink_does_not_favour_stays_a_mismatch() -> None:
+    """A true mismatch over a figure read unsurely as '42': the total implies 45.1, one digit changed and
+    '.1' lost, but no rendering explains 45.1 as well as 42: the mismatch stands (dev9 a11's fax star)."""
+    record = clean_application()
+    _lost_under_a_seal(record, 42.0, 45.1)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "42")], DECLARED_2025: [("rapidocr", "45.1")]},
+                        explains={CONTRACT_2025: [{"42": 0.38, "45.1": 0.02}, {"42": 0.0, "45.1": 0.0}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 42.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
 def _read_surely(record: models.ApplicationRecord, read: float, printed: float) -> None:
     """The 2025 contract printed `printed` 万元 (as declared) read surely as `read` (a seal's stroke took a digit)."""
     _set(DECLARED_2025, printed)(record)
