@@ -256,9 +256,12 @@ def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int
     the recogniser is of what is left, and then any rendering may bear the implied figure out."""
     if not scores:
         return False
-    read_sure = not placed and all(max(rendering[:read_forms]) >= READ_SURE for rendering in scores)
+    read_sure = all(max(rendering[:read_forms]) >= READ_SURE for rendering in scores)
     seen = [*scores, *(under_seal if not found.changed else ())]
-    if read_sure or max(max(rendering[read_forms:]) for rendering in seen) < IMPLIED_MIN:
+    # A reading sure on every rendering is set aside on its ink's place alone, and then only for a figure
+    # some rendering explains fairly (a seal's red ink seen through), not one it barely allows.
+    least = CHANGED_MIN if read_sure else IMPLIED_MIN
+    if (read_sure and not placed) or max(max(rendering[read_forms:]) for rendering in seen) < least:
         return False
     # A digit read as another is a stronger claim than a character lost: some rendering of the ink must
     # favour the implied figure over the reading (a true mismatch of 10 is one changed digit of many a

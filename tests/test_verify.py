@@ -491,6 +491,20 @@ def test_a_digit_changed_beside_characters_lost_the_ink_does_not_favour_stays_a_
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
 
 
+def test_a_sure_reading_placed_but_the_implied_figure_barely_explained_stays_a_mismatch() -> None:
+    """The ink sits as a lost leading digit would leave it, but no rendering explains 112 fairly (0.3): a
+    sure reading is not set aside for a figure the ink barely allows."""
+    record = clean_application()
+    _centred_column(record, 12.0, 112.0)
+    offsets = {CONTRACT_2025: 0.5, COLUMN[0]: 0.0, COLUMN[1]: 0.1, COLUMN[2]: -0.1}
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "12"), ("tesseract", "12")],
+                                 DECLARED_2025: [("rapidocr", "162")]},
+                        explains={CONTRACT_2025: [{"12": 1.0, "112": 0.3}]}, offsets=offsets)
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 12.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
 def _centred_column(record: models.ApplicationRecord, read: float, printed: float) -> None:
     """The 2025 contract printed `printed` 万元 read surely as `read` by both engines (an opaque seal ring over
     its first digit), beside a fourth contract (50 万元, 2025): four figures in the amount column."""
@@ -517,7 +531,7 @@ def test_a_sure_reading_off_its_centred_column_by_a_lost_digit_is_completed_by_i
     offsets = {CONTRACT_2025: 0.5, COLUMN[0]: 0.0, COLUMN[1]: 0.1, COLUMN[2]: -0.1}
     reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "12"), ("tesseract", "12")],
                                  DECLARED_2025: [("rapidocr", "162")]},
-                        explains={CONTRACT_2025: [{"12": 1.0, "112": 0.4}, {"12": 1.0, "112": 0.01}]}, offsets=offsets)
+                        explains={CONTRACT_2025: [{"12": 1.0, "112": 0.6}, {"12": 1.0, "112": 0.01}]}, offsets=offsets)
     checks = _checked(record, reader)
     assert record.appendix.contracts[2].amount == 112.0
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
@@ -535,7 +549,7 @@ def test_a_sure_reading_its_ink_does_not_place_stays_a_mismatch(offsets: dict[st
     _centred_column(record, 12.0, 112.0)
     reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "12"), ("tesseract", "12")],
                                  DECLARED_2025: [("rapidocr", "162")]},
-                        explains={CONTRACT_2025: [{"12": 1.0, "112": 0.4}]}, offsets=offsets)
+                        explains={CONTRACT_2025: [{"12": 1.0, "112": 0.6}]}, offsets=offsets)
     checks = _checked(record, reader)
     assert record.appendix.contracts[2].amount == 12.0
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
