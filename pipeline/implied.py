@@ -61,6 +61,11 @@ CENTRED = 0.25  # a figure of a centred column sits this near its cell's centre
 CENTRED_MIN = 3  # figures of the column seen so centred, at least, and three in four of those seen
 SHIFT_MIN = 0.35  # a line this far off its cell's centre (most of half a digit: one character lost) ...
 SHIFT_SLACK = 0.25  # ... and as far as the implied figure's lost characters would put it, this closely
+# The column's figures stand alone in their cells (no unit beside them): their ink's width per character of
+# their readings agrees within this share, and the line's width is its reading's within this many digits: a
+# seal's character beside a figure, left on the print layer, is no lost character.
+PLAIN_SPREAD = 0.15
+WIDTH_SLACK = 0.3
 
 
 @dataclass(frozen=True)
@@ -280,15 +285,21 @@ def placed(record: ApplicationRecord, found: Implied, locate: Locate) -> bool:
     span = locate(here) if here is not None and not found.changed else None
     if here is None or span is None:
         return False
-    offsets = [_offset(place, seen) for path in _column(record, found.path)
-               if (place := _place(record, path)) is not None and (seen := locate(place)) is not None]
+    seen = [(_offset(place, line), _per_character(line, value)) for path in _column(record, found.path)
+            if (place := _place(record, path)) is not None and (value := _figure(record, path)) is not None
+            and (line := locate(place)) is not None]
+    offsets = [offset for offset, _ in seen]
     centred = sum(abs(offset) <= CENTRED for offset in offsets)
-    if centred < max(CENTRED_MIN, 0.75 * len(offsets)):
+    widths = sorted(width for offset, width in seen if abs(offset) <= CENTRED)
+    if centred < max(CENTRED_MIN, 0.75 * len(offsets)) or widths[-1] > (1 + PLAIN_SPREAD) * widths[0]:
         return False
-    offset = _offset(here, span)
-    log.info("%s: %s sits %.2f digits off its cell's centre (%d of %d in its column centred); %s would lose %s",
-             record.source.file, found.path, offset, centred, len(offsets), found.implied,
+    per_character, offset = widths[len(widths) // 2], _offset(here, span)
+    log.info("%s: %s sits %.2f digits off its cell's centre (%d of %d in its column centred), %.2f wide per "
+             "character (the column %.2f); %s would lose %s", record.source.file, found.path, offset, centred,
+             len(offsets), _per_character(span, found.read), per_character, found.implied,
              [round(shift, 2) for shift in shifts(found.read, found.implied, found.places)])
+    if abs(_per_character(span, found.read) - per_character) * _advance(written(found.read)) > WIDTH_SLACK * per_character:
+        return False  # more ink on the line than the reading's (or less): its place says nothing of lost characters
     return abs(offset) >= SHIFT_MIN and any(abs(offset - shift) <= SHIFT_SLACK
                                             for shift in shifts(found.read, found.implied, found.places))
 
@@ -309,6 +320,12 @@ def shifts(read: Figure, implied: Figure, places: int = 0) -> list[float]:
 
 def _advance(text: str) -> float:
     return sum(POINT_ADVANCE if char in ".," else 1.0 for char in text)
+
+
+def _per_character(span: Span, value: Figure) -> float:
+    """The line's width per character of `value` as written, in digits' advances."""
+    left, right, height = span
+    return (right - left) / (ADVANCE * height) / _advance(written(value)) if height > 0 else 0.0
 
 
 def _offset(place: Place, span: Span) -> float:

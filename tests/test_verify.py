@@ -37,11 +37,11 @@ class FakeReader:
     def __init__(self, record: models.ApplicationRecord, texts: dict[str, list[tuple[str, str]]],
                  digits: dict[str, list[str]] | None = None,
                  explains: dict[str, list[dict[str, float]]] | None = None,
-                 offsets: dict[str, float] | None = None) -> None:
+                 offsets: dict[str, tuple[float, float]] | None = None) -> None:
         """`texts`: what the engines read on each path's crop; `digits`: what the digits-only reading
         read on each number's cleaned line (one text per binarisation); `explains`: per rendering of a
         number's crop, how well each written number explains it (unlisted: 0); `offsets`: how far right of
-        its place's centre a number's line of ink (7 pt tall, 10 pt wide) lies, in digits' advances."""
+        its place's centre a number's line of ink (7 pt tall) lies, and how wide it is, in digits' advances."""
         self.by_place: dict[tuple[int, Box], list[tuple[str, str]]] = {}
         self.digits_by_place: dict[tuple[int, Box], list[tuple[str, str]]] = {}
         self.explains_by_place: dict[tuple[int, Box], list[dict[str, float]]] = {}
@@ -55,8 +55,9 @@ class FakeReader:
             self.digits_by_place[place] = [("tesseract-digits", text) for text in digits.get(path, [])]
             self.explains_by_place[place] = explains.get(path, [])
             if path in offsets:
-                centre = box[0] + 4 + offsets[path] * verify.implied.ADVANCE * 7.0
-                self.lines_by_place[place] = (centre - 5, centre + 5, 7.0)
+                advance = verify.implied.ADVANCE * 7.0
+                centre, half = box[0] + 4 + offsets[path][0] * advance, offsets[path][1] * advance / 2
+                self.lines_by_place[place] = (centre - half, centre + half, 7.0)
         self.asked: list[tuple[int, Box]] = []
         self.asked_numbers: list[tuple[int, Box]] = []
 
@@ -496,7 +497,7 @@ def test_a_sure_reading_placed_but_the_implied_figure_barely_explained_stays_a_m
     sure reading is not set aside for a figure the ink barely allows."""
     record = clean_application()
     _centred_column(record, 12.0, 112.0)
-    offsets = {CONTRACT_2025: 0.5, COLUMN[0]: 0.0, COLUMN[1]: 0.1, COLUMN[2]: -0.1}
+    offsets = _line(0.5, 0.0, 0.1, -0.1)
     reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "12"), ("tesseract", "12")],
                                  DECLARED_2025: [("rapidocr", "162")]},
                         explains={CONTRACT_2025: [{"12": 1.0, "112": 0.3}]}, offsets=offsets)
@@ -520,6 +521,13 @@ def _centred_column(record: models.ApplicationRecord, read: float, printed: floa
 COLUMN = ("appendix.contracts[0].amount", "appendix.contracts[1].amount", "appendix.contracts[3].amount")
 
 
+def _line(here: float, *others: float, wider: float = 0.0) -> dict[str, tuple[float, float]]:
+    """Lines of ink of the 2025 contract read '12' (`wider` digits more than its two) and of the column's
+    other figures '100', '20.5' and '50', each off its cell's centre by so many digits' advances."""
+    return {CONTRACT_2025: (here, 2.0 + wider), **{path: (offset, width) for path, offset, width
+                                                     in zip(COLUMN, others, (3.0, 3.5, 2.0), strict=True)}}
+
+
 def test_a_sure_reading_off_its_centred_column_by_a_lost_digit_is_completed_by_its_total() -> None:
     """dev9 a03 (phone): '112' participants whose 1 an opaque seal ring hides, read 12 surely by both engines
     and on every rendering. Its column's figures sit centred in their cells; its ink sits half a digit right
@@ -528,7 +536,7 @@ def test_a_sure_reading_off_its_centred_column_by_a_lost_digit_is_completed_by_i
     assert verify.implied.shifts(8.0, 154.8) == [1.75] and verify.implied.shifts(13, 131) == [-0.5]
     record = clean_application()
     _centred_column(record, 12.0, 112.0)
-    offsets = {CONTRACT_2025: 0.5, COLUMN[0]: 0.0, COLUMN[1]: 0.1, COLUMN[2]: -0.1}
+    offsets = _line(0.5, 0.0, 0.1, -0.1)
     reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "12"), ("tesseract", "12")],
                                  DECLARED_2025: [("rapidocr", "162")]},
                         explains={CONTRACT_2025: [{"12": 1.0, "112": 0.6}, {"12": 1.0, "112": 0.01}]}, offsets=offsets)
@@ -538,11 +546,12 @@ def test_a_sure_reading_off_its_centred_column_by_a_lost_digit_is_completed_by_i
 
 
 @pytest.mark.parametrize("offsets", [
-    {CONTRACT_2025: 0.0, COLUMN[0]: 0.0, COLUMN[1]: 0.1, COLUMN[2]: -0.1},  # centred as the others: nothing lost
-    {CONTRACT_2025: 1.2, COLUMN[0]: 0.0, COLUMN[1]: 0.1, COLUMN[2]: -0.1},  # off by more than one digit lost
-    {CONTRACT_2025: 0.5, COLUMN[0]: 0.6, COLUMN[1]: -0.5, COLUMN[2]: 0.4},  # a column not printed centred
+    _line(0.0, 0.0, 0.1, -0.1),  # centred as the others: nothing lost
+    _line(1.2, 0.0, 0.1, -0.1),  # off by more than one digit lost
+    _line(0.5, 0.6, -0.5, 0.4),  # a column not printed centred
+    _line(0.5, 0.0, 0.1, -0.1, wider=1.0),  # ink beside the reading's (a seal's character): not its own
 ])
-def test_a_sure_reading_its_ink_does_not_place_stays_a_mismatch(offsets: dict[str, float]) -> None:
+def test_a_sure_reading_its_ink_does_not_place_stays_a_mismatch(offsets: dict[str, tuple[float, float]]) -> None:
     """A true mismatch of 100 over a '12' read surely: the total implies 112, and only where the ink sits
     as a lost leading digit would leave it, in a centred column, is that another reading."""
     record = clean_application()
