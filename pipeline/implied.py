@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -56,6 +57,22 @@ CHANGED_MIN = 0.5
 # from the ink's in a digit or more, which the frames give little probability).
 UNREAD_MIN = 0.6
 
+Span = tuple[float, float, float]  # a number's line of glyphs on its page: left and right edges, height (points)
+Locate = Callable[[Place], Span | None]
+# Where a figure's line of ink sits in its cell, in digits' advances: a digit advances about 0.7 of the
+# line's height (0.5 em on digits 0.7 em tall); a point or comma about half a digit (less in most fonts).
+ADVANCE = 0.7
+POINT_ADVANCE = 0.5
+CENTRED = 0.25  # a figure of a centred column sits this near its cell's centre
+CENTRED_MIN = 3  # figures of the column seen so centred, at least, and three in four of those seen
+SHIFT_MIN = 0.35  # a line this far off its cell's centre (most of half a digit: one character lost) ...
+SHIFT_SLACK = 0.25  # ... and as far as the implied figure's lost characters would put it, this closely
+# The column's figures stand alone in their cells (no unit beside them): their ink's width per character of
+# their readings agrees within this share, and the line's width is its reading's within this many digits: a
+# seal's character beside a figure, left on the print layer, is no lost character.
+PLAIN_SPREAD = 0.15
+WIDTH_SLACK = 0.3
+
 
 @dataclass(frozen=True)
 class Implied:
@@ -73,7 +90,11 @@ def lost_from(read: Figure, implied: Figure, places: int = 0) -> bool:
     """The digits of `read` are those of `implied` with at least one left out, in order; `implied` as
     written plainly or with `places` decimals, as its column prints it ('358.70': a reading 70 of it kept
     the printed 0 that the figure 358.7 does not show)."""
-    kept = _digits(read)
+    return _kept_of(_digits(read), implied, places)
+
+
+def _kept_of(kept: str, implied: Figure, places: int) -> bool:
+    """The digits `kept` are those of `implied` (as `lost_from` writes it) with at least one left out, in order."""
     for whole in dict.fromkeys(_digits_of(text) for text in printed(implied, places)):
         rest = iter(whole)
         if len(kept) < len(whole) and all(char in rest for char in kept):
@@ -97,6 +118,16 @@ def changed_from(read: Figure, implied: Figure, places: int = 0) -> bool:
         elif len(read_whole) == len(whole) + 1 and read_fraction == fraction and _one_more(read_whole, whole):
             return True
     return False
+
+
+def changed_and_lost(read: Figure, implied: Figure, places: int = 0) -> bool:
+    """`read` is `implied` with characters lost and one of the digits kept read as another ('2557.1' of
+    2,557.03: the 0 under a seal's star lost, the 3 its ring crossed read 1; '42' of 45.1): the reading's
+    digits, one of them put right, are those of `implied` with some left out, in order. Looser than either
+    alone, so `borne_out` holds it to a changed digit's bar: the ink must favour the implied figure."""
+    kept = _digits(read)
+    return any(_kept_of(kept[:at] + digit + kept[at + 1:], implied, places)
+               for at in range(len(kept)) for digit in "0123456789" if digit != kept[at])
 
 
 def _one_more(longer: str, shorter: str) -> bool:
@@ -133,11 +164,12 @@ MAX_COMBINATIONS = 64  # readings of a total's other figures tried together, at 
 
 
 def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_others: bool = False,
-               confirmed_once: bool = False) -> list[Implied]:
+               confirmed_once: bool = False, sure: bool = False) -> list[Implied]:
     """For a sum `rule` that no reading of its figures makes hold, its declared total read surely: each
-    doubtful figure (with `confirmed_once`, each one engine only confirmed too: `_confirmed_once`) whose
-    reading lost characters of the one the total implies (`lost_from`) or changed one (`changed_from`),
-    the other figures as read; with `over_others`, over each combination of their other readings too."""
+    doubtful figure (with `confirmed_once`, each one engine only confirmed too: `_confirmed_once`; with
+    `sure`, each figure read from pixels, for characters lost only) whose reading lost characters of the
+    one the total implies (`lost_from`) or changed one (`changed_from`), the other figures as read; with
+    `over_others`, over each combination of their other readings too."""
     values = [_figure(record, path) for path in rule.paths]
     numbers = [value for value in values if value is not None]
     if len(numbers) != len(values) or can_hold(record, rule):
@@ -147,11 +179,11 @@ def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_o
     declared, *parts = numbers
     readings = [_readings(record, path, value) if over_others else [value]
                 for path, value in zip(rule.paths[1:], parts, strict=True)]
-    return _implied_by(record, rule, settings, declared, readings, confirmed_once)
+    return _implied_by(record, rule, settings, declared, readings, confirmed_once, sure)
 
 
 def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, declared: Figure,
-                readings: list[list[Figure]], confirmed_once: bool = False) -> list[Implied]:
+                readings: list[list[Figure]], confirmed_once: bool = False, sure: bool = False) -> list[Implied]:
     """What the declared total implies for each doubtful figure (read as its first reading) over each
     combination of the other figures' `readings`."""
     found: list[Implied] = []
@@ -159,7 +191,7 @@ def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, decla
         read = readings[position][0]
         origin = record.provenance.get(path)
         if origin is None or origin.bbox is None or origin.source != "ocr" or not (
-                reading_in_doubt(origin, settings.checks) or (confirmed_once and _confirmed_once(origin))):
+                sure or reading_in_doubt(origin, settings.checks) or (confirmed_once and _confirmed_once(origin))):
             continue
         places = _column_places(record, path, read)
         for rest in _sums_of(readings[:position] + readings[position + 1:]):
@@ -167,7 +199,8 @@ def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, decla
             implied = round(implied) if isinstance(read, int) else round(float(implied), 2)
             kept = _reading_that_lost(read, origin, implied, places)
             if (implied > 0 and implied not in origin.alternatives
-                    and (kept is not None or changed_from(read, implied, places))
+                    and (kept is not None or (not sure and (changed_from(read, implied, places)
+                                                            or changed_and_lost(read, implied, places))))
                     and all(other.path != path or other.implied != implied for other in found)):
                 found.append(Implied(rule.name, path, read if kept is None else kept, implied, places,
                                      changed=kept is None))
@@ -224,17 +257,22 @@ def _figure(record: ApplicationRecord, path: str) -> Figure | None:
 
 
 def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int = 2,
-              under_seal: Sequence[Sequence[float]] = ()) -> bool:
+              under_seal: Sequence[Sequence[float]] = (), placed: bool = False) -> bool:
     """Per rendering of the crop, how well the reading (its first `read_forms` scores: as written, grouped,
     with its column's decimals) and the implied figure (likewise, the rest) explain it: the reading is not
     sure on one at least, the implied figure fair on one. `under_seal`, renderings that show print a seal's
     ink overlays (the red channel), may bear characters lost out, but neither make the print layer's sure
-    reading unsure (a ring's edge there read as a '1': samples a05's '96' made 196) nor change a digit."""
+    reading unsure (a ring's edge there read as a '1': samples a05's '96' made 196) nor change a digit.
+    `placed`: where the reading's ink sits in its cell says characters were lost (`placed`), however sure
+    the recogniser is of what is left, and then any rendering may bear the implied figure out."""
     if not scores:
         return False
     read_sure = all(max(rendering[:read_forms]) >= READ_SURE for rendering in scores)
     seen = [*scores, *(under_seal if not found.changed else ())]
-    if read_sure or max(max(rendering[read_forms:]) for rendering in seen) < IMPLIED_MIN:
+    # A reading sure on every rendering is set aside on its ink's place alone, and then only for a figure
+    # some rendering explains fairly (a seal's red ink seen through), not one it barely allows.
+    least = CHANGED_MIN if read_sure else IMPLIED_MIN
+    if (read_sure and not placed) or max(max(rendering[read_forms:]) for rendering in seen) < least:
         return False
     # A digit read as another is a stronger claim than a character lost: some rendering of the ink must
     # favour the implied figure over the reading (a true mismatch of 10 is one changed digit of many a
@@ -243,9 +281,88 @@ def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int
                                     for rendering in scores)
 
 
+def placed(record: ApplicationRecord, found: Implied, locate: Locate) -> bool:
+    """The reading's line of ink sits off its cell's centre, in a column whose other figures sit centred
+    (the form's template centres them), by as much as the implied figure's lost characters would put it
+    (`shifts`): its ink says characters were lost, however surely the recogniser reads what is left ('112'
+    whose 1 an opaque seal ring hides, read 12 by both engines and on every rendering). A column not seen
+    centred, a line where it belongs or off by another amount, say nothing."""
+    here = _place(record, found.path)
+    span = locate(here) if here is not None and not found.changed else None
+    if here is None or span is None:
+        return False
+    seen = [(_offset(place, line), _per_character(line, value)) for path in _column(record, found.path)
+            if (place := _place(record, path)) is not None and (value := _figure(record, path)) is not None
+            and (line := locate(place)) is not None]
+    offsets = [offset for offset, _ in seen]
+    centred = sum(abs(offset) <= CENTRED for offset in offsets)
+    widths = sorted(width for offset, width in seen if abs(offset) <= CENTRED)
+    if centred < max(CENTRED_MIN, 0.75 * len(offsets)) or widths[-1] > (1 + PLAIN_SPREAD) * widths[0]:
+        return False
+    per_character, offset = widths[len(widths) // 2], _offset(here, span)
+    log.info("%s: %s sits %.2f digits off its cell's centre (%d of %d in its column centred), %.2f wide per "
+             "character (the column %.2f); %s would lose %s", record.source.file, found.path, offset, centred,
+             len(offsets), _per_character(span, found.read), per_character, found.implied,
+             [round(shift, 2) for shift in shifts(found.read, found.implied, found.places)])
+    if abs(_per_character(span, found.read) - per_character) * _advance(written(found.read)) > WIDTH_SLACK * per_character:
+        return False  # more ink on the line than the reading's (or less): its place says nothing of lost characters
+    return abs(offset) >= SHIFT_MIN and any(abs(offset - shift) <= SHIFT_SLACK
+                                            for shift in shifts(found.read, found.implied, found.places))
+
+
+def shifts(read: Figure, implied: Figure, places: int = 0) -> list[float]:
+    """How far (digits' advances, rightwards) the line of `implied` printed centred moves when only `read`
+    of it is seen: characters lost before the reading's text move it right by half their width, those lost
+    after it left (a '1' lost before '12' of 112: half a digit right)."""
+    out = []
+    for grouped, shown in dict.fromkeys(itertools.product((False, True), (0, places))):
+        whole, text = written(implied, grouped, shown), written(read, grouped, shown)
+        at = whole.find(text)
+        while at >= 0:
+            out.append((_advance(whole[:at]) - _advance(whole[at + len(text):])) / 2)
+            at = whole.find(text, at + 1)
+    return list(dict.fromkeys(out))
+
+
+def _advance(text: str) -> float:
+    return sum(POINT_ADVANCE if char in ".," else 1.0 for char in text)
+
+
+def _per_character(span: Span, value: Figure) -> float:
+    """The line's width per character of `value` as written, in digits' advances."""
+    left, right, height = span
+    return (right - left) / (ADVANCE * height) / _advance(written(value)) if height > 0 else 0.0
+
+
+def _offset(place: Place, span: Span) -> float:
+    """How far right of its box's centre a line of ink is centred, in its digits' advances."""
+    (_, (x0, _, x1, _)), (left, right, height) = place, span
+    return ((left + right) - (x0 + x1)) / 2 / (ADVANCE * height) if height > 0 else 0.0
+
+
+def _column(record: ApplicationRecord, path: str) -> list[str]:
+    """The paths of the other figures of `path`'s table column ('appendix.trainings[5].participants': each
+    training's participants but the sixth)."""
+    match = re.fullmatch(r"(.+)\[(\d+)\]\.(\w+)", path)
+    if match is None:
+        return []
+    table, row, name = match.group(1), int(match.group(2)), match.group(3)
+    return [other for other in record.provenance
+            if (seen := re.fullmatch(rf"{re.escape(table)}\[(\d+)\]\.{name}", other)) and int(seen.group(1)) != row]
+
+
+def _place(record: ApplicationRecord, path: str) -> Place | None:
+    origin = record.provenance.get(path)
+    if origin is None or origin.bbox is None or origin.source != "ocr":
+        return None
+    x0, y0, x1, y1 = origin.bbox
+    return origin.page, (x0, y0, x1, y1)
+
+
 def implied_readings(record: ApplicationRecord, settings: Settings,
                      explain: Callable[[Place, Sequence[str]], list[list[float]]],
-                     under_seal: Callable[[Place, Sequence[str]], list[list[float]]] | None = None) -> list[Implied]:
+                     under_seal: Callable[[Place, Sequence[str]], list[list[float]]] | None = None,
+                     locate: Locate | None = None) -> list[Implied]:
     """Each failed total's implied figures that their cells bear out, added to the cells' alternatives.
 
     The other figures as read first. Only where that gives nothing the cells bear out (a second figure
@@ -254,7 +371,8 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
     reading of the others at once, a total with several figures in doubt would gain a way to hold for
     each, and reconciliation could choose none. So too the figures in doubt first, and only where they give
     nothing, the figures one engine only confirmed as well (dev6 a08: '124' read 24, in doubt, is implied;
-    a '61' beside it, confirmed once, would make a second way (161) and leave the total unsettled)."""
+    a '61' beside it, confirmed once, would make a second way (161) and leave the total unsettled). Last,
+    with `locate`, figures read surely whose ink sits where characters lost would leave it (`placed`)."""
     added = []
     for rule in rules_for(record, settings):
         if not rule.summed:
@@ -262,7 +380,10 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
         kept: list[Implied] = []
         for confirmed_once, over_others in itertools.product((False, True), (False, True)):
             kept = kept or _borne_out(record, candidates(record, rule, settings, over_others, confirmed_once), explain,
-                                      under_seal)
+                                      under_seal, locate)
+        if not kept and locate is not None:
+            kept = _borne_out(record, candidates(record, rule, settings, sure=True), explain, under_seal, locate,
+                              only_placed=True)
         for found in kept:
             origin = record.provenance[found.path]
             record.provenance[found.path] = origin.model_copy(update={
@@ -273,10 +394,15 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
 
 def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
                explain: Callable[[Place, Sequence[str]], list[list[float]]],
-               under_seal: Callable[[Place, Sequence[str]], list[list[float]]] | None = None) -> list[Implied]:
-    """Those of `found` whose cells bear them out (`borne_out`)."""
+               under_seal: Callable[[Place, Sequence[str]], list[list[float]]] | None = None,
+               locate: Locate | None = None, only_placed: bool = False) -> list[Implied]:
+    """Those of `found` whose cells bear them out (`borne_out`); with `only_placed`, only where the reading's
+    ink sits where the characters lost would leave it (`placed`)."""
     kept = []
     for item in found:
+        is_placed = locate is not None and placed(record, item, locate)
+        if only_placed and not is_placed:
+            continue
         origin = record.provenance[item.path]
         assert origin.bbox is not None
         x0, y0, x1, y1 = origin.bbox
@@ -285,11 +411,11 @@ def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
         place = (origin.page, (x0, y0, x1, y1))
         scores = explain(place, [*read, *implied])
         sealed = under_seal(place, [*read, *implied]) if under_seal is not None and not item.changed else []
-        borne = borne_out(item, scores, len(read), sealed)
-        log.info("%s: %s read %s; %s implies %s (explained per rendering: %s; under a seal: %s): %s",
+        borne = borne_out(item, scores, len(read), sealed, is_placed)
+        log.info("%s: %s read %s; %s implies %s (explained per rendering: %s; under a seal: %s; placed: %s): %s",
                  record.source.file, item.path, item.read, item.rule, item.implied,
                  [[round(score, 3) for score in rendering] for rendering in scores],
-                 [[round(score, 3) for score in rendering] for rendering in sealed],
+                 [[round(score, 3) for score in rendering] for rendering in sealed], is_placed,
                  "another reading" if borne else "not borne out")
         if borne:
             kept.append(item)

@@ -43,7 +43,7 @@ from pipeline.config import Settings
 from pipeline.ocr import NUMBER_ENGINE
 from pipeline.ocr.base import OcrEngine, OcrError
 from pipeline.ocr.digits import number_explains
-from pipeline.ocr.number_line import BINARISATIONS, number_line
+from pipeline.ocr.number_line import BINARISATIONS, line_span, number_line
 from pipeline.record_paths import PathError, get_path
 from pipeline.tables.cells import lines_of
 from pipeline.tables.finder import print_images, stored_layers
@@ -243,6 +243,18 @@ class CropReader:
         """As `explain`, on the cleaned lines of the page's red channel (`_red_crop`), where the page has red
         seal ink; none elsewhere."""
         return self._explained(place[0], self._red_crop(place[0], place[1]), numbers, with_crop=False)
+
+    def line_of(self, place: tuple[int, Box]) -> tuple[float, float, float] | None:
+        """The number's line of glyphs at `place` on the print layer: its left and right edges on the page
+        and its height, in points; None where no glyph-sized mark is there."""
+        page = self.pages.get(place[0])
+        crop = self._number_crop(place[0], place[1]) if page is not None else None
+        if page is None or crop is None:
+            return None
+        left = max(0, round((place[1][0] - MARGIN_PT) * page.scale))  # the crop's left edge, as `crop_box` has it
+        inside = (place[1][0] * page.scale - left, place[1][2] * page.scale - left)
+        span = line_span(crop, page.scale, inside)
+        return None if span is None else ((left + span[0]) / page.scale, (left + span[1]) / page.scale, span[2] / page.scale)
 
     def _explained(self, page_number: int, crop: np.ndarray | None, numbers: Sequence[str],
                    with_crop: bool) -> list[list[float]]:
@@ -457,6 +469,9 @@ class PlaceReader(Protocol):
     def explain_under_seal(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
         """As `explain`, on renderings that show print a seal's ink overlays (none where no seal's ink is)."""
 
+    def line_of(self, place: tuple[int, Box]) -> tuple[float, float, float] | None:
+        """The number's line of glyphs at `place`: its left and right edges and its height (points)."""
+
 
 def crop_reader(pages: Sequence[Page], settings: Settings) -> CropReader | None:
     """A reader of the document's scanned pages with every engine this machine has, and the digits-only
@@ -501,5 +516,6 @@ def second_readings(record: ApplicationRecord, checks: Sequence[Check],
         return False
     read_again(record, paths, place_reader)
     # What no reading of a cell holds, a failed total may still imply: characters the reading lost.
-    implied.implied_readings(record, settings or Settings(), place_reader.explain, place_reader.explain_under_seal)
+    implied.implied_readings(record, settings or Settings(), place_reader.explain, place_reader.explain_under_seal,
+                             place_reader.line_of)
     return True

@@ -23,7 +23,7 @@ from pipeline import verify
 from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
 from pipeline.ocr import get_number_engine
-from pipeline.ocr.number_line import BINARISATIONS, number_line
+from pipeline.ocr.number_line import BINARISATIONS, line_span, number_line
 from tests.test_checks import _set, clean_application
 from tests.test_verify import SETTINGS, SONG, FakeReader, _checked, _finding
 
@@ -357,3 +357,25 @@ def test_a_number_under_red_seal_ink_is_also_explained_on_the_red_channel(tmp_pa
     assert crop[(ring > 0) & (grey > 128)].min() >= 200  # the ring alone: as light as the paper
     assert crop[(ring > 0) & (grey < 64)].max() < 64  # print under the ring: dark
     assert verify.CropReader({12: page}, [])._red_crop(12, box) is None  # no red ink on the page
+
+
+def test_a_numbers_line_is_found_where_its_glyphs_are_and_marks_outside_its_cell_are_left_out() -> None:
+    """`line_span`: '12' drawn right of a cell's centre (a lost '1' before it) is found where it is drawn, its
+    height a glyph's; a mark in the crop's margin past the cell (a rule's or a seal's remains) is no part of it,
+    though it would be inside the crop."""
+    scale = 300 / 72
+    image = Image.new("L", (round(80 * scale), round(22 * scale)), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SONG, round(11 * scale))
+    draw.text((round(40 * scale), round(5 * scale)), "12", fill=0, font=font)
+    drawn = np.flatnonzero((np.asarray(image) < 128).any(axis=0))  # the glyphs' ink columns
+    left, right = int(drawn[0]), int(drawn[-1]) + 1
+    draw.rectangle((round(75 * scale), round(7 * scale), round(77 * scale), round(14 * scale)), fill=0)  # in the margin
+    grey = np.asarray(image)
+    span = line_span(grey, scale, (0.0, 74 * scale))
+    assert span is not None
+    assert abs(span[0] - left) <= 2 and abs(span[1] - right) <= 2
+    assert 5 * scale <= span[2] <= 10 * scale
+    whole = line_span(grey, scale, (0.0, 80 * scale))
+    assert whole is not None and whole[1] > 75 * scale
+    assert line_span(np.full_like(grey, 255), scale, (0.0, 80 * scale)) is None

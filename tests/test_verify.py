@@ -36,21 +36,28 @@ class FakeReader:
 
     def __init__(self, record: models.ApplicationRecord, texts: dict[str, list[tuple[str, str]]],
                  digits: dict[str, list[str]] | None = None,
-                 explains: dict[str, list[dict[str, float]]] | None = None) -> None:
+                 explains: dict[str, list[dict[str, float]]] | None = None,
+                 offsets: dict[str, tuple[float, float]] | None = None) -> None:
         """`texts`: what the engines read on each path's crop; `digits`: what the digits-only reading
         read on each number's cleaned line (one text per binarisation); `explains`: per rendering of a
-        number's crop, how well each written number explains it (unlisted: 0)."""
+        number's crop, how well each written number explains it (unlisted: 0); `offsets`: how far right of
+        its place's centre a number's line of ink (7 pt tall) lies, and how wide it is, in digits' advances."""
         self.by_place: dict[tuple[int, Box], list[tuple[str, str]]] = {}
         self.digits_by_place: dict[tuple[int, Box], list[tuple[str, str]]] = {}
         self.explains_by_place: dict[tuple[int, Box], list[dict[str, float]]] = {}
-        digits, explains = digits or {}, explains or {}
-        for index, path in enumerate(dict.fromkeys([*texts, *digits, *explains])):  # each path a place of its own
+        self.lines_by_place: dict[tuple[int, Box], tuple[float, float, float]] = {}
+        digits, explains, offsets = digits or {}, explains or {}, offsets or {}
+        for index, path in enumerate(dict.fromkeys([*texts, *digits, *explains, *offsets])):  # a place each
             box: Box = (10.0 * index, 700.0, 10.0 * index + 8, 712.0)
             record.provenance[path] = record.provenance[path].model_copy(update={"bbox": box})
             place = (record.provenance[path].page, box)
             self.by_place[place] = texts.get(path, [])
             self.digits_by_place[place] = [("tesseract-digits", text) for text in digits.get(path, [])]
             self.explains_by_place[place] = explains.get(path, [])
+            if path in offsets:
+                advance = verify.implied.ADVANCE * 7.0
+                centre, half = box[0] + 4 + offsets[path][0] * advance, offsets[path][1] * advance / 2
+                self.lines_by_place[place] = (centre - half, centre + half, 7.0)
         self.asked: list[tuple[int, Box]] = []
         self.asked_numbers: list[tuple[int, Box]] = []
 
@@ -67,6 +74,9 @@ class FakeReader:
 
     def explain_under_seal(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:
         return []
+
+    def line_of(self, place: tuple[int, Box]) -> tuple[float, float, float] | None:
+        return self.lines_by_place.get(place)
 
 
 def _checked(record: models.ApplicationRecord, reader: FakeReader | None = None) -> list[models.Check]:
@@ -453,6 +463,107 @@ def test_a_digit_the_ink_still_reads_is_not_changed_by_a_total() -> None:
                         explains={CONTRACT_2025: [explains, {"278.95": 0.2, "578.95": 0.03}]})
     checks = _checked(record, reader)
     assert record.appendix.contracts[2].amount == 278.95
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def test_a_digit_changed_beside_characters_lost_is_given_back_where_the_ink_favours_it() -> None:
+    """dev8 a06 (image): '45.9' under a seal's ring read 3 (the '4' and '.' lost, the 5 read 3). Neither
+    characters lost alone nor one digit changed alone; both together are held to a changed digit's bar:
+    some rendering must explain the implied figure at least as well as the reading, and fairly."""
+    assert verify.implied.changed_and_lost(3.0, 45.9, 2) and verify.implied.changed_and_lost(42.0, 45.1, 2)
+    assert verify.implied.changed_and_lost(2557.1, 2557.03, 2)
+    assert not verify.implied.changed_and_lost(45.9, 45.9) and not verify.implied.changed_and_lost(1281, 1261)
+    assert not verify.implied.changed_and_lost(77, 45)
+    record = clean_application()
+    _lost_under_a_seal(record, 3.0, 45.9)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "3")], DECLARED_2025: [("rapidocr", "45.9")]},
+                        explains={CONTRACT_2025: [{"3": 0.004, "45.9": 0.75}, {"3": 0.0, "45.9": 0.4}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 45.9
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+def test_a_digit_changed_beside_characters_lost_the_ink_does_not_favour_stays_a_mismatch() -> None:
+    """A true mismatch over a figure read unsurely as '42': the total implies 45.1, one digit changed and
+    '.1' lost, but no rendering explains 45.1 as well as 42: the mismatch stands (dev9 a11's fax star)."""
+    record = clean_application()
+    _lost_under_a_seal(record, 42.0, 45.1)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "42")], DECLARED_2025: [("rapidocr", "45.1")]},
+                        explains={CONTRACT_2025: [{"42": 0.38, "45.1": 0.02}, {"42": 0.0, "45.1": 0.0}]})
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 42.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def test_a_sure_reading_placed_but_the_implied_figure_barely_explained_stays_a_mismatch() -> None:
+    """The ink sits as a lost leading digit would leave it, but no rendering explains 112 fairly (0.3): a
+    sure reading is not set aside for a figure the ink barely allows."""
+    record = clean_application()
+    _centred_column(record, 12.0, 112.0)
+    offsets = _line(0.5, 0.0, 0.1, -0.1)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "12"), ("tesseract", "12")],
+                                 DECLARED_2025: [("rapidocr", "162")]},
+                        explains={CONTRACT_2025: [{"12": 1.0, "112": 0.3}]}, offsets=offsets)
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 12.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
+
+
+def _centred_column(record: models.ApplicationRecord, read: float, printed: float) -> None:
+    """The 2025 contract printed `printed` 万元 read surely as `read` by both engines (an opaque seal ring over
+    its first digit), beside a fourth contract (50 万元, 2025): four figures in the amount column."""
+    record.appendix.contracts.append(models.ContractRow(date=dt.date(2025, 2, 1), contract_no="HT-4",
+                                                        enterprise="丙公司", amount=50.0))
+    for name in ("date", "contract_no", "enterprise", "amount"):
+        record.provenance[f"appendix.contracts[3].{name}"] = record.provenance[f"appendix.contracts[2].{name}"]
+    _set(DECLARED_2025, printed + 50.0)(record)
+    _set(CONTRACT_2025, read)(record)
+    record.provenance[CONTRACT_2025] = record.provenance[CONTRACT_2025].model_copy(update={"confidence": 1.0})
+
+
+COLUMN = ("appendix.contracts[0].amount", "appendix.contracts[1].amount", "appendix.contracts[3].amount")
+
+
+def _line(here: float, *others: float, wider: float = 0.0) -> dict[str, tuple[float, float]]:
+    """Lines of ink of the 2025 contract read '12' (`wider` digits more than its two) and of the column's
+    other figures '100', '20.5' and '50', each off its cell's centre by so many digits' advances."""
+    return {CONTRACT_2025: (here, 2.0 + wider), **{path: (offset, width) for path, offset, width
+                                                     in zip(COLUMN, others, (3.0, 3.5, 2.0), strict=True)}}
+
+
+def test_a_sure_reading_off_its_centred_column_by_a_lost_digit_is_completed_by_its_total() -> None:
+    """dev9 a03 (phone): '112' participants whose 1 an opaque seal ring hides, read 12 surely by both engines
+    and on every rendering. Its column's figures sit centred in their cells; its ink sits half a digit right
+    of its cell's centre, as a 1 lost before '12' would leave it: the total's 112 is another reading."""
+    assert verify.implied.shifts(12, 112) == [0.5] and verify.implied.shifts(12.0, 112.0, 2) == [0.5]
+    assert verify.implied.shifts(8.0, 154.8) == [1.75] and verify.implied.shifts(13, 131) == [-0.5]
+    record = clean_application()
+    _centred_column(record, 12.0, 112.0)
+    offsets = _line(0.5, 0.0, 0.1, -0.1)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "12"), ("tesseract", "12")],
+                                 DECLARED_2025: [("rapidocr", "162")]},
+                        explains={CONTRACT_2025: [{"12": 1.0, "112": 0.6}, {"12": 1.0, "112": 0.01}]}, offsets=offsets)
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 112.0
+    assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+@pytest.mark.parametrize("offsets", [
+    _line(0.0, 0.0, 0.1, -0.1),  # centred as the others: nothing lost
+    _line(1.2, 0.0, 0.1, -0.1),  # off by more than one digit lost
+    _line(0.5, 0.6, -0.5, 0.4),  # a column not printed centred
+    _line(0.5, 0.0, 0.1, -0.1, wider=1.0),  # ink beside the reading's (a seal's character): not its own
+])
+def test_a_sure_reading_its_ink_does_not_place_stays_a_mismatch(offsets: dict[str, tuple[float, float]]) -> None:
+    """A true mismatch of 100 over a '12' read surely: the total implies 112, and only where the ink sits
+    as a lost leading digit would leave it, in a centred column, is that another reading."""
+    record = clean_application()
+    _centred_column(record, 12.0, 112.0)
+    reader = FakeReader(record, {CONTRACT_2025: [("rapidocr", "12"), ("tesseract", "12")],
+                                 DECLARED_2025: [("rapidocr", "162")]},
+                        explains={CONTRACT_2025: [{"12": 1.0, "112": 0.6}]}, offsets=offsets)
+    checks = _checked(record, reader)
+    assert record.appendix.contracts[2].amount == 12.0
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is not None
 
 

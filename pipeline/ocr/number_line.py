@@ -33,6 +33,38 @@ PAD_PX = (12, 16)  # white above/below and left/right of the line: engines need 
 def number_line(grey: np.ndarray, px_per_pt: float, binarisation: Binarisation) -> np.ndarray | None:
     """`grey` (a number's crop, uint8) as black glyphs on white, one line high; None when no mark
     of a glyph's size is in it."""
+    found = _glyph_line(grey, px_per_pt, binarisation)
+    if found is None:
+        return None
+    ink, _, (left, top, right, bottom), glyph, _ = found
+    margin = int(MARGIN_GLYPHS * glyph)
+    left, right = max(0, left - margin), right + margin
+    line = np.where(ink[top:bottom, left:right] > 0, 0, 255).astype(np.uint8)
+    (pad_y, pad_x) = PAD_PX
+    return cv2.copyMakeBorder(line, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_CONSTANT, value=255)
+
+
+def line_span(grey: np.ndarray, px_per_pt: float, inside: tuple[float, float],
+              binarisation: Binarisation = "otsu") -> tuple[float, float, float] | None:
+    """Where the number's line of glyphs lies in `grey` (its crop): the left and right edges of its
+    glyph-sized marks wholly `inside` (a span of the crop's columns: its cell, not the margin where a rule's
+    or a seal's remains lie) and the line's height, in the crop's pixels; None without such a mark."""
+    found = _glyph_line(grey, px_per_pt, binarisation)
+    if found is None:
+        return None
+    _, glyphs, (_, top, _, bottom), _, zoom = found
+    count, _, stats, _ = cv2.connectedComponentsWithStats(glyphs[top:bottom], connectivity=8)
+    lefts, rights = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH]
+    kept = (lefts >= inside[0] * zoom) & (rights <= inside[1] * zoom)
+    if count < 2 or not kept.any():
+        return None
+    return float(lefts[kept].min()) / zoom, float(rights[kept].max()) / zoom, (bottom - top) / zoom
+
+
+def _glyph_line(grey: np.ndarray, px_per_pt: float,
+                binarisation: Binarisation) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], float, float] | None:
+    """The crop's ink (enlarged to a glyph's reading height, rules out), its glyph-sized marks, the box of its
+    line's marks, a glyph's height there and the enlargement (pixels of the ink per pixel of `grey`)."""
     if grey.ndim != 2 or min(grey.shape) < 2:
         return None
     zoom = max(1.0, GLYPH_PX / (GLYPH_PT * px_per_pt))
@@ -46,11 +78,7 @@ def number_line(grey: np.ndarray, px_per_pt: float, binarisation: Binarisation) 
         return None
     top, bottom = band
     columns = np.flatnonzero(glyphs[top:bottom].any(axis=0))
-    margin = int(MARGIN_GLYPHS * glyph)
-    left, right = max(0, int(columns[0]) - margin), int(columns[-1]) + 1 + margin
-    line = np.where(ink[top:bottom, left:right] > 0, 0, 255).astype(np.uint8)
-    (pad_y, pad_x) = PAD_PX
-    return cv2.copyMakeBorder(line, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_CONSTANT, value=255)
+    return ink, glyphs, (int(columns[0]), top, int(columns[-1]) + 1, bottom), glyph, zoom if zoom > 1.05 else 1.0
 
 
 def _ink(grey: np.ndarray, glyph: float, binarisation: Binarisation) -> np.ndarray:
