@@ -148,3 +148,27 @@ def test_densify_makes_the_points_linspace_makes_edge_by_edge() -> None:
         expected = _densified_edge_by_edge(polygon)
         found = _densify(polygon)
         assert found.dtype == expected.dtype and np.array_equal(found, expected)
+
+
+def test_ransac_stops_drawing_once_nothing_can_score_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.seals import geometry
+
+    fits: list[int] = []
+    real = cv2.fitEllipse
+
+    def counted(points: np.ndarray) -> tuple[tuple[float, float], tuple[float, float], float]:
+        fits.append(1)
+        return real(points)
+
+    monkeypatch.setattr(geometry.cv2, "fitEllipse", counted)
+    ink = np.zeros((240, 240), np.uint8)
+    cv2.circle(ink, (120, 120), 80, 255, 4)
+    perfect = Outline("oval", 120.0, 120.0, 81.0, 81.0, 0.0)
+    assert sum(geometry.ring_contrast(ink, perfect)) == geometry.BEST_RING_SCORE
+    assert geometry.ransac_ellipse(ink, ink, perfect, (30.0, 150.0)) == (perfect, geometry.BEST_RING_SCORE)
+    assert not fits
+    # A guess off the ring still has its candidates drawn and scored, and one of them found.
+    off = Outline("oval", 112.0, 126.0, 70.0, 66.0, 0.0)
+    best, score = geometry.ransac_ellipse(ink, ink, off, (30.0, 150.0))
+    assert fits and score > sum(geometry.ring_contrast(ink, off))
+    assert abs(best.cx - 120.0) < 3.0 and abs(best.cy - 120.0) < 3.0
