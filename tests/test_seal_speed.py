@@ -172,3 +172,24 @@ def test_ransac_stops_drawing_once_nothing_can_score_more(monkeypatch: pytest.Mo
     best, score = geometry.ransac_ellipse(ink, ink, off, (30.0, 150.0))
     assert fits and score > sum(geometry.ring_contrast(ink, off))
     assert abs(best.cx - 120.0) < 3.0 and abs(best.cy - 120.0) < 3.0
+
+
+def test_a_dark_ring_s_dearer_tests_run_only_once_its_ring_is_inked_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    sharpness: list[int] = []
+    real = detect.ring_sharpness
+
+    def counted(ink: np.ndarray, outline: Outline, grown: np.ndarray | None = None) -> float:
+        sharpness.append(1)
+        return real(ink, outline, grown)
+
+    monkeypatch.setattr(detect, "ring_sharpness", counted)
+    small = np.full((200, 200), 250, np.uint8)
+    cv2.circle(small, (100, 100), 60, 40, 4)
+    cv2.putText(small, "AB", (70, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
+    ink = (small < 210).astype(np.uint8) * 255
+    grown = sharpness_mask(ink)
+    # Off the ring: no coverage, so neither sharpness nor the interior is measured.
+    assert detect._dark_ring(small, ink, grown, Outline("round", 40.0, 40.0, 30.0, 30.0), 40.0, 4.0) is None
+    assert not sharpness
+    ring = detect._dark_ring(small, ink, grown, Outline("round", 100.0, 100.0, 62.0, 62.0), 40.0, 4.0)
+    assert sharpness and ring is not None and ring.coverage >= detect.MIN_GREY_RING

@@ -879,22 +879,32 @@ def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: flo
     circles = _hough(cv2.GaussianBlur(small, (0, 0), 1.2), r_min, r_max, coarse)
     if circles is None:
         return []
-    found = []
     grown = sharpness_mask(ink)
+    found = []
     for cx, cy, r in circles[0][:60]:
         outline = _refine_circle(ink, Outline("round", float(cx), float(cy), float(r), float(r)))
-        ring = coverage(ink, outline, 0.93, 1.0, 4)
-        sharp = ring_sharpness(ink, outline, grown)
-        inside = interior_density(ink, outline, 0.75)
-        if ring < MIN_GREY_RING or sharp < MIN_GREY_CONTRAST or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
-            continue
-        tone = ring_tone(small, ink, outline)
-        # Seal ink lighter than print by 40+ grey levels is the red showing through.
-        lighter = min(1.0, max(0.0, (tone - print_level) / 40.0))
-        confidence = _confidence(sharp, MIN_GREY_CONTRAST) * (0.7 + 0.3 * lighter)
-        confidence *= _size_score(outline.diameter / scale_mm)
-        found.append(Candidate(outline, confidence, "grey", ring))
+        cand = _dark_ring(small, ink, grown, outline, print_level, scale_mm)
+        if cand is not None:
+            found.append(cand)
     return found
+
+
+def _dark_ring(small: np.ndarray, ink: np.ndarray, grown: np.ndarray, outline: Outline, print_level: float,
+               scale_mm: float) -> Candidate | None:
+    """`outline` as a dark ring (`_dark_rings`: inked round at one radius, some ink inside), or None. The tests
+    are taken cheapest first and the first to fail ends them (most Hough circles on print fail the first)."""
+    ring = coverage(ink, outline, 0.93, 1.0, 4)
+    if ring < MIN_GREY_RING:
+        return None
+    sharp = ring_sharpness(ink, outline, grown)
+    if sharp < MIN_GREY_CONTRAST or not MIN_INTERIOR <= interior_density(ink, outline, 0.75) <= MAX_INTERIOR:
+        return None
+    tone = ring_tone(small, ink, outline)
+    # Seal ink lighter than print by 40+ grey levels is the red showing through.
+    lighter = min(1.0, max(0.0, (tone - print_level) / 40.0))
+    confidence = _confidence(sharp, MIN_GREY_CONTRAST) * (0.7 + 0.3 * lighter)
+    confidence *= _size_score(outline.diameter / scale_mm)
+    return Candidate(outline, confidence, "grey", ring)
 
 
 # An official seal carries a five-pointed star at its centre (the public-security rules for 公章). On a
