@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 import pytest
@@ -193,3 +195,23 @@ def test_a_dark_ring_s_dearer_tests_run_only_once_its_ring_is_inked_round(monkey
     assert not sharpness
     ring = detect._dark_ring(small, ink, grown, Outline("round", 100.0, 100.0, 62.0, 62.0), 40.0, 4.0)
     assert sharpness and ring is not None and ring.coverage >= detect.MIN_GREY_RING
+
+
+def test_a_circle_passed_by_beside_a_seal_could_not_have_been_snapped_into_a_second_stamp_s_place() -> None:
+    rng = np.random.default_rng(11)
+    first = Outline("round", 200.0, 200.0, 80.0, 80.0)
+    skipped = 0
+    for _ in range(3000):
+        cx, cy, r = rng.uniform(0, 400), rng.uniform(0, 400), rng.uniform(30, 140)
+        circle = Outline("round", float(cx), float(cy), float(r), float(r))
+        if detect._could_be_beside(circle, first):
+            continue
+        skipped += 1
+        for dx in (-2, 0, 2):
+            for dy in (-2, 0, 2):
+                for scale in detect.REFINE_SCALES:
+                    apart = math.hypot(circle.cx + dx - first.cx, circle.cy + dy - first.cy)
+                    size = circle.a * float(scale) / first.a
+                    assert not (first.a <= apart <= detect.BESIDE_REACH * first.a
+                                and detect.OVERLAP_RADII[0] <= size <= detect.OVERLAP_RADII[1])
+    assert skipped > 500

@@ -513,10 +513,15 @@ def _votes(blurred: np.ndarray, r_min: int, r_max: int, min_dist: float, coarse:
                             minRadius=r_min, maxRadius=r_max)
 
 
+# `_refine_circle`'s reach: the centre moved this many px each way, the radius by these factors.
+REFINE_SHIFT = 2
+REFINE_SCALES = np.linspace(0.9, 1.1, 11) + 0.03
+
+
 def _refine_circle(ink: np.ndarray, circle: Outline) -> Outline:
     """Snap a Hough circle to the outer edge of its ring (Hough centres and radii are a few px off)."""
     best, best_score = circle, -1.0
-    shifts = [(dx, dy) for dx in (-2, 0, 2) for dy in (-2, 0, 2)]
+    shifts = [(dx, dy) for dx in (-REFINE_SHIFT, 0, REFINE_SHIFT) for dy in (-REFINE_SHIFT, 0, REFINE_SHIFT)]
     scales = np.linspace(0.9, 1.1, 11)
     for (dx, dy), profile in zip(shifts, shifted_profiles(ink, circle, shifts, scales), strict=True):
         index = int(np.argmax(profile))
@@ -601,11 +606,25 @@ def stamps_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float) -
             max(4, round(OVERLAP_APART * r)), (round(OVERLAP_RADII[0] * r), round(OVERLAP_RADII[1] * r)), coarse=True)
         local = cand.outline.scaled(1.0, -left, -top)
         for cx, cy, radius in circles:
-            outline = _refine_circle(window, Outline("round", float(cx), float(cy), float(radius), float(radius)))
-            stamp = second_stamp(window, outline, local, px_per_mm)
+            circle = Outline("round", float(cx), float(cy), float(radius), float(radius))
+            if not _could_be_beside(circle, local):
+                continue
+            stamp = second_stamp(window, _refine_circle(window, circle), local, px_per_mm)
             if stamp is not None:
                 out.append(stamp.moved(left, top))
     return out
+
+
+def _could_be_beside(circle: Outline, first: Outline) -> bool:
+    """Whether any outline `_refine_circle` can snap `circle` to (centre moved by `REFINE_SHIFT` each way, radius
+    `REFINE_SCALES` of it) could lie where `second_stamp` wants a second stamp beside `first`: a circle that
+    could not is not snapped at all (most of a window's circles are the first seal's own ring and lettering)."""
+    r = first.a
+    apart = math.hypot(circle.cx - first.cx, circle.cy - first.cy)
+    slack = REFINE_SHIFT * math.sqrt(2.0) + 1e-6
+    smallest, largest = circle.a * REFINE_SCALES[0] - 1e-6, circle.a * REFINE_SCALES[-1] + 1e-6
+    return apart + slack >= r and apart - slack <= BESIDE_REACH * r \
+        and largest >= OVERLAP_RADII[0] * r and smallest <= OVERLAP_RADII[1] * r
 
 
 def second_stamp(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: float) -> Candidate | None:
