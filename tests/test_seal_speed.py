@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 import pytest
@@ -148,3 +150,68 @@ def test_densify_makes_the_points_linspace_makes_edge_by_edge() -> None:
         expected = _densified_edge_by_edge(polygon)
         found = _densify(polygon)
         assert found.dtype == expected.dtype and np.array_equal(found, expected)
+
+
+def test_ransac_stops_drawing_once_nothing_can_score_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.seals import geometry
+
+    fits: list[int] = []
+    real = cv2.fitEllipse
+
+    def counted(points: np.ndarray) -> tuple[tuple[float, float], tuple[float, float], float]:
+        fits.append(1)
+        return real(points)
+
+    monkeypatch.setattr(geometry.cv2, "fitEllipse", counted)
+    ink = np.zeros((240, 240), np.uint8)
+    cv2.circle(ink, (120, 120), 80, 255, 4)
+    perfect = Outline("oval", 120.0, 120.0, 81.0, 81.0, 0.0)
+    assert sum(geometry.ring_contrast(ink, perfect)) == geometry.BEST_RING_SCORE
+    assert geometry.ransac_ellipse(ink, ink, perfect, (30.0, 150.0)) == (perfect, geometry.BEST_RING_SCORE)
+    assert not fits
+    # A guess off the ring still has its candidates drawn and scored, and one of them found.
+    off = Outline("oval", 112.0, 126.0, 70.0, 66.0, 0.0)
+    best, score = geometry.ransac_ellipse(ink, ink, off, (30.0, 150.0))
+    assert fits and score > sum(geometry.ring_contrast(ink, off))
+    assert abs(best.cx - 120.0) < 3.0 and abs(best.cy - 120.0) < 3.0
+
+
+def test_a_dark_ring_s_dearer_tests_run_only_once_its_ring_is_inked_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    sharpness: list[int] = []
+    real = detect.ring_sharpness
+
+    def counted(ink: np.ndarray, outline: Outline, grown: np.ndarray | None = None) -> float:
+        sharpness.append(1)
+        return real(ink, outline, grown)
+
+    monkeypatch.setattr(detect, "ring_sharpness", counted)
+    small = np.full((200, 200), 250, np.uint8)
+    cv2.circle(small, (100, 100), 60, 40, 4)
+    cv2.putText(small, "AB", (70, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
+    ink = (small < 210).astype(np.uint8) * 255
+    grown = sharpness_mask(ink)
+    # Off the ring: no coverage, so neither sharpness nor the interior is measured.
+    assert detect._dark_ring(small, ink, grown, Outline("round", 40.0, 40.0, 30.0, 30.0), 40.0, 4.0) is None
+    assert not sharpness
+    ring = detect._dark_ring(small, ink, grown, Outline("round", 100.0, 100.0, 62.0, 62.0), 40.0, 4.0)
+    assert sharpness and ring is not None and ring.coverage >= detect.MIN_GREY_RING
+
+
+def test_a_circle_passed_by_beside_a_seal_could_not_have_been_snapped_into_a_second_stamp_s_place() -> None:
+    rng = np.random.default_rng(11)
+    first = Outline("round", 200.0, 200.0, 80.0, 80.0)
+    skipped = 0
+    for _ in range(3000):
+        cx, cy, r = rng.uniform(0, 400), rng.uniform(0, 400), rng.uniform(30, 140)
+        circle = Outline("round", float(cx), float(cy), float(r), float(r))
+        if detect._could_be_beside(circle, first):
+            continue
+        skipped += 1
+        for dx in (-2, 0, 2):
+            for dy in (-2, 0, 2):
+                for scale in detect.REFINE_SCALES:
+                    apart = math.hypot(circle.cx + dx - first.cx, circle.cy + dy - first.cy)
+                    size = circle.a * float(scale) / first.a
+                    assert not (first.a <= apart <= detect.BESIDE_REACH * first.a
+                                and detect.OVERLAP_RADII[0] <= size <= detect.OVERLAP_RADII[1])
+    assert skipped > 500

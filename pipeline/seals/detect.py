@@ -99,6 +99,8 @@ PAIR_BOX_IOU = 0.8
 PAIR_BOX_LEAD = 0.1
 # Circles whose smallest radius is at least twice this (px) are looked for at half size (`_hough`).
 HOUGH_HALF_MIN_RADIUS = 10
+# Votes a circle's centre needs on the half-size copy (`_votes`); 20 at full size.
+HALF_VOTES = 10
 # The ring pre-filter's margin over the most directions one ink pixel can cover (`could_hold_ring`).
 RING_INK_MARGIN = 2.0
 
@@ -492,10 +494,34 @@ def _hough_mask(mask: np.ndarray, r_min: int, r_max: int, coarse: bool = True) -
     return _hough(mask, r_min, r_max, coarse)
 
 
+def _votes(blurred: np.ndarray, r_min: int, r_max: int, min_dist: float, coarse: bool = True) -> np.ndarray | None:
+    """Circles by vote counting (`cv2.HOUGH_GRADIENT`) in a blurred window of ink round a found seal, best first
+    (`coarse`: see `_hough`).
+
+    Such a window of a grey page is crowded with print, whose every edge pixel votes for hundreds of centres,
+    each then given a radius from all the edge pixels (~0.1 s a window at full size). Large circles are looked
+    for on a half-size copy with an accumulator cell of the same size in page pixels (2 px) and half the votes
+    asked for (a ring has half the edge pixels there): a quarter of the pixels, and fewer centres. The callers
+    snap or fit every circle onto its ring at full size.
+    """
+    if coarse and r_min >= 2 * HOUGH_HALF_MIN_RADIUS:
+        half = cv2.resize(blurred, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        circles = cv2.HoughCircles(half, cv2.HOUGH_GRADIENT, dp=1, minDist=max(1.0, min_dist / 2), param1=100,
+                                   param2=HALF_VOTES, minRadius=r_min // 2, maxRadius=(r_max + 1) // 2)
+        return None if circles is None else circles * 2.0
+    return cv2.HoughCircles(blurred, cv2.HOUGH_GRADIENT, dp=2, minDist=min_dist, param1=100, param2=20,
+                            minRadius=r_min, maxRadius=r_max)
+
+
+# `_refine_circle`'s reach: the centre moved this many px each way, the radius by these factors.
+REFINE_SHIFT = 2
+REFINE_SCALES = np.linspace(0.9, 1.1, 11) + 0.03
+
+
 def _refine_circle(ink: np.ndarray, circle: Outline) -> Outline:
     """Snap a Hough circle to the outer edge of its ring (Hough centres and radii are a few px off)."""
     best, best_score = circle, -1.0
-    shifts = [(dx, dy) for dx in (-2, 0, 2) for dy in (-2, 0, 2)]
+    shifts = [(dx, dy) for dx in (-REFINE_SHIFT, 0, REFINE_SHIFT) for dy in (-REFINE_SHIFT, 0, REFINE_SHIFT)]
     scales = np.linspace(0.9, 1.1, 11)
     for (dx, dy), profile in zip(shifts, shifted_profiles(ink, circle, shifts, scales), strict=True):
         index = int(np.argmax(profile))
@@ -577,14 +603,28 @@ def stamps_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float) -
         r = cand.outline.a
         window, left, top, circles = _circles_around(
             clean, cand.outline.cx, cand.outline.cy, (BESIDE_REACH + OVERLAP_RADII[1]) * r,
-            max(4, round(OVERLAP_APART * r)), (round(OVERLAP_RADII[0] * r), round(OVERLAP_RADII[1] * r)))
+            max(4, round(OVERLAP_APART * r)), (round(OVERLAP_RADII[0] * r), round(OVERLAP_RADII[1] * r)), coarse=True)
         local = cand.outline.scaled(1.0, -left, -top)
         for cx, cy, radius in circles:
-            outline = _refine_circle(window, Outline("round", float(cx), float(cy), float(radius), float(radius)))
-            stamp = second_stamp(window, outline, local, px_per_mm)
+            circle = Outline("round", float(cx), float(cy), float(radius), float(radius))
+            if not _could_be_beside(circle, local):
+                continue
+            stamp = second_stamp(window, _refine_circle(window, circle), local, px_per_mm)
             if stamp is not None:
                 out.append(stamp.moved(left, top))
     return out
+
+
+def _could_be_beside(circle: Outline, first: Outline) -> bool:
+    """Whether any outline `_refine_circle` can snap `circle` to (centre moved by `REFINE_SHIFT` each way, radius
+    `REFINE_SCALES` of it) could lie where `second_stamp` wants a second stamp beside `first`: a circle that
+    could not is not snapped at all (most of a window's circles are the first seal's own ring and lettering)."""
+    r = first.a
+    apart = math.hypot(circle.cx - first.cx, circle.cy - first.cy)
+    slack = REFINE_SHIFT * math.sqrt(2.0) + 1e-6
+    smallest, largest = circle.a * REFINE_SCALES[0] - 1e-6, circle.a * REFINE_SCALES[-1] + 1e-6
+    return apart + slack >= r and apart - slack <= BESIDE_REACH * r \
+        and largest >= OVERLAP_RADII[0] * r and smallest <= OVERLAP_RADII[1] * r
 
 
 def second_stamp(ink: np.ndarray, outline: Outline, first: Outline, px_per_mm: float) -> Candidate | None:
@@ -608,7 +648,7 @@ def _inked_stamp(ink: np.ndarray, outline: Outline, px_per_mm: float, min_contra
 
 
 def ovals_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float,
-                 min_contrast: float = MIN_CONTRAST) -> list[Candidate]:
+                 min_contrast: float = MIN_CONTRAST, coarse: bool = True) -> list[Candidate]:
     """Ovals overlapping a found oval seal, of its shape and about its size, and inked all round: the cover's
     second stamp beside the first, as `stamps_beside` finds it beside a round one.
 
@@ -622,7 +662,7 @@ def ovals_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float,
         first = cand.outline
         if first.shape != "oval" or first.b <= 0:
             continue
-        window, left, top, guesses = _ovals_around(clean, first)
+        window, left, top, guesses = _ovals_around(clean, first, coarse)
         local = first.scaled(1.0, -left, -top)
         # An oval found already is no second stamp; a guess a ring inked all round does not even half follow is none.
         placed = [c.outline.scaled(1.0, -left, -top) for c in found if c.outline.shape == "oval"]
@@ -636,14 +676,14 @@ def ovals_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float,
     return out
 
 
-def _ovals_around(clean: np.ndarray, first: Outline) -> tuple[np.ndarray, int, int, list[Outline]]:
+def _ovals_around(clean: np.ndarray, first: Outline, coarse: bool = True) -> tuple[np.ndarray, int, int, list[Outline]]:
     """The window of `clean` round the oval `first`, its top-left corner, and the ovals of `first`'s shape
     whose rings the vote-counting Hough finds in it squeezed across (window coordinates, at most `NEAR_CIRCLES`)."""
     squeeze = first.b / first.a
     window, left, top, circles = _circles_around(
         clean, first.cx, first.cy, (BESIDE_REACH + OVERLAP_RADII[1]) * first.a,
         max(4, round(OVERLAP_APART * first.b)), (round(OVERLAP_RADII[0] * first.b), round(OVERLAP_RADII[1] * first.b)),
-        squeeze)
+        squeeze, coarse)
     return window, left, top, [Outline("oval", float(cx) / squeeze, float(cy), float(r) / squeeze, float(r), first.angle)
                                for cx, cy, r in circles]
 
@@ -695,7 +735,7 @@ def _one_bit_seals(found: list[Candidate], page: np.ndarray, dpi: float, clean: 
     stipple = stipple_seal(page, dpi, [c.outline.scaled(1.0 / factor) for c in found])
     if stipple is not None:
         places.append((stipple[0] * factor, stipple[1] * factor, stipple[2] * factor, stipple[3] * factor))
-    beside = ovals_beside(clean, found, px_per_mm, MIN_GREY_CONTRAST)
+    beside = ovals_beside(clean, found, px_per_mm, MIN_GREY_CONTRAST, coarse=False)
     found = suppress(found + rings_near(clean, places, px_per_mm) + beside)
     return [c for c in found
             if c.outline.shape in ("round", "oval") and 2 * c.outline.a >= ONE_BIT_MIN_SEAL_MM * px_per_mm]
@@ -719,11 +759,12 @@ def rings_near(clean: np.ndarray, places: list[tuple[float, float, float, float]
 
 
 def _circles_around(clean: np.ndarray, cx: float, cy: float, reach: float, min_dist: int,
-                    radii: tuple[int, int], squeeze: float = 1.0) -> tuple[np.ndarray, int, int, np.ndarray]:
+                    radii: tuple[int, int], squeeze: float = 1.0, coarse: bool = False) -> tuple[np.ndarray, int, int, np.ndarray]:
     """The window of `clean` within `reach` of (cx, cy), its top-left corner, and the vote-counting Hough's
     circles in it (at most `NEAR_CIRCLES`, window coordinates): a ring broken into dots or crowded by print
     beside a place where a seal may be, which the edge-completeness search over a whole page passes by.
-    With `squeeze`, Hough looks at the window squeezed across by it, and its circles are in that frame."""
+    With `squeeze`, Hough looks at the window squeezed across by it, and its circles are in that frame;
+    with `coarse`, at half its size where the circles are large (`_votes`)."""
     left, top = max(0, int(cx - reach)), max(0, int(cy - reach))
     right, bottom = min(clean.shape[1], int(cx + reach) + 1), min(clean.shape[0], int(cy + reach) + 1)
     window = clean[top:bottom, left:right]
@@ -731,8 +772,7 @@ def _circles_around(clean: np.ndarray, cx: float, cy: float, reach: float, min_d
     if window.size == 0:
         return window, left, top, none
     looked = window if squeeze == 1.0 else cv2.resize(window, None, fx=squeeze, fy=1.0, interpolation=cv2.INTER_AREA)
-    circles = cv2.HoughCircles(cv2.GaussianBlur(looked, (0, 0), 1.5), cv2.HOUGH_GRADIENT, dp=2, minDist=min_dist,
-                               param1=100, param2=20, minRadius=radii[0], maxRadius=radii[1])
+    circles = _votes(cv2.GaussianBlur(looked, (0, 0), 1.5), radii[0], radii[1], min_dist, coarse)
     return window, left, top, none if circles is None else circles[0][:NEAR_CIRCLES]
 
 
@@ -858,22 +898,32 @@ def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: flo
     circles = _hough(cv2.GaussianBlur(small, (0, 0), 1.2), r_min, r_max, coarse)
     if circles is None:
         return []
-    found = []
     grown = sharpness_mask(ink)
+    found = []
     for cx, cy, r in circles[0][:60]:
         outline = _refine_circle(ink, Outline("round", float(cx), float(cy), float(r), float(r)))
-        ring = coverage(ink, outline, 0.93, 1.0, 4)
-        sharp = ring_sharpness(ink, outline, grown)
-        inside = interior_density(ink, outline, 0.75)
-        if ring < MIN_GREY_RING or sharp < MIN_GREY_CONTRAST or not MIN_INTERIOR <= inside <= MAX_INTERIOR:
-            continue
-        tone = ring_tone(small, ink, outline)
-        # Seal ink lighter than print by 40+ grey levels is the red showing through.
-        lighter = min(1.0, max(0.0, (tone - print_level) / 40.0))
-        confidence = _confidence(sharp, MIN_GREY_CONTRAST) * (0.7 + 0.3 * lighter)
-        confidence *= _size_score(outline.diameter / scale_mm)
-        found.append(Candidate(outline, confidence, "grey", ring))
+        cand = _dark_ring(small, ink, grown, outline, print_level, scale_mm)
+        if cand is not None:
+            found.append(cand)
     return found
+
+
+def _dark_ring(small: np.ndarray, ink: np.ndarray, grown: np.ndarray, outline: Outline, print_level: float,
+               scale_mm: float) -> Candidate | None:
+    """`outline` as a dark ring (`_dark_rings`: inked round at one radius, some ink inside), or None. The tests
+    are taken cheapest first and the first to fail ends them (most Hough circles on print fail the first)."""
+    ring = coverage(ink, outline, 0.93, 1.0, 4)
+    if ring < MIN_GREY_RING:
+        return None
+    sharp = ring_sharpness(ink, outline, grown)
+    if sharp < MIN_GREY_CONTRAST or not MIN_INTERIOR <= interior_density(ink, outline, 0.75) <= MAX_INTERIOR:
+        return None
+    tone = ring_tone(small, ink, outline)
+    # Seal ink lighter than print by 40+ grey levels is the red showing through.
+    lighter = min(1.0, max(0.0, (tone - print_level) / 40.0))
+    confidence = _confidence(sharp, MIN_GREY_CONTRAST) * (0.7 + 0.3 * lighter)
+    confidence *= _size_score(outline.diameter / scale_mm)
+    return Candidate(outline, confidence, "grey", ring)
 
 
 # An official seal carries a five-pointed star at its centre (the public-security rules for 公章). On a

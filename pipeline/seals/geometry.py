@@ -327,6 +327,10 @@ def _exact_counts(deltas: np.ndarray, counts: np.ndarray, step: float) -> np.nda
     return counts
 
 
+# The most `ring_scores` (and `ring_contrast`'s sum) can give: inked in every direction, paper all round outside.
+BEST_RING_SCORE = 2.0
+
+
 def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: tuple[float, float],
                    tries: int = 120) -> tuple[Outline, float]:
     """The ellipse that ink follows best, and its score (ring coverage plus contrast) on `measure`.
@@ -335,7 +339,8 @@ def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: t
     edges, a signature, a second seal. Candidate ellipses are fitted to random
     6-point samples of the group's border (the outermost ink in each direction
     from the centre) and scored by ring coverage and contrast, which is what
-    makes a seal a seal; two passes let the centre move onto the seal. `axes` bounds the
+    makes a seal a seal; two passes let the centre move onto the seal (none once the best scores
+    `BEST_RING_SCORE`, which no candidate can beat: a cleanly inked seal's hull fit often does). `axes` bounds the
     semi-axes (px). Seeded, so a page always gives the same answer.
     """
     ys, xs = np.nonzero(ink)
@@ -344,6 +349,8 @@ def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: t
         return best, best_score
     rng = np.random.default_rng(20260527)
     for _ in range(2):
+        if best_score >= BEST_RING_SCORE:
+            break  # nothing scores more: the draws (this call's own generator) cannot change the answer
         border = _outermost(xs, ys, best)
         if len(border) < 12:
             break
