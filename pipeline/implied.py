@@ -50,9 +50,6 @@ READ_SURE = 0.9
 IMPLIED_MIN = 0.1
 # A digit read as another is given back only where some rendering explains the implied figure this well.
 CHANGED_MIN = 0.5
-# A figure not read at all is worth holding against the figures a digit away only where some rendering of its
-# crop explains it this well (`_fair`); it is taken where one reads it (`READ_SURE`, `_ink_says`).
-UNREAD_MIN = 0.6
 
 
 @dataclass(frozen=True)
@@ -363,13 +360,13 @@ def fill_unread(record: ApplicationRecord, found: Sequence[Unread],
 
 
 def _fair(place: Place, item: Unread, explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Figure]:
-    """The implied figures some rendering of the crop explains `UNREAD_MIN` or better: the only ones worth
-    holding against the figures a digit away (some hundred of them each)."""
+    """The implied figures some rendering of the crop reads (`READ_SURE`): the only ones worth holding against
+    the figures a digit away (some hundred of them each)."""
     forms = [printed(figure, item.places) for figure in item.implied]
     scores = explain(place, [text for texts in forms for text in texts])
     fair, start = [], 0
     for figure, texts in zip(item.implied, forms, strict=True):
-        if any(max(rendering[start:start + len(texts)]) >= UNREAD_MIN for rendering in scores):
+        if any(max(rendering[start:start + len(texts)]) >= READ_SURE for rendering in scores):
             fair.append(figure)
         start += len(texts)
     return fair
