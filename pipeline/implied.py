@@ -28,10 +28,9 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 from models import ApplicationRecord, Provenance
 from pipeline.checks.registry import reading_in_doubt
@@ -52,10 +51,6 @@ READ_SURE = 0.9
 IMPLIED_MIN = 0.1
 # A digit read as another is given back only where some rendering explains the implied figure this well.
 CHANGED_MIN = 0.5
-# A figure not read at all is the one its total implies only where some rendering explains it this well:
-# no reading stands against it, so the ink alone must say it (a true mismatch's implied figure differs
-# from the ink's in a digit or more, which the frames give little probability).
-UNREAD_MIN = 0.6
 
 Span = tuple[float, float, float]  # a number's line of glyphs on its page: left and right edges, height (points)
 Locate = Callable[[Place], Span | None]
@@ -491,13 +486,13 @@ def fill_unread(record: ApplicationRecord, found: Sequence[Unread],
 
 
 def _fair(place: Place, item: Unread, explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Figure]:
-    """The implied figures some rendering of the crop explains `UNREAD_MIN` or better: the only ones worth
-    holding against the figures a digit away (some hundred of them each)."""
+    """The implied figures some rendering of the crop reads (`READ_SURE`): the only ones worth holding against
+    the figures a digit away (some hundred of them each)."""
     forms = [printed(figure, item.places) for figure in item.implied]
     scores = explain(place, [text for texts in forms for text in texts])
     fair, start = [], 0
     for figure, texts in zip(item.implied, forms, strict=True):
-        if any(max(rendering[start:start + len(texts)]) >= UNREAD_MIN for rendering in scores):
+        if any(max(rendering[start:start + len(texts)]) >= READ_SURE for rendering in scores):
             fair.append(figure)
         start += len(texts)
     return fair
@@ -505,28 +500,28 @@ def _fair(place: Place, item: Unread, explain: Callable[[Place, Sequence[str]], 
 
 def _ink_says(place: Place, forms: Sequence[str],
               explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> float | None:
-    """How well the ink at `place` explains the figure written as `forms` (its median over renderings), where
-    more renderings of the crop say it than gainsay it; None where they do not.
+    """How well the ink at `place` explains the figure written as `forms` (its best rendering), where some
+    rendering of the crop reads it (explains it `READ_SURE` or better, and better than any figure a digit
+    away: one dropped, put in or changed) and no one such figure is read on two renderings; None otherwise.
 
-    A rendering says it where it explains the figure `UNREAD_MIN` or better, and better than any figure a
-    digit away; it gainsays it where a figure with a digit of it dropped or changed explains the ink better,
-    and fairly (the ink of '28' explains '328' at 0.55, '28' at 1.0). A figure with a digit put in does not
-    gainsay it: a seal's stroke through a cleaned line reads as one more digit ('233' read 2331), and the
-    stroke is there whatever the figure."""
-    dropped_or_changed = _unlike(digit_dropped_or_changed(text) for text in forms)
-    put_in = _unlike(digit_put_in(text) for text in forms)
-    put_in = [other for other in put_in if other not in forms and other not in dropped_or_changed]
-    dropped_or_changed = [other for other in dropped_or_changed if other not in forms]
-    scores = explain(place, [*forms, *dropped_or_changed, *put_in])
-    says = gainsays = 0
-    for rendering in scores:
-        own = max(rendering[:len(forms)])
-        against = max(rendering[len(forms):len(forms) + len(dropped_or_changed)], default=0.0)
-        rival = max(against, max(rendering[len(forms) + len(dropped_or_changed):], default=0.0))
-        says += own >= UNREAD_MIN and own > rival
-        gainsays += against > own and against >= UNREAD_MIN
-    log.debug("ink at %s: %s said by %d renderings, gainsaid by %d", place, forms[0], says, gainsays)
-    return float(np.median([max(rendering[:len(forms)]) for rendering in scores])) if says > gainsays else None
+    Renderings disagree on a seal's ring: as scanned, the ring through a 7 reads 12 where both cleaned lines
+    read 72, and a cleaned line reads the ring's stroke after '233' as one more digit. A figure the total
+    implies that one rendering reads is not chance; another figure two renderings read is what the ink
+    says (a ring read as a leading 1 on one rendering, the printed figure on the others)."""
+    rivals = [other for other in _unlike([*(digit_dropped_or_changed(text) for text in forms),
+                                          *(digit_put_in(text) for text in forms)]) if other not in forms]
+    scores = explain(place, [*forms, *rivals])
+    own = [max(rendering[:len(forms)]) for rendering in scores]
+    read_as: Counter[str] = Counter()
+    for score, rendering in zip(own, scores, strict=True):
+        best = max(range(len(rivals)), key=lambda k: rendering[len(forms) + k], default=None)
+        if best is not None and rendering[len(forms) + best] >= max(READ_SURE, score):
+            read_as[rivals[best]] += 1
+    reads_it = any(score >= READ_SURE and score > max(rendering[len(forms):], default=0.0)
+                   for score, rendering in zip(own, scores, strict=True))
+    log.debug("ink at %s: %s explained %s; other figures read %s", place, forms[0], [round(s, 3) for s in own],
+              dict(read_as))
+    return max(own) if reads_it and all(count < 2 for count in read_as.values()) else None
 
 
 def _unlike(groups: Iterable[list[str]]) -> list[str]:
