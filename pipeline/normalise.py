@@ -21,6 +21,7 @@ from models.codes import (
     CANONICAL_INDUSTRIES,
     CREDIT_CODE_ALPHABET,
     canonical_industry,
+    credit_code_check_char,
     is_valid_credit_code,
     normalise_credit_code,
 )
@@ -334,6 +335,11 @@ def parse_date(text: str | None) -> dt.date | None:
 # What OCR reads for a credit-code character that cannot stand where it stands.
 _CODE_LOOKALIKES = {"O": "0DQ", "I": "1L", "Z": "2", "S": "5", "V": "UY"}
 _CODE_DIGIT_LOOKALIKES = {"D": "0", "Q": "0", "L": "1", "T": "7", "B": "8", "G": "6", "A": "4"}
+# A check character and what OCR reads for it: the digit lookalikes above, both ways.
+_CHECK_LOOKALIKES = {char: "".join(sorted({*_CODE_DIGIT_LOOKALIKES.get(char, ""),
+                                            *(letter for letter, digit in _CODE_DIGIT_LOOKALIKES.items()
+                                              if digit == char)}))
+                     for char in {*_CODE_DIGIT_LOOKALIKES, *_CODE_DIGIT_LOOKALIKES.values()}}
 # Characters 3–8 of a credit code are the administrative division code: digits only.
 _CODE_DIGIT_POSITIONS = range(2, 8)
 
@@ -356,18 +362,29 @@ def _code_alternatives(code: str, position: int) -> str:
     return ""
 
 
+def _check_character_repaired(code: str) -> CreditCodeReading:
+    """A code of possible characters whose check character as read is the lookalike of the one its first 17
+    give ('…714' + '8' for '…714' + 'B'): the check character misread, the one valid reading one slip away."""
+    check = credit_code_check_char(code[:17])
+    if check is not None and check in _CHECK_LOOKALIKES.get(code[17], ""):
+        return CreditCodeReading(code[:17] + check, True, repaired_from=code)
+    return CreditCodeReading(code, False)
+
+
 def valid_codes_in(text: str) -> set[str]:
     """Every 18-character stretch of `text` (letters and digits only) whose GB 32100 check holds."""
     code = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(text))
     return {code[i:i + 18] for i in range(len(code) - 17) if is_valid_credit_code(code[i:i + 18])}
 
 
-def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeReading | None:
+def parse_credit_code(text: str | None, *, repair: bool = True, check_slip: bool = False) -> CreditCodeReading | None:
     """NFKC/upper/no separators; one impossible character is repaired only if the check then validates.
 
     "Impossible" means outside the GB 32100 alphabet (I O Z S V) or a letter among the
     six digits of the division code.  A wrong but possible code is kept as read: it may
-    really be wrong, and INVALID_CREDIT_CODE must then reach the reviewer.
+    really be wrong, and INVALID_CREDIT_CODE must then reach the reviewer.  With `check_slip` (a code
+    kept only if it validates, found beside no label), a check character misread as its lookalike is
+    repaired too.
     """
     if not text:
         return None
@@ -383,6 +400,8 @@ def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeRea
     if is_valid_credit_code(code) or not repair or len(code) != 18:
         return CreditCodeReading(code, is_valid_credit_code(code))
     suspects = [index for index in range(18) if _code_alternatives(code, index)]
+    if not suspects and check_slip:
+        return _check_character_repaired(code)
     if len(suspects) != 1:
         return CreditCodeReading(code, False)
     index = suspects[0]

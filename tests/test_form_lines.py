@@ -459,3 +459,35 @@ def test_a_member_label_cell_that_lost_a_middle_line_still_marks_the_members() -
     assert [[c.text for c in cells] for _, cells in members] == [
         ["台州新拓网络科技有限公司", "制造业企业"], ["台州旭嘉智能科技股份有限公司", "服务商"]]
 
+
+
+def test_a_label_ocr_parted_into_two_words_on_its_line_is_one_label_again() -> None:
+    """'统一社会' · '信用代': neither word is a label, together they are 统一社会信用代码's; the code beside is its value."""
+    from pipeline.tables.form import joined_label_words
+
+    rows = [joined_label_words(row, FORM) for row in lines(
+        [("牵头单位名称", 79, 91, 131, 104), ("绍兴顺腾智能制造技术有限公司", 168, 91, 294, 104),
+         ("统一社会", 319, 86, 355, 99), ("信用代", 355, 88, 381, 101), ("91330603MAAANP2N9", 425, 92, 502, 104)])]
+    assert [cell.text for cell in rows[0].cells][2] == "统一社会信用代"
+    assert _value(rows, "credit_code") == "91330603MAAANP2N9"
+    # Two value words far apart are not joined, even where together they would read as a label.
+    apart = joined_label_words(lines([("统一社会", 319, 86, 355, 99), ("信用代", 420, 88, 446, 101)])[0], FORM)
+    assert len(apart.cells) == 2
+
+
+@pytest.mark.parametrize(("read", "code"), [
+    ("913310034355267148", "91331003435526714B"),  # the check character B read as its lookalike 8
+    ("91331003435526714B", "91331003435526714B"),  # valid as read
+    ("913310034355267147", None),  # 7 is no lookalike of B: a misread code beside no label stays unread
+    ("91330603MAAANP2N9", None),  # 17 characters: no code to validate
+])
+def test_a_code_beside_a_misread_label_on_the_name_row_is_kept_only_when_it_validates(
+        read: str, code: str | None) -> None:
+    """'统一共翁作信用': the label misread past matching; the form prints the code on the lead unit's name row."""
+    from models import LeadUnit
+
+    reader = _reader(lines([("牵头单位名称", 80, 119, 165, 133), ("台州祥恒自动化有限公司", 165, 119, 310, 133),
+                            ("统一共翁作信用", 310, 119, 381, 133), (read, 381, 119, 516, 133)]))
+    unit = LeadUnit()
+    reader._credit_code(unit)
+    assert unit.credit_code == code
