@@ -15,11 +15,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import LCSseq, Levenshtein
+from rapidfuzz.distance import Hamming, LCSseq, Levenshtein
 
 from models.codes import (
     CANONICAL_INDUSTRIES,
     CREDIT_CODE_ALPHABET,
+    INDUSTRY_ALIASES,
     canonical_industry,
     credit_code_check_char,
     is_valid_credit_code,
@@ -615,6 +616,10 @@ _INDUSTRY_CONJUNCTIONS = re.compile(r"[和及与]")
 _POINT_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])\s*[.．·。]\s*(?=[\u4e00-\u9fff])")
 
 
+# Every name the notice's industries are written by: the 14 and their aliases.
+_INDUSTRY_NAMES = (*CANONICAL_INDUSTRIES, *INDUSTRY_ALIASES)
+
+
 def _known_industry(name: str) -> bool:
     return canonical_industry(name) in CANONICAL_INDUSTRIES
 
@@ -692,7 +697,9 @@ def parse_industries(text: str | None) -> list[str]:
         if not chunk:
             continue
         parts = _INDUSTRY_CONJUNCTIONS.split(chunk)
-        if len(parts) > 1 and all(_known_industry(_strip_industry(part.replace(" ", ""))) for part in parts):
+        if (slipped := one_slip_industry(chunk.replace(" ", ""))) is not None:
+            pieces = [slipped]  # before splitting: a misread character must not part a name ('电子信息制适')
+        elif len(parts) > 1 and all(_known_industry(_strip_industry(part.replace(" ", ""))) for part in parts):
             pieces = [_strip_industry(part.replace(" ", "")) for part in parts]
         else:
             pieces = _split_on_spaces(chunk)
@@ -701,8 +708,24 @@ def parse_industries(text: str | None) -> list[str]:
             if len(piece) == 1 and not _known_industry(piece):
                 continue  # no industry is one character: a stray from the next cell or a misread mark
             if piece:
-                names.append(canonical_industry(piece))
+                names.append(one_slip_industry(piece) or canonical_industry(piece))
     return names
+
+
+# Characters (without 行业): in a shorter name one character misread is a third of the evidence or more.
+MIN_SLIPPED_INDUSTRY = 4
+
+
+def one_slip_industry(name: str) -> str | None:
+    """The canonical industry an unknown name is one misread character from ('坊织服装' for 纺织服装), where
+    the industries' names and aliases that near (same length, one character other; 行业 set aside, as it
+    would make any two-character names near) all name one; None where none or two do."""
+    bare = name.removesuffix("行业")
+    if _known_industry(name) or len(bare) < MIN_SLIPPED_INDUSTRY:
+        return None
+    near = {canonical_industry(known) for known in _INDUSTRY_NAMES
+            if len(known) == len(bare) and Hamming.distance(bare, known) == 1}
+    return near.pop() if len(near) == 1 else None
 
 
 # --- addresses --------------------------------------------------------------------------

@@ -453,6 +453,19 @@ def test_an_industry_written_twice_is_two_items() -> None:
     assert parse_industries("食品行业、钢铁行业、建\n材行业、建材") == ["食品", "钢铁", "建材", "建材"]
 
 
+@pytest.mark.parametrize(("read", "names"), [
+    ("坊织服装", ["纺织"]),  # 纺织服装 (an alias of 纺织) with one character misread
+    ("汽车行业.坊织服装", ["汽车", "纺织"]),
+    ("电子信息制适", ["电子信息制造"]),  # repaired before splitting: not 电子信息 + 制适
+    ("坊织服装行业", ["纺织"]),
+    ("互化", ["互化"]),  # two characters, one misread: too little left to tell
+    ("纺职业", ["纺职业"]),  # three characters (纺织业 misread): kept as written
+    ("纺织服装", ["纺织"]),
+])
+def test_an_industry_one_misread_character_from_one_known_name_is_that_industry(read: str, names: list[str]) -> None:
+    assert parse_industries(read) == names
+
+
 def test_a_check_character_read_as_its_lookalike_is_repaired_only_when_asked() -> None:
     assert parse_credit_code("913310034355267148", check_slip=True) == CreditCodeReading(
         "91331003435526714B", True, repaired_from="913310034355267148")
