@@ -491,3 +491,16 @@ def test_a_code_beside_a_misread_label_on_the_name_row_is_kept_only_when_it_vali
     unit = LeadUnit()
     reader._credit_code(unit)
     assert unit.credit_code == code
+
+
+def test_a_wrapped_line_under_a_label_of_the_line_above_is_still_its_values() -> None:
+    """'汽车零部件，电力装备，' · '纺织，船舶': the wrapped line centred in the value's column, where 注册资本 (the line
+    above) also starts; that label stands over the line, not left of it, so the line is the industries'."""
+    rows = lines(
+        [("成立时间", 101, 154, 143, 168), ("2017/11/3", 176, 154, 223, 168), ("是否注册法人", 241, 155, 302, 169),
+         ("注册资本", 390, 154, 432, 168), ("10,000万元", 453, 155, 515, 169)],
+        [("注册地（具体到", 86, 170, 157, 185), ("辽宁省大连市甘井子区", 185, 177, 288, 191),
+         ("服务的主要", 319, 170, 371, 185), ("汽车零部件，电力装备，", 390, 169, 513, 188)],
+        [("区县)", 108, 181, 138, 196), ("行业", 334, 183, 354, 198), ("纺织，船舶", 421, 183, 481, 200)],
+    )
+    assert _reader(rows).lead_unit().main_industries == ["汽车", "电力装备", "纺织", "船舶"]

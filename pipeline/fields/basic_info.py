@@ -391,13 +391,14 @@ class FormReader:
     def _owner(self, at: Found, cell: CellText) -> Found | None:
         """The label a cell off every label's line belongs to: of the labels left of it and a line or two
         from it, those in the nearest column (a group label such as 单位负责人 stands further left), and of
-        them the one whose line is nearest."""
+        them the one whose line is nearest. A label over the cell's own start (注册资本 a line above a wrapped
+        '纺织，船舶' centred in the next value's column) stands above it, not left of it."""
         page = self.rows[at.row].page
         centre = (cell.bbox[0] + cell.bbox[2]) / 2
         label = self.rows[at.row].cells[at.col].bbox
         reach = OWNER_REACH * (label[3] - label[1])
         left = [(f, box) for f in self.found if self.rows[f.row].page == page
-                and (box := self.rows[f.row].cells[f.col].bbox)[2] <= centre
+                and (box := self.rows[f.row].cells[f.col].bbox)[2] <= min(centre, cell.bbox[0] + WRAP_SLACK)
                 and abs(_centre_y(box) - _centre_y(cell.bbox)) <= reach]
         if not left:
             return None
