@@ -505,3 +505,12 @@ def test_a_wrapped_line_under_a_label_of_the_line_above_is_still_its_values() ->
         [("区县)", 108.0, 181.4, 138.7, 201.1), ("行业", 334.1, 183.8, 354.7, 199.2), ("纺织，船舶", 421.9, 183.8, 481.4, 200.6)],
     )
     assert _reader(rows).lead_unit().main_industries == ["汽车", "电力装备", "纺织", "船舶"]
+
+
+def test_a_two_line_labels_lines_stacked_on_one_line_of_text_are_not_joined() -> None:
+    """'统一祛会信' over '用代码': grouped on one line of text, but stacked; joined, the label's box would span
+    two lines and end the value of the label on the next line (是否注册法 · ☑是□否)."""
+    from pipeline.tables.form import joined_label_words
+
+    row = lines([("统一祛会信", 318.7, 110.9, 379.2, 129.1), ("用代码", 331.7, 121.4, 365.8, 141.1)])[0]
+    assert [cell.text for cell in joined_label_words(row, FORM).cells] == ["统一祛会信", "用代码"]

@@ -101,8 +101,8 @@ def word_rows(page: Page) -> list[FormRow]:
 
 def joined_label_words(row: FormRow, labels: Labels) -> FormRow:
     """A line of text with each label OCR parted into two words ('统一社会' · '信用代') made one cell again:
-    two neighbouring words, neither a label, that together are one, with no more than a character's
-    height between them."""
+    two neighbouring words side by side, neither a label, that together are one, with no more than a
+    character's height between them."""
     cells = list(row.cells)
     index = 0
     while index + 1 < len(cells):
@@ -116,7 +116,10 @@ def joined_label_words(row: FormRow, labels: Labels) -> FormRow:
 
 def _label_parted(left: CellText, right: CellText, labels: Labels) -> bool:
     height = max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1])
-    return (right.bbox[0] - left.bbox[2] <= height and labels.match(left.text)[0] is None
+    shared = min(left.bbox[3], right.bbox[3]) - max(left.bbox[1], right.bbox[1])
+    # Side by side on one line: a two-line label's lines stacked ('统一祛会信' over '用代码') are no parted word.
+    beside = -SAME_LINE * height <= right.bbox[0] - left.bbox[2] <= height and shared >= 0.5 * height
+    return (beside and labels.match(left.text)[0] is None
             and labels.match(right.text)[0] is None and labels.match(left.text + right.text)[0] is not None)
 
 
