@@ -624,6 +624,11 @@ def _known_industry(name: str) -> bool:
     return canonical_industry(name) in CANONICAL_INDUSTRIES
 
 
+def _names_industry(piece: str) -> bool:
+    """A known name, or one with a character misread ('电子信惠制造' in '…建材行业电子信惠制造医药')."""
+    return _known_industry(piece) or one_slip_industry(piece) is not None
+
+
 def _segment(run: str) -> list[str] | None:
     """Known names written without separators (机械汽车, 装备制造建材行业船舱) split out; None if there are none.
 
@@ -638,9 +643,10 @@ def _segment(run: str) -> list[str] | None:
         for start in range(max(0, end - 8), end):
             covered, pieces = best[start]
             piece = run[start:end]
-            if _known_industry(piece):
-                candidate = (covered + len(piece), [*pieces, piece])
-            elif pieces and not _known_industry(pieces[-1]):
+            if _names_industry(piece):
+                # A name read with one character other covers that character less: an exact name wins a tie.
+                candidate = (covered + len(piece) - (not _known_industry(piece)), [*pieces, piece])
+            elif pieces and not _names_industry(pieces[-1]):
                 candidate = (covered, [*pieces[:-1], pieces[-1] + piece])
             else:
                 candidate = (covered, [*pieces, piece])

@@ -461,6 +461,9 @@ def test_an_industry_written_twice_is_two_items() -> None:
     ("互化", ["互化"]),  # two characters, one misread: too little left to tell
     ("纺职业", ["纺职业"]),  # three characters (纺织业 misread): kept as written
     ("纺织服装", ["纺织"]),
+    # Run together without separators: a name with one character misread still covers its run.
+    ("有色金耦建材行业电子信惠制造医药", ["有色", "建材", "电子信息制造", "医药"]),
+    ("装备制造建材行业船舱", ["机械", "建材", "船舱"]),  # an exact split stays as it was
 ])
 def test_an_industry_one_misread_character_from_one_known_name_is_that_industry(read: str, names: list[str]) -> None:
     assert parse_industries(read) == names
