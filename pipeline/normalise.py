@@ -15,12 +15,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import LCSseq, Levenshtein
+from rapidfuzz.distance import Hamming, LCSseq, Levenshtein
 
 from models.codes import (
     CANONICAL_INDUSTRIES,
     CREDIT_CODE_ALPHABET,
+    INDUSTRY_ALIASES,
     canonical_industry,
+    credit_code_check_char,
     is_valid_credit_code,
     normalise_credit_code,
 )
@@ -334,6 +336,11 @@ def parse_date(text: str | None) -> dt.date | None:
 # What OCR reads for a credit-code character that cannot stand where it stands.
 _CODE_LOOKALIKES = {"O": "0DQ", "I": "1L", "Z": "2", "S": "5", "V": "UY"}
 _CODE_DIGIT_LOOKALIKES = {"D": "0", "Q": "0", "L": "1", "T": "7", "B": "8", "G": "6", "A": "4"}
+# A check character and what OCR reads for it: the digit lookalikes above, both ways.
+_CHECK_LOOKALIKES = {char: "".join(sorted({*_CODE_DIGIT_LOOKALIKES.get(char, ""),
+                                            *(letter for letter, digit in _CODE_DIGIT_LOOKALIKES.items()
+                                              if digit == char)}))
+                     for char in {*_CODE_DIGIT_LOOKALIKES, *_CODE_DIGIT_LOOKALIKES.values()}}
 # Characters 3–8 of a credit code are the administrative division code: digits only.
 _CODE_DIGIT_POSITIONS = range(2, 8)
 
@@ -356,18 +363,29 @@ def _code_alternatives(code: str, position: int) -> str:
     return ""
 
 
+def _check_character_repaired(code: str) -> CreditCodeReading:
+    """A code of possible characters whose check character as read is the lookalike of the one its first 17
+    give ('…714' + '8' for '…714' + 'B'): the check character misread, the one valid reading one slip away."""
+    check = credit_code_check_char(code[:17])
+    if check is not None and check in _CHECK_LOOKALIKES.get(code[17], ""):
+        return CreditCodeReading(code[:17] + check, True, repaired_from=code)
+    return CreditCodeReading(code, False)
+
+
 def valid_codes_in(text: str) -> set[str]:
     """Every 18-character stretch of `text` (letters and digits only) whose GB 32100 check holds."""
     code = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(text))
     return {code[i:i + 18] for i in range(len(code) - 17) if is_valid_credit_code(code[i:i + 18])}
 
 
-def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeReading | None:
+def parse_credit_code(text: str | None, *, repair: bool = True, check_slip: bool = False) -> CreditCodeReading | None:
     """NFKC/upper/no separators; one impossible character is repaired only if the check then validates.
 
     "Impossible" means outside the GB 32100 alphabet (I O Z S V) or a letter among the
     six digits of the division code.  A wrong but possible code is kept as read: it may
-    really be wrong, and INVALID_CREDIT_CODE must then reach the reviewer.
+    really be wrong, and INVALID_CREDIT_CODE must then reach the reviewer.  With `check_slip` (a code
+    kept only if it validates, found beside no label), a check character misread as its lookalike is
+    repaired too.
     """
     if not text:
         return None
@@ -383,6 +401,8 @@ def parse_credit_code(text: str | None, *, repair: bool = True) -> CreditCodeRea
     if is_valid_credit_code(code) or not repair or len(code) != 18:
         return CreditCodeReading(code, is_valid_credit_code(code))
     suspects = [index for index in range(18) if _code_alternatives(code, index)]
+    if not suspects and check_slip:
+        return _check_character_repaired(code)
     if len(suspects) != 1:
         return CreditCodeReading(code, False)
     index = suspects[0]
@@ -596,8 +616,17 @@ _INDUSTRY_CONJUNCTIONS = re.compile(r"[和及与]")
 _POINT_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])\s*[.．·。]\s*(?=[\u4e00-\u9fff])")
 
 
+# Every name the notice's industries are written by: the 14 and their aliases.
+_INDUSTRY_NAMES = (*CANONICAL_INDUSTRIES, *INDUSTRY_ALIASES)
+
+
 def _known_industry(name: str) -> bool:
     return canonical_industry(name) in CANONICAL_INDUSTRIES
+
+
+def _names_industry(piece: str) -> bool:
+    """A known name, or one with a character misread ('电子信惠制造' in '…建材行业电子信惠制造医药')."""
+    return _known_industry(piece) or one_slip_industry(piece) is not None
 
 
 def _segment(run: str) -> list[str] | None:
@@ -614,9 +643,10 @@ def _segment(run: str) -> list[str] | None:
         for start in range(max(0, end - 8), end):
             covered, pieces = best[start]
             piece = run[start:end]
-            if _known_industry(piece):
-                candidate = (covered + len(piece), [*pieces, piece])
-            elif pieces and not _known_industry(pieces[-1]):
+            if _names_industry(piece):
+                # A name read with one character other covers that character less: an exact name wins a tie.
+                candidate = (covered + len(piece) - (not _known_industry(piece)), [*pieces, piece])
+            elif pieces and not _names_industry(pieces[-1]):
                 candidate = (covered, [*pieces[:-1], pieces[-1] + piece])
             else:
                 candidate = (covered, [*pieces, piece])
@@ -673,7 +703,9 @@ def parse_industries(text: str | None) -> list[str]:
         if not chunk:
             continue
         parts = _INDUSTRY_CONJUNCTIONS.split(chunk)
-        if len(parts) > 1 and all(_known_industry(_strip_industry(part.replace(" ", ""))) for part in parts):
+        if (slipped := one_slip_industry(chunk.replace(" ", ""))) is not None:
+            pieces = [slipped]  # before splitting: a misread character must not part a name ('电子信息制适')
+        elif len(parts) > 1 and all(_known_industry(_strip_industry(part.replace(" ", ""))) for part in parts):
             pieces = [_strip_industry(part.replace(" ", "")) for part in parts]
         else:
             pieces = _split_on_spaces(chunk)
@@ -682,8 +714,24 @@ def parse_industries(text: str | None) -> list[str]:
             if len(piece) == 1 and not _known_industry(piece):
                 continue  # no industry is one character: a stray from the next cell or a misread mark
             if piece:
-                names.append(canonical_industry(piece))
+                names.append(one_slip_industry(piece) or canonical_industry(piece))
     return names
+
+
+# Characters (without 行业): in a shorter name one character misread is a third of the evidence or more.
+MIN_SLIPPED_INDUSTRY = 4
+
+
+def one_slip_industry(name: str) -> str | None:
+    """The canonical industry an unknown name is one misread character from ('坊织服装' for 纺织服装), where
+    the industries' names and aliases that near (same length, one character other; 行业 set aside, as it
+    would make any two-character names near) all name one; None where none or two do."""
+    bare = name.removesuffix("行业")
+    if _known_industry(name) or len(bare) < MIN_SLIPPED_INDUSTRY:
+        return None
+    near = {canonical_industry(known) for known in _INDUSTRY_NAMES
+            if len(known) == len(bare) and Hamming.distance(bare, known) == 1}
+    return near.pop() if len(near) == 1 else None
 
 
 # --- addresses --------------------------------------------------------------------------

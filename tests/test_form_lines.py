@@ -459,3 +459,58 @@ def test_a_member_label_cell_that_lost_a_middle_line_still_marks_the_members() -
     assert [[c.text for c in cells] for _, cells in members] == [
         ["台州新拓网络科技有限公司", "制造业企业"], ["台州旭嘉智能科技股份有限公司", "服务商"]]
 
+
+
+def test_a_label_ocr_parted_into_two_words_on_its_line_is_one_label_again() -> None:
+    """'统一社会' · '信用代': neither word is a label, together they are 统一社会信用代码's; the code beside is its value."""
+    from pipeline.tables.form import joined_label_words
+
+    rows = [joined_label_words(row, FORM) for row in lines(
+        [("牵头单位名称", 79, 91, 131, 104), ("绍兴顺腾智能制造技术有限公司", 168, 91, 294, 104),
+         ("统一社会", 319, 86, 355, 99), ("信用代", 355, 88, 381, 101), ("91330603MAAANP2N9", 425, 92, 502, 104)])]
+    assert [cell.text for cell in rows[0].cells][2] == "统一社会信用代"
+    assert _value(rows, "credit_code") == "91330603MAAANP2N9"
+    # Two value words far apart are not joined, even where together they would read as a label.
+    apart = joined_label_words(lines([("统一社会", 319, 86, 355, 99), ("信用代", 420, 88, 446, 101)])[0], FORM)
+    assert len(apart.cells) == 2
+
+
+@pytest.mark.parametrize(("read", "code"), [
+    ("913310034355267148", "91331003435526714B"),  # the check character B read as its lookalike 8
+    ("91331003435526714B", "91331003435526714B"),  # valid as read
+    ("913310034355267147", None),  # 7 is no lookalike of B: a misread code beside no label stays unread
+    ("91330603MAAANP2N9", None),  # 17 characters: no code to validate
+])
+def test_a_code_beside_a_misread_label_on_the_name_row_is_kept_only_when_it_validates(
+        read: str, code: str | None) -> None:
+    """'统一共翁作信用': the label misread past matching; the form prints the code on the lead unit's name row."""
+    from models import LeadUnit
+
+    reader = _reader(lines([("牵头单位名称", 80, 119, 165, 133), ("台州祥恒自动化有限公司", 165, 119, 310, 133),
+                            ("统一共翁作信用", 310, 119, 381, 133), (read, 381, 119, 516, 133)]))
+    unit = LeadUnit()
+    reader._credit_code(unit)
+    assert unit.credit_code == code
+
+
+def test_a_wrapped_line_under_a_label_of_the_line_above_is_still_its_values() -> None:
+    """'汽车零部件，电力装备，' · '纺织，船舶': the wrapped line centred in the value's column, where 注册资本 (the line
+    above) also starts; that label stands over the line, not left of it, so the line is the industries'."""
+    rows = lines(
+        [("成立时间", 101.8, 154.6, 143.5, 170.9), ("2017/11/3", 176.2, 154.6, 223.2, 170.9),
+         ("是否注册法人", 241.9, 155.0, 302.9, 169.0), ("注册资本", 390.2, 154.6, 432.0, 170.9),
+         ("10,000万元", 453.1, 155.0, 515.0, 169.0)],
+        [("注册地（具体到", 86.9, 170.9, 157.4, 187.2), ("辽宁省大连市甘井子区", 185.8, 177.6, 289.0, 193.9),
+         ("服务的主要", 319.7, 170.9, 371.5, 187.2), ("汽车零部件，电力装备，", 390.7, 169.4, 513.1, 188.2)],
+        [("区县)", 108.0, 181.4, 138.7, 201.1), ("行业", 334.1, 183.8, 354.7, 199.2), ("纺织，船舶", 421.9, 183.8, 481.4, 200.6)],
+    )
+    assert _reader(rows).lead_unit().main_industries == ["汽车", "电力装备", "纺织", "船舶"]
+
+
+def test_a_two_line_labels_lines_stacked_on_one_line_of_text_are_not_joined() -> None:
+    """'统一祛会信' over '用代码': grouped on one line of text, but stacked; joined, the label's box would span
+    two lines and end the value of the label on the next line (是否注册法 · ☑是□否)."""
+    from pipeline.tables.form import joined_label_words
+
+    row = lines([("统一祛会信", 318.7, 110.9, 379.2, 129.1), ("用代码", 331.7, 121.4, 365.8, 141.1)])[0]
+    assert [cell.text for cell in joined_label_words(row, FORM).cells] == ["统一祛会信", "用代码"]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from models.codes import CANONICAL_INDUSTRIES, CREDIT_CODE_ALPHABET, credit_code_check_char, is_valid_credit_code
 from pipeline.normalise import (
     KNOWN_MAIL_DOMAINS,
+    CreditCodeReading,
     clean_name,
     find_phone,
     parse_amount,
@@ -450,3 +451,28 @@ def test_a_count_with_a_leading_zero_is_not_well_formed() -> None:
 def test_an_industry_written_twice_is_two_items() -> None:
     """'建材行业、建材': the applicant listed four items; the notice's limit counts what was listed."""
     assert parse_industries("食品行业、钢铁行业、建\n材行业、建材") == ["食品", "钢铁", "建材", "建材"]
+
+
+@pytest.mark.parametrize(("read", "names"), [
+    ("坊织服装", ["纺织"]),  # 纺织服装 (an alias of 纺织) with one character misread
+    ("汽车行业.坊织服装", ["汽车", "纺织"]),
+    ("电子信息制适", ["电子信息制造"]),  # repaired before splitting: not 电子信息 + 制适
+    ("坊织服装行业", ["纺织"]),
+    ("互化", ["互化"]),  # two characters, one misread: too little left to tell
+    ("纺职业", ["纺职业"]),  # three characters (纺织业 misread): kept as written
+    ("纺织服装", ["纺织"]),
+    # Run together without separators: a name with one character misread still covers its run.
+    ("有色金耦建材行业电子信惠制造医药", ["有色", "建材", "电子信息制造", "医药"]),
+    ("装备制造建材行业船舱", ["机械", "建材", "船舱"]),  # an exact split stays as it was
+])
+def test_an_industry_one_misread_character_from_one_known_name_is_that_industry(read: str, names: list[str]) -> None:
+    assert parse_industries(read) == names
+
+
+def test_a_check_character_read_as_its_lookalike_is_repaired_only_when_asked() -> None:
+    assert parse_credit_code("913310034355267148", check_slip=True) == CreditCodeReading(
+        "91331003435526714B", True, repaired_from="913310034355267148")
+    as_read = parse_credit_code("913310034355267148")  # beside its label: as read
+    assert as_read is not None and as_read.value == "913310034355267148"
+    other = parse_credit_code("913310034355267147", check_slip=True)  # 7 is no lookalike of B
+    assert other is not None and not other.valid

@@ -347,3 +347,32 @@ def test_lines_that_read_as_well_either_way_leave_the_direction_to_their_lengths
     readings = iter([1.0, 0.99999])  # the columns turned (asked first), then the lines across
     monkeypatch.setattr(orient, "legibility", lambda votes: next(readings))
     assert detect_orientation(page).rotation == 0
+
+
+def _one_row_page(dpi: int = DPI) -> np.ndarray:
+    """A page holding only a form's last row (its label and two figures in ruled cells), as a table split
+    over two pages leaves it: one line of text, too few for the lines' spread to be weighed."""
+    from PIL import Image, ImageDraw
+
+    from bench.synth import cjk_font
+
+    width, height = round(8.27 * dpi), round(11.69 * dpi)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    font = cjk_font(round(10.5 * dpi / 72))
+    left, right, top, row = round(0.8 * dpi), width - round(0.8 * dpi), round(1.0 * dpi), round(0.42 * dpi)
+    edges = [left, left + round(0.2 * (right - left)), left + round(0.7 * (right - left)),
+             left + round(0.85 * (right - left)), right]
+    draw.rectangle((left, top, right, top + row), outline=0, width=1)
+    for x in edges[1:-1]:
+        draw.line((x, top, x, top + row), fill=0, width=1)
+    for x, text in zip(edges[1:], ("汇聚制造业数字化转型服务商数量（累计）", "10个", "11个"), strict=False):
+        draw.text((x + 8, top + round(0.12 * dpi)), text, font=font, fill=0)
+    return cv2.GaussianBlur(np.asarray(page), (3, 3), 0)
+
+
+@pytest.mark.parametrize("rotation", [0, 180])
+def test_a_page_of_one_line_is_turned_over_when_that_line_reads_clearly_upside_down(rotation: int) -> None:
+    page = _one_row_page()
+    turned = page if rotation == 0 else cv2.rotate(page, cv2.ROTATE_180)
+    assert detect_orientation(turned).rotation == rotation

@@ -22,7 +22,7 @@ from models import (
     ResourceYear,
     ServiceYear,
 )
-from models.codes import is_valid_credit_code
+from models.codes import is_valid_credit_code, normalise_credit_code
 from models.page import Page
 from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
@@ -253,6 +253,14 @@ def another_date(as_read: dt.date | None) -> Callable[[str], bool]:
     return lambda text: normalise.parse_date(text) not in (None, as_read)
 
 
+def code_shaped(text: str) -> bool:
+    """Text that reads as a credit code, whether or not its check holds: 17 to 19 letters and digits (one
+    lost or one extra), opening with a digit, mostly digits (a code's division and organisation parts)."""
+    code = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(text))
+    return (CODE_LENGTH - 1 <= len(code) <= CODE_LENGTH + 1 and code[0].isdigit()
+            and len(_DIGIT.findall(code)) >= CODE_LENGTH // 2 and len(code) * 2 > len(squeeze(text)))
+
+
 def _checks_as_code(text: str) -> bool:
     reading = normalise.parse_credit_code(text, repair=True)
     return reading is not None and is_valid_credit_code(reading.value)
@@ -383,13 +391,14 @@ class FormReader:
     def _owner(self, at: Found, cell: CellText) -> Found | None:
         """The label a cell off every label's line belongs to: of the labels left of it and a line or two
         from it, those in the nearest column (a group label such as 单位负责人 stands further left), and of
-        them the one whose line is nearest."""
+        them the one whose line is nearest. A label over the cell's own start (注册资本 a line above a wrapped
+        '纺织，船舶' centred in the next value's column) stands above it, not left of it."""
         page = self.rows[at.row].page
         centre = (cell.bbox[0] + cell.bbox[2]) / 2
         label = self.rows[at.row].cells[at.col].bbox
         reach = OWNER_REACH * (label[3] - label[1])
         left = [(f, box) for f in self.found if self.rows[f.row].page == page
-                and (box := self.rows[f.row].cells[f.col].bbox)[2] <= centre
+                and (box := self.rows[f.row].cells[f.col].bbox)[2] <= min(centre, cell.bbox[0] + WRAP_SLACK)
                 and abs(_centre_y(box) - _centre_y(cell.bbox)) <= reach]
         if not left:
             return None
@@ -430,11 +439,37 @@ class FormReader:
                 for code in normalise.valid_codes_in(cell.text):
                     found.setdefault(code, (cell, row.page))
         if len(found) != 1:
+            self._credit_code_beside_name(lead)
             return
         code, (cell, page) = found.popitem()
         provenance = provenance_of((cell,), page)
         provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, 0.75)})
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code", FieldValue(code, cell.text, provenance))
+
+    def _credit_code_beside_name(self, lead: LeadUnit) -> None:
+        """A code its label's misreading hid ('统一共翁作信用'): the form prints 统一社会信用代码 on the lead
+        unit's name row, so the one code-shaped cell after the name there is the code, kept only where it
+        validates as read, repaired or read again (a misread code beside no label is no finding to report)."""
+        at = self.first("name")
+        if at is None:
+            return
+        row = self.rows[at.row]
+        shaped = [cell for cell in row.cells[at.col + 1:] if code_shaped(cell.text)]
+        if len(shaped) != 1:
+            return
+        cell = shaped[0]
+        provenance = provenance_of((cell,), row.page)
+        ocr = provenance.source == "ocr"
+        reading = normalise.parse_credit_code(cell.text, repair=ocr, check_slip=ocr)
+        if ocr and (reading is None or not is_valid_credit_code(reading.value)):
+            reading = self._credit_code_second_reading(row.page, provenance.bbox) or reading
+        if reading is None or not is_valid_credit_code(reading.value):
+            return
+        provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, 0.75)})
+        if reading.repaired_from is not None:
+            provenance = provenance.model_copy(update={"repaired_from": reading.repaired_from})
+        lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
+                                         FieldValue(reading.value, cell.text, provenance))
 
     def _credit_code_second_reading(self, page_number: int, bbox: Sequence[float] | None) -> Any:
         """A code whose check character fails is read again by the second engine; kept only if that one validates."""

@@ -37,6 +37,9 @@ DOUBTFUL_MARGIN = 0.5  # below this share of line length in favour, the directio
 # The classifier overrides the line lengths when one direction's lines read this much more clearly: an
 # upright tight list reads 1.00 across and 0.78-0.85 down (its characters' columns turned).
 LEGIBILITY_MARGIN = 0.1
+# The vote every line of a page with one or two lines must lie below to turn it over: no spread to weigh,
+# so only a line the classifier reads clearly upside down both ways (dev9 a01's last form row: -0.999).
+FEW_LINES_VOTE = 0.9
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,15 @@ def _line_votes(lines: list[list[np.ndarray]], debiased: bool) -> list[float]:
     return [float(np.mean(votes[start:end])) for start, end in itertools.pairwise(bounds)]
 
 
+def _few_lines(small: np.ndarray, blobs: list[tuple[int, int, int, int]], sideways: bool) -> Orientation:
+    """A page of one or two lines across (a form's last row alone on its page): upside down only when every
+    line reads so clearly, each piece weighed against itself turned over; otherwise as stored."""
+    votes = [] if sideways or not blobs else line_votes(small, blobs, debiased=True)
+    if votes and max(votes) < -FEW_LINES_VOTE:
+        return Orientation(180, round(-max(votes), 3))
+    return Orientation(0, 0.0)
+
+
 def detect_orientation(grey: np.ndarray) -> Orientation:
     """Our detector on a grey page (flattened of shadows); see the module docstring."""
     small, _ = shrink(grey)
@@ -257,8 +269,8 @@ def detect_orientation(grey: np.ndarray) -> Orientation:
         return Orientation(0, 0.0)
     binary = without_rules(binary, size)
     sideways, margin, blobs = _is_sideways(binary, size)
-    if len(blobs) < 3:  # a few specks or one stray line: nothing to read the direction from
-        return Orientation(0, 0.0)
+    if len(blobs) < 3:  # a few specks or one or two lines: too little to weigh, but a line may be clear
+        return _few_lines(small, blobs, sideways)
     # Pages stored sideways are few: every sideways call is asked, an across call only where it is doubtful.
     asked = sideways or margin < DOUBTFUL_MARGIN
     if asked and (reads_sideways := _sideways_read_better(small, binary, size)) is not None:

@@ -99,6 +99,37 @@ def word_rows(page: Page) -> list[FormRow]:
     return rows
 
 
+def joined_label_words(row: FormRow, labels: Labels) -> FormRow:
+    """A line of text with each label OCR parted into two words ('统一社会' · '信用代') made one cell again:
+    two neighbouring words side by side, neither a label, that together are one, with no more than a
+    character's height between them."""
+    cells = list(row.cells)
+    index = 0
+    while index + 1 < len(cells):
+        left, right = cells[index], cells[index + 1]
+        if _label_parted(left, right, labels):
+            cells[index:index + 2] = [_joined(left, right)]
+        else:
+            index += 1
+    return row if len(cells) == len(row.cells) else FormRow(row.page, tuple(cells), ruled=row.ruled)
+
+
+def _label_parted(left: CellText, right: CellText, labels: Labels) -> bool:
+    height = max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1])
+    shared = min(left.bbox[3], right.bbox[3]) - max(left.bbox[1], right.bbox[1])
+    # Side by side on one line: a two-line label's lines stacked ('统一祛会信' over '用代码') are no parted word.
+    beside = -SAME_LINE * height <= right.bbox[0] - left.bbox[2] <= height and shared >= 0.5 * height
+    return (beside and labels.match(left.text)[0] is None
+            and labels.match(right.text)[0] is None and labels.match(left.text + right.text)[0] is not None)
+
+
+def _joined(left: CellText, right: CellText) -> CellText:
+    box = (min(left.bbox[0], right.bbox[0]), min(left.bbox[1], right.bbox[1]),
+           max(left.bbox[2], right.bbox[2]), max(left.bbox[3], right.bbox[3]))
+    return CellText(cell=Cell(left.cell.row, left.cell.col, 1, 1, box), bbox=box, words=(*left.words, *right.words),
+                    text=left.text + right.text, confidence=min(left.confidence, right.confidence))
+
+
 def form_rows(pages: Sequence[Page], engine: OcrEngine | None = None, low_confidence: float = 0.0,
               labels: Labels | None = None) -> list[FormRow]:
     """The rows of the form on these pages, in order; text lines where a page has no table, or where its
@@ -110,7 +141,8 @@ def form_rows(pages: Sequence[Page], engine: OcrEngine | None = None, low_confid
         if not ruled or (labels is not None and collapsed(ruled, labels)):
             # Bands need a text layer's exact boxes: OCR's padded line boxes run neighbouring rows together.
             banded = banded_rows(page) if page.kind == "text" else None
-            rows.extend(word_rows(page) if banded is None else [FormRow(page.number, tuple(c)) for c in banded])
+            words = word_rows(page) if labels is None else [joined_label_words(row, labels) for row in word_rows(page)]
+            rows.extend(words if banded is None else [FormRow(page.number, tuple(c)) for c in banded])
         else:
             rows.extend(ruled)
     return rows
