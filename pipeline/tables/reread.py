@@ -50,10 +50,16 @@ def crop_box(box: Box, scale: float, shape: tuple[int, ...], inset: float = INSE
     return (x0, y0, x1, y1) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
 
 
-def ink_share(image: np.ndarray, crop: tuple[int, int, int, int]) -> float:
+def ink_share(image: np.ndarray, crop: tuple[int, int, int, int],
+              left_out: Sequence[tuple[int, int, int, int]] = ()) -> float:
+    """The share of the crop's pixels that are ink, those inside `left_out` (page pixels) not counted."""
     x0, y0, x1, y1 = crop
-    region = image[y0:y1, x0:x1]
-    return float((region < INK_LEVEL).mean()) if region.size else 0.0
+    ink = image[y0:y1, x0:x1] < INK_LEVEL
+    if not ink.size:
+        return 0.0
+    for bx0, by0, bx1, by1 in left_out:
+        ink[max(0, by0 - y0):max(0, by1 - y0), max(0, bx0 - x0):max(0, bx1 - x0)] = False
+    return float(ink.mean())
 
 
 def stack(image: np.ndarray, bands: Sequence[tuple[CellText, tuple[int, int, int, int]]]) -> tuple[np.ndarray, list[Band]]:
@@ -132,12 +138,31 @@ def crop_left_out_print(old: str, new: str, words: Sequence[str] = ()) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in dropped)
 
 
+HELD_SHARE = 0.5  # a crop's word lying this much inside a word of another cell is that word's ink read again
+
+
+def held_elsewhere(box: Box, held: Sequence[Box]) -> bool:
+    """Whether a word read on an empty cell's crop lies mostly inside a word another cell holds: a word
+    reaching over its cell's side (a stroke taken for a rule cut a sliver column off a name, 大|连…) is
+    read again on the empty neighbour's crop and would be written twice (大大连…)."""
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    if area <= 0:
+        return False
+    for other in held:
+        width = min(box[2], other[2]) - max(box[0], other[0])
+        height = min(box[3], other[3]) - max(box[1], other[1])
+        if width > 0 and height > 0 and width * height >= HELD_SHARE * area:
+            return True
+    return False
+
+
 OVERHANG = 0.25  # share of its height a word of the cell may reach over the cell's top or bottom (box padding)
 PRINT_HEIGHT = 1.3  # a word taller than this many of the table's usual word heights is no line of print
 
 
 def reach(cell: CellText, line_height: float | None = None) -> Box:
-    """The cell's box, taller where a word of print it holds reaches well over its top or bottom: a rule
+    """The cell's box, taller (or wider) where a word of print it holds reaches well over its top or bottom
+    (or side): a rule
     found through a line of text (a doubled rule, a wrapped header's first line) would cut the line in
     half in the crop, and the cell would be read as its other line alone.  A word taller than
     `line_height` allows (a seal's character over the rule) leaves the box as it is."""
@@ -150,6 +175,12 @@ def reach(cell: CellText, line_height: float | None = None) -> Box:
             top = word.bbox[1] - INSET_PT
         if word.bbox[3] > bottom + OVERHANG * height:
             bottom = word.bbox[3] + INSET_PT
+        # A stroke taken for a column rule through a word's first or last character: the crop would cut
+        # that character in two and the recogniser read its half as another (大连 → 主).
+        if word.bbox[0] < x0 - OVERHANG * height:
+            x0 = word.bbox[0] - INSET_PT
+        if word.bbox[2] > x1 + OVERHANG * height:
+            x1 = word.bbox[2] + INSET_PT
     return (x0, top, x1, bottom)
 
 
@@ -163,14 +194,21 @@ class CellReader:
     engine: OcrEngine
     ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
-    def wanted(self, cell: CellText, threshold: float, line_height: float | None = None
-               ) -> tuple[int, int, int, int] | None:
+    def wanted(self, cell: CellText, threshold: float, line_height: float | None = None,
+               held: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
+        """The crop to read the cell on again, or None. An empty cell is read again only for ink outside
+        `held`, the boxes of words other cells hold: a word reaching over its cell's side into an empty
+        neighbour (a stroke taken for a rule cut a sliver column off a name) is no text of the neighbour's."""
         crop = crop_box(reach(cell, line_height), self.scale, self.image.shape)
         if crop is None:
             return None
         if cell.text:
             return crop if cell.confidence < threshold else None
-        return crop if ink_share(self.image, crop) > EMPTY_INK else None
+        return crop if ink_share(self.image, crop, self._pixels(held)) > EMPTY_INK else None
+
+    def _pixels(self, boxes: Sequence[Box]) -> list[tuple[int, int, int, int]]:
+        return [(round(b[0] * self.scale), round(b[1] * self.scale), round(b[2] * self.scale), round(b[3] * self.scale))
+                for b in boxes]
 
     def reread(self, cells: Sequence[CellText], frame: Frame, threshold: float, floor: float,
                slack: float = 0.05) -> list[CellText]:
@@ -181,7 +219,9 @@ class CellReader:
         """
         heights = [word.bbox[3] - word.bbox[1] for cell in cells for word in cell.words]
         line_height = statistics.median(heights) if heights else None
-        chosen = [(i, cell, crop) for i, cell in enumerate(cells) if (crop := self.wanted(cell, threshold, line_height))]
+        held = [word.bbox for cell in cells for word in cell.words]
+        chosen = [(i, cell, crop) for i, cell in enumerate(cells)
+                  if (crop := self.wanted(cell, threshold, line_height, held))]
         out = list(cells)
         for batch in _batches(chosen):
             canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
@@ -195,7 +235,10 @@ class CellReader:
                 if index is not None:
                     by_band.setdefault(index, []).append(_back_to_page(word, bands[index], self.scale))
             for k, (position, cell, _) in enumerate(batch):
-                new = cell_text(cell.cell, frame, drop_ghosts(by_band.get(k, []), self.ink))
+                found = by_band.get(k, [])
+                if not cell.text:
+                    found = [word for word in found if not held_elsewhere(word.bbox, held)]
+                new = cell_text(cell.cell, frame, drop_ghosts(found, self.ink))
                 if _better(cell, new, floor, slack):
                     out[position] = replace(new, reread=True)
         return out
