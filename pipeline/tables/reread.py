@@ -160,12 +160,12 @@ OVERHANG = 0.25  # share of its height a word of the cell may reach over the cel
 PRINT_HEIGHT = 1.3  # a word taller than this many of the table's usual word heights is no line of print
 
 
-def reach(cell: CellText, line_height: float | None = None) -> Box:
-    """The cell's box, taller (or wider) where a word of print it holds reaches well over its top or bottom
-    (or side): a rule
+def reach(cell: CellText, line_height: float | None = None, empty: Sequence[Box] = ()) -> Box:
+    """The cell's box, taller where a word of print it holds reaches well over its top or bottom: a rule
     found through a line of text (a doubled rule, a wrapped header's first line) would cut the line in
     half in the crop, and the cell would be read as its other line alone.  A word taller than
-    `line_height` allows (a seal's character over the rule) leaves the box as it is."""
+    `line_height` allows (a seal's character over the rule) leaves the box as it is.  Wider where a word
+    reaches well into one of the `empty` cells beside it (`_sideways`)."""
     x0, top, x1, bottom = cell.bbox
     for word in cell.words:
         height = word.bbox[3] - word.bbox[1]
@@ -175,13 +175,26 @@ def reach(cell: CellText, line_height: float | None = None) -> Box:
             top = word.bbox[1] - INSET_PT
         if word.bbox[3] > bottom + OVERHANG * height:
             bottom = word.bbox[3] + INSET_PT
-        # A stroke taken for a column rule through a word's first or last character: the crop would cut
-        # that character in two and the recogniser read its half as another (大连 → 主).
-        if word.bbox[0] < x0 - OVERHANG * height:
-            x0 = word.bbox[0] - INSET_PT
-        if word.bbox[2] > x1 + OVERHANG * height:
-            x1 = word.bbox[2] + INSET_PT
+        x0, x1 = _sideways(word, x0, x1, empty)
     return (x0, top, x1, bottom)
+
+
+def _sideways(word: Word, x0: float, x1: float, empty: Sequence[Box]) -> tuple[float, float]:
+    """The crop's sides moved out to a word's ends lying well inside an empty cell beside it: a stroke
+    taken for a column rule cut a sliver column through the word's first or last character, and the
+    crop would cut that character in two (大连 read 主).  Where the neighbour holds text (the other
+    piece of a word split at a true rule), the side stays."""
+    margin = OVERHANG * (word.bbox[3] - word.bbox[1])
+    middle = (word.bbox[1] + word.bbox[3]) / 2
+
+    def in_empty(x: float) -> bool:
+        return any(box[0] <= x <= box[2] and box[1] <= middle <= box[3] for box in empty)
+
+    if word.bbox[0] < x0 - margin and in_empty(word.bbox[0]):
+        x0 = word.bbox[0] - INSET_PT
+    if word.bbox[2] > x1 + margin and in_empty(word.bbox[2]):
+        x1 = word.bbox[2] + INSET_PT
+    return x0, x1
 
 
 @dataclass
@@ -195,11 +208,11 @@ class CellReader:
     ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
     def wanted(self, cell: CellText, threshold: float, line_height: float | None = None,
-               held: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
+               held: Sequence[Box] = (), empty: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
         """The crop to read the cell on again, or None. An empty cell is read again only for ink outside
         `held`, the boxes of words other cells hold: a word reaching over its cell's side into an empty
         neighbour (a stroke taken for a rule cut a sliver column off a name) is no text of the neighbour's."""
-        crop = crop_box(reach(cell, line_height), self.scale, self.image.shape)
+        crop = crop_box(reach(cell, line_height, empty), self.scale, self.image.shape)
         if crop is None:
             return None
         if cell.text:
@@ -220,8 +233,9 @@ class CellReader:
         heights = [word.bbox[3] - word.bbox[1] for cell in cells for word in cell.words]
         line_height = statistics.median(heights) if heights else None
         held = [word.bbox for cell in cells for word in cell.words]
+        empty = [cell.bbox for cell in cells if not cell.words]
         chosen = [(i, cell, crop) for i, cell in enumerate(cells)
-                  if (crop := self.wanted(cell, threshold, line_height, held))]
+                  if (crop := self.wanted(cell, threshold, line_height, held, empty))]
         out = list(cells)
         for batch in _batches(chosen):
             canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
