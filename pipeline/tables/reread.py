@@ -138,6 +138,10 @@ def crop_left_out_print(old: str, new: str, words: Sequence[str] = ()) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in dropped)
 
 
+BESIDE_SHARE = 0.8  # room past a line's end, in line heights, that can hold a character
+GLYPH_COLUMNS = 0.6  # a character inks this share of the pixel columns of its box ...
+GLYPH_INK = 0.08  # ... and this share of its pixels (a seal's ring crossing the box, far less)
+CARRIED_ON = 0.75  # a crop reading carrying a cut-short line on wins from this sureness
 HELD_SHARE = 0.5  # a crop's word lying this much inside a word of another cell is that word's ink read again
 
 
@@ -216,8 +220,43 @@ class CellReader:
         if crop is None:
             return None
         if cell.text:
-            return crop if cell.confidence < threshold else None
+            return crop if cell.confidence < threshold or self.print_beside(cell) else None
         return crop if ink_share(self.image, crop, self._pixels(held)) > EMPTY_INK else None
+
+    def print_beside(self, cell: CellText) -> bool:
+        """Whether a line of the cell has a character's worth of print just past either end, inside the
+        cell, that none of its words covers: the page's reading stopped short of its line (a seal's
+        ring over 工大学 of 武汉理工大学 and the detector's box ended at 理), however sure it is of the
+        characters it kept."""
+        x_in, _, x_out, _ = cell.bbox
+        for line in lines_of(cell.words):
+            top, bottom = min(w.bbox[1] for w in line), max(w.bbox[3] for w in line)
+            height = bottom - top
+            start, end = line[0].bbox[0], line[-1].bbox[2]
+            sides = ((max(x_in + INSET_PT, start - height), start), (end, min(x_out - INSET_PT, end + height)))
+            if any(right - left >= BESIDE_SHARE * height and self._glyph(left, top, right, bottom)
+                   for left, right in sides):
+                return True
+        return False
+
+    def _carried_on(self, old: CellText, new: CellText) -> bool:
+        """Whether the crop read on a line the page's reading stopped short of (`print_beside`): the
+        page's text whole inside the crop's, Chinese characters around it, read fairly surely.  The page's
+        sureness was of the characters it kept, so it is no bar (西安 at 1.0, the crop 西安交通大学 at 0.79).
+        Digits or marks added are not carried on: a figure's stray stroke ('1 171'), a seal's remains ('，科')."""
+        page, crop = re.sub(r"\s+", "", old.text), re.sub(r"\s+", "", new.text)
+        if not page or page not in crop or len(crop) == len(page) or new.confidence < CARRIED_ON:
+            return False
+        added = crop.replace(page, "", 1)
+        return all("\u4e00" <= char <= "\u9fff" for char in added) and self.print_beside(old)
+
+    def _glyph(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        """Whether the box (points) holds a glyph's ink: most of its pixel columns inked, and enough ink."""
+        box = crop_box((x0, y0, x1, y1), self.scale, self.image.shape, inset=0.0)
+        if box is None:
+            return False
+        ink = self.image[box[1]:box[3], box[0]:box[2]] < INK_LEVEL
+        return bool(ink.any(axis=0).mean() >= GLYPH_COLUMNS and ink.mean() >= GLYPH_INK)
 
     def _pixels(self, boxes: Sequence[Box]) -> list[tuple[int, int, int, int]]:
         return [(round(b[0] * self.scale), round(b[1] * self.scale), round(b[2] * self.scale), round(b[3] * self.scale))
@@ -253,7 +292,7 @@ class CellReader:
                 if not cell.text:
                     found = [word for word in found if not held_elsewhere(word.bbox, held)]
                 new = cell_text(cell.cell, frame, drop_ghosts(found, self.ink))
-                if _better(cell, new, floor, slack):
+                if _better(cell, new, floor, slack) or self._carried_on(cell, new):
                     out[position] = replace(new, reread=True)
         return out
 
