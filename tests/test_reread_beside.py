@@ -105,3 +105,12 @@ def test_a_sure_cell_with_nothing_past_its_words_is_not_read_again() -> None:
     image = _page((42.0, 22.0, 118.0, 38.0))
     engine = BandEngine("西安交通大学", 0.99)
     assert _reread(image, engine, [cell])[0].text == "西安交通" and engine.calls == 0
+
+
+def test_a_sure_cell_read_again_for_print_past_its_words_is_not_replaced_otherwise() -> None:
+    """The crop of a sure cell read again only to carry its line on reads it otherwise (孪 as 李): the
+    page's sure reading stays."""
+    word = Word("数字孪生", (40.0, 20.0, 120.0, 40.0), 1.0)
+    cell = _cell(0, (10.0, 10.0, 300.0, 50.0), (word,))
+    image = _page((42.0, 22.0, 118.0, 38.0), (122.0, 22.0, 138.0, 38.0))
+    assert _reread(image, BandEngine("数字李生建", 0.99), [cell])[0].text == "数字孪生"

@@ -292,7 +292,10 @@ class CellReader:
                 if not cell.text:
                     found = [word for word in found if not held_elsewhere(word.bbox, held)]
                 new = cell_text(cell.cell, frame, drop_ghosts(found, self.ink))
-                if _better(cell, new, floor, slack) or self._carried_on(cell, new):
+                # A sure cell was read again only for print past its words: the crop may carry its line
+                # on, never replace what the page read surely.
+                unsure = not cell.text or cell.confidence < threshold
+                if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new):
                     out[position] = replace(new, reread=True)
         return out
 
