@@ -234,7 +234,10 @@ class CellReader:
             height = bottom - top
             start, end = line[0].bbox[0], line[-1].bbox[2]
             sides = ((max(x_in + INSET_PT, start - height), start), (end, min(x_out - INSET_PT, end + height)))
-            if any(right - left >= BESIDE_SHARE * height and self._glyph(left, top, right, bottom)
+            # The line's middle half: boxes are padded into the lines above and below (a wrapped cell's
+            # longer first line over its short second).
+            middle = (top + height / 4, bottom - height / 4)
+            if any(right - left >= BESIDE_SHARE * height and self._glyph(left, middle[0], right, middle[1])
                    for left, right in sides):
                 return True
         return False
