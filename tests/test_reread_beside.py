@@ -114,3 +114,14 @@ def test_a_sure_cell_read_again_for_print_past_its_words_is_not_replaced_otherwi
     cell = _cell(0, (10.0, 10.0, 300.0, 50.0), (word,))
     image = _page((42.0, 22.0, 118.0, 38.0), (122.0, 22.0, 138.0, 38.0))
     assert _reread(image, BandEngine("数字李生建", 0.99), [cell])[0].text == "数字孪生"
+
+
+def test_a_wrapped_cells_short_second_line_is_not_cut_short() -> None:
+    """The second line's box is padded up into the longer first line's glyphs: that ink past its end is
+    the first line's, not a character the page's reading left out."""
+    first = Word("纺织服装装备", (40.0, 10.0, 160.0, 30.0), 1.0)
+    second = Word("造", (40.0, 27.0, 60.0, 47.0), 1.0)
+    cell = _cell(0, (10.0, 5.0, 300.0, 60.0), (first, second))
+    image = _page((42.0, 12.0, 158.0, 29.0), (42.0, 31.0, 58.0, 45.0))
+    engine = BandEngine("纺织服装装备造造", 0.99)
+    assert _reread(image, engine, [cell])[0].text == "纺织服装装备造" and engine.calls == 0
