@@ -125,3 +125,11 @@ def test_a_wrapped_cells_short_second_line_is_not_cut_short() -> None:
     image = _page((42.0, 12.0, 158.0, 29.0), (42.0, 31.0, 58.0, 45.0))
     engine = BandEngine("纺织服装装备造造", 0.99)
     assert _reread(image, engine, [cell])[0].text == "纺织服装装备造" and engine.calls == 0
+
+
+def test_a_name_ending_whole_is_not_carried_on_past_its_form() -> None:
+    """A seal's characters beside …有限公司 are read onto it by the crop: a name never goes on past its form."""
+    word = Word("无锡有限公司", (40.0, 20.0, 160.0, 40.0), 1.0)
+    cell = _cell(0, (10.0, 10.0, 300.0, 50.0), (word,))
+    image = _page((42.0, 22.0, 158.0, 38.0), (162.0, 22.0, 178.0, 38.0))
+    assert _reread(image, BandEngine("无锡有限公司电股", 0.9), [cell])[0].text == "无锡有限公司"

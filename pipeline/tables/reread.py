@@ -246,12 +246,18 @@ class CellReader:
         """Whether the crop read on a line the page's reading stopped short of (`print_beside`): the
         page's text whole inside the crop's, Chinese characters around it, read fairly surely.  The page's
         sureness was of the characters it kept, so it is no bar (西安 at 1.0, the crop 西安交通大学 at 0.79).
-        Digits or marks added are not carried on: a figure's stray stroke ('1 171'), a seal's remains ('，科')."""
+        Digits or marks added are not carried on: a figure's stray stroke ('1 171'), a seal's remains ('，科');
+        nor is a unit's name past its whole legal form (…有限公司 read on as …有限公司电股份 under a seal)."""
         page, crop = re.sub(r"\s+", "", old.text), re.sub(r"\s+", "", new.text)
         if not page or page not in crop or len(crop) == len(page) or new.confidence < CARRIED_ON:
             return False
-        added = crop.replace(page, "", 1)
-        return all("\u4e00" <= char <= "\u9fff" for char in added) and self.print_beside(old)
+        # unit_names reaches values, which imports this module: imported here.
+        from pipeline.tables.unit_names import COMPLETE
+
+        before, after = crop.split(page, 1)
+        if after and page.endswith(COMPLETE):  # a name ends whole: what the crop reads after it is a seal's
+            return False
+        return all("\u4e00" <= char <= "\u9fff" for char in before + after) and self.print_beside(old)
 
     def _glyph(self, x0: float, y0: float, x1: float, y1: float) -> bool:
         """Whether the box (points) holds a glyph's ink: most of its pixel columns inked, and enough ink."""
@@ -278,8 +284,11 @@ class CellReader:
         empty = [cell.bbox for cell in cells if not cell.words]
         chosen = [(i, cell, crop) for i, cell in enumerate(cells)
                   if (crop := self.wanted(cell, threshold, line_height, held, empty))]
+        # Sure cells read again only to carry a line on are stacked apart: a stack's make-up (its width, its
+        # height) changes how the engine reads every crop in it, and the others' readings stay as they were.
+        sure = [item for item in chosen if item[1].text and item[1].confidence >= threshold]
         out = list(cells)
-        for batch in _batches(chosen):
+        for batch in _batches([item for item in chosen if item not in sure]) + _batches(sure):
             canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
             words = self._read(canvas)
             by_band: dict[int, list[Word]] = {}
