@@ -221,7 +221,7 @@ class CellReader:
             return None
         if cell.text:
             return crop if cell.confidence < threshold or self.print_beside(cell) else None
-        return crop if ink_share(self.image, crop, self._pixels(held)) > EMPTY_INK else None
+        return crop if ink_share(self.image, crop) > EMPTY_INK else None
 
     def print_beside(self, cell: CellText) -> bool:
         """Whether a line of the cell has a character's worth of print just past either end, inside the
