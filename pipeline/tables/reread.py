@@ -50,16 +50,10 @@ def crop_box(box: Box, scale: float, shape: tuple[int, ...], inset: float = INSE
     return (x0, y0, x1, y1) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
 
 
-def ink_share(image: np.ndarray, crop: tuple[int, int, int, int],
-              left_out: Sequence[tuple[int, int, int, int]] = ()) -> float:
-    """The share of the crop's pixels that are ink, those inside `left_out` (page pixels) not counted."""
+def ink_share(image: np.ndarray, crop: tuple[int, int, int, int]) -> float:
     x0, y0, x1, y1 = crop
-    ink = image[y0:y1, x0:x1] < INK_LEVEL
-    if not ink.size:
-        return 0.0
-    for bx0, by0, bx1, by1 in left_out:
-        ink[max(0, by0 - y0):max(0, by1 - y0), max(0, bx0 - x0):max(0, bx1 - x0)] = False
-    return float(ink.mean())
+    region = image[y0:y1, x0:x1]
+    return float((region < INK_LEVEL).mean()) if region.size else 0.0
 
 
 def stack(image: np.ndarray, bands: Sequence[tuple[CellText, tuple[int, int, int, int]]]) -> tuple[np.ndarray, list[Band]]:
@@ -212,10 +206,9 @@ class CellReader:
     ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
     def wanted(self, cell: CellText, threshold: float, line_height: float | None = None,
-               held: Sequence[Box] = (), empty: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
-        """The crop to read the cell on again, or None. An empty cell is read again only for ink outside
-        `held`, the boxes of words other cells hold: a word reaching over its cell's side into an empty
-        neighbour (a stroke taken for a rule cut a sliver column off a name) is no text of the neighbour's."""
+               empty: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
+        """The crop to read the cell on again, or None: an unsure cell, a sure one whose line the page's
+        reading cut short (`print_beside`), an empty one holding ink."""
         crop = crop_box(reach(cell, line_height, empty), self.scale, self.image.shape)
         if crop is None:
             return None
@@ -267,10 +260,6 @@ class CellReader:
         ink = self.image[box[1]:box[3], box[0]:box[2]] < INK_LEVEL
         return bool(ink.any(axis=0).mean() >= GLYPH_COLUMNS and ink.mean() >= GLYPH_INK)
 
-    def _pixels(self, boxes: Sequence[Box]) -> list[tuple[int, int, int, int]]:
-        return [(round(b[0] * self.scale), round(b[1] * self.scale), round(b[2] * self.scale), round(b[3] * self.scale))
-                for b in boxes]
-
     def reread(self, cells: Sequence[CellText], frame: Frame, threshold: float, floor: float,
                slack: float = 0.05) -> list[CellText]:
         """Cells read below `threshold` (and empty cells holding ink) read again on their crops.
@@ -283,7 +272,7 @@ class CellReader:
         held = [word.bbox for cell in cells for word in cell.words]
         empty = [cell.bbox for cell in cells if not cell.words]
         chosen = [(i, cell, crop) for i, cell in enumerate(cells)
-                  if (crop := self.wanted(cell, threshold, line_height, held, empty))]
+                  if (crop := self.wanted(cell, threshold, line_height, empty))]
         # Sure cells read again only to carry a line on are stacked apart: a stack's make-up (its width, its
         # height) changes how the engine reads every crop in it, and the others' readings stay as they were.
         sure = [item for item in chosen if item[1].text and item[1].confidence >= threshold]
