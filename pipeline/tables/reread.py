@@ -132,15 +132,38 @@ def crop_left_out_print(old: str, new: str, words: Sequence[str] = ()) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in dropped)
 
 
+BESIDE_SHARE = 0.8  # room past a line's end, in line heights, that can hold a character
+GLYPH_COLUMNS = 0.6  # a character inks this share of the pixel columns of its box ...
+GLYPH_INK = 0.08  # ... and this share of its pixels (a seal's ring crossing the box, far less)
+CARRIED_ON = 0.75  # a crop reading carrying a cut-short line on wins from this sureness
+HELD_SHARE = 0.5  # a crop's word lying this much inside a word of another cell is that word's ink read again
+
+
+def held_elsewhere(box: Box, held: Sequence[Box]) -> bool:
+    """Whether a word read on an empty cell's crop lies mostly inside a word another cell holds: a word
+    reaching over its cell's side (a stroke taken for a rule cut a sliver column off a name, 大|连…) is
+    read again on the empty neighbour's crop and would be written twice (大大连…)."""
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    if area <= 0:
+        return False
+    for other in held:
+        width = min(box[2], other[2]) - max(box[0], other[0])
+        height = min(box[3], other[3]) - max(box[1], other[1])
+        if width > 0 and height > 0 and width * height >= HELD_SHARE * area:
+            return True
+    return False
+
+
 OVERHANG = 0.25  # share of its height a word of the cell may reach over the cell's top or bottom (box padding)
 PRINT_HEIGHT = 1.3  # a word taller than this many of the table's usual word heights is no line of print
 
 
-def reach(cell: CellText, line_height: float | None = None) -> Box:
+def reach(cell: CellText, line_height: float | None = None, empty: Sequence[Box] = ()) -> Box:
     """The cell's box, taller where a word of print it holds reaches well over its top or bottom: a rule
     found through a line of text (a doubled rule, a wrapped header's first line) would cut the line in
     half in the crop, and the cell would be read as its other line alone.  A word taller than
-    `line_height` allows (a seal's character over the rule) leaves the box as it is."""
+    `line_height` allows (a seal's character over the rule) leaves the box as it is.  Wider where a word
+    reaches well into one of the `empty` cells beside it (`_sideways`)."""
     x0, top, x1, bottom = cell.bbox
     for word in cell.words:
         height = word.bbox[3] - word.bbox[1]
@@ -150,7 +173,26 @@ def reach(cell: CellText, line_height: float | None = None) -> Box:
             top = word.bbox[1] - INSET_PT
         if word.bbox[3] > bottom + OVERHANG * height:
             bottom = word.bbox[3] + INSET_PT
+        x0, x1 = _sideways(word, x0, x1, empty)
     return (x0, top, x1, bottom)
+
+
+def _sideways(word: Word, x0: float, x1: float, empty: Sequence[Box]) -> tuple[float, float]:
+    """The crop's sides moved out to a word's ends lying well inside an empty cell beside it: a stroke
+    taken for a column rule cut a sliver column through the word's first or last character, and the
+    crop would cut that character in two (大连 read 主).  Where the neighbour holds text (the other
+    piece of a word split at a true rule), the side stays."""
+    margin = OVERHANG * (word.bbox[3] - word.bbox[1])
+    middle = (word.bbox[1] + word.bbox[3]) / 2
+
+    def in_empty(x: float) -> bool:
+        return any(box[0] <= x <= box[2] and box[1] <= middle <= box[3] for box in empty)
+
+    if word.bbox[0] < x0 - margin and in_empty(word.bbox[0]):
+        x0 = word.bbox[0] - INSET_PT
+    if word.bbox[2] > x1 + margin and in_empty(word.bbox[2]):
+        x1 = word.bbox[2] + INSET_PT
+    return x0, x1
 
 
 @dataclass
@@ -163,14 +205,60 @@ class CellReader:
     engine: OcrEngine
     ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
-    def wanted(self, cell: CellText, threshold: float, line_height: float | None = None
-               ) -> tuple[int, int, int, int] | None:
-        crop = crop_box(reach(cell, line_height), self.scale, self.image.shape)
+    def wanted(self, cell: CellText, threshold: float, line_height: float | None = None,
+               empty: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
+        """The crop to read the cell on again, or None: an unsure cell, a sure one whose line the page's
+        reading cut short (`print_beside`), an empty one holding ink."""
+        crop = crop_box(reach(cell, line_height, empty), self.scale, self.image.shape)
         if crop is None:
             return None
         if cell.text:
-            return crop if cell.confidence < threshold else None
+            return crop if cell.confidence < threshold or self.print_beside(cell) else None
         return crop if ink_share(self.image, crop) > EMPTY_INK else None
+
+    def print_beside(self, cell: CellText) -> bool:
+        """Whether a line of the cell has a character's worth of print just past either end, inside the
+        cell, that none of its words covers: the page's reading stopped short of its line (a seal's
+        ring over 工大学 of 武汉理工大学 and the detector's box ended at 理), however sure it is of the
+        characters it kept."""
+        x_in, _, x_out, _ = cell.bbox
+        for line in lines_of(cell.words):
+            top, bottom = min(w.bbox[1] for w in line), max(w.bbox[3] for w in line)
+            height = bottom - top
+            start, end = line[0].bbox[0], line[-1].bbox[2]
+            sides = ((max(x_in + INSET_PT, start - height), start), (end, min(x_out - INSET_PT, end + height)))
+            # The line's middle half: boxes are padded into the lines above and below (a wrapped cell's
+            # longer first line over its short second).
+            middle = (top + height / 4, bottom - height / 4)
+            if any(right - left >= BESIDE_SHARE * height and self._glyph(left, middle[0], right, middle[1])
+                   for left, right in sides):
+                return True
+        return False
+
+    def _carried_on(self, old: CellText, new: CellText) -> bool:
+        """Whether the crop read on a line the page's reading stopped short of (`print_beside`): the
+        page's text whole inside the crop's, Chinese characters around it, read fairly surely.  The page's
+        sureness was of the characters it kept, so it is no bar (西安 at 1.0, the crop 西安交通大学 at 0.79).
+        Digits or marks added are not carried on: a figure's stray stroke ('1 171'), a seal's remains ('，科');
+        nor is a unit's name past its whole legal form (…有限公司 read on as …有限公司电股份 under a seal)."""
+        page, crop = re.sub(r"\s+", "", old.text), re.sub(r"\s+", "", new.text)
+        if not page or page not in crop or len(crop) == len(page) or new.confidence < CARRIED_ON:
+            return False
+        # unit_names reaches values, which imports this module: imported here.
+        from pipeline.tables.unit_names import COMPLETE
+
+        before, after = crop.split(page, 1)
+        if after and page.endswith(COMPLETE):  # a name ends whole: what the crop reads after it is a seal's
+            return False
+        return all("\u4e00" <= char <= "\u9fff" for char in before + after) and self.print_beside(old)
+
+    def _glyph(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        """Whether the box (points) holds a glyph's ink: most of its pixel columns inked, and enough ink."""
+        box = crop_box((x0, y0, x1, y1), self.scale, self.image.shape, inset=0.0)
+        if box is None:
+            return False
+        ink = self.image[box[1]:box[3], box[0]:box[2]] < INK_LEVEL
+        return bool(ink.any(axis=0).mean() >= GLYPH_COLUMNS and ink.mean() >= GLYPH_INK)
 
     def reread(self, cells: Sequence[CellText], frame: Frame, threshold: float, floor: float,
                slack: float = 0.05) -> list[CellText]:
@@ -181,9 +269,15 @@ class CellReader:
         """
         heights = [word.bbox[3] - word.bbox[1] for cell in cells for word in cell.words]
         line_height = statistics.median(heights) if heights else None
-        chosen = [(i, cell, crop) for i, cell in enumerate(cells) if (crop := self.wanted(cell, threshold, line_height))]
+        held = [word.bbox for cell in cells for word in cell.words]
+        empty = [cell.bbox for cell in cells if not cell.words]
+        chosen = [(i, cell, crop) for i, cell in enumerate(cells)
+                  if (crop := self.wanted(cell, threshold, line_height, empty))]
+        # Sure cells read again only to carry a line on are stacked apart: a stack's make-up (its width, its
+        # height) changes how the engine reads every crop in it, and the others' readings stay as they were.
+        sure = [item for item in chosen if item[1].text and item[1].confidence >= threshold]
         out = list(cells)
-        for batch in _batches(chosen):
+        for batch in _batches([item for item in chosen if item not in sure]) + _batches(sure):
             canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
             words = self._read(canvas)
             by_band: dict[int, list[Word]] = {}
@@ -195,8 +289,14 @@ class CellReader:
                 if index is not None:
                     by_band.setdefault(index, []).append(_back_to_page(word, bands[index], self.scale))
             for k, (position, cell, _) in enumerate(batch):
-                new = cell_text(cell.cell, frame, drop_ghosts(by_band.get(k, []), self.ink))
-                if _better(cell, new, floor, slack):
+                found = by_band.get(k, [])
+                if not cell.text:
+                    found = [word for word in found if not held_elsewhere(word.bbox, held)]
+                new = cell_text(cell.cell, frame, drop_ghosts(found, self.ink))
+                # A sure cell was read again only for print past its words: the crop may carry its line
+                # on, never replace what the page read surely.
+                unsure = not cell.text or cell.confidence < threshold
+                if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new):
                     out[position] = replace(new, reread=True)
         return out
 
