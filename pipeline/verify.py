@@ -490,14 +490,17 @@ def unread_figures(record: ApplicationRecord, reader: Callable[[], PlaceReader |
     was so read (then reconciliation and the checks must run again). `reader` is made only when there is
     such a figure."""
     found = implied.unread_candidates(record, settings or Settings())
-    if not found:
-        return False
+    place_reader = _made(reader, record, len(found), "unread figures") if found else None
+    return place_reader is not None and bool(implied.fill_unread(record, found, place_reader.explain))
+
+
+def _made(reader: Callable[[], PlaceReader | None], record: ApplicationRecord, wanted: int,
+          what: str) -> PlaceReader | None:
+    """The place reader, made now that `wanted` places need it; None (logged) where no engine is here."""
     place_reader = reader()
     if place_reader is None:
-        log.warning("%s: no OCR engine for second readings; %d unread figures not read again", record.source.file,
-                    len(found))
-        return False
-    return bool(implied.fill_unread(record, found, place_reader.explain))
+        log.warning("%s: no OCR engine for second readings; %d %s not read again", record.source.file, wanted, what)
+    return place_reader
 
 
 def second_readings(record: ApplicationRecord, checks: Sequence[Check],
@@ -507,12 +510,8 @@ def second_readings(record: ApplicationRecord, checks: Sequence[Check],
     what the second readings say). `reader` is made only when there is something to read; without
     one (no engine here) nothing changes."""
     paths = suspects(record, checks)
-    if not paths:
-        return False
-    place_reader = reader()
+    place_reader = _made(reader, record, len(paths), "values") if paths else None
     if place_reader is None:
-        log.warning("%s: no OCR engine for second readings; %d values not read again", record.source.file,
-                    len(paths))
         return False
     read_again(record, paths, place_reader)
     # What no reading of a cell holds, a failed total may still imply: characters the reading lost.
