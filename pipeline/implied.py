@@ -46,6 +46,7 @@ Place = tuple[int, tuple[float, float, float, float]]  # a page and a box on it 
 # A reading the recogniser's frames explain this well (per character, against their best path) on every
 # rendering of its crop is what the ink says: nothing was lost.
 READ_SURE = 0.9
+DIGITS = "0123456789"
 # ...and the implied figure must explain the ink at least this well on some rendering: characters a
 # seal's stroke blurred, not characters the ink has no trace of.
 IMPLIED_MIN = 0.1
@@ -508,7 +509,7 @@ def _ink_says(place: Place, forms: Sequence[str],
     read 72, and a cleaned line reads the ring's stroke after '233' as one more digit. A figure the total
     implies that one rendering reads is not chance; another figure two renderings read is what the ink
     says (a ring read as a leading 1 on one rendering, the printed figure on the others)."""
-    rivals = [other for other in _unlike([*(digit_dropped_or_changed(text) for text in forms),
+    rivals = [other for other in _union([*(digit_dropped_or_changed(text) for text in forms),
                                           *(digit_put_in(text) for text in forms)]) if other not in forms]
     scores = explain(place, [*forms, *rivals])
     own = [max(rendering[:len(forms)]) for rendering in scores]
@@ -524,7 +525,8 @@ def _ink_says(place: Place, forms: Sequence[str],
     return max(own) if reads_it and all(count < 2 for count in read_as.values()) else None
 
 
-def _unlike(groups: Iterable[list[str]]) -> list[str]:
+def _union(groups: Iterable[list[str]]) -> list[str]:
+    """Every number of the groups once, in the order first met."""
     return list(dict.fromkeys(other for group in groups for other in group))
 
 
@@ -548,6 +550,3 @@ def _well_opened(numbers: Iterable[str], like: str) -> list[str]:
     return [other for other in dict.fromkeys(numbers)
             if other and other != like and other[0].isdigit()
             and (other[0] != "0" or like[0] == "0" or other[:2] == "0.")]
-
-
-DIGITS = "0123456789"
