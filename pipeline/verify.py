@@ -248,10 +248,10 @@ class CropReader:
         """The number's line of glyphs at `place` on the print layer: its left and right edges on the page
         and its height, in points; None where no glyph-sized mark is there."""
         page = self.pages.get(place[0])
-        crop = self._number_crop(place[0], place[1]) if page is not None else None
-        if page is None or crop is None:
+        window = self._number_window(place[0], place[1]) if page is not None else None
+        if page is None or window is None:
             return None
-        left = max(0, round((place[1][0] - MARGIN_PT) * page.scale))  # the crop's left edge, as `crop_box` has it
+        crop, left = window
         inside = (place[1][0] * page.scale - left, place[1][2] * page.scale - left)
         span = line_span(crop, page.scale, inside)
         return None if span is None else ((left + span[0]) / page.scale, (left + span[1]) / page.scale, span[2] / page.scale)
@@ -355,6 +355,11 @@ class CropReader:
         """`box` with a margin on the page's print layer as cleaned, its seal's ghost not whitened: a
         faint digit under a seal is lighter than the ghost level and would go with it (`number_line`
         makes its own line of the crop)."""
+        window = self._number_window(page_number, box)
+        return None if window is None else window[0]
+
+    def _number_window(self, page_number: int, box: Box) -> tuple[np.ndarray, int] | None:
+        """`_number_crop`'s crop and its left edge on the page (pixels)."""
         page = self.pages.get(page_number)
         if page is None or not page.dpi:
             return None
@@ -362,7 +367,7 @@ class CropReader:
             self._layers[page_number] = stored_layers(page)[0]
         image = self._layers[page_number]
         crop = crop_box(box, page.scale, image.shape, inset=-MARGIN_PT) if image is not None else None
-        return None if image is None or crop is None else image[crop[1]:crop[3], crop[0]:crop[2]]
+        return None if image is None or crop is None else (image[crop[1]:crop[3], crop[0]:crop[2]], crop[0])
 
 
 def _stacked(crops: Sequence[np.ndarray], zoom: float) -> tuple[np.ndarray, list[tuple[int, int]]]:
