@@ -123,7 +123,7 @@ def changed_and_lost(read: Figure, implied: Figure, places: int = 0) -> bool:
     alone, so `borne_out` holds it to a changed digit's bar: the ink must favour the implied figure."""
     kept = _digits(read)
     return any(_kept_of(kept[:at] + digit + kept[at + 1:], implied, places)
-               for at in range(len(kept)) for digit in "0123456789" if digit != kept[at])
+               for at in range(len(kept)) for digit in DIGITS if digit != kept[at])
 
 
 def _one_more(longer: str, shorter: str) -> bool:
@@ -348,9 +348,14 @@ def _column(record: ApplicationRecord, path: str) -> list[str]:
 
 
 def _place(record: ApplicationRecord, path: str) -> Place | None:
+    """Where the figure at `path` was read from pixels; None for one not so read."""
     origin = record.provenance.get(path)
-    if origin is None or origin.bbox is None or origin.source != "ocr":
-        return None
+    return _box_of(origin) if origin is not None and origin.bbox is not None and origin.source == "ocr" else None
+
+
+def _box_of(origin: Provenance) -> Place:
+    """The page and box a value's provenance names (it must name a box)."""
+    assert origin.bbox is not None
     x0, y0, x1, y1 = origin.bbox
     return origin.page, (x0, y0, x1, y1)
 
@@ -399,12 +404,9 @@ def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
         is_placed = locate is not None and placed(record, item, locate)
         if only_placed and not is_placed:
             continue
-        origin = record.provenance[item.path]
-        assert origin.bbox is not None
-        x0, y0, x1, y1 = origin.bbox
+        place = _box_of(record.provenance[item.path])
         # Both as the column prints them: a reading '98' of a cell printed '98.00' is only sure as 98.00.
         read, implied = printed(item.read, item.places), printed(item.implied, item.places)
-        place = (origin.page, (x0, y0, x1, y1))
         scores = explain(place, [*read, *implied])
         sealed = under_seal(place, [*read, *implied]) if under_seal is not None and not item.changed else []
         borne = borne_out(item, scores, len(read), sealed, is_placed)
@@ -453,11 +455,11 @@ def unread_candidates(record: ApplicationRecord, settings: Settings) -> list[Unr
     return found
 
 
-def _as_figure(rest: float, count: bool) -> Figure | None:
-    """`rest` as a figure of its column: a whole count, an amount in cents; None where it is no such figure
-    (nothing left, or a fraction of a cent)."""
-    figure: Figure = round(rest) if count else round(rest, 2)
-    return figure if figure > 0 and abs(rest - figure) < 1e-6 else None
+def _as_figure(left: float, count: bool) -> Figure | None:
+    """What a total leaves one figure as a figure of its column: a whole count, an amount in cents; None where
+    it is no such figure (nothing left, or a fraction of a cent)."""
+    figure: Figure = round(left) if count else round(left, 2)
+    return figure if figure > 0 and abs(left - figure) < 1e-6 else None
 
 
 def fill_unread(record: ApplicationRecord, found: Sequence[Unread],
@@ -468,9 +470,7 @@ def fill_unread(record: ApplicationRecord, found: Sequence[Unread],
     kept = []
     for item in found:
         origin = record.provenance[item.path]
-        assert origin.bbox is not None
-        x0, y0, x1, y1 = origin.bbox
-        place = (origin.page, (x0, y0, x1, y1))
+        place = _box_of(origin)
         borne = [(figure, score) for figure in _fair(place, item, explain)
                  if (score := _ink_says(place, printed(figure, item.places), explain)) is not None]
         log.info("%s: %s not read; %s implies %s: %s", record.source.file, item.path, item.rule,
