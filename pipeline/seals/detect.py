@@ -513,20 +513,22 @@ def _votes(blurred: np.ndarray, r_min: int, r_max: int, min_dist: float, coarse:
                             minRadius=r_min, maxRadius=r_max)
 
 
-# `_refine_circle`'s reach: the centre moved this many px each way, the radius by these factors.
+# `_refine_circle`'s reach: the centre moved this many px each way, the radius profiled at these factors, and
+# the snapped radius that much past the profile's best (the ring's outer edge): the radius by `REFINE_SCALES`.
 REFINE_SHIFT = 2
-REFINE_SCALES = np.linspace(0.9, 1.1, 11) + 0.03
+REFINE_PROFILE = np.linspace(0.9, 1.1, 11)
+REFINE_OUTER = 0.03
+REFINE_SCALES = REFINE_PROFILE + REFINE_OUTER
 
 
 def _refine_circle(ink: np.ndarray, circle: Outline) -> Outline:
     """Snap a Hough circle to the outer edge of its ring (Hough centres and radii are a few px off)."""
     best, best_score = circle, -1.0
     shifts = [(dx, dy) for dx in (-REFINE_SHIFT, 0, REFINE_SHIFT) for dy in (-REFINE_SHIFT, 0, REFINE_SHIFT)]
-    scales = np.linspace(0.9, 1.1, 11)
-    for (dx, dy), profile in zip(shifts, shifted_profiles(ink, circle, shifts, scales), strict=True):
+    for (dx, dy), profile in zip(shifts, shifted_profiles(ink, circle, shifts, REFINE_PROFILE), strict=True):
         index = int(np.argmax(profile))
         if profile[index] > best_score:
-            scale = float(scales[index]) + 0.03
+            scale = float(REFINE_PROFILE[index]) + REFINE_OUTER
             best_score = float(profile[index])
             best = Outline("round", circle.cx + dx, circle.cy + dy, circle.a * scale, circle.b * scale)
     return best
