@@ -21,7 +21,15 @@ from pipeline.checks.figures import distinct_names
 from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
 from pipeline.normalise import is_valid_credit_code
-from pipeline.precision import settle_by_precision
+from pipeline.precision import (
+    CENTS,
+    amount_groups,
+    carries_decimals,
+    decimals,
+    point_read_as_digit,
+    point_readings,
+    settle_by_precision,
+)
 from pipeline.record_paths import get_path, set_path
 
 log = logging.getLogger(__name__)
@@ -242,6 +250,7 @@ def reconcile(record: ApplicationRecord, settings: Settings) -> ApplicationRecor
     settle_by_precision(record, settings.checks)
     for table in AMOUNT_TABLES:
         settle_column_unit(record, settings, table)
+    settle_lost_points(record, settings)
     for rule in rules_for(record, settings):
         resolve(record, rule)
     return record
@@ -277,6 +286,60 @@ def settle_column_unit(record: ApplicationRecord, settings: Settings, table: str
     log.info("%s: the %s column's amounts read in 元 are in 万元 (%s holds only so)", record.source.file,
              table, ", ".join(holding))
     return True
+
+
+POINT_LOST = "POINT_LOST"  # `resolved_by` suffix of an amount whose lost point a total put back
+
+
+def settle_lost_points(record: ApplicationRecord, settings: Settings) -> list[str]:
+    """Amounts read without their point, however surely, put right where a declared total then holds.
+
+    A fax's dither or a seal's stroke takes a point and leaves every digit ('797.89' read 79789, confirmed on
+    its crop by the same engine): the reading is sure and wrong, and its sum fails by a hundredfold. Where a
+    total fails on every reading, and exactly one of its figures read as a whole number, in a column that
+    writes points, makes it hold once its point is put back (or the digit in the point's place taken for
+    it: `precision.point_readings`, `precision.point_read_as_digit`), that is the reading: a total holding to
+    the cent on a moved point is no chance. `resolved_by` names the total, the reading as read is kept in
+    `alternatives`. The paths settled are returned."""
+    settled = []
+    for rule in rules_for(record, settings):
+        if not rule.summed or len(rule.paths) < 2 or not rule.paths[1].startswith(_AMOUNT_PREFIXES) \
+                or can_hold(record, rule):
+            continue
+        found = _restored_points(record, rule)
+        if len(found) != 1:
+            continue
+        (path, value), = found
+        origin = record.provenance[path]
+        log.info("%s: %s read %s, %s with its point put back (%s holds only so)", record.source.file, path,
+                 get_path(record, path), value, rule.name)
+        record.provenance[path] = origin.model_copy(update={
+            "alternatives": [get_path(record, path)], "resolved_by": f"{rule.name}:{POINT_LOST}"})
+        set_path(record, path, value)
+        settled.append(path)
+    return settled
+
+
+_AMOUNT_PREFIXES = tuple(f"appendix.{table}[" for table in AMOUNT_TABLES)
+
+
+def _restored_points(record: ApplicationRecord, rule: Rule) -> list[tuple[str, float]]:
+    """Each (figure, reading with its point put back) of `rule`'s sum under which it holds, the other values
+    as read: only whole-number figures read from pixels, in a column some other figure of which has a point."""
+    values = [get_path(record, path) for path in rule.paths]
+    if not all(isinstance(value, int | float) and not isinstance(value, bool) for value in values):
+        return []
+    found = []
+    for position, path in enumerate(rule.paths[1:], start=1):
+        origin = record.provenance.get(path)
+        value = float(values[position])
+        column = next((group for group in amount_groups(record) if path in group), [])
+        if origin is None or origin.source != "ocr" or decimals(value) or not carries_decimals(record, column, path):
+            continue
+        for reading in dict.fromkeys([*point_readings(value, CENTS), *point_read_as_digit(value, CENTS)]):
+            if rule.holds([*values[:position], reading, *values[position + 1:]]):
+                found.append((path, reading))
+    return found
 
 
 def _complete(rules: list[Rule], readings: list[list[object]]) -> tuple[list[Rule], list[list[float]]]:

@@ -111,11 +111,32 @@ def test_a_doubtful_amount_beyond_its_column_is_also_read_with_its_point_put_bac
     assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
 
 
-def test_an_amount_read_surely_keeps_its_reading_and_the_mismatch() -> None:
+def test_an_amount_read_surely_without_its_point_is_put_right_by_a_total_holding_to_the_cent() -> None:
+    # dev12 a03 (fax): '797.89' read 79789 surely, and so again on its crop by the same engine; put back,
+    # its point makes the declared total hold to the cent, which no chance does.
     record = _contract_read_without_its_point(27131.0, 0.99)
     found = _found(record)
+    assert record.appendix.contracts[3].amount == 271.31
+    origin = record.provenance["appendix.contracts[3].amount"]
+    assert origin.resolved_by == "CONTRACT_TOTAL_2025:POINT_LOST" and origin.alternatives == [27131.0]
+    assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
+
+
+def test_an_amount_read_surely_keeps_its_reading_and_the_mismatch_its_point_does_not_explain() -> None:
+    record = _contract_read_without_its_point(27131.0, 0.99)
+    _set("basic_info.service[1].contract_amount", 570.31)(record)  # 300 + 271.31 is 1 off: a true defect
+    found = [check for check in run_checks(CheckContext(record=reconcile(record, SETTINGS), settings=SETTINGS))
+             if check.code == "CONTRACT_TOTAL_MISMATCH"]
     assert record.appendix.contracts[3].amount == 27131.0
-    assert ("CONTRACT_TOTAL_MISMATCH", "2025") in found
+    assert [(check.where, check.severity) for check in found] == [("2025", "error")]
+
+
+def test_two_figures_whose_points_would_each_make_the_total_hold_are_left_as_read() -> None:
+    record = _contract_read_without_its_point(27131.0, 0.99)
+    record.appendix.contracts[2].amount = 27131.0  # the other 2025 contract (300) read 27131 too: which one?
+    _set("basic_info.service[1].contract_amount", 27131.0 + 271.31)(record)
+    _found(record)
+    assert record.appendix.contracts[2].amount == 27131.0 and record.appendix.contracts[3].amount == 27131.0
 
 
 def test_a_column_of_one_decimal_amounts_still_writes_cents() -> None:
@@ -153,8 +174,11 @@ def test_a_point_a_seal_stroke_crossed_and_read_as_a_digit_is_put_back() -> None
 
 
 def test_a_short_column_beyond_the_forms_amounts_only_is_not_read_with_a_point() -> None:
-    # 3,891 万元 is no larger than the form's largest amount (its capital, 5,000): nothing proposed.
+    # 3,891 万元 is no larger than the form's largest amount (its capital, 5,000): the precision proposes
+    # nothing. Only the declared total, holding to the cent with its point put back, does.
     record = _financings_read(170.0, 490.6, 3891.0, declared=1049.7)
-    _found(record)
+    settle_by_precision(record, SETTINGS.checks)
     assert record.appendix.financings[2].amount == 3891.0
     assert 389.1 not in record.provenance["appendix.financings[2].amount"].alternatives
+    _found(record)
+    assert record.appendix.financings[2].amount == 389.1
