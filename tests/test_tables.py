@@ -102,6 +102,18 @@ def test_sliver_below_the_last_rule_is_not_a_row() -> None:
     assert all(cell.bbox[3] <= 100 + 1e-6 for cell in trimmed.cells)
 
 
+def test_a_rule_found_as_two_pieces_a_few_points_apart_is_one_row_boundary() -> None:
+    """dev12 a12 (phone): a row rule photographed askew was found as a full piece at 50 and, in three of
+    five columns, one 3.1 pt lower. No line of print fits between them: one boundary, not a sliver row
+    whose merged cells put the record on two rows."""
+    rules = [Rule("v", x, 0, 100) for x in (0, 50, 100, 150, 200, 250)]
+    rules += [Rule("h", y, 0, 250) for y in (0, 25, 50, 75, 100)]
+    rules += [Rule("h", 53.1, 50, 150), Rule("h", 53.1, 200, 250)]
+    grid = build_grid(rules)
+    assert grid is not None and grid.n_rows == 4
+    assert all(cell.row_span == 1 for cell in grid.cells)
+
+
 def test_thin_last_row_closed_by_a_rule_stays() -> None:
     rules = [Rule("v", x, 0, 110) for x in (0, 100, 200)] + [Rule("h", y, 0, 200) for y in (0, 25, 50, 75, 100, 110)]
     grid = build_grid(rules)

@@ -50,6 +50,9 @@ class Tolerances:
     coverage: float = 0.45  # an edge with at least this fraction under a rule has that rule
     min_rule: float = 12.0  # shorter pieces are text strokes or noise
     sliver: float = 0.5  # a last row under this share of the typical row height, with no rule under it, is not a row
+    # Row boundaries closer than this are one: no line of the form's print fits between them (a rule a phone
+    # photographed askew, or drawn thick, found as two pieces a few points apart).
+    thin_row: float = 6.0
 
 
 @dataclass(frozen=True)
@@ -457,7 +460,7 @@ def build_grid(rules: Sequence[Rule], tol: Tolerances = Tolerances(),
     xs = sorted(_boundaries(every, "v", tol) + [x for x in extra_xs])
     ys = sorted(_boundaries(every, "h", tol) + [y for y in extra_ys])
     xs = [sum(g) / len(g) for g in _cluster(xs, tol.snap)]
-    ys = [sum(g) / len(g) for g in _cluster(ys, tol.snap)]
+    ys = [sum(g) / len(g) for g in _cluster(ys, max(tol.snap, tol.thin_row))]
     if len(xs) < 2 or len(ys) < 2:
         return None
     present_v = every + [Rule("v", x, ys[0], ys[-1]) for x in extra_xs]
