@@ -781,6 +781,8 @@ _DEPARTMENT_OF_PLACE = {
                      "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区"), "工业和信息化厅"),
     **dict.fromkeys(("天津市", "新疆生产建设兵团", "大连市", "青岛市", "厦门市", "深圳市"), "工业和信息化局"),
 }
+# The places whose departments the notice goes to: province-level divisions, plan cities, 兵团.
+NOTICE_PLACES = tuple(_DEPARTMENT_OF_PLACE)
 # A tail read this far into a place's own fixed part (经济和信息化 of 经济和信息化委员会) and cut there is it.
 MIN_CUT_TAIL = 6
 # A tail this long, read as the start of the place's own fixed part with one OCR slip and cut there (a seal

@@ -52,7 +52,9 @@ def province_of(text: str) -> str | None:
     if match is None:
         return None
     name = re.sub(r"^(附表?[:：]?|附件\d*[:：]?)", "", match.group(1))
-    return name or None
+    # The line above run in ('2026年6月29日' · '宁波市…推荐表' read '日宁波市'): a place the notice goes to
+    # that ends what was read is the place.
+    return next((place for place in normalise.NOTICE_PLACES if name.endswith(place)), name) or None
 
 
 def letter_names(text: str) -> list[str]:
