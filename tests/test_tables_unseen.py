@@ -18,6 +18,7 @@ from pipeline.tables.cells import CellText, Table, cell_text
 from pipeline.tables.finder import drop_text_strokes, hidden_columns, table_from_group, text_table
 from pipeline.tables.geometry import Cell, Frame, Grid, Rule, build_grid, group_rules
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
+from pipeline.tables.labels import MIN_SCORE, label_score
 from pipeline.tables.pixels import dotted_masks
 from pipeline.tables.rows import unwrapped_breaks
 from pipeline.tables.values import FieldValue, header_unit, read_value
@@ -115,6 +116,17 @@ def test_a_full_header_of_another_table_wins_over_the_title() -> None:
     texts = ["序号", "投资机构名称", "被投企业名称", "投融资金额（万元）"]
     header = find_header(_header_table(texts, [50.0, 90.0, 250.0, 420.0, 540.0], PROVIDERS_TITLE), "appendix3_table2")
     assert header is not None and header.spec.key == "financings"
+
+
+def test_a_header_with_a_character_of_two_labels_misread_is_the_header_of_its_row() -> None:
+    """dev13 a13 (fax): 合同编号 read 合间编号 and 合同金额 read 合同金颗: one slip in four characters each. The
+    row is the header; the first contract under it stays a contract (joined to the header, it was lost)."""
+    texts = ["日期(年/月/B)", "合间编号", "服务企业名称", "合同金颗(万元)"]
+    header = find_header(_header_table(texts, [50.0, 150.0, 250.0, 420.0, 540.0]), "appendix2_table2")
+    assert header is not None and header.spec.key == "contracts" and header.row == 0
+    assert set(header.columns) == {"date", "contract_no", "enterprise", "amount"}
+    assert label_score("合间编号", "合同编号") >= MIN_SCORE and label_score("合间", "合同") == 0.0
+    assert label_score("合同金颗(万元)", "合同金额") >= MIN_SCORE and label_score("金融机构", "合同金额") < MIN_SCORE
 
 
 def test_a_field_over_two_columns_reads_its_wrapped_name_line_by_line() -> None:

@@ -36,9 +36,24 @@ def label_score(text: str, label: str) -> float:
     if len(hay) <= len(needle) + 2:
         # About the label's length: compare whole strings (a dropped or extra character costs little,
         # and a short text inside a long label, 名称 in 服务商名称, scores low).
-        return fuzz.ratio(needle, hay) / 100.0
-    alignment = fuzz.partial_ratio_alignment(needle, hay)
-    return 0.0 if alignment is None else alignment.score / 100.0
+        score = fuzz.ratio(needle, hay) / 100.0
+    else:
+        alignment = fuzz.partial_ratio_alignment(needle, hay)
+        score = 0.0 if alignment is None else alignment.score / 100.0
+    return max(score, MIN_SCORE) if score < MIN_SCORE and _one_substitution(needle, hay) else score
+
+
+SUBSTITUTION_MIN = 4  # a label this long read with one character misread in its place is still the label
+
+
+def _one_substitution(needle: str, hay: str) -> bool:
+    """`hay` holds `needle` with one character read as another in its place ('合间编号' of 合同编号, a fax's
+    dither): OCR's errors in CJK are mostly substitutions, and one in four characters scores under
+    `MIN_SCORE` by ratio. Only labels of `SUBSTITUTION_MIN` characters or more: in three, one slip is a third."""
+    if len(needle) < SUBSTITUTION_MIN:
+        return False
+    return any(sum(a != b for a, b in zip(needle, hay[start:start + len(needle)], strict=True)) == 1
+               for start in range(len(hay) - len(needle) + 1))
 
 
 def best_label(text: str, labels: Sequence[str]) -> tuple[int, float]:
