@@ -182,3 +182,14 @@ def test_a_short_column_beyond_the_forms_amounts_only_is_not_read_with_a_point()
     assert 389.1 not in record.provenance["appendix.financings[2].amount"].alternatives
     _found(record)
     assert record.appendix.financings[2].amount == 389.1
+
+
+def test_of_two_readings_of_a_lost_point_within_the_tolerance_the_one_holding_to_the_cent_is_taken() -> None:
+    # dev12 a03 (fax): 79789 as 797.89 makes the declared 2,553.77 exactly; as 797.9 (its 8 taken for the
+    # point) a cent off, within the tolerance too.
+    record = _financings_read(331.68, 79789.0, 1424.2, declared=2553.77)
+    record.provenance["appendix.financings[2].amount"] = record.provenance["appendix.financings[2].amount"].model_copy(
+        update={"confidence": 1.0})
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in _found(record)
+    assert record.appendix.financings[1].amount == 797.89
+    assert record.provenance["appendix.financings[1].amount"].resolved_by == "FINANCING_TOTAL:POINT_LOST"
