@@ -666,3 +666,24 @@ def test_readings_every_combination_that_makes_a_total_hold_takes_alike_are_pick
         update={"alternatives": [20.51]})
     assert ("CONTRACT_TOTAL_MISMATCH", "2024") in _by_code(_checks(record))
     assert record.provenance["appendix.contracts[1].amount"].unsettled
+
+
+def test_comparisons_failing_together_on_one_doubtful_reading_are_one_finding_for_that_reading() -> None:
+    """dev12 a07 (curl): the 2025 累计 financing read 9 (its crop read otherwise) fails the financings' total and
+    the not-decreasing rule: one LOW_CONFIDENCE for the reading, naming both, not two findings."""
+    record = clean_application()
+    path = "basic_info.resources[1].financing"
+    _set(path, 9.0)(record)
+    record.provenance[path] = record.provenance[path].model_copy(update={"confirmed_by": []})
+    checks = _checks(record)
+    codes = {(check.code, check.where) for check in checks}
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in codes and ("CUMULATIVE_DECREASE", "financing") not in codes
+    doubt = next(check for check in checks if check.code == "LOW_CONFIDENCE" and path in check.doubts)
+    assert "FINANCING_TOTAL_MISMATCH" in doubt.message and "CUMULATIVE_DECREASE" in doubt.message
+
+
+def test_comparisons_failing_on_one_sure_reading_stay_each_an_error() -> None:
+    record = clean_application()
+    _set("basic_info.resources[1].financing", 9.0)(record)  # read surely: the applicant wrote 9
+    found = {(check.code, check.where, check.severity) for check in _checks(record)}
+    assert {("FINANCING_TOTAL_MISMATCH", "", "error"), ("CUMULATIVE_DECREASE", "financing", "error")} <= found

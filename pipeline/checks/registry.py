@@ -331,7 +331,42 @@ def run_checks(ctx: CheckContext, stage_checks: Iterable[Check] = ()) -> list[Ch
         if doc_type == ctx.record.doc_type:
             results.extend(registered.run(ctx))
     return apply_severity(doubts_per_part(one_finding_per_doubt(table_doubts_folded(
-        misread_seal_names(deduplicate(results))))), ctx.settings)
+        one_finding_per_reading(ctx, misread_seal_names(deduplicate(results)))))), ctx.settings)
+
+
+def one_finding_per_reading(ctx: CheckContext, checks: list[Check]) -> list[Check]:
+    """Comparisons that fail together on one figure read in doubt, and on no other, as one LOW_CONFIDENCE for
+    that reading naming each of them: a 2025 累计 financing read 9 under a curl fails its total and its
+    not-decreasing rule alike, and a reviewer should look at one figure, not at two findings."""
+    by_reading: dict[str, list[Check]] = defaultdict(list)
+    for check in checks:
+        if check.code != "LOW_CONFIDENCE" and len(check.doubts) == 1 and not _TABLE.fullmatch(check.doubts[0]):
+            by_reading[check.doubts[0]].append(check)
+    # A figure's only: a date read out of its period is a finding of its own (its row then also leaves a
+    # year's sum), and stays one.
+    shared = {path: items for path, items in by_reading.items()
+              if len(items) > 1 and _figure_at(ctx.record, path)}
+    if not shared:
+        return checks
+    folded = {id(check) for items in shared.values() for check in items}
+    return [*(check for check in checks if id(check) not in folded),
+            *(_reading_doubt(ctx, path, items) for path, items in shared.items())]
+
+
+def _figure_at(record: CheckedRecord, path: str) -> bool:
+    value = _reading(record, path)
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _reading_doubt(ctx: CheckContext, path: str, items: list[Check]) -> Check:
+    listed = "；".join(f"{item.code}{f'（{item.where}）' if item.where else ''}：{item.message.split(DOUBT_NOTE)[0]}"
+                      for item in items)
+    return Check(
+        code="LOW_CONFIDENCE", severity="warning", where=path, doubts=[path],
+        confidence=min(item.confidence for item in items),
+        rests_on=list(dict.fromkeys(rested for item in items for rested in item.rests_on)),
+        evidence=list({(e.page, tuple(e.bbox or ())): e for item in items for e in item.evidence}.values()),
+        message=f"{ctx.describe_doubt(path)}：依据它的 {len(items)} 项核对均不符，可能是该读数有误，请人工核对：{listed}")
 
 
 def misread_seal_names(checks: list[Check]) -> list[Check]:
