@@ -129,6 +129,23 @@ def test_a_header_with_a_character_of_two_labels_misread_is_the_header_of_its_ro
     assert label_score("合同金颗(万元)", "合同金额") >= MIN_SCORE and label_score("金融机构", "合同金额") < MIN_SCORE
 
 
+def test_a_header_cell_holding_two_labels_over_columns_the_rows_part_is_shared_between_them() -> None:
+    """dev13 a13 (fax): the rule between 被投企业名称 and 投融资金额 lost in the header row alone; the data rows
+    part the two (grid columns 2 and 3): the name its column, the amount its own."""
+    xs = [50.0, 90.0, 250.0, 440.0, 540.0]
+    words = (Word("被投企业名称", (300.0, 102.0, 360.0, 118.0)), Word("投融贸金额（万", (450.0, 100.0, 520.0, 112.0)),
+             Word("元)", (476.0, 110.0, 490.0, 120.0)))
+    texts = [("序号", 0, 1), ("投资机构名称", 1, 1), ("被投企业名称 投融贸金额（万元)", 2, 2)]
+    cells = []
+    for text, col, span in texts:
+        box = (xs[col], 100.0, xs[col + span], 120.0)
+        cells.append(CellText(Cell(0, col, 1, span, box), box, words if col == 2 else (), text))
+    grid = Grid(xs=xs, ys=[100.0, 120.0], cells=[c.cell for c in cells], rules=[], virtual=[])
+    header = find_header(Table(page=1, grid=grid, frame=Frame(), cells=cells), "appendix3_table3")
+    assert header is not None and header.spec.key == "financings"
+    assert header.columns["investee"] == (2,) and header.columns["amount"] == (3,)
+
+
 def test_a_field_over_two_columns_reads_its_wrapped_name_line_by_line() -> None:
     """广州中联工业互联网有限 / 公司 with a hidden-column cut after 广州: not 广州公司中联…"""
     first = [Word("广州", (100.0, 100.0, 120.0, 110.0)), Word("公司", (100.0, 112.0, 120.0, 122.0))]

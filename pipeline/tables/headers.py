@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from models.page import Word
 from pipeline.tables.cells import CellText, Table
 from pipeline.tables.labels import MIN_SCORE, closest_label, label_score, squeeze
 
@@ -179,6 +180,7 @@ def _best_header(table: Table, role: str | None, specs: Sequence[TableSpec],
                 continue
             evidence = _evidence(spec, table.title, role, _category_texts(table, index))
             columns = {f: tuple(range(c.cell.col, c.cell.col + c.cell.col_span)) for f, c in taken.items()}
+            _share_merged_cells(table, spec, taken, columns)
             _fill_last_column(columns, spec, table.grid.n_cols)
             header = Header(spec=spec, row=index, score=share, columns=columns, cells=taken)
             total = 3 * share + evidence
@@ -187,6 +189,48 @@ def _best_header(table: Table, role: str | None, specs: Sequence[TableSpec],
     if best is None:
         return None
     return _extend_two_line_header(table, best[1])
+
+
+def _share_merged_cells(table: Table, spec: TableSpec, taken: dict[str, CellText],
+                        columns: dict[str, tuple[int, ...]]) -> None:
+    """A header cell over several grid columns holding two fields' labels side by side (the rule between them
+    lost in the header row alone: '被投企业名称 投融资金额（万元）' over the columns the data rows part): each
+    field the grid columns its label's words stand over, the columns between the two labels parted where
+    the first label's words end (in place)."""
+    for column in spec.columns:
+        if column.field in columns:
+            continue
+        for owner, cell in taken.items():
+            if cell.cell.col_span < 2:
+                continue
+            owner_column = next(spec_column for spec_column in spec.columns if spec_column.field == owner)
+            own = [word for word in cell.words if _column_score(word.text, column) >= MIN_SCORE]
+            other = [word for word in cell.words if word not in own and _column_score(word.text, owner_column) >= MIN_SCORE]
+            if not own or not other:
+                continue
+            parted = _parted_columns(table, cell, other, own)
+            if parted is not None:
+                columns[owner], columns[column.field] = parted
+                break
+
+
+def _parted_columns(table: Table, cell: CellText, first: Sequence[Word],
+                    second: Sequence[Word]) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The grid columns of `cell` under `first`'s words and under `second`'s, parted between the two groups
+    of words (one wholly left of the other); None where the words overlap or leave a side no column."""
+    boxes = [[table.frame.box_to_table(word.bbox) for word in group] for group in (first, second)]
+    left, right = sorted(boxes, key=lambda group: min(box[0] for box in group))
+    if max(box[2] for box in left) > min(box[0] for box in right):
+        return None
+    cut = (max(box[2] for box in left) + min(box[0] for box in right)) / 2
+    xs = table.grid.xs
+    spanned = range(cell.cell.col, cell.cell.col + cell.cell.col_span)
+    before = tuple(col for col in spanned if (xs[col] + xs[col + 1]) / 2 < cut)
+    after = tuple(col for col in spanned if (xs[col] + xs[col + 1]) / 2 >= cut)
+    if not before or not after:
+        return None
+    first_left = min(box[0] for box in boxes[0]) < min(box[0] for box in boxes[1])
+    return (before, after) if first_left else (after, before)
 
 
 def _fill_last_column(columns: dict[str, tuple[int, ...]], spec: TableSpec, n_cols: int) -> None:
