@@ -687,3 +687,29 @@ def test_comparisons_failing_on_one_sure_reading_stay_each_an_error() -> None:
     _set("basic_info.resources[1].financing", 9.0)(record)  # read surely: the applicant wrote 9
     found = {(check.code, check.where, check.severity) for check in _checks(record)}
     assert {("FINANCING_TOTAL_MISMATCH", "", "error"), ("CUMULATIVE_DECREASE", "financing", "error")} <= found
+
+
+def _two_2025_contracts_named(first: str, second: str) -> models.ApplicationRecord:
+    """2025's one contract (乙公司, 300) replaced by two, named `first` and `second`; one enterprise declared."""
+    record = clean_application()
+    record.appendix.contracts[2].enterprise = first
+    record.appendix.contracts.append(models.ContractRow(date=dt.date(2025, 3, 1), contract_no="HT-4",
+                                                        enterprise=second, amount=0.0))
+    for cell in ("date", "contract_no", "enterprise", "amount"):
+        record.provenance[f"appendix.contracts[3].{cell}"] = models.Provenance(page=9, bbox=[0, 0, 1, 1],
+                                                                               confidence=0.87, source="ocr")
+    _set("basic_info.service[1].enterprises", 1)(record)
+    return record
+
+
+def test_a_count_over_names_a_few_characters_apart_is_a_warning_naming_them() -> None:
+    """dev13 a03 (phone): '泉州捷华金属制品股潮晨公司' read at 0.87 beside the same enterprise's own name, three
+    slips apart: two enterprises or one misread, the reading does not say."""
+    record = _two_2025_contracts_named("泉州捷华金属制品股份有限公司", "泉州捷华金属制品股潮晨公司")
+    found = _by_code(_checks(record))[("ENTERPRISE_COUNT_MISMATCH", "2025")]
+    assert found.severity == "warning" and "appendix.contracts[3].enterprise" in found.doubts
+
+
+def test_a_count_over_names_far_apart_stays_an_error() -> None:
+    record = _two_2025_contracts_named("泉州捷华金属制品股份有限公司", "杭州宇昌特钢股份有限公司")
+    assert _by_code(_checks(record))[("ENTERPRISE_COUNT_MISMATCH", "2025")].severity == "error"

@@ -125,19 +125,21 @@ class CheckContext:
         return f"{path} 读作 {_show(value)}（{'，'.join(parts)}）"
 
     def judged(self, check: Check, paths: Iterable[str], declared: str | None = None,
-               summed: Iterable[str] = (), structure: Iterable[str] = (), tolerance: float | None = None) -> Check:
+               summed: Iterable[str] = (), structure: Iterable[str] = (), tolerance: float | None = None,
+               alike: Iterable[str] = ()) -> Check:
         """A failed comparison as it should be reported: an error only when every reading it rests on is
         sure; otherwise a warning that names the readings in doubt (code and `where` unchanged).
 
         With `declared` (the form's figure, the check's `expected`) and `summed` (the cells behind its
         `found`), `expected`/`found` list what each side would be under the other readings ("10.488 | 10488").
         With `tolerance` too, a sum that holds under some other reading of its doubtful figures, read twice
-        already, is no mismatch found but a reading to confirm (`_holds_under_other_readings`).
+        already, is no mismatch found but a reading to confirm (`_holding_reading`). `alike`: readings
+        in doubt for the comparison itself, however surely read (names a few characters apart, counted apart).
         """
         summed = list(summed)
         paths = [*([declared] if declared else []), *summed, *paths]
         tables = list(structure)  # tables whose rows are in doubt as a whole (序号 not a run)
-        doubts = list(dict.fromkeys([*self.doubtful(paths), *tables]))
+        doubts = list(dict.fromkeys([*self.doubtful(paths), *tables, *alike]))
         confidence = self.confidence_of(paths)
         rests_on = list(dict.fromkeys([*paths, *tables]))
         if not doubts:
