@@ -149,7 +149,7 @@ def _unlettered(tried: list[SealText]) -> bool:
     """Whether a grey page's seal's readings so far (its first tone map's) hold no character and spot no unit:
     its lettering is not there for the recogniser (a fax's stipple, a seal too faint or too dark to tell from
     print), and the other tone maps, which give up more or less of the print round it, read no more of it.
-    On 30 documents of dev12, dev13 and dev (387 seals, 1,001 strips read), the 34 seals whose first map read no
+    On the 30 documents of dev12 and dev13 with seals (387 seals, 1,001 strips read), the 34 seals whose first map read no
     character took 280 of the strips, and none read a name or spotted a unit in the other maps: their text
     was the first reading's all the same (`best_reading`). Not so on a colour page, whose first map is the
     red-gated darkness: a pale seal's thin strokes fail that gate and read in the red chroma alone (samples
