@@ -212,6 +212,19 @@ def test_cache_keeps_line_posteriors_as_spotting_sees_them(tmp_path: Path) -> No
     assert CachedEngine(CountingEngine(), tmp_path).line_posteriors(strip) is None, "no posteriors: none cached"
 
 
+def test_sparse_posteriors_are_two_dimensional_nonzero_by_flat_index() -> None:
+    from pipeline.ocr.cache import POSTERIOR_FLOOR, sparse_posteriors
+
+    rng = np.random.default_rng(3)
+    for shape in [(40, 300), (1, 7), (5, 1), (0, 12)]:
+        frames = (rng.random(shape) ** 8).astype(np.float32)  # most entries far under the floor
+        frames[frames < 1e-3] = POSTERIOR_FLOOR * rng.choice([0.5, 1.0, 2.0], size=int((frames < 1e-3).sum()))
+        rows, classes, values = sparse_posteriors(frames)
+        want_rows, want_classes = np.nonzero(frames >= POSTERIOR_FLOOR)
+        assert np.array_equal(rows, want_rows) and np.array_equal(classes, want_classes)
+        assert np.array_equal(values, frames[want_rows, want_classes]) and values.dtype == frames.dtype
+
+
 def test_posteriors_that_do_not_fit_the_alphabet_are_an_ocr_error() -> None:
     with pytest.raises(OcrError):
         LinePosteriors(np.zeros((5, 3), np.float32), ("blank", "真"))

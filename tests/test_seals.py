@@ -1496,3 +1496,36 @@ def test_a_seal_read_cleanly_as_a_named_organisation_is_not_a_unit_a_poorer_read
 
     assert named(1.0) == Match(member, "other", 1.0)
     assert named(0.2) == Match(lead, "lead", 0.08)
+
+
+def test_a_grey_seal_whose_first_tone_map_reads_no_character_is_not_read_in_the_others() -> None:
+    """Every reading of a grey page's first tone map (each outline, each band) without a character and spotting
+    no unit: the other maps are not read. A character read, or a unit spotted however weakly, and they are."""
+    from pipeline.seals.read import Hypothesis, read_hypotheses
+
+    outline = Outline("round", 60, 60, 50, 50)
+    first, second = np.zeros((120, 120), np.uint8), np.ones((120, 120), np.uint8)
+
+    class Reader:
+        def __init__(self, texts: list[str]) -> None:
+            self.texts, self.calls = iter(texts), 0
+
+        def read(self, strip: np.ndarray, text_share: float = 1.0) -> Reading:
+            self.calls += 1
+            return Reading(next(self.texts), 0.5)
+
+    def read(texts: list[str], weak_unit: bool = False, grey: bool = True) -> tuple[int, str | None]:
+        def identify(reading: Reading, others: bool) -> Match | None:
+            return Match("台州恒联自动化有限公司", "lead", 0.05) if weak_unit and not others else None
+
+        reader = Reader(texts)
+        hypotheses = iter([Hypothesis(first, outline), Hypothesis(first, outline, 0.6),
+                           Hypothesis(second, outline), Hypothesis(second, outline, 0.6)])
+        found = read_hypotheses(hypotheses, reader, identify, first_map_decides=grey)
+        return reader.calls, found.reading.text if found.reading else None
+
+    assert read(["", "·，.", "台州恒联", "x"]) == (2, ""), "nothing lettered in the first map: the second is not read"
+    assert read(["", "台", "台州恒联", "x"])[0] == 4, "a character read: the other map is read"
+    assert read(["", "", "台州恒联", "x"], weak_unit=True)[0] == 4, "a unit spotted: the other map is read"
+    # A colour page's first map is the red-gated darkness, which a pale seal's thin strokes fail.
+    assert read(["", "·，.", "台州恒联", "x"], grey=False)[0] == 4, "on a colour page every map is read"
