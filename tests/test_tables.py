@@ -110,8 +110,14 @@ def test_a_rule_found_as_two_pieces_a_few_points_apart_is_one_row_boundary() -> 
     rules += [Rule("h", y, 0, 250) for y in (0, 25, 50, 75, 100)]
     rules += [Rule("h", 53.1, 50, 150), Rule("h", 53.1, 200, 250)]
     grid = build_grid(rules)
-    assert grid is not None and grid.n_rows == 4
+    assert grid is not None and grid.n_rows == 4 and grid.ys[2] == pytest.approx(50)  # the full rule's height
     assert all(cell.row_span == 1 for cell in grid.cells)
+
+
+def test_a_double_rule_drawn_across_keeps_both_boundaries() -> None:
+    rules = [Rule("v", x, 0, 100) for x in (0, 100, 200)] + [Rule("h", y, 0, 200) for y in (0, 25, 50, 54, 75, 100)]
+    grid = build_grid(rules)
+    assert grid is not None and grid.n_rows == 5
 
 
 def test_thin_last_row_closed_by_a_rule_stays() -> None:

@@ -50,8 +50,8 @@ class Tolerances:
     coverage: float = 0.45  # an edge with at least this fraction under a rule has that rule
     min_rule: float = 12.0  # shorter pieces are text strokes or noise
     sliver: float = 0.5  # a last row under this share of the typical row height, with no rule under it, is not a row
-    # Row boundaries closer than this are one: no line of the form's print fits between them (a rule a phone
-    # photographed askew, or drawn thick, found as two pieces a few points apart).
+    # Row boundaries closer than this hold no line of the form's print between them: one of them drawn only
+    # partly across is a piece of the other (a rule a phone photographed askew; `_without_partial_slivers`).
     thin_row: float = 6.0
 
 
@@ -460,13 +460,37 @@ def build_grid(rules: Sequence[Rule], tol: Tolerances = Tolerances(),
     xs = sorted(_boundaries(every, "v", tol) + [x for x in extra_xs])
     ys = sorted(_boundaries(every, "h", tol) + [y for y in extra_ys])
     xs = [sum(g) / len(g) for g in _cluster(xs, tol.snap)]
-    ys = [sum(g) / len(g) for g in _cluster(ys, max(tol.snap, tol.thin_row))]
+    ys = [sum(g) / len(g) for g in _cluster(ys, tol.snap)]
     if len(xs) < 2 or len(ys) < 2:
         return None
     present_v = every + [Rule("v", x, ys[0], ys[-1]) for x in extra_xs]
     present_h = every + [Rule("h", y, xs[0], xs[-1]) for y in extra_ys]
+    ys = _without_partial_slivers(ys, present_h, xs[0], xs[-1], tol)
     cells = units_to_cells(xs, ys, present_h, present_v, tol)
     return Grid(xs=xs, ys=ys, cells=cells, rules=real, virtual=virtual)
+
+
+FULL_RULE = 0.9  # a row boundary with this share of the table's width under rules is drawn across it
+
+
+def _without_partial_slivers(ys: list[float], rules: Sequence[Rule], left: float, right: float,
+                             tol: Tolerances) -> list[float]:
+    """`ys` without one of two boundaries closer than `tol.thin_row` where one of them is drawn only partly
+    across the table: a rule a phone photographed askew, found whole at one height and in some columns a few
+    points lower. Between them no line of print fits; as two boundaries they make a sliver row whose cells in
+    the other columns span the record's, which then stands on two rows. The boundary drawn further across
+    stays. Two boundaries both drawn across (a double rule) are left as they are: their sliver is empty."""
+    kept = list(ys)
+    index = 0
+    while index + 1 < len(kept):
+        upper, lower = kept[index], kept[index + 1]
+        if lower - upper < tol.thin_row:
+            covers = [_covered(rules, "h", y, left, right, tol) for y in (upper, lower)]
+            if min(covers) < FULL_RULE:
+                del kept[index + (1 if covers[0] >= covers[1] else 0)]
+                continue
+        index += 1
+    return kept
 
 
 def units_to_cells(xs: Sequence[float], ys: Sequence[float], horizontals: Sequence[Rule],
