@@ -834,6 +834,11 @@ def _one_slip_from_a_known_department(name: str) -> str | None:
     return near[0] if len(near) == 1 else None
 
 
+# A speck read as a Latin mark between two Chinese characters ('湖北.省…'): a department's name is Chinese
+# characters only.
+_STRAY_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[.,·'`:;]+(?=[\u4e00-\u9fff])")
+
+
 def repair_department(name: str | None) -> str | None:
     """A recommending department's name with one OCR slip in its fixed parts undone.
 
@@ -843,6 +848,7 @@ def repair_department(name: str | None) -> str | None:
     """
     if not name:
         return name
+    name = _STRAY_MARK.sub("", name)
     if (known := _one_slip_from_a_known_department(name)) is not None:
         return known
     match = _DEPARTMENT.match(name)
