@@ -529,6 +529,15 @@ def _with_known_domain(address: str) -> str:
     return f"{local}@{known}" if known else address
 
 
+def _capital_i_as_l(address: str) -> str:
+    """An address written in lower case but for a capital I ('Ik397@qq.com'): in a sans face I and l are one
+    glyph, and a writer of lower case writes l (an i has its dot). An I between two digits may be a 1 and is
+    left; so is any I in an address holding another capital."""
+    if "I" not in address or any(char.isupper() and char != "I" for char in address):
+        return address
+    return re.sub(r"I(?!(?<=\dI)\d)", "l", address)
+
+
 def repair_email(text: str | None) -> EmailReading | None:
     """`parse_email`, then one OCR misreading repaired when exactly one repair makes a valid address.
 
@@ -545,7 +554,7 @@ def repair_email(text: str | None) -> EmailReading | None:
     if value is None or text is None:
         return None
     if EMAIL.fullmatch(value):
-        fixed = _with_known_domain(value)
+        fixed = _with_known_domain(_capital_i_as_l(value))
         return EmailReading(fixed, value if fixed != value else None)
     if "@" in value:
         return EmailReading(value)
@@ -825,6 +834,22 @@ def garbled_department(reading: str, department: str) -> bool:
         return False
     tail, own = reading[place.end():], department[place.end():]
     return bool(tail) and tail not in _DEPARTMENT_TAILS and LCSseq.similarity(tail, own) >= GARBLED_TAIL_SHARE * len(tail)
+
+
+MIN_GARBLED_TAIL = 4  # characters of a fixed part read garbled: fewer are too little of it to name it
+
+
+def department_of_garbled(name: str | None) -> str | None:
+    """The department the notice names for the place `name` opens with, where the rest is that department's
+    fixed part garbled beyond repair (`garbled_department`: '山西省二业和化斤', '广西壮族自治区广业和作。化厅'): the notice
+    goes to one department per place, so it is the one name the reading can be. None otherwise."""
+    if not name or (place := _PLACE.match(name)) is None or place.group() not in _DEPARTMENT_OF_PLACE:
+        return None
+    department = f"{place.group()}{_DEPARTMENT_OF_PLACE[place.group()]}"
+    tail = name[place.end():]
+    if len(tail) < MIN_GARBLED_TAIL or name == department or not garbled_department(name, department):
+        return None
+    return department
 
 
 def _one_slip_from_a_known_department(name: str) -> str | None:
