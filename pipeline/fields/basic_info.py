@@ -28,6 +28,7 @@ from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
 from pipeline.fields.common import Sink, form_field, with_blank
+from pipeline.fields.unit_name import ENDS_AS_UNIT
 from pipeline.ink import is_blank
 from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
@@ -567,7 +568,10 @@ class FormReader:
         lead.unit_type = self._record_checkbox("basic_info.lead_unit.unit_type", "牵头单位类型", reading, value,
                                                reading.chosen)
         if lead.unit_type == "其它":
+            # The option's word may be misread ('□用' for ☑其它): its note (请标明) still opens the fill-in.
             end = label_end(value.text, "其它")
+            if end is None and (note := re.search(r"[（(]\s*请标明", value.text)) is not None:
+                end = note.start()
             other = re.sub(r"^[（(\s]*请标明[\s:：)）]*", "", value.text[end:] if end is not None else "")
             other = other.strip(" ：:_＿()（）\n")
             field = FieldValue(normalise.clean_name(other), other, provenance_of(value.cells, value.page))
@@ -589,7 +593,8 @@ class FormReader:
             name_part, type_part = joined[:split.start()], joined[split.end():]
         else:
             filled = [t for t in texts if t.strip()]
-            name_part, type_part = (filled[0], "\u0000".join(filled[1:])) if filled else ("", "")
+            parts = _name_cells(filled)
+            name_part, type_part = ("\u0000".join(filled[:parts]), "\u0000".join(filled[parts:])) if filled else ("", "")
         name = normalise.clean_name(_PLACEHOLDER.sub("", name_part).replace("\u0000", " "))
         kind = normalise.clean_name(_PLACEHOLDER.sub("", type_part).replace("\u0000", " "))
         if not name or is_label_text(name):
@@ -788,6 +793,18 @@ def _members_label(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int
     while last + 1 < len(cells) and _members_label_piece(cells[last + 1].text):
         last += 1
     return row, cells[last].bbox[2]
+
+
+def _name_cells(filled: Sequence[str]) -> int:
+    """How many of a member row's filled cells hold its name: one, or, where the first does not end as a
+    unit's name and the first few together do, before a cell of type ('襄阳越安资本' · '管理有限公司' · '投融资机构':
+    a curled page's column rule found through the name)."""
+    if not filled or ENDS_AS_UNIT.search(filled[0].strip()):
+        return 1
+    for count in range(2, len(filled)):
+        if ENDS_AS_UNIT.search("".join(filled[:count]).strip()):
+            return count
+    return 1
 
 
 def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:

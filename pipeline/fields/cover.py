@@ -41,6 +41,7 @@ _STAMP_NOTE = re.compile(r"[（(]\s*(加盖|省级|盖章).*$")
 FORM_NOTES = ("加盖单位公章", "省级工业和信息化主管部门盖章", "工业和信息化主管部门盖章", "主管部门盖章",
               "单位公章", "盖章")
 _BRACKETS = "（）()[]【】〔〕"
+GARBLED_NAME = 0.5  # the confidence of a department named by its place from a garbled reading: below LOW_CONFIDENCE
 
 
 def strip_form_notes(text: str) -> str:
@@ -217,10 +218,7 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
             if key in ("applicant", "recommender"):
                 name = normalise.clean_name(strip_form_notes(raw).strip(" ：:;；_＿，。、,."))
                 if key == "recommender" and provenance.source == "ocr":
-                    repaired = normalise.repair_department(name)
-                    if repaired != name:
-                        provenance = provenance.model_copy(update={"repaired_from": name})
-                    name = repaired
+                    name, provenance = _department(name, provenance)
                 setattr(cover, key, sink.put(f"cover.{key}", FieldValue(name, raw, provenance)))
             elif key == "fill_date":
                 cover.fill_date = sink.put("cover.fill_date", FieldValue(normalise.parse_date(raw), raw, provenance))
@@ -229,6 +227,20 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
                          _blank_before(page, lines[index], words, provenance))
         break
     return Extracted(cover, sink.provenance, sink.checks)
+
+
+def _department(name: str | None, provenance: Provenance) -> tuple[str | None, Provenance]:
+    """A recommending department's name with its slips repaired (`normalise.repair_department`), or, garbled
+    beyond repair, named by its place (`normalise.department_of_garbled`): then the reading stays the
+    alternative and the value is in doubt (LOW_CONFIDENCE), for a reviewer to confirm."""
+    repaired = normalise.repair_department(name)
+    if repaired != name:
+        return repaired, provenance.model_copy(update={"repaired_from": name})
+    named = normalise.department_of_garbled(name)
+    if named is None:
+        return name, provenance
+    return named, provenance.model_copy(update={
+        "repaired_from": name, "alternatives": [name], "confidence": min(provenance.confidence or 1.0, GARBLED_NAME)})
 
 
 def _measured(page: Page, provenance: Provenance, place: list[float] | None) -> Provenance:

@@ -23,12 +23,12 @@ RULE = "APPLICANT_IS_LEAD_UNIT"
 # (a place, a trade word and a legal form each).
 ALIKE = 0.65
 # How a unit's name ends: a reading cut short or run into its neighbour does not end so.
-_ENDS_AS_UNIT = re.compile(r"(?:公司|研究院|研究所|中心|大学|学院|协会|集团|实验室|联合会|商会|基地|园区|所|院|厂)$")
+ENDS_AS_UNIT = re.compile(r"(?:公司|研究院|研究所|中心|大学|学院|协会|集团|实验室|联合会|商会|基地|园区|所|院|厂)$")
 
 
 def _rank(name: str, origin: Provenance | None) -> tuple[bool, bool, float]:
     """Which reading to trust: one that ends as a unit's name, from a text layer, read more surely."""
-    return (bool(_ENDS_AS_UNIT.search(name)), origin is not None and origin.source == "text",
+    return (bool(ENDS_AS_UNIT.search(name)), origin is not None and origin.source == "text",
             origin.confidence if origin is not None and origin.confidence is not None else 0.0)
 
 
