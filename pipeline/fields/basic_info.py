@@ -568,12 +568,7 @@ class FormReader:
         lead.unit_type = self._record_checkbox("basic_info.lead_unit.unit_type", "牵头单位类型", reading, value,
                                                reading.chosen)
         if lead.unit_type == "其它":
-            # The option's word may be misread ('□用' for ☑其它): its note (请标明) still opens the fill-in.
-            end = label_end(value.text, "其它")
-            if end is None and (note := re.search(r"[（(]\s*请标明", value.text)) is not None:
-                end = note.start()
-            other = re.sub(r"^[（(\s]*请标明[\s:：)）]*", "", value.text[end:] if end is not None else "")
-            other = other.strip(" ：:_＿()（）\n")
+            other = other_fill_in(value.text)
             field = FieldValue(normalise.clean_name(other), other, provenance_of(value.cells, value.page))
             lead.unit_type_other = self.sink.put("basic_info.lead_unit.unit_type_other", field)
 
@@ -793,6 +788,16 @@ def _members_label(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int
     while last + 1 < len(cells) and _members_label_piece(cells[last + 1].text):
         last += 1
     return row, cells[last].bbox[2]
+
+
+def other_fill_in(text: str) -> str:
+    """What the unit type's row writes after 其它 and its note (请标明); the option's word may be misread
+    ('□用' for ☑其它), and its note still opens the fill-in."""
+    end = label_end(text, "其它")
+    if end is None and (note := re.search(r"[（(]\s*请标明", text)) is not None:
+        end = note.start()
+    other = re.sub(r"^[（(\s]*请标明[\s:：)）]*", "", text[end:] if end is not None else "")
+    return other.strip(" ：:_＿()（）\n")
 
 
 def _name_cells(filled: Sequence[str]) -> int:
