@@ -758,7 +758,19 @@ def address_from_place(text: str | None) -> str | None:
     if not text or len(text.strip()) < 2 or text.lstrip().startswith(PROVINCE_LEVEL):
         return text
     head, rest = text.lstrip()[0], text.lstrip()[1:].lstrip()  # the stray may stand on a line of its own
-    return rest if rest.startswith(PROVINCE_LEVEL) and _is_cjk(head) else text
+    if rest.startswith(PROVINCE_LEVEL) and _is_cjk(head):
+        return rest
+    return _after_dates_rest(text)
+
+
+def _after_dates_rest(text: str) -> str:
+    """An address without a date's wrapped rest run in before its province ('月16日浙江省绍兴市柯桥区': the cell
+    above's last line, on lines of text): no address writes figures before its province."""
+    starts = [index for place in PROVINCE_LEVEL if (index := text.find(place)) > 0]
+    if not starts:
+        return text
+    head = text[:min(starts)]
+    return text[min(starts):] if re.search(r"\d", head) and re.fullmatch(r"[\d\s年月日号./\-]+", head) else text
 
 
 # --- the recommending department ----------------------------------------------------

@@ -510,3 +510,14 @@ def test_a_department_garbled_beyond_repair_is_named_by_its_place(read: str, nam
     from pipeline.normalise import department_of_garbled
 
     assert department_of_garbled(read) == named
+
+
+@pytest.mark.parametrize(("read", "address"), [
+    ("月16日浙江省绍兴市柯桥区", "浙江省绍兴市柯桥区"),  # a date's wrapped rest run in before the province
+    ("人浙江省宁波市鄞州区", "浙江省宁波市鄞州区"),
+    ("中国浙江省杭州市", "中国浙江省杭州市"),  # words, no figures: left as written
+])
+def test_an_address_opens_at_its_province_after_a_dates_rest(read: str, address: str) -> None:
+    from pipeline.normalise import address_from_place
+
+    assert address_from_place(read) == address
