@@ -81,6 +81,22 @@ def clean_name(text: str | None) -> str | None:
     return cleaned or None
 
 
+# A Latin capital OCR reads for a Chinese character whose hook an underline or a blur took (丁 read T).
+_NAME_LOOKALIKES = {"T": "丁"}
+
+
+def chinese_name(name: str | None) -> str | None:
+    """A person's name in Chinese characters with the one Latin letter read among them that is a Chinese
+    character's lookalike made that character ('T平' → '丁平'): a Chinese name holds no Latin letter. A name
+    with any other Latin letter, or none of Chinese characters, is returned as read."""
+    if not name or not any(_is_cjk(char) for char in name):
+        return name
+    latin = [char for char in name if char.isascii() and char.isalpha()]
+    if len(latin) != 1 or latin[0] not in _NAME_LOOKALIKES:
+        return name
+    return name.replace(latin[0], _NAME_LOOKALIKES[latin[0]])
+
+
 # --- numbers -------------------------------------------------------------------------
 
 _NUMBER_TOKEN = re.compile(rf"[0-9{_LOOKALIKE_CLASS},.·。]+")

@@ -521,3 +521,16 @@ def test_an_address_opens_at_its_province_after_a_dates_rest(read: str, address:
     from pipeline.normalise import address_from_place
 
     assert address_from_place(read) == address
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("T平", "丁平"),  # 丁 under the underline, its hook lost
+    ("王T", "王丁"),
+    ("Tom", "Tom"),  # a Latin name
+    ("王TK", "王TK"),  # more Latin than one lookalike: left
+    ("干建飞", "干建飞"),
+])
+def test_a_latin_lookalike_in_a_chinese_name_is_its_character(read: str, name: str) -> None:
+    from pipeline.normalise import chinese_name
+
+    assert chinese_name(read) == name

@@ -292,7 +292,10 @@ def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink, after_p
     # A point OCR found between the name and the number is no part of the name ('姜秀鹏.').
     person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿.。")
     origin = before_number if phone and not person and before_number is not None else provenance
-    cover.contact = sink.put("cover.contact", FieldValue(normalise.clean_name(person), person, origin))
+    name = normalise.clean_name(person)
+    if origin.source == "ocr" and (named := normalise.chinese_name(name)) != name:
+        name, origin = named, origin.model_copy(update={"repaired_from": name})
+    cover.contact = sink.put("cover.contact", FieldValue(name, person, origin))
     if phone or not raw:
         origin = provenance
     elif re.search(r"\d{3}", raw):  # digits that are no number: written, misread
