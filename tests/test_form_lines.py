@@ -665,11 +665,51 @@ def test_the_fill_in_of_other_follows_its_note(text: str, other: str) -> None:
     assert other_fill_in(text) == other
 
 
-def test_a_recommender_named_by_its_place_from_a_garbled_reading_stays_in_doubt() -> None:
-    from pipeline.fields.cover import GARBLED_NAME, _department
+def test_a_recommender_garbled_beyond_repair_is_named_by_its_place() -> None:
+    from pipeline.fields.cover import _department
 
-    name, origin = _department("山西省二业和化斤", Provenance(page=1, bbox=[1, 1, 2, 2], confidence=0.97, source="ocr"))
-    assert name == "山西省工业和信息化厅" and origin.confidence == GARBLED_NAME
-    assert origin.alternatives == ["山西省二业和化斤"] and origin.repaired_from == "山西省二业和化斤"
-    name, origin = _department("湖北省经济和信息化斤", Provenance(page=1, bbox=[1, 1, 2, 2], confidence=0.97, source="ocr"))
-    assert name == "湖北省经济和信息化厅" and origin.confidence == 0.97
+    origin = Provenance(page=1, bbox=[1, 1, 2, 2], confidence=0.97, source="ocr")
+    name, named = _department("山西省二业和化斤", origin)
+    assert name == "山西省工业和信息化厅" and named.repaired_from == "山西省二业和化斤"
+    name, named = _department("湖北省经济和信息化斤", origin)
+    assert name == "湖北省经济和信息化厅" and named.repaired_from == "湖北省经济和信息化斤"
+    assert _department("山西省财政厅", origin) == ("山西省财政厅", origin)
+
+
+def _sealed(applicant: str, lead: str, texts: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    from models import LeadUnit, Seal
+    from pipeline.fields import agree_with_seals
+
+    origin = Provenance(page=1, bbox=[1, 1, 2, 2], confidence=0.9, source="ocr")
+    cover = Extracted(Cover(applicant=applicant), {"cover.applicant": origin})
+    basic = Extracted(BasicInfo(lead_unit=LeadUnit(name=lead)), {"basic_info.lead_unit.name": origin})
+    seals = [Seal(page=1, bbox=[0, 0, 10, 10], slot=slot, text=text) for slot, text in texts]
+    agree_with_seals(cover, basic, seals)
+    return cover, basic, seals
+
+
+def test_the_applicants_name_as_most_of_its_seals_read_it_where_the_form_read_it_garbled() -> None:
+    cover, basic, seals = _sealed("株洲凯捷软件4公司", "株洲凯捷软件4公司", [
+        ("cover_applicant", "株捷软件集团有限公司"), ("commitment", "株洲凯捷软件4公司"),
+        ("appendix2_table2", "株洲凯捷软件集团有限公司"), ("appendix2_table3", "株洲凯捷软件集团有限公司"),
+        ("appendix3_table1", "株洲凯捷软件集团有限公司"), ("cover_recommender", "湖南省工业和信息化厅")])
+    assert cover.value.applicant == basic.value.lead_unit.name == "株洲凯捷软件集团有限公司"
+    assert cover.provenance["cover.applicant"].alternatives == ["株洲凯捷软件4公司"]
+    assert seals[1].text == "株洲凯捷软件集团有限公司"  # matched to the applicant: its name, corrected
+
+
+def test_another_units_seal_in_one_slot_changes_no_name() -> None:
+    """A true SEAL_NAME_MISMATCH: one slot stamped by another unit; the form's reading is the most read."""
+    cover, _, _ = _sealed("上海旭云智能制造技术股份有限公司", "上海旭云智能制造技术股份有限公司", [
+        ("cover_applicant", "上海旭云智能制造技术股份有限公司"), ("appendix2_table1", "上海泰弘家纺有限公司"),
+        ("appendix2_table2", "上海旭云智能制造技术股份有限公司")])
+    assert cover.value.applicant == "上海旭云智能制造技术股份有限公司"
+
+
+def test_a_name_the_form_read_whole_is_not_taken_for_a_garbled_one() -> None:
+    """'杭州某某科技有限公司' read by two seals is not the form's '杭州某某有限公司' unless the form's reading
+    is a garbled reading of it and more seals read it than the form's name: here they tie."""
+    cover, _, _ = _sealed("杭州某某有限公司", "杭州某某有限公司", [
+        ("cover_applicant", "杭州某某有限公司"), ("commitment", "杭州某某有限公司"),
+        ("appendix2_table1", "杭州某某科技有限公司"), ("appendix2_table2", "杭州某某科技有限公司")])
+    assert cover.value.applicant == "杭州某某有限公司"

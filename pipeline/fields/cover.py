@@ -41,7 +41,6 @@ _STAMP_NOTE = re.compile(r"[（(]\s*(加盖|省级|盖章).*$")
 FORM_NOTES = ("加盖单位公章", "省级工业和信息化主管部门盖章", "工业和信息化主管部门盖章", "主管部门盖章",
               "单位公章", "盖章")
 _BRACKETS = "（）()[]【】〔〕"
-GARBLED_NAME = 0.5  # the confidence of a department named by its place from a garbled reading: below LOW_CONFIDENCE
 
 
 def strip_form_notes(text: str) -> str:
@@ -231,16 +230,12 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
 
 def _department(name: str | None, provenance: Provenance) -> tuple[str | None, Provenance]:
     """A recommending department's name with its slips repaired (`normalise.repair_department`), or, garbled
-    beyond repair, named by its place (`normalise.department_of_garbled`): then the reading stays the
-    alternative and the value is in doubt (LOW_CONFIDENCE), for a reviewer to confirm."""
-    repaired = normalise.repair_department(name)
-    if repaired != name:
-        return repaired, provenance.model_copy(update={"repaired_from": name})
-    named = normalise.department_of_garbled(name)
-    if named is None:
-        return name, provenance
-    return named, provenance.model_copy(update={
-        "repaired_from": name, "alternatives": [name], "confidence": min(provenance.confidence or 1.0, GARBLED_NAME)})
+    beyond repair, named by its place (`normalise.department_of_garbled`: the notice goes to one department
+    per place, so that is the one name the reading can be); the reading kept as `repaired_from`."""
+    named = normalise.repair_department(name)
+    if named == name:
+        named = normalise.department_of_garbled(name) or name
+    return named, provenance if named == name else provenance.model_copy(update={"repaired_from": name})
 
 
 def _measured(page: Page, provenance: Provenance, place: list[float] | None) -> Provenance:

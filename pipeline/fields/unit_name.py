@@ -10,10 +10,13 @@ and the rule that picked (`resolved_by`).  Names that are not alike are left as 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from models import BasicInfo, Cover, Provenance
+from models import BasicInfo, Cover, Provenance, Seal
+from pipeline.checks.unit_names import garbled_reading_of
 from pipeline.result import Extracted
 
 APPLICANT = "cover.applicant"
@@ -46,3 +49,45 @@ def agree_unit_name(cover: Extracted[Cover], basic: Extracted[BasicInfo]) -> Non
         origin = store.get(path)
         if origin is not None and was != chosen:
             store[path] = origin.model_copy(update={"alternatives": [was], "resolved_by": RULE})
+
+
+SEALED = "APPLICANT_AS_SEALED"
+# The slots the applicant stamps: every one but the recommending department's.
+RECOMMENDER_SLOT = "cover_recommender"
+MIN_SEALS = 2  # seals reading one name alike, each on its own crop: one is a reading, two agree
+
+
+def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals: Sequence[Seal]) -> None:
+    """The applicant's name as its own seals read it, where the form's reading is that name garbled.
+
+    The applicant stamps the cover and every appendix with its one seal, and each seal is read on its own
+    crop: a name that most of the applicant's read seals give, more of them than give the form's reading,
+    at least MIN_SEALS, of which the form's reading is a garbled reading ('株洲凯捷软件4公司' of
+    '株洲凯捷软件集团有限公司': nearly all its characters the name's, in order), is the applicant's name as
+    printed; the lead unit's name too where it reads so, and the seals matched to the applicant by the
+    form's reading (whose text is that reading) carry it. Another unit's seal in one slot (a true
+    SEAL_NAME_MISMATCH) is never the most read.
+    """
+    applicant = cover.value.applicant
+    readings = Counter(seal.text for seal in seals if seal.slot and seal.slot != RECOMMENDER_SLOT and seal.text)
+    if not readings or not applicant:
+        return
+    name, count = readings.most_common(1)[0]
+    if (count < MIN_SEALS or 2 * count < sum(readings.values()) or count <= readings.get(applicant, 0)
+            or not ENDS_AS_UNIT.search(name) or not garbled_reading_of(applicant, name)):
+        return
+    _sealed(cover.provenance, APPLICANT, applicant)
+    cover.value.applicant = name
+    for seal in seals:
+        if seal.text == applicant:
+            seal.text = name  # a seal matched to the applicant carries its name as the form read it: now corrected
+    lead = basic.value.lead_unit.name
+    if lead and lead != name and (lead == applicant or garbled_reading_of(lead, name)):
+        _sealed(basic.provenance, LEAD_NAME, lead)
+        basic.value.lead_unit.name = name
+
+
+def _sealed(store: dict[str, Provenance], path: str, was: str) -> None:
+    origin = store.get(path)
+    if origin is not None:
+        store[path] = origin.model_copy(update={"alternatives": [was], "resolved_by": SEALED})
