@@ -713,3 +713,14 @@ def test_a_name_the_form_read_whole_is_not_taken_for_a_garbled_one() -> None:
         ("cover_applicant", "杭州某某有限公司"), ("commitment", "杭州某某有限公司"),
         ("appendix2_table1", "杭州某某科技有限公司"), ("appendix2_table2", "杭州某某科技有限公司")])
     assert cover.value.applicant == "杭州某某有限公司"
+
+
+def test_an_empty_sliver_spanning_every_row_joins_no_rows() -> None:
+    """A margin's sliver cell spans every row (dev a01): the name row is not split, the date below is no name."""
+    sliver = ("", 522, 103, 526, 546)
+    rows = ruled(
+        [(("牵头单位名称", 73, 103, 140, 138), (0, 0)), (("杭州智能制造研究院", 140, 103, 301, 138), (0, 1)),
+         (sliver, (0, 9))],
+        [(("成立时间", 73, 138, 140, 172), (1, 0)), (("2020-10-11", 140, 138, 222, 172), (1, 1)), (sliver, (0, 9))],
+    )
+    assert _reader(rows).lead_unit().name == "杭州智能制造研究院"

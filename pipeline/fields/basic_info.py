@@ -329,7 +329,10 @@ class FormReader:
         if not row.ruled or not value.cells or at.row + 1 >= len(self.rows):
             return value
         below = self.rows[at.row + 1]
-        if below.page != row.page or not below.ruled or not any(cell in row.cells for cell in below.cells):
+        # The row's own label (its first cell, holding print) spans both: an empty sliver of a margin that
+        # spans every row (a rule found at the page's edge) says nothing.
+        if (below.page != row.page or not below.ruled or not row.cells or not below.cells
+                or below.cells[0] != row.cells[0] or not row.cells[0].text.strip()):
             return value
         left = row.cells[at.col].bbox[2]
         stop = min((row.cells[f.col].bbox[0] for f in self.found if f.row == at.row and f.col > at.col),
