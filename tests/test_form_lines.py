@@ -724,3 +724,26 @@ def test_an_empty_sliver_spanning_every_row_joins_no_rows() -> None:
         [(("成立时间", 73, 138, 140, 172), (1, 0)), (("2020-10-11", 140, 138, 222, 172), (1, 1)), (sliver, (0, 9))],
     )
     assert _reader(rows).lead_unit().name == "杭州智能制造研究院"
+
+
+def _members_sealed(names: list[str], texts: list[str]) -> list[str]:
+    from models import Member, Seal
+    from pipeline.fields import agree_members_with_seals
+
+    basic = Extracted(BasicInfo(members=[Member(name=name, type="服务商") for name in names]), {})
+    agree_members_with_seals(basic, [Seal(page=9, bbox=[0, 0, 10, 10], text=text) for text in texts])
+    return [member.name or "" for member in basic.value.members]
+
+
+def test_a_members_name_as_two_of_its_seals_read_it_where_the_form_read_it_garbled() -> None:
+    names = _members_sealed(["株洲手达智能科技有限公司", "浙江工业大学"],
+                            ["株洲华达智能科技有限公司", "浙江工业大学", "株洲华达智能科技有限公司"])
+    assert names == ["株洲华达智能科技有限公司", "浙江工业大学"]
+
+
+@pytest.mark.parametrize("texts", [
+    ["株洲华达智能科技有限公司"],  # one seal's reading against the form's: nothing tells them apart
+    ["株洲华达智能科技有限公司", "株洲华达智能科技有限公司", "株洲手达智能科技有限公司", "株洲手达智能科技有限公司"],
+])
+def test_a_members_name_stays_as_read_without_two_seals_more_alike(texts: list[str]) -> None:
+    assert _members_sealed(["株洲手达智能科技有限公司"], texts) == ["株洲手达智能科技有限公司"]

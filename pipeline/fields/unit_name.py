@@ -87,6 +87,25 @@ def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals
         basic.value.lead_unit.name = name
 
 
+def agree_members_with_seals(basic: Extracted[BasicInfo], seals: Sequence[Seal]) -> None:
+    """Each member's name as its own seals read it, where the form's reading is that name garbled.
+
+    A consortium's members stamp the commitment and the agreement: a name MIN_SEALS seals or more read alike,
+    the only such name of which the member's form reading is a garbled reading ('株洲手达智能科技有限公司' of
+    '株洲华达智能科技有限公司'), and no other member's, is that member's name as printed."""
+    readings = Counter(seal.text for seal in seals if seal.slot != RECOMMENDER_SLOT and seal.text)
+    names = [member.name for member in basic.value.members]
+    for index, member in enumerate(basic.value.members):
+        if not member.name or readings.get(member.name, 0) >= MIN_SEALS:
+            continue
+        near = [name for name, count in readings.items() if count >= MIN_SEALS and name not in names
+                and ENDS_AS_UNIT.search(name) and garbled_reading_of(member.name, name)]
+        if len(near) != 1 or any(garbled_reading_of(other, near[0]) for other in names if other != member.name):
+            continue
+        _sealed(basic.provenance, f"basic_info.members[{index}].name", member.name)
+        member.name = near[0]
+
+
 def _sealed(store: dict[str, Provenance], path: str, was: str) -> None:
     origin = store.get(path)
     if origin is not None:
