@@ -786,7 +786,8 @@ def _after_dates_rest(text: str) -> str:
     if not starts:
         return text
     head = text[:min(starts)]
-    return text[min(starts):] if re.search(r"\d", head) and re.fullmatch(r"[\d\s年月日号./\-]+", head) else text
+    dated = re.search(r"\d", head) and re.search(r"[年月日]", head)  # a date's part, not a lone figure ('1浙江省…')
+    return text[min(starts):] if dated and re.fullmatch(r"[\d\s年月日号./\-]+", head) else text
 
 
 # --- the recommending department ----------------------------------------------------
