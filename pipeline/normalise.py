@@ -81,6 +81,22 @@ def clean_name(text: str | None) -> str | None:
     return cleaned or None
 
 
+# A Latin capital OCR reads for a Chinese character whose hook an underline or a blur took (丁 read T).
+_NAME_LOOKALIKES = {"T": "丁"}
+
+
+def chinese_name(name: str | None) -> str | None:
+    """A person's name in Chinese characters with the one Latin letter read among them that is a Chinese
+    character's lookalike made that character ('T平' → '丁平'): a Chinese name holds no Latin letter. A name
+    with any other Latin letter, or none of Chinese characters, is returned as read."""
+    if not name or not any(_is_cjk(char) for char in name):
+        return name
+    latin = [char for char in name if char.isascii() and char.isalpha()]
+    if len(latin) != 1 or latin[0] not in _NAME_LOOKALIKES:
+        return name
+    return name.replace(latin[0], _NAME_LOOKALIKES[latin[0]])
+
+
 # --- numbers -------------------------------------------------------------------------
 
 _NUMBER_TOKEN = re.compile(rf"[0-9{_LOOKALIKE_CLASS},.·。]+")
@@ -529,6 +545,15 @@ def _with_known_domain(address: str) -> str:
     return f"{local}@{known}" if known else address
 
 
+def _capital_i_as_l(address: str) -> str:
+    """An address written in lower case but for a capital I ('Ik397@qq.com'): in a sans face I and l are one
+    glyph, and a writer of lower case writes l (an i has its dot). An I between two digits may be a 1 and is
+    left; so is any I in an address holding another capital."""
+    if "I" not in address or any(char.isupper() and char != "I" for char in address):
+        return address
+    return re.sub(r"I(?!(?<=\dI)\d)", "l", address)
+
+
 def repair_email(text: str | None) -> EmailReading | None:
     """`parse_email`, then one OCR misreading repaired when exactly one repair makes a valid address.
 
@@ -545,7 +570,7 @@ def repair_email(text: str | None) -> EmailReading | None:
     if value is None or text is None:
         return None
     if EMAIL.fullmatch(value):
-        fixed = _with_known_domain(value)
+        fixed = _with_known_domain(_capital_i_as_l(value))
         return EmailReading(fixed, value if fixed != value else None)
     if "@" in value:
         return EmailReading(value)
@@ -749,7 +774,20 @@ def address_from_place(text: str | None) -> str | None:
     if not text or len(text.strip()) < 2 or text.lstrip().startswith(PROVINCE_LEVEL):
         return text
     head, rest = text.lstrip()[0], text.lstrip()[1:].lstrip()  # the stray may stand on a line of its own
-    return rest if rest.startswith(PROVINCE_LEVEL) and _is_cjk(head) else text
+    if rest.startswith(PROVINCE_LEVEL) and _is_cjk(head):
+        return rest
+    return _after_dates_rest(text)
+
+
+def _after_dates_rest(text: str) -> str:
+    """An address without a date's wrapped rest run in before its province ('月16日浙江省绍兴市柯桥区': the cell
+    above's last line, on lines of text): no address writes figures before its province."""
+    starts = [index for place in PROVINCE_LEVEL if (index := text.find(place)) > 0]
+    if not starts:
+        return text
+    head = text[:min(starts)]
+    dated = re.search(r"\d", head) and re.search(r"[年月日]", head)  # a date's part, not a lone figure ('1浙江省…')
+    return text[min(starts):] if dated and re.fullmatch(r"[\d\s年月日号./\-]+", head) else text
 
 
 # --- the recommending department ----------------------------------------------------
@@ -829,11 +867,32 @@ def garbled_department(reading: str, department: str) -> bool:
     return bool(tail) and tail not in _DEPARTMENT_TAILS and LCSseq.similarity(tail, own) >= GARBLED_TAIL_SHARE * len(tail)
 
 
+MIN_GARBLED_TAIL = 4  # characters of a fixed part read garbled: fewer are too little of it to name it
+
+
+def department_of_garbled(name: str | None) -> str | None:
+    """The department the notice names for the place `name` opens with, where the rest is that department's
+    fixed part garbled beyond repair (`garbled_department`: '山西省二业和化斤', '广西壮族自治区广业和作。化厅'): the notice
+    goes to one department per place, so it is the one name the reading can be. None otherwise."""
+    if not name or (place := _PLACE.match(name)) is None or place.group() not in _DEPARTMENT_OF_PLACE:
+        return None
+    department = f"{place.group()}{_DEPARTMENT_OF_PLACE[place.group()]}"
+    tail = name[place.end():]
+    if len(tail) < MIN_GARBLED_TAIL or name == department or not garbled_department(name, department):
+        return None
+    return department
+
+
 def _one_slip_from_a_known_department(name: str) -> str | None:
     """The one department the notice goes to whose full name is a single OCR slip from `name`, anywhere in
     it ('四川首经济和信息化厅': 省 under a seal's ring read 首); None where none is, or two are as near."""
     near = [known for known in _KNOWN_DEPARTMENTS if Levenshtein.distance(name, known, score_cutoff=1) <= 1]
     return near[0] if len(near) == 1 else None
+
+
+# A speck read as a Latin mark between two Chinese characters ('湖北.省…'): a department's name is Chinese
+# characters only.
+_STRAY_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[.,·'`:;]+(?=[\u4e00-\u9fff])")
 
 
 def repair_department(name: str | None) -> str | None:
@@ -845,6 +904,7 @@ def repair_department(name: str | None) -> str | None:
     """
     if not name:
         return name
+    name = _STRAY_MARK.sub("", name)
     if (known := _one_slip_from_a_known_department(name)) is not None:
         return known
     match = _DEPARTMENT.match(name)

@@ -169,6 +169,8 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
                    seals.SealFindings.empty("application"), late, times)
     appendix = appendix_beside() if appendix_beside is not None else appendix_in_turn
     assert appendix is not None
+    fields.agree_with_seals(cover, basic, found.value.seals)
+    fields.agree_members_with_seals(basic, found.value.seals)
     failures = [*early, *beside, *late]
     record = ApplicationRecord(
         source=_source(doc), cover=cover.value, basic_info=basic.value, plan=plan.value, appendix=appendix.value,

@@ -514,3 +514,236 @@ def test_a_two_line_labels_lines_stacked_on_one_line_of_text_are_not_joined() ->
 
     row = lines([("统一祛会信", 318.7, 110.9, 379.2, 129.1), ("用代码", 331.7, 121.4, 365.8, 141.1)])[0]
     assert [cell.text for cell in joined_label_words(row, FORM).cells] == ["统一祛会信", "用代码"]
+
+
+# --- fields12: a fax page read as lines of text (dev12 a03's kind), and a grid row split in two ---------------
+
+# Two-line labels whose first lines are too short to name them alone ('统一社会' · '信用代码', '服务的主' ·
+# '要行业'), a date run into the next label's first line, its day's last digit wrapped below it.
+FAX_LINES: list[list[Piece]] = [
+    [("牵头单位名称", 88, 123, 162, 141), ("杭州安华自动化集团有", 180, 117, 298, 133), ("统一社会", 323, 115, 369, 135),
+     ("91330110MAHBFLM", 388, 117, 503, 133)],
+    [("限公司", 222, 132, 255, 148), ("信用代码", 323, 132, 368, 148), ("P18", 435, 132, 458, 147)],
+    [("成立时间", 103, 153, 148, 170), ("2009/11/2是否注册法", 173, 145, 302, 163), ("注册资本", 385, 151, 434, 170),
+     ("1.258.6万", 448, 147, 505, 162)],
+    [("8", 196, 162, 207, 175), ("人", 266, 162, 281, 177), ("元", 468, 162, 482, 177)],
+    [("注册地（具体", 91, 173, 163, 191), ("浙江省杭州市余杭区", 186, 182, 291, 198), ("服务的主", 322, 175, 368, 191),
+     ("建材行业", 423, 182, 471, 198)],
+    [("到区县)", 102, 189, 144, 206), ("要行业", 328, 189, 365, 205)],
+]
+
+
+def test_a_two_line_label_whose_first_line_is_short_is_found_on_its_first_line() -> None:
+    rows = lines(*FAX_LINES)
+    found = {f.key: (f.row, f.col) for f in find_labels(rows, FORM)}
+    assert found["main_industries"] == (4, 2) and found["credit_code"] == (0, 2)
+    assert _value(rows, "registered_address") == "浙江省杭州市余杭区"
+    assert _value(rows, "main_industries") == "建材行业"
+
+
+def test_a_value_above_a_short_first_line_is_no_label() -> None:
+    """A value standing over a label ('杭州' over 注册资本) does not begin the label: it stays a value."""
+    rows = lines([("成立时间", 103, 153, 148, 170), ("杭州", 385, 135, 434, 150)],
+                 [("注册资本", 385, 151, 434, 170)])
+    found = {(f.row, f.col): f.key for f in find_labels(rows, FORM)}
+    assert (0, 1) not in found and found[(1, 0)] == "registered_capital"
+
+
+def test_the_code_and_the_date_of_a_fax_page_are_read_whole() -> None:
+    import datetime as dt
+
+    lead = _reader(lines(*FAX_LINES)).lead_unit()
+    assert lead.credit_code == "91330110MAHBFLMP18"
+    assert lead.established == dt.date(2009, 11, 28)
+    assert lead.main_industries == ["建材"] and lead.registered_address == "浙江省杭州市余杭区"
+
+
+@pytest.mark.parametrize(("rest", "date"), [
+    ("8", "2009-11-28"),  # a lone digit under the date: the day's wrapped last digit
+    ("8人次", "2009-11-02"),  # more than a digit: some other print, the date stays as read
+])
+def test_a_lone_digit_under_a_date_of_months_ten_to_twelve_completes_its_day(rest: str, date: str) -> None:
+    rows = lines(
+        [("成立时间", 103, 153, 148, 170), ("2009/11/2", 173, 145, 240, 163), ("是否注册法", 245, 145, 302, 163),
+         ("注册资本", 385, 151, 434, 170)],
+        [(rest, 196, 162, 207 + 10 * (len(rest) - 1), 175), ("人", 266, 162, 281, 177)],
+    )
+    established = _reader(rows).lead_unit().established
+    assert established is not None and established.isoformat() == date
+
+
+def test_the_text_before_a_labels_first_line_ending_a_cell_is_a_value() -> None:
+    from pipeline.tables.form import text_before_label
+
+    assert text_before_label("2009/11/2是否注册法", FORM) == "2009/11/2"
+    assert text_before_label("2014/11/24 是否注册法人", FORM).strip() == "2014/11/24"
+    assert text_before_label("是否注册法", FORM) == ""
+
+
+def test_a_member_whose_number_the_page_lost_stands_where_that_number_would() -> None:
+    rows = lines(
+        [("牵头单位类型", 91, 208, 160, 224), ("□制造业企业", 173, 208, 245, 225)],
+        [("南京航空航天大学", 243, 231, 337, 247), ("高校", 465, 229, 489, 249)],  # its '1' lost
+        [("2", 196, 255, 208, 270), ("杭州嘉鼎涂料集团有限公司", 244, 254, 386, 270), ("制造业企业", 445, 254, 506, 270)],
+        [("联合体其他成", 92, 265, 160, 283)],
+        [("员单位名称与", 89, 280, 161, 298), ("3", 196, 277, 207, 292)],
+        [("姓名", 193, 368, 211, 385), ("秦伟洋", 258, 368, 292, 385)],
+    )
+    members = member_rows(rows, find_labels(rows, FORM))
+    assert [[c.text for c in cells] for _, cells in members] == [
+        ["南京航空航天大学", "高校"], ["杭州嘉鼎涂料集团有限公司", "制造业企业"], []]
+
+
+def test_an_unnumbered_line_where_no_number_is_missing_is_no_member() -> None:
+    rows = lines(
+        [("牵头单位类型", 91, 208, 160, 224), ("□制造业企业", 173, 208, 245, 225)],
+        [("运营单位", 243, 220, 337, 230)],  # the row above's fill-in run over
+        [("1", 196, 231, 208, 247), ("南京航空航天大学", 243, 231, 337, 247), ("高校", 465, 229, 489, 249)],
+        [("联合体其他成员单位", 92, 255, 160, 270), ("2", 196, 255, 208, 270)],
+        [("姓名", 193, 368, 211, 385), ("秦伟洋", 258, 368, 292, 385)],
+    )
+    members = member_rows(rows, find_labels(rows, FORM))
+    assert [[c.text for c in cells] for _, cells in members] == [["南京航空航天大学", "高校"], []]
+
+
+def ruled(*rows: list[tuple[Piece, tuple[int, int]]]) -> list[FormRow]:
+    """Ruled rows; each cell given with its grid (row, col), so a cell spanning two rows is one cell in both."""
+    made: dict[tuple[int, int], CellText] = {}
+    out = []
+    for pieces in rows:
+        cells = []
+        for (text, x0, y0, x1, y1), grid in pieces:
+            if grid not in made:
+                made[grid] = CellText(Cell(grid[0], grid[1], 1, 1, (x0, y0, x1, y1)), (x0, y0, x1, y1),
+                                      (Word(text, (x0, y0, x1, y1), 0.9, "ocr"),), text, 0.9)
+            cells.append(made[grid])
+        out.append(FormRow(1, tuple(cells), ruled=True))
+    return out
+
+
+def test_a_grid_row_split_under_a_spanning_label_holds_the_values_rest() -> None:
+    """No rule parts the name's two lines, but the grid split the row there: the label spans both."""
+    label = ("牵头单位名称", 92, 129, 155, 139)
+    rows = ruled(
+        [(label, (0, 0)), (("潍坊兴祥智能制造技术集团", 175, 123, 301, 133), (0, 1)), (("统一社会信", 319, 123, 372, 133), (0, 2)),
+         (("91370705MAGXN9RQ0", 386, 124, 508, 133), (0, 3))],
+        [(label, (0, 0)), (("有限公司", 217, 135, 259, 145), (1, 1)), (("用代码", 330, 135, 361, 145), (1, 2)),
+         (("4", 444, 136, 451, 145), (1, 3))],
+        [(("成立时间", 103, 153, 145, 163), (2, 0)), (("2015-05-09", 177, 148, 225, 170), (2, 1))],
+    )
+    lead = _reader(rows).lead_unit()
+    assert lead.name == "潍坊兴祥智能制造技术集团有限公司" and lead.credit_code == "91370705MAGXN9RQ04"
+
+
+def test_a_ruled_row_not_split_takes_nothing_from_the_next() -> None:
+    rows = ruled(
+        [(("牵头单位名称", 92, 123, 155, 133), (0, 0)), (("潍坊兴祥智能制造技术集团", 175, 123, 301, 133), (0, 1))],
+        [(("成立时间", 92, 135, 155, 145), (1, 0)), (("有限公司", 217, 135, 259, 145), (1, 1))],
+    )
+    assert _reader(rows).lead_unit().name == "潍坊兴祥智能制造技术集团"
+
+
+@pytest.mark.parametrize(("cells", "name", "kind"), [
+    (["襄阳越安资本", "管理有限公司", "投融资机构"], "襄阳越安资本管理有限公司", "投融资机构"),  # a rule through the name
+    (["北京航空航天大学", "高校"], "北京航空航天大学", "高校"),
+    (["某某研究", "中心建设", "科研院所"], "某某研究", "中心建设科研院所"),  # nothing ends as a unit: the first cell
+])
+def test_a_members_name_over_two_cells_ends_where_a_units_name_ends(cells: list[str], name: str, kind: str) -> None:
+    from pipeline.fields.basic_info import _name_cells
+
+    count = _name_cells(cells)
+    assert ("".join(cells[:count]), "".join(cells[count:])) == (name, kind)
+
+
+@pytest.mark.parametrize(("text", "other"), [
+    ("□制造业企业□服务商☑其它（请标明：产业园区运营单位）", "产业园区运营单位"),
+    ("□制造业企业□用服务商（请标明：产业园区运营单位)", "产业园区运营单位"),  # ☑其它 misread '□用'
+])
+def test_the_fill_in_of_other_follows_its_note(text: str, other: str) -> None:
+    from pipeline.fields.basic_info import other_fill_in
+
+    assert other_fill_in(text) == other
+
+
+def test_a_recommender_garbled_beyond_repair_is_named_by_its_place() -> None:
+    from pipeline.fields.cover import _department
+
+    origin = Provenance(page=1, bbox=[1, 1, 2, 2], confidence=0.97, source="ocr")
+    name, named = _department("山西省二业和化斤", origin)
+    assert name == "山西省工业和信息化厅" and named.repaired_from == "山西省二业和化斤"
+    name, named = _department("湖北省经济和信息化斤", origin)
+    assert name == "湖北省经济和信息化厅" and named.repaired_from == "湖北省经济和信息化斤"
+    assert _department("山西省财政厅", origin) == ("山西省财政厅", origin)
+
+
+def _sealed(applicant: str, lead: str, texts: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    from models import LeadUnit, Seal
+    from pipeline.fields import agree_with_seals
+
+    origin = Provenance(page=1, bbox=[1, 1, 2, 2], confidence=0.9, source="ocr")
+    cover = Extracted(Cover(applicant=applicant), {"cover.applicant": origin})
+    basic = Extracted(BasicInfo(lead_unit=LeadUnit(name=lead)), {"basic_info.lead_unit.name": origin})
+    seals = [Seal(page=1, bbox=[0, 0, 10, 10], slot=slot, text=text) for slot, text in texts]
+    agree_with_seals(cover, basic, seals)
+    return cover, basic, seals
+
+
+def test_the_applicants_name_as_most_of_its_seals_read_it_where_the_form_read_it_garbled() -> None:
+    cover, basic, seals = _sealed("株洲凯捷软件4公司", "株洲凯捷软件4公司", [
+        ("cover_applicant", "株捷软件集团有限公司"), ("commitment", "株洲凯捷软件4公司"),
+        ("appendix2_table2", "株洲凯捷软件集团有限公司"), ("appendix2_table3", "株洲凯捷软件集团有限公司"),
+        ("appendix3_table1", "株洲凯捷软件集团有限公司"), ("cover_recommender", "湖南省工业和信息化厅")])
+    assert cover.value.applicant == basic.value.lead_unit.name == "株洲凯捷软件集团有限公司"
+    assert cover.provenance["cover.applicant"].alternatives == ["株洲凯捷软件4公司"]
+    assert seals[1].text == "株洲凯捷软件集团有限公司"  # matched to the applicant: its name, corrected
+
+
+def test_another_units_seal_in_one_slot_changes_no_name() -> None:
+    """A true SEAL_NAME_MISMATCH: one slot stamped by another unit; the form's reading is the most read."""
+    cover, _, _ = _sealed("上海旭云智能制造技术股份有限公司", "上海旭云智能制造技术股份有限公司", [
+        ("cover_applicant", "上海旭云智能制造技术股份有限公司"), ("appendix2_table1", "上海泰弘家纺有限公司"),
+        ("appendix2_table2", "上海旭云智能制造技术股份有限公司")])
+    assert cover.value.applicant == "上海旭云智能制造技术股份有限公司"
+
+
+def test_a_name_the_form_read_whole_is_not_taken_for_a_garbled_one() -> None:
+    """'杭州某某科技有限公司' read by two seals is not the form's '杭州某某有限公司' unless the form's reading
+    is a garbled reading of it and more seals read it than the form's name: here they tie."""
+    cover, _, _ = _sealed("杭州某某有限公司", "杭州某某有限公司", [
+        ("cover_applicant", "杭州某某有限公司"), ("commitment", "杭州某某有限公司"),
+        ("appendix2_table1", "杭州某某科技有限公司"), ("appendix2_table2", "杭州某某科技有限公司")])
+    assert cover.value.applicant == "杭州某某有限公司"
+
+
+def test_an_empty_sliver_spanning_every_row_joins_no_rows() -> None:
+    """A margin's sliver cell spans every row (dev a01): the name row is not split, the date below is no name."""
+    sliver = ("", 522, 103, 526, 546)
+    rows = ruled(
+        [(("牵头单位名称", 73, 103, 140, 138), (0, 0)), (("杭州智能制造研究院", 140, 103, 301, 138), (0, 1)),
+         (sliver, (0, 9))],
+        [(("成立时间", 73, 138, 140, 172), (1, 0)), (("2020-10-11", 140, 138, 222, 172), (1, 1)), (sliver, (0, 9))],
+    )
+    assert _reader(rows).lead_unit().name == "杭州智能制造研究院"
+
+
+def _members_sealed(names: list[str], texts: list[str]) -> list[str]:
+    from models import Member, Seal
+    from pipeline.fields import agree_members_with_seals
+
+    basic = Extracted(BasicInfo(members=[Member(name=name, type="服务商") for name in names]), {})
+    agree_members_with_seals(basic, [Seal(page=9, bbox=[0, 0, 10, 10], text=text) for text in texts])
+    return [member.name or "" for member in basic.value.members]
+
+
+def test_a_members_name_as_two_of_its_seals_read_it_where_the_form_read_it_garbled() -> None:
+    names = _members_sealed(["株洲手达智能科技有限公司", "浙江工业大学"],
+                            ["株洲华达智能科技有限公司", "浙江工业大学", "株洲华达智能科技有限公司"])
+    assert names == ["株洲华达智能科技有限公司", "浙江工业大学"]
+
+
+@pytest.mark.parametrize("texts", [
+    ["株洲华达智能科技有限公司"],  # one seal's reading against the form's: nothing tells them apart
+    ["株洲华达智能科技有限公司", "株洲华达智能科技有限公司", "株洲手达智能科技有限公司", "株洲手达智能科技有限公司"],
+])
+def test_a_members_name_stays_as_read_without_two_seals_more_alike(texts: list[str]) -> None:
+    assert _members_sealed(["株洲手达智能科技有限公司"], texts) == ["株洲手达智能科技有限公司"]

@@ -476,3 +476,61 @@ def test_a_check_character_read_as_its_lookalike_is_repaired_only_when_asked() -
     assert as_read is not None and as_read.value == "913310034355267148"
     other = parse_credit_code("913310034355267147", check_slip=True)  # 7 is no lookalike of B
     assert other is not None and not other.valid
+
+
+# --- fields12 -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("Ik397@qq.com", "lk397@qq.com"),  # a sans I for l in a lower-case address
+    ("ab1I2c@qq.com", "ab1I2c@qq.com"),  # between digits it may be a 1: left
+    ("AbIc@qq.com", "AbIc@qq.com"),  # an address with capitals of its own: left
+    ("ycrn1494@sina.com", "ycrn1494@sina.com"),
+])
+def test_a_capital_i_in_a_lower_case_address_is_l(read: str, value: str) -> None:
+    from pipeline.normalise import repair_email
+
+    reading = repair_email(read)
+    assert reading is not None and reading.value == value
+
+
+def test_a_speck_read_as_a_mark_inside_a_departments_name_is_dropped() -> None:
+    from pipeline.normalise import repair_department
+
+    assert repair_department("湖北.省经济和信息化斤") == "湖北省经济和信息化厅"
+
+
+@pytest.mark.parametrize(("read", "named"), [
+    ("山西省二业和化斤", "山西省工业和信息化厅"),  # the fixed part garbled beyond two edits, its place read whole
+    ("广西壮族自治区广业和作。化厅", "广西壮族自治区工业和信息化厅"),
+    ("山西省财政厅", None),  # another body's name: nothing of the department's fixed part in it
+    ("山西省和化", None),  # too little read to name it
+    ("山西省工业和信息化厅", None),  # read whole
+])
+def test_a_department_garbled_beyond_repair_is_named_by_its_place(read: str, named: str | None) -> None:
+    from pipeline.normalise import department_of_garbled
+
+    assert department_of_garbled(read) == named
+
+
+@pytest.mark.parametrize(("read", "address"), [
+    ("月16日浙江省绍兴市柯桥区", "浙江省绍兴市柯桥区"),  # a date's wrapped rest run in before the province
+    ("人浙江省宁波市鄞州区", "浙江省宁波市鄞州区"),
+    ("中国浙江省杭州市", "中国浙江省杭州市"),  # words, no figures: left as written
+])
+def test_an_address_opens_at_its_province_after_a_dates_rest(read: str, address: str) -> None:
+    from pipeline.normalise import address_from_place
+
+    assert address_from_place(read) == address
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("T平", "丁平"),  # 丁 under the underline, its hook lost
+    ("王T", "王丁"),
+    ("Tom", "Tom"),  # a Latin name
+    ("王TK", "王TK"),  # more Latin than one lookalike: left
+    ("干建飞", "干建飞"),
+])
+def test_a_latin_lookalike_in_a_chinese_name_is_its_character(read: str, name: str) -> None:
+    from pipeline.normalise import chinese_name
+
+    assert chinese_name(read) == name

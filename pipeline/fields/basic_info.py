@@ -28,6 +28,7 @@ from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
 from pipeline.fields.common import Sink, form_field, with_blank
+from pipeline.fields.unit_name import ENDS_AS_UNIT
 from pipeline.ink import is_blank
 from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
@@ -241,6 +242,24 @@ def day_cut_short(text: str) -> bool:
     return _DAY_CUT.search(normalise.nfkc(text).strip()) is not None
 
 
+# A date whose month has two digits of its own (10–12: no sign of padding either way) and whose day ends
+# after one ('2009/11/2'): the writing says nothing of the day's length, so only a lone digit on the line
+# below in its column, the one thing a cell's wrap leaves there ('2009/11/2' · '8'), completes it.
+_DAY_MAYBE_CUT = re.compile(r"\d{4}\s*[./\-]\s*1[0-2]\s*[./\-]\s*\d$")
+
+
+def day_maybe_cut(text: str) -> bool:
+    """The date as read ends one digit into a day, its month 10–12 (`_DAY_MAYBE_CUT`)."""
+    return _DAY_MAYBE_CUT.search(normalise.nfkc(text).strip()) is not None
+
+
+def one_digit_more(as_read: str) -> Callable[[str], bool]:
+    """Whether a text is `as_read` and one digit more that make another date (the day's wrapped last digit)."""
+    before = normalise.parse_date(as_read)
+    return lambda text: (re.fullmatch(r"\d", text[len(as_read):].strip()) is not None
+                         and normalise.parse_date(text) not in (None, before))
+
+
 def at_known_domain(text: str) -> bool:
     """The text reads as an address at a known mail domain (OCR's lookalikes in it undone): an address its
     cell wrapped ('pryw1176@foxmail.co' · 'm') is whole only with its rest."""
@@ -298,7 +317,31 @@ class FormReader:
                      max(FORM.by_key[key], key=lambda candidate: label_score(text, candidate)))
         value = value_right_of(self.rows, at, FORM, label, self.found)
         rest = self._label_rest_below(at) if not value.cells else None
-        return value if rest is None else value_right_of(self.rows, rest, FORM, FORM.by_key[key][0], self.found)
+        if rest is not None:
+            return value_right_of(self.rows, rest, FORM, FORM.by_key[key][0], self.found)
+        return self._with_split_row(at, value) if key in LEAD_KEYS else value
+
+    def _with_split_row(self, at: Found, value: Value) -> Value:
+        """A ruled row the grid split in two where no rule parts it (a cell spanning both, the row's label
+        '牵头单位名称', says the two are one row): the value's wrapped rest in the second ('潍坊…集团' · '有限公司',
+        '…9RQ0' · '4'), the cells there between the label's end and the next label on the first row."""
+        row = self.rows[at.row]
+        if not row.ruled or not value.cells or at.row + 1 >= len(self.rows):
+            return value
+        below = self.rows[at.row + 1]
+        # The row's own label (its first cell, holding print) spans both: an empty sliver of a margin that
+        # spans every row (a rule found at the page's edge) says nothing.
+        if (below.page != row.page or not below.ruled or not row.cells or not below.cells
+                or below.cells[0] != row.cells[0] or not row.cells[0].text.strip()):
+            return value
+        left = row.cells[at.col].bbox[2]
+        stop = min((row.cells[f.col].bbox[0] for f in self.found if f.row == at.row and f.col > at.col),
+                   default=float("inf"))
+        rest = [cell for cell in below.cells if cell not in row.cells and cell.text.strip()
+                and left <= (cell.bbox[0] + cell.bbox[2]) / 2 < stop and FORM.match(cell.text)[0] is None]
+        if not rest:
+            return value
+        return Value(value.text + "".join(cell.text for cell in rest), (*value.cells, *rest), value.page)
 
     def _label_rest_below(self, at: Found) -> Found | None:
         """Where a label's row holds nothing after it and the next row opens, in the label's column, with the
@@ -334,6 +377,9 @@ class FormReader:
                                                           or day_cut_short(value.text)):
                 # The rest must make another date: a cut day is completed, not read again as it was.
                 wrapped = self._wrapped(name, value, another_date(normalise.parse_date(value.text)))
+                field = self.field(wrapped, kind) if wrapped is not None else field
+            elif value is not None and kind == "date" and day_maybe_cut(value.text):
+                wrapped = self._wrapped(name, value, one_digit_more(value.text))
                 field = self.field(wrapped, kind) if wrapped is not None else field
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
@@ -525,9 +571,7 @@ class FormReader:
         lead.unit_type = self._record_checkbox("basic_info.lead_unit.unit_type", "牵头单位类型", reading, value,
                                                reading.chosen)
         if lead.unit_type == "其它":
-            end = label_end(value.text, "其它")
-            other = re.sub(r"^[（(\s]*请标明[\s:：)）]*", "", value.text[end:] if end is not None else "")
-            other = other.strip(" ：:_＿()（）\n")
+            other = other_fill_in(value.text)
             field = FieldValue(normalise.clean_name(other), other, provenance_of(value.cells, value.page))
             lead.unit_type_other = self.sink.put("basic_info.lead_unit.unit_type_other", field)
 
@@ -547,7 +591,8 @@ class FormReader:
             name_part, type_part = joined[:split.start()], joined[split.end():]
         else:
             filled = [t for t in texts if t.strip()]
-            name_part, type_part = (filled[0], "\u0000".join(filled[1:])) if filled else ("", "")
+            parts = _name_cells(filled)
+            name_part, type_part = ("\u0000".join(filled[:parts]), "\u0000".join(filled[parts:])) if filled else ("", "")
         name = normalise.clean_name(_PLACEHOLDER.sub("", name_part).replace("\u0000", " "))
         kind = normalise.clean_name(_PLACEHOLDER.sub("", type_part).replace("\u0000", " "))
         if not name or is_label_text(name):
@@ -695,8 +740,19 @@ def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[i
     # The template numbers its member rows: where it does, an unnumbered line is the lead unit's text
     # run over (其它's fill-in) or a stray, not a member.
     if any(number is not None for _, number, _ in numbered):
-        numbered = [row for row in numbered if row[1] is not None]
+        numbered = [row for index, row in enumerate(numbered)
+                    if row[1] is not None or _number_lost(numbered, index)]
     return [(page, cells) for page, _, cells in numbered]
+
+
+def _number_lost(numbered: Sequence[tuple[int, int | None, list[CellText]]], index: int) -> bool:
+    """An unnumbered line that stands where a number the template prints is missing: right before the line
+    numbered n, right after the one numbered n − 2 (or first, for n = 2), holding print. A lone '1' is the
+    glyph a detector most often loses (dev12 a03's fax: its first member '南京航空航天大学' unnumbered)."""
+    after = numbered[index + 1][1] if index + 1 < len(numbered) else None
+    before = numbered[index - 1][1] if index > 0 else 0
+    return (after is not None and before is not None and after - before == 2
+            and any(_CJK.search(cell.flat) for cell in numbered[index][2]))
 
 
 def _members_label_piece(text: str) -> bool:
@@ -735,6 +791,28 @@ def _members_label(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int
     while last + 1 < len(cells) and _members_label_piece(cells[last + 1].text):
         last += 1
     return row, cells[last].bbox[2]
+
+
+def other_fill_in(text: str) -> str:
+    """What the unit type's row writes after 其它 and its note (请标明); the option's word may be misread
+    ('□用' for ☑其它), and its note still opens the fill-in."""
+    end = label_end(text, "其它")
+    if end is None and (note := re.search(r"[（(]\s*请标明", text)) is not None:
+        end = note.start()
+    other = re.sub(r"^[（(\s]*请标明[\s:：)）]*", "", text[end:] if end is not None else "")
+    return other.strip(" ：:_＿()（）\n")
+
+
+def _name_cells(filled: Sequence[str]) -> int:
+    """How many of a member row's filled cells hold its name: one, or, where the first does not end as a
+    unit's name and the first few together do, before a cell of type ('襄阳越安资本' · '管理有限公司' · '投融资机构':
+    a curled page's column rule found through the name)."""
+    if not filled or ENDS_AS_UNIT.search(filled[0].strip()):
+        return 1
+    for count in range(2, len(filled)):
+        if ENDS_AS_UNIT.search("".join(filled[:count]).strip()):
+            return count
+    return 1
 
 
 def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:

@@ -217,10 +217,7 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
             if key in ("applicant", "recommender"):
                 name = normalise.clean_name(strip_form_notes(raw).strip(" ：:;；_＿，。、,."))
                 if key == "recommender" and provenance.source == "ocr":
-                    repaired = normalise.repair_department(name)
-                    if repaired != name:
-                        provenance = provenance.model_copy(update={"repaired_from": name})
-                    name = repaired
+                    name, provenance = _department(name, provenance)
                 setattr(cover, key, sink.put(f"cover.{key}", FieldValue(name, raw, provenance)))
             elif key == "fill_date":
                 cover.fill_date = sink.put("cover.fill_date", FieldValue(normalise.parse_date(raw), raw, provenance))
@@ -229,6 +226,16 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
                          _blank_before(page, lines[index], words, provenance))
         break
     return Extracted(cover, sink.provenance, sink.checks)
+
+
+def _department(name: str | None, provenance: Provenance) -> tuple[str | None, Provenance]:
+    """A recommending department's name with its slips repaired (`normalise.repair_department`), or, garbled
+    beyond repair, named by its place (`normalise.department_of_garbled`: the notice goes to one department
+    per place, so that is the one name the reading can be); the reading kept as `repaired_from`."""
+    named = normalise.repair_department(name)
+    if named == name:
+        named = normalise.department_of_garbled(name) or name
+    return named, provenance if named == name else provenance.model_copy(update={"repaired_from": name})
 
 
 def _measured(page: Page, provenance: Provenance, place: list[float] | None) -> Provenance:
@@ -280,7 +287,10 @@ def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink, after_p
     # A point OCR found between the name and the number is no part of the name ('姜秀鹏.').
     person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿.。")
     origin = before_number if phone and not person and before_number is not None else provenance
-    cover.contact = sink.put("cover.contact", FieldValue(normalise.clean_name(person), person, origin))
+    name = normalise.clean_name(person)
+    if origin.source == "ocr" and (named := normalise.chinese_name(name)) != name:
+        name, origin = named, origin.model_copy(update={"repaired_from": name})
+    cover.contact = sink.put("cover.contact", FieldValue(name, person, origin))
     if phone or not raw:
         origin = provenance
     elif re.search(r"\d{3}", raw):  # digits that are no number: written, misread

@@ -10,10 +10,13 @@ and the rule that picked (`resolved_by`).  Names that are not alike are left as 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from models import BasicInfo, Cover, Provenance
+from models import BasicInfo, Cover, Provenance, Seal
+from pipeline.checks.unit_names import garbled_reading_of
 from pipeline.result import Extracted
 
 APPLICANT = "cover.applicant"
@@ -23,12 +26,12 @@ RULE = "APPLICANT_IS_LEAD_UNIT"
 # (a place, a trade word and a legal form each).
 ALIKE = 0.65
 # How a unit's name ends: a reading cut short or run into its neighbour does not end so.
-_ENDS_AS_UNIT = re.compile(r"(?:公司|研究院|研究所|中心|大学|学院|协会|集团|实验室|联合会|商会|基地|园区|所|院|厂)$")
+ENDS_AS_UNIT = re.compile(r"(?:公司|研究院|研究所|中心|大学|学院|协会|集团|实验室|联合会|商会|基地|园区|所|院|厂)$")
 
 
 def _rank(name: str, origin: Provenance | None) -> tuple[bool, bool, float]:
     """Which reading to trust: one that ends as a unit's name, from a text layer, read more surely."""
-    return (bool(_ENDS_AS_UNIT.search(name)), origin is not None and origin.source == "text",
+    return (bool(ENDS_AS_UNIT.search(name)), origin is not None and origin.source == "text",
             origin.confidence if origin is not None and origin.confidence is not None else 0.0)
 
 
@@ -46,3 +49,64 @@ def agree_unit_name(cover: Extracted[Cover], basic: Extracted[BasicInfo]) -> Non
         origin = store.get(path)
         if origin is not None and was != chosen:
             store[path] = origin.model_copy(update={"alternatives": [was], "resolved_by": RULE})
+
+
+SEALED = "APPLICANT_AS_SEALED"
+# The slots the applicant stamps: every one but the recommending department's.
+RECOMMENDER_SLOT = "cover_recommender"
+MIN_SEALS = 2  # seals reading one name alike, each on its own crop: one is a reading, two agree
+
+
+def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals: Sequence[Seal]) -> None:
+    """The applicant's name as its own seals read it, where the form's reading is that name garbled.
+
+    The applicant stamps the cover and every appendix with its one seal, and each seal is read on its own
+    crop: a name that most of the applicant's read seals give, more of them than give the form's reading,
+    at least MIN_SEALS, of which the form's reading is a garbled reading ('株洲凯捷软件4公司' of
+    '株洲凯捷软件集团有限公司': nearly all its characters the name's, in order), is the applicant's name as
+    printed; the lead unit's name too where it reads so, and the seals matched to the applicant by the
+    form's reading (whose text is that reading) carry it. Another unit's seal in one slot (a true
+    SEAL_NAME_MISMATCH) is never the most read.
+    """
+    applicant = cover.value.applicant
+    readings = Counter(seal.text for seal in seals if seal.slot and seal.slot != RECOMMENDER_SLOT and seal.text)
+    if not readings or not applicant:
+        return
+    name, count = readings.most_common(1)[0]
+    if (count < MIN_SEALS or 2 * count < sum(readings.values()) or count <= readings.get(applicant, 0)
+            or not ENDS_AS_UNIT.search(name) or not garbled_reading_of(applicant, name)):
+        return
+    _sealed(cover.provenance, APPLICANT, applicant)
+    cover.value.applicant = name
+    for seal in seals:
+        if seal.text == applicant:
+            seal.text = name  # a seal matched to the applicant carries its name as the form read it: now corrected
+    lead = basic.value.lead_unit.name
+    if lead and lead != name and (lead == applicant or garbled_reading_of(lead, name)):
+        _sealed(basic.provenance, LEAD_NAME, lead)
+        basic.value.lead_unit.name = name
+
+
+def agree_members_with_seals(basic: Extracted[BasicInfo], seals: Sequence[Seal]) -> None:
+    """Each member's name as its own seals read it, where the form's reading is that name garbled.
+
+    A consortium's members stamp the commitment and the agreement: a name MIN_SEALS seals or more read alike,
+    the only such name of which the member's form reading is a garbled reading ('株洲手达智能科技有限公司' of
+    '株洲华达智能科技有限公司'), and no other member's, is that member's name as printed."""
+    readings = Counter(seal.text for seal in seals if seal.slot != RECOMMENDER_SLOT and seal.text)
+    names = [member.name for member in basic.value.members]
+    for index, member in enumerate(basic.value.members):
+        if not member.name or readings.get(member.name, 0) >= MIN_SEALS:
+            continue
+        near = [name for name, count in readings.items() if count >= MIN_SEALS and name not in names
+                and ENDS_AS_UNIT.search(name) and garbled_reading_of(member.name, name)]
+        if len(near) != 1 or any(garbled_reading_of(other, near[0]) for other in names if other != member.name):
+            continue
+        _sealed(basic.provenance, f"basic_info.members[{index}].name", member.name)
+        member.name = near[0]
+
+
+def _sealed(store: dict[str, Provenance], path: str, was: str) -> None:
+    origin = store.get(path)
+    if origin is not None:
+        store[path] = origin.model_copy(update={"alternatives": [was], "resolved_by": SEALED})

@@ -171,20 +171,49 @@ class Found:
     key: str
 
 
+def _ident(row: FormRow, cell: CellText) -> tuple[int, int, int, int]:
+    return (row.page, cell.cell.row, cell.cell.col, round(cell.bbox[1]))
+
+
 def find_labels(rows: Sequence[FormRow], labels: Labels) -> list[Found]:
     """Every label cell, in reading order (a spanning label cell is reported once, on its first row)."""
     found: list[Found] = []
     seen: set[tuple[int, int, int, int]] = set()
     for r, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
-            ident = (row.page, cell.cell.row, cell.cell.col, round(cell.bbox[1]))
-            if ident in seen:
+            if _ident(row, cell) in seen:
                 continue
             key, _ = labels.match(cell.text)
+            stacked = stacked_label_rest(rows, r, c, labels) if key is None else None
+            if stacked is not None:
+                key, rest = stacked
+                seen.add(_ident(rows[r + 1], rest))
             if key is not None:
-                seen.add(ident)
+                seen.add(_ident(row, cell))
                 found.append(Found(r, c, key))
     return found
+
+
+def stacked_label_rest(rows: Sequence[FormRow], r: int, c: int, labels: Labels) -> tuple[str, CellText] | None:
+    """A two-line label whose first line is too short to name it alone ('服务的主' · '要行业', '统一社会' ·
+    '信用代码'), on lines of text: the cell on the next line under this one (overlapping its columns, no
+    more than a line below) whose text completes this cell's into a label this cell's text begins. Returns
+    the key and that second line; None where the cell is not such a first line. The second line alone may
+    name the same label ('信用代码'), never another."""
+    row, cell = rows[r], rows[r].cells[c]
+    if row.ruled or r + 1 >= len(rows) or rows[r + 1].page != row.page or len(squeeze(cell.text)) < 2:
+        return None
+    height = cell.bbox[3] - cell.bbox[1]
+    for below in rows[r + 1].cells:
+        gap = below.bbox[1] - cell.bbox[3]
+        if _overlap(cell.bbox[0], cell.bbox[2], below.bbox[0], below.bbox[2]) <= 0 or not -height / 2 <= gap <= height:
+            continue
+        key, _ = labels.match(cell.text + below.text)
+        alone = labels.match(below.text)[0]
+        starts = key is not None and any(squeeze(label).startswith(squeeze(cell.text)) for label in labels.by_key[key])
+        if key is not None and starts and alone in (None, key):
+            return key, below
+    return None
 
 
 @dataclass(frozen=True)
@@ -234,14 +263,30 @@ def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_tex
 
 
 def text_before_label(text: str, labels: Labels) -> str:
-    """The text of a cell before the label that ends it ('2014/11/24' of '2014/11/24 是否注册法人'), or ''."""
+    """The text of a cell before the label that ends it ('2014/11/24' of '2014/11/24 是否注册法人'), or ''.
+    On lines of text the label may end the cell with its first line only ('2009/11/2是否注册法' · '人'):
+    WRAPPED_LABEL_START characters of its start or more, which no value ends with."""
     key = labels.match(text)[0]
     for label in labels.by_key.get(key, ()) if key else ():
         needle = squeeze(label)
-        if len(needle) >= ENDING_LABEL and squeeze(text).endswith(needle):
-            ending = re.search(r"\W*".join(map(re.escape, label)) + r"\W*$", text)
-            return text[:ending.start()] if ending else ""
+        if len(needle) < ENDING_LABEL:
+            continue
+        for size in range(len(needle), min(len(needle), WRAPPED_LABEL_START) - 1, -1):
+            if size == len(needle) or squeeze(text).endswith(needle[:size]):
+                ending = re.search(r"\W*".join(map(re.escape, label[:_printed_length(label, size)])) + r"\W*$", text)
+                if ending:
+                    return text[:ending.start()]
     return ""
+
+
+def _printed_length(label: str, size: int) -> int:
+    """How many characters of `label` as printed hold its first `size` squeezed characters."""
+    count = 0
+    for index, char in enumerate(label):
+        count += bool(squeeze(char))
+        if count == size:
+            return index + 1
+    return len(label)
 
 
 def _centre_x(cell: CellText) -> float:
