@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from pipeline.seals.geometry import Outline
-from pipeline.seals.stipple import stipple_seal
+from pipeline.seals.stipple import stipple_seal, stipple_trace
 
 DPI = 150.0
 PX_PER_MM = DPI / 25.4
@@ -97,3 +97,41 @@ def test_a_faded_seal_above_a_row_of_faded_member_seals_is_a_place() -> None:
         _faded_ring(page, 150 + 260 * k, 1400, 160, seed=10 + k)
     _faded_ring(page, 800, 700, 40)
     assert _box_holds(stipple_seal(page, DPI, []), 800, 700)
+
+
+# Traces (`stipple_trace`): a seal faded past `stipple_seal`'s count, a handful of dots at its slot's label.
+
+def _clean_page() -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """A white page with one printed label line (its box, px) where a slot's stamp goes."""
+    page = np.full((1754, 1240), 255, np.uint8)
+    label = (300.0, 900.0, 700.0, 930.0)
+    cv2.rectangle(page, (300, 900), (700, 930), 0, -1)
+    return page, label
+
+
+def test_a_handful_of_dots_beside_the_label_on_a_clean_page_is_a_trace() -> None:
+    page, label = _clean_page()
+    _faded_ring(page, 650, 915, 6)
+    assert stipple_seal(page, DPI, []) is None  # too few for a place anywhere on the page
+    assert _box_holds(stipple_trace(page, DPI, [], [label]), 650, 915)
+
+
+def test_dots_spread_over_the_page_are_no_trace_however_many_lie_by_the_label() -> None:
+    page, label = _clean_page()
+    _faded_ring(page, 650, 915, 6)
+    rng = np.random.default_rng(5)
+    ys, xs = rng.integers(0, 800, 40), rng.integers(0, page.shape[1], 40)
+    page[ys, xs] = 0  # noise or a dithered grey over the rest of the page
+    assert stipple_trace(page, DPI, [], [label]) is None
+
+
+def test_a_trace_away_from_the_label_is_none_of_the_slots() -> None:
+    page, label = _clean_page()
+    _faded_ring(page, 650, 300, 8)  # well above the label's line
+    assert stipple_trace(page, DPI, [], [label]) is None
+
+
+def test_two_specks_by_the_label_are_no_trace() -> None:
+    page, label = _clean_page()
+    page[880, 640] = page[960, 700] = 0
+    assert stipple_trace(page, DPI, [], [label]) is None

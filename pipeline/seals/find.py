@@ -24,6 +24,7 @@ from pipeline.config import Settings
 from pipeline.normalise import valid_codes_in
 from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
+from pipeline.seals.anchors import find_anchors
 from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_image
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import is_one_bit, load_colour, red_strength
@@ -31,9 +32,17 @@ from pipeline.seals.pairs import MERGED_SIZE_RATIO, split_known_stamp
 from pipeline.seals.read import SealText, read_ink, read_seal
 from pipeline.seals.scan import grey_page, page_candidates
 from pipeline.seals.signature import SignatureFinding, find_signature
-from pipeline.seals.slots import PageSeal, assign_slots, cover_pages, mismatch_checks, slot_names, slot_values
+from pipeline.seals.slots import (
+    APPLICATION_SLOTS,
+    PageSeal,
+    assign_slots,
+    cover_pages,
+    mismatch_checks,
+    slot_names,
+    slot_values,
+)
 from pipeline.seals.speckring import SPECK_RING_ARC, SPECK_RING_SURPRISE, find_speck_rings, print_mask, speck_grid
-from pipeline.seals.stipple import stipple_seal
+from pipeline.seals.stipple import stipple_seal, stipple_trace
 from pipeline.seals.text import (
     LineReader,
     Match,
@@ -333,11 +342,40 @@ def _unconfirmed_seals(pages: list[Page], slots: dict[str, bool], found: list[_F
                 continue
             if page.number not in page_places:
                 page_places[page.number] = _stipple_place(page, found, images)
-            place = page_places[page.number]
+            place = page_places[page.number] or _trace_place(page, slot, found, images)
             if place is not None:
                 places[f"seal_slots.{slot}"] = place
                 break
     return places
+
+
+# The printed label each slot's stamp goes over (on an appendix table, the note under it: 注：申报单位…加盖公章).
+TRACE_LABELS: dict[str, tuple[str, ...]] = {
+    "cover_applicant": ("申报单位",), "cover_recommender": ("推荐单位",), "commitment": ("申报单位",),
+    **{role: ("申报单位",) for role in APPLICATION_SLOTS if role.startswith("appendix")},
+}
+
+
+def _trace_place(page: Page, slot: str, found: list[_Found], images: _PageImages) -> Provenance | None:
+    """Where a seal too faded for `stipple_seal` left a trace beside the slot's label on a 1-bit page
+    (`stipple.stipple_trace`), as a place to look at; None elsewhere."""
+    labels = find_anchors(page.words, TRACE_LABELS.get(slot, ()))
+    bgr = images.load(page) if labels and page.image_path is not None and page.scale > 0 else None
+    if bgr is None:
+        return None
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if not is_one_bit(grey, whole_page=True):
+        return None
+    outlines = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
+    box = stipple_trace(grey, page.dpi, outlines, [_to_pixels(label.box, page.scale) for label in labels])
+    if box is None:
+        return None
+    log.info("page %s: a faded seal's trace beside the label of %s", page.number, slot)
+    return Provenance(page=page.number, bbox=list(_to_points(box, page.scale)), source="pixels")
+
+
+def _to_pixels(box: Box, scale: float) -> tuple[float, float, float, float]:
+    return box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale
 
 
 def _stipple_place(page: Page, found: list[_Found], images: _PageImages) -> Provenance | None:

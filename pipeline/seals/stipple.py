@@ -6,6 +6,10 @@ gone. Print keeps solid strokes, so a dot standing alone, clear of print, is sea
 noise, which is thinly spread). Many such dots gathered in a seal's disc with few round it are
 a seal's place as far as the pixels can tell: not a seal found, but no place to call empty either
 (`pipeline.checks.completeness`: a doubt for a reviewer, not SEAL_MISSING).
+
+A seal faded further keeps only a handful of dots, too few for a place anywhere on the page; but
+where they lie beside the label the seal belongs to (`stipple_trace`), and the rest of the page is
+clean, they are that seal's trace all the same: still a doubt, never a seal found.
 """
 
 from __future__ import annotations
@@ -97,6 +101,62 @@ def stipple_seal(grey: np.ndarray, dpi: float, found: list[Outline]) -> tuple[fl
         if inside >= MIN_STIPPLE_DOTS and around <= MAX_SURROUND_SHARE * inside:
             return float(cx - radius), float(cy - radius), float(cx + radius), float(cy + radius)
     return None
+
+
+# A slot's place round its label (mm): the stamp goes over the label's line and the name after it, from a
+# little left of the label to the page's right edge, the ring reaching a seal's radius above and below.
+TRACE_LEFT_MM = 10.0
+TRACE_REACH_MM = 25.0
+# A trace: at least this many lone dots in one seal's disc at the slot's place (a few dots survive of a
+# seal faded past any ring), and at least this share of all the page's lone dots (noise, a dithered rule
+# or a grey table leaves dots all over the page; a seal's trace is where they gather).
+MIN_TRACE_DOTS = 4
+TRACE_SHARE = 0.5
+# More dots than this at a slot's place are stipple enough for `stipple_seal` to judge, not a trace.
+MAX_TRACE_DOTS = 400
+# Centres of the trace's disc are tried this far apart (mm).
+TRACE_STEP_MM = 2.0
+
+
+def stipple_trace(grey: np.ndarray, dpi: float, found: list[Outline], labels: list[tuple[float, float, float, float]]
+                  ) -> tuple[float, float, float, float] | None:
+    """The box (px) of a seal's disc at one of the slot's `labels` (boxes, px) holding a trace of a seal
+    too faded for `stipple_seal`: most of the page's lone dots, gathered there, or None."""
+    px_per_mm = dpi / MM_PER_INCH
+    points = stipple_dots(grey, px_per_mm, found)
+    if len(points) < MIN_TRACE_DOTS:
+        return None
+    radius = SEAL_RADIUS_MM * px_per_mm
+    for label in labels:
+        near = points[_in_place(points, label, grey.shape[1], px_per_mm)]
+        if len(near) < max(MIN_TRACE_DOTS, TRACE_SHARE * len(points)) or len(near) > MAX_TRACE_DOTS:
+            continue
+        (cx, cy), inside = _densest_disc(near, radius, TRACE_STEP_MM * px_per_mm)
+        if inside >= MIN_TRACE_DOTS and inside >= TRACE_SHARE * len(points):
+            return float(cx - radius), float(cy - radius), float(cx + radius), float(cy + radius)
+    return None
+
+
+def _in_place(points: np.ndarray, label: tuple[float, float, float, float], width: int, px_per_mm: float
+              ) -> np.ndarray:
+    """Which points lie in the slot's place round `label` (px): `TRACE_LEFT_MM` left of it to the page's
+    right edge, `TRACE_REACH_MM` above and below its line."""
+    cy = (label[1] + label[3]) / 2
+    left, reach = label[0] - TRACE_LEFT_MM * px_per_mm, TRACE_REACH_MM * px_per_mm
+    return (points[:, 0] >= left) & (points[:, 0] <= width) & (np.abs(points[:, 1] - cy) <= reach)
+
+
+def _densest_disc(points: np.ndarray, radius: float, step: float) -> tuple[tuple[float, float], int]:
+    """The disc of `radius` holding the most of the (non-empty) `points`, its centre tried every `step`
+    over their extent: the mean of the points it holds, and how many (a ring's dots lie a radius from
+    its centre, round none of them)."""
+    xs = np.arange(points[:, 0].min(), points[:, 0].max() + step, step)
+    ys = np.arange(points[:, 1].min(), points[:, 1].max() + step, step)
+    centres = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    held = np.hypot(centres[:, None, 0] - points[None, :, 0], centres[:, None, 1] - points[None, :, 1]) <= radius
+    best = int(np.argmax(held.sum(axis=1)))
+    cx, cy = points[held[best]].mean(axis=0)
+    return (float(cx), float(cy)), int(np.count_nonzero(held[best]))
 
 
 def _dense_discs(points: np.ndarray, shape: tuple[int, ...], px_per_mm: float) -> list[tuple[float, float]]:
