@@ -170,3 +170,17 @@ def test_a_lifted_seals_whitened_character_is_still_trimmed_on_a_faint_photo() -
 def test_a_page_printed_black_keeps_ink_level() -> None:
     assert lifted_level(60.0) == INK_LEVEL and lifted_level(None) == INK_LEVEL
     assert INK_LEVEL < lifted_level(150.0) < GREY_LEVEL
+
+
+def test_a_faint_figures_ink_is_measured_at_its_pages_level() -> None:
+    """A second reader's ink (width, crop, binarised line) on a faint photo is found at the page's level:
+    at INK_LEVEL the figure held none, its width went unmeasured and characters lost went unseen."""
+    from pipeline.tables.reread import SecondReader
+
+    image = np.full((60, 200), 255, np.uint8)
+    image[20:32, 50:110:3] = 160  # a figure's strokes, grey as a phone photo's print
+    box = (40.0, 14.0, 130.0, 40.0)
+    at_ink = SecondReader(image, 1.0, 72.0, None)  # type: ignore[arg-type]  # no engine: ink only
+    at_page = SecondReader(image, 1.0, 72.0, None, lifted_level(150.0))  # type: ignore[arg-type]
+    assert at_ink.ink_width(box) is None
+    assert at_page.ink_width(box) == pytest.approx(58, abs=2)

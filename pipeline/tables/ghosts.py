@@ -308,6 +308,15 @@ def _beside(box: Box, other: Box, pitch: float) -> bool:
     return overlap >= LINE_OVERLAP * min(height, other_height) and gap <= BESIDE_GAP * pitch
 
 
+def page_black_level(words: Sequence[Word], image: np.ndarray, seal_mask: np.ndarray | None, page: Page) -> int:
+    """The grey below which the print layer `image` is ink, for readers of its crops: on a page whose seal ink
+    was lifted out (`seal_mask`) the print's own level where it is faint (`lifted_level`), else `INK_LEVEL`."""
+    if seal_mask is None or seal_mask.shape[:2] != image.shape[:2] or not seal_mask.any():
+        return INK_LEVEL
+    sealed = seal_area(seal_mask, image, page)
+    return INK_LEVEL if sealed is None else lifted_level(print_level(image, words, page.scale, sealed))
+
+
 def drop_ghosts(words: Sequence[Word], test: InkTest | None) -> list[Word]:
     return list(words) if test is None else test.keep(words)
 
