@@ -207,8 +207,10 @@ class CellReader:
 
     @property
     def level(self) -> int:
-        """Below this grey a pixel is ink: the page's own black level where its print is faint (`InkTest`)."""
-        return self.ink.level if self.ink is not None else INK_LEVEL
+        """Below this grey a pixel is ink: the page's own black level where its print is faint (`InkTest`,
+        raised on a faint photo). A grey scan's lowered level tells a seal's grey ghost from print in a word;
+        a cell's ink is measured at `INK_LEVEL` there, as before."""
+        return max(INK_LEVEL, self.ink.level) if self.ink is not None else INK_LEVEL
 
     def wanted(self, cell: CellText, threshold: float, line_height: float | None = None,
                empty: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
