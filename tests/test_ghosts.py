@@ -10,7 +10,7 @@ import pytest
 
 from models.page import Word
 from pipeline.tables import find_tables
-from pipeline.tables.ghosts import INK_LEVEL, InkTest, black_level
+from pipeline.tables.ghosts import GREY_LEVEL, INK_LEVEL, InkTest, black_level, lifted_level
 from tests.fixtures.tables.synth import SEAL_TEXT, Defects, Sheet, STable, render
 
 ROWS = [["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额(万元)"]] + [
@@ -130,3 +130,57 @@ def test_a_written_figure_alone_under_a_seal_is_print_whatever_its_thin_strokes(
     alone = Word(text, words[1].bbox, 0.9)
     assert not test.printed(alone.bbox)
     assert (text in [w.text for w in test.keep([alone, *words[2:]])]) is kept
+
+
+def _faint_photo(end_grey: int) -> tuple[np.ndarray, np.ndarray, list[Word]]:
+    """A phone photo's print layer, its print grey throughout (strokes at 150, none black at INK_LEVEL), the
+    seal's ink lifted out: a figure beside the seal ('2,620万元') whose first characters are a little lighter
+    (`end_grey`), and the page's typical words away from the seal."""
+    image = np.full((60, 300), 255, np.uint8)
+    for x in range(0, 300, 60):  # a line well below: no column of the figure's runs on into it as a rule does
+        image[40:50, x:x + 40:3] = 150
+    image[10:22, 21:58:3] = 150  # '620万元', ten points a character as the page's typical words
+    image[10:22, 10:21:3] = end_grey  # '2,'
+    sealed = np.zeros(image.shape, bool)
+    sealed[8:24, :20] = True  # the seal's (whitened) ring lies over the figure's start
+    words = [Word("2,620万元", (10, 10, 58, 22), 0.99)]
+    words += [Word("典型的字", (x, 40, x + 40, 50), 0.9) for x in range(0, 300, 60)]
+    return image, sealed, words
+
+
+def test_a_faint_photos_figure_keeps_its_first_digits_beside_a_lifted_seal() -> None:
+    """Its print's own level tells print on a page whose seal was lifted out: at INK_LEVEL the figure's
+    first digits held no black and were trimmed off as a seal's ('2,620' read 620)."""
+    image, sealed, words = _faint_photo(160)
+    lifted = InkTest.of(words, image, 1.0, sealed, lifted=True)
+    assert lifted is not None and lifted.level > 160
+    assert "2,620万元" in [w.text for w in lifted.keep(words)]
+    assert InkTest.of(words, image, 1.0, sealed) is None  # at INK_LEVEL no word holds black: no test at all
+
+
+def test_a_lifted_seals_whitened_character_is_still_trimmed_on_a_faint_photo() -> None:
+    """The seal's character read on before the figure was whitened with its ink: no level finds ink there."""
+    image, sealed, words = _faint_photo(255)
+    test = InkTest.of(words, image, 1.0, sealed, lifted=True)
+    assert test is not None
+    first = test.keep(words)[0].text
+    assert first != "2,620万元" and first.endswith("620万元")
+
+
+def test_a_page_printed_black_keeps_ink_level() -> None:
+    assert lifted_level(60.0) == INK_LEVEL and lifted_level(None) == INK_LEVEL
+    assert INK_LEVEL < lifted_level(150.0) < GREY_LEVEL
+
+
+def test_a_faint_figures_ink_is_measured_at_its_pages_level() -> None:
+    """A second reader's ink (width, crop, binarised line) on a faint photo is found at the page's level:
+    at INK_LEVEL the figure held none, its width went unmeasured and characters lost went unseen."""
+    from pipeline.tables.reread import SecondReader
+
+    image = np.full((60, 200), 255, np.uint8)
+    image[20:32, 50:110:3] = 160  # a figure's strokes, grey as a phone photo's print
+    box = (40.0, 14.0, 130.0, 40.0)
+    at_ink = SecondReader(image, 1.0, 72.0, None)  # type: ignore[arg-type]  # no engine: ink only
+    at_page = SecondReader(image, 1.0, 72.0, None, lifted_level(150.0))  # type: ignore[arg-type]
+    assert at_ink.ink_width(box) is None
+    assert at_page.ink_width(box) == pytest.approx(58, abs=2)

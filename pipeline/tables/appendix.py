@@ -22,8 +22,9 @@ from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
 from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
-from pipeline.tables.finder import cell_reader, find_tables, print_images, rows_below, text_table
+from pipeline.tables.finder import cell_reader, find_tables, print_images, rows_below, stored_layers, text_table
 from pipeline.tables.geometry import Cell
+from pipeline.tables.ghosts import page_black_level
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
@@ -594,9 +595,11 @@ def second_readers(settings: Settings) -> Callable[[Page], SecondReader | None]:
         if page.kind == "text" or not page.dpi or settings.reread_engine == "none":
             return None
         if page.number not in readers:
-            image, _ = print_images(page, area=False)  # the seal's ghost whitened, as for the first re-read
+            layers = stored_layers(page)
+            image, _ = print_images(page, area=False, layers=layers)  # the seal's ghost whitened, as for the first re-read
             engine = get_engine(settings, name=settings.reread_engine)
-            readers[page.number] = None if image is None else SecondReader(image, page.scale, page.dpi, engine)
+            readers[page.number] = None if image is None else SecondReader(
+                image, page.scale, page.dpi, engine, page_black_level(page.words, image, layers[1], page))
         return readers[page.number]
 
     return for_page

@@ -600,7 +600,9 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
         return finding
     layers = stored_layers(page) if page.dpi and (page.kind != "text" or not page.lines) else None
     image, sealed = print_images(page, layers=layers)
-    ink = ghosts.InkTest.of(page.words, image, page.scale, sealed)
+    # A page with a seal mask had its seal's ink lifted out of the print layer (`print_images`).
+    lifted = layers is not None and layers[1] is not None and bool(layers[1].any())
+    ink = ghosts.InkTest.of(page.words, image, page.scale, sealed, lifted)
     words = ghosts.drop_ghosts(page.words, ink)
     page_ink = PageInk(image, page.scale) if image is not None else None
     binary = pixels.Binarised(layers[0], page.dpi) if layers is not None and layers[0] is not None else None

@@ -40,6 +40,7 @@ UNDER_SEAL = 0.3  # a box this much inside the seal's area is tested as a whole
 SEAL_MARGIN = 30  # a seal whose ink is this much lighter than INK_LEVEL is told from print by INK_LEVEL
 SEAL_CONTRAST = 40  # grey levels a seal's ink must be lighter than the print's to be told from it by level
 MIN_SEAL_PX = 200  # fewer inked pixels than this in a seal's area: no seal ink to measure
+PRINT_MARGIN = 40  # grey levels past a faint page's typical print ink that are still its black
 GHOST_CHAR_DARK = 0.25  # a Chinese character at a kept word's end with less black ink than this share is a seal's
 CONTINUE_DARK = 0.5  # a word carrying on a line of print keeps when it has this share of the typical black ink
 BESIDE_GAP = 1.2  # character pitches between two words of one line of print
@@ -90,22 +91,43 @@ def black_level(image: np.ndarray, words: Sequence[Word], scale: float, sealed: 
     area outside the words), when the two clearly differ.
     """
     boxes = np.zeros(image.shape[:2], bool)
-    print_levels = []
     for word in words:
         x0, y0, x1, y1 = _pixels(image, word.bbox, scale)
         boxes[y0:y1, x0:x1] = True
-        region = image[y0:y1, x0:x1]
-        inked = region[region < GREY_LEVEL]
-        if inked.size >= MIN_INK_PX and not sealed[y0:y1, x0:x1].any():
-            print_levels.append(float(np.percentile(inked, 25)))
+    printed = print_level(image, words, scale, sealed)
     seal_ink = image[sealed & ~boxes]
     seal_ink = seal_ink[seal_ink < GREY_LEVEL]
-    if len(print_levels) < MIN_WORDS or seal_ink.size < MIN_SEAL_PX:
+    if printed is None or seal_ink.size < MIN_SEAL_PX:
         return INK_LEVEL
-    printed, seal = statistics.median(print_levels), float(np.median(seal_ink))
+    seal = float(np.median(seal_ink))
     if seal >= INK_LEVEL + SEAL_MARGIN or seal - printed < SEAL_CONTRAST:
         return INK_LEVEL
     return round((printed + seal) / 2)
+
+
+def print_level(image: np.ndarray, words: Sequence[Word], scale: float, sealed: np.ndarray) -> float | None:
+    """The page's print ink: over its words away from seals, the median of each word's darker quarter of
+    inked pixels; None with fewer than `MIN_WORDS` such words."""
+    levels = []
+    for word in words:
+        x0, y0, x1, y1 = _pixels(image, word.bbox, scale)
+        region = image[y0:y1, x0:x1]
+        inked = region[region < GREY_LEVEL]
+        if inked.size >= MIN_INK_PX and not sealed[y0:y1, x0:x1].any():
+            levels.append(float(np.percentile(inked, 25)))
+    return statistics.median(levels) if len(levels) >= MIN_WORDS else None
+
+
+def lifted_level(printed: float | None) -> int:
+    """The black level of a page whose seal ink was lifted out (a colour page: the seal's ghost whitened
+    under its red mask, so what ink is left around a seal is print). A phone photo's print layer can be
+    grey throughout ('2,620' at levels 130-190): `INK_LEVEL` then finds no black in a figure's first digits,
+    and the ghost test trims them off as a seal's ('2,620' read 620) or drops the figure ('130', '33').
+    The level is then the print's own, `PRINT_MARGIN` past its typical ink (at most halfway to paper's
+    grey); a page printed black keeps `INK_LEVEL`."""
+    if printed is None:
+        return INK_LEVEL
+    return max(INK_LEVEL, round(min(printed + PRINT_MARGIN, (printed + GREY_LEVEL) / 2)))
 
 
 def _fit(widths: Sequence[float], room: float) -> int:
@@ -133,29 +155,22 @@ class InkTest:
 
     @staticmethod
     def of(words: Sequence[Word], image: np.ndarray | None, scale: float,
-           sealed: np.ndarray | None) -> InkTest | None:
-        """The test for a page, or None (no image, no seal, too few OCR words, words with no black ink)."""
+           sealed: np.ndarray | None, lifted: bool = False) -> InkTest | None:
+        """The test for a page, or None (no image, no seal, too few OCR words, words with no black ink).
+        `lifted`: the seal's ink was lifted out of `image` (its ghost whitened, `without_seal_ghost`)."""
         if image is None or not scale or sealed is None or sealed.shape[:2] != image.shape[:2] or not sealed.any():
             return None
-        darks, blacks, pitches = [], [], []
-        for word in words:
-            if word.source != "ocr" or not word.text.strip():
-                continue
-            black, grey, size = _counts(image, word.bbox, scale)
-            if size and grey:
-                darks.append(black / size)
-                blacks.append(black / grey)
-            if len(word.text) >= 2:
-                pitches.append((word.bbox[2] - word.bbox[0]) / sum(char_width(char) for char in word.text))
+        ocr = [word for word in words if word.source == "ocr" and word.text.strip()]
+        pitches = [(word.bbox[2] - word.bbox[0]) / sum(char_width(char) for char in word.text)
+                   for word in ocr if len(word.text) >= 2]
+        level = black_level(image, words, scale, sealed)
+        if lifted and level == INK_LEVEL:
+            level = lifted_level(print_level(image, words, scale, sealed))
+        counts = [_counts(image, word.bbox, scale, level) for word in ocr]
+        darks = [black / size for black, grey, size in counts if size and grey]
+        blacks = [black / grey for black, grey, size in counts if size and grey]
         if len(darks) < MIN_WORDS or statistics.median(darks) <= 0 or not pitches:
             return None
-        level = black_level(image, words, scale, sealed)
-        if level != INK_LEVEL:  # the typical words measured again against the page's own level
-            counts = [_counts(image, w.bbox, scale, level) for w in words if w.source == "ocr" and w.text.strip()]
-            darks = [black / size for black, grey, size in counts if size and grey]
-            blacks = [black / grey for black, grey, size in counts if size and grey]
-            if not darks or statistics.median(darks) <= 0:
-                return None
         return InkTest(image, scale, sealed, statistics.median(darks), statistics.median(blacks),
                        statistics.median(pitches), level)
 
@@ -291,6 +306,15 @@ def _beside(box: Box, other: Box, pitch: float) -> bool:
     overlap = min(box[3], other[3]) - max(box[1], other[1])
     gap = max(other[0] - box[2], box[0] - other[2])
     return overlap >= LINE_OVERLAP * min(height, other_height) and gap <= BESIDE_GAP * pitch
+
+
+def page_black_level(words: Sequence[Word], image: np.ndarray, seal_mask: np.ndarray | None, page: Page) -> int:
+    """The grey below which the print layer `image` is ink, for readers of its crops: on a page whose seal ink
+    was lifted out (`seal_mask`) the print's own level where it is faint (`lifted_level`), else `INK_LEVEL`."""
+    if seal_mask is None or seal_mask.shape[:2] != image.shape[:2] or not seal_mask.any():
+        return INK_LEVEL
+    sealed = seal_area(seal_mask, image, page)
+    return INK_LEVEL if sealed is None else lifted_level(print_level(image, words, page.scale, sealed))
 
 
 def drop_ghosts(words: Sequence[Word], test: InkTest | None) -> list[Word]:

@@ -50,10 +50,10 @@ def crop_box(box: Box, scale: float, shape: tuple[int, ...], inset: float = INSE
     return (x0, y0, x1, y1) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
 
 
-def ink_share(image: np.ndarray, crop: tuple[int, int, int, int]) -> float:
+def ink_share(image: np.ndarray, crop: tuple[int, int, int, int], level: int = INK_LEVEL) -> float:
     x0, y0, x1, y1 = crop
     region = image[y0:y1, x0:x1]
-    return float((region < INK_LEVEL).mean()) if region.size else 0.0
+    return float((region < level).mean()) if region.size else 0.0
 
 
 def stack(image: np.ndarray, bands: Sequence[tuple[CellText, tuple[int, int, int, int]]]) -> tuple[np.ndarray, list[Band]]:
@@ -205,6 +205,13 @@ class CellReader:
     engine: OcrEngine
     ink: InkTest | None = None  # the seal-text test of the page's words, for words read on crops
 
+    @property
+    def level(self) -> int:
+        """Below this grey a pixel is ink: the page's own black level where its print is faint (`InkTest`,
+        raised on a faint photo). A grey scan's lowered level tells a seal's grey ghost from print in a word;
+        a cell's ink is measured at `INK_LEVEL` there, as before."""
+        return max(INK_LEVEL, self.ink.level) if self.ink is not None else INK_LEVEL
+
     def wanted(self, cell: CellText, threshold: float, line_height: float | None = None,
                empty: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
         """The crop to read the cell on again, or None: an unsure cell, a sure one whose line the page's
@@ -214,7 +221,7 @@ class CellReader:
             return None
         if cell.text:
             return crop if cell.confidence < threshold or self.print_beside(cell) else None
-        return crop if ink_share(self.image, crop) > EMPTY_INK else None
+        return crop if ink_share(self.image, crop, self.level) > EMPTY_INK else None
 
     def print_beside(self, cell: CellText) -> bool:
         """Whether a line of the cell has a character's worth of print just past either end, inside the
@@ -257,7 +264,7 @@ class CellReader:
         box = crop_box((x0, y0, x1, y1), self.scale, self.image.shape, inset=0.0)
         if box is None:
             return False
-        ink = self.image[box[1]:box[3], box[0]:box[2]] < INK_LEVEL
+        ink = self.image[box[1]:box[3], box[0]:box[2]] < self.level
         return bool(ink.any(axis=0).mean() >= GLYPH_COLUMNS and ink.mean() >= GLYPH_INK)
 
     def reread(self, cells: Sequence[CellText], frame: Frame, threshold: float, floor: float,
@@ -332,7 +339,7 @@ SECOND_LINE_SHARE = 0.3  # a band of ink this heavy beside the heaviest is a sec
 
 
 def ink_box(image: np.ndarray, crop: tuple[int, int, int, int],
-            bound: tuple[int, int, int, int] | None = None) -> tuple[int, int, int, int] | None:
+            bound: tuple[int, int, int, int] | None = None, level: int = INK_LEVEL) -> tuple[int, int, int, int] | None:
     """The inked part of a crop (page pixels), leftover rules along its edges ignored; None when blank.
 
     A rule is a pixel row or column inked over most of the crop. In a crop tight on a line of text a
@@ -340,13 +347,13 @@ def ink_box(image: np.ndarray, crop: tuple[int, int, int, int],
     run is a rule only where it goes on past the crop into them, as a rule does and a stroke does not.
     """
     x0, y0, x1, y1 = crop
-    ink = image[y0:y1, x0:x1] < INK_LEVEL
+    ink = image[y0:y1, x0:x1] < level
     if not ink.size:
         return None
     ink = ink.copy()
     rule_rows, rule_cols = ink.mean(axis=1) > RULE_SHARE, ink.mean(axis=0) > RULE_SHARE
     if bound is not None:
-        rule_cols &= _runs_on(image, crop, bound)
+        rule_cols &= _runs_on(image, crop, bound, level)
     ink[rule_rows, :] = False
     ink[:, rule_cols] = False
     rows, cols = np.flatnonzero(ink.sum(axis=1) > 0), np.flatnonzero(ink.sum(axis=0) > 0)
@@ -355,13 +362,14 @@ def ink_box(image: np.ndarray, crop: tuple[int, int, int, int],
     return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
 
 
-def _runs_on(image: np.ndarray, crop: tuple[int, int, int, int], bound: tuple[int, int, int, int]) -> np.ndarray:
+def _runs_on(image: np.ndarray, crop: tuple[int, int, int, int], bound: tuple[int, int, int, int],
+             level: int = INK_LEVEL) -> np.ndarray:
     """Per pixel column of the crop: inked just past both its ends, inside `bound`. Where the crop has no
     room to look past an end, a run counts as going on."""
     x0, y0, x1, y1 = crop
     above, below = image[bound[1]:y0, x0:x1], image[y1:bound[3], x0:x1]
-    past_above = (above < INK_LEVEL).any(axis=0) if above.size else np.ones(x1 - x0, bool)
-    past_below = (below < INK_LEVEL).any(axis=0) if below.size else np.ones(x1 - x0, bool)
+    past_above = (above < level).any(axis=0) if above.size else np.ones(x1 - x0, bool)
+    past_below = (below < level).any(axis=0) if below.size else np.ones(x1 - x0, bool)
     return np.asarray(past_above & past_below)
 
 
@@ -393,11 +401,11 @@ def grown_over_cut_ink(image: np.ndarray, crop: tuple[int, int, int, int],
     return left + bx0, y0, right + bx0, y1
 
 
-def text_line(image: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+def text_line(image: np.ndarray, box: tuple[int, int, int, int], level: int = INK_LEVEL) -> tuple[int, int, int, int] | None:
     """The band of pixel rows holding the box's one line of text (specks of a seal or a rule's remains
     above or below left out); None when a second band holds as much ink (two lines)."""
     x0, y0, x1, y1 = box
-    ink = np.asarray(image[y0:y1, x0:x1] < INK_LEVEL)
+    ink = np.asarray(image[y0:y1, x0:x1] < level)
     per_row = ink.sum(axis=1)
     inked = per_row > 0
     edges = np.flatnonzero(np.diff(np.concatenate([[0], inked.astype(np.int8), [0]])))
@@ -421,6 +429,7 @@ class SecondReader:
     scale: float
     dpi: float
     engine: OcrEngine
+    level: int = INK_LEVEL  # below this grey a pixel is ink (the page's own where its print is faint)
 
     def read(self, box: Box) -> list[tuple[str, float]]:
         """Readings of the cell, each its text and confidence (lines joined with "\\n"); none when blank or unreadable."""
@@ -431,26 +440,26 @@ class SecondReader:
         region = self.image[y0:y1, x0:x1]
         # As scanned, then ink only on white (the grey remains of a seal or of the background read as
         # strokes, but binarising adds specks): the caller keeps the reading that validates.
-        binary = np.where(region < INK_LEVEL, 0, 255).astype(np.uint8)
+        binary = np.where(region < self.level, 0, 255).astype(np.uint8)
         return [r for r in (self._read(region), self._read(binary)) if r is not None]
 
     def ink_width(self, box: Box) -> float | None:
         """How wide the cell's one line of ink is, in points; None when blank or on several lines."""
         inked = self._inked(box)
-        line = text_line(self.image, inked) if inked is not None else None
+        line = text_line(self.image, inked, self.level) if inked is not None else None
         return None if line is None else (line[2] - line[0]) / self.scale
 
     def digits(self, box: Box) -> DigitReadings | None:
         """The cell's one line of ink read from the recogniser's posteriors (its best path and the
         readings one digit away); None when blank, on more than one line, or without posteriors."""
         inked = self._inked(box)
-        line = text_line(self.image, inked) if inked is not None else None
+        line = text_line(self.image, inked, self.level) if inked is not None else None
         if line is None:
             return None
         x0, y0, x1, y1 = line
         region = self.image[y0:y1, x0:x1]
         # As scanned and as ink on white (a seal's grey stroke across a digit gone), as for `read`.
-        binary = np.where(region < INK_LEVEL, 0, 255).astype(np.uint8)
+        binary = np.where(region < self.level, 0, 255).astype(np.uint8)
         readings = [r for r in (self._posteriors(region), self._posteriors(binary)) if r is not None]
         return merge_readings(readings) if readings else None
 
@@ -462,7 +471,7 @@ class SecondReader:
         bound = crop_box(box, self.scale, self.image.shape, inset=-GROW_PT)
         if crop is None or bound is None:
             return None
-        return ink_box(self.image, grown_over_cut_ink(self.image, crop, bound), bound)
+        return ink_box(self.image, grown_over_cut_ink(self.image, crop, bound), bound, self.level)
 
     def _posteriors(self, region: np.ndarray) -> DigitReadings | None:
         pad = SECOND_PAD_PX
