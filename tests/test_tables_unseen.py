@@ -13,7 +13,7 @@ from models.page import Page, Word
 from pipeline.config import Settings
 from pipeline.ocr.hanzi import simplified
 from pipeline.tables import extract_appendix, find_tables
-from pipeline.tables.appendix import Collector, page_tables
+from pipeline.tables.appendix import Collector, _goes_on_below, page_tables
 from pipeline.tables.cells import CellText, Table, cell_text
 from pipeline.tables.finder import drop_text_strokes, hidden_columns, table_from_group, text_table
 from pipeline.tables.geometry import Cell, Frame, Grid, Rule, build_grid, group_rules
@@ -448,3 +448,25 @@ def test_a_gap_that_most_lines_of_a_column_run_over_is_no_hidden_column() -> Non
     assert hidden_columns(grid, words) == []
     # The same tails and short lines without the long lines over the gap: two columns a faint rule parted.
     assert len(hidden_columns(grid, [w for w in words if w.bbox[2] - w.bbox[0] < 50])) == 1
+
+
+def _spanned_table(first_below: str) -> Table:
+    """A sliver row 2 above a record's row 3: the name cell spans both, 序号 is in row 3 (`first_below`)."""
+    xs, ys = [50.0, 90.0, 300.0], [100.0, 120.0, 127.0, 147.0]
+    def text_cell(row: int, col: int, span: int, text: str) -> CellText:
+        box = (xs[col], ys[row], xs[col + 1], ys[row + span])
+        return CellText(Cell(row, col, span, 1, box), box, (), text)
+    cells = [text_cell(0, 0, 1, "序号"), text_cell(0, 1, 1, "服务商名称"), text_cell(1, 0, 1, ""),
+             text_cell(1, 1, 2, "德阳顺安网络科技股份有限公司"), text_cell(2, 0, 1, first_below)]
+    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
+    return Table(page=1, grid=grid, frame=Frame(), cells=cells)
+
+
+def test_a_sliver_row_whose_text_all_goes_on_below_is_no_record_of_its_own() -> None:
+    """dev13 a09 (phone): a piece of rule cut a sliver off a provider's row; the name cell spans the sliver
+    and the row whose 序号 is 1: read in both rows, the provider stood twice."""
+    table = _spanned_table("1")
+    assert _goes_on_below(table, table.row(1), 1)
+    # With nothing of its own below, the spanning cells are this row's record.
+    table = _spanned_table("")
+    assert not _goes_on_below(table, table.row(1), 1)

@@ -239,6 +239,17 @@ def _continues_above(cells: Sequence[CellText], index: int) -> bool:
     return bool(filled) and all(c.cell.row < index for c in filled)
 
 
+def _goes_on_below(table: Table, cells: Sequence[CellText], index: int) -> bool:
+    """A grid row whose text all belongs to cells that go on into the row below, its own cells empty, where the
+    row below holds text of its own (a sliver a stray piece of rule cut off the top of a record, its 序号 in the
+    row below): the record is the row below's, which reads those cells again; read here too, it would stand
+    twice. Without text of its own below, the spanning cells are this row's record (a blank row under it)."""
+    filled = [c for c in cells if c.text]
+    if not filled or any(c.cell.row + c.cell.row_span - 1 <= index for c in filled) or index + 1 >= table.grid.n_rows:
+        return False
+    return any(c.text.strip() and c.cell.row == index + 1 for c in table.row(index + 1))
+
+
 HEADER_NAMED = 2  # header cells OCR left readable enough to name their own column (the rest garbled)
 
 
@@ -392,6 +403,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
             cells = _record_cells(table, index, last)
             joined_to = last
         if _is_total(cells) or is_header_row(cells, spec) or _continues_above(cells, index) \
+                or (last == index and _goes_on_below(table, cells, index)) \
                 or _names_columns(cells, layout) or _header_remains(cells, layout):
             continue
         values: dict[str, FieldValue] = {}
