@@ -360,14 +360,10 @@ def _trace_place(page: Page, slot: str, found: list[_Found], images: _PageImages
     """Where a seal too faded for `stipple_seal` left a trace beside the slot's label on a 1-bit page
     (`stipple.stipple_trace`), as a place to look at; None elsewhere."""
     labels = find_anchors(page.words, TRACE_LABELS.get(slot, ()))
-    bgr = images.load(page) if labels and page.image_path is not None and page.scale > 0 else None
-    if bgr is None:
+    grey = _one_bit_page(page, images) if labels else None
+    if grey is None:
         return None
-    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    if not is_one_bit(grey, whole_page=True):
-        return None
-    outlines = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
-    box = stipple_trace(grey, page.dpi, outlines, [_to_pixels(label.box, page.scale) for label in labels])
+    box = stipple_trace(grey, page.dpi, _outlines(page, found), [_to_pixels(label.box, page.scale) for label in labels])
     if box is None:
         return None
     log.info("page %s: a faded seal's trace beside the label of %s", page.number, slot)
@@ -378,15 +374,25 @@ def _to_pixels(box: Box, scale: float) -> tuple[float, float, float, float]:
     return box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale
 
 
-def _stipple_place(page: Page, found: list[_Found], images: _PageImages) -> Provenance | None:
+def _one_bit_page(page: Page, images: _PageImages) -> np.ndarray | None:
+    """The page's pixels in grey where the page is 1-bit (a fax, a dithered scan); None otherwise."""
     bgr = images.load(page) if page.image_path is not None and page.scale > 0 else None
     if bgr is None:
         return None
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    if not is_one_bit(grey, whole_page=True):
+    return grey if is_one_bit(grey, whole_page=True) else None
+
+
+def _outlines(page: Page, found: list[_Found]) -> list[Outline]:
+    """The outlines (pixels) of the seals found on `page`."""
+    return [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
+
+
+def _stipple_place(page: Page, found: list[_Found], images: _PageImages) -> Provenance | None:
+    grey = _one_bit_page(page, images)
+    if grey is None:
         return None
-    outlines = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
-    box = stipple_seal(grey, page.dpi, outlines)
+    box = stipple_seal(grey, page.dpi, _outlines(page, found))
     if box is None:
         return None
     # No confidence: the place is no reading (one would be flagged as a weak one, `checks.fields.low_confidence`).
