@@ -11,6 +11,7 @@ import models
 from models.application import PlanMention
 from pipeline import normalise
 from pipeline.checks import CheckContext, run_checks
+from pipeline.checks.figures import distinct_names
 from pipeline.config import Settings
 from pipeline.reconcile import reconcile
 from pipeline.tables.values import (
@@ -713,3 +714,11 @@ def test_a_count_over_names_a_few_characters_apart_is_a_warning_naming_them() ->
 def test_a_count_over_names_far_apart_stays_an_error() -> None:
     record = _two_2025_contracts_named("泉州捷华金属制品股份有限公司", "杭州宇昌特钢股份有限公司")
     assert _by_code(_checks(record))[("ENTERPRISE_COUNT_MISMATCH", "2025")].severity == "error"
+
+
+def test_names_alike_into_their_legal_form_are_one_enterprise() -> None:
+    """dev12 a02 (mixed): '杭州凯华变压器集团有限公司' read once as '…有限司化研' (公 lost, a seal's 化研 run in):
+    one enterprise; names apart before their legal form (…集团有限公司, …股份有限公司) stay two."""
+    assert distinct_names(["杭州凯华变压器集团有限公司", "杭州凯华变压器集团有限司化研"]) == 1
+    assert distinct_names(["杭州卓天钢铁集团有限公司", "杭州卓天钢铁股份有限公司"]) == 2
+    assert distinct_names(["杭州凯华变压器集团有限公司", "杭州凯华变压器集团有限司化研"], max_edits=0) == 2

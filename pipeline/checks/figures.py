@@ -77,10 +77,21 @@ def distinct_names(names: Sequence[str], min_length: int = 8, max_edits: int = 1
     kept: list[str] = []
     for name in ("".join(n.split()) for n in names):
         if not any(name == other or (max_edits > 0 and min(len(name), len(other)) >= min_length
-                                     and Levenshtein.distance(name, other) <= max_edits)
+                                     and (Levenshtein.distance(name, other) <= max_edits or _ends_apart(name, other)))
                    for other in kept):
             kept.append(name)
     return len(kept)
+
+
+LEGAL_FORM_START = "有限"  # where a company's legal form (有限公司, 有限责任公司, 股份有限公司…) has begun
+
+
+def _ends_apart(name: str, other: str) -> bool:
+    """Two names alike up to and into their legal form, apart only after it ('…集团有限公司' and '…集团有限司化研':
+    a seal's characters run in, a character lost): one enterprise whose ending was misread. Names apart before
+    it (…集团有限公司, …股份有限公司) are two."""
+    apart = next((at for at, (mine, theirs) in enumerate(zip(name, other, strict=False)) if mine != theirs), min(len(name), len(other)))
+    return LEGAL_FORM_START in name[:apart]
 
 
 def _differs(found: float, expected: float, tolerance: float) -> bool:
