@@ -42,7 +42,7 @@ from pipeline.seals.slots import (
     slot_values,
 )
 from pipeline.seals.speckring import SPECK_RING_ARC, SPECK_RING_SURPRISE, find_speck_rings, print_mask, speck_grid
-from pipeline.seals.stipple import stipple_seal, stipple_trace
+from pipeline.seals.stipple import seal_in_dots, stipple_dots, trace_in_dots
 from pipeline.seals.text import (
     LineReader,
     Match,
@@ -334,15 +334,18 @@ def _unconfirmed_seals(pages: list[Page], slots: dict[str, bool], found: list[_F
     the slot empty."""
     covers = cover_pages(pages)
     places: dict[str, Provenance] = {}
-    # The cover's two slots share their page: its stipple is looked for once (seconds on a dense 1-bit page).
+    # The cover's two slots share their page: its dots and its stipple are looked for once (seconds on a
+    # dense 1-bit page).
+    page_dots: dict[int, tuple[np.ndarray, tuple[int, ...]] | None] = {}
     page_places: dict[int, Provenance | None] = {}
     for slot in (name for name, filled in slots.items() if not filled):
         for page in pages:
             if not (page.number in covers if slot.startswith("cover_") else page.role == slot):
                 continue
-            if page.number not in page_places:
-                page_places[page.number] = _stipple_place(page, found, images)
-            place = page_places[page.number] or _trace_place(page, slot, found, images)
+            if page.number not in page_dots:
+                page_dots[page.number] = _lone_dots(page, found, images)
+                page_places[page.number] = _stipple_place(page, page_dots[page.number])
+            place = page_places[page.number] or _trace_place(page, slot, page_dots[page.number])
             if place is not None:
                 places[f"seal_slots.{slot}"] = place
                 break
@@ -356,14 +359,14 @@ TRACE_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _trace_place(page: Page, slot: str, found: list[_Found], images: _PageImages) -> Provenance | None:
+def _trace_place(page: Page, slot: str, dots: tuple[np.ndarray, tuple[int, ...]] | None) -> Provenance | None:
     """Where a seal too faded for `stipple_seal` left a trace beside the slot's label on a 1-bit page
     (`stipple.stipple_trace`), as a place to look at; None elsewhere."""
     labels = find_anchors(page.words, TRACE_LABELS.get(slot, ()))
-    grey = _one_bit_page(page, images) if labels else None
-    if grey is None:
+    if dots is None or not labels:
         return None
-    box = stipple_trace(grey, page.dpi, _outlines(page, found), [_to_pixels(label.box, page.scale) for label in labels])
+    points, shape = dots
+    box = trace_in_dots(points, shape, page.dpi / MM_PER_INCH, [_to_pixels(label.box, page.scale) for label in labels])
     if box is None:
         return None
     log.info("page %s: a faded seal's trace beside the label of %s", page.number, slot)
@@ -374,25 +377,21 @@ def _to_pixels(box: Box, scale: float) -> tuple[float, float, float, float]:
     return box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale
 
 
-def _one_bit_page(page: Page, images: _PageImages) -> np.ndarray | None:
-    """The page's pixels in grey where the page is 1-bit (a fax, a dithered scan); None otherwise."""
+def _lone_dots(page: Page, found: list[_Found], images: _PageImages) -> tuple[np.ndarray, tuple[int, ...]] | None:
+    """A 1-bit page's lone dots, clear of print and of the seals found on it (`stipple.stipple_dots`), with the
+    page's shape (px); None on a page that is not 1-bit (a fax, a dithered scan)."""
     bgr = images.load(page) if page.image_path is not None and page.scale > 0 else None
     if bgr is None:
         return None
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    return grey if is_one_bit(grey, whole_page=True) else None
-
-
-def _outlines(page: Page, found: list[_Found]) -> list[Outline]:
-    """The outlines (pixels) of the seals found on `page`."""
-    return [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
-
-
-def _stipple_place(page: Page, found: list[_Found], images: _PageImages) -> Provenance | None:
-    grey = _one_bit_page(page, images)
-    if grey is None:
+    if not is_one_bit(grey, whole_page=True):
         return None
-    box = stipple_seal(grey, page.dpi, _outlines(page, found))
+    outlines = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
+    return stipple_dots(grey, page.dpi / MM_PER_INCH, outlines), grey.shape
+
+
+def _stipple_place(page: Page, dots: tuple[np.ndarray, tuple[int, ...]] | None) -> Provenance | None:
+    box = seal_in_dots(dots[0], dots[1], page.dpi / MM_PER_INCH) if dots is not None else None
     if box is None:
         return None
     # No confidence: the place is no reading (one would be flagged as a weak one, `checks.fields.low_confidence`).

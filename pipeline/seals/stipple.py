@@ -88,11 +88,15 @@ def stipple_seal(grey: np.ndarray, dpi: float, found: list[Outline]) -> tuple[fl
     (each seal is the next one's surround), and the applicant's faded seal above them is still a place.
     """
     px_per_mm = dpi / MM_PER_INCH
-    points = stipple_dots(grey, px_per_mm, found)
+    return seal_in_dots(stipple_dots(grey, px_per_mm, found), grey.shape, px_per_mm)
+
+
+def seal_in_dots(points: np.ndarray, shape: tuple[int, ...], px_per_mm: float) -> tuple[float, float, float, float] | None:
+    """`stipple_seal` over a page's lone dots already found (`stipple_dots`)."""
     if len(points) < MIN_STIPPLE_DOTS:
         return None
     radius, surround = SEAL_RADIUS_MM * px_per_mm, SURROUND_RADIUS_MM * px_per_mm
-    for cx, cy in _dense_discs(points, grey.shape, px_per_mm):
+    for cx, cy in _dense_discs(points, shape, px_per_mm):
         near = np.hypot(points[:, 0] - cx, points[:, 1] - cy) <= radius
         cx, cy = points[near].mean(axis=0)
         distance = np.hypot(points[:, 0] - cx, points[:, 1] - cy)
@@ -123,12 +127,17 @@ def stipple_trace(grey: np.ndarray, dpi: float, found: list[Outline], labels: li
     """The box (px) of a seal's disc at one of the slot's `labels` (boxes, px) holding a trace of a seal
     too faded for `stipple_seal`: most of the page's lone dots, gathered there, or None."""
     px_per_mm = dpi / MM_PER_INCH
-    points = stipple_dots(grey, px_per_mm, found)
+    return trace_in_dots(stipple_dots(grey, px_per_mm, found), grey.shape, px_per_mm, labels)
+
+
+def trace_in_dots(points: np.ndarray, shape: tuple[int, ...], px_per_mm: float,
+                  labels: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float] | None:
+    """`stipple_trace` over a page's lone dots already found (`stipple_dots`)."""
     if len(points) < MIN_TRACE_DOTS:
         return None
     radius = SEAL_RADIUS_MM * px_per_mm
     for label in labels:
-        near = points[_in_place(points, label, grey.shape[1], px_per_mm)]
+        near = points[_in_place(points, label, shape[1], px_per_mm)]
         if len(near) < max(MIN_TRACE_DOTS, TRACE_SHARE * len(points)) or len(near) > MAX_TRACE_DOTS:
             continue
         (cx, cy), inside = _densest_disc(near, radius, TRACE_STEP_MM * px_per_mm)
