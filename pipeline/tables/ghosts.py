@@ -90,11 +90,16 @@ def black_level(image: np.ndarray, words: Sequence[Word], scale: float, sealed: 
     the print's ink (words away from seals) and the seal's (inked pixels in the seal's
     area outside the words), when the two clearly differ.
     """
+    return _between_print_and_seal(image, words, scale, sealed, print_level(image, words, scale, sealed))
+
+
+def _between_print_and_seal(image: np.ndarray, words: Sequence[Word], scale: float, sealed: np.ndarray,
+                            printed: float | None) -> int:
+    """`black_level` with the page's print ink (`print_level`) already measured."""
     boxes = np.zeros(image.shape[:2], bool)
     for word in words:
         x0, y0, x1, y1 = _pixels(image, word.bbox, scale)
         boxes[y0:y1, x0:x1] = True
-    printed = print_level(image, words, scale, sealed)
     seal_ink = image[sealed & ~boxes]
     seal_ink = seal_ink[seal_ink < GREY_LEVEL]
     if printed is None or seal_ink.size < MIN_SEAL_PX:
@@ -163,9 +168,10 @@ class InkTest:
         ocr = [word for word in words if word.source == "ocr" and word.text.strip()]
         pitches = [(word.bbox[2] - word.bbox[0]) / sum(char_width(char) for char in word.text)
                    for word in ocr if len(word.text) >= 2]
-        level = black_level(image, words, scale, sealed)
+        printed = print_level(image, words, scale, sealed)
+        level = _between_print_and_seal(image, words, scale, sealed, printed)
         if lifted and level == INK_LEVEL:
-            level = lifted_level(print_level(image, words, scale, sealed))
+            level = lifted_level(printed)
         counts = [_counts(image, word.bbox, scale, level) for word in ocr]
         darks = [black / size for black, grey, size in counts if size and grey]
         blacks = [black / grey for black, grey, size in counts if size and grey]
