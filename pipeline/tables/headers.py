@@ -218,18 +218,18 @@ def _parted_columns(table: Table, cell: CellText, first: Sequence[Word],
                     second: Sequence[Word]) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     """The grid columns of `cell` under `first`'s words and under `second`'s, parted between the two groups
     of words (one wholly left of the other); None where the words overlap or leave a side no column."""
-    boxes = [[table.frame.box_to_table(word.bbox) for word in group] for group in (first, second)]
-    left, right = sorted(boxes, key=lambda group: min(box[0] for box in group))
-    if max(box[2] for box in left) > min(box[0] for box in right):
+    spans = [(min(box[0] for box in boxes), max(box[2] for box in boxes))
+             for boxes in ([table.frame.box_to_table(word.bbox) for word in group] for group in (first, second))]
+    first_left = spans[0][0] < spans[1][0]
+    (_, left_end), (right_start, _) = spans if first_left else spans[::-1]
+    if left_end > right_start:
         return None
-    cut = (max(box[2] for box in left) + min(box[0] for box in right)) / 2
-    xs = table.grid.xs
+    cut, xs = (left_end + right_start) / 2, table.grid.xs
     spanned = range(cell.cell.col, cell.cell.col + cell.cell.col_span)
     before = tuple(col for col in spanned if (xs[col] + xs[col + 1]) / 2 < cut)
     after = tuple(col for col in spanned if (xs[col] + xs[col + 1]) / 2 >= cut)
     if not before or not after:
         return None
-    first_left = min(box[0] for box in boxes[0]) < min(box[0] for box in boxes[1])
     return (before, after) if first_left else (after, before)
 
 
