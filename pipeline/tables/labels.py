@@ -9,6 +9,7 @@ no longer evidence.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -19,8 +20,12 @@ MIN_SCORE = 0.78
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=2048)
 def squeeze(text: str) -> str:
-    """NFKC, lower case, without spaces, punctuation and template fillers."""
+    """NFKC, lower case, without spaces, punctuation and template fillers.
+
+    Kept for the last texts squeezed: a page's whole text is matched against every label of a kind
+    (`is_form_page`, `is_cover_page`), and squeezing it again for each was a tenth of the fields stage."""
     return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
@@ -50,10 +55,17 @@ def _one_substitution(needle: str, hay: str) -> bool:
     """`hay` holds `needle` with one character read as another in its place ('合间编号' of 合同编号, a fax's
     dither): OCR's errors in CJK are mostly substitutions, and one in four characters scores under
     `MIN_SCORE` by ratio. Only labels of `SUBSTITUTION_MIN` characters or more: in three, one slip is a third."""
-    if len(needle) < SUBSTITUTION_MIN:
-        return False
-    return any(sum(a != b for a, b in zip(needle, hay[start:start + len(needle)], strict=True)) == 1
-               for start in range(len(hay) - len(needle) + 1))
+    return len(needle) >= SUBSTITUTION_MIN and _substituted(needle).search(hay) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _substituted(needle: str) -> re.Pattern[str]:
+    """A pattern for `needle` with exactly one character replaced by another: one branch per place, the rest
+    literal. The regular-expression engine scans a page's text for all places at once in C; comparing the
+    needle at every start in Python took most of the time a page's text was matched against labels."""
+    branches = (re.escape(needle[:i]) + "(?!" + re.escape(needle[i]) + ")." + re.escape(needle[i + 1:])
+                for i in range(len(needle)))
+    return re.compile("|".join(branches), re.DOTALL)
 
 
 def best_label(text: str, labels: Sequence[str]) -> tuple[int, float]:
