@@ -185,41 +185,61 @@ GAP = 2  # pixels: the lines this far outside a box's sides are paper, bar a cro
 OUTSIDE_INKED = 0.4  # mean ink share of those outside lines above which the square is part of something bigger
 
 
-def _square_scores(loose: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class _SideSums:
+    """Running ink counts of a window's mask, padded with paper by `GAP` + 1: along rows and down columns,
+    of the mask within a pixel of each line (`near`) and of the exact mask (`raw`). They do not depend on the
+    square's size, so `find_boxes` makes them once for all the sizes it tries."""
+
+    rows_near: np.ndarray
+    cols_near: np.ndarray
+    rows_raw: np.ndarray
+    cols_raw: np.ndarray
+    shape: tuple[int, int]
+
+    @classmethod
+    def of(cls, loose: np.ndarray) -> _SideSums:
+        mask = np.pad(loose.astype(bool), GAP + 1)
+        near_h = mask.copy()
+        near_h[1:] |= mask[:-1]
+        near_h[:-1] |= mask[1:]
+        near_v = mask.copy()
+        near_v[:, 1:] |= mask[:, :-1]
+        near_v[:, :-1] |= mask[:, 1:]
+        return cls(np.pad(np.cumsum(near_h, axis=1, dtype=np.int32), ((0, 0), (1, 0))),
+                   np.pad(np.cumsum(near_v, axis=0, dtype=np.int32), ((1, 0), (0, 0))),
+                   np.pad(np.cumsum(mask, axis=1, dtype=np.int32), ((0, 0), (1, 0))),
+                   np.pad(np.cumsum(mask, axis=0, dtype=np.int32), ((1, 0), (0, 0))),
+                   (loose.shape[0], loose.shape[1]))
+
+
+def _square_scores(sums: _SideSums, size: int) -> tuple[np.ndarray, np.ndarray]:
     """For every top-left corner: the least-drawn side's ink share, and the ink share just outside the sides.
 
     Sides are looked for within a pixel of their line (a blurred or slightly skewed
     outline); the outside lines are `GAP` pixels off, on the exact mask, padded with paper.
+    Each share is a difference of running counts, taken for all corners at once as slices of `sums`.
     """
     pad = GAP + 1
-    mask = np.pad(loose.astype(bool), pad)
-    near_h = mask.copy()
-    near_h[1:] |= mask[:-1]
-    near_h[:-1] |= mask[1:]
-    near_v = mask.copy()
-    near_v[:, 1:] |= mask[:, :-1]
-    near_v[:, :-1] |= mask[:, 1:]
-    rows_near = np.pad(np.cumsum(near_h, axis=1, dtype=np.int32), ((0, 0), (1, 0)))
-    cols_near = np.pad(np.cumsum(near_v, axis=0, dtype=np.int32), ((1, 0), (0, 0)))
-    rows_raw = np.pad(np.cumsum(mask, axis=1, dtype=np.int32), ((0, 0), (1, 0)))
-    cols_raw = np.pad(np.cumsum(mask, axis=0, dtype=np.int32), ((1, 0), (0, 0)))
-    height, width = loose.shape
+    height, width = sums.shape
     ny, nx = height - size + 1, width - size + 1
-    ys = np.arange(ny)[:, None] + pad
-    xs = np.arange(nx)[None, :] + pad
 
-    def row_share(table: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndarray:
-        return (table[y, x + size] - table[y, x]) / size
+    def row_share(table: np.ndarray, dy: int) -> np.ndarray:
+        """Ink share of the row `dy` px below each corner, over the square's width."""
+        rows = table[pad + dy:pad + dy + ny]
+        return (rows[:, pad + size:pad + size + nx] - rows[:, pad:pad + nx]) / size
 
-    def col_share(table: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndarray:
-        return (table[y + size, x] - table[y, x]) / size
+    def col_share(table: np.ndarray, dx: int) -> np.ndarray:
+        """Ink share of the column `dx` px right of each corner, over the square's height."""
+        cols = table[:, pad + dx:pad + dx + nx]
+        return (cols[pad + size:pad + size + ny] - cols[pad:pad + ny]) / size
 
     sides = np.minimum(
-        np.minimum(row_share(rows_near, ys, xs), row_share(rows_near, ys + size - 1, xs)),
-        np.minimum(col_share(cols_near, ys, xs), col_share(cols_near, ys, xs + size - 1)),
+        np.minimum(row_share(sums.rows_near, 0), row_share(sums.rows_near, size - 1)),
+        np.minimum(col_share(sums.cols_near, 0), col_share(sums.cols_near, size - 1)),
     )
-    outside = (row_share(rows_raw, ys - GAP, xs) + row_share(rows_raw, ys + size - 1 + GAP, xs)
-               + col_share(cols_raw, ys, xs - GAP) + col_share(cols_raw, ys, xs + size - 1 + GAP)) / 4
+    outside = (row_share(sums.rows_raw, -GAP) + row_share(sums.rows_raw, size - 1 + GAP)
+               + col_share(sums.cols_raw, -GAP) + col_share(sums.cols_raw, size - 1 + GAP)) / 4
     return sides, outside
 
 
@@ -236,8 +256,9 @@ def find_boxes(levels: np.ndarray, side: float) -> list[tuple[int, int, int, int
     height, width = loose.shape
     smallest, largest = max(5, round(0.3 * side)), min(height, width, round(1.5 * side))
     candidates: list[tuple[float, int, int, int]] = []
+    sums = _SideSums.of(loose)
     for size in range(smallest, largest + 1):
-        sides, outside = _square_scores(loose, size)
+        sides, outside = _square_scores(sums, size)
         score = sides - outside
         ok = (sides >= SIDE_DRAWN) & (outside <= OUTSIDE_INKED)
         for y, x in zip(*np.nonzero(ok), strict=True):
