@@ -41,6 +41,7 @@ from pipeline.seals.geometry import (
 )
 from pipeline.seals.ink import (
     DETECT_DEDITHER_MM,
+    MIN_RED_CHROMA,
     READ_DEDITHER_MM,
     dedither,
     is_one_bit,
@@ -141,6 +142,8 @@ class Candidate:
 
 def detect_red(bgr: np.ndarray, dpi: float) -> list[Candidate]:
     """Seals in a colour image: red ink grouped into regions, each fitted with a seal outline."""
+    if holds_no_red(bgr):
+        return []
     px_per_mm = dpi / MM_PER_INCH
     factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
     small = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else bgr
@@ -150,6 +153,23 @@ def detect_red(bgr: np.ndarray, dpi: float) -> list[Candidate]:
     found = with_overlapping(clean, found, px_per_mm * factor)
     found += pale_seals(small, mask, found, px_per_mm * factor)
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "red", c.coverage) for c in found]
+
+
+# Red above green by this much somewhere on the page, or no seal red anywhere in its reduced copy (`holds_no_red`).
+RED_OVER_GREEN = MIN_RED_CHROMA - 2
+
+
+def holds_no_red(bgr: np.ndarray) -> bool:
+    """Whether no pixel's red stands `RED_OVER_GREEN` above its green: then `detect_red` finds nothing, and
+    is spared reducing the page and separating its inks (a colour page without a seal, most of a package).
+
+    The reduced copy's pixels are weighted means of the page's, each channel rounded: a mean's red less its
+    green is at most the largest red less green plus one, and its seal chroma (red less the larger of green
+    and blue) no more than that. Under `MIN_RED_CHROMA` everywhere, its red mask is empty, and so is every
+    search of `detect_red` (all start from clear red). The margin of one more covers the weights' rounding.
+    """
+    _, green, red = cv2.split(bgr)
+    return cv2.minMaxLoc(cv2.subtract(red, green))[1] < RED_OVER_GREEN
 
 
 def pale_seals(bgr: np.ndarray, clear: np.ndarray, found: list[Candidate], px_per_mm: float) -> list[Candidate]:
