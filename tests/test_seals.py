@@ -505,6 +505,22 @@ def test_a_unit_s_name_spelt_right_elsewhere_in_the_document_is_read_as_that_uni
     assert match is not None and (match.name, match.owner) == (member, "member")
 
 
+def test_a_unit_s_name_printed_in_a_text_layer_has_no_misread_rival() -> None:
+    """The lead's name is printed in the basic-info page's text layer; the scanned cover's OCR read 字 as 学.
+    A seal read with the same slip is still the lead's seal under the name the text layer prints, and
+    without a text layer the two spellings stay candidates (the seal picks)."""
+    lead = "杭州产业数字化研究院"
+    misread = "杭州产业数学化研究院"
+    scanned = SealUnits(lead=lead, applicant=lead).with_others([misread])
+    assert (misread, "lead") in scanned.candidates()
+    printed = scanned.with_exact(f"牵头单位名称{lead}统一社会信用代码")
+    assert [name for name, _ in printed.candidates()] == [lead]
+    match = match_unit(_spotting_reading(misread, [lead]), printed.candidates())
+    assert match is not None and (match.name, match.owner) == (lead, "lead")
+    other = SealUnits(lead=lead, applicant=misread).with_exact(lead)
+    assert [name for name, _ in other.candidates()] == [lead], "a stated name misread is dropped too"
+
+
 def test_a_ring_pushed_off_its_circle_is_refitted() -> None:
     from pipeline.seals.read import refit_circle
 
