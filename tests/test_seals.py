@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -503,6 +504,39 @@ def test_a_unit_s_name_spelt_right_elsewhere_in_the_document_is_read_as_that_uni
     assert (member, "member") in units.candidates()
     match = match_unit(_spotting_reading(member, [LEAD, "台州草睿制药有限公司"]), units.candidates())
     assert match is not None and (match.name, match.owner) == (member, "member")
+
+
+def test_a_unit_s_name_printed_in_a_text_layer_has_no_misread_rival() -> None:
+    """The lead's name is printed in the basic-info page's text layer; the scanned cover's OCR read 字 as 学.
+    A seal read with the same slip is still the lead's seal under the name the text layer prints, and
+    without a text layer the two spellings stay candidates (the seal picks)."""
+    lead = "杭州产业数字化研究院"
+    misread = "杭州产业数学化研究院"
+    scanned = SealUnits(lead=lead, applicant=lead).with_others([misread])
+    assert (misread, "lead") in scanned.candidates()
+    printed = scanned.with_exact(f"牵头单位名称{lead}统一社会信用代码")
+    assert [name for name, _ in printed.candidates()] == [lead]
+    match = match_unit(_spotting_reading(misread, [lead]), printed.candidates())
+    assert match is not None and (match.name, match.owner) == (lead, "lead")
+    other = SealUnits(lead=lead, applicant=misread).with_exact(lead)
+    assert [name for name, _ in other.candidates()] == [lead], "a stated name misread is dropped too"
+
+
+class _FixedSpots(Reading):
+    """A reading whose names spot at given scores (as a strip of stray marks spots a short name)."""
+
+    def spot_all(self, names: Sequence[str]) -> list[float | None]:
+        return [0.04 if name == "大连理工大学" else 0.003 for name in names]
+
+
+def test_a_weak_spot_the_reading_holds_nothing_of_names_no_one() -> None:
+    """A fax's seal whose lettering is gone reads as stray marks; the member 大连理工大学 (six characters)
+    spots in them at 0.04, eight times any other unit, and the applicant's slot was flagged as that member's
+    seal. A weak spot needs the reading to hold some of the name; a sure one, or one the reading supports, stands."""
+    units = [(LEAD, "lead"), ("大连理工大学", "member")]
+    assert match_unit(_FixedSpots("##的#我，###，我，", 0.29), units) is None
+    supported = match_unit(_FixedSpots("大连理学", 0.9), units)
+    assert supported is not None and supported.name == "大连理工大学"
 
 
 def test_a_ring_pushed_off_its_circle_is_refitted() -> None:

@@ -832,7 +832,25 @@ def ovals_in_clean(clean: np.ndarray, px_per_mm: float, one_bit: bool = False) -
         guess = Outline("oval", float(cx) / OVAL_SQUEEZE, float(cy), float(r) / OVAL_SQUEEZE, float(r), 0.0)
         if coverage(clean, guess, 0.85, 1.1, 6, 96) < OVAL_GUESS_COVERAGE:
             continue
-        # Searched near the circle's size: its oval's long axis is within OVAL_SPAN of the squeezed one.
+        oval = _oval_round(clean, guess, px_per_mm, one_bit)
+        if oval is not None:
+            found.append(oval)
+    return suppress(found)
+
+
+# A squeezed circle's oval that fails its tests is searched for once more round the centre the first search
+# moved to, when that is this many millimetres or more from the circle's.
+RECENTRE_MM = 0.75
+
+
+def _oval_round(clean: np.ndarray, guess: Outline, px_per_mm: float, one_bit: bool) -> Candidate | None:
+    """The oval seal whose ring ink follows round a squeezed circle (`guess`), or None.
+
+    Searched near the circle's size: its long axis is within OVAL_SPAN of the circle's unsqueezed radius. The
+    search's coarse sizes keep the circle's centre; a circle a few pixels off an oval's (the reduced Hough's
+    one cell) fits the ring badly there (a grey curl's contract seal over a table: ring 0.72, its
+    refitted centre 0.99), so a failed search is tried again round where its refinement moved."""
+    for attempt in range(2):
         outline, ring, contrast = ring_round(clean, guess.cx, guess.cy, OVAL_SPAN[0] * guess.a, px_per_mm,
                                              OVAL_SPAN[1] * guess.a)
         # Round seals are the circle detectors' (a round outline here is a circle they judged and left).
@@ -842,8 +860,11 @@ def ovals_in_clean(clean: np.ndarray, px_per_mm: float, one_bit: bool = False) -
         if outline.shape == "oval" and ring >= MIN_RING_COVERAGE and contrast >= MIN_GREY_CONTRAST \
                 and (complete or _inked_like_a_seal(clean, outline, contrast)):
             confidence = _confidence(ring, MIN_RING_COVERAGE) * _size_score(outline.diameter / px_per_mm)
-            found.append(Candidate(outline, confidence, "grey", ring, contrast))
-    return suppress(found)
+            return Candidate(outline, confidence, "grey", ring, contrast)
+        if attempt or math.hypot(outline.cx - guess.cx, outline.cy - guess.cy) < RECENTRE_MM * px_per_mm:
+            return None
+        guess = Outline("oval", outline.cx, outline.cy, guess.a, guess.b, 0.0)
+    return None
 
 
 def _complete_ring(ink: np.ndarray, outline: Outline, ring: float, contrast: float) -> bool:

@@ -110,6 +110,16 @@ class SealUnits:
     def with_others(self, names: list[str]) -> SealUnits:
         return replace(self, others=tuple(n for n in names if n not in self.others))
 
+    # Units' names printed in a text layer (a page exported from Word): spelt exactly as the package spells
+    # them, so another spelling found in OCR'd text is a misreading, not a name a seal may bear.
+    exact: tuple[str, ...] = ()
+
+    def with_exact(self, text_layer: str) -> SealUnits:
+        """These units, knowing which of their names the pages' text layer (`text_layer`) prints whole."""
+        printed = cjk(text_layer)
+        units = (self.lead, self.applicant, self.recommender, *self.members)
+        return replace(self, exact=tuple(n for n in units if n and len(cjk(n)) >= 4 and cjk(n) in printed))
+
     def candidates(self) -> list[tuple[str, Owner]]:
         """Every name a seal may carry with whose it is: the units first, then other names in the text."""
         return list(_candidates(self))
@@ -122,10 +132,18 @@ class SealUnits:
         seen: set[str] = set()
         unique = []
         for name, owner in named:
-            if name and cjk(name) and name not in seen:
+            if name and cjk(name) and name not in seen and not self._misspelt(name):
                 seen.add(name)
                 unique.append((name, owner))
         return unique + self._other_candidates(unique)
+
+    def _misspelt(self, name: str) -> bool:
+        """Whether `name` is another spelling of a unit's name the text layer prints exactly (`exact`).
+
+        A seal's recogniser confuses the same look-alike characters the page's OCR does (数字化 read 数学化
+        on a scanned cover and on some of the lead's seals): left as a candidate, such a spelling wins
+        those seals from the name the package prints."""
+        return any(name != exact and spelling_of(name, exact) for exact in self.exact)
 
     def _other_candidates(self, units: list[tuple[str, Owner]]) -> list[tuple[str, Owner]]:
         """Names found in the text: another spelling of a unit's name (one of the two misread) is that
@@ -134,7 +152,7 @@ class SealUnits:
         found: list[tuple[str, Owner]] = []
         known = {name for name, _ in units}
         for name in self.others:
-            if name in known:
+            if name in known or self._misspelt(name):
                 continue
             spelt = next((owner for unit, owner in units if spelling_of(name, unit)), None)
             if spelt is not None:
@@ -199,6 +217,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     images = _PageImages()
     texts = [w.text for page in pages for w in page.words]
     units = units.with_departments(department_names(texts)).with_others(organisation_names(texts))
+    units = units.with_exact("".join(page.text for page in pages if page.kind == "text"))
     found: list[_Found] = []
     for page in pages:
         # Blank pages are looked at too: a page holding nothing but a faint grey seal can pass for blank.

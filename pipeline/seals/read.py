@@ -37,6 +37,7 @@ from pipeline.seals.ink import (
 )
 from pipeline.seals.text import (
     MIN_SPOT_RATIO,
+    SURE_SPOT,
     LineReader,
     Match,
     Reading,
@@ -49,10 +50,6 @@ from pipeline.seals.unwrap import BAND_INNER, unwrap
 
 # The unrolled ring runs on this share past a full turn, so a name is whole in it wherever it starts.
 WRAP = 0.7
-# A unit spotted this well needs no second reading (spotting scores are per-character probability
-# ratios: a clean read of the right name scores near 1; on the sample corpus the best wrong name
-# of any hypothesis stayed under 0.08, most under 0.01).
-SURE_SPOT = 0.1
 # Margin given up round black print on grey pages (`ink.grey_seal_ink`): one pixel (anti-aliasing),
 # then this much for a faint seal over print, whose strokes' blurred edges reach further.
 WIDE_PRINT_MARGIN_MM = 0.45
