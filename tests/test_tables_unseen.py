@@ -97,6 +97,25 @@ def _header_table(texts: list[str], xs: list[float], title: str = "") -> Table:
 PROVIDERS_TITLE = "表2：汇聚的数字化转型服务商清单（截至2025年底累计）"
 
 
+def test_a_lost_label_between_two_named_ones_is_the_column_between_them() -> None:
+    """dev13 a11 (phone photo): the frame added an empty sliver at each side of the table and 序号 was not
+    read: the free columns are 0, 2 and 4, not one run, yet the spec's order puts 序号 between 类别 (1) and
+    名称 (3): it is column 2, not a sliver."""
+    texts = ["", "类别", "", "名称", ""]
+    header = find_header(_header_table(texts, [40.0, 45.0, 150.0, 200.0, 530.0, 535.0]), "appendix2_table1")
+    assert header is not None and header.spec.key == "products"
+    assert header.columns["seq"] == (2,)
+
+
+def test_a_lost_first_label_takes_the_run_of_free_columns_before_the_named_ones() -> None:
+    """序号 lost at the head of the providers' header: the free column before 服务商名称 is its, the sliver
+    after the last named column is not (it is past every field's place)."""
+    texts = ["", "服务商名称", "主要服务行业", "核心能力", ""]
+    header = find_header(_header_table(texts, [50.0, 90.0, 250.0, 420.0, 530.0, 535.0]), "appendix3_table2")
+    assert header is not None and header.spec.key == "providers"
+    assert header.columns["seq"] == (0,)
+
+
 def test_a_merged_header_cell_does_not_make_the_table_its_title_and_page_name_another() -> None:
     """A fax's lost rule merged 服务商名称 and 主要服务行业 into one header cell: 序号 · 名称 is then the header of
     附2表1 by its labels, but the title and the page both name 附3表2, whose header it is misread: no header

@@ -235,11 +235,29 @@ def _parted_columns(table: Table, cell: CellText, first: Sequence[Word],
 
 def _fill_last_column(columns: dict[str, tuple[int, ...]], spec: TableSpec, n_cols: int) -> None:
     """One field without a header cell and one grid column without a field (or a run of adjacent ones: a
-    rule found inside the header cut its label in two, 主要 | 务行业): they belong together."""
+    rule found inside the header cut its label in two, 主要 | 务行业): they belong together.  The free
+    columns looked at are those where the spec's order puts the field, between the columns of the fields
+    printed before and after it: a phone photo's frame adds empty slivers at the table's sides, and a
+    label lost between two named ones (序号 between 类别 and 名称) is still the column between them."""
     missing = [c.field for c in spec.columns if c.field not in columns]
-    free = sorted(set(range(n_cols)) - {col for cols in columns.values() for col in cols})
-    if len(missing) == 1 and free and free[-1] - free[0] == len(free) - 1:
+    if len(missing) != 1:
+        return
+    low, high = _order_bounds(columns, spec, missing[0], n_cols)
+    free = sorted(set(range(low, high)) - {col for cols in columns.values() for col in cols})
+    if free and free[-1] - free[0] == len(free) - 1:
         columns[missing[0]] = tuple(free)
+
+
+def _order_bounds(columns: dict[str, tuple[int, ...]], spec: TableSpec, field: str, n_cols: int) -> tuple[int, int]:
+    """The grid columns [low, high) the spec's order leaves `field`: past the last column of the fields
+    before it, short of the first column of the fields after it (the whole table where they are not
+    in order, a header read out of order is no guide)."""
+    names = [c.field for c in spec.columns]
+    at = names.index(field)
+    before = [col for name in names[:at] if name in columns for col in columns[name]]
+    after = [col for name in names[at + 1:] if name in columns for col in columns[name]]
+    low, high = max(before, default=-1) + 1, min(after, default=n_cols)
+    return (low, high) if low < high else (0, n_cols)
 
 
 def label_tail(cells: Sequence[CellText]) -> bool:
