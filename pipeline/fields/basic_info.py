@@ -926,7 +926,9 @@ def in_form_order(rows: Sequence[FormRow], group: Sequence[str], read: dict[str,
         if head is None or span is None:
             continue
         blocks = figure_blocks(rows, rows[first.at.row].page, span, head.bbox[3], bottom)
-        if len(blocks) != len(ats) or all(_own_place(r.values[index], block) for r, block in zip(ats, blocks)):
+        if len(blocks) != len(ats):
+            continue
+        if all(_own_place(r.values[index], block) for r, block in zip(ats, blocks, strict=True)):
             continue
         for year_read, block in zip(ats, blocks, strict=True):
             year_read.values[index] = Value(_block_text(block), block, rows[first.at.row].page)
