@@ -790,3 +790,26 @@ def test_figures_each_on_its_labels_line_are_kept() -> None:
     _, _, resources = _reader(rows).year_tables()
     assert [(r.investors, r.financing, r.universities, r.providers) for r in resources] == [
         (3, 8364.0, 2, 6), (5, 11105.48, 3, 10)]
+
+
+def test_a_ruled_row_ending_at_its_label_has_its_value_measured_on_the_rest_of_the_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """电子邮箱 left blank, the rule under 手机's number lost: that number's cell spans both lines and the
+    email's row ends at its label. The place measured is the rest of the label's line, not the number's."""
+    import pipeline.fields.basic_info as basic_info
+
+    places: list[list[float]] = []
+    monkeypatch.setattr(basic_info, "is_blank", lambda page, place, text: places.append(place) or True)
+    head = ("单位负责人", 96, 399, 156, 410)
+    rows = ruled(
+        [(head, (0, 0)), (("姓名", 190, 389, 214, 400), (0, 1)), (("向浩涵", 256, 389, 292, 400), (0, 2)),
+         (("手机", 333, 389, 357, 400), (0, 3)), (("17787210942", 408, 389, 482, 400), (0, 4))],
+        [(head, (0, 0)), (("职务", 190, 408, 214, 419), (1, 1)), (("主任", 262, 408, 286, 419), (1, 2)),
+         (("电子邮箱", 321, 408, 369, 419), (1, 3))],
+    )
+    reader = _reader(rows)
+    info = reader.head()
+    assert info.email is None and info.mobile == "17787210942"
+    origin = reader.sink.provenance["basic_info.head.email"]
+    assert origin.blank is True and places == [origin.bbox]
+    assert origin.bbox[0] == 369 and origin.bbox[2] == 482 and origin.bbox[1] > 400  # below the number's line

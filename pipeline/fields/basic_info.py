@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -663,10 +664,17 @@ class FormReader:
             after = row.cells[at.col + 1:at.col + 2]
             if after and FORM.match(after[0].text)[0] is None:
                 self._measure_place(path, row.page, round_box(after[0].bbox))
+            elif not after:
+                # The row's cells end at the label: a rule the grid lost ran the value's cell into the row
+                # above's (电子邮箱 under 手机's number). The place is the rest of the label's line.
+                self._measure_line_rest(path, row, at, math.inf)
             return
+        self._measure_line_rest(path, row, at, next_label_x(self.rows, at, self.found))
+
+    def _measure_line_rest(self, path: str, row: FormRow, at: Found, stop: float) -> None:
+        """The label's line right of it, up to `stop` or the form's right edge, measured for ink."""
         left = row.cells[at.col].bbox[2]
-        right = min(next_label_x(self.rows, at, self.found),
-                    max(cell.bbox[2] for other in self.rows if other.page == row.page for cell in other.cells))
+        right = min(stop, max(cell.bbox[2] for other in self.rows if other.page == row.page for cell in other.cells))
         if right > left:
             self._measure_blank(path, row, at, (left, right))
 
