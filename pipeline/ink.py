@@ -30,6 +30,10 @@ RULE_SHARE = 0.6  # a row or column of the crop darker over this share of its le
 REACH_PT = 4.0  # ink is measured this far around the box, to see whose it is
 OWN_INK = 0.5  # a blob of ink with at least this share of its pixels inside the box is the place's own
 RULE_GAP_PX = 7  # gaps this short along a row or column are closed first: a dotted rule's dots are one rule
+# Down a column, longer gaps too: a grey scan's hairline column rule fades in stretches (dev12 a06: 注册资本's
+# rule in two pieces 7 px apart, 58 % of the column dark). Down a column through text it joins at most a
+# wrapped value's lines in that one column, a sliver of their ink; along a row it would join words.
+RULE_GAP_COL_PX = 11
 
 
 @lru_cache(maxsize=8)
@@ -43,7 +47,7 @@ def _without_rules(dark: np.ndarray) -> np.ndarray:
     broken rule (a 1-bit scan's faint cell border) counted whole once its gaps are closed."""
     mask = dark.astype(np.uint8)
     along_rows = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, RULE_GAP_PX), np.uint8))
-    along_cols = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((RULE_GAP_PX, 1), np.uint8))
+    along_cols = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((RULE_GAP_COL_PX, 1), np.uint8))
     rows = along_rows.mean(axis=1) > RULE_SHARE
     cols = along_cols.mean(axis=0) > RULE_SHARE
     kept = dark.copy()

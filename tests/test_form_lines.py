@@ -747,3 +747,69 @@ def test_a_members_name_as_two_of_its_seals_read_it_where_the_form_read_it_garbl
 ])
 def test_a_members_name_stays_as_read_without_two_seals_more_alike(texts: list[str]) -> None:
     assert _members_sealed(["株洲手达智能科技有限公司"], texts) == ["株洲手达智能科技有限公司"]
+
+
+# dev13 a13's bent fax, as its lines of text came: the 2025 column stands higher than the labels' lines, so
+# the 2025 investors and financing share a line and the 高校 and 服务商 counts each went to the other label.
+BENT_RESOURCES: list[list[Piece]] = [
+    [("2024年", 395, 438, 427, 455), ("2025年", 459, 434, 495, 451)],
+    [("汇聚投融资机构数量（累计）", 172, 456, 302, 472), ("3个", 400, 453, 423, 469), ("11,105.48万", 446, 456, 508, 478),
+     ("5个", 467, 447, 489, 463)],
+    [("资源条件", 104, 476, 144, 491), ("对接成功的企业融资金额（累计）", 171, 474, 324, 491), ("8,364万元", 388, 468, 438, 486),
+     ("元", 473, 472, 487, 484)],
+    [("2个", 399, 486, 423, 504), ("3个", 467, 480, 490, 496)],
+    [("汇聚高校、科研院所数量（累计）", 171, 492, 324, 509), ("6个", 400, 500, 422, 516), ("10个", 468, 492, 494, 509)],
+    [("汇聚制造业数字化转型服务商数量（累计）", 172, 504, 367, 526)],
+]
+
+
+def test_a_groups_figures_the_lines_gave_to_other_labels_are_given_in_the_forms_order() -> None:
+    _, _, resources = _reader(lines(*BENT_RESOURCES)).year_tables()
+    assert [(r.investors, r.financing, r.universities, r.providers) for r in resources] == [
+        (3, 8364.0, 2, 6), (5, 11105.48, 3, 10)]
+
+
+def test_a_column_with_a_figure_more_than_its_labels_is_left_as_read() -> None:
+    """A stray digit read in the 2024 column (a speck read '1'): the column's figures are not one per label,
+    so nothing says which is whose, and the lines' reading stands."""
+    rows = [*BENT_RESOURCES[:3], [*BENT_RESOURCES[3], ("1", 405, 490, 408, 494)], *BENT_RESOURCES[4:]]
+    _, _, resources = _reader(lines(*rows)).year_tables()
+    assert resources[0].universities == 6  # as the lines read it, wrongly: a doubt the checks must weigh
+    assert (resources[1].universities, resources[1].providers) == (3, 10)
+
+
+def test_figures_each_on_its_labels_line_are_kept() -> None:
+    rows = lines(
+        [("2024年", 395, 438, 427, 452), ("2025年", 462, 438, 495, 452)],
+        [("汇聚投融资机构数量（累计）", 172, 456, 302, 472), ("3个", 400, 456, 423, 472), ("5个", 467, 456, 489, 472)],
+        [("对接成功的企业融资金额（累计）", 171, 474, 324, 490), ("8,364万元", 388, 474, 438, 490), ("11,105.48万", 446, 470, 508, 484)],
+        [("元", 473, 484, 487, 496)],
+        [("汇聚高校、科研院所数量（累计）", 171, 496, 324, 512), ("2个", 400, 496, 422, 512), ("3个", 468, 496, 494, 512)],
+        [("汇聚制造业数字化转型服务商数量（累计）", 172, 514, 367, 530), ("6个", 400, 514, 422, 530), ("10个", 468, 514, 494, 530)],
+    )
+    _, _, resources = _reader(rows).year_tables()
+    assert [(r.investors, r.financing, r.universities, r.providers) for r in resources] == [
+        (3, 8364.0, 2, 6), (5, 11105.48, 3, 10)]
+
+
+def test_a_ruled_row_ending_at_its_label_has_its_value_measured_on_the_rest_of_the_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """电子邮箱 left blank, the rule under 手机's number lost: that number's cell spans both lines and the
+    email's row ends at its label. The place measured is the rest of the label's line, not the number's."""
+    import pipeline.fields.basic_info as basic_info
+
+    places: list[list[float]] = []
+    monkeypatch.setattr(basic_info, "is_blank", lambda page, place, text: places.append(place) or True)
+    head = ("单位负责人", 96, 399, 156, 410)
+    rows = ruled(
+        [(head, (0, 0)), (("姓名", 190, 389, 214, 400), (0, 1)), (("向浩涵", 256, 389, 292, 400), (0, 2)),
+         (("手机", 333, 389, 357, 400), (0, 3)), (("17787210942", 408, 389, 482, 400), (0, 4))],
+        [(head, (0, 0)), (("职务", 190, 408, 214, 419), (1, 1)), (("主任", 262, 408, 286, 419), (1, 2)),
+         (("电子邮箱", 321, 408, 369, 419), (1, 3))],
+    )
+    reader = _reader(rows)
+    info = reader.head()
+    assert info.email is None and info.mobile == "17787210942"
+    origin = reader.sink.provenance["basic_info.head.email"]
+    assert origin.blank is True and places == [origin.bbox]
+    assert origin.bbox[0] == 369 and origin.bbox[2] == 482 and origin.bbox[1] > 400  # below the number's line

@@ -78,3 +78,22 @@ def test_the_next_lines_characters_reaching_into_a_tall_box_and_a_dotted_rule_ar
     place = [104.0, 90.0, 300.0, 120.0]  # its bottom 7 points over the tops of the line below
     assert is_blank(page, place, "") is True
     assert is_blank(page, [104.0, 108.0, 300.0, 135.0], "") is False  # the line itself, in its own box
+
+
+def test_a_hairline_column_rule_faded_in_stretches_is_no_ink(tmp_path: Path) -> None:
+    """A grey scan's 1 px column rule between a label and its blank place, faded over a 9 px stretch (dev12
+    a06's 注册资本): the pieces are one rule, not the place's writing. A figure written there is still ink."""
+    image = np.full((int(300 * SCALE), int(400 * SCALE)), 245, np.uint8)
+    x = int(110 * SCALE)
+    image[int(97 * SCALE):int(106 * SCALE), x] = 90  # the rule's upper piece...
+    image[int(106 * SCALE) + 9:int(118 * SCALE), x] = 90  # ...and its lower one, below the faded stretch
+    path = tmp_path / "page.png"
+    cv2.imwrite(str(path), image)
+    page = Page(number=1, width=400, height=300, kind="scan", dpi=DPI, print_path=path)
+    place = [106.0, 92.0, 200.0, 120.0]
+    assert is_blank(page, place, "") is True
+    cv2.putText(image, "500", (int(130 * SCALE), int(112 * SCALE)), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 30, 1)
+    cv2.imwrite(str(path), image)
+    from pipeline.ink import _grey
+    _grey.cache_clear()
+    assert is_blank(page, place, "") is False

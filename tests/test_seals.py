@@ -1563,3 +1563,19 @@ def test_a_grey_seal_whose_first_tone_map_reads_no_character_is_not_read_in_the_
     assert read(["", "", "台州恒联", "x"], weak_unit=True)[0] == 4, "a unit spotted: the other map is read"
     # A colour page's first map is the red-gated darkness, which a pale seal's thin strokes fail.
     assert read(["", "·，.", "台州恒联", "x"], grey=False)[0] == 4, "on a colour page every map is read"
+
+
+@pytest.mark.parametrize(("ring", "kept"), [(185, True), (100, False)])
+def test_a_signature_over_a_ring_lighter_than_the_pen_cut_is_kept(ring: int, kept: bool) -> None:
+    """A grey scan whose seal is lighter than the pen mask's cut (dev15 a01): the mask holds the ring only
+    where the signature crosses it, and those crossings, read as the ring's tone, made the seal pass for one
+    as dark as the pen, and the signature went with it. The ring's own ink sets the tone: the pen stays.
+    A ring as dark as the pen is still the seal's, and the signature inside it is not told from it."""
+    crop = np.full((200, 300, 3), 243, np.uint8)
+    seal = Outline("round", 150.0, 100.0, 80.0, 80.0)
+    cv2.circle(crop, (150, 100), 77, (ring, ring, ring), 4)  # the ring
+    cv2.line(crop, (120, 140), (200, 185), (95, 95, 95), 4)  # the pen stroke, crossing the ring's bottom
+    cv2.line(crop, (130, 120), (170, 120), (95, 95, 95), 4)  # and inside it
+    ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 150).astype(np.uint8) * 255
+    _drop_grey_seal_ink(crop, ink, [seal], lambda _: False)
+    assert bool(ink[120, 150] == 255) == kept

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -624,14 +626,22 @@ class FormReader:
         tables: dict[str, list[dict[str, object]]] = {t: [{"year": y} for y in YEARS]
                                                       for t in ("finance", "service", "resources")}
         columns: dict[int, tuple[float, float]] = {}
+        header: FormRow | None = None
         label_rows = {f.row: f for f in self.found}
+        read: dict[str, YearRead] = {}
         for r, row in enumerate(self.rows):
-            columns = _year_columns(row) or columns
+            if (found_columns := _year_columns(row)) is not None:
+                columns, header = found_columns, row
             at = label_rows.get(r)
             if at is None or "." not in at.key or at.key.split(".")[0] not in tables:
                 continue
-            table, name = at.key.split(".")
-            for index, value in enumerate(self._year_values(row, at, columns)):
+            read[at.key] = YearRead(at, columns, header, self._year_values(row, at, columns))
+        for group in YEAR_ROWS:
+            in_form_order(self.rows, group, read)
+        for key, year_read in read.items():
+            table, name = key.split(".")
+            row, at, columns = self.rows[year_read.at.row], year_read.at, year_read.columns
+            for index, value in enumerate(year_read.values):
                 path = f"basic_info.{table}[{index}].{name}"
                 field = self.field(value, YEAR_KINDS[name]) if value is not None else None
                 if field is not None:
@@ -654,10 +664,17 @@ class FormReader:
             after = row.cells[at.col + 1:at.col + 2]
             if after and FORM.match(after[0].text)[0] is None:
                 self._measure_place(path, row.page, round_box(after[0].bbox))
+            elif not after:
+                # The row's cells end at the label: a rule the grid lost ran the value's cell into the row
+                # above's (电子邮箱 under 手机's number). The place is the rest of the label's line.
+                self._measure_line_rest(path, row, at, math.inf)
             return
+        self._measure_line_rest(path, row, at, next_label_x(self.rows, at, self.found))
+
+    def _measure_line_rest(self, path: str, row: FormRow, at: Found, stop: float) -> None:
+        """The label's line right of it, up to `stop` or the form's right edge, measured for ink."""
         left = row.cells[at.col].bbox[2]
-        right = min(next_label_x(self.rows, at, self.found),
-                    max(cell.bbox[2] for other in self.rows if other.page == row.page for cell in other.cells))
+        right = min(stop, max(cell.bbox[2] for other in self.rows if other.page == row.page for cell in other.cells))
         if right > left:
             self._measure_blank(path, row, at, (left, right))
 
@@ -882,6 +899,91 @@ def _year_columns(row: FormRow) -> dict[int, tuple[float, float]] | None:
         if match and int(match.group(1)) in YEARS:
             found[int(match.group(1))] = (cell.bbox[0], cell.bbox[2])
     return found if len(found) == len(YEARS) else None
+
+
+@dataclass
+class YearRead:
+    """A yearly row's figures as read beside its label, with the year columns and header row above it."""
+
+    at: Found
+    columns: dict[int, tuple[float, float]]
+    header: FormRow | None
+    values: list[Value | None]
+
+
+def in_form_order(rows: Sequence[FormRow], group: Sequence[str], read: dict[str, YearRead]) -> None:
+    """A yearly group's figures on lines of text given to its labels in the form's order, where the lines
+    gave one label another's figure.
+
+    The form prints each label's figure in its row, so down a year's column, from the year's header to the
+    group's last label, the figures stand in the labels' order. A bent or skewed page's lines of text can
+    run a figure onto the next label's line (dev13 a13's fax: 高校 took the 服务商 count and the other way
+    round). Where a column holds exactly one figure per label and some label's reading is no figure or is
+    not its own place's, the column's figures are the group's, in order (`read` updated in place)."""
+    ats = [read[key] for key in group if key in read]
+    if len(ats) != len(group) or len({(id(r.header), rows[r.at.row].page) for r in ats}) != 1:
+        return
+    first = ats[0]
+    if first.header is None or first.header.ruled or any(rows[r.at.row].ruled for r in ats):
+        return
+    labels = [rows[r.at.row].cells[r.at.col].bbox for r in ats]
+    bottom = labels[-1][3] + 0.5 * (labels[-1][3] - labels[-1][1])
+    for index, year in enumerate(YEARS):
+        head = _year_cell(first.header, year)
+        span = first.columns.get(year)
+        if head is None or span is None:
+            continue
+        blocks = figure_blocks(rows, rows[first.at.row].page, span, head.bbox[3], bottom)
+        if len(blocks) != len(ats):
+            continue
+        if all(_own_place(r.values[index], block) for r, block in zip(ats, blocks, strict=True)):
+            continue
+        for year_read, block in zip(ats, blocks, strict=True):
+            year_read.values[index] = Value(_block_text(block), block, rows[first.at.row].page)
+
+
+def _year_cell(row: FormRow, year: int) -> CellText | None:
+    return next((c for c in row.cells if (m := _YEAR_CELL.match(c.flat.replace(" ", ""))) and int(m.group(1)) == year),
+                None)
+
+
+def figure_blocks(rows: Sequence[FormRow], page: int, span: tuple[float, float], top: float, bottom: float
+                  ) -> list[tuple[CellText, ...]]:
+    """The figures down a year's column between `top` and `bottom` on lines of text, top to bottom: each a
+    line holding a digit, with the lines without one below it (its wrapped unit, '元') and the pieces beside
+    it on its line. Empty where a line without a digit comes first (no figure to give it to)."""
+    cells = sorted((c for row in rows if row.page == page and not row.ruled for c in row.cells
+                    if span[0] - 3 <= (c.bbox[0] + c.bbox[2]) / 2 <= span[1] + 3
+                    and top < _centre_y(c.bbox) < bottom and c.text.strip() and not is_year_label(c.text)),
+                   key=lambda c: _centre_y(c.bbox))
+    blocks: list[list[CellText]] = []
+    for cell in cells:
+        if blocks and (not _DIGIT.search(cell.text) or _same_line(blocks[-1][-1], cell)):
+            blocks[-1].append(cell)
+        elif _DIGIT.search(cell.text):
+            blocks.append([cell])
+        else:
+            return []
+    return [tuple(block) for block in blocks]
+
+
+def _same_line(above: CellText, cell: CellText) -> bool:
+    height = min(above.bbox[3] - above.bbox[1], cell.bbox[3] - cell.bbox[1])
+    return abs(_centre_y(above.bbox) - _centre_y(cell.bbox)) < 0.5 * height
+
+
+def _own_place(value: Value | None, block: Sequence[CellText]) -> bool:
+    """The value read holds a figure, and its figure's cells are all of its own place's block."""
+    figures = [c for c in value.cells if _DIGIT.search(c.text)] if value is not None else []
+    return bool(figures) and all(any(c is b for b in block) for c in figures)
+
+
+def _block_text(block: Sequence[CellText]) -> str:
+    """A block's text: pieces on one line parted by a space, a wrapped unit joined on ('11,105.48万' · '元')."""
+    text = block[0].text
+    for above, cell in itertools.pairwise(block):
+        text += (" " if _same_line(above, cell) else "") + cell.text
+    return text
 
 
 def extract_basic_info(pages: list[Page], settings: Settings) -> Extracted[BasicInfo]:

@@ -21,7 +21,7 @@ from pipeline.components import components
 from pipeline.seals.anchors import Anchor, char_box, char_pitch, find_anchors
 from pipeline.seals.detect import ring_tone
 from pipeline.seals.geometry import Outline
-from pipeline.seals.ink import blue_fraction, is_grey, load_colour, pen_mask, red_mask
+from pipeline.seals.ink import blue_fraction, is_grey, is_one_bit, load_colour, pen_mask, red_mask
 
 LABELS = ("法定代表人", "法人代表")
 # Not 签字: the form's note (联合体涉及所有单位均需盖章并签字) has it on a line of its own.
@@ -192,13 +192,14 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline],
     if not seals:
         return
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    one_bit = is_one_bit(grey)
     for index, seal in enumerate(seals):
         inside = np.zeros(ink.shape, np.uint8)
         cv2.fillPoly(inside, [seal.points(1.06, 96).round().astype(np.int32)], 255)
         region = (inside > 0) & (ink > 0)
         if not region.any():
             continue
-        tone = ring_tone(grey, ink, seal) if _ring_in_view(ink.shape, seal) else float(np.median(grey[region]))
+        tone = _ring_level(grey, ink, seal, one_bit) if _ring_in_view(ink.shape, seal) else float(np.median(grey[region]))
         black = float(np.percentile(grey[ink > 0], 3))
         if tone - black < 30 and faded(index):
             ink[_ring_and_star(ink.shape, seal)] = 0
@@ -208,6 +209,24 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline],
         # A pen stroke's lighter edge belongs to its dark core: only ink away from any core is the seal's.
         near_dark = cv2.dilate(dark, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (STROKE_EDGE, STROKE_EDGE))) > 0
         ink[(inside > 0) & (grey > limit) & ~near_dark] = 0
+
+
+def _ring_level(grey: np.ndarray, ink: np.ndarray, seal: Outline, one_bit: bool) -> float:
+    """The seal's tone on its ring in view: the pen mask's pixels on it (`detect.ring_tone`), unless the mask
+    holds little of the ring (under `RING_PEN_SHARE` of its points) on a grey page. The ring is then lighter
+    than the mask's cut, and what the mask holds on it is other ink crossing it (a signature written over the
+    ring, dev15 a01: its strokes set the tone and the seal passed for one as dark as the pen). Its tone is
+    then the ring's own ink, every point of it darker than the paper. A 1-bit page's ring is dots: no share
+    of them says the ring is light."""
+    tone = ring_tone(grey, ink, seal)
+    points = np.concatenate([seal.points(float(scale)).round().astype(int) for scale in np.linspace(0.93, 1.0, 4)])
+    seen = ((points[:, 0] >= 0) & (points[:, 0] < grey.shape[1]) & (points[:, 1] >= 0) & (points[:, 1] < grey.shape[0]))
+    points = points[seen]
+    if one_bit or not len(points) or np.mean(ink[points[:, 1], points[:, 0]] > 0) >= RING_PEN_SHARE:
+        return tone
+    levels = grey[points[:, 1], points[:, 0]]
+    inked = levels[levels < float(np.percentile(grey, 90)) - PAPER_MARGIN]
+    return float(np.median(inked)) if inked.size else tone
 
 
 def _letters_faded(page: Page, bgr: np.ndarray, seal: Outline, space: tuple[int, int, int, int]) -> bool:
@@ -260,6 +279,9 @@ STAR_REACH = 0.4
 STROKE_EDGE = 5
 # The share of a seal's ring the signing space must hold for the ring's tone to be the seal's.
 RING_IN_VIEW = 0.25
+# Of a seal's ring points in view: with fewer of them in the pen mask, the ring is lighter than pen ink.
+RING_PEN_SHARE = 0.3
+PAPER_MARGIN = 25  # grey levels under the paper's where a ring's point holds ink
 
 
 def _ring_in_view(shape: tuple[int, ...], seal: Outline) -> bool:
