@@ -19,6 +19,7 @@ FRESH_DIR ?= /work/data/dev8
 FRESH_STRESS_DIR ?= /work/data/dev9
 FRESH_HOLDOUT_DIR ?= /work/data/dev10
 FRESH_HOLDOUT2_DIR ?= /work/data/dev11
+WORD_DATA ?= /work/data
 
 .PHONY: run test lint system venv eval bench samples word-system word-corpora clean
 
@@ -78,6 +79,10 @@ word-corpora: system word-system venv
 	$(PY) -m samples.word --count 18 --seed 818 --mix stress -o $(FRESH_STRESS_DIR)
 	$(PY) -m samples.word --count 14 --seed 828 --mix holdout -o $(FRESH_HOLDOUT_DIR)
 	$(PY) -m samples.word --count 14 --seed 848 --mix holdout -o $(FRESH_HOLDOUT2_DIR)
+	@# Later rounds' sets under $(WORD_DATA): name seed mix count (dev12, dev13, dev15, dev16 dev sets; dev14 a hold-out).
+	@for spec in "dev2 303 word 14" "dev4 505 holdout 14" "dev5 606 holdout 14" "dev12 868 holdout 14" \
+		"dev13 878 stress 18" "dev14 888 holdout 14" "dev15 898 holdout 14" "dev16 918 stress 18"; do \
+		set -- $$spec; $(PY) -m samples.word --count $$4 --seed $$2 --mix $$3 -o $(WORD_DATA)/$$1 || exit 1; done
 
 clean:
 	rm -rf $(OUT) .cache
