@@ -514,12 +514,15 @@ def test_a_unit_s_name_printed_in_a_text_layer_has_no_misread_rival() -> None:
     misread = "杭州产业数学化研究院"
     scanned = SealUnits(lead=lead, applicant=lead).with_others([misread])
     assert (misread, "lead") in scanned.candidates()
-    printed = scanned.with_exact(f"牵头单位名称{lead}统一社会信用代码")
+    printed = scanned.with_text_layer(f"牵头单位名称{lead}统一社会信用代码")
     assert [name for name, _ in printed.candidates()] == [lead]
     match = match_unit(_spotting_reading(misread, [lead]), printed.candidates())
     assert match is not None and (match.name, match.owner) == (lead, "lead")
-    other = SealUnits(lead=lead, applicant=misread).with_exact(lead)
+    other = SealUnits(lead=lead, applicant=misread).with_text_layer(lead)
     assert [name for name, _ in other.candidates()] == [lead], "a stated name misread is dropped too"
+    member = "杭州产业数据化研究院"  # another unit two characters off the lead's name, printed too
+    both = SealUnits(lead=lead, members=(member,), applicant=lead).with_text_layer(f"{lead}成员单位{member}")
+    assert (member, "member") in both.candidates()
 
 
 class _FixedSpots(Reading):
@@ -535,8 +538,9 @@ def test_a_weak_spot_the_reading_holds_nothing_of_names_no_one() -> None:
     seal. A weak spot needs the reading to hold some of the name; a sure one, or one the reading supports, stands."""
     units = [(LEAD, "lead"), ("大连理工大学", "member")]
     assert match_unit(_FixedSpots("##的#我，###，我，", 0.29), units) is None
-    supported = match_unit(_FixedSpots("大连理学", 0.9), units)
-    assert supported is not None and supported.name == "大连理工大学"
+    for reading in ("大连理学", "真安育上理息心民"):  # a weak spot stands where the reading holds a character of it
+        supported = match_unit(_FixedSpots(reading, 0.4), units)
+        assert supported is not None and supported.name == "大连理工大学"
 
 
 def test_a_ring_pushed_off_its_circle_is_refitted() -> None:

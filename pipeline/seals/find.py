@@ -65,6 +65,9 @@ DocType = Literal["application", "recommendation"]
 CROP_MARGIN = 0.08  # of the seal's size, around its box in the evidence crop
 # A department's seal named by its reading alone (no department named anywhere in the document).
 DEPARTMENT_READ_CONFIDENCE = 0.8
+# A unit's name this long or longer, printed in a text layer, is its exact spelling (a shorter run of
+# characters is printed inside many other words).
+MIN_EXACT_CHARS = 4
 
 
 @dataclass(frozen=True)
@@ -110,15 +113,18 @@ class SealUnits:
     def with_others(self, names: list[str]) -> SealUnits:
         return replace(self, others=tuple(n for n in names if n not in self.others))
 
-    # Units' names printed in a text layer (a page exported from Word): spelt exactly as the package spells
-    # them, so another spelling found in OCR'd text is a misreading, not a name a seal may bear.
-    exact: tuple[str, ...] = ()
+    # The pages' text layer (a page exported from Word), its characters only: names printed in it are spelt
+    # exactly as the package spells them, so another spelling of one found in OCR'd text is a misreading.
+    text_layer: str = ""
 
-    def with_exact(self, text_layer: str) -> SealUnits:
-        """These units, knowing which of their names the pages' text layer (`text_layer`) prints whole."""
-        printed = cjk(text_layer)
+    def with_text_layer(self, text: str) -> SealUnits:
+        return replace(self, text_layer=cjk(text))
+
+    @property
+    def exact(self) -> tuple[str, ...]:
+        """The units' names the text layer prints whole."""
         units = (self.lead, self.applicant, self.recommender, *self.members)
-        return replace(self, exact=tuple(n for n in units if n and len(cjk(n)) >= 4 and cjk(n) in printed))
+        return tuple(n for n in units if n and len(cjk(n)) >= MIN_EXACT_CHARS and cjk(n) in self.text_layer)
 
     def candidates(self) -> list[tuple[str, Owner]]:
         """Every name a seal may carry with whose it is: the units first, then other names in the text."""
@@ -138,11 +144,15 @@ class SealUnits:
         return unique + self._other_candidates(unique)
 
     def _misspelt(self, name: str) -> bool:
-        """Whether `name` is another spelling of a unit's name the text layer prints exactly (`exact`).
+        """Whether `name`, printed nowhere in the text layer, is another spelling of a unit's name it prints
+        (`exact`).
 
         A seal's recogniser confuses the same look-alike characters the page's OCR does (数字化 read 数学化
         on a scanned cover and on some of the lead's seals): left as a candidate, such a spelling wins
-        those seals from the name the package prints."""
+        those seals from the name the package prints. A name the text layer prints is no misreading, however
+        near a unit's (唐山瑞远自动化 and 唐山弘天自动化: two members two characters apart)."""
+        if not self.text_layer or cjk(name) in self.text_layer:
+            return False
         return any(name != exact and spelling_of(name, exact) for exact in self.exact)
 
     def _other_candidates(self, units: list[tuple[str, Owner]]) -> list[tuple[str, Owner]]:
@@ -217,7 +227,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     images = _PageImages()
     texts = [w.text for page in pages for w in page.words]
     units = units.with_departments(department_names(texts)).with_others(organisation_names(texts))
-    units = units.with_exact("".join(page.text for page in pages if page.kind == "text"))
+    units = units.with_text_layer("".join(page.text for page in pages if page.kind == "text"))
     found: list[_Found] = []
     for page in pages:
         # Blank pages are looked at too: a page holding nothing but a faint grey seal can pass for blank.

@@ -43,10 +43,10 @@ MIN_SPOT_RATIO = 5.0
 # ratios: a clean read of the right name scores near 1; on the sample corpus the best wrong name
 # of any hypothesis stayed under 0.08, most under 0.01).
 SURE_SPOT = 0.1
-# A name spotted less surely is taken only where the reading itself holds this many of its characters,
-# in order: a seal whose lettering is gone (a fax's stipple) reads as stray marks ('##的#我，###'), in
-# which a short name's few characters spot about as well as anywhere.
-MIN_READ_CHARACTERS = 2
+# A name spotted less surely is taken only where the reading itself holds one of its characters: a seal
+# whose lettering is gone (a fax's stipple) reads as stray marks ('##的#我，###'), in which a short name's
+# few characters spot about as well as anywhere.
+MIN_READ_CHARACTERS = 1
 # Reading accepted as the seal's text on its own (no unit matched) only when
 # the recogniser is this sure and it reads as a name.
 MIN_READ_CONFIDENCE = 0.9
