@@ -470,3 +470,18 @@ def test_a_sliver_row_whose_text_all_goes_on_below_is_no_record_of_its_own() -> 
     # With nothing of its own below, the spanning cells are this row's record.
     table = _spanned_table("")
     assert not _goes_on_below(table, table.row(1), 1)
+
+
+def test_a_column_whose_rule_was_lost_in_every_row_is_cut_clear_of_the_long_names() -> None:
+    """A curl lost the rule between investee and amount in every row: the names, wider than half the column,
+    end inside the gap the header's two labels leave. The cut stands where no word runs over it, so the
+    names count on the left of it, not as crossing it."""
+    rules = [Rule("h", 115, 270, 512), Rule("h", 176, 270, 512), Rule("v", 271, 115, 176), Rule("v", 511, 115, 176)]
+    grid = build_grid(rules)
+    assert grid is not None
+    words = [Word("被投企业名称", (321, 119, 384, 135)), Word("投融资金额（万", (434, 113, 507, 128)),
+             Word("元)", (460, 128, 478, 139)), Word("上海云兴调味品股份有限公司", (281, 141, 416, 156)),
+             Word("758.1", (456, 141, 485, 156)), Word("上海中天钢管集团有限公司", (279, 159, 403, 174)),
+             Word("40.22", (465, 159, 492, 174))]
+    cuts = hidden_columns(grid, words)
+    assert len(cuts) == 1 and 416 < cuts[0] < 434
