@@ -59,3 +59,35 @@ def test_cells_as_when_every_edge_looked_at_every_rule() -> None:
     assert len(merged) == 1
     kept = units_to_cells([0.0, 50.0, 100.0], [0.0, 20.0], [], [Rule("v", 50.0 + tol.snap, 0.0, 20.0)], tol)
     assert len(kept) == 2
+
+
+def test_a_row_rule_broken_into_two_pieces_keeps_both() -> None:
+    """A curl's bend broke the header's bottom rule into a long piece and, 13 pt on, a piece touching only the
+    right border: alone it is a stub, in line with the other it is the rest of the rule. Without it the name
+    column's header and first row were one cell."""
+    rules = [Rule("h", 0, 0, 300), Rule("h", 20, 0, 200), Rule("h", 20.4, 213, 300), Rule("h", 40, 0, 300),
+             Rule("h", 60, 0, 300), Rule("v", 0, 0, 60), Rule("v", 80, 0, 60), Rule("v", 120, 0, 60),
+             Rule("v", 300, 0, 60)]
+    grid = geometry.build_grid(rules)
+    assert grid is not None and len(grid.cells) == 9 and all(cell.row_span == 1 for cell in grid.cells)
+    # A stroke at no rule's height touching the border still goes (a seal's or a character's stroke).
+    alone = [r for r in rules if r.pos != 20.4] + [Rule("h", 30, 213, 300)]
+    grid = geometry.build_grid(alone)
+    assert grid is not None and 30 not in [round(y) for y in grid.ys]
+
+
+def test_a_border_overshooting_the_bottom_rule_makes_no_row() -> None:
+    """A seal's ring continued the right border 10 pt past the bottom rule: the thin row under it, no column
+    rule crossing it, would join every cell above lacking a rule (a category's block) into one."""
+    rules = [Rule("h", y, 0, 300) for y in (0, 18, 36, 54)] + [Rule("h", 36, 100, 300)] + \
+        [Rule("v", 0, 0, 54), Rule("v", 100, 0, 54), Rule("v", 150, 0, 54), Rule("v", 300, 0, 64)]
+    rules = [r for r in rules if not (r.orient == "h" and r.pos == 36 and r.start == 0)]  # a category spans 2 rows
+    grid = geometry.build_grid(rules)
+    assert grid is not None and grid.ys[-1] == 54
+    assert sorted((c.row, c.col, c.row_span, c.col_span) for c in grid.cells) == [
+        (0, 0, 1, 1), (0, 1, 1, 1), (0, 2, 1, 1), (1, 0, 2, 1), (1, 1, 1, 1), (1, 2, 1, 1), (2, 1, 1, 1),
+        (2, 2, 1, 1)]
+    # A last row whose bottom rule was lost but whose columns are drawn down through it stays.
+    drawn = [r if r.orient == "h" or r.pos == 300 else Rule("v", r.pos, 0, 64) for r in rules]
+    grid = geometry.build_grid(drawn)
+    assert grid is not None and grid.ys[-1] == 64

@@ -401,9 +401,25 @@ def _significant(rules: list[Rule], tol: Tolerances) -> list[Rule]:
         extent = width if rule.orient == "h" else height
         hits = sum(1 for other in across if _touches(*((rule, other) if rule.orient == "h" else (other, rule)),
                                                        tol.touch))
-        if hits >= 2 or (extent and rule.length >= 0.5 * extent) or not across:
+        if hits >= 2 or (extent and rule.length >= 0.5 * extent) or not across \
+                or (hits and _completes_a_line(rule, rules, extent, tol)):
             kept.append(rule)
     return kept
+
+
+def _completes_a_line(rule: Rule, rules: Sequence[Rule], extent: float, tol: Tolerances) -> bool:
+    """`rule` and the rules in line with it (the same position within `tol.snap`) run most of the table's
+    extent together: one rule broken into pieces further apart than `tol.join` (a curl's bend, a seal's
+    ring across it). The piece touching the border alone would go as a stub, and its columns lose the
+    boundary the rest of the line draws."""
+    spans = sorted((other.start, other.end) for other in rules
+                   if other.orient == rule.orient and abs(other.pos - rule.pos) <= tol.snap)
+    line, reach = 0.0, -math.inf
+    for start, end in spans:
+        if end > reach:
+            line += end - max(start, reach)
+            reach = end
+    return bool(extent) and line >= 0.5 * extent
 
 
 def _virtual_outer(rules: list[Rule], tol: Tolerances) -> list[Rule]:
@@ -466,6 +482,9 @@ def build_grid(rules: Sequence[Rule], tol: Tolerances = Tolerances(),
     present_v = every + [Rule("v", x, ys[0], ys[-1]) for x in extra_xs]
     present_h = every + [Rule("h", y, xs[0], xs[-1]) for y in extra_ys]
     ys = _without_partial_slivers(ys, present_h, xs[0], xs[-1], tol)
+    drawn_h = [rule for rule in present_h if rule not in virtual]
+    ys = _without_overshoot(ys, xs, drawn_h, present_v, tol)
+    virtual = [rule for rule in virtual if rule.orient == "v" or rule.pos <= ys[-1] + tol.snap]
     cells = units_to_cells(xs, ys, present_h, present_v, tol)
     return Grid(xs=xs, ys=ys, cells=cells, rules=real, virtual=virtual)
 
@@ -491,6 +510,26 @@ def _without_partial_slivers(ys: list[float], rules: Sequence[Rule], left: float
                 continue
         index += 1
     return kept
+
+
+def _without_overshoot(ys: list[float], xs: Sequence[float], horizontals: Sequence[Rule],
+                       verticals: Sequence[Rule], tol: Tolerances) -> list[float]:
+    """`ys` without a last row that only a border overshooting the table's bottom rule makes.
+
+    A seal's ring or a curl's shadow continuing one border past the bottom rule makes the extent, and so a
+    virtual bottom, a few points lower. The thin row under the bottom rule then has no column boundary of
+    its own, so its units join across the whole width and, with them, every cell above that lacks a rule on
+    one side (a whole category's block became one cell). A row thinner than the table's typical row, not
+    closed by a rule and crossed by none of the inner column rules, is no row: a real last row whose bottom
+    rule was lost still has its columns drawn down through it."""
+    heights = [b - a for a, b in itertools.pairwise(ys)]
+    if len(heights) < 3:
+        return ys
+    top, bottom = ys[-2], ys[-1]
+    thin = heights[-1] < statistics.median(heights[:-1])
+    closed = _covered(horizontals, "h", bottom, xs[0], xs[-1], tol) >= 0.5
+    columns = any(_covered(verticals, "v", x, top, bottom, tol) >= tol.coverage for x in xs[1:-1])
+    return ys[:-1] if thin and not closed and not columns and len(xs) > 2 else ys
 
 
 def units_to_cells(xs: Sequence[float], ys: Sequence[float], horizontals: Sequence[Rule],
