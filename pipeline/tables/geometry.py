@@ -295,9 +295,31 @@ def _continues(a: Sequence[Rule], b: Sequence[Rule], pieces: Sequence[Rule], tol
     box_a, box_b = extent(a), extent(b)
     if min(box_a[2], box_b[2]) - max(box_a[0], box_b[0]) > tol.join:
         return False  # crossing groups are `_merge_overlapping`'s
+    if _border_beside(a, b, tol) or _border_beside(b, a, tol):
+        return True
     heights = _continued_lines(a, b, pieces, tol)
     top, bottom = max(box_a[1], box_b[1]), min(box_a[3], box_b[3])
     return bottom - top > 0 and all(any(abs(h - y) <= tol.snap for h in heights) for y in (top, bottom))
+
+
+BORDER_GAP = 80.0  # points: the widest break a seal's ring leaves in a table's top or bottom rule
+
+
+def _border_beside(table: Sequence[Rule], border: Sequence[Rule], tol: Tolerances) -> bool:
+    """`border` is `table`'s own side border cut off from it: a vertical rule running the table's whole
+    height, within `BORDER_GAP` beside it, with a horizontal rule of its own in line with the table's top
+    or bottom rule. A seal stamped over a table's corner breaks the top and bottom rules where its ring
+    crosses them; the border then stood alone and the table ended at the break, its last column cut."""
+    left, top, right, bottom = extent(table)
+    b_left, _, b_right, _ = extent(border)
+    gap = max(b_left - right, left - b_right)
+    if not 0 <= gap <= BORDER_GAP or not _is_ruled_table(list(table)):
+        return False
+    full = any(r.orient == "v" and abs(r.start - top) <= tol.touch and abs(r.end - bottom) <= tol.touch
+               for r in border)
+    ends = [r.pos for r in table if r.orient == "h" and (abs(r.pos - top) <= tol.snap or abs(r.pos - bottom) <= tol.snap)]
+    in_line = any(r.orient == "h" and any(abs(r.pos - y) <= tol.snap for y in ends) for r in border)
+    return full and in_line
 
 
 def _join_continued(groups: list[list[Rule]], pieces: Sequence[Rule], tol: Tolerances) -> list[list[Rule]]:
@@ -520,16 +542,17 @@ def _without_overshoot(ys: list[float], xs: Sequence[float], horizontals: Sequen
     virtual bottom, a few points lower. The thin row under the bottom rule then has no column boundary of
     its own, so its units join across the whole width and, with them, every cell above that lacks a rule on
     one side (a whole category's block became one cell). A row thinner than the table's typical row, not
-    closed by a rule and crossed by none of the inner column rules, is no row: a real last row whose bottom
-    rule was lost still has its columns drawn down through it."""
+    closed by a rule and crossed by fewer than half of the inner column rules (one may reach down under a
+    seal's ring), is no row: a real last row whose bottom rule was lost still has its columns drawn down
+    through it."""
     heights = [b - a for a, b in itertools.pairwise(ys)]
     if len(heights) < 3:
         return ys
     top, bottom = ys[-2], ys[-1]
     thin = heights[-1] < statistics.median(heights[:-1])
     closed = _covered(horizontals, "h", bottom, xs[0], xs[-1], tol) >= 0.5
-    columns = any(_covered(verticals, "v", x, top, bottom, tol) >= tol.coverage for x in xs[1:-1])
-    return ys[:-1] if thin and not closed and not columns and len(xs) > 2 else ys
+    drawn = sum(_covered(verticals, "v", x, top, bottom, tol) >= tol.coverage for x in xs[1:-1])
+    return ys[:-1] if thin and not closed and 2 * drawn < len(xs) - 2 else ys
 
 
 def units_to_cells(xs: Sequence[float], ys: Sequence[float], horizontals: Sequence[Rule],
