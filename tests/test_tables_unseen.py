@@ -485,3 +485,19 @@ def test_a_column_whose_rule_was_lost_in_every_row_is_cut_clear_of_the_long_name
              Word("40.22", (465, 159, 492, 174))]
     cuts = hidden_columns(grid, words)
     assert len(cuts) == 1 and 416 < cuts[0] < 434
+
+
+def _row_of(texts: list[str]) -> list[CellText]:
+    return [CellText(Cell(9, col, 1, 1, (col * 100.0, 300.0, col * 100.0 + 100, 320.0)),
+                     (col * 100.0, 300.0, col * 100.0 + 100, 320.0), text=text) for col, text in enumerate(texts)]
+
+
+def test_the_note_under_a_table_read_garbled_ends_its_records() -> None:
+    """A fax read the note's 注 as 主 and its 加 as 日: a piece of its wording in a row without a digit is still
+    the note, not an eighth financing."""
+    from pipeline.tables.appendix import _is_note
+    assert _is_note(_row_of(["主：申报", "自位(联合体牵头单位及涉及单位)", "日盖公章。", ""]))
+    assert _is_note(_row_of(["注：申报单位", "", "", ""]))
+    # A record glued to the note's words keeps its number: not the note.
+    assert not _is_note(_row_of(["8", "东莞恒远产业投资基金", "日盖公章。", "280.00"]))
+    assert not _is_note(_row_of(["7", "东莞恒远产业投资基金", "东莞新泰电力设备有限公司", "2,800.00万元"]))
