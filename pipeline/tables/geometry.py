@@ -306,8 +306,8 @@ BORDER_GAP = 80.0  # points: the widest break a seal's ring leaves in a table's 
 
 
 def _border_beside(table: Sequence[Rule], border: Sequence[Rule], tol: Tolerances) -> bool:
-    """`border` is `table`'s own side border cut off from it: a vertical rule running the table's whole
-    height, within `BORDER_GAP` beside it, with a horizontal rule of its own in line with the table's top
+    """`border` is `table`'s own side border cut off from it: one vertical rule (a lone side, not a table
+    with two sides of its own) running the table's whole height, within `BORDER_GAP` beside it, with a horizontal rule of its own in line with the table's top
     or bottom rule. A seal stamped over a table's corner breaks the top and bottom rules where its ring
     crosses them; the border then stood alone and the table ended at the break, its last column cut."""
     left, top, right, bottom = extent(table)
@@ -315,8 +315,10 @@ def _border_beside(table: Sequence[Rule], border: Sequence[Rule], tol: Tolerance
     gap = max(b_left - right, left - b_right)
     if not 0 <= gap <= BORDER_GAP or not _is_ruled_table(list(table)):
         return False
-    full = any(r.orient == "v" and abs(r.start - top) <= tol.touch and abs(r.end - bottom) <= tol.touch
-               for r in border)
+    verticals = [r for r in border if r.orient == "v"]
+    if not verticals or max(r.pos for r in verticals) - min(r.pos for r in verticals) > tol.snap:
+        return False  # two sides of its own: a table of its own beside this one
+    full = any(abs(r.start - top) <= tol.touch and abs(r.end - bottom) <= tol.touch for r in verticals)
     ends = [r.pos for r in table if r.orient == "h" and (abs(r.pos - top) <= tol.snap or abs(r.pos - bottom) <= tol.snap)]
     in_line = any(r.orient == "h" and any(abs(r.pos - y) <= tol.snap for y in ends) for r in border)
     return full and in_line
