@@ -426,16 +426,20 @@ def _significant(rules: list[Rule], tol: Tolerances) -> list[Rule]:
         hits = sum(1 for other in across if _touches(*((rule, other) if rule.orient == "h" else (other, rule)),
                                                        tol.touch))
         if hits >= 2 or (extent and rule.length >= 0.5 * extent) or not across \
-                or (hits and _completes_a_line(rule, rules, extent, tol)):
+                or (hits and rule.length >= LINE_PIECE * extent and _completes_a_line(rule, rules, extent, tol)):
             kept.append(rule)
     return kept
+
+
+LINE_PIECE = 0.25  # share of the table's extent a piece touching one rule must run to be judged with its line
 
 
 def _completes_a_line(rule: Rule, rules: Sequence[Rule], extent: float, tol: Tolerances) -> bool:
     """`rule` and the rules in line with it (the same position within `tol.snap`) run most of the table's
     extent together: one rule broken into pieces further apart than `tol.join` (a curl's bend, a seal's
     ring across it). The piece touching the border alone would go as a stub, and its columns lose the
-    boundary the rest of the line draws."""
+    boundary the rest of the line draws. Only long pieces (`LINE_PIECE`) are judged so: a fax's dashed rules
+    break into many short pieces, which the grid's other tests place."""
     spans = sorted((other.start, other.end) for other in rules
                    if other.orient == rule.orient and abs(other.pos - rule.pos) <= tol.snap)
     line, reach = 0.0, -math.inf
