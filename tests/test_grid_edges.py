@@ -119,3 +119,23 @@ def test_a_column_rule_reaching_under_a_seal_past_the_bottom_makes_no_row() -> N
     rules = [r if r.pos != 200 or r.orient == "h" else Rule("v", 200, 0, 63) for r in rules]
     grid = geometry.build_grid(rules)
     assert grid is not None and grid.ys[-1] == 63
+
+
+def test_a_piece_running_past_the_tables_sides_is_not_kept_with_its_line() -> None:
+    """A top rule broken by a seal's ring: its piece from the last column rule on runs past every rule of the
+    table to the break (the right border, under the ring, stood apart). Kept, it would make the table end at
+    the break and leave the amounts to the border's own group."""
+    rules = [Rule("h", 100, 70, 330), Rule("h", 100.4, 337, 482), Rule("h", 128, 70, 420), Rule("h", 154, 70, 420),
+             Rule("h", 181, 70, 420), Rule("v", 70, 100, 181), Rule("v", 110, 100, 181), Rule("v", 273, 100, 181),
+             Rule("v", 435, 100, 181)]
+    grid = geometry.build_grid(rules)
+    assert grid is not None and grid.xs[-1] < 440
+
+
+def test_a_last_row_about_as_tall_as_the_others_stays_whatever_its_rules() -> None:
+    """A seal over the last record lost its bottom rule and two of its column rules: a row about as tall as
+    the others (the provider numbered 10) is the table's, not a border's overshoot."""
+    rules = [Rule("h", y, 0, 400) for y in (0, 26, 52, 78)] + [Rule("v", x, 0, 78) for x in (0, 100, 200)] + \
+        [Rule("v", 300, 0, 103), Rule("v", 400, 0, 103)]
+    grid = geometry.build_grid(rules)
+    assert grid is not None and grid.ys[-1] == 103

@@ -426,9 +426,16 @@ def _significant(rules: list[Rule], tol: Tolerances) -> list[Rule]:
         hits = sum(1 for other in across if _touches(*((rule, other) if rule.orient == "h" else (other, rule)),
                                                        tol.touch))
         if hits >= 2 or (extent and rule.length >= 0.5 * extent) or not across \
-                or (hits and rule.length >= LINE_PIECE * extent and _completes_a_line(rule, rules, extent, tol)):
+                or (hits and rule.length >= LINE_PIECE * extent and _within(rule, across, tol)
+                    and _completes_a_line(rule, rules, extent, tol)):
             kept.append(rule)
     return kept
+
+
+def _within(rule: Rule, across: Sequence[Rule], tol: Tolerances) -> bool:
+    """`rule` ends within the outermost rules across it (a piece running past them, to where a seal's ring
+    broke it, would move the table's edge there)."""
+    return min(r.pos for r in across) - tol.touch <= rule.start and rule.end <= max(r.pos for r in across) + tol.touch
 
 
 LINE_PIECE = 0.25  # share of the table's extent a piece touching one rule must run to be judged with its line
@@ -540,6 +547,9 @@ def _without_partial_slivers(ys: list[float], rules: Sequence[Rule], left: float
     return kept
 
 
+OVERSHOOT_ROW = 0.8  # of the typical row's height: a last row this thin may be a border's overshoot, not a row
+
+
 def _without_overshoot(ys: list[float], xs: Sequence[float], horizontals: Sequence[Rule],
                        verticals: Sequence[Rule], tol: Tolerances) -> list[float]:
     """`ys` without a last row that only a border overshooting the table's bottom rule makes.
@@ -547,7 +557,7 @@ def _without_overshoot(ys: list[float], xs: Sequence[float], horizontals: Sequen
     A seal's ring or a curl's shadow continuing one border past the bottom rule makes the extent, and so a
     virtual bottom, a few points lower. The thin row under the bottom rule then has no column boundary of
     its own, so its units join across the whole width and, with them, every cell above that lacks a rule on
-    one side (a whole category's block became one cell). A row thinner than the table's typical row, not
+    one side (a whole category's block became one cell). A row clearly thinner than the typical row, not
     closed by a rule and crossed by fewer than half of the inner column rules (one may reach down under a
     seal's ring), is no row: a real last row whose bottom rule was lost still has its columns drawn down
     through it."""
@@ -555,7 +565,7 @@ def _without_overshoot(ys: list[float], xs: Sequence[float], horizontals: Sequen
     if len(heights) < 3:
         return ys
     top, bottom = ys[-2], ys[-1]
-    thin = heights[-1] < statistics.median(heights[:-1])
+    thin = heights[-1] < OVERSHOOT_ROW * statistics.median(heights[:-1])
     closed = _covered(horizontals, "h", bottom, xs[0], xs[-1], tol) >= 0.5
     drawn = sum(_covered(verticals, "v", x, top, bottom, tol) >= tol.coverage for x in xs[1:-1])
     return ys[:-1] if thin and not closed and 2 * drawn < len(xs) - 2 else ys
