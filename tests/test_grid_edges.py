@@ -61,21 +61,6 @@ def test_cells_as_when_every_edge_looked_at_every_rule() -> None:
     assert len(kept) == 2
 
 
-def test_a_row_rule_broken_into_two_pieces_keeps_both() -> None:
-    """A curl's bend broke the header's bottom rule into a long piece and, 13 pt on, a piece touching only the
-    right border: alone it is a stub, in line with the other it is the rest of the rule. Without it the name
-    column's header and first row were one cell."""
-    rules = [Rule("h", 0, 0, 300), Rule("h", 20, 0, 200), Rule("h", 20.4, 213, 300), Rule("h", 40, 0, 300),
-             Rule("h", 60, 0, 300), Rule("v", 0, 0, 60), Rule("v", 80, 0, 60), Rule("v", 120, 0, 60),
-             Rule("v", 300, 0, 60)]
-    grid = geometry.build_grid(rules)
-    assert grid is not None and len(grid.cells) == 9 and all(cell.row_span == 1 for cell in grid.cells)
-    # A stroke at no rule's height touching the border still goes (a seal's or a character's stroke).
-    alone = [r for r in rules if r.pos != 20.4] + [Rule("h", 30, 213, 300)]
-    grid = geometry.build_grid(alone)
-    assert grid is not None and 30 not in [round(y) for y in grid.ys]
-
-
 def test_a_border_overshooting_the_bottom_rule_makes_no_row() -> None:
     """A seal's ring continued the right border 10 pt past the bottom rule: the thin row under it, no column
     rule crossing it, would join every cell above lacking a rule (a category's block) into one."""
@@ -119,17 +104,6 @@ def test_a_column_rule_reaching_under_a_seal_past_the_bottom_makes_no_row() -> N
     rules = [r if r.pos != 200 or r.orient == "h" else Rule("v", 200, 0, 63) for r in rules]
     grid = geometry.build_grid(rules)
     assert grid is not None and grid.ys[-1] == 63
-
-
-def test_a_piece_running_past_the_tables_sides_is_not_kept_with_its_line() -> None:
-    """A top rule broken by a seal's ring: its piece from the last column rule on runs past every rule of the
-    table to the break (the right border, under the ring, stood apart). Kept, it would make the table end at
-    the break and leave the amounts to the border's own group."""
-    rules = [Rule("h", 100, 70, 330), Rule("h", 100.4, 337, 482), Rule("h", 128, 70, 420), Rule("h", 154, 70, 420),
-             Rule("h", 181, 70, 420), Rule("v", 70, 100, 181), Rule("v", 110, 100, 181), Rule("v", 273, 100, 181),
-             Rule("v", 435, 100, 181)]
-    grid = geometry.build_grid(rules)
-    assert grid is not None and grid.xs[-1] < 440
 
 
 def test_a_last_row_about_as_tall_as_the_others_stays_whatever_its_rules() -> None:

@@ -425,36 +425,9 @@ def _significant(rules: list[Rule], tol: Tolerances) -> list[Rule]:
         extent = width if rule.orient == "h" else height
         hits = sum(1 for other in across if _touches(*((rule, other) if rule.orient == "h" else (other, rule)),
                                                        tol.touch))
-        if hits >= 2 or (extent and rule.length >= 0.5 * extent) or not across \
-                or (hits and rule.length >= LINE_PIECE * extent and _within(rule, across, tol)
-                    and _completes_a_line(rule, rules, extent, tol)):
+        if hits >= 2 or (extent and rule.length >= 0.5 * extent) or not across:
             kept.append(rule)
     return kept
-
-
-def _within(rule: Rule, across: Sequence[Rule], tol: Tolerances) -> bool:
-    """`rule` ends within the outermost rules across it (a piece running past them, to where a seal's ring
-    broke it, would move the table's edge there)."""
-    return min(r.pos for r in across) - tol.touch <= rule.start and rule.end <= max(r.pos for r in across) + tol.touch
-
-
-LINE_PIECE = 0.25  # share of the table's extent a piece touching one rule must run to be judged with its line
-
-
-def _completes_a_line(rule: Rule, rules: Sequence[Rule], extent: float, tol: Tolerances) -> bool:
-    """`rule` and the rules in line with it (the same position within `tol.snap`) run most of the table's
-    extent together: one rule broken into pieces further apart than `tol.join` (a curl's bend, a seal's
-    ring across it). The piece touching the border alone would go as a stub, and its columns lose the
-    boundary the rest of the line draws. Only long pieces (`LINE_PIECE`) are judged so: a fax's dashed rules
-    break into many short pieces, which the grid's other tests place."""
-    spans = sorted((other.start, other.end) for other in rules
-                   if other.orient == rule.orient and abs(other.pos - rule.pos) <= tol.snap)
-    line, reach = 0.0, -math.inf
-    for start, end in spans:
-        if end > reach:
-            line += end - max(start, reach)
-            reach = end
-    return bool(extent) and line >= 0.5 * extent
 
 
 def _virtual_outer(rules: list[Rule], tol: Tolerances) -> list[Rule]:
