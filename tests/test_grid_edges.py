@@ -78,21 +78,6 @@ def test_a_border_overshooting_the_bottom_rule_makes_no_row() -> None:
     assert grid is not None and grid.ys[-1] == 64
 
 
-def test_a_border_cut_off_by_a_seal_is_the_tables_own() -> None:
-    """A seal over the table's right corners broke its top and bottom rules where the ring crossed them: the
-    right border, with the top rule's last piece, stood apart, and the table ended at the break (the amount
-    column lost). A border running the table's whole height in line with its top rule is its own."""
-    table = [Rule("h", 91, 61, 457), Rule("h", 178, 61, 413), Rule("v", 61, 91, 178), Rule("v", 103, 91, 178),
-             Rule("v", 272, 91, 178), Rule("v", 441, 91, 178)]
-    border = [Rule("h", 91.4, 498, 535), Rule("v", 534.5, 91.2, 178.5)]
-    groups = geometry.group_rules(table + border)
-    assert len(groups) == 1 and geometry.extent(groups[0])[2] == 535
-    # A border of another height beside the table (another table's) stays apart.
-    other = [Rule("h", 91.4, 498, 535), Rule("v", 534.5, 91.2, 150), Rule("h", 150, 498, 535),
-             Rule("v", 498.5, 91.2, 150)]
-    assert len(geometry.group_rules(table + other)) == 2
-
-
 def test_a_column_rule_reaching_under_a_seal_past_the_bottom_makes_no_row() -> None:
     """One of three column rules continued by a seal's stroke past the bottom rule (dev12 a06): the thin
     row under it held the note below the table, read as a record."""

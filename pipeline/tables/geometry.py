@@ -295,33 +295,9 @@ def _continues(a: Sequence[Rule], b: Sequence[Rule], pieces: Sequence[Rule], tol
     box_a, box_b = extent(a), extent(b)
     if min(box_a[2], box_b[2]) - max(box_a[0], box_b[0]) > tol.join:
         return False  # crossing groups are `_merge_overlapping`'s
-    if _border_beside(a, b, tol) or _border_beside(b, a, tol):
-        return True
     heights = _continued_lines(a, b, pieces, tol)
     top, bottom = max(box_a[1], box_b[1]), min(box_a[3], box_b[3])
     return bottom - top > 0 and all(any(abs(h - y) <= tol.snap for h in heights) for y in (top, bottom))
-
-
-BORDER_GAP = 80.0  # points: the widest break a seal's ring leaves in a table's top or bottom rule
-
-
-def _border_beside(table: Sequence[Rule], border: Sequence[Rule], tol: Tolerances) -> bool:
-    """`border` is `table`'s own side border cut off from it: one vertical rule (a lone side, not a table
-    with two sides of its own) running the table's whole height, within `BORDER_GAP` beside it, with a horizontal rule of its own in line with the table's top
-    or bottom rule. A seal stamped over a table's corner breaks the top and bottom rules where its ring
-    crosses them; the border then stood alone and the table ended at the break, its last column cut."""
-    left, top, right, bottom = extent(table)
-    b_left, _, b_right, _ = extent(border)
-    gap = max(b_left - right, left - b_right)
-    if not 0 <= gap <= BORDER_GAP or not _is_ruled_table(list(table)):
-        return False
-    verticals = [r for r in border if r.orient == "v"]
-    if not verticals or max(r.pos for r in verticals) - min(r.pos for r in verticals) > tol.snap:
-        return False  # two sides of its own: a table of its own beside this one
-    full = any(abs(r.start - top) <= tol.touch and abs(r.end - bottom) <= tol.touch for r in verticals)
-    ends = [r.pos for r in table if r.orient == "h" and (abs(r.pos - top) <= tol.snap or abs(r.pos - bottom) <= tol.snap)]
-    in_line = any(r.orient == "h" and any(abs(r.pos - y) <= tol.snap for y in ends) for r in border)
-    return full and in_line
 
 
 def _join_continued(groups: list[list[Rule]], pieces: Sequence[Rule], tol: Tolerances) -> list[list[Rule]]:
