@@ -489,3 +489,34 @@ def test_a_sliver_row_whose_text_all_goes_on_below_is_no_record_of_its_own() -> 
     # With nothing of its own below, the spanning cells are this row's record.
     table = _spanned_table("")
     assert not _goes_on_below(table, table.row(1), 1)
+
+
+def test_a_column_whose_rule_was_lost_in_every_row_is_cut_clear_of_the_long_names() -> None:
+    """A curl lost the rule between investee and amount in every row: the names, wider than half the column,
+    end inside the gap the header's two labels leave. The cut stands where no word runs over it, so the
+    names count on the left of it, not as crossing it."""
+    rules = [Rule("h", 115, 270, 512), Rule("h", 176, 270, 512), Rule("v", 271, 115, 176), Rule("v", 511, 115, 176)]
+    grid = build_grid(rules)
+    assert grid is not None
+    words = [Word("被投企业名称", (321, 119, 384, 135)), Word("投融资金额（万", (434, 113, 507, 128)),
+             Word("元)", (460, 128, 478, 139)), Word("上海云兴调味品股份有限公司", (281, 141, 416, 156)),
+             Word("758.1", (456, 141, 485, 156)), Word("上海中天钢管集团有限公司", (279, 159, 403, 174)),
+             Word("40.22", (465, 159, 492, 174))]
+    cuts = hidden_columns(grid, words)
+    assert len(cuts) == 1 and 416 < cuts[0] < 434
+
+
+def _row_of(texts: list[str]) -> list[CellText]:
+    return [CellText(Cell(9, col, 1, 1, (col * 100.0, 300.0, col * 100.0 + 100, 320.0)),
+                     (col * 100.0, 300.0, col * 100.0 + 100, 320.0), text=text) for col, text in enumerate(texts)]
+
+
+def test_the_note_under_a_table_read_garbled_ends_its_records() -> None:
+    """A fax read the note's 注 as 主 and its 加 as 日: a piece of its wording in a row without a digit is still
+    the note, not an eighth financing."""
+    from pipeline.tables.appendix import _is_note
+    assert _is_note(_row_of(["主：申报", "自位(联合体牵头单位及涉及单位)", "日盖公章。", ""]))
+    assert _is_note(_row_of(["注：申报单位", "", "", ""]))
+    # A record glued to the note's words keeps its number: not the note.
+    assert not _is_note(_row_of(["8", "东莞恒远产业投资基金", "日盖公章。", "280.00"]))
+    assert not _is_note(_row_of(["7", "东莞恒远产业投资基金", "东莞新泰电力设备有限公司", "2,800.00万元"]))

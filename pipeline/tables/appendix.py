@@ -223,9 +223,18 @@ def _category_groups(rows: list[dict[str, FieldValue]]) -> list[list[dict[str, F
     return groups
 
 
+# Pieces of the form's note under each appendix table (注：申报单位（联合体牵头单位及涉及单位）加盖公章。), any
+# one of which a fax's reading keeps where it garbles the rest ('主：申报', '日盖公章').
+NOTE_PIECES = ("盖公章", "牵头单位及涉及单位")
+
+
 def _is_note(cells: Sequence[CellText]) -> bool:
+    """The note under the table: it ends the records. Read garbled, a piece of its wording in a row holding no
+    digit (a record has a 序号, a date or an amount) still names it."""
     text = "".join(c.flat for c in cells).strip()
-    return text.startswith(("注", "备注")) or ("加盖公章" in text and "申报单位" in text)
+    if text.startswith(("注", "备注")) or ("加盖公章" in text and "申报单位" in text):
+        return True
+    return any(piece in text for piece in NOTE_PIECES) and not any(ch.isdigit() for ch in text)
 
 
 def _is_total(cells: Sequence[CellText]) -> bool:

@@ -333,7 +333,8 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
     pieces = [piece for word in words for piece in spaced_pieces(word)]
     for x0, x1 in itertools.pairwise(grid.xs):
         inside = [w for w in pieces if _inside(w.bbox, (x0, top, x1, bottom))]
-        for cut in text_columns(inside, (x0, top, x1, bottom)):
+        for gap_cut in text_columns(inside, (x0, top, x1, bottom)):
+            cut = _clear_of_wide_words(gap_cut, inside)
             left = lines_of([w for w in inside if w.bbox[2] <= cut])
             right = lines_of([w for w in inside if w.bbox[0] >= cut])
             # Lines running over the cut (`text_columns` leaves out words wider than half the column) are
@@ -342,6 +343,25 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
             if min(len(left), len(right)) >= max(HIDDEN_COLUMN_LINES, len(crossing) + 1):
                 cuts.append(cut)
     return cuts
+
+
+def _clear_of_wide_words(cut: float, words: Sequence[Word]) -> float:
+    """`cut` moved to the middle of the widest stretch of its gap that no word at all runs over.
+
+    `text_columns` leaves out words wider than half the column, so its gap's middle may fall inside a long
+    name that ends in the gap (a curl's investee name beside an amount whose rule was lost in every row):
+    that name would then count as crossing the cut. Where the gap holds a stretch clear of every word the
+    cut moves there; otherwise it stays (the crossing words then count against it as before)."""
+    narrow_left = max((w.bbox[2] for w in words if w.bbox[2] <= cut), default=cut)
+    narrow_right = min((w.bbox[0] for w in words if w.bbox[0] >= cut), default=cut)
+    spans = sorted((max(w.bbox[0], narrow_left), min(w.bbox[2], narrow_right)) for w in words
+                   if w.bbox[0] < narrow_right and w.bbox[2] > narrow_left)
+    best, reach = (0.0, cut), narrow_left
+    for start, end in [*spans, (narrow_right, narrow_right)]:
+        if start - reach > best[0]:
+            best = (start - reach, (reach + start) / 2)
+        reach = max(reach, end)
+    return best[1] if best[0] > 0 else cut
 
 
 def _onto_a_rule(cut: float, group: Sequence[Rule], words: Sequence[Word]) -> float:

@@ -466,6 +466,9 @@ def build_grid(rules: Sequence[Rule], tol: Tolerances = Tolerances(),
     present_v = every + [Rule("v", x, ys[0], ys[-1]) for x in extra_xs]
     present_h = every + [Rule("h", y, xs[0], xs[-1]) for y in extra_ys]
     ys = _without_partial_slivers(ys, present_h, xs[0], xs[-1], tol)
+    drawn_h = [rule for rule in present_h if rule not in virtual]
+    ys = _without_overshoot(ys, xs, drawn_h, present_v, tol)
+    virtual = [rule for rule in virtual if rule.orient == "v" or rule.pos <= ys[-1] + tol.snap]
     cells = units_to_cells(xs, ys, present_h, present_v, tol)
     return Grid(xs=xs, ys=ys, cells=cells, rules=real, virtual=virtual)
 
@@ -491,6 +494,30 @@ def _without_partial_slivers(ys: list[float], rules: Sequence[Rule], left: float
                 continue
         index += 1
     return kept
+
+
+OVERSHOOT_ROW = 0.8  # of the typical row's height: a last row this thin may be a border's overshoot, not a row
+
+
+def _without_overshoot(ys: list[float], xs: Sequence[float], horizontals: Sequence[Rule],
+                       verticals: Sequence[Rule], tol: Tolerances) -> list[float]:
+    """`ys` without a last row that only a border overshooting the table's bottom rule makes.
+
+    A seal's ring or a curl's shadow continuing one border past the bottom rule makes the extent, and so a
+    virtual bottom, a few points lower. The thin row under the bottom rule then has no column boundary of
+    its own, so its units join across the whole width and, with them, every cell above that lacks a rule on
+    one side (a whole category's block became one cell). A row clearly thinner than the typical row, not
+    closed by a rule and crossed by fewer than half of the inner column rules (one may reach down under a
+    seal's ring), is no row: a real last row whose bottom rule was lost still has its columns drawn down
+    through it."""
+    heights = [b - a for a, b in itertools.pairwise(ys)]
+    if len(heights) < 3:
+        return ys
+    top, bottom = ys[-2], ys[-1]
+    thin = heights[-1] < OVERSHOOT_ROW * statistics.median(heights[:-1])
+    closed = _covered(horizontals, "h", bottom, xs[0], xs[-1], tol) >= 0.5
+    drawn = sum(_covered(verticals, "v", x, top, bottom, tol) >= tol.coverage for x in xs[1:-1])
+    return ys[:-1] if thin and not closed and 2 * drawn < len(xs) - 2 else ys
 
 
 def units_to_cells(xs: Sequence[float], ys: Sequence[float], horizontals: Sequence[Rule],
