@@ -863,7 +863,8 @@ def _oval_round(clean: np.ndarray, guess: Outline, px_per_mm: float, one_bit: bo
                 and (complete or (not attempt and _inked_like_a_seal(clean, outline, contrast))):
             confidence = _confidence(ring, MIN_RING_COVERAGE) * _size_score(outline.diameter / px_per_mm)
             return Candidate(outline, confidence, "grey", ring, contrast)
-        if attempt or math.hypot(outline.cx - guess.cx, outline.cy - guess.cy) < RECENTRE_MM * px_per_mm:
+        # A 1-bit page's ring is never complete (`complete` above): a second search could find nothing there.
+        if attempt or one_bit or math.hypot(outline.cx - guess.cx, outline.cy - guess.cy) < RECENTRE_MM * px_per_mm:
             return None
         guess = Outline("oval", outline.cx, outline.cy, guess.a, guess.b, 0.0)
     return None
