@@ -15,7 +15,7 @@ from models.common import PageFlattening
 from pipeline.flatten import flatten_page
 from pipeline.flatten.light import light_spread, paper_brightness
 from pipeline.flatten.quad import decimated, find_page_quad, masked_median
-from pipeline.flatten.streaks import streak_columns
+from pipeline.flatten.streaks import remove_streaks, streak_columns
 from pipeline.preprocess import flatten, to_grey
 
 DPI = 100
@@ -233,3 +233,19 @@ def test_a_column_rule_down_most_of_the_page_is_no_streak() -> None:
     assert streak_columns(np.full((1200, 800), 245, np.uint8)) == []
     untouched = np.full((1200, 800), 245, np.uint8)
     assert flatten_page(untouched, 100).image is untouched
+
+
+def test_a_dark_streak_is_left_where_it_crosses_print_and_a_pale_one_is_filled_everywhere() -> None:
+    page = np.full((1200, 800), 240, np.uint8)
+    page[500:540, 380:420] = 30  # a glyph's bold stroke across the streak's column
+    dark = page.copy()
+    dark[:, 399:401] = 60
+    filled, runs = remove_streaks(dark)
+    assert runs == [(399, 401)]
+    assert (filled[:400, 399:401] > 200).all() and (filled[600:, 399:401] > 200).all()  # paper again
+    assert (filled[505:535, 399:401] == 60).all()  # inside the stroke: as scanned, not interpolated
+    pale = page.copy()
+    pale[:, 399:401] = 255
+    pale[500:540, 399:401] = 255  # the lamp's line cut the stroke
+    restored, runs = remove_streaks(pale)
+    assert runs == [(399, 401)] and (restored[505:535, 399:401] < 60).all()

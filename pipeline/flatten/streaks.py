@@ -67,20 +67,29 @@ def _widened(run: tuple[int, int], width: int) -> tuple[int, int]:
 
 
 def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """`image` with every streak filled in, row by row, between the columns either side of it; and the runs.
+    """`image` with its streaks filled in from the columns either side of each; and the runs.
 
-    The same array comes back when there is no streak."""
+    A dark streak is filled only in the rows where paper lies on both sides of it: where it crosses print
+    its pixels may be the glyph's own strokes, and a glyph with a line through it reads better than one
+    with its strokes interpolated away. What is left of it there is print-high pieces, no rule. A pale
+    streak (a lamp's bright line) is filled everywhere: it cut the strokes it crossed. The same array comes
+    back when there is no streak."""
     runs = streak_columns(image)
     if not runs:
         return image, []
     out = image.copy()
+    grey = _grey(image).astype(np.float32)
+    light = LIGHT_SHARE * float(np.percentile(grey[::ROW_STEP], 90))
     width = image.shape[1]
     for run in runs:
         x0, x1 = _widened(run, width)
         before, after = out[:, x0 - 1].astype(np.float32), out[:, x1].astype(np.float32)
+        sides = np.minimum(grey[:, x0 - 1], grey[:, x1])
+        dark = grey[:, run[0]:run[1]].mean() < sides.mean()
+        rows = sides >= light if dark else np.ones(len(grey), bool)
         for k, x in enumerate(range(x0, x1), start=1):
             t = k / (x1 - x0 + 1)
-            out[:, x] = np.round(before * (1 - t) + after * t).astype(image.dtype)
+            out[rows, x] = np.round(before[rows] * (1 - t) + after[rows] * t).astype(image.dtype)
     return out, runs
 
 
