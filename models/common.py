@@ -112,6 +112,8 @@ class PageFlattening(Record):
     curl: float | None = None
     dewarped: bool = False  # the text lines were straightened
     illumination: bool = False  # uneven light was evened
+    # Column runs [x0, x1) (px at the page's dpi) of scanner streaks filled in; null when there were none.
+    streaks: list[Annotated[list[int], Field(min_length=2, max_length=2)]] | None = None
 
 
 class SourcePage(Record):

@@ -34,6 +34,11 @@ class ScannerProfile:
     quality: int  # JPEG quality; unused for 1-bit
     skew_max: float  # degrees, document feeder
     curl: float = 0.0  # book scanner: how far the page lifts at the spine (0 = flat on the glass)
+    # Faults of a scanner in daily use, drawn for `draw_scanner`'s profiles (the named ones have none).
+    streaks: int = 0  # dust on the feeder's glass: thin lines down the whole page in the feed direction
+    bleed: float = 0.0  # the reverse side's print showing through thin paper (its strength, 0..1)
+    shading: float = 0.0  # the lamp's falloff: the share of brightness lost at one side of the page
+    cast: tuple[float, float, float] = (1.0, 1.0, 1.0)  # the sensor's colour balance, per channel
 
 
 SCANNERS: dict[str, ScannerProfile] = {p.name: p for p in (
@@ -58,6 +63,37 @@ class PhoneProfile:
     rotate_max: float = 6.0  # degrees
     blur: float = 1.0
     noise: float = 4.0
+
+
+# Drawn profiles: each package through a scanner no named profile describes, so a corpus can test
+# readings against capture settings nobody tuned on (the other producer's five scanner models are unknown).
+DRAWN_DPIS = (150, 180, 200, 240, 300)
+DRAWN_MODES = ("colour", "colour", "grey", "grey", "grey", "dither", "fax")
+DRAWN_CURL_SHARE = 0.2  # of colour and grey drawn scans, the share made on a book scanner
+
+
+def draw_scanner(rng: np.random.Generator) -> ScannerProfile:
+    """A scanner profile drawn from wide ranges around the named ones, with its faults."""
+    dpi = int(rng.choice(DRAWN_DPIS))
+    mode = str(rng.choice(DRAWN_MODES))
+    continuous = mode in ("colour", "grey")
+    curl = float(rng.uniform(0.4, 1.0)) if continuous and rng.random() < DRAWN_CURL_SHARE else 0.0
+    streaks = int(rng.integers(1, 4)) if rng.random() < 0.35 else 0
+    bleed = float(rng.uniform(0.04, 0.14)) if rng.random() < 0.35 else 0.0
+    shading = float(rng.uniform(0.04, 0.16)) if rng.random() < 0.5 else 0.0
+    cast = (1.0, float(rng.uniform(0.95, 1.02)), float(rng.uniform(0.86, 1.0))) if mode == "colour" else (1.0, 1.0, 1.0)
+    return ScannerProfile(
+        f"drawn-{mode}-{dpi}", dpi, mode, blur=float(rng.uniform(0.4, 1.2)), noise=float(rng.uniform(1.0, 7.0)),
+        gamma=float(rng.uniform(0.8, 1.35)), quality=int(rng.integers(30, 86)) if continuous else 0,
+        skew_max=float(rng.uniform(0.2, 2.5)), curl=curl, streaks=streaks, bleed=bleed, shading=shading, cast=cast)
+
+
+def draw_phone(rng: np.random.Generator) -> PhoneProfile:
+    """A phone photo's settings drawn wider than the named phone captures': resolution, framing, tilt, light."""
+    return PhoneProfile(long_side=int(rng.integers(1600, 3600)), quality=int(rng.integers(55, 91)),
+                        fill=float(rng.uniform(0.6, 0.9)), tilt=float(rng.uniform(0.02, 0.08)),
+                        rotate_max=float(rng.uniform(2.0, 10.0)), blur=float(rng.uniform(0.5, 1.6)),
+                        noise=float(rng.uniform(2.0, 7.0)))
 
 
 # ---------------------------------------------------------------- print
@@ -122,14 +158,61 @@ def rotate(page: np.ndarray, degrees: float) -> np.ndarray:
 # ---------------------------------------------------------------- the scanner
 
 
+def show_through(page: np.ndarray, strength: float, rng: np.random.Generator) -> np.ndarray:
+    """The reverse side's print seen through the paper: mirrored, blurred by the paper, faint, a little offset
+    (the sheet's own print stands in for its back)."""
+    w = page.shape[1]
+    back = 1.0 - page[:, ::-1].mean(axis=2)
+    dx, dy = (int(v) for v in rng.integers(-w // 40, w // 40 + 1, size=2))
+    back = np.roll(back, (dy, dx), axis=(0, 1))
+    back = cv2.GaussianBlur(back.astype(np.float32), (0, 0), max(1.0, w / 1200))
+    return page * (1.0 - strength * back)[..., None]
+
+
+def lamp_shading(page: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
+    """Brightness falling off towards one side of the page (across the lamp, or along the feed)."""
+    h, w = page.shape[:2]
+    across = rng.random() < 0.5
+    n = w if across else h
+    ramp = np.linspace(0.0, 1.0, n, dtype=np.float32) ** 2
+    if rng.random() < 0.5:
+        ramp = ramp[::-1]
+    light = 1.0 - share * ramp
+    return page * (light[None, :, None] if across else light[:, None, None])
+
+
+def glass_streaks(page: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """Dust on the feeder's glass: thin lines, darker or lighter, down the whole page in the feed direction."""
+    out = page.copy()
+    w = page.shape[1]
+    for _ in range(count):
+        x = int(rng.integers(0, w - 4))
+        width = int(rng.integers(1, 4))
+        tone = float(rng.uniform(0.55, 0.9)) if rng.random() < 0.8 else float(rng.uniform(1.05, 1.2))
+        out[:, x:x + width] = np.clip(out[:, x:x + width] * tone, 0, 1)
+    return out
+
+
+def _paper_faults(page: np.ndarray, profile: ScannerProfile, rng: np.random.Generator) -> np.ndarray:
+    return show_through(page, profile.bleed, rng) if profile.bleed else page
+
+
+def _scanner_faults(page: np.ndarray, profile: ScannerProfile, rng: np.random.Generator) -> np.ndarray:
+    img = lamp_shading(page, profile.shading, rng) if profile.shading else page
+    if profile.cast != (1.0, 1.0, 1.0):
+        img = img * np.asarray(profile.cast, dtype=np.float32)[None, None, :]
+    return glass_streaks(img, profile.streaks, rng) if profile.streaks else img
+
+
 def scanner(page: np.ndarray, profile: ScannerProfile, rng: np.random.Generator) -> tuple[Image.Image, float]:
     """A printed page (float RGB 0..1 at profile.dpi) through the scanner; returns the image and its skew."""
-    img = page
+    img = _paper_faults(page, profile, rng)
     if profile.curl:
         img = curl(img, profile.curl * rng.uniform(0.7, 1.0), rng, spine="left" if rng.random() < 0.5 else "right")
     skew = round(float(rng.uniform(-profile.skew_max, profile.skew_max)), 2)
     if abs(skew) > 0.01:
         img = rotate(img, skew)
+    img = _scanner_faults(img, profile, rng)
     if profile.blur > 0:
         img = cv2.GaussianBlur(img, (0, 0), profile.blur)
     img = np.clip(img, 0, 1) ** profile.gamma

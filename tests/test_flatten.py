@@ -15,6 +15,7 @@ from models.common import PageFlattening
 from pipeline.flatten import flatten_page
 from pipeline.flatten.light import light_spread, paper_brightness
 from pipeline.flatten.quad import decimated, find_page_quad, masked_median
+from pipeline.flatten.streaks import remove_streaks, streak_columns
 from pipeline.preprocess import flatten, to_grey
 
 DPI = 100
@@ -194,3 +195,57 @@ def test_quad_is_found_where_the_light_falls_off_to_desk_grey(page: np.ndarray) 
     found = find_page_quad(cv2.GaussianBlur(light_gradient(photo, 0.5), (3, 3), 0.6))
     assert found is not None
     assert np.abs(found - CORNERS).max() < 4.0
+
+
+def _streaked(page: np.ndarray, columns: list[tuple[int, int]], tone: float) -> np.ndarray:
+    """`page` with whole-height lines at `columns`, as dust on a feeder's glass draws them."""
+    out = page.astype(np.float32)
+    for x0, x1 in columns:
+        out[:, x0:x1] *= tone
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("tone", [0.5, 0.85])
+def test_feeder_streaks_are_found_and_filled_in_and_print_is_not(page: np.ndarray, tone: float) -> None:
+    grey = to_grey(page)
+    rows, left, right = table_rules(page)
+    # One streak through the table (a false column rule), one through the text lines, one on open paper.
+    columns = [(left + 37, left + 39), (right - 120, right - 117), (right + 20, right + 21)]
+    streaked = _streaked(grey, columns, tone)
+    assert streak_columns(grey) == []  # a page's own rules and border are no streaks
+    assert streak_columns(streaked) == columns
+    flat = flatten_page(streaked, DPI)
+    assert flat.record.streaks == [list(run) for run in columns]
+    # Filled in from the columns beside: the paper is paper again, the table's rules still cross there.
+    x = columns[0][0]
+    plain = flatten_page(grey, DPI).image
+    paper = (plain[:, x - 4:x + 6] > 200).all(axis=1)
+    assert paper.mean() > 0.5 and (flat.image[paper, x] > 200).all()
+    assert all(flat.image[row, x] < 128 for row in rows)
+
+
+def test_a_column_rule_down_most_of_the_page_is_no_streak() -> None:
+    page = np.full((1200, 800), 245, np.uint8)
+    page[60:1140, 100:102] = 20  # a page border: it stops in the margins
+    page[:, 400:402] = 30  # a streak: top edge to bottom edge
+    page[300:700, 380:420] = 25  # print across the streak does not hide it
+    assert streak_columns(page) == [(400, 402)]
+    assert streak_columns(np.full((1200, 800), 245, np.uint8)) == []
+    untouched = np.full((1200, 800), 245, np.uint8)
+    assert flatten_page(untouched, 100).image is untouched
+
+
+def test_a_dark_streak_is_left_where_it_crosses_print_and_a_pale_one_is_filled_everywhere() -> None:
+    page = np.full((1200, 800), 240, np.uint8)
+    page[500:540, 380:420] = 30  # a glyph's bold stroke across the streak's column
+    dark = page.copy()
+    dark[:, 399:401] = 60
+    filled, runs = remove_streaks(dark)
+    assert runs == [(399, 401)]
+    assert (filled[:400, 399:401] > 200).all() and (filled[600:, 399:401] > 200).all()  # paper again
+    assert (filled[505:535, 399:401] == 60).all()  # inside the stroke: as scanned, not interpolated
+    pale = page.copy()
+    pale[:, 399:401] = 255
+    pale[500:540, 399:401] = 255  # the lamp's line cut the stroke
+    restored, runs = remove_streaks(pale)
+    assert runs == [(399, 401)] and (restored[505:535, 399:401] < 60).all()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 from pathlib import Path
@@ -104,6 +105,38 @@ def test_scanner_profiles_are_deterministic_and_distinct() -> None:
         assert skew_a == skew_b and np.array_equal(np.asarray(a), np.asarray(b))
         assert a.mode == {"colour": "RGB", "grey": "L", "dither": "1", "fax": "1"}[profile.mode]
     assert len({(p.dpi, p.mode) for p in capture.SCANNERS.values()}) >= 5
+
+
+def test_drawn_profiles_vary_and_are_deterministic() -> None:
+    profiles = [capture.draw_scanner(np.random.default_rng(seed)) for seed in range(60)]
+    assert capture.draw_scanner(np.random.default_rng(3)) == profiles[3]
+    assert {p.mode for p in profiles} == {"colour", "grey", "dither", "fax"}
+    assert {p.dpi for p in profiles} == set(capture.DRAWN_DPIS)
+    assert any(p.streaks for p in profiles) and any(p.bleed for p in profiles) and any(p.shading for p in profiles)
+    assert any(p.curl for p in profiles) and not any(p.curl for p in profiles if p.mode in ("dither", "fax"))
+    assert all(p.quality == 0 for p in profiles if p.mode in ("dither", "fax"))
+    assert len({round(p.blur, 3) for p in profiles}) > 50  # drawn, not picked from a few
+    phones = [capture.draw_phone(np.random.default_rng(seed)) for seed in range(20)]
+    assert len({p.long_side for p in phones}) > 10 and min(p.fill for p in phones) >= 0.6
+
+
+def test_scanner_faults_mark_the_page_where_they_should() -> None:
+    page = np.ones((400, 300, 3), np.float32)
+    page[100:110, 20:120] = 0.0  # a bar of print left of the middle
+    rng = np.random.default_rng(5)
+    through = capture.show_through(page, 0.1, rng)
+    mirrored = through[90:120, 175:285].min()  # the bar's mirror image, give or take the offset
+    assert 0.85 < mirrored < 0.99 and through[300:, :].min() > 0.99  # faint, and only where the back is printed
+    streaked = capture.glass_streaks(page, 2, np.random.default_rng(1))
+    dark_columns = np.flatnonzero((streaked[:, :, 0] < 0.95).all(axis=0))
+    assert 1 <= len(dark_columns) <= 6  # whole-height lines, a few pixels wide
+    shaded = capture.lamp_shading(np.ones_like(page), 0.15, np.random.default_rng(2))
+    assert shaded.min() == pytest.approx(0.85, abs=1e-3) and shaded.max() == pytest.approx(1.0)
+    plain = capture.SCANNERS["adf-grey-240"]
+    a, _ = capture.scanner(page, plain, np.random.default_rng(9))
+    faulty = dataclasses.replace(plain, streaks=3, bleed=0.1, shading=0.1)
+    b, _ = capture.scanner(page, faulty, np.random.default_rng(9))
+    assert not np.array_equal(np.asarray(a), np.asarray(b))
 
 
 def test_curl_moves_only_the_spine_zone_and_darkens_it() -> None:

@@ -1,5 +1,6 @@
 """Page flattening, before a page without a text layer is turned upright, deskewed and read.
 
+    a feeder's streaks down the page -> filled in            (pipeline.flatten.streaks)
     the paper's quadrilateral in a photo -> rectified        (pipeline.flatten.quad)
     uneven light -> evened                                    (pipeline.flatten.light)
     curled text lines -> straightened                         (pipeline.flatten.curl)
@@ -21,6 +22,7 @@ from models.common import PageFlattening
 from pipeline.flatten.curl import dewarp, measure_curl, work_copy
 from pipeline.flatten.light import even_illumination
 from pipeline.flatten.quad import find_page_quad, rectify
+from pipeline.flatten.streaks import remove_streaks
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,9 @@ class Flattened:
 def flatten_page(image: np.ndarray, dpi: float, where: str = "") -> Flattened:
     """`image` (the page as stored, RGB or grey, at `dpi`) rectified, evened and straightened as needed."""
     record = PageFlattening()
+    image, streaks = remove_streaks(image)
+    if streaks:
+        record.streaks = [[x0, x1] for x0, x1 in streaks]
     corners = find_page_quad(image)
     if corners is not None:
         image = rectify(image, corners, dpi)
@@ -49,9 +54,9 @@ def flatten_page(image: np.ndarray, dpi: float, where: str = "") -> Flattened:
         record.curl = round(curl.bow_px, 1)
         if curl.significant:
             image, record.dewarped = dewarp(image, curl), True
-    if record.quad or record.illumination or record.dewarped:
-        log.info("%s: flattened (quad %s, light evened %s, curl %s px straightened %s)",
-                 where, record.quad is not None, record.illumination, record.curl, record.dewarped)
+    if record.quad or record.illumination or record.dewarped or record.streaks:
+        log.info("%s: flattened (streaks %s, quad %s, light evened %s, curl %s px straightened %s)",
+                 where, record.streaks, record.quad is not None, record.illumination, record.curl, record.dewarped)
     return Flattened(image, record)
 
 

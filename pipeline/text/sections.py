@@ -63,8 +63,10 @@ _PREFIX_CHARS = set("()[]【】〔〕（）〈〉<>《》「」{}﹙﹚、.．,�
 _BRACKETS = set("()[]【】〔〕〈〉<>《》「」{}﹙﹚、")
 # The limit after a heading, as the template prints it, as applicants rewrite it, and as OCR
 # reads it: "（1000字）", "(限1000字)", "（1000字以内）", "（不超过500字）", "《1000字）", "，1000宇，".
-# The brackets may come back as any mark and 字 as any one character.
-_LIMIT = re.compile(r"^[^\u4e00-\u9fff\d]{0,2}(?:限|不超过|不多于|约)?([0-9OoIl]{3,5})[\u4e00-\u9fff]?(?:以内|以下|左右)?")
+# The brackets may come back as any mark and 字 as any one character, and a stray stroke before the opening
+# bracket as a digit-like mark ("组织保障1(500字)": a blurred scan's edge of ink).
+_LIMIT = re.compile(r"^(?:[1lI|](?=[^\u4e00-\u9fff\d]))?[^\u4e00-\u9fff\d]{0,2}(?:限|不超过|不多于|约)?"
+                    r"([0-9OoIl]{3,5})[\u4e00-\u9fff]?(?:以内|以下|左右)?")
 # Lines that open the next part of the package (after 二、建设方案).
 _PART_STARTS = (
     re.compile(r"^附件?[1-9一二三四五六七八九]$"),

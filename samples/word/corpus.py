@@ -47,6 +47,12 @@ MIXES: dict[str, Mix] = {
                         Capture("copier-grey-200"), Capture("book-colour-200"), Capture("mixed:adf-grey-240"),
                         Capture("phone-digital"), Capture("fax-bw-200", "tif"), Capture("book-grey-240")),
                   (Capture("fax-bw-200"), Capture("phone", "jpg"), Capture("copier-grey-200"))),
+    # Drawn: every scan through a scanner profile drawn for its package (resolution, tone, blur, JPEG, skew,
+    # curl, and faults: glass streaks, show-through, lamp shading, colour cast) and phone photos with drawn
+    # settings: capture settings no code was tuned on, as the other producer's scanners are. Hold-outs.
+    "drawn": Mix(0.85, (Capture("drawn"), Capture("phone-drawn"), Capture("drawn"), Capture("mixed:drawn"),
+                        Capture("drawn", "tif"), Capture("digital"), Capture("drawn"), Capture("phone-digital")),
+                 (Capture("drawn"), Capture("phone-drawn", "jpg"))),
     # Word only, every capture once (quick looks and tests).
     "word": Mix(1.0, (Capture("digital"), Capture("adf-colour-200"), Capture("mfp-grey-150"),
                       Capture("book-grey-240"), Capture("phone"), Capture("fax-bw-200"), Capture("mfp-dither-300"),

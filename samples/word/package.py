@@ -9,6 +9,7 @@ the truth conventions (`samples.truth`).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 from dataclasses import dataclass
@@ -29,15 +30,18 @@ from samples.word import convert, stamp, template, textlayer
 # What happens to the converted PDF: kept digital, scanned on a profile, mixed, or photographed.
 PHONE = "phone"
 PHONE_OF_DIGITAL = "phone-digital"
+PHONE_DRAWN = "phone-drawn"  # a printed, stamped package photographed with drawn settings (`capture.draw_phone`)
 DIGITAL = "digital"
 MIXED_PREFIX = "mixed:"
+DRAWN = "drawn"  # a scanner whose profile is drawn for each package (`capture.draw_scanner`)
 PHONE_DPI = 200  # the page is printed and photographed from a 200 dpi rendering
 UPSIDE_DOWN = 0.04  # share of sheets a feeder scans upside down
 
 
 @dataclass(frozen=True)
 class Capture:
-    """How one package is captured: `how` is digital | phone | phone-digital | a scanner name | mixed:<scanner>."""
+    """How one package is captured: `how` is digital | phone | phone-digital | phone-drawn | a scanner name |
+    drawn | mixed:<scanner or drawn>."""
 
     how: str
     container: str = "pdf"  # pdf | tif | jpg (one-page recommendations only)
@@ -48,9 +52,19 @@ class Capture:
         return capture.SCANNERS.get(name)
 
     @property
+    def drawn(self) -> bool:
+        return self.how.removeprefix(MIXED_PREFIX) == DRAWN
+
+    def profile(self, rng: np.random.Generator) -> capture.ScannerProfile | None:
+        """The scanner's profile: the named one, or one drawn from `rng` for a drawn capture."""
+        return capture.draw_scanner(rng) if self.drawn else self.scanner
+
+    @property
     def short(self) -> str:
         if self.how.startswith(MIXED_PREFIX):
             return "mixed"
+        if self.drawn:
+            return DRAWN  # the drawn mode is in the truth's facts; the kind says the profile was drawn
         profile = self.scanner
         if profile is None:
             return self.how
@@ -148,15 +162,16 @@ def produce(doc: c.Application | c.Recommendation, how: Capture, seed: int, inde
     kinds = ["text"] * n
     skews = [0.0] * n
     rotations = [0] * n
-    profile = how.scanner
+    profile = how.profile(nrng)
     suffix = "pdf"
     facts: dict[str, Any] = {"producer": "word", "capture": how.how, "ink": ink, "pen": pen, **built.facts}
     if how.how == DIGITAL:
         payload = stamp.electronic_pdf(built.pdf, built.marks, rng, pen)
-    elif how.how in (PHONE, PHONE_OF_DIGITAL):
+    elif how.how in (PHONE, PHONE_OF_DIGITAL, PHONE_DRAWN):
         source = stamp.electronic_pdf(built.pdf, built.marks, rng, pen) if how.how == PHONE_OF_DIGITAL else built.pdf
-        phone = capture.PhoneProfile(long_side=int(nrng.integers(2000, 2600)), quality=int(nrng.integers(68, 86)),
-                                     fill=float(nrng.uniform(0.72, 0.86)), blur=float(nrng.uniform(0.6, 1.3)))
+        phone = capture.draw_phone(nrng) if how.how == PHONE_DRAWN else capture.PhoneProfile(
+            long_side=int(nrng.integers(2000, 2600)), quality=int(nrng.integers(68, 86)),
+            fill=float(nrng.uniform(0.72, 0.86)), blur=float(nrng.uniform(0.6, 1.3)))
         photos = []
         for i, img in enumerate(rasterise(source, PHONE_DPI)):
             marks = [] if how.how == PHONE_OF_DIGITAL else built.marks[i]
@@ -168,6 +183,8 @@ def produce(doc: c.Application | c.Recommendation, how: Capture, seed: int, inde
         payload = _images_file(photos, dpi, phone.quality, container)
         suffix = "jpg" if container == "jpg" else "pdf"
         facts.update(dpi=round(dpi), colour="colour", jpeg_quality=phone.quality)
+        if how.how == PHONE_DRAWN:
+            facts["profile"] = dataclasses.asdict(phone)
     elif profile is not None:
         mixed = how.how.startswith(MIXED_PREFIX)
         scanned = [bool(m) or not mixed for m in built.marks]
@@ -188,6 +205,8 @@ def produce(doc: c.Application | c.Recommendation, how: Capture, seed: int, inde
         suffix = {"tif": "tif", "jpg": "jpg"}.get(container, "pdf") if images[0].mode != "1" else "pdf"
         facts.update(dpi=profile.dpi, colour=profile.mode, jpeg_quality=profile.quality or None,
                       scanner=profile.name)
+        if how.drawn:
+            facts["profile"] = dataclasses.asdict(profile)
     else:
         raise ValueError(f"unknown capture {how.how!r}")
     placed = []
