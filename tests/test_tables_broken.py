@@ -360,6 +360,10 @@ def test_a_university_ending_is_made_whole_only_among_universities() -> None:
     university = ending_repaired("institutions", row("高校科研院所", "青岛科技太学大"))["name"]
     assert university.value == "青岛科技大学" and university.provenance.repaired_from == "青岛科技太学大"
     assert ending_repaired("institutions", row("投融资机构", "浙江大"))["name"].value == "浙江大"
+    # A seal's 有限 read after a university's whole name: 大学 is the form, not 有限公司 cut short.
+    assert ending_repaired("institutions", row("高校科研院所", "中南大学有限"))["name"].value == "中南大学"
+    assert ending_repaired("institutions", row("高校科研院所", "宁波材料研究院有限公"))["name"].value \
+        == "宁波材料研究院有限公司"
     assert ending_repaired("institutions", row("投融资机构", "宁波银行有限公"))["name"].value == "宁波银行有限公司"
 
 
