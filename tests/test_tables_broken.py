@@ -449,3 +449,11 @@ def test_tables_one_above_the_other_are_not_side_by_side() -> None:
     upper = _grid_table([67.0, 165.0, 529.0], [92.0, 106.0, 120.0], [])
     lower = _grid_table([67.0, 165.0, 529.0], [200.0, 214.0, 228.0], [])
     assert not finder._side_by_side(finder.TableFinding(9, tables=[upper, lower]))
+
+
+@pytest.mark.parametrize(("read", "text"), [("★小程序订单协同工具", "小程序订单协同工具"),
+                                            ("☆绍兴中恒钢管集团有限公司", "绍兴中恒钢管集团有限公司"),
+                                            ("轻量化能耗管家★", "轻量化能耗管家")])
+def test_a_seals_star_read_into_a_cell_is_no_text_of_it(read: str, text: str) -> None:
+    from pipeline.tables.values import typed
+    assert typed(read, "text") == text
