@@ -457,3 +457,47 @@ def test_tables_one_above_the_other_are_not_side_by_side() -> None:
 def test_a_seals_star_read_into_a_cell_is_no_text_of_it(read: str, text: str) -> None:
     from pipeline.tables.values import typed
     assert typed(read, "text") == text
+
+
+def _providers_frame_from_third_record(keys: tuple[str, str]) -> tuple:
+    """A providers table whose fax-dashed frame was found from record 3 down only: its header and the records
+    keyed `keys` stand over the frame's top rule as lines of text on its columns."""
+    from models.page import Page
+    from pipeline.tables.cells import fill_cells
+
+    xs, ys = [65.0, 106.0, 253.0, 350.0, 526.0], [164.0 + 22.0 * k for k in range(6)]
+    lines = [(["序号", "服务商名称", "主要服务行业（3个以内）", "核心能力（50字以内）"], 108.0),
+             ([keys[0], "唐山华顺网络科技股份有限公司", "食品、医药", "ERP与财务业务一体化实施"], 128.0),
+             ([keys[1], "唐山中德数据技术集团有限公司", "石化化工", "PLM产品全生命周期管理实施"], 148.0)]
+    lines += [([str(3 + k), f"石家庄卓信网络科技{k}号有限公司", "食品", "能源管理系统与碳足迹核算"], 169.0 + 22.0 * k)
+              for k in range(5)]
+    words = [Word(text, (xs[c] + 4.0, top, xs[c] + 4.0 + 6.0 * len(text), top + 12.0), 0.99)
+             for row, top in lines for c, text in enumerate(row)]
+    page = Page(number=14, width=595.0, height=842.0, kind="text", words=words, role="appendix3_table2")
+    grid = build_grid([Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs])
+    assert grid is not None
+    return page, Table(page=14, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words))
+
+
+def test_records_a_fax_frame_left_out_over_its_first_rule_are_read_from_their_lines(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lines over the frame numbered 2 and 1, counting down to its first 序号 3, are its first records;
+    the header line over them is none."""
+    from pipeline.tables.appendix import extract_appendix
+    from pipeline.tables.finder import TableFinding
+
+    page, table = _providers_frame_from_third_record(("1", "2"))
+    monkeypatch.setattr("pipeline.tables.appendix.find_tables", lambda *args, **kwargs: TableFinding(14, tables=[table]))
+    providers = extract_appendix([page], Settings(cache_dir=None)).value.providers
+    assert [p.seq for p in providers] == [1, 2, 3, 4, 5, 6, 7]
+    assert [p.name for p in providers[:3]] == ["唐山华顺网络科技股份有限公司", "唐山中德数据技术集团有限公司",
+                                               "石家庄卓信网络科技0号有限公司"]
+
+
+def test_lines_over_a_frame_not_counting_down_to_its_first_seq_are_no_records_of_it() -> None:
+    """Control: numbers that do not run on into the table (8 and 9 over its 3) are not its records."""
+    from pipeline.tables.finder import rows_above
+
+    assert rows_above(*_providers_frame_from_third_record(("8", "9"))) is None
+    above = rows_above(*_providers_frame_from_third_record(("1", "2")))
+    assert above is not None and above.grid.n_rows == 2

@@ -22,7 +22,15 @@ from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
 from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
-from pipeline.tables.finder import cell_reader, find_tables, print_images, rows_below, stored_layers, text_table
+from pipeline.tables.finder import (
+    cell_reader,
+    find_tables,
+    print_images,
+    rows_above,
+    rows_below,
+    stored_layers,
+    text_table,
+)
 from pipeline.tables.geometry import Cell
 from pipeline.tables.ghosts import page_black_level
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
@@ -643,23 +651,32 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
                 fallback.cells = reader.reread(fallback.cells, fallback.frame, APPENDIX_REREAD_BELOW,
                                                settings.low_confidence)
             tables = [fallback]
-    return _with_rows_below(page, tables, engine, settings)
+    return _with_rows_beside(page, tables, engine, settings)
 
 
-def _with_rows_below(page: Page, tables: list[Table], engine: OcrEngine | None, settings: Settings) -> list[Table]:
-    """Each ruled table followed by the records its frame left out under it (`finder.rows_below`), where
-    no other table of the page holds them; their cells read again on their crops as the table's were."""
+def _with_rows_beside(page: Page, tables: list[Table], engine: OcrEngine | None, settings: Settings) -> list[Table]:
+    """Each ruled table preceded by the records its frame left out over it (`finder.rows_above`) and followed
+    by those it left out under it (`finder.rows_below`), where no other table of the page holds them; their
+    cells read again on their crops as the table's were."""
     out: list[Table] = []
     for table in tables:
+        above = rows_above(page, table)
+        if above is not None and not any(_overlap(above.bbox, other.bbox) for other in tables if other is not table):
+            out.append(_reread(above, page, engine, settings))
         out.append(table)
         below = rows_below(page, table)
         if below is None or any(_overlap(below.bbox, other.bbox) for other in tables if other is not table):
             continue
-        reader = cell_reader(page, engine)
-        if reader is not None:
-            below.cells = reader.reread(below.cells, below.frame, APPENDIX_REREAD_BELOW, settings.low_confidence)
-        out.append(below)
+        out.append(_reread(below, page, engine, settings))
     return out
+
+
+def _reread(table: Table, page: Page, engine: OcrEngine | None, settings: Settings) -> Table:
+    """A table of text lines with its cells read again on their crops, as a ruled table's are."""
+    reader = cell_reader(page, engine)
+    if reader is not None:
+        table.cells = reader.reread(table.cells, table.frame, APPENDIX_REREAD_BELOW, settings.low_confidence)
+    return table
 
 
 def _overlap(a: Box, b: Box) -> bool:
