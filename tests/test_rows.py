@@ -199,30 +199,3 @@ def test_consecutive_keys() -> None:
     assert consecutive_keys("910", 2) == ["9", "10"]
     assert consecutive_keys("111213", 3) == ["11", "12", "13"]
     assert consecutive_keys("24", 2) is None and consecutive_keys("2", 1) is None and consecutive_keys("2a", 2) is None
-
-
-def test_a_row_boundary_between_centred_keys_parts_no_wrapped_paragraph() -> None:
-    """A grey scan lost the rule under a capability wrapped over five lines; the keys 6 and 7 are centred on
-    their rows and 7's name wraps from above its key, so no gap is free of words between them.  The
-    shallowest cut lay between the capability's third and fourth lines (its last two read as record 7's);
-    the boundary goes where no paragraph is parted: under its fifth line."""
-    xs = [60.2, 99.6, 247.4, 352.1, 535.4]
-    grid = build_grid([Rule("h", y, xs[0], xs[-1]) for y in (232.0, 318.0)]
-                      + [Rule("v", x, 232.0, 318.0) for x in xs])
-    assert grid is not None
-    words = [Word(text, box, 0.99) for text, box in [
-        ("具备工业互联网平台、边缘计算网关、", (360.0, 233.8, 520.3, 245.3)),
-        ("数据中台和工业APP的自主研发能", (359.5, 245.3, 510.7, 257.8)),
-        ("6", (76.8, 259.2, 85.0, 269.3)),
-        ("贵阳云鼎工业技术有限公司", (107.0, 257.3, 228.0, 269.3)),
-        ("钢铁，建材", (278.9, 256.3, 326.9, 270.2)),
-        ("力，可为纺织印染企业提供生产全流程", (359.5, 256.3, 527.0, 269.8)),
-        ("数字化管控、能耗优化与质量追溯一体", (359.5, 268.3, 529.0, 282.2)),
-        ("化解决方案", (360.0, 280.3, 408.0, 294.2)),
-        ("福州致星智能科技股份有限公", (108.5, 292.3, 238.1, 305.8)),
-        ("7", (76.8, 299.5, 85.9, 311.5)),
-        ("司", (106.1, 304.3, 118.1, 318.2)),
-        ("有色", (294.7, 297.6, 310.6, 313.4)),
-        ("工业网络安全评估与防护", (359.5, 299.0, 467.5, 311.5))]]
-    cuts = [cut.pos for cut in row_cuts(grid, Frame(), words)]
-    assert len(cuts) == 1 and 287.0 < cuts[0] < 299.0

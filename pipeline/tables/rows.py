@@ -233,32 +233,26 @@ def free_gaps(spans: Sequence[tuple[float, float]], low: float, high: float) -> 
 
 
 def _cut_between(spans: Sequence[tuple[float, float]], low: float, high: float, frame: Frame,
-                 across: tuple[float, float], ink: PageInk | None,
-                 joins: Sequence[tuple[float, float]] = ()) -> float:
+                 across: tuple[float, float], ink: PageInk | None) -> float:
     """Where one row ends and the next begins between `low` and `high`: on a faint rule in a gap
-    between lines if the page shows one, else in the middle of the widest gap that parts no paragraph
-    (`joins`); with no gap (a cell of two lines centred on its row reaches above the row's key), where the
-    lines are cut least, again parting no paragraph where a cut can."""
+    between lines if the page shows one, else in the middle of the widest gap; with no gap (a cell
+    of two lines centred on its row reaches above the row's key), where the lines are cut least."""
     gaps = free_gaps(spans, low, high)
     if not gaps:
-        return least_cut(spans, low, high, joins=joins)
+        return least_cut(spans, low, high)
     if ink is not None:
         for top, bottom in gaps:
             faint = ink.faint_rule(frame, across[0], across[1], top, bottom)
             if faint is not None:
                 return faint
-    whole = [gap for gap in gaps if not _inside_any((gap[0] + gap[1]) / 2, joins)]
-    top, bottom = max(whole or gaps, key=lambda gap: gap[1] - gap[0])
+    top, bottom = max(gaps, key=lambda gap: gap[1] - gap[0])
     return (top + bottom) / 2
 
 
-def least_cut(spans: Sequence[tuple[float, float]], low: float, high: float, step: float = 0.25,
-              joins: Sequence[tuple[float, float]] = ()) -> float:
+def least_cut(spans: Sequence[tuple[float, float]], low: float, high: float, step: float = 0.25) -> float:
     """The y in [low, high] that cuts the lines (vertical spans) least deep, each by the share of its
     height: a line cut near its top or bottom edge loses the slack of its box, one cut through its
-    middle half its characters (a box OCR stretched over a seal's ink is tall, and shallow for its height).
-    A y parting a paragraph (between the middles of two lines of one cell, `joins`) costs a whole line:
-    a wrapped capability's fourth line is its cell's, however shallow the cut above it."""
+    middle half its characters (a box OCR stretched over a seal's ink is tall, and shallow for its height)."""
     ys = np.arange(low, high + step / 2, step)
     if ys.size == 0:
         return (low + high) / 2
@@ -266,32 +260,7 @@ def least_cut(spans: Sequence[tuple[float, float]], low: float, high: float, ste
     for top, bottom in spans:
         inside = (ys > top) & (ys < bottom)
         depth[inside] += np.minimum(ys[inside] - top, bottom - ys[inside]) / (bottom - top)
-    for top, bottom in joins:
-        depth[(ys > top) & (ys < bottom)] += 1.0
     return float(ys[int(np.argmin(depth))])
-
-
-PARAGRAPH_GAP = 0.25  # of a line's height: lines of one column closer than this are one cell's paragraph
-
-
-def paragraph_joins(words: Sequence[Word], xs: Sequence[float]) -> list[tuple[float, float]]:
-    """The stretches (table frame) between the middles of two lines that follow each other in one column
-    with no more room between them than a paragraph's leading (`PARAGRAPH_GAP`): no row boundary lies there.
-    Between two records there is the cells' padding and their rule besides."""
-    joins: list[tuple[float, float]] = []
-    for col in range(len(xs) - 1):
-        column = sorted((w for w in words if xs[col] <= (w.bbox[0] + w.bbox[2]) / 2 < xs[col + 1]),
-                        key=lambda w: w.bbox[1])
-        for upper, lower in itertools.pairwise(column):
-            height = min(upper.bbox[3] - upper.bbox[1], lower.bbox[3] - lower.bbox[1])
-            middle_upper, middle_lower = (upper.bbox[1] + upper.bbox[3]) / 2, (lower.bbox[1] + lower.bbox[3]) / 2
-            if middle_lower - middle_upper > height / 2 and lower.bbox[1] - upper.bbox[3] < PARAGRAPH_GAP * height:
-                joins.append((middle_upper, middle_lower))
-    return joins
-
-
-def _inside_any(y: float, stretches: Sequence[tuple[float, float]]) -> bool:
-    return any(top < y < bottom for top, bottom in stretches)
 
 
 def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | None = None) -> list[Rule]:
@@ -309,7 +278,6 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
     spans = [(w.bbox[1], w.bbox[3]) for w in (replace(w, bbox=frame.box_to_table(w.bbox)) for w in words)
              if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right]
     cuts: list[float] = []
-    joins = paragraph_joins([replace(w, bbox=frame.box_to_table(w.bbox)) for w in words], grid.xs)
     key_cells = sorted((cell for cell in grid.cells if cell.col == col), key=lambda cell: cell.row)
     if ink is not None:
         lines = with_unread_keys(grid, frame, words, lines, col, ink)
@@ -324,7 +292,7 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
         for upper, lower in itertools.pairwise(starts):
             between = [line for line in cell_text if upper.bottom <= line.top and line.bottom <= lower.top]
             low = max([upper.bottom, *(line.bottom for line in between)])
-            cuts.append(_cut_between(spans, low, lower.top, frame, (left, right), ink, joins))
+            cuts.append(_cut_between(spans, low, lower.top, frame, (left, right), ink))
     for above, below in itertools.pairwise(key_cells):
         if _opens_with_key(lines, above.row, col) and _opens_with_key(lines, below.row, col):
             cuts.append(grid.ys[below.row])
