@@ -501,3 +501,20 @@ def test_lines_over_a_frame_not_counting_down_to_its_first_seq_are_no_records_of
     assert rows_above(*_providers_frame_from_third_record(("8", "9"))) is None
     above = rows_above(*_providers_frame_from_third_record(("1", "2")))
     assert above is not None and above.grid.n_rows == 2
+
+
+def test_a_name_cell_run_on_into_the_amounts_column_keeps_its_figure_out_of_the_name() -> None:
+    """A seal's ring took the rule between 服务企业名称 and 合同金额 in one row: the cell over both holds the
+    company's name and, beyond the lost rule, its amount.  The amount is the amount's (`own_columns`) and
+    no part of the name; a word read across the lost rule would leave the cell whole."""
+    xs, ys = [61.7, 159.3, 265.2, 452.2, 533.5], [100.0, 120.0, 140.0]
+    header = ["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额（万元）"]
+    cells = [_cell(0, c, header[c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(4)]
+    cells += [_cell(1, c, text, (xs[c], ys[1], xs[c + 1], ys[2]))
+              for c, text in enumerate(["2025年1月16日", "QWTG-FW-2025020"])]
+    name = Word("绍兴联宇合金材料股份有限公司", (271.2, 122.0, 396.5, 135.0), 0.99)
+    amount = Word("54.60万元", (472.3, 122.0, 514.6, 135.0), 0.99)
+    box = (xs[2], ys[1], xs[4], ys[2])
+    cells.append(CellText(Cell(1, 2, 1, 2, box), box, (name, amount), "绍兴联宇合金材料股份有限公司 54.60万元"))
+    records = _records(cells, xs, ys, "contracts")
+    assert [(r["enterprise"].value, r["amount"].value) for r in records] == [("绍兴联宇合金材料股份有限公司", 54.6)]

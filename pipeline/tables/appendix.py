@@ -380,6 +380,32 @@ def own_columns(table: Table, cell: CellText, cols: Sequence[int], layout: Layou
     return replace(piece, reread=cell.reread)
 
 
+def without_figures_beside(table: Table, cell: CellText, cols: Sequence[int], layout: Layout) -> CellText:
+    """A text field's cell without the figures of a number field it runs on into (the rule between them lost
+    under a seal's ring): '绍兴联宇…有限公司' and, beyond the lost rule, '54.60万元', the amount `own_columns`
+    gives the amount field, would be the company's name with its contract's amount.  Words wholly over the
+    number's columns and holding a digit go; a word read across the lost rule leaves the cell whole."""
+    spanned = range(cell.cell.col, cell.cell.col + cell.cell.col_span)
+    numbers = {col for column in layout.spec.columns if column.kind in NUMBER_KINDS
+               for col in layout.columns.get(column.field, ()) if col not in cols and col in spanned}
+    if not numbers:
+        return cell
+    xs = table.grid.xs
+    left, right = xs[cols[0]], xs[cols[-1] + 1]
+    boxes = [table.frame.box_to_table(word.bbox) for word in cell.words]
+    if any(box[0] < edge < box[2] for box in boxes for edge in (left, right)):
+        return cell
+    figures = [word for word, box in zip(cell.words, boxes, strict=True)
+               if any(char.isdigit() for char in word.text)
+               and any(xs[col] <= _centre_x(box) < xs[col + 1] for col in numbers)]
+    if not figures:
+        return cell
+    words = [word for word in cell.words if word not in figures]
+    box = (left, cell.cell.bbox[1], right, cell.cell.bbox[3])
+    piece = cell_text(Cell(cell.cell.row, cols[0], cell.cell.row_span, len(cols), box), table.frame, words)
+    return replace(piece, reread=cell.reread)
+
+
 def _centre_x(box: Box) -> float:
     return (box[0] + box[2]) / 2
 
@@ -431,6 +457,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
             hits = [c for c in cells if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
             if column.kind in NUMBER_KINDS:
                 hits = [own_columns(table, c, cols, layout) for c in hits]
+            elif column.kind == "text":
+                hits = [without_figures_beside(table, c, cols, layout) for c in hits]
             if column.field == "category":
                 hits = [labels[index]] if labels is not None and index in labels \
                     else [own_label(c, index, table, spec.categories) for c in hits]
