@@ -360,6 +360,10 @@ def test_a_university_ending_is_made_whole_only_among_universities() -> None:
     university = ending_repaired("institutions", row("高校科研院所", "青岛科技太学大"))["name"]
     assert university.value == "青岛科技大学" and university.provenance.repaired_from == "青岛科技太学大"
     assert ending_repaired("institutions", row("投融资机构", "浙江大"))["name"].value == "浙江大"
+    # A seal's 有限 read after a university's whole name: 大学 is the form, not 有限公司 cut short.
+    assert ending_repaired("institutions", row("高校科研院所", "中南大学有限"))["name"].value == "中南大学"
+    assert ending_repaired("institutions", row("高校科研院所", "宁波材料研究院有限公"))["name"].value \
+        == "宁波材料研究院有限公司"
     assert ending_repaired("institutions", row("投融资机构", "宁波银行有限公"))["name"].value == "宁波银行有限公司"
 
 
@@ -445,3 +449,72 @@ def test_tables_one_above_the_other_are_not_side_by_side() -> None:
     upper = _grid_table([67.0, 165.0, 529.0], [92.0, 106.0, 120.0], [])
     lower = _grid_table([67.0, 165.0, 529.0], [200.0, 214.0, 228.0], [])
     assert not finder._side_by_side(finder.TableFinding(9, tables=[upper, lower]))
+
+
+@pytest.mark.parametrize(("read", "text"), [("★小程序订单协同工具", "小程序订单协同工具"),
+                                            ("☆绍兴中恒钢管集团有限公司", "绍兴中恒钢管集团有限公司"),
+                                            ("轻量化能耗管家★", "轻量化能耗管家")])
+def test_a_seals_star_read_into_a_cell_is_no_text_of_it(read: str, text: str) -> None:
+    from pipeline.tables.values import typed
+    assert typed(read, "text") == text
+
+
+def _providers_frame_from_third_record(keys: tuple[str, str]) -> tuple:
+    """A providers table whose fax-dashed frame was found from record 3 down only: its header and the records
+    keyed `keys` stand over the frame's top rule as lines of text on its columns."""
+    from models.page import Page
+    from pipeline.tables.cells import fill_cells
+
+    xs, ys = [65.0, 106.0, 253.0, 350.0, 526.0], [164.0 + 22.0 * k for k in range(6)]
+    lines = [(["序号", "服务商名称", "主要服务行业（3个以内）", "核心能力（50字以内）"], 108.0),
+             ([keys[0], "唐山华顺网络科技股份有限公司", "食品、医药", "ERP与财务业务一体化实施"], 128.0),
+             ([keys[1], "唐山中德数据技术集团有限公司", "石化化工", "PLM产品全生命周期管理实施"], 148.0)]
+    lines += [([str(3 + k), f"石家庄卓信网络科技{k}号有限公司", "食品", "能源管理系统与碳足迹核算"], 169.0 + 22.0 * k)
+              for k in range(5)]
+    words = [Word(text, (xs[c] + 4.0, top, xs[c] + 4.0 + 6.0 * len(text), top + 12.0), 0.99)
+             for row, top in lines for c, text in enumerate(row)]
+    page = Page(number=14, width=595.0, height=842.0, kind="text", words=words, role="appendix3_table2")
+    grid = build_grid([Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs])
+    assert grid is not None
+    return page, Table(page=14, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words))
+
+
+def test_records_a_fax_frame_left_out_over_its_first_rule_are_read_from_their_lines(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lines over the frame numbered 2 and 1, counting down to its first 序号 3, are its first records;
+    the header line over them is none."""
+    from pipeline.tables.appendix import extract_appendix
+    from pipeline.tables.finder import TableFinding
+
+    page, table = _providers_frame_from_third_record(("1", "2"))
+    monkeypatch.setattr("pipeline.tables.appendix.find_tables", lambda *args, **kwargs: TableFinding(14, tables=[table]))
+    providers = extract_appendix([page], Settings(cache_dir=None)).value.providers
+    assert [p.seq for p in providers] == [1, 2, 3, 4, 5, 6, 7]
+    assert [p.name for p in providers[:3]] == ["唐山华顺网络科技股份有限公司", "唐山中德数据技术集团有限公司",
+                                               "石家庄卓信网络科技0号有限公司"]
+
+
+def test_lines_over_a_frame_not_counting_down_to_its_first_seq_are_no_records_of_it() -> None:
+    """Control: numbers that do not run on into the table (8 and 9 over its 3) are not its records."""
+    from pipeline.tables.finder import rows_above
+
+    assert rows_above(*_providers_frame_from_third_record(("8", "9"))) is None
+    above = rows_above(*_providers_frame_from_third_record(("1", "2")))
+    assert above is not None and above.grid.n_rows == 2
+
+
+def test_a_name_cell_run_on_into_the_amounts_column_keeps_its_figure_out_of_the_name() -> None:
+    """A seal's ring took the rule between 服务企业名称 and 合同金额 in one row: the cell over both holds the
+    company's name and, beyond the lost rule, its amount.  The amount is the amount's (`own_columns`) and
+    no part of the name; a word read across the lost rule would leave the cell whole."""
+    xs, ys = [61.7, 159.3, 265.2, 452.2, 533.5], [100.0, 120.0, 140.0]
+    header = ["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额（万元）"]
+    cells = [_cell(0, c, header[c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(4)]
+    cells += [_cell(1, c, text, (xs[c], ys[1], xs[c + 1], ys[2]))
+              for c, text in enumerate(["2025年1月16日", "QWTG-FW-2025020"])]
+    name = Word("绍兴联宇合金材料股份有限公司", (271.2, 122.0, 396.5, 135.0), 0.99)
+    amount = Word("54.60万元", (472.3, 122.0, 514.6, 135.0), 0.99)
+    box = (xs[2], ys[1], xs[4], ys[2])
+    cells.append(CellText(Cell(1, 2, 1, 2, box), box, (name, amount), "绍兴联宇合金材料股份有限公司 54.60万元"))
+    records = _records(cells, xs, ys, "contracts")
+    assert [(r["enterprise"].value, r["amount"].value) for r in records] == [("绍兴联宇合金材料股份有限公司", 54.6)]

@@ -22,7 +22,15 @@ from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
 from pipeline.tables.bands import stacked_labels
 from pipeline.tables.cells import CellText, Table, cell_text
-from pipeline.tables.finder import cell_reader, find_tables, print_images, rows_below, stored_layers, text_table
+from pipeline.tables.finder import (
+    cell_reader,
+    find_tables,
+    print_images,
+    rows_above,
+    rows_below,
+    stored_layers,
+    text_table,
+)
 from pipeline.tables.geometry import Cell
 from pipeline.tables.ghosts import page_black_level
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
@@ -372,6 +380,32 @@ def own_columns(table: Table, cell: CellText, cols: Sequence[int], layout: Layou
     return replace(piece, reread=cell.reread)
 
 
+def without_figures_beside(table: Table, cell: CellText, cols: Sequence[int], layout: Layout) -> CellText:
+    """A text field's cell without the figures of a number field it runs on into (the rule between them lost
+    under a seal's ring): '绍兴联宇…有限公司' and, beyond the lost rule, '54.60万元', the amount `own_columns`
+    gives the amount field, would be the company's name with its contract's amount.  Words wholly over the
+    number's columns and holding a digit go; a word read across the lost rule leaves the cell whole."""
+    spanned = range(cell.cell.col, cell.cell.col + cell.cell.col_span)
+    numbers = {col for column in layout.spec.columns if column.kind in NUMBER_KINDS
+               for col in layout.columns.get(column.field, ()) if col not in cols and col in spanned}
+    if not numbers:
+        return cell
+    xs = table.grid.xs
+    left, right = xs[cols[0]], xs[cols[-1] + 1]
+    boxes = [table.frame.box_to_table(word.bbox) for word in cell.words]
+    if any(box[0] < edge < box[2] for box in boxes for edge in (left, right)):
+        return cell
+    figures = [word for word, box in zip(cell.words, boxes, strict=True)
+               if any(char.isdigit() for char in word.text)
+               and any(xs[col] <= _centre_x(box) < xs[col + 1] for col in numbers)]
+    if not figures:
+        return cell
+    words = [word for word in cell.words if word not in figures]
+    box = (left, cell.cell.bbox[1], right, cell.cell.bbox[3])
+    piece = cell_text(Cell(cell.cell.row, cols[0], cell.cell.row_span, len(cols), box), table.frame, words)
+    return replace(piece, reread=cell.reread)
+
+
 def _centre_x(box: Box) -> float:
     return (box[0] + box[2]) / 2
 
@@ -423,6 +457,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
             hits = [c for c in cells if any(c.cell.col <= col < c.cell.col + c.cell.col_span for col in cols)]
             if column.kind in NUMBER_KINDS:
                 hits = [own_columns(table, c, cols, layout) for c in hits]
+            elif column.kind == "text":
+                hits = [without_figures_beside(table, c, cols, layout) for c in hits]
             if column.field == "category":
                 hits = [labels[index]] if labels is not None and index in labels \
                     else [own_label(c, index, table, spec.categories) for c in hits]
@@ -643,23 +679,32 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
                 fallback.cells = reader.reread(fallback.cells, fallback.frame, APPENDIX_REREAD_BELOW,
                                                settings.low_confidence)
             tables = [fallback]
-    return _with_rows_below(page, tables, engine, settings)
+    return _with_rows_beside(page, tables, engine, settings)
 
 
-def _with_rows_below(page: Page, tables: list[Table], engine: OcrEngine | None, settings: Settings) -> list[Table]:
-    """Each ruled table followed by the records its frame left out under it (`finder.rows_below`), where
-    no other table of the page holds them; their cells read again on their crops as the table's were."""
+def _with_rows_beside(page: Page, tables: list[Table], engine: OcrEngine | None, settings: Settings) -> list[Table]:
+    """Each ruled table preceded by the records its frame left out over it (`finder.rows_above`) and followed
+    by those it left out under it (`finder.rows_below`), where no other table of the page holds them; their
+    cells read again on their crops as the table's were."""
     out: list[Table] = []
     for table in tables:
+        above = rows_above(page, table)
+        if above is not None and not any(_overlap(above.bbox, other.bbox) for other in tables if other is not table):
+            out.append(_reread(above, page, engine, settings))
         out.append(table)
         below = rows_below(page, table)
         if below is None or any(_overlap(below.bbox, other.bbox) for other in tables if other is not table):
             continue
-        reader = cell_reader(page, engine)
-        if reader is not None:
-            below.cells = reader.reread(below.cells, below.frame, APPENDIX_REREAD_BELOW, settings.low_confidence)
-        out.append(below)
+        out.append(_reread(below, page, engine, settings))
     return out
+
+
+def _reread(table: Table, page: Page, engine: OcrEngine | None, settings: Settings) -> Table:
+    """A table of text lines with its cells read again on their crops, as a ruled table's are."""
+    reader = cell_reader(page, engine)
+    if reader is not None:
+        table.cells = reader.reread(table.cells, table.frame, APPENDIX_REREAD_BELOW, settings.low_confidence)
+    return table
 
 
 def _overlap(a: Box, b: Box) -> bool:

@@ -796,6 +796,63 @@ def rows_below(page: Page, table: Table) -> Table | None:
     return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words), ruled=False)
 
 
+def rows_above(page: Page, table: Table) -> Table | None:
+    """The records a ruled table's frame left out over it, as a table of text lines on its columns.
+
+    A fax's dashed rules can lose a table's first rows with its header (their pieces too short to join):
+    the frame found begins at a later record's rule, its 序号 3.  The lines over it are its records 2 and 1
+    when each opens with the next lower 序号 in the key column, has words in two columns at least and lies at
+    most `ROWS_BELOW_REACH` row pitches over the line below.  Only one-line records are taken (a line
+    without its key, a wrapped name's, or the header, ends them), and only a run counting down to the
+    table's own first 序号: numbers that run on into the table are its records, nothing else is.
+    """
+    xs, (x0, top, x1, _) = table.grid.xs, table.bbox
+    if not table.ruled or table.grid.n_rows < 2 or table.grid.n_cols < 2:
+        return None
+    first = _first_seq(table)
+    if first is None or first[1] < 2:
+        return None
+    col, seq = first
+    pitch = statistics.median(b - a for a, b in itertools.pairwise(table.grid.ys))
+    above = [w for w in page.words if w.bbox[3] <= top + 2 and x0 - 2 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 + 2]
+    records: list[list[Word]] = []
+    reach = top
+    for line in reversed(lines_of(above)):
+        key = "".join(w.text for w in line if _column_of(xs, (w.bbox[0] + w.bbox[2]) / 2) == col).replace(" ", "")
+        columns = {_column_of(xs, (w.bbox[0] + w.bbox[2]) / 2) for w in line}
+        if reach - max(w.bbox[3] for w in line) > ROWS_BELOW_REACH * pitch or key != str(seq - 1) \
+                or len(columns) < 2:
+            break
+        records.insert(0, line)
+        seq -= 1
+        reach = min(w.bbox[1] for w in line)
+        if seq == 1:
+            break
+    if not records:
+        return None
+    tops = [min(w.bbox[1] for w in record) for record in records]
+    lows = [max(w.bbox[3] for w in record) for record in records]
+    ys = [tops[0] - 1, *((low + next_top) / 2 for low, next_top in zip(lows, tops[1:], strict=False)), top]
+    rules = [Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs]
+    grid = build_grid(rules)
+    if grid is None:
+        return None
+    words = [w for record in records for w in record]
+    return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words), ruled=False)
+
+
+def _first_seq(table: Table) -> tuple[int, int] | None:
+    """The key column and 序号 of the table's first grid row: the first of its two first columns holding a
+    whole number alone (a products table's 序号 stands second, after its 类别)."""
+    for cell in table.row(0):
+        if cell.cell.col > 1:
+            break
+        text = cell.text.replace(" ", "")
+        if text.isdigit() and cell.cell.col_span == 1:
+            return cell.cell.col, int(text)
+    return None
+
+
 def _column_of(xs: Sequence[float], x: float) -> int:
     """The column of `xs` (its edges) that x falls in, clamped to the first and last."""
     return max(0, min(len(xs) - 2, sum(1 for edge in xs[1:-1] if x >= edge)))

@@ -53,7 +53,9 @@ def ending_repaired(table: str, values: dict[str, FieldValue]) -> dict[str, Fiel
     """A row's unit names with their endings made whole (`with_form`); provenance keeps the reading."""
     out = dict(values)
     category = values["category"].value if "category" in values else None
-    forms = (COMPANY, UNIVERSITY) if category == UNIVERSITIES else (COMPANY,)
+    # Among universities 大学 is tried first: a seal's 有限 read after 中南大学 is no company's form cut short,
+    # though 中南大学有限 lies as near 有限公司 as 大学 (two characters either way).
+    forms = (UNIVERSITY, COMPANY) if category == UNIVERSITIES else (COMPANY,)
     for name in UNIT_NAME_FIELDS.get(table, ()):
         value = values.get(name)
         if value is None or not isinstance(value.value, str):

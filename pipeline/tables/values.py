@@ -105,7 +105,11 @@ def typed(raw: str, kind: str, unit: str | None = None, categories: Sequence[str
             if index >= 0:
                 return categories[index]
         return name
-    return normalise.clean_name(raw.replace("\n", " "))
+    return normalise.clean_name(_SEAL_STARS.sub("", raw).replace("\n", " "))
+
+
+# A seal's star read as a glyph (★ before 小程序…, ☆ before 绍兴…): no table's text prints one.
+_SEAL_STARS = re.compile("[★☆✩✪✫✬✭✮✯⭐]")
 
 
 def read_value(cells: Sequence[CellText], column: Column, page: int, unit: str | None,
