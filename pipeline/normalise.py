@@ -414,6 +414,10 @@ def parse_credit_code(text: str | None, *, repair: bool = True, check_slip: bool
         inside = valid_codes_in(code)
         if len(inside) == 1:
             return CreditCodeReading(inside.pop(), True, repaired_from=code)
+    if len(code) != 18 and repair and "O" in code:
+        # No check character to confirm a repair, but an O stands in no code (GB 32100 leaves it out for
+        # its likeness to 0): a code of the wrong length, invalid either way, keeps the 0 OCR made an O of.
+        return CreditCodeReading(code.replace("O", "0"), False, repaired_from=code)
     if is_valid_credit_code(code) or not repair or len(code) != 18:
         return CreditCodeReading(code, is_valid_credit_code(code))
     suspects = [index for index in range(18) if _code_alternatives(code, index)]

@@ -448,6 +448,13 @@ def test_a_recommending_departments_fixed_parts_are_repaired(read: str, name: st
     assert repair_department(read) == name
 
 
+def test_an_o_in_a_code_of_the_wrong_length_is_the_0_it_stands_for() -> None:
+    reading = parse_credit_code("91331003MAXWOKCJ2")  # 17 characters: no check to confirm, O stands in no code
+    assert reading == CreditCodeReading("91331003MAXW0KCJ2", False, repaired_from="91331003MAXWOKCJ2")
+    assert parse_credit_code("91331003MAXWOKCJ2", repair=False).value == "91331003MAXWOKCJ2"  # a text layer's: as written
+    assert parse_credit_code("91331003MAXWEKCJ2").value == "91331003MAXWEKCJ2"  # a possible letter: as read
+
+
 def test_a_credit_code_with_a_neighbours_digits_run_in_keeps_its_one_valid_stretch() -> None:
     reading = parse_credit_code("12441900MAWURYYRXD100000")  # 注册资本 1000.00 read into the code's cell
     assert reading is not None and reading.value == "12441900MAWURYYRXD" and reading.valid
