@@ -156,11 +156,11 @@ def test_a_name_cut_short_takes_the_whole_one_and_two_units_stay_apart() -> None
 
 def test_a_lead_name_run_on_into_a_misread_label_takes_the_applicants() -> None:
     """A faint rule: the name ran on into the credit code's label, misread past cutting; alike over its length."""
-    cover, basic = _names("宁波捷航软件股份有限公司", "宁波键航纹件股份有限公间债一共会信用花义", 0.99, 0.52)
+    _cover, basic = _names("宁波捷航软件股份有限公司", "宁波键航纹件股份有限公间债一共会信用花义", 0.99, 0.52)
     assert basic.value.lead_unit.name == "宁波捷航软件股份有限公司"
     assert basic.provenance["basic_info.lead_unit.name"].alternatives == ["宁波键航纹件股份有限公间债一共会信用花义"]
     # Another unit's name run on is not alike over the applicant's length: both stay as read.
-    cover, basic = _names("宁波捷航软件股份有限公司", "杭州智造数字科技有限公司统一社会信", 0.99, 0.9)
+    _cover, basic = _names("宁波捷航软件股份有限公司", "杭州智造数字科技有限公司统一社会信", 0.99, 0.9)
     assert basic.value.lead_unit.name == "杭州智造数字科技有限公司统一社会信"
 
 
