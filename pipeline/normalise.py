@@ -414,6 +414,10 @@ def parse_credit_code(text: str | None, *, repair: bool = True, check_slip: bool
         inside = valid_codes_in(code)
         if len(inside) == 1:
             return CreditCodeReading(inside.pop(), True, repaired_from=code)
+    if len(code) != 18 and repair and "O" in code:
+        # No check character to confirm a repair, but an O stands in no code (GB 32100 leaves it out for
+        # its likeness to 0): a code of the wrong length, invalid either way, keeps the 0 OCR made an O of.
+        return CreditCodeReading(code.replace("O", "0"), False, repaired_from=code)
     if is_valid_credit_code(code) or not repair or len(code) != 18:
         return CreditCodeReading(code, is_valid_credit_code(code))
     suspects = [index for index in range(18) if _code_alternatives(code, index)]
@@ -518,8 +522,19 @@ class EmailReading:
     doubtful: bool = False  # the text as read is as likely what was written (`repaired_from` the other reading)
 
 
-def _known_domain(domain: str) -> str | None:
-    """`domain` if it is a known mail domain, or the one known domain a single OCR lookalike away from it."""
+# Glyphs one narrow stroke each: a monospaced face's wide cell round one of them can be read as two
+# ('foxmail1.com' for foxmail.com), one beside the other.
+_THIN_GLYPHS = frozenset("1liI")
+# A mail service's name this long, one character misread anywhere in it, is still told from every other
+# ('sinn' is sina and nothing else); a shorter one is not ('tim' may be tom, or a company's own).
+SLIP_NAME_MIN = 4
+
+
+def _known_domain(domain: str, slip: bool = False) -> str | None:
+    """`domain` if it is a known mail domain, or the one known domain a single OCR lookalike away from it,
+    or one thin glyph read twice away ('foxmail1.com'). With `slip` (an address whose '@' was misread too,
+    so that it was no address as read), also the one known domain whose name of SLIP_NAME_MIN characters or
+    more is one character away from the domain's ('esine.com' after a digit: sina.com)."""
     if domain in KNOWN_MAIL_DOMAINS:
         return domain
     fixes = {
@@ -527,8 +542,23 @@ def _known_domain(domain: str) -> str | None:
         for bad, goods in _DOMAIN_LOOKALIKES.items()
         for index in range(len(domain)) if domain.startswith(bad, index)
         for good in goods
-    } & KNOWN_MAIL_DOMAINS
+    } | {
+        domain[:index] + domain[index + 1:]
+        for index in range(1, len(domain))
+        if domain[index] in _THIN_GLYPHS and domain[index - 1] in _THIN_GLYPHS
+    }
+    if slip:
+        fixes |= {known for known in KNOWN_MAIL_DOMAINS if _one_slip_in_name(domain, known)}
+    fixes &= KNOWN_MAIL_DOMAINS
     return fixes.pop() if len(fixes) == 1 else None
+
+
+def _one_slip_in_name(domain: str, known: str) -> bool:
+    """The two domains differ in one character of their first label, SLIP_NAME_MIN characters or longer."""
+    name, _, rest = domain.partition(".")
+    known_name, _, known_rest = known.partition(".")
+    return (rest == known_rest and len(name) == len(known_name) >= SLIP_NAME_MIN
+            and sum(a != b for a, b in zip(name, known_name, strict=True)) == 1)
 
 
 def _glued_to_known_domain(address: str) -> bool:
@@ -596,7 +626,7 @@ def repair_email(text: str | None) -> EmailReading | None:
         # ending in that letter with the '@' left out ("lihuaqq.com") is not touched.
         if char in _AT_LETTERS and index > 0 and value[index - 1].isdigit():
             repaired = value[:index] + "@" + value[index + 1:].lower()
-            known = _known_domain(repaired[index + 1:])
+            known = _known_domain(repaired[index + 1:], slip=True)
             if known is not None and EMAIL.fullmatch(repaired):
                 lettered[f"{repaired[:index]}@{known}"] = char
     if not candidates and len(lettered) == 1:

@@ -154,6 +154,16 @@ def test_a_name_cut_short_takes_the_whole_one_and_two_units_stay_apart() -> None
     assert (cover.value.applicant, basic.value.lead_unit.name) == ("浙江大学", "杭州智造数字科技有限公司")
 
 
+def test_a_lead_name_run_on_into_a_misread_label_takes_the_applicants() -> None:
+    """A faint rule: the name ran on into the credit code's label, misread past cutting; alike over its length."""
+    _cover, basic = _names("宁波捷航软件股份有限公司", "宁波键航纹件股份有限公间债一共会信用花义", 0.99, 0.52)
+    assert basic.value.lead_unit.name == "宁波捷航软件股份有限公司"
+    assert basic.provenance["basic_info.lead_unit.name"].alternatives == ["宁波键航纹件股份有限公间债一共会信用花义"]
+    # Another unit's name run on is not alike over the applicant's length: both stay as read.
+    _cover, basic = _names("宁波捷航软件股份有限公司", "杭州智造数字科技有限公司统一社会信", 0.99, 0.9)
+    assert basic.value.lead_unit.name == "杭州智造数字科技有限公司统一社会信"
+
+
 @pytest.mark.parametrize(("read", "name"), [
     ("福建省工业和信真化厅", "福建省工业和信息化厅"), ("江苏省工业和信比厅", "江苏省工业和信息化厅"),
     ("江苏省企和信息化厅", "江苏省工业和信息化厅"),  # 工业 or 经济 as near: Jiangsu's department is 工业和信息化厅

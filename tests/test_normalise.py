@@ -392,6 +392,28 @@ def test_valid_address_is_kept(user: str, domain: str) -> None:
 
 
 
+@pytest.mark.parametrize(("read", "value"), [
+    ("qpws1880@foxmail1.com", "qpws1880@foxmail.com"),  # a monospaced l read as two thin glyphs
+    ("ab12@gmaill.com", "ab12@gmail.com"),
+    ("ab12@firm1l.com", "ab12@firm1l.com"),  # no known domain once one is dropped: kept
+])
+def test_a_thin_glyph_read_twice_in_a_known_domain(read: str, value: str) -> None:
+    reading = repair_email(read)
+    assert reading is not None and reading.value == value
+
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("nged1162esine.com", "nged1162@sina.com"),  # '@' read e, sina's a read e: both misread on a blurred photo
+    ("ea17120sinn.com", "ea1712@sina.com"),  # '@' read 0 (in doubt), sina's a read n
+    ("ab12esinn.cn", "ab12@sina.cn"),  # the domain's rest (.cn) chooses among sina's
+    ("ab12etim.com", "ab12etim.com"),  # a three-letter name one slip from tom: too short to tell
+    ("ab12@sinn.com", "ab12@sinn.com"),  # an address as read: its domain may be a company's own
+])
+def test_a_known_domain_one_slip_away_only_where_the_at_was_misread_too(read: str, value: str) -> None:
+    reading = repair_email(read)
+    assert reading is not None and reading.value == value
+
+
 def test_two_possible_repairs_keep_the_reading() -> None:
     reading = repair_email("ab12©cd©qq.com")
     assert reading is not None and reading.repaired_from is None
@@ -424,6 +446,13 @@ def test_two_possible_repairs_keep_the_reading() -> None:
 ])
 def test_a_recommending_departments_fixed_parts_are_repaired(read: str, name: str) -> None:
     assert repair_department(read) == name
+
+
+def test_an_o_in_a_code_of_the_wrong_length_is_the_0_it_stands_for() -> None:
+    reading = parse_credit_code("91331003MAXWOKCJ2")  # 17 characters: no check to confirm, O stands in no code
+    assert reading == CreditCodeReading("91331003MAXW0KCJ2", False, repaired_from="91331003MAXWOKCJ2")
+    assert parse_credit_code("91331003MAXWOKCJ2", repair=False).value == "91331003MAXWOKCJ2"  # a text layer's: as written
+    assert parse_credit_code("91331003MAXWEKCJ2").value == "91331003MAXWEKCJ2"  # a possible letter: as read
 
 
 def test_a_credit_code_with_a_neighbours_digits_run_in_keeps_its_one_valid_stretch() -> None:

@@ -35,10 +35,21 @@ def _rank(name: str, origin: Provenance | None) -> tuple[bool, bool, float]:
             origin.confidence if origin is not None and origin.confidence is not None else 0.0)
 
 
+def _alike(one: str, other: str) -> bool:
+    """Two readings of one name: alike whole, or the longer one, which does not end as a unit's name, alike
+    over the shorter one's length (a faint rule let the name run on into the next label, misread past
+    cutting: '宁波键航纹件股份有限公间债一共会信用花义' for 宁波捷航软件股份有限公司)."""
+    if fuzz.ratio(one, other) / 100.0 >= ALIKE:
+        return True
+    shorter, longer = sorted((one, other), key=len)
+    return (len(longer) > len(shorter) and not ENDS_AS_UNIT.search(longer)
+            and fuzz.ratio(shorter, longer[:len(shorter)]) / 100.0 >= ALIKE)
+
+
 def agree_unit_name(cover: Extracted[Cover], basic: Extracted[BasicInfo]) -> None:
     """The cover's applicant and the form's lead unit made one reading where they are one name misread."""
     applicant, lead = cover.value.applicant, basic.value.lead_unit.name
-    if not applicant or not lead or applicant == lead or fuzz.ratio(applicant, lead) / 100.0 < ALIKE:
+    if not applicant or not lead or applicant == lead or not _alike(applicant, lead):
         return
     cover_origin, lead_origin = cover.provenance.get(APPLICANT), basic.provenance.get(LEAD_NAME)
     if _rank(applicant, cover_origin) == _rank(lead, lead_origin):
