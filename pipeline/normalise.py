@@ -531,6 +531,15 @@ def _known_domain(domain: str) -> str | None:
     return fixes.pop() if len(fixes) == 1 else None
 
 
+def _known_domain_misread(domain: str) -> str | None:
+    """The one known mail domain `domain` is a single character misread from, in place, in its name and not
+    its dots ('sine.com', 'sinn.com' for sina.com): lookalikes or not, as a photo blurs any letter."""
+    near = {known for known in KNOWN_MAIL_DOMAINS
+            if len(known) == len(domain) and domain.count(".") == known.count(".")
+            and sum(a != b for a, b in zip(known, domain, strict=True)) == 1}
+    return near.pop() if len(near) == 1 else None
+
+
 def _glued_to_known_domain(address: str) -> bool:
     """The domain is a known mail domain with characters glued before it ('mp1941foxmail.com'): the
     address's '@' belongs before that domain and nothing stands there, so it was left out, not misread."""
@@ -603,7 +612,27 @@ def repair_email(text: str | None) -> EmailReading | None:
         address, char = lettered.popitem()
         # A 0 is as likely the user's own last digit with the '@' left out: the repair stays in doubt.
         return EmailReading(address, value, doubtful=char == "0")
+    if not candidates and not lettered:
+        misread = _at_and_domain_misread(value)
+        if misread is not None:
+            return misread
     return EmailReading(value)
+
+
+def _at_and_domain_misread(value: str) -> EmailReading | None:
+    """An '@' read as a letter after a digit and a known domain with one character misread after it
+    ('nged1162esine.com', 'ea17120sinn.com' on phone photos): the blur that took the '@' took a letter of
+    the domain too. An address written without its '@' reads its domain as printed, so an address read
+    this way is more likely misread than the applicant's slip, but two characters are put right on no
+    other evidence: the repair stays in doubt, the text as read its other reading (no INVALID_EMAIL on
+    a misread, no address taken on trust)."""
+    repairs = set()
+    for index, char in enumerate(value):
+        if char in _AT_LETTERS and index > 0 and value[index - 1].isdigit():
+            known = _known_domain_misread(value[index + 1:].lower())
+            if known is not None and EMAIL.fullmatch(f"{value[:index]}@{known}"):
+                repairs.add(f"{value[:index]}@{known}")
+    return EmailReading(repairs.pop(), value, doubtful=True) if len(repairs) == 1 else None
 
 
 _DOMAINS_LONGEST_FIRST = sorted(KNOWN_MAIL_DOMAINS, key=len, reverse=True)  # vip.qq.com before qq.com
