@@ -1,0 +1,61 @@
+"""flags14: comparisons an unread cell no longer holds back where their outcome cannot depend on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import models
+from pipeline.checks import CheckContext, run_checks
+from pipeline.config import Settings
+from pipeline.reconcile import reconcile
+from tests.test_checks import _set, clean_application
+
+SETTINGS = Settings()
+
+
+def _found(record: models.ApplicationRecord) -> dict[tuple[str, str], models.Check]:
+    reconcile(record, SETTINGS)
+    return {(c.code, c.where): c for c in run_checks(CheckContext(record=record, settings=SETTINGS))}
+
+
+def _with_unread_2025_contract(declared: float) -> models.ApplicationRecord:
+    """2025: the read 300.0 and a second row whose amount (under a seal) was not read."""
+    record = clean_application()
+    record.appendix.contracts.append(models.ContractRow(date=dt.date(2025, 6, 1), contract_no="HT-4",
+                                                        enterprise="丁公司", amount=None))
+    record.provenance["appendix.contracts[3].amount"] = record.provenance["appendix.contracts[2].amount"]
+    _set("basic_info.service[1].contract_amount", declared)(record)
+    _set("basic_info.service[1].enterprises", 2)(record)
+    return record
+
+
+def test_a_years_read_amounts_already_over_its_total_are_a_mismatch_whatever_the_unread_one_holds() -> None:
+    found = _found(_with_unread_2025_contract(120.0))  # 300 read alone is over 120: the form is short
+    check = found[("CONTRACT_TOTAL_MISMATCH", "2025")]
+    assert check.severity == "error" and check.found == 300.0 and check.expected == 120.0
+    assert "未计入" in check.message
+    assert ("LOW_CONFIDENCE", "appendix.contracts[3].amount") in found  # the unread cell still asks a reviewer
+
+
+def test_a_years_read_amounts_short_of_its_total_say_nothing_while_a_cell_is_unread() -> None:
+    found = _found(_with_unread_2025_contract(450.0))  # the unread cell may hold the 150 missing
+    assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
+    assert ("LOW_CONFIDENCE", "appendix.contracts[3].amount") in found
+
+
+def test_a_sum_over_its_total_on_a_doubtful_reading_beside_an_unread_cell_is_a_warning() -> None:
+    record = _with_unread_2025_contract(120.0)
+    path = "appendix.contracts[2].amount"
+    record.provenance[path] = record.provenance[path].model_copy(update={"alternatives": [30.0], "confidence": 0.55})
+    check = _found(record)[("CONTRACT_TOTAL_MISMATCH", "2025")]
+    assert check.severity == "warning" and path in check.doubts
+
+
+def test_financing_amounts_read_already_over_the_cumulative_figure_are_a_mismatch() -> None:
+    record = clean_application()
+    record.appendix.financings.append(models.FinancingRow(seq=2, investor="某基金", investee="丁公司", amount=None))
+    record.provenance["appendix.financings[1].amount"] = record.provenance["appendix.financings[0].amount"]
+    _set("basic_info.resources[1].financing", 400.0)(record)  # 500 read alone is over it
+    assert _found(record)[("FINANCING_TOTAL_MISMATCH", "")].severity == "error"
+    _set("basic_info.resources[1].financing", 600.0)(record)  # the unread row may hold the 100
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in _found(record)
