@@ -75,3 +75,26 @@ def test_a_rings_stroke_after_a_figure_read_as_a_last_1_is_left_out_before_the_p
     record = _financings_read(170.0, 490.6, 162601.0, declared=900.0)  # no reading holds: still a warning
     check = _found(record)[("FINANCING_TOTAL_MISMATCH", "")]
     assert check.severity == "warning" and record.appendix.financings[2].amount == 162601.0
+
+
+def _training_of_2025_dated(date: dt.date, declared: int) -> models.ApplicationRecord:
+    record = clean_application()
+    record.appendix.trainings.append(models.TrainingRow(date=date, name="培训", participants=40))
+    for cell in ("date", "participants"):
+        record.provenance[f"appendix.trainings[1].{cell}"] = record.provenance["appendix.trainings[0].participants"]
+    _set("basic_info.service[1].trainees", declared)(record)
+    return record
+
+
+def test_a_row_whose_year_is_a_period_year_misread_counts_in_that_year() -> None:
+    # dev13 a11 (phone): '2025-04-03' read 3025-04-03; left out of 2025's sum it made a false total mismatch.
+    found = _found(_training_of_2025_dated(dt.date(3025, 4, 3), 40))
+    assert ("TRAINEE_TOTAL_MISMATCH", "2025") not in found
+    assert ("LOW_CONFIDENCE", "appendix.trainings[1].date") in found  # the misread year still asks a reviewer
+    check = _found(_training_of_2025_dated(dt.date(3025, 4, 3), 90))[("TRAINEE_TOTAL_MISMATCH", "2025")]
+    assert check.severity == "warning" and "appendix.trainings[1].date" in check.doubts  # counted on a misread year
+
+
+def test_a_row_dated_out_of_the_period_on_the_form_counts_in_no_year() -> None:
+    found = _found(_training_of_2025_dated(dt.date(2023, 4, 3), 40))  # 2023: a date the applicant wrote
+    assert ("TRAINEE_TOTAL_MISMATCH", "2025") in found and ("TRAINING_DATE_OUT_OF_RANGE", "2") in found
