@@ -127,3 +127,20 @@ def test_a_few_of_a_grey_packages_slots_without_a_seal_stay_doubtful_findings() 
     for page in colour.source.pages:
         page.colour = True  # on colour pages an absence is sure: each an error, however many
     assert [_found(colour)[("SEAL_MISSING", slot)].severity for slot in GREY_SLOTS] == ["error"] * 5
+
+
+def test_a_limit_exceeded_on_a_provider_row_holding_two_names_is_a_doubt_of_two_rows_read_as_one() -> None:
+    # dev18 a01 (phone): rows 11 and 12 read as one, '杭州联汇数字科技股份有限公1 2东莞联样软件有限公司', their
+    # industries joined (five): no provider of the package lists five.
+    record = clean_application()
+    record.appendix.providers[0].name = "杭州联汇数字科技股份有限公1 2东莞联样软件有限公司"
+    record.appendix.providers[0].industries = ["有色", "电力装备", "汽车", "机械"]
+    record.appendix.providers[0].capability = "工业软件" * 60  # both rows' capabilities joined, over the limit
+    found = _found(record)
+    assert not [key for key in found if key[0] in ("PROVIDER_TOO_MANY_INDUSTRIES", "PROVIDER_CAPABILITY_TOO_LONG")]
+    doubt = found[("LOW_CONFIDENCE", "appendix.providers")]  # the table's doubts as one finding
+    assert "两行" in doubt.message
+    assert doubt.doubts == ["appendix.providers[0].industries", "appendix.providers[0].capability"]
+    record.appendix.providers[0].name = "杭州联汇数字科技股份有限公司"  # one name: each limit is a finding
+    found = _found(record)
+    assert ("PROVIDER_TOO_MANY_INDUSTRIES", "1") in found and ("PROVIDER_CAPABILITY_TOO_LONG", "1") in found
