@@ -46,7 +46,8 @@ def test_a_years_read_amounts_short_of_its_total_say_nothing_while_a_cell_is_unr
 def test_a_sum_over_its_total_on_a_doubtful_reading_beside_an_unread_cell_is_a_warning() -> None:
     record = _with_unread_2025_contract(120.0)
     path = "appendix.contracts[2].amount"
-    record.provenance[path] = record.provenance[path].model_copy(update={"alternatives": [30.0], "confidence": 0.55})
+    # 300 or 200: over 120 either way, but neither reading is sure.
+    record.provenance[path] = record.provenance[path].model_copy(update={"alternatives": [200.0], "confidence": 0.55})
     check = _found(record)[("CONTRACT_TOTAL_MISMATCH", "2025")]
     assert check.severity == "warning" and path in check.doubts
 
@@ -144,3 +145,15 @@ def test_a_limit_exceeded_on_a_provider_row_holding_two_names_is_a_doubt_of_two_
     record.appendix.providers[0].name = "杭州联汇数字科技股份有限公司"  # one name: each limit is a finding
     found = _found(record)
     assert ("PROVIDER_TOO_MANY_INDUSTRIES", "1") in found and ("PROVIDER_CAPABILITY_TOO_LONG", "1") in found
+
+
+def test_a_sum_over_unread_cells_is_over_its_total_only_under_every_reading_of_the_read_ones() -> None:
+    # dev13 a09 (phone): '237.6' read 23,760 (237.6 among its readings) beside an unread cell: 25,137 over the
+    # 1,657.65 declared as read, under it with 237.6. Nothing is found; the unread cell still asks a reviewer.
+    record = _with_unread_2025_contract(250.0)
+    path = "appendix.contracts[2].amount"
+    _set(path, 30000.0)(record)
+    record.provenance[path] = record.provenance[path].model_copy(update={"alternatives": [30.0], "confidence": 0.7})
+    found = _found(record)
+    assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
+    assert "appendix.contracts[3].amount" in found[("LOW_CONFIDENCE", "appendix.contracts")].doubts
