@@ -157,3 +157,28 @@ def test_a_sum_over_unread_cells_is_over_its_total_only_under_every_reading_of_t
     found = _found(record)
     assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
     assert "appendix.contracts[3].amount" in found[("LOW_CONFIDENCE", "appendix.contracts")].doubts
+
+
+PROSE = ("围绕石化化工、电力装备行业中小企业数字化转型需求，数促中心将聚焦以下重点任务，细化为可落地、可执行、"
+         "可考核的具体项目。新工具先在典型企业试用打磨，验证成效后再向同类企业推广。") * 4
+
+
+def _content_read_as(text: str) -> models.ApplicationRecord:
+    record = clean_application()
+    record.plan.content_areas = ["数据共享"]
+    content = next(section for section in record.plan.sections if section.key == "content")
+    content.text = text
+    return record
+
+
+def test_too_few_content_areas_in_a_scrambled_reading_are_a_doubt_not_an_error() -> None:
+    # dev18 a13 (fax): the 建设内容 pages read as characters out of order ('加快方典 新工开具发先方在面案型重开企点…').
+    from pipeline.text.words import word_share
+
+    scrambled = "".join(PROSE[i] for i in range(0, len(PROSE), 7)) + "".join(PROSE[i] for i in range(3, len(PROSE), 5))
+    assert (word_share(scrambled) or 0) < 0.7 <= (word_share(PROSE) or 0)
+    found = _found(_content_read_as(scrambled))
+    assert ("TOO_FEW_CONTENT_AREAS", "") not in found
+    assert "成词" in found[("LOW_CONFIDENCE", "plan.content_areas")].message
+    found = _found(_content_read_as(PROSE))  # read as prose, one area in a section of no numbered parts: a finding
+    assert found[("TOO_FEW_CONTENT_AREAS", "")].severity == "error"
