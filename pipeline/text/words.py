@@ -21,12 +21,13 @@ def _han(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
-def word_share(text: str) -> float | None:
+def word_share(text: str, least: int = 1) -> float | None:
     """The share of `text`'s Chinese characters that stand in words of two or more characters of jieba's
     dictionary (its segmentation without guessing new words): prose reads 0.8 and more, a page the reader
-    scrambled (a photo's lines cut and joined out of order) far less. None without Chinese characters."""
+    scrambled (a photo's lines cut and joined out of order) far less. None for fewer than `least` Chinese
+    characters (a few short lines of headings and verbs read 0.6 as written: too few to say)."""
     han = sum(_han(char) for char in text)
-    if not han:
+    if han < max(least, 1):
         return None
     jieba.setLogLevel(logging.WARNING)
     jieba.dt.check_initialized()
