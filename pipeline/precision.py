@@ -17,9 +17,8 @@ misread. So, before the form's totals choose among a value's readings (`pipeline
   column (which writes points), keeps
   its readings with the point put back before its last digits, as many as the column writes
   ('27131' as 2,713.1 or 271.31: a point lost in a fax's dither), and with the digit in the point's
-  place taken for it ('389110' as 389.10: a seal's stroke through the point), and with a last '1' left out
-  before the point is put back ('162601' as 162.60: a ring's stroke after the figure), as alternatives for
-  the form's totals to pick among; nothing is chosen on the precision alone. Not the form's own amounts: the
+  place taken for it ('389110' as 389.10: a seal's stroke through the point), as alternatives for the form's
+  totals to pick among; nothing is chosen on the precision alone. Not the form's own amounts: the
   累计 rule they also answer to holds for any smaller reading, so more readings only keep it from
   choosing ('59292' read again as 5,929.2 would have 592.92 beside it).
 
@@ -140,18 +139,6 @@ def point_read_as_digit(value: float, most: int) -> list[float]:
             if len(whole) > places + 1]
 
 
-def stroke_after_readings(value: float, most: int) -> list[float]:
-    """`value`, read without a point and ending in a 1, with that 1 left out and its point put back
-    (`point_readings`): a seal ring's stroke just after a figure reads as one more '1' ('162.60' beside a
-    ring read 162601, '11.72' read 11721, dev17 a09), the point lost under the same ink."""
-    if decimals(value) or value != int(value):
-        return []
-    whole = str(int(value))
-    if not whole.endswith("1") or len(whole) < 3:
-        return []
-    return point_readings(float(whole[:-1]), most)
-
-
 def settle_by_precision(record: ApplicationRecord, rules: CheckSettings) -> None:
     """Each amount's readings judged by the decimals its column writes (in place)."""
     for paths in amount_groups(record):
@@ -197,7 +184,7 @@ def _unsettled(origin: Provenance | None) -> bool:
 def _with_point_readings(value: float, origin: Provenance, most: int) -> Provenance:
     """A doubtful amount without a point, beyond its column, kept with its readings with the point put back
     (`point_readings`) or taken for a digit (`point_read_as_digit`) as alternatives: the form's totals may pick one (`pipeline.reconcile`)."""
-    readings = [*point_readings(value, most), *point_read_as_digit(value, most), *stroke_after_readings(value, most)]
+    readings = [*point_readings(value, most), *point_read_as_digit(value, most)]
     found = [reading for reading in dict.fromkeys(readings) if reading not in origin.alternatives and reading != value]
     if not found:
         return origin
