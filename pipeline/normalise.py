@@ -620,7 +620,7 @@ def repair_email(text: str | None) -> EmailReading | None:
             start = source.find(symbol, start + 1)
     if len(candidates) == 1:
         return EmailReading(candidates.pop(), value)
-    lettered: dict[str, str] = {}
+    lettered: dict[str, bool] = {}  # repaired address -> whether it stays in doubt
     for index, char in enumerate(value):
         # A letter between a digit and a known domain ("pf1036osina.com"): a name-like user
         # ending in that letter with the '@' left out ("lihuaqq.com") is not touched.
@@ -628,11 +628,13 @@ def repair_email(text: str | None) -> EmailReading | None:
             repaired = value[:index] + "@" + value[index + 1:].lower()
             known = _known_domain(repaired[index + 1:], slip=True)
             if known is not None and EMAIL.fullmatch(repaired):
-                lettered[f"{repaired[:index]}@{known}"] = char
+                # A 0 is as likely the user's own last digit with the '@' left out; a domain one slip from
+                # the known one is a second character put right on no other evidence: both stay in doubt.
+                slipped = _known_domain(repaired[index + 1:]) is None
+                lettered[f"{repaired[:index]}@{known}"] = char == "0" or slipped
     if not candidates and len(lettered) == 1:
-        address, char = lettered.popitem()
-        # A 0 is as likely the user's own last digit with the '@' left out: the repair stays in doubt.
-        return EmailReading(address, value, doubtful=char == "0")
+        address, doubtful = lettered.popitem()
+        return EmailReading(address, value, doubtful=doubtful)
     return EmailReading(value)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Provenance
-from pipeline.checks.figures import distinct_names
+from pipeline.checks.figures import distinct_names, period_year
 from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
 from pipeline.normalise import is_valid_credit_code
@@ -121,7 +121,8 @@ class SumGroup:
 
 def sum_groups(record: ApplicationRecord) -> Iterator[SumGroup]:
     """Every declared total and its figures, read or not: 对接成功融资金额 against the financings' amounts,
-    and per year 合同金额 and 参加培训人数 against the amounts and participants of the rows dated in it. A
+    and per year 合同金额 and 参加培训人数 against the amounts and participants of the rows dated in it (a year
+    misread far out of the period by one digit counted in its period year, `period_year`). A
     dated table with a row whose date was not read has no year groups: that row could belong to either."""
     appendix = record.appendix
     if _table_present(record, "financings"):
@@ -133,7 +134,7 @@ def sum_groups(record: ApplicationRecord) -> Iterator[SumGroup]:
         if not _table_present(record, table) or any(row.date is None for row in rows):
             continue
         for position, year in enumerate(YEARS):
-            dated = [i for i, row in enumerate(rows) if row.date is not None and row.date.year == year]
+            dated = [i for i, row in enumerate(rows) if period_year(record, f"appendix.{table}[{i}].date", row.date) == year]
             yield SumGroup(f"{name}_{year}", f"basic_info.service[{position}].{declared}",
                            tuple(f"appendix.{table}[{i}].{column}" for i in dated), counts=table == "trainings")
 

@@ -409,7 +409,7 @@ def test_missing_section_skips_its_own_checks() -> None:
 def test_unreadable_cells_are_low_confidence_not_a_silent_pass() -> None:
     record = clean_application()
     record.appendix.contracts[0].amount = None  # a 2024 row: 2024 cannot be decided, 2025 still can
-    record.basic_info.service[0].contract_amount = 1.0
+    record.basic_info.service[0].contract_amount = 500.0  # over the read 20.5: the unread row may make it up
     record.basic_info.service[1].contract_amount = 1.0
     found = codes(record)
     assert ("LOW_CONFIDENCE", "appendix.contracts[0].amount") in found

@@ -253,7 +253,14 @@ def test_a_date_out_of_range_read_unsurely_is_doubted() -> None:
 def test_a_date_read_far_outside_the_period_one_digit_off_its_years_is_a_misreading(date: dt.date, code: str) -> None:
     record = clean_application()
     _set("appendix.trainings[0].date", date)(record)
-    found = {c.code for c in _checks(record) if c.where in ("1", "appendix.trainings[0].date")}
+    checks = _checks(record)
+    found = {c.code for c in checks if c.where in ("1", "appendix.trainings[0].date")}
+    if code == "LOW_CONFIDENCE":
+        # The row counts in the period year its year misreads (flags14): where that year's total then fails, the
+        # warning names the date among its doubts and stands for its LOW_CONFIDENCE (one reading, one finding).
+        named = any("appendix.trainings[0].date" in c.doubts for c in checks if c.code == "TRAINEE_TOTAL_MISMATCH")
+        assert found == {code} or (not found and named)
+        return
     assert found == {code}
 
 

@@ -563,3 +563,28 @@ def test_a_latin_lookalike_in_a_chinese_name_is_its_character(read: str, name: s
     from pipeline.normalise import chinese_name
 
     assert chinese_name(read) == name
+
+
+# --- flags14 ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("nged1162esine.com", "nged1162@sina.com"),  # '@' read 'e', sina's 'a' read 'e' (a phone photo)
+    ("ea17120sinn.com", "ea1712@sina.com"),  # '@' read '0', sina's 'a' read 'n'
+    ("ab12ofoxmaul.com", "ab12@foxmail.com"),
+])
+def test_at_and_one_domain_letter_misread_is_a_doubtful_repair(read: str, value: str) -> None:
+    """Both readings stand: the repaired address is the value, the text as read its doubt (no INVALID_EMAIL)."""
+    reading = repair_email(read)
+    assert reading is not None and reading.value == value and reading.repaired_from == read and reading.doubtful
+
+
+@pytest.mark.parametrize("read", [
+    "jqw1483qq.com",  # '@' left out before a domain read as printed: the applicant's slip
+    "yfx122sina.com",
+    "lihuaesine.com",  # no digit before the letter: a name-like user, not guessed
+    "ab12esxne.org",  # two characters off any known domain
+    "ab12e.sina.com",  # the dot is no letter misread
+])
+def test_at_and_domain_misread_needs_a_digit_a_letter_and_one_character(read: str) -> None:
+    reading = repair_email(read)
+    assert reading is not None and reading.repaired_from is None and "@" not in reading.value

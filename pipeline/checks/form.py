@@ -216,6 +216,9 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
         if len(row.industries) <= limit:
             continue
         path = f"appendix.providers[{index}].industries"
+        if two_names(row.name):
+            yield merged_row(ctx, index, "industries", row.name, "主要服务行业个数")
+            continue
         if len(row.industries) - len(unknown_industries(ctx, row.industries)) <= limit:
             yield unread_industries(ctx, path, row.industries, limit)
             continue
@@ -223,6 +226,25 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
                       f"附3表2 序号 {_provider_where(row.seq, index)} 服务商“{row.name or '（名称未识别）'}”"
                       f"主要服务行业 {len(row.industries)} 个（{'、'.join(row.industries)}），超过 {limit} 个",
                       expected=limit, found=len(row.industries), evidence=ctx.evidence(path))
+
+
+# The mark of a company's legal form (有限公司, 有限责任公司, 股份有限公司): written once in one company's name.
+LEGAL_FORM_MARK = "有限"
+
+
+def two_names(name: str | None) -> bool:
+    """A provider's name cell holding two companies' names ('…股份有限公1 2东莞联样软件有限公司', dev18 a01; dev7
+    a01, dev12 a03): two rows the table reader read as one, their cells' contents joined."""
+    return name is not None and name.count(LEGAL_FORM_MARK) >= 2
+
+
+def merged_row(ctx: CheckContext, index: int, cell: str, name: str | None, what: str) -> Check:
+    """LOW_CONFIDENCE for a per-row limit exceeded on a row that is two rows read as one (`two_names`): its
+    cells hold both rows' items, so the limit says nothing of either provider."""
+    path = f"appendix.providers[{index}].{cell}"
+    return finding("LOW_CONFIDENCE", path,
+                   f"附3表2 第 {index + 1} 行服务商名称读作“{name}”，含两家单位的名称，可能是两行被识别为一行，"
+                   f"{what}未核对，请人工核对", evidence=ctx.evidence(path))
 
 
 def unknown_industries(ctx: CheckContext, industries: list[str]) -> list[str]:
@@ -250,7 +272,9 @@ def provider_capability_too_long(ctx: CheckContext) -> Iterator[Check]:
             yield unreadable_cell(ctx, "providers", index, "capability", "核心能力字数")
             continue
         length = count_chars(row.capability)
-        if length > limit:
+        if length > limit and two_names(row.name):
+            yield merged_row(ctx, index, "capability", row.name, "核心能力字数")
+        elif length > limit:
             yield finding("PROVIDER_CAPABILITY_TOO_LONG", _provider_where(row.seq, index),
                           f"附3表2 序号 {_provider_where(row.seq, index)} 服务商“{row.name or '（名称未识别）'}”"
                           f"核心能力 {length} 字，超过 {limit} 字",
