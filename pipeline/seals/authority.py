@@ -26,6 +26,9 @@ MAX_SUFFIX_SLIPS = 2
 PLACE_CHARS = 2
 # The most places the document names to build authorities from (the most often named first).
 MAX_PLACES = 30
+# A place not leading a unit's name must be named this often: two characters before 市 are also 建有 in
+# 建有市级…, and each such "place" is one more name a poor reading may fit.
+MIN_PLACE_MENTIONS = 2
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # A city named in running text: two characters before 市, not the authority's own name (市市场…).
@@ -33,25 +36,32 @@ _CITY = re.compile(r"(?=([\u4e00-\u9fff]{2})市(?!市场|场))")
 _NOT_A_PLACE = re.compile(r"[市省区县场]")
 
 
-def places(texts: Iterable[str], names: Iterable[str]) -> list[str]:
+def places(texts: Iterable[str], names: Iterable[str], units: Iterable[str] = ()) -> list[str]:
     """Cities the document names: before 市 in its text and at the start of its organisations' names,
-    the most often named first. Authorities' own names are left out (the place in a misread one would
-    vouch for itself)."""
+    the most often named first; a place that leads no unit's name (`units`: the licences are theirs)
+    must be named `MIN_PLACE_MENTIONS` times. Authorities' own names are left out (the place in a
+    misread one would vouch for itself)."""
     counts: Counter[str] = Counter()
     for text in texts:
         for run in _CJK_RUN.findall(text):
             counts.update(hit.group(1) for hit in _CITY.finditer(run))
     for name in names:
-        run = "".join(_CJK_RUN.findall(name))
-        if len(run) > PLACE_CHARS and as_authority(run) is None:
-            counts[run[:PLACE_CHARS]] += 1
-    ranked = [place for place, _ in counts.most_common() if not _NOT_A_PLACE.search(place)]
+        if (place := _leading_place(name)) is not None:
+            counts[place] += 1
+    leading = {_leading_place(unit) for unit in units}
+    ranked = [place for place, count in counts.most_common()
+              if not _NOT_A_PLACE.search(place) and (count >= MIN_PLACE_MENTIONS or place in leading)]
     return ranked[:MAX_PLACES]
 
 
-def authority_names(texts: Iterable[str], names: Iterable[str]) -> list[str]:
+def _leading_place(name: str) -> str | None:
+    run = "".join(_CJK_RUN.findall(name))
+    return run[:PLACE_CHARS] if len(run) > PLACE_CHARS and as_authority(run) is None else None
+
+
+def authority_names(texts: Iterable[str], names: Iterable[str], units: Iterable[str] = ()) -> list[str]:
     """The registration authorities the document's cities would have (苏州 -> 苏州市市场监督管理局 …)."""
-    return [place + "市" + suffix for place in places(texts, names) for suffix in AUTHORITY_SUFFIXES]
+    return [place + "市" + suffix for place in places(texts, names, units) for suffix in AUTHORITY_SUFFIXES]
 
 
 def as_authority(name: str) -> str | None:

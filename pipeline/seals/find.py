@@ -248,7 +248,8 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     texts = [w.text for page in pages for w in page.words]
     units = units.with_departments(department_names(texts)).with_others(organisation_names(texts))
     units = units.with_text_layer("".join(page.text for page in pages if page.kind == "text"))
-    units = units.with_authorities(authority_names(texts, [*units.others, *_unit_names(units)]))
+    unit_names = _unit_names(units)
+    units = units.with_authorities(authority_names(texts, [*units.others, *unit_names], unit_names))
     found: list[_Found] = []
     for page in pages:
         # Blank pages are looked at too: a page holding nothing but a faint grey seal can pass for blank.
