@@ -56,3 +56,15 @@ def test_a_place_named_once_and_leading_no_unit_is_none() -> None:
     found = places(["建有市级技术中心"], ["兰州宏信新型建材股份有限公司"], ["兰州宏信新型建材股份有限公司"])
     assert found == ["兰州"]
     assert places(["建有市级技术中心", "另建有市级实验室"], []) == ["建有"]
+
+
+def test_a_three_character_city_printed_whole_is_not_cut() -> None:
+    """石家庄市 in an address gives the place 家庄: the licence's 石家庄市市场监督管理局 stays whole, and
+    家庄市市场监督管理局, its tail, is no candidate."""
+    lead = "石家庄兴云工业互联网有限公司"
+    units = SealUnits(lead=lead).with_others(["石家庄市市场监督管理局"])
+    units = units.with_authorities(authority_names(["住所：石家庄市长安区", "石家庄市裕华区"], [lead], [lead]))
+    assert "家庄市市场监督管理局" in units.authorities
+    names = [name for name, owner in units.candidates() if owner == "other"]
+    assert "石家庄市市场监督管理局" in names
+    assert "家庄市市场监督管理局" not in names

@@ -178,18 +178,21 @@ class SealUnits:
                 found.append((name, spelt))
             elif not any(variant_of(name, unit) for unit in known):
                 found.append((name, "other"))
-        named = {name for name, _ in found} | known
-        return found + [(name, "other") for name in self.authorities if name not in named]
+        named = {cjk(name) for name, _ in found} | {cjk(name) for name in known}
+        # A city read by its last two characters (家庄 of 石家庄) builds the tail of a name the text prints whole.
+        return found + [(name, "other") for name in self.authorities
+                        if cjk(name) not in named and not any(other.endswith(cjk(name)) for other in named)]
 
     def _authority_as_printed(self, name: str) -> str:
         """A registration authority's name found in the text with its fixed suffix spelt right, and in the
         spelling of the authority the document's cities give where the two are one name misread or cut
-        off (当州市… printed once, 兰州 all over the document); any other name as found."""
+        off (当州市… printed once, 兰州 all over the document), never in a shorter one (家庄市…, built from
+        石家庄's last two characters); any other name as found."""
         authority = as_authority(name)
         if authority is None or authority in self.authorities:
             return authority or name
-        return next((built for built in self.authorities if built != authority and same_unit(built, authority)),
-                    authority)
+        return next((built for built in self.authorities if built != authority and len(built) >= len(authority)
+                     and same_unit(built, authority)), authority)
 
     def expected(self) -> dict[Owner, list[str]]:
         """Names each owner's seal may carry, best first."""
