@@ -25,6 +25,7 @@ from pipeline.normalise import valid_codes_in
 from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
 from pipeline.seals.anchors import find_anchors
+from pipeline.seals.authority import as_authority, authority_names
 from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_image
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import is_one_bit, load_colour, red_strength
@@ -113,6 +114,13 @@ class SealUnits:
     def with_others(self, names: list[str]) -> SealUnits:
         return replace(self, others=tuple(n for n in names if n not in self.others))
 
+    # Registration authorities put together from the document's cities (`authority.authority_names`): a
+    # licence's seal is read by one of these though the licence's own copy of the name was misread or lost.
+    authorities: tuple[str, ...] = ()
+
+    def with_authorities(self, names: list[str]) -> SealUnits:
+        return replace(self, authorities=tuple(n for n in names if n not in self.authorities))
+
     # The pages' text layer (a page exported from Word), its characters only: names printed in it are spelt
     # exactly as the package spells them, so another spelling of one found in OCR'd text is a misreading.
     text_layer: str = ""
@@ -162,14 +170,29 @@ class SealUnits:
         found: list[tuple[str, Owner]] = []
         known = {name for name, _ in units}
         for name in self.others:
-            if name in known or self._misspelt(name):
+            name = self._authority_as_printed(name)
+            if name in known or self._misspelt(name) or any(name == other for other, _ in found):
                 continue
             spelt = next((owner for unit, owner in units if spelling_of(name, unit)), None)
             if spelt is not None:
                 found.append((name, spelt))
             elif not any(variant_of(name, unit) for unit in known):
                 found.append((name, "other"))
-        return found
+        named = {cjk(name) for name, _ in found} | {cjk(name) for name in known}
+        # A city read by its last two characters (家庄 of 石家庄) builds the tail of a name the text prints whole.
+        return found + [(name, "other") for name in self.authorities
+                        if cjk(name) not in named and not any(other.endswith(cjk(name)) for other in named)]
+
+    def _authority_as_printed(self, name: str) -> str:
+        """A registration authority's name found in the text with its fixed suffix spelt right, and in the
+        spelling of the authority the document's cities give where the two are one name misread or cut
+        off (当州市… printed once, 兰州 all over the document), never in a shorter one (家庄市…, built from
+        石家庄's last two characters); any other name as found."""
+        authority = as_authority(name)
+        if authority is None or authority in self.authorities:
+            return authority or name
+        return next((built for built in self.authorities if built != authority and len(built) >= len(authority)
+                     and same_unit(built, authority)), authority)
 
     def expected(self) -> dict[Owner, list[str]]:
         """Names each owner's seal may carry, best first."""
@@ -228,6 +251,8 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     texts = [w.text for page in pages for w in page.words]
     units = units.with_departments(department_names(texts)).with_others(organisation_names(texts))
     units = units.with_text_layer("".join(page.text for page in pages if page.kind == "text"))
+    unit_names = _unit_names(units)
+    units = units.with_authorities(authority_names(texts, [*units.others, *unit_names], unit_names))
     found: list[_Found] = []
     for page in pages:
         # Blank pages are looked at too: a page holding nothing but a faint grey seal can pass for blank.
@@ -577,6 +602,10 @@ def _radius_towards(box: Box, dx: float, dy: float) -> float:
     norm = math.hypot(dx, dy)
     cos_t, sin_t = dx / norm, dy / norm
     return a * b / max(math.hypot(b * cos_t, a * sin_t), 1e-9)
+
+
+def _unit_names(units: SealUnits) -> list[str]:
+    return [name for name in (units.lead, units.applicant, *units.members) if name]
 
 
 def seal_name(name: str | None) -> str | None:
