@@ -367,17 +367,14 @@ def own_columns(table: Table, cell: CellText, cols: Sequence[int], layout: Layou
     others = {col for field, columns in layout.columns.items() for col in columns if col not in cols}
     if not others.intersection(spanned):
         return cell
-    xs = table.grid.xs
-    left, right = xs[cols[0]], xs[cols[-1] + 1]
-    boxes = [table.frame.box_to_table(word.bbox) for word in cell.words]
-    if any(box[0] < edge < box[2] for box in boxes for edge in (left, right)):
+    boxes = _boxes_inside(table, cell, cols)
+    if boxes is None:
         return cell
+    left, right = table.grid.xs[cols[0]], table.grid.xs[cols[-1] + 1]
     words = [word for word, box in zip(cell.words, boxes, strict=True) if left <= _centre_x(box) < right]
     if not any(char.isdigit() for word in cell.words if word not in words for char in word.text):
         return cell  # the other field's words hold no digit to give the number: the cell's reading stands
-    box = (left, cell.cell.bbox[1], right, cell.cell.bbox[3])
-    piece = cell_text(Cell(cell.cell.row, cols[0], cell.cell.row_span, len(cols), box), table.frame, words)
-    return replace(piece, reread=cell.reread)
+    return _piece(table, cell, cols, words)
 
 
 def without_figures_beside(table: Table, cell: CellText, cols: Sequence[int], layout: Layout) -> CellText:
@@ -390,18 +387,29 @@ def without_figures_beside(table: Table, cell: CellText, cols: Sequence[int], la
                for col in layout.columns.get(column.field, ()) if col not in cols and col in spanned}
     if not numbers:
         return cell
-    xs = table.grid.xs
-    left, right = xs[cols[0]], xs[cols[-1] + 1]
-    boxes = [table.frame.box_to_table(word.bbox) for word in cell.words]
-    if any(box[0] < edge < box[2] for box in boxes for edge in (left, right)):
+    boxes = _boxes_inside(table, cell, cols)
+    if boxes is None:
         return cell
+    xs = table.grid.xs
     figures = [word for word, box in zip(cell.words, boxes, strict=True)
                if any(char.isdigit() for char in word.text)
                and any(xs[col] <= _centre_x(box) < xs[col + 1] for col in numbers)]
     if not figures:
         return cell
-    words = [word for word in cell.words if word not in figures]
-    box = (left, cell.cell.bbox[1], right, cell.cell.bbox[3])
+    return _piece(table, cell, cols, [word for word in cell.words if word not in figures])
+
+
+def _boxes_inside(table: Table, cell: CellText, cols: Sequence[int]) -> list[Box] | None:
+    """The cell's word boxes in the table's frame, or None when a word is read across an edge of the field's
+    columns `cols` (the lost rule's place): then the cell cannot be parted there."""
+    left, right = table.grid.xs[cols[0]], table.grid.xs[cols[-1] + 1]
+    boxes = [table.frame.box_to_table(word.bbox) for word in cell.words]
+    return None if any(box[0] < edge < box[2] for box in boxes for edge in (left, right)) else boxes
+
+
+def _piece(table: Table, cell: CellText, cols: Sequence[int], words: list[Word]) -> CellText:
+    """The field's part of a cell run on over other fields' columns: `words` over the columns `cols`."""
+    box = (table.grid.xs[cols[0]], cell.cell.bbox[1], table.grid.xs[cols[-1] + 1], cell.cell.bbox[3])
     piece = cell_text(Cell(cell.cell.row, cols[0], cell.cell.row_span, len(cols), box), table.frame, words)
     return replace(piece, reread=cell.reread)
 

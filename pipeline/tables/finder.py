@@ -788,12 +788,7 @@ def rows_below(page: Page, table: Table) -> Table | None:
     tops = [min(w.bbox[1] for w in record) for record in records]
     lows = [max(w.bbox[3] for w in record) for record in records]
     ys = [bottom, *((low + top) / 2 for low, top in zip(lows, tops[1:], strict=False)), lows[-1] + 1]
-    rules = [Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs]
-    grid = build_grid(rules)
-    if grid is None:
-        return None
-    words = [w for record in records for w in record]
-    return Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words), ruled=False)
+    return _table_of_lines(page, xs, ys, records)
 
 
 def rows_above(page: Page, table: Table) -> Table | None:
@@ -833,6 +828,11 @@ def rows_above(page: Page, table: Table) -> Table | None:
     tops = [min(w.bbox[1] for w in record) for record in records]
     lows = [max(w.bbox[3] for w in record) for record in records]
     ys = [tops[0] - 1, *((low + next_top) / 2 for low, next_top in zip(lows, tops[1:], strict=False)), top]
+    return _table_of_lines(page, xs, ys, records)
+
+
+def _table_of_lines(page: Page, xs: Sequence[float], ys: Sequence[float], records: list[list[Word]]) -> Table | None:
+    """An unruled table of one-line `records` on the columns `xs`, its row boundaries at `ys`."""
     rules = [Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs]
     grid = build_grid(rules)
     if grid is None:
