@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-# A streak is off the paper's tone beside it in at least this share of the rows with paper beside it. Print never is: a
-# page border stops in the margins (≤ 90% of the height), a table rule at its frame.
+# A streak is off the paper's tone beside it in at least this share of the rows with paper beside it.
+# Print never is: a page border stops in the margins (≤ 90% of the height), a table rule at its frame.
 MIN_ROWS_SHARE = 0.97
 MIN_TOLD_SHARE = 0.6  # of rows with paper beside the column on at least one side
 LIGHT_SHARE = 0.75  # of the paper's level: a neighbour this light is paper, not print
