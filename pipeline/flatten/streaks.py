@@ -28,6 +28,11 @@ def _grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else image.mean(axis=2)
 
 
+def _columns_grey(image: np.ndarray, x0: int, x1: int) -> np.ndarray:
+    """Columns [x0, x1) of `image` as grey levels (float32, rows × columns)."""
+    return _grey(image[:, x0:x1]).astype(np.float32)
+
+
 def streak_columns(image: np.ndarray) -> list[tuple[int, int]]:
     """The runs of columns [x0, x1) of `image` (RGB or grey) that a streak covers."""
     grey = _grey(image[::ROW_STEP]).astype(np.int16)
@@ -78,15 +83,15 @@ def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]
     if not runs:
         return image, []
     out = image.copy()
-    grey = _grey(image).astype(np.float32)
-    light = LIGHT_SHARE * float(np.percentile(grey[::ROW_STEP], 90))
+    light = LIGHT_SHARE * float(np.percentile(_grey(image[::ROW_STEP]).astype(np.float32), 90))
     width = image.shape[1]
     for run in runs:
         x0, x1 = _widened(run, width)
         before, after = out[:, x0 - 1].astype(np.float32), out[:, x1].astype(np.float32)
-        sides = np.minimum(grey[:, x0 - 1], grey[:, x1])
-        dark = grey[:, run[0]:run[1]].mean() < sides.mean()
-        rows = sides >= light if dark else np.ones(len(grey), bool)
+        # Only the run's columns and the two beside it are looked at: no grey copy of the whole page.
+        sides = np.minimum(_columns_grey(image, x0 - 1, x0)[:, 0], _columns_grey(image, x1, x1 + 1)[:, 0])
+        dark = _columns_grey(image, *run).mean() < sides.mean()
+        rows = sides >= light if dark else np.ones(len(sides), bool)
         for k, x in enumerate(range(x0, x1), start=1):
             t = k / (x1 - x0 + 1)
             out[rows, x] = np.round(before[rows] * (1 - t) + after[rows] * t).astype(image.dtype)
