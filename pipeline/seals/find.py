@@ -29,6 +29,7 @@ from pipeline.seals.authority import as_authority, authority_names
 from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_image
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import is_one_bit, load_colour, red_strength
+from pipeline.seals.known import stamps_on_page
 from pipeline.seals.pairs import MERGED_SIZE_RATIO, split_known_stamp
 from pipeline.seals.read import SealText, read_ink, read_seal
 from pipeline.seals.scan import grey_page, page_candidates
@@ -66,6 +67,9 @@ DocType = Literal["application", "recommendation"]
 CROP_MARGIN = 0.08  # of the seal's size, around its box in the evidence crop
 # A department's seal named by its reading alone (no department named anywhere in the document).
 DEPARTMENT_READ_CONFIDENCE = 0.8
+# A lead's stamp found by its size (`_known_stamp_seals`) and read as the lead's: as sure as a seal the
+# detectors found (its ring is judged less strictly, its reading more).
+KNOWN_STAMP_CONFIDENCE = 0.8
 # A unit's name this long or longer, printed in a text layer, is its exact spelling (a shorter run of
 # characters is printed inside many other words).
 MIN_EXACT_CHARS = 4
@@ -266,6 +270,13 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     found = _split_merged_stamps(found, pages, units, reader, images)
     page_seals = [f.seal for f in found]
     assign_slots(page_seals, pages, doc_type)
+    known = _known_stamp_seals(found, slot_values(page_seals, doc_type, pages), pages, units, reader, images)
+    if known:
+        found += known
+        page_seals = [f.seal for f in found]
+        for seal in page_seals:
+            seal.slot = None  # assigned again with the stamps found by their size
+        assign_slots(page_seals, pages, doc_type)
     in_specks = _speck_ring_seals(found, slot_values(page_seals, doc_type, pages), pages, units, reader, images)
     found += in_specks
     page_seals = [f.seal for f in found]
@@ -301,6 +312,47 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
             page=signature.page, bbox=[round(v, 1) for v in signature.box], confidence=signature.confidence,
             source="pixels")
     return Extracted(findings, provenance, checks)
+
+
+def _known_stamp_seals(found: list[_Found], slots: dict[str, bool], pages: list[Page], units: SealUnits,
+                       reader: LineReader, images: _PageImages) -> list[_Found]:
+    """The lead's stamp, of the size it has on its other pages, on the grey pages of the lead's slots no seal
+    fills (the commitment, the appendix tables; `known.stamps_on_page`), kept where its reading names the
+    lead: over a table's print the detectors' ring tests miss it, and no unit's name is read in a table's
+    cells (its print is no seal ink)."""
+    wanted = seals_wanted({slot: filled for slot, filled in slots.items() if not slot.startswith("cover_")}, pages, 0)
+    stamp = _lead_stamp_mm(found, {page.number: page for page in pages}) if wanted else None
+    if stamp is None:
+        return []
+    out: list[_Found] = []
+    for page in pages:
+        if page.number in wanted:
+            out.extend(_page_known_stamps(page, stamp, found, units, reader, images))
+    return out
+
+
+def _page_known_stamps(page: Page, stamp: tuple[float, float], found: list[_Found], units: SealUnits,
+                       reader: LineReader, images: _PageImages) -> list[_Found]:
+    bgr = images.load(page) if page.image_path is not None and page.scale > 0 and page.dpi > 0 else None
+    if bgr is None or not grey_page(page, bgr):
+        return []
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if is_one_bit(grey, whole_page=True):
+        return []  # a 1-bit page's rings are looked for in its specks (`_speck_ring_seals`)
+    px_per_mm = page.dpi / MM_PER_INCH
+    avoid = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
+    out = []
+    for outline in stamps_on_page(grey, px_per_mm, stamp, 1, avoid):
+        cand = Candidate(outline, KNOWN_STAMP_CONFIDENCE, "grey")
+        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm)
+        if read.match is None or read.match.owner != "lead":
+            log.info("page %s: a ring of the lead's stamp's size not read as the lead's: no seal", page.number)
+            continue
+        seal = PageSeal(page.number, _to_points(outline.box(), page.scale), outline.shape, cand.confidence,
+                        read.reading, read.match)
+        out.append(_Found(seal, outline, bgr, outline))
+        log.info("page %s: the lead's stamp found by its size", page.number)
+    return out
 
 
 def _speck_ring_seals(found: list[_Found], slots: dict[str, bool], pages: list[Page], units: SealUnits,
