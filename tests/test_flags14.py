@@ -114,6 +114,18 @@ def test_a_few_of_a_grey_packages_slots_without_a_seal_stay_doubtful_findings() 
     assert [_found(colour)[("SEAL_MISSING", slot)].severity for slot in GREY_SLOTS] == ["error"] * 5
 
 
+def test_slots_only_the_search_by_the_stamps_size_filled_count_as_the_reader_failing() -> None:
+    # dev17 a03 (seals15): two of the six tables' seals found only by the lead's stamp's size (a place from the
+    # pixels for the filled slot); the three slots still empty are the reader's doubts, as with five empty.
+    record = _grey_package_missing(*GREY_SLOTS[:3])
+    for slot in GREY_SLOTS[3:]:
+        record.provenance[f"seal_slots.{slot}"] = models.Provenance(page=12, bbox=[390, 260, 520, 350], source="pixels")
+    found = _found(record)
+    assert not [key for key in found if key[0] == "SEAL_MISSING"]
+    assert {f"seal_slots.{slot}" for slot in GREY_SLOTS[:3]} <= {d for c in found.values() for d in c.doubts
+                                                                 if c.code == "LOW_CONFIDENCE"}
+
+
 def test_a_limit_exceeded_on_a_provider_row_holding_two_names_is_a_doubt_of_two_rows_read_as_one() -> None:
     # dev18 a01 (phone): rows 11 and 12 read as one, '杭州联汇数字科技股份有限公1 2东莞联样软件有限公司', their
     # industries joined (five): no provider of the package lists five.
