@@ -132,7 +132,7 @@ def _unconfirmed_seal(check: Check, slot: str, place: Provenance) -> Check:
     return Check(code="LOW_CONFIDENCE", severity="info", where=f"seal_slots.{slot}", doubts=[f"seal_slots.{slot}"],
                  confidence=UNCONFIRMED_SEAL_CONFIDENCE,
                  evidence=[Evidence(page=place.page, bbox=place.bbox)],
-                 message=f"{SLOT_PLACES.get(slot, slot)}在灰度或黑白扫描中有疑似印章的墨迹，但无法确认印章，请人工核对")
+                 message=f"{SLOT_PLACES.get(slot, slot)}在黑白扫描中有疑似印章的散点墨迹，但无法确认印章，请人工核对")
 
 
 def _without_colour(ctx: CheckContext, role: str) -> bool:

@@ -270,7 +270,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     found = _split_merged_stamps(found, pages, units, reader, images)
     page_seals = [f.seal for f in found]
     assign_slots(page_seals, pages, doc_type)
-    known, unread = _known_stamp_seals(found, slot_values(page_seals, doc_type, pages), pages, units, reader, images)
+    known = _known_stamp_seals(found, slot_values(page_seals, doc_type, pages), pages, units, reader, images)
     if known:
         found += known
         page_seals = [f.seal for f in found]
@@ -306,7 +306,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
                   for i, s in enumerate(findings.seals)}
     # A ring found only in its specks leaves the stipple it was found in a place of doubt for a slot still empty
     # beside it (the cover's other stamp, as faded, crossing it): the place is judged as before it was found.
-    provenance.update(_known_stamp_places(known, unread, findings.slots))
+    provenance.update(_known_stamp_places(known))
     provenance.update(_unconfirmed_seals(pages, findings.slots, [f for f in found if all(f is not g for g in in_specks)], images))
     if signature is not None:
         provenance["signatures.commitment_legal_rep"] = Provenance(
@@ -316,64 +316,52 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
 
 
 def _known_stamp_seals(found: list[_Found], slots: dict[str, bool], pages: list[Page], units: SealUnits,
-                       reader: LineReader, images: _PageImages) -> tuple[list[_Found], dict[str, Provenance]]:
+                       reader: LineReader, images: _PageImages) -> list[_Found]:
     """The lead's stamp, of the size it has on its other pages, on the grey pages of the lead's slots no seal
     fills (the commitment, the appendix tables; `known.stamps_on_page`), kept where its reading names the
     lead: over a table's print the detectors' ring tests miss it, and no unit's name is read in a table's
-    cells (its print is no seal ink). A ring found there whose reading names no one is no seal; it is the
-    place of the slot's doubt (slot -> its place)."""
+    cells (its print is no seal ink). A ring of that size read as no one's is nothing: on a phone photo's
+    table page truly without a seal (dev4 a05 p12) such a ring was found, so it is no place of doubt either."""
     wanted = seals_wanted({slot: filled for slot, filled in slots.items() if not slot.startswith("cover_")}, pages, 0)
     stamp = _lead_stamp_mm(found, {page.number: page for page in pages}) if wanted else None
     if stamp is None:
-        return [], {}
+        return []
     out: list[_Found] = []
-    unread: dict[str, Provenance] = {}
     for page in pages:
-        if page.number not in wanted:
-            continue
-        seals, rings = _page_known_stamps(page, stamp, found, units, reader, images)
-        out.extend(seals)
-        if rings and page.role is not None:
-            unread[page.role] = Provenance(page=page.number, bbox=list(_to_points(rings[0].box(), page.scale)),
-                                           source="pixels")
-    return out, unread
+        if page.number in wanted:
+            out.extend(_page_known_stamps(page, stamp, found, units, reader, images))
+    return out
 
 
 def _page_known_stamps(page: Page, stamp: tuple[float, float], found: list[_Found], units: SealUnits,
-                       reader: LineReader, images: _PageImages) -> tuple[list[_Found], list[Outline]]:
-    """The lead's stamps found on `page` by their size, and the rings of that size read as no one's."""
+                       reader: LineReader, images: _PageImages) -> list[_Found]:
     bgr = images.load(page) if page.image_path is not None and page.scale > 0 and page.dpi > 0 else None
     if bgr is None or not grey_page(page, bgr):
-        return [], []
+        return []
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     if is_one_bit(grey, whole_page=True):
-        return [], []  # a 1-bit page's rings are looked for in its specks (`_speck_ring_seals`)
+        return []  # a 1-bit page's rings are looked for in its specks (`_speck_ring_seals`)
     px_per_mm = page.dpi / MM_PER_INCH
     avoid = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
-    out, unread = [], []
+    out = []
     for outline in stamps_on_page(grey, px_per_mm, stamp, 1, avoid):
         cand = Candidate(outline, KNOWN_STAMP_CONFIDENCE, "grey")
         read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm)
         if read.match is None or read.match.owner != "lead":
-            unread.append(outline)
-            log.info("page %s: a ring of the lead's stamp's size not read as the lead's: a place of doubt", page.number)
+            log.info("page %s: a ring of the lead's stamp's size not read as the lead's: no seal", page.number)
             continue
         seal = PageSeal(page.number, _to_points(outline.box(), page.scale), outline.shape, cand.confidence,
                         read.reading, read.match)
         out.append(_Found(seal, outline, bgr, outline))
         log.info("page %s: the lead's stamp found by its size", page.number)
-    return out, unread
+    return out
 
 
-def _known_stamp_places(known: list[_Found], unread: dict[str, Provenance], slots: dict[str, bool]
-                        ) -> dict[str, Provenance]:
-    """`seal_slots.<slot>` places from the search by the stamp's size: the seal of a slot it filled (the
-    detectors missed it: a sign they fail on the package's pages, `checks.completeness.seal_missing`), and an
-    unread ring of that size on a slot still empty (a place to look at, not an absence)."""
-    places = {f"seal_slots.{f.seal.slot}": Provenance(page=f.seal.page, bbox=list(f.seal.bbox), source="pixels")
-              for f in known if f.seal.slot is not None}
-    places.update({f"seal_slots.{slot}": place for slot, place in unread.items() if not slots.get(slot, True)})
-    return places
+def _known_stamp_places(known: list[_Found]) -> dict[str, Provenance]:
+    """`seal_slots.<slot>` places of the slots only the search by the stamp's size filled: the detectors missed
+    their seals, a sign they fail on the package's pages (`checks.completeness.seal_missing`)."""
+    return {f"seal_slots.{f.seal.slot}": Provenance(page=f.seal.page, bbox=list(f.seal.bbox), source="pixels")
+            for f in known if f.seal.slot is not None}
 
 
 def _speck_ring_seals(found: list[_Found], slots: dict[str, bool], pages: list[Page], units: SealUnits,
