@@ -321,7 +321,7 @@ def _known_stamp_seals(found: list[_Found], slots: dict[str, bool], pages: list[
     fills (the commitment, the appendix tables; `known.stamps_on_page`), kept where its reading names the
     lead: over a table's print the detectors' ring tests miss it, and no unit's name is read in a table's
     cells (its print is no seal ink). A ring of that size read as no one's is nothing: on a phone photo's
-    table page truly without a seal (dev4 a05 p12) such a ring was found, so it is no place of doubt either."""
+    table page truly without a seal (dev4 a05 p13) such a ring was found, so it is no place of doubt either."""
     wanted = seals_wanted({slot: filled for slot, filled in slots.items() if not slot.startswith("cover_")}, pages, 0)
     stamp = _lead_stamp_mm(found, {page.number: page for page in pages}) if wanted else None
     if stamp is None:
