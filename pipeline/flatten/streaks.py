@@ -5,7 +5,7 @@ every row: a line from the image's top edge to its bottom, through print and bla
 it is taken for a table's column rule (a date column cut in two: '2|024' read as '(24') and cuts the
 glyphs it crosses. No printed line does that: a table's rules end at its frame, and a page border stops
 in the margins. So a column darker (or paler) than the columns beside it in nearly every row of the
-image is a streak, and its pixels are filled in from the columns beside it.
+image is a streak, and its pixels are mapped back to the tones of the columns beside it.
 """
 
 from __future__ import annotations
@@ -26,11 +26,6 @@ ROW_STEP = 4  # rows sampled: a streak marks every row, so every fourth tells
 
 def _grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else image.mean(axis=2)
-
-
-def _columns_grey(image: np.ndarray, x0: int, x1: int) -> np.ndarray:
-    """Columns [x0, x1) of `image` as grey levels (float32, rows × columns)."""
-    return _grey(image[:, x0:x1]).astype(np.float32)
 
 
 def streak_columns(image: np.ndarray) -> list[tuple[int, int]]:
@@ -72,30 +67,50 @@ def _widened(run: tuple[int, int], width: int) -> tuple[int, int]:
 
 
 def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """`image` with its streaks filled in from the columns either side of each; and the runs.
+    """`image` with its streaks' columns restored; and the runs. The same array comes back when there is none.
 
-    A dark streak is filled only in the rows where paper lies on both sides of it: where it crosses print
-    its pixels may be the glyph's own strokes, and a glyph with a line through it reads better than one
-    with its strokes interpolated away. What is left of it there is print-high pieces, no rule. A pale
-    streak (a lamp's bright line) is filled everywhere: it cut the strokes it crossed. The same array comes
-    back when there is no streak."""
+    Dust on the glass dims (or a lamp's fault brightens) one column of every row by the same response, so
+    each of the streak's columns is mapped back through that response: its grey levels matched, quantile for
+    quantile, to the columns either side of it. Paper becomes paper and a glyph's stroke stays a stroke, also
+    where a stroke runs inside the streak, so a line through print no longer cuts the glyphs it crosses
+    ('RAS-F|W' read as 'RAS-PW'). A column that kept too little of its tone to map (an opaque speck, a lamp's
+    line at full white) is filled in from the columns beside it instead.
+    """
     runs = streak_columns(image)
     if not runs:
         return image, []
     out = image.copy()
-    light = LIGHT_SHARE * float(np.percentile(_grey(image[::ROW_STEP]).astype(np.float32), 90))
     width = image.shape[1]
     for run in runs:
         x0, x1 = _widened(run, width)
-        before, after = out[:, x0 - 1].astype(np.float32), out[:, x1].astype(np.float32)
-        # Only the run's columns and the two beside it are looked at: no grey copy of the whole page.
-        sides = np.minimum(_columns_grey(image, x0 - 1, x0)[:, 0], _columns_grey(image, x1, x1 + 1)[:, 0])
-        dark = _columns_grey(image, *run).mean() < sides.mean()
-        rows = sides >= light if dark else np.ones(len(sides), bool)
+        reference = np.concatenate([image[:, x0 - 1], image[:, x1]]).astype(np.float32)
         for k, x in enumerate(range(x0, x1), start=1):
-            t = k / (x1 - x0 + 1)
-            out[rows, x] = np.round(before[rows] * (1 - t) + after[rows] * t).astype(image.dtype)
+            mapped = _matched(image[:, x].astype(np.float32), reference)
+            if mapped is None:
+                t = k / (x1 - x0 + 1)
+                mapped = out[:, x0 - 1].astype(np.float32) * (1 - t) + out[:, x1].astype(np.float32) * t
+            out[:, x] = np.clip(np.round(mapped), 0, 255).astype(image.dtype)
     return out, runs
+
+
+# Quantiles a column's response is matched on, and the share of the reference's tonal range (1st to 99th
+# percentile) a column must keep for the match to mean anything.
+_QUANTILES = np.linspace(0.0, 100.0, 101)
+MIN_SPREAD_SHARE = 0.25
+
+
+def _matched(column: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
+    """`column` (rows, or rows × channels) mapped so its levels are distributed as `reference`'s, channel by
+    channel; None when the column is too flat to carry its print (nothing left to map)."""
+    if column.ndim == 2:
+        channels = [_matched(column[:, c], reference[:, c]) for c in range(column.shape[1])]
+        kept = [channel for channel in channels if channel is not None]
+        return np.stack(kept, axis=1) if len(kept) == len(channels) else None
+    own, target = np.percentile(column, _QUANTILES), np.percentile(reference, _QUANTILES)
+    if own[99] - own[1] < MIN_SPREAD_SHARE * max(target[99] - target[1], 1.0):
+        return None
+    # Ties (a level held by several quantiles) broken by a hair so that the mapping is a function.
+    return np.asarray(np.interp(column, own + np.arange(len(own)) * 1e-4, target))
 
 
 __all__ = ["remove_streaks", "streak_columns"]
