@@ -558,6 +558,9 @@ def test_no_readable_pages_give_no_sections() -> None:
     ("（一）美瑞务件（1000字）", "foundation"),  # every word misread: the numeral, the name's length, the limit
     ("（二）美瑞务件（1000字）", None),  # another section's numeral with foundation's limit
     ("（一）美瑞务件", None),  # no limit to tell it by
+    ("（一）基瑞务件", "foundation"),  # no limit, but half the name and nothing else after its own numeral
+    ("（二）基瑞务件", None),  # another section's numeral
+    ("（一）基瑞务件发展", None),  # longer than the name
     ("（一）做深企业现状摸底（1000字）", None),  # a sub-heading's length, not the name's
 ])
 def test_a_heading_misread_in_every_word_is_known_by_its_shape(line: str, key: str | None) -> None:

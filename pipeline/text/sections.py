@@ -160,6 +160,11 @@ def heading_score(key: str, name: str, numeral: str, limit: int | None = None) -
     # The words are garbled beyond the ratio but the line still states this section's limit.
     if same and ratio >= 40 and _numeral_bonus(prefix, numeral):
         return 50.0 + bonus
+    # No limit stated, half the name read, in the heading's whole shape: its own numeral in brackets, the
+    # name's length and nothing after it ("（一）基瑞务件" for （一）基础条件 on a phone photo).
+    if (found_limit is None and not rest and ratio >= 50 and end - start == len(name) and numeral in prefix
+            and set(prefix) & _BRACKETS):
+        return 45.0 + bonus
     return _by_shape(key, name, numeral, limit)
 
 
