@@ -271,3 +271,15 @@ def test_a_streak_without_tone_left_is_filled_in_from_beside() -> None:
     pale[500:540, 399:401] = 255  # the lamp's line cut the stroke
     restored, runs = remove_streaks(pale)
     assert runs == [(399, 401)] and (restored[505:535, 399:401] < 60).all()
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_a_streak_on_a_one_bit_page_is_filled_between_paper_and_left_across_print(channels: int) -> None:
+    page = np.full((1200, 800), 255, np.uint8)
+    page[500:540, 380:420] = 0  # a stroke across the streak's column
+    page[:, 399:401] = 0  # the streak: black in every row, as a 1-bit scan keeps it
+    image = page if channels == 1 else np.repeat(page[:, :, None], 3, axis=2)
+    filled, runs = remove_streaks(image)
+    assert runs == [(399, 401)]
+    assert (filled[:400, 399:401] == 255).all() and (filled[600:, 399:401] == 255).all()
+    assert (filled[505:535, 399:401] == 0).all()

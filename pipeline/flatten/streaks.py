@@ -28,6 +28,11 @@ def _grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else image.mean(axis=2)
 
 
+def _column_grey(column: np.ndarray) -> np.ndarray:
+    """A column's grey levels (a column is rows, or rows × channels)."""
+    return column if column.ndim == 1 else column.mean(axis=1)
+
+
 def streak_columns(image: np.ndarray) -> list[tuple[int, int]]:
     """The runs of columns [x0, x1) of `image` (RGB or grey) that a streak covers."""
     grey = _grey(image[::ROW_STEP]).astype(np.int16)
@@ -81,14 +86,25 @@ def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]
         return image, []
     out = image.copy()
     width = image.shape[1]
+    light = LIGHT_SHARE * float(np.percentile(_grey(image[::ROW_STEP]), 90))
     for run in runs:
         x0, x1 = _widened(run, width)
-        reference = np.concatenate([image[:, x0 - 1], image[:, x1]]).astype(np.float32)
+        before, after = image[:, x0 - 1].astype(np.float32), image[:, x1].astype(np.float32)
+        paper = np.minimum(_column_grey(before), _column_grey(after)) >= light  # rows with paper on both sides
+        reference = np.concatenate([before, after])
         for k, x in enumerate(range(x0, x1), start=1):
+            t = k / (x1 - x0 + 1)
+            filled = before * (1 - t) + after * t
             mapped = _matched(image[:, x].astype(np.float32), reference)
             if mapped is None:
-                t = k / (x1 - x0 + 1)
-                mapped = out[:, x0 - 1].astype(np.float32) * (1 - t) + out[:, x1].astype(np.float32) * t
+                mapped = filled
+            else:
+                # A map that left the streak dark between paper in most such rows had no tone to go by (a
+                # 1-bit page's column is black or white): there it is filled in from beside. A stem standing
+                # inside the streak is dark between paper in a few rows only.
+                still = paper & (_column_grey(mapped) < light)
+                if still.sum() > MAX_DARK_BETWEEN_PAPER * paper.sum():
+                    mapped[still] = filled[still]
             out[:, x] = np.clip(np.round(mapped), 0, 255).astype(image.dtype)
     return out, runs
 
@@ -97,6 +113,7 @@ def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]
 # percentile) a column must keep for the match to mean anything.
 _QUANTILES = np.linspace(0.0, 100.0, 101)
 MIN_SPREAD_SHARE = 0.25
+MAX_DARK_BETWEEN_PAPER = 0.5  # of the rows with paper on both sides: more, and the map had no tone to go by
 
 
 def _matched(column: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
