@@ -779,3 +779,14 @@ def _value(record: models.ApplicationRecord, path: str) -> object:
     from pipeline.checks.fields import required_values
 
     return dict(required_values(record))[path]
+
+
+def test_a_missing_section_whose_place_holds_a_heading_shaped_line_is_a_doubt() -> None:
+    # dev24 a04/a09 (phone photos): '（一）基础条件' read '(-)美瑞务件', a false SECTION_MISSING error.
+    record = clean_application()
+    record.plan.sections = [s for s in record.plan.sections if s.key not in ("foundation", "guarantee")]
+    record.plan.heading_doubts = {"foundation": "（-）美瑞务件"}
+    found = _by_code(_checks(record))
+    assert found[("SECTION_MISSING", "foundation")].severity == "warning"
+    assert "美瑞务件" in found[("SECTION_MISSING", "foundation")].message
+    assert found[("SECTION_MISSING", "guarantee")].severity == "error"  # a true gap beside it
