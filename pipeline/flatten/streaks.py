@@ -28,6 +28,11 @@ def _grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else image.mean(axis=2)
 
 
+def _rows(mask: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """A per-row mask shaped to select whole rows of `like` (a column of rows, or rows × channels)."""
+    return mask if like.ndim == 1 else mask[:, None]
+
+
 def _column_grey(column: np.ndarray) -> np.ndarray:
     """A column's grey levels (a column is rows, or rows × channels)."""
     return column if column.ndim == 1 else column.mean(axis=1)
@@ -74,12 +79,12 @@ def _widened(run: tuple[int, int], width: int) -> tuple[int, int]:
 def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """`image` with its streaks' columns restored; and the runs. The same array comes back when there is none.
 
-    Dust on the glass dims (or a lamp's fault brightens) one column of every row by the same response, so
-    each of the streak's columns is mapped back through that response: its grey levels matched, quantile for
-    quantile, to the columns either side of it. Paper becomes paper and a glyph's stroke stays a stroke, also
-    where a stroke runs inside the streak, so a line through print no longer cuts the glyphs it crosses
-    ('RAS-F|W' read as 'RAS-PW'). A column that kept too little of its tone to map (an opaque speck, a lamp's
-    line at full white) is filled in from the columns beside it instead.
+    Dust on the glass dims (or a lamp's fault brightens) one column of every row through one response, so
+    each of the streak's columns is mapped back through it (`_restored`): paper becomes paper and a glyph's
+    stroke stays a stroke, also a stem standing inside the streak, so a line through print no longer cuts the
+    glyphs it crosses ('RAS-F|W' read as 'RAS-PW'). A column with no tone left to map (a 1-bit page's, an
+    opaque speck's) is filled in from the columns beside it where paper lies on both sides, and left as
+    scanned across print (there its pixels may be a glyph's stroke, and nothing tells).
     """
     runs = streak_columns(image)
     if not runs:
@@ -91,43 +96,41 @@ def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]
         x0, x1 = _widened(run, width)
         before, after = image[:, x0 - 1].astype(np.float32), image[:, x1].astype(np.float32)
         paper = np.minimum(_column_grey(before), _column_grey(after)) >= light  # rows with paper on both sides
-        reference = np.concatenate([before, after])
         for k, x in enumerate(range(x0, x1), start=1):
             t = k / (x1 - x0 + 1)
             filled = before * (1 - t) + after * t
-            mapped = _matched(image[:, x].astype(np.float32), reference)
+            column = image[:, x].astype(np.float32)
+            mapped = _restored(column, filled, paper)
             if mapped is None:
-                mapped = filled
-            else:
-                # A map that left the streak dark between paper in most such rows had no tone to go by (a
-                # 1-bit page's column is black or white): there it is filled in from beside. A stem standing
-                # inside the streak is dark between paper in a few rows only.
-                still = paper & (_column_grey(mapped) < light)
-                if still.sum() > MAX_DARK_BETWEEN_PAPER * paper.sum():
-                    mapped[still] = filled[still]
+                mapped = np.where(_rows(paper, filled), filled, column)
             out[:, x] = np.clip(np.round(mapped), 0, 255).astype(image.dtype)
     return out, runs
 
 
-# Quantiles a column's response is matched on, and the share of the reference's tonal range (1st to 99th
-# percentile) a column must keep for the match to mean anything.
-_QUANTILES = np.linspace(0.0, 100.0, 101)
+# The share of the tonal range beside it (darkest ink to paper) a column must keep for its response to be
+# worked out; and the rows with paper on both sides it takes to work out the paper's end of it.
 MIN_SPREAD_SHARE = 0.25
-MAX_DARK_BETWEEN_PAPER = 0.5  # of the rows with paper on both sides: more, and the map had no tone to go by
+MIN_PAPER_ROWS = 20
+INK_PERCENTILE = 1.0  # the darkest ink: print crosses every column of a page of text somewhere
 
 
-def _matched(column: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
-    """`column` (rows, or rows × channels) mapped so its levels are distributed as `reference`'s, channel by
-    channel; None when the column is too flat to carry its print (nothing left to map)."""
+def _restored(column: np.ndarray, beside: np.ndarray, paper: np.ndarray) -> np.ndarray | None:
+    """`column` (rows, or rows × channels) through the inverse of its streak's response, channel by channel:
+    a straight line through two levels, its paper (rows with paper on both sides, against `beside`, the
+    columns beside it blended) and its darkest ink (against the darkest ink beside). The ends, not the whole
+    distribution, as a stroke standing inside the streak makes the column darker than its neighbours.
+    None when the column has no tone left to map."""
     if column.ndim == 2:
-        channels = [_matched(column[:, c], reference[:, c]) for c in range(column.shape[1])]
+        channels = [_restored(column[:, c], beside[:, c], paper) for c in range(column.shape[1])]
         kept = [channel for channel in channels if channel is not None]
         return np.stack(kept, axis=1) if len(kept) == len(channels) else None
-    own, target = np.percentile(column, _QUANTILES), np.percentile(reference, _QUANTILES)
-    if own[99] - own[1] < MIN_SPREAD_SHARE * max(target[99] - target[1], 1.0):
+    if int(paper.sum()) < MIN_PAPER_ROWS or len(np.unique(column)) <= 2:
+        return None  # black or white only (a 1-bit page), or no paper to tell its level by
+    own_paper, own_ink = float(np.median(column[paper])), float(np.percentile(column, INK_PERCENTILE))
+    paper_level, ink_level = float(np.median(beside[paper])), float(np.percentile(beside, INK_PERCENTILE))
+    if own_paper - own_ink < MIN_SPREAD_SHARE * max(paper_level - ink_level, 1.0):
         return None
-    # Ties (a level held by several quantiles) broken by a hair so that the mapping is a function.
-    return np.asarray(np.interp(column, own + np.arange(len(own)) * 1e-4, target))
+    return ink_level + (column - own_ink) * (paper_level - ink_level) / (own_paper - own_ink)
 
 
 __all__ = ["remove_streaks", "streak_columns"]
