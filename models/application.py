@@ -129,6 +129,9 @@ class Plan(Record):
     goal_kinds: list[str] = Field(default_factory=list)
     # What the sections' text names (optional, for the reviewer report; not compared by eval).
     mentions: list[PlanMention] = Field(default_factory=list)
+    # A section not found whose place holds a line shaped like its heading: section key → that line as read
+    # (a heading misread past knowing; SECTION_MISSING is then a doubt, not an error).
+    heading_doubts: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("content_areas")
     @classmethod

@@ -729,3 +729,64 @@ def test_names_alike_into_their_legal_form_are_one_enterprise() -> None:
     assert distinct_names(["杭州凯华变压器集团有限公司", "杭州凯华变压器集团有限司化研"]) == 1
     assert distinct_names(["杭州卓天钢铁集团有限公司", "杭州卓天钢铁股份有限公司"]) == 2
     assert distinct_names(["杭州凯华变压器集团有限公司", "杭州凯华变压器集团有限司化研"], max_edits=0) == 2
+
+
+def _blank_form(record: models.ApplicationRecord) -> list[str]:
+    """Every required basic-info value of `record` emptied and its provenance dropped, as when the reader
+    never found the form's page; the paths emptied."""
+    from pipeline.checks.fields import required_values
+
+    paths = [path for path, _ in required_values(record) if path.startswith("basic_info.")]
+    for path in paths:
+        value = None if not path.endswith("main_industries") else []
+        _set(path, value)(record)
+        record.provenance.pop(path, None)
+    return paths
+
+
+def test_a_form_the_reader_never_found_is_one_doubt_not_a_missing_field_each() -> None:
+    # dev24 a04 (a landscape phone photo of the form at ~95 dpi): 26 false FIELD_MISSING errors.
+    record = clean_application()
+    paths = _blank_form(record)
+    assert record.provenance  # the cover was read from the pages
+    checks = _checks(record)
+    assert not [c for c in checks if c.code == "FIELD_MISSING" and c.where.startswith("basic_info.")]
+    doubt = _by_code(checks)[("LOW_CONFIDENCE", "basic_info")]
+    assert doubt.severity != "error" and set(paths) <= set(doubt.doubts)
+
+
+def test_a_few_blank_places_on_a_form_the_reader_found_stay_missing_fields() -> None:
+    record = clean_application()
+    paths = _blank_form(record)
+    for path in paths[3:]:  # the rest read back as the applicant wrote them
+        record.provenance[path] = models.Provenance(page=2, bbox=[60, 100, 500, 115], confidence=0.99)
+    restored = clean_application()
+    for path in paths[3:]:
+        _set(path, _value(restored, path))(record)
+    found = _by_code(_checks(record))
+    assert all(found[("FIELD_MISSING", path)].severity == "error" for path in paths[:3])
+
+
+def test_a_record_not_read_from_pages_has_every_blank_place_missing() -> None:
+    record = clean_application()
+    paths = _blank_form(record)
+    record.provenance.clear()  # a truth record: no reader to fail
+    found = _by_code(_checks(record))
+    assert all(("FIELD_MISSING", path) in found for path in paths)
+
+
+def _value(record: models.ApplicationRecord, path: str) -> object:
+    from pipeline.checks.fields import required_values
+
+    return dict(required_values(record))[path]
+
+
+def test_a_missing_section_whose_place_holds_a_heading_shaped_line_is_a_doubt() -> None:
+    # dev24 a04/a09 (phone photos): '（一）基础条件' read '(-)美瑞务件', a false SECTION_MISSING error.
+    record = clean_application()
+    record.plan.sections = [s for s in record.plan.sections if s.key not in ("foundation", "guarantee")]
+    record.plan.heading_doubts = {"foundation": "（-）美瑞务件"}
+    found = _by_code(_checks(record))
+    assert found[("SECTION_MISSING", "foundation")].severity == "warning"
+    assert "美瑞务件" in found[("SECTION_MISSING", "foundation")].message
+    assert found[("SECTION_MISSING", "guarantee")].severity == "error"  # a true gap beside it

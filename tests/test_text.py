@@ -558,6 +558,9 @@ def test_no_readable_pages_give_no_sections() -> None:
     ("（一）美瑞务件（1000字）", "foundation"),  # every word misread: the numeral, the name's length, the limit
     ("（二）美瑞务件（1000字）", None),  # another section's numeral with foundation's limit
     ("（一）美瑞务件", None),  # no limit to tell it by
+    ("（一）基瑞务件", "foundation"),  # no limit, but half the name and nothing else after its own numeral
+    ("（二）基瑞务件", None),  # another section's numeral
+    ("（一）基瑞务件发展", None),  # longer than the name
     ("（一）做深企业现状摸底（1000字）", None),  # a sub-heading's length, not the name's
 ])
 def test_a_heading_misread_in_every_word_is_known_by_its_shape(line: str, key: str | None) -> None:
@@ -566,3 +569,30 @@ def test_a_heading_misread_in_every_word_is_known_by_its_shape(line: str, key: s
 
     found = [name for name, _ in line_headings(compact(line))]
     assert (found[:1] or [None])[0] == key
+
+
+@pytest.mark.parametrize(("line", "shaped"), [
+    ("(-)美瑞务件", True),  # numeral read as its look-alike, every word misread
+    ("（一）美瑞务件（1000字）", True),
+    ("(一)基础", False),  # too short for the name
+    ("(一)加快行业应用打磨步伐", False),  # a sub-heading's length
+    ("一是健全管理机制", False),  # no bracket
+    ("(二)美瑞务件", False),  # another section's numeral
+])
+def test_a_line_shaped_like_the_foundation_heading(line: str, shaped: bool) -> None:
+    from pipeline.text.chars import compact
+    from pipeline.text.sections import SECTION_BY_KEY, heading_shaped
+
+    assert heading_shaped(compact(line), SECTION_BY_KEY["foundation"]) is shaped
+
+
+def test_a_heading_misread_past_knowing_leaves_a_doubt_in_its_place_and_a_true_gap_none() -> None:
+    rest: list[Para | Line] = [Line("（二）建设目标（500字）"), *map(Para, GOALS), Line("（三）建设内容（2500字）"),
+                               Para("建设数据共享平台，汇聚行业数据集。"), Line("（四）组织保障（500字）"),
+                               Para("成立数促中心建设领导小组。")]
+    misread = extract_plan(make_pages([Line("二、建设方案"), Line("(-)美瑞务件"), *map(Para, FOUNDATION), *rest],
+                                      ocr=True)).value
+    assert [s.key for s in misread.sections] == ["goals", "content", "guarantee"]
+    assert misread.heading_doubts == {"foundation": "（-）美瑞务件"}  # as the line reads, brackets normalised
+    gap = extract_plan(make_pages([Line("二、建设方案"), *rest], ocr=True)).value
+    assert [s.key for s in gap.sections] == ["goals", "content", "guarantee"] and gap.heading_doubts == {}

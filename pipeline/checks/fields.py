@@ -68,16 +68,41 @@ def _label(path: str) -> str:
     return FIELD_LABELS.get(leaf, leaf)
 
 
+# The share of the basic-info form's required places that, left unread with none of them seen blank, say the
+# reader failed on the form's page (a photo too small to read, a page it did not know) rather than that an
+# applicant left the form empty: blank fields an applicant leaves are a few, on a form the reader found.
+MIN_UNREAD_SHARE = 0.5
+
+
+def form_unread(record: ApplicationRecord) -> bool:
+    """Whether most of the basic-info form's required places were never found on a page by the reader."""
+    if not record.provenance:
+        return False  # a record not read from pages (a truth record, a test's) has no reader to fail
+    places = [(path, value) for path, value in required_values(record) if path.startswith("basic_info.")]
+    unseen = [path for path, value in places if _is_blank(value) and _never_found(record, path)]
+    return bool(places) and len(unseen) >= MIN_UNREAD_SHARE * len(places)
+
+
+def _never_found(record: ApplicationRecord, path: str) -> bool:
+    origin = record.provenance.get(path)
+    return origin is None or origin.blank is None
+
+
 @register("FIELD_MISSING", "error", "application")
 def field_missing(ctx: CheckContext) -> Iterator[Check]:
     assert isinstance(ctx.record, ApplicationRecord)
+    unread = form_unread(ctx.record)
     for path, value in required_values(ctx.record):
         if not _is_blank(value):
             continue
         # The reader records every required place it looked at: blank (no ink), ink it could not
-        # read, or a place it could not find. A path it never looked at (a truth record) is blank.
+        # read, or a place it could not find. A path it never looked at (a truth record) is blank,
+        # unless the reader failed on the whole form: then it is one of many places it never found.
         origin = ctx.record.provenance.get(path)
-        if origin is None or origin.blank:
+        if unread and path.startswith("basic_info.") and _never_found(ctx.record, path):
+            yield finding("LOW_CONFIDENCE", path, f"{_place(path)}未能识读，必填项“{_label(path)}”是否填写无法判断"
+                          f"（{path}），请人工核对", confidence=0.3, evidence=ctx.evidence(path))
+        elif origin is None or origin.blank:
             yield finding("FIELD_MISSING", path, f"{_place(path)}必填项“{_label(path)}”未填写（{path}），请补充",
                           evidence=ctx.evidence(path))
         else:

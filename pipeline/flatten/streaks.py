@@ -5,7 +5,7 @@ every row: a line from the image's top edge to its bottom, through print and bla
 it is taken for a table's column rule (a date column cut in two: '2|024' read as '(24') and cuts the
 glyphs it crosses. No printed line does that: a table's rules end at its frame, and a page border stops
 in the margins. So a column darker (or paler) than the columns beside it in nearly every row of the
-image is a streak, and its pixels are filled in from the columns beside it.
+image is a streak, and its pixels are mapped back to the tones of the columns beside it.
 """
 
 from __future__ import annotations
@@ -28,9 +28,14 @@ def _grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else image.mean(axis=2)
 
 
-def _columns_grey(image: np.ndarray, x0: int, x1: int) -> np.ndarray:
-    """Columns [x0, x1) of `image` as grey levels (float32, rows × columns)."""
-    return _grey(image[:, x0:x1]).astype(np.float32)
+def _rows(mask: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """A per-row mask shaped to select whole rows of `like` (a column of rows, or rows × channels)."""
+    return mask if like.ndim == 1 else mask[:, None]
+
+
+def _column_grey(column: np.ndarray) -> np.ndarray:
+    """A column's grey levels (a column is rows, or rows × channels)."""
+    return column if column.ndim == 1 else column.mean(axis=1)
 
 
 def streak_columns(image: np.ndarray) -> list[tuple[int, int]]:
@@ -72,30 +77,60 @@ def _widened(run: tuple[int, int], width: int) -> tuple[int, int]:
 
 
 def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """`image` with its streaks filled in from the columns either side of each; and the runs.
+    """`image` with its streaks' columns restored; and the runs. The same array comes back when there is none.
 
-    A dark streak is filled only in the rows where paper lies on both sides of it: where it crosses print
-    its pixels may be the glyph's own strokes, and a glyph with a line through it reads better than one
-    with its strokes interpolated away. What is left of it there is print-high pieces, no rule. A pale
-    streak (a lamp's bright line) is filled everywhere: it cut the strokes it crossed. The same array comes
-    back when there is no streak."""
+    Dust on the glass dims (or a lamp's fault brightens) one column of every row through one response, so
+    each of the streak's columns is mapped back through it (`_restored`): paper becomes paper and a glyph's
+    stroke stays a stroke, also a stem standing inside the streak, so a line through print no longer cuts the
+    glyphs it crosses ('RAS-F|W' read as 'RAS-PW'). A column with no tone left to map (a 1-bit page's, an
+    opaque speck's) is filled in from the columns beside it where paper lies on both sides, and left as
+    scanned across print (there its pixels may be a glyph's stroke, and nothing tells).
+    """
     runs = streak_columns(image)
     if not runs:
         return image, []
     out = image.copy()
-    light = LIGHT_SHARE * float(np.percentile(_grey(image[::ROW_STEP]).astype(np.float32), 90))
     width = image.shape[1]
+    light = LIGHT_SHARE * float(np.percentile(_grey(image[::ROW_STEP]), 90))
     for run in runs:
         x0, x1 = _widened(run, width)
-        before, after = out[:, x0 - 1].astype(np.float32), out[:, x1].astype(np.float32)
-        # Only the run's columns and the two beside it are looked at: no grey copy of the whole page.
-        sides = np.minimum(_columns_grey(image, x0 - 1, x0)[:, 0], _columns_grey(image, x1, x1 + 1)[:, 0])
-        dark = _columns_grey(image, *run).mean() < sides.mean()
-        rows = sides >= light if dark else np.ones(len(sides), bool)
+        before, after = image[:, x0 - 1].astype(np.float32), image[:, x1].astype(np.float32)
+        paper = np.minimum(_column_grey(before), _column_grey(after)) >= light  # rows with paper on both sides
         for k, x in enumerate(range(x0, x1), start=1):
             t = k / (x1 - x0 + 1)
-            out[rows, x] = np.round(before[rows] * (1 - t) + after[rows] * t).astype(image.dtype)
+            filled = before * (1 - t) + after * t
+            column = image[:, x].astype(np.float32)
+            mapped = _restored(column, filled, paper)
+            if mapped is None:
+                mapped = np.where(_rows(paper, filled), filled, column)
+            out[:, x] = np.clip(np.round(mapped), 0, 255).astype(image.dtype)
     return out, runs
+
+
+# The share of the tonal range beside it (darkest ink to paper) a column must keep for its response to be
+# worked out; and the rows with paper on both sides it takes to work out the paper's end of it.
+MIN_SPREAD_SHARE = 0.25
+MIN_PAPER_ROWS = 20
+INK_PERCENTILE = 1.0  # the darkest ink: print crosses every column of a page of text somewhere
+
+
+def _restored(column: np.ndarray, beside: np.ndarray, paper: np.ndarray) -> np.ndarray | None:
+    """`column` (rows, or rows × channels) through the inverse of its streak's response, channel by channel:
+    a straight line through two levels, its paper (rows with paper on both sides, against `beside`, the
+    columns beside it blended) and its darkest ink (against the darkest ink beside). The ends, not the whole
+    distribution, as a stroke standing inside the streak makes the column darker than its neighbours.
+    None when the column has no tone left to map."""
+    if column.ndim == 2:
+        channels = [_restored(column[:, c], beside[:, c], paper) for c in range(column.shape[1])]
+        kept = [channel for channel in channels if channel is not None]
+        return np.stack(kept, axis=1) if len(kept) == len(channels) else None
+    if int(paper.sum()) < MIN_PAPER_ROWS or len(np.unique(column)) <= 2:
+        return None  # black or white only (a 1-bit page), or no paper to tell its level by
+    own_paper, own_ink = float(np.median(column[paper])), float(np.percentile(column, INK_PERCENTILE))
+    paper_level, ink_level = float(np.median(beside[paper])), float(np.percentile(beside, INK_PERCENTILE))
+    if own_paper - own_ink < MIN_SPREAD_SHARE * max(paper_level - ink_level, 1.0):
+        return None
+    return ink_level + (column - own_ink) * (paper_level - ink_level) / (own_paper - own_ink)
 
 
 __all__ = ["remove_streaks", "streak_columns"]

@@ -29,7 +29,8 @@ def extract_plan(pages: list[Page]) -> Extracted[Plan]:
     Sections not found are absent from `plan.sections`; the section checks
     (pipeline/checks/plan.py) are left to the checks stage, so no findings are returned here.
     """
-    found = find_sections(pages)
+    read = find_sections(pages)
+    found = read.sections
     sections: list[PlanSection] = []
     provenance: dict[str, Provenance] = {}
     by_key: dict[str, str] = {}
@@ -39,7 +40,9 @@ def extract_plan(pages: list[Page]) -> Extracted[Plan]:
                                     limit=section.spec.limit, chars=count_chars(text), text=text))
         provenance[f"plan.sections[{index}].text"] = _provenance(section)
         by_key[section.spec.key] = text
-    return Extracted(value=analyse(sections, by_key), provenance=provenance)
+    plan = analyse(sections, by_key)
+    plan.heading_doubts = read.heading_doubts
+    return Extracted(value=plan, provenance=provenance)
 
 
 def analyse(sections: Sequence[PlanSection], texts: dict[str, str]) -> Plan:

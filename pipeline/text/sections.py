@@ -160,6 +160,11 @@ def heading_score(key: str, name: str, numeral: str, limit: int | None = None) -
     # The words are garbled beyond the ratio but the line still states this section's limit.
     if same and ratio >= 40 and _numeral_bonus(prefix, numeral):
         return 50.0 + bonus
+    # No limit stated, half the name read, in the heading's whole shape: its own numeral in brackets, the
+    # name's length and nothing after it ("（一）基瑞务件" for （一）基础条件 on a phone photo).
+    if (found_limit is None and not rest and ratio >= 50 and end - start == len(name) and numeral in prefix
+            and set(prefix) & _BRACKETS):
+        return 45.0 + bonus
     return _by_shape(key, name, numeral, limit)
 
 
@@ -186,6 +191,26 @@ def _by_shape(key: str, name: str, numeral: str, limit: int | None) -> float | N
                 and not any(is_cjk(char) for char in suffix[stated[1]:])):
             return 40.0 + EXACT_NUMERAL + 15.0
     return None
+
+
+def heading_shaped(key: str, spec: SectionSpec) -> bool:
+    """Whether a line has the shape of `spec`'s heading whatever its words read: its numeral (or a
+    look-alike) in brackets, as many characters as the name (one more or less), perhaps the limit, and
+    nothing else ("(-)美瑞务件" for （一）基础条件 on a phone photo)."""
+    marks = spec.numeral + _NUMERAL_LOOKALIKES.get(spec.numeral, "")
+    opening = 0
+    while opening < len(key) and (key[opening] in marks or (key[opening] in _PREFIX_CHARS and not is_cjk(key[opening]))):
+        opening += 1
+    prefix = key[:opening]
+    if not set(prefix) & set(marks) or not set(prefix) & _BRACKETS:
+        return False
+    name = key[opening:]
+    length = 0
+    while length < len(name) and is_cjk(name[length]):
+        length += 1
+    stated = _limit_in(name[length:])
+    rest = name[length + (stated[1] if stated else 0):]
+    return abs(length - len(spec.name)) <= 1 and len(rest) <= 2 and not any(is_cjk(char) for char in rest)
 
 
 def _end_score(key: str) -> float | None:
@@ -338,7 +363,16 @@ def _body(stream: Sequence[TextLine], start: int, stop: int, heading_page: int, 
     return body
 
 
-def find_sections(pages: Sequence[Page]) -> list[SectionText]:
+@dataclass
+class PlanSections:
+    """The plan's sections as found, and for a section not found, a line in its place shaped like its
+    heading (section key → the line as read): a heading misread past knowing, or a sub-heading."""
+
+    sections: list[SectionText]
+    heading_doubts: dict[str, str]
+
+
+def find_sections(pages: Sequence[Page]) -> PlanSections:
     """The plan sections present in `pages` (all pages of a package, in file order)."""
     # Duplicates go first: a page scanned twice would make its own first and last lines look
     # like running headers and footers.
@@ -376,4 +410,27 @@ def find_sections(pages: Sequence[Page]) -> list[SectionText]:
         # A heading with nothing under it gives no section: the applicant did not write it.
         if any(text):
             sections.append(SectionText(spec, line, body, text))
-    return sections
+    return PlanSections(sections, _heading_doubts(stream, chosen))
+
+
+def _heading_doubts(stream: Sequence[TextLine], chosen: Sequence[Heading]) -> dict[str, str]:
+    """For each section with no heading chosen: the first line shaped like its heading between the chosen
+    headings of the sections around it (on the next one's page or the page before, for the first section;
+    on the last one's page or the page after, for the last)."""
+    order = {spec.key: i for i, spec in enumerate(SECTIONS)}
+    doubts: dict[str, str] = {}
+    for spec in SECTIONS:
+        if any(heading.key == spec.key for heading in chosen):
+            continue  # a heading with no text under it: the applicant wrote none, no doubt of the reading
+        earlier = [h.pos + h.lines for h in chosen if order[h.key] < order[spec.key]]
+        later = [h.pos for h in chosen if order[h.key] > order[spec.key]]
+        if not earlier and not later:
+            continue
+        lo, hi = max(earlier, default=0), min(later, default=len(stream))
+        near = ({stream[hi].page, stream[hi].page - 1} if not earlier else
+                {stream[lo - 1].page, stream[lo - 1].page + 1} if not later else None)
+        line = next((line for line in stream[lo:hi]
+                     if (near is None or line.page in near) and heading_shaped(line.key, spec)), None)
+        if line is not None:
+            doubts[spec.key] = line.text
+    return doubts
