@@ -8,7 +8,7 @@ import pytest
 from models import BasicInfo, Cover, Provenance
 from models.page import Word
 from pipeline.fields import agree_unit_name, cut_at_label
-from pipeline.fields.basic_info import FORM, labels_by_order, member_rows
+from pipeline.fields.basic_info import FORM, labels_by_order, member_rows, stacked_members
 from pipeline.normalise import repair_department
 from pipeline.result import Extracted
 from pipeline.tables.cells import CellText
@@ -823,3 +823,15 @@ def test_a_ruled_row_ending_at_its_label_has_its_value_measured_on_the_rest_of_t
     origin = reader.sink.provenance["basic_info.head.email"]
     assert origin.blank is True and places == [origin.bbox]
     assert origin.bbox[0] == 369 and origin.bbox[2] == 482 and origin.bbox[1] > 400  # below the number's line
+
+
+@pytest.mark.parametrize(("texts", "members"), [
+    # A fax's lost row rule: two members in one ruled row, the second name wrapped.
+    (["南昌宏远数字科技有限公司\n中国科学院宁波材料技术与工程研究\n所", "服务商\n科研院所"],
+     [("南昌宏远数字科技有限公司", "服务商"), ("中国科学院宁波材料技术与工程研究所", "科研院所")]),
+    (["中国科学院宁波材料技术与工程研究\n所", "制造业\n企业"], None),  # one name, its type wrapped
+    (["四川大学", "高校"], None),
+    (["南昌宏远数字科技有限公司\n四川大学", "服务商\n高校\n科研院所"], None),  # two names, three types: not told
+])
+def test_members_stacked_in_one_row_are_each_a_member(texts: list[str], members: list[tuple[str, str]] | None) -> None:
+    assert stacked_members(texts) == members

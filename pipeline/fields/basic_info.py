@@ -580,6 +580,15 @@ class FormReader:
     def members(self) -> list[Member]:
         members: list[Member] = []
         for page, cells in member_rows(self.rows, self.found):
+            stacked = stacked_members([cell.text for cell in cells])
+            if stacked is not None:
+                provenance = provenance_of(cells, page)
+                for name, kind in stacked:
+                    path = f"basic_info.members[{len(members)}]"
+                    self.sink.put(f"{path}.name", FieldValue(name, name, provenance))
+                    self.sink.put(f"{path}.type", FieldValue(kind, kind, provenance))
+                    members.append(Member(name=name, type=kind))
+                continue
             member = self._member(cells, page, len(members))
             if member is not None:
                 members.append(member)
@@ -820,6 +829,30 @@ def other_fill_in(text: str) -> str:
     return other.strip(" ：:_＿()（）\n")
 
 
+def stacked_members(texts: Sequence[str]) -> list[tuple[str, str]] | None:
+    """Two members or more in one ruled row, the rule between them lost (a fax's): a name cell and a type cell
+    whose lines say so. The type cell holds k short lines and the name cell's lines join, in order, into
+    exactly k names each ending as a unit's name ('南昌宏远数字科技有限公司' · '中国科学院宁波材料技术与工程研究' · '所'
+    beside '服务商' · '科研院所'). A name wrapped over two lines beside a type wrapped too ('制造业' · '企业') joins
+    into one name, and is left to `_member`. None where the row is not so."""
+    filled = [text for text in texts if text.strip()]
+    if len(filled) != 2:
+        return None
+    kinds = [line.strip() for line in filled[1].split("\n") if line.strip()]
+    if len(kinds) < 2 or any(len(kind) > MEMBER_TYPE_MAX or not _CJK.search(kind) for kind in kinds):
+        return None
+    names: list[str] = []
+    pending = ""
+    for line in (line.strip() for line in filled[0].split("\n")):
+        pending += line
+        if pending and ENDS_AS_UNIT.search(pending):
+            names.append(pending)
+            pending = ""
+    if pending or len(names) != len(kinds):
+        return None
+    return list(zip(names, kinds, strict=True))
+
+
 def _name_cells(filled: Sequence[str]) -> int:
     """How many of a member row's filled cells hold its name: one, or, where the first does not end as a
     unit's name and the first few together do, before a cell of type ('襄阳越安资本' · '管理有限公司' · '投融资机构':
@@ -840,6 +873,9 @@ def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:
     while cells and not _CJK.search(cells[0].flat) and len(cells[0].flat.strip()) <= 2:
         cells = cells[1:]
     return number, cells
+
+
+MEMBER_TYPE_MAX = 6  # characters of a member's type on one line (制造业企业, 科研院所, 投融资机构)
 
 
 # The yearly groups' rows, in the template's order (FORM.md): a row between two of a group's labels, or
