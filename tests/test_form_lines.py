@@ -668,6 +668,9 @@ def test_a_members_name_over_two_cells_ends_where_a_units_name_ends(cells: list[
 @pytest.mark.parametrize(("text", "other"), [
     ("□制造业企业□服务商☑其它（请标明：产业园区运营单位）", "产业园区运营单位"),
     ("□制造业企业□用服务商（请标明：产业园区运营单位)", "产业园区运营单位"),  # ☑其它 misread '□用'
+    ("□制造业企业□服务商■其它（请示明：事业单位）", "事业单位"),  # the note's 标 misread
+    ("□制造业企业□服务商■其它（请标朋：事业单位）", "事业单位"),
+    ("□制造业企业□服务商■其它（请问明天事业单位）", "请问明天事业单位"),  # no colon: no note
 ])
 def test_the_fill_in_of_other_follows_its_note(text: str, other: str) -> None:
     from pipeline.fields.basic_info import other_fill_in

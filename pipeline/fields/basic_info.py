@@ -819,13 +819,19 @@ def _members_label(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int
     return row, cells[last].bbox[2]
 
 
+# 其它's printed note before its fill-in: 请标明, or one of its characters misread ('请示明') where a colon
+# still closes it (the fill-in itself never opens with 请…明 and a colon).
+_OTHER_NOTE = re.compile(r"^[（(\s]*(?:请标明[\s:：)）]*|(?:请.明|请标.)\s*[:：][\s)）]*)")
+
+
 def other_fill_in(text: str) -> str:
     """What the unit type's row writes after 其它 and its note (请标明); the option's word may be misread
-    ('□用' for ☑其它), and its note still opens the fill-in."""
+    ('□用' for ☑其它), and its note still opens the fill-in; a note one character misread ('请示明：') is
+    no part of it."""
     end = label_end(text, "其它")
     if end is None and (note := re.search(r"[（(]\s*请标明", text)) is not None:
         end = note.start()
-    other = re.sub(r"^[（(\s]*请标明[\s:：)）]*", "", text[end:] if end is not None else "")
+    other = _OTHER_NOTE.sub("", text[end:] if end is not None else "")
     return other.strip(" ：:_＿()（）\n")
 
 
