@@ -821,7 +821,7 @@ def _members_label(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int
 
 # 其它's printed note before its fill-in: 请标明, or one of its characters misread ('请示明') where a colon
 # still closes it (the fill-in itself never opens with 请…明 and a colon).
-_OTHER_NOTE = re.compile(r"^[（(\s]*(?:请标明[\s:：)）]*|(?:请.明|请标.)\s*[:：][\s)）]*)")
+_OTHER_NOTE = re.compile(r"^[（(\s]*(?:请标明[\s:：)）]*|请\s*(?:\S\s*明|标\s*\S)\s*[:：][\s)）]*)")
 
 
 def other_fill_in(text: str) -> str:
