@@ -505,7 +505,8 @@ KNOWN_MAIL_DOMAINS = frozenset({
     "hotmail.com", "live.com", "msn.com", "yahoo.com", "icloud.com",
 })
 # What OCR makes of '@': symbols nothing else in an address is read as (any valid result will do) ...
-_AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@", "=")
+# A ring crossed by a stroke ('Φ', 'Ø' and their lower-case and Cyrillic twins) is an '@' blurred.
+_AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@", "=", "Φ", "φ", "Ф", "ф", "Ø", "ø")
 # ... and letters (or the 0 a photo's blur makes of it), which an address is full of (only a known
 # mail domain after it will do).
 _AT_LETTERS = "aoeQ0"

@@ -8,7 +8,7 @@ import pytest
 from models import BasicInfo, Cover, Provenance
 from models.page import Word
 from pipeline.fields import agree_unit_name, cut_at_label
-from pipeline.fields.basic_info import FORM, labels_by_order, member_rows
+from pipeline.fields.basic_info import FORM, labels_by_order, member_rows, stacked_members
 from pipeline.normalise import repair_department
 from pipeline.result import Extracted
 from pipeline.tables.cells import CellText
@@ -668,6 +668,10 @@ def test_a_members_name_over_two_cells_ends_where_a_units_name_ends(cells: list[
 @pytest.mark.parametrize(("text", "other"), [
     ("□制造业企业□服务商☑其它（请标明：产业园区运营单位）", "产业园区运营单位"),
     ("□制造业企业□用服务商（请标明：产业园区运营单位)", "产业园区运营单位"),  # ☑其它 misread '□用'
+    ("□制造业企业□服务商■其它（请示明：事业单位）", "事业单位"),  # the note's 标 misread
+    ("□制造业企业□服务商 其它（请 示明：事业单位)", "事业单位"),  # ... where a rule found through it parted it
+    ("□制造业企业□服务商■其它（请标朋：事业单位）", "事业单位"),
+    ("□制造业企业□服务商■其它（请问明天事业单位）", "请问明天事业单位"),  # no colon: no note
 ])
 def test_the_fill_in_of_other_follows_its_note(text: str, other: str) -> None:
     from pipeline.fields.basic_info import other_fill_in
@@ -823,3 +827,44 @@ def test_a_ruled_row_ending_at_its_label_has_its_value_measured_on_the_rest_of_t
     origin = reader.sink.provenance["basic_info.head.email"]
     assert origin.blank is True and places == [origin.bbox]
     assert origin.bbox[0] == 369 and origin.bbox[2] == 482 and origin.bbox[1] > 400  # below the number's line
+
+
+@pytest.mark.parametrize(("texts", "members"), [
+    # A fax's lost row rule: two members in one ruled row, the second name wrapped.
+    (["南昌宏远数字科技有限公司\n中国科学院宁波材料技术与工程研究\n所", "服务商\n科研院所"],
+     [("南昌宏远数字科技有限公司", "服务商"), ("中国科学院宁波材料技术与工程研究所", "科研院所")]),
+    (["中国科学院宁波材料技术与工程研究\n所", "制造业\n企业"], None),  # one name, its type wrapped
+    (["四川大学", "高校"], None),
+    (["南昌宏远数字科技有限公司\n四川大学", "服务商\n高校\n科研院所"], None),  # two names, three types: not told
+])
+def test_members_stacked_in_one_row_are_each_a_member(texts: list[str], members: list[tuple[str, str]] | None) -> None:
+    assert stacked_members(texts) == members
+
+
+def _ruled_cell(col: int, box: tuple[float, float, float, float], *pieces: Piece) -> CellText:
+    words = tuple(Word(text, (x0, y0, x1, y1), 0.9, "ocr") for text, x0, y0, x1, y1 in pieces)
+    return CellText(Cell(1, col, 1, 1, box), box, words, "\n".join(w.text for w in words), 0.9)
+
+
+def test_a_label_sharing_a_cell_with_the_value_left_of_it_is_a_cell_of_its_own() -> None:
+    """A lost column rule: the date ('2019年5月12', its 日 wrapped below) and 是否注册法人 in one ruled cell."""
+    from pipeline.tables.form import parted_at_label
+
+    row = FormRow(2, (
+        _ruled_cell(0, (51, 112, 151, 131), ("成立时间", 79, 113, 120, 129)),
+        _ruled_cell(1, (151, 112, 312, 131), ("2019年5月12", 162, 110, 219, 124), ("是否注册法人", 245, 116, 297, 128),
+                    ("日", 187, 122, 195, 132)),
+        _ruled_cell(2, (312, 112, 389, 131), ("是", 329, 115, 350, 130), ("□否", 354, 114, 375, 130)),
+        _ruled_cell(3, (389, 112, 537, 131), ("注册资本", 406, 114, 439, 129), ("2680万元", 473, 115, 518, 130)),
+    ))
+    parted = [parted_at_label(row, FORM)]
+    assert [cell.text for cell in parted[0].cells] == ["成立时间", "2019年5月12\n日", "是否注册法人", "是\n□否",
+                                                       "注册资本\n2680万元"]
+    found = find_labels(parted, FORM)
+    assert [(f.key, f.col) for f in found] == [("established", 0), ("is_legal_person", 2), ("registered_capital", 4)]
+    at = next(f for f in found if f.key == "is_legal_person")
+    assert value_right_of(parted, at, FORM, "是否注册法人", found).text == "是\n□否"
+    # A label first in its cell, and a value word that is no label, leave the cell whole.
+    assert parted_at_label(FormRow(2, (row.cells[3], _ruled_cell(4, (537, 112, 600, 131), ("杭州", 540, 113, 560, 129),
+                                                                  ("手机", 570, 113, 590, 129)))), FORM).cells[1:] \
+        == (_ruled_cell(4, (537, 112, 600, 131), ("杭州", 540, 113, 560, 129), ("手机", 570, 113, 590, 129)),)

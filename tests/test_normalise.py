@@ -324,7 +324,8 @@ known_domains = st.sampled_from(sorted(KNOWN_MAIL_DOMAINS))
 
 
 @example("at0", "126.com", "©")  # a user name starting with "at" is not "name at host"
-@given(users, known_domains, st.sampled_from(["©", "®", "(a)", "＠", " "]))
+@example("hdnp1383", "126.com", "Φ")  # a scan's blurred '@' (dev17 a06)
+@given(users, known_domains, st.sampled_from(["©", "®", "(a)", "＠", " ", "Φ", "ф", "Ø"]))
 def test_at_read_as_a_symbol_is_repaired(user: str, domain: str, misread: str) -> None:
     reading = repair_email(f"{user}{misread}{domain}")
     assert reading is not None and reading.value == f"{user}@{domain}"

@@ -518,3 +518,20 @@ def test_a_name_cell_run_on_into_the_amounts_column_keeps_its_figure_out_of_the_
     cells.append(CellText(Cell(1, 2, 1, 2, box), box, (name, amount), "绍兴联宇合金材料股份有限公司 54.60万元"))
     records = _records(cells, xs, ys, "contracts")
     assert [(r["enterprise"].value, r["amount"].value) for r in records] == [("绍兴联宇合金材料股份有限公司", 54.6)]
+
+
+def test_a_crop_reading_that_differs_only_in_thin_glyphs_does_not_replace_a_sure_page_reading() -> None:
+    """A monospaced 1 and l drawn alike: the page read 'ycrn1494', the crop 'ycrnl494', surer; and a thin glyph
+    the crop read twice ('Illd1150'). Nothing tells which engine is right: the sure page reading stays."""
+    from pipeline.tables.reread import _better, thin_glyph_slip
+    box = (414.0, 477.0, 522.0, 511.0)
+    page = CellText(Cell(11, 4, 1, 1, box), box, (), "ycrn1494@sina.com", 0.9658)
+    assert not _better(page, replace(page, text="ycrnl494@sina.com", confidence=0.9765), floor=0.6, slack=0.05)
+    doubled = replace(page, text="lld1150@163.com", confidence=0.9609)
+    assert not _better(doubled, replace(page, text="Illd1150 @ 163.co m", confidence=0.9378), floor=0.6, slack=0.05)
+    # A page reading not sure, or a crop that reads more than a thin glyph otherwise, still gives way.
+    assert _better(replace(page, confidence=0.8), replace(page, text="ycrnl494@sina.com", confidence=0.9765),
+                   floor=0.6, slack=0.05)
+    assert _better(page, replace(page, text="ycrnl494@sina.cn", confidence=0.9765), floor=0.6, slack=0.05)
+    assert not thin_glyph_slip("|河北工业大学", "河北工业大学")  # a rule's remains the crop left out
+    assert not thin_glyph_slip("河北工业大学", "|河北工业大学")  # a thin glyph beside no other

@@ -580,6 +580,15 @@ class FormReader:
     def members(self) -> list[Member]:
         members: list[Member] = []
         for page, cells in member_rows(self.rows, self.found):
+            stacked = stacked_members([cell.text for cell in cells])
+            if stacked is not None:
+                provenance = provenance_of(cells, page)
+                for name, kind in stacked:
+                    path = f"basic_info.members[{len(members)}]"
+                    self.sink.put(f"{path}.name", FieldValue(name, name, provenance))
+                    self.sink.put(f"{path}.type", FieldValue(kind, kind, provenance))
+                    members.append(Member(name=name, type=kind))
+                continue
             member = self._member(cells, page, len(members))
             if member is not None:
                 members.append(member)
@@ -810,14 +819,44 @@ def _members_label(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int
     return row, cells[last].bbox[2]
 
 
+# 其它's printed note before its fill-in: 请标明, or one of its characters misread ('请示明') where a colon
+# still closes it (the fill-in itself never opens with 请…明 and a colon).
+_OTHER_NOTE = re.compile(r"^[（(\s]*(?:请标明[\s:：)）]*|请\s*(?:\S\s*明|标\s*\S)\s*[:：][\s)）]*)")
+
+
 def other_fill_in(text: str) -> str:
     """What the unit type's row writes after 其它 and its note (请标明); the option's word may be misread
-    ('□用' for ☑其它), and its note still opens the fill-in."""
+    ('□用' for ☑其它), and its note still opens the fill-in; a note one character misread ('请示明：') is
+    no part of it."""
     end = label_end(text, "其它")
     if end is None and (note := re.search(r"[（(]\s*请标明", text)) is not None:
         end = note.start()
-    other = re.sub(r"^[（(\s]*请标明[\s:：)）]*", "", text[end:] if end is not None else "")
+    other = _OTHER_NOTE.sub("", text[end:] if end is not None else "")
     return other.strip(" ：:_＿()（）\n")
+
+
+def stacked_members(texts: Sequence[str]) -> list[tuple[str, str]] | None:
+    """Two members or more in one ruled row, the rule between them lost (a fax's): a name cell and a type cell
+    whose lines say so. The type cell holds k short lines and the name cell's lines join, in order, into
+    exactly k names each ending as a unit's name ('南昌宏远数字科技有限公司' · '中国科学院宁波材料技术与工程研究' · '所'
+    beside '服务商' · '科研院所'). A name wrapped over two lines beside a type wrapped too ('制造业' · '企业') joins
+    into one name, and is left to `_member`. None where the row is not so."""
+    filled = [text for text in texts if text.strip()]
+    if len(filled) != 2:
+        return None
+    kinds = [line.strip() for line in filled[1].split("\n") if line.strip()]
+    if len(kinds) < 2 or any(len(kind) > MEMBER_TYPE_MAX or not _CJK.search(kind) for kind in kinds):
+        return None
+    names: list[str] = []
+    pending = ""
+    for line in (line.strip() for line in filled[0].split("\n")):
+        pending += line
+        if pending and ENDS_AS_UNIT.search(pending):
+            names.append(pending)
+            pending = ""
+    if pending or len(names) != len(kinds):
+        return None
+    return list(zip(names, kinds, strict=True))
 
 
 def _name_cells(filled: Sequence[str]) -> int:
@@ -840,6 +879,9 @@ def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:
     while cells and not _CJK.search(cells[0].flat) and len(cells[0].flat.strip()) <= 2:
         cells = cells[1:]
     return number, cells
+
+
+MEMBER_TYPE_MAX = 6  # characters of a member's type on one line (制造业企业, 科研院所, 投融资机构)
 
 
 # The yearly groups' rows, in the template's order (FORM.md): a row between two of a group's labels, or

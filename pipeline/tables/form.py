@@ -16,10 +16,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.page import Page
+from models.page import Page, Word
 from pipeline.ocr import OcrEngine
 from pipeline.tables.bands import banded_rows
-from pipeline.tables.cells import CellText, lines_of
+from pipeline.tables.cells import CellText, confidence_of, join_line, lines_of
 from pipeline.tables.finder import find_tables
 from pipeline.tables.geometry import Cell
 from pipeline.tables.labels import label_end, label_score, squeeze
@@ -144,8 +144,43 @@ def form_rows(pages: Sequence[Page], engine: OcrEngine | None = None, low_confid
             words = word_rows(page) if labels is None else [joined_label_words(row, labels) for row in word_rows(page)]
             rows.extend(words if banded is None else [FormRow(page.number, tuple(c)) for c in banded])
         else:
-            rows.extend(ruled)
+            rows.extend(ruled if labels is None else [parted_at_label(row, labels) for row in ruled])
     return rows
+
+
+def parted_at_label(row: FormRow, labels: Labels) -> FormRow:
+    """A ruled row whose grid lost a column rule, so that a value and the label right of it share one cell
+    ('2019年5月12' · '是否注册法人' · '日', the date's 日 wrapped below it): the cell parted where that label's
+    word begins, the words left of it one cell, the label's and those right of it the next."""
+    cells: list[CellText] = []
+    for cell in row.cells:
+        cells.extend(_parted_cell(cell, labels))
+    return row if len(cells) == len(row.cells) else FormRow(row.page, tuple(cells), ruled=row.ruled)
+
+
+def _parted_cell(cell: CellText, labels: Labels) -> list[CellText]:
+    """The cell, or its two parts where one of its words, not its first, is a whole label of ENDING_LABEL
+    characters or more and the words left of it read as no label (a value)."""
+    for word in cell.words:
+        key = labels.match(word.text)[0]
+        needles = [squeeze(label) for label in labels.by_key.get(key, ())] if key else []
+        if not any(len(needle) >= ENDING_LABEL and squeeze(word.text).startswith(needle) for needle in needles):
+            continue
+        left = [w for w in cell.words if (w.bbox[0] + w.bbox[2]) / 2 < word.bbox[0]]
+        right = [w for w in cell.words if w not in left]
+        if not left or not "".join(w.text for w in left).strip(_FILLER_CHARS):
+            continue
+        first = _cell_of(cell, left, (cell.bbox[0], cell.bbox[1], word.bbox[0], cell.bbox[3]))
+        if labels.match(first.text)[0] is not None:
+            continue
+        return [first, _cell_of(cell, right, (word.bbox[0], cell.bbox[1], cell.bbox[2], cell.bbox[3]))]
+    return [cell]
+
+
+def _cell_of(cell: CellText, words: Sequence[Word], box: tuple[float, float, float, float]) -> CellText:
+    text = "\n".join(join_line(line) for line in lines_of(words))
+    return CellText(cell=cell.cell, bbox=box, words=tuple(words), text=text.strip(),
+                    confidence=round(confidence_of(words), 4), reread=cell.reread)
 
 
 def collapsed(rows: Sequence[FormRow], labels: Labels, most: int = 1) -> bool:
@@ -171,14 +206,15 @@ class Found:
     key: str
 
 
-def _ident(row: FormRow, cell: CellText) -> tuple[int, int, int, int]:
-    return (row.page, cell.cell.row, cell.cell.col, round(cell.bbox[1]))
+def _ident(row: FormRow, cell: CellText) -> tuple[int, int, int, int, int]:
+    # The box's left too: a cell parted at a label (`parted_at_label`) is two cells of one grid cell.
+    return (row.page, cell.cell.row, cell.cell.col, round(cell.bbox[1]), round(cell.bbox[0]))
 
 
 def find_labels(rows: Sequence[FormRow], labels: Labels) -> list[Found]:
     """Every label cell, in reading order (a spanning label cell is reported once, on its first row)."""
     found: list[Found] = []
-    seen: set[tuple[int, int, int, int]] = set()
+    seen: set[tuple[int, int, int, int, int]] = set()
     for r, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
             if _ident(row, cell) in seen:

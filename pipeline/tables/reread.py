@@ -104,7 +104,28 @@ def _better(old: CellText, new: CellText, floor: float, slack: float) -> bool:
     if (old.confidence >= SURE and shape(old.text) == shape(new.text)
             and re.sub(r"\s+", "", old.text) != re.sub(r"\s+", "", new.text)):
         return False
+    if old.confidence >= SURE and thin_glyph_slip(old.text, new.text):
+        return False
     return new.confidence >= old.confidence - slack
+
+
+# Glyphs of one stroke a face may draw alike (a monospaced 1 and l differ by a flag and a pixel of height).
+THIN_GLYPHS = frozenset("1lI|")
+
+
+def thin_glyph_slip(old: str, new: str) -> bool:
+    """Two readings that differ only where one reads a thin glyph as another ('ycrn1494' · 'ycrnl494'), or
+    where the second reads one thin glyph as two ('lld1150' · 'Illd1150': a wide monospaced cell round it):
+    nothing tells which engine is right, so a sure first reading stays."""
+    a, b = re.sub(r"\s+", "", old), re.sub(r"\s+", "", new)
+    if a == b:
+        return False
+    if len(a) == len(b):
+        return all(x == y or (x in THIN_GLYPHS and y in THIN_GLYPHS) for x, y in zip(a, b, strict=True))
+    if len(b) != len(a) + 1:
+        return False
+    return any(b[:k] + b[k + 1:] == a and b[k] in THIN_GLYPHS
+               and any(b[j] in THIN_GLYPHS for j in (k - 1, k + 1) if 0 <= j < len(b)) for k in range(len(b)))
 
 
 def _height(words: Sequence[Word]) -> float:
