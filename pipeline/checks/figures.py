@@ -248,11 +248,38 @@ def _names_nearly_alike(ctx: CheckContext, rule: YearlyRule, in_year: list[tuple
 def _between_readings(ctx: CheckContext, rule: YearlyRule, in_year: list[tuple[int, Any]], found: float,
                       declared: float) -> bool:
     """The declared figure lies between the measure and its unfolded form: '杭州航中船用设备有限公司' and
-    '杭州航远船用设备有限公司' are two enterprises or one read twice, and the form says which."""
+    '杭州航远船用设备有限公司' are two enterprises or one read twice, and the form says which. Its low end
+    also folds a name read unsurely into a surer look-alike (`_folding_unsure`)."""
     if rule.unfolded is None:
         return False
     unfolded = rule.unfolded(ctx, [row for _, row in in_year])
-    return min(found, unfolded) <= declared <= max(found, unfolded)
+    folded = _folding_unsure(ctx, rule, in_year)
+    return min(found, unfolded, folded) <= declared <= max(found, unfolded)
+
+
+def _folding_unsure(ctx: CheckContext, rule: YearlyRule, in_year: list[tuple[int, Any]]) -> float:
+    """The count of names with each name read under `rules.name_sure` taken for a surer name of the year
+    that stands a few characters from it (`NEARLY_ALIKE_EDITS` more than one name read twice): a phone's
+    '泉州捷华金属制品股潮晨公司' (0.87) beside its own '…股份有限公司' (0.98), a fax's '绍兴秦智有色金丽集团'
+    (0.89) beside '绍兴素智有色金属集团' (0.95). Names read surely stay apart however alike: '洛阳盛华水泥' and
+    '洛阳星顺水泥', each read at 1.0, are two enterprises."""
+    most, shortest = ctx.rules.same_name_max_edits, ctx.rules.same_name_min_length
+    named = [(_name_confidence(ctx, rule, index), "".join(str(getattr(row, rule.cell) or "").split()))
+             for index, row in in_year]
+    kept: list[str] = []
+    for confidence, name in sorted(named, key=lambda pair: -pair[0]):  # surest first: they are the look-alikes
+        if confidence < ctx.rules.name_sure and any(
+                min(len(name), len(other)) >= shortest
+                and Levenshtein.distance(name, other) <= most + NEARLY_ALIKE_EDITS for other in kept):
+            continue
+        kept.append(name)
+    return distinct_names(kept, shortest, most)
+
+
+def _name_confidence(ctx: CheckContext, rule: YearlyRule, index: int) -> float:
+    """How surely a row's name was read (1.0 without provenance: a text layer's, a hand-made record's)."""
+    origin = ctx.record.provenance.get(f"appendix.{rule.table}[{index}].{rule.cell}")
+    return 1.0 if origin is None or origin.confidence is None else origin.confidence
 
 
 def _register_yearly(rule: YearlyRule) -> None:
