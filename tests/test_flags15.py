@@ -56,3 +56,59 @@ def test_an_unsure_name_far_from_every_other_is_not_folded() -> None:
     found = _found(_with_2025_names(SURE, "无锡宏海陶瓷有限公司", 0.87, 2))
     check = found[("ENTERPRISE_COUNT_MISMATCH", "2025")]
     assert check.severity == "error" and check.found == 3  # three names read, none a look-alike: the form is short
+
+
+def _financings(amounts: list[float], declared: float, doubtful: dict[int, float]) -> models.ApplicationRecord:
+    """附3表3 with `amounts`; the rows in `doubtful` read at that confidence and read twice without agreeing."""
+    record = clean_application()
+    record.appendix.financings = [models.FinancingRow(seq=index + 1, investor="某基金", investee=f"丙{index}公司",
+                                                      amount=amount) for index, amount in enumerate(amounts)]
+    origin = record.provenance["appendix.financings[0].amount"]
+    for index in range(len(amounts)):
+        sure = doubtful.get(index)
+        record.provenance[f"appendix.financings[{index}].amount"] = origin.model_copy(
+            update={"source": "ocr", "confidence": 0.99} if sure is None else
+            {"source": "ocr", "confidence": sure, "confirmed_by": []})
+    _set("basic_info.resources[1].financing", declared)(record)
+    return record
+
+
+def test_a_doubtful_amount_without_a_point_above_the_whole_total_is_a_doubt_of_that_amount() -> None:
+    # '930.11' read 93,011 and '210.5' read 21.5 on a fax: the sum is far over 1,240.61, on readings that say nothing.
+    found = _found(_financings([93011.0, 21.5, 100.0], 1240.61, {0: 0.7, 1: 0.7}))
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in found
+    doubt = found[("LOW_CONFIDENCE", "appendix.financings[0].amount")]
+    assert "合计未核对" in doubt.message and doubt.severity != "error"
+
+
+def test_such_an_amount_not_yet_read_twice_keeps_the_warning_for_the_second_reading() -> None:
+    record = _financings([93011.0, 21.5, 100.0], 1240.61, {0: 0.7, 1: 0.7})
+    record.provenance["appendix.financings[0].amount"] = record.provenance[
+        "appendix.financings[0].amount"].model_copy(update={"confirmed_by": None})
+    assert _found(record)[("FINANCING_TOTAL_MISMATCH", "")].severity == "warning"
+
+
+def test_an_amount_with_its_point_or_under_the_total_stays_a_doubtful_mismatch() -> None:
+    for amounts in ([930.5, 21.5, 100.0], [930.0, 21.5, 100.0]):  # a point read, or a whole number under the total
+        check = _found(_financings(amounts, 1240.61, {0: 0.7, 1: 0.7}))[("FINANCING_TOTAL_MISMATCH", "")]
+        assert check.severity == "warning"
+
+
+def test_the_mismatch_stays_where_the_other_amounts_alone_exceed_the_total() -> None:
+    check = _found(_financings([93011.0, 1500.0, 100.0], 1240.61, {0: 0.7}))[("FINANCING_TOTAL_MISMATCH", "")]
+    assert check.severity == "warning"  # 1,600 without the doubtful amount is over 1,240.61 already
+
+
+def test_a_sure_amount_above_the_total_stays_an_error() -> None:
+    check = _found(_financings([93011.0, 21.5, 100.0], 1240.61, {}))[("FINANCING_TOTAL_MISMATCH", "")]
+    assert check.severity == "error"
+
+
+def test_a_years_contract_amount_without_a_point_above_its_total_is_a_doubt_too() -> None:
+    record = clean_application()
+    record.appendix.contracts[2].amount = 30011.0  # 2025's one contract, '300.11' read without its point
+    record.provenance["appendix.contracts[2].amount"] = record.provenance["appendix.contracts[2].amount"].model_copy(
+        update={"source": "ocr", "confidence": 0.7, "confirmed_by": []})
+    found = _found(record)
+    assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
+    assert ("LOW_CONFIDENCE", "appendix.contracts[2].amount") in found

@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Check, CheckedRecord, Evidence
-from pipeline.checks.registry import TABLE_LABELS, CheckContext, finding, register
+from pipeline.checks.registry import DOUBT_NOTE, TABLE_LABELS, CheckContext, finding, register
 from pipeline.record_paths import get_path
 
 CELL_LABELS = {"date": "日期", "amount": "金额", "enterprise": "服务企业名称", "participants": "参加人数",
@@ -175,10 +175,11 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
                 evidence=[*_declared_evidence(ctx, declared_path),
                           *ctx.rows_evidence(cells, APPENDIX_TABLE_ROLES[rule.table])],
             )
-            yield ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells,
-                             structure=ctx.rows_in_doubt(rule.table, rows),
-                             tolerance=tolerance if rule.cell in SUMMED_CELLS else None,
-                             alike=[*_names_nearly_alike(ctx, rule, in_year), *misread_years])
+            judged = ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells,
+                                structure=ctx.rows_in_doubt(rule.table, rows),
+                                tolerance=tolerance if rule.cell in SUMMED_CELLS else None,
+                                alike=[*_names_nearly_alike(ctx, rule, in_year), *misread_years])
+            yield beyond_its_total(ctx, judged, cells, declared) if rule.amount else judged
 
 
 def _over_without_unread(ctx: CheckContext, rule: YearlyRule, position: int, in_year: list[tuple[int, Any]],
@@ -223,6 +224,38 @@ def least_sum(ctx: CheckContext, cells: Sequence[str]) -> float:
         readings = [value, *(origin.alternatives if origin is not None else [])]
         total += min(float(r) for r in readings if isinstance(r, int | float) and not isinstance(r, bool))
     return total
+
+
+def beyond_its_total(ctx: CheckContext, check: Check, summed: Sequence[str], declared: float) -> Check:
+    """A doubtful sum mismatch over an amount read without a point and above the whole declared total it is a
+    part of, read twice already: LOW_CONFIDENCE for that amount, the sum unchecked. The form's total covers
+    each of its amounts, so either the form is short by more than that amount, or the reading lost its point
+    or gained a seal's stroke for a digit ('93.01' read 93,011 on a fax, '162.60' read 162,601 beside a ring,
+    '1,297.00' read 129,700) and another amount of the sum, misread too, keeps its point readings from
+    settling it. The mismatch is not established. Where the other amounts alone, at their smallest
+    readings, already exceed the total, it holds whatever this one is, and the warning stays."""
+    if check.code == "LOW_CONFIDENCE" or not check.doubts:
+        return check  # an error rests on sure readings only; a reading to confirm is a doubt already
+    tolerance = ctx.rules.amount_tolerance
+    for path in summed:
+        origin = ctx.record.provenance.get(path)
+        value = get_path(ctx.record, path)
+        if path not in check.doubts or origin is None or origin.confirmed_by is None \
+                or not _without_point_over(value, declared + tolerance):
+            continue
+        if least_sum(ctx, [other for other in summed if other != path]) > declared + tolerance + 1e-9:
+            return check
+        return finding("LOW_CONFIDENCE", path,
+                       f"{ctx.describe_doubt(path)}：未见小数点，单独一项即超过填报合计 {wan(declared)} 万元，"
+                       f"多半漏读了小数点或多读了数字，合计未核对，请人工核对：{check.message.split(DOUBT_NOTE)[0]}",
+                       confidence=check.confidence, doubts=[path], rests_on=check.rests_on,
+                       evidence=check.evidence)
+    return check
+
+
+def _without_point_over(value: object, limit: float) -> bool:
+    """An amount read as a whole number above `limit`."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == int(value) and value > limit
 
 
 # Names a few characters further apart than one enterprise read twice may be one name misread more: a phone's
@@ -371,8 +404,9 @@ def financing_total(ctx: CheckContext) -> Iterator[Check]:
             evidence=[*_declared_evidence(ctx, "basic_info.resources[1].financing"),
                       *ctx.rows_evidence(cells, "appendix3_table3")],
         )
-        yield ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells,
-                         structure=ctx.rows_in_doubt("financings", rows), tolerance=ctx.rules.amount_tolerance)
+        judged = ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells,
+                            structure=ctx.rows_in_doubt("financings", rows), tolerance=ctx.rules.amount_tolerance)
+        yield beyond_its_total(ctx, judged, cells, declared)
 
 
 def _financing_over_without_unread(ctx: CheckContext, indexed: list[tuple[int, Any]], gaps: list[int], total: float,
