@@ -112,3 +112,31 @@ def test_a_years_contract_amount_without_a_point_above_its_total_is_a_doubt_too(
     found = _found(record)
     assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
     assert ("LOW_CONFIDENCE", "appendix.contracts[2].amount") in found
+
+
+def _numbered(numbers: list[str]) -> models.ApplicationRecord:
+    record = clean_application()
+    record.appendix.contracts = [models.ContractRow(date=dt.date(2024, 3, 1 + index), contract_no=number,
+                                                    enterprise="甲公司", amount=0.0)
+                                 for index, number in enumerate(numbers)]
+    origin = record.provenance["appendix.contracts[0].amount"]
+    for index in range(len(numbers)):
+        for cell in ("date", "contract_no", "enterprise", "amount"):
+            record.provenance[f"appendix.contracts[{index}].{cell}"] = origin.model_copy(
+                update={"source": "ocr", "confidence": 0.99})
+    return record
+
+
+def test_a_duplicate_number_read_off_the_tables_scheme_is_a_warning_naming_the_numbers() -> None:
+    # dev23 a10 (drawn scan): 'RAS-FW-2024012' twice, read 'RAS-PW-…' both times: a duplicate, its number misread.
+    numbers = ["RAS-FW-2024007", "RAS-PW-2024012", "RAS-PW-2024012", "RAS-FW-2024024", "RAS-FW-2025031"]
+    check = _found(_numbered(numbers))[("DUPLICATE_CONTRACT_NO", "RAS-PW-2024012")]
+    assert check.severity == "warning" and "appendix.contracts[1].contract_no" in check.doubts
+
+
+def test_a_duplicate_number_in_the_tables_scheme_stays_an_error() -> None:
+    numbers = ["RAS-FW-2024007", "RAS-FW-2024012", "RAS-FW-2024012", "RAS-FW-2024024", "RAS-FW-2025031"]
+    assert _found(_numbered(numbers))[("DUPLICATE_CONTRACT_NO", "RAS-FW-2024012")].severity == "error"
+    # Without two other numbers agreeing on a scheme, nothing says a number departs from it.
+    numbers = ["RAS-FW-2024007", "RAS-PW-2024012", "RAS-PW-2024012", "HT2024024"]
+    assert _found(_numbered(numbers))[("DUPLICATE_CONTRACT_NO", "RAS-PW-2024012")].severity == "error"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -545,9 +546,38 @@ def duplicate_contract_numbers(ctx: CheckContext) -> Iterator[Check]:
         if count > 1:
             indexes = [i for i, row in enumerate(contracts) if row.contract_no == number]
             rows = "、".join(f"第 {i + 1} 行" for i in indexes)
-            yield finding(
+            cells = [f"appendix.contracts[{i}].contract_no" for i in indexes]
+            check = finding(
                 "DUPLICATE_CONTRACT_NO", number, f"附2表2 合同编号 {number} 出现 {count} 次（{rows}），应各不相同",
                 found=count, expected=1,
-                evidence=ctx.evidence(*(f"appendix.contracts[{i}].contract_no" for i in indexes))
-                or ctx.evidence(roles=["appendix2_table2"]),
+                evidence=ctx.evidence(*cells) or ctx.evidence(roles=["appendix2_table2"]),
             )
+            off = off_scheme([row.contract_no for row in contracts], indexes)
+            yield ctx.judged(check, cells, alike=[f"appendix.contracts[{i}].contract_no" for i in off]) if off else check
+
+
+def off_scheme(numbers: Sequence[str | None], indexes: Sequence[int]) -> list[int]:
+    """Those of `indexes` whose number departs from the scheme the table's other numbers share: a run of
+    letters (a code like 'FW') where two or more of the others agree on another and none has this one.
+    An applicant numbers its contracts in one scheme; a photo or a drawn scan that reads 'RAS-FW-2024012'
+    as 'RAS-PW-2024012' twice makes a duplicate whose number is misread (dev23 a10), so the finding's
+    number is in doubt, however surely each was read."""
+    others = [_letter_runs(number) for at, number in enumerate(numbers) if at not in indexes and number]
+    off = []
+    for at in indexes:
+        runs = _letter_runs(numbers[at] or "")
+        for place, run in enumerate(runs):
+            beside = Counter(other[place] for other in others if len(other) > place)
+            common, agreeing = beside.most_common(1)[0] if beside else (run, 0)
+            if common != run and agreeing >= SCHEME_AGREEING and run not in beside:
+                off.append(at)
+                break
+    return off
+
+
+SCHEME_AGREEING = 2  # other numbers that must share a run of letters for it to be the table's scheme
+
+
+def _letter_runs(number: str) -> list[str]:
+    """The runs of letters of a contract number ('RAS-FW-2024012' → RAS, FW), its digits left out."""
+    return re.findall(r"[^\W\d_]+", number)
