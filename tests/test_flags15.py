@@ -140,3 +140,13 @@ def test_a_duplicate_number_in_the_tables_scheme_stays_an_error() -> None:
     # Without two other numbers agreeing on a scheme, nothing says a number departs from it.
     numbers = ["RAS-FW-2024007", "RAS-PW-2024012", "RAS-PW-2024012", "HT2024024"]
     assert _found(_numbered(numbers))[("DUPLICATE_CONTRACT_NO", "RAS-PW-2024012")].severity == "error"
+
+
+def test_a_character_no_address_holds_before_a_known_domain_is_its_at() -> None:
+    from pipeline.normalise import repair_email
+    # dev23 a08 (a photo of a drawn scan): '@' read as the Greek 'φ'.
+    reading = repair_email("nqjd685φ163.com")
+    assert reading is not None and reading.value == "nqjd685@163.com" and reading.repaired_from == "nqjd685φ163.com"
+    for written in ("dea1298#126.com", "jqw1483qq.com", "abφcompany.com", "张三φ163.com"):
+        reading = repair_email(written)  # an applicant's '#', a left-out '@', no known domain, a Chinese character
+        assert reading is not None and reading.value == written
