@@ -150,3 +150,38 @@ def test_a_character_no_address_holds_before_a_known_domain_is_its_at() -> None:
     for written in ("dea1298#126.com", "jqw1483qq.com", "abφcompany.com", "张三φ163.com"):
         reading = repair_email(written)  # an applicant's '#', a left-out '@', no known domain, a Chinese character
         assert reading is not None and reading.value == written
+
+
+def _applicant(name: str, code: str, doubtful: bool) -> models.ApplicationRecord:
+    record = clean_application()
+    record.basic_info.lead_unit.name = name
+    record.basic_info.lead_unit.credit_code = code
+    path = "basic_info.lead_unit.credit_code"
+    record.provenance[path] = record.provenance[path].model_copy(
+        update={"source": "ocr", "confidence": 0.97, "confirmed_by": [] if doubtful else ["tesseract"]})
+    reconcile(record, SETTINGS)
+    record.checks = run_checks(CheckContext(record=record, settings=SETTINGS))
+    return record
+
+
+def test_a_doubtful_code_failing_its_check_a_character_from_another_applicants_is_that_code() -> None:
+    from pipeline.checks.batch import run_batch_checks
+    # dev23 a12 (a photo of a drawn scan): 'M' of a02's code read 'N', a duplicate applicant missed.
+    first = _applicant("台州创捷软件有限公司", "91350100M000100Y43", doubtful=False)
+    second = _applicant("泉州产业数字化研究院", "91350100N000100Y43", doubtful=True)
+    assert ("INVALID_CREDIT_CODE", "") in {(c.code, c.where) for c in second.checks}
+    run_batch_checks([first, second], SETTINGS)
+    found = {(c.code, c.where): c for c in second.checks}
+    assert found[("DUPLICATE_APPLICANT", "91350100M000100Y43")].severity == "warning"
+    assert ("INVALID_CREDIT_CODE", "") not in found and ("LOW_CONFIDENCE", "basic_info.lead_unit.credit_code") in found
+    assert ("DUPLICATE_APPLICANT", "91350100M000100Y43") in {(c.code, c.where) for c in first.checks}
+
+
+def test_a_code_read_surely_or_far_from_every_other_stays_invalid() -> None:
+    from pipeline.checks.batch import run_batch_checks
+    for code, doubtful in (("91350100N000100Y43", False), ("91350100N000200Y43", True)):
+        first = _applicant("台州创捷软件有限公司", "91350100M000100Y43", doubtful=False)
+        second = _applicant("泉州产业数字化研究院", code, doubtful=doubtful)
+        run_batch_checks([first, second], SETTINGS)
+        found = {c.code for c in second.checks}
+        assert "INVALID_CREDIT_CODE" in found and "DUPLICATE_APPLICANT" not in found
