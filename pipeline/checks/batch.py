@@ -18,7 +18,7 @@ from models import ApplicationRecord, Check, CheckedRecord, Evidence, Recommenda
 from models.codes import is_valid_credit_code
 from pipeline.checks.catalogue import BATCH_CODES
 from pipeline.checks.recommendation import recommended_names
-from pipeline.checks.registry import DOUBT_NOTE, apply_severity, finding, reading_in_doubt, role_of
+from pipeline.checks.registry import apply_severity, finding, reading_in_doubt, role_of
 from pipeline.checks.unit_names import garbled_reading_of, name_key, name_score
 from pipeline.config import Settings
 
@@ -171,7 +171,8 @@ def _misread_codes(batch: _Batch, by_code: dict[str, list[ApplicationRecord]]) -
     another application's valid code in the batch, by that code: the check character says a character is
     wrong and the batch says which (dev23 a12, a drawn photo: '91331003NA8X7AN548' beside a02's
     '91331003MA8X7AN548'). Two valid codes a character apart are two units; a code read surely is as written.
-    Each such application's INVALID_CREDIT_CODE becomes a LOW_CONFIDENCE naming the code it likely is."""
+    Each such application's INVALID_CREDIT_CODE gives way to the duplicate's warning, which names the
+    reading in doubt and its failed check character (one cause, one finding: `one_finding_per_doubt`)."""
     valid = [code for code in by_code if is_valid_credit_code(code)]
     found: dict[str, list[ApplicationRecord]] = defaultdict(list)
     for code, records in by_code.items():
@@ -181,16 +182,8 @@ def _misread_codes(batch: _Batch, by_code: dict[str, list[ApplicationRecord]]) -
         for record in records:
             if reading_in_doubt(record.provenance.get(CREDIT_CODE_PATH), batch.settings.checks):
                 found[near[0]].append(record)
-                record.checks = [_likely(check, near[0]) if check.code == "INVALID_CREDIT_CODE" else check
-                                 for check in record.checks]
+                record.checks = [check for check in record.checks if check.code != "INVALID_CREDIT_CODE"]
     return found
-
-
-def _likely(check: Check, code: str) -> Check:
-    return check.model_copy(update={
-        "code": "LOW_CONFIDENCE", "severity": "info", "where": CREDIT_CODE_PATH, "doubts": [CREDIT_CODE_PATH],
-        "message": f"{check.message.split(DOUBT_NOTE)[0]}，但本批另一份申报材料的统一社会信用代码 {code} 与之仅差一个字符，"
-                   f"多半是该代码识读有误，请人工核对"})
 
 
 def _shared_contracts(batch: _Batch, applications: Sequence[ApplicationRecord]) -> None:
