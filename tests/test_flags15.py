@@ -132,6 +132,7 @@ def test_a_duplicate_number_read_off_the_tables_scheme_is_a_warning_naming_the_n
     numbers = ["RAS-FW-2024007", "RAS-PW-2024012", "RAS-PW-2024012", "RAS-FW-2024024", "RAS-FW-2025031"]
     check = _found(_numbered(numbers))[("DUPLICATE_CONTRACT_NO", "RAS-PW-2024012")]
     assert check.severity == "warning" and "appendix.contracts[1].contract_no" in check.doubts
+    assert "格式不同" in check.message
 
 
 def test_a_duplicate_number_in_the_tables_scheme_stays_an_error() -> None:

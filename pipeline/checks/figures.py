@@ -553,7 +553,12 @@ def duplicate_contract_numbers(ctx: CheckContext) -> Iterator[Check]:
                 evidence=ctx.evidence(*cells) or ctx.evidence(roles=["appendix2_table2"]),
             )
             off = off_scheme([row.contract_no for row in contracts], indexes)
-            yield ctx.judged(check, cells, alike=[f"appendix.contracts[{i}].contract_no" for i in off]) if off else check
+            if not off:
+                yield check
+                continue
+            note = f"（该编号的字母与本表其他编号的格式不同，可能是误读：{number} 未必是所印编号）"
+            yield ctx.judged(check.model_copy(update={"message": f"{check.message}{note}"}), cells,
+                             alike=[f"appendix.contracts[{i}].contract_no" for i in off])
 
 
 def off_scheme(numbers: Sequence[str | None], indexes: Sequence[int]) -> list[int]:
