@@ -70,6 +70,10 @@ class CheckSettings(BaseModel):
                                         description="rapidfuzz score (0-100) a recommended name must reach")
     same_name_min_length: int = Field(default=8, ge=1, description="names this long may differ by OCR slips")
     same_name_max_edits: int = Field(default=1, ge=0, description="…by this many characters and count once")
+    name_sure: float = Field(
+        default=0.9, ge=0.0, le=1.0,
+        description="a name read less surely than this, a few characters from a surer name of the same year's "
+                    "contracts, may be that name misread: a declared count that agrees with it so is no mismatch")
 
     @field_validator("severity")
     @classmethod

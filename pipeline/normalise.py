@@ -619,6 +619,7 @@ def repair_email(text: str | None) -> EmailReading | None:
             if repaired is not None and EMAIL.fullmatch(repaired) and not _glued_to_known_domain(repaired):
                 candidates.add(_with_known_domain(repaired))
             start = source.find(symbol, start + 1)
+    candidates |= _foreign_at(value)
     if len(candidates) == 1:
         return EmailReading(candidates.pop(), value)
     lettered: dict[str, bool] = {}  # repaired address -> whether it stays in doubt
@@ -639,6 +640,19 @@ def repair_email(text: str | None) -> EmailReading | None:
     return EmailReading(value)
 
 
+def _foreign_at(value: str) -> set[str]:
+    """The addresses made by reading as '@' a character no address holds (outside ASCII and not a Chinese
+    one: 'nqjd685φ163.com', a drawn scan's '@') standing right before a known mail domain."""
+    found = set()
+    for index, char in enumerate(value):
+        if index and not char.isascii() and not _CJK.fullmatch(char):
+            known = _known_domain(value[index + 1:].lower())
+            if known is not None and EMAIL.fullmatch(address := f"{value[:index]}@{known}"):
+                found.add(address)
+    return found
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _DOMAINS_LONGEST_FIRST = sorted(KNOWN_MAIL_DOMAINS, key=len, reverse=True)  # vip.qq.com before qq.com
 
 

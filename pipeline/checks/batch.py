@@ -12,10 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import Hamming
+
 from models import ApplicationRecord, Check, CheckedRecord, Evidence, RecommendationRecord
+from models.codes import is_valid_credit_code
 from pipeline.checks.catalogue import BATCH_CODES
 from pipeline.checks.recommendation import recommended_names
-from pipeline.checks.registry import apply_severity, finding, role_of
+from pipeline.checks.registry import apply_severity, finding, reading_in_doubt, role_of
 from pipeline.checks.unit_names import garbled_reading_of, name_key, name_score
 from pipeline.config import Settings
 
@@ -138,19 +141,49 @@ def _recommendation_checks(batch: _Batch, recommendations: Sequence[Recommendati
                      for app in consortia)])
 
 
+CREDIT_CODE_PATH = "basic_info.lead_unit.credit_code"
+
+
 def _duplicate_applicants(batch: _Batch, applications: Sequence[ApplicationRecord]) -> None:
     by_code: dict[str, list[ApplicationRecord]] = defaultdict(list)
     for record in applications:
         code = record.basic_info.lead_unit.credit_code
         if code:
             by_code[code].append(record)
+    misread = _misread_codes(batch, by_code)
     for code, records in by_code.items():
+        records = [*records, *misread.get(code, [])]
         if len(records) > 1:
             names = "、".join(_label(record) for record in records)
-            batch.add(finding("DUPLICATE_APPLICANT", code,
-                              f"统一社会信用代码 {code} 在本批 {len(records)} 份申报材料中重复出现：{names}；同一单位只应申报一次",
-                              found=len(records), expected=1),
-                      [(record, _evidence(record, "basic_info.lead_unit.credit_code")) for record in records])
+            check = finding("DUPLICATE_APPLICANT", code,
+                            f"统一社会信用代码 {code} 在本批 {len(records)} 份申报材料中重复出现：{names}；同一单位只应申报一次",
+                            found=len(records), expected=1)
+            if misread.get(code):  # resting on a code read with a character wrong: a doubt, never an error
+                read = "、".join(f"{_label(r)} 读作 {r.basic_info.lead_unit.credit_code}" for r in misread[code])
+                check = check.model_copy(update={
+                    "severity": "warning", "doubts": [CREDIT_CODE_PATH],
+                    "message": f"{check.message}。但所依据的读数存疑，请人工核对：{read}（校验位不符，与 {code} 仅差一个字符）"})
+            batch.add(check, [(record, _evidence(record, CREDIT_CODE_PATH)) for record in records])
+
+
+def _misread_codes(batch: _Batch, by_code: dict[str, list[ApplicationRecord]]) -> dict[str, list[ApplicationRecord]]:
+    """Applications whose credit code, read in doubt, fails its check character one character away from
+    another application's valid code in the batch, by that code: the check character says a character is
+    wrong and the batch says which (dev23 a12, a drawn photo: '91331003NA8X7AN548' beside a02's
+    '91331003MA8X7AN548'). Two valid codes a character apart are two units; a code read surely is as written.
+    Each such application's INVALID_CREDIT_CODE gives way to the duplicate's warning, which names the
+    reading in doubt and its failed check character (one cause, one finding: `one_finding_per_doubt`)."""
+    valid = [code for code in by_code if is_valid_credit_code(code)]
+    found: dict[str, list[ApplicationRecord]] = defaultdict(list)
+    for code, records in by_code.items():
+        near = [other for other in valid if len(other) == len(code) and Hamming.distance(code, other) == 1]
+        if is_valid_credit_code(code) or len(near) != 1:
+            continue
+        for record in records:
+            if reading_in_doubt(record.provenance.get(CREDIT_CODE_PATH), batch.settings.checks):
+                found[near[0]].append(record)
+                record.checks = [check for check in record.checks if check.code != "INVALID_CREDIT_CODE"]
+    return found
 
 
 def _shared_contracts(batch: _Batch, applications: Sequence[ApplicationRecord]) -> None:

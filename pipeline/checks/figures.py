@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Check, CheckedRecord, Evidence
-from pipeline.checks.registry import TABLE_LABELS, CheckContext, finding, register
+from pipeline.checks.registry import DOUBT_NOTE, TABLE_LABELS, CheckContext, finding, register
 from pipeline.record_paths import get_path
 
 CELL_LABELS = {"date": "日期", "amount": "金额", "enterprise": "服务企业名称", "participants": "参加人数",
@@ -175,10 +176,11 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
                 evidence=[*_declared_evidence(ctx, declared_path),
                           *ctx.rows_evidence(cells, APPENDIX_TABLE_ROLES[rule.table])],
             )
-            yield ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells,
-                             structure=ctx.rows_in_doubt(rule.table, rows),
-                             tolerance=tolerance if rule.cell in SUMMED_CELLS else None,
-                             alike=[*_names_nearly_alike(ctx, rule, in_year), *misread_years])
+            judged = ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells,
+                                structure=ctx.rows_in_doubt(rule.table, rows),
+                                tolerance=tolerance if rule.cell in SUMMED_CELLS else None,
+                                alike=[*_names_nearly_alike(ctx, rule, in_year), *misread_years])
+            yield beyond_its_total(ctx, judged, cells, declared) if rule.amount else judged
 
 
 def _over_without_unread(ctx: CheckContext, rule: YearlyRule, position: int, in_year: list[tuple[int, Any]],
@@ -225,6 +227,38 @@ def least_sum(ctx: CheckContext, cells: Sequence[str]) -> float:
     return total
 
 
+def beyond_its_total(ctx: CheckContext, check: Check, summed: Sequence[str], declared: float) -> Check:
+    """A doubtful sum mismatch over an amount read without a point and above the whole declared total it is a
+    part of, read twice already: LOW_CONFIDENCE for that amount, the sum unchecked. The form's total covers
+    each of its amounts, so either the form is short by more than that amount, or the reading lost its point
+    or gained a seal's stroke for a digit ('93.01' read 93,011 on a fax, '162.60' read 162,601 beside a ring,
+    '1,297.00' read 129,700) and another amount of the sum, misread too, keeps its point readings from
+    settling it. The mismatch is not established. Where the other amounts alone, at their smallest
+    readings, already exceed the total, it holds whatever this one is, and the warning stays."""
+    if check.code == "LOW_CONFIDENCE" or not check.doubts:
+        return check  # an error rests on sure readings only; a reading to confirm is a doubt already
+    tolerance = ctx.rules.amount_tolerance
+    for path in summed:
+        origin = ctx.record.provenance.get(path)
+        value = get_path(ctx.record, path)
+        if path not in check.doubts or origin is None or origin.confirmed_by is None \
+                or not _without_point_over(value, declared + tolerance):
+            continue
+        if least_sum(ctx, [other for other in summed if other != path]) > declared + tolerance + 1e-9:
+            return check
+        return finding("LOW_CONFIDENCE", path,
+                       f"{ctx.describe_doubt(path)}：未见小数点，单独一项即超过填报合计 {wan(declared)} 万元，"
+                       f"多半漏读了小数点或多读了数字，合计未核对，请人工核对：{check.message.split(DOUBT_NOTE)[0]}",
+                       confidence=check.confidence, doubts=[path], rests_on=check.rests_on,
+                       evidence=check.evidence)
+    return check
+
+
+def _without_point_over(value: object, limit: float) -> bool:
+    """An amount read as a whole number above `limit`."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == int(value) and value > limit
+
+
 # Names a few characters further apart than one enterprise read twice may be one name misread more: a phone's
 # '泉州捷华金属制品股潮晨公司' beside its own '…股份有限公司' (three slips), read at 0.87.
 NEARLY_ALIKE_EDITS = 2
@@ -248,11 +282,38 @@ def _names_nearly_alike(ctx: CheckContext, rule: YearlyRule, in_year: list[tuple
 def _between_readings(ctx: CheckContext, rule: YearlyRule, in_year: list[tuple[int, Any]], found: float,
                       declared: float) -> bool:
     """The declared figure lies between the measure and its unfolded form: '杭州航中船用设备有限公司' and
-    '杭州航远船用设备有限公司' are two enterprises or one read twice, and the form says which."""
+    '杭州航远船用设备有限公司' are two enterprises or one read twice, and the form says which. Its low end
+    also folds a name read unsurely into a surer look-alike (`_folding_unsure`)."""
     if rule.unfolded is None:
         return False
     unfolded = rule.unfolded(ctx, [row for _, row in in_year])
-    return min(found, unfolded) <= declared <= max(found, unfolded)
+    folded = _folding_unsure(ctx, rule, in_year)
+    return min(found, unfolded, folded) <= declared <= max(found, unfolded)
+
+
+def _folding_unsure(ctx: CheckContext, rule: YearlyRule, in_year: list[tuple[int, Any]]) -> float:
+    """The count of names with each name read under `rules.name_sure` taken for a surer name of the year
+    that stands a few characters from it (`NEARLY_ALIKE_EDITS` more than one name read twice): a phone's
+    '泉州捷华金属制品股潮晨公司' (0.87) beside its own '…股份有限公司' (0.98), a fax's '绍兴秦智有色金丽集团'
+    (0.89) beside '绍兴素智有色金属集团' (0.95). Names read surely stay apart however alike: '洛阳盛华水泥' and
+    '洛阳星顺水泥', each read at 1.0, are two enterprises."""
+    most, shortest = ctx.rules.same_name_max_edits, ctx.rules.same_name_min_length
+    named = [(_name_confidence(ctx, rule, index), "".join(str(getattr(row, rule.cell) or "").split()))
+             for index, row in in_year]
+    kept: list[str] = []
+    for confidence, name in sorted(named, key=lambda pair: -pair[0]):  # surest first: they are the look-alikes
+        if confidence < ctx.rules.name_sure and any(
+                min(len(name), len(other)) >= shortest
+                and Levenshtein.distance(name, other) <= most + NEARLY_ALIKE_EDITS for other in kept):
+            continue
+        kept.append(name)
+    return distinct_names(kept, shortest, most)
+
+
+def _name_confidence(ctx: CheckContext, rule: YearlyRule, index: int) -> float:
+    """How surely a row's name was read (1.0 without provenance: a text layer's, a hand-made record's)."""
+    origin = ctx.record.provenance.get(f"appendix.{rule.table}[{index}].{rule.cell}")
+    return 1.0 if origin is None or origin.confidence is None else origin.confidence
 
 
 def _register_yearly(rule: YearlyRule) -> None:
@@ -344,8 +405,9 @@ def financing_total(ctx: CheckContext) -> Iterator[Check]:
             evidence=[*_declared_evidence(ctx, "basic_info.resources[1].financing"),
                       *ctx.rows_evidence(cells, "appendix3_table3")],
         )
-        yield ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells,
-                         structure=ctx.rows_in_doubt("financings", rows), tolerance=ctx.rules.amount_tolerance)
+        judged = ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells,
+                            structure=ctx.rows_in_doubt("financings", rows), tolerance=ctx.rules.amount_tolerance)
+        yield beyond_its_total(ctx, judged, cells, declared)
 
 
 def _financing_over_without_unread(ctx: CheckContext, indexed: list[tuple[int, Any]], gaps: list[int], total: float,
@@ -484,9 +546,43 @@ def duplicate_contract_numbers(ctx: CheckContext) -> Iterator[Check]:
         if count > 1:
             indexes = [i for i, row in enumerate(contracts) if row.contract_no == number]
             rows = "、".join(f"第 {i + 1} 行" for i in indexes)
-            yield finding(
+            cells = [f"appendix.contracts[{i}].contract_no" for i in indexes]
+            check = finding(
                 "DUPLICATE_CONTRACT_NO", number, f"附2表2 合同编号 {number} 出现 {count} 次（{rows}），应各不相同",
                 found=count, expected=1,
-                evidence=ctx.evidence(*(f"appendix.contracts[{i}].contract_no" for i in indexes))
-                or ctx.evidence(roles=["appendix2_table2"]),
+                evidence=ctx.evidence(*cells) or ctx.evidence(roles=["appendix2_table2"]),
             )
+            off = off_scheme([row.contract_no for row in contracts], indexes)
+            if not off:
+                yield check
+                continue
+            note = f"（该编号的字母与本表其他编号的格式不同，可能是误读：{number} 未必是所印编号）"
+            yield ctx.judged(check.model_copy(update={"message": f"{check.message}{note}"}), cells,
+                             alike=[f"appendix.contracts[{i}].contract_no" for i in off])
+
+
+def off_scheme(numbers: Sequence[str | None], indexes: Sequence[int]) -> list[int]:
+    """Those of `indexes` whose number departs from the scheme the table's other numbers share: a run of
+    letters (a code like 'FW') where two or more of the others agree on another and none has this one.
+    An applicant numbers its contracts in one scheme; a photo or a drawn scan that reads 'RAS-FW-2024012'
+    as 'RAS-PW-2024012' twice makes a duplicate whose number is misread (dev23 a10), so the finding's
+    number is in doubt, however surely each was read."""
+    others = [_letter_runs(number) for at, number in enumerate(numbers) if at not in indexes and number]
+    off = []
+    for at in indexes:
+        runs = _letter_runs(numbers[at] or "")
+        for place, run in enumerate(runs):
+            beside = Counter(other[place] for other in others if len(other) > place)
+            common, agreeing = beside.most_common(1)[0] if beside else (run, 0)
+            if common != run and agreeing >= SCHEME_AGREEING and run not in beside:
+                off.append(at)
+                break
+    return off
+
+
+SCHEME_AGREEING = 2  # other numbers that must share a run of letters for it to be the table's scheme
+
+
+def _letter_runs(number: str) -> list[str]:
+    """The runs of letters of a contract number ('RAS-FW-2024012' → RAS, FW), its digits left out."""
+    return re.findall(r"[^\W\d_]+", number)
