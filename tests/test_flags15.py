@@ -148,7 +148,7 @@ def test_a_character_no_address_holds_before_a_known_domain_is_its_at() -> None:
     # dev23 a08 (a photo of a drawn scan): '@' read as the Greek 'φ'.
     reading = repair_email("nqjd685φ163.com")
     assert reading is not None and reading.value == "nqjd685@163.com" and reading.repaired_from == "nqjd685φ163.com"
-    for written in ("dea1298#126.com", "jqw1483qq.com", "abφcompany.com", "张三φ163.com"):
+    for written in ("dea1298#126.com", "jqw1483qq.com", "ab§company.com", "张三φ163.com"):
         reading = repair_email(written)  # an applicant's '#', a left-out '@', no known domain, a Chinese character
         assert reading is not None and reading.value == written
 
