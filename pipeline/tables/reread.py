@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import statistics
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -137,6 +138,24 @@ GLYPH_COLUMNS = 0.6  # a character inks this share of the pixel columns of its b
 GLYPH_INK = 0.08  # ... and this share of its pixels (a seal's ring crossing the box, far less)
 CARRIED_ON = 0.75  # a crop reading carrying a cut-short line on wins from this sureness
 HELD_SHARE = 0.5  # a crop's word lying this much inside a word of another cell is that word's ink read again
+PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "《": "》", "「": "」", "【": "】"}  # opening mark: its closing one
+MARKS = frozenset(PAIRS) | frozenset(PAIRS.values())
+
+
+def unpaired(text: str) -> bool:
+    """Whether a quotation mark or bracket of the text lacks its partner (智改数转”政策宣讲会): the reading lost
+    a small mark at a line's end, or took one for the other; the print holds them in pairs."""
+    waiting: list[str] = []
+    for char in unicodedata.normalize("NFKC", text):
+        if char in PAIRS:
+            waiting.append(PAIRS[char])
+        elif char in MARKS and (not waiting or waiting.pop() != char):
+            return True
+    return bool(waiting)
+
+
+def _without_marks(text: str) -> str:
+    return "".join(char for char in re.sub(r"\s+", "", text) if char not in MARKS)
 
 
 def held_elsewhere(box: Box, held: Sequence[Box]) -> bool:
@@ -220,7 +239,8 @@ class CellReader:
         if crop is None:
             return None
         if cell.text:
-            return crop if cell.confidence < threshold or self.print_beside(cell) else None
+            sure_but_short = self.print_beside(cell) or unpaired(cell.text)
+            return crop if cell.confidence < threshold or sure_but_short else None
         return crop if ink_share(self.image, crop, self.level) > EMPTY_INK else None
 
     def print_beside(self, cell: CellText) -> bool:
@@ -258,6 +278,14 @@ class CellReader:
         if after and page.endswith(COMPLETE):  # a name ends whole: what the crop reads after it is a seal's
             return False
         return all("\u4e00" <= char <= "\u9fff" for char in before + after) and self.print_beside(old)
+
+    @staticmethod
+    def _paired(old: CellText, new: CellText) -> bool:
+        """Whether the crop read the marks of a line the page's reading left unpaired (`unpaired`), and
+        nothing else otherwise: the same text once the marks are set aside, every mark with its partner,
+        read fairly surely.  A mark the crop did not read is never put in."""
+        return (unpaired(old.text) and not unpaired(new.text) and new.confidence >= CARRIED_ON
+                and _without_marks(old.text) == _without_marks(new.text))
 
     def _glyph(self, x0: float, y0: float, x1: float, y1: float) -> bool:
         """Whether the box (points) holds a glyph's ink: most of its pixel columns inked, and enough ink."""
@@ -303,7 +331,7 @@ class CellReader:
                 # A sure cell was read again only for print past its words: the crop may carry its line
                 # on, never replace what the page read surely.
                 unsure = not cell.text or cell.confidence < threshold
-                if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new):
+                if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new) or self._paired(cell, new):
                     out[position] = replace(new, reread=True)
         return out
 
