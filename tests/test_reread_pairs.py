@@ -75,3 +75,18 @@ def test_a_crop_still_missing_the_mark_or_unsure_changes_nothing() -> None:
 
 def test_paired_marks_are_not_read_again() -> None:
     assert _reread("“智改数转”政策宣讲会", "“智改致转”政策宣讲会") == ("“智改数转”政策宣讲会", 0)
+
+
+def test_a_cell_with_unpaired_marks_is_read_in_a_stack_of_its_own() -> None:
+    """Stacked with other unsure cells the engine left the small mark out again: such cells are read apart."""
+    image = np.full((120, 320), 255, np.uint8)
+    image[22:38, 30:200] = 0
+    image[82:98, 30:200] = 0
+    box_a, box_b = (20.0, 10.0, 300.0, 50.0), (20.0, 70.0, 300.0, 110.0)
+    a = CellText(Cell(0, 0, 1, 1, box_a), box_a, (Word("智改数转”政策宣讲会", (34.0, 20.0, 200.0, 40.0), 0.99),),
+                 "智改数转”政策宣讲会", 0.99)
+    b = CellText(Cell(1, 0, 1, 1, box_b), box_b, (Word("数字化转型供需对接会", (34.0, 80.0, 200.0, 100.0), 0.5),),
+                 "数字化转型供需对接会", 0.5)
+    engine = LineEngine("“智改数转”政策宣讲会", 0.94)
+    CellReader(image, 1.0, 72.0, engine).reread([a, b], Frame(), threshold=0.97, floor=0.6)
+    assert engine.calls == 2

@@ -311,8 +311,12 @@ class CellReader:
         # Sure cells read again only to carry a line on are stacked apart: a stack's make-up (its width, its
         # height) changes how the engine reads every crop in it, and the others' readings stay as they were.
         sure = [item for item in chosen if item[1].text and item[1].confidence >= threshold]
+        # Cells whose marks lack their partners, too: in a stack of others the engine left the small mark
+        # out again where their crop alone shows it.
+        apart = [item for item in chosen if unpaired(item[1].text)]
+        rest = [item for item in chosen if item not in sure and item not in apart]
         out = list(cells)
-        for batch in _batches([item for item in chosen if item not in sure]) + _batches(sure):
+        for batch in _batches(rest) + _batches([item for item in sure if item not in apart]) + _batches(apart):
             canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
             words = self._read(canvas)
             by_band: dict[int, list[Word]] = {}
@@ -331,7 +335,7 @@ class CellReader:
                 # A sure cell was read again only for print past its words: the crop may carry its line
                 # on, never replace what the page read surely.
                 unsure = not cell.text or cell.confidence < threshold
-                if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new) or self._paired(cell, new):
+                if self._paired(cell, new) or (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new):
                     out[position] = replace(new, reread=True)
         return out
 
