@@ -239,8 +239,7 @@ class CellReader:
         if crop is None:
             return None
         if cell.text:
-            sure_but_short = self.print_beside(cell) or unpaired(cell.text)
-            return crop if cell.confidence < threshold or sure_but_short else None
+            return crop if cell.confidence < threshold or self.print_beside(cell) else None
         return crop if ink_share(self.image, crop, self.level) > EMPTY_INK else None
 
     def print_beside(self, cell: CellText) -> bool:
@@ -311,33 +310,44 @@ class CellReader:
         # Sure cells read again only to carry a line on are stacked apart: a stack's make-up (its width, its
         # height) changes how the engine reads every crop in it, and the others' readings stay as they were.
         sure = [item for item in chosen if item[1].text and item[1].confidence >= threshold]
-        # Cells whose marks lack their partners, too: in a stack of others the engine left the small mark
-        # out again where their crop alone shows it.
-        apart = [item for item in chosen if unpaired(item[1].text)]
-        rest = [item for item in chosen if item not in sure and item not in apart]
         out = list(cells)
-        for batch in _batches(rest) + _batches([item for item in sure if item not in apart]) + _batches(apart):
-            canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
-            words = self._read(canvas)
-            by_band: dict[int, list[Word]] = {}
-            for word in words:
-                centre = (word.bbox[1] + word.bbox[3]) / 2 * self.scale
-                index = next((k for k, band in enumerate(bands)
-                              if band.top - PAD_PX / 2 <= centre < band.top + band.crop[3] - band.crop[1] + PAD_PX / 2),
-                             None)
-                if index is not None:
-                    by_band.setdefault(index, []).append(_back_to_page(word, bands[index], self.scale))
-            for k, (position, cell, _) in enumerate(batch):
-                found = by_band.get(k, [])
-                if not cell.text:
-                    found = [word for word in found if not held_elsewhere(word.bbox, held)]
-                new = cell_text(cell.cell, frame, drop_ghosts(found, self.ink))
+        for batch in _batches([item for item in chosen if item not in sure]) + _batches(sure):
+            for position, cell, new in self._read_batch(batch, frame, held):
                 # A sure cell was read again only for print past its words: the crop may carry its line
                 # on, never replace what the page read surely.
                 unsure = not cell.text or cell.confidence < threshold
-                if self._paired(cell, new) or (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new):
+                if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new):
+                    out[position] = replace(new, reread=True)
+        # Cells whose marks still lack their partners, read once more in a stack of their own (stacked with
+        # others the engine left the small mark out again), only to pair them (`_paired`); the stacks above
+        # stay as they were, and so do every other cell's readings.
+        unpaired_cells = [(i, cell, crop) for i, cell in enumerate(out) if cell.text and unpaired(cell.text)
+                          and (crop := crop_box(reach(cell, line_height, empty), self.scale, self.image.shape))]
+        for batch in _batches(unpaired_cells):
+            for position, cell, new in self._read_batch(batch, frame, held):
+                if self._paired(cell, new):
                     out[position] = replace(new, reread=True)
         return out
+
+    def _read_batch(self, batch: list[tuple[int, CellText, tuple[int, int, int, int]]], frame: Frame,
+                    held: Sequence[Box]) -> list[tuple[int, CellText, CellText]]:
+        """The cells of `batch` read on their crops stacked in one image: (position, cell, crop's reading)."""
+        canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
+        by_band: dict[int, list[Word]] = {}
+        for word in self._read(canvas):
+            centre = (word.bbox[1] + word.bbox[3]) / 2 * self.scale
+            index = next((k for k, band in enumerate(bands)
+                          if band.top - PAD_PX / 2 <= centre < band.top + band.crop[3] - band.crop[1] + PAD_PX / 2),
+                         None)
+            if index is not None:
+                by_band.setdefault(index, []).append(_back_to_page(word, bands[index], self.scale))
+        read: list[tuple[int, CellText, CellText]] = []
+        for k, (position, cell, _) in enumerate(batch):
+            found = by_band.get(k, [])
+            if not cell.text:
+                found = [word for word in found if not held_elsewhere(word.bbox, held)]
+            read.append((position, cell, cell_text(cell.cell, frame, drop_ghosts(found, self.ink))))
+        return read
 
     def _read(self, canvas: np.ndarray) -> list[Word]:
         try:
