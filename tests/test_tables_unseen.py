@@ -520,3 +520,17 @@ def test_the_note_under_a_table_read_garbled_ends_its_records() -> None:
     # A record glued to the note's words keeps its number: not the note.
     assert not _is_note(_row_of(["8", "东莞恒远产业投资基金", "日盖公章。", "280.00"]))
     assert not _is_note(_row_of(["7", "东莞恒远产业投资基金", "东莞新泰电力设备有限公司", "2,800.00万元"]))
+
+
+def test_a_blank_the_reader_kept_inside_each_code_is_no_hidden_column() -> None:
+    """Codes whose font sets their first letter apart (H WG20240033), read as one word with a blank in every
+    row: the blank is inside each cell's text, not a lost rule; cut there, every code would lose its 'H'.
+    The same letters and codes read as words of their own (a rule lost between two columns) are parted."""
+    rules = [Rule("h", 100, 160, 330), Rule("h", 350, 160, 330), Rule("v", 161, 100, 350), Rule("v", 329, 100, 350)]
+    grid = build_grid(rules)
+    assert grid is not None
+    codes = [Word(f"H   WG2024{k:04d}", (171.4, 110 + 20 * k, 254.4, 123 + 20 * k)) for k in range(8)]
+    assert hidden_columns(grid, codes) == []
+    apart = [piece for k in range(8) for piece in (Word("H", (171.4, 110 + 20 * k, 178.6, 123 + 20 * k)),
+                                                   Word(f"WG2024{k:04d}", (190.0, 110 + 20 * k, 254.4, 123 + 20 * k)))]
+    assert len(hidden_columns(grid, apart)) == 1

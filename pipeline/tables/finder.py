@@ -333,6 +333,7 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
     pieces = [piece for word in words for piece in spaced_pieces(word)]
     for x0, x1 in itertools.pairwise(grid.xs):
         inside = [w for w in pieces if _inside(w.bbox, (x0, top, x1, bottom))]
+        read_whole = [w for w in words if _inside(w.bbox, (x0, top, x1, bottom))]
         for gap_cut in text_columns(inside, (x0, top, x1, bottom)):
             cut = _clear_of_wide_words(gap_cut, inside)
             left = lines_of([w for w in inside if w.bbox[2] <= cut])
@@ -340,9 +341,20 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
             # Lines running over the cut (`text_columns` leaves out words wider than half the column) are
             # one cell's text: as many of them as stand on one side of it make it no column of its own.
             crossing = lines_of([w for w in inside if w.bbox[0] < cut < w.bbox[2]])
-            if min(len(left), len(right)) >= max(HIDDEN_COLUMN_LINES, len(crossing) + 1):
+            fewer = min(len(left), len(right))
+            if fewer >= max(HIDDEN_COLUMN_LINES, len(crossing) + 1) and not _one_run(cut, read_whole, fewer):
                 cuts.append(cut)
     return cuts
+
+
+def _one_run(cut: float, words: Sequence[Word], lines: int) -> bool:
+    """Whether the reader took the text on both sides of `cut` for one run with a blank in it, in at least
+    half the `lines` of the side with fewer: a code's letter set apart by its font's spacing (H WG20240033,
+    'H' and 'WG…' in every row) is a blank inside each cell's text, not a lost rule between two columns
+    (the letter cut off as a column of its own, every code read WG…).  A word the reader ran over a
+    lost rule's blank ('类别  序号') does so on a line or two, not down the column."""
+    one_word = lines_of([w for w in words if w.bbox[0] < cut < w.bbox[2] and " " in w.text.strip()])
+    return 2 * len(one_word) >= lines
 
 
 def _clear_of_wide_words(cut: float, words: Sequence[Word]) -> float:

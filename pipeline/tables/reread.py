@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import statistics
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -158,6 +159,24 @@ GLYPH_COLUMNS = 0.6  # a character inks this share of the pixel columns of its b
 GLYPH_INK = 0.08  # ... and this share of its pixels (a seal's ring crossing the box, far less)
 CARRIED_ON = 0.75  # a crop reading carrying a cut-short line on wins from this sureness
 HELD_SHARE = 0.5  # a crop's word lying this much inside a word of another cell is that word's ink read again
+PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "《": "》", "「": "」", "【": "】"}  # opening mark: its closing one
+MARKS = frozenset(PAIRS) | frozenset(PAIRS.values())
+
+
+def unpaired(text: str) -> bool:
+    """Whether a quotation mark or bracket of the text lacks its partner (智改数转”政策宣讲会): the reading lost
+    a small mark at a line's end, or took one for the other; the print holds them in pairs."""
+    waiting: list[str] = []
+    for char in unicodedata.normalize("NFKC", text):
+        if char in PAIRS:
+            waiting.append(PAIRS[char])
+        elif char in MARKS and (not waiting or waiting.pop() != char):
+            return True
+    return bool(waiting)
+
+
+def _without_marks(text: str) -> str:
+    return "".join(char for char in re.sub(r"\s+", "", text) if char not in MARKS)
 
 
 def held_elsewhere(box: Box, held: Sequence[Box]) -> bool:
@@ -280,6 +299,14 @@ class CellReader:
             return False
         return all("\u4e00" <= char <= "\u9fff" for char in before + after) and self.print_beside(old)
 
+    @staticmethod
+    def _paired(old: CellText, new: CellText) -> bool:
+        """Whether the crop read the marks of a line the page's reading left unpaired (`unpaired`), and
+        nothing else otherwise: the same text once the marks are set aside, every mark with its partner,
+        read fairly surely.  A mark the crop did not read is never put in."""
+        return (unpaired(old.text) and not unpaired(new.text) and new.confidence >= CARRIED_ON
+                and _without_marks(old.text) == _without_marks(new.text))
+
     def _glyph(self, x0: float, y0: float, x1: float, y1: float) -> bool:
         """Whether the box (points) holds a glyph's ink: most of its pixel columns inked, and enough ink."""
         box = crop_box((x0, y0, x1, y1), self.scale, self.image.shape, inset=0.0)
@@ -306,27 +333,42 @@ class CellReader:
         sure = [item for item in chosen if item[1].text and item[1].confidence >= threshold]
         out = list(cells)
         for batch in _batches([item for item in chosen if item not in sure]) + _batches(sure):
-            canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
-            words = self._read(canvas)
-            by_band: dict[int, list[Word]] = {}
-            for word in words:
-                centre = (word.bbox[1] + word.bbox[3]) / 2 * self.scale
-                index = next((k for k, band in enumerate(bands)
-                              if band.top - PAD_PX / 2 <= centre < band.top + band.crop[3] - band.crop[1] + PAD_PX / 2),
-                             None)
-                if index is not None:
-                    by_band.setdefault(index, []).append(_back_to_page(word, bands[index], self.scale))
-            for k, (position, cell, _) in enumerate(batch):
-                found = by_band.get(k, [])
-                if not cell.text:
-                    found = [word for word in found if not held_elsewhere(word.bbox, held)]
-                new = cell_text(cell.cell, frame, drop_ghosts(found, self.ink))
+            for position, cell, new in self._read_batch(batch, frame, held):
                 # A sure cell was read again only for print past its words: the crop may carry its line
                 # on, never replace what the page read surely.
                 unsure = not cell.text or cell.confidence < threshold
                 if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new):
                     out[position] = replace(new, reread=True)
+        # Cells whose marks still lack their partners, read once more in a stack of their own (stacked with
+        # others the engine left the small mark out again), only to pair them (`_paired`); the stacks above
+        # stay as they were, and so do every other cell's readings.
+        unpaired_cells = [(i, cell, crop) for i, cell in enumerate(out) if cell.text and unpaired(cell.text)
+                          and (crop := crop_box(reach(cell, line_height, empty), self.scale, self.image.shape))]
+        for batch in _batches(unpaired_cells):
+            for position, cell, new in self._read_batch(batch, frame, held):
+                if self._paired(cell, new):
+                    out[position] = replace(new, reread=True)
         return out
+
+    def _read_batch(self, batch: list[tuple[int, CellText, tuple[int, int, int, int]]], frame: Frame,
+                    held: Sequence[Box]) -> list[tuple[int, CellText, CellText]]:
+        """The cells of `batch` read on their crops stacked in one image: (position, cell, crop's reading)."""
+        canvas, bands = stack(self.image, [(cell, crop) for _, cell, crop in batch])
+        by_band: dict[int, list[Word]] = {}
+        for word in self._read(canvas):
+            centre = (word.bbox[1] + word.bbox[3]) / 2 * self.scale
+            index = next((k for k, band in enumerate(bands)
+                          if band.top - PAD_PX / 2 <= centre < band.top + band.crop[3] - band.crop[1] + PAD_PX / 2),
+                         None)
+            if index is not None:
+                by_band.setdefault(index, []).append(_back_to_page(word, bands[index], self.scale))
+        read: list[tuple[int, CellText, CellText]] = []
+        for k, (position, cell, _) in enumerate(batch):
+            found = by_band.get(k, [])
+            if not cell.text:
+                found = [word for word in found if not held_elsewhere(word.bbox, held)]
+            read.append((position, cell, cell_text(cell.cell, frame, drop_ghosts(found, self.ink))))
+        return read
 
     def _read(self, canvas: np.ndarray) -> list[Word]:
         try:
