@@ -12,27 +12,9 @@ from models.page import Word
 from pipeline.tables.cells import CellText
 from pipeline.tables.geometry import Cell, Frame
 from pipeline.tables.reread import CellReader, unpaired
+from tests.test_reread_beside import BandEngine as LineEngine
 
 Box = tuple[float, float, float, float]
-
-
-class LineEngine:
-    """Reads each band of ink of the stacked image as one word `text`, at `confidence`."""
-
-    def __init__(self, text: str, confidence: float) -> None:
-        self.text, self.confidence, self.calls = text, confidence, 0
-
-    def read_region(self, image, box_px=None, *, dpi: float = 72.0, separators=()) -> list[Word]:
-        self.calls += 1
-        ink = image < 128
-        rows = np.flatnonzero(ink.any(axis=1))
-        bands = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if rows.size else []
-        words = []
-        for band in bands:
-            cols = np.flatnonzero(ink[band[0]:band[-1] + 1].any(axis=0))
-            words.append(Word(self.text, (float(cols[0]), float(band[0]), float(cols[-1] + 1), float(band[-1] + 1)),
-                              self.confidence))
-        return words
 
 
 def _reread(page_text: str, crop_text: str, confidence: float = 0.94) -> tuple[str, int]:
