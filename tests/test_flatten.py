@@ -267,6 +267,10 @@ def test_a_streak_without_tone_left_is_filled_in_from_beside_between_paper() -> 
     assert runs == [(399, 401)]
     assert (filled[:400, 399:401] > 200).all() and (filled[600:, 399:401] > 200).all()  # paper again
     assert (filled[505:535, 399:401] == 60).all()  # across print: as scanned, nothing tells stroke from speck
+    pale = page.copy()
+    pale[:, 399:401] = 255  # a lamp's line at full white cut the stroke
+    restored, runs = remove_streaks(pale)
+    assert runs == [(399, 401)] and (restored[505:535, 399:401] < 60).all()
 
 
 @pytest.mark.parametrize("channels", [1, 3])

@@ -82,9 +82,10 @@ def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]
     Dust on the glass dims (or a lamp's fault brightens) one column of every row through one response, so
     each of the streak's columns is mapped back through it (`_restored`): paper becomes paper and a glyph's
     stroke stays a stroke, also a stem standing inside the streak, so a line through print no longer cuts the
-    glyphs it crosses ('RAS-F|W' read as 'RAS-PW'). A column with no tone left to map (a 1-bit page's, an
-    opaque speck's) is filled in from the columns beside it where paper lies on both sides, and left as
-    scanned across print (there its pixels may be a glyph's stroke, and nothing tells).
+    glyphs it crosses ('RAS-F|W' read as 'RAS-PW'). A dark column with no tone left to map (a 1-bit page's,
+    an opaque speck's) is filled in from the columns beside it where paper lies on both sides, and left as
+    scanned across print (there its pixels may be a glyph's stroke, and nothing tells); a pale one (a lamp's
+    line at full white) is filled in everywhere, as it cut the strokes it crossed.
     """
     runs = streak_columns(image)
     if not runs:
@@ -102,7 +103,9 @@ def remove_streaks(image: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]
             column = image[:, x].astype(np.float32)
             mapped = _restored(column, filled, paper)
             if mapped is None:
-                mapped = np.where(_rows(paper, filled), filled, column)
+                # A pale line cut the strokes it crossed: filled everywhere. A dark one only between paper.
+                pale = _column_grey(column).mean() > _column_grey(filled).mean()
+                mapped = filled if pale else np.where(_rows(paper, filled), filled, column)
             out[:, x] = np.clip(np.round(mapped), 0, 255).astype(image.dtype)
     return out, runs
 
