@@ -151,6 +151,9 @@ def _duplicate_applicants(batch: _Batch, applications: Sequence[ApplicationRecor
         if code:
             by_code[code].append(record)
     misread = _misread_codes(batch, by_code)
+    for record in (record for records in misread.values() for record in records):
+        # One cause, one finding: the duplicate's warning names the reading and its failed check character.
+        record.checks = [check for check in record.checks if check.code != "INVALID_CREDIT_CODE"]
     for code, records in by_code.items():
         records = [*records, *misread.get(code, [])]
         if len(records) > 1:
@@ -170,9 +173,7 @@ def _misread_codes(batch: _Batch, by_code: dict[str, list[ApplicationRecord]]) -
     """Applications whose credit code, read in doubt, fails its check character one character away from
     another application's valid code in the batch, by that code: the check character says a character is
     wrong and the batch says which (dev23 a12, a drawn photo: '91331003NA8X7AN548' beside a02's
-    '91331003MA8X7AN548'). Two valid codes a character apart are two units; a code read surely is as written.
-    Each such application's INVALID_CREDIT_CODE gives way to the duplicate's warning, which names the
-    reading in doubt and its failed check character (one cause, one finding: `one_finding_per_doubt`)."""
+    '91331003MA8X7AN548'). Two valid codes a character apart are two units; a code read surely is as written."""
     valid = [code for code in by_code if is_valid_credit_code(code)]
     found: dict[str, list[ApplicationRecord]] = defaultdict(list)
     for code, records in by_code.items():
@@ -182,7 +183,6 @@ def _misread_codes(batch: _Batch, by_code: dict[str, list[ApplicationRecord]]) -
         for record in records:
             if reading_in_doubt(record.provenance.get(CREDIT_CODE_PATH), batch.settings.checks):
                 found[near[0]].append(record)
-                record.checks = [check for check in record.checks if check.code != "INVALID_CREDIT_CODE"]
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models import YEARS, ApplicationRecord, Check
+from models import YEARS, ApplicationRecord, Check, Provenance
 from pipeline.checks.registry import CheckContext, finding, register
 
 COVER_FIELDS = ("applicant", "recommender", "contact", "phone", "fill_date")
@@ -79,12 +79,12 @@ def form_unread(record: ApplicationRecord) -> bool:
     if not record.provenance:
         return False  # a record not read from pages (a truth record, a test's) has no reader to fail
     places = [(path, value) for path, value in required_values(record) if path.startswith("basic_info.")]
-    unseen = [path for path, value in places if _is_blank(value) and _never_found(record, path)]
+    unseen = [path for path, value in places if _is_blank(value) and _never_found(record.provenance.get(path))]
     return bool(places) and len(unseen) >= MIN_UNREAD_SHARE * len(places)
 
 
-def _never_found(record: ApplicationRecord, path: str) -> bool:
-    origin = record.provenance.get(path)
+def _never_found(origin: Provenance | None) -> bool:
+    """No place recorded, or one the reader could not tell blank or inked."""
     return origin is None or origin.blank is None
 
 
@@ -99,7 +99,7 @@ def field_missing(ctx: CheckContext) -> Iterator[Check]:
         # read, or a place it could not find. A path it never looked at (a truth record) is blank,
         # unless the reader failed on the whole form: then it is one of many places it never found.
         origin = ctx.record.provenance.get(path)
-        if unread and path.startswith("basic_info.") and _never_found(ctx.record, path):
+        if unread and path.startswith("basic_info.") and _never_found(origin):
             yield finding("LOW_CONFIDENCE", path, f"{_place(path)}未能识读，必填项“{_label(path)}”是否填写无法判断"
                           f"（{path}），请人工核对", confidence=0.3, evidence=ctx.evidence(path))
         elif origin is None or origin.blank:

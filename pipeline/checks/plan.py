@@ -37,15 +37,15 @@ def section_missing(ctx: CheckContext) -> Iterator[Check]:
     for key, title in SECTION_TITLES.items():
         if key not in present:
             found = "、".join(title for key, title in SECTION_TITLES.items() if key in present) or "无"
-            message = f"建设方案缺少“{title}”部分（已识别的部分：{found}）"
+            check = finding("SECTION_MISSING", key, f"建设方案缺少“{title}”部分（已识别的部分：{found}）",
+                            expected=title, evidence=ctx.evidence(roles=["plan"]))
             shaped = _plan(ctx).heading_doubts.get(key)
-            if shaped is None:
-                yield finding("SECTION_MISSING", key, message, expected=title, evidence=ctx.evidence(roles=["plan"]))
-            else:
+            if shaped is not None:
                 # A line in the section's place has its heading's shape: the heading may be there, misread.
-                yield finding("SECTION_MISSING", key, f"{message}。但其位置有一行“{shaped}”形如该标题（可能误读），"
-                              "请人工核对", expected=title, found=shaped, confidence=0.5, doubts=[f"plan.{key}"],
-                              evidence=ctx.evidence(roles=["plan"])).model_copy(update={"severity": "warning"})
+                check = check.model_copy(update={
+                    "severity": "warning", "found": shaped, "confidence": 0.5, "doubts": [f"plan.{key}"],
+                    "message": f"{check.message}。但其位置有一行“{shaped}”形如该标题（可能误读），请人工核对"})
+            yield check
 
 
 @register("WORD_LIMIT_EXCEEDED", "warning")

@@ -174,12 +174,7 @@ def _by_shape(key: str, name: str, numeral: str, limit: int | None) -> float | N
     else ("（一）美瑞务件（1000字）" for （一）基础条件（1000字））."""
     if limit is None:
         return None
-    def opens(char: str) -> bool:  # a bracket, a stroke or the numeral itself: no character of a name
-        return char == numeral or (char in _PREFIX_CHARS and not is_cjk(char))
-
-    opening = 0
-    while opening < len(key) and opens(key[opening]):
-        opening += 1
+    opening = _opening(key, numeral)
     prefix = key[:opening]
     if numeral not in prefix or not set(prefix) & _BRACKETS:
         return None
@@ -193,14 +188,22 @@ def _by_shape(key: str, name: str, numeral: str, limit: int | None) -> float | N
     return None
 
 
+def _opening(key: str, numerals: str) -> int:
+    """How many characters open `key` before a name: brackets, strokes and the numerals (any of `numerals`),
+    no character of a name."""
+    opening = 0
+    while opening < len(key) and (key[opening] in numerals
+                                  or (key[opening] in _PREFIX_CHARS and not is_cjk(key[opening]))):
+        opening += 1
+    return opening
+
+
 def heading_shaped(key: str, spec: SectionSpec) -> bool:
     """Whether a line has the shape of `spec`'s heading whatever its words read: its numeral (or a
     look-alike) in brackets, as many characters as the name (one more or less), perhaps the limit, and
     nothing else ("(-)美瑞务件" for （一）基础条件 on a phone photo)."""
     marks = spec.numeral + _NUMERAL_LOOKALIKES.get(spec.numeral, "")
-    opening = 0
-    while opening < len(key) and (key[opening] in marks or (key[opening] in _PREFIX_CHARS and not is_cjk(key[opening]))):
-        opening += 1
+    opening = _opening(key, marks)
     prefix = key[:opening]
     if not set(prefix) & set(marks) or not set(prefix) & _BRACKETS:
         return False
