@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +27,7 @@ _HOG: list[bytes] = []
 
 def act(action: str) -> None:
     """pidfile:P (write this process's pid to P, then hang), sleep:S, hang, crash, hog:MB (then hang),
-    borrow:P (wait up to a minute for a core the batch lends, give it back and write "lent" to P; then read)."""
+    tempdir:P (make a temp folder, write its path to P, then hang), borrow:P (wait up to a minute for a core the batch lends, give it back and write "lent" to P; then read)."""
     kind, _, argument = action.partition(":")
     if kind == "borrow":
         from pipeline.page_pool import PagePool
@@ -40,6 +41,9 @@ def act(action: str) -> None:
             time.sleep(0.1)
     elif kind == "pidfile":
         atomic_write_text(Path(argument), str(os.getpid()))
+        time.sleep(3600)
+    elif kind == "tempdir":
+        atomic_write_text(Path(argument), tempfile.mkdtemp(prefix="dtpc-fault-"))
         time.sleep(3600)
     elif kind == "sleep":
         time.sleep(float(argument))

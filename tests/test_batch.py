@@ -243,6 +243,18 @@ def test_a_file_that_hangs_is_given_up_and_the_batch_goes_on(tmp_path: Path) -> 
     assert result.exit_code == 1
 
 
+def test_a_file_killed_over_time_leaves_no_temp_files(tmp_path: Path) -> None:
+    inputs, out, noted = tmp_path / "in", tmp_path / "out", tmp_path / "tempdir.txt"
+    text_pdf(inputs / "hang.pdf")
+    options = BatchOptions(progress=False, reader=faults.reader({"hang.pdf": f"tempdir:{noted}"}))
+    result = run_batch(inputs, out, settings(file_timeout_s=4.0), options)
+    assert reason(result, "hang.pdf").startswith("timeout: ")
+    left = Path(noted.read_text(encoding="utf-8"))
+    assert left.name.startswith("dtpc-fault-")
+    assert left.parent.name.startswith("dtpc-file-")  # in the file's scratch folder, not the machine's temp
+    assert not left.parent.exists()
+
+
 def test_a_crash_and_a_memory_hog_are_failures_not_batch_failures(tmp_path: Path) -> None:
     inputs, out = tmp_path / "in", tmp_path / "out"
     for name in ("crash.pdf", "fat.pdf", "fine.pdf"):

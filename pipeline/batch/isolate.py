@@ -6,7 +6,9 @@ child and everything it started exceeds `max_worker_memory_mb`, the whole group 
 killed. A killed, crashed or failing child costs its file only: the file gets an
 INPUT_UNREADABLE record. The child writes its record to a hidden result file; the
 parent checks it and renames it over the output, so an output is only ever replaced
-by a complete record.
+by a complete record. Everything the child puts in the temp folder (its page images,
+~15 MB a file) lands in a scratch folder the parent made and removes however the
+child ended: a killed child cannot clean up after itself.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -121,9 +124,16 @@ def stages_path(result: Path) -> Path:
     return result.with_name(result.name.replace(".result", ".stages"))
 
 
+def _use_scratch(scratch: str) -> None:
+    """Send this process's temp files, its page workers' and its programs' to `scratch`."""
+    tempfile.tempdir = scratch
+    os.environ["TMPDIR"] = scratch
+
+
 def _child(path: str, target: str, result: str, settings_json: str, reader: FileReader,
-           parent: tuple[int, float], loan: CoreLoan | None = None) -> None:
+           parent: tuple[int, float], scratch: str, loan: CoreLoan | None = None) -> None:
     os.setpgrp()  # own group: the parent ends this file's process and everything it starts in one signal
+    _use_scratch(scratch)
     _watch_parent(*parent)
     from pipeline.page_pool import PagePool  # preloaded in the fork server: no cost here
 
@@ -198,6 +208,7 @@ class FileRun:
         token = uuid.uuid4().hex[:8]
         self.result = job.target.with_name(f"{temp_prefix(job.target)}{token}.result{TEMP_SUFFIX}")
         self.process: multiprocessing.process.BaseProcess | None = None
+        self.scratch: Path | None = None  # the child's temp folder, made at its start, removed at its end
         self.started = 0.0
         self.seconds = 0.0
         self.measured = 0.0  # when the process tree's memory was last measured (`MEMORY_POLL_S`)
@@ -205,8 +216,9 @@ class FileRun:
 
     def start(self) -> None:
         self.job.target.parent.mkdir(parents=True, exist_ok=True)
+        self.scratch = Path(tempfile.mkdtemp(prefix="dtpc-file-"))
         args = (str(self.job.path), str(self.job.target), str(self.result), self.settings.model_dump_json(),
-                self.reader, _parent_identity(), self.loan)
+                self.reader, _parent_identity(), str(self.scratch), self.loan)
         self.process = file_context().Process(target=_child, args=args, name="dtpc-file", daemon=False)
         self.process.start()  # returns once the fork server has forked the child: its time starts now
         self.started = time.monotonic()
@@ -263,14 +275,15 @@ class FileRun:
         return record
 
     def _end_group(self) -> None:
-        if self.process is None or self.process.pid is None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        if self.process.exitcode is None:  # killed before it made its own group
-            with contextlib.suppress(ProcessLookupError):
-                self.process.kill()
-        self.process.join(10)
+        if self.process is not None and self.process.pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            if self.process.exitcode is None:  # killed before it made its own group
+                with contextlib.suppress(ProcessLookupError):
+                    self.process.kill()
+            self.process.join(10)
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def abandon(self) -> None:
         """Kill the file's processes and remove what they left half-written; no record."""

@@ -229,11 +229,16 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# The machine's temp folder as this module found it: a batch's file process later sends its own temp
+# files to a scratch folder removed after the file, which is no place for models shared across files.
+_MACHINE_TEMP = Path(tempfile.gettempdir())
+
+
 def model_folder(cache_dir: Path | None) -> Path:
     """Where fused models live: `<cache_dir>/models`, or a per-user temp folder without a cache."""
     if cache_dir is not None:
         return cache_dir / "models"
-    return Path(tempfile.gettempdir()) / f"dtpc-models-{os.getuid()}"
+    return _MACHINE_TEMP / f"dtpc-models-{os.getuid()}"
 
 
 def _onnx_errors() -> tuple[type[Exception], ...]:
