@@ -10,7 +10,7 @@ import pytest
 import models
 from models.application import PlanMention
 from pipeline import normalise
-from pipeline.checks import CheckContext, run_checks
+from pipeline.checks import CheckContext, plan, run_checks
 from pipeline.checks.figures import distinct_names
 from pipeline.config import Settings
 from pipeline.reconcile import reconcile
@@ -791,3 +791,33 @@ def test_a_missing_section_whose_place_holds_a_heading_shaped_line_is_a_doubt() 
     assert found[("SECTION_MISSING", "foundation")].severity == "warning"
     assert "美瑞务件" in found[("SECTION_MISSING", "foundation")].message
     assert found[("SECTION_MISSING", "guarantee")].severity == "error"  # a true gap beside it
+
+
+def _scrambled(length: int) -> str:
+    """Chinese characters in no dictionary order (a phone photo's lines cut and joined)."""
+    return "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(length))
+
+
+def test_sections_missing_from_a_plan_read_scrambled_are_doubts_and_its_lengths_unjudged() -> None:
+    # dev25 a05 (phone photo): only （二）建设目标 found, its text 52% words; the three other headings
+    # lost in it gave three false SECTION_MISSING errors and a WORD_LIMIT_EXCEEDED on 1,080 characters.
+    record = clean_application()
+    goals = next(s for s in record.plan.sections if s.key == "goals")
+    record.plan.sections = [goals.model_copy(update={"text": _scrambled(1080), "chars": 1080})]
+    found = _by_code(_checks(record))
+    for key in ("foundation", "content", "guarantee"):
+        assert found[("SECTION_MISSING", key)].severity == "warning"
+        assert "成词" in found[("SECTION_MISSING", key)].message
+    assert ("WORD_LIMIT_EXCEEDED", "goals") not in found
+
+
+def test_sections_missing_from_a_plan_read_as_language_stay_errors() -> None:
+    record = clean_application()
+    record.plan.sections = [s for s in record.plan.sections if s.key != "content"]
+    goals = next(s for s in record.plan.sections if s.key == "goals")
+    goals.text = "本中心围绕制造业数字化转型，面向中小企业提供诊断咨询、改造实施和人才培训服务，建立服务标准和工作规范。" * 6
+    goals.chars = 1080
+    assert (plan.READABLE_SHARE < (plan._plan_share(record.plan) or 0))
+    found = _by_code(_checks(record))
+    assert found[("SECTION_MISSING", "content")].severity == "error"
+    assert ("WORD_LIMIT_EXCEEDED", "goals") in found
