@@ -821,3 +821,16 @@ def test_sections_missing_from_a_plan_read_as_language_stay_errors() -> None:
     found = _by_code(_checks(record))
     assert found[("SECTION_MISSING", "content")].severity == "error"
     assert ("WORD_LIMIT_EXCEEDED", "goals") in found
+
+
+def test_an_institution_category_read_as_neither_category_stops_the_counts() -> None:
+    # dev26 a02: the header's 类别 carried into the first row's merged category cell; counted as
+    # neither, it gave a false INVESTOR_COUNT_MISMATCH error at confidence 0.99.
+    record = clean_application()
+    record.appendix.institutions[0].category = "类别"
+    found = _by_code(_checks(record))
+    assert ("INVESTOR_COUNT_MISMATCH", "") not in found
+    assert ("LOW_CONFIDENCE", "appendix.institutions[0].category") in found
+    record.appendix.institutions[0].category = "投融资机构"
+    record.basic_info.resources[1].investors = 2  # a true gap stays an error
+    assert _by_code(_checks(record))[("INVESTOR_COUNT_MISMATCH", "")].severity == "error"

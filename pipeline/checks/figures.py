@@ -345,11 +345,17 @@ def _count_check(ctx: CheckContext, code: str, field: str, table: str, indexes: 
                          structure=ctx.rows_in_doubt(table, rows, "category" if table == "institutions" else None))
 
 
+# The two categories of 附3表1's merged 类别 column.
+INSTITUTION_CATEGORIES = ("投融资机构", "高校科研院所")
+
+
 def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> Iterator[Check]:
     if not table_present(ctx, "institutions"):
         return
     rows = _application(ctx).appendix.institutions
-    unknown = [index for index, row in enumerate(rows) if not row.category]
+    # A category read as neither (the header's 类别 carried into the first row, a seal's text) is unread:
+    # counting by it would hold the row for neither category.
+    unknown = [index for index, row in enumerate(rows) if row.category not in INSTITUTION_CATEGORIES]
     for index in unknown:
         yield unreadable_cell(ctx, "institutions", index, "category", "机构类别计数")
     if not unknown:
@@ -359,12 +365,12 @@ def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> It
 
 @register("INVESTOR_COUNT_MISMATCH", "error")
 def investor_count(ctx: CheckContext) -> Iterator[Check]:
-    yield from _institutions(ctx, "投融资机构", "investors", "INVESTOR_COUNT_MISMATCH")
+    yield from _institutions(ctx, INSTITUTION_CATEGORIES[0], "investors", "INVESTOR_COUNT_MISMATCH")
 
 
 @register("UNIVERSITY_COUNT_MISMATCH", "error")
 def university_count(ctx: CheckContext) -> Iterator[Check]:
-    yield from _institutions(ctx, "高校科研院所", "universities", "UNIVERSITY_COUNT_MISMATCH")
+    yield from _institutions(ctx, INSTITUTION_CATEGORIES[1], "universities", "UNIVERSITY_COUNT_MISMATCH")
 
 
 @register("PROVIDER_COUNT_MISMATCH", "error")
