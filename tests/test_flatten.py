@@ -283,3 +283,18 @@ def test_a_streak_on_a_one_bit_page_is_filled_between_paper_and_left_across_prin
     assert runs == [(399, 401)]
     assert (filled[:400, 399:401] == 255).all() and (filled[600:, 399:401] == 255).all()
     assert (filled[505:535, 399:401] == 0).all()
+
+
+def test_a_dithered_streak_on_a_one_bit_page_is_found_by_its_tone() -> None:
+    # dev25 a10 (a dithered 150 dpi scan): the streak blackened half its pixels in any one row, never
+    # 97% of rows at once; taken for a column rule, it cut 'NJE' off fourteen contract numbers.
+    rng = np.random.default_rng(5)
+    page = np.where(rng.random((1200, 800)) < 0.01, 0, 255).astype(np.uint8)  # paper's dither noise
+    for top in range(80, 1120, 60):
+        page[top:top + 20, 300:500] = np.where(rng.random((20, 200)) < 0.6, 0, 255)  # a line of print
+    assert streak_columns(page) == []
+    streaked = page.copy()
+    streaked[:, 399:402] = np.where(rng.random((1200, 3)) < 0.5, 0, streaked[:, 399:402])
+    assert streak_columns(streaked) == [(399, 402)]
+    filled, _ = remove_streaks(streaked)
+    assert (filled[:60, 399:402] == 255).mean() > 0.95  # paper again above the print
