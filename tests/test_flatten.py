@@ -298,3 +298,11 @@ def test_a_dithered_streak_on_a_one_bit_page_is_found_by_its_tone() -> None:
     assert streak_columns(streaked) == [(399, 402)]
     filled, _ = remove_streaks(streaked)
     assert (filled[:60, 399:402] == 255).mean() > 0.95  # paper again above the print
+
+
+def test_a_line_down_the_image_s_outermost_columns_is_the_scan_s_edge_not_a_streak() -> None:
+    page = np.full((1200, 800), 255, np.uint8)
+    page[:, 2:3] = 0  # the glass's border: top to bottom, in no column print reaches
+    assert streak_columns(page) == []
+    page[:, 400:402] = 0
+    assert streak_columns(page) == [(400, 402)]

@@ -84,7 +84,9 @@ def streak_columns(image: np.ndarray) -> list[tuple[int, int]]:
         start = x
         while x < width and marked[x]:
             x += 1
-        if x - start <= MAX_WIDTH_PX and start > 0 and x < width:
+        # Not in the image's outermost columns: a scan's own edge (a shadow, the glass's border) runs top to
+        # bottom there too, and no print lies so close to be cut.
+        if x - start <= MAX_WIDTH_PX and start >= NEIGHBOUR_PX and x <= width - NEIGHBOUR_PX:
             runs.append((start, x))
     return runs
 
