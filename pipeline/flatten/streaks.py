@@ -22,7 +22,7 @@ MIN_STEP = 12  # levels (0..255) between the streak's column and the paper besid
 MAX_WIDTH_PX = 6  # wider than this is no speck's line (at 150–300 dpi a speck draws 1–4 px)
 NEIGHBOUR_PX = MAX_WIDTH_PX + 2  # the columns compared with lie this far to each side
 ROW_STEP = 4  # rows sampled: a streak marks every row, so every fourth tells
-DITHER_ROWS = 8  # rows averaged on a black-and-white page (a dithered grey of one half in eight: 1 in 250 blank)
+DITHER_ROWS = 8  # rows averaged for a dithered streak (half its pixels black: one mean in 250 without any)
 
 
 def _grey(image: np.ndarray) -> np.ndarray:
@@ -39,26 +39,27 @@ def _column_grey(column: np.ndarray) -> np.ndarray:
     return column if column.ndim == 1 else column.mean(axis=1)
 
 
-def _two_levels(image: np.ndarray) -> bool:
-    """Whether `image` is black and white only (a 1-bit scan, dithered or not), judged on a sparse grid."""
-    return len(np.unique(image[::16, ::16])) <= 2
+def _row_sampled(image: np.ndarray) -> np.ndarray:
+    """Every `ROW_STEP`th row of `image`, grey."""
+    return _grey(image[::ROW_STEP]).astype(np.int16)
 
 
-def _sampled_grey(image: np.ndarray) -> np.ndarray:
-    """The grey rows a streak is looked for in: every `ROW_STEP`th row; on a black-and-white page the mean
-    of each `DITHER_ROWS` rows, as a dithered streak blackens only some of its pixels in any one row (half,
-    in a grey one) and shows its tone in their mean."""
-    if not _two_levels(image):
-        return _grey(image[::ROW_STEP]).astype(np.int16)
+def _row_means(image: np.ndarray) -> np.ndarray:
+    """The mean of each `DITHER_ROWS` rows of `image`, grey: where a dithered streak shows its tone, as it
+    blackens only some of its pixels in any one row (half, in a mid grey)."""
     grey = _grey(image).astype(np.float32)
     rows = grey.shape[0] // DITHER_ROWS * DITHER_ROWS
-    blocks = grey[:rows].reshape(-1, DITHER_ROWS, grey.shape[1]).mean(axis=1)
-    return np.round(blocks).astype(np.int16)
+    return np.round(grey[:rows].reshape(-1, DITHER_ROWS, grey.shape[1]).mean(axis=1)).astype(np.int16)
 
 
 def streak_columns(image: np.ndarray) -> list[tuple[int, int]]:
-    """The runs of columns [x0, x1) of `image` (RGB or grey) that a streak covers."""
-    grey = _sampled_grey(image)
+    """The runs of columns [x0, x1) of `image` (RGB or grey) that a streak covers: looked for row by row,
+    and where that finds none, in the means of rows (a dithered scan's streak)."""
+    return _streak_runs(_row_sampled(image)) or _streak_runs(_row_means(image))
+
+
+def _streak_runs(grey: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of columns [x0, x1) of `grey` (rows sampled or averaged) that a streak covers."""
     height, width = grey.shape
     if width <= 2 * NEIGHBOUR_PX or height < 50:
         return []
