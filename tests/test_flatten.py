@@ -306,3 +306,10 @@ def test_a_line_down_the_image_s_outermost_columns_is_the_scan_s_edge_not_a_stre
     assert streak_columns(page) == []
     page[:, 400:402] = 0
     assert streak_columns(page) == [(400, 402)]
+
+
+def test_rows_are_not_averaged_into_a_streak_on_a_photo_s_mid_greys() -> None:
+    rng = np.random.default_rng(7)
+    desk = np.clip(rng.normal(150, 30, (1200, 800)), 0, 255).astype(np.uint8)  # a textured desk: mid greys
+    desk[:, 400:403] = np.clip(desk[:, 400:403].astype(int) - 40, 0, 255)  # a line the texture hides row by row
+    assert streak_columns(desk) == []

@@ -22,6 +22,8 @@ MIN_STEP = 12  # levels (0..255) between the streak's column and the paper besid
 MAX_WIDTH_PX = 6  # wider than this is no speck's line (at 150–300 dpi a speck draws 1–4 px)
 NEIGHBOUR_PX = MAX_WIDTH_PX + 2  # the columns compared with lie this far to each side
 ROW_STEP = 4  # rows sampled: a streak marks every row, so every fourth tells
+# Scans of print hold 1–10% mid greys (48..208), dithered ones too after rendering; a phone photo 40%.
+MAX_MID_GREY_SHARE = 0.25
 DITHER_ROWS = 8  # rows averaged for a dithered streak (half its pixels black: one mean in 250 without any)
 
 
@@ -52,10 +54,20 @@ def _row_means(image: np.ndarray) -> np.ndarray:
     return np.round(grey[:rows].reshape(-1, DITHER_ROWS, grey.shape[1]).mean(axis=1)).astype(np.int16)
 
 
+def _paper_and_print(image: np.ndarray) -> bool:
+    """Whether `image` is paper and print only, few mid greys: a scan (dithered or not), not a photo, whose
+    desk, shading and texture are mid greys the means of rows smooth into lines of their own."""
+    grey = _grey(image[::4, ::4])
+    return float(((grey >= 48) & (grey <= 208)).mean()) <= MAX_MID_GREY_SHARE
+
+
 def streak_columns(image: np.ndarray) -> list[tuple[int, int]]:
     """The runs of columns [x0, x1) of `image` (RGB or grey) that a streak covers: looked for row by row,
-    and where that finds none, in the means of rows (a dithered scan's streak)."""
-    return _streak_runs(_row_sampled(image)) or _streak_runs(_row_means(image))
+    and on a scan where that finds none, in the means of rows (a dithered scan's streak)."""
+    runs = _streak_runs(_row_sampled(image))
+    if runs or not _paper_and_print(image):
+        return runs
+    return _streak_runs(_row_means(image))
 
 
 def _streak_runs(grey: np.ndarray) -> list[tuple[int, int]]:
