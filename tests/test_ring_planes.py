@@ -138,3 +138,15 @@ def test_ring_round_s_candidates_made_as_arrays_find_the_outlines_found_one_by_o
         expected = detect._named_shape(expected) if expected.shape == "oval" else expected
         assert found == expected
         assert (ring, contrast) == ring_contrast(ink, expected)
+
+
+def test_ransac_s_ovals_scored_as_arrays_score_as_their_outlines() -> None:
+    from pipeline.seals.geometry import _oval_scores
+
+    rng = np.random.default_rng(10)
+    ovals = [(float(x), float(y), float(a), float(a) * float(r), float(t)) for x, y, a, r, t in
+             zip(rng.uniform(0, 160, 50), rng.uniform(0, 120, 50), rng.uniform(5, 60, 50), rng.uniform(0.5, 1, 50),
+                 rng.uniform(0, 180, 50), strict=True)]
+    for ink in (_ring_ink(), _ink(11)):
+        expected = ring_scores(ink, [Outline("oval", *oval) for oval in ovals], 96)
+        assert np.array_equal(_oval_scores(ink, ovals), expected)
