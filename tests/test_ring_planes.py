@@ -150,3 +150,13 @@ def test_ransac_s_ovals_scored_as_arrays_score_as_their_outlines() -> None:
     for ink in (_ring_ink(), _ink(11)):
         expected = ring_scores(ink, [Outline("oval", *oval) for oval in ovals], 96)
         assert np.array_equal(_oval_scores(ink, ovals), expected)
+
+
+def test_oval_fills_by_coordinate_are_the_stacked_ones() -> None:
+    from pipeline.seals.geometry import SNAP_ANGLES, SNAP_SCALES, oval_fills
+
+    for ink in (_ring_ink(), _ink(12), _ring_ink()[3:110, 2:150] > 0):  # a bool window too
+        offsets = np.stack([o.offsets(SNAP_ANGLES) for o in OUTLINES])
+        centres = np.array([[o.cx, o.cy] for o in OUTLINES])
+        points = centres[:, None, None, :] + SNAP_SCALES[None, :, None, None] * offsets[:, None, :, :]
+        assert np.array_equal(oval_fills(ink, OUTLINES), _hits_at(ink, points).mean(axis=2).max(axis=1))

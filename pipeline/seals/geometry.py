@@ -248,13 +248,15 @@ def _hits(ink: np.ndarray, outline: Outline, scales: np.ndarray, count: int = AN
 
 
 def _hits_xy(ink: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """`_hits_at` of the points (x, y) given as two like-shaped arrays: the same answers, quicker on a contiguous
-    2-D image: rounded once, checked against the image while still floats, gathered by an int32 flat index
+    """`_hits_at` of the points (x, y) given as two like-shaped arrays: the same answers, quicker on a 2-D image
+    (made contiguous): rounded once, checked against the image while still floats, gathered by an int32 flat index
     (samples off the image looked up clamped to it and cleared, as `_hits_at` does). NaN or infinite
     samples go to `_hits_at` itself."""
     h, w = ink.shape[:2]
     rx, ry = np.rint(x), np.rint(y)
-    if not rx.size or ink.ndim != 2 or not ink.flags.c_contiguous or h * w >= 2**31:
+    if ink.ndim == 2 and not ink.flags.c_contiguous:
+        ink = np.ascontiguousarray(ink)  # a window of a page: copied (a few hundred pixels square), then gathered
+    if not rx.size or ink.ndim != 2 or h * w >= 2**31:
         return _hits_at(ink, np.stack([x, y], axis=-1))
     x_lo, x_hi, y_lo, y_hi = float(rx.min()), float(rx.max()), float(ry.min()), float(ry.max())
     if not all(math.isfinite(v) for v in (x_lo, x_hi, y_lo, y_hi)):
@@ -535,6 +537,7 @@ def _oval_moves(o: Outline, step: float) -> list[Outline]:
 def oval_fills(mask: np.ndarray, outlines: list[Outline]) -> np.ndarray:
     """Per outline, the best single-scale ring coverage over `SNAP_SCALES`, all outlines in one pass."""
     offsets = np.stack([o.offsets(SNAP_ANGLES) for o in outlines])  # (m, angles, 2)
-    centres = np.array([[o.cx, o.cy] for o in outlines])
-    pts = centres[:, None, None, :] + SNAP_SCALES[None, :, None, None] * offsets[:, None, :, :]
-    return _hits_at(mask, pts).mean(axis=2).max(axis=1)
+    cx = np.array([o.cx for o in outlines], dtype=np.float64)[:, None, None]
+    cy = np.array([o.cy for o in outlines], dtype=np.float64)[:, None, None]
+    scales = SNAP_SCALES[None, :, None]
+    return _hits_xy(mask, cx + scales * offsets[:, None, :, 0], cy + scales * offsets[:, None, :, 1]).mean(axis=2).max(axis=1)
