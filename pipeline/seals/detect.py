@@ -31,13 +31,15 @@ from pipeline.seals.geometry import (
     directions_clear_of,
     fit_outline,
     interior_density,
+    offset_planes,
     ransac_ellipse,
     ring_contrast,
     ring_contrast_over,
     ring_scores,
+    ring_scores_at,
     ring_sharpness,
     sharpness_mask,
-    shifted_profiles,
+    shifted_profiles_of,
 )
 from pipeline.seals.ink import (
     DETECT_DEDITHER_MM,
@@ -381,8 +383,8 @@ def _judged_rings(measure: np.ndarray, circles: np.ndarray, px_per_mm: float, mi
     """Hough circles (cx, cy, r) snapped onto their rings (`_refine_circle`), each kept only if ink (in
     `measure`) follows it like a seal's ring: inked round, paper outside, some ink inside but no blob."""
     found = []
-    for cx, cy, r in circles:
-        outline = _refine_circle(measure, Outline("round", float(cx), float(cy), float(r), float(r)))
+    for outline in _refine_circles(measure, [Outline("round", float(cx), float(cy), float(r), float(r))
+                                             for cx, cy, r in circles]):
         ring, contrast = ring_contrast(measure, outline)
         if ring >= min_coverage and contrast >= min_contrast and _inked_like_a_seal(measure, outline, contrast):
             confidence = _confidence(ring, min_coverage) * _size_score(outline.diameter / px_per_mm)
@@ -543,15 +545,28 @@ REFINE_SCALES = REFINE_PROFILE + REFINE_OUTER
 
 def _refine_circle(ink: np.ndarray, circle: Outline) -> Outline:
     """Snap a Hough circle to the outer edge of its ring (Hough centres and radii are a few px off)."""
-    best, best_score = circle, -1.0
-    shifts = [(dx, dy) for dx in (-REFINE_SHIFT, 0, REFINE_SHIFT) for dy in (-REFINE_SHIFT, 0, REFINE_SHIFT)]
-    for (dx, dy), profile in zip(shifts, shifted_profiles(ink, circle, shifts, REFINE_PROFILE), strict=True):
-        index = int(np.argmax(profile))
-        if profile[index] > best_score:
+    return _refine_circles(ink, [circle])[0]
+
+
+# Circles snapped together by `_refine_circles`: the samples of this many (~24,000 each) at once.
+REFINE_CHUNK = 16
+REFINE_SHIFTS = [(dx, dy) for dx in (-REFINE_SHIFT, 0, REFINE_SHIFT) for dy in (-REFINE_SHIFT, 0, REFINE_SHIFT)]
+
+
+def _refine_circles(ink: np.ndarray, circles: list[Outline]) -> list[Outline]:
+    """`_refine_circle` of each circle, their ring profiles looked up together (a page's Hough circles:
+    one gather instead of one per circle). Each circle keeps its first best (shift, scale) in the order
+    shift by shift, scale by scale, as one by one: the first maximum of its profiles read row by row."""
+    snapped: list[Outline] = []
+    for start in range(0, len(circles), REFINE_CHUNK):
+        chunk = circles[start:start + REFINE_CHUNK]
+        profiles = shifted_profiles_of(ink, chunk, REFINE_SHIFTS, REFINE_PROFILE)
+        for circle, profile in zip(chunk, profiles, strict=True):
+            shift, index = divmod(int(np.argmax(profile)), len(REFINE_PROFILE))
+            dx, dy = REFINE_SHIFTS[shift]
             scale = float(REFINE_PROFILE[index]) + REFINE_OUTER
-            best_score = float(profile[index])
-            best = Outline("round", circle.cx + dx, circle.cy + dy, circle.a * scale, circle.b * scale)
-    return best
+            snapped.append(Outline("round", circle.cx + dx, circle.cy + dy, circle.a * scale, circle.b * scale))
+    return snapped
 
 
 def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
@@ -627,11 +642,10 @@ def stamps_beside(clean: np.ndarray, found: list[Candidate], px_per_mm: float) -
             clean, cand.outline.cx, cand.outline.cy, (BESIDE_REACH + OVERLAP_RADII[1]) * r,
             max(4, round(OVERLAP_APART * r)), (round(OVERLAP_RADII[0] * r), round(OVERLAP_RADII[1] * r)), coarse=True)
         local = cand.outline.scaled(1.0, -left, -top)
-        for cx, cy, radius in circles:
-            circle = Outline("round", float(cx), float(cy), float(radius), float(radius))
-            if not _could_be_beside(circle, local):
-                continue
-            stamp = second_stamp(window, _refine_circle(window, circle), local, px_per_mm)
+        beside = [circle for circle in (Outline("round", float(cx), float(cy), float(radius), float(radius))
+                                        for cx, cy, radius in circles) if _could_be_beside(circle, local)]
+        for outline in _refine_circles(window, beside):
+            stamp = second_stamp(window, outline, local, px_per_mm)
             if stamp is not None:
                 out.append(stamp.moved(left, top))
     return out
@@ -946,8 +960,8 @@ def _dark_rings(small: np.ndarray, paper: int, print_level: float, scale_mm: flo
         return []
     grown = sharpness_mask(ink)
     found = []
-    for cx, cy, r in circles[0][:60]:
-        outline = _refine_circle(ink, Outline("round", float(cx), float(cy), float(r), float(r)))
+    for outline in _refine_circles(ink, [Outline("round", float(cx), float(cy), float(r), float(r))
+                                         for cx, cy, r in circles[0][:60]]):
         cand = _dark_ring(small, ink, grown, outline, print_level, scale_mm)
         if cand is not None:
             found.append(cand)
@@ -1041,19 +1055,45 @@ def ring_round(ink: np.ndarray, cx: float, cy: float, star: float, px_per_mm: fl
     moved, half-millimetre steps)."""
     largest = STAR_MAX_AXIS_MM * px_per_mm if largest is None else largest
     sizes = np.arange(max(MIN_SEAL_MM / 2 * px_per_mm, star), largest, px_per_mm)
-    coarse = [Outline("round" if ratio == 1.0 else "oval", cx, cy, a, a * ratio, angle)
-              for a in sizes for ratio in STAR_RATIOS for angle in (STAR_ANGLES if ratio < 1.0 else (0.0,))]
-    if not coarse:
+    if not len(sizes):
         return Outline("round", cx, cy, star, star), 0.0, 0.0
-    best = coarse[int(np.argmax(ring_scores(ink, coarse, 96)))]
-    step = 0.5 * px_per_mm
-    fine = [Outline(best.shape, best.cx + dx, best.cy + dy, best.a + da, (best.a + da) * best.b / best.a, best.angle)
-            for dx in (-2 * step, -step, 0.0, step, 2 * step) for dy in (-2 * step, -step, 0.0, step, 2 * step)
-            for da in (-step, 0.0, step)]
-    best = fine[int(np.argmax(ring_scores(ink, fine, 96)))]
+    best = _finer_round(ink, _coarse_round(ink, cx, cy, sizes), 0.5 * px_per_mm)
     best = _named_shape(best) if best.shape == "oval" else best
     ring, contrast = ring_contrast(ink, best)
     return best, ring, contrast
+
+
+# `ring_round`'s coarse outlines at each size, in the order tried: (axis ratio, major-axis angle), round first.
+ROUND_SHAPES = [(ratio, angle) for ratio in STAR_RATIOS for angle in (STAR_ANGLES if ratio < 1.0 else (0.0,))]
+# Its fine moves round the best, in the order tried: centre (dx, dy) and major semi-axis (da), in steps.
+ROUND_MOVES = [(dx, dy, da) for dx in (-2, -1, 0, 1, 2) for dy in (-2, -1, 0, 1, 2) for da in (-1, 0, 1)]
+
+
+def _coarse_round(ink: np.ndarray, cx: float, cy: float, sizes: np.ndarray) -> Outline:
+    """The first best of `ring_round`'s coarse outlines (each `ROUND_SHAPES` at each of `sizes`, centred at
+    (cx, cy)) by `ring_scores` over 96 directions, scored as arrays: the same numbers as outline by outline."""
+    ratios = np.array([ratio for ratio, _ in ROUND_SHAPES])
+    a = np.repeat(sizes, len(ROUND_SHAPES))
+    b = a * np.tile(ratios, len(sizes))
+    ox, oy = offset_planes(a, b, [angle for _, angle in ROUND_SHAPES] * len(sizes), np.zeros(len(a), bool), 96)
+    top = int(np.argmax(ring_scores_at(ink, np.full(len(a), cx, dtype=np.float64),
+                                       np.full(len(a), cy, dtype=np.float64), ox, oy)))
+    size, (ratio, angle) = sizes[top // len(ROUND_SHAPES)], ROUND_SHAPES[top % len(ROUND_SHAPES)]
+    return Outline("round" if ratio == 1.0 else "oval", cx, cy, size, size * ratio, angle)
+
+
+def _finer_round(ink: np.ndarray, best: Outline, step: float) -> Outline:
+    """The first best of `best` moved by each of `ROUND_MOVES` (in `step`s; the axis ratio kept), scored as
+    `_coarse_round` scores."""
+    steps = {-2: -2 * step, -1: -step, 0: 0.0, 1: step, 2: 2 * step}
+    moves = [(steps[dx], steps[dy], steps[da]) for dx, dy, da in ROUND_MOVES]
+    dx, dy, da = (np.array(column, dtype=np.float64) for column in zip(*moves, strict=True))
+    a = best.a + da
+    ox, oy = offset_planes(a, a * best.b / best.a, [best.angle] * len(moves), np.zeros(len(moves), bool), 96)
+    top = int(np.argmax(ring_scores_at(ink, best.cx + dx, best.cy + dy, ox, oy)))
+    dx_top, dy_top, da_top = moves[top]
+    return Outline(best.shape, best.cx + dx_top, best.cy + dy_top, best.a + da_top,
+                   (best.a + da_top) * best.b / best.a, best.angle)
 
 
 def ring_tone(grey: np.ndarray, ink: np.ndarray, outline: Outline) -> float:

@@ -143,9 +143,16 @@ def ring_scores(ink: np.ndarray, outlines: list[Outline], count: int = ANGLES) -
     The same numbers as outline by outline, for a fraction of the time: the RANSAC search
     scores a hundred candidate ellipses per seal.
     """
-    offsets = outline_offsets(outlines, count)  # (m, count, 2)
-    centres = np.array([[outline.cx, outline.cy] for outline in outlines])
-    hit = _hits_at(ink, centres[:, None, None, :] + _RING_AND_OUTSIDE[None, :, None, None] * offsets[:, None, :, :])
+    cx = np.array([outline.cx for outline in outlines], dtype=np.float64)
+    cy = np.array([outline.cy for outline in outlines], dtype=np.float64)
+    return ring_scores_at(ink, cx, cy, *_offset_planes(outlines, count))
+
+
+def ring_scores_at(ink: np.ndarray, cx: np.ndarray, cy: np.ndarray, ox: np.ndarray, oy: np.ndarray) -> np.ndarray:
+    """`ring_scores` of the outlines centred at (cx, cy) (m each) with offsets (ox, oy) (m x count each,
+    `offset_planes`): for searches that make their candidates as arrays, not as outlines."""
+    scales = _RING_AND_OUTSIDE[None, :, None]
+    hit = _hits_xy(ink, cx[:, None, None] + scales * ox[:, None, :], cy[:, None, None] + scales * oy[:, None, :])
     ring = hit[:, : len(RING_SCALES)].any(axis=1).mean(axis=1)
     outside = hit[:, len(RING_SCALES) :].any(axis=1).mean(axis=1)
     return ring + (ring - outside)
@@ -159,18 +166,31 @@ def outline_offsets(outlines: Sequence[Outline], count: int = ANGLES) -> np.ndar
     Every element goes through the same float64 operations in the same order as `Outline.offsets`
     (the rotation's cosine and sine are still `math`'s), so the result is bit for bit that method's.
     """
-    c, s = _unit_circle(count)
-    a = np.array([outline.a for outline in outlines], dtype=np.float64)[:, None]
-    b = np.array([outline.b for outline in outlines], dtype=np.float64)[:, None]
-    x, y = a * c, b * s
+    return np.stack(_offset_planes(outlines, count), axis=2)
+
+
+def _offset_planes(outlines: Sequence[Outline], count: int) -> tuple[np.ndarray, np.ndarray]:
+    """`outline_offsets`' x and y parts (`offset_planes` of the outlines' axes, angles and shapes)."""
+    a = np.array([outline.a for outline in outlines], dtype=np.float64)
+    b = np.array([outline.b for outline in outlines], dtype=np.float64)
     square = np.array([outline.shape == "square" for outline in outlines], dtype=bool)
+    return offset_planes(a, b, [outline.angle for outline in outlines], square, count)
+
+
+def offset_planes(a: np.ndarray, b: np.ndarray, angles: Sequence[float], square: np.ndarray,
+                  count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y parts (m x count each, contiguous) of the offsets of m outlines with semi-axes `a` and `b`
+    (m each), rotated by `angles` (degrees), rectangles where `square`: `Outline.offsets` bit for bit. The ring
+    samples are worked out coordinate by coordinate, not through a last axis of two (strided, more passes)."""
+    c, s = _unit_circle(count)
+    x, y = a[:, None] * c, b[:, None] * s
     if square.any():
-        reach = 1.0 / np.maximum(np.abs(c) / a[square], np.abs(s) / b[square])
+        reach = 1.0 / np.maximum(np.abs(c) / a[square][:, None], np.abs(s) / b[square][:, None])
         x[square], y[square] = reach * c, reach * s
-    rotations = [math.radians(outline.angle) for outline in outlines]
+    rotations = [math.radians(angle) for angle in angles]
     cos = np.array([math.cos(rot) for rot in rotations], dtype=np.float64)[:, None]
     sin = np.array([math.sin(rot) for rot in rotations], dtype=np.float64)[:, None]
-    return np.stack([x * cos - y * sin, x * sin + y * cos], axis=2)
+    return x * cos - y * sin, x * sin + y * cos
 
 
 def ring_sharpness(ink: np.ndarray, outline: Outline, grown: np.ndarray | None = None) -> float:
@@ -204,15 +224,54 @@ def shifted_profiles(ink: np.ndarray, outline: Outline, shifts: Sequence[tuple[f
     The same numbers as moving the outline and profiling it shift by shift, in one pass: snapping a
     circle onto its ring tries dozens of centres.
     """
-    offsets = scales[:, None, None] * outline.offsets()[None]
-    centres = np.array([[outline.cx + dx, outline.cy + dy] for dx, dy in shifts])
-    return _hits_at(ink, centres[:, None, None, :] + offsets[None]).mean(axis=2)
+    return shifted_profiles_of(ink, [outline], shifts, scales)[0]
+
+
+def shifted_profiles_of(ink: np.ndarray, outlines: Sequence[Outline], shifts: Sequence[tuple[float, float]],
+                        scales: np.ndarray) -> np.ndarray:
+    """`shifted_profiles` of each outline, stacked (len(outlines), len(shifts), len(scales)), in one pass:
+    a page's Hough circles are snapped onto their rings together. Each number is the one profile's."""
+    offsets = outline_offsets(outlines)  # (m, count, 2)
+    ox = scales[None, :, None] * offsets[:, None, :, 0]  # (m, scales, count)
+    oy = scales[None, :, None] * offsets[:, None, :, 1]
+    cx = np.array([[outline.cx + dx for dx, _ in shifts] for outline in outlines])[:, :, None, None]
+    cy = np.array([[outline.cy + dy for _, dy in shifts] for outline in outlines])[:, :, None, None]
+    hit = _hits_xy(ink, cx + ox[:, None], cy + oy[:, None])  # (m, shifts, scales, count)
+    return hit.mean(axis=3)
 
 
 def _hits(ink: np.ndarray, outline: Outline, scales: np.ndarray, count: int = ANGLES) -> np.ndarray:
     """Whether ink lies at each (scale, angle) sample of the outline: a (len(scales), count) bool array."""
-    pts = np.array([outline.cx, outline.cy]) + scales[:, None, None] * outline.offsets(count)[None]
-    return _hits_at(ink, pts)
+    offsets = outline.offsets(count)
+    return _hits_xy(ink, outline.cx + scales[:, None] * offsets[None, :, 0],
+                    outline.cy + scales[:, None] * offsets[None, :, 1])
+
+
+def _hits_xy(ink: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """`_hits_at` of the points (x, y) given as two like-shaped arrays: the same answers, quicker on a 2-D image
+    (made contiguous): rounded once, checked against the image while still floats, gathered by an int32 flat index
+    (samples off the image looked up clamped to it and cleared, as `_hits_at` does). NaN or infinite
+    samples go to `_hits_at` itself."""
+    h, w = ink.shape[:2]
+    rx, ry = np.rint(x), np.rint(y)
+    if ink.ndim == 2 and not ink.flags.c_contiguous:
+        ink = np.ascontiguousarray(ink)  # a window of a page: copied (a few hundred pixels square), then gathered
+    if not rx.size or ink.ndim != 2 or h * w >= 2**31:
+        return _hits_at(ink, np.stack([x, y], axis=-1))
+    x_lo, x_hi, y_lo, y_hi = float(rx.min()), float(rx.max()), float(ry.min()), float(ry.max())
+    if not all(math.isfinite(v) for v in (x_lo, x_hi, y_lo, y_hi)):
+        return _hits_at(ink, np.stack([x, y], axis=-1))
+    flat = ink.reshape(-1)
+    if x_lo >= 0 and y_lo >= 0 and x_hi < w and y_hi < h:
+        index = ry.astype(np.int32)
+        index *= w
+        index += rx.astype(np.int32)
+        return flat.take(index) > 0
+    inside = (rx >= 0) & (rx < w) & (ry >= 0) & (ry < h)
+    index = ry.clip(0, h - 1).astype(np.int32)
+    index *= w
+    index += rx.clip(0, w - 1).astype(np.int32)
+    return (flat.take(index) > 0) & inside
 
 
 def _hits_at(ink: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -358,7 +417,7 @@ def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: t
         points = border.astype(np.float32)  # what fitEllipse takes, converted once for all the samples
         # The samples do not depend on the scores, so candidates are drawn first and scored together;
         # the first best one wins, as it did scored one by one.
-        candidates: list[Outline] = []
+        candidates: list[tuple[float, float, float, float, float]] = []  # (cx, cy, a, b, angle) of each oval
         for k in range(tries):
             # Half the samples from anywhere on the border, half from one arc of it:
             # where two seals overlap, an arc is far likelier to belong to one seal.
@@ -373,13 +432,22 @@ def ransac_ellipse(ink: np.ndarray, measure: np.ndarray, guess: Outline, axes: t
                 continue
             a, b, angle = (w / 2, h / 2, angle) if w >= h else (h / 2, w / 2, angle + 90.0)
             if _semi_axes_ok(a, b, axes):
-                candidates.append(Outline("oval", cx, cy, a, b, angle % 180.0))
+                candidates.append((cx, cy, a, b, angle % 180.0))
         if candidates:
-            scores = ring_scores(measure, candidates, 96)  # coarse while searching
+            scores = _oval_scores(measure, candidates)
             top = int(np.argmax(scores))
             if scores[top] > best_score:
-                best, best_score = candidates[top], float(scores[top])
+                best, best_score = Outline("oval", *candidates[top]), float(scores[top])
     return best, best_score
+
+
+def _oval_scores(measure: np.ndarray, ovals: list[tuple[float, float, float, float, float]]) -> np.ndarray:
+    """`ring_scores` over 96 directions (coarse while searching) of the ovals (cx, cy, a, b, angle), made as
+    arrays: the RANSAC search's ~120 candidates a pass are not made outlines first (the same numbers)."""
+    cx, cy, a, b, angles = zip(*ovals, strict=True)
+    planes = offset_planes(np.array(a, dtype=np.float64), np.array(b, dtype=np.float64), angles,
+                           np.zeros(len(ovals), bool), 96)
+    return ring_scores_at(measure, np.array(cx, dtype=np.float64), np.array(cy, dtype=np.float64), *planes)
 
 
 def _axes_ok(outline: Outline, axes: tuple[float, float]) -> bool:
@@ -469,6 +537,7 @@ def _oval_moves(o: Outline, step: float) -> list[Outline]:
 def oval_fills(mask: np.ndarray, outlines: list[Outline]) -> np.ndarray:
     """Per outline, the best single-scale ring coverage over `SNAP_SCALES`, all outlines in one pass."""
     offsets = np.stack([o.offsets(SNAP_ANGLES) for o in outlines])  # (m, angles, 2)
-    centres = np.array([[o.cx, o.cy] for o in outlines])
-    pts = centres[:, None, None, :] + SNAP_SCALES[None, :, None, None] * offsets[:, None, :, :]
-    return _hits_at(mask, pts).mean(axis=2).max(axis=1)
+    cx = np.array([o.cx for o in outlines], dtype=np.float64)[:, None, None]
+    cy = np.array([o.cy for o in outlines], dtype=np.float64)[:, None, None]
+    scales = SNAP_SCALES[None, :, None]
+    return _hits_xy(mask, cx + scales * offsets[:, None, :, 0], cy + scales * offsets[:, None, :, 1]).mean(axis=2).max(axis=1)
