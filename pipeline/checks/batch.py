@@ -7,6 +7,7 @@ batch command writes as its summary file.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,10 +41,24 @@ def _match_score(name: str, record: ApplicationRecord, threshold: float) -> floa
     """How well the application's names match `name`: the best `name_score`, and at least `threshold` (the
     weakest match) where a reading from pixels is `name` with characters lost or misread ('台州祥恒动化在公司')."""
     score = max(name_score(name, candidate) for candidate in _applicant_names(record))
+    if score < threshold and any(runs_on(reading, name) for reading in _read_names(record)):
+        return threshold
     if score < threshold and any(garbled_reading_of(reading, name) and 2 * len(name_key(reading)) >= len(name_key(name))
                                  for reading in _read_names(record)):
         return threshold  # at least half the name read: '有限公司' alone is any company's
     return score
+
+
+RUN_ON_SHORTEST = 6  # characters of a name to take a reading beginning with it for it (a place and a legal form)
+
+
+def runs_on(reading: str, name: str) -> bool:
+    """Whether a reading from pixels is the whole of `name` with the text after it on its line run in: the
+    cover's '杭州昌云建材有限公司（造单位4', its '（盖章）' read as one with the name on a phone photo. The
+    name is there in full; what follows a bracket (（ once NFKC makes it '(') is not a name's."""
+    text, unit = ("".join(unicodedata.normalize("NFKC", value).split()) for value in (reading, name))
+    rest = text.removeprefix(unit)
+    return len(unit) >= RUN_ON_SHORTEST and rest != text and rest.startswith("(")
 
 
 def _label(record: ApplicationRecord) -> str:
@@ -113,12 +128,14 @@ def _recommendation_checks(batch: _Batch, recommendations: Sequence[Recommendati
     rules = batch.settings.checks
     by_province: dict[str, list[tuple[RecommendationRecord, ApplicationRecord]]] = defaultdict(list)
     for recommendation in recommendations:
-        in_order = recommended_names(recommendation)
+        in_order = recommended_names(recommendation, rules.name_match_threshold)
+        read_rows = sum(1 for entry in recommendation.recommendation.recommended if entry.name)
         names = list(dict.fromkeys(in_order))  # a unit listed twice (or one row read twice) is one unit
         from_table = bool(recommendation.recommendation.recommended)
         matched = match_names(names, applications, rules.name_match_threshold)
         for index, name in enumerate(names):
-            path = f"recommendation.recommended[{in_order.index(name)}].name" if from_table else "recommendation.province"
+            at = in_order.index(name)  # a row of the table, or past them a name only the letter gave
+            path = f"recommendation.recommended[{at}].name" if from_table and at < read_rows else "recommendation.province"
             if index not in matched:
                 batch.add(finding("RECOMMENDED_NOT_FOUND", name,
                                   f"{recommendation.recommendation.province or '推荐单位'}推荐的“{name}”"

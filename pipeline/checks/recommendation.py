@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from models import Check, RecommendationRecord
 from pipeline.checks.registry import CheckContext, finding, register
+from pipeline.checks.unit_names import name_score
 from pipeline.config import CheckSettings
 
 
@@ -26,10 +27,17 @@ def separately_planned_city(recommender: str, rules: CheckSettings | None = None
     return None
 
 
-def recommended_names(record: RecommendationRecord) -> list[str]:
-    """The names recommended: the 推荐表's rows in rank order, else the letter's 现推荐 names."""
+def recommended_names(record: RecommendationRecord, threshold: float = 85.0) -> list[str]:
+    """The names recommended: the 推荐表's rows in rank order, else the letter's 现推荐 names. The letter and the
+    table list the same units: where the table was read with fewer rows than the letter names, the letter's
+    names that no row matches (`name_score` under `threshold`) are the rows it lost (dev24 r13, a drawn scan
+    whose first row was not read: its consortium went uncounted in the province's quota)."""
     rows = [entry.name for entry in sorted(record.recommendation.recommended, key=lambda e: e.rank) if entry.name]
-    return rows or list(record.recommendation.letter_names)
+    letter = list(dict.fromkeys(record.recommendation.letter_names))
+    if not rows:
+        return letter
+    lost = [name for name in letter if all(name_score(name, row) < threshold for row in rows)]
+    return [*rows, *lost[:max(0, len(letter) - len(rows))]]
 
 
 def _recommendation(ctx: CheckContext) -> RecommendationRecord:
