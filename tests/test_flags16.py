@@ -40,3 +40,11 @@ def test_a_letter_naming_no_more_units_than_the_table_read_adds_none() -> None:
     letter.recommendation.letter_names = ["某某科技有限公司", "宁波另一家智能装备有限公司", "温州第三家"]  # its last name misread
     summary = {(c.code, c.where) for c in run_batch_checks([first, second, resubmitted, letter])}
     assert not any(code == "RECOMMENDED_NOT_FOUND" for code, _ in summary)
+
+
+def test_a_name_only_the_letter_gives_that_finds_no_application_is_not_reported() -> None:
+    first, second, resubmitted, letter = _batch()
+    letter.recommendation.recommended = letter.recommendation.recommended[1:]
+    letter.recommendation.letter_names[0] = "台州和智工业技术股份有限公司"  # no application of the batch
+    summary = {(c.code, c.where) for c in run_batch_checks([first, second, resubmitted, letter])}
+    assert not any(code == "RECOMMENDED_NOT_FOUND" for code, _ in summary)

@@ -134,15 +134,18 @@ def _recommendation_checks(batch: _Batch, recommendations: Sequence[Recommendati
         from_table = bool(recommendation.recommendation.recommended)
         matched = match_names(names, applications, rules.name_match_threshold)
         for index, name in enumerate(names):
-            at = in_order.index(name)  # a row of the table, or past them a name only the letter gave
-            path = f"recommendation.recommended[{at}].name" if from_table and at < read_rows else "recommendation.province"
-            if index not in matched:
+            at = in_order.index(name)
+            if index in matched:
+                if matched[index].basic_info.members:
+                    by_province[recommendation.recommendation.province or ""].append((recommendation, matched[index]))
+            elif not from_table or at < read_rows:
+                # A name only the letter gave (its table row lost) counts where it finds its application; unfound,
+                # it is not reported: as before, the letter's names are looked up only where no table was read.
+                path = f"recommendation.recommended[{at}].name" if from_table else "recommendation.province"
                 batch.add(finding("RECOMMENDED_NOT_FOUND", name,
                                   f"{recommendation.recommendation.province or '推荐单位'}推荐的“{name}”"
                                   f"与本批 {len(applications)} 份申报材料的申报单位均不匹配，请核对名称或补充申报材料",
                                   found=name), [(recommendation, _evidence(recommendation, path))])
-            elif matched[index].basic_info.members:
-                by_province[recommendation.recommendation.province or ""].append((recommendation, matched[index]))
     for province, pairs in by_province.items():
         consortia = list({id(app): app for _, app in pairs}.values())
         if len(consortia) <= rules.max_consortia_per_province:
