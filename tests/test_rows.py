@@ -223,3 +223,13 @@ def test_a_wrapped_dates_head_is_a_key_and_its_tail_no_other_figure() -> None:
     assert all(TextLine(tail, 0, 1).is_date_tail for tail in ("日", "11日", "5月28日"))
     assert not any(TextLine(text, 0, 1).is_date_tail for text in ("11", "2024年1月1日", "工作日志"))
     assert not TextLine("2024", 0, 1).is_key and not TextLine("20245", 0, 1).is_key
+
+
+def test_a_border_along_the_pages_edge_joins_no_table(tmp_path: Path) -> None:
+    """A photo's or a scan's border drawn round the whole page is no table: the table inside it is found
+    with its own rows, not as one cell of a page-sized box."""
+    width, height = 595.0, 842.0
+    border = [(0.5, 0.5, width - 0.5, 0.5), (0.5, height - 0.5, width - 0.5, height - 0.5),
+              (0.5, 0.5, 0.5, height - 0.5), (width - 0.5, 0.5, width - 0.5, height - 0.5)]
+    page = render(Sheet(tables=[_table(TRAININGS, [90, 200, 80])], strokes=border), tmp_path, dpi=150)
+    assert _only(page).texts() == TRAININGS

@@ -152,7 +152,22 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
         strokes = pixels.strokes_in_area(finding.pieces, sealed, finding.frame, scale)
     finding.pieces = [piece for piece in finding.pieces if piece not in strokes]
     hidden = pixels.sealed_gap_test(seal, finding.frame, scale)
-    finding.rules = bridge_gaps(merge_rules(finding.pieces), hidden)
+    rules = bridge_gaps(merge_rules(finding.pieces), hidden)
+    finding.rules = [rule for rule in rules if not along_page_edge(rule, page, finding.frame)]
+
+
+PAGE_EDGE = 3.0  # points: a rule this close to the page's edge, along it, is the picture's edge
+
+
+def along_page_edge(rule: Rule, page: Page, frame: Frame) -> bool:
+    """The rule runs along the page's own edge: a phone photo's or a scan's border (the paper's edge, the
+    glass's shadow), never a table's, since a form keeps its margins. Kept, it joins every table of the page
+    into one box the page's size (dev24 a09: the trainings' records read as one cell)."""
+    if rule.orient == "h":
+        ends = [frame.box_to_page((x, rule.pos, x, rule.pos))[:2] for x in (rule.start, rule.end)]
+        return all(y <= PAGE_EDGE for _, y in ends) or all(y >= page.height - PAGE_EDGE for _, y in ends)
+    ends = [frame.box_to_page((rule.pos, y, rule.pos, y))[:2] for y in (rule.start, rule.end)]
+    return all(x <= PAGE_EDGE for x, _ in ends) or all(x >= page.width - PAGE_EDGE for x, _ in ends)
 
 
 def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame) -> list[Rule]:
