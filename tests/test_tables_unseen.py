@@ -534,3 +534,21 @@ def test_a_blank_the_reader_kept_inside_each_code_is_no_hidden_column() -> None:
     apart = [piece for k in range(8) for piece in (Word("H", (171.4, 110 + 20 * k, 178.6, 123 + 20 * k)),
                                                    Word(f"WG2024{k:04d}", (190.0, 110 + 20 * k, 254.4, 123 + 20 * k)))]
     assert len(hidden_columns(grid, apart)) == 1
+
+
+PRODUCTS_TITLE = "表1：契合行业的产品、解决方案、数据集等清单（截至2025年底累计）"
+
+
+def test_a_header_with_two_labels_misread_is_placed_where_the_title_and_page_name_the_table() -> None:
+    """A dithered photo read 类别 昊别 and 名称 名物: one label of three is too few by the labels' share, but
+    the title and the page name 附2表1, the row fills its three columns with no digit, and 序号 is in its
+    place: it is the header, not a first record of header words."""
+    xs = [50.0, 150.0, 200.0, 530.0]
+    header = find_header(_header_table(["昊别", "序号", "名物"], xs, PRODUCTS_TITLE), "appendix2_table1")
+    assert header is not None and header.spec.key == "products"
+    assert header.columns == {"category": (0,), "seq": (1,), "name": (2,)}
+    # A record holds a digit; without the title the labels decide alone.
+    assert find_header(_header_table(["数字化产品", "1", "名物"], xs, PRODUCTS_TITLE), "appendix2_table1") is None
+    assert find_header(_header_table(["昊别", "序号", "名物"], xs), "appendix2_table1") is None
+    # The one label named must stand in its own place.
+    assert find_header(_header_table(["序号", "昊别", "名物"], xs, PRODUCTS_TITLE), "appendix2_table1") is None

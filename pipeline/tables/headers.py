@@ -132,7 +132,31 @@ def find_header(table: Table, role: str | None, specs: Sequence[TableSpec] = SPE
     if best is None:
         best = _best_header(table, role, specs, [(index + 1, _joined_rows(table, index))
                                                  for index in range(min(search_rows, table.grid.n_rows - 1))])
+    if best is None:
+        best = _header_in_place(table, role, [(index, _row_cells(table, index))
+                                              for index in range(min(search_rows, table.grid.n_rows))])
     return best
+
+
+def _header_in_place(table: Table, role: str | None, candidates: Sequence[tuple[int, list[CellText]]]) -> Header | None:
+    """Where the title and the page both name the table, its first row of as many filled cells as the table
+    has columns, none holding a digit, that names one column or more in its own place, is the header with
+    the other labels misread (a dithered photo's 类别 read 昊别, 名称 read 名物: one of three named). Read as a
+    record instead, it made a row of the header's words; a record always holds a digit (序号, date)."""
+    named = _named_spec(table, role)
+    if named is None:
+        return None
+    for index, cells in candidates:
+        filled = sorted((cell for cell in cells if cell.text.strip()), key=lambda cell: cell.cell.col)
+        if len(filled) != len(named.columns) or any(char.isdigit() for cell in filled for char in cell.text):
+            continue
+        if not any(_column_score(cell.text, column) >= MIN_SCORE
+                   for cell, column in zip(filled, named.columns, strict=True)):
+            continue
+        taken = {column.field: cell for cell, column in zip(filled, named.columns, strict=True)}
+        columns = {f: tuple(range(c.cell.col, c.cell.col + c.cell.col_span)) for f, c in taken.items()}
+        return Header(spec=named, row=index, score=MIN_HEADER, columns=columns, cells=taken)
+    return None
 
 
 def _row_cells(table: Table, index: int) -> list[CellText]:
