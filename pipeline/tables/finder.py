@@ -152,8 +152,7 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
         strokes = pixels.strokes_in_area(finding.pieces, sealed, finding.frame, scale)
     finding.pieces = [piece for piece in finding.pieces if piece not in strokes]
     hidden = pixels.sealed_gap_test(seal, finding.frame, scale)
-    rules = bridge_gaps(merge_rules(finding.pieces), hidden)
-    finding.rules = [rule for rule in rules if not along_page_edge(rule, page, finding.frame)]
+    finding.rules = bridge_gaps(merge_rules(finding.pieces), hidden)
 
 
 PAGE_EDGE = 3.0  # points: a rule this close to the page's edge, along it, is the picture's edge
@@ -162,7 +161,8 @@ PAGE_EDGE = 3.0  # points: a rule this close to the page's edge, along it, is th
 def along_page_edge(rule: Rule, page: Page, frame: Frame) -> bool:
     """The rule runs along the page's own edge: a phone photo's or a scan's border (the paper's edge, the
     glass's shadow), never a table's, since a form keeps its margins. Kept, it joins every table of the page
-    into one box the page's size (dev24 a09: the trainings' records read as one cell)."""
+    into one box the page's size (dev24 a09: the trainings' records read as one cell). Lists only
+    (`keyed_rows`): the basic-info form of that photo, its grid lost either way, read one figure otherwise."""
     if rule.orient == "h":
         ends = [frame.box_to_page((x, rule.pos, x, rule.pos))[:2] for x in (rule.start, rule.end)]
         return all(y <= PAGE_EDGE for _, y in ends) or all(y >= page.height - PAGE_EDGE for _, y in ends)
@@ -683,6 +683,8 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
     `_page_rules`)."""
     finding = TableFinding(page=page.number)
     _page_rules(page, finding, sealed, layers, faint, binary)
+    if keyed_rows:
+        finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
     for group in finding.groups:
         table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
