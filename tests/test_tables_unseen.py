@@ -539,16 +539,24 @@ def test_a_blank_the_reader_kept_inside_each_code_is_no_hidden_column() -> None:
 PRODUCTS_TITLE = "表1：契合行业的产品、解决方案、数据集等清单（截至2025年底累计）"
 
 
+def _headed_table(header: list[str], record: list[str], xs: list[float], title: str) -> Table:
+    cells = [_cell(row, c, t, xs[c], xs[c + 1]) for row, texts in enumerate((header, record)) for c, t in enumerate(texts)]
+    grid = Grid(xs=xs, ys=[100.0, 120.0, 140.0], cells=[c.cell for c in cells], rules=[], virtual=[])
+    return Table(page=1, grid=grid, frame=Frame(), cells=cells, title=title)
+
+
 def test_a_header_with_two_labels_misread_is_placed_where_the_title_and_page_name_the_table() -> None:
     """A dithered photo read 类别 昊别 and 名称 名物: one label of three is too few by the labels' share, but
-    the title and the page name 附2表1, the row fills its three columns with no digit, and 序号 is in its
-    place: it is the header, not a first record of header words."""
-    xs = [50.0, 150.0, 200.0, 530.0]
-    header = find_header(_header_table(["昊别", "序号", "名物"], xs, PRODUCTS_TITLE), "appendix2_table1")
-    assert header is not None and header.spec.key == "products"
+    the title and the page name 附2表1, the table fills its three columns, the row holds no digit, and 序号
+    is in its place: it is the header, not a first record of header words."""
+    xs, record = [50.0, 150.0, 200.0, 530.0], ["数字化产品", "1", "供应链协同平台"]
+    header = find_header(_headed_table(["昊别", "序号", "名物"], record, xs, PRODUCTS_TITLE), "appendix2_table1")
+    assert header is not None and header.spec.key == "products" and header.row == 0
     assert header.columns == {"category": (0,), "seq": (1,), "name": (2,)}
-    # A record holds a digit; without the title the labels decide alone.
-    assert find_header(_header_table(["数字化产品", "1", "名物"], xs, PRODUCTS_TITLE), "appendix2_table1") is None
-    assert find_header(_header_table(["昊别", "序号", "名物"], xs), "appendix2_table1") is None
-    # The one label named must stand in its own place.
-    assert find_header(_header_table(["序号", "昊别", "名物"], xs, PRODUCTS_TITLE), "appendix2_table1") is None
+    # 序号 lost too: the label named still places the row.
+    lost = find_header(_headed_table(["负别", "", "名称"], record, xs, PRODUCTS_TITLE), "appendix2_table1")
+    assert lost is not None and lost.row == 0 and lost.columns == header.columns
+    # A record holds a digit; without the title the labels decide alone; the label named must be in its place.
+    assert find_header(_headed_table(record, record, xs, PRODUCTS_TITLE), "appendix2_table1") is None
+    assert find_header(_headed_table(["昊别", "序号", "名物"], record, xs, ""), "appendix2_table1") is None
+    assert find_header(_headed_table(["序号", "昊别", "名物"], record, xs, PRODUCTS_TITLE), "appendix2_table1") is None
