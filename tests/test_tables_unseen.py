@@ -560,3 +560,44 @@ def test_a_header_with_two_labels_misread_is_placed_where_the_title_and_page_nam
     assert find_header(_headed_table(record, record, xs, PRODUCTS_TITLE), "appendix2_table1") is None
     assert find_header(_headed_table(["昊别", "序号", "名物"], record, xs, ""), "appendix2_table1") is None
     assert find_header(_headed_table(["序号", "昊别", "名物"], record, xs, PRODUCTS_TITLE), "appendix2_table1") is None
+
+
+# --- a record a page break cut in two --------------------------------------------------------------------
+
+
+def test_a_records_end_a_page_break_cut_off_joins_the_record_above(tmp_path: Path) -> None:
+    """Word lets a row break across pages: the date's '26日' and the name's '司' open the next page's table.
+    They end the record above (its date read whole, its name too), and make no record of their own."""
+    first = [["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额（万元）"],
+             ["2025年10月\n10日", "HT-2025-097", "台州旭宏海工装备集团有限公司", "221.1"],
+             ["2025年10月", "HT-2025-102", "贵阳华瑞海工装备股份有限公", "122.93"]]
+    second = [["26日", "", "司", ""], ["2025年11月\n7日", "HT-2025-108", "佛山弘德海工装备有限公司", "174.9"]]
+    widths = [90, 110, 190, 90]
+    title = (60, 120, "表2：已开展数字化改造实施服务的企业及项目清单", 12)
+    pages = [render(Sheet(tables=[_table_of(first, widths)], texts=[title]), tmp_path / "a", number=1),
+             render(Sheet(tables=[_table_of(second, widths)]), tmp_path / "b", number=2)]
+    for page in pages:
+        page.role = "appendix2_table2"
+    contracts = extract_appendix(pages, SETTINGS).value.contracts
+    assert [(str(c.date), c.enterprise) for c in contracts] == [
+        ("2025-10-10", "台州旭宏海工装备集团有限公司"), ("2025-10-26", "贵阳华瑞海工装备股份有限公司"),
+        ("2025-11-07", "佛山弘德海工装备有限公司")]
+
+
+def test_a_short_name_whose_key_was_lost_is_no_tail() -> None:
+    """A record whose 序号 was lost keeps its own row: a name is longer than a tail ('天津大学')."""
+    from pipeline.tables.appendix import is_tail
+
+    spec = SPEC_BY_KEY["institutions"]
+    origin = Provenance(page=2, bbox=(0, 0, 10, 10), confidence=0.99)
+    row = {"category": FieldValue(None, "", origin), "seq": FieldValue(None, "", origin),
+           "name": FieldValue("天津大学", "天津大学", origin)}
+    assert not is_tail(row, spec)
+    assert is_tail({**row, "name": FieldValue("司", "司", origin)}, spec)
+    assert not is_tail({**row, "seq": FieldValue(3, "3", origin), "name": FieldValue("司", "司", origin)}, spec)
+
+
+def _table_of(rows: list[list[str]], widths: list[float]) -> STable:
+    table = STable.simple(60, 150, widths, rows)  # type: ignore[arg-type]
+    table.row_heights = [26.0] + [12.0 + 14.5 * max(cell.count("\n") + 1 for cell in row) for row in rows[1:]]
+    return table
