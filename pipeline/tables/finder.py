@@ -162,7 +162,7 @@ def along_page_edge(rule: Rule, page: Page, frame: Frame) -> bool:
     """The rule runs along the page's own edge: a phone photo's or a scan's border (the paper's edge, the
     glass's shadow), never a table's, since a form keeps its margins. Kept, it joins every table of the page
     into one box the page's size (dev24 a09: the trainings' records read as one cell). Lists only
-    (`keyed_rows`): the basic-info form of that photo, its grid lost either way, read one figure otherwise."""
+    (`keyed_rows`): the forms' readers, tuned on the grids they found, are left as they were."""
     if rule.orient == "h":
         ends = [frame.box_to_page((x, rule.pos, x, rule.pos))[:2] for x in (rule.start, rule.end)]
         return all(y <= PAGE_EDGE for _, y in ends) or all(y >= page.height - PAGE_EDGE for _, y in ends)
