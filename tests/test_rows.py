@@ -199,3 +199,37 @@ def test_consecutive_keys() -> None:
     assert consecutive_keys("910", 2) == ["9", "10"]
     assert consecutive_keys("111213", 3) == ["11", "12", "13"]
     assert consecutive_keys("24", 2) is None and consecutive_keys("2", 1) is None and consecutive_keys("2a", 2) is None
+
+
+# Dates a narrow column wrapped: the head opens the record, the tail ('11日', '日') is part of its key.
+CONTRACTS = [["日期", "合同编号", "服务企业名称", "金额"],
+             ["2024年1月16\n日", "HT20240007", "绍兴祥博船用设备有限公司", "125.4"],
+             ["2024年2月4日", "HT20240011", "绍兴祥博船用设备有限公司", "54.6"],
+             ["2024年10月\n11日", "HT20240036", "绍兴易宇医疗器械有限公司", "9.36"],
+             ["2024年11月\n13日", "HT20240040", "昆明易弘制药有限公司", "83"],
+             ["2024年11月\n28日", "HT20240043", "绍兴中海制药集团有限公司", "192.68"],
+             ["2025年\n1月2日", "HT20250054", "台州卓腾船舶配套有限公司", "25.46"]]
+
+
+@pytest.mark.parametrize("row_rules", ["faint", "missing"])
+def test_contract_rows_from_dates_a_narrow_column_wrapped(tmp_path: Path, row_rules: str) -> None:
+    page = render(Sheet(tables=[_table(CONTRACTS, [75, 100, 170, 60])]), tmp_path, dpi=200,
+                  defects=Defects(row_rules=row_rules))  # type: ignore[arg-type]
+    assert _only(page).texts() == CONTRACTS
+
+
+def test_a_wrapped_dates_head_is_a_key_and_its_tail_no_other_figure() -> None:
+    assert all(TextLine(head, 0, 1).is_key for head in ("2024年10月", "2024年", "2024年1月16", "2024.10"))
+    assert all(TextLine(tail, 0, 1).is_date_tail for tail in ("日", "11日", "5月28日"))
+    assert not any(TextLine(text, 0, 1).is_date_tail for text in ("11", "2024年1月1日", "工作日志"))
+    assert not TextLine("2024", 0, 1).is_key and not TextLine("20245", 0, 1).is_key
+
+
+def test_a_border_along_the_pages_edge_joins_no_table(tmp_path: Path) -> None:
+    """A photo's or a scan's border drawn round the whole page is no table: the table inside it is found
+    with its own rows, not as one cell of a page-sized box."""
+    width, height = 595.0, 842.0
+    border = [(0.5, 0.5, width - 0.5, 0.5), (0.5, height - 0.5, width - 0.5, height - 0.5),
+              (0.5, 0.5, 0.5, height - 0.5), (width - 0.5, 0.5, width - 0.5, height - 0.5)]
+    page = render(Sheet(tables=[_table(TRAININGS, [90, 200, 80])], strokes=border), tmp_path, dpi=150)
+    assert _only(page).texts() == TRAININGS

@@ -534,3 +534,70 @@ def test_a_blank_the_reader_kept_inside_each_code_is_no_hidden_column() -> None:
     apart = [piece for k in range(8) for piece in (Word("H", (171.4, 110 + 20 * k, 178.6, 123 + 20 * k)),
                                                    Word(f"WG2024{k:04d}", (190.0, 110 + 20 * k, 254.4, 123 + 20 * k)))]
     assert len(hidden_columns(grid, apart)) == 1
+
+
+PRODUCTS_TITLE = "表1：契合行业的产品、解决方案、数据集等清单（截至2025年底累计）"
+
+
+def _headed_table(header: list[str], record: list[str], xs: list[float], title: str) -> Table:
+    cells = [_cell(row, c, t, xs[c], xs[c + 1]) for row, texts in enumerate((header, record)) for c, t in enumerate(texts)]
+    grid = Grid(xs=xs, ys=[100.0, 120.0, 140.0], cells=[c.cell for c in cells], rules=[], virtual=[])
+    return Table(page=1, grid=grid, frame=Frame(), cells=cells, title=title)
+
+
+def test_a_header_with_two_labels_misread_is_placed_where_the_title_and_page_name_the_table() -> None:
+    """A dithered photo read 类别 昊别 and 名称 名物: one label of three is too few by the labels' share, but
+    the title and the page name 附2表1, the table fills its three columns, the row holds no digit, and 序号
+    is in its place: it is the header, not a first record of header words."""
+    xs, record = [50.0, 150.0, 200.0, 530.0], ["数字化产品", "1", "供应链协同平台"]
+    header = find_header(_headed_table(["昊别", "序号", "名物"], record, xs, PRODUCTS_TITLE), "appendix2_table1")
+    assert header is not None and header.spec.key == "products" and header.row == 0
+    assert header.columns == {"category": (0,), "seq": (1,), "name": (2,)}
+    # 序号 lost too: the label named still places the row.
+    lost = find_header(_headed_table(["负别", "", "名称"], record, xs, PRODUCTS_TITLE), "appendix2_table1")
+    assert lost is not None and lost.row == 0 and lost.columns == header.columns
+    # A record holds a digit; without the title the labels decide alone; the label named must be in its place.
+    assert find_header(_headed_table(record, record, xs, PRODUCTS_TITLE), "appendix2_table1") is None
+    assert find_header(_headed_table(["昊别", "序号", "名物"], record, xs, ""), "appendix2_table1") is None
+    assert find_header(_headed_table(["序号", "昊别", "名物"], record, xs, PRODUCTS_TITLE), "appendix2_table1") is None
+
+
+# --- a record a page break cut in two --------------------------------------------------------------------
+
+
+def test_a_records_end_a_page_break_cut_off_joins_the_record_above(tmp_path: Path) -> None:
+    """Word lets a row break across pages: the date's '26日' and the name's '司' open the next page's table.
+    They end the record above (its date read whole, its name too), and make no record of their own."""
+    first = [["日期（年/月/日）", "合同编号", "服务企业名称", "合同金额（万元）"],
+             ["2025年10月\n10日", "HT-2025-097", "台州旭宏海工装备集团有限公司", "221.1"],
+             ["2025年10月", "HT-2025-102", "贵阳华瑞海工装备股份有限公", "122.93"]]
+    second = [["26日", "", "司", ""], ["2025年11月\n7日", "HT-2025-108", "佛山弘德海工装备有限公司", "174.9"]]
+    widths = [90, 110, 190, 90]
+    title = (60, 120, "表2：已开展数字化改造实施服务的企业及项目清单", 12)
+    pages = [render(Sheet(tables=[_table_of(first, widths)], texts=[title]), tmp_path / "a", number=1),
+             render(Sheet(tables=[_table_of(second, widths)]), tmp_path / "b", number=2)]
+    for page in pages:
+        page.role = "appendix2_table2"
+    contracts = extract_appendix(pages, SETTINGS).value.contracts
+    assert [(str(c.date), c.enterprise) for c in contracts] == [
+        ("2025-10-10", "台州旭宏海工装备集团有限公司"), ("2025-10-26", "贵阳华瑞海工装备股份有限公司"),
+        ("2025-11-07", "佛山弘德海工装备有限公司")]
+
+
+def test_a_short_name_whose_key_was_lost_is_no_tail() -> None:
+    """A record whose 序号 was lost keeps its own row: a name is longer than a tail ('天津大学')."""
+    from pipeline.tables.appendix import is_tail
+
+    spec = SPEC_BY_KEY["institutions"]
+    origin = Provenance(page=2, bbox=(0, 0, 10, 10), confidence=0.99)
+    row = {"category": FieldValue(None, "", origin), "seq": FieldValue(None, "", origin),
+           "name": FieldValue("天津大学", "天津大学", origin)}
+    assert not is_tail(row, spec)
+    assert is_tail({**row, "name": FieldValue("司", "司", origin)}, spec)
+    assert not is_tail({**row, "seq": FieldValue(3, "3", origin), "name": FieldValue("司", "司", origin)}, spec)
+
+
+def _table_of(rows: list[list[str]], widths: list[float]) -> STable:
+    table = STable.simple(60, 150, widths, rows)  # type: ignore[arg-type]
+    table.row_heights = [26.0] + [12.0 + 14.5 * max(cell.count("\n") + 1 for cell in row) for row in rows[1:]]
+    return table

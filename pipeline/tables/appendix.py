@@ -36,7 +36,7 @@ from pipeline.tables.ghosts import page_black_level
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
-from pipeline.tables.rows import SEQ_KEY
+from pipeline.tables.rows import DATE_TAIL, SEQ_KEY
 from pipeline.tables.spans import split_spans
 from pipeline.tables.unit_names import ending_repaired
 from pipeline.tables.values import (
@@ -44,12 +44,14 @@ from pipeline.tables.values import (
     UNSURE,
     FieldValue,
     header_unit,
+    implausible_dropped,
     numbers_in_column,
     other_readings,
     read_value,
     round_box,
     second_opinion,
     thousands_in_column,
+    typed,
     units_in_column,
 )
 
@@ -144,6 +146,25 @@ class Collector:
             else:
                 self.last_category[spec.key] = category
         self.rows[spec.key].append(values)
+
+    def with_tail(self, spec: TableSpec, tail: dict[str, FieldValue], units: dict[str, str]) -> bool:
+        """The last record of `spec` with the tail a page break cut off it (`is_tail`) read on after its lines
+        ('2025年10月' · '26日', '…股份有限公' · '司'); False where there is no record to join it to."""
+        rows = self.rows[spec.key]
+        if not rows:
+            return False
+        last = dict(rows[-1])
+        for column in spec.columns:
+            part, before = tail.get(column.field), last.get(column.field)
+            if part is None or before is None or not part.raw.strip():
+                continue
+            raw = f"{before.raw}\n{part.raw}"
+            sureness = [c for c in (before.provenance.confidence, part.provenance.confidence) if c is not None]
+            origin = before.provenance.model_copy(update={"confidence": min(sureness) if sureness else None})
+            value = typed(raw, column.kind, units.get(column.field), spec.categories)
+            last[column.field] = implausible_dropped(replace(before, value=value, raw=raw, provenance=origin), column.kind)
+        rows[-1] = ending_repaired(spec.key, last)
+        return True
 
     def rows_in_doubt(self, spec: TableSpec, table: Table) -> None:
         """Rows of `spec` on this table may be merged or lost: a cell over two records, a line a row
@@ -576,6 +597,27 @@ def _box(value: FieldValue) -> Box:
     return (box[0], box[1], box[2], box[3])
 
 
+# A text's end a page break cut off is this short at most ('司', '公司'): shorter than any name, so a record
+# whose 序号 was lost ('天津大学') is not taken for one.
+TAIL_CHARS = 2
+
+
+def is_tail(values: dict[str, FieldValue], spec: TableSpec) -> bool:
+    """A row holding no record of its own but the end of the record above, which a page break cut in two
+    (Word lets a row break across pages): no key (a record opens with its 序号 or its date's year), no figure,
+    every text a wrapped line's short end ('26日' of a date, '司' of a name)."""
+    texts = {name: "".join(value.raw.split()) for name, value in values.items()}
+    if not any(texts.values()):
+        return False
+    for column in spec.columns:
+        text = texts.get(column.field, "")
+        if column.kind == "date" and text and not DATE_TAIL.fullmatch(text):
+            return False
+        if column.kind != "date" and (len(text) > TAIL_CHARS or any(char.isdigit() for char in text)):
+            return False
+    return True
+
+
 @dataclass
 class Walker:
     """Walks tables in document order, remembering the table in progress."""
@@ -611,7 +653,11 @@ class Walker:
         labels = centred_labels(table, start, categories[0], layout.spec.categories) \
             if not table.ruled and len(categories) == 1 else None
         rows = iter_rows(table, layout, start, reader.read if reader else None, reader, labels)
-        for values in rows:
+        for index, values in enumerate(rows):
+            # A continuation's first row may be the last record's tail a page break cut off: no record.
+            if start == 0 and index == 0 and is_tail(values, layout.spec) \
+                    and self.collector.with_tail(layout.spec, values, layout.units):
+                continue
             self.collector.add_row(layout.spec, values)
 
     def _headerless(self, table: Table, page: Page, first_on_page: bool) -> Layout | None:

@@ -155,6 +155,21 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
     finding.rules = bridge_gaps(merge_rules(finding.pieces), hidden)
 
 
+PAGE_EDGE = 3.0  # points: a rule this close to the page's edge, along it, is the picture's edge
+
+
+def along_page_edge(rule: Rule, page: Page, frame: Frame) -> bool:
+    """The rule runs along the page's own edge: a phone photo's or a scan's border (the paper's edge, the
+    glass's shadow), never a table's, since a form keeps its margins. Kept, it joins every table of the page
+    into one box the page's size (dev24 a09: the trainings' records read as one cell). Lists only
+    (`keyed_rows`): the forms' readers, tuned on the grids they found, are left as they were."""
+    if rule.orient == "h":
+        ends = [frame.box_to_page((x, rule.pos, x, rule.pos))[:2] for x in (rule.start, rule.end)]
+        return all(y <= PAGE_EDGE for _, y in ends) or all(y >= page.height - PAGE_EDGE for _, y in ends)
+    ends = [frame.box_to_page((rule.pos, y, rule.pos, y))[:2] for y in (rule.start, rule.end)]
+    return all(x <= PAGE_EDGE for x, _ in ends) or all(x >= page.width - PAGE_EDGE for x, _ in ends)
+
+
 def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame) -> list[Rule]:
     """Rules that run through the middle of words are character strokes joined up, not rules.
 
@@ -668,6 +683,8 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
     `_page_rules`)."""
     finding = TableFinding(page=page.number)
     _page_rules(page, finding, sealed, layers, faint, binary)
+    if keyed_rows:
+        finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
     for group in finding.groups:
         table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)

@@ -132,7 +132,33 @@ def find_header(table: Table, role: str | None, specs: Sequence[TableSpec] = SPE
     if best is None:
         best = _best_header(table, role, specs, [(index + 1, _joined_rows(table, index))
                                                  for index in range(min(search_rows, table.grid.n_rows - 1))])
+    if best is None:
+        best = _header_in_place(table, role, [(index, _row_cells(table, index))
+                                              for index in range(min(search_rows, table.grid.n_rows))])
     return best
+
+
+def _header_in_place(table: Table, role: str | None, candidates: Sequence[tuple[int, list[CellText]]]) -> Header | None:
+    """Where the title and the page both name the table and it fills as many columns as the table has, a
+    first row without a digit that names one column or more in its own place is the header with the other
+    labels misread or lost (a dithered photo's 类别 read 昊别, 名称 read 名物; 类别 read 负别 over a 序号 lost:
+    one of three named). Read as a record instead, it made a row of the header's words; a record always
+    holds a digit (序号, date)."""
+    named = _named_spec(table, role)
+    order = sorted({cell.cell.col for cell in table.cells if cell.text.strip()})
+    if named is None or len(order) != len(named.columns):
+        return None
+    place = dict(zip(order, named.columns, strict=True))
+    for index, cells in candidates:
+        filled = [cell for cell in cells if cell.text.strip()]
+        if not filled or any(cell.cell.col not in place or any(char.isdigit() for char in cell.text) for cell in filled):
+            continue
+        if not any(_column_score(cell.text, place[cell.cell.col]) >= MIN_SCORE for cell in filled):
+            continue
+        columns: dict[str, tuple[int, ...]] = {column.field: (col,) for col, column in place.items()}
+        taken = {place[cell.cell.col].field: cell for cell in filled}
+        return Header(spec=named, row=index, score=MIN_HEADER, columns=columns, cells=taken)
+    return None
 
 
 def _row_cells(table: Table, index: int) -> list[CellText]:

@@ -32,7 +32,10 @@ from pipeline.tables.geometry import Frame, Grid, Rule, VerticalExtent
 from pipeline.tables.unit_names import COMPLETE
 
 SEQ_KEY = re.compile(r"\d{1,3}[.、]?")
-DATE_KEY = re.compile(r"(?:19|20)\d{2}\s*[年./\-]\s*\d{1,2}(?:\s*[月./\-]\s*\d{1,2}\s*日?)?")
+# A date, or the head of one a narrow column wrapped ('2024年10月' · '11日', '2024年' · '5月28日'): the year opens it.
+DATE_KEY = re.compile(r"(?:19|20)\d{2}\s*(?:年|[./\-])(?:\s*\d{1,2}(?:\s*(?:月|[./\-])(?:\s*\d{1,2}\s*日?)?)?)?")
+# The tail of a wrapped date ('日', '11日', '5月28日'): part of the key above it, neither a key nor another figure.
+DATE_TAIL = re.compile(r"(?:\d{1,2}\s*月)?\s*(?:\d{1,2}\s*)?日")
 KEY_SHARE = 2.0  # a key column holds at least this many key lines per other line with digits
 FAINT_CONTRAST = 6.0  # grey levels a pixel row must be darker than its band (per segment) to be a rule there
 FAINT_SEGMENTS = 8  # the table's width is judged in this many segments
@@ -63,6 +66,10 @@ class TextLine(VerticalExtent):
     def is_key(self) -> bool:
         flat = self.text.replace(" ", "")
         return self.unread or bool(SEQ_KEY.fullmatch(flat) or DATE_KEY.fullmatch(flat))
+
+    @property
+    def is_date_tail(self) -> bool:
+        return bool(DATE_TAIL.fullmatch(self.text.replace(" ", "")))
 
     @property
     def has_digits(self) -> bool:
@@ -207,7 +214,7 @@ def key_column(grid: Grid, lines: dict[tuple[int, int], list[TextLine]]) -> int 
     for col in range(grid.n_cols):
         column = [line for (_, c), cell in lines.items() if c == col for line in cell]
         keys = sum(line.is_key for line in column)
-        others = sum(line.has_digits and not line.is_key for line in column)
+        others = sum(line.has_digits and not line.is_key and not line.is_date_tail for line in column)
         if keys >= 2 and keys >= KEY_SHARE * others:
             return col
     return None
