@@ -81,3 +81,24 @@ def test_the_units_for_seals_drop_the_run_on() -> None:
 
     units = SealUnits.for_application(Cover(applicant="杭州昌云建材有限公司（造单位4"), BasicInfo())
     assert units.applicant == "杭州昌云建材有限公司"
+
+
+def test_the_leads_seals_split_between_two_spellings_take_the_one_they_spot_best_together() -> None:
+    from pipeline.seals.stamped import lead_spelt_alike
+
+    right, look_alike = "泉州产业数字化研究院", "泉州产业数学化研究院"
+
+    def seal(page: int, read: str, name: str) -> PageSeal:
+        return PageSeal(page, (300, 300, 420, 420), "round", 1.0, _reading(read, [right, look_alike]),
+                        Match(name, "lead", 0.2))
+
+    # Two seals read 字 clearly, one reads 学 by a hair (a blurred capture): one stamp, so 数字化 on all three.
+    seals = [seal(1, right, right), seal(2, "州产业数字化研究", right), seal(3, look_alike, look_alike)]
+    lead_spelt_alike(seals)
+    assert [s.match.name if s.match else None for s in seals] == [right] * 3
+    # A member's seal, or a name farther off than a slip or two (a cut-off form), is left as spotted.
+    member = PageSeal(4, (300, 300, 420, 420), "round", 1.0, _reading(look_alike, [right]), Match(look_alike, "member", 0.2))
+    cut = seal(5, "泉州产业数字化", "泉州产业数字化")
+    lead_spelt_alike([*seals, member, cut])
+    assert member.match is not None and member.match.name == look_alike
+    assert cut.match is not None and cut.match.name == "泉州产业数字化"

@@ -44,7 +44,7 @@ from pipeline.seals.slots import (
     slot_values,
 )
 from pipeline.seals.speckring import SPECK_RING_ARC, SPECK_RING_SURPRISE, find_speck_rings, print_mask, speck_grid
-from pipeline.seals.stamped import named_as_stamped
+from pipeline.seals.stamped import lead_spelt_alike, named_as_stamped
 from pipeline.seals.stipple import seal_in_dots, stipple_dots, trace_in_dots
 from pipeline.seals.text import (
     LineReader,
@@ -286,6 +286,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
         seal.slot = None  # assigned again with the rings found in specks beside them
     one_unit_per_overlap(page_seals, units)
     named_as_stamped(page_seals)
+    lead_spelt_alike(page_seals)
     assign_slots(page_seals, pages, doc_type)
     checks = mismatch_checks(page_seals, units.expected())
     signature = None
