@@ -51,6 +51,7 @@ def test_a_long_name_a_few_slips_apart_is_a_slipped_spelling_another_units_name_
     assert not slipped_spelling(MEMBER, GARBLED)
     assert not slipped_spelling("宁波和智工业技术股份有限公", GARBLED)  # an end differs
     assert not slipped_spelling("杭州甲乙丙丁", "杭州乙丙丁戊")  # short names: too few characters to tell
+    assert not slipped_spelling("常事网络科技股份有限公司", "常州旭嘉网络科技股份有限公司")  # the seal lost characters
     assert as_stamped(STAMPED, GARBLED) and as_stamped("杭州昌云建材有限公司", "杭州昌云建材有限公司（造单位4")
     assert not as_stamped("青岛科技大学", GARBLED)
 

@@ -416,11 +416,16 @@ def stamped_spelling(reading: Reading, name: str, apart: Callable[[str, str], bo
 
 def slipped_spelling(read: str, name: str) -> bool:
     """Whether `read` is the long name `name` with more slips than `spelling_of` allows, up to
-    `SLIPPED_SHARE` of its characters, inside it (both ends kept, the lengths within `MAX_SLIPS`): the
+    `SLIPPED_SHARE` of its characters, inside it (both ends kept, the lengths within `MAX_SLIPS`, characters
+    misread or added but none lost): the
     spelling a phone photo's OCR garbles a stretch of ("台州和智业技术股纷自限公司" for
     "台州和智工业技术股份有限公司"). Two units of a package differ by more: their distinctive words."""
     a, b = cjk(read), cjk(name)
     if min(len(a), len(b)) < MIN_SLIPPED_CHARS or abs(len(a) - len(b)) > MAX_SLIPS or a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    # Every character of the name has one in `read` (none dropped): a seal's reading that lost characters
+    # ("常事网络…" for "常州旭嘉网络…") is the seal misread, not the name spelt as stamped (`stamped_spelling`).
+    if any(op.tag == "delete" for op in Levenshtein.opcodes(b, a)):
         return False
     return MAX_SLIPS < Levenshtein.distance(a, b) <= SLIPPED_SHARE * len(b)
 
