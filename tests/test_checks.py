@@ -797,6 +797,22 @@ def test_a_seal_whose_name_differs_from_the_field_by_an_ocr_slip_is_not_someone_
     assert ("SEAL_NAME_MISMATCH", "commitment") in codes(record)
 
 
+def test_a_seal_named_as_its_unit_s_seals_spell_it_is_not_someone_elses() -> None:
+    # The form's name garbled in a stretch (three slips) or read on into the next label; the seal stage names
+    # the unit's seals as they spell it (`seals.stamped`, `text.without_run_on`): the same unit, no mismatch.
+    record = clean_application()
+    record.cover.applicant = record.basic_info.lead_unit.name = "台州和智业技术股纷自限公司"
+    _seal("commitment", "台州和智工业技术股份有限公司")(record)
+    assert ("SEAL_NAME_MISMATCH", "commitment") not in codes(record)
+    record.cover.applicant = record.basic_info.lead_unit.name = "杭州昌云建材有限公司（造单位4"
+    record.seals = [s for s in record.seals if s.slot != "commitment"]
+    _seal("commitment", "杭州昌云建材有限公司")(record)
+    assert ("SEAL_NAME_MISMATCH", "commitment") not in codes(record)
+    record.seals = [s for s in record.seals if s.slot != "commitment"]
+    _seal("commitment", "杭州昌云网络科技有限公司")(record)
+    assert ("SEAL_NAME_MISMATCH", "commitment") in codes(record)
+
+
 @pytest.mark.parametrize(("written", "code"), [
     ("坊织服装", "LOW_CONFIDENCE"),  # one character off 纺织服装 (纺织's alias): a misreading to look at
     ("电子信恩制造", "LOW_CONFIDENCE"),

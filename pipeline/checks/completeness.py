@@ -8,7 +8,7 @@ from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Pro
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.checks.unit_names import name_score
 from pipeline.seals.pairs import MERGED_SIZE_RATIO
-from pipeline.seals.text import spelling_of
+from pipeline.seals.text import as_stamped, spelling_of
 
 REQUIRED_ROLES: dict[str, str] = {
     "commitment": "附1 真实性承诺",
@@ -172,10 +172,12 @@ def consortium_agreement_missing(ctx: CheckContext) -> Iterator[Check]:
                       found=len(members), evidence=ctx.evidence(roles=["basic_info"]))
 
 
-def _same_unit(a: str, b: str) -> bool:
+def _same_unit(seal: str, name: str) -> bool:
     """One unit's name: alike, or spelt apart by an OCR slip or two (in the field or on the seal), which
-    leaves the name in doubt rather than the seal someone else's."""
-    return name_score(a, b) >= SAME_UNIT_SCORE or spelling_of(a, b)
+    leaves the name in doubt rather than the seal someone else's; or the field's name as the seal stage names
+    the unit's seals (`as_stamped`: the form's next words read on past it, or a stretch of it garbled where
+    the unit's seals agree in spelling it surely)."""
+    return name_score(seal, name) >= SAME_UNIT_SCORE or spelling_of(seal, name) or as_stamped(seal, name)
 
 
 @register("SEAL_NAME_MISMATCH", "warning")

@@ -44,6 +44,7 @@ from pipeline.seals.slots import (
     slot_values,
 )
 from pipeline.seals.speckring import SPECK_RING_ARC, SPECK_RING_SURPRISE, find_speck_rings, print_mask, speck_grid
+from pipeline.seals.stamped import lead_spelt_alike, named_as_stamped
 from pipeline.seals.stipple import seal_in_dots, stipple_dots, trace_in_dots
 from pipeline.seals.text import (
     LineReader,
@@ -59,6 +60,7 @@ from pipeline.seals.text import (
     same_unit,
     spelling_of,
     variant_of,
+    without_run_on,
 )
 
 log = logging.getLogger(__name__)
@@ -283,6 +285,8 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     for seal in page_seals:
         seal.slot = None  # assigned again with the rings found in specks beside them
     one_unit_per_overlap(page_seals, units)
+    named_as_stamped(page_seals)
+    lead_spelt_alike(page_seals)
     assign_slots(page_seals, pages, doc_type)
     checks = mismatch_checks(page_seals, units.expected())
     signature = None
@@ -671,12 +675,13 @@ def _unit_names(units: SealUnits) -> list[str]:
 
 def seal_name(name: str | None) -> str | None:
     """A unit's name as its seal bears it: without a credit code read into the same cell (a seal's
-    name is compared character by character, and the code would be taken for part of it)."""
+    name is compared character by character, and the code would be taken for part of it), nor the form's
+    next words read on past its ending (`without_run_on`)."""
     if not name:
         return name
     for code in valid_codes_in(name):
         name = name.replace(code, " ")
-    return " ".join(name.split()) or None
+    return without_run_on(" ".join(name.split())) or None
 
 
 def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,6 +57,10 @@ MAX_CUT = 6
 # Characters two spellings of one long name may differ by (`spelling_of`).
 MAX_SLIPS = 2
 MIN_NAME_CHARS = 5
+# A long name (this many characters) whose seals agree on a sure spelling this share of its characters
+# apart from the text's, beyond `MAX_SLIPS`, is the text's misreading (`slipped_spelling`).
+MIN_SLIPPED_CHARS = 10
+SLIPPED_SHARE = 0.25
 # A character read before a name belongs to it when it stands within this many of the name's character
 # pitches of the next (the ring's gap before the name's start is wider).
 LEAD_IN_PITCHES = 1.6
@@ -356,6 +360,22 @@ def looks_like_name(reading: str, run_on: int = 1) -> bool:
     return False
 
 
+def without_run_on(name: str) -> str:
+    """A unit's name cut at its organisation's ending where the text read on past it into the form's next words
+    ("杭州昌云建材有限公司（盖章单位）" read "…有限公司（造单位4", "…研究院加单.章", "…有限公司统一共翁作信用":
+    the label after the field): a seal bears the name alone, and spotting the run-on characters in its strip
+    finds nothing. Only a name that does not itself end as a name is cut, at its longest beginning that does,
+    and not where the rest begins a legal form (a name cut off inside it, "…集团有限", keeps what was read)."""
+    text = cjk(name)
+    if looks_like_name(text, run_on=0):
+        return name
+    for end in range(len(text) - 1, MIN_NAME_CHARS - 1, -1):
+        head, rest = text[:end], text[end:]
+        if looks_like_name(head, run_on=0):
+            return name if any(form.startswith(rest[:2]) for form in (*_GENERIC, "有限")) else head
+    return name
+
+
 def spelt_as_stamped(reading: Reading, match: Match) -> Match:
     """An organisation found in the document's text, named as its seal spells it where the two spellings
     differ by a slip or two (`spelling_of`) and the seal's own characters there are sure.
@@ -366,23 +386,55 @@ def spelt_as_stamped(reading: Reading, match: Match) -> Match:
     the recogniser is sure of (`MIN_READ_CONFIDENCE`) replace or add to the text's; a character missing
     from the seal's reading is taken for a recogniser's slip and the text's spelling kept.
     """
-    name = cjk(match.name)
+    read = stamped_spelling(reading, match.name, spelling_of)
+    return match if read is None else Match(read, match.owner, match.score)
+
+
+def stamped_spelling(reading: Reading, name: str, apart: Callable[[str, str], bool]) -> str | None:
+    """The name as the seal's strip spells it where `name` aligns to it (the recogniser's best path over those
+    frames), when that spelling differs from `name` as `apart` allows and every character it has in place of
+    or beside the name's is sure (`MIN_READ_CONFIDENCE`); None otherwise, or where the strip lacks a
+    character of `name` (a recogniser's slip, not the name's)."""
+    name = cjk(name)
     if reading.posteriors is None or reading.alphabet is None or any(c not in reading.alphabet for c in name):
-        return match
+        return None
     _, placed = align(reading.posteriors, [reading.alphabet[c] for c in name], reading._deficit)
     frames = np.flatnonzero(placed >= 0)
     if frames.size == 0:
-        return match
+        return None
     stamped = [(c, p) for c, _, p in best_path(reading.posteriors[frames[0] : frames[-1] + 1],
                                                 _characters(reading.alphabet)) if cjk(c)]
     read = "".join(c for c, _ in stamped)
-    if read == name or not spelling_of(read, name):
-        return match
+    if read == name or not apart(read, name):
+        return None
     for op in Levenshtein.opcodes(name, read):
         if op.tag == "delete" or (op.tag != "equal" and any(p < MIN_READ_CONFIDENCE
                                                             for _, p in stamped[op.dest_start : op.dest_end])):
-            return match
-    return Match(read, match.owner, match.score)
+            return None
+    return read
+
+
+def slipped_spelling(read: str, name: str) -> bool:
+    """Whether `read` is the long name `name` with more slips than `spelling_of` allows, up to
+    `SLIPPED_SHARE` of its characters, inside it (both ends kept, the lengths within `MAX_SLIPS`, characters
+    misread or added but none lost): the
+    spelling a phone photo's OCR garbles a stretch of ("台州和智业技术股纷自限公司" for
+    "台州和智工业技术股份有限公司"). Two units of a package differ by more: their distinctive words."""
+    a, b = cjk(read), cjk(name)
+    if min(len(a), len(b)) < MIN_SLIPPED_CHARS or abs(len(a) - len(b)) > MAX_SLIPS or a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    # Every character of the name has one in `read` (none dropped): a seal's reading that lost characters
+    # ("常事网络…" for "常州旭嘉网络…") is the seal misread, not the name spelt as stamped (`stamped_spelling`).
+    if any(op.tag == "delete" for op in Levenshtein.opcodes(b, a)):
+        return False
+    return MAX_SLIPS < Levenshtein.distance(a, b) <= SLIPPED_SHARE * len(b)
+
+
+def as_stamped(seal_text: str, name: str) -> bool:
+    """Whether a seal's text is the unit `name` as the seal stage names its seals: the name without the words
+    read on past it (`without_run_on`), or spelt as the unit's seals agree in spelling it (`slipped_spelling`)."""
+    text = cjk(seal_text)
+    return text == cjk(without_run_on(name)) != cjk(name) or slipped_spelling(text, name)
 
 
 def whole_as_stamped(reading: Reading, match: Match) -> Match:

@@ -1,0 +1,78 @@
+"""A unit's seals named as they spell the unit's name, where the text's copy of it was garbled.
+
+A unit stamps every page with one seal, so its seals spell its name alike. Where the page OCR garbled a
+stretch of the name on the cover and in the basic-info table (a phone photo: "台州和智业技术股纷自限公司" for
+"台州和智工业技术股份有限公司"), spotting still finds that name in its seals' strips, best of the package's
+names, and every seal was named after the misreading. The strips themselves spell the name right: read where
+the name aligns, they give the same sure characters on seal after seal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from pipeline.seals.slots import PageSeal
+from pipeline.seals.text import MIN_SPOT_RATIO, Match, cjk, slipped_spelling, spelling_of, stamped_spelling
+
+# Seals that must agree on a spelling before it replaces the text's (one seal's sure misreading is not enough),
+# and outnumber every other such spelling.
+MIN_AGREEING = 2
+# A spot this low or lower says only that the name is not there: the floor of a seal's vote for a spelling.
+SPOT_FLOOR = 1e-4
+
+
+def named_as_stamped(seals: Sequence[PageSeal]) -> None:
+    """Rename each unit's seals after the spelling its seals agree on (`agreed_spelling`), each seal whose own
+    strip spots that spelling at least as well as the text's (a seal too faint to tell keeps the text's)."""
+    groups: dict[tuple[str, str], list[PageSeal]] = {}
+    for seal in seals:
+        if seal.match is not None and seal.match.owner != "other" and seal.reading is not None:
+            groups.setdefault((seal.match.name, seal.match.owner), []).append(seal)
+    for (name, _), group in groups.items():
+        spelling = agreed_spelling(name, group)
+        if spelling is None:
+            continue
+        for seal in group:
+            assert seal.match is not None and seal.reading is not None
+            if (seal.reading.spot(spelling) or 0.0) >= (seal.reading.spot(name) or 0.0):
+                seal.match = Match(spelling, seal.match.owner, seal.match.score)
+
+
+def agreed_spelling(name: str, group: Sequence[PageSeal]) -> str | None:
+    """The spelling of `name` at least `MIN_AGREEING` of its seals read surely a few slips from it
+    (`slipped_spelling`), more of them than read any other such spelling; None when there is none."""
+    spellings = Counter(spelling for seal in group if seal.reading is not None
+                        and (spelling := stamped_spelling(seal.reading, name, slipped_spelling)) is not None)
+    if not spellings:
+        return None
+    (best, agreeing), *rest = spellings.most_common()
+    if agreeing < MIN_AGREEING or any(count == agreeing for _, count in rest):
+        return None
+    return cjk(best)
+
+
+def lead_spelt_alike(seals: Sequence[PageSeal]) -> None:
+    """The lead's seals named by one spelling of its name, the one its seals spot best together.
+
+    A package has one lead and it stamps every page with one seal; where the text spells its name two ways a
+    slip or two apart (`spelling_of`: the cover's 数字化 and a table's 数学化, each a reading of the name), each
+    seal spotted the spelling its own strip favoured, often by a hair (a look-alike character on a blurred
+    capture), and the package's seals came out split between them. Together they are one stamp's evidence: the
+    spelling with the highest product of its spots over the lead's seals is taken by every seal of the lead that
+    spots it not clearly worse than its own (`MIN_SPOT_RATIO`). Names farther apart (a cut-off form, another
+    unit's) are left as spotted."""
+    lead = [seal for seal in seals if seal.match is not None and seal.match.owner == "lead" and seal.reading is not None]
+    named = {seal.match.name for seal in lead if seal.match is not None}
+    names = sorted(name for name in named if any(other != name and spelling_of(other, name) for other in named))
+    if len(names) < 2:
+        return
+    spots = {id(seal): dict(zip(names, seal.reading.spot_all(names), strict=True)) for seal in lead if seal.reading}
+    best = max(names, key=lambda name: sum(math.log(max(spots[id(seal)][name] or 0.0, SPOT_FLOOR)) for seal in lead))
+    for seal in lead:
+        assert seal.match is not None
+        own = seal.match.name
+        if own != best and spelling_of(own, best) \
+                and (spots[id(seal)][best] or 0.0) >= (spots[id(seal)][own] or 0.0) / MIN_SPOT_RATIO:
+            seal.match = Match(best, seal.match.owner, seal.match.score)
