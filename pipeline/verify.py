@@ -58,6 +58,9 @@ PAD_PX = 12  # white around the stacked crops: engines need a margin to find a l
 GAP_PX = 32  # white between two crops, so no engine joins them into one line
 TARGET_DPI = 300.0  # crops from coarser scans are enlarged to this resolution before reading
 ENGINES: tuple[str, ...] = ("tesseract", "rapidocr")
+# A page reading at least this sure outvotes a digits-only dissent its crop's full engine does not share
+# (the page reading's re-read threshold, `Settings.reread_below`).
+SURE_PAGE_READING = 0.9
 MAX_EDITS = 2  # digits a misreading drops, adds or changes in one number
 READ_FLOOR = 0.6  # a crop reading less sure than this is no second opinion
 # Told to read only a number's characters, Tesseract reports far lower confidences for readings as
@@ -392,10 +395,10 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
               if (value := _reading_at(record, path)) is not None and (origin := record.provenance[path]).bbox]
     places = [(origin.page, _box(origin.bbox)) for _, _, origin in wanted]
     everything = reader.read_all(places)
-    # The digits-only reading breaks ties; where every engine that read the place read the value, there
-    # is none to break (and its dissent would be outvoted), so it is not asked.
-    numbers = [index for index, (path, value, _) in enumerate(wanted)
-               if _number(value) and not _all_read_alike(everything[index], value, path)]
+    # The digits-only reading breaks ties; where every engine that read the place read a surely read value,
+    # there is none to break (and its dissent would be outvoted), so it is not asked.
+    numbers = [index for index, (path, value, origin) in enumerate(wanted)
+               if _number(value) and not (_sure(origin) and _all_read_alike(everything[index], value, path))]
     for index, readings in zip(numbers, reader.read_numbers([places[index] for index in numbers]), strict=True):
         everything[index] = [*everything[index], *readings]
     for (path, value, origin), readings in zip(wanted, everything, strict=True):
@@ -407,7 +410,8 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
                 confirmed.append(engine)
             elif reading is not None and misread_of(value, reading):
                 misread.setdefault(reading, set()).add(engine)
-        others = [reading for reading, engines in misread.items() if not _outvoted(engines, set(confirmed))]
+        others = [reading for reading, engines in misread.items()
+                  if not _outvoted(engines, set(confirmed), _sure(origin))]
         if path == EMAIL_PATH and isinstance(value, str) and not confirmed:
             others.extend(filter(None, [normalise.at_read_apart([value, *(text for _, text in readings)])]))
         record.provenance[path] = _with_second_readings(origin, value, confirmed, others)
@@ -416,17 +420,24 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
                      value, others or "nothing else", confirmed or "no engine")
 
 
+def _sure(origin: Provenance) -> bool:
+    """Whether the page read the place surely enough to outvote a digits-only dissent."""
+    return origin.confidence is None or origin.confidence >= SURE_PAGE_READING
+
+
 def _all_read_alike(readings: Sequence[tuple[str, str]], value: Reading, path: str) -> bool:
     """At least one engine read the place, and every one that did read `value`."""
     return bool(readings) and all(reading_of(text, value, path) == value for _, text in readings)
 
 
-def _outvoted(engines: set[str], confirming: set[str]) -> bool:
+def _outvoted(engines: set[str], confirming: set[str], sure: bool = True) -> bool:
     """A reading of fewer engines than the several that read the value itself: one engine's slip on the
     crop (a digit dropped by one binarisation), not another reading of the place. The digits-only
-    reading breaks ties but does not dissent: told to see only digits, it makes one of a seal's stroke
-    or a rule's remains, so against a value a full engine read alike its other reading is not kept."""
-    if engines == {NUMBER_ENGINE} and confirming - {NUMBER_ENGINE}:
+    reading breaks ties but does not dissent from a sure page reading a full engine read alike: told to
+    see only digits, it makes one of a seal's stroke or a rule's remains. Against an unsure page reading
+    it stays an alternative, for the form's redundancy to weigh ('4个' read 1 at 0.89 on a phone photo,
+    4 by the digits: the count of the table's rows and the year before say which)."""
+    if engines == {NUMBER_ENGINE} and confirming - {NUMBER_ENGINE} and sure:
         return True
     return len(confirming) >= 2 and len(engines) < len(confirming)
 

@@ -757,3 +757,22 @@ def test_a_blank_cell_or_two_unread_figures_imply_nothing() -> None:
     _unread_under_a_seal(record, 454.8)
     _set(CONTRACT_2025, None)(record)  # two figures unread: their sum says neither
     assert verify.implied.unread_candidates(record, SETTINGS) == []
+
+
+@pytest.mark.parametrize(("confidence", "settled"), [(0.85, True), (0.99, False)])
+def test_the_digits_dissent_from_an_unsure_page_reading_is_an_alternative_the_form_may_pick(
+        confidence: float, settled: bool) -> None:
+    # dev24 a09 (a phone photo): the form's '4个' read 1 at 0.89 on the page and by Tesseract on its crop,
+    # 4 by the digits-only reading alone; two false errors (a count mismatch, a cumulative decrease).
+    record = clean_application()
+    _set(FINANCING, 2571.2)(record)
+    _set(DECLARED, 251.2)(record)
+    _set("basic_info.resources[0].financing", 100.0)(record)
+    record.provenance[DECLARED] = record.provenance[DECLARED].model_copy(update={"confidence": confidence})
+    reader = FakeReader(record, {FINANCING: [("tesseract", "2571.2"), ("rapidocr", "2571.2")],
+                                 DECLARED: [("tesseract", "251.2万元")]}, digits={DECLARED: ["2571.2"]})
+    found = _finding(_checked(record, reader), "FINANCING_TOTAL_MISMATCH")
+    if settled:
+        assert found is None and record.basic_info.resources[1].financing == 2571.2
+    else:
+        assert found is not None and found.severity == "error"  # a sure reading: the digits' slip outvoted
