@@ -22,7 +22,7 @@ from pipeline.tables.bands import banded_rows
 from pipeline.tables.cells import CellText, confidence_of, join_line, lines_of
 from pipeline.tables.finder import find_tables
 from pipeline.tables.geometry import Cell
-from pipeline.tables.labels import label_end, label_score, squeeze
+from pipeline.tables.labels import holds_label, label_end, label_score, squeeze
 
 # A value cell may hold a label as part of its text (杭州某某手机有限公司 holds 手机):
 # it is a label cell only when the label starts it or covers this share of it.
@@ -184,14 +184,16 @@ def _cell_of(cell: CellText, words: Sequence[Word], box: tuple[float, float, flo
 
 
 def collapsed(rows: Sequence[FormRow], labels: Labels, most: int = 1) -> bool:
-    """Some cell holds more than `most` of the form's labels: rules the grid missed ran cells together."""
+    """Some cell holds more than `most` of the form's labels: rules the grid missed ran cells together.
+    A label with one character misread counts too: a phone photo's small print that loses the rules also
+    blurs the labels ('全头单位名称' · '成立时间' in one cell of a grid found from three stray lines, dev24 a04),
+    and counting exact labels only left that grid standing, the form's places read as nothing."""
     for row in rows:
         for cell in row.cells:
             hay = squeeze(cell.text)
             if len(hay) < 8:
                 continue
-            keys = {key for key, names in labels.by_key.items()
-                    if any(len(squeeze(name)) >= 4 and squeeze(name) in hay for name in names)}
+            keys = {key for key, names in labels.by_key.items() if any(holds_label(hay, squeeze(name)) for name in names)}
             if len(keys) > most:
                 return True
     return False
