@@ -510,8 +510,9 @@ _AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@", "=", "Φ", "φ", "Ф", "ф", "Ø",
 # ... and letters (or the 0 a photo's blur makes of it), which an address is full of (only a known
 # mail domain after it will do).
 _AT_LETTERS = "aoeQ0"
+# A blurred photo's '.' is a dash as often ('126-com'): only a known domain made whole by it is taken.
 _DOMAIN_LOOKALIKES = {"1": ("l", "i"), "l": ("1", "i"), "i": ("l", "1"), "0": ("o",), "o": ("0",), "5": ("s",),
-                      "rn": ("m",), "vv": ("w",)}
+                      "rn": ("m",), "vv": ("w",), "-": (".",)}
 
 
 @dataclass(frozen=True)
@@ -604,7 +605,9 @@ def repair_email(text: str | None) -> EmailReading | None:
         fixed = _with_known_domain(_capital_i_as_l(value))
         return EmailReading(fixed, value if fixed != value else None)
     if "@" in value:
-        return EmailReading(value)
+        # No address as read: a known mail domain one lookalike away ('163-com') is the only one it can be.
+        fixed = _with_known_domain(value)
+        return EmailReading(fixed, value) if EMAIL.fullmatch(fixed) else EmailReading(value)
     flat = nfkc(_FILLERS.sub("", text)).strip()
     # "at" as a word of its own ("li at 163.com"), not the start of a user name ("at0©126.com").
     if re.search(r"(?i)(?<![a-z0-9])at(?![a-z0-9])|[\[(（]at[\])）]", flat):
@@ -629,7 +632,7 @@ def repair_email(text: str | None) -> EmailReading | None:
         if char in _AT_LETTERS and index > 0 and value[index - 1].isdigit():
             repaired = value[:index] + "@" + value[index + 1:].lower()
             known = _known_domain(repaired[index + 1:], slip=True)
-            if known is not None and EMAIL.fullmatch(repaired):
+            if known is not None and EMAIL.fullmatch(f"{repaired[:index]}@{known}"):
                 # A 0 is as likely the user's own last digit with the '@' left out; a domain one slip from
                 # the known one is a second character put right on no other evidence: both stay in doubt.
                 slipped = _known_domain(repaired[index + 1:]) is None

@@ -238,9 +238,18 @@ def mark_unlocated(record: ApplicationRecord) -> None:
         if value not in (None, "", []) or path in record.provenance:
             continue
         role = role_of(path)
-        pages = [page.page for page in record.source.pages if page.role == role]
+        pages = [page.page for page in record.source.pages if page.role == role] or read_from(record, role)
         if pages:
             record.provenance[path] = Provenance(page=pages[0], source="derived", confidence=None)
+
+
+def read_from(record: ApplicationRecord, role: str | None) -> list[int]:
+    """The pages the values of a part were read from, in page order: the basic-info reader takes a page by its
+    labels whatever role the page was given, and a phone photo's misread title and cues leave the form's page
+    `other` (dev24 a04) while most of its places are read there. Its places not found are then as unlocated as
+    on a page of its role."""
+    return sorted({origin.page for path, origin in record.provenance.items()
+                   if origin.source != "derived" and role_of(path) == role})
 
 
 def _recommendation(doc: Document, settings: Settings, crops: Path, times: StageTimes) -> RecommendationRecord:

@@ -768,6 +768,28 @@ def test_a_few_blank_places_on_a_form_the_reader_found_stay_missing_fields() -> 
     assert all(found[("FIELD_MISSING", path)].severity == "error" for path in paths[:3])
 
 
+def test_a_form_read_from_a_page_of_another_role_has_its_places_not_found_in_doubt() -> None:
+    """The basic-info reader takes a page by its labels; a phone photo's misread title left the form's page
+    `other` (dev24 a04). Places it did not find there are as unlocated as on a page of its role: a doubt,
+    not eleven FIELD_MISSING errors."""
+    from pipeline.runner import mark_unlocated
+
+    record = clean_application()
+    paths = _blank_form(record)
+    for page in record.source.pages:
+        if page.role == "basic_info":
+            page.role = "other"
+    for path in paths[3:]:  # read back from page 2 as written
+        record.provenance[path] = models.Provenance(page=2, bbox=[60, 100, 500, 115], confidence=0.99)
+    restored = clean_application()
+    for path in paths[3:]:
+        _set(path, _value(restored, path))(record)
+    mark_unlocated(record)
+    found = _by_code(_checks(record))
+    assert all(("FIELD_MISSING", path) not in found for path in paths[:3])
+    assert all(record.provenance[path].page == 2 and record.provenance[path].blank is None for path in paths[:3])
+
+
 def test_a_record_not_read_from_pages_has_every_blank_place_missing() -> None:
     record = clean_application()
     paths = _blank_form(record)

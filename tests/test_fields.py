@@ -262,6 +262,28 @@ def test_a_form_whose_rules_ran_its_labels_together_is_read_from_its_text_lines(
     assert not collapsed([row("联合体其他成员单位名称与类型（不超过6家）")], FORM)  # one label, spelt two ways
 
 
+def test_a_grid_whose_one_cell_holds_labels_read_with_a_slip_each_is_collapsed() -> None:
+    """A phone photo's blurred form (dev24 a04): three stray lines made one grid cell of many form lines, its
+    labels each read with one character wrong ('全头单位名称', '是香连册法人'); counted only when exact, one
+    label ('成立时间') was seen and the grid stood, every place read as nothing."""
+    from models.page import Word
+    from pipeline.fields import FORM
+    from pipeline.tables.cells import CellText
+    from pipeline.tables.form import FormRow, collapsed
+    from pipeline.tables.geometry import Cell
+
+    def row(text: str) -> FormRow:
+        box = (0.0, 0.0, 400.0, 60.0)
+        return FormRow(1, (CellText(Cell(0, 0, 1, 1, box), box, (Word(text, box),), text),))
+
+    assert collapsed([row("全头单位名称 杭州器云建材有限公司\n成立时间 2024/10/11")], FORM)
+    assert collapsed([row("参头单位名称 杭州器云建材有限公司\n是香注册法人 □是")], FORM)
+    # One label with a slip and values around it is one label's cell.
+    assert not collapsed([row("参头单位名称 杭州器云建材有限公司 有限公司")], FORM)
+    # Two slips in a label is no label: a value that happens to resemble one does not part a grid.
+    assert not collapsed([row("全头单位名称 杭州器云建材有限公司\n是香连册法人 □是")], FORM)
+
+
 @pytest.mark.parametrize(("read", "value"), [
     ("东莞产业数字化研究院统一社会信", "东莞产业数字化研究院"),  # a wrapped label's first line run in
     ("广东省东莞市松山湖高新区服务的主要", "广东省东莞市松山湖高新区"),

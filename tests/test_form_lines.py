@@ -868,3 +868,32 @@ def test_a_label_sharing_a_cell_with_the_value_left_of_it_is_a_cell_of_its_own()
     assert parted_at_label(FormRow(2, (row.cells[3], _ruled_cell(4, (537, 112, 600, 131), ("杭州", 540, 113, 560, 129),
                                                                   ("手机", 570, 113, 590, 129)))), FORM).cells[1:] \
         == (_ruled_cell(4, (537, 112, 600, 131), ("杭州", 540, 113, 560, 129), ("手机", 570, 113, 590, 129)),)
+
+
+def test_a_wrapped_labels_first_line_read_with_one_slip_ends_the_value_before_it() -> None:
+    """A phone photo (dev24 a04): '服务的主委行' is 服务的主要行业's first line with one character misread; the
+    address before it ends there instead of taking the label and the industries into itself."""
+    rows = lines([("注册地（具体到", 84, 161, 155, 179), ("浙江省宁波市鄞州区", 192, 168, 280, 183),
+                  ("服务的主委行", 317, 164, 376, 178), ("建材、", 396, 170, 421, 183), ("航空", 457, 171, 478, 183)])
+    assert _value(rows, "registered_address") == "浙江省宁波市鄞州区"
+    assert _value(rows, "main_industries") == "建材、 航空"
+    # Five characters with a slip are too few to tell a label from a value.
+    assert FORM.match("服务的主委")[0] is None
+
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("注册地（民体到K", ""),  # the label's note cut by its line break and misread: no value
+    ("注册地（具体到", ""),  # read right: as before
+])
+def test_a_labels_unclosed_note_misread_is_no_value(read: str, value: str) -> None:
+    """dev23 a08: '注册地（民体到K' (注册地（具体到区县）'s first line) gave the address '（民体到K'."""
+    rows = lines([(read, 84, 161, 160, 179)])
+    assert _value(rows, "registered_address") == value
+
+
+def test_a_note_start_is_told_from_a_bracketed_value() -> None:
+    from pipeline.tables.form import _misread_note_start
+
+    assert _misread_note_start("民体到K", "具体到区县")
+    assert not _misread_note_start("湖南省长", "具体到区县")  # nothing of the note in its places
+    assert not _misread_note_start("具体到区县市", "具体到区县")  # longer than the note

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from pipeline.tables.labels import _one_substitution, label_score, squeeze
+from pipeline.tables.labels import _one_substitution, holds_label, label_score, squeeze
 
 
 def _by_places(needle: str, hay: str) -> bool:
@@ -41,3 +41,10 @@ def test_one_substitution_cases() -> None:
 def test_squeeze_kept_answers_as_computed() -> None:
     text = "注册地（具体到区县）\n 名 称"
     assert squeeze(text) == squeeze(text) == "注册地具体到区县名称"
+
+
+def test_a_label_held_exactly_or_with_one_slip() -> None:
+    assert holds_label("甲方合同编号乙方", "合同编号")
+    assert holds_label("甲方合间编号乙方", "合同编号")
+    assert not holds_label("甲方合间编丐乙方", "合同编号")  # two slips
+    assert not holds_label("注册地址", "注册地")  # under SUBSTITUTION_MIN: exact or nothing, and here not counted

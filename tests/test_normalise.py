@@ -415,6 +415,17 @@ def test_a_known_domain_one_slip_away_only_where_the_at_was_misread_too(read: st
     assert reading is not None and reading.value == value
 
 
+@pytest.mark.parametrize(("read", "value", "doubtful"), [
+    ("yd7490126-com", "yd749@126.com", True),  # a blurred photo: '@' read 0 (in doubt), the '.' a dash
+    ("yd749@126-com", "yd749@126.com", False),  # no address as read: the known domain is the only one
+    ("ab-cd@my-co.com", "ab-cd@my-co.com", False),  # an address as read keeps its dashes
+    ("ab@firm-com", "ab@firm-com", False),  # no known domain a dash away: left for INVALID_EMAIL
+])
+def test_a_known_domains_point_read_as_a_dash(read: str, value: str, doubtful: bool) -> None:
+    reading = repair_email(read)
+    assert reading is not None and (reading.value, reading.doubtful) == (value, doubtful)
+
+
 def test_two_possible_repairs_keep_the_reading() -> None:
     reading = repair_email("ab12©cd©qq.com")
     assert reading is not None and reading.repaired_from is None

@@ -22,7 +22,7 @@ from pipeline.tables.bands import banded_rows
 from pipeline.tables.cells import CellText, confidence_of, join_line, lines_of
 from pipeline.tables.finder import find_tables
 from pipeline.tables.geometry import Cell
-from pipeline.tables.labels import label_end, label_score, squeeze
+from pipeline.tables.labels import holds_label, label_end, label_score, squeeze
 
 # A value cell may hold a label as part of its text (杭州某某手机有限公司 holds 手机):
 # it is a label cell only when the label starts it or covers this share of it.
@@ -53,6 +53,7 @@ class FormRow:
 
 MIN_LABEL_SCORE = 0.78
 WRAPPED_LABEL_START = 5  # characters: a label's first line this long is that label (no value reads so)
+SLIPPED_LABEL_START = 6  # characters: ... and this long with one of them misread
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,20 @@ class Labels:
                 if (score, len(needle)) > (best[1], best[2]):
                     best = (key, score, len(needle))
         if best[0] is None and len(hay) >= WRAPPED_LABEL_START:
-            # A two-line label's first line, a cell of its own on lines of text ('统一社会信' / '用代码').
+            # A two-line label's first line, a cell of its own on lines of text ('统一社会信' / '用代码'); from
+            # SLIPPED_LABEL_START characters on, with one of them misread ('服务的主委行' / '业').
             keys = {key for key, labels in self.by_key.items() for label in labels
-                    if len(squeeze(label)) > len(hay) and squeeze(label).startswith(hay)}
+                    if len(squeeze(label)) > len(hay) and _starts_with(squeeze(label), hay)}
             if len(keys) == 1:
                 return keys.pop(), MIN_LABEL_SCORE
         return best[0], best[1]
+
+
+def _starts_with(label: str, hay: str) -> bool:
+    """`label` starts with `hay`, exactly or, for SLIPPED_LABEL_START characters or more, but for one."""
+    start = label[:len(hay)]
+    slips = sum(a != b for a, b in zip(start, hay, strict=True))
+    return slips == 0 or (slips == 1 and len(hay) >= SLIPPED_LABEL_START)
 
 
 def word_rows(page: Page) -> list[FormRow]:
@@ -184,14 +193,16 @@ def _cell_of(cell: CellText, words: Sequence[Word], box: tuple[float, float, flo
 
 
 def collapsed(rows: Sequence[FormRow], labels: Labels, most: int = 1) -> bool:
-    """Some cell holds more than `most` of the form's labels: rules the grid missed ran cells together."""
+    """Some cell holds more than `most` of the form's labels: rules the grid missed ran cells together.
+    A label with one character misread counts too: a phone photo's small print that loses the rules also
+    blurs the labels ('全头单位名称' · '成立时间' in one cell of a grid found from three stray lines, dev24 a04),
+    and counting exact labels only left that grid standing, the form's places read as nothing."""
     for row in rows:
         for cell in row.cells:
             hay = squeeze(cell.text)
             if len(hay) < 8:
                 continue
-            keys = {key for key, names in labels.by_key.items()
-                    if any(len(squeeze(name)) >= 4 and squeeze(name) in hay for name in names)}
+            keys = {key for key, names in labels.by_key.items() if any(holds_label(hay, squeeze(name)) for name in names)}
             if len(keys) > most:
                 return True
     return False
@@ -398,4 +409,13 @@ def _strip_label_tail(text: str, labels: str = "") -> str:
             shared = next((n for n in range(len(body), 0, -1) if note.group(1).startswith(body[:n])), 0)
             if shared:
                 return body[shared:].lstrip(_LABEL_TAIL)
+            if _misread_note_start(body, note.group(1)):
+                return ""
     return stripped
+
+
+def _misread_note_start(body: str, note: str) -> bool:
+    """An unclosed bracket's text no longer than the label's note, half its characters or more those of the
+    note's start in their places: the note cut by the label's line break and misread ('（民体到K' of
+    （具体到区县）, a phone photo), not a value (a value opens with no bracket)."""
+    return 2 <= len(body) <= len(note) and 2 * sum(a == b for a, b in zip(body, note, strict=False)) >= len(body)

@@ -51,6 +51,13 @@ def label_score(text: str, label: str) -> float:
 SUBSTITUTION_MIN = 4  # a label this long read with one character misread in its place is still the label
 
 
+def holds_label(hay: str, needle: str) -> bool:
+    """`hay` holds the squeezed label `needle` of `SUBSTITUTION_MIN` characters or more, exactly or with one
+    character misread in its place: a label somewhere inside a longer text, without the fuzzy alignment's
+    looser matches (which a value's own text may meet)."""
+    return len(needle) >= SUBSTITUTION_MIN and (needle in hay or _one_substitution(needle, hay))
+
+
 def _one_substitution(needle: str, hay: str) -> bool:
     """`hay` holds `needle` with one character read as another in its place ('合间编号' of 合同编号, a fax's
     dither): OCR's errors in CJK are mostly substitutions, and one in four characters scores under
