@@ -430,7 +430,7 @@ def _all_read_alike(readings: Sequence[tuple[str, str]], value: Reading, path: s
     return bool(readings) and all(reading_of(text, value, path) == value for _, text in readings)
 
 
-def _outvoted(engines: set[str], confirming: set[str], sure: bool = True) -> bool:
+def _outvoted(engines: set[str], confirming: set[str], sure: bool) -> bool:
     """A reading of fewer engines than the several that read the value itself: one engine's slip on the
     crop (a digit dropped by one binarisation), not another reading of the place. The digits-only
     reading breaks ties but does not dissent from a sure page reading a full engine read alike: told to

@@ -46,12 +46,11 @@ def _headings_in_doubt(plan: Plan) -> dict[str, str]:
     """Each section not found whose heading may be on the page, misread: key → why (for the message).
     A line in its place with its heading's shape; or plan text so scrambled (a phone photo's) that a
     heading in it would be lost too — the sections around then read long, holding the lost ones."""
-    share = _plan_share(plan)
+    missing = [key for key in SECTION_TITLES if key not in _present(plan)]
+    share = _plan_share(plan) if missing else None  # segmenting the plan's text is the cost: only when needed
     scrambled = share is not None and share < READABLE_SHARE
     doubts: dict[str, str] = {}
-    for key in SECTION_TITLES:
-        if key in _present(plan):
-            continue
+    for key in missing:
         if (shaped := plan.heading_doubts.get(key)) is not None:
             doubts[key] = f"其位置有一行“{shaped}”形如该标题（可能误读）"
         elif scrambled:
@@ -76,20 +75,21 @@ def section_missing(ctx: CheckContext) -> Iterator[Check]:
             yield check
 
 
-def _holds_a_lost_section(plan: Plan, key: str) -> bool:
-    """Whether the section after `key` (in the template's order) was not found and may be misread: the
-    text counted for `key` then runs on through it, and its length is not `key`'s own."""
+def _holds_a_lost_section(key: str, in_doubt: dict[str, str]) -> bool:
+    """Whether the section after `key` (in the template's order) is one of `in_doubt`, not found and maybe
+    misread: the text counted for `key` then runs on through it, and its length is not `key`'s own."""
     keys = list(SECTION_TITLES)
     following = keys[keys.index(key) + 1:] if key in keys else []
-    return bool(following) and following[0] in _headings_in_doubt(plan)
+    return bool(following) and following[0] in in_doubt
 
 
 @register("WORD_LIMIT_EXCEEDED", "warning")
 def word_limit_exceeded(ctx: CheckContext) -> Iterator[Check]:
     plan = _plan(ctx)
+    in_doubt = _headings_in_doubt(plan)
     for section in plan.sections:
         limit = ctx.rules.word_limits.get(section.key, section.limit)
-        if section.chars > limit and not _holds_a_lost_section(plan, section.key):
+        if section.chars > limit and not _holds_a_lost_section(section.key, in_doubt):
             yield finding("WORD_LIMIT_EXCEEDED", section.key,
                           f"建设方案“{section.title}”共 {section.chars} 字，超过 {limit} 字的限制（多 {section.chars - limit} 字）",
                           expected=limit, found=section.chars, evidence=_plan_evidence(ctx, section.key))
