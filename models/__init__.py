@@ -3,6 +3,9 @@
 from models.application import (
     APPENDIX_TABLE_ROLES,
     CONTENT_AREAS,
+    INSTITUTION_CATEGORIES,
+    INVESTORS,
+    UNIVERSITIES,
     YEARS,
     Appendix,
     ApplicationRecord,
@@ -57,7 +60,10 @@ from models.record import (
 __all__ = [
     "APPENDIX_TABLE_ROLES",
     "CONTENT_AREAS",
+    "INSTITUTION_CATEGORIES",
+    "INVESTORS",
     "PAGE_ROLES",
+    "UNIVERSITIES",
     "YEARS",
     "AnyRecord",
     "Appendix",

@@ -191,6 +191,10 @@ class Appendix(Record):
     financings: list[FinancingRow] = Field(default_factory=list)
 
 
+# The two categories of 附3表1's merged 类别 column.
+INVESTORS, UNIVERSITIES = "投融资机构", "高校科研院所"
+INSTITUTION_CATEGORIES = (INVESTORS, UNIVERSITIES)
+
 APPENDIX_TABLE_ROLES: dict[str, str] = {
     "products": "appendix2_table1", "contracts": "appendix2_table2", "trainings": "appendix2_table3",
     "institutions": "appendix3_table1", "providers": "appendix3_table2", "financings": "appendix3_table3",

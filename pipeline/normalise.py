@@ -26,6 +26,7 @@ from models.codes import (
     is_valid_credit_code,
     normalise_credit_code,
 )
+from pipeline.text.chars import is_cjk
 
 # Full-width punctuation that names keep as printed (NFKC would make it ASCII).
 CJK_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》【】〔〕「」『』—…·～")
@@ -648,14 +649,13 @@ def _foreign_at(value: str) -> set[str]:
     one: 'nqjd685φ163.com', a drawn scan's '@') standing right before a known mail domain."""
     found = set()
     for index, char in enumerate(value):
-        if index and not char.isascii() and not _CJK.fullmatch(char):
+        if index and not char.isascii() and not is_cjk(char):
             known = _known_domain(value[index + 1:].lower())
             if known is not None and EMAIL.fullmatch(address := f"{value[:index]}@{known}"):
                 found.add(address)
     return found
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _DOMAINS_LONGEST_FIRST = sorted(KNOWN_MAIL_DOMAINS, key=len, reverse=True)  # vip.qq.com before qq.com
 
 

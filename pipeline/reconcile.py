@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Provenance
+from models import APPENDIX_TABLE_ROLES, INVESTORS, UNIVERSITIES, YEARS, ApplicationRecord, Provenance
 from pipeline.checks.figures import distinct_names, period_year
 from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
@@ -97,7 +97,7 @@ def _count_rules(record: ApplicationRecord, settings: Settings) -> Iterator[Rule
                               distinct_names(names, rules.same_name_min_length, rules.same_name_max_edits),
                               distinct_names(names, max_edits=0))
     if _table_present(record, "institutions") and all(row.category for row in appendix.institutions):
-        for field, category in (("investors", "投融资机构"), ("universities", "高校科研院所")):
+        for field, category in (("investors", INVESTORS), ("universities", UNIVERSITIES)):
             yield _count_rule(f"{field.upper()}_COUNT", f"basic_info.resources[1].{field}",
                               sum(row.category == category for row in appendix.institutions))
     if _table_present(record, "providers"):

@@ -58,9 +58,6 @@ PAD_PX = 12  # white around the stacked crops: engines need a margin to find a l
 GAP_PX = 32  # white between two crops, so no engine joins them into one line
 TARGET_DPI = 300.0  # crops from coarser scans are enlarged to this resolution before reading
 ENGINES: tuple[str, ...] = ("tesseract", "rapidocr")
-# A page reading at least this sure outvotes a digits-only dissent its crop's full engine does not share
-# (the page reading's re-read threshold, `Settings.reread_below`).
-SURE_PAGE_READING = 0.9
 MAX_EDITS = 2  # digits a misreading drops, adds or changes in one number
 READ_FLOOR = 0.6  # a crop reading less sure than this is no second opinion
 # Told to read only a number's characters, Tesseract reports far lower confidences for readings as
@@ -388,9 +385,10 @@ def _stacked(crops: Sequence[np.ndarray], zoom: float) -> tuple[np.ndarray, list
     return canvas, tops
 
 
-def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceReader) -> None:
+def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceReader, sure_from: float) -> None:
     """Each path's place read by the reader's engines: the engines that read the same value go into
-    `confirmed_by`, other readings that look like a misreading of it into `alternatives`."""
+    `confirmed_by`, other readings that look like a misreading of it into `alternatives`. A page reading
+    at least `sure_from` sure outvotes a digits-only dissent its crop's full engine does not share."""
     wanted = [(path, value, origin) for path in paths
               if (value := _reading_at(record, path)) is not None and (origin := record.provenance[path]).bbox]
     places = [(origin.page, _box(origin.bbox)) for _, _, origin in wanted]
@@ -398,7 +396,7 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
     # The digits-only reading breaks ties; where every engine that read the place read a surely read value,
     # there is none to break (and its dissent would be outvoted), so it is not asked.
     numbers = [index for index, (path, value, origin) in enumerate(wanted)
-               if _number(value) and not (_sure(origin) and _all_read_alike(everything[index], value, path))]
+               if _number(value) and not (_sure(origin, sure_from) and _all_read_alike(everything[index], value, path))]
     for index, readings in zip(numbers, reader.read_numbers([places[index] for index in numbers]), strict=True):
         everything[index] = [*everything[index], *readings]
     for (path, value, origin), readings in zip(wanted, everything, strict=True):
@@ -411,7 +409,7 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
             elif reading is not None and misread_of(value, reading):
                 misread.setdefault(reading, set()).add(engine)
         others = [reading for reading, engines in misread.items()
-                  if not _outvoted(engines, set(confirmed), _sure(origin))]
+                  if not _outvoted(engines, set(confirmed), _sure(origin, sure_from))]
         if path == EMAIL_PATH and isinstance(value, str) and not confirmed:
             others.extend(filter(None, [normalise.at_read_apart([value, *(text for _, text in readings)])]))
         record.provenance[path] = _with_second_readings(origin, value, confirmed, others)
@@ -420,9 +418,9 @@ def read_again(record: ApplicationRecord, paths: Sequence[str], reader: PlaceRea
                      value, others or "nothing else", confirmed or "no engine")
 
 
-def _sure(origin: Provenance) -> bool:
+def _sure(origin: Provenance, sure_from: float) -> bool:
     """Whether the page read the place surely enough to outvote a digits-only dissent."""
-    return origin.confidence is None or origin.confidence >= SURE_PAGE_READING
+    return origin.confidence is None or origin.confidence >= sure_from
 
 
 def _all_read_alike(readings: Sequence[tuple[str, str]], value: Reading, path: str) -> bool:
@@ -529,8 +527,10 @@ def second_readings(record: ApplicationRecord, checks: Sequence[Check],
     place_reader = _made(reader, record, len(paths), "values") if paths else None
     if place_reader is None:
         return False
-    read_again(record, paths, place_reader)
+    settings = settings or Settings()
+    # The page reading's own re-read threshold: what it would not read again is sure enough.
+    read_again(record, paths, place_reader, settings.reread_below)
     # What no reading of a cell holds, a failed total may still imply: characters the reading lost.
-    implied.implied_readings(record, settings or Settings(), place_reader.explain, place_reader.explain_under_seal,
+    implied.implied_readings(record, settings, place_reader.explain, place_reader.explain_under_seal,
                              place_reader.line_of)
     return True

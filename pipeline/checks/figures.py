@@ -18,7 +18,17 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from models import APPENDIX_TABLE_ROLES, YEARS, ApplicationRecord, Check, CheckedRecord, Evidence
+from models import (
+    APPENDIX_TABLE_ROLES,
+    INSTITUTION_CATEGORIES,
+    INVESTORS,
+    UNIVERSITIES,
+    YEARS,
+    ApplicationRecord,
+    Check,
+    CheckedRecord,
+    Evidence,
+)
 from pipeline.checks.registry import DOUBT_NOTE, TABLE_LABELS, CheckContext, finding, register
 from pipeline.record_paths import get_path
 
@@ -345,10 +355,6 @@ def _count_check(ctx: CheckContext, code: str, field: str, table: str, indexes: 
                          structure=ctx.rows_in_doubt(table, rows, "category" if table == "institutions" else None))
 
 
-# The two categories of 附3表1's merged 类别 column.
-INSTITUTION_CATEGORIES = ("投融资机构", "高校科研院所")
-
-
 def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> Iterator[Check]:
     if not table_present(ctx, "institutions"):
         return
@@ -365,12 +371,12 @@ def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> It
 
 @register("INVESTOR_COUNT_MISMATCH", "error")
 def investor_count(ctx: CheckContext) -> Iterator[Check]:
-    yield from _institutions(ctx, INSTITUTION_CATEGORIES[0], "investors", "INVESTOR_COUNT_MISMATCH")
+    yield from _institutions(ctx, INVESTORS, "investors", "INVESTOR_COUNT_MISMATCH")
 
 
 @register("UNIVERSITY_COUNT_MISMATCH", "error")
 def university_count(ctx: CheckContext) -> Iterator[Check]:
-    yield from _institutions(ctx, INSTITUTION_CATEGORIES[1], "universities", "UNIVERSITY_COUNT_MISMATCH")
+    yield from _institutions(ctx, UNIVERSITIES, "universities", "UNIVERSITY_COUNT_MISMATCH")
 
 
 @register("PROVIDER_COUNT_MISMATCH", "error")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from models import INSTITUTION_CATEGORIES
 from models.page import Word
 from pipeline.tables.cells import CellText, Table
 from pipeline.tables.labels import MIN_SCORE, closest_label, label_score, squeeze
@@ -50,7 +51,7 @@ SPECS: tuple[TableSpec, ...] = (
               (Column("date", ("日期",), "date"), Column("name", ("培训或活动名称", "活动名称", "培训名称")),
                Column("participants", ("参训人数", "人数"), "int"))),
     TableSpec("institutions", "appendix3_table1", ("投融资机构、高校", "高校科研院所清单", "资源条件"),
-              (CATEGORY, SEQ, Column("name", ("名称",))), ("投融资机构", "高校科研院所")),
+              (CATEGORY, SEQ, Column("name", ("名称",))), INSTITUTION_CATEGORIES),
     TableSpec("providers", "appendix3_table2", ("数字化转型服务商清单", "服务商清单"),
               (SEQ, Column("name", ("服务商名称",)), Column("industries", ("主要服务行业", "服务行业"), "industries"),
                Column("capability", ("核心能力",)))),

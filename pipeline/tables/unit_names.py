@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
 
+from models import UNIVERSITIES
 from pipeline.tables.values import FieldValue
 
 COMPANY = "有限公司"
@@ -46,7 +47,6 @@ def with_form(name: str, form: str) -> str | None:
 # Table columns that hold a unit's name, by table (appendix spec key).
 UNIT_NAME_FIELDS = {"contracts": ("enterprise",), "institutions": ("name",), "providers": ("name",),
                     "financings": ("investor", "investee")}
-UNIVERSITIES = "高校科研院所"  # the institutions' category whose names may end in 大学
 
 
 def ending_repaired(table: str, values: dict[str, FieldValue]) -> dict[str, FieldValue]:

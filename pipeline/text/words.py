@@ -6,6 +6,8 @@ import logging
 
 import jieba
 
+from pipeline.text.chars import is_cjk
+
 
 def holds_a_word(text: str) -> bool:
     """Some two or more characters of `text`, in a row, are a word of jieba's dictionary: '新材料' holds 材料,
@@ -17,19 +19,15 @@ def holds_a_word(text: str) -> bool:
                for start in range(len(text)) for end in range(start + 2, len(text) + 1))
 
 
-def _han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
-
-
 def word_share(text: str, least: int = 1) -> float | None:
     """The share of `text`'s Chinese characters that stand in words of two or more characters of jieba's
     dictionary (its segmentation without guessing new words): prose reads 0.8 and more, a page the reader
     scrambled (a photo's lines cut and joined out of order) far less. None for fewer than `least` Chinese
     characters (a few short lines of headings and verbs read 0.6 as written: too few to say)."""
-    han = sum(_han(char) for char in text)
+    han = sum(is_cjk(char) for char in text)
     if han < max(least, 1):
         return None
     jieba.setLogLevel(logging.WARNING)
     jieba.dt.check_initialized()
     words = jieba.dt.lcut(text, HMM=False)
-    return sum(len(word) for word in words if len(word) >= 2 and all(_han(char) for char in word)) / han
+    return sum(len(word) for word in words if len(word) >= 2 and all(is_cjk(char) for char in word)) / han
