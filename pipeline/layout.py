@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from models import APPENDIX_TABLE_ROLES
 from models.page import Page, Word
 
 TITLE_WEIGHT = 2.0
@@ -74,11 +75,12 @@ ROLE_CUES: dict[str, Cues] = {
     "appendix3_table3": Cues(titles=("对接成功投融资清单及金额",),
                              body=("投资机构名称", "被投企业名称", "投融资金额"), body_needed=2),
     "recommendation_letter": Cues(
-        titles=("推荐意见",),
+        # The whole title as well: read fuzzily, it survives a misread character ('推荐息见' on a phone photo).
+        titles=("推荐意见", "数字化转型促进中心推荐意见"),
         body=("工业和信息化部规划司", "现推荐", "详细情况见附表", "推荐单位盖章", "近三年无失信情况"),
         body_needed=3,
     ),
-    "recommendation_table": Cues(titles=("促进中心推荐表",),
+    "recommendation_table": Cues(titles=("促进中心推荐表", "数字化转型促进中心推荐表"),
                                  body=("申报对象名称", "所服务的", "省市两级给予建设主体的相关政策", "推荐表请按优先顺序排序"),
                                  body_needed=2),
     "other": Cues(
@@ -93,6 +95,12 @@ TABLE_ROLES = frozenset(
 )
 # One-page parts whose end (the table's notes, members' seals) may spill onto an untitled page.
 SPILLING_ROLES = frozenset({"commitment", "recommendation_letter", "recommendation_table"})
+# The parts a package must hold (ATTACHMENT_MISSING's), which a page without cues of its own may be claimed for.
+CLAIMABLE_ROLES = frozenset({"commitment", *APPENDIX_TABLE_ROLES.values()})
+# A head resembling a missing part's title this much (a title misread in a third of its characters), and this
+# much more than any other part's, names the page.
+WEAK_TITLE_SCORE = 0.55
+WEAK_TITLE_MARGIN = 0.15
 AGREEMENT_TITLES = ("联合体合作协议", "联合体协议", "联合申报协议", "合作协议书")
 AGREEMENT_BODY = ("甲方", "乙方", "各方", "联合体", "牵头单位", "成员单位", "本协议", "权利", "义务", "签订")
 
@@ -111,8 +119,8 @@ def cue_score(cue: str, text: str, exact_below: int = EXACT_BELOW) -> float:
         return 1.0
     if len(cue) < exact_below:
         return 0.0
-    ratio = fuzz.partial_ratio(cue, text)
-    return ratio / 100.0 if ratio >= FUZZY_CUTOFF else 0.0
+    ratio = _resemblance(cue, text)
+    return ratio if ratio >= FUZZY_CUTOFF / 100.0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -197,6 +205,7 @@ def assign_roles(pages: Sequence[Page]) -> None:
     """Set `role` on every page, in file order (continuations need the page before)."""
     previous: str | None = None
     untitled: list[int] = []  # pages that took "other" for want of a title and a continuation cue
+    guessed: list[int] = []  # pages whose role is not read from their own cues (continuations, untitled)
     for index, page in enumerate(pages):
         if page.error and not page.words:
             page.role = "other"
@@ -205,9 +214,64 @@ def assign_roles(pages: Sequence[Page]) -> None:
         page.role = role or continuation(page, previous)
         if role is None and page.role == "other":
             untitled.append(index)
+        if role is None:
+            guessed.append(index)
         if page.role != "blank":
             previous = page.role
     _fill_sandwiched(pages, untitled)
+    _claim_missing_parts(pages, guessed)
+
+
+def _claim_missing_parts(pages: Sequence[Page], guessed: Sequence[int]) -> None:
+    """A part the package must hold that no page's cues named is the page without cues of its own whose
+    head reads as a misreading of that part's title, clearly more than of any other's ('表3:组兴票的人才增调
+    活动清单' on a 1-bit scan, taken for the contracts' continuation): the part was printed, its title read
+    too badly to name it, and calling it missing would be a false ATTACHMENT_MISSING."""
+    missing = set(CLAIMABLE_ROLES) - {page.role for page in pages}
+    for index in guessed:
+        if not missing:
+            return
+        if pages[index].role not in CLAIMABLE_ROLES | {"other"}:
+            continue  # the form's or the plan's run-on page, named by its own row labels or prose
+        resemblance = title_resemblance(PageView.of(pages[index]).head)
+        ranked = sorted(resemblance.values(), reverse=True)
+        best = max(resemblance, key=lambda role: resemblance[role])
+        if best in missing and ranked[0] >= WEAK_TITLE_SCORE and ranked[0] - ranked[1] >= WEAK_TITLE_MARGIN:
+            _claim(pages, index, best, guessed)
+            missing.discard(best)
+
+
+def _claim(pages: Sequence[Page], index: int, role: str, guessed: Sequence[int]) -> None:
+    """`role` for the page at `index` and for the pages after it that continued its old role (a table's)."""
+    old = pages[index].role
+    pages[index].role = role
+    for later in range(index + 1, len(pages) if old in TABLE_ROLES else index + 1):
+        if later not in guessed or pages[later].role not in (old, "blank"):
+            return
+        if pages[later].role == old:
+            pages[later].role = role
+
+
+def title_resemblance(head: str) -> dict[str, float]:
+    """0..1 per role: how closely `head` holds one of the role's long titles (`FUZZY_CUTOFF` not applied;
+    short titles, which must be read exactly, are left out)."""
+    return {role: max(_resemblance(normalise(title), head) for title in long_titles)
+            for role, cues in ROLE_CUES.items()
+            if (long_titles := [title for title in cues.titles if len(normalise(title)) >= EXACT_BELOW])}
+
+
+def _resemblance(cue: str, text: str) -> float:
+    """rapidfuzz's partial ratio (0..1) of `cue` in `text`, counting a window cut short by the text's edge as
+    a whole one whose missing characters were misread: the part of a cue the edge leaves ('…促进中心' ending a
+    page's head) is no match for the whole ('促进中心推荐意见'). (A whole window's ratio is unchanged.)"""
+    if not text:
+        return 0.0
+    match = fuzz.partial_ratio_alignment(cue, text)
+    if match is None:
+        return 0.0
+    window = match.dest_end - match.dest_start
+    matched = match.score / 100.0 * (len(cue) + window) / 2  # characters in common (the ratio is 2M / both lengths)
+    return min(1.0, matched / len(cue))
 
 
 def _fill_sandwiched(pages: Sequence[Page], untitled: Sequence[int]) -> None:

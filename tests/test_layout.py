@@ -180,3 +180,42 @@ def test_a_broken_page_between_two_plan_pages_is_plan() -> None:
              make_page(broken, 4), make_page(LICENCE, 5)]
     assign_roles(pages)
     assert [p.role for p in pages] == ["plan", "plan", "plan", "other", "other"]
+
+
+def test_a_table_whose_title_is_misread_is_not_taken_for_the_table_before() -> None:
+    """dev30 a06: the trainings' title read '表3:组兴票的人才增调活动清单' on a 1-bit scan: no cue named the page,
+    which went on the contracts' table, and the trainings came out missing (a false ATTACHMENT_MISSING)."""
+    trainings = ["表3:组兴票的人才增调活动清单(2024年和2025年)", "日期（年/月/日)", "培通战汪动名称", "2024-02-19",
+                 "智能制造高级研修班", "154"]
+    rows = ["2024-03-16", "工业软件应用实操培训", "320"]
+    pages = [make_page(TABLES["appendix2_table2"], 1, columns=5), make_page(trainings, 2, columns=4),
+             make_page(rows * 4, 3, columns=4), make_page(TABLES["appendix3_table1"], 4, columns=3)]
+    assign_roles(pages)
+    assert [p.role for p in pages] == ["appendix2_table2", "appendix2_table3", "appendix2_table3", "appendix3_table1"]
+
+
+def test_a_misread_title_does_not_claim_a_part_the_package_holds() -> None:
+    trainings = ["表3:组兴票的人才增调活动清单(2024年和2025年)", "日期（年/月/日)", "2024-02-19", "154"]
+    pages = [make_page(TABLES["appendix2_table3"], 1, columns=4), make_page(trainings, 2, columns=4)]
+    assign_roles(pages)
+    assert [p.role for p in pages] == ["appendix2_table3", "appendix2_table3"]
+
+
+def test_a_last_page_with_a_misread_title_is_the_missing_table() -> None:
+    """dev30 a12: the financings' title read '表3到接成功核融资流单及金精' on a phone photo: untitled, 'other'."""
+    financings = ["表3到接成功核融资流单及金精（越矩2025年然来计）", "1", "中的输行电京分行", "778.70"]
+    pages = [make_page(TABLES["appendix3_table2"], 1, columns=4), make_page(financings, 2)]
+    assign_roles(pages)
+    assert [p.role for p in pages] == ["appendix3_table2", "appendix3_table3"]
+
+
+def test_a_page_heading_ending_in_the_programme_name_is_no_recommendation() -> None:
+    """A fuzzy cue matched by its half at the text's edge ('…促进中心' closing the head) is no match."""
+    assert cue_score("制造业数字化转型促进中心推荐意见", "推荐单位(盖章)制造业数字化转型促进中心") == 0.0
+    assert cue_score("数字化转型促进中心推荐意见", "宁波市调造业数字化转型促进中心推荐息见") > 0.9
+
+
+def test_a_photographed_letter_whose_title_lost_a_character_is_a_recommendation() -> None:
+    letter = ["附件2", "宁波市经济和追化局", "调造业数字化转型促进中心推荐息见", "工金粉优意化年理间",
+              "公司建设制维业字化持型性港中心，评", "联系人及核乐电话"]
+    assert classify(make_page(letter))[0] == "recommendation_letter"
