@@ -35,11 +35,13 @@ from pipeline.layout import assign_roles
 from pipeline.ocr import OcrEngine, OcrError, get_engine
 from pipeline.ocr.cache import CachedEngine
 from pipeline.ocr.hanzi import simplified_words
+from pipeline.ocr.orient import Orientation
 from pipeline.ocr.reread import reread
 from pipeline.ocr.uncovered import read_uncovered
 from pipeline.page_pool import PagePool
 from pipeline.preprocess import Cleaned, clean_page, deskew, estimate_skew
 from pipeline.seals.scan import marks_in_image
+from pipeline.text.chars import is_cjk
 from pipeline.timing import StageTimes
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,13 @@ CONTENT_MARGIN_PX = 12  # OCR sees the inked area plus this margin, not the empt
 # A mixed page skewed by at least this much is OCRed levelled (its words turned back into
 # the page's frame); below it the turn costs more than it helps (skew error median 0.02°).
 MIXED_MIN_SKEW = 0.3
+# A page whose orientation was decided less surely than this, and whose reading holds Chinese characters (weighed
+# by confidence) for less than this share of its characters, is read turned over too; the turned reading is kept
+# when it holds this many times the Chinese, and this many characters more.
+TURN_CHECK_BELOW = 0.5
+CHINESE_SHARE_UPRIGHT = 0.2
+TURNED_GAIN = 2.0
+TURNED_MIN_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -111,29 +120,21 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
                 grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
                 forced = get_engine(job.settings, "tesseract", cached=False).orientation(grey)
             cleaned = clean_page(pixels, job.source.dpi, forced, straighten=job.straighten)
-            del pixels
-            _store_images(job, cleaned, result)
             result.lines = [_to_points(line, job.source.dpi) for line in cleaned.rules_px]
         if not cleaned.is_blank:
-            ocr_started = time.perf_counter()
-            chosen = engine or get_engine(job.settings)
-            before = _calls(chosen)
-            skew = 0.0 if job.straighten else estimate_skew(cleaned.print_layer)
-            if abs(skew) >= MIXED_MIN_SKEW:
-                result.words = read_levelled(chosen, cleaned, job.source.dpi, skew)
-            else:
-                result.words = read_words(chosen, cleaned, job.source.dpi, result.lines)
-            if result.flattening is not None and result.flattening.quad is not None:
-                # A photographed page: print its reading missed is read again (`pipeline.ocr.uncovered`).
-                image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
-                result.words += read_uncovered(chosen, image, result.words, job.source.dpi, cleaned.seal_mask)
-            result.ocr_calls = _calls(chosen) - before
-            second = None if engine is not None else _second_engine(job.settings, chosen)
-            if second is not None:
-                image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
-                result.words = reread(result.words, image, job.source.dpi, second, job.settings.reread_below)
-            result.words = simplified_words(result.words)
-            times.add("ocr", time.perf_counter() - ocr_started)
+            with times.measure("ocr"):
+                chosen = engine or get_engine(job.settings)
+                before = _calls(chosen)
+                result.words = _read_cleaned(chosen, cleaned, job, result.lines)
+                if job.straighten and forced is None and _maybe_turned(cleaned, result.words):
+                    cleaned = _read_turned_over(chosen, pixels, cleaned, job, result)
+        del pixels
+        with times.measure("cleanup"):
+            _store_images(job, cleaned, result)
+        if not cleaned.is_blank:
+            with times.measure("ocr"):
+                _read_more(chosen, cleaned, job, result, engine is not None)
+                result.ocr_calls = _calls(chosen) - before
         _detect_seals(result, job)
     except OcrError as error:
         result.error = f"OCR failed: {error}"
@@ -145,6 +146,58 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
     result.seconds = round(time.perf_counter() - started, 3)
     result.peak_rss_mb = _peak_rss_mb()
     return result
+
+
+def _read_more(engine: OcrEngine, cleaned: Cleaned, job: PageJob, result: PageResult, engine_given: bool) -> None:
+    """A photo's print the page reading missed, and words read unsurely, read again; characters made simplified."""
+    image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
+    if result.flattening is not None and result.flattening.quad is not None:
+        # A photographed page: print its reading missed is read again (`pipeline.ocr.uncovered`).
+        result.words += read_uncovered(engine, image, result.words, job.source.dpi, cleaned.seal_mask)
+    second = None if engine_given else _second_engine(job.settings, engine)
+    if second is not None:
+        result.words = reread(result.words, image, job.source.dpi, second, job.settings.reread_below)
+    result.words = simplified_words(result.words)
+
+
+def _read_cleaned(engine: OcrEngine, cleaned: Cleaned, job: PageJob, lines: list[Line]) -> list[Word]:
+    """The page's words as the engine reads the cleaned page (levelled first where a mixed page is skewed)."""
+    skew = 0.0 if job.straighten else estimate_skew(cleaned.print_layer)
+    if abs(skew) >= MIXED_MIN_SKEW:
+        return read_levelled(engine, cleaned, job.source.dpi, skew)
+    return read_words(engine, cleaned, job.source.dpi, lines)
+
+
+def _maybe_turned(cleaned: Cleaned, words: list[Word]) -> bool:
+    """The orientation was a close call and the page read as few Chinese characters: it may be upside down
+    (a 1-bit scan's blotted glyphs leave the direction classifier unsure, dev30 a06's basic-info page)."""
+    if cleaned.orientation_confidence >= TURN_CHECK_BELOW:
+        return False
+    characters = sum(len(word.text) for word in words)
+    return characters > 0 and _chinese_read(words) < CHINESE_SHARE_UPRIGHT * characters
+
+
+def _chinese_read(words: list[Word]) -> float:
+    """How much Chinese a reading holds: its Chinese characters, each weighed by its word's confidence."""
+    return sum(word.confidence * sum(is_cjk(char) for char in word.text) for word in words)
+
+
+def _read_turned_over(engine: OcrEngine, pixels: np.ndarray, cleaned: Cleaned, job: PageJob,
+                      result: PageResult) -> Cleaned:
+    """The page cleaned and read turned over, kept (with its words and rules in `result`) when it reads as
+    far more Chinese than as it was: a page upside down reads as Latin-looking debris."""
+    turned = clean_page(pixels, job.source.dpi, Orientation((cleaned.rotation + 180) % 360, 0.0))
+    lines = [_to_points(line, job.source.dpi) for line in turned.rules_px]
+    words = _read_cleaned(engine, turned, job, lines)
+    before, after = _chinese_read(result.words), _chinese_read(words)
+    if after < TURNED_GAIN * before or after - before < TURNED_MIN_CHARS:
+        log.info("%s page %d read turned over too: %.0f Chinese characters against %.0f; kept as it was",
+                 job.source.path.name, job.number, after, before)
+        return cleaned
+    log.info("%s page %d read turned over: %.0f Chinese characters against %.0f", job.source.path.name,
+             job.number, after, before)
+    result.words, result.lines = words, lines
+    return turned
 
 
 def _detect_seals(result: PageResult, job: PageJob) -> None:
