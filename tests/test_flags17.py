@@ -1,0 +1,42 @@
+"""Round 17's flags (flags17): a count over a table whose rows ended well above its stamp is the table's doubt."""
+
+from __future__ import annotations
+
+import models
+from tests.test_checks import PAGE_OF, _set, clean_application, run
+
+
+def _stamped(record: models.ApplicationRecord, top: float) -> models.ApplicationRecord:
+    """附3表2 read as one row (its cells' boxes from `_box(0)`), its stamp's top at `top` on the same page, and
+    the form's 2025 providers declared 3."""
+    role = models.APPENDIX_TABLE_ROLES["providers"]
+    record.seals.append(models.Seal(page=PAGE_OF[role], bbox=[400, top, 480, top + 80], slot=role))
+    _set("basic_info.resources[1].providers", 3)(record)
+    return record
+
+
+def _bottom_of_last_row(record: models.ApplicationRecord) -> float:
+    origin = record.provenance["appendix.providers[0].name"]
+    assert origin.bbox is not None
+    return origin.bbox[3]
+
+
+def test_a_count_over_rows_that_end_well_above_the_tables_stamp_is_the_tables_doubt() -> None:
+    record = clean_application()
+    found = {(c.code, c.where): c for c in run(_stamped(record, _bottom_of_last_row(record) + 40))}
+    assert ("PROVIDER_COUNT_MISMATCH", "") not in found
+    doubt = found[("LOW_CONFIDENCE", "appendix.providers")]
+    assert doubt.doubts == ["appendix.providers"] and "PROVIDER_COUNT_MISMATCH" in doubt.message
+
+
+def test_a_stamp_over_the_last_row_leaves_the_count_an_error() -> None:
+    record = clean_application()
+    found = {(c.code, c.where): c for c in run(_stamped(record, _bottom_of_last_row(record) - 20))}
+    assert found[("PROVIDER_COUNT_MISMATCH", "")].severity == "error"
+
+
+def test_a_stamp_on_another_page_leaves_the_count_an_error() -> None:
+    record = clean_application()
+    _stamped(record, _bottom_of_last_row(record) + 40).seals[-1].page += 1
+    found = {(c.code, c.where): c for c in run(record)}
+    assert found[("PROVIDER_COUNT_MISMATCH", "")].severity == "error"
