@@ -40,3 +40,16 @@ def test_a_stamp_on_another_page_leaves_the_count_an_error() -> None:
     _stamped(record, _bottom_of_last_row(record) + 40).seals[-1].page += 1
     found = {(c.code, c.where): c for c in run(record)}
     assert found[("PROVIDER_COUNT_MISMATCH", "")].severity == "error"
+
+
+def test_a_total_read_surely_whose_crop_read_nothing_implies_its_figures() -> None:
+    from pipeline.config import Settings
+    from pipeline.implied import total_to_go_by
+
+    settings = Settings()
+    page = models.Provenance(page=2, bbox=[0, 0, 10, 10], confidence=0.99)
+    assert total_to_go_by(page, settings)  # not read again: as sure as the page reads it
+    assert total_to_go_by(page.model_copy(update={"confirmed_by": []}), settings)  # the crop read nothing
+    assert not total_to_go_by(page.model_copy(update={"confirmed_by": [], "alternatives": [65]}), settings)
+    assert not total_to_go_by(page.model_copy(update={"confirmed_by": [], "confidence": 0.85}), settings)
+    assert not total_to_go_by(page.model_copy(update={"alternatives": [65, 365]}), settings)  # unsettled
