@@ -827,10 +827,20 @@ def test_sections_missing_from_a_plan_read_scrambled_are_doubts_and_its_lengths_
     goals = next(s for s in record.plan.sections if s.key == "goals")
     record.plan.sections = [goals.model_copy(update={"text": _scrambled(1080), "chars": 1080})]
     found = _by_code(_checks(record))
-    for key in ("foundation", "content", "guarantee"):
-        assert found[("SECTION_MISSING", key)].severity == "warning"
-        assert "成词" in found[("SECTION_MISSING", key)].message
+    doubt = found[("LOW_CONFIDENCE", "plan.sections")]  # one doubt for the plan read scrambled (flags17)
+    assert doubt.doubts == ["plan.foundation", "plan.content", "plan.guarantee"] and "成词" in doubt.message
+    assert not any(code == "SECTION_MISSING" for code, _ in found)
     assert ("WORD_LIMIT_EXCEEDED", "goals") not in found
+
+
+def test_a_heading_shaped_line_in_a_plan_read_scrambled_stays_its_own_warning() -> None:
+    record = clean_application()
+    goals = next(s for s in record.plan.sections if s.key == "goals")
+    record.plan.sections = [goals.model_copy(update={"text": _scrambled(1080), "chars": 1080})]
+    record.plan.heading_doubts = {"foundation": "（-）美瑞务件"}
+    found = _by_code(_checks(record))
+    assert found[("SECTION_MISSING", "foundation")].severity == "warning"
+    assert found[("LOW_CONFIDENCE", "plan.sections")].doubts == ["plan.content", "plan.guarantee"]
 
 
 def test_sections_missing_from_a_plan_read_as_language_stay_errors() -> None:

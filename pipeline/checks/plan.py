@@ -63,8 +63,11 @@ def section_missing(ctx: CheckContext) -> Iterator[Check]:
     plan = _plan(ctx)
     present = _present(plan)
     in_doubt = _headings_in_doubt(plan)
+    unread = [key for key in in_doubt if key not in plan.heading_doubts]  # lost in a plan read scrambled
+    if unread:
+        yield _unread_headings(ctx, plan, unread, in_doubt[unread[0]])
     for key, title in SECTION_TITLES.items():
-        if key not in present:
+        if key not in present and key not in unread:
             found = "、".join(title for key, title in SECTION_TITLES.items() if key in present) or "无"
             check = finding("SECTION_MISSING", key, f"建设方案缺少“{title}”部分（已识别的部分：{found}）",
                             expected=title, evidence=ctx.evidence(roles=["plan"]))
@@ -73,6 +76,20 @@ def section_missing(ctx: CheckContext) -> Iterator[Check]:
                     "severity": "warning", "found": plan.heading_doubts.get(key), "confidence": 0.5,
                     "doubts": [f"plan.{key}"], "message": f"{check.message}。但{in_doubt[key]}，请人工核对"})
             yield check
+
+
+def _unread_headings(ctx: CheckContext, plan: Plan, keys: list[str], why: str) -> Check:
+    """One LOW_CONFIDENCE for the plan whose text did not read as language, naming the headings not found in
+    it: they were not read, not found absent, and one cause (the plan's pages read scrambled, a phone photo's
+    lines cut and joined) is one thing for a reviewer to look at, not a finding per heading (dev25 a05: three
+    false SECTION_MISSING warnings beside （二）建设目标's 52% words). A heading with a line of its shape in its
+    place is still its own warning, naming that line."""
+    titles = "、".join(f"“{SECTION_TITLES[key]}”" for key in keys)
+    found = "、".join(title for key, title in SECTION_TITLES.items() if key in _present(plan)) or "无"
+    return finding("LOW_CONFIDENCE", "plan.sections",
+                   f"SECTION_MISSING 未能核对：建设方案未识别出 {titles} 部分（已识别的部分：{found}），但{why}，请人工核对",
+                   confidence=0.3, doubts=[f"plan.{key}" for key in keys], expected="、".join(SECTION_TITLES[k] for k in keys),
+                   evidence=ctx.evidence(roles=["plan"])).model_copy(update={"severity": "warning"})
 
 
 def _holds_a_lost_section(key: str, in_doubt: dict[str, str]) -> bool:

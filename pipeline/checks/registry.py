@@ -148,7 +148,7 @@ class CheckContext:
             holding = self._holding_reading(declared, summed, doubts, tolerance)
             if holding is not None:
                 return self._reading_to_confirm(check, holding, doubts, rests_on, confidence)
-        note = "；".join(f"{path} 的行可能被合并或遗漏（未识别到行，或序号不连续）" if path in tables
+        note = "；".join(f"{path} 的行可能被合并或遗漏（未识别到行、序号不连续，或盖章处以上的行未读出）" if path in tables
                         else self.describe_doubt(path) for path in doubts)
         severity = "warning" if check.severity == "error" else check.severity
         update: dict[str, object] = {
@@ -218,7 +218,11 @@ class CheckContext:
         whole = self.record.provenance.get(f"appendix.{table}")  # the table reader's own doubt about its rows
         if whole is not None and whole.confidence is not None and whole.confidence < self.rules.confident:
             return [f"appendix.{table}"]
-        if "seq" not in type(rows[0]).model_fields or not self._read_from_pixels(table):  # type: ignore[attr-defined]
+        if not self._read_from_pixels(table):
+            return []
+        if self._stamped_below(table):
+            return [f"appendix.{table}"]
+        if "seq" not in type(rows[0]).model_fields:  # type: ignore[attr-defined]
             return []
         runs: dict[object, list[int | None]] = defaultdict(list)
         for row in rows:
@@ -227,6 +231,25 @@ class CheckContext:
         through = [getattr(row, "seq", None) for row in rows] == list(range(1, len(rows) + 1))
         by_group = all(seqs == list(range(1, len(seqs) + 1)) for seqs in runs.values())
         return [] if through or by_group else [f"appendix.{table}"]
+
+    def _stamped_below(self, table: str) -> bool:
+        """The table's stamp lies wholly below its last read row, on that row's page: the applicant stamps a
+        table where it ends (over its last rows, by the note under it), so rows read up to well above the
+        stamp ended early, the rest lost where a faint fax's rules gave out (dev26 a12: rows 6-8 of 附3表2
+        under the stamp, a count over five rows). The seal's top under the row's bottom, not its centre: a
+        stamp over the last rows reaches above their bottom."""
+        role = APPENDIX_TABLE_ROLES.get(table)
+        cells = [(int(match.group(2)), origin) for path, origin in self.record.provenance.items()
+                 if (match := _TABLE_CELL.match(path)) and match.group(1) == f"appendix.{table}"
+                 and origin.bbox is not None and origin.source == "ocr"]
+        if role is None or not cells:
+            return False
+        last = max(index for index, _ in cells)
+        page = max(origin.page for index, origin in cells if index == last)
+        bottom = max(origin.bbox[3] for index, origin in cells
+                      if index == last and origin.page == page and origin.bbox is not None)
+        stamps = [seal for seal in self.record.seals if seal.slot == role and seal.page == page]
+        return bool(stamps) and all(seal.bbox[1] > bottom for seal in stamps)
 
     def _read_from_pixels(self, table: str) -> bool:
         prefix = f"appendix.{table}["
@@ -428,7 +451,7 @@ def table_doubts_folded(checks: list[Check]) -> list[Check]:
             confidence=min(item.confidence for item in items),
             rests_on=list(dict.fromkeys(path for item in items for path in item.rests_on)),
             evidence=list({(e.page, tuple(e.bbox or ())): e for item in items for e in item.evidence}.values()),
-            message=f"{label} 的行可能被合并或遗漏（未识别到行，或序号不连续），依赖它的 {len(items)} 项核对无法确认，"
+            message=f"{label} 的行可能被合并或遗漏（未识别到行、序号不连续，或盖章处以上的行未读出），依赖它的 {len(items)} 项核对无法确认，"
                     f"请人工核对该表：{listed}"))
     return out
 
