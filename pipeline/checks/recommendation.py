@@ -76,10 +76,14 @@ def recommender_not_eligible(ctx: CheckContext) -> Iterator[Check]:
 
 @register("FIELD_MISSING", "error", "recommendation")
 def recommendation_fields_missing(ctx: CheckContext) -> Iterator[Check]:
+    """The province and the names recommended not read: a LOW_CONFIDENCE, not FIELD_MISSING. A recommendation's
+    pages always print both (the title names the province, the letter and the table the units), so where they
+    were not found the reading failed (dev30 r14: a phone photo at 85 dpi), not the province."""
     body = _recommendation(ctx).recommendation
+    roles = ["recommendation_table", "recommendation_letter"]
     if body.province is None:
-        yield finding("FIELD_MISSING", "recommendation.province", "未能识别推荐省份（推荐函或推荐表标题），推荐限额未核对",
-                      evidence=ctx.evidence(roles=["recommendation_table", "recommendation_letter"]))
+        yield finding("LOW_CONFIDENCE", "recommendation.province",
+                      "推荐函或推荐表标题中的推荐省份未能识别，推荐限额未核对，请人工核对", evidence=ctx.evidence(roles=roles))
     if not body.recommended and not body.letter_names:
-        yield finding("FIELD_MISSING", "recommendation.recommended", "推荐表和推荐函中均未识别到推荐对象，推荐限额未核对",
-                      evidence=ctx.evidence(roles=["recommendation_table", "recommendation_letter"]))
+        yield finding("LOW_CONFIDENCE", "recommendation.recommended",
+                      "推荐表和推荐函中的推荐对象均未能识别，推荐限额未核对，请人工核对", evidence=ctx.evidence(roles=roles))
