@@ -1,0 +1,109 @@
+"""A fax's frame kept in part (tables17): a last column whose right rule it lost, records under its last rule
+keyed beside their middle line, and a row rule kept only part of the way across between two keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.page import Page, Word
+from pipeline.config import Settings
+from pipeline.tables.cells import Table, fill_cells
+from pipeline.tables.finder import TableFinding, _with_lost_column, rows_below
+from pipeline.tables.geometry import Frame, Rule, build_grid
+from pipeline.tables.rows import row_cuts
+
+XS = [81.0, 109.0, 254.0, 349.0]  # 序号 | 服务商名称 | 主要服务行业 | 核心能力, the last column's right rule lost
+YS = [117.0, 132.0, 163.0, 193.0, 208.0, 270.0]
+
+
+def _frame(right: float) -> list[Rule]:
+    return [Rule("h", y, XS[0], right) for y in YS] + [Rule("v", x, YS[0], YS[-1]) for x in XS[:-1]]
+
+
+def _capabilities(end: float) -> list[Word]:
+    return [Word("核心能力（50字以内）", (382.0, 118.0, 485.0, 130.0))] + [
+        Word("工业设备联网与数据采集支持", (355.0, top, end, top + 13.0)) for top in (140.0, 172.0, 196.0, 230.0)]
+
+
+def test_a_last_column_whose_lines_run_out_across_a_made_up_edge_is_whole() -> None:
+    """The row rules stop inside the last column (no rule draws its right side): the grid's made-up edge
+    cut every capability line; most rows' lines run out across it, and the column reaches their end."""
+    frame = _frame(438.0)
+    grid = build_grid(_with_lost_column(frame, _capabilities(500.0)))
+    assert grid is not None and grid.n_cols == 3 and grid.xs[-1] > 500.0
+    assert _with_lost_column(frame, _capabilities(500.0)[:3]) == frame  # two rows only: a seal's text, a note
+    drawn = [*frame, Rule("v", 438.0, YS[0], YS[-1])]  # a drawn right rule the lines cross is no lost edge
+    assert _with_lost_column(drawn, _capabilities(500.0)) == drawn
+
+
+def _fax_page(words: list[Word]) -> Page:
+    return Page(number=13, width=595.0, height=842.0, kind="text", words=words, role="appendix3_table2")
+
+
+def _ruled_table(words: list[Word], ys: list[float], xs: list[float]) -> Table:
+    grid = build_grid([Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs])
+    assert grid is not None
+    return Table(page=13, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words))
+
+
+XS5 = [81.0, 109.0, 254.0, 349.0, 520.0]
+HEADER = [Word("序号", (84.0, 118.0, 101.0, 130.0)), Word("服务商名称", (158.0, 118.0, 210.0, 130.0)),
+          Word("主要服务行业", (270.0, 118.0, 335.0, 130.0)), Word("核心能力", (400.0, 118.0, 445.0, 130.0)),
+          Word("1", (87.0, 140.0, 97.0, 152.0)), Word("杭州数智科技有限公司", (119.0, 140.0, 243.0, 152.0)),
+          Word("机械", (270.0, 140.0, 300.0, 152.0)), Word("工业软件", (355.0, 140.0, 420.0, 152.0))]
+
+
+def _centred_records() -> list[Word]:
+    """Records 2 and 3 under the frame's last rule (160), each name on two lines and its 序号 beside the
+    middle of them, its other cells on one line there too, then the note."""
+    words: list[Word] = []
+    for seq, top in ((2, 163.0), (3, 193.0)):
+        words += [Word(f"重庆嘉宏智能制造技术股份{seq}", (119.0, top, 243.0, top + 13.0)),
+                  Word(str(seq), (88.0, top + 8.0, 97.0, top + 21.0)),
+                  Word("钢铁电力装备", (270.0, top + 7.0, 334.0, top + 21.0)),
+                  Word(f"工业网络安全评估与防护{seq}", (356.0, top + 7.0, 469.0, top + 20.0)),
+                  Word("有限公司", (119.0, top + 14.0, 160.0, top + 29.0))]
+    return [*words, Word("注：申报单位（联合体牵头单位及涉及单位）加盖公章。", (74.0, 235.0, 293.0, 248.0))]
+
+
+def test_records_under_a_fax_frame_keyed_beside_their_middle_line_are_read_whole() -> None:
+    """The first line under the frame's last rule holds no key: its record's 序号 stands beside the middle of
+    its two-line name. It was taken for no record, and the three records below were lost (8 providers
+    read 5, a false count error); the records are parted between their keys, each name whole."""
+    records = _centred_records()
+    page = _fax_page([*HEADER, *records])
+    table = _ruled_table(HEADER, [117.0, 132.0, 160.0], XS5)
+    below = rows_below(page, table)
+    assert below is not None and below.grid.n_rows == 2
+    names = [cell.text.replace("\n", "") for cell in below.cells if cell.cell.col == 1]
+    assert names == ["重庆嘉宏智能制造技术股份2有限公司", "重庆嘉宏智能制造技术股份3有限公司"]
+    keyless = [w for w in records if w.text.startswith("重庆")][:1]  # a line without any key below: no record
+    assert rows_below(_fax_page([*HEADER, *keyless]), table) is None
+
+
+def test_the_providers_keyed_beside_their_middle_line_are_all_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.tables.appendix import extract_appendix
+    page = _fax_page([*HEADER, *_centred_records()])
+    table = _ruled_table(HEADER, [117.0, 132.0, 160.0], XS5)
+    monkeypatch.setattr("pipeline.tables.appendix.find_tables", lambda *args, **kwargs: TableFinding(13, tables=[table]))
+    providers = extract_appendix([page], Settings(cache_dir=None)).value.providers
+    assert [(p.seq, p.name) for p in providers] == [(1, "杭州数智科技有限公司"), (2, "重庆嘉宏智能制造技术股份2有限公司"),
+                                                   (3, "重庆嘉宏智能制造技术股份3有限公司")]
+
+
+def test_a_row_rule_drawn_part_of_the_way_across_parts_two_keys_where_it_lies() -> None:
+    """Between 序号 2 and 3 the fax kept the row rule from the name column into the capability column only:
+    the key cell spans past it. The widest blank between the lines there is a sliver between two lines of
+    record 3's long capability; the records part on the rule, record 3's first line its own."""
+    words = [Word("2", (88.0, 172.0, 97.0, 186.0)), Word("杭州盛德自动化集团有限公", (120.0, 164.0, 243.0, 177.6)),
+             Word("司", (117.0, 180.0, 131.0, 194.4)), Word("智能仓储物流系统规划与集成", (354.0, 171.0, 491.0, 185.8)),
+             Word("具备工业互联网平台", (355.0, 193.4, 513.0, 207.8)), Word("关、数据中台和工业", (356.0, 208.8, 512.0, 223.2)),
+             Word("3", (87.0, 226.6, 97.0, 239.0)), Word("烟台联达数据技术有限公司", (119.0, 225.6, 243.0, 239.0)),
+             Word("发能力，可为纺织", (356.0, 224.6, 512.0, 239.0)), Word("产全流程数字化管控", (356.0, 240.0, 511.0, 253.9))]
+    outer = [Rule("h", y, 81.0, 520.0) for y in (163.5, 270.0)] + [Rule("v", x, 163.5, 270.0) for x in XS5]
+    partial = Rule("h", 193.7, 100.0, 390.0)  # from inside the key column
+    grid = build_grid([*outer, partial])
+    assert grid is not None
+    assert [round(cut.pos, 1) for cut in row_cuts(grid, Frame(), words)] == [193.7]
+    bare = build_grid(outer)  # without the rule: a blank inside record 3, its first line given to record 2
+    assert bare is not None and all(cut.pos > 207.8 for cut in row_cuts(bare, Frame(), words))
