@@ -107,3 +107,47 @@ def test_a_row_rule_drawn_part_of_the_way_across_parts_two_keys_where_it_lies() 
     assert [round(cut.pos, 1) for cut in row_cuts(grid, Frame(), words)] == [193.7]
     bare = build_grid(outer)  # without the rule: a blank inside record 3, its first line given to record 2
     assert bare is not None and all(cut.pos > 207.8 for cut in row_cuts(bare, Frame(), words))
+
+
+def _cut_record(upper_name: str, upper_top: float) -> list[dict]:
+    """Providers 1 and 2 under a header; a rule (a stroke) at 140 cut record 1 between its name's lines: the
+    grid row above it holds `upper_name` at `upper_top`, the row below the key 1 beside the name's second
+    line ('公司') and the capability centred on the record."""
+    from pipeline.tables.appendix import Layout, iter_rows
+    from pipeline.tables.cells import CellText
+    from pipeline.tables.geometry import Cell, Grid
+    from pipeline.tables.headers import SPEC_BY_KEY
+
+    xs, ys = [80.0, 116.0, 252.0, 340.0, 508.0], [107.0, 129.0, 140.0, 163.0, 185.0]
+
+    def cell(row: int, col: int, words: tuple[Word, ...]) -> CellText:
+        box = (xs[col], ys[row], xs[col + 1], ys[row + 1])
+        return CellText(Cell(row, col, 1, 1, box), box, words, "\n".join(w.text for w in words))
+
+    rows: list[list[tuple[Word, ...]]] = [
+        [(Word("序号", (85.0, 110.0, 105.0, 124.0)),), (Word("服务商名称", (150.0, 110.0, 210.0, 124.0)),),
+         (Word("主要服务行业", (260.0, 110.0, 330.0, 124.0)),), (Word("核心能力", (380.0, 110.0, 430.0, 124.0)),)],
+        [(), (Word(upper_name, (120.0, upper_top, 250.0, upper_top + 12.0)),), (), ()],
+        [(Word("1", (93.0, 142.3, 99.0, 153.3)),), (Word("公司", (120.0, 146.4, 145.0, 158.0)),), (),
+         (Word("5G工业专网建设与运维", (345.0, 141.0, 470.0, 153.0)),)],
+        [(Word("2", (93.0, 168.0, 99.0, 180.0)),), (Word("宁波宏隆自动化股份有限公司", (120.0, 168.0, 250.0, 180.0)),), (),
+         (Word("工业网络安全评估与防护", (345.0, 168.0, 470.0, 180.0)),)]]
+    cells = [cell(r, c, words) for r, row in enumerate(rows) for c, words in enumerate(row)]
+    grid = Grid(xs=xs, ys=ys, cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=cells)
+    layout = Layout.by_position(table, SPEC_BY_KEY["providers"])
+    assert layout is not None
+    return list(iter_rows(table, layout, 1))
+
+
+def test_the_upper_part_of_a_record_a_stroke_cut_off_is_read_with_the_record_its_key_is_centred_on() -> None:
+    records = _cut_record("绍兴和昌网络科技股份有限", 131.0)
+    assert [(r["seq"].value, r["name"].value) for r in records] == [(1, "绍兴和昌网络科技股份有限公司"),
+                                                                    (2, "宁波宏隆自动化股份有限公司")]
+
+
+def test_a_record_whose_key_was_lost_is_not_joined_to_the_next() -> None:
+    """The row above holds a name of its own far above the next key: with it the text would stand further
+    from the key's middle than without (a record whose 序号 was lost, not a part of the next)."""
+    records = _cut_record("杭州数智科技有限公司", 96.0 + 33.0 - 2.0)
+    assert len(records) == 3
