@@ -10,7 +10,6 @@ from pipeline.config import Settings
 from pipeline.tables.cells import Table, fill_cells
 from pipeline.tables.finder import TableFinding, _with_lost_column, rows_below
 from pipeline.tables.geometry import Frame, Rule, build_grid
-from pipeline.tables.rows import row_cuts
 
 XS = [81.0, 109.0, 254.0, 349.0]  # 序号 | 服务商名称 | 主要服务行业 | 核心能力, the last column's right rule lost
 YS = [117.0, 132.0, 163.0, 193.0, 208.0, 270.0]
@@ -89,24 +88,6 @@ def test_the_providers_keyed_beside_their_middle_line_are_all_read(monkeypatch: 
     providers = extract_appendix([page], Settings(cache_dir=None)).value.providers
     assert [(p.seq, p.name) for p in providers] == [(1, "杭州数智科技有限公司"), (2, "重庆嘉宏智能制造技术股份2有限公司"),
                                                    (3, "重庆嘉宏智能制造技术股份3有限公司")]
-
-
-def test_a_row_rule_drawn_part_of_the_way_across_parts_two_keys_where_it_lies() -> None:
-    """Between 序号 2 and 3 the fax kept the row rule from the name column into the capability column only:
-    the key cell spans past it. The widest blank between the lines there is a sliver between two lines of
-    record 3's long capability; the records part on the rule, record 3's first line its own."""
-    words = [Word("2", (88.0, 172.0, 97.0, 186.0)), Word("杭州盛德自动化集团有限公", (120.0, 164.0, 243.0, 177.6)),
-             Word("司", (117.0, 180.0, 131.0, 194.4)), Word("智能仓储物流系统规划与集成", (354.0, 171.0, 491.0, 185.8)),
-             Word("具备工业互联网平台", (355.0, 193.4, 513.0, 207.8)), Word("关、数据中台和工业", (356.0, 208.8, 512.0, 223.2)),
-             Word("3", (87.0, 226.6, 97.0, 239.0)), Word("烟台联达数据技术有限公司", (119.0, 225.6, 243.0, 239.0)),
-             Word("发能力，可为纺织", (356.0, 224.6, 512.0, 239.0)), Word("产全流程数字化管控", (356.0, 240.0, 511.0, 253.9))]
-    outer = [Rule("h", y, 81.0, 520.0) for y in (163.5, 270.0)] + [Rule("v", x, 163.5, 270.0) for x in XS5]
-    partial = Rule("h", 193.7, 100.0, 390.0)  # from inside the key column
-    grid = build_grid([*outer, partial])
-    assert grid is not None
-    assert [round(cut.pos, 1) for cut in row_cuts(grid, Frame(), words)] == [193.7]
-    bare = build_grid(outer)  # without the rule: a blank inside record 3, its first line given to record 2
-    assert bare is not None and all(cut.pos > 207.8 for cut in row_cuts(bare, Frame(), words))
 
 
 def _cut_record(upper_name: str, upper_top: float) -> list[dict]:

@@ -299,8 +299,7 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
         for upper, lower in itertools.pairwise(starts):
             between = [line for line in cell_text if upper.bottom <= line.top and line.bottom <= lower.top]
             low = max([upper.bottom, *(line.bottom for line in between)])
-            drawn = drawn_between(grid, low, lower.top)
-            cuts.append(drawn if drawn is not None else _cut_between(spans, low, lower.top, frame, (left, right), ink))
+            cuts.append(_cut_between(spans, low, lower.top, frame, (left, right), ink))
     for above, below in itertools.pairwise(key_cells):
         if _opens_with_key(lines, above.row, col) and _opens_with_key(lines, below.row, col):
             cuts.append(grid.ys[below.row])
@@ -310,20 +309,6 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
     # the key's, however the two were placed on a curled page).
     return rules + [Rule("h", y, min(left, grid.xs[first]), right) for y, first in breaks
                     if all(_word_between(spans, y, cut) for cut in cuts)]
-
-
-DRAWN_ACROSS = 0.5  # share of the table's width a piece of row rule spans to part two keys' rows
-
-
-def drawn_between(grid: Grid, low: float, high: float) -> float | None:
-    """The one piece of row rule drawn between two keys of one cell, spanning `DRAWN_ACROSS` of the table's
-    width or more, or None.  A fax keeps a row rule only part of the way across (not to the key column's
-    edge, so the key cell spans on past it): the rule is where the records part, where the widest blank
-    between the lines may be a sliver inside the next record (a long capability's lines set close)."""
-    width = grid.xs[-1] - grid.xs[0]
-    drawn = {round(rule.pos, 1) for rule in grid.rules
-             if rule.orient == "h" and low < rule.pos < high and rule.length >= DRAWN_ACROSS * width}
-    return drawn.pop() if len(drawn) == 1 else None
 
 
 def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dict[tuple[int, int], list[TextLine]],
