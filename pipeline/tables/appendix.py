@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import statistics
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -368,6 +369,52 @@ def _key_cell_end(cells: Sequence[CellText], index: int, layout: Layout) -> int:
     return last if len(keys) <= 1 and 2 * len(cut) < len(others) else index
 
 
+def _upper_part_of_next(table: Table, cells: Sequence[CellText], index: int, layout: Layout) -> bool:
+    """Grid row `index` holds text but no key, and is the upper part of the record the next row keys: a
+    stroke read as a rule cut that record between its lines (绍兴和昌网络科技股份有限 | 1 公司).  In every
+    column where this row has text, the next row's text there sits below its key's middle (a second line),
+    and the two rows' text together stands centred on the key, as a record's cells do.  A record whose key
+    was lost is no such part: the next record's cells stand centred on their own key, or, where keys stand
+    on a record's first line, the two rows' text together lies far above it."""
+    key = "seq" if "seq" in layout.columns else "date"
+    cols = layout.columns.get(key, ())
+    if len(cols) != 1 or index + 1 >= table.grid.n_rows:
+        return False
+    own = _key_cell(cells, cols[0], index)
+    below = table.row(index + 1)
+    next_key = _key_cell(below, cols[0], index + 1)
+    if own is None or own.text.strip() or next_key is None or not next_key.words \
+            or not _opens_key(next_key.flat.replace(" ", "")):
+        return False
+    middle = _middle(next_key.words)
+    height = statistics.fmean(w.bbox[3] - w.bbox[1] for w in next_key.words)
+    upper = [c for c in cells if c.cell.row == index and c.words and c.text.strip()]
+    return bool(upper) and all(_goes_on_centred(cell, below, middle, height, index + 1) for cell in upper)
+
+
+def _goes_on_centred(cell: CellText, below: Sequence[CellText], middle: float, height: float, row: int) -> bool:
+    """`cell`'s column goes on in grid row `row` with text below the key's `middle` (a quarter of its height or
+    more), which with `cell`'s text stands nearer the key's middle than alone."""
+    lower = next((c for c in below if c.cell.row == row and c.cell.col == cell.cell.col and c.words), None)
+    if lower is None:
+        return False
+    alone = _middle(lower.words)
+    joined = (min(w.bbox[1] for w in cell.words) + max(w.bbox[3] for w in lower.words)) / 2
+    return alone - middle >= 0.25 * height and abs(joined - middle) < abs(alone - middle)
+
+
+def _middle(words: Sequence[Word]) -> float:
+    return (min(w.bbox[1] for w in words) + max(w.bbox[3] for w in words)) / 2
+
+
+def _key_cell(cells: Sequence[CellText], col: int, row: int) -> CellText | None:
+    """The key column's cell of grid row `row`, where it is that row's own (one row, one column)."""
+    cell = next((c for c in cells if c.cell.col <= col < c.cell.col + c.cell.col_span), None)
+    if cell is None or cell.cell.row != row or cell.cell.row_span != 1 or cell.cell.col_span != 1:
+        return None
+    return cell
+
+
 YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
@@ -471,6 +518,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
         if _is_note(cells):
             break
         last = _key_cell_end(cells, index, layout)
+        if last == index and _upper_part_of_next(table, cells, index, layout):
+            last = index + 1
         if last > index:
             cells = _record_cells(table, index, last)
             joined_to = last

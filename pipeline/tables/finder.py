@@ -44,7 +44,9 @@ from pipeline.tables.rows import (
     PageInk,
     TextLine,
     cell_lines,
+    free_gaps,
     key_column,
+    least_cut,
     row_cuts,
     stacked_keys_apart,
     starts_row,
@@ -505,8 +507,26 @@ def _with_lost_column(group: Sequence[Rule], words: Sequence[Word]) -> list[Rule
     beyond = [w for w in words if right - 1.0 <= w.bbox[0] <= right + LOST_COLUMN_REACH
               and grid.ys[0] < (w.bbox[1] + w.bbox[3]) / 2 < grid.ys[-1]]
     if not _held_by_most_rows(grid, beyond):
-        return rules
+        return _with_last_column_whole(rules, grid, words)
     closing = max(w.bbox[2] for w in beyond) + LOST_COLUMN_PAD
+    kept = [r for r in rules if r.orient == "v" or r.start < closing]  # pieces past the new edge: specks
+    return [*kept, *(Rule("h", y, right, closing) for y in grid.ys), Rule("v", closing, grid.ys[0], grid.ys[-1])]
+
+
+def _with_last_column_whole(rules: list[Rule], grid: Grid, words: Sequence[Word]) -> list[Rule]:
+    """The rules with the last column whole where the frame lost its right side: a fax can keep the row
+    rules only part of the way across, and the grid they make ends at a made-up edge inside the last
+    column, cutting its lines (工业软件二次开发|与系统集成).  When no rule draws that edge and most of the
+    grid's rows hold a line running out across it, the table reaches the lines' end: its rows' rules run on
+    to a rule that closes the column (the mirror of `_with_lost_first_column`)."""
+    right = grid.xs[-1]
+    if not any(v.orient == "v" and abs(v.pos - right) <= Tolerances().snap for v in grid.virtual):
+        return rules  # a drawn right rule the text crosses is no lost edge (a seal's text, a slant)
+    across = [w for w in words if grid.xs[-2] < w.bbox[0] < right - 1.0 and right + 1.0 < w.bbox[2]
+              <= right + LOST_COLUMN_REACH and grid.ys[0] < (w.bbox[1] + w.bbox[3]) / 2 < grid.ys[-1]]
+    if not _held_by_most_rows(grid, across):
+        return rules
+    closing = max(w.bbox[2] for w in across) + LOST_COLUMN_PAD
     kept = [r for r in rules if r.orient == "v" or r.start < closing]  # pieces past the new edge: specks
     return [*kept, *(Rule("h", y, right, closing) for y in grid.ys), Rule("v", closing, grid.ys[0], grid.ys[-1])]
 
@@ -792,6 +812,9 @@ def rows_below(page: Page, table: Table) -> Table | None:
     opening with a key (序号 or date) in its first column, with words in two of its columns at least, each
     at most `ROWS_BELOW_REACH` row pitches below the line before, down to a note (注：) or anything else.
     A line without a key continues the record above (a wrapped name). None when no such line follows.
+    Lines without a key right under the last rule (at most `CENTRED_LEAD`) are the upper half of a record
+    whose key stands centred on its lines (a two-line name, 6 beside its middle): the records are then
+    parted between their keys (`_centred_records`).
     """
     xs, (x0, _, x1, bottom) = table.grid.xs, table.bbox
     if not table.ruled or table.grid.n_rows < 2 or table.grid.n_cols < 2:
@@ -799,25 +822,62 @@ def rows_below(page: Page, table: Table) -> Table | None:
     pitch = statistics.median(b - a for a, b in itertools.pairwise(table.grid.ys))
     below = [w for w in page.words if w.bbox[1] >= bottom - 2 and x0 - 2 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 + 2]
     records: list[list[Word]] = []
+    lead: list[Word] = []  # lines without a key before the first keyed one
+    keys: list[tuple[float, float]] = []  # each record's key: its top and bottom
     reach = bottom
     for line in lines_of(below):
         top = min(w.bbox[1] for w in line)
-        first = "".join(w.text for w in line if _column_of(xs, (w.bbox[0] + w.bbox[2]) / 2) == 0)
-        keyed = bool(first) and TextLine(first, top, top).is_key
+        first = [w for w in line if _column_of(xs, (w.bbox[0] + w.bbox[2]) / 2) == 0]
+        keyed = bool(first) and TextLine("".join(w.text for w in first), top, top).is_key
         columns = {_column_of(xs, (w.bbox[0] + w.bbox[2]) / 2) for w in line}
         if top - reach > ROWS_BELOW_REACH * pitch or "".join(w.text for w in line).startswith(NOTE_MARKS) \
-                or not (keyed or records) or (keyed and len(columns) < 2):
+                or (keyed and len(columns) < 2) or (not keyed and not records and len(lines_of(lead)) >= CENTRED_LEAD):
             break
+        reach = max(w.bbox[3] for w in line)
+        if not keyed and not records:
+            lead += line
+            continue
         if keyed:
             records.append([])
+            keys.append((min(w.bbox[1] for w in first), max(w.bbox[3] for w in first)))
         records[-1] += line
-        reach = max(w.bbox[3] for w in line)
     if not records:
         return None
+    if lead:
+        return _table_of_lines(page, xs, *_centred_records(bottom, lead, records, keys))
     tops = [min(w.bbox[1] for w in record) for record in records]
     lows = [max(w.bbox[3] for w in record) for record in records]
     ys = [bottom, *((low + top) / 2 for low, top in zip(lows, tops[1:], strict=False)), lows[-1] + 1]
     return _table_of_lines(page, xs, ys, records)
+
+
+CENTRED_LEAD = 3  # lines a key centred on its record may stand below the record's first
+
+
+def _centred_records(bottom: float, lead: list[Word], records: list[list[Word]],
+                     keys: list[tuple[float, float]]) -> tuple[list[float], list[list[Word]]]:
+    """Row boundaries and records of lines whose keys stand centred on their records: between two keys the
+    records part where the lines are cut least (a blank between them if there is one), so that the lines
+    under a key down to that point are its record's and the lines over the next key the next record's."""
+    words = lead + [w for record in records for w in record]
+    spans = [(w.bbox[1], w.bbox[3]) for w in words]
+    cuts = [_parting(spans, upper[1], lower[0]) for upper, lower in itertools.pairwise(keys)]
+    ys = [bottom, *cuts, max(w.bbox[3] for w in words) + 1]
+    parted: list[list[Word]] = [[] for _ in keys]
+    for word in words:
+        centre = (word.bbox[1] + word.bbox[3]) / 2
+        parted[sum(1 for cut in cuts if centre >= cut)].append(word)
+    return ys, parted
+
+
+def _parting(spans: Sequence[tuple[float, float]], low: float, high: float) -> float:
+    """Where one record ends and the next begins between `low` and `high`: the middle of the widest blank
+    between lines, or where the lines are cut least when they overlap (a fax's tall boxes)."""
+    gaps = free_gaps(spans, low, high)
+    if not gaps:
+        return least_cut(spans, low, high)
+    top, end = max(gaps, key=lambda gap: gap[1] - gap[0])
+    return (top + end) / 2
 
 
 def rows_above(page: Page, table: Table) -> Table | None:
