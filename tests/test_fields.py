@@ -227,6 +227,11 @@ def test_letter_names_across_lines() -> None:
     ("浙江省经济和信息化厅（省织工信息化主管部门盖章）", "浙江省经济和信息化厅"),  # its start misread
     ("宁波某某（中国）科技有限公司", "宁波某某（中国）科技有限公司"),  # a unit's own brackets
     ("某某科技（宁波", "某某科技（宁波"),  # an open bracket alone is no note
+    ("杭州某某研究院加盖单(..章）", "杭州某某研究院"),  # stray marks in the note's place are no characters of it
+    ("浙江省经济和信息化厅省级工业和信悬化主管门章", "浙江省经济和信息化厅"),  # a cut note, then its opening
+    ("福建省工业和信息化厅省级工业离息化", "福建省工业和信息化厅"),  # the note's opening cut off by the line
+    ("福建省工业和信息化厅", "福建省工业和信息化厅"),  # 省工业… of a department is no 省级 opening
+    ("杭州某某科技有限公司加盖", "杭州某某科技有限公司加盖"),  # an opening shorter than four: not taken
 ])
 def test_the_templates_notes_are_not_part_of_a_cover_value(read: str, value: str) -> None:
     from pipeline.fields import strip_form_notes
