@@ -897,3 +897,20 @@ def test_a_note_start_is_told_from_a_bracketed_value() -> None:
     assert _misread_note_start("民体到K", "具体到区县")
     assert not _misread_note_start("湖南省长", "具体到区县")  # nothing of the note in its places
     assert not _misread_note_start("具体到区县市", "具体到区县")  # longer than the note
+
+
+@pytest.mark.parametrize("label_rest", ["业", "行亚"])
+def test_industries_their_cell_wrapped_under_the_value_are_read_whole(label_rest: str) -> None:
+    """'机械行业，电力装备，建' · '材，纺织' (dev18 a14, a scan read as lines): the wrapped rest stands under the
+    value, in the column of 注册资本 a line above; that label's value cannot have skipped the industries' line to
+    reach it. The label's own rest beside it may be misread ('行亚')."""
+    rows = lines(
+        [("成立时间", 97, 146, 137, 162), ("2004年5月16日", 171, 146, 240, 162), ("注册资本", 396, 146, 440, 162),
+         ("500万元", 456, 146, 516, 162)],
+        [("注册地（具体到", 82, 163, 149, 180), ("湖北省襄阳市樊城区", 192, 163, 281, 179), ("服务的主要行", 318, 162, 380, 180),
+         ("机械行业，电力装备，建", 402, 163, 516, 179)],
+        [("区县)", 96, 175, 124, 192), (label_rest, 341, 176, 357, 191), ("材，纺织", 440, 175, 481, 192)],
+    )
+    lead = _reader(rows).lead_unit()
+    assert lead.main_industries == ["机械", "电力装备", "建材", "纺织"]
+    assert lead.registered_capital == 500
