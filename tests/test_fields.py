@@ -67,9 +67,14 @@ def test_a_contact_without_a_number_says_from_pixels_whether_the_number_was_left
     assert result.provenance["cover.phone"].blank is blank
 
 
-def test_a_point_between_the_contacts_name_and_number_is_no_part_of_the_name(tmp_path: Path) -> None:
-    result = extract_cover([_scanned_cover(tmp_path, "联系人及联系电话：李娜.  0571-88886666")], SETTINGS)
-    assert (result.value.contact, result.value.phone) == ("李娜", "0571-88886666")
+@pytest.mark.parametrize(("line", "phone"), [
+    ("联系人及联系电话：李娜.  0571-88886666", "0571-88886666"),
+    ("联系人及联系电话：李娜-13292088517", "13292088517"),  # a dash between them (dev25 a01)
+])
+def test_a_point_between_the_contacts_name_and_number_is_no_part_of_the_name(
+        tmp_path: Path, line: str, phone: str) -> None:
+    result = extract_cover([_scanned_cover(tmp_path, line)], SETTINGS)
+    assert (result.value.contact, result.value.phone) == ("李娜", phone)
 
 
 def test_cover_found_by_its_labels_whatever_its_role(text_pages: list[Page]) -> None:

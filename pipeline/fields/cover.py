@@ -313,8 +313,9 @@ def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink, after_p
     before the number."""
     phone = normalise.find_phone(raw)
     person = raw[:phone[1]] if phone else raw
-    # A point OCR found between the name and the number is no part of the name ('姜秀鹏.').
-    person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿.。")
+    # A point OCR found between the name and the number, or a dash the writer put there, is no part of the
+    # name ('姜秀鹏.', '姚凯娟-13292088517').
+    person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿.。-－—–~～")
     origin = before_number if phone and not person and before_number is not None else provenance
     name = normalise.clean_name(person)
     if origin.source == "ocr" and (named := normalise.chinese_name(name)) != name:
