@@ -976,3 +976,24 @@ def repair_department(name: str | None) -> str | None:
             return name
     return f"{match.group('place')}{kind}和信息化{suffix}"
 
+
+
+# Titles of a unit's head as Chinese companies, institutes and associations write them (not the notice's: the
+# form leaves the title free), and a company's usual pairs of them.
+_HEAD_TITLES = ("董事长", "副董事长", "董事", "执行董事", "总经理", "副总经理", "总裁", "副总裁", "经理", "厂长",
+                "院长", "副院长", "所长", "副所长", "主任", "副主任", "理事长", "副理事长", "会长", "副会长",
+                "秘书长", "校长", "副校长", "党委书记", "总工程师", "首席执行官", "法定代表人", "负责人")
+HEAD_TITLES = frozenset((*_HEAD_TITLES, *(f"{one}兼总经理" for one in ("董事长", "执行董事", "董事"))))
+MIN_REPAIRED_TITLE = 4  # characters a title needs before one misread in it points to one title only
+
+
+def repair_title(title: str | None) -> str | None:
+    """A head's title with one character misread in its place undone ('执行盖事' → 执行董事, '董事长糖总经理' →
+    董事长兼总经理), where exactly one known title (`HEAD_TITLES`) is that one character away and has four
+    characters or more; a shorter title is one character from several ('得事长': 理事长, 董事长) and stays as read,
+    as does any title no known one is near. A title its cell cut short ('董事长兼总经') is one character from no
+    title of its length (a pair with 总裁 would be: no such pair is listed)."""
+    if not title or title in HEAD_TITLES or len(title) < MIN_REPAIRED_TITLE:
+        return title
+    near = [known for known in HEAD_TITLES if len(known) == len(title) and Hamming.distance(known, title) == 1]
+    return near[0] if len(near) == 1 else title

@@ -955,3 +955,11 @@ def test_another_unit_the_text_writes_more_often_is_not_the_applicant() -> None:
     cover, _ = _written("杭州宏弘工业互联网有限公", "", ["申报单位：杭州宏弘工业互联网有限公", PLAN[2]],
                         members=("杭州顺辰工业互联网有限公司",))
     assert cover.value.applicant == "杭州宏弘工业互联网有限公"
+
+
+def test_a_heads_title_misread_by_one_character_is_repaired_with_the_reading_kept() -> None:
+    rows = [*lines(*HEAD_LINES[:1]), *lines([("单位负责人", 84, 336, 144, 350), ("职务", 182, 347, 206, 361),
+                                             ("执行盖事", 214, 347, 290, 361), ("电子邮箱", 326, 347, 374, 361)])]
+    reader = _reader(rows)
+    assert reader.head().title == "执行董事"
+    assert reader.sink.provenance["basic_info.head.title"].repaired_from == "执行盖事"

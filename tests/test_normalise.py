@@ -600,3 +600,19 @@ def test_at_and_one_domain_letter_misread_is_a_doubtful_repair(read: str, value:
 def test_at_and_domain_misread_needs_a_digit_a_letter_and_one_character(read: str) -> None:
     reading = repair_email(read)
     assert reading is not None and reading.repaired_from is None and "@" not in reading.value
+
+
+@pytest.mark.parametrize(("read", "title"), [
+    ("执行盖事", "执行董事"),  # one character misread in a four-character title (dev a05)
+    ("董事长糖总经理", "董事长兼总经理"),  # the pair's 兼 misread
+    ("重事长兼总经理", "董事长兼总经理"),
+    ("副总经埋", "副总经理"),
+    ("得事长", "得事长"),  # three characters: one from 理事长 and 董事长 alike, stays as read
+    ("董事长兼总经", "董事长兼总经"),  # cut short by its cell: near no title of its length
+    ("技术总监", "技术总监"),  # a title not listed stays as written
+    ("董事长", "董事长"),
+])
+def test_a_heads_title_misread_by_one_character_is_the_one_title_it_is_near(read: str, title: str) -> None:
+    from pipeline.normalise import repair_title
+
+    assert repair_title(read) == title

@@ -212,6 +212,16 @@ def _line_gap(cells: Sequence[CellText]) -> float:
     return max(c.bbox[3] - c.bbox[1] for c in cells)
 
 
+def _title_field(field: FieldValue) -> FieldValue:
+    """A head's title OCR misread by one character, where that points to one known title (`repair_title`)."""
+    if field.provenance.source != "ocr" or not isinstance(field.value, str):
+        return field
+    title = normalise.repair_title(field.value)
+    if title == field.value:
+        return field
+    return FieldValue(title, field.raw, field.provenance.model_copy(update={"repaired_from": field.value}))
+
+
 def _email_field(value: Value, field: FieldValue) -> FieldValue:
     """An address whose '@' (or a letter of a known mail domain) OCR misread, repaired when only one repair fits."""
     reading = normalise.repair_email(value.text.replace("\n", "")) if field.provenance.source == "ocr" else None
@@ -657,6 +667,8 @@ class FormReader:
             field = form_field(value, kind) if value else None
             if field is not None and kind == "email" and value is not None:
                 field = _email_field(value, field)
+            if field is not None and name == "title":
+                field = _title_field(field)
             if field is not None:
                 setattr(head, name, self.sink.put(f"basic_info.head.{name}", field))
             elif value is not None and not value.cells:
