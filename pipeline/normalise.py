@@ -826,18 +826,35 @@ def address_from_place(text: str | None) -> str | None:
     head, rest = text.lstrip()[0], text.lstrip()[1:].lstrip()  # the stray may stand on a line of its own
     if rest.startswith(PROVINCE_LEVEL) and _is_cjk(head):
         return rest
-    return _after_dates_rest(text)
+    return _after_label_note(_after_dates_rest(text))
+
+
+_ADDRESS_NOTE = "具体到区县"  # the label's note, 注册地（具体到区县）, whose words a wrapped label puts beside the value
+
+
+def _after_label_note(text: str) -> str:
+    """An address without the label's note's words run in before its province ('本到福建省福州市闽侯县': 体到 of
+    （具体到区县）, one character misread): two or more characters, each the note's in its place but one."""
+    starts = [index for place in PROVINCE_LEVEL if (index := text.find(place)) > 0]
+    if not starts:
+        return text
+    head = re.sub(r"[\s（）()]", "", text[:min(starts)])
+    pieces = [_ADDRESS_NOTE[i:i + len(head)] for i in range(len(_ADDRESS_NOTE) - len(head) + 1)]
+    near = len(head) >= 2 and any(Hamming.distance(head, piece) <= 1 for piece in pieces)
+    return text[min(starts):] if near else text
 
 
 def _after_dates_rest(text: str) -> str:
     """An address without a date's wrapped rest run in before its province ('月16日浙江省绍兴市柯桥区': the cell
-    above's last line, on lines of text): no address writes figures before its province."""
+    above's last line, on lines of text), one character after it or not: no address writes figures before its
+    province."""
     starts = [index for place in PROVINCE_LEVEL if (index := text.find(place)) > 0]
     if not starts:
         return text
     head = text[:min(starts)]
     dated = re.search(r"\d", head) and re.search(r"[年月日]", head)  # a date's part, not a lone figure ('1浙江省…')
-    return text[min(starts):] if dated and re.fullmatch(r"[\d\s年月日号./\-]+", head) else text
+    # The date's rest may carry one character of the next line run on ('月16日人福建省…').
+    return text[min(starts):] if dated and re.fullmatch(r"[\d\s年月日号./\-]+[\u4e00-\u9fff]?", head) else text
 
 
 # --- the recommending department ----------------------------------------------------
