@@ -854,7 +854,7 @@ def _after_dates_rest(text: str) -> str:
     head = text[:min(starts)]
     dated = re.search(r"\d", head) and re.search(r"[年月日]", head)  # a date's part, not a lone figure ('1浙江省…')
     # The date's rest may carry one character of the next line run on ('月16日人福建省…').
-    return text[min(starts):] if dated and re.fullmatch(r"[\d\s年月日号./\-]+[\u4e00-\u9fff]?", head) else text
+    return text[min(starts):] if dated and re.fullmatch(r"[\d\s年月日号./\-]+(?:[\u4e00-\u9fff]\s*)?", head) else text
 
 
 # --- the recommending department ----------------------------------------------------

@@ -558,6 +558,7 @@ def test_a_department_garbled_beyond_repair_is_named_by_its_place(read: str, nam
     ("人浙江省宁波市鄞州区", "浙江省宁波市鄞州区"),
     ("中国浙江省杭州市", "中国浙江省杭州市"),  # words, no figures: left as written
     ("月16日人福建省泉州市晋江市", "福建省泉州市晋江市"),  # one character of the next line after the date's rest
+    ("月16日人\n福建省泉州市晋江市", "福建省泉州市晋江市"),  # the province on a line of its own
     ("本到福建省福州市闽侯县", "福建省福州市闽侯县"),  # the label's note （具体到区县）, one character misread
     ("（具体到区县）浙江省宁波市", "浙江省宁波市"),
     ("月1日中国浙江省", "月1日中国浙江省"),  # two words after the date: left as written
