@@ -826,18 +826,35 @@ def address_from_place(text: str | None) -> str | None:
     head, rest = text.lstrip()[0], text.lstrip()[1:].lstrip()  # the stray may stand on a line of its own
     if rest.startswith(PROVINCE_LEVEL) and _is_cjk(head):
         return rest
-    return _after_dates_rest(text)
+    return _after_label_note(_after_dates_rest(text))
+
+
+_ADDRESS_NOTE = "具体到区县"  # the label's note, 注册地（具体到区县）, whose words a wrapped label puts beside the value
+
+
+def _after_label_note(text: str) -> str:
+    """An address without the label's note's words run in before its province ('本到福建省福州市闽侯县': 体到 of
+    （具体到区县）, one character misread): two or more characters, each the note's in its place but one."""
+    starts = [index for place in PROVINCE_LEVEL if (index := text.find(place)) > 0]
+    if not starts:
+        return text
+    head = re.sub(r"[\s（）()]", "", text[:min(starts)])
+    pieces = [_ADDRESS_NOTE[i:i + len(head)] for i in range(len(_ADDRESS_NOTE) - len(head) + 1)]
+    near = len(head) >= 2 and any(Hamming.distance(head, piece) <= 1 for piece in pieces)
+    return text[min(starts):] if near else text
 
 
 def _after_dates_rest(text: str) -> str:
     """An address without a date's wrapped rest run in before its province ('月16日浙江省绍兴市柯桥区': the cell
-    above's last line, on lines of text): no address writes figures before its province."""
+    above's last line, on lines of text), one character after it or not: no address writes figures before its
+    province."""
     starts = [index for place in PROVINCE_LEVEL if (index := text.find(place)) > 0]
     if not starts:
         return text
     head = text[:min(starts)]
     dated = re.search(r"\d", head) and re.search(r"[年月日]", head)  # a date's part, not a lone figure ('1浙江省…')
-    return text[min(starts):] if dated and re.fullmatch(r"[\d\s年月日号./\-]+", head) else text
+    # The date's rest may carry one character of the next line run on ('月16日人福建省…').
+    return text[min(starts):] if dated and re.fullmatch(r"[\d\s年月日号./\-]+(?:[\u4e00-\u9fff]\s*)?", head) else text
 
 
 # --- the recommending department ----------------------------------------------------
@@ -976,3 +993,24 @@ def repair_department(name: str | None) -> str | None:
             return name
     return f"{match.group('place')}{kind}和信息化{suffix}"
 
+
+
+# Titles of a unit's head as Chinese companies, institutes and associations write them (not the notice's: the
+# form leaves the title free), and a company's usual pairs of them.
+_HEAD_TITLES = ("董事长", "副董事长", "董事", "执行董事", "总经理", "副总经理", "总裁", "副总裁", "经理", "厂长",
+                "院长", "副院长", "所长", "副所长", "主任", "副主任", "理事长", "副理事长", "会长", "副会长",
+                "秘书长", "校长", "副校长", "党委书记", "总工程师", "首席执行官", "法定代表人", "负责人")
+HEAD_TITLES = frozenset((*_HEAD_TITLES, *(f"{one}兼总经理" for one in ("董事长", "执行董事", "董事"))))
+MIN_REPAIRED_TITLE = 4  # characters a title needs before one misread in it points to one title only
+
+
+def repair_title(title: str | None) -> str | None:
+    """A head's title with one character misread in its place undone ('执行盖事' → 执行董事, '董事长糖总经理' →
+    董事长兼总经理), where exactly one known title (`HEAD_TITLES`) is that one character away and has four
+    characters or more; a shorter title is one character from several ('得事长': 理事长, 董事长) and stays as read,
+    as does any title no known one is near. A title its cell cut short ('董事长兼总经') is one character from no
+    title of its length (a pair with 总裁 would be: no such pair is listed)."""
+    if not title or title in HEAD_TITLES or len(title) < MIN_REPAIRED_TITLE:
+        return title
+    near = [known for known in HEAD_TITLES if len(known) == len(title) and Hamming.distance(known, title) == 1]
+    return near[0] if len(near) == 1 else title

@@ -162,6 +162,7 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
     basic = _stage("fields.basic_info", lambda: fields.extract_basic_info(pages, settings), BasicInfo(), early,
                    times)
     fields.agree_unit_name(cover, basic)
+    fields.agree_with_text(cover, basic, [page.text for page in pages if not page.error])
     appendix_in_turn = appendix_stage() if appendix_beside is None else None
     plan = _stage("text", lambda: text.extract_plan(pages), Plan(), late, times)
     units = seals.SealUnits.for_application(cover.value, basic.value)

@@ -67,9 +67,14 @@ def test_a_contact_without_a_number_says_from_pixels_whether_the_number_was_left
     assert result.provenance["cover.phone"].blank is blank
 
 
-def test_a_point_between_the_contacts_name_and_number_is_no_part_of_the_name(tmp_path: Path) -> None:
-    result = extract_cover([_scanned_cover(tmp_path, "联系人及联系电话：李娜.  0571-88886666")], SETTINGS)
-    assert (result.value.contact, result.value.phone) == ("李娜", "0571-88886666")
+@pytest.mark.parametrize(("line", "phone"), [
+    ("联系人及联系电话：李娜.  0571-88886666", "0571-88886666"),
+    ("联系人及联系电话：李娜-13292088517", "13292088517"),  # a dash between them (dev25 a01)
+])
+def test_a_point_between_the_contacts_name_and_number_is_no_part_of_the_name(
+        tmp_path: Path, line: str, phone: str) -> None:
+    result = extract_cover([_scanned_cover(tmp_path, line)], SETTINGS)
+    assert (result.value.contact, result.value.phone) == ("李娜", phone)
 
 
 def test_cover_found_by_its_labels_whatever_its_role(text_pages: list[Page]) -> None:
@@ -227,6 +232,11 @@ def test_letter_names_across_lines() -> None:
     ("浙江省经济和信息化厅（省织工信息化主管部门盖章）", "浙江省经济和信息化厅"),  # its start misread
     ("宁波某某（中国）科技有限公司", "宁波某某（中国）科技有限公司"),  # a unit's own brackets
     ("某某科技（宁波", "某某科技（宁波"),  # an open bracket alone is no note
+    ("杭州某某研究院加盖单(..章）", "杭州某某研究院"),  # stray marks in the note's place are no characters of it
+    ("浙江省经济和信息化厅省级工业和信悬化主管门章", "浙江省经济和信息化厅"),  # a cut note, then its opening
+    ("福建省工业和信息化厅省级工业离息化", "福建省工业和信息化厅"),  # the note's opening cut off by the line
+    ("福建省工业和信息化厅", "福建省工业和信息化厅"),  # 省工业… of a department is no 省级 opening
+    ("杭州某某科技有限公司加盖", "杭州某某科技有限公司加盖"),  # an opening shorter than four: not taken
 ])
 def test_the_templates_notes_are_not_part_of_a_cover_value(read: str, value: str) -> None:
     from pipeline.fields import strip_form_notes

@@ -897,3 +897,69 @@ def test_a_note_start_is_told_from_a_bracketed_value() -> None:
     assert _misread_note_start("民体到K", "具体到区县")
     assert not _misread_note_start("湖南省长", "具体到区县")  # nothing of the note in its places
     assert not _misread_note_start("具体到区县市", "具体到区县")  # longer than the note
+
+
+@pytest.mark.parametrize("label_rest", ["业", "行亚"])
+def test_industries_their_cell_wrapped_under_the_value_are_read_whole(label_rest: str) -> None:
+    """'机械行业，电力装备，建' · '材，纺织' (dev18 a14, a scan read as lines): the wrapped rest stands under the
+    value, in the column of 注册资本 a line above; that label's value cannot have skipped the industries' line to
+    reach it. The label's own rest beside it may be misread ('行亚')."""
+    rows = lines(
+        [("成立时间", 97, 146, 137, 162), ("2004年5月16日", 171, 146, 240, 162), ("注册资本", 396, 146, 440, 162),
+         ("500万元", 456, 146, 516, 162)],
+        [("注册地（具体到", 82, 163, 149, 180), ("湖北省襄阳市樊城区", 192, 163, 281, 179), ("服务的主要行", 318, 162, 380, 180),
+         ("机械行业，电力装备，建", 402, 163, 516, 179)],
+        [("区县)", 96, 175, 124, 192), (label_rest, 341, 176, 357, 191), ("材，纺织", 440, 175, 481, 192)],
+    )
+    lead = _reader(rows).lead_unit()
+    assert lead.main_industries == ["机械", "电力装备", "建材", "纺织"]
+    assert lead.registered_capital == 500
+
+
+def _written(applicant: str, lead: str, texts: list[str], members: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    from models import LeadUnit, Member
+    from pipeline.fields import agree_with_text
+
+    origin = Provenance(page=1, bbox=[1, 1, 2, 2], confidence=0.9, source="ocr")
+    cover = Extracted(Cover(applicant=applicant), {"cover.applicant": origin})
+    basic = Extracted(BasicInfo(lead_unit=LeadUnit(name=lead), members=[Member(name=m, type="服务商") for m in members]),
+                      {"basic_info.lead_unit.name": origin})
+    agree_with_text(cover, basic, texts)
+    return cover, basic
+
+
+PLAN = ["二、建设方案\n（一）基础条件\n杭州汇信信息技术有限公司成立于2004年，注册资本500万元。",
+        "附1 真实性承诺\n申报单位：杭州汇\n信信息技术有限公司（加盖公章）",
+        "本单位与杭州顺辰工业互联网有限公司签订协议。杭州顺辰工业互联网有限公司负责平台。"]
+
+
+@pytest.mark.parametrize(("applicant", "lead", "name"), [
+    ("杭州汇信信息支术有农公司", "杭州汇信信息支术有农公司", "杭州汇信信息技术有限公司"),  # two slips, written twice
+    ("杭州汇信信息技术有限公司加蓄申数", "杭州汇信信息技术有限公司加蓄申数", "杭州汇信信息技术有限公司"),  # a note run on
+    ("杭州汇信信息技术有限公司", "杭州汇信信息技术有限公司", "杭州汇信信息技术有限公司"),  # read right: kept
+])
+def test_the_applicants_name_as_the_packages_text_writes_it(applicant: str, lead: str, name: str) -> None:
+    cover, basic = _written(applicant, lead, [f"申报单位：{applicant}", f"牵头单位名称{lead}", *PLAN])
+    assert cover.value.applicant == basic.value.lead_unit.name == name
+    if applicant != name:
+        assert cover.provenance["cover.applicant"].alternatives == [applicant]
+        assert cover.provenance["cover.applicant"].resolved_by == "APPLICANT_AS_WRITTEN"
+
+
+def test_another_unit_the_text_writes_more_often_is_not_the_applicant() -> None:
+    """杭州顺辰工业互联网有限公司 (a partner, written twice) is two trade characters from 杭州宏弘工业互联网有限公司
+    read once: the reading is nearer its own name, written nowhere else, and stays as read; a member's name
+    is never taken either."""
+    cover, _ = _written("杭州宏弘工业互联网有限公司", "杭州宏弘工业互联网有限公司", ["申报单位：杭州宏弘工业互联网有限公司", PLAN[2]])
+    assert cover.value.applicant == "杭州宏弘工业互联网有限公司"
+    cover, _ = _written("杭州宏弘工业互联网有限公", "", ["申报单位：杭州宏弘工业互联网有限公", PLAN[2]],
+                        members=("杭州顺辰工业互联网有限公司",))
+    assert cover.value.applicant == "杭州宏弘工业互联网有限公"
+
+
+def test_a_heads_title_misread_by_one_character_is_repaired_with_the_reading_kept() -> None:
+    rows = [*lines(*HEAD_LINES[:1]), *lines([("单位负责人", 84, 336, 144, 350), ("职务", 182, 347, 206, 361),
+                                             ("执行盖事", 214, 347, 290, 361), ("电子邮箱", 326, 347, 374, 361)])]
+    reader = _reader(rows)
+    assert reader.head().title == "执行董事"
+    assert reader.sink.provenance["basic_info.head.title"].repaired_from == "执行盖事"

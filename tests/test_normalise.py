@@ -557,6 +557,11 @@ def test_a_department_garbled_beyond_repair_is_named_by_its_place(read: str, nam
     ("月16日浙江省绍兴市柯桥区", "浙江省绍兴市柯桥区"),  # a date's wrapped rest run in before the province
     ("人浙江省宁波市鄞州区", "浙江省宁波市鄞州区"),
     ("中国浙江省杭州市", "中国浙江省杭州市"),  # words, no figures: left as written
+    ("月16日人福建省泉州市晋江市", "福建省泉州市晋江市"),  # one character of the next line after the date's rest
+    ("月16日人\n福建省泉州市晋江市", "福建省泉州市晋江市"),  # the province on a line of its own
+    ("本到福建省福州市闽侯县", "福建省福州市闽侯县"),  # the label's note （具体到区县）, one character misread
+    ("（具体到区县）浙江省宁波市", "浙江省宁波市"),
+    ("月1日中国浙江省", "月1日中国浙江省"),  # two words after the date: left as written
 ])
 def test_an_address_opens_at_its_province_after_a_dates_rest(read: str, address: str) -> None:
     from pipeline.normalise import address_from_place
@@ -600,3 +605,19 @@ def test_at_and_one_domain_letter_misread_is_a_doubtful_repair(read: str, value:
 def test_at_and_domain_misread_needs_a_digit_a_letter_and_one_character(read: str) -> None:
     reading = repair_email(read)
     assert reading is not None and reading.repaired_from is None and "@" not in reading.value
+
+
+@pytest.mark.parametrize(("read", "title"), [
+    ("执行盖事", "执行董事"),  # one character misread in a four-character title (dev a05)
+    ("董事长糖总经理", "董事长兼总经理"),  # the pair's 兼 misread
+    ("重事长兼总经理", "董事长兼总经理"),
+    ("副总经埋", "副总经理"),
+    ("得事长", "得事长"),  # three characters: one from 理事长 and 董事长 alike, stays as read
+    ("董事长兼总经", "董事长兼总经"),  # cut short by its cell: near no title of its length
+    ("技术总监", "技术总监"),  # a title not listed stays as written
+    ("董事长", "董事长"),
+])
+def test_a_heads_title_misread_by_one_character_is_the_one_title_it_is_near(read: str, title: str) -> None:
+    from pipeline.normalise import repair_title
+
+    assert repair_title(read) == title

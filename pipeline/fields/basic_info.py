@@ -194,6 +194,34 @@ def _misread_label_start(text: str) -> list[int]:
     return cuts
 
 
+def _misread_label_end(text: str, label: str) -> bool:
+    """`text` is the label's last characters, two or more, with one of them misread in its place ('行亚' of
+    服务的主要行业): a wrapped label's rest on the line below."""
+    piece = squeeze(text)
+    return 2 <= len(piece) < len(label) and Hamming.distance(piece, label[-len(piece):]) <= 1
+
+
+def _cells_box(cells: Sequence[CellText]) -> tuple[float, float, float, float]:
+    """The box around the cells."""
+    return (min(c.bbox[0] for c in cells), min(c.bbox[1] for c in cells),
+            max(c.bbox[2] for c in cells), max(c.bbox[3] for c in cells))
+
+
+def _line_gap(cells: Sequence[CellText]) -> float:
+    """A line's height of the cells' text: a centre more than half of it below the cells' is on another line."""
+    return max(c.bbox[3] - c.bbox[1] for c in cells)
+
+
+def _title_field(field: FieldValue) -> FieldValue:
+    """A head's title OCR misread by one character, where that points to one known title (`repair_title`)."""
+    if field.provenance.source != "ocr" or not isinstance(field.value, str):
+        return field
+    title = normalise.repair_title(field.value)
+    if title == field.value:
+        return field
+    return FieldValue(title, field.raw, field.provenance.model_copy(update={"repaired_from": field.value}))
+
+
 def _email_field(value: Value, field: FieldValue) -> FieldValue:
     """An address whose '@' (or a letter of a known mail domain) OCR misread, repaired when only one repair fits."""
     reading = normalise.repair_email(value.text.replace("\n", "")) if field.provenance.source == "ocr" else None
@@ -420,20 +448,34 @@ class FormReader:
         left, right = min(c.bbox[0] for c in value.cells), max(c.bbox[2] for c in value.cells)
         lines = [cell for cell in cells_beside(self.rows, at, self.found, left - WRAP_SLACK, right + WRAP_SLACK)
                  if cell not in value.cells and FORM.match(cell.text)[0] is None
-                 and self._free_line(at, cell) and self._owner(at, cell) == at]
+                 and self._free_line(at, cell) and self._owns(at, value, cell)]
         if not lines:
             return value
         cells = sorted((*value.cells, *lines), key=lambda c: (round(_centre_y(c.bbox)), c.bbox[0]))
         return Value("".join(c.text for c in cells), tuple(cells), value.page)
 
+    def _owns(self, at: Found, value: Value, cell: CellText) -> bool:
+        """The label at `at` owns a line of text beside it (`_owner`), or the line lies under the label's own
+        value and the label `_owner` names stands above the value's line ('…，轻' · '工' under 注册资本 a
+        line above): a cell wraps onto the line below its own, so another label's value cannot have skipped the
+        value's line to reach it."""
+        owner = self._owner(at, cell)
+        if owner == at:
+            return True
+        value_y = _centre_y(_cells_box(value.cells))
+        label_y = _centre_y(self.rows[owner.row].cells[owner.col].bbox) if owner is not None else value_y
+        return owner is not None and label_y < value_y < _centre_y(cell.bbox) - _line_gap(value.cells) / 2
+
     def _free_line(self, at: Found, cell: CellText) -> bool:
-        """The cell's line holds nothing in the label's column but the label's own wrapped words: a line
-        with print of its own there (a member's 序号 above the head's name) is another part of the form."""
+        """The cell's line holds nothing in the label's column but the label's own wrapped words (read exactly,
+        or its last characters with one misread: '行亚' of 服务的主要行业): a line with print of its own there
+        (a member's 序号 above the head's name) is another part of the form."""
         label = self.rows[at.row].cells[at.col].bbox
         line = next((row for row in self.rows if cell in row.cells), None)
         return line is not None and all(
             other.bbox[2] <= label[0] or other.bbox[0] >= label[2] or not other.text
             or max(label_score(text, other.text) for text in FORM.by_key[at.key]) >= MIN_LABEL_SCORE
+            or any(_misread_label_end(other.text, text) for text in FORM.by_key[at.key])
             for other in line.cells)
 
     def _owner(self, at: Found, cell: CellText) -> Found | None:
@@ -625,6 +667,8 @@ class FormReader:
             field = form_field(value, kind) if value else None
             if field is not None and kind == "email" and value is not None:
                 field = _email_field(value, field)
+            if field is not None and name == "title":
+                field = _title_field(field)
             if field is not None:
                 setattr(head, name, self.sink.put(f"basic_info.head.{name}", field))
             elif value is not None and not value.cells:

@@ -56,7 +56,8 @@ def strip_form_notes(text: str) -> str:
             value = _without_open_bracket(value[:-size], note_slips(note) + 1).rstrip(" " + _BRACKETS)
             break
     # What is left of a note whose start was misread ('（省织工信息化' of （省级工业和信息化主管部门盖章）).
-    return _cut_misread_bracketed_note(value).rstrip(" " + _BRACKETS)
+    value = _cut_misread_bracketed_note(value).rstrip(" " + _BRACKETS)
+    return value[:len(value) - _note_opening(value)].rstrip(" " + _BRACKETS)
 
 
 def note_slips(note: str) -> int:
@@ -65,13 +66,41 @@ def note_slips(note: str) -> int:
     return 0 if len(note) < 4 else 1 if len(note) < 6 else 2
 
 
+# Marks OCR reads into a note's strokes or a bracket's place ('加盖单(..章）'): not characters of the note.
+_NOTE_NOISE = re.compile(r"[.,。，、·:：;；'\"()（）\[\]【】〔〕\s_-]")
+
+
 def _note_tail(value: str, note: str) -> int:
     """How many characters at the end of `value` are `note` read with at most `note_slips` slips (0: none);
-    two characters of the value at least stay before it."""
+    two characters of the value at least stay before it. Stray marks inside the tail ('加盖单(..章' of
+    加盖单位公章: a bracket and points read in the place of two characters) are no characters of it."""
     allowed = note_slips(note)
-    for size in sorted(range(len(note) - allowed, len(note) + allowed + 1), key=lambda n: abs(n - len(note))):
-        if 0 < size <= len(value) - 2 and Levenshtein.distance(value[-size:], note) <= allowed:
-            return size
+    sizes = range(1, len(value) - 1)
+    fits = [(Levenshtein.distance(core, note), abs(len(core) - len(note)), size) for size in sizes
+            if abs(len(core := _NOTE_NOISE.sub("", value[-size:])) - len(note)) <= allowed]
+    fits = [fit for fit in fits if fit[0] <= allowed and not _NOTE_NOISE.match(value[-fit[2]])]
+    return min(fits)[2] if fits else 0
+
+
+# A note as the template prints it whole, whose opening two characters name it: '加盖' and '省级' open no unit's
+# or department's name ('浙江省工业和信息化厅' holds 省工业, not 省级).
+_OPENING_NOTES = ("加盖单位公章", "省级工业和信息化主管部门盖章")
+MIN_OPENING = 4  # characters of a note's opening, read, that are taken for it
+
+
+def _note_opening(value: str) -> int:
+    """How many characters at the end of `value` are the opening of a template note cut off by the line's end or
+    the next word ('…信息化厅省级工业离息化' of 省级工业和信息化主管部门盖章): its first two characters as printed,
+    the rest within `note_slips` of the note's start; two characters of the value at least stay before it."""
+    for start in range(2, len(value) - MIN_OPENING + 1):
+        tail = value[start:]
+        for note in _OPENING_NOTES:
+            if tail[:2] != note[:2]:
+                continue
+            allowed = note_slips(tail)
+            if any(Levenshtein.distance(tail, note[:size]) <= allowed
+                   for size in range(max(2, len(tail) - allowed), min(len(note), len(tail) + allowed) + 1)):
+                return len(tail)
     return 0
 
 
@@ -284,8 +313,9 @@ def _contact(cover: Cover, raw: str, provenance: Provenance, sink: Sink, after_p
     before the number."""
     phone = normalise.find_phone(raw)
     person = raw[:phone[1]] if phone else raw
-    # A point OCR found between the name and the number is no part of the name ('姜秀鹏.').
-    person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿.。")
+    # A point OCR found between the name and the number, or a dash the writer put there, is no part of the
+    # name ('姜秀鹏.', '姚凯娟-13292088517').
+    person = re.sub(r"(电话|手机|联系电话)[:：]?\s*$", "", person).strip(" ,，、/：:;；_＿.。-－—–~～")
     origin = before_number if phone and not person and before_number is not None else provenance
     name = normalise.clean_name(person)
     if origin.source == "ocr" and (named := normalise.chinese_name(name)) != name:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from models import BasicInfo, Cover, Provenance, Seal
 from pipeline.checks.unit_names import garbled_reading_of
@@ -121,3 +122,92 @@ def _sealed(store: dict[str, Provenance], path: str, was: str) -> None:
     origin = store.get(path)
     if origin is not None:
         store[path] = origin.model_copy(update={"alternatives": [was], "resolved_by": SEALED})
+
+
+WRITTEN = "APPLICANT_AS_WRITTEN"
+MIN_WRITTEN = 2  # places in the package's text that write one name alike: one is a reading, two agree
+NAME_SLACK = 2  # characters a misread name may have lost or gained against the name as written
+# How a unit's name ends as printed, its legal form whole: a reading ending otherwise ('…支术有农公司', '…股纷自限
+# 公司', '…有限公司加蓄申数') was misread or ran on.
+WHOLE_ENDING = re.compile(r"(?:有限公司|有限责任公司|研究院|研究所|中心|大学|学院|协会|集团|实验室|联合会|商会|基地|园区)$")
+_UNIT_END = re.compile(ENDS_AS_UNIT.pattern.removesuffix("$"))  # a unit's name ending anywhere in a text
+
+
+def name_slips(reading: str) -> int:
+    """Characters a reading of a unit's name may have misread and still be that name: one in four, one to
+    three. Two units' names differ in their trade words at least ('无锡盛云自动化' · '无锡宇旭涂料': five)."""
+    return max(1, min(3, len(reading) // 4))
+
+
+def _unit_base(reading: str) -> str:
+    """The reading, or where it does not end as a unit's name ('…有限公司加蓄申数': a note run on, misread), its
+    longest start that does."""
+    if ENDS_AS_UNIT.search(reading):
+        return reading
+    ends = [end for end in range(len(reading) - 1, 3, -1) if ENDS_AS_UNIT.search(reading[:end])]
+    return reading[:ends[0]] if ends else reading
+
+
+def written_names(reading: str, texts: Sequence[str]) -> Counter[str]:
+    """How often each name the reading may be is written in the texts: at each place a unit's name may end, the
+    span of the reading's length give or take NAME_SLACK nearest it, where within `name_slips` of it (or of its
+    start that ends as a unit's name, where the reading ran on past it)."""
+    base = _unit_base(reading)
+    slips = name_slips(base)
+    found: Counter[str] = Counter()
+    for text in texts:
+        for match in _UNIT_END.finditer(text):
+            # One span a place: the nearest the reading (its own length on a tie), not every start around it.
+            spans = [(Levenshtein.distance(span, base), abs(size - len(base)), span)
+                     for size in range(len(base) - NAME_SLACK, len(base) + NAME_SLACK + 1)
+                     if len(span := text[max(0, match.end() - size):match.end()]) == size]
+            near = min(spans, default=None)
+            if near is not None and near[0] <= slips:
+                found[near[2]] += 1
+    return found
+
+
+def agree_with_text(cover: Extracted[Cover], basic: Extracted[BasicInfo], texts: Sequence[str]) -> None:
+    """The applicant's name as the package's own text writes it, where the cover's reading, not ending whole
+    (`WHOLE_ENDING`), is that name misread. The plan and the commitment name the applicant in print, each read
+    on its own line: a name written alike in MIN_WRITTEN places or more, more often than the reading itself
+    beyond its own two places, the nearest such name, within the reading's slips, and no member's name, is the applicant's name as printed ('杭州汇信信息支术有农公司' of
+    杭州汇信信息技术有限公司); the lead unit's name too where it read alike."""
+    applicant = cover.value.applicant
+    origin = cover.provenance.get(APPLICANT)
+    if not applicant or origin is None or origin.source != "ocr" or WHOLE_ENDING.search(applicant):
+        # A text layer's name is the name as printed; a reading that ends whole may be right where the text
+        # writes only a partner's name alike ('杭州宏弘工业互联网有限公司' · 杭州顺辰工业互联网有限公司).
+        return
+    squeezed = ["".join(text.split()) for text in texts]
+    lead = basic.value.lead_unit.name
+    readings = {applicant, lead}  # the readings' own places, the cover's line and the form's cell, are no witness
+    written = Counter({span: count for span, count in written_names(applicant, squeezed).items() if span not in readings})
+    name, count = _most_written(applicant, written)
+    elsewhere = sum(text.count(applicant) for text in squeezed) - 1 - (lead == applicant)
+    members = [member.name for member in basic.value.members if member.name]
+    if (name is None or count < MIN_WRITTEN or count <= elsewhere or not ENDS_AS_UNIT.search(name)
+            or any(Levenshtein.distance(member, name) <= name_slips(name) for member in members)):
+        return
+    _resolved(cover.provenance, APPLICANT, applicant, WRITTEN)
+    cover.value.applicant = name
+    if lead and lead != name and Levenshtein.distance(_unit_base(lead), name) <= name_slips(name):
+        _resolved(basic.provenance, LEAD_NAME, lead, WRITTEN)
+        basic.value.lead_unit.name = name
+
+
+def _most_written(reading: str, counts: Counter[str]) -> tuple[str | None, int]:
+    """Of the names written MIN_WRITTEN times or more, the one nearest the reading, where no other is as near:
+    units named on one pattern differ in their trade words only ('杭州宏弘工业互联网' · '杭州顺辰工业互联网'), so
+    a misread name is nearer its own name than the others'."""
+    base = _unit_base(reading)
+    written = sorted((Levenshtein.distance(name, base), name) for name, count in counts.items() if count >= MIN_WRITTEN)
+    if not written or (len(written) > 1 and written[0][0] == written[1][0]):
+        return None, 0
+    return written[0][1], counts[written[0][1]]
+
+
+def _resolved(store: dict[str, Provenance], path: str, was: str, rule: str) -> None:
+    origin = store.get(path)
+    if origin is not None:
+        store[path] = origin.model_copy(update={"alternatives": [was], "resolved_by": rule})
