@@ -27,11 +27,13 @@ import numpy as np
 from pipeline.seals.detect import Candidate, ring_tone
 from pipeline.seals.geometry import Outline, radial_profile, shifted_profiles, snap_oval
 from pipeline.seals.ink import (
+    MIN_RED_CHROMA,
     colour_seal_ink,
     dedither,
     grey_seal_ink,
     is_one_bit,
     paper_level,
+    paper_tint,
     red_mask,
     red_strength,
 )
@@ -250,8 +252,10 @@ def _colour_inks(patch: np.ndarray, outline: Outline) -> Iterator[np.ndarray]:
     black print is told from them by its tone, as on a grey page.
     """
     grey = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)
-    tone = ring_tone(grey, red_mask(patch), outline)
-    yield colour_seal_ink(patch, tone)
+    tint = paper_tint(patch)
+    # The ring's tone from ink redder than the paper: a tinted paper's pixels passed the plain red test.
+    tone = ring_tone(grey, red_mask(patch, MIN_RED_CHROMA + round(tint)), outline)
+    yield colour_seal_ink(patch, tone, tint)
     yield red_strength(patch)
     yield without_rules(grey_seal_ink(grey, tone), outline)
 
