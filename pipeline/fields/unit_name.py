@@ -80,12 +80,8 @@ def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals
     SEAL_NAME_MISMATCH) is never the most read.
     """
     applicant = cover.value.applicant
-    readings = Counter(seal.text for seal in seals if seal.slot and seal.slot != RECOMMENDER_SLOT and seal.text)
-    if not readings or not applicant:
-        return
-    name, count = readings.most_common(1)[0]
-    if (count < MIN_SEALS or 2 * count < sum(readings.values()) or count <= readings.get(applicant, 0)
-            or not ENDS_AS_UNIT.search(name) or not garbled_reading_of(applicant, name)):
+    name = sealed_name(applicant, [seal.text for seal in seals if seal.slot and seal.slot != RECOMMENDER_SLOT])
+    if name is None or not applicant:
         return
     _sealed(cover.provenance, APPLICANT, applicant)
     cover.value.applicant = name
@@ -96,6 +92,19 @@ def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals
     if lead and lead != name and (lead == applicant or garbled_reading_of(lead, name)):
         _sealed(basic.provenance, LEAD_NAME, lead)
         basic.value.lead_unit.name = name
+
+
+def sealed_name(applicant: str | None, texts: Sequence[str | None]) -> str | None:
+    """The applicant's name as the texts of the seals in its slots give it (`agree_with_seals`), where the form's
+    reading `applicant` is that name garbled; None where the seals do not outvote the form's reading so."""
+    readings = Counter(text for text in texts if text)
+    if not readings or not applicant:
+        return None
+    name, count = readings.most_common(1)[0]
+    if (count < MIN_SEALS or 2 * count < sum(readings.values()) or count <= readings.get(applicant, 0)
+            or not ENDS_AS_UNIT.search(name) or not garbled_reading_of(applicant, name)):
+        return None
+    return name
 
 
 def agree_members_with_seals(basic: Extracted[BasicInfo], seals: Sequence[Seal]) -> None:
