@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-from pipeline.fields.unit_name import sealed_name
+from pipeline.names import sealed_name
 from pipeline.seals.find import SealUnits, _identify_as_sealed
 from pipeline.seals.slots import PageSeal
 from pipeline.seals.stamped import unread_as_sealed

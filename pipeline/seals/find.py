@@ -20,8 +20,8 @@ import numpy as np
 
 from models import BasicInfo, Cover, Provenance, Recommendation, Seal
 from models.page import Box, EmbeddedImage, Page
-from pipeline.checks.unit_names import garbled_reading_of
 from pipeline.config import Settings
+from pipeline.names import garbled_reading_of
 from pipeline.normalise import valid_codes_in
 from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted

@@ -13,7 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from pipeline.fields.unit_name import RECOMMENDER_SLOT, sealed_name
+from pipeline.names import sealed_name
 from pipeline.seals.slots import PageSeal
 from pipeline.seals.text import (
     MIN_SPOT_RATIO,
@@ -25,6 +25,8 @@ from pipeline.seals.text import (
     stamped_spelling,
 )
 
+# The slot the recommending department stamps: every other slot is the applicant's.
+RECOMMENDER_SLOT = "cover_recommender"
 # Seals that must agree on a spelling before it replaces the text's (one seal's sure misreading is not enough),
 # and outnumber every other such spelling.
 MIN_AGREEING = 2
