@@ -884,6 +884,13 @@ def test_the_lead_s_names_are_one_unit_and_its_seal_is_named_whole() -> None:
     assert match_unit(_spotting_reading("北京启华工业技术", [LEAD, *twins.members]), twins.candidates()) is None
 
 
+def test_a_legal_form_alone_is_no_organisation() -> None:
+    from pipeline.seals.text import organisation_names
+
+    texts = ["大连鼎和网络科技", "股份有限公司", "有限责任公司", "合作方：大连启华软件有限公司"]
+    assert organisation_names(texts) == ["大连启华软件有限公司"]
+
+
 def test_a_university_named_by_its_city_alone_is_an_organisation() -> None:
     from pipeline.seals.text import organisation_names
 

@@ -9,7 +9,6 @@ and the rule that picked (`resolved_by`).  Names that are not alike are left as 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -17,7 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from models import BasicInfo, Cover, Provenance, Seal
-from pipeline.checks.unit_names import garbled_reading_of
+from pipeline.names import ENDS_AS_UNIT, MIN_SEALS, garbled_reading_of, sealed_name
 from pipeline.result import Extracted
 
 APPLICANT = "cover.applicant"
@@ -26,8 +25,6 @@ RULE = "APPLICANT_IS_LEAD_UNIT"
 # Two readings this alike (rapidfuzz ratio, 0..1) are one name misread; two units' names differ more
 # (a place, a trade word and a legal form each).
 ALIKE = 0.65
-# How a unit's name ends: a reading cut short or run into its neighbour does not end so.
-ENDS_AS_UNIT = re.compile(r"(?:公司|研究院|研究所|中心|大学|学院|协会|集团|实验室|联合会|商会|基地|园区|所|院|厂)$")
 
 
 def _rank(name: str, origin: Provenance | None) -> tuple[bool, bool, float]:
@@ -66,7 +63,6 @@ def agree_unit_name(cover: Extracted[Cover], basic: Extracted[BasicInfo]) -> Non
 SEALED = "APPLICANT_AS_SEALED"
 # The slots the applicant stamps: every one but the recommending department's.
 RECOMMENDER_SLOT = "cover_recommender"
-MIN_SEALS = 2  # seals reading one name alike, each on its own crop: one is a reading, two agree
 
 
 def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals: Sequence[Seal]) -> None:
@@ -81,12 +77,8 @@ def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals
     SEAL_NAME_MISMATCH) is never the most read.
     """
     applicant = cover.value.applicant
-    readings = Counter(seal.text for seal in seals if seal.slot and seal.slot != RECOMMENDER_SLOT and seal.text)
-    if not readings or not applicant:
-        return
-    name, count = readings.most_common(1)[0]
-    if (count < MIN_SEALS or 2 * count < sum(readings.values()) or count <= readings.get(applicant, 0)
-            or not ENDS_AS_UNIT.search(name) or not garbled_reading_of(applicant, name)):
+    name = sealed_name(applicant, [seal.text for seal in seals if seal.slot and seal.slot != RECOMMENDER_SLOT])
+    if name is None or not applicant:
         return
     _sealed(cover.provenance, APPLICANT, applicant)
     cover.value.applicant = name

@@ -21,6 +21,7 @@ import numpy as np
 from models import BasicInfo, Cover, Provenance, Recommendation, Seal
 from models.page import Box, EmbeddedImage, Page
 from pipeline.config import Settings
+from pipeline.names import garbled_reading_of
 from pipeline.normalise import valid_codes_in
 from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
@@ -44,7 +45,7 @@ from pipeline.seals.slots import (
     slot_values,
 )
 from pipeline.seals.speckring import SPECK_RING_ARC, SPECK_RING_SURPRISE, find_speck_rings, print_mask, speck_grid
-from pipeline.seals.stamped import lead_spelt_alike, named_as_stamped
+from pipeline.seals.stamped import lead_spelt_alike, named_as_stamped, unread_as_sealed
 from pipeline.seals.stipple import seal_in_dots, stipple_dots, trace_in_dots
 from pipeline.seals.text import (
     LineReader,
@@ -288,6 +289,11 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     named_as_stamped(page_seals)
     lead_spelt_alike(page_seals)
     assign_slots(page_seals, pages, doc_type)
+    if doc_type == "application" and unread_as_sealed(page_seals, units.applicant or units.lead,
+                                                      functools.partial(_identify_as_sealed, units=units)):
+        for seal in page_seals:
+            seal.slot = None  # assigned again with the seals now named
+        assign_slots(page_seals, pages, doc_type)
     checks = mismatch_checks(page_seals, units.expected())
     signature = None
     if doc_type == "application":
@@ -698,6 +704,14 @@ def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:
             and looks_like_department(reading.text) and (units.province is None or units.province[:2] in reading.text):
         match = Match(cjk(reading.text), "recommender", round(reading.confidence, 3))
     return match
+
+
+def _identify_as_sealed(reading: Reading, name: str, units: SealUnits) -> Match | None:
+    """`_identify` among the package's units, the applicant (and the lead, where the form read it as the
+    applicant or garbled it so) named `name`, as its seals read it (`stamped.unread_as_sealed`)."""
+    form = units.applicant or units.lead
+    lead = name if units.lead in (None, form) or (units.lead and garbled_reading_of(units.lead, name)) else units.lead
+    return _identify(reading, False, replace(units, applicant=name, lead=lead))
 
 
 def _to_points(box: tuple[float, float, float, float], scale: float) -> Box:

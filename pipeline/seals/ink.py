@@ -156,18 +156,36 @@ def paper_level(grey: np.ndarray) -> int:
     return int(np.percentile(grey[:: 4, :: 4], 90))
 
 
-def colour_seal_ink(bgr: np.ndarray, tone: float) -> np.ndarray:
+# Paper pixels for its tint: this close to the paper's grey level.
+PAPER_TINT_BAND = 15
+
+
+def paper_tint(bgr: np.ndarray) -> float:
+    """The red chroma (R - max(G, B)) of the paper itself round a seal: 0 on a neutral scan, 10-25 where a
+    phone photo's white balance or a scanner profile left the paper pinkish or beige. Such a paper is no
+    seal ink, yet it passes any fixed chroma test, so the seal's ink maps count red above it only."""
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    paper = grey >= paper_level(grey) - PAPER_TINT_BAND
+    if not paper.any():
+        return 0.0
+    b, g, r = cv2.split(bgr)
+    return float(np.median(cv2.subtract(r, cv2.max(g, b))[paper]))
+
+
+def colour_seal_ink(bgr: np.ndarray, tone: float, tint: float = 0.0) -> np.ndarray:
     """Seal ink strength (0..255) round one seal of a colour page, for reading its characters.
 
     Scanners and JPEG keep colour at half the resolution of brightness, so a
     thin stroke's redness is smeared and weak while its darkness is sharp.
     So the stroke shape comes from the darkness, in the seal's own tone band
     (`tone`: its ring's grey level; this also drops black print crossing the
-    seal), wherever the blurred chroma says the area is red.
+    seal), wherever the blurred chroma says the area is red: redder than the
+    paper's own `tint` (`paper_tint`; on a tinted photo the gate otherwise stood
+    open over the whole patch, and print in the seal's tone read with it).
     """
     b, g, r = (bgr[..., i].astype(np.float32) for i in range(3))
     chroma = cv2.GaussianBlur(np.clip(r - np.maximum(g, b), 0.0, None), (0, 0), 2.0)
-    gate = np.clip((chroma - 4.0) / 12.0, 0.0, 1.0)
+    gate = np.clip((chroma - tint - 4.0) / 12.0, 0.0, 1.0)
     tone_ink = grey_seal_ink(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), tone)
     return (tone_ink.astype(np.float32) * gate).astype(np.uint8)
 

@@ -27,11 +27,13 @@ import numpy as np
 from pipeline.seals.detect import Candidate, ring_tone
 from pipeline.seals.geometry import Outline, radial_profile, shifted_profiles, snap_oval
 from pipeline.seals.ink import (
+    MIN_RED_CHROMA,
     colour_seal_ink,
     dedither,
     grey_seal_ink,
     is_one_bit,
     paper_level,
+    paper_tint,
     red_mask,
     red_strength,
 )
@@ -243,17 +245,26 @@ def _ring_ink(patch: np.ndarray, grey: np.ndarray | None) -> np.ndarray:
 
 def _colour_inks(patch: np.ndarray, outline: Outline) -> Iterator[np.ndarray]:
     """Colour page: stroke darkness gated by red (sharp strokes) first, then red chroma alone, then the
-    darkness in the seal's tone without the red gate.
+    darkness in the seal's tone without the red gate; on a tinted paper (`paper_tint`) last the stroke
+    darkness gated by red above the paper's own tint.
 
     Scanners keep colour at a fraction of the brightness's resolution, so a pale seal's thin strokes
     carry too little blurred chroma to pass the gate, while their darkness still shows them whole;
-    black print is told from them by its tone, as on a grey page.
+    black print is told from them by its tone, as on a grey page. A phone photo's pinkish paper passes
+    the gate everywhere and its print reads with the lettering: the tint's map reads those seals. It
+    comes last, not in the first map's place: where the first maps read a seal as before, a tinted
+    map's reading that spots a unit a little better must not replace theirs (on dev22 a01 it spotted the
+    form's garbled name and the seals no longer agreed on the spelling they bear).
     """
     grey = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)
     tone = ring_tone(grey, red_mask(patch), outline)
     yield colour_seal_ink(patch, tone)
     yield red_strength(patch)
     yield without_rules(grey_seal_ink(grey, tone), outline)
+    tint = paper_tint(patch)
+    if tint > 0:
+        # The ring's tone from ink redder than the paper: a tinted paper's pixels passed the plain red test.
+        yield colour_seal_ink(patch, ring_tone(grey, red_mask(patch, MIN_RED_CHROMA + round(tint)), outline), tint)
 
 
 def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float) -> Iterator[np.ndarray]:

@@ -11,11 +11,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from pipeline.names import sealed_name
 from pipeline.seals.slots import PageSeal
-from pipeline.seals.text import MIN_SPOT_RATIO, Match, cjk, slipped_spelling, spelling_of, stamped_spelling
+from pipeline.seals.text import (
+    MIN_SPOT_RATIO,
+    Match,
+    Reading,
+    cjk,
+    slipped_spelling,
+    spelling_of,
+    stamped_spelling,
+)
 
+# The slot the recommending department stamps: every other slot is the applicant's.
+RECOMMENDER_SLOT = "cover_recommender"
 # Seals that must agree on a spelling before it replaces the text's (one seal's sure misreading is not enough),
 # and outnumber every other such spelling.
 MIN_AGREEING = 2
@@ -76,3 +87,25 @@ def lead_spelt_alike(seals: Sequence[PageSeal]) -> None:
         if own != best and spelling_of(own, best) \
                 and (spots[id(seal)][best] or 0.0) >= (spots[id(seal)][own] or 0.0) / MIN_SPOT_RATIO:
             seal.match = Match(best, seal.match.owner, seal.match.score)
+
+
+def unread_as_sealed(seals: Sequence[PageSeal], applicant: str | None,
+                     identify: Callable[[Reading, str], Match | None]) -> str | None:
+    """The applicant's seals that named no unit, named after the applicant's name as its other seals read it.
+
+    Where the form's copy of the name is garbled ('株洲凯捷软件4公司'), the seals whose strips read clearly
+    spell it right on their own (`readable_name`) and outvote the form's reading (`fields.sealed_name`, as the
+    fields take it after the seal stage); but each seal was spotted against the form's garbled name only, and
+    a poorer strip ('株洲凯捷较弹囊团有限公司') matched nothing, though it spots the name as sealed at 0.5-0.65,
+    twenty times its best rival. Each seal with no match is identified again (`identify`: the package's units,
+    the applicant and the lead as sealed) and takes the name only where that clearly names it; returns the name,
+    None where the seals do not give one."""
+    name = sealed_name(applicant, [seal.text for seal in seals if seal.slot and seal.slot != RECOMMENDER_SLOT])
+    if name is None:
+        return None
+    for seal in seals:
+        if seal.match is None and seal.reading is not None:
+            match = identify(seal.reading, name)
+            if match is not None and match.owner == "lead" and cjk(match.name) == cjk(name):
+                seal.match = match
+    return name

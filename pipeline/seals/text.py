@@ -300,7 +300,9 @@ def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
     authorities on attached licences stamp too; spotted against these names they read as
     themselves rather than as nothing. A run of text is cut at punctuation and at a few
     labels that commonly lead into a name (甲方, 单位名称, a licence's 登记机关 …), and each
-    piece's organisation names are kept.
+    piece's organisation names are kept: names of someone (`looks_like_name`), not a legal form
+    alone ("股份有限公司" split off a cell's name by a line break: a seal whose reading held little
+    but its legal form was named so, and flagged as another's).
     """
     found: list[str] = []
     seen: set[str] = set()
@@ -308,7 +310,7 @@ def organisation_names(texts: list[str], limit: int = 200) -> list[str]:
         for piece in _NAME_BREAK.split(text):
             for hit in _ORGANISATION_NAME.finditer(piece):
                 name = hit.group()
-                if (len(name) >= MIN_NAME_CHARS or _UNIVERSITY.fullmatch(name)) and name not in seen:
+                if (looks_like_name(name, run_on=0) or _UNIVERSITY.fullmatch(name)) and name not in seen:
                     seen.add(name)
                     found.append(name)
                     if len(found) >= limit:
