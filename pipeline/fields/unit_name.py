@@ -9,6 +9,7 @@ and the rule that picked (`resolved_by`).  Names that are not alike are left as 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
