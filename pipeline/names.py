@@ -48,10 +48,14 @@ ENDS_AS_UNIT = re.compile(r"(?:公司|研究院|研究所|中心|大学|学院|�
 MIN_SEALS = 2  # seals reading one name alike, each on its own crop: one is a reading, two agree
 
 
-def sealed_name(applicant: str | None, texts: Sequence[str | None]) -> str | None:
-    """The applicant's name as the texts of the seals in its slots give it (`agree_with_seals`), where the form's
-    reading `applicant` is that name garbled; None where the seals do not outvote the form's reading so."""
-    readings = Counter(text for text in texts if text)
+# The slot the recommending department stamps: every other slot is the applicant's.
+RECOMMENDER_SLOT = "cover_recommender"
+
+
+def sealed_name(applicant: str | None, stamps: Sequence[tuple[str | None, str | None]]) -> str | None:
+    """The applicant's name as the texts of the seals in its slots give it (`stamps`: each seal's slot and text),
+    where the form's reading `applicant` is that name garbled; None where the seals do not outvote it so."""
+    readings = Counter(text for slot, text in stamps if slot and slot != RECOMMENDER_SLOT and text)
     if not readings or not applicant:
         return None
     name, count = readings.most_common(1)[0]

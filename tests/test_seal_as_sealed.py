@@ -46,9 +46,11 @@ def _seals() -> list[PageSeal]:
 
 
 def test_the_seals_clear_readings_outvote_the_forms_garbled_name() -> None:
-    assert sealed_name(FORM, [NAME, NAME, None]) == NAME
-    assert sealed_name(NAME, [NAME, NAME]) is None  # the form reads it right: nothing to put right
-    assert sealed_name(FORM, [NAME]) is None  # one seal's reading is no agreement
+    assert sealed_name(FORM, [("commitment", NAME), ("appendix2_table1", NAME), ("appendix2_table2", None)]) == NAME
+    assert sealed_name(NAME, [("commitment", NAME), ("appendix2_table1", NAME)]) is None  # the form reads it right: nothing to put right
+    assert sealed_name(FORM, [("commitment", NAME)]) is None  # one seal's reading is no agreement
+    # the recommending department's seal names another unit: it is no vote for the applicant's name
+    assert sealed_name(FORM, [("commitment", NAME), ("cover_recommender", NAME)]) is None
 
 
 def test_an_unread_seal_is_named_after_the_name_its_fellows_read() -> None:

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from models import BasicInfo, Cover, Provenance, Seal
-from pipeline.names import ENDS_AS_UNIT, MIN_SEALS, garbled_reading_of, sealed_name
+from pipeline.names import ENDS_AS_UNIT, MIN_SEALS, RECOMMENDER_SLOT, garbled_reading_of, sealed_name
 from pipeline.result import Extracted
 
 APPLICANT = "cover.applicant"
@@ -62,8 +62,6 @@ def agree_unit_name(cover: Extracted[Cover], basic: Extracted[BasicInfo]) -> Non
 
 
 SEALED = "APPLICANT_AS_SEALED"
-# The slots the applicant stamps: every one but the recommending department's.
-RECOMMENDER_SLOT = "cover_recommender"
 
 
 def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals: Sequence[Seal]) -> None:
@@ -78,7 +76,7 @@ def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals
     SEAL_NAME_MISMATCH) is never the most read.
     """
     applicant = cover.value.applicant
-    name = sealed_name(applicant, [seal.text for seal in seals if seal.slot and seal.slot != RECOMMENDER_SLOT])
+    name = sealed_name(applicant, [(seal.slot, seal.text) for seal in seals])
     if name is None or not applicant:
         return
     _sealed(cover.provenance, APPLICANT, applicant)

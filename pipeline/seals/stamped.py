@@ -25,8 +25,6 @@ from pipeline.seals.text import (
     stamped_spelling,
 )
 
-# The slot the recommending department stamps: every other slot is the applicant's.
-RECOMMENDER_SLOT = "cover_recommender"
 # Seals that must agree on a spelling before it replaces the text's (one seal's sure misreading is not enough),
 # and outnumber every other such spelling.
 MIN_AGREEING = 2
@@ -100,7 +98,7 @@ def unread_as_sealed(seals: Sequence[PageSeal], applicant: str | None,
     twenty times its best rival. Each seal with no match is identified again (`identify`: the package's units,
     the applicant and the lead as sealed) and takes the name only where that clearly names it; returns the name,
     None where the seals do not give one."""
-    name = sealed_name(applicant, [seal.text for seal in seals if seal.slot and seal.slot != RECOMMENDER_SLOT])
+    name = sealed_name(applicant, [(seal.slot, seal.text) for seal in seals])
     if name is None:
         return None
     for seal in seals:
