@@ -538,6 +538,19 @@ def test_recommendation_seals_and_missing_fields() -> None:
     assert all(check.severity == "info" for check in run(blank))
 
 
+def test_a_recommendation_table_not_found_where_nothing_read_is_a_doubt_not_a_missing_seal() -> None:
+    """dev30 r14: a photographed one-page recommendation read too poorly for any unit or its table's title."""
+    unread = recommendation("浙江省", [], recommendation_table=False)
+    unread.source.pages = unread.source.pages[:1]  # the letter's page only
+    found = run(unread)
+    assert ("SEAL_MISSING", "recommendation_table") not in {(c.code, c.where) for c in found}
+    assert all(check.severity != "error" for check in found)
+    # Units read, the table's page not found: the table is missing, and so is its stamp.
+    read = recommendation("浙江省", ["甲"], recommendation_table=False)
+    read.source.pages = read.source.pages[:1]
+    assert ("SEAL_MISSING", "recommendation_table") in codes(read)
+
+
 def test_document_type_is_decided_from_content_not_the_file_name() -> None:
     from models.page import Document, Page, Word
     from pipeline import layout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Provenance, Seal
+from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Provenance, RecommendationRecord, Seal
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.checks.unit_names import name_score
 from pipeline.seals.pairs import MERGED_SIZE_RATIO
@@ -48,6 +48,9 @@ def seal_missing(ctx: CheckContext) -> Iterator[Check]:
     for slot, stamped in slots.items():
         if not stamped:
             role = SLOT_PAGE_ROLE.get(slot, slot)
+            if role not in ctx.roles and _recommendation_unread(ctx):
+                judged.append(_table_unread(ctx, slot))
+                continue
             absent = "（该页未找到）" if role not in ctx.roles else ""
             check = finding("SEAL_MISSING", slot, f"{SLOT_PLACES.get(slot, slot)}未见公章{absent}",
                             evidence=ctx.evidence(roles=[role]))
@@ -57,6 +60,24 @@ def seal_missing(ctx: CheckContext) -> Iterator[Check]:
         judged = [_reader_failed(check, len(unsure), len(slots)) if check.code == "SEAL_MISSING" and check.doubts
                   else check for check in judged]
     yield from judged
+
+
+def _recommendation_unread(ctx: CheckContext) -> bool:
+    """A recommendation of which no unit recommended was read, in its table or its letter: its pages did not read
+    (their LOW_CONFIDENCE says so), and a table page not found may be on the letter's page unrecognised."""
+    record = ctx.record
+    return isinstance(record, RecommendationRecord) and not record.recommendation.recommended \
+        and not record.recommendation.letter_names
+
+
+def _table_unread(ctx: CheckContext, slot: str) -> Check:
+    """LOW_CONFIDENCE for the stamp of a recommendation's table no page was found for, where nothing of the
+    recommendation's units read (dev30 r14: letter and table on one photographed page at 85 dpi): the table's page
+    was not recognised rather than left out, so whether it is stamped is a reviewer's to see."""
+    return Check(code="LOW_CONFIDENCE", severity="info", where=f"seal_slots.{slot}", doubts=[f"seal_slots.{slot}"],
+                 confidence=GREY_ABSENCE_CONFIDENCE / 2, evidence=ctx.evidence(roles=["recommendation_letter"]),
+                 message=f"{SLOT_PLACES.get(slot, slot)}：未识别出推荐表页面，推荐对象也均未读出，"
+                         "推荐表可能与推荐函同页而未能识别，其盖章无法核对，请人工核对")
 
 
 def _found_late(ctx: CheckContext, slots: dict[str, bool]) -> int:
