@@ -120,6 +120,8 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
                 grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
                 forced = get_engine(job.settings, "tesseract", cached=False).orientation(grey)
             cleaned = clean_page(pixels, job.source.dpi, forced, straighten=job.straighten)
+            # Stored before OCR: a page whose reading fails keeps its images for the seal stage and the evidence.
+            _store_images(job, cleaned, result)
             result.lines = [_to_points(line, job.source.dpi) for line in cleaned.rules_px]
         if not cleaned.is_blank:
             with times.measure("ocr"):
@@ -128,11 +130,7 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
                 result.words = _read_cleaned(chosen, cleaned, job, result.lines)
                 if job.straighten and forced is None and _maybe_turned(cleaned, result.words):
                     cleaned = _read_turned_over(chosen, pixels, cleaned, job, result)
-        del pixels
-        with times.measure("cleanup"):
-            _store_images(job, cleaned, result)
-        if not cleaned.is_blank:
-            with times.measure("ocr"):
+                del pixels
                 _read_more(chosen, cleaned, job, result, engine is not None)
                 result.ocr_calls = _calls(chosen) - before
         _detect_seals(result, job)
@@ -197,6 +195,7 @@ def _read_turned_over(engine: OcrEngine, pixels: np.ndarray, cleaned: Cleaned, j
     log.info("%s page %d read turned over: %.0f Chinese characters against %.0f", job.source.path.name,
              job.number, after, before)
     result.words, result.lines = words, lines
+    _store_images(job, turned, result)  # the later stages read the page the way it was read
     return turned
 
 

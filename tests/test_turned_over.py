@@ -39,26 +39,27 @@ def _page(mark_at_top: bool) -> np.ndarray:
     return page
 
 
-def _job() -> PageJob:
-    return PageJob(number=1, source=PageSource(Path("x.png"), "png", 0, 150.0), workdir=Path("/tmp"),
+def _job(workdir: Path) -> PageJob:
+    return PageJob(number=1, source=PageSource(Path("x.png"), "png", 0, 150.0), workdir=workdir,
                    settings=Settings())  # type: ignore[arg-type]
 
 
-def test_a_page_read_as_debris_after_an_unsure_orientation_is_read_turned_over() -> None:
+def test_a_page_read_as_debris_after_an_unsure_orientation_is_read_turned_over(tmp_path: Path) -> None:
     pixels = _page(mark_at_top=False)
     cleaned = clean_page(pixels, 150.0, Orientation(0, 0.2))
     result = PageResult(number=1, words=list(DEBRIS))
     assert _maybe_turned(cleaned, result.words)
-    turned = _read_turned_over(InkTopReader(), pixels, cleaned, _job(), result)  # type: ignore[arg-type]
+    turned = _read_turned_over(InkTopReader(), pixels, cleaned, _job(tmp_path), result)  # type: ignore[arg-type]
     assert turned.rotation == 180
     assert result.words[0].text == "牵头单位名称"
+    assert result.rotation == 180 and result.print_path is not None  # the stored page is the page as read
 
 
-def test_a_page_reading_no_better_turned_over_stays_as_it_was() -> None:
+def test_a_page_reading_no_better_turned_over_stays_as_it_was(tmp_path: Path) -> None:
     pixels = _page(mark_at_top=True)  # upright, yet read as debris (too blurred to read either way)
     cleaned = clean_page(pixels, 150.0, Orientation(0, 0.2))
     result = PageResult(number=1, words=list(DEBRIS))
-    kept = _read_turned_over(InkTopReader(), pixels, cleaned, _job(), result)  # type: ignore[arg-type]
+    kept = _read_turned_over(InkTopReader(), pixels, cleaned, _job(tmp_path), result)  # type: ignore[arg-type]
     assert kept is cleaned and result.words == DEBRIS  # turned over it reads debris as well (the mark at the bottom)
 
 
