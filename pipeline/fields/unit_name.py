@@ -56,9 +56,8 @@ def agree_unit_name(cover: Extracted[Cover], basic: Extracted[BasicInfo]) -> Non
     chosen = max((applicant, lead), key=lambda name: _rank(name, cover_origin if name == applicant else lead_origin))
     cover.value.applicant = basic.value.lead_unit.name = chosen
     for store, path, was in ((cover.provenance, APPLICANT, applicant), (basic.provenance, LEAD_NAME, lead)):
-        origin = store.get(path)
-        if origin is not None and was != chosen:
-            store[path] = origin.model_copy(update={"alternatives": [was], "resolved_by": RULE})
+        if was != chosen:
+            _resolved(store, path, was, RULE)
 
 
 SEALED = "APPLICANT_AS_SEALED"
@@ -79,14 +78,14 @@ def agree_with_seals(cover: Extracted[Cover], basic: Extracted[BasicInfo], seals
     name = sealed_name(applicant, [(seal.slot, seal.text) for seal in seals])
     if name is None or not applicant:
         return
-    _sealed(cover.provenance, APPLICANT, applicant)
+    _resolved(cover.provenance, APPLICANT, applicant, SEALED)
     cover.value.applicant = name
     for seal in seals:
         if seal.text == applicant:
             seal.text = name  # a seal matched to the applicant carries its name as the form read it: now corrected
     lead = basic.value.lead_unit.name
     if lead and lead != name and (lead == applicant or garbled_reading_of(lead, name)):
-        _sealed(basic.provenance, LEAD_NAME, lead)
+        _resolved(basic.provenance, LEAD_NAME, lead, SEALED)
         basic.value.lead_unit.name = name
 
 
@@ -105,14 +104,8 @@ def agree_members_with_seals(basic: Extracted[BasicInfo], seals: Sequence[Seal])
                 and ENDS_AS_UNIT.search(name) and garbled_reading_of(member.name, name)]
         if len(near) != 1 or any(garbled_reading_of(other, near[0]) for other in names if other != member.name):
             continue
-        _sealed(basic.provenance, f"basic_info.members[{index}].name", member.name)
+        _resolved(basic.provenance, f"basic_info.members[{index}].name", member.name, SEALED)
         member.name = near[0]
-
-
-def _sealed(store: dict[str, Provenance], path: str, was: str) -> None:
-    origin = store.get(path)
-    if origin is not None:
-        store[path] = origin.model_copy(update={"alternatives": [was], "resolved_by": SEALED})
 
 
 WRITTEN = "APPLICANT_AS_WRITTEN"
@@ -199,6 +192,7 @@ def _most_written(reading: str, counts: Counter[str]) -> tuple[str | None, int]:
 
 
 def _resolved(store: dict[str, Provenance], path: str, was: str, rule: str) -> None:
+    """The provenance at `path` records the reading `was` as the other reading, and `rule` as what chose."""
     origin = store.get(path)
     if origin is not None:
         store[path] = origin.model_copy(update={"alternatives": [was], "resolved_by": rule})
