@@ -42,6 +42,7 @@ from pipeline import implied, normalise
 from pipeline.config import Settings
 from pipeline.ocr import NUMBER_ENGINE
 from pipeline.ocr.base import OcrEngine, OcrError
+from pipeline.ocr.cache import read_ahead
 from pipeline.ocr.digits import number_explains
 from pipeline.ocr.number_line import BINARISATIONS, line_span, number_line
 from pipeline.record_paths import PathError, get_path
@@ -190,6 +191,7 @@ class CropReader:
         by_page: dict[int, list[int]] = {}
         for index, (page_number, _) in enumerate(places):
             by_page.setdefault(page_number, []).append(index)
+        stacks: list[tuple[int, list[tuple[int, np.ndarray]], np.ndarray, list[tuple[int, int]], float]] = []
         for page_number, indexes in by_page.items():
             crops = [(index, self._crop(page_number, places[index][1])) for index in indexes]
             found = [(index, crop) for index, crop in crops if crop is not None]
@@ -198,9 +200,13 @@ class CropReader:
             page = self.pages[page_number]
             zoom = max(1.0, TARGET_DPI / page.dpi)
             canvas, tops = _stacked([crop for _, crop in found], zoom)
+            stacks.append((page_number, found, canvas, tops, page.dpi * zoom))
+        for engine in self.engines:  # every page's stack at once where the engine reads faster so (Tesseract)
+            read_ahead(engine, [(canvas, (0, 0, canvas.shape[1], canvas.shape[0]), dpi, "block")
+                                for _, _, canvas, _, dpi in stacks])
+        for page_number, found, canvas, tops, dpi in stacks:
             for engine in self.engines:
-                for (index, _), text in zip(found, self._read(engine, canvas, tops, page.dpi * zoom, page_number),
-                                            strict=True):
+                for (index, _), text in zip(found, self._read(engine, canvas, tops, dpi, page_number), strict=True):
                     if text is not None:
                         out[index].append((engine.name, text))
         return out
@@ -215,6 +221,7 @@ class CropReader:
         by_page: dict[int, list[int]] = {}
         for index, (page_number, _) in enumerate(places):
             by_page.setdefault(page_number, []).append(index)
+        stacks: list[tuple[int, list[tuple[int, np.ndarray]], np.ndarray, list[tuple[int, int]]]] = []
         for page_number, indexes in by_page.items():
             page = self.pages.get(page_number)
             if page is None:
@@ -223,12 +230,14 @@ class CropReader:
             for binarisation in BINARISATIONS:
                 lines = [(index, line) for index, crop in crops if crop is not None
                          and (line := number_line(crop, page.scale, binarisation)) is not None]
-                if not lines:
-                    continue
-                canvas, tops = _stacked([line for _, line in lines], 1.0)
-                for (index, _), text in zip(lines, self._read_lines(canvas, tops, page_number), strict=True):
-                    if text is not None:
-                        out[index].append((self.numbers.name, text))
+                if lines:
+                    stacks.append((page_number, lines, *_stacked([line for _, line in lines], 1.0)))
+        # Every page's stacks (each binarisation's) in one run of the digits engine (`read_ahead`).
+        read_ahead(self.numbers, [(canvas, None, 72.0, "block") for _, _, canvas, _ in stacks])
+        for page_number, lines, canvas, tops in stacks:
+            for (index, _), text in zip(lines, self._read_lines(canvas, tops, page_number), strict=True):
+                if text is not None:
+                    out[index].append((self.numbers.name, text))
         return out
 
     def explain(self, place: tuple[int, Box], numbers: Sequence[str]) -> list[list[float]]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import logging
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +118,8 @@ class TesseractEngine(OcrEngine):
         self.page_dpi = page_dpi
         # The only characters it may read (a number's digits, separators and unit): none when unset.
         self.whitelist = whitelist
+        # Lines read ahead (`read_ahead`), by (image digest, mode, dpi), each handed out once by `recognise`.
+        self._ahead: dict[tuple[str, str, float], list[list[Glyph]]] = {}
 
     def params(self) -> dict[str, object]:
         return {
@@ -134,6 +138,19 @@ class TesseractEngine(OcrEngine):
         return {"page": self.page_psm, "block": 6, "line": 7}[mode]
 
     def recognise(self, image: np.ndarray, mode: Mode, dpi: float) -> list[list[Glyph]]:
+        ahead = self._ahead.pop(_request_key(image, mode, dpi), None)
+        if ahead is not None:
+            return ahead
+        prepared, scale = self._prepared(image, mode, dpi)
+        with tempfile.TemporaryDirectory(prefix="dtpc-tess-") as tmp:
+            path = Path(tmp) / "in.pgm"
+            # Uncompressed PGM: the file only lives for this call, encoding it costs nothing.
+            cv2.imwrite(str(path), prepared)
+            tsv = self.run_tsv(path, self.psm_for(mode))
+        return _lines(parse_tsv(tsv), scale)
+
+    def _prepared(self, image: np.ndarray, mode: Mode, dpi: float) -> tuple[np.ndarray, float]:
+        """The pixels Tesseract is given for `image`, and the scale they were shrunk by (1.0: not)."""
         if image.ndim == 3:
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         if self.binarise and image.size:
@@ -143,23 +160,54 @@ class TesseractEngine(OcrEngine):
         scale = self.page_dpi / dpi if mode == "page" and dpi > 1.05 * self.page_dpi else 1.0
         if scale < 1.0:
             image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        with tempfile.TemporaryDirectory(prefix="dtpc-tess-") as tmp:
-            path = Path(tmp) / "in.pgm"
-            # Uncompressed PGM: the file only lives for this call, encoding it costs nothing.
-            cv2.imwrite(str(path), image)
-            tsv = self.run_tsv(path, self.psm_for(mode))
-        lines = tsv_to_lines(parse_tsv(tsv))
-        if scale < 1.0:
-            lines = [[_unscaled(g, scale) for g in line] for line in lines]
-        return lines
+        return image, scale
 
-    def run_tsv(self, image_path: Path, psm: int) -> str:
-        """Raw TSV for an image file; a timeout or a Tesseract error becomes OcrError."""
+    def read_ahead(self, requests: Sequence[tuple[np.ndarray, Mode, float]]) -> None:
+        """Recognise these images (each as `recognise(image, mode, dpi)` would) in one Tesseract run per page
+        segmentation mode, and keep each one's lines for the `recognise` call that asks for that image.
+
+        Tesseract spends ~0.2 CPU-s starting and loading its language before reading anything; the second
+        readings of a document's values are a few small crops on each of several pages (a stack per page and
+        engine), so most of their time was starting. Given a list of images, one Tesseract reads each as a
+        page of its own: the LSTM recogniser keeps nothing from one page to the next, and each page's TSV rows
+        are those the image read alone gives (`tests/test_tesseract_ahead.py`). A run that fails keeps
+        nothing: each image is then read alone, as before, and fails or not on its own.
+        """
+        by_psm: dict[int, list[tuple[tuple[str, str, float], np.ndarray, float]]] = {}
+        for image, mode, dpi in requests:
+            key = _request_key(image, mode, dpi)
+            if key in self._ahead or image.size == 0:
+                continue
+            prepared, scale = self._prepared(image, mode, dpi)
+            wanted = by_psm.setdefault(self.psm_for(mode), [])
+            if all(key != other for other, _, _ in wanted):
+                wanted.append((key, prepared, scale))
+        for psm, wanted in by_psm.items():
+            if len(wanted) < 2:
+                continue  # one image: read when asked for, as ever
+            with tempfile.TemporaryDirectory(prefix="dtpc-tess-") as tmp:
+                paths = [Path(tmp) / f"in-{index:04d}.pgm" for index in range(len(wanted))]
+                for path, (_, prepared, _) in zip(paths, wanted, strict=True):
+                    cv2.imwrite(str(path), prepared)
+                listing = Path(tmp) / "images.txt"
+                listing.write_text("".join(f"{path}\n" for path in paths), encoding="utf-8")
+                try:
+                    tsv = self.run_tsv(listing, psm, timeout_s=self.timeout_s * len(wanted))
+                except OcrError as error:
+                    log.warning("tesseract on %d images at once failed, each is read alone: %s", len(wanted), error)
+                    continue
+            pages = _pages(tsv)
+            for number, (key, _, scale) in enumerate(wanted, start=1):
+                self._ahead[key] = _lines(pages.get(number, []), scale)
+
+    def run_tsv(self, image_path: Path, psm: int, timeout_s: float | None = None) -> str:
+        """Raw TSV for an image file (or a file listing images, one a line: each a page of the TSV); a
+        timeout or a Tesseract error becomes OcrError."""
         allowed = ("-c", f"tessedit_char_whitelist={self.whitelist}") if self.whitelist is not None else ()
         command: list[str | Path] = ["tesseract", image_path, "stdout", "-l", self.lang, "--psm", str(psm), *CONFIG,
                                      *allowed, "tsv"]
         try:
-            return run_program(command, timeout_s=self.timeout_s).text
+            return run_program(command, timeout_s=timeout_s or self.timeout_s).text
         except ProgramError as error:
             raise OcrError(f"tesseract failed: {error}") from error
         except UnicodeDecodeError as error:
@@ -183,6 +231,32 @@ class TesseractEngine(OcrEngine):
         # OSD's "Orientation in degrees" equals our clockwise storage angle (its "Rotate" is the
         # correction, 360 minus that); checked on synthetic pages stored turned 90, 180 and 270.
         return Orientation(int(rotation.group(1)) % 360, float(confidence.group(1)) / 20 if confidence else 0.0)
+
+
+def _request_key(image: np.ndarray, mode: Mode, dpi: float) -> tuple[str, str, float]:
+    """What `recognise`'s result depends on besides the engine: the pixels, the mode and the dpi."""
+    digest = hashlib.blake2b(repr((image.shape, str(image.dtype))).encode(), digest_size=20)
+    digest.update(np.ascontiguousarray(image).data)
+    return digest.hexdigest(), mode, float(dpi)
+
+
+def _lines(rows: list[TsvRow], scale: float) -> list[list[Glyph]]:
+    """An image's glyph lines from its TSV rows, in the frame of the image before it was shrunk by `scale`."""
+    lines = tsv_to_lines(rows)
+    if scale < 1.0:
+        lines = [[_unscaled(g, scale) for g in line] for line in lines]
+    return lines
+
+
+def _pages(tsv: str) -> dict[int, list[TsvRow]]:
+    """The rows of a TSV of several images by page number (1 for the first image): each page's lines
+    parsed as `parse_tsv` parses one image's TSV."""
+    lines: dict[int, list[str]] = {}
+    for line in tsv.splitlines():
+        fields = line.split("\t", 2)
+        if len(fields) > 2 and fields[1].isdigit():
+            lines.setdefault(int(fields[1]), []).append(line)
+    return {page: parse_tsv("\n".join(rows)) for page, rows in lines.items()}
 
 
 def _unscaled(glyph: Glyph, scale: float) -> Glyph:
