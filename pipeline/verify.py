@@ -43,7 +43,7 @@ from pipeline.config import Settings
 from pipeline.ocr import NUMBER_ENGINE
 from pipeline.ocr.base import OcrEngine, OcrError
 from pipeline.ocr.cache import read_ahead
-from pipeline.ocr.digits import number_explains
+from pipeline.ocr.digits import numbers_explain
 from pipeline.ocr.number_line import BINARISATIONS, line_span, number_line
 from pipeline.record_paths import PathError, get_path
 from pipeline.tables.cells import lines_of
@@ -281,7 +281,7 @@ class CropReader:
                 log.warning("posteriors of a number on page %d failed: %s", page_number, error)
                 continue
             if posteriors is not None:
-                out.append([number_explains(posteriors, number) for number in numbers])
+                out.append(numbers_explain(posteriors, numbers))
         return out
 
     def _red_crop(self, page_number: int, box: Box) -> np.ndarray | None:

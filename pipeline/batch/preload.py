@@ -30,5 +30,10 @@ try:
     # and the file's page workers, forked from that process (`PagePool.fork_here`), read pages with them.
     get_engine(Settings(), cached=False).read_region(np.full((48, 320), 255, np.uint8), mode="line")
     load_direction_model()  # the page workers' orientation classifier
+    # Tesseract's version is part of its readings' cache keys (the second readings'): asked once here, not by
+    # starting `tesseract --version` in every file's process.
+    from pipeline.ocr.tesseract import _version
+
+    _version()
 except Exception:  # not fatal (see above), but never silent: the traceback says what a child will meet again
     logging.getLogger(__name__).exception("preloading the pipeline failed; each file's process loads it itself")

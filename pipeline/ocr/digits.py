@@ -120,17 +120,52 @@ def number_explains(posteriors: LinePosteriors, text: str) -> float:
     Unlike a word spotted anywhere in a strip, a number must account for every digit in the line:
     '8' does not explain a line whose frames also saw '154.', but '154.8' does, even where the frames
     gave its first digits little probability (a seal's stroke across them)."""
-    index = {char: cls for cls, char in enumerate(posteriors.characters)}
-    if not text or any(char not in index for char in text):
-        return 0.0
+    return numbers_explain(posteriors, [text])[0]
+
+
+def numbers_explain(posteriors: LinePosteriors, texts: Sequence[str]) -> list[float]:
+    """`number_explains` of each of `texts` in one line: what depends on the frames alone (the log deficits of
+    thousands of classes a frame, the best class outside the numbers' characters) is worked out once for all
+    of them, and the alphabet's look-ups once per recogniser; each number's alignment is as alone."""
+    index = _class_index(posteriors.characters)
+    frames: tuple[np.ndarray, np.ndarray] | None = None
+    out: list[float] = []
+    for text in texts:
+        if not text or any(char not in index for char in text):
+            out.append(0.0)
+            continue
+        if frames is None:
+            frames = _number_frames(posteriors)
+        out.append(_explains(*frames, [index[char] for char in text]))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _class_index(characters: tuple[str, ...]) -> dict[str, int]:
+    """Character -> class of a recogniser's alphabet (the last class of a character listed twice)."""
+    return {char: cls for cls, char in enumerate(characters)}
+
+
+@functools.lru_cache(maxsize=4)
+def _number_classes(characters: tuple[str, ...]) -> list[int]:
+    """The classes of a number's digits and separators (`NUMBER_CHARS`), in class order."""
+    return [cls for cls, char in enumerate(characters) if char in NUMBER_CHARS]
+
+
+def _number_frames(posteriors: LinePosteriors) -> tuple[np.ndarray, np.ndarray]:
+    """Each class's log deficit against its frame's best, and each frame's best deficit outside the
+    numbers' classes (a frame left to the unit or the margin)."""
     logp = np.log(np.maximum(posteriors.frames, 1e-6))
     deficit = logp - logp.max(axis=1, keepdims=True)
-    number_classes = [cls for cls, char in enumerate(posteriors.characters) if char in NUMBER_CHARS]
     outside = deficit.copy()
-    outside[:, number_classes] = -np.inf
-    free = outside.max(axis=1)  # a frame left to the unit or the margin: its best non-number class
-    states = np.zeros(2 * len(text) + 1, dtype=np.int64)
-    states[1::2] = [index[char] for char in text]
+    outside[:, _number_classes(posteriors.characters)] = -np.inf
+    return deficit, outside.max(axis=1)
+
+
+def _explains(deficit: np.ndarray, free: np.ndarray, labels: list[int]) -> float:
+    """The number of classes `labels`: its best CTC alignment, frames outside it free (`number_explains`)."""
+    states = np.zeros(2 * len(labels) + 1, dtype=np.int64)
+    states[1::2] = labels
     skip = np.zeros(len(states), bool)
     skip[2:] = (states[2:] != 0) & (states[2:] != states[:-2])
     emit = deficit[:, states]
@@ -145,4 +180,4 @@ def number_explains(posteriors: LinePosteriors, text: str) -> float:
         path = stepped + row
         before += free[frame]
     best = max(after, path[-1], path[-2])
-    return float(np.exp(best / len(text))) if np.isfinite(best) else 0.0
+    return float(np.exp(best / len(labels))) if np.isfinite(best) else 0.0
