@@ -110,3 +110,15 @@ def test_the_cache_reads_ahead_only_what_it_does_not_hold(tmp_path: Path) -> Non
     assert words == [fresh.read_region(image, box, dpi=150.0, mode="block")
                      for image, box in zip(images, boxes, strict=True)]
     assert words[0] == first
+
+
+def test_reading_ahead_that_cannot_start_leaves_each_image_to_be_read_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    requests = _requests()[:3]
+    engine = TesseractEngine()
+
+    def no_folder(*args: object, **kwargs: object) -> None:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr("pipeline.ocr.tesseract.tempfile.TemporaryDirectory", no_folder)
+    read_ahead(engine, [(image, None, dpi, mode) for image, mode, dpi in requests])  # logged, not raised
+    assert not engine._ahead

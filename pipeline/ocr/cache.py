@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -20,6 +21,8 @@ from models.page import Line, Word
 from pipeline.ocr.base import BoxPx, LinePosteriors, Mode, OcrEngine, OcrError, crop_region, guess_mode
 from pipeline.ocr.join import Glyph
 from pipeline.ocr.orient import Orientation
+
+log = logging.getLogger(__name__)
 
 CACHE_VERSION = 1
 # Posteriors below this are stored as 0: word spotting floors probabilities here anyway
@@ -140,15 +143,19 @@ class CachedEngine(OcrEngine):
 def read_ahead(engine: OcrEngine, requests: Sequence[tuple[np.ndarray, BoxPx | None, float, Mode | None]]) -> None:
     """Tell `engine` (cached or not) the regions it is about to be asked to read (`read_region(image, box_px,
     dpi=dpi, mode=mode)`, no separators): one that reads faster several at a time (Tesseract) reads them now,
-    and each `read_region` then gives what it would have given alone. Others ignore it."""
-    if isinstance(engine, CachedEngine):
-        engine.read_ahead(requests)
-        return
-    ahead = getattr(engine, "read_ahead", None)
-    if ahead is not None:
-        wanted = [(crop, mode or guess_mode(crop, box_px, dpi), dpi)
-                  for image, box_px, dpi, mode in requests if (crop := crop_region(image, box_px)[0]).size]
-        ahead(wanted)
+    and each `read_region` then gives what it would have given alone. Others ignore it. Reading ahead only saves
+    time: where it fails (a temporary file, the program), each region is read alone when asked for, as before."""
+    try:
+        if isinstance(engine, CachedEngine):
+            engine.read_ahead(requests)
+            return
+        ahead = getattr(engine, "read_ahead", None)
+        if ahead is not None:
+            wanted = [(crop, mode or guess_mode(crop, box_px, dpi), dpi)
+                      for image, box_px, dpi, mode in requests if (crop := crop_region(image, box_px)[0]).size]
+            ahead(wanted)
+    except (OcrError, OSError) as error:
+        log.warning("%s could not read %d regions ahead, each is read alone: %s", engine.name, len(requests), error)
 
 
 def _writer() -> str:
