@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from models import APPENDIX_TABLE_ROLES, INVESTORS, UNIVERSITIES, YEARS, ApplicationRecord, Provenance
+from models import APPENDIX_TABLE_ROLES, INVESTORS, UNIVERSITIES, YEARS, ApplicationRecord, Check, Provenance
 from pipeline.checks.figures import distinct_names, period_year
 from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
@@ -31,6 +31,7 @@ from pipeline.precision import (
     settle_by_precision,
 )
 from pipeline.record_paths import get_path, set_path
+from pipeline.text.chars import is_cjk
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +255,46 @@ def reconcile(record: ApplicationRecord, settings: Settings) -> ApplicationRecor
     settle_lost_points(record, settings)
     for rule in rules_for(record, settings):
         resolve(record, rule)
+    settle_unit_type(record, settings)
     return record
+
+
+def settled_doubts(record: ApplicationRecord, settings: Settings, checks: Sequence[Check]) -> list[Check]:
+    """The readers' LOW_CONFIDENCE findings, less those for a value the form's redundancy has since picked
+    (`resolved_by` one of this module's rules: a total, a count, a 累计 figure, a form of its own, a unit
+    type's fill-in). The reader judged its reading alone; the rule that picked it judged it against the rest
+    of the form, and a reviewer is not asked to confirm what the form already agrees with (as
+    `checks.fields.low_confidence` skips such a value). A reader's own choice (a column's commas or unit, a
+    precision: a likelier reading, not a proven one) stays a doubt."""
+    rules = {rule.name for rule in rules_for(record, settings)} | {UNIT_TYPE_OTHER}
+    return [check for check in checks if not (
+        check.code == "LOW_CONFIDENCE" and (origin := record.provenance.get(check.where)) is not None
+        and origin.resolved_by is not None and not origin.unsettled and origin.resolved_by.split(":")[0] in rules)]
+
+
+UNIT_TYPE_OTHER = "UNIT_TYPE_OTHER"  # `resolved_by` of a 其它 tick its own fill-in bears out
+OTHER_TYPE = "其它"
+# A fill-in this long, of Chinese characters, is the applicant's words (事业单位, 产业园区运营单位), not a
+# stroke of the note's brackets or underline read as a character.
+FILL_IN_MIN = 2
+
+
+def settle_unit_type(record: ApplicationRecord, settings: Settings) -> bool:
+    """A 其它 unit type read unsurely (a faint or blotted tick) whose fill-in (请标明：…) was read: the form asks
+    for the fill-in only beside 其它, and an applicant who ticks another type leaves it empty, so words
+    written there say the tick is 其它 (`resolved_by` UNIT_TYPE_OTHER). With nothing read there the tick stays
+    in doubt: dev30 a02's 制造业企业 read as 其它 at 0.5 has no fill-in."""
+    lead = record.basic_info.lead_unit
+    path = "basic_info.lead_unit.unit_type"
+    origin = record.provenance.get(path)
+    other = "".join(char for char in (lead.unit_type_other or "") if is_cjk(char))
+    if lead.unit_type != OTHER_TYPE or origin is None or origin.resolved_by is not None or len(other) < FILL_IN_MIN \
+            or origin.confidence is None or origin.confidence >= settings.checks.confident:
+        return False
+    log.info("%s: %s read %s at %.2f, its fill-in %r bears it out", record.source.file, path, lead.unit_type,
+             origin.confidence, lead.unit_type_other)
+    record.provenance[path] = origin.model_copy(update={"resolved_by": UNIT_TYPE_OTHER})
+    return True
 
 
 # The tables whose amounts the form's declared totals sum (`rules_for`): every amount in 万元.
