@@ -53,3 +53,46 @@ def test_a_readers_own_choice_stays_a_doubt() -> None:
     assert settled_doubts(record, settings, stage) == stage
     record.provenance[path] = record.provenance[path].model_copy(update={"resolved_by": "CONTRACT_TOTAL_2024"})
     assert settled_doubts(record, settings, stage) == []
+
+
+def test_a_total_whose_other_readings_only_lost_its_characters_implies_its_figures() -> None:
+    # dev32 a02: 2025's trainees 799 read at 0.9999 on the page and alike by the digits engine, a second engine's
+    # '7' on its crop kept as an alternative: that reading saw fewer of its characters, and says nothing against it.
+    from pipeline.implied import total_to_go_by
+
+    settings = Settings()
+    page = models.Provenance(page=2, bbox=[0, 0, 10, 10], confidence=0.9999, confirmed_by=["tesseract-digits"],
+                             alternatives=[7])
+    assert total_to_go_by(page, settings, 799)
+    assert total_to_go_by(page.model_copy(update={"alternatives": [79, 99]}), settings, 799)
+    assert not total_to_go_by(page, settings)  # the value not given: as before, in doubt
+    assert not total_to_go_by(page.model_copy(update={"alternatives": [7, 788]}), settings, 799)  # a rival reading
+    assert not total_to_go_by(page.model_copy(update={"alternatives": [1799]}), settings, 799)  # a fuller one
+    assert not total_to_go_by(page.model_copy(update={"confidence": 0.85}), settings, 799)  # unsure on the page
+
+
+def _contract_numbers_alike(same_place: bool) -> dict[tuple[str, str], models.Check]:
+    """附2表2's first two rows read with one contract number, from one place of the page or from two."""
+    from tests.test_checks import PAGE_OF, run
+
+    record = clean_application()
+    page = PAGE_OF[models.APPENDIX_TABLE_ROLES["contracts"]]
+    for index in (0, 1):
+        record.appendix.contracts[index].contract_no = "HT-1"
+        top = 100.0 if same_place else 100.0 + 20 * index
+        record.provenance[f"appendix.contracts[{index}].contract_no"] = models.Provenance(
+            page=page, bbox=[80.0, top, 260.0, top + (40.0 if same_place else 18.0)], confidence=0.99, source="ocr")
+    return {(c.code, c.where): c for c in run(record)}
+
+
+def test_a_number_read_once_into_two_rows_is_the_tables_doubt() -> None:
+    # dev32 a03: one cell over two rows' dates and numbers (their rule lost on a drawn scan) read into both rows.
+    found = _contract_numbers_alike(same_place=True)
+    assert ("DUPLICATE_CONTRACT_NO", "HT-1") not in found
+    doubt = found[("LOW_CONFIDENCE", "appendix.contracts")]
+    assert "DUPLICATE_CONTRACT_NO" in doubt.message
+
+
+def test_a_number_printed_in_two_rows_stays_a_duplicate() -> None:
+    found = _contract_numbers_alike(same_place=False)
+    assert found[("DUPLICATE_CONTRACT_NO", "HT-1")].severity == "error"
