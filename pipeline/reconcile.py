@@ -11,6 +11,7 @@ an error, resting on them).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Callable, Iterator, Sequence
@@ -105,6 +106,34 @@ def _count_rules(record: ApplicationRecord, settings: Settings) -> Iterator[Rule
         yield _count_rule("PROVIDERS_COUNT", "basic_info.resources[1].providers", len(appendix.providers))
 
 
+def _seq_rules(record: ApplicationRecord) -> Iterator[Rule]:
+    """Each appendix table's 序号 against the rows' positions: the applicant numbers its rows 1, 2, 3 … (the
+    institutions through the table or afresh in each 类别), so of a 序号 read two ways ('7' or '1' for the
+    financings' first row, dev32 a05) the one its place in the run calls for is the reading. Only tables whose
+    every row's 序号 was read: a row without one says nothing of the run."""
+    for table in APPENDIX_TABLE_ROLES:
+        rows = getattr(record.appendix, table, None)
+        if not rows or "seq" not in type(rows[0]).model_fields or not _table_present(record, table) \
+                or any(row.seq is None for row in rows):
+            continue
+        groups = [str(getattr(row, "category", "")) for row in rows]
+        yield Rule(f"SEQ_RUN_{table.upper()}", tuple(f"appendix.{table}[{index}].seq" for index in range(len(rows))),
+                   functools.partial(_numbered, groups=groups))
+
+
+def _numbered(values: Sequence[Reading], groups: Sequence[str]) -> bool:
+    """The 序号 run 1 … n by position, or afresh within each group (1 … k, 1 … m)."""
+    numbers = _numbers(values)
+    if numbers == [float(index) for index in range(1, len(numbers) + 1)]:
+        return True
+    seen: dict[str, int] = {}
+    for number, group in zip(numbers, groups, strict=True):
+        seen[group] = seen.get(group, 0) + 1
+        if number != seen[group]:
+            return False
+    return len(seen) > 1
+
+
 def _table_present(record: ApplicationRecord, table: str) -> bool:
     return any(page.role == APPENDIX_TABLE_ROLES[table] for page in record.source.pages)
 
@@ -150,6 +179,7 @@ def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
             tolerance = 0.0 if group.counts else settings.checks.amount_tolerance
             yield _sum_rule(group.name, group.declared, list(group.parts), tolerance)
     yield from _count_rules(record, settings)
+    yield from _seq_rules(record)
     for name in ("financing", "investors", "universities", "providers"):
         yield Rule(f"CUMULATIVE_{name.upper()}",
                    (f"basic_info.resources[0].{name}", f"basic_info.resources[1].{name}"),

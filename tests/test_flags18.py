@@ -96,3 +96,32 @@ def test_a_number_read_once_into_two_rows_is_the_tables_doubt() -> None:
 def test_a_number_printed_in_two_rows_stays_a_duplicate() -> None:
     found = _contract_numbers_alike(same_place=False)
     assert found[("DUPLICATE_CONTRACT_NO", "HT-1")].severity == "error"
+
+
+def _financings_numbered(seqs: list[int], first_alternatives: list[int]) -> models.ApplicationRecord:
+    record = clean_application()
+    record.appendix.financings = [models.FinancingRow(seq=seq, investor="某基金", investee="丙公司", amount=10.0)
+                                  for seq in seqs]
+    for index in range(len(seqs)):
+        record.provenance[f"appendix.financings[{index}].seq"] = models.Provenance(
+            page=14, bbox=[80.0, 100.0 + 20 * index, 118.0, 115.0 + 20 * index], confidence=0.99, source="ocr")
+    first = "appendix.financings[0].seq"
+    record.provenance[first] = record.provenance[first].model_copy(
+        update={"confidence": 0.7, "alternatives": first_alternatives})
+    return record
+
+
+def test_a_seq_read_two_ways_takes_its_place_in_the_run() -> None:
+    # dev32 a05: the financings' first 序号 read 7, or 1, beside 2 and 3.
+    record = _financings_numbered([7, 2, 3], [1])
+    reconcile(record, Settings())
+    assert [row.seq for row in record.appendix.financings] == [1, 2, 3]
+    assert record.provenance["appendix.financings[0].seq"].resolved_by == "SEQ_RUN_FINANCINGS"
+
+
+def test_a_seq_no_reading_of_which_makes_the_run_stays_in_doubt() -> None:
+    # A row lost above: 2, 3, 4 read (the first read 2 or 7); no reading makes 1, 2, 3, and nothing is picked.
+    record = _financings_numbered([2, 3, 4], [7])
+    reconcile(record, Settings())
+    assert [row.seq for row in record.appendix.financings] == [2, 3, 4]
+    assert record.provenance["appendix.financings[0].seq"].unsettled
