@@ -125,3 +125,38 @@ def test_a_seq_no_reading_of_which_makes_the_run_stays_in_doubt() -> None:
     reconcile(record, Settings())
     assert [row.seq for row in record.appendix.financings] == [2, 3, 4]
     assert record.provenance["appendix.financings[0].seq"].unsettled
+
+
+def _financings_read(amounts: list[float], declared: float) -> models.ApplicationRecord:
+    """附3表3 read as `amounts` (from pixels, surely), the form's 2025 累计 financing `declared`."""
+    record = clean_application()
+    record.appendix.financings = [models.FinancingRow(seq=i + 1, investor="某基金", investee="丙公司", amount=amount)
+                                  for i, amount in enumerate(amounts)]
+    for index in range(len(amounts)):
+        record.provenance[f"appendix.financings[{index}].amount"] = models.Provenance(
+            page=14, bbox=[430.0, 100.0 + 25 * index, 520.0, 120.0 + 25 * index], confidence=0.99, source="ocr",
+            confirmed_by=["rapidocr"])
+    record.basic_info.resources[1].financing = declared
+    return record
+
+
+def test_two_amounts_that_lost_their_points_are_put_right_together() -> None:
+    # dev32 a11: '1,551.52' and '2,803.12' read 155152 and 280312 on a drawn scan; the form's 5,540.63 holds
+    # to the cent with both points put back, and with neither alone.
+    from tests.test_checks import run
+
+    record = _financings_read([972.09, 213.9, 155152.0, 280312.0], 5540.63)
+    reconcile(record, Settings())
+    assert [row.amount for row in record.appendix.financings] == [972.09, 213.9, 1551.52, 2803.12]
+    assert record.provenance["appendix.financings[3].amount"].resolved_by == "FINANCING_TOTAL:POINT_LOST"
+    assert not any(c.code == "FINANCING_TOTAL_MISMATCH" for c in run(record))
+
+
+def test_a_total_no_two_points_put_back_make_hold_stays_a_mismatch() -> None:
+    # The applicant's total 100 short: no pair of points holds it; the amounts stay as read and the sum fails.
+    from tests.test_checks import run
+
+    record = _financings_read([972.09, 213.9, 155152.0, 280312.0], 5440.63)
+    reconcile(record, Settings())
+    assert record.appendix.financings[2].amount == 155152.0
+    assert any(c.code == "FINANCING_TOTAL_MISMATCH" and c.severity == "error" for c in run(record))
