@@ -170,7 +170,7 @@ def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_o
     numbers = [value for value in values if value is not None]
     if len(numbers) != len(values) or can_hold(record, rule):
         return []  # a reading of each figure makes the total hold: reconciliation has its way already
-    if not total_to_go_by(record.provenance.get(rule.paths[0]), settings):
+    if not total_to_go_by(record.provenance.get(rule.paths[0]), settings, values[0]):
         return []
     declared, *parts = numbers
     readings = [_readings(record, path, value) if over_others else [value]
@@ -178,16 +178,24 @@ def candidates(record: ApplicationRecord, rule: Rule, settings: Settings, over_o
     return _implied_by(record, rule, settings, declared, readings, confirmed_once, sure)
 
 
-def total_to_go_by(origin: Provenance | None, settings: Settings) -> bool:
+def total_to_go_by(origin: Provenance | None, settings: Settings, value: Figure | None = None) -> bool:
     """A declared total sure enough to imply its figures: not in doubt, or read surely on the page (`READ_SURE`)
     and in doubt only because its crop, read again, gave no reading at all (no engine's, not even another
     figure: no alternative). An empty second reading says nothing against the page's: the form's 785 read at
     0.99 on a phone photo whose crop the engines read empty (dev13 a11) is as good a total as a confirmed one.
-    A second reading of another figure (alternatives) keeps it in doubt."""
+    A second reading of another figure (alternatives) keeps it in doubt, unless each such reading is the total
+    `value` with characters lost (`lost_from`: '7' beside 799 read at 0.9999 on the page and alike by the digits
+    engine, dev32 a02): a crop's reading that saw fewer of its characters says nothing the page's fuller reading
+    does not (as `_reading_that_lost` holds for a figure's other readings)."""
     if not reading_in_doubt(origin, settings.checks):
         return True
-    return (origin is not None and origin.unconfirmed and not origin.alternatives
-            and origin.confidence is not None and origin.confidence >= READ_SURE)
+    if origin is None or origin.confidence is None or origin.confidence < READ_SURE:
+        return False
+    if not origin.alternatives:
+        return origin.unconfirmed
+    return value is not None and all(
+        isinstance(other, int | float) and not isinstance(other, bool) and lost_from(other, value)
+        for other in origin.alternatives)
 
 
 def _implied_by(record: ApplicationRecord, rule: Rule, settings: Settings, declared: Figure,
@@ -451,7 +459,8 @@ def unread_candidates(record: ApplicationRecord, settings: Settings) -> list[Unr
     for group in sum_groups(record):
         unread = [path for path in group.parts if _figure(record, path) is None]
         declared = _figure(record, group.declared)
-        if len(unread) != 1 or declared is None or not total_to_go_by(record.provenance.get(group.declared), settings):
+        if len(unread) != 1 or declared is None \
+                or not total_to_go_by(record.provenance.get(group.declared), settings, declared):
             continue
         origin = record.provenance.get(unread[0])
         if origin is None or origin.bbox is None or origin.blank:

@@ -11,12 +11,13 @@ an error, resting on them).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from models import APPENDIX_TABLE_ROLES, INVESTORS, UNIVERSITIES, YEARS, ApplicationRecord, Provenance
+from models import APPENDIX_TABLE_ROLES, INVESTORS, UNIVERSITIES, YEARS, ApplicationRecord, Check, Provenance
 from pipeline.checks.figures import distinct_names, period_year
 from pipeline.checks.form import EMAIL, is_mobile, is_phone
 from pipeline.config import Settings
@@ -31,6 +32,7 @@ from pipeline.precision import (
     settle_by_precision,
 )
 from pipeline.record_paths import get_path, set_path
+from pipeline.text.chars import is_cjk
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,34 @@ def _count_rules(record: ApplicationRecord, settings: Settings) -> Iterator[Rule
         yield _count_rule("PROVIDERS_COUNT", "basic_info.resources[1].providers", len(appendix.providers))
 
 
+def _seq_rules(record: ApplicationRecord) -> Iterator[Rule]:
+    """Each appendix table's 序号 against the rows' positions: the applicant numbers its rows 1, 2, 3 … (the
+    institutions through the table or afresh in each 类别), so of a 序号 read two ways ('7' or '1' for the
+    financings' first row, dev32 a05) the one its place in the run calls for is the reading. Only tables whose
+    every row's 序号 was read: a row without one says nothing of the run."""
+    for table in APPENDIX_TABLE_ROLES:
+        rows = getattr(record.appendix, table, None)
+        if not rows or "seq" not in type(rows[0]).model_fields or not _table_present(record, table) \
+                or any(row.seq is None for row in rows):
+            continue
+        groups = [str(getattr(row, "category", "")) for row in rows]
+        yield Rule(f"SEQ_RUN_{table.upper()}", tuple(f"appendix.{table}[{index}].seq" for index in range(len(rows))),
+                   functools.partial(_numbered, groups=groups))
+
+
+def _numbered(values: Sequence[Reading], groups: Sequence[str]) -> bool:
+    """The 序号 run 1 … n by position, or afresh within each group (1 … k, 1 … m)."""
+    numbers = _numbers(values)
+    if numbers == [float(index) for index in range(1, len(numbers) + 1)]:
+        return True
+    seen: dict[str, int] = {}
+    for number, group in zip(numbers, groups, strict=True):
+        seen[group] = seen.get(group, 0) + 1
+        if number != seen[group]:
+            return False
+    return len(seen) > 1
+
+
 def _table_present(record: ApplicationRecord, table: str) -> bool:
     return any(page.role == APPENDIX_TABLE_ROLES[table] for page in record.source.pages)
 
@@ -149,6 +179,7 @@ def rules_for(record: ApplicationRecord, settings: Settings) -> Iterator[Rule]:
             tolerance = 0.0 if group.counts else settings.checks.amount_tolerance
             yield _sum_rule(group.name, group.declared, list(group.parts), tolerance)
     yield from _count_rules(record, settings)
+    yield from _seq_rules(record)
     for name in ("financing", "investors", "universities", "providers"):
         yield Rule(f"CUMULATIVE_{name.upper()}",
                    (f"basic_info.resources[0].{name}", f"basic_info.resources[1].{name}"),
@@ -254,7 +285,46 @@ def reconcile(record: ApplicationRecord, settings: Settings) -> ApplicationRecor
     settle_lost_points(record, settings)
     for rule in rules_for(record, settings):
         resolve(record, rule)
+    settle_unit_type(record, settings)
     return record
+
+
+def settled_doubts(record: ApplicationRecord, settings: Settings, checks: Sequence[Check]) -> list[Check]:
+    """The readers' LOW_CONFIDENCE findings, less those for a value the form's redundancy has since picked
+    (`resolved_by` one of this module's rules: a total, a count, a 累计 figure, a form of its own, a unit
+    type's fill-in). The reader judged its reading alone; the rule that picked it judged it against the rest
+    of the form, and a reviewer is not asked to confirm what the form already agrees with (as
+    `checks.fields.low_confidence` skips such a value). A reader's own choice (a column's commas or unit, a
+    precision: a likelier reading, not a proven one) stays a doubt."""
+    rules = {rule.name for rule in rules_for(record, settings)} | {UNIT_TYPE_OTHER}
+    return [check for check in checks if not (
+        check.code == "LOW_CONFIDENCE" and (origin := record.provenance.get(check.where)) is not None
+        and origin.resolved_by is not None and not origin.unsettled and origin.resolved_by.split(":")[0] in rules)]
+
+
+UNIT_TYPE_OTHER = "UNIT_TYPE_OTHER"  # `resolved_by` of a 其它 tick its own fill-in bears out
+OTHER_TYPE = "其它"
+# A fill-in this long, of Chinese characters, is the applicant's words (事业单位, 产业园区运营单位), not a
+# stroke of the note's brackets or underline read as a character.
+FILL_IN_MIN = 2
+
+
+def settle_unit_type(record: ApplicationRecord, settings: Settings) -> bool:
+    """A 其它 unit type read unsurely (a faint or blotted tick) whose fill-in (请标明：…) was read: the form asks
+    for the fill-in only beside 其它, and an applicant who ticks another type leaves it empty, so words
+    written there say the tick is 其它 (`resolved_by` UNIT_TYPE_OTHER). With nothing read there the tick stays
+    in doubt: dev30 a02's 制造业企业 read as 其它 at 0.5 has no fill-in."""
+    lead = record.basic_info.lead_unit
+    path = "basic_info.lead_unit.unit_type"
+    origin = record.provenance.get(path)
+    other = "".join(char for char in (lead.unit_type_other or "") if is_cjk(char))
+    if lead.unit_type != OTHER_TYPE or origin is None or origin.resolved_by is not None or len(other) < FILL_IN_MIN \
+            or origin.confidence is None or origin.confidence >= settings.checks.confident:
+        return False
+    log.info("%s: %s read %s at %.2f, its fill-in %r bears it out", record.source.file, path, lead.unit_type,
+             origin.confidence, lead.unit_type_other)
+    record.provenance[path] = origin.model_copy(update={"resolved_by": UNIT_TYPE_OTHER})
+    return True
 
 
 # The tables whose amounts the form's declared totals sum (`rules_for`): every amount in 万元.
@@ -308,17 +378,59 @@ def settle_lost_points(record: ApplicationRecord, settings: Settings) -> list[st
                 or can_hold(record, rule):
             continue
         found = _nearest_holding(record, rule, _restored_points(record, rule))
-        if len(found) != 1:
+        pairs = [] if found else _restored_pairs(record, rule)
+        if len(found) == 1:
+            chosen = [found[0]]
+        elif not found and len(pairs) == 1:
+            chosen = list(pairs[0])
+        else:
             continue
-        (path, value), = found
-        origin = record.provenance[path]
-        log.info("%s: %s read %s, %s with its point put back (%s holds only so)", record.source.file, path,
-                 get_path(record, path), value, rule.name)
-        record.provenance[path] = origin.model_copy(update={
-            "alternatives": [get_path(record, path)], "resolved_by": f"{rule.name}:{POINT_LOST}"})
-        set_path(record, path, value)
-        settled.append(path)
+        for path, value in chosen:
+            origin = record.provenance[path]
+            log.info("%s: %s read %s, %s with its point put back (%s holds only so)", record.source.file, path,
+                     get_path(record, path), value, rule.name)
+            record.provenance[path] = origin.model_copy(update={
+                "alternatives": [get_path(record, path)], "resolved_by": f"{rule.name}:{POINT_LOST}"})
+            set_path(record, path, value)
+            settled.append(path)
     return settled
+
+
+def _restored_pairs(record: ApplicationRecord, rule: Rule) -> list[tuple[tuple[str, float], tuple[str, float]]]:
+    """Each two figures of `rule`'s sum read without their points under whose points put back together (each
+    as `_restored_points` offers it) the total holds, the other values as read: a drawn scan's dither that
+    took one amount's point takes its neighbours' (dev32 a11: '1,551.52' and '2,803.12' read 155152 and
+    280312, confirmed on their crops; 972.09 + 213.9 + 1,551.52 + 2,803.12 is the declared 5,540.63 to the
+    cent). Two points put back at once make one total hold to the cent by chance far too rarely to doubt; so
+    few pairs are tried (whole-number figures of a column that writes points) that the search is small. Of the
+    pairs that hold, those nearest the total (`_closest`); the caller takes them only when one is left."""
+    values = [get_path(record, path) for path in rule.paths]
+    if not all(isinstance(value, int | float) and not isinstance(value, bool) for value in values):
+        return []
+    numbers = [float(value) for value in values if isinstance(value, int | float)]
+    options = {position: _point_options(record, path, numbers[position])
+               for position, path in enumerate(rule.paths[1:], start=1)}
+    options = {position: readings for position, readings in options.items() if readings}
+    found: list[tuple[tuple[str, float], tuple[str, float]]] = []
+    gaps: list[float] = []
+    for first, second in itertools.combinations(sorted(options), 2):
+        for one, other in itertools.product(options[first], options[second]):
+            trial = list(numbers)
+            trial[first], trial[second] = one, other
+            if rule.holds(trial):
+                found.append(((rule.paths[first], one), (rule.paths[second], other)))
+                gaps.append(abs(sum(trial[1:]) - trial[0]))
+    return [pair for pair, gap in zip(found, gaps, strict=True) if gap <= min(gaps, default=0.0) + CLOSEST_SLACK]
+
+
+def _point_options(record: ApplicationRecord, path: str, value: float) -> list[float]:
+    """A whole-number amount read from pixels in a column that writes points, with its point put back (or the
+    digit in its place taken for it); nothing for any other figure."""
+    origin = record.provenance.get(path)
+    column = next((group for group in amount_groups(record) if path in group), [])
+    if origin is None or origin.source != "ocr" or decimals(value) or not carries_decimals(record, column, path):
+        return []
+    return list(dict.fromkeys([*point_readings(value, CENTS), *point_read_as_digit(value, CENTS)]))
 
 
 _AMOUNT_PREFIXES = tuple(f"appendix.{table}[" for table in AMOUNT_TABLES)
@@ -344,12 +456,7 @@ def _restored_points(record: ApplicationRecord, rule: Rule) -> list[tuple[str, f
         return []
     found = []
     for position, path in enumerate(rule.paths[1:], start=1):
-        origin = record.provenance.get(path)
-        value = float(values[position])
-        column = next((group for group in amount_groups(record) if path in group), [])
-        if origin is None or origin.source != "ocr" or decimals(value) or not carries_decimals(record, column, path):
-            continue
-        for reading in dict.fromkeys([*point_readings(value, CENTS), *point_read_as_digit(value, CENTS)]):
+        for reading in _point_options(record, path, float(values[position])):
             if rule.holds([*values[:position], reading, *values[position + 1:]]):
                 found.append((path, reading))
     return found

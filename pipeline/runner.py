@@ -45,7 +45,7 @@ from pipeline.digest import file_sha256
 from pipeline.errors import InputReason
 from pipeline.page_pool import PagePool
 from pipeline.reading import read_document
-from pipeline.reconcile import reconcile
+from pipeline.reconcile import reconcile, settled_doubts
 from pipeline.record_paths import PathError, get_path
 from pipeline.report import save_evidence
 from pipeline.result import Extracted
@@ -190,6 +190,7 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
         stage_checks = [check for check in stage_checks if not (check.code == "LOW_CONFIDENCE" and check.where in blank)]
         mark_unlocated(record)
         reconcile(record, settings)
+        stage_checks = settled_doubts(record, settings, stage_checks)
         context = CheckContext(record=record, settings=settings,
                                has_consortium_agreement=any(layout.is_consortium_agreement(page) for page in pages))
         checks = run_checks(context, stage_checks)
@@ -198,7 +199,7 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
         read_again = verify.unread_figures(record, reader, settings)
         if verify.second_readings(record, checks, reader, settings) or read_again:
             reconcile(record, settings)
-            checks = run_checks(context, stage_checks)
+            checks = run_checks(context, settled_doubts(record, settings, stage_checks))
     record.checks = checks
     return record
 
