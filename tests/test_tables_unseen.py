@@ -615,3 +615,20 @@ def _table_of(rows: list[list[str]], widths: list[float]) -> STable:
     table = STable.simple(60, 150, widths, rows)  # type: ignore[arg-type]
     table.row_heights = [26.0] + [12.0 + 14.5 * max(cell.count("\n") + 1 for cell in row) for row in rows[1:]]
     return table
+
+
+def test_a_row_without_its_key_where_no_column_gave_a_value_is_no_record() -> None:
+    """dev30 a12 (a phone photo from afar): the header was not found and its '(万元)' read '(月' stood in the
+    amount column of the first row: a financing of four nulls. A row whose key was read, or whose text names
+    something, stays a record."""
+    from pipeline.tables.appendix import _nothing_read
+    spec = SPEC_BY_KEY["financings"]
+    where = Provenance(page=13, bbox=(65.0, 100.0, 530.0, 125.0), confidence=0.5, source="ocr")
+    def row(seq: str, investor: str, amount: str, amount_value: object) -> dict[str, FieldValue]:
+        return {"seq": FieldValue(int(seq) if seq else None, seq, where),
+                "investor": FieldValue(investor or None, investor, where),
+                "investee": FieldValue(None, "", where), "amount": FieldValue(amount_value, amount, where)}
+    assert _nothing_read(row("", "", "(月", None), spec)
+    assert not _nothing_read(row("1", "", "(月", None), spec)  # numbered: a record whose cells were lost
+    assert not _nothing_read(row("", "中国银行南京分行", "", None), spec)
+    assert not _nothing_read(row("", "", "78.70", 78.7), spec)

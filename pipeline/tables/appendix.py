@@ -342,6 +342,17 @@ def _specks_only(values: dict[str, FieldValue], spec: TableSpec) -> bool:
     return all(len(text) <= SPECK_CHARS and not any(_is_hanzi(ch) for ch in text) for text in texts)
 
 
+def _nothing_read(values: dict[str, FieldValue], spec: TableSpec) -> bool:
+    """A row without its key (序号 or date) in which no column gave a value: its only text is marks no
+    column reads ('(月' of a header's '(万元)' a phone photo garbled, over a table whose header was not
+    found). Every record names or counts something; a numbered record whose cells were lost keeps its key
+    and is no such row (`_unread`)."""
+    key = "seq" if any(c.field == "seq" for c in spec.columns) else "date"
+    if key in values and values[key].raw.strip():
+        return False
+    return all(v.value in (None, []) for name, v in values.items() if name != "category")
+
+
 def _is_hanzi(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
@@ -556,7 +567,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
             if _own_seq(cells, index, layout) and "seq" in values and values["seq"].value is not None:
                 unread.append(_unread(values))
             continue
-        if _specks_only(values, spec):
+        if _specks_only(values, spec) or _nothing_read(values, spec):
             continue
         values = ending_repaired(spec.key, values)
         following = _numbering(values)
