@@ -632,3 +632,21 @@ def test_a_row_without_its_key_where_no_column_gave_a_value_is_no_record() -> No
     assert not _nothing_read(row("1", "", "(月", None), spec)  # numbered: a record whose cells were lost
     assert not _nothing_read(row("", "中国银行南京分行", "", None), spec)
     assert not _nothing_read(row("", "", "78.70", 78.7), spec)
+
+
+def test_a_codes_head_misread_among_codes_of_one_scheme_takes_the_columns_head() -> None:
+    """dev32 a02 (a phone photo): 'HT-2024-061' read 'IT-2024-061', 'HT-2024-052' read 'T-2024-052' among
+    sixteen codes opening HT-; dev30 a12: 'SZZx2024031' among SZZX codes. A second scheme several rows
+    hold stays, as does a code whose rest is written otherwise."""
+    from pipeline.tables.values import codes_in_column
+    where = Provenance(page=9, bbox=(160.0, 120.0, 290.0, 140.0), confidence=0.9, source="ocr")
+    def column(codes: list[str]) -> list[str]:
+        return [str(v.value) for v in codes_in_column([FieldValue(code, code, where) for code in codes])]
+    main = [f"HT-2024-{k:03d}" for k in range(10, 22)]
+    assert column([*main, "IT-2024-061", "T-2024-052", "HT-2024-0x"])[-3:] == ["HT-2024-061", "HT-2024-052", "HT-2024-0x"]
+    assert column(["SZZX2024001", "SZZX2024002", "SZZX2024003", "SZZx2024031"])[-1] == "SZZX2024031"
+    # Two schemes, the second held by four rows: both stay.
+    second = [f"WT-2025-{k:03d}" for k in range(4)]
+    assert column([*main, *second])[-4:] == second
+    # A code whose rest is no code of the column's shape keeps its head.
+    assert column([*main, "IT-2024-0610"])[-1] == "IT-2024-0610"

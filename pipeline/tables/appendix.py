@@ -44,6 +44,7 @@ from pipeline.tables.values import (
     NUMBER_KINDS,
     UNSURE,
     FieldValue,
+    codes_in_column,
     header_unit,
     implausible_dropped,
     numbers_in_column,
@@ -176,9 +177,15 @@ class Collector:
 
     def _number_columns(self) -> None:
         """Each number column read as a whole: a '1.743' where the column writes '2,892.99' is 1,743, and
-        a number narrower than its ink (by the column's print) lost characters."""
+        a number narrower than its ink (by the column's print) lost characters; each code column too
+        (`codes_in_column`: a head misread among codes of one scheme)."""
         for spec in SPECS:
             for column in spec.columns:
+                if column.kind == "code":
+                    rows = [row for row in self.rows[spec.key] if column.field in row]
+                    for row, value in zip(rows, codes_in_column([row[column.field] for row in rows]), strict=True):
+                        row[column.field] = value
+                    continue
                 if column.kind not in NUMBER_KINDS:
                     continue
                 rows = [row for row in self.rows[spec.key] if column.field in row]

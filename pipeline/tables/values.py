@@ -8,6 +8,8 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from rapidfuzz.distance import Levenshtein
+
 from models import Check, Provenance
 from models.page import Box
 from pipeline import normalise
@@ -600,3 +602,46 @@ def _in_column_unit(value: FieldValue) -> FieldValue:
 
 
 YUAN = 1e-4  # 万元 per 元
+
+
+# A code's head: what stands before its first digit ('HT-' of HT-2024-034, 'SZZX' of SZZX2024031).
+_CODE_HEAD = re.compile(r"\D*")
+CODE_MAJORITY = 0.6  # share of a column's codes one head must open for it to be the column's numbering
+CODE_MIN_ROWS = 3  # ... and at least this many
+CODE_VARIANT = 0.25  # a variant head held by at most this share of the heads the numbering's opens is a misreading
+
+
+def _code_shape(rest: str) -> str:
+    return re.sub(r"\d", "9", rest)
+
+
+def codes_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
+    """A column of codes read as a whole: a list numbers its records in one scheme ('HT-2024-034',
+    'HT-2024-048' …), and where most codes open with one head, a code whose head is that head in the other
+    case ('SZZx2024031') or one character other ('IT-2024-061', 'T-2024-052': a phone photo's 'H' read as 'I'
+    or lost), with the rest written as the column's codes write theirs, was written with the column's head.
+    A second scheme held by several rows is no misreading and stays (its head is held by more than
+    `CODE_VARIANT` of the rows the first holds, or lies further from it). The reading stays as
+    `repaired_from`."""
+    codes = [value.value if isinstance(value.value, str) else None for value in values]
+    heads = [_CODE_HEAD.match(code).group() if code else None for code in codes]  # type: ignore[union-attr]
+    counts: dict[str, int] = {}
+    for head in heads:
+        if head is not None:
+            counts[head] = counts.get(head, 0) + 1
+    if not counts:
+        return list(values)
+    main, held = max(counts.items(), key=lambda item: item[1])
+    known = sum(counts.values())
+    if len(main) < 2 or held < CODE_MIN_ROWS or held < CODE_MAJORITY * known:
+        return list(values)
+    shapes = {_code_shape(code[len(main):]) for code, head in zip(codes, heads, strict=True) if code and head == main}
+    out = []
+    for value, code, head in zip(values, codes, heads, strict=True):
+        if code is not None and head is not None and head != main and _code_shape(code[len(head):]) in shapes \
+                and (head.upper() == main.upper()
+                     or (Levenshtein.distance(head, main) == 1 and counts[head] <= CODE_VARIANT * held)):
+            origin = value.provenance.model_copy(update={"repaired_from": value.provenance.repaired_from or code})
+            value = replace(value, value=main + code[len(head):], provenance=origin)
+        out.append(value)
+    return out
