@@ -650,3 +650,19 @@ def test_a_codes_head_misread_among_codes_of_one_scheme_takes_the_columns_head()
     assert column([*main, *second])[-4:] == second
     # A code whose rest is no code of the column's shape keeps its head.
     assert column([*main, "IT-2024-0610"])[-1] == "IT-2024-0610"
+
+
+def test_whole_numbers_a_hundredfold_above_a_column_written_to_the_cent_lost_their_points() -> None:
+    """dev32 a11 (a blurred scan, a seal's ring beside the amounts): '1551.52万元' and '2803.12万元' read 155152
+    and 280312 beside '972.09万元' and '213.90万元': both points lost, which a total alone cannot put back
+    (it settles one figure). A whole number written among cents near their size stays."""
+    from pipeline.tables.values import COLUMN_CENTS, points_in_column
+    where = Provenance(page=14, bbox=(433.0, 130.0, 520.0, 158.0), confidence=0.96, source="ocr")
+    def column(raws: list[tuple[str, float]]) -> list[FieldValue]:
+        return points_in_column([FieldValue(value, raw, where) for raw, value in raws])
+    read = column([("972.09万元", 972.09), ("213.90万元", 213.9), ("155152万元", 155152.0), ("280312万元", 280312.0)])
+    assert [v.value for v in read] == [972.09, 213.9, 1551.52, 2803.12]
+    assert read[2].provenance.resolved_by == COLUMN_CENTS and read[2].provenance.alternatives == [155152.0]
+    assert [v.value for v in column([("972.09", 972.09), ("213.90", 213.9), ("1500", 1500.0)])][-1] == 1500.0
+    # A column written otherwise (tenths, whole numbers) says nothing of a point.
+    assert column([("80.4", 80.4), ("179", 179.0), ("40.23", 40.23), ("24400", 24400.0)])[-1].value == 24400.0

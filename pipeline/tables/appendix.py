@@ -49,6 +49,7 @@ from pipeline.tables.values import (
     implausible_dropped,
     numbers_in_column,
     other_readings,
+    points_in_column,
     read_value,
     round_box,
     second_opinion,
@@ -191,7 +192,7 @@ class Collector:
                 rows = [row for row in self.rows[spec.key] if column.field in row]
                 values = numbers_in_column([row[column.field] for row in rows], self.settings.checks.confident)
                 if column.kind == "amount":
-                    values = thousands_in_column(values)
+                    values = points_in_column(thousands_in_column(values))
                     # The unit an amount is read in when it writes none (`values.typed`).
                     unit = self.units.get(spec.key, {}).get(column.field) or "万元"
                     values = units_in_column(values, unit)

@@ -542,6 +542,47 @@ def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
     return out
 
 
+COLUMN_CENTS = "column_writes_cents"
+CENTS_OUT = 50.0  # times the column's largest other amount a whole number must stand above to have lost its point
+CENTS_MIN_ROWS = 2  # other amounts of the column, all written to the cent, needed to read its precision
+
+
+def _cents(raw: str) -> bool:
+    """The amount is written with exactly two decimals ('972.09万元', '2,803.12')."""
+    squeezed = _squeezed(raw, "amount")
+    return re.search(r"\d\.\d{2}(?!\d)", squeezed) is not None and len(re.findall(r"\.", squeezed)) == 1
+
+
+def points_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
+    """Amounts read as whole numbers that lost their decimal point, where the column writes cents.
+
+    A blurred scan's or a seal's stroke takes a point and leaves every digit ('1551.52万元' read 155152). Where
+    the column's other amounts are written to the cent (at least `CENTS_MIN_ROWS`; the rest read with no
+    separator at all), an amount read with no separator that stands `CENTS_OUT` times above the largest of
+    those, and with its point put back two digits from its end lies among them, is that amount (`resolved_by`
+    column_writes_cents, the reading as read kept in `alternatives` and `repaired_from`). A whole number the
+    applicant wrote among cents ('1500') stands near the column's amounts, not a hundredfold above them, and
+    stays. Two figures of one total can lose their point together, which the total alone does not settle."""
+    amounts = [v for v in values if isinstance(v.value, int | float) and v.value > 0]
+    cents = [float(v.value) for v in amounts if _cents(v.raw)]  # type: ignore[arg-type]
+    plain = [v for v in amounts if not re.search(r"[.,，．]", _squeezed(v.raw, "amount"))]
+    if len(cents) < CENTS_MIN_ROWS or len(cents) + len(plain) < len(amounts):
+        return list(values)
+    low, high = min(cents), max(cents)
+    out = []
+    for value in values:
+        if any(value is other for other in plain) and len(re.sub(r"\D", "", value.raw)) >= 4 \
+                and float(value.value) >= CENTS_OUT * high:  # type: ignore[arg-type]
+            restored = normalise.round_value(float(value.value) / 100)  # type: ignore[arg-type]
+            if low / 10 <= restored <= high * 10:
+                provenance = value.provenance.model_copy(update={
+                    "alternatives": [value.value, *value.provenance.alternatives], "resolved_by": COLUMN_CENTS,
+                    "repaired_from": value.raw})
+                value = replace(value, value=restored, provenance=provenance)
+        out.append(value)
+    return out
+
+
 # --- the unit an amount column writes --------------------------------------------------------
 
 COLUMN_UNIT = "column_writes_its_unit"
