@@ -205,5 +205,7 @@ def test_a_seals_ring_character_taller_than_its_line_is_dropped_short_print_unde
     assert test is not None
     kept = [w.text for w in test.keep(words)]
     assert "智" not in kept and "食品" in kept and "精益生产培训" in kept
+    # Print under the seal read garbled in a box the seal's ink made as tall keeps the print's pitch: kept.
+    assert not test.seal_lettering(Word("博南", (90, 4, 112, 28), 0.9), words)
     # A figure or a Latin code as tall is no ring lettering: the ink tests judge it as before.
     assert not test.seal_lettering(Word("165", (90, 4, 110, 28), 0.9), words)

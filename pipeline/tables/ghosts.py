@@ -48,7 +48,7 @@ LINE_OVERLAP = 0.7  # share of the lower word's height two words of one line ove
 LINE_HEIGHTS = (0.7, 1.45)  # ratios of height two words of one line (a box over a seal's ink grows) stay within
 
 LETTERING_CHARS = 3  # a seal's ring read as words comes in runs of a few characters
-LETTERING_HEIGHT = 1.45  # ... in boxes this many times the page's word height or taller (above `LINE_HEIGHTS`)
+LETTERING_SIZE = 1.45  # ... in boxes this many times as tall as their line's print and as wide per character (above `LINE_HEIGHTS`)
 
 log = logging.getLogger(__name__)
 
@@ -268,13 +268,14 @@ class InkTest:
         return kept
 
     def seal_lettering(self, word: Word, words: Sequence[Word]) -> bool:
-        """A word of one to `LETTERING_CHARS` Chinese characters under a seal, its box `LETTERING_HEIGHT` times
-        as tall as the print beside it or taller: characters of the seal's ring, which are larger than print
-        and stand turned along it, so the reader's box round them grows ('能', '智', '制族' beside a list's
-        cells on a drawn grey scan, where the ring's ink is as black as print and the ink tests keep them).
-        The print beside it is the words clear of seals whose middles lie level with the word (its line);
-        without any, the page's words. Print under a seal keeps its line's height; a box the seal's ink
-        enlarges grows less (`LINE_HEIGHTS`)."""
+        """A word of one to `LETTERING_CHARS` Chinese characters under a seal, its box `LETTERING_SIZE` times
+        as tall as the print beside it or taller and its characters as many times as wide as the page's:
+        characters of the seal's ring, which are larger than print and stand turned along it, so the reader's
+        box round them grows both ways ('能', '智', '制族' beside a list's cells on a drawn grey scan, where the
+        ring's ink is as black as print and the ink tests keep them). The print beside it is the words clear of
+        seals whose middles lie level with the word (its line); without any, the page's words. Print under a
+        seal keeps its pitch, however much the seal's ink enlarges its box's height (dev30 a03: '西南交通大学'
+        read '博南' in a box half again as tall as its line, the row's only text)."""
         text = "".join(word.text.split())
         if not self.height or not 0 < len(text) <= LETTERING_CHARS or not all(_is_cjk(char) for char in text) \
                 or not self._under_seal(word.bbox):
@@ -284,7 +285,8 @@ class InkTest:
                  and word.bbox[1] <= (other.bbox[1] + other.bbox[3]) / 2 <= word.bbox[3]
                  and not self._touches_seal(other.bbox)]
         height = statistics.median(level) if level else self.height
-        return word.bbox[3] - word.bbox[1] >= LETTERING_HEIGHT * height
+        pitch = (word.bbox[2] - word.bbox[0]) / len(text)
+        return word.bbox[3] - word.bbox[1] >= LETTERING_SIZE * height and pitch >= LETTERING_SIZE * self.pitch
 
     def strip_ghost_ends(self, word: Word) -> Word | None:
         """The word without Chinese characters at its ends whose share of the box holds almost no black
