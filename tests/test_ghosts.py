@@ -184,3 +184,28 @@ def test_a_faint_figures_ink_is_measured_at_its_pages_level() -> None:
     at_page = SecondReader(image, 1.0, 72.0, None, lifted_level(150.0))  # type: ignore[arg-type]
     assert at_ink.ink_width(box) is None
     assert at_page.ink_width(box) == pytest.approx(58, abs=2)
+
+
+def test_a_seals_ring_character_taller_than_its_line_is_dropped_short_print_under_a_seal_kept() -> None:
+    """dev32 a01 (a drawn grey scan): the ring's 智 and 能 read as words of their own beside a list's cells, as
+    black as print, so the ink tests kept them and they ran on after the training names. A ring's characters
+    are larger than print: a short Chinese word under the seal half again as tall as its line is the seal's."""
+    image = np.full((60, 300), 255, np.uint8)
+    for x in range(0, 300, 60):
+        _print_strokes(image, x, x + 40, 48, 58)
+    _print_strokes(image, 10, 80)
+    _print_strokes(image, 90, 110, 4, 28)  # the ring's character: black, 24 points tall
+    _print_strokes(image, 150, 175)  # a short name printed under the seal, as tall as its line
+    sealed = np.zeros(image.shape, bool)
+    sealed[:, 85:] = True
+    words = [Word("精益生产培训", (10, 10, 80, 22), 0.9), Word("智", (90, 4, 110, 28), 0.9),
+             Word("食品", (150, 10, 175, 22), 0.9)]
+    words += [Word("典型的字", (x, 48, x + 40, 58), 0.9) for x in range(0, 300, 60)]
+    test = InkTest.of(words, image, 1.0, sealed)
+    assert test is not None
+    kept = [w.text for w in test.keep(words)]
+    assert "智" not in kept and "食品" in kept and "精益生产培训" in kept
+    # Print under the seal read garbled in a box the seal's ink made as tall keeps the print's pitch: kept.
+    assert not test.seal_lettering(Word("博南", (90, 4, 112, 28), 0.9), words)
+    # A figure or a Latin code as tall is no ring lettering: the ink tests judge it as before.
+    assert not test.seal_lettering(Word("165", (90, 4, 110, 28), 0.9), words)

@@ -186,6 +186,20 @@ def test_stacked_strokes_inside_characters_are_no_rule_but_a_rule_between_joined
     assert drop_text_strokes([rule], joined, Frame()) == [rule]
 
 
+def test_stacked_strokes_at_a_characters_edge_in_long_names_are_no_rule() -> None:
+    """dev30 a07: every enterprise name opens with 芜湖, and the right strokes of 湖 stacked row under row made
+    vertical pieces 21 pt into names 160 pt long, at the edge of the character as widths share the box out.
+    Within a fifth of the word from its start, they counted as no stroke through it, and the column they made
+    cut every name after 芜湖. A vertical more than a character's height into a word runs through it."""
+    words = [Word("芜湖隆腾船用设备股份有限公司", (272.0, 126.0 + 18 * i, 438.0, 142.0 + 18 * i)) for i in range(4)]
+    stroke = Rule("v", 293.6, 126.0, 196.0)
+    assert drop_text_strokes([stroke], words, Frame()) == []
+    # A rule between a key and its name read as one word stands less than a character into the word: kept.
+    joined = [Word("12 芜湖隆腾船用设备股份有限公司", (262.0, 126.0 + 18 * i, 438.0, 142.0 + 18 * i)) for i in range(4)]
+    rule = Rule("v", 274.0, 124.0, 198.0)
+    assert drop_text_strokes([rule], joined, Frame()) == [rule]
+
+
 # --- tables of text lines -------------------------------------------------------------------------
 
 
@@ -601,3 +615,54 @@ def _table_of(rows: list[list[str]], widths: list[float]) -> STable:
     table = STable.simple(60, 150, widths, rows)  # type: ignore[arg-type]
     table.row_heights = [26.0] + [12.0 + 14.5 * max(cell.count("\n") + 1 for cell in row) for row in rows[1:]]
     return table
+
+
+def test_a_row_without_its_key_where_no_column_gave_a_value_is_no_record() -> None:
+    """dev30 a12 (a phone photo from afar): the header was not found and its '(万元)' read '(月' stood in the
+    amount column of the first row: a financing of four nulls. A row whose key was read, or whose text names
+    something, stays a record."""
+    from pipeline.tables.appendix import _nothing_read
+    spec = SPEC_BY_KEY["financings"]
+    where = Provenance(page=13, bbox=(65.0, 100.0, 530.0, 125.0), confidence=0.5, source="ocr")
+    def row(seq: str, investor: str, amount: str, amount_value: object) -> dict[str, FieldValue]:
+        return {"seq": FieldValue(int(seq) if seq else None, seq, where),
+                "investor": FieldValue(investor or None, investor, where),
+                "investee": FieldValue(None, "", where), "amount": FieldValue(amount_value, amount, where)}
+    assert _nothing_read(row("", "", "(月", None), spec)
+    assert not _nothing_read(row("1", "", "(月", None), spec)  # numbered: a record whose cells were lost
+    assert not _nothing_read(row("", "中国银行南京分行", "", None), spec)
+    assert not _nothing_read(row("", "", "78.70", 78.7), spec)
+
+
+def test_a_codes_head_misread_among_codes_of_one_scheme_takes_the_columns_head() -> None:
+    """dev32 a02 (a phone photo): 'HT-2024-061' read 'IT-2024-061', 'HT-2024-052' read 'T-2024-052' among
+    sixteen codes opening HT-; dev30 a12: 'SZZx2024031' among SZZX codes. A second scheme several rows
+    hold stays, as does a code whose rest is written otherwise."""
+    from pipeline.tables.values import codes_in_column
+    where = Provenance(page=9, bbox=(160.0, 120.0, 290.0, 140.0), confidence=0.9, source="ocr")
+    def column(codes: list[str]) -> list[str]:
+        return [str(v.value) for v in codes_in_column([FieldValue(code, code, where) for code in codes])]
+    main = [f"HT-2024-{k:03d}" for k in range(10, 22)]
+    assert column([*main, "IT-2024-061", "T-2024-052", "HT-2024-0x"])[-3:] == ["HT-2024-061", "HT-2024-052", "HT-2024-0x"]
+    assert column(["SZZX2024001", "SZZX2024002", "SZZX2024003", "SZZx2024031"])[-1] == "SZZX2024031"
+    # Two schemes, the second held by four rows: both stay.
+    second = [f"WT-2025-{k:03d}" for k in range(4)]
+    assert column([*main, *second])[-4:] == second
+    # A code whose rest is no code of the column's shape keeps its head.
+    assert column([*main, "IT-2024-0610"])[-1] == "IT-2024-0610"
+
+
+def test_whole_numbers_a_hundredfold_above_a_column_written_to_the_cent_lost_their_points() -> None:
+    """dev32 a11 (a blurred scan, a seal's ring beside the amounts): '1551.52万元' and '2803.12万元' read 155152
+    and 280312 beside '972.09万元' and '213.90万元': both points lost, which a total alone cannot put back
+    (it settles one figure). A whole number written among cents near their size stays."""
+    from pipeline.tables.values import COLUMN_CENTS, points_in_column
+    where = Provenance(page=14, bbox=(433.0, 130.0, 520.0, 158.0), confidence=0.96, source="ocr")
+    def column(raws: list[tuple[str, float]]) -> list[FieldValue]:
+        return points_in_column([FieldValue(value, raw, where) for raw, value in raws])
+    read = column([("972.09万元", 972.09), ("213.90万元", 213.9), ("155152万元", 155152.0), ("280312万元", 280312.0)])
+    assert [v.value for v in read] == [972.09, 213.9, 1551.52, 2803.12]
+    assert read[2].provenance.resolved_by == COLUMN_CENTS and read[2].provenance.alternatives == [155152.0]
+    assert [v.value for v in column([("972.09", 972.09), ("213.90", 213.9), ("1500", 1500.0)])][-1] == 1500.0
+    # A column written otherwise (tenths, whole numbers) says nothing of a point.
+    assert column([("80.4", 80.4), ("179", 179.0), ("40.23", 40.23), ("24400", 24400.0)])[-1].value == 24400.0

@@ -44,10 +44,12 @@ from pipeline.tables.values import (
     NUMBER_KINDS,
     UNSURE,
     FieldValue,
+    codes_in_column,
     header_unit,
     implausible_dropped,
     numbers_in_column,
     other_readings,
+    points_in_column,
     read_value,
     round_box,
     second_opinion,
@@ -176,15 +178,21 @@ class Collector:
 
     def _number_columns(self) -> None:
         """Each number column read as a whole: a '1.743' where the column writes '2,892.99' is 1,743, and
-        a number narrower than its ink (by the column's print) lost characters."""
+        a number narrower than its ink (by the column's print) lost characters; each code column too
+        (`codes_in_column`: a head misread among codes of one scheme)."""
         for spec in SPECS:
             for column in spec.columns:
+                if column.kind == "code":
+                    rows = [row for row in self.rows[spec.key] if column.field in row]
+                    for row, value in zip(rows, codes_in_column([row[column.field] for row in rows]), strict=True):
+                        row[column.field] = value
+                    continue
                 if column.kind not in NUMBER_KINDS:
                     continue
                 rows = [row for row in self.rows[spec.key] if column.field in row]
                 values = numbers_in_column([row[column.field] for row in rows], self.settings.checks.confident)
                 if column.kind == "amount":
-                    values = thousands_in_column(values)
+                    values = points_in_column(thousands_in_column(values))
                     # The unit an amount is read in when it writes none (`values.typed`).
                     unit = self.units.get(spec.key, {}).get(column.field) or "万元"
                     values = units_in_column(values, unit)
@@ -340,6 +348,17 @@ def _specks_only(values: dict[str, FieldValue], spec: TableSpec) -> bool:
         return False
     texts = [squeeze(v.raw) for name, v in values.items() if name not in ("category", key) and v.raw.strip()]
     return all(len(text) <= SPECK_CHARS and not any(_is_hanzi(ch) for ch in text) for text in texts)
+
+
+def _nothing_read(values: dict[str, FieldValue], spec: TableSpec) -> bool:
+    """A row without its key (序号 or date) in which no column gave a value: its only text is marks no
+    column reads ('(月' of a header's '(万元)' a phone photo garbled, over a table whose header was not
+    found). Every record names or counts something; a numbered record whose cells were lost keeps its key
+    and is no such row (`_unread`)."""
+    key = "seq" if any(c.field == "seq" for c in spec.columns) else "date"
+    if key in values and values[key].raw.strip():
+        return False
+    return all(v.value in (None, []) for name, v in values.items() if name != "category")
 
 
 def _is_hanzi(char: str) -> bool:
@@ -556,7 +575,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
             if _own_seq(cells, index, layout) and "seq" in values and values["seq"].value is not None:
                 unread.append(_unread(values))
             continue
-        if _specks_only(values, spec):
+        if _specks_only(values, spec) or _nothing_read(values, spec):
             continue
         values = ending_repaired(spec.key, values)
         following = _numbering(values)

@@ -47,6 +47,9 @@ BESIDE_GAP = 1.2  # character pitches between two words of one line of print
 LINE_OVERLAP = 0.7  # share of the lower word's height two words of one line overlap by
 LINE_HEIGHTS = (0.7, 1.45)  # ratios of height two words of one line (a box over a seal's ink grows) stay within
 
+LETTERING_CHARS = 3  # a seal's ring read as words comes in runs of a few characters
+LETTERING_SIZE = 1.45  # ... in boxes this many times as tall as their line's print and as wide per character (above `LINE_HEIGHTS`)
+
 log = logging.getLogger(__name__)
 
 
@@ -157,6 +160,7 @@ class InkTest:
     black: float  # median share of a word's inked pixels that are black
     pitch: float  # median width of a CJK character in the page's words (points)
     level: int = INK_LEVEL  # pixels darker than this are print (see `black_level`)
+    height: float = 0.0  # median height of the page's OCR words (points); 0: not known
 
     @staticmethod
     def of(words: Sequence[Word], image: np.ndarray | None, scale: float,
@@ -178,7 +182,7 @@ class InkTest:
         if len(darks) < MIN_WORDS or statistics.median(darks) <= 0 or not pitches:
             return None
         return InkTest(image, scale, sealed, statistics.median(darks), statistics.median(blacks),
-                       statistics.median(pitches), level)
+                       statistics.median(pitches), level, statistics.median(w.bbox[3] - w.bbox[1] for w in ocr))
 
     def _under_seal(self, box: Box) -> bool:
         x0, y0, x1, y1 = _pixels(self.image, box, self.scale)
@@ -243,6 +247,8 @@ class InkTest:
             if word.source != "ocr" or not word.text.strip() or not self._touches_seal(word.bbox):
                 kept.append(word)
                 continue
+            if self.seal_lettering(word, words):
+                continue
             # Judged after trimming: a cell's word with a seal's characters glued on is print once they are off.
             trimmed = self.trim(word)
             if trimmed is not None and (self.printed(trimmed.bbox) or not self._under_seal(trimmed.bbox)):
@@ -260,6 +266,27 @@ class InkTest:
                 if stripped is not None:
                     kept.insert(position, stripped)
         return kept
+
+    def seal_lettering(self, word: Word, words: Sequence[Word]) -> bool:
+        """A word of one to `LETTERING_CHARS` Chinese characters under a seal, its box `LETTERING_SIZE` times
+        as tall as the print beside it or taller and its characters as many times as wide as the page's:
+        characters of the seal's ring, which are larger than print and stand turned along it, so the reader's
+        box round them grows both ways ('能', '智', '制族' beside a list's cells on a drawn grey scan, where the
+        ring's ink is as black as print and the ink tests keep them). The print beside it is the words clear of
+        seals whose middles lie level with the word (its line); without any, the page's words. Print under a
+        seal keeps its pitch, however much the seal's ink enlarges its box's height (dev30 a03: '西南交通大学'
+        read '博南' in a box half again as tall as its line, the row's only text)."""
+        text = "".join(word.text.split())
+        if not self.height or not 0 < len(text) <= LETTERING_CHARS or not all(_is_cjk(char) for char in text) \
+                or not self._under_seal(word.bbox):
+            return False
+        level = [other.bbox[3] - other.bbox[1] for other in words
+                 if other is not word and other.source == "ocr" and other.text.strip()
+                 and word.bbox[1] <= (other.bbox[1] + other.bbox[3]) / 2 <= word.bbox[3]
+                 and not self._touches_seal(other.bbox)]
+        height = statistics.median(level) if level else self.height
+        pitch = (word.bbox[2] - word.bbox[0]) / len(text)
+        return word.bbox[3] - word.bbox[1] >= LETTERING_SIZE * height and pitch >= LETTERING_SIZE * self.pitch
 
     def strip_ghost_ends(self, word: Word) -> Word | None:
         """The word without Chinese characters at its ends whose share of the box holds almost no black

@@ -8,6 +8,8 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from rapidfuzz.distance import Levenshtein
+
 from models import Check, Provenance
 from models.page import Box
 from pipeline import normalise
@@ -540,6 +542,47 @@ def thousands_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
     return out
 
 
+COLUMN_CENTS = "column_writes_cents"
+CENTS_OUT = 50.0  # times the column's largest other amount a whole number must stand above to have lost its point
+CENTS_MIN_ROWS = 2  # other amounts of the column, all written to the cent, needed to read its precision
+
+
+def _cents(raw: str) -> bool:
+    """The amount is written with exactly two decimals ('972.09万元', '2,803.12')."""
+    squeezed = _squeezed(raw, "amount")
+    return re.search(r"\d\.\d{2}(?!\d)", squeezed) is not None and len(re.findall(r"\.", squeezed)) == 1
+
+
+def points_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
+    """Amounts read as whole numbers that lost their decimal point, where the column writes cents.
+
+    A blurred scan's or a seal's stroke takes a point and leaves every digit ('1551.52万元' read 155152). Where
+    the column's other amounts are written to the cent (at least `CENTS_MIN_ROWS`; the rest read with no
+    separator at all), an amount read with no separator that stands `CENTS_OUT` times above the largest of
+    those, and with its point put back two digits from its end lies among them, is that amount (`resolved_by`
+    column_writes_cents, the reading as read kept in `alternatives` and `repaired_from`). A whole number the
+    applicant wrote among cents ('1500') stands near the column's amounts, not a hundredfold above them, and
+    stays. Two figures of one total can lose their point together, which the total alone does not settle."""
+    amounts = [v for v in values if isinstance(v.value, int | float) and v.value > 0]
+    cents = [float(v.value) for v in amounts if _cents(v.raw)]  # type: ignore[arg-type]
+    plain = [v for v in amounts if not re.search(r"[.,，．]", _squeezed(v.raw, "amount"))]
+    if len(cents) < CENTS_MIN_ROWS or len(cents) + len(plain) < len(amounts):
+        return list(values)
+    low, high = min(cents), max(cents)
+    out = []
+    for value in values:
+        if any(value is other for other in plain) and len(re.sub(r"\D", "", value.raw)) >= 4 \
+                and float(value.value) >= CENTS_OUT * high:  # type: ignore[arg-type]
+            restored = normalise.round_value(float(value.value) / 100)  # type: ignore[arg-type]
+            if low / 10 <= restored <= high * 10:
+                provenance = value.provenance.model_copy(update={
+                    "alternatives": [value.value, *value.provenance.alternatives], "resolved_by": COLUMN_CENTS,
+                    "repaired_from": value.raw})
+                value = replace(value, value=restored, provenance=provenance)
+        out.append(value)
+    return out
+
+
 # --- the unit an amount column writes --------------------------------------------------------
 
 COLUMN_UNIT = "column_writes_its_unit"
@@ -600,3 +643,46 @@ def _in_column_unit(value: FieldValue) -> FieldValue:
 
 
 YUAN = 1e-4  # 万元 per 元
+
+
+# A code's head: what stands before its first digit ('HT-' of HT-2024-034, 'SZZX' of SZZX2024031).
+_CODE_HEAD = re.compile(r"\D*")
+CODE_MAJORITY = 0.6  # share of a column's codes one head must open for it to be the column's numbering
+CODE_MIN_ROWS = 3  # ... and at least this many
+CODE_VARIANT = 0.25  # a variant head held by at most this share of the heads the numbering's opens is a misreading
+
+
+def _code_shape(rest: str) -> str:
+    return re.sub(r"\d", "9", rest)
+
+
+def codes_in_column(values: Sequence[FieldValue]) -> list[FieldValue]:
+    """A column of codes read as a whole: a list numbers its records in one scheme ('HT-2024-034',
+    'HT-2024-048' …), and where most codes open with one head, a code whose head is that head in the other
+    case ('SZZx2024031') or one character other ('IT-2024-061', 'T-2024-052': a phone photo's 'H' read as 'I'
+    or lost), with the rest written as the column's codes write theirs, was written with the column's head.
+    A second scheme held by several rows is no misreading and stays (its head is held by more than
+    `CODE_VARIANT` of the rows the first holds, or lies further from it). The reading stays as
+    `repaired_from`."""
+    codes = [value.value if isinstance(value.value, str) else None for value in values]
+    heads = [_CODE_HEAD.match(code).group() if code else None for code in codes]  # type: ignore[union-attr]
+    counts: dict[str, int] = {}
+    for head in heads:
+        if head is not None:
+            counts[head] = counts.get(head, 0) + 1
+    if not counts:
+        return list(values)
+    main, held = max(counts.items(), key=lambda item: item[1])
+    known = sum(counts.values())
+    if len(main) < 2 or held < CODE_MIN_ROWS or held < CODE_MAJORITY * known:
+        return list(values)
+    shapes = {_code_shape(code[len(main):]) for code, head in zip(codes, heads, strict=True) if code and head == main}
+    out = []
+    for value, code, head in zip(values, codes, heads, strict=True):
+        if code is not None and head is not None and head != main and _code_shape(code[len(head):]) in shapes \
+                and (head.upper() == main.upper()
+                     or (Levenshtein.distance(head, main) == 1 and counts[head] <= CODE_VARIANT * held)):
+            origin = value.provenance.model_copy(update={"repaired_from": value.provenance.repaired_from or code})
+            value = replace(value, value=main + code[len(head):], provenance=origin)
+        out.append(value)
+    return out
