@@ -443,7 +443,7 @@ def _page_speck_rings(page: Page, count: int, sizes_mm: list[tuple[float, float]
     out = []
     for ring in rings:
         cand = Candidate(ring.outline, ring.arc, "grey")
-        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm)
+        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm, True)
         seal = PageSeal(page.number, _to_points(ring.outline.box(), scale), cand.shape, cand.confidence,
                         read.reading, read.match)
         out.append(_Found(seal, ring.outline, bgr, ring.outline))
@@ -533,13 +533,14 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, images: _PageI
     candidates = page_candidates(page, bgr)
     # Trust the pixels over the reader's flag: a colour scan of a grey page is grey to us.
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if candidates and grey_page(page, bgr) else None
+    one_bit = grey is not None and is_one_bit(grey, whole_page=True)
     for cand in candidates:
         bbox = _to_points(cand.outline.box(), page.scale)
         # A picture already counted (an electronic seal drawn into the page image) is not a second seal.
         if any(_same_place(bbox, f.seal.bbox) for f in found if f.picture is not None):
             continue
         read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units),
-                         page.dpi / MM_PER_INCH)
+                         page.dpi / MM_PER_INCH, one_bit)
         seal = PageSeal(page.number, bbox, cand.shape, cand.confidence, read.reading, read.match)
         found.append(_Found(seal, cand.outline, bgr, cand.outline))
     return found

@@ -96,8 +96,9 @@ class SealText:
 
 
 def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader: LineReader,
-              identify: Identify, px_per_mm: float) -> SealText:
-    """Read the seal `cand` (page pixels) of a colour page (`grey` None) or a grey one (`grey` its pixels)."""
+              identify: Identify, px_per_mm: float, one_bit_page: bool = False) -> SealText:
+    """Read the seal `cand` (page pixels) of a colour page (`grey` None) or a grey one (`grey` its pixels);
+    `one_bit_page`: the whole page is a 1-bit capture (`ink.is_one_bit(..., whole_page=True)`)."""
     if cand.shape == "unknown":
         return SealText(None, None)
     patch, outline, box = _patch(bgr, cand.outline)
@@ -106,7 +107,7 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
         outline = snap_to_ring(_ring_ink(patch, grey_patch), outline)
     if grey_patch is None:
         return read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify)
-    inks = _grey_inks(grey_patch, outline, px_per_mm)
+    inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit_page)
     return read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
 
 
@@ -267,10 +268,17 @@ def _colour_inks(patch: np.ndarray, outline: Outline) -> Iterator[np.ndarray]:
         yield colour_seal_ink(patch, ring_tone(grey, red_mask(patch, MIN_RED_CHROMA + round(tint)), outline), tint)
 
 
-def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float) -> Iterator[np.ndarray]:
+def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit_page: bool = False
+               ) -> Iterator[np.ndarray]:
     """Grey page: the seal's tone with a narrow, then a wide, margin given up round print; a 1-bit scan
-    blurred into tones first."""
-    if is_one_bit(grey):
+    blurred into tones first.
+
+    A 1-bit scan is known by its patch's pixels (nearly all black or white), or by the whole page's
+    (`one_bit_page`): a dithered page deskewed or resampled to the reading's dpi spreads every lone dot
+    of its dithered paper and lettering over grey neighbours, so the patch round a seal is no longer
+    bilevel (on dev30 a06, a 150 dpi dither scan, 8% of a seal's patch lay at 100-150) while its
+    lettering is still dots: read undithered, every strip was empty."""
+    if one_bit_page or is_one_bit(grey):
         grey = dedither(grey, px_per_mm)
     drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
     tone = ring_tone(grey, drawn, outline)
