@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.seals.geometry import Outline
-from pipeline.seals.ink import is_one_bit
+from pipeline.seals.ink import is_one_bit, one_bit_page
 from pipeline.seals.read import _grey_inks
 
 PX_PER_MM = 150 / 25.4
@@ -42,3 +42,18 @@ def test_a_one_bit_pages_dithered_lettering_is_read_as_strokes_not_dots() -> Non
     as_one_bit = next(_grey_inks(patch, outline, PX_PER_MM, one_bit_page=True))
     assert _lettering_filled(as_grey) < 0.6  # the dots alone
     assert _lettering_filled(as_one_bit) > 0.9  # blurred back into the block they dither
+
+
+def test_a_grey_scans_mostly_white_page_is_no_one_bit_page_for_its_seals() -> None:
+    """A grey cover: a little print and a grey seal, nearly all paper (bilevel by its pixels' share)."""
+    rng = np.random.default_rng(3)
+    page = np.full((1200, 900), 250, np.uint8)
+    for row in range(100, 400, 40):
+        cv2.putText(page, "SAMPLE TEXT", (80, row), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 20, 2, cv2.LINE_AA)
+    cv2.circle(page, (450, 700), 110, 130, 7, cv2.LINE_AA)
+    cv2.putText(page, "SEAL", (380, 690), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 140, 5, cv2.LINE_AA)
+    page = np.clip(cv2.GaussianBlur(page, (0, 0), 0.8) + rng.normal(0, 1.5, page.shape), 0, 255).astype(np.uint8)
+    assert is_one_bit(page, whole_page=True)  # what the plain test makes of it
+    assert not one_bit_page(page)
+    dots = np.asarray(Image.fromarray(page).convert("1", dither=Image.Dither.FLOYDSTEINBERG).convert("L"))
+    assert one_bit_page(dots)

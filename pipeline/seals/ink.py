@@ -255,6 +255,15 @@ def is_one_bit(grey: np.ndarray, whole_page: bool = False) -> bool:
     return whole_page and mid <= DENSE_ONE_BIT_MID_SHARE and _mid_grey_core(grey) <= DENSE_ONE_BIT_MID_CORE
 
 
+def one_bit_page(grey: np.ndarray) -> bool:
+    """A whole page captured in 1 bit, for reading its seals' dots as tones: `is_one_bit(..., whole_page=True)`
+    with its mid-grey a pixel-wide edge whatever its share. The plain test alone takes a grey scan's mostly
+    white cover for 1-bit (bilevel, its few inked pixels 0.77 mid-grey: dev26 a04, a 240 dpi grey scan), and
+    its seals must not be blurred; such a page has mid-grey areas (core 0.16 and more on the dev sets' grey
+    pages, at most 0.01 on their fax and dither pages)."""
+    return is_one_bit(grey, whole_page=True) and _mid_grey_core(grey) <= DENSE_ONE_BIT_MID_CORE
+
+
 def _mid_grey_core(grey: np.ndarray) -> float:
     """The share of a page's mid-grey pixels (between print and paper) with mid-grey all round them."""
     mid = ((grey > 40) & (grey < 215)).astype(np.uint8)

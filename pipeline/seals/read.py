@@ -98,7 +98,7 @@ class SealText:
 def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader: LineReader,
               identify: Identify, px_per_mm: float, one_bit_page: bool = False) -> SealText:
     """Read the seal `cand` (page pixels) of a colour page (`grey` None) or a grey one (`grey` its pixels);
-    `one_bit_page`: the whole page is a 1-bit capture (`ink.is_one_bit(..., whole_page=True)`)."""
+    `one_bit_page`: the whole page is a 1-bit capture (`ink.one_bit_page`)."""
     if cand.shape == "unknown":
         return SealText(None, None)
     patch, outline, box = _patch(bgr, cand.outline)
