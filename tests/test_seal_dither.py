@@ -8,8 +8,8 @@ import numpy as np
 from PIL import Image
 
 from pipeline.seals.geometry import Outline
-from pipeline.seals.ink import is_one_bit, one_bit_page
-from pipeline.seals.read import _grey_inks
+from pipeline.seals.ink import hard_edged, is_one_bit
+from pipeline.seals.read import _dark_ink, _grey_inks
 
 PX_PER_MM = 150 / 25.4
 LETTER = (slice(70, 100), slice(130, 170))  # a solid block of the seal's lettering, below its ring's top
@@ -39,21 +39,37 @@ def test_a_dithered_seal_deskewed_is_no_bilevel_patch() -> None:
 def test_a_one_bit_pages_dithered_lettering_is_read_as_strokes_not_dots() -> None:
     patch, outline = _dithered_seal()
     as_grey = next(_grey_inks(patch, outline, PX_PER_MM))
-    as_one_bit = next(_grey_inks(patch, outline, PX_PER_MM, one_bit_page=True))
+    as_one_bit = next(_grey_inks(patch, outline, PX_PER_MM, one_bit=True))
     assert _lettering_filled(as_grey) < 0.6  # the dots alone
     assert _lettering_filled(as_one_bit) > 0.9  # blurred back into the block they dither
 
 
-def test_a_grey_scans_mostly_white_page_is_no_one_bit_page_for_its_seals() -> None:
-    """A grey cover: a little print and a grey seal, nearly all paper (bilevel by its pixels' share)."""
+def test_a_dithered_seals_ink_is_hard_edged_and_a_grey_scans_is_not() -> None:
+    patch, _ = _dithered_seal()
+    assert hard_edged(patch)
     rng = np.random.default_rng(3)
-    page = np.full((1200, 900), 250, np.uint8)
-    for row in range(100, 400, 40):
-        cv2.putText(page, "SAMPLE TEXT", (80, row), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 20, 2, cv2.LINE_AA)
-    cv2.circle(page, (450, 700), 110, 130, 7, cv2.LINE_AA)
-    cv2.putText(page, "SEAL", (380, 690), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 140, 5, cv2.LINE_AA)
-    page = np.clip(cv2.GaussianBlur(page, (0, 0), 0.8) + rng.normal(0, 1.5, page.shape), 0, 255).astype(np.uint8)
-    assert is_one_bit(page, whole_page=True)  # what the plain test makes of it
-    assert not one_bit_page(page)
-    dots = np.asarray(Image.fromarray(page).convert("1", dither=Image.Dither.FLOYDSTEINBERG).convert("L"))
-    assert one_bit_page(dots)
+    tones = np.full((240, 300), 235, np.uint8)  # the same seal scanned in grey: smooth tones, a little noise
+    cv2.circle(tones, (150, 120), 95, 120, 6, cv2.LINE_AA)
+    tones[LETTER] = 140
+    cv2.putText(tones, "PRINT", (60, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 20, 2, cv2.LINE_AA)
+    grey = np.clip(cv2.GaussianBlur(tones, (0, 0), 0.8) + rng.normal(0, 3, tones.shape), 0, 255).astype(np.uint8)
+    assert not hard_edged(grey)
+
+
+def _faxed_seal() -> tuple[np.ndarray, Outline]:
+    """A seal a fax's threshold printed as black as print: a thin black ring (its tone, blurred back, mid-grey)
+    and a black block of lettering."""
+    page = np.full((240, 300), 255, np.uint8)
+    outline = Outline("round", 150.0, 120.0, 100.0, 100.0)
+    cv2.circle(page, (150, 120), 95, 0, 2)
+    page[LETTER] = 0
+    return page, outline
+
+
+def test_a_faxed_seals_black_lettering_is_read_whole_not_as_its_outline() -> None:
+    patch, outline = _faxed_seal()
+    tone = next(_grey_inks(patch, outline, PX_PER_MM, one_bit=True))
+    dark = _dark_ink(patch, outline, PX_PER_MM)
+    assert _lettering_filled(tone) < 0.5  # as dark as the ring's tone and darker: given up as print
+    assert _lettering_filled(dark) > 0.9
+    assert np.count_nonzero(dark[:, :40]) == 0  # the paper outside the seal stays blank

@@ -29,7 +29,7 @@ from pipeline.seals.anchors import find_anchors
 from pipeline.seals.authority import as_authority, authority_names
 from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_image
 from pipeline.seals.geometry import Outline
-from pipeline.seals.ink import is_one_bit, load_colour, one_bit_page, red_strength
+from pipeline.seals.ink import is_one_bit, load_colour, red_strength
 from pipeline.seals.known import stamps_on_page
 from pipeline.seals.pairs import MERGED_SIZE_RATIO, split_known_stamp
 from pipeline.seals.read import SealText, read_ink, read_seal
@@ -437,14 +437,13 @@ def _page_speck_rings(page: Page, count: int, sizes_mm: list[tuple[float, float]
     printed = [tuple(v * scale for v in word.bbox) for word in page.words]
     printed += [(line.x0 * scale, line.top * scale, line.x1 * scale, line.bottom * scale) for line in page.lines]
     grid = speck_grid(grey, px_per_mm, print_mask(grey.shape, printed, px_per_mm))  # type: ignore[arg-type]
-    one_bit = one_bit_page(grey)
     avoid = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
     rings = find_speck_rings(grid, [(a * px_per_mm, b * px_per_mm) for a, b in sizes_mm], count,
                              SPECK_RING_SURPRISE, SPECK_RING_ARC, avoid)
     out = []
     for ring in rings:
         cand = Candidate(ring.outline, ring.arc, "grey")
-        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm, one_bit)
+        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm)
         seal = PageSeal(page.number, _to_points(ring.outline.box(), scale), cand.shape, cand.confidence,
                         read.reading, read.match)
         out.append(_Found(seal, ring.outline, bgr, ring.outline))
@@ -534,14 +533,13 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, images: _PageI
     candidates = page_candidates(page, bgr)
     # Trust the pixels over the reader's flag: a colour scan of a grey page is grey to us.
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if candidates and grey_page(page, bgr) else None
-    one_bit = grey is not None and one_bit_page(grey)
     for cand in candidates:
         bbox = _to_points(cand.outline.box(), page.scale)
         # A picture already counted (an electronic seal drawn into the page image) is not a second seal.
         if any(_same_place(bbox, f.seal.bbox) for f in found if f.picture is not None):
             continue
         read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units),
-                         page.dpi / MM_PER_INCH, one_bit)
+                         page.dpi / MM_PER_INCH)
         seal = PageSeal(page.number, bbox, cand.shape, cand.confidence, read.reading, read.match)
         found.append(_Found(seal, cand.outline, bgr, cand.outline))
     return found

@@ -255,13 +255,27 @@ def is_one_bit(grey: np.ndarray, whole_page: bool = False) -> bool:
     return whole_page and mid <= DENSE_ONE_BIT_MID_SHARE and _mid_grey_core(grey) <= DENSE_ONE_BIT_MID_CORE
 
 
-def one_bit_page(grey: np.ndarray) -> bool:
-    """A whole page captured in 1 bit, for reading its seals' dots as tones: `is_one_bit(..., whole_page=True)`
-    with its mid-grey a pixel-wide edge whatever its share. The plain test alone takes a grey scan's mostly
-    white cover for 1-bit (bilevel, its few inked pixels 0.77 mid-grey: dev26 a04, a 240 dpi grey scan), and
-    its seals must not be blurred; such a page has mid-grey areas (core 0.16 and more on the dev sets' grey
-    pages, at most 0.01 on their fax and dither pages)."""
-    return is_one_bit(grey, whole_page=True) and _mid_grey_core(grey) <= DENSE_ONE_BIT_MID_CORE
+# A 1-bit capture's ink is all hard edges, dithered or thresholded, however the page was turned or resampled
+# since: its pixels' mean distance from their blur over one pixel (`hard_edged`), where darker than the paper, is
+# 28-36 round the dev sets' fax and dither seals, 3-8 round grey scans' (print under them included).
+HARD_EDGE_RESIDUAL = 18.0
+
+
+def hard_edged(grey: np.ndarray) -> bool:
+    """Whether a patch's ink has the hard edges of a 1-bit capture. A dither scan deskewed or resampled to the
+    reading's dpi spreads every dot over grey neighbours, and then neither `is_bilevel` (8% of a seal's patch at
+    100-150 on dev30 a06, a 150 dpi dither scan) nor the page's mid-grey share (0.81 once deskewed) says it is
+    1-bit, though its lettering is still dots to be blurred back into strokes (`dedither`)."""
+    level = grey.astype(np.float32)
+    blurred = cv2.GaussianBlur(level, (0, 0), 1.0)
+    inked = blurred < paper_level(grey) - INK_BELOW_PAPER_EDGE
+    if not inked.any():
+        return False
+    return float(np.abs(level - blurred)[inked].mean()) >= HARD_EDGE_RESIDUAL
+
+
+# Ink for `hard_edged`: its blur this much darker than the paper.
+INK_BELOW_PAPER_EDGE = 30
 
 
 def _mid_grey_core(grey: np.ndarray) -> float:

@@ -31,6 +31,7 @@ from pipeline.seals.ink import (
     colour_seal_ink,
     dedither,
     grey_seal_ink,
+    hard_edged,
     is_one_bit,
     paper_level,
     paper_tint,
@@ -96,9 +97,8 @@ class SealText:
 
 
 def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader: LineReader,
-              identify: Identify, px_per_mm: float, one_bit_page: bool = False) -> SealText:
-    """Read the seal `cand` (page pixels) of a colour page (`grey` None) or a grey one (`grey` its pixels);
-    `one_bit_page`: the whole page is a 1-bit capture (`ink.one_bit_page`)."""
+              identify: Identify, px_per_mm: float) -> SealText:
+    """Read the seal `cand` (page pixels) of a colour page (`grey` None) or a grey one (`grey` its pixels)."""
     if cand.shape == "unknown":
         return SealText(None, None)
     patch, outline, box = _patch(bgr, cand.outline)
@@ -107,8 +107,28 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
         outline = snap_to_ring(_ring_ink(patch, grey_patch), outline)
     if grey_patch is None:
         return read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify)
-    inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit_page)
-    return read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
+    one_bit = is_one_bit(grey_patch) or hard_edged(grey_patch)
+    inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
+    found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
+    if not one_bit or (found.match is not None and found.match.score >= SURE_SPOT):
+        return found
+    dark = read_hypotheses(_hypotheses(iter([_dark_ink(grey_patch, outline, px_per_mm)]), outline), reader, identify)
+    if dark.match is not None and (found.match is None or dark.match.score > found.match.score):
+        return dark
+    return found
+
+
+def _dark_ink(grey: np.ndarray, outline: Outline, px_per_mm: float) -> np.ndarray:
+    """A 1-bit page's seal as all its ink, print and all: a fax's threshold prints red seal ink as black as
+    the print (its ring's tone, dedithered, 34-114 on the dev sets' fax pages against 128-175 on dither
+    pages), so the tone maps, which give up ink darker than the ring, keep only the strokes' blurred edges
+    and the lettering reads as outlines. Print crossing the name reads with it; its rules are taken out, and
+    the names spotted in the reading decide (`read_hypotheses`)."""
+    blurred = dedither(grey, px_per_mm)
+    paper = float(paper_level(blurred))
+    strength = np.clip((paper - blurred.astype(np.float32)) / max(float(INK_BELOW_PAPER), paper - 20.0), 0.0, 1.0)
+    strength[strength < 0.25] = 0.0
+    return without_rules((strength * 255).astype(np.uint8), outline)
 
 
 def read_ink(ink: np.ndarray, outline: Outline, reader: LineReader, identify: Identify) -> SealText:
@@ -268,17 +288,16 @@ def _colour_inks(patch: np.ndarray, outline: Outline) -> Iterator[np.ndarray]:
         yield colour_seal_ink(patch, ring_tone(grey, red_mask(patch, MIN_RED_CHROMA + round(tint)), outline), tint)
 
 
-def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit_page: bool = False
+def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bool = False
                ) -> Iterator[np.ndarray]:
     """Grey page: the seal's tone with a narrow, then a wide, margin given up round print; a 1-bit scan
     blurred into tones first.
 
-    A 1-bit scan is known by its patch's pixels (nearly all black or white), or by the whole page's
-    (`one_bit_page`): a dithered page deskewed or resampled to the reading's dpi spreads every lone dot
-    of its dithered paper and lettering over grey neighbours, so the patch round a seal is no longer
-    bilevel (on dev30 a06, a 150 dpi dither scan, 8% of a seal's patch lay at 100-150) while its
-    lettering is still dots: read undithered, every strip was empty."""
-    if one_bit_page or is_one_bit(grey):
+    A 1-bit scan is known by its patch's pixels being nearly all black or white (`is_one_bit`), or by
+    the caller (`one_bit`: its ink's hard edges, `ink.hard_edged`): a dither scan deskewed or resampled
+    to the reading's dpi spreads every dot over grey neighbours, so the patch is no longer bilevel while
+    its lettering is still dots: read undithered, every strip of dev30 a06's member seals was empty."""
+    if one_bit or is_one_bit(grey):
         grey = dedither(grey, px_per_mm)
     drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
     tone = ring_tone(grey, drawn, outline)
