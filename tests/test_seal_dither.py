@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.seals.geometry import Outline
-from pipeline.seals.ink import hard_edged, is_one_bit
+from pipeline.seals.ink import dithered, is_one_bit
 from pipeline.seals.read import _dark_ink, _grey_inks
 
 PX_PER_MM = 150 / 25.4
@@ -44,16 +44,16 @@ def test_a_one_bit_pages_dithered_lettering_is_read_as_strokes_not_dots() -> Non
     assert _lettering_filled(as_one_bit) > 0.9  # blurred back into the block they dither
 
 
-def test_a_dithered_seals_ink_is_hard_edged_and_a_grey_scans_is_not() -> None:
+def test_a_dithered_seals_paper_is_sown_with_dots_and_a_grey_scans_is_not() -> None:
     patch, _ = _dithered_seal()
-    assert hard_edged(patch)
+    assert dithered(patch)
     rng = np.random.default_rng(3)
     tones = np.full((240, 300), 235, np.uint8)  # the same seal scanned in grey: smooth tones, a little noise
     cv2.circle(tones, (150, 120), 95, 120, 6, cv2.LINE_AA)
     tones[LETTER] = 140
     cv2.putText(tones, "PRINT", (60, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 20, 2, cv2.LINE_AA)
     grey = np.clip(cv2.GaussianBlur(tones, (0, 0), 0.8) + rng.normal(0, 3, tones.shape), 0, 255).astype(np.uint8)
-    assert not hard_edged(grey)
+    assert not dithered(grey)
 
 
 def _faxed_seal() -> tuple[np.ndarray, Outline]:

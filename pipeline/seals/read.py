@@ -30,8 +30,8 @@ from pipeline.seals.ink import (
     MIN_RED_CHROMA,
     colour_seal_ink,
     dedither,
+    dithered,
     grey_seal_ink,
-    hard_edged,
     is_one_bit,
     paper_level,
     paper_tint,
@@ -107,7 +107,7 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
         outline = snap_to_ring(_ring_ink(patch, grey_patch), outline)
     if grey_patch is None:
         return read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify)
-    one_bit = is_one_bit(grey_patch) or hard_edged(grey_patch)
+    one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
     inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
     found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
     if not one_bit or (found.match is not None and found.match.score >= SURE_SPOT):
@@ -294,7 +294,7 @@ def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bo
     blurred into tones first.
 
     A 1-bit scan is known by its patch's pixels being nearly all black or white (`is_one_bit`), or by
-    the caller (`one_bit`: its ink's hard edges, `ink.hard_edged`): a dither scan deskewed or resampled
+    the caller (`one_bit`: its paper sown with dither dots, `ink.dithered`): a dither scan deskewed or resampled
     to the reading's dpi spreads every dot over grey neighbours, so the patch is no longer bilevel while
     its lettering is still dots: read undithered, every strip of dev30 a06's member seals was empty."""
     if one_bit or is_one_bit(grey):
