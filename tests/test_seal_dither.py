@@ -9,7 +9,7 @@ from PIL import Image
 
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import dithered, is_one_bit
-from pipeline.seals.read import _dark_ink, _grey_inks
+from pipeline.seals.read import _grey_inks
 
 PX_PER_MM = 150 / 25.4
 LETTER = (slice(70, 100), slice(130, 170))  # a solid block of the seal's lettering, below its ring's top
@@ -54,22 +54,3 @@ def test_a_dithered_seals_paper_is_sown_with_dots_and_a_grey_scans_is_not() -> N
     cv2.putText(tones, "PRINT", (60, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 20, 2, cv2.LINE_AA)
     grey = np.clip(cv2.GaussianBlur(tones, (0, 0), 0.8) + rng.normal(0, 3, tones.shape), 0, 255).astype(np.uint8)
     assert not dithered(grey)
-
-
-def _faxed_seal() -> tuple[np.ndarray, Outline]:
-    """A seal a fax's threshold printed as black as print: a thin black ring (its tone, blurred back, mid-grey)
-    and a black block of lettering."""
-    page = np.full((240, 300), 255, np.uint8)
-    outline = Outline("round", 150.0, 120.0, 100.0, 100.0)
-    cv2.circle(page, (150, 120), 95, 0, 2)
-    page[LETTER] = 0
-    return page, outline
-
-
-def test_a_faxed_seals_black_lettering_is_read_whole_not_as_its_outline() -> None:
-    patch, outline = _faxed_seal()
-    tone = next(_grey_inks(patch, outline, PX_PER_MM, one_bit=True))
-    dark = _dark_ink(patch, outline, PX_PER_MM)
-    assert _lettering_filled(tone) < 0.5  # as dark as the ring's tone and darker: given up as print
-    assert _lettering_filled(dark) > 0.9
-    assert np.count_nonzero(dark[:, :40]) == 0  # the paper outside the seal stays blank

@@ -109,26 +109,7 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
         return read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify)
     one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
     inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
-    found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
-    if not one_bit or (found.match is not None and found.match.score >= SURE_SPOT):
-        return found
-    dark = read_hypotheses(_hypotheses(iter([_dark_ink(grey_patch, outline, px_per_mm)]), outline), reader, identify)
-    if dark.match is not None and (found.match is None or dark.match.score > found.match.score):
-        return dark
-    return found
-
-
-def _dark_ink(grey: np.ndarray, outline: Outline, px_per_mm: float) -> np.ndarray:
-    """A 1-bit page's seal as all its ink, print and all: a fax's threshold prints red seal ink as black as
-    the print (its ring's tone, dedithered, 34-114 on the dev sets' fax pages against 128-175 on dither
-    pages), so the tone maps, which give up ink darker than the ring, keep only the strokes' blurred edges
-    and the lettering reads as outlines. Print crossing the name reads with it; its rules are taken out, and
-    the names spotted in the reading decide (`read_hypotheses`)."""
-    blurred = dedither(grey, px_per_mm)
-    paper = float(paper_level(blurred))
-    strength = np.clip((paper - blurred.astype(np.float32)) / max(float(INK_BELOW_PAPER), paper - 20.0), 0.0, 1.0)
-    strength[strength < 0.25] = 0.0
-    return without_rules((strength * 255).astype(np.uint8), outline)
+    return read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
 
 
 def read_ink(ink: np.ndarray, outline: Outline, reader: LineReader, identify: Identify) -> SealText:
