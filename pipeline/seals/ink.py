@@ -255,6 +255,30 @@ def is_one_bit(grey: np.ndarray, whole_page: bool = False) -> bool:
     return whole_page and mid <= DENSE_ONE_BIT_MID_SHARE and _mid_grey_core(grey) <= DENSE_ONE_BIT_MID_CORE
 
 
+# A dithered capture's paper: dark dots per paper pixel round a seal (`dithered`). Measured round the seals of the dev
+# sets' pages, deskewed and stored as the reading stores them (JPEG): 0.006-0.030 on dither scans, 0.0007-0.0024 on
+# fax (thresholded) ones, at most 0.0006 on grey scans and the samples' grey pages (their noise never dark).
+DITHER_PAPER_DOTS = 0.0025
+# Paper, for `dithered`: its 3-pixel blur this close to the paper's level; a dot: this much darker than paper.
+DITHER_PAPER_BAND = 25
+DITHER_DOT_DEPTH = 80
+
+
+def dithered(grey: np.ndarray) -> bool:
+    """Whether a patch was dithered to 1 bit: the paper itself, light grey to a dither scanner, is sown with
+    lone dark dots, where a grey scan's paper noise is never dark. A dither scan deskewed or resampled to the
+    reading's dpi spreads every dot over grey neighbours, and then neither `is_bilevel` (8% of a seal's patch at
+    100-150 on dev30 a06, a 150 dpi dither scan) nor the page's mid-grey share (0.81 once deskewed) says it is
+    1-bit, though its lettering is still dots to be blurred back into strokes (`dedither`)."""
+    level = grey.astype(np.float32)
+    paper = float(paper_level(grey))
+    light = cv2.GaussianBlur(level, (0, 0), 3.0) > paper - DITHER_PAPER_BAND
+    count = int(np.count_nonzero(light))
+    if not count:
+        return False
+    return int(np.count_nonzero(light & (level < paper - DITHER_DOT_DEPTH))) >= DITHER_PAPER_DOTS * count
+
+
 def _mid_grey_core(grey: np.ndarray) -> float:
     """The share of a page's mid-grey pixels (between print and paper) with mid-grey all round them."""
     mid = ((grey > 40) & (grey < 215)).astype(np.uint8)

@@ -30,6 +30,7 @@ from pipeline.seals.ink import (
     MIN_RED_CHROMA,
     colour_seal_ink,
     dedither,
+    dithered,
     grey_seal_ink,
     is_one_bit,
     paper_level,
@@ -106,7 +107,8 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
         outline = snap_to_ring(_ring_ink(patch, grey_patch), outline)
     if grey_patch is None:
         return read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify)
-    inks = _grey_inks(grey_patch, outline, px_per_mm)
+    one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
+    inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
     return read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
 
 
@@ -267,10 +269,16 @@ def _colour_inks(patch: np.ndarray, outline: Outline) -> Iterator[np.ndarray]:
         yield colour_seal_ink(patch, ring_tone(grey, red_mask(patch, MIN_RED_CHROMA + round(tint)), outline), tint)
 
 
-def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float) -> Iterator[np.ndarray]:
+def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bool = False
+               ) -> Iterator[np.ndarray]:
     """Grey page: the seal's tone with a narrow, then a wide, margin given up round print; a 1-bit scan
-    blurred into tones first."""
-    if is_one_bit(grey):
+    blurred into tones first.
+
+    A 1-bit scan is known by its patch's pixels being nearly all black or white (`is_one_bit`), or by
+    the caller (`one_bit`: its paper sown with dither dots, `ink.dithered`): a dither scan deskewed or resampled
+    to the reading's dpi spreads every dot over grey neighbours, so the patch is no longer bilevel while
+    its lettering is still dots: read undithered, every strip of dev30 a06's member seals was empty."""
+    if one_bit or is_one_bit(grey):
         grey = dedither(grey, px_per_mm)
     drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
     tone = ring_tone(grey, drawn, outline)
