@@ -186,20 +186,6 @@ def test_stacked_strokes_inside_characters_are_no_rule_but_a_rule_between_joined
     assert drop_text_strokes([rule], joined, Frame()) == [rule]
 
 
-def test_stacked_strokes_at_a_characters_edge_in_long_names_are_no_rule() -> None:
-    """dev30 a07: every enterprise name opens with 芜湖, and the right strokes of 湖 stacked row under row made
-    vertical pieces 21 pt into names 160 pt long, at the edge of the character as widths share the box out.
-    Within a fifth of the word from its start, they counted as no stroke through it, and the column they made
-    cut every name after 芜湖. A vertical more than a character's height into a word runs through it."""
-    words = [Word("芜湖隆腾船用设备股份有限公司", (272.0, 126.0 + 18 * i, 438.0, 142.0 + 18 * i)) for i in range(4)]
-    stroke = Rule("v", 293.6, 126.0, 196.0)
-    assert drop_text_strokes([stroke], words, Frame()) == []
-    # A rule between a key and its name read as one word stands less than a character into the word: kept.
-    joined = [Word("12 芜湖隆腾船用设备股份有限公司", (262.0, 126.0 + 18 * i, 438.0, 142.0 + 18 * i)) for i in range(4)]
-    rule = Rule("v", 274.0, 124.0, 198.0)
-    assert drop_text_strokes([rule], joined, Frame()) == [rule]
-
-
 # --- tables of text lines -------------------------------------------------------------------------
 
 

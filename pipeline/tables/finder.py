@@ -198,8 +198,6 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
             overlap, word_low, word_high = float(overlaps[index]), float(low[index]), float(high[index])
             touched += overlap
             margin = 0.2 * (word_high - word_low)
-            if rule.orient == "v":
-                margin = min(margin, STROKE_EDGE * (turned[index].bbox[3] - turned[index].bbox[1]))
             if word_low + margin < rule.pos < word_high - margin \
                     or (rule.orient == "v" and _through_character(turned[index], rule.pos)):
                 inside += overlap
@@ -208,7 +206,6 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
     return kept
 
 
-STROKE_EDGE = 1.0  # of a word's height: a vertical further into a long word than this from its ends runs through it
 STROKES_SHARE = 0.5  # of a rule's length running through the middle of words: character strokes joined up
 TILTED_SHARE = 0.25  # ... or this much, where it runs through no word but at their edges or middles
 
