@@ -41,7 +41,7 @@ from models.page import Box, Page, Word
 from pipeline import implied, normalise
 from pipeline.config import Settings
 from pipeline.ocr import NUMBER_ENGINE
-from pipeline.ocr.base import OcrEngine, OcrError
+from pipeline.ocr.base import Mode, OcrEngine, OcrError
 from pipeline.ocr.cache import read_ahead
 from pipeline.ocr.digits import numbers_explain
 from pipeline.ocr.number_line import BINARISATIONS, line_span, number_line
@@ -170,6 +170,16 @@ def misread_of(value: Reading, other: Reading, most: int = MAX_EDITS) -> bool:
     return Levenshtein.distance(whole_a, whole_b) + Levenshtein.distance(frac_a, frac_b) <= most
 
 
+# How a stack of crops is read, the same whether read ahead (`read_ahead`) or when asked for: a read ahead
+# under other parameters would be keyed apart and wasted.
+STACK_MODE: Mode = "block"
+NUMBER_CANVAS_DPI = 72.0  # the digits engine's canvas: its pixels are the words' points
+
+
+def _whole(canvas: np.ndarray) -> tuple[int, int, int, int]:
+    return (0, 0, canvas.shape[1], canvas.shape[0])
+
+
 @dataclass
 class CropReader:
     """Reads places of a document's scanned pages with several engines (print layer, seal ink lifted).
@@ -202,7 +212,7 @@ class CropReader:
             canvas, tops = _stacked([crop for _, crop in found], zoom)
             stacks.append((page_number, found, canvas, tops, page.dpi * zoom))
         for engine in self.engines:  # every page's stack at once where the engine reads faster so (Tesseract)
-            read_ahead(engine, [(canvas, (0, 0, canvas.shape[1], canvas.shape[0]), dpi, "block")
+            read_ahead(engine, [(canvas, _whole(canvas), dpi, STACK_MODE)
                                 for _, _, canvas, _, dpi in stacks])
         for page_number, found, canvas, tops, dpi in stacks:
             for engine in self.engines:
@@ -233,7 +243,7 @@ class CropReader:
                 if lines:
                     stacks.append((page_number, lines, *_stacked([line for _, line in lines], 1.0)))
         # Every page's stacks (each binarisation's) in one run of the digits engine (`read_ahead`).
-        read_ahead(self.numbers, [(canvas, None, 72.0, "block") for _, _, canvas, _ in stacks])
+        read_ahead(self.numbers, [(canvas, None, NUMBER_CANVAS_DPI, STACK_MODE) for _, _, canvas, _ in stacks])
         for page_number, lines, canvas, tops in stacks:
             for (index, _), text in zip(lines, self._read_lines(canvas, tops, page_number), strict=True):
                 if text is not None:
@@ -305,7 +315,7 @@ class CropReader:
         nothing: only the words holding digits say how sure the reading is."""
         assert self.numbers is not None
         try:  # at 72 dpi the words' points are the canvas's pixels
-            words = self.numbers.read_region(canvas, None, dpi=72.0, mode="block")
+            words = self.numbers.read_region(canvas, None, dpi=NUMBER_CANVAS_DPI, mode=STACK_MODE)
         except (OcrError, OSError) as error:  # no digits reading here: the other engines' readings stand
             log.warning("digit readings on page %d failed: %s", page_number, error)
             return [None] * len(tops)
@@ -326,7 +336,7 @@ class CropReader:
               page_number: int) -> list[str | None]:
         """The text of each band of `canvas` that `engine` read surely enough (None for the others)."""
         try:
-            words = engine.read_region(canvas, (0, 0, canvas.shape[1], canvas.shape[0]), dpi=dpi, mode="block")
+            words = engine.read_region(canvas, _whole(canvas), dpi=dpi, mode=STACK_MODE)
         except (OcrError, OSError) as error:  # that engine gives no second opinion; the others still do
             log.warning("second readings on page %d failed (%s): %s", page_number, engine.name, error)
             return [None] * len(tops)
