@@ -1385,6 +1385,16 @@ def _one_bit_page() -> Page:
     return Page(number=1, width=240.0, height=192.0, kind="scan", dpi=150.0)
 
 
+@pytest.mark.parametrize("letters", [False, True])
+def test_a_ring_straying_off_its_outline_is_no_lettering(letters: bool) -> None:
+    """The detector's outline sits some per cent of the radius off a 1-bit seal's ring (dev33 a07-word-fax):
+    much of the ring then lies in the lettering's band. It is still the ring (one loop of ink joined to
+    the rest of it), so a seal whose lettering faded is known as one; a seal with lettering still is not."""
+    bgr, seal = _one_bit_commitment(letters)
+    off = Outline("round", seal.cx + 4.0, seal.cy, 1.12 * seal.a, 1.12 * seal.b)  # fitted round the ring's outside
+    assert _letters_faded(_one_bit_page(), bgr, off, (140, 170, 480, 270)) is not letters
+
+
 def test_a_seal_too_faint_to_show_its_ring_is_no_evidence_of_faded_lettering() -> None:
     """A ring barely seen (a few specks) tells nothing of the lettering: the seal's area stays dropped."""
     bgr = np.full((400, 500, 3), 255, np.uint8)
@@ -1590,3 +1600,25 @@ def test_a_signature_over_a_ring_lighter_than_the_pen_cut_is_kept(ring: int, kep
     ink = (cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) < 150).astype(np.uint8) * 255
     _drop_grey_seal_ink(crop, ink, [seal], lambda _: False)
     assert bool(ink[120, 150] == 255) == kept
+
+
+def test_a_dither_scan_deskewed_passes_for_grey_and_its_seal_is_found_dedithered() -> None:
+    """A 1-bit dither scan deskewed to the reading's dpi spreads each dot over grey neighbours: the page is
+    no longer 1-bit to its levels (`is_one_bit`), but its paper is still sown with dots (`dithered`). Looked
+    at by tone, its seal is dots no mask joins into a ring (dev30 r13's recommendation table); looked at as
+    a 1-bit page (dedithered first) it is found where it was stamped."""
+    from pipeline.seals.ink import dithered, is_one_bit
+
+    dpi = 150
+    page = SynthPage(dpi=dpi)
+    for i in range(14):
+        page.text(PARAGRAPH, 20, 160 + i * 7.0, 12)
+    page.stamp(round_seal("杭州智造数字科技有限公司", rotation=10.0, dpi=dpi, colour=(225, 110, 110)), 110, 190)
+    grey = np.asarray(page.image.convert("L").convert("1").convert("L"))
+    h, w = grey.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 0.4, 1.0)  # the deskew
+    grey = cv2.warpAffine(grey, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    assert not is_one_bit(grey, whole_page=True) and dithered(grey)
+    mm = dpi / 25.4
+    found = [(c.outline.cx / mm, c.outline.cy / mm, c.outline.a / mm) for c in detect_grey(grey, dpi, one_bit=True)]
+    assert any(abs(x - 110) < 3 and abs(y - 190) < 3 and 17 < a < 24 for x, y, a in found), found

@@ -569,8 +569,13 @@ def _refine_circles(ink: np.ndarray, circles: list[Outline]) -> list[Outline]:
     return snapped
 
 
-def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
+def detect_grey(grey: np.ndarray, dpi: float, one_bit: bool | None = None) -> list[Candidate]:
     """Seals in a greyscale scan, by the seal's own grey tone and by dark rings.
+
+    `one_bit`: look at the page as a 1-bit capture (dedithered first), whatever its pixels' levels say
+    (None: as `ink.is_one_bit` says of the whole page). A dither scan deskewed to the reading's dpi spreads its
+    dots over grey neighbours and passes for grey (`ink.dithered`); its seals are then dots the tone mask
+    cannot join (`find._dedithered_seals` asks again with True where a slot is empty).
 
     Red ink scans mid-grey or light grey, print near black. Pixels between
     the paper and the print form a "seal-tone" mask, in which seals are found
@@ -582,7 +587,7 @@ def detect_grey(grey: np.ndarray, dpi: float) -> list[Candidate]:
     """
     px_per_mm = dpi / MM_PER_INCH
     page_grey = grey
-    bilevel = is_one_bit(grey, whole_page=True)
+    bilevel = is_one_bit(grey, whole_page=True) if one_bit is None else one_bit
     factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
     sharp = grey
     if bilevel:
