@@ -233,8 +233,8 @@ def _letters_faded(page: Page, bgr: np.ndarray, seal: Outline, space: tuple[int,
     """Whether the seal's lettering is gone while its ring is there (a faded seal on a 1-bit page).
 
     Judged outside the signing space and the page's print (OCR words, grown a little): the ink in the
-    lettering's band (`LETTER_BAND` of the outline) is under `FADED_LETTERS` of the ink on the ring
-    (`RING_BAND`), and the ring holds ink enough to be a seal seen (`MIN_RING_INK` per pixel of its length).
+    lettering's band (`LETTER_BAND` of the outline), but for the ring's own ink straying into it (`_off_ring`),
+    is under `FADED_LETTERS` of the ink on the ring (`RING_BAND`), and the ring holds ink enough to be a seal seen (`MIN_RING_INK` per pixel of its length).
     """
     x0, y0 = max(0, round(seal.cx - 1.2 * seal.a)), max(0, round(seal.cy - 1.2 * seal.a))
     patch = bgr[y0 : round(seal.cy + 1.2 * seal.a) + 1, x0 : round(seal.cx + 1.2 * seal.a) + 1]
@@ -248,8 +248,21 @@ def _letters_faded(page: Page, bgr: np.ndarray, seal: Outline, space: tuple[int,
         wx0, wy0, wx1, wy1 = (round(v * page.scale) for v in word.bbox)
         seen[max(0, wy0 - y0 - 2) : max(0, wy1 - y0 + 2), max(0, wx0 - x0 - 2) : max(0, wx1 - x0 + 2)] = False
     ring = np.count_nonzero(seen & _annulus(seen.shape, local, RING_BAND))
-    letters = np.count_nonzero(seen & _annulus(seen.shape, local, LETTER_BAND))
+    letters = np.count_nonzero(_off_ring(seen, local) & _annulus(seen.shape, local, LETTER_BAND))
     return bool(ring >= MIN_RING_INK * 2 * np.pi * seal.a and letters < FADED_LETTERS * ring)
+
+
+def _off_ring(seen: np.ndarray, seal: Outline) -> np.ndarray:
+    """The ink of `seen` (bool) not joined to the seal's ring: the ring is one loop of ink, and where the
+    outline sits a little off it (a few per cent of its radius: dev33 a07-word-fax's commitment seal) the
+    ring's arc strays into the lettering's band; it is still the ring, joined to the rest of it. The ring's
+    pieces are those holding a good share (`RING_PIECE`) of the ink on the ring's band: a character touching
+    the band holds a sliver of it."""
+    count, labels, _ = components(seen.astype(np.uint8) * 255, 8)
+    on_band = np.bincount(labels[seen & _annulus(seen.shape, seal, RING_BAND)], minlength=count)
+    on_ring = on_band >= RING_PIECE * max(1, int(on_band[1:].sum()))
+    on_ring[0] = False
+    return seen & ~on_ring[labels]
 
 
 def _ring_and_star(shape: tuple[int, ...], seal: Outline) -> np.ndarray:
@@ -273,6 +286,8 @@ LETTER_BAND = (0.5, 0.86)
 MIN_RING_INK = 0.5
 # Lettering faded: its band holds under this share of the ring's ink (a seal's name in print holds more).
 FADED_LETTERS = 0.25
+# A piece of ink holding this share of the ink on a seal's ring band is the ring's (`_off_ring`).
+RING_PIECE = 0.1
 # The star's reach from the seal's centre (of its outline).
 STAR_REACH = 0.4
 # Pixels (a 5 px disc) around a stroke's dark core that are still the stroke, however light: its edge.
