@@ -1622,3 +1622,19 @@ def test_a_dither_scan_deskewed_passes_for_grey_and_its_seal_is_found_dedithered
     mm = dpi / 25.4
     found = [(c.outline.cx / mm, c.outline.cy / mm, c.outline.a / mm) for c in detect_grey(grey, dpi, one_bit=True)]
     assert any(abs(x - 110) < 3 and abs(y - 190) < 3 and 17 < a < 24 for x, y, a in found), found
+
+
+@pytest.mark.parametrize(("ring", "contrast", "kept"), [(1.0, 0.45, True), (0.85, 0.45, False), (1.0, 0.3, False),
+                                                        (0.7, 0.55, True)])
+def test_a_ring_inked_all_round_a_star_is_a_seal_with_print_beside_it(
+        monkeypatch: pytest.MonkeyPatch, ring: float, contrast: float, kept: bool) -> None:
+    """On a fax a seal's ring round its star is kept when inked most of the way round with paper outside it,
+    or inked all round with print running on outside it (dev26 r13-word-fax's recommendation table: its
+    table's text beside the ring); an outline round a star-sized blob of print is inked in fewer directions."""
+    from pipeline.seals import detect
+
+    monkeypatch.setattr(detect, "star_centres", lambda dark, px_per_mm: [(100.0, 100.0, 40.0)])
+    monkeypatch.setattr(detect, "ring_round", lambda ink, cx, cy, star, px_per_mm: (
+        Outline("round", cx, cy, 80.0, 80.0), ring, contrast))
+    page = np.full((200, 200), 255, np.uint8)
+    assert bool(detect.starred_seals(page, page, 255, 4.0)) is kept

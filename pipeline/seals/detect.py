@@ -1005,6 +1005,12 @@ STAR_RING_DEPTH = 15
 # of print, a bold character, has text round it that an outline through it also covers).
 STAR_RING_COVERAGE = 0.6
 STAR_RING_CONTRAST = 0.5
+# ...or inked in nearly every direction, with less paper outside: a table's print running on past the
+# ring's edge (dev26 r13-word-fax: 1.00 round, contrast 0.47). A star-sized blob of print has text round
+# it, but not at one radius in every direction: on the fax pages of dev26 and dev33 the outlines round
+# such blobs were inked in at most 0.85 of the directions, every one inked in 0.95 or more a seal's ring.
+STAR_FULL_RING = 0.95
+STAR_FULL_RING_CONTRAST = 0.4
 # Outlines tried round a star: axis ratios (round, then ovals of 40 x 30 mm and flatter) and major-axis angles.
 STAR_RATIOS = (1.0, 0.85, 0.75, 0.65)
 STAR_ANGLES = (0.0, 45.0, 90.0, 135.0)
@@ -1024,7 +1030,8 @@ def starred_seals(sharp: np.ndarray, blurred: np.ndarray, paper: int, scale_mm: 
     ink = (blurred < paper - STAR_RING_DEPTH).astype(np.uint8) * 255
     for cx, cy, width in star_centres((sharp < STAR_DARK).astype(np.uint8) * 255, scale_mm):
         outline, ring, contrast = ring_round(ink, cx, cy, width, scale_mm)
-        if ring >= STAR_RING_COVERAGE and contrast >= STAR_RING_CONTRAST:
+        if (ring >= STAR_RING_COVERAGE and contrast >= STAR_RING_CONTRAST) \
+                or (ring >= STAR_FULL_RING and contrast >= STAR_FULL_RING_CONTRAST):
             confidence = _confidence(ring, STAR_RING_COVERAGE) * _size_score(outline.diameter / scale_mm)
             found.append(Candidate(outline, confidence, "grey", ring, contrast))
     return found
