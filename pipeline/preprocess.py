@@ -117,32 +117,25 @@ def deskew(image: np.ndarray, skew_deg: float) -> np.ndarray:
 
 
 def flatten(grey: np.ndarray, white: float = PAPER_WHITE) -> np.ndarray:
-    """Divide by the estimated paper brightness, then stretch the levels: fold shadows and grey paper go.
-
-    Levels are stretched so `white` of the paper's brightness is white and the darkest ink black (one
-    lookup table after the division).
-    """
-    flat = paper_divided(grey)
-    # The darkest 0.5% is ink on a written page; on a blank page it is noise or a shadow's
-    # remains, which must not be stretched into black: nothing above 45% of paper is ink.
-    ink_level = min(float(np.percentile(flat[::3, ::3], 0.5)) / 255.0, 0.45)
-    levels = (np.arange(256, dtype=np.float32) / 255.0 - ink_level) / max(1e-3, white - ink_level)
-    return cv2.LUT(flat, np.clip(levels * 255.0, 0, 255).astype(np.uint8))
-
-
-def paper_divided(grey: np.ndarray) -> np.ndarray:
-    """The page divided by its paper's brightness (paper ~255), levels otherwise as they were.
+    """Divide by the estimated paper brightness: removes fold shadows and grey paper.
 
     The background is the page with its ink closed away (a grey closing wider than a
     character, which keeps wider valleys such as a fold shadow), estimated on a small
-    copy because shadows vary slowly; all of it in uint8.
+    copy because shadows vary slowly.  Levels are then stretched so `white` of the paper's
+    brightness is white and the darkest ink black; all of it in uint8 (division, then one
+    lookup table).
     """
     small, _ = shrink(grey, 600)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
     background = cv2.medianBlur(background, 5)
     background = cv2.resize(background, grey.shape[::-1], interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(grey, np.maximum(background, 1), scale=255)  # saturating
+    flat = cv2.divide(grey, np.maximum(background, 1), scale=255)  # paper ~255, saturating
+    # The darkest 0.5% is ink on a written page; on a blank page it is noise or a shadow's
+    # remains, which must not be stretched into black: nothing above 45% of paper is ink.
+    ink_level = min(float(np.percentile(flat[::3, ::3], 0.5)) / 255.0, 0.45)
+    levels = (np.arange(256, dtype=np.float32) / 255.0 - ink_level) / max(1e-3, white - ink_level)
+    return cv2.LUT(flat, np.clip(levels * 255.0, 0, 255).astype(np.uint8))
 
 
 def print_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None,
@@ -226,10 +219,12 @@ def clean_page(
     frame of that layer's coordinates.  Decisions (orientation, skew, blank, rules) are
     taken on reduced copies; only the final images are made at full resolution.
 
-    A `photographed` page (rectified from a photo) is read by OCR with its levels as they were, only
-    divided by the paper: its print is soft (a few pixels of blur at an effective 80-150 dpi), and the
-    print layer's stretch, which whitens what is near the paper's level, takes the soft strokes' edges
-    and the faint strokes inside characters with it (the recogniser read a third fewer characters).
+    A `photographed` page (rectified from a photo) is read by OCR with nothing paler than its paper
+    whitened (`white` = 1.0): its print is soft (a few pixels of blur at an effective 80-150 dpi), and
+    the print layer's whitening of what is near the paper's level takes the soft strokes' edges and the
+    faint strokes inside characters with it (dev30 r14's letter: the recogniser read a third fewer
+    characters). The ink is still stretched to black: a pale photographed print divided by its paper
+    alone was too faint for the text detector in a crop (dev30 a12's last page read as nothing).
     """
     rgb = image if image.ndim == 3 else None
     colour = rgb is not None and is_colour_page(rgb)
@@ -245,7 +240,7 @@ def clean_page(
     box = (2 * half_box[0], 2 * half_box[1], 2 * half_box[2], 2 * half_box[3]) if half_box else None
     blank = ink < BLANK_INK and (seal is None or not seal.any())
     rules: list[Line] = []
-    ocr_layer = paper_divided(lifted) if photographed else layer
+    ocr_layer = flatten(lifted, white=1.0) if photographed else layer
     if not blank:
         half_mask, half_rules = find_rules(half, dpi / 2)
         rules = [_scaled(line, 2.0) for line in half_rules]
