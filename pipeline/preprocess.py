@@ -39,6 +39,7 @@ class Cleaned:
     rules_px: list[Line] = field(default_factory=list)
     ocr_layer: np.ndarray | None = None  # print layer without its ruling lines: what OCR reads
     content_box_px: tuple[int, int, int, int] | None = None
+    photographed: bool = False  # rectified from a photo: its OCR layer keeps the paper's own levels
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:
@@ -117,25 +118,30 @@ def deskew(image: np.ndarray, skew_deg: float) -> np.ndarray:
 
 
 def flatten(grey: np.ndarray, white: float = PAPER_WHITE) -> np.ndarray:
-    """Divide by the estimated paper brightness: removes fold shadows and grey paper.
+    """Divide by the estimated paper brightness (`paper_divided`), then stretch the levels so `white` of
+    the paper's brightness is white and the darkest ink black (one lookup table): removes fold shadows and
+    grey paper."""
+    flat = paper_divided(grey)
+    # The darkest 0.5% is ink on a written page; on a blank page it is noise or a shadow's
+    # remains, which must not be stretched into black: nothing above 45% of paper is ink.
+    ink_level = min(float(np.percentile(flat[::3, ::3], 0.5)) / 255.0, 0.45)
+    levels = (np.arange(256, dtype=np.float32) / 255.0 - ink_level) / max(1e-3, white - ink_level)
+    return cv2.LUT(flat, np.clip(levels * 255.0, 0, 255).astype(np.uint8))
+
+
+def paper_divided(grey: np.ndarray) -> np.ndarray:
+    """The page divided by its paper's brightness (paper ~255, saturating uint8).
 
     The background is the page with its ink closed away (a grey closing wider than a
     character, which keeps wider valleys such as a fold shadow), estimated on a small
-    copy because shadows vary slowly.  Levels are then stretched so `white` of the paper's
-    brightness is white and the darkest ink black; all of it in uint8 (division, then one
-    lookup table).
+    copy because shadows vary slowly.
     """
     small, _ = shrink(grey, 600)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
     background = cv2.medianBlur(background, 5)
     background = cv2.resize(background, grey.shape[::-1], interpolation=cv2.INTER_LINEAR)
-    flat = cv2.divide(grey, np.maximum(background, 1), scale=255)  # paper ~255, saturating
-    # The darkest 0.5% is ink on a written page; on a blank page it is noise or a shadow's
-    # remains, which must not be stretched into black: nothing above 45% of paper is ink.
-    ink_level = min(float(np.percentile(flat[::3, ::3], 0.5)) / 255.0, 0.45)
-    levels = (np.arange(256, dtype=np.float32) / 255.0 - ink_level) / max(1e-3, white - ink_level)
-    return cv2.LUT(flat, np.clip(levels * 255.0, 0, 255).astype(np.uint8))
+    return cv2.divide(grey, np.maximum(background, 1), scale=255)
 
 
 def print_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None,
@@ -219,12 +225,12 @@ def clean_page(
     frame of that layer's coordinates.  Decisions (orientation, skew, blank, rules) are
     taken on reduced copies; only the final images are made at full resolution.
 
-    A `photographed` page (rectified from a photo) is read by OCR with nothing paler than its paper
-    whitened (`white` = 1.0): its print is soft (a few pixels of blur at an effective 80-150 dpi), and
-    the print layer's whitening of what is near the paper's level takes the soft strokes' edges and the
-    faint strokes inside characters with it (dev30 r14's letter: the recogniser read a third fewer
-    characters). The ink is still stretched to black: a pale photographed print divided by its paper
-    alone was too faint for the text detector in a crop (dev30 a12's last page read as nothing).
+    A `photographed` page (rectified from a photo) is read by OCR with its levels as they were, only
+    divided by its paper: its print is soft (a few pixels of blur at an effective 80-150 dpi), and the
+    print layer's stretch, which whitens what is near the paper's level and amplifies the paper's grain
+    with the ink, takes the soft strokes' edges and faint strokes inside characters with it (dev30 r14's
+    letter read as nothing; with the paper's own levels the recogniser reads its units). Stretched with
+    no whitening (white 1.0) was worse than either: the grain amplified, a member list was lost.
     """
     rgb = image if image.ndim == 3 else None
     colour = rgb is not None and is_colour_page(rgb)
@@ -240,7 +246,7 @@ def clean_page(
     box = (2 * half_box[0], 2 * half_box[1], 2 * half_box[2], 2 * half_box[3]) if half_box else None
     blank = ink < BLANK_INK and (seal is None or not seal.any())
     rules: list[Line] = []
-    ocr_layer = flatten(lifted, white=1.0) if photographed else layer
+    ocr_layer = paper_divided(lifted) if photographed else layer
     if not blank:
         half_mask, half_rules = find_rules(half, dpi / 2)
         rules = [_scaled(line, 2.0) for line in half_rules]
@@ -261,6 +267,7 @@ def clean_page(
         rules_px=rules,
         content_box_px=box,
         ocr_layer=ocr_layer,
+        photographed=photographed,
     )
 
 

@@ -219,8 +219,12 @@ def _detect_seals(result: PageResult, job: PageJob) -> None:
 
 
 def read_words(engine: OcrEngine, cleaned: Cleaned, dpi: float, lines: list[Line]) -> list[Word]:
-    """OCR of the inked part of the print layer (page mode), words kept apart at vertical rules."""
-    box = cleaned.content_box_px
+    """OCR of the inked part of the print layer (page mode), words kept apart at vertical rules.
+
+    A photographed page is read whole: its soft print at the paper's own levels, cut tight around, is too
+    faint for the text detector (dev30 a12's last page, a small table on an empty page, read as nothing).
+    """
+    box = None if cleaned.photographed else cleaned.content_box_px
     if box is not None:
         height, width = cleaned.print_layer.shape[:2]
         box = (
