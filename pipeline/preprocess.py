@@ -39,7 +39,6 @@ class Cleaned:
     rules_px: list[Line] = field(default_factory=list)
     ocr_layer: np.ndarray | None = None  # print layer without its ruling lines: what OCR reads
     content_box_px: tuple[int, int, int, int] | None = None
-    photographed: bool = False  # rectified from a photo: its OCR layer keeps the paper's own levels
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:
@@ -267,7 +266,6 @@ def clean_page(
         rules_px=rules,
         content_box_px=box,
         ocr_layer=ocr_layer,
-        photographed=photographed,
     )
 
 

@@ -221,10 +221,13 @@ def _detect_seals(result: PageResult, job: PageJob) -> None:
 def read_words(engine: OcrEngine, cleaned: Cleaned, dpi: float, lines: list[Line]) -> list[Word]:
     """OCR of the inked part of the print layer (page mode), words kept apart at vertical rules.
 
-    A photographed page is read whole: its soft print at the paper's own levels, cut tight around, is too
-    faint for the text detector (dev30 a12's last page, a small table on an empty page, read as nothing).
+    Where the inked part read as no words at all it is read again as the whole page: soft, pale print cut
+    tight around is too faint for the text detector (dev30 a12's last page, a photo of a small table on an
+    empty page, at the paper's own levels), and with the paper around it is read.
     """
-    box = None if cleaned.photographed else cleaned.content_box_px
+    verticals = [line for line in lines if line.x0 == line.x1]
+    image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
+    box = cleaned.content_box_px
     if box is not None:
         height, width = cleaned.print_layer.shape[:2]
         box = (
@@ -233,9 +236,10 @@ def read_words(engine: OcrEngine, cleaned: Cleaned, dpi: float, lines: list[Line
             min(width, box[2] + CONTENT_MARGIN_PX),
             min(height, box[3] + CONTENT_MARGIN_PX),
         )
-    verticals = [line for line in lines if line.x0 == line.x1]
-    image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
-    return engine.read_region(image, box, dpi=dpi, separators=verticals, mode="page")
+    words = engine.read_region(image, box, dpi=dpi, separators=verticals, mode="page")
+    if not words and box is not None:
+        words = engine.read_region(image, None, dpi=dpi, separators=verticals, mode="page")
+    return words
 
 
 def read_levelled(engine: OcrEngine, cleaned: Cleaned, dpi: float, skew_deg: float) -> list[Word]:
