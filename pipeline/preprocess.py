@@ -117,20 +117,10 @@ def deskew(image: np.ndarray, skew_deg: float) -> np.ndarray:
 
 
 def flatten(grey: np.ndarray, white: float = PAPER_WHITE) -> np.ndarray:
-    """Divide by the estimated paper brightness: removes fold shadows and grey paper.
-
-    The background is the page with its ink closed away (a grey closing wider than a
-    character, which keeps wider valleys such as a fold shadow), estimated on a small
-    copy because shadows vary slowly.  Levels are then stretched so `white` of the paper's
-    brightness is white and the darkest ink black; all of it in uint8 (division, then one
-    lookup table).
-    """
-    small, _ = shrink(grey, 600)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
-    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
-    background = cv2.medianBlur(background, 5)
-    background = cv2.resize(background, grey.shape[::-1], interpolation=cv2.INTER_LINEAR)
-    flat = cv2.divide(grey, np.maximum(background, 1), scale=255)  # paper ~255, saturating
+    """Divide by the estimated paper brightness (`paper_divided`), then stretch the levels so `white` of
+    the paper's brightness is white and the darkest ink black (one lookup table): removes fold shadows and
+    grey paper."""
+    flat = paper_divided(grey)
     # The darkest 0.5% is ink on a written page; on a blank page it is noise or a shadow's
     # remains, which must not be stretched into black: nothing above 45% of paper is ink.
     ink_level = min(float(np.percentile(flat[::3, ::3], 0.5)) / 255.0, 0.45)
@@ -138,21 +128,40 @@ def flatten(grey: np.ndarray, white: float = PAPER_WHITE) -> np.ndarray:
     return cv2.LUT(flat, np.clip(levels * 255.0, 0, 255).astype(np.uint8))
 
 
+def paper_divided(grey: np.ndarray) -> np.ndarray:
+    """The page divided by its paper's brightness (paper ~255, saturating uint8).
+
+    The background is the page with its ink closed away (a grey closing wider than a
+    character, which keeps wider valleys such as a fold shadow), estimated on a small
+    copy because shadows vary slowly.
+    """
+    small, _ = shrink(grey, 600)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    background = cv2.medianBlur(background, 5)
+    background = cv2.resize(background, grey.shape[::-1], interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(grey, np.maximum(background, 1), scale=255)
+
+
 def print_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None,
                 white: float = PAPER_WHITE) -> np.ndarray:
-    """Grey page for OCR with red ink lifted out.
+    """Grey page for OCR with red ink lifted out (`seal_lifted`), flattened.
 
-    Under the (slightly grown) seal mask the red channel replaces grey: red ink is bright
-    in red, black print is dark in every channel, so print under a seal survives.  With
-    `white` = 1.0 nothing paler than the paper's own level is whitened: a phone photo's
+    With `white` = 1.0 nothing paler than the paper's own level is whitened: a phone photo's
     0.75 pt rules, 5-15% below the paper, stay for the faint-rule finder (`tables.pixels`).
     """
-    base = grey
-    if rgb is not None and seal is not None and seal.any():
-        grown = cv2.dilate(seal, np.ones((3, 3), np.uint8))
-        base = grey.copy()
-        cv2.copyTo(np.ascontiguousarray(rgb[..., 0]), grown, base)
-    return flatten(base, white)
+    return flatten(seal_lifted(rgb, grey, seal), white)
+
+
+def seal_lifted(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None) -> np.ndarray:
+    """The grey page with the red channel in place of grey under the (slightly grown) seal mask: red ink
+    is bright in red, black print is dark in every channel, so print under a seal survives."""
+    if rgb is None or seal is None or not seal.any():
+        return grey
+    grown = cv2.dilate(seal, np.ones((3, 3), np.uint8))
+    base = grey.copy()
+    cv2.copyTo(np.ascontiguousarray(rgb[..., 0]), grown, base)
+    return base
 
 
 def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None]:
@@ -205,7 +214,8 @@ def _scaled(line: Line, k: float) -> Line:
 
 
 def clean_page(
-    image: np.ndarray, dpi: float, orientation: Orientation | None = None, straighten: bool = True
+    image: np.ndarray, dpi: float, orientation: Orientation | None = None, straighten: bool = True,
+    photographed: bool = False,
 ) -> Cleaned:
     """The whole clean-up for one stored page.
 
@@ -213,6 +223,13 @@ def clean_page(
     own frame (no turn, no deskew): a page whose text layer is read too must keep the
     frame of that layer's coordinates.  Decisions (orientation, skew, blank, rules) are
     taken on reduced copies; only the final images are made at full resolution.
+
+    A `photographed` page (rectified from a photo) is read by OCR with its levels as they were, only
+    divided by its paper: its print is soft (a few pixels of blur at an effective 80-150 dpi), and the
+    print layer's stretch, which whitens what is near the paper's level and amplifies the paper's grain
+    with the ink, takes the soft strokes' edges and faint strokes inside characters with it (dev30 r14's
+    letter read as nothing; with the paper's own levels the recogniser reads its units). Stretched with
+    no whitening (white 1.0) was worse than either: the grain amplified, a member list was lost.
     """
     rgb = image if image.ndim == 3 else None
     colour = rgb is not None and is_colour_page(rgb)
@@ -221,20 +238,21 @@ def clean_page(
     skew = estimate_skew(rotate_upright(small, found.rotation)) if straighten else 0.0
     straight = deskew(rotate_upright(image, found.rotation), skew)
     seal = red_ink(straight) if colour and straight.ndim == 3 else None
-    layer = print_layer(straight if colour else None, to_grey(straight), seal)
+    lifted = seal_lifted(straight if colour else None, to_grey(straight), seal)
+    layer = flatten(lifted)
     half = min_pool(layer)
     ink, half_box = ink_stats(half)
     box = (2 * half_box[0], 2 * half_box[1], 2 * half_box[2], 2 * half_box[3]) if half_box else None
     blank = ink < BLANK_INK and (seal is None or not seal.any())
     rules: list[Line] = []
-    ocr_layer = layer
+    ocr_layer = paper_divided(lifted) if photographed else layer
     if not blank:
         half_mask, half_rules = find_rules(half, dpi / 2)
         rules = [_scaled(line, 2.0) for line in half_rules]
         # Rules are lifted out of what OCR reads: Tesseract reads them as "|" and lets them
         # split or merge its text blocks; the print layer keeps them for the table stage.
         mask = cv2.resize(half_mask, layer.shape[::-1], interpolation=cv2.INTER_NEAREST)
-        ocr_layer = layer.copy()
+        ocr_layer = ocr_layer.copy()
         ocr_layer[cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0] = 255
     return Cleaned(
         colour=straight,

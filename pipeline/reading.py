@@ -119,7 +119,8 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
             if job.settings.orientation == "osd" and job.straighten:
                 grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
                 forced = get_engine(job.settings, "tesseract", cached=False).orientation(grey)
-            cleaned = clean_page(pixels, job.source.dpi, forced, straighten=job.straighten)
+            cleaned = clean_page(pixels, job.source.dpi, forced, straighten=job.straighten,
+                                 photographed=_photographed(result))
             # Stored before OCR: a page whose reading fails keeps its images for the seal stage and the evidence.
             _store_images(job, cleaned, result)
             result.lines = [_to_points(line, job.source.dpi) for line in cleaned.rules_px]
@@ -146,10 +147,15 @@ def process_page(job: PageJob, engine: OcrEngine | None = None) -> PageResult:
     return result
 
 
+def _photographed(result: PageResult) -> bool:
+    """The page was rectified from a photo (its paper's quadrilateral found)."""
+    return result.flattening is not None and result.flattening.quad is not None
+
+
 def _read_more(engine: OcrEngine, cleaned: Cleaned, job: PageJob, result: PageResult, engine_given: bool) -> None:
     """A photo's print the page reading missed, and words read unsurely, read again; characters made simplified."""
     image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
-    if result.flattening is not None and result.flattening.quad is not None:
+    if _photographed(result):
         # A photographed page: print its reading missed is read again (`pipeline.ocr.uncovered`).
         result.words += read_uncovered(engine, image, result.words, job.source.dpi, cleaned.seal_mask)
     second = None if engine_given else _second_engine(job.settings, engine)
@@ -184,7 +190,8 @@ def _read_turned_over(engine: OcrEngine, pixels: np.ndarray, cleaned: Cleaned, j
                       result: PageResult) -> Cleaned:
     """The page cleaned and read turned over, kept (with its words and rules in `result`) when it reads as
     far more Chinese than as it was: a page upside down reads as Latin-looking debris."""
-    turned = clean_page(pixels, job.source.dpi, Orientation((cleaned.rotation + 180) % 360, 0.0))
+    turned = clean_page(pixels, job.source.dpi, Orientation((cleaned.rotation + 180) % 360, 0.0),
+                        photographed=_photographed(result))
     lines = [_to_points(line, job.source.dpi) for line in turned.rules_px]
     words = _read_cleaned(engine, turned, job, lines)
     before, after = _chinese_read(result.words), _chinese_read(words)
@@ -212,7 +219,14 @@ def _detect_seals(result: PageResult, job: PageJob) -> None:
 
 
 def read_words(engine: OcrEngine, cleaned: Cleaned, dpi: float, lines: list[Line]) -> list[Word]:
-    """OCR of the inked part of the print layer (page mode), words kept apart at vertical rules."""
+    """OCR of the inked part of the print layer (page mode), words kept apart at vertical rules.
+
+    Where the inked part read as no words at all it is read again as the whole page: soft, pale print cut
+    tight around is too faint for the text detector (dev30 a12's last page, a photo of a small table on an
+    empty page, at the paper's own levels), and with the paper around it is read.
+    """
+    verticals = [line for line in lines if line.x0 == line.x1]
+    image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
     box = cleaned.content_box_px
     if box is not None:
         height, width = cleaned.print_layer.shape[:2]
@@ -222,9 +236,10 @@ def read_words(engine: OcrEngine, cleaned: Cleaned, dpi: float, lines: list[Line
             min(width, box[2] + CONTENT_MARGIN_PX),
             min(height, box[3] + CONTENT_MARGIN_PX),
         )
-    verticals = [line for line in lines if line.x0 == line.x1]
-    image = cleaned.ocr_layer if cleaned.ocr_layer is not None else cleaned.print_layer
-    return engine.read_region(image, box, dpi=dpi, separators=verticals, mode="page")
+    words = engine.read_region(image, box, dpi=dpi, separators=verticals, mode="page")
+    if not words and box is not None:
+        words = engine.read_region(image, None, dpi=dpi, separators=verticals, mode="page")
+    return words
 
 
 def read_levelled(engine: OcrEngine, cleaned: Cleaned, dpi: float, skew_deg: float) -> list[Word]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from models import ApplicationSealSlots, Check, Evidence, RecommendationSealSlots
 from models.page import Box, Page
 from pipeline.seals.anchors import Anchor, find_anchors
@@ -126,9 +128,20 @@ def slot_values(seals: Iterable[PageSeal], doc_type: str, pages: Iterable[Page] 
     if doc_type == "recommendation" and not any(p.role == "recommendation_table" for p in pages):
         # The table itself, not a mention of it: its title and its 申报对象名称 column.
         letters = {p.number for p in pages if p.role == "recommendation_letter"
-                   and "推荐表" in (text := "".join(p.text.split())) and "申报对象" in text}
+                   and "推荐表" in (text := "".join(p.text.split())) and _holds_head(text, TABLE_NAME_HEAD)}
         values["recommendation_table"] = any(s.page in letters and s.slot == "recommendation_letter" for s in seals)
     return values
+
+
+# The recommendation table's name column (申报对象名称); a photographed page reads one of its characters wrong
+# often enough (中报对象, dev30 r14) that one is allowed.
+TABLE_NAME_HEAD = "申报对象"
+HEAD_ONE_MISREAD = 75.0  # rapidfuzz partial_ratio of a four-character head with one character wrong
+
+
+def _holds_head(text: str, head: str) -> bool:
+    """`head` in `text`, one character of it read wrong at most."""
+    return head in text or fuzz.partial_ratio(head, text) >= HEAD_ONE_MISREAD
 
 
 def _assign_commitment(page: Page, items: list[PageSeal]) -> None:

@@ -1,4 +1,4 @@
-"""`python -m samples.word --count N --seed S -o DIR --mix dev|holdout|word`."""
+"""`python -m samples.word --count N --seed S -o DIR --mix dev|holdout|drawn|stress|phone|word`."""
 
 from __future__ import annotations
 

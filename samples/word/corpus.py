@@ -53,6 +53,11 @@ MIXES: dict[str, Mix] = {
     "drawn": Mix(0.85, (Capture("drawn"), Capture("phone-drawn"), Capture("drawn"), Capture("mixed:drawn"),
                         Capture("drawn", "tif"), Capture("digital"), Capture("drawn"), Capture("phone-digital")),
                  (Capture("drawn"), Capture("phone-drawn", "jpg"))),
+    # Phone photos only: of text-layer packages, of printed and stamped ones, and with drawn settings (tilt,
+    # light, resolution); photos are where fields and tables lose most on unseen packages.
+    "phone": Mix(1.0, (Capture("phone-digital"), Capture("phone-drawn"), Capture("phone"), Capture("phone-drawn"),
+                       Capture("phone-digital", "jpg"), Capture("phone-drawn", "jpg")),
+                 (Capture("phone-drawn", "jpg"), Capture("phone"))),
     # Word only, every capture once (quick looks and tests).
     "word": Mix(1.0, (Capture("digital"), Capture("adf-colour-200"), Capture("mfp-grey-150"),
                       Capture("book-grey-240"), Capture("phone"), Capture("fax-bw-200"), Capture("mfp-dither-300"),
