@@ -191,7 +191,11 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
                                 structure=ctx.rows_in_doubt(rule.table, rows),
                                 tolerance=tolerance if rule.cell in SUMMED_CELLS else None,
                                 alike=[*_names_nearly_alike(ctx, rule, in_year), *misread_years])
-            yield beyond_its_total(ctx, judged, cells, declared, declared_path) if rule.amount else judged
+            if rule.amount:
+                judged = beyond_its_total(ctx, judged, cells, declared, declared_path)
+            if rule.cell in SUMMED_CELLS:
+                judged = short_of_a_fuller_reading(ctx, judged, cells, declared, declared_path, tolerance)
+            yield judged
 
 
 def _over_without_unread(ctx: CheckContext, rule: YearlyRule, position: int, in_year: list[tuple[int, Any]],
@@ -266,6 +270,85 @@ def beyond_its_total(ctx: CheckContext, check: Check, summed: Sequence[str], dec
                        confidence=check.confidence, doubts=[path], rests_on=check.rests_on,
                        evidence=check.evidence)
     return check
+
+
+def short_of_a_fuller_reading(ctx: CheckContext, check: Check, summed: Sequence[str], declared: float,
+                              declared_path: str, tolerance: float) -> Check:
+    """A doubtful sum mismatch whose total the sum could reach through a figure another reading of which holds
+    more whole digits than the reading summed: LOW_CONFIDENCE for that figure, the sum unchecked.
+
+    A second reading of the crop that saw more of the figure's digits ('1,987' beside the '1' summed on a phone
+    photo, dev30 a11; '117.4' beside '17.4' on a fax, dev33 a07) says the cell may hold more than was summed, and
+    how much more no reading settles: the figure is anywhere from its smallest reading up to its fuller reading's
+    order of magnitude, like a cell not read at all (`_over_without_unread`), and a total within the sum's reach
+    (the other figures at their smallest and largest readings) is no mismatch found. A shorter second reading
+    alone ('4' beside '48') saw less and opens nothing (as `implied._reading_that_lost` holds); a total beyond the
+    reach is a mismatch whatever that figure is, and the warning stays."""
+    if check.code == "LOW_CONFIDENCE" or not check.doubts:
+        return check  # an error rests on sure readings only; a reading to confirm is a doubt already
+    fuller = [path for path in summed if path in check.doubts and _fuller_reading(ctx, path) is not None]
+    if not fuller:
+        return check
+    least = least_open_sum(ctx, summed)
+    most = sum(_reach(ctx, path) for path in summed)
+    totals = [declared, *_open_readings(ctx, declared_path)] if declared_path in check.doubts else [declared]
+    if not any(least - tolerance - 1e-9 <= total <= most + tolerance + 1e-9 for total in totals):
+        return check
+    path = fuller[0]
+    return finding("LOW_CONFIDENCE", path,
+                   f"{ctx.describe_doubt(path)}：另一读数 {_show_figure(_fuller_reading(ctx, path))} 的整数位多于所用读数，"
+                   f"该数可能漏读了数字，其大小未能确定，合计在其可能范围内，未判定为不符，请人工核对："
+                   f"{check.message.split(DOUBT_NOTE)[0]}",
+                   confidence=check.confidence, doubts=list(dict.fromkeys([*fuller, *check.doubts])),
+                   rests_on=check.rests_on, evidence=check.evidence)
+
+
+def whole_digits(value: float) -> int:
+    """How many digits a figure has before its point (none below 1)."""
+    return len(str(int(abs(value)))) if abs(value) >= 1 else 0
+
+
+def _open_readings(ctx: CheckContext, path: str) -> list[float]:
+    """A figure's alternatives no rule settled, as numbers."""
+    origin = ctx.record.provenance.get(path)
+    others = origin.alternatives if origin is not None and origin.unsettled else []
+    return [float(r) for r in others if isinstance(r, int | float) and not isinstance(r, bool)]
+
+
+def _fuller_reading(ctx: CheckContext, path: str) -> float | None:
+    """The figure's open alternative with the most whole digits, where it has more than the reading summed and is
+    not the reading with its point moved (10.488 | 10,488: a separator read two ways, the same digits seen)."""
+    value = get_path(ctx.record, path)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    longer = [other for other in _open_readings(ctx, path)
+              if whole_digits(other) > whole_digits(float(value)) and not _point_moved(float(value), other)]
+    return max(longer, key=whole_digits, default=None)
+
+
+def _point_moved(value: float, other: float) -> bool:
+    """`other` is `value` times a power of ten."""
+    return value != 0 and any(math.isclose(other, value * 10 ** shift) for shift in range(1, 9))
+
+
+def _reach(ctx: CheckContext, path: str) -> float:
+    """The largest the figure at `path` may be: below the next order of magnitude of its fuller reading where it
+    has one; else its largest reading."""
+    fuller = _fuller_reading(ctx, path)
+    if fuller is not None:
+        return float(10 ** whole_digits(fuller))
+    value = get_path(ctx.record, path)
+    readings = [float(value)] if isinstance(value, int | float) and not isinstance(value, bool) else []
+    return max([*readings, *_open_readings(ctx, path)], default=0.0)
+
+
+def least_open_sum(ctx: CheckContext, cells: Sequence[str]) -> float:
+    """The sum of `cells` each at its smallest open reading (`_smallest_open_reading`)."""
+    return sum(_smallest_open_reading(ctx, path) for path in cells)
+
+
+def _show_figure(value: float | None) -> str:
+    return "" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 def _total_below_each(ctx: CheckContext, check: Check, summed: Sequence[str], limit: float, declared_path: str) -> bool:
@@ -444,7 +527,9 @@ def financing_total(ctx: CheckContext) -> Iterator[Check]:
         )
         judged = ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells,
                             structure=ctx.rows_in_doubt("financings", rows), tolerance=ctx.rules.amount_tolerance)
-        yield beyond_its_total(ctx, judged, cells, declared, "basic_info.resources[1].financing")
+        judged = beyond_its_total(ctx, judged, cells, declared, "basic_info.resources[1].financing")
+        yield short_of_a_fuller_reading(ctx, judged, cells, declared, "basic_info.resources[1].financing",
+                                        ctx.rules.amount_tolerance)
 
 
 def _financing_over_without_unread(ctx: CheckContext, indexed: list[tuple[int, Any]], gaps: list[int], total: float,

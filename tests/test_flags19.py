@@ -1,0 +1,56 @@
+"""Round 19's flags (flags19)."""
+
+from __future__ import annotations
+
+import models
+from tests.test_checks import run
+from tests.test_flags18 import _financings_read
+
+
+def _with_second_reading(record: models.ApplicationRecord, index: int, value: float, others: list[float]) -> None:
+    """Financing `index` read `value` at 0.7, its crop's second reading(s) `others` kept unsettled."""
+    record.appendix.financings[index].amount = value
+    path = f"appendix.financings[{index}].amount"
+    record.provenance[path] = record.provenance[path].model_copy(update={
+        "confidence": 0.7, "alternatives": others, "confirmed_by": []})
+
+
+def _finding(checks: list[models.Check], code: str, where: str = "") -> models.Check | None:
+    return next((check for check in checks if check.code == code and check.where == where), None)
+
+
+def test_a_total_within_reach_of_a_figure_a_fuller_reading_saw_more_of_is_no_mismatch_found() -> None:
+    # dev30 a11 (phone photo): 1,985.7 read '1' beside a second reading '1,987'; the sum falls 1,985 short of the
+    # declared 11,476, within what that figure may be (under 10,000): a figure to confirm, no mismatch.
+    record = _financings_read([2795.5, 2848.0, 1161.1, 1985.7, 1501.4, 1184.3], 11476.0)
+    _with_second_reading(record, 3, 1.0, [1987.0, 1.9])
+    checks = run(record)
+    assert _finding(checks, "FINANCING_TOTAL_MISMATCH") is None
+    doubt = _finding(checks, "LOW_CONFIDENCE", "appendix.financings[3].amount")
+    assert doubt is not None and "1,987" in doubt.message and "FINANCING_TOTAL_MISMATCH" not in doubt.message
+
+
+def test_a_total_beyond_the_reach_of_a_fuller_reading_stays_a_mismatch() -> None:
+    # A true defect beside the same misreading: the form declares 31,476, more than the sum can reach with the
+    # figure under 10,000. The mismatch stands (a warning: it rests on the doubtful figure).
+    record = _financings_read([2795.5, 2848.0, 1161.1, 1985.7, 1501.4, 1184.3], 31476.0)
+    _with_second_reading(record, 3, 1.0, [1987.0, 1.9])
+    found = _finding(run(record), "FINANCING_TOTAL_MISMATCH")
+    assert found is not None and found.severity == "warning"
+    assert "appendix.financings[3].amount" in found.doubts
+
+
+def test_a_shorter_second_reading_opens_no_reach() -> None:
+    # dev31 a03: '48' beside a crop's '4' saw less, not more. A sum of 1,048 (1,004 at the other reading) against
+    # a declared 988 is a mismatch under every reading, and no fuller reading opens a reach: the warning stays.
+    record = _financings_read([1000.0, 48.0], 988.0)
+    _with_second_reading(record, 1, 48.0, [4.0])
+    found = _finding(run(record), "FINANCING_TOTAL_MISMATCH")
+    assert found is not None and found.severity == "warning"
+
+
+def test_a_sure_sum_with_a_true_defect_stays_an_error() -> None:
+    # No reading in doubt: a fuller reading plays no part, the mismatch is an error.
+    record = _financings_read([2795.5, 2848.0], 9999.0)
+    found = _finding(run(record), "FINANCING_TOTAL_MISMATCH")
+    assert found is not None and found.severity == "error"
