@@ -54,3 +54,20 @@ def test_a_sure_sum_with_a_true_defect_stays_an_error() -> None:
     record = _financings_read([2795.5, 2848.0], 9999.0)
     found = _finding(run(record), "FINANCING_TOTAL_MISMATCH")
     assert found is not None and found.severity == "error"
+
+
+def test_a_sum_left_unchecked_on_its_doubts_is_one_finding_for_them() -> None:
+    # dev26 a06: the declared 5,638.18 read with a second reading 50,638.18 beside a figure a fuller reading saw
+    # more of: one LOW_CONFIDENCE names both readings and the sum; the declared figure raises none of its own.
+    from pipeline.checks.registry import one_finding_per_doubt
+
+    declared = "basic_info.resources[1].financing"
+    reader = models.Check(code="LOW_CONFIDENCE", severity="info", where=declared, message="读数有多种可能",
+                          doubts=[declared])
+    unchecked = models.Check(code="LOW_CONFIDENCE", severity="info", where="appendix.financings[3].amount",
+                             message="未判定为不符", doubts=["appendix.financings[3].amount", declared],
+                             rests_on=[declared, "appendix.financings[3].amount"])
+    alone = models.Check(code="LOW_CONFIDENCE", severity="info", where="cover.phone", message="识别置信度 0.50")
+    assert one_finding_per_doubt([reader, unchecked, alone]) == [unchecked, alone]
+    # A reader's doubt (no comparison behind it) folds nothing.
+    assert one_finding_per_doubt([reader, alone]) == [reader, alone]

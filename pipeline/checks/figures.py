@@ -294,13 +294,14 @@ def short_of_a_fuller_reading(ctx: CheckContext, check: Check, summed: Sequence[
     totals = [declared, *_open_readings(ctx, declared_path)] if declared_path in check.doubts else [declared]
     if not any(least - tolerance - 1e-9 <= total <= most + tolerance + 1e-9 for total in totals):
         return check
-    path = fuller[0]
+    path, doubts = fuller[0], list(dict.fromkeys([*fuller, *check.doubts]))
+    # The figure's own doubt and the others the comparison rests on, named here once (`one_finding_per_doubt`).
+    note = "；".join(ctx.describe_doubt(doubt) for doubt in doubts)
     return finding("LOW_CONFIDENCE", path,
-                   f"{ctx.describe_doubt(path)}：另一读数 {_show_figure(_fuller_reading(ctx, path))} 的整数位多于所用读数，"
-                   f"该数可能漏读了数字，其大小未能确定，合计在其可能范围内，未判定为不符，请人工核对："
-                   f"{check.message.split(DOUBT_NOTE)[0]}",
-                   confidence=check.confidence, doubts=list(dict.fromkeys([*fuller, *check.doubts])),
-                   rests_on=check.rests_on, evidence=check.evidence)
+                   f"{check.message.split(DOUBT_NOTE)[0]}，但 {path} 的另一读数 "
+                   f"{_show_figure(_fuller_reading(ctx, path))} 的整数位多于所用读数，该数可能漏读了数字，其大小未能确定，"
+                   f"合计在其可能范围内，未判定为不符。所依据的读数存疑，请人工核对：{note}",
+                   confidence=check.confidence, doubts=doubts, rests_on=check.rests_on, evidence=check.evidence)
 
 
 def whole_digits(value: float) -> int:
