@@ -71,3 +71,14 @@ def test_a_sum_left_unchecked_on_its_doubts_is_one_finding_for_them() -> None:
     assert one_finding_per_doubt([reader, unchecked, alone]) == [unchecked, alone]
     # A reader's doubt (no comparison behind it) folds nothing.
     assert one_finding_per_doubt([reader, alone]) == [reader, alone]
+
+
+def test_a_true_defect_beside_a_sum_left_unchecked_is_still_an_error() -> None:
+    # The financings' sum left to confirm (a fuller reading), and the 2024 contract total 100 off on sure readings.
+    record = _financings_read([2795.5, 2848.0, 1161.1, 1985.7, 1501.4, 1184.3], 11476.0)
+    _with_second_reading(record, 3, 1.0, [1987.0, 1.9])
+    record.basic_info.service[0].contract_amount = (record.basic_info.service[0].contract_amount or 0.0) + 100.0
+    checks = run(record)
+    assert _finding(checks, "FINANCING_TOTAL_MISMATCH") is None
+    contract = _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2024")
+    assert contract is not None and contract.severity == "error"
