@@ -82,3 +82,20 @@ def test_a_true_defect_beside_a_sum_left_unchecked_is_still_an_error() -> None:
     assert _finding(checks, "FINANCING_TOTAL_MISMATCH") is None
     contract = _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2024")
     assert contract is not None and contract.severity == "error"
+
+
+def test_lost_digits_that_cannot_explain_the_total_leave_the_mismatch() -> None:
+    # dev34 a03 (scan): '15' beside a second reading '315', a true shortfall of 20 even at 315: the lost digits
+    # would put the figure between 100 and 315, and the total lies beyond: the warning stays.
+    record = _financings_read([255.0, 262.0, 315.0], 852.0)
+    _with_second_reading(record, 2, 15.0, [315.0])
+    assert _finding(run(record), "FINANCING_TOTAL_MISMATCH") is not None
+    # dev34 a08 (scan): '1,974' beside '11,974', the total 5,128 (a true defect): a five-digit figure overshoots it,
+    # the reading as read falls short: the warning stays.
+    record = _financings_read([1974.0, 1847.1], 5128.0)
+    _with_second_reading(record, 0, 1974.0, [11974.0])
+    assert _finding(run(record), "FINANCING_TOTAL_MISMATCH") is not None
+    # dev34 a10 (fax): '157' beside '1,557' and the total 1,400 more than the sum: the lost digit explains it.
+    record = _financings_read([269.71, 1557.0, 1538.8], 3365.51)
+    _with_second_reading(record, 1, 157.0, [1557.0, 57.0])
+    assert _finding(run(record), "FINANCING_TOTAL_MISMATCH") is None
