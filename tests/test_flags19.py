@@ -99,3 +99,15 @@ def test_lost_digits_that_cannot_explain_the_total_leave_the_mismatch() -> None:
     record = _financings_read([269.71, 1557.0, 1538.8], 3365.51)
     _with_second_reading(record, 1, 157.0, [1557.0, 57.0])
     assert _finding(run(record), "FINANCING_TOTAL_MISMATCH") is None
+
+
+def test_two_comparisons_left_unchecked_on_one_reading_each_keep_their_doubt() -> None:
+    from pipeline.checks.registry import one_finding_per_doubt
+
+    path = "appendix.financings[3].amount"
+    failing = models.Check(code="LOW_CONFIDENCE", severity="warning", where=path, message="依据它的 2 项核对均不符",
+                           doubts=[path], rests_on=[path, "basic_info.resources[1].financing"])
+    unchecked = models.Check(code="LOW_CONFIDENCE", severity="info", where="appendix.financings[4].amount",
+                             message="未判定为不符", doubts=["appendix.financings[4].amount", path],
+                             rests_on=[path, "appendix.financings[4].amount"])
+    assert one_finding_per_doubt([failing, unchecked]) == [failing, unchecked]
