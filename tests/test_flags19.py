@@ -111,3 +111,17 @@ def test_two_comparisons_left_unchecked_on_one_reading_each_keep_their_doubt() -
                              message="未判定为不符", doubts=["appendix.financings[4].amount", path],
                              rests_on=[path, "appendix.financings[4].amount"])
     assert one_finding_per_doubt([failing, unchecked]) == [failing, unchecked]
+
+
+def test_a_figure_not_yet_read_again_leaves_its_comparison_failed_for_the_second_reading() -> None:
+    # The first pass of the checks: the failed sum is what has its doubtful figures read again (`verify.suspects`)
+    # and the total imply what they lost; it is left unchecked only after that (dev32 a10).
+    from pipeline import verify
+
+    record = _financings_read([2795.5, 2848.0, 1161.1, 1985.7, 1501.4, 1184.3], 11476.0)
+    _with_second_reading(record, 3, 1.0, [1987.0, 1.9])
+    path = "appendix.financings[3].amount"
+    record.provenance[path] = record.provenance[path].model_copy(update={"confirmed_by": None})
+    checks = run(record)
+    found = _finding(checks, "FINANCING_TOTAL_MISMATCH")
+    assert found is not None and path in verify.suspects(record, checks)
