@@ -290,6 +290,13 @@ def borne_out(found: Implied, scores: Sequence[Sequence[float]], read_forms: int
     least = CHANGED_MIN if read_sure else IMPLIED_MIN
     if (read_sure and not placed) or max(max(rendering[read_forms:]) for rendering in seen) < least:
         return False
+    # Without its place to go by, the rendering unsure of the reading must itself explain the implied figure
+    # fairly: one that explains neither (dev27 a03, a true trainee mismatch of 100: '64' at 0.08 and 164 at 0.02
+    # as scanned, 64 read at 1.0 on both cleaned lines, which allow 164 at 0.41 at best) says nothing for a
+    # character lost, only that it is a poor rendering of this crop.
+    if not placed and not any(max(rendering[:read_forms]) < READ_SURE and max(rendering[read_forms:]) >= least
+                              for rendering in seen):
+        return False
     # A digit read as another is a stronger claim than a character lost: some rendering of the ink must
     # favour the implied figure over the reading (a true mismatch of 10 is one changed digit of many a
     # cell a seal crosses, and the ink of that cell still says the digit read).

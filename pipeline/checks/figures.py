@@ -191,7 +191,11 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
                                 structure=ctx.rows_in_doubt(rule.table, rows),
                                 tolerance=tolerance if rule.cell in SUMMED_CELLS else None,
                                 alike=[*_names_nearly_alike(ctx, rule, in_year), *misread_years])
-            yield beyond_its_total(ctx, judged, cells, declared, declared_path) if rule.amount else judged
+            if rule.amount:
+                judged = beyond_its_total(ctx, judged, cells, declared, declared_path)
+            if rule.cell in SUMMED_CELLS:
+                judged = short_of_a_fuller_reading(ctx, judged, cells, declared, declared_path, tolerance)
+            yield judged
 
 
 def _over_without_unread(ctx: CheckContext, rule: YearlyRule, position: int, in_year: list[tuple[int, Any]],
@@ -266,6 +270,102 @@ def beyond_its_total(ctx: CheckContext, check: Check, summed: Sequence[str], dec
                        confidence=check.confidence, doubts=[path], rests_on=check.rests_on,
                        evidence=check.evidence)
     return check
+
+
+def short_of_a_fuller_reading(ctx: CheckContext, check: Check, summed: Sequence[str], declared: float,
+                              declared_path: str, tolerance: float) -> Check:
+    """A doubtful sum mismatch that digits lost from one figure would explain, as a second reading of that figure
+    that saw more of its digits says they may be: LOW_CONFIDENCE for that figure, the sum unchecked.
+
+    A second reading of the crop with more whole digits than the reading summed ('1,987' beside the '1' of a
+    phone photo, dev30 a11; '258' beside '5', dev30 a02) says the cell may hold more than was summed. With digits
+    lost, the figure is of the next order of magnitude at least (10 and more for a '5') and, as far as any reading
+    saw, at most its fullest reading: where a figure so, the others anywhere between their smallest and largest
+    readings, reaches the declared total, the mismatch may be those lost digits, and no mismatch is found. Where it
+    does not, the lost digits do not explain it, and the warning stays: a total beyond even the fullest reading
+    (dev34 a03: '15' beside '315', a true shortfall of 20 at 315), or below the figure at its next order of
+    magnitude (dev34 a08: '1,974' beside '11,974', the total 5,128 short of any five-digit figure). A shorter second
+    reading ('4' beside '48') saw less and opens nothing (as `implied._reading_that_lost` holds)."""
+    if check.code == "LOW_CONFIDENCE" or not check.doubts:
+        return check  # an error rests on sure readings only; a reading to confirm is a doubt already
+    if any((origin := ctx.record.provenance.get(path)) is not None and origin.source == "ocr"
+           and origin.confirmed_by is None for path in summed if path in check.doubts):
+        # Not before the doubtful figures were read again on their crops: the failed comparison is what has them
+        # read again, and the total then implies what the readings lost (`implied`); only what that leaves open is
+        # left unchecked (dev32 a10: '1.08' beside '1,050.2' put right to 1,002.08 by its total once read again).
+        return check
+    totals = [declared, *_open_readings(ctx, declared_path)] if declared_path in check.doubts else [declared]
+    spans = {path: _span(ctx, path) for path in summed}
+    fuller = [path for path in summed if path in check.doubts and (lost := _lost_digits(ctx, path)) is not None
+              and _reaches(spans, path, lost, totals, tolerance)]
+    if not fuller:
+        return check
+    path, doubts = fuller[0], list(dict.fromkeys([*fuller, *check.doubts]))
+    # The figure's own doubt and the others the comparison rests on, named here once (`one_finding_per_doubt`).
+    note = "；".join(ctx.describe_doubt(doubt) for doubt in doubts)
+    return finding("LOW_CONFIDENCE", path,
+                   f"{check.message.split(DOUBT_NOTE)[0]}，但 {path} 的另一读数 "
+                   f"{_show_figure(_fuller_reading(ctx, path))} 的整数位多于所用读数，该数可能漏读了数字，"
+                   f"按漏读计合计可以相符，未判定为不符。所依据的读数存疑，请人工核对：{note}",
+                   confidence=check.confidence, doubts=doubts, rests_on=check.rests_on, evidence=check.evidence)
+
+
+def _reaches(spans: dict[str, tuple[float, float]], path: str, lost: tuple[float, float], totals: Sequence[float],
+             tolerance: float) -> bool:
+    """Some total of `totals` lies within the sum's reach with the figure at `path` in `lost` and every other figure
+    within its span."""
+    low = lost[0] + sum(span[0] for other, span in spans.items() if other != path)
+    high = lost[1] + sum(span[1] for other, span in spans.items() if other != path)
+    return any(low - tolerance - 1e-9 <= total <= high + tolerance + 1e-9 for total in totals)
+
+
+def _span(ctx: CheckContext, path: str) -> tuple[float, float]:
+    """A figure's smallest and largest reading (its value and its open alternatives)."""
+    value = get_path(ctx.record, path)
+    readings = [*([float(value)] if isinstance(value, int | float) and not isinstance(value, bool) else []),
+                *_open_readings(ctx, path)]
+    return (min(readings), max(readings)) if readings else (0.0, 0.0)
+
+
+def _lost_digits(ctx: CheckContext, path: str) -> tuple[float, float] | None:
+    """What the figure at `path` is if its reading lost digits a fuller reading saw: from the reading's next order
+    of magnitude up to the fullest reading; None without a fuller reading."""
+    value, fuller = get_path(ctx.record, path), _fuller_reading(ctx, path)
+    if fuller is None or not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    return float(10 ** whole_digits(float(value))), fuller
+
+
+def whole_digits(value: float) -> int:
+    """How many digits a figure has before its point (none below 1)."""
+    return len(str(int(abs(value)))) if abs(value) >= 1 else 0
+
+
+def _open_readings(ctx: CheckContext, path: str) -> list[float]:
+    """A figure's alternatives no rule settled, as numbers."""
+    origin = ctx.record.provenance.get(path)
+    others = origin.alternatives if origin is not None and origin.unsettled else []
+    return [float(r) for r in others if isinstance(r, int | float) and not isinstance(r, bool)]
+
+
+def _fuller_reading(ctx: CheckContext, path: str) -> float | None:
+    """The figure's largest open alternative with more whole digits than the reading summed, that is
+    not the reading with its point moved (10.488 | 10,488: a separator read two ways, the same digits seen)."""
+    value = get_path(ctx.record, path)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    longer = [other for other in _open_readings(ctx, path)
+              if whole_digits(other) > whole_digits(float(value)) and not _point_moved(float(value), other)]
+    return max(longer, default=None)
+
+
+def _point_moved(value: float, other: float) -> bool:
+    """`other` is `value` times a power of ten."""
+    return value != 0 and any(math.isclose(other, value * 10 ** shift) for shift in range(1, 9))
+
+
+def _show_figure(value: float | None) -> str:
+    return "" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 def _total_below_each(ctx: CheckContext, check: Check, summed: Sequence[str], limit: float, declared_path: str) -> bool:
@@ -444,7 +544,9 @@ def financing_total(ctx: CheckContext) -> Iterator[Check]:
         )
         judged = ctx.judged(check, (), declared="basic_info.resources[1].financing", summed=cells,
                             structure=ctx.rows_in_doubt("financings", rows), tolerance=ctx.rules.amount_tolerance)
-        yield beyond_its_total(ctx, judged, cells, declared, "basic_info.resources[1].financing")
+        judged = beyond_its_total(ctx, judged, cells, declared, "basic_info.resources[1].financing")
+        yield short_of_a_fuller_reading(ctx, judged, cells, declared, "basic_info.resources[1].financing",
+                                        ctx.rules.amount_tolerance)
 
 
 def _financing_over_without_unread(ctx: CheckContext, indexed: list[tuple[int, Any]], gaps: list[int], total: float,

@@ -457,9 +457,15 @@ def table_doubts_folded(checks: list[Check]) -> list[Check]:
 
 
 def one_finding_per_doubt(checks: list[Check]) -> list[Check]:
-    """No LOW_CONFIDENCE for a reading that a comparison's warning already names as in doubt."""
+    """No LOW_CONFIDENCE for a reading that a comparison's finding already names as in doubt: its warning, or
+    the LOW_CONFIDENCE a comparison left unchecked on its doubts gives in its place (one resting on other
+    readings, `rests_on`, such as `_reading_to_confirm`'s), which names the reading and the comparison both."""
     named = {path for check in checks if check.code != "LOW_CONFIDENCE" for path in check.doubts}
-    return [check for check in checks if not (check.code == "LOW_CONFIDENCE" and check.where in named)]
+    # Only a reader's own doubt (resting on no comparison) gives way so: two comparisons' doubts each say their own.
+    unchecked = {path for check in checks if check.code == "LOW_CONFIDENCE" and check.rests_on
+                 for path in check.doubts}
+    return [check for check in checks if not (check.code == "LOW_CONFIDENCE" and (
+        check.where in named or (not check.rests_on and check.where in unchecked)))]
 
 
 TABLE_LABELS = {"products": "附2表1", "contracts": "附2表2", "trainings": "附2表3",
