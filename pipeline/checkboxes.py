@@ -488,11 +488,37 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
     levels = _levels(grey)
     reach = BOX_REACH * _word_height(words)
     printed = _printed_boxes(levels, scale, region, len(options), reach) if region is not None else PrintedBoxes([], None)
-    if printed.marks is not None:
+    if printed.marks is not None and boxes_fit_labels(printed.marks, locate_options(words, options), options):
         marks = [OptionMark(option, m.state, m.box, m.fill, boxed=m.boxed)
                  for option, m in zip(options, printed.marks, strict=True)]
         return CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
     return printed.contradicting(_read_beside_options(levels, scale, words, options, region))
+
+
+def boxes_fit_labels(marks: Sequence[OptionMark], located: dict[str, Located], options: Sequence[str]) -> bool:
+    """The boxes taken in reading order stand where OCR read the options' labels: each before its own
+    label's end and past the previous label's start, where both are on its line.
+
+    A label's character closed on four sides (请, 明 of 其它's fill-in) passes for a box; with one
+    option's box missed the boxes then shift one option along, the tick goes to its neighbour, and
+    only the labels' places show it. OCR places the characters of a word by guess, so a label's whole
+    width is the slack.
+    """
+    for index, (option, mark) in enumerate(zip(options, marks, strict=True)):
+        spot = located.get(option)
+        if mark.box is None or spot is None or not _line_shared(mark.box, spot.box):
+            continue
+        if mark.box[2] > spot.box[2]:
+            return False  # the box stands after its own label's end: another option's
+        earlier = located.get(options[index - 1]) if index else None
+        if earlier is not None and _line_shared(mark.box, earlier.box) and mark.box[0] < earlier.box[0]:
+            return False  # before the previous option's label: that option's box
+    return True
+
+
+def _line_shared(a: Box, b: Box) -> bool:
+    """The two boxes share most of the shorter one's height: they stand on one line."""
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
 def _read_beside_options(levels: np.ndarray, scale: float, words: Sequence[Word], options: Sequence[str],
@@ -500,7 +526,7 @@ def _read_beside_options(levels: np.ndarray, scale: float, words: Sequence[Word]
     """Each option's mark looked for just before its text (the options' boxes were not all found in order)."""
     marks = _marks_in_order(levels, scale, region, words, options) if region is not None else None
     located = locate_options(words, options)
-    if marks is None:
+    if marks is None or not boxes_fit_labels(marks, located, options):
         marks = [mark_at(levels, located[o], scale) if o in located else OptionMark(o, "unknown") for o in options]
     reading = CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
     # Shapes settle only what the ink left open (several options inked); boxes the ink shows clearly

@@ -1116,22 +1116,35 @@ PERCENT_SIGN = "form_writes_percent_signs"
 _PERCENT = re.compile(r"(\d+)(?:\.(\d+))?(%?)")
 
 
+# What a '%' read as digits leaves: one digit or two ('3.3%' as 3.390: its two rings as 9 and 0).
+SIGN_DIGITS = 2
+
+
 def _percent_signs(info: BasicInfo, sink: Sink) -> None:
-    """A share read without its '%' and with one decimal more than the form's other shares, each read with
-    its '%', is read without that last digit: the '%' read as a digit ('45.1%' as 45.18). The reading as
-    read is kept as the alternative (`resolved_by` PERCENT_SIGN)."""
+    """A share read with more decimals than any of the form's other shares, each read with its '%', is read
+    without those last digits: the '%' read as digits. Read without its own '%', one or two
+    digits more ('45.1%' as 45.18, '3.3%' as 3.390); read with it, one digit more and only where every other
+    share agrees ('48.2%' as 48.29%: a sign's ring read as a digit beside the sign). The reading as read is
+    kept as the alternative (`resolved_by` PERCENT_SIGN)."""
     written = {path: _PERCENT.fullmatch(re.sub(r"\s+", "", normalise.nfkc(sink.raw.get(path, ""))))
                for path in FORM_PERCENTS}
-    signed = [len(match.group(2) or "") for match in written.values() if match is not None and match.group(3)]
-    if len(signed) < 2 or len(set(signed)) != 1:
-        return
-    places = signed[0]
     for path, match in written.items():
         origin = sink.provenance.get(path)
-        if match is None or match.group(3) or origin is None or len(match.group(2) or "") != places + 1:
+        if match is None or origin is None:
+            continue
+        others = [other for key, other in written.items() if key != path]
+        signed = [len(other.group(2) or "") for other in others if other is not None and other.group(3)]
+        # A writer drops a share's trailing zero ('50%' beside '61.7%'): the form's precision is its most decimals.
+        if len(signed) < 2:
+            continue
+        places, decimals = max(signed), len(match.group(2) or "")
+        extra = decimals - places
+        # With its own sign read, only one digit more, and only where every other share carries its sign.
+        fits = (extra == 1 and len(signed) == len(others)) if match.group(3) else 1 <= extra <= SIGN_DIGITS
+        if not fits:
             continue
         read = get_path(info, path.removeprefix("basic_info."))
-        number = match.group(0)[:-1].rstrip(".")
+        number = match.group(1) + (f".{match.group(2)[:places]}" if places else "")
         value = normalise.parse_percent(number)
         set_path(info, path.removeprefix("basic_info."), value)
         sink.provenance[path] = origin.model_copy(update={

@@ -1,0 +1,93 @@
+"""Round 19's field readings: a cell's rule read beside a figure, an e-mail's thin glyphs and its '@' after a
+misread 1, a share's '%' read as digits, and tick boxes that must stand where their labels were read."""
+
+from __future__ import annotations
+
+import models
+from pipeline.checkboxes import Located, OptionMark, boxes_fit_labels
+from pipeline.config import Settings
+from pipeline.normalise import first_number, parse_amount, parse_int, parse_percent, repair_email
+
+
+def test_a_cells_rule_read_apart_from_a_figure_is_no_digit_of_it() -> None:
+    # dev30 a02: the cell's left rule read as '|' before '1,258.6万元' made it 11,258.6.
+    assert parse_amount("| 1,258.6万元") == 1258.6
+    assert parse_amount("51,912.79 |") == 51912.79
+    assert parse_percent("丨 12.5%") == 12.5 and parse_int("| 12家") == 12
+    # A bar against the figures is a misread 1, and the lookalikes still join a number.
+    assert parse_amount("|258.6") == 1258.6 and first_number("1 O") == 10
+
+
+def test_an_emails_thin_glyph_is_what_its_neighbours_are() -> None:
+    fixed = repair_email("cc141l@foxmail.com")
+    assert fixed is not None and (fixed.value, fixed.repaired_from) == ("cc1411@foxmail.com", "cc141l@foxmail.com")
+    fixed = repair_email("r1kn504@163.com")
+    assert fixed is not None and fixed.value == "rlkn504@163.com"
+    # Between a letter and a digit, opening the user part, or in an address with capitals: left as read.
+    for address in ("hqfal188@163.com", "l23@qq.com", "Ab1c@qq.com", "bill@qq.com"):
+        reading = repair_email(address)
+        assert reading is not None and reading.value == address and reading.repaired_from is None
+
+
+def test_an_at_sign_read_as_a_letter_after_a_misread_one_is_mended_in_doubt() -> None:
+    # dev30 a11: 'xqrr41@126.com' read 'xqrr4lo126.com': no address, and INVALID_EMAIL on a misreading.
+    reading = repair_email("xqrr4lo126.com")
+    assert reading is not None and reading.value == "xqrr4l@126.com" and reading.doubtful
+    # After a letter that is no thin glyph after a digit, a missing '@' is not guessed.
+    reading = repair_email("abcloqq.com")
+    assert reading is not None and reading.value == "abcloqq.com"
+
+
+def _percents(raws: tuple[str, str, str, str], values: tuple[float, float, float, float]) -> tuple[models.BasicInfo, object]:
+    from pipeline.fields.basic_info import FORM_PERCENTS
+    from pipeline.fields.common import Sink
+
+    info = models.BasicInfo.model_validate({"finance": [
+        {"year": 2024, "net_margin": values[0], "debt_ratio": values[1]},
+        {"year": 2025, "net_margin": values[2], "debt_ratio": values[3]}]})
+    sink = Sink(Settings())
+    for path, raw in zip(FORM_PERCENTS, raws, strict=True):
+        sink.raw[path], sink.provenance[path] = raw, models.Provenance(page=2, confidence=0.96)
+    return info, sink
+
+
+def test_a_shares_sign_read_as_digits_beside_shares_that_drop_a_trailing_zero() -> None:
+    from pipeline.fields.basic_info import FORM_PERCENTS, PERCENT_SIGN, _percent_signs
+
+    # dev30 a09: '48.2%' read '48.29%' beside '11.2 %', '32%' (32.0 written short) and '12.6%'.
+    info, sink = _percents(("11.2 %", "32%", "12.6%", "48.29%"), (11.2, 32.0, 12.6, 48.29))
+    _percent_signs(info, sink)  # type: ignore[arg-type]
+    assert info.finance[1].debt_ratio == 48.2
+    origin = sink.provenance[FORM_PERCENTS[3]]  # type: ignore[attr-defined]
+    assert (origin.resolved_by, origin.alternatives) == (PERCENT_SIGN, [48.29])
+    # dev31 a08: '3.3%' read '3.390', its sign as two digits.
+    info, sink = _percents(("4.7 %", "50%", "3.390", "61.7 %"), (4.7, 50.0, 3.39, 61.7))
+    _percent_signs(info, sink)  # type: ignore[arg-type]
+    assert info.finance[1].net_margin == 3.3
+    # Read with its sign, a decimal more is taken for the sign only where every other share carries one.
+    info, sink = _percents(("11.2", "32%", "12.6%", "48.29%"), (11.2, 32.0, 12.6, 48.29))
+    _percent_signs(info, sink)  # type: ignore[arg-type]
+    assert info.finance[1].debt_ratio == 48.29
+    # Three digits more than the form writes are no sign read as digits.
+    info, sink = _percents(("4.7 %", "50%", "3.3901", "61.7 %"), (4.7, 50.0, 3.3901, 61.7))
+    _percent_signs(info, sink)  # type: ignore[arg-type]
+    assert info.finance[1].net_margin == 3.3901
+
+
+def test_tick_boxes_taken_in_order_must_stand_before_their_labels() -> None:
+    # dev30 a02: the ticked box hidden by its tick, a character of 其它's fill-in taken for a box: the
+    # boxes found in order shift one option along, and the second stands after 服务商's label.
+    options = ("制造业企业", "服务商", "其它")
+    located = {"制造业企业": Located("制造业企业", (169.4, 152.6, 225.3, 166.6), ""),
+               "服务商": Located("服务商", (236.5, 152.6, 270.1, 166.6), "□"),
+               "其它": Located("其它", (281.3, 152.6, 303.6, 166.6), "□")}
+
+    def marks(*lefts: float) -> list[OptionMark]:
+        return [OptionMark("", "empty", (x, 154.6, x + 8.2, 162.7)) for x in lefts]
+
+    assert not boxes_fit_labels(marks(159.4, 283.2, 325.0), located, options)
+    assert boxes_fit_labels(marks(159.4, 229.0, 273.0), located, options)
+    # OCR's guessed character places may be off by a character: a box inside its label's span still fits.
+    assert boxes_fit_labels(marks(159.4, 240.0, 273.0), located, options)
+    # The box of 服务商 before 制造业企业's label is the first option's.
+    assert not boxes_fit_labels(marks(159.4, 150.0, 273.0), located, options)
