@@ -492,7 +492,42 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
         marks = [OptionMark(option, m.state, m.box, m.fill, boxed=m.boxed)
                  for option, m in zip(options, printed.marks, strict=True)]
         return CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
+    hidden = box_hidden_by_its_mark(levels, scale, printed.found, locate_options(words, options), options)
+    if hidden is not None:
+        return hidden
     return printed.contradicting(_read_beside_options(levels, scale, words, options, region))
+
+
+def box_hidden_by_its_mark(levels: np.ndarray, scale: float, found: Sequence[OptionMark],
+                           located: dict[str, Located], options: Sequence[str]) -> CheckboxReading | None:
+    """Every option's printed box seen but one, the boxes placed by the labels OCR read: the option without
+    a box, with ink where its box stands, is ticked (a ☒ or ■ that no longer reads as an outline, a pen's
+    tick over the box), and the boxes seen keep their own states.
+
+    The template prints a box before every option; a box that cannot be seen among boxes plainly seen is
+    covered by its mark. The boxes must fit the labels in exactly one way (`boxes_fit_labels`), and every
+    label must have been read; otherwise None, and each option's mark is looked for beside its text.
+    """
+    if len(found) != len(options) - 1 or len(located) != len(options) or any(m.box is None for m in found):
+        return None
+    fits = []
+    for missing in range(len(options)):
+        marks = [*found[:missing], OptionMark(options[missing], "unknown"), *found[missing:]]
+        if boxes_fit_labels(marks, located, options):
+            fits.append((missing, marks))
+    if len(fits) != 1:
+        return None
+    missing, marks = fits[0]
+    mark = _mark_without_box(levels, located[options[missing]], scale)
+    if mark.state != "ticked" or any(m.state == "ticked" for m in found):
+        # No mark where the box should be, or another box ticked too: what the hidden box holds is not known.
+        mark = OptionMark(options[missing], "unknown", mark.box, SHAPE_FILL, boxed=False)
+    else:
+        mark = OptionMark(options[missing], "ticked", mark.box, max(mark.fill, FILL_TICKED), boxed=False)
+    named = [mark if index == missing else OptionMark(option, m.state, m.box, m.fill, boxed=m.boxed)
+             for index, (option, m) in enumerate(zip(options, marks, strict=True))]
+    # A hidden box in doubt is not settled against the others (its place-holding fill would win it the tick).
+    return CheckboxReading(tuple(_settle(named) if mark.state == "ticked" else named))
 
 
 def boxes_fit_labels(marks: Sequence[OptionMark], located: dict[str, Located], options: Sequence[str]) -> bool:

@@ -91,3 +91,39 @@ def test_tick_boxes_taken_in_order_must_stand_before_their_labels() -> None:
     assert boxes_fit_labels(marks(159.4, 240.0, 273.0), located, options)
     # The box of 服务商 before 制造业企业's label is the first option's.
     assert not boxes_fit_labels(marks(159.4, 150.0, 273.0), located, options)
+
+
+def test_the_one_box_not_seen_among_empty_boxes_is_covered_by_its_tick() -> None:
+    # dev31 a08, dev32 a03: a ☒ at 150–185 dpi no longer reads as an outline; the two empty boxes are seen,
+    # and the labels OCR read say which option's box is missing.
+    import cv2
+    import numpy as np
+
+    from pipeline.checkboxes import _levels, box_hidden_by_its_mark
+
+    scale = 2.0
+    grey = np.full((60, 400), 255, np.uint8)
+    options = ("制造业企业", "服务商", "其它")
+    lefts = {"制造业企业": 20, "服务商": 140, "其它": 240}  # points: each option's box
+    for option, left in lefts.items():
+        x0, y0 = round(left * scale), round(10 * scale)
+        if option == "服务商":
+            cv2.line(grey, (x0, y0), (x0 + 16, y0 + 16), 0, 3)  # the cross over the box, its outline lost
+            cv2.line(grey, (x0 + 16, y0), (x0, y0 + 16), 0, 3)
+        else:
+            cv2.rectangle(grey, (x0, y0), (x0 + 16, y0 + 16), 0, 1)
+    levels = _levels(grey)
+    located = {option: Located(option, (left + 11.0, 8.0, left + 11.0 + 10.0 * len(option), 20.0), "")
+               for option, left in lefts.items()}
+    found = [OptionMark("", "empty", (left, 10.0, left + 8.0, 18.0)) for option, left in lefts.items() if option != "服务商"]
+    reading = box_hidden_by_its_mark(levels, scale, found, located, options)
+    assert reading is not None and reading.chosen == "服务商"
+    # No ink where the missing box stands: nothing is known of it, no choice is made.
+    blank = np.full_like(grey, 255)
+    for option, left in lefts.items():
+        if option != "服务商":
+            cv2.rectangle(blank, (round(left * scale), 20), (round(left * scale) + 16, 36), 0, 1)
+    reading = box_hidden_by_its_mark(_levels(blank), scale, found, located, options)
+    assert reading is not None and reading.chosen is None and reading.problem is not None
+    # Boxes that do not fit the labels in one way only: not this reading's to settle.
+    assert box_hidden_by_its_mark(levels, scale, found[:1], located, options) is None
