@@ -437,9 +437,11 @@ def parse_credit_code(text: str | None, *, repair: bool = True, check_slip: bool
 
 
 _PHONE_RUN = re.compile(rf"[+(（]?[\d{_LOOKALIKE_CLASS}][\d{_LOOKALIKE_CLASS}()（）\- ]*")
-# A hyphen between two digits as OCR misreads it ("0837≠61538498", "0837一61538498"): one
-# character for one, so spans found in the prepared text are spans of the original.
-_MISREAD_HYPHEN = re.compile(r"(?<=\d)[≠=~～_一ー><·•](?=\d)")
+# A hyphen between two digits as OCR misreads it ("0837≠61538498", "0837一61538498"), or a point or
+# comma between them, which no phone number holds: a speck read inside it ('172221.30828' for
+# 17222130828) or its hyphen misread. One character for one, so spans found in the prepared text are
+# spans of the original.
+_MISREAD_HYPHEN = re.compile(r"(?<=\d)[≠=~～_一ー><·•.,，。](?=\d)")
 _MOBILE = re.compile(r"1\d{10}")
 
 

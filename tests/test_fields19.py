@@ -127,3 +127,39 @@ def test_the_one_box_not_seen_among_empty_boxes_is_covered_by_its_tick() -> None
     assert reading is not None and reading.chosen is None and reading.problem is not None
     # Boxes that do not fit the labels in one way only: not this reading's to settle.
     assert box_hidden_by_its_mark(levels, scale, found[:1], located, options) is None
+
+
+def test_a_point_inside_a_phone_number_is_a_speck_or_its_hyphen() -> None:
+    # dev27 a08: '17222130828' read '172221.30828', taken as '172221' (INVALID_PHONE at 0.98).
+    from pipeline.normalise import parse_phone
+
+    assert parse_phone("172221.30828") == "17222130828"
+    assert parse_phone("0571.88886666") == "0571-88886666" and parse_phone("0571，88886666") == "0571-88886666"
+
+
+def test_a_cover_line_whose_label_reads_as_another_fields_is_not_this_fields_value() -> None:
+    # dev32 a10: the applicant's line lost under a seal, 推荐单位 read '惟荐单位' on its crop: the line is
+    # the recommender's, not an unlabelled applicant's.
+    from pipeline.fields.cover import _head_is_other_label
+
+    assert _head_is_other_label("惟荐单位", "applicant") and not _head_is_other_label("惟荐单位", "recommender")
+    assert not _head_is_other_label("申报单位", "applicant") and not _head_is_other_label("", "applicant")
+
+
+def test_an_ocr_credit_code_of_another_length_is_in_doubt() -> None:
+    # dev27 a08: '91830603MA/N80E D R' read as a 16-character code, INVALID_CREDIT_CODE an error on trust.
+    from models.page import Page, Word
+    from pipeline.fields.basic_info import CUT_CODE, extract_basic_info
+
+    def words(line: float, *texts: tuple[float, str]) -> list[Word]:
+        return [Word(text=t, bbox=(x, line, x + 12.0 * len(t), line + 12.0), confidence=0.9, source="ocr")
+                for x, t in texts]
+
+    page = Page(number=2, width=595.0, height=842.0, kind="scan", role="basic_info",
+                words=[*words(100.0, (60.0, "牵头单位名称"), (160.0, "某某科技有限公司"),
+                              (300.0, "统一社会信用代码"), (400.0, "91830603MAN80EDR")),
+                       *words(130.0, (60.0, "成立时间"), (160.0, "2015年3月2日"))])
+    found = extract_basic_info([page], Settings())
+    origin = found.provenance.get("basic_info.lead_unit.credit_code")
+    assert found.value.lead_unit.credit_code == "91830603MAN80EDR"
+    assert origin is not None and origin.confidence == CUT_CODE

@@ -159,15 +159,33 @@ def _label_line(lines: Sequence[Sequence[Word]], labels: Sequence[str]) -> Cover
     return None
 
 
-def _unlabelled_line(lines: Sequence[Sequence[Word]], after: int, before: int, near_after: bool) -> CoverLine | None:
+OTHER_LABEL = 0.75  # a head this like another field's label (three of 推荐单位's four characters) is that label misread
+
+
+def _head_is_other_label(head: str, key: str) -> bool:
+    """The text before a line's colon reads as another cover field's label, misread ('惟荐单位' for 推荐单位),
+    more than as `key`'s own: that line is the other field's, never this one's value."""
+    def score(labels: Sequence[str]) -> float:
+        return max(label_score(head, label) for label in labels)
+
+    own = score(COVER_LABELS[key])
+    return any(other != key and (found := score(labels)) >= OTHER_LABEL and found > own
+               for other, labels in COVER_LABELS.items())
+
+
+def _unlabelled_line(lines: Sequence[Sequence[Word]], after: int, before: int, near_after: bool,
+                     key: str) -> CoverLine | None:
     """A cover line whose label OCR lost (a seal over 推荐单位): a line between its neighbours' lines that is
-    not a bracketed note and has a colon near its start, read after the colon; the one nearest the known side."""
+    not a bracketed note and has a colon near its start, read after the colon; the one nearest the known side.
+    A line whose head reads as another field's label misread is that field's (`_head_is_other_label`)."""
     order = range(after + 1, before) if near_after else range(before - 1, after, -1)
     for index in order:
         chars = chars_of(lines[index])
         text = "".join(c for c, _, _ in chars)
         colon = _COLON.search(text[:10])
         if not text.strip() or text.lstrip()[:1] in "（(〈<" or colon is None:
+            continue
+        if _head_is_other_label(text[:colon.start()], key):
             continue
         return index, text[colon.end():], list(dict.fromkeys(w for _, _, w in chars[colon.end():]))
     return None
@@ -183,7 +201,7 @@ def _cover_lines(lines: Sequence[Sequence[Word]]) -> dict[str, CoverLine]:
         after = [found[k][0] for k in keys[position + 1:] if k in found]
         if before or after:
             line = _unlabelled_line(lines, before[-1] if before else -1, after[0] if after else len(lines),
-                                    near_after=bool(before))
+                                    near_after=bool(before), key=key)
             if line is not None and all(line[0] != other[0] for other in found.values()):
                 found[key] = line
     return found
