@@ -391,6 +391,17 @@ def _check_character_repaired(code: str) -> CreditCodeReading:
     return CreditCodeReading(code, False)
 
 
+def lookalike_codes(code: str) -> list[str]:
+    """The valid codes one lookalike away from an 18-character code that fails its check ('…M496…' for
+    …MA96…): each a possible reading of the print, none confirmed (a check character holds for one change
+    in 31 at random), so they are the reading's alternatives, not a repair."""
+    if len(code) != 18 or is_valid_credit_code(code):
+        return []
+    found = {code[:index] + alt + code[index + 1:] for index, char in enumerate(code)
+             for alt in _CHECK_LOOKALIKES.get(char, "")}
+    return sorted(candidate for candidate in found if is_valid_credit_code(candidate))
+
+
 def valid_codes_in(text: str) -> set[str]:
     """Every 18-character stretch of `text` (letters and digits only) whose GB 32100 check holds."""
     code = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(text))

@@ -163,3 +163,11 @@ def test_an_ocr_credit_code_of_another_length_is_in_doubt() -> None:
     origin = found.provenance.get("basic_info.lead_unit.credit_code")
     assert found.value.lead_unit.credit_code == "91830603MAN80EDR"
     assert origin is not None and origin.confidence == CUT_CODE
+
+
+def test_a_code_failing_its_check_one_lookalike_from_a_valid_one_is_in_doubt() -> None:
+    # dev32 a02: '91330603MA96TMR5XN' read '…M496…' (0.94): INVALID_CREDIT_CODE an error on a misreading.
+    from pipeline.normalise import lookalike_codes
+
+    assert lookalike_codes("91330603M496TMR5XN") == ["91330603MA96TMR5XN"]
+    assert lookalike_codes("91330603MA96TMR5XN") == [] and lookalike_codes("9133") == []

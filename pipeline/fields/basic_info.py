@@ -440,6 +440,11 @@ class FormReader:
             # Characters lost or split off in the reading ('91830603MA/N80E D R'), as likely as an applicant's
             # wrong code: a finding on it names the doubt (under the checks' `confident`), no error on trust.
             provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, CUT_CODE)})
+        elif provenance.source == "ocr" and reading is not None and normalise.lookalike_codes(reading.value):
+            # A code failing its check one lookalike from a valid one ('…M496…' for …MA96…): the misreading as
+            # likely as the applicant's error. Not offered as an alternative: reconciliation would take it, and
+            # a wrong code's check holds one lookalike away often enough (one change in 31) to hide a real error.
+            provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, CUT_CODE)})
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
                                          FieldValue(reading.value if reading else None, value.text, provenance))
 
