@@ -171,3 +171,38 @@ def test_a_code_failing_its_check_one_lookalike_from_a_valid_one_is_in_doubt() -
 
     assert lookalike_codes("91330603M496TMR5XN") == ["91330603MA96TMR5XN"]
     assert lookalike_codes("91330603MA96TMR5XN") == [] and lookalike_codes("9133") == []
+
+
+def test_a_cover_number_read_as_no_phone_is_read_again_on_its_line(monkeypatch: object) -> None:
+    # dev32 a06: '0513-69101749' read '69101749' (0.99), its area code lost under a seal's edge: INVALID_PHONE
+    # on trust. The line's crop reads a phone; it is taken in doubt, the page's reading kept beside it.
+    from dataclasses import replace
+
+    import pytest
+
+    from models.page import Page, Word
+    from pipeline.fields import cover as cover_module
+    from pipeline.fields.common import Sink
+    from pipeline.tables.cells import CellText
+
+    class Reader:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def reread(self, cells: list[CellText], *args: object, **kwargs: object) -> list[CellText]:
+            return [replace(cell, text=self.text, reread=True) for cell in cells]
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    line = [Word(text="联系人及联系电话：田雪秀69101749", bbox=(120.0, 555.0, 417.0, 571.0), confidence=0.99, source="ocr")]
+    page = Page(number=1, width=595.0, height=842.0, kind="scan", role="cover", words=line)
+    for crop, expected in (("联系人及联系电话：田雪秀0513-69101749", "0513-69101749"), ("田雪秀 69101749", "69101749")):
+        monkeypatch.setattr(cover_module, "cell_reader", lambda page, engine, text=crop: Reader(text))
+        sink = Sink(Settings())
+        cover = models.Cover(phone="69101749")
+        sink.put("cover.phone", cover_module.FieldValue("69101749", "69101749",
+                                                        models.Provenance(page=1, confidence=0.99, source="ocr")))
+        cover_module._phone_read_again(cover, page, line, None, sink)
+        assert cover.phone == expected
+        if expected != "69101749":
+            origin = sink.provenance["cover.phone"]
+            assert origin.confidence == cover_module.PHONE_AGAIN and origin.alternatives == ["69101749"]

@@ -14,6 +14,7 @@ from models import (
 )
 from models.page import Page, Word
 from pipeline import normalise
+from pipeline.checks.form import is_phone
 from pipeline.config import Settings
 from pipeline.fields.common import Sink
 from pipeline.ink import is_blank
@@ -271,8 +272,38 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
             else:
                 _contact(cover, raw, provenance, sink, _blank_after(page, words, provenance),
                          _blank_before(page, lines[index], words, provenance))
+                _phone_read_again(cover, page, lines[index], engine, sink)
         break
     return Extracted(cover, sink.provenance, sink.checks)
+
+
+PHONE_AGAIN = 0.75  # a number only the line's crop read as a phone: below the checks' bar, above LOW_CONFIDENCE's
+
+
+def _phone_read_again(cover: Cover, page: Page, line: Sequence[Word], engine: OcrEngine | None, sink: Sink) -> None:
+    """A number the page read as no phone ('69101749': the area code '0513-' lost under a seal's edge) read
+    again on its line's crop, however surely the page read it; a crop reading that is a phone is taken in
+    doubt (its digits may be misread too), with the page's reading as the alternative. No INVALID_PHONE on
+    trust of a number whose characters the page lost."""
+    origin = sink.provenance.get("cover.phone")
+    if cover.phone is None or origin is None or origin.source != "ocr" or is_phone(cover.phone) or not line:
+        return
+    reader = cell_reader(page, engine)
+    if reader is None:
+        return
+    box = (min(w.bbox[0] for w in line) - 3, min(w.bbox[1] for w in line) - 3,
+           max(w.bbox[2] for w in line) + 3, max(w.bbox[3] for w in line) + 3)
+    cell = CellText(Cell(0, 0, 1, 1, box), box, tuple(line), "".join(w.text for w in line), confidence_of(line))
+    # Every reading of the crop is looked at (threshold above any confidence), and it need not be surer.
+    (again,) = reader.reread([cell], Frame(), 1.01, 0.0, slack=1.0)
+    found = normalise.find_phone(again.text) if again.reread else None
+    if found is None or not is_phone(found[0]):
+        return
+    read = cover.phone
+    cover.phone = found[0]
+    sink.raw["cover.phone"] = again.text[found[1]:found[2]]
+    sink.provenance["cover.phone"] = origin.model_copy(update={
+        "confidence": min(origin.confidence or 1.0, PHONE_AGAIN), "repaired_from": read, "alternatives": [read]})
 
 
 def _department(name: str | None, provenance: Provenance) -> tuple[str | None, Provenance]:
