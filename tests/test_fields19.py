@@ -206,3 +206,33 @@ def test_a_cover_number_read_as_no_phone_is_read_again_on_its_line(monkeypatch: 
         if expected != "69101749":
             origin = sink.provenance["cover.phone"]
             assert origin.confidence == cover_module.PHONE_AGAIN and origin.alternatives == ["69101749"]
+
+
+def test_the_credit_codes_wrapped_tail_is_no_value_of_its_own() -> None:
+    # dev31 a06: '91500112MA8B0DPN' · '4B' in the code's tall cell; '4B' was read as 注册资本 48.0, left blank.
+    from pipeline.fields.basic_info import FormReader
+    from pipeline.fields.common import Sink
+    from pipeline.tables.cells import CellText
+    from pipeline.tables.form import Value
+    from pipeline.tables.geometry import Cell
+    from pipeline.tables.values import FieldValue
+
+    reader = FormReader.__new__(FormReader)
+    reader.sink = Sink(Settings())
+    measured: list[str] = []
+    reader._measure_value_blank = lambda path, key: measured.append(key)  # type: ignore[method-assign]
+    reader.sink.put("basic_info.lead_unit.credit_code", FieldValue(
+        "91500112MA8B0DPN4B", "91500112MA8B0DPN\n4B", models.Provenance(page=2, bbox=[389.3, 102.7, 519.8, 133.0])))
+
+    def value(text: str, box: tuple[float, float, float, float]) -> Value:
+        return Value(text, (CellText(Cell(0, 0, 1, 1, box), box, (), text),), 2)
+
+    lead = models.LeadUnit(registered_capital=48.0, name="重庆某某科技有限公司")
+    reader._without_code_tails(lead, {"registered_capital": value("4B", (445.9, 118.1, 461.8, 133.0)),
+                                      "name": value("重庆某某科技有限公司", (160.0, 102.7, 300.0, 118.0))})
+    assert lead.registered_capital is None and measured == ["registered_capital"]
+    assert lead.name == "重庆某某科技有限公司"
+    # The same figure outside the code's cell is a value of its own.
+    lead = models.LeadUnit(registered_capital=48.0)
+    reader._without_code_tails(lead, {"registered_capital": value("4B", (445.9, 140.0, 461.8, 150.0))})
+    assert lead.registered_capital == 48.0

@@ -395,6 +395,7 @@ class FormReader:
         lead = LeadUnit()
         kinds = {"name": "text", "established": "date", "registered_capital": "amount",
                  "registered_address": "text", "main_industries": "industries"}
+        read: dict[str, Value | None] = {}
         for name, kind in kinds.items():
             value = self.value(name)
             if value is not None and kind in WRAPPING_KINDS:
@@ -414,9 +415,11 @@ class FormReader:
                 field = self.field(wrapped, kind) if wrapped is not None else field
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
+                read[name] = value
             elif value is not None and not value.cells:
                 self._measure_value_blank(f"basic_info.lead_unit.{name}", name)
         self._credit_code(lead)
+        self._without_code_tails(lead, read)
         self._legal_person(lead)
         self._unit_type(lead)
         return lead
@@ -447,6 +450,25 @@ class FormReader:
             provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, CUT_CODE)})
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
                                          FieldValue(reading.value if reading else None, value.text, provenance))
+
+    def _without_code_tails(self, lead: LeadUnit, read: dict[str, Value | None]) -> None:
+        """A value that is the credit code's wrapped last characters ('91500112MA8B0DPN' · '4B', the code's
+        cell spanning the line of 注册资本's blank figure) is no value of its own: dropped, and its own place
+        measured for ink (a blank there is the applicant's omission)."""
+        path = "basic_info.lead_unit.credit_code"
+        origin, code = self.sink.provenance.get(path), squeeze(self.sink.raw.get(path, ""))
+        if origin is None or origin.bbox is None or not code:
+            return
+        x0, y0, x1, y1 = origin.bbox
+        for name, value in read.items():
+            if value is None or not value.cells:
+                continue
+            tail = squeeze(value.text)
+            box = _cells_box(value.cells)
+            inside = x0 <= (box[0] + box[2]) / 2 <= x1 and y0 <= _centre_y(box) <= y1
+            if inside and tail and len(tail) < len(code) and code.endswith(tail):
+                setattr(lead, name, None)
+                self._measure_value_blank(f"basic_info.lead_unit.{name}", name)
 
     def _with_wrapped_lines(self, key: str, value: Value) -> Value:
         """A name or text its cell wrapped over lines of text ('董事长兼总经' · '理', centred on the label's
