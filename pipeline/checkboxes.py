@@ -492,10 +492,12 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
         marks = [OptionMark(option, m.state, m.box, m.fill, boxed=m.boxed)
                  for option, m in zip(options, printed.marks, strict=True)]
         return CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
+    beside = printed.contradicting(_read_beside_options(levels, scale, words, options, region))
+    if beside.chosen is not None and beside.clear:
+        return beside
+    # The marks beside the labels made no clear choice: a box its mark hides, among boxes plainly seen, may.
     hidden = box_hidden_by_its_mark(levels, scale, printed.found, locate_options(words, options), options)
-    if hidden is not None:
-        return hidden
-    return printed.contradicting(_read_beside_options(levels, scale, words, options, region))
+    return beside if hidden is None else hidden
 
 
 def box_hidden_by_its_mark(levels: np.ndarray, scale: float, found: Sequence[OptionMark],
