@@ -502,9 +502,9 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
 
 def box_hidden_by_its_mark(levels: np.ndarray, scale: float, found: Sequence[OptionMark],
                            located: dict[str, Located], options: Sequence[str]) -> CheckboxReading | None:
-    """Every option's printed box seen but one, the boxes placed by the labels OCR read: the option without
-    a box, with ink where its box stands, is ticked (a ☒ or ■ that no longer reads as an outline, a pen's
-    tick over the box), and the boxes seen keep their own states.
+    """Every option's printed box seen but one, all plainly empty, the boxes placed by the labels OCR read: the
+    option without a box, with ink where its box stands, is ticked (a ☒ or ■ that no longer reads as an
+    outline, a pen's tick over the box).
 
     The template prints a box before every option; a box that cannot be seen among boxes plainly seen is
     covered by its mark. The boxes must fit the labels in exactly one way (`boxes_fit_labels`), and every
@@ -520,16 +520,17 @@ def box_hidden_by_its_mark(levels: np.ndarray, scale: float, found: Sequence[Opt
     if len(fits) != 1:
         return None
     missing, marks = fits[0]
+    if any(m.state != "empty" for m in found):
+        # A box seen ticked (or faint) beside one unseen: the unseen one may be ticked too (a small ✓ whose
+        # ink the place's measure misses), so this reading settles nothing.
+        return None
     mark = _mark_without_box(levels, located[options[missing]], scale)
-    if mark.state != "ticked" or any(m.state == "ticked" for m in found):
-        # No mark where the box should be, or another box ticked too: what the hidden box holds is not known.
-        mark = OptionMark(options[missing], "unknown", mark.box, SHAPE_FILL, boxed=False)
-    else:
-        mark = OptionMark(options[missing], "ticked", mark.box, max(mark.fill, FILL_TICKED), boxed=False)
+    if mark.state != "ticked":
+        return None  # no mark where the box should be: nothing settled here
+    mark = OptionMark(options[missing], "ticked", mark.box, max(mark.fill, FILL_TICKED), boxed=False)
     named = [mark if index == missing else OptionMark(option, m.state, m.box, m.fill, boxed=m.boxed)
              for index, (option, m) in enumerate(zip(options, marks, strict=True))]
-    # A hidden box in doubt is not settled against the others (its place-holding fill would win it the tick).
-    return CheckboxReading(tuple(_settle(named) if mark.state == "ticked" else named))
+    return CheckboxReading(tuple(_settle(named)))
 
 
 def boxes_fit_labels(marks: Sequence[OptionMark], located: dict[str, Located], options: Sequence[str]) -> bool:

@@ -118,13 +118,15 @@ def test_the_one_box_not_seen_among_empty_boxes_is_covered_by_its_tick() -> None
     found = [OptionMark("", "empty", (left, 10.0, left + 8.0, 18.0)) for option, left in lefts.items() if option != "服务商"]
     reading = box_hidden_by_its_mark(levels, scale, found, located, options)
     assert reading is not None and reading.chosen == "服务商"
-    # No ink where the missing box stands: nothing is known of it, no choice is made.
+    # No ink where the missing box stands: nothing settled here (the marks beside the labels stand).
     blank = np.full_like(grey, 255)
     for option, left in lefts.items():
         if option != "服务商":
             cv2.rectangle(blank, (round(left * scale), 20), (round(left * scale) + 16, 36), 0, 1)
-    reading = box_hidden_by_its_mark(_levels(blank), scale, found, located, options)
-    assert reading is not None and reading.chosen is None and reading.problem is not None
+    assert box_hidden_by_its_mark(_levels(blank), scale, found, located, options) is None
+    # A box seen ticked beside the unseen one: the unseen one may be ticked too; nothing settled.
+    ticked = [found[0], OptionMark("", "ticked", found[1].box, 0.5)]
+    assert box_hidden_by_its_mark(levels, scale, ticked, located, options) is None
     # Boxes that do not fit the labels in one way only: not this reading's to settle.
     assert box_hidden_by_its_mark(levels, scale, found[:1], located, options) is None
 
