@@ -488,11 +488,75 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
     levels = _levels(grey)
     reach = BOX_REACH * _word_height(words)
     printed = _printed_boxes(levels, scale, region, len(options), reach) if region is not None else PrintedBoxes([], None)
-    if printed.marks is not None:
+    if printed.marks is not None and boxes_fit_labels(printed.marks, locate_options(words, options), options):
         marks = [OptionMark(option, m.state, m.box, m.fill, boxed=m.boxed)
                  for option, m in zip(options, printed.marks, strict=True)]
         return CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
-    return printed.contradicting(_read_beside_options(levels, scale, words, options, region))
+    beside = printed.contradicting(_read_beside_options(levels, scale, words, options, region))
+    if beside.chosen is not None and beside.clear:
+        return beside
+    # The marks beside the labels made no clear choice: a box its mark hides, among boxes plainly seen, may.
+    hidden = box_hidden_by_its_mark(levels, scale, printed.found, locate_options(words, options), options)
+    return beside if hidden is None else hidden
+
+
+def box_hidden_by_its_mark(levels: np.ndarray, scale: float, found: Sequence[OptionMark],
+                           located: dict[str, Located], options: Sequence[str]) -> CheckboxReading | None:
+    """Every option's printed box seen but one, all plainly empty, the boxes placed by the labels OCR read: the
+    option without a box, with ink where its box stands, is ticked (a ☒ or ■ that no longer reads as an
+    outline, a pen's tick over the box).
+
+    The template prints a box before every option; a box that cannot be seen among boxes plainly seen is
+    covered by its mark. The boxes must fit the labels in exactly one way (`boxes_fit_labels`), and every
+    label must have been read; otherwise None, and each option's mark is looked for beside its text.
+    """
+    if len(found) != len(options) - 1 or len(located) != len(options) or any(m.box is None for m in found):
+        return None
+    fits = []
+    for missing in range(len(options)):
+        marks = [*found[:missing], OptionMark(options[missing], "unknown"), *found[missing:]]
+        if boxes_fit_labels(marks, located, options):
+            fits.append((missing, marks))
+    if len(fits) != 1:
+        return None
+    missing, marks = fits[0]
+    if any(m.state != "empty" for m in found):
+        # A box seen ticked (or faint) beside one unseen: the unseen one may be ticked too (a small ✓ whose
+        # ink the place's measure misses), so this reading settles nothing.
+        return None
+    mark = _mark_without_box(levels, located[options[missing]], scale)
+    if mark.state != "ticked":
+        return None  # no mark where the box should be: nothing settled here
+    mark = OptionMark(options[missing], "ticked", mark.box, max(mark.fill, FILL_TICKED), boxed=False)
+    named = [mark if index == missing else OptionMark(option, m.state, m.box, m.fill, boxed=m.boxed)
+             for index, (option, m) in enumerate(zip(options, marks, strict=True))]
+    return CheckboxReading(tuple(_settle(named)))
+
+
+def boxes_fit_labels(marks: Sequence[OptionMark], located: dict[str, Located], options: Sequence[str]) -> bool:
+    """The boxes taken in reading order stand where OCR read the options' labels: each before its own
+    label's end and past the previous label's start, where both are on its line.
+
+    A label's character closed on four sides (请, 明 of 其它's fill-in) passes for a box; with one
+    option's box missed the boxes then shift one option along, the tick goes to its neighbour, and
+    only the labels' places show it. OCR places the characters of a word by guess, so a label's whole
+    width is the slack.
+    """
+    for index, (option, mark) in enumerate(zip(options, marks, strict=True)):
+        spot = located.get(option)
+        if mark.box is None or spot is None or not _line_shared(mark.box, spot.box):
+            continue
+        if mark.box[2] > spot.box[2]:
+            return False  # the box stands after its own label's end: another option's
+        earlier = located.get(options[index - 1]) if index else None
+        if earlier is not None and _line_shared(mark.box, earlier.box) and mark.box[0] < earlier.box[0]:
+            return False  # before the previous option's label: that option's box
+    return True
+
+
+def _line_shared(a: Box, b: Box) -> bool:
+    """The two boxes share most of the shorter one's height: they stand on one line."""
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
 def _read_beside_options(levels: np.ndarray, scale: float, words: Sequence[Word], options: Sequence[str],
@@ -500,7 +564,7 @@ def _read_beside_options(levels: np.ndarray, scale: float, words: Sequence[Word]
     """Each option's mark looked for just before its text (the options' boxes were not all found in order)."""
     marks = _marks_in_order(levels, scale, region, words, options) if region is not None else None
     located = locate_options(words, options)
-    if marks is None:
+    if marks is None or not boxes_fit_labels(marks, located, options):
         marks = [mark_at(levels, located[o], scale) if o in located else OptionMark(o, "unknown") for o in options]
     reading = CheckboxReading(tuple(_settle(_drop_strays(levels, scale, marks))))
     # Shapes settle only what the ink left open (several options inked); boxes the ink shows clearly

@@ -100,6 +100,10 @@ def chinese_name(name: str | None) -> str | None:
 
 # --- numbers -------------------------------------------------------------------------
 
+# A bar standing apart from the figures at either end of a value: a cell's vertical rule read as text
+# ('2015/9/28 |'), no digit (a digit misread as a bar is printed against its neighbours).
+_RULE_APART = re.compile(r"^\s*[|丨]+\s+|\s+[|丨]+\s*$")
+
 _NUMBER_TOKEN = re.compile(rf"[0-9{_LOOKALIKE_CLASS},.·。]+")
 
 
@@ -133,7 +137,8 @@ def first_number(text: str | None) -> float | None:
     """
     if not text:
         return None
-    prepared = _FILLERS.sub(" ", nfkc(text).translate(_DASHES))
+    # A bar apart from the figures at an end is the cell's rule, not a '1' ('| 1,258.6万元' is 1,258.6).
+    prepared = _FILLERS.sub(" ", _RULE_APART.sub(" ", nfkc(text)).translate(_DASHES))
     for start, run in _number_groups(prepared):
         value = _decimal_from_run("".join(DIGIT_LOOKALIKES.get(char, char) for char in run))
         if value is not None:
@@ -321,9 +326,6 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-# A bar standing apart from the figures at either end of a value: a cell's vertical rule read as text
-# ('2015/9/28 |'), no digit (a digit misread as a bar is printed against its neighbours).
-_RULE_APART = re.compile(r"^\s*[|丨]+\s+|\s+[|丨]+\s*$")
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -389,6 +391,17 @@ def _check_character_repaired(code: str) -> CreditCodeReading:
     return CreditCodeReading(code, False)
 
 
+def lookalike_codes(code: str) -> list[str]:
+    """The valid codes one lookalike away from an 18-character code that fails its check ('…M496…' for
+    …MA96…): each a possible reading of the print, none confirmed (a check character holds for one change
+    in 31 at random), so they are the reading's alternatives, not a repair."""
+    if len(code) != 18 or is_valid_credit_code(code):
+        return []
+    found = {code[:index] + alt + code[index + 1:] for index, char in enumerate(code)
+             for alt in _CHECK_LOOKALIKES.get(char, "")}
+    return sorted(candidate for candidate in found if is_valid_credit_code(candidate))
+
+
 def valid_codes_in(text: str) -> set[str]:
     """Every 18-character stretch of `text` (letters and digits only) whose GB 32100 check holds."""
     code = re.sub(r"[^0-9A-Z]", "", normalise_credit_code(text))
@@ -435,9 +448,11 @@ def parse_credit_code(text: str | None, *, repair: bool = True, check_slip: bool
 
 
 _PHONE_RUN = re.compile(rf"[+(（]?[\d{_LOOKALIKE_CLASS}][\d{_LOOKALIKE_CLASS}()（）\- ]*")
-# A hyphen between two digits as OCR misreads it ("0837≠61538498", "0837一61538498"): one
-# character for one, so spans found in the prepared text are spans of the original.
-_MISREAD_HYPHEN = re.compile(r"(?<=\d)[≠=~～_一ー><·•](?=\d)")
+# A hyphen between two digits as OCR misreads it ("0837≠61538498", "0837一61538498"), or a point or
+# comma between them, which no phone number holds: a speck read inside it ('172221.30828' for
+# 17222130828) or its hyphen misread. One character for one, so spans found in the prepared text are
+# spans of the original.
+_MISREAD_HYPHEN = re.compile(r"(?<=\d)[≠=~～_一ー><·•.,，。](?=\d)")
 _MOBILE = re.compile(r"1\d{10}")
 
 
@@ -587,6 +602,34 @@ def _capital_i_as_l(address: str) -> str:
     return re.sub(r"I(?!(?<=\dI)\d)", "l", address)
 
 
+def _thin_glyphs_by_neighbours(address: str) -> str:
+    """A user part's 1 between two letters read as l, and its l among digits read as 1 ('r1kn504' · 'cc141l'):
+    the two are one stroke at a scan's resolution, and a user name runs letters and digits in blocks, so
+    the glyph is what both its neighbours are (the '@' closing a block of digits counts as one). One beside a
+    letter and a digit ('hqfal188'), or opening the user part, is left as read;
+    so is an address holding a capital (its writer mixes cases, and no block rule holds)."""
+    user, at, domain = address.partition("@")
+    if not at or any(char.isupper() for char in user):
+        return address
+
+    def kind(index: int) -> str:
+        if index == len(user):
+            return "edge"  # the '@' ends a block; a user's start says nothing ('l1ang' may be liang)
+        if index < 0:
+            return "start"
+        char = user[index]
+        return "digit" if char.isdigit() else "letter" if char.isascii() and char.isalpha() and char != "l" else "other"
+
+    chars = list(user)
+    for index, char in enumerate(user):
+        sides = {kind(index - 1), kind(index + 1)}
+        if char == "1" and sides == {"letter"}:
+            chars[index] = "l"
+        elif char == "l" and "digit" in sides and sides <= {"digit", "edge"}:
+            chars[index] = "1"
+    return f"{''.join(chars)}@{domain}"
+
+
 def repair_email(text: str | None) -> EmailReading | None:
     """`parse_email`, then one OCR misreading repaired when exactly one repair makes a valid address.
 
@@ -603,7 +646,7 @@ def repair_email(text: str | None) -> EmailReading | None:
     if value is None or text is None:
         return None
     if EMAIL.fullmatch(value):
-        fixed = _with_known_domain(_capital_i_as_l(value))
+        fixed = _with_known_domain(_thin_glyphs_by_neighbours(_capital_i_as_l(value)))
         return EmailReading(fixed, value if fixed != value else None)
     if "@" in value:
         # No address as read: a known mail domain one lookalike away ('163-com') is the only one it can be.
@@ -630,14 +673,17 @@ def repair_email(text: str | None) -> EmailReading | None:
     for index, char in enumerate(value):
         # A letter between a digit and a known domain ("pf1036osina.com"): a name-like user
         # ending in that letter with the '@' left out ("lihuaqq.com") is not touched.
-        if char in _AT_LETTERS and index > 0 and value[index - 1].isdigit():
+        # A thin glyph after a digit ('xqrr4lo126.com') is as likely a 1 OCR read as a letter, with the '@'
+        # misread after it: the repair is taken, in doubt (which of 1 and l it was is not known either).
+        thin_digit = index > 1 and value[index - 1] in _THIN_GLYPHS and value[index - 2].isdigit()
+        if char in _AT_LETTERS and index > 0 and (value[index - 1].isdigit() or thin_digit):
             repaired = value[:index] + "@" + value[index + 1:].lower()
             known = _known_domain(repaired[index + 1:], slip=True)
             if known is not None and EMAIL.fullmatch(f"{repaired[:index]}@{known}"):
                 # A 0 is as likely the user's own last digit with the '@' left out; a domain one slip from
                 # the known one is a second character put right on no other evidence: both stay in doubt.
                 slipped = _known_domain(repaired[index + 1:]) is None
-                lettered[f"{repaired[:index]}@{known}"] = char == "0" or slipped
+                lettered[f"{repaired[:index]}@{known}"] = char == "0" or slipped or thin_digit
     if not candidates and len(lettered) == 1:
         address, doubtful = lettered.popitem()
         return EmailReading(address, value, doubtful=doubtful)

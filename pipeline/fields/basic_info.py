@@ -126,6 +126,7 @@ _LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in
 
 
 CODE_LENGTH = 18  # characters of a unified social credit code (GB 32100)
+CUT_CODE = 0.75  # the confidence of an OCR reading of a code of another length: below the checks' bar, above LOW_CONFIDENCE's
 WRAP_SLACK = 3.0  # points: a wrapped value's second line starts under its first, give or take
 OWNER_REACH = 2.0  # label heights above and below a cell where the labels that may own it stand
 WRAP_DROP = 0.3  # of a line's height: the centre of a wrapped value's next line lies at least this far below
@@ -394,6 +395,7 @@ class FormReader:
         lead = LeadUnit()
         kinds = {"name": "text", "established": "date", "registered_capital": "amount",
                  "registered_address": "text", "main_industries": "industries"}
+        read: dict[str, Value | None] = {}
         for name, kind in kinds.items():
             value = self.value(name)
             if value is not None and kind in WRAPPING_KINDS:
@@ -413,9 +415,11 @@ class FormReader:
                 field = self.field(wrapped, kind) if wrapped is not None else field
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
+                read[name] = value
             elif value is not None and not value.cells:
                 self._measure_value_blank(f"basic_info.lead_unit.{name}", name)
         self._credit_code(lead)
+        self._without_code_tails(lead, read)
         self._legal_person(lead)
         self._unit_type(lead)
         return lead
@@ -435,8 +439,36 @@ class FormReader:
             reading = self._credit_code_second_reading(value.page, provenance.bbox) or reading
         if reading is not None and reading.repaired_from is not None:
             provenance = provenance.model_copy(update={"repaired_from": reading.repaired_from})
+        if provenance.source == "ocr" and reading is not None and len(reading.value) != CODE_LENGTH:
+            # Characters lost or split off in the reading ('91830603MA/N80E D R'), as likely as an applicant's
+            # wrong code: a finding on it names the doubt (under the checks' `confident`), no error on trust.
+            provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, CUT_CODE)})
+        elif provenance.source == "ocr" and reading is not None and normalise.lookalike_codes(reading.value):
+            # A code failing its check one lookalike from a valid one ('…M496…' for …MA96…): the misreading as
+            # likely as the applicant's error. Not offered as an alternative: reconciliation would take it, and
+            # a wrong code's check holds one lookalike away often enough (one change in 31) to hide a real error.
+            provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, CUT_CODE)})
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
                                          FieldValue(reading.value if reading else None, value.text, provenance))
+
+    def _without_code_tails(self, lead: LeadUnit, read: dict[str, Value | None]) -> None:
+        """A value that is the credit code's wrapped last characters ('91500112MA8B0DPN' · '4B', the code's
+        cell spanning the line of 注册资本's blank figure) is no value of its own: dropped, and its own place
+        measured for ink (a blank there is the applicant's omission)."""
+        path = "basic_info.lead_unit.credit_code"
+        origin, code = self.sink.provenance.get(path), squeeze(self.sink.raw.get(path, ""))
+        if origin is None or origin.bbox is None or not code:
+            return
+        x0, y0, x1, y1 = origin.bbox
+        for name, value in read.items():
+            if value is None or not value.cells:
+                continue
+            tail = squeeze(value.text)
+            box = _cells_box(value.cells)
+            inside = x0 <= (box[0] + box[2]) / 2 <= x1 and y0 <= _centre_y(box) <= y1
+            if inside and tail and len(tail) < len(code) and code.endswith(tail):
+                setattr(lead, name, None)
+                self._measure_value_blank(f"basic_info.lead_unit.{name}", name)
 
     def _with_wrapped_lines(self, key: str, value: Value) -> Value:
         """A name or text its cell wrapped over lines of text ('董事长兼总经' · '理', centred on the label's
@@ -1116,22 +1148,35 @@ PERCENT_SIGN = "form_writes_percent_signs"
 _PERCENT = re.compile(r"(\d+)(?:\.(\d+))?(%?)")
 
 
+# What a '%' read as digits leaves: one digit or two ('3.3%' as 3.390: its two rings as 9 and 0).
+SIGN_DIGITS = 2
+
+
 def _percent_signs(info: BasicInfo, sink: Sink) -> None:
-    """A share read without its '%' and with one decimal more than the form's other shares, each read with
-    its '%', is read without that last digit: the '%' read as a digit ('45.1%' as 45.18). The reading as
-    read is kept as the alternative (`resolved_by` PERCENT_SIGN)."""
+    """A share read with more decimals than any of the form's other shares, each read with its '%', is read
+    without those last digits: the '%' read as digits. Read without its own '%', one or two
+    digits more ('45.1%' as 45.18, '3.3%' as 3.390); read with it, one digit more and only where every other
+    share agrees ('48.2%' as 48.29%: a sign's ring read as a digit beside the sign). The reading as read is
+    kept as the alternative (`resolved_by` PERCENT_SIGN)."""
     written = {path: _PERCENT.fullmatch(re.sub(r"\s+", "", normalise.nfkc(sink.raw.get(path, ""))))
                for path in FORM_PERCENTS}
-    signed = [len(match.group(2) or "") for match in written.values() if match is not None and match.group(3)]
-    if len(signed) < 2 or len(set(signed)) != 1:
-        return
-    places = signed[0]
     for path, match in written.items():
         origin = sink.provenance.get(path)
-        if match is None or match.group(3) or origin is None or len(match.group(2) or "") != places + 1:
+        if match is None or origin is None:
+            continue
+        others = [other for key, other in written.items() if key != path]
+        signed = [len(other.group(2) or "") for other in others if other is not None and other.group(3)]
+        # A writer drops a share's trailing zero ('50%' beside '61.7%'): the form's precision is its most decimals.
+        if len(signed) < 2:
+            continue
+        places, decimals = max(signed), len(match.group(2) or "")
+        extra = decimals - places
+        # With its own sign read, only one digit more, and only where every other share carries its sign.
+        fits = (extra == 1 and len(signed) == len(others)) if match.group(3) else 1 <= extra <= SIGN_DIGITS
+        if not fits:
             continue
         read = get_path(info, path.removeprefix("basic_info."))
-        number = match.group(0)[:-1].rstrip(".")
+        number = match.group(1) + (f".{match.group(2)[:places]}" if places else "")
         value = normalise.parse_percent(number)
         set_path(info, path.removeprefix("basic_info."), value)
         sink.provenance[path] = origin.model_copy(update={

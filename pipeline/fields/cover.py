@@ -14,6 +14,7 @@ from models import (
 )
 from models.page import Page, Word
 from pipeline import normalise
+from pipeline.checks.form import is_phone
 from pipeline.config import Settings
 from pipeline.fields.common import Sink
 from pipeline.ink import is_blank
@@ -159,15 +160,33 @@ def _label_line(lines: Sequence[Sequence[Word]], labels: Sequence[str]) -> Cover
     return None
 
 
-def _unlabelled_line(lines: Sequence[Sequence[Word]], after: int, before: int, near_after: bool) -> CoverLine | None:
+OTHER_LABEL = 0.75  # a head this like another field's label (three of 推荐单位's four characters) is that label misread
+
+
+def _head_is_other_label(head: str, key: str) -> bool:
+    """The text before a line's colon reads as another cover field's label, misread ('惟荐单位' for 推荐单位),
+    more than as `key`'s own: that line is the other field's, never this one's value."""
+    def score(labels: Sequence[str]) -> float:
+        return max(label_score(head, label) for label in labels)
+
+    own = score(COVER_LABELS[key])
+    return any(other != key and (found := score(labels)) >= OTHER_LABEL and found > own
+               for other, labels in COVER_LABELS.items())
+
+
+def _unlabelled_line(lines: Sequence[Sequence[Word]], after: int, before: int, near_after: bool,
+                     key: str) -> CoverLine | None:
     """A cover line whose label OCR lost (a seal over 推荐单位): a line between its neighbours' lines that is
-    not a bracketed note and has a colon near its start, read after the colon; the one nearest the known side."""
+    not a bracketed note and has a colon near its start, read after the colon; the one nearest the known side.
+    A line whose head reads as another field's label misread is that field's (`_head_is_other_label`)."""
     order = range(after + 1, before) if near_after else range(before - 1, after, -1)
     for index in order:
         chars = chars_of(lines[index])
         text = "".join(c for c, _, _ in chars)
         colon = _COLON.search(text[:10])
         if not text.strip() or text.lstrip()[:1] in "（(〈<" or colon is None:
+            continue
+        if _head_is_other_label(text[:colon.start()], key):
             continue
         return index, text[colon.end():], list(dict.fromkeys(w for _, _, w in chars[colon.end():]))
     return None
@@ -183,7 +202,7 @@ def _cover_lines(lines: Sequence[Sequence[Word]]) -> dict[str, CoverLine]:
         after = [found[k][0] for k in keys[position + 1:] if k in found]
         if before or after:
             line = _unlabelled_line(lines, before[-1] if before else -1, after[0] if after else len(lines),
-                                    near_after=bool(before))
+                                    near_after=bool(before), key=key)
             if line is not None and all(line[0] != other[0] for other in found.values()):
                 found[key] = line
     return found
@@ -253,8 +272,38 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
             else:
                 _contact(cover, raw, provenance, sink, _blank_after(page, words, provenance),
                          _blank_before(page, lines[index], words, provenance))
+                _phone_read_again(cover, page, lines[index], engine, sink)
         break
     return Extracted(cover, sink.provenance, sink.checks)
+
+
+PHONE_AGAIN = 0.75  # a number only the line's crop read as a phone: below the checks' bar, above LOW_CONFIDENCE's
+
+
+def _phone_read_again(cover: Cover, page: Page, line: Sequence[Word], engine: OcrEngine | None, sink: Sink) -> None:
+    """A number the page read as no phone ('69101749': the area code '0513-' lost under a seal's edge) read
+    again on its line's crop, however surely the page read it; a crop reading that is a phone is taken in
+    doubt (its digits may be misread too), with the page's reading as the alternative. No INVALID_PHONE on
+    trust of a number whose characters the page lost."""
+    origin = sink.provenance.get("cover.phone")
+    if cover.phone is None or origin is None or origin.source != "ocr" or is_phone(cover.phone) or not line:
+        return
+    reader = cell_reader(page, engine)
+    if reader is None:
+        return
+    box = (min(w.bbox[0] for w in line) - 3, min(w.bbox[1] for w in line) - 3,
+           max(w.bbox[2] for w in line) + 3, max(w.bbox[3] for w in line) + 3)
+    cell = CellText(Cell(0, 0, 1, 1, box), box, tuple(line), "".join(w.text for w in line), confidence_of(line))
+    # Every reading of the crop is looked at (threshold above any confidence), and it need not be surer.
+    (again,) = reader.reread([cell], Frame(), 1.01, 0.0, slack=1.0)
+    found = normalise.find_phone(again.text) if again.reread else None
+    if found is None or not is_phone(found[0]):
+        return
+    read = cover.phone
+    cover.phone = found[0]
+    sink.raw["cover.phone"] = again.text[found[1]:found[2]]
+    sink.provenance["cover.phone"] = origin.model_copy(update={
+        "confidence": min(origin.confidence or 1.0, PHONE_AGAIN), "repaired_from": read, "alternatives": [read]})
 
 
 def _department(name: str | None, provenance: Provenance) -> tuple[str | None, Provenance]:
