@@ -29,7 +29,8 @@ from pipeline.seals.geometry import (
     band_fill,
     coverage,
     directions_clear_of,
-    fit_outline,
+    fit_hull,
+    hull_rectangle,
     interior_density,
     offset_planes,
     ransac_ellipse,
@@ -317,12 +318,15 @@ def _single_seal(ink: np.ndarray, measure: np.ndarray, px_per_mm: float) -> Cand
     points = cv2.findNonZero(ink)
     if points is None:
         return None
-    fits = fit_outline(points.reshape(-1, 2))
+    hulled = hull_rectangle(points.reshape(-1, 2))
+    # Too small a rectangle is judged before the ellipse is fitted (the hull densified, `fitEllipse`): most
+    # groups of a page's ink are, and either way there is no seal.
+    if hulled is None or min(hulled.square.a, hulled.square.b) * 2 / px_per_mm < MIN_SEAL_MM:
+        return None
+    fits = fit_hull(hulled)
     if fits is None:
         return None
     ellipse, square, fill = fits
-    if min(square.a, square.b) * 2 / px_per_mm < MIN_SEAL_MM:
-        return None
     aspect = max(square.a, square.b) / max(min(square.a, square.b), 1e-6)
     # A square seal's hull fills its bounding rectangle; a round one fills pi/4 of it.
     if fill >= 0.88 and aspect <= 1.6 and max(square.a, square.b) * 2 / px_per_mm <= MAX_SEAL_MM:

@@ -338,12 +338,60 @@ def fit_outline(points: np.ndarray) -> tuple[Outline, Outline, float] | None:
     `fill` is hull area over rectangle area: pi/4 for a round or oval seal,
     close to 1 for a square one.
     """
+    hulled = hull_rectangle(points)
+    return None if hulled is None else fit_hull(hulled)
+
+
+@dataclass(frozen=True)
+class Hulled:
+    """The convex hull of some ink points and its smallest rotated rectangle (`square`, half sides as `a`, `b`):
+    the first half of `fit_outline`, enough to judge the ink's size before its ellipse is fitted."""
+
+    hull: np.ndarray
+    square: Outline
+    sides: tuple[float, float]  # the rectangle's full sides, as cv2.minAreaRect gave them
+
+
+def hull_rectangle(points: np.ndarray) -> Hulled | None:
+    """`Hulled` of ink `points` (N x 2); None for fewer than 5 points or a rectangle under 2 px across."""
     if len(points) < 5:
         return None
-    hull = cv2.convexHull(points.astype(np.float32).reshape(-1, 1, 2))
+    hull = cv2.convexHull(hull_candidates(points).astype(np.float32).reshape(-1, 1, 2))
     (rcx, rcy), (rw, rh), rangle = cv2.minAreaRect(hull)
     if rw < 2 or rh < 2:
         return None
+    return Hulled(hull, Outline("square", rcx, rcy, rw / 2, rh / 2, rangle), (rw, rh))
+
+
+def hull_candidates(points: np.ndarray) -> np.ndarray:
+    """The points among `points` (N x 2 pixel positions, x then y) that can be corners of their convex hull:
+    each pixel row's first and last, when the points come row by row, left to right (as `cv2.findNonZero`
+    gives a mask's); all of them otherwise.
+
+    A point between two others of its row is not a corner of their hull, and `cv2.convexHull` returns corners
+    only (no point along an edge), so the hull of these is the hull of all, corner for corner in the same
+    order (the hull is made from the set: its points sorted by position first). A seal group's ink is
+    thousands of pixels, a few hundred rows: the hull took ~3 ms a group, of every group a page's
+    seal search fits (`tests/test_seal_hull.py` holds the two side by side).
+    """
+    if len(points) < 3:
+        return points
+    xs, ys = points[:, 0], points[:, 1]
+    rises = ys[1:] != ys[:-1]
+    if not ((ys[1:] >= ys[:-1]).all() and (xs[1:] > xs[:-1])[~rises].all()):
+        return points
+    cut = np.flatnonzero(rises)
+    ends = np.zeros(len(points), bool)
+    ends[0] = ends[-1] = True
+    ends[cut] = True  # each row's last
+    ends[cut + 1] = True  # the next row's first
+    return points[ends]
+
+
+def fit_hull(hulled: Hulled) -> tuple[Outline, Outline, float] | None:
+    """`fit_outline`'s fits from its hull and rectangle (`hull_rectangle`); None when the densified hull has
+    fewer than 5 points."""
+    hull, (rw, rh) = hulled.hull, hulled.sides
     dense = _densify(hull.reshape(-1, 2))
     if len(dense) < 5:
         return None
@@ -351,9 +399,8 @@ def fit_outline(points: np.ndarray) -> tuple[Outline, Outline, float] | None:
     # fitEllipse's angle is that of the first axis: make `a` the major semi-axis.
     a, b, angle = (ew / 2, eh / 2, eangle) if ew >= eh else (eh / 2, ew / 2, eangle + 90.0)
     ellipse = Outline("oval", ecx, ecy, a, b, angle % 180.0)
-    square = Outline("square", rcx, rcy, rw / 2, rh / 2, rangle)
     fill = float(cv2.contourArea(hull)) / (rw * rh)
-    return ellipse, square, fill
+    return ellipse, hulled.square, fill
 
 
 def _densify(polygon: np.ndarray, step: float = 2.0) -> np.ndarray:
