@@ -652,3 +652,23 @@ def test_whole_numbers_a_hundredfold_above_a_column_written_to_the_cent_lost_the
     assert [v.value for v in column([("972.09", 972.09), ("213.90", 213.9), ("1500", 1500.0)])][-1] == 1500.0
     # A column written otherwise (tenths, whole numbers) says nothing of a point.
     assert column([("80.4", 80.4), ("179", 179.0), ("40.23", 40.23), ("24400", 24400.0)])[-1].value == 24400.0
+
+
+def test_a_characters_outer_stroke_with_its_ink_beside_is_no_rule_but_a_rule_between_two_texts_is() -> None:
+    """dev30 a07: the right strokes of 湖 (芜湖…, row under row) lie a tenth of a character from its edge, where
+    the character test alone keeps them; the word's ink close beside them tells them from a rule in the blank
+    between two cells' texts read as one word (`ink_beside`)."""
+    from pipeline.tables.finder import ink_beside
+
+    scale = 2.0
+    ink = np.zeros((400, 1200), np.uint8)
+    words = [Word("芜湖博海船舶配套集团有限公司", (300.0, 100.0 + 15 * i, 468.0, 112.0 + 15 * i)) for i in range(5)]
+    stroke = Rule("v", 322.4, 100.0, 172.0)  # 湖 spans 312–324: 0.87 of its width in
+    for i in range(5):  # the word's strokes either side of it, a point or two away
+        top, bottom = round((100 + 15 * i) * scale), round((112 + 15 * i) * scale)
+        ink[top:bottom, round(319.5 * scale)] = 255
+        ink[top:bottom, round(326.0 * scale)] = 255
+    assert drop_text_strokes([stroke], words, Frame()) == [stroke]  # the character test alone keeps it
+    assert drop_text_strokes([stroke], words, Frame(), ink_beside(ink, scale)) == []
+    # The same vertical with blank on both sides (two cells' texts joined, a padding either side) stays.
+    assert drop_text_strokes([stroke], words, Frame(), ink_beside(np.zeros_like(ink), scale)) == [stroke]

@@ -14,7 +14,7 @@ import itertools
 import math
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -172,14 +172,18 @@ def along_page_edge(rule: Rule, page: Page, frame: Frame) -> bool:
     return all(x <= PAGE_EDGE for x, _ in ends) or all(x >= page.width - PAGE_EDGE for x, _ in ends)
 
 
-def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame) -> list[Rule]:
+def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame,
+                      beside: InkBeside | None = None) -> list[Rule]:
     """Rules that run through the middle of words are character strokes joined up, not rules.
 
     Closing small gaps (for broken rules) also joins the horizontal strokes of adjacent
     characters; a real rule never passes through the middle of a line of text.  Nor through the
     middle of a character: names that all begin alike (常州…) stack the same vertical strokes row
     under row, and a rule-long run of them is no rule (a rule may pass between two characters OCR
-    joined into one word, 1 and the name after it).
+    joined into one word, 1 and the name after it).  With `beside` (the page's ink, `ink_beside`), a
+    vertical near a character's edge crosses it too where the word's own strokes stand close beside the
+    vertical: the outer strokes of 州 or 湖, stacked row under row (a rule between two cells' texts read as one
+    word has a cell's padding, blank, on both sides).
     """
     turned = _turned(words, frame)
     boxes = np.array([word.bbox for word in turned], dtype=np.float64).reshape(-1, 4)
@@ -199,7 +203,7 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
             touched += overlap
             margin = 0.2 * (word_high - word_low)
             if word_low + margin < rule.pos < word_high - margin \
-                    or (rule.orient == "v" and _through_character(turned[index], rule.pos)):
+                    or (rule.orient == "v" and _crosses_character(turned[index], rule.pos, beside)):
                 inside += overlap
         if inside < STROKES_SHARE * rule.length and not _strokes_of_a_tilted_line(rule, inside, touched):
             kept.append(rule)
@@ -219,10 +223,42 @@ def _strokes_of_a_tilted_line(rule: Rule, inside: float, touched: float) -> bool
 
 
 INSIDE_CHAR = 0.25  # a vertical this far into a character (share of its width) from both its edges crosses it
+# ... or this far, where the word's own ink stands close beside it (`InkBeside`): a character's outer stroke
+NEAR_EDGE_CHAR = 0.1
+SIDE_GAP = 1.2  # points beside a vertical left to its own width and the scan's blur
+SIDE_REACH = 3.5  # points beside a vertical within which a word's own strokes stand; a cell's padding is wider
+SIDE_INK = 0.15  # share of the word's pixel rows inked within that reach, on one side at least
+
+# Does a word (box, table frame) hold ink of its own close beside the vertical at x?
+InkBeside = Callable[[Box, float], bool]
 
 
-def _through_character(word: Word, x: float) -> bool:
-    """`x` falls well inside one of the word's characters (boxes shared out by character widths)."""
+def ink_beside(ink: np.ndarray, scale: float) -> InkBeside:
+    """The test of `InkBeside` on a page's binarised ink (table frame, `scale` pixels per point)."""
+
+    def share(top: int, bottom: int, a: float, b: float) -> float:
+        strip = ink[top:bottom, max(0, round(a * scale)):max(0, round(b * scale))]
+        return float((strip > 0).any(axis=1).mean()) if strip.size else 0.0
+
+    def beside(box: Box, x: float) -> bool:
+        top, bottom = max(0, round(box[1] * scale)), round(box[3] * scale)
+        return max(share(top, bottom, x - SIDE_REACH, x - SIDE_GAP),
+                   share(top, bottom, x + SIDE_GAP, x + SIDE_REACH)) >= SIDE_INK
+
+    return beside
+
+
+def _crosses_character(word: Word, x: float, beside: InkBeside | None) -> bool:
+    """The vertical at `x` crosses one of the word's characters: well inside it, or near its edge with the
+    word's strokes close beside it (a character's outer stroke, not a rule in the blank between two texts)."""
+    if _through_character(word, x):
+        return True
+    return beside is not None and _through_character(word, x, NEAR_EDGE_CHAR) and beside(word.bbox, x)
+
+
+def _through_character(word: Word, x: float, inside: float = INSIDE_CHAR) -> bool:
+    """`x` falls well inside one of the word's characters (boxes shared out by character widths), `inside`
+    of its width from both its edges."""
     x0, _, x1, _ = word.bbox
     if not x0 < x < x1 or not word.text:
         return False
@@ -232,7 +268,7 @@ def _through_character(word: Word, x: float) -> bool:
     for char, width in zip(word.text, widths, strict=True):
         right = left + width * unit
         if left <= x < right:
-            edge = INSIDE_CHAR * (right - left)
+            edge = inside * (right - left)
             return not char.isspace() and left + edge < x < right - edge
         left = right
     return False
@@ -705,7 +741,8 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
     _page_rules(page, finding, sealed, layers, faint, binary)
     if keyed_rows:
         finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
-    finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
+    beside = ink_beside(finding.masks.ink, finding.masks.scale) if finding.masks is not None else None
+    finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame, beside))
     for group in finding.groups:
         table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
         if table is not None:
