@@ -672,3 +672,22 @@ def test_a_characters_outer_stroke_with_its_ink_beside_is_no_rule_but_a_rule_bet
     assert drop_text_strokes([stroke], words, Frame(), ink_beside(ink, scale)) == []
     # The same vertical with blank on both sides (two cells' texts joined, a padding either side) stays.
     assert drop_text_strokes([stroke], words, Frame(), ink_beside(np.zeros_like(ink), scale)) == [stroke]
+
+
+def test_of_two_faint_looks_holding_as_many_words_whole_the_one_not_split_side_by_side_is_taken() -> None:
+    """dev26 a07's financings: the ridges broke the table in two side by side, the bands kept it whole; both held
+    every word whole, and the first look (ridges) won the tie."""
+    from pipeline.tables.finder import TableFinding, best_look
+
+    def table(x0: float, x1: float) -> Table:
+        box = (x0, 100.0, x1, 140.0)
+        grid = Grid(xs=[x0, x1], ys=[100.0, 140.0], cells=[Cell(0, 0, 1, 1, box)], rules=[], virtual=[])
+        return Table(page=1, grid=grid, frame=Frame(), cells=[CellText(Cell(0, 0, 1, 1, box), box, (), "")])
+
+    words = [Word("福州正智产业投资基金", (110.0, 110.0, 200.0, 122.0)), Word("502.5", (260.0, 110.0, 290.0, 122.0))]
+    split = TableFinding(page=1, tables=[table(100.0, 240.0), table(240.0, 300.0)])
+    whole = TableFinding(page=1, tables=[table(100.0, 300.0)])
+    assert best_look([split, whole], words) is whole
+    assert best_look([whole, split], words) is whole
+    fewer = TableFinding(page=1, tables=[table(100.0, 240.0)])  # holds one word only: the split look holds more
+    assert best_look([split, fewer], words) is split

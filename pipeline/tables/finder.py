@@ -223,8 +223,9 @@ def _strokes_of_a_tilted_line(rule: Rule, inside: float, touched: float) -> bool
 
 
 INSIDE_CHAR = 0.25  # a vertical this far into a character (share of its width) from both its edges crosses it
-# ... or this far, where the word's own ink stands close beside it (`InkBeside`): a character's outer stroke
-NEAR_EDGE_CHAR = 0.1
+# ... or anywhere inside the word, where the word's own ink stands close beside it (`InkBeside`), but this far
+# into its first or last character at least (a loose box may hold the rule just before a cell's text)
+WORD_END_CHAR = 0.15
 SIDE_GAP = 1.2  # points beside a vertical left to its own width and the scan's blur
 SIDE_REACH = 3.5  # points beside a vertical within which a word's own strokes stand; a cell's padding is wider
 SIDE_INK = 0.15  # share of the word's pixel rows inked within that reach, on one side at least
@@ -249,16 +250,22 @@ def ink_beside(ink: np.ndarray, scale: float) -> InkBeside:
 
 
 def _crosses_character(word: Word, x: float, beside: InkBeside | None) -> bool:
-    """The vertical at `x` crosses one of the word's characters: well inside it, or near its edge with the
-    word's strokes close beside it (a character's outer stroke, not a rule in the blank between two texts)."""
+    """The vertical at `x` crosses one of the word's characters: well inside it, or anywhere inside the word
+    (clear of its ends) with the word's strokes close beside it: a character's outer stroke, or one at the
+    edge of the next character where the shares of character widths drift, not a rule in the blank between
+    two texts."""
     if _through_character(word, x):
         return True
-    return beside is not None and _through_character(word, x, NEAR_EDGE_CHAR) and beside(word.bbox, x)
+    if beside is None or not word.text:
+        return False
+    x0, _, x1, _ = word.bbox
+    widths = [char_width(char) for char in word.text]
+    unit = (x1 - x0) / sum(widths)
+    return x0 + WORD_END_CHAR * widths[0] * unit < x < x1 - WORD_END_CHAR * widths[-1] * unit and beside(word.bbox, x)
 
 
-def _through_character(word: Word, x: float, inside: float = INSIDE_CHAR) -> bool:
-    """`x` falls well inside one of the word's characters (boxes shared out by character widths), `inside`
-    of its width from both its edges."""
+def _through_character(word: Word, x: float) -> bool:
+    """`x` falls well inside one of the word's characters (boxes shared out by character widths)."""
     x0, _, x1, _ = word.bbox
     if not x0 < x < x1 or not word.text:
         return False
@@ -268,7 +275,7 @@ def _through_character(word: Word, x: float, inside: float = INSIDE_CHAR) -> boo
     for char, width in zip(word.text, widths, strict=True):
         right = left + width * unit
         if left <= x < right:
-            edge = inside * (right - left)
+            edge = INSIDE_CHAR * (right - left)
             return not char.isspace() and left + edge < x < right - edge
         left = right
     return False
@@ -720,7 +727,7 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
         # for faint rules) cut words that the right grid leaves whole.
         looks = [_finding(page, words, sealed, page_ink, keyed_rows, layers, faint=kind, binary=binary)
                  for kind in FAINT_LOOKS]
-        faint = max(looks, key=lambda look: _words_whole(look, words))
+        faint = best_look(looks, words)
         if _faint_look_taken(faint, words, held, split):
             finding = faint
     reader = cell_reader(page, engine, image, ink)
@@ -748,6 +755,13 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
         if table is not None:
             finding.tables.append(table)
     return finding
+
+
+def best_look(looks: Sequence[TableFinding], words: Sequence[Word]) -> TableFinding:
+    """Of the faint looks, the one whose cells hold most words whole; of two holding as many whole, the one
+    that does not break a table into two side by side (the form prints none: dev26 a07's financings, whose
+    ridges lost the rows' rules across one column while the bands kept them), then the first."""
+    return max(looks, key=lambda look: (_words_whole(look, words), not _side_by_side(look)))
 
 
 def _cut_short(finding: TableFinding, words: Sequence[Word]) -> bool:
