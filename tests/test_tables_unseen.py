@@ -691,3 +691,24 @@ def test_of_two_faint_looks_holding_as_many_words_whole_the_one_not_split_side_b
     assert best_look([whole, split], words) is whole
     fewer = TableFinding(page=1, tables=[table(100.0, 240.0)])  # holds one word only: the split look holds more
     assert best_look([split, fewer], words) is split
+
+
+def test_rules_found_in_a_dithered_shade_are_dropped_but_a_solid_rule_through_it_stays() -> None:
+    """dev32 a03: a 1-bit scan turned its dark edge into dots, and the rule masks made rules of them that framed
+    the trainings; a black rule printed across the shade is ink all along and stays, as do pieces on clean paper."""
+    from pipeline.tables.pixels import dithered_pieces, speckle_zone
+
+    dpi, scale = 150.0, 150.0 / 72.0
+    rng = np.random.default_rng(7)
+    ink = np.zeros((600, 600), np.uint8)
+    dots = rng.random((150, 150)) < 0.8  # every other pixel, each alone: 3,600 dots a square inch
+    ink[0:300:2, 0:300:2][dots[:150, :150]] = 255
+    ink[300, :] = 255  # a printed rule, through the shade and on
+    zone = speckle_zone(ink, dpi)
+    assert zone[0, 0] and not zone[-1, -1]
+    in_dots = Rule("h", 150 / scale, 0.0, 280 / scale)
+    printed = Rule("h", 300 / scale, 0.0, 599 / scale)
+    clean = Rule("v", 450 / scale, 320 / scale, 580 / scale)  # on clean paper: not looked at, whatever its ink
+    assert dithered_pieces([in_dots, printed, clean], ink, scale, dpi) == [in_dots]
+    # A page with no shade (text's few specks) has no zone at all.
+    assert not speckle_zone(ink[300:, 300:], dpi).any()

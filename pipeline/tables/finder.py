@@ -152,7 +152,8 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
         strokes = pixels.seal_strokes(finding.pieces, seal, finding.frame, scale)
     else:  # a grey scan: where the seal detector found seals
         strokes = pixels.strokes_in_area(finding.pieces, sealed, finding.frame, scale)
-    finding.pieces = [piece for piece in finding.pieces if piece not in strokes]
+    dots = pixels.dithered_pieces(finding.pieces, finding.masks.ink, scale, page.dpi)
+    finding.pieces = [piece for piece in finding.pieces if piece not in strokes and piece not in dots]
     hidden = pixels.sealed_gap_test(seal, finding.frame, scale)
     finding.rules = bridge_gaps(merge_rules(finding.pieces), hidden)
 
