@@ -704,11 +704,14 @@ def test_rules_found_in_a_dithered_shade_are_dropped_but_a_solid_rule_through_it
     dots = rng.random((150, 150)) < 0.8  # every other pixel, each alone: 3,600 dots a square inch
     ink[0:300:2, 0:300:2][dots[:150, :150]] = 255
     ink[300, :] = 255  # a printed rule, through the shade and on
+    ink[201, 0:300:2][rng.random(150) < 0.6] = 255  # a grey rule, dithered itself: its line denser than the shade's
+    ink[201, 1:300:2][rng.random(150) < 0.6] = 255
     zone = speckle_zone(ink, dpi)
     assert zone[0, 0] and not zone[-1, -1]
     in_dots = Rule("h", 150 / scale, 0.0, 280 / scale)
     printed = Rule("h", 300 / scale, 0.0, 599 / scale)
+    grey = Rule("h", 201 / scale, 0.0, 280 / scale)
     clean = Rule("v", 450 / scale, 320 / scale, 580 / scale)  # on clean paper: not looked at, whatever its ink
-    assert dithered_pieces([in_dots, printed, clean], ink, scale, dpi) == [in_dots]
+    assert dithered_pieces([in_dots, printed, grey, clean], ink, scale, dpi) == [in_dots]
     # A page with no shade (text's few specks) has no zone at all.
     assert not speckle_zone(ink[300:, 300:], dpi).any()

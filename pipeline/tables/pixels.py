@@ -458,12 +458,14 @@ def speckle_zone(ink: np.ndarray, dpi: float) -> np.ndarray:
 
 
 def dithered_pieces(pieces: list[Rule], ink: np.ndarray, scale: float, dpi: float) -> list[Rule]:
-    """Rule pieces made of dithering's dots: lying mostly in a `speckle_zone`, with their own line not inked
-    solidly along them. A rule printed through a shaded edge stays: black, its pixels are all ink."""
+    """Rule pieces made of dithering's dots: lying mostly in a `speckle_zone`, where their own line is no
+    more inked than the lines beside it. A rule printed through the shade stays: black, one pixel line of it
+    is ink all along; grey, dithered itself, its line holds more dots than the shade's lines beside it."""
     zone = speckle_zone(ink, dpi)
     if not zone.any():
         return []
     cell = max(1, round(SPECKLE_CELL_INCH * dpi))
+    beside = max(2, round(DITHER_BESIDE_PT * scale))
     found = []
     for piece in pieces:
         a, b = max(0, round(piece.start * scale)), round(piece.end * scale)
@@ -471,12 +473,32 @@ def dithered_pieces(pieces: list[Rule], ink: np.ndarray, scale: float, dpi: floa
         pos = round(piece.pos * scale)
         if piece.orient == "h":
             inside = zone[min(pos // cell, zone.shape[0] - 1), np.minimum(along // cell, zone.shape[1] - 1)]
-            strip = ink[max(0, pos - 1):pos + 2, a:b]
-            inked = (strip > 0).any(axis=0) if strip.size else np.zeros(0, bool)
         else:
             inside = zone[np.minimum(along // cell, zone.shape[0] - 1), min(pos // cell, zone.shape[1] - 1)]
-            strip = ink[a:b, max(0, pos - 1):pos + 2]
-            inked = (strip > 0).any(axis=1) if strip.size else np.zeros(0, bool)
-        if float(inside.mean()) >= 0.5 and (not inked.size or float(inked.mean()) < SOLID_SHARE):
+        if float(inside.mean()) < 0.5:
+            continue
+        line = _line_ink(ink, piece.orient, pos, a, b)
+        if line.size and float(line.mean(axis=1).max()) >= SOLID_SHARE:
+            continue
+        here = _inked_along(line)
+        around = [_inked_along(_line_ink(ink, piece.orient, pos + step, a, b)) for step in (-beside, beside)]
+        if here - sum(around) / 2 < DITHER_CONTRAST:
             found.append(piece)
     return found
+
+
+DITHER_BESIDE_PT = 2.0  # the shade's own lines are looked at this far to either side of a piece
+DITHER_CONTRAST = 0.15  # share of its length a grey rule's line is inked more than the shade's lines beside it
+
+
+def _line_ink(ink: np.ndarray, orient: str, pos: int, a: int, b: int) -> np.ndarray:
+    """The ink (bool) of the three pixel lines at `pos` (a piece's line and its neighbours) from a to b, one
+    row per line."""
+    if orient == "h":
+        return ink[max(0, pos - 1):max(0, pos + 2), a:b] > 0
+    return (ink[a:b, max(0, pos - 1):max(0, pos + 2)] > 0).T
+
+
+def _inked_along(line: np.ndarray) -> float:
+    """Share of the places along a piece where any of its three pixel lines is ink."""
+    return float(line.any(axis=0).mean()) if line.size else 0.0
