@@ -715,3 +715,24 @@ def test_rules_found_in_a_dithered_shade_are_dropped_but_a_solid_rule_through_it
     assert dithered_pieces([in_dots, printed, grey, clean], ink, scale, dpi) == [in_dots]
     # A page with no shade (text's few specks) has no zone at all.
     assert not speckle_zone(ink[300:, 300:], dpi).any()
+
+
+def test_a_header_read_by_one_label_does_not_keep_a_table_of_strokes_from_the_text_rows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """dev26 a09, a fax with no rules left: the date strokes made a table whose header read 日期 alone, the
+    name and participants columns given by their place to empty cells; it held little of the page, yet kept
+    the text's own rows from reading the list. A header must read two of its columns' names."""
+    from pipeline.tables import appendix
+    from pipeline.tables.headers import Header
+
+    spec = SPEC_BY_KEY["trainings"]
+    texts = {"date": "日期（年/月/日)", "name": "", "participants": ""}
+    header = Header(spec=spec, row=0, columns={field: (col,) for col, field in enumerate(texts)},
+                    cells={field: _cell(0, col, text, 80.0 + 100 * col, 180.0 + 100 * col)
+                           for col, (field, text) in enumerate(texts.items())}, score=1.0)
+    table = Table(page=1, grid=Grid(xs=[80.0, 180.0], ys=[100.0, 120.0], cells=[], rules=[], virtual=[]),
+                  frame=Frame(), cells=[])
+    monkeypatch.setattr(appendix, "find_header", lambda *args, **kwargs: header)
+    assert not appendix._names_its_columns(table, "appendix2_table3")
+    header.cells["name"] = _cell(0, 1, "培训或活动名称", 180.0, 280.0)
+    assert appendix._names_its_columns(table, "appendix2_table3")
