@@ -652,3 +652,87 @@ def test_whole_numbers_a_hundredfold_above_a_column_written_to_the_cent_lost_the
     assert [v.value for v in column([("972.09", 972.09), ("213.90", 213.9), ("1500", 1500.0)])][-1] == 1500.0
     # A column written otherwise (tenths, whole numbers) says nothing of a point.
     assert column([("80.4", 80.4), ("179", 179.0), ("40.23", 40.23), ("24400", 24400.0)])[-1].value == 24400.0
+
+
+def test_a_characters_outer_stroke_with_its_ink_beside_is_no_rule_but_a_rule_between_two_texts_is() -> None:
+    """dev30 a07: the right strokes of 湖 (芜湖…, row under row) lie a tenth of a character from its edge, where
+    the character test alone keeps them; the word's ink close beside them tells them from a rule in the blank
+    between two cells' texts read as one word (`ink_beside`)."""
+    from pipeline.tables.finder import ink_beside
+
+    scale = 2.0
+    ink = np.zeros((400, 1200), np.uint8)
+    words = [Word("芜湖博海船舶配套集团有限公司", (300.0, 100.0 + 15 * i, 468.0, 112.0 + 15 * i)) for i in range(5)]
+    stroke = Rule("v", 322.4, 100.0, 172.0)  # 湖 spans 312–324: 0.87 of its width in
+    for i in range(5):  # the word's strokes either side of it, a point or two away
+        top, bottom = round((100 + 15 * i) * scale), round((112 + 15 * i) * scale)
+        ink[top:bottom, round(319.5 * scale)] = 255
+        ink[top:bottom, round(326.0 * scale)] = 255
+    assert drop_text_strokes([stroke], words, Frame()) == [stroke]  # the character test alone keeps it
+    assert drop_text_strokes([stroke], words, Frame(), ink_beside(ink, scale)) == []
+    # The same vertical with blank on both sides (two cells' texts joined, a padding either side) stays.
+    assert drop_text_strokes([stroke], words, Frame(), ink_beside(np.zeros_like(ink), scale)) == [stroke]
+
+
+def test_of_two_faint_looks_holding_as_many_words_whole_the_one_not_split_side_by_side_is_taken() -> None:
+    """dev26 a07's financings: the ridges broke the table in two side by side, the bands kept it whole; both held
+    every word whole, and the first look (ridges) won the tie."""
+    from pipeline.tables.finder import TableFinding, best_look
+
+    def table(x0: float, x1: float) -> Table:
+        box = (x0, 100.0, x1, 140.0)
+        grid = Grid(xs=[x0, x1], ys=[100.0, 140.0], cells=[Cell(0, 0, 1, 1, box)], rules=[], virtual=[])
+        return Table(page=1, grid=grid, frame=Frame(), cells=[CellText(Cell(0, 0, 1, 1, box), box, (), "")])
+
+    words = [Word("福州正智产业投资基金", (110.0, 110.0, 200.0, 122.0)), Word("502.5", (260.0, 110.0, 290.0, 122.0))]
+    split = TableFinding(page=1, tables=[table(100.0, 240.0), table(240.0, 300.0)])
+    whole = TableFinding(page=1, tables=[table(100.0, 300.0)])
+    assert best_look([split, whole], words) is whole
+    assert best_look([whole, split], words) is whole
+    fewer = TableFinding(page=1, tables=[table(100.0, 240.0)])  # holds one word only: the split look holds more
+    assert best_look([split, fewer], words) is split
+
+
+def test_rules_found_in_a_dithered_shade_are_dropped_but_a_solid_rule_through_it_stays() -> None:
+    """dev32 a03: a 1-bit scan turned its dark edge into dots, and the rule masks made rules of them that framed
+    the trainings; a black rule printed across the shade is ink all along and stays, as do pieces on clean paper."""
+    from pipeline.tables.pixels import dithered_pieces, speckle_zone
+
+    dpi, scale = 150.0, 150.0 / 72.0
+    rng = np.random.default_rng(7)
+    ink = np.zeros((600, 600), np.uint8)
+    dots = rng.random((150, 150)) < 0.8  # every other pixel, each alone: 3,600 dots a square inch
+    ink[0:300:2, 0:300:2][dots[:150, :150]] = 255
+    ink[300, :] = 255  # a printed rule, through the shade and on
+    ink[201, 0:300:2][rng.random(150) < 0.6] = 255  # a grey rule, dithered itself: its line denser than the shade's
+    ink[201, 1:300:2][rng.random(150) < 0.6] = 255
+    zone = speckle_zone(ink, dpi)
+    assert zone[0, 0] and not zone[-1, -1]
+    in_dots = Rule("h", 150 / scale, 0.0, 280 / scale)
+    printed = Rule("h", 300 / scale, 0.0, 599 / scale)
+    grey = Rule("h", 201 / scale, 0.0, 280 / scale)
+    clean = Rule("v", 450 / scale, 320 / scale, 580 / scale)  # on clean paper: not looked at, whatever its ink
+    assert dithered_pieces([in_dots, printed, grey, clean], ink, scale, dpi) == [in_dots]
+    # A page with no shade (text's few specks) has no zone at all.
+    assert not speckle_zone(ink[300:, 300:], dpi).any()
+
+
+def test_a_header_read_by_one_label_does_not_keep_a_table_of_strokes_from_the_text_rows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """dev26 a09, a fax with no rules left: the date strokes made a table whose header read 日期 alone, the
+    name and participants columns given by their place to empty cells; it held little of the page, yet kept
+    the text's own rows from reading the list. A header must read two of its columns' names."""
+    from pipeline.tables import appendix
+    from pipeline.tables.headers import Header
+
+    spec = SPEC_BY_KEY["trainings"]
+    texts = {"date": "日期（年/月/日)", "name": "", "participants": ""}
+    header = Header(spec=spec, row=0, columns={field: (col,) for col, field in enumerate(texts)},
+                    cells={field: _cell(0, col, text, 80.0 + 100 * col, 180.0 + 100 * col)
+                           for col, (field, text) in enumerate(texts.items())}, score=1.0)
+    table = Table(page=1, grid=Grid(xs=[80.0, 180.0], ys=[100.0, 120.0], cells=[], rules=[], virtual=[]),
+                  frame=Frame(), cells=[])
+    monkeypatch.setattr(appendix, "find_header", lambda *args, **kwargs: header)
+    assert not appendix._names_its_columns(table, "appendix2_table3")
+    header.cells["name"] = _cell(0, 1, "培训或活动名称", 180.0, 280.0)
+    assert appendix._names_its_columns(table, "appendix2_table3")

@@ -789,7 +789,7 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
     tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW,
                          keyed_rows=True, faint_rules=page.role not in PROSE_ROLES).tables
     if page.role in APPENDIX_ROLES and _holds_little(tables, page.words) \
-            and not any(find_header(table, page.role, search_rows=3 if table.ruled else 8) for table in tables):
+            and not any(_names_its_columns(table, page.role) for table in tables):
         # No rules, or only scraps of a faint frame (a fax's dotted rules that broke up, no header among
         # them): the text's own rows.
         fallback = text_table(page)
@@ -802,6 +802,17 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
                                                settings.low_confidence)
             tables = [fallback]
     return _with_rows_beside(page, tables, engine, settings)
+
+
+HEADER_NAMED = 2  # header cells a table's header must read to stand for its table where the table holds little
+
+
+def _names_its_columns(table: Table, role: str | None) -> bool:
+    """A header is found on the table and reads the names of two of its columns at least: a table of a fax's
+    character strokes (dev26 a09's dates cut into '2024年5月24' | '日') can take a list's header by its one
+    label, the others given by their place alone, to empty cells; the text's own rows then read the list."""
+    header = find_header(table, role, search_rows=3 if table.ruled else 8)
+    return header is not None and sum(1 for cell in header.cells.values() if cell.text.strip()) >= HEADER_NAMED
 
 
 def _with_rows_beside(page: Page, tables: list[Table], engine: OcrEngine | None, settings: Settings) -> list[Table]:

@@ -14,7 +14,7 @@ import itertools
 import math
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -152,7 +152,8 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
         strokes = pixels.seal_strokes(finding.pieces, seal, finding.frame, scale)
     else:  # a grey scan: where the seal detector found seals
         strokes = pixels.strokes_in_area(finding.pieces, sealed, finding.frame, scale)
-    finding.pieces = [piece for piece in finding.pieces if piece not in strokes]
+    dots = pixels.dithered_pieces(finding.pieces, finding.masks.ink, scale, page.dpi)
+    finding.pieces = [piece for piece in finding.pieces if piece not in strokes and piece not in dots]
     hidden = pixels.sealed_gap_test(seal, finding.frame, scale)
     finding.rules = bridge_gaps(merge_rules(finding.pieces), hidden)
 
@@ -172,14 +173,18 @@ def along_page_edge(rule: Rule, page: Page, frame: Frame) -> bool:
     return all(x <= PAGE_EDGE for x, _ in ends) or all(x >= page.width - PAGE_EDGE for x, _ in ends)
 
 
-def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame) -> list[Rule]:
+def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame,
+                      beside: InkBeside | None = None) -> list[Rule]:
     """Rules that run through the middle of words are character strokes joined up, not rules.
 
     Closing small gaps (for broken rules) also joins the horizontal strokes of adjacent
     characters; a real rule never passes through the middle of a line of text.  Nor through the
     middle of a character: names that all begin alike (常州…) stack the same vertical strokes row
     under row, and a rule-long run of them is no rule (a rule may pass between two characters OCR
-    joined into one word, 1 and the name after it).
+    joined into one word, 1 and the name after it).  With `beside` (the page's ink, `ink_beside`), a
+    vertical near a character's edge crosses it too where the word's own strokes stand close beside the
+    vertical: the outer strokes of 州 or 湖, stacked row under row (a rule between two cells' texts read as one
+    word has a cell's padding, blank, on both sides).
     """
     turned = _turned(words, frame)
     boxes = np.array([word.bbox for word in turned], dtype=np.float64).reshape(-1, 4)
@@ -199,7 +204,7 @@ def drop_text_strokes(rules: Sequence[Rule], words: Sequence[Word], frame: Frame
             touched += overlap
             margin = 0.2 * (word_high - word_low)
             if word_low + margin < rule.pos < word_high - margin \
-                    or (rule.orient == "v" and _through_character(turned[index], rule.pos)):
+                    or (rule.orient == "v" and _crosses_character(turned[index], rule.pos, beside)):
                 inside += overlap
         if inside < STROKES_SHARE * rule.length and not _strokes_of_a_tilted_line(rule, inside, touched):
             kept.append(rule)
@@ -219,6 +224,45 @@ def _strokes_of_a_tilted_line(rule: Rule, inside: float, touched: float) -> bool
 
 
 INSIDE_CHAR = 0.25  # a vertical this far into a character (share of its width) from both its edges crosses it
+# ... or anywhere inside the word, where the word's own ink stands close beside it (`InkBeside`), but this far
+# into its first or last character at least (a loose box may hold the rule just before a cell's text)
+WORD_END_CHAR = 0.15
+SIDE_GAP = 1.2  # points beside a vertical left to its own width and the scan's blur
+SIDE_REACH = 3.5  # points beside a vertical within which a word's own strokes stand; a cell's padding is wider
+SIDE_INK = 0.15  # share of the word's pixel rows inked within that reach, on one side at least
+
+# Does a word (box, table frame) hold ink of its own close beside the vertical at x?
+InkBeside = Callable[[Box, float], bool]
+
+
+def ink_beside(ink: np.ndarray, scale: float) -> InkBeside:
+    """The test of `InkBeside` on a page's binarised ink (table frame, `scale` pixels per point)."""
+
+    def share(top: int, bottom: int, a: float, b: float) -> float:
+        strip = ink[top:bottom, max(0, round(a * scale)):max(0, round(b * scale))]
+        return float((strip > 0).any(axis=1).mean()) if strip.size else 0.0
+
+    def beside(box: Box, x: float) -> bool:
+        top, bottom = max(0, round(box[1] * scale)), round(box[3] * scale)
+        return max(share(top, bottom, x - SIDE_REACH, x - SIDE_GAP),
+                   share(top, bottom, x + SIDE_GAP, x + SIDE_REACH)) >= SIDE_INK
+
+    return beside
+
+
+def _crosses_character(word: Word, x: float, beside: InkBeside | None) -> bool:
+    """The vertical at `x` crosses one of the word's characters: well inside it, or anywhere inside the word
+    (clear of its ends) with the word's strokes close beside it: a character's outer stroke, or one at the
+    edge of the next character where the shares of character widths drift, not a rule in the blank between
+    two texts."""
+    if _through_character(word, x):
+        return True
+    if beside is None or not word.text:
+        return False
+    x0, _, x1, _ = word.bbox
+    widths = [char_width(char) for char in word.text]
+    unit = (x1 - x0) / sum(widths)
+    return x0 + WORD_END_CHAR * widths[0] * unit < x < x1 - WORD_END_CHAR * widths[-1] * unit and beside(word.bbox, x)
 
 
 def _through_character(word: Word, x: float) -> bool:
@@ -684,7 +728,7 @@ def find_tables(page: Page, engine: OcrEngine | None = None, low_confidence: flo
         # for faint rules) cut words that the right grid leaves whole.
         looks = [_finding(page, words, sealed, page_ink, keyed_rows, layers, faint=kind, binary=binary)
                  for kind in FAINT_LOOKS]
-        faint = max(looks, key=lambda look: _words_whole(look, words))
+        faint = best_look(looks, words)
         if _faint_look_taken(faint, words, held, split):
             finding = faint
     reader = cell_reader(page, engine, image, ink)
@@ -705,12 +749,20 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
     _page_rules(page, finding, sealed, layers, faint, binary)
     if keyed_rows:
         finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
-    finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame))
+    beside = ink_beside(finding.masks.ink, finding.masks.scale) if finding.masks is not None else None
+    finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame, beside))
     for group in finding.groups:
         table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
         if table is not None:
             finding.tables.append(table)
     return finding
+
+
+def best_look(looks: Sequence[TableFinding], words: Sequence[Word]) -> TableFinding:
+    """Of the faint looks, the one whose cells hold most words whole; of two holding as many whole, the one
+    that does not break a table into two side by side (the form prints none: dev26 a07's financings, whose
+    ridges lost the rows' rules across one column while the bands kept them), then the first."""
+    return max(looks, key=lambda look: (_words_whole(look, words), not _side_by_side(look)))
 
 
 def _cut_short(finding: TableFinding, words: Sequence[Word]) -> bool:

@@ -431,3 +431,74 @@ def strokes_in_area(pieces: list[Rule], area: np.ndarray | None, frame: Frame, s
         return bool(line.size) and float((line > 0).mean()) >= 0.9
 
     return _not_continued([rule for rule in pieces if inside(rule)], pieces, snap)
+
+
+SPECKLE_DOT_INCH = 0.02  # an ink speck this wide and tall at most is a dot of dithering (1-3 px at 150 dpi)
+SPECKLE_CELL_INCH = 0.25  # dots are counted per square of this side
+# Dots per square inch where a 1-bit scan dithered a shade (dev32 a03's edge shading: 2,000–3,500); a page's text,
+# a fax's speckle or a phone photo's noise leave 160 at most.
+SPECKLE_DENSITY = 800.0
+SOLID_SHARE = 0.85  # share of a rule piece's length its own ink covers, unbroken, for it to stand in dithering
+
+
+def speckle_zone(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """Per square of `SPECKLE_CELL_INCH` (rows, columns of the ink's squares), whether dithering's dots fill it:
+    a 1-bit scan that turned a shade (a scanner's dark edge, a fold's shadow) into dots at a table's text's
+    density. The rule masks close and open those dots into rules running every way."""
+    cell = max(1, round(SPECKLE_CELL_INCH * dpi))
+    rows, cols = ink.shape[0] // cell + 1, ink.shape[1] // cell + 1
+    count, _, stats, centres = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    side = max(1, round(SPECKLE_DOT_INCH * dpi))
+    dots = (stats[1:, cv2.CC_STAT_WIDTH] <= side) & (stats[1:, cv2.CC_STAT_HEIGHT] <= side)
+    counts = np.zeros((rows, cols), np.float64)
+    if count > 1 and dots.any():
+        where = centres[1:][dots]
+        np.add.at(counts, (where[:, 1].astype(int) // cell, where[:, 0].astype(int) // cell), 1.0)
+    return counts / (SPECKLE_CELL_INCH ** 2) >= SPECKLE_DENSITY
+
+
+def dithered_pieces(pieces: list[Rule], ink: np.ndarray, scale: float, dpi: float) -> list[Rule]:
+    """Rule pieces made of dithering's dots: lying mostly in a `speckle_zone`, where their own line is no
+    more inked than the lines beside it. A rule printed through the shade stays: black, one pixel line of it
+    is ink all along; grey, dithered itself, its line holds more dots than the shade's lines beside it."""
+    zone = speckle_zone(ink, dpi)
+    if not zone.any():
+        return []
+    cell = max(1, round(SPECKLE_CELL_INCH * dpi))
+    beside = max(2, round(DITHER_BESIDE_PT * scale))
+    found = []
+    for piece in pieces:
+        a, b = max(0, round(piece.start * scale)), round(piece.end * scale)
+        along = np.arange(a, max(a + 1, b))
+        pos = round(piece.pos * scale)
+        if piece.orient == "h":
+            inside = zone[min(pos // cell, zone.shape[0] - 1), np.minimum(along // cell, zone.shape[1] - 1)]
+        else:
+            inside = zone[np.minimum(along // cell, zone.shape[0] - 1), min(pos // cell, zone.shape[1] - 1)]
+        if float(inside.mean()) < 0.5:
+            continue
+        line = _line_ink(ink, piece.orient, pos, a, b)
+        if line.size and float(line.mean(axis=1).max()) >= SOLID_SHARE:
+            continue
+        here = _inked_along(line)
+        around = [_inked_along(_line_ink(ink, piece.orient, pos + step, a, b)) for step in (-beside, beside)]
+        if here - sum(around) / 2 < DITHER_CONTRAST:
+            found.append(piece)
+    return found
+
+
+DITHER_BESIDE_PT = 2.0  # the shade's own lines are looked at this far to either side of a piece
+DITHER_CONTRAST = 0.15  # share of its length a grey rule's line is inked more than the shade's lines beside it
+
+
+def _line_ink(ink: np.ndarray, orient: str, pos: int, a: int, b: int) -> np.ndarray:
+    """The ink (bool) of the three pixel lines at `pos` (a piece's line and its neighbours) from a to b, one
+    row per line."""
+    if orient == "h":
+        return ink[max(0, pos - 1):max(0, pos + 2), a:b] > 0
+    return (ink[a:b, max(0, pos - 1):max(0, pos + 2)] > 0).T
+
+
+def _inked_along(line: np.ndarray) -> float:
+    """Share of the places along a piece where any of its three pixel lines is ink."""
+    return float(line.any(axis=0).mean()) if line.size else 0.0
