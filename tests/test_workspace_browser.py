@@ -132,7 +132,9 @@ def test_a_reviewer_works_a_package_through_in_the_browser(server: tuple[str, Pa
     attachment = _finding(driver, "ATTACHMENT_MISSING")
     attachment.find_element(By.CSS_SELECTOR, "input.reason").send_keys("附3表3 已随补充材料另行报送")
     attachment.find_element(By.CSS_SELECTOR, "button.dismiss").click()
-    wait.until(lambda d: _finding(d, "ATTACHMENT_MISSING").find_elements(By.CSS_SELECTOR, '[data-review="dismissed"]'))
+    # While the list is drawn again the finding is briefly absent: the wait looks again then, too.
+    wait.until(lambda d: (found := _finding(d, "ATTACHMENT_MISSING")) is not None
+               and found.find_elements(By.CSS_SELECTOR, '[data-review="dismissed"]'))
     assert "另行报送" in _finding(driver, "ATTACHMENT_MISSING").text
 
     form = driver.find_element(By.ID, "correction-form")
