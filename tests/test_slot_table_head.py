@@ -32,3 +32,22 @@ def test_two_characters_wrong_is_no_table() -> None:
 def test_a_letter_without_the_table_title_fills_no_table_slot() -> None:
     page = _letter("现推荐宁波达天数字科技有限公司 申报对象 附件")
     assert not slot_values([_seal()], "recommendation", [page])["recommendation_table"]
+
+
+def _table_page(text: str) -> Page:
+    words = [Word(part, (40.0, 40.0 + 20 * i, 300.0, 52.0 + 20 * i), 0.9) for i, part in enumerate(text.split())]
+    return Page(number=1, width=595, height=842, kind="scan", words=words, role="recommendation_table")
+
+
+def _table_seal() -> PageSeal:
+    return PageSeal(page=1, bbox=(400.0, 300.0, 480.0, 380.0), shape="round", confidence=0.9, slot="recommendation_table")
+
+
+def test_a_letter_on_the_page_taken_for_the_table_is_stamped_by_its_seal() -> None:
+    page = _table_page("工业和信息化部规划司 现推荐宁波达天数字科技有限公司 详细情况见附表 推荐表 申报对象名称")
+    assert slot_values([_table_seal()], "recommendation", [page])["recommendation_letter"]
+
+
+def test_a_table_page_without_the_letter_s_body_leaves_the_letter_unstamped() -> None:
+    page = _table_page("宁波市制造业数字化转型促进中心推荐表 序号 申报对象名称 现推荐")
+    assert not slot_values([_table_seal()], "recommendation", [page])["recommendation_letter"]

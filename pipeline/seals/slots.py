@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from models import ApplicationSealSlots, Check, Evidence, RecommendationSealSlots
 from models.page import Box, Page
+from pipeline.layout import ROLE_CUES
 from pipeline.seals.anchors import Anchor, find_anchors
 from pipeline.seals.text import Match, Owner, Reading, cjk, core_similarity, looks_like_name, readable_name
 
@@ -130,9 +131,17 @@ def slot_values(seals: Iterable[PageSeal], doc_type: str, pages: Iterable[Page] 
         letters = {p.number for p in pages if p.role == "recommendation_letter"
                    and "推荐表" in (text := "".join(p.text.split())) and _holds_head(text, TABLE_NAME_HEAD)}
         values["recommendation_table"] = any(s.page in letters and s.slot == "recommendation_letter" for s in seals)
+    if doc_type == "recommendation" and not any(p.role == "recommendation_letter" for p in pages):
+        # The same page taken for the table (its table read better than its letter): the letter is there where
+        # its own body reads (dev31 r14, a photo).
+        tables = {p.number for p in pages if p.role == "recommendation_table"
+                  and sum(cue in "".join(p.text.split()) for cue in LETTER_BODY) >= 2}
+        values["recommendation_letter"] |= any(s.page in tables and s.slot == "recommendation_table" for s in seals)
     return values
 
 
+# A letter's own words (layout's cues for its body): two of them on a page are the letter, not a mention of it.
+LETTER_BODY = ROLE_CUES["recommendation_letter"].body
 # The recommendation table's name column (申报对象名称); a photographed page reads one of its characters wrong
 # often enough (中报对象, dev30 r14) that one is allowed.
 TABLE_NAME_HEAD = "申报对象"
