@@ -119,7 +119,8 @@ def slot_values(seals: Iterable[PageSeal], doc_type: str, pages: Iterable[Page] 
     """Each slot of the doc type: true when a seal fills it.
 
     A recommendation short enough to carry its 推荐表 on the letter's page has
-    one seal for both: the letter's seal then fills the table's slot too.
+    one seal for both: the letter's seal then fills the table's slot too, and where
+    that page was taken for the table, the table's seal fills the letter's.
     """
     values = dict.fromkeys(slot_names(doc_type), False)
     for seal in seals:
