@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from models import ApplicationRecord, Provenance
-from pipeline.checks.registry import reading_in_doubt
+from pipeline.checks.registry import open_figures, reading_in_doubt
 from pipeline.config import Settings
 from pipeline.precision import amount_groups, column_decimals
 from pipeline.reconcile import Rule, can_hold, rules_for, sum_groups
@@ -245,9 +245,7 @@ def _confirmed_once(origin: Provenance) -> bool:
 
 def _readings(record: ApplicationRecord, path: str, value: Figure) -> list[Figure]:
     """The figure's reading, then its other readings no rule has settled."""
-    origin = record.provenance.get(path)
-    others = origin.alternatives if origin is not None and origin.unsettled else []
-    return [value, *(other for other in others if isinstance(other, int | float) and not isinstance(other, bool))]
+    return [value, *open_figures(record, path)]
 
 
 def _sums_of(readings: Sequence[Sequence[Figure]]) -> list[float]:

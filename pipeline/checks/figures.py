@@ -30,7 +30,7 @@ from models import (
     CheckedRecord,
     Evidence,
 )
-from pipeline.checks.registry import DOUBT_NOTE, TABLE_LABELS, CheckContext, finding, register
+from pipeline.checks.registry import DOUBT_NOTE, TABLE_LABELS, CheckContext, finding, open_figures, register, show_value
 from pipeline.record_paths import get_path
 
 CELL_LABELS = {"date": "日期", "amount": "金额", "enterprise": "服务企业名称", "participants": "参加人数",
@@ -305,7 +305,7 @@ def short_of_a_fuller_reading(ctx: CheckContext, check: Check, summed: Sequence[
     note = "；".join(ctx.describe_doubt(doubt) for doubt in doubts)
     return finding("LOW_CONFIDENCE", path,
                    f"{check.message.split(DOUBT_NOTE)[0]}，但 {path} 的另一读数 "
-                   f"{_show_figure(_fuller_reading(ctx, path))} 的整数位多于所用读数，该数可能漏读了数字，"
+                   f"{show_value(_fuller_reading(ctx, path))} 的整数位多于所用读数，该数可能漏读了数字，"
                    f"按漏读计合计可以相符，未判定为不符。所依据的读数存疑，请人工核对：{note}",
                    confidence=check.confidence, doubts=doubts, rests_on=check.rests_on, evidence=check.evidence)
 
@@ -342,10 +342,8 @@ def whole_digits(value: float) -> int:
 
 
 def _open_readings(ctx: CheckContext, path: str) -> list[float]:
-    """A figure's alternatives no rule settled, as numbers."""
-    origin = ctx.record.provenance.get(path)
-    others = origin.alternatives if origin is not None and origin.unsettled else []
-    return [float(r) for r in others if isinstance(r, int | float) and not isinstance(r, bool)]
+    """A figure's alternatives no rule settled, as floats."""
+    return [float(other) for other in open_figures(ctx.record, path)]
 
 
 def _fuller_reading(ctx: CheckContext, path: str) -> float | None:
@@ -362,10 +360,6 @@ def _fuller_reading(ctx: CheckContext, path: str) -> float | None:
 def _point_moved(value: float, other: float) -> bool:
     """`other` is `value` times a power of ten."""
     return value != 0 and any(math.isclose(other, value * 10 ** shift) for shift in range(1, 9))
-
-
-def _show_figure(value: float | None) -> str:
-    return "" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 def _total_below_each(ctx: CheckContext, check: Check, summed: Sequence[str], limit: float, declared_path: str) -> bool:

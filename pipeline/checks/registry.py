@@ -24,6 +24,13 @@ MAX_COMBINATIONS = 4096
 DocType = Literal["application", "recommendation"]
 
 
+def open_figures(record: CheckedRecord, path: str) -> list[int | float]:
+    """The figure's other readings no rule has settled, the numbers among them."""
+    origin = record.provenance.get(path)
+    others = origin.alternatives if origin is not None and origin.unsettled else []
+    return [other for other in others if isinstance(other, int | float) and not isinstance(other, bool)]
+
+
 def reading_in_doubt(origin: Provenance | None, rules: CheckSettings) -> bool:
     """A reading in doubt as the checks see it: alternatives no rule settled, read again on its crop and not
     confirmed there, or confidence under `rules.confident`. No provenance (a truth or hand-made record):
@@ -117,12 +124,12 @@ class CheckContext:
         value = _reading(self.record, path)
         parts = []
         if origin is not None and origin.unsettled:
-            parts.append("亦可读作 " + " 或 ".join(_show(alt) for alt in origin.alternatives))
+            parts.append("亦可读作 " + " 或 ".join(show_value(alt) for alt in origin.alternatives))
         elif origin is not None and origin.unconfirmed:
             parts.append("单独复核未能读出同一数值")
         if origin is not None and origin.confidence is not None:
             parts.append(f"识别置信度 {origin.confidence:.2f}")
-        return f"{path} 读作 {_show(value)}（{'，'.join(parts)}）"
+        return f"{path} 读作 {show_value(value)}（{'，'.join(parts)}）"
 
     def judged(self, check: Check, paths: Iterable[str], declared: str | None = None,
                summed: Iterable[str] = (), structure: Iterable[str] = (), tolerance: float | None = None,
@@ -155,7 +162,7 @@ class CheckContext:
             "severity": severity, "confidence": min(confidence, self.rules.confident),
             "doubts": doubts, "rests_on": rests_on, "message": f"{check.message}{DOUBT_NOTE}{note}"}
         if declared in doubts and isinstance(check.expected, int | float):
-            update["expected"] = " | ".join(_show(v) for v in self._readings(declared))
+            update["expected"] = " | ".join(show_value(v) for v in self._readings(declared))
         summed_doubts = [path for path in summed if path in doubts]
         if summed_doubts and isinstance(check.found, int | float):
             totals = [check.found]
@@ -163,7 +170,7 @@ class CheckContext:
                 value, *others = self._readings(path)
                 if isinstance(value, int | float):
                     totals += [check.found - value + other for other in others if isinstance(other, int | float)]
-            update["found"] = " | ".join(_show(round(total, 4)) for total in dict.fromkeys(totals))
+            update["found"] = " | ".join(show_value(round(total, 4)) for total in dict.fromkeys(totals))
         return check.model_copy(update=update)
 
     def _holding_reading(self, declared: str, summed: list[str], doubts: list[str],
@@ -195,7 +202,7 @@ class CheckContext:
         the pixels do not say which reading is true, so no mismatch is established; the reviewer confirms
         the readings (named, with the one under which the sum holds)."""
         note = "；".join(self.describe_doubt(path) for path in doubts)
-        other = "，".join(f"{path} 读作 {_show(value)}" for path, value in holding.items())
+        other = "，".join(f"{path} 读作 {show_value(value)}" for path, value in holding.items())
         where = next(iter(holding), doubts[0])
         return Check(code="LOW_CONFIDENCE", severity="info", where=where, doubts=doubts, rests_on=rests_on,
                      confidence=min(confidence, self.rules.confident), evidence=check.evidence,
@@ -269,7 +276,7 @@ def _reading(record: CheckedRecord, path: str) -> object:
         return None
 
 
-def _show(value: object) -> str:
+def show_value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,.4f}".rstrip("0").rstrip(".")
     return "空" if value is None else str(value)
