@@ -326,8 +326,6 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-
-
 def parse_date(text: str | None) -> dt.date | None:
     """2024/3/5, 2024.03.05, 2024年3月5日, 2024-03-05, 20240305, 二〇二四年三月五日 → date."""
     if not text:
@@ -394,7 +392,7 @@ def _check_character_repaired(code: str) -> CreditCodeReading:
 def lookalike_codes(code: str) -> list[str]:
     """The valid codes one lookalike away from an 18-character code that fails its check ('…M496…' for
     …MA96…): each a possible reading of the print, none confirmed (a check character holds for one change
-    in 31 at random), so they are the reading's alternatives, not a repair."""
+    in 31 at random): a sign the reading is in doubt, not a repair."""
     if len(code) != 18 or is_valid_credit_code(code):
         return []
     found = {code[:index] + alt + code[index + 1:] for index, char in enumerate(code)

@@ -151,7 +151,8 @@ def test_a_cover_line_whose_label_reads_as_another_fields_is_not_this_fields_val
 def test_an_ocr_credit_code_of_another_length_is_in_doubt() -> None:
     # dev27 a08: '91830603MA/N80E D R' read as a 16-character code, INVALID_CREDIT_CODE an error on trust.
     from models.page import Page, Word
-    from pipeline.fields.basic_info import CUT_CODE, extract_basic_info
+    from pipeline.fields.basic_info import extract_basic_info
+    from pipeline.fields.common import READ_IN_DOUBT
 
     def words(line: float, *texts: tuple[float, str]) -> list[Word]:
         return [Word(text=t, bbox=(x, line, x + 12.0 * len(t), line + 12.0), confidence=0.9, source="ocr")
@@ -164,7 +165,7 @@ def test_an_ocr_credit_code_of_another_length_is_in_doubt() -> None:
     found = extract_basic_info([page], Settings())
     origin = found.provenance.get("basic_info.lead_unit.credit_code")
     assert found.value.lead_unit.credit_code == "91830603MAN80EDR"
-    assert origin is not None and origin.confidence == CUT_CODE
+    assert origin is not None and origin.confidence == READ_IN_DOUBT
 
 
 def test_a_code_failing_its_check_one_lookalike_from_a_valid_one_is_in_doubt() -> None:
@@ -184,7 +185,7 @@ def test_a_cover_number_read_as_no_phone_is_read_again_on_its_line(monkeypatch: 
 
     from models.page import Page, Word
     from pipeline.fields import cover as cover_module
-    from pipeline.fields.common import Sink
+    from pipeline.fields.common import READ_IN_DOUBT, Sink
     from pipeline.tables.cells import CellText
 
     class Reader:
@@ -207,7 +208,7 @@ def test_a_cover_number_read_as_no_phone_is_read_again_on_its_line(monkeypatch: 
         assert cover.phone == expected
         if expected != "69101749":
             origin = sink.provenance["cover.phone"]
-            assert origin.confidence == cover_module.PHONE_AGAIN and origin.alternatives == ["69101749"]
+            assert origin.confidence == READ_IN_DOUBT and origin.alternatives == ["69101749"]
 
 
 def test_the_credit_codes_wrapped_tail_is_no_value_of_its_own() -> None:

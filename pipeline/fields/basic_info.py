@@ -29,7 +29,7 @@ from models.page import Page
 from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
-from pipeline.fields.common import Sink, form_field, with_blank
+from pipeline.fields.common import READ_IN_DOUBT, Sink, form_field, with_blank
 from pipeline.fields.unit_name import ENDS_AS_UNIT
 from pipeline.ink import is_blank
 from pipeline.record_paths import get_path, set_path
@@ -126,7 +126,6 @@ _LABEL_TEXTS = (*(squeeze(label) for labels in FORM.by_key.values() for label in
 
 
 CODE_LENGTH = 18  # characters of a unified social credit code (GB 32100)
-CUT_CODE = 0.75  # the confidence of an OCR reading of a code of another length: below the checks' bar, above LOW_CONFIDENCE's
 WRAP_SLACK = 3.0  # points: a wrapped value's second line starts under its first, give or take
 OWNER_REACH = 2.0  # label heights above and below a cell where the labels that may own it stand
 WRAP_DROP = 0.3  # of a line's height: the centre of a wrapped value's next line lies at least this far below
@@ -439,15 +438,14 @@ class FormReader:
             reading = self._credit_code_second_reading(value.page, provenance.bbox) or reading
         if reading is not None and reading.repaired_from is not None:
             provenance = provenance.model_copy(update={"repaired_from": reading.repaired_from})
-        if provenance.source == "ocr" and reading is not None and len(reading.value) != CODE_LENGTH:
-            # Characters lost or split off in the reading ('91830603MA/N80E D R'), as likely as an applicant's
-            # wrong code: a finding on it names the doubt (under the checks' `confident`), no error on trust.
-            provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, CUT_CODE)})
-        elif provenance.source == "ocr" and reading is not None and normalise.lookalike_codes(reading.value):
-            # A code failing its check one lookalike from a valid one ('…M496…' for …MA96…): the misreading as
-            # likely as the applicant's error. Not offered as an alternative: reconciliation would take it, and
-            # a wrong code's check holds one lookalike away often enough (one change in 31) to hide a real error.
-            provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, CUT_CODE)})
+        # Characters lost or split off in the reading ('91830603MA/N80E D R'), or a code failing its check one
+        # lookalike from a valid one ('…M496…' for …MA96…): the misreading as likely as an applicant's wrong code,
+        # so a finding on it names the doubt, no error on trust. The valid code is not offered as an alternative:
+        # reconciliation would take it, and a wrong code's check holds one lookalike away often enough (one change
+        # in 31) to hide a real error.
+        if provenance.source == "ocr" and reading is not None and (
+                len(reading.value) != CODE_LENGTH or normalise.lookalike_codes(reading.value)):
+            provenance = provenance.model_copy(update={"confidence": min(provenance.confidence or 1.0, READ_IN_DOUBT)})
         lead.credit_code = self.sink.put("basic_info.lead_unit.credit_code",
                                          FieldValue(reading.value if reading else None, value.text, provenance))
 

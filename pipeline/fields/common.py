@@ -21,6 +21,10 @@ from pipeline.tables.values import (
     separator_alternative,
 )
 
+# The confidence of a reading the reader itself doubts (a credit code of another length, a phone only a crop
+# read): below the checks' `confident` bar, so a finding on it names the doubt, and above LOW_CONFIDENCE's.
+READ_IN_DOUBT = 0.75
+
 
 class Sink:
     """Collects values, provenance and checks under dotted paths."""

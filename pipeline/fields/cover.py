@@ -16,7 +16,7 @@ from models.page import Page, Word
 from pipeline import normalise
 from pipeline.checks.form import is_phone
 from pipeline.config import Settings
-from pipeline.fields.common import Sink
+from pipeline.fields.common import READ_IN_DOUBT, Sink
 from pipeline.ink import is_blank
 from pipeline.ocr import OcrEngine
 from pipeline.result import Extracted
@@ -277,9 +277,6 @@ def extract_cover(pages: list[Page], settings: Settings) -> Extracted[Cover]:
     return Extracted(cover, sink.provenance, sink.checks)
 
 
-PHONE_AGAIN = 0.75  # a number only the line's crop read as a phone: below the checks' bar, above LOW_CONFIDENCE's
-
-
 def _phone_read_again(cover: Cover, page: Page, line: Sequence[Word], engine: OcrEngine | None, sink: Sink) -> None:
     """A number the page read as no phone ('69101749': the area code '0513-' lost under a seal's edge) read
     again on its line's crop, however surely the page read it; a crop reading that is a phone is taken in
@@ -303,7 +300,7 @@ def _phone_read_again(cover: Cover, page: Page, line: Sequence[Word], engine: Oc
     cover.phone = found[0]
     sink.raw["cover.phone"] = again.text[found[1]:found[2]]
     sink.provenance["cover.phone"] = origin.model_copy(update={
-        "confidence": min(origin.confidence or 1.0, PHONE_AGAIN), "repaired_from": read, "alternatives": [read]})
+        "confidence": min(origin.confidence or 1.0, READ_IN_DOUBT), "repaired_from": read, "alternatives": [read]})
 
 
 def _department(name: str | None, provenance: Provenance) -> tuple[str | None, Provenance]:
