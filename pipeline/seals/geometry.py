@@ -349,7 +349,6 @@ class Hulled:
 
     hull: np.ndarray
     square: Outline
-    sides: tuple[float, float]  # the rectangle's full sides, as cv2.minAreaRect gave them
 
 
 def hull_rectangle(points: np.ndarray) -> Hulled | None:
@@ -360,7 +359,7 @@ def hull_rectangle(points: np.ndarray) -> Hulled | None:
     (rcx, rcy), (rw, rh), rangle = cv2.minAreaRect(hull)
     if rw < 2 or rh < 2:
         return None
-    return Hulled(hull, Outline("square", rcx, rcy, rw / 2, rh / 2, rangle), (rw, rh))
+    return Hulled(hull, Outline("square", rcx, rcy, rw / 2, rh / 2, rangle))
 
 
 def hull_candidates(points: np.ndarray) -> np.ndarray:
@@ -391,7 +390,8 @@ def hull_candidates(points: np.ndarray) -> np.ndarray:
 def fit_hull(hulled: Hulled) -> tuple[Outline, Outline, float] | None:
     """`fit_outline`'s fits from its hull and rectangle (`hull_rectangle`); None when the densified hull has
     fewer than 5 points."""
-    hull, (rw, rh) = hulled.hull, hulled.sides
+    # The rectangle's full sides: its half sides doubled give them back exactly (a halving is exact in binary).
+    hull, rw, rh = hulled.hull, 2 * hulled.square.a, 2 * hulled.square.b
     dense = _densify(hull.reshape(-1, 2))
     if len(dense) < 5:
         return None

@@ -269,16 +269,17 @@ def _colour_inks(patch: np.ndarray, outline: Outline) -> Iterator[np.ndarray]:
         yield colour_seal_ink(patch, ring_tone(grey, red_mask(patch, MIN_RED_CHROMA + round(tint)), outline), tint)
 
 
-def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bool = False
+def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bool | None = None
                ) -> Iterator[np.ndarray]:
     """Grey page: the seal's tone with a narrow, then a wide, margin given up round print; a 1-bit scan
     blurred into tones first.
 
-    A 1-bit scan is known by its patch's pixels being nearly all black or white (`is_one_bit`), or by
-    the caller (`one_bit`: its paper sown with dither dots, `ink.dithered`): a dither scan deskewed or resampled
-    to the reading's dpi spreads every dot over grey neighbours, so the patch is no longer bilevel while
-    its lettering is still dots: read undithered, every strip of dev30 a06's member seals was empty."""
-    if one_bit or is_one_bit(grey):
+    A 1-bit scan is known by its patch's pixels being nearly all black or white (`is_one_bit`, when
+    `one_bit` is None), or as the caller says (`read_seal`: also its paper sown with dither dots, `ink.dithered`):
+    a dither scan deskewed or resampled to the reading's dpi spreads every dot over grey neighbours, so the patch
+    is no longer bilevel while its lettering is still dots: read undithered, every strip of dev30 a06's member
+    seals was empty."""
+    if is_one_bit(grey) if one_bit is None else one_bit:
         grey = dedither(grey, px_per_mm)
     drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
     tone = ring_tone(grey, drawn, outline)

@@ -234,7 +234,8 @@ def _letters_faded(page: Page, bgr: np.ndarray, seal: Outline, space: tuple[int,
 
     Judged outside the signing space and the page's print (OCR words, grown a little): the ink in the
     lettering's band (`LETTER_BAND` of the outline), but for the ring's own ink straying into it (`_off_ring`),
-    is under `FADED_LETTERS` of the ink on the ring (`RING_BAND`), and the ring holds ink enough to be a seal seen (`MIN_RING_INK` per pixel of its length).
+    is under `FADED_LETTERS` of the ink on the ring (`RING_BAND`), and the ring holds ink enough to be a seal
+    seen (`MIN_RING_INK` per pixel of its length).
     """
     x0, y0 = max(0, round(seal.cx - 1.2 * seal.a)), max(0, round(seal.cy - 1.2 * seal.a))
     patch = bgr[y0 : round(seal.cy + 1.2 * seal.a) + 1, x0 : round(seal.cx + 1.2 * seal.a) + 1]
