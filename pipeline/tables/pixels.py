@@ -392,8 +392,7 @@ def seal_strokes(pieces: list[Rule], seal_mask: np.ndarray | None, frame: Frame,
     found = []
     for rule in pieces:
         pos, a, b = round(rule.pos * scale), max(0, round(rule.start * scale)), round(rule.end * scale)
-        strip = turned[max(0, pos - 1):pos + 2, a:b] if rule.orient == "h" else turned[a:b, max(0, pos - 1):pos + 2]
-        if strip.size and float((strip > 0).any(axis=0 if rule.orient == "h" else 1).mean()) >= SEAL_STROKE:
+        if _inked_along(_line_ink(turned, rule.orient, pos, a, b)) >= SEAL_STROKE:
             found.append(rule)
     return _not_continued(found, pieces)
 
