@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Provenance, RecommendationRecord, Seal
+from pipeline.checks.pages import part_in_doubt
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.checks.unit_names import name_score
 from pipeline.seals.pairs import MERGED_SIZE_RATIO
@@ -36,9 +37,26 @@ SAME_UNIT_SCORE = 90.0
 def attachment_missing(ctx: CheckContext) -> Iterator[Check]:
     for role, label in REQUIRED_ROLES.items():
         if role not in ctx.roles:
-            yield finding("ATTACHMENT_MISSING", role,
-                          f"申报材料中未找到“{label}”页面（共 {ctx.record.source.page_count} 页），请补充",
-                          expected=role)
+            message = f"申报材料中未找到“{label}”页面（共 {ctx.record.source.page_count} 页）"
+            if why := part_in_doubt(ctx.record, role):
+                yield _part_unread(ctx, role, message, why)
+            else:
+                yield finding("ATTACHMENT_MISSING", role, f"{message}，请补充", expected=role)
+
+
+def _part_unread(ctx: CheckContext, role: str, message: str, why: list[str]) -> Check:
+    """LOW_CONFIDENCE for a part not found where a page whose role is in doubt stands in its place
+    (`pipeline.checks.pages`): the part may be that page, misread, so its absence is a reviewer's to see, and
+    its slot's seal, on a page not found, is not reported apart (one cause, one finding)."""
+    return Check(code="LOW_CONFIDENCE", severity="warning", where=role, doubts=[f"source.pages.{role}"],
+                 confidence=UNREAD_PART_CONFIDENCE, expected=role,
+                 evidence=ctx.evidence(roles=[r for r in ctx.roles if r in REQUIRED_ROLES][:1]),
+                 message=f"ATTACHMENT_MISSING 未能核对：{message}，但{'；'.join(why)}，"
+                         "该页可能就是此部分而未能识别（其盖章亦未核对），请人工核对")
+
+
+# How sure "this part is missing" is where a page whose role is in doubt stands in its place.
+UNREAD_PART_CONFIDENCE = 0.3
 
 
 @register("SEAL_MISSING", "error", "application", "recommendation")
@@ -51,6 +69,8 @@ def seal_missing(ctx: CheckContext) -> Iterator[Check]:
             if role not in ctx.roles and _recommendation_unread(ctx):
                 judged.append(_table_unread(ctx, slot))
                 continue
+            if role not in ctx.roles and isinstance(ctx.record, ApplicationRecord) and part_in_doubt(ctx.record, role):
+                continue  # the part's own LOW_CONFIDENCE (ATTACHMENT_MISSING's) names its seal too
             absent = "（该页未找到）" if role not in ctx.roles else ""
             check = finding("SEAL_MISSING", slot, f"{SLOT_PLACES.get(slot, slot)}未见公章{absent}",
                             evidence=ctx.evidence(roles=[role]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models import ApplicationRecord, Check, Evidence, Plan
+from pipeline.checks.pages import plan_pages_in_doubt
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.text.language import numbered_parts
 from pipeline.text.words import word_share
@@ -18,9 +19,13 @@ READABLE_SHARE = 0.7
 READABLE_MIN_CHARS = 200  # fewer characters say too little (a 建设内容 of the template runs to 1,000 and more)
 
 
-def _plan(ctx: CheckContext) -> Plan:
+def _record(ctx: CheckContext) -> ApplicationRecord:
     assert isinstance(ctx.record, ApplicationRecord)
-    return ctx.record.plan
+    return ctx.record
+
+
+def _plan(ctx: CheckContext) -> Plan:
+    return _record(ctx).plan
 
 
 def _present(plan: Plan) -> set[str]:
@@ -42,19 +47,26 @@ def _plan_share(plan: Plan) -> float | None:
     return word_share("\n".join(section.text or "" for section in plan.sections), READABLE_MIN_CHARS)
 
 
-def _headings_in_doubt(plan: Plan) -> dict[str, str]:
+def _headings_in_doubt(record: ApplicationRecord) -> dict[str, str]:
     """Each section not found whose heading may be on the page, misread: key → why (for the message).
     A line in its place with its heading's shape; or plan text so scrambled (a phone photo's) that a
-    heading in it would be lost too — the sections around then read long, holding the lost ones."""
+    heading in it would be lost too — the sections around then read long, holding the lost ones; or a page
+    among or beside the plan's whose role is in doubt (`pipeline.checks.pages`), which may hold them."""
+    plan = record.plan
     missing = [key for key in SECTION_TITLES if key not in _present(plan)]
     share = _plan_share(plan) if missing else None  # segmenting the plan's text is the cost: only when needed
     scrambled = share is not None and share < READABLE_SHARE
+    pages = plan_pages_in_doubt(record) if missing else []
     doubts: dict[str, str] = {}
     for key in missing:
         if (shaped := plan.heading_doubts.get(key)) is not None:
             doubts[key] = f"其位置有一行“{shaped}”形如该标题（可能误读）"
         elif scrambled:
             doubts[key] = f"建设方案识读出的文字仅 {share:.0%} 成词，多半未能正确识读，该标题可能在页面上而未读出"
+        elif pages:
+            # A plan page read as something else holds what is not found as well as any page read: the
+            # section is unread there, not absent (one LOW_CONFIDENCE with the scrambled plan's).
+            doubts[key] = f"{'；'.join(pages)}，该页可能是建设方案的一页而未能识读"
     return doubts
 
 
@@ -62,7 +74,7 @@ def _headings_in_doubt(plan: Plan) -> dict[str, str]:
 def section_missing(ctx: CheckContext) -> Iterator[Check]:
     plan = _plan(ctx)
     present = _present(plan)
-    in_doubt = _headings_in_doubt(plan)
+    in_doubt = _headings_in_doubt(_record(ctx))
     unread = [key for key in in_doubt if key not in plan.heading_doubts]  # lost in a plan read scrambled
     if unread:
         yield _unread_headings(ctx, plan, unread, in_doubt[unread[0]])
@@ -103,7 +115,7 @@ def _holds_a_lost_section(key: str, in_doubt: dict[str, str]) -> bool:
 @register("WORD_LIMIT_EXCEEDED", "warning")
 def word_limit_exceeded(ctx: CheckContext) -> Iterator[Check]:
     plan = _plan(ctx)
-    in_doubt = _headings_in_doubt(plan)
+    in_doubt = _headings_in_doubt(_record(ctx))
     for section in plan.sections:
         limit = ctx.rules.word_limits.get(section.key, section.limit)
         if section.chars > limit and not _holds_a_lost_section(section.key, in_doubt):
