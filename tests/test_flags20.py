@@ -1,10 +1,11 @@
-"""Round 20's flags (flags20): a part not found where a page whose role is in doubt stands in its place."""
+"""Round 20's flags (flags20): parts not found beside pages whose role is in doubt; recommended names read in doubt."""
 
 from __future__ import annotations
 
 import models
+from pipeline.checks import run_batch_checks
 from pipeline.checks.pages import doubtful_pages, part_in_doubt
-from tests.test_checks import clean_application, codes, run
+from tests.test_checks import clean_application, codes, recommendation, run
 
 QUAD = [[10.0, 10.0], [900.0, 12.0], [905.0, 1300.0], [8.0, 1290.0]]
 
@@ -86,3 +87,87 @@ def test_a_blank_page_of_a_scanned_package_is_blank_and_a_missing_section_an_err
     assert doubtful_pages(record) == {}
     missing = next(c for c in run(record) if (c.code, c.where) == ("SECTION_MISSING", "guarantee"))
     assert missing.severity == "error"
+
+
+# ------------------------------------------------------------------ recommended names across a batch
+
+def _applicant(file: str, name: str, recommender: str, consortium: bool = True) -> models.ApplicationRecord:
+    record = clean_application(file)
+    record.basic_info.lead_unit.name = record.cover.applicant = name
+    record.cover.recommender = recommender
+    record.basic_info.lead_unit.credit_code = None
+    record.appendix.contracts = []
+    record.basic_info.members = [models.Member(name="成员")] if consortium else []
+    return record
+
+
+def _letter(province: str | None, names: list[str], confidence: float) -> models.RecommendationRecord:
+    letter = recommendation(province or "浙江省", names)
+    letter.recommendation.province = province
+    for index in range(len(names)):
+        letter.provenance[f"recommendation.recommended[{index}].name"] = models.Provenance(
+            page=2, source="ocr", confidence=confidence)
+    return letter
+
+
+def _found(records: list[object]) -> set[tuple[str, str, str]]:
+    return {(c.code, c.where, c.severity) for c in run_batch_checks(records)}
+
+
+def test_a_recommended_name_matching_another_reading_of_the_applicants_name_is_that_applicant() -> None:
+    # dev32 a02: the form's name read '绍兴新委值息技本看限公司', also '绍兴新安信息技术有限公司' (its alternative).
+    garbled = _applicant("a02.pdf", "绍兴新委值息技本看限公司", "浙江省经济和信息化厅")
+    garbled.cover.applicant = None
+    garbled.provenance["basic_info.lead_unit.name"] = models.Provenance(
+        page=2, source="ocr", confidence=0.78, alternatives=["绍兴新安信息技术有限公司"])
+    other = _applicant("a01.pdf", "杭州智能制造研究院", "浙江省经济和信息化厅")
+    letter = _letter("浙江省", ["杭州智能制造研究院", "绍兴新安信息技术有限公司"], 0.99)
+    assert _found([garbled, other, letter]) == {("CONSORTIUM_QUOTA_EXCEEDED", "浙江省", "error")}
+
+
+def _plan_city_batch(confidence: float) -> list[object]:
+    """dev30 r14: 宁波市's photographed table read '中途选天数字科技有限公司' for 宁波达天数字科技有限公司; 贵阳泰天
+    数字科技有限公司 (another province's, unrecommended) shares as much of it; 宁波航德自动化有限公司 is in no
+    application, and 宁波汇祥精密机械集团有限公司 is recommended by no one."""
+    return [_applicant("a04.pdf", "宁波达天数字科技有限公司", "浙江省经济和信息化厅"),
+            _applicant("a05.pdf", "宁波卓星数据技术有限公司", "浙江省经济和信息化厅"),
+            _applicant("a08.pdf", "贵阳泰天数字科技有限公司", "贵州省工业和信息化厅", consortium=False),
+            _applicant("a12.pdf", "宁波汇祥精密机械集团有限公司", "浙江省经济和信息化厅", consortium=False),
+            _letter("宁波市", ["中途选天数字科技有限公司", "宁波卓星数据技术有限公司", "宁波航德自动化有限公司"], confidence)]
+
+
+def test_a_name_read_in_doubt_is_the_one_application_of_its_province_left_over() -> None:
+    found = _found(_plan_city_batch(0.65))
+    # The consortium count rests on the match by elimination: a warning, not an error.
+    assert ("CONSORTIUM_QUOTA_EXCEEDED", "宁波市", "warning") in found
+    assert not any(code == "RECOMMENDED_NOT_FOUND" and where.startswith("中途") for code, where, _ in found)
+    # The true defect beside it: a unit in no application shares only place and form with the one left.
+    assert ("RECOMMENDED_NOT_FOUND", "宁波航德自动化有限公司", "warning") in found
+
+
+def test_a_name_read_surely_is_as_written() -> None:
+    found = _found(_plan_city_batch(0.99))
+    assert ("RECOMMENDED_NOT_FOUND", "中途选天数字科技有限公司", "warning") in found
+    assert not any(code == "CONSORTIUM_QUOTA_EXCEEDED" for code, _, _ in found)
+
+
+def test_a_letter_without_its_province_read_counts_in_the_province_its_names_found() -> None:
+    # dev36 r13: the title unread; its names matched applications of 浙江省 (one garbled, by elimination).
+    first = _applicant("a01.pdf", "杭州汇易数据技术股份有限公司", "浙江省经济和信息化厅")
+    second = _applicant("a03.pdf", "台州工业互联网创新中心", "浙江省经济和信息化厅")
+    letter = _letter(None, ["机州汇易教狐技术酸份有限公司", "台州工业互联网创新中心"], 0.9)
+    letter.recommendation.recommended = []
+    letter.recommendation.letter_names = ["机州汇易教狐技术酸份有限公司", "台州工业互联网创新中心"]
+    assert _found([first, second, letter]) == {("CONSORTIUM_QUOTA_EXCEEDED", "浙江省", "warning")}
+
+
+def test_a_name_no_unit_could_have_is_a_doubt_not_a_unit_missing() -> None:
+    applicant = _applicant("a04.pdf", "宁波达天数字科技有限公司", "浙江省经济和信息化厅", consortium=False)
+    letter = _letter("宁波市", ["宁波达天数字科技有限公司", "中速障联管能制值技术有架公司参8工:9理细0线8装10）"], 0.99)
+    found = _found([applicant, letter])
+    assert found == {("LOW_CONFIDENCE", "recommendation.recommended[1].name", "warning")}
+    [doubt] = [c for c in letter.checks if c.code == "LOW_CONFIDENCE"]
+    assert "8:" in doubt.message and "RECOMMENDED_NOT_FOUND" in doubt.message
+    # A name of Chinese characters alone found nowhere stays a finding.
+    letter = _letter("宁波市", ["宁波达天数字科技有限公司", "宁波博联智能制造技术有限公司"], 0.99)
+    assert _found([applicant, letter]) == {("RECOMMENDED_NOT_FOUND", "宁波博联智能制造技术有限公司", "warning")}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz.distance import Hamming
+from rapidfuzz.distance import Hamming, LCSseq
 
 from models import ApplicationRecord, Check, CheckedRecord, Evidence, RecommendationRecord
 from models.codes import is_valid_credit_code
@@ -22,12 +22,22 @@ from pipeline.checks.recommendation import recommended_names
 from pipeline.checks.registry import apply_severity, finding, reading_in_doubt, role_of
 from pipeline.checks.unit_names import garbled_reading_of, name_key, name_score
 from pipeline.config import Settings
+from pipeline.normalise import PROVINCE_LEVEL
 
 NAME_PATHS = ("basic_info.lead_unit.name", "cover.applicant")
 
 
 def _applicant_names(record: ApplicationRecord) -> list[str]:
     return list(dict.fromkeys(name for name in (record.basic_info.lead_unit.name, record.cover.applicant) if name))
+
+
+def _candidate_names(record: ApplicationRecord) -> list[str]:
+    """The applicant's names as read and their other readings (a name's `alternatives`: dev32 a02's
+    '绍兴新委值息技本看限公司', also read '绍兴新安信息技术有限公司'): a recommended name matching another
+    reading of the applicant's name is that applicant, as a total picks among a figure's readings."""
+    others = [alternative for path in NAME_PATHS if (origin := record.provenance.get(path)) is not None
+              for alternative in origin.alternatives if isinstance(alternative, str) and alternative]
+    return list(dict.fromkeys([*_applicant_names(record), *others]))
 
 
 def _read_names(record: ApplicationRecord) -> list[str]:
@@ -40,7 +50,7 @@ def _read_names(record: ApplicationRecord) -> list[str]:
 def _match_score(name: str, record: ApplicationRecord, threshold: float) -> float:
     """How well the application's names match `name`: the best `name_score`, and at least `threshold` (the
     weakest match) where a reading from pixels is `name` with characters lost or misread ('台州祥恒动化在公司')."""
-    score = max(name_score(name, candidate) for candidate in _applicant_names(record))
+    score = max(name_score(name, candidate) for candidate in _candidate_names(record))
     if score < threshold and any(runs_on(reading, name) for reading in _read_names(record)):
         return threshold
     if score < threshold and any(garbled_reading_of(reading, name) and 2 * len(name_key(reading)) >= len(name_key(name))
@@ -71,7 +81,7 @@ def match_application(name: str, applications: Sequence[ApplicationRecord],
     """The application whose lead unit (or cover applicant) best matches `name`, if close enough."""
     best: tuple[float, ApplicationRecord | None] = (0.0, None)
     for record in applications:
-        for candidate in _applicant_names(record):
+        for candidate in _candidate_names(record):
             score = name_score(name, candidate)
             if score > best[0]:
                 best = (score, record)
@@ -123,42 +133,198 @@ def _evidence(record: CheckedRecord, *paths: str) -> list[Evidence]:
     return [Evidence(page=page.page) for page in record.source.pages if page.role == role][:1]
 
 
+@dataclass
+class _Letter:
+    """One recommendation's names (in order, each once), where each was read, and the applications matched."""
+
+    record: RecommendationRecord
+    in_order: list[str]
+    names: list[str]
+    read_rows: int
+    from_table: bool
+    matched: dict[int, ApplicationRecord]
+    by_elimination: set[int] = field(default_factory=set)  # matched only as the one application left (a doubt)
+
+    def path(self, index: int) -> str:
+        at = self.in_order.index(self.names[index])
+        return f"recommendation.recommended[{at}].name" if self.from_table else "recommendation.province"
+
+    def reported(self, index: int) -> bool:
+        # A name only the letter gave (its table row lost) counts where it finds its application; unfound,
+        # it is not reported: as before, the letter's names are looked up only where no table was read.
+        return not self.from_table or self.in_order.index(self.names[index]) < self.read_rows
+
+
+def _letter(recommendation: RecommendationRecord, applications: Sequence[ApplicationRecord], threshold: float) -> _Letter:
+    in_order = recommended_names(recommendation, threshold)
+    names = list(dict.fromkeys(in_order))  # a unit listed twice (or one row read twice) is one unit
+    return _Letter(recommendation, in_order, names,
+                   read_rows=sum(1 for entry in recommendation.recommendation.recommended if entry.name),
+                   from_table=bool(recommendation.recommendation.recommended),
+                   matched=match_names(names, applications, threshold))
+
+
 def _recommendation_checks(batch: _Batch, recommendations: Sequence[RecommendationRecord],
                            applications: Sequence[ApplicationRecord]) -> None:
     rules = batch.settings.checks
-    by_province: dict[str, list[tuple[RecommendationRecord, ApplicationRecord]]] = defaultdict(list)
-    for recommendation in recommendations:
-        in_order = recommended_names(recommendation, rules.name_match_threshold)
-        read_rows = sum(1 for entry in recommendation.recommendation.recommended if entry.name)
-        names = list(dict.fromkeys(in_order))  # a unit listed twice (or one row read twice) is one unit
-        from_table = bool(recommendation.recommendation.recommended)
-        matched = match_names(names, applications, rules.name_match_threshold)
-        for index, name in enumerate(names):
-            at = in_order.index(name)
-            if index in matched:
-                if matched[index].basic_info.members:
-                    by_province[recommendation.recommendation.province or ""].append((recommendation, matched[index]))
-            elif not from_table or at < read_rows:
-                # A name only the letter gave (its table row lost) counts where it finds its application; unfound,
-                # it is not reported: as before, the letter's names are looked up only where no table was read.
-                path = f"recommendation.recommended[{at}].name" if from_table else "recommendation.province"
-                batch.add(finding("RECOMMENDED_NOT_FOUND", name,
-                                  f"{recommendation.recommendation.province or '推荐单位'}推荐的“{name}”"
-                                  f"与本批 {len(applications)} 份申报材料的申报单位均不匹配，请核对名称或补充申报材料",
-                                  found=name), [(recommendation, _evidence(recommendation, path))])
+    letters = [_letter(recommendation, applications, rules.name_match_threshold) for recommendation in recommendations]
+    _match_by_elimination(letters, applications, batch.settings)
+    by_province: dict[str, list[tuple[_Letter, int]]] = defaultdict(list)
+    for letter in letters:
+        recommendation = letter.record
+        for index, name in enumerate(letter.names):
+            if index in letter.matched:
+                if letter.matched[index].basic_info.members:
+                    by_province[_letter_province(letter) or ""].append((letter, index))
+            elif letter.reported(index):
+                path = letter.path(index)
+                check = finding("RECOMMENDED_NOT_FOUND", name,
+                                f"{recommendation.recommendation.province or '推荐单位'}推荐的“{name}”"
+                                f"与本批 {len(applications)} 份申报材料的申报单位均不匹配，请核对名称或补充申报材料",
+                                found=name)
+                if (why := _name_in_doubt(name)) is not None:
+                    check = _unfound_name_doubt(check, path, why)
+                batch.add(check, [(recommendation, _evidence(recommendation, path))])
     for province, pairs in by_province.items():
-        consortia = list({id(app): app for _, app in pairs}.values())
+        consortia = list({id(letter.matched[index]): letter.matched[index] for letter, index in pairs}.values())
         if len(consortia) <= rules.max_consortia_per_province:
             continue
         listed = "、".join(_label(app) for app in consortia)
-        letters = list({id(rec): rec for rec, _ in pairs}.values())
-        batch.add(finding("CONSORTIUM_QUOTA_EXCEEDED", province,
-                          f"{province or '同一推荐单位'}推荐了 {len(consortia)} 个联合体（{listed}），"
-                          f"超过每省 {rules.max_consortia_per_province} 个的上限",
-                          expected=rules.max_consortia_per_province, found=len(consortia)),
-                  [*((rec, _evidence(rec, "recommendation.province")) for rec in letters),
-                   *((app, _evidence(app, *(f"basic_info.members[{i}]" for i in range(len(app.basic_info.members)))))
-                     for app in consortia)])
+        records = list({id(letter.record): letter.record for letter, _ in pairs}.values())
+        check = finding("CONSORTIUM_QUOTA_EXCEEDED", province,
+                        f"{province or '同一推荐单位'}推荐了 {len(consortia)} 个联合体（{listed}），"
+                        f"超过每省 {rules.max_consortia_per_province} 个的上限",
+                        expected=rules.max_consortia_per_province, found=len(consortia))
+        guessed = [(letter, index) for letter, index in pairs if index in letter.by_elimination]
+        if guessed and len(consortia) - len(guessed) <= rules.max_consortia_per_province:
+            # The quota is exceeded only with an application a name read in doubt was matched to as the one
+            # left: a doubt (its message says which), never an error.
+            read = "、".join(f"“{letter.names[index]}”视为{_label(letter.matched[index])}" for letter, index in guessed)
+            check = check.model_copy(update={
+                "severity": "warning", "doubts": [letter.path(index) for letter, index in guessed],
+                "message": f"{check.message}。但所依据的推荐名称读数存疑，请人工核对：{read}"})
+        batch.add(check, [*((rec, _evidence(rec, "recommendation.province")) for rec in records),
+                          *((app, _evidence(app, *(f"basic_info.members[{i}]" for i in range(len(app.basic_info.members)))))
+                            for app in consortia)])
+
+
+# The 计划单列市 and the province each lies in (public fact): a city's recommendation is of that province's units.
+PLAN_CITY_PROVINCES = {"大连": "辽宁省", "青岛": "山东省", "宁波": "浙江省", "厦门": "福建省", "深圳": "广东省"}
+
+
+def _province_of(place: str | None) -> str | None:
+    """The province-level division a department's or an address's text opens with (a plan city's province)."""
+    if not place:
+        return None
+    text = "".join(place.split())
+    for city, province in PLAN_CITY_PROVINCES.items():
+        if text.startswith(city):
+            return province
+    return next((province for province in PROVINCE_LEVEL if text.startswith(province)), None)
+
+
+def _application_province(record: ApplicationRecord) -> str | None:
+    """Where an application is from: the department its cover names as recommender, else its address."""
+    return _province_of(record.cover.recommender) or _province_of(record.basic_info.lead_unit.registered_address)
+
+
+def _letter_province(letter: _Letter) -> str | None:
+    """The recommendation's province as read; where it was not read, the one province of every application its
+    names matched (a photographed letter whose title did not read, dev36 r13: its consortia are that
+    province's)."""
+    if letter.record.recommendation.province:
+        return letter.record.recommendation.province
+    provinces = {_application_province(app) for app in letter.matched.values()}
+    return provinces.pop() if len(provinces) == 1 and None not in provinces else None
+
+
+# Characters a unit's name opens with for its place (宁波, 绍兴): a trade name follows.
+PLACE_CHARS = 2
+# How a unit's name ends (its legal form), longest first: what is left between place and form is its own.
+NAME_ENDINGS = ("股份有限公司", "集团有限公司", "有限责任公司", "有限公司", "创新中心", "研究院", "研究所", "中心", "公司")
+# Characters of a name's own part (between place and legal form) two readings must share, in order, to be one
+# unit's: one industry word ('自动化') is shared by many units, a trade name and a word by one.
+MIN_OWN_SHARED = 3
+
+
+def _own_part(name: str, ending: str) -> str:
+    key = name_key(name)
+    return key[PLACE_CHARS:max(PLACE_CHARS, len(key) - len(ending))]
+
+
+def _own_shared(reading: str, name: str) -> int:
+    """Characters of `name`'s own part (its place and legal form left out) that `reading`'s holds in order,
+    where at least `MIN_OWN_SHARED` and half of the own part; else 0. Two units of one place and form share
+    none of it but by chance ('宁波航德自动化有限公司' and '宁波汇祥精密机械集团有限公司'), a garbled reading of
+    the unit most of it ('中途选天数字科技有限公司' of '宁波达天数字科技有限公司': 天数字科技)."""
+    key = name_key(name)
+    ending = next((end for end in NAME_ENDINGS if key.endswith(end)), "")
+    own, read = _own_part(name, ending), _own_part(reading, ending)
+    shared = int(LCSseq.similarity(read, own))
+    return shared if shared >= MIN_OWN_SHARED and 2 * shared >= len(own) else 0
+
+
+def _match_by_elimination(letters: Sequence[_Letter], applications: Sequence[ApplicationRecord],
+                          settings: Settings) -> None:
+    """A recommended name read in doubt that matched no application, matched to the one application of its
+    province no letter's name matched whose name's own part it shares (`_own_shared`), where no other such
+    application shares as much and the name is that application's best: a name garbled on a photographed letter
+    (dev30 r14's '中途选天数字科技有限公司') is the unit of its province left over, not a unit absent from the
+    batch. A name read surely is as written (a unit truly absent stays RECOMMENDED_NOT_FOUND), and a match so
+    made is a doubt wherever it decides a finding."""
+    taken = {id(app) for letter in letters for app in letter.matched.values()}
+    proposals: list[tuple[int, _Letter, int, ApplicationRecord]] = []
+    for letter in letters:
+        province = _province_of(_letter_province(letter))
+        for index, name in enumerate(letter.names):
+            if index in letter.matched or not _read_in_doubt(letter, index, settings):
+                continue
+            scored = sorted(((max(_own_shared(name, candidate) for candidate in _candidate_names(app)), position)
+                             for position, app in enumerate(applications)
+                             if id(app) not in taken and _applicant_names(app)
+                             and (province is None or _application_province(app) in (province, None))),
+                            reverse=True)
+            if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+                proposals.append((scored[0][0], letter, index, applications[scored[0][1]]))
+    claimed = Counter(id(app) for _, _, _, app in proposals)
+    for _, letter, index, app in proposals:
+        if claimed[id(app)] == 1:  # two names left over for one application: neither is surely it
+            letter.matched[index] = app
+            letter.by_elimination.add(index)
+
+
+def _read_in_doubt(letter: _Letter, index: int, settings: Settings) -> bool:
+    """A recommended name not read surely: its table cell's reading in doubt (`reading_in_doubt`: a cell without
+    provenance is taken as read), or a name only the letter's text gave, which has no confidence of its own."""
+    if not letter.from_table:
+        return True
+    return reading_in_doubt(letter.record.provenance.get(letter.path(index)), settings.checks)
+
+
+# Characters a unit's name holds besides Chinese ones: its brackets (a branch's, a place's).
+_NAME_MARKS = frozenset("()（）")
+
+
+def _name_in_doubt(name: str) -> str | None:
+    """Why a recommended name found in no application may be a misreading rather than a unit's name (for the
+    message), or None: a name no unit's could be, holding digits, Latin letters or marks besides a name's brackets
+    ('中速障联管能制值技术有架公司参8工:9理细0线8装10）…', a photographed table's cells run together). Whether
+    a name of Chinese characters alone is a unit's the reader cannot tell: it is reported as read."""
+    text = "".join(unicodedata.normalize("NFKC", name).split())
+    strange = "".join(dict.fromkeys(char for char in text if not "\u4e00" <= char <= "\u9fff" and char not in _NAME_MARKS))
+    return f"该名称含有单位名称不会有的字符（{strange}），多半是误读" if strange else None
+
+
+def _unfound_name_doubt(check: Check, path: str, why: str) -> Check:
+    """LOW_CONFIDENCE for a recommended name found nowhere that is no plausible unit's name: a reading to look
+    at, not a unit missing from the batch."""
+    return check.model_copy(update={
+        "code": "LOW_CONFIDENCE", "severity": "warning", "where": path, "confidence": 0.3, "doubts": [path],
+        "message": f"{UNFOUND_NAME_DOUBT}{check.message}。但{why}，请人工核对"})
+
+
+# How the doubt `_unfound_name_doubt` makes opens: a batch's own finding, which a later batch run replaces.
+UNFOUND_NAME_DOUBT = "RECOMMENDED_NOT_FOUND 未能核对："
 
 
 CREDIT_CODE_PATH = "basic_info.lead_unit.credit_code"
@@ -247,7 +413,8 @@ def run_batch_checks(records: Sequence[object], settings: Settings | None = None
     for record in records:
         # Batch findings are this function's alone: a record checked in an earlier batch run loses them first.
         if isinstance(record, (ApplicationRecord, RecommendationRecord)):
-            record.checks = [check for check in record.checks if check.code not in BATCH_CODES]
+            record.checks = [check for check in record.checks if check.code not in BATCH_CODES
+                             and not check.message.startswith(UNFOUND_NAME_DOUBT)]
     applications = [record for record in records if isinstance(record, ApplicationRecord)]
     recommendations = [record for record in records if isinstance(record, RecommendationRecord)]
     _recommendation_checks(batch, recommendations, applications)

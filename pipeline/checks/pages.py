@@ -25,6 +25,7 @@ PART_ORDER: tuple[str, ...] = (
 )
 # Parts the template prints on one page: a second page of one is another part read as it.
 ONE_PAGE_PARTS: frozenset[str] = frozenset({"attachments_list", "commitment"})
+PART_LABELS = {"attachments_list": "附件清单", "commitment": "真实性承诺"}
 
 
 def _photographed(pages: list[SourcePage]) -> bool:
@@ -41,7 +42,8 @@ def doubtful_pages(record: CheckedRecord) -> dict[int, str]:
     doubts: dict[int, str] = {}
     for page in pages:
         if page.role in ONE_PAGE_PARTS and counts[page.role] > 1:
-            doubts[page.page] = f"第 {page.page} 页识读为“{page.role}”，但该部分只有一页，另有一页也识读为此"
+            doubts[page.page] = (f"第 {page.page} 页识读为“{PART_LABELS[page.role]}”，而该部分只有一页，"
+                                 "另有一页也识读为此")
         elif (page.role == "blank" and photographed and page.kind != "text"
               and (page.flattening is None or not page.flattening.quad)):
             doubts[page.page] = f"第 {page.page} 页为拍照页但未能找到纸张边缘，识读为空白页，可能未能识读"
