@@ -171,3 +171,35 @@ def test_a_name_no_unit_could_have_is_a_doubt_not_a_unit_missing() -> None:
     # A name of Chinese characters alone found nowhere stays a finding.
     letter = _letter("宁波市", ["宁波达天数字科技有限公司", "宁波博联智能制造技术有限公司"], 0.99)
     assert _found([applicant, letter]) == {("RECOMMENDED_NOT_FOUND", "宁波博联智能制造技术有限公司", "warning")}
+
+
+# ------------------------------------------------------------------ a cell laid over several rows
+
+def _providers_sharing_a_cell() -> models.ApplicationRecord:
+    """dev27 a12: a photographed 附3表2 whose one industries cell (and one capability cell) the reader gave to
+    three rows alike."""
+    record = clean_application()
+    merged = ["汽车", "食品", "纺织", "电力装备", "建材"]
+    record.appendix.providers = [
+        models.ProviderRow(seq=seq, name=name, industries=list(merged), capability="工业软件" * 20)
+        for seq, name in ((1, "某服务商"), (7, "7西安科卓工业互联网股份有限公司"), (8, "8南昌祥辰数据技术集团有限公司"))]
+    record.basic_info.resources[1].providers = 3
+    return record
+
+
+def test_a_cell_read_alike_in_several_rows_feeds_no_per_row_limit() -> None:
+    found = run(_providers_sharing_a_cell())
+    keys = {(c.code, c.where) for c in found}
+    assert not {code for code, _ in keys} & {"PROVIDER_TOO_MANY_INDUSTRIES", "PROVIDER_CAPABILITY_TOO_LONG"}
+    doubt = next(c for c in found if c.code == "LOW_CONFIDENCE" and c.where.startswith("appendix.providers"))
+    assert "完全相同" in doubt.message
+
+
+def test_a_row_of_its_own_over_the_limit_beside_them_is_still_found() -> None:
+    record = _providers_sharing_a_cell()
+    record.appendix.providers.append(models.ProviderRow(
+        seq=4, name="无锡正拓工业技术股份有限公司", industries=["食品", "汽车", "钢铁", "船舶"], capability="工业软件" * 20))
+    record.appendix.providers[-1].capability = "数据平台" * 15
+    record.basic_info.resources[1].providers = 4
+    keys = {(c.code, c.where) for c in run(record)}
+    assert {("PROVIDER_TOO_MANY_INDUSTRIES", "4"), ("PROVIDER_CAPABILITY_TOO_LONG", "4")} <= keys

@@ -216,7 +216,7 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
         if len(row.industries) <= limit:
             continue
         path = f"appendix.providers[{index}].industries"
-        if two_names(row.name):
+        if two_names(row.name) or shared_cell(ctx, index, "industries"):
             yield merged_row(ctx, index, "industries", row.name, "主要服务行业个数")
             continue
         if len(row.industries) - len(unknown_industries(ctx, row.industries)) <= limit:
@@ -238,13 +238,30 @@ def two_names(name: str | None) -> bool:
     return name is not None and name.count(LEGAL_FORM_MARK) >= 2
 
 
+def shared_cell(ctx: CheckContext, index: int, cell: str) -> list[int]:
+    """The other rows of 附3表2 whose `cell` was read as the very same content as row `index`'s (1-based, for a
+    message): one cell the table reader laid over several rows gave each of them its content (dev27 a12, a
+    photographed table: three rows each given one 29-industry list and one 203-字 capability). Two providers'
+    own cells alike that hold too much are no applicant's writing but the reader's."""
+    rows = _application(ctx).appendix.providers
+    value = getattr(rows[index], cell)
+    if not value:
+        return []
+    return [other + 1 for other, row in enumerate(rows) if other != index and getattr(row, cell) == value]
+
+
 def merged_row(ctx: CheckContext, index: int, cell: str, name: str | None, what: str) -> Check:
-    """LOW_CONFIDENCE for a per-row limit exceeded on a row that is two rows read as one (`two_names`): its
-    cells hold both rows' items, so the limit says nothing of either provider."""
+    """LOW_CONFIDENCE for a per-row limit exceeded on a row that is two rows read as one (`two_names`), or whose
+    cell holds another row's content as well (`shared_cell`): its cells hold several rows' items, so the limit
+    says nothing of either provider."""
     path = f"appendix.providers[{index}].{cell}"
-    return finding("LOW_CONFIDENCE", path,
-                   f"附3表2 第 {index + 1} 行服务商名称读作“{name}”，含两家单位的名称，可能是两行被识别为一行，"
-                   f"{what}未核对，请人工核对", evidence=ctx.evidence(path))
+    if two_names(name):
+        why = f"服务商名称读作“{name}”，含两家单位的名称，可能是两行被识别为一行"
+    else:
+        others = "、".join(f"第 {row} 行" for row in shared_cell(ctx, index, cell))
+        why = f"服务商“{name or '（名称未识别）'}”的该格内容与{others}完全相同，可能是多行被识别为一格"
+    return finding("LOW_CONFIDENCE", path, f"附3表2 第 {index + 1} 行{why}，{what}未核对，请人工核对",
+                   evidence=ctx.evidence(path))
 
 
 def unknown_industries(ctx: CheckContext, industries: list[str]) -> list[str]:
@@ -272,7 +289,7 @@ def provider_capability_too_long(ctx: CheckContext) -> Iterator[Check]:
             yield unreadable_cell(ctx, "providers", index, "capability", "核心能力字数")
             continue
         length = count_chars(row.capability)
-        if length > limit and two_names(row.name):
+        if length > limit and (two_names(row.name) or shared_cell(ctx, index, "capability")):
             yield merged_row(ctx, index, "capability", row.name, "核心能力字数")
         elif length > limit:
             yield finding("PROVIDER_CAPABILITY_TOO_LONG", _provider_where(row.seq, index),
