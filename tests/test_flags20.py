@@ -203,3 +203,23 @@ def test_a_row_of_its_own_over_the_limit_beside_them_is_still_found() -> None:
     record.basic_info.resources[1].providers = 4
     keys = {(c.code, c.where) for c in run(record)}
     assert {("PROVIDER_TOO_MANY_INDUSTRIES", "4"), ("PROVIDER_CAPABILITY_TOO_LONG", "4")} <= keys
+
+
+# ------------------------------------------------------------------ two rows read as one
+
+def test_a_years_sums_over_a_row_holding_two_units_are_a_doubt_and_another_years_true_defect_stays() -> None:
+    # dev32 a03: a 2025 row of 附2表2 read as two (both enterprises' names, both numbers in one cell, their amounts
+    # joined), so 2025's total and count fail for it; 2024's declared contract total is truly wrong.
+    record = clean_application()
+    for path, origin in list(record.provenance.items()):
+        record.provenance[path] = origin.model_copy(update={"source": "ocr"})
+    row = record.appendix.contracts[2]
+    row.enterprise = "乙公司有限公司丙公司有限公司"
+    row.contract_no = "HT-3HT-4"
+    row.amount = 300_450.0
+    record.basic_info.service[0].contract_amount = 999.0
+    found = run(record)
+    keys = {(c.code, c.where): c for c in found}
+    assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in keys and ("ENTERPRISE_COUNT_MISMATCH", "2025") not in keys
+    assert keys[("CONTRACT_TOTAL_MISMATCH", "2024")].severity == "error"
+    assert ("LOW_CONFIDENCE", "appendix.contracts") in keys

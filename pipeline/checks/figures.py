@@ -188,7 +188,7 @@ def _yearly(ctx: CheckContext, rule: YearlyRule) -> Iterator[Check]:
                           *ctx.rows_evidence(cells, APPENDIX_TABLE_ROLES[rule.table])],
             )
             judged = ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells,
-                                structure=ctx.rows_in_doubt(rule.table, rows),
+                                structure=ctx.rows_in_doubt(rule.table, rows, within=[row for _, row in in_year]),
                                 tolerance=tolerance if rule.cell in SUMMED_CELLS else None,
                                 alike=[*_names_nearly_alike(ctx, rule, in_year), *misread_years])
             if rule.amount:
@@ -226,7 +226,8 @@ def _over_without_unread(ctx: CheckContext, rule: YearlyRule, position: int, in_
     )
     rows = getattr(_application(ctx).appendix, rule.table)
     yield ctx.judged(check, [*cells, *dates], declared=declared_path, summed=cells,
-                     structure=ctx.rows_in_doubt(rule.table, rows), alike=_names_nearly_alike(ctx, rule, read))
+                     structure=ctx.rows_in_doubt(rule.table, rows, within=[row for _, row in in_year]),
+                     alike=_names_nearly_alike(ctx, rule, read))
 
 
 def least_sum(ctx: CheckContext, cells: Sequence[str]) -> float:

@@ -17,7 +17,7 @@ from models.codes import (
     is_valid_credit_code,
 )
 from pipeline.checks.figures import table_present, unreadable_cell
-from pipeline.checks.registry import CheckContext, finding, register
+from pipeline.checks.registry import LEGAL_FORM_MARK, CheckContext, finding, register
 from pipeline.text.chars import count_chars
 from pipeline.text.words import holds_a_word
 
@@ -228,8 +228,6 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
                       expected=limit, found=len(row.industries), evidence=ctx.evidence(path))
 
 
-# The mark of a company's legal form (有限公司, 有限责任公司, 股份有限公司): written once in one company's name.
-LEGAL_FORM_MARK = "有限"
 
 
 def two_names(name: str | None) -> bool:

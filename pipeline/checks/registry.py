@@ -209,7 +209,8 @@ class CheckContext:
                      message=f"{check.message}，但按另一读数（{other}）两者相符，未判定为不符。"
                              f"所依据的读数存疑，请人工核对：{note}")
 
-    def rows_in_doubt(self, table: str, rows: Sequence[object], group: str | None = None) -> list[str]:
+    def rows_in_doubt(self, table: str, rows: Sequence[object], group: str | None = None,
+                      within: Sequence[object] | None = None) -> list[str]:
         """[`appendix.<table>`] when the table's 序号 are not the run 1, 2, 3 … (in each `group` value):
         rows were merged, split or lost where the rules failed, so counts and sums over it are in doubt.
 
@@ -217,6 +218,9 @@ class CheckContext:
         left over two records, categories shared unsurely). Only rows read from pixels are in doubt so: a
         text layer gives the applicant's own rows, gaps in their numbering included, and a record without
         provenance (truth, hand-made) is as given.
+
+        Also when a row holds two units' names in one cell (`_holds_two_units`): two rows read as one. A measure
+        of one year's rows passes them as `within`: a merged row of another year leaves this year's alone.
         """
         if not self.record.provenance:
             return []
@@ -227,7 +231,7 @@ class CheckContext:
             return [f"appendix.{table}"]
         if not self._read_from_pixels(table):
             return []
-        if self._stamped_below(table):
+        if self._stamped_below(table) or any(_holds_two_units(row) for row in (rows if within is None else within)):
             return [f"appendix.{table}"]
         if "seq" not in type(rows[0]).model_fields:  # type: ignore[attr-defined]
             return []
@@ -267,6 +271,18 @@ class CheckContext:
         origin = self.record.provenance.get(path)
         others = origin.alternatives if origin is not None and origin.unsettled else []
         return [_reading(self.record, path), *others]
+
+
+# The mark of a company's legal form (有限公司, 有限责任公司, 股份有限公司): written once in one unit's name.
+LEGAL_FORM_MARK = "有限"
+
+
+def _holds_two_units(row: object) -> bool:
+    """A row one of whose text cells holds two units' names ('杭州锐兴智能终端集团有限公司杭州德辰电子元件集团有限
+    公司', dev32 a03's drawn scan, its contract number two numbers run together too): two rows the table reader
+    read as one, so the table's rows are not the applicant's, and counts and sums over them are in doubt."""
+    return any(isinstance(value, str) and value.count(LEGAL_FORM_MARK) >= 2
+               for value in getattr(row, "__dict__", {}).values())
 
 
 def _reading(record: CheckedRecord, path: str) -> object:
