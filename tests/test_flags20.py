@@ -223,3 +223,25 @@ def test_a_years_sums_over_a_row_holding_two_units_are_a_doubt_and_another_years
     assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in keys and ("ENTERPRISE_COUNT_MISMATCH", "2025") not in keys
     assert keys[("CONTRACT_TOTAL_MISMATCH", "2024")].severity == "error"
     assert ("LOW_CONFIDENCE", "appendix.contracts") in keys
+
+
+# ------------------------------------------------------------------ a heading misread by a character
+
+def _guarantee_heading_read(line: str) -> models.ApplicationRecord:
+    record = clean_application()
+    record.plan.sections = [s for s in record.plan.sections if s.key != "guarantee"]
+    record.plan.heading_doubts = {"guarantee": line}
+    return record
+
+
+def test_a_heading_read_with_one_character_wrong_is_a_doubt_not_a_missing_section() -> None:
+    # dev30 a12 (phone photo): '（四）组织保降（500字）' where （四）组织保障 stands.
+    found = run(_guarantee_heading_read("（四）组织保降（500字）"))
+    assert ("SECTION_MISSING", "guarantee") not in {(c.code, c.where) for c in found}
+    assert any(c.code == "LOW_CONFIDENCE" and "组织保降" in c.message for c in found)
+
+
+def test_a_line_only_of_a_headings_shape_stays_a_warning() -> None:
+    found = run(_guarantee_heading_read("（四）人员安排（500字）"))
+    missing = next(c for c in found if (c.code, c.where) == ("SECTION_MISSING", "guarantee"))
+    assert missing.severity == "warning"
