@@ -245,3 +245,28 @@ def test_a_line_only_of_a_headings_shape_stays_a_warning() -> None:
     found = run(_guarantee_heading_read("（四）人员安排（500字）"))
     missing = next(c for c in found if (c.code, c.where) == ("SECTION_MISSING", "guarantee"))
     assert missing.severity == "warning"
+
+
+# ------------------------------------------------------------------ the first heading found low on its page
+
+def _foundation_unfound(heading_top: float) -> models.ApplicationRecord:
+    """（一）基础条件 not found; （二）建设目标's heading read at `heading_top` on the plan's first page (page 3), the
+    form's lowest box at 780 pt."""
+    record = clean_application()
+    record.plan.sections = [s for s in record.plan.sections if s.key != "foundation"]
+    record.provenance["plan.sections[0].text"] = models.Provenance(page=3, bbox=[66.0, heading_top, 210.0, heading_top + 16])
+    record.provenance["basic_info.lead_unit.main_industries"] = models.Provenance(page=2, bbox=[60.0, 760.0, 500.0, 780.0])
+    return record
+
+
+def test_a_first_heading_found_low_on_the_plans_first_page_leaves_the_sections_before_it_unread() -> None:
+    # dev36 a01 (phone photo): （二） at 588 pt, its 基础条件 above it with a heading not read.
+    found = run(_foundation_unfound(588.0))
+    assert ("SECTION_MISSING", "foundation") not in {(c.code, c.where) for c in found}
+    assert any(c.code == "LOW_CONFIDENCE" and "下半页" in c.message for c in found)
+
+
+def test_a_plan_opening_with_its_second_section_at_the_top_lacks_the_first() -> None:
+    # dev27 a11: （二） at 100 pt, nothing above it but the plan's title: （一） truly left out.
+    missing = next(c for c in run(_foundation_unfound(100.0)) if (c.code, c.where) == ("SECTION_MISSING", "foundation"))
+    assert missing.severity == "error"

@@ -23,6 +23,21 @@ READABLE_SHARE = 0.7
 READABLE_MIN_CHARS = 200  # fewer characters say too little (a 建设内容 of the template runs to 1,000 and more)
 
 
+def _first_heading_low(record: ApplicationRecord) -> tuple[str, int] | None:
+    """The first section found (its key and page) where its heading lies in the lower half of the plan's first
+    page: the plan opens at the top of its first page with （一）, so half a page above the first heading found is
+    text whose heading was not read (dev36 a01, a phone photo: （二）建设目标 at 588 pt, the 基础条件 above it
+    unread), not a section left out (dev27 a11's plan opens with （二）, read at 100 pt). The page's extent is
+    taken from the record's lowest box on any page (a page of the form is as tall as any other)."""
+    plan_pages = [page.page for page in record.source.pages if page.role == "plan"]
+    origin = record.provenance.get("plan.sections[0].text")
+    if not record.plan.sections or not plan_pages or origin is None or origin.bbox is None \
+            or origin.page != min(plan_pages):
+        return None
+    bottom = max((box.bbox[3] for box in record.provenance.values() if box.bbox is not None), default=0.0)
+    return (record.plan.sections[0].key, origin.page) if origin.bbox[1] > bottom / 2 else None
+
+
 def _record(ctx: CheckContext) -> ApplicationRecord:
     assert isinstance(ctx.record, ApplicationRecord)
     return ctx.record
@@ -61,12 +76,16 @@ def _headings_in_doubt(record: ApplicationRecord) -> dict[str, str]:
     share = _plan_share(plan) if missing else None  # segmenting the plan's text is the cost: only when needed
     scrambled = share is not None and share < READABLE_SHARE
     pages = plan_pages_in_doubt(record) if missing else []
+    below = _first_heading_low(record) if missing else None
     doubts: dict[str, str] = {}
     for key in missing:
         if (shaped := plan.heading_doubts.get(key)) is not None:
             doubts[key] = f"其位置有一行“{shaped}”形如该标题（可能误读）"
         elif scrambled:
             doubts[key] = f"建设方案识读出的文字仅 {share:.0%} 成词，多半未能正确识读，该标题可能在页面上而未读出"
+        elif below is not None and list(SECTION_TITLES).index(key) < list(SECTION_TITLES).index(below[0]):
+            doubts[key] = (f"识别出的第一个部分“{SECTION_TITLES[below[0]]}”的标题位于建设方案首页（第 {below[1]} 页）"
+                           "下半页，其上的内容未识别出标题，该部分可能在其中而标题未读出")
         elif pages:
             # A plan page read as something else holds what is not found as well as any page read: the
             # section is unread there, not absent (one LOW_CONFIDENCE with the scrambled plan's).
