@@ -37,6 +37,7 @@ from pipeline.tables.ghosts import page_black_level
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
+from pipeline.tables.rings import under_ring
 from pipeline.tables.rows import DATE_TAIL, SEQ_KEY
 from pipeline.tables.spans import split_spans
 from pipeline.tables.unit_names import ending_repaired
@@ -46,6 +47,7 @@ from pipeline.tables.values import (
     FieldValue,
     codes_in_column,
     header_unit,
+    held_in_doubt,
     implausible_dropped,
     numbers_in_column,
     other_readings,
@@ -197,7 +199,7 @@ class Collector:
                     unit = self.units.get(spec.key, {}).get(column.field) or "万元"
                     values = units_in_column(values, unit)
                 for row, value in zip(rows, values, strict=True):
-                    row[column.field] = value
+                    row[column.field] = held_in_doubt(value) if value.ringed else value
 
     def _seq_runs(self) -> None:
         """A 序号 the reader lost (pale print, a seal over it) taken from the run it stands in: where the
@@ -517,7 +519,8 @@ def _record_cells(table: Table, first: int, last: int) -> list[CellText]:
 def iter_rows(table: Table, layout: Layout, start: int,
               read: Callable[[Box], Sequence[tuple[str, float]]] | None = None,
               reader: SecondReader | None = None,
-              labels: dict[int, CellText] | None = None) -> Iterator[dict[str, FieldValue]]:
+              labels: dict[int, CellText] | None = None,
+              ringed: Callable[[Sequence[Word]], bool] | None = None) -> Iterator[dict[str, FieldValue]]:
     """Data rows (field → value) from grid row `start` on, until a note row ends the table.
 
     `labels` (grid row → its 类别) replaces the 类别 cells of a table without rules (`centred_labels`).
@@ -525,6 +528,9 @@ def iter_rows(table: Table, layout: Layout, start: int,
     With `read` (a second engine on the page), a number or date that does not validate is read again;
     with `reader` (the page's cell reader), every number keeps the other readings the recogniser's
     posteriors give its crop, and the width of its ink (`values.numbers_in_column`).
+
+    With `ringed` (whether a seal's ring crosses a figure's words, `rings.under_ring`), a number so crossed
+    is marked (`FieldValue.ringed`): its reading is in doubt however sure (`Collector._number_columns`).
     """
     spec = layout.spec
     joined_to = -1  # grid rows up to here belong to a record read with the row its key cell opens
@@ -567,6 +573,9 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 if reader is not None and column.kind in NUMBER_KINDS and value.provenance.bbox is not None:
                     value = replace(value, ink_width=reader.ink_width(_box(value)),
                                     others=other_readings(reader.digits(_box(value)), column.kind, unit))
+                if ringed is not None and column.kind in NUMBER_KINDS and isinstance(value.value, int | float) \
+                        and ringed([word for cell in hits for word in cell.words if word.source == "ocr"]):
+                    value = replace(value, ringed=True)
                 values[column.field] = value
         content = [v for name, v in values.items() if name not in ("category", "seq")]
         if all(v.raw.strip() in _PLACEHOLDERS for v in content):
@@ -720,7 +729,9 @@ class Walker:
         reader = self.second(page)
         labels = centred_labels(table, start, categories[0], layout.spec.categories) \
             if not table.ruled and len(categories) == 1 else None
-        rows = iter_rows(table, layout, start, reader.read if reader else None, reader, labels)
+        marks, scale = page.seal_marks, page.scale
+        rows = iter_rows(table, layout, start, reader.read if reader else None, reader, labels,
+                         (lambda words: under_ring(words, marks, scale)) if marks and page.kind != "text" else None)
         for index, values in enumerate(rows):
             # A continuation's first row may be the last record's tail a page break cut off: no record.
             if start == 0 and index == 0 and is_tail(values, layout.spec) \
