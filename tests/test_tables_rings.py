@@ -80,3 +80,21 @@ def test_a_table_marks_the_figures_the_ring_crosses_and_the_collector_holds_them
     collector._number_columns()
     confidences = [row["amount"].provenance.confidence for row in collector.rows["financings"]]
     assert confidences == [0.99, UNSURE]
+
+
+def test_a_form_pages_block_titled_by_its_own_labels_is_no_appendix_table() -> None:
+    """The basic-info form's 资源条件 rows cut off by its rules into a table of their own, with 服务能力 (the
+    products' title word, a label of the form) above: on the form's page no appendix table; on an unlabelled
+    page, the title names it as before."""
+    from models.page import Page
+    from pipeline.tables.appendix import Walker
+
+    xs = [100.0, 300.0, 400.0, 500.0]
+    rows = [["汇聚投融资机构数量（累计)", "4个", "6个"], ["汇聚高校、科研院所数量（累计)", "2个", "10个"]]
+    cells = [_cell(r, c, text, xs[c], xs[c + 1]) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    grid = Grid(xs=xs, ys=[100.0, 120.0, 140.0], cells=[c.cell for c in cells], rules=[], virtual=[])
+    table = Table(page=2, grid=grid, frame=Frame(), cells=cells, title="服务能力开展的数字化改造实施服务项目合同金额")
+    for role, records in (("basic_info", 0), (None, 2)):
+        walker = Walker(Collector(Settings()))
+        walker.table(table, Page(number=2, width=595, height=842, kind="scan", role=role), first_on_page=True)
+        assert len(walker.collector.rows["products"]) == records

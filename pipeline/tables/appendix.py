@@ -740,7 +740,9 @@ class Walker:
             self.collector.add_row(layout.spec, values)
 
     def _headerless(self, table: Table, page: Page, first_on_page: bool) -> Layout | None:
-        titled = spec_from_title(table.title)
+        # A form's page is no title's evidence: the basic-info form's own labels are the appendix titles'
+        # words (服务能力, 资源条件), and a block of its grid the rules cut off (dev35 a02) read as products.
+        titled = spec_from_title(table.title) if page.role not in FORM_ROLES - PROSE_ROLES else None
         if titled is not None:
             known = self.learned.get(titled.key)
             return (known.fit(table) if known else None) or Layout.by_position(table, titled)
