@@ -163,6 +163,8 @@ class Collector:
             part, before = tail.get(column.field), last.get(column.field)
             if part is None or before is None or not part.raw.strip():
                 continue
+            if column.kind in NUMBER_KINDS and before.value is not None:
+                continue  # a record prints its figure once: what the tail holds there is a speck (`is_tail`)
             raw = f"{before.raw}\n{part.raw}"
             sureness = [c for c in (before.provenance.confidence, part.provenance.confidence) if c is not None]
             origin = before.provenance.model_copy(update={"confidence": min(sureness) if sureness else None})
@@ -679,10 +681,14 @@ def _box(value: FieldValue) -> Box:
 TAIL_CHARS = 2
 
 
-def is_tail(values: dict[str, FieldValue], spec: TableSpec) -> bool:
+def is_tail(values: dict[str, FieldValue], spec: TableSpec, last: dict[str, FieldValue] | None = None) -> bool:
     """A row holding no record of its own but the end of the record above, which a page break cut in two
     (Word lets a row break across pages): no key (a record opens with its 序号 or its date's year), no figure,
-    every text a wrapped line's short end ('26日' of a date, '司' of a name)."""
+    every text a wrapped line's short end ('26日' of a date, '司' of a name).
+
+    With `last` (the record above): a code that record left open, ending in its separator ('XQ-FW-' over
+    '2025090-B', dev27 a06), goes on in the row's code, digits and all; and where that record has its
+    figures, a figure in the row is no record's (a seal's speck read '1' beside the code's end)."""
     texts = {name: "".join(value.raw.split()) for name, value in values.items()}
     if not any(texts.values()):
         return False
@@ -690,9 +696,31 @@ def is_tail(values: dict[str, FieldValue], spec: TableSpec) -> bool:
         text = texts.get(column.field, "")
         if column.kind == "date" and text and not DATE_TAIL.fullmatch(text):
             return False
+        if column.kind == "code" and text and _code_goes_on(last, column.field):
+            continue
+        if column.kind in NUMBER_KINDS and text and _code_left_open(last, spec) and _has_figure(last, column.field):
+            continue
         if column.kind != "date" and (len(text) > TAIL_CHARS or any(char.isdigit() for char in text)):
             return False
     return True
+
+
+CODE_SEPARATORS = ("-", "_", "/", "—")  # a code never ends with its separator: one that does wrapped there
+
+
+def _code_goes_on(last: dict[str, FieldValue] | None, field: str) -> bool:
+    """The record above left its code open: read ending in a separator ('XQ-FW-')."""
+    value = last.get(field) if last is not None else None
+    return value is not None and isinstance(value.value, str) and value.value.endswith(CODE_SEPARATORS)
+
+
+def _code_left_open(last: dict[str, FieldValue] | None, spec: TableSpec) -> bool:
+    return any(column.kind == "code" and _code_goes_on(last, column.field) for column in spec.columns)
+
+
+def _has_figure(last: dict[str, FieldValue] | None, field: str) -> bool:
+    value = last.get(field) if last is not None else None
+    return value is not None and isinstance(value.value, int | float) and not isinstance(value.value, bool)
 
 
 @dataclass
@@ -711,14 +739,14 @@ class Walker:
             layout = Layout.of(table, header)
             self.learned[layout.spec.key] = layout
             self.current = layout
-            self._read(table, page, layout, header.row + 1)
+            self._read(table, page, layout, header.row + 1, first_on_page)
             return
         continued = self._headerless(table, page, first_on_page)
         if continued is not None:
             self.current = continued
             self._read(table, page, continued, 0)
 
-    def _read(self, table: Table, page: Page, layout: Layout, start: int) -> None:
+    def _read(self, table: Table, page: Page, layout: Layout, start: int, first_on_page: bool = False) -> None:
         categories = layout.columns.get("category", ())
         seq = layout.columns.get("seq", ())
         spans = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None, layout.spec.categories)
@@ -732,9 +760,13 @@ class Walker:
         marks, scale = page.seal_marks, page.scale
         rows = iter_rows(table, layout, start, reader.read if reader else None, reader, labels,
                          (lambda words: under_ring(words, marks, scale)) if marks and page.kind != "text" else None)
+        # A continuation's first row may be the last record's tail a page break cut off: no record. So may the
+        # first row under a header Word repeated on the next page (dev27 a06), where the table's records began
+        # on a page before.
+        continued = start == 0 or (first_on_page and bool(self.collector.rows[layout.spec.key]))
         for index, values in enumerate(rows):
-            # A continuation's first row may be the last record's tail a page break cut off: no record.
-            if start == 0 and index == 0 and is_tail(values, layout.spec) \
+            last = self.collector.rows[layout.spec.key][-1] if self.collector.rows[layout.spec.key] else None
+            if continued and index == 0 and is_tail(values, layout.spec, last) \
                     and self.collector.with_tail(layout.spec, values, layout.units):
                 continue
             self.collector.add_row(layout.spec, values)
