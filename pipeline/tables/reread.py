@@ -315,15 +315,15 @@ class CellReader:
 
     def _filled_in(self, old: CellText, new: CellText) -> bool:
         """Whether the crop read the whole of a line the page's reading left characters of out, before, inside
-        or after its words (`print_beside`): the page's characters are the crop's, in order, but for one it
-        misread (款据集 of 产品质量缺陷图像数据集: 数 read 款; 设 · 量化方案 of 设备联网轻量化方案), what the crop adds is
-        Chinese characters, read fairly surely. The page's sureness was of the characters it kept, so it is no
-        bar. A unit's name past its whole legal form is not filled in (a seal's characters after 有限公司)."""
+        or after its words (`print_beside`): every character of the page's is the crop's, in order (设 · 量化方案
+        of 设备联网轻量化方案), what the crop adds is Chinese characters, read fairly surely. The page's sureness was
+        of the characters it kept, so it is no bar; a character it kept that the crop reads otherwise (数字孪生 ·
+        数字李生建) is, and the page's reading stays. A unit's name past its whole legal form is not filled in (a
+        seal's characters after 有限公司)."""
         page, crop = re.sub(r"\s+", "", old.text), re.sub(r"\s+", "", new.text)
         if not page or len(crop) <= len(page) or new.confidence < CARRIED_ON or "\n" in old.text.strip():
             return False
-        kept = _common_length(page, crop)
-        if kept < len(page) - 1 or kept < 2:
+        if _common_length(page, crop) < len(page):
             return False
         # unit_names reaches values, which imports this module: imported here.
         from pipeline.tables.unit_names import COMPLETE
