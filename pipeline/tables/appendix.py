@@ -37,6 +37,7 @@ from pipeline.tables.ghosts import page_black_level
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.reread import SecondReader
+from pipeline.tables.rings import under_ring
 from pipeline.tables.rows import DATE_TAIL, SEQ_KEY
 from pipeline.tables.spans import split_spans
 from pipeline.tables.unit_names import ending_repaired
@@ -46,6 +47,7 @@ from pipeline.tables.values import (
     FieldValue,
     codes_in_column,
     header_unit,
+    held_in_doubt,
     implausible_dropped,
     numbers_in_column,
     other_readings,
@@ -161,6 +163,8 @@ class Collector:
             part, before = tail.get(column.field), last.get(column.field)
             if part is None or before is None or not part.raw.strip():
                 continue
+            if column.kind in NUMBER_KINDS and before.value is not None:
+                continue  # a record prints its figure once: what the tail holds there is a speck (`is_tail`)
             raw = f"{before.raw}\n{part.raw}"
             sureness = [c for c in (before.provenance.confidence, part.provenance.confidence) if c is not None]
             origin = before.provenance.model_copy(update={"confidence": min(sureness) if sureness else None})
@@ -197,7 +201,7 @@ class Collector:
                     unit = self.units.get(spec.key, {}).get(column.field) or "万元"
                     values = units_in_column(values, unit)
                 for row, value in zip(rows, values, strict=True):
-                    row[column.field] = value
+                    row[column.field] = held_in_doubt(value) if value.ringed else value
 
     def _seq_runs(self) -> None:
         """A 序号 the reader lost (pale print, a seal over it) taken from the run it stands in: where the
@@ -517,7 +521,8 @@ def _record_cells(table: Table, first: int, last: int) -> list[CellText]:
 def iter_rows(table: Table, layout: Layout, start: int,
               read: Callable[[Box], Sequence[tuple[str, float]]] | None = None,
               reader: SecondReader | None = None,
-              labels: dict[int, CellText] | None = None) -> Iterator[dict[str, FieldValue]]:
+              labels: dict[int, CellText] | None = None,
+              ringed: Callable[[Sequence[Word]], bool] | None = None) -> Iterator[dict[str, FieldValue]]:
     """Data rows (field → value) from grid row `start` on, until a note row ends the table.
 
     `labels` (grid row → its 类别) replaces the 类别 cells of a table without rules (`centred_labels`).
@@ -525,6 +530,9 @@ def iter_rows(table: Table, layout: Layout, start: int,
     With `read` (a second engine on the page), a number or date that does not validate is read again;
     with `reader` (the page's cell reader), every number keeps the other readings the recogniser's
     posteriors give its crop, and the width of its ink (`values.numbers_in_column`).
+
+    With `ringed` (whether a seal's ring crosses a figure's words, `rings.under_ring`), a number so crossed
+    is marked (`FieldValue.ringed`): its reading is in doubt however sure (`Collector._number_columns`).
     """
     spec = layout.spec
     joined_to = -1  # grid rows up to here belong to a record read with the row its key cell opens
@@ -567,6 +575,9 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 if reader is not None and column.kind in NUMBER_KINDS and value.provenance.bbox is not None:
                     value = replace(value, ink_width=reader.ink_width(_box(value)),
                                     others=other_readings(reader.digits(_box(value)), column.kind, unit))
+                if ringed is not None and column.kind in NUMBER_KINDS and isinstance(value.value, int | float) \
+                        and ringed([word for cell in hits for word in cell.words if word.source == "ocr"]):
+                    value = replace(value, ringed=True)
                 values[column.field] = value
         content = [v for name, v in values.items() if name not in ("category", "seq")]
         if all(v.raw.strip() in _PLACEHOLDERS for v in content):
@@ -670,10 +681,14 @@ def _box(value: FieldValue) -> Box:
 TAIL_CHARS = 2
 
 
-def is_tail(values: dict[str, FieldValue], spec: TableSpec) -> bool:
+def is_tail(values: dict[str, FieldValue], spec: TableSpec, last: dict[str, FieldValue] | None = None) -> bool:
     """A row holding no record of its own but the end of the record above, which a page break cut in two
     (Word lets a row break across pages): no key (a record opens with its 序号 or its date's year), no figure,
-    every text a wrapped line's short end ('26日' of a date, '司' of a name)."""
+    every text a wrapped line's short end ('26日' of a date, '司' of a name).
+
+    With `last` (the record above): a code that record left open, ending in its separator ('XQ-FW-' over
+    '2025090-B', dev27 a06), goes on in the row's code, digits and all; and where that record has its
+    figures, a figure in the row is no record's (a seal's speck read '1' beside the code's end)."""
     texts = {name: "".join(value.raw.split()) for name, value in values.items()}
     if not any(texts.values()):
         return False
@@ -681,9 +696,31 @@ def is_tail(values: dict[str, FieldValue], spec: TableSpec) -> bool:
         text = texts.get(column.field, "")
         if column.kind == "date" and text and not DATE_TAIL.fullmatch(text):
             return False
+        if column.kind == "code" and text and _code_goes_on(last, column.field):
+            continue
+        if column.kind in NUMBER_KINDS and text and _code_left_open(last, spec) and _has_figure(last, column.field):
+            continue
         if column.kind != "date" and (len(text) > TAIL_CHARS or any(char.isdigit() for char in text)):
             return False
     return True
+
+
+CODE_SEPARATORS = ("-", "_", "/", "—")  # a code never ends with its separator: one that does wrapped there
+
+
+def _code_goes_on(last: dict[str, FieldValue] | None, field: str) -> bool:
+    """The record above left its code open: read ending in a separator ('XQ-FW-')."""
+    value = last.get(field) if last is not None else None
+    return value is not None and isinstance(value.value, str) and value.value.endswith(CODE_SEPARATORS)
+
+
+def _code_left_open(last: dict[str, FieldValue] | None, spec: TableSpec) -> bool:
+    return any(column.kind == "code" and _code_goes_on(last, column.field) for column in spec.columns)
+
+
+def _has_figure(last: dict[str, FieldValue] | None, field: str) -> bool:
+    value = last.get(field) if last is not None else None
+    return value is not None and isinstance(value.value, int | float) and not isinstance(value.value, bool)
 
 
 @dataclass
@@ -702,14 +739,14 @@ class Walker:
             layout = Layout.of(table, header)
             self.learned[layout.spec.key] = layout
             self.current = layout
-            self._read(table, page, layout, header.row + 1)
+            self._read(table, page, layout, header.row + 1, first_on_page)
             return
         continued = self._headerless(table, page, first_on_page)
         if continued is not None:
             self.current = continued
             self._read(table, page, continued, 0)
 
-    def _read(self, table: Table, page: Page, layout: Layout, start: int) -> None:
+    def _read(self, table: Table, page: Page, layout: Layout, start: int, first_on_page: bool = False) -> None:
         categories = layout.columns.get("category", ())
         seq = layout.columns.get("seq", ())
         spans = split_spans(table, start, categories, seq[0] if len(seq) == 1 else None, layout.spec.categories)
@@ -720,16 +757,24 @@ class Walker:
         reader = self.second(page)
         labels = centred_labels(table, start, categories[0], layout.spec.categories) \
             if not table.ruled and len(categories) == 1 else None
-        rows = iter_rows(table, layout, start, reader.read if reader else None, reader, labels)
+        marks, scale = page.seal_marks, page.scale
+        rows = iter_rows(table, layout, start, reader.read if reader else None, reader, labels,
+                         (lambda words: under_ring(words, marks, scale)) if marks and page.kind != "text" else None)
+        # A continuation's first row may be the last record's tail a page break cut off: no record. So may the
+        # first row under a header Word repeated on the next page (dev27 a06), where the table's records began
+        # on a page before.
+        continued = start == 0 or (first_on_page and bool(self.collector.rows[layout.spec.key]))
         for index, values in enumerate(rows):
-            # A continuation's first row may be the last record's tail a page break cut off: no record.
-            if start == 0 and index == 0 and is_tail(values, layout.spec) \
+            last = self.collector.rows[layout.spec.key][-1] if self.collector.rows[layout.spec.key] else None
+            if continued and index == 0 and is_tail(values, layout.spec, last) \
                     and self.collector.with_tail(layout.spec, values, layout.units):
                 continue
             self.collector.add_row(layout.spec, values)
 
     def _headerless(self, table: Table, page: Page, first_on_page: bool) -> Layout | None:
-        titled = spec_from_title(table.title)
+        # A form's page is no title's evidence: the basic-info form's own labels are the appendix titles'
+        # words (服务能力, 资源条件), and a block of its grid the rules cut off (dev35 a02) read as products.
+        titled = spec_from_title(table.title) if page.role not in FORM_ROLES - PROSE_ROLES else None
         if titled is not None:
             known = self.learned.get(titled.key)
             return (known.fit(table) if known else None) or Layout.by_position(table, titled)

@@ -844,7 +844,7 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
            max(w.bbox[2] for w in words) + 1, max(w.bbox[3] for w in words) + 1)
     ys = [box[1]] + [(max(w.bbox[3] for w in a) + min(w.bbox[1] for w in b)) / 2
                      for a, b in itertools.pairwise(lines)] + [box[3]]
-    xs = [box[0], *line_columns(lines, box), box[2]]
+    xs = [box[0], *line_columns(above_note(lines), box), box[2]]
     verticals = [Rule("v", x, box[1], box[3]) for x in xs]
     grid = build_grid([Rule("h", y, box[0], box[2]) for y in ys] + verticals)
     if grid is None or grid.n_cols < 2:
@@ -854,6 +854,17 @@ def text_table(page: Page, region: Box | None = None) -> Table | None:
 
 
 NOTE_MARKS = ("注", "备注")
+
+
+def above_note(lines: Sequence[Sequence[Word]]) -> Sequence[Sequence[Word]]:
+    """The text lines above the note under a table (注：申报单位…加盖公章。 and its numbered lines after it): the
+    note runs over the gaps between the columns, and its two lines are more than the few lines a gap may
+    have reach over it (`CROSSING_LINES`: dev26 a12, a fax's contracts whose date and code columns stayed one).
+    All the lines where no note follows a line of the table."""
+    for index, line in enumerate(lines):
+        if index >= 2 and "".join(word.text for word in line).lstrip().startswith(NOTE_MARKS):
+            return lines[:index]
+    return lines
 ROWS_BELOW_REACH = 2.0  # row pitches: a line further below the last row is no row of the table
 
 

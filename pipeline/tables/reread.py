@@ -9,6 +9,7 @@ mapped back to its cell by the band its centre falls in.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import statistics
@@ -280,6 +281,19 @@ class CellReader:
             if any(right - left >= BESIDE_SHARE * height and self._glyph(left, middle[0], right, middle[1])
                    for left, right in sides):
                 return True
+            if self._skipped_inside(line, middle):
+                return True
+        return False
+
+    def _skipped_inside(self, line: Sequence[Word], middle: tuple[float, float]) -> bool:
+        """Whether a gap between two words of a line, a character wide or more, holds a character's ink:
+        the page's detector left part of a line of print out (a dithered scan's 设备联网轻量化方案 read as 设 and
+        量化方案, 备联网轻 in no word's box), however sure it is of the characters it kept."""
+        height = middle[1] - middle[0]  # the line's middle half
+        for before, after in itertools.pairwise(line):
+            left, right = before.bbox[2], after.bbox[0]
+            if right - left >= 2 * BESIDE_SHARE * height and self._glyph(left, middle[0], right, middle[1]):
+                return True
         return False
 
     def _carried_on(self, old: CellText, new: CellText) -> bool:
@@ -298,6 +312,28 @@ class CellReader:
         if after and page.endswith(COMPLETE):  # a name ends whole: what the crop reads after it is a seal's
             return False
         return all("\u4e00" <= char <= "\u9fff" for char in before + after) and self.print_beside(old)
+
+    def _filled_in(self, old: CellText, new: CellText) -> bool:
+        """Whether the crop read the whole of a line the page's reading left characters of out, before, inside
+        or after its words (`print_beside`): every character of the page's is the crop's, in order (设 · 量化方案
+        of 设备联网轻量化方案), what the crop adds is Chinese characters, read fairly surely. The page's sureness was
+        of the characters it kept, so it is no bar; a character it kept that the crop reads otherwise (数字孪生 ·
+        数字李生建) is, and the page's reading stays. A unit's name past its whole legal form is not filled in (a
+        seal's characters after 有限公司)."""
+        page, crop = re.sub(r"\s+", "", old.text), re.sub(r"\s+", "", new.text)
+        if not page or len(crop) <= len(page) or new.confidence < CARRIED_ON or "\n" in old.text.strip():
+            return False
+        if _common_length(page, crop) < len(page):
+            return False
+        # unit_names reaches values, which imports this module: imported here.
+        from pipeline.tables.unit_names import COMPLETE
+
+        if page.endswith(COMPLETE) and not crop.endswith(COMPLETE):
+            return False
+        added = list(crop)
+        for char in _common(page, crop):
+            added.remove(char)
+        return all("\u4e00" <= char <= "\u9fff" for char in added) and self.print_beside(old)
 
     @staticmethod
     def _paired(old: CellText, new: CellText) -> bool:
@@ -337,7 +373,8 @@ class CellReader:
                 # A sure cell was read again only for print past its words: the crop may carry its line
                 # on, never replace what the page read surely.
                 unsure = not cell.text or cell.confidence < threshold
-                if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new):
+                if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new) \
+                        or self._filled_in(cell, new):
                     out[position] = replace(new, reread=True)
         # Cells whose marks still lack their partners, read once more in a stack of their own (stacked with
         # others the engine left the small mark out again), only to pair them (`_paired`); the stacks above
@@ -378,6 +415,19 @@ class CellReader:
         except (OcrError, OSError) as error:  # the engine failed (or its cache): cells keep their first reading
             log.warning("cell re-read failed, cells keep their first reading: %s: %s", type(error).__name__, error)
             return []
+
+
+def _common(a: str, b: str) -> str:
+    """The longest common subsequence of two readings (characters of both, in order)."""
+    best = [[""] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            best[i + 1][j + 1] = best[i][j] + x if x == y else max(best[i][j + 1], best[i + 1][j], key=len)
+    return best[len(a)][len(b)]
+
+
+def _common_length(a: str, b: str) -> int:
+    return len(_common(a, b))
 
 
 def _batches(chosen: list[tuple[int, CellText, tuple[int, int, int, int]]]) -> list[list]:

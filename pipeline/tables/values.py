@@ -35,6 +35,7 @@ class FieldValue:
     provenance: Provenance
     ink_width: float | None = None  # points: how wide the cell's line of ink is (numbers on scans)
     others: OtherReadings | None = None  # what the recogniser's posteriors read on the crop (numbers on scans)
+    ringed: bool = False  # a seal's ring crosses the figure's line (`rings.under_ring`): no reading sees under it
 
     @property
     def unreadable(self) -> bool:
@@ -439,6 +440,17 @@ def numbers_in_column(values: Sequence[FieldValue], confident: float) -> list[Fi
             value = replace(value, provenance=value.provenance.model_copy(update={"confidence": confidence}))
         out.append(with_digit_alternatives(value, confident, doubted=index in lost))
     return out
+
+
+def held_in_doubt(value: FieldValue) -> FieldValue:
+    """A figure a seal's ring crosses (`FieldValue.ringed`), its confidence held at `UNSURE` at most: every
+    engine reads the crop alike (none sees the digit under the ring), so neither the page's sureness nor a
+    second engine's agreement says the figure is whole ('1,901' read 901 at 0.99 and confirmed). A check
+    resting on it is a warning naming it; its readings and alternatives stay as they were."""
+    confidence = value.provenance.confidence
+    if confidence is not None and confidence <= UNSURE:
+        return value
+    return replace(value, provenance=value.provenance.model_copy(update={"confidence": UNSURE}))
 
 
 def crop_reading_for_lost_digits(value: FieldValue) -> FieldValue:

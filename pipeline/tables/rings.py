@@ -1,0 +1,73 @@
+"""Figures a seal's ring crosses: a reading that cannot see the digits under the ring.
+
+A round or oval seal stamped over a table's figures lays its ring, a stroke as black as print on a grey
+scan, across a number's line. The reader then drops the digit the ring crosses, or the digits beyond
+it, or reads the ring as a digit ('1,901' read 901 at 0.99; '2,924.8' read 4.8; '831' read 1431), and
+every engine reads the crop alike, since none sees through the ring: a second engine's agreement is no
+confirmation there. So a figure whose line the ring crosses, within a digit of its characters, is a
+reading in doubt (its confidence held under the checks' `confident`): a comparison resting on it is a
+warning that names it, never an error, and the form's totals may still settle it (`reconcile`,
+`implied`).
+
+The seal detector's ellipse (`models.page.SealMark`, in the page image's pixels) is fitted to the ring's
+ink and lies up to a tenth of its size off it (dev32 a01: 13 px of a 110 px semi-axis), so the ring is
+taken as the band `RING_SLACK` either side of the ellipse.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from models.page import Box, SealMark, Word
+
+RING_SLACK = 0.1  # share of its semi-axes the ring's ink may lie inside or outside the detector's ellipse
+RINGED = frozenset({"round", "oval"})  # seals with a ring (a square seal's frame is straight: a rule's look)
+DIGIT_ADVANCE = 0.6  # a digit's advance in its line's heights: a character lost beside the reading is this far
+SAMPLES = 9  # points per side of the grid a box is sampled on
+
+
+def ring_radius(mark: SealMark, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per point (image pixels), its distance from the seal's centre in the ellipse's own measure: 1 on
+    the ellipse, less inside it, more outside."""
+    turn = math.radians(mark.angle)
+    dx, dy = x - mark.cx, y - mark.cy
+    along = dx * math.cos(turn) + dy * math.sin(turn)
+    across = -dx * math.sin(turn) + dy * math.cos(turn)
+    return np.asarray(np.hypot(along / max(mark.a, 1e-6), across / max(mark.b, 1e-6)))
+
+
+def ring_crosses(box: Box, mark: SealMark, scale: float) -> bool:
+    """Whether the seal's ring (its ellipse, `RING_SLACK` either side) passes through `box` (points);
+    `scale` is the page image's pixels per point."""
+    if mark.shape not in RINGED or scale <= 0:
+        return False
+    xs = np.linspace(box[0], box[2], SAMPLES) * scale
+    ys = np.linspace(box[1], box[3], SAMPLES) * scale
+    radius = ring_radius(mark, *np.meshgrid(xs, ys))
+    return bool(radius.min() <= 1.0 + RING_SLACK and radius.max() >= 1.0 - RING_SLACK)
+
+
+def figure_line(words: Sequence[Word]) -> Box | None:
+    """Where a figure's characters stand, and where characters it lost would: its words' box widened by a
+    digit's advance on either side (a digit the ring hid lies just beyond the ink read); None without
+    words."""
+    if not words:
+        return None
+    x0, y0 = min(w.bbox[0] for w in words), min(w.bbox[1] for w in words)
+    x1, y1 = max(w.bbox[2] for w in words), max(w.bbox[3] for w in words)
+    height = min(w.bbox[3] - w.bbox[1] for w in words)
+    # Only the line's middle: boxes are padded into the rules above and below, which the ring crosses too.
+    margin = DIGIT_ADVANCE * height
+    return (x0 - margin, y0 + height / 4, x1 + margin, y1 - height / 4)
+
+
+def under_ring(words: Sequence[Word], marks: Sequence[SealMark] | None, scale: float) -> bool:
+    """Whether a seal's ring crosses the figure made of `words` (`figure_line`)."""
+    line = figure_line(words)
+    return line is not None and any(ring_crosses(line, mark, scale) for mark in marks or ())
+
+
+__all__ = ["figure_line", "ring_crosses", "ring_radius", "under_ring"]
