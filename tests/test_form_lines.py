@@ -470,6 +470,24 @@ def test_a_member_label_cell_that_lost_a_middle_line_still_marks_the_members() -
         ["台州新拓网络科技有限公司", "制造业企业"], ["台州旭嘉智能科技股份有限公司", "服务商"]]
 
 
+def test_member_label_lines_each_too_short_alone_mark_the_members_together() -> None:
+    """'体其他疲员' · '6家)': neither line is long enough to be told a misread label alone (dev13 a11's phone
+    photo, its six members lost); in the label's order, one character in seven misread, they are its lines.
+    The same lines out of order, or a member's own wrapped name, are not."""
+    from pipeline.fields.basic_info import _members_label_piece
+
+    rows = lines(
+        [("牵头单位类型", 80, 198, 165, 224), ("☑服务商", 165, 198, 516, 224)],
+        [("体其他疲员\n6家)", 80, 224, 165, 300), ("1", 165, 224, 236, 250), ("之江实验室", 236, 224, 442, 250),
+         ("科研院所", 442, 224, 516, 250)],
+        [("2", 165, 250, 236, 276), ("浙江工业大学", 236, 250, 442, 276), ("高校", 442, 250, 516, 276)],
+        [("单位负责人", 80, 300, 165, 326), ("姓名", 165, 300, 236, 326), ("杨霞", 236, 300, 310, 326)],
+    )
+    members = member_rows(rows, find_labels(rows, FORM))
+    assert [[c.text for c in cells] for _, cells in members] == [["之江实验室", "科研院所"], ["浙江工业大学", "高校"]]
+    assert not _members_label_piece("6家)\n体其他疲员")
+    assert not _members_label_piece("株洲华达智能\n科技有限公司")
+
 
 def test_a_label_ocr_parted_into_two_words_on_its_line_is_one_label_again() -> None:
     """'统一社会' · '信用代': neither word is a label, together they are 统一社会信用代码's; the code beside is its value."""

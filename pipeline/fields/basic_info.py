@@ -863,7 +863,27 @@ def _members_label_piece(text: str) -> bool:
     if _members_label_line(squeezed):
         return True
     lines = [line for line in (squeeze(part) for part in text.splitlines()) if line]
-    return len(lines) > 1 and all(_members_label_line(line) for line in lines)
+    return len(lines) > 1 and (all(_members_label_line(line) for line in lines)
+                               or _label_lines_in_order(lines, _MEMBERS_LABEL))
+
+
+def _label_lines_in_order(lines: Sequence[str], label: str) -> bool:
+    """`lines` are pieces of `label` in its order, with lines of it lost between them and up to one character
+    in MISREAD_SHARE misread over them all: a cell's wrapped lines each too short to be told alone (a phone
+    photo's tight label cell read '体其他疲员' · '6家)', dev13 a11, its six members lost), told together by the
+    order they keep. Each line is matched where it differs least after the one before it."""
+    size = sum(len(line) for line in lines)
+    if size < 2 * MISREAD_SHARE or any(len(line) < 2 for line in lines):
+        return False
+    start, misread = 0, 0
+    for line in lines:
+        ends = range(start, len(label) - len(line) + 1)
+        if not ends:
+            return False
+        at = min(ends, key=lambda where: Levenshtein.distance(line, label[where:where + len(line)]))
+        misread += Levenshtein.distance(line, label[at:at + len(line)])
+        start = at + len(line)
+    return misread <= size // MISREAD_SHARE
 
 
 def _members_label_line(squeezed: str) -> bool:
