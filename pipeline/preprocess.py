@@ -24,6 +24,13 @@ BLANK_INK = 0.0015  # a page with less ink than this fraction (after speck remov
 # Levels at or above this share of the paper's brightness become white in the print layer: a scan's paper
 # noise and show-through go, and so do the palest inks (a phone photo's faint rules, see `print_layer`).
 PAPER_WHITE = 0.92
+# The thickest rule of a photographed page, in points: a table's heaviest border (2.25 pt) blurred by a
+# point or so; a band thicker than this is print run together (a line of text is 7 pt and more).
+RULE_MAX_PT = 3.5
+# A rule's flanks, FLANK_PX deep a pixel beyond it (half-size copy), are paper but where text or a crossing
+# rule touches them; a run whose flanks are both inked for more than FLANK_INK of its length is print.
+FLANK_PX = 2
+FLANK_INK = 0.35
 
 
 @dataclass
@@ -180,12 +187,15 @@ def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None
     return area / binary.size, (x0, y0, x1, y1)
 
 
-def find_rules(flat: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Line]]:
+def find_rules(flat: np.ndarray, dpi: float, max_thickness_px: float | None = None) -> tuple[np.ndarray, list[Line]]:
     """Rule pixels (255) and rules (px) longer than half an inch, by morphological opening.
 
     Horizontal and vertical rules are opened separately, so a table grid gives one line
     per stretch of border rather than one blob.  Shorter limits catch the borders of
     single-line rows but also the long strokes of 24 pt titles (measured: worse OCR).
+
+    With `max_thickness_px`, a run thicker than that is no rule but print blurred into a band (a photo's
+    line of text at ~75 dpi effective runs together over half an inch): left out of the rules and the mask.
     """
     binary = cv2.threshold(flat, 159, 255, cv2.THRESH_BINARY_INV)[1]
     mask = np.zeros_like(binary)
@@ -194,14 +204,37 @@ def find_rules(flat: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Line]]:
     for horizontal in (True, False):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
         opened = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+        count, labels, stats = components(opened, 8)
+        if max_thickness_px is not None:
+            thick = [i for i in range(1, count) if stats[i][3 if horizontal else 2] > max_thickness_px
+                     or _inked_both_sides(binary, stats[i], horizontal)]
+            if thick:
+                opened[np.isin(labels, thick)] = 0
+                keep = np.ones(count, dtype=bool)
+                keep[thick] = False
+                stats = stats[keep]
+                count = len(stats)
         mask = cv2.bitwise_or(mask, opened)
-        count, _, stats = components(opened, 8)
         for x, y, w, h, _ in stats[1:count]:
             if horizontal:
                 found.append(Line(float(x), float(y + h / 2), float(x + w), float(y + h / 2)))
             else:
                 found.append(Line(float(x + w / 2), float(y), float(x + w / 2), float(y + h)))
     return mask, found
+
+
+def _inked_both_sides(binary: np.ndarray, stat: np.ndarray, horizontal: bool) -> bool:
+    """The run has ink along both its flanks (a pixel beyond it, two deep): it lies inside print, the
+    strokes of a bold heading's characters blurred into one long line (dev36 a01's photographed
+    '（一）基础条件' lost to a rule's mask), not a rule with paper on at least one side of it."""
+    x, y, w, h = (int(v) for v in stat[:4])
+    if not horizontal:
+        return _inked_both_sides(binary.T, np.array([y, x, h, w]), True)
+    before = binary[max(0, y - 1 - FLANK_PX):max(0, y - 1), x:x + w]
+    after = binary[y + h + 1:y + h + 1 + FLANK_PX, x:x + w]
+    if before.size == 0 or after.size == 0:
+        return False
+    return min(float(np.count_nonzero(before)) / before.size, float(np.count_nonzero(after)) / after.size) > FLANK_INK
 
 
 def min_pool(image: np.ndarray) -> np.ndarray:
@@ -247,7 +280,9 @@ def clean_page(
     rules: list[Line] = []
     ocr_layer = paper_divided(lifted) if photographed else layer
     if not blank:
-        half_mask, half_rules = find_rules(half, dpi / 2)
+        # A photo's rule is a line a few points thick at most; its blurred print can run into bands as long.
+        thickest = RULE_MAX_PT * dpi / 2 / 72.0 if photographed else None
+        half_mask, half_rules = find_rules(half, dpi / 2, thickest)
         rules = [_scaled(line, 2.0) for line in half_rules]
         # Rules are lifted out of what OCR reads: Tesseract reads them as "|" and lets them
         # split or merge its text blocks; the print layer keeps them for the table stage.
