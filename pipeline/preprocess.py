@@ -31,6 +31,12 @@ RULE_MAX_PT = 3.5
 # rule touches them; a run whose flanks are both inked for more than FLANK_INK of its length is print.
 FLANK_PX = 2
 FLANK_INK = 0.35
+# A photographed seal (`photo_seal_lifted`): its redness (red over green and blue) from which a pixel is
+# wholly seal ink, as `red_ink` takes it; the paper it is measured against lies in a ring this many px out
+# from the ink, beyond this gap.
+SEAL_PINK = 45.0
+SEAL_RING_PX = 25
+SEAL_GAP_PX = 9
 
 
 @dataclass
@@ -171,6 +177,33 @@ def seal_lifted(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | Non
     return base
 
 
+def photo_seal_lifted(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None) -> np.ndarray:
+    """`seal_lifted` for a photographed page: on a photo the seal's red ink is darker in red than the paper
+    is in grey (the camera's light and white balance: red ~205 on paper ~240, dev32 a02), and its blurred,
+    chroma-subsampled edges are pink short of the mask's redness. Copied as it is, the red channel leaves the
+    seal a grey ring over the print (the applicant's name under its seal read '绍兴新委值息技本看限公司').
+    So the red channel is scaled by the paper's grey over the seal ink's red (never darkened), and blended in
+    by each pixel's redness (wholly within the grown mask, partly on the pink edges beyond it)."""
+    if rgb is None or seal is None or not seal.any():
+        return grey
+    red = rgb[..., 0]
+    redness = cv2.subtract(red, cv2.max(rgb[..., 1], rgb[..., 2]))
+    grown = cv2.dilate(seal, np.ones((3, 3), np.uint8))
+    # The paper just beyond the seal (a ring a few pixels out, not reddish) against the seal ink's red.
+    ring = cv2.dilate(seal, np.ones((SEAL_RING_PX, SEAL_RING_PX), np.uint8))
+    ring[cv2.dilate(seal, np.ones((SEAL_GAP_PX, SEAL_GAP_PX), np.uint8)) > 0] = 0
+    ring[redness >= SEAL_PINK / 2] = 0
+    paper = float(np.percentile(grey[ring > 0], 75)) if cv2.countNonZero(ring) >= 50 else 255.0
+    ink = float(np.median(red[seal > 0]))  # the ink as laid: its blurred edges are paler
+    gain = max(1.0, paper / max(ink, 1.0))
+    weight = np.minimum(redness.astype(np.float32) / SEAL_PINK, 1.0)
+    weight[grown > 0] = 1.0
+    # Not only near the mask: a blurred seal's lettering may be pink short of the mask's redness all over; a
+    # yellowish paper's slight redness lightens only paper, which the division by the paper evens again.
+    lifted = (1.0 - weight) * grey.astype(np.float32) + weight * np.minimum(red.astype(np.float32) * gain, 255.0)
+    return np.clip(lifted + 0.5, 0, 255).astype(np.uint8)
+
+
 def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None]:
     """Ink fraction after removing specks, and the bounding box of the remaining ink."""
     binary = (flat < 128).astype(np.uint8)
@@ -278,7 +311,8 @@ def clean_page(
     box = (2 * half_box[0], 2 * half_box[1], 2 * half_box[2], 2 * half_box[3]) if half_box else None
     blank = ink < BLANK_INK and (seal is None or not seal.any())
     rules: list[Line] = []
-    ocr_layer = paper_divided(lifted) if photographed else layer
+    ocr_layer = (paper_divided(photo_seal_lifted(straight if colour else None, to_grey(straight), seal))
+                 if photographed else layer)
     if not blank:
         # A photo's rule is a line a few points thick at most; its blurred print can run into bands as long.
         thickest = RULE_MAX_PT * dpi / 2 / 72.0 if photographed else None
