@@ -249,6 +249,21 @@ def test_a_yearly_rows_label_misread_past_matching_is_named_by_its_place_in_the_
     assert finance("资产负价事", [("汇聚投融资机构数量", 158, 371, 250, 379), ("4个", 410, 371, 431, 379)]) == [None, None]
 
 
+def test_a_misread_yearly_label_beside_its_group_s_spanning_label_is_named_by_its_place() -> None:
+    """'资源条件' spans the group's rows and stands first on each: the misread label after it
+    ('汇聚制造业致字化转型服务裔致量', a photo's 数 read 致, dev36 a07) is still the one its place names."""
+    rows = lines(
+        [("资源条件", 60, 329, 140, 342), ("2024年", 405, 329, 438, 342), ("2025年", 479, 328, 512, 343)],
+        [("资源条件", 60, 346, 140, 360), ("汇聚高校、科研院所数量（累计）", 158, 346, 300, 360), ("1个", 410, 346, 430, 360),
+         ("3个", 484, 346, 504, 360)],
+        [("资源条件", 60, 364, 140, 377), ("汇聚制造业致字化转型服务裔致量（累计)", 158, 364, 330, 377), ("9个", 410, 364, 430, 377),
+         ("8个", 484, 364, 504, 377)],
+    )
+    reader = _reader(rows)
+    reader.found = labels_by_order(rows, reader.found)
+    assert [year.providers for year in reader.year_tables()[2]] == [9, 8]
+
+
 def test_a_member_label_misread_and_split_over_two_cells_still_marks_the_members() -> None:
     """A curled page read as lines: the label's first line misread (其 as 基), its second a cell of its own
     beside it, and member 4's 序号 after both."""
