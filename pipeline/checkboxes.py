@@ -497,7 +497,21 @@ def read_pixels(grey: np.ndarray, scale: float, words: Sequence[Word], options: 
         return beside
     # The marks beside the labels made no clear choice: a box its mark hides, among boxes plainly seen, may.
     hidden = box_hidden_by_its_mark(levels, scale, printed.found, locate_options(words, options), options)
-    return beside if hidden is None else hidden
+    reading = beside if hidden is None else hidden
+    return reading if len(reading.ticked) == 1 else _empty_as_read(reading, words, options)
+
+
+def _empty_as_read(reading: CheckboxReading, words: Sequence[Word], options: Sequence[str]) -> CheckboxReading:
+    """Several options ticked where no printed box was found (ink measured where a box should be): those OCR
+    read as an empty box glyph ('□') are empty, when that leaves exactly one ticked. A photo's blurred box
+    outline fills its small interior with grey and no outline is seen (dev36 a07: '□制造业企业2服务商□其它', its
+    ☑ read '2', and the pixels took 服务商 and 其它 both). The recogniser's '□' is the box seen empty whole."""
+    located = locate_options(words, options)
+    marks = [OptionMark(m.option, "empty", m.box, m.fill, m.source, m.boxed)
+             if m.state == "ticked" and not m.boxed and m.option in located
+             and located[m.option].before in EMPTY_GLYPHS else m for m in reading.marks]
+    settled = CheckboxReading(tuple(marks))
+    return settled if len(settled.ticked) == 1 else reading
 
 
 def box_hidden_by_its_mark(levels: np.ndarray, scale: float, found: Sequence[OptionMark],

@@ -24,6 +24,19 @@ BLANK_INK = 0.0015  # a page with less ink than this fraction (after speck remov
 # Levels at or above this share of the paper's brightness become white in the print layer: a scan's paper
 # noise and show-through go, and so do the palest inks (a phone photo's faint rules, see `print_layer`).
 PAPER_WHITE = 0.92
+# The thickest rule of a photographed page, in points: a table's heaviest border (2.25 pt) blurred by a
+# point or so; a band thicker than this is print run together (a line of text is 7 pt and more).
+RULE_MAX_PT = 3.5
+# A rule's flanks, FLANK_PX deep a pixel beyond it (half-size copy), are paper but where text or a crossing
+# rule touches them; a run whose flanks are both inked for more than FLANK_INK of its length is print.
+FLANK_PX = 2
+FLANK_INK = 0.35
+# A photographed seal (`photo_seal_lifted`): its redness (red over green and blue) from which a pixel is
+# wholly seal ink, as `red_ink` takes it; the paper it is measured against lies in a ring this many px out
+# from the ink, beyond this gap.
+SEAL_PINK = 45.0
+SEAL_RING_PX = 25
+SEAL_GAP_PX = 9
 
 
 @dataclass
@@ -164,6 +177,33 @@ def seal_lifted(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | Non
     return base
 
 
+def photo_seal_lifted(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None) -> np.ndarray:
+    """`seal_lifted` for a photographed page: on a photo the seal's red ink is darker in red than the paper
+    is in grey (the camera's light and white balance: red ~205 on paper ~240, dev32 a02), and its blurred,
+    chroma-subsampled edges are pink short of the mask's redness. Copied as it is, the red channel leaves the
+    seal a grey ring over the print (the applicant's name under its seal read '绍兴新委值息技本看限公司').
+    So the red channel is scaled by the paper's grey over the seal ink's red (never darkened), and blended in
+    by each pixel's redness (wholly within the grown mask, partly on the pink edges beyond it)."""
+    if rgb is None or seal is None or not seal.any():
+        return grey
+    red = rgb[..., 0]
+    redness = cv2.subtract(red, cv2.max(rgb[..., 1], rgb[..., 2]))
+    grown = cv2.dilate(seal, np.ones((3, 3), np.uint8))
+    # The paper just beyond the seal (a ring a few pixels out, not reddish) against the seal ink's red.
+    ring = cv2.dilate(seal, np.ones((SEAL_RING_PX, SEAL_RING_PX), np.uint8))
+    ring[cv2.dilate(seal, np.ones((SEAL_GAP_PX, SEAL_GAP_PX), np.uint8)) > 0] = 0
+    ring[redness >= SEAL_PINK / 2] = 0
+    paper = float(np.percentile(grey[ring > 0], 75)) if cv2.countNonZero(ring) >= 50 else 255.0
+    ink = float(np.median(red[seal > 0]))  # the ink as laid: its blurred edges are paler
+    gain = max(1.0, paper / max(ink, 1.0))
+    weight = np.minimum(redness.astype(np.float32) / SEAL_PINK, 1.0)
+    weight[grown > 0] = 1.0
+    # Not only near the mask: a blurred seal's lettering may be pink short of the mask's redness all over; a
+    # yellowish paper's slight redness lightens only paper, which the division by the paper evens again.
+    lifted = (1.0 - weight) * grey.astype(np.float32) + weight * np.minimum(red.astype(np.float32) * gain, 255.0)
+    return np.clip(lifted + 0.5, 0, 255).astype(np.uint8)
+
+
 def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None]:
     """Ink fraction after removing specks, and the bounding box of the remaining ink."""
     binary = (flat < 128).astype(np.uint8)
@@ -180,12 +220,15 @@ def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None
     return area / binary.size, (x0, y0, x1, y1)
 
 
-def find_rules(flat: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Line]]:
+def find_rules(flat: np.ndarray, dpi: float, max_thickness_px: float | None = None) -> tuple[np.ndarray, list[Line]]:
     """Rule pixels (255) and rules (px) longer than half an inch, by morphological opening.
 
     Horizontal and vertical rules are opened separately, so a table grid gives one line
     per stretch of border rather than one blob.  Shorter limits catch the borders of
     single-line rows but also the long strokes of 24 pt titles (measured: worse OCR).
+
+    With `max_thickness_px`, a run thicker than that is no rule but print blurred into a band (a photo's
+    line of text at ~75 dpi effective runs together over half an inch): left out of the rules and the mask.
     """
     binary = cv2.threshold(flat, 159, 255, cv2.THRESH_BINARY_INV)[1]
     mask = np.zeros_like(binary)
@@ -194,14 +237,37 @@ def find_rules(flat: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Line]]:
     for horizontal in (True, False):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
         opened = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+        count, labels, stats = components(opened, 8)
+        if max_thickness_px is not None:
+            thick = [i for i in range(1, count) if stats[i][3 if horizontal else 2] > max_thickness_px
+                     or _inked_both_sides(binary, stats[i], horizontal)]
+            if thick:
+                opened[np.isin(labels, thick)] = 0
+                keep = np.ones(count, dtype=bool)
+                keep[thick] = False
+                stats = stats[keep]
+                count = len(stats)
         mask = cv2.bitwise_or(mask, opened)
-        count, _, stats = components(opened, 8)
         for x, y, w, h, _ in stats[1:count]:
             if horizontal:
                 found.append(Line(float(x), float(y + h / 2), float(x + w), float(y + h / 2)))
             else:
                 found.append(Line(float(x + w / 2), float(y), float(x + w / 2), float(y + h)))
     return mask, found
+
+
+def _inked_both_sides(binary: np.ndarray, stat: np.ndarray, horizontal: bool) -> bool:
+    """The run has ink along both its flanks (a pixel beyond it, two deep): it lies inside print, the
+    strokes of a bold heading's characters blurred into one long line (dev36 a01's photographed
+    '（一）基础条件' lost to a rule's mask), not a rule with paper on at least one side of it."""
+    x, y, w, h = (int(v) for v in stat[:4])
+    if not horizontal:
+        return _inked_both_sides(binary.T, np.array([y, x, h, w]), True)
+    before = binary[max(0, y - 1 - FLANK_PX):max(0, y - 1), x:x + w]
+    after = binary[y + h + 1:y + h + 1 + FLANK_PX, x:x + w]
+    if before.size == 0 or after.size == 0:
+        return False
+    return min(float(np.count_nonzero(before)) / before.size, float(np.count_nonzero(after)) / after.size) > FLANK_INK
 
 
 def min_pool(image: np.ndarray) -> np.ndarray:
@@ -245,9 +311,12 @@ def clean_page(
     box = (2 * half_box[0], 2 * half_box[1], 2 * half_box[2], 2 * half_box[3]) if half_box else None
     blank = ink < BLANK_INK and (seal is None or not seal.any())
     rules: list[Line] = []
-    ocr_layer = paper_divided(lifted) if photographed else layer
+    ocr_layer = (paper_divided(photo_seal_lifted(straight if colour else None, to_grey(straight), seal))
+                 if photographed else layer)
     if not blank:
-        half_mask, half_rules = find_rules(half, dpi / 2)
+        # A photo's rule is a line a few points thick at most; its blurred print can run into bands as long.
+        thickest = RULE_MAX_PT * dpi / 2 / 72.0 if photographed else None
+        half_mask, half_rules = find_rules(half, dpi / 2, thickest)
         rules = [_scaled(line, 2.0) for line in half_rules]
         # Rules are lifted out of what OCR reads: Tesseract reads them as "|" and lets them
         # split or merge its text blocks; the print layer keeps them for the table stage.

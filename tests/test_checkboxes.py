@@ -247,3 +247,20 @@ def test_drawn_legal_person_tick_overflowing_towards_no(dpi: int, blur: float, s
                                               blur=blur, skew=skew)
     reading = read_pixels(grey, scale, words, ("是", "否"), region)
     assert reading.chosen == "是", reading.marks
+
+
+def test_options_ocr_read_as_empty_boxes_are_not_taken_as_ticked_where_no_box_was_seen() -> None:
+    """A photo's blurred boxes: no outline seen, ink measured before every option, 服务商 and 其它 both taken
+    as ticked; OCR read '□制造业企业2服务商□其它' (its ☑ read '2'): 其它's '□' is its box seen empty, and 服务商
+    is the one ticked. A box seen (boxed) is not overruled, nor is anything where the glyphs leave no one."""
+    from pipeline.checkboxes import CheckboxReading, OptionMark, _empty_as_read
+
+    words = [Word("□制造业企业2服务商□其它（请标明）", (168.0, 182.0, 336.0, 197.0), 0.9, "ocr")]
+    unseen = CheckboxReading((OptionMark("制造业企业", "empty", None, 0.0, boxed=False),
+                              OptionMark("服务商", "ticked", None, 0.07, boxed=False),
+                              OptionMark("其它", "ticked", None, 0.07, boxed=False)))
+    assert _empty_as_read(unseen, words, OPTIONS).chosen == "服务商"
+    seen = CheckboxReading((*unseen.marks[:2], OptionMark("其它", "ticked", None, 0.3, boxed=True)))
+    assert _empty_as_read(seen, words, OPTIONS).ticked == ["服务商", "其它"]
+    all_boxes = [Word("□制造业企业□服务商□其它（请标明）", (168.0, 182.0, 336.0, 197.0), 0.9, "ocr")]
+    assert _empty_as_read(unseen, all_boxes, OPTIONS).ticked == ["服务商", "其它"]

@@ -66,6 +66,17 @@ def test_photographed_page_quad_is_found_within_a_few_pixels(page: np.ndarray) -
     assert np.abs(found - CORNERS).max() < 3.0
 
 
+def test_a_page_photographed_from_afar_is_still_found(page: np.ndarray) -> None:
+    """The paper fills an eighth of the frame (a page photographed from afar, dev36 a01 p10): still found,
+    and rectified from it rather than read as the whole desk."""
+    size = (2000, 1500)
+    far = np.array([[820.0, 480.0], [1230.0, 500.0], [1250.0, 1070.0], [800.0, 1050.0]])
+    assert cv2.contourArea(far.astype(np.float32)) / (size[0] * size[1]) < 0.15
+    found = find_page_quad(photograph(page, far, size))
+    assert found is not None
+    assert np.abs(found - far).max() < 4.0
+
+
 @pytest.mark.parametrize("shape", [(1, 1), (7, 5), (101, 64), (2105, 1550, 3), (1403, 1034)])
 def test_decimated_copy_is_the_strided_one(shape: tuple[int, ...]) -> None:
     image = np.random.default_rng(len(shape)).integers(0, 256, shape, dtype=np.uint8)

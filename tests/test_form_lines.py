@@ -249,6 +249,21 @@ def test_a_yearly_rows_label_misread_past_matching_is_named_by_its_place_in_the_
     assert finance("资产负价事", [("汇聚投融资机构数量", 158, 371, 250, 379), ("4个", 410, 371, 431, 379)]) == [None, None]
 
 
+def test_a_misread_yearly_label_beside_its_group_s_spanning_label_is_named_by_its_place() -> None:
+    """'资源条件' spans the group's rows and stands first on each: the misread label after it
+    ('汇聚制造业致字化转型服务裔致量', a photo's 数 read 致, dev36 a07) is still the one its place names."""
+    rows = lines(
+        [("资源条件", 60, 329, 140, 342), ("2024年", 405, 329, 438, 342), ("2025年", 479, 328, 512, 343)],
+        [("资源条件", 60, 346, 140, 360), ("汇聚高校、科研院所数量（累计）", 158, 346, 300, 360), ("1个", 410, 346, 430, 360),
+         ("3个", 484, 346, 504, 360)],
+        [("资源条件", 60, 364, 140, 377), ("汇聚制造业致字化转型服务裔致量（累计)", 158, 364, 330, 377), ("9个", 410, 364, 430, 377),
+         ("8个", 484, 364, 504, 377)],
+    )
+    reader = _reader(rows)
+    reader.found = labels_by_order(rows, reader.found)
+    assert [year.providers for year in reader.year_tables()[2]] == [9, 8]
+
+
 def test_a_member_label_misread_and_split_over_two_cells_still_marks_the_members() -> None:
     """A curled page read as lines: the label's first line misread (其 as 基), its second a cell of its own
     beside it, and member 4's 序号 after both."""
@@ -469,6 +484,24 @@ def test_a_member_label_cell_that_lost_a_middle_line_still_marks_the_members() -
     assert [[c.text for c in cells] for _, cells in members] == [
         ["台州新拓网络科技有限公司", "制造业企业"], ["台州旭嘉智能科技股份有限公司", "服务商"]]
 
+
+def test_member_label_lines_each_too_short_alone_mark_the_members_together() -> None:
+    """'体其他疲员' · '6家)': neither line is long enough to be told a misread label alone (dev13 a11's phone
+    photo, its six members lost); in the label's order, one character in seven misread, they are its lines.
+    The same lines out of order, or a member's own wrapped name, are not."""
+    from pipeline.fields.basic_info import _members_label_piece
+
+    rows = lines(
+        [("牵头单位类型", 80, 198, 165, 224), ("☑服务商", 165, 198, 516, 224)],
+        [("体其他疲员\n6家)", 80, 224, 165, 300), ("1", 165, 224, 236, 250), ("之江实验室", 236, 224, 442, 250),
+         ("科研院所", 442, 224, 516, 250)],
+        [("2", 165, 250, 236, 276), ("浙江工业大学", 236, 250, 442, 276), ("高校", 442, 250, 516, 276)],
+        [("单位负责人", 80, 300, 165, 326), ("姓名", 165, 300, 236, 326), ("杨霞", 236, 300, 310, 326)],
+    )
+    members = member_rows(rows, find_labels(rows, FORM))
+    assert [[c.text for c in cells] for _, cells in members] == [["之江实验室", "科研院所"], ["浙江工业大学", "高校"]]
+    assert not _members_label_piece("6家)\n体其他疲员")
+    assert not _members_label_piece("株洲华达智能\n科技有限公司")
 
 
 def test_a_label_ocr_parted_into_two_words_on_its_line_is_one_label_again() -> None:

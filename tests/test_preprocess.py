@@ -376,3 +376,46 @@ def test_a_page_of_one_line_is_turned_over_when_that_line_reads_clearly_upside_d
     page = _one_row_page()
     turned = page if rotation == 0 else cv2.rotate(page, cv2.ROTATE_180)
     assert detect_orientation(turned).rotation == rotation
+
+
+def test_a_photo_s_print_blurred_into_long_runs_is_no_rule() -> None:
+    """On a photographed page (a maximum thickness given) a band of print run together and the strokes of a
+    bold heading blurred into one long line (ink along both its flanks) are left out of the rules and their
+    mask, where a thin rule with paper beside it stays; without the limit (a scan) all three are rules."""
+    from pipeline.preprocess import find_rules
+
+    dpi = 75.0
+    page = np.full((300, 600), 255, np.uint8)
+    page[40:42, 50:550] = 0  # a 2 px rule, paper above and below
+    page[100:112, 50:300] = 0  # a line of text blurred into a 12 px band
+    for x in range(50, 350, 6):  # a bold heading: vertical strokes crossed by one long horizontal stroke
+        page[180:200, x:x + 3] = 0
+    page[189:191, 50:350] = 0
+    _, scan_rules = find_rules(page, dpi)
+    across = [r for r in scan_rules if r.top == r.bottom]
+    assert len(across) == 3
+    mask, photo_rules = find_rules(page, dpi, max_thickness_px=3.5)
+    assert [r for r in photo_rules if r.top == r.bottom] == [r for r in across if r.top == 41.0]
+    assert not mask[100:112].any() and not mask[189:191].any()
+
+
+def test_a_photographed_seal_is_lifted_to_the_paper_and_the_print_under_it_stays() -> None:
+    """A photo's seal is darker in red (205) than its paper is in grey (240), its edges blurred pink: the red
+    channel copied as it is leaves the ring a grey over the print; scaled by paper over ink and blended by
+    redness, the ring and its pink edge come out paper, and black print under the ring stays black."""
+    from pipeline.preprocess import photo_seal_lifted, seal_lifted
+
+    rgb = np.full((200, 300, 3), (240, 240, 236), np.uint8)
+    cv2.circle(rgb, (150, 100), 60, (205, 70, 70), 6)
+    rgb = cv2.GaussianBlur(rgb, (0, 0), 1.5)  # a photo's soft, pink-edged ring
+    rgb[97:103, 60:240] = (30, 30, 30)  # a line of print running under the ring
+    grey = to_grey(rgb)
+    seal = red_ink(rgb)
+    ring = np.zeros((200, 300), np.uint8)
+    cv2.circle(ring, (150, 100), 60, 255, 10)
+    ring[90:110] = 0
+    as_copied, lifted = seal_lifted(rgb, grey, seal), photo_seal_lifted(rgb, grey, seal)
+    assert np.percentile(as_copied[ring > 0], 10) < 225  # the ring left grey
+    assert np.percentile(lifted[ring > 0], 10) >= 232  # the ring as light as the paper, edges too
+    assert lifted[97:103, 60:240].max() < 80  # the print under the ring kept
+    assert np.abs(lifted[170:].astype(int) - grey[170:]).max() <= 3  # paper away from the seal much as it was

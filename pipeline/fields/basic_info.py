@@ -863,7 +863,27 @@ def _members_label_piece(text: str) -> bool:
     if _members_label_line(squeezed):
         return True
     lines = [line for line in (squeeze(part) for part in text.splitlines()) if line]
-    return len(lines) > 1 and all(_members_label_line(line) for line in lines)
+    return len(lines) > 1 and (all(_members_label_line(line) for line in lines)
+                               or _label_lines_in_order(lines, _MEMBERS_LABEL))
+
+
+def _label_lines_in_order(lines: Sequence[str], label: str) -> bool:
+    """`lines` are pieces of `label` in its order, with lines of it lost between them and up to one character
+    in MISREAD_SHARE misread over them all: a cell's wrapped lines each too short to be told alone (a phone
+    photo's tight label cell read '体其他疲员' · '6家)', dev13 a11, its six members lost), told together by the
+    order they keep. Each line is matched where it differs least after the one before it."""
+    size = sum(len(line) for line in lines)
+    if size < 2 * MISREAD_SHARE or any(len(line) < 2 for line in lines):
+        return False
+    start, misread = 0, 0
+    for line in lines:
+        ends = range(start, len(label) - len(line) + 1)
+        if not ends:
+            return False
+        at = min(ends, key=lambda where: Levenshtein.distance(line, label[where:where + len(line)]))
+        misread += Levenshtein.distance(line, label[at:at + len(line)])
+        start = at + len(line)
+    return misread <= size // MISREAD_SHARE
 
 
 def _members_label_line(squeezed: str) -> bool:
@@ -963,6 +983,7 @@ MEMBER_TYPE_MAX = 6  # characters of a member's type on one line (制造业企�
 YEAR_ROWS = (("finance.revenue", "finance.net_margin", "finance.debt_ratio"),
              ("service.enterprises", "service.contract_amount", "service.trainees"),
              ("resources.investors", "resources.financing", "resources.universities", "resources.providers"))
+_YEAR_GROUPS = frozenset(group[0].split(".")[0] for group in YEAR_ROWS)
 ORDER_LIKENESS = 0.5  # of a misread label to the one its place in the order names: half its characters
 
 
@@ -971,7 +992,8 @@ def labels_by_order(rows: Sequence[FormRow], found: list[Found]) -> list[Found]:
     photo) named by its place: the row right after the group's previous label's, holding figures, its first
     cell of Chinese print like the label its place names by half its characters, on no row of another label."""
     keys = {f.key for f in found}
-    labelled = {f.row for f in found}
+    # A group's own label ('资源条件') spans its rows, and may be read on each: it labels no row of figures.
+    labelled = {f.row for f in found if f.key not in _YEAR_GROUPS}
     added = []
     for group in YEAR_ROWS:
         for before, key in itertools.pairwise(group):
@@ -999,13 +1021,15 @@ def _next_figures_row(rows: Sequence[FormRow], after: int, labelled: set[int]) -
 
 
 def _misread_label_cell(row: FormRow, key: str) -> int | None:
-    """The first cell of the row holding Chinese print, if it is like `key`'s label by ORDER_LIKENESS."""
-    col = next((c for c, cell in enumerate(row.cells) if _CJK.search(cell.text)), None)
-    if col is None:
-        return None
-    text = squeeze(row.cells[col].text)
-    alike = max(fuzz.ratio(text, squeeze(label)) / 100.0 for label in FORM.by_key[key])
-    return col if alike >= ORDER_LIKENESS else None
+    """The first cell of the row holding Chinese print like `key`'s label by ORDER_LIKENESS. Not only the
+    row's first Chinese cell: that is the group's own label where it spans the group's rows ('资源条件' beside
+    a photo's '汇聚制造业致字化转型服务裔致量（累计)', dev36 a07, its providers lost)."""
+    labels = [squeeze(label) for label in FORM.by_key[key]]
+    for col, cell in enumerate(row.cells):
+        text = squeeze(cell.text)
+        if _CJK.search(text) and max(fuzz.ratio(text, label) / 100.0 for label in labels) >= ORDER_LIKENESS:
+            return col
+    return None
 
 
 def _year_columns(row: FormRow) -> dict[int, tuple[float, float]] | None:

@@ -24,7 +24,11 @@ import numpy as np
 WORK_SIDE = 800  # px, long side of the copy the paper is looked for on
 A4_INCHES = (8.27, 11.69)
 A4_TOLERANCE = 0.2  # a quad whose side ratio is within 20% of A4's (perspective skews it) is A4
-MIN_AREA, MAX_AREA = 0.15, 0.97  # share of the image the paper may cover
+# Share of the image the paper may cover. A page photographed from afar fills as little as an eighth of the
+# frame (dev36 a01 p10, a09 p5: 13-14%, its paper still ~600 px across, ~75 dpi): left unrectified it was
+# read as a blank page or none of its title found (a missing attachment, a missing section: false errors).
+# Smaller candidates are still judged by their contrast, corner angles and edge step like any other.
+MIN_AREA, MAX_AREA = 0.05, 0.97
 MARGIN = 0.015  # share of the image's side that counts as background showing on that side
 MIN_SIDES_WITH_MARGIN = 3
 MIN_CONTRAST = 40  # paper vs background, in "brightness minus saturation" levels
@@ -177,7 +181,8 @@ def _edges_look_like_desk(image: np.ndarray) -> bool:
     """Quick look on a sparse sample: are at least three of the image's edges well darker (or more
     coloured) than its paper?  A scan's edges are paper; this spares it the full search."""
     score = paper_score(decimated(image, max(1, max(image.shape[:2]) // 200)))
-    paper = float(np.percentile(score, 90))
+    # The paper's level: a level the smallest paper (MIN_AREA of the frame) reaches on half its pixels.
+    paper = float(np.percentile(score, 100 * (1 - MIN_AREA / 2)))
     height, width = score.shape
     band_y, band_x = max(1, round(MARGIN * height)), max(1, round(MARGIN * width))
     bands = (score[:band_y], score[-band_y:], score[:, :band_x], score[:, -band_x:])
