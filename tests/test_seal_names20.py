@@ -85,3 +85,21 @@ def test_a_reading_that_ends_a_longer_name_the_document_names_is_no_name() -> No
     _head_lost([tail, whole], units)
     assert tail.text is None and tail.reading is not None and readable_name(tail.reading) is None
     assert whole.text == "宁波海诚数字科技有限公司"
+
+
+def _marked(pairs: list[tuple[str, float]]) -> Reading:
+    text = "".join(c for c, _ in pairs)
+    return Reading(text, float(np.mean([p for _, p in pairs])), characters=tuple(pairs))
+
+
+def test_a_whole_name_read_surely_among_a_few_stray_marks_is_the_seals_text() -> None:
+    name = [(c, 0.95) for c in "宁波睿嘉数据技术股份有限公司"]
+    number = [("6", 0.18), ("s", 0.13)]  # the seal's number strip under its star
+    assert readable_name(_marked(name + number)) == "宁波睿嘉数据技术股份有限公司"
+    assert readable_name(_marked([("u", 0.3), ("t", 0.7), *name, ("斯", 0.4)])) == "宁波睿嘉数据技术股份有限公司"
+    # Not: the name's head lost (its tail alone), marks read as Chinese before it, unsure, or too many marks.
+    assert readable_name(_marked([(c, 0.95) for c in "技术有限公司"] + number)) is None
+    assert readable_name(_marked([("宝", 0.1), ("上", 0.2), *name, *number])) is None
+    assert readable_name(_marked([(c, 0.7) for c in "宁波睿嘉数据技术股份有限公司"] + number)) is None
+    assert readable_name(_marked(name + [("6", 0.2), ("s", 0.2), ("8", 0.2), ("2", 0.2)])) is None
+    assert readable_name(_marked([(c, 0.95) for c in "宁波睿嘉数据技术股份有"] + number)) is None  # no ending

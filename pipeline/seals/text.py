@@ -24,7 +24,7 @@ from rapidfuzz.distance import LCSseq, Levenshtein
 
 from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
 from pipeline.seals.authority import AUTHORITY_SUFFIXES
-from pipeline.seals.spotting import align, best_path, deficits, greedy_decode, spot, spot_many
+from pipeline.seals.spotting import align, best_path, deficits, spot, spot_many
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,8 @@ class Reading:
     alphabet: dict[str, int] | None = field(default=None, repr=False, compare=False)
     # The text is the end of a longer name the document names, its head lost (`find._head_lost`): no whole name.
     head_lost: bool = False
+    # Each character of `text` with the recogniser's probability for it (decoded from posteriors; empty otherwise).
+    characters: tuple[tuple[str, float], ...] = field(default=(), repr=False, compare=False)
 
     def spot(self, name: str) -> float | None:
         """How well `name` explains the strip (0..1), or None without posteriors."""
@@ -579,10 +581,54 @@ def looks_like_department(reading: str) -> bool:
 
 
 def readable_name(reading: Reading) -> str | None:
-    """The reading itself when it is confident and long enough to stand as a seal's text."""
+    """The reading itself when it is confident and long enough to stand as a seal's text, or the whole name it
+    holds surely among a few stray marks (`name_among_marks`)."""
+    if reading.head_lost:
+        return None
     text = cjk(reading.text)
-    if reading.confidence >= MIN_READ_CONFIDENCE and len(text) >= MIN_NAME_CHARS and not reading.head_lost:
+    if reading.confidence >= MIN_READ_CONFIDENCE and len(text) >= MIN_NAME_CHARS:
         return text
+    return name_among_marks(reading)
+
+
+# Stray marks a reading may hold before and after a name it reads whole (`name_among_marks`): a ring's fragment
+# read 'ut', the seal's own number strip read '6s' after its name.
+MAX_STRAY_MARKS = 3
+# How sure the recogniser must be of such a name's own characters: as sure as of a department's name read alone
+# (`find.DEPARTMENT_READ_CONFIDENCE`); the name's structure (`name_among_marks`) is the rest of the evidence.
+NAME_AMONG_MARKS_CONFIDENCE = 0.8
+# ...and none of them a guess among look-alikes or a mark's reading (two stray characters read before the name).
+GUESSED_CHARACTER = 0.3
+
+
+def name_among_marks(reading: Reading) -> str | None:
+    """A whole company's name read surely with a few stray marks round it: the seal's number strip ('…有限公司6s':
+    9899416548239 under the star), a fragment of the ring ('ut宁波…'), a character of the bottom line after it.
+
+    The mean over the whole reading, marks and all, fell under `MIN_READ_CONFIDENCE` and the name, clear to the
+    eye, was not taken. The name must begin the reading's characters (only marks that are no Chinese before it:
+    a name whose head is lost reads as its tail, "技术有限公司"), run unbroken to an organisation's ending, hold
+    a place and trade name before its legal form (`NAME_HEAD_CHARS` characters), and be sure on its own; at most
+    `MAX_STRAY_MARKS` marks before and after it. Only a seal no unit or organisation of the document was spotted in
+    is named so (`PageSeal.text`): a foreign seal in a unit's slot, whose name the document never prints."""
+    read = reading.characters
+    start = next((k for k, (c, _) in enumerate(read) if cjk(c)), len(read))
+    if start > MAX_STRAY_MARKS:
+        return None
+    for end in range(len(read), start + MIN_NAME_CHARS - 1, -1):
+        if len(read) - end > MAX_STRAY_MARKS:
+            break
+        stretch = read[start:end]
+        name = "".join(c for c, _ in stretch)
+        if cjk(name) != name:
+            continue
+        ending = _ORGANISATION_END.search(name)
+        if ending is None or not name.endswith(ending.group()) \
+                or len(_LEGAL_FORM.sub("", name[: len(name) - len(ending.group())])) < NAME_HEAD_CHARS:
+            continue
+        sureness = [p for _, p in stretch]
+        if float(np.mean(sureness)) >= NAME_AMONG_MARKS_CONFIDENCE and min(sureness) >= GUESSED_CHARACTER:
+            return name
     return None
 
 
@@ -629,10 +675,12 @@ def posterior_reading(posteriors: LinePosteriors, text_share: float = 1.0) -> Re
     """The strip's text (from its first `text_share`) and the posteriors it was decoded from."""
     frames, characters = posteriors.frames, list(posteriors.characters)
     turn = max(1, round(len(frames) * text_share))
-    text, confidence = greedy_decode(frames[:turn], characters)
-    if turn < len(frames) and not looks_like_name(text):  # a ring's strip (wrapped), not flat text
-        text, confidence = _turn_ending_in_a_name(frames, characters, turn) or (text, confidence)
-    return Reading(text, confidence, frames, _alphabet(posteriors.characters))
+    path = [(c, p) for c, _, p in best_path(frames[:turn], characters)]
+    if turn < len(frames) and not looks_like_name("".join(c for c, _ in path)):  # a ring's strip (wrapped)
+        path = _turn_ending_in_a_name(frames, characters, turn) or path
+    text = "".join(c for c, _ in path)
+    confidence = float(np.mean([p for _, p in path])) if path else 0.0
+    return Reading(text, confidence, frames, _alphabet(posteriors.characters), characters=tuple(path))
 
 
 # Where a name can be cut to end: the long legal forms only. `_ORGANISATION`'s one-character
@@ -640,7 +688,7 @@ def posterior_reading(posteriors: LinePosteriors, text_share: float = 1.0) -> Re
 _ORGANISATION_END = re.compile(r"(有限责任公司|有限公司|公司|集团|研究院|研究所|实验室|大学|学院|协会|中心|基金)")
 
 
-def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: int) -> tuple[str, float] | None:
+def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: int) -> list[tuple[str, float]] | None:
     """The strip's first turn read so that it ends where an organisation's name ends.
 
     The strip starts in the ring's widest gap; when that is not the gap after the name (a
@@ -656,9 +704,9 @@ def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: 
         if last + 1 >= len(path):
             return None  # the name already ends the turn
         cut = (path[last][1] + path[last + 1][1] + 1) // 2
-        reading = greedy_decode(np.concatenate([first_turn[cut:], first_turn[:cut]]), characters)
-        if looks_like_name(reading[0]):
-            return reading
+        turned = [(c, p) for c, _, p in best_path(np.concatenate([first_turn[cut:], first_turn[:cut]]), characters)]
+        if looks_like_name("".join(c for c, _ in turned)):
+            return turned
     return None
 
 
