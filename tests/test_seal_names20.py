@@ -101,5 +101,5 @@ def test_a_whole_name_read_surely_among_a_few_stray_marks_is_the_seals_text() ->
     assert readable_name(_marked([(c, 0.95) for c in "技术有限公司"] + number)) is None
     assert readable_name(_marked([("宝", 0.1), ("上", 0.2), *name, *number])) is None
     assert readable_name(_marked([(c, 0.7) for c in "宁波睿嘉数据技术股份有限公司"] + number)) is None
-    assert readable_name(_marked(name + [("6", 0.2), ("s", 0.2), ("8", 0.2), ("2", 0.2)])) is None
+    assert readable_name(_marked([*name, ("6", 0.2), ("s", 0.2), ("8", 0.2), ("2", 0.2)])) is None
     assert readable_name(_marked([(c, 0.95) for c in "宁波睿嘉数据技术股份有"] + number)) is None  # no ending
