@@ -62,9 +62,25 @@ def test_a_three_character_city_printed_whole_is_not_cut() -> None:
     """石家庄市 in an address gives the place 家庄: the licence's 石家庄市市场监督管理局 stays whole, and
     家庄市市场监督管理局, its tail, is no candidate."""
     lead = "石家庄兴云工业互联网有限公司"
-    units = SealUnits(lead=lead).with_others(["石家庄市市场监督管理局"])
-    units = units.with_authorities(authority_names(["住所：石家庄市长安区", "石家庄市裕华区"], [lead], [lead]))
+    texts = ["住所：石家庄市长安区", "石家庄市裕华区", "登记机关石家庄市市场监督管理局"]
+    units = SealUnits(lead=lead).with_others(["石家庄市市场监督管理局"]).with_page_text("".join(texts))
+    units = units.with_authorities(authority_names(texts, [lead], [lead]))
     assert "家庄市市场监督管理局" in units.authorities
     names = [name for name, owner in units.candidates() if owner == "other"]
     assert "石家庄市市场监督管理局" in names
     assert "家庄市市场监督管理局" not in names
+
+
+def test_a_stray_character_before_a_printed_authority_is_dropped() -> None:
+    """The licence's label 登记机关 read 登记机口 runs its last character into the authority's copy: 口台州市….
+    The place the document names is 台州; 口台州 is printed nowhere else, so the authority is the one built
+    from it. The nation leading a unit's name (中国科学院…) is no city."""
+    lead = "台州联致药业有限公司"
+    member = "中国科学院沈阳自动化研究所"
+    texts = ["住所：台州市椒江区", "台州市黄岩区", "登记机口台州市市场监督管理局"]
+    units = SealUnits(lead=lead, members=(member,)).with_others(["口台州市市场监督管理局"])
+    units = units.with_page_text("".join(texts)).with_authorities(authority_names(texts, [lead, member], [lead, member]))
+    names = [name for name, owner in units.candidates() if owner == "other"]
+    assert "台州市市场监督管理局" in names
+    assert "口台州市市场监督管理局" not in names
+    assert not any(name.startswith("中国") for name in names)

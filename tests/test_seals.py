@@ -440,8 +440,9 @@ def test_a_ring_read_from_the_wrong_gap_is_turned_to_end_with_the_name() -> None
     read = "自动化有限公司无锡监云"
     alphabet = ["blank", *sorted(set(read))]
     posteriors = _posteriors(read, alphabet)
-    text, confidence = _turn_ending_in_a_name(posteriors, alphabet, len(posteriors)) or ("", 0.0)
-    assert text == "无锡监云自动化有限公司" and confidence == pytest.approx(0.9, abs=0.01)
+    path = _turn_ending_in_a_name(posteriors, alphabet, len(posteriors)) or []
+    assert "".join(c for c, _ in path) == "无锡监云自动化有限公司"
+    assert all(p == pytest.approx(0.9, abs=0.01) for _, p in path)
     whole = "无锡监云自动化有限公司"
     assert _turn_ending_in_a_name(_posteriors(whole, alphabet), alphabet, 4 * len(whole)) is None
     no_name = "无锡监云自动化"  # nothing to end on: left as read

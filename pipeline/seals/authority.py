@@ -33,7 +33,9 @@ MIN_PLACE_MENTIONS = 2
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # A city named in running text: two characters before 市, not the authority's own name (市市场…).
 _CITY = re.compile(r"(?=([\u4e00-\u9fff]{2})市(?!市场|场))")
-_NOT_A_PLACE = re.compile(r"[市省区县场]")
+# Not a city: a province, district or county, 市场 itself, or the nation (中国科学院…, 中国信息通信研究院 lead with
+# its name; no licence is issued by a 中国市…).
+_NOT_A_PLACE = re.compile(r"[市省区县场国]")
 
 
 def places(texts: Iterable[str], names: Iterable[str], units: Iterable[str] = ()) -> list[str]:

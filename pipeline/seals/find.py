@@ -26,7 +26,7 @@ from pipeline.normalise import valid_codes_in
 from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
 from pipeline.seals.anchors import find_anchors
-from pipeline.seals.authority import as_authority, authority_names
+from pipeline.seals.authority import PLACE_CHARS, as_authority, authority_names
 from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_grey, detect_image
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import dithered, is_one_bit, load_colour, red_strength
@@ -45,9 +45,10 @@ from pipeline.seals.slots import (
     slot_values,
 )
 from pipeline.seals.speckring import SPECK_RING_ARC, SPECK_RING_SURPRISE, find_speck_rings, print_mask, speck_grid
-from pipeline.seals.stamped import lead_spelt_alike, named_as_stamped, unread_as_sealed
+from pipeline.seals.stamped import lead_spelt_alike, named_as_stamped, named_with_legal_form, unread_as_sealed
 from pipeline.seals.stipple import seal_in_dots, stipple_dots, trace_in_dots
 from pipeline.seals.text import (
+    MIN_SPOT_RATIO,
     LineReader,
     Match,
     Owner,
@@ -76,6 +77,8 @@ KNOWN_STAMP_CONFIDENCE = 0.8
 # A unit's name this long or longer, printed in a text layer, is its exact spelling (a shorter run of
 # characters is printed inside many other words).
 MIN_EXACT_CHARS = 4
+# Copies of a name alike in the pages' text that make it the document's own spelling (`SealUnits.printed_alike`).
+PRINTED_ALIKE = 2
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,21 @@ class SealUnits:
     def with_text_layer(self, text: str) -> SealUnits:
         return replace(self, text_layer=cjk(text))
 
+    # Every page's text (OCR'd or a text layer), its characters only: a name printed alike in two places.
+    page_text: str = ""
+
+    def with_page_text(self, text: str) -> SealUnits:
+        return replace(self, page_text=cjk(text))
+
+    def printed_alike(self, name: str) -> bool:
+        """Whether the document spells `name` so itself: printed whole in its text layer, alike in two places of
+        its pages' text (the page OCR slips on one copy of a name, rarely on two the same way), or a registration
+        authority put together from the cities the document names (`authority.authority_names`)."""
+        text = cjk(name)
+        if len(text) < MIN_EXACT_CHARS:
+            return False
+        return text in self.text_layer or self.page_text.count(text) >= PRINTED_ALIKE or name in self.authorities
+
     @property
     def exact(self) -> tuple[str, ...]:
         """The units' names the text layer prints whole."""
@@ -153,22 +171,31 @@ class SealUnits:
         seen: set[str] = set()
         unique = []
         for name, owner in named:
-            if name and cjk(name) and name not in seen and not self._misspelt(name):
+            if name and cjk(name) and name not in seen and not self._misspelt(name, owner):
                 seen.add(name)
                 unique.append((name, owner))
         return unique + self._other_candidates(unique)
 
-    def _misspelt(self, name: str) -> bool:
+    def _misspelt(self, name: str, owner: Owner | None = None) -> bool:
         """Whether `name`, printed nowhere in the text layer, is another spelling of a unit's name it prints
-        (`exact`).
+        (`exact`); for a unit the form states (`owner`), of that same unit's (the lead's, a member's).
 
         A seal's recogniser confuses the same look-alike characters the page's OCR does (数字化 read 数学化
         on a scanned cover and on some of the lead's seals): left as a candidate, such a spelling wins
         those seals from the name the package prints. A name the text layer prints is no misreading, however
-        near a unit's (唐山瑞远自动化 and 唐山弘天自动化: two members two characters apart)."""
+        near a unit's (唐山瑞远自动化 and 唐山弘天自动化: two members two characters apart). A member the form
+        lists is no misreading of the lead's name, however near (台州联宏工业互联网 beside the lead 台州瑞锐工业互联网:
+        dropped, its own seals read clearly as itself were named the lead's)."""
         if not self.text_layer or cjk(name) in self.text_layer:
             return False
-        return any(name != exact and spelling_of(name, exact) for exact in self.exact)
+        exact = self.exact if owner is None else self._exact_of(owner)
+        return any(name != other and spelling_of(name, other) for other in exact)
+
+    def _exact_of(self, owner: Owner) -> tuple[str, ...]:
+        """The names the text layer prints whole of the units the form states for `owner`."""
+        stated = {"lead": (self.lead, self.applicant), "recommender": (self.recommender,),
+                  "member": self.members}.get(owner, ())
+        return tuple(name for name in self.exact if name in stated)
 
     def _other_candidates(self, units: list[tuple[str, Owner]]) -> list[tuple[str, Owner]]:
         """Names found in the text: another spelling of a unit's name (one of the two misread) is that
@@ -198,6 +225,12 @@ class SealUnits:
         authority = as_authority(name)
         if authority is None or authority in self.authorities:
             return authority or name
+        for built in self.authorities:
+            # Characters read before a built authority's city ("口台州市…": the label's 关 read 口) are the city's
+            # only where the document prints that longer place elsewhere too (石家庄 before 家庄市…).
+            lead_in = authority[: len(authority) - len(built)] if authority.endswith(built) else ""
+            if lead_in and self.page_text.count(lead_in + built[:PLACE_CHARS]) < PRINTED_ALIKE:
+                return built
         return next((built for built in self.authorities if built != authority and len(built) >= len(authority)
                      and same_unit(built, authority)), authority)
 
@@ -258,6 +291,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     texts = [w.text for page in pages for w in page.words]
     units = units.with_departments(department_names(texts)).with_others(organisation_names(texts))
     units = units.with_text_layer("".join(page.text for page in pages if page.kind == "text"))
+    units = units.with_page_text("\n".join(page.text for page in pages if page.error is None))
     unit_names = _unit_names(units)
     units = units.with_authorities(authority_names(texts, [*units.others, *unit_names], unit_names))
     found: list[_Found] = []
@@ -289,8 +323,12 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
         seal.slot = None  # assigned again with the rings found in specks beside them
     one_unit_per_overlap(page_seals, units)
     named_as_stamped(page_seals)
+    named_with_legal_form(page_seals)
     lead_spelt_alike(page_seals)
     assign_slots(page_seals, pages, doc_type)
+    if doc_type == "application":
+        _lead_in_its_slot(page_seals, units)
+    _head_lost(page_seals, units)
     if doc_type == "application" and unread_as_sealed(page_seals, units.applicant or units.lead,
                                                       functools.partial(_identify_as_sealed, units=units)):
         for seal in page_seals:
@@ -325,6 +363,43 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
             page=signature.page, bbox=[round(v, 1) for v in signature.box], confidence=signature.confidence,
             source="pixels")
     return Extracted(findings, provenance, checks)
+
+
+# The slots only the lead stamps, off the cover (whose slots follow the seals' owners): the commitment's applicant
+# line and the appendix tables.
+LEAD_SLOTS = frozenset(slot for slot in APPLICATION_SLOTS if not slot.startswith("cover_"))
+
+
+def _lead_in_its_slot(seals: list[PageSeal], units: SealUnits) -> None:
+    """A seal named no one in a slot only the lead stamps, named the lead's where its reading spots the lead
+    clearly once the package's members are set aside.
+
+    The lead and a member are rivals however alike their names (`text.two_units`); a strip that reads neither's
+    distinctive characters (国台州工亚互联网有限公, beside 台州瑞锐 and 台州联宏) spots both alike and names neither.
+    Where it stands says whose it is: members stamp the commitment's members' line and their own pages, never
+    the lead's slots; a seal there that spots a member clearly better (`MIN_SPOT_RATIO`) is left unnamed."""
+    candidates = [(name, owner) for name, owner in units.candidates() if owner in ("lead", "recommender")]
+    members = [name for name, owner in units.candidates() if owner == "member"]
+    for seal in seals:
+        if seal.match is None and seal.reading is not None and seal.slot in LEAD_SLOTS:
+            match = match_unit(seal.reading, candidates)
+            # The place settles a strip the two units spot alike, never one that spots a member clearly better.
+            member = max((score or 0.0 for score in seal.reading.spot_all(members)), default=0.0)
+            if match is not None and match.owner == "lead" and match.score * MIN_SPOT_RATIO >= member:
+                seal.match = match
+
+
+def _head_lost(seals: list[PageSeal], units: SealUnits) -> None:
+    """Mark the readings of seals named no one that are the end of a longer name the document names
+    (`Reading.head_lost`): "技术有限公司" of a cover stamp whose place and trade name did not read is no one's
+    name, though it reads as one, and was taken as the seal's text and flagged as a foreign seal's."""
+    names = {cjk(name) for name, _ in units.candidates()}
+    for seal in seals:
+        reading = seal.reading
+        text = cjk(reading.text) if reading is not None else ""
+        if seal.match is None and reading is not None and text \
+                and any(len(name) > len(text) and name.endswith(text) for name in names):
+            seal.reading = replace(reading, head_lost=True)
 
 
 def _known_stamp_seals(found: list[_Found], slots: dict[str, bool], pages: list[Page], units: SealUnits,
@@ -742,6 +817,8 @@ def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:
     if match is not None and match.owner in ("lead", "recommender"):
         stated = (units.lead, units.applicant) if match.owner == "lead" else units.stated_recommender()
         match = as_stated(reading, match, [name for name in stated if name])
+    if match is not None and match.owner == "other" and units.printed_alike(match.name):
+        match = replace(match, as_printed=True)
     if match is None and units.recommender is None and reading.confidence >= DEPARTMENT_READ_CONFIDENCE \
             and looks_like_department(reading.text) and (units.province is None or units.province[:2] in reading.text):
         match = Match(cjk(reading.text), "recommender", round(reading.confidence, 3))

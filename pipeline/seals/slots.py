@@ -278,7 +278,7 @@ def _foreign_reading(reading: Reading, names: list[str]) -> bool | None:
     distinctive name in it. A badly printed seal of the right unit reads
     unsurely or as fragments, and is not flagged.
     """
-    if reading.confidence < FOREIGN_CONFIDENCE or not looks_like_name(reading.text):
+    if reading.confidence < FOREIGN_CONFIDENCE or not looks_like_name(reading.text) or reading.head_lost:
         return None
     if max(core_similarity(name, reading.text) for name in names) >= FOREIGN_BELOW:
         return None  # much of the expected name is there: a misreading, or a sister company; not clear

@@ -22,6 +22,7 @@ from pipeline.seals.text import (
     cjk,
     slipped_spelling,
     spelling_of,
+    stamped_legal_form,
     stamped_spelling,
 )
 
@@ -60,6 +61,34 @@ def agreed_spelling(name: str, group: Sequence[PageSeal]) -> str | None:
     if agreeing < MIN_AGREEING or any(count == agreeing for _, count in rest):
         return None
     return cjk(best)
+
+
+def named_with_legal_form(seals: Sequence[PageSeal]) -> None:
+    """Each unit's seals named with the legal form they agree in reading after its name, where the name as the
+    form gives it lacks one (`text.stamped_legal_form`: "株洲凯捷软件集团" read on the cover, its seals reading
+    "…集团有限公司" on page after page).
+
+    Spotting scores per character, so the shorter name explains a strip about as well as the whole one and
+    every seal was named after it. At least `MIN_AGREEING` seals must read the same completion, more of them
+    than read any other; then each of the unit's seals that spots the whole name not clearly worse than the
+    short one (within `MIN_SPOT_RATIO`: a unit stamps with one seal, so a fainter stamp of it bears the same
+    name) takes it."""
+    groups: dict[tuple[str, str], list[PageSeal]] = {}
+    for seal in seals:
+        if seal.match is not None and seal.match.owner != "other" and seal.reading is not None:
+            groups.setdefault((seal.match.name, seal.match.owner), []).append(seal)
+    for (name, _), group in groups.items():
+        wholes = Counter(whole for seal in group if seal.reading is not None
+                         and (whole := stamped_legal_form(seal.reading, name)) is not None)
+        if not wholes:
+            continue
+        (whole, agreeing), *rest = wholes.most_common()
+        if agreeing < MIN_AGREEING or any(count == agreeing for _, count in rest):
+            continue
+        for seal in group:
+            assert seal.match is not None and seal.reading is not None
+            if (seal.reading.spot(whole) or 0.0) >= (seal.reading.spot(name) or 0.0) / MIN_SPOT_RATIO:
+                seal.match = Match(whole, seal.match.owner, seal.match.score)
 
 
 def lead_spelt_alike(seals: Sequence[PageSeal]) -> None:

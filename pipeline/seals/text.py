@@ -23,7 +23,8 @@ import numpy as np
 from rapidfuzz.distance import LCSseq, Levenshtein
 
 from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
-from pipeline.seals.spotting import align, best_path, deficits, greedy_decode, spot, spot_many
+from pipeline.seals.authority import AUTHORITY_SUFFIXES
+from pipeline.seals.spotting import align, best_path, deficits, spot, spot_many
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ SURE_SPOT = 0.1
 # whose lettering is gone (a fax's stipple) reads as stray marks ('##的#我，###'), in which a short name's
 # few characters spot about as well as anywhere.
 MIN_READ_CHARACTERS = 1
+# An organisation's place and trade name lead its name (杭州 汇易 数据技术 股份有限公司): of these first characters the
+# reading must hold one for a weak spot of an organisation outside the package (`_best_clear`).
+NAME_HEAD_CHARS = 4
 # Reading accepted as the seal's text on its own (no unit matched) only when
 # the recogniser is this sure and it reads as a name.
 MIN_READ_CONFIDENCE = 0.9
@@ -87,6 +91,10 @@ class Reading:
     # Per-frame class probabilities (frames x classes, class 0 = CTC blank) and the classes' characters.
     posteriors: np.ndarray | None = field(default=None, repr=False, compare=False)
     alphabet: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    # The text is the end of a longer name the document names, its head lost (`find._head_lost`): no whole name.
+    head_lost: bool = False
+    # Each character of `text` with the recogniser's probability for it (decoded from posteriors; empty otherwise).
+    characters: tuple[tuple[str, float], ...] = field(default=(), repr=False, compare=False)
 
     def spot(self, name: str) -> float | None:
         """How well `name` explains the strip (0..1), or None without posteriors."""
@@ -130,6 +138,9 @@ class Match:
     name: str
     owner: Owner
     score: float
+    # The document prints this spelling of an organisation's name alike in two places or more (or in its text
+    # layer; `SealUnits.printed_alike`): the seal's reading does not respell it (`spelt_as_stamped`).
+    as_printed: bool = False
 
 
 def cjk(text: str) -> str:
@@ -200,12 +211,21 @@ def _best_clear(reading: Reading, names: list[tuple[str, Owner]]) -> Match | Non
     best, name, owner = scored[0]
     if by_spotting and best < SURE_SPOT and LCSseq.similarity(cjk(name), cjk(reading.text)) < MIN_READ_CHARACTERS:
         return None
+    # Of an organisation outside the package (one of dozens the document names), a weak spot needs the reading
+    # to hold some of what tells it from the rest: its place and trade name, the name's first characters. A
+    # reading of its industry and legal form alone ('技术有限公司', '海城数字科技有限') fits every such name, and
+    # a cover's poorly read stamp was named after a provider in a table, then flagged as a foreign seal.
+    if by_spotting and owner == "other" and best < SURE_SPOT \
+            and LCSseq.similarity(cjk(name)[:NAME_HEAD_CHARS], cjk(reading.text)) < MIN_READ_CHARACTERS:
+        return None
     # Candidates naming one unit (a department found with and without a stray leading character, or
     # with one character misread) are not rivals; nor are the lead's names, however far apart their
     # spellings: the cover's applicant and the basic-info table's lead unit are one unit, one of them
-    # perhaps cut off or misread where it was read.
+    # perhaps cut off or misread where it was read. The lead and a member are two units however alike their
+    # names (台州瑞锐工业互联网 and 台州联宏工业互联网, two characters apart): rivals always.
     rival = max((score for score, other, other_owner in scored[1:]
-                 if not same_unit(name, other) and not one_unit(owner, other_owner)), default=0.0)
+                 if (not same_unit(name, other) or two_units(owner, other_owner)) and not one_unit(owner, other_owner)),
+                default=0.0)
     clear = best >= MIN_SPOT_RATIO * rival if by_spotting else best - rival >= MIN_MARGIN
     if not clear:
         return None
@@ -245,6 +265,11 @@ def as_stated(reading: Reading, match: Match, stated: Sequence[str]) -> Match:
 def one_unit(owner: Owner, other: Owner) -> bool:
     """Whether two names' owners are one unit whatever the names say: a package has one lead unit."""
     return owner == other == "lead"
+
+
+def two_units(owner: Owner, other: Owner) -> bool:
+    """Whether two names' owners are two units whatever the names say: the lead and a member."""
+    return {owner, other} == {"lead", "member"}
 
 
 def variant_of(name: str, unit: str) -> bool:
@@ -386,10 +411,21 @@ def spelt_as_stamped(reading: Reading, match: Match) -> Match:
     page's OCR may have dropped or misread a character of it ("宁波市场…" for "宁波市市场…"); the
     seal, read where the name aligns to its strip, shows the characters the print lost. Only characters
     the recogniser is sure of (`MIN_READ_CONFIDENCE`) replace or add to the text's; a character missing
-    from the seal's reading is taken for a recogniser's slip and the text's spelling kept.
+    from the seal's reading is taken for a recogniser's slip and the text's spelling kept. A name the document
+    prints alike in two places (`Match.as_printed`) is its spelling (the page OCR slips on one copy of a name,
+    rarely on two alike), and a registration authority's fixed suffix is never respelt.
     """
+    if match.as_printed:
+        return match
     read = stamped_spelling(reading, match.name, spelling_of)
-    return match if read is None else Match(read, match.owner, match.score)
+    if read is None:
+        return match
+    # A registration authority's suffix is set nationally (市场监督管理局): a seal read otherwise there surely
+    # misread it (监管管理局, 管瑶局), however sure the recogniser was.
+    suffix = next((ending for ending in AUTHORITY_SUFFIXES if cjk(match.name).endswith(ending)), None)
+    if suffix is not None and not read.endswith(suffix):
+        return match
+    return Match(read, match.owner, match.score)
 
 
 def stamped_spelling(reading: Reading, name: str, apart: Callable[[str, str], bool]) -> str | None:
@@ -416,6 +452,47 @@ def stamped_spelling(reading: Reading, name: str, apart: Callable[[str, str], bo
     return read
 
 
+# The legal forms a name read short may lack the end of ("…软件集团" for "…软件集团有限公司": the field's line wrapped
+# before it, or the page's OCR lost it), longest first.
+_LEGAL_ENDINGS = ("股份有限公司", "有限责任公司", "有限公司", "公司")
+
+
+def stamped_legal_form(reading: Reading, name: str) -> str | None:
+    """`name` with the legal form its seal's strip reads right after it, where the name as found lacks it.
+
+    A company's seal bears its whole registered name, legal form and all; the form's copy of it can stop
+    short ("株洲凯捷软件集团" where the cover's field wrapped before 有限公司), and spotting, per character,
+    finds that shorter name in the strip as well as the whole one. The characters the strip holds just after
+    where the name aligns, each sure (`MIN_READ_CONFIDENCE`) and within `LEAD_IN_PITCHES` of the name's
+    character pitch of the one before, are the name's when they complete one of the legal forms
+    (`_LEGAL_ENDINGS`): the longest such completion is returned, None where the name already ends in 公司 or
+    the strip reads no legal form after it (a bottom line such as 合同专用章 is none)."""
+    name = cjk(name)
+    if name.endswith("公司") or reading.posteriors is None or reading.alphabet is None or len(name) < MIN_NAME_CHARS \
+            or any(c not in reading.alphabet for c in name):
+        return None
+    _, placed = align(reading.posteriors, [reading.alphabet[c] for c in name], reading._deficit)
+    starts = [int(np.flatnonzero(placed == k)[0]) for k in range(len(name)) if (placed == k).any()]
+    if len(starts) < 2 or not (placed == len(name) - 1).any():
+        return None
+    pitch = float(np.median(np.diff(starts)))
+    previous = int(np.flatnonzero(placed == len(name) - 1)[-1])
+    tail: list[str] = []
+    for character, frame, probability in best_path(reading.posteriors, _characters(reading.alphabet)):
+        if frame <= previous:
+            continue
+        if len(tail) >= len(_LEGAL_ENDINGS[0]) or not cjk(character) or probability < MIN_READ_CONFIDENCE \
+                or frame - previous > LEAD_IN_PITCHES * pitch:
+            break
+        tail.append(character)
+        previous = frame
+    for end in range(len(tail), 0, -1):
+        whole = name + "".join(tail[:end])
+        if any(whole.endswith(form) and len(form) >= end for form in _LEGAL_ENDINGS):
+            return whole
+    return None
+
+
 def slipped_spelling(read: str, name: str) -> bool:
     """Whether `read` is the long name `name` with more slips than `spelling_of` allows, up to
     `SLIPPED_SHARE` of its characters, inside it (both ends kept, the lengths within `MAX_SLIPS`, characters
@@ -434,9 +511,17 @@ def slipped_spelling(read: str, name: str) -> bool:
 
 def as_stamped(seal_text: str, name: str) -> bool:
     """Whether a seal's text is the unit `name` as the seal stage names its seals: the name without the words
-    read on past it (`without_run_on`), or spelt as the unit's seals agree in spelling it (`slipped_spelling`)."""
+    read on past it (`without_run_on`), spelt as the unit's seals agree in spelling it (`slipped_spelling`), or
+    completed with the legal form they read after it (`with_legal_form`)."""
     text = cjk(seal_text)
-    return text == cjk(without_run_on(name)) != cjk(name) or slipped_spelling(text, name)
+    return text == cjk(without_run_on(name)) != cjk(name) or slipped_spelling(text, name) or with_legal_form(text, name)
+
+
+def with_legal_form(text: str, name: str) -> bool:
+    """Whether `text` is `name` completed with the legal form its seals read after it (`stamped_legal_form`)."""
+    text, name = cjk(text), cjk(name)
+    return (len(name) >= MIN_NAME_CHARS and not name.endswith("公司") and text.startswith(name)
+            and any(text.endswith(form) and len(text) - len(name) <= len(form) for form in _LEGAL_ENDINGS))
 
 
 def whole_as_stamped(reading: Reading, match: Match) -> Match:
@@ -496,10 +581,54 @@ def looks_like_department(reading: str) -> bool:
 
 
 def readable_name(reading: Reading) -> str | None:
-    """The reading itself when it is confident and long enough to stand as a seal's text."""
+    """The reading itself when it is confident and long enough to stand as a seal's text, or the whole name it
+    holds surely among a few stray marks (`name_among_marks`)."""
+    if reading.head_lost:
+        return None
     text = cjk(reading.text)
     if reading.confidence >= MIN_READ_CONFIDENCE and len(text) >= MIN_NAME_CHARS:
         return text
+    return name_among_marks(reading)
+
+
+# Stray marks a reading may hold before and after a name it reads whole (`name_among_marks`): a ring's fragment
+# read 'ut', the seal's own number strip read '6s' after its name.
+MAX_STRAY_MARKS = 3
+# How sure the recogniser must be of such a name's own characters: as sure as of a department's name read alone
+# (`find.DEPARTMENT_READ_CONFIDENCE`); the name's structure (`name_among_marks`) is the rest of the evidence.
+NAME_AMONG_MARKS_CONFIDENCE = 0.8
+# ...and none of them a guess among look-alikes or a mark's reading (two stray characters read before the name).
+GUESSED_CHARACTER = 0.3
+
+
+def name_among_marks(reading: Reading) -> str | None:
+    """A whole company's name read surely with a few stray marks round it: the seal's number strip ('…有限公司6s':
+    9899416548239 under the star), a fragment of the ring ('ut宁波…'), a character of the bottom line after it.
+
+    The mean over the whole reading, marks and all, fell under `MIN_READ_CONFIDENCE` and the name, clear to the
+    eye, was not taken. The name must begin the reading's characters (only marks that are no Chinese before it:
+    a name whose head is lost reads as its tail, "技术有限公司"), run unbroken to an organisation's ending, hold
+    a place and trade name before its legal form (`NAME_HEAD_CHARS` characters), and be sure on its own; at most
+    `MAX_STRAY_MARKS` marks before and after it. Only a seal no unit or organisation of the document was spotted in
+    is named so (`PageSeal.text`): a foreign seal in a unit's slot, whose name the document never prints."""
+    read = reading.characters
+    start = next((k for k, (c, _) in enumerate(read) if cjk(c)), len(read))
+    if start > MAX_STRAY_MARKS:
+        return None
+    for end in range(len(read), start + MIN_NAME_CHARS - 1, -1):
+        if len(read) - end > MAX_STRAY_MARKS:
+            break
+        stretch = read[start:end]
+        name = "".join(c for c, _ in stretch)
+        if cjk(name) != name:
+            continue
+        ending = _ORGANISATION_END.search(name)
+        if ending is None or not name.endswith(ending.group()) \
+                or len(_LEGAL_FORM.sub("", name[: len(name) - len(ending.group())])) < NAME_HEAD_CHARS:
+            continue
+        sureness = [p for _, p in stretch]
+        if float(np.mean(sureness)) >= NAME_AMONG_MARKS_CONFIDENCE and min(sureness) >= GUESSED_CHARACTER:
+            return name
     return None
 
 
@@ -546,10 +675,12 @@ def posterior_reading(posteriors: LinePosteriors, text_share: float = 1.0) -> Re
     """The strip's text (from its first `text_share`) and the posteriors it was decoded from."""
     frames, characters = posteriors.frames, list(posteriors.characters)
     turn = max(1, round(len(frames) * text_share))
-    text, confidence = greedy_decode(frames[:turn], characters)
-    if turn < len(frames) and not looks_like_name(text):  # a ring's strip (wrapped), not flat text
-        text, confidence = _turn_ending_in_a_name(frames, characters, turn) or (text, confidence)
-    return Reading(text, confidence, frames, _alphabet(posteriors.characters))
+    path = [(c, p) for c, _, p in best_path(frames[:turn], characters)]
+    if turn < len(frames) and not looks_like_name("".join(c for c, _ in path)):  # a ring's strip (wrapped)
+        path = _turn_ending_in_a_name(frames, characters, turn) or path
+    text = "".join(c for c, _ in path)
+    confidence = float(np.mean([p for _, p in path])) if path else 0.0
+    return Reading(text, confidence, frames, _alphabet(posteriors.characters), characters=tuple(path))
 
 
 # Where a name can be cut to end: the long legal forms only. `_ORGANISATION`'s one-character
@@ -557,7 +688,7 @@ def posterior_reading(posteriors: LinePosteriors, text_share: float = 1.0) -> Re
 _ORGANISATION_END = re.compile(r"(有限责任公司|有限公司|公司|集团|研究院|研究所|实验室|大学|学院|协会|中心|基金)")
 
 
-def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: int) -> tuple[str, float] | None:
+def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: int) -> list[tuple[str, float]] | None:
     """The strip's first turn read so that it ends where an organisation's name ends.
 
     The strip starts in the ring's widest gap; when that is not the gap after the name (a
@@ -573,9 +704,9 @@ def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: 
         if last + 1 >= len(path):
             return None  # the name already ends the turn
         cut = (path[last][1] + path[last + 1][1] + 1) // 2
-        reading = greedy_decode(np.concatenate([first_turn[cut:], first_turn[:cut]]), characters)
-        if looks_like_name(reading[0]):
-            return reading
+        turned = [(c, p) for c, _, p in best_path(np.concatenate([first_turn[cut:], first_turn[:cut]]), characters)]
+        if looks_like_name("".join(c for c, _ in turned)):
+            return turned
     return None
 
 
