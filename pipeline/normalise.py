@@ -681,6 +681,10 @@ def repair_email(text: str | None) -> EmailReading | None:
                 # A 0 is as likely the user's own last digit with the '@' left out; a domain one slip from
                 # the known one is a second character put right on no other evidence: both stay in doubt.
                 slipped = _known_domain(repaired[index + 1:]) is None
+                if char == "0" and len(known) != len(repaired) - index - 1:
+                    # A 0 as '@' with a character dropped from the domain ('aa001126.com': 1126 as 126) is two
+                    # guesses where '@' left out after the user's own digits reads it whole: not repaired.
+                    continue
                 lettered[f"{repaired[:index]}@{known}"] = char == "0" or slipped or thin_digit
     if not candidates and len(lettered) == 1:
         address, doubtful = lettered.popitem()
