@@ -71,3 +71,13 @@ def test_the_completed_name_is_the_fields_unit() -> None:
     assert not with_legal_form("株洲凯捷软件集团大学", SHORT)
     assert not with_legal_form("株洲凯捷软件集团有限公司有限公司", WHOLE)
     assert not with_legal_form("株洲凯联数字科技集团有限公司", SHORT)
+
+
+def test_a_legal_form_read_short_of_its_seals_is_completed_and_a_true_one_kept() -> None:
+    """'…集团公司' read for '…集团有限公司' (有限 lost on a phone photo) is completed as a cut name is; a unit that
+    is a 公司 by name, its seals reading 公司 after the stem, keeps it; a longer form is never touched."""
+    lost = SHORT + "公司"
+    assert stamped_legal_form(_reading(WHOLE), lost) == WHOLE
+    assert with_legal_form(WHOLE, lost) and not with_legal_form(lost, lost)
+    assert stamped_legal_form(_reading(lost), lost) is None
+    assert stamped_legal_form(_reading("株洲凯捷软件集团股份有限公司"), WHOLE) is None

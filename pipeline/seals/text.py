@@ -467,7 +467,8 @@ def stamped_legal_form(reading: Reading, name: str) -> str | None:
     character pitch of the one before, are the name's when they complete one of the legal forms
     (`_LEGAL_ENDINGS`): the longest such completion is returned, None where the name already ends in 公司 or
     the strip reads no legal form after it (a bottom line such as 合同专用章 is none)."""
-    name = cjk(name)
+    read = cjk(name)
+    name = _without_bare_form(read)
     if name.endswith("公司") or reading.posteriors is None or reading.alphabet is None or len(name) < MIN_NAME_CHARS \
             or any(c not in reading.alphabet for c in name):
         return None
@@ -489,8 +490,16 @@ def stamped_legal_form(reading: Reading, name: str) -> str | None:
     for end in range(len(tail), 0, -1):
         whole = name + "".join(tail[:end])
         if any(whole.endswith(form) and len(form) >= end for form in _LEGAL_ENDINGS):
-            return whole
+            return whole if whole != read else None
     return None
+
+
+def _without_bare_form(name: str) -> str:
+    """`name` without a bare 公司 ending (one not part of a longer legal form): a form's copy that lost 有限 from
+    its legal form ("株洲凯捷软件集团公司" read off a phone photo) is completed from its seals as a cut one is.
+    Where the unit is truly a 公司, its seals read 公司 after the stem and nothing changes."""
+    bare = name.endswith("公司") and not any(name.endswith(form) for form in _LEGAL_ENDINGS if form != "公司")
+    return name[:-2] if bare else name
 
 
 def slipped_spelling(read: str, name: str) -> bool:
@@ -519,8 +528,9 @@ def as_stamped(seal_text: str, name: str) -> bool:
 
 def with_legal_form(text: str, name: str) -> bool:
     """Whether `text` is `name` completed with the legal form its seals read after it (`stamped_legal_form`)."""
-    text, name = cjk(text), cjk(name)
-    return (len(name) >= MIN_NAME_CHARS and not name.endswith("公司") and text.startswith(name)
+    text, read = cjk(text), cjk(name)
+    name = _without_bare_form(read)
+    return (len(name) >= MIN_NAME_CHARS and not name.endswith("公司") and text.startswith(name) and text != read
             and any(text.endswith(form) and len(text) - len(name) <= len(form) for form in _LEGAL_ENDINGS))
 
 
