@@ -979,10 +979,17 @@ def garbled_department(reading: str, department: str) -> bool:
     if place is None or department[place.end():] not in _DEPARTMENT_TAILS or not reading.startswith(place.group()):
         return False
     tail, own = reading[place.end():], department[place.end():]
-    return bool(tail) and tail not in _DEPARTMENT_TAILS and LCSseq.similarity(tail, own) >= GARBLED_TAIL_SHARE * len(tail)
+    # A mark or digit read in it ('江苏省二…和1化！') is noise, no character of any department's name: the
+    # share is of the characters read.
+    read = _han_only(tail)
+    return bool(read) and tail not in _DEPARTMENT_TAILS and LCSseq.similarity(read, own) >= GARBLED_TAIL_SHARE * len(read)
 
 
-MIN_GARBLED_TAIL = 4  # characters of a fixed part read garbled: fewer are too little of it to name it
+def _han_only(text: str) -> str:
+    return "".join(char for char in text if "\u4e00" <= char <= "\u9fff")
+
+
+MIN_GARBLED_TAIL = 4  # characters (marks and digits aside) of a fixed part read garbled: fewer are too little to name it
 
 
 def department_of_garbled(name: str | None) -> str | None:
@@ -993,7 +1000,7 @@ def department_of_garbled(name: str | None) -> str | None:
         return None
     department = f"{place.group()}{_DEPARTMENT_OF_PLACE[place.group()]}"
     tail = name[place.end():]
-    if len(tail) < MIN_GARBLED_TAIL or name == department or not garbled_department(name, department):
+    if len(_han_only(tail)) < MIN_GARBLED_TAIL or name == department or not garbled_department(name, department):
         return None
     return department
 

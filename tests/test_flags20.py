@@ -270,3 +270,18 @@ def test_a_plan_opening_with_its_second_section_at_the_top_lacks_the_first() -> 
     # dev27 a11: （二） at 100 pt, nothing above it but the plan's title: （一） truly left out.
     missing = next(c for c in run(_foundation_unfound(100.0)) if (c.code, c.where) == ("SECTION_MISSING", "foundation"))
     assert missing.severity == "error"
+
+
+def test_a_recommender_read_amid_marks_beside_its_departments_seal_is_a_reading_doubt() -> None:
+    """The cover's recommender under its seal read '江苏省二…和1化！' (a phone photo), the seal surely 江苏省工业和
+    信息化厅: the marks are no characters of a name, what was read keeps the department's, so the field's
+    reading is in doubt; a seal of another body beside it is still SEAL_NAME_MISMATCH."""
+    from pipeline.checks.registry import finding, misread_seal_names
+
+    def mismatch(found: str) -> models.Check:
+        return finding("SEAL_NAME_MISMATCH", "cover_recommender", "封面“推荐单位（盖章）”处印章为…",
+                       expected="江苏省二…和1化！", found=found)
+
+    doubt, kept = misread_seal_names([mismatch("江苏省工业和信息化厅"), mismatch("江苏省财政厅")])
+    assert doubt.code == "LOW_CONFIDENCE" and doubt.where == "cover.recommender"
+    assert kept.code == "SEAL_NAME_MISMATCH"

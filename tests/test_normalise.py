@@ -546,6 +546,7 @@ def test_a_speck_read_as_a_mark_inside_a_departments_name_is_dropped() -> None:
     ("广西壮族自治区广业和作。化厅", "广西壮族自治区工业和信息化厅"),
     ("山西省财政厅", None),  # another body's name: nothing of the department's fixed part in it
     ("山西省和化", None),  # too little read to name it
+    ("江苏省二…和1化！", None),  # three characters read amid marks: too little to name it as well
     ("山西省工业和信息化厅", None),  # read whole
 ])
 def test_a_department_garbled_beyond_repair_is_named_by_its_place(read: str, named: str | None) -> None:
