@@ -95,16 +95,11 @@ class PageResult:
 
 # --- worker side ---------------------------------------------------------------------
 
-def rereader(settings: Settings, first: OcrEngine, photographed: bool) -> OcrEngine | None:
-    """The engine that re-reads uncertain words: the second engine, unless off or the same as the page engine;
-    on a photographed page then the page engine itself. A photo's soft print read as part of a page is often
-    read better alone, an unsure word's crop read as one line (dev13 a11: '$10人次' 0.88 → '510人次' 0.98,
-    '9↑' → '9个', '疲员' → '成员'; the more confident reading is kept); a scan's sharp print gains nothing."""
+def _second_engine(settings: Settings, first: OcrEngine) -> OcrEngine | None:
+    """The engine that re-reads uncertain words, unless off or the same as the page engine."""
     name = settings.reread_engine
-    if name == "none" or settings.reread_below <= 0:
+    if name == "none" or settings.reread_below <= 0 or name == first.name:
         return None
-    if name == first.name:
-        return first if photographed else None
     return get_engine(settings, name)
 
 
@@ -163,7 +158,7 @@ def _read_more(engine: OcrEngine, cleaned: Cleaned, job: PageJob, result: PageRe
     if _photographed(result):
         # A photographed page: print its reading missed is read again (`pipeline.ocr.uncovered`).
         result.words += read_uncovered(engine, image, result.words, job.source.dpi, cleaned.seal_mask)
-    second = None if engine_given else rereader(job.settings, engine, _photographed(result))
+    second = None if engine_given else _second_engine(job.settings, engine)
     if second is not None:
         result.words = reread(result.words, image, job.source.dpi, second, job.settings.reread_below)
     result.words = simplified_words(result.words)

@@ -6,7 +6,6 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 import pytest
@@ -331,21 +330,3 @@ def test_a_pages_ocr_words_reach_every_stage_in_simplified_characters(tmp_path: 
     scan(draw_page(dpi=100, seal=False)).image.save(path, dpi=(100, 100))
     job = PageJob(1, PageSource(path, "image", 0, 100.0), tmp_path, settings(tmp_path))
     assert [word.text for word in process_page(job, TraditionalEngine()).words] == ["马晶泽"]
-
-
-def test_a_photographed_page_s_unsure_words_are_read_again_by_its_own_engine() -> None:
-    """With the second engine the page's own (RapidOCR both), a photographed page's unsure words are re-read
-    by that engine as lines (a photo's soft print reads better alone); a scan's are not, as before; another
-    second engine is used on both; none when re-reading is off."""
-    from pipeline.reading import rereader
-
-    class Named:
-        def __init__(self, name: str) -> None:
-            self.name = name
-
-    rapid = cast(OcrEngine, Named("rapidocr"))
-    settings = Settings(reread_engine="rapidocr")
-    assert rereader(settings, rapid, photographed=True) is rapid
-    assert rereader(settings, rapid, photographed=False) is None
-    assert rereader(Settings(reread_engine="none"), rapid, photographed=True) is None
-    assert rereader(Settings(reread_below=0.0), rapid, photographed=True) is None
