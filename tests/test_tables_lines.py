@@ -107,3 +107,19 @@ def test_the_note_under_a_table_of_text_lines_does_not_close_its_columns() -> No
     table = text_table(Page(number=10, width=595, height=842, kind="scan", words=words))
     assert table is not None and table.grid.n_cols == 4
     assert [cell.text for cell in table.row(1)] == ["2024-01-20", "AX-FW-2024030", "重庆元航船用设备有限公司", "223.5"]
+
+
+def test_the_note_under_a_table_is_left_out_of_its_columns_but_not_under_stray_words() -> None:
+    """Rows of several cells above 注 find their columns without the note's lines (dev26 a12's fax); a seal's
+    lettering read as one word a line above a page's lone note is no table's rows: the note stays with them."""
+    from pipeline.tables.finder import above_note
+
+    def line(y: float, *texts: str) -> list[Word]:
+        return [Word(text, (50.0 + 120 * k, y, 100.0 + 120 * k, y + 10), 0.99) for k, text in enumerate(texts)]
+
+    note = [line(200, "注：申报单位（联合体牵头单位及涉及单位）加盖公章。"), line(212, "2.可附主要合同扫描件。")]
+    rows = [line(100, "2024.3.5", "HT-001", "杭州云盛电子元件有限公司", "27.5"),
+            line(120, "2024.4.1", "HT-002", "杭州越创船用设备有限公司", "31")]
+    assert above_note([*rows, *note]) == rows
+    seal_bits = [line(20, "智能制"), line(40, "海"), line(55, "波")]
+    assert above_note([*seal_bits, *note]) == [*seal_bits, *note]

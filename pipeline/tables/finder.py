@@ -860,10 +860,14 @@ def above_note(lines: Sequence[Sequence[Word]]) -> Sequence[Sequence[Word]]:
     """The text lines above the note under a table (注：申报单位…加盖公章。 and its numbered lines after it): the
     note runs over the gaps between the columns, and its two lines are more than the few lines a gap may
     have reach over it (`CROSSING_LINES`: dev26 a12, a fax's contracts whose date and code columns stayed one).
-    All the lines where no note follows a line of the table."""
+    All the lines where no note follows a line of the table, or where the lines above the note are no table's
+    rows: fewer than two of them hold two words or more (a seal's lettering read over a page holding only the
+    note, '智能制' · '海' · '波', dev33 a02: one word a line gives no column gap, and the note keeps them from
+    making a table)."""
     for index, line in enumerate(lines):
         if index >= 2 and "".join(word.text for word in line).lstrip().startswith(NOTE_MARKS):
-            return lines[:index]
+            above = lines[:index]
+            return above if sum(1 for row in above if len(row) >= 2) >= 2 else lines
     return lines
 ROWS_BELOW_REACH = 2.0  # row pitches: a line further below the last row is no row of the table
 
