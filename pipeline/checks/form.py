@@ -17,7 +17,7 @@ from models.codes import (
     is_valid_credit_code,
 )
 from pipeline.checks.figures import table_present, unreadable_cell
-from pipeline.checks.registry import LEGAL_FORM_MARK, CheckContext, finding, register
+from pipeline.checks.registry import CheckContext, finding, register, two_names
 from pipeline.text.chars import count_chars
 from pipeline.text.words import holds_a_word
 
@@ -226,14 +226,6 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
                       f"附3表2 序号 {_provider_where(row.seq, index)} 服务商“{row.name or '（名称未识别）'}”"
                       f"主要服务行业 {len(row.industries)} 个（{'、'.join(row.industries)}），超过 {limit} 个",
                       expected=limit, found=len(row.industries), evidence=ctx.evidence(path))
-
-
-
-
-def two_names(name: str | None) -> bool:
-    """A provider's name cell holding two companies' names ('…股份有限公1 2东莞联样软件有限公司', dev18 a01; dev7
-    a01, dev12 a03): two rows the table reader read as one, their cells' contents joined."""
-    return name is not None and name.count(LEGAL_FORM_MARK) >= 2
 
 
 def shared_cell(ctx: CheckContext, index: int, cell: str) -> list[int]:

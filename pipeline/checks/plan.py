@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from rapidfuzz.distance import Levenshtein
 
 from models import ApplicationRecord, Check, Evidence, Plan
-from pipeline.checks.pages import plan_pages_in_doubt
+from pipeline.checks.pages import pages_of, plan_pages_in_doubt
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.text.language import numbered_parts
 from pipeline.text.words import word_share
@@ -29,7 +29,7 @@ def _first_heading_low(record: ApplicationRecord) -> tuple[str, int] | None:
     text whose heading was not read (dev36 a01, a phone photo: （二）建设目标 at 588 pt, the 基础条件 above it
     unread), not a section left out (dev27 a11's plan opens with （二）, read at 100 pt). The page's extent is
     taken from the record's lowest box on any page (a page of the form is as tall as any other)."""
-    plan_pages = [page.page for page in record.source.pages if page.role == "plan"]
+    plan_pages = pages_of(record, "plan")
     origin = record.provenance.get("plan.sections[0].text")
     if not record.plan.sections or not plan_pages or origin is None or origin.bbox is None \
             or origin.page != min(plan_pages):

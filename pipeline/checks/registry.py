@@ -277,12 +277,17 @@ class CheckContext:
 LEGAL_FORM_MARK = "有限"
 
 
+def two_names(text: object) -> bool:
+    """A cell holding two units' names ('…股份有限公1 2东莞联样软件有限公司', dev18 a01; dev7 a01, dev12 a03): two
+    rows the table reader read as one, their cells' contents joined."""
+    return isinstance(text, str) and text.count(LEGAL_FORM_MARK) >= 2
+
+
 def _holds_two_units(row: object) -> bool:
-    """A row one of whose text cells holds two units' names ('杭州锐兴智能终端集团有限公司杭州德辰电子元件集团有限
-    公司', dev32 a03's drawn scan, its contract number two numbers run together too): two rows the table reader
-    read as one, so the table's rows are not the applicant's, and counts and sums over them are in doubt."""
-    return any(isinstance(value, str) and value.count(LEGAL_FORM_MARK) >= 2
-               for value in getattr(row, "__dict__", {}).values())
+    """A row one of whose text cells holds two units' names (`two_names`: '杭州锐兴智能终端集团有限公司杭州德辰电子
+    元件集团有限公司', dev32 a03's drawn scan, its contract number two numbers run together too): the table's
+    rows are not the applicant's, and counts and sums over them are in doubt."""
+    return any(two_names(value) for value in getattr(row, "__dict__", {}).values())
 
 
 def _reading(record: CheckedRecord, path: str) -> object:
