@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from rapidfuzz.distance import LCSseq
 
 from models.page import Box, Word
 from pipeline.ocr.base import OcrEngine, OcrError
@@ -323,16 +324,14 @@ class CellReader:
         page, crop = re.sub(r"\s+", "", old.text), re.sub(r"\s+", "", new.text)
         if not page or len(crop) <= len(page) or new.confidence < CARRIED_ON or "\n" in old.text.strip():
             return False
-        if _common_length(page, crop) < len(page):
+        if LCSseq.similarity(page, crop) < len(page):
             return False
         # unit_names reaches values, which imports this module: imported here.
         from pipeline.tables.unit_names import COMPLETE
 
         if page.endswith(COMPLETE) and not crop.endswith(COMPLETE):
             return False
-        added = list(crop)
-        for char in _common(page, crop):
-            added.remove(char)
+        added = [crop[op.dest_pos] for op in LCSseq.editops(page, crop) if op.tag == "insert"]
         return all("\u4e00" <= char <= "\u9fff" for char in added) and self.print_beside(old)
 
     @staticmethod
@@ -415,19 +414,6 @@ class CellReader:
         except (OcrError, OSError) as error:  # the engine failed (or its cache): cells keep their first reading
             log.warning("cell re-read failed, cells keep their first reading: %s: %s", type(error).__name__, error)
             return []
-
-
-def _common(a: str, b: str) -> str:
-    """The longest common subsequence of two readings (characters of both, in order)."""
-    best = [[""] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            best[i + 1][j + 1] = best[i][j] + x if x == y else max(best[i][j + 1], best[i + 1][j], key=len)
-    return best[len(a)][len(b)]
-
-
-def _common_length(a: str, b: str) -> int:
-    return len(_common(a, b))
 
 
 def _batches(chosen: list[tuple[int, CellText, tuple[int, int, int, int]]]) -> list[list]:
