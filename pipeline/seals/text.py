@@ -473,10 +473,10 @@ def stamped_legal_form(reading: Reading, name: str) -> str | None:
             or any(c not in reading.alphabet for c in name):
         return None
     _, placed = align(reading.posteriors, [reading.alphabet[c] for c in name], reading._deficit)
-    starts = [int(np.flatnonzero(placed == k)[0]) for k in range(len(name)) if (placed == k).any()]
-    if len(starts) < 2 or not (placed == len(name) - 1).any():
+    spaced = _name_pitch(placed, len(name))
+    if spaced is None or not (placed == len(name) - 1).any():
         return None
-    pitch = float(np.median(np.diff(starts)))
+    pitch = spaced[1]
     previous = int(np.flatnonzero(placed == len(name) - 1)[-1])
     tail: list[str] = []
     for character, frame, probability in best_path(reading.posteriors, _characters(reading.alphabet)):
@@ -492,6 +492,13 @@ def stamped_legal_form(reading: Reading, name: str) -> str | None:
         if any(whole.endswith(form) and len(form) >= end for form in _LEGAL_ENDINGS):
             return whole if whole != read else None
     return None
+
+
+def _name_pitch(placed: np.ndarray, size: int) -> tuple[list[int], float] | None:
+    """The first frame of each of a `size`-character name's characters the alignment placed, and the name's
+    character pitch (their median spacing, in frames); None where fewer than two were placed."""
+    starts = [int(np.flatnonzero(placed == k)[0]) for k in range(size) if (placed == k).any()]
+    return (starts, float(np.median(np.diff(starts)))) if len(starts) >= 2 else None
 
 
 def _without_bare_form(name: str) -> str:
@@ -549,10 +556,10 @@ def whole_as_stamped(reading: Reading, match: Match) -> Match:
             or any(c not in reading.alphabet for c in name):
         return match
     _, placed = align(reading.posteriors, [reading.alphabet[c] for c in name], reading._deficit)
-    starts = [int(np.flatnonzero(placed == k)[0]) for k in range(len(name)) if (placed == k).any()]
-    if len(starts) < 2:
+    spaced = _name_pitch(placed, len(name))
+    if spaced is None:
         return match
-    pitch = float(np.median(np.diff(starts)))
+    starts, pitch = spaced
     lead_in = _sure_lead_in(best_path(reading.posteriors, _characters(reading.alphabet)), starts[0], pitch)
     whole = lead_in + name
     if not lead_in or not looks_like_name(whole, run_on=0):
