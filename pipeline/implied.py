@@ -38,15 +38,23 @@ from pipeline.config import Settings
 from pipeline.precision import amount_groups, column_decimals
 from pipeline.reconcile import Rule, can_hold, rules_for, sum_groups
 from pipeline.record_paths import PathError, get_path, set_path
+from pipeline.slips import (
+    DIGITS,
+    Figure,
+    changed_and_lost,
+    changed_from,
+    figure_digits,
+    lost_from,
+    printed,
+    written,
+)
 
 log = logging.getLogger(__name__)
 
-Figure = int | float
 Place = tuple[int, tuple[float, float, float, float]]  # a page and a box on it (points)
 # A reading the recogniser's frames explain this well (per character, against their best path) on every
 # rendering of its crop is what the ink says: nothing was lost.
 READ_SURE = 0.9
-DIGITS = "0123456789"
 # ...and the implied figure must explain the ink at least this well on some rendering: characters a
 # seal's stroke blurred, not characters the ink has no trace of.
 IMPLIED_MIN = 0.1
@@ -80,80 +88,6 @@ class Implied:
     implied: Figure
     places: int = 0  # decimals the figure's column prints
     changed: bool = False  # a digit of the reading read as another (or one more), not only characters lost
-
-
-def lost_from(read: Figure, implied: Figure, places: int = 0) -> bool:
-    """The digits of `read` are those of `implied` with at least one left out, in order; `implied` as
-    written plainly or with `places` decimals, as its column prints it ('358.70': a reading 70 of it kept
-    the printed 0 that the figure 358.7 does not show)."""
-    return _kept_of(_digits(read), implied, places)
-
-
-def _kept_of(kept: str, implied: Figure, places: int) -> bool:
-    """The digits `kept` are those of `implied` (as `lost_from` writes it) with at least one left out, in order."""
-    for whole in dict.fromkeys(_digits_of(text) for text in printed(implied, places)):
-        rest = iter(whole)
-        if len(kept) < len(whole) and all(char in rest for char in kept):
-            return True
-    return False
-
-
-def changed_from(read: Figure, implied: Figure, places: int = 0) -> bool:
-    """`read` is `implied` with one digit read as another in its place ('2,829' of 2,329: a seal's stroke
-    across the 3), or with one digit more (a stroke read as a digit: '2281' of 228), the point where it
-    was; `implied` as written plainly or with `places` decimals, as its column prints it."""
-    for text in dict.fromkeys(written(implied, False, shown) for shown in dict.fromkeys((0, places))):
-        whole, _, fraction = text.partition(".")
-        read_whole, _, read_fraction = written(read, False, len(fraction)).partition(".")
-        if len(read_fraction) != len(fraction):
-            continue
-        if len(read_whole) == len(whole):
-            changed = sum(a != b for a, b in zip(read_whole + read_fraction, whole + fraction, strict=True))
-            if changed == 1:
-                return True
-        elif len(read_whole) == len(whole) + 1 and read_fraction == fraction and _one_more(read_whole, whole):
-            return True
-    return False
-
-
-def changed_and_lost(read: Figure, implied: Figure, places: int = 0) -> bool:
-    """`read` is `implied` with characters lost and one of the digits kept read as another ('2557.1' of
-    2,557.03: the 0 under a seal's star lost, the 3 its ring crossed read 1; '42' of 45.1): the reading's
-    digits, one of them put right, are those of `implied` with some left out, in order. Looser than either
-    alone, so `borne_out` holds it to a changed digit's bar: the ink must favour the implied figure."""
-    kept = _digits(read)
-    return any(_kept_of(kept[:at] + digit + kept[at + 1:], implied, places)
-               for at in range(len(kept)) for digit in DIGITS if digit != kept[at])
-
-
-def _one_more(longer: str, shorter: str) -> bool:
-    """`longer` is `shorter` with one character put in somewhere."""
-    return any(longer[:cut] + longer[cut + 1:] == shorter for cut in range(len(longer)))
-
-
-def _digits(value: Figure) -> str:
-    return _digits_of(written(value))
-
-
-def _digits_of(text: str) -> str:
-    return text.replace(".", "").replace(",", "").lstrip("-")
-
-
-def written(value: Figure, grouped: bool = False, places: int = 0) -> str:
-    """A figure as the form prints it: '1002.5', or with `grouped` '1,002.5'; a float with at least
-    `places` decimals ('1002.50')."""
-    if isinstance(value, int):
-        return f"{value:,}" if grouped else str(value)
-    text = f"{value:,.4f}" if grouped else f"{value:.4f}"
-    whole, _, fraction = text.partition(".")
-    fraction = fraction.rstrip("0").ljust(places, "0")
-    return f"{whole}.{fraction}" if fraction else whole
-
-
-def printed(value: Figure, places: int = 0) -> list[str]:
-    """The ways `value` may stand in its cell: plain and grouped, and so again with `places` decimals."""
-    return list(dict.fromkeys(written(value, grouped, shown) for shown in dict.fromkeys((0, places))
-                              for grouped in (False, True)))
 
 
 MAX_COMBINATIONS = 64  # readings of a total's other figures tried together, at most
@@ -231,7 +165,7 @@ def _reading_that_lost(read: Figure, origin: Provenance, implied: Figure, places
     303.6) says nothing the first does not, and would give the total one more way to hold. The cell's ink
     must still bear the implied figure out over that reading (`borne_out`)."""
     others = [other for other in origin.alternatives if isinstance(other, int | float) and not isinstance(other, bool)
-              and len(_digits(other)) >= len(_digits(read))]
+              and len(figure_digits(other)) >= len(figure_digits(read))]
     return next((reading for reading in (read, *others) if lost_from(reading, implied, places)), None)
 
 
@@ -405,8 +339,12 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
             continue
         kept: list[Implied] = []
         for confirmed_once, over_others in itertools.product((False, True), (False, True)):
-            kept = kept or _borne_out(record, candidates(record, rule, settings, over_others, confirmed_once), explain,
-                                      under_seal, locate)
+            if kept:
+                break
+            kept = _borne_out(record, candidates(record, rule, settings, over_others, confirmed_once), explain,
+                              under_seal, locate)
+            if kept and not over_others:
+                kept += _over_open_others(record, rule, settings, kept, confirmed_once, explain, under_seal, locate)
         if not kept and locate is not None:
             kept = _borne_out(record, candidates(record, rule, settings, sure=True), explain, under_seal, locate,
                               only_placed=True)
@@ -416,6 +354,24 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
                 "alternatives": [*origin.alternatives, found.implied], "resolved_by": None})
         added += kept
     return added
+
+
+def _over_open_others(record: ApplicationRecord, rule: Rule, settings: Settings, kept: Sequence[Implied],
+                      confirmed_once: bool, explain: Callable[[Place, Sequence[str]], list[list[float]]],
+                      under_seal: Callable[[Place, Sequence[str]], list[list[float]]] | None,
+                      locate: Locate | None) -> list[Implied]:
+    """The figures the total implies for the cells of `kept` over the other readings of the sum's other figures,
+    where the cells bear them out too. A figure implied over the others as read rests on their readings: where
+    one of them is itself read two ways, the total implies a figure for each, and each the ink bears out is as
+    much a reading as the first. Taking only the first would let the total hold by the very figure it made
+    (dev34 a07: 26.81 read 1.81, 114.7 read 112.7 on the page and 114.7 on its crop; over 112.7 the total
+    implied 28.81, and 28.81 + 112.7 made the total hold, both figures wrong). With each added, the total holds
+    more than one way and reconciliation picks none: the figures stay in doubt for a reviewer."""
+    paths = {item.path for item in kept}
+    taken = {(item.path, item.implied) for item in kept}
+    others = [item for item in candidates(record, rule, settings, True, confirmed_once)
+              if item.path in paths and (item.path, item.implied) not in taken]
+    return _borne_out(record, others, explain, under_seal, locate) if others else []
 
 
 def _borne_out(record: ApplicationRecord, found: Sequence[Implied],

@@ -46,7 +46,8 @@ def test_a_shorter_second_reading_opens_no_reach() -> None:
     record = _financings_read([1000.0, 48.0], 988.0)
     _with_second_reading(record, 1, 48.0, [4.0])
     found = _finding(run(record), "FINANCING_TOTAL_MISMATCH")
-    assert found is not None and found.severity == "warning"
+    # No reading of the doubtful figure, nor any slip of one, closes the gap (1,000 alone is over 988): an error.
+    assert found is not None and found.severity == "error"
 
 
 def test_a_sure_sum_with_a_true_defect_stays_an_error() -> None:

@@ -16,6 +16,7 @@ from pipeline.checks.unit_names import garbled_reading_of
 from pipeline.config import CheckSettings, Settings
 from pipeline.normalise import garbled_department
 from pipeline.record_paths import PathError, get_path
+from pipeline.slips import slipped_from
 
 DOUBT_NOTE = "。但所依据的读数存疑，请人工核对："  # where a doubtful comparison's message names its doubts
 # Above this many combinations of a sum's doubtful readings, they are not tried (`_holding_reading`).
@@ -149,6 +150,11 @@ class CheckContext:
         doubts = list(dict.fromkeys([*self.doubtful(paths), *tables, *alike]))
         confidence = self.confidence_of(paths)
         rests_on = list(dict.fromkeys([*paths, *tables]))
+        if declared and tolerance is not None and doubts and not self._doubt_explains(declared, summed, doubts, tolerance):
+            # The one doubtful figure could not be the figure the sum needs by any slip of its reading: the
+            # mismatch does not rest on its doubt, and keeps its severity.
+            sure = [path for path in paths if path not in doubts]
+            return check.model_copy(update={"confidence": self.confidence_of(sure), "rests_on": rests_on})
         if not doubts:
             return check.model_copy(update={"confidence": confidence, "rests_on": rests_on})
         if declared and tolerance is not None and not tables:
@@ -172,6 +178,31 @@ class CheckContext:
                     totals += [check.found - value + other for other in others if isinstance(other, int | float)]
             update["found"] = " | ".join(show_value(round(total, 4)) for total in dict.fromkeys(totals))
         return check.model_copy(update=update)
+
+    def _doubt_explains(self, declared: str, summed: list[str], doubts: list[str], tolerance: float) -> bool:
+        """Whether the doubt a failed sum rests on could be its cause: False only where exactly one figure of
+        the sum (or its declared total) is in doubt, nothing else is, and the figure the comparison needs there
+        is no slip of any of its readings (`pipeline.slips`: characters lost, one digit read as another or one
+        more, both). A seal's ring across a digit changes that digit or takes it; a gap of 126.6 under '266'
+        (samples a03) is no such change, and the true mismatch beside the ring is not the ring's doing."""
+        if len(doubts) != 1 or doubts[0] not in (declared, *summed):
+            return True
+        doubted = doubts[0]
+        values = [_reading(self.record, path) for path in (declared, *summed)]
+        if not all(isinstance(value, int | float) and not isinstance(value, bool) for value in values):
+            return True
+        numbers = [float(value) for value in values if isinstance(value, int | float)]
+        total, *parts = numbers
+        read = numbers[[declared, *summed].index(doubted)]
+        # What the doubtful figure would have to be for the sum to hold, the others as read.
+        needed = sum(parts) if doubted == declared else total - (sum(parts) - read)
+        places = 0 if tolerance == 0 and all(number.is_integer() for number in numbers) else 2
+        needed = round(needed, places) if places else round(needed)
+        if needed <= 0:
+            return False  # no reading of a figure is below nothing
+        readings = [value for value in self._readings(doubted) if isinstance(value, int | float) and not isinstance(value, bool)]
+        return any(abs(float(value) - needed) <= tolerance + 1e-9 or slipped_from(value, needed, places)
+                   for value in readings)
 
     def _holding_reading(self, declared: str, summed: list[str], doubts: list[str],
                          tolerance: float) -> dict[str, float] | None:
