@@ -104,3 +104,36 @@ def test_a_figure_a_total_implies_over_sure_readings_is_still_picked() -> None:
     checks = _checked(record, reader)
     assert record.appendix.contracts[3].amount == 26.81
     assert _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025") is None
+
+
+def _read_two_ways(record: models.ApplicationRecord, path: str, value: str, *others: str) -> None:
+    _set(path, value)(record)
+    record.provenance[path] = record.provenance[path].model_copy(update={
+        "confidence": 0.92, "source": "ocr", "alternatives": list(others), "confirmed_by": []})
+
+
+def test_an_address_one_of_whose_readings_is_well_formed_is_a_reading_to_confirm() -> None:
+    # dev13 a03's photo: 'qx×740@qq.com' beside 'qx740@qq.com' and 'qx740@aq.com', both addresses.
+    record = clean_application()
+    _read_two_ways(record, "basic_info.head.email", "qx×740@qq.com", "qx740@aq.com", "qx740@qq.com")
+    found = run(record)
+    assert _finding(found, "INVALID_EMAIL") is None
+    doubt = [check for check in found if check.where == "basic_info.head.email"]
+    assert [check.code for check in doubt] == ["LOW_CONFIDENCE"] and "qx740@qq.com" in doubt[0].message
+
+
+def test_an_address_written_without_its_at_every_way_is_still_invalid() -> None:
+    record = clean_application()
+    _read_two_ways(record, "basic_info.head.email", "qx740qq.com", "qx74Oqq.com")
+    assert _finding(run(record), "INVALID_EMAIL") is not None
+
+
+def test_a_mobile_one_of_whose_readings_is_a_mobile_is_a_reading_to_confirm() -> None:
+    record = clean_application()
+    _read_two_ways(record, "basic_info.head.mobile", "1380000000", "13800000000")
+    found = run(record)
+    assert _finding(found, "INVALID_PHONE", "basic_info.head.mobile") is None
+    assert _finding(found, "LOW_CONFIDENCE", "basic_info.head.mobile") is not None
+    record = clean_application()
+    _read_two_ways(record, "basic_info.head.mobile", "1380000000", "1380000001")  # no reading is a mobile
+    assert _finding(run(record), "INVALID_PHONE", "basic_info.head.mobile") is not None

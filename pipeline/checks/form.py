@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rapidfuzz.distance import Hamming
 
@@ -174,23 +174,55 @@ def invalid_phone(ctx: CheckContext) -> Iterator[Check]:
     record = _application(ctx)
     mobile = record.basic_info.head.mobile
     if mobile is not None and not is_mobile(mobile):
-        yield ctx.judged(finding("INVALID_PHONE", "basic_info.head.mobile", f"单位负责人手机号“{mobile}”不是以1开头的11位号码",
-                                 found=mobile, evidence=ctx.evidence("basic_info.head.mobile")), ["basic_info.head.mobile"])
+        check = finding("INVALID_PHONE", "basic_info.head.mobile", f"单位负责人手机号“{mobile}”不是以1开头的11位号码",
+                        found=mobile, evidence=ctx.evidence("basic_info.head.mobile"))
+        yield well_formed_reading(ctx, check, "basic_info.head.mobile", is_mobile) \
+            or ctx.judged(check, ["basic_info.head.mobile"])
     phone = record.cover.phone
-    if phone is not None and not is_phone(phone) and _read_from_pixels(ctx, "cover.phone") and area_code_cut(phone):
+    if phone is None or is_phone(phone):
+        return
+    check = finding("INVALID_PHONE", "cover.phone", f"封面联系电话“{phone}”既不是手机号也不是固定电话", found=phone,
+                    evidence=ctx.evidence("cover.phone"))
+    if (doubt := well_formed_reading(ctx, check, "cover.phone", is_phone)) is not None:
+        yield doubt
+    elif _read_from_pixels(ctx, "cover.phone") and area_code_cut(phone):
         yield finding("LOW_CONFIDENCE", "cover.phone", f"封面联系电话读作“{phone}”：区号不完整而号码完整，可能是区号开头"
                       f"的字符（0）未识读出，请人工核对", found=phone, confidence=0.5, evidence=ctx.evidence("cover.phone"))
-    elif phone is not None and not is_phone(phone):
-        yield ctx.judged(finding("INVALID_PHONE", "cover.phone", f"封面联系电话“{phone}”既不是手机号也不是固定电话",
-                                 found=phone, evidence=ctx.evidence("cover.phone")), ["cover.phone"])
+    else:
+        yield ctx.judged(check, ["cover.phone"])
 
 
 @register("INVALID_EMAIL", "warning")
 def invalid_email(ctx: CheckContext) -> Iterator[Check]:
     email = _application(ctx).basic_info.head.email
-    if email is not None and EMAIL.fullmatch(email.strip()) is None:
-        yield ctx.judged(finding("INVALID_EMAIL", "", f"电子邮箱“{email}”格式不正确", found=email,
-                                 evidence=ctx.evidence("basic_info.head.email")), ["basic_info.head.email"])
+    if email is not None and not is_email(email):
+        check = finding("INVALID_EMAIL", "", f"电子邮箱“{email}”格式不正确", found=email,
+                        evidence=ctx.evidence("basic_info.head.email"))
+        yield well_formed_reading(ctx, check, "basic_info.head.email", is_email) \
+            or ctx.judged(check, ["basic_info.head.email"])
+
+
+def is_email(text: str) -> bool:
+    return EMAIL.fullmatch(text.strip()) is not None
+
+
+def well_formed_reading(ctx: CheckContext, check: Check, path: str, valid: Callable[[str], bool]) -> Check | None:
+    """LOW_CONFIDENCE in place of a form check that fails on a value the reader also read otherwise, where one of
+    those other readings (`alternatives` no rule settled) has the form: the pixels do not say the applicant wrote
+    it wrong (dev13 a03's photo: 'qx×740@qq.com' beside 'qx740@qq.com' and 'qx740@aq.com', two well-formed readings
+    the address's form cannot choose between). An address written without its '@' (the applicant's slip) reads
+    without it every way. None where no other reading has the form."""
+    origin = ctx.record.provenance.get(path)
+    if origin is None or not origin.unsettled:
+        return None
+    formed = [alt for alt in origin.alternatives if isinstance(alt, str) and valid(alt)]
+    if not formed:
+        return None
+    return finding("LOW_CONFIDENCE", path,
+                   f"{check.message}，但另有读数（{' 或 '.join(formed)}）格式正确，未判定为格式错误。"
+                   f"请人工核对：{ctx.describe_doubt(path)}",
+                   found=check.found, confidence=min(ctx.confidence_of([path]), ctx.rules.confident),
+                   doubts=[path], rests_on=[path], evidence=check.evidence)
 
 
 @register("FILL_DATE_OUT_OF_WINDOW", "warning")
