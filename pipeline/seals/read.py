@@ -68,6 +68,11 @@ PATCH_MARGIN = 0.2
 RULE_SPAN = 1.5
 # Ink on a grey page: this much darker than its paper.
 INK_BELOW_PAPER = 40
+# A seal whose ring is this dark on a grey page is black to the capture, as its print is (`black_as_print`): the
+# fax seals of dev13 a13 and dev34 a10 (ring tones 1-61 where the lettering survives) against 185-200 on grey scans.
+BLACK_RING_TONE = 64
+# Breaks in a black seal's strokes closed over this span (`black_ink`): a 3-pixel square at 150 dpi.
+CLOSE_BREAKS_MM = 0.4
 
 # Where the unrolled band stops inside (share of the radius): the usual band holds names of any
 # lettering size; the narrow one suits large lettering, which then fills the strip (the recogniser
@@ -109,7 +114,38 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
         return read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify)
     one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
     inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
-    return read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
+    found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
+    if found.match is not None or not black_as_print(grey_patch, outline):
+        return found
+    return _unit_named(read_hypotheses(_hypotheses(iter([black_ink(grey_patch, outline, px_per_mm)]), outline),
+                                       reader, identify)) or found
+
+
+def black_as_print(grey: np.ndarray, outline: Outline) -> bool:
+    """Whether a grey page's seal is as black as its print: its ring's tone (`ring_tone`) at most `BLACK_RING_TONE`.
+    A fax's threshold turns red ink black (or white); a tone map then takes the lettering's strokes for print and
+    keeps only their edges."""
+    drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
+    return ring_tone(grey, drawn, outline) <= BLACK_RING_TONE
+
+
+def black_ink(grey: np.ndarray, outline: Outline, px_per_mm: float) -> np.ndarray:
+    """A black seal's ink (0/255): every dark pixel, print and all, its strokes' breaks closed, without rules.
+
+    A fax's global threshold keeps a red seal's strokes black but broken wherever the stamp left them lighter
+    (`samples.capture`: the ink's own texture); closing over `CLOSE_BREAKS_MM` joins the pieces of each stroke
+    back into a character the recogniser knows, where the pieces alone read as marks. The print crossing the
+    seal comes along: it bends into arcs once unrolled, and the reading is kept only where it names a unit."""
+    dark = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8) * 255
+    size = max(3, 2 * round(CLOSE_BREAKS_MM * px_per_mm / 2) + 1)
+    closed = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
+    return without_rules(closed, outline)
+
+
+def _unit_named(found: SealText) -> SealText | None:
+    """`found` where it names a unit of the package (spotted, not a reading standing alone nor another
+    organisation: a black map holds print, whose words no seal of the package bears)."""
+    return found if found.match is not None and found.match.owner != "other" else None
 
 
 def read_ink(ink: np.ndarray, outline: Outline, reader: LineReader, identify: Identify) -> SealText:
