@@ -92,3 +92,27 @@ def test_a_grey_scans_seal_is_not_read_as_black_ink() -> None:
     bgr = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
     found = read_seal(bgr, page, Candidate(OUTLINE, 1.0, "grey"), _InkReader(), _identify_as("lead"), PX_PER_MM)  # type: ignore[arg-type]
     assert found.match is None
+
+
+@pytest.fixture
+def inked_tone_maps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tone maps that keep every dark pixel: on a black seal, its print along with whatever lettering is left."""
+    def everything(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bool | None = None) -> Iterator[np.ndarray]:
+        yield black_ink(grey, outline, px_per_mm)
+    monkeypatch.setattr(read, "_grey_inks", everything)
+
+
+@pytest.mark.usefixtures("inked_tone_maps")
+def test_a_black_seal_read_as_an_organisation_outside_the_package_is_left_unread() -> None:
+    page = _seal(0, broken=True)
+    bgr = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
+    found = read_seal(bgr, page, Candidate(OUTLINE, 1.0, "grey"), _InkReader(), _identify_as("other"), PX_PER_MM)  # type: ignore[arg-type]
+    assert found.match is None and found.reading is None  # the print under it, as like as the seal's own lettering
+
+
+@pytest.mark.usefixtures("inked_tone_maps")
+def test_a_grey_scans_seal_read_as_an_organisation_outside_the_package_keeps_its_name() -> None:
+    page = _seal(150, broken=False)
+    bgr = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
+    found = read_seal(bgr, page, Candidate(OUTLINE, 1.0, "grey"), _InkReader(), _identify_as("other"), PX_PER_MM)  # type: ignore[arg-type]
+    assert found.match is not None and found.match.owner == "other"

@@ -115,16 +115,20 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
     one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
     inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
     found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
-    if found.match is not None or not black_as_print(grey_patch, outline):
+    if not black_as_print(dedither(grey_patch, px_per_mm) if one_bit else grey_patch, outline):
         return found
-    return _unit_named(read_hypotheses(_hypotheses(iter([black_ink(grey_patch, outline, px_per_mm)]), outline),
-                                       reader, identify)) or found
+    # Black as its print, the seal's lettering is told from the print under it by no tone: a reading naming no unit
+    # of the package may be that print's (dev27 a06-word-drawn p14: a fax seal whose lettering was lost read as the
+    # table's 大连理工大学 beneath it, then flagged as a foreign seal). Only a unit's name is taken, from any map.
+    return _unit_named(found) or _unit_named(read_hypotheses(
+        _hypotheses(iter([black_ink(grey_patch, outline, px_per_mm)]), outline), reader, identify)) \
+        or SealText(None, None)
 
 
 def black_as_print(grey: np.ndarray, outline: Outline) -> bool:
-    """Whether a grey page's seal is as black as its print: its ring's tone (`ring_tone`) at most `BLACK_RING_TONE`.
-    A fax's threshold turns red ink black (or white); a tone map then takes the lettering's strokes for print and
-    keeps only their edges."""
+    """Whether a grey page's seal is as black as its print: its ring's tone (`ring_tone`) at most `BLACK_RING_TONE`
+    in `grey` as the tone maps see it (a dither scan's dots blurred back into the seal's grey, `_grey_inks`).
+    A fax's threshold turns red ink black (or white), and no tone then tells its lettering from print."""
     drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
     return ring_tone(grey, drawn, outline) <= BLACK_RING_TONE
 
