@@ -74,6 +74,9 @@ DEPARTMENT_READ_CONFIDENCE = 0.8
 # A lead's stamp found by its size (`_known_stamp_seals`) and read as the lead's: as sure as a seal the
 # detectors found (its ring is judged less strictly, its reading more).
 KNOWN_STAMP_CONFIDENCE = 0.8
+# Whose stamp fills a document's slots off the cover, page after page: the applicant's (the lead) on an
+# application, the recommending department's on a recommendation (its letter and its table).
+STAMPING_UNIT: dict[DocType, Owner] = {"application": "lead", "recommendation": "recommender"}
 # A unit's name this long or longer, printed in a text layer, is its exact spelling (a shorter run of
 # characters is printed inside many other words).
 MIN_EXACT_CHARS = 4
@@ -307,7 +310,8 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     found = _split_merged_stamps(found, pages, units, reader, images)
     page_seals = [f.seal for f in found]
     assign_slots(page_seals, pages, doc_type)
-    known = _known_stamp_seals(found, slot_values(page_seals, doc_type, pages), pages, units, reader, images)
+    known = _known_stamp_seals(found, slot_values(page_seals, doc_type, pages), pages, units, reader, images,
+                               STAMPING_UNIT[doc_type])
     if known:
         found += known
         page_seals = [f.seal for f in found]
@@ -403,25 +407,26 @@ def _head_lost(seals: list[PageSeal], units: SealUnits) -> None:
 
 
 def _known_stamp_seals(found: list[_Found], slots: dict[str, bool], pages: list[Page], units: SealUnits,
-                       reader: LineReader, images: _PageImages) -> list[_Found]:
-    """The lead's stamp, of the size it has on its other pages, on the grey pages of the lead's slots no seal
-    fills (the commitment, the appendix tables; `known.stamps_on_page`), kept where its reading names the
-    lead: over a table's print the detectors' ring tests miss it, and no unit's name is read in a table's
-    cells (its print is no seal ink). A ring of that size read as no one's is nothing: on a phone photo's
+                       reader: LineReader, images: _PageImages, owner: Owner = "lead") -> list[_Found]:
+    """The stamping unit's stamp (`owner`: the lead's on an application, the recommender's on a recommendation,
+    `STAMPING_UNIT`), of the size it has on its other pages, on the grey pages of its slots no seal fills (the
+    commitment, the appendix tables, the recommendation's table; `known.stamps_on_page`), kept where its reading
+    names that unit: over a table's print the detectors' ring tests miss it, and no unit's name is read in a
+    table's cells (its print is no seal ink). A ring of that size read as no one's is nothing: on a phone photo's
     table page truly without a seal (dev4 a05 p13) such a ring was found, so it is no place of doubt either."""
     wanted = seals_wanted({slot: filled for slot, filled in slots.items() if not slot.startswith("cover_")}, pages, 0)
-    stamp = _lead_stamp_mm(found, {page.number: page for page in pages}) if wanted else None
+    stamp = _stamp_mm(found, {page.number: page for page in pages}, owner) if wanted else None
     if stamp is None:
         return []
     out: list[_Found] = []
     for page in pages:
         if page.number in wanted:
-            out.extend(_page_known_stamps(page, stamp, found, units, reader, images))
+            out.extend(_page_known_stamps(page, stamp, found, units, reader, images, owner))
     return out
 
 
 def _page_known_stamps(page: Page, stamp: tuple[float, float], found: list[_Found], units: SealUnits,
-                       reader: LineReader, images: _PageImages) -> list[_Found]:
+                       reader: LineReader, images: _PageImages, owner: Owner = "lead") -> list[_Found]:
     bgr = images.load(page) if page.image_path is not None and page.scale > 0 and page.dpi > 0 else None
     if bgr is None or not grey_page(page, bgr):
         return []
@@ -434,13 +439,13 @@ def _page_known_stamps(page: Page, stamp: tuple[float, float], found: list[_Foun
     for outline in stamps_on_page(grey, px_per_mm, stamp, 1, avoid):
         cand = Candidate(outline, KNOWN_STAMP_CONFIDENCE, "grey")
         read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm)
-        if read.match is None or read.match.owner != "lead":
-            log.info("page %s: a ring of the lead's stamp's size not read as the lead's: no seal", page.number)
+        if read.match is None or read.match.owner != owner:
+            log.info("page %s: a ring of the %s's stamp's size not read as the %s's: no seal", page.number, owner, owner)
             continue
         seal = PageSeal(page.number, _to_points(outline.box(), page.scale), outline.shape, cand.confidence,
                         read.reading, read.match)
         out.append(_Found(seal, outline, bgr, outline))
-        log.info("page %s: the lead's stamp found by its size", page.number)
+        log.info("page %s: the %s's stamp found by its size", page.number, owner)
     return out
 
 
@@ -713,8 +718,13 @@ def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _Pa
 
 def _lead_stamp_mm(found: list[_Found], pages: dict[int, Page]) -> tuple[float, float] | None:
     """The lead unit's stamp as its seals read as the lead's show it (median semi-axes, mm)."""
+    return _stamp_mm(found, pages, "lead")
+
+
+def _stamp_mm(found: list[_Found], pages: dict[int, Page], owner: Owner) -> tuple[float, float] | None:
+    """A unit's stamp as its seals read as that unit's show it (median semi-axes, mm)."""
     sizes = [(f.outline_px.a / mm, f.outline_px.b / mm) for f in found
-             if f.seal.owner == "lead" and f.picture is None and f.outline_px is not None
+             if f.seal.owner == owner and f.picture is None and f.outline_px is not None
              and (mm := pages[f.seal.page].dpi / MM_PER_INCH) > 0]
     if not sizes:
         return None

@@ -68,6 +68,14 @@ PATCH_MARGIN = 0.2
 RULE_SPAN = 1.5
 # Ink on a grey page: this much darker than its paper.
 INK_BELOW_PAPER = 40
+# A seal whose ring is this dark on a grey page is black to the capture, as its print is (`black_as_print`): the
+# fax seals of dev13 a13 and dev34 a10 (ring tones 1-61 where the lettering survives) against 185-200 on grey scans.
+BLACK_RING_TONE = 64
+# Breaks in a black seal's strokes closed over this span (`black_ink`): a 3-pixel square at 150 dpi.
+CLOSE_BREAKS_MM = 0.4
+# A blurred colour seal's detail raised (`sharpened`): what differs from its blur over this span, this many times.
+SHARPEN_MM = 0.3
+SHARPEN_AMOUNT = 1.5
 
 # Where the unrolled band stops inside (share of the radius): the usual band holds names of any
 # lettering size; the narrow one suits large lettering, which then fills the strip (the recogniser
@@ -106,10 +114,74 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
     if outline.shape == "oval":
         outline = snap_to_ring(_ring_ink(patch, grey_patch), outline)
     if grey_patch is None:
-        return read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify)
+        found = read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify)
+        if found.match is not None:
+            return found
+        # Named no one: a phone photo's blur may have run the lettering's strokes together (`sharpened`).
+        sharp = sharpened(patch, px_per_mm)
+        sharp_ink = colour_seal_ink(sharp, ring_tone(cv2.cvtColor(sharp, cv2.COLOR_BGR2GRAY), red_mask(sharp), outline))
+        return _more_lettered(found, read_hypotheses(_hypotheses(iter([sharp_ink]), outline), reader, identify))
     one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
     inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
-    return read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
+    found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
+    if not black_as_print(dedither(grey_patch, px_per_mm) if one_bit else grey_patch, outline):
+        return found
+    # Black as its print, the seal's lettering is told from the print under it by no tone: a reading naming no unit
+    # of the package may be that print's (dev27 a06-word-drawn p14: a fax seal whose lettering was lost read as the
+    # table's 大连理工大学 beneath it, then flagged as a foreign seal). Only a unit's name is taken, from any map.
+    return _unit_named(found) or _unit_named(read_hypotheses(
+        _hypotheses(iter([black_ink(grey_patch, outline, px_per_mm)]), outline), reader, identify)) \
+        or SealText(None, None)
+
+
+def sharpened(patch: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """`patch` with its detail over `SHARPEN_MM` raised by `SHARPEN_AMOUNT` (an unsharp mask).
+
+    A phone photo blurs a seal's lettering (its lens, its shake, its JPEG) until the strokes of a character run
+    together: on dev36 a01-word-phone-drawn the table stamps read as 'UNU', 'UNHKU', nothing. Raised back, the
+    strokes part and the name spots (0.0005 -> 0.10 for the lead). Only a seal the plain maps named no one is
+    read so (`_more_lettered`)."""
+    level = patch.astype(np.float32)
+    blurred = cv2.GaussianBlur(level, (0, 0), max(0.8, SHARPEN_MM * px_per_mm))
+    return np.clip(level + SHARPEN_AMOUNT * (level - blurred), 0, 255).astype(np.uint8)
+
+
+def black_as_print(grey: np.ndarray, outline: Outline) -> bool:
+    """Whether a grey page's seal is as black as its print: its ring's tone (`ring_tone`) at most `BLACK_RING_TONE`
+    in `grey` as the tone maps see it (a dither scan's dots blurred back into the seal's grey, `_grey_inks`).
+    A fax's threshold turns red ink black (or white), and no tone then tells its lettering from print."""
+    drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
+    return ring_tone(grey, drawn, outline) <= BLACK_RING_TONE
+
+
+def black_ink(grey: np.ndarray, outline: Outline, px_per_mm: float) -> np.ndarray:
+    """A black seal's ink (0/255): every dark pixel, print and all, its strokes' breaks closed, without rules.
+
+    A fax's global threshold keeps a red seal's strokes black but broken wherever the stamp left them lighter
+    (`samples.capture`: the ink's own texture); closing over `CLOSE_BREAKS_MM` joins the pieces of each stroke
+    back into a character the recogniser knows, where the pieces alone read as marks. The print crossing the
+    seal comes along: it bends into arcs once unrolled, and the reading is kept only where it names a unit."""
+    dark = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8) * 255
+    size = max(3, 2 * round(CLOSE_BREAKS_MM * px_per_mm / 2) + 1)
+    closed = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
+    return without_rules(closed, outline)
+
+
+def _more_lettered(plain: SealText, sharp: SealText) -> SealText:
+    """Of an unnamed seal's plain reading and its sharpened one (`sharpened`), the one naming someone, or else the one
+    holding more characters: strokes parted read as characters, and the later steps spot the units in them
+    (`find._lead_in_its_slot`), where the blurred strip read as marks ('UNHKU') spots none."""
+    if sharp.match is not None or plain.reading is None:
+        return sharp
+    if sharp.reading is not None and len(cjk(sharp.reading.text)) > len(cjk(plain.reading.text)):
+        return sharp
+    return plain
+
+
+def _unit_named(found: SealText) -> SealText | None:
+    """`found` where it names a unit of the package (spotted, not a reading standing alone nor another
+    organisation: a black map holds print, whose words no seal of the package bears)."""
+    return found if found.match is not None and found.match.owner != "other" else None
 
 
 def read_ink(ink: np.ndarray, outline: Outline, reader: LineReader, identify: Identify) -> SealText:
