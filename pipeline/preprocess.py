@@ -133,7 +133,11 @@ def flatten(grey: np.ndarray, white: float = PAPER_WHITE) -> np.ndarray:
     """Divide by the estimated paper brightness (`paper_divided`), then stretch the levels so `white` of
     the paper's brightness is white and the darkest ink black (one lookup table): removes fold shadows and
     grey paper."""
-    flat = paper_divided(grey)
+    return stretched(paper_divided(grey), white)
+
+
+def stretched(flat: np.ndarray, white: float = PAPER_WHITE) -> np.ndarray:
+    """`flatten`'s levels stretch of a page already divided by its paper (`paper_divided`)."""
     # The darkest 0.5% is ink on a written page; on a blank page it is noise or a shadow's
     # remains, which must not be stretched into black: nothing above 45% of paper is ink.
     ink_level = min(float(np.percentile(flat[::3, ::3], 0.5)) / 255.0, 0.45)
@@ -304,15 +308,16 @@ def clean_page(
     skew = estimate_skew(rotate_upright(small, found.rotation)) if straighten else 0.0
     straight = deskew(rotate_upright(image, found.rotation), skew)
     seal = red_ink(straight) if colour and straight.ndim == 3 else None
-    lifted = seal_lifted(straight if colour else None, to_grey(straight), seal)
-    layer = flatten(lifted)
+    grey = to_grey(straight)
+    lifted = seal_lifted(straight if colour else None, grey, seal)
+    divided = paper_divided(lifted)
+    layer = stretched(divided)
     half = min_pool(layer)
     ink, half_box = ink_stats(half)
     box = (2 * half_box[0], 2 * half_box[1], 2 * half_box[2], 2 * half_box[3]) if half_box else None
     blank = ink < BLANK_INK and (seal is None or not seal.any())
     rules: list[Line] = []
-    ocr_layer = (paper_divided(photo_seal_lifted(straight if colour else None, to_grey(straight), seal))
-                 if photographed else layer)
+    ocr_layer = _photo_ocr_layer(straight if colour else None, grey, seal, lifted, divided) if photographed else layer
     if not blank:
         # A photo's rule is a line a few points thick at most; its blurred print can run into bands as long.
         thickest = RULE_MAX_PT * dpi / 2 / 72.0 if photographed else None
@@ -336,6 +341,15 @@ def clean_page(
         content_box_px=box,
         ocr_layer=ocr_layer,
     )
+
+
+def _photo_ocr_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None, lifted: np.ndarray,
+                     divided: np.ndarray) -> np.ndarray:
+    """What OCR reads of a photographed page: `photo_seal_lifted` divided by its paper. Without seal ink to lift
+    both liftings hand back the grey page itself, so the print layer's division (`divided`, of `lifted`) is it:
+    not worked out twice."""
+    source = photo_seal_lifted(rgb, grey, seal)
+    return divided if source is lifted else paper_divided(source)
 
 
 __all__ = ["Cleaned", "char_size", "clean_page", "deskew", "estimate_skew", "flatten", "red_ink", "rotate_upright"]

@@ -419,3 +419,34 @@ def test_a_photographed_seal_is_lifted_to_the_paper_and_the_print_under_it_stays
     assert np.percentile(lifted[ring > 0], 10) >= 232  # the ring as light as the paper, edges too
     assert lifted[97:103, 60:240].max() < 80  # the print under the ring kept
     assert np.abs(lifted[170:].astype(int) - grey[170:]).max() <= 3  # paper away from the seal much as it was
+
+
+def test_a_photographed_page_s_ocr_layer_is_its_paper_division_worked_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photographed page's OCR layer is `paper_divided(photo_seal_lifted(...))` (before the rules are lifted
+    out of it); without seal ink both liftings are the grey page itself, so the print layer's division is used
+    and the page is divided by its paper once, not twice. With a seal the two differ and both are made."""
+    import pipeline.preprocess as preprocess
+
+    page = scan(upright(), skew_deg=0.0, grey_paper=True, fold_shadow=True, noise=3, seed=5)
+    plain = cv2.cvtColor(to_grey(np.asarray(page.image)), cv2.COLOR_GRAY2RGB)  # the synthetic page's seal gone
+    stamped = plain.copy()
+    cv2.circle(stamped, (300, 300), 70, (205, 60, 60), 6)
+    divisions: list[int] = []
+    divide = preprocess.paper_divided
+
+    def counted(grey: np.ndarray) -> np.ndarray:
+        divisions.append(grey.size)
+        return divide(grey)
+
+    monkeypatch.setattr(preprocess, "paper_divided", counted)
+    for image, twice in ((plain, False), (stamped, True)):
+        divisions.clear()
+        cleaned = clean_page(image, DPI, photographed=True)
+        full = [size for size in divisions if size == image.shape[0] * image.shape[1]]
+        assert len(full) == (2 if twice else 1)
+        # The old way: the OCR layer divided on its own, then the rules lifted out as `clean_page` does.
+        straight = deskew(preprocess.rotate_upright(image, cleaned.rotation), cleaned.skew_deg)
+        seal = red_ink(straight) if cleaned.is_colour else None
+        want = divide(preprocess.photo_seal_lifted(straight if cleaned.is_colour else None, to_grey(straight), seal))
+        keep = cleaned.ocr_layer != 255
+        assert np.array_equal(cleaned.ocr_layer[keep], want[keep])
