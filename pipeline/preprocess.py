@@ -200,12 +200,19 @@ def photo_seal_lifted(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray
     paper = float(np.percentile(grey[ring > 0], 75)) if cv2.countNonZero(ring) >= 50 else 255.0
     ink = float(np.median(red[seal > 0]))  # the ink as laid: its blurred edges are paler
     gain = max(1.0, paper / max(ink, 1.0))
-    weight = np.minimum(redness.astype(np.float32) / SEAL_PINK, 1.0)
+    weight = redness.astype(np.float32)
+    np.minimum(np.divide(weight, SEAL_PINK, out=weight), 1.0, out=weight)
     weight[grown > 0] = 1.0
     # Not only near the mask: a blurred seal's lettering may be pink short of the mask's redness all over; a
     # yellowish paper's slight redness lightens only paper, which the division by the paper evens again.
-    lifted = (1.0 - weight) * grey.astype(np.float32) + weight * np.minimum(red.astype(np.float32) * gain, 255.0)
-    return np.clip(lifted + 0.5, 0, 255).astype(np.uint8)
+    # (1 - weight) * grey + weight * min(red * gain, 255), rounded: each float32 operation as written, worked
+    # in place in two page-sized arrays instead of a fresh one per operation.
+    lifted = np.subtract(1.0, weight)
+    np.multiply(lifted, grey, out=lifted)
+    scaled = red.astype(np.float32)
+    np.minimum(np.multiply(scaled, gain, out=scaled), 255.0, out=scaled)
+    np.add(lifted, np.multiply(weight, scaled, out=scaled), out=lifted)
+    return np.clip(np.add(lifted, 0.5, out=lifted), 0, 255, out=lifted).astype(np.uint8)
 
 
 def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None]:
