@@ -15,11 +15,21 @@ import numpy as np
 
 def components(mask: np.ndarray, connectivity: int = 8) -> tuple[int, np.ndarray, np.ndarray]:
     """`cv2.connectedComponentsWithStats(mask, connectivity)` without its centroids: (count, labels, stats)."""
-    try:
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=connectivity, ltype=cv2.CV_16U)
-    except cv2.error:  # 65 536 pieces or more: 16 bits cannot number them
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=connectivity, ltype=cv2.CV_32S)
+    count, labels, stats, _ = components_with_centres(mask, connectivity)
     return count, labels, stats
+
+
+def components_with_centres(mask: np.ndarray, connectivity: int = 8) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """`cv2.connectedComponentsWithStats(mask, connectivity)`: (count, labels, stats, centroids), the labels in 16
+    bits where the count fits (the stats and centroids are the same either way: OpenCV sums each piece's pixels
+    alike whatever type it writes their labels in)."""
+    try:
+        count, labels, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=connectivity,
+                                                                         ltype=cv2.CV_16U)
+    except cv2.error:  # 65 536 pieces or more: 16 bits cannot number them
+        count, labels, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=connectivity,
+                                                                         ltype=cv2.CV_32S)
+    return count, labels, stats, centres
 
 
 def component_boxes(mask: np.ndarray) -> np.ndarray:

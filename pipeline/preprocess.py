@@ -133,7 +133,11 @@ def flatten(grey: np.ndarray, white: float = PAPER_WHITE) -> np.ndarray:
     """Divide by the estimated paper brightness (`paper_divided`), then stretch the levels so `white` of
     the paper's brightness is white and the darkest ink black (one lookup table): removes fold shadows and
     grey paper."""
-    flat = paper_divided(grey)
+    return stretched(paper_divided(grey), white)
+
+
+def stretched(flat: np.ndarray, white: float = PAPER_WHITE) -> np.ndarray:
+    """`flatten`'s levels stretch of a page already divided by its paper (`paper_divided`)."""
     # The darkest 0.5% is ink on a written page; on a blank page it is noise or a shadow's
     # remains, which must not be stretched into black: nothing above 45% of paper is ink.
     ink_level = min(float(np.percentile(flat[::3, ::3], 0.5)) / 255.0, 0.45)
@@ -196,12 +200,19 @@ def photo_seal_lifted(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray
     paper = float(np.percentile(grey[ring > 0], 75)) if cv2.countNonZero(ring) >= 50 else 255.0
     ink = float(np.median(red[seal > 0]))  # the ink as laid: its blurred edges are paler
     gain = max(1.0, paper / max(ink, 1.0))
-    weight = np.minimum(redness.astype(np.float32) / SEAL_PINK, 1.0)
+    weight = redness.astype(np.float32)
+    np.minimum(np.divide(weight, SEAL_PINK, out=weight), 1.0, out=weight)
     weight[grown > 0] = 1.0
     # Not only near the mask: a blurred seal's lettering may be pink short of the mask's redness all over; a
     # yellowish paper's slight redness lightens only paper, which the division by the paper evens again.
-    lifted = (1.0 - weight) * grey.astype(np.float32) + weight * np.minimum(red.astype(np.float32) * gain, 255.0)
-    return np.clip(lifted + 0.5, 0, 255).astype(np.uint8)
+    # (1 - weight) * grey + weight * min(red * gain, 255), rounded: each float32 operation as written, worked
+    # in place in two page-sized arrays instead of a fresh one per operation.
+    lifted = np.subtract(1.0, weight)
+    np.multiply(lifted, grey, out=lifted)
+    scaled = red.astype(np.float32)
+    np.minimum(np.multiply(scaled, gain, out=scaled), 255.0, out=scaled)
+    np.add(lifted, np.multiply(weight, scaled, out=scaled), out=lifted)
+    return np.clip(np.add(lifted, 0.5, out=lifted), 0, 255, out=lifted).astype(np.uint8)
 
 
 def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None]:
@@ -304,15 +315,16 @@ def clean_page(
     skew = estimate_skew(rotate_upright(small, found.rotation)) if straighten else 0.0
     straight = deskew(rotate_upright(image, found.rotation), skew)
     seal = red_ink(straight) if colour and straight.ndim == 3 else None
-    lifted = seal_lifted(straight if colour else None, to_grey(straight), seal)
-    layer = flatten(lifted)
+    grey = to_grey(straight)
+    lifted = seal_lifted(straight if colour else None, grey, seal)
+    divided = paper_divided(lifted)
+    layer = stretched(divided)
     half = min_pool(layer)
     ink, half_box = ink_stats(half)
     box = (2 * half_box[0], 2 * half_box[1], 2 * half_box[2], 2 * half_box[3]) if half_box else None
     blank = ink < BLANK_INK and (seal is None or not seal.any())
     rules: list[Line] = []
-    ocr_layer = (paper_divided(photo_seal_lifted(straight if colour else None, to_grey(straight), seal))
-                 if photographed else layer)
+    ocr_layer = _photo_ocr_layer(straight if colour else None, grey, seal, lifted, divided) if photographed else layer
     if not blank:
         # A photo's rule is a line a few points thick at most; its blurred print can run into bands as long.
         thickest = RULE_MAX_PT * dpi / 2 / 72.0 if photographed else None
@@ -336,6 +348,15 @@ def clean_page(
         content_box_px=box,
         ocr_layer=ocr_layer,
     )
+
+
+def _photo_ocr_layer(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray | None, lifted: np.ndarray,
+                     divided: np.ndarray) -> np.ndarray:
+    """What OCR reads of a photographed page: `photo_seal_lifted` divided by its paper. Without seal ink to lift
+    both liftings hand back the grey page itself, so the print layer's division (`divided`, of `lifted`) is it:
+    not worked out twice."""
+    source = photo_seal_lifted(rgb, grey, seal)
+    return divided if source is lifted else paper_divided(source)
 
 
 __all__ = ["Cleaned", "char_size", "clean_page", "deskew", "estimate_skew", "flatten", "red_ink", "rotate_upright"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.components import component_boxes, components
-from pipeline.tables.pixels import line_angle, measure_skew, weighted_median
+from pipeline.components import component_boxes, components, components_with_centres
+from pipeline.tables.pixels import line_angle, measure_skew, speckle_zone, weighted_median
 
 
 def _reference(mask: np.ndarray, connectivity: int) -> tuple[int, np.ndarray, np.ndarray]:
@@ -30,6 +30,49 @@ def test_more_pieces_than_sixteen_bits_hold_are_labelled_in_32_bits() -> None:
     count, labels, stats = components(mask, 8)
     assert count == 90_001 and labels.dtype == np.int32 and int(labels.max()) == 90_000
     assert int(stats[1:, cv2.CC_STAT_AREA].sum()) == 90_000
+
+
+def test_centres_are_opencvs_in_16_and_32_bits() -> None:
+    """The centroids (float sums of each piece's pixels) do not depend on the type the labels are written in."""
+    rng = np.random.default_rng(5)
+    dots = np.zeros((600, 600), np.uint8)
+    dots[::2, ::2] = 255  # too many pieces for 16 bits: labelled again in 32
+    for mask in [(rng.random((300, 400)) > 0.7).astype(np.uint8) * 255, dots]:
+        for connectivity in (4, 8):
+            count, labels, stats, centres = components_with_centres(mask, connectivity)
+            want = cv2.connectedComponentsWithStats(mask, connectivity=connectivity)
+            assert count == want[0] and np.array_equal(labels, want[1]) and np.array_equal(stats, want[2])
+            assert np.array_equal(centres, want[3])
+
+
+def _speckle_zone_in_32_bits(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """`speckle_zone` as it was: the page labelled in 32 bits."""
+    from pipeline.tables.pixels import SPECKLE_CELL_INCH, SPECKLE_DENSITY, SPECKLE_DOT_INCH
+
+    cell = max(1, round(SPECKLE_CELL_INCH * dpi))
+    rows, cols = ink.shape[0] // cell + 1, ink.shape[1] // cell + 1
+    count, _, stats, centres = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    side = max(1, round(SPECKLE_DOT_INCH * dpi))
+    dots = (stats[1:, cv2.CC_STAT_WIDTH] <= side) & (stats[1:, cv2.CC_STAT_HEIGHT] <= side)
+    counts = np.zeros((rows, cols), np.float64)
+    if count > 1 and dots.any():
+        where = centres[1:][dots]
+        np.add.at(counts, (where[:, 1].astype(int) // cell, where[:, 0].astype(int) // cell), 1.0)
+    return counts / (SPECKLE_CELL_INCH ** 2) >= SPECKLE_DENSITY
+
+
+def test_speckle_zone_is_as_labelled_in_32_bits() -> None:
+    rng = np.random.default_rng(3)
+    page = np.zeros((500, 700), np.uint8)
+    page[40:200, 30:400] = (rng.random((160, 370)) < 0.25).astype(np.uint8) * 255  # a dithered shade
+    page[300:310, 50:650] = 255  # a rule
+    cv2.putText(page, "1234.56", (60, 420), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 255, 3)
+    dense = np.zeros((600, 600), np.uint8)
+    dense[::2, ::2] = 255  # more dots than 16 bits can number
+    for ink, dpi in [(page, 150.0), (page, 300.0), (dense, 150.0), (np.zeros((50, 60), np.uint8), 150.0)]:
+        zone = speckle_zone(ink, dpi)
+        assert np.array_equal(zone, _speckle_zone_in_32_bits(ink, dpi))
+    assert speckle_zone(page, 150.0).any() and speckle_zone(dense, 150.0).any()
 
 
 def _masks() -> list[np.ndarray]:

@@ -324,3 +324,21 @@ def test_rows_are_not_averaged_into_a_streak_on_a_photo_s_mid_greys() -> None:
     desk = np.clip(rng.normal(150, 30, (1200, 800)), 0, 255).astype(np.uint8)  # a textured desk: mid greys
     desk[:, 400:403] = np.clip(desk[:, 400:403].astype(int) - 40, 0, 255)  # a line the texture hides row by row
     assert streak_columns(desk) == []
+
+
+def test_streaks_grey_levels_are_the_channels_float_mean() -> None:
+    """`streaks._grey` adds the channels as integers and divides once: the same float64 values as NumPy's mean
+    over the channel axis (every byte sum, rows sampled as the streak search samples them), a grey page as it is."""
+    from pipeline.flatten import streaks
+
+    rng = np.random.default_rng(9)
+    sums = np.arange(256, dtype=np.uint8)
+    every = np.stack(np.meshgrid(sums, sums, sums[::15], indexing="ij"), axis=-1).reshape(256, -1, 3)
+    for image in (every, rng.integers(0, 256, (301, 205, 3), dtype=np.uint8),
+                  rng.integers(0, 256, (40, 30, 4), dtype=np.uint8)):
+        for view in (image, image[::streaks.ROW_STEP], image[::4, ::4]):
+            got, want = streaks._grey(view), view.mean(axis=2)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+            assert np.array_equal(got.astype(np.int16), want.astype(np.int16))
+    grey = rng.integers(0, 256, (50, 60), dtype=np.uint8)
+    assert streaks._grey(grey) is grey

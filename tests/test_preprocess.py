@@ -419,3 +419,69 @@ def test_a_photographed_seal_is_lifted_to_the_paper_and_the_print_under_it_stays
     assert np.percentile(lifted[ring > 0], 10) >= 232  # the ring as light as the paper, edges too
     assert lifted[97:103, 60:240].max() < 80  # the print under the ring kept
     assert np.abs(lifted[170:].astype(int) - grey[170:]).max() <= 3  # paper away from the seal much as it was
+
+
+def test_a_photographed_page_s_ocr_layer_is_its_paper_division_worked_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photographed page's OCR layer is `paper_divided(photo_seal_lifted(...))` (before the rules are lifted
+    out of it); without seal ink both liftings are the grey page itself, so the print layer's division is used
+    and the page is divided by its paper once, not twice. With a seal the two differ and both are made."""
+    import pipeline.preprocess as preprocess
+
+    page = scan(upright(), skew_deg=0.0, grey_paper=True, fold_shadow=True, noise=3, seed=5)
+    plain = cv2.cvtColor(to_grey(np.asarray(page.image)), cv2.COLOR_GRAY2RGB)  # the synthetic page's seal gone
+    stamped = plain.copy()
+    cv2.circle(stamped, (300, 300), 70, (205, 60, 60), 6)
+    divisions: list[int] = []
+    divide = preprocess.paper_divided
+
+    def counted(grey: np.ndarray) -> np.ndarray:
+        divisions.append(grey.size)
+        return divide(grey)
+
+    monkeypatch.setattr(preprocess, "paper_divided", counted)
+    for image, twice in ((plain, False), (stamped, True)):
+        divisions.clear()
+        cleaned = clean_page(image, DPI, photographed=True)
+        full = [size for size in divisions if size == image.shape[0] * image.shape[1]]
+        assert len(full) == (2 if twice else 1)
+        # The old way: the OCR layer divided on its own, then the rules lifted out as `clean_page` does.
+        straight = deskew(preprocess.rotate_upright(image, cleaned.rotation), cleaned.skew_deg)
+        seal = red_ink(straight) if cleaned.is_colour else None
+        want = divide(preprocess.photo_seal_lifted(straight if cleaned.is_colour else None, to_grey(straight), seal))
+        keep = cleaned.ocr_layer != 255
+        assert np.array_equal(cleaned.ocr_layer[keep], want[keep])
+
+
+def _photo_seal_lifted_as_it_was(rgb: np.ndarray, grey: np.ndarray, seal: np.ndarray) -> np.ndarray:
+    """`photo_seal_lifted` as it was written, a fresh array per float32 operation."""
+    from pipeline.preprocess import SEAL_GAP_PX, SEAL_PINK, SEAL_RING_PX
+
+    red = rgb[..., 0]
+    redness = cv2.subtract(red, cv2.max(rgb[..., 1], rgb[..., 2]))
+    grown = cv2.dilate(seal, np.ones((3, 3), np.uint8))
+    ring = cv2.dilate(seal, np.ones((SEAL_RING_PX, SEAL_RING_PX), np.uint8))
+    ring[cv2.dilate(seal, np.ones((SEAL_GAP_PX, SEAL_GAP_PX), np.uint8)) > 0] = 0
+    ring[redness >= SEAL_PINK / 2] = 0
+    paper = float(np.percentile(grey[ring > 0], 75)) if cv2.countNonZero(ring) >= 50 else 255.0
+    gain = max(1.0, paper / max(float(np.median(red[seal > 0])), 1.0))
+    weight = np.minimum(redness.astype(np.float32) / SEAL_PINK, 1.0)
+    weight[grown > 0] = 1.0
+    lifted = (1.0 - weight) * grey.astype(np.float32) + weight * np.minimum(red.astype(np.float32) * gain, 255.0)
+    return np.clip(lifted + 0.5, 0, 255).astype(np.uint8)
+
+
+def test_a_photographed_seal_is_lifted_byte_for_byte_as_written() -> None:
+    """The lifting worked in place gives the bytes the expression gave, operation for operation: pink edges,
+    a dark seal (gain above 1), paper and print, every redness and red level on a noisy photo."""
+    from pipeline.preprocess import photo_seal_lifted
+
+    rng = np.random.default_rng(21)
+    for ink, paper in (((205, 70, 70), (240, 240, 236)), ((150, 40, 50), (230, 225, 215)), ((250, 120, 120), (250, 250, 250))):
+        rgb = np.full((240, 320, 3), paper, np.uint8)
+        cv2.circle(rgb, (160, 120), 70, ink, 7)
+        cv2.putText(rgb, "ABC 123", (40, 125), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (30, 30, 30), 3)
+        rgb = cv2.GaussianBlur(rgb, (0, 0), 1.2)
+        rgb = np.clip(rgb.astype(np.int16) + rng.integers(-12, 13, rgb.shape), 0, 255).astype(np.uint8)
+        grey, seal = to_grey(rgb), red_ink(rgb)
+        assert seal.any()
+        assert np.array_equal(photo_seal_lifted(rgb, grey, seal), _photo_seal_lifted_as_it_was(rgb, grey, seal))

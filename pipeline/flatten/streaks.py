@@ -28,7 +28,17 @@ DITHER_ROWS = 8  # rows averaged for a dithered streak (half its pixels black: o
 
 
 def _grey(image: np.ndarray) -> np.ndarray:
-    return image if image.ndim == 2 else image.mean(axis=2)
+    """The image's grey levels: a grey image itself, a colour one's channels' mean (float64).
+
+    The channels are added as 16-bit integers (exact, as NumPy's float sum of a few bytes is) and divided once:
+    the same floats as `image.mean(axis=2)`, which reduces over the short last axis element by element (eight
+    times as long on a page)."""
+    if image.ndim == 2:
+        return image
+    total = image[..., 0].astype(np.uint16)
+    for channel in range(1, image.shape[2]):
+        total += image[..., channel]
+    return total / image.shape[2]
 
 
 def _rows(mask: np.ndarray, like: np.ndarray) -> np.ndarray:

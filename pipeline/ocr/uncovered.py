@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from models.page import Word
+from pipeline.components import components
 from pipeline.ocr.base import OcrEngine
 
 INK_LEVEL = 200  # grey level below which a pixel of the print layer (paper stretched to 255) is ink: a photo's small print is pale
@@ -66,7 +67,7 @@ def uncovered_regions(image: np.ndarray, words: Sequence[Word], scale: float,
     # Characters of a line join along it; the lines of one label join down it.
     joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (round(0.8 * char), 1)))
     joined = cv2.morphologyEx(joined, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, round(0.6 * char))))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    count, _, stats = components(joined, 8)
     regions = []
     for x, y, w, h, _ in stats[1:count]:
         if w < MIN_LENGTH_CHARS * char or not MIN_HEIGHT_CHARS * char <= h <= MAX_HEIGHT_CHARS * char:
@@ -85,7 +86,7 @@ def _without_strokes_of_rules(ink: np.ndarray, char: float) -> np.ndarray:
     did not lift, and a grid of such rules run together (any of them would join a form's cells into one
     region). A character's thin strokes go too (一, 1):
     the rest of its line still makes the region."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats = components(ink, 8)
     thickness = np.minimum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     length = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     fill = stats[:, cv2.CC_STAT_AREA] / np.maximum(1, stats[:, cv2.CC_STAT_WIDTH] * stats[:, cv2.CC_STAT_HEIGHT])
