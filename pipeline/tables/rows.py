@@ -28,7 +28,7 @@ import numpy as np
 
 from models.page import Word
 from pipeline.tables.cells import assign_words, join_line, lines_of
-from pipeline.tables.geometry import Frame, Grid, Rule, VerticalExtent
+from pipeline.tables.geometry import Cell, Frame, Grid, Rule, VerticalExtent
 from pipeline.tables.unit_names import COMPLETE
 
 SEQ_KEY = re.compile(r"\d{1,3}[.、]?")
@@ -296,10 +296,13 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
         first_key = next(index for index, line in enumerate(cell_text) if line.is_key)
         starts = [line for index, line in enumerate(cell_text)
                   if line.is_key or (index < first_key and starts_row(line))]
+        beside = _lines_by_column(lines, cell, col)
         for upper, lower in itertools.pairwise(starts):
             between = [line for line in cell_text if upper.bottom <= line.top and line.bottom <= lower.top]
             low = max([upper.bottom, *(line.bottom for line in between)])
-            cuts.append(_cut_between(spans, low, lower.top, frame, (left, right), ink))
+            centred = None if free_gaps(spans, low, lower.top) else centred_parting(spans, upper, lower, beside)
+            cuts.append(centred if centred is not None
+                        else _cut_between(spans, low, lower.top, frame, (left, right), ink))
     for above, below in itertools.pairwise(key_cells):
         if _opens_with_key(lines, above.row, col) and _opens_with_key(lines, below.row, col):
             cuts.append(grid.ys[below.row])
@@ -309,6 +312,61 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
     # the key's, however the two were placed on a curled page).
     return rules + [Rule("h", y, min(left, grid.xs[first]), right) for y, first in breaks
                     if all(_word_between(spans, y, cut) for cut in cuts)]
+
+
+def _lines_by_column(lines: dict[tuple[int, int], list[TextLine]], cell: Cell, col: int) -> list[list[TextLine]]:
+    """The lines of each column right of the key column level with the key cell's rows, top to bottom."""
+    columns: dict[int, list[TextLine]] = {}
+    for (row, c), found in lines.items():
+        if c > col and cell.row <= row < cell.row + cell.row_span:
+            columns.setdefault(c, []).extend(found)
+    return [sorted(found, key=lambda line: line.top) for _, found in sorted(columns.items())]
+
+
+MIRROR_NEAR = 0.5  # of a line's height: a line this close to where another's mirror image falls stands there
+PARTING_SLACK = 0.5  # of a line's height: the last line of one record and the first of the next may overlap so
+# much (boxes padded over the lost rule) and still part where they are cut least
+
+
+def centred_parting(spans: Sequence[tuple[float, float]], upper: TextLine, lower: TextLine,
+                    columns: Sequence[Sequence[TextLine]]) -> float | None:
+    """Where two records part whose cells' lines stand centred on their keys (Word's centred cells), when no
+    blank runs between them all across: None where the lines say nothing of it.
+
+    A record of five lines beside a one-line record leaves no blank between the two across the table when
+    their boxes are padded over the lost rule (the name of the record below, two lines centred on its key,
+    begins level with the last line of the long cell above), and the lines are cut least just under the
+    upper key: the long cell's last two lines went to the record below. In a centred cell each line has its
+    mirror image about the key's middle among the cell's lines: a line between the two keys mirrored about
+    the upper key's middle alone is the upper record's, about the lower's alone the lower record's. The
+    records part below the upper record's lines and above the lower's, where the lines are cut least; None
+    where no line between the keys is told, or the lines told cross (no centred cells: the keys stand on
+    their records' first lines)."""
+    ends: list[TextLine] = []
+    starts: list[TextLine] = []
+    for column in columns:
+        for line in column:
+            if not upper.centre + MIRROR_NEAR * line.height < line.centre < lower.centre - MIRROR_NEAR * line.height:
+                continue
+            up, down = _mirrored(column, line, upper.centre), _mirrored(column, line, lower.centre)
+            if up and not down:
+                ends.append(line)
+            elif down and not up:
+                starts.append(line)
+    if not ends and not starts:
+        return None
+    low = max([upper.bottom, *(line.bottom for line in ends)])
+    high = min([lower.top, *(line.top for line in starts)])
+    slack = PARTING_SLACK * min(line.height for line in [*ends, *starts])
+    if low > high + slack:
+        return None
+    return least_cut(spans, min(low, high), max(low, high))
+
+
+def _mirrored(column: Sequence[TextLine], line: TextLine, pivot: float) -> bool:
+    """Another line of the column stands where `line`'s mirror image about `pivot` falls."""
+    image = 2 * pivot - line.centre
+    return any(other is not line and abs(other.centre - image) <= MIRROR_NEAR * line.height for other in column)
 
 
 def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dict[tuple[int, int], list[TextLine]],
