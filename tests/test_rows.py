@@ -127,6 +127,18 @@ def test_a_seq_the_ocr_lost_still_parts_its_record_by_its_ink() -> None:
     assert len(cuts) == 2 and 47 <= cuts[0] <= 60 and cuts[1] == without[0]
 
 
+def test_a_seq_read_as_marks_alone_still_parts_its_record_by_its_ink() -> None:
+    """A blurred photo's 1 read as '=€' under a read 4 (dev36 a02's institutions: 4 and the next category's 1
+    one record): marks without a letter or digit cover the key's ink with no key, and the ink is looked at
+    as a lost key's."""
+    grid, words, _ = _lost_key_table(draw_one=False)
+    image = np.full((120, 210), 255, np.uint8)
+    image[61:71, 17:20] = 0  # the key read as marks
+    words = [w for w in words if w.text != "2"] + [Word("1", (15, 35, 22, 47)), Word("=€", (16, 60, 21, 72), 0.56)]
+    cuts = sorted(cut.pos for cut in row_cuts(grid, Frame(), words, PageInk(image, 1.0)))
+    assert len(cuts) == 2 and 47 <= cuts[0] <= 60 and 72 <= cuts[1] <= 85
+
+
 @pytest.mark.parametrize("draw_one, wide", [(False, 3.0), (True, 20.0)])
 def test_no_ink_or_ink_wider_than_a_seq_is_no_lost_key(draw_one: bool, wide: float) -> None:
     grid, words, ink = _lost_key_table(draw_one, wide)

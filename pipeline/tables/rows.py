@@ -294,8 +294,9 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
             continue
         # Below the first key a line without digits is a wrapped key's tail (2024年12月11 / 日), not a row.
         first_key = next(index for index, line in enumerate(cell_text) if line.is_key)
+        # Marks alone are a glyph not read (its ink looked at as a lost key's), no header line.
         starts = [line for index, line in enumerate(cell_text)
-                  if line.is_key or (index < first_key and starts_row(line))]
+                  if line.is_key or (index < first_key and starts_row(line) and not marks_only(line.text))]
         beside = _lines_by_column(lines, cell, col)
         for upper, lower in itertools.pairwise(starts):
             between = [line for line in cell_text if upper.bottom <= line.top and line.bottom <= lower.top]
@@ -377,7 +378,9 @@ def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dic
     keys = [line for line in column if line.is_key]
     if not keys or sum(bool(SEQ_KEY.fullmatch(line.text.replace(" ", ""))) for line in keys) < SEQ_SHARE * len(keys):
         return lines
-    boxes = [(frame.box_to_table(w.bbox), w.bbox) for w in words]
+    # A key read as marks alone ('1' read '=€' on a blurred photo) covers its ink with no key: its ink is
+    # looked at as a key the OCR lost.
+    boxes = [(frame.box_to_table(w.bbox), w.bbox) for w in words if not marks_only(w.text)]
     out = dict(lines)
     for cell in (cell for cell in grid.cells if cell.col == col):
         x0, y0, x1, y1 = cell.bbox
@@ -389,6 +392,11 @@ def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dic
         if found:
             out[(cell.row, cell.col)] = sorted([*lines.get((cell.row, cell.col), []), *found], key=lambda line: line.top)
     return out
+
+
+def marks_only(text: str) -> bool:
+    """Text without a letter, digit or character: what the OCR makes of a glyph it cannot read ('=€', '·')."""
+    return not any(char.isalnum() for char in text)
 
 
 SEQ_SHARE = 0.5  # share of a key column's read keys that must be 序号 for a lost one to be looked for
