@@ -283,3 +283,17 @@ def test_records_not_centred_part_as_before() -> None:
     spans = [(w.bbox[1], w.bbox[3]) for w in words]
     cuts = [cut.pos for cut in row_cuts(grid, Frame(), words, None)]
     assert cuts == [pytest.approx(least_cut(spans, 48.0, 72.0))]
+
+
+def test_a_wrapped_tail_under_a_key_on_its_first_line_stays_with_its_record() -> None:
+    """dev26 a10's fax: keys on their records' first lines, each name wrapped ('…有限公' · '司'). The upper
+    record's 司 mirrors the lower record's 司 about the lower key's middle, and nothing about its own key (no line
+    of its record above the key): the upper record is not shown centred, and the lines' least cut stands."""
+    words = [Word("2024年3月24", (10, 180.5, 60, 200.2)), Word("石家庄鼎达电力设备股份有限公", (70, 181.4, 200, 199.2)),
+             Word("司", (70, 197.3, 82, 211.2)), Word("2024年8月4", (10, 210.2, 60, 226.6)),
+             Word("石家庄鼎达电力设备股份有限公", (70, 209.3, 200, 226.6)), Word("司", (70, 225.1, 82, 241.0))]
+    rules = [Rule("h", y, 0, 210) for y in (170, 250)] + [Rule("v", x, 170, 250) for x in (0, 65, 210)]
+    grid = build_grid(rules)
+    assert grid is not None
+    cuts = [cut.pos for cut in row_cuts(grid, Frame(), words, None)]
+    assert len(cuts) == 1 and 209.0 <= cuts[0] <= 211.2

@@ -341,8 +341,9 @@ def centred_parting(spans: Sequence[tuple[float, float]], upper: TextLine, lower
     mirror image about the key's middle among the cell's lines: a line between the two keys mirrored about
     the upper key's middle alone is the upper record's, about the lower's alone the lower record's. The
     records part below the upper record's lines and above the lower's, where the lines are cut least; None
-    where no line between the keys is told, or the lines told cross (no centred cells: the keys stand on
-    their records' first lines)."""
+    unless a line of the upper record is told (a key standing on its record's first line has no line of its
+    record above it to mirror one below; a name's wrapped tail under it mirrors the next record's tail about
+    the next key: dev26 a10's fax), or where the lines told cross."""
     ends: list[TextLine] = []
     starts: list[TextLine] = []
     for column in columns:
@@ -354,7 +355,7 @@ def centred_parting(spans: Sequence[tuple[float, float]], upper: TextLine, lower
                 ends.append(line)
             elif down and not up:
                 starts.append(line)
-    if not ends and not starts:
+    if not ends:  # the upper record not shown centred: a key on its record's first line (a name's tail under it)
         return None
     low = max([upper.bottom, *(line.bottom for line in ends)])
     high = min([lower.top, *(line.top for line in starts)])
