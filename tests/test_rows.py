@@ -127,6 +127,18 @@ def test_a_seq_the_ocr_lost_still_parts_its_record_by_its_ink() -> None:
     assert len(cuts) == 2 and 47 <= cuts[0] <= 60 and cuts[1] == without[0]
 
 
+def test_a_seq_read_as_marks_alone_still_parts_its_record_by_its_ink() -> None:
+    """A blurred photo's 1 read as '=€' under a read 4 (dev36 a02's institutions: 4 and the next category's 1
+    one record): marks without a letter or digit cover the key's ink with no key, and the ink is looked at
+    as a lost key's."""
+    grid, words, _ = _lost_key_table(draw_one=False)
+    image = np.full((120, 210), 255, np.uint8)
+    image[61:71, 17:20] = 0  # the key read as marks
+    words = [w for w in words if w.text != "2"] + [Word("1", (15, 35, 22, 47)), Word("=€", (16, 60, 21, 72), 0.56)]
+    cuts = sorted(cut.pos for cut in row_cuts(grid, Frame(), words, PageInk(image, 1.0)))
+    assert len(cuts) == 2 and 47 <= cuts[0] <= 60 and 72 <= cuts[1] <= 85
+
+
 @pytest.mark.parametrize("draw_one, wide", [(False, 3.0), (True, 20.0)])
 def test_no_ink_or_ink_wider_than_a_seq_is_no_lost_key(draw_one: bool, wide: float) -> None:
     grid, words, ink = _lost_key_table(draw_one, wide)
@@ -233,3 +245,55 @@ def test_a_border_along_the_pages_edge_joins_no_table(tmp_path: Path) -> None:
               (0.5, 0.5, 0.5, height - 0.5), (width - 0.5, 0.5, width - 0.5, height - 0.5)]
     page = render(Sheet(tables=[_table(TRAININGS, [90, 200, 80])], strokes=border), tmp_path, dpi=150)
     assert _only(page).texts() == TRAININGS
+
+
+def _centred_records(centred: bool) -> tuple[Grid, list[Word]]:
+    """序号 | 名称 | 核心能力, the rule between records 6 and 7 lost; record 6's capability five lines, record 7's
+    name two: each cell's lines centred on its key (Word's centred cells), boxes padded over the lost rule so
+    that no blank runs between the records across the table (dev13 a12's providers); or, not `centred`, the
+    capability's lines starting level with the key. 1 point a pixel."""
+    first = 12.0 if centred else 36.0  # the capability's first line: centred on the key at 42, or level with it
+    capability = [Word(text, (150, first + 12 * index - 6, 290, first + 12 * index + 7))
+                  for index, text in enumerate(["具备工业互联网平台、边缘计算网关、", "数据中台和工业APP的自主研发能",
+                                                "力，可为纺织印染企业提供生产全流程", "数字化管控、能耗优化与质量追溯一体",
+                                                "化解决方案"])]
+    words = [Word("6", (15, 36, 22, 48)), Word("贵阳云鼎工业技术有限公司", (42, 36, 140, 48)), *capability,
+             Word("7", (15, 72, 22, 84)), Word("福州致星智能科技股份有限公", (42, 65, 140, 78)),
+             Word("司", (42, 77, 54, 90)), Word("工业网络安全评估与防护", (150, 72, 280, 84))]
+    rules = [Rule("h", y, 0, 300) for y in (0, 100)] + [Rule("v", x, 0, 100) for x in (0, 40, 145, 300)]
+    grid = build_grid(rules)
+    assert grid is not None
+    return grid, words
+
+
+def test_records_centred_on_their_keys_part_after_the_long_cell() -> None:
+    """No blank parts the records across the table, and the lines are cut least just under key 6: but each
+    line of the long cell has its mirror image about key 6's middle, and the two-line name its own about
+    key 7's, so the records part under the capability's last line (above the name of 7)."""
+    grid, words = _centred_records(centred=True)
+    cuts = [cut.pos for cut in row_cuts(grid, Frame(), words, None)]
+    spans = [(w.bbox[1], w.bbox[3]) for w in words]
+    assert least_cut(spans, 48.0, 72.0) < 56.0  # what the lines alone said: two capability lines went to 7
+    assert len(cuts) == 1 and 65.0 <= cuts[0] <= 67.0
+
+
+def test_records_not_centred_part_as_before() -> None:
+    """Lines that start level with their key mirror nothing about it: the lines' least cut stands."""
+    grid, words = _centred_records(centred=False)
+    spans = [(w.bbox[1], w.bbox[3]) for w in words]
+    cuts = [cut.pos for cut in row_cuts(grid, Frame(), words, None)]
+    assert cuts == [pytest.approx(least_cut(spans, 48.0, 72.0))]
+
+
+def test_a_wrapped_tail_under_a_key_on_its_first_line_stays_with_its_record() -> None:
+    """dev26 a10's fax: keys on their records' first lines, each name wrapped ('…有限公' · '司'). The upper
+    record's 司 mirrors the lower record's 司 about the lower key's middle, and nothing about its own key (no line
+    of its record above the key): the upper record is not shown centred, and the lines' least cut stands."""
+    words = [Word("2024年3月24", (10, 180.5, 60, 200.2)), Word("石家庄鼎达电力设备股份有限公", (70, 181.4, 200, 199.2)),
+             Word("司", (70, 197.3, 82, 211.2)), Word("2024年8月4", (10, 210.2, 60, 226.6)),
+             Word("石家庄鼎达电力设备股份有限公", (70, 209.3, 200, 226.6)), Word("司", (70, 225.1, 82, 241.0))]
+    rules = [Rule("h", y, 0, 210) for y in (170, 250)] + [Rule("v", x, 170, 250) for x in (0, 65, 210)]
+    grid = build_grid(rules)
+    assert grid is not None
+    cuts = [cut.pos for cut in row_cuts(grid, Frame(), words, None)]
+    assert len(cuts) == 1 and 209.0 <= cuts[0] <= 211.2

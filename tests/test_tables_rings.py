@@ -7,9 +7,10 @@ from models.page import SealMark, Word
 from pipeline.config import Settings
 from pipeline.tables.appendix import Collector, iter_rows
 from pipeline.tables.cells import CellText, Table
-from pipeline.tables.geometry import Cell, Frame, Grid
+from pipeline.tables.geometry import Cell, Frame, Grid, Rule
 from pipeline.tables.headers import SPEC_BY_KEY
-from pipeline.tables.rings import figure_line, ring_crosses, under_ring
+from pipeline.tables.pixels import not_continued
+from pipeline.tables.rings import along_ring, figure_line, ring_arcs, ring_crosses, under_ring
 from pipeline.tables.values import UNSURE, FieldValue, held_in_doubt
 
 SCALE = 150 / 72  # the page image's pixels per point
@@ -98,3 +99,19 @@ def test_a_form_pages_block_titled_by_its_own_labels_is_no_appendix_table() -> N
         walker = Walker(Collector(Settings()))
         walker.table(table, Page(number=2, width=595, height=842, kind="scan", role=role), first_on_page=True)
         assert len(walker.collector.rows["products"]) == records
+
+
+def test_a_rings_upright_arc_is_no_column_rule_and_a_rule_crossing_the_seal_is_one() -> None:
+    """dev35 a09's financings: a short table's height of the ring's arc beside its rightmost point stood as the
+    column rule the seal hid. A piece along the ring over most of its length is the ring's; a chord through
+    the seal is not, nor a piece along the ring that a piece outside the seal continues (a rule)."""
+    seal = _seal(450.0, 130.0, 55.0)
+    arc = Rule("v", 505.0, 100.0, 151.0)  # beside the rightmost point (505, 130)
+    chord = Rule("v", 480.0, 100.0, 151.0)  # through the seal, well inside the ring
+    assert along_ring(arc, seal, Frame(), SCALE) and not along_ring(chord, seal, Frame(), SCALE)
+    assert not along_ring(arc, _seal(450.0, 130.0, 55.0, "square"), Frame(), SCALE)
+    pieces = [arc, chord, Rule("h", 100.0, 70.0, 526.0)]
+    assert ring_arcs(pieces, (seal,), Frame(), SCALE) == [arc]
+    assert not_continued([arc], pieces) == [arc]
+    continued = [*pieces, Rule("v", 505.5, 155.0, 260.0)]  # the same line goes on below the seal: a rule
+    assert not_continued([arc], continued) == []

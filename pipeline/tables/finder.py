@@ -24,7 +24,7 @@ import numpy as np
 from models.page import Box, Page, Word
 from pipeline import preprocess
 from pipeline.ocr import OcrEngine
-from pipeline.tables import ghosts, pixels
+from pipeline.tables import ghosts, pixels, rings
 from pipeline.tables.cells import Table, char_width, fill_cells, lines_of
 from pipeline.tables.geometry import (
     Cell,
@@ -152,6 +152,9 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
         strokes = pixels.seal_strokes(finding.pieces, seal, finding.frame, scale)
     else:  # a grey scan: where the seal detector found seals
         strokes = pixels.strokes_in_area(finding.pieces, sealed, finding.frame, scale)
+    # A ring's arc no piece outside the ring continues (a rule crossing the seal goes on beyond it).
+    strokes += pixels.not_continued(rings.ring_arcs(finding.pieces, page.seal_marks, finding.frame, scale),
+                                    finding.pieces)
     dots = pixels.dithered_pieces(finding.pieces, finding.masks.ink, scale, page.dpi)
     finding.pieces = [piece for piece in finding.pieces if piece not in strokes and piece not in dots]
     hidden = pixels.sealed_gap_test(seal, finding.frame, scale)

@@ -394,10 +394,10 @@ def seal_strokes(pieces: list[Rule], seal_mask: np.ndarray | None, frame: Frame,
         pos, a, b = round(rule.pos * scale), max(0, round(rule.start * scale)), round(rule.end * scale)
         if _inked_along(_line_ink(turned, rule.orient, pos, a, b)) >= SEAL_STROKE:
             found.append(rule)
-    return _not_continued(found, pieces)
+    return not_continued(found, pieces)
 
 
-def _not_continued(candidates: list[Rule], pieces: list[Rule], snap: float = 3.0) -> list[Rule]:
+def not_continued(candidates: list[Rule], pieces: list[Rule], snap: float = 3.0) -> list[Rule]:
     """The candidates that no other piece continues: a rule running through a seal's text lies on seal ink
     along its pieces there, but those pieces line up with the rule's pieces outside the seal."""
     kept = [piece for piece in pieces if piece not in candidates]
@@ -429,7 +429,7 @@ def strokes_in_area(pieces: list[Rule], area: np.ndarray | None, frame: Frame, s
         line = turned[min(pos, turned.shape[0] - 1), a:b] if rule.orient == "h" else turned[a:b, min(pos, turned.shape[1] - 1)]
         return bool(line.size) and float((line > 0).mean()) >= 0.9
 
-    return _not_continued([rule for rule in pieces if inside(rule)], pieces, snap)
+    return not_continued([rule for rule in pieces if inside(rule)], pieces, snap)
 
 
 SPECKLE_DOT_INCH = 0.02  # an ink speck this wide and tall at most is a dot of dithering (1-3 px at 150 dpi)

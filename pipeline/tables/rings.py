@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from models.page import Box, SealMark, Word
+from pipeline.tables.geometry import Frame, Rule
 
 RING_SLACK = 0.1  # share of its semi-axes the ring's ink may lie inside or outside the detector's ellipse
 RINGED = frozenset({"round", "oval"})  # seals with a ring (a square seal's frame is straight: a rule's look)
@@ -70,4 +71,29 @@ def under_ring(words: Sequence[Word], marks: Sequence[SealMark] | None, scale: f
     return line is not None and any(ring_crosses(line, mark, scale) for mark in marks or ())
 
 
-__all__ = ["figure_line", "ring_crosses", "ring_radius", "under_ring"]
+ON_RING = 0.75  # share of a rule piece's length lying along a seal's ring for it to be the ring's arc
+
+
+def along_ring(rule: Rule, mark: SealMark, frame: Frame, scale: float) -> bool:
+    """Whether the rule piece (table frame, points) lies along the seal's ring over `ON_RING` of its length:
+    the ring's arc where it runs level or upright (beside the ring's leftmost, rightmost, top or bottom
+    point), which a 1-bit or grey scan prints as black as a rule; `scale` is the page image's pixels per
+    point."""
+    if mark.shape not in RINGED or scale <= 0 or rule.length <= 0:
+        return False
+    along = np.linspace(rule.start, rule.end, 4 * SAMPLES)
+    points = [frame.box_to_page((rule.pos, t, rule.pos, t) if rule.orient == "v" else (t, rule.pos, t, rule.pos))
+              for t in along]
+    xs = np.array([point[0] for point in points]) * scale
+    ys = np.array([point[1] for point in points]) * scale
+    return float((np.abs(ring_radius(mark, xs, ys) - 1.0) <= RING_SLACK).mean()) >= ON_RING
+
+
+def ring_arcs(pieces: Sequence[Rule], marks: Sequence[SealMark] | None, frame: Frame, scale: float) -> list[Rule]:
+    """The pieces lying along a seal's ring (`along_ring`): on a short table a ring's upright arc runs the
+    table's height and stands as a column rule where the seal hides the true one (dev35 a09's financings:
+    the amounts read into the investees' names)."""
+    return [piece for piece in pieces if any(along_ring(piece, mark, frame, scale) for mark in marks or ())]
+
+
+__all__ = ["along_ring", "figure_line", "ring_arcs", "ring_crosses", "ring_radius", "under_ring"]

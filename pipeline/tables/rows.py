@@ -28,7 +28,7 @@ import numpy as np
 
 from models.page import Word
 from pipeline.tables.cells import assign_words, join_line, lines_of
-from pipeline.tables.geometry import Frame, Grid, Rule, VerticalExtent
+from pipeline.tables.geometry import Cell, Frame, Grid, Rule, VerticalExtent
 from pipeline.tables.unit_names import COMPLETE
 
 SEQ_KEY = re.compile(r"\d{1,3}[.、]?")
@@ -294,12 +294,16 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
             continue
         # Below the first key a line without digits is a wrapped key's tail (2024年12月11 / 日), not a row.
         first_key = next(index for index, line in enumerate(cell_text) if line.is_key)
+        # Marks alone are a glyph not read (its ink looked at as a lost key's), no header line.
         starts = [line for index, line in enumerate(cell_text)
-                  if line.is_key or (index < first_key and starts_row(line))]
+                  if line.is_key or (index < first_key and starts_row(line) and not marks_only(line.text))]
+        beside = _lines_by_column(lines, cell, col)
         for upper, lower in itertools.pairwise(starts):
             between = [line for line in cell_text if upper.bottom <= line.top and line.bottom <= lower.top]
             low = max([upper.bottom, *(line.bottom for line in between)])
-            cuts.append(_cut_between(spans, low, lower.top, frame, (left, right), ink))
+            centred = None if free_gaps(spans, low, lower.top) else centred_parting(spans, upper, lower, beside)
+            cuts.append(centred if centred is not None
+                        else _cut_between(spans, low, lower.top, frame, (left, right), ink))
     for above, below in itertools.pairwise(key_cells):
         if _opens_with_key(lines, above.row, col) and _opens_with_key(lines, below.row, col):
             cuts.append(grid.ys[below.row])
@@ -311,6 +315,62 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
                     if all(_word_between(spans, y, cut) for cut in cuts)]
 
 
+def _lines_by_column(lines: dict[tuple[int, int], list[TextLine]], cell: Cell, col: int) -> list[list[TextLine]]:
+    """The lines of each column right of the key column level with the key cell's rows, top to bottom."""
+    columns: dict[int, list[TextLine]] = {}
+    for (row, c), found in lines.items():
+        if c > col and cell.row <= row < cell.row + cell.row_span:
+            columns.setdefault(c, []).extend(found)
+    return [sorted(found, key=lambda line: line.top) for _, found in sorted(columns.items())]
+
+
+MIRROR_NEAR = 0.5  # of a line's height: a line this close to where another's mirror image falls stands there
+PARTING_SLACK = 0.5  # of a line's height: the last line of one record and the first of the next may overlap so
+# much (boxes padded over the lost rule) and still part where they are cut least
+
+
+def centred_parting(spans: Sequence[tuple[float, float]], upper: TextLine, lower: TextLine,
+                    columns: Sequence[Sequence[TextLine]]) -> float | None:
+    """Where two records part whose cells' lines stand centred on their keys (Word's centred cells), when no
+    blank runs between them all across: None where the lines say nothing of it.
+
+    A record of five lines beside a one-line record leaves no blank between the two across the table when
+    their boxes are padded over the lost rule (the name of the record below, two lines centred on its key,
+    begins level with the last line of the long cell above), and the lines are cut least just under the
+    upper key: the long cell's last two lines went to the record below. In a centred cell each line has its
+    mirror image about the key's middle among the cell's lines: a line between the two keys mirrored about
+    the upper key's middle alone is the upper record's, about the lower's alone the lower record's. The
+    records part below the upper record's lines and above the lower's, where the lines are cut least; None
+    unless a line of the upper record is told (a key standing on its record's first line has no line of its
+    record above it to mirror one below; a name's wrapped tail under it mirrors the next record's tail about
+    the next key: dev26 a10's fax), or where the lines told cross."""
+    ends: list[TextLine] = []
+    starts: list[TextLine] = []
+    for column in columns:
+        for line in column:
+            if not upper.centre + MIRROR_NEAR * line.height < line.centre < lower.centre - MIRROR_NEAR * line.height:
+                continue
+            up, down = _mirrored(column, line, upper.centre), _mirrored(column, line, lower.centre)
+            if up and not down:
+                ends.append(line)
+            elif down and not up:
+                starts.append(line)
+    if not ends:  # the upper record not shown centred: a key on its record's first line (a name's tail under it)
+        return None
+    low = max([upper.bottom, *(line.bottom for line in ends)])
+    high = min([lower.top, *(line.top for line in starts)])
+    slack = PARTING_SLACK * min(line.height for line in [*ends, *starts])
+    if low > high + slack:
+        return None
+    return least_cut(spans, min(low, high), max(low, high))
+
+
+def _mirrored(column: Sequence[TextLine], line: TextLine, pivot: float) -> bool:
+    """Another line of the column stands where `line`'s mirror image about `pivot` falls."""
+    image = 2 * pivot - line.centre
+    return any(other is not line and abs(other.centre - image) <= MIRROR_NEAR * line.height for other in column)
+
+
 def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dict[tuple[int, int], list[TextLine]],
                      col: int, ink: PageInk) -> dict[tuple[int, int], list[TextLine]]:
     """`lines` with the 序号 the OCR lost added to the key column's cells (`PageInk.unread_keys`), where
@@ -319,7 +379,9 @@ def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dic
     keys = [line for line in column if line.is_key]
     if not keys or sum(bool(SEQ_KEY.fullmatch(line.text.replace(" ", ""))) for line in keys) < SEQ_SHARE * len(keys):
         return lines
-    boxes = [(frame.box_to_table(w.bbox), w.bbox) for w in words]
+    # A key read as marks alone ('1' read '=€' on a blurred photo) covers its ink with no key: its ink is
+    # looked at as a key the OCR lost.
+    boxes = [(frame.box_to_table(w.bbox), w.bbox) for w in words if not marks_only(w.text)]
     out = dict(lines)
     for cell in (cell for cell in grid.cells if cell.col == col):
         x0, y0, x1, y1 = cell.bbox
@@ -331,6 +393,11 @@ def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dic
         if found:
             out[(cell.row, cell.col)] = sorted([*lines.get((cell.row, cell.col), []), *found], key=lambda line: line.top)
     return out
+
+
+def marks_only(text: str) -> bool:
+    """Text without a letter, digit or character: what the OCR makes of a glyph it cannot read ('=€', '·')."""
+    return not any(char.isalnum() for char in text)
 
 
 SEQ_SHARE = 0.5  # share of a key column's read keys that must be 序号 for a lost one to be looked for
