@@ -93,6 +93,19 @@ def test_a_figure_a_total_implies_over_a_doubtful_reading_is_one_of_its_readings
     assert any(check.code == "LOW_CONFIDENCE" and first in check.doubts for check in checks)
 
 
+def test_a_figure_implied_over_another_reading_the_ink_explains_no_better_leaves_the_pick() -> None:
+    """dev13 a09, dev38 a04: the figure implied over the others as read is the one the ink explains best; the
+    ones implied over the neighbours' second readings add nothing the ink asks for, and the pick stands."""
+    record = _two_misread_in_2025()
+    first = "appendix.contracts[3].amount"
+    reader = FakeReader(record, {DECLARED_2025: [("rapidocr", "441.51")]},
+                        explains={first: [{"2.81": 0.64, "28.81": 1.0, "26.81": 0.24}]})
+    _checked(record, reader)
+    assert 26.81 not in record.provenance[first].alternatives
+    assert record.appendix.contracts[3].amount == 28.81
+    assert record.provenance[first].resolved_by is not None
+
+
 def test_a_figure_a_total_implies_over_sure_readings_is_still_picked() -> None:
     record = _two_misread_in_2025()
     record.appendix.contracts[4].amount = 114.7
