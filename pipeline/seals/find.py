@@ -673,7 +673,7 @@ def _split_merged_stamps(found: list[_Found], pages: list[Page], units: SealUnit
     stamped over it where the ink bears it out (`pairs.split_known_stamp`): the cover's two stamps on
     neighbouring lines, fitted as one."""
     by_number = {page.number: page for page in pages}
-    stamp = _lead_stamp_mm(found, by_number)
+    stamp = _stamp_mm(found, by_number, "lead")
     if stamp is None:
         return found
     out: list[_Found] = []
@@ -714,11 +714,6 @@ def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _Pa
     if grey and is_one_bit(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), whole_page=True):
         return None
     return split_known_stamp(bgr, outline, stamp, px_per_mm, grey)
-
-
-def _lead_stamp_mm(found: list[_Found], pages: dict[int, Page]) -> tuple[float, float] | None:
-    """The lead unit's stamp as its seals read as the lead's show it (median semi-axes, mm)."""
-    return _stamp_mm(found, pages, "lead")
 
 
 def _stamp_mm(found: list[_Found], pages: dict[int, Page], owner: Owner) -> tuple[float, float] | None:

@@ -150,8 +150,7 @@ def black_as_print(grey: np.ndarray, outline: Outline) -> bool:
     """Whether a grey page's seal is as black as its print: its ring's tone (`ring_tone`) at most `BLACK_RING_TONE`
     in `grey` as the tone maps see it (a dither scan's dots blurred back into the seal's grey, `_grey_inks`).
     A fax's threshold turns red ink black (or white), and no tone then tells its lettering from print."""
-    drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
-    return ring_tone(grey, drawn, outline) <= BLACK_RING_TONE
+    return ring_tone(grey, dark_ink(grey), outline) <= BLACK_RING_TONE
 
 
 def black_ink(grey: np.ndarray, outline: Outline, px_per_mm: float) -> np.ndarray:
@@ -161,7 +160,7 @@ def black_ink(grey: np.ndarray, outline: Outline, px_per_mm: float) -> np.ndarra
     (`samples.capture`: the ink's own texture); closing over `CLOSE_BREAKS_MM` joins the pieces of each stroke
     back into a character the recogniser knows, where the pieces alone read as marks. The print crossing the
     seal comes along: it bends into arcs once unrolled, and the reading is kept only where it names a unit."""
-    dark = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8) * 255
+    dark = dark_ink(grey)
     size = max(3, 2 * round(CLOSE_BREAKS_MM * px_per_mm / 2) + 1)
     closed = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
     return without_rules(closed, outline)
@@ -314,6 +313,11 @@ def _ring_ink(patch: np.ndarray, grey: np.ndarray | None) -> np.ndarray:
     (the seal's tone map gives up the ring wherever it is as dark as print)."""
     if grey is None:
         return red_mask(patch)
+    return dark_ink(grey)
+
+
+def dark_ink(grey: np.ndarray) -> np.ndarray:
+    """Ink on a grey page (0/255): every pixel `INK_BELOW_PAPER` darker than its paper."""
     return (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8) * 255
 
 
@@ -353,7 +357,7 @@ def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bo
     seals was empty."""
     if is_one_bit(grey) if one_bit is None else one_bit:
         grey = dedither(grey, px_per_mm)
-    drawn = (grey < paper_level(grey) - INK_BELOW_PAPER).astype(np.uint8)
+    drawn = dark_ink(grey)
     tone = ring_tone(grey, drawn, outline)
     for margin in sorted({1, max(1, round(WIDE_PRINT_MARGIN_MM * px_per_mm))}):
         yield without_rules(grey_seal_ink(grey, tone, print_margin_px=margin), outline)
