@@ -115,3 +115,50 @@ def test_a_rings_upright_arc_is_no_column_rule_and_a_rule_crossing_the_seal_is_o
     assert not_continued([arc], pieces) == [arc]
     continued = [*pieces, Rule("v", 505.5, 155.0, 260.0)]  # the same line goes on below the seal: a rule
     assert not_continued([arc], continued) == []
+
+
+def _along_ring_point_by_point(rule: Rule, mark: SealMark, frame: Frame, scale: float) -> bool:
+    """`along_ring` as it was written before it worked on arrays: each sample turned into the page alone."""
+    import numpy as np
+
+    from pipeline.tables.rings import ON_RING, RING_SLACK, RINGED, SAMPLES, ring_radius
+
+    if mark.shape not in RINGED or scale <= 0 or rule.length <= 0:
+        return False
+    along = np.linspace(rule.start, rule.end, 4 * SAMPLES)
+    points = [frame.box_to_page((rule.pos, t, rule.pos, t) if rule.orient == "v" else (t, rule.pos, t, rule.pos))
+              for t in along]
+    xs = np.array([point[0] for point in points]) * scale
+    ys = np.array([point[1] for point in points]) * scale
+    return float((np.abs(ring_radius(mark, xs, ys) - 1.0) <= RING_SLACK).mean()) >= ON_RING
+
+
+def test_ring_arcs_on_arrays_decide_as_the_point_by_point_test_did() -> None:
+    """The pieces' samples turned and measured as arrays give the same answer as one point at a time, piece
+    for piece: turned frames, ovals at an angle, pieces on, near and off the ring, empty pieces, squares."""
+    import dataclasses
+    import random
+
+    rng = random.Random(15)
+    marks = [_seal(450.0, 130.0, 55.0), _seal(300.0, 400.0, 40.0, "oval"), _seal(200.0, 200.0, 30.0, "square")]
+    marks.append(dataclasses.replace(marks[1], a=60.0 * SCALE, b=35.0 * SCALE, angle=27.0))
+    frames = [Frame(), Frame(0.6, 300.0, 420.0), Frame(-1.3, 100.0, 50.0)]
+    decided = 0
+    for frame in frames:
+        for mark in marks:
+            cx, cy, r = mark.cx / SCALE, mark.cy / SCALE, mark.a / SCALE
+            pieces = []
+            for _ in range(150):
+                orient = rng.choice(("h", "v"))
+                centre = cy if orient == "h" else cx
+                near = rng.random() < 0.5  # beside the ring's extreme point, where an arc runs level or upright
+                pos = centre + rng.choice((-1.0, 1.0)) * r * (rng.uniform(0.93, 1.03) if near else rng.uniform(0.0, 1.3))
+                length = rng.uniform(0.05, 0.5) * r if near else rng.choice((0.0, rng.uniform(1.0, 2.5 * r)))
+                start = (cx if orient == "h" else cy) + (-length / 2 if near else -r * rng.uniform(-0.5, 1.5))
+                pieces.append(Rule(orient, pos, start, start + length))
+            expected = [_along_ring_point_by_point(piece, mark, frame, SCALE) for piece in pieces]
+            assert [along_ring(piece, mark, frame, SCALE) for piece in pieces] == expected
+            assert ring_arcs(pieces, (mark,), frame, SCALE) == [p for p, hit in zip(pieces, expected, strict=True) if hit]
+            decided += sum(expected)
+    assert ring_arcs([], marks, Frame(), SCALE) == [] and ring_arcs([Rule("h", 1.0, 0.0, 5.0)], None, Frame(), SCALE) == []
+    assert decided > 20  # pieces along a ring were among them

@@ -18,11 +18,14 @@ import math
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
+
+import numpy as np
 
 from models.page import Box
 
 Orientation = Literal["h", "v"]
+Coordinate = TypeVar("Coordinate", float, np.ndarray)  # one point's, or many points' as an array
 
 
 class VerticalExtent:
@@ -77,7 +80,8 @@ class Frame:
     cx: float = 0.0
     cy: float = 0.0
 
-    def _turn(self, x: float, y: float, sign: float) -> tuple[float, float]:
+    def _turn(self, x: Coordinate, y: Coordinate, sign: float) -> tuple[Coordinate, Coordinate]:
+        """(x, y) turned about the centre; as arrays, each point by the same arithmetic as one alone."""
         if not self.angle_deg:
             return x, y
         theta = math.radians(self.angle_deg) * sign
@@ -88,6 +92,10 @@ class Frame:
 
     def to_table(self, x: float, y: float) -> tuple[float, float]:
         return self._turn(x, y, 1.0)
+
+    def points_to_page(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Points of the table frame (arrays of x and y) in the page's frame: `box_to_page` of each point."""
+        return self._turn(x, y, -1.0)
 
     def box_to_table(self, box: Box) -> Box:
         return self._envelope(box, 1.0)
