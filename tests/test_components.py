@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from pipeline.components import component_boxes, components, components_with_centres
 from pipeline.tables.pixels import line_angle, measure_skew, speckle_zone, weighted_median
@@ -127,3 +128,35 @@ def test_skew_of_long_pieces_labelled_in_their_boxes_is_as_on_the_page() -> None
     page[45:47, 100:200] = 255  # a short bar crossing a long rule's box, apart from it
     page[150:152, 300:330] = 255
     assert measure_skew(page) == _skew_by_labelling_the_page(page) != 0.0
+
+
+def test_the_stars_and_lone_dots_are_found_alike_in_16_and_32_bit_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`detect.star_centres` and `stipple.stipple_dots` label through `components_with_centres`: on a 1-bit page of
+    print, stars and dots, the same centres as with OpenCV's 32-bit labels (the labels are only compared with a
+    piece's number or used as an index)."""
+    from pipeline.seals import detect, stipple
+
+    rng = np.random.default_rng(11)
+    page = np.full((900, 700), 255, np.uint8)
+    for row in range(60, 820, 45):
+        for column in range(40, 640, 30):
+            cv2.rectangle(page, (column, row), (column + 20, row + 20), 0, 2)
+    for cx, cy in ((200, 300), (500, 650)):  # two stars
+        points = [(cx + (26 if k % 2 == 0 else 10) * np.cos(np.pi / 2 + k * np.pi / 5),
+                   cy - (26 if k % 2 == 0 else 10) * np.sin(np.pi / 2 + k * np.pi / 5)) for k in range(10)]
+        cv2.fillPoly(page, [np.array(points).round().astype(np.int32)], 0)
+    ys, xs = rng.integers(0, 900, 400), rng.integers(0, 700, 400)
+    page[ys, xs] = 0  # lone dots
+    dark = (page < 128).astype(np.uint8) * 255
+    stars = detect.star_centres(dark, 4.0)
+    dots = stipple.stipple_dots(page, 4.0, [])
+    assert len(stars) == 2 and len(dots) > 50
+
+    def in_32_bits(mask: np.ndarray, connectivity: int = 8) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        count, labels, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=connectivity)
+        return count, labels, stats, centres
+
+    monkeypatch.setattr(detect, "components_with_centres", in_32_bits)
+    monkeypatch.setattr(stipple, "components_with_centres", in_32_bits)
+    assert detect.star_centres(dark, 4.0) == stars
+    assert np.array_equal(stipple.stipple_dots(page, 4.0, []), dots)

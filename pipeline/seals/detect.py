@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from models.page import SealMark
-from pipeline.components import components
+from pipeline.components import components, components_with_centres
 from pipeline.quantiles import byte_counts, median_of_counts, percentile_along, percentile_of_counts
 from pipeline.seals.geometry import (
     ANGLES,
@@ -1046,7 +1046,7 @@ def star_centres(dark: np.ndarray, px_per_mm: float) -> list[tuple[float, float,
     radius = max(1, round(STAR_CORE_MM * px_per_mm))
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     core = cv2.morphologyEx(dark, cv2.MORPH_OPEN, disc)
-    count, labels, stats, centroids = cv2.connectedComponentsWithStats(core, connectivity=8)
+    count, labels, stats, centroids = components_with_centres(core, 8)  # 16-bit labels where the count fits
     centres = []
     for i in range(1, count):
         x, y, w, h = (int(v) for v in stats[i, :4])

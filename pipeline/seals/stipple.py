@@ -17,6 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.components import components_with_centres
 from pipeline.seals.geometry import Outline
 
 MM_PER_INCH = 25.4
@@ -48,7 +49,7 @@ FOUND_SEAL_MARGIN = 1.1
 def stipple_dots(grey: np.ndarray, px_per_mm: float, found: list[Outline]) -> np.ndarray:
     """Centres (n x 2, px) of the dots standing alone on the page, clear of print and of found seals."""
     ink = (grey < STIPPLE_INK_LEVEL).astype(np.uint8)
-    count, labels, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats, centres = components_with_centres(ink, 8)  # 16-bit labels where the count fits
     dot = np.zeros(count, bool)
     dot[1:] = stats[1:, cv2.CC_STAT_AREA] <= STIPPLE_DOT_MM2 * px_per_mm**2
     solid = (~dot).astype(np.uint8)
