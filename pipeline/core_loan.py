@@ -20,9 +20,8 @@ class CoreLoan:
     def __init__(self, context: multiprocessing.context.BaseContext) -> None:
         self._cores = context.Semaphore(0)
 
-    def borrow(self, wait: float = 0.0) -> bool:
-        """One lent core, if there is one now (or within `wait` seconds)."""
-        return self._cores.acquire(block=True, timeout=wait) if wait > 0 else self._cores.acquire(block=False)
+    def borrow(self) -> bool:
+        return self._cores.acquire(block=False)
 
     def give_back(self, count: int = 1) -> None:
         for _ in range(count):

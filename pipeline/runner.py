@@ -11,10 +11,9 @@ import contextvars
 import functools
 import logging
 import tempfile
-import threading
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -122,57 +121,6 @@ def _beside(run: Callable[[], T], name: str) -> Callable[[], T]:
     return future.result
 
 
-# How long the waiting for a lent core blocks at a time (`_on_a_lent_core`): it looks again whether it is still wanted.
-LOAN_WAIT_S = 0.05
-
-
-def _on_a_lent_core(run: Callable[[], T], name: str) -> Callable[[], T]:
-    """`run`, started in a thread of its own as soon as the batch lends this file a core (`PagePool.loan`: a file
-    ended and no file was left to take its core) while the stages that follow run in turn on this one; the call
-    returned waits for that thread's result, or, if no core came by then, runs `run` here.
-
-    At a batch's end the last files' stages after OCR ran on one core each while the cores of the files that had
-    ended stood idle: a file borrows one only when its stages begin (`second_core`), and they begin together."""
-    loan = PagePool.loan
-    if loan is None:
-        return run
-    claim, wanted, result = threading.Lock(), threading.Event(), Future[T]()
-    wanted.set()
-
-    def wait_for_a_core() -> None:
-        while wanted.is_set():
-            if not loan.borrow(wait=LOAN_WAIT_S):
-                continue
-            try:
-                if claim.acquire(blocking=False):
-                    log.info("a core lent by the batch: %s beside the stages left", name)
-                    _settle(result, run)
-            finally:
-                loan.give_back()
-            return
-
-    waiter = threading.Thread(target=contextvars.copy_context().run, args=(wait_for_a_core,), name=name, daemon=True)
-    waiter.start()
-
-    def collect() -> T:
-        wanted.clear()
-        if not claim.acquire(blocking=False):
-            return result.result()  # the thread has it, on a lent core
-        try:
-            return run()
-        finally:
-            waiter.join()  # a core it borrowed in the meantime is given back before the file's process ends
-
-    return collect
-
-
-def _settle(result: Future[T], run: Callable[[], T]) -> None:
-    try:
-        result.set_result(run())
-    except BaseException as error:  # handed to the caller of `collect`, as `_beside` hands on what `run` raised
-        result.set_exception(error)
-
-
 @contextlib.contextmanager
 def second_core(settings: Settings) -> Iterator[bool]:
     """Whether this file has a second core for its stages after OCR: its own page workers' (idle once its
@@ -198,9 +146,9 @@ def _application(doc: Document, settings: Settings, crops: Path, times: StageTim
 def _application_on(doc: Document, settings: Settings, crops: Path, times: StageTimes,
                     two_cores: bool) -> ApplicationRecord:
     # The tables need nothing the other stages make: on two cores they run in a thread beside fields, text
-    # and seals (OpenCV, NumPy and ONNX Runtime release the GIL for their work). On one core they run last, in
-    # turn, as threads would only contend, unless the batch lends a core before then (`_on_a_lent_core`). Each
-    # part keeps its failures apart, so the record lists them in stage order whichever part ended first.
+    # and seals (OpenCV, NumPy and ONNX Runtime release the GIL for their work). On one core they run in
+    # turn, as threads would only contend. Each part keeps its failures apart, so the record lists them in
+    # stage order whichever part ended first.
     early: list[Check] = []
     beside: list[Check] = []
     late: list[Check] = []
@@ -209,17 +157,19 @@ def _application_on(doc: Document, settings: Settings, crops: Path, times: Stage
     def appendix_stage() -> Extracted[Appendix]:
         return _stage("tables", lambda: tables.extract_appendix(pages, settings), Appendix(), beside, times)
 
-    appendix_later = (_beside if two_cores else _on_a_lent_core)(appendix_stage, "dtpc-tables")
+    appendix_beside = _beside(appendix_stage, "dtpc-tables") if two_cores else None
     cover = _stage("fields.cover", lambda: fields.extract_cover(pages, settings), Cover(), early, times)
     basic = _stage("fields.basic_info", lambda: fields.extract_basic_info(pages, settings), BasicInfo(), early,
                    times)
     fields.agree_unit_name(cover, basic)
     fields.agree_with_text(cover, basic, [page.text for page in pages if not page.error])
+    appendix_in_turn = appendix_stage() if appendix_beside is None else None
     plan = _stage("text", lambda: text.extract_plan(pages), Plan(), late, times)
     units = seals.SealUnits.for_application(cover.value, basic.value)
     found = _stage("seals", lambda: seals.find_seals(pages, units, "application", crops, settings),
                    seals.SealFindings.empty("application"), late, times)
-    appendix = appendix_later()
+    appendix = appendix_beside() if appendix_beside is not None else appendix_in_turn
+    assert appendix is not None
     fields.agree_with_seals(cover, basic, found.value.seals)
     fields.agree_members_with_seals(basic, found.value.seals)
     failures = [*early, *beside, *late]
