@@ -37,10 +37,7 @@ SPOT_FLOOR = 1e-4
 def named_as_stamped(seals: Sequence[PageSeal]) -> None:
     """Rename each unit's seals after the spelling its seals agree on (`agreed_spelling`), each seal whose own
     strip spots that spelling at least as well as the text's (a seal too faint to tell keeps the text's)."""
-    groups: dict[tuple[str, str], list[PageSeal]] = {}
-    for seal in seals:
-        if seal.match is not None and seal.match.owner != "other" and seal.reading is not None:
-            groups.setdefault((seal.match.name, seal.match.owner), []).append(seal)
+    groups = _by_unit(seals)
     for (name, _), group in groups.items():
         spelling = agreed_spelling(name, group)
         if spelling is None:
@@ -49,6 +46,15 @@ def named_as_stamped(seals: Sequence[PageSeal]) -> None:
             assert seal.match is not None and seal.reading is not None
             if (seal.reading.spot(spelling) or 0.0) >= (seal.reading.spot(name) or 0.0):
                 seal.match = Match(spelling, seal.match.owner, seal.match.score)
+
+
+def _by_unit(seals: Sequence[PageSeal]) -> dict[tuple[str, str], list[PageSeal]]:
+    """The seals named after a unit of the package (read, not another organisation's), by the name and owner."""
+    groups: dict[tuple[str, str], list[PageSeal]] = {}
+    for seal in seals:
+        if seal.match is not None and seal.match.owner != "other" and seal.reading is not None:
+            groups.setdefault((seal.match.name, seal.match.owner), []).append(seal)
+    return groups
 
 
 def agreed_spelling(name: str, group: Sequence[PageSeal]) -> str | None:
@@ -73,10 +79,7 @@ def dropped_put_back(seals: Sequence[PageSeal], exact: Callable[[str], bool]) ->
     (0.77 against 0.68, 0.45 against 0.25). The spelling put back is taken where at least `MIN_AGREEING` of the unit's
     seals spot it better than the text's, the product of its spots over them is higher, and it is no other unit's
     name; each seal spotting it at least as well takes it. A name the text layer prints (`exact`) is spelt right."""
-    groups: dict[tuple[str, str], list[PageSeal]] = {}
-    for seal in seals:
-        if seal.match is not None and seal.match.owner != "other" and seal.reading is not None:
-            groups.setdefault((seal.match.name, seal.match.owner), []).append(seal)
+    groups = _by_unit(seals)
     named = {cjk(name) for name, _ in groups}
     for (name, _), group in groups.items():
         offered = sorted({spelling for seal in group if seal.reading is not None
@@ -108,10 +111,7 @@ def named_with_legal_form(seals: Sequence[PageSeal]) -> None:
     than read any other; then each of the unit's seals that spots the whole name not clearly worse than the
     short one (within `MIN_SPOT_RATIO`: a unit stamps with one seal, so a fainter stamp of it bears the same
     name) takes it."""
-    groups: dict[tuple[str, str], list[PageSeal]] = {}
-    for seal in seals:
-        if seal.match is not None and seal.match.owner != "other" and seal.reading is not None:
-            groups.setdefault((seal.match.name, seal.match.owner), []).append(seal)
+    groups = _by_unit(seals)
     for (name, _), group in groups.items():
         wholes = Counter(whole for seal in group if seal.reading is not None
                          and (whole := stamped_legal_form(seal.reading, name)) is not None)
