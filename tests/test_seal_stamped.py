@@ -7,8 +7,16 @@ import numpy as np
 
 from pipeline.seals.find import SealUnits, seal_name
 from pipeline.seals.slots import PageSeal
-from pipeline.seals.stamped import named_as_stamped
-from pipeline.seals.text import Match, Reading, as_stamped, slipped_spelling, without_run_on
+from pipeline.seals.stamped import dropped_put_back, named_as_stamped
+from pipeline.seals.text import (
+    Match,
+    Reading,
+    as_stamped,
+    dropped_in_print,
+    put_back,
+    slipped_spelling,
+    without_run_on,
+)
 
 STAMPED = "台州和智工业技术股份有限公司"
 GARBLED = "台州和智业技术股纷自限公司"  # 工 lost, 份 and 有 misread: three slips
@@ -103,3 +111,58 @@ def test_the_leads_seals_split_between_two_spellings_take_the_one_they_spot_best
     lead_spelt_alike([*seals, member, cut])
     assert member.match is not None and member.match.name == look_alike
     assert cut.match is not None and cut.match.name == "泉州产业数字化"
+
+
+DROPPED = "泉州市智能造协会"  # 制 lost by the page's OCR (a dithered members table)
+SEALED = "泉州市智能制造协会"
+
+
+def _strip(frames: list[tuple[str, float]], names: list[str]) -> Reading:
+    """A reading whose posteriors read each (character, probability) on one frame, blanks between; a character
+    given as '' is a blank frame."""
+    alphabet = ["blank", *sorted(set("".join(names)) | {c for c, _ in frames if c})]
+    rows = []
+    for char, sure in frames:
+        for frame in range(3):
+            row = np.full(len(alphabet), 0.001, np.float32)
+            row[alphabet.index(char) if frame == 1 and char else 0] = sure if frame == 1 and char else 0.9
+            rows.append(row)
+    text = "".join(c for c, p in frames if c and p >= 0.5)
+    return Reading(text, 0.9, np.array(rows), {c: i for i, c in enumerate(alphabet) if i})
+
+
+def _member(page: int, reading: Reading, name: str = DROPPED) -> PageSeal:
+    return PageSeal(page, (300, 300, 420, 420), "oval", 1.0, reading, Match(name, "member", 0.3))
+
+
+def _read(text: str, sure: float = 0.9, at: dict[int, float] | None = None) -> Reading:
+    return _strip([(c, (at or {}).get(i, sure)) for i, c in enumerate(text)], [DROPPED, SEALED])
+
+
+def test_a_character_read_between_two_of_a_names_is_offered_as_one_the_text_dropped() -> None:
+    assert put_back(_read(SEALED), DROPPED) == {SEALED}
+    assert put_back(_read(SEALED, at={5: 0.3}), DROPPED) == set()  # 制 barely read: nothing offered
+    assert put_back(_read(DROPPED), DROPPED) == set()
+    assert dropped_in_print(SEALED, DROPPED)
+    # A look-alike in place of a character, a character lost, one added at an end: no dropped character.
+    assert not dropped_in_print("泉州市智能制选协会", SEALED)
+    assert not dropped_in_print("泉州市智能协会", DROPPED) and not dropped_in_print(SEALED + "章", SEALED)
+
+
+def test_a_units_seals_spotting_the_name_with_the_character_put_back_are_named_by_it() -> None:
+    seals = [_member(5, _read(SEALED, at={5: 0.2})), _member(6, _read(SEALED))]
+    dropped_put_back(seals, lambda _: False)
+    assert [s.match.name if s.match else None for s in seals] == [SEALED] * 2
+    assert all(s.match and s.match.owner == "member" and s.match.score == 0.3 for s in seals)
+
+
+def test_one_seal_a_printed_name_or_another_units_keeps_the_texts_spelling() -> None:
+    one = [_member(5, _read(SEALED)), _member(6, _read(DROPPED))]
+    dropped_put_back(one, lambda _: False)
+    assert [s.match.name if s.match else None for s in one] == [DROPPED] * 2
+    printed = [_member(5, _read(SEALED)), _member(6, _read(SEALED))]
+    dropped_put_back(printed, lambda name: name == DROPPED)
+    assert [s.match.name if s.match else None for s in printed] == [DROPPED] * 2
+    rival = [_member(5, _read(SEALED)), _member(6, _read(SEALED)), _member(7, _read(SEALED), SEALED)]
+    dropped_put_back(rival, lambda _: False)
+    assert [s.match.name if s.match else None for s in rival] == [DROPPED, DROPPED, SEALED]

@@ -45,7 +45,13 @@ from pipeline.seals.slots import (
     slot_values,
 )
 from pipeline.seals.speckring import SPECK_RING_ARC, SPECK_RING_SURPRISE, find_speck_rings, print_mask, speck_grid
-from pipeline.seals.stamped import lead_spelt_alike, named_as_stamped, named_with_legal_form, unread_as_sealed
+from pipeline.seals.stamped import (
+    dropped_put_back,
+    lead_spelt_alike,
+    named_as_stamped,
+    named_with_legal_form,
+    unread_as_sealed,
+)
 from pipeline.seals.stipple import seal_in_dots, stipple_dots, trace_in_dots
 from pipeline.seals.text import (
     MIN_SPOT_RATIO,
@@ -154,7 +160,12 @@ class SealUnits:
         text = cjk(name)
         if len(text) < MIN_EXACT_CHARS:
             return False
-        return text in self.text_layer or self.page_text.count(text) >= PRINTED_ALIKE or name in self.authorities
+        return self.in_text_layer(name) or self.page_text.count(text) >= PRINTED_ALIKE or name in self.authorities
+
+    def in_text_layer(self, name: str) -> bool:
+        """Whether the text layer prints `name` whole (`MIN_EXACT_CHARS` or longer): its exact spelling."""
+        text = cjk(name)
+        return len(text) >= MIN_EXACT_CHARS and text in self.text_layer
 
     @property
     def exact(self) -> tuple[str, ...]:
@@ -327,6 +338,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
         seal.slot = None  # assigned again with the rings found in specks beside them
     one_unit_per_overlap(page_seals, units)
     named_as_stamped(page_seals)
+    dropped_put_back(page_seals, units.in_text_layer)
     named_with_legal_form(page_seals)
     lead_spelt_alike(page_seals)
     assign_slots(page_seals, pages, doc_type)

@@ -525,6 +525,41 @@ def slipped_spelling(read: str, name: str) -> bool:
     return MAX_SLIPS < Levenshtein.distance(a, b) <= SLIPPED_SHARE * len(b)
 
 
+# A character the strip reads at least this surely between two of a name's is offered as one the text dropped
+# (`put_back`); only offered: the unit's seals' spots decide (`stamped.dropped_put_back`).
+PUT_BACK_READ = 0.5
+
+
+def put_back(reading: Reading, name: str) -> set[str]:
+    """`name` with a character put back that the strip reads (`PUT_BACK_READ`) between two of the name's
+    neighbouring characters where the name aligns to it (`dropped_in_print`): the spellings a seal offers for a
+    character the page's OCR dropped from the name. A seal whose strip read the name's other characters poorly
+    (its best path "泉州市智能制励" round one turn) still shows the lost 制 between 能 and 造 on the next."""
+    name = cjk(name)
+    if reading.posteriors is None or reading.alphabet is None or any(c not in reading.alphabet for c in name):
+        return set()
+    _, placed = align(reading.posteriors, [reading.alphabet[c] for c in name], reading._deficit)
+    found: set[str] = set()
+    for char, frame, p in best_path(reading.posteriors, _characters(reading.alphabet)):
+        before, after = placed[:frame][placed[:frame] >= 0], placed[frame + 1 :][placed[frame + 1 :] >= 0]
+        if p < PUT_BACK_READ or not cjk(char) or placed[frame] >= 0 or not before.size or not after.size:
+            continue
+        at = int(before[-1]) + 1
+        if at == int(after[0]):  # between two neighbouring characters of the name, not over one
+            found.add(name[:at] + char + name[at:])
+    return {spelling for spelling in found if dropped_in_print(spelling, name)}
+
+
+def dropped_in_print(read: str, name: str) -> bool:
+    """Whether `read` is `name` with a character the page's OCR dropped put back inside it (`spelling_of`'s one
+    character more, both ends kept, none of the name's misread or lost): "泉州市智能造协会" read in a dithered
+    members table for the "泉州市智能制造协会" its seals bear. A look-alike misread in the seal's strip changes a
+    character (数学化 for 数字化) and is no such spelling; a character read between two of the name's is ink there."""
+    a, b = cjk(read), cjk(name)
+    return len(a) == len(b) + 1 and spelling_of(a, b) \
+        and all(op.tag in ("equal", "insert") for op in Levenshtein.opcodes(b, a))
+
+
 def as_stamped(seal_text: str, name: str) -> bool:
     """Whether a seal's text is the unit `name` as the seal stage names its seals: the name without the words
     read on past it (`without_run_on`), spelt as the unit's seals agree in spelling it (`slipped_spelling`), or
