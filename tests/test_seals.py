@@ -449,6 +449,21 @@ def test_a_ring_read_from_the_wrong_gap_is_turned_to_end_with_the_name() -> None
     assert _turn_ending_in_a_name(_posteriors(no_name, alphabet), alphabet, 4 * len(no_name)) is None
 
 
+
+def test_a_ring_read_from_inside_the_name_after_its_legal_form_is_turned() -> None:
+    from pipeline.ocr.base import LinePosteriors
+    from pipeline.seals.text import looks_like_name, posterior_reading
+
+    # Read from the wrong gap the turn begins with the legal form, and so ends as a name would ("…集团"):
+    # no one's name begins 有限公司, so the ring is turned to end at 公司.
+    read = "有限公司直州集团"
+    assert not looks_like_name(read) and not looks_like_name("股份有限公司台州集团")
+    assert looks_like_name("直州集团有限公司")
+    alphabet = ["blank", *sorted(set(read))]
+    frames = np.concatenate([_posteriors(read, alphabet)] * 2)  # the strip's wrapped repeat
+    reading = posterior_reading(LinePosteriors(frames, tuple(alphabet)), text_share=0.5)
+    assert reading.text == "直州集团有限公司"
+
 # --- reading hard seals: document names, misread rivals, hypotheses ---------------------------
 
 

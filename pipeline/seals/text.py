@@ -369,6 +369,9 @@ def spelling_of(name: str, unit: str) -> bool:
 _LEGAL_FORM = re.compile(r"股份|有限|责任")
 MIN_OWN_CHARS = 2
 _ORGANISATION = re.compile(r"(公司|集团|研究院|研究所|研究中心|实验室|大学|学院|协会|联合会|商会|中心|基金|厅|局|委员会|办公室|所|院|社|厂)$")
+# No one's name begins with its legal form: a reading that does is a ring read from inside the name
+# ("有限公司台州…集团"), to be turned, not a name.
+_BEGINS_AS_LEGAL_FORM = re.compile(r"股份|有限|责任|公司")
 # Anywhere in the characters read before a name: another name's ending or legal form, not this name's start.
 _NAME_END_IN_LEAD_IN = re.compile(_ORGANISATION.pattern.rstrip("$") + "|" + _LEGAL_FORM.pattern)
 
@@ -378,7 +381,7 @@ def looks_like_name(reading: str, run_on: int = 1) -> bool:
     its own before the legal form (有限公司 alone is no one's name). A seal's strip may run on into its
     bottom line or a stray fragment: `run_on` characters after the ending are allowed."""
     text = cjk(reading)
-    if len(text) < MIN_NAME_CHARS:
+    if len(text) < MIN_NAME_CHARS or _BEGINS_AS_LEGAL_FORM.match(text):
         return False
     for k in range(run_on + 1):
         ending = _ORGANISATION.search(text[: len(text) - k])
