@@ -470,9 +470,36 @@ def _count_check(ctx: CheckContext, code: str, field: str, table: str, indexes: 
                       *ctx.rows_evidence(names, APPENDIX_TABLE_ROLES[table])],
         )
         rows = getattr(_application(ctx).appendix, table)
+        structure = ctx.rows_in_doubt(table, rows, "category" if table == "institutions" else None)
+        if table == "institutions" and found < declared <= found + rows_below(ctx, table, indexes, "category"):
+            structure = [f"appendix.{table}"]  # the rows its category's cell runs on past may be the rest
         yield ctx.judged(check, [*names, *(f"appendix.{table}[{i}].category" for i in indexes)],
-                         declared=f"basic_info.resources[1].{field}",
-                         structure=ctx.rows_in_doubt(table, rows, "category" if table == "institutions" else None))
+                         declared=f"basic_info.resources[1].{field}", structure=structure)
+
+
+# Of a row's height, how far a group's cell must run on past its last read row to hold another row.
+ROW_LEFT_OVER = 0.5
+
+
+def rows_below(ctx: CheckContext, table: str, indexes: Sequence[int], group: str) -> int:
+    """How many rows the merged `group` cell of rows `indexes` (read from pixels) runs on below the last of them:
+    a category cell is one cell down all its rows, so where it reaches a row's height and more past the last row
+    read beside it, rows were lost there (dev40 a06, a fax: 高校科研院所's cell two rows tall beside one read row,
+    之江实验室 under the seal unread; dev37 a08's 湖南大学 under a black seal). Rows lost above the first are not
+    counted: a header's 类别 may run into the cell. 0 where the cells were not read from pixels."""
+    cells = [ctx.record.provenance.get(f"appendix.{table}[{index}].{group}") for index in indexes]
+    names = [ctx.record.provenance.get(f"appendix.{table}[{index}].name") for index in indexes]
+    if not indexes or any(cell is None or cell.bbox is None or cell.source != "ocr" for cell in cells) \
+            or any(name is None or name.bbox is None for name in names):
+        return 0
+    last = max(range(len(indexes)), key=lambda at: (names[at].page, names[at].bbox[3]))  # type: ignore[union-attr]
+    cell, name = cells[last], names[last]
+    assert cell is not None and cell.bbox is not None and name is not None and name.bbox is not None
+    same_page = [other.bbox for other in names if other is not None and other.bbox and other.page == name.page]
+    height = sorted(box[3] - box[1] for box in same_page)[len(same_page) // 2]
+    if cell.page != name.page or height <= 0:
+        return 0
+    return max(0, math.floor((cell.bbox[3] - name.bbox[3]) / height + 1 - ROW_LEFT_OVER))
 
 
 def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> Iterator[Check]:
