@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import models
 from tests.test_checks import _set, clean_application
-from tests.test_doubt import _by_code, _checks
+from tests.test_doubt import _by_code, _checks, _seal
 
 ROW = 22.0  # a row's height on the page
 
@@ -44,3 +44,15 @@ def test_a_count_beyond_what_the_lost_rows_could_hold_stays_an_error() -> None:
     _set("basic_info.resources[1].universities", 2)(record)
     _set("basic_info.resources[0].universities", 2)(record)
     assert _by_code(_checks(record))[("UNIVERSITY_COUNT_MISMATCH", "")].severity == "error"
+
+
+def test_a_seal_read_from_another_point_of_its_ring_is_a_doubt_not_another_units_seal() -> None:
+    # dev40 a03: the cover's seal of 台州卓正数字科技集团有限公司 read '有限公司直州集团' (begun at its legal form).
+    record = clean_application()
+    record.cover.applicant = record.basic_info.lead_unit.name = "台州卓正数字科技集团有限公司"
+    _seal("appendix2_table1", "有限公司直州集团")(record)
+    _seal("appendix3_table3", "有限公司宁波星嘉")(record)  # another unit's, whichever point it is read from
+    found = _by_code(_checks(record))
+    assert ("SEAL_NAME_MISMATCH", "appendix2_table1") not in found
+    assert ("LOW_CONFIDENCE", "seal_slots.appendix2_table1") in found
+    assert ("SEAL_NAME_MISMATCH", "appendix3_table3") in found
