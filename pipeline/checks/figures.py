@@ -487,19 +487,22 @@ def rows_below(ctx: CheckContext, table: str, indexes: Sequence[int], group: str
     read beside it, rows were lost there (dev40 a06, a fax: 高校科研院所's cell two rows tall beside one read row,
     之江实验室 under the seal unread; dev37 a08's 湖南大学 under a black seal). Rows lost above the first are not
     counted: a header's 类别 may run into the cell. 0 where the cells were not read from pixels."""
-    cells = [ctx.record.provenance.get(f"appendix.{table}[{index}].{group}") for index in indexes]
-    names = [ctx.record.provenance.get(f"appendix.{table}[{index}].name") for index in indexes]
-    if not indexes or any(cell is None or cell.bbox is None or cell.source != "ocr" for cell in cells) \
-            or any(name is None or name.bbox is None for name in names):
+    placed: list[tuple[int, list[float], list[float]]] = []  # each row's page, its group cell's and name's boxes
+    for index in indexes:
+        cell = ctx.record.provenance.get(f"appendix.{table}[{index}].{group}")
+        name = ctx.record.provenance.get(f"appendix.{table}[{index}].name")
+        if cell is None or cell.bbox is None or cell.source != "ocr" or name is None or name.bbox is None \
+                or cell.page != name.page:
+            return 0
+        placed.append((name.page, list(cell.bbox), list(name.bbox)))
+    if not placed:
         return 0
-    last = max(range(len(indexes)), key=lambda at: (names[at].page, names[at].bbox[3]))  # type: ignore[union-attr]
-    cell, name = cells[last], names[last]
-    assert cell is not None and cell.bbox is not None and name is not None and name.bbox is not None
-    same_page = [other.bbox for other in names if other is not None and other.bbox and other.page == name.page]
-    height = sorted(box[3] - box[1] for box in same_page)[len(same_page) // 2]
-    if cell.page != name.page or height <= 0:
+    page, cell_box, name_box = max(placed, key=lambda row: (row[0], row[2][3]))
+    heights = sorted(box[3] - box[1] for on, _, box in placed if on == page)
+    height = heights[len(heights) // 2]
+    if height <= 0:
         return 0
-    return max(0, math.floor((cell.bbox[3] - name.bbox[3]) / height + 1 - ROW_LEFT_OVER))
+    return max(0, math.floor((cell_box[3] - name_box[3]) / height + 1 - ROW_LEFT_OVER))
 
 
 def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> Iterator[Check]:
