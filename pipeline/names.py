@@ -43,6 +43,14 @@ def garbled_reading_of(reading: str, name: str) -> bool:
     return bool(text) and text != unit and LCSseq.similarity(text, unit) >= GARBLED_SHARE * len(text)
 
 
+def garbled_ring_reading_of(reading: str, name: str) -> bool:
+    """Whether a seal's `reading` is `name` garbled (`garbled_reading_of`) as its ring's lettering was read from
+    some other point of the circle: a ring has no first character, and a reader that began inside the name runs
+    on past its end to its start ('有限公司直州集团' for 台州卓正数字科技集团有限公司, dev40 a03's cover seal)."""
+    unit = name_key(name)
+    return any(garbled_reading_of(reading, unit[start:] + unit[:start]) for start in range(len(unit)))
+
+
 # How a unit's name ends: a reading cut short or run into its neighbour does not end so.
 ENDS_AS_UNIT = re.compile(r"(?:公司|研究院|研究所|中心|大学|学院|协会|集团|实验室|联合会|商会|基地|园区|所|院|厂)$")
 MIN_SEALS = 2  # seals reading one name alike, each on its own crop: one is a reading, two agree

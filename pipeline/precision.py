@@ -12,7 +12,8 @@ misread. So, before the form's totals choose among a value's readings (`pipeline
   `COLUMN_PRECISION`, the dropped readings kept in `alternatives`);
 * a reading with more decimals than its column carries gains the reading of its first separator as
   a thousands one and a lost point after it ('1.2093' → 1,209.3), where that leaves the column's
-  decimals;
+  decimals, and, for a table's amount where two or more digits follow the thousands group, the reading
+  with the first of them taken for the point ('1.50124' → 1,501.24 or 1,501.4: the point read as a digit);
 * a doubtful amount of a table read without a point, larger than every settled amount of its
   column (which writes points), keeps
   its readings with the point put back before its last digits, as many as the column writes
@@ -112,6 +113,20 @@ def thousands_reading(value: float, most: int) -> float | None:
     return round(float(f"{whole}{fraction[:THOUSANDS]}.{fraction[THOUSANDS:] or 0}"), moved)
 
 
+def thousands_readings(value: float, most: int) -> list[float]:
+    """`value`'s thousands reading (`thousands_reading`) and, where digits follow the thousands group, the one
+    with the first of them taken for the point ('1,501.4' read as 1.50124: the comma read as a point and the
+    point as a 2, as `point_read_as_digit` takes it in a reading without one); the form's totals choose."""
+    moved = thousands_reading(value, most)
+    if moved is None:
+        return []
+    whole, _, fraction = f"{float(value):.6f}".rstrip("0").partition(".")
+    rest = fraction[THOUSANDS:]
+    if len(rest) < 2:
+        return [moved]
+    return [moved, round(float(f"{whole}{fraction[:THOUSANDS]}.{rest[1:]}"), len(rest) - 1)]
+
+
 def by_precision(readings: Sequence[float], most: int) -> list[float]:
     """The readings without those carrying more than `most` decimals whose digits a reading with no
     more carries too (the same number, its separators misread)."""
@@ -153,7 +168,7 @@ def settle_by_precision(record: ApplicationRecord, rules: CheckSettings) -> None
                     and carries_decimals(record, paths, path) and _beyond_column(record, paths, path, value):
                 origin = _with_point_readings(value, origin, most)
                 record.provenance[path] = origin
-            updated = _judged(value, origin, most)
+            updated = _judged(value, origin, most, path.startswith("appendix."))
             if updated is not None:
                 new_value, provenance = updated
                 log.info("%s: %s read %s, the column writes %d decimals: %s", record.source.file, path, value,
@@ -191,14 +206,17 @@ def _with_point_readings(value: float, origin: Provenance, most: int) -> Provena
     return origin.model_copy(update={"alternatives": [*origin.alternatives, *found], "resolved_by": None})
 
 
-def _judged(value: float, origin: Provenance, most: int) -> tuple[float, Provenance] | None:
+def _judged(value: float, origin: Provenance, most: int, in_table: bool) -> tuple[float, Provenance] | None:
     """`value` and its provenance once readings with too many decimals are dropped or repaired; None
-    when nothing changes."""
+    when nothing changes. A table's amount keeps each of its thousands readings (`thousands_readings`) for its
+    total to pick; the form's own amounts only the first, as more readings only keep their 累计 rule, which holds
+    for any smaller one, from choosing."""
     others = [alt for alt in origin.alternatives if _amount(alt)] if origin.unsettled else []
     readings = [float(value), *(float(alt) for alt in others)]
-    repair = thousands_reading(value, most) if decimals(value) > most else None
-    if repair is not None and repair not in readings:
-        readings.append(repair)
+    repairs = (thousands_readings(value, most) if in_table else [thousands_reading(value, most)]) \
+        if decimals(value) > most else []
+    repairs = [repair for repair in repairs if repair is not None]
+    readings.extend(repair for repair in repairs if repair not in readings)
     kept = by_precision(readings, most)
     if kept == readings:
         return None

@@ -869,3 +869,15 @@ def test_an_institution_category_read_as_neither_category_stops_the_counts() -> 
     record.appendix.institutions[0].category = "投融资机构"
     record.basic_info.resources[1].investors = 2  # a true gap stays an error
     assert _by_code(_checks(record))[("INVESTOR_COUNT_MISMATCH", "")].severity == "error"
+
+
+def test_an_industry_item_with_one_character_misread_still_counts() -> None:
+    # dev37 a11: 食品 read '《品' on a photographed 附3表2; four items, one misread, are four industries.
+    record = clean_application()
+    record.appendix.providers[0].industries = ["《品", "电力装备", "船舶", "纺织"]
+    assert ("PROVIDER_TOO_MANY_INDUSTRIES", "1") in _by_code(_checks(record))
+    # A piece of one industry cut off its other piece is no item of its own ('石化、花工' is 石化化工).
+    record.appendix.providers[0].industries = ["石化", "花工", "船舶", "纺织"]
+    found = _by_code(_checks(record))
+    assert ("PROVIDER_TOO_MANY_INDUSTRIES", "1") not in found
+    assert ("LOW_CONFIDENCE", "appendix.providers[0].industries") in found

@@ -285,3 +285,17 @@ def test_a_recommender_read_amid_marks_beside_its_departments_seal_is_a_reading_
     doubt, kept = misread_seal_names([mismatch("江苏省工业和信息化厅"), mismatch("江苏省财政厅")])
     assert doubt.code == "LOW_CONFIDENCE" and doubt.where == "cover.recommender"
     assert kept.code == "SEAL_NAME_MISMATCH"
+
+
+def test_the_one_application_left_over_is_the_letters_garbled_name() -> None:
+    # dev30 r14: 宁波卓星数据技术有限公司 read '中波《理数医性术有限公司' (two characters of its own part), beside a
+    # third name garbled with digits; the one 浙江 application no letter matched is one of them.
+    records = [_applicant("a04.pdf", "宁波达天数字科技有限公司", "浙江省经济和信息化厅"),
+               _applicant("a05.pdf", "宁波卓星数据技术有限公司", "浙江省经济和信息化厅"),
+               _letter("宁波市", ["宁波达天数字科技有限公司", "中波《理数医性术有限公司",
+                                 "中速障联管维制值技术有架公司东8工:9理细8维8810"], 0.6)]
+    found = _found(records)
+    assert ("CONSORTIUM_QUOTA_EXCEEDED", "宁波市", "warning") in found
+    # Read surely, the garbled names are as read: nothing is matched by elimination.
+    records[2] = _letter("宁波市", ["宁波达天数字科技有限公司", "中波《理数医性术有限公司"], 0.99)
+    assert not any(code == "CONSORTIUM_QUOTA_EXCEEDED" for code, _, _ in _found(records))

@@ -14,6 +14,7 @@ from pipeline.precision import (
     point_readings,
     settle_by_precision,
     thousands_reading,
+    thousands_readings,
 )
 from pipeline.reconcile import reconcile
 from tests.test_checks import _set, clean_application
@@ -70,6 +71,28 @@ def test_an_amount_with_four_decimals_gains_its_thousands_reading_and_the_total_
     found = _found(record)
     assert [row.amount for row in record.appendix.financings] == [1209.3, 856.0]
     assert record.provenance["appendix.financings[0].amount"].confidence <= 0.7  # a repair stays a doubt
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in found
+
+
+def test_a_thousands_reading_may_also_take_a_digit_for_the_point() -> None:
+    assert thousands_readings(1.50124, 2) == [1501.24, 1501.4]  # '1,501.4': comma as a point, point as a 2
+    assert thousands_readings(1.2093, 2) == [1209.3]  # one digit after the group: it is a decimal
+    assert thousands_readings(1.25, 2) == []
+
+
+def test_an_amount_whose_point_read_as_a_digit_is_picked_by_its_total() -> None:
+    # dev30 a11: '1,501.4' on a phone photo read 1.50124 (the comma as a point, the point as a 2); its thousands
+    # reading 1,501.24 alone left the 2025 financing total 0.16 short, a false warning. The total picks 1,501.4.
+    record = clean_application()
+    amounts = [2795.5, 2848.0, 1161.1, 1985.7, 1.50124, 1184.3]
+    record.appendix.financings = [models.FinancingRow(seq=index + 1, investor="某基金", investee="丙公司", amount=amount)
+                                  for index, amount in enumerate(amounts)]
+    for index in range(len(amounts)):
+        record.provenance[f"appendix.financings[{index}].amount"] = models.Provenance(
+            page=15, bbox=[0, 0, 1, 1], confidence=0.99, source="ocr")
+    _set("basic_info.resources[1].financing", 11476.0)(record)
+    found = _found(record)
+    assert record.appendix.financings[4].amount == 1501.4
     assert ("FINANCING_TOTAL_MISMATCH", "") not in found
 
 

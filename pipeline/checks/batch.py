@@ -259,9 +259,8 @@ def _own_shared(reading: str, name: str) -> int:
     the unit most of it ('中途选天数字科技有限公司' of '宁波达天数字科技有限公司': 天数字科技)."""
     key = name_key(name)
     ending = next((end for end in NAME_ENDINGS if key.endswith(end)), "")
-    own, read = _own_part(name, ending), _own_part(reading, ending)
-    shared = int(LCSseq.similarity(read, own))
-    return shared if shared >= MIN_OWN_SHARED and 2 * shared >= len(own) else 0
+    shared = _own_share(reading, name)
+    return shared if shared >= MIN_OWN_SHARED and 2 * shared >= len(_own_part(name, ending)) else 0
 
 
 def _match_by_elimination(letters: Sequence[_Letter], applications: Sequence[ApplicationRecord],
@@ -291,6 +290,43 @@ def _match_by_elimination(letters: Sequence[_Letter], applications: Sequence[App
         if claimed[id(app)] == 1:  # two names left over for one application: neither is surely it
             letter.matched[index] = app
             letter.by_elimination.add(index)
+    _last_left_over(letters, applications, settings)
+
+
+def _last_left_over(letters: Sequence[_Letter], applications: Sequence[ApplicationRecord], settings: Settings) -> None:
+    """The one application of a province no letter's name matched, given to the one letter of that province
+    whose unmatched names include readings no unit's name could be (`_name_in_doubt`: marks, digits), where no
+    name shares enough of it to be matched by its own part (dev30 r14: '中波《理数医性术有限公司' for 宁波卓星数据
+    技术有限公司, two characters of its own part, beside a third name garbled with digits): those are misreadings,
+    and the application left over is the one they can be. A name of Chinese characters alone is as read (a unit
+    in no application stays RECOMMENDED_NOT_FOUND, and an application no one recommended stays so). Given to the
+    garbled name sharing most of its own part (the first of equals); a doubt wherever it decides a finding, as
+    any match by elimination."""
+    taken = {id(app) for letter in letters for app in letter.matched.values()}
+    open_names: dict[str, list[tuple[_Letter, list[int]]]] = defaultdict(list)
+    for letter in letters:
+        unread = [index for index in range(len(letter.names))
+                  if index not in letter.matched and _read_in_doubt(letter, index, settings)
+                  and _name_in_doubt(letter.names[index]) is not None]
+        if unread and (province := _province_of(_letter_province(letter))) is not None:
+            open_names[province].append((letter, unread))
+    for province, waiting in open_names.items():
+        left = [app for app in applications if id(app) not in taken and _applicant_names(app)
+                and _application_province(app) == province]
+        if len(waiting) != 1 or len(left) != 1:
+            continue
+        (letter, unread), [app] = waiting[0], left
+        index = max(unread, key=lambda at: (max(_own_share(letter.names[at], name) for name in _candidate_names(app)),
+                                            -at))
+        letter.matched[index] = app
+        letter.by_elimination.add(index)
+
+
+def _own_share(reading: str, name: str) -> int:
+    """Characters of `name`'s own part (place and legal form left out) that `reading`'s holds in order."""
+    key = name_key(name)
+    ending = next((end for end in NAME_ENDINGS if key.endswith(end)), "")
+    return int(LCSseq.similarity(_own_part(reading, ending), _own_part(name, ending)))
 
 
 def _read_in_doubt(letter: _Letter, index: int, settings: Settings) -> bool:

@@ -470,9 +470,39 @@ def _count_check(ctx: CheckContext, code: str, field: str, table: str, indexes: 
                       *ctx.rows_evidence(names, APPENDIX_TABLE_ROLES[table])],
         )
         rows = getattr(_application(ctx).appendix, table)
+        structure = ctx.rows_in_doubt(table, rows, "category" if table == "institutions" else None)
+        if table == "institutions" and found < declared <= found + rows_below(ctx, table, indexes, "category"):
+            structure = [f"appendix.{table}"]  # the rows its category's cell runs on past may be the rest
         yield ctx.judged(check, [*names, *(f"appendix.{table}[{i}].category" for i in indexes)],
-                         declared=f"basic_info.resources[1].{field}",
-                         structure=ctx.rows_in_doubt(table, rows, "category" if table == "institutions" else None))
+                         declared=f"basic_info.resources[1].{field}", structure=structure)
+
+
+# Of a row's height, how far a group's cell must run on past its last read row to hold another row.
+ROW_LEFT_OVER = 0.5
+
+
+def rows_below(ctx: CheckContext, table: str, indexes: Sequence[int], group: str) -> int:
+    """How many rows the merged `group` cell of rows `indexes` (read from pixels) runs on below the last of them:
+    a category cell is one cell down all its rows, so where it reaches a row's height and more past the last row
+    read beside it, rows were lost there (dev40 a06, a fax: 高校科研院所's cell two rows tall beside one read row,
+    之江实验室 under the seal unread; dev37 a08's 湖南大学 under a black seal). Rows lost above the first are not
+    counted: a header's 类别 may run into the cell. 0 where the cells were not read from pixels."""
+    placed: list[tuple[int, list[float], list[float]]] = []  # each row's page, its group cell's and name's boxes
+    for index in indexes:
+        cell = ctx.record.provenance.get(f"appendix.{table}[{index}].{group}")
+        name = ctx.record.provenance.get(f"appendix.{table}[{index}].name")
+        if cell is None or cell.bbox is None or cell.source != "ocr" or name is None or name.bbox is None \
+                or cell.page != name.page:
+            return 0
+        placed.append((name.page, list(cell.bbox), list(name.bbox)))
+    if not placed:
+        return 0
+    page, cell_box, name_box = max(placed, key=lambda row: (row[0], row[2][3]))
+    heights = sorted(box[3] - box[1] for on, _, box in placed if on == page)
+    height = heights[len(heights) // 2]
+    if height <= 0:
+        return 0
+    return max(0, math.floor((cell_box[3] - name_box[3]) / height + 1 - ROW_LEFT_OVER))
 
 
 def _institutions(ctx: CheckContext, category: str, field: str, code: str) -> Iterator[Check]:

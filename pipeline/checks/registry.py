@@ -12,7 +12,7 @@ from typing import Literal
 
 from models import APPENDIX_TABLE_ROLES, Check, CheckedRecord, Evidence, Provenance, Severity
 from pipeline.checks.catalogue import CODES
-from pipeline.checks.unit_names import garbled_reading_of
+from pipeline.checks.unit_names import garbled_ring_reading_of
 from pipeline.config import CheckSettings, Settings
 from pipeline.normalise import garbled_department
 from pipeline.record_paths import PathError, get_path
@@ -464,7 +464,7 @@ def misread_seal_names(checks: list[Check]) -> list[Check]:
 def _misread_seal_name(check: Check) -> Check:
     if not isinstance(check.found, str) or not isinstance(check.expected, str):
         return check
-    if garbled_reading_of(check.found, check.expected):
+    if garbled_ring_reading_of(check.found, check.expected):
         return _seal_reading_doubt(check)
     if check.where == "cover_recommender" and garbled_department(check.expected, check.found):
         return _recommender_reading_doubt(check)
