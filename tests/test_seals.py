@@ -1216,6 +1216,23 @@ def test_pale_seal_whose_lettering_is_paler_than_its_ring_is_found() -> None:
     assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.75
 
 
+def test_a_seal_on_a_scanner_profiles_pink_paper_is_found() -> None:
+    # A colour profile left the paper pink (255, 222, 220: red chroma 33, over the fixed seal-red test): the
+    # whole page was one red blob and no ring was found in it (dev39 a09's two appendix stamps, two false
+    # SEAL_MISSING errors). The red tests rise by the paper's tint; a neutral paper's are unchanged.
+    from pipeline.seals.ink import paper_lift
+
+    page = SynthPage()
+    body_text(page, 40, 12)
+    truth = page.stamp(round_seal(LEAD), 100, 90)
+    neutral = np.asarray(page.image)[..., ::-1].copy()
+    assert paper_lift(neutral) == 0
+    pink = (neutral.astype(np.float32) * np.array([220 / 255, 222 / 255, 1.0], np.float32)).round().astype(np.uint8)
+    assert paper_lift(pink) >= 30
+    found = detect_red(pink, DPI)
+    assert len(found) == 1
+    assert box_iou(tuple(v / page.scale for v in found[0].outline.box()), truth) > 0.75
+
 def test_pale_red_away_from_any_seal_is_no_seal() -> None:
     # Pale red only counts near clear seal red: a page of pale red print alone holds no seal.
     from pipeline.seals.ink import seal_red_mask

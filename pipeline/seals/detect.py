@@ -49,6 +49,7 @@ from pipeline.seals.ink import (
     dedither,
     is_one_bit,
     paper_level,
+    paper_lift,
     red_mask,
     seal_red_mask,
 )
@@ -150,11 +151,12 @@ def detect_red(bgr: np.ndarray, dpi: float) -> list[Candidate]:
     px_per_mm = dpi / MM_PER_INCH
     factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
     small = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else bgr
-    mask = red_mask(small)
+    lift = paper_lift(small)
+    mask = red_mask(small, MIN_RED_CHROMA + lift)
     clean = without_specks(mask, px_per_mm * factor)  # once, for both searches
     found = detect_in_clean(clean, px_per_mm * factor)
     found = with_overlapping(clean, found, px_per_mm * factor)
-    found += pale_seals(small, mask, found, px_per_mm * factor)
+    found += pale_seals(small, mask, found, px_per_mm * factor, lift)
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "red", c.coverage) for c in found]
 
 
@@ -175,7 +177,8 @@ def holds_no_red(bgr: np.ndarray) -> bool:
     return cv2.minMaxLoc(cv2.subtract(red, green))[1] < RED_OVER_GREEN
 
 
-def pale_seals(bgr: np.ndarray, clear: np.ndarray, found: list[Candidate], px_per_mm: float) -> list[Candidate]:
+def pale_seals(bgr: np.ndarray, clear: np.ndarray, found: list[Candidate], px_per_mm: float,
+               lift: int = 0) -> list[Candidate]:
     """Seals in the clear red (`clear`) that no found seal holds, looked for again with the pale red near
     it (`ink.seal_red_mask`): a lightly inked seal's ring is clear red, its lettering only pale.
 
@@ -189,7 +192,7 @@ def pale_seals(bgr: np.ndarray, clear: np.ndarray, found: list[Candidate], px_pe
     left = drop_specks(left, max(3, round(0.2 * px_per_mm**2)))
     if not could_hold_ring(left, MIN_RING_COVERAGE, px_per_mm):
         return []
-    more = detect_in_mask(seal_red_mask(bgr, px_per_mm, left), px_per_mm)
+    more = detect_in_mask(seal_red_mask(bgr, px_per_mm, left, lift), px_per_mm)
     return [c for c in more if not any(_same_seal(c.outline, f.outline) for f in found)]
 
 

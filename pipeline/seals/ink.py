@@ -88,21 +88,21 @@ PALE_RED_CHROMA = MIN_RED_CHROMA // 2
 SEAL_REACH_MM = 12.0
 
 
-def seal_red_mask(bgr: np.ndarray, px_per_mm: float, clear: np.ndarray | None = None) -> np.ndarray:
+def seal_red_mask(bgr: np.ndarray, px_per_mm: float, clear: np.ndarray | None = None, lift: int = 0) -> np.ndarray:
     """Seal-red pixels (0/255): clear red (`clear`, else `red_mask`), and pale red near it.
 
     A pale (faded or lightly inked) seal keeps its ring above `MIN_RED_CHROMA` but its thin
     lettering falls below it, and a ring with nothing inside is not taken for a seal. Its lettering is
     still red at half that chroma. So is a colour fringe round black print, but such fringes are
     scattered over every page of print, not gathered round a ring: pale red counts only within a
-    seal's reach of clear red (hysteresis).
+    seal's reach of clear red (hysteresis). `lift` (`paper_lift`) raises both tests above a tinted paper.
     """
-    clear = red_mask(bgr) if clear is None else clear
+    clear = red_mask(bgr, MIN_RED_CHROMA + lift) if clear is None else clear
     if not cv2.countNonZero(clear):
         return clear
     reach = max(3, round(SEAL_REACH_MM * px_per_mm)) | 1
     near = cv2.dilate(clear, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
-    return cv2.bitwise_or(clear, cv2.bitwise_and(red_mask(bgr, PALE_RED_CHROMA), near))
+    return cv2.bitwise_or(clear, cv2.bitwise_and(red_mask(bgr, PALE_RED_CHROMA + lift), near))
 
 
 def red_strength(bgr: np.ndarray) -> np.ndarray:
@@ -170,6 +170,15 @@ def paper_tint(bgr: np.ndarray) -> float:
         return 0.0
     b, g, r = cv2.split(bgr)
     return float(np.median(cv2.subtract(r, cv2.max(g, b))[paper]))
+
+
+def paper_lift(bgr: np.ndarray) -> int:
+    """How far the seal-red tests must rise above this image's paper: its tint (`paper_tint`) where the
+    paper itself passes the pale red test, else 0. A scanner profile's pink paper (tint 30 and more) is
+    seal red to every fixed test, and the whole page one red blob no ring is found in; a neutral or faintly
+    warm paper keeps the fixed tests, as before."""
+    tint = paper_tint(bgr)
+    return round(tint) if tint >= PALE_RED_CHROMA else 0
 
 
 def colour_seal_ink(bgr: np.ndarray, tone: float, tint: float = 0.0) -> np.ndarray:

@@ -36,7 +36,7 @@ from pipeline.seals.geometry import (
     ring_contrast_over,
     ring_scores,
 )
-from pipeline.seals.ink import paper_level, red_mask
+from pipeline.seals.ink import MIN_RED_CHROMA, paper_level, paper_lift, red_mask
 
 # A seal this much longer than the same unit's stamp elsewhere may be two stamps fitted as one: one unit
 # stamps every page with the same seal, whose size varies by a few per cent from page to page (on the dev
@@ -65,7 +65,7 @@ def split_known_stamp(bgr: np.ndarray, union: Outline, stamp: tuple[float, float
     if patch.size == 0:
         return None
     small = cv2.resize(patch, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else patch
-    ink = without_specks(_seal_tone(small, scale) if grey else red_mask(small), scale)
+    ink = without_specks(_seal_tone(small, scale) if grey else red_mask(small, MIN_RED_CHROMA + paper_lift(small)), scale)
     local = union.scaled(factor, -x0 * factor, -y0 * factor)
     first = _known_stamp(ink, local, (stamp[0] * scale, stamp[1] * scale), scale)
     if first is None:
