@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz.distance import LCSseq
 
 from models.page import Box, Word
-from pipeline.ocr.base import OcrEngine, OcrError
+from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
 from pipeline.ocr.digits import DigitReadings, digit_readings, merge_readings
 from pipeline.tables.cells import CellText, cell_text, lines_of
 from pipeline.tables.geometry import Frame
@@ -551,16 +551,28 @@ class SecondReader:
     def digits(self, box: Box) -> DigitReadings | None:
         """The cell's one line of ink read from the recogniser's posteriors (its best path and the
         readings one digit away); None when blank, on more than one line, or without posteriors."""
+        region = self._line(box)
+        if region is None:
+            return None
+        # As scanned and as ink on white (a seal's grey stroke across a digit gone), as for `read`.
+        binary = np.where(region < self.level, 0, 255).astype(np.uint8)
+        found = [self._posteriors(region), self._posteriors(binary)]
+        readings = [digit_readings(r) for r in found if r is not None]
+        return merge_readings(readings) if readings else None
+
+    def line_posteriors(self, box: Box) -> LinePosteriors | None:
+        """The recogniser's posteriors of the cell's one line of ink as scanned; None when blank, on more
+        than one line, or without posteriors."""
+        region = self._line(box)
+        return None if region is None else self._posteriors(region)
+
+    def _line(self, box: Box) -> np.ndarray | None:
         inked = self._inked(box)
         line = text_line(self.image, inked, self.level) if inked is not None else None
         if line is None:
             return None
         x0, y0, x1, y1 = line
-        region = self.image[y0:y1, x0:x1]
-        # As scanned and as ink on white (a seal's grey stroke across a digit gone), as for `read`.
-        binary = np.where(region < self.level, 0, 255).astype(np.uint8)
-        readings = [r for r in (self._posteriors(region), self._posteriors(binary)) if r is not None]
-        return merge_readings(readings) if readings else None
+        return self.image[y0:y1, x0:x1]
 
     def _inked(self, box: Box) -> tuple[int, int, int, int] | None:
         """The inked part of the box's pixels. The box is inset to keep a cell's rules out, and grown back
@@ -572,7 +584,7 @@ class SecondReader:
             return None
         return ink_box(self.image, grown_over_cut_ink(self.image, crop, bound), bound, self.level)
 
-    def _posteriors(self, region: np.ndarray) -> DigitReadings | None:
+    def _posteriors(self, region: np.ndarray) -> LinePosteriors | None:
         pad = SECOND_PAD_PX
         strip = np.full((region.shape[0] + 2 * pad, region.shape[1] + 2 * pad), 255, np.uint8)
         strip[pad:pad + region.shape[0], pad:pad + region.shape[1]] = region
@@ -581,7 +593,7 @@ class SecondReader:
         except (OcrError, OSError) as error:  # no posteriors: the value keeps its reading
             log.warning("posteriors of a cell failed: %s: %s", type(error).__name__, error)
             return None
-        return digit_readings(posteriors) if posteriors is not None else None
+        return posteriors
 
     def _read(self, region: np.ndarray) -> tuple[str, float] | None:
         pad = SECOND_PAD_PX
