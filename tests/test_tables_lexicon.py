@@ -14,7 +14,7 @@ from pipeline.ocr.base import LinePosteriors
 from pipeline.tables.lexicon import respelt, respelt_value
 from pipeline.tables.values import FieldValue
 
-ALPHABET = ("", *"昆民明航达铝业股份有限公司集团国温台州盛腾装备")
+ALPHABET = ("", *"昆民明航达铝业股份有限公司集团團國国温台州盛腾装备")
 
 
 def strip(line: list[dict[str, float]]) -> LinePosteriors:
@@ -81,3 +81,8 @@ def test_value_respelt_keeps_the_reading_and_asks_the_ink_only_where_needed() ->
     words = FieldValue("股份有限公司", "股份有限公司", origin)
     assert respelt_value(words, posteriors) is words
     assert len(asked) == 1
+
+
+def test_traditional_alternative_is_its_simplified_twin() -> None:
+    line = [*sure("集"), {"国": 0.6, "團": 0.39}, *sure("有限公司")]
+    assert respelt("集国有限公司", strip(line)) == "集团有限公司"

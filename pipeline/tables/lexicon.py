@@ -20,6 +20,7 @@ import numpy as np
 
 from models.page import Box
 from pipeline.ocr.base import LinePosteriors
+from pipeline.ocr.hanzi import simplified_char
 from pipeline.seals.spotting import align
 from pipeline.tables.values import FieldValue
 from pipeline.text.chars import is_cjk
@@ -67,7 +68,8 @@ def _alternatives(posteriors: LinePosteriors, frames: np.ndarray, position: int,
     peak = int(where[np.argmax(posteriors.frames[where, label])])
     row = posteriors.frames[peak]
     order = np.argsort(row)[::-1]
-    return [posteriors.characters[k] for k in order
+    # A traditional form offered is its simplified twin, as the page's readings are (`ocr.hanzi`).
+    return [simplified_char(posteriors.characters[k]) for k in order
             if row[k] >= ALT_SHARE and k not in (0, label) and is_cjk(posteriors.characters[k])]
 
 
