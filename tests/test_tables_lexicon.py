@@ -14,7 +14,7 @@ from pipeline.ocr.base import LinePosteriors
 from pipeline.tables.lexicon import respelt, respelt_value
 from pipeline.tables.values import FieldValue
 
-ALPHABET = ("", *"昆民明航达铝业股份有限公司集团團國国温台州盛腾装备")
+ALPHABET = ("", *"昆民明航达铝业股份有限公司集团團國国温台州盛腾装备色金属馬局")
 
 
 def strip(line: list[dict[str, float]]) -> LinePosteriors:
@@ -86,3 +86,9 @@ def test_value_respelt_keeps_the_reading_and_asks_the_ink_only_where_needed() ->
 def test_traditional_alternative_is_its_simplified_twin() -> None:
     line = [*sure("集"), {"国": 0.6, "團": 0.39}, *sure("有限公司")]
     assert respelt("集国有限公司", strip(line)) == "集团有限公司"
+
+
+def test_of_two_alternatives_making_words_the_lexicon_s_likelier() -> None:
+    # 金局 read; the ink offers 馬 (金马, a word) before 属 (有色金属, the likelier text).
+    line = [*sure("有色金"), {"局": 0.4, "馬": 0.33, "属": 0.26}, *sure("有限公司")]
+    assert respelt("有色金局有限公司", strip(line)) == "有色金属有限公司"

@@ -5,7 +5,8 @@ On drawn and 1-bit scans the recogniser misreads one character of a name for a l
 posteriors still give the right character a fair share where the misread one stands. The reading is
 aligned to the posteriors of its one line of ink; a character that stands in no word of the lexicon's
 segmentation (jieba's dictionary, `text.words`) is exchanged for an alternative the recogniser gave a
-fair share there when that puts it in a word and more of the text stands in words.
+fair share there when that puts it in a word and more of the text stands in words (of several such,
+the one the lexicon finds likelier).
 Names made of words nobody else uses (a brand's 航达, 凯启) keep their characters unless an
 alternative the ink offers forms a word (航 read beside 腾 would become 腾达): the ink, not the
 lexicon, proposes every character.
@@ -24,7 +25,7 @@ from pipeline.ocr.hanzi import simplified_char
 from pipeline.seals.spotting import align
 from pipeline.tables.values import FieldValue
 from pipeline.text.chars import is_cjk
-from pipeline.text.words import in_words
+from pipeline.text.words import in_words, lexicon_logprob
 
 # An alternative the recogniser gave this share of the character's frame at least (民 0.44 beside 昆 0.56,
 # 流 0.11 beside 清 0.50); below it a stroke's likeness, not a doubt.
@@ -49,14 +50,19 @@ def respelt(text: str, posteriors: LinePosteriors) -> str | None:
         covered = in_words("".join(chars))
         if covered[position] or not is_cjk(chars[position]):
             continue
-        for alternative in _alternatives(posteriors, frames, position, labels[position]):
-            trial = [*chars[:position], alternative, *chars[position + 1:]]
-            after = in_words("".join(trial))
-            if after[position] and sum(after) > sum(covered):
-                chars = trial
-                break
+        trials = [[*chars[:position], alternative, *chars[position + 1:]]
+                  for alternative in _alternatives(posteriors, frames, position, labels[position])]
+        fitting = [trial for trial in trials if _fits(in_words("".join(trial)), covered, position)]
+        if fitting:
+            # Of two alternatives that both make words (有色金属 or 有色 · 金马), the lexicon's likelier text.
+            chars = max(fitting, key=lambda trial: lexicon_logprob("".join(trial)))
     result = "".join(chars)
     return None if result == text else result
+
+
+def _fits(after: list[bool], before: list[bool], position: int) -> bool:
+    """The exchange puts `position` in a word and more of the text stands in words."""
+    return after[position] and sum(after) > sum(before)
 
 
 def _alternatives(posteriors: LinePosteriors, frames: np.ndarray, position: int, label: int) -> list[str]:

@@ -45,3 +45,13 @@ def in_words(text: str) -> list[bool]:
         whole = len(word) >= 2 and all(is_cjk(char) for char in word)
         covered += [whole] * len(word)
     return covered
+
+
+def lexicon_logprob(text: str) -> float:
+    """The log probability of `text` under jieba's dictionary along its likeliest segmentation (its
+    unigram model: 有色金属 as one word far above 有色 · 金马)."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    route: dict[int, tuple[float, int]] = {}
+    jieba.dt.calc(text, jieba.dt.get_DAG(text), route)
+    return route[0][0] if text else 0.0
