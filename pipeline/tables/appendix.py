@@ -598,6 +598,24 @@ def iter_rows(table: Table, layout: Layout, start: int,
         unread.clear()
         previous = following
         yield values
+    if reader is not None:
+        yield from _last_unread(unread, previous, reader)
+
+
+def _last_unread(unread: Sequence[dict[str, FieldValue]], previous: tuple[object, object],
+                 reader: SecondReader) -> Iterator[dict[str, FieldValue]]:
+    """The numbered rows after the last record whose cells could not be read: records where they go on
+    with the run of 序号 one by one and a cell of theirs holds ink the reader sees (the table's last
+    name under the applicant's seal on a 1-bit scan, its print as black as the seal); a blank row of the
+    template otherwise (its print only the 序号; a red seal over it is whitened from the reader's image)."""
+    for row in unread:
+        category, number = _numbering(row)
+        if previous[0] != category or not isinstance(previous[1], int) or number != previous[1] + 1 \
+                or not any(reader.holds_ink(_box(value)) for name, value in row.items()
+                           if name not in ("category", "seq") and value.provenance.bbox is not None):
+            return
+        previous = (category, number)
+        yield row
 
 
 def _numbering(values: dict[str, FieldValue]) -> tuple[object, object]:

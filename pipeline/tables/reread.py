@@ -560,6 +560,10 @@ class SecondReader:
         readings = [digit_readings(r) for r in found if r is not None]
         return merge_readings(readings) if readings else None
 
+    def holds_ink(self, box: Box) -> bool:
+        """Whether the box holds ink beyond a few specks and its rules (`ink_box`)."""
+        return self._inked(box) is not None
+
     def line_posteriors(self, box: Box) -> LinePosteriors | None:
         """The recogniser's posteriors of the cell's one line of ink as scanned; None when blank, on more
         than one line, or without posteriors."""
