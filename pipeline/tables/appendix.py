@@ -36,7 +36,7 @@ from pipeline.tables.geometry import Cell
 from pipeline.tables.ghosts import page_black_level
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
-from pipeline.tables.lexicon import respelt_value
+from pipeline.tables.lexicon import respelt_cell
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.rings import under_ring
 from pipeline.tables.rows import DATE_TAIL, SEQ_KEY
@@ -531,7 +531,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
     With `read` (a second engine on the page), a number or date that does not validate is read again;
     with `reader` (the page's cell reader), every number keeps the other readings the recogniser's
     posteriors give its crop, and the width of its ink (`values.numbers_in_column`), and a name's character
-    the lexicon cannot place is exchanged for one the posteriors hold that it can (`lexicon.respelt`).
+    the lexicon cannot place is exchanged for one the posteriors hold that it can, as is an industry's the
+    form's list of industries does not hold (`lexicon.respelt_cell`).
 
     With `ringed` (whether a seal's ring crosses a figure's words, `rings.under_ring`), a number so crossed
     is marked (`FieldValue.ringed`): its reading is in doubt however sure (`Collector._number_columns`).
@@ -574,8 +575,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 value = read_value(hits, column, table.page, unit, spec)
                 if read is not None:
                     value = second_opinion(value, column.kind, unit, read)
-                if reader is not None and column.kind == "text":
-                    value = respelt_value(value, reader.line_posteriors)
+                if reader is not None:
+                    value = respelt_cell(value, column.kind, reader.line_posteriors)
                 if reader is not None and column.kind in NUMBER_KINDS and value.provenance.bbox is not None:
                     value = replace(value, ink_width=reader.ink_width(_box(value)),
                                     others=other_readings(reader.digits(_box(value)), column.kind, unit))

@@ -6,7 +6,7 @@ posteriors still give the right character a fair share where the misread one sta
 aligned to the posteriors of its one line of ink; a character that stands in no word of the lexicon's
 segmentation (jieba's dictionary, `text.words`) is exchanged for an alternative the recogniser gave a
 fair share there when that puts it in a word and more of the text stands in words (of several such,
-the one the lexicon finds likelier).
+the one the lexicon finds likelier). An industries cell is read so by the form's own list of industries.
 Names made of words nobody else uses (a brand's 航达, 凯启) keep their characters unless an
 alternative the ink offers forms a word (航 read beside 腾 would become 腾达): the ink, not the
 lexicon, proposes every character.
@@ -14,16 +14,18 @@ lexicon, proposes every character.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
 
+from models.codes import CANONICAL_INDUSTRIES
 from models.page import Box
+from pipeline.normalise import parse_industries
 from pipeline.ocr.base import LinePosteriors
 from pipeline.ocr.hanzi import simplified_char
 from pipeline.seals.spotting import align
-from pipeline.tables.values import FieldValue
+from pipeline.tables.values import FieldValue, typed
 from pipeline.text.chars import is_cjk
 from pipeline.text.words import in_words, lexicon_logprob
 
@@ -35,9 +37,16 @@ ALT_SHARE = 0.1
 MIN_MATCH = 0.5
 
 
-def respelt(text: str, posteriors: LinePosteriors) -> str | None:
-    """`text` with each character the lexicon cannot place exchanged for the recogniser's alternative that
-    makes it part of a word; None when nothing changes or the strip does not read as `text`."""
+# How a trial spelling does: None where it is no better than the text as it stands, else its score (higher
+# is likelier); given the text, the trial and the character exchanged.
+Judge = Callable[[str, str, int], float | None]
+
+
+def respelt(text: str, posteriors: LinePosteriors, judge: Judge | None = None) -> str | None:
+    """`text` with each character exchanged for the recogniser's alternative `judge` finds better (by default
+    the lexicon: one that puts a character outside every word in one); None when nothing changes or the
+    strip does not read as `text`."""
+    judge = judge or in_a_word
     index = {char: k for k, char in enumerate(posteriors.characters) if k}
     if not text or any(char not in index for char in text):
         return None
@@ -45,24 +54,33 @@ def respelt(text: str, posteriors: LinePosteriors) -> str | None:
     score, frames = align(posteriors.frames, labels)
     if score < MIN_MATCH:
         return None
-    chars = list(text)
-    for position in range(len(chars)):
-        covered = in_words("".join(chars))
-        if covered[position] or not is_cjk(chars[position]):
-            continue
-        trials = [[*chars[:position], alternative, *chars[position + 1:]]
+    current = text
+    for position in range(len(text)):
+        trials = [current[:position] + alternative + current[position + 1:]
                   for alternative in _alternatives(posteriors, frames, position, labels[position])]
-        fitting = [trial for trial in trials if _fits(in_words("".join(trial)), covered, position)]
-        if fitting:
-            # Of two alternatives that both make words (有色金属 or 有色 · 金马), the lexicon's likelier text.
-            chars = max(fitting, key=lambda trial: lexicon_logprob("".join(trial)))
-    result = "".join(chars)
-    return None if result == text else result
+        judged = [(mark, trial) for trial in trials if (mark := judge(current, trial, position)) is not None]
+        if judged:
+            current = max(judged)[1]
+    return None if current == text else current
 
 
-def _fits(after: list[bool], before: list[bool], position: int) -> bool:
-    """The exchange puts `position` in a word and more of the text stands in words."""
-    return after[position] and sum(after) > sum(before)
+def in_a_word(text: str, trial: str, position: int) -> float | None:
+    """The lexicon's judgement: a character in no word of the text's segmentation put in one, with more of
+    the text in words; of several such (有色金属 or 有色 · 金马), the text the lexicon finds likelier."""
+    before, after = in_words(text), in_words(trial)
+    if not is_cjk(text[position]) or before[position] or not after[position] or sum(after) <= sum(before):
+        return None
+    return lexicon_logprob(trial)
+
+
+def known_industries(text: str, trial: str, position: int) -> float | None:
+    """The industries' judgement: the trial names more of the form's industries (canonical or an alias)
+    and no more items than the text (冈铁 for 钢铁, 坊织 for 纺织, 轻I for 轻工)."""
+    before, after = parse_industries(text), parse_industries(trial)
+    known = sum(item in CANONICAL_INDUSTRIES for item in after)
+    if known <= sum(item in CANONICAL_INDUSTRIES for item in before) or len(after) > len(before):
+        return None
+    return float(known)
 
 
 def _alternatives(posteriors: LinePosteriors, frames: np.ndarray, position: int, label: int) -> list[str]:
@@ -79,16 +97,40 @@ def _alternatives(posteriors: LinePosteriors, frames: np.ndarray, position: int,
             if row[k] >= ALT_SHARE and k not in (0, label) and is_cjk(posteriors.characters[k])]
 
 
-def respelt_value(value: FieldValue, posteriors: Callable[[Box], LinePosteriors | None]) -> FieldValue:
-    """A text cell's value `respelt` on the posteriors of its box's line (read only where a character of it
-    stands in no word); the reading kept in `repaired_from`."""
-    text, box = value.value, value.provenance.bbox
-    if not isinstance(text, str) or box is None \
-            or all(covered or not is_cjk(char) for char, covered in zip(text, in_words(text), strict=True)):
+def respelt_cell(value: FieldValue, kind: str,
+                 posteriors: Callable[[Box], Sequence[LinePosteriors | None]]) -> FieldValue:
+    """A text or industries cell read again line by line on the posteriors of its lines of ink, where a
+    character of its value stands in no word (text) or an item names no industry of the form (industries):
+    `respelt` by the lexicon or the form's industries (`known_industries`). The value as read is kept in
+    `repaired_from`; over several lines, a value other steps already changed from its raw reading is left
+    as it is (its lines are the raw reading's)."""
+    box = value.provenance.bbox
+    if box is None or kind not in JUDGES or not _doubtful(value.value):
         return value
+    lines = value.raw.split("\n")
     found = posteriors((box[0], box[1], box[2], box[3]))
-    better = respelt(text, found) if found is not None else None
-    if better is None:
+    if len(found) == 1 and found[0] is not None and isinstance(value.value, str):
+        # One line of ink: the value as it stands (a crop's second reading may have replaced the raw one's).
+        text = respelt(value.value, found[0], JUDGES[kind])
+        return value if text is None else _repaired(value, text)
+    if len(found) != len(lines) or value.value != typed(value.raw, kind):
         return value
-    origin = value.provenance.model_copy(update={"repaired_from": value.provenance.repaired_from or text})
-    return replace(value, value=better, provenance=origin)
+    raw = "\n".join((respelt(line, each, JUDGES[kind]) if each is not None else None) or line
+                    for line, each in zip(lines, found, strict=True))
+    return value if raw == value.raw else _repaired(value, typed(raw, kind))
+
+
+def _repaired(value: FieldValue, new: object) -> FieldValue:
+    read = value.value if isinstance(value.value, str) else value.raw
+    origin = value.provenance.model_copy(update={"repaired_from": value.provenance.repaired_from or read})
+    return replace(value, value=new, provenance=origin)
+
+
+def _doubtful(value: object) -> bool:
+    """A name with a Chinese character in no word, or industries with an item the form does not list."""
+    if isinstance(value, str):
+        return not all(covered or not is_cjk(char) for char, covered in zip(value, in_words(value), strict=True))
+    return isinstance(value, list) and not all(item in CANONICAL_INDUSTRIES for item in value)
+
+
+JUDGES: dict[str, Judge] = {"text": in_a_word, "industries": known_industries}
