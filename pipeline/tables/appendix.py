@@ -36,6 +36,7 @@ from pipeline.tables.geometry import Cell
 from pipeline.tables.ghosts import page_black_level
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
+from pipeline.tables.lexicon import respelt_cell
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.rings import under_ring
 from pipeline.tables.rows import DATE_TAIL, SEQ_KEY
@@ -529,7 +530,9 @@ def iter_rows(table: Table, layout: Layout, start: int,
 
     With `read` (a second engine on the page), a number or date that does not validate is read again;
     with `reader` (the page's cell reader), every number keeps the other readings the recogniser's
-    posteriors give its crop, and the width of its ink (`values.numbers_in_column`).
+    posteriors give its crop, and the width of its ink (`values.numbers_in_column`), and a name's character
+    the lexicon cannot place is exchanged for one the posteriors hold that it can, as is an industry's the
+    form's list of industries does not hold (`lexicon.respelt_cell`).
 
     With `ringed` (whether a seal's ring crosses a figure's words, `rings.under_ring`), a number so crossed
     is marked (`FieldValue.ringed`): its reading is in doubt however sure (`Collector._number_columns`).
@@ -572,6 +575,8 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 value = read_value(hits, column, table.page, unit, spec)
                 if read is not None:
                     value = second_opinion(value, column.kind, unit, read)
+                if reader is not None:
+                    value = respelt_cell(value, column.kind, reader.line_posteriors)
                 if reader is not None and column.kind in NUMBER_KINDS and value.provenance.bbox is not None:
                     value = replace(value, ink_width=reader.ink_width(_box(value)),
                                     others=other_readings(reader.digits(_box(value)), column.kind, unit))
@@ -594,6 +599,24 @@ def iter_rows(table: Table, layout: Layout, start: int,
         unread.clear()
         previous = following
         yield values
+    if reader is not None:
+        yield from _last_unread(unread, previous, reader)
+
+
+def _last_unread(unread: Sequence[dict[str, FieldValue]], previous: tuple[object, object],
+                 reader: SecondReader) -> Iterator[dict[str, FieldValue]]:
+    """The numbered rows after the last record whose cells could not be read: records where they go on
+    with the run of 序号 one by one and a cell of theirs holds ink the reader sees (the table's last
+    name under the applicant's seal on a 1-bit scan, its print as black as the seal); a blank row of the
+    template otherwise (its print only the 序号; a red seal over it is whitened from the reader's image)."""
+    for row in unread:
+        category, number = _numbering(row)
+        if previous[0] != category or not isinstance(previous[1], int) or number != previous[1] + 1 \
+                or not any(reader.holds_ink(_box(value)) for name, value in row.items()
+                           if name not in ("category", "seq") and value.provenance.bbox is not None):
+            return
+        previous = (category, number)
+        yield row
 
 
 def _numbering(values: dict[str, FieldValue]) -> tuple[object, object]:

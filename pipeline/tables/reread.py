@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz.distance import LCSseq
 
 from models.page import Box, Word
-from pipeline.ocr.base import OcrEngine, OcrError
+from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
 from pipeline.ocr.digits import DigitReadings, digit_readings, merge_readings
 from pipeline.tables.cells import CellText, cell_text, lines_of
 from pipeline.tables.geometry import Frame
@@ -503,6 +503,14 @@ def grown_over_cut_ink(image: np.ndarray, crop: tuple[int, int, int, int],
 def text_line(image: np.ndarray, box: tuple[int, int, int, int], level: int = INK_LEVEL) -> tuple[int, int, int, int] | None:
     """The band of pixel rows holding the box's one line of text (specks of a seal or a rule's remains
     above or below left out); None when a second band holds as much ink (two lines)."""
+    lines = text_lines(image, box, level)
+    return lines[0] if len(lines) == 1 else None
+
+
+def text_lines(image: np.ndarray, box: tuple[int, int, int, int], level: int = INK_LEVEL) -> list[tuple[int, int, int, int]]:
+    """The bands of pixel rows holding the box's lines of text, top to bottom: each band of ink holding
+    `SECOND_LINE_SHARE` of the heaviest's ink or more (lighter bands are specks of a seal or a rule's
+    remains)."""
     x0, y0, x1, y1 = box
     ink = np.asarray(image[y0:y1, x0:x1] < level)
     per_row = ink.sum(axis=1)
@@ -510,14 +518,16 @@ def text_line(image: np.ndarray, box: tuple[int, int, int, int], level: int = IN
     edges = np.flatnonzero(np.diff(np.concatenate([[0], inked.astype(np.int8), [0]])))
     bands = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
     if not bands:
-        return None
+        return []
     weights = [int(per_row[a:b].sum()) for a, b in bands]
-    order = sorted(range(len(bands)), key=lambda i: -weights[i])
-    if len(bands) > 1 and weights[order[1]] >= SECOND_LINE_SHARE * weights[order[0]]:
-        return None
-    top, bottom = bands[order[0]]
-    cols = np.flatnonzero(ink[top:bottom].any(axis=0))
-    return x0 + int(cols[0]), y0 + top, x0 + int(cols[-1]) + 1, y0 + bottom
+    heaviest = max(weights)
+    lines = []
+    for (top, bottom), weight in zip(bands, weights, strict=True):
+        if weight < SECOND_LINE_SHARE * heaviest:
+            continue
+        cols = np.flatnonzero(ink[top:bottom].any(axis=0))
+        lines.append((x0 + int(cols[0]), y0 + top, x0 + int(cols[-1]) + 1, y0 + bottom))
+    return lines
 
 
 @dataclass
@@ -551,16 +561,33 @@ class SecondReader:
     def digits(self, box: Box) -> DigitReadings | None:
         """The cell's one line of ink read from the recogniser's posteriors (its best path and the
         readings one digit away); None when blank, on more than one line, or without posteriors."""
+        region = self._line(box)
+        if region is None:
+            return None
+        # As scanned and as ink on white (a seal's grey stroke across a digit gone), as for `read`.
+        binary = np.where(region < self.level, 0, 255).astype(np.uint8)
+        found = [self._posteriors(region), self._posteriors(binary)]
+        readings = [digit_readings(r) for r in found if r is not None]
+        return merge_readings(readings) if readings else None
+
+    def holds_ink(self, box: Box) -> bool:
+        """Whether the box holds ink beyond a few specks and its rules (`ink_box`)."""
+        return self._inked(box) is not None
+
+    def line_posteriors(self, box: Box) -> list[LinePosteriors | None]:
+        """The recogniser's posteriors of each of the cell's lines of ink as scanned, top to bottom (None for
+        a line without them); none when blank."""
+        inked = self._inked(box)
+        lines = text_lines(self.image, inked, self.level) if inked is not None else []
+        return [self._posteriors(self.image[y0:y1, x0:x1]) for x0, y0, x1, y1 in lines]
+
+    def _line(self, box: Box) -> np.ndarray | None:
         inked = self._inked(box)
         line = text_line(self.image, inked, self.level) if inked is not None else None
         if line is None:
             return None
         x0, y0, x1, y1 = line
-        region = self.image[y0:y1, x0:x1]
-        # As scanned and as ink on white (a seal's grey stroke across a digit gone), as for `read`.
-        binary = np.where(region < self.level, 0, 255).astype(np.uint8)
-        readings = [r for r in (self._posteriors(region), self._posteriors(binary)) if r is not None]
-        return merge_readings(readings) if readings else None
+        return self.image[y0:y1, x0:x1]
 
     def _inked(self, box: Box) -> tuple[int, int, int, int] | None:
         """The inked part of the box's pixels. The box is inset to keep a cell's rules out, and grown back
@@ -572,7 +599,7 @@ class SecondReader:
             return None
         return ink_box(self.image, grown_over_cut_ink(self.image, crop, bound), bound, self.level)
 
-    def _posteriors(self, region: np.ndarray) -> DigitReadings | None:
+    def _posteriors(self, region: np.ndarray) -> LinePosteriors | None:
         pad = SECOND_PAD_PX
         strip = np.full((region.shape[0] + 2 * pad, region.shape[1] + 2 * pad), 255, np.uint8)
         strip[pad:pad + region.shape[0], pad:pad + region.shape[1]] = region
@@ -581,7 +608,7 @@ class SecondReader:
         except (OcrError, OSError) as error:  # no posteriors: the value keeps its reading
             log.warning("posteriors of a cell failed: %s: %s", type(error).__name__, error)
             return None
-        return digit_readings(posteriors) if posteriors is not None else None
+        return posteriors
 
     def _read(self, region: np.ndarray) -> tuple[str, float] | None:
         pad = SECOND_PAD_PX

@@ -31,3 +31,27 @@ def word_share(text: str, least: int = 1) -> float | None:
     jieba.dt.check_initialized()
     words = jieba.dt.lcut(text, HMM=False)
     return sum(len(word) for word in words if len(word) >= 2 and all(is_cjk(char) for char in word)) / han
+
+
+
+def in_words(text: str) -> list[bool]:
+    """Per character of `text`, whether jieba's segmentation by its dictionary (without guessing new words)
+    puts it in a word of two or more Chinese characters (民明航达铝业: 铝业 only; 昆明航达铝业: 昆明 and 铝业;
+    集国有限公司: 有限公司, for 国有 loses to it)."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    covered: list[bool] = []
+    for word in jieba.dt.lcut(text, HMM=False):
+        whole = len(word) >= 2 and all(is_cjk(char) for char in word)
+        covered += [whole] * len(word)
+    return covered
+
+
+def lexicon_logprob(text: str) -> float:
+    """The log probability of `text` under jieba's dictionary along its likeliest segmentation (its
+    unigram model: 有色金属 as one word far above 有色 · 金马)."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    route: dict[int, tuple[float, int]] = {}
+    jieba.dt.calc(text, jieba.dt.get_DAG(text), route)
+    return route[0][0] if text else 0.0

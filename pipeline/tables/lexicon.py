@@ -1,0 +1,136 @@
+"""A name's character the recogniser was torn over, chosen by the lexicon.
+
+On drawn and 1-bit scans the recogniser misreads one character of a name for a look-alike (昆明 read
+民明, 集团 read 集国, 物流 read 物清) and the crop's second reading often does the same, yet its
+posteriors still give the right character a fair share where the misread one stands. The reading is
+aligned to the posteriors of its one line of ink; a character that stands in no word of the lexicon's
+segmentation (jieba's dictionary, `text.words`) is exchanged for an alternative the recogniser gave a
+fair share there when that puts it in a word and more of the text stands in words (of several such,
+the one the lexicon finds likelier). An industries cell is read so by the form's own list of industries.
+Names made of words nobody else uses (a brand's 航达, 凯启) keep their characters unless an
+alternative the ink offers forms a word (航 read beside 腾 would become 腾达): the ink, not the
+lexicon, proposes every character.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from models.codes import CANONICAL_INDUSTRIES
+from models.page import Box
+from pipeline.normalise import parse_industries
+from pipeline.ocr.base import LinePosteriors
+from pipeline.ocr.hanzi import simplified_char
+from pipeline.seals.spotting import align
+from pipeline.tables.values import FieldValue, typed
+from pipeline.text.chars import is_cjk
+from pipeline.text.words import in_words, lexicon_logprob
+
+# An alternative the recogniser gave this share of the character's frame at least (民 0.44 beside 昆 0.56,
+# 流 0.11 beside 清 0.50); below it a stroke's likeness, not a doubt.
+ALT_SHARE = 0.1
+# The reading must be what the strip says: its alignment's mean per-character probability ratio against
+# the strip's best path (a crop of another line, or a reading the crop does not bear out, is left alone).
+MIN_MATCH = 0.5
+
+
+# How a trial spelling does: None where it is no better than the text as it stands, else its score (higher
+# is likelier); given the text, the trial and the character exchanged.
+Judge = Callable[[str, str, int], float | None]
+
+
+def respelt(text: str, posteriors: LinePosteriors, judge: Judge | None = None) -> str | None:
+    """`text` with each character exchanged for the recogniser's alternative `judge` finds better (by default
+    the lexicon: one that puts a character outside every word in one); None when nothing changes or the
+    strip does not read as `text`."""
+    judge = judge or in_a_word
+    index = {char: k for k, char in enumerate(posteriors.characters) if k}
+    if not text or any(char not in index for char in text):
+        return None
+    labels = [index[char] for char in text]
+    score, frames = align(posteriors.frames, labels)
+    if score < MIN_MATCH:
+        return None
+    current = text
+    for position in range(len(text)):
+        trials = [current[:position] + alternative + current[position + 1:]
+                  for alternative in _alternatives(posteriors, frames, position, labels[position])]
+        judged = [(mark, trial) for trial in trials if (mark := judge(current, trial, position)) is not None]
+        if judged:
+            current = max(judged)[1]
+    return None if current == text else current
+
+
+def in_a_word(text: str, trial: str, position: int) -> float | None:
+    """The lexicon's judgement: a character in no word of the text's segmentation put in one, with more of
+    the text in words; of several such (有色金属 or 有色 · 金马), the text the lexicon finds likelier."""
+    before, after = in_words(text), in_words(trial)
+    if not is_cjk(text[position]) or before[position] or not after[position] or sum(after) <= sum(before):
+        return None
+    return lexicon_logprob(trial)
+
+
+def known_industries(text: str, trial: str, position: int) -> float | None:
+    """The industries' judgement: the trial names more of the form's industries (canonical or an alias)
+    and no more items than the text (冈铁 for 钢铁, 坊织 for 纺织, 轻I for 轻工)."""
+    before, after = parse_industries(text), parse_industries(trial)
+    known = sum(item in CANONICAL_INDUSTRIES for item in after)
+    if known <= sum(item in CANONICAL_INDUSTRIES for item in before) or len(after) > len(before):
+        return None
+    return float(known)
+
+
+def _alternatives(posteriors: LinePosteriors, frames: np.ndarray, position: int, label: int) -> list[str]:
+    """Chinese characters other than the reading's the recogniser gave `ALT_SHARE` or more on the frame where
+    the reading's character at `position` peaks, the likeliest first."""
+    where = np.flatnonzero(frames == position)
+    if where.size == 0:
+        return []
+    peak = int(where[np.argmax(posteriors.frames[where, label])])
+    row = posteriors.frames[peak]
+    order = np.argsort(row)[::-1]
+    # A traditional form offered is its simplified twin, as the page's readings are (`ocr.hanzi`).
+    return [simplified_char(posteriors.characters[k]) for k in order
+            if row[k] >= ALT_SHARE and k not in (0, label) and is_cjk(posteriors.characters[k])]
+
+
+def respelt_cell(value: FieldValue, kind: str,
+                 posteriors: Callable[[Box], Sequence[LinePosteriors | None]]) -> FieldValue:
+    """A text or industries cell read again line by line on the posteriors of its lines of ink, where a
+    character of its value stands in no word (text) or an item names no industry of the form (industries):
+    `respelt` by the lexicon or the form's industries (`known_industries`). The value as read is kept in
+    `repaired_from`; over several lines, a value other steps already changed from its raw reading is left
+    as it is (its lines are the raw reading's)."""
+    box = value.provenance.bbox
+    if box is None or kind not in JUDGES or not _doubtful(value.value):
+        return value
+    lines = value.raw.split("\n")
+    found = posteriors((box[0], box[1], box[2], box[3]))
+    if len(found) == 1 and found[0] is not None and isinstance(value.value, str):
+        # One line of ink: the value as it stands (a crop's second reading may have replaced the raw one's).
+        text = respelt(value.value, found[0], JUDGES[kind])
+        return value if text is None else _repaired(value, text)
+    if len(found) != len(lines) or value.value != typed(value.raw, kind):
+        return value
+    raw = "\n".join((respelt(line, each, JUDGES[kind]) if each is not None else None) or line
+                    for line, each in zip(lines, found, strict=True))
+    return value if raw == value.raw else _repaired(value, typed(raw, kind))
+
+
+def _repaired(value: FieldValue, new: object) -> FieldValue:
+    read = value.value if isinstance(value.value, str) else value.raw
+    origin = value.provenance.model_copy(update={"repaired_from": value.provenance.repaired_from or read})
+    return replace(value, value=new, provenance=origin)
+
+
+def _doubtful(value: object) -> bool:
+    """A name with a Chinese character in no word, or industries with an item the form does not list."""
+    if isinstance(value, str):
+        return not all(covered or not is_cjk(char) for char, covered in zip(value, in_words(value), strict=True))
+    return isinstance(value, list) and not all(item in CANONICAL_INDUSTRIES for item in value)
+
+
+JUDGES: dict[str, Judge] = {"text": in_a_word, "industries": known_industries}
