@@ -174,11 +174,13 @@ def paper_tint(bgr: np.ndarray) -> float:
 
 def paper_lift(bgr: np.ndarray) -> int:
     """How far the seal-red tests must rise above this image's paper: its tint (`paper_tint`) where the
-    paper itself passes the pale red test, else 0. A scanner profile's pink paper (tint 30 and more) is
-    seal red to every fixed test, and the whole page one red blob no ring is found in; a neutral or faintly
-    warm paper keeps the fixed tests, as before."""
+    paper itself passes the clear red test, else 0. A scanner profile's pink paper (tint 30 and more) is
+    seal red to every fixed test, and the whole page one red blob no ring is found in. A phone photo's
+    warm white balance (tint 10-25) keeps the fixed tests: its paper fails the clear test, and pale red
+    counts only near clear red; raised there, its faded seals' rings were lost (dev36's seal text 0.925 ->
+    0.896 with the lift from the pale test's level)."""
     tint = paper_tint(bgr)
-    return round(tint) if tint >= PALE_RED_CHROMA else 0
+    return round(tint) if tint >= MIN_RED_CHROMA else 0
 
 
 def colour_seal_ink(bgr: np.ndarray, tone: float, tint: float = 0.0) -> np.ndarray:
