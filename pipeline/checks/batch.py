@@ -257,10 +257,8 @@ def _own_shared(reading: str, name: str) -> int:
     where at least `MIN_OWN_SHARED` and half of the own part; else 0. Two units of one place and form share
     none of it but by chance ('宁波航德自动化有限公司' and '宁波汇祥精密机械集团有限公司'), a garbled reading of
     the unit most of it ('中途选天数字科技有限公司' of '宁波达天数字科技有限公司': 天数字科技)."""
-    key = name_key(name)
-    ending = next((end for end in NAME_ENDINGS if key.endswith(end)), "")
     shared = _own_share(reading, name)
-    return shared if shared >= MIN_OWN_SHARED and 2 * shared >= len(_own_part(name, ending)) else 0
+    return shared if shared >= MIN_OWN_SHARED and 2 * shared >= len(_own_part(name, _ending(name))) else 0
 
 
 def _match_by_elimination(letters: Sequence[_Letter], applications: Sequence[ApplicationRecord],
@@ -324,9 +322,14 @@ def _last_left_over(letters: Sequence[_Letter], applications: Sequence[Applicati
 
 def _own_share(reading: str, name: str) -> int:
     """Characters of `name`'s own part (place and legal form left out) that `reading`'s holds in order."""
-    key = name_key(name)
-    ending = next((end for end in NAME_ENDINGS if key.endswith(end)), "")
+    ending = _ending(name)
     return int(LCSseq.similarity(_own_part(reading, ending), _own_part(name, ending)))
+
+
+def _ending(name: str) -> str:
+    """The legal form or kind `name` ends with (`NAME_ENDINGS`), or ''."""
+    key = name_key(name)
+    return next((end for end in NAME_ENDINGS if key.endswith(end)), "")
 
 
 def _read_in_doubt(letter: _Letter, index: int, settings: Settings) -> bool:

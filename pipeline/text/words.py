@@ -12,9 +12,7 @@ from pipeline.text.chars import is_cjk
 def holds_a_word(text: str) -> bool:
     """Some two or more characters of `text`, in a row, are a word of jieba's dictionary: '新材料' holds 材料,
     '模具' is one; '互化' or '金耦' (readings of 医药 on a fax) hold none, and no one writes such a name."""
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    frequencies = jieba.dt.FREQ
+    frequencies = _dictionary().FREQ
     return any(frequencies.get(text[start:end], 0) > 0
                for start in range(len(text)) for end in range(start + 2, len(text) + 1))
 
@@ -27,21 +25,15 @@ def word_share(text: str, least: int = 1) -> float | None:
     han = sum(is_cjk(char) for char in text)
     if han < max(least, 1):
         return None
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    words = jieba.dt.lcut(text, HMM=False)
-    return sum(len(word) for word in words if len(word) >= 2 and all(is_cjk(char) for char in word)) / han
-
+    return sum(in_words(text)) / han
 
 
 def in_words(text: str) -> list[bool]:
     """Per character of `text`, whether jieba's segmentation by its dictionary (without guessing new words)
     puts it in a word of two or more Chinese characters (民明航达铝业: 铝业 only; 昆明航达铝业: 昆明 and 铝业;
     集国有限公司: 有限公司, for 国有 loses to it)."""
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
     covered: list[bool] = []
-    for word in jieba.dt.lcut(text, HMM=False):
+    for word in _dictionary().lcut(text, HMM=False):
         whole = len(word) >= 2 and all(is_cjk(char) for char in word)
         covered += [whole] * len(word)
     return covered
@@ -50,8 +42,16 @@ def in_words(text: str) -> list[bool]:
 def lexicon_logprob(text: str) -> float:
     """The log probability of `text` under jieba's dictionary along its likeliest segmentation (its
     unigram model: 有色金属 as one word far above 有色 · 金马)."""
+    if not text:
+        return 0.0
+    dictionary = _dictionary()
+    route: dict[int, tuple[float, int]] = {}
+    dictionary.calc(text, dictionary.get_DAG(text), route)
+    return route[0][0]
+
+
+def _dictionary() -> jieba.Tokenizer:
+    """jieba's default tokenizer with its dictionary loaded (once; quietly)."""
     jieba.setLogLevel(logging.WARNING)
     jieba.dt.check_initialized()
-    route: dict[int, tuple[float, int]] = {}
-    jieba.dt.calc(text, jieba.dt.get_DAG(text), route)
-    return route[0][0] if text else 0.0
+    return jieba.dt
