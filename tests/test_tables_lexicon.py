@@ -11,8 +11,10 @@ import numpy as np
 from models import Provenance
 from models.page import Box
 from pipeline.ocr.base import LinePosteriors
-from pipeline.tables.lexicon import in_a_word, respelt, respelt_cell
+from pipeline.ocr.hanzi import simplified_char
+from pipeline.tables.lexicon import ALT_SHARE, _alternatives, in_a_word, respelt, respelt_cell
 from pipeline.tables.values import FieldValue
+from pipeline.text.chars import is_cjk
 
 ALPHABET = ("", *"昆民明航达铝业股份有限公司集团團國国温台州盛腾装备色金属馬局纺坊织船舶钢冈铁、轻工I")
 
@@ -127,3 +129,16 @@ def test_latin_letters_of_a_name_stay() -> None:
     # The lexicon judges Chinese characters only: a name's ERP or APS is no misread word.
     assert in_a_word("ERP与财务一体化", "ER与与财务一体化", 2) is None
     assert in_a_word("数据来集", "数据采集", 2) is not None
+
+
+def test_alternatives_are_the_classes_at_their_share_likeliest_first_as_a_sort_of_the_whole_frame_gives() -> None:
+    # Ordering only the classes at ALT_SHARE or more (not the alphabet) offers the same characters in the same order.
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        frames = rng.dirichlet(np.full(len(ALPHABET), 0.2), size=3)
+        posteriors = LinePosteriors(frames, ALPHABET)
+        label = int(np.argmax(frames[1]))
+        row = frames[int(np.argmax(frames[:, label]))]
+        whole = [simplified_char(ALPHABET[k]) for k in np.argsort(row)[::-1]
+                 if row[k] >= ALT_SHARE and k not in (0, label) and is_cjk(ALPHABET[k])]
+        assert _alternatives(posteriors, np.zeros(3, int), 0, label) == whole

@@ -91,10 +91,12 @@ def _alternatives(posteriors: LinePosteriors, frames: np.ndarray, position: int,
         return []
     peak = int(where[np.argmax(posteriors.frames[where, label])])
     row = posteriors.frames[peak]
-    order = np.argsort(row)[::-1]
+    # Only the few classes at ALT_SHARE or more are ordered, not the whole alphabet (thousands) per character.
+    offered = np.flatnonzero(row >= ALT_SHARE)
+    order = offered[np.argsort(row[offered], kind="stable")[::-1]]
     # A traditional form offered is its simplified twin, as the page's readings are (`ocr.hanzi`).
     return [simplified_char(posteriors.characters[k]) for k in order
-            if row[k] >= ALT_SHARE and k not in (0, label) and is_cjk(posteriors.characters[k])]
+            if k not in (0, label) and is_cjk(posteriors.characters[k])]
 
 
 def respelt_cell(value: FieldValue, kind: str,

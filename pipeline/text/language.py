@@ -1,10 +1,9 @@
 """The language pass over the plan's text: content areas, target years, goal kinds and mentions.
 
-spaCy runs offline: a blank `zh` pipeline whose jieba segmenter is a private
-`jieba.Tokenizer` that knows the domain's phrases (so "诊断评估" or "设备联网" is one
-token in patterns and text alike, and the global jieba is left untouched), an
-EntityRuler for the eight content areas and their synonyms, and a component
-that marks organisations, amounts and dates for the reviewer report.
+The text is cut by a private `jieba.Tokenizer` that knows the domain's phrases (so "诊断评估" or
+"设备联网" is one word in patterns and text alike, and the global jieba is left untouched); a phrase
+ruler marks the eight content areas and their synonyms, and a pass marks organisations, amounts and
+dates for the reviewer report (`segmented`: spaCy's rules for these, without spaCy).
 
 A content area counts when the 建设内容 section treats it, not when it names it
 in passing: the area's own name (or a variant: "咨询与评估") scores 2, an activity
@@ -27,13 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jieba
-import spacy
 from rapidfuzz import fuzz
-from spacy.language import Language
-from spacy.tokens import Doc, Span
 
 from models.application import CONTENT_AREAS
 from pipeline.text.chars import compact, is_cjk
+from pipeline.text.segmented import Phrase, PhraseRuler, Segmented, Span, segment
 
 
 @dataclass(frozen=True)
@@ -167,13 +164,12 @@ class Mention:
     offset: int
 
 
-@Language.component("dtpc_plan_mentions")
-def _mark_mentions(doc: Doc) -> Doc:
+def _mark_mentions(doc: Segmented) -> Segmented:
     """Mark organisations, amounts and dates as spans in doc.spans["mentions"] (overlaps allowed)."""
     spans: list[Span] = []
     for start, end, label in [*_org_spans(doc), *_regex_spans(doc.text, _MONEY, "MONEY"),
                               *_regex_spans(doc.text, _DATE, "DATE")]:
-        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        span = doc.char_span(start, end, label=label)
         if span is not None:
             spans.append(span)
     doc.spans["mentions"] = spans
@@ -184,11 +180,11 @@ def _regex_spans(text: str, pattern: re.Pattern[str], label: str) -> Iterable[tu
     return ((m.start(), m.end(), label) for m in pattern.finditer(text))
 
 
-def _org_spans(doc: Doc) -> Iterable[tuple[int, int, str]]:
+def _org_spans(doc: Segmented) -> Iterable[tuple[int, int, str]]:
     """Organisation names: a known suffix, extended left over name-like tokens up to a stop word or mark."""
     seen: set[int] = set()
     for match in _ORG_SUFFIX.finditer(doc.text):
-        last = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        last = doc.char_span(match.start(), match.end())
         if last is None or last.end in seen:
             continue
         first = last.start
@@ -207,11 +203,21 @@ def _org_spans(doc: Doc) -> Iterable[tuple[int, int, str]]:
         yield start, end, "ORG"
 
 
+@dataclass(frozen=True)
+class Language:
+    """The language pass's reader of a text: the domain segmenter, the areas' phrase ruler, the mention marker."""
+
+    segmenter: jieba.Tokenizer
+    ruler: PhraseRuler
+
+    def __call__(self, text: str) -> Segmented:
+        return _mark_mentions(self.ruler(segment(text, self.segmenter)))
+
+
 @functools.lru_cache(maxsize=1)
 def language() -> Language:
-    """The blank zh pipeline with the domain segmenter, the area EntityRuler and the mention marker."""
+    """The domain segmenter, the area phrase ruler and the mention marker (loaded once)."""
     jieba.setLogLevel(logging.WARNING)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     # A private segmenter seeded from the global one's dictionary (loading it again costs
     # a second or two); the domain words go into the copy only.
     jieba.dt.check_initialized()
@@ -222,17 +228,13 @@ def language() -> Language:
     # Longer phrases first and heavier, so "政策培训" stays whole and never yields a bare "培训".
     for word in sorted(words, key=len, reverse=True):
         segmenter.add_word(word, freq=20000 * len(word))
-    nlp.tokenizer.jieba_seg = segmenter  # type: ignore[union-attr]
-    ruler = nlp.add_pipe("entity_ruler")
-    patterns = [
-        {"label": label, "pattern": term, "id": area}
+    phrases = [
+        Phrase(tuple(word.text for word in segment(term, segmenter).words), label, area)
         for area, lexicon in AREAS.items()
         for label, terms in (("AREA", lexicon.names), ("AREA_CUE", lexicon.activities), ("AREA_HINT", lexicon.hints))
         for term in terms
     ]
-    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
-    nlp.add_pipe("dtpc_plan_mentions")
-    return nlp
+    return Language(segmenter, PhraseRuler(phrases))
 
 
 def _bounds(text: str, index: int, marks: str) -> tuple[int, int]:
