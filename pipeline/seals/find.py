@@ -67,6 +67,7 @@ from pipeline.seals.text import (
     organisation_names,
     same_unit,
     spelling_of,
+    survivors_match,
     variant_of,
     without_run_on,
 )
@@ -839,6 +840,9 @@ def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:
     if match is None and units.recommender is None and reading.confidence >= DEPARTMENT_READ_CONFIDENCE \
             and looks_like_department(reading.text) and (units.province is None or units.province[:2] in reading.text):
         match = Match(cjk(reading.text), "recommender", round(reading.confidence, 3))
+    if match is None and others:
+        # Asked last, of a seal's best reading that spotted no one: a ring whose lettering the capture mostly erased.
+        match = survivors_match(reading, candidates)
     return match
 
 

@@ -769,3 +769,69 @@ def _turn_ending_in_a_name(posteriors: np.ndarray, characters: list[str], turn: 
 def _alphabet(characters: tuple[str, ...]) -> dict[str, int]:
     """Character -> class index (blank is 0), built once per recogniser's character list."""
     return {c: i for i, c in enumerate(characters) if i > 0 and len(c) == 1}
+
+
+# A seal whose lettering the capture mostly erased (a fax's threshold, dev33 a07 and dev30 a09) keeps a few characters
+# of its ring, and the recogniser reads them surely ('金材有限公司' of 广州博锐合金材料有限公司) where spotting, which
+# weighs every character of a name, finds the whole name too poorly explained. Characters read at `SURVIVOR_READ`
+# count as surviving; a unit is named by them only where at least `MIN_SURVIVORS` of its name's characters survive in
+# ring order, `MIN_CORE_SURVIVORS` of them before its legal form, at most `MAX_UNEXPLAINED` sure characters are no part
+# of it (a foreign seal read whole shows its own trade name), and it fits more of them, and more of its own part, than
+# every other organisation the package names (`survivors_match`).
+SURVIVOR_READ = 0.5
+MIN_SURVIVORS = 3
+MIN_CORE_SURVIVORS = 2
+MAX_UNEXPLAINED = 1
+
+
+@dataclass(frozen=True)
+class RingFit:
+    """How much of a name a seal's surviving characters hold, read round the ring from the best point."""
+
+    whole: int  # of the name's characters, in order
+    own: int  # of them, before the legal form (`core`)
+    unexplained: int  # surviving characters no part of the name in that order
+
+    def beats(self, other: RingFit) -> bool:
+        return self.whole > other.whole and self.own > other.own
+
+
+def survivors(reading: Reading) -> str:
+    """The characters the recogniser read surely in a seal's strip (one turn of its ring, in order)."""
+    return "".join(c for c, p in reading.characters if p >= SURVIVOR_READ and _CJK.fullmatch(c))
+
+
+def ring_fit(name: str, read: str) -> RingFit:
+    """`RingFit` of `name` in `read`, a ring's characters: a ring has no first character, so every turn is tried."""
+    full, own = cjk(name), core(name)
+    best = RingFit(0, 0, len(read))
+    for start in range(max(1, len(read))):
+        turned = read[start:] + read[:start]
+        whole = LCSseq.similarity(full, turned)
+        fit = RingFit(whole, LCSseq.similarity(own, turned), len(turned) - whole)
+        if (fit.whole, fit.own) > (best.whole, best.own):
+            best = fit
+    return best
+
+
+def survivors_match(reading: Reading, candidates: Sequence[tuple[str, Owner]]) -> Match | None:
+    """The package's unit the surviving characters of a seal's ring name (`survivors`), or None.
+
+    Only a unit (never an organisation outside the package: its seal is read, not guessed) and only clearly:
+    every other name the package gives (`candidates`, the organisations outside it included) fits fewer of the
+    characters and fewer of its own part. Names of one unit are no rivals (`same_unit`, `one_unit`)."""
+    read = survivors(reading)
+    if len(read) < MIN_SURVIVORS:
+        return None
+    fits = [(ring_fit(name, read), name, owner) for name, owner in candidates if cjk(name)]
+    units = [entry for entry in fits if entry[2] != "other"]
+    if not units:
+        return None
+    fit, name, owner = max(units, key=lambda entry: (entry[0].whole, entry[0].own))
+    if fit.whole < MIN_SURVIVORS or fit.own < MIN_CORE_SURVIVORS or fit.unexplained > MAX_UNEXPLAINED:
+        return None
+    rivals = [other for other, other_name, other_owner in fits
+              if (not same_unit(name, other_name) or two_units(owner, other_owner)) and not one_unit(owner, other_owner)]
+    if not all(fit.beats(other) for other in rivals):
+        return None
+    return Match(name, owner, round(reading.spot(name) or 0.0, 3))
