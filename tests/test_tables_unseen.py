@@ -435,6 +435,14 @@ def test_a_header_whose_unit_the_reading_garbled_reads_its_amounts_in_the_templa
     assert header_unit("投融资金额\n(厉元)\n2,162.9") is None  # a header cell the first row's amount ran into
 
 
+def test_a_header_read_as_its_units_closing_line_alone_is_no_unit() -> None:
+    """dev42 a10: 投融资金额（万 · 元） read '元)' alone, its first line lost: a bracket that closes and never
+    opened is the tail of a wrapped header, not 元 (every amount would be 10,000 times too small); a header
+    with its bracket whole says what it says, and one writing no unit is as it was."""
+    assert header_unit("元)") is None and header_unit("元）") is None
+    assert header_unit("金额（元）") == "金额（元）" and header_unit("投融资金额") == "投融资金额"
+
+
 def test_a_text_gap_beside_a_broken_column_rule_is_that_rule_not_a_second_column() -> None:
     """A fax kept only the tops of two column rules; the rows' text gaps give the columns, but a gap's
     middle (259) lies beside the rule piece standing in the same gap (268): one boundary, at the rule, not
