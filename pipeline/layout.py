@@ -177,12 +177,21 @@ def classify(page: Page) -> tuple[str | None, float]:
     return (role, score) if score >= MIN_SCORE else (None, score)
 
 
+# The note under every appendix table (注：申报单位（联合体牵头单位及涉及单位）加盖公章。), its distinctive part.
+APPENDIX_NOTE = "联合体牵头单位及涉及单位"
+
+
 def continuation(page: Page, previous: str | None) -> str:
     """Role of a page without a title of its own, from the page before it."""
     view = PageView.of(page)
     if previous == "plan" and view.prose_share >= 0.6:
         return "plan"
     if previous in TABLE_ROLES and view.verticals >= 2:
+        return previous
+    if previous in APPENDIX_TABLE_ROLES.values() and cue_score(APPENDIX_NOTE, view.text) > 0:
+        # The table's last rows and its note run onto a page whose pale rules were not seen (dev41 a08 p12:
+        # three contracts lost with the page taken for 'other'): the note ends an appendix table, and a page
+        # with no title of its own holding it after one is that table's end.
         return previous
     if previous == "basic_info" and _carries_form_row_label(view):
         return previous

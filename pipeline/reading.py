@@ -56,6 +56,7 @@ TURN_CHECK_BELOW = 0.5
 CHINESE_SHARE_UPRIGHT = 0.2
 TURNED_GAIN = 2.0
 TURNED_MIN_CHARS = 40
+STORED_MIN_CHARS = 2  # the same for a page turned sideways read as stored (the orientation taken without evidence)
 
 
 @dataclass(frozen=True)
@@ -186,22 +187,36 @@ def _chinese_read(words: list[Word]) -> float:
     return sum(word.confidence * sum(is_cjk(char) for char in word.text) for word in words)
 
 
+def _other_ways(rotation: int) -> list[tuple[int, int]]:
+    """The rotations a page whose orientation was a close call is read in too, each with the Chinese
+    characters it must read beyond the first reading: turned over; and, for a page turned sideways, as
+    stored, the orientation taken where there is no evidence, so a line of a form's row is enough there
+    (dev32 a03 p3: the form's last row alone on a page whose dither gradient ran into 'lines' down the
+    page, turned sideways and read as '18'; its providers counts lost)."""
+    ways = [((rotation + 180) % 360, TURNED_MIN_CHARS)]
+    return [*ways, (0, STORED_MIN_CHARS)] if rotation in (90, 270) else ways
+
+
 def _read_turned_over(engine: OcrEngine, pixels: np.ndarray, cleaned: Cleaned, job: PageJob,
                       result: PageResult) -> Cleaned:
-    """The page cleaned and read turned over, kept (with its words and rules in `result`) when it reads as
-    far more Chinese than as it was: a page upside down reads as Latin-looking debris."""
-    turned = clean_page(pixels, job.source.dpi, Orientation((cleaned.rotation + 180) % 360, 0.0),
-                        photographed=_photographed(result))
-    lines = [_to_points(line, job.source.dpi) for line in turned.rules_px]
-    words = _read_cleaned(engine, turned, job, lines)
-    before, after = _chinese_read(result.words), _chinese_read(words)
-    if after < TURNED_GAIN * before or after - before < TURNED_MIN_CHARS:
-        log.info("%s page %d read turned over too: %.0f Chinese characters against %.0f; kept as it was",
-                 job.source.path.name, job.number, after, before)
+    """The page cleaned and read turned over (or as stored, `_other_ways`), kept (with its words and rules in
+    `result`) when it reads as far more Chinese than as it was: a page upside down reads as Latin-looking
+    debris."""
+    before = _chinese_read(result.words)
+    best: tuple[float, Cleaned, list[Word], list[Line]] | None = None
+    for rotation, least in _other_ways(cleaned.rotation):
+        turned = clean_page(pixels, job.source.dpi, Orientation(rotation, 0.0), photographed=_photographed(result))
+        lines = [_to_points(line, job.source.dpi) for line in turned.rules_px]
+        words = _read_cleaned(engine, turned, job, lines)
+        after = _chinese_read(words)
+        kept = after >= TURNED_GAIN * before and after - before >= least and (best is None or after > best[0])
+        log.info("%s page %d read at %d° too: %.0f Chinese characters against %.0f%s", job.source.path.name,
+                 job.number, rotation, after, before, "" if kept else "; kept as it was")
+        if kept:
+            best = (after, turned, words, lines)
+    if best is None:
         return cleaned
-    log.info("%s page %d read turned over: %.0f Chinese characters against %.0f", job.source.path.name,
-             job.number, after, before)
-    result.words, result.lines = words, lines
+    _, turned, result.words, result.lines = best
     _store_images(job, turned, result)  # the later stages read the page the way it was read
     return turned
 

@@ -475,6 +475,23 @@ def test_a_cover_slot_beside_a_stamp_large_enough_to_be_two_is_a_doubt(cover_sid
     assert _by_code(_checks(record))[("SEAL_MISSING", "commitment")].severity == "error"  # not a cover slot
 
 
+@pytest.mark.parametrize(("centre", "severity"), [(472.0, "warning"), (450.0, "error"), (496.0, "error")])
+def test_a_cover_slot_beside_the_one_stamp_standing_between_both_lines_is_a_doubt(centre: float, severity: str) -> None:
+    """dev41 a01: the recommender's stamp nearly under the applicant's, found as one seal no larger than one,
+    centred between 申报单位 (452) and 推荐单位 (494): the absence is a doubt. A stamp on either line is one."""
+    record = clean_application()
+    record.seal_slots.cover_recommender = False
+    cover = next(page.page for page in record.source.pages if page.role == "cover")
+    record.provenance["cover.applicant"] = models.Provenance(page=cover, bbox=[87, 442, 316, 462], confidence=0.95)
+    record.provenance["cover.recommender"] = models.Provenance(page=cover, bbox=[86, 482, 300, 506], confidence=0.95)
+    record.seals = [seal for seal in record.seals if seal.slot not in ("cover_applicant", "cover_recommender")]
+    record.seals.append(models.Seal(page=cover, bbox=[217, centre - 60, 352, centre + 60], slot="cover_applicant"))
+    check = _by_code(_checks(record))[("SEAL_MISSING", "cover_recommender")]
+    assert check.severity == severity
+    if severity == "warning":
+        assert check.doubts == ["seal_slots.cover_recommender"] and "两行之间" in check.message
+
+
 def test_a_slot_whose_bw_page_holds_unconfirmed_seal_ink_is_one_doubt_and_an_inkless_one_stays_missing() -> None:
     record = clean_application()
     for slot in ("cover_applicant", "cover_recommender", "appendix2_table1"):

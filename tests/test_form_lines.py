@@ -264,6 +264,39 @@ def test_a_misread_yearly_label_beside_its_group_s_spanning_label_is_named_by_it
     assert [year.providers for year in reader.year_tables()[2]] == [9, 8]
 
 
+def _ruled(page: int, *pieces: Piece) -> FormRow:
+    """One ruled row: each piece a cell (an empty text, a cell holding nothing read)."""
+    return FormRow(page, tuple(CellText(Cell(0, col, 1, 1, (x0, y0, x1, y1)), (x0, y0, x1, y1),
+                                        (Word(text, (x0, y0, x1, y1), 0.9, "ocr"),) if text else (), text, 0.9)
+                               for col, (text, x0, y0, x1, y1) in enumerate(pieces)))
+
+
+def test_the_forms_last_row_run_onto_the_next_page_its_label_unread_is_named_by_its_place() -> None:
+    """The form broken before 汇聚制造业数字化转型服务商数量's row: on the next page (a dither's gradient, dev39
+    a03 p3) its figures read and its label not. The ruled row opening that page, nothing but figures in it,
+    is the providers row; a row after other print on either page is not."""
+    def providers(first_page_tail: list[FormRow], next_page: list[FormRow]) -> list[int | None]:
+        rows = [
+            _ruled(2, ("", 60, 300, 160, 320), ("", 160, 300, 386, 320), ("2024年", 386, 300, 449, 320),
+                   ("2025年", 449, 300, 527, 320)),
+            _ruled(2, ("资源条件", 60, 320, 160, 345), ("汇聚高校、科研院所数量（累计）", 160, 320, 386, 345),
+                   ("3个", 386, 320, 449, 345), ("4个", 449, 320, 527, 345)),
+            *first_page_tail, *next_page,
+        ]
+        reader = _reader(rows)
+        reader.found = labels_by_order(rows, reader.found)
+        return [year.providers for year in reader.year_tables()[2]]
+
+    sliver = _ruled(3, ("", 71, 76, 160, 81), ("", 160, 76, 386, 82), ("", 386, 77, 449, 82), ("", 449, 77, 527, 83))
+    spilled = _ruled(3, ("", 71, 81, 160, 106), ("", 160, 81, 386, 107), ("4个", 386, 82, 449, 107),
+                     ("5个", 449, 82, 527, 107))
+    assert providers([], [sliver, spilled]) == [4, 5]
+    assert providers([], [_ruled(3, ("一、建设目标", 71, 60, 300, 75)), spilled]) == [None, None]
+    assert providers([_ruled(2, ("注：以上数据", 60, 345, 300, 360))], [spilled]) == [None, None]
+    assert providers([], [_ruled(3, ("附件", 71, 81, 160, 106), ("", 160, 81, 386, 107), ("4个", 386, 82, 449, 107))]
+                     ) == [None, None]
+
+
 def test_a_member_label_misread_and_split_over_two_cells_still_marks_the_members() -> None:
     """A curled page read as lines: the label's first line misread (其 as 基), its second a cell of its own
     beside it, and member 4's 序号 after both."""

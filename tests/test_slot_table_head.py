@@ -43,3 +43,12 @@ def test_a_letter_on_the_page_taken_for_the_table_is_stamped_by_its_seal() -> No
 def test_a_table_page_without_the_letter_s_body_leaves_the_letter_unstamped() -> None:
     page = _page("宁波市制造业数字化转型促进中心推荐表 序号 申报对象名称 现推荐", TABLE)
     assert _stamped(LETTER, page) == {LETTER: False}
+
+
+def test_a_letter_whose_body_cues_read_a_character_wrong_on_the_table_page_is_stamped_by_its_seal() -> None:
+    """dev42 r14, a photo: '工业和信息化藤规划司', '近三年无失售情况', the other cues lost: read as the classifier
+    reads cues, still the letter's body; one such cue is not."""
+    page = _page("工业和信息化藤规划司 我推荐台州拓泰工业技术有限公司 近三年无失售情况 推荐表 申报对象名称", TABLE)
+    assert _stamped(LETTER, page) == {LETTER: True}
+    one = _page("工业和信息化藤规划司 我推荐台州拓泰工业技术有限公司 推荐表 申报对象名称", TABLE)
+    assert _stamped(LETTER, one) == {LETTER: False}

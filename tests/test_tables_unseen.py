@@ -294,6 +294,27 @@ def test_a_lost_seq_of_a_table_numbered_through_its_categories_is_taken_from_the
     assert [row["seq"].value for row in collector.rows["institutions"]] == [1, 2, 3, 4, 5, 6, 7, 8]
 
 
+def test_a_seq_repeating_an_earlier_one_in_a_run_has_its_position_as_another_reading() -> None:
+    """dev39 a12: 附3表2 numbered 1, 2, 3, 1 as read (its 4 read as 1): the repeated number gets its position as
+    another reading, which reconciliation's run picks; one number off a run afresh in a new 类别, or off
+    a run too short to say, or larger than its position (rows lost?), gets none."""
+    def alternatives(seqs: list[int], categories: list[str] | None = None, key: str = "providers") -> list[object]:
+        collector = Collector(SETTINGS)
+        for index, value in enumerate(seqs):
+            cells = {"seq": _seq(value)}
+            if categories is not None:
+                cells["category"] = FieldValue(categories[index], categories[index], Provenance(page=1, confidence=0.9))
+            collector.add_row(SPEC_BY_KEY[key], cells)
+        collector._seq_runs()
+        return [row["seq"].provenance.alternatives for row in collector.rows[key]]
+
+    assert alternatives([1, 2, 3, 1]) == [[], [], [], [4]]
+    assert alternatives([1, 2, 2, 4]) == [[], [], [3], []]
+    assert alternatives([1, 2, 1]) == [[], [], []]  # two numbers around it: too short a run to say
+    assert alternatives([1, 2, 3, 7]) == [[], [], [], []]
+    assert alternatives([1, 2, 3, 1], ["投融资机构"] * 3 + ["高校科研院所"], "institutions") == [[], [], [], []]
+
+
 # --- a seal's stroke on the bottom rule, a label wrapped with Word's line spacing ---------------------
 
 
@@ -412,6 +433,14 @@ def test_a_header_whose_unit_the_reading_garbled_reads_its_amounts_in_the_templa
     assert header_unit("投融资金额（元）") == "投融资金额（元）" and header_unit("投融资金额（方元）") is None
     assert header_unit("合同金额(.\n元)") is None and header_unit("合同金额（万\n元）") == "合同金额（万\n元）"
     assert header_unit("投融资金额\n(厉元)\n2,162.9") is None  # a header cell the first row's amount ran into
+
+
+def test_a_header_read_as_its_units_closing_line_alone_is_no_unit() -> None:
+    """dev42 a10: 投融资金额（万 · 元） read '元)' alone, its first line lost: a bracket that closes and never
+    opened is the tail of a wrapped header, not 元 (every amount would be 10,000 times too small); a header
+    with its bracket whole says what it says, and one writing no unit is as it was."""
+    assert header_unit("元)") is None and header_unit("元）") is None
+    assert header_unit("金额（元）") == "金额（元）" and header_unit("投融资金额") == "投融资金额"
 
 
 def test_a_text_gap_beside_a_broken_column_rule_is_that_rule_not_a_second_column() -> None:

@@ -341,6 +341,20 @@ def test_plan_ends_at_the_next_part_without_attachments_list() -> None:
     assert found["guarantee"].text == "\n".join(GUARANTEE)
 
 
+def test_plan_ends_at_a_consortium_agreement_after_it() -> None:
+    """dev39 a12: the 联合体 agreement after the plan (role 'other', the attachments list before it misread) ran
+    into 组织保障, 373 characters counted 615. A page reading as the agreement ends the plan as a part does."""
+    blocks: list[Para | Line] = [Line("（四）组织保障（500字）"), *map(Para, GUARANTEE)]
+    pages = make_pages(blocks)
+    agreement = [Line("联合体合作协议"), Line("甲方（牵头单位）：佛山工业互联网创新中心"), Line("成员单位1：佛山市机械工业协会"),
+                 Para("为共同申报建设制造业数字化转型促进中心，经各方友好协商，就组建联合体事宜达成如下协议。"),
+                 Para("一、甲方为联合体牵头单位，负责数促中心的整体规划、组织协调和申报工作。"),
+                 Para("二、本协议自各方盖章之日起生效，有效期至数促中心建设期满。")]
+    pages += make_pages(agreement, start=len(pages) + 1, roles={len(pages) + 1: "other"})
+    found = _sections(extract_plan(pages).value)
+    assert found["guarantee"].text == "\n".join(GUARANTEE)
+
+
 def test_provenance_points_at_the_heading() -> None:
     result = extract_plan(package())
     where = result.provenance["plan.sections[1].text"]

@@ -68,3 +68,29 @@ def test_a_surely_oriented_or_chinese_reading_page_is_not_read_again() -> None:
     assert not _maybe_turned(cleaned, list(DEBRIS))
     unsure = clean_page(_page(mark_at_top=True), 150.0, Orientation(0, 0.2))
     assert not _maybe_turned(unsure, list(UPRIGHT))
+
+
+class OneRowReader:
+    """Reads a form row's label and counts where the page's lines run across at the top (as stored), debris
+    otherwise: the form's last row alone on a page, its few words all the Chinese it has."""
+
+    name = "fake"
+
+    def read_region(self, image: np.ndarray, box: object = None, **_: object) -> list[Word]:
+        half = image.shape[0] // 2
+        as_stored = image.shape[0] > image.shape[1] and (image[:half] < 128).sum() > (image[half:] < 128).sum()
+        return [Word("服务商数量", (0, 0, 60, 12), 0.9), Word("3个", (70, 0, 90, 12), 0.9)] if as_stored else [
+            Word("18", (0, 0, 20, 12), 0.8)]
+
+
+def test_a_page_turned_sideways_on_a_close_call_and_read_as_debris_is_read_as_stored(tmp_path: Path) -> None:
+    """dev32 a03 p3: the form's last row alone on a page whose dither gradient ran into 'lines' down it; turned
+    sideways on a close call it read '18'. As stored (the orientation taken without evidence) it reads its
+    row: a line's worth of Chinese is enough there, where turning a page over needs a page's worth."""
+    pixels = _page(mark_at_top=True)
+    cleaned = clean_page(pixels, 150.0, Orientation(90, 0.04))
+    result = PageResult(number=1, words=[Word("18", (0, 0, 20, 12), 0.8)])
+    assert _maybe_turned(cleaned, result.words)
+    read = _read_turned_over(OneRowReader(), pixels, cleaned, _job(tmp_path), result)  # type: ignore[arg-type]
+    assert read.rotation == 0 and result.rotation == 0
+    assert [word.text for word in result.words] == ["服务商数量", "3个"]

@@ -140,6 +140,8 @@ def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Ch
     elif (ratio := _oversized_cover_stamp(ctx, slot)) is not None:
         reason = (f"封面另一处的印章比本申报书其他页的印章大 {ratio - 1:.0%}，"
                   "可能是两枚相互重叠的印章被识别成了一枚")
+    elif _stamp_between_cover_lines(ctx, slot):
+        reason = "封面唯一的印章位于申报单位与推荐单位两行之间，可能是两枚几乎重合的印章被识别成了一枚"
     else:
         return check
     return check.model_copy(update={
@@ -160,6 +162,29 @@ def _oversized_cover_stamp(ctx: CheckContext, slot: str) -> float | None:
         return None
     ratio = max(cover) / others[len(others) // 2]
     return ratio if ratio >= MERGED_SIZE_RATIO else None
+
+
+# Where a single cover stamp's centre stands between the 申报单位 line (0) and the 推荐单位 line (1): each unit
+# stamps over its own line (dev sets: -0.25 to 0.0 and 1.0 to 1.1), two stamps one over the other fitted as
+# one outline stand between them (0.37, 0.48, 0.70).
+BETWEEN_LINES = (0.3, 0.75)
+
+
+def _stamp_between_cover_lines(ctx: CheckContext, slot: str) -> bool:
+    """The cover's one stamp found stands between the two units' lines rather than on either: two stamps
+    nearly one over the other, fitted as one (dev41 a01: the recommender's stamp under the applicant's, a
+    false SEAL_MISSING error), too close for the outline to be larger (`_oversized_cover_stamp`)."""
+    if SLOT_PAGE_ROLE.get(slot) != "cover":
+        return False
+    lines = [ctx.record.provenance.get(f"cover.{name}") for name in ("applicant", "recommender")]
+    stamps = [seal for seal in ctx.record.seals if seal.slot in SLOT_PAGE_ROLE]
+    if len(stamps) != 1 or any(line is None or line.bbox is None or line.page != stamps[0].page for line in lines):
+        return False
+    applicant, recommender = ((line.bbox[1] + line.bbox[3]) / 2 for line in lines if line and line.bbox)
+    if recommender <= applicant:
+        return False
+    where = ((stamps[0].bbox[1] + stamps[0].bbox[3]) / 2 - applicant) / (recommender - applicant)
+    return BETWEEN_LINES[0] <= where <= BETWEEN_LINES[1]
 
 
 def _longest_side(seal: Seal) -> float:

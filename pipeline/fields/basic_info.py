@@ -1006,7 +1006,22 @@ def labels_by_order(rows: Sequence[FormRow], found: list[Found]) -> list[Found]:
                 added.append(Found(row, cell, key))
                 keys.add(key)
                 labelled.add(row)
-    return sorted([*found, *added], key=lambda f: (f.row, f.col))
+    return sorted([*found, *added, *_spilled_rows(rows, found)], key=lambda f: (f.row, f.col))
+
+
+def _spilled_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[Found]:
+    """The form's last row run onto the next page with its label unread (`_spilled_figures_row`), named by its
+    place: after the last row of the group's label before it, where the group's last label was not found."""
+    keys = {f.key for f in found}
+    labelled = {f.row for f in found if f.key not in _YEAR_GROUPS}
+    group = YEAR_ROWS[-1]
+    before, last = group[-2], group[-1]
+    at = max((f.row for f in found if f.key == before), default=None)
+    if last in keys or at is None:
+        return []
+    row = _spilled_figures_row(rows, at, labelled)
+    cell = _unread_label_cell(rows[row]) if row is not None else None
+    return [Found(row, cell, last)] if row is not None and cell is not None else []
 
 
 def _next_figures_row(rows: Sequence[FormRow], after: int, labelled: set[int]) -> int | None:
@@ -1018,6 +1033,34 @@ def _next_figures_row(rows: Sequence[FormRow], after: int, labelled: set[int]) -
         if _DIGIT.search(rows[r].text):
             return r
     return None
+
+
+def _spilled_figures_row(rows: Sequence[FormRow], after: int, labelled: set[int]) -> int | None:
+    """The form run over a page break, its row's label unread: the first row holding a digit after `after`,
+    where `after` is its page's last row of print and the row opens the next page's print, a ruled row in
+    which nothing but a figure's unit reads as Chinese (dev39 a03 p3: '4个' · '5个' read
+    under a dither's gradient, 汇聚制造业数字化转型服务商数量 not, the providers counts lost)."""
+    page = rows[after].page
+    for r in range(after + 1, len(rows)):
+        row = rows[r]
+        if r in labelled or row.page not in (page, page + 1) or _CJK.search(_uncounted(row.text)):
+            return None
+        if _DIGIT.search(row.text):
+            return r if row.page == page + 1 and row.ruled else None
+    return None
+
+
+def _uncounted(text: str) -> str:
+    """A row's print less the units a figure carries ('4个', '12家', '951.03万元'): the rest would be a label."""
+    return re.sub(r"\d\s*(个|家|人次|万元|元|%)", "", text)
+
+
+def _unread_label_cell(row: FormRow) -> int | None:
+    """The cell before a row's first figure, holding no print: where its label stands unread."""
+    first = next((col for col, cell in enumerate(row.cells) if _DIGIT.search(cell.text)), None)
+    if not first or row.cells[first - 1].text.strip():
+        return None
+    return first - 1
 
 
 def _misread_label_cell(row: FormRow, key: str) -> int | None:

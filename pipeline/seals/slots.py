@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from models import ApplicationSealSlots, Check, Evidence, RecommendationSealSlots
 from models.page import Box, Page
-from pipeline.layout import ROLE_CUES
+from pipeline.layout import ROLE_CUES, PageView, cue_score
 from pipeline.seals.anchors import Anchor, find_anchors
 from pipeline.seals.text import Match, Owner, Reading, cjk, core_similarity, looks_like_name, readable_name
 
@@ -134,9 +134,10 @@ def slot_values(seals: Iterable[PageSeal], doc_type: str, pages: Iterable[Page] 
         values["recommendation_table"] = any(s.page in letters and s.slot == "recommendation_letter" for s in seals)
     if doc_type == "recommendation" and not any(p.role == "recommendation_letter" for p in pages):
         # The same page taken for the table (its table read better than its letter): the letter is there where
-        # its own body reads (dev31 r14, a photo).
+        # its own body reads (dev31 r14, a photo), as the classifier reads cues, a character in eight wrong
+        # ('工业和信息化藤规划司', '近三年无失售情况': dev42 r14, a photo).
         tables = {p.number for p in pages if p.role == "recommendation_table"
-                  and sum(cue in "".join(p.text.split()) for cue in LETTER_BODY) >= 2}
+                  and sum(cue_score(cue, PageView.of(p).text) > 0 for cue in LETTER_BODY) >= 2}
         values["recommendation_letter"] |= any(s.page in tables and s.slot == "recommendation_table" for s in seals)
     return values
 

@@ -213,6 +213,7 @@ class Collector:
             if not any(column.field == "seq" for column in spec.columns):
                 continue
             rows = self.rows[spec.key]
+            _misread_in_run(rows)
             groups = [rows] if _numbered_run(rows) else _category_groups(rows)
             for group in groups:
                 if not _numbered_run(group):
@@ -251,6 +252,34 @@ def _numbered_run(rows: list[dict[str, FieldValue]]) -> bool:
     """The rows' 序号 read (at least `SEQ_RUN_KNOWN`) are exactly their positions, 1, 2, 3 …"""
     known = [(index, row["seq"].value) for index, row in enumerate(rows) if "seq" in row and row["seq"].value is not None]
     return len(known) >= SEQ_RUN_KNOWN and all(value == index + 1 for index, value in known)
+
+
+SEQ_RUN_AROUND = 3  # 序号 read as their positions around the one that repeats an earlier one
+
+
+def _misread_in_run(rows: list[dict[str, FieldValue]]) -> None:
+    """A 序号 read as one the table already numbered, where every other 序号 read (at least `SEQ_RUN_AROUND`)
+    is its position: a number is not given twice, so its position is another reading of it, for the run
+    (reconciliation's SEQ_RUN) to pick where that alone makes it hold (dev39 a12: 附3表2's 4 read as 1, its
+    PROVIDER_CAPABILITY_TOO_LONG reported at 序号 1)."""
+    known = [(index, row["seq"]) for index, row in enumerate(rows) if "seq" in row and row["seq"].value is not None]
+    off = [(index, seq) for index, seq in known if seq.value != index + 1]
+    if len(off) != 1 or len(known) - 1 < SEQ_RUN_AROUND:
+        return
+    index, seq = off[0]
+    if not isinstance(seq.value, int) or not 1 <= seq.value < index + 1 or _opens_category(rows, index):
+        return
+    origin = seq.provenance
+    rows[index]["seq"] = replace(seq, provenance=origin.model_copy(
+        update={"alternatives": [*origin.alternatives, index + 1]}))
+
+
+def _opens_category(rows: list[dict[str, FieldValue]], index: int) -> bool:
+    """Row `index` begins another 类别 than the row before's: a table numbered afresh in each group starts
+    its 序号 again there."""
+    if index == 0 or "category" not in rows[index]:
+        return False
+    return rows[index]["category"].value != rows[index - 1].get("category", rows[index]["category"]).value
 
 
 def _category_groups(rows: list[dict[str, FieldValue]]) -> list[list[dict[str, FieldValue]]]:

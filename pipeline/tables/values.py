@@ -605,15 +605,21 @@ UNIT_RUN = 3  # amounts of a column written in its header's unit before an odd u
 _HEADER_BRACKET = re.compile(r"[(（]([^()（）]*)[)）]?")
 
 
+# What a header's second line holds where '（万' ended its first: 元 and the bracket closing, nothing opening.
+_UNIT_TAIL = re.compile(r"^[^(（]*[元圆][)）]")
+
+
 def header_unit(text: str) -> str | None:
     """The header's text as the unit its column's amounts are read in; None where the reading garbled the
     unit, which would make every amount of the column 10,000 times too small: a bracket holding 元 after
     anything but 万 or 亿 ('投融资金额（方元）', '合同金额(.元)' whose wrapped 万 was lost) is a misread unit,
     not 元. The column is then read as one whose header writes no unit (the template's 万元, `typed`)."""
-    units = [inside for inside in _HEADER_BRACKET.findall(re.sub(r"\s+", "", normalise.nfkc(text)))
-             if any(mark in inside for mark in "元圆万亿")]
+    squeezed = re.sub(r"\s+", "", normalise.nfkc(text))
+    units = [inside for inside in _HEADER_BRACKET.findall(squeezed) if any(mark in inside for mark in "元圆万亿")]
     if not units:
-        return text
+        # A bracket closed that never opened ('元)'): the header's wrapped first line, its name and '（万', lost
+        # (dev42 a10: 投融资金额（万 · 元） read '元)' alone, every amount 10,000 times too small).
+        return None if _UNIT_TAIL.match(squeezed) else text
     inside = units[-1]
     garbled = any(mark in inside for mark in "元圆") and not any(mark in inside for mark in "万亿") \
         and inside not in ("元", "圆")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from models.page import Page
+from pipeline.layout import is_consortium_agreement
 from pipeline.text.chars import is_cjk
 from pipeline.text.lines import (
     Margins,
@@ -390,7 +391,10 @@ def find_sections(pages: Sequence[Page]) -> PlanSections:
     margins: dict[int, Margins] = {page.page.number: page_margins(page.lines) for page in per_page}
     eligible = {page.page.number: page.page.role in (None, "plan") or is_prose_page(page.lines)
                 for page in per_page}
-    terminal = {number: role in TERMINAL_ROLES for number, role in roles.items()}
+    # A 联合体 agreement after the plan (its role 'other': the template names no part for it) is no more the
+    # plan's than the parts are: its prose ran into 组织保障 (dev39 a12: 615 characters counted, 373 written).
+    terminal = {page.page.number: roles[page.page.number] in TERMINAL_ROLES or is_consortium_agreement(page.page)
+                for page in per_page}
 
     candidates = find_headings(stream)
     chosen = choose_headings(candidates)
