@@ -297,3 +297,21 @@ def test_a_wrapped_tail_under_a_key_on_its_first_line_stays_with_its_record() ->
     assert grid is not None
     cuts = [cut.pos for cut in row_cuts(grid, Frame(), words, None)]
     assert len(cuts) == 1 and 209.0 <= cuts[0] <= 211.2
+
+
+def test_keys_of_a_column_beside_a_margin_the_scan_ruled_off_are_its_records() -> None:
+    """dev32 a03's contracts: a scan's noise ruled a margin off left of the table (x 0-20), and the rows whose
+    border to it broke read their dates as the margin's (cells spanning both columns). Two dates in one cell
+    of the real date column (its rule between them lost) are still two records: the margin, holding no text
+    of its own, is no key column."""
+    words = [Word("日期", (25, 5, 60, 15)), Word("名称", (100, 5, 130, 15)),
+             Word("2024.01.15", (25, 25, 70, 35)), Word("杭州致智电子股份有限公司", (85, 25, 190, 35)),
+             Word("2024.01.17", (25, 45, 70, 55)), Word("济南兴正光电有限公司", (85, 45, 190, 55)),
+             Word("2025.07.21", (25, 63, 70, 75)), Word("杭州锐兴智能终端集团有限公司", (85, 63, 190, 75)),
+             Word("2025.09.16", (25, 85, 70, 97)), Word("杭州德辰电子元件集团有限公司", (85, 85, 190, 97))]
+    rules = [Rule("h", y, 0, 200) for y in (0, 20, 40, 60, 100)] + \
+        [Rule("v", x, 0, 100) for x in (0, 80, 200)] + [Rule("v", 20, 0, 20), Rule("v", 20, 60, 100)]
+    grid = build_grid(rules)
+    assert grid is not None and any(cell.col == 0 and cell.col_span == 2 for cell in grid.cells)
+    cuts = [cut.pos for cut in row_cuts(grid, Frame(), words, None)]
+    assert any(75 <= y <= 85 for y in cuts)

@@ -210,14 +210,28 @@ def cell_lines(grid: Grid, frame: Frame, words: Sequence[Word]) -> dict[tuple[in
 
 
 def key_column(grid: Grid, lines: dict[tuple[int, int], list[TextLine]]) -> int | None:
-    """The leftmost column whose lines are keys (序号 or dates): at least two, and few other lines with digits."""
+    """The leftmost column whose lines are keys (序号 or dates): at least two, and few other lines with digits.
+
+    A column no cell of its own holds text in, only cells spanning on into the next (a margin a scan's noise
+    ruled off beside the table: the rows whose rule to the real border broke read their keys as its), hands
+    the keys to the next column where that one holds them: its cells are the records' (dev32 a03's contracts,
+    two dates in one cell of the next column while the margin's column was taken for the keys')."""
     for col in range(grid.n_cols):
-        column = [line for (_, c), cell in lines.items() if c == col for line in cell]
-        keys = sum(line.is_key for line in column)
-        others = sum(line.has_digits and not line.is_key and not line.is_date_tail for line in column)
-        if keys >= 2 and keys >= KEY_SHARE * others:
-            return col
+        if _keyed(lines, col):
+            return col + 1 if not _own_text(grid, lines, col) and _keyed(lines, col + 1) else col
     return None
+
+
+def _keyed(lines: dict[tuple[int, int], list[TextLine]], col: int) -> bool:
+    column = [line for (_, c), cell in lines.items() if c == col for line in cell]
+    keys = sum(line.is_key for line in column)
+    others = sum(line.has_digits and not line.is_key and not line.is_date_tail for line in column)
+    return keys >= 2 and keys >= KEY_SHARE * others
+
+
+def _own_text(grid: Grid, lines: dict[tuple[int, int], list[TextLine]], col: int) -> bool:
+    """Whether a cell of column `col` alone (spanning no column beyond it) holds text."""
+    return any(lines.get((cell.row, cell.col)) for cell in grid.cells if cell.col == col and cell.col_span == 1)
 
 
 def starts_row(line: TextLine) -> bool:
@@ -285,7 +299,8 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
     spans = [(w.bbox[1], w.bbox[3]) for w in (replace(w, bbox=frame.box_to_table(w.bbox)) for w in words)
              if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right]
     cuts: list[float] = []
-    key_cells = sorted((cell for cell in grid.cells if cell.col == col), key=lambda cell: cell.row)
+    # A cell spanning into the key column from the left (the margin's column above) holds its row's key.
+    key_cells = sorted((cell for cell in grid.cells if cell.covers(cell.row, col)), key=lambda cell: cell.row)
     if ink is not None:
         lines = with_unread_keys(grid, frame, words, lines, col, ink)
     for cell in key_cells:
@@ -305,7 +320,7 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
             cuts.append(centred if centred is not None
                         else _cut_between(spans, low, lower.top, frame, (left, right), ink))
     for above, below in itertools.pairwise(key_cells):
-        if _opens_with_key(lines, above.row, col) and _opens_with_key(lines, below.row, col):
+        if _opens_with_key(lines, above.row, above.col) and _opens_with_key(lines, below.row, below.col):
             cuts.append(grid.ys[below.row])
     rules = [Rule("h", y, left, right) for y in cuts]
     # Rows whose keys the OCR lost (pale print): the lines of their other cells still part them, where
