@@ -188,7 +188,7 @@ def continuation(page: Page, previous: str | None) -> str:
         return "plan"
     if previous in TABLE_ROLES and view.verticals >= 2:
         return previous
-    if previous in APPENDIX_TABLE_ROLES.values() and _closes_a_table(page, view, previous):
+    if previous is not None and previous in APPENDIX_TABLE_ROLES.values() and _closes_a_table(page, view, previous):
         return previous
     if previous == "basic_info" and _carries_form_row_label(view):
         return previous

@@ -132,7 +132,7 @@ def whole_reading(text: str, posteriors: LinePosteriors) -> str | None:
     `ADDED_SURE` over each added), adding only Chinese characters (no rule's stroke at an end), with as much of it
     in words as of `text` and most of what it adds in words (what a seal's strokes read as stands in
     none), and no unit's name read on past its legal form; else None."""
-    path = best_path(posteriors.frames, posteriors.characters)
+    path = best_path(posteriors.frames, list(posteriors.characters))
     whole = "".join(simplified_char(char) for char, _, _ in path)
     if len(whole) <= len(text) or LCSseq.similarity(text, whole) < max(1, len(text) - 1):
         return None
