@@ -101,6 +101,10 @@ CLAIMABLE_ROLES = frozenset({"commitment", *APPENDIX_TABLE_ROLES.values()})
 # much more than any other part's, names the page.
 WEAK_TITLE_SCORE = 0.55
 WEAK_TITLE_MARGIN = 0.15
+# The note under every appendix table (注：申报单位（联合体牵头单位及涉及单位）加盖公章), and a record's key: a date
+# (2025-08-18, 2025.08.18, 2025年8月18日) or a 序号.
+TABLE_NOTE = "联合体牵头单位及涉及单位"
+RECORD_KEY = re.compile(r"(?:19|20)\d{2}(?:[-./]\d{1,2}[-./]\d{1,2}|年\d{1,2}月\d{1,2}日)|\d{1,3}")
 AGREEMENT_TITLES = ("联合体合作协议", "联合体协议", "联合申报协议", "合作协议书")
 AGREEMENT_BODY = ("甲方", "乙方", "各方", "联合体", "牵头单位", "成员单位", "本协议", "权利", "义务", "签订")
 
@@ -177,9 +181,6 @@ def classify(page: Page) -> tuple[str | None, float]:
     return (role, score) if score >= MIN_SCORE else (None, score)
 
 
-# The note under every appendix table (注：申报单位（联合体牵头单位及涉及单位）加盖公章。), its distinctive part.
-APPENDIX_NOTE = "联合体牵头单位及涉及单位"
-
 
 def continuation(page: Page, previous: str | None) -> str:
     """Role of a page without a title of its own, from the page before it."""
@@ -188,16 +189,23 @@ def continuation(page: Page, previous: str | None) -> str:
         return "plan"
     if previous in TABLE_ROLES and view.verticals >= 2:
         return previous
-    if previous in APPENDIX_TABLE_ROLES.values() and cue_score(APPENDIX_NOTE, view.text) > 0:
-        # The table's last rows and its note run onto a page whose pale rules were not seen (dev41 a08 p12:
-        # three contracts lost with the page taken for 'other'): the note ends an appendix table, and a page
-        # with no title of its own holding it after one is that table's end.
+    if previous is not None and previous in APPENDIX_TABLE_ROLES.values() and _closes_a_table(page, view, previous):
         return previous
     if previous == "basic_info" and _carries_form_row_label(view):
         return previous
     if previous in SPILLING_ROLES:
         return previous
     return "other"
+
+
+def _closes_a_table(page: Page, view: PageView, role: str) -> bool:
+    """The page holds the last records of the appendix table before it, its rules too faint to count (a grey
+    scan's shadowed page, dev41 a08's last three contracts): records' keys (dates or 序号) opening two lines or
+    more, above the table's note or one of its cues (a note alone is no continuation: its stray row is read
+    as what follows the table)."""
+    keys = sum(bool(RECORD_KEY.fullmatch(normalise(word.text))) for word in page.words)
+    noted = cue_score(TABLE_NOTE, view.text) > 0 or any(cue_score(cue, view.text) > 0 for cue in ROLE_CUES[role].body)
+    return keys >= 2 and noted
 
 
 def _carries_form_row_label(view: PageView) -> bool:

@@ -12,11 +12,19 @@ from models import Provenance
 from models.page import Box
 from pipeline.ocr.base import LinePosteriors
 from pipeline.ocr.hanzi import simplified_char
-from pipeline.tables.lexicon import ALT_SHARE, _alternatives, in_a_word, respelt, respelt_cell
+from pipeline.tables.lexicon import (
+    ALT_SHARE,
+    _alternatives,
+    in_a_word,
+    read_whole,
+    respelt,
+    respelt_cell,
+    whole_reading,
+)
 from pipeline.tables.values import FieldValue
 from pipeline.text.chars import is_cjk
 
-ALPHABET = ("", *"昆民明航达铝业股份有限公司集团團國国温台州盛腾装备色金属馬局纺坊织船舶钢冈铁、轻工I")
+ALPHABET = ("", *"昆民明航达铝业股份有限公司集团團國国温台州盛腾装备色金属馬局纺坊织船舶钢冈铁、轻工I产品质量缺陷图像数据集款一")
 
 
 def strip(line: list[dict[str, float]]) -> LinePosteriors:
@@ -142,3 +150,37 @@ def test_alternatives_are_the_classes_at_their_share_likeliest_first_as_a_sort_o
         whole = [simplified_char(ALPHABET[k]) for k in np.argsort(row)[::-1]
                  if row[k] >= ALT_SHARE and k not in (0, label) and is_cjk(ALPHABET[k])]
         assert _alternatives(posteriors, np.zeros(3, int), 0, label) == whole
+
+
+def _read_whole(value: str, glyphs: float, line: list[dict[str, float]]) -> tuple[FieldValue, list[Box]]:
+    asked: list[Box] = []
+
+    def posteriors(box: Box) -> list[LinePosteriors | None]:
+        asked.append(box)
+        return [strip(line)]
+
+    origin = Provenance(page=7, bbox=(258, 252, 536, 275), confidence=0.9)
+    return read_whole(FieldValue(value, value, origin), "text", lambda box: glyphs, posteriors), asked
+
+
+def test_a_line_read_in_part_is_read_whole_on_its_strip() -> None:
+    """dev30 a06's products: a dithered scan's 产品质量缺陷图像数据集, the page's detector missing the line and
+    the crop reading 款据集 of it; its one line of ink is eleven characters wide, and the strip reads it whole
+    (陷 faint), holding 据集 in order."""
+    line = [*sure("产品质量缺"), {"陷": 0.3, "款": 0.1}, *sure("图像数据集")]
+    value, asked = _read_whole("款据集", 11.0, line)
+    assert value.value == "产品质量缺陷图像数据集" and value.provenance.repaired_from == "款据集" and asked
+
+
+def test_a_line_read_whole_is_not_read_again() -> None:
+    """Ink as wide as the reading: the strip is not asked."""
+    value, asked = _read_whole("产品质量缺陷图像数据集", 11.4, sure("产品质量缺陷图像数据集"))
+    assert value.value == "产品质量缺陷图像数据集" and value.provenance.repaired_from is None and not asked
+
+
+def test_a_strip_that_adds_a_rule_s_stroke_or_goes_on_past_a_name_s_end_is_not_taken() -> None:
+    assert whole_reading("产品质量缺陷图像", strip(sure("产品质量缺陷图像一"))) is None
+    assert whole_reading("温州盛腾装备有限公司", strip(sure("温州盛腾装备有限公司集团"))) is None
+    # Unsure over its characters (a seal's strokes read as characters) or another line altogether.
+    assert whole_reading("数据集", strip([{char: 0.4} for char in "产品质量缺陷图像数据集"])) is None
+    assert whole_reading("款据集", strip(sure("温州盛腾装备有限公司"))) is None

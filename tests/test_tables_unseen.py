@@ -435,12 +435,12 @@ def test_a_header_whose_unit_the_reading_garbled_reads_its_amounts_in_the_templa
     assert header_unit("投融资金额\n(厉元)\n2,162.9") is None  # a header cell the first row's amount ran into
 
 
-def test_a_header_read_as_its_units_closing_line_alone_is_no_unit() -> None:
-    """dev42 a10: 投融资金额（万 · 元） read '元)' alone, its first line lost: a bracket that closes and never
-    opened is the tail of a wrapped header, not 元 (every amount would be 10,000 times too small); a header
-    with its bracket whole says what it says, and one writing no unit is as it was."""
-    assert header_unit("元)") is None and header_unit("元）") is None
-    assert header_unit("金额（元）") == "金额（元）" and header_unit("投融资金额") == "投融资金额"
+def test_a_header_read_as_its_unit_alone_reads_its_amounts_in_the_templates_unit() -> None:
+    """dev42 a10's financings: '投融资金额（万' · '元）', the first line lost under a seal's ring, read '元)': the end
+    of the header, not its unit (the amounts were made 10,000 times too small). A header naming its column
+    before a bracketed 元 is still 元."""
+    assert header_unit("元)") is None and header_unit("(元)") is None and header_unit("元") is None
+    assert header_unit("合同金额(元)") == "合同金额(元)" and header_unit("金额") == "金额"
 
 
 def test_a_text_gap_beside_a_broken_column_rule_is_that_rule_not_a_second_column() -> None:

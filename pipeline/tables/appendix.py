@@ -36,7 +36,7 @@ from pipeline.tables.geometry import Cell
 from pipeline.tables.ghosts import page_black_level
 from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
-from pipeline.tables.lexicon import respelt_cell
+from pipeline.tables.lexicon import read_whole, respelt_cell
 from pipeline.tables.reread import SecondReader
 from pipeline.tables.rings import under_ring
 from pipeline.tables.rows import DATE_TAIL, SEQ_KEY
@@ -605,6 +605,7 @@ def iter_rows(table: Table, layout: Layout, start: int,
                 if read is not None:
                     value = second_opinion(value, column.kind, unit, read)
                 if reader is not None:
+                    value = read_whole(value, column.kind, reader.ink_glyphs, reader.line_posteriors)
                     value = respelt_cell(value, column.kind, reader.line_posteriors)
                 if reader is not None and column.kind in NUMBER_KINDS and value.provenance.bbox is not None:
                     value = replace(value, ink_width=reader.ink_width(_box(value)),

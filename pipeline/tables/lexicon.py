@@ -18,13 +18,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
+from rapidfuzz.distance import LCSseq
 
 from models.codes import CANONICAL_INDUSTRIES
 from models.page import Box
 from pipeline.normalise import parse_industries
 from pipeline.ocr.base import LinePosteriors
 from pipeline.ocr.hanzi import simplified_char
-from pipeline.seals.spotting import align
+from pipeline.seals.spotting import align, best_path
+from pipeline.tables.cells import char_width
+from pipeline.tables.unit_names import COMPLETE
 from pipeline.tables.values import FieldValue, typed
 from pipeline.text.chars import is_cjk
 from pipeline.text.words import in_words, lexicon_logprob
@@ -35,6 +38,15 @@ ALT_SHARE = 0.1
 # The reading must be what the strip says: its alignment's mean per-character probability ratio against
 # the strip's best path (a crop of another line, or a reading the crop does not bear out, is left alone).
 MIN_MATCH = 0.5
+
+
+# A line read in part (`read_whole`): its one line of ink is this many characters wider than the reading at
+# least; the strip's own reading is this sure over its characters, and over each it adds.
+UNREAD_GLYPHS = 1.5
+WHOLE_SURE = 0.7
+ADDED_SURE = 0.2
+# Strokes a rule's remains read as, at a line's ends: never a character the line lost.
+STROKES = frozenset("一丨亅乙")
 
 
 # How a trial spelling does: None where it is no better than the text as it stands, else its score (higher
@@ -97,6 +109,45 @@ def _alternatives(posteriors: LinePosteriors, frames: np.ndarray, position: int,
     # A traditional form offered is its simplified twin, as the page's readings are (`ocr.hanzi`).
     return [simplified_char(posteriors.characters[k]) for k in order
             if k not in (0, label) and is_cjk(posteriors.characters[k])]
+
+
+def read_whole(value: FieldValue, kind: str, glyphs: Callable[[Box], float | None],
+               posteriors: Callable[[Box], Sequence[LinePosteriors | None]]) -> FieldValue:
+    """A text cell whose one line of ink is wider than its reading by `UNREAD_GLYPHS` characters or more (the
+    page and the crop read part of the line: a dithered scan's 产品质量缺陷图像数据集 read 款据集), read as the
+    recogniser reads the line's strip whole (`whole_reading`). The value as read is kept in `repaired_from`."""
+    box = value.provenance.bbox
+    if box is None or kind != "text" or not isinstance(value.value, str) or "\n" in value.raw.strip():
+        return value
+    cell = (box[0], box[1], box[2], box[3])
+    wide = glyphs(cell)
+    if wide is None or wide < sum(char_width(char) for char in value.value) + UNREAD_GLYPHS:
+        return value
+    found = posteriors(cell)
+    text = whole_reading(value.value, found[0]) if len(found) == 1 and found[0] is not None else None
+    return value if text is None else _repaired(value, text)
+
+
+def whole_reading(text: str, posteriors: LinePosteriors) -> str | None:
+    """The strip's best path where it reads `text` whole and more: longer, holding all of `text`'s characters
+    in order but one (a character the part's reading misread), sure (`WHOLE_SURE` over its characters,
+    `ADDED_SURE` over each added), adding only Chinese characters (no rule's stroke at an end), with as much of it
+    in words as of `text` and most of what it adds in words (what a seal's strokes read as stands in
+    none), and no unit's name read on past its legal form; else None."""
+    path = best_path(posteriors.frames, list(posteriors.characters))
+    whole = "".join(simplified_char(char) for char, _, _ in path)
+    if len(whole) <= len(text) or LCSseq.similarity(text, whole) < max(1, len(text) - 1):
+        return None
+    if float(np.mean([p for _, _, p in path])) < WHOLE_SURE or (text.endswith(COMPLETE) and not whole.endswith(COMPLETE)):
+        return None
+    added = [op.dest_pos for op in LCSseq.editops(text, whole) if op.tag == "insert"]
+    if any(not is_cjk(whole[k]) or path[k][2] < ADDED_SURE for k in added) \
+            or whole[0] in STROKES or whole[-1] in STROKES:
+        return None
+    before, after = in_words(text), in_words(whole)
+    if sum(after) / len(whole) < sum(before) / len(text) or 2 * sum(after[k] for k in added) < len(added):
+        return None
+    return whole
 
 
 def respelt_cell(value: FieldValue, kind: str,

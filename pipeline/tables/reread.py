@@ -574,6 +574,13 @@ class SecondReader:
         """Whether the box holds ink beyond a few specks and its rules (`ink_box`)."""
         return self._inked(box) is not None
 
+    def ink_glyphs(self, box: Box) -> float | None:
+        """How many glyphs wide the cell's one line of ink is (its width over its height: a Chinese
+        character is about square); None when blank or on several lines."""
+        inked = self._inked(box)
+        line = text_line(self.image, inked, self.level) if inked is not None else None
+        return None if line is None or line[3] <= line[1] else (line[2] - line[0]) / (line[3] - line[1])
+
     def line_posteriors(self, box: Box) -> list[LinePosteriors | None]:
         """The recogniser's posteriors of each of the cell's lines of ink as scanned, top to bottom (None for
         a line without them); none when blank."""

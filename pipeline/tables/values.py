@@ -18,6 +18,7 @@ from pipeline.tables.cells import CellText, char_width, join_line, lines_of
 from pipeline.tables.headers import Column, TableSpec
 from pipeline.tables.labels import closest_label, label_end, squeeze
 from pipeline.tables.reread import shape
+from pipeline.text.chars import is_cjk
 
 log = logging.getLogger(__name__)
 
@@ -603,23 +604,23 @@ UNIT_RUN = 3  # amounts of a column written in its header's unit before an odd u
 
 # A bracket of a header, closed or not: where its unit is written ('合同金额（万元）').
 _HEADER_BRACKET = re.compile(r"[(（]([^()（）]*)[)）]?")
-
-
-# What a header's second line holds where '（万' ended its first: 元 and the bracket closing, nothing opening.
-_UNIT_TAIL = re.compile(r"^[^(（]*[元圆][)）]")
+# Where a header's unit begins: a bracket, or the unit's own character where the bracket was not read.
+_UNIT_START = re.compile(r"[(（)）元圆万亿]")
 
 
 def header_unit(text: str) -> str | None:
     """The header's text as the unit its column's amounts are read in; None where the reading garbled the
     unit, which would make every amount of the column 10,000 times too small: a bracket holding 元 after
     anything but 万 or 亿 ('投融资金额（方元）', '合同金额(.元)' whose wrapped 万 was lost) is a misread unit,
-    not 元. The column is then read as one whose header writes no unit (the template's 万元, `typed`)."""
-    squeezed = re.sub(r"\s+", "", normalise.nfkc(text))
-    units = [inside for inside in _HEADER_BRACKET.findall(squeezed) if any(mark in inside for mark in "元圆万亿")]
+    not 元. The column is then read as one whose header writes no unit (the template's 万元, `typed`). So is a
+    header read as its unit alone, no word naming the column before it ('元)' of '投融资金额（万' · '元）', its
+    first line lost under a seal's ring): what was read is the end of the header, not its unit."""
+    flat = re.sub(r"\s+", "", normalise.nfkc(text))
+    if any(mark in flat for mark in "元圆") and not any(map(is_cjk, re.split(_UNIT_START, flat, maxsplit=1)[0])):
+        return None
+    units = [inside for inside in _HEADER_BRACKET.findall(flat) if any(mark in inside for mark in "元圆万亿")]
     if not units:
-        # A bracket closed that never opened ('元)'): the header's wrapped first line, its name and '（万', lost
-        # (dev42 a10: 投融资金额（万 · 元） read '元)' alone, every amount 10,000 times too small).
-        return None if _UNIT_TAIL.match(squeezed) else text
+        return text
     inside = units[-1]
     garbled = any(mark in inside for mark in "元圆") and not any(mark in inside for mark in "万亿") \
         and inside not in ("元", "圆")
