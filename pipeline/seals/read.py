@@ -128,6 +128,12 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
     one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
     inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
     found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
+    if _unit_named(found) is None and (found.reading is None or cjk(found.reading.text)):
+        # Only a seal the ring's tone named no unit with: where it did, a reading of fainter ink that spots
+        # another organisation better must not replace it (dev32 a01 p11: 锐隆 read, then 宇锐, a financier).
+        lettered = read_hypotheses(_hypotheses(iter([_lettering_ink(grey_patch, outline, px_per_mm, one_bit)]),
+                                               outline), reader, identify)
+        found = _unit_named(lettered) or _more_lettered(found, lettered)
     if not black_as_print(dedither(grey_patch, px_per_mm) if one_bit else grey_patch, outline):
         return found
     # Black as its print, the seal's lettering is told from the print under it by no tone: a reading naming no unit
@@ -359,15 +365,27 @@ def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bo
     a dither scan deskewed or resampled to the reading's dpi spreads every dot over grey neighbours, so the patch
     is no longer bilevel while its lettering is still dots: read undithered, every strip of dev30 a06's member
     seals was empty."""
-    if is_one_bit(grey) if one_bit is None else one_bit:
-        grey = dedither(grey, px_per_mm)
-    drawn = dark_ink(grey)
-    tone = ring_tone(grey, drawn, outline)
+    grey, drawn, tone = _toned(grey, outline, px_per_mm, one_bit)
     for margin in sorted({1, max(1, round(WIDE_PRINT_MARGIN_MM * px_per_mm))}):
         yield without_rules(grey_seal_ink(grey, tone, print_margin_px=margin), outline)
     # Black rules: their anti-aliased edges share the seal's tone beside the core the margin gave up.
     yield without_rules(grey_seal_ink(grey, tone), outline, drawn)
-    yield without_rules(grey_seal_ink(grey, lettering_tone(grey, tone)), outline)
+
+
+def _toned(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bool | None
+           ) -> tuple[np.ndarray, np.ndarray, float]:
+    """The grey patch as the tone maps read it (a 1-bit scan's dots blurred back), its dark ink, its ring's tone."""
+    if is_one_bit(grey) if one_bit is None else one_bit:
+        grey = dedither(grey, px_per_mm)
+    drawn = dark_ink(grey)
+    return grey, drawn, ring_tone(grey, drawn, outline)
+
+
+def _lettering_ink(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bool | None = None) -> np.ndarray:
+    """A grey seal's ink weighed by its lettering's tone (`lettering_tone`), read after the tone maps
+    (`_grey_inks`) where they named no unit."""
+    grey, _, tone = _toned(grey, outline, px_per_mm, one_bit)
+    return without_rules(grey_seal_ink(grey, lettering_tone(grey, tone)), outline)
 
 
 def lettering_tone(grey: np.ndarray, ring: float) -> float:
