@@ -86,10 +86,21 @@ def test_a_seal_the_tone_maps_named_no_unit_is_read_in_its_lettering_tone(letter
     assert lettered.asked and found.match is not None and found.match.owner == "lead"
 
 
-def test_a_seal_the_tone_maps_named_is_not_read_again(lettered: _Lettered) -> None:
-    # dev32 a01 p11: the ring's tone read a member's seal (锐隆); the fainter map then spotted a financier (宇锐).
-    def member(reading: Reading, others: bool) -> Match | None:
-        return Match("杭州锐隆资本管理有限公司", "member", 0.04)
+def _member_then(state: _Lettered, owner: str, score: float) -> read.Identify:
+    """The tone maps spot a member, unsurely; the lettering map spots `owner` at `score`."""
+    def identify(reading: Reading, others: bool) -> Match | None:
+        if not state.asked:
+            return Match("杭州锐隆资本管理有限公司", "member", 0.04)
+        return Match("杭州宇锐资本管理有限公司", owner, score)  # type: ignore[arg-type]
+    return identify
 
-    found = _read(lettered, member)
-    assert not lettered.asked and found.match is not None and found.match.owner == "member"
+
+def test_a_unit_the_tone_maps_named_is_not_displaced_by_an_outside_organisation(lettered: _Lettered) -> None:
+    # dev32 a01 p11: the ring's tone read a member's seal (锐隆); the fainter map spotted a financier (宇锐).
+    found = _read(lettered, _member_then(lettered, "other", 0.5))
+    assert lettered.asked and found.match is not None and found.match.owner == "member"
+
+
+def test_a_unit_the_tone_maps_named_unsurely_gives_way_to_a_unit_spotted_better(lettered: _Lettered) -> None:
+    found = _read(lettered, _member_then(lettered, "lead", 0.3))
+    assert found.match is not None and found.match.owner == "lead"

@@ -128,12 +128,9 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
     one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
     inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
     found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
-    if _unit_named(found) is None and (found.reading is None or cjk(found.reading.text)):
-        # Only a seal the ring's tone named no unit with: where it did, a reading of fainter ink that spots
-        # another organisation better must not replace it (dev32 a01 p11: 锐隆 read, then 宇锐, a financier).
-        lettered = read_hypotheses(_hypotheses(iter([_lettering_ink(grey_patch, outline, px_per_mm, one_bit)]),
-                                               outline), reader, identify)
-        found = _unit_named(lettered) or _more_lettered(found, lettered)
+    if _unsure(found):
+        found = _with_lettering(found, read_hypotheses(_hypotheses(
+            iter([_lettering_ink(grey_patch, outline, px_per_mm, one_bit)]), outline), reader, identify))
     if not black_as_print(dedither(grey_patch, px_per_mm) if one_bit else grey_patch, outline):
         return found
     # Black as its print, the seal's lettering is told from the print under it by no tone: a reading naming no unit
@@ -185,6 +182,25 @@ def _more_lettered(plain: SealText, sharp: SealText) -> SealText:
     if sharp.reading is not None and len(cjk(sharp.reading.text)) > len(cjk(plain.reading.text)):
         return sharp
     return plain
+
+
+def _unsure(found: SealText) -> bool:
+    """A grey seal the tone maps read some lettering of but named no unit surely: worth its lettering's tone."""
+    lettered = found.reading is None or bool(cjk(found.reading.text))
+    return lettered and (found.match is None or found.match.owner == "other" or found.match.score < SURE_SPOT)
+
+
+def _with_lettering(toned: SealText, lettered: SealText) -> SealText:
+    """Of a seal's tone maps' reading and its lettering-tone map's, the one to keep. A unit the tone maps named
+    is displaced only by another unit spotted better: a fainter map's reading that spots an organisation outside
+    the package must not replace it (dev32 a01 p11: the member 锐隆 read, then the financier 宇锐)."""
+    if _unit_named(toned) is None:
+        return _unit_named(lettered) or _more_lettered(toned, lettered)
+    named = _unit_named(lettered)
+    if named is not None and named.match is not None and toned.match is not None \
+            and named.match.score > toned.match.score:
+        return named
+    return toned
 
 
 def _unit_named(found: SealText) -> SealText | None:
