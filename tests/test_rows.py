@@ -348,12 +348,3 @@ def test_a_rule_running_through_a_key_cell_is_no_lost_key() -> None:
     image = np.full((80, 210), 255, np.uint8)
     image[20:37, 18:20] = 0
     assert sorted(cut.pos for cut in row_cuts(grid, Frame(), words, PageInk(image, 1.0))) == [52]
-
-
-def test_a_read_first_key_under_a_header_leaves_the_header_s_rows_as_they_were() -> None:
-    """The first record's 1 read: the appendix reads a header run into its first record apart as before (cutting
-    it changed the crops' stacks and their readings on phone photos, dev36 a01): only a lost key's record is
-    parted from the header."""
-    grid, words, ink = _header_over_lost_key()
-    words = [*words, Word("1", (17, 23, 21, 33))]
-    assert sorted(cut.pos for cut in row_cuts(grid, Frame(), words, ink)) == [36, 52]

@@ -332,13 +332,11 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
             cuts.append(centred if centred is not None
                         else _cut_between(spans, low, lower.top, frame, (left, right), ink))
     for above, below in itertools.pairwise(key_cells):
-        # A header's cell (a line without digits) over a key the OCR lost parts as two keys do where a cell to the
-        # right spans both (its rule faint): it holds the header's label over the first record's text, and the
-        # record has no key read to be told by. (A read key is: the header's rows are read apart as before.)
+        # A header's cell (a line without digits) over a key's parts as two keys do where a cell to the right
+        # spans both (its rule faint): it holds the header's label over the first record's text.
         if _opens_with_key(lines, below.row, below.col) and (
                 _opens_with_key(lines, above.row, above.col)
-                or (_opens_row(lines, above.row, above.col) and _opens_unread(lines, below.row, below.col)
-                    and _spanned_across(grid, below.row, col))):
+                or (_opens_row(lines, above.row, above.col) and _spanned_across(grid, below.row, col))):
             cuts.append(grid.ys[below.row])
     rules = [Rule("h", y, left, right) for y in cuts]
     # Rows whose keys the OCR lost (pale print): the lines of their other cells still part them, where
@@ -506,12 +504,6 @@ def _opens_row(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int)
     """The cell opens with a header's line (`starts_row`; marks alone are a glyph not read)."""
     cell = sorted(lines.get((row, col), []), key=lambda line: line.top)
     return bool(cell) and starts_row(cell[0]) and not marks_only(cell[0].text)
-
-
-def _opens_unread(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int) -> bool:
-    """The cell opens with a key's ink the OCR did not read (`PageInk.unread_keys`)."""
-    cell = sorted(lines.get((row, col), []), key=lambda line: line.top)
-    return bool(cell) and cell[0].unread
 
 
 def _spanned_across(grid: Grid, row: int, col: int) -> bool:
