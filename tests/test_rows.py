@@ -315,36 +315,3 @@ def test_keys_of_a_column_beside_a_margin_the_scan_ruled_off_are_its_records() -
     assert grid is not None and any(cell.col == 0 and cell.col_span == 2 for cell in grid.cells)
     cuts = [cut.pos for cut in row_cuts(grid, Frame(), words, None)]
     assert any(75 <= y <= 85 for y in cuts)
-
-
-def _header_over_lost_key() -> tuple[Grid, list[Word], PageInk]:
-    """dev42 a02's institutions: 序号 | 名称 in short rows, the name column's rules too faint to find (one name
-    cell from the header down), the first record's 1 printed but not read; 1 pixel per point."""
-    image = np.full((80, 210), 255, np.uint8)
-    image[24:33, 18:20] = 0  # the lost 1: three quarters of its short cell's height inside the insets
-    words = [Word("序号", (8, 4, 32, 16)), Word("名称", (100, 4, 124, 16)),
-             Word("北京银行台州分行", (42, 23, 198, 33)),
-             Word("2", (15, 39, 22, 49)), Word("台州旭凯股权投资基金管理有限公司", (42, 39, 198, 49)),
-             Word("3", (15, 55, 22, 65)), Word("台州顺致创业投资有限公司", (42, 55, 198, 65))]
-    rules = [Rule("h", y, 0, 200) for y in (0, 68)] + [Rule("h", y, 0, 40) for y in (20, 36, 52)] + \
-        [Rule("v", x, 0, 68) for x in (0, 40, 200)]
-    grid = build_grid(rules)
-    assert grid is not None
-    return grid, words, PageInk(image, 1.0)
-
-
-def test_a_lost_first_key_under_a_header_parts_the_header_and_its_record() -> None:
-    """The 1's stem inks most of its short cell's height, yet stands centred and clear of the cell's top and
-    bottom: no rule's remains. The name cell spanning down from the header stands beside it, and the header's
-    序号 over the key parts as two keys do: the header, the first record and the second each a row."""
-    grid, words, ink = _header_over_lost_key()
-    assert sorted(cut.pos for cut in row_cuts(grid, Frame(), words, None)) == [52]
-    assert sorted(cut.pos for cut in row_cuts(grid, Frame(), words, ink)) == [20, 36, 52]
-
-
-def test_a_rule_running_through_a_key_cell_is_no_lost_key() -> None:
-    """A vertical rule's remains from the cell's top to its bottom, even in its middle, are no 序号."""
-    grid, words, _ = _header_over_lost_key()
-    image = np.full((80, 210), 255, np.uint8)
-    image[20:37, 18:20] = 0
-    assert sorted(cut.pos for cut in row_cuts(grid, Frame(), words, PageInk(image, 1.0))) == [52]

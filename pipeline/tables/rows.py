@@ -128,7 +128,7 @@ class PageInk:
                                              round(w[2] * self.scale) - px0, round(w[3] * self.scale) - py0)
                                             for w in covered])
         ink[ink.mean(axis=1) > RULE_SHARE, :] = False  # a rule's remains along the cell's edges
-        ink[:, _rule_columns(ink)] = False
+        ink[:, ink.mean(axis=0) > RULE_SHARE] = False
         pad = COVER_PAD * self.scale
         for word in covered:
             wx0, wy0, wx1, wy1 = word
@@ -171,18 +171,6 @@ class PageInk:
         out = np.zeros(xs.size)
         out[inside] = 255.0 - self.image[rows[inside], columns[inside]].astype(float)
         return out
-
-
-def _rule_columns(ink: np.ndarray) -> np.ndarray:
-    """The pixel columns of a key cell's ink that are a rule's remains: inked over `RULE_SHARE` of the cell's
-    height, unless in the middle half of its width and clear of its top and bottom rows: there stands a
-    centred 序号's stem (a 1 in a short row inks more than half the cell's height inside its insets), where a
-    rule runs on from edge to edge."""
-    columns = ink.mean(axis=0) > RULE_SHARE
-    width = ink.shape[1]
-    stem = np.zeros(width, bool)
-    stem[width // 4:width - width // 4] = True
-    return columns & ~(stem & ~ink[0] & ~ink[-1])
 
 
 def _touches(blob: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
@@ -332,11 +320,7 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
             cuts.append(centred if centred is not None
                         else _cut_between(spans, low, lower.top, frame, (left, right), ink))
     for above, below in itertools.pairwise(key_cells):
-        # A header's cell (a line without digits) over a key's parts as two keys do where a cell to the right
-        # spans both (its rule faint): it holds the header's label over the first record's text.
-        if _opens_with_key(lines, below.row, below.col) and (
-                _opens_with_key(lines, above.row, above.col)
-                or (_opens_row(lines, above.row, above.col) and _spanned_across(grid, below.row, col))):
+        if _opens_with_key(lines, above.row, above.col) and _opens_with_key(lines, below.row, below.col):
             cuts.append(grid.ys[below.row])
     rules = [Rule("h", y, left, right) for y in cuts]
     # Rows whose keys the OCR lost (pale print): the lines of their other cells still part them, where
@@ -414,15 +398,11 @@ def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dic
     # looked at as a key the OCR lost.
     boxes = [(frame.box_to_table(w.bbox), w.bbox) for w in words if not marks_only(w.text)]
     out = dict(lines)
-    spans = {(other.row, other.col): other.row_span for other in grid.cells}
     for cell in (cell for cell in grid.cells if cell.col == col):
         x0, y0, x1, y1 = cell.bbox
         covered = [page for b, page in boxes if b[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0]
-        # Lines of the cells to the right whose rows meet the key cell's: a name cell spanning down from the
-        # header over the first record (its rule faint) stands beside the first record's lost key too.
         beside = [line for (row, c), cell_lines_ in lines.items() if c > col
-                  and row < cell.row + cell.row_span and cell.row < row + spans.get((row, c), 1)
-                  for line in cell_lines_]
+                  and cell.row <= row < cell.row + cell.row_span for line in cell_lines_]
         found = [line for line in ink.unread_keys(frame, cell.bbox, keys, covered)
                  if any(_overlap(line, other) >= BESIDE * (line.bottom - line.top) for other in beside)]
         if found:
@@ -498,17 +478,6 @@ def _ends_a_name(line: Sequence[Word]) -> bool:
 def _opens_with_key(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int) -> bool:
     cell = sorted(lines.get((row, col), []), key=lambda line: line.top)
     return bool(cell) and cell[0].is_key
-
-
-def _opens_row(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int) -> bool:
-    """The cell opens with a header's line (`starts_row`; marks alone are a glyph not read)."""
-    cell = sorted(lines.get((row, col), []), key=lambda line: line.top)
-    return bool(cell) and starts_row(cell[0]) and not marks_only(cell[0].text)
-
-
-def _spanned_across(grid: Grid, row: int, col: int) -> bool:
-    """Whether a cell right of column `col` spans across the top of grid row `row` (no rule there)."""
-    return any(cell.col > col and cell.row < row < cell.row + cell.row_span for cell in grid.cells)
 
 
 STACKED = 1.6  # a key word this many read keys tall may hold keys stacked on lines of their own
