@@ -128,9 +128,6 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
     one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
     inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
     found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
-    if _unsure(found):
-        found = _with_lettering(found, read_hypotheses(_hypotheses(
-            iter([_lettering_ink(grey_patch, outline, px_per_mm, one_bit)]), outline), reader, identify))
     if not black_as_print(dedither(grey_patch, px_per_mm) if one_bit else grey_patch, outline):
         return found
     # Black as its print, the seal's lettering is told from the print under it by no tone: a reading naming no unit
@@ -182,25 +179,6 @@ def _more_lettered(plain: SealText, sharp: SealText) -> SealText:
     if sharp.reading is not None and len(cjk(sharp.reading.text)) > len(cjk(plain.reading.text)):
         return sharp
     return plain
-
-
-def _unsure(found: SealText) -> bool:
-    """A grey seal the tone maps read some lettering of but named no unit surely: worth its lettering's tone."""
-    lettered = found.reading is None or bool(cjk(found.reading.text))
-    return lettered and (found.match is None or found.match.owner == "other" or found.match.score < SURE_SPOT)
-
-
-def _with_lettering(toned: SealText, lettered: SealText) -> SealText:
-    """Of a seal's tone maps' reading and its lettering-tone map's, the one to keep. A unit the tone maps named
-    is displaced only by another unit spotted better: a fainter map's reading that spots an organisation outside
-    the package must not replace it (dev32 a01 p11: the member 锐隆 read, then the financier 宇锐)."""
-    if _unit_named(toned) is None:
-        return _unit_named(lettered) or _more_lettered(toned, lettered)
-    named = _unit_named(lettered)
-    if named is not None and named.match is not None and toned.match is not None \
-            and named.match.score > toned.match.score:
-        return named
-    return toned
 
 
 def _unit_named(found: SealText) -> SealText | None:
@@ -381,27 +359,15 @@ def _grey_inks(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bo
     a dither scan deskewed or resampled to the reading's dpi spreads every dot over grey neighbours, so the patch
     is no longer bilevel while its lettering is still dots: read undithered, every strip of dev30 a06's member
     seals was empty."""
-    grey, drawn, tone = _toned(grey, outline, px_per_mm, one_bit)
+    if is_one_bit(grey) if one_bit is None else one_bit:
+        grey = dedither(grey, px_per_mm)
+    drawn = dark_ink(grey)
+    tone = ring_tone(grey, drawn, outline)
     for margin in sorted({1, max(1, round(WIDE_PRINT_MARGIN_MM * px_per_mm))}):
         yield without_rules(grey_seal_ink(grey, tone, print_margin_px=margin), outline)
     # Black rules: their anti-aliased edges share the seal's tone beside the core the margin gave up.
     yield without_rules(grey_seal_ink(grey, tone), outline, drawn)
-
-
-def _toned(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bool | None
-           ) -> tuple[np.ndarray, np.ndarray, float]:
-    """The grey patch as the tone maps read it (a 1-bit scan's dots blurred back), its dark ink, its ring's tone."""
-    if is_one_bit(grey) if one_bit is None else one_bit:
-        grey = dedither(grey, px_per_mm)
-    drawn = dark_ink(grey)
-    return grey, drawn, ring_tone(grey, drawn, outline)
-
-
-def _lettering_ink(grey: np.ndarray, outline: Outline, px_per_mm: float, one_bit: bool | None = None) -> np.ndarray:
-    """A grey seal's ink weighed by its lettering's tone (`lettering_tone`), read after the tone maps
-    (`_grey_inks`) where they named no unit."""
-    grey, _, tone = _toned(grey, outline, px_per_mm, one_bit)
-    return without_rules(grey_seal_ink(grey, lettering_tone(grey, tone)), outline)
+    yield without_rules(grey_seal_ink(grey, lettering_tone(grey, tone)), outline)
 
 
 def lettering_tone(grey: np.ndarray, ring: float) -> float:
