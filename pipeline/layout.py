@@ -181,7 +181,6 @@ def classify(page: Page) -> tuple[str | None, float]:
     return (role, score) if score >= MIN_SCORE else (None, score)
 
 
-
 def continuation(page: Page, previous: str | None) -> str:
     """Role of a page without a title of its own, from the page before it."""
     view = PageView.of(page)

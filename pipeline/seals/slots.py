@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from models import ApplicationSealSlots, Check, Evidence, RecommendationSealSlots
 from models.page import Box, Page
-from pipeline.layout import ROLE_CUES, PageView, cue_score
+from pipeline.layout import ROLE_CUES, cue_score, normalise
 from pipeline.seals.anchors import Anchor, find_anchors
 from pipeline.seals.text import Match, Owner, Reading, cjk, core_similarity, looks_like_name, readable_name
 
@@ -137,7 +137,7 @@ def slot_values(seals: Iterable[PageSeal], doc_type: str, pages: Iterable[Page] 
         # its own body reads (dev31 r14, a photo), as the classifier reads cues, a character in eight wrong
         # ('工业和信息化藤规划司', '近三年无失售情况': dev42 r14, a photo).
         tables = {p.number for p in pages if p.role == "recommendation_table"
-                  and sum(cue_score(cue, PageView.of(p).text) > 0 for cue in LETTER_BODY) >= 2}
+                  and sum(cue_score(cue, normalise(p.text)) > 0 for cue in LETTER_BODY) >= 2}
         values["recommendation_letter"] |= any(s.page in tables and s.slot == "recommendation_table" for s in seals)
     return values
 
