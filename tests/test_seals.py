@@ -1689,3 +1689,22 @@ def test_a_seal_ring_s_arc_across_the_signing_line_is_no_signature_and_a_pen_acr
     cv2.line(signed, (150, 40), (230, 95), 255, 3)  # a pen stroke across the arc
     _drop_ring_arcs(signed, [seal])
     assert signed[90, 223] == 255 and signed[70, 200] == 255
+
+
+def test_a_foreign_seal_beside_an_unread_one_on_a_table_page_is_a_mismatch_in_doubt() -> None:
+    """A table's page is stamped by the applicant alone (dev42 a04: a member's seal on 附2表2, and the reverse
+    page's print showing through taken for a second, unread seal): the foreign seal is still reported, as a
+    doubt naming the slot. On the commitment page members sign too: an unread seal there still says nothing."""
+    def seal(slot: str, match: Match | None, reading: Reading | None = None) -> PageSeal:
+        return PageSeal(12, (300.0, 500.0, 420.0, 620.0), "round", 0.9, reading, match, slot)
+
+    expected = UNITS.expected()
+    member = seal("appendix2_table2", Match(MEMBER, "member", 0.9))
+    unread = seal("appendix2_table2", None, None)
+    checks = mismatch_checks([member, unread], expected)
+    assert [(c.code, c.where, c.doubts) for c in checks] == [
+        ("SEAL_NAME_MISMATCH", "appendix2_table2", ["seal_slots.appendix2_table2"])]
+    assert checks[0].found == MEMBER and checks[0].confidence < 1.0
+    right = seal("appendix2_table2", Match(LEAD, "lead", 0.9))
+    assert mismatch_checks([member, unread, right], expected) == []
+    assert mismatch_checks([seal("commitment", Match(MEMBER, "member", 0.9)), seal("commitment", None)], expected) == []
