@@ -30,7 +30,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models import ApplicationRecord, Provenance
 from pipeline.checks.registry import open_figures, reading_in_doubt
@@ -348,6 +348,8 @@ def implied_readings(record: ApplicationRecord, settings: Settings,
         if not kept and locate is not None:
             kept = _borne_out(record, candidates(record, rule, settings, sure=True), explain, under_seal, locate,
                               only_placed=True)
+        if not kept:
+            kept = _one_pair(record, pair_candidates(record, rule, settings), explain)
         for found in kept:
             origin = record.provenance[found.path]
             record.provenance[found.path] = origin.model_copy(update={
@@ -411,6 +413,112 @@ def _borne_out(record: ApplicationRecord, found: Sequence[Implied],
         if borne:
             kept.append(item)
     return kept
+
+
+# Pairs of slips a failed total is tried with, at most: each pair's two cells are explained on their ink.
+MAX_PAIRS = 64
+
+
+def pair_candidates(record: ApplicationRecord, rule: Rule, settings: Settings) -> list[tuple[Implied, Implied]]:
+    """For a sum `rule` that no reading makes hold and no figure implied alone settles, its declared total read
+    surely: for two of its figures in doubt, the pairs of figures, one slip of reading from each (`one_slip`: one
+    character lost, or one digit read as another or one more), that make the total hold with the other figures
+    as read or over their other readings. A phone photo loses a leading digit of one cell and misreads a digit of another at once
+    ('286' read 86 and '103' read 113, dev42 a06): the total fixes only their sum, and one slip each bounds the
+    ways to a few that the cells' ink then tells apart (`_one_pair`). None past `MAX_PAIRS`: a total so loosely
+    bound says nothing."""
+    values = [_figure(record, path) for path in rule.paths]
+    numbers = [value for value in values if value is not None]
+    if len(numbers) != len(values) or can_hold(record, rule) \
+            or not total_to_go_by(record.provenance.get(rule.paths[0]), settings, values[0]):
+        return []
+    declared, *parts = numbers
+    paths = rule.paths[1:]
+    doubtful = [k for k, path in enumerate(paths) if (origin := record.provenance.get(path)) is not None
+                and origin.bbox is not None and origin.source == "ocr" and reading_in_doubt(origin, settings.checks)]
+    pairs: list[tuple[Implied, Implied]] = []
+    for first, second in itertools.combinations(doubtful, 2):
+        others = [_readings(record, path, value) for k, (path, value) in enumerate(zip(paths, parts, strict=True))
+                  if k not in (first, second)]
+        places = (_column_places(record, paths[first], parts[first]), _column_places(record, paths[second], parts[second]))
+        for rest in _sums_of(others):
+            for figure in _one_slip_of(parts[first], places[0]):
+                other: Figure = declared - rest - figure
+                other = round(other) if isinstance(parts[second], int) else round(float(other), 2)
+                kind = one_slip(parts[second], other, places[1]) if other > 0 else None
+                if kind is None:
+                    continue
+                pair = (Implied(rule.name, paths[first], parts[first], figure, places[0],
+                                bool(one_slip(parts[first], figure, places[0]))),
+                        Implied(rule.name, paths[second], parts[second], other, places[1], kind))
+                if pair not in pairs:
+                    pairs.append(pair)
+    return pairs if len(pairs) <= MAX_PAIRS else []
+
+
+def one_slip(read: Figure, figure: Figure, places: int = 0) -> bool | None:
+    """Whether `read` is `figure` with one slip: False for one character lost (`lost_from`, one digit fewer),
+    True for one digit read as another or one more (`changed_from`), None for neither."""
+    if figure == read:
+        return None
+    if lost_from(read, figure, places) and len(figure_digits(figure)) == len(figure_digits(read)) + 1:
+        return False
+    return True if changed_from(read, figure, places) else None
+
+
+def _one_slip_of(read: Figure, places: int) -> list[Figure]:
+    """Figures of which `read` is one slip (`one_slip`): a digit put in anywhere (the point anywhere its column
+    allows), one read as another, one taken out."""
+    digits = figure_digits(read)
+    if not digits:
+        return []
+    texts = [digits[:at] + digit + digits[at:] for at in range(len(digits) + 1) for digit in DIGITS]
+    texts += [digits[:at] + digit + digits[at + 1:] for at in range(len(digits)) for digit in DIGITS]
+    texts += [digits[:at] + digits[at + 1:] for at in range(len(digits))]
+    decimals = range(0, max(places, 0 if isinstance(read, int) else 2) + 1)
+    out: list[Figure] = []
+    for text in dict.fromkeys(texts):
+        if not text or (len(text) > 1 and text[0] == "0"):
+            continue
+        for shown in decimals:
+            if shown >= len(text):
+                continue
+            figure: Figure = int(text) if not shown else round(int(text) / 10**shown, shown)
+            if isinstance(read, int) and shown:
+                continue
+            if figure > 0 and one_slip(read, figure, places) is not None:
+                out.append(figure)
+    return list(dict.fromkeys(out))
+
+
+def _one_pair(record: ApplicationRecord, pairs: Sequence[tuple[Implied, Implied]],
+              explain: Callable[[Place, Sequence[str]], list[list[float]]]) -> list[Implied]:
+    """The one pair of `pairs` whose two cells both bear their figures out, as two readings; nothing where none
+    or several do: the total then holds no way, or more than one, and says nothing. Each figure is held to a
+    changed digit's bar (`borne_out`: some rendering of its crop must favour it over the reading, fairly), lost
+    characters too: two figures made up at once are a weaker claim than one. Each cell's crop is explained once,
+    for all the figures the pairs give it."""
+    if not pairs:
+        return []
+    figures: dict[str, list[Implied]] = {}
+    for pair in pairs:
+        for item in pair:
+            figures.setdefault(item.path, []).append(replace(item, changed=True))
+    borne: set[tuple[str, Figure]] = set()
+    for path, items in figures.items():
+        read = printed(items[0].read, items[0].places)
+        forms = [printed(item.implied, item.places) for item in items]
+        scores = explain(_box_of(record.provenance[path]), [*read, *(text for texts in forms for text in texts)])
+        start = len(read)
+        for item, texts in zip(items, forms, strict=True):
+            own = [[*rendering[:len(read)], *rendering[start:start + len(texts)]] for rendering in scores]
+            if borne_out(item, own, len(read)):
+                borne.add((path, item.implied))
+            start += len(texts)
+    kept = [pair for pair in pairs if all((item.path, item.implied) in borne for item in pair)]
+    log.info("%s: %d pairs of slips make %s hold, %d borne out by their ink", record.source.file, len(pairs),
+             pairs[0][0].rule, len(kept))
+    return list(kept[0]) if len(kept) == 1 else []
 
 
 @dataclass(frozen=True)

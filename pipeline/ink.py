@@ -77,9 +77,10 @@ def ink_share(page: Page, box: Sequence[float], rings: Sequence[Sequence[float]]
     x1, y1 = min(grey.shape[1], x1), min(grey.shape[0], y1)
     if x1 - x0 < 3 or y1 - y0 < 3:
         return None
+    paper = float(np.percentile(grey[y0:y1, x0:x1], 90)) or 1.0
+    y0, y1 = _within_rules(grey[y0:y1, x0:x1] < RULE_BELOW * paper, y0, y1)
     ox0, oy0 = max(0, x0 - reach), max(0, y0 - reach)
     ox1, oy1 = min(grey.shape[1], x1 + reach), min(grey.shape[0], y1 + reach)
-    paper = float(np.percentile(grey[y0:y1, x0:x1], 90)) or 1.0
     dark = _without_rules(grey[oy0:oy1, ox0:ox1].astype(np.float32) < DARK_BELOW * paper)
     for ring in rings:
         dark &= ~_ring_band(dark.shape, [v * scale for v in ring], (ox0, oy0))
@@ -88,6 +89,26 @@ def ink_share(page: Page, box: Sequence[float], rings: Sequence[Sequence[float]]
     inked = sum(int(inside[i]) for i in range(1, count)
                 if stats[i, cv2.CC_STAT_AREA] >= MIN_BLOB_PX and inside[i] >= OWN_INK * stats[i, cv2.CC_STAT_AREA])
     return inked / ((y1 - y0) * (x1 - x0))
+
+
+def _within_rules(dark: np.ndarray, top: int, bottom: int) -> tuple[int, int]:
+    """The rows `top`..`bottom` of a box (its ink `dark`) less a strip across a row rule at its top or bottom edge: a
+    box drawn a little too tall over a form's cell reaches past the rule into the row above or below, and that
+    row's characters ('日' of a date wrapped there, dev44 a05) are its ink, not the place's. Only a strip under
+    `CUT_SHARE` of the box is cut off: the place is where most of the box is. A scan's hairline rule is paler
+    than print (`RULE_BELOW`): the rule, not ink, is looked for here."""
+    mask = cv2.morphologyEx(dark.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, RULE_GAP_PX), np.uint8))
+    rules = [int(row) for row in np.flatnonzero(mask.mean(axis=1) > RULE_SHARE)]
+    height = bottom - top
+    above = [row for row in rules if row < CUT_SHARE * height]
+    below = [row for row in rules if row > (1 - CUT_SHARE) * height]
+    start = max(above) + 1 if above else 0
+    end = min(below) if below else height
+    return (top + start, top + end) if end - start >= 3 else (top, bottom)
+
+
+RULE_BELOW = 0.9  # a rule's pixels are darker than this share of the paper (a grey scan's hairline: 0.85)
+CUT_SHARE = 1 / 3  # at most this share of a box's height lies past a row rule and is cut off (`_within_rules`)
 
 
 # A seal's ring, as a share of its radii: the band its ink runs in, blur and a fit's error included.

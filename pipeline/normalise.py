@@ -737,6 +737,9 @@ _INDUSTRY_CONJUNCTIONS = re.compile(r"[和及与]")
 # A point between two characters of a name: a speck OCR read there, or a 、 misread ('船舶工.业' for 船舶工业).
 # No industry's name holds one; known names written together are split again by `_segment`.
 _POINT_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])\s*[.．·。]\s*(?=[\u4e00-\u9fff])")
+# One Latin letter wedged between two characters of a name: a stroke or speck read as a letter ('集成电路设i计',
+# dev44 a09). No industry's name mixes one letter into its characters.
+_LETTER_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])\s*[A-Za-z]\s*(?=[\u4e00-\u9fff])")
 
 
 # Every name the notice's industries are written by: the 14 and their aliases.
@@ -820,7 +823,7 @@ def parse_industries(text: str | None) -> list[str]:
         return []
     names: list[str] = []
     joined = re.sub(r"(?<=[\u4e00-\u9fff])\s*\n\s*(?=[\u4e00-\u9fff])", "", text).replace("\n", " ")
-    joined = _POINT_IN_NAME.sub("", joined)
+    joined = _LETTER_IN_NAME.sub("", _POINT_IN_NAME.sub("", joined))
     for chunk in _INDUSTRY_SEPARATORS.split(nfkc_keep_cjk_punctuation(_FILLERS.sub(" ", joined))):
         chunk = _strip_industry(chunk)
         if not chunk:

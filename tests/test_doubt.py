@@ -898,3 +898,13 @@ def test_an_industry_item_with_one_character_misread_still_counts() -> None:
     found = _by_code(_checks(record))
     assert ("PROVIDER_TOO_MANY_INDUSTRIES", "1") not in found
     assert ("LOW_CONFIDENCE", "appendix.providers[0].industries") in found
+
+
+def test_names_whose_cores_stand_a_slip_apart_may_be_one_enterprise_by_the_forms_count() -> None:
+    """dev44 a06 (phone): one enterprise's legal form garbled two ways in two rows ('东莞晟拓乳业股份有P',
+    '东莞晟拓乳业股有限公司'), four slips apart; their cores before the legal form are one apart, and the form's
+    count of one says they are one. Cores apart as far as two enterprises' stay two."""
+    record = _two_2025_contracts_named("东莞晟拓乳业股份有P", "东莞晟拓乳业股有限公司", 0.96)
+    assert ("ENTERPRISE_COUNT_MISMATCH", "2025") not in _by_code(_checks(record))
+    record = _two_2025_contracts_named("东莞晟拓乳业股份有P", "东莞恒远乳业股有限公司", 0.96)
+    assert ("ENTERPRISE_COUNT_MISMATCH", "2025") in _by_code(_checks(record))

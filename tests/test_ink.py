@@ -97,3 +97,22 @@ def test_a_hairline_column_rule_faded_in_stretches_is_no_ink(tmp_path: Path) -> 
     from pipeline.ink import _grey
     _grey.cache_clear()
     assert is_blank(page, place, "") is False
+
+
+def test_the_row_above_a_pale_rule_a_tall_box_reaches_past_is_not_its_ink(tmp_path: Path) -> None:
+    """dev44 a05 (grey scan): the box of a blank 注册地 reached past the pale hairline rule above its cell into
+    the row above, where the wrapped 日 of a date stood more inside the box than out: read as the place's
+    ink, the blank was a doubt. The strip past the rule is the other row's; a value in the cell still counts."""
+    image = np.full((int(300 * SCALE), int(400 * SCALE)), 250, np.uint8)
+    cv2.line(image, (0, int(100 * SCALE)), (image.shape[1], int(100 * SCALE)), 215, 1)  # a hairline, paler than print
+    cv2.putText(image, "H", (int(150 * SCALE), int(98 * SCALE)), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 30, 2)  # the row above
+    path = tmp_path / "page.png"
+    cv2.imwrite(str(path), image)
+    page = Page(number=1, width=400, height=300, kind="scan", dpi=DPI, print_path=path)
+    place = [104.0, 92.0, 300.0, 122.0]  # its top 8 points over the row above
+    assert is_blank(page, place, "") is True
+    cv2.putText(image, "500", (int(150 * SCALE), int(115 * SCALE)), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 30, 1)
+    cv2.imwrite(str(path), image)
+    from pipeline.ink import _grey
+    _grey.cache_clear()
+    assert is_blank(page, place, "") is False

@@ -623,3 +623,9 @@ def test_a_heads_title_misread_by_one_character_is_the_one_title_it_is_near(read
     from pipeline.normalise import repair_title
 
     assert repair_title(read) == title
+
+
+def test_a_letter_read_between_two_characters_of_an_industry_is_a_speck() -> None:
+    # dev44 a09: 集成电路设计 read '集成电路设i计' (a stroke read as a letter): the name as written, reported as such.
+    assert parse_industries("集成电路设i计、钢铁") == ["集成电路设计", "钢铁"]
+    assert parse_industries("5G通信、钢铁") == ["5G通信", "钢铁"]

@@ -22,7 +22,7 @@ from pipeline.seals import SealFindings, SealUnits, find_seals
 from pipeline.seals import find as find_module
 from pipeline.seals.detect import detect_grey, detect_red
 from pipeline.seals.geometry import Outline
-from pipeline.seals.signature import _drop_grey_seal_ink, _letters_faded
+from pipeline.seals.signature import _drop_grey_seal_ink, _drop_ring_arcs, _letters_faded, judge
 from pipeline.seals.slots import PageSeal, assign_slots, mismatch_checks, slot_values
 from pipeline.seals.text import Match, Owner, Reading, match_unit, similarity
 from pipeline.seals.unwrap import unwrap
@@ -1671,3 +1671,40 @@ def test_a_ring_inked_all_round_a_star_is_a_seal_with_print_beside_it(
         Outline("round", cx, cy, 80.0, 80.0), ring, contrast))
     page = np.full((200, 200), 255, np.uint8)
     assert bool(detect.starred_seals(page, page, 255, 4.0)) is kept
+
+
+def test_a_seal_ring_s_arc_across_the_signing_line_is_no_signature_and_a_pen_across_it_stays() -> None:
+    """A grey page's seal drawn with a dark-edged ring (dev41 a10, dev42 a10): the edge passes the tone test
+    as pen ink, and the ring's lower arc, crossing the signing line, was read as a signature. Ink lying along
+    the ring is the ring's; a stroke crossing the ring runs off its band and is kept whole."""
+    seal = Outline("oval", 200.0, -20.0, 150.0, 90.0)
+    arc = np.zeros((100, 400), np.uint8)
+    cv2.ellipse(arc, (200, -20), (150, 90), 0, 40, 140, 255, 3)  # the ring's bottom, in the signing space
+    h_px = 20.0
+    assert judge(cv2.cvtColor(255 - arc, cv2.COLOR_GRAY2BGR), arc.copy(), h_px, 60.0)[0], "the arc alone passes"
+    ink = arc.copy()
+    _drop_ring_arcs(ink, [seal])
+    assert not ink.any()
+    signed = arc.copy()
+    cv2.line(signed, (150, 40), (230, 95), 255, 3)  # a pen stroke across the arc
+    _drop_ring_arcs(signed, [seal])
+    assert signed[90, 223] == 255 and signed[70, 200] == 255
+
+
+def test_a_foreign_seal_beside_an_unread_one_on_a_table_page_is_a_mismatch_in_doubt() -> None:
+    """A table's page is stamped by the applicant alone (dev42 a04: a member's seal on 附2表2, and the reverse
+    page's print showing through taken for a second, unread seal): the foreign seal is still reported, as a
+    doubt naming the slot. On the commitment page members sign too: an unread seal there still says nothing."""
+    def seal(slot: str, match: Match | None, reading: Reading | None = None) -> PageSeal:
+        return PageSeal(12, (300.0, 500.0, 420.0, 620.0), "round", 0.9, reading, match, slot)
+
+    expected = UNITS.expected()
+    member = seal("appendix2_table2", Match(MEMBER, "member", 0.9))
+    unread = seal("appendix2_table2", None, None)
+    checks = mismatch_checks([member, unread], expected)
+    assert [(c.code, c.where, c.doubts) for c in checks] == [
+        ("SEAL_NAME_MISMATCH", "appendix2_table2", ["seal_slots.appendix2_table2"])]
+    assert checks[0].found == MEMBER and checks[0].confidence < 1.0
+    right = seal("appendix2_table2", Match(LEAD, "lead", 0.9))
+    assert mismatch_checks([member, unread, right], expected) == []
+    assert mismatch_checks([seal("commitment", Match(MEMBER, "member", 0.9)), seal("commitment", None)], expected) == []

@@ -795,3 +795,42 @@ def test_a_rendering_that_explains_neither_figure_bears_no_lost_character_out() 
     assert record.appendix.contracts[2].amount == 64.0
     found = _finding(checks, "CONTRACT_TOTAL_MISMATCH", "2025")
     assert found is not None and CONTRACT_2025 not in found.doubts  # (the fake reader leaves the dates unconfirmed)
+
+
+def _two_misread(first_ink: dict[str, float], second_ink: dict[str, float] | None = None,
+                 ) -> tuple[models.ApplicationRecord, list[models.Check]]:
+    """Two financings misread on a phone photo at once, '286' as 86 (its first digit lost) and '103' as 113 (a
+    digit read as another), the form's total 889 (500 + 286 + 103); `first_ink`, `second_ink`: how each cell's
+    ink explains each figure."""
+    record = clean_application()
+    record.appendix.financings += [models.FinancingRow(seq=2, investor="某基金", investee="丁公司", amount=86.0),
+                                   models.FinancingRow(seq=3, investor="某基金", investee="戊公司", amount=113.0)]
+    for index in (1, 2):
+        record.provenance[f"appendix.financings[{index}].amount"] = models.Provenance(
+            page=15, bbox=[0, 0, 1, 1], confidence=0.7, source="ocr")
+    _set(DECLARED, 889.0)(record)
+    reader = FakeReader(record, {DECLARED: [("rapidocr", "889")]},
+                        explains={"appendix.financings[1].amount": [first_ink],
+                                  "appendix.financings[2].amount": [second_ink or {"113": 0.4, "103": 0.7, "313": 0.1}]})
+    return record, _checked(record, reader)
+
+
+def test_two_figures_misread_at_once_are_given_back_by_the_one_pair_of_slips_their_ink_bears_out() -> None:
+    """dev42 a06 (phone photo): the total fixes only the two figures' sum; one slip from each reading makes it
+    hold two ways (286 + 103, 76 + 313), and the ink bears out only the first pair."""
+    assert verify.implied.one_slip(86, 286) is False and verify.implied.one_slip(113, 103) is True
+    assert verify.implied.one_slip(86, 2866) is None and verify.implied.one_slip(86, 86) is None
+    record, checks = _two_misread({"86": 0.3, "286": 0.6})
+    assert [row.amount for row in record.appendix.financings[1:]] == [286.0, 103.0]
+    assert _finding(checks, "FINANCING_TOTAL_MISMATCH") is None
+
+
+def test_two_figures_misread_whose_ink_bears_two_pairs_or_none_stay_a_doubt() -> None:
+    """Where the first cell's ink explains 76 as well (the pair 76 + 313 borne out too), or neither figure, the
+    total holds no one way: the figures stay as read and the mismatch a doubt."""
+    for first, second in (({"86": 0.3, "286": 0.6, "76": 0.6}, {"113": 0.4, "103": 0.7, "313": 0.7}),
+                          ({"86": 0.95}, None)):
+        record, checks = _two_misread(first, second)
+        assert [row.amount for row in record.appendix.financings[1:]] == [86.0, 113.0]
+        finding = _finding(checks, "FINANCING_TOTAL_MISMATCH")
+        assert finding is not None and finding.severity == "warning"

@@ -173,7 +173,10 @@ def _handwriting_candidates(page: Page, bgr: np.ndarray, box: tuple[int, int, in
         _drop_grey_seal_ink(crop, ink, [s.scaled(1.0, -x0, -y0) for s in seals],
                             lambda index: _letters_faded(page, bgr, seals[index], box))
     _blank_print(page, ink, (x0, y0))
-    return _drop_rules(ink)
+    ink = _drop_rules(ink)
+    if grey_page:
+        _drop_ring_arcs(ink, [s.scaled(1.0, -x0, -y0) for s in seals])
+    return ink
 
 
 def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline],
@@ -209,6 +212,26 @@ def _drop_grey_seal_ink(crop: np.ndarray, ink: np.ndarray, seals: list[Outline],
         # A pen stroke's lighter edge belongs to its dark core: only ink away from any core is the seal's.
         near_dark = cv2.dilate(dark, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (STROKE_EDGE, STROKE_EDGE))) > 0
         ink[(inside > 0) & (grey > limit) & ~near_dark] = 0
+
+
+def _drop_ring_arcs(ink: np.ndarray, seals: list[Outline]) -> None:
+    """Drop pieces of ink lying along a seal's ring (`RING_BAND`): on a grey page the ring's dark edge can be as
+    dark as a pen and pass the tone test, and its lower arc, crossing the signing line, was taken for a signature
+    (dev41 a10, dev42 a10: an unsigned commitment read as signed). A signature crossing the ring runs off the band
+    and is kept whole; only a piece `RING_ARC_SHARE` of whose ink is on the band is the ring's."""
+    if not seals:
+        return
+    band = np.zeros(ink.shape, bool)
+    for seal in seals:
+        band |= _annulus(ink.shape, seal, RING_BAND)
+    count, labels, _ = components(ink, 8)
+    if count <= 1:
+        return
+    on_band = np.bincount(labels[band & (ink > 0)], minlength=count)
+    total = np.bincount(labels[ink > 0], minlength=count)
+    arcs = on_band >= RING_ARC_SHARE * np.maximum(total, 1)
+    arcs[0] = False
+    ink[arcs[labels]] = 0
 
 
 def _ring_level(grey: np.ndarray, ink: np.ndarray, seal: Outline, one_bit: bool) -> float:
@@ -289,6 +312,8 @@ MIN_RING_INK = 0.5
 FADED_LETTERS = 0.25
 # A piece of ink holding this share of the ink on a seal's ring band is the ring's (`_off_ring`).
 RING_PIECE = 0.1
+# A piece of ink with this share of its pixels on a seal's ring band is an arc of the ring (`_drop_ring_arcs`).
+RING_ARC_SHARE = 0.9
 # The star's reach from the seal's centre (of its outline).
 STAR_REACH = 0.4
 # Pixels (a 5 px disc) around a stroke's dark core that are still the stroke, however light: its edge.

@@ -237,7 +237,11 @@ def mismatch_checks(seals: Sequence[PageSeal], expected: dict[Owner, list[str]])
 
     "Clearly": the seal was matched to another known unit, or read with high
     confidence as a name unlike the expected unit's. A slot with any seal of
-    the right unit, or any seal that could not be read, is not flagged.
+    the right unit is not flagged, nor, but on a table's page, one with any seal that could not be read.
+    A table's page is stamped by the applicant alone: a seal there clearly someone else's beside one that
+    could not be read (a faint mark, or the reverse page's print showing through taken for a seal: dev42
+    a04) is still a mismatch, in doubt (its `doubts` name the slot), since the unread one may be the
+    applicant's.
     """
     checks = []
     order = list(SLOT_LABELS)
@@ -249,17 +253,25 @@ def mismatch_checks(seals: Sequence[PageSeal], expected: dict[Owner, list[str]])
         names = [n for n in expected.get(owner, []) if n]
         group = [s for s in seals if s.slot == slot]
         verdicts = [_verdict(s, owner, names) for s in group]
-        if not names or not all(verdicts):
+        unread = [s for s, verdict in zip(group, verdicts, strict=True) if verdict is None]
+        if not names or False in verdicts or True not in verdicts or (unread and slot not in TABLE_ROLES):
             continue
-        foreign = group[0]
-        found = foreign.text or (cjk(foreign.reading.text) if foreign.reading else "") or "（无法识读）"
-        checks.append(Check(
-            code="SEAL_NAME_MISMATCH", severity="warning", where=slot,
-            message=f"{SLOT_LABELS.get(slot, slot)}处印章为“{found}”，应为“{names[0]}”的印章",
-            expected=names[0], found=found,
-            evidence=[Evidence(page=foreign.page, bbox=[round(v, 1) for v in foreign.bbox])],
-        ))
+        foreign = next(s for s, verdict in zip(group, verdicts, strict=True) if verdict)
+        checks.append(_mismatch(slot, foreign, names[0], unread))
     return checks
+
+
+def _mismatch(slot: str, foreign: PageSeal, name: str, unread: list[PageSeal]) -> Check:
+    found = foreign.text or (cjk(foreign.reading.text) if foreign.reading else "") or "（无法识读）"
+    label = SLOT_LABELS.get(slot, slot)
+    doubt = f"；该处另有 {len(unread)} 枚印章未能识读，可能是申报单位的印章，请人工核对" if unread else ""
+    return Check(
+        code="SEAL_NAME_MISMATCH", severity="warning", where=slot,
+        message=f"{label}处印章为“{found}”，应为“{name}”的印章{doubt}",
+        expected=name, found=found, confidence=0.5 if unread else 1.0,
+        doubts=[f"seal_slots.{slot}"] if unread else [],
+        evidence=[Evidence(page=seal.page, bbox=[round(v, 1) for v in seal.bbox]) for seal in (foreign, *unread)],
+    )
 
 
 def _verdict(seal: PageSeal, owner: Owner, names: list[str]) -> bool | None:
