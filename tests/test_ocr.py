@@ -472,6 +472,40 @@ def test_fused_model_computes_what_the_shipped_one_does(tmp_path: Path, name: st
     assert np.abs(got - want).max() < 1e-3
 
 
+@pytest.fixture(autouse=True)
+def _own_shared_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own shared folder of fused models (`fuse.model_folder(None)`): what a test makes there, or
+    what earlier runs left in the machine's, must not decide what another test sees."""
+    from pipeline.ocr import fuse
+
+    monkeypatch.setattr(fuse, "_MACHINE_TEMP", tmp_path / "machine-temp")
+
+
+def test_a_model_fused_under_one_cache_folder_is_not_fused_again_under_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch with an empty OCR cache folder (a benchmark's, a CI run's) found no fused model and made one
+    before reading its first page; the copy made under any other folder is the same bytes."""
+    from pipeline.ocr import fuse
+
+    source = tmp_path / "tiny.onnx"
+    source.write_bytes(b"model bytes")
+    made: list[Path] = []
+
+    def fake_fuse(src: Path, target: Path) -> dict[str, int]:
+        made.append(target)
+        target.write_bytes(b"fused " + src.read_bytes())
+        return {}
+
+    monkeypatch.setattr(fuse, "fuse_model", fake_fuse)
+    first = fuse.fused_model(source, tmp_path / "one")
+    again = fuse.fused_model(source, tmp_path / "two")
+    assert len(made) == 1 and first.parent == tmp_path / "one" / "models"
+    assert again.parent == fuse.model_folder(None) and again.read_bytes() == first.read_bytes() == b"fused model bytes"
+    assert not list(fuse.model_folder(None).glob("*.tmp"))
+    source.write_bytes(b"another model")  # a new wheel's model: a new key, made anew
+    assert fuse.fused_model(source, tmp_path / "two").parent == tmp_path / "two" / "models" and len(made) == 2
+
+
 def test_fused_model_is_made_once_and_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.ocr import fuse
 
