@@ -481,10 +481,9 @@ def _own_shared_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fuse, "_MACHINE_TEMP", tmp_path / "machine-temp")
 
 
-def test_a_model_fused_under_one_cache_folder_is_not_fused_again_under_another(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A batch with an empty OCR cache folder (a benchmark's, a CI run's) found no fused model and made one
-    before reading its first page; the copy made under any other folder is the same bytes."""
+def _fake_fusion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[Path]]:
+    """A tiny source model and the fused copies made of it: `fuse.fuse_model` replaced by one that writes
+    'fused ' and the source's bytes, and notes each copy it makes."""
     from pipeline.ocr import fuse
 
     source = tmp_path / "tiny.onnx"
@@ -497,6 +496,16 @@ def test_a_model_fused_under_one_cache_folder_is_not_fused_again_under_another(
         return {}
 
     monkeypatch.setattr(fuse, "fuse_model", fake_fuse)
+    return source, made
+
+
+def test_a_model_fused_under_one_cache_folder_is_not_fused_again_under_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch with an empty OCR cache folder (a benchmark's, a CI run's) found no fused model and made one
+    before reading its first page; the copy made under any other folder is the same bytes."""
+    from pipeline.ocr import fuse
+
+    source, made = _fake_fusion(tmp_path, monkeypatch)
     first = fuse.fused_model(source, tmp_path / "one")
     again = fuse.fused_model(source, tmp_path / "two")
     assert len(made) == 1 and first.parent == tmp_path / "one" / "models"
@@ -509,16 +518,7 @@ def test_a_model_fused_under_one_cache_folder_is_not_fused_again_under_another(
 def test_fused_model_is_made_once_and_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.ocr import fuse
 
-    source = tmp_path / "tiny.onnx"
-    source.write_bytes(b"model bytes")
-    made: list[Path] = []
-
-    def fake_fuse(src: Path, target: Path) -> dict[str, int]:
-        made.append(target)
-        target.write_bytes(b"fused " + src.read_bytes())
-        return {}
-
-    monkeypatch.setattr(fuse, "fuse_model", fake_fuse)
+    source, made = _fake_fusion(tmp_path, monkeypatch)
     first = fuse.fused_model(source, tmp_path / "cache")
     second = fuse.fused_model(source, tmp_path / "cache")
     assert first == second != source and len(made) == 1
