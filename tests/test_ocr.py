@@ -515,6 +515,16 @@ def test_a_model_fused_under_one_cache_folder_is_not_fused_again_under_another(
     assert fuse.fused_model(source, tmp_path / "two").parent == tmp_path / "two" / "models" and len(made) == 2
 
 
+def test_a_shared_fused_model_others_may_write_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared folder lies in the machine's temp space: opened to other users, what it holds could be theirs."""
+    from pipeline.ocr import fuse
+
+    source, made = _fake_fusion(tmp_path, monkeypatch)
+    fuse.fused_model(source, tmp_path / "one")
+    fuse.model_folder(None).chmod(0o777)
+    assert fuse.fused_model(source, tmp_path / "two").parent == tmp_path / "two" / "models" and len(made) == 2
+
+
 def test_fused_model_is_made_once_and_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.ocr import fuse
 

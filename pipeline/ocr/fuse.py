@@ -244,6 +244,16 @@ def model_folder(cache_dir: Path | None) -> Path:
     return _MACHINE_TEMP / f"dtpc-models-{os.getuid()}"
 
 
+def _own(folder: Path) -> bool:
+    """Whether `folder` is this user's and no one else may write in it: a shared folder in the machine's temp
+    space that another user made (or opened to all) could hold a model of theirs under a fused model's name."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
 def _share(made: Path) -> None:
     """A copy of the fused model `made` in the user's shared folder (`model_folder(None)`), for runs with other
     cache folders; written whole before it is named, so a reader never sees half of it. Best effort: without
@@ -253,7 +263,9 @@ def _share(made: Path) -> None:
         return
     temp = shared.with_suffix(f".{os.getpid()}.tmp")
     try:
-        shared.parent.mkdir(parents=True, exist_ok=True)
+        shared.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _own(shared.parent):
+            return
         shutil.copyfile(made, temp)
         temp.replace(shared)
     except OSError as error:
@@ -288,7 +300,7 @@ def fused_model(source: Path, cache_dir: Path | None) -> Path:
         # Made before under another OCR cache folder: the same bytes (the key is the source's own), so not
         # made again (~0.9 CPU-s with the `onnx` import, before a batch with an empty cache reads its first page).
         shared = model_folder(None) / target.name
-        if shared.is_file():
+        if shared.is_file() and _own(shared.parent):
             return shared
     except OSError as error:
         log.warning("using the unfused model %s (%s)", source.name, error)
