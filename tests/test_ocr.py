@@ -472,7 +472,18 @@ def test_fused_model_computes_what_the_shipped_one_does(tmp_path: Path, name: st
     assert np.abs(got - want).max() < 1e-3
 
 
-def test_fused_model_is_made_once_and_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True)
+def _own_shared_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own shared folder of fused models (`fuse.model_folder(None)`): what a test makes there, or
+    what earlier runs left in the machine's, must not decide what another test sees."""
+    from pipeline.ocr import fuse
+
+    monkeypatch.setattr(fuse, "_MACHINE_TEMP", tmp_path / "machine-temp")
+
+
+def _fake_fusion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[Path]]:
+    """A tiny source model and the fused copies made of it: `fuse.fuse_model` replaced by one that writes
+    'fused ' and the source's bytes, and notes each copy it makes."""
     from pipeline.ocr import fuse
 
     source = tmp_path / "tiny.onnx"
@@ -485,6 +496,39 @@ def test_fused_model_is_made_once_and_then_read_from_the_cache(tmp_path: Path, m
         return {}
 
     monkeypatch.setattr(fuse, "fuse_model", fake_fuse)
+    return source, made
+
+
+def test_a_model_fused_under_one_cache_folder_is_not_fused_again_under_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch with an empty OCR cache folder (a benchmark's, a CI run's) found no fused model and made one
+    before reading its first page; the copy made under any other folder is the same bytes."""
+    from pipeline.ocr import fuse
+
+    source, made = _fake_fusion(tmp_path, monkeypatch)
+    first = fuse.fused_model(source, tmp_path / "one")
+    again = fuse.fused_model(source, tmp_path / "two")
+    assert len(made) == 1 and first.parent == tmp_path / "one" / "models"
+    assert again.parent == fuse.model_folder(None) and again.read_bytes() == first.read_bytes() == b"fused model bytes"
+    assert not list(fuse.model_folder(None).glob("*.tmp"))
+    source.write_bytes(b"another model")  # a new wheel's model: a new key, made anew
+    assert fuse.fused_model(source, tmp_path / "two").parent == tmp_path / "two" / "models" and len(made) == 2
+
+
+def test_a_shared_fused_model_others_may_write_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared folder lies in the machine's temp space: opened to other users, what it holds could be theirs."""
+    from pipeline.ocr import fuse
+
+    source, made = _fake_fusion(tmp_path, monkeypatch)
+    fuse.fused_model(source, tmp_path / "one")
+    fuse.model_folder(None).chmod(0o777)
+    assert fuse.fused_model(source, tmp_path / "two").parent == tmp_path / "two" / "models" and len(made) == 2
+
+
+def test_fused_model_is_made_once_and_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr import fuse
+
+    source, made = _fake_fusion(tmp_path, monkeypatch)
     first = fuse.fused_model(source, tmp_path / "cache")
     second = fuse.fused_model(source, tmp_path / "cache")
     assert first == second != source and len(made) == 1

@@ -17,6 +17,8 @@ The same arithmetic in another order: outputs agree with the float model to roun
 written once into a cache folder, keyed by the source model's sha256 and `FUSE_VERSION`,
 under a file lock so that parallel workers do not write it at once; any failure
 (no `onnx` package, an unexpected graph, a read-only folder) means the float model is used.
+A copy made is also left in the user's folder beside the machine's temp files, where a run
+with another (or an empty) OCR cache folder finds it instead of making it again.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -241,6 +244,37 @@ def model_folder(cache_dir: Path | None) -> Path:
     return _MACHINE_TEMP / f"dtpc-models-{os.getuid()}"
 
 
+def _own(folder: Path) -> bool:
+    """Whether `folder` is this user's and no one else may write in it: a shared folder in the machine's temp
+    space that another user made (or opened to all) could hold a model of theirs under a fused model's name."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
+def _share(made: Path) -> None:
+    """A copy of the fused model `made` in the user's shared folder (`model_folder(None)`), for runs with other
+    cache folders; written whole before it is named, so a reader never sees half of it. Best effort: without
+    it each cache folder makes its own."""
+    shared = model_folder(None) / made.name
+    if shared == made or shared.is_file():
+        return
+    temp = shared.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        shared.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _own(shared.parent):
+            return
+        shutil.copyfile(made, temp)
+        temp.replace(shared)
+    except OSError as error:
+        log.info("fused model %s not shared: %s", made.name, error)
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+
+
 def _onnx_errors() -> tuple[type[Exception], ...]:
     """What onnx raises on a model it cannot read or check (none without onnx: then ImportError is)."""
     try:
@@ -263,6 +297,11 @@ def fused_model(source: Path, cache_dir: Path | None) -> Path:
         target = folder / f"{source.stem}-{file_sha256(source)[:16]}-fused{FUSE_VERSION}.onnx"
         if target.is_file():
             return target
+        # Made before under another OCR cache folder: the same bytes (the key is the source's own), so not
+        # made again (~0.9 CPU-s with the `onnx` import, before a batch with an empty cache reads its first page).
+        shared = model_folder(None) / target.name
+        if shared.is_file() and _own(shared.parent):
+            return shared
     except OSError as error:
         log.warning("using the unfused model %s (%s)", source.name, error)
         return source
@@ -277,6 +316,7 @@ def fused_model(source: Path, cache_dir: Path | None) -> Path:
                 finally:
                     temp.unlink(missing_ok=True)
                 log.info("fused %s: %s", source.name, counts)
+        _share(target)
         return target
     except failures as error:  # the float model, unchanged
         log.warning("using the unfused model %s (%s)", source.name, error)
