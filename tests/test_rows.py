@@ -213,6 +213,17 @@ def test_consecutive_keys() -> None:
     assert consecutive_keys("24", 2) is None and consecutive_keys("2", 1) is None and consecutive_keys("2a", 2) is None
 
 
+def test_keys_stacked_in_one_box_read_bottom_up_are_cut_apart_top_down() -> None:
+    """dev45 a01's financings: '2' over '3' in one box two keys tall read '32' (a box two lines tall read as
+    one line takes its characters in no fixed order): keys 2 and 3, 2 above, and the two records part."""
+    assert consecutive_keys("32", 2) == ["2", "3"] and consecutive_keys("109", 2) == ["9", "10"]
+    grid, words = _stacked_key_table("32")
+    apart = stacked_keys_apart(grid, Frame(), words)
+    keys = [word.text for word in sorted(apart, key=lambda word: word.bbox[1]) if word.bbox[0] < 40 and word.bbox[1] > 20]
+    assert keys == ["1", "2", "3", "4"]
+    assert any(62 <= y <= 63 for y in (cut.pos for cut in row_cuts(grid, Frame(), apart)))
+
+
 # Dates a narrow column wrapped: the head opens the record, the tail ('11日', '日') is part of its key.
 CONTRACTS = [["日期", "合同编号", "服务企业名称", "金额"],
              ["2024年1月16\n日", "HT20240007", "绍兴祥博船用设备有限公司", "125.4"],

@@ -572,16 +572,23 @@ def stacked_keys_apart(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[
 
 def consecutive_keys(digits: str, count: int) -> list[str] | None:
     """`digits` cut into `count` numbers (1-3 digits, no leading zero) each one more than the one before
-    ('23' → 2, 3; '910' → 9, 10), when exactly one such cut exists; else None."""
+    ('23' → 2, 3; '910' → 9, 10), when exactly one such cut exists; else those read from the bottom key up,
+    each one less than the one before, top to bottom ('32' → 2, 3: a box two lines tall read as one line
+    takes its characters in no fixed order, dev45 a01's financings); else None."""
     if not 2 <= count <= MAX_STACKED or not digits.isdigit():
         return None
-    found = []
-    for cuts in itertools.combinations(range(1, len(digits)), count - 1):
-        parts = [digits[a:b] for a, b in itertools.pairwise((0, *cuts, len(digits)))]
-        if all(len(part) <= 3 and not part.startswith("0") for part in parts) \
-                and all(int(b) == int(a) + 1 for a, b in itertools.pairwise(parts)):
-            found.append(parts)
-    return found[0] if len(found) == 1 else None
+    for step in (1, -1):
+        found = []
+        for cuts in itertools.combinations(range(1, len(digits)), count - 1):
+            parts = [digits[a:b] for a, b in itertools.pairwise((0, *cuts, len(digits)))]
+            if all(len(part) <= 3 and not part.startswith("0") for part in parts) \
+                    and all(int(b) == int(a) + step for a, b in itertools.pairwise(parts)):
+                found.append(parts)
+        if len(found) == 1:
+            return found[0] if step == 1 else found[0][::-1]
+        if found:
+            return None
+    return None
 
 
 def _lines_beside(grid: Grid, words: Sequence[Word], turned: Sequence[tuple[float, float, float, float]],
