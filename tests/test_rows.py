@@ -213,6 +213,17 @@ def test_consecutive_keys() -> None:
     assert consecutive_keys("24", 2) is None and consecutive_keys("2", 1) is None and consecutive_keys("2a", 2) is None
 
 
+def test_keys_stacked_in_one_box_read_bottom_up_are_cut_apart_top_down() -> None:
+    """dev45 a01's financings: '2' over '3' in one box two keys tall read '32' (a box two lines tall read as
+    one line takes its characters in no fixed order): keys 2 and 3, 2 above, and the two records part."""
+    assert consecutive_keys("32", 2) == ["2", "3"] and consecutive_keys("109", 2) == ["9", "10"]
+    grid, words = _stacked_key_table("32")
+    apart = stacked_keys_apart(grid, Frame(), words)
+    keys = [word.text for word in sorted(apart, key=lambda word: word.bbox[1]) if word.bbox[0] < 40 and word.bbox[1] > 20]
+    assert keys == ["1", "2", "3", "4"]
+    assert any(62 <= y <= 63 for y in (cut.pos for cut in row_cuts(grid, Frame(), apart)))
+
+
 # Dates a narrow column wrapped: the head opens the record, the tail ('11日', '日') is part of its key.
 CONTRACTS = [["日期", "合同编号", "服务企业名称", "金额"],
              ["2024年1月16\n日", "HT20240007", "绍兴祥博船用设备有限公司", "125.4"],
@@ -315,3 +326,39 @@ def test_keys_of_a_column_beside_a_margin_the_scan_ruled_off_are_its_records() -
     assert grid is not None and any(cell.col == 0 and cell.col_span == 2 for cell in grid.cells)
     cuts = [cut.pos for cut in row_cuts(grid, Frame(), words, None)]
     assert any(75 <= y <= 85 for y in cuts)
+
+
+def _keys_all_lost_table(header: str) -> tuple[Grid, list[Word], PageInk]:
+    """`header` | 名称 over three records, no rule between them (one name cell), none of the three keys read:
+    their pale grey ink printed (each a bar and a base a small gap apart, as a phone photo leaves a 2);
+    1 point a pixel."""
+    image = np.full((140, 210), 255, np.uint8)
+    words = [Word(header, (8, 5, 32, 17)), Word("名称", (100, 5, 124, 17)),
+             Word("杭州数智科技工业软件数据治理", (42, 38, 198, 52)),
+             Word("宁波云联信息技术设备联网服务", (42, 68, 198, 82)),
+             Word("温州精工智能装备质量追溯维护", (42, 98, 198, 112))]
+    for word in words:
+        x0, y0, x1, y1 = word.bbox
+        image[round(y0) + 3:round(y1) - 3, round(x0) + 2:round(x1) - 2:3] = 110  # the read print's strokes
+    for top in (40, 70, 100):
+        image[top:top + 4, 17:21] = 170  # a lost key's upper stroke ...
+        image[top + 6:top + 9, 16:22] = 170  # ... and its base, a small gap below
+    rules = [Rule("h", y, 0, 200) for y in (0, 30, 125)] + [Rule("v", x, 0, 125) for x in (0, 40, 200)]
+    grid = build_grid(rules)
+    assert grid is not None
+    return grid, words, PageInk(image, 1.0)
+
+
+def test_records_whose_keys_the_ocr_all_lost_part_by_the_ink_under_a_seq_header() -> None:
+    """dev32 a02's providers, a phone photo: the page's reading lost every pale 序号, no key column was found
+    and four records whose rules were lost were one (their names run together in one cell). The column the
+    header names 序号 is looked at for keys' ink, a key's height taken from the table's lines."""
+    grid, words, ink = _keys_all_lost_table("序号")
+    assert row_cuts(grid, Frame(), words, None) == []
+    cuts = sorted(cut.pos for cut in row_cuts(grid, Frame(), words, ink))
+    assert len(cuts) == 2 and 52 <= cuts[0] <= 68 and 82 <= cuts[1] <= 98
+
+
+def test_ink_in_a_column_no_header_names_seq_parts_nothing() -> None:
+    grid, words, ink = _keys_all_lost_table("类别")
+    assert row_cuts(grid, Frame(), words, ink) == []

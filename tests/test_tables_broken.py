@@ -535,3 +535,26 @@ def test_a_crop_reading_that_differs_only_in_thin_glyphs_does_not_replace_a_sure
     assert _better(page, replace(page, text="ycrnl494@sina.cn", confidence=0.9765), floor=0.6, slack=0.05)
     assert not thin_glyph_slip("|河北工业大学", "河北工业大学")  # a rule's remains the crop left out
     assert not thin_glyph_slip("河北工业大学", "|河北工业大学")  # a thin glyph beside no other
+
+
+def test_a_code_cell_run_on_into_the_names_column_gives_each_field_its_own_words() -> None:
+    """dev45 a04's contracts: the rule between 合同编号 and 服务企业名称 lost in one row, the cell over both
+    holding the code and, beyond the lost rule, the company's name: each field takes the words over its own
+    columns (a sliver column no field holds between them goes with neither); a word read across the lost
+    rule would leave the cell whole."""
+    xs, ys = [61.7, 159.3, 265.2, 282.0, 452.2, 533.5], [100.0, 120.0, 140.0]
+    header = ["日期（年/月/日）", "合同编号", "", "服务企业名称", "合同金额（万元）"]
+    cells = [_cell(0, c, header[c], (xs[c], ys[0], xs[c + 1], ys[1])) for c in range(5) if header[c]]
+    cells += [_cell(1, 0, "2024年12月7日", (xs[0], ys[1], xs[1], ys[2])),
+              _cell(1, 4, "69.00万元", (xs[4], ys[1], xs[5], ys[2]))]
+    code = Word("SZZX2024038", (166.0, 122.0, 252.0, 135.0), 0.99)
+    name = Word("温州嘉恒汽车电子集团有限公司", (270.0, 122.0, 420.0, 135.0), 0.99)
+    box = (xs[1], ys[1], xs[4], ys[2])
+    cells.append(CellText(Cell(1, 1, 1, 3, box), box, (code, name), "SZZX2024038 温州嘉恒汽车电子集团有限公司"))
+    records = _records(cells, xs, ys, "contracts")
+    assert [(r["contract_no"].value, r["enterprise"].value) for r in records] == \
+        [("SZZX2024038", "温州嘉恒汽车电子集团有限公司")]
+    across = Word("SZZX2024038温州嘉恒汽车电子集团有限公司", (166.0, 122.0, 420.0, 135.0), 0.99)
+    cells[-1] = CellText(Cell(1, 1, 1, 3, box), box, (across,), across.text)
+    records = _records(cells, xs, ys, "contracts")
+    assert records[0]["contract_no"].raw == records[0]["enterprise"].raw

@@ -498,6 +498,32 @@ def own_columns(table: Table, cell: CellText, cols: Sequence[int], layout: Layou
     return _piece(table, cell, cols, words)
 
 
+def own_words(table: Table, cell: CellText, cols: Sequence[int], layout: Layout) -> CellText:
+    """A code's or a name's part of a cell run on over another field's columns (the rule between them lost in
+    one row, dev45 a04's 'SZZX2024038' and '温州嘉恒…有限公司' one cell, both given to both fields): the words
+    over the field's own columns `cols`, where no word reaches over both the field's columns and another
+    field's, and both hold words. A word read across, or words on one side only, leave the cell whole."""
+    spanned = range(cell.cell.col, cell.cell.col + cell.cell.col_span)
+    others = [col for columns in layout.columns.values() for col in columns if col not in cols and col in spanned]
+    if not others:
+        return cell
+    xs = table.grid.xs
+    own = (xs[cols[0]], xs[cols[-1] + 1])
+    spans = [(xs[col], xs[col + 1]) for col in others]
+    boxes = [table.frame.box_to_table(word.bbox) for word in cell.words]
+    if any(_reaches(box, own) and any(_reaches(box, span) for span in spans) for box in boxes):
+        return cell
+    words = [word for word, box in zip(cell.words, boxes, strict=True) if _reaches(box, own)]
+    if not words or len(words) == len(cell.words) or not any(_reaches(box, span) for box in boxes for span in spans):
+        return cell
+    return _piece(table, cell, cols, words)
+
+
+def _reaches(box: Box, span: tuple[float, float]) -> bool:
+    """The box lies in part between the xs of `span`."""
+    return box[0] < span[1] and box[2] > span[0]
+
+
 def without_figures_beside(table: Table, cell: CellText, cols: Sequence[int], layout: Layout) -> CellText:
     """A text field's cell without the figures of a number field it runs on into (the rule between them lost
     under a seal's ring): '绍兴联宇…有限公司' and, beyond the lost rule, '54.60万元', the amount `own_columns`
@@ -595,7 +621,9 @@ def iter_rows(table: Table, layout: Layout, start: int,
             if column.kind in NUMBER_KINDS:
                 hits = [own_columns(table, c, cols, layout) for c in hits]
             elif column.kind == "text":
-                hits = [without_figures_beside(table, c, cols, layout) for c in hits]
+                hits = [without_figures_beside(table, own_words(table, c, cols, layout), cols, layout) for c in hits]
+            elif column.kind == "code":
+                hits = [own_words(table, c, cols, layout) for c in hits]
             if column.field == "category":
                 hits = [labels[index]] if labels is not None and index in labels \
                     else [own_label(c, index, table, spec.categories) for c in hits]

@@ -105,10 +105,10 @@ class PageInk:
         return float(ys[peak]) if share[peak] >= FAINT_ACROSS else None
 
     def unread_keys(self, frame: Frame, box: tuple[float, float, float, float], read: Sequence[TextLine],
-                    covered: Sequence[tuple[float, float, float, float]]) -> list[TextLine]:
+                    covered: Sequence[tuple[float, float, float, float]], stroke: float | None = None) -> list[TextLine]:
         """Keys the OCR lost in a key cell (table frame `box`): lines of ink no word covers (`covered`: the
         words' boxes, page frame), as tall as the column's read keys (`read`) and no wider than a 序号 of
-        three digits.
+        three digits. `stroke`: the grey of the print's strokes where no word was read in the cell.
 
         OCR drops a lone narrow glyph (a 序号 1 above all) more than any other text, and a
         lost key leaves its row joined to the one above.  Its ink is still on the page.
@@ -126,7 +126,7 @@ class PageInk:
         crop = self.image[py0:py1, px0:px1]
         ink = crop < self._ink_level(crop, [(round(w[0] * self.scale) - px0, round(w[1] * self.scale) - py0,
                                              round(w[2] * self.scale) - px0, round(w[3] * self.scale) - py0)
-                                            for w in covered])
+                                            for w in covered], stroke)
         ink[ink.mean(axis=1) > RULE_SHARE, :] = False  # a rule's remains along the cell's edges
         ink[:, ink.mean(axis=0) > RULE_SHARE] = False
         pad = COVER_PAD * self.scale
@@ -148,17 +148,26 @@ class PageInk:
         return found
 
     @staticmethod
-    def _ink_level(crop: np.ndarray, read: Sequence[tuple[int, int, int, int]]) -> float:
+    def _ink_level(crop: np.ndarray, read: Sequence[tuple[int, int, int, int]], stroke: float | None = None) -> float:
         """Grey levels darker than this are a key's ink in `crop`: `KEY_INK`, or halfway between the paper and
-        the strokes of the words read there (`read`: their boxes, crop pixels) where the print is paler (a
-        phone photo's grey digits, whose strokes barely reach `KEY_INK`), never within `PAPER_MARGIN` of the paper."""
+        the strokes of the words read there (`read`: their boxes, crop pixels; else the `stroke` given) where
+        the print is paler (a phone photo's grey digits, whose strokes barely reach `KEY_INK`), never within
+        `PAPER_MARGIN` of the paper."""
         boxes = [crop[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] for x0, y0, x1, y1 in read]
         strokes = [float(np.percentile(box, STROKE_PERCENTILE)) for box in boxes if box.size]
-        if not strokes:
+        if not strokes and stroke is None:
             return KEY_INK
         paper = float(np.median(crop))
-        stroke = float(np.median(strokes))  # the typical read word's, not the boldest (a header's 序号)
+        stroke = float(np.median(strokes)) if strokes else stroke  # the typical read word's, not the boldest
+        assert stroke is not None
         return max(KEY_INK, min((paper + stroke) / 2, paper - PAPER_MARGIN))
+
+    def stroke_grey(self, boxes: Sequence[tuple[float, float, float, float]]) -> float | None:
+        """The typical grey of the strokes of the words in `boxes` (page frame), or None."""
+        found = [self.image[max(0, round(y0 * self.scale)):max(0, round(y1 * self.scale)),
+                            max(0, round(x0 * self.scale)):max(0, round(x1 * self.scale))] for x0, y0, x1, y1 in boxes]
+        strokes = [float(np.percentile(box, STROKE_PERCENTILE)) for box in found if box.size]
+        return float(np.median(strokes)) if strokes else None
 
     def _darkness(self, frame: Frame, xs: np.ndarray, y: float) -> np.ndarray:
         """Darkness (255 - grey) at the points (xs, y), table frame; paper outside the image."""
@@ -293,6 +302,8 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
     lines = cell_lines(grid, frame, words)
     col = key_column(grid, lines)
     breaks = unwrapped_breaks(grid, frame, words)
+    if col is None and ink is not None:
+        col, lines = _keys_all_lost(grid, frame, words, lines, ink)
     if col is None:
         return [Rule("h", y, grid.xs[first], grid.xs[-1]) for y, first in breaks]
     left, right = grid.xs[col], grid.xs[-1]
@@ -387,12 +398,18 @@ def _mirrored(column: Sequence[TextLine], line: TextLine, pivot: float) -> bool:
 
 
 def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dict[tuple[int, int], list[TextLine]],
-                     col: int, ink: PageInk) -> dict[tuple[int, int], list[TextLine]]:
+                     col: int, ink: PageInk, reference: Sequence[TextLine] = ()) -> dict[tuple[int, int], list[TextLine]]:
     """`lines` with the 序号 the OCR lost added to the key column's cells (`PageInk.unread_keys`), where
-    the key column numbers its rows and a line of another cell of the row stands beside the lost key."""
+    the key column numbers its rows and a line of another cell of the row stands beside the lost key.
+    Where the column read too few keys to be known by them, the `reference` lines (the table's text) give a
+    key's height and the table's words the print's grey."""
     column = [line for (_, c), cell in lines.items() if c == col for line in cell]
     keys = [line for line in column if line.is_key]
-    if not keys or sum(bool(SEQ_KEY.fullmatch(line.text.replace(" ", ""))) for line in keys) < SEQ_SHARE * len(keys):
+    stroke = None
+    if reference:
+        keys = list(reference)
+        stroke = ink.stroke_grey([w.bbox for w in words if not marks_only(w.text)])
+    elif not keys or sum(bool(SEQ_KEY.fullmatch(line.text.replace(" ", ""))) for line in keys) < SEQ_SHARE * len(keys):
         return lines
     # A key read as marks alone ('1' read '=€' on a blurred photo) covers its ink with no key: its ink is
     # looked at as a key the OCR lost.
@@ -401,13 +418,47 @@ def with_unread_keys(grid: Grid, frame: Frame, words: Sequence[Word], lines: dic
     for cell in (cell for cell in grid.cells if cell.col == col):
         x0, y0, x1, y1 = cell.bbox
         covered = [page for b, page in boxes if b[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0]
+        # With no key read, the rules between records were lost with them: a line beside the key may stand in a
+        # cell spanning down from a record above.
         beside = [line for (row, c), cell_lines_ in lines.items() if c > col
-                  and cell.row <= row < cell.row + cell.row_span for line in cell_lines_]
-        found = [line for line in ink.unread_keys(frame, cell.bbox, keys, covered)
+                  and (cell.row <= row < cell.row + cell.row_span or stroke is not None) for line in cell_lines_]
+        found = [line for line in ink.unread_keys(frame, cell.bbox, keys, covered, stroke)
                  if any(_overlap(line, other) >= BESIDE * (line.bottom - line.top) for other in beside)]
         if found:
             out[(cell.row, cell.col)] = sorted([*lines.get((cell.row, cell.col), []), *found], key=lambda line: line.top)
     return out
+
+
+SEQ_HEADER = "序号"
+HEADER_ROWS = 2  # the header's cells stand in the grid's first rows
+LOST_KEYS = 2  # keys the ink must show in a column no text showed keys in
+DIGIT_HEIGHT = 0.7  # a digit's box, in the heights of the boxes of lines of characters (a digit is shorter)
+
+
+def numbered_column(grid: Grid, lines: dict[tuple[int, int], list[TextLine]]) -> int | None:
+    """The column a header cell reading 序号 stands over (the first of those it spans, 序号 printed first)."""
+    for cell in sorted(grid.cells, key=lambda cell: (cell.row, cell.col)):
+        found = sorted(lines.get((cell.row, cell.col), []), key=lambda line: line.top)
+        if cell.row < HEADER_ROWS and found and found[0].text.replace(" ", "").startswith(SEQ_HEADER):
+            return cell.col
+    return None
+
+
+def _keys_all_lost(grid: Grid, frame: Frame, words: Sequence[Word], lines: dict[tuple[int, int], list[TextLine]],
+                   ink: PageInk) -> tuple[int | None, dict[tuple[int, int], list[TextLine]]]:
+    """The 序号 column and its lines with the keys the OCR lost, where its text showed fewer than two keys (no
+    key column) but its ink shows `LOST_KEYS` or more: a phone photo's pale digits the page's reading lost all but one of
+    (dev32 a02's providers, dev36 a09's products), the records the rules left joined then one. (None, `lines`)
+    where no header names 序号 or its column's ink shows no lost keys."""
+    col = numbered_column(grid, lines)
+    if col is None:
+        return None, lines
+    # A digit stands shorter than a character: its box against the boxes of the lines of characters.
+    reference = [replace(line, bottom=line.top + DIGIT_HEIGHT * line.height)
+                 for (_, c), cell in lines.items() if c != col for line in cell]
+    found = with_unread_keys(grid, frame, words, lines, col, ink, reference)
+    lost = sum(line.unread for (_, c), cell in found.items() if c == col for line in cell)
+    return (col, found) if lost >= LOST_KEYS else (None, lines)
 
 
 def marks_only(text: str) -> bool:
@@ -521,16 +572,23 @@ def stacked_keys_apart(grid: Grid, frame: Frame, words: Sequence[Word]) -> list[
 
 def consecutive_keys(digits: str, count: int) -> list[str] | None:
     """`digits` cut into `count` numbers (1-3 digits, no leading zero) each one more than the one before
-    ('23' → 2, 3; '910' → 9, 10), when exactly one such cut exists; else None."""
+    ('23' → 2, 3; '910' → 9, 10), when exactly one such cut exists; else those read from the bottom key up,
+    each one less than the one before, top to bottom ('32' → 2, 3: a box two lines tall read as one line
+    takes its characters in no fixed order, dev45 a01's financings); else None."""
     if not 2 <= count <= MAX_STACKED or not digits.isdigit():
         return None
-    found = []
-    for cuts in itertools.combinations(range(1, len(digits)), count - 1):
-        parts = [digits[a:b] for a, b in itertools.pairwise((0, *cuts, len(digits)))]
-        if all(len(part) <= 3 and not part.startswith("0") for part in parts) \
-                and all(int(b) == int(a) + 1 for a, b in itertools.pairwise(parts)):
-            found.append(parts)
-    return found[0] if len(found) == 1 else None
+    for step in (1, -1):
+        found = []
+        for cuts in itertools.combinations(range(1, len(digits)), count - 1):
+            parts = [digits[a:b] for a, b in itertools.pairwise((0, *cuts, len(digits)))]
+            if all(len(part) <= 3 and not part.startswith("0") for part in parts) \
+                    and all(int(b) == int(a) + step for a, b in itertools.pairwise(parts)):
+                found.append(parts)
+        if len(found) == 1:
+            return found[0] if step == 1 else found[0][::-1]
+        if found:
+            return None
+    return None
 
 
 def _lines_beside(grid: Grid, words: Sequence[Word], turned: Sequence[tuple[float, float, float, float]],
