@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz.distance import LCSseq, Levenshtein
 
 from pipeline.ocr.base import LinePosteriors, OcrEngine, OcrError
-from pipeline.seals.authority import AUTHORITY_SUFFIXES
+from pipeline.seals.authority import AUTHORITY_SUFFIXES, another_city
 from pipeline.seals.spotting import align, best_path, deficits, spot, spot_many
 
 log = logging.getLogger(__name__)
@@ -190,7 +190,8 @@ def match_unit(reading: Reading | str, candidates: Sequence[tuple[str, Owner]]) 
     """
     if isinstance(reading, str):
         reading = Reading(reading, 1.0)
-    names = [(name, owner) for name, owner in candidates if cjk(name)]
+    # An authority of a city the seal reads none of is no candidate, nor a rival (`authority.another_city`).
+    names = [(name, owner) for name, owner in candidates if cjk(name) and not another_city(reading.text, name)]
     units: list[tuple[str, Owner]] = [(name, owner) for name, owner in names if owner != "other"]
     match = _best_clear(reading, units)
     if match is None and len(units) < len(names):
