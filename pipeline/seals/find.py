@@ -59,6 +59,7 @@ from pipeline.seals.text import (
     Match,
     Owner,
     Reading,
+    as_printed,
     as_stated,
     cjk,
     department_names,
@@ -840,6 +841,9 @@ def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:
     if match is not None and match.owner in ("lead", "recommender"):
         stated = (units.lead, units.applicant) if match.owner == "lead" else units.stated_recommender()
         match = as_stated(reading, match, [name for name in stated if name])
+    if match is not None and match.owner in ("lead", "recommender", "member"):
+        match = as_printed(reading, match, [name for name in units.expected()[match.owner] if name],
+                           units.printed_alike)
     if match is not None and match.owner == "other" and units.printed_alike(match.name):
         match = replace(match, as_printed=True)
     if match is None and units.recommender is None and reading.confidence >= DEPARTMENT_READ_CONFIDENCE \

@@ -1,0 +1,56 @@
+"""A unit's seal named as the package prints the unit's name, not as a near namesake printed once, unless the
+seal's ink tells them apart (`text.as_printed`, asked by `find._identify`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.seals.find import SealUnits, _identify
+from pipeline.seals.text import Match, Reading, as_printed
+
+MEMBER = "杭州锐隆资本管理有限公司"  # printed twice: the members table and the commitment
+FINANCIER = "杭州宇锐资本管理有限公司"  # printed once, in the financings table: two characters apart
+LEAD = "杭州智能制造研究院"
+
+
+def _reading(read: str, sure: float = 0.9) -> Reading:
+    """Posteriors saying `read`, one character every four frames at `sure`, over the names' characters."""
+    alphabet = ["blank", *sorted(set(read).union(MEMBER, FINANCIER, LEAD))]
+    rows = []
+    for char in read:
+        for frame in range(4):
+            row = np.full(len(alphabet), 1e-3, np.float32)
+            row[alphabet.index(char) if frame == 1 else 0] = sure if frame == 1 else 0.9
+            rows.append(row)
+    return Reading(read, sure, np.array(rows), {c: i for i, c in enumerate(alphabet) if i})
+
+
+def _alike(name: str) -> bool:
+    return name == MEMBER
+
+
+def test_a_reading_that_tells_neither_spelling_takes_the_printed_one() -> None:
+    reading = _reading("州资本管理有限公司")
+    assert reading.spot(FINANCIER) == reading.spot(MEMBER)
+    match = as_printed(reading, Match(FINANCIER, "member", 0.08), [MEMBER], _alike)
+    assert match.name == MEMBER
+
+
+def test_a_reading_of_the_other_spelling_keeps_it() -> None:
+    reading = _reading(FINANCIER)
+    score = reading.spot(FINANCIER)
+    assert score is not None
+    assert as_printed(reading, Match(FINANCIER, "member", score), [MEMBER], _alike).name == FINANCIER
+
+
+def test_a_spelling_printed_alike_itself_is_kept() -> None:
+    reading = _reading("州资本管理有限公司")
+    match = as_printed(reading, Match(FINANCIER, "member", 0.08), [MEMBER], lambda name: True)
+    assert match.name == FINANCIER
+
+
+def test_identify_names_the_member_as_printed() -> None:
+    text = f"成员单位{MEMBER}承诺书{MEMBER}投融资{FINANCIER}"
+    units = SealUnits(lead=LEAD, members=(MEMBER,)).with_others([FINANCIER]).with_page_text(text)
+    match = _identify(_reading("州资本管理有限公司"), True, units)
+    assert match is not None and match.name == MEMBER
