@@ -54,3 +54,21 @@ def test_identify_names_the_member_as_printed() -> None:
     units = SealUnits(lead=LEAD, members=(MEMBER,)).with_others([FINANCIER]).with_page_text(text)
     match = _identify(_reading("州资本管理有限公司"), True, units)
     assert match is not None and match.name == MEMBER
+
+
+def test_two_members_the_form_lists_apart_are_two_units_where_their_seals_overlap() -> None:
+    """dev46 a09 p7: 云拓's seal (its 限公司 under the next stamp, spotted at 0.19) overlapped 正昌's (0.38); the
+    names two characters apart were taken for one unit read twice, and 云拓's seal was left unnamed."""
+    from pipeline.seals.find import one_unit_per_overlap
+    from pipeline.seals.slots import PageSeal
+
+    yun, zheng = "长春云拓智能制造技术有限公司", "长春正昌智能制造技术有限公司"
+    units = SealUnits(lead="长春易旭智能科技有限公司", members=(yun, zheng))
+    first = PageSeal(7, (188.0, 571.0, 313.0, 658.0), "oval", 1.0, Reading("长春云拓智能制造技术有", 0.99),
+                     Match(yun, "member", 0.191))
+    second = PageSeal(7, (283.0, 580.0, 407.0, 667.0), "oval", 1.0, Reading("长券智能制造技术有限公司", 0.9),
+                      Match(zheng, "member", 0.376))
+    one_unit_per_overlap([first, second], units)
+    assert first.match is not None and first.match.name == yun
+    assert second.match is not None and second.match.name == zheng
+    assert units.stated_apart(yun, zheng) and not units.stated_apart(yun, yun)

@@ -250,6 +250,12 @@ class SealUnits:
         return next((built for built in self.authorities if built != authority and len(built) >= len(authority)
                      and same_unit(built, authority)), authority)
 
+    def stated_apart(self, a: str, b: str) -> bool:
+        """Whether the form states `a` and `b` as two units (two rows of its members, or the lead and a member),
+        however alike their names: 长春云拓智能制造技术有限公司 and 长春正昌智能制造技术有限公司, two characters apart."""
+        stated = {name for name in (self.lead, self.applicant, *self.members) if name}
+        return a != b and a in stated and b in stated and not {a, b} <= {self.lead, self.applicant}
+
     def expected(self) -> dict[Owner, list[str]]:
         """Names each owner's seal may carry, best first."""
         return {"lead": [n for n in (self.lead, self.applicant) if n],
@@ -776,6 +782,7 @@ def one_unit_per_overlap(seals: list[PageSeal], units: SealUnits) -> None:
             continue
         rivals = [other for other in seals if other is not seal and other.page == seal.page
                   and other.match is not None and same_unit(other.match.name, seal.match.name)
+                  and not units.stated_apart(other.match.name, seal.match.name)
                   and other.match.score >= seal.match.score and stamped_over(seal.bbox, other.bbox)]
         if rivals:
             # Only another unit of the package: an outside name found in a reading muddied by the
