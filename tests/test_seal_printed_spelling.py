@@ -3,26 +3,18 @@ seal's ink tells them apart (`text.as_printed`, asked by `find._identify`)."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from pipeline.seals.find import SealUnits, _identify
 from pipeline.seals.text import Match, Reading, as_printed
+from tests.test_seal_names20 import _reading as _strip
 
 MEMBER = "杭州锐隆资本管理有限公司"  # printed twice: the members table and the commitment
 FINANCIER = "杭州宇锐资本管理有限公司"  # printed once, in the financings table: two characters apart
 LEAD = "杭州智能制造研究院"
 
 
-def _reading(read: str, sure: float = 0.9) -> Reading:
-    """Posteriors saying `read`, one character every four frames at `sure`, over the names' characters."""
-    alphabet = ["blank", *sorted(set(read).union(MEMBER, FINANCIER, LEAD))]
-    rows = []
-    for char in read:
-        for frame in range(4):
-            row = np.full(len(alphabet), 1e-3, np.float32)
-            row[alphabet.index(char) if frame == 1 else 0] = sure if frame == 1 else 0.9
-            rows.append(row)
-    return Reading(read, sure, np.array(rows), {c: i for i, c in enumerate(alphabet) if i})
+def _reading(read: str) -> Reading:
+    """Posteriors saying `read` surely, over the names' characters (`test_seal_names20._reading`)."""
+    return _strip(read, [MEMBER, FINANCIER, LEAD])
 
 
 def _alike(name: str) -> bool:
