@@ -1,6 +1,8 @@
 """Registration authorities' names built from the document's cities (`pipeline.seals.authority`)."""
 
-from pipeline.seals.authority import as_authority, authority_names, places
+import numpy as np
+
+from pipeline.seals.authority import another_city, as_authority, authority_names, city_of, places
 from pipeline.seals.find import SealUnits
 from pipeline.seals.text import Reading, match_unit
 
@@ -84,3 +86,33 @@ def test_a_stray_character_before_a_printed_authority_is_dropped() -> None:
     assert "台州市市场监督管理局" in names
     assert "口台州市市场监督管理局" not in names
     assert not any(name.startswith("中国") for name in names)
+
+
+def _strip(read: str, names: list[str], floor: float) -> Reading:
+    """Posteriors saying `read`, a character every four frames, every other class at `floor`."""
+    alphabet = ["blank", *sorted(set(read).union(*names))]
+    rows = []
+    for char in read:
+        for frame in range(4):
+            row = np.full(len(alphabet), floor, np.float32)
+            row[alphabet.index(char) if frame == 1 else 0] = 0.95 if frame == 1 else 0.9
+            rows.append(row)
+    return Reading(read, 0.95, np.array(rows), {c: i for i, c in enumerate(alphabet) if i})
+
+
+def test_a_seal_reading_another_city_is_not_that_citys_authority() -> None:
+    """A licence of a 温州 company registered in 宁波: the seal reads 宁波市市场监督管理局 surely, and the only
+    authority the document's names gave was 浙江市… (the province leading the recommender's name). Their eight
+    shared characters spot well; the city read shares none of 浙江, so the seal is not that authority's (it was
+    named 宁浙江市…, its 宁 put back before the wrong city)."""
+    assert city_of("宁波市市场监督管理局") == "宁波" and city_of("1宁波市市场监督管局52") == "宁波"
+    assert another_city("宁波市市场监督管理局", "浙江市市场监督管理局")
+    assert not another_city("当州市市场监督管理局", "兰州市市场监督管理局")  # one character misread
+    assert not another_city("市场监督管理局", "兰州市市场监督管理局")  # no city read: not another one
+    candidates = [("温州智拓航空装备集团有限公司", "lead"), ("浙江省经济和信息化厅", "recommender"),
+                  ("浙江市市场监督管理局", "other")]
+    for floor in (1e-5, 1e-2):  # a spot under and over `SURE_SPOT`
+        strip = _strip("宁波市市场监督管理局", [name for name, _ in candidates], floor)
+        assert match_unit(strip, candidates) is None
+    assert match_unit(_strip("兰州市市场监督管理局", ["兰州市市场监督管理局"], 1e-3),
+                      [("兰州市市场监督管理局", "other")]) is not None

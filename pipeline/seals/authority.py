@@ -10,11 +10,12 @@ name can be put together from what the document says, and the seal's reading dec
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 # The registration authority's name after its city, as every business licence prints it (the national
 # administration's name since 2018, and the one before it on older licences).
@@ -79,3 +80,22 @@ def as_authority(name: str) -> str | None:
             if slips <= MAX_SUFFIX_SLIPS and (best is None or slips < best[0]):
                 best = (slips, text[:-cut] + suffix)
     return best[1] if best else None
+
+
+@functools.lru_cache(maxsize=4096)  # asked of every reading against every candidate
+def city_of(name: str) -> str | None:
+    """The city an authority's name (its suffix read with a slip or two) is of: 宁波 of 宁波市市场监督管理局."""
+    authority = as_authority(name)
+    for suffix in AUTHORITY_SUFFIXES:
+        if authority is not None and authority.endswith("市" + suffix):
+            return authority[: -len(suffix) - 1] or None
+    return None
+
+
+def another_city(reading: str, name: str) -> bool:
+    """Whether a seal read as `reading` is surely not the authority `name`: it reads an authority of a city
+    (`PLACE_CHARS` or more) sharing no character with `name`'s. The suffix is every city's, so a reading of
+    宁波市市场监督管理局 spots 浙江市…'s eight other characters well; its city is what tells them apart."""
+    read, named = city_of(reading), city_of(name)
+    return read is not None and named is not None and len(read) >= PLACE_CHARS \
+        and LCSseq.similarity(read, named) == 0

@@ -635,6 +635,61 @@ def detect_grey(grey: np.ndarray, dpi: float, one_bit: bool | None = None) -> li
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in found]
 
 
+# A faint grey seal over print (`faint_rings`): its ring's band is inked this many times as densely as the
+# print inside it and the print just outside it, whichever is denser.
+FAINT_RING_RATIO = 1.15
+# The band just outside a ring that its print density is taken in (shares of the outline's size).
+FAINT_OUTSIDE = (1.1, 1.25)
+
+
+def faint_rings(grey: np.ndarray, dpi: float) -> list[Candidate]:
+    """Round and oval seals in a grey scan's seal-tone mask judged by their ring alone, for a page of a slot no
+    seal fills (`find._seals_again`).
+
+    A faint seal stamped over a table or a paragraph has the print's anti-aliased edges inside it as well as
+    on its ring: its interior is as dense as a seal's band is asked to outdo (`_inked_like_a_seal`, 1.8 times)
+    and its contrast under `CLEAR_CONTRAST` (dev42 a04 p13's service providers, r13 p2's paragraph, a11 p9's
+    oval over the contracts: rings 0.83-0.97, bands 1.2-1.7 times the interior). Here a ring inked nearly all
+    round (`MIN_GREY_RING`) whose band is denser than the print on either side of it is a seal; a circle laid
+    through text finds the band no denser than the print round it."""
+    px_per_mm = dpi / MM_PER_INCH
+    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
+    small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else grey
+    scale_mm = px_per_mm * factor
+    small = flatten(small, scale_mm)
+    clean = without_specks(seal_tone_mask(small, paper_level(small))[0], scale_mm)
+    if not could_hold_ring(clean, MIN_GREY_RING, scale_mm):
+        return []
+    r_min = max(4, round(MIN_SEAL_MM / 2 * scale_mm))
+    r_max = round(MAX_SEAL_MM / 2 * scale_mm)
+    circles = _hough_mask(cv2.GaussianBlur(clean, (0, 0), 1.5), r_min, r_max)
+    outlines = [] if circles is None else _refine_circles(
+        clean, [Outline("round", float(cx), float(cy), float(r), float(r)) for cx, cy, r in circles[0][:40]])
+    squeezed = cv2.resize(clean, None, fx=OVAL_SQUEEZE, fy=1.0, interpolation=cv2.INTER_AREA)
+    ovals = _hough_mask(cv2.GaussianBlur(squeezed, (0, 0), 1.5), r_min, round(r_max * OVAL_SQUEEZE))
+    for cx, cy, r in ([] if ovals is None else ovals[0][:OVAL_CIRCLES]):
+        a = float(r) / OVAL_SQUEEZE
+        outlines.append(ring_round(clean, float(cx) / OVAL_SQUEEZE, float(cy), OVAL_SPAN[0] * a, scale_mm,
+                                   OVAL_SPAN[1] * a)[0])
+    found = [cand for outline in outlines if (cand := _faint_ring(clean, outline, scale_mm)) is not None]
+    return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in suppress(found)]
+
+
+def _faint_ring(clean: np.ndarray, outline: Outline, scale_mm: float) -> Candidate | None:
+    """`outline` as a faint seal's ring over print (`faint_rings`), or None."""
+    ring, contrast = ring_contrast(clean, outline)
+    if ring < MIN_GREY_RING or contrast < DISTINCT_CONTRAST:
+        return None
+    inside = interior_density(clean, outline, 0.75)
+    if not MIN_INTERIOR <= inside <= MAX_INTERIOR:
+        return None
+    around = max(inside, band_fill(clean, outline, *FAINT_OUTSIDE))
+    if band_fill(clean, outline, 0.9, 1.03) < FAINT_RING_RATIO * around:
+        return None
+    confidence = _confidence(ring, MIN_GREY_RING) * _size_score(outline.diameter / scale_mm)
+    return Candidate(outline, confidence, "grey", ring, contrast)
+
+
 # The cover's second stamp, on the next line, overlaps the first: centres less than this many of its radii apart.
 BESIDE_REACH = 2.0
 

@@ -27,7 +27,7 @@ from pipeline.ocr import get_engine, seal_engine
 from pipeline.result import Extracted
 from pipeline.seals.anchors import find_anchors
 from pipeline.seals.authority import PLACE_CHARS, as_authority, authority_names
-from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_grey, detect_image
+from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_grey, detect_image, faint_rings
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import dithered, is_one_bit, load_colour, red_strength
 from pipeline.seals.known import stamps_on_page
@@ -59,6 +59,7 @@ from pipeline.seals.text import (
     Match,
     Owner,
     Reading,
+    as_printed,
     as_stated,
     cjk,
     department_names,
@@ -248,6 +249,12 @@ class SealUnits:
                 return built
         return next((built for built in self.authorities if built != authority and len(built) >= len(authority)
                      and same_unit(built, authority)), authority)
+
+    def stated_apart(self, a: str, b: str) -> bool:
+        """Whether the form states `a` and `b` as two units (two rows of its members, or the lead and a member),
+        however alike their names: 长春云拓智能制造技术有限公司 and 长春正昌智能制造技术有限公司, two characters apart."""
+        stated = {name for name in (self.lead, self.applicant, *self.members) if name}
+        return a != b and a in stated and b in stated and not {a, b} <= {self.lead, self.applicant}
 
     def expected(self) -> dict[Owner, list[str]]:
         """Names each owner's seal may carry, best first."""
@@ -471,8 +478,9 @@ def _known_stamp_places(known: list[_Found]) -> dict[str, Provenance]:
 
 def _dedithered_seals(found: list[_Found], slots: dict[str, bool], pages: list[Page], units: SealUnits,
                       reader: LineReader, images: _PageImages) -> list[_Found]:
-    """Seals found again with the page seen as 1-bit (`detect.detect_grey` with `one_bit`: dedithered first) on
-    the dithered pages (`ink.dithered`) of the slots no seal fills. A dither scan deskewed to the reading's dpi
+    """Seals found again on the grey pages of the slots no seal fills: with a dithered page (`ink.dithered`)
+    seen as 1-bit (`detect.detect_grey` with `one_bit`: dedithered first), and on another grey scan as faint
+    rings over print (`detect.faint_rings`). A dither scan deskewed to the reading's dpi
     spreads its dots over grey neighbours, so the page passes for grey and its seals were looked for by tone,
     in which a dithered seal is dots no mask joins into a ring (dev30 r13's recommendation table). The 1-bit
     search costs seconds a page (dev32 a03: 2.3-3.1 s against 0.5-0.9 s), so it is made only where a slot
@@ -481,22 +489,26 @@ def _dedithered_seals(found: list[_Found], slots: dict[str, bool], pages: list[P
     out: list[_Found] = []
     for page in pages:
         if page.number in wanted:
-            out.extend(_page_dedithered_seals(page, found, units, reader, images))
+            out.extend(_page_dedithered_seals(page, wanted[page.number], found, units, reader, images))
     return out
 
 
-def _page_dedithered_seals(page: Page, found: list[_Found], units: SealUnits, reader: LineReader,
+def _page_dedithered_seals(page: Page, count: int, found: list[_Found], units: SealUnits, reader: LineReader,
                            images: _PageImages) -> list[_Found]:
     bgr = images.load(page) if page.image_path is not None and page.scale > 0 and page.dpi > 0 else None
     if bgr is None or not grey_page(page, bgr):
         return []
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    if is_one_bit(grey, whole_page=True) or not dithered(grey):
-        return []  # a 1-bit page was searched as one; a grey scan's tones hold its seals
+    if is_one_bit(grey, whole_page=True):
+        return []  # a 1-bit page was searched as one
+    # A grey scan's tones hold its seals, a faint one over print judged by its ring alone.
+    # (the faint rings: at most as many as the page's empty slots ask for, the best inked first).
+    again = detect_grey(grey, page.dpi, one_bit=True) if dithered(grey) else \
+        sorted(faint_rings(grey, page.dpi), key=lambda c: -c.confidence)[:count]
     px_per_mm = page.dpi / MM_PER_INCH
     there = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
     out = []
-    for cand in detect_grey(grey, page.dpi, one_bit=True):
+    for cand in again:
         outline = cand.outline
         if any(seal.contains(outline.cx, outline.cy) or outline.contains(seal.cx, seal.cy) for seal in there):
             continue
@@ -505,7 +517,7 @@ def _page_dedithered_seals(page: Page, found: list[_Found], units: SealUnits, re
                         read.reading, read.match)
         out.append(_Found(seal, outline, bgr, outline))
         there.append(outline)
-        log.info("page %s: a seal found with the dithered page dedithered", page.number)
+        log.info("page %s: a seal found again on a grey page whose slot none filled", page.number)
     return out
 
 
@@ -770,6 +782,7 @@ def one_unit_per_overlap(seals: list[PageSeal], units: SealUnits) -> None:
             continue
         rivals = [other for other in seals if other is not seal and other.page == seal.page
                   and other.match is not None and same_unit(other.match.name, seal.match.name)
+                  and not units.stated_apart(other.match.name, seal.match.name)
                   and other.match.score >= seal.match.score and stamped_over(seal.bbox, other.bbox)]
         if rivals:
             # Only another unit of the package: an outside name found in a reading muddied by the
@@ -835,6 +848,9 @@ def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:
     if match is not None and match.owner in ("lead", "recommender"):
         stated = (units.lead, units.applicant) if match.owner == "lead" else units.stated_recommender()
         match = as_stated(reading, match, [name for name in stated if name])
+    if match is not None and match.owner in ("lead", "recommender", "member"):
+        match = as_printed(reading, match, [name for name in units.expected()[match.owner] if name],
+                           units.printed_alike)
     if match is not None and match.owner == "other" and units.printed_alike(match.name):
         match = replace(match, as_printed=True)
     if match is None and units.recommender is None and reading.confidence >= DEPARTMENT_READ_CONFIDENCE \
