@@ -221,6 +221,8 @@ def test_repair_ocr_restores_full_width_marks_and_digits() -> None:
     ("4（工）建设目标4500字，", "建设目标", "二", 500),  # numeral and a bracket misread
     ("（二，建设目标！300宇，", "建设目标", "二", 500),
     ("(四)组织保障1(500字)", "组织保障", "四", 500),  # a stray stroke before the limit's bracket
+    ("（四）组织保摩", "组织保障", "四", 500),  # the name's last character misread, no limit printed
+    ("（三）建设内客（2500字）", "建设内容", "三", 2500),
 ])
 def test_heading_variants_are_read(line: str, name: str, numeral: str, limit: int) -> None:
     assert heading_score(line.replace("（", "(").replace("）", ")"), name, numeral, limit) is not None
@@ -231,6 +233,7 @@ def test_heading_variants_are_read(line: str, name: str, numeral: str, limit: in
     "(二)建设数据共享服务体系",  # a sub-heading inside 建设内容
     "(二)推进行业解决方案开发",
     "(二)建设目标1(2)服务企业350家",  # a stroke before a bracket that holds no limit
+    "(二)建设目标任务",  # a name run on: more than one character past the heading's
 ])
 def test_body_lines_are_not_headings(line: str) -> None:
     assert all(heading_score(line, name, "二", 500) is None for name in ("建设目标", "基础条件", "建设内容"))

@@ -108,6 +108,19 @@ def _best_alignment(name: str, key: str) -> tuple[float, int, int]:
     return best
 
 
+def _whole_name(name: str, key: str, ratio: float, start: int, end: int) -> tuple[float, int, int]:
+    """The alignment (`_best_alignment`) widened over the characters of a name it stops short of: a name whose
+    last character is misread aligns best without it ('组织保' of '（四）组织保摩', dev47 a02), and the misread
+    character, left after it, reads as body text. Widened only where the line's characters end within one more
+    than the name's length: a body line runs on."""
+    run = end
+    while run < len(key) and is_cjk(key[run]):
+        run += 1
+    if run == end or run - start > len(name) + 1:
+        return ratio, start, end
+    return fuzz.ratio(name, key[start:run]), start, run
+
+
 EXACT_NUMERAL = 15.0
 
 
@@ -141,7 +154,7 @@ def heading_score(key: str, name: str, numeral: str, limit: int | None = None) -
     """
     if not key or len(key) > len(name) + 16:
         return None
-    ratio, start, end = _best_alignment(name, key)
+    ratio, start, end = _whole_name(name, key, *_best_alignment(name, key))
     prefix, suffix = key[:start], key[end:]
     # One stray character (OCR reads a bracket as a stroke of ink) is let through.
     if sum(char not in _PREFIX_CHARS for char in prefix) > (1 if len(prefix) >= 2 else 0):
