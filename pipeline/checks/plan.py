@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from rapidfuzz.distance import Levenshtein
 
-from models import ApplicationRecord, Check, Evidence, Plan, PlanSection
+from models import ApplicationRecord, Check, Evidence, Plan
 from pipeline.checks.pages import pages_of, plan_pages_in_doubt
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.text.language import numbered_parts
@@ -86,29 +86,11 @@ def _headings_in_doubt(record: ApplicationRecord) -> dict[str, str]:
         elif below is not None and list(SECTION_TITLES).index(key) < list(SECTION_TITLES).index(below[0]):
             doubts[key] = (f"识别出的第一个部分“{SECTION_TITLES[below[0]]}”的标题位于建设方案首页（第 {below[1]} 页）"
                            "下半页，其上的内容未识别出标题，该部分可能在其中而标题未读出")
-        elif (swollen := _swollen_before(plan, key)) is not None:
-            doubts[key] = (f"其前的“{swollen.title}”部分识读出 {swollen.chars} 字，为其字数限制的 "
-                           f"{swollen.chars / swollen.limit:.1f} 倍，该部分的标题可能未读出而其内容并入其中")
         elif pages:
             # A plan page read as something else holds what is not found as well as any page read: the
             # section is unread there, not absent (one LOW_CONFIDENCE with the scrambled plan's).
             doubts[key] = f"{'；'.join(pages)}，该页可能是建设方案的一页而未能识读"
     return doubts
-
-
-# A section read this many times its limit may hold the next section, its heading lost (`_swollen_before`).
-SWOLLEN_LIMITS = 2.0
-
-
-def _swollen_before(plan: Plan, key: str) -> PlanSection | None:
-    """The section found before the missing `key` when it reads `SWOLLEN_LIMITS` times its limit or more: a
-    heading garbled past knowing on a phone photo ('（三）建内8', dev47 a03) leaves its section's text under the
-    heading before it, which then reads far past its limit; an applicant overshooting a limit writes a tenth or a
-    third more, not as much again."""
-    order = list(SECTION_TITLES)
-    earlier = [section for section in plan.sections if section.key in order[:order.index(key)]]
-    before = max(earlier, key=lambda section: order.index(section.key), default=None)
-    return before if before is not None and before.limit > 0 and before.chars >= SWOLLEN_LIMITS * before.limit else None
 
 
 @register("SECTION_MISSING", "error")
