@@ -472,13 +472,10 @@ def _one_slip_of(read: Figure, places: int) -> list[Figure]:
     digits = figure_digits(read)
     if not digits:
         return []
-    texts = [digits[:at] + digit + digits[at:] for at in range(len(digits) + 1) for digit in DIGITS]
-    texts += [digits[:at] + digit + digits[at + 1:] for at in range(len(digits)) for digit in DIGITS]
-    texts += [digits[:at] + digits[at + 1:] for at in range(len(digits))]
     decimals = range(0, max(places, 0 if isinstance(read, int) else 2) + 1)
     out: list[Figure] = []
-    for text in dict.fromkeys(texts):
-        if not text or (len(text) > 1 and text[0] == "0"):
+    for text in _union([digit_put_in(digits), digit_dropped_or_changed(digits)]):
+        if len(text) > 1 and text[0] == "0":
             continue
         for shown in decimals:
             if shown >= len(text):
