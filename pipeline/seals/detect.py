@@ -635,6 +635,16 @@ def detect_grey(grey: np.ndarray, dpi: float, one_bit: bool | None = None) -> li
     return [Candidate(c.outline.scaled(1.0 / factor), c.confidence, "grey", c.coverage) for c in found]
 
 
+def working_tone_mask(grey: np.ndarray, px_per_mm: float) -> tuple[np.ndarray, float]:
+    """A grey page's seal-tone mask (`seal_tone_mask`) at the detectors' working resolution, its paper evened
+    out (`flatten`) and rid of specks, and the factor the page was reduced by to get there."""
+    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
+    small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else grey
+    scale = px_per_mm * factor
+    small = flatten(small, scale)
+    return without_specks(seal_tone_mask(small, paper_level(small))[0], scale), factor
+
+
 # A faint grey seal over print (`faint_rings`): its ring's band is inked this many times as densely as the
 # print inside it and the print just outside it, whichever is denser.
 FAINT_RING_RATIO = 1.15
@@ -652,12 +662,8 @@ def faint_rings(grey: np.ndarray, dpi: float) -> list[Candidate]:
     oval over the contracts: rings 0.83-0.97, bands 1.2-1.7 times the interior). Here a ring inked nearly all
     round (`MIN_GREY_RING`) whose band is denser than the print on either side of it is a seal; a circle laid
     through text finds the band no denser than the print round it."""
-    px_per_mm = dpi / MM_PER_INCH
-    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
-    small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else grey
-    scale_mm = px_per_mm * factor
-    small = flatten(small, scale_mm)
-    clean = without_specks(seal_tone_mask(small, paper_level(small))[0], scale_mm)
+    clean, factor = working_tone_mask(grey, dpi / MM_PER_INCH)
+    scale_mm = dpi / MM_PER_INCH * factor
     if not could_hold_ring(clean, MIN_GREY_RING, scale_mm):
         return []
     r_min = max(4, round(MIN_SEAL_MM / 2 * scale_mm))

@@ -19,9 +19,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.seals.detect import WORK_PX_PER_MM, flatten, seal_tone_mask, without_specks
+from pipeline.seals.detect import working_tone_mask
 from pipeline.seals.geometry import Outline, Shape, ring_contrast, ring_scores
-from pipeline.seals.ink import paper_level
 
 # The ring band matched (shares of the stamp's semi-axes) and the band just outside it, whose ink counts
 # against the place: print crossing a ring goes on beyond it, a seal's border has paper round it.
@@ -49,12 +48,9 @@ STAMP_CONTRAST = 0.4
 def stamps_on_page(grey: np.ndarray, px_per_mm: float, axes_mm: tuple[float, float], count: int,
                    avoid: list[Outline]) -> list[Outline]:
     """`stamp_places` on a grey page (pixels; `avoid` and the result in its frame), in its seal-tone mask
-    (`detect.seal_tone_mask`, at the detectors' working resolution)."""
-    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
+    (`detect.working_tone_mask`)."""
+    mask, factor = working_tone_mask(grey, px_per_mm)
     scale = px_per_mm * factor
-    small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else grey
-    small = flatten(small, scale)
-    mask = without_specks(seal_tone_mask(small, paper_level(small))[0], scale)
     found = stamp_places(mask, (axes_mm[0] * scale, axes_mm[1] * scale), count,
                          [outline.scaled(factor) for outline in avoid])
     return [outline.scaled(1.0 / factor) for outline in found]
