@@ -132,6 +132,10 @@ class Plan(Record):
     # A section not found whose place holds a line shaped like its heading: section key → that line as read
     # (a heading misread past knowing; SECTION_MISSING is then a doubt, not an error).
     heading_doubts: dict[str, str] = Field(default_factory=dict)
+    # A section not found where the found section around its place runs over its own limit and holds a run of
+    # lines the reader did not read (unsure and not words): section key → where and how they read. Its heading
+    # may be among them, unread (SECTION_MISSING is then a doubt, not an error).
+    heading_unread: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("content_areas")
     @classmethod

@@ -908,3 +908,23 @@ def test_names_whose_cores_stand_a_slip_apart_may_be_one_enterprise_by_the_forms
     assert ("ENTERPRISE_COUNT_MISMATCH", "2025") not in _by_code(_checks(record))
     record = _two_2025_contracts_named("东莞晟拓乳业股份有P", "东莞恒远乳业股有限公司", 0.96)
     assert ("ENTERPRISE_COUNT_MISMATCH", "2025") in _by_code(_checks(record))
+
+
+def test_sections_whose_headings_lie_in_unread_lines_or_lost_characters_are_one_doubt() -> None:
+    # dev47 a03 (phone photo): （二）建设目标 lost in ten lines read garbled inside a 基础条件 of 2,709 characters,
+    # and （三）建设内容 read '（三）建内8': two false SECTION_MISSING errors and a WORD_LIMIT_EXCEEDED.
+    record = clean_application()
+    record.plan.sections = [s for s in record.plan.sections if s.key not in ("goals", "content")]
+    foundation = next(s for s in record.plan.sections if s.key == "foundation")
+    foundation.chars = 2709
+    record.plan.heading_doubts = {"content": "（三）建内8"}
+    record.plan.heading_unread = {"goals": "第 4 页有 10 行文字未能识读（识别置信度 0.52–0.64，仅 32% 成词）"}
+    found = _by_code(_checks(record))
+    assert found[("LOW_CONFIDENCE", "plan.sections")].doubts == ["plan.goals", "plan.content"]
+    assert not any(code in ("SECTION_MISSING", "WORD_LIMIT_EXCEEDED") for code, _ in found)
+    # Without the unread lines the section left out is an error; a line of other words stays its own warning.
+    record.plan.heading_unread = {}
+    record.plan.heading_doubts = {"content": "（三）平台8"}
+    found = _by_code(_checks(record))
+    assert found[("SECTION_MISSING", "goals")].severity == "error"
+    assert found[("SECTION_MISSING", "content")].severity == "warning"

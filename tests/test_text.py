@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -613,3 +613,43 @@ def test_a_heading_misread_past_knowing_leaves_a_doubt_in_its_place_and_a_true_g
     assert misread.heading_doubts == {"foundation": "（-）美瑞务件"}  # as the line reads, brackets normalised
     gap = extract_plan(make_pages([Line("二、建设方案"), *rest], ocr=True)).value
     assert [s.key for s in gap.sections] == ["goals", "content", "guarantee"] and gap.heading_doubts == {}
+
+
+def test_a_heading_read_with_characters_lost_and_a_mark_in_place_has_its_shape() -> None:
+    # dev47 a03 (phone photo): （三）建设内容 read '（三）建内8', 设 lost and 容 read as a mark.
+    from pipeline.text.chars import compact
+    from pipeline.text.sections import SECTION_BY_KEY, heading_shaped
+
+    content = SECTION_BY_KEY["content"]
+    assert heading_shaped(compact("（三）建内8"), content)
+    assert not heading_shaped(compact("（三）平台8"), content)  # other words, as short: no heading's length
+    assert not heading_shaped(compact("（三）建8"), content)  # one character of four read
+    assert not heading_shaped(compact("(一)基础"), SECTION_BY_KEY["foundation"])  # no mark in a lost one's place
+
+
+def _garbled(length: int) -> str:
+    """Chinese characters in no dictionary order: a stretch of a phone photo the reader garbled."""
+    return "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(length))
+
+
+def _plan_with_a_stretch(foundation: list[str], stretch: str, *, unsure: bool) -> Plan:
+    """（一）基础条件 with `stretch` after its paragraphs (read at 0.6 where `unsure`), then （四）组织保障."""
+    blocks: list[Para | Line] = [Line("二、建设方案"), Line("（一）基础条件（1000字）"), *map(Para, foundation),
+                                 Para(stretch), Line("（四）组织保障（500字）"), Para("成立数促中心建设领导小组。")]
+    pages = make_pages(blocks, ocr=True)
+    own = set(stretch) - set("".join(block.text for block in blocks if block.text != stretch))
+    if unsure:
+        for page in pages:
+            page.words = [replace(word, confidence=0.6) if word.text in own else word for word in page.words]
+    return extract_plan(pages).value
+
+
+def test_a_section_not_found_where_the_section_before_runs_over_holding_unread_lines_is_in_doubt() -> None:
+    # dev47 a03 (phone photo): 建设目标's heading and lines read garbled at 0.52–0.64 into 基础条件, which ran to
+    # 2,709 characters (limit 1,000): two false SECTION_MISSING errors.
+    garbled = _plan_with_a_stretch(FOUNDATION * 2, _garbled(150), unsure=True)
+    assert [s.key for s in garbled.sections] == ["foundation", "guarantee"]
+    assert set(garbled.heading_unread) == {"goals", "content"} and "未能识读" in garbled.heading_unread["goals"]
+    # Lines read as words (a section left out, the one before long) or a section within its limit: no doubt.
+    assert _plan_with_a_stretch(FOUNDATION * 2, "".join(GOALS), unsure=False).heading_unread == {}
+    assert _plan_with_a_stretch(FOUNDATION, _garbled(150), unsure=True).heading_unread == {}

@@ -42,6 +42,7 @@ def extract_plan(pages: list[Page]) -> Extracted[Plan]:
         by_key[section.spec.key] = text
     plan = analyse(sections, by_key)
     plan.heading_doubts = read.heading_doubts
+    plan.heading_unread = read.heading_unread
     return Extracted(value=plan, provenance=provenance)
 
 

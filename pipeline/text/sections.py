@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from models.page import Page
 from pipeline.layout import is_consortium_agreement
-from pipeline.text.chars import is_cjk
+from pipeline.text.chars import count_chars, is_cjk
 from pipeline.text.lines import (
     Margins,
     PageLines,
@@ -29,6 +29,7 @@ from pipeline.text.lines import (
     paragraphs,
     strip_furniture,
 )
+from pipeline.text.words import READABLE_SHARE, word_share
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,21 @@ def heading_shaped(key: str, spec: SectionSpec) -> bool:
         length += 1
     stated = _limit_in(name[length:])
     rest = name[length + (stated[1] if stated else 0):]
-    return abs(length - len(spec.name)) <= 1 and len(rest) <= 2 and not any(is_cjk(char) for char in rest)
+    if len(rest) > 2 or any(is_cjk(char) for char in rest):
+        return False
+    # A mark read where a character stood counts as one, where the characters read are the name's own in its
+    # order ('（三）建内8' for （三）建设内容 on a phone photo, 设 lost and 容 read 8).
+    marked = bool(rest) and stated is None and name_read_in_part(name[:length], spec.name)
+    return abs(length - len(spec.name)) <= 1 or (marked and abs(length + 1 - len(spec.name)) <= 1)
+
+
+def name_read_in_part(chars: str, name: str) -> bool:
+    """Whether `chars` are `name`'s own characters in its order, at least half of them, the rest lost ('建内' of
+    建设内容): a heading read with characters lost, not other words."""
+    if not chars or len(chars) * 2 < len(name):
+        return False
+    remaining = iter(name)
+    return all(char in remaining for char in chars)
 
 
 def _end_score(key: str) -> float | None:
@@ -387,6 +402,7 @@ class PlanSections:
 
     sections: list[SectionText]
     heading_doubts: dict[str, str]
+    heading_unread: dict[str, str]
 
 
 def find_sections(pages: Sequence[Page]) -> PlanSections:
@@ -430,7 +446,8 @@ def find_sections(pages: Sequence[Page]) -> PlanSections:
         # A heading with nothing under it gives no section: the applicant did not write it.
         if any(text):
             sections.append(SectionText(spec, line, body, text))
-    return PlanSections(sections, _heading_doubts(stream, chosen))
+    doubts = _heading_doubts(stream, chosen)
+    return PlanSections(sections, doubts, _heading_unread(stream, chosen, doubts))
 
 
 def _heading_doubts(stream: Sequence[TextLine], chosen: Sequence[Heading]) -> dict[str, str]:
@@ -454,3 +471,52 @@ def _heading_doubts(stream: Sequence[TextLine], chosen: Sequence[Heading]) -> di
         if line is not None:
             doubts[spec.key] = line.text
     return doubts
+
+
+# A line read below this confidence is unsure: a phone photo's lines read as written stand at 0.8 and more, a
+# stretch the reader garbled (dev47 a03's 建设目标) at 0.5–0.65.
+UNSURE_LINE = 0.7
+UNREAD_LINES = 3  # so many unsure lines in a row that do not read as words may hide a heading among them
+
+
+def _heading_unread(stream: Sequence[TextLine], chosen: Sequence[Heading], shaped: dict[str, str]) -> dict[str, str]:
+    """For each section not found, with no line shaped like its heading, whose place lies between two found
+    headings: where the found section before it runs over its own limit (it holds more than itself) and holds a
+    run of lines the reader did not read (`_unread_run`), where and how they read. The heading may be among
+    them, unread. A section left out leaves the section before it within its limit, or read as words."""
+    order = {spec.key: i for i, spec in enumerate(SECTIONS)}
+    found: dict[str, str] = {}
+    for spec in SECTIONS:
+        if spec.key in shaped or any(heading.key == spec.key for heading in chosen):
+            continue
+        earlier = [h for h in chosen if order[h.key] < order[spec.key]]
+        later = [h.pos for h in chosen if order[h.key] > order[spec.key]]
+        if not earlier or not later:
+            continue
+        holder = max(earlier, key=lambda h: h.pos)
+        stretch = stream[holder.pos + holder.lines:min(later)]
+        if count_chars("".join(line.text for line in stretch)) <= SECTION_BY_KEY[holder.key].limit:
+            continue
+        run = _unread_run(stretch)
+        if run:
+            share = word_share("".join(line.text for line in run)) or 0.0
+            found[spec.key] = (f"第 {run[0].page} 页有 {len(run)} 行文字未能识读（识别置信度 "
+                               f"{min(line.confidence for line in run):.2f}–{max(line.confidence for line in run):.2f}，"
+                               f"仅 {share:.0%} 成词）")
+    return found
+
+
+def _unread_run(lines: Sequence[TextLine]) -> list[TextLine]:
+    """The longest run of lines read from pixels below `UNSURE_LINE` whose text together is not words
+    (`READABLE_SHARE`), if it has `UNREAD_LINES` lines."""
+    best: list[TextLine] = []
+    run: list[TextLine] = []
+    for line in [*lines, None]:
+        if line is not None and line.source != "text" and line.confidence < UNSURE_LINE:
+            run.append(line)
+            continue
+        if len(run) >= max(UNREAD_LINES, len(best) + 1):
+            share = word_share("".join(item.text for item in run))
+            best = run if share is not None and share < READABLE_SHARE else best
+        run = []
+    return best
