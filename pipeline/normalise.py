@@ -172,6 +172,9 @@ def round_value(value: float) -> float:
     return _round(value)
 
 
+YUAN = 1e-4  # 万元 per 元
+
+
 def amount_unit_factor(text: str | None) -> float | None:
     """万元 per unit written in `text` (a value or a column header): 元 → 1e-4, 万元 → 1, 亿元 → 1e4."""
     if not text:
@@ -182,7 +185,7 @@ def amount_unit_factor(text: str | None) -> float | None:
     if "万" in squeezed:
         return 1.0
     if "元" in squeezed or "圆" in squeezed:
-        return 1e-4
+        return YUAN
     return None
 
 

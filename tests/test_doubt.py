@@ -928,3 +928,19 @@ def test_sections_whose_headings_lie_in_unread_lines_or_lost_characters_are_one_
     found = _by_code(_checks(record))
     assert found[("SECTION_MISSING", "goals")].severity == "error"
     assert found[("SECTION_MISSING", "content")].severity == "warning"
+
+
+def test_a_form_amount_read_in_yuan_keeps_its_figure_in_wan_for_the_totals_to_choose() -> None:
+    # dev47 a01: the 2025 合同金额 '1,818.58万元' read '1,818.58元', taken as 0.181858 万元: a false
+    # CONTRACT_TOTAL_MISMATCH against its 11 contracts' 1,818.58.
+    from pipeline.fields.common import wan_alternative
+
+    origin = models.Provenance(page=2, confidence=0.93, source="ocr")
+    read = wan_alternative(FieldValue(0.181858, "1,818.58元", origin))
+    assert read.value == 0.181858 and read.provenance.alternatives == [1818.58]
+    assert wan_alternative(FieldValue(1066.14, "1,066.14万\n元", origin)).provenance.alternatives == []
+    record = clean_application()
+    _doubt(record, "basic_info.service[1].contract_amount", 0.03, 300.0)  # '300元' with its 万 lost
+    found = _by_code(_checks(record))
+    assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
+    assert record.basic_info.service[1].contract_amount == 300.0

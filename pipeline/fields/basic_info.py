@@ -29,7 +29,7 @@ from models.page import Page
 from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
-from pipeline.fields.common import READ_IN_DOUBT, Sink, form_field, with_blank
+from pipeline.fields.common import READ_IN_DOUBT, Sink, form_field, wan_alternative, with_blank
 from pipeline.fields.unit_name import ENDS_AS_UNIT
 from pipeline.ink import is_blank
 from pipeline.record_paths import get_path, set_path
@@ -331,6 +331,7 @@ class FormReader:
         page = self.pages.get(value.page)
         read = self.second(page) if field is not None and page is not None else None
         field = field if read is None or field is None else second_opinion(field, kind, "万元", read)
+        field = wan_alternative(field) if field is not None and kind == "amount" else field
         return None if field is None else with_blank(implausible_dropped(field, kind), page)
 
     def first(self, key: str) -> Found | None:

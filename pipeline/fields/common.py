@@ -65,6 +65,19 @@ def form_field(value: Value, kind: str) -> FieldValue | None:
     return separator_alternative(field) if kind == "amount" else field
 
 
+def wan_alternative(field: FieldValue) -> FieldValue:
+    """An amount whose own text names 元 alone, kept with its figure in 万元 as another reading, in doubt: the form
+    prints every amount's unit 万元, and a reader that loses the 万 ('1,818.58万元' read '1,818.58元', dev47 a01)
+    makes the figure 10^4 times too small. An applicant may write 元 too; the form's totals decide
+    (`pipeline.reconcile`)."""
+    if not isinstance(field.value, int | float) or normalise.amount_unit_factor(field.raw) != normalise.YUAN:
+        return field
+    other = normalise.round_value(field.value / normalise.YUAN)
+    known = [alt for alt in field.provenance.alternatives if alt != other]
+    return FieldValue(value=field.value, raw=field.raw,
+                      provenance=field.provenance.model_copy(update={"alternatives": [*known, other]}))
+
+
 def with_blank(field: FieldValue, page: Page | None) -> FieldValue:
     """A value that could not be read, marked blank (no ink at its place) or not (ink the reader failed on)."""
     if field.value not in (None, []):
