@@ -944,3 +944,14 @@ def test_a_form_amount_read_in_yuan_keeps_its_figure_in_wan_for_the_totals_to_ch
     found = _by_code(_checks(record))
     assert ("CONTRACT_TOTAL_MISMATCH", "2025") not in found
     assert record.basic_info.service[1].contract_amount == 300.0
+
+
+def test_too_many_industries_in_a_cell_listing_one_twice_is_a_doubt_of_rows_read_as_one() -> None:
+    # dev47 a12 (phone photo): 附3表2 read as one row, its industries cell 13 items with 有色 twice (rows 1 and 3).
+    record = clean_application()
+    record.appendix.providers[0].industries = ["有色", "航空", "石化化工", "有色", "医药", "汽车"]
+    found = _by_code(_checks(record))
+    assert ("PROVIDER_TOO_MANY_INDUSTRIES", "1") not in found
+    assert "出现两次" in found[("LOW_CONFIDENCE", "appendix.providers[0].industries")].message
+    record.appendix.providers[0].industries = ["有色", "航空", "石化化工", "医药"]  # four, each once: a finding
+    assert ("PROVIDER_TOO_MANY_INDUSTRIES", "1") in _by_code(_checks(record))

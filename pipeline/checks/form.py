@@ -248,7 +248,7 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
         if len(row.industries) <= limit:
             continue
         path = f"appendix.providers[{index}].industries"
-        if two_names(row.name) or shared_cell(ctx, index, "industries"):
+        if two_names(row.name) or shared_cell(ctx, index, "industries") or listed_twice(row.industries):
             yield merged_row(ctx, index, "industries", row.name, "主要服务行业个数")
             continue
         uncounted = [name for name in unknown_industries(ctx, row.industries)
@@ -279,13 +279,29 @@ def merged_row(ctx: CheckContext, index: int, cell: str, name: str | None, what:
     cell holds another row's content as well (`shared_cell`): its cells hold several rows' items, so the limit
     says nothing of either provider."""
     path = f"appendix.providers[{index}].{cell}"
+    twice = listed_twice(getattr(_application(ctx).appendix.providers[index], cell)) if cell == "industries" else None
     if two_names(name):
         why = f"服务商名称读作“{name}”，含两家单位的名称，可能是两行被识别为一行"
+    elif twice is not None:
+        why = f"服务商“{name or '（名称未识别）'}”的主要服务行业中“{twice}”出现两次，可能是多行被识别为一格"
     else:
         others = "、".join(f"第 {row} 行" for row in shared_cell(ctx, index, cell))
         why = f"服务商“{name or '（名称未识别）'}”的该格内容与{others}完全相同，可能是多行被识别为一格"
     return finding("LOW_CONFIDENCE", path, f"附3表2 第 {index + 1} 行{why}，{what}未核对，请人工核对",
                    evidence=ctx.evidence(path))
+
+
+def listed_twice(industries: list[str]) -> str | None:
+    """An industry a cell lists twice (by its canonical name): no applicant lists one industry twice in a row;
+    several rows' cells read as one hold it twice (dev47 a12's photographed 附3表2 read as one row: 有色 from rows
+    1 and 3, 13 items in all)."""
+    seen: set[str] = set()
+    for item in industries:
+        name = canonical_industry(item)
+        if name in seen:
+            return item
+        seen.add(name)
+    return None
 
 
 def unknown_industries(ctx: CheckContext, industries: list[str]) -> list[str]:
