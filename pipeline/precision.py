@@ -40,6 +40,7 @@ from models import ApplicationRecord, Provenance
 from pipeline.checks.registry import reading_in_doubt
 from pipeline.config import CheckSettings
 from pipeline.fields.basic_info import FORM_AMOUNTS
+from pipeline.normalise import YUAN
 from pipeline.record_paths import get_path, set_path
 from pipeline.tables.values import UNSURE
 
@@ -125,6 +126,15 @@ def thousands_readings(value: float, most: int) -> list[float]:
     if len(rest) < 2:
         return [moved]
     return [moved, round(float(f"{whole}{fraction[:THOUSANDS]}.{rest[1:]}"), len(rest) - 1)]
+
+
+def yuan_reading(value: float, most: int) -> float | None:
+    """`value` as the figure in 万元 it is where its unit was read 元, its 万 lost ('776.56万元' read '776.56元',
+    taken as 0.077656: dev49 a12's financing; dev47 a01's 合同金额): where that leaves at most `most` decimals
+    and its point is no thousands comma (`thousands_reading`: '10.798' is 10,798, not 107,980 in 元)."""
+    scaled = round(float(value) / YUAN, 6)
+    fits = decimals(scaled) <= most < decimals(value) and thousands_reading(value, most) is None
+    return scaled if fits else None
 
 
 def by_precision(readings: Sequence[float], most: int) -> list[float]:
@@ -213,8 +223,8 @@ def _judged(value: float, origin: Provenance, most: int, in_table: bool) -> tupl
     for any smaller one, from choosing."""
     others = [alt for alt in origin.alternatives if _amount(alt)] if origin.unsettled else []
     readings = [float(value), *(float(alt) for alt in others)]
-    repairs = (thousands_readings(value, most) if in_table else [thousands_reading(value, most)]) \
-        if decimals(value) > most else []
+    repairs = [*(thousands_readings(value, most) if in_table else [thousands_reading(value, most)]),
+               yuan_reading(value, most)] if decimals(value) > most else []
     repairs = [repair for repair in repairs if repair is not None]
     readings.extend(repair for repair in repairs if repair not in readings)
     kept = by_precision(readings, most)

@@ -279,9 +279,11 @@ def _closest(rule: Rule, consistent: list[tuple[Reading, ...]]) -> list[tuple[Re
 
 def reconcile(record: ApplicationRecord, settings: Settings) -> ApplicationRecord:
     """The record with every doubtful reading that one of its rules can settle, settled (in place)."""
-    settle_by_precision(record, settings.checks)
+    # A whole column read in 元 first: each of its amounts then has more decimals than the column writes, and
+    # read one by one (`precision.yuan_reading`) the column's own figures would say nothing of its unit.
     for table in AMOUNT_TABLES:
         settle_column_unit(record, settings, table)
+    settle_by_precision(record, settings.checks)
     settle_lost_points(record, settings)
     for rule in rules_for(record, settings):
         resolve(record, rule)

@@ -15,6 +15,7 @@ from pipeline.precision import (
     settle_by_precision,
     thousands_reading,
     thousands_readings,
+    yuan_reading,
 )
 from pipeline.reconcile import reconcile
 from tests.test_checks import _set, clean_application
@@ -216,3 +217,23 @@ def test_of_two_readings_of_a_lost_point_within_the_tolerance_the_one_holding_to
     assert ("FINANCING_TOTAL_MISMATCH", "") not in _found(record)
     assert record.appendix.financings[1].amount == 797.89
     assert record.provenance["appendix.financings[1].amount"].resolved_by == "FINANCING_TOTAL:POINT_LOST"
+
+
+def test_an_amount_read_in_yuan_gains_its_figure_in_wan_and_the_total_picks() -> None:
+    # dev49 a12: '776.56万元' read '776.56元', taken as 0.077656 万元 (four decimals more than the column writes):
+    # a false FINANCING_TOTAL_MISMATCH warning.
+    assert yuan_reading(0.077656, 2) == 776.56
+    assert yuan_reading(0.181858, 2) == 1818.58
+    assert yuan_reading(1.2093, 2) is None  # a point before three digits: 1,209.3 (`thousands_reading`)
+    assert yuan_reading(776.56, 2) is None  # within the column's precision: nothing to repair
+    record = clean_application()
+    record.appendix.financings = [
+        models.FinancingRow(seq=1, investor="某基金", investee="丙公司", amount=2724.2),
+        models.FinancingRow(seq=2, investor="某基金", investee="丁公司", amount=0.077656)]
+    for index in range(2):
+        record.provenance[f"appendix.financings[{index}].amount"] = models.Provenance(
+            page=15, bbox=[0, 0, 1, 1], confidence=0.99, source="ocr")
+    _set("basic_info.resources[1].financing", 3500.76)(record)
+    found = _found(record)
+    assert [row.amount for row in record.appendix.financings] == [2724.2, 776.56]
+    assert ("FINANCING_TOTAL_MISMATCH", "") not in found
