@@ -58,15 +58,21 @@ def test_cumulative_figure_read_with_a_third_decimal_is_the_thousands_reading() 
     assert ("CUMULATIVE_DECREASE", "financing") in found
 
 
-def test_an_amount_with_four_decimals_gains_its_thousands_reading_and_the_total_picks() -> None:
-    # dev6 a14: '1,209.3' under a seal's arc read surely as 1.2093, '856' as 85 (856 kept as another reading).
+def _two_financings(first: float, second: float) -> models.ApplicationRecord:
+    """A clean application whose 附3表3 holds two financings of these amounts, read from pixels surely."""
     record = clean_application()
     record.appendix.financings = [
-        models.FinancingRow(seq=1, investor="某基金", investee="丙公司", amount=1.2093),
-        models.FinancingRow(seq=2, investor="某基金", investee="丁公司", amount=85.0)]
+        models.FinancingRow(seq=1, investor="某基金", investee="丙公司", amount=first),
+        models.FinancingRow(seq=2, investor="某基金", investee="丁公司", amount=second)]
     for index in range(2):
         record.provenance[f"appendix.financings[{index}].amount"] = models.Provenance(
             page=15, bbox=[0, 0, 1, 1], confidence=0.99, source="ocr")
+    return record
+
+
+def test_an_amount_with_four_decimals_gains_its_thousands_reading_and_the_total_picks() -> None:
+    # dev6 a14: '1,209.3' under a seal's arc read surely as 1.2093, '856' as 85 (856 kept as another reading).
+    record = _two_financings(1.2093, 85.0)
     _doubt(record, "appendix.financings[1].amount", 85.0, 856.0, confidence=0.8)
     _set("basic_info.resources[1].financing", 2065.3)(record)
     found = _found(record)
@@ -226,13 +232,7 @@ def test_an_amount_read_in_yuan_gains_its_figure_in_wan_and_the_total_picks() ->
     assert yuan_reading(0.181858, 2) == 1818.58
     assert yuan_reading(1.2093, 2) is None  # a point before three digits: 1,209.3 (`thousands_reading`)
     assert yuan_reading(776.56, 2) is None  # within the column's precision: nothing to repair
-    record = clean_application()
-    record.appendix.financings = [
-        models.FinancingRow(seq=1, investor="某基金", investee="丙公司", amount=2724.2),
-        models.FinancingRow(seq=2, investor="某基金", investee="丁公司", amount=0.077656)]
-    for index in range(2):
-        record.provenance[f"appendix.financings[{index}].amount"] = models.Provenance(
-            page=15, bbox=[0, 0, 1, 1], confidence=0.99, source="ocr")
+    record = _two_financings(2724.2, 0.077656)
     _set("basic_info.resources[1].financing", 3500.76)(record)
     found = _found(record)
     assert [row.amount for row in record.appendix.financings] == [2724.2, 776.56]
