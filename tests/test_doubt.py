@@ -955,3 +955,25 @@ def test_too_many_industries_in_a_cell_listing_one_twice_is_a_doubt_of_rows_read
     assert "出现两次" in found[("LOW_CONFIDENCE", "appendix.providers[0].industries")].message
     record.appendix.providers[0].industries = ["有色", "航空", "石化化工", "医药"]  # four, each once: a finding
     assert ("PROVIDER_TOO_MANY_INDUSTRIES", "1") in _by_code(_checks(record))
+
+
+def test_a_count_read_with_its_unit_as_a_trailing_one_keeps_the_reading_without_it() -> None:
+    # dev47 a03 (phone photo): 2025's '5个' read '51' beside 2024's '5个': a false UNIVERSITY_COUNT_MISMATCH.
+    from pipeline.fields.basic_info import _count_units
+    from pipeline.fields.common import Sink
+
+    sink = Sink(SETTINGS)
+    for index, raw in enumerate(("5个", "51")):
+        path = f"basic_info.resources[{index}].universities"
+        sink.raw[path] = raw
+        sink.provenance[path] = models.Provenance(page=2, confidence=0.92, source="ocr")
+    sink.raw["basic_info.resources[1].investors"] = "41"  # its row's unit read nowhere: nothing to go by
+    sink.provenance["basic_info.resources[1].investors"] = models.Provenance(page=2, confidence=0.92, source="ocr")
+    _count_units(sink)
+    assert sink.provenance["basic_info.resources[1].universities"].alternatives == [5]
+    assert sink.provenance["basic_info.resources[0].universities"].alternatives == []
+    assert sink.provenance["basic_info.resources[1].investors"].alternatives == []
+    record = clean_application()  # its table counts one 高校
+    _doubt(record, "basic_info.resources[1].universities", 11, 1)  # '1个' read '11'
+    assert ("UNIVERSITY_COUNT_MISMATCH", "") not in _by_code(_checks(record))
+    assert record.basic_info.resources[1].universities == 1

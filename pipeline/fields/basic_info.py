@@ -1181,6 +1181,7 @@ def extract_basic_info(pages: list[Page], settings: Settings) -> Extracted[Basic
                      finance=finance, service=service, resources=resources)
     _form_precision(info, reader.sink)
     _percent_signs(info, reader.sink)
+    _count_units(reader.sink)
     return Extracted(info, reader.sink.provenance, reader.sink.checks)
 
 
@@ -1216,6 +1217,29 @@ _PERCENT = re.compile(r"(\d+)(?:\.(\d+))?(%?)")
 
 # What a '%' read as digits leaves: one digit or two ('3.3%' as 3.390: its two rings as 9 and 0).
 SIGN_DIGITS = 2
+
+
+FORM_COUNTS = tuple(f"basic_info.{table}[{{}}].{name}" for table, name in (
+    ("service", "enterprises"), ("service", "trainees"), ("resources", "investors"), ("resources", "universities"),
+    ("resources", "providers")))
+_WITH_UNIT = re.compile(r"\d+[\u4e00-\u9fff]+")  # '5个', '10家', '169人次': a count as the form prints it
+
+
+def _count_units(sink: Sink) -> None:
+    """A count read as digits alone ending in 1, in a row whose other year's count was read with the unit the form
+    prints after it, kept with the reading without that 1 as another reading: the unit's stroke read as a digit
+    ('5个' read '51' beside 2024's '5个', '11个' read '111': dev47 a03's phone photo, a false UNIVERSITY_COUNT_MISMATCH).
+    The form's counts (`pipeline.reconcile`) choose."""
+    for row in FORM_COUNTS:
+        paths = [row.format(index) for index in range(len(YEARS))]
+        raws = [re.sub(r"\s+", "", normalise.nfkc(sink.raw.get(path, ""))) for path in paths]
+        if not any(_WITH_UNIT.fullmatch(raw) for raw in raws):
+            continue
+        for path, raw in zip(paths, raws, strict=True):
+            origin = sink.provenance.get(path)
+            if origin is None or not re.fullmatch(r"\d+1", raw) or int(raw[:-1]) in origin.alternatives:
+                continue
+            sink.provenance[path] = origin.model_copy(update={"alternatives": [*origin.alternatives, int(raw[:-1])]})
 
 
 def _percent_signs(info: BasicInfo, sink: Sink) -> None:
