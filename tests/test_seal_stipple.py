@@ -6,7 +6,9 @@ import math
 
 import cv2
 import numpy as np
+import pytest
 
+import pipeline.seals.stipple as stipple
 from pipeline.seals.geometry import Outline
 from pipeline.seals.stipple import stipple_seal, stipple_trace
 
@@ -137,9 +139,7 @@ def test_two_specks_by_the_label_are_no_trace() -> None:
     assert stipple_trace(page, DPI, [], [label]) is None
 
 
-def test_too_few_lone_dots_for_a_seal_skip_the_rule_search_and_change_no_answer(monkeypatch) -> None:
-    import pipeline.seals.stipple as stipple
-
+def test_too_few_lone_dots_for_a_seal_skip_the_rule_search_and_change_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     page = _page()
     rng = np.random.default_rng(5)
     for y, x in zip(rng.integers(1520, 1740, 12), rng.integers(50, 1200, 12), strict=True):
