@@ -1,11 +1,13 @@
-"""Percentiles along an axis of an image from one sort: `np.percentile`'s numbers, bit for bit.
+"""Percentiles along an axis of an image from one partition: `np.percentile`'s numbers, bit for bit.
 
 `np.percentile(image, q, axis=...)` partitions every row (or column) round the two ranks it interpolates
-between, twice per call; a page's rows of bytes are sorted by NumPy's radix sort in a fraction of that, and
-a float image's columns by its vectorised quicksort. The two ranks are then read off the sorted rows and
-interpolated by the same operations as NumPy's `linear` method (its `_lerp`, with the weight a plain float
-as `percentile` makes it for a scalar `q`), so the result is NumPy's to the last bit (`tests/test_quantiles.py`
-holds the two side by side).
+between, with its own bookkeeping round them; here each row (or column) is partitioned once round both ranks
+(`np.partition` with the two ranks: each lands where a full sort would put it), quicker than sorting them whole
+(a 150 dpi page at the seal detectors' resolution: its rows of bytes 2.8-3.2 -> 1.4-2.3 ms, its float
+columns 7.2-7.3 -> 4.5-4.6 ms; `detect.flatten` 14.9 -> 13.6 ms a page over 181 pages, the same bytes). The
+two ranks are then read off and interpolated by the same operations as NumPy's `linear` method (its `_lerp`,
+with the weight a plain float as `percentile` makes it for a scalar `q`), so the result is NumPy's to the last
+bit (`tests/test_quantiles.py` holds the two side by side).
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ def percentile_along(values: np.ndarray, q: float, axis: int) -> np.ndarray:
     count = values.shape[axis]
     if count == 0 or values.ndim != 2:
         return np.asarray(np.percentile(values, q, axis=axis))
-    ranked = np.sort(values, axis=axis, kind="stable" if values.dtype.itemsize <= 2 else None)
     virtual = (count - 1) * np.true_divide(q, 100)
     if virtual >= count - 1:
         below = above = count - 1
     else:
         below = math.floor(virtual)
         above = below + 1
+    ranked = np.partition(values, sorted({below, above}), axis=axis)
     weight = float(virtual - below)
     low, high = np.take(ranked, below, axis=axis), np.take(ranked, above, axis=axis)
     return _lerp(low, high, weight)

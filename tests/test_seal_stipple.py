@@ -6,7 +6,9 @@ import math
 
 import cv2
 import numpy as np
+import pytest
 
+import pipeline.seals.stipple as stipple
 from pipeline.seals.geometry import Outline
 from pipeline.seals.stipple import stipple_seal, stipple_trace
 
@@ -135,3 +137,19 @@ def test_two_specks_by_the_label_are_no_trace() -> None:
     page, label = _clean_page()
     page[880, 640] = page[960, 700] = 0
     assert stipple_trace(page, DPI, [], [label]) is None
+
+
+def test_too_few_lone_dots_for_a_seal_skip_the_rule_search_and_change_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = _page()
+    rng = np.random.default_rng(5)
+    for y, x in zip(rng.integers(1520, 1740, 12), rng.integers(50, 1200, 12), strict=True):
+        page[y, x] = 0  # a dozen specks of noise clear of print: fewer than any seal's place holds
+    every = stipple.stipple_dots(page, PX_PER_MM, [])
+    assert 0 < len(every) < stipple.MIN_STIPPLE_DOTS
+
+    def no_rules(*_: object) -> np.ndarray:
+        raise AssertionError("the dotted-rule search ran for too few dots")
+
+    monkeypatch.setattr(stipple, "_on_rules", no_rules)
+    assert len(stipple.stipple_dots(page, PX_PER_MM, [], least=stipple.MIN_STIPPLE_DOTS)) == 0
+    assert stipple_seal(page, DPI, []) is None
