@@ -522,9 +522,10 @@ def _page_dedithered_seals(page: Page, count: int, found: list[_Found], units: S
         outline = cand.outline
         if any(seal.contains(outline.cx, outline.cy) or outline.contains(seal.cx, seal.cy) for seal in there):
             continue
-        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm)
+        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm,
+                         functools.partial(_lead_slot_match, units=units))
         seal = PageSeal(page.number, _to_points(outline.box(), page.scale), cand.shape, cand.confidence,
-                        read.reading, read.match)
+                        read.reading, read.match, in_lead_slot=read.in_lead_slot)
         out.append(_Found(seal, outline, bgr, outline))
         there.append(outline)
         log.info("page %s: a seal found again on a grey page whose slot none filled", page.number)
