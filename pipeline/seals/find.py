@@ -352,6 +352,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     assign_slots(page_seals, pages, doc_type)
     if doc_type == "application":
         _lead_in_its_slot(page_seals, units)
+        lead_spelt_alike(page_seals)  # the seals named by their slot take the spelling the lead's seals agree on
     _head_lost(page_seals, units)
     if doc_type == "application" and unread_as_sealed(page_seals, units.applicant or units.lead,
                                                       functools.partial(_identify_as_sealed, units=units)):
@@ -396,21 +397,30 @@ LEAD_SLOTS = frozenset(slot for slot in APPLICATION_SLOTS if not slot.startswith
 
 def _lead_in_its_slot(seals: list[PageSeal], units: SealUnits) -> None:
     """A seal named no one in a slot only the lead stamps, named the lead's where its reading spots the lead
-    clearly once the package's members are set aside.
+    clearly once the package's members are set aside (`_lead_slot_match`), or failing that the reading of it
+    that does so best (`PageSeal.in_lead_slot`), which it then keeps.
 
     The lead and a member are rivals however alike their names (`text.two_units`); a strip that reads neither's
     distinctive characters (国台州工亚互联网有限公, beside 台州瑞锐 and 台州联宏) spots both alike and names neither.
     Where it stands says whose it is: members stamp the commitment's members' line and their own pages, never
     the lead's slots; a seal there that spots a member clearly better (`MIN_SPOT_RATIO`) is left unnamed."""
-    candidates = [(name, owner) for name, owner in units.candidates() if owner in ("lead", "recommender")]
-    members = [name for name, owner in units.candidates() if owner == "member"]
     for seal in seals:
         if seal.match is None and seal.reading is not None and seal.slot in LEAD_SLOTS:
-            match = match_unit(seal.reading, candidates)
-            # The place settles a strip the two units spot alike, never one that spots a member clearly better.
-            member = max((score or 0.0 for score in seal.reading.spot_all(members)), default=0.0)
-            if match is not None and match.owner == "lead" and match.score * MIN_SPOT_RATIO >= member:
-                seal.match = match
+            seal.match = _lead_slot_match(seal.reading, units)
+            if seal.match is None and seal.in_lead_slot is not None:
+                seal.match = _lead_slot_match(seal.in_lead_slot, units)
+                seal.reading = seal.in_lead_slot if seal.match is not None else seal.reading
+
+
+def _lead_slot_match(reading: Reading, units: SealUnits) -> Match | None:
+    """The lead, where `reading` spots it clearly among the lead and the recommender and no member clearly better:
+    whose a seal is in a slot only the lead stamps (`_lead_in_its_slot`)."""
+    candidates = [(name, owner) for name, owner in units.candidates() if owner in ("lead", "recommender")]
+    members = [name for name, owner in units.candidates() if owner == "member"]
+    match = match_unit(reading, candidates)
+    # The place settles a strip the two units spot alike, never one that spots a member clearly better.
+    member = max((score or 0.0 for score in reading.spot_all(members)), default=0.0)
+    return match if match is not None and match.owner == "lead" and match.score * MIN_SPOT_RATIO >= member else None
 
 
 def _head_lost(seals: list[PageSeal], units: SealUnits) -> None:
@@ -512,9 +522,10 @@ def _page_dedithered_seals(page: Page, count: int, found: list[_Found], units: S
         outline = cand.outline
         if any(seal.contains(outline.cx, outline.cy) or outline.contains(seal.cx, seal.cy) for seal in there):
             continue
-        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm)
+        read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm,
+                         functools.partial(_lead_slot_match, units=units))
         seal = PageSeal(page.number, _to_points(outline.box(), page.scale), cand.shape, cand.confidence,
-                        read.reading, read.match)
+                        read.reading, read.match, in_lead_slot=read.in_lead_slot)
         out.append(_Found(seal, outline, bgr, outline))
         there.append(outline)
         log.info("page %s: a seal found again on a grey page whose slot none filled", page.number)
@@ -686,8 +697,9 @@ def _page_seals(page: Page, units: SealUnits, reader: LineReader, images: _PageI
         if any(_same_place(bbox, f.seal.bbox) for f in found if f.picture is not None):
             continue
         read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units),
-                         page.dpi / MM_PER_INCH)
-        seal = PageSeal(page.number, bbox, cand.shape, cand.confidence, read.reading, read.match)
+                         page.dpi / MM_PER_INCH, functools.partial(_lead_slot_match, units=units))
+        seal = PageSeal(page.number, bbox, cand.shape, cand.confidence, read.reading, read.match,
+                        in_lead_slot=read.in_lead_slot)
         found.append(_Found(seal, cand.outline, bgr, cand.outline))
     return found
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -89,6 +89,9 @@ BANDS = (BAND_INNER, 0.6)
 # Whose seal a reading is: among the package's units, or (True) among every organisation the
 # document names (dozens of names to spot: asked once per seal, of its best reading).
 Identify = Callable[[Reading, bool], Match | None]
+# Whose seal a reading is where the seal stands in a slot only the lead stamps (`find._lead_slot_match`): asked of
+# every reading of a seal that named no one, since the slots are known only once every seal is read.
+InLeadSlot = Callable[[Reading], Match | None]
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,15 @@ class SealText:
 
     reading: Reading | None
     match: Match | None
+    # Of a seal named no one: the reading of it that names the lead best were the seal in a slot only the lead
+    # stamps (`InLeadSlot`), when one does; kept for the slots to settle (`find._lead_in_its_slot`).
+    in_lead_slot: Reading | None = None
 
 
 def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader: LineReader,
-              identify: Identify, px_per_mm: float) -> SealText:
-    """Read the seal `cand` (page pixels) of a colour page (`grey` None) or a grey one (`grey` its pixels)."""
+              identify: Identify, px_per_mm: float, lead_slot: InLeadSlot | None = None) -> SealText:
+    """Read the seal `cand` (page pixels) of a colour page (`grey` None) or a grey one (`grey` its pixels); with
+    `lead_slot`, an unnamed seal keeps the reading of it that names the lead best in a lead's slot."""
     if cand.shape == "unknown":
         return SealText(None, None)
     patch, outline, box = _patch(bgr, cand.outline)
@@ -118,16 +125,18 @@ def read_seal(bgr: np.ndarray, grey: np.ndarray | None, cand: Candidate, reader:
     if outline.shape == "oval":
         outline = snap_to_ring(_ring_ink(patch, grey_patch), outline)
     if grey_patch is None:
-        found = read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify)
+        found = read_hypotheses(_hypotheses(_colour_inks(patch, outline), outline), reader, identify, lead_slot=lead_slot)
         if found.match is not None:
             return found
         # Named no one: a phone photo's blur may have run the lettering's strokes together (`sharpened`).
         sharp = sharpened(patch, px_per_mm)
         sharp_ink = colour_seal_ink(sharp, ring_tone(cv2.cvtColor(sharp, cv2.COLOR_BGR2GRAY), red_mask(sharp), outline))
-        return _more_lettered(found, read_hypotheses(_hypotheses(iter([sharp_ink]), outline), reader, identify))
+        sharp_found = read_hypotheses(_hypotheses(iter([sharp_ink]), outline), reader, identify, lead_slot=lead_slot)
+        return replace(_more_lettered(found, sharp_found),
+                       in_lead_slot=_best_in_lead_slot([found.in_lead_slot, sharp_found.in_lead_slot], lead_slot))
     one_bit = is_one_bit(grey_patch) or dithered(grey_patch)
     inks = _grey_inks(grey_patch, outline, px_per_mm, one_bit)
-    found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True)
+    found = read_hypotheses(_hypotheses(inks, outline), reader, identify, first_map_decides=True, lead_slot=lead_slot)
     if not black_as_print(dedither(grey_patch, px_per_mm) if one_bit else grey_patch, outline):
         return found
     # Black as its print, the seal's lettering is told from the print under it by no tone: a reading naming no unit
@@ -193,9 +202,10 @@ def read_ink(ink: np.ndarray, outline: Outline, reader: LineReader, identify: Id
 
 
 def read_hypotheses(hypotheses: Iterator[Hypothesis], reader: LineReader, identify: Identify,
-                    first_map_decides: bool = False) -> SealText:
+                    first_map_decides: bool = False, lead_slot: InLeadSlot | None = None) -> SealText:
     """Read each hypothesis in turn until one spots a unit surely; the best of those read otherwise,
-    and when none names a unit, the best reading spotted against every organisation in the document.
+    and when none names a unit, the best reading spotted against every organisation in the document
+    (and with `lead_slot`, the reading that names the lead best in a lead's slot, `_best_in_lead_slot`).
 
     With `first_map_decides` (a grey page's tone maps), a seal none of whose readings of the first ink map
     (each outline, each band) holds a character or spots a unit is not read in the other maps (`_unlettered`)."""
@@ -215,10 +225,26 @@ def read_hypotheses(hypotheses: Iterator[Hypothesis], reader: LineReader, identi
         tried.append(found)
     best = best_reading(tried)
     if best.match is None and best.reading is not None:
-        return SealText(best.reading, _named_other(best.reading, identify(best.reading, True)))
+        named = SealText(best.reading, _named_other(best.reading, identify(best.reading, True)))
+        return named if named.match is not None else \
+            replace(named, in_lead_slot=_best_in_lead_slot([t.reading for t in tried], lead_slot))
     if best.match is not None and best.match.score < SURE_SPOT:
         return _clearly_another(tried, best, identify) or best
     return best
+
+
+def _best_in_lead_slot(readings: list[Reading | None], lead_slot: InLeadSlot | None) -> Reading | None:
+    """Of an unnamed seal's readings, the one `lead_slot` names the lead by best (None where none does).
+
+    The reading a seal keeps is the one its separations agreed on best, not the one the lead's name fits best: on a
+    grey scan's table page (dev44 a08-word-mixed p10) the kept strip '胜用有限司' spotted the lead at 0.012, under
+    `MIN_SPOT`, while the wide map's '上国联民有限司' spotted it at 0.038, the recommender at 0.002 and no member
+    clearly better; the seal's place, known only once every seal is read, decides between them."""
+    if lead_slot is None:
+        return None
+    named = [(match.score, reading) for reading in readings
+             if reading is not None and (match := lead_slot(reading)) is not None]
+    return max(named, key=lambda each: each[0])[1] if named else None
 
 
 def _unlettered(tried: list[SealText]) -> bool:

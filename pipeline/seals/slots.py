@@ -56,6 +56,8 @@ class PageSeal:
     match: Match | None = None
     slot: str | None = None
     crop: str | None = None
+    # Of a seal named no one, its reading that names the lead best were it in a lead's slot (`read.SealText`).
+    in_lead_slot: Reading | None = None
 
     @property
     def centre(self) -> tuple[float, float]:
