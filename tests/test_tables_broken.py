@@ -558,3 +558,23 @@ def test_a_code_cell_run_on_into_the_names_column_gives_each_field_its_own_words
     cells[-1] = CellText(Cell(1, 1, 1, 3, box), box, (across,), across.text)
     records = _records(cells, xs, ys, "contracts")
     assert records[0]["contract_no"].raw == records[0]["enterprise"].raw
+
+
+def test_a_faint_frame_broken_into_pieces_one_over_the_other_is_one_table() -> None:
+    """dev48 a06 p11: a drawn scan's faint contracts frame held together in two pieces, records 1-6 and 5-12,
+    on the same column rules: two tables read records 5 and 6 twice (two false DUPLICATE_CONTRACT_NO)."""
+    upper = [Rule("h", 104.9, 196.0, 525.6), Rule("h", 158.8, 196.3, 526.1), Rule("h", 266.2, 277.9, 509.3),
+             Rule("v", 266.6, 147.4, 197.3), Rule("v", 447.1, 104.6, 176.2), Rule("v", 525.4, 104.6, 304.3)]
+    lower = [Rule("h", 239.3, 70.1, 251.0), Rule("h", 346.6, 70.1, 525.6), Rule("h", 454.0, 70.1, 525.6),
+             Rule("v", 70.3, 232.3, 454.1), Rule("v", 164.4, 229.4, 444.0), Rule("v", 266.6, 273.1, 392.2),
+             Rule("v", 447.1, 343.7, 376.3), Rule("v", 525.4, 343.7, 454.0)]
+    assert len(group_rules(upper + lower)) == 1
+
+
+def test_tables_one_over_the_other_apart_stay_two() -> None:
+    """Two tables stacked on the same column rules, a few points apart, stay two: pieces of one frame reach
+    into each other's height."""
+    def table(y0: float, y1: float, xs: tuple[float, ...]) -> list[Rule]:
+        return [Rule("h", y0, xs[0], xs[-1]), Rule("h", y1, xs[0], xs[-1])] + [Rule("v", x, y0, y1) for x in xs]
+    assert len(group_rules(table(100.0, 300.0, (70.0, 160.0, 300.0, 525.0))
+                           + table(306.0, 500.0, (70.0, 160.0, 300.0, 525.0)))) == 2
