@@ -578,3 +578,21 @@ def test_tables_one_over_the_other_apart_stay_two() -> None:
         return [Rule("h", y0, xs[0], xs[-1]), Rule("h", y1, xs[0], xs[-1])] + [Rule("v", x, y0, y1) for x in xs]
     assert len(group_rules(table(100.0, 300.0, (70.0, 160.0, 300.0, 525.0))
                            + table(306.0, 500.0, (70.0, 160.0, 300.0, 525.0)))) == 2
+
+
+def test_a_scanner_streak_down_the_page_through_a_table_is_no_column_rule() -> None:
+    """dev47 a02's providers and financings: a line the feeder's glass drew from the page's top to its bottom
+    (left by the flattening, broken and askew) ran through every capability, cut in two columns, and made the
+    financings' table the page's height; the table's own column rules were then taken for strays."""
+    from pipeline.tables.finder import _without_stray_verticals
+    ys = [107.0, 143.0, 161.0, 179.0]
+    frame = [Rule("h", y, 75.0, 520.0) for y in ys] + [Rule("v", x, 107.0, 179.0) for x in (75.0, 115.0, 274.0, 441.0, 520.0)]
+    streak = [Rule("v", 355.2, 164.0, 289.0), Rule("v", 357.8, 30.0, 108.0)]
+    names = [Word(text, (286.0, y + 4.0, 436.0, y + 15.0))
+             for text, y in zip(["被投企业名称称", "杭州德元船用设备有限公司", "杭州博辰海工装备有限公司"], ys, strict=False)]
+    kept = _without_stray_verticals(frame + streak, names)
+    assert sorted(r.pos for r in kept if r.orient == "v") == [75.0, 115.0, 274.0, 441.0, 520.0]
+    assert _without_stray_verticals(frame + streak, names[:1]) == frame + streak  # through one word: a rule
+    ruled = [*frame, Rule("v", 356.0, 60.0, 240.0)]  # a rule reaching a little past the frame, between the words
+    apart = [Word(text, (280.0, y + 4.0, 350.0, y + 15.0)) for text, y in zip(["企业", "杭州德元", "杭州博辰"], ys, strict=False)]
+    assert _without_stray_verticals(ruled, apart) == ruled

@@ -520,7 +520,8 @@ def _without_stray_verticals(group: Sequence[Rule], words: Sequence[Word]) -> li
     """The group without short vertical pieces that are no column rule: a seal's stroke or a ring's arc
     standing on the bottom rule, alone on its line, whose line carried up the table would cut words in
     the other rows through their characters (a column rule is passed by the text, or crossed at a blank;
-    a broken one leaves other pieces on its line)."""
+    a broken one leaves other pieces on its line), nor scanner streaks (`_streak`)."""
+    group = [rule for rule in group if not _streak(rule, group, words)]  # the box the table's own rules span
     box = extent(group)
     height = box[3] - box[1]
     kept = []
@@ -533,6 +534,25 @@ def _without_stray_verticals(group: Sequence[Rule], words: Sequence[Word]) -> li
                 continue
         kept.append(rule)
     return kept
+
+
+STREAK_REACH = 40.0  # points a vertical runs on past both the table's top and bottom rules: more than a lost frame's row
+STREAK_SLANT = 4.0  # points apart the pieces of one streak may lie across a table (the page straightened, the streak not)
+
+
+def _streak(rule: Rule, group: Sequence[Rule], words: Sequence[Word]) -> bool:
+    """A scanner's streak down the page through the table (one `flatten.streaks` left, broken or askew): a
+    vertical whose pieces on its line run on far past both the table's top and its bottom rule, through the characters of
+    words inside the table (dev47 a02's providers: a line from the page's top to its bottom cut every
+    capability in two). A column rule ends at the frame, and is passed by the text or crossed at a blank."""
+    ys = [r.pos for r in group if r.orient == "h"]
+    if rule.orient != "v" or len(ys) < 2:
+        return False
+    line = [r for r in group if r.orient == "v" and abs(r.pos - rule.pos) <= STREAK_SLANT]  # its pieces, a little askew
+    if not min(r.start for r in line) < min(ys) - STREAK_REACH or not max(r.end for r in line) > max(ys) + STREAK_REACH:
+        return False
+    crossed = [w for w in words if min(ys) < (w.bbox[1] + w.bbox[3]) / 2 < max(ys) and _through_character(w, rule.pos)]
+    return len(crossed) >= STRAY_WORDS
 
 
 LOST_COLUMN_REACH = 72.0  # points right of a list's frame within which its rows' last column may stand
