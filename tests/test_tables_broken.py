@@ -596,3 +596,24 @@ def test_a_scanner_streak_down_the_page_through_a_table_is_no_column_rule() -> N
     ruled = [*frame, Rule("v", 356.0, 60.0, 240.0)]  # a rule reaching a little past the frame, between the words
     apart = [Word(text, (280.0, y + 4.0, 350.0, y + 15.0)) for text, y in zip(["企业", "杭州德元", "杭州博辰"], ys, strict=False)]
     assert _without_stray_verticals(ruled, apart) == ruled
+
+
+def test_two_tables_over_one_region_are_one_table_built_from_both_groups_rules() -> None:
+    """dev48 a05's providers: a phone photo's blur parted the rules between the names and the industries; the
+    left group, its lost last column put back, and the right one, its lost first column put back, each made a
+    table over the other's columns, and every record was read twice. One table, from both groups' rules."""
+    from pipeline.tables.finder import _one_table_per_region
+
+    def table(group: list[Rule]) -> Table | None:
+        grid = build_grid(group)
+        return None if grid is None else Table(page=1, grid=grid, frame=Frame())
+
+    ys = [99.0, 123.0, 147.0, 171.0, 195.0, 219.0]
+    left = [Rule("h", y, 72.0, 260.0) for y in ys] + [Rule("v", x, 99.0, 219.0) for x in (72.0, 112.0, 345.0)]
+    right = [Rule("h", y, 114.0, 523.0) for y in ys] + [Rule("v", x, 99.0, 219.0) for x in (114.0, 253.0, 348.0, 523.0)]
+    built = _one_table_per_region([(left, table(left)), (right, table(right))], table)
+    assert len(built) == 1
+    merged = built[0][1]
+    assert merged is not None and merged.bbox[0] == 72.0 and merged.bbox[2] == 523.0
+    below = [Rule("h", y + 200.0, 114.0, 523.0) for y in ys] + [Rule("v", x, 299.0, 419.0) for x in (114.0, 523.0)]
+    assert len(_one_table_per_region([(left, table(left)), (below, table(below))], table)) == 2

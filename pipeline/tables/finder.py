@@ -774,11 +774,47 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
         finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
     beside = ink_beside(finding.masks.ink, finding.masks.scale) if finding.masks is not None else None
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame, beside))
-    for group in finding.groups:
-        table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
-        if table is not None:
-            finding.tables.append(table)
+    built = [(group, table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows))
+             for group in finding.groups]
+    if keyed_rows:
+        built = _one_table_per_region(built, lambda group: table_from_group(
+            page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows))
+    finding.tables = [table for _, table in built if table is not None]
     return finding
+
+
+REGION_SHARED = 0.5  # share of the smaller table's box two tables' boxes share for them to be one region's
+
+
+def _one_table_per_region(built: list[tuple[list[Rule], Table | None]],
+                          rebuild: Callable[[list[Rule]], Table | None]) -> list[tuple[list[Rule], Table | None]]:
+    """One table for each ruled region: two groups of rules a phone photo's blur parted (dev48 a05's
+    providers, the rules lost between the names and the industries) each reach over the other's columns
+    once their lost first or last column is put back, and their tables lie over each other, reading every
+    record twice. Such groups are one table's rules, built again as one (the one holding more cells where
+    the two together make none)."""
+    out = list(built)
+    changed = True
+    while changed:
+        changed = False
+        for i, j in itertools.combinations(range(len(out)), 2):
+            (group_a, table_a), (group_b, table_b) = out[i], out[j]
+            if table_a is None or table_b is None or not _same_region(table_a.bbox, table_b.bbox):
+                continue
+            group = [*group_a, *group_b]
+            table = rebuild(group) or max(table_a, table_b, key=lambda t: len(t.cells))
+            out[i] = (group, table)
+            del out[j]
+            changed = True
+            break
+    return out
+
+
+def _same_region(a: Box, b: Box) -> bool:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width > 0 and height > 0 and width * height >= REGION_SHARED * smaller
 
 
 def best_look(looks: Sequence[TableFinding], words: Sequence[Word]) -> TableFinding:
