@@ -35,6 +35,7 @@ from pipeline.tables.geometry import (
     Tolerances,
     bridge_gaps,
     build_grid,
+    crossing,
     drop_sliver_rows,
     extent,
     group_rules,
@@ -841,8 +842,7 @@ def _one_table_per_region(built: list[tuple[list[Rule], Table | None]],
 
 
 def _same_region(a: Box, b: Box) -> bool:
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
+    width, height = crossing(a, b)
     smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
     return width > 0 and height > 0 and width * height >= REGION_SHARED * smaller
 

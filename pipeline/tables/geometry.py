@@ -341,10 +341,14 @@ def _merge_overlapping(groups: list[list[Rule]]) -> list[list[Rule]]:
     return merged
 
 
+def crossing(a: Box, b: Box) -> tuple[float, float]:
+    """The width and height two boxes share (negative where they lie apart)."""
+    return min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+
+
 def _side_by_side(a: Box, b: Box) -> bool:
     """The boxes cross, and share most of the shorter one's height."""
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
+    width, height = crossing(a, b)
     return width > 0 and height >= OVERLAP_MERGE * min(a[3] - a[1], b[3] - b[1])
 
 
@@ -357,8 +361,7 @@ def _one_over_the_other(a: Sequence[Rule], b: Sequence[Rule], tol: Tolerances = 
     height (two tables stacked share an edge at most) and both draw `SHARED_COLUMNS` of the same column rules
     (dev48 a06 p11: a drawn scan's contracts broke into records 1-6 and 5-12, read as two tables, records 5
     and 6 twice)."""
-    box_a, box_b = extent(a), extent(b)
-    if min(box_a[3], box_b[3]) - max(box_a[1], box_b[1]) < STACKED_OVERLAP:
+    if crossing(extent(a), extent(b))[1] < STACKED_OVERLAP:
         return False
     xs_a = [r.pos for r in a if r.orient == "v"]
     xs_b = [r.pos for r in b if r.orient == "v"]
