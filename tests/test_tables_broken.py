@@ -617,22 +617,3 @@ def test_two_tables_over_one_region_are_one_table_built_from_both_groups_rules()
     assert merged is not None and merged.bbox[0] == 72.0 and merged.bbox[2] == 523.0
     below = [Rule("h", y + 200.0, 114.0, 523.0) for y in ys] + [Rule("v", x, 299.0, 419.0) for x in (114.0, 523.0)]
     assert len(_one_table_per_region([(left, table(left)), (below, table(below))], table)) == 2
-
-
-def test_a_column_rule_stopping_under_a_seal_is_carried_on_to_the_bottom_rule() -> None:
-    """dev48 a12's trainings: a seal as dark as print on a 1-bit scan hid the rule between the names and the
-    counts in the last three rows; the names' cells ran over the counts. Where the seal lies over the rest of
-    a column rule's way from the top, the rule runs on to the bottom; elsewhere a rule's end stays."""
-    from pipeline.tables.finder import _carried_under_seal
-
-    ys = [105.0, 128.0, 151.0, 174.0, 197.0, 220.0, 243.0, 267.0, 290.0]
-    group = [Rule("h", y, 71.0, 525.0) for y in ys] + [Rule("v", x, 105.0, 290.0) for x in (71.0, 179.0, 525.0)]
-    column = [Rule("v", 446.0, 106.0, 168.0), Rule("v", 446.0, 181.0, 212.6)]
-    sealed = lambda rule, start, end: start >= 212.0  # noqa: E731  # the seal lies over the table's last rows
-    carried = _carried_under_seal(group + column, sealed)
-    assert Rule("v", 446.0, 181.0, 290.0) in carried and Rule("v", 446.0, 106.0, 168.0) in carried
-    grid = build_grid(carried)
-    assert grid is not None and all(cell.col_span == 1 for cell in grid.cells)
-    assert _carried_under_seal(group + column, lambda rule, start, end: False) == group + column
-    loose = [Rule("v", 446.0, 181.0, 212.6)]  # no rule from the top on its line: a seal's stroke, not a column's
-    assert _carried_under_seal(group + loose, sealed) == group + loose

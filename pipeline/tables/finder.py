@@ -29,7 +29,6 @@ from pipeline.tables.cells import Table, char_width, fill_cells, lines_of
 from pipeline.tables.geometry import (
     Cell,
     Frame,
-    GapTest,
     Grid,
     Rule,
     Tolerances,
@@ -631,19 +630,16 @@ def _with_lost_first_column(group: Sequence[Rule], words: Sequence[Word]) -> lis
 
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
                      tol: Tolerances | None = None, ink: PageInk | None = None,
-                     keyed_rows: bool = False, under_seal: GapTest | None = None) -> Table | None:
+                     keyed_rows: bool = False) -> Table | None:
     """The table one group of rules describes, with text-derived columns where rules are missing.
 
     With `keyed_rows`, rows the rules leave joined (a faint, broken or missing rule) are cut
-    where the key column's entries and the text's line gaps say (see `rows.row_cuts`); `under_seal` tells
-    where a seal lies over a rule's way (`_carried_under_seal`).
+    where the key column's entries and the text's line gaps say (see `rows.row_cuts`).
     """
     turned = _turned(words, frame)
     ruled = _has_inner_verticals(group)
     if keyed_rows:  # a list's columns run the table's height; a form's cells part differently row by row
         group = _with_lost_first_column(_with_lost_column(_without_stray_verticals(group, turned), turned), turned)
-        if under_seal is not None:
-            group = _carried_under_seal(group, under_seal)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
     if not ruled and not any(r.orient == "v" and r.length > 0.5 * (extent(group)[3] - extent(group)[1])
@@ -672,27 +668,6 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
                            keyed_rows) or grid
     cells = fill_cells(grid, frame, words)
     return Table(page=page.number, grid=grid, frame=frame, cells=cells, ruled=ruled)
-
-
-UNDER_SEAL = 0.8  # share of a column rule's lost way to the table's bottom a seal must lie over
-
-
-def _carried_under_seal(group: Sequence[Rule], under_seal: GapTest) -> list[Rule]:
-    """A list's column rule drawn from the table's top that stops where a seal lies over the rest of its way
-    to the bottom rule, carried on to it: a seal as dark as print on a 1-bit scan hid the rule under its
-    dither (dev48 a12's trainings, the rule between the names and the counts lost in the last three rows:
-    the names' cells ran over the counts, which went unread)."""
-    tol = Tolerances()
-    box = extent(group)
-    out = list(group)
-    verticals = [rule for rule in group if rule.orient == "v"]
-    for rule in verticals:
-        line = [other for other in verticals if abs(other.pos - rule.pos) <= tol.snap]  # the rule's pieces
-        if rule.end < max(other.end for other in line) or min(other.start for other in line) > box[1] + tol.touch:
-            continue  # not the lowest piece of a column rule drawn from the top
-        if rule.end < box[3] - tol.touch and under_seal(rule, rule.end, box[3]):
-            out[out.index(rule)] = Rule("v", rule.pos, rule.start, box[3])
-    return out
 
 
 def _keyed_grid(group: Sequence[Rule], frame: Frame, words: Sequence[Word], extra_xs: Sequence[float],
@@ -800,16 +775,11 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
         finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
     beside = ink_beside(finding.masks.ink, finding.masks.scale) if finding.masks is not None else None
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame, beside))
-    scale = finding.masks.scale if finding.masks is not None else page.scale
-    under_seal = pixels.sealed_gap_test(sealed, finding.frame, scale, UNDER_SEAL) if sealed is not None and scale else None
-
-    def build(group: list[Rule]) -> Table | None:
-        return table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows,
-                                under_seal=under_seal)
-
-    built = [(group, build(group)) for group in finding.groups]
+    built = [(group, table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows))
+             for group in finding.groups]
     if keyed_rows:
-        built = _one_table_per_region(built, build)
+        built = _one_table_per_region(built, lambda group: table_from_group(
+            page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows))
     finding.tables = [table for _, table in built if table is not None]
     return finding
 

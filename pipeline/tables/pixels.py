@@ -359,9 +359,8 @@ def rules_from_image(grey: np.ndarray, dpi: float, faint: FaintLook | None = Non
     return pieces, masks
 
 
-def sealed_gap_test(seal_mask: np.ndarray | None, frame: Frame, scale: float, share: float = SEALED_GAP_INK) -> GapTest:
-    """A predicate telling whether a gap in a rule lies under seal ink (so the rule is hidden, not absent):
-    `share` of its strip at least."""
+def sealed_gap_test(seal_mask: np.ndarray | None, frame: Frame, scale: float) -> GapTest:
+    """A predicate telling whether a gap in a rule lies under seal ink (so the rule is hidden, not absent)."""
     if seal_mask is None:
         return lambda rule, start, end: False
     turned = rotate((seal_mask > 0).astype(np.uint8) * 255, frame, scale)
@@ -371,7 +370,7 @@ def sealed_gap_test(seal_mask: np.ndarray | None, frame: Frame, scale: float, sh
     def hidden(rule: Rule, start: float, end: float) -> bool:
         pos, a, b = round(rule.pos * scale), round(start * scale), round(end * scale)
         strip = turned[max(0, pos - 2):pos + 3, a:b] if rule.orient == "h" else turned[a:b, max(0, pos - 2):pos + 3]
-        return strip.size > 0 and float((strip > 0).mean()) >= share
+        return strip.size > 0 and float((strip > 0).mean()) >= SEALED_GAP_INK
 
     return hidden
 
