@@ -362,3 +362,20 @@ def test_records_whose_keys_the_ocr_all_lost_part_by_the_ink_under_a_seq_header(
 def test_ink_in_a_column_no_header_names_seq_parts_nothing() -> None:
     grid, words, ink = _keys_all_lost_table("类别")
     assert row_cuts(grid, Frame(), words, ink) == []
+
+
+def test_a_key_cell_opening_with_the_header_still_parts_its_last_record_from_the_next() -> None:
+    """dev48 a06 p11: no rule parts the header from the first records in the date column, so its cell opens
+    with '日期' over three dates; the rule under it (drawn in the date column only) still parts the third record
+    from the fourth across the names' column, whose cell the broken rule left spanning both."""
+    words = [Word("日期", (10, 5, 40, 17)), Word("名称", (100, 5, 130, 17)),
+             Word("2024年2月3日", (5, 35, 75, 47)), Word("甲公司", (90, 35, 140, 47)),
+             Word("2024年3月19日", (5, 62, 75, 74)), Word("乙公司", (90, 62, 140, 74)),
+             Word("2024年5月1日", (5, 89, 75, 101)), Word("丙公司", (90, 89, 140, 101)),
+             Word("2024年7月1日", (5, 116, 75, 128)), Word("丁公司", (90, 116, 140, 128))]
+    rules = [Rule("h", 0, 0, 200), Rule("h", 110, 0, 80), Rule("h", 137, 0, 200)]
+    rules += [Rule("v", x, 0, 137) for x in (0, 80, 200)]
+    grid = build_grid(rules)
+    assert grid is not None
+    cuts = sorted(round(cut.pos) for cut in row_cuts(grid, Frame(), words))
+    assert 110 in cuts

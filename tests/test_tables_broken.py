@@ -558,3 +558,62 @@ def test_a_code_cell_run_on_into_the_names_column_gives_each_field_its_own_words
     cells[-1] = CellText(Cell(1, 1, 1, 3, box), box, (across,), across.text)
     records = _records(cells, xs, ys, "contracts")
     assert records[0]["contract_no"].raw == records[0]["enterprise"].raw
+
+
+def test_a_faint_frame_broken_into_pieces_one_over_the_other_is_one_table() -> None:
+    """dev48 a06 p11: a drawn scan's faint contracts frame held together in two pieces, records 1-6 and 5-12,
+    on the same column rules: two tables read records 5 and 6 twice (two false DUPLICATE_CONTRACT_NO)."""
+    upper = [Rule("h", 104.9, 196.0, 525.6), Rule("h", 158.8, 196.3, 526.1), Rule("h", 266.2, 277.9, 509.3),
+             Rule("v", 266.6, 147.4, 197.3), Rule("v", 447.1, 104.6, 176.2), Rule("v", 525.4, 104.6, 304.3)]
+    lower = [Rule("h", 239.3, 70.1, 251.0), Rule("h", 346.6, 70.1, 525.6), Rule("h", 454.0, 70.1, 525.6),
+             Rule("v", 70.3, 232.3, 454.1), Rule("v", 164.4, 229.4, 444.0), Rule("v", 266.6, 273.1, 392.2),
+             Rule("v", 447.1, 343.7, 376.3), Rule("v", 525.4, 343.7, 454.0)]
+    assert len(group_rules(upper + lower)) == 1
+
+
+def test_tables_one_over_the_other_apart_stay_two() -> None:
+    """Two tables stacked on the same column rules, a few points apart, stay two: pieces of one frame reach
+    into each other's height."""
+    def table(y0: float, y1: float, xs: tuple[float, ...]) -> list[Rule]:
+        return [Rule("h", y0, xs[0], xs[-1]), Rule("h", y1, xs[0], xs[-1])] + [Rule("v", x, y0, y1) for x in xs]
+    assert len(group_rules(table(100.0, 300.0, (70.0, 160.0, 300.0, 525.0))
+                           + table(306.0, 500.0, (70.0, 160.0, 300.0, 525.0)))) == 2
+
+
+def test_a_scanner_streak_down_the_page_through_a_table_is_no_column_rule() -> None:
+    """dev47 a02's providers and financings: a line the feeder's glass drew from the page's top to its bottom
+    (left by the flattening, broken and askew) ran through every capability, cut in two columns, and made the
+    financings' table the page's height; the table's own column rules were then taken for strays."""
+    from pipeline.tables.finder import _without_stray_verticals
+    ys = [107.0, 143.0, 161.0, 179.0]
+    frame = [Rule("h", y, 75.0, 520.0) for y in ys] + [Rule("v", x, 107.0, 179.0) for x in (75.0, 115.0, 274.0, 441.0, 520.0)]
+    streak = [Rule("v", 355.2, 164.0, 289.0), Rule("v", 357.8, 30.0, 108.0)]
+    names = [Word(text, (286.0, y + 4.0, 436.0, y + 15.0))
+             for text, y in zip(["被投企业名称称", "杭州德元船用设备有限公司", "杭州博辰海工装备有限公司"], ys, strict=False)]
+    kept = _without_stray_verticals(frame + streak, names)
+    assert sorted(r.pos for r in kept if r.orient == "v") == [75.0, 115.0, 274.0, 441.0, 520.0]
+    assert _without_stray_verticals(frame + streak, names[:1]) == frame + streak  # through one word: a rule
+    ruled = [*frame, Rule("v", 356.0, 60.0, 240.0)]  # a rule reaching a little past the frame, between the words
+    apart = [Word(text, (280.0, y + 4.0, 350.0, y + 15.0)) for text, y in zip(["企业", "杭州德元", "杭州博辰"], ys, strict=False)]
+    assert _without_stray_verticals(ruled, apart) == ruled
+
+
+def test_two_tables_over_one_region_are_one_table_built_from_both_groups_rules() -> None:
+    """dev48 a05's providers: a phone photo's blur parted the rules between the names and the industries; the
+    left group, its lost last column put back, and the right one, its lost first column put back, each made a
+    table over the other's columns, and every record was read twice. One table, from both groups' rules."""
+    from pipeline.tables.finder import _one_table_per_region
+
+    def table(group: list[Rule]) -> Table | None:
+        grid = build_grid(group)
+        return None if grid is None else Table(page=1, grid=grid, frame=Frame())
+
+    ys = [99.0, 123.0, 147.0, 171.0, 195.0, 219.0]
+    left = [Rule("h", y, 72.0, 260.0) for y in ys] + [Rule("v", x, 99.0, 219.0) for x in (72.0, 112.0, 345.0)]
+    right = [Rule("h", y, 114.0, 523.0) for y in ys] + [Rule("v", x, 99.0, 219.0) for x in (114.0, 253.0, 348.0, 523.0)]
+    built = _one_table_per_region([(left, table(left)), (right, table(right))], table)
+    assert len(built) == 1
+    merged = built[0][1]
+    assert merged is not None and merged.bbox[0] == 72.0 and merged.bbox[2] == 523.0
+    below = [Rule("h", y + 200.0, 114.0, 523.0) for y in ys] + [Rule("v", x, 299.0, 419.0) for x in (114.0, 523.0)]
+    assert len(_one_table_per_region([(left, table(left)), (below, table(below))], table)) == 2

@@ -765,3 +765,27 @@ def test_a_header_read_by_one_label_does_not_keep_a_table_of_strokes_from_the_te
     assert not appendix._names_its_columns(table, "appendix2_table3")
     header.cells["name"] = _cell(0, 1, "培训或活动名称", 180.0, 280.0)
     assert appendix._names_its_columns(table, "appendix2_table3")
+
+
+def test_scraps_of_a_lost_frame_over_the_names_give_way_to_the_texts_rows(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """dev50 a06's institutions, a fax: the frame lost but for a ring's and the dots' remains, the scraps made a
+    grid over the names holding three names a cell, no header among them. They hold most of the page's text,
+    but the text's own rows name the columns the scraps do not: the text's rows read the list."""
+    from pipeline.tables import appendix
+    from pipeline.tables.cells import fill_cells
+    from pipeline.tables.finder import TableFinding
+
+    rows = [["类别", "序号", "名称"], ["投融资机构", "1", "中国工商银行贵阳分行"], ["投融资机构", "2", "宁波银行贵阳分行"],
+            ["投融资机构", "3", "贵阳捷华产业投资基金"], ["高校科研院所", "1", "西安交通大学"]]
+    page = render(Sheet(tables=[STable.simple(60, 150, [110, 60, 220], rows, rules="none")]), tmp_path)
+    page.role = "appendix3_table1"
+    ys = [165.0, 230.0, 262.0]  # under the header, two names and more a cell
+    grid = build_grid([Rule("h", y, 228.0, 452.0) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in (228.0, 452.0)])
+    assert grid is not None
+    scraps = Table(page=page.number, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), page.words))
+    monkeypatch.setattr(appendix, "find_tables", lambda *args, **kwargs: TableFinding(page=page.number, tables=[scraps]))
+    tables = page_tables(page, None, SETTINGS)
+    assert len(tables) == 1 and not tables[0].ruled
+    institutions = extract_appendix([page], SETTINGS).value.institutions
+    assert [(row.seq, row.name) for row in institutions] == [(int(r[1]), r[2]) for r in rows[1:]]

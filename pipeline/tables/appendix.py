@@ -914,12 +914,13 @@ def page_tables(page: Page, engine: OcrEngine | None, settings: Settings) -> lis
     """The page's tables; on an appendix page with no rules at all, a table made from text alone."""
     tables = find_tables(page, engine, settings.low_confidence, reread_below=APPENDIX_REREAD_BELOW,
                          keyed_rows=True, faint_rules=page.role not in PROSE_ROLES).tables
-    if page.role in APPENDIX_ROLES and _holds_little(tables, page.words) \
-            and not any(_names_its_columns(table, page.role) for table in tables):
+    if page.role in APPENDIX_ROLES and not any(_names_its_columns(table, page.role) for table in tables):
         # No rules, or only scraps of a faint frame (a fax's dotted rules that broke up, no header among
-        # them): the text's own rows.
+        # them): the text's own rows, where the scraps hold little of the text or the text's rows name the
+        # columns the scraps do not (dev50 a06's institutions: a fax's frame lost but for a ring's and the
+        # dots' remains, two grids over the keys and the names, each name cell holding six names).
         fallback = text_table(page)
-        if fallback is not None:
+        if fallback is not None and (_holds_little(tables, page.words) or _names_its_columns(fallback, page.role)):
             # Its cells read again on their crops as a ruled table's are: a line the page's reading lost
             # (under a seal's remains) is ink in an empty cell.
             reader = cell_reader(page, engine)

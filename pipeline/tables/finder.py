@@ -34,6 +34,7 @@ from pipeline.tables.geometry import (
     Tolerances,
     bridge_gaps,
     build_grid,
+    crossing,
     drop_sliver_rows,
     extent,
     group_rules,
@@ -520,7 +521,8 @@ def _without_stray_verticals(group: Sequence[Rule], words: Sequence[Word]) -> li
     """The group without short vertical pieces that are no column rule: a seal's stroke or a ring's arc
     standing on the bottom rule, alone on its line, whose line carried up the table would cut words in
     the other rows through their characters (a column rule is passed by the text, or crossed at a blank;
-    a broken one leaves other pieces on its line)."""
+    a broken one leaves other pieces on its line), nor scanner streaks (`_streak`)."""
+    group = [rule for rule in group if not _streak(rule, group, words)]  # the box the table's own rules span
     box = extent(group)
     height = box[3] - box[1]
     kept = []
@@ -533,6 +535,25 @@ def _without_stray_verticals(group: Sequence[Rule], words: Sequence[Word]) -> li
                 continue
         kept.append(rule)
     return kept
+
+
+STREAK_REACH = 40.0  # points a vertical runs on past both the table's top and bottom rules: more than a lost frame's row
+STREAK_SLANT = 4.0  # points apart the pieces of one streak may lie across a table (the page straightened, the streak not)
+
+
+def _streak(rule: Rule, group: Sequence[Rule], words: Sequence[Word]) -> bool:
+    """A scanner's streak down the page through the table (one `flatten.streaks` left, broken or askew): a
+    vertical whose pieces on its line run on far past both the table's top and its bottom rule, through the characters of
+    words inside the table (dev47 a02's providers: a line from the page's top to its bottom cut every
+    capability in two). A column rule ends at the frame, and is passed by the text or crossed at a blank."""
+    ys = [r.pos for r in group if r.orient == "h"]
+    if rule.orient != "v" or len(ys) < 2:
+        return False
+    line = [r for r in group if r.orient == "v" and abs(r.pos - rule.pos) <= STREAK_SLANT]  # its pieces, a little askew
+    if not min(r.start for r in line) < min(ys) - STREAK_REACH or not max(r.end for r in line) > max(ys) + STREAK_REACH:
+        return False
+    crossed = [w for w in words if min(ys) < (w.bbox[1] + w.bbox[3]) / 2 < max(ys) and _through_character(w, rule.pos)]
+    return len(crossed) >= STRAY_WORDS
 
 
 LOST_COLUMN_REACH = 72.0  # points right of a list's frame within which its rows' last column may stand
@@ -754,11 +775,46 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
         finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
     beside = ink_beside(finding.masks.ink, finding.masks.scale) if finding.masks is not None else None
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame, beside))
-    for group in finding.groups:
-        table = table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
-        if table is not None:
-            finding.tables.append(table)
+    built = [(group, table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows))
+             for group in finding.groups]
+    if keyed_rows:
+        built = _one_table_per_region(built, lambda group: table_from_group(
+            page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows))
+    finding.tables = [table for _, table in built if table is not None]
     return finding
+
+
+REGION_SHARED = 0.5  # share of the smaller table's box two tables' boxes share for them to be one region's
+
+
+def _one_table_per_region(built: list[tuple[list[Rule], Table | None]],
+                          rebuild: Callable[[list[Rule]], Table | None]) -> list[tuple[list[Rule], Table | None]]:
+    """One table for each ruled region: two groups of rules a phone photo's blur parted (dev48 a05's
+    providers, the rules lost between the names and the industries) each reach over the other's columns
+    once their lost first or last column is put back, and their tables lie over each other, reading every
+    record twice. Such groups are one table's rules, built again as one (the one holding more cells where
+    the two together make none)."""
+    out = list(built)
+    changed = True
+    while changed:
+        changed = False
+        for i, j in itertools.combinations(range(len(out)), 2):
+            (group_a, table_a), (group_b, table_b) = out[i], out[j]
+            if table_a is None or table_b is None or not _same_region(table_a.bbox, table_b.bbox):
+                continue
+            group = [*group_a, *group_b]
+            table = rebuild(group) or max(table_a, table_b, key=lambda t: len(t.cells))
+            out[i] = (group, table)
+            del out[j]
+            changed = True
+            break
+    return out
+
+
+def _same_region(a: Box, b: Box) -> bool:
+    width, height = crossing(a, b)
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width > 0 and height > 0 and width * height >= REGION_SHARED * smaller
 
 
 def best_look(looks: Sequence[TableFinding], words: Sequence[Word]) -> TableFinding:

@@ -327,25 +327,46 @@ OVERLAP_MERGE = 0.5  # two groups whose boxes cross, sharing this much of the sh
 
 
 def _merge_overlapping(groups: list[list[Rule]]) -> list[list[Rule]]:
-    """Groups whose boxes cross side by side, as one: tables do not lie over each other, but a table whose
-    rules broke apart (dotted, faint) falls into pieces that do."""
+    """Groups whose boxes cross side by side, or one over the other on the same column rules, as one: tables
+    do not lie over each other, but a table whose rules broke apart (dotted, faint) falls into pieces that do."""
     merged = [list(group) for group in groups]
     changed = True
     while changed:
         changed = False
         for i, j in itertools.combinations(range(len(merged)), 2):
-            if _side_by_side(extent(merged[i]), extent(merged[j])):
+            if _side_by_side(extent(merged[i]), extent(merged[j])) or _one_over_the_other(merged[i], merged[j]):
                 merged[i] += merged.pop(j)
                 changed = True
                 break
     return merged
 
 
+def crossing(a: Box, b: Box) -> tuple[float, float]:
+    """The width and height two boxes share (negative where they lie apart)."""
+    return min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+
+
 def _side_by_side(a: Box, b: Box) -> bool:
     """The boxes cross, and share most of the shorter one's height."""
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
+    width, height = crossing(a, b)
     return width > 0 and height >= OVERLAP_MERGE * min(a[3] - a[1], b[3] - b[1])
+
+
+STACKED_OVERLAP = 10.0  # points two pieces of one frame reach into each other's height, past an edge they share
+SHARED_COLUMNS = 2  # column rules two such pieces both draw
+
+
+def _one_over_the_other(a: Sequence[Rule], b: Sequence[Rule], tol: Tolerances = Tolerances()) -> bool:
+    """Two pieces of one faint frame, one over the other: their boxes reach `STACKED_OVERLAP` into each other's
+    height (two tables stacked share an edge at most) and both draw `SHARED_COLUMNS` of the same column rules
+    (dev48 a06 p11: a drawn scan's contracts broke into records 1-6 and 5-12, read as two tables, records 5
+    and 6 twice)."""
+    if crossing(extent(a), extent(b))[1] < STACKED_OVERLAP:
+        return False
+    xs_a = [r.pos for r in a if r.orient == "v"]
+    xs_b = [r.pos for r in b if r.orient == "v"]
+    shared = sum(1 for x in _cluster(xs_a, tol.snap) if any(abs(sum(x) / len(x) - other) <= tol.snap for other in xs_b))
+    return shared >= SHARED_COLUMNS
 
 
 def _is_ruled_table(group: list[Rule]) -> bool:

@@ -296,7 +296,7 @@ def least_cut(spans: Sequence[tuple[float, float]], low: float, high: float, ste
 def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | None = None) -> list[Rule]:
     """Horizontal rules (table frame) between data rows that the grid holds in one row or one cell.
 
-    Existing boundaries between two rows that each start with a key are returned too:
+    Existing boundaries between a row holding a key and one starting with a key are returned too:
     a cell to the right spanning both (its rule broken there) is split at them.
     """
     lines = cell_lines(grid, frame, words)
@@ -331,7 +331,9 @@ def row_cuts(grid: Grid, frame: Frame, words: Sequence[Word], ink: PageInk | Non
             cuts.append(centred if centred is not None
                         else _cut_between(spans, low, lower.top, frame, (left, right), ink))
     for above, below in itertools.pairwise(key_cells):
-        if _opens_with_key(lines, above.row, above.col) and _opens_with_key(lines, below.row, below.col):
+        # The cell above may open with the header's line where no rule parts the header from the first records
+        # (a faint frame's pieces put together): its last record ends at the boundary all the same.
+        if _holds_key(lines, above.row, above.col) and _opens_with_key(lines, below.row, below.col):
             cuts.append(grid.ys[below.row])
     rules = [Rule("h", y, left, right) for y in cuts]
     # Rows whose keys the OCR lost (pale print): the lines of their other cells still part them, where
@@ -524,6 +526,10 @@ def _ends_a_name(line: Sequence[Word]) -> bool:
     before its legal form's end, never after it, however full the line ('杭州宏正食品股份有限公司' filling its
     cell above '杭州顺易机床集团有限公司' is two entries)."""
     return "".join(w.text for w in line).replace(" ", "").endswith(COMPLETE)
+
+
+def _holds_key(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int) -> bool:
+    return any(line.is_key for line in lines.get((row, col), []))
 
 
 def _opens_with_key(lines: dict[tuple[int, int], list[TextLine]], row: int, col: int) -> bool:
