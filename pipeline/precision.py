@@ -223,17 +223,21 @@ def _judged(value: float, origin: Provenance, most: int, in_table: bool) -> tupl
     for any smaller one, from choosing."""
     others = [alt for alt in origin.alternatives if _amount(alt)] if origin.unsettled else []
     readings = [float(value), *(float(alt) for alt in others)]
-    repairs = [*(thousands_readings(value, most) if in_table else [thousands_reading(value, most)]),
-               yuan_reading(value, most)] if decimals(value) > most else []
-    repairs = [repair for repair in repairs if repair is not None]
-    readings.extend(repair for repair in repairs if repair not in readings)
+    repairs = (thousands_readings(value, most) if in_table else [thousands_reading(value, most)]) \
+        if decimals(value) > most else []
+    readings.extend(repair for repair in repairs if repair is not None and repair not in readings)
+    # The figure in 万元 of a unit read 元 is a guess at a lost character, not the same digits with their
+    # separators misread: a total may pick it (`pipeline.reconcile`), the column's decimals alone never do
+    # (dev51 a08: '497.83' read 0.4978, taken as 4,978, hid the true FINANCING_TOTAL_MISMATCH).
+    yuan = yuan_reading(value, most) if decimals(value) > most else None
+    offered = [yuan] if yuan is not None and yuan not in readings and yuan not in origin.alternatives else []
     kept = by_precision(readings, most)
-    if kept == readings:
+    if kept == readings and not offered:
         return None
     dropped = [reading for reading in readings if reading not in kept]
     chosen = kept[0]
-    update: dict[str, object] = {"alternatives": kept[1:]}
-    if len(kept) == 1:
+    update: dict[str, object] = {"alternatives": [*kept[1:], *offered], "resolved_by": None}
+    if len(kept) == 1 and not offered:
         update = {"alternatives": dropped, "resolved_by": COLUMN_PRECISION}
     # A precision is evidence, not a reading: a comparison over the value stays a doubt (a warning).
     update["confidence"] = min(origin.confidence if origin.confidence is not None else 1.0, UNSURE)

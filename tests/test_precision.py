@@ -237,3 +237,20 @@ def test_an_amount_read_in_yuan_gains_its_figure_in_wan_and_the_total_picks() ->
     found = _found(record)
     assert [row.amount for row in record.appendix.financings] == [2724.2, 776.56]
     assert ("FINANCING_TOTAL_MISMATCH", "") not in found
+
+
+def test_an_amount_read_in_yuan_no_total_bears_out_keeps_its_reading_and_the_mismatch_stands() -> None:
+    # dev51 a08: '497.83' read 0.4978; taken as 4,978 万元 on the column's decimals alone, it exceeded the
+    # declared total by itself, was judged a lost point (a LOW_CONFIDENCE) and hid the true mismatch.
+    record = clean_application()
+    record.appendix.financings = [
+        models.FinancingRow(seq=1, investor="某基金", investee="丙公司", amount=0.4978),
+        models.FinancingRow(seq=2, investor="某基金", investee="丁公司", amount=2313.59)]
+    for index in range(2):
+        record.provenance[f"appendix.financings[{index}].amount"] = models.Provenance(
+            page=15, bbox=[0, 0, 1, 1], confidence=0.99, source="ocr")
+    _set("basic_info.resources[1].financing", 4170.8)(record)
+    found = _found(record)
+    assert record.appendix.financings[0].amount == 0.4978
+    assert 4978 in record.provenance["appendix.financings[0].amount"].alternatives
+    assert ("FINANCING_TOTAL_MISMATCH", "") in found
