@@ -221,18 +221,18 @@ def _judged(value: float, origin: Provenance, most: int, in_table: bool) -> tupl
     when nothing changes. A table's amount keeps each of its thousands readings (`thousands_readings`) for its
     total to pick; the form's own amounts only the first, as more readings only keep their 累计 rule, which holds
     for any smaller one, from choosing."""
-    others = [alt for alt in origin.alternatives if _amount(alt)] if origin.unsettled else []
-    readings = [float(value), *(float(alt) for alt in others)]
-    repairs = (thousands_readings(value, most) if in_table else [thousands_reading(value, most)]) \
-        if decimals(value) > most else []
-    readings.extend(repair for repair in repairs if repair is not None and repair not in readings)
     # The figure in 万元 of a unit read 元 is a guess at a lost character, not the same digits with their
     # separators misread: a total may pick it (`pipeline.reconcile`), the column's decimals alone never do
     # (dev51 a08: '497.83' read 0.4978, taken as 4,978, hid the true FINANCING_TOTAL_MISMATCH).
     yuan = yuan_reading(value, most) if decimals(value) > most else None
-    offered = [yuan] if yuan is not None and yuan not in readings and yuan not in origin.alternatives else []
+    others = [alt for alt in origin.alternatives if _amount(alt) and alt != yuan] if origin.unsettled else []
+    readings = [float(value), *(float(alt) for alt in others)]
+    repairs = (thousands_readings(value, most) if in_table else [thousands_reading(value, most)]) \
+        if decimals(value) > most else []
+    readings.extend(repair for repair in repairs if repair is not None and repair not in readings)
+    offered = [yuan] if yuan is not None and yuan not in readings else []
     kept = by_precision(readings, most)
-    if kept == readings and not offered:
+    if kept == readings and (not offered or (origin.unsettled and yuan in origin.alternatives)):
         return None
     dropped = [reading for reading in readings if reading not in kept]
     chosen = kept[0]
