@@ -63,3 +63,17 @@ def test_a_label_wrapped_over_two_tight_rows_stays_one_label() -> None:
     assert ["".join(w.text for w in part) for part in wrapped] == ["面向中小企业的小快轻准解决方案"] * 2 + ["数据集"]
     apart = stacked_labels(two, ROWS[:2], WIDTH)
     assert apart is not None and ["".join(w.text for w in part) for part in apart] == ["数据集", "模型库"]
+
+
+def test_the_columns_own_header_in_a_merged_cell_names_no_record() -> None:
+    # dev52 a07: the rule under the header lost in the 类别 column joined '类别' (low in its tall header row) to the
+    # cell below; stacked with 投融资机构 it named the first record, whose category then read '类别' (and the last
+    # none): the institutions' count was left unchecked.
+    rows = [(100.0, 124.0)] + [(124.0 + i * ROW, 136.0 + i * ROW) for i in range(4)]
+    words = [Word("类别", (40.0, 111.35, 59.0, 120.65), 1.0, "ocr"),
+             Word("投融资机构", (26.0, 143.35, 73.0, 152.65), 1.0, "ocr")]
+    grid_cell = Cell(0, 0, 5, 1, (10.0, rows[0][0], 90.0, rows[-1][1]))
+    merged = CellText(grid_cell, grid_cell.bbox, tuple(words), "…")
+    grid = Grid(xs=[10.0, 90.0], ys=[top for top, _ in rows] + [rows[-1][1]], cells=[grid_cell])
+    table = Table(page=1, grid=grid, frame=Frame(), cells=[merged])
+    assert [own_label(merged, row, table).flat for row in (1, 2, 3, 4)] == ["投融资机构"] * 4

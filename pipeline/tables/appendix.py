@@ -34,7 +34,16 @@ from pipeline.tables.finder import (
 )
 from pipeline.tables.geometry import Cell
 from pipeline.tables.ghosts import page_black_level
-from pipeline.tables.headers import SPEC_BY_ROLE, SPECS, Header, TableSpec, find_header, is_header_row, spec_from_title
+from pipeline.tables.headers import (
+    CATEGORY,
+    SPEC_BY_ROLE,
+    SPECS,
+    Header,
+    TableSpec,
+    find_header,
+    is_header_row,
+    spec_from_title,
+)
 from pipeline.tables.labels import MIN_SCORE, label_score, squeeze
 from pipeline.tables.lexicon import read_whole, respelt_cell
 from pipeline.tables.reread import SecondReader
@@ -738,9 +747,14 @@ def centred_labels(table: Table, start: int, col: int, known: Sequence[str] = ()
 
 def own_label(cell: CellText, row: int, table: Table, known: Sequence[str] = ()) -> CellText:
     """The part of a merged 类别 cell that names grid row `row`: the whole cell, unless it holds several
-    labels stacked without rules between them (`bands.stacked_labels`)."""
+    labels stacked without rules between them (`bands.stacked_labels`). The column's own header ('类别') in the
+    cell is no record's label: the rule under the header lost in that column joined it to the cell below (dev52
+    a07's institutions: the first record's category read '类别', its count left unchecked)."""
     if cell.cell.row_span < 2 or len(cell.words) < 2:
         return cell
+    labels = [word for word in cell.words if squeeze(word.text) not in CATEGORY.labels]
+    if labels and len(labels) < len(cell.words):
+        cell = cell_text(cell.cell, table.frame, labels)
     turned = [replace(word, bbox=table.frame.box_to_table(word.bbox)) for word in cell.words]
     spanned = range(cell.cell.row, cell.cell.row + cell.cell.row_span)
     width = cell.cell.bbox[2] - cell.cell.bbox[0]
