@@ -752,9 +752,9 @@ def own_label(cell: CellText, row: int, table: Table, known: Sequence[str] = ())
     a07's institutions: the first record's category read '类别', its count left unchecked)."""
     if cell.cell.row_span < 2 or len(cell.words) < 2:
         return cell
-    labels = [word for word in cell.words if squeeze(word.text) not in CATEGORY.labels]
-    if labels and len(labels) < len(cell.words):
-        cell = cell_text(cell.cell, table.frame, labels)
+    without_header = [word for word in cell.words if squeeze(word.text) not in CATEGORY.labels]
+    if without_header and len(without_header) < len(cell.words):
+        cell = cell_text(cell.cell, table.frame, without_header)
     turned = [replace(word, bbox=table.frame.box_to_table(word.bbox)) for word in cell.words]
     spanned = range(cell.cell.row, cell.cell.row + cell.cell.row_span)
     width = cell.cell.bbox[2] - cell.cell.bbox[0]

@@ -775,11 +775,12 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
         finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
     beside = ink_beside(finding.masks.ink, finding.masks.scale) if finding.masks is not None else None
     finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame, beside))
-    built = [(group, table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows))
-             for group in finding.groups]
+    def build(group: list[Rule]) -> Table | None:
+        return table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
+
+    built = [(group, build(group)) for group in finding.groups]
     if keyed_rows:
-        built = _one_table_per_region(built, lambda group: table_from_group(
-            page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows))
+        built = _one_table_per_region(built, build)
     finding.tables = [table for _, table in built if table is not None]
     return finding
 

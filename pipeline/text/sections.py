@@ -497,26 +497,25 @@ def _heading_unread(stream: Sequence[TextLine], chosen: Sequence[Heading], shape
         stretch = stream[holder.pos + holder.lines:min(later)]
         if count_chars("".join(line.text for line in stretch)) <= SECTION_BY_KEY[holder.key].limit:
             continue
-        run = _unread_run(stretch)
+        run, share = _unread_run(stretch)
         if run:
-            share = word_share("".join(line.text for line in run)) or 0.0
             found[spec.key] = (f"第 {run[0].page} 页有 {len(run)} 行文字未能识读（识别置信度 "
                                f"{min(line.confidence for line in run):.2f}–{max(line.confidence for line in run):.2f}，"
                                f"仅 {share:.0%} 成词）")
     return found
 
 
-def _unread_run(lines: Sequence[TextLine]) -> list[TextLine]:
+def _unread_run(lines: Sequence[TextLine]) -> tuple[list[TextLine], float]:
     """The longest run of lines read from pixels below `UNSURE_LINE` whose text together is not words
-    (`READABLE_SHARE`), if it has `UNREAD_LINES` lines."""
-    best: list[TextLine] = []
+    (`READABLE_SHARE`), if it has `UNREAD_LINES` lines, with its share of words (none: `[]`, 0.0)."""
+    best: tuple[list[TextLine], float] = ([], 0.0)
     run: list[TextLine] = []
     for line in [*lines, None]:
         if line is not None and line.source != "text" and line.confidence < UNSURE_LINE:
             run.append(line)
             continue
-        if len(run) >= max(UNREAD_LINES, len(best) + 1):
+        if len(run) >= max(UNREAD_LINES, len(best[0]) + 1):
             share = word_share("".join(item.text for item in run))
-            best = run if share is not None and share < READABLE_SHARE else best
+            best = (run, share) if share is not None and share < READABLE_SHARE else best
         run = []
     return best
