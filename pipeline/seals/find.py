@@ -50,6 +50,7 @@ from pipeline.seals.stamped import (
     lead_spelt_alike,
     named_as_stamped,
     named_with_legal_form,
+    respelt_by_vote,
     unread_as_sealed,
 )
 from pipeline.seals.stipple import seal_in_dots, stipple_dots, trace_in_dots
@@ -347,6 +348,7 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     one_unit_per_overlap(page_seals, units)
     named_as_stamped(page_seals)
     dropped_put_back(page_seals, units.in_text_layer)
+    respelt_by_vote(page_seals, units.in_text_layer, units.candidates())
     named_with_legal_form(page_seals)
     lead_spelt_alike(page_seals)
     assign_slots(page_seals, pages, doc_type)

@@ -18,8 +18,11 @@ from pipeline.seals.slots import PageSeal
 from pipeline.seals.text import (
     MIN_SPOT_RATIO,
     Match,
+    Owner,
     Reading,
     cjk,
+    misprinted_spelling,
+    one_unit,
     put_back,
     slipped_spelling,
     spelling_of,
@@ -95,6 +98,43 @@ def dropped_put_back(seals: Sequence[PageSeal], exact: Callable[[str], bool]) ->
         for seal, spot in zip(group, spots, strict=True):
             if (spot[best] or 0.0) >= (spot[name] or 0.0) and seal.match is not None:
                 seal.match = Match(best, seal.match.owner, seal.match.score)
+
+
+def respelt_by_vote(seals: Sequence[PageSeal], exact: Callable[[str], bool],
+                    candidates: Sequence[tuple[str, Owner]]) -> None:
+    """Each unit's seals named as they vote to spell it, where the page's OCR misread one character of its name alike
+    wherever it printed it (`text.misprinted_spelling`: one character read otherwise, or one added).
+
+    The members table and the consortium agreement both read 苏州样隆自动化集团有限公司, so the name is printed
+    alike (`SealUnits.printed_alike`) and nothing respelt it; its two seals read 苏州祥隆… and spot it at 1.0
+    against 0.54 and 0.64 for the printed spelling. The spellings the unit's seals offer are voted on by every seal of
+    the unit: the one with the highest product of spots is taken where more than half of the seals, and at least
+    `MIN_AGREEING`, spot it better than the printed name and the product is higher. A spelling that is, or is a slip
+    from, a name the package gives another unit or organisation (`candidates`, with whose each is) fits no one unit
+    and is not offered; a name the text layer prints (`exact`) is spelt right. Each seal of the unit that spots the
+    spelling not clearly worse than the printed one (within `MIN_SPOT_RATIO`: one unit, one stamp) takes it."""
+    for (name, owner), group in _by_unit(seals).items():
+        others = [other for other, whose in candidates if not _one_unit_named(other, whose, name, owner)]
+        offered = sorted({spelling for seal in group if seal.reading is not None
+                          and (spelling := misprinted_spelling(seal.reading, name)) is not None
+                          and not any(cjk(other) == spelling or spelling_of(other, spelling) for other in others)})
+        if exact(name) or len(group) < MIN_AGREEING or not offered:
+            continue
+        spots = [dict(zip([name, *offered], seal.reading.spot_all([name, *offered]), strict=True))
+                 for seal in group if seal.reading is not None]
+        best = max(offered, key=lambda spelling: _log_spots(spots, spelling))
+        better = sum((spot[best] or 0.0) > (spot[name] or 0.0) for spot in spots)
+        if better < MIN_AGREEING or 2 * better <= len(spots) or _log_spots(spots, best) <= _log_spots(spots, name):
+            continue
+        for seal, spot in zip(group, spots, strict=True):
+            if (spot[best] or 0.0) >= (spot[name] or 0.0) / MIN_SPOT_RATIO and seal.match is not None:
+                seal.match = Match(best, seal.match.owner, seal.match.score)
+
+
+def _one_unit_named(name: str, owner: Owner, other: str, other_owner: Owner) -> bool:
+    """Whether two names the package gives are one unit's: one spelling, the lead's two (the cover's and the form's),
+    or a spelling of a unit's name found in the text and given to that unit (`SealUnits._other_candidates`)."""
+    return cjk(name) == cjk(other) or one_unit(owner, other_owner) or (owner == other_owner and spelling_of(name, other))
 
 
 def _log_spots(spots: Sequence[dict[str, float | None]], name: str) -> float:

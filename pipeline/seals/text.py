@@ -462,22 +462,51 @@ def stamped_spelling(reading: Reading, name: str, apart: Callable[[str, str], bo
     or beside the name's is sure (`MIN_READ_CONFIDENCE`); None otherwise, or where the strip lacks a
     character of `name` (a recogniser's slip, not the name's)."""
     name = cjk(name)
-    if reading.posteriors is None or reading.alphabet is None or any(c not in reading.alphabet for c in name):
-        return None
-    _, placed = align(reading.posteriors, [reading.alphabet[c] for c in name], reading._deficit)
-    frames = np.flatnonzero(placed >= 0)
-    if frames.size == 0:
-        return None
-    stamped = [(c, p) for c, _, p in best_path(reading.posteriors[frames[0] : frames[-1] + 1],
-                                                _characters(reading.alphabet)) if cjk(c)]
-    read = "".join(c for c, _ in stamped)
-    if read == name or not apart(read, name):
+    stamped = read_where_aligned(reading, name)
+    read = "".join(c for c, _ in stamped or ())
+    if stamped is None or read == name or not apart(read, name):
         return None
     for op in Levenshtein.opcodes(name, read):
         if op.tag == "delete" or (op.tag != "equal" and any(p < MIN_READ_CONFIDENCE
                                                             for _, p in stamped[op.dest_start : op.dest_end])):
             return None
     return read
+
+
+def read_where_aligned(reading: Reading, name: str) -> list[tuple[str, float]] | None:
+    """The characters the strip's best path reads over the frames `name` aligns to, each with its probability;
+    None without posteriors, where the recogniser lacks a character of the name, or where nothing aligns."""
+    name = cjk(name)
+    if reading.posteriors is None or reading.alphabet is None or any(c not in reading.alphabet for c in name):
+        return None
+    _, placed = align(reading.posteriors, [reading.alphabet[c] for c in name], reading._deficit)
+    frames = np.flatnonzero(placed >= 0)
+    if frames.size == 0:
+        return None
+    return [(c, p) for c, _, p in best_path(reading.posteriors[frames[0] : frames[-1] + 1],
+                                            _characters(reading.alphabet)) if cjk(c)]
+
+
+def misprinted_spelling(reading: Reading, name: str) -> str | None:
+    """The unit's name as one seal's strip reads it where the name aligns, when that reading is the name with one
+    character the page's OCR misread (one character read otherwise, at `PUT_BACK_READ` or surer) or added (one
+    inside the name the strip reads nothing for, its neighbours read side by side), every other character
+    read as the name's: the spelling a seal offers where the page's OCR misread a unit's name alike wherever
+    it printed it (the members table's and the agreement's 苏州样隆… for the seals' 苏州祥隆…). Only offered: the
+    unit's seals vote (`stamped.respelt_by_vote`). None otherwise."""
+    name = cjk(name)
+    stamped = read_where_aligned(reading, name)
+    if stamped is None or len(name) < MIN_SLIPPED_CHARS:
+        return None
+    read = "".join(c for c, _ in stamped)
+    ops = [op for op in Levenshtein.opcodes(name, read) if op.tag != "equal"]
+    if len(ops) != 1 or ops[0].src_end - ops[0].src_start != 1:
+        return None
+    op = ops[0]
+    if op.tag == "replace" and op.dest_end - op.dest_start == 1 and stamped[op.dest_start][1] >= PUT_BACK_READ:
+        return read
+    # A character the print has and the seal lacks, inside the name (a name cut at an end is another matter).
+    return read if op.tag == "delete" and 0 < op.src_start < len(name) - 1 else None
 
 
 # The legal forms a name read short may lack the end of ("…软件集团" for "…软件集团有限公司": the field's line wrapped
