@@ -20,8 +20,8 @@ from pipeline.seals.text import (
     Match,
     Owner,
     Reading,
+    added_in_print,
     cjk,
-    misprinted_spelling,
     one_unit,
     put_back,
     slipped_spelling,
@@ -102,21 +102,21 @@ def dropped_put_back(seals: Sequence[PageSeal], exact: Callable[[str], bool]) ->
 
 def respelt_by_vote(seals: Sequence[PageSeal], exact: Callable[[str], bool],
                     candidates: Sequence[tuple[str, Owner]]) -> None:
-    """Each unit's seals named as they vote to spell it, where the page's OCR misread one character of its name alike
-    wherever it printed it (`text.misprinted_spelling`: one character read otherwise, or one added).
+    """Each unit's seals named as they vote to spell it, where the page's OCR added a character inside its name
+    (`text.added_in_print`: the seal reads the characters either side of it a pitch apart).
 
-    The members table and the consortium agreement both read 苏州样隆自动化集团有限公司, so the name is printed
-    alike (`SealUnits.printed_alike`) and nothing respelt it; its two seals read 苏州祥隆… and spot it at 1.0
-    against 0.54 and 0.64 for the printed spelling. The spellings the unit's seals offer are voted on by every seal of
-    the unit: the one with the highest product of spots is taken where more than half of the seals, and at least
-    `MIN_AGREEING`, spot it better than the printed name and the product is higher. A spelling that is, or is a slip
-    from, a name the package gives another unit or organisation (`candidates`, with whose each is) fits no one unit
-    and is not offered; a name the text layer prints (`exact`) is spelt right. Each seal of the unit that spots the
-    spelling not clearly worse than the printed one (within `MIN_SPOT_RATIO`: one unit, one stamp) takes it."""
+    The members table read 杭州顺引弘精密机械股份有限公司, once, and its two seals were named so, though both read 顺弘
+    with nothing between and spot 杭州顺弘… at 1.0 and 0.79 against 0.29 and 0.33. The spellings the unit's seals offer
+    are voted on by every seal of the unit: the one with the highest product of spots is taken where more than half of
+    the seals, and at least `MIN_AGREEING`, spot it better than the printed name and the product is higher. A spelling
+    that is, or is a slip from, a name the package gives another unit or organisation (`candidates`, with whose each
+    is) fits no one unit and is not offered; a name the text layer prints (`exact`) is spelt right. Each seal of the
+    unit that spots the spelling not clearly worse than the printed one (within `MIN_SPOT_RATIO`: one unit, one
+    stamp) takes it."""
     for (name, owner), group in _by_unit(seals).items():
         others = [other for other, whose in candidates if not _one_unit_named(other, whose, name, owner)]
         offered = sorted({spelling for seal in group if seal.reading is not None
-                          and (spelling := misprinted_spelling(seal.reading, name)) is not None
+                          and (spelling := added_in_print(seal.reading, name)) is not None
                           and not any(cjk(other) == spelling or spelling_of(other, spelling) for other in others)})
         if exact(name) or len(group) < MIN_AGREEING or not offered:
             continue
