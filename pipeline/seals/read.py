@@ -225,12 +225,27 @@ def read_hypotheses(hypotheses: Iterator[Hypothesis], reader: LineReader, identi
         tried.append(found)
     best = best_reading(tried)
     if best.match is None and best.reading is not None:
-        named = SealText(best.reading, _named_other(best.reading, identify(best.reading, True)))
+        named = _other_named(best.reading, tried, identify)
         return named if named.match is not None else \
             replace(named, in_lead_slot=_best_in_lead_slot([t.reading for t in tried], lead_slot))
     if best.match is not None and best.match.score < SURE_SPOT:
         return _clearly_another(tried, best, identify) or best
     return best
+
+
+def _other_named(kept: Reading, tried: list[SealText], identify: Identify) -> SealText:
+    """A seal that named no unit, as an organisation the document names: by its kept reading (`best_reading`), or
+    failing that by its surest one, where that names one surely (`SURE_SPOT`).
+
+    The kept reading is a later one shaped like a name where the first is not: dev44 a02-word-bw p7, a licence's
+    black seal, kept '3生中商安A台官理厂' (ending in 厂, at 0.40) over '州市市场监督管理' (0.99, its 局 under the
+    ring's join), which names 台州市市场监督管理局."""
+    named = SealText(kept, _named_other(kept, identify(kept, True)))
+    surest = max((t.reading for t in tried if t.reading is not None), key=lambda r: r.confidence, default=kept)
+    if named.match is not None or surest is kept:
+        return named
+    match = identify(surest, True)
+    return SealText(surest, _named_other(surest, match)) if match is not None and match.score >= SURE_SPOT else named
 
 
 def _best_in_lead_slot(readings: list[Reading | None], lead_slot: InLeadSlot | None) -> Reading | None:
