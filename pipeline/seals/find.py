@@ -180,6 +180,11 @@ class SealUnits:
         """Every name a seal may carry with whose it is: the units first, then other names in the text."""
         return list(_candidates(self))
 
+    def lead_slot_names(self) -> tuple[tuple[tuple[str, Owner], ...], tuple[str, ...]]:
+        """The names a seal in a lead's slot is weighed among (the lead's and the recommender's) and the members'
+        set aside (`_lead_slot_match`), worked out once per set of units: every unnamed seal's readings ask."""
+        return _lead_slot_names(self)
+
     def _named(self) -> list[tuple[str, Owner]]:
         named: list[tuple[str | None, Owner]] = [(self.lead, "lead"), (self.applicant, "lead"),
                                                  (self.recommender, "recommender")]
@@ -269,6 +274,14 @@ def _candidates(units: SealUnits) -> tuple[tuple[str, Owner], ...]:
     """`SealUnits.candidates`, worked out once per set of units: every seal of a document is matched
     against the same names, and telling the text's names from the units' spellings is not cheap."""
     return tuple(units._named())
+
+
+@functools.lru_cache(maxsize=8)
+def _lead_slot_names(units: SealUnits) -> tuple[tuple[tuple[str, Owner], ...], tuple[str, ...]]:
+    """`SealUnits.lead_slot_names`, once per set of units."""
+    candidates = units.candidates()
+    return (tuple((name, owner) for name, owner in candidates if owner in ("lead", "recommender")),
+            tuple(name for name, owner in candidates if owner == "member"))
 
 
 @dataclass
@@ -417,8 +430,7 @@ def _lead_in_its_slot(seals: list[PageSeal], units: SealUnits) -> None:
 def _lead_slot_match(reading: Reading, units: SealUnits) -> Match | None:
     """The lead, where `reading` spots it clearly among the lead and the recommender and no member clearly better:
     whose a seal is in a slot only the lead stamps (`_lead_in_its_slot`)."""
-    candidates = [(name, owner) for name, owner in units.candidates() if owner in ("lead", "recommender")]
-    members = [name for name, owner in units.candidates() if owner == "member"]
+    candidates, members = units.lead_slot_names()
     match = match_unit(reading, candidates)
     # The place settles a strip the two units spot alike, never one that spots a member clearly better.
     member = max((score or 0.0 for score in reading.spot_all(members)), default=0.0)
