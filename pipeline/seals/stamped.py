@@ -51,9 +51,9 @@ def named_as_stamped(seals: Sequence[PageSeal]) -> None:
                 seal.match = Match(spelling, seal.match.owner, seal.match.score)
 
 
-def _by_unit(seals: Sequence[PageSeal]) -> dict[tuple[str, str], list[PageSeal]]:
+def _by_unit(seals: Sequence[PageSeal]) -> dict[tuple[str, Owner], list[PageSeal]]:
     """The seals named after a unit of the package (read, not another organisation's), by the name and owner."""
-    groups: dict[tuple[str, str], list[PageSeal]] = {}
+    groups: dict[tuple[str, Owner], list[PageSeal]] = {}
     for seal in seals:
         if seal.match is not None and seal.match.owner != "other" and seal.reading is not None:
             groups.setdefault((seal.match.name, seal.match.owner), []).append(seal)
