@@ -63,6 +63,7 @@ from pipeline.seals.text import (
     as_printed,
     as_stated,
     cjk,
+    department_misspelt,
     department_names,
     looks_like_department,
     match_unit,
@@ -221,17 +222,18 @@ class SealUnits:
 
     def _other_candidates(self, units: list[tuple[str, Owner]]) -> list[tuple[str, Owner]]:
         """Names found in the text: another spelling of a unit's name (one of the two misread) is that
-        unit's, spotting picks the spelling the seal bears; a unit's name cut off is dropped (spotting
-        favours a shorter name); the rest are other organisations."""
+        unit's, spotting picks the spelling the seal bears, unless it misspells a department's fixed suffix
+        (`text.department_misspelt`); a unit's name cut off is dropped (spotting favours a shorter name); the rest
+        are other organisations."""
         found: list[tuple[str, Owner]] = []
         known = {name for name, _ in units}
         for name in self.others:
             name = self._authority_as_printed(name)
             if name in known or self._misspelt(name) or any(name == other for other, _ in found):
                 continue
-            spelt = next((owner for unit, owner in units if spelling_of(name, unit)), None)
+            spelt = next(((unit, owner) for unit, owner in units if spelling_of(name, unit)), None)
             if spelt is not None:
-                found.append((name, spelt))
+                found += [] if department_misspelt(name, spelt[0]) else [(name, spelt[1])]
             elif not any(variant_of(name, unit) for unit in known):
                 found.append((name, "other"))
         named = {cjk(name) for name, _ in found} | {cjk(name) for name in known}

@@ -310,6 +310,14 @@ def variant_of(name: str, unit: str) -> bool:
 _DEPARTMENT_SUFFIX = re.compile(r"(工业和信息化|经济和信息化|经济信息化)(厅|局|委员会)")
 
 
+def department_misspelt(name: str, unit: str) -> bool:
+    """Whether `name`, a spelling of the department `unit` found in the text, misspells the suffix every industry
+    department's name ends in (`_DEPARTMENT_SUFFIX`), which `unit` spells right: dev55 a09's '四川省经济和信化厅'
+    beside the cover's 四川省经济和信息化厅. Offered as the recommender's spelling, it won the cover's seal, whose
+    strip lost 信息 too ('—四川省经济机化厅': 0.49 against 0.20), and was taken as the seal's name."""
+    return _DEPARTMENT_SUFFIX.search(cjk(unit)) is not None and _DEPARTMENT_SUFFIX.search(cjk(name)) is None
+
+
 def department_names(texts: list[str], limit: int = 12) -> list[str]:
     """Provincial or city industry departments named in the document, in each plausible length.
 
