@@ -18,7 +18,7 @@ a stroke's tip in the neighbouring box, far less ink than in the box it ticks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
 
@@ -935,13 +935,27 @@ def _printed_boxes(levels: np.ndarray, scale: float, region: Box, count: int, le
     if not boxes or not _alike_and_apart(boxes, character):
         return PrintedBoxes(marks, None)
     if len(boxes) == count:
-        return PrintedBoxes(marks, marks)
+        return PrintedBoxes(marks, _pen_beside(np.where(ink > 0, window, 0), boxes, marks))
     if len(boxes) < count - 1 or len(blobs.pen) != 1 or any(m.state != "empty" for m in marks):
         return PrintedBoxes(marks, None)
     pen = blobs.pen[0]
     place = sum(box[0] < pen[0] for box in boxes)
     mark = OptionMark("", "ticked", _shift(pen, x0, y0, scale), FILL_TICKED, boxed=False)
     return PrintedBoxes(marks, [*marks[:place], mark, *marks[place:]])
+
+
+def _pen_beside(levels: np.ndarray, boxes: list[tuple[int, int, int, int]], marks: list[OptionMark]) -> list[OptionMark]:
+    """The printed boxes' marks, where every box is empty inside but exactly one has a pen's ink just around it
+    (`overshoot`, the cell's rules taken out of `levels`): that one ticked. A small pen tick drawn from a box's
+    corner runs below it into its label and never enters it (dev53 a03's scan: '□服务商' ticked so, read as no
+    option ticked, a false FIELD_MISSING); an empty box has paper around it. Two boxes so leave the marks as read."""
+    if any(mark.state != "empty" for mark in marks):
+        return marks
+    pen = [k for k, box in enumerate(boxes) if overshoot(levels, box) >= OVERSHOOT_TICKED]
+    if len(pen) != 1:
+        return marks
+    k = pen[0]
+    return [*marks[:k], replace(marks[k], state="ticked", fill=FILL_TICKED), *marks[k + 1:]]
 
 
 def _set_apart(ink: np.ndarray, box: tuple[int, int, int, int], character: float) -> bool:

@@ -175,6 +175,12 @@ def round_value(value: float) -> float:
 YUAN = 1e-4  # 万元 per 元
 
 
+def lost_wan(value: float) -> float:
+    """The figure in 万元 a reading `value` stands for where its 万 was lost and it was taken in 元
+    ('776.56万元' read '776.56元' is 0.077656): the reading 10^4 times larger, without float noise."""
+    return round_value(float(value) / YUAN)
+
+
 def amount_unit_factor(text: str | None) -> float | None:
     """万元 per unit written in `text` (a value or a column header): 元 → 1e-4, 万元 → 1, 亿元 → 1e4."""
     if not text:

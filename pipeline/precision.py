@@ -40,7 +40,7 @@ from models import ApplicationRecord, Provenance
 from pipeline.checks.registry import reading_in_doubt
 from pipeline.config import CheckSettings
 from pipeline.fields.basic_info import FORM_AMOUNTS
-from pipeline.normalise import YUAN
+from pipeline.normalise import lost_wan
 from pipeline.record_paths import get_path, set_path
 from pipeline.tables.values import UNSURE
 
@@ -132,7 +132,7 @@ def yuan_reading(value: float, most: int) -> float | None:
     """`value` as the figure in 万元 it is where its unit was read 元, its 万 lost ('776.56万元' read '776.56元',
     taken as 0.077656: dev49 a12's financing; dev47 a01's 合同金额): where that leaves at most `most` decimals
     and its point is no thousands comma (`thousands_reading`: '10.798' is 10,798, not 107,980 in 元)."""
-    scaled = round(float(value) / YUAN, 6)
+    scaled = lost_wan(value)
     fits = decimals(scaled) <= most < decimals(value) and thousands_reading(value, most) is None
     return scaled if fits else None
 

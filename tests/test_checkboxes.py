@@ -126,7 +126,7 @@ from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 from pipeline.checkboxes import read_pixels  # noqa: E402
 from tests.fixtures.tables.synth import FONT_PATH, SYMBOL_FONT_PATH  # noqa: E402
 
-PEN_STYLES = ("hand_tick", "hand_cross", "faint_tick", "tick_over_glyph", "tick_into_next")
+PEN_STYLES = ("hand_tick", "hand_cross", "faint_tick", "tick_over_glyph", "tick_under_box", "tick_into_next")
 GLYPHS = {"empty": "□", "filled": "■", "check_glyph": "☑", "cross_glyph": "☒", "tick_only": "√"}
 BOX_FONTS = {"small": (FONT_PATH, "□"), "large": (SYMBOL_FONT_PATH, "☐")}
 
@@ -145,6 +145,9 @@ def _pen(draw: ImageDraw.ImageDraw, style: str, box: tuple[int, int, int, int], 
     elif style == "tick_over_glyph":  # big, mostly over and left of the box, barely inside it
         draw.line([(x0 - 0.9 * w, y0 + 0.3 * h), (x0 - 0.1 * w, y1 + 0.3 * h), (x1 + 0.4 * w, y0 - 0.6 * h)],
                   fill=25, width=width + 1, joint="curve")
+    elif style == "tick_under_box":  # dev53 a03: small, from the box's lower corner under it and up into its label
+        draw.line([(x0 - 0.1 * w, y1 - 0.15 * h), (x0 + 0.5 * w, y1 + 0.6 * h), (x1 + 1.2 * w, y0 + 0.2 * h)],
+                  fill=25, width=width, joint="curve")
     elif style == "hand_cross":
         draw.line([(x0 - 0.1 * w, y0 - 0.1 * h), (x1 + 0.2 * w, y1 + 0.15 * h)], fill=25, width=width)
         draw.line([(x1 + 0.15 * w, y0 - 0.15 * h), (x0 - 0.1 * w, y1 + 0.1 * h)], fill=25, width=width)

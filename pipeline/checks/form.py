@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 from rapidfuzz.distance import Hamming
 
-from models import ApplicationRecord, Check
+from models import ApplicationRecord, Check, Evidence
 from models.codes import (
     CREDIT_CODE_ALPHABET,
     INDUSTRY_ALIASES,
@@ -248,8 +248,8 @@ def provider_too_many_industries(ctx: CheckContext) -> Iterator[Check]:
         if len(row.industries) <= limit:
             continue
         path = f"appendix.providers[{index}].industries"
-        if two_names(row.name) or shared_cell(ctx, index, "industries") or listed_twice(row.industries):
-            yield merged_row(ctx, index, "industries", row.name, "主要服务行业个数")
+        if (why := merged_why(ctx, index, "industries")) is not None:
+            yield merged_row(index, "industries", why, "主要服务行业个数", ctx.evidence(path))
             continue
         uncounted = [name for name in unknown_industries(ctx, row.industries)
                      if name not in whole_misreadings(ctx, row.industries)]
@@ -274,21 +274,27 @@ def shared_cell(ctx: CheckContext, index: int, cell: str) -> list[int]:
     return [other + 1 for other, row in enumerate(rows) if other != index and getattr(row, cell) == value]
 
 
-def merged_row(ctx: CheckContext, index: int, cell: str, name: str | None, what: str) -> Check:
-    """LOW_CONFIDENCE for a per-row limit exceeded on a row that is two rows read as one (`two_names`), or whose
-    cell holds another row's content as well (`shared_cell`): its cells hold several rows' items, so the limit
-    says nothing of either provider."""
-    path = f"appendix.providers[{index}].{cell}"
-    twice = listed_twice(getattr(_application(ctx).appendix.providers[index], cell)) if cell == "industries" else None
-    if two_names(name):
-        why = f"服务商名称读作“{name}”，含两家单位的名称，可能是两行被识别为一行"
-    elif twice is not None:
-        why = f"服务商“{name or '（名称未识别）'}”的主要服务行业中“{twice}”出现两次，可能是多行被识别为一格"
-    else:
-        others = "、".join(f"第 {row} 行" for row in shared_cell(ctx, index, cell))
-        why = f"服务商“{name or '（名称未识别）'}”的该格内容与{others}完全相同，可能是多行被识别为一格"
-    return finding("LOW_CONFIDENCE", path, f"附3表2 第 {index + 1} 行{why}，{what}未核对，请人工核对",
-                   evidence=ctx.evidence(path))
+def merged_why(ctx: CheckContext, index: int, cell: str) -> str | None:
+    """Why row `index` of 附3表2 is several rows read as one, for a message, or None: two units' names in its name
+    (`two_names`), its `cell` read as the very same content as another row's (`shared_cell`), or its industries
+    listing one twice (`listed_twice`)."""
+    row = _application(ctx).appendix.providers[index]
+    name = row.name or "（名称未识别）"
+    if two_names(row.name):
+        return f"服务商名称读作“{row.name}”，含两家单位的名称，可能是两行被识别为一行"
+    if (twice := listed_twice(row.industries) if cell == "industries" else None) is not None:
+        return f"服务商“{name}”的主要服务行业中“{twice}”出现两次，可能是多行被识别为一格"
+    if shared := shared_cell(ctx, index, cell):
+        others = "、".join(f"第 {other} 行" for other in shared)
+        return f"服务商“{name}”的该格内容与{others}完全相同，可能是多行被识别为一格"
+    return None
+
+
+def merged_row(index: int, cell: str, why: str, what: str, evidence: list[Evidence]) -> Check:
+    """LOW_CONFIDENCE for a per-row limit exceeded on a row that is several rows read as one (`merged_why`): its
+    cells hold several rows' items, so the limit says nothing of either provider."""
+    return finding("LOW_CONFIDENCE", f"appendix.providers[{index}].{cell}",
+                   f"附3表2 第 {index + 1} 行{why}，{what}未核对，请人工核对", evidence=evidence)
 
 
 def listed_twice(industries: list[str]) -> str | None:
@@ -347,8 +353,10 @@ def provider_capability_too_long(ctx: CheckContext) -> Iterator[Check]:
             yield unreadable_cell(ctx, "providers", index, "capability", "核心能力字数")
             continue
         length = count_chars(row.capability)
-        if length > limit and (two_names(row.name) or shared_cell(ctx, index, "capability")):
-            yield merged_row(ctx, index, "capability", row.name, "核心能力字数")
+        why = merged_why(ctx, index, "capability") if length > limit else None
+        if why is not None:
+            yield merged_row(index, "capability", why, "核心能力字数",
+                             ctx.evidence(f"appendix.providers[{index}].capability"))
         elif length > limit:
             yield finding("PROVIDER_CAPABILITY_TOO_LONG", _provider_where(row.seq, index),
                           f"附3表2 序号 {_provider_where(row.seq, index)} 服务商“{row.name or '（名称未识别）'}”"

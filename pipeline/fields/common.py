@@ -72,7 +72,7 @@ def wan_alternative(field: FieldValue) -> FieldValue:
     (`pipeline.reconcile`)."""
     if not isinstance(field.value, int | float) or normalise.amount_unit_factor(field.raw) != normalise.YUAN:
         return field
-    other = normalise.round_value(field.value / normalise.YUAN)
+    other = normalise.lost_wan(field.value)
     known = [alt for alt in field.provenance.alternatives if alt != other]
     return FieldValue(value=field.value, raw=field.raw,
                       provenance=field.provenance.model_copy(update={"alternatives": [*known, other]}))
