@@ -1,0 +1,62 @@
+"""`spotting.align`'s recursion worked in place: the same scores and frames as the array-building loop it
+replaces (kept here as the reference)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.seals.spotting import _extended, _skips, align, deficits
+
+
+def _align_as_before(posteriors: np.ndarray, labels: list[int]) -> tuple[float, np.ndarray]:
+    """`align` as it was written before round 26 (each frame's four ways built by `np.r_` and `np.stack`)."""
+    frames_n = posteriors.shape[0] if posteriors.ndim == 2 else 0
+    none = np.full(frames_n, -1)
+    if not labels or frames_n < 1:
+        return 0.0, none
+    emit = deficits(posteriors)[:, _extended(labels)]
+    n_states = emit.shape[1]
+    skip = _skips(labels)
+    neg = -np.inf
+    back = np.zeros((frames_n, n_states), np.int8)
+    prev = np.full(n_states, neg)
+    best_end, end_at = neg, (0, 0)
+    for t in range(frames_n):
+        cand = np.stack([prev, np.r_[neg, prev[:-1]], np.where(skip, np.r_[neg, neg, prev[:-2]], neg),
+                         np.r_[0.0, 0.0, np.full(n_states - 2, neg)]])
+        back[t] = cand.argmax(axis=0)
+        cur = cand.max(axis=0) + emit[t]
+        for j in (n_states - 1, n_states - 2):
+            if cur[j] > best_end:
+                best_end, end_at = float(cur[j]), (t, j)
+        prev = cur
+    frames = none.copy()
+    t, j = end_at
+    while t >= 0:
+        if j % 2 == 1:
+            frames[t] = j // 2
+        move = int(back[t, j])
+        if move == 3:
+            break
+        j -= (0, 1, 2)[move]
+        t -= 1
+    return float(np.exp(best_end / len(labels))), frames
+
+
+def test_align_in_place_gives_the_scores_and_frames_of_the_array_building_loop() -> None:
+    rng = np.random.default_rng(26)
+    names = [[5], [2, 3], [7, 7, 7], [4, 9, 4, 9, 1, 12, 20, 29, 3, 3, 8, 17], [11, 13], [1, 1], [0, 3]]
+    strips = [rng.dirichlet(np.full(30, alpha), size=frames).astype(dtype)
+              for alpha, frames, dtype in ((0.2, 120, np.float32), (0.05, 40, np.float32), (1.0, 7, np.float64),
+                                           (0.2, 2, np.float32), (0.1, 1, np.float32))]
+    flat = np.full((30, 30), 1 / 30, np.float32)  # every class tied in every frame: argmax's first-best order
+    sparse = np.zeros((25, 30), np.float32)  # zeros floored alike, one class a frame
+    sparse[np.arange(25), rng.integers(0, 30, 25)] = 1.0
+    for posteriors in (*strips, flat, sparse):
+        for labels in names:
+            score, frames = align(posteriors, labels)
+            old_score, old_frames = _align_as_before(posteriors, labels)
+            assert score == old_score
+            assert np.array_equal(frames, old_frames)
+    assert align(strips[0][:0], [3])[0] == 0.0
+    assert align(strips[0], [])[0] == 0.0
