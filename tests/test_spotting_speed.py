@@ -1,22 +1,17 @@
-"""`spotting.align`'s recursion worked in place: the same scores and frames as the array-building loop it
-replaces (kept here as the reference)."""
+"""`spotting.align`'s recursion worked in place (`_best_alignment`): the same best score, end and moves as the
+array-building loop it replaces (kept here as the reference); the backtracking after it is unchanged."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from pipeline.seals.spotting import _extended, _skips, align, deficits
+from pipeline.seals.spotting import _best_alignment, _extended, _skips, align, deficits
 
 
-def _align_as_before(posteriors: np.ndarray, labels: list[int]) -> tuple[float, np.ndarray]:
-    """`align` as it was written before round 26 (each frame's four ways built by `np.r_` and `np.stack`)."""
-    frames_n = posteriors.shape[0] if posteriors.ndim == 2 else 0
-    none = np.full(frames_n, -1)
-    if not labels or frames_n < 1:
-        return 0.0, none
-    emit = deficits(posteriors)[:, _extended(labels)]
-    n_states = emit.shape[1]
-    skip = _skips(labels)
+def _recursion_as_before(emit: np.ndarray, skip: np.ndarray) -> tuple[float, tuple[int, int], np.ndarray]:
+    """`align`'s loop as written before round 26: each frame's four ways built by `np.r_`, `np.where` and
+    `np.stack`."""
+    frames_n, n_states = emit.shape
     neg = -np.inf
     back = np.zeros((frames_n, n_states), np.int8)
     prev = np.full(n_states, neg)
@@ -30,20 +25,10 @@ def _align_as_before(posteriors: np.ndarray, labels: list[int]) -> tuple[float, 
             if cur[j] > best_end:
                 best_end, end_at = float(cur[j]), (t, j)
         prev = cur
-    frames = none.copy()
-    t, j = end_at
-    while t >= 0:
-        if j % 2 == 1:
-            frames[t] = j // 2
-        move = int(back[t, j])
-        if move == 3:
-            break
-        j -= (0, 1, 2)[move]
-        t -= 1
-    return float(np.exp(best_end / len(labels))), frames
+    return best_end, end_at, back
 
 
-def test_align_in_place_gives_the_scores_and_frames_of_the_array_building_loop() -> None:
+def test_align_in_place_gives_the_scores_ends_and_moves_of_the_array_building_loop() -> None:
     rng = np.random.default_rng(26)
     names = [[5], [2, 3], [7, 7, 7], [4, 9, 4, 9, 1, 12, 20, 29, 3, 3, 8, 17], [11, 13], [1, 1], [0, 3]]
     strips = [rng.dirichlet(np.full(30, alpha), size=frames).astype(dtype)
@@ -53,10 +38,15 @@ def test_align_in_place_gives_the_scores_and_frames_of_the_array_building_loop()
     sparse = np.zeros((25, 30), np.float32)  # zeros floored alike, one class a frame
     sparse[np.arange(25), rng.integers(0, 30, 25)] = 1.0
     for posteriors in (*strips, flat, sparse):
+        deficit = deficits(posteriors)
         for labels in names:
+            emit, skip = deficit[:, _extended(labels)], _skips(labels)
+            best, end, back = _best_alignment(emit, skip)
+            old_best, old_end, old_back = _recursion_as_before(emit, skip)
+            assert (best, end) == (old_best, old_end)
+            assert np.array_equal(back, old_back)
             score, frames = align(posteriors, labels)
-            old_score, old_frames = _align_as_before(posteriors, labels)
-            assert score == old_score
-            assert np.array_equal(frames, old_frames)
+            given_score, given_frames = align(posteriors, labels, deficit)
+            assert score == given_score and np.array_equal(frames, given_frames)
     assert align(strips[0][:0], [3])[0] == 0.0
     assert align(strips[0], [])[0] == 0.0
