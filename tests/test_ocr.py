@@ -212,6 +212,27 @@ def test_cache_keeps_line_posteriors_as_spotting_sees_them(tmp_path: Path) -> No
     assert CachedEngine(CountingEngine(), tmp_path).line_posteriors(strip) is None, "no posteriors: none cached"
 
 
+def test_cached_posteriors_read_their_alphabet_once_per_process(tmp_path: Path) -> None:
+    """A warm cache's strips all name one alphabet file: it is read and parsed once, each later strip gets the
+    same tuple; a damaged alphabet is no reading (read again), and is not kept."""
+    from pipeline.ocr import cache
+
+    engine = PosteriorEngine()
+    strips = [np.full((48, 200), value, np.uint8) for value in (255, 254)]
+    for strip in strips:
+        CachedEngine(engine, tmp_path).line_posteriors(strip)
+    [alphabet] = tmp_path.rglob("alphabet-*.json")
+    cache._ALPHABETS.pop(alphabet, None)
+    first, second = (CachedEngine(engine, tmp_path).line_posteriors(strip) for strip in strips)
+    assert engine.calls == 2 and first is not None and second is not None
+    assert first.characters == engine.characters and second.characters is first.characters
+    damaged = tmp_path / "damaged" / alphabet.name
+    damaged.parent.mkdir()
+    damaged.write_text("[", encoding="utf-8")
+    assert cache._load_posteriors(next(tmp_path.rglob("*.npz")), damaged) is None
+    assert damaged not in cache._ALPHABETS
+
+
 def test_sparse_posteriors_are_two_dimensional_nonzero_by_flat_index() -> None:
     from pipeline.ocr.cache import POSTERIOR_FLOOR, sparse_posteriors
 

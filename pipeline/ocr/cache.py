@@ -184,9 +184,21 @@ def _store(path: Path, words: list[Word]) -> None:
         pass  # a read-only or full cache directory must not fail the page
 
 
+# The alphabets this process has read, by file: one is written once under its recipe's digest and never
+# changed, and every strip a warm cache hands back names it (reading and parsing its 6,906 characters took
+# about a millisecond a strip; one tuple also lets each alphabet's look-ups find it by identity).
+_ALPHABETS: dict[Path, tuple[str, ...]] = {}
+
+
+def _alphabet(path: Path) -> tuple[str, ...]:
+    if path not in _ALPHABETS:
+        _ALPHABETS[path] = tuple(json.loads(path.read_text(encoding="utf-8")))
+    return _ALPHABETS[path]
+
+
 def _load_posteriors(path: Path, alphabet_path: Path) -> LinePosteriors | None:
     try:
-        characters = tuple(json.loads(alphabet_path.read_text(encoding="utf-8")))
+        characters = _alphabet(alphabet_path)
         with np.load(path) as stored:
             frames = np.zeros((int(stored["frames"]), len(characters)), np.float32)
             frames[stored["rows"], stored["classes"]] = stored["values"]

@@ -105,23 +105,7 @@ def align(posteriors: np.ndarray, labels: list[int], deficit: np.ndarray | None 
     if not labels or frames_n < 1:
         return 0.0, none
     emit = (deficits(posteriors) if deficit is None else deficit)[:, _extended(labels)]  # (frames, states)
-    n_states = emit.shape[1]
-    # A state may be entered from itself, its predecessor, or (for a label that
-    # differs from the one two back) skip the blank between them.
-    skip = _skips(labels)
-    neg = -np.inf
-    back = np.zeros((frames_n, n_states), np.int8)  # 0 stay, 1 step, 2 skip, 3 fresh start
-    prev = np.full(n_states, neg)
-    best_end, end_at = neg, (0, 0)
-    for t in range(frames_n):
-        cand = np.stack([prev, np.r_[neg, prev[:-1]], np.where(skip, np.r_[neg, neg, prev[:-2]], neg),
-                         np.r_[0.0, 0.0, np.full(n_states - 2, neg)]])  # free prefix: start here
-        back[t] = cand.argmax(axis=0)
-        cur = cand.max(axis=0) + emit[t]
-        for j in (n_states - 1, n_states - 2):  # free suffix: the name may end at any frame
-            if cur[j] > best_end:
-                best_end, end_at = float(cur[j]), (t, j)
-        prev = cur
+    best_end, end_at, back = _best_alignment(emit, _skips(labels))
     frames = none.copy()
     t, j = end_at
     while t >= 0:
@@ -133,6 +117,36 @@ def align(posteriors: np.ndarray, labels: list[int], deficit: np.ndarray | None 
         j -= (0, 1, 2)[move]
         t -= 1
     return float(np.exp(best_end / len(labels))), frames
+
+
+def _best_alignment(emit: np.ndarray, skip: np.ndarray) -> tuple[float, tuple[int, int], np.ndarray]:
+    """`align`'s recursion: the best score of a complete alignment, the (frame, state) it ends on and each
+    step's move into each state (0 stay, 1 step, 2 skip, 3 fresh start). `emit` is (frames, states).
+
+    A state may be entered from itself, its predecessor, or (for a label that differs from the one two back,
+    `skip`) skip the blank between them; the first two may also start the name afresh. The four ways are
+    rows of one array refilled in place each frame, in that order (argmax keeps the first best): building
+    them anew each frame (`np.r_`, `np.stack`, `np.where`) cost several times their arithmetic."""
+    frames_n, n_states = emit.shape
+    neg = -np.inf
+    back = np.zeros((frames_n, n_states), np.int8)
+    ways = np.full((4, n_states), neg)
+    ways[3, :2] = 0.0  # free prefix: the name may start here
+    skips = np.flatnonzero(skip)  # never the first two states: a state not entered by a skip stays -inf
+    prev = np.full(n_states, neg)
+    cur = np.empty(n_states)
+    best_end, end_at = neg, (0, 0)
+    for t in range(frames_n):
+        ways[0] = prev
+        ways[1, 1:] = prev[:-1]
+        ways[2, skips] = prev[skips - 2]
+        back[t] = ways.argmax(axis=0)
+        np.add(ways.max(axis=0), emit[t], out=cur)
+        for j in (n_states - 1, n_states - 2):  # free suffix: the name may end at any frame
+            if cur[j] > best_end:
+                best_end, end_at = float(cur[j]), (t, j)
+        prev, cur = cur, prev
+    return best_end, end_at, back
 
 
 def _extended(labels: list[int]) -> np.ndarray:

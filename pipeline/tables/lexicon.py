@@ -14,6 +14,7 @@ lexicon, proposes every character.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -59,7 +60,7 @@ def respelt(text: str, posteriors: LinePosteriors, judge: Judge | None = None) -
     the lexicon: one that puts a character outside every word in one); None when nothing changes or the
     strip does not read as `text`."""
     judge = judge or in_a_word
-    index = {char: k for k, char in enumerate(posteriors.characters) if k}
+    index = _classes(posteriors.characters)
     if not text or any(char not in index for char in text):
         return None
     labels = [index[char] for char in text]
@@ -74,6 +75,13 @@ def respelt(text: str, posteriors: LinePosteriors, judge: Judge | None = None) -
         if judged:
             current = max(judged)[1]
     return None if current == text else current
+
+
+@functools.lru_cache(maxsize=4)
+def _classes(characters: tuple[str, ...]) -> dict[str, int]:
+    """Character -> class of a recogniser's alphabet, the blank (class 0) left out: made once per alphabet (its
+    thousands of classes cost a millisecond, and every doubtful line of a table asked for them)."""
+    return {char: k for k, char in enumerate(characters) if k}
 
 
 def in_a_word(text: str, trial: str, position: int) -> float | None:
