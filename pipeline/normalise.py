@@ -553,27 +553,35 @@ _THIN_GLYPHS = frozenset("1liI")
 # A mail service's name this long, one character misread anywhere in it, is still told from every other
 # ('sinn' is sina and nothing else); a shorter one is not ('tim' may be tom, or a company's own).
 SLIP_NAME_MIN = 4
+# Two characters off, one of them a lookalike, a name this long is still one service's (foxmail, hotmail and
+# outlook are seven letters; fotmai1 is as far from foxmail as from hotmail, and so taken for neither).
+SLIP_AND_LOOKALIKE_MIN = 6
 
 
 def _known_domain(domain: str, slip: bool = False) -> str | None:
     """`domain` if it is a known mail domain, or the one known domain a single OCR lookalike away from it,
     or one thin glyph read twice away ('foxmail1.com'). With `slip` (an address whose '@' was misread too,
     so that it was no address as read), also the one known domain whose name of SLIP_NAME_MIN characters or
-    more is one character away from the domain's ('esine.com' after a digit: sina.com)."""
+    more is one character away from the domain's ('esine.com' after a digit: sina.com), or, for a name of
+    SLIP_AND_LOOKALIKE_MIN characters or more, one character and one lookalike away ('efoumai1.com' after a
+    digit, a drawn scan's x read u and l read 1: foxmail.com)."""
     if domain in KNOWN_MAIL_DOMAINS:
         return domain
-    fixes = {
+    lookalikes = {
         domain[:index] + good + domain[index + len(bad):]
         for bad, goods in _DOMAIN_LOOKALIKES.items()
         for index in range(len(domain)) if domain.startswith(bad, index)
         for good in goods
-    } | {
+    }
+    fixes = lookalikes | {
         domain[:index] + domain[index + 1:]
         for index in range(1, len(domain))
         if domain[index] in _THIN_GLYPHS and domain[index - 1] in _THIN_GLYPHS
     }
     if slip:
         fixes |= {known for known in KNOWN_MAIL_DOMAINS if _one_slip_in_name(domain, known)}
+        fixes |= {known for known in KNOWN_MAIL_DOMAINS for fix in lookalikes
+                  if len(known.partition(".")[0]) >= SLIP_AND_LOOKALIKE_MIN and _one_slip_in_name(fix, known)}
     fixes &= KNOWN_MAIL_DOMAINS
     return fixes.pop() if len(fixes) == 1 else None
 

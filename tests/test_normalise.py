@@ -590,6 +590,7 @@ def test_a_latin_lookalike_in_a_chinese_name_is_its_character(read: str, name: s
     ("nged1162esine.com", "nged1162@sina.com"),  # '@' read 'e', sina's 'a' read 'e' (a phone photo)
     ("ea17120sinn.com", "ea1712@sina.com"),  # '@' read '0', sina's 'a' read 'n'
     ("ab12ofoxmaul.com", "ab12@foxmail.com"),
+    ("tamd1944efoumai1.com", "tamd1944@foxmail.com"),  # a drawn scan: '@' read e, foxmail's x read u and l read 1
 ])
 def test_at_and_one_domain_letter_misread_is_a_doubtful_repair(read: str, value: str) -> None:
     """Both readings stand: the repaired address is the value, the text as read its doubt (no INVALID_EMAIL)."""
@@ -602,6 +603,8 @@ def test_at_and_one_domain_letter_misread_is_a_doubtful_repair(read: str, value:
     "yfx122sina.com",
     "lihuaesine.com",  # no digit before the letter: a name-like user, not guessed
     "ab12esxne.org",  # two characters off any known domain
+    "ab12efotmai1.com",  # a lookalike and a slip from foxmail and from hotmail alike
+    "ab12esinx1.com",  # a lookalike and a slip from sina: a name too short to tell so
     "ab12e.sina.com",  # the dot is no letter misread
 ])
 def test_at_and_domain_misread_needs_a_digit_a_letter_and_one_character(read: str) -> None:
