@@ -159,7 +159,8 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
     dots = pixels.dithered_pieces(finding.pieces, finding.masks.ink, scale, page.dpi)
     finding.pieces = [piece for piece in finding.pieces if piece not in strokes and piece not in dots]
     hidden = pixels.sealed_gap_test(seal, finding.frame, scale)
-    finding.rules = bridge_gaps(merge_rules(finding.pieces), hidden)
+    lines = pixels.onto_rule_lines(finding.pieces, finding.masks.ink, scale, page.dpi)
+    finding.rules = bridge_gaps(merge_rules(lines), hidden)
 
 
 PAGE_EDGE = 3.0  # points: a rule this close to the page's edge, along it, is the picture's edge
