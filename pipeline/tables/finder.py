@@ -802,7 +802,8 @@ def _one_table_per_region(built: list[tuple[list[Rule], Table | None]],
         changed = False
         for i, j in itertools.combinations(range(len(out)), 2):
             (group_a, table_a), (group_b, table_b) = out[i], out[j]
-            if table_a is None or table_b is None or not _same_region(table_a.bbox, table_b.bbox):
+            if table_a is None or table_b is None or not (_same_region(table_a.bbox, table_b.bbox)
+                                                          or _rows_in_common(table_a, table_b)):
                 continue
             group = [*group_a, *group_b]
             table = rebuild(group) or max(table_a, table_b, key=lambda t: len(t.cells))
@@ -811,6 +812,26 @@ def _one_table_per_region(built: list[tuple[list[Rule], Table | None]],
             changed = True
             break
     return out
+
+
+ROWS_IN_COMMON = 0.75  # share of the shorter table's inner row boundaries the other table draws too
+ROW_MATCH = 2.0  # points between two tables' row boundaries taken for one rule's
+
+
+def _rows_in_common(a: Table, b: Table) -> bool:
+    """Two tables side by side whose boxes reach into each other's columns and whose rows are one table's
+    rows: most inner row boundaries of the one with fewer are drawn by the other at the same height (a
+    phone photo's row rules lost across the middle of a wide column: dev49 a08's products, the names' column
+    cut in two, both parts read as tables of their own and every name cut short). The form prints no tables
+    side by side; two that stand level but each with its own rows are left apart."""
+    if not _side_by_side_pair(a, b) or crossing(a.bbox, b.bbox)[0] <= 0:
+        return False
+    inner_a, inner_b = a.grid.ys[1:-1], b.grid.ys[1:-1]
+    fewer, more = sorted((inner_a, inner_b), key=len)
+    if len(fewer) < 2:
+        return False
+    matched = sum(any(abs(y - other) <= ROW_MATCH for other in more) for y in fewer)
+    return matched >= ROWS_IN_COMMON * len(fewer)
 
 
 def _same_region(a: Box, b: Box) -> bool:
@@ -857,13 +878,14 @@ def _side_by_side(finding: TableFinding) -> bool:
     """Two of the finding's tables stand level with each other, next to or over one another: one table whose
     rules broke apart between two of its columns (a faint rule lost beside its text where the binarised
     rules' local threshold sank, so the two parts share no rule). The form prints no tables side by side."""
-    for a, b in itertools.combinations(finding.tables, 2):
-        level = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
-        shorter = min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
-        gap = max(a.bbox[0], b.bbox[0]) - min(a.bbox[2], b.bbox[2])
-        if shorter > 0 and level >= SIDE_BY_SIDE_ROWS * shorter and gap <= SIDE_BY_SIDE_GAP:
-            return True
-    return False
+    return any(_side_by_side_pair(a, b) for a, b in itertools.combinations(finding.tables, 2))
+
+
+def _side_by_side_pair(a: Table, b: Table) -> bool:
+    level = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+    shorter = min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+    gap = max(a.bbox[0], b.bbox[0]) - min(a.bbox[2], b.bbox[2])
+    return shorter > 0 and level >= SIDE_BY_SIDE_ROWS * shorter and gap <= SIDE_BY_SIDE_GAP
 
 
 def _words_held(finding: TableFinding, words: Sequence[Word]) -> int:
