@@ -671,3 +671,20 @@ def test_a_name_opening_with_no_word_takes_the_place_the_packages_other_names_op
                  "郑州科锐信息技术有限公司"])
     openings_repaired({"contracts": even})
     assert even[0]["enterprise"].value == "沮州汇智玻璃有限公司"
+
+
+def test_words_in_a_hole_of_the_grid_send_the_page_to_the_faint_looks() -> None:
+    """dev54 a08's contracts, a 1-bit scan: the last rule broke across the code and enterprise columns, the
+    grid kept no cells there, and the last record's code and enterprise stood in no cell; the binarised look
+    held most of the page's words, so the faint looks (whose rule there is whole) were never tried."""
+    from pipeline.tables.finder import TableFinding, _cut_short
+
+    xs, ys = [50.0, 100.0, 150.0, 200.0, 250.0], [100.0, 120.0, 140.0, 160.0]
+    cells = [Cell(row, col, 1, 1, (xs[col], ys[row], xs[col + 1], ys[row + 1])) for row in range(3) for col in range(4)
+             if row < 2 or col in (0, 3)]
+    table = Table(page=1, grid=Grid(xs=xs, ys=ys, cells=cells), frame=Frame(),
+                  cells=[CellText(cell, cell.bbox, (), "") for cell in cells])
+    finding = TableFinding(page=1, tables=[table])
+    held = [Word("2025.12.16", (55.0, 144.0, 95.0, 156.0)), Word("156.8", (210.0, 144.0, 240.0, 156.0))]
+    assert not _cut_short(finding, held)
+    assert _cut_short(finding, [*held, Word("SZZX2025086", (105.0, 144.0, 145.0, 156.0))])

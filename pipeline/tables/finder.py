@@ -849,12 +849,15 @@ def best_look(looks: Sequence[TableFinding], words: Sequence[Word]) -> TableFind
 
 def _cut_short(finding: TableFinding, words: Sequence[Word]) -> bool:
     """A table of the finding ends short of its own rows: a word no cell holds stands level with the table's
-    body, wholly beside it (a pale frame found only in part makes a table of its first columns)."""
+    body, wholly beside it (a pale frame found only in part makes a table of its first columns), or inside
+    it, in a hole of its grid (a 1-bit scan's last rule broken across two columns: dev54 a08's contracts, the
+    last record's code and enterprise in no cell)."""
     boxes = [cell.bbox for table in finding.tables for cell in table.cells]
     loose = [word for word in words if not any(_inside(word.bbox, box) for box in boxes)]
     for table in finding.tables:
         x0, y0, x1, y1 = table.bbox
-        if any(y0 < (w.bbox[1] + w.bbox[3]) / 2 < y1 and (w.bbox[0] >= x1 or w.bbox[2] <= x0) for w in loose):
+        if any(y0 < (w.bbox[1] + w.bbox[3]) / 2 < y1 and (w.bbox[0] >= x1 or w.bbox[2] <= x0 or _inside(w.bbox, table.bbox, 0.0))
+               for w in loose):
             return True
     return False
 
