@@ -77,13 +77,20 @@ def test_a_dotted_rule_snapped_with_the_tops_of_the_text_below_stays_on_its_dots
 
 
 def test_stacked_character_strokes_with_no_rule_among_them_are_left_as_they_were() -> None:
-    """Without a rule's ink along any of the band's lines (only the characters' tops), nothing is moved."""
+    """Without a rule's ink along any of the band's lines (only the characters' tops), nothing is moved; nor
+    where two of its lines show a rule's ink alike."""
     dpi = 150.0
     ink, pieces = _dotted_rule_over_text(dpi)
     ink[100] = 0
     strokes = pieces[1:]
     assert sorted(onto_rule_lines(strokes, ink, dpi / 72.0, dpi), key=lambda r: (r.pos, r.start)) == \
         sorted(strokes, key=lambda r: (r.pos, r.start))
+    # Two lines of the band as plainly rules (a second dotted line along the text's tops): nothing to choose by.
+    ink, pieces = _dotted_rule_over_text(dpi)
+    ink[110, 20:780:6] = 255
+    pieces.append(Rule("h", 110 / (dpi / 72.0), 20 / (dpi / 72.0), 780 / (dpi / 72.0)))
+    assert sorted(onto_rule_lines(pieces, ink, dpi / 72.0, dpi), key=lambda r: (r.pos, r.start)) == \
+        sorted(pieces, key=lambda r: (r.pos, r.start))
 
 
 @pytest.mark.parametrize("every", [6, 9])

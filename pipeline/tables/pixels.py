@@ -507,6 +507,7 @@ def _inked_along(line: np.ndarray) -> float:
 # a rule is 1.5 pt at most, a double rule's two lines 3 pt apart.
 STACKED_SPREAD_PT = 6.0
 LINE_EVIDENCE = 0.5  # share of the paper a line runs over that its ink marks, for the line to be a rule
+LINE_MARGIN = 0.2  # ... by this much more than any other line of the band
 
 
 def onto_rule_lines(pieces: list[Rule], ink: np.ndarray, scale: float, dpi: float) -> list[Rule]:
@@ -544,7 +545,11 @@ def _onto_best_line(band: list[Rule], ink: np.ndarray, scale: float, dpi: float)
     lines = sorted({round(p.pos * scale) for p in band})
     evidence = {y: line_evidence(ink, y, a, b, dpi) for y in lines}
     best = max(lines, key=lambda y: evidence[y])
-    if evidence[best] < LINE_EVIDENCE:
+    apart = round(Tolerances().snap * scale)
+    # A second line as plainly a rule further off than the snap (two rules, or a photo's noise as dense as
+    # a rule's dots) leaves nothing to choose by.
+    rivals = [y for y in lines if abs(y - best) > apart and evidence[y] > evidence[best] - LINE_MARGIN]
+    if evidence[best] < LINE_EVIDENCE or rivals:
         return band
     return [Rule(p.orient, best / scale, p.start, p.end) for p in band]
 
