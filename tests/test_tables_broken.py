@@ -643,36 +643,6 @@ def test_two_tables_side_by_side_on_the_same_row_rules_are_one_table() -> None:
     assert len(_one_table_per_region([(left, table(left)), (own, table(own))], table)) == 2
 
 
-def test_a_name_opening_with_no_word_takes_the_place_the_packages_other_names_open_with() -> None:
-    """dev49 a02, a drawn scan: 温州 read 沮州 in six names while twenty others read 温州 (and two 郑州, one
-    character from 沮州 too, but far fewer). An opening that is a word (常州 beside 沧州) stays, and one two
-    near openings share evenly stays too."""
-    from models import Provenance
-    from pipeline.tables.unit_names import openings_repaired
-    from pipeline.tables.values import FieldValue
-
-    def rows(names: list[str]) -> list[dict[str, FieldValue]]:
-        origin = Provenance(page=1, confidence=0.9)
-        return [{"enterprise": FieldValue(name, name, origin)} for name in names]
-
-    contracts = rows(["沮州汇智玻璃有限公司", "温州新星玻璃有限公司", "温州兴新水泥有限公司", "郑州宇中建材有限公司",
-                      "常州顺兴车灯有限公司", "温州华睿车灯有限公司", "温州弘晟车灯有限公司", "温州凯泰车灯有限公司"])
-    providers = [{"name": row["enterprise"]} for row in rows(["温州信辰数据技术有限公司", "沧州鼎和有限公司",
-                                                              "郑州科锐信息技术有限公司"])]
-    openings_repaired({"contracts": contracts, "providers": providers})
-    repaired = contracts[0]["enterprise"]
-    assert repaired.value == "温州汇智玻璃有限公司" and repaired.provenance.repaired_from == "沮州汇智玻璃有限公司"
-    assert [row["enterprise"].value for row in contracts[1:]] == ["温州新星玻璃有限公司", "温州兴新水泥有限公司",
-                                                                 "郑州宇中建材有限公司", "常州顺兴车灯有限公司",
-                                                                 "温州华睿车灯有限公司", "温州弘晟车灯有限公司",
-                                                                 "温州凯泰车灯有限公司"]
-    assert providers[1]["name"].value == "沧州鼎和有限公司"
-    even = rows(["沮州汇智玻璃有限公司", "温州新星玻璃有限公司", "温州兴新水泥有限公司", "郑州宇中建材有限公司",
-                 "郑州科锐信息技术有限公司"])
-    openings_repaired({"contracts": even})
-    assert even[0]["enterprise"].value == "沮州汇智玻璃有限公司"
-
-
 def test_words_in_a_hole_of_the_grid_send_the_page_to_the_faint_looks() -> None:
     """dev54 a08's contracts, a 1-bit scan: the last rule broke across the code and enterprise columns, the
     grid kept no cells there, and the last record's code and enterprise stood in no cell; the binarised look

@@ -50,7 +50,7 @@ from pipeline.tables.reread import SecondReader
 from pipeline.tables.rings import under_ring
 from pipeline.tables.rows import DATE_TAIL, SEQ_KEY
 from pipeline.tables.spans import split_spans
-from pipeline.tables.unit_names import ending_repaired, openings_repaired
+from pipeline.tables.unit_names import ending_repaired
 from pipeline.tables.values import (
     NUMBER_KINDS,
     UNSURE,
@@ -239,7 +239,6 @@ class Collector:
         tables: dict[str, list[dict[str, object]]] = {}
         self._seq_runs()
         self._number_columns()
-        openings_repaired(self.rows)
         for key, origin in self.doubted.items():
             provenance[f"appendix.{key}"] = origin
         for key, rows in self.rows.items():
