@@ -617,3 +617,44 @@ def test_two_tables_over_one_region_are_one_table_built_from_both_groups_rules()
     assert merged is not None and merged.bbox[0] == 72.0 and merged.bbox[2] == 523.0
     below = [Rule("h", y + 200.0, 114.0, 523.0) for y in ys] + [Rule("v", x, 299.0, 419.0) for x in (114.0, 523.0)]
     assert len(_one_table_per_region([(left, table(left)), (below, table(below))], table)) == 2
+
+
+def test_two_tables_side_by_side_on_the_same_row_rules_are_one_table() -> None:
+    """dev49 a08's products, a phone photo: the row rules were lost across the middle of the names' wide
+    column, so the left columns and the names' right part made two groups, side by side, reaching into each
+    other by 46 pt (a sixth of the smaller's box, not one region) and every name was cut short. Their row
+    rules stand at the same heights: one table's. Two tables level with each other but with rows of their
+    own stay apart."""
+    from pipeline.tables.finder import _one_table_per_region
+
+    def table(group: list[Rule]) -> Table | None:
+        grid = build_grid(group)
+        return None if grid is None else Table(page=1, grid=grid, frame=Frame())
+
+    ys = [118.0, 134.0, 147.5, 162.0, 177.0, 192.0, 207.0, 221.0, 236.0]
+    left = [Rule("h", y, 65.0, 308.0) for y in ys] + [Rule("v", x, 118.0, 236.0) for x in (65.0, 200.0, 259.0, 308.0)]
+    right = [Rule("h", y + 1.0, 262.0, 531.0) for y in ys] + [Rule("v", x, 119.0, 237.0) for x in (262.0, 531.0)]
+    built = _one_table_per_region([(left, table(left)), (right, table(right))], table)
+    assert len(built) == 1
+    merged = built[0][1]
+    assert merged is not None and merged.bbox[0] == 65.0 and merged.bbox[2] == 531.0
+    own = [Rule("h", y, 262.0, 531.0) for y in (118.0, 141.0, 170.0, 199.0, 236.0)] + \
+        [Rule("v", x, 118.0, 236.0) for x in (262.0, 531.0)]
+    assert len(_one_table_per_region([(left, table(left)), (own, table(own))], table)) == 2
+
+
+def test_words_in_a_hole_of_the_grid_send_the_page_to_the_faint_looks() -> None:
+    """dev54 a08's contracts, a 1-bit scan: the last rule broke across the code and enterprise columns, the
+    grid kept no cells there, and the last record's code and enterprise stood in no cell; the binarised look
+    held most of the page's words, so the faint looks (whose rule there is whole) were never tried."""
+    from pipeline.tables.finder import TableFinding, _cut_short
+
+    xs, ys = [50.0, 100.0, 150.0, 200.0, 250.0], [100.0, 120.0, 140.0, 160.0]
+    cells = [Cell(row, col, 1, 1, (xs[col], ys[row], xs[col + 1], ys[row + 1])) for row in range(3) for col in range(4)
+             if row < 2 or col in (0, 3)]
+    table = Table(page=1, grid=Grid(xs=xs, ys=ys, cells=cells), frame=Frame(),
+                  cells=[CellText(cell, cell.bbox, (), "") for cell in cells])
+    finding = TableFinding(page=1, tables=[table])
+    held = [Word("2025.12.16", (55.0, 144.0, 95.0, 156.0)), Word("156.8", (210.0, 144.0, 240.0, 156.0))]
+    assert not _cut_short(finding, held)
+    assert _cut_short(finding, [*held, Word("SZZX2025086", (105.0, 144.0, 145.0, 156.0))])

@@ -16,10 +16,10 @@ from pipeline.tables import extract_appendix, find_tables
 from pipeline.tables.appendix import Collector, _goes_on_below, page_tables
 from pipeline.tables.cells import CellText, Table, cell_text
 from pipeline.tables.finder import drop_text_strokes, hidden_columns, table_from_group, text_table
-from pipeline.tables.geometry import Cell, Frame, Grid, Rule, build_grid, group_rules
+from pipeline.tables.geometry import Cell, Frame, Grid, Rule, build_grid, group_rules, merge_rules
 from pipeline.tables.headers import SPEC_BY_KEY, find_header
 from pipeline.tables.labels import MIN_SCORE, label_score
-from pipeline.tables.pixels import dotted_masks
+from pipeline.tables.pixels import dotted_masks, onto_rule_lines
 from pipeline.tables.rows import unwrapped_breaks
 from pipeline.tables.values import FieldValue, header_unit, read_value
 from tests.fixtures.tables.synth import Defects, Sheet, STable, render
@@ -49,6 +49,48 @@ def test_a_dotted_rule_is_found_and_a_line_of_text_is_not() -> None:
     assert not horizontal[110:145].any() and not vertical.any()
     # The run stops at the rule's last dot (within a dot's spacing), not half a window past it.
     assert not horizontal[50, :14].any() and not horizontal[50, 386:].any()
+
+
+def _dotted_rule_over_text(dpi: float) -> tuple[np.ndarray, list[Rule]]:
+    """A dotted row rule at pixel row 100 and, 10 px below it, a line of text in three cells (character
+    blobs, their tops at row 110): the pieces a faint look finds, the rule's and the characters' tops."""
+    scale = dpi / 72.0
+    ink = np.zeros((200, 800), np.uint8)
+    ink[100, 20:780:6] = 255
+    texts = [(40, 200), (300, 420), (520, 700)]
+    for x0, x1 in texts:
+        for x in range(x0, x1, 16):
+            ink[110:126, x:x + 12] = 255
+    pieces = [Rule("h", 100 / scale, 20 / scale, 780 / scale)]
+    pieces += [Rule("h", y / scale, x0 / scale, x1 / scale) for x0, x1 in texts for y in (104, 108, 112, 116, 120)]
+    return ink, pieces
+
+
+def test_a_dotted_rule_snapped_with_the_tops_of_the_text_below_stays_on_its_dots() -> None:
+    """dev52 a06 p12: a faint look joined the dotted rule and record 7's character tops into one band; merged
+    at their mean, the rule ran between them and record 7's first line fell into record 6."""
+    dpi = 150.0
+    ink, pieces = _dotted_rule_over_text(dpi)
+    rules = merge_rules(onto_rule_lines(pieces, ink, dpi / 72.0, dpi))
+    assert len(rules) == 1 and rules[0].pos == pytest.approx(100 / (dpi / 72.0))
+    assert rules[0].start == pytest.approx(20 / (dpi / 72.0)) and rules[0].end == pytest.approx(780 / (dpi / 72.0))
+
+
+def test_stacked_character_strokes_with_no_rule_among_them_are_left_as_they_were() -> None:
+    """Without a rule's ink along any of the band's lines (only the characters' tops), nothing is moved; nor
+    where two of its lines show a rule's ink alike."""
+    dpi = 150.0
+    ink, pieces = _dotted_rule_over_text(dpi)
+    ink[100] = 0
+    strokes = pieces[1:]
+    assert sorted(onto_rule_lines(strokes, ink, dpi / 72.0, dpi), key=lambda r: (r.pos, r.start)) == \
+        sorted(strokes, key=lambda r: (r.pos, r.start))
+    # Two lines of the band as plainly rules (a second dotted line along the text's tops): nothing to choose by.
+    ink, pieces = _dotted_rule_over_text(dpi)
+    ink[110, 20:780:6] = 255
+    pieces.append(Rule("h", 110 / (dpi / 72.0), 20 / (dpi / 72.0), 780 / (dpi / 72.0)))
+    assert sorted(onto_rule_lines(pieces, ink, dpi / 72.0, dpi), key=lambda r: (r.pos, r.start)) == \
+        sorted(pieces, key=lambda r: (r.pos, r.start))
 
 
 @pytest.mark.parametrize("every", [6, 9])

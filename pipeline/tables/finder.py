@@ -159,7 +159,8 @@ def _page_rules(page: Page, finding: TableFinding, sealed: np.ndarray | None = N
     dots = pixels.dithered_pieces(finding.pieces, finding.masks.ink, scale, page.dpi)
     finding.pieces = [piece for piece in finding.pieces if piece not in strokes and piece not in dots]
     hidden = pixels.sealed_gap_test(seal, finding.frame, scale)
-    finding.rules = bridge_gaps(merge_rules(finding.pieces), hidden)
+    lines = pixels.onto_rule_lines(finding.pieces, finding.masks.ink, scale, page.dpi)
+    finding.rules = bridge_gaps(merge_rules(lines), hidden)
 
 
 PAGE_EDGE = 3.0  # points: a rule this close to the page's edge, along it, is the picture's edge
@@ -801,7 +802,8 @@ def _one_table_per_region(built: list[tuple[list[Rule], Table | None]],
         changed = False
         for i, j in itertools.combinations(range(len(out)), 2):
             (group_a, table_a), (group_b, table_b) = out[i], out[j]
-            if table_a is None or table_b is None or not _same_region(table_a.bbox, table_b.bbox):
+            if table_a is None or table_b is None or not (_same_region(table_a.bbox, table_b.bbox)
+                                                          or _rows_in_common(table_a, table_b)):
                 continue
             group = [*group_a, *group_b]
             table = rebuild(group) or max(table_a, table_b, key=lambda t: len(t.cells))
@@ -810,6 +812,26 @@ def _one_table_per_region(built: list[tuple[list[Rule], Table | None]],
             changed = True
             break
     return out
+
+
+ROWS_IN_COMMON = 0.75  # share of the shorter table's inner row boundaries the other table draws too
+ROW_MATCH = 2.0  # points between two tables' row boundaries taken for one rule's
+
+
+def _rows_in_common(a: Table, b: Table) -> bool:
+    """Two tables side by side whose boxes reach into each other's columns and whose rows are one table's
+    rows: most inner row boundaries of the one with fewer are drawn by the other at the same height (a
+    phone photo's row rules lost across the middle of a wide column: dev49 a08's products, the names' column
+    cut in two, both parts read as tables of their own and every name cut short). The form prints no tables
+    side by side; two that stand level but each with its own rows are left apart."""
+    if not _side_by_side_pair(a, b) or crossing(a.bbox, b.bbox)[0] <= 0:
+        return False
+    inner_a, inner_b = a.grid.ys[1:-1], b.grid.ys[1:-1]
+    fewer, more = sorted((inner_a, inner_b), key=len)
+    if len(fewer) < 2:
+        return False
+    matched = sum(any(abs(y - other) <= ROW_MATCH for other in more) for y in fewer)
+    return matched >= ROWS_IN_COMMON * len(fewer)
 
 
 def _same_region(a: Box, b: Box) -> bool:
@@ -827,12 +849,15 @@ def best_look(looks: Sequence[TableFinding], words: Sequence[Word]) -> TableFind
 
 def _cut_short(finding: TableFinding, words: Sequence[Word]) -> bool:
     """A table of the finding ends short of its own rows: a word no cell holds stands level with the table's
-    body, wholly beside it (a pale frame found only in part makes a table of its first columns)."""
+    body, wholly beside it (a pale frame found only in part makes a table of its first columns), or inside
+    it, in a hole of its grid (a 1-bit scan's last rule broken across two columns: dev54 a08's contracts, the
+    last record's code and enterprise in no cell)."""
     boxes = [cell.bbox for table in finding.tables for cell in table.cells]
     loose = [word for word in words if not any(_inside(word.bbox, box) for box in boxes)]
     for table in finding.tables:
         x0, y0, x1, y1 = table.bbox
-        if any(y0 < (w.bbox[1] + w.bbox[3]) / 2 < y1 and (w.bbox[0] >= x1 or w.bbox[2] <= x0) for w in loose):
+        if any(y0 < (w.bbox[1] + w.bbox[3]) / 2 < y1 and (w.bbox[0] >= x1 or w.bbox[2] <= x0 or _inside(w.bbox, table.bbox, 0.0))
+               for w in loose):
             return True
     return False
 
@@ -856,13 +881,14 @@ def _side_by_side(finding: TableFinding) -> bool:
     """Two of the finding's tables stand level with each other, next to or over one another: one table whose
     rules broke apart between two of its columns (a faint rule lost beside its text where the binarised
     rules' local threshold sank, so the two parts share no rule). The form prints no tables side by side."""
-    for a, b in itertools.combinations(finding.tables, 2):
-        level = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
-        shorter = min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
-        gap = max(a.bbox[0], b.bbox[0]) - min(a.bbox[2], b.bbox[2])
-        if shorter > 0 and level >= SIDE_BY_SIDE_ROWS * shorter and gap <= SIDE_BY_SIDE_GAP:
-            return True
-    return False
+    return any(_side_by_side_pair(a, b) for a, b in itertools.combinations(finding.tables, 2))
+
+
+def _side_by_side_pair(a: Table, b: Table) -> bool:
+    level = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+    shorter = min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+    gap = max(a.bbox[0], b.bbox[0]) - min(a.bbox[2], b.bbox[2])
+    return shorter > 0 and level >= SIDE_BY_SIDE_ROWS * shorter and gap <= SIDE_BY_SIDE_GAP
 
 
 def _words_held(finding: TableFinding, words: Sequence[Word]) -> int:

@@ -168,7 +168,7 @@ def _cluster(values: Sequence[float], tol: float) -> list[list[float]]:
     return groups
 
 
-def _bands(rules: Iterable[Rule], orient: Orientation, snap: float) -> list[list[Rule]]:
+def line_bands(rules: Iterable[Rule], orient: Orientation, snap: float) -> list[list[Rule]]:
     """Rules of one orientation grouped by position (each band is one line of the page)."""
     bands: list[list[Rule]] = []
     for rule in sorted((r for r in rules if r.orient == orient), key=lambda r: r.pos):
@@ -182,7 +182,7 @@ def _bands(rules: Iterable[Rule], orient: Orientation, snap: float) -> list[list
 def merge_rules(pieces: Iterable[Rule], tol: Tolerances = Tolerances()) -> list[Rule]:
     """Snap pieces of one orientation at nearby positions together, then join collinear overlaps/small gaps."""
     pieces = list(pieces)
-    return [rule for orient in ("h", "v") for band in _bands(pieces, orient, tol.snap)
+    return [rule for orient in ("h", "v") for band in line_bands(pieces, orient, tol.snap)
             for rule in _join_band(band, orient, tol)]
 
 
@@ -209,7 +209,7 @@ def bridge_gaps(rules: Sequence[Rule], hidden: GapTest, tol: Tolerances = Tolera
     """Join collinear rules across gaps that `hidden` explains; other gaps stay (they may be merged cells)."""
     out: list[Rule] = []
     for orient in ("h", "v"):
-        for band in _bands(rules, orient, tol.snap):
+        for band in line_bands(rules, orient, tol.snap):
             joined: list[Rule] = []
             for rule in sorted(band, key=lambda r: r.start):
                 last = joined[-1] if joined else None

@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from pipeline.components import component_boxes, components, components_with_centres
-from pipeline.tables.geometry import Frame, GapTest, Rule
+from pipeline.tables.geometry import Frame, GapTest, Rule, Tolerances, line_bands
 
 MIN_RULE_INCH = 0.3  # kernel length: longer than any stroke of 10-14 pt text
 GAP_INCH = 0.035  # pixel gaps in a rule closed before opening (scanner dropouts, dotted rules)
@@ -501,3 +501,74 @@ def _line_ink(ink: np.ndarray, orient: str, pos: int, a: int, b: int) -> np.ndar
 def _inked_along(line: np.ndarray) -> float:
     """Share of the places along a piece where any of its three pixel lines is ink."""
     return float(line.any(axis=0).mean()) if line.size else 0.0
+
+
+# A band of pieces `merge_rules` snaps into one line spreading wider than this across holds more than one line:
+# a rule is 1.5 pt at most, a double rule's two lines 3 pt apart.
+STACKED_SPREAD_PT = 6.0
+LINE_EVIDENCE = 0.5  # share of the paper a line runs over that its ink marks, for the line to be a rule
+LINE_MARGIN = 0.2  # ... by this much more than any other line of the band
+
+
+def onto_rule_lines(pieces: list[Rule], ink: np.ndarray, scale: float, dpi: float) -> list[Rule]:
+    """The pieces with each band of stacked pieces put onto the one line of the band that the ink shows is a rule.
+
+    A faint look joins a dotted rule's pieces and, a few points below it, the tops of the next record's
+    characters (`merge_rules` snaps pieces 3 pt apart, chained): one band, placed at their mean, between the
+    rule and the text, where no rule is (dev52 a06 p12: 268.2 for a rule at 262.5, record 7's first line read
+    into record 6). What tells them apart is the ink along each line, over the paper beside it: a rule, solid
+    or dotted, marks the blank stretches of its cells evenly; the tops of characters mark only where the
+    characters stand, and there the paper beside them is not blank (`line_evidence`)."""
+    out: list[Rule] = []
+    for orient in ("h", "v"):
+        for band in line_bands(pieces, orient, Tolerances().snap):
+            out.extend(_onto_best_line(band, ink if orient == "h" else ink.T, scale, dpi))
+    return out
+
+
+def _stacked(band: list[Rule]) -> bool:
+    """Pieces of the band lie over one another along it, further apart across it than a rule's width
+    (a rule bent by a curl or a photo's lens runs on from one piece to the next)."""
+    if max(p.pos for p in band) - min(p.pos for p in band) <= STACKED_SPREAD_PT:
+        return False
+    snap = Tolerances().snap
+    return any(abs(a.pos - b.pos) > snap and min(a.end, b.end) > max(a.start, b.start)
+               for i, a in enumerate(band) for b in band[i + 1:])
+
+
+def _onto_best_line(band: list[Rule], ink: np.ndarray, scale: float, dpi: float) -> list[Rule]:
+    """`band` put onto its piece line with the most evidence of a rule (rows of `ink` run along the band),
+    where that evidence holds; as it was otherwise."""
+    if len(band) < 2 or not _stacked(band):
+        return band
+    a, b = max(0, round(min(p.start for p in band) * scale)), round(max(p.end for p in band) * scale)
+    lines = sorted({round(p.pos * scale) for p in band})
+    evidence = {y: line_evidence(ink, y, a, b, dpi) for y in lines}
+    best = max(lines, key=lambda y: evidence[y])
+    apart = round(Tolerances().snap * scale)
+    # A second line as plainly a rule further off than the snap (two rules, or a photo's noise as dense as
+    # a rule's dots) leaves nothing to choose by.
+    rivals = [y for y in lines if abs(y - best) > apart and evidence[y] > evidence[best] - LINE_MARGIN]
+    if evidence[best] < LINE_EVIDENCE or rivals:
+        return band
+    return [Rule(p.orient, best / scale, p.start, p.end) for p in band]
+
+
+def line_evidence(ink: np.ndarray, y: int, a: int, b: int, dpi: float) -> float:
+    """Share of the stretches of paper along row `y` of `ink` (from column a to b) that the row marks: a
+    stretch a dotted rule's gap long is paper where the rows a rule's width above and below it hold no ink
+    (a line of text's own strokes fill them); it is marked where the row (or one beside it) holds ink."""
+    reach = max(2, round(RIDGE_REACH_PT * dpi / 72.0))
+    step = max(3, 2 * round(GAP_INCH * dpi) - 1)
+    if y - reach - 1 < 0 or y + reach + 2 > ink.shape[0] or b - a < step:
+        return 0.0
+    count = (b - a) // step
+    b = a + count * step
+
+    def inked(top: int, bottom: int) -> np.ndarray:
+        along = np.asarray((ink[top:bottom, a:b] > 0).any(axis=0))
+        return np.asarray(along.reshape(count, step).any(axis=1))
+
+    paper = ~(inked(y - reach - 1, y - reach + 1) | inked(y + reach, y + reach + 2))
+    marked = inked(y - 1, y + 2)
+    return float(marked[paper].mean()) if paper.any() else 0.0
