@@ -506,8 +506,13 @@ def _inked_along(line: np.ndarray) -> float:
 # A band of pieces `merge_rules` snaps into one line spreading wider than this across holds more than one line:
 # a rule is 1.5 pt at most, a double rule's two lines 3 pt apart.
 STACKED_SPREAD_PT = 6.0
+RULE_WIDTH_PT = 1.0  # pieces this close across lie on one line
 LINE_EVIDENCE = 0.5  # share of the paper a line runs over that its ink marks, for the line to be a rule
 LINE_MARGIN = 0.2  # ... by this much more than any other line of the band
+# Share of the band's length the pieces on the chosen line run along: a rule runs along its table, found whole or
+# in long pieces; a band of a faint look's character strokes (a phone photo's text read as pieces) has a line
+# whose ink is all paper-edged only over a word or two.
+LINE_RUNS_ALONG = 0.5
 
 
 def onto_rule_lines(pieces: list[Rule], ink: np.ndarray, scale: float, dpi: float) -> list[Rule]:
@@ -549,9 +554,16 @@ def _onto_best_line(band: list[Rule], ink: np.ndarray, scale: float, dpi: float)
     # A second line as plainly a rule further off than the snap (two rules, or a photo's noise as dense as
     # a rule's dots) leaves nothing to choose by.
     rivals = [y for y in lines if abs(y - best) > apart and evidence[y] > evidence[best] - LINE_MARGIN]
-    if evidence[best] < LINE_EVIDENCE or rivals:
+    if evidence[best] < LINE_EVIDENCE or rivals or _run_along(band, best / scale) < LINE_RUNS_ALONG:
         return band
     return [Rule(p.orient, best / scale, p.start, p.end) for p in band]
+
+
+def _run_along(band: list[Rule], pos: float) -> float:
+    """Share of the band's length that its pieces on the line at `pos` (within a rule's width) run along."""
+    span = max(p.end for p in band) - min(p.start for p in band)
+    on_line = sum(p.end - p.start for p in band if abs(p.pos - pos) <= RULE_WIDTH_PT)
+    return on_line / span if span > 0 else 0.0
 
 
 def line_evidence(ink: np.ndarray, y: int, a: int, b: int, dpi: float) -> float:
