@@ -560,6 +560,23 @@ def test_inline_heading_runs_into_its_body() -> None:
     assert found["goals"].text == GOALS[1]
 
 
+@pytest.mark.parametrize(("heading", "found"), [
+    ("（三）建设内容（2500字）", True),  # a curled page's heading read into one line with the body's first
+    ("（三）建设内容（2500字以内）", True),
+    ("（三）建设内容（500字）", False),  # another section's limit: not this heading as printed
+    ("（二）建设内容（2500字）", False),  # another section's numeral
+    ("（三）建设内容", False),  # no colon, no limit: a body line may open with the section's words
+])
+def test_a_heading_with_its_limit_runs_into_its_body_without_a_colon(heading: str, found: bool) -> None:
+    pages = make_pages([Line("（二）建设目标（500字）"), Para(GOALS[1]),
+                        Para(heading + "围绕" + CONTENT[2]), Para(CONTENT[4]), Line("（四）组织保障"), Para(GUARANTEE[0])])
+    sections = _sections(extract_plan(pages).value)
+    assert ("content" in sections) is found
+    if found:
+        assert sections["content"].text == "围绕" + CONTENT[2] + "\n" + CONTENT[4]
+        assert sections["goals"].text == GOALS[1]
+
+
 def test_a_heading_with_nothing_under_it_is_no_section() -> None:
     pages = make_pages([Line("（三）建设内容（2500字）"), Line("（四）组织保障（500字）"), Para(GUARANTEE[0])])
     assert [s.key for s in extract_plan(pages).value.sections] == ["guarantee"]

@@ -277,18 +277,28 @@ def line_headings(key: str) -> list[tuple[str, float]]:
 
 _INLINE = re.compile(r"^(?P<head>[^\u4e00-\u9fff]{0,2}[一二三四][^\u4e00-\u9fff]{1,2}(?P<name>[\u4e00-\u9fff]{4})"
                      r"(?:[(（][^)）]{0,8}[)）])?\s*[：:])\s*(?P<rest>\S.*)$")
+# The heading as the template prints it, its 字 limit in brackets, run into the body's first line without a colon.
+_INLINE_LIMITED = re.compile(r"^(?P<head>[^\u4e00-\u9fff]{0,2}[一二三四][^\u4e00-\u9fff]{1,2}(?P<name>[\u4e00-\u9fff]{4})"
+                             r"[(（](?P<limit>[^)）]{1,8})[)）])\s*(?P<rest>\S.*)$")
 
 
 def inline_heading(text: str) -> tuple[str, str] | None:
     """A heading that runs into its body on one line ("（一）基础条件：公司成立于…"): (section key, body).
 
-    Stricter than a heading line: the numeral, a bracket, the exact words and a colon.
+    Stricter than a heading line: the numeral, a bracket, the exact words and a colon — or, in place of the colon,
+    the section's own 字 limit in brackets: a curled page's heading read into one line with the body's first
+    ('（三）建设内容（2500字）绕机械行业…', dev55 a07), which no body line says.
     """
-    match = _INLINE.match(text.strip())
+    stripped = text.strip()
+    match = _INLINE.match(stripped)
+    limited = match is None
+    match = match or _INLINE_LIMITED.match(stripped)
     if not match:
         return None
     spec = next((spec for spec in SECTIONS if spec.name == match.group("name")), None)
     if spec is None or spec.numeral not in match.group("head"):
+        return None
+    if limited and ((stated := _limit_in(match.group("limit"))) is None or not _same_limit(stated[0], spec.limit)):
         return None
     return spec.key, match.group("rest")
 
