@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,8 @@ def test_a_reviewer_works_a_package_through_in_the_browser(server: tuple[str, Pa
     assert applicant
     driver.find_element(By.ID, "export").click()
     deadline = time.monotonic() + 30
-    while not (files := [p for p in downloads.glob("*.xlsx")]) and time.monotonic() < deadline:
+    # The browser names the file before it has written all of it: a workbook is there once it is a whole zip.
+    while not (files := [p for p in downloads.glob("*.xlsx") if zipfile.is_zipfile(p)]) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert files, "no workbook was downloaded"
     rows = list(load_workbook(files[0])["推荐表"].iter_rows(values_only=True))
