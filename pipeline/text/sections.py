@@ -275,11 +275,10 @@ def line_headings(key: str) -> list[tuple[str, float]]:
     return found
 
 
-_INLINE = re.compile(r"^(?P<head>[^\u4e00-\u9fff]{0,2}[一二三四][^\u4e00-\u9fff]{1,2}(?P<name>[\u4e00-\u9fff]{4})"
-                     r"(?:[(（][^)）]{0,8}[)）])?\s*[：:])\s*(?P<rest>\S.*)$")
+_NUMBERED_NAME = r"^(?P<head>[^\u4e00-\u9fff]{0,2}[一二三四][^\u4e00-\u9fff]{1,2}(?P<name>[\u4e00-\u9fff]{4})"
+_INLINE = re.compile(_NUMBERED_NAME + r"(?:[(（][^)）]{0,8}[)）])?\s*[：:])\s*(?P<rest>\S.*)$")
 # The heading as the template prints it, its 字 limit in brackets, run into the body's first line without a colon.
-_INLINE_LIMITED = re.compile(r"^(?P<head>[^\u4e00-\u9fff]{0,2}[一二三四][^\u4e00-\u9fff]{1,2}(?P<name>[\u4e00-\u9fff]{4})"
-                             r"[(（](?P<limit>[^)）]{1,8})[)）])\s*(?P<rest>\S.*)$")
+_INLINE_LIMITED = re.compile(_NUMBERED_NAME + r"[(（](?P<limit>[^)）]{1,8})[)）])\s*(?P<rest>\S.*)$")
 
 
 def inline_heading(text: str) -> tuple[str, str] | None:
