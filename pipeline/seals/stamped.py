@@ -89,9 +89,7 @@ def dropped_put_back(seals: Sequence[PageSeal], exact: Callable[[str], bool]) ->
                           for spelling in put_back(seal.reading, name)} - named)
         if exact(name) or not offered:
             continue
-        spots = [dict(zip([name, *offered], seal.reading.spot_all([name, *offered]), strict=True))
-                 for seal in group if seal.reading is not None]
-        best = max(offered, key=lambda spelling: _log_spots(spots, spelling))
+        spots, best = _spots_and_best(group, name, offered)
         better = [spot for spot in spots if (spot[best] or 0.0) >= (spot[name] or 0.0)]
         if len(better) < MIN_AGREEING or _log_spots(spots, best) <= _log_spots(spots, name):
             continue
@@ -120,9 +118,7 @@ def respelt_by_vote(seals: Sequence[PageSeal], exact: Callable[[str], bool],
                           and not any(cjk(other) == spelling or spelling_of(other, spelling) for other in others)})
         if exact(name) or len(group) < MIN_AGREEING or not offered:
             continue
-        spots = [dict(zip([name, *offered], seal.reading.spot_all([name, *offered]), strict=True))
-                 for seal in group if seal.reading is not None]
-        best = max(offered, key=lambda spelling: _log_spots(spots, spelling))
+        spots, best = _spots_and_best(group, name, offered)
         better = sum((spot[best] or 0.0) > (spot[name] or 0.0) for spot in spots)
         if better < MIN_AGREEING or 2 * better <= len(spots) or _log_spots(spots, best) <= _log_spots(spots, name):
             continue
@@ -135,6 +131,15 @@ def _one_unit_named(name: str, owner: Owner, other: str, other_owner: Owner) -> 
     """Whether two names the package gives are one unit's: one spelling, the lead's two (the cover's and the form's),
     or a spelling of a unit's name found in the text and given to that unit (`SealUnits._other_candidates`)."""
     return cjk(name) == cjk(other) or one_unit(owner, other_owner) or (owner == other_owner and spelling_of(name, other))
+
+
+def _spots_and_best(group: Sequence[PageSeal], name: str,
+                    offered: Sequence[str]) -> tuple[list[dict[str, float | None]], str]:
+    """How each seal of a unit that has a reading spots `name` and each spelling `offered` instead, and the
+    spelling whose spots over the seals multiply highest (`_log_spots`)."""
+    spots = [dict(zip([name, *offered], seal.reading.spot_all([name, *offered]), strict=True))
+             for seal in group if seal.reading is not None]
+    return spots, max(offered, key=lambda spelling: _log_spots(spots, spelling))
 
 
 def _log_spots(spots: Sequence[dict[str, float | None]], name: str) -> float:
