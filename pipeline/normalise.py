@@ -258,6 +258,8 @@ def parse_daxie_amount(text: str | None, header_unit: str | None = "万元") -> 
 
 # A number, then one CJK character that is no unit, then 元: OCR's reading of 万元 or 亿元.
 _GARBLED_UNIT = re.compile(r"\d\s*[\u4e00-\u9fff](?<![万亿千百仟佰拾])\s*[元圆]")
+# Characters OCR reads for 万 before 元 (their shapes hold its strokes); no unit of an amount is written so.
+_WAN_LOOKALIKE = re.compile(r"(?<=\d)(\s*)[方迈历厉丏](?=\s*[元圆])")
 
 
 def parse_amount(text: str | None, header_unit: str | None = "万元") -> float | None:
@@ -267,7 +269,8 @@ def parse_amount(text: str | None, header_unit: str | None = "万元") -> float 
     number = first_number(text)
     if number is None:
         return parse_daxie_amount(text, header_unit)
-    if _GARBLED_UNIT.search(nfkc(text)):
+    text = _WAN_LOOKALIKE.sub(r"\1万", nfkc(text))
+    if _GARBLED_UNIT.search(text):
         return None  # "2.553方元": the unit (万? 亿?) is misread, and with it the value's scale
     factor = amount_unit_factor(text) or amount_unit_factor(header_unit) or 1.0
     return _round(number * factor)
@@ -323,6 +326,10 @@ def parse_int(text: str | None) -> int | None:
 _DATE_PATTERNS = (
     re.compile(r"(\d{4})[年/.\-](\d{1,2})[月/.\-](\d{1,2})(?!\d)"),
     re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"),
+    # One separator lost ('2020-0901', '202411-12'): the other says where the year ends, and month and
+    # day written with two digits each leave one way to read them ('2024126' has two, and stays None).
+    re.compile(r"(?<!\d)(\d{4})[年/.\-](\d{2})(\d{2})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{4})(\d{2})[月/.\-](\d{1,2})(?!\d)"),
 )
 _CN_DIGITS = "〇○零一二三四五六七八九"
 _CN_DATE = re.compile(rf"([{_CN_DIGITS}]{{4}})年([一二三四五六七八九十]{{1,3}})月([一二三四五六七八九十]{{1,3}})[日号]")
@@ -846,7 +853,12 @@ def parse_industries(text: str | None) -> list[str]:
         if not chunk:
             continue
         parts = _INDUSTRY_CONJUNCTIONS.split(chunk)
-        if (slipped := one_slip_industry(chunk.replace(" ", ""))) is not None:
+        words = chunk.split()
+        if (len(words) > 1 and not _known_industry(chunk.replace(" ", ""))
+                and all(_known_industry(_strip_industry(word)) for word in words)):
+            # known names a space apart are names, not one name slipped ('食品 轻工' is no misread 食品加工)
+            pieces = words
+        elif (slipped := one_slip_industry(chunk.replace(" ", ""))) is not None:
             pieces = [slipped]  # before splitting: a misread character must not part a name ('电子信息制适')
         elif len(parts) > 1 and all(_known_industry(_strip_industry(part.replace(" ", ""))) for part in parts):
             pieces = [_strip_industry(part.replace(" ", "")) for part in parts]

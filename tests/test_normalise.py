@@ -156,6 +156,13 @@ def test_impossible_dates_are_none() -> None:
     assert parse_date("2024年3月") is None
 
 
+def test_a_date_with_one_separator_lost_is_read_by_the_other() -> None:
+    assert parse_date("2020-0901") == dt.date(2020, 9, 1)
+    assert parse_date("202411-12") == dt.date(2024, 11, 12)
+    assert parse_date("2024.1231") == dt.date(2024, 12, 31)
+    assert parse_date("2024126") is None  # 2024-1-26 or 2024-12-6: not guessed
+
+
 @st.composite
 def credit_codes(draw: st.DrawFn) -> str:
     first17 = "".join(draw(st.lists(st.sampled_from(CREDIT_CODE_ALPHABET), min_size=17, max_size=17)))
@@ -287,6 +294,8 @@ def test_industry_aliases_and_unknown() -> None:
     assert parse_industries("船舶工.业，有色，医药") == ["船舶", "有色", "医药"]
     assert parse_industries("船舶.有色、模具") == ["船舶", "有色", "模具"]
     assert parse_industries("新能源。汽车") == ["新能源", "汽车"]
+    # two known names a space apart, together one character from an alias (食品加工)
+    assert parse_industries("食品 轻工") == ["食品", "轻工"]
 
 
 cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
@@ -313,7 +322,9 @@ def test_clean_name_nfkc(text: str) -> None:
 
 
 def test_amount_with_a_misread_unit_is_not_guessed() -> None:
-    assert parse_amount("2.553方元") is None
+    assert parse_amount("2.553坊元") is None and parse_amount("2.553人元") is None
+    # 万's lookalikes before 元 are 万 (no unit is written so; 亿 looks like none of them)
+    assert parse_amount("2.553方元") == 2.553 and parse_amount("1,200 迈 元") == 1200
     assert parse_amount("1,282.7 万元") == 1282.7 and parse_amount("500元") == 0.05
 
 
