@@ -401,6 +401,9 @@ def test_a_table_name_misread_takes_the_letters_reading_of_it(row: str, letter: 
     ("注册地（具体到", "registered_address"),
     ("宁波锐华饮料集团有限公司", None),
     ("统一社", None),  # too short to be told from a value
+    ("学头单位要型", "unit_type"),  # a whole label with two characters misread (a phone photo, dev60 a02)
+    ("酸务的要行业", "main_industries"),  # ... with one misread and one lost
+    ("宁波锐华饮料公司", None),  # a value is no label blurred
 ])
 def test_a_wrapped_labels_first_line_is_that_label(text: str, key: str | None) -> None:
     from pipeline.fields import FORM

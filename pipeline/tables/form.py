@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from models.page import Page, Word
 from pipeline.ocr import OcrEngine
 from pipeline.tables.bands import banded_rows
@@ -54,6 +56,10 @@ class FormRow:
 MIN_LABEL_SCORE = 0.78
 WRAPPED_LABEL_START = 5  # characters: a label's first line this long is that label (no value reads so)
 SLIPPED_LABEL_START = 6  # characters: ... and this long with one of them misread
+# A whole label this long read with up to BLURRED_EDITS characters misread, dropped or added
+# ('学头单位要型' for 牵头单位类型): no value of the form is so near a label.
+BLURRED_LABEL = 6
+BLURRED_EDITS = 2
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,17 @@ class Labels:
                     if len(squeeze(label)) > len(hay) and _starts_with(squeeze(label), hay)}
             if len(keys) == 1:
                 return keys.pop(), MIN_LABEL_SCORE
+        if best[0] is None and (blurred := self._blurred(hay)) is not None:
+            return blurred, MIN_LABEL_SCORE
         return best[0], best[1]
+
+    def _blurred(self, hay: str) -> str | None:
+        """The one key with a label of BLURRED_LABEL characters or more that this cell's text is, but for up to
+        BLURRED_EDITS characters (and at most one more or fewer); None where none or two keys are so near."""
+        keys = {key for key, labels in self.by_key.items() for label in labels
+                if len(needle := squeeze(label)) >= BLURRED_LABEL and abs(len(needle) - len(hay)) <= 1
+                and Levenshtein.distance(needle, hay, score_cutoff=BLURRED_EDITS) <= BLURRED_EDITS}
+        return keys.pop() if len(keys) == 1 else None
 
 
 def _starts_with(label: str, hay: str) -> bool:
