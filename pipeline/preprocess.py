@@ -21,6 +21,12 @@ from pipeline.ocr.orient import Orientation, char_size, detect_orientation, ink_
 
 MAX_SKEW = 5.0
 BLANK_INK = 0.0015  # a page with less ink than this fraction (after speck removal) is blank
+# ... unless its ink gathers into a line of print: a box at least LINE_WIDTH_IN wide, inked at LINE_DENSITY
+# or more, clear of the page's edges by EDGE_MARGIN of its size (a table's last row run over to a page
+# of its own is print; a scanner's edge shadow or a speck of dust is not).
+LINE_WIDTH_IN = 1.0
+LINE_DENSITY = 0.08
+EDGE_MARGIN = 0.03
 # Levels at or above this share of the paper's brightness become white in the print layer: a scan's paper
 # noise and show-through go, and so do the palest inks (a phone photo's faint rules, see `print_layer`).
 PAPER_WHITE = 0.92
@@ -215,6 +221,20 @@ def photo_seal_lifted(rgb: np.ndarray | None, grey: np.ndarray, seal: np.ndarray
     return np.clip(np.add(lifted, 0.5, out=lifted), 0, 255, out=lifted).astype(np.uint8)
 
 
+def gathers_into_a_line(ink: float, box: tuple[int, int, int, int] | None, shape: tuple[int, ...],
+                        dpi: float) -> bool:
+    """Whether a page's little ink (`ink_stats` of an image of `shape` at `dpi`) is a line of print."""
+    if box is None or ink <= 0:
+        return False
+    x0, y0, x1, y1 = box
+    height, width = shape[:2]
+    if x1 - x0 < LINE_WIDTH_IN * dpi:
+        return False
+    if min(x0, width - x1) < EDGE_MARGIN * width or min(y0, height - y1) < EDGE_MARGIN * height:
+        return False
+    return ink * height * width / max(1, (x1 - x0) * (y1 - y0)) >= LINE_DENSITY
+
+
 def ink_stats(flat: np.ndarray) -> tuple[float, tuple[int, int, int, int] | None]:
     """Ink fraction after removing specks, and the bounding box of the remaining ink."""
     binary = (flat < 128).astype(np.uint8)
@@ -322,7 +342,8 @@ def clean_page(
     half = min_pool(layer)
     ink, half_box = ink_stats(half)
     box = (2 * half_box[0], 2 * half_box[1], 2 * half_box[2], 2 * half_box[3]) if half_box else None
-    blank = ink < BLANK_INK and (seal is None or not seal.any())
+    blank = (ink < BLANK_INK and (seal is None or not seal.any())
+             and not gathers_into_a_line(ink, half_box, half.shape, dpi / 2))
     rules: list[Line] = []
     ocr_layer = _photo_ocr_layer(straight if colour else None, grey, seal, lifted, divided) if photographed else layer
     if not blank:

@@ -12,7 +12,7 @@ import pytest
 from bench.synth import BASIC_INFO_TABLE, SynthPage, draw_page, scan
 from pipeline.ocr import TesseractEngine
 from pipeline.ocr.orient import detect_orientation
-from pipeline.preprocess import clean_page, deskew, estimate_skew, flatten, red_ink, to_grey
+from pipeline.preprocess import clean_page, deskew, estimate_skew, flatten, gathers_into_a_line, red_ink, to_grey
 
 DPI = 150  # enough for layout work and quick to draw
 
@@ -94,6 +94,23 @@ def test_blank_page_is_recognised_even_when_grey_and_noisy() -> None:
     page = scan(blank, grey_paper=True, fold_shadow=True, noise=6, seed=4)
     cleaned = clean_page(np.asarray(page.image), DPI)
     assert cleaned.is_blank and not cleaned.rules_px
+
+
+def test_a_page_holding_one_line_of_print_is_not_blank() -> None:
+    """A table's last row run over to a page of its own has less ink than BLANK_INK, gathered in one line."""
+    image = np.full((1650, 1275), 255, np.uint8)
+    cv2.putText(image, "2024-11-12  Training  120", (200, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    cleaned = clean_page(image, 150)
+    assert not cleaned.is_blank
+
+
+def test_ink_at_the_edge_or_scattered_is_no_line() -> None:
+    shape, dpi = (825, 638), 75.0
+    assert gathers_into_a_line(0.001, (100, 150, 300, 170), shape, dpi)
+    assert not gathers_into_a_line(0.001, (2, 150, 300, 170), shape, dpi)  # an edge shadow
+    assert not gathers_into_a_line(0.001, (100, 150, 140, 170), shape, dpi)  # narrower than an inch: a speck
+    assert not gathers_into_a_line(0.001, (100, 100, 500, 700), shape, dpi)  # dust spread over the page
+    assert not gathers_into_a_line(0.0, None, shape, dpi)
 
 
 def test_grey_scan_has_no_seal_layer() -> None:
