@@ -1029,3 +1029,17 @@ def test_a_heads_title_misread_by_one_character_is_repaired_with_the_reading_kep
     reader = _reader(rows)
     assert reader.head().title == "执行董事"
     assert reader.sink.provenance["basic_info.head.title"].repaired_from == "执行盖事"
+
+
+def test_a_key_is_read_at_the_cell_most_like_its_label_not_the_first() -> None:
+    """A phone photo (dev60 a07): the form's title ends with part of 牵头单位名称, and was taken for its label above
+    the label's own cell, misread; the name was then read from the title's end and measured blank."""
+    from pipeline.fields.basic_info import best_label
+
+    rows = lines([("基本情况(根据牵头单位", 96, 75, 236, 94), ("售罗值写)", 240, 77, 295, 93)],
+                 [("牵头举位名称", 81, 110, 144, 126), ("大连兴科网络科技集团有限公司", 168, 103, 301, 120)])
+    found = find_labels(rows, FORM)
+    assert [f.key for f in found].count("name") == 2
+    at = best_label(rows, found, "name")
+    assert at is not None and (at.row, at.col) == (1, 0)
+    assert value_right_of(rows, at, FORM, "牵头单位名称", found).text == "大连兴科网络科技集团有限公司"

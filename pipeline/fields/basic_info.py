@@ -335,7 +335,7 @@ class FormReader:
         return None if field is None else with_blank(implausible_dropped(field, kind), page)
 
     def first(self, key: str) -> Found | None:
-        return next((f for f in self.found if f.key == key), None)
+        return best_label(self.rows, self.found, key)
 
     def value(self, key: str) -> Value | None:
         at = self.first(key)
@@ -818,6 +818,16 @@ class FormReader:
 
         tail = self._line_below(at, (span[0] - 3, span[1] + 3), YEAR_BESIDE, below, is_tail)
         return value if tail is None else Value(value.text.rstrip() + tail.text.strip(), (*value.cells, tail), value.page)
+
+
+def best_label(rows: Sequence[FormRow], found: Sequence[Found], key: str) -> Found | None:
+    """The cell found for `key` that reads most like its label, the first of those alike: a text that only ends
+    with part of a label (the form's title '基本情况（根据牵头单位…' for 牵头单位名称) reads less like it than the
+    label's own cell, even misread ('牵头举位名称'), wherever each stands."""
+    def likeness(at: Found) -> float:
+        return max(label_score(rows[at.row].cells[at.col].text, label) for label in FORM.by_key[at.key])
+
+    return max((at for at in found if at.key == key), key=likeness, default=None)
 
 
 def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[int, list[CellText]]]:
