@@ -1043,3 +1043,15 @@ def test_a_key_is_read_at_the_cell_most_like_its_label_not_the_first() -> None:
     at = best_label(rows, found, "name")
     assert at is not None and (at.row, at.col) == (1, 0)
     assert value_right_of(rows, at, FORM, "牵头单位名称", found).text == "大连兴科网络科技集团有限公司"
+
+
+def test_a_labels_note_read_as_a_cell_of_its_own_is_not_the_value() -> None:
+    """A phone photo (dev60 a07): 注册地 · '(具体到' · the address, its label's note a word of its own on the line."""
+    rows = lines([("注册地", 77, 150, 108, 164), ("(具体到", 113, 148, 150, 164), ("辽宁省大连市甘井子区", 183, 155, 286, 170),
+                  ("服务的主要行", 317, 149, 380, 165), ("石化化工行业", 429, 156, 489, 170)])
+    assert _value(rows, "registered_address") == "辽宁省大连市甘井子区"
+    rows = lines([("注册地", 77, 150, 108, 164), ("(具体到区县)", 113, 148, 170, 164), ("辽宁省大连市", 183, 155, 286, 170)])
+    assert _value(rows, "registered_address") == "辽宁省大连市"
+    # a value's own bracket, no part of the note, is kept
+    rows = lines([("注册地", 77, 150, 108, 164), ("(浙江)宁波市鄞州区", 113, 148, 250, 164)])
+    assert _value(rows, "registered_address") == "(浙江)宁波市鄞州区"

@@ -303,7 +303,8 @@ def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_tex
     cells: list[CellText] = []
     end = label_end(own.flat, label_text)
     rest = own.flat[end:] if end is not None else ""
-    rest = _strip_label_tail(rest, " ".join(labels.by_key.get(at.key, (label_text,))))
+    printed = " ".join(labels.by_key.get(at.key, (label_text,)))
+    rest = _strip_label_tail(rest, printed)
     if rest.strip(_FILLER_CHARS):
         parts.append(rest)
         cells.append(own)
@@ -315,8 +316,11 @@ def value_right_of(rows: Sequence[FormRow], at: Found, labels: Labels, label_tex
             break
         if not row.ruled and _centre_x(cell) < own.bbox[2]:
             continue  # the label's second line (服务的主要 · 行业), however misread: it stands in the label's column
-        if cell.text:
-            parts.append(cell.text)
+        text = cell.text
+        if not parts:
+            text = _without_label_note(text, printed)
+        if text.strip(_FILLER_CHARS):
+            parts.append(text)
             cells.append(cell)
     if not cells and not row.ruled:
         cells = _value_on_lines_beside(rows, at, labels, stop, found)
@@ -428,6 +432,26 @@ def _strip_label_tail(text: str, labels: str = "") -> str:
             if _misread_note_start(body, note.group(1)):
                 return ""
     return stripped
+
+
+def _without_label_note(text: str, labels: str) -> str:
+    """A value's first cell without the label's bracketed note it opens with, read as a word of its own ('注册地' ·
+    '(具体到' · '辽宁省…'): only as far as the note printed in `labels` says, so that a value's own bracket stays."""
+    stripped = text.lstrip(_LABEL_TAIL)
+    note = re.search(r"[（(]([^）)]+)", labels)
+    if note is None or stripped[:1] not in "（(":
+        return text
+    body = stripped[1:]
+    close = next((index for index, char in enumerate(body) if char in "）)"), -1)
+    inside = body if close < 0 else body[:close]
+    shared = next((n for n in range(len(inside), 0, -1) if note.group(1).startswith(inside[:n])), 0)
+    if close >= 0 and (shared >= 2 or _misread_note_start(inside, note.group(1))):
+        return body[close + 1:].lstrip(_LABEL_TAIL)
+    if close < 0 and shared >= 2:
+        return body[shared:].lstrip(_LABEL_TAIL)
+    if close < 0 and _misread_note_start(body, note.group(1)):
+        return ""
+    return text
 
 
 def _misread_note_start(body: str, note: str) -> bool:
