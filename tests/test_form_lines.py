@@ -1055,3 +1055,21 @@ def test_a_labels_note_read_as_a_cell_of_its_own_is_not_the_value() -> None:
     # a value's own bracket, no part of the note, is kept
     rows = lines([("注册地", 77, 150, 108, 164), ("(浙江)宁波市鄞州区", 113, 148, 250, 164)])
     assert _value(rows, "registered_address") == "(浙江)宁波市鄞州区"
+
+
+def test_members_are_placed_by_their_numbers_where_their_label_was_read_in_scraps() -> None:
+    """A phone photo (dev60 a05): the member label read '成员' · '名' · '类' · '型' · '(不超过', none of it
+    enough to be told; rows numbered 1, 2 … between the lead unit's rows and the head's are the members."""
+    rows = lines([("牵头单位类型", 95, 199, 150, 213), ("□制造业企业", 169, 197, 231, 214), ("■服务商", 240, 192, 283, 216)],
+                 [("1", 196, 226, 204, 239), ("宁波天云船用设备股份有限公司", 241, 225, 382, 239), ("制造业企业", 454, 225, 498, 240)],
+                 [("2", 196, 252, 204, 265), ("宁波德辰乳业有限公司", 243, 251, 341, 265), ("制造业企业", 454, 251, 494, 266)],
+                 [("成员", 138, 281, 157, 292), ("3", 196, 278, 204, 290)],
+                 [("名", 110, 291, 117, 301), ("类", 138, 291, 148, 301)],
+                 [("(不超过", 94, 300, 128, 312), ("4", 196, 304, 204, 316)],
+                 [("姓名", 191, 377, 213, 395), ("曹丽", 264, 379, 284, 394), ("手机", 334, 377, 356, 395)],
+                 [("单位负责人", 101, 391, 148, 406)])
+    members = [[cell.text for cell in cells] for _, cells in member_rows(rows, find_labels(rows, FORM)) if cells]
+    assert members == [["宁波天云船用设备股份有限公司", "制造业企业"], ["宁波德辰乳业有限公司", "制造业企业"]]
+    # numbers that do not open with 1, 2 place nothing
+    unnumbered = [rows[0], rows[3], rows[5], rows[6], rows[7]]
+    assert member_rows(unnumbered, find_labels(unnumbered, FORM)) == []

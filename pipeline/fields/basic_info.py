@@ -915,13 +915,38 @@ def _members_label(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int
         spots = [(r, c) for r in range(after_lead + 1, len(rows)) for c, cell in enumerate(rows[r].cells)
                  if _members_label_piece(cell.text) and len(squeeze(cell.text)) >= 2 * MISREAD_SHARE]
     if not spots:
-        return None
+        return _members_by_numbers(rows, found)
     row, col = spots[0]
     cells = rows[row].cells
     last = col
     while last + 1 < len(cells) and _members_label_piece(cells[last + 1].text):
         last += 1
     return row, cells[last].bbox[2]
+
+
+MIN_NUMBERED_MEMBERS = 2  # member rows numbered 1, 2, … in order that place the block without its label
+
+
+def _members_by_numbers(rows: Sequence[FormRow], found: Sequence[Found]) -> tuple[int, float] | None:
+    """The member block placed by its 序号 where its label was read too far off to be told ('成员' · '名' · '类'):
+    between the lead unit's rows and the head's the template numbers its member rows 1 to 6, so rows there
+    opening with 1, 2, … in order, each with print after its number, are the block; the label's right edge is
+    taken just left of the numbers."""
+    after_lead = max((f.row for f in found if f.key in LEAD_KEYS), default=None)
+    heads = [f.row for f in found if f.key in HEAD_KEYS and after_lead is not None and f.row > after_lead]
+    if after_lead is None or not heads:
+        return None
+    numbers: list[tuple[int, CellText]] = []
+    for r in range(after_lead + 1, min(heads)):
+        cell = next((c for c in rows[r].cells if re.fullmatch(r"\d{1,2}[.、]?", c.flat.strip())), None)
+        if cell is not None:
+            numbers.append((r, cell))
+    filled = [(r, cell) for r, cell in numbers
+              if any(_CJK.search(c.flat) for c in rows[r].cells if c.bbox[0] >= cell.bbox[2])]
+    opening = [int(re.sub(r"\D", "", cell.flat)) for _, cell in filled[:MIN_NUMBERED_MEMBERS]]
+    if opening != list(range(1, MIN_NUMBERED_MEMBERS + 1)):
+        return None
+    return filled[0][0], min(cell.bbox[0] for _, cell in numbers) - 1.0
 
 
 # 其它's printed note before its fill-in: 请标明, or one of its characters misread ('请示明') where a colon
