@@ -540,9 +540,10 @@ _AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@", "=", "Φ", "φ", "Ф", "ф", "Ø",
 # ... and letters (or the 0 a photo's blur makes of it), which an address is full of (only a known
 # mail domain after it will do).
 _AT_LETTERS = "aoeQ0"
-# A blurred photo's '.' is a dash as often ('126-com'): only a known domain made whole by it is taken.
+# A blurred photo's '.' is a dash or a comma as often ('126-com', 'sina,com'): only a known domain made whole
+# by it is taken.
 _DOMAIN_LOOKALIKES = {"1": ("l", "i"), "l": ("1", "i"), "i": ("l", "1"), "0": ("o",), "o": ("0",), "5": ("s",),
-                      "rn": ("m",), "vv": ("w",), "-": (".",)}
+                      "rn": ("m",), "vv": ("w",), "-": (".",), ",": (".",)}
 
 
 @dataclass(frozen=True)
