@@ -74,11 +74,15 @@ def collapse_spaces(text: str) -> str:
     return "".join(out)
 
 
+# A bar between two Chinese characters: a rule or a speck read as a glyph ('四川|大学'); no name is written so.
+_BAR_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])\s*[|｜]\s*(?=[\u4e00-\u9fff])")
+
+
 def clean_name(text: str | None) -> str | None:
     """A name or free text as printed: NFKC but Chinese punctuation, OCR spaces removed, stripped."""
     if text is None:
         return None
-    cleaned = collapse_spaces(nfkc_keep_cjk_punctuation(_FILLERS.sub(" ", text)))
+    cleaned = collapse_spaces(nfkc_keep_cjk_punctuation(_BAR_IN_NAME.sub("", _FILLERS.sub(" ", text))))
     return cleaned or None
 
 

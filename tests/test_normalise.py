@@ -283,6 +283,11 @@ def test_industries_round_trip(names: list[str], separator: str) -> None:
     assert parse_industries(separator.join(names)) == names
 
 
+def test_a_bar_between_chinese_characters_is_no_part_of_a_name() -> None:
+    assert clean_name("四川|大学") == "四川大学" and clean_name("四川 ｜ 大学") == "四川大学"
+    assert clean_name("A|B公司") == "A|B公司"  # between Latin letters a bar may be written
+
+
 def test_industry_aliases_and_unknown() -> None:
     assert parse_industries("装备制造、电子 信息制造，新能源等") == ["机械", "电子信息制造", "新能源"]
     assert parse_industries("机械和汽车行业") == ["机械", "汽车"]
