@@ -207,6 +207,8 @@ def test_a_scanned_recommendation_table_whose_row_rules_are_lost_keeps_its_rows(
     ("新疆维吾尔自治区制造业数字化 转型促进中心推荐表", "新疆维吾尔自治区"), ("推荐意见", None),
     # dev13 r17 (phone): the letter's date on the line above run into the title.
     ("2026年6月29日\n宁波市制造业数字化转型促进中心推荐表", "宁波市"),
+    ("宁滚市制造业数字化转型促进中心推荐表", "宁波市"),  # dev60 r14 (phone): one character misread
+    ("宁滚县制造业数字化转型促进中心推荐表", "宁滚县"),  # two from any place: as read
 ])
 def test_province_from_title(title: str, province: str | None) -> None:
     assert province_of(title) == province

@@ -54,7 +54,15 @@ def province_of(text: str) -> str | None:
     name = re.sub(r"^(附表?[:：]?|附件\d*[:：]?)", "", match.group(1))
     # The line above run in ('2026年6月29日' · '宁波市…推荐表' read '日宁波市'): a place the notice goes to
     # that ends what was read is the place.
-    return next((place for place in normalise.NOTICE_PLACES if name.endswith(place)), name) or None
+    return next((place for place in normalise.NOTICE_PLACES if name.endswith(place)), None) or _slipped_place(name) or name or None
+
+
+def _slipped_place(name: str) -> str | None:
+    """The one place the notice goes to that ends `name` but for one character misread ('宁滚市' for 宁波市, a phone
+    photo): the places are a closed list; where two are that near ('湖?省': 湖北省, 湖南省) neither is taken."""
+    near = {place for place in normalise.NOTICE_PLACES
+            if len(name) >= len(place) and sum(a != b for a, b in zip(name[-len(place):], place, strict=True)) == 1}
+    return near.pop() if len(near) == 1 else None
 
 
 def letter_names(text: str) -> list[str]:
