@@ -222,6 +222,7 @@ def test_repair_ocr_restores_full_width_marks_and_digits() -> None:
     ("（二，建设目标！300宇，", "建设目标", "二", 500),
     ("(四)组织保障1(500字)", "组织保障", "四", 500),  # a stray stroke before the limit's bracket
     ("（四）组织保摩", "组织保障", "四", 500),  # the name's last character misread, no limit printed
+    ("(S）维织保障", "组织保障", "四", 500),  # a phone photo (dev60 a02): numeral and first character misread
     ("（三）建设内客（2500字）", "建设内容", "三", 2500),
 ])
 def test_heading_variants_are_read(line: str, name: str, numeral: str, limit: int) -> None:

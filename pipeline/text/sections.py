@@ -62,6 +62,8 @@ TERMINAL_ROLES = frozenset({
 # What OCR reads for each numeral, besides the numeral itself.
 _NUMERAL_LOOKALIKES = {"一": "-—–_－~1lI|", "二": "=＝2ニ", "三": "≡=3", "四": "4"}
 _PREFIX_CHARS = set("()[]【】〔〕（）〈〉<>《》「」{}﹙﹚、.．,，:：;；-—–_=＝~|·'\"`0123456789lIニ≡ 一二三四五六第部分章节")
+_NUMERALS = frozenset("一二三四五六七八九十")
+HEADING_RATIO = 74  # a line's name this like a section's (rapidfuzz ratio) reads as its heading, numbered
 _BRACKETS = set("()[]【】〔〕〈〉<>《》「」{}﹙﹚、")
 # The limit after a heading, as the template prints it, as applicants rewrite it, and as OCR
 # reads it: "（1000字）", "(限1000字)", "（1000字以内）", "（不超过500字）", "《1000字）", "，1000宇，".
@@ -113,13 +115,22 @@ def _whole_name(name: str, key: str, ratio: float, start: int, end: int) -> tupl
     """The alignment (`_best_alignment`) widened over the characters of a name it stops short of: a name whose
     last character is misread aligns best without it ('组织保' of '（四）组织保摩', dev47 a02), and the misread
     character, left after it, reads as body text. Widened only where the line's characters end within one more
-    than the name's length: a body line runs on."""
+    than the name's length: a body line runs on. Likewise a name whose first character is misread ('织保障' of
+    '(S）维织保障', dev60 a02: the character left before it reads as a stray in the numeral's place), widened
+    back to the bracket where the widened name still reads as the heading."""
     run = end
     while run < len(key) and is_cjk(key[run]):
         run += 1
-    if run == end or run - start > len(name) + 1:
-        return ratio, start, end
-    return fuzz.ratio(name, key[start:run]), start, run
+    if run != end and run - start <= len(name) + 1:
+        return fuzz.ratio(name, key[start:run]), start, run
+    back = start
+    while back > 0 and is_cjk(key[back - 1]) and key[back - 1] not in _NUMERALS:
+        back -= 1
+    if back < start and end - start < len(name) and end - back <= len(name) + 1:
+        widened = fuzz.ratio(name, key[back:end])
+        if widened >= HEADING_RATIO:
+            return widened, back, end
+    return ratio, start, end
 
 
 EXACT_NUMERAL = 15.0
@@ -170,7 +181,7 @@ def heading_score(key: str, name: str, numeral: str, limit: int | None = None) -
         bonus += 15.0
     elif found_limit is not None:
         bonus += 5.0
-    if ratio >= 74 and (bonus > 0 or (ratio == 100 and not prefix and not suffix)):
+    if ratio >= HEADING_RATIO and (bonus > 0 or (ratio == 100 and not prefix and not suffix)):
         return ratio + bonus
     # The words are garbled beyond the ratio but the line still states this section's limit.
     if same and ratio >= 40 and _numeral_bonus(prefix, numeral):
