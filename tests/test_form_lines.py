@@ -1073,3 +1073,26 @@ def test_members_are_placed_by_their_numbers_where_their_label_was_read_in_scrap
     # numbers that do not open with 1, 2 place nothing
     unnumbered = [rows[0], rows[3], rows[5], rows[6], rows[7]]
     assert member_rows(unnumbered, find_labels(unnumbered, FORM)) == []
+
+
+def _cell(row: int, col: int, box: tuple[float, float, float, float], *pieces: Piece, span: int = 1) -> CellText:
+    words = tuple(Word(text, (x0, y0, x1, y1), 0.9, "ocr") for text, x0, y0, x1, y1 in pieces)
+    return CellText(Cell(row, col, span, 1, box), box, words, "\n".join(w.text for w in words), 0.9)
+
+
+def test_figures_in_a_cell_whose_row_rules_were_lost_are_parted_among_its_rows() -> None:
+    """A drawn scan (dev70 a12): the 2025 column's row rules lost, its figures one cell over the rows; each
+    figure goes to the row whose band holds it, while a label spanning its rows stays whole."""
+    from pipeline.tables.form import figures_parted
+
+    label = _cell(0, 0, (84, 540, 168, 612), ("服务能力", 90, 570, 160, 585), span=3)
+    figures = _cell(0, 2, (439, 540, 517, 612), ("7家", 460, 545, 480, 560), ("1,347.45万元", 445, 570, 510, 585),
+                    ("726人次", 455, 592, 495, 607), span=3)
+    rows = [[label, _cell(r, 1, (379, 540 + 24 * r, 439, 564 + 24 * r), (f"{r}", 400, 545 + 24 * r, 410, 560 + 24 * r)),
+             figures] for r in range(3)]
+    parted = figures_parted(rows)
+    assert [row[2].text for row in parted] == ["7家", "1,347.45万元", "726人次"]
+    assert all(row[0] is label for row in parted)
+    # a cell with a figure in one row only stays whole
+    one = _cell(0, 2, (439, 540, 517, 612), ("7家", 460, 545, 480, 560), ("万元", 470, 570, 500, 585), span=3)
+    assert all(row[2] is one for row in figures_parted([[row[0], row[1], one] for row in rows]))

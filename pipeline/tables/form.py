@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Levenshtein
 
@@ -162,7 +162,7 @@ def form_rows(pages: Sequence[Page], engine: OcrEngine | None = None, low_confid
     rows: list[FormRow] = []
     for page in pages:
         tables = find_tables(page, engine, low_confidence, reread_below=FORM_REREAD_BELOW).tables
-        ruled = [FormRow(page.number, tuple(cells)) for table in tables for cells in table.rows()]
+        ruled = [FormRow(page.number, tuple(cells)) for table in tables for cells in figures_parted(table.rows())]
         if not ruled or (labels is not None and collapsed(ruled, labels)):
             # Bands need a text layer's exact boxes: OCR's padded line boxes run neighbouring rows together.
             banded = banded_rows(page) if page.kind == "text" else None
@@ -171,6 +171,35 @@ def form_rows(pages: Sequence[Page], engine: OcrEngine | None = None, low_confid
         else:
             rows.extend(ruled if labels is None else [parted_at_label(row, labels) for row in ruled])
     return rows
+
+
+MIN_PARTED_FIGURES = 2  # rows of a spanning cell holding figures for its lines to be parted among them
+
+
+def figures_parted(rows: list[list[CellText]]) -> list[list[CellText]]:
+    """A table's rows with each cell that spans several of them only where their rules were lost in its column
+    (the 2025 figures of eight rows in one cell, a drawn scan) parted among them: its words go to the row
+    whose band (its single cells' top and bottom) holds their middle. Only a cell with figures in
+    MIN_PARTED_FIGURES of those rows or more: a label spanning its rows (服务能力) is centred in one of them."""
+    bands = [_band(cells) for cells in rows]
+    parted = [list(cells) for cells in rows]
+    for cell in {id(c): c for cells in rows for c in cells if c.cell.row_span > 1}.values():
+        spanned = range(cell.cell.row, min(len(rows), cell.cell.row + cell.cell.row_span))
+        groups = {r: (band, [w for w in cell.words if band[0] <= (w.bbox[1] + w.bbox[3]) / 2 < band[1]])
+                  for r in spanned if (band := bands[r]) is not None}
+        if sum(any(ch.isdigit() for w in group for ch in w.text) for _, group in groups.values()) < MIN_PARTED_FIGURES:
+            continue
+        for r, (band, group) in groups.items():
+            piece = CellText(cell=replace(cell.cell, row=r, row_span=1), bbox=(cell.bbox[0], band[0], cell.bbox[2], band[1]),
+                             words=tuple(group), text="\n".join(join_line(line) for line in lines_of(group)),
+                             confidence=confidence_of(group))
+            parted[r] = [piece if c is cell else c for c in parted[r]]
+    return parted
+
+
+def _band(cells: Sequence[CellText]) -> tuple[float, float] | None:
+    single = [c.bbox for c in cells if c.cell.row_span == 1]
+    return (min(b[1] for b in single), max(b[3] for b in single)) if single else None
 
 
 def parted_at_label(row: FormRow, labels: Labels) -> FormRow:
