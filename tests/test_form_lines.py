@@ -1096,3 +1096,15 @@ def test_figures_in_a_cell_whose_row_rules_were_lost_are_parted_among_its_rows()
     # a cell with a figure in one row only stays whole
     one = _cell(0, 2, (439, 540, 517, 612), ("7家", 460, 545, 480, 560), ("万元", 470, 570, 500, 585), span=3)
     assert all(row[2] is one for row in figures_parted([[row[0], row[1], one] for row in rows]))
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("(se河南科技大学", "河南科技大学"),  # a drawn phone photo (dev70 a05): the label's note run in, misread
+    ("（中国）机械有限公司", "（中国）机械有限公司"),  # a name's own bracket is closed
+    ("ABB（中国）有限公司", "ABB（中国）有限公司"),
+    ("(名称)", None),
+])
+def test_a_members_name_without_what_ran_in_before_it(read: str, name: str | None) -> None:
+    from pipeline.fields.basic_info import member_name
+
+    assert member_name(read) == name

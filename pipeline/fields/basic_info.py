@@ -111,6 +111,9 @@ LEAD_KEYS = frozenset({"name", "credit_code", "established", "is_legal_person", 
                        "registered_address", "main_industries", "unit_type"})
 HEAD_KEYS = frozenset({"head", "head.name", "head.mobile", "head.title", "head.email"})
 _PLACEHOLDER = re.compile(r"[（(]\s*(名称|类型)\s*[)）]")
+# An open bracket and a letter or few before a name's first character, never closed: the member label's note
+# ('（不超过6家）') run in and misread ('(se河南科技大学'); a name's own bracket closes ('（中国）').
+_LABEL_SCRAP = re.compile(r"^[（(][A-Za-z|]{1,3}(?=[\u4e00-\u9fff])(?![^)）]*[)）])")
 
 
 # The start of a label printed beside the lead unit's text values (the yearly figures' labels never
@@ -677,7 +680,7 @@ class FormReader:
             filled = [t for t in texts if t.strip()]
             parts = _name_cells(filled)
             name_part, type_part = ("\u0000".join(filled[:parts]), "\u0000".join(filled[parts:])) if filled else ("", "")
-        name = normalise.clean_name(_PLACEHOLDER.sub("", name_part).replace("\u0000", " "))
+        name = member_name(name_part)
         kind = normalise.clean_name(_PLACEHOLDER.sub("", type_part).replace("\u0000", " "))
         if not name or is_label_text(name):
             return None
@@ -828,6 +831,12 @@ def best_label(rows: Sequence[FormRow], found: Sequence[Found], key: str) -> Fou
         return max(label_score(rows[at.row].cells[at.col].text, label) for label in FORM.by_key[at.key])
 
     return max((at for at in found if at.key == key), key=likeness, default=None)
+
+
+def member_name(text: str) -> str | None:
+    """A member's name as read in its cells (joined by NUL): the template's placeholder and a scrap of the label's
+    note run in before it left out."""
+    return normalise.clean_name(_LABEL_SCRAP.sub("", _PLACEHOLDER.sub("", text).replace("\u0000", " ").strip()))
 
 
 def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[int, list[CellText]]]:
