@@ -74,7 +74,7 @@ class OptionMark:
     state: State
     box: Box | None = None
     fill: float = 0.0
-    source: Literal["text", "pixels"] = "pixels"
+    source: Literal["text", "pixels", "ocr"] = "pixels"
     boxed: bool = True  # `box` is a printed box (its fill measured inside the outline), not just where ink was
 
 
@@ -157,6 +157,27 @@ def read_glyphs(words: Sequence[Word], options: Sequence[str]) -> CheckboxReadin
         return None
     return CheckboxReading(tuple(m if m.state != "unknown" else OptionMark(m.option, "empty", m.box, 0.0, "text")
                                  for m in marks))
+
+
+# What a recogniser reads for a printed box: an empty box is 口; a box holding a tick or a cross is a character
+# drawn as an enclosure with strokes inside (☒ read 区, ☑ read 因 or 国).
+OCR_EMPTY = frozenset("口□") | EMPTY_GLYPHS
+OCR_TICKED = frozenset("区因团困囚回国图固园围凶四") | TICKED_GLYPHS
+
+
+def read_ocr_glyphs(words: Sequence[Word], options: Sequence[str]) -> CheckboxReading | None:
+    """Marks from what the recogniser read for the boxes: as many box characters in the value's text as there are
+    options, the n-th the n-th option's (the options' own text may be misread: '国生口内' for ■是□否), exactly one
+    of them a box with a mark inside. None where the text says less (a box lost, two marked, a box-like
+    character in an option's own name)."""
+    if any(char in OCR_EMPTY | OCR_TICKED for option in options for char in option):
+        return None
+    boxes = [char for word in words for char in word.text if char in OCR_EMPTY | OCR_TICKED]
+    if len(boxes) != len(options) or sum(char in OCR_TICKED for char in boxes) != 1:
+        return None
+    return CheckboxReading(tuple(OptionMark(option, "ticked" if char in OCR_TICKED else "empty", None,
+                                            1.0 if char in OCR_TICKED else 0.0, "ocr")
+                                 for option, char in zip(options, boxes, strict=True)))
 
 
 # --- pixels -------------------------------------------------------------------------------
@@ -1037,7 +1058,10 @@ def read_checkboxes(page: Page, options: Sequence[str], region: Box | None = Non
             return glyphs
     grey = None if path is None or not page.dpi else cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
     if grey is not None:
-        return read_pixels(grey, page.scale, words, options, region)
+        pixels = read_pixels(grey, page.scale, words, options, region)
+        # Boxes the pixels leave in doubt (two marked, none found) may still be told by what OCR read for them.
+        told = read_ocr_glyphs(words, options) if pixels.chosen is None else None
+        return told if told is not None else pixels
     # Neither glyphs nor pixels: nothing is known about the boxes.
     return CheckboxReading(tuple(OptionMark(o, "unknown", None, 0.0, "text") for o in options))
 

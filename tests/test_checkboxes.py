@@ -267,3 +267,18 @@ def test_options_ocr_read_as_empty_boxes_are_not_taken_as_ticked_where_no_box_wa
     assert _empty_as_read(seen, words, OPTIONS).ticked == ["服务商", "其它"]
     all_boxes = [Word("□制造业企业□服务商□其它（请标明）", (168.0, 182.0, 336.0, 197.0), 0.9, "ocr")]
     assert _empty_as_read(unseen, all_boxes, OPTIONS).ticked == ["服务商", "其它"]
+
+
+@pytest.mark.parametrize(("read", "options", "chosen"), [
+    ("国生口内", ("是", "否"), "是"),  # a phone photo (dev60 a02): ■是□否, the options' own characters misread too
+    ("口制造业企业区服务商口其它(请标明）", ("制造业企业", "服务商", "其它"), "服务商"),  # ☒ read 区 (dev70 a04)
+    ("因是口否", ("是", "否"), "是"),
+    ("□制造业企业 服务商□其它", ("制造业企业", "服务商", "其它"), None),  # a box lost: the text cannot say
+    ("区是区否", ("是", "否"), None),  # two marked: in doubt, as the pixels were
+])
+def test_boxes_the_pixels_leave_in_doubt_are_told_by_what_ocr_read_for_them(read: str, options: tuple[str, ...],
+                                                                         chosen: str | None) -> None:
+    from pipeline.checkboxes import read_ocr_glyphs
+
+    reading = read_ocr_glyphs([Word(read, (0, 0, 80, 12), 0.9, "ocr")], options)
+    assert (reading.chosen if reading is not None else None) == chosen

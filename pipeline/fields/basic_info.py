@@ -92,6 +92,7 @@ YEAR_KINDS = {
     "contract_amount": "amount", "trainees": "int", "investors": "int", "financing": "amount",
     "universities": "int", "providers": "int",
 }
+OCR_GLYPH_CONFIDENCE = 0.7  # a checkbox group told by the characters OCR read for its boxes (`read_ocr_glyphs`)
 DOUBTFUL_REPAIR = 0.5  # the confidence of a repair the text as read may equally be (below LOW_CONFIDENCE's bar)
 UNIT_TYPE_OPTIONS = ("制造业企业", "服务商", "其它")
 _YEAR_CELL = re.compile(r"^(20\d\d)年?(度)?$")
@@ -621,7 +622,9 @@ class FormReader:
         source = "text" if all(m.source == "text" for m in reading.marks) else "pixels"
         clear = reading.clear or source == "text"
         box = round_box(reading.box) if reading.box else provenance_of(value.cells, value.page).bbox
-        provenance = Provenance(page=value.page, bbox=box, confidence=0.95 if clear else 0.5, source=source)
+        # Told by the characters OCR read for the boxes (their pixels in doubt): a reading, not a certainty.
+        confidence = OCR_GLYPH_CONFIDENCE if any(m.source == "ocr" for m in reading.marks) else 0.95 if clear else 0.5
+        provenance = Provenance(page=value.page, bbox=box, confidence=confidence, source=source)
         if reading.problem:
             # Every box found and clearly empty is a blank (FIELD_MISSING); anything else is a reading
             # in doubt (LOW_CONFIDENCE), never taken for the applicant's omission.
