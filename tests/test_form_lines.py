@@ -1103,6 +1103,8 @@ def test_figures_in_a_cell_whose_row_rules_were_lost_are_parted_among_its_rows()
     ("（中国）机械有限公司", "（中国）机械有限公司"),  # a name's own bracket is closed
     ("ABB（中国）有限公司", "ABB（中国）有限公司"),
     ("(名称)", None),
+    ("泉州弘易股权投资基金管理有限公", "泉州弘易股权投资基金管理有限公司"),  # its 司 wrapped onto a line lost (dev59 a07)
+    ("大连市纺织工业协会", "大连市纺织工业协会"),
 ])
 def test_a_members_name_without_what_ran_in_before_it(read: str, name: str | None) -> None:
     from pipeline.fields.basic_info import member_name

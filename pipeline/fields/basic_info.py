@@ -50,6 +50,7 @@ from pipeline.tables.form import (
     value_right_of,
 )
 from pipeline.tables.labels import MIN_SCORE, label_end, label_score, squeeze
+from pipeline.tables.unit_names import COMPANY, with_form
 from pipeline.tables.values import (
     FORM_COMMAS,
     FieldValue,
@@ -838,8 +839,10 @@ def best_label(rows: Sequence[FormRow], found: Sequence[Found], key: str) -> Fou
 
 def member_name(text: str) -> str | None:
     """A member's name as read in its cells (joined by NUL): the template's placeholder and a scrap of the label's
-    note run in before it left out."""
-    return normalise.clean_name(_LABEL_SCRAP.sub("", _PLACEHOLDER.sub("", text).replace("\u0000", " ").strip()))
+    note run in before it left out, and a company's legal form cut short at the cell's edge made whole ('…基金管理
+    有限公', its 司 wrapped onto a line lost: `unit_names.with_form`)."""
+    name = normalise.clean_name(_LABEL_SCRAP.sub("", _PLACEHOLDER.sub("", text).replace("\u0000", " ").strip()))
+    return name and (with_form(name, COMPANY) or name)
 
 
 def member_rows(rows: Sequence[FormRow], found: Sequence[Found]) -> list[tuple[int, list[CellText]]]:
