@@ -1110,3 +1110,17 @@ def test_a_members_name_without_what_ran_in_before_it(read: str, name: str | Non
     from pipeline.fields.basic_info import member_name
 
     assert member_name(read) == name
+
+
+def test_a_member_number_read_with_a_speck_before_it_is_that_number() -> None:
+    """A phone photo (dev59 a07): member 5's 序号 read 'i5', and the line above it a wrapped name's last
+    character: the member was dropped as an unnumbered line."""
+    rows = lines([("牵头单位类型", 92, 198, 161, 215), ("☑服务商", 253, 198, 302, 214)],
+                 [("联合体其他成员单位名称与类型", 89, 262, 163, 282), ("4", 196, 297, 206, 309),
+                  ("泉州弘易股权投资基金管理有限公", 242, 288, 421, 304), ("投融资机构", 446, 292, 505, 310)],
+                 [("司", 241, 301, 253, 315)],
+                 [("i5", 196, 321, 205, 331), ("泉州致诚数字科技有限公司", 244, 319, 385, 335), ("服务商", 457, 317, 492, 335)],
+                 [("姓名", 191, 365, 215, 384), ("潘海", 263, 365, 287, 384)],
+                 [("单位负责人", 101, 391, 148, 406)])
+    names = [cells[0].text for _, cells in member_rows(rows, find_labels(rows, FORM)) if cells]
+    assert names == ["泉州弘易股权投资基金管理有限公", "泉州致诚数字科技有限公司"]

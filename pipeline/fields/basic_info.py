@@ -1019,7 +1019,8 @@ def _name_cells(filled: Sequence[str]) -> int:
 def _numbered(cells: list[CellText]) -> tuple[int | None, list[CellText]]:
     """A member row's 序号 and the cells after it; specks a stray rule split off before the name are dropped."""
     number = None
-    if cells and (match := re.fullmatch(r"(\d{1,2})[.、]?", cells[0].flat.strip())):
+    # A speck read as a letter or bar before the number ('i5') is no part of it: no 序号 holds a letter.
+    if cells and (match := re.fullmatch(r"[A-Za-z|!]?(\d{1,2})[.、]?", cells[0].flat.strip())):
         number, cells = int(match.group(1)), cells[1:]
     while cells and not _CJK.search(cells[0].flat) and len(cells[0].flat.strip()) <= 2:
         cells = cells[1:]
