@@ -543,7 +543,7 @@ KNOWN_MAIL_DOMAINS = frozenset({
 _AT_SYMBOLS = ("(a)", "(@)", "©", "®", "@", "=", "Φ", "φ", "Ф", "ф", "Ø", "ø")
 # ... and letters (or the 0 a photo's blur makes of it), which an address is full of (only a known
 # mail domain after it will do).
-_AT_LETTERS = "aoeQ0"
+_AT_LETTERS = "aoecQ0"  # c: the ring with its inner a lost to a fax's or photo's blur
 # A blurred photo's '.' is a dash or a comma as often ('126-com', 'sina,com'): only a known domain made whole
 # by it is taken.
 _DOMAIN_LOOKALIKES = {"1": ("l", "i"), "l": ("1", "i"), "i": ("l", "1"), "0": ("o",), "o": ("0",), "5": ("s",),
@@ -662,7 +662,7 @@ def repair_email(text: str | None) -> EmailReading | None:
 
     - '@' read as a symbol ('©', '®', '(a)', a space between the user and the domain):
       each place is tried; kept when exactly one place gives a valid address.
-    - '@' read as a letter ('o', 'a', 'e', 'Q'): only right after a digit and when the
+    - '@' read as a letter ('o', 'a', 'e', 'c', 'Q'): only right after a digit and when the
       domain after it is a known mail service, as an address holds many letters.
     - a known mail domain with one lookalike in it ('foxmai1.com'): that domain.
 

@@ -438,6 +438,8 @@ def test_a_known_domain_one_slip_away_only_where_the_at_was_misread_too(read: st
     ("ab-cd@my-co.com", "ab-cd@my-co.com", False),  # an address as read keeps its dashes
     ("ab@firm-com", "ab@firm-com", False),  # no known domain a dash away: left for INVALID_EMAIL
     ("nf220esina,com", "nf220@sina.com", False),  # a phone photo (dev60 a05): '@' read e, the '.' a comma
+    ("jmxk1079c163.com", "jmxk1079@163.com", False),  # a fax (dev59 a11): '@' read c
+    ("abc1079163.com", "abc1079163.com", False),  # the '@' left out, no letter in its place: not guessed
     ("ab@firm,com", "ab@firm,com", False),  # ... a comma before no known domain stays for INVALID_EMAIL
 ])
 def test_a_known_domains_point_read_as_a_dash(read: str, value: str, doubtful: bool) -> None:
