@@ -262,8 +262,9 @@ def parse_daxie_amount(text: str | None, header_unit: str | None = "万元") -> 
 
 # A number, then one CJK character that is no unit, then 元: OCR's reading of 万元 or 亿元.
 _GARBLED_UNIT = re.compile(r"\d\s*[\u4e00-\u9fff](?<![万亿千百仟佰拾])\s*[元圆]")
-# Characters OCR reads for 万 before 元 (their shapes hold its strokes); no unit of an amount is written so.
-_WAN_LOOKALIKE = re.compile(r"(?<=\d)(\s*)[方迈历厉丏](?=\s*[元圆])")
+# Characters OCR reads for 万 before 元 (their shapes hold its strokes: 力 is 万 without its top stroke); no unit
+# of an amount is written so.
+_WAN_LOOKALIKE = re.compile(r"(?<=\d)(\s*)[方迈历厉丏力](?=\s*[元圆])")
 
 
 def parse_amount(text: str | None, header_unit: str | None = "万元") -> float | None:

@@ -330,6 +330,7 @@ def test_amount_with_a_misread_unit_is_not_guessed() -> None:
     assert parse_amount("2.553坊元") is None and parse_amount("2.553人元") is None
     # 万's lookalikes before 元 are 万 (no unit is written so; 亿 looks like none of them)
     assert parse_amount("2.553方元") == 2.553 and parse_amount("1,200 迈 元") == 1200
+    assert parse_amount("44.180.1力\n元.") == 44180.1  # a fax (dev59 a02): 万's top stroke lost
     assert parse_amount("1,282.7 万元") == 1282.7 and parse_amount("500元") == 0.05
 
 
