@@ -190,7 +190,7 @@ def continuation(page: Page, previous: str | None) -> str:
         return previous
     if previous is not None and previous in APPENDIX_TABLE_ROLES.values() and _closes_a_table(page, view, previous):
         return previous
-    if previous == "basic_info" and _carries_form_row_label(view):
+    if previous == "basic_info" and (_carries_form_row_label(view) or _opens_with_a_form_row(page)):
         return previous
     if previous in SPILLING_ROLES:
         return previous
@@ -215,6 +215,24 @@ def _carries_form_row_label(view: PageView) -> bool:
     notes, which a page holding only a table's note also carries.)"""
     return any(cue_score(cue, view.text) >= FORM_LABEL_SCORE for cue in ROLE_CUES["basic_info"].body
                if len(normalise(cue)) >= EXACT_BELOW)
+
+
+# The basic-info form's yearly rows: a label noting its period, then a figure per year with its unit.
+_ROW_PERIOD = re.compile(r"累计|当期")
+_YEAR_FIGURE = re.compile(r"^\d[\d,.]*\s*(?:个|家|人次|万元|万|%)?$")
+MIN_YEAR_FIGURES = 2
+
+
+def _opens_with_a_form_row(page: Page) -> bool:
+    """The page's first line is a yearly row of the basic-info form, its label too misread to be told ('江言首造业
+    教字化特型农分言数量（累计）' · '1个' · '4个', dev47 a01 p3): the form run over a page break by its last row."""
+    if not page.words:
+        return False
+    top = min(page.words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2)
+    middle, height = (top.bbox[1] + top.bbox[3]) / 2, top.bbox[3] - top.bbox[1]
+    line = [w for w in page.words if abs((w.bbox[1] + w.bbox[3]) / 2 - middle) <= height / 2]
+    figures = sum(bool(_YEAR_FIGURE.match(normalise(w.text))) for w in line)
+    return any(_ROW_PERIOD.search(w.text) for w in line) and figures >= MIN_YEAR_FIGURES
 
 
 def assign_roles(pages: Sequence[Page]) -> None:

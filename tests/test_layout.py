@@ -143,6 +143,22 @@ def test_basic_info_last_rows_misread_on_the_next_page_still_continue_the_form()
     assert [p.role for p in pages] == ["basic_info", "basic_info", "plan"]
 
 
+def test_basic_info_last_row_read_beyond_telling_still_continues_the_form_by_its_shape() -> None:
+    """A drawn scan (dev47 a01 p3): the last row's label garbled past matching, its period note and its two
+    years' figures on the page's first line say it is the form's row."""
+    label = Word("江言首造业教字化特型农分言数量（累计）", (159, 74, 348, 95))
+    row = make_page([], 2)
+    row.words = [label, Word("1个", (408, 77, 430, 94)), Word("4个", (480, 78, 504, 94))]
+    pages = [make_page(BASIC, 1, columns=4), row, make_page(PLAN, 3)]
+    assign_roles(pages)
+    assert [p.role for p in pages] == ["basic_info", "basic_info", "plan"]
+    # a page of prose after the form that only mentions 累计 is not the form
+    prose = make_page(["截至2025年累计服务企业120家，", "培训3000人次。"], 2)
+    pages = [make_page(BASIC, 1, columns=4), prose, make_page(PLAN, 3)]
+    assign_roles(pages)
+    assert pages[1].role != "basic_info"
+
+
 def test_an_appendix_tables_note_alone_does_not_continue_it() -> None:
     # Its cues are headers and notes, not row labels: the table stage reads such a page's stray row better
     # as what follows the table than as a table of its own.
