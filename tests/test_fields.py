@@ -562,3 +562,24 @@ def test_a_contact_left_out_before_the_number_is_blank_when_label_and_number_rea
     cv2.imwrite(str(written), image)
     page = Page(number=1, width=600, height=400, kind="scan", dpi=72, print_path=written)
     assert _blank_before(page, [label, number], [number], sure).blank is False  # ink in the gap
+
+
+def test_a_cell_whose_print_is_all_fainter_than_the_pages_ink_level_is_read_at_its_own() -> None:
+    """A phone photo (dev60 a05 p3): '8个' blurred to grey 157 and lighter, under the print layer's ink level of
+    128: the second reader saw no ink in the cell. At the cell's own (Otsu) level it is ink; a cell with print
+    as dark as the page's keeps the page's level, and a blank one finds nothing either way."""
+    import cv2
+    import numpy as np
+
+    from pipeline.fields.basic_info import _at_its_own_level
+    from pipeline.tables.reread import SecondReader
+
+    image = np.full((200, 400), 255, np.uint8)
+    cv2.putText(image, "8", (60, 70), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 170, 3)
+    cv2.putText(image, "8", (260, 70), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 30, 3)
+    reader = SecondReader(image, 2.0, 144.0, engine=None)  # type: ignore[arg-type]
+    faint, dark, blank = (10, 10, 60, 45), (110, 10, 160, 45), (10, 60, 60, 95)
+    assert not reader.holds_ink(faint)
+    assert _at_its_own_level(reader, faint).holds_ink(faint)
+    assert _at_its_own_level(reader, dark).level == reader.level
+    assert not _at_its_own_level(reader, blank).holds_ink(blank)

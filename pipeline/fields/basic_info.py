@@ -7,9 +7,10 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import cv2
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming, Levenshtein
 
@@ -25,7 +26,7 @@ from models import (
     ServiceYear,
 )
 from models.codes import is_valid_credit_code, normalise_credit_code
-from models.page import Page
+from models.page import Box, Page
 from pipeline import normalise
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
@@ -34,7 +35,7 @@ from pipeline.fields.unit_name import ENDS_AS_UNIT
 from pipeline.ink import is_blank
 from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
-from pipeline.tables.appendix import ocr_engine, second_reader
+from pipeline.tables.appendix import ocr_engine, second_reader, second_readers
 from pipeline.tables.cells import CellText
 from pipeline.tables.form import (
     BESIDE,
@@ -50,6 +51,7 @@ from pipeline.tables.form import (
     value_right_of,
 )
 from pipeline.tables.labels import MIN_SCORE, label_end, label_score, squeeze
+from pipeline.tables.reread import SecondReader, crop_box
 from pipeline.tables.unit_names import COMPANY, with_form
 from pipeline.tables.values import (
     FORM_COMMAS,
@@ -93,6 +95,7 @@ YEAR_KINDS = {
     "contract_amount": "amount", "trainees": "int", "investors": "int", "financing": "amount",
     "universities": "int", "providers": "int",
 }
+SECOND_READ_CONFIDENCE = 0.8  # a figure only the second engine read, on its crop (`FormReader._read_again`)
 OCR_GLYPH_CONFIDENCE = 0.7  # a checkbox group told by the characters OCR read for its boxes (`read_ocr_glyphs`)
 DOUBTFUL_REPAIR = 0.5  # the confidence of a repair the text as read may equally be (below LOW_CONFIDENCE's bar)
 UNIT_TYPE_OPTIONS = ("制造业企业", "服务商", "其它")
@@ -328,6 +331,7 @@ class FormReader:
         self.rows = form_rows(pages, ocr_engine(pages, settings), settings.low_confidence, FORM)
         self.found = labels_by_order(self.rows, find_labels(self.rows, FORM))
         self.sink = Sink(settings)
+        self.readers = second_readers(settings)
         self.second = second_reader(settings)
 
     def field(self, value: Value, kind: str) -> FieldValue | None:
@@ -735,6 +739,8 @@ class FormReader:
             for index, value in enumerate(year_read.values):
                 path = f"basic_info.{table}[{index}].{name}"
                 field = self.field(value, YEAR_KINDS[name]) if value is not None else None
+                if value is not None and (field is None or field.value is None):
+                    field = self._read_again(value, YEAR_KINDS[name]) or field
                 if field is not None:
                     tables[table][index][name] = self.sink.put(path, field)
                 elif (span := columns.get(YEARS[index])) is not None:
@@ -742,6 +748,23 @@ class FormReader:
         return ([FinanceYear(**v) for v in tables["finance"]],  # type: ignore[arg-type]
                 [ServiceYear(**v) for v in tables["service"]],  # type: ignore[arg-type]
                 [ResourceYear(**v) for v in tables["resources"]])  # type: ignore[arg-type]
+
+    def _read_again(self, value: Value, kind: str) -> FieldValue | None:
+        """A figure's cell that holds ink but nothing the page's reading kept (a phone photo's small print,
+        '8个' read as nothing and by Tesseract on its crop as '3'), read by the second engine on its crop; the
+        first reading that types is taken, no surer than SECOND_READ_CONFIDENCE."""
+        page = self.pages.get(value.page)
+        reader = self.readers(page) if page is not None and value.cells else None
+        if reader is None or any(cell.text.strip() for cell in value.cells):
+            return None
+        boxes = [cell.bbox for cell in value.cells]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        for text, confidence in reader.read(box) or _at_its_own_level(reader, box).read(box):
+            field = form_field(Value(text, value.cells, value.page), kind)
+            if field is not None:
+                update = {"confidence": min(confidence, SECOND_READ_CONFIDENCE), "bbox": round_box(box), "source": "ocr"}
+                return FieldValue(field.value, text, field.provenance.model_copy(update=update))
+        return None
 
     def _measure_value_blank(self, path: str, key: str) -> None:
         """A lead-unit or head value with nothing read beside its label: its place (the empty cell after the label;
@@ -825,6 +848,23 @@ class FormReader:
 
         tail = self._line_below(at, (span[0] - 3, span[1] + 3), YEAR_BESIDE, below, is_tail)
         return value if tail is None else Value(value.text.rstrip() + tail.text.strip(), (*value.cells, tail), value.page)
+
+
+FAINT_PRINT = 230  # grey: a cell whose darkest print is lighter than its reader's ink level but darker than this
+
+
+def _at_its_own_level(reader: SecondReader, box: Box) -> SecondReader:
+    """The reader with the cell's own ink level (Otsu's, on its crop) where all its print is fainter than the
+    page's (a phone photo's small print blurred to grey 160 and lighter, under the print layer's ink level of 128);
+    as it was elsewhere."""
+    crop = crop_box(box, reader.scale, reader.image.shape)
+    if crop is None:
+        return reader
+    region = reader.image[crop[1]:crop[3], crop[0]:crop[2]]
+    if not region.size or not reader.level <= int(region.min()) < FAINT_PRINT:
+        return reader
+    level, _ = cv2.threshold(region, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return replace(reader, level=int(level))
 
 
 def best_label(rows: Sequence[FormRow], found: Sequence[Found], key: str) -> Found | None:
