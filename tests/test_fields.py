@@ -428,6 +428,14 @@ def test_a_lead_value_with_nothing_read_is_measured_blank_or_inked(tmp_path: Pat
     assert result.provenance["basic_info.lead_unit.registered_capital"].blank is (not written)
 
 
+def test_a_checkbox_group_ocr_read_as_nothing_is_read_from_its_cells_pixels(tmp_path: Path) -> None:
+    """A phone photo (dev60 a02): the 是/否 boxes' cell read as nothing at all; the boxes are still in its pixels."""
+    pages = form_scan_pages(tmp_path)
+    pages[0].words = [w for w in pages[0].words if not any(c in w.text for c in "☑☐□■") and w.text not in ("是", "否")]
+    result = extract_basic_info(pages, SETTINGS)
+    assert result.value.lead_unit.is_legal_person is True
+
+
 def test_a_blank_head_value_is_measured_blank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.fixtures.tables import forms
 

@@ -615,12 +615,24 @@ class FormReader:
 
     def _checkbox(self, key: str, options: Sequence[str]) -> tuple[CheckboxReading, Value] | None:
         value = self.value(key)
+        if value is not None and not value.cells:
+            value = self._empty_cell_after(key)
         if value is None or not value.cells:
             return None
         words = [word for cell in value.cells for word in cell.words]
         boxes = [cell.bbox for cell in value.cells]
         region = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
         return read_checkboxes(self.pages[value.page], options, region, words=words), value
+
+    def _empty_cell_after(self, key: str) -> Value | None:
+        """On a ruled row, the empty cell right after `key`'s label: a checkbox group whose print OCR read as nothing
+        still has its boxes' pixels there."""
+        at = self.first(key)
+        row = self.rows[at.row] if at is not None else None
+        if at is None or row is None or not row.ruled or at.col + 1 >= len(row.cells):
+            return None
+        after = row.cells[at.col + 1]
+        return None if after.text.strip() else Value("", (after,), row.page)
 
     def _record_checkbox(self, path: str, label: str, reading: CheckboxReading, value: Value,
                          chosen: object) -> Any:
