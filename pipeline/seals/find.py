@@ -31,7 +31,7 @@ from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_grey, detect_im
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import dithered, is_one_bit, load_colour, red_strength
 from pipeline.seals.known import stamps_on_page
-from pipeline.seals.pairs import MERGED_SIZE_RATIO, split_known_stamp
+from pipeline.seals.pairs import may_be_two_stamps, split_known_stamp
 from pipeline.seals.read import SealText, read_ink, read_seal
 from pipeline.seals.scan import grey_page, page_candidates
 from pipeline.seals.signature import SignatureFinding, find_signature
@@ -752,13 +752,14 @@ def _split_merged_stamps(found: list[_Found], pages: list[Page], units: SealUnit
 
 def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _PageImages
                ) -> tuple[Outline, Outline] | None:
-    """The two stamps `item` is, when it is a scanned seal `MERGED_SIZE_RATIO` longer than `stamp` (mm); not
-    on a 1-bit page, whose dots keep too little of a ring for the known stamp's to be told apart."""
+    """The two stamps `item` is, when it is a scanned seal clearly larger than `stamp` (mm) on either axis
+    (`pairs.may_be_two_stamps`); not on a 1-bit page, whose dots keep too little of a ring for the known stamp's
+    to be told apart."""
     outline = item.outline_px
     if item.picture is not None or outline is None or outline.shape not in ("round", "oval") or page.dpi <= 0:
         return None
     px_per_mm = page.dpi / MM_PER_INCH
-    if outline.a / px_per_mm < MERGED_SIZE_RATIO * stamp[0]:
+    if not may_be_two_stamps((outline.a / px_per_mm, outline.b / px_per_mm), stamp):
         return None
     bgr = images.load(page)
     if bgr is None:
