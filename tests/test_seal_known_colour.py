@@ -1,0 +1,61 @@
+"""The lead's stamp looked for by its known size on colour pages (`known.red_stamps_on_page`,
+`find._known_stamp_seals`): a pale oval over a table's print that the detectors fitted as a smaller seal, or
+missed, is found at the size the lead's stamp has on its other pages; a ring of that size read as no one's on a
+flatbed colour scan is a doubt for its slot (`checks.completeness`), not an absence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.page import Page
+from pipeline.seals.detect import MM_PER_INCH
+from pipeline.seals.find import _Found, _misfitted
+from pipeline.seals.geometry import Outline
+from pipeline.seals.known import red_stamps_on_page
+from pipeline.seals.slots import PageSeal
+from pipeline.seals.text import Match
+from tests.fixtures.seals.synth import DPI, SynthPage, round_seal
+from tests.test_seals import LEAD, body_text
+
+PX_PER_MM = DPI / MM_PER_INCH
+STAMP_MM = (43.5 / 2, 15.0)  # a 30 mm oval stretched 1.45: semi-axes
+PALE_RED = (226, 120, 120)  # a lightly inked stamp: its ring just clear red, its lettering paler
+
+
+def _table_page(stamped: bool) -> tuple[np.ndarray, SynthPage]:
+    """A table's print with the lead's pale oval stamp over it (centred at 100, 130 mm)."""
+    page = SynthPage()
+    body_text(page, 100, 8)
+    if stamped:
+        page.stamp(round_seal(LEAD, 30.0, stretch=1.45, colour=PALE_RED), 100.0, 130.0)
+    return np.asarray(page.image)[..., ::-1].copy(), page
+
+
+def test_a_pale_stamp_over_print_is_found_at_the_stamps_size_on_a_colour_page() -> None:
+    bgr, _ = _table_page(stamped=True)
+    found = red_stamps_on_page(bgr, PX_PER_MM, STAMP_MM, 1, [])
+    assert len(found) == 1
+    assert abs(found[0].cx / PX_PER_MM - 100.0) <= 1.5 and abs(found[0].cy / PX_PER_MM - 130.0) <= 1.5
+    assert abs(found[0].a / PX_PER_MM - STAMP_MM[0]) <= 0.1 * STAMP_MM[0]
+
+
+def test_a_colour_page_without_the_stamp_or_without_red_holds_none() -> None:
+    bgr, _ = _table_page(stamped=False)
+    assert red_stamps_on_page(bgr, PX_PER_MM, STAMP_MM, 1, []) == []
+    stamped, _ = _table_page(stamped=True)
+    assert red_stamps_on_page(stamped, PX_PER_MM, (0.7 * STAMP_MM[0], 0.7 * STAMP_MM[1]), 1, []) == []
+
+
+def _found(a_mm: float, b_mm: float, named: bool = False) -> _Found:
+    outline = Outline("round" if a_mm == b_mm else "oval", 800.0, 1000.0, a_mm * PX_PER_MM, b_mm * PX_PER_MM)
+    seal = PageSeal(12, (0.0, 0.0, 1.0, 1.0), outline.shape, 0.5, match=Match(LEAD, "lead", 0.5) if named else None)
+    return _Found(seal, outline, None, outline)
+
+
+def test_a_slot_holding_only_an_unread_seal_of_another_size_is_misfitted() -> None:
+    pages = {12: Page(number=12, width=595.3, height=841.9, kind="scan", dpi=DPI)}
+    # dev60 a09 p13: the stamp's broken ring fitted as a 13 mm round seal inside it, read as no one's.
+    assert _misfitted([_found(13.0, 13.0)], STAMP_MM, pages)
+    assert not _misfitted([_found(*STAMP_MM)], STAMP_MM, pages)  # the stamp itself, unread: nothing to refit
+    assert not _misfitted([_found(13.0, 13.0, named=True)], STAMP_MM, pages)  # read as the lead's: a seal
+    assert not _misfitted([], STAMP_MM, pages)
