@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
+import models
 from models.page import Page
+from pipeline.checks import CheckContext, run_checks
+from pipeline.config import Settings
+from pipeline.reconcile import reconcile
 from pipeline.seals.detect import MM_PER_INCH
 from pipeline.seals.find import _Found, _misfitted
 from pipeline.seals.geometry import Outline
@@ -15,6 +19,7 @@ from pipeline.seals.known import red_stamps_on_page
 from pipeline.seals.slots import PageSeal
 from pipeline.seals.text import Match
 from tests.fixtures.seals.synth import DPI, SynthPage, round_seal
+from tests.test_checks import clean_application
 from tests.test_seals import LEAD, body_text
 
 PX_PER_MM = DPI / MM_PER_INCH
@@ -59,3 +64,24 @@ def test_a_slot_holding_only_an_unread_seal_of_another_size_is_misfitted() -> No
     assert not _misfitted([_found(*STAMP_MM)], STAMP_MM, pages)  # the stamp itself, unread: nothing to refit
     assert not _misfitted([_found(13.0, 13.0, named=True)], STAMP_MM, pages)  # read as the lead's: a seal
     assert not _misfitted([], STAMP_MM, pages)
+
+
+SETTINGS = Settings()
+
+
+def _checks(record: models.ApplicationRecord) -> dict[tuple[str, str], models.Check]:
+    reconcile(record, SETTINGS)
+    return {(c.code, c.where): c for c in run_checks(CheckContext(record=record, settings=SETTINGS))}
+
+
+def test_a_stamp_sized_ring_read_as_no_ones_on_a_colour_scan_is_a_doubt_not_a_missing_seal() -> None:
+    record = clean_application()
+    for page in record.source.pages:
+        page.colour = True
+    record.seal_slots.appendix3_table2 = False
+    assert _checks(record.model_copy(deep=True))[("SEAL_MISSING", "appendix3_table2")].severity == "error"
+    record.provenance["seal_slots.appendix3_table2"] = models.Provenance(page=13, bbox=[384, 365, 508, 452],
+                                                                         source="pixels")
+    found = _checks(record)
+    assert ("SEAL_MISSING", "appendix3_table2") not in found
+    assert found[("LOW_CONFIDENCE", "seal_slots.appendix3_table2")].doubts == ["seal_slots.appendix3_table2"]

@@ -131,12 +131,15 @@ UNCONFIRMED_SEAL_CONFIDENCE = 0.3
 def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Check:
     """SEAL_MISSING where the absence is not sure is a warning that says why it may be wrong: a page without
     colour (and where the seal stage found ink there that may be a seal it could not confirm, a doubt to look
-    at instead), or a cover stamp large enough to be two."""
+    at instead), or a cover stamp large enough to be two. On a colour scan where the seal stage found a ring of
+    the stamp's size it could not read, it is a doubt to look at, not an absence."""
     if _without_colour(ctx, role):
         place = ctx.record.provenance.get(f"seal_slots.{slot}")
         if place is not None and place.source == "pixels":
             return _unconfirmed_seal(check, slot, place)
         reason = "该页为灰度或黑白扫描，红色印章无法与文字区分，未见印章可能是漏检"
+    elif (place := ctx.record.provenance.get(f"seal_slots.{slot}")) is not None and place.source == "pixels":
+        return _unread_stamp(check, slot, place)
     elif (ratio := _oversized_cover_stamp(ctx, slot)) is not None:
         reason = (f"封面另一处的印章比本申报书其他页的印章大 {ratio - 1:.0%}，"
                   "可能是两枚相互重叠的印章被识别成了一枚")
@@ -199,6 +202,16 @@ def _unconfirmed_seal(check: Check, slot: str, place: Provenance) -> Check:
                  confidence=UNCONFIRMED_SEAL_CONFIDENCE,
                  evidence=[Evidence(page=place.page, bbox=place.bbox)],
                  message=f"{SLOT_PLACES.get(slot, slot)}在黑白扫描中有疑似印章的散点墨迹，但无法确认印章，请人工核对")
+
+
+def _unread_stamp(check: Check, slot: str, place: Provenance) -> Check:
+    """LOW_CONFIDENCE for a slot on a colour scan where the seal stage found a red ring of the applicant's stamp's
+    size that it could not read (`pipeline.seals.find._known_stamp_seals`): a stamp is there, whose is in doubt,
+    so "no seal" would be a false error."""
+    return Check(code="LOW_CONFIDENCE", severity="info", where=f"seal_slots.{slot}", doubts=[f"seal_slots.{slot}"],
+                 confidence=UNCONFIRMED_SEAL_CONFIDENCE, evidence=[Evidence(page=place.page, bbox=place.bbox)],
+                 message=f"{SLOT_PLACES.get(slot, slot)}有与本申报书其他页印章同样大小的红色印章，但印文未能识读，"
+                         "无法确认是否为申报单位的印章，请人工核对")
 
 
 def _without_colour(ctx: CheckContext, role: str) -> bool:
