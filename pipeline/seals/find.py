@@ -922,15 +922,20 @@ def _unit_names(units: SealUnits) -> list[str]:
     return [name for name in (units.lead, units.applicant, *units.members) if name]
 
 
+# A table's rule read into a cell's text as a bar: no seal bears one (dev60 a08: the members table's '四川|大学'
+# named that member's seals '四川|大学').
+RULE_MARKS = str.maketrans("", "", "|｜¦│")
+
+
 def seal_name(name: str | None) -> str | None:
     """A unit's name as its seal bears it: without a credit code read into the same cell (a seal's
-    name is compared character by character, and the code would be taken for part of it), nor the form's
-    next words read on past its ending (`without_run_on`)."""
+    name is compared character by character, and the code would be taken for part of it), a rule read as
+    a bar, nor the form's next words read on past its ending (`without_run_on`)."""
     if not name:
         return name
     for code in valid_codes_in(name):
         name = name.replace(code, " ")
-    return without_run_on(" ".join(name.split())) or None
+    return without_run_on(" ".join(name.translate(RULE_MARKS).split())) or None
 
 
 def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:
