@@ -85,3 +85,23 @@ def test_a_stamp_sized_ring_read_as_no_ones_on_a_colour_scan_is_a_doubt_not_a_mi
     found = _checks(record)
     assert ("SEAL_MISSING", "appendix3_table2") not in found
     assert found[("LOW_CONFIDENCE", "seal_slots.appendix3_table2")].doubts == ["seal_slots.appendix3_table2"]
+
+
+def _cover_stamp_over_another(cover_box: list[float]) -> dict[tuple[str, str], models.Check]:
+    """A colour package whose cover holds one seal (`cover_box`), its recommender's slot empty, beside the lead's
+    oval stamps (124 x 86 pt) on its other pages."""
+    record = clean_application()
+    for page in record.source.pages:
+        page.colour = True
+    record.seal_slots.cover_recommender = False
+    record.seals = [models.Seal(page=1, bbox=cover_box, shape="oval", slot="cover_applicant")]
+    record.seals += [models.Seal(page=number, bbox=[380, 300, 504, 386], shape="oval", slot=slot)
+                     for number, slot in ((8, "commitment"), (9, "appendix2_table1"), (10, "appendix2_table2"))]
+    return _checks(record)
+
+
+def test_a_cover_stamp_as_long_as_the_others_but_far_taller_leaves_the_other_slot_in_doubt() -> None:
+    # dev60 a09-word-phone: two ovals one over the other fitted as one 129 x 122 pt outline round both.
+    assert _cover_stamp_over_another([298, 320, 427, 442])[("SEAL_MISSING", "cover_recommender")].severity == "warning"
+    # One stamp of the lead's size on the cover: the recommender's slot is surely empty.
+    assert _cover_stamp_over_another([298, 320, 422, 406])[("SEAL_MISSING", "cover_recommender")].severity == "error"

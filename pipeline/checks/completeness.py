@@ -8,7 +8,7 @@ from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Pro
 from pipeline.checks.pages import part_in_doubt
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.checks.unit_names import name_score
-from pipeline.seals.pairs import MERGED_SIZE_RATIO
+from pipeline.seals.pairs import may_be_two_stamps
 from pipeline.seals.text import as_stamped, spelling_of
 
 REQUIRED_ROLES: dict[str, str] = {
@@ -153,18 +153,22 @@ def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Ch
 
 
 def _oversized_cover_stamp(ctx: CheckContext, slot: str) -> float | None:
-    """How much longer than the package's other stamps the seal in the other cover slot is, when it is
-    `MERGED_SIZE_RATIO` or more (None otherwise, and for a slot not on the cover): the cover's two stamps
-    fitted as one outline, which the seal stage could not split (`pipeline.seals.pairs`)."""
+    """How much larger than the package's other stamps the seal in the other cover slot is, when it holds such a
+    stamp and is `MERGED_SIZE_RATIO` larger on either side (`pairs.may_be_two_stamps`; None otherwise, and for a
+    slot not on the cover): the cover's two stamps fitted as one outline, which the seal stage could not split
+    (`pipeline.seals.pairs`): side by side longer, one over the other (two ovals) taller."""
     if SLOT_PAGE_ROLE.get(slot) != "cover":
         return None
     seals = ctx.record.seals
-    cover = [_longest_side(s) for s in seals if s.slot in SLOT_PAGE_ROLE and s.slot != slot]
-    others = sorted(_longest_side(s) for s in seals if s.slot is not None and s.slot not in SLOT_PAGE_ROLE)
+    cover = [_sides(s) for s in seals if s.slot in SLOT_PAGE_ROLE and s.slot != slot]
+    others = [_sides(s) for s in seals if s.slot is not None and s.slot not in SLOT_PAGE_ROLE]
     if not cover or not others:
         return None
-    ratio = max(cover) / others[len(others) // 2]
-    return ratio if ratio >= MERGED_SIZE_RATIO else None
+    stamp = tuple(sorted(side[k] for side in others)[len(others) // 2] for k in (0, 1))
+    union = max(cover)
+    if not may_be_two_stamps(union, (stamp[0], stamp[1])):
+        return None
+    return max(u / s for u, s in zip(union, stamp, strict=True) if s > 0)
 
 
 # Where a single cover stamp's centre stands between the 申报单位 line (0) and the 推荐单位 line (1): each unit
@@ -190,9 +194,10 @@ def _stamp_between_cover_lines(ctx: CheckContext, slot: str) -> bool:
     return BETWEEN_LINES[0] <= where <= BETWEEN_LINES[1]
 
 
-def _longest_side(seal: Seal) -> float:
+def _sides(seal: Seal) -> tuple[float, float]:
+    """The seal's box's sides, longer first."""
     x0, y0, x1, y1 = seal.bbox
-    return max(x1 - x0, y1 - y0)
+    return max(x1 - x0, y1 - y0), min(x1 - x0, y1 - y0)
 
 
 def _unconfirmed_seal(check: Check, slot: str, place: Provenance) -> Check:
