@@ -105,3 +105,17 @@ def test_a_cover_stamp_as_long_as_the_others_but_far_taller_leaves_the_other_slo
     assert _cover_stamp_over_another([298, 320, 427, 442])[("SEAL_MISSING", "cover_recommender")].severity == "warning"
     # One stamp of the lead's size on the cover: the recommender's slot is surely empty.
     assert _cover_stamp_over_another([298, 320, 422, 406])[("SEAL_MISSING", "cover_recommender")].severity == "error"
+
+
+FAINT_RED = (225, 200, 200)  # a faint stamp: red under the clear test all round, pale red still
+
+
+def test_a_faint_stamp_under_the_clear_red_test_is_found_in_pale_red() -> None:
+    # dev53 a10-scan's cover: the applicant's stamp clear red a third of the way round, pale red 0.8.
+    page = SynthPage()
+    body_text(page, 100, 8)
+    page.stamp(round_seal(LEAD, 30.0, stretch=1.45, colour=FAINT_RED), 100.0, 130.0)
+    bgr = np.asarray(page.image)[..., ::-1].copy()
+    found = red_stamps_on_page(bgr, PX_PER_MM, STAMP_MM, 1, [])
+    assert len(found) == 1
+    assert abs(found[0].cx / PX_PER_MM - 100.0) <= 1.5 and abs(found[0].cy / PX_PER_MM - 130.0) <= 1.5
