@@ -13,7 +13,7 @@ from pipeline.checks import CheckContext, run_checks
 from pipeline.config import Settings
 from pipeline.reconcile import reconcile
 from pipeline.seals.detect import MM_PER_INCH
-from pipeline.seals.find import _Found, _misfitted
+from pipeline.seals.find import _Found, _misfitted, _stamp_mm
 from pipeline.seals.geometry import Outline
 from pipeline.seals.known import red_stamps_on_page
 from pipeline.seals.slots import PageSeal
@@ -119,3 +119,19 @@ def test_a_faint_stamp_under_the_clear_red_test_is_found_in_pale_red() -> None:
     found = red_stamps_on_page(bgr, PX_PER_MM, STAMP_MM, 1, [])
     assert len(found) == 1
     assert abs(found[0].cx / PX_PER_MM - 100.0) <= 1.5 and abs(found[0].cy / PX_PER_MM - 130.0) <= 1.5
+
+
+def test_the_stamps_size_is_taken_off_the_cover_where_other_pages_show_it() -> None:
+    # dev53 a09-word-scan: the cover's two stamps fitted as one 25.9 x 21.4 mm outline read as the lead's, the
+    # tables' stamps (21-22.7 x 13.5-15.8 mm) read only later by their slot: the stamp was taken for the union.
+    pages = {1: Page(number=1, width=595.3, height=841.9, kind="scan", dpi=DPI, role="cover")}
+    pages |= {n: Page(number=n, width=595.3, height=841.9, kind="scan", dpi=DPI, role=role)
+              for n, role in ((9, "appendix2_table1"), (10, "appendix2_table2"), (11, "appendix2_table3"))}
+    union = _found(25.9, 21.4, named=True)
+    tables = [_found(21.8, 15.3), _found(22.4, 14.6), _found(21.0, 15.8)]
+    for number, item in zip((9, 10, 11), tables, strict=True):
+        item.seal.page = number
+    union.seal.page = 1
+    stamp = _stamp_mm([union, *tables], pages, "lead")
+    assert stamp is not None and abs(stamp[0] - 21.8) < 0.05 and abs(stamp[1] - 15.3) < 0.05
+    assert _stamp_mm([union], pages, "lead") == (25.9, 21.4)  # the cover alone: the only stamp there is

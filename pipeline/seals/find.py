@@ -837,13 +837,33 @@ def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _Pa
 
 
 def _stamp_mm(found: list[_Found], pages: dict[int, Page], owner: Owner) -> tuple[float, float] | None:
-    """A unit's stamp as its seals read as that unit's show it (median semi-axes, mm)."""
-    sizes = [(f.outline_px.a / mm, f.outline_px.b / mm) for f in found
-             if f.seal.owner == owner and f.picture is None and f.outline_px is not None
-             and (mm := pages[f.seal.page].dpi / MM_PER_INCH) > 0]
-    if not sizes:
+    """A unit's stamp as its seals off the cover show it (median semi-axes, mm): those read as its, and on the
+    pages only it stamps (`_stamping_pages`) those read as no one's, whose place says whose they are (on a grey
+    package most are named only once their slots are known, `_lead_in_its_slot`). The cover's seals count only
+    where no other page shows the stamp: there two stamps overlap, and one outline fitted round both, read as the
+    lead's, was taken for the stamp's size (dev53 a09-word-scan: 25.9 x 21.4 mm against 21.8 x 15.3 elsewhere),
+    which no outline was then larger than."""
+    own = _stamping_pages(list(pages.values()), owner)
+    sizes: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    covers = cover_pages(list(pages.values()))
+    for f in found:
+        page = pages[f.seal.page]
+        mm = page.dpi / MM_PER_INCH
+        if f.picture is not None or f.outline_px is None or mm <= 0:
+            continue
+        if f.seal.owner == owner or (f.seal.match is None and page.number in own):
+            sizes[page.number in covers].append((f.outline_px.a / mm, f.outline_px.b / mm))
+    chosen = sizes[False] or sizes[True]
+    if not chosen:
         return None
-    return float(np.median([a for a, _ in sizes])), float(np.median([b for _, b in sizes]))
+    return float(np.median([a for a, _ in chosen])), float(np.median([b for _, b in chosen]))
+
+
+def _stamping_pages(pages: list[Page], owner: Owner) -> set[int]:
+    """The pages only `owner` stamps: an application's appendix tables (the commitment's members stamp beside the
+    lead), a recommendation's letter and table."""
+    return {page.number for page in pages if page.role is not None and page.role != "commitment"
+            and not page.role.startswith("cover") and EXPECTED_OWNER.get(page.role) == owner}
 
 
 def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: LineReader) -> _Found | None:
