@@ -6,6 +6,7 @@ flatbed colour scan is a doubt for its slot (`checks.completeness`), not an abse
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import models
 from models.page import Page
@@ -135,3 +136,9 @@ def test_the_stamps_size_is_taken_off_the_cover_where_other_pages_show_it() -> N
     stamp = _stamp_mm([union, *tables], pages, "lead")
     assert stamp is not None and abs(stamp[0] - 21.8) < 0.05 and abs(stamp[1] - 15.3) < 0.05
     assert _stamp_mm([union], pages, "lead") == (25.9, 21.4)  # the cover alone: the only stamp there is
+    # dev60 a09-word-phone: where seals off the cover read as the lead's, a table's unread seal fitted round part
+    # of the stamp's ring (13 mm round) says nothing of its size.
+    read = [_found(21.8, 15.3, named=True), _found(22.4, 14.6, named=True), _found(13.0, 13.0)]
+    for number, item in zip((9, 10, 11), read, strict=True):
+        item.seal.page = number
+    assert _stamp_mm(read, pages, "lead") == pytest.approx((22.1, 14.95))

@@ -837,24 +837,30 @@ def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _Pa
 
 
 def _stamp_mm(found: list[_Found], pages: dict[int, Page], owner: Owner) -> tuple[float, float] | None:
-    """A unit's stamp as its seals off the cover show it (median semi-axes, mm): those read as its, and on the
-    pages only it stamps (`_stamping_pages`) those read as no one's, whose place says whose they are (on a grey
-    package most are named only once their slots are known, `_lead_in_its_slot`). The cover's seals count only
+    """A unit's stamp as its seals off the cover show it (median semi-axes, mm): those read as its; failing any, on
+    the pages only it stamps (`_stamping_pages`) those read as no one's, whose place says whose they are (on a grey
+    package most are named only once their slots are known, `_lead_in_its_slot`; a seal there fitted round part of
+    its ring is no size of the stamp's, so they count only where no reading names one). The cover's seals count only
     where no other page shows the stamp: there two stamps overlap, and one outline fitted round both, read as the
     lead's, was taken for the stamp's size (dev53 a09-word-scan: 25.9 x 21.4 mm against 21.8 x 15.3 elsewhere),
     which no outline was then larger than."""
-    own = _stamping_pages(list(pages.values()), owner)
-    sizes: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
-    covers = cover_pages(list(pages.values()))
+    listed = list(pages.values())
+    own, covers = _stamping_pages(listed, owner), cover_pages(listed)
+    tiers: list[list[tuple[float, float]]] = [[], [], []]  # read as its off the cover; placed on its pages; cover
     for f in found:
         page = pages[f.seal.page]
         mm = page.dpi / MM_PER_INCH
         if f.picture is not None or f.outline_px is None or mm <= 0:
             continue
-        if f.seal.owner == owner or (f.seal.match is None and page.number in own):
-            sizes[page.number in covers].append((f.outline_px.a / mm, f.outline_px.b / mm))
-    chosen = sizes[False] or sizes[True]
-    if not chosen:
+        size = (f.outline_px.a / mm, f.outline_px.b / mm)
+        if page.number in covers:
+            tiers[2].extend([size] if f.seal.owner == owner else [])
+        elif f.seal.owner == owner:
+            tiers[0].append(size)
+        elif f.seal.match is None and page.number in own:
+            tiers[1].append(size)
+    chosen = next((tier for tier in tiers if tier), None)
+    if chosen is None:
         return None
     return float(np.median([a for a, _ in chosen])), float(np.median([b for _, b in chosen]))
 
