@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.seals.find import SealUnits, _head_lost, _lead_in_its_slot
+from pipeline.seals.find import SealUnits, _head_lost, _lead_in_its_slot, seal_name
 from pipeline.seals.slots import PageSeal
 from pipeline.seals.text import Match, Reading, match_unit, readable_name, spelt_as_stamped
 
@@ -103,3 +103,9 @@ def test_a_whole_name_read_surely_among_a_few_stray_marks_is_the_seals_text() ->
     assert readable_name(_marked([(c, 0.7) for c in "宁波睿嘉数据技术股份有限公司"] + number)) is None
     assert readable_name(_marked([*name, ("6", 0.2), ("s", 0.2), ("8", 0.2), ("2", 0.2)])) is None
     assert readable_name(_marked([(c, 0.95) for c in "宁波睿嘉数据技术股份有"] + number)) is None  # no ending
+
+
+def test_a_rule_read_into_a_members_name_as_a_bar_is_no_character_of_its_seal() -> None:
+    # dev60 a08: the members table read '四川|大学' (the cell's rule between the two words); its seals bear 四川大学.
+    assert seal_name("四川|大学") == "四川大学"
+    assert seal_name("台州瑞锐工业｜互联网有限公司") == LEAD

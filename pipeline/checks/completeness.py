@@ -8,7 +8,7 @@ from models import APPENDIX_TABLE_ROLES, ApplicationRecord, Check, Evidence, Pro
 from pipeline.checks.pages import part_in_doubt
 from pipeline.checks.registry import CheckContext, finding, register
 from pipeline.checks.unit_names import name_score
-from pipeline.seals.pairs import MERGED_SIZE_RATIO
+from pipeline.seals.pairs import may_be_two_stamps
 from pipeline.seals.text import as_stamped, spelling_of
 
 REQUIRED_ROLES: dict[str, str] = {
@@ -131,12 +131,15 @@ UNCONFIRMED_SEAL_CONFIDENCE = 0.3
 def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Check:
     """SEAL_MISSING where the absence is not sure is a warning that says why it may be wrong: a page without
     colour (and where the seal stage found ink there that may be a seal it could not confirm, a doubt to look
-    at instead), or a cover stamp large enough to be two."""
+    at instead), or a cover stamp large enough to be two. On a colour scan where the seal stage found a ring of
+    the stamp's size it could not read, it is a doubt to look at, not an absence."""
     if _without_colour(ctx, role):
         place = ctx.record.provenance.get(f"seal_slots.{slot}")
         if place is not None and place.source == "pixels":
             return _unconfirmed_seal(check, slot, place)
         reason = "该页为灰度或黑白扫描，红色印章无法与文字区分，未见印章可能是漏检"
+    elif (place := ctx.record.provenance.get(f"seal_slots.{slot}")) is not None and place.source == "pixels":
+        return _unread_stamp(check, slot, place)
     elif (ratio := _oversized_cover_stamp(ctx, slot)) is not None:
         reason = (f"封面另一处的印章比本申报书其他页的印章大 {ratio - 1:.0%}，"
                   "可能是两枚相互重叠的印章被识别成了一枚")
@@ -150,18 +153,22 @@ def _absence_judged(ctx: CheckContext, check: Check, slot: str, role: str) -> Ch
 
 
 def _oversized_cover_stamp(ctx: CheckContext, slot: str) -> float | None:
-    """How much longer than the package's other stamps the seal in the other cover slot is, when it is
-    `MERGED_SIZE_RATIO` or more (None otherwise, and for a slot not on the cover): the cover's two stamps
-    fitted as one outline, which the seal stage could not split (`pipeline.seals.pairs`)."""
+    """How much larger than the package's other stamps the seal in the other cover slot is, when it holds such a
+    stamp and is `MERGED_SIZE_RATIO` larger on either side (`pairs.may_be_two_stamps`; None otherwise, and for a
+    slot not on the cover): the cover's two stamps fitted as one outline, which the seal stage could not split
+    (`pipeline.seals.pairs`): side by side longer, one over the other (two ovals) taller."""
     if SLOT_PAGE_ROLE.get(slot) != "cover":
         return None
     seals = ctx.record.seals
-    cover = [_longest_side(s) for s in seals if s.slot in SLOT_PAGE_ROLE and s.slot != slot]
-    others = sorted(_longest_side(s) for s in seals if s.slot is not None and s.slot not in SLOT_PAGE_ROLE)
+    cover = [_sides(s) for s in seals if s.slot in SLOT_PAGE_ROLE and s.slot != slot]
+    others = [_sides(s) for s in seals if s.slot is not None and s.slot not in SLOT_PAGE_ROLE]
     if not cover or not others:
         return None
-    ratio = max(cover) / others[len(others) // 2]
-    return ratio if ratio >= MERGED_SIZE_RATIO else None
+    stamp = tuple(sorted(side[k] for side in others)[len(others) // 2] for k in (0, 1))
+    union = max(cover)
+    if not may_be_two_stamps(union, (stamp[0], stamp[1])):
+        return None
+    return max(u / s for u, s in zip(union, stamp, strict=True) if s > 0)
 
 
 # Where a single cover stamp's centre stands between the 申报单位 line (0) and the 推荐单位 line (1): each unit
@@ -187,9 +194,10 @@ def _stamp_between_cover_lines(ctx: CheckContext, slot: str) -> bool:
     return BETWEEN_LINES[0] <= where <= BETWEEN_LINES[1]
 
 
-def _longest_side(seal: Seal) -> float:
+def _sides(seal: Seal) -> tuple[float, float]:
+    """The seal's box's sides, longer first."""
     x0, y0, x1, y1 = seal.bbox
-    return max(x1 - x0, y1 - y0)
+    return max(x1 - x0, y1 - y0), min(x1 - x0, y1 - y0)
 
 
 def _unconfirmed_seal(check: Check, slot: str, place: Provenance) -> Check:
@@ -199,6 +207,16 @@ def _unconfirmed_seal(check: Check, slot: str, place: Provenance) -> Check:
                  confidence=UNCONFIRMED_SEAL_CONFIDENCE,
                  evidence=[Evidence(page=place.page, bbox=place.bbox)],
                  message=f"{SLOT_PLACES.get(slot, slot)}在黑白扫描中有疑似印章的散点墨迹，但无法确认印章，请人工核对")
+
+
+def _unread_stamp(check: Check, slot: str, place: Provenance) -> Check:
+    """LOW_CONFIDENCE for a slot on a colour scan where the seal stage found a red ring of the applicant's stamp's
+    size that it could not read (`pipeline.seals.find._known_stamp_seals`): a stamp is there, whose is in doubt,
+    so "no seal" would be a false error."""
+    return Check(code="LOW_CONFIDENCE", severity="info", where=f"seal_slots.{slot}", doubts=[f"seal_slots.{slot}"],
+                 confidence=UNCONFIRMED_SEAL_CONFIDENCE, evidence=[Evidence(page=place.page, bbox=place.bbox)],
+                 message=f"{SLOT_PLACES.get(slot, slot)}有与本申报书其他页印章同样大小的红色印章，但印文未能识读，"
+                         "无法确认是否为申报单位的印章，请人工核对")
 
 
 def _without_colour(ctx: CheckContext, role: str) -> bool:

@@ -30,13 +30,14 @@ from pipeline.seals.authority import PLACE_CHARS, as_authority, authority_names
 from pipeline.seals.detect import MM_PER_INCH, Candidate, detect_grey, detect_image, faint_rings
 from pipeline.seals.geometry import Outline
 from pipeline.seals.ink import dithered, is_one_bit, load_colour, red_strength
-from pipeline.seals.known import stamps_on_page
-from pipeline.seals.pairs import MERGED_SIZE_RATIO, split_known_stamp
+from pipeline.seals.known import red_stamps_on_page, stamps_on_page
+from pipeline.seals.pairs import may_be_two_stamps, split_known_stamp
 from pipeline.seals.read import SealText, read_ink, read_seal
 from pipeline.seals.scan import grey_page, page_candidates
 from pipeline.seals.signature import SignatureFinding, find_signature
 from pipeline.seals.slots import (
     APPLICATION_SLOTS,
+    EXPECTED_OWNER,
     PageSeal,
     assign_slots,
     cover_pages,
@@ -347,8 +348,8 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
     assign_slots(page_seals, pages, doc_type)
     known = _known_stamp_seals(found, slot_values(page_seals, doc_type, pages), pages, units, reader, images,
                                STAMPING_UNIT[doc_type])
-    if known:
-        found += known
+    if known.late or known.refitted:
+        found = [f for f in found if all(f is not m for m in known.misfitted)] + known.late + known.refitted
         page_seals = [f.seal for f in found]
         for seal in page_seals:
             seal.slot = None  # assigned again with the stamps found by their size
@@ -398,7 +399,8 @@ def find_seals(pages: list[Page], units: SealUnits, doc_type: DocType, crops_dir
                   for i, s in enumerate(findings.seals)}
     # A ring found only in its specks leaves the stipple it was found in a place of doubt for a slot still empty
     # beside it (the cover's other stamp, as faded, crossing it): the place is judged as before it was found.
-    provenance.update(_known_stamp_places(known))
+    provenance.update(_known_stamp_places(known.late))
+    provenance.update({path: place for path, place in known.unread.items() if not findings.slots.get(path[len("seal_slots."):])})
     provenance.update(_unconfirmed_seals(pages, findings.slots, [f for f in found if all(f is not g for g in in_specks)], images))
     if signature is not None:
         provenance["signatures.commitment_legal_rep"] = Provenance(
@@ -452,45 +454,109 @@ def _head_lost(seals: list[PageSeal], units: SealUnits) -> None:
             seal.reading = replace(reading, head_lost=True)
 
 
+@dataclass
+class _KnownStamps:
+    """What the search for the stamping unit's stamp by its size found (`_known_stamp_seals`)."""
+
+    late: list[_Found] = field(default_factory=list)  # stamps read as the unit's in slots no seal filled
+    refitted: list[_Found] = field(default_factory=list)  # stamps read as the unit's over a seal fitted at another size
+    misfitted: list[_Found] = field(default_factory=list)  # those seals, the same stamps fitted wrongly
+    unread: dict[str, Provenance] = field(default_factory=dict)  # `seal_slots.<slot>` of stamp-sized rings read as no one's
+
+
 def _known_stamp_seals(found: list[_Found], slots: dict[str, bool], pages: list[Page], units: SealUnits,
-                       reader: LineReader, images: _PageImages, owner: Owner = "lead") -> list[_Found]:
+                       reader: LineReader, images: _PageImages, owner: Owner = "lead") -> _KnownStamps:
     """The stamping unit's stamp (`owner`: the lead's on an application, the recommender's on a recommendation,
-    `STAMPING_UNIT`), of the size it has on its other pages, on the grey pages of its slots no seal fills (the
-    commitment, the appendix tables, the recommendation's table; `known.stamps_on_page`), kept where its reading
-    names that unit: over a table's print the detectors' ring tests miss it, and no unit's name is read in a
-    table's cells (its print is no seal ink). A ring of that size read as no one's is nothing: on a phone photo's
-    table page truly without a seal (dev4 a05 p13) such a ring was found, so it is no place of doubt either."""
-    wanted = seals_wanted({slot: filled for slot, filled in slots.items() if not slot.startswith("cover_")}, pages, 0)
-    stamp = _stamp_mm(found, {page.number: page for page in pages}, owner) if wanted else None
+    `STAMPING_UNIT`), of the size it has on its other pages, looked for on the pages of its slots (the cover's
+    applicant line, the commitment, the appendix tables, the recommendation's table; `known.stamps_on_page` on
+    grey pages, `known.red_stamps_on_page` on colour ones) and kept where its reading names that unit: over a
+    table's print the detectors' ring tests miss it, and no unit's name is read in a table's cells (its print is
+    no seal ink). Looked for where its slot is empty, and off the cover where the slot holds only seals read as no
+    one's at another size (the stamp's ring broken by print and fitted as a smaller seal inside it, which the
+    stamp then stands for). A ring of that size read as no one's is no seal: on a phone photo's table page truly
+    without a seal (dev4 a05 p13) such a ring was found. On a flatbed colour scan a ring of red ink of exactly the
+    stamp's size is a stamp, whoever's: its empty slot's place is recorded as a doubt (`unread`), not an absence."""
+    by_number = {page.number: page for page in pages}
+    stamp = _stamp_mm(found, by_number, owner)
+    result = _KnownStamps()
     if stamp is None:
-        return []
-    out: list[_Found] = []
-    for page in pages:
-        if page.number in wanted:
-            out.extend(_page_known_stamps(page, stamp, found, units, reader, images, owner))
-    return out
+        return result
+    covers = cover_pages(pages)
+    for slot, filled in slots.items():
+        if EXPECTED_OWNER.get(slot) != owner or (filled and slot.startswith("cover_")):
+            continue
+        misfits = [f for f in found if f.seal.slot == slot] if filled else []
+        if filled and not _misfitted(misfits, stamp, by_number):
+            continue
+        for page in pages:
+            if not (page.number in covers if slot.startswith("cover_") else page.role == slot):
+                continue
+            if filled and all(f.seal.page != page.number for f in misfits):
+                continue
+            avoid = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None
+                     and all(f is not m for m in misfits)]
+            for item, ring in _page_known_stamps(page, stamp, avoid, units, reader, images, owner):
+                if item is not None and not filled:
+                    result.late.append(item)
+                elif item is not None:
+                    over = [m for m in misfits if m.seal.page == page.number and m.outline_px is not None
+                            and ring.contains(m.outline_px.cx, m.outline_px.cy)]
+                    result.refitted.append(item)
+                    result.misfitted.extend(over)
+                elif not filled and _flatbed_colour(page, images):
+                    box = _to_points(ring.box(), page.scale)
+                    result.unread[f"seal_slots.{slot}"] = Provenance(page=page.number, bbox=list(box), source="pixels")
+    return result
 
 
-def _page_known_stamps(page: Page, stamp: tuple[float, float], found: list[_Found], units: SealUnits,
-                       reader: LineReader, images: _PageImages, owner: Owner = "lead") -> list[_Found]:
+# A seal is of the stamp's size within these shares of its semi-axes (a stamp's print varies a few per cent from
+# page to page, `known.SCALES`; one fitted round its lettering or an arc of its ring is far smaller).
+STAMP_SIZE_SHARES = (0.85, 1.15)
+
+
+def _misfitted(seals: list[_Found], stamp: tuple[float, float], pages: dict[int, Page]) -> bool:
+    """Whether a slot's seals are all read as no one's and none is of the stamp's size (semi-axes, mm)."""
+    def stamp_sized(item: _Found) -> bool:
+        outline, mm = item.outline_px, pages[item.seal.page].dpi / MM_PER_INCH
+        return outline is not None and mm > 0 and all(
+            STAMP_SIZE_SHARES[0] <= size / mm / known <= STAMP_SIZE_SHARES[1]
+            for size, known in zip((outline.a, outline.b), stamp, strict=True))
+    return bool(seals) and all(f.seal.match is None and f.picture is None and not stamp_sized(f) for f in seals)
+
+
+def _flatbed_colour(page: Page, images: _PageImages) -> bool:
+    """A colour page scanned flat (no paper edges found against a desk, `PageFlattening.quad`): its red is the
+    ink's own, where a phone photo's tinted light and JPEG colour blocks make red rings of paper and print."""
+    bgr = images.load(page) if page.image_path is not None else None
+    flat = page.flattening is None or page.flattening.quad is None
+    return flat and bgr is not None and not grey_page(page, bgr)
+
+
+def _page_known_stamps(page: Page, stamp: tuple[float, float], avoid: list[Outline], units: SealUnits,
+                       reader: LineReader, images: _PageImages, owner: Owner = "lead"
+                       ) -> list[tuple[_Found | None, Outline]]:
+    """The rings of the stamp's size found on `page` (clear of `avoid`), each with the seal it is where its
+    reading names `owner` (else None)."""
     bgr = images.load(page) if page.image_path is not None and page.scale > 0 and page.dpi > 0 else None
-    if bgr is None or not grey_page(page, bgr):
+    if bgr is None:
         return []
-    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    if is_one_bit(grey, whole_page=True):
-        return []  # a 1-bit page's rings are looked for in its specks (`_speck_ring_seals`)
     px_per_mm = page.dpi / MM_PER_INCH
-    avoid = [f.outline_px for f in found if f.seal.page == page.number and f.outline_px is not None]
-    out = []
-    for outline in stamps_on_page(grey, px_per_mm, stamp, 1, avoid):
-        cand = Candidate(outline, KNOWN_STAMP_CONFIDENCE, "grey")
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if grey_page(page, bgr) else None
+    if grey is not None and is_one_bit(grey, whole_page=True):
+        return []  # a 1-bit page's rings are looked for in its specks (`_speck_ring_seals`)
+    rings = red_stamps_on_page(bgr, px_per_mm, stamp, 1, avoid) if grey is None else \
+        stamps_on_page(grey, px_per_mm, stamp, 1, avoid)
+    out: list[tuple[_Found | None, Outline]] = []
+    for outline in rings:
+        cand = Candidate(outline, KNOWN_STAMP_CONFIDENCE, "red" if grey is None else "grey")
         read = read_seal(bgr, grey, cand, reader, functools.partial(_identify, units=units), px_per_mm)
         if read.match is None or read.match.owner != owner:
             log.info("page %s: a ring of the %s's stamp's size not read as the %s's: no seal", page.number, owner, owner)
+            out.append((None, outline))
             continue
         seal = PageSeal(page.number, _to_points(outline.box(), page.scale), outline.shape, cand.confidence,
                         read.reading, read.match)
-        out.append(_Found(seal, outline, bgr, outline))
+        out.append((_Found(seal, outline, bgr, outline), outline))
         log.info("page %s: the %s's stamp found by its size", page.number, owner)
     return out
 
@@ -752,13 +818,14 @@ def _split_merged_stamps(found: list[_Found], pages: list[Page], units: SealUnit
 
 def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _PageImages
                ) -> tuple[Outline, Outline] | None:
-    """The two stamps `item` is, when it is a scanned seal `MERGED_SIZE_RATIO` longer than `stamp` (mm); not
-    on a 1-bit page, whose dots keep too little of a ring for the known stamp's to be told apart."""
+    """The two stamps `item` is, when it is a scanned seal clearly larger than `stamp` (mm) on either axis
+    (`pairs.may_be_two_stamps`); not on a 1-bit page, whose dots keep too little of a ring for the known stamp's
+    to be told apart."""
     outline = item.outline_px
     if item.picture is not None or outline is None or outline.shape not in ("round", "oval") or page.dpi <= 0:
         return None
     px_per_mm = page.dpi / MM_PER_INCH
-    if outline.a / px_per_mm < MERGED_SIZE_RATIO * stamp[0]:
+    if not may_be_two_stamps((outline.a / px_per_mm, outline.b / px_per_mm), stamp):
         return None
     bgr = images.load(page)
     if bgr is None:
@@ -770,13 +837,39 @@ def _split_one(item: _Found, page: Page, stamp: tuple[float, float], images: _Pa
 
 
 def _stamp_mm(found: list[_Found], pages: dict[int, Page], owner: Owner) -> tuple[float, float] | None:
-    """A unit's stamp as its seals read as that unit's show it (median semi-axes, mm)."""
-    sizes = [(f.outline_px.a / mm, f.outline_px.b / mm) for f in found
-             if f.seal.owner == owner and f.picture is None and f.outline_px is not None
-             and (mm := pages[f.seal.page].dpi / MM_PER_INCH) > 0]
-    if not sizes:
+    """A unit's stamp as its seals off the cover show it (median semi-axes, mm): those read as its; failing any, on
+    the pages only it stamps (`_stamping_pages`) those read as no one's, whose place says whose they are (on a grey
+    package most are named only once their slots are known, `_lead_in_its_slot`; a seal there fitted round part of
+    its ring is no size of the stamp's, so they count only where no reading names one). The cover's seals count only
+    where no other page shows the stamp: there two stamps overlap, and one outline fitted round both, read as the
+    lead's, was taken for the stamp's size (dev53 a09-word-scan: 25.9 x 21.4 mm against 21.8 x 15.3 elsewhere),
+    which no outline was then larger than."""
+    listed = list(pages.values())
+    own, covers = _stamping_pages(listed, owner), cover_pages(listed)
+    tiers: list[list[tuple[float, float]]] = [[], [], []]  # read as its off the cover; placed on its pages; cover
+    for f in found:
+        page = pages[f.seal.page]
+        mm = page.dpi / MM_PER_INCH
+        if f.picture is not None or f.outline_px is None or mm <= 0:
+            continue
+        size = (f.outline_px.a / mm, f.outline_px.b / mm)
+        if page.number in covers:
+            tiers[2].extend([size] if f.seal.owner == owner else [])
+        elif f.seal.owner == owner:
+            tiers[0].append(size)
+        elif f.seal.match is None and page.number in own:
+            tiers[1].append(size)
+    chosen = next((tier for tier in tiers if tier), None)
+    if chosen is None:
         return None
-    return float(np.median([a for a, _ in sizes])), float(np.median([b for _, b in sizes]))
+    return float(np.median([a for a, _ in chosen])), float(np.median([b for _, b in chosen]))
+
+
+def _stamping_pages(pages: list[Page], owner: Owner) -> set[int]:
+    """The pages only `owner` stamps: an application's appendix tables (the commitment's members stamp beside the
+    lead), a recommendation's letter and table."""
+    return {page.number for page in pages if page.role is not None and page.role != "commitment"
+            and not page.role.startswith("cover") and EXPECTED_OWNER.get(page.role) == owner}
 
 
 def _image_seal(page: Page, image: EmbeddedImage, units: SealUnits, reader: LineReader) -> _Found | None:
@@ -855,15 +948,20 @@ def _unit_names(units: SealUnits) -> list[str]:
     return [name for name in (units.lead, units.applicant, *units.members) if name]
 
 
+# A table's rule read into a cell's text as a bar: no seal bears one (dev60 a08: the members table's '四川|大学'
+# named that member's seals '四川|大学').
+RULE_MARKS = str.maketrans("", "", "|｜¦│")
+
+
 def seal_name(name: str | None) -> str | None:
     """A unit's name as its seal bears it: without a credit code read into the same cell (a seal's
-    name is compared character by character, and the code would be taken for part of it), nor the form's
-    next words read on past its ending (`without_run_on`)."""
+    name is compared character by character, and the code would be taken for part of it), a rule read as
+    a bar, nor the form's next words read on past its ending (`without_run_on`)."""
     if not name:
         return name
     for code in valid_codes_in(name):
         name = name.replace(code, " ")
-    return without_run_on(" ".join(name.split())) or None
+    return without_run_on(" ".join(name.translate(RULE_MARKS).split())) or None
 
 
 def _identify(reading: Reading, others: bool, units: SealUnits) -> Match | None:

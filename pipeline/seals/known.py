@@ -1,4 +1,4 @@
-"""The package's own stamp looked for where a slot is empty on a grey page.
+"""The package's own stamp looked for where a slot is empty, or holds only a seal read as no one's of another size.
 
 A unit stamps every page with the same seal, so once its stamp has been found and read on some pages,
 its size is known. On a grey page the detectors look for any ring: over a table's dense print (a
@@ -19,8 +19,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.seals.detect import working_tone_mask
+from pipeline.seals.detect import WORK_PX_PER_MM, holds_no_red, without_specks, working_tone_mask
 from pipeline.seals.geometry import Outline, Shape, ring_contrast, ring_scores
+from pipeline.seals.ink import MIN_RED_CHROMA, PALE_RED_CHROMA, paper_lift, red_mask
 
 # The ring band matched (shares of the stamp's semi-axes) and the band just outside it, whose ink counts
 # against the place: print crossing a ring goes on beyond it, a seal's border has paper round it.
@@ -54,6 +55,29 @@ def stamps_on_page(grey: np.ndarray, px_per_mm: float, axes_mm: tuple[float, flo
     found = stamp_places(mask, (axes_mm[0] * scale, axes_mm[1] * scale), count,
                          [outline.scaled(factor) for outline in avoid])
     return [outline.scaled(1.0 / factor) for outline in found]
+
+
+def red_stamps_on_page(bgr: np.ndarray, px_per_mm: float, axes_mm: tuple[float, float], count: int,
+                       avoid: list[Outline]) -> list[Outline]:
+    """`stamp_places` on a colour page (pixels; `avoid` and the result in its frame), in its clear red
+    (`ink.red_mask` above the paper's tint, as `detect.detect_red` has it), and failing that in its pale red
+    (`ink.PALE_RED_CHROMA`): a pale stamp over a table's print whose ring the detectors broke into arcs and
+    fitted as a smaller seal, or not at all (dev60 a09-word-phone p13; dev53 a10-scan's cover, its ring clear
+    red a third of the way round, pale red 0.8), is inked all round at the size the lead's stamp has on its
+    other pages. Pale red is a colour fringe round print too, but not in a ring of that size with paper round it."""
+    if holds_no_red(bgr):
+        return []
+    factor = min(1.0, WORK_PX_PER_MM / px_per_mm)
+    small = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else bgr
+    scale = px_per_mm * factor
+    lift = paper_lift(small)
+    axes = (axes_mm[0] * scale, axes_mm[1] * scale)
+    there = [outline.scaled(factor) for outline in avoid]
+    for chroma in (MIN_RED_CHROMA, PALE_RED_CHROMA):
+        found = stamp_places(without_specks(red_mask(small, chroma + lift), scale), axes, count, there)
+        if found:
+            return [outline.scaled(1.0 / factor) for outline in found]
+    return []
 
 
 def stamp_places(mask: np.ndarray, axes: tuple[float, float], count: int,

@@ -42,6 +42,11 @@ from pipeline.seals.ink import MIN_RED_CHROMA, paper_level, paper_lift, red_mask
 # stamps every page with the same seal, whose size varies by a few per cent from page to page (on the dev
 # sets a single cover stamp is 0.90-1.14 times the package's other stamps, two taken as one 1.17-1.25).
 MERGED_SIZE_RATIO = 1.15
+# ...on either axis: two ovals stacked on neighbouring lines make an outline as long as one stamp but far taller
+# (dev60 a09-word-phone's cover: 23.8 x 20.3 mm round a 21.9 x 15.2 mm stamp, 1.09 and 1.34). Two stamps so
+# fitted hold the whole stamp on both axes, less the few per cent a stamp's print varies by (`known.SCALES`);
+# a seal shorter than the stamp (another unit's round seal beside an oval stamp) is one seal.
+HOLDS_STAMP = 0.94
 # The known stamp found inside it: its ring inked nearly all round, with paper outside (a lone ring's
 # standard is lower; here a wrong placement must not pass for the stamp).
 STAMP_COVERAGE = 0.85
@@ -49,6 +54,13 @@ STAMP_CONTRAST = 0.5
 # The known stamp is looked for at centres this far apart (mm), and in these orientations (an oval's).
 CENTRE_STEP_MM = 1.0
 OVAL_ANGLES = tuple(float(a) for a in range(0, 180, 15))
+
+
+def may_be_two_stamps(union_mm: tuple[float, float], stamp_mm: tuple[float, float]) -> bool:
+    """Whether an outline of semi-axes `union_mm` (long, short; mm) may be two stamps fitted as one, one of them
+    the stamp of semi-axes `stamp_mm`: it holds the stamp, and is `MERGED_SIZE_RATIO` larger on either axis."""
+    ratios = [union / stamp for union, stamp in zip(union_mm, stamp_mm, strict=True) if stamp > 0]
+    return len(ratios) == 2 and min(ratios) >= HOLDS_STAMP and max(ratios) >= MERGED_SIZE_RATIO
 
 
 def split_known_stamp(bgr: np.ndarray, union: Outline, stamp: tuple[float, float], px_per_mm: float,
