@@ -33,6 +33,7 @@ from pipeline.tables.geometry import (
     Rule,
     Tolerances,
     bridge_gaps,
+    broken_rows_joined,
     build_grid,
     crossing,
     drop_sliver_rows,
@@ -631,15 +632,18 @@ def _with_lost_first_column(group: Sequence[Rule], words: Sequence[Word]) -> lis
 
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
                      tol: Tolerances | None = None, ink: PageInk | None = None,
-                     keyed_rows: bool = False) -> Table | None:
+                     keyed_rows: bool = False, pieces: Sequence[Rule] = ()) -> Table | None:
     """The table one group of rules describes, with text-derived columns where rules are missing.
 
     With `keyed_rows`, rows the rules leave joined (a faint, broken or missing rule) are cut
-    where the key column's entries and the text's line gaps say (see `rows.row_cuts`).
+    where the key column's entries and the text's line gaps say (see `rows.row_cuts`), and row rules
+    broken into pieces are made whole from the group's pieces and the page's loose `pieces` on their line
+    (`geometry.broken_rows_joined`).
     """
     turned = _turned(words, frame)
     ruled = _has_inner_verticals(group)
     if keyed_rows:  # a list's columns run the table's height; a form's cells part differently row by row
+        group = broken_rows_joined(group, pieces, tol or Tolerances())
         group = _with_lost_first_column(_with_lost_column(_without_stray_verticals(group, turned), turned), turned)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
@@ -775,9 +779,12 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
     if keyed_rows:
         finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
     beside = ink_beside(finding.masks.ink, finding.masks.scale) if finding.masks is not None else None
-    finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame, beside))
+    rules = drop_text_strokes(finding.rules, page.words, finding.frame, beside)
+    finding.groups = group_rules(rules)
+
     def build(group: list[Rule]) -> Table | None:
-        return table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
+        return table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows,
+                                pieces=rules)
 
     built = [(group, build(group)) for group in finding.groups]
     if keyed_rows:

@@ -1,0 +1,56 @@
+"""Appendix tables on word-producer packages, round 28: row rules a dotted scan broke into pieces."""
+
+from __future__ import annotations
+
+from models.page import Page, Word
+from pipeline.tables.finder import table_from_group
+from pipeline.tables.geometry import Frame, Rule, broken_rows_joined, build_grid
+
+# A products list: 类别 (one merged cell over the records), 序号, 名称; its frame and column rules whole.
+XS = (58.0, 190.0, 252.0, 537.0)
+YS = (114.0, 140.0, 166.0, 192.0, 218.0, 244.0)
+
+
+def _frame() -> list[Rule]:
+    return [Rule("h", YS[0], XS[0], XS[-1]), Rule("h", YS[-1], XS[0], XS[-1]), Rule("h", YS[1], XS[0], XS[-1]),
+            *(Rule("v", x, YS[0], YS[-1]) for x in XS)]
+
+
+def _broken_row(y: float) -> list[Rule]:
+    """A dotted row rule across the 序号 and 名称 columns as a 1-bit scan leaves it: pieces with gaps of 25 pt,
+    none touching two column rules (the 类别 column's merged cell has none)."""
+    return [Rule("h", y, 200.0, 240.0), Rule("h", y, 265.0, 330.0), Rule("h", y, 355.0, 420.0),
+            Rule("h", y, 445.0, 530.0)]
+
+
+NAMES = ("供应链协同平台", "数字孪生车间平台", "质量追溯系统", "设备预测维护平台")
+
+
+def _words() -> list[Word]:
+    words = [Word("类别", (100.0, 120.0, 130.0, 132.0)), Word("序号", (210.0, 120.0, 234.0, 132.0)),
+             Word("名称", (380.0, 120.0, 404.0, 132.0)), Word("数字化产品", (95.0, 186.0, 150.0, 198.0))]
+    # The 序号 the page's reading lost (faint digits in a dithered scan): the names alone.
+    return words + [Word(name, (270.0, y + 7.0, 270.0 + 12.0 * len(name), y + 19.0)) for name, y in zip(NAMES, YS[1:], strict=False)]
+
+
+def test_a_row_rule_broken_into_pieces_parts_its_rows() -> None:
+    """dev70 a04's products and institutions: each row rule a dotted scan broke into pieces none of which
+    touches two column rules, some too short to join any group; the rows they part were read as one record."""
+    inner = [rule for y in YS[2:-1] for rule in _broken_row(y)]
+    own, loose = [rule for rule in inner if rule.start < 250.0], [rule for rule in inner if rule.start > 250.0]
+    group = [*_frame(), *own]
+    page = Page(number=1, width=595, height=842, kind="scan")
+    table = table_from_group(page, group, Frame(), _words(), keyed_rows=True, pieces=[*group, *loose])
+    assert table is not None and table.grid.n_rows == 5
+    names = [cell.text for cell in table.cells if cell.cell.col == 2 and cell.cell.row > 0]
+    assert names == list(NAMES)
+    category = next(cell for cell in table.cells if cell.cell.col == 0 and cell.cell.row == 1)
+    assert category.cell.row_span == 4  # no pieces across the 类别 column: its merged cell stays whole
+
+
+def test_pieces_too_sparse_for_a_rule_stay_apart() -> None:
+    """Strokes inside a cell (a line of text's, a speck's) cover too little of a column to be its rule."""
+    group = _frame()
+    strokes = [Rule("h", 205.0, 258.0, 287.0), Rule("h", 205.0, 311.0, 340.0), Rule("h", 205.0, 352.0, 382.0)]
+    grid = build_grid(broken_rows_joined(group, strokes))
+    assert grid is not None and [round(y) for y in grid.ys] == [114, 140, 244]
