@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.page import Page, Word
-from pipeline.tables.finder import table_from_group
+from pipeline.tables.finder import hidden_columns, table_from_group
 from pipeline.tables.geometry import Frame, Rule, broken_rows_joined, build_grid
 
 # A products list: 类别 (one merged cell over the records), 序号, 名称; its frame and column rules whole.
@@ -54,3 +54,21 @@ def test_pieces_too_sparse_for_a_rule_stay_apart() -> None:
     strokes = [Rule("h", 205.0, 258.0, 287.0), Rule("h", 205.0, 311.0, 340.0), Rule("h", 205.0, 352.0, 382.0)]
     grid = build_grid(broken_rows_joined(group, strokes))
     assert grid is not None and [round(y) for y in grid.ys] == [114, 140, 244]
+
+
+def test_a_column_aligned_two_ways_is_not_two_columns() -> None:
+    """dev70 a06's products: names left-aligned in some rows, centred in others, leave a clear gap down the
+    名称 column, three lines and more on either side; each row's name stands on one side only, so the gap is
+    no lost rule. Two texts side by side in most rows are two columns whose rule was lost."""
+    ys = [140.0 + 17.0 * k for k in range(9)]
+    rules = [Rule("h", y, 73.0, 522.0) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in (73.0, 190.0, 250.0, 522.0)]
+    grid = build_grid(rules)
+    assert grid is not None
+    left = {1, 3, 6}  # rows whose names are left-aligned
+    words = [Word("精益生产数字化方案" if row in left else "工艺参数数据集",
+                  (255.0, y + 3.0, 345.0, y + 14.0) if row in left else (362.0, y + 3.0, 423.0, y + 14.0))
+             for row, y in enumerate(ys[:-1])]
+    assert hidden_columns(grid, words) == []
+    both = [Word("台州卓晟科技", (255.0, y + 3.0, 320.0, y + 14.0)) for y in ys[:-1]]
+    both += [Word("机械、汽车", (380.0, y + 3.0, 430.0, y + 14.0)) for y in ys[:-1]]
+    assert len(hidden_columns(grid, both)) == 1

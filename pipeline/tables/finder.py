@@ -409,9 +409,25 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
             # one cell's text: as many of them as stand on one side of it make it no column of its own.
             crossing = lines_of([w for w in inside if w.bbox[0] < cut < w.bbox[2]])
             fewer = min(len(left), len(right))
-            if fewer >= max(HIDDEN_COLUMN_LINES, len(crossing) + 1) and not _one_run(cut, read_whole, fewer):
+            if fewer >= max(HIDDEN_COLUMN_LINES, len(crossing) + 1) and not _one_run(cut, read_whole, fewer) \
+                    and 2 * _level_pairs(left, right) >= fewer:
                 cuts.append(cut)
     return cuts
+
+
+def _level_pairs(left: Sequence[Sequence[Word]], right: Sequence[Sequence[Word]]) -> int:
+    """How many lines on one side of a gap stand level with a line on the other side. A list's two columns
+    hold one record's texts side by side, row after row; a column whose texts are aligned two ways (names
+    left-aligned in some rows, centred in others: dev70 a06's products) leaves a gap down it too, but each
+    row's text stands on one side of it only."""
+    def span(line: Sequence[Word]) -> tuple[float, float]:
+        return min(w.bbox[1] for w in line), max(w.bbox[3] for w in line)
+
+    def level(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        return min(a[1], b[1]) - max(a[0], b[0]) > 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+    fewer, more = sorted(([span(line) for line in left], [span(line) for line in right]), key=len)
+    return sum(any(level(a, b) for b in more) for a in fewer)
 
 
 def _one_run(cut: float, words: Sequence[Word], lines: int) -> bool:
