@@ -1,8 +1,12 @@
-"""Appendix tables on word-producer packages, round 28: row rules a dotted scan broke into pieces."""
+"""Appendix tables on word-producer packages, round 28: row rules a dotted scan broke into pieces, a column
+aligned two ways, a continuation that lost a column rule."""
 
 from __future__ import annotations
 
 from models.page import Page, Word
+from pipeline.config import Settings
+from pipeline.tables.appendix import Collector, Walker
+from pipeline.tables.cells import Table, fill_cells
 from pipeline.tables.finder import hidden_columns, table_from_group
 from pipeline.tables.geometry import Frame, Rule, broken_rows_joined, build_grid
 
@@ -72,3 +76,30 @@ def test_a_column_aligned_two_ways_is_not_two_columns() -> None:
     both = [Word("台州卓晟科技", (255.0, y + 3.0, 320.0, y + 14.0)) for y in ys[:-1]]
     both += [Word("机械、汽车", (380.0, y + 3.0, 430.0, y + 14.0)) for y in ys[:-1]]
     assert len(hidden_columns(grid, both)) == 1
+
+
+def _ruled_table(page: int, xs: list[float], ys: list[float], words: list[Word]) -> Table:
+    grid = build_grid([Rule("h", y, xs[0], xs[-1]) for y in ys] + [Rule("v", x, ys[0], ys[-1]) for x in xs])
+    assert grid is not None
+    return Table(page=page, grid=grid, frame=Frame(), cells=fill_cells(grid, Frame(), words))
+
+
+def test_a_continuation_that_lost_a_column_rule_is_read_on_its_tables_columns() -> None:
+    """dev70 a03's contracts: the last record alone on a page of its own (no title, role 'other'), the rule
+    between its enterprise and its amount lost under the seal's ring: three columns where the table has four.
+    Read on the table's columns, the record is the table's last, its amount its own."""
+    xs, ys = [87.0, 185.0, 258.0, 436.0, 508.0], [70.0, 96.0, 120.0]
+    header = [Word(text, (x + 4.0, 76.0, x + 4.0 + 12.0 * len(text), 88.0), 0.99)
+              for x, text in zip(xs, ("日期", "合同编号", "服务企业名称", "合同金额（万元）"), strict=False)]
+    first = [Word(text, (x + 4.0, 102.0, x + 4.0 + 6.0 * len(text), 114.0), 0.99)
+             for x, text in zip(xs, ("2025-12-17", "HT-2025-114", "杭州腾旭海工装备集团有限公司", "147"), strict=False)]
+    walker = Walker(Collector(Settings()))
+    walker.table(_ruled_table(11, xs, ys, header + first), Page(number=11, width=595, height=842, kind="scan",
+                                                                  role="appendix2_table2"), first_on_page=True)
+    last = [Word("2025-12-18", (91.0, 74.0, 150.0, 86.0), 0.99), Word("HT-2025-115", (190.0, 74.0, 250.0, 86.0), 0.99),
+            Word("重庆诚达家纺有限公司", (262.0, 74.0, 370.0, 86.0), 0.99), Word("23万元", (470.0, 74.0, 500.0, 86.0), 0.99)]
+    walker.table(_ruled_table(12, [87.0, 185.0, 258.0, 508.0], [68.0, 92.0], last),
+                 Page(number=12, width=595, height=842, kind="scan", role="other"), first_on_page=True)
+    rows = walker.collector.rows["contracts"]
+    assert [(row["enterprise"].value, row["amount"].value) for row in rows] == [
+        ("杭州腾旭海工装备集团有限公司", 147), ("重庆诚达家纺有限公司", 23)]
