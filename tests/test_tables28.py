@@ -103,3 +103,13 @@ def test_a_continuation_that_lost_a_column_rule_is_read_on_its_tables_columns() 
     rows = walker.collector.rows["contracts"]
     assert [(row["enterprise"].value, row["amount"].value) for row in rows] == [
         ("杭州腾旭海工装备集团有限公司", 147), ("重庆诚达家纺有限公司", 23)]
+
+
+def test_strokes_along_a_line_of_text_make_no_row_rule() -> None:
+    """dev70 a01's providers: the feet of 石化化工、航空、 (a wrapped line over 纺织) found as pieces covering most of
+    the industries column, inside the word's height: characters' strokes, no rule between two records."""
+    group = _frame()
+    feet = [Rule("h", 214.3, 262.0, 303.0), Rule("h", 214.1, 311.0, 335.0), Rule("h", 214.2, 340.0, 420.0)]
+    words = [(258.2, 202.6, 430.0, 217.0)]
+    assert [round(y) for y in build_grid(broken_rows_joined(group, feet, words)).ys] == [114, 140, 244]  # type: ignore[union-attr]
+    assert [round(y) for y in build_grid(broken_rows_joined(group, feet)).ys] == [114, 140, 214, 244]  # type: ignore[union-attr]

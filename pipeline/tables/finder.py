@@ -659,7 +659,7 @@ def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Seq
     turned = _turned(words, frame)
     ruled = _has_inner_verticals(group)
     if keyed_rows:  # a list's columns run the table's height; a form's cells part differently row by row
-        group = broken_rows_joined(group, pieces, tol or Tolerances())
+        group = broken_rows_joined(group, pieces, [word.bbox for word in turned], tol or Tolerances())
         group = _with_lost_first_column(_with_lost_column(_without_stray_verticals(group, turned), turned), turned)
     extra_xs: list[float] = []
     extra_ys: list[float] = []

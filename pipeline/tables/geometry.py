@@ -290,14 +290,17 @@ def _bridged(left: Rule, right: Rule, pieces: Sequence[Rule], tol: Tolerances) -
 BROKEN_ROW_COVER = 0.5  # share of a column's width a row rule's pieces cover for the rule to be drawn there
 
 
-def broken_rows_joined(group: Sequence[Rule], pieces: Sequence[Rule], tol: Tolerances = Tolerances()) -> list[Rule]:
+def broken_rows_joined(group: Sequence[Rule], pieces: Sequence[Rule], text: Sequence[Box] = (),
+                       tol: Tolerances = Tolerances()) -> list[Rule]:
     """The group with each row rule a dotted or faint scan broke into pieces drawn whole column by column:
     where the horizontal pieces of one line inside the group's box (its own, and loose `pieces` that touched
     no rule and so joined no group) cover `BROKEN_ROW_COVER` of a column's width between two of the
     group's column rules, a rule runs across that column from rule to rule. Apart, no piece touches two
     column rules nor runs half the table's width, and `_significant` drops each: the rows the rule parts read
     as one (a list's records two by two, a category's names in one cell). A column the pieces leave mostly
-    bare keeps no rule there: a merged cell's."""
+    bare keeps no rule there: a merged cell's. A piece running along a line of `text` (word boxes, table
+    frame), inside its height, is its characters' strokes (the feet of 石化化工 under a wrapped line) and
+    counts for no rule."""
     verticals = [rule for rule in group if rule.orient == "v"]
     if len(verticals) < 2:
         return list(group)
@@ -307,7 +310,8 @@ def broken_rows_joined(group: Sequence[Rule], pieces: Sequence[Rule], tol: Toler
              and top + tol.snap < rule.pos < bottom - tol.snap and rule.start >= left - tol.touch
              and rule.end <= right + tol.touch]
     out = list(group)
-    for band in line_bands([*(rule for rule in group if rule.orient == "h"), *loose], "h", tol.snap):
+    horizontals = [rule for rule in (*(r for r in group if r.orient == "h"), *loose) if not _along_text(rule, text)]
+    for band in line_bands(horizontals, "h", tol.snap):
         pos = sum(rule.pos for rule in band) / len(band)
         if not top + tol.snap < pos < bottom - tol.snap:
             continue
@@ -318,6 +322,18 @@ def broken_rows_joined(group: Sequence[Rule], pieces: Sequence[Rule], tol: Toler
         out.extend(Rule("h", pos, a, b) for a, b in itertools.pairwise(xs)
                    if _covered(flat, "h", pos, a, b, tol) >= BROKEN_ROW_COVER)
     return out
+
+
+TEXT_MARGIN = 0.15  # share of a word's height at its top and bottom where a rule may graze its box (padding)
+
+
+def _along_text(rule: Rule, text: Sequence[Box]) -> bool:
+    """The horizontal piece lies inside a word's height, along half its own length or more."""
+    for x0, top, x1, bottom in text:
+        margin = TEXT_MARGIN * (bottom - top)
+        if top + margin < rule.pos < bottom - margin and min(rule.end, x1) - max(rule.start, x0) >= 0.5 * rule.length:
+            return True
+    return False
 
 
 def _continued_lines(a: Sequence[Rule], b: Sequence[Rule], pieces: Sequence[Rule], tol: Tolerances) -> set[float]:
