@@ -3,12 +3,15 @@ aligned two ways, a continuation that lost a column rule."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from models.page import Page, Word
 from pipeline.config import Settings
 from pipeline.tables.appendix import Collector, Walker
-from pipeline.tables.cells import Table, fill_cells
+from pipeline.tables.cells import CellText, Table, fill_cells
 from pipeline.tables.finder import hidden_columns, table_from_group
-from pipeline.tables.geometry import Frame, Rule, broken_rows_joined, build_grid
+from pipeline.tables.geometry import Cell, Frame, Rule, broken_rows_joined, build_grid
+from pipeline.tables.reread import CellReader
 
 # A products list: 类别 (one merged cell over the records), 序号, 名称; its frame and column rules whole.
 XS = (58.0, 190.0, 252.0, 537.0)
@@ -103,6 +106,40 @@ def test_a_continuation_that_lost_a_column_rule_is_read_on_its_tables_columns() 
     rows = walker.collector.rows["contracts"]
     assert [(row["enterprise"].value, row["amount"].value) for row in rows] == [
         ("杭州腾旭海工装备集团有限公司", 147), ("重庆诚达家纺有限公司", 23)]
+
+
+class _WholeGlyphEngine:
+    """Reads a band of ink as '171' where it is a whole line's height (the digits with their feet), else nothing."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def read_region(self, image: np.ndarray, box_px: object = None, *, dpi: float = 72.0,
+                    separators: object = ()) -> list[Word]:
+        self.calls += 1
+        ink = image < 128
+        rows = np.flatnonzero(ink.any(axis=1))
+        bands = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if rows.size else []
+        words = []
+        for band in bands:
+            if band[-1] - band[0] + 1 >= 16:
+                cols = np.flatnonzero(ink[band[0]:band[-1] + 1].any(axis=0))
+                words.append(Word("171", (float(cols[0]), float(band[0]), float(cols[-1] + 1), float(band[-1] + 1)), 0.97))
+        return words
+
+
+def test_an_empty_cell_whose_print_runs_over_its_rule_is_read_on_a_crop_past_the_rule() -> None:
+    """dev47 a02's contracts: '171' printed low in its row, the row's bottom rule through the digits' feet; the
+    crop inside the rules cut the digits and read nothing, the cell was taken for blank. Read once more past
+    the rule, the digits are whole."""
+    image = np.full((80, 320), 255, np.uint8)
+    image[26:43, 200:230] = 0  # the digits, their feet past the rule
+    image[40, 10:310] = 0  # the row's bottom rule
+    box = (10.0, 10.0, 310.0, 40.0)
+    cell = CellText(Cell(0, 0, 1, 1, box), box, (), "")
+    engine = _WholeGlyphEngine()
+    out = CellReader(image, 1.0, 72.0, engine).reread([cell], Frame(), threshold=0.97, floor=0.6)  # type: ignore[arg-type]
+    assert out[0].text == "171" and engine.calls == 2
 
 
 def test_strokes_along_a_line_of_text_make_no_row_rule() -> None:

@@ -30,6 +30,10 @@ from pipeline.tables.ghosts import InkTest, drop_ghosts
 log = logging.getLogger(__name__)
 
 INSET_PT = 2.0  # keep the cell's own rules out of its crop
+OVER_RULE_PT = 2.0  # how far past its top and bottom rules an empty cell's last crop reaches (`over_rules`)
+# A reading of that crop is taken this sure or surer: the crop takes in a rule's stroke and the neighbours'
+# edges, whose specks an engine reads as marks ('"', 'tt') less surely than print.
+OVER_RULE_FLOOR = 0.9
 PAD_PX = 24  # white around each crop: tesseract needs a margin to see a line
 INK_LEVEL = 128  # print-layer pixels darker than this are ink
 EMPTY_INK = 0.004  # an empty cell with more ink than this share has text the page OCR missed
@@ -265,6 +269,19 @@ class CellReader:
             return crop if cell.confidence < threshold or self.print_beside(cell) else None
         return crop if ink_share(self.image, crop, self.level) > EMPTY_INK else None
 
+    def over_rules(self, cell: CellText, line_height: float | None = None,
+                   empty: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
+        """The crop of an empty cell holding ink, reaching `OVER_RULE_PT` past its top and bottom rules
+        instead of `INSET_PT` inside them; None for a cell without ink. A line printed low in its row runs
+        over the row's rule (dev47 a02's '171', the rule through the digits' feet): the crop inside the
+        rules cuts it, and it reads as nothing."""
+        inside = self.wanted(cell, 1.0, line_height, empty)
+        if inside is None or cell.text:
+            return None
+        x0, top, x1, bottom = reach(cell, line_height, empty)
+        return crop_box((x0 + INSET_PT, top - OVER_RULE_PT, x1 - INSET_PT, bottom + OVER_RULE_PT), self.scale,
+                        self.image.shape, inset=0.0)
+
     def print_beside(self, cell: CellText) -> bool:
         """Whether a line of the cell has a character's worth of print just past either end, inside the
         cell, that none of its words covers: the page's reading stopped short of its line (a seal's
@@ -375,6 +392,15 @@ class CellReader:
                 if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new) \
                         or self._filled_in(cell, new):
                     out[position] = replace(new, reread=True)
+        # Cells still empty that hold ink, read once more on crops reaching past their top and bottom rules
+        # (`over_rules`), in stacks of their own (the others' readings stay as they were), taken when sure.
+        left_out = [(i, cell, crop) for i, cell in enumerate(out) if not cell.text
+                    and (crop := self.over_rules(cell, line_height, empty))]
+        for batch in _batches(left_out):
+            for position, cell, new in self._read_batch(batch, frame, held):
+                new = _centred_inside(new, cell, frame)
+                if _better(cell, new, max(floor, OVER_RULE_FLOOR), slack):
+                    out[position] = replace(new, reread=True)
         # Cells whose marks still lack their partners, read once more in a stack of their own (stacked with
         # others the engine left the small mark out again), only to pair them (`_paired`); the stacks above
         # stay as they were, and so do every other cell's readings.
@@ -414,6 +440,14 @@ class CellReader:
         except (OcrError, OSError) as error:  # the engine failed (or its cache): cells keep their first reading
             log.warning("cell re-read failed, cells keep their first reading: %s: %s", type(error).__name__, error)
             return []
+
+
+def _centred_inside(read: CellText, cell: CellText, frame: Frame) -> CellText:
+    """The crop's reading of `cell` with only the words whose centres lie inside the cell's rows: a crop
+    reaching past the cell's rules takes in the edges of the neighbours' print too."""
+    top, bottom = cell.bbox[1], cell.bbox[3]
+    words = [word for word in read.words if top <= (word.bbox[1] + word.bbox[3]) / 2 <= bottom]
+    return read if len(words) == len(read.words) else cell_text(cell.cell, frame, words)
 
 
 def _batches(chosen: list[tuple[int, CellText, tuple[int, int, int, int]]]) -> list[list]:
