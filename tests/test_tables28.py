@@ -55,6 +55,14 @@ def test_a_row_rule_broken_into_pieces_parts_its_rows() -> None:
     assert category.cell.row_span == 4  # no pieces across the 类别 column: its merged cell stays whole
 
 
+def test_pieces_in_one_column_alone_make_no_row_rule() -> None:
+    """dev70 a06's institutions: a category's boundary found in the 类别 column alone, the rest of the line lost;
+    drawn there, it cut that column's cell off the records the keys part (a record lost with its key's cut)."""
+    lone = [Rule("h", 214.8, 87.0, 178.0)]
+    grid = build_grid(broken_rows_joined(_frame(), lone))
+    assert grid is not None and [round(y) for y in grid.ys] == [114, 140, 244]
+
+
 def test_pieces_too_sparse_for_a_rule_stay_apart() -> None:
     """Strokes inside a cell (a line of text's, a speck's) cover too little of a column to be its rule."""
     group = _frame()
@@ -146,7 +154,8 @@ def test_strokes_along_a_line_of_text_make_no_row_rule() -> None:
     """dev70 a01's providers: the feet of 石化化工、航空、 (a wrapped line over 纺织) found as pieces covering most of
     the industries column, inside the word's height: characters' strokes, no rule between two records."""
     group = _frame()
-    feet = [Rule("h", 214.3, 262.0, 303.0), Rule("h", 214.1, 311.0, 335.0), Rule("h", 214.2, 340.0, 420.0)]
-    words = [(258.2, 202.6, 430.0, 217.0)]
+    feet = [Rule("h", 214.3, 262.0, 303.0), Rule("h", 214.1, 311.0, 335.0), Rule("h", 214.2, 340.0, 420.0),
+            Rule("h", 214.2, 196.0, 240.0)]
+    words = [(258.2, 202.6, 430.0, 217.0), (194.0, 202.6, 245.0, 217.0)]
     assert [round(y) for y in build_grid(broken_rows_joined(group, feet, words)).ys] == [114, 140, 244]  # type: ignore[union-attr]
     assert [round(y) for y in build_grid(broken_rows_joined(group, feet)).ys] == [114, 140, 214, 244]  # type: ignore[union-attr]

@@ -288,6 +288,9 @@ def _bridged(left: Rule, right: Rule, pieces: Sequence[Rule], tol: Tolerances) -
 
 
 BROKEN_ROW_COVER = 0.5  # share of a column's width a row rule's pieces cover for the rule to be drawn there
+# Columns a row rule's pieces must be found across: a rule runs across the table, and pieces in one column
+# alone part no record there (the keys' cuts do), while they would cut that column's cell apart from the rest.
+BROKEN_ROW_COLUMNS = 2
 
 
 def broken_rows_joined(group: Sequence[Rule], pieces: Sequence[Rule], text: Sequence[Box] = (),
@@ -312,15 +315,20 @@ def broken_rows_joined(group: Sequence[Rule], pieces: Sequence[Rule], text: Sequ
     out = list(group)
     horizontals = [rule for rule in (*(r for r in group if r.orient == "h"), *loose) if not _along_text(rule, text)]
     for band in line_bands(horizontals, "h", tol.snap):
-        pos = sum(rule.pos for rule in band) / len(band)
+        # At the height of the group's own longest piece on the line, where it has one: the grid's boundary
+        # stays where the group's rules put it.
+        drawn = [rule for rule in band if id(rule) in own]
+        pos = max(drawn, key=lambda rule: rule.length).pos if drawn else sum(rule.pos for rule in band) / len(band)
         if not top + tol.snap < pos < bottom - tol.snap:
             continue
         xs = [sum(g) / len(g) for g in _cluster([left, right, *(v.pos for v in verticals
                                                              if v.start - tol.touch <= pos <= v.end + tol.touch)],
                                                 tol.snap)]
         flat = [Rule("h", pos, rule.start, rule.end) for rule in band]
-        out.extend(Rule("h", pos, a, b) for a, b in itertools.pairwise(xs)
-                   if _covered(flat, "h", pos, a, b, tol) >= BROKEN_ROW_COVER)
+        drawn_across = [Rule("h", pos, a, b) for a, b in itertools.pairwise(xs)
+                        if _covered(flat, "h", pos, a, b, tol) >= BROKEN_ROW_COVER]
+        if len(drawn_across) >= BROKEN_ROW_COLUMNS:
+            out.extend(drawn_across)
     return out
 
 
