@@ -11,7 +11,7 @@ from pipeline.tables.appendix import Collector, Walker
 from pipeline.tables.cells import CellText, Table, fill_cells
 from pipeline.tables.finder import hidden_columns, table_from_group
 from pipeline.tables.geometry import Cell, Frame, Rule, broken_rows_joined, build_grid
-from pipeline.tables.reread import CellReader
+from pipeline.tables.reread import CellReader, without_stray_glyphs
 
 # A products list: 类别 (one merged cell over the records), 序号, 名称; its frame and column rules whole.
 XS = (58.0, 190.0, 252.0, 537.0)
@@ -159,3 +159,18 @@ def test_strokes_along_a_line_of_text_make_no_row_rule() -> None:
     words = [(258.2, 202.6, 430.0, 217.0), (194.0, 202.6, 245.0, 217.0)]
     assert [round(y) for y in build_grid(broken_rows_joined(group, feet, words)).ys] == [114, 140, 244]  # type: ignore[union-attr]
     assert [round(y) for y in build_grid(broken_rows_joined(group, feet)).ys] == [114, 140, 214, 244]  # type: ignore[union-attr]
+
+
+def test_a_lone_unsure_glyph_apart_from_its_line_is_no_print() -> None:
+    """dev58 a09's trainings: the crop of '行业数字化转型标杆企业观摩活动' took in a grey seal's ring beside the
+    name, read 'A' 80 pt past its end (dev47 a11: '1.'); such a glyph is dropped. A glyph next to its line's
+    words, one read surely, or one alone on its line (a 序号) is kept."""
+    name = Word("行业数字化转型标杆企业观摩活动", (186.7, 184.8, 320.6, 196.8), 0.98)
+    assert without_stray_glyphs([name, Word("A", (401.8, 188.6, 409.4, 198.2), 0.66)]) == [name]
+    assert without_stray_glyphs([name, Word("1.", (421.0, 184.0, 427.2, 197.3), 0.69)]) == [name]
+    near = Word("5", (200.0, 184.8, 206.0, 196.8), 0.7), Word("万元", (209.0, 184.8, 230.0, 196.8), 0.99)
+    assert without_stray_glyphs(near) == list(near)
+    sure = Word("A", (401.8, 188.6, 409.4, 198.2), 0.95)
+    assert without_stray_glyphs([name, sure]) == [name, sure]
+    alone = [Word("1", (215.0, 150.0, 221.0, 162.0), 0.7), Word("台州卓晟科技", (260.0, 170.0, 330.0, 182.0), 0.99)]
+    assert without_stray_glyphs(alone) == alone

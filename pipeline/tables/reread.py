@@ -429,7 +429,7 @@ class CellReader:
             found = by_band.get(k, [])
             if not cell.text:
                 found = [word for word in found if not held_elsewhere(word.bbox, held)]
-            read.append((position, cell, cell_text(cell.cell, frame, drop_ghosts(found, self.ink))))
+            read.append((position, cell, cell_text(cell.cell, frame, without_stray_glyphs(drop_ghosts(found, self.ink)))))
         return read
 
     def _read(self, canvas: np.ndarray) -> list[Word]:
@@ -440,6 +440,34 @@ class CellReader:
         except (OcrError, OSError) as error:  # the engine failed (or its cache): cells keep their first reading
             log.warning("cell re-read failed, cells keep their first reading: %s: %s", type(error).__name__, error)
             return []
+
+
+STRAY_SURE = 0.8  # a lone glyph read less surely than this, apart from its line, is no print of the cell's
+
+
+def without_stray_glyphs(words: Sequence[Word]) -> list[Word]:
+    """A crop's words without lone glyphs standing apart on a line of print: one character read unsurely
+    (below `STRAY_SURE`), more than a line's height away from the nearest word level with it, is a seal's
+    remains or a rule's edge the crop took in (dev58 a09's '…观摩活动 A' and '…诊断师培训 I', a grey seal's
+    ring beside the names; dev47 a11's '…培训班 1.'), not a character of the cell's line. A glyph alone on its
+    line is kept."""
+    kept = []
+    for word in words:
+        height = word.bbox[3] - word.bbox[1]
+        level = [other for other in words if other is not word
+                 and min(other.bbox[3], word.bbox[3]) - max(other.bbox[1], word.bbox[1]) > 0.5 * height]
+        gaps = [max(other.bbox[0] - word.bbox[2], word.bbox[0] - other.bbox[2]) for other in level]
+        stray = _lone_glyph(word.text) and word.confidence < STRAY_SURE and bool(gaps) \
+            and min(gaps) > max(height, *(other.bbox[3] - other.bbox[1] for other in level))
+        if not stray:
+            kept.append(word)
+    return kept
+
+
+def _lone_glyph(text: str) -> bool:
+    """One character, with a mark at most ('I', '1.')."""
+    squeezed = re.sub(r"\s+", "", text)
+    return 0 < len(squeezed) <= 2 and len(re.sub(r"[\W_]", "", squeezed)) <= 1
 
 
 def _centred_inside(read: CellText, cell: CellText, frame: Frame) -> CellText:
