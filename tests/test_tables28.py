@@ -174,3 +174,16 @@ def test_a_lone_unsure_glyph_apart_from_its_line_is_no_print() -> None:
     assert without_stray_glyphs([name, sure]) == [name, sure]
     alone = [Word("1", (215.0, 150.0, 221.0, 162.0), 0.7), Word("台州卓晟科技", (260.0, 170.0, 330.0, 182.0), 0.99)]
     assert without_stray_glyphs(alone) == alone
+
+
+def test_an_empty_cell_whose_ink_lies_clear_of_its_crops_edges_is_not_read_past_its_rules() -> None:
+    """Ink inside the crop whole (the first reading missed it for other reasons) gains nothing from a crop past
+    the rules: no second reading (samples a03's '186', left to the second engine as before)."""
+    image = np.full((80, 320), 255, np.uint8)
+    image[20:31, 200:230] = 0
+    image[40, 10:310] = 0
+    box = (10.0, 10.0, 310.0, 40.0)
+    engine = _WholeGlyphEngine()
+    out = CellReader(image, 1.0, 72.0, engine).reread([CellText(Cell(0, 0, 1, 1, box), box, (), "")], Frame(),  # type: ignore[arg-type]
+                                                      threshold=0.97, floor=0.6)
+    assert out[0].text == "" and engine.calls == 1

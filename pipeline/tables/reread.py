@@ -272,15 +272,22 @@ class CellReader:
     def over_rules(self, cell: CellText, line_height: float | None = None,
                    empty: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
         """The crop of an empty cell holding ink, reaching `OVER_RULE_PT` past its top and bottom rules
-        instead of `INSET_PT` inside them; None for a cell without ink. A line printed low in its row runs
-        over the row's rule (dev47 a02's '171', the rule through the digits' feet): the crop inside the
-        rules cuts it, and it reads as nothing."""
+        instead of `INSET_PT` inside them, where its ink runs over the inside crop's top or bottom; None
+        otherwise. A line printed low in its row runs over the row's rule (dev47 a02's '171', the rule
+        through the digits' feet): the crop inside the rules cuts it, and it reads as nothing."""
         inside = self.wanted(cell, 1.0, line_height, empty)
-        if inside is None or cell.text:
+        if inside is None or cell.text or not self._runs_over_edge(inside):
             return None
         x0, top, x1, bottom = reach(cell, line_height, empty)
         return crop_box((x0 + INSET_PT, top - OVER_RULE_PT, x1 - INSET_PT, bottom + OVER_RULE_PT), self.scale,
                         self.image.shape, inset=0.0)
+
+    def _runs_over_edge(self, crop: tuple[int, int, int, int]) -> bool:
+        """Whether ink reaches the crop's top or bottom row (and is no rule along it): print cut by the crop's
+        edge. Ink clear of both was inside the crop whole, and a crop past the rules reads it no better."""
+        x0, y0, x1, y1 = crop
+        rows = (self.image[y0:y1, x0:x1] < self.level).mean(axis=1)
+        return any(0.0 < share <= RULE_SHARE for share in (rows[0], rows[-1]))
 
     def print_beside(self, cell: CellText) -> bool:
         """Whether a line of the cell has a character's worth of print just past either end, inside the
