@@ -22,7 +22,7 @@ from pipeline.config import Settings
 from pipeline.ocr import OcrEngine, get_engine
 from pipeline.result import Extracted
 from pipeline.tables.bands import stacked_labels
-from pipeline.tables.cells import CellText, Table, cell_text
+from pipeline.tables.cells import CellText, Table, cell_text, fill_cells
 from pipeline.tables.finder import (
     cell_reader,
     find_tables,
@@ -124,6 +124,30 @@ class Layout:
         if len(columns) < max(2, round(0.75 * len(self.spec.columns))):
             return None
         return Layout(self.spec, tuple(table.grid.xs), columns, self.spans, self.units)
+
+    def regridded(self, table: Table) -> Table | None:
+        """The table with the column rules it lost where it continues this layout's table: its outer edges are
+        this layout's and its inner ones some of this layout's, the others missing (a continuation's one
+        record on a page of its own, the rule between its name and its amount lost under a seal's ring: the
+        two read as one cell and the amount in no column). A continuation is printed from the same template,
+        so every edge of it is drawn in every row: its cells are cut at the missing edges and filled again.
+        None where the table is not such a part of this layout's columns."""
+        own = table.grid.xs
+        if len(own) >= len(self.xs) or any(abs(a - b) > ALIGN_TOLERANCE for a, b in ((own[0], self.xs[0]),
+                                                                                      (own[-1], self.xs[-1]))):
+            return None
+        if not all(any(abs(x - edge) <= ALIGN_TOLERANCE for edge in self.xs) for x in own[1:-1]):
+            return None
+        missing = [edge for edge in self.xs[1:-1] if not any(abs(edge - x) <= ALIGN_TOLERANCE for x in own)]
+        xs = sorted([*own, *missing])
+        index = {col: xs.index(x) for col, x in enumerate(own)}
+        index[len(own) - 1] = len(xs) - 1
+        cells = [Cell(cell.row, col, cell.row_span, 1, (xs[col], cell.bbox[1], xs[col + 1], cell.bbox[3]))
+                 for cell in table.grid.cells
+                 for col in range(index[cell.col], index[cell.col + cell.col_span])]
+        grid = replace(table.grid, xs=xs, cells=cells)
+        words = [word for cell in table.cells for word in cell.words]
+        return replace(table, grid=grid, cells=fill_cells(grid, table.frame, words))
 
     @staticmethod
     def by_position(table: Table, spec: TableSpec) -> Layout | None:
@@ -837,6 +861,15 @@ class Walker:
             self._read(table, page, layout, header.row + 1, first_on_page)
             return
         continued = self._headerless(table, page, first_on_page)
+        template = self.current
+        whole = template.regridded(table) if template is not None and first_on_page else None
+        if template is not None and whole is not None:
+            # A continuation that lost a column rule of its table's: read on the table's own columns, where
+            # it still continues that table with them.
+            on_columns = self._headerless(whole, page, first_on_page)
+            if on_columns is not None and on_columns.spec == template.spec \
+                    and (continued is None or continued.spec == on_columns.spec):
+                table, continued = whole, on_columns
         if continued is not None:
             self.current = continued
             self._read(table, page, continued, 0)

@@ -33,6 +33,7 @@ from pipeline.tables.geometry import (
     Rule,
     Tolerances,
     bridge_gaps,
+    broken_rows_joined,
     build_grid,
     crossing,
     drop_sliver_rows,
@@ -408,9 +409,25 @@ def hidden_columns(grid: Grid, words: Sequence[Word]) -> list[float]:
             # one cell's text: as many of them as stand on one side of it make it no column of its own.
             crossing = lines_of([w for w in inside if w.bbox[0] < cut < w.bbox[2]])
             fewer = min(len(left), len(right))
-            if fewer >= max(HIDDEN_COLUMN_LINES, len(crossing) + 1) and not _one_run(cut, read_whole, fewer):
+            if fewer >= max(HIDDEN_COLUMN_LINES, len(crossing) + 1) and not _one_run(cut, read_whole, fewer) \
+                    and 2 * _level_pairs(left, right) >= fewer:
                 cuts.append(cut)
     return cuts
+
+
+def _level_pairs(left: Sequence[Sequence[Word]], right: Sequence[Sequence[Word]]) -> int:
+    """How many lines on one side of a gap stand level with a line on the other side. A list's two columns
+    hold one record's texts side by side, row after row; a column whose texts are aligned two ways (names
+    left-aligned in some rows, centred in others: dev70 a06's products) leaves a gap down it too, but each
+    row's text stands on one side of it only."""
+    def span(line: Sequence[Word]) -> tuple[float, float]:
+        return min(w.bbox[1] for w in line), max(w.bbox[3] for w in line)
+
+    def level(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        return min(a[1], b[1]) - max(a[0], b[0]) > 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+    fewer, more = sorted(([span(line) for line in left], [span(line) for line in right]), key=len)
+    return sum(any(level(a, b) for b in more) for a in fewer)
 
 
 def _one_run(cut: float, words: Sequence[Word], lines: int) -> bool:
@@ -631,15 +648,18 @@ def _with_lost_first_column(group: Sequence[Rule], words: Sequence[Word]) -> lis
 
 def table_from_group(page: Page, group: Sequence[Rule], frame: Frame, words: Sequence[Word],
                      tol: Tolerances | None = None, ink: PageInk | None = None,
-                     keyed_rows: bool = False) -> Table | None:
+                     keyed_rows: bool = False, pieces: Sequence[Rule] = ()) -> Table | None:
     """The table one group of rules describes, with text-derived columns where rules are missing.
 
     With `keyed_rows`, rows the rules leave joined (a faint, broken or missing rule) are cut
-    where the key column's entries and the text's line gaps say (see `rows.row_cuts`).
+    where the key column's entries and the text's line gaps say (see `rows.row_cuts`), and row rules
+    broken into pieces are made whole from the group's pieces and the page's loose `pieces` on their line
+    (`geometry.broken_rows_joined`).
     """
     turned = _turned(words, frame)
     ruled = _has_inner_verticals(group)
     if keyed_rows:  # a list's columns run the table's height; a form's cells part differently row by row
+        group = broken_rows_joined(group, pieces, [word.bbox for word in turned], tol or Tolerances())
         group = _with_lost_first_column(_with_lost_column(_without_stray_verticals(group, turned), turned), turned)
     extra_xs: list[float] = []
     extra_ys: list[float] = []
@@ -775,9 +795,12 @@ def _finding(page: Page, words: Sequence[Word], sealed: np.ndarray | None, page_
     if keyed_rows:
         finding.rules = [rule for rule in finding.rules if not along_page_edge(rule, page, finding.frame)]
     beside = ink_beside(finding.masks.ink, finding.masks.scale) if finding.masks is not None else None
-    finding.groups = group_rules(drop_text_strokes(finding.rules, page.words, finding.frame, beside))
+    rules = drop_text_strokes(finding.rules, page.words, finding.frame, beside)
+    finding.groups = group_rules(rules)
+
     def build(group: list[Rule]) -> Table | None:
-        return table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows)
+        return table_from_group(page, group, finding.frame, words, ink=page_ink, keyed_rows=keyed_rows,
+                                pieces=rules)
 
     built = [(group, build(group)) for group in finding.groups]
     if keyed_rows:

@@ -287,6 +287,63 @@ def _bridged(left: Rule, right: Rule, pieces: Sequence[Rule], tol: Tolerances) -
     return right.start - reach <= CONTINUE_GAP
 
 
+BROKEN_ROW_COVER = 0.5  # share of a column's width a row rule's pieces cover for the rule to be drawn there
+# Columns a row rule's pieces must be found across: a rule runs across the table, and pieces in one column
+# alone part no record there (the keys' cuts do), while they would cut that column's cell apart from the rest.
+BROKEN_ROW_COLUMNS = 2
+
+
+def broken_rows_joined(group: Sequence[Rule], pieces: Sequence[Rule], text: Sequence[Box] = (),
+                       tol: Tolerances = Tolerances()) -> list[Rule]:
+    """The group with each row rule a dotted or faint scan broke into pieces drawn whole column by column:
+    where the horizontal pieces of one line inside the group's box (its own, and loose `pieces` that touched
+    no rule and so joined no group) cover `BROKEN_ROW_COVER` of a column's width between two of the
+    group's column rules, a rule runs across that column from rule to rule. Apart, no piece touches two
+    column rules nor runs half the table's width, and `_significant` drops each: the rows the rule parts read
+    as one (a list's records two by two, a category's names in one cell). A column the pieces leave mostly
+    bare keeps no rule there: a merged cell's. A piece running along a line of `text` (word boxes, table
+    frame), inside its height, is its characters' strokes (the feet of 石化化工 under a wrapped line) and
+    counts for no rule."""
+    verticals = [rule for rule in group if rule.orient == "v"]
+    if len(verticals) < 2:
+        return list(group)
+    left, top, right, bottom = extent(group)
+    own = {id(rule) for rule in group}
+    loose = [rule for rule in pieces if rule.orient == "h" and id(rule) not in own and rule.length >= tol.min_rule
+             and top + tol.snap < rule.pos < bottom - tol.snap and rule.start >= left - tol.touch
+             and rule.end <= right + tol.touch]
+    out = list(group)
+    horizontals = [rule for rule in (*(r for r in group if r.orient == "h"), *loose) if not _along_text(rule, text)]
+    for band in line_bands(horizontals, "h", tol.snap):
+        # At the height of the group's own longest piece on the line, where it has one: the grid's boundary
+        # stays where the group's rules put it.
+        drawn = [rule for rule in band if id(rule) in own]
+        pos = max(drawn, key=lambda rule: rule.length).pos if drawn else sum(rule.pos for rule in band) / len(band)
+        if not top + tol.snap < pos < bottom - tol.snap:
+            continue
+        xs = [sum(g) / len(g) for g in _cluster([left, right, *(v.pos for v in verticals
+                                                             if v.start - tol.touch <= pos <= v.end + tol.touch)],
+                                                tol.snap)]
+        flat = [Rule("h", pos, rule.start, rule.end) for rule in band]
+        drawn_across = [Rule("h", pos, a, b) for a, b in itertools.pairwise(xs)
+                        if _covered(flat, "h", pos, a, b, tol) >= BROKEN_ROW_COVER]
+        if len(drawn_across) >= BROKEN_ROW_COLUMNS:
+            out.extend(drawn_across)
+    return out
+
+
+TEXT_MARGIN = 0.15  # share of a word's height at its top and bottom where a rule may graze its box (padding)
+
+
+def _along_text(rule: Rule, text: Sequence[Box]) -> bool:
+    """The horizontal piece lies inside a word's height, along half its own length or more."""
+    for x0, top, x1, bottom in text:
+        margin = TEXT_MARGIN * (bottom - top)
+        if top + margin < rule.pos < bottom - margin and min(rule.end, x1) - max(rule.start, x0) >= 0.5 * rule.length:
+            return True
+    return False
+
+
 def _continued_lines(a: Sequence[Rule], b: Sequence[Rule], pieces: Sequence[Rule], tol: Tolerances) -> set[float]:
     """The heights at which a horizontal rule of `b` continues one of `a` (or the other way)."""
     heights = set()

@@ -30,6 +30,10 @@ from pipeline.tables.ghosts import InkTest, drop_ghosts
 log = logging.getLogger(__name__)
 
 INSET_PT = 2.0  # keep the cell's own rules out of its crop
+OVER_RULE_PT = 2.0  # how far past its top and bottom rules an empty cell's last crop reaches (`over_rules`)
+# A reading of that crop is taken this sure or surer: the crop takes in a rule's stroke and the neighbours'
+# edges, whose specks an engine reads as marks ('"', 'tt') less surely than print.
+OVER_RULE_FLOOR = 0.9
 PAD_PX = 24  # white around each crop: tesseract needs a margin to see a line
 INK_LEVEL = 128  # print-layer pixels darker than this are ink
 EMPTY_INK = 0.004  # an empty cell with more ink than this share has text the page OCR missed
@@ -265,6 +269,26 @@ class CellReader:
             return crop if cell.confidence < threshold or self.print_beside(cell) else None
         return crop if ink_share(self.image, crop, self.level) > EMPTY_INK else None
 
+    def over_rules(self, cell: CellText, line_height: float | None = None,
+                   empty: Sequence[Box] = ()) -> tuple[int, int, int, int] | None:
+        """The crop of an empty cell holding ink, reaching `OVER_RULE_PT` past its top and bottom rules
+        instead of `INSET_PT` inside them, where its ink runs over the inside crop's top or bottom; None
+        otherwise. A line printed low in its row runs over the row's rule (dev47 a02's '171', the rule
+        through the digits' feet): the crop inside the rules cuts it, and it reads as nothing."""
+        inside = self.wanted(cell, 1.0, line_height, empty)
+        if inside is None or cell.text or not self._runs_over_edge(inside):
+            return None
+        x0, top, x1, bottom = reach(cell, line_height, empty)
+        return crop_box((x0 + INSET_PT, top - OVER_RULE_PT, x1 - INSET_PT, bottom + OVER_RULE_PT), self.scale,
+                        self.image.shape, inset=0.0)
+
+    def _runs_over_edge(self, crop: tuple[int, int, int, int]) -> bool:
+        """Whether ink reaches the crop's top or bottom row (and is no rule along it): print cut by the crop's
+        edge. Ink clear of both was inside the crop whole, and a crop past the rules reads it no better."""
+        x0, y0, x1, y1 = crop
+        rows = (self.image[y0:y1, x0:x1] < self.level).mean(axis=1)
+        return any(0.0 < share <= RULE_SHARE for share in (rows[0], rows[-1]))
+
     def print_beside(self, cell: CellText) -> bool:
         """Whether a line of the cell has a character's worth of print just past either end, inside the
         cell, that none of its words covers: the page's reading stopped short of its line (a seal's
@@ -375,6 +399,15 @@ class CellReader:
                 if (unsure and _better(cell, new, floor, slack)) or self._carried_on(cell, new) \
                         or self._filled_in(cell, new):
                     out[position] = replace(new, reread=True)
+        # Cells still empty that hold ink, read once more on crops reaching past their top and bottom rules
+        # (`over_rules`), in stacks of their own (the others' readings stay as they were), taken when sure.
+        left_out = [(i, cell, crop) for i, cell in enumerate(out) if not cell.text
+                    and (crop := self.over_rules(cell, line_height, empty))]
+        for batch in _batches(left_out):
+            for position, cell, new in self._read_batch(batch, frame, held):
+                new = _centred_inside(new, cell, frame)
+                if _better(cell, new, max(floor, OVER_RULE_FLOOR), slack):
+                    out[position] = replace(new, reread=True)
         # Cells whose marks still lack their partners, read once more in a stack of their own (stacked with
         # others the engine left the small mark out again), only to pair them (`_paired`); the stacks above
         # stay as they were, and so do every other cell's readings.
@@ -403,7 +436,7 @@ class CellReader:
             found = by_band.get(k, [])
             if not cell.text:
                 found = [word for word in found if not held_elsewhere(word.bbox, held)]
-            read.append((position, cell, cell_text(cell.cell, frame, drop_ghosts(found, self.ink))))
+            read.append((position, cell, cell_text(cell.cell, frame, without_stray_glyphs(drop_ghosts(found, self.ink)))))
         return read
 
     def _read(self, canvas: np.ndarray) -> list[Word]:
@@ -414,6 +447,42 @@ class CellReader:
         except (OcrError, OSError) as error:  # the engine failed (or its cache): cells keep their first reading
             log.warning("cell re-read failed, cells keep their first reading: %s: %s", type(error).__name__, error)
             return []
+
+
+STRAY_SURE = 0.8  # a lone glyph read less surely than this, apart from its line, is no print of the cell's
+
+
+def without_stray_glyphs(words: Sequence[Word]) -> list[Word]:
+    """A crop's words without lone glyphs standing apart on a line of print: one character read unsurely
+    (below `STRAY_SURE`), more than a line's height away from the nearest word level with it, is a seal's
+    remains or a rule's edge the crop took in (dev58 a09's '…观摩活动 A' and '…诊断师培训 I', a grey seal's
+    ring beside the names; dev47 a11's '…培训班 1.'), not a character of the cell's line. A glyph alone on its
+    line is kept."""
+    kept = []
+    for word in words:
+        height = word.bbox[3] - word.bbox[1]
+        level = [other for other in words if other is not word
+                 and min(other.bbox[3], word.bbox[3]) - max(other.bbox[1], word.bbox[1]) > 0.5 * height]
+        gaps = [max(other.bbox[0] - word.bbox[2], word.bbox[0] - other.bbox[2]) for other in level]
+        stray = _lone_glyph(word.text) and word.confidence < STRAY_SURE and bool(gaps) \
+            and min(gaps) > max(height, *(other.bbox[3] - other.bbox[1] for other in level))
+        if not stray:
+            kept.append(word)
+    return kept
+
+
+def _lone_glyph(text: str) -> bool:
+    """One character, with a mark at most ('I', '1.')."""
+    squeezed = re.sub(r"\s+", "", text)
+    return 0 < len(squeezed) <= 2 and len(re.sub(r"[\W_]", "", squeezed)) <= 1
+
+
+def _centred_inside(read: CellText, cell: CellText, frame: Frame) -> CellText:
+    """The crop's reading of `cell` with only the words whose centres lie inside the cell's rows: a crop
+    reaching past the cell's rules takes in the edges of the neighbours' print too."""
+    top, bottom = cell.bbox[1], cell.bbox[3]
+    words = [word for word in read.words if top <= (word.bbox[1] + word.bbox[3]) / 2 <= bottom]
+    return read if len(words) == len(read.words) else cell_text(cell.cell, frame, words)
 
 
 def _batches(chosen: list[tuple[int, CellText, tuple[int, int, int, int]]]) -> list[list]:
