@@ -80,7 +80,7 @@ word-corpora: system word-system venv
 	$(PY) -m samples.word --count 14 --seed 828 --mix holdout -o $(FRESH_HOLDOUT_DIR)
 	$(PY) -m samples.word --count 14 --seed 848 --mix holdout -o $(FRESH_HOLDOUT2_DIR)
 	@# Later rounds' sets under $(WORD_DATA): name seed mix count (dev12, dev13, dev15–dev18, dev21–dev27, dev30–dev42,
-	@# dev44–dev60, dev62 and dev70 dev sets; dev14, dev19, dev20, dev28, dev29, dev43, dev57 and dev61 hold-outs; dev20, dev21,
+	@# dev44–dev60, dev62, dev70 and s28h dev sets; dev14, dev19, dev20, dev28, dev29, dev43, dev57 and dev61 hold-outs; dev20, dev21,
 	@# dev23–dev25, dev27, dev29–dev32, dev35, dev37, dev39, dev41, dev42, dev45, dev47, dev48, dev49, dev51, dev56 and dev70
 	@# through drawn scanner profiles; dev36, dev60, dev61 and dev62 phone photos only).
 	@for spec in "dev2 303 word 14" "dev4 505 holdout 14" "dev5 606 holdout 14" "dev12 868 holdout 14" \
@@ -97,7 +97,7 @@ word-corpora: system word-system venv
 		"dev49 1321 drawn 14" "dev50 1331 holdout 14" "dev51 1341 drawn 14" "dev52 1351 holdout 14" \
 		"dev53 1361 holdout 14" "dev54 1371 holdout 14" "dev55 1381 stress 14" "dev56 1391 drawn 14" \
 		"dev57 1401 holdout 14" "dev58 1411 holdout 14" "dev59 1421 stress 14" "dev60 1431 phone 14" \
-		"dev61 1441 phone 14" "dev62 1451 phone 14" "dev70 2001 drawn 14"; do \
+		"dev61 1441 phone 14" "dev62 1451 phone 14" "dev70 2001 drawn 14" "s28h 2851 holdout 14"; do \
 		set -- $$spec; $(PY) -m samples.word --count $$4 --seed $$2 --mix $$3 -o $(WORD_DATA)/$$1 || exit 1; done
 
 clean:
