@@ -28,7 +28,6 @@ from models import (
 from models.codes import is_valid_credit_code, normalise_credit_code
 from models.page import Box, Page
 from pipeline import normalise
-from pipeline.addresses import repaired_address
 from pipeline.checkboxes import CheckboxReading, read_checkboxes
 from pipeline.config import Settings
 from pipeline.fields.common import READ_IN_DOUBT, Sink, form_field, wan_alternative, with_blank
@@ -423,8 +422,6 @@ class FormReader:
             elif value is not None and kind == "date" and day_maybe_cut(value.text):
                 wrapped = self._wrapped(name, value, one_digit_more(value.text))
                 field = self.field(wrapped, kind) if wrapped is not None else field
-            if field is not None and name == "registered_address":
-                field = _divisions_repaired(field)
             if field is not None:
                 setattr(lead, name, self.sink.put(f"basic_info.lead_unit.{name}", field))
                 read[name] = value
@@ -880,15 +877,6 @@ def _at_its_own_level(reader: SecondReader, box: Box) -> SecondReader:
         return reader
     level, _ = cv2.threshold(region, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return replace(reader, level=int(level))
-
-
-def _divisions_repaired(field: FieldValue) -> FieldValue:
-    """An address with a division's name read one character off made whole (`addresses.repaired_address`), the
-    reading kept in provenance."""
-    whole = repaired_address(field.value) if isinstance(field.value, str) else None
-    if whole is None:
-        return field
-    return FieldValue(whole, field.raw, field.provenance.model_copy(update={"repaired_from": field.value}))
 
 
 def best_label(rows: Sequence[FormRow], found: Sequence[Found], key: str) -> Found | None:
