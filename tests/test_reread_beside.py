@@ -12,6 +12,7 @@ from models.page import Word
 from pipeline.tables.cells import CellText
 from pipeline.tables.geometry import Cell, Frame
 from pipeline.tables.reread import CellReader, held_elsewhere, reach
+from tests.fixtures.ink_bands import ink_bands
 
 Box = tuple[float, float, float, float]
 
@@ -24,15 +25,8 @@ class BandEngine:
 
     def read_region(self, image, box_px=None, *, dpi: float = 72.0, separators=()) -> list[Word]:
         self.calls += 1
-        ink = image < 128
-        rows = np.flatnonzero(ink.any(axis=1))
-        bands = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if rows.size else []
-        words = []
-        for band in bands:
-            cols = np.flatnonzero(ink[band[0]:band[-1] + 1].any(axis=0))
-            words.append(Word(self.text, (float(cols[0]), float(band[0]), float(cols[-1] + 1), float(band[-1] + 1)),
-                              self.confidence))
-        return words
+        return [Word(self.text, (float(x0), float(y0), float(x1), float(y1)), self.confidence)
+                for x0, y0, x1, y1 in ink_bands(image)]
 
 
 def _page(*glyphs: Box) -> np.ndarray:

@@ -12,6 +12,7 @@ from pipeline.tables.cells import CellText, Table, fill_cells
 from pipeline.tables.finder import hidden_columns, table_from_group
 from pipeline.tables.geometry import Cell, Frame, Rule, broken_rows_joined, build_grid
 from pipeline.tables.reread import CellReader, without_stray_glyphs
+from tests.fixtures.ink_bands import ink_bands
 
 # A products list: 类别 (one merged cell over the records), 序号, 名称; its frame and column rules whole.
 XS = (58.0, 190.0, 252.0, 537.0)
@@ -125,15 +126,8 @@ class _WholeGlyphEngine:
     def read_region(self, image: np.ndarray, box_px: object = None, *, dpi: float = 72.0,
                     separators: object = ()) -> list[Word]:
         self.calls += 1
-        ink = image < 128
-        rows = np.flatnonzero(ink.any(axis=1))
-        bands = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if rows.size else []
-        words = []
-        for band in bands:
-            if band[-1] - band[0] + 1 >= 16:
-                cols = np.flatnonzero(ink[band[0]:band[-1] + 1].any(axis=0))
-                words.append(Word("171", (float(cols[0]), float(band[0]), float(cols[-1] + 1), float(band[-1] + 1)), 0.97))
-        return words
+        return [Word("171", (float(x0), float(y0), float(x1), float(y1)), 0.97)
+                for x0, y0, x1, y1 in ink_bands(image) if y1 - y0 >= 16]
 
 
 def test_an_empty_cell_whose_print_runs_over_its_rule_is_read_on_a_crop_past_the_rule() -> None:
