@@ -343,11 +343,11 @@ class FormReader:
         field = wan_alternative(field) if field is not None and kind == "amount" else field
         return None if field is None else with_blank(implausible_dropped(field, kind), page)
 
-    def first(self, key: str) -> Found | None:
+    def label_of(self, key: str) -> Found | None:
         return best_label(self.rows, self.found, key)
 
     def value(self, key: str) -> Value | None:
-        at = self.first(key)
+        at = self.label_of(key)
         if at is None:
             return None
         text = self.rows[at.row].cells[at.col].text
@@ -482,7 +482,7 @@ class FormReader:
         """A name or text its cell wrapped over lines of text ('董事长兼总经' · '理', centred on the label's
         line): the lines beside the label's line, over the value's own span, that belong to no other label
         (`_owner`), joined in reading order."""
-        at = self.first(key)
+        at = self.label_of(key)
         if at is None or self.rows[at.row].ruled or not value.cells:
             return value  # a ruled cell's text holds all its lines already
         left, right = min(c.bbox[0] for c in value.cells), max(c.bbox[2] for c in value.cells)
@@ -540,7 +540,7 @@ class FormReader:
         """A value its cell wrapped onto the next line of text ('2015.06.0' · '2', '91110108MAH1XRN3' · '3L'):
         its rest on a line below, in the value's column, taken only when the joined text `reads` (a date that
         parses, a code whose check character holds)."""
-        at = self.first(key)
+        at = self.label_of(key)
         if at is None or self.rows[at.row].ruled or not value.cells:
             return None  # a ruled cell's text holds all its lines already
         left, right = min(c.bbox[0] for c in value.cells), max(c.bbox[2] for c in value.cells)
@@ -580,7 +580,7 @@ class FormReader:
         """A code its label's misreading hid ('统一共翁作信用'): the form prints 统一社会信用代码 on the lead
         unit's name row, so the one code-shaped cell after the name there is the code, kept only where it
         validates as read, repaired or read again (a misread code beside no label is no finding to report)."""
-        at = self.first("name")
+        at = self.label_of("name")
         if at is None:
             return
         row = self.rows[at.row]
@@ -627,7 +627,7 @@ class FormReader:
     def _empty_cell_after(self, key: str) -> Value | None:
         """On a ruled row, the empty cell right after `key`'s label: a checkbox group whose print OCR read as nothing
         still has its boxes' pixels there."""
-        at = self.first(key)
+        at = self.label_of(key)
         row = self.rows[at.row] if at is not None else None
         if at is None or row is None or not row.ruled or at.col + 1 >= len(row.cells):
             return None
@@ -781,7 +781,7 @@ class FormReader:
     def _measure_value_blank(self, path: str, key: str) -> None:
         """A lead-unit or head value with nothing read beside its label: its place (the empty cell after the label;
         on a line of text, up to the next label or the form's right edge) measured for ink."""
-        at = self.first(key)
+        at = self.label_of(key)
         if at is None:
             return
         row = self.rows[at.row]
