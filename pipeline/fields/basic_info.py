@@ -35,7 +35,7 @@ from pipeline.fields.unit_name import ENDS_AS_UNIT
 from pipeline.ink import is_blank
 from pipeline.record_paths import get_path, set_path
 from pipeline.result import Extracted
-from pipeline.tables.appendix import ocr_engine, second_reader, second_readers
+from pipeline.tables.appendix import ocr_engine, second_readers
 from pipeline.tables.cells import CellText
 from pipeline.tables.form import (
     BESIDE,
@@ -332,7 +332,11 @@ class FormReader:
         self.found = labels_by_order(self.rows, find_labels(self.rows, FORM))
         self.sink = Sink(settings)
         self.readers = second_readers(settings)
-        self.second = second_reader(settings)
+
+    def second(self, page: Page) -> Callable[[Box], Sequence[tuple[str, float]]] | None:
+        """The page's reader of single cells by the second engine, one per page for every use (`second_readers`)."""
+        reader = self.readers(page)
+        return None if reader is None else reader.read
 
     def field(self, value: Value, kind: str) -> FieldValue | None:
         """The value typed; on a scan, a number or date that does not validate is read again by the second engine."""
@@ -769,8 +773,7 @@ class FormReader:
         reader = self.readers(page) if page is not None and value.cells else None
         if reader is None or any(cell.text.strip() for cell in value.cells):
             return None
-        boxes = [cell.bbox for cell in value.cells]
-        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        box = _cells_box(value.cells)
         for text, confidence in reader.read(box) or _at_its_own_level(reader, box).read(box):
             field = form_field(Value(text, value.cells, value.page), kind)
             if field is not None:

@@ -453,14 +453,24 @@ def _strip_label_tail(text: str, labels: str = "") -> str:
         if 0 < close <= 10:
             return stripped[close + 1:]
         note = re.search(r"[（(]([^）)]+)", labels)
-        if close < 0 and note:
-            body = stripped[1:]
-            shared = next((n for n in range(len(body), 0, -1) if note.group(1).startswith(body[:n])), 0)
-            if shared:
-                return body[shared:].lstrip(_LABEL_TAIL)
-            if _misread_note_start(body, note.group(1)):
-                return ""
+        if close < 0 and note and (rest := _after_unclosed_note(stripped[1:], note.group(1), 1)) is not None:
+            return rest
     return stripped
+
+
+def _after_unclosed_note(body: str, note: str, least: int) -> str | None:
+    """What follows a note whose bracket was never closed (`body`, after the bracket): the text past the note's
+    first `least` characters or more, read as printed; '' where the body is the note's start misread; None
+    where it is neither."""
+    shared = _note_shared(body, note)
+    if shared >= least:
+        return body[shared:].lstrip(_LABEL_TAIL)
+    return "" if _misread_note_start(body, note) else None
+
+
+def _note_shared(text: str, note: str) -> int:
+    """How many of `text`'s first characters are the note's first."""
+    return next((n for n in range(len(text), 0, -1) if note.startswith(text[:n])), 0)
 
 
 def _without_label_note(text: str, labels: str) -> str:
@@ -472,14 +482,12 @@ def _without_label_note(text: str, labels: str) -> str:
         return text
     body = stripped[1:]
     close = next((index for index, char in enumerate(body) if char in "）)"), -1)
-    inside = body if close < 0 else body[:close]
-    shared = next((n for n in range(len(inside), 0, -1) if note.group(1).startswith(inside[:n])), 0)
-    if close >= 0 and (shared >= 2 or _misread_note_start(inside, note.group(1))):
+    if close < 0:
+        rest = _after_unclosed_note(body, note.group(1), 2)
+        return text if rest is None else rest
+    inside = body[:close]
+    if _note_shared(inside, note.group(1)) >= 2 or _misread_note_start(inside, note.group(1)):
         return body[close + 1:].lstrip(_LABEL_TAIL)
-    if close < 0 and shared >= 2:
-        return body[shared:].lstrip(_LABEL_TAIL)
-    if close < 0 and _misread_note_start(body, note.group(1)):
-        return ""
     return text
 
 
